@@ -1,0 +1,65 @@
+/* lw_common: the status codes, the error struct with a place (file, line, column),
+ * and a growable byte buffer shared by every lawwatch module. */
+#ifndef LW_COMMON_H
+#define LW_COMMON_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define LW_VERSION "0.1.0"
+
+typedef enum {
+    LW_OK = 0,
+    LW_ERR_IO,        /* a file could not be read or written */
+    LW_ERR_NOMEM,     /* out of memory */
+    LW_ERR_BINARY,    /* input is not text (NUL bytes, PDF, ZIP, image) */
+    LW_ERR_ENCODING,  /* input could not be decoded */
+    LW_ERR_RULE,      /* a rule file or rule is invalid */
+    LW_ERR_DATA,      /* a data file (agencies, registry) is invalid */
+    LW_ERR_LIMIT,     /* a match or size limit was hit */
+    LW_ERR_USAGE,     /* bad arguments */
+    LW_ERR_DB,        /* the database failed */
+    LW_ERR_QUERY,     /* a search query is malformed */
+    LW_ERR_TOO_LARGE  /* input larger than we accept */
+} lw_status;
+
+/* An error with a place. file is the path the user gave (document, rule file);
+ * line and col are 1-based, 0 when unknown. */
+typedef struct {
+    lw_status code;
+    char file[1024];
+    int line;
+    int col;
+    char msg[1024];
+} lw_error;
+
+const char *lw_status_str(lw_status s);
+
+/* Fills err (may be NULL) and returns code, so callers can `return lw_error_set(...)`. */
+lw_status lw_error_set(lw_error *err, lw_status code, const char *file, int line, int col,
+                       const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+void lw_error_clear(lw_error *err);
+/* "file:line:col: msg" (parts that are unknown are left out); returns buf. */
+const char *lw_error_format(const lw_error *err, char *buf, size_t size);
+
+/* A growable byte buffer; data is always NUL-terminated when len > 0 or after any append.
+ * The buffer owns data; release with lw_buf_free. */
+typedef struct {
+    char *data;
+    size_t len;
+    size_t cap;
+} lw_buf;
+
+int lw_buf_reserve(lw_buf *b, size_t extra); /* 0 ok, -1 out of memory */
+int lw_buf_append(lw_buf *b, const void *p, size_t n);
+int lw_buf_putc(lw_buf *b, char c);
+int lw_buf_printf(lw_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void lw_buf_free(lw_buf *b);
+/* Hands the data over to the caller (owned, free with free()); the buffer is reset. */
+char *lw_buf_detach(lw_buf *b, size_t *len);
+
+/* Reads a whole file. *out is owned by the caller (free()); NUL-terminated. */
+lw_status lw_read_file(const char *path, unsigned char **out, size_t *len, lw_error *err);
+
+#endif

@@ -1,0 +1,37 @@
+/* lw_norm: turns decoded UTF-8 text (often OCR output) into the canonical text the rules
+ * run on: LF line ends, NFC, Đ for its look-alikes, one tone-mark style, one tone mark
+ * per syllable, unwrapped paragraphs, no converter or page artefacts. Keeps a map from
+ * every output byte back to an input byte so facts can be shown in the original. */
+#ifndef LW_NORM_H
+#define LW_NORM_H
+
+#include "lw_common.h"
+
+typedef struct {
+    int unwrap;          /* join hard-wrapped lines into paragraphs (default 1) */
+    int drop_artefacts;  /* markdown emphasis, lone page numbers, running headers (default 1) */
+} lw_norm_options;
+
+void lw_norm_options_default(lw_norm_options *o);
+
+typedef struct {
+    char *text;     /* normalized UTF-8, NUL-terminated; owned */
+    size_t len;
+    uint32_t *map;  /* len + 1 entries: map[i] = offset in the input of lw_normalize of the
+                       byte that produced text[i]; map[len] = input length. Owned. */
+} lw_normalized;
+
+/* Normalizes len bytes of valid UTF-8 (as lw_decode produces). opt may be NULL (defaults).
+ * *out is owned by the caller (lw_normalized_free). */
+lw_status lw_normalize(const char *utf8, size_t len, const lw_norm_options *opt,
+                       lw_normalized **out, lw_error *err);
+void lw_normalized_free(lw_normalized *n);
+
+/* Single-word helpers, exposed for tests and for the search tokenizer. Each writes a
+ * NUL-terminated result into out (cap bytes) and returns its length, or -1 if it does
+ * not fit. The input is one NFC word. */
+/* Moves the tone mark of a final oa/oe/uy to the first vowel ("hoà" -> "hòa", "uỷ" -> "ủy"),
+ * leaving "qu" words ("quý") alone. */
+int lw_norm_tone_style(const char *word, size_t len, char *out, size_t cap);
+
+#endif
