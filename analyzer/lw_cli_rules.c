@@ -1,0 +1,218 @@
+/* lw_cli_rules: "lawwatch rules test": runs every rule's own examples (must match, with
+ * the fields expected) and counter-examples (must not match), and says which fail. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "lw_cli.h"
+#include "lw_norm.h"
+
+static const char rules_usage[] =
+    "Usage: lawwatch rules test [--rules DIR] [--verbose] [RULE-ID...]\n"
+    "Runs every rule's examples: each example must give a fact from that rule carrying the\n"
+    "expected fields; each counter-example must give none. Prints the failures with the\n"
+    "rule file and line; exit status 1 when any fails.\n";
+
+/* Facts are checked for fact kinds; for header.*, context.* and alias rules, which give
+ * no fact of their own, the expected fields are the named groups' texts. */
+static int raw_kind(const lw_rule *r)
+{
+    return !strncmp(r->kind, "header.", 7) || !strncmp(r->kind, "context.", 8) || !strcmp(r->kind, "alias");
+}
+
+typedef struct {
+    const char *text;
+    json_t *groups; /* of the first match */
+    int n;
+} raw_result;
+
+static void group_cb(void *ud, const char *name, int num)
+{
+    (void)ud;
+    (void)name;
+    (void)num;
+}
+
+static int raw_cb(void *ud, const lw_rule *rule, const PCRE2_SIZE *ov, uint32_t np)
+{
+    raw_result *r = ud;
+    if (r->n++ == 0) {
+        r->groups = json_object();
+        uint32_t count, esz;
+        PCRE2_SPTR table;
+        pcre2_pattern_info(rule->code, PCRE2_INFO_NAMECOUNT, &count);
+        pcre2_pattern_info(rule->code, PCRE2_INFO_NAMEENTRYSIZE, &esz);
+        pcre2_pattern_info(rule->code, PCRE2_INFO_NAMETABLE, &table);
+        for (uint32_t i = 0; i < count; i++) {
+            const char *name = (const char *)(table + i * esz + 2);
+            lw_span s = lw_rule_group(rule, ov, np, name);
+            if (s.start != SIZE_MAX) {
+                char *t = lw_text_clean(r->text + s.start, s.end - s.start);
+                json_object_set_new(r->groups, name, json_string(t));
+                free(t);
+            }
+        }
+    }
+    return 0;
+}
+
+static int values_equal(json_t *want, json_t *got)
+{
+    if (json_is_string(want) && json_is_string(got))
+        return !strcmp(json_string_value(want), json_string_value(got));
+    if (json_is_object(want) && json_is_object(got)) {
+        const char *k;
+        json_t *v;
+        json_object_foreach(want, k, v) if (!values_equal(v, json_object_get(got, k))) return 0;
+        return 1;
+    }
+    return json_equal(want, got);
+}
+
+static int fact_fits(const json_t *expect, json_t *fields, char *why, size_t whysz)
+{
+    const char *k;
+    json_t *v;
+    json_object_foreach((json_t *)expect, k, v) {
+        json_t *g = json_object_get(fields, k);
+        if (!g || !values_equal(v, g)) {
+            char *ws = json_dumps(v, JSON_ENCODE_ANY), *gs = g ? json_dumps(g, JSON_ENCODE_ANY) : strdup("(none)");
+            snprintf(why, whysz, "%s: expected %s, got %s", k, ws, gs);
+            free(ws);
+            free(gs);
+            return 0;
+        }
+    }
+    return 1;
+}
+
+/* Runs one example; returns 1 when it behaves as it should. */
+static int run_example(lw_engine *eng, lw_matcher *m, const lw_rule *rule, const lw_example *ex, int counter,
+                       char *why, size_t whysz)
+{
+    lw_normalized *nt = NULL;
+    lw_error err;
+    lw_error_clear(&err);
+    if (lw_normalize(ex->text, strlen(ex->text), NULL, &nt, &err)) {
+        snprintf(why, whysz, "cannot normalize the example: %s", err.msg);
+        return 0;
+    }
+    int ok = 0;
+    if (raw_kind(rule)) {
+        raw_result r = {.text = nt->text};
+        lw_rule_match_all(m, rule, nt->text, nt->len, raw_cb, &r, &err);
+        if (counter) {
+            ok = r.n == 0;
+            if (!ok)
+                snprintf(why, whysz, "matched, but must not");
+        } else if (r.n == 0) {
+            snprintf(why, whysz, "no match");
+        } else {
+            ok = fact_fits(ex->expect, r.groups, why, whysz);
+        }
+        json_decref(r.groups);
+        lw_normalized_free(nt);
+        return ok;
+    }
+    lw_extract_options o = {0};
+    o.only_rule = rule->id;
+    json_t *d = ex->context ? json_object_get(ex->context, "date") : NULL;
+    o.doc_date = json_is_string(d) ? json_string_value(d) : "2025-01-15";
+    lw_extraction *x = NULL;
+    if (lw_extract(lw_engine_rules(eng), lw_engine_lexicon(eng), m, nt->text, nt->len, &o, &x, &err)) {
+        snprintf(why, whysz, "extraction failed: %s", err.msg);
+        lw_normalized_free(nt);
+        return 0;
+    }
+    int found = 0;
+    char last[400] = "no fact from this rule";
+    for (size_t i = 0; i < x->n && !ok; i++) {
+        if (x->facts[i].rule != rule)
+            continue;
+        found++;
+        if (!counter && fact_fits(ex->expect, x->facts[i].fields, last, sizeof last))
+            ok = 1;
+    }
+    if (counter) {
+        ok = found == 0;
+        if (!ok)
+            snprintf(why, whysz, "gave a fact, but must not");
+    } else if (!ok) {
+        snprintf(why, whysz, "%s", last);
+    }
+    lw_extraction_free(x);
+    lw_normalized_free(nt);
+    return ok;
+}
+
+int lw_cli_rules(int argc, char **argv)
+{
+    const char *rules = NULL;
+    int verbose = 0, test = 0;
+    char **only = calloc((size_t)argc + 1, sizeof *only);
+    int nonly = 0;
+    for (int i = 1; i < argc; i++) {
+        if (lw_cli_is_help(argv[i])) {
+            fputs(rules_usage, stdout);
+            free(only);
+            return LW_EXIT_OK;
+        } else if (!strcmp(argv[i], "--rules") && i + 1 < argc) {
+            rules = argv[++i];
+        } else if (!strcmp(argv[i], "--verbose") || !strcmp(argv[i], "-v")) {
+            verbose = 1;
+        } else if (!strcmp(argv[i], "test") && !test) {
+            test = 1;
+        } else if (argv[i][0] == '-') {
+            fprintf(stderr, "lawwatch rules: unknown option '%s'\n%s", argv[i], rules_usage);
+            free(only);
+            return LW_EXIT_FATAL;
+        } else {
+            only[nonly++] = argv[i];
+        }
+    }
+    if (!test) {
+        fputs(rules_usage, stderr);
+        free(only);
+        return LW_EXIT_FATAL;
+    }
+    lw_engine *eng = lw_cli_engine(rules);
+    if (!eng) {
+        free(only);
+        return LW_EXIT_FATAL;
+    }
+    const lw_ruleset *rs = lw_engine_rules(eng);
+    lw_matcher *m = lw_matcher_create(rs);
+    int pass = 0, fail = 0, nrules = 0;
+    for (size_t i = 0; i < lw_ruleset_count(rs); i++) {
+        const lw_rule *r = lw_ruleset_rule(rs, i);
+        if (nonly) {
+            int want = 0;
+            for (int k = 0; k < nonly; k++)
+                want |= !strcmp(only[k], r->id);
+            if (!want)
+                continue;
+        }
+        nrules++;
+        for (int counter = 0; counter < 2; counter++) {
+            size_t n = counter ? r->n_counter : r->n_examples;
+            const lw_example *exs = counter ? r->counter : r->examples;
+            for (size_t k = 0; k < n; k++) {
+                char why[600] = "";
+                if (run_example(eng, m, r, &exs[k], counter, why, sizeof why)) {
+                    pass++;
+                    if (verbose)
+                        printf("ok   %s: %s\n", r->id, exs[k].text);
+                } else {
+                    fail++;
+                    printf("FAIL %s:%d: rule %s, %s \"%s\": %s\n", r->file, exs[k].line ? exs[k].line : r->line,
+                           r->id, counter ? "counter-example" : "example", exs[k].text, why);
+                }
+            }
+        }
+    }
+    (void)group_cb;
+    printf("rules test: %d rules, %d passed, %d failed\n", nrules, pass, fail);
+    lw_matcher_free(m);
+    lw_engine_free(eng);
+    free(only);
+    return fail ? LW_EXIT_FINDINGS : LW_EXIT_OK;
+}

@@ -1,0 +1,181 @@
+/* lw_doc: file -> decoded -> normalized, with offset and line mapping back to the file. */
+#include "lw_doc.h"
+
+#include <openssl/evp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void lw_doc_options_default(lw_doc_options *o)
+{
+    memset(o, 0, sizeof *o);
+    o->encoding = LW_ENC_AUTO;
+    lw_norm_options_default(&o->norm);
+}
+
+void lw_sha256_hex(const unsigned char *p, size_t n, char out[65])
+{
+    unsigned char md[32];
+    unsigned int mdlen = 0;
+    EVP_Digest(p, n, md, &mdlen, EVP_sha256(), NULL);
+    for (unsigned i = 0; i < 32; i++)
+        snprintf(out + 2 * i, 3, "%02x", md[i]);
+    out[64] = '\0';
+}
+
+void lw_doc_free(lw_doc *d)
+{
+    if (!d)
+        return;
+    free(d->path);
+    free(d->raw);
+    lw_decoded_free(d->dec);
+    lw_normalized_free(d->norm);
+    free(d->line_starts);
+    free(d);
+}
+
+static lw_status finish(lw_doc *d, const lw_doc_options *opt, lw_error *err)
+{
+    lw_doc_options def;
+    if (!opt) {
+        lw_doc_options_default(&def);
+        opt = &def;
+    }
+    lw_sha256_hex(d->raw, d->raw_len, d->sha256);
+    lw_status st = lw_decode(d->raw, d->raw_len, opt->encoding, d->path, &d->dec, err);
+    if (st)
+        return st;
+    st = lw_normalize(d->dec->text, d->dec->len, &opt->norm, &d->norm, err);
+    if (st) {
+        if (err && !err->file[0])
+            snprintf(err->file, sizeof err->file, "%s", d->path);
+        return st;
+    }
+    /* line starts in the decoded text: LF, CRLF and lone CR all end a line */
+    size_t cap = 64, n = 0;
+    d->line_starts = malloc(cap * sizeof *d->line_starts);
+    if (!d->line_starts)
+        return lw_error_set(err, LW_ERR_NOMEM, d->path, 0, 0, "out of memory");
+    d->line_starts[n++] = 0;
+    const char *t = d->dec->text;
+    for (size_t i = 0; i < d->dec->len; i++) {
+        int brk = t[i] == '\n' || (t[i] == '\r' && (i + 1 >= d->dec->len || t[i + 1] != '\n'));
+        if (!brk)
+            continue;
+        if (n == cap) {
+            cap *= 2;
+            uint32_t *p = realloc(d->line_starts, cap * sizeof *p);
+            if (!p)
+                return lw_error_set(err, LW_ERR_NOMEM, d->path, 0, 0, "out of memory");
+            d->line_starts = p;
+        }
+        d->line_starts[n++] = (uint32_t)(i + 1);
+    }
+    d->n_lines = n;
+    return LW_OK;
+}
+
+lw_status lw_doc_from_bytes(const char *path, const unsigned char *bytes, size_t len,
+                            const lw_doc_options *opt, lw_doc **out, lw_error *err)
+{
+    *out = NULL;
+    lw_doc *d = calloc(1, sizeof *d);
+    if (!d)
+        return lw_error_set(err, LW_ERR_NOMEM, path, 0, 0, "out of memory");
+    d->path = strdup(path ? path : "");
+    d->raw = malloc(len + 1);
+    if (!d->path || !d->raw) {
+        lw_doc_free(d);
+        return lw_error_set(err, LW_ERR_NOMEM, path, 0, 0, "out of memory");
+    }
+    if (len)
+        memcpy(d->raw, bytes, len);
+    d->raw[len] = 0;
+    d->raw_len = len;
+    lw_status st = finish(d, opt, err);
+    if (st) {
+        lw_doc_free(d);
+        return st;
+    }
+    *out = d;
+    return LW_OK;
+}
+
+lw_status lw_doc_load(const char *path, const lw_doc_options *opt, lw_doc **out, lw_error *err)
+{
+    *out = NULL;
+    lw_doc *d = calloc(1, sizeof *d);
+    if (!d)
+        return lw_error_set(err, LW_ERR_NOMEM, path, 0, 0, "out of memory");
+    d->path = strdup(path);
+    lw_status st = lw_read_file(path, &d->raw, &d->raw_len, err);
+    if (!st)
+        st = finish(d, opt, err);
+    if (st) {
+        lw_doc_free(d);
+        return st;
+    }
+    *out = d;
+    return LW_OK;
+}
+
+const char *lw_doc_text(const lw_doc *d, size_t *len)
+{
+    if (len)
+        *len = d->norm->len;
+    return d->norm->text;
+}
+
+static size_t dec_offset(const lw_doc *d, size_t off)
+{
+    if (off > d->norm->len)
+        off = d->norm->len;
+    return d->norm->map ? d->norm->map[off] : off;
+}
+
+size_t lw_doc_orig_offset(const lw_doc *d, size_t off)
+{
+    size_t o = dec_offset(d, off);
+    if (o > d->dec->len)
+        o = d->dec->len;
+    return d->dec->map ? d->dec->map[o] : o;
+}
+
+int lw_doc_line(const lw_doc *d, size_t off)
+{
+    size_t o = dec_offset(d, off);
+    size_t lo = 0, hi = d->n_lines;
+    while (hi - lo > 1) {
+        size_t mid = (lo + hi) / 2;
+        if (d->line_starts[mid] <= o)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    return (int)lo + 1;
+}
+
+void lw_doc_orig_span(const lw_doc *d, size_t start, size_t end, size_t *ostart, size_t *oend)
+{
+    *ostart = lw_doc_orig_offset(d, start);
+    if (end <= start) {
+        *oend = *ostart;
+        return;
+    }
+    /* the end is one past the original byte that produced the last normalized byte,
+     * extended over the rest of that UTF-8 character */
+    size_t last = lw_doc_orig_offset(d, end - 1);
+    size_t e = last + 1;
+    while (e < d->raw_len && (d->raw[e] & 0xC0) == 0x80 && d->dec->encoding == LW_ENC_UTF8)
+        e++;
+    if (d->dec->encoding != LW_ENC_UTF8) {
+        /* legacy and UTF-16 encodings: the next mapped offset bounds the character */
+        size_t nxt = lw_doc_orig_offset(d, end);
+        if (nxt > last)
+            e = nxt;
+    }
+    if (e < *ostart)
+        e = *ostart;
+    *oend = e;
+}
