@@ -573,6 +573,9 @@ static void extract_issuer(ctx_t *c)
         for (size_t k = ls; k < f->start; k++)
             if (!strchr(" \t*_", c->text[k]))
                 alone = 0;
+        for (size_t k = f->end; k < c->len && c->text[k] != '\n'; k++)
+            if (!strchr(" \t*_", c->text[k]))
+                alone = 0;
         if (!alone || nl > 12)
             continue;
         best = f;
@@ -584,7 +587,12 @@ static void extract_issuer(ctx_t *c)
         if (auth && (starts_with(auth, "TM.") || starts_with(auth, "TM "))) {
             for (size_t i = 0; i < c->all.n && !best; i++) {
                 const raw_match *r = &c->all.v[i];
-                if (!kind_is(r, "header.authority") || strncmp(c->text + r->start, "TM", 2))
+                if (!kind_is(r, "header.authority"))
+                    continue;
+                size_t k = r->start;
+                while (k < r->end && strchr(" \t\n*_", c->text[k]))
+                    k++;
+                if (strncmp(c->text + k, "TM", 2))
                     continue;
                 for (size_t j = 0; j < c->x->n; j++) {
                     const lw_fact *f = &c->x->facts[j];
