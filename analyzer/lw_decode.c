@@ -1,0 +1,1107 @@
+/* lw_decode: bytes to UTF-8 with a map back to the input.
+ *
+ * Order of work in lw_decode:
+ *   1. refuse known binary formats by their magic (PDF, ZIP/DOCX, OLE2 .doc, images, gzip);
+ *   2. BOMs (UTF-8, UTF-16 LE/BE); UTF-16 without BOM only when the zero bytes clearly say so;
+ *   3. NUL bytes anywhere else: not a text file;
+ *   4. valid UTF-8 (pure ASCII included) is UTF-8; mostly valid UTF-8 is UTF-8 with U+FFFD;
+ *   5. otherwise each legacy decoding (TCVN3, VNI, Windows-1258, and UTF-8 with U+FFFD when
+ *      some of the input is valid multibyte UTF-8) decodes a sample, the sample is scored by
+ *      how Vietnamese it looks (score_text), and the best wins.
+ *
+ * The Unicode side of the legacy encodings comes from the libraries: ICU's windows-1258 and
+ * windows-1252 converters and glibc iconv's TCVN5712-1 converter fill 256-entry tables once
+ * (each byte converted on its own), and ICU's NFC data composes a base letter with the
+ * combining marks that follow it. Decoding through a byte table keeps the map exact and the
+ * work linear. Only VNI has a table of our own (vni_spec below). */
+#include "lw_decode.h"
+
+#include <iconv.h>
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <unicode/uchar.h>
+#include <unicode/ucnv.h>
+#include <unicode/unorm2.h>
+#include <unicode/utf16.h>
+#include <unicode/utf8.h>
+
+#define NOCP 0xFFFFFFFFu      /* byte without a mapping in a table */
+#define REPL 0xFFFDu          /* U+FFFD REPLACEMENT CHARACTER */
+#define SAMPLE_BYTES (256u * 1024u) /* how much of the input detection scores */
+
+/* ------------------------------------------------------------------------------------------
+ * Names */
+
+static const char *const enc_names[] = {
+    [LW_ENC_AUTO] = "auto",          [LW_ENC_UTF8] = "utf-8",
+    [LW_ENC_UTF16LE] = "utf-16le",   [LW_ENC_UTF16BE] = "utf-16be",
+    [LW_ENC_CP1258] = "windows-1258", [LW_ENC_TCVN3] = "tcvn3",
+    [LW_ENC_VNI] = "vni",
+};
+
+const char *lw_encoding_name(lw_encoding e)
+{
+    if ((size_t)e < sizeof enc_names / sizeof enc_names[0])
+        return enc_names[e];
+    return "unknown";
+}
+
+static const struct {
+    const char *alias;
+    lw_encoding enc;
+} enc_aliases[] = {
+    {"auto", LW_ENC_AUTO},
+    {"utf-8", LW_ENC_UTF8},          {"utf8", LW_ENC_UTF8},
+    {"utf-16le", LW_ENC_UTF16LE},    {"utf16le", LW_ENC_UTF16LE},
+    {"utf-16be", LW_ENC_UTF16BE},    {"utf16be", LW_ENC_UTF16BE},
+    {"windows-1258", LW_ENC_CP1258}, {"windows1258", LW_ENC_CP1258},
+    {"cp1258", LW_ENC_CP1258},       {"cp-1258", LW_ENC_CP1258},
+    {"win1258", LW_ENC_CP1258},      {"win-1258", LW_ENC_CP1258},
+    {"tcvn3", LW_ENC_TCVN3},         {"tcvn", LW_ENC_TCVN3},
+    {"tcvn5712", LW_ENC_TCVN3},      {"tcvn5712-1", LW_ENC_TCVN3},
+    {"tcvn-5712", LW_ENC_TCVN3},     {"tcvn5712-1:1993", LW_ENC_TCVN3},
+    {"abc", LW_ENC_TCVN3},
+    {"vni", LW_ENC_VNI},             {"vni-windows", LW_ENC_VNI},
+    {"vni-win", LW_ENC_VNI},         {"vniwindows", LW_ENC_VNI},
+};
+
+int lw_encoding_parse(const char *name, lw_encoding *out)
+{
+    if (!name)
+        return -1;
+    for (size_t i = 0; i < sizeof enc_aliases / sizeof enc_aliases[0]; i++) {
+        if (strcasecmp(name, enc_aliases[i].alias) == 0) {
+            if (out)
+                *out = enc_aliases[i].enc;
+            return 0;
+        }
+    }
+    return -1;
+}
+
+/* ------------------------------------------------------------------------------------------
+ * Byte tables, built once from the libraries. Read-only after pthread_once, so threads may
+ * decode at the same time. A table that could not be built (converter missing) is marked
+ * unavailable: forcing that encoding fails with LW_ERR_ENCODING, detection skips it. */
+
+static uint32_t tbl_cp1258[256], tbl_tcvn[256], tbl_cp1252[256];
+static bool have_cp1258, have_tcvn, have_cp1252;
+static pthread_once_t tables_once = PTHREAD_ONCE_INIT;
+
+static bool icu_table(const char *name, uint32_t *tbl)
+{
+    UErrorCode e = U_ZERO_ERROR;
+    UConverter *cnv = ucnv_open(name, &e);
+    if (U_FAILURE(e))
+        return false;
+    ucnv_setToUCallBack(cnv, UCNV_TO_U_CALLBACK_STOP, NULL, NULL, NULL, &e);
+    for (int b = 0; b < 256; b++) {
+        char in = (char)b;
+        UChar u[4];
+        e = U_ZERO_ERROR;
+        ucnv_reset(cnv);
+        int32_t k = ucnv_toUChars(cnv, u, 4, &in, 1, &e);
+        tbl[b] = (U_SUCCESS(e) && k == 1 && !U16_IS_SURROGATE(u[0])) ? u[0] : NOCP;
+    }
+    ucnv_close(cnv);
+    return true;
+}
+
+static bool iconv_table(const char *name, uint32_t *tbl)
+{
+    iconv_t cd = iconv_open("UTF-32LE", name);
+    if (cd == (iconv_t)-1)
+        return false;
+    for (int b = 0; b < 256; b++) {
+        char in = (char)b, outbuf[16];
+        char *ip = &in, *op = outbuf;
+        size_t il = 1, ol = sizeof outbuf;
+        iconv(cd, NULL, NULL, NULL, NULL);
+        size_t r = iconv(cd, &ip, &il, &op, &ol);
+        if (r != (size_t)-1)
+            r = iconv(cd, NULL, NULL, &op, &ol); /* flush a base letter held for composing */
+        const unsigned char *o = (const unsigned char *)outbuf;
+        if (r == (size_t)-1 || op - outbuf != 4)
+            tbl[b] = NOCP;
+        else
+            tbl[b] = (uint32_t)o[0] | (uint32_t)o[1] << 8 | (uint32_t)o[2] << 16 |
+                     (uint32_t)o[3] << 24;
+    }
+    iconv_close(cd);
+    return true;
+}
+
+static void build_tables(void)
+{
+    have_cp1258 = icu_table("windows-1258", tbl_cp1258);
+    have_cp1252 = icu_table("windows-1252", tbl_cp1252);
+    /* glibc's TCVN5712-1 is TCVN 5712:1993 VN1, a superset of the VN3 subset the ".Vn"
+     * fonts use: the extra upper-case letters sit in C0 and 0x80-0x9F. Keep the controls a
+     * text file really has (TAB, LF, VT, FF, CR) as themselves. */
+    have_tcvn = iconv_table("TCVN5712-1", tbl_tcvn);
+}
+
+/* ------------------------------------------------------------------------------------------
+ * Output sink: UTF-8 text, the parallel map, the invalid-offset list. */
+
+typedef struct {
+    char *t;
+    uint32_t *m;   /* NULL when the caller does not want a map (detection samples) */
+    size_t len, cap;
+    bool want_map;
+    size_t *inv;
+    size_t n_inv, cap_inv;
+    bool nomem;
+} sink;
+
+static bool sink_init(sink *s, size_t hint, bool want_map)
+{
+    memset(s, 0, sizeof *s);
+    s->want_map = want_map;
+    s->cap = hint < 16 ? 16 : hint;
+    s->t = malloc(s->cap + 1);
+    if (want_map)
+        s->m = malloc((s->cap + 1) * sizeof *s->m);
+    if (!s->t || (want_map && !s->m)) {
+        free(s->t);
+        free(s->m);
+        s->t = NULL;
+        s->m = NULL;
+        s->nomem = true;
+        return false;
+    }
+    return true;
+}
+
+static void sink_free(sink *s)
+{
+    free(s->t);
+    free(s->m);
+    free(s->inv);
+    memset(s, 0, sizeof *s);
+}
+
+/* Room for extra more bytes (and one for the NUL / map[len]). */
+static bool sink_reserve(sink *s, size_t extra)
+{
+    if (s->nomem)
+        return false;
+    if (s->len + extra <= s->cap)
+        return true;
+    size_t cap = s->cap;
+    while (cap < s->len + extra) {
+        if (cap > SIZE_MAX / 8) {
+            s->nomem = true;
+            return false;
+        }
+        cap *= 2;
+    }
+    char *t = realloc(s->t, cap + 1);
+    if (!t) {
+        s->nomem = true;
+        return false;
+    }
+    s->t = t;
+    if (s->want_map) {
+        uint32_t *m = realloc(s->m, (cap + 1) * sizeof *m);
+        if (!m) {
+            s->nomem = true;
+            return false;
+        }
+        s->m = m;
+    }
+    s->cap = cap;
+    return true;
+}
+
+static inline void sink_cp(sink *s, uint32_t cp, size_t off)
+{
+    if (!sink_reserve(s, 4))
+        return;
+    char *p = s->t + s->len;
+    size_t k;
+    if (cp < 0x80) {
+        p[0] = (char)cp;
+        k = 1;
+    } else if (cp < 0x800) {
+        p[0] = (char)(0xC0 | cp >> 6);
+        p[1] = (char)(0x80 | (cp & 0x3F));
+        k = 2;
+    } else if (cp < 0x10000) {
+        p[0] = (char)(0xE0 | cp >> 12);
+        p[1] = (char)(0x80 | (cp >> 6 & 0x3F));
+        p[2] = (char)(0x80 | (cp & 0x3F));
+        k = 3;
+    } else {
+        p[0] = (char)(0xF0 | cp >> 18);
+        p[1] = (char)(0x80 | (cp >> 12 & 0x3F));
+        p[2] = (char)(0x80 | (cp >> 6 & 0x3F));
+        p[3] = (char)(0x80 | (cp & 0x3F));
+        k = 4;
+    }
+    if (s->want_map)
+        for (size_t i = 0; i < k; i++)
+            s->m[s->len + i] = (uint32_t)off;
+    s->len += k;
+}
+
+/* Copies k input bytes that are already UTF-8; each maps to its own offset. */
+static inline void sink_copy(sink *s, const unsigned char *p, size_t k, size_t off)
+{
+    if (!sink_reserve(s, k))
+        return;
+    memcpy(s->t + s->len, p, k);
+    if (s->want_map)
+        for (size_t i = 0; i < k; i++)
+            s->m[s->len + i] = (uint32_t)(off + i);
+    s->len += k;
+}
+
+/* U+FFFD for the invalid input byte (or code unit) at off, recorded in the invalid list. */
+static void sink_invalid(sink *s, size_t off)
+{
+    if (s->nomem)
+        return;
+    if (s->n_inv == s->cap_inv) {
+        size_t cap = s->cap_inv ? s->cap_inv * 2 : 16;
+        size_t *p = realloc(s->inv, cap * sizeof *p);
+        if (!p) {
+            s->nomem = true;
+            return;
+        }
+        s->inv = p;
+        s->cap_inv = cap;
+    }
+    s->inv[s->n_inv++] = off;
+    sink_cp(s, REPL, off);
+}
+
+/* ------------------------------------------------------------------------------------------
+ * Composition of a base letter with a following combining mark, by ICU's NFC data. */
+
+static const UNormalizer2 *nfc_instance(void)
+{
+    UErrorCode e = U_ZERO_ERROR;
+    const UNormalizer2 *n = unorm2_getNFCInstance(&e);
+    return U_SUCCESS(e) ? n : NULL;
+}
+
+static const UNormalizer2 *nfd_instance(void)
+{
+    UErrorCode e = U_ZERO_ERROR;
+    const UNormalizer2 *n = unorm2_getNFDInstance(&e);
+    return U_SUCCESS(e) ? n : NULL;
+}
+
+static inline bool is_comb_mark(uint32_t cp) { return cp >= 0x300 && cp <= 0x36F; }
+
+/* The single code point NFC makes of a + b, or -1. composePair handles the common case; a
+ * mark that NFC would reorder (ô + U+0323 → ộ, whose decomposition is ọ + U+0302) goes
+ * through a full normalization of the pair. */
+static int32_t compose2(const UNormalizer2 *nfc, uint32_t a, uint32_t b)
+{
+    if (!nfc)
+        return -1;
+    UChar32 c = unorm2_composePair(nfc, (UChar32)a, (UChar32)b);
+    if (c >= 0)
+        return c;
+    UChar in[4], out[8];
+    int32_t k = 0;
+    U16_APPEND_UNSAFE(in, k, a);
+    U16_APPEND_UNSAFE(in, k, b);
+    UErrorCode e = U_ZERO_ERROR;
+    int32_t m = unorm2_normalize(nfc, in, k, out, 8, &e);
+    if (U_FAILURE(e) || m <= 0)
+        return -1;
+    int32_t j = 0;
+    UChar32 r;
+    U16_NEXT(out, j, m, r);
+    return j == m ? r : -1;
+}
+
+/* Emits code points from a byte table, composing a combining mark onto the letter before
+ * it when NFC can. A composed letter maps to its base letter's byte; a mark that does not
+ * compose keeps its own byte. */
+typedef struct {
+    size_t start;  /* output offset of the last starter, SIZE_MAX when none */
+    uint32_t cp;
+    size_t off;
+} prev_letter;
+
+static void emit_composing(sink *s, const UNormalizer2 *nfc, prev_letter *pv, uint32_t cp,
+                           size_t off)
+{
+    if (is_comb_mark(cp) && pv->start != SIZE_MAX) {
+        int32_t c = compose2(nfc, pv->cp, cp);
+        if (c >= 0) {
+            s->len = pv->start;
+            pv->cp = (uint32_t)c;
+            sink_cp(s, (uint32_t)c, pv->off);
+            return;
+        }
+    }
+    if (is_comb_mark(cp) || cp == REPL) {
+        pv->start = SIZE_MAX;
+    } else {
+        pv->start = s->len;
+        pv->cp = cp;
+        pv->off = off;
+    }
+    sink_cp(s, cp, off);
+}
+
+static void decode_table(const unsigned char *p, size_t n, size_t base, const uint32_t *tbl,
+                         sink *s)
+{
+    const UNormalizer2 *nfc = nfc_instance();
+    prev_letter pv = {SIZE_MAX, 0, 0};
+    for (size_t i = 0; i < n && !s->nomem; i++) {
+        unsigned char b = p[i];
+        uint32_t cp = b;
+        if (b >= 0x80 || (b < 0x20 && b != '\t' && b != '\n' && b != '\v' && b != '\f' &&
+                          b != '\r'))
+            cp = tbl[b];
+        if (cp == NOCP) {
+            sink_invalid(s, base + i);
+            pv.start = SIZE_MAX;
+            continue;
+        }
+        emit_composing(s, nfc, &pv, cp, base + i);
+    }
+}
+
+/* ------------------------------------------------------------------------------------------
+ * VNI-Windows. Source of the byte assignments: the VNI table of xvnkb (vni.h, Dao Hai Lam,
+ * VISC 2002, GPL), which spells every Vietnamese letter as an ASCII base letter followed by
+ * mark bytes at Windows-1252 positions: for "a" the tones are aù aø aû aõ aï (sắc, huyền,
+ * hỏi, ngã, nặng), "aâ" is â and "aá aà aå aã aä" carry a tone too, "aê" is ă with
+ * "aé aè aú aü aë"; ơ is the single byte ô, ư is ö, đ is ñ; the i-letters are single bytes
+ * í ì æ ó ò, and ỵ is î. Upper-case bytes are the lower-case ones minus 0x20 (Ù for ù...).
+ * Bytes VNI does not use keep their Windows-1252 meaning (the fonts are Windows fonts).
+ * tests/data/decode/vni.tsv spells the same table letter by letter for the tests. */
+
+enum { VNI_NONE, VNI_TONE, VNI_CIRC, VNI_BREVE, VNI_LETTER };
+enum { T_NONE = 0, T_ACUTE = 0x301, T_GRAVE = 0x300, T_HOOK = 0x309, T_TILDE = 0x303,
+       T_DOT = 0x323 };
+#define M_CIRC 0x302u
+#define M_BREVE 0x306u
+#define M_HORN 0x31Bu
+
+typedef struct {
+    unsigned char byte;  /* the lower-case byte; upper case is byte - 0x20 */
+    unsigned char kind;
+    char base;           /* VNI_LETTER: lower-case ASCII base, or 'D' for đ */
+    uint16_t shape;      /* VNI_LETTER: M_HORN or 0 */
+    uint16_t tone;
+} vni_entry;
+
+static const vni_entry vni_spec[] = {
+    {0xF9, VNI_TONE, 0, 0, T_ACUTE},   {0xF8, VNI_TONE, 0, 0, T_GRAVE},
+    {0xFB, VNI_TONE, 0, 0, T_HOOK},    {0xF5, VNI_TONE, 0, 0, T_TILDE},
+    {0xEF, VNI_TONE, 0, 0, T_DOT},
+    {0xE2, VNI_CIRC, 0, 0, T_NONE},    {0xE1, VNI_CIRC, 0, 0, T_ACUTE},
+    {0xE0, VNI_CIRC, 0, 0, T_GRAVE},   {0xE5, VNI_CIRC, 0, 0, T_HOOK},
+    {0xE3, VNI_CIRC, 0, 0, T_TILDE},   {0xE4, VNI_CIRC, 0, 0, T_DOT},
+    {0xEA, VNI_BREVE, 0, 0, T_NONE},   {0xE9, VNI_BREVE, 0, 0, T_ACUTE},
+    {0xE8, VNI_BREVE, 0, 0, T_GRAVE},  {0xFA, VNI_BREVE, 0, 0, T_HOOK},
+    {0xFC, VNI_BREVE, 0, 0, T_TILDE},  {0xEB, VNI_BREVE, 0, 0, T_DOT},
+    {0xED, VNI_LETTER, 'i', 0, T_ACUTE}, {0xEC, VNI_LETTER, 'i', 0, T_GRAVE},
+    {0xE6, VNI_LETTER, 'i', 0, T_HOOK},  {0xF3, VNI_LETTER, 'i', 0, T_TILDE},
+    {0xF2, VNI_LETTER, 'i', 0, T_DOT},   {0xEE, VNI_LETTER, 'y', 0, T_DOT},
+    {0xF4, VNI_LETTER, 'o', M_HORN, T_NONE}, {0xF6, VNI_LETTER, 'u', M_HORN, T_NONE},
+    {0xF1, VNI_LETTER, 'D', 0, T_NONE},
+};
+
+typedef struct {
+    unsigned char kind, upper;
+    char base;
+    uint16_t shape, tone;
+} vni_role;
+
+static void vni_roles(vni_role *r)
+{
+    memset(r, 0, 256 * sizeof *r);
+    for (size_t i = 0; i < sizeof vni_spec / sizeof vni_spec[0]; i++) {
+        const vni_entry *e = &vni_spec[i];
+        for (int up = 0; up < 2; up++) {
+            vni_role *x = &r[up ? e->byte - 0x20 : e->byte];
+            x->kind = e->kind;
+            x->upper = (unsigned char)up;
+            x->base = e->base;
+            x->shape = e->shape;
+            x->tone = e->tone;
+        }
+    }
+}
+
+/* Emits base + marks as one letter where NFC composes them (marks in the order given). */
+static void emit_letter(sink *s, const UNormalizer2 *nfc, uint32_t base, const uint32_t *marks,
+                        size_t k, size_t off)
+{
+    uint32_t cp = base;
+    size_t i = 0;
+    for (; i < k; i++) {
+        int32_t c = compose2(nfc, cp, marks[i]);
+        if (c < 0)
+            break;
+        cp = (uint32_t)c;
+    }
+    sink_cp(s, cp, off);
+    for (; i < k; i++)
+        sink_cp(s, marks[i], off);
+}
+
+static inline bool ascii_vowel(unsigned char b)
+{
+    switch (b | 0x20) {
+    case 'a': case 'e': case 'i': case 'o': case 'u': case 'y':
+        return true;
+    default:
+        return false;
+    }
+}
+
+static void decode_vni(const unsigned char *p, size_t n, size_t base, sink *s)
+{
+    const UNormalizer2 *nfc = nfc_instance();
+    vni_role role[256];
+    vni_roles(role);
+    size_t i = 0;
+    while (i < n && !s->nomem) {
+        unsigned char b = p[i];
+        const vni_role *r = &role[b];
+        uint32_t marks[3];
+        size_t k = 0;
+        uint32_t cp;
+        bool takes_marks = false;
+        char lower_base = 0;
+        if (b < 0x80) {
+            cp = b;
+            if (ascii_vowel(b)) {
+                takes_marks = true;
+                lower_base = (char)(b | 0x20);
+            }
+        } else if (r->kind == VNI_LETTER) {
+            if (r->base == 'D') {
+                sink_cp(s, r->upper ? 0x110 : 0x111, base + i);
+                i++;
+                continue;
+            }
+            cp = r->upper ? (uint32_t)(r->base - 0x20) : (uint32_t)r->base;
+            if (r->shape)
+                marks[k++] = r->shape;
+            if (r->tone)
+                marks[k++] = r->tone;
+            takes_marks = (r->tone == T_NONE); /* ơ and ư still take a tone byte */
+        } else if (r->kind != VNI_NONE) {
+            /* a mark byte with no letter before it: the combining marks it stands for */
+            if (r->kind == VNI_CIRC)
+                sink_cp(s, M_CIRC, base + i);
+            else if (r->kind == VNI_BREVE)
+                sink_cp(s, M_BREVE, base + i);
+            if (r->tone)
+                sink_cp(s, r->tone, base + i);
+            i++;
+            continue;
+        } else {
+            cp = tbl_cp1252[b];
+            if (!have_cp1252 || cp == NOCP) {
+                sink_invalid(s, base + i);
+                i++;
+                continue;
+            }
+            sink_cp(s, cp, base + i);
+            i++;
+            continue;
+        }
+        size_t j = i + 1;
+        if (takes_marks) {
+            bool toned = false;
+            if (j < n) {
+                const vni_role *m = &role[p[j]];
+                if ((m->kind == VNI_CIRC && k == 0 &&
+                     (lower_base == 'a' || lower_base == 'e' || lower_base == 'o')) ||
+                    (m->kind == VNI_BREVE && k == 0 && lower_base == 'a')) {
+                    marks[k++] = m->kind == VNI_CIRC ? M_CIRC : M_BREVE;
+                    if (m->tone) {
+                        marks[k++] = m->tone;
+                        toned = true;
+                    }
+                    j++;
+                }
+            }
+            if (!toned && j < n && role[p[j]].kind == VNI_TONE) {
+                marks[k++] = role[p[j]].tone;
+                j++;
+            }
+        }
+        emit_letter(s, nfc, cp, marks, k, base + i);
+        i = j;
+    }
+}
+
+/* ------------------------------------------------------------------------------------------
+ * UTF-8 and UTF-16 */
+
+/* Length of the well-formed UTF-8 sequence at p (1-4), or 0 when the byte at p starts none. */
+static inline size_t utf8_seq(const unsigned char *p, size_t n)
+{
+    unsigned char b = p[0];
+    if (b < 0x80)
+        return 1;
+    if (b < 0xC2 || b > 0xF4)
+        return 0;
+    if (b < 0xE0)
+        return (n >= 2 && (p[1] & 0xC0) == 0x80) ? 2 : 0;
+    unsigned char lo = 0x80, hi = 0xBF;
+    if (b == 0xE0)
+        lo = 0xA0;
+    else if (b == 0xED)
+        hi = 0x9F;
+    else if (b == 0xF0)
+        lo = 0x90;
+    else if (b == 0xF4)
+        hi = 0x8F;
+    if (n < 2 || p[1] < lo || p[1] > hi)
+        return 0;
+    if (b < 0xF0)
+        return (n >= 3 && (p[2] & 0xC0) == 0x80) ? 3 : 0;
+    return (n >= 4 && (p[2] & 0xC0) == 0x80 && (p[3] & 0xC0) == 0x80) ? 4 : 0;
+}
+
+/* Counts well-formed multibyte sequences and invalid bytes. */
+static void utf8_scan(const unsigned char *p, size_t n, size_t *multi, size_t *invalid)
+{
+    size_t i = 0, m = 0, bad = 0;
+    while (i < n) {
+        if (p[i] < 0x80) {
+            i++;
+            continue;
+        }
+        size_t k = utf8_seq(p + i, n - i);
+        if (k) {
+            m++;
+            i += k;
+        } else {
+            bad++;
+            i++;
+        }
+    }
+    *multi = m;
+    *invalid = bad;
+}
+
+/* One U+FFFD for every byte that is not part of a well-formed sequence (so n_invalid equals
+ * the number of U+FFFD added, and each points at its byte). */
+static void decode_utf8(const unsigned char *p, size_t n, size_t base, sink *s)
+{
+    size_t i = 0;
+    while (i < n && !s->nomem) {
+        size_t run = i;
+        while (run < n && p[run] < 0x80)
+            run++;
+        if (run > i) {
+            sink_copy(s, p + i, run - i, base + i);
+            i = run;
+            continue;
+        }
+        size_t k = utf8_seq(p + i, n - i);
+        if (k) {
+            sink_copy(s, p + i, k, base + i);
+            i += k;
+        } else {
+            sink_invalid(s, base + i);
+            i++;
+        }
+    }
+}
+
+/* Offset of the first U+0000 code unit from start, or SIZE_MAX. */
+static size_t utf16_nul(const unsigned char *p, size_t n, size_t start)
+{
+    for (size_t i = start; i + 1 < n; i += 2)
+        if (p[i] == 0 && p[i + 1] == 0)
+            return i;
+    return SIZE_MAX;
+}
+
+/* Decodes from start; an unpaired surrogate or a lone last byte is one U+FFFD. */
+static void decode_utf16(const unsigned char *p, size_t n, size_t start, bool be, sink *s)
+{
+    size_t i = start;
+    while (i < n && !s->nomem) {
+        if (i + 1 >= n) {
+            sink_invalid(s, i);
+            break;
+        }
+        uint32_t u = be ? (uint32_t)p[i] << 8 | p[i + 1] : (uint32_t)p[i + 1] << 8 | p[i];
+        if (u >= 0xD800 && u <= 0xDBFF && i + 3 < n) {
+            uint32_t v = be ? (uint32_t)p[i + 2] << 8 | p[i + 3]
+                            : (uint32_t)p[i + 3] << 8 | p[i + 2];
+            if (v >= 0xDC00 && v <= 0xDFFF) {
+                sink_cp(s, 0x10000 + ((u - 0xD800) << 10) + (v - 0xDC00), i);
+                i += 4;
+                continue;
+            }
+        }
+        if (u >= 0xD800 && u <= 0xDFFF)
+            sink_invalid(s, i);
+        else
+            sink_cp(s, u, i);
+        i += 2;
+    }
+}
+
+/* UTF-16 without a BOM, from the pattern of zero bytes in the first 64 KiB: ASCII-range
+ * characters have a zero high byte, so one parity of positions holds many zeros and the
+ * other almost none. Returns LW_ENC_UTF16LE/BE, or LW_ENC_AUTO when not clearly UTF-16. */
+static lw_encoding sniff_utf16(const unsigned char *p, size_t n)
+{
+    if (n < 4 || n % 2)
+        return LW_ENC_AUTO;
+    size_t lim = n < 65536 ? n : 65536, pairs = lim / 2, ze = 0, zo = 0;
+    for (size_t i = 0; i + 1 < lim; i += 2) {
+        if (p[i] == 0 && p[i + 1] == 0)
+            return LW_ENC_AUTO;
+        ze += p[i] == 0;
+        zo += p[i + 1] == 0;
+    }
+    if (zo * 10 >= pairs * 3 && ze * 100 <= pairs)
+        return LW_ENC_UTF16LE;
+    if (ze * 10 >= pairs * 3 && zo * 100 <= pairs)
+        return LW_ENC_UTF16BE;
+    return LW_ENC_AUTO;
+}
+
+/* ------------------------------------------------------------------------------------------
+ * Scoring: how Vietnamese a decoded text looks. Words (runs of letters and marks) that hold
+ * a non-ASCII letter are checked as Vietnamese syllables: every letter must be a Vietnamese
+ * letter (base a-z with the marks Vietnamese puts on it, or đ), at most one tone, and the
+ * shape initial consonant + 1-3 vowels + final consonant from the Vietnamese sets. Mojibake
+ * (the wrong legacy table) yields letters like ñ þ æ ö ß or stray marks, which fail. */
+
+static const char *const common_words[] = {
+    "của", "và", "nghị", "định", "ngày", "tháng", "năm", "pháp", "luật", "các", "được",
+    "về", "thực", "hiện", "những", "với", "này", "để", "người", "quyết", "tỉnh", "ủy",
+    "nhân", "dân", "số", "điều", "khoản", "việc", "công", "tác", "quản", "lý", "không",
+    "đã", "đến", "từ", "một", "tại", "thông", "tư", "cơ", "quan", "chính", "phủ", "bộ",
+};
+
+typedef struct {
+    char base;      /* lower-case ASCII letter, or 'D' for đ */
+    bool foreign;   /* not a Vietnamese letter */
+    bool nonascii;
+    bool tone;
+} vletter;
+
+static vletter classify(const UNormalizer2 *nfd, UChar32 c)
+{
+    vletter v = {0, false, c >= 0x80, false};
+    UChar32 lc = u_tolower(c);
+    if (lc < 0x80) {
+        v.base = (char)lc;
+        return v;
+    }
+    if (lc == 0x111) {
+        v.base = 'D';
+        return v;
+    }
+    UChar buf[8];
+    UErrorCode e = U_ZERO_ERROR;
+    int32_t k = nfd ? unorm2_getDecomposition(nfd, lc, buf, 8, &e) : -1;
+    if (U_FAILURE(e) || k < 2 || buf[0] >= 0x80 || buf[0] < 'a' || buf[0] > 'z') {
+        v.foreign = true;
+        return v;
+    }
+    char b = (char)buf[0];
+    bool vowel = strchr("aeiouy", b) != NULL;
+    int shapes = 0, tones = 0;
+    for (int32_t i = 1; i < k; i++) {
+        switch (buf[i]) {
+        case M_CIRC:
+            shapes++;
+            v.foreign |= !(b == 'a' || b == 'e' || b == 'o');
+            break;
+        case M_BREVE:
+            shapes++;
+            v.foreign |= b != 'a';
+            break;
+        case M_HORN:
+            shapes++;
+            v.foreign |= !(b == 'o' || b == 'u');
+            break;
+        case T_ACUTE: case T_GRAVE: case T_HOOK: case T_TILDE: case T_DOT:
+            tones++;
+            v.foreign |= !vowel;
+            break;
+        default:
+            v.foreign = true;
+        }
+    }
+    v.foreign |= shapes > 1 || tones > 1;
+    v.base = b;
+    v.tone = tones > 0;
+    return v;
+}
+
+static bool is_vowel(char b) { return b && strchr("aeiouy", b) != NULL; }
+
+/* bases: the word's base letters (ASCII, 'D' for đ), k of them. */
+static bool syllable_ok(const char *bases, size_t k)
+{
+    static const char *const initials[] = {"ngh", "ng", "nh", "ch", "gh", "gi", "kh", "ph",
+                                           "qu", "th", "tr", "b", "c", "d", "D", "g", "h",
+                                           "k", "l", "m", "n", "p", "r", "s", "t", "v", "x"};
+    static const char *const finals[] = {"", "c", "ch", "m", "n", "ng", "nh", "p", "t"};
+    size_t i = 0;
+    if (k && !is_vowel(bases[0])) {
+        size_t best = 0;
+        for (size_t j = 0; j < sizeof initials / sizeof initials[0]; j++) {
+            size_t l = strlen(initials[j]);
+            if (l <= k && l > best && memcmp(bases, initials[j], l) == 0) {
+                /* "gi" and "qu" are initials only before another vowel (gì is g + ì) */
+                if ((l == 2 && (bases[0] == 'g' || bases[0] == 'q') && bases[1] != 'h') &&
+                    !(l < k && is_vowel(bases[l]))) {
+                    if (bases[0] == 'q')
+                        return false;
+                    continue;
+                }
+                best = l;
+            }
+        }
+        if (!best)
+            return false;
+        i = best;
+    }
+    size_t v = i;
+    while (i < k && is_vowel(bases[i]))
+        i++;
+    if (i == v || i - v > 3)
+        return false;
+    for (size_t j = 0; j < sizeof finals / sizeof finals[0]; j++)
+        if (strlen(finals[j]) == k - i && memcmp(bases + i, finals[j], k - i) == 0)
+            return true;
+    return false;
+}
+
+#define WORD_MAX 16
+
+static long score_word(const vletter *w, size_t k, const char *lower, size_t lower_len)
+{
+    bool nonascii = false, vowel = false;
+    int tones = 0;
+    char bases[WORD_MAX];
+    for (size_t i = 0; i < k; i++) {
+        if (w[i].foreign)
+            return -3;
+        nonascii |= w[i].nonascii;
+        vowel |= is_vowel(w[i].base);
+        tones += w[i].tone;
+        bases[i] = w[i].base;
+    }
+    if (!nonascii || !vowel) /* plain ASCII, or an abbreviation like NĐ */
+        return 0;
+    if (tones > 1 || !syllable_ok(bases, k))
+        return -1;
+    long sc = 2;
+    for (size_t i = 0; i < sizeof common_words / sizeof common_words[0]; i++)
+        if (strlen(common_words[i]) == lower_len && memcmp(common_words[i], lower, lower_len) == 0)
+            sc += 3;
+    return sc;
+}
+
+static long score_text(const char *t, size_t n)
+{
+    const UNormalizer2 *nfd = nfd_instance();
+    long score = 0;
+    vletter w[WORD_MAX];
+    size_t k = 0;
+    bool too_long = false;
+    char lower[WORD_MAX * 4];
+    size_t ll = 0;
+    size_t i = 0;
+    while (i <= n) {
+        UChar32 c = -1;
+        if (i < n) {
+            size_t q = utf8_seq((const unsigned char *)t + i, n - i);
+            if (!q) { /* not from our decoders; be safe */
+                i++;
+                score -= 4;
+                continue;
+            }
+            const unsigned char *u = (const unsigned char *)t + i;
+            c = q == 1 ? u[0]
+              : q == 2 ? (UChar32)(u[0] & 0x1F) << 6 | (u[1] & 0x3F)
+              : q == 3 ? (UChar32)(u[0] & 0x0F) << 12 | (UChar32)(u[1] & 0x3F) << 6 | (u[2] & 0x3F)
+                       : (UChar32)(u[0] & 0x07) << 18 | (UChar32)(u[1] & 0x3F) << 12 |
+                             (UChar32)(u[2] & 0x3F) << 6 | (u[3] & 0x3F);
+            i += q;
+        } else {
+            i++;
+        }
+        bool letter = c >= 0 && (c < 0x80 ? ((c | 0x20) >= 'a' && (c | 0x20) <= 'z')
+                                          : (u_isalpha(c) || u_charType(c) == U_NON_SPACING_MARK));
+        if (letter) {
+            if (k < WORD_MAX) {
+                if (c >= 0x80 && u_charType(c) == U_NON_SPACING_MARK)
+                    w[k] = (vletter){0, true, true, false}; /* a mark left uncomposed */
+                else
+                    w[k] = classify(nfd, c);
+                UChar32 lc = u_tolower(c);
+                if (ll + 4 <= sizeof lower) {
+                    int32_t off = (int32_t)ll;
+                    U8_APPEND_UNSAFE(lower, off, lc);
+                    ll = (size_t)off;
+                }
+                k++;
+            } else {
+                too_long = true;
+            }
+            continue;
+        }
+        if (k) {
+            if (!too_long)
+                score += score_word(w, k, lower, ll);
+            k = 0;
+            ll = 0;
+            too_long = false;
+        }
+        if (c < 0)
+            break;
+        if (c == (UChar32)REPL || (c >= 0x80 && c <= 0x9F) ||
+            (c < 0x20 && c != '\t' && c != '\n' && c != '\v' && c != '\f' && c != '\r') ||
+            (c >= 0xE000 && c <= 0xF8FF))
+            score -= 4;
+        else if ((c >= 0xA1 && c <= 0xBF) || c == 0xD7 || c == 0xF7)
+            score -= 1;
+    }
+    return score;
+}
+
+/* ------------------------------------------------------------------------------------------
+ * Binary refusal */
+
+static lw_status check_magic(const unsigned char *p, size_t n, const char *path, lw_error *err)
+{
+    static const struct {
+        const char *magic;
+        size_t len;
+        const char *msg;
+    } magics[] = {
+        {"%PDF", 4, "this is a PDF file; convert it to text first"},
+        {"PK\x03\x04", 4, "this is a ZIP archive (a Word .docx, Excel .xlsx or OpenDocument "
+                          "file is one); open it and save it as plain text (.txt) first"},
+        {"PK\x05\x06", 4, "this is an empty ZIP archive, not a text file"},
+        {"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1", 8,
+         "this is an old Microsoft Office file (.doc or .xls); open it and save it as plain "
+         "text (.txt) first"},
+        {"\x89PNG\r\n\x1A\n", 8, "this is a PNG image, not text; a scanned page needs OCR first"},
+        {"\xFF\xD8\xFF", 3, "this is a JPEG image, not text; a scanned page needs OCR first"},
+        {"GIF87a", 6, "this is a GIF image, not text"},
+        {"GIF89a", 6, "this is a GIF image, not text"},
+        {"II*\x00", 4, "this is a TIFF image, not text; a scanned page needs OCR first"},
+        {"MM\x00*", 4, "this is a TIFF image, not text; a scanned page needs OCR first"},
+        {"\x1F\x8B", 2, "this is a gzip-compressed file; decompress it first"},
+    };
+    for (size_t i = 0; i < sizeof magics / sizeof magics[0]; i++)
+        if (n >= magics[i].len && memcmp(p, magics[i].magic, magics[i].len) == 0)
+            return lw_error_set(err, LW_ERR_BINARY, path, 0, 0, "%s", magics[i].msg);
+    return LW_OK;
+}
+
+static lw_status nul_error(size_t off, bool utf16, const char *path, lw_error *err)
+{
+    return lw_error_set(err, LW_ERR_BINARY, path, 0, 0,
+                        utf16 ? "contains NUL characters at offset %zu: not a text file"
+                              : "contains NUL bytes at offset %zu: not a text file",
+                        off);
+}
+
+/* ------------------------------------------------------------------------------------------
+ * Driver */
+
+static bool enc_available(lw_encoding e)
+{
+    switch (e) {
+    case LW_ENC_CP1258: return have_cp1258;
+    case LW_ENC_TCVN3: return have_tcvn;
+    case LW_ENC_VNI: return have_cp1252;
+    default: return true;
+    }
+}
+
+/* Decodes p[start..n) as e (not AUTO) into s. */
+static void run_decoder(lw_encoding e, const unsigned char *p, size_t n, size_t start, sink *s)
+{
+    switch (e) {
+    case LW_ENC_UTF8: decode_utf8(p + start, n - start, start, s); break;
+    case LW_ENC_UTF16LE: decode_utf16(p, n, start, false, s); break;
+    case LW_ENC_UTF16BE: decode_utf16(p, n, start, true, s); break;
+    case LW_ENC_CP1258: decode_table(p + start, n - start, start, tbl_cp1258, s); break;
+    case LW_ENC_TCVN3: decode_table(p + start, n - start, start, tbl_tcvn, s); break;
+    case LW_ENC_VNI: decode_vni(p + start, n - start, start, s); break;
+    case LW_ENC_AUTO: break;
+    }
+}
+
+/* Picks a legacy encoding (or UTF-8 with replacements) for input that is not valid UTF-8. */
+static lw_encoding detect_legacy(const unsigned char *p, size_t n, size_t multi)
+{
+    size_t first = 0;
+    while (first < n && p[first] < 0x80)
+        first++;
+    size_t start = first > 4096 ? first - 4096 : 0;
+    while (start > 0 && start < first && p[start - 1] != '\n' && p[start - 1] != ' ')
+        start++;
+    size_t len = n - start < SAMPLE_BYTES ? n - start : SAMPLE_BYTES;
+    /* In order of preference on a tie: the older government encodings first. */
+    const lw_encoding cands[] = {LW_ENC_TCVN3, LW_ENC_VNI, LW_ENC_CP1258, LW_ENC_UTF8};
+    lw_encoding best = LW_ENC_AUTO;
+    long best_score = 0;
+    for (size_t c = 0; c < sizeof cands / sizeof cands[0]; c++) {
+        if (!enc_available(cands[c]) || (cands[c] == LW_ENC_UTF8 && multi == 0))
+            continue;
+        sink s;
+        if (!sink_init(&s, len + len / 2 + 16, false))
+            continue;
+        run_decoder(cands[c], p + start, len, 0, &s);
+        if (!s.nomem) {
+            long sc = score_text(s.t, s.len);
+            if (best == LW_ENC_AUTO || sc > best_score) {
+                best = cands[c];
+                best_score = sc;
+            }
+        }
+        sink_free(&s);
+    }
+    if (best == LW_ENC_AUTO) /* no converter at all: keep the bytes visible as U+FFFD */
+        best = LW_ENC_UTF8;
+    return best;
+}
+
+lw_status lw_decode(const unsigned char *bytes, size_t n, lw_encoding force, const char *path,
+                    lw_decoded **out, lw_error *err)
+{
+    if (!out)
+        return lw_error_set(err, LW_ERR_USAGE, path, 0, 0, "lw_decode: no output pointer");
+    *out = NULL;
+    if (!bytes && n)
+        return lw_error_set(err, LW_ERR_USAGE, path, 0, 0, "lw_decode: no input bytes");
+    if (n > UINT32_MAX)
+        return lw_error_set(err, LW_ERR_TOO_LARGE, path, 0, 0,
+                            "the file is larger than 4 GiB; split it into smaller files");
+    if ((size_t)force > LW_ENC_VNI)
+        return lw_error_set(err, LW_ERR_USAGE, path, 0, 0, "unknown encoding %d", (int)force);
+    pthread_once(&tables_once, build_tables);
+    if (force != LW_ENC_AUTO && !enc_available(force))
+        return lw_error_set(err, LW_ERR_ENCODING, path, 0, 0,
+                            "the %s converter is not available on this system",
+                            lw_encoding_name(force));
+
+    lw_status st = check_magic(bytes, n, path, err);
+    if (st != LW_OK)
+        return st;
+
+    static const unsigned char bom8[] = {0xEF, 0xBB, 0xBF};
+    bool bom_le = n >= 2 && bytes[0] == 0xFF && bytes[1] == 0xFE;
+    bool bom_be = n >= 2 && bytes[0] == 0xFE && bytes[1] == 0xFF;
+    bool bom_u8 = n >= 3 && memcmp(bytes, bom8, 3) == 0;
+
+    lw_encoding enc = force;
+    size_t start = 0;
+    if (enc == LW_ENC_AUTO) {
+        if (bom_u8)
+            enc = LW_ENC_UTF8;
+        else if (bom_le)
+            enc = LW_ENC_UTF16LE;
+        else if (bom_be)
+            enc = LW_ENC_UTF16BE;
+        else if (n && memchr(bytes, 0, n))
+            enc = sniff_utf16(bytes, n);
+    }
+    if ((enc == LW_ENC_UTF8 && bom_u8) || (enc == LW_ENC_UTF16LE && bom_le) ||
+        (enc == LW_ENC_UTF16BE && bom_be))
+        start = enc == LW_ENC_UTF8 ? 3 : 2;
+
+    if (enc == LW_ENC_UTF16LE || enc == LW_ENC_UTF16BE) {
+        size_t z = utf16_nul(bytes, n, start);
+        if (z != SIZE_MAX)
+            return nul_error(z, true, path, err);
+    } else {
+        const unsigned char *z = n ? memchr(bytes, 0, n) : NULL;
+        if (z)
+            return nul_error((size_t)(z - bytes), false, path, err);
+    }
+
+    size_t multi = 0, invalid = 0;
+    if (enc == LW_ENC_AUTO || (enc == LW_ENC_UTF8 && start == 0)) {
+        utf8_scan(bytes, n, &multi, &invalid);
+        if (enc == LW_ENC_AUTO) {
+            if (invalid == 0 || (multi > 0 && invalid <= multi))
+                enc = LW_ENC_UTF8;
+            else
+                enc = detect_legacy(bytes, n, multi);
+        }
+    }
+
+    lw_decoded *d = calloc(1, sizeof *d);
+    if (!d)
+        return lw_error_set(err, LW_ERR_NOMEM, path, 0, 0, "out of memory decoding the file");
+    d->encoding = enc;
+    d->had_bom = start > 0;
+
+    if (enc == LW_ENC_UTF8 && start == 0 && invalid == 0) {
+        /* Plain UTF-8: the text is the input; the map is the identity (NULL). */
+        d->text = malloc(n + 1);
+        if (!d->text) {
+            free(d);
+            return lw_error_set(err, LW_ERR_NOMEM, path, 0, 0, "out of memory decoding the file");
+        }
+        if (n)
+            memcpy(d->text, bytes, n);
+        d->text[n] = '\0';
+        d->len = n;
+        *out = d;
+        return LW_OK;
+    }
+
+    sink s;
+    size_t hint = (n - start) + (n - start) / 4 + 16;
+    if (sink_init(&s, hint, true))
+        run_decoder(enc, bytes, n, start, &s);
+    if (s.nomem) {
+        sink_free(&s);
+        free(d);
+        return lw_error_set(err, LW_ERR_NOMEM, path, 0, 0, "out of memory decoding the file");
+    }
+    s.t[s.len] = '\0';
+    s.m[s.len] = (uint32_t)n;
+    /* Give back what the growth left over; keep the larger blocks if the shrink fails. */
+    char *t = realloc(s.t, s.len + 1);
+    if (t)
+        s.t = t;
+    uint32_t *m = realloc(s.m, (s.len + 1) * sizeof *m);
+    if (m)
+        s.m = m;
+    d->text = s.t;
+    d->len = s.len;
+    d->map = s.m;
+    d->invalid = s.inv;
+    d->n_invalid = s.n_inv;
+    *out = d;
+    return LW_OK;
+}
+
+void lw_decoded_free(lw_decoded *d)
+{
+    if (!d)
+        return;
+    free(d->text);
+    free(d->map);
+    free(d->invalid);
+    free(d);
+}
