@@ -323,6 +323,34 @@ static int32_t compose2(const UNormalizer2 *nfc, uint32_t a, uint32_t b)
     return j == m ? r : -1;
 }
 
+/* compose2 with a small direct-mapped cache: a document uses few letter + mark pairs, and
+ * the normalization fallback is slow next to a table lookup. Lives on the decoder's stack. */
+typedef struct {
+    const UNormalizer2 *nfc;
+    struct {
+        uint32_t a, b;
+        int32_t r;
+    } e[512];
+} composer;
+
+static void composer_init(composer *c)
+{
+    memset(c, 0, sizeof *c); /* b == 0 never matches: b is always a combining mark */
+    c->nfc = nfc_instance();
+}
+
+static int32_t compose(composer *c, uint32_t a, uint32_t b)
+{
+    size_t h = (a * 31u + b) & 511u;
+    if (c->e[h].a == a && c->e[h].b == b)
+        return c->e[h].r;
+    int32_t r = compose2(c->nfc, a, b);
+    c->e[h].a = a;
+    c->e[h].b = b;
+    c->e[h].r = r;
+    return r;
+}
+
 /* Emits code points from a byte table, composing a combining mark onto the letter before
  * it when NFC can. A composed letter maps to its base letter's byte; a mark that does not
  * compose keeps its own byte. */
@@ -332,11 +360,11 @@ typedef struct {
     size_t off;
 } prev_letter;
 
-static void emit_composing(sink *s, const UNormalizer2 *nfc, prev_letter *pv, uint32_t cp,
+static void emit_composing(sink *s, composer *nfc, prev_letter *pv, uint32_t cp,
                            size_t off)
 {
     if (is_comb_mark(cp) && pv->start != SIZE_MAX) {
-        int32_t c = compose2(nfc, pv->cp, cp);
+        int32_t c = compose(nfc, pv->cp, cp);
         if (c >= 0) {
             s->len = pv->start;
             pv->cp = (uint32_t)c;
@@ -357,7 +385,9 @@ static void emit_composing(sink *s, const UNormalizer2 *nfc, prev_letter *pv, ui
 static void decode_table(const unsigned char *p, size_t n, size_t base, const uint32_t *tbl,
                          sink *s)
 {
-    const UNormalizer2 *nfc = nfc_instance();
+    composer cmp;
+    composer_init(&cmp);
+    composer *nfc = &cmp;
     prev_letter pv = {SIZE_MAX, 0, 0};
     for (size_t i = 0; i < n && !s->nomem; i++) {
         unsigned char b = p[i];
@@ -439,13 +469,13 @@ static void vni_roles(vni_role *r)
 }
 
 /* Emits base + marks as one letter where NFC composes them (marks in the order given). */
-static void emit_letter(sink *s, const UNormalizer2 *nfc, uint32_t base, const uint32_t *marks,
+static void emit_letter(sink *s, composer *nfc, uint32_t base, const uint32_t *marks,
                         size_t k, size_t off)
 {
     uint32_t cp = base;
     size_t i = 0;
     for (; i < k; i++) {
-        int32_t c = compose2(nfc, cp, marks[i]);
+        int32_t c = compose(nfc, cp, marks[i]);
         if (c < 0)
             break;
         cp = (uint32_t)c;
@@ -467,7 +497,9 @@ static inline bool ascii_vowel(unsigned char b)
 
 static void decode_vni(const unsigned char *p, size_t n, size_t base, sink *s)
 {
-    const UNormalizer2 *nfc = nfc_instance();
+    composer cmp;
+    composer_init(&cmp);
+    composer *nfc = &cmp;
     vni_role role[256];
     vni_roles(role);
     size_t i = 0;
@@ -681,26 +713,43 @@ static lw_encoding sniff_utf16(const unsigned char *p, size_t n)
  * Scoring: how Vietnamese a decoded text looks. Words (runs of letters and marks) that hold
  * a non-ASCII letter are checked as Vietnamese syllables: every letter must be a Vietnamese
  * letter (base a-z with the marks Vietnamese puts on it, or đ), at most one tone, and the
- * shape initial consonant + 1-3 vowels + final consonant from the Vietnamese sets. Mojibake
- * (the wrong legacy table) yields letters like ñ þ æ ö ß or stray marks, which fail. */
+ * syllable must read initial consonant + vowel nucleus + final consonant from the Vietnamese
+ * sets, with a sắc or nặng tone before a final c, ch, p or t. Mojibake (the wrong legacy
+ * table) yields letters like ñ þ æ ö ß, stray marks, or impossible vowel groups ("Vieọt",
+ * "COẤNG"), which fail. Common words of legal texts earn a bonus; odd characters (U+FFFD,
+ * controls, Latin-1 symbols) a penalty. */
 
 static const char *const common_words[] = {
     "của", "và", "nghị", "định", "ngày", "tháng", "năm", "pháp", "luật", "các", "được",
     "về", "thực", "hiện", "những", "với", "này", "để", "người", "quyết", "tỉnh", "ủy",
     "nhân", "dân", "số", "điều", "khoản", "việc", "công", "tác", "quản", "lý", "không",
     "đã", "đến", "từ", "một", "tại", "thông", "tư", "cơ", "quan", "chính", "phủ", "bộ",
+    "việt", "hà", "nội", "hòa", "xã", "hội", "chủ", "nghĩa", "độc", "lập", "tự", "hạnh",
+    "phúc", "kính", "gửi", "nơi", "nhận", "lưu", "hướng", "dẫn", "trưởng",
+};
+
+/* Vowel nuclei, tones removed, shaped vowels spelled A=â W=ă E=ê O=ô P=ơ U=ư. The second
+ * list holds nuclei that only stand before a final consonant (ăn, tuân, tiên, buôn, ...). */
+static const char *const nuclei_free[] = {
+    "a", "e", "E", "i", "o", "O", "P", "u", "U", "y",
+    "ai", "ao", "au", "ay", "Au", "Ay", "eo", "Eu", "ia", "iu", "oa", "oe", "oi", "Oi", "Pi",
+    "ua", "uE", "ui", "uy", "uP", "Ua", "Ui", "Uu",
+    "iEu", "oai", "oao", "oay", "oeo", "uAy", "uOi", "uya", "uyu", "UPi", "UPu", "yEu",
+};
+static const char *const nuclei_closed[] = {
+    "A", "W", "oW", "uA", "iE", "yE", "uO", "UP", "oo", "uyE",
 };
 
 typedef struct {
-    char base;      /* lower-case ASCII letter, or 'D' for đ */
+    char base;      /* lower-case ASCII letter, or 'D' for đ; shaped vowels as above */
     bool foreign;   /* not a Vietnamese letter */
     bool nonascii;
-    bool tone;
+    uint16_t tone;  /* the tone mark's code point, or 0 */
 } vletter;
 
 static vletter classify(const UNormalizer2 *nfd, UChar32 c)
 {
-    vletter v = {0, false, c >= 0x80, false};
+    vletter v = {0, false, c >= 0x80, 0};
     UChar32 lc = u_tolower(c);
     if (lc < 0x80) {
         v.base = (char)lc;
@@ -713,11 +762,11 @@ static vletter classify(const UNormalizer2 *nfd, UChar32 c)
     UChar buf[8];
     UErrorCode e = U_ZERO_ERROR;
     int32_t k = nfd ? unorm2_getDecomposition(nfd, lc, buf, 8, &e) : -1;
-    if (U_FAILURE(e) || k < 2 || buf[0] >= 0x80 || buf[0] < 'a' || buf[0] > 'z') {
+    if (U_FAILURE(e) || k < 2 || buf[0] < 'a' || buf[0] > 'z') {
         v.foreign = true;
         return v;
     }
-    char b = (char)buf[0];
+    char b = (char)buf[0], shaped = b;
     bool vowel = strchr("aeiouy", b) != NULL;
     int shapes = 0, tones = 0;
     for (int32_t i = 1; i < k; i++) {
@@ -725,33 +774,44 @@ static vletter classify(const UNormalizer2 *nfd, UChar32 c)
         case M_CIRC:
             shapes++;
             v.foreign |= !(b == 'a' || b == 'e' || b == 'o');
+            shaped = (char)(b - 0x20); /* A E O */
             break;
         case M_BREVE:
             shapes++;
             v.foreign |= b != 'a';
+            shaped = 'W';
             break;
         case M_HORN:
             shapes++;
             v.foreign |= !(b == 'o' || b == 'u');
+            shaped = b == 'o' ? 'P' : 'U';
             break;
         case T_ACUTE: case T_GRAVE: case T_HOOK: case T_TILDE: case T_DOT:
             tones++;
             v.foreign |= !vowel;
+            v.tone = buf[i];
             break;
         default:
             v.foreign = true;
         }
     }
     v.foreign |= shapes > 1 || tones > 1;
-    v.base = b;
-    v.tone = tones > 0;
+    v.base = shaped;
     return v;
 }
 
-static bool is_vowel(char b) { return b && strchr("aeiouy", b) != NULL; }
+static bool is_vowel(char b) { return b && strchr("aeiouyAEOPUW", b) != NULL; }
 
-/* bases: the word's base letters (ASCII, 'D' for đ), k of them. */
-static bool syllable_ok(const char *bases, size_t k)
+static bool in_list(const char *const *list, size_t n, const char *s, size_t len)
+{
+    for (size_t i = 0; i < n; i++)
+        if (strlen(list[i]) == len && memcmp(list[i], s, len) == 0)
+            return true;
+    return false;
+}
+
+/* bases: the word's letters as classify spells them, k of them; tone: its tone or 0. */
+static bool syllable_ok(const char *bases, size_t k, uint16_t tone)
 {
     static const char *const initials[] = {"ngh", "ng", "nh", "ch", "gh", "gi", "kh", "ph",
                                            "qu", "th", "tr", "b", "c", "d", "D", "g", "h",
@@ -764,7 +824,7 @@ static bool syllable_ok(const char *bases, size_t k)
             size_t l = strlen(initials[j]);
             if (l <= k && l > best && memcmp(bases, initials[j], l) == 0) {
                 /* "gi" and "qu" are initials only before another vowel (gì is g + ì) */
-                if ((l == 2 && (bases[0] == 'g' || bases[0] == 'q') && bases[1] != 'h') &&
+                if (l == 2 && (bases[0] == 'g' || bases[0] == 'q') && bases[1] != 'h' &&
                     !(l < k && is_vowel(bases[l]))) {
                     if (bases[0] == 'q')
                         return false;
@@ -780,12 +840,20 @@ static bool syllable_ok(const char *bases, size_t k)
     size_t v = i;
     while (i < k && is_vowel(bases[i]))
         i++;
-    if (i == v || i - v > 3)
+    size_t nv = i - v, nf = k - i;
+    if (nv == 0 || nv > 3)
         return false;
-    for (size_t j = 0; j < sizeof finals / sizeof finals[0]; j++)
-        if (strlen(finals[j]) == k - i && memcmp(bases + i, finals[j], k - i) == 0)
-            return true;
-    return false;
+    if (!in_list(finals, sizeof finals / sizeof finals[0], bases + i, nf))
+        return false;
+    bool closed = nf > 0;
+    if (!in_list(nuclei_free, sizeof nuclei_free / sizeof nuclei_free[0], bases + v, nv) &&
+        !(closed && in_list(nuclei_closed, sizeof nuclei_closed / sizeof nuclei_closed[0],
+                            bases + v, nv)))
+        return false;
+    bool stop = nf > 0 && (bases[i] == 'c' || bases[i] == 'p' || bases[i] == 't');
+    if (stop && tone != T_ACUTE && tone != T_DOT)
+        return false;
+    return true;
 }
 
 #define WORD_MAX 16
@@ -794,23 +862,26 @@ static long score_word(const vletter *w, size_t k, const char *lower, size_t low
 {
     bool nonascii = false, vowel = false;
     int tones = 0;
+    uint16_t tone = 0;
     char bases[WORD_MAX];
     for (size_t i = 0; i < k; i++) {
         if (w[i].foreign)
             return -3;
         nonascii |= w[i].nonascii;
         vowel |= is_vowel(w[i].base);
-        tones += w[i].tone;
+        if (w[i].tone) {
+            tones++;
+            tone = w[i].tone;
+        }
         bases[i] = w[i].base;
     }
     if (!nonascii || !vowel) /* plain ASCII, or an abbreviation like NĐ */
         return 0;
-    if (tones > 1 || !syllable_ok(bases, k))
+    if (tones > 1 || !syllable_ok(bases, k, tone))
         return -1;
     long sc = 2;
-    for (size_t i = 0; i < sizeof common_words / sizeof common_words[0]; i++)
-        if (strlen(common_words[i]) == lower_len && memcmp(common_words[i], lower, lower_len) == 0)
-            sc += 3;
+    if (in_list(common_words, sizeof common_words / sizeof common_words[0], lower, lower_len))
+        sc += 3;
     return sc;
 }
 
@@ -848,7 +919,7 @@ static long score_text(const char *t, size_t n)
         if (letter) {
             if (k < WORD_MAX) {
                 if (c >= 0x80 && u_charType(c) == U_NON_SPACING_MARK)
-                    w[k] = (vletter){0, true, true, false}; /* a mark left uncomposed */
+                    w[k] = (vletter){0, true, true, 0}; /* a mark left uncomposed */
                 else
                     w[k] = classify(nfd, c);
                 UChar32 lc = u_tolower(c);
@@ -1070,7 +1141,10 @@ lw_status lw_decode(const unsigned char *bytes, size_t n, lw_encoding force, con
     }
 
     sink s;
-    size_t hint = (n - start) + (n - start) / 4 + 16;
+    /* Output is at most 1.5 times the input for UTF-16 and about that for the legacy tables
+     * (a 1-byte letter becomes 2-3 bytes); pages reserved but never written cost nothing,
+     * and the shrink below returns them. */
+    size_t hint = (n - start) + (n - start) / 2 + 16;
     if (sink_init(&s, hint, true))
         run_decoder(enc, bytes, n, start, &s);
     if (s.nomem) {

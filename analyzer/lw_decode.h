@@ -22,10 +22,15 @@ typedef struct {
     size_t len;          /* bytes in text, without the NUL */
     uint32_t *map;       /* len + 1 entries: map[i] = offset in the input of the byte that
                             produced text[i]; map[len] = input length. NULL means identity
-                            (plain UTF-8 without BOM and without replacements). Owned. */
+                            (plain UTF-8 without BOM and without replacements). Owned.
+                            All bytes of a character made from several input bytes (UTF-16,
+                            a legacy letter plus its combining mark, VNI's letter + mark
+                            bytes) map to the first of them. */
     lw_encoding encoding;/* what was detected or forced */
     int had_bom;
-    size_t *invalid;     /* input offsets of invalid bytes replaced by U+FFFD; owned */
+    size_t *invalid;     /* input offsets of invalid bytes replaced by U+FFFD, increasing; one
+                            U+FFFD per invalid byte (per UTF-16 code unit: an unpaired
+                            surrogate, or a last odd byte). Owned; NULL when n_invalid is 0 */
     size_t n_invalid;
 } lw_decoded;
 
@@ -35,7 +40,10 @@ const char *lw_encoding_name(lw_encoding e);
  * auto). Returns 0 and sets *out, or -1 for an unknown name. */
 int lw_encoding_parse(const char *name, lw_encoding *out);
 
-/* Decodes n bytes. force = LW_ENC_AUTO detects. path is only used in error messages.
+/* Decodes n bytes. force = LW_ENC_AUTO detects: BOM; UTF-16 without BOM when its zero bytes
+ * say so clearly; valid (or mostly valid) UTF-8; else the legacy encoding whose decoding of a
+ * sample looks most Vietnamese. A forced encoding strips its own BOM. Binary input is refused
+ * whatever the force. path is only used in error messages (err->file).
  * On success *out is owned by the caller (lw_decoded_free). Errors: LW_ERR_BINARY for NUL
  * bytes or PDF/ZIP/image magic, LW_ERR_TOO_LARGE over 4 GiB, LW_ERR_NOMEM. */
 lw_status lw_decode(const unsigned char *bytes, size_t n, lw_encoding force, const char *path,
