@@ -690,6 +690,44 @@ static void test_forced(void **state)
     free(exp.p);
 }
 
+/* Short phrases from tests/data/decode/phrases.txt, each in each legacy encoding. */
+static void test_detect_short(void **state)
+{
+    (void)state;
+    char path[4096];
+    snprintf(path, sizeof path, "%s/tests/data/decode/phrases.txt", source_dir());
+    FILE *f = fopen(path, "r");
+    if (!f)
+        fail_msg("cannot open %s: %s", path, strerror(errno));
+    char line[512];
+    int count = 0, wrong = 0;
+    while (fgets(line, sizeof line, f)) {
+        line[strcspn(line, "\n")] = '\0';
+        if (!line[0] || line[0] == '#')
+            continue;
+        for (int k = 0; k < 3; k++) {
+            bytes exp = {0};
+            bytes in = k == 0   ? encode_iconv("CP1258", line, &exp)
+                       : k == 1 ? encode_iconv("TCVN5712-1", line, &exp)
+                                : encode_vni(line, &exp);
+            lw_encoding want = k == 0 ? LW_ENC_CP1258 : k == 1 ? LW_ENC_TCVN3 : LW_ENC_VNI;
+            lw_decoded *d = decode_ok(in.p, in.n, LW_ENC_AUTO);
+            count++;
+            if (d->encoding != want) {
+                wrong++;
+                print_error("\"%s\" as %s detected as %s: %s\n", line, lw_encoding_name(want),
+                            lw_encoding_name(d->encoding), d->text);
+            }
+            lw_decoded_free(d);
+            free(in.p);
+            free(exp.p);
+        }
+    }
+    fclose(f);
+    assert_true(count >= 60);
+    assert_int_equal(wrong, 0);
+}
+
 /* ------------------------------------------------------------------------------------------
  * The corpus round trip */
 
@@ -845,7 +883,8 @@ int main(void)
         cmocka_unit_test(test_utf16_invalid),  cmocka_unit_test(test_utf16_no_bom),
         cmocka_unit_test(test_binary),         cmocka_unit_test(test_cp1258),
         cmocka_unit_test(test_tcvn3),          cmocka_unit_test(test_vni),
-        cmocka_unit_test(test_forced),         cmocka_unit_test(test_corpus_roundtrip),
+        cmocka_unit_test(test_forced),         cmocka_unit_test(test_detect_short),
+        cmocka_unit_test(test_corpus_roundtrip),
         cmocka_unit_test(test_random_bytes),   cmocka_unit_test(test_large),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
