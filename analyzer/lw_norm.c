@@ -33,21 +33,43 @@
  *     A lone '*' bullet or an unmatched star is kept.
  *  4. lines (in place): leading/trailing spaces removed, space runs collapsed to one space.
  *     Artefact lines are dropped: page numbers ("- 2 -", "Trang 2", "Page 2/5"; a line that is
- *     only a 1-3 digit number when it sits within 3 lines of a running header or when the next
- *     or previous page number sits 10-150 lines away), and running headers (the same short
- *     line, without sentence punctuation and not a list item, seen 3+ times at least 8 lines
- *     apart, mostly next to page numbers: the Official Gazette's "CÔNG BÁO/Số ...").
- *     Then unwrapping, see decide_join(). OUTPUT FORMAT (our choice): one line per paragraph,
- *     paragraphs separated by a single '\n', no blank lines; the last line ends with '\n' iff
- *     the input's last non-blank line did. Joined lines get one space (mapped to the '\n' it
- *     replaces). De-hyphenation: "59/2012/NĐ-" + "CP" joins without a space ("NĐ-CP"); a spaced
- *     dash "kinh tế -" + "xã hội" joins with a space ("kinh tế - xã hội"); a letter-hyphen
- *     ("thực-" + "hiện") drops the hyphen and joins with a space when both halves are
- *     Vietnamese syllables, without one otherwise ("Inter-" + "net").
+ *     only a 1-3 digit number when it sits within 3 lines of a running header, or between text
+ *     lines with the page number before or after it 10-150 lines away), and running headers
+ *     (the same line of 8-100 characters holding a digit or in capitals, without sentence
+ *     punctuation and not a list item, seen 3+ times at least 8 lines apart, two thirds of the
+ *     times right next to a page number: the Official Gazette's "CÔNG BÁO/Số ...").
+ *     OUTPUT FORMAT (our choice): one line per paragraph, paragraphs separated by a single
+ *     '\n', no blank lines; the last line ends with '\n' iff the input's last non-blank line
+ *     did. Joined lines get one space, mapped to the '\n' it replaces.
+ *     UNWRAPPING (decide_join): the document is "double-spaced" when 60% of its lines are
+ *     followed by a blank line (then blank lines mean nothing), "hard-wrapped" when 97% of its
+ *     lines are at most W characters (30 <= W <= 120), 45% are longer than 0.7 W and 10% of
+ *     the line pairs are a line ending mid-sentence before a lower-case line. A break is kept
+ *     before and after: lines without letters or digits ("-------"); header block lines ("Số:",
+ *     "V/v", "Kính gửi", "Nơi nhận", "KT./TM./TL.", the motto, "<place>, ngày .. tháng .. năm
+ *     ....") -- a "V/v" subject wrapped over several lines is joined into one; headings in
+ *     capitals (two capital lines join only after a function word, a dash or a comma, or in
+ *     a wrapped document when the first is full); before list and section markers ("1.",
+ *     "2.1.", "a)", "(1)", "-", "+", "•", "I.", "A.", "Điều 5.", "Chương II") but for a
+ *     bullet followed by lower case ("kinh tế\n- xã hội"); after a sentence end (. ; : ! ?,
+ *     also before a closing quote or parenthesis) but for ';' before lower case. Otherwise the
+ *     lines join when the next starts in lower case, or this one ends with ',' or a function
+ *     word ("và", "của", "các", "số", "ngày", ...), or with "năm" before a number. Then, in a
+ *     wrapped document: a blank line (not double-spaced) breaks; a line that the next line's
+ *     first word would have fitted on, with W/10 to spare, ended its paragraph (the first line
+ *     of a numbered heading before a full-width capitalized line: with nothing to spare); else
+ *     join. In other documents the lines break, but for a line of 100+ characters before a
+ *     blank (a page break inside a paragraph). No rule joins two lines because no blank line
+ *     separates them, so the output (which has no blank lines) normalizes to itself.
+ *     De-hyphenation: "59/2012/NĐ-" + "CP", "01/2024/" + "TT-BTP" and "Covid-" + "19" join
+ *     without a space; a spaced dash "kinh tế -" + "xã hội" joins with a space ("kinh tế -
+ *     xã hội"); a letter-hyphen ("thực-" + "hiện") drops the hyphen and joins with a space
+ *     when both halves are Vietnamese syllables ("thực hiện"), without one otherwise
+ *     ("Inter-" + "net" -> "Internet"). Options: unwrap = 0 keeps every line and blank line.
  *
  * Everything is linear in the input (segments and words are capped in length, the markdown
  * matcher looks back a bounded number of openers, the page-number chain search is a binary
- * search). Memory: the output text and its map (5 bytes per byte) plus one 20-byte record per
+ * search). Memory: the output text and its map (5 bytes per byte) plus one 28-byte record per
  * non-blank line. Offsets are 32-bit: inputs of 4 GiB or more are refused (LW_ERR_TOO_LARGE).
  */
 #include "lw_norm.h"
@@ -57,6 +79,7 @@
 #include <string.h>
 
 #include <unicode/uchar.h>
+#include <unicode/unorm2.h>
 #include <utf8proc.h>
 
 /* ------------------------------------------------------------------------------------------
@@ -120,11 +143,6 @@ static int u8_enc(int32_t cp, char *o)
     o[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
     o[3] = (char)(0x80 | (cp & 0x3F));
     return 4;
-}
-
-static int u8_len(int32_t cp)
-{
-    return cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
 }
 
 /* Start of the character that ends just before position i (i > 0). */
@@ -209,13 +227,13 @@ static void vn_build(void)
                     n = 1, buf[0] = vn_base[up][v];
                 if (t)
                     buf[n++] = vn_mark[t];
-                /* canonical order: dot below (220) before the shape marks (230) */
-                for (utf8proc_ssize_t i = 1; i + 1 < n; i++)
-                    if (buf[n - 1] == 0x323) {
-                        int32_t x = buf[n - 1];
-                        memmove(buf + 2, buf + 1, (size_t)(n - 2) * sizeof *buf);
-                        buf[1] = x;
-                        break;
+                /* canonical order of the marks (the dot below goes before a circumflex) */
+                for (utf8proc_ssize_t i = 2; i < n; i++)
+                    for (utf8proc_ssize_t j = i; j > 1 && u_getCombiningClass((UChar32)buf[j - 1]) >
+                                                           u_getCombiningClass((UChar32)buf[j]); j--) {
+                        int32_t x = buf[j];
+                        buf[j] = buf[j - 1];
+                        buf[j - 1] = x;
                     }
                 n = utf8proc_normalize_utf32(buf, n, UTF8PROC_COMPOSE | UTF8PROC_STABLE);
                 int32_t cp = buf[0];
@@ -764,8 +782,16 @@ static void pass_words(tm_buf *b, int style, int repair)
         if (!is_letter(cp)) {
             /* a stretch of non-letters */
             r += (size_t)l;
-            while (r < len && !is_letter(s[r] < 0x80 ? (int32_t)s[r] : (u8_dec(s + r, len - r, &cp), cp)))
-                r += s[r] < 0x80 ? 1 : (size_t)u8_dec(s + r, len - r, &cp);
+            while (r < len) {
+                int l2 = 1;
+                if (s[r] < 0x80)
+                    cp = s[r];
+                else
+                    l2 = u8_dec(s + r, len - r, &cp);
+                if (is_letter(cp))
+                    break;
+                r += (size_t)l2;
+            }
             tm_move(b, &w, st, r);
             continue;
         }
@@ -818,4 +844,1060 @@ static void pass_words(tm_buf *b, int style, int repair)
     }
     b->len = w;
     b->t[w] = 0;
+}
+
+/* ------------------------------------------------------------------------------------------
+ * Pass 3: markdown emphasis (in place)
+ * ------------------------------------------------------------------------------------------ */
+
+typedef struct {
+    uint32_t s, e;
+} md_range;
+
+typedef struct {
+    uint32_t s, e, line;
+} md_opener;
+
+static int md_cmp(const void *a, const void *b)
+{
+    const md_range *x = a, *y = b;
+    return x->s < y->s ? -1 : x->s > y->s;
+}
+
+#define MD_STACK 64
+
+static lw_status pass_markdown(tm_buf *b)
+{
+    if (!b->len || !memchr(b->t, '*', b->len))
+        return LW_OK;
+    const char *t = b->t;
+    size_t len = b->len;
+    md_opener st[MD_STACK];
+    int ns = 0;
+    md_range *rg = NULL;
+    size_t nr = 0, cr = 0;
+    uint32_t line = 0;
+    for (size_t i = 0; i < len; i++) {
+        if (t[i] == '\n') {
+            line++;
+            continue;
+        }
+        if (t[i] != '*')
+            continue;
+        size_t j = i;
+        while (j < len && t[j] == '*')
+            j++;
+        size_t run = j - i;
+        char prev = i ? t[i - 1] : '\n', next = j < len ? t[j] : '\n';
+        int can_close = prev != ' ' && prev != '\n';
+        int can_open = next != ' ' && next != '\n';
+        int matched = 0;
+        if (run <= 3 && can_close) {
+            for (int k = ns - 1; k >= 0 && k >= ns - 4; k--) {
+                if (st[k].e - st[k].s != run || line - st[k].line > 8)
+                    continue;
+                if (nr + 2 > cr) {
+                    size_t nc = cr ? cr * 2 : 32;
+                    md_range *q = realloc(rg, nc * sizeof *q);
+                    if (!q) {
+                        free(rg);
+                        return LW_ERR_NOMEM;
+                    }
+                    rg = q;
+                    cr = nc;
+                }
+                int32_t cp = -1;
+                int cl = u8_dec((const unsigned char *)t + st[k].e, len - st[k].e, &cp);
+                int alone = run == 1 && st[k].e + (uint32_t)cl == i && is_letter(cp) &&
+                            (st[k].s == 0 || t[st[k].s - 1] == ' ' || t[st[k].s - 1] == '\n') &&
+                            (next == ' ' || next == '\n');
+                if (alone) {
+                    rg[nr++] = (md_range){st[k].s, (uint32_t)j};
+                } else {
+                    rg[nr++] = (md_range){st[k].s, st[k].e};
+                    rg[nr++] = (md_range){(uint32_t)i, (uint32_t)j};
+                }
+                ns = k;
+                matched = 1;
+                break;
+            }
+        }
+        if (!matched && run <= 3 && can_open) {
+            if (ns == MD_STACK) {
+                memmove(st, st + MD_STACK / 2, (MD_STACK / 2) * sizeof *st);
+                ns = MD_STACK / 2;
+            }
+            st[ns++] = (md_opener){(uint32_t)i, (uint32_t)j, line};
+        }
+        i = j - 1;
+    }
+    if (nr) {
+        qsort(rg, nr, sizeof *rg, md_cmp);
+        size_t w = 0, r = 0;
+        for (size_t k = 0; k < nr; k++) {
+            if (rg[k].s < r) { /* overlapping (nested inside a removed token) */
+                if (rg[k].e > r)
+                    r = rg[k].e;
+                continue;
+            }
+            tm_move(b, &w, r, rg[k].s);
+            r = rg[k].e;
+        }
+        tm_move(b, &w, r, len);
+        b->len = w;
+        b->t[w] = 0;
+    }
+    free(rg);
+    return LW_OK;
+}
+
+/* ------------------------------------------------------------------------------------------
+ * Pass 4: lines (in place)
+ * ------------------------------------------------------------------------------------------ */
+
+enum {
+    LF_LIST = 1 << 0,        /* opens with a list or section marker */
+    LF_LIST_LOWER = 1 << 1,  /* a bullet followed by a lower-case letter */
+    LF_CAPS = 1 << 2,        /* a heading in capitals */
+    LF_HEADER = 1 << 3,      /* a document header / signature block line */
+    LF_SUBJECT = 1 << 4,     /* "V/v ...", "Về việc ..." */
+    LF_NOALNUM = 1 << 5,     /* neither letters nor digits ("-------") */
+    LF_ENDSENT = 1 << 6,     /* ends a sentence: . ; : ! ? */
+    LF_ENDJOIN = 1 << 7,     /* ends with ',' or a function word ("và", "của") */
+    LF_END_SYMHYPH = 1 << 8, /* "...NĐ-" */
+    LF_END_SPDASH = 1 << 9,  /* "... -" */
+    LF_END_LETHYPH = 1 << 10, /* "...thực-" */
+    LF_FIRST_LOWER = 1 << 11,
+    LF_FIRST_UPPER = 1 << 12,
+    LF_FIRST_DIGIT = 1 << 13,
+    LF_PN = 1 << 14,         /* only a 1-3 digit number */
+    LF_PN_SURE = 1 << 15,    /* "- 2 -", "Trang 2" */
+    LF_DROP = 1 << 16,
+    LF_HASLETTER = 1 << 17,
+    LF_END_SEMI = 1 << 18,   /* ends with ';' */
+    LF_END_HYPH = 1 << 19,   /* ends with '-' right after a letter or digit */
+    LF_END_SLASH = 1 << 20,  /* ends with '/' right after a letter or digit ("01/2024/") */
+    LF_END_NAM = 1 << 21,    /* ends with "năm" (a year follows) */
+    LF_ENDJOIN_UP = 1 << 22, /* a capitals line ending with a function word ("CỦA") or " -" */
+};
+
+typedef struct {
+    uint32_t a, b;  /* trimmed content */
+    uint32_t nl;    /* the '\n' ending the line, or the text length */
+    uint32_t gap;   /* blank lines before */
+    uint32_t flags;
+    uint16_t nch;   /* characters (saturated) */
+    uint16_t w1;    /* characters of the first word */
+    uint16_t pn;    /* page number value */
+} line_rec;
+
+typedef struct {
+    line_rec *r;
+    size_t n;
+    int wrapped, double_spaced;
+    unsigned W, slack;
+} line_doc;
+
+static int has_prefix(const char *p, size_t n, const char *pre)
+{
+    size_t k = strlen(pre);
+    return n >= k && !memcmp(p, pre, k);
+}
+
+static const char *mem_find(const char *p, size_t n, const char *needle)
+{
+    size_t k = strlen(needle);
+    if (k > n)
+        return NULL;
+    for (size_t i = 0; i + k <= n; i++)
+        if (p[i] == needle[0] && !memcmp(p + i, needle, k))
+            return p + i;
+    return NULL;
+}
+
+static int is_digit(int c)
+{
+    return c >= '0' && c <= '9';
+}
+
+static int is_bullet(int32_t c)
+{
+    switch (c) {
+    case '-': case '+': case '*': case 0x2022: case 0x2013: case 0x2014: case 0xF0B7: case 0xB7:
+    case 0x25CF: case 0x25AA: case 0x25BA: case 0x2756: case 0x27A2: case 0x2713: case 0x25E6:
+    case 0x2192: case 0x25A0: case 0x25A1: case 0xF0A7: case 0xF0D8:
+        return 1;
+    default:
+        return 0;
+    }
+}
+
+static int is_roman(int c)
+{
+    return c == 'I' || c == 'V' || c == 'X' || c == 'L' || c == 'C';
+}
+
+/* List and section markers: "1.", "2.1.", "2.1 ", "1)", "1 - ", "(1)", "a)", "I.", "A.",
+ * bullets, "Điều 5.", "Chương II", "Mục 1.", "Phần I". *lower: a bullet then lower case. */
+static int list_start(const char *p, size_t n, int *lower)
+{
+    const unsigned char *s = (const unsigned char *)p;
+    int32_t c;
+    int l = u8_dec(s, n, &c);
+    *lower = 0;
+    if (is_bullet(c)) {
+        size_t k = (size_t)l;
+        while (k < n && s[k] == ' ')
+            k++;
+        if (k == n)
+            return 0;
+        int32_t x;
+        u8_dec(s + k, n - k, &x);
+        if (is_bullet(x) || x == '=' || x == '_')
+            return 0;
+        if (c == '-' && k == 1 && is_digit(x)) /* "-2-", "-5%" */
+            return 0;
+        *lower = letter_case(x) < 0;
+        return 1;
+    }
+    if (is_digit(s[0])) {
+        size_t k = 0;
+        while (k < n && is_digit(s[k]))
+            k++;
+        if (k > 3)
+            return 0;
+        int comps = 1;
+        while (k + 1 < n && s[k] == '.' && is_digit(s[k + 1])) {
+            size_t d = k + 1;
+            while (d < n && is_digit(s[d]))
+                d++;
+            if (d - k - 1 > 2)
+                return 0;
+            k = d;
+            comps++;
+        }
+        if (k < n && (s[k] == '.' || s[k] == ')')) {
+            k++;
+            if (k == n || s[k] == ' ')
+                return 1;
+            int32_t x;
+            u8_dec(s + k, n - k, &x);
+            return is_letter(x);
+        }
+        if (k < n && s[k] == ' ' && comps >= 2)
+            return 1;
+        if (k + 2 < n && s[k] == ' ' && (has_prefix(p + k + 1, n - k - 1, "- ") ||
+                                         has_prefix(p + k + 1, n - k - 1, "\xE2\x80\x93 ")))
+            return 1;
+        return 0;
+    }
+    if (s[0] == '(' && n >= 3) {
+        size_t k = 1;
+        while (k < n && k < 3 && is_digit(s[k]))
+            k++;
+        if (k > 1 && k < n && s[k] == ')')
+            return 1;
+        if (((s[1] >= 'a' && s[1] <= 'z') || (s[1] >= 'A' && s[1] <= 'Z')) && s[2] == ')')
+            return 1;
+        return 0;
+    }
+    if (n >= 2 && s[0] >= 'a' && s[0] <= 'z' && s[1] == ')')
+        return 1;
+    if (n >= 3 && has_prefix(p, n, "\xC4\x91)")) /* đ) */
+        return 1;
+    if (is_roman(s[0])) {
+        size_t k = 0;
+        while (k < n && k < 7 && is_roman(s[k]))
+            k++;
+        if (k < n && s[k] == '.' && (k + 1 == n || s[k + 1] == ' '))
+            return 1;
+    }
+    if (n >= 3 && s[0] >= 'A' && s[0] <= 'Z' && s[1] == '.' && s[2] == ' ')
+        return 1;
+    if (n >= 4 && has_prefix(p, n, "\xC4\x90.") && s[3] == ' ') /* Đ. */
+        return 1;
+    static const char *const words[] = {"Điều ", "Chương ", "Mục ", "Phần ", "ĐIỀU ", "CHƯƠNG ",
+                                        "MỤC ", "PHẦN ", NULL};
+    for (int w = 0; words[w]; w++) {
+        if (!has_prefix(p, n, words[w]))
+            continue;
+        size_t k = strlen(words[w]), d = k;
+        while (d < n && (is_digit(s[d]) || is_roman(s[d])))
+            d++;
+        if (d == k || d - k > 6)
+            return 0;
+        if (d == n || s[d] == '.' || s[d] == ':')
+            return 1;
+        if (s[d] == ' ' && (w % 4) != 0) { /* "Chương II NHỮNG QUY ĐỊNH CHUNG" */
+            int32_t x;
+            if (d + 1 < n) {
+                u8_dec(s + d + 1, n - d - 1, &x);
+                return letter_case(x) > 0;
+            }
+        }
+        return 0;
+    }
+    return 0;
+}
+
+static const char *const function_words[] = {
+    "và", "của", "các", "những", "với", "cho", "theo", "tại", "trong", "về", "để", "từ", "đến",
+    "số", "là", "có", "được", "bị", "hoặc", "hay", "nhưng", "mà", "thì", "như", "ngày", "tháng",
+    "bằng", "do", "bởi", "vào", "trên", "dưới", "giữa", "khi", "nếu", "thuộc", "cùng", "đã",
+    "sẽ", "đang", "phải", "cần", "nhằm", "mọi", "một", "đối", "qua", "tới", "vì", "nên", "rằng",
+    NULL};
+
+/* A date line of the header: "Hà Nội, ngày 17 tháng 04 năm 2015". */
+static int date_line(const char *p, size_t n)
+{
+    if (n > 110)
+        return 0;
+    const char *d = mem_find(p, n < 70 ? n : 70, ", ngày ");
+    if (!d)
+        d = has_prefix(p, n, "ngày ") ? p : NULL;
+    if (!d)
+        return 0;
+    const char *e = p + n;
+    const char *th = mem_find(d, (size_t)(e - d), " tháng ");
+    if (!th)
+        return 0;
+    const char *nm = mem_find(th, (size_t)(e - th), " năm ");
+    if (!nm)
+        return 0;
+    const char *q = nm + strlen(" năm ");
+    while (q < e && (is_digit((unsigned char)*q) || *q == ' '))
+        q++;
+    return e - q <= 3;
+}
+
+static int header_line(const char *p, size_t n, int zone, int *subject)
+{
+    const unsigned char *s = (const unsigned char *)p;
+    static const char *const pre[] = {"Số:", "Số :", "SỐ:", "Kính gửi", "Kính gởi", "Kinh gửi",
+                                      "KÍNH GỬI", "Nơi nhận", "Noi nhận", "Nơi nhân", "NƠI NHẬN",
+                                      "KT.", "TM.", "TL.", "TUQ.", NULL};
+    *subject = 0;
+    if (has_prefix(p, n, "V/v") || has_prefix(p, n, "V/V") || has_prefix(p, n, "v/v") ||
+        (zone && (has_prefix(p, n, "Về việc") || has_prefix(p, n, "V/việc")))) {
+        *subject = 1;
+        return 1;
+    }
+    for (int i = 0; pre[i]; i++)
+        if (has_prefix(p, n, pre[i]))
+            return 1;
+    if (zone && has_prefix(p, n, "Số ") && n > 4 && is_digit(s[4]))
+        return 1;
+    if (n < 120 && mem_find(p, n, "Độc lập") && mem_find(p, n, "Hạnh phúc"))
+        return 1;
+    return date_line(p, n);
+}
+
+static int page_number_sure(const char *p, size_t n, unsigned *v)
+{
+    const unsigned char *s = (const unsigned char *)p;
+    size_t k = 0;
+    if (has_prefix(p, n, "Trang ") || has_prefix(p, n, "TRANG ") || has_prefix(p, n, "Page "))
+        k = s[0] == 'P' ? 5 : 6;
+    else if (s[0] == '-' || has_prefix(p, n, "\xE2\x80\x93"))
+        k = s[0] == '-' ? 1 : 3;
+    else
+        return 0;
+    int dashed = k <= 3;
+    while (k < n && s[k] == ' ')
+        k++;
+    size_t d = k;
+    unsigned val = 0;
+    while (d < n && is_digit(s[d]) && d - k < 4)
+        val = val * 10 + (unsigned)(s[d++] - '0');
+    if (d == k || (d < n && is_digit(s[d])))
+        return 0;
+    while (d < n && s[d] == ' ')
+        d++;
+    if (dashed) {
+        if (d < n && s[d] == '-')
+            d++;
+        else if (has_prefix(p + d, n - d, "\xE2\x80\x93"))
+            d += 3;
+        else
+            return 0;
+    } else if (d < n && s[d] == '/') {
+        d++;
+        while (d < n && s[d] == ' ')
+            d++;
+        size_t e = d;
+        while (e < n && is_digit(s[e]))
+            e++;
+        if (e == d)
+            return 0;
+        d = e;
+    }
+    if (d != n)
+        return 0;
+    *v = val;
+    return 1;
+}
+
+static void classify(const char *t, line_rec *L, int zone)
+{
+    const char *p = t + L->a;
+    size_t n = L->b - L->a;
+    const unsigned char *s = (const unsigned char *)p;
+    uint32_t f = 0;
+    unsigned up = 0, lo = 0, digits = 0, nch = 0, w1 = 0;
+    int inword1 = 1;
+    for (size_t i = 0; i < n;) {
+        int32_t c;
+        int l = u8_dec(s + i, n - i, &c);
+        int lc = letter_case(c);
+        if (lc > 0)
+            up++;
+        else if (lc < 0)
+            lo++;
+        else if (c >= '0' && c <= '9')
+            digits++;
+        else if (c >= 0x80 && is_letter(c))
+            up++; /* caseless letters count as letters */
+        if (c == ' ')
+            inword1 = 0;
+        if (inword1)
+            w1++;
+        nch++;
+        i += (size_t)l;
+    }
+    L->nch = (uint16_t)(nch > 65535 ? 65535 : nch);
+    L->w1 = (uint16_t)(w1 > 65535 ? 65535 : w1);
+    if (up + lo)
+        f |= LF_HASLETTER;
+    if (!up && !lo && !digits)
+        f |= LF_NOALNUM;
+    int32_t c0;
+    u8_dec(s, n, &c0);
+    int lc0 = letter_case(c0);
+    if (lc0 < 0)
+        f |= LF_FIRST_LOWER;
+    else if (lc0 > 0)
+        f |= LF_FIRST_UPPER;
+    else if (is_digit(c0))
+        f |= LF_FIRST_DIGIT;
+    int lower = 0;
+    if (list_start(p, n, &lower)) {
+        f |= LF_LIST;
+        if (lower)
+            f |= LF_LIST_LOWER;
+    }
+    if (up >= 2 && lo * 10 <= up)
+        f |= LF_CAPS;
+    int subject = 0;
+    if (header_line(p, n, zone, &subject)) {
+        f |= LF_HEADER;
+        if (subject)
+            f |= LF_SUBJECT;
+    }
+    /* page numbers */
+    unsigned v = 0;
+    if (n <= 3 && digits == n) {
+        for (size_t i = 0; i < n; i++)
+            v = v * 10 + (unsigned)(s[i] - '0');
+        f |= LF_PN;
+        L->pn = (uint16_t)v;
+    } else if (n <= 20 && page_number_sure(p, n, &v)) {
+        f |= LF_PN_SURE;
+        L->pn = (uint16_t)v;
+    }
+    /* the end of the line */
+    size_t e = u8_prev(p, n);
+    int32_t cl;
+    u8_dec(s + e, n - e, &cl);
+    int32_t cend = cl;
+    if ((cl == ')' || cl == 0x201D || cl == '"' || cl == 0x2019) && e > 0) {
+        size_t e2 = u8_prev(p, e);
+        u8_dec(s + e2, e - e2, &cend);
+    }
+    if (cl == '.' || cl == ';' || cl == ':' || cl == '!' || cl == '?' || cend == '.' ||
+        cend == ';' || cend == '!' || cend == '?')
+        f |= LF_ENDSENT;
+    if (cl == ',')
+        f |= LF_ENDJOIN;
+    if (cl == ';')
+        f |= LF_END_SEMI;
+    if ((cl == '-' || cl == 0x2013 || cl == 0x2014) && e > 0) {
+        size_t e2 = u8_prev(p, e);
+        int32_t cb;
+        u8_dec(s + e2, e - e2, &cb);
+        if (cl == '-' && (is_digit(cb) || is_letter(cb)))
+            f |= LF_END_HYPH;
+        if (cb == ' ' || cl != '-')
+            f |= LF_END_SPDASH;
+        else if (letter_case(cb) > 0 || is_digit(cb))
+            f |= LF_END_SYMHYPH;
+        else if (letter_case(cb) < 0)
+            f |= LF_END_LETHYPH;
+    }
+    if (cl == '/' && e > 0) {
+        size_t e2 = u8_prev(p, e);
+        int32_t cb;
+        u8_dec(s + e2, e - e2, &cb);
+        if (is_digit(cb) || is_letter(cb))
+            f |= LF_END_SLASH;
+    }
+    if (!(f & (LF_ENDSENT | LF_ENDJOIN))) {
+        size_t ws = n;
+        while (ws > 0 && s[ws - 1] != ' ')
+            ws--;
+        char low[32];
+        size_t wl = 0;
+        if (n - ws < sizeof low - 4) {
+            for (size_t i = ws; i < n;) {
+                int32_t c, lc;
+                int l = u8_dec(s + i, n - i, &c);
+                int vi = vn_info(c);
+                if (vi && (vi - 1) / 72)
+                    lc = vn_cp[(vi - 1) % 12][((vi - 1) / 12) % 6][0];
+                else if (c == 0x110)
+                    lc = 0x111;
+                else if (c >= 'A' && c <= 'Z')
+                    lc = c + 32;
+                else
+                    lc = c;
+                wl += (size_t)u8_enc(lc, low + wl);
+                i += (size_t)l;
+            }
+        }
+        for (int i = 0; wl && function_words[i]; i++)
+            if (wl == strlen(function_words[i]) && !memcmp(low, function_words[i], wl)) {
+                if (!memcmp(p + ws, low, wl))
+                    f |= LF_ENDJOIN;
+                else
+                    f |= LF_ENDJOIN_UP;
+                break;
+            }
+        if (wl == 4 && !memcmp(p + ws, "năm", 4))
+            f |= LF_END_NAM;
+    }
+    if (f & (LF_END_SPDASH | LF_ENDJOIN))
+        f |= LF_ENDJOIN_UP;
+    L->flags = f;
+}
+
+/* ---- artefacts ---- */
+
+typedef struct {
+    uint16_t v;
+    uint32_t idx;
+} pn_cand;
+
+static int pn_cmp(const void *a, const void *b)
+{
+    const pn_cand *x = a, *y = b;
+    if (x->v != y->v)
+        return x->v < y->v ? -1 : 1;
+    return x->idx < y->idx ? -1 : x->idx > y->idx;
+}
+
+/* 1 if some candidate has value v and an index in [lo, hi]. */
+static int pn_exists(const pn_cand *c, size_t n, unsigned v, long lo, long hi)
+{
+    size_t a = 0, b = n;
+    while (a < b) { /* first (v, lo) */
+        size_t m = (a + b) / 2;
+        if (c[m].v < v || (c[m].v == v && (long)c[m].idx < lo))
+            a = m + 1;
+        else
+            b = m;
+    }
+    return a < n && c[a].v == v && (long)c[a].idx <= hi;
+}
+
+static uint64_t fnv(const char *p, size_t n)
+{
+    uint64_t h = 1469598103934665603ULL;
+    for (size_t i = 0; i < n; i++) {
+        h ^= (unsigned char)p[i];
+        h *= 1099511628211ULL;
+    }
+    return h;
+}
+
+static int near_pn(const line_doc *d, size_t i, int span)
+{
+    for (long k = (long)i - span; k <= (long)i + span; k++)
+        if (k >= 0 && (size_t)k < d->n && (size_t)k != i &&
+            (d->r[k].flags & (LF_PN | LF_PN_SURE)))
+            return 1;
+    return 0;
+}
+
+static int strpbrk_n(const char *p, size_t n, const char *set)
+{
+    for (size_t i = 0; i < n; i++)
+        if (strchr(set, p[i]))
+            return 1;
+    return 0;
+}
+
+static lw_status mark_artefacts(const char *t, line_doc *d)
+{
+    size_t n = d->n;
+    line_rec *r = d->r;
+    if (!n)
+        return LW_OK;
+    /* running headers */
+    size_t cap = 16;
+    while (cap < 2 * n)
+        cap *= 2;
+    uint32_t *slot = calloc(cap, sizeof *slot); /* record index + 1 */
+    uint32_t *cnt = calloc(cap, sizeof *cnt), *last = calloc(cap, sizeof *last);
+    uint32_t *mingap = calloc(cap, sizeof *mingap), *adj = calloc(cap, sizeof *adj);
+    uint32_t *grp = malloc(n * sizeof *grp);
+    if (!slot || !cnt || !last || !mingap || !adj || !grp) {
+        free(slot), free(cnt), free(last), free(mingap), free(adj), free(grp);
+        return LW_ERR_NOMEM;
+    }
+    for (size_t i = 0; i < n; i++) {
+        uint32_t f = r[i].flags;
+        grp[i] = UINT32_MAX;
+        if ((f & (LF_LIST | LF_ENDSENT | LF_FIRST_LOWER | LF_PN | LF_PN_SURE | LF_HEADER)) ||
+            !(f & LF_HASLETTER) || r[i].nch > 100 || r[i].nch < 8 ||
+            !((f & LF_CAPS) || memchr(t + r[i].a, '0', r[i].b - r[i].a) ||
+              strpbrk_n(t + r[i].a, r[i].b - r[i].a, "123456789")))
+            continue;
+        size_t len = r[i].b - r[i].a;
+        size_t h = (size_t)fnv(t + r[i].a, len) & (cap - 1);
+        while (slot[h]) {
+            const line_rec *o = &r[slot[h] - 1];
+            if (o->b - o->a == len && !memcmp(t + o->a, t + r[i].a, len))
+                break;
+            h = (h + 1) & (cap - 1);
+        }
+        if (!slot[h]) {
+            slot[h] = (uint32_t)i + 1;
+            mingap[h] = UINT32_MAX;
+        } else if ((uint32_t)i - last[h] < mingap[h]) {
+            mingap[h] = (uint32_t)i - last[h];
+        }
+        cnt[h]++;
+        last[h] = (uint32_t)i;
+        if (near_pn(d, i, 1))
+            adj[h]++;
+        grp[i] = (uint32_t)h;
+    }
+    for (size_t i = 0; i < n; i++) {
+        uint32_t h = grp[i];
+        if (h != UINT32_MAX && cnt[h] >= 3 && mingap[h] >= 8 && adj[h] * 3 >= cnt[h] * 2)
+            r[i].flags |= LF_DROP;
+    }
+    free(slot), free(cnt), free(last), free(mingap), free(adj), free(grp);
+    /* page numbers */
+    size_t nc = 0;
+    for (size_t i = 0; i < n; i++)
+        if (r[i].flags & LF_PN)
+            nc++;
+    pn_cand *c = nc ? malloc(nc * sizeof *c) : NULL;
+    if (nc && !c)
+        return LW_ERR_NOMEM;
+    nc = 0;
+    for (size_t i = 0; i < n; i++)
+        if (r[i].flags & LF_PN)
+            c[nc++] = (pn_cand){r[i].pn, (uint32_t)i};
+    if (nc)
+        qsort(c, nc, sizeof *c, pn_cmp);
+    for (size_t i = 0; i < n; i++) {
+        uint32_t f = r[i].flags;
+        if (f & LF_PN_SURE) {
+            r[i].flags |= LF_DROP;
+        } else if (f & LF_PN) {
+            int drop = 0;
+            for (long k = (long)i - 3; k <= (long)i + 3 && !drop; k++)
+                if (k >= 0 && (size_t)k < n && (r[k].flags & LF_DROP) && !(r[k].flags & LF_PN))
+                    drop = 1;
+            unsigned v = r[i].pn;
+            /* a page number sits between text lines, a table cell between cells */
+            int texty = (i > 0 && r[i - 1].nch >= 25) || (i + 1 < n && r[i + 1].nch >= 25);
+            if (!drop && texty && pn_exists(c, nc, v + 1, (long)i + 10, (long)i + 150))
+                drop = 1;
+            if (!drop && texty && v > 0 && pn_exists(c, nc, v - 1, (long)i - 150, (long)i - 10))
+                drop = 1;
+            if (drop)
+                r[i].flags |= LF_DROP;
+        }
+    }
+    free(c);
+    return LW_OK;
+}
+
+/* ---- statistics ---- */
+
+static void doc_stats(line_doc *d)
+{
+    size_t cnt = 0, pairs = 0, gaps = 0;
+    unsigned hist[257] = {0};
+    const line_rec *prev = NULL;
+    for (size_t i = 0; i < d->n; i++) {
+        const line_rec *L = &d->r[i];
+        if (L->flags & LF_DROP)
+            continue;
+        cnt++;
+        hist[L->nch > 256 ? 256 : L->nch]++;
+        if (prev) {
+            pairs++;
+            if (L->gap)
+                gaps++;
+        }
+        prev = L;
+    }
+    d->double_spaced = pairs >= 4 && gaps * 10 >= pairs * 6;
+    /* evidence of hard wrapping: a line ending mid-sentence before a lower-case line */
+    size_t midwraps = 0;
+    prev = NULL;
+    for (size_t i = 0; i < d->n; i++) {
+        const line_rec *L = &d->r[i];
+        if (L->flags & LF_DROP)
+            continue;
+        if (prev && (L->flags & LF_FIRST_LOWER) && !(L->flags & (LF_LIST | LF_HEADER | LF_CAPS)) &&
+            !(prev->flags & (LF_ENDSENT | LF_CAPS | LF_HEADER)))
+            midwraps++;
+        prev = L;
+    }
+    d->wrapped = 0;
+    d->W = 0;
+    d->slack = 0;
+    if (cnt < 6)
+        return;
+    size_t acc = 0;
+    unsigned W = 0;
+    for (unsigned k = 0; k <= 256; k++) {
+        acc += hist[k];
+        if (acc * 100 >= cnt * 97) {
+            W = k;
+            break;
+        }
+    }
+    if (W < 30 || W > 120 || midwraps * 10 < pairs)
+        return;
+    size_t near = 0;
+    for (unsigned k = W * 7 / 10; k <= 256; k++)
+        near += hist[k];
+    if (near * 100 < cnt * 45)
+        return;
+    d->wrapped = 1;
+    d->W = W;
+    d->slack = W / 10 > 4 ? W / 10 : 4;
+}
+
+/* ---- joining ---- */
+
+enum { J_BREAK, J_SPACE, J_NOSPACE, J_DEHYPH };
+
+/* Whether the line break between P and L is kept. The order of the tests is the heuristic:
+ * artefact-free separators and headers first, then list markers and capitals, then sentence
+ * ends, then continuation evidence (lower case, a trailing comma or function word), then the
+ * line length against the wrap width (a line that the next word would have fitted on ended a
+ * paragraph). */
+static int decide_join(const line_doc *d, const line_rec *P, const line_rec *L, uint32_t gap,
+                       int par_list, int par_subject)
+{
+    uint32_t pf = P->flags, lf = L->flags;
+    int blank_break = gap > 0 && !d->double_spaced;
+    if ((pf | lf) & LF_NOALNUM)
+        return J_BREAK;
+    if (!(lf & (LF_LIST | LF_HEADER)) &&
+        (((pf & (LF_END_SYMHYPH | LF_END_SLASH)) && (lf & (LF_FIRST_UPPER | LF_FIRST_DIGIT))) ||
+         ((pf & LF_END_HYPH) && (lf & LF_FIRST_DIGIT))))
+        return J_NOSPACE; /* "59/2012/NĐ-" + "CP", "01/2024/" + "TT-BLĐTBXH", "Covid-" + "19" */
+    if (lf & LF_HEADER)
+        return J_BREAK;
+    if (par_subject) /* a subject wrapped over several lines */
+        return (lf & (LF_LIST | LF_CAPS)) || (pf & LF_ENDSENT) || L->nch >= 100 ? J_BREAK : J_SPACE;
+    if (pf & LF_HEADER)
+        return J_BREAK;
+    if (lf & LF_LIST) {
+        if ((lf & LF_LIST_LOWER) && !(pf & (LF_ENDSENT | LF_CAPS)))
+            return J_SPACE;
+        return J_BREAK;
+    }
+    if (lf & LF_CAPS) {
+        if ((pf & LF_CAPS) && (pf & LF_ENDJOIN_UP))
+            return J_SPACE; /* "... CỦA BỘ LAO ĐỘNG -" + "THƯƠNG BINH VÀ XÃ HỘI" */
+        if ((pf & LF_CAPS) && d->wrapped && P->nch * 100u >= d->W * 85u && !(pf & LF_ENDSENT) &&
+            !blank_break)
+            return J_SPACE;
+        return J_BREAK;
+    }
+    if ((pf & LF_END_SEMI) && (lf & LF_FIRST_LOWER))
+        return J_SPACE; /* a sentence listing clauses: "...của UBND tỉnh;" + "chỉ đạo, ..." */
+    if (pf & (LF_CAPS | LF_ENDSENT))
+        return J_BREAK;
+    if (pf & LF_END_SPDASH)
+        return J_SPACE;
+    if ((pf & LF_END_LETHYPH) && (lf & LF_FIRST_LOWER))
+        return J_DEHYPH;
+    if (lf & LF_FIRST_LOWER)
+        return J_SPACE;
+    if ((pf & LF_ENDJOIN) || ((pf & LF_END_NAM) && (lf & LF_FIRST_DIGIT)))
+        return J_SPACE;
+    if (d->wrapped) {
+        if (blank_break)
+            return J_BREAK;
+        /* the first line of a numbered heading before a capitalized line: no slack */
+        unsigned need = P->nch + 1u + L->w1;
+        if (need + d->slack <= d->W)
+            return J_BREAK;
+        /* a numbered heading's line before the full first line of a capitalized paragraph:
+         * the heading ended, even if the next word almost fitted */
+        if ((pf & LF_LIST) && (lf & LF_FIRST_UPPER) && need <= d->W && L->nch * 10u >= d->W * 8u)
+            return J_BREAK;
+        return J_SPACE;
+    }
+    if (gap > 0 && P->nch >= 100 && !par_list)
+        return J_SPACE; /* a page break inside a paragraph */
+    return J_BREAK;
+}
+
+/* Whether bytes p[0..n) are one Vietnamese syllable. */
+static int is_syllable(const char *p, size_t n)
+{
+    int32_t cps[SYL_MAX + 1];
+    int k = 0;
+    for (size_t i = 0; i < n;) {
+        int32_t c;
+        int l = u8_dec((const unsigned char *)p + i, n - i, &c);
+        if (!is_letter(c) || k == SYL_MAX)
+            return 0;
+        cps[k++] = c;
+        i += (size_t)l;
+    }
+    syl_letter L[SYL_MAX + 1];
+    int vb, b, e;
+    return k > 0 && syl_letters(cps, k, L) && syl_parse(L, k, &vb, &b, &e);
+}
+
+static void put_byte(tm_buf *o, size_t *w, char c, uint32_t m)
+{
+    o->t[*w] = c;
+    o->m[*w] = m;
+    (*w)++;
+}
+
+/* Copies a line's content to *w, collapsing space runs. */
+static void put_line(tm_buf *o, size_t *w, const line_rec *L)
+{
+    for (uint32_t i = L->a; i < L->b; i++) {
+        char c = o->t[i];
+        if (c == ' ' && *w > 0 && o->t[*w - 1] == ' ')
+            continue;
+        put_byte(o, w, c, o->m[i]);
+    }
+}
+
+static lw_status pass_lines(tm_buf *b, int unwrap, int drop)
+{
+    line_doc d = {0};
+    size_t cap = 0;
+    const char *t = b->t;
+    size_t len = b->len;
+    uint32_t gap = 0;
+    int seen = 0;
+    for (size_t i = 0; i < len;) {
+        const char *nlp = memchr(t + i, '\n', len - i);
+        size_t e = nlp ? (size_t)(nlp - t) : len;
+        size_t a = i, z = e;
+        while (a < z && t[a] == ' ')
+            a++;
+        while (z > a && t[z - 1] == ' ')
+            z--;
+        if (a == z) {
+            if (seen)
+                gap++;
+        } else {
+            if (d.n == cap) {
+                size_t nc = cap ? cap * 2 : 256;
+                line_rec *q = realloc(d.r, nc * sizeof *q);
+                if (!q) {
+                    free(d.r);
+                    return LW_ERR_NOMEM;
+                }
+                d.r = q;
+                cap = nc;
+            }
+            line_rec *L = &d.r[d.n];
+            memset(L, 0, sizeof *L);
+            L->a = (uint32_t)a;
+            L->b = (uint32_t)z;
+            L->nl = (uint32_t)e;
+            L->gap = gap;
+            classify(t, L, d.n < 40);
+            d.n++;
+            gap = 0;
+            seen = 1;
+        }
+        i = e + 1;
+    }
+    if (drop) {
+        lw_status st = mark_artefacts(t, &d);
+        if (st) {
+            free(d.r);
+            return st;
+        }
+    }
+    doc_stats(&d);
+    size_t w = 0;
+    const line_rec *P = NULL;
+    int par_list = 0, par_subject = 0;
+    uint32_t acc = 0;
+    for (size_t i = 0; i < d.n; i++) {
+        const line_rec *L = &d.r[i];
+        acc += L->gap;
+        if (L->flags & LF_DROP)
+            continue;
+        if (P) {
+            int j = unwrap ? decide_join(&d, P, L, acc, par_list, par_subject) : J_BREAK;
+            switch (j) {
+            case J_BREAK:
+                put_byte(b, &w, '\n', b->m[P->nl]);
+                if (!unwrap)
+                    for (uint32_t k = 0; k < acc; k++)
+                        put_byte(b, &w, '\n', b->m[P->nl]);
+                par_list = !!(L->flags & LF_LIST);
+                par_subject = !!(L->flags & LF_SUBJECT);
+                break;
+            case J_SPACE:
+                put_byte(b, &w, ' ', b->m[P->nl]);
+                break;
+            case J_NOSPACE:
+                break;
+            case J_DEHYPH: {
+                /* the halves: P's last word without the hyphen, L's first word */
+                size_t ws = w - 1;
+                while (ws > 0 && b->t[ws - 1] != ' ')
+                    ws--;
+                size_t le = L->a;
+                while (le < L->b && b->t[le] != ' ' && b->t[le] != ',' && b->t[le] != '.' &&
+                       b->t[le] != ';' && b->t[le] != ':')
+                    le++;
+                int both = is_syllable(b->t + ws, w - 1 - ws) && is_syllable(b->t + L->a, le - L->a);
+                w--;
+                if (both)
+                    put_byte(b, &w, ' ', b->m[P->nl]);
+                break;
+            }
+            }
+        } else {
+            par_list = !!(L->flags & LF_LIST);
+            par_subject = !!(L->flags & LF_SUBJECT);
+        }
+        put_line(b, &w, L);
+        P = L;
+        acc = 0;
+    }
+    if (P && P->nl < len)
+        put_byte(b, &w, '\n', b->m[P->nl]);
+    b->len = w;
+    b->t[w] = 0;
+    free(d.r);
+    return LW_OK;
+}
+
+/* ------------------------------------------------------------------------------------------
+ * API
+ * ------------------------------------------------------------------------------------------ */
+
+void lw_norm_options_default(lw_norm_options *o)
+{
+    o->unwrap = 1;
+    o->drop_artefacts = 1;
+    o->tone_style = 1;
+    o->repair_marks = 1;
+}
+
+lw_status lw_normalize(const char *utf8, size_t len, const lw_norm_options *opt,
+                       lw_normalized **out, lw_error *err)
+{
+    lw_norm_options def;
+    if (!out)
+        return lw_error_set(err, LW_ERR_USAGE, NULL, 0, 0, "lw_normalize: no output");
+    *out = NULL;
+    if (!utf8 && len)
+        return lw_error_set(err, LW_ERR_USAGE, NULL, 0, 0, "lw_normalize: no input");
+    if (len >= UINT32_MAX)
+        return lw_error_set(err, LW_ERR_TOO_LARGE, NULL, 0, 0,
+                            "input of %zu bytes is too large to normalize (limit 4 GiB)", len);
+    if (!opt) {
+        lw_norm_options_default(&def);
+        opt = &def;
+    }
+    vn_init();
+    tm_buf b = {0};
+    lw_status st = pass_chars(utf8 ? utf8 : "", len, &b);
+    if (!st) {
+        pass_words(&b, opt->tone_style, opt->repair_marks);
+        if (opt->drop_artefacts)
+            st = pass_markdown(&b);
+    }
+    if (!st)
+        st = pass_lines(&b, opt->unwrap, opt->drop_artefacts);
+    if (st) {
+        tm_free(&b);
+        return lw_error_set(err, st, NULL, 0, 0, "normalization failed: out of memory");
+    }
+    lw_normalized *n = malloc(sizeof *n);
+    if (!n || tm_reserve(&b, 1)) {
+        free(n);
+        tm_free(&b);
+        return lw_error_set(err, LW_ERR_NOMEM, NULL, 0, 0, "normalization failed: out of memory");
+    }
+    b.t[b.len] = 0;
+    b.m[b.len] = (uint32_t)len;
+    char *t = realloc(b.t, b.len + 1);
+    uint32_t *m = realloc(b.m, (b.len + 1) * sizeof *m);
+    n->text = t ? t : b.t;
+    n->map = m ? m : b.m;
+    n->len = b.len;
+    *out = n;
+    return LW_OK;
+}
+
+void lw_normalized_free(lw_normalized *n)
+{
+    if (!n)
+        return;
+    free(n->text);
+    free(n->map);
+    free(n);
+}
+
+void lw_norm_input_span(const lw_normalized *n, const char *input, size_t input_len, size_t s,
+                        size_t e, size_t *in_s, size_t *in_e)
+{
+    if (s > n->len)
+        s = n->len;
+    if (e > n->len)
+        e = n->len;
+    if (e <= s) {
+        *in_s = *in_e = n->map[s];
+        return;
+    }
+    size_t a = n->map[s], z = n->map[e - 1];
+    if (a > input_len)
+        a = input_len;
+    if (z >= input_len) {
+        *in_s = a;
+        *in_e = input_len;
+        return;
+    }
+    /* past the character at z and any combining marks after it */
+    const unsigned char *p = (const unsigned char *)input;
+    while (z > 0 && (p[z] & 0xC0) == 0x80)
+        z--;
+    int32_t c;
+    z += (size_t)u8_dec(p + z, input_len - z, &c);
+    if (c == '\r' && z < input_len && p[z] == '\n')
+        z++;
+    while (z < input_len) {
+        int l = u8_dec(p + z, input_len - z, &c);
+        if (c < 0x300 || !u_getCombiningClass((UChar32)c))
+            break;
+        z += (size_t)l;
+    }
+    *in_s = a;
+    *in_e = z < a ? a : z;
 }

@@ -10,8 +10,12 @@
 typedef struct {
     int unwrap;          /* join hard-wrapped lines into paragraphs (default 1) */
     int drop_artefacts;  /* markdown emphasis, lone page numbers, running headers (default 1) */
+    int tone_style;      /* "hoà" -> "hòa", "uỷ" -> "ủy" (default 1) */
+    int repair_marks;    /* one tone mark per syllable: "Nghịệp" -> "Nghiệp" (default 1) */
 } lw_norm_options;
 
+/* Fills o with the defaults (all passes on). Call it before changing single options: fields
+ * may be added at the end of lw_norm_options. */
 void lw_norm_options_default(lw_norm_options *o);
 
 typedef struct {
@@ -33,5 +37,15 @@ void lw_normalized_free(lw_normalized *n);
 /* Moves the tone mark of a final oa/oe/uy to the first vowel ("hoà" -> "hòa", "uỷ" -> "ủy"),
  * leaving "qu" words ("quý") alone. */
 int lw_norm_tone_style(const char *word, size_t len, char *out, size_t cap);
+/* Leaves one tone mark per syllable where the orthography puts it and merges an OCR-doubled
+ * vowel: "Nghịệp" -> "Nghiệp", "việệc" -> "việc", "quảản" -> "quản". Runs of letters that are
+ * not one Vietnamese syllable are copied unchanged. */
+int lw_norm_fix_marks(const char *word, size_t len, char *out, size_t cap);
+
+/* Maps the output span [s, e) of n back to the input it was made from (input, input_len: the
+ * same bytes given to lw_normalize): *in_s = n->map[s], *in_e = the end of the input character
+ * (with its combining marks) that produced byte e - 1. An empty span maps to an empty span. */
+void lw_norm_input_span(const lw_normalized *n, const char *input, size_t input_len, size_t s,
+                        size_t e, size_t *in_s, size_t *in_e);
 
 #endif
