@@ -13,6 +13,11 @@ static const char usage[] =
     "  normalize FILE                 print the normalized text\n"
     "  extract [--format json|table] FILE...\n"
     "                                 facts and header of each document (JSON Lines)\n"
+    "  ingest [--db PATH] [--prune] [--reextract] [--jobs N] PATH...\n"
+    "                                 store documents and facts (incremental)\n"
+    "  search [--db PATH] [--year Y] [--kind K] [--issuer TEXT] [--limit N]\n"
+    "         [--format table|json] QUERY... | --cites ID | --deadline-in 2025Q3\n"
+    "                                 full-text and fact search\n"
     "  rules test                     run every rule's own examples\n"
     "\n"
     "Common options: --rules DIR (rule files; default ./rules), --encoding NAME\n"
@@ -72,6 +77,10 @@ int main(int argc, char **argv)
         return lw_cli_normalize(argc - 1, argv + 1);
     if (!strcmp(verb, "extract"))
         return lw_cli_extract(argc - 1, argv + 1);
+    if (!strcmp(verb, "ingest"))
+        return lw_cli_ingest(argc - 1, argv + 1);
+    if (!strcmp(verb, "search"))
+        return lw_cli_search(argc - 1, argv + 1);
     if (!strcmp(verb, "rules"))
         return lw_cli_rules(argc - 1, argv + 1);
     fprintf(stderr, "lawwatch: unknown verb '%s'\n\n%s", verb, usage);

@@ -22,5 +22,7 @@ int lw_cli_is_help(const char *a);
 int lw_cli_normalize(int argc, char **argv);
 int lw_cli_extract(int argc, char **argv);
 int lw_cli_rules(int argc, char **argv);
+int lw_cli_ingest(int argc, char **argv);
+int lw_cli_search(int argc, char **argv);
 
 #endif

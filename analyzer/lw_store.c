@@ -1,0 +1,1491 @@
+/* lw_store: SQLite schema, transactions, incremental ingest, search and fact queries. */
+#define _GNU_SOURCE
+#include "lw_store.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <limits.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <utf8proc.h>
+
+#if __has_include("lw_fts.h")
+#include "lw_fts.h"
+#else
+/* TEMPORARY, until lw_fts lands: "lawwatch" = unicode61 folding every diacritic, and the
+ * query passed through. */
+static lw_status lw_fts_register(sqlite3 *db, lw_error *err)
+{
+    fts5_api *api = NULL;
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(db, "SELECT fts5(?1)", -1, &st, NULL))
+        return lw_error_set(err, LW_ERR_DB, NULL, 0, 0, "no FTS5");
+    sqlite3_bind_pointer(st, 1, (void *)&api, "fts5_api_ptr", NULL);
+    sqlite3_step(st);
+    sqlite3_finalize(st);
+    if (!api)
+        return lw_error_set(err, LW_ERR_DB, NULL, 0, 0, "no FTS5");
+    static fts5_tokenizer tok;
+    void *ud;
+    if (api->xFindTokenizer(api, "unicode61", &ud, &tok))
+        return lw_error_set(err, LW_ERR_DB, NULL, 0, 0, "no unicode61");
+    return api->xCreateTokenizer(api, "lawwatch", ud, &tok, NULL) ? LW_ERR_DB : LW_OK;
+}
+static lw_status lw_fts_query_build(const char *q, char **out, lw_error *err)
+{
+    if (!q || !*q)
+        return lw_error_set(err, LW_ERR_QUERY, NULL, 0, 0, "empty query");
+    *out = strdup(q);
+    return LW_OK;
+}
+#endif
+
+/* The schema, version 1. PRAGMA user_version holds LW_STORE_SCHEMA_VERSION; meta holds
+ * app = 'lawwatch' so a foreign database with the same user_version is refused.
+ * Every ingested file is one row of documents; everything else hangs off documents.id
+ * (doc_id). Facts are stored twice on purpose: once in the generic facts table (kind, rule,
+ * line, span, text and the full JSON object, as `lawwatch extract` prints it) and once in a
+ * typed table per kind with the kind's keys as columns, for plain SQL queries. The views
+ * (v_*) are what a reviewer queries in the sqlite3 shell; they never touch the FTS table,
+ * which needs lawwatch's own tokenizer. */
+static const char schema_sql[] =
+    "CREATE TABLE meta (\n"
+    "  key   TEXT PRIMARY KEY,      -- 'app' = 'lawwatch', 'created_by' = lawwatch version\n"
+    "  value TEXT\n"
+    ");\n"
+    "\n"
+    "-- One row per ingested file.\n"
+    "CREATE TABLE documents (\n"
+    "  id            INTEGER PRIMARY KEY,\n"
+    "  path          TEXT NOT NULL UNIQUE, -- absolute path of the file\n"
+    "  sha256        TEXT NOT NULL,        -- of the file's bytes, 64 hex digits\n"
+    "  size          INTEGER NOT NULL,     -- bytes\n"
+    "  mtime_ns      INTEGER NOT NULL,     -- modification time, nanoseconds since 1970\n"
+    "  encoding      TEXT NOT NULL,        -- as decoded: utf-8, utf-16le, windows-1258, tcvn3, vni\n"
+    "  kind          TEXT,                 -- header fields; NULL when the document lacks one\n"
+    "  number        TEXT,                 -- '768/UBND-NC'\n"
+    "  issuer        TEXT,\n"
+    "  place         TEXT,\n"
+    "  date          TEXT,                 -- ISO YYYY-MM-DD\n"
+    "  subject       TEXT,\n"
+    "  kind_key      TEXT,                 -- kind folded: no diacritics, lower case ('ke hoach')\n"
+    "  issuer_key    TEXT,                 -- issuer folded likewise\n"
+    "  n_facts       INTEGER NOT NULL,\n"
+    "  rules_version TEXT NOT NULL,        -- lw_ruleset_version of the rules that found the facts\n"
+    "  ingested_at   TEXT NOT NULL,        -- UTC, YYYY-MM-DDTHH:MM:SSZ\n"
+    "  record        TEXT NOT NULL         -- the JSON record of `lawwatch extract`\n"
+    ");\n"
+    "CREATE INDEX documents_date ON documents(date);\n"
+    "\n"
+    "-- The file's original bytes, so `ingest --reextract` recomputes facts without the files.\n"
+    "CREATE TABLE sources (\n"
+    "  doc_id INTEGER PRIMARY KEY REFERENCES documents(id) ON DELETE CASCADE,\n"
+    "  raw    BLOB NOT NULL\n"
+    ");\n"
+    "\n"
+    "-- Every fact of every kind (legal_ref, relation, date, deadline, agency, duty, ...).\n"
+    "CREATE TABLE facts (\n"
+    "  id         INTEGER PRIMARY KEY,\n"
+    "  doc_id     INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,\n"
+    "  kind       TEXT NOT NULL,\n"
+    "  rule       TEXT NOT NULL,  -- id of the rule that found it\n"
+    "  line       INTEGER,        -- 1-based line in the original file\n"
+    "  span_start INTEGER,        -- [span_start, span_end): byte offsets in the original file\n"
+    "  span_end   INTEGER,\n"
+    "  text       TEXT,           -- the text as in the original\n"
+    "  json       TEXT NOT NULL   -- the whole fact as JSON\n"
+    ");\n"
+    "CREATE INDEX facts_doc ON facts(doc_id);\n"
+    "CREATE INDEX facts_kind ON facts(kind);\n"
+    "\n"
+    "-- Typed tables: fact_id is facts.id; doc_id is repeated for joins.\n"
+    "CREATE TABLE legal_refs (\n"
+    "  fact_id    INTEGER PRIMARY KEY REFERENCES facts(id) ON DELETE CASCADE,\n"
+    "  doc_id     INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,\n"
+    "  type       TEXT,     -- 'Nghị định', 'Thông tư', ...\n"
+    "  number     TEXT,\n"
+    "  year       INTEGER,\n"
+    "  symbol     TEXT,     -- 'NĐ-CP'\n"
+    "  cited_id   TEXT,     -- canonical id '59/2012/NĐ-CP'; NULL for a law cited by name\n"
+    "  cited_key  TEXT,     -- cited_id folded ('59/2012/nd-cp') for lookups\n"
+    "  title      TEXT,     -- for laws cited by name\n"
+    "  cited_date TEXT,     -- the date given with the citation (ISO) or NULL\n"
+    "  pinpoint   TEXT      -- 'khoản 1 Điều 14' or NULL\n"
+    ");\n"
+    "CREATE INDEX legal_refs_doc ON legal_refs(doc_id);\n"
+    "CREATE INDEX legal_refs_key ON legal_refs(cited_key);\n"
+    "\n"
+    "CREATE TABLE deadlines (\n"
+    "  fact_id       INTEGER PRIMARY KEY REFERENCES facts(id) ON DELETE CASCADE,\n"
+    "  doc_id        INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,\n"
+    "  date_from     TEXT,  -- ISO, inclusive\n"
+    "  date_to       TEXT,  -- ISO, inclusive\n"
+    "  precision     TEXT,  -- day, month, quarter, half, year\n"
+    "  qualifier     TEXT,  -- before, by, during, recurring\n"
+    "  unit          TEXT,  -- lead unit(s) of the duty carrying this deadline, when known\n"
+    "  nearby_agency TEXT   -- hint only: the agency named closest before it (within 6 lines)\n"
+    ");\n"
+    "CREATE INDEX deadlines_doc ON deadlines(doc_id);\n"
+    "CREATE INDEX deadlines_to ON deadlines(date_to);\n"
+    "\n"
+    "CREATE TABLE agencies (\n"
+    "  fact_id  INTEGER PRIMARY KEY REFERENCES facts(id) ON DELETE CASCADE,\n"
+    "  doc_id   INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,\n"
+    "  name     TEXT,  -- canonical name 'Ủy ban nhân dân tỉnh Sóc Trăng'\n"
+    "  level    TEXT,  -- central, province, district, commune or NULL\n"
+    "  province TEXT,\n"
+    "  role     TEXT   -- issuer, mentioned, ...\n"
+    ");\n"
+    "CREATE INDEX agencies_doc ON agencies(doc_id);\n"
+    "CREATE INDEX agencies_name ON agencies(name);\n"
+    "\n"
+    "CREATE TABLE relations (\n"
+    "  fact_id INTEGER PRIMARY KEY REFERENCES facts(id) ON DELETE CASCADE,\n"
+    "  doc_id  INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,\n"
+    "  type    TEXT,  -- amends, replaces, guides, implements, issued_with\n"
+    "  from_id TEXT,  -- NULL: the document itself\n"
+    "  to_id   TEXT\n"
+    ");\n"
+    "CREATE INDEX relations_doc ON relations(doc_id);\n"
+    "\n"
+    "CREATE TABLE dates (\n"
+    "  fact_id INTEGER PRIMARY KEY REFERENCES facts(id) ON DELETE CASCADE,\n"
+    "  doc_id  INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,\n"
+    "  value   TEXT   -- ISO\n"
+    ");\n"
+    "CREATE INDEX dates_doc ON dates(doc_id);\n"
+    "\n"
+    "-- The normalized text for full-text search; rowid = documents.id. Needs the 'lawwatch'\n"
+    "-- tokenizer, so query it through `lawwatch search`, not the sqlite3 shell.\n"
+    "CREATE VIRTUAL TABLE doc_text USING fts5(subject, body, tokenize = 'lawwatch');\n"
+    "\n"
+    "-- Views for reviewers.\n"
+    "CREATE VIEW v_documents AS\n"
+    "  SELECT id, path, kind, number, issuer, place, date, subject, encoding, size, n_facts,\n"
+    "         sha256, ingested_at\n"
+    "  FROM documents;\n"
+    "\n"
+    "-- Every citation of a legal document: who cites what, with the dates on both sides.\n"
+    "CREATE VIEW v_citations AS\n"
+    "  SELECT d.path, d.number AS doc_number, d.date AS doc_date, r.cited_id, r.type,\n"
+    "         r.cited_date, r.pinpoint, r.title, f.line, f.text\n"
+    "  FROM legal_refs r JOIN facts f ON f.id = r.fact_id JOIN documents d ON d.id = r.doc_id;\n"
+    "\n"
+    "-- Every deadline: the document, the unit when known (else the nearby agency as a hint),\n"
+    "-- the interval and the words.\n"
+    "CREATE VIEW v_deadlines AS\n"
+    "  SELECT d.path AS document, d.number AS doc_number, d.issuer,\n"
+    "         coalesce(k.unit, k.nearby_agency) AS unit, k.unit IS NULL AS unit_is_hint,\n"
+    "         k.date_from, k.date_to, k.precision, k.qualifier, f.text, f.line\n"
+    "  FROM deadlines k JOIN facts f ON f.id = k.fact_id JOIN documents d ON d.id = k.doc_id;\n";
+
+enum {
+    Q_LOOKUP, Q_TOUCH, Q_INS_DOC, Q_INS_SRC, Q_INS_FACT, Q_INS_REF, Q_INS_DL, Q_INS_AG, Q_INS_REL,
+    Q_INS_DATE, Q_INS_FTS, Q_DEL_REF, Q_DEL_DL, Q_DEL_AG, Q_DEL_REL, Q_DEL_DATE, Q_DEL_FACT,
+    Q_DEL_SRC, Q_DEL_FTS, Q_DEL_DOC, Q_COUNT
+};
+
+static const char *const q_sql[Q_COUNT] = {
+    [Q_LOOKUP] = "SELECT id, size, mtime_ns, sha256 FROM documents WHERE path = ?1",
+    [Q_TOUCH] = "UPDATE documents SET size = ?2, mtime_ns = ?3 WHERE id = ?1",
+    [Q_INS_DOC] = "INSERT INTO documents(path, sha256, size, mtime_ns, encoding, kind, number, issuer,"
+                  " place, date, subject, kind_key, issuer_key, n_facts, rules_version, ingested_at,"
+                  " record) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,"
+                  " strftime('%Y-%m-%dT%H:%M:%SZ','now'), ?16)",
+    [Q_INS_SRC] = "INSERT INTO sources(doc_id, raw) VALUES (?1, ?2)",
+    [Q_INS_FACT] = "INSERT INTO facts(doc_id, kind, rule, line, span_start, span_end, text, json)"
+                   " VALUES (?1,?2,?3,?4,?5,?6,?7,?8)",
+    [Q_INS_REF] = "INSERT INTO legal_refs(fact_id, doc_id, type, number, year, symbol, cited_id,"
+                  " cited_key, title, cited_date, pinpoint) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11)",
+    [Q_INS_DL] = "INSERT INTO deadlines(fact_id, doc_id, date_from, date_to, precision, qualifier,"
+                 " unit, nearby_agency) VALUES (?1,?2,?3,?4,?5,?6,?7,?8)",
+    [Q_INS_AG] = "INSERT INTO agencies(fact_id, doc_id, name, level, province, role)"
+                 " VALUES (?1,?2,?3,?4,?5,?6)",
+    [Q_INS_REL] = "INSERT INTO relations(fact_id, doc_id, type, from_id, to_id) VALUES (?1,?2,?3,?4,?5)",
+    [Q_INS_DATE] = "INSERT INTO dates(fact_id, doc_id, value) VALUES (?1,?2,?3)",
+    [Q_INS_FTS] = "INSERT INTO doc_text(rowid, subject, body) VALUES (?1, ?2, ?3)",
+    [Q_DEL_REF] = "DELETE FROM legal_refs WHERE doc_id = ?1",
+    [Q_DEL_DL] = "DELETE FROM deadlines WHERE doc_id = ?1",
+    [Q_DEL_AG] = "DELETE FROM agencies WHERE doc_id = ?1",
+    [Q_DEL_REL] = "DELETE FROM relations WHERE doc_id = ?1",
+    [Q_DEL_DATE] = "DELETE FROM dates WHERE doc_id = ?1",
+    [Q_DEL_FACT] = "DELETE FROM facts WHERE doc_id = ?1",
+    [Q_DEL_SRC] = "DELETE FROM sources WHERE doc_id = ?1",
+    [Q_DEL_FTS] = "DELETE FROM doc_text WHERE rowid = ?1",
+    [Q_DEL_DOC] = "DELETE FROM documents WHERE id = ?1",
+};
+
+struct lw_store {
+    sqlite3 *db;
+    char *path;
+    sqlite3_stmt *q[Q_COUNT];
+    int in_txn;
+};
+
+sqlite3 *lw_store_db(lw_store *s) { return s->db; }
+
+static lw_status db_error(lw_store *s, lw_error *err, const char *what)
+{
+    return lw_error_set(err, LW_ERR_DB, s->path, 0, 0, "%s: %s", what, sqlite3_errmsg(s->db));
+}
+
+static sqlite3_stmt *stmt(lw_store *s, int i)
+{
+    if (!s->q[i] && sqlite3_prepare_v3(s->db, q_sql[i], -1, SQLITE_PREPARE_PERSISTENT, &s->q[i], NULL))
+        return NULL;
+    sqlite3_reset(s->q[i]);
+    sqlite3_clear_bindings(s->q[i]);
+    return s->q[i];
+}
+
+static int exec(lw_store *s, const char *sql) { return sqlite3_exec(s->db, sql, NULL, NULL, NULL); }
+
+void lw_store_close(lw_store *s)
+{
+    if (!s)
+        return;
+    for (int i = 0; i < Q_COUNT; i++)
+        sqlite3_finalize(s->q[i]);
+    if (s->in_txn)
+        exec(s, "COMMIT");
+    sqlite3_close(s->db);
+    free(s->path);
+    free(s);
+}
+
+/* 1 when the statement's single integer result is available in *v. */
+static int query_int(sqlite3 *db, const char *sql, long long *v)
+{
+    sqlite3_stmt *st;
+    int rc = sqlite3_prepare_v2(db, sql, -1, &st, NULL);
+    if (rc)
+        return rc;
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        *v = sqlite3_column_int64(st, 0);
+        rc = SQLITE_OK;
+    } else if (rc == SQLITE_DONE) {
+        *v = 0;
+        rc = SQLITE_OK;
+    }
+    sqlite3_finalize(st);
+    return rc;
+}
+
+static lw_status check_schema(lw_store *s, int flags, lw_error *err)
+{
+    long long ver = 0, ntab = 0;
+    int rc = query_int(s->db, "PRAGMA user_version", &ver);
+    if (rc == SQLITE_NOTADB || rc == SQLITE_CORRUPT)
+        return lw_error_set(err, LW_ERR_DB, s->path, 0, 0,
+                            "tệp này không phải cơ sở dữ liệu SQLite (this file is not a SQLite "
+                            "database); give another --db path");
+    if (rc)
+        return db_error(s, err, "cannot read the database");
+    if (query_int(s->db, "SELECT count(*) FROM sqlite_master", &ntab))
+        return db_error(s, err, "cannot read the database");
+    if (ver == 0 && ntab == 0) {
+        if (!(flags & LW_STORE_CREATE))
+            return lw_error_set(err, LW_ERR_DB, s->path, 0, 0,
+                                "cơ sở dữ liệu trống (the database is empty); run 'lawwatch ingest' first");
+        char *sql = sqlite3_mprintf("BEGIN IMMEDIATE; %s INSERT INTO meta VALUES ('app', 'lawwatch'),"
+                                    " ('created_by', '%q'); PRAGMA user_version = %d; COMMIT;",
+                                    schema_sql, LW_VERSION, LW_STORE_SCHEMA_VERSION);
+        char *msg = NULL;
+        rc = sqlite3_exec(s->db, sql, NULL, NULL, &msg);
+        sqlite3_free(sql);
+        if (rc) {
+            lw_error_set(err, LW_ERR_DB, s->path, 0, 0, "cannot create the schema: %s", msg ? msg : "?");
+            sqlite3_free(msg);
+            exec(s, "ROLLBACK");
+            return LW_ERR_DB;
+        }
+        return LW_OK;
+    }
+    if (ver != LW_STORE_SCHEMA_VERSION && ver != 0)
+        return lw_error_set(err, LW_ERR_DB, s->path, 0, 0,
+                            "cơ sở dữ liệu này do phiên bản lawwatch %s tạo (this database was made by "
+                            "a%s lawwatch (schema %lld), expected %d); re-create it: remove %s and run "
+                            "'lawwatch ingest --db %s PATH...' again",
+                            ver > LW_STORE_SCHEMA_VERSION ? "mới hơn" : "cũ hơn",
+                            ver > LW_STORE_SCHEMA_VERSION ? " newer" : "n older", ver,
+                            LW_STORE_SCHEMA_VERSION, s->path, s->path);
+    long long ok = 0;
+    if (ver == 0 || query_int(s->db, "SELECT count(*) FROM meta WHERE key = 'app' AND value = 'lawwatch'", &ok) || !ok)
+        return lw_error_set(err, LW_ERR_DB, s->path, 0, 0,
+                            "đây không phải cơ sở dữ liệu lawwatch (a SQLite database, but not a "
+                            "lawwatch one); give another --db path");
+    return LW_OK;
+}
+
+lw_status lw_store_open(const char *path, int flags, lw_store **out, lw_error *err)
+{
+    *out = NULL;
+    struct stat st;
+    if (stat(path, &st) != 0) {
+        if (!(flags & LW_STORE_CREATE) || errno != ENOENT)
+            return lw_error_set(err, LW_ERR_DB, path, 0, 0,
+                                "không mở được cơ sở dữ liệu (cannot open the database): %s%s",
+                                strerror(errno), errno == ENOENT ? "; run 'lawwatch ingest' first" : "");
+    } else if (S_ISDIR(st.st_mode)) {
+        return lw_error_set(err, LW_ERR_DB, path, 0, 0, "is a folder, not a database file");
+    }
+    lw_store *s = calloc(1, sizeof *s);
+    if (!s)
+        return lw_error_set(err, LW_ERR_NOMEM, path, 0, 0, "out of memory");
+    s->path = strdup(path);
+    int oflags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | ((flags & LW_STORE_CREATE) ? SQLITE_OPEN_CREATE : 0);
+    if (sqlite3_open_v2(path, &s->db, oflags, NULL) != SQLITE_OK) {
+        lw_error_set(err, LW_ERR_DB, path, 0, 0, "không mở được cơ sở dữ liệu (cannot open the database): %s",
+                     s->db ? sqlite3_errmsg(s->db) : "out of memory");
+        lw_store_close(s);
+        return LW_ERR_DB;
+    }
+    sqlite3_extended_result_codes(s->db, 0);
+    sqlite3_busy_timeout(s->db, 10000);
+    lw_status rc = lw_fts_register(s->db, err);
+    if (!rc)
+        rc = check_schema(s, flags, err);
+    if (!rc && !(flags & LW_STORE_READONLY)) {
+        long long dummy;
+        if (exec(s, "PRAGMA journal_mode = WAL") || exec(s, "PRAGMA synchronous = NORMAL") ||
+            query_int(s->db, "PRAGMA wal_autocheckpoint", &dummy))
+            rc = db_error(s, err, "cannot set up the database");
+    }
+    if (!rc && (flags & LW_STORE_READONLY))
+        exec(s, "PRAGMA query_only = 1");
+    if (rc) {
+        if (err && !err->file[0])
+            snprintf(err->file, sizeof err->file, "%s", path);
+        lw_store_close(s);
+        return rc;
+    }
+    *out = s;
+    return LW_OK;
+}
+
+long long lw_store_count(lw_store *s)
+{
+    long long n = -1;
+    query_int(s->db, "SELECT count(*) FROM documents", &n);
+    return n;
+}
+
+/* ---- folding ---- */
+
+char *lw_store_fold(const char *s)
+{
+    utf8proc_uint8_t *m = NULL;
+    if (!s)
+        return NULL;
+    utf8proc_ssize_t n = utf8proc_map((const utf8proc_uint8_t *)s, 0, &m,
+                                      UTF8PROC_NULLTERM | UTF8PROC_STABLE | UTF8PROC_DECOMPOSE |
+                                          UTF8PROC_STRIPMARK | UTF8PROC_CASEFOLD);
+    if (n < 0) { /* invalid UTF-8: fold the ASCII part only */
+        size_t len = strlen(s);
+        char *o = malloc(len + 1);
+        if (!o)
+            return NULL;
+        for (size_t i = 0; i <= len; i++)
+            o[i] = (s[i] >= 'A' && s[i] <= 'Z') ? (char)(s[i] + 32) : s[i];
+        return o;
+    }
+    /* đ (C4 91) -> d; collapse white space, trim */
+    char *o = (char *)m, *w = o;
+    int space = 1;
+    for (const char *r = o; *r; r++) {
+        unsigned char c = (unsigned char)*r;
+        if (c == 0xC4 && (unsigned char)r[1] == 0x91) {
+            *w++ = 'd';
+            r++;
+            space = 0;
+        } else if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
+            if (!space)
+                *w++ = ' ';
+            space = 1;
+        } else {
+            *w++ = (char)c;
+            space = 0;
+        }
+    }
+    if (w > o && w[-1] == ' ')
+        w--;
+    *w = '\0';
+    return o;
+}
+
+/* ---- storing one document ---- */
+
+static void bind_js(sqlite3_stmt *st, int i, json_t *obj, const char *key)
+{
+    json_t *v = json_object_get(obj, key);
+    if (json_is_string(v))
+        sqlite3_bind_text(st, i, json_string_value(v), -1, SQLITE_TRANSIENT);
+    else if (json_is_integer(v))
+        sqlite3_bind_int64(st, i, json_integer_value(v));
+    else if (json_is_real(v))
+        sqlite3_bind_double(st, i, json_real_value(v));
+    else if (json_is_true(v) || json_is_false(v))
+        sqlite3_bind_int(st, i, json_is_true(v));
+    else
+        sqlite3_bind_null(st, i);
+}
+
+static void bind_owned(sqlite3_stmt *st, int i, char *s)
+{
+    if (s)
+        sqlite3_bind_text(st, i, s, -1, free);
+    else
+        sqlite3_bind_null(st, i);
+}
+
+static int run(sqlite3_stmt *st) { return st ? (sqlite3_step(st) == SQLITE_DONE ? 0 : -1) : -1; }
+
+static int delete_doc(lw_store *s, sqlite3_int64 id)
+{
+    static const int dels[] = {Q_DEL_REF, Q_DEL_DL, Q_DEL_AG, Q_DEL_REL, Q_DEL_DATE,
+                               Q_DEL_FACT, Q_DEL_SRC, Q_DEL_FTS, Q_DEL_DOC};
+    for (size_t i = 0; i < sizeof dels / sizeof *dels; i++) {
+        sqlite3_stmt *st = stmt(s, dels[i]);
+        if (!st)
+            return -1;
+        sqlite3_bind_int64(st, 1, id);
+        if (run(st))
+            return -1;
+    }
+    return 0;
+}
+
+/* The stored row for path: id (0 when none), size, mtime, sha. -1 on a database error. */
+static int lookup(lw_store *s, const char *path, sqlite3_int64 *id, int64_t *size, int64_t *mtime, char sha[65])
+{
+    sqlite3_stmt *st = stmt(s, Q_LOOKUP);
+    if (!st)
+        return -1;
+    sqlite3_bind_text(st, 1, path, -1, SQLITE_STATIC);
+    int rc = sqlite3_step(st);
+    *id = 0;
+    if (rc == SQLITE_ROW) {
+        *id = sqlite3_column_int64(st, 0);
+        *size = sqlite3_column_int64(st, 1);
+        *mtime = sqlite3_column_int64(st, 2);
+        const char *h = (const char *)sqlite3_column_text(st, 3);
+        snprintf(sha, 65, "%s", h ? h : "");
+    }
+    sqlite3_reset(st);
+    return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : -1;
+}
+
+/* Lead unit(s) of a duty fact near line with the same deadline end, joined; owned or NULL. */
+static char *duty_unit(json_t *facts, json_t *deadline)
+{
+    const char *to = json_string_value(json_object_get(deadline, "to"));
+    json_int_t line = json_integer_value(json_object_get(deadline, "line"));
+    size_t i;
+    json_t *f;
+    if (!to)
+        return NULL;
+    json_array_foreach(facts, i, f) {
+        const char *kind = json_string_value(json_object_get(f, "kind"));
+        if (!kind || strcmp(kind, "duty"))
+            continue;
+        json_t *dl = json_object_get(f, "deadline");
+        const char *dto = json_string_value(json_object_get(dl, "to"));
+        json_int_t dline = json_integer_value(json_object_get(f, "line"));
+        if (!dto || strcmp(dto, to) || dline > line + 10 || dline + 30 < line)
+            continue;
+        json_t *lead = json_object_get(f, "lead");
+        lw_buf b = {0};
+        size_t j;
+        json_t *name;
+        json_array_foreach(lead, j, name) {
+            if (json_is_string(name))
+                lw_buf_printf(&b, "%s%s", b.len ? ", " : "", json_string_value(name));
+        }
+        if (b.len)
+            return lw_buf_detach(&b, NULL);
+        lw_buf_free(&b);
+    }
+    return NULL;
+}
+
+/* The agency named closest before fact index k, at most 6 lines before; borrowed or NULL. */
+static const char *nearby_agency(json_t *facts, size_t k)
+{
+    json_t *dl = json_array_get(facts, k);
+    json_int_t line = json_integer_value(json_object_get(dl, "line"));
+    for (size_t i = k; i-- > 0;) {
+        json_t *f = json_array_get(facts, i);
+        json_int_t fl = json_integer_value(json_object_get(f, "line"));
+        if (fl + 6 < line)
+            break;
+        const char *kind = json_string_value(json_object_get(f, "kind"));
+        if (kind && !strcmp(kind, "agency") && json_is_string(json_object_get(f, "name")))
+            return json_string_value(json_object_get(f, "name"));
+    }
+    return NULL;
+}
+
+static int put_fact(lw_store *s, sqlite3_int64 doc_id, json_t *facts, size_t k)
+{
+    json_t *f = json_array_get(facts, k);
+    const char *kind = json_string_value(json_object_get(f, "kind"));
+    sqlite3_stmt *st = stmt(s, Q_INS_FACT);
+    if (!st || !kind)
+        return -1;
+    json_t *span = json_object_get(f, "span");
+    sqlite3_bind_int64(st, 1, doc_id);
+    bind_js(st, 2, f, "kind");
+    bind_js(st, 3, f, "rule");
+    bind_js(st, 4, f, "line");
+    if (json_array_size(span) == 2) {
+        sqlite3_bind_int64(st, 5, json_integer_value(json_array_get(span, 0)));
+        sqlite3_bind_int64(st, 6, json_integer_value(json_array_get(span, 1)));
+    }
+    bind_js(st, 7, f, "text");
+    bind_owned(st, 8, json_dumps(f, JSON_COMPACT));
+    if (run(st))
+        return -1;
+    sqlite3_int64 fid = sqlite3_last_insert_rowid(s->db);
+    if (!strcmp(kind, "legal_ref")) {
+        st = stmt(s, Q_INS_REF);
+        if (!st)
+            return -1;
+        sqlite3_bind_int64(st, 1, fid);
+        sqlite3_bind_int64(st, 2, doc_id);
+        bind_js(st, 3, f, "type");
+        bind_js(st, 4, f, "number");
+        bind_js(st, 5, f, "year");
+        bind_js(st, 6, f, "symbol");
+        bind_js(st, 7, f, "id");
+        bind_owned(st, 8, lw_store_fold(json_string_value(json_object_get(f, "id"))));
+        bind_js(st, 9, f, "title");
+        bind_js(st, 10, f, "date");
+        bind_js(st, 11, f, "pinpoint");
+    } else if (!strcmp(kind, "deadline")) {
+        st = stmt(s, Q_INS_DL);
+        if (!st)
+            return -1;
+        sqlite3_bind_int64(st, 1, fid);
+        sqlite3_bind_int64(st, 2, doc_id);
+        bind_js(st, 3, f, "from");
+        bind_js(st, 4, f, "to");
+        bind_js(st, 5, f, "precision");
+        bind_js(st, 6, f, "qualifier");
+        bind_owned(st, 7, duty_unit(facts, f));
+        const char *near = nearby_agency(facts, k);
+        if (near)
+            sqlite3_bind_text(st, 8, near, -1, SQLITE_TRANSIENT);
+    } else if (!strcmp(kind, "agency")) {
+        st = stmt(s, Q_INS_AG);
+        if (!st)
+            return -1;
+        sqlite3_bind_int64(st, 1, fid);
+        sqlite3_bind_int64(st, 2, doc_id);
+        bind_js(st, 3, f, "name");
+        bind_js(st, 4, f, "level");
+        bind_js(st, 5, f, "province");
+        bind_js(st, 6, f, "role");
+    } else if (!strcmp(kind, "relation")) {
+        st = stmt(s, Q_INS_REL);
+        if (!st)
+            return -1;
+        sqlite3_bind_int64(st, 1, fid);
+        sqlite3_bind_int64(st, 2, doc_id);
+        bind_js(st, 3, f, "type");
+        bind_js(st, 4, f, "from");
+        bind_js(st, 5, f, "to");
+    } else if (!strcmp(kind, "date")) {
+        st = stmt(s, Q_INS_DATE);
+        if (!st)
+            return -1;
+        sqlite3_bind_int64(st, 1, fid);
+        sqlite3_bind_int64(st, 2, doc_id);
+        bind_js(st, 3, f, "value");
+    } else {
+        return 0;
+    }
+    return run(st);
+}
+
+static int put_rows(lw_store *s, const lw_doc *doc, const lw_extraction *x, const char *rules_version,
+                    int64_t size, int64_t mtime_ns)
+{
+    sqlite3_int64 old_id;
+    int64_t osize, omtime;
+    char osha[65];
+    if (lookup(s, doc->path, &old_id, &osize, &omtime, osha))
+        return -1;
+    if (old_id && delete_doc(s, old_id))
+        return -1;
+    json_t *rec = lw_extraction_record(x, doc);
+    if (!rec)
+        return -1;
+    json_t *h = json_object_get(rec, "header"), *facts = json_object_get(rec, "facts");
+    int rc = -1;
+    sqlite3_stmt *st = stmt(s, Q_INS_DOC);
+    if (!st)
+        goto done;
+    sqlite3_bind_text(st, 1, doc->path, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, doc->sha256, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 3, size);
+    sqlite3_bind_int64(st, 4, mtime_ns);
+    sqlite3_bind_text(st, 5, lw_encoding_name(doc->dec->encoding), -1, SQLITE_STATIC);
+    bind_js(st, 6, h, "kind");
+    bind_js(st, 7, h, "number");
+    bind_js(st, 8, h, "issuer");
+    bind_js(st, 9, h, "place");
+    bind_js(st, 10, h, "date");
+    bind_js(st, 11, h, "subject");
+    bind_owned(st, 12, lw_store_fold(json_string_value(json_object_get(h, "kind"))));
+    bind_owned(st, 13, lw_store_fold(json_string_value(json_object_get(h, "issuer"))));
+    sqlite3_bind_int64(st, 14, (sqlite3_int64)json_array_size(facts));
+    sqlite3_bind_text(st, 15, rules_version ? rules_version : "", -1, SQLITE_STATIC);
+    bind_owned(st, 16, json_dumps(rec, JSON_COMPACT));
+    if (run(st))
+        goto done;
+    sqlite3_int64 id = sqlite3_last_insert_rowid(s->db);
+    st = stmt(s, Q_INS_SRC);
+    if (!st)
+        goto done;
+    sqlite3_bind_int64(st, 1, id);
+    sqlite3_bind_blob64(st, 2, doc->raw ? (const void *)doc->raw : (const void *)"", doc->raw_len, SQLITE_STATIC);
+    if (run(st))
+        goto done;
+    for (size_t k = 0; k < json_array_size(facts); k++)
+        if (put_fact(s, id, facts, k))
+            goto done;
+    st = stmt(s, Q_INS_FTS);
+    if (!st)
+        goto done;
+    size_t len;
+    const char *text = lw_doc_text(doc, &len);
+    sqlite3_bind_int64(st, 1, id);
+    bind_js(st, 2, h, "subject");
+    sqlite3_bind_text64(st, 3, text, len, SQLITE_STATIC, SQLITE_UTF8);
+    rc = run(st);
+done:
+    json_decref(rec);
+    return rc;
+}
+
+lw_status lw_store_put(lw_store *s, const lw_doc *doc, const lw_extraction *x, const char *rules_version,
+                       int64_t size, int64_t mtime_ns, lw_error *err)
+{
+    if (exec(s, "SAVEPOINT doc"))
+        return db_error(s, err, "cannot start a savepoint");
+    if (put_rows(s, doc, x, rules_version, size, mtime_ns)) {
+        lw_error_set(err, LW_ERR_DB, doc->path, 0, 0, "không lưu được (cannot store): %s",
+                     sqlite3_errmsg(s->db));
+        exec(s, "ROLLBACK TO doc");
+        exec(s, "RELEASE doc");
+        return LW_ERR_DB;
+    }
+    if (exec(s, "RELEASE doc"))
+        return db_error(s, err, "cannot release a savepoint");
+    return LW_OK;
+}
+
+int lw_store_delete_path(lw_store *s, const char *path, lw_error *err)
+{
+    sqlite3_int64 id;
+    int64_t a, b;
+    char sha[65];
+    if (lookup(s, path, &id, &a, &b, sha))
+        return db_error(s, err, "cannot look up a document"), -1;
+    if (!id)
+        return 0;
+    if (exec(s, "SAVEPOINT del") || delete_doc(s, id)) {
+        db_error(s, err, "cannot delete a document");
+        exec(s, "ROLLBACK TO del");
+        exec(s, "RELEASE del");
+        return -1;
+    }
+    exec(s, "RELEASE del");
+    return 1;
+}
+
+/* ---- ingest ---- */
+
+void lw_ingest_options_default(lw_ingest_options *o)
+{
+    memset(o, 0, sizeof *o);
+    o->jobs = 1;
+    o->batch = 200;
+    lw_doc_options_default(&o->doc);
+}
+
+void lw_ingest_report_free(lw_ingest_report *rep)
+{
+    if (!rep)
+        return;
+    for (size_t i = 0; i < rep->n_skipped; i++) {
+        free(rep->skipped[i].path);
+        free(rep->skipped[i].reason);
+    }
+    for (size_t i = 0; i < rep->n_failed; i++) {
+        free(rep->failed[i].path);
+        free(rep->failed[i].reason);
+    }
+    free(rep->skipped);
+    free(rep->failed);
+    memset(rep, 0, sizeof *rep);
+}
+
+static void add_problem(lw_ingest_problem **list, size_t *n, const char *path, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+static void add_problem(lw_ingest_problem **list, size_t *n, const char *path, const char *fmt, ...)
+{
+    lw_ingest_problem *p = realloc(*list, (*n + 1) * sizeof *p);
+    if (!p)
+        return;
+    *list = p;
+    va_list ap;
+    va_start(ap, fmt);
+    char *reason = NULL;
+    if (vasprintf(&reason, fmt, ap) < 0)
+        reason = NULL;
+    va_end(ap);
+    p[*n].path = strdup(path);
+    p[*n].reason = reason;
+    (*n)++;
+}
+
+static void add_failure(lw_ingest_report *rep, const char *path, const lw_error *e)
+{
+    char buf[2400];
+    lw_error copy = *e;
+    if (!copy.file[0])
+        snprintf(copy.file, sizeof copy.file, "%s", path);
+    add_problem(&rep->failed, &rep->n_failed, path, "%s", lw_error_format(&copy, buf, sizeof buf));
+}
+
+typedef struct {
+    char *path;    /* absolute: the key in documents */
+    char *shown;   /* as the user would name it (argument + relative part) */
+    int64_t size, mtime_ns;
+    /* stored state */
+    sqlite3_int64 id;
+    char sha[65];
+    /* result of prepare */
+    int ready;
+    int was_read;  /* the file's bytes were read */
+    enum { R_STORE, R_TOUCH, R_FAIL } outcome;
+    lw_doc *doc;
+    lw_extraction *x;
+    lw_error err;
+} item;
+
+typedef struct {
+    item *v;
+    size_t n, cap;
+} item_list;
+
+static int64_t mtime_of(const struct stat *st)
+{
+    return (int64_t)st->st_mtim.tv_sec * 1000000000 + st->st_mtim.tv_nsec;
+}
+
+static int has_txt_ext(const char *p)
+{
+    size_t n = strlen(p);
+    return n > 4 && !strcasecmp(p + n - 4, ".txt");
+}
+
+static void add_file(item_list *l, lw_ingest_report *rep, const char *shown, const struct stat *st)
+{
+    if (!has_txt_ext(shown)) {
+        add_problem(&rep->skipped, &rep->n_skipped, shown, "%s: không phải tệp .txt, bỏ qua (not a .txt file, skipped)", shown);
+        return;
+    }
+    char *abs = realpath(shown, NULL);
+    if (!abs) {
+        lw_error e;
+        lw_error_set(&e, LW_ERR_IO, shown, 0, 0, "cannot resolve the path: %s", strerror(errno));
+        add_failure(rep, shown, &e);
+        return;
+    }
+    if (l->n == l->cap) {
+        size_t cap = l->cap ? l->cap * 2 : 256;
+        item *v = realloc(l->v, cap * sizeof *v);
+        if (!v) {
+            free(abs);
+            return;
+        }
+        l->v = v;
+        l->cap = cap;
+    }
+    item *it = &l->v[l->n++];
+    memset(it, 0, sizeof *it);
+    it->path = abs;
+    it->shown = strdup(shown);
+    it->size = st->st_size;
+    it->mtime_ns = mtime_of(st);
+}
+
+static int cmp_name(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Walks dir recursively in name order; hidden entries (.git, .cache) are left out;
+ * symbolic links to folders are not followed (no loops). */
+static void walk(item_list *l, lw_ingest_report *rep, const char *dir, int depth)
+{
+    DIR *d = opendir(dir);
+    if (!d) {
+        lw_error e;
+        lw_error_set(&e, LW_ERR_IO, dir, 0, 0, "cannot open the folder: %s", strerror(errno));
+        add_failure(rep, dir, &e);
+        return;
+    }
+    char **names = NULL;
+    size_t n = 0, cap = 0;
+    struct dirent *de;
+    while ((de = readdir(d))) {
+        if (de->d_name[0] == '.')
+            continue;
+        if (n == cap) {
+            cap = cap ? cap * 2 : 64;
+            char **p = realloc(names, cap * sizeof *p);
+            if (!p)
+                break;
+            names = p;
+        }
+        names[n++] = strdup(de->d_name);
+    }
+    closedir(d);
+    qsort(names, n, sizeof *names, cmp_name);
+    size_t dl = strlen(dir);
+    for (size_t i = 0; i < n; i++) {
+        char *p = malloc(dl + strlen(names[i]) + 2);
+        if (p) {
+            sprintf(p, "%s%s%s", dir, dl && dir[dl - 1] == '/' ? "" : "/", names[i]);
+            struct stat st, lst;
+            if (lstat(p, &lst) == 0 && stat(p, &st) == 0) {
+                if (S_ISDIR(st.st_mode)) {
+                    if (!S_ISLNK(lst.st_mode) && depth < 64)
+                        walk(l, rep, p, depth + 1);
+                } else if (S_ISREG(st.st_mode)) {
+                    add_file(l, rep, p, &st);
+                }
+            }
+            free(p);
+        }
+        free(names[i]);
+    }
+    free(names);
+}
+
+static int cmp_item(const void *a, const void *b)
+{
+    return strcmp(((const item *)a)->path, ((const item *)b)->path);
+}
+
+static void item_clear(item *it)
+{
+    lw_extraction_free(it->x);
+    lw_doc_free(it->doc);
+    it->x = NULL;
+    it->doc = NULL;
+}
+
+/* Reads, hashes, decodes, normalizes and extracts one file: pure, runs in workers. */
+static void prepare(item *it, const lw_engine *eng, lw_matcher *m, const lw_doc_options *dopt)
+{
+    unsigned char *raw;
+    size_t len;
+    lw_error_clear(&it->err);
+    if (lw_read_file(it->path, &raw, &len, &it->err)) {
+        snprintf(it->err.file, sizeof it->err.file, "%s", it->shown);
+        it->outcome = R_FAIL;
+        return;
+    }
+    it->was_read = 1;
+    char sha[65];
+    lw_sha256_hex(raw, len, sha);
+    if (it->id && !strcmp(sha, it->sha)) {
+        free(raw);
+        it->outcome = R_TOUCH;
+        return;
+    }
+    lw_status st = lw_doc_from_bytes(it->path, raw, len, dopt, &it->doc, &it->err);
+    free(raw);
+    if (!st) {
+        size_t tlen;
+        const char *t = lw_doc_text(it->doc, &tlen);
+        st = lw_extract(lw_engine_rules(eng), lw_engine_lexicon(eng), m, t, tlen, NULL, &it->x, &it->err);
+    }
+    if (st) {
+        snprintf(it->err.file, sizeof it->err.file, "%s", it->shown);
+        item_clear(it);
+        it->outcome = R_FAIL;
+        return;
+    }
+    it->outcome = R_STORE;
+}
+
+typedef struct {
+    item *items;
+    size_t n;
+    size_t next;      /* next item a worker takes */
+    size_t written;   /* items the writer has finished */
+    size_t window;
+    int stop;
+    const lw_engine *eng;
+    const lw_doc_options *dopt;
+    pthread_mutex_t mu;
+    pthread_cond_t cv_ready, cv_space;
+} pool;
+
+static void *worker(void *arg)
+{
+    pool *p = arg;
+    lw_matcher *m = lw_matcher_create(lw_engine_rules(p->eng));
+    for (;;) {
+        pthread_mutex_lock(&p->mu);
+        while (!p->stop && p->next < p->n && p->next >= p->written + p->window)
+            pthread_cond_wait(&p->cv_space, &p->mu);
+        if (p->stop || p->next >= p->n) {
+            pthread_mutex_unlock(&p->mu);
+            break;
+        }
+        size_t i = p->next++;
+        pthread_mutex_unlock(&p->mu);
+        prepare(&p->items[i], p->eng, m, p->dopt);
+        pthread_mutex_lock(&p->mu);
+        p->items[i].ready = 1;
+        pthread_cond_broadcast(&p->cv_ready);
+        pthread_mutex_unlock(&p->mu);
+    }
+    lw_matcher_free(m);
+    return NULL;
+}
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* Batched transactions: begin lazily, commit every batch documents or second. */
+typedef struct {
+    lw_store *s;
+    size_t batch, in_batch;
+    double started;
+} txn;
+
+static lw_status txn_begin(txn *t, lw_error *err)
+{
+    if (t->s->in_txn)
+        return LW_OK;
+    if (exec(t->s, "BEGIN IMMEDIATE"))
+        return db_error(t->s, err, "cannot start writing (is another lawwatch ingest running?)");
+    t->s->in_txn = 1;
+    t->in_batch = 0;
+    t->started = now_s();
+    return LW_OK;
+}
+
+static lw_status txn_commit(txn *t, lw_error *err)
+{
+    if (!t->s->in_txn)
+        return LW_OK;
+    t->s->in_txn = 0;
+    if (exec(t->s, "COMMIT")) {
+        lw_status st = db_error(t->s, err, "cannot commit");
+        exec(t->s, "ROLLBACK");
+        return st;
+    }
+    return LW_OK;
+}
+
+static lw_status txn_step(txn *t, lw_error *err)
+{
+    if (++t->in_batch >= t->batch || now_s() - t->started >= 1.0)
+        return txn_commit(t, err);
+    return LW_OK;
+}
+
+/* A database error worth stopping for (the disk, not the document). */
+static int fatal_db(lw_store *s)
+{
+    int rc = sqlite3_errcode(s->db) & 0xff;
+    return rc == SQLITE_FULL || rc == SQLITE_IOERR || rc == SQLITE_CORRUPT || rc == SQLITE_NOMEM ||
+           rc == SQLITE_BUSY || rc == SQLITE_READONLY || rc == SQLITE_NOTADB || rc == SQLITE_CANTOPEN;
+}
+
+static lw_status write_item(lw_store *s, txn *t, item *it, const char *rules_version, lw_ingest_report *rep,
+                            lw_error *err)
+{
+    lw_status st = LW_OK;
+    rep->files_read += it->was_read;
+    if (it->outcome == R_FAIL) {
+        add_failure(rep, it->shown, &it->err);
+        return LW_OK;
+    }
+    if ((st = txn_begin(t, err)))
+        return st;
+    if (it->outcome == R_TOUCH) {
+        sqlite3_stmt *q = stmt(s, Q_TOUCH);
+        if (!q)
+            return db_error(s, err, "cannot prepare");
+        sqlite3_bind_int64(q, 1, it->id);
+        sqlite3_bind_int64(q, 2, it->size);
+        sqlite3_bind_int64(q, 3, it->mtime_ns);
+        if (run(q))
+            return db_error(s, err, "cannot update a document's mtime");
+        rep->unchanged++;
+        rep->touched++;
+    } else {
+        lw_error e;
+        lw_error_clear(&e);
+        if (lw_store_put(s, it->doc, it->x, rules_version, it->size, it->mtime_ns, &e)) {
+            if (fatal_db(s)) {
+                *err = e;
+                return LW_ERR_DB;
+            }
+            snprintf(e.file, sizeof e.file, "%s", it->shown);
+            add_failure(rep, it->shown, &e);
+        } else {
+            rep->ingested++;
+        }
+    }
+    return txn_step(t, err);
+}
+
+static lw_status reextract_all(lw_store *s, txn *t, const lw_engine *eng, const char *rules_version,
+                               lw_ingest_report *rep, lw_error *err)
+{
+    /* ids first: the writes below must not run under an open cursor over the same rows */
+    sqlite3_stmt *q;
+    if (sqlite3_prepare_v2(s->db, "SELECT id FROM documents WHERE rules_version <> ?1 ORDER BY id", -1, &q, NULL))
+        return db_error(s, err, "cannot list documents");
+    sqlite3_bind_text(q, 1, rules_version, -1, SQLITE_STATIC);
+    sqlite3_int64 *ids = NULL;
+    size_t n = 0, cap = 0;
+    while (sqlite3_step(q) == SQLITE_ROW) {
+        if (n == cap) {
+            cap = cap ? cap * 2 : 256;
+            sqlite3_int64 *p = realloc(ids, cap * sizeof *p);
+            if (!p)
+                break;
+            ids = p;
+        }
+        ids[n++] = sqlite3_column_int64(q, 0);
+    }
+    sqlite3_finalize(q);
+    lw_status st = LW_OK;
+    lw_matcher *m = lw_matcher_create(lw_engine_rules(eng));
+    if (sqlite3_prepare_v2(s->db, "SELECT d.path, d.encoding, d.size, d.mtime_ns, s.raw FROM documents d"
+                                  " JOIN sources s ON s.doc_id = d.id WHERE d.id = ?1", -1, &q, NULL)) {
+        st = db_error(s, err, "cannot read stored documents");
+        n = 0;
+    }
+    for (size_t i = 0; i < n && !st; i++) {
+        sqlite3_reset(q);
+        sqlite3_bind_int64(q, 1, ids[i]);
+        if (sqlite3_step(q) != SQLITE_ROW)
+            continue;
+        char *path = strdup((const char *)sqlite3_column_text(q, 0));
+        lw_doc_options dopt;
+        lw_doc_options_default(&dopt);
+        const char *enc = (const char *)sqlite3_column_text(q, 1);
+        if (enc && lw_encoding_parse(enc, &dopt.encoding))
+            dopt.encoding = LW_ENC_AUTO;
+        int64_t size = sqlite3_column_int64(q, 2), mtime = sqlite3_column_int64(q, 3);
+        lw_doc *doc = NULL;
+        lw_extraction *x = NULL;
+        lw_error e;
+        lw_error_clear(&e);
+        lw_status ds = lw_doc_from_bytes(path, sqlite3_column_blob(q, 4), (size_t)sqlite3_column_bytes(q, 4),
+                                         &dopt, &doc, &e);
+        sqlite3_reset(q);
+        if (!ds) {
+            size_t tlen;
+            const char *text = lw_doc_text(doc, &tlen);
+            ds = lw_extract(lw_engine_rules(eng), lw_engine_lexicon(eng), m, text, tlen, NULL, &x, &e);
+        }
+        if (!ds && !(st = txn_begin(t, err))) {
+            ds = lw_store_put(s, doc, x, rules_version, size, mtime, &e);
+            if (ds && fatal_db(s)) {
+                *err = e;
+                st = LW_ERR_DB;
+            }
+            if (!ds) {
+                rep->reextracted++;
+                st = txn_step(t, err);
+            }
+        }
+        if (ds && !st)
+            add_failure(rep, path, &e);
+        lw_extraction_free(x);
+        lw_doc_free(doc);
+        free(path);
+    }
+    sqlite3_finalize(q);
+    lw_matcher_free(m);
+    free(ids);
+    return st;
+}
+
+static lw_status prune(lw_store *s, txn *t, lw_ingest_report *rep, lw_error *err)
+{
+    sqlite3_stmt *q;
+    if (sqlite3_prepare_v2(s->db, "SELECT path FROM documents ORDER BY id", -1, &q, NULL))
+        return db_error(s, err, "cannot list documents");
+    char **gone = NULL;
+    size_t n = 0, cap = 0;
+    while (sqlite3_step(q) == SQLITE_ROW) {
+        const char *p = (const char *)sqlite3_column_text(q, 0);
+        struct stat st;
+        if (stat(p, &st) == 0 || (errno != ENOENT && errno != ENOTDIR))
+            continue;
+        if (n == cap) {
+            cap = cap ? cap * 2 : 64;
+            char **v = realloc(gone, cap * sizeof *v);
+            if (!v)
+                break;
+            gone = v;
+        }
+        gone[n++] = strdup(p);
+    }
+    sqlite3_finalize(q);
+    lw_status st = LW_OK;
+    for (size_t i = 0; i < n; i++) {
+        if (!st && !(st = txn_begin(t, err))) {
+            int r = lw_store_delete_path(s, gone[i], err);
+            if (r < 0)
+                st = LW_ERR_DB;
+            else if (r > 0) {
+                rep->pruned++;
+                st = txn_step(t, err);
+            }
+        }
+        free(gone[i]);
+    }
+    free(gone);
+    return st;
+}
+
+lw_status lw_store_ingest(lw_store *s, const lw_engine *eng, const char *const *paths, size_t npaths,
+                          const lw_ingest_options *opt, lw_ingest_report *rep, lw_error *err)
+{
+    lw_ingest_options def;
+    if (!opt) {
+        lw_ingest_options_default(&def);
+        opt = &def;
+    }
+    memset(rep, 0, sizeof *rep);
+    const char *rules_version = lw_ruleset_version(lw_engine_rules(eng));
+    item_list l = {0};
+    for (size_t i = 0; i < npaths; i++) {
+        struct stat st;
+        if (stat(paths[i], &st) != 0) {
+            lw_error e;
+            lw_error_set(&e, LW_ERR_IO, paths[i], 0, 0, "không tìm thấy (no such file or folder): %s", strerror(errno));
+            add_failure(rep, paths[i], &e);
+        } else if (S_ISDIR(st.st_mode)) {
+            walk(&l, rep, paths[i], 0);
+        } else {
+            add_file(&l, rep, paths[i], &st);
+        }
+    }
+    /* one entry per file, in path order */
+    if (l.n)
+        qsort(l.v, l.n, sizeof *l.v, cmp_item);
+    size_t w = 0;
+    for (size_t i = 0; i < l.n; i++) {
+        if (w && !strcmp(l.v[w - 1].path, l.v[i].path)) {
+            free(l.v[i].path);
+            free(l.v[i].shown);
+            continue;
+        }
+        l.v[w++] = l.v[i];
+    }
+    l.n = w;
+
+    lw_ingest_progress pr = {0, l.n, 0, 0};
+    double t0 = now_s(), last = 0;
+    lw_status st = LW_OK;
+    /* unchanged files: a stat (done) and a lookup */
+    item *work = l.n ? malloc(l.n * sizeof *work) : NULL;
+    size_t nwork = 0;
+    for (size_t i = 0; i < l.n && !st; i++) {
+        item *it = &l.v[i];
+        int64_t size = 0, mtime = 0;
+        if (lookup(s, it->path, &it->id, &size, &mtime, it->sha)) {
+            st = db_error(s, err, "cannot look up a document");
+            break;
+        }
+        if (it->id && size == it->size && mtime == it->mtime_ns) {
+            rep->unchanged++;
+            pr.done++;
+            free(it->path);
+            free(it->shown);
+        } else {
+            work[nwork++] = *it;
+        }
+    }
+    if (st) {
+        for (size_t i = 0; i < l.n; i++) {
+            free(l.v[i].path);
+            free(l.v[i].shown);
+        }
+        nwork = 0;
+    }
+    free(l.v);
+    if (opt->progress && !st)
+        opt->progress(opt->progress_ud, &pr);
+
+    txn t = {s, opt->batch ? opt->batch : 200, 0, 0};
+    int jobs = opt->jobs < 1 ? 1 : opt->jobs > 64 ? 64 : opt->jobs;
+    pool p = {work, nwork, 0, 0, (size_t)jobs * 4 + 8, 0, eng, &opt->doc,
+              PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, PTHREAD_COND_INITIALIZER};
+    pthread_t th[64];
+    int nth = 0;
+    lw_matcher *m = NULL;
+    if (jobs > 1 && nwork > 1) {
+        for (int i = 0; i < jobs; i++)
+            if (pthread_create(&th[nth], NULL, worker, &p) == 0)
+                nth++;
+    }
+    if (!nth)
+        m = lw_matcher_create(lw_engine_rules(eng));
+    size_t i = 0;
+    for (; i < nwork && !st; i++) {
+        item *it = &work[i];
+        if (nth) {
+            pthread_mutex_lock(&p.mu);
+            while (!it->ready)
+                pthread_cond_wait(&p.cv_ready, &p.mu);
+            pthread_mutex_unlock(&p.mu);
+        } else {
+            prepare(it, eng, m, &opt->doc);
+        }
+        st = write_item(s, &t, it, rules_version, rep, err);
+        pr.bytes += (uint64_t)it->size;
+        item_clear(it);
+        pthread_mutex_lock(&p.mu);
+        p.written = i + 1;
+        pthread_cond_broadcast(&p.cv_space);
+        pthread_mutex_unlock(&p.mu);
+        pr.done++;
+        double now = now_s();
+        if (opt->progress && (now - last >= 0.1 || i + 1 == nwork)) {
+            pr.elapsed = now - t0;
+            opt->progress(opt->progress_ud, &pr);
+            last = now;
+        }
+    }
+    pthread_mutex_lock(&p.mu);
+    p.stop = 1;
+    pthread_cond_broadcast(&p.cv_space);
+    pthread_mutex_unlock(&p.mu);
+    for (int k = 0; k < nth; k++)
+        pthread_join(th[k], NULL);
+    for (size_t k = 0; k < nwork; k++) {
+        item_clear(&work[k]);
+        free(work[k].path);
+        free(work[k].shown);
+    }
+    free(work);
+    lw_matcher_free(m);
+    pthread_mutex_destroy(&p.mu);
+    pthread_cond_destroy(&p.cv_ready);
+    pthread_cond_destroy(&p.cv_space);
+
+    if (!st && opt->reextract)
+        st = reextract_all(s, &t, eng, rules_version, rep, err);
+    if (!st && opt->prune)
+        st = prune(s, &t, rep, err);
+    if (!st)
+        st = txn_commit(&t, err);
+    else if (s->in_txn) {
+        /* keep what the finished documents wrote; the failed one was rolled back */
+        lw_error e2;
+        txn_commit(&t, &e2);
+    }
+    return st;
+}
+
+/* ---- search ---- */
+
+static int bind_opt(sqlite3_stmt *st, const char *name, const char *v)
+{
+    int i = sqlite3_bind_parameter_index(st, name);
+    if (!i)
+        return 0;
+    return v ? sqlite3_bind_text(st, i, v, -1, SQLITE_TRANSIENT) : sqlite3_bind_null(st, i);
+}
+
+lw_status lw_store_search(lw_store *s, const lw_search_query *q,
+                          int (*fn)(void *ud, const lw_search_hit *h), void *ud, size_t *n_hits,
+                          lw_error *err)
+{
+    if (n_hits)
+        *n_hits = 0;
+    char *expr = NULL;
+    lw_status rc = lw_fts_query_build(q->query ? q->query : "", &expr, err);
+    if (rc)
+        return rc;
+    static const char sql[] =
+        "SELECT d.path, d.number, d.kind, d.issuer, d.date, -bm25(doc_text, 4.0, 1.0) AS score,"
+        "       snippet(doc_text, -1, :open, :close, '…', 24)"
+        "  FROM doc_text JOIN documents d ON d.id = doc_text.rowid"
+        " WHERE doc_text MATCH :expr"
+        "   AND (:year IS NULL OR substr(d.date, 1, 4) = :year)"
+        "   AND (:kind IS NULL OR d.kind_key = :kind)"
+        "   AND (:issuer IS NULL OR instr(d.issuer_key, :issuer) > 0)"
+        " ORDER BY bm25(doc_text, 4.0, 1.0), d.path LIMIT :limit";
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL)) {
+        free(expr);
+        return db_error(s, err, "cannot prepare the search");
+    }
+    char *kind = q->kind && *q->kind ? lw_store_fold(q->kind) : NULL;
+    char *issuer = q->issuer && *q->issuer ? lw_store_fold(q->issuer) : NULL;
+    bind_opt(st, ":open", q->mark_open ? q->mark_open : "«");
+    bind_opt(st, ":close", q->mark_close ? q->mark_close : "»");
+    bind_opt(st, ":expr", expr);
+    bind_opt(st, ":year", q->year && *q->year ? q->year : NULL);
+    bind_opt(st, ":kind", kind);
+    bind_opt(st, ":issuer", issuer);
+    sqlite3_bind_int(st, sqlite3_bind_parameter_index(st, ":limit"), q->limit > 0 ? q->limit : 20);
+    free(kind);
+    free(issuer);
+    size_t n = 0;
+    int r;
+    while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+        lw_search_hit h = {
+            (const char *)sqlite3_column_text(st, 0), (const char *)sqlite3_column_text(st, 1),
+            (const char *)sqlite3_column_text(st, 2), (const char *)sqlite3_column_text(st, 3),
+            (const char *)sqlite3_column_text(st, 4), sqlite3_column_double(st, 5),
+            (const char *)sqlite3_column_text(st, 6)};
+        n++;
+        if (fn && fn(ud, &h)) {
+            r = SQLITE_DONE;
+            break;
+        }
+    }
+    if (r != SQLITE_DONE) {
+        /* FTS5 refused the expression: say so in plain words, never the SQL text */
+        int code = sqlite3_errcode(s->db);
+        if (code == SQLITE_ERROR)
+            rc = lw_error_set(err, LW_ERR_QUERY, NULL, 0, 0,
+                              "truy vấn không hợp lệ (the query could not be understood): \"%s\"; "
+                              "hint: put a phrase in double quotes, e.g. \"thi hành pháp luật\"",
+                              q->query ? q->query : "");
+        else
+            rc = db_error(s, err, "search failed");
+    }
+    sqlite3_finalize(st);
+    free(expr);
+    if (n_hits)
+        *n_hits = n;
+    return rc;
+}
+
+int lw_period_parse(const char *s, char from[11], char to[11])
+{
+    static const int mdays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    int y, k;
+    char c, tail;
+    if (!s || strlen(s) < 4)
+        return -1;
+    int m1, m2;
+    if (sscanf(s, "%4d%c", &y, &c) == 1 && strlen(s) == 4) {
+        m1 = 1, m2 = 12;
+    } else if ((sscanf(s, "%4d%c%d%c", &y, &c, &k, &tail) == 3 || sscanf(s, "%4d-%c%d%c", &y, &c, &k, &tail) == 3) &&
+               (c == 'Q' || c == 'q') && k >= 1 && k <= 4) {
+        m1 = 3 * k - 2, m2 = 3 * k;
+    } else if ((sscanf(s, "%4d%c%d%c", &y, &c, &k, &tail) == 3 || sscanf(s, "%4d-%c%d%c", &y, &c, &k, &tail) == 3) &&
+               (c == 'H' || c == 'h') && k >= 1 && k <= 2) {
+        m1 = 6 * k - 5, m2 = 6 * k;
+    } else if (sscanf(s, "%4d-%d%c", &y, &k, &tail) == 2 && k >= 1 && k <= 12 && strlen(s) <= 7) {
+        m1 = m2 = k;
+    } else {
+        return -1;
+    }
+    if (y < 1900 || y > 2999)
+        return -1;
+    int last = mdays[m2 - 1] + (m2 == 2 && ((y % 4 == 0 && y % 100) || y % 400 == 0));
+    snprintf(from, 11, "%04d-%02d-01", y, m1);
+    snprintf(to, 11, "%04d-%02d-%02d", y, m2, last);
+    return 0;
+}
+
+/* Runs sql with the given text parameters (?1, ?2...) and int limit (last), calling fn with
+ * each row as a JSON object keyed by column name. */
+static lw_status rows_json(lw_store *s, const char *sql, const char *const *params, int np, int limit,
+                           int (*fn)(void *ud, json_t *row), void *ud, size_t *n_out, lw_error *err)
+{
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL))
+        return db_error(s, err, "cannot prepare the query");
+    for (int i = 0; i < np; i++)
+        sqlite3_bind_text(st, i + 1, params[i], -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int(st, np + 1, limit > 0 ? limit : -1);
+    size_t n = 0;
+    int r;
+    while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+        json_t *row = json_object();
+        for (int c = 0; c < sqlite3_column_count(st); c++) {
+            json_t *v;
+            switch (sqlite3_column_type(st, c)) {
+            case SQLITE_INTEGER: v = json_integer(sqlite3_column_int64(st, c)); break;
+            case SQLITE_FLOAT: v = json_real(sqlite3_column_double(st, c)); break;
+            case SQLITE_NULL: v = json_null(); break;
+            default: v = json_string((const char *)sqlite3_column_text(st, c)); break;
+            }
+            json_object_set_new(row, sqlite3_column_name(st, c), v ? v : json_null());
+        }
+        n++;
+        int stop = fn ? fn(ud, row) : 0;
+        json_decref(row);
+        if (stop) {
+            r = SQLITE_DONE;
+            break;
+        }
+    }
+    lw_status rc = r == SQLITE_DONE ? LW_OK : db_error(s, err, "query failed");
+    sqlite3_finalize(st);
+    if (n_out)
+        *n_out = n;
+    return rc;
+}
+
+lw_status lw_store_cites(lw_store *s, const char *id, int limit, int (*fn)(void *ud, json_t *row), void *ud,
+                         size_t *n, lw_error *err)
+{
+    char *key = lw_store_fold(id);
+    if (!key)
+        return lw_error_set(err, LW_ERR_NOMEM, NULL, 0, 0, "out of memory");
+    const char *params[] = {key};
+    lw_status rc = rows_json(s,
+                             "SELECT d.path, d.number, d.date, f.line, r.type, r.cited_id, r.cited_date,"
+                             "       r.pinpoint, f.text"
+                             "  FROM legal_refs r JOIN facts f ON f.id = r.fact_id JOIN documents d ON d.id = r.doc_id"
+                             " WHERE r.cited_key = ?1 ORDER BY d.date, d.path, f.line LIMIT ?2",
+                             params, 1, limit, fn, ud, n, err);
+    free(key);
+    return rc;
+}
+
+lw_status lw_store_deadlines_in(lw_store *s, const char *from, const char *to, int limit,
+                                int (*fn)(void *ud, json_t *row), void *ud, size_t *n, lw_error *err)
+{
+    const char *params[] = {from, to};
+    return rows_json(s,
+                     "SELECT d.path, d.number, d.issuer, k.unit, k.nearby_agency, k.date_from AS \"from\","
+                     "       k.date_to AS \"to\", k.precision, k.qualifier, f.line, f.text"
+                     "  FROM deadlines k JOIN facts f ON f.id = k.fact_id JOIN documents d ON d.id = k.doc_id"
+                     " WHERE coalesce(k.date_from, k.date_to) <= ?2 AND k.date_to >= ?1"
+                     " ORDER BY k.date_to, d.path, f.line LIMIT ?3",
+                     params, 2, limit, fn, ud, n, err);
+}
