@@ -205,6 +205,9 @@ int lw_cli_search(int argc, char **argv)
     int rc = LW_EXIT_OK;
     if (st == LW_ERR_QUERY) {
         fprintf(stderr, "lawwatch search: %s\n", err.msg);
+        if (err.col > 0 && query.len < 200) { /* the query and a caret under the column */
+            fprintf(stderr, "  %s\n  %*s^\n", query.data, err.col - 1, "");
+        }
         rc = LW_EXIT_FATAL;
     } else if (st) {
         lw_cli_error(&err);

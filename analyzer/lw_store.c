@@ -13,36 +13,7 @@
 #include <time.h>
 #include <utf8proc.h>
 
-#if __has_include("lw_fts.h")
 #include "lw_fts.h"
-#else
-/* TEMPORARY, until lw_fts lands: "lawwatch" = unicode61 folding every diacritic, and the
- * query passed through. */
-static lw_status lw_fts_register(sqlite3 *db, lw_error *err)
-{
-    fts5_api *api = NULL;
-    sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(db, "SELECT fts5(?1)", -1, &st, NULL))
-        return lw_error_set(err, LW_ERR_DB, NULL, 0, 0, "no FTS5");
-    sqlite3_bind_pointer(st, 1, (void *)&api, "fts5_api_ptr", NULL);
-    sqlite3_step(st);
-    sqlite3_finalize(st);
-    if (!api)
-        return lw_error_set(err, LW_ERR_DB, NULL, 0, 0, "no FTS5");
-    static fts5_tokenizer tok;
-    void *ud;
-    if (api->xFindTokenizer(api, "unicode61", &ud, &tok))
-        return lw_error_set(err, LW_ERR_DB, NULL, 0, 0, "no unicode61");
-    return api->xCreateTokenizer(api, "lawwatch", ud, &tok, NULL) ? LW_ERR_DB : LW_OK;
-}
-static lw_status lw_fts_query_build(const char *q, char **out, lw_error *err)
-{
-    if (!q || !*q)
-        return lw_error_set(err, LW_ERR_QUERY, NULL, 0, 0, "empty query");
-    *out = strdup(q);
-    return LW_OK;
-}
-#endif
 
 /* The schema, version 1. PRAGMA user_version holds LW_STORE_SCHEMA_VERSION; meta holds
  * app = 'lawwatch' so a foreign database with the same user_version is refused.
@@ -859,7 +830,8 @@ static void walk(item_list *l, lw_ingest_report *rep, const char *dir, int depth
         names[n++] = strdup(de->d_name);
     }
     closedir(d);
-    qsort(names, n, sizeof *names, cmp_name);
+    if (n)
+        qsort(names, n, sizeof *names, cmp_name);
     size_t dl = strlen(dir);
     for (size_t i = 0; i < n; i++) {
         char *p = malloc(dl + strlen(names[i]) + 2);

@@ -1,0 +1,168 @@
+"""ingest: skipped and failed files, exit status, incremental runs that read nothing, a
+changed file replacing its facts, --prune, --reextract from stored bytes with changed rules,
+--jobs giving the same facts, a database file that is not one, a newer schema.
+
+Run: python3 t_store_ingest.py LAWWATCH_BIN SOURCE_DIR (from ctest)."""
+import os
+import shutil
+import sqlite3
+import subprocess
+import sys
+import tempfile
+
+BIN, SRC = sys.argv[1], sys.argv[2]
+FAILS = []
+
+
+def check(cond, what):
+    if not cond:
+        FAILS.append(what)
+        print("FAIL:", what)
+
+
+def run(*args, env=None):
+    e = dict(os.environ)
+    e.update(env or {})
+    p = subprocess.run([BIN, *args], capture_output=True, text=True, env=e)
+    return p.returncode, p.stdout, p.stderr
+
+
+def q(db, sql, *params):
+    c = sqlite3.connect(db)
+    try:
+        return c.execute(sql, params).fetchall()
+    finally:
+        c.close()
+
+
+def facts_of(db):
+    return sorted(q(db, "SELECT d.path, f.kind, f.rule, f.line, f.span_start, f.span_end, f.json "
+                        "FROM facts f JOIN documents d ON d.id = f.doc_id"))
+
+
+tmp = tempfile.mkdtemp(prefix="lw_store_ingest_")
+try:
+    docs = os.path.join(tmp, "docs")
+    shutil.copytree(os.path.join(SRC, "corpus"), docs)
+    names = sorted(n for n in os.listdir(docs) if n.endswith(".txt"))
+    n_docs = len(names)
+    os.makedirs(os.path.join(docs, "sub"))
+    with open(os.path.join(docs, "sub", "scan.pdf"), "wb") as f:
+        f.write(b"%PDF-1.4 binary")
+    with open(os.path.join(docs, "sub", "broken.txt"), "wb") as f:
+        f.write(b"PK\x03\x04\x00\x00binary zip inside a .txt")
+    db = os.path.join(tmp, "a.db")
+    stats = {"LAWWATCH_DEBUG_STATS": "1"}
+
+    # first run: documents stored, the pdf skipped, the binary .txt failed, exit 1
+    rc, out, err = run("ingest", "--db", db, docs, env=stats)
+    print(err)
+    check(rc == 1, "first ingest exit 1 (a file skipped and one failed), got %d" % rc)
+    check("%d đã nhập (ingested)" % n_docs in err, "summary counts %d ingested" % n_docs)
+    check("1 bỏ qua (skipped)" in err and "scan.pdf" in err, "the pdf is listed as skipped")
+    check("1 lỗi (failed)" in err and "broken.txt" in err, "the broken file is listed with its name")
+    check(q(db, "SELECT count(*) FROM documents")[0][0] == n_docs, "documents stored")
+    check(q(db, "PRAGMA user_version")[0][0] == 1, "schema version 1")
+    check(q(db, "PRAGMA journal_mode")[0][0] == "wal", "WAL mode")
+    for view in ("v_documents", "v_citations", "v_deadlines"):
+        check(q(db, "SELECT count(*) FROM %s" % view)[0][0] > 0, "view %s has rows" % view)
+    os.remove(os.path.join(docs, "sub", "scan.pdf"))
+    os.remove(os.path.join(docs, "sub", "broken.txt"))
+
+    # unchanged corpus: nothing read, even an unreadable file (its mtime kept)
+    victim = os.path.join(docs, names[0])
+    os.chmod(victim, 0)
+    before = facts_of(db)
+    rc, out, err = run("ingest", "--db", db, docs, env=stats)
+    print(err)
+    check(rc == 0, "unchanged ingest exit 0, got %d" % rc)
+    check("0 đã nhập (ingested), %d không đổi (unchanged)" % n_docs in err, "all unchanged")
+    check("read 0 files" in err, "no file read on an unchanged corpus")
+    check(facts_of(db) == before, "facts untouched")
+    os.chmod(victim, 0o644)
+
+    # same bytes, new mtime: only the mtime is updated
+    st = os.stat(victim)
+    os.utime(victim, ns=(st.st_atime_ns, st.st_mtime_ns + 5_000_000_000))
+    rc, out, err = run("ingest", "--db", db, docs, env=stats)
+    check("read 1 files, 1 touched" in err, "touched file read once, not re-extracted: " + err)
+    check(facts_of(db) == before, "facts untouched after touch")
+
+    # a changed file replaces its facts
+    changed = os.path.join(docs, names[1])
+    with open(changed, "a", encoding="utf-8") as f:
+        f.write("\nCăn cứ Thông tư số 99/2024/TT-BTP ngày 01/02/2024 của Bộ Tư pháp.\n")
+    rc, out, err = run("ingest", "--db", db, docs, env=stats)
+    check("1 đã nhập (ingested)" in err, "changed file ingested again: " + err)
+    rows = q(db, "SELECT d.path FROM legal_refs r JOIN documents d ON d.id = r.doc_id WHERE r.cited_id = '99/2024/TT-BTP'")
+    check([r[0] for r in rows] == [os.path.realpath(changed)], "new citation stored for the changed file")
+    check(q(db, "SELECT count(*) FROM documents")[0][0] == n_docs, "no duplicate document")
+    check(q(db, "SELECT count(*) FROM facts WHERE doc_id NOT IN (SELECT id FROM documents)")[0][0] == 0,
+          "no orphan facts")
+    check(q(db, "SELECT count(*) FROM legal_refs WHERE fact_id NOT IN (SELECT id FROM facts)")[0][0] == 0,
+          "no orphan legal_refs")
+
+    # --jobs 3 gives the same facts as --jobs 1
+    db3 = os.path.join(tmp, "j3.db")
+    rc, out, err = run("ingest", "--db", db3, "--jobs", "3", docs)
+    check(rc == 0, "--jobs 3 exit 0")
+    strip = lambda fs: sorted((p, k, r, l, a, b, j) for p, k, r, l, a, b, j in fs)
+    check(strip(facts_of(db3)) == strip(facts_of(db)), "--jobs 3 facts equal --jobs 1 facts")
+
+    # --reextract: rules changed (a rule renamed in a copy), files gone: facts recomputed
+    # from the stored bytes
+    rules = os.path.join(tmp, "rules")
+    shutil.copytree(os.path.join(SRC, "rules"), rules)
+    path = os.path.join(rules, "dates.yaml")
+    text = open(path, encoding="utf-8").read()
+    open(path, "w", encoding="utf-8").write(text.replace("id: date.numeric_or_words", "id: date.renamed_for_test", 1))
+    n_dates = q(db, "SELECT count(*) FROM facts WHERE rule = 'date.numeric_or_words'")[0][0]
+    check(n_dates > 0, "date facts exist")
+    saved = os.path.join(tmp, "saved")
+    shutil.move(docs, saved)
+    rc, out, err = run("ingest", "--db", db, "--rules", rules, "--reextract", env=stats)
+    print(err)
+    check(rc == 0, "reextract exit 0, got %d" % rc)
+    check("%d trích xuất lại (re-extracted)" % n_docs in err, "every document re-extracted")
+    check("read 0 files" in err, "reextract reads no file")
+    check(q(db, "SELECT count(*) FROM facts WHERE rule = 'date.renamed_for_test'")[0][0] == n_dates,
+          "facts recomputed with the new rules")
+    check(q(db, "SELECT count(DISTINCT rules_version) FROM documents")[0][0] == 1, "rules version stored")
+    rc, out, err = run("ingest", "--db", db, "--rules", rules, "--reextract")
+    check("0 trích xuất lại (re-extracted)" in err, "second reextract has nothing to do")
+
+    # --prune: the files are gone
+    rc, out, err = run("ingest", "--db", db, "--rules", rules, "--prune")
+    check("%d xóa (pruned)" % n_docs in err, "prune removes documents whose files are gone: " + err)
+    check(q(db, "SELECT count(*) FROM documents")[0][0] == 0, "no documents left")
+    check(q(db, "SELECT count(*) FROM facts")[0][0] == 0, "no facts left")
+    shutil.move(saved, docs)
+
+    # a file that is not a database; a newer schema; a folder
+    bogus = os.path.join(tmp, "bogus.db")
+    open(bogus, "w").write("hello, I am a text file and certainly not SQLite " * 20)
+    for verb in (["ingest", "--db", bogus, docs], ["search", "--db", bogus, "thi"]):
+        rc, out, err = run(*verb)
+        check(rc == 2, "%s on a non-database exits 2, got %d" % (verb[0], rc))
+        check("not a SQLite database" in err and "Traceback" not in err, "clear message: " + err)
+    newer = os.path.join(tmp, "newer.db")
+    run("ingest", "--db", newer, os.path.join(docs, names[0]))
+    c = sqlite3.connect(newer)
+    c.execute("PRAGMA user_version = 7")
+    c.close()
+    rc, out, err = run("ingest", "--db", newer, docs)
+    check(rc == 2 and "newer lawwatch (schema 7), expected 1" in err, "newer schema refused: " + err)
+    rc, out, err = run("search", "--db", os.path.join(tmp, "nothing.db"), "thi")
+    check(rc == 2 and "lawwatch ingest" in err, "missing database: hint to ingest: " + err)
+    check(not os.path.exists(os.path.join(tmp, "nothing.db")), "search creates no database")
+finally:
+    for root, dirs, files in os.walk(tmp):
+        for n in files:
+            try:
+                os.chmod(os.path.join(root, n), 0o644)
+            except OSError:
+                pass
+    shutil.rmtree(tmp, ignore_errors=True)
+
+print("%d failure(s)" % len(FAILS))
+sys.exit(1 if FAILS else 0)
