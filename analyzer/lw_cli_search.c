@@ -63,8 +63,9 @@ static int on_hit(void *ud, const lw_search_hit *h)
         json_array_append_new(o->arr, r);
         return 0;
     }
-    printf("%zu. %s  %s %s  %s  (%.2f)\n   %s\n   ", o->n, h->date ? h->date : "----------",
-           h->kind ? h->kind : "-", h->number ? h->number : "", h->issuer ? h->issuer : "-", h->score, h->path);
+    printf("%zu. %s  %s%s%s  %s  (%.3g)\n   %s\n   ", o->n, h->date ? h->date : "----------",
+           h->kind ? h->kind : "-", h->number ? " " : "", h->number ? h->number : "", h->issuer ? h->issuer : "-",
+           h->score, h->path);
     print_flat(h->snippet);
     putchar('\n');
     return 0;
