@@ -17,6 +17,7 @@
  * binary positions and balanced non-empty parentheses, which is always valid FTS5. */
 #include "lw_fts.h"
 
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,12 +29,16 @@
 
 enum { CC_SEP, CC_WORD, CC_MARK, CC_SKIP };
 
+static bool fast_is_word(int32_t cp);
+
 static int cp_class(int32_t cp)
 {
     if (cp < 0x80) {
         int lc = cp | 0x20;
         return ((lc >= 'a' && lc <= 'z') || (cp >= '0' && cp <= '9')) ? CC_WORD : CC_SEP;
     }
+    if (fast_is_word(cp))
+        return CC_WORD;
     switch (utf8proc_category(cp)) {
     case UTF8PROC_CATEGORY_LU:
     case UTF8PROC_CATEGORY_LL:
@@ -55,22 +60,29 @@ static int cp_class(int32_t cp)
     }
 }
 
-/* Decodes the character at s[i] (i < n). Returns its length; *cp is -1 for an invalid byte,
- * which then counts as one byte. */
-static int decode(const unsigned char *s, int n, int i, int32_t *cp)
+/* Decodes the character at s[i] (i < n). Returns its length; *cp is -1 for a byte that does
+ * not start a valid UTF-8 sequence (overlong, surrogate, truncated), which counts as one byte. */
+static inline int decode(const unsigned char *s, int n, int i, int32_t *cp)
 {
-    if (s[i] < 0x80) {
-        *cp = s[i];
+    unsigned c = s[i];
+    if (c < 0x80) {
+        *cp = (int32_t)c;
         return 1;
     }
-    utf8proc_int32_t c;
-    utf8proc_ssize_t r = utf8proc_iterate(s + i, n - i, &c);
-    if (r <= 0) {
-        *cp = -1;
-        return 1;
+    int len = c >= 0xC2 && c <= 0xDF ? 2 : c >= 0xE0 && c <= 0xEF ? 3 : c >= 0xF0 && c <= 0xF4 ? 4 : 0;
+    if (len && i + len <= n) {
+        int32_t v = (int32_t)(c & (0x7F >> len));
+        int k;
+        for (k = 1; k < len && (s[i + k] & 0xC0) == 0x80; k++)
+            v = (v << 6) | (s[i + k] & 0x3F);
+        if (k == len && !(len == 3 && (v < 0x800 || (v >= 0xD800 && v <= 0xDFFF))) &&
+            !(len == 4 && (v < 0x10000 || v > 0x10FFFF))) {
+            *cp = v;
+            return len;
+        }
     }
-    *cp = c;
-    return (int)r;
+    *cp = -1;
+    return 1;
 }
 
 /* The tone marks of Vietnamese and their suffix characters (VIQR's). */
@@ -146,8 +158,6 @@ static int next_token(const unsigned char *s, int n, int *pos, int *start, int *
     return 1;
 }
 
-#define DEC_CAP (LW_FTS_TERM_MAX + 64)
-
 typedef struct {
     char exact[LW_FTS_TERM_MAX];
     int nexact;
@@ -156,16 +166,21 @@ typedef struct {
     int nfolded;
 } term;
 
-/* Appends cp to buf (UTF-8) if it fits within LW_FTS_TERM_MAX bytes; returns 0 if not. */
-static int put_cp(char *buf, int *len, int32_t cp)
+/* A number loses its leading zeros: "04/2021/TT-BTP" and "4/2021/TT-BTP" are one. */
+static void strip_zeros(term *t)
 {
-    unsigned char tmp[4];
-    utf8proc_ssize_t w = utf8proc_encode_char(cp, tmp);
-    if (w <= 0 || *len + w > LW_FTS_TERM_MAX)
-        return 0;
-    memcpy(buf + *len, tmp, (size_t)w);
-    *len += (int)w;
-    return 1;
+    if (t->nexact < 2 || t->exact[0] != '0')
+        return;
+    for (int i = 0; i < t->nexact; i++)
+        if (t->exact[i] < '0' || t->exact[i] > '9')
+            return;
+    int z = 0;
+    while (z < t->nexact - 1 && t->exact[z] == '0')
+        z++;
+    t->nexact -= z;
+    memmove(t->exact, t->exact + z, (size_t)t->nexact);
+    memcpy(t->folded, t->exact, (size_t)t->nexact);
+    t->nletters = t->nfolded = t->nexact;
 }
 
 static void build_ascii(const unsigned char *s, int start, int end, term *t)
@@ -182,61 +197,211 @@ static void build_ascii(const unsigned char *s, int start, int end, term *t)
     t->nfolded = n;
 }
 
-static void build_unicode(const unsigned char *s, int start, int end, term *t)
+/* A token is built one segment at a time: a letter or digit with the combining marks that
+ * follow it (format characters in between are skipped). Segments are independent (no letter
+ * composes with the next one), so building the forms segment by segment equals building them
+ * for the whole token, and the token is cut where the next segment's letters no longer fit. */
+
+#define SEG_CAP 32 /* decomposed code points kept per segment (more marks are dropped) */
+
+/* The forms of one segment, given decomposed as seg[0..nd): exact letters (shape marks
+ * composed), folded letters, tones. Returns 0, or -1 if a buffer is too small. */
+typedef struct {
+    char ex[4 * SEG_CAP];
+    int nex;
+    char fo[4 * SEG_CAP];
+    int nfo;
+    char tones[SEG_CAP];
+    int nt;
+} seg_forms;
+
+static void seg_build(utf8proc_int32_t *seg, int nd, seg_forms *f)
 {
-    utf8proc_int32_t dec[DEC_CAP];
-    char tones[LW_FTS_TERM_MAX];
-    int nd = 0, nt = 0;
-
-    for (int i = start; i < end && nd < DEC_CAP;) {
-        int32_t cp;
-        i += decode(s, end, i, &cp);
-        if (cp < 0 || cp_class(cp) == CC_SKIP)
-            continue;
-        cp = utf8proc_tolower(fold_lookalike(cp));
-        utf8proc_int32_t one[32];
-        utf8proc_ssize_t r;
-        if (cp < 0x80) {
-            one[0] = cp;
-            r = 1;
-        } else {
-            r = utf8proc_decompose_char(cp, one, 32, UTF8PROC_DECOMPOSE, NULL);
-            if (r < 1 || r > 32) {
-                one[0] = cp;
-                r = 1;
-            }
-        }
-        for (utf8proc_ssize_t k = 0; k < r; k++) {
-            char tone = tone_suffix(one[k]);
-            if (tone) {
-                if (nt < (int)sizeof tones)
-                    tones[nt++] = tone;
-            } else if (nd < DEC_CAP) {
-                dec[nd++] = one[k];
-            }
-        }
-    }
-
-    /* folded: base letters only, đ as d */
-    t->nfolded = 0;
+    int m = 0;
+    f->nex = f->nfo = f->nt = 0;
     for (int k = 0; k < nd; k++) {
-        int32_t cp = dec[k];
-        if (cp >= 0x80 && is_mark(cp))
-            continue;
-        if (cp == 0x0111)
-            cp = 'd';
-        if (!put_cp(t->folded, &t->nfolded, cp))
-            break;
+        char tone = tone_suffix(seg[k]);
+        if (tone)
+            f->tones[f->nt++] = tone;
+        else
+            seg[m++] = seg[k];
     }
-
-    /* exact: letters with their shape marks composed, then the tones */
-    utf8proc_ssize_t nc = utf8proc_normalize_utf32(dec, nd, UTF8PROC_COMPOSE);
+    nd = m;
+    /* canonical order of the remaining marks (stable), as NFD would have them */
+    for (int k = 1; k < nd; k++) {
+        utf8proc_int32_t c = seg[k];
+        int cc = utf8proc_get_property(c)->combining_class;
+        int j = k;
+        while (j > 0 && cc && utf8proc_get_property(seg[j - 1])->combining_class > cc) {
+            seg[j] = seg[j - 1];
+            j--;
+        }
+        seg[j] = c;
+    }
+    for (int k = 0; k < nd; k++) {
+        utf8proc_int32_t c = seg[k];
+        if (c >= 0x80 && is_mark(c))
+            continue;
+        if (c == 0x0111)
+            c = 'd';
+        f->nfo += (int)utf8proc_encode_char(c, (utf8proc_uint8_t *)f->fo + f->nfo);
+    }
+    utf8proc_ssize_t nc = utf8proc_normalize_utf32(seg, nd, UTF8PROC_COMPOSE);
     if (nc < 0)
         nc = nd;
-    t->nexact = 0;
     for (utf8proc_ssize_t k = 0; k < nc; k++)
-        if (!put_cp(t->exact, &t->nexact, dec[k]))
-            break;
+        f->nex += (int)utf8proc_encode_char(seg[k], (utf8proc_uint8_t *)f->ex + f->nex);
+}
+
+/* Decomposes one character (lowercased, đ look-alikes folded) onto seg[*nd..SEG_CAP). */
+static void seg_add(utf8proc_int32_t *seg, int *nd, int32_t cp)
+{
+    cp = utf8proc_tolower(fold_lookalike(cp));
+    utf8proc_int32_t one[SEG_CAP];
+    utf8proc_ssize_t r = 1;
+    one[0] = cp;
+    if (cp >= 0x80) {
+        r = utf8proc_decompose_char(cp, one, SEG_CAP, UTF8PROC_DECOMPOSE, NULL);
+        if (r < 1 || r > SEG_CAP) {
+            one[0] = cp;
+            r = 1;
+        }
+    }
+    for (utf8proc_ssize_t k = 0; k < r && *nd < SEG_CAP; k++)
+        seg[(*nd)++] = one[k];
+}
+
+/* Forms of the precomposed Latin letters (Latin-1 to Latin Extended-B, Latin Extended
+ * Additional: every Vietnamese letter) as single-character segments, computed once from
+ * utf8proc by seg_build itself, so the cache cannot disagree with it. */
+typedef struct {
+    unsigned char nex, nfo; /* nex == 0: not cached */
+    char tone;
+    char ex[4], fo[4];
+} fast_entry;
+
+#define FAST_A_LO 0x80
+#define FAST_A_HI 0x250
+#define FAST_B_LO 0x1E00
+#define FAST_B_HI 0x1F00
+static fast_entry fast_tab[(FAST_A_HI - FAST_A_LO) + (FAST_B_HI - FAST_B_LO)];
+static pthread_once_t fast_once = PTHREAD_ONCE_INIT;
+
+static fast_entry *fast_slot(int32_t cp)
+{
+    if (cp >= FAST_A_LO && cp < FAST_A_HI)
+        return &fast_tab[cp - FAST_A_LO];
+    if (cp >= FAST_B_LO && cp < FAST_B_HI)
+        return &fast_tab[(FAST_A_HI - FAST_A_LO) + (cp - FAST_B_LO)];
+    return NULL;
+}
+
+static bool fast_is_word(int32_t cp)
+{
+    const fast_entry *e = fast_slot(cp);
+    return e && e->nex;
+}
+
+static void fast_init(void)
+{
+    static const int32_t lo[] = {FAST_A_LO, FAST_B_LO}, hi[] = {FAST_A_HI, FAST_B_HI};
+    for (int r = 0; r < 2; r++)
+        for (int32_t cp = lo[r]; cp < hi[r]; cp++) {
+            if (cp_class(cp) != CC_WORD)
+                continue;
+            utf8proc_int32_t seg[SEG_CAP];
+            int nd = 0;
+            seg_forms f;
+            seg_add(seg, &nd, cp);
+            seg_build(seg, nd, &f);
+            if (f.nex < 1 || f.nex > 4 || f.nfo > 4 || f.nt > 1)
+                continue;
+            fast_entry *e = fast_slot(cp);
+            e->nex = (unsigned char)f.nex;
+            e->nfo = (unsigned char)f.nfo;
+            e->tone = f.nt ? f.tones[0] : 0;
+            memcpy(e->ex, f.ex, (size_t)f.nex);
+            memcpy(e->fo, f.fo, (size_t)f.nfo);
+        }
+}
+
+static void build_unicode(const unsigned char *s, int start, int end, term *t)
+{
+    char tones[LW_FTS_TERM_MAX];
+    int nt = 0;
+    int32_t cp, cp2;
+    int i = start, w = decode(s, end, i, &cp);
+    t->nexact = t->nfolded = 0;
+    while (i < end) {
+        if (cp < 0 || cp_class(cp) != CC_WORD) { /* format characters (and strays) */
+            i += w;
+            if (i < end)
+                w = decode(s, end, i, &cp);
+            continue;
+        }
+        /* the segment: cp, then marks and format characters up to the next letter or digit */
+        int j = i + w, w2 = 0, marks = 0;
+        cp2 = -1;
+        while (j < end) {
+            w2 = decode(s, end, j, &cp2);
+            int c = cp2 < 0 ? CC_SEP : cp_class(cp2);
+            if (c == CC_WORD || c == CC_SEP)
+                break;
+            marks |= c == CC_MARK;
+            j += w2;
+        }
+        const char *ex, *fo;
+        char tone1 = 0;
+        int nex, nfo, ntone;
+        const char *segtones;
+        seg_forms f;
+        fast_entry *e;
+        unsigned char lower;
+        if (!marks && cp < 0x80) {
+            lower = (unsigned char)(cp >= 'A' && cp <= 'Z' ? cp + 32 : cp);
+            ex = fo = (const char *)&lower;
+            nex = nfo = 1;
+            ntone = 0;
+            segtones = NULL;
+        } else if (!marks && (e = fast_slot(cp)) != NULL && e->nex) {
+            ex = e->ex;
+            nex = e->nex;
+            fo = e->fo;
+            nfo = e->nfo;
+            tone1 = e->tone;
+            segtones = &tone1;
+            ntone = tone1 != 0;
+        } else {
+            utf8proc_int32_t seg[SEG_CAP];
+            int nd = 0;
+            for (int k = i; k < j;) {
+                int32_t c;
+                k += decode(s, end, k, &c);
+                if (c >= 0 && cp_class(c) != CC_SKIP)
+                    seg_add(seg, &nd, c);
+            }
+            seg_build(seg, nd, &f);
+            ex = f.ex;
+            nex = f.nex;
+            fo = f.fo;
+            nfo = f.nfo;
+            segtones = f.tones;
+            ntone = f.nt;
+        }
+        if (t->nexact + nex > LW_FTS_TERM_MAX)
+            break; /* full: the rest of the token is left out */
+        memcpy(t->exact + t->nexact, ex, (size_t)nex);
+        t->nexact += nex;
+        if (t->nfolded + nfo <= LW_FTS_TERM_MAX) { /* always: folded is never longer */
+            memcpy(t->folded + t->nfolded, fo, (size_t)nfo);
+            t->nfolded += nfo;
+        }
+        for (int k = 0; k < ntone && nt < LW_FTS_TERM_MAX; k++)
+            tones[nt++] = segtones[k];
+        i = j;
+        cp = cp2;
+        w = w2;
+    }
     t->nletters = t->nexact;
     for (int k = 0; k < nt && t->nexact < LW_FTS_TERM_MAX; k++)
         t->exact[t->nexact++] = tones[k];
@@ -246,6 +411,7 @@ int lw_fts_tokenize(const char *text, int len, int flags, lw_fts_token_fn cb, vo
 {
     if (!text || len <= 0)
         return 0;
+    pthread_once(&fast_once, fast_init);
     const unsigned char *s = (const unsigned char *)text;
     const bool query = (flags & FTS5_TOKENIZE_QUERY) != 0;
     const bool prefix = query && (flags & FTS5_TOKENIZE_PREFIX);
@@ -259,6 +425,7 @@ int lw_fts_tokenize(const char *text, int len, int flags, lw_fts_token_fn cb, vo
             build_ascii(s, start, end, &t);
         else
             build_unicode(s, start, end, &t);
+        strip_zeros(&t);
         int rc = 0;
         if (!query) {
             rc = cb(ctx, 0, t.exact, t.nexact, start, end);
@@ -443,7 +610,11 @@ static int q_lex(const char *q, int n, qitem *items, int *nops)
                 i += w;
                 col++;
             }
-            bool prefix = false;
+            /* a star typed inside the quotes ("thi hành*") means the same as after them */
+            int ce = cstart + clen;
+            while (ce > cstart && (s[ce - 1] == ' ' || s[ce - 1] == '\t'))
+                ce--;
+            bool prefix = ce > cstart && s[ce - 1] == '*';
             while (i < n && s[i] == '*') {
                 prefix = true;
                 i++;

@@ -13,6 +13,8 @@
  *            Tone placement is therefore irrelevant, and a suffix can never come from text
  *            (tokens hold only letters and digits).
  *   folded = every mark removed and đ -> d: "nghi", "hoa", "uy", "nd".
+ * A token of ASCII digits only loses its leading zeros ("04" -> "4"), so a document number
+ * is found whether or not it was written zero-padded.
  * Documents (FTS5_TOKENIZE_DOCUMENT, and _AUX for highlight()/snippet()) index the exact form
  * and, when it differs, the folded form as FTS5_TOKEN_COLOCATED. Queries emit the exact form,
  * which for a word typed without diacritics is the folded form: so "nghi dinh" finds every
@@ -61,6 +63,7 @@ int lw_fts_tokenize(const char *text, int len, int flags, lw_fts_token_fn cb, vo
  *                is a phrase and punctuation is inert. Words with no letter or digit (";",
  *                "--", "*") are dropped.
  *   "a phrase"   also “…” (curly quotes); an unclosed quote runs to the end of the query.
+ *                Inside the quotes punctuation separates tokens; a trailing '*' makes a prefix.
  *   word*        prefix; "a phrase"* is a phrase whose last token is a prefix; and bare words
  *                directly before a starred word form one such phrase with it ("thi hành*" is
  *                "thi hành"*; write "luật AND thi hành*" to keep "luật" apart).

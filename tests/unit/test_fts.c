@@ -64,6 +64,7 @@ static const char *const rows[] = {
     /* 16 */ "ngh\xC2\xADiệp vụ; vi\xE2\x80\x8B\xE1\xBB\x87" "c làm",  /* soft hyphen, ZWSP */
     /* 17 */ "Nghi\xCC\xA3 \xC4\x91i\xCC\xA3nh 18-NQ/TW",              /* NFD: Nghị định */
     /* 18 */ "Công văn 768/UBND-NC; Luật số 80/2015/QH13",
+    /* 19 */ "Thông tư 04/2021/TT-BTP và Thông tư 5/2021/TT-BTP",
 };
 #define NROWS ((int)(sizeof rows / sizeof rows[0]))
 
@@ -200,6 +201,9 @@ static void test_token_forms(void **state)
     assert_string_equal(toks("59/2012/NĐ-CP", DOC),
                         "59[0,2] 2012[3,7] nđ[8,11] +nd[8,11] cp[12,14]");
     assert_string_equal(toks("80/2015/QH13", QRY), "80[0,2] 2015[3,7] qh13[8,12]");
+    assert_string_equal(toks("04/2021/TT-BTP 0 00 007 0a1 10", DOC),
+                        "4[0,2] 2021[3,7] tt[8,10] btp[11,14] 0[15,16] 0[17,19] 7[20,23] 0a1[24,27] 10[28,30]");
+    assert_string_equal(toks("0\xC2\xAD" "4\xC2\xAD", QRY), "4[0,4]");
     /* soft hyphen and zero-width space inside a word; LRM after it is left out */
     assert_string_equal(toks("ngh\xC2\xADiệp", DOC), "nghiêp.[0,10] +nghiep[0,10]");
     assert_string_equal(toks("vi\xE2\x80\x8Bệc", QRY), "viêc.[0,9]");
@@ -327,6 +331,7 @@ static void test_search_phrases_prefixes(void **state)
     SEARCH("\"thi hành\"", "2,13,14");
     SEARCH("thi hành*", "2,13,14");
     SEARCH("\"thi hanh\"*", "2,13,14");
+    SEARCH("\"thi hành*\"", "2,13,14");
     SEARCH("hu*", "5");
     SEARCH("huy*", "5");
     SEARCH("huyê*", "5");
@@ -384,6 +389,10 @@ static void test_search_numbers(void **state)
     SEARCH("Nghị định 59/2012/NĐ-CP", "1");
     SEARCH("59/2012/NĐ-CP OR 32/2020/NĐ-CP", "1,10");
     SEARCH("59/2012*", "1");
+    SEARCH("04/2021/TT-BTP", "19");
+    SEARCH("4/2021/TT-BTP", "19");
+    SEARCH("05/2021/TT-BTP", "19");
+    SEARCH("6/2021/TT-BTP", "");
 }
 
 static void test_search_injection(void **state)
@@ -484,6 +493,8 @@ static void test_query_build(void **state)
     BUILD("\"thi hành án\"", "\"thi hành án\"");
     BUILD("“thi hành án”", "\"thi hành án\"");
     BUILD("\"thi hành\"*", "\"thi hành\"*");
+    BUILD("\"thi hành*\"", "\"thi hành*\"*");
+    BUILD("\"thi hành* \" a", "\"thi hành* \"* AND \"a\"");
     BUILD("thi hành*", "\"thi hành\"*");
     BUILD("luật AND thi hành*", "\"luật\" AND \"thi hành\"*");
     BUILD("luật thi hành*", "\"luật thi hành\"*");
