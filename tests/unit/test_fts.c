@@ -602,6 +602,16 @@ static void test_query_long(void **state)
     q[n] = '\0';
     BUILD_ERR(q, "Truy vấn quá dài (2049 byte, tối đa 2048)", 0);
 
+    /* the most terms a query can hold, ANDed and ORed */
+    for (n = 0; n + 2 <= LW_FTS_QUERY_MAX; n += 2)
+        memcpy(q + n, "b ", 2);
+    q[n] = '\0';
+    assert_string_equal(search(db, q), "");
+    for (n = 0; n + 5 + 4 <= LW_FTS_QUERY_MAX; n += 5)
+        memcpy(q + n, "b OR ", 5);
+    memcpy(q + n, "bán", 5);
+    assert_string_equal(search(db, q), "3");
+
     /* one very long word */
     memset(q, 'x', LW_FTS_QUERY_MAX);
     q[LW_FTS_QUERY_MAX] = '\0';
