@@ -17,21 +17,13 @@
  *     (utf8proc_decompose_char), put in canonical order, has its circumflex/breve moved before
  *     any tone mark of the same combining class (a + U+0300 + U+0302 would not compose under
  *     plain NFC), and is composed pair by pair with utf8proc. Curly quotes are kept.
- *  2. words (in place): every run of letters holding a non-ASCII letter is parsed as a
- *     Vietnamese syllable (initial consonants, one run of vowels, final consonants; "qu" and
- *     "gi" take their vowel as part of the consonant). Runs that are not one valid syllable are
- *     left alone. In a syllable, an OCR-duplicated vowel ("việệc", "quảản") is merged, and two
- *     or more tone marks ("Nghịệp") are reduced to one, placed where the orthography puts it:
- *     on the (last) vowel with a shape (ê ơ ô â ă ư; ơ in ươ), else on the last vowel when a
- *     consonant follows, else on the first of two or the middle of three vowels. The tone kept
- *     is the one on that vowel, else the one on the last marked vowel. Then the government
- *     templates' style: the mark of a final open oa/oe/uy goes on its first vowel ("hoà" ->
- *     "hòa", "uỷ" -> "ủy", "khoẻ" -> "khỏe"), never in "qu" words ("quý").
- *  3. markdown (in place): emphasis runs of 1-3 '*' that open (next char not a space) and close
- *     (previous char not a space) within 8 lines and with the same length are removed; an
+ *  2. markdown (in place): emphasis runs of 1-3 '*' that open (a letter, digit or quote
+ *     follows) and close (a letter, digit, quote or . : ; , ) ! ? precedes) with the same
+ *     length, the nearest open run first (overlaps allowed, so that removing a pair leaves no
+ *     new pair for a second run), are removed; an
  *     emphasized single letter standing alone ("*W*", a converter's glyph) is removed whole.
- *     A lone '*' bullet or an unmatched star is kept.
- *  4. lines (in place): leading/trailing spaces removed, space runs collapsed to one space.
+ *     A lone '*' bullet, an unmatched star or one carrying a combining mark is kept.
+ *  3. lines (in place): leading/trailing spaces removed, space runs collapsed to one space.
  *     Artefact lines are dropped: page numbers ("- 2 -", "Trang 2", "Page 2/5"; a line that is
  *     only a 1-3 digit number when it sits within 3 lines of a running header, or between text
  *     lines with the page number before or after it 10-150 lines away), and running headers
@@ -42,9 +34,11 @@
  *     '\n', no blank lines; the last line ends with '\n' iff the input's last non-blank line
  *     did. Joined lines get one space, mapped to the '\n' it replaces.
  *     UNWRAPPING (decide_join): the document is "double-spaced" when 60% of its lines are
- *     followed by a blank line (then blank lines mean nothing), "hard-wrapped" when 97% of its
- *     lines are at most W characters (30 <= W <= 120), 45% are longer than 0.7 W and 10% of
- *     the line pairs are a line ending mid-sentence before a lower-case line. A break is kept
+ *     followed by a blank line (then blank lines mean nothing), "hard-wrapped" when 35% of its
+ *     lines have 38-50 to 138-150 characters (the fullest such window ends at the peak), 45%
+ *     are longer than 0.7 W, where W is the 97th percentile of the lengths up to peak + 8, and
+ *     10% of the line pairs (and at least 3) are a line ending mid-sentence before a
+ *     lower-case line (so the unwrapped output never looks hard-wrapped again). A break is kept
  *     before and after: lines without letters or digits ("-------"); header block lines ("Số:",
  *     "V/v", "Kính gửi", "Nơi nhận", "KT./TM./TL.", the motto, "<place>, ngày .. tháng .. năm
  *     ....") -- a "V/v" subject wrapped over several lines is joined into one; headings in
@@ -67,13 +61,25 @@
  *     when both halves are Vietnamese syllables ("thực hiện"), without one otherwise
  *     ("Inter-" + "net" -> "Internet"). Options: unwrap = 0 keeps every line and blank line.
  *
+ *  4. words (in place; run before the lines pass and again after it, for the words that
+ *     joining made): every run of letters holding a non-ASCII letter is parsed as a
+ *     Vietnamese syllable (initial consonants, one run of vowels, final consonants; "qu" and
+ *     "gi" take their vowel as part of the consonant). Runs that are not one valid syllable are
+ *     left alone. In a syllable, an OCR-duplicated vowel ("việệc", "quảản") is merged, and two
+ *     or more tone marks ("Nghịệp") are reduced to one, placed where the orthography puts it:
+ *     on the (last) vowel with a shape (ê ơ ô â ă ư; ơ in ươ), else on the last vowel when a
+ *     consonant follows, else on the first of two or the middle of three vowels. The tone kept
+ *     is the one on that vowel, else the one on the last marked vowel. Then the government
+ *     templates' style: the mark of a final open oa/oe/uy goes on its first vowel ("hoà" ->
+ *     "hòa", "uỷ" -> "ủy", "khoẻ" -> "khỏe"), never in "qu" words ("quý").
  * Everything is linear in the input (segments and words are capped in length, the markdown
  * matcher looks back a bounded number of openers, the page-number chain search is a binary
- * search). Memory: the output text and its map (5 bytes per byte) plus one 28-byte record per
+ * search). Memory: the output text and its map (5 bytes per byte) plus one 40-byte record per
  * non-blank line. Offsets are 32-bit: inputs of 4 GiB or more are refused (LW_ERR_TOO_LARGE).
  */
 #include "lw_norm.h"
 
+#include <ctype.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -211,7 +217,7 @@ static const int32_t vn_mark[T_COUNT] = {0, 0x300, 0x301, 0x309, 0x303, 0x323};
 
 static int32_t vn_cp[V_COUNT][T_COUNT][2];
 /* info = 1 + vowel + 12 * (tone + 6 * upper); 0 = not a Vietnamese vowel */
-static uint8_t vn_lo[0x1B1];          /* U+0000 .. U+01B0 */
+static uint8_t vn_lo[0x1B1];           /* U+0000 .. U+01B0 */
 static uint8_t vn_hi[0x1EFA - 0x1EA0]; /* U+1EA0 .. U+1EF9 */
 static pthread_once_t vn_once = PTHREAD_ONCE_INIT;
 
@@ -221,8 +227,8 @@ static void vn_build(void)
         for (int v = 0; v < V_COUNT; v++)
             for (int t = 0; t < T_COUNT; t++) {
                 utf8proc_int32_t buf[8];
-                utf8proc_ssize_t n = utf8proc_decompose_char(vn_base[up][v], buf, 6,
-                                                             UTF8PROC_DECOMPOSE, NULL);
+                utf8proc_ssize_t n =
+                    utf8proc_decompose_char(vn_base[up][v], buf, 6, UTF8PROC_DECOMPOSE, NULL);
                 if (n < 1 || n > 6)
                     n = 1, buf[0] = vn_base[up][v];
                 if (t)
@@ -230,7 +236,8 @@ static void vn_build(void)
                 /* canonical order of the marks (the dot below goes before a circumflex) */
                 for (utf8proc_ssize_t i = 2; i < n; i++)
                     for (utf8proc_ssize_t j = i; j > 1 && u_getCombiningClass((UChar32)buf[j - 1]) >
-                                                           u_getCombiningClass((UChar32)buf[j]); j--) {
+                                                              u_getCombiningClass((UChar32)buf[j]);
+                         j--) {
                         int32_t x = buf[j];
                         buf[j] = buf[j - 1];
                         buf[j - 1] = x;
@@ -304,16 +311,16 @@ static int letter_case(int32_t cp)
 
 typedef struct {
     int32_t cp;
-    signed char v;     /* vowel id or -1 */
+    signed char v; /* vowel id or -1 */
     signed char tone;
     signed char up;
-    char c;            /* consonant: lower-case ASCII letter, 'D' for đ; 0 for a vowel */
-    int src;           /* index of the input letter this one came from */
+    char c;  /* consonant: lower-case ASCII letter, 'D' for đ; 0 for a vowel */
+    int src; /* index of the input letter this one came from */
 } syl_letter;
 
 static const char *const syl_initials[] = {
-    "", "b", "c", "ch", "d", "D", "g", "gh", "gi", "h", "k", "kh", "l", "m", "n", "ng", "ngh",
-    "nh", "p", "ph", "q", "r", "s", "t", "th", "tr", "v", "x", NULL};
+    "",   "b",   "c",  "ch", "d",  "D", "g", "gh", "gi", "h",  "k",  "kh", "l", "m", "n",
+    "ng", "ngh", "nh", "p",  "ph", "q", "r", "s",  "t",  "th", "tr", "v",  "x", NULL};
 static const char *const syl_finals[] = {"", "c", "ch", "m", "n", "ng", "nh", "p", "t", NULL};
 
 static int in_set(const char *s, const char *const *set)
@@ -385,7 +392,8 @@ static int syl_parse(const syl_letter *L, int n, int *vb, int *b, int *e)
         fin[k - j] = L[k].c;
     fin[n - j] = 0;
     *vb = i;
-    if (j - i >= 2 && ((!strcmp(ini, "q") && L[i].v == V_U) || (!strcmp(ini, "g") && L[i].v == V_I)))
+    if (j - i >= 2 &&
+        ((!strcmp(ini, "q") && L[i].v == V_U) || (!strcmp(ini, "g") && L[i].v == V_I)))
         i++;
     else if (!strcmp(ini, "q"))
         return 0;
@@ -550,14 +558,26 @@ static int32_t map_cp(int32_t cp)
         return cp;
     }
     switch (cp) {
-    case 0xA0: case 0x1680: case 0x202F: case 0x205F: case 0x3000:
+    case 0xA0:
+    case 0x1680:
+    case 0x202F:
+    case 0x205F:
+    case 0x3000:
         return ' ';
-    case 0x200B: case 0x200C: case 0x200D: case 0x200E: case 0x200F: case 0x2060: case 0xFEFF:
+    case 0x200B:
+    case 0x200C:
+    case 0x200D:
+    case 0x200E:
+    case 0x200F:
+    case 0x2060:
+    case 0xFEFF:
     case 0xAD:
         return -1;
-    case 0xD0: case 0x189:
+    case 0xD0:
+    case 0x189:
         return 0x110;
-    case 0xF0: case 0x256:
+    case 0xF0:
+    case 0x256:
         return 0x111;
     default:
         break;
@@ -818,8 +838,14 @@ static void pass_words(tm_buf *b, int style, int repair)
             n++;
             r += (size_t)l;
         }
+        int marked = 0; /* a combining mark left after the word belongs to its last letter */
+        if (r < len && s[r] >= 0xCC) {
+            int32_t mc;
+            u8_dec(s + r, len - r, &mc);
+            marked = mc >= 0x300 && u_getCombiningClass((UChar32)mc) > 0;
+        }
         syl_letter L[SYL_MAX + 1];
-        if (nonascii && n <= SYL_MAX && syl_letters(cps, n, L)) {
+        if (nonascii && !marked && n <= SYL_MAX && syl_letters(cps, n, L)) {
             pos[n] = r;
             int m = syl_fix(L, n, style, repair);
             char tmp[SYL_MAX * 4 + 4];
@@ -855,7 +881,7 @@ typedef struct {
 } md_range;
 
 typedef struct {
-    uint32_t s, e, line;
+    uint32_t s, e;
 } md_opener;
 
 static int md_cmp(const void *a, const void *b)
@@ -876,12 +902,7 @@ static lw_status pass_markdown(tm_buf *b)
     int ns = 0;
     md_range *rg = NULL;
     size_t nr = 0, cr = 0;
-    uint32_t line = 0;
     for (size_t i = 0; i < len; i++) {
-        if (t[i] == '\n') {
-            line++;
-            continue;
-        }
         if (t[i] != '*')
             continue;
         size_t j = i;
@@ -889,12 +910,20 @@ static lw_status pass_markdown(tm_buf *b)
             j++;
         size_t run = j - i;
         char prev = i ? t[i - 1] : '\n', next = j < len ? t[j] : '\n';
-        int can_close = prev != ' ' && prev != '\n';
-        int can_open = next != ' ' && next != '\n';
+        if (next == '\xCC' || next == '\xCD') { /* a combining mark on the star: not markup */
+            i = j - 1;
+            continue;
+        }
+        /* an emphasis hugs a word: "**ngày 15/11/2025**", "*Nơi nhận:*"; not "(*)" */
+        int can_close = prev != ' ' && prev != '\n' &&
+                        ((unsigned char)prev >= 0x80 || isalnum((unsigned char)prev) ||
+                         strchr(".:;,)!?\"", prev));
+        int can_open = next != ' ' && next != '\n' &&
+                       ((unsigned char)next >= 0x80 || isalnum((unsigned char)next) || next == '"');
         int matched = 0;
         if (run <= 3 && can_close) {
-            for (int k = ns - 1; k >= 0 && k >= ns - 4; k--) {
-                if (st[k].e - st[k].s != run || line - st[k].line > 8)
+            for (int k = ns - 1; k >= 0; k--) {
+                if (st[k].e - st[k].s != run)
                     continue;
                 if (nr + 2 > cr) {
                     size_t nc = cr ? cr * 2 : 32;
@@ -917,7 +946,10 @@ static lw_status pass_markdown(tm_buf *b)
                     rg[nr++] = (md_range){st[k].s, st[k].e};
                     rg[nr++] = (md_range){(uint32_t)i, (uint32_t)j};
                 }
-                ns = k;
+                /* only this opener goes: the others stay open, so that no pair is left
+                 * for a second run over the output */
+                memmove(st + k, st + k + 1, (size_t)(ns - k - 1) * sizeof *st);
+                ns--;
                 matched = 1;
                 break;
             }
@@ -927,7 +959,7 @@ static lw_status pass_markdown(tm_buf *b)
                 memmove(st, st + MD_STACK / 2, (MD_STACK / 2) * sizeof *st);
                 ns = MD_STACK / 2;
             }
-            st[ns++] = (md_opener){(uint32_t)i, (uint32_t)j, line};
+            st[ns++] = (md_opener){(uint32_t)i, (uint32_t)j};
         }
         i = j - 1;
     }
@@ -956,39 +988,46 @@ static lw_status pass_markdown(tm_buf *b)
  * ------------------------------------------------------------------------------------------ */
 
 enum {
-    LF_LIST = 1 << 0,        /* opens with a list or section marker */
-    LF_LIST_LOWER = 1 << 1,  /* a bullet followed by a lower-case letter */
-    LF_CAPS = 1 << 2,        /* a heading in capitals */
-    LF_HEADER = 1 << 3,      /* a document header / signature block line */
-    LF_SUBJECT = 1 << 4,     /* "V/v ...", "Về việc ..." */
-    LF_NOALNUM = 1 << 5,     /* neither letters nor digits ("-------") */
-    LF_ENDSENT = 1 << 6,     /* ends a sentence: . ; : ! ? */
-    LF_ENDJOIN = 1 << 7,     /* ends with ',' or a function word ("và", "của") */
-    LF_END_SYMHYPH = 1 << 8, /* "...NĐ-" */
-    LF_END_SPDASH = 1 << 9,  /* "... -" */
+    LF_LIST = 1 << 0,         /* opens with a list or section marker */
+    LF_LIST_LOWER = 1 << 1,   /* a bullet followed by a lower-case letter */
+    LF_CAPS = 1 << 2,         /* a heading in capitals */
+    LF_HEADER = 1 << 3,       /* a document header / signature block line */
+    LF_SUBJECT = 1 << 4,      /* "V/v ...", "Về việc ..." */
+    LF_NOALNUM = 1 << 5,      /* neither letters nor digits ("-------") */
+    LF_ENDSENT = 1 << 6,      /* ends a sentence: . ; : ! ? */
+    LF_ENDJOIN = 1 << 7,      /* ends with ',' or a function word ("và", "của") */
+    LF_END_SYMHYPH = 1 << 8,  /* "...NĐ-" */
+    LF_END_SPDASH = 1 << 9,   /* "... -" */
     LF_END_LETHYPH = 1 << 10, /* "...thực-" */
     LF_FIRST_LOWER = 1 << 11,
     LF_FIRST_UPPER = 1 << 12,
     LF_FIRST_DIGIT = 1 << 13,
-    LF_PN = 1 << 14,         /* only a 1-3 digit number */
-    LF_PN_SURE = 1 << 15,    /* "- 2 -", "Trang 2" */
+    LF_PN = 1 << 14,      /* only a 1-3 digit number */
+    LF_PN_SURE = 1 << 15, /* "- 2 -", "Trang 2" */
     LF_DROP = 1 << 16,
     LF_HASLETTER = 1 << 17,
-    LF_END_SEMI = 1 << 18,   /* ends with ';' */
-    LF_END_HYPH = 1 << 19,   /* ends with '-' right after a letter or digit */
-    LF_END_SLASH = 1 << 20,  /* ends with '/' right after a letter or digit ("01/2024/") */
-    LF_END_NAM = 1 << 21,    /* ends with "năm" (a year follows) */
-    LF_ENDJOIN_UP = 1 << 22, /* a capitals line ending with a function word ("CỦA") or " -" */
+    LF_END_SEMI = 1 << 18,    /* ends with ';' */
+    LF_END_HYPH = 1 << 19,    /* ends with '-' right after a letter or digit */
+    LF_END_SLASH = 1 << 20,   /* ends with '/' right after a letter or digit ("01/2024/") */
+    LF_END_NAM = 1 << 21,     /* ends with "năm" (a year follows) */
+    LF_ENDJOIN_UP = 1 << 22,  /* a capitals line ending with a function word ("CỦA") or " -" */
+    LF_FIRST_SLASH = 1 << 23, /* starts with '/' ("/TB-UBND") */
+    LF_LIST_DASH = 1 << 24,   /* starts with an en or em dash */
+    LF_END_NAME = 1 << 25,    /* ends with a capitalized word ("... tỉnh Võ") */
+    LF_FIRST_NAME = 1 << 26,  /* starts with a capitalized word ("Phiên chủ trì") */
+    LF_END_ALNUM = 1 << 27,   /* ends with a letter or digit */
+    LF_DATE = 1 << 28,        /* the header's date line */
 };
 
 typedef struct {
-    uint32_t a, b;  /* trimmed content */
-    uint32_t nl;    /* the '\n' ending the line, or the text length */
-    uint32_t gap;   /* blank lines before */
+    uint32_t a, b; /* trimmed content */
+    uint32_t nl;   /* the '\n' ending the line, or the text length */
+    uint32_t gap;  /* blank lines before */
     uint32_t flags;
-    uint16_t nch;   /* characters (saturated) */
-    uint16_t w1;    /* characters of the first word */
-    uint16_t pn;    /* page number value */
+    uint16_t nch;        /* characters (saturated) */
+    uint16_t w1;         /* characters of the first word */
+    uint16_t pn;         /* page number value */
+    uint32_t up, lo, dg; /* upper- and lower-case letters, digits */
 } line_rec;
 
 typedef struct {
@@ -1023,9 +1062,26 @@ static int is_digit(int c)
 static int is_bullet(int32_t c)
 {
     switch (c) {
-    case '-': case '+': case '*': case 0x2022: case 0x2013: case 0x2014: case 0xF0B7: case 0xB7:
-    case 0x25CF: case 0x25AA: case 0x25BA: case 0x2756: case 0x27A2: case 0x2713: case 0x25E6:
-    case 0x2192: case 0x25A0: case 0x25A1: case 0xF0A7: case 0xF0D8:
+    case '-':
+    case '+':
+    case '*':
+    case 0x2022:
+    case 0x2013:
+    case 0x2014:
+    case 0xF0B7:
+    case 0xB7:
+    case 0x25CF:
+    case 0x25AA:
+    case 0x25BA:
+    case 0x2756:
+    case 0x27A2:
+    case 0x2713:
+    case 0x25E6:
+    case 0x2192:
+    case 0x25A0:
+    case 0x25A1:
+    case 0xF0A7:
+    case 0xF0D8:
         return 1;
     default:
         return 0;
@@ -1086,8 +1142,9 @@ static int list_start(const char *p, size_t n, int *lower)
         }
         if (k < n && s[k] == ' ' && comps >= 2)
             return 1;
-        if (k + 2 < n && s[k] == ' ' && (has_prefix(p + k + 1, n - k - 1, "- ") ||
-                                         has_prefix(p + k + 1, n - k - 1, "\xE2\x80\x93 ")))
+        if (k + 2 < n && s[k] == ' ' &&
+            (has_prefix(p + k + 1, n - k - 1, "- ") ||
+             has_prefix(p + k + 1, n - k - 1, "\xE2\x80\x93 ")))
             return 1;
         return 0;
     }
@@ -1116,8 +1173,8 @@ static int list_start(const char *p, size_t n, int *lower)
         return 1;
     if (n >= 4 && has_prefix(p, n, "\xC4\x90.") && s[3] == ' ') /* Đ. */
         return 1;
-    static const char *const words[] = {"Điều ", "Chương ", "Mục ", "Phần ", "ĐIỀU ", "CHƯƠNG ",
-                                        "MỤC ", "PHẦN ", NULL};
+    static const char *const words[] = {"Điều ",   "Chương ", "Mục ",  "Phần ", "ĐIỀU ",
+                                        "CHƯƠNG ", "MỤC ",    "PHẦN ", NULL};
     for (int w = 0; words[w]; w++) {
         if (!has_prefix(p, n, words[w]))
             continue;
@@ -1141,11 +1198,11 @@ static int list_start(const char *p, size_t n, int *lower)
 }
 
 static const char *const function_words[] = {
-    "và", "của", "các", "những", "với", "cho", "theo", "tại", "trong", "về", "để", "từ", "đến",
-    "số", "là", "có", "được", "bị", "hoặc", "hay", "nhưng", "mà", "thì", "như", "ngày", "tháng",
-    "bằng", "do", "bởi", "vào", "trên", "dưới", "giữa", "khi", "nếu", "thuộc", "cùng", "đã",
-    "sẽ", "đang", "phải", "cần", "nhằm", "mọi", "một", "đối", "qua", "tới", "vì", "nên", "rằng",
-    NULL};
+    "và",  "của",   "các",   "những", "với",  "cho",  "theo", "tại",  "trong", "về",   "để",
+    "từ",  "số",    "là",    "có",    "được", "bị",   "hoặc", "hay",  "nhưng", "mà",   "thì",
+    "như", "ngày",  "tháng", "bằng",  "do",   "bởi",  "vào",  "trên", "dưới",  "giữa", "khi",
+    "nếu", "thuộc", "cùng",  "đã",    "sẽ",   "đang", "phải", "cần",  "nhằm",  "mọi",  "một",
+    "đối", "qua",   "tới",   "vì",    "nên",  "rằng", NULL};
 
 /* A date line of the header: "Hà Nội, ngày 17 tháng 04 năm 2015". */
 static int date_line(const char *p, size_t n)
@@ -1170,13 +1227,15 @@ static int date_line(const char *p, size_t n)
     return e - q <= 3;
 }
 
-static int header_line(const char *p, size_t n, int zone, int *subject)
+static int header_line(const char *p, size_t n, int zone, int *subject, int *date)
 {
     const unsigned char *s = (const unsigned char *)p;
-    static const char *const pre[] = {"Số:", "Số :", "SỐ:", "Kính gửi", "Kính gởi", "Kinh gửi",
-                                      "KÍNH GỬI", "Nơi nhận", "Noi nhận", "Nơi nhân", "NƠI NHẬN",
-                                      "KT.", "TM.", "TL.", "TUQ.", NULL};
+    static const char *const pre[] = {"Số:",      "Số :",     "SỐ:",      "Kính gửi",
+                                      "Kính gởi", "Kinh gửi", "KÍNH GỬI", "Nơi nhận",
+                                      "Noi nhận", "Nơi nhân", "NƠI NHẬN", "KT.",
+                                      "TM.",      "TL.",      "TUQ.",     NULL};
     *subject = 0;
+    *date = 0;
     if (has_prefix(p, n, "V/v") || has_prefix(p, n, "V/V") || has_prefix(p, n, "v/v") ||
         (zone && (has_prefix(p, n, "Về việc") || has_prefix(p, n, "V/việc")))) {
         *subject = 1;
@@ -1189,7 +1248,8 @@ static int header_line(const char *p, size_t n, int zone, int *subject)
         return 1;
     if (n < 120 && mem_find(p, n, "Độc lập") && mem_find(p, n, "Hạnh phúc"))
         return 1;
-    return date_line(p, n);
+    *date = date_line(p, n);
+    return *date;
 }
 
 static int page_number_sure(const char *p, size_t n, unsigned *v)
@@ -1237,6 +1297,13 @@ static int page_number_sure(const char *p, size_t n, unsigned *v)
     return 1;
 }
 
+/* A heading in capitals: 3+ capitals, (almost) no lower case, not mostly digits ("STT",
+ * "KẾ HOẠCH", "ỦY BAN"; not "NĐ-" or "34/2018/TT-"). */
+static int caps_counts(uint64_t up, uint64_t lo, uint64_t dg)
+{
+    return up >= 3 && lo * 10 <= up && up >= dg;
+}
+
 static void classify(const char *t, line_rec *L, int zone)
 {
     const char *p = t + L->a;
@@ -1261,7 +1328,8 @@ static void classify(const char *t, line_rec *L, int zone)
             inword1 = 0;
         if (inword1)
             w1++;
-        nch++;
+        if (c != ' ' || s[i - 1] != ' ') /* as the output will have it: space runs collapsed */
+            nch++;
         i += (size_t)l;
     }
     L->nch = (uint16_t)(nch > 65535 ? 65535 : nch);
@@ -1271,7 +1339,9 @@ static void classify(const char *t, line_rec *L, int zone)
     if (!up && !lo && !digits)
         f |= LF_NOALNUM;
     int32_t c0;
-    u8_dec(s, n, &c0);
+    size_t k0 = (size_t)u8_dec(s, n, &c0);
+    while (k0 < n && (c0 == '(' || c0 == '[' || c0 == '"' || c0 == 0x201C || c0 == 0x2018))
+        k0 += (size_t)u8_dec(s + k0, n - k0, &c0); /* "(báo cáo);" continues a line */
     int lc0 = letter_case(c0);
     if (lc0 < 0)
         f |= LF_FIRST_LOWER;
@@ -1284,15 +1354,30 @@ static void classify(const char *t, line_rec *L, int zone)
         f |= LF_LIST;
         if (lower)
             f |= LF_LIST_LOWER;
+        if (c0 == 0x2013 || c0 == 0x2014)
+            f |= LF_LIST_DASH;
     }
-    if (up >= 2 && lo * 10 <= up)
+    if (c0 == '/')
+        f |= LF_FIRST_SLASH;
+    if (lc0 > 0 && k0 < n) { /* a capitalized word: upper case then lower case */
+        int32_t c1;
+        u8_dec(s + k0, n - k0, &c1);
+        if (letter_case(c1) < 0)
+            f |= LF_FIRST_NAME;
+    }
+    if (caps_counts(up, lo, digits))
         f |= LF_CAPS;
-    int subject = 0;
-    if (header_line(p, n, zone, &subject)) {
+    int subject = 0, date = 0;
+    if (header_line(p, n, zone, &subject, &date)) {
         f |= LF_HEADER;
         if (subject)
             f |= LF_SUBJECT;
+        if (date)
+            f |= LF_DATE;
     }
+    L->up = up;
+    L->lo = lo;
+    L->dg = digits;
     /* page numbers */
     unsigned v = 0;
     if (n <= 3 && digits == n) {
@@ -1318,6 +1403,8 @@ static void classify(const char *t, line_rec *L, int zone)
         f |= LF_ENDSENT;
     if (cl == ',')
         f |= LF_ENDJOIN;
+    if (is_digit(cl) || is_letter(cl))
+        f |= LF_END_ALNUM;
     if (cl == ';')
         f |= LF_END_SEMI;
     if ((cl == '-' || cl == 0x2013 || cl == 0x2014) && e > 0) {
@@ -1373,6 +1460,15 @@ static void classify(const char *t, line_rec *L, int zone)
             }
         if (wl == 4 && !memcmp(p + ws, "năm", 4))
             f |= LF_END_NAM;
+        int32_t w0, w1c;
+        if (ws < n) {
+            int l0 = u8_dec(s + ws, n - ws, &w0);
+            if (ws + (size_t)l0 < n) {
+                u8_dec(s + ws + l0, n - ws - (size_t)l0, &w1c);
+                if (letter_case(w0) > 0 && letter_case(w1c) < 0)
+                    f |= LF_END_NAME;
+            }
+        }
     }
     if (f & (LF_END_SPDASH | LF_ENDJOIN))
         f |= LF_ENDJOIN_UP;
@@ -1421,8 +1517,7 @@ static uint64_t fnv(const char *p, size_t n)
 static int near_pn(const line_doc *d, size_t i, int span)
 {
     for (long k = (long)i - span; k <= (long)i + span; k++)
-        if (k >= 0 && (size_t)k < d->n && (size_t)k != i &&
-            (d->r[k].flags & (LF_PN | LF_PN_SURE)))
+        if (k >= 0 && (size_t)k < d->n && (size_t)k != i && (d->r[k].flags & (LF_PN | LF_PN_SURE)))
             return 1;
     return 0;
 }
@@ -1554,7 +1649,7 @@ static void doc_stats(line_doc *d)
         if (L->flags & LF_DROP)
             continue;
         if (prev && (L->flags & LF_FIRST_LOWER) && !(L->flags & (LF_LIST | LF_HEADER | LF_CAPS)) &&
-            !(prev->flags & (LF_ENDSENT | LF_CAPS | LF_HEADER)))
+            !(prev->flags & (LF_ENDSENT | LF_CAPS | LF_HEADER | LF_NOALNUM)))
             midwraps++;
         prev = L;
     }
@@ -1563,17 +1658,32 @@ static void doc_stats(line_doc *d)
     d->slack = 0;
     if (cnt < 6)
         return;
-    size_t acc = 0;
-    unsigned W = 0;
-    for (unsigned k = 0; k <= 256; k++) {
+    /* the wrap width: where line lengths pile up (the fullest 13-character window), then the
+     * 97th percentile of the lines up to a little beyond it */
+    size_t best = 0;
+    unsigned peak = 0;
+    for (unsigned k = 50; k <= 150; k++) {
+        size_t win = 0;
+        for (unsigned q = k - 12; q <= k; q++)
+            win += hist[q];
+        if (win >= best) {
+            best = win;
+            peak = k;
+        }
+    }
+    if (best * 100 < cnt * 35 || midwraps * 10 < pairs || midwraps < 3)
+        return;
+    size_t below = 0, acc = 0;
+    for (unsigned k = 0; k <= peak + 8; k++)
+        below += hist[k];
+    unsigned W = peak;
+    for (unsigned k = 0; k <= peak + 8; k++) {
         acc += hist[k];
-        if (acc * 100 >= cnt * 97) {
+        if (acc * 100 >= below * 97) {
             W = k;
             break;
         }
     }
-    if (W < 30 || W > 120 || midwraps * 10 < pairs)
-        return;
     size_t near = 0;
     for (unsigned k = W * 7 / 10; k <= 256; k++)
         near += hist[k];
@@ -1593,26 +1703,34 @@ enum { J_BREAK, J_SPACE, J_NOSPACE, J_DEHYPH };
  * ends, then continuation evidence (lower case, a trailing comma or function word), then the
  * line length against the wrap width (a line that the next word would have fitted on ended a
  * paragraph). */
-static int decide_join(const line_doc *d, const line_rec *P, const line_rec *L, uint32_t gap,
-                       int par_list, int par_subject)
+static int decide_join(const line_doc *d, const line_rec *P, uint32_t pf, const line_rec *L,
+                       uint32_t gap, int par_list, int par_subject)
 {
-    uint32_t pf = P->flags, lf = L->flags;
+    uint32_t lf = L->flags;
     int blank_break = gap > 0 && !d->double_spaced;
     if ((pf | lf) & LF_NOALNUM)
         return J_BREAK;
-    if (!(lf & (LF_LIST | LF_HEADER)) &&
+    /* (never after or before a date line, nor from capitals to other text: the paragraph
+     * must keep the class its lines had) */
+    if (!(lf & (LF_LIST | LF_HEADER)) && !(pf & LF_DATE) &&
+        ((lf & LF_CAPS) || !(pf & LF_CAPS) || !(lf & LF_HASLETTER)) &&
         (((pf & (LF_END_SYMHYPH | LF_END_SLASH)) && (lf & (LF_FIRST_UPPER | LF_FIRST_DIGIT))) ||
-         ((pf & LF_END_HYPH) && (lf & LF_FIRST_DIGIT))))
-        return J_NOSPACE; /* "59/2012/NĐ-" + "CP", "01/2024/" + "TT-BLĐTBXH", "Covid-" + "19" */
+         ((pf & LF_END_HYPH) && (lf & LF_FIRST_DIGIT)) ||
+         ((lf & LF_FIRST_SLASH) && (pf & LF_END_ALNUM))))
+        return J_NOSPACE; /* "59/2012/NĐ-" + "CP", "01/2024/" + "TT-BLĐTBXH", "Covid-" + "19",
+                           * "Số: 565" + "/TB-UBND" */
     if (lf & LF_HEADER)
         return J_BREAK;
     if (par_subject) /* a subject wrapped over several lines */
         return (lf & (LF_LIST | LF_CAPS)) || (pf & LF_ENDSENT) || L->nch >= 100 ? J_BREAK : J_SPACE;
     if (pf & LF_HEADER)
         return J_BREAK;
+    int p_full = d->wrapped && P->nch + 1u + L->w1 + d->slack > d->W;
     if (lf & LF_LIST) {
         if ((lf & LF_LIST_LOWER) && !(pf & (LF_ENDSENT | LF_CAPS)))
             return J_SPACE;
+        if ((lf & LF_LIST_DASH) && p_full && !(pf & (LF_ENDSENT | LF_CAPS)))
+            return J_SPACE; /* "lãnh đạo Ban Văn hóa" + "– Xã hội, ..." */
         return J_BREAK;
     }
     if (lf & LF_CAPS) {
@@ -1623,9 +1741,11 @@ static int decide_join(const line_doc *d, const line_rec *P, const line_rec *L, 
             return J_SPACE;
         return J_BREAK;
     }
+    if (pf & LF_CAPS) /* (nothing but capitals joins a capitals line) */
+        return J_BREAK;
     if ((pf & LF_END_SEMI) && (lf & LF_FIRST_LOWER))
         return J_SPACE; /* a sentence listing clauses: "...của UBND tỉnh;" + "chỉ đạo, ..." */
-    if (pf & (LF_CAPS | LF_ENDSENT))
+    if (pf & LF_ENDSENT)
         return J_BREAK;
     if (pf & LF_END_SPDASH)
         return J_SPACE;
@@ -1638,6 +1758,8 @@ static int decide_join(const line_doc *d, const line_rec *P, const line_rec *L, 
     if (d->wrapped) {
         if (blank_break)
             return J_BREAK;
+        if ((pf & LF_END_NAME) && (lf & LF_FIRST_NAME) && P->nch * 4u >= d->W * 3u)
+            return J_SPACE; /* a name over the line end: "Phó Chủ tịch UBND tỉnh Võ" + "Phiên" */
         /* the first line of a numbered heading before a capitalized line: no slack */
         unsigned need = P->nch + 1u + L->w1;
         if (need + d->slack <= d->W)
@@ -1743,6 +1865,7 @@ static lw_status pass_lines(tm_buf *b, int unwrap, int drop)
     size_t w = 0;
     const line_rec *P = NULL;
     int par_list = 0, par_subject = 0;
+    uint64_t par_up = 0, par_lo = 0, par_dg = 0;
     uint32_t acc = 0;
     for (size_t i = 0; i < d.n; i++) {
         const line_rec *L = &d.r[i];
@@ -1750,7 +1873,10 @@ static lw_status pass_lines(tm_buf *b, int unwrap, int drop)
         if (L->flags & LF_DROP)
             continue;
         if (P) {
-            int j = unwrap ? decide_join(&d, P, L, acc, par_list, par_subject) : J_BREAK;
+            /* the paragraph is in capitals when its letters are, as a second run will see it */
+            uint32_t pf = (P->flags & ~(uint32_t)LF_CAPS) |
+                          (caps_counts(par_up, par_lo, par_dg) ? LF_CAPS : 0);
+            int j = unwrap ? decide_join(&d, P, pf, L, acc, par_list, par_subject) : J_BREAK;
             switch (j) {
             case J_BREAK:
                 put_byte(b, &w, '\n', b->m[P->nl]);
@@ -1759,6 +1885,7 @@ static lw_status pass_lines(tm_buf *b, int unwrap, int drop)
                         put_byte(b, &w, '\n', b->m[P->nl]);
                 par_list = !!(L->flags & LF_LIST);
                 par_subject = !!(L->flags & LF_SUBJECT);
+                par_up = par_lo = par_dg = 0;
                 break;
             case J_SPACE:
                 put_byte(b, &w, ' ', b->m[P->nl]);
@@ -1774,7 +1901,8 @@ static lw_status pass_lines(tm_buf *b, int unwrap, int drop)
                 while (le < L->b && b->t[le] != ' ' && b->t[le] != ',' && b->t[le] != '.' &&
                        b->t[le] != ';' && b->t[le] != ':')
                     le++;
-                int both = is_syllable(b->t + ws, w - 1 - ws) && is_syllable(b->t + L->a, le - L->a);
+                int both =
+                    is_syllable(b->t + ws, w - 1 - ws) && is_syllable(b->t + L->a, le - L->a);
                 w--;
                 if (both)
                     put_byte(b, &w, ' ', b->m[P->nl]);
@@ -1786,6 +1914,9 @@ static lw_status pass_lines(tm_buf *b, int unwrap, int drop)
             par_subject = !!(L->flags & LF_SUBJECT);
         }
         put_line(b, &w, L);
+        par_up += L->up;
+        par_lo += L->lo;
+        par_dg += L->dg;
         P = L;
         acc = 0;
     }
@@ -1828,13 +1959,16 @@ lw_status lw_normalize(const char *utf8, size_t len, const lw_norm_options *opt,
     vn_init();
     tm_buf b = {0};
     lw_status st = pass_chars(utf8 ? utf8 : "", len, &b);
+    if (!st && opt->drop_artefacts)
+        st = pass_markdown(&b);
     if (!st) {
+        /* words before lines, so that lines are measured as a second run will see them, and
+         * after, for the words that joining made ("thự-" + "c" -> "thực") */
         pass_words(&b, opt->tone_style, opt->repair_marks);
-        if (opt->drop_artefacts)
-            st = pass_markdown(&b);
+        st = pass_lines(&b, opt->unwrap, opt->drop_artefacts);
     }
     if (!st)
-        st = pass_lines(&b, opt->unwrap, opt->drop_artefacts);
+        pass_words(&b, opt->tone_style, opt->repair_marks);
     if (st) {
         tm_free(&b);
         return lw_error_set(err, st, NULL, 0, 0, "normalization failed: out of memory");

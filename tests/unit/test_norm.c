@@ -70,8 +70,8 @@ static void check_word(word_fn fn, const char *in, const char *want, const char 
     char out[256];
     int r = fn(in, strlen(in), out, sizeof out);
     if (r < 0 || strcmp(out, want)) {
-        print_error("%s:%d: \"%s\" -> \"%s\", want \"%s\"\n", file, line, in, r < 0 ? "(error)" : out,
-                    want);
+        print_error("%s:%d: \"%s\" -> \"%s\", want \"%s\"\n", file, line, in,
+                    r < 0 ? "(error)" : out, want);
         _fail(file, line);
     }
     assert_int_equal((size_t)r, strlen(want));
@@ -275,10 +275,10 @@ static void test_fix_marks(void **state)
     CHECK_MARKS("Việêt", "Việt");
     CHECK_MARKS("nghiêêm", "nghiêm");
     /* valid words stay */
-    static const char *const ok[] = {"người", "khuyến", "tuổi", "hoạch", "thuộc", "Việt",
-                                     "nghiêm", "xoong", "soóc", "giường", "quyết", "Nguyễn",
-                                     "điều", "chuyển", "khuỷu", "ngoài", "Quý", "quỹ", "giữa",
-                                     "hòa", "hoà", "ĐỒNG", "Email", "SIPAS", "aa", NULL};
+    static const char *const ok[] = {
+        "người",  "khuyến", "tuổi",   "hoạch", "thuộc",  "Việt",  "nghiêm", "xoong", "soóc",
+        "giường", "quyết",  "Nguyễn", "điều",  "chuyển", "khuỷu", "ngoài",  "Quý",   "quỹ",
+        "giữa",   "hòa",    "hoà",    "ĐỒNG",  "Email",  "SIPAS", "aa",     NULL};
     for (int i = 0; ok[i]; i++)
         check_word(lw_norm_fix_marks, ok[i], ok[i], __FILE__, __LINE__);
     /* two syllables glued by OCR: left alone */
@@ -307,12 +307,12 @@ static void test_nfc(void **state)
     CHECK_NORM("Vie\xCC\xA3\xCC\x82t Nam", "Việt Nam");
     CHECK_NORM("Ngh\xC4\xA9 \xC4\x91i\xCC\xA3nh", "Nghĩ định");
     /* a tone typed before the circumflex / breve / horn */
-    CHECK_NORM("a\xCC\x80\xCC\x82", "ầ");       /* a + grave + circumflex */
-    CHECK_NORM("e\xCC\x81\xCC\x82", "ế");       /* e + acute + circumflex */
-    CHECK_NORM("a\xCC\x83\xCC\x86", "ẵ");       /* a + tilde + breve */
-    CHECK_NORM("o\xCC\x89\xCC\x9B", "ở");       /* o + hook + horn */
-    CHECK_NORM("u\xCC\xA3\xCC\x9B", "ự");       /* u + dot + horn */
-    CHECK_NORM("\xC3\xA0\xCC\x82", "ầ");        /* à + circumflex */
+    CHECK_NORM("a\xCC\x80\xCC\x82", "ầ"); /* a + grave + circumflex */
+    CHECK_NORM("e\xCC\x81\xCC\x82", "ế"); /* e + acute + circumflex */
+    CHECK_NORM("a\xCC\x83\xCC\x86", "ẵ"); /* a + tilde + breve */
+    CHECK_NORM("o\xCC\x89\xCC\x9B", "ở"); /* o + hook + horn */
+    CHECK_NORM("u\xCC\xA3\xCC\x9B", "ự"); /* u + dot + horn */
+    CHECK_NORM("\xC3\xA0\xCC\x82", "ầ");  /* à + circumflex */
     CHECK_NORM("O\xCC\x80\xCC\x82NG", "ỒNG");
     CHECK_NORM("tie\xCC\x81\xCC\x82n", "tiến");
     /* deprecated tone marks U+0340/U+0341 */
@@ -326,10 +326,10 @@ static void test_nfc(void **state)
 static void test_nfc_differential(void **state)
 {
     (void)state;
-    static const int32_t pool[] = {'a', 'e', 'o', 'u', 'y', 'x', 'A', 0x300, 0x301, 0x303, 0x309,
-                                   0x323, 0x31B, 0x327, 0x308, 0x1100, 0x1161, 0x11A8, 0xAC00,
-                                   0x212B, 0x2126, 0x958, 0x340, 0x344, 0xF73, 0xE0, 0x1EA1,
-                                   0x1B0, 0x3B1, 0x345, 0x5D0, 0x5B4, 0x1E0A, 0x307, 0x1F00};
+    static const int32_t pool[] = {
+        'a',   'e',   'o',    'u',    'y',    'x',    'A',    0x300,  0x301,  0x303, 0x309, 0x323,
+        0x31B, 0x327, 0x308,  0x1100, 0x1161, 0x11A8, 0xAC00, 0x212B, 0x2126, 0x958, 0x340, 0x344,
+        0xF73, 0xE0,  0x1EA1, 0x1B0,  0x3B1,  0x345,  0x5D0,  0x5B4,  0x1E0A, 0x307, 0x1F00};
     lw_norm_options o = {0};
     lw_norm_options_default(&o);
     o.unwrap = 0;
@@ -364,10 +364,17 @@ static void test_nfc_differential(void **state)
 static void test_spaces(void **state)
 {
     (void)state;
-    CHECK_NORM("a\xC2\xA0" "b\xE2\x80\x83" "c\xE2\x80\xAF" "d\xE3\x80\x80" "e\tf\xE2\x80\x8A" "g",
+    CHECK_NORM("a\xC2\xA0"
+               "b\xE2\x80\x83"
+               "c\xE2\x80\xAF"
+               "d\xE3\x80\x80"
+               "e\tf\xE2\x80\x8A"
+               "g",
                "a b c d e f g");
     CHECK_NORM("a  \t b", "a b");
-    CHECK_NORM("thực\xE2\x80\x8Bhiện, pháp\xC2\xADluật\xEF\xBB\xBF, a\xE2\x80\x8C" "b\xE2\x80\x8D" "c",
+    CHECK_NORM("thực\xE2\x80\x8Bhiện, pháp\xC2\xADluật\xEF\xBB\xBF, a\xE2\x80\x8C"
+               "b\xE2\x80\x8D"
+               "c",
                "thựchiện, phápluật, abc");
     CHECK_NORM("\xEF\xBB\xBFSố: 12/UBND\n", "Số: 12/UBND\n");
     CHECK_NORM("“nóng” ‘x’", "“nóng” ‘x’");
@@ -405,15 +412,18 @@ static void test_unwrap_basic(void **state)
     CHECK_NORM("Căn cứ Nghị định số\n59/2012/NĐ-CP của\nChính phủ,\nBộ Tư pháp đề nghị.",
                "Căn cứ Nghị định số 59/2012/NĐ-CP của Chính phủ, Bộ Tư pháp đề nghị.");
     /* a semicolon before a lower-case clause */
-    CHECK_NORM("trọng tâm của UBND tỉnh;\nchỉ đạo của các Bộ.", "trọng tâm của UBND tỉnh; chỉ đạo của các Bộ.");
+    CHECK_NORM("trọng tâm của UBND tỉnh;\nchỉ đạo của các Bộ.",
+               "trọng tâm của UBND tỉnh; chỉ đạo của các Bộ.");
     /* a bullet followed by lower case is a dash inside the sentence */
     CHECK_NORM("phát triển kinh tế\n- xã hội năm 2024.", "phát triển kinh tế - xã hội năm 2024.");
     /* a number is not a list marker when it is a year or a quantity */
-    CHECK_NORM("trong giai đoạn năm\n2018 - 2022 và\n1.000 người.", "trong giai đoạn năm 2018 - 2022 và 1.000 người.");
+    CHECK_NORM("trong giai đoạn năm\n2018 - 2022 và\n1.000 người.",
+               "trong giai đoạn năm 2018 - 2022 và 1.000 người.");
     /* articles */
     CHECK_NORM("Điều 1. Phạm vi\nNghị định này quy định.\nĐiều 2. Đối tượng\n",
                "Điều 1. Phạm vi\nNghị định này quy định.\nĐiều 2. Đối tượng\n");
-    CHECK_NORM("theo quy định tại\nĐiều 14 Nghị định số 59.", "theo quy định tại Điều 14 Nghị định số 59.");
+    CHECK_NORM("theo quy định tại\nĐiều 14 Nghị định số 59.",
+               "theo quy định tại Điều 14 Nghị định số 59.");
     /* blank lines collapse, leading spaces go */
     CHECK_NORM("\n\n   Một.\n\n\n\n  Hai.\n\n", "Một.\nHai.\n");
     /* unwrap off keeps the lines */
@@ -509,8 +519,10 @@ static void test_headings(void **state)
 static void test_dehyphenate(void **state)
 {
     (void)state;
-    CHECK_NORM("Nghị định số 71/2016/NĐ-\nCP ngày 01/7/2016.", "Nghị định số 71/2016/NĐ-CP ngày 01/7/2016.");
-    CHECK_NORM("Thông tư số 01/2024/\nTT-BLĐTBXH ngày 19/02/2024.", "Thông tư số 01/2024/TT-BLĐTBXH ngày 19/02/2024.");
+    CHECK_NORM("Nghị định số 71/2016/NĐ-\nCP ngày 01/7/2016.",
+               "Nghị định số 71/2016/NĐ-CP ngày 01/7/2016.");
+    CHECK_NORM("Thông tư số 01/2024/\nTT-BLĐTBXH ngày 19/02/2024.",
+               "Thông tư số 01/2024/TT-BLĐTBXH ngày 19/02/2024.");
     CHECK_NORM("phát triển kinh tế -\nxã hội.", "phát triển kinh tế - xã hội.");
     CHECK_NORM("phát triển kinh tế –\nxã hội.", "phát triển kinh tế – xã hội.");
     CHECK_NORM("tổ chức thực-\nhiện nghiêm.", "tổ chức thực hiện nghiêm.");
@@ -522,10 +534,12 @@ static void test_artefacts(void **state)
 {
     (void)state;
     /* markdown */
-    CHECK_NORM("chậm nhất **ngày 15/11/2025** để tổng hợp.", "chậm nhất ngày 15/11/2025 để tổng hợp.");
+    CHECK_NORM("chậm nhất **ngày 15/11/2025** để tổng hợp.",
+               "chậm nhất ngày 15/11/2025 để tổng hợp.");
     CHECK_NORM("*Nơi nhận:*\n- Lưu: VT, NC *W*\n", "Nơi nhận:\n- Lưu: VT, NC\n");
     CHECK_NORM("Sóc Trăng./. *W*\n", "Sóc Trăng./.\n");
-    CHECK_NORM("* Như vậy, tuy các doanh nghiệp.\n* Thời gian.", "* Như vậy, tuy các doanh nghiệp.\n* Thời gian.");
+    CHECK_NORM("* Như vậy, tuy các doanh nghiệp.\n* Thời gian.",
+               "* Như vậy, tuy các doanh nghiệp.\n* Thời gian.");
     CHECK_NORM("Cdn c* Luật, 5 * 3 = 15", "Cdn c* Luật, 5 * 3 = 15");
     CHECK_NORM("***", "***");
     /* page numbers */
@@ -549,9 +563,11 @@ static void test_artefacts(void **state)
     lw_normalized_free(n);
     free(b.s);
     /* a repeated line that is content stays */
-    CHECK_NORM("- Thời gian thực hiện: Thường xuyên trong năm.\nA.\n- Thời gian thực hiện: Thường xuyên trong năm.\nB.\n"
+    CHECK_NORM("- Thời gian thực hiện: Thường xuyên trong năm.\nA.\n- Thời gian thực hiện: Thường "
+               "xuyên trong năm.\nB.\n"
                "- Thời gian thực hiện: Thường xuyên trong năm.\n",
-               "- Thời gian thực hiện: Thường xuyên trong năm.\nA.\n- Thời gian thực hiện: Thường xuyên trong năm.\nB.\n"
+               "- Thời gian thực hiện: Thường xuyên trong năm.\nA.\n- Thời gian thực hiện: Thường "
+               "xuyên trong năm.\nB.\n"
                "- Thời gian thực hiện: Thường xuyên trong năm.\n");
     /* a table cell that is a number stays */
     CHECK_NORM("STT\n1\nNội dung\n2\nNội dung\n", "STT\n1\nNội dung\n2\nNội dung\n");
@@ -571,7 +587,9 @@ static void test_edge_inputs(void **state)
     CHECK_NORM("\n\n \n", "");
     CHECK_NORM("a", "a");
     /* invalid bytes pass through (the decoder should not produce them) */
-    n = norm_opt("a\xFF" "b", 3, NULL);
+    n = norm_opt("a\xFF"
+                 "b",
+                 3, NULL);
     assert_int_equal(n->len, 3);
     lw_normalized_free(n);
     /* a lone combining mark, and a long run of them */
@@ -786,7 +804,8 @@ static char *v_tone(const char *s, size_t *len)
         if (i + 2 < ncp && utf8proc_category(cp[i + 2]) >= UTF8PROC_CATEGORY_LU &&
             utf8proc_category(cp[i + 2]) <= UTF8PROC_CATEGORY_LO)
             continue;
-        if (i > 0 && ((cp[i - 1] | 0x20) == 'q' || (cp[i - 1] < 128 && strchr("aeiouyAEIOUY", (int)cp[i - 1]))))
+        if (i > 0 && ((cp[i - 1] | 0x20) == 'q' ||
+                      (cp[i - 1] < 128 && strchr("aeiouyAEIOUY", (int)cp[i - 1]))))
             continue;
         utf8proc_int32_t pair[2] = {next, mark};
         if (utf8proc_normalize_utf32(pair, 2, UTF8PROC_COMPOSE | UTF8PROC_STABLE) != 1)
@@ -871,8 +890,8 @@ static void test_invariance(void **state)
         const char *what;
         char *(*fn)(const char *, size_t *);
         int ws_only;
-    } var[] = {{"NFD", v_nfd, 0},       {"look-alike", v_lookalike, 0}, {"tone-style", v_tone, 0},
-               {"CRLF", v_crlf, 0},     {"no-break-space", v_nbsp, 0},  {"wrapped", v_wrap, 1}};
+    } var[] = {{"NFD", v_nfd, 0},   {"look-alike", v_lookalike, 0}, {"tone-style", v_tone, 0},
+               {"CRLF", v_crlf, 0}, {"no-break-space", v_nbsp, 0},  {"wrapped", v_wrap, 1}};
     corpus_list c = corpus();
     int bad = 0;
     for (size_t i = 0; i < c.n; i++) {
@@ -935,6 +954,94 @@ static void test_idempotence(void **state)
     assert_int_equal(bad, 0);
 }
 
+/* Random documents from tricky pieces: no crash, a sound map, and (reported) idempotence. */
+static void test_random_documents(void **state)
+{
+    (void)state;
+    static const char *const piece[] = {
+        "\n",
+        "\n\n",
+        "\r\n",
+        " ",
+        "  ",
+        "\t",
+        "*",
+        "**",
+        "-",
+        " - ",
+        "–",
+        "/",
+        ".",
+        ";",
+        ":",
+        ",",
+        "1.",
+        "2.1.",
+        "a)",
+        "I.",
+        "12",
+        "3",
+        "Số: 12/UBND",
+        "V/v ",
+        "Kính gửi:",
+        "CÔNG BÁO/Số 1",
+        "Trang 2",
+        "- 2 -",
+        "hoà",
+        "Nghịệp",
+        "quý",
+        "việệc",
+        "và",
+        "của",
+        "năm",
+        "Đ",
+        "Ð",
+        "e\xCC\x81\xCC\x82",
+        "\xCC\x81",
+        "\xC2\xA0",
+        "\xE2\x80\x8B",
+        "\xC2\xAD",
+        "thực",
+        "hiện",
+        "NĐ-",
+        "CP",
+        "UBND",
+        "Võ",
+        "Phiên",
+        "“",
+        "”",
+        "(",
+        ")",
+        "x",
+        "Hà Nội, ngày 1 tháng 2 năm 2020",
+        "ỦY BAN",
+        "các cơ quan thực hiện nghiêm các nội dung đã nêu trong kế hoạch"};
+    unsigned seed = 99;
+    int nonidem = 0;
+    for (int round = 0; round < 1500; round++) {
+        sbuf b = {0};
+        sb_put(&b, "", 0);
+        seed = seed * 1103515245u + 12345u;
+        int n = 1 + (int)((seed >> 8) % 120);
+        for (int i = 0; i < n; i++) {
+            seed = seed * 1103515245u + 12345u;
+            const char *p = piece[(seed >> 8) % (sizeof piece / sizeof *piece)];
+            sb_put(&b, p, strlen(p));
+        }
+        lw_normalized *r = norm_opt(b.s, b.n, NULL);
+        check_map(b.s, b.n, r, seed);
+        lw_normalized *r2 = norm_opt(r->text, r->len, NULL);
+        if (strcmp(r->text, r2->text)) {
+            if (nonidem++ < 3)
+                report_diff("random document", "(idempotence)", r->text, r2->text);
+        }
+        lw_normalized_free(r2);
+        lw_normalized_free(r);
+        free(b.s);
+    }
+    assert_int_equal(nonidem, 0);
+}
+
 /* A large single-line input: linear time (the suite's timeout catches a quadratic pass). */
 static void test_large(void **state)
 {
@@ -969,25 +1076,16 @@ static void test_large(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_tone_style),
-        cmocka_unit_test(test_fix_marks),
-        cmocka_unit_test(test_words_in_text),
-        cmocka_unit_test(test_nfc),
-        cmocka_unit_test(test_nfc_differential),
-        cmocka_unit_test(test_spaces),
-        cmocka_unit_test(test_lookalikes),
-        cmocka_unit_test(test_unwrap_basic),
-        cmocka_unit_test(test_unwrap_wrapped),
-        cmocka_unit_test(test_header_block),
-        cmocka_unit_test(test_headings),
-        cmocka_unit_test(test_dehyphenate),
-        cmocka_unit_test(test_artefacts),
-        cmocka_unit_test(test_edge_inputs),
-        cmocka_unit_test(test_map_rules),
-        cmocka_unit_test(test_golden),
-        cmocka_unit_test(test_invariance),
-        cmocka_unit_test(test_idempotence),
-        cmocka_unit_test(test_large),
+        cmocka_unit_test(test_tone_style),       cmocka_unit_test(test_fix_marks),
+        cmocka_unit_test(test_words_in_text),    cmocka_unit_test(test_nfc),
+        cmocka_unit_test(test_nfc_differential), cmocka_unit_test(test_spaces),
+        cmocka_unit_test(test_lookalikes),       cmocka_unit_test(test_unwrap_basic),
+        cmocka_unit_test(test_unwrap_wrapped),   cmocka_unit_test(test_header_block),
+        cmocka_unit_test(test_headings),         cmocka_unit_test(test_dehyphenate),
+        cmocka_unit_test(test_artefacts),        cmocka_unit_test(test_edge_inputs),
+        cmocka_unit_test(test_map_rules),        cmocka_unit_test(test_golden),
+        cmocka_unit_test(test_invariance),       cmocka_unit_test(test_idempotence),
+        cmocka_unit_test(test_random_documents), cmocka_unit_test(test_large),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
