@@ -63,9 +63,9 @@
  *
  *  4. words (in place; run before the lines pass and again after it, for the words that
  *     joining made): every run of letters holding a non-ASCII letter is parsed as a
- *     Vietnamese syllable (initial consonants, one run of vowels, final consonants; "qu" and
- *     "gi" take their vowel as part of the consonant). Runs that are not one valid syllable are
- *     left alone. In a syllable, an OCR-duplicated vowel ("việệc", "quảản") is merged, and two
+ *     Vietnamese syllable (initial consonants, one of the 54 vowel groups, final consonants;
+ *     "qu" and "gi" take their vowel as part of the consonant). Runs that are not one valid
+ *     syllable are left alone. In a syllable, an OCR-duplicated vowel ("việệc", "quảản") is merged, and two
  *     or more tone marks ("Nghịệp") are reduced to one, placed where the orthography puts it:
  *     on the (last) vowel with a shape (ê ơ ô â ă ư; ơ in ươ), else on the last vowel when a
  *     consonant follows, else on the first of two or the middle of three vowels. The tone kept
@@ -322,6 +322,13 @@ static const char *const syl_initials[] = {
     "",   "b",   "c",  "ch", "d",  "D", "g", "gh", "gi", "h",  "k",  "kh", "l", "m", "n",
     "ng", "ngh", "nh", "p",  "ph", "q", "r", "s",  "t",  "th", "tr", "v",  "x", NULL};
 static const char *const syl_finals[] = {"", "c", "ch", "m", "n", "ng", "nh", "p", "t", NULL};
+/* Vowel groups, a letter per vowel: a ă=W â=A e ê=E i o ô=O ơ=P u ư=U y */
+static const char *const syl_nuclei[] = {
+    "a",   "W",   "A",   "e",   "E",   "i",   "o",   "O",   "P",   "u",   "U",   "y",
+    "ai",  "ao",  "au",  "ay",  "Au",  "Ay",  "eo",  "Eu",  "ia",  "iE",  "iu",  "oa",
+    "oW",  "oe",  "oi",  "oo",  "Oi",  "Pi",  "ua",  "uA",  "uE",  "ui",  "uO",  "uP",
+    "uy",  "Ua",  "Ui",  "Uu",  "UP",  "yE",  "iEu", "oai", "oay", "oeo", "uAy", "uOi",
+    "uya", "uyE", "uyu", "UPi", "UPu", "yEu", NULL};
 
 static int in_set(const char *s, const char *const *set)
 {
@@ -399,6 +406,12 @@ static int syl_parse(const syl_letter *L, int n, int *vb, int *b, int *e)
         return 0;
     if (!in_set(ini, syl_initials) || !in_set(fin, syl_finals) || j - i > 3)
         return 0;
+    char nuc[4];
+    for (int k = i; k < j; k++)
+        nuc[k - i] = "aWAeEioOPuUy"[(int)L[k].v];
+    nuc[j - i] = 0;
+    if (!in_set(nuc, syl_nuclei))
+        return 0;
     *b = i;
     *e = j;
     return 1;
@@ -428,20 +441,26 @@ static int syl_fix(syl_letter *L, int n, int style, int repair)
         return n;
     if (repair) {
         /* merge OCR-duplicated vowels: same letter and shape, one of them marked or shaped;
-         * "oo" is a real Vietnamese vowel ("xoong", "soóc") */
-        int i = 0;
-        while (i < n && L[i].v < 0)
+         * "oo" is a real Vietnamese vowel ("xoong", "soóc"). Kept only if a syllable results. */
+        syl_letter M[SYL_MAX + 1];
+        int m = n, i = 0;
+        memcpy(M, L, (size_t)n * sizeof *L);
+        while (i < m && M[i].v < 0)
             i++;
-        for (int k = i; k + 1 < n && L[k].v >= 0 && L[k + 1].v >= 0;) {
-            if (L[k].v == L[k + 1].v && L[k].v != V_O &&
-                (L[k].tone || L[k + 1].tone || shaped(L[k].v))) {
-                if (L[k + 1].tone)
-                    L[k].tone = L[k + 1].tone;
-                memmove(L + k + 1, L + k + 2, (size_t)(n - k - 2) * sizeof *L);
-                n--;
+        for (int k = i; k + 1 < m && M[k].v >= 0 && M[k + 1].v >= 0;) {
+            if (M[k].v == M[k + 1].v && M[k].v != V_O &&
+                (M[k].tone || M[k + 1].tone || shaped(M[k].v))) {
+                if (M[k + 1].tone)
+                    M[k].tone = M[k + 1].tone;
+                memmove(M + k + 1, M + k + 2, (size_t)(m - k - 2) * sizeof *M);
+                m--;
             } else {
                 k++;
             }
+        }
+        if (m < n && syl_parse(M, m, &vb, &b, &e)) {
+            memcpy(L, M, (size_t)m * sizeof *M);
+            n = m;
         }
     }
     if (!syl_parse(L, n, &vb, &b, &e))
@@ -781,6 +800,32 @@ static lw_status pass_chars(const char *in, size_t len, tm_buf *o)
  * Pass 2: words (in place)
  * ------------------------------------------------------------------------------------------ */
 
+/* A quick test before parsing: whether syl_fix can change the word at all (two marks, a
+ * doubled vowel, or a mark on the a/e/y of oa/oe/uy). Most words have one mark elsewhere. */
+static int word_may_change(const int32_t *cps, int n)
+{
+    int marked = 0, prev_v = -1;
+    for (int i = 0; i < n; i++) {
+        int vi = vn_info(cps[i]);
+        if (!vi) {
+            prev_v = -1;
+            continue;
+        }
+        vi--;
+        int v = vi % 12, t = (vi / 12) % 6;
+        if (v == prev_v)
+            return 1;
+        if (t) {
+            if (++marked > 1)
+                return 1;
+            if (((v == V_A || v == V_E) && prev_v == V_O) || (v == V_Y && prev_v == V_U))
+                return 1;
+        }
+        prev_v = v;
+    }
+    return 0;
+}
+
 /* Moves b[st, r) to b[*w, ...) (in place, *w <= st). */
 static void tm_move(tm_buf *b, size_t *w, size_t st, size_t r)
 {
@@ -845,7 +890,8 @@ static void pass_words(tm_buf *b, int style, int repair)
             marked = mc >= 0x300 && u_getCombiningClass((UChar32)mc) > 0;
         }
         syl_letter L[SYL_MAX + 1];
-        if (nonascii && !marked && n <= SYL_MAX && syl_letters(cps, n, L)) {
+        if (nonascii && !marked && n <= SYL_MAX && word_may_change(cps, n) &&
+            syl_letters(cps, n, L)) {
             pos[n] = r;
             int m = syl_fix(L, n, style, repair);
             char tmp[SYL_MAX * 4 + 4];

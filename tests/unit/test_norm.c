@@ -281,8 +281,12 @@ static void test_fix_marks(void **state)
         "giữa",   "hòa",    "hoà",    "ĐỒNG",  "Email",  "SIPAS", "aa",     NULL};
     for (int i = 0; ok[i]; i++)
         check_word(lw_norm_fix_marks, ok[i], ok[i], __FILE__, __LINE__);
-    /* two syllables glued by OCR: left alone */
+    /* two syllables glued by OCR, or no Vietnamese vowel group: left alone */
     CHECK_MARKS("tạiđịa", "tạiđịa");
+    CHECK_MARKS("ngàyà", "ngàyà");
+    CHECK_MARKS("vÁANTT", "vÁANTT");
+    CHECK_MARKS("ÌeÌ", "ÌeÌ");
+    CHECK_MARKS("QUÁẢNG", "QUẢNG");
 }
 
 static void test_words_in_text(void **state)
