@@ -324,11 +324,10 @@ static const char *const syl_initials[] = {
 static const char *const syl_finals[] = {"", "c", "ch", "m", "n", "ng", "nh", "p", "t", NULL};
 /* Vowel groups, a letter per vowel: a ă=W â=A e ê=E i o ô=O ơ=P u ư=U y */
 static const char *const syl_nuclei[] = {
-    "a",   "W",   "A",   "e",   "E",   "i",   "o",   "O",   "P",   "u",   "U",   "y",
-    "ai",  "ao",  "au",  "ay",  "Au",  "Ay",  "eo",  "Eu",  "ia",  "iE",  "iu",  "oa",
-    "oW",  "oe",  "oi",  "oo",  "Oi",  "Pi",  "ua",  "uA",  "uE",  "ui",  "uO",  "uP",
-    "uy",  "Ua",  "Ui",  "Uu",  "UP",  "yE",  "iEu", "oai", "oay", "oeo", "uAy", "uOi",
-    "uya", "uyE", "uyu", "UPi", "UPu", "yEu", NULL};
+    "a",   "W",   "A",   "e",   "E",   "i",   "o",   "O",   "P",   "u",   "U",   "y",   "ai", "ao",
+    "au",  "ay",  "Au",  "Ay",  "eo",  "Eu",  "ia",  "iE",  "iu",  "oa",  "oW",  "oe",  "oi", "oo",
+    "Oi",  "Pi",  "ua",  "uA",  "uE",  "ui",  "uO",  "uP",  "uy",  "Ua",  "Ui",  "Uu",  "UP", "yE",
+    "iEu", "oai", "oay", "oeo", "uAy", "uOi", "uya", "uyE", "uyu", "UPi", "UPu", "yEu", NULL};
 
 static int in_set(const char *s, const char *const *set)
 {
@@ -722,9 +721,17 @@ static int seg_flush_slow(tm_buf *o, const seg_cp *seg, int n)
         cc[w] = c;
         w++;
     }
-    for (int i = 0; i < w; i++)
-        if (emit_cp(o, d[i], seg[src[i]].off, seg[src[i]].len))
+    /* every byte of a character made here maps to the start of its source character; marks
+     * left uncomposed may have moved before others: the map must not decrease */
+    uint32_t last = 0;
+    for (int i = 0; i < w; i++) {
+        uint32_t off = seg[src[i]].off;
+        if (off < last)
+            off = last;
+        if (emit_cp(o, d[i], off, 1))
             return -1;
+        last = off;
+    }
     return 0;
 }
 

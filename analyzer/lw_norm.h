@@ -22,11 +22,18 @@ typedef struct {
     char *text;     /* normalized UTF-8, NUL-terminated; owned */
     size_t len;
     uint32_t *map;  /* len + 1 entries: map[i] = offset in the input of lw_normalize of the
-                       byte that produced text[i]; map[len] = input length. Owned. */
+                       byte that produced text[i]; map[len] = input length. Owned. The first
+                       byte of an output character maps to the first byte of the input
+                       character it came from (a composed character: its base letter; a space
+                       joining two lines: the line break); the map never decreases. */
 } lw_normalized;
 
 /* Normalizes len bytes of valid UTF-8 (as lw_decode produces). opt may be NULL (defaults).
- * *out is owned by the caller (lw_normalized_free). */
+ * The text has one line per paragraph, '\n' between paragraphs and no blank lines; header
+ * block lines ("Số: ...", "V/v ...", the date line, "Kính gửi:", "Nơi nhận:", signature
+ * lines) and list items stay lines of their own. Normalizing the text again gives the same
+ * text. Linear time; inputs of 4 GiB or more give LW_ERR_TOO_LARGE.
+ * *out is owned by the caller (lw_normalized_free); NULL on error. */
 lw_status lw_normalize(const char *utf8, size_t len, const lw_norm_options *opt,
                        lw_normalized **out, lw_error *err);
 void lw_normalized_free(lw_normalized *n);
