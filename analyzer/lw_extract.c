@@ -696,14 +696,15 @@ static void resolve_aliases(ctx_t *c)
         if (as.start == SIZE_MAX || as.end - as.start < 2)
             continue;
         /* the reference it names: the last legal_ref with an id before the alias */
-        const lw_fact *target = NULL;
+        json_t *target = NULL; /* fields of the target; held by reference: add_fact moves facts */
         for (size_t k = 0; k < nfacts; k++) {
             const lw_fact *f = &c->x->facts[k];
             if (!strcmp(f->kind, "legal_ref") && f->end <= r->start && json_is_string(json_object_get(f->fields, "id")))
-                target = f;
+                target = f->fields;
         }
         if (!target)
             continue;
+        json_incref(target);
         size_t alen = as.end - as.start;
         const char *alias = c->text + as.start;
         /* an alias that is itself a full reference is found by the reference rules */
@@ -713,8 +714,10 @@ static void resolve_aliases(ctx_t *c)
             if (!strcmp(f->kind, "legal_ref") && f->start <= as.start && f->end >= as.end)
                 covered = 1;
         }
-        if (covered)
+        if (covered) {
+            json_decref(target);
             continue;
+        }
         for (const char *p = c->text + as.end; (p = strstr(p, "")) && p < c->text + c->len;) {
             const char *hit = NULL;
             for (const char *q = p; q + alen <= c->text + c->len; q++) {
@@ -733,12 +736,13 @@ static void resolve_aliases(ctx_t *c)
                     inside = 1;
             }
             if (!inside) {
-                json_t *f = json_deep_copy(target->fields);
+                json_t *f = json_deep_copy(target);
                 json_object_set_new(f, "alias", json_true());
                 add_fact(c, "legal_ref", r->rule, hs, he, f);
             }
             p = hit + alen;
         }
+        json_decref(target);
     }
 }
 
