@@ -207,16 +207,21 @@ typedef struct {
     int year;
 } year_at;
 
+/* Paragraph bounds, looked for at most LW_PARA_SCAN bytes away: a one-line 5 MB input must
+ * not make every deadline scan the whole text (quadratic time). */
+#define LW_PARA_SCAN 4096
 static size_t para_start(const ctx_t *c, size_t pos)
 {
-    while (pos > 0 && c->text[pos - 1] != '\n')
+    size_t lim = pos > LW_PARA_SCAN ? pos - LW_PARA_SCAN : 0;
+    while (pos > lim && c->text[pos - 1] != '\n')
         pos--;
     return pos;
 }
 
 static size_t para_end(const ctx_t *c, size_t pos)
 {
-    while (pos < c->len && c->text[pos] != '\n')
+    size_t lim = c->len - pos > LW_PARA_SCAN ? pos + LW_PARA_SCAN : c->len;
+    while (pos < lim && c->text[pos] != '\n')
         pos++;
     return pos;
 }
