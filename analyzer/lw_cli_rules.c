@@ -25,11 +25,23 @@ typedef struct {
     int n;
 } raw_result;
 
-static void group_cb(void *ud, const char *name, int num)
+typedef struct {
+    raw_result *r;
+    const lw_rule *rule;
+    const PCRE2_SIZE *ov;
+    uint32_t np;
+} group_ctx;
+
+static void add_group(void *ud, const char *name, int num)
 {
-    (void)ud;
-    (void)name;
     (void)num;
+    group_ctx *g = ud;
+    lw_span s = lw_rule_group(g->rule, g->ov, g->np, name);
+    if (s.start != SIZE_MAX) {
+        char *t = lw_text_clean(g->r->text + s.start, s.end - s.start);
+        json_object_set_new(g->r->groups, name, json_string(t));
+        free(t);
+    }
 }
 
 static int raw_cb(void *ud, const lw_rule *rule, const PCRE2_SIZE *ov, uint32_t np)
@@ -37,20 +49,8 @@ static int raw_cb(void *ud, const lw_rule *rule, const PCRE2_SIZE *ov, uint32_t 
     raw_result *r = ud;
     if (r->n++ == 0) {
         r->groups = json_object();
-        uint32_t count, esz;
-        PCRE2_SPTR table;
-        pcre2_pattern_info(rule->code, PCRE2_INFO_NAMECOUNT, &count);
-        pcre2_pattern_info(rule->code, PCRE2_INFO_NAMEENTRYSIZE, &esz);
-        pcre2_pattern_info(rule->code, PCRE2_INFO_NAMETABLE, &table);
-        for (uint32_t i = 0; i < count; i++) {
-            const char *name = (const char *)(table + i * esz + 2);
-            lw_span s = lw_rule_group(rule, ov, np, name);
-            if (s.start != SIZE_MAX) {
-                char *t = lw_text_clean(r->text + s.start, s.end - s.start);
-                json_object_set_new(r->groups, name, json_string(t));
-                free(t);
-            }
-        }
+        group_ctx g = {r, rule, ov, np};
+        lw_rule_each_group(rule, add_group, &g);
     }
     return 0;
 }
@@ -209,7 +209,6 @@ int lw_cli_rules(int argc, char **argv)
             }
         }
     }
-    (void)group_cb;
     printf("rules test: %d rules, %d passed, %d failed\n", nrules, pass, fail);
     lw_matcher_free(m);
     lw_engine_free(eng);

@@ -172,27 +172,9 @@ char *lw_text_fold_all(const char *s, size_t n)
     return collapse_ws(r);
 }
 
-char *lw_text_upper(const char *s, size_t n)
-{
-    lw_buf b = {0};
-    utf8proc_ssize_t i = 0;
-    while ((size_t)i < n) {
-        utf8proc_int32_t cp;
-        utf8proc_ssize_t l = utf8proc_iterate((const utf8proc_uint8_t *)s + i, (utf8proc_ssize_t)n - i, &cp);
-        if (l <= 0) {
-            lw_buf_putc(&b, s[i]);
-            i++;
-            continue;
-        }
-        utf8proc_uint8_t enc[4];
-        utf8proc_ssize_t el = utf8proc_encode_char(utf8proc_toupper(cp), enc);
-        lw_buf_append(&b, enc, (size_t)el);
-        i += l;
-    }
-    return lw_buf_detach(&b, NULL);
-}
-
-char *lw_text_title_case(const char *s, size_t n)
+/* Maps each code point: upper case (title = 0), or upper at the start of a word and lower
+ * elsewhere (title = 1). Bytes that are not UTF-8 are copied as they are. */
+static char *map_case(const char *s, size_t n, int title)
 {
     lw_buf b = {0};
     utf8proc_ssize_t i = 0;
@@ -205,13 +187,20 @@ char *lw_text_title_case(const char *s, size_t n)
             i++;
             continue;
         }
-        utf8proc_int32_t out = start ? utf8proc_toupper(cp) : utf8proc_tolower(cp);
+        utf8proc_int32_t out = (!title || start) ? utf8proc_toupper(cp) : utf8proc_tolower(cp);
         start = (cp == ' ' || cp == '\n' || cp == '\t' || cp == '-');
         utf8proc_uint8_t enc[4];
         lw_buf_append(&b, enc, (size_t)utf8proc_encode_char(out, enc));
         i += l;
     }
-    char *r = lw_buf_detach(&b, NULL);
+    return lw_buf_detach(&b, NULL);
+}
+
+char *lw_text_upper(const char *s, size_t n) { return map_case(s, n, 0); }
+
+char *lw_text_title_case(const char *s, size_t n)
+{
+    char *r = map_case(s, n, 1);
     return r ? collapse_ws(r) : NULL;
 }
 

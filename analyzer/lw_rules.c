@@ -25,6 +25,7 @@ struct lw_ruleset {
 
 struct lw_matcher {
     pcre2_match_data *md;
+    pcre2_match_data *md_ctx; /* for not_after, which runs while md's ovector is in use */
     pcre2_match_context *mctx;
     pcre2_jit_stack *jit;
 };
@@ -460,9 +461,10 @@ lw_matcher *lw_matcher_create(const lw_ruleset *rs)
     if (!m)
         return NULL;
     m->md = pcre2_match_data_create(rs ? rs->max_pairs + 1 : 64, NULL);
+    m->md_ctx = pcre2_match_data_create(4, NULL);
     m->mctx = pcre2_match_context_create(NULL);
     m->jit = pcre2_jit_stack_create(32 * 1024, 1024 * 1024, NULL);
-    if (!m->md || !m->mctx || !m->jit) {
+    if (!m->md || !m->md_ctx || !m->mctx || !m->jit) {
         lw_matcher_free(m);
         return NULL;
     }
@@ -478,6 +480,7 @@ void lw_matcher_free(lw_matcher *m)
     if (!m)
         return;
     pcre2_match_data_free(m->md);
+    pcre2_match_data_free(m->md_ctx);
     pcre2_match_context_free(m->mctx);
     pcre2_jit_stack_free(m->jit);
     free(m);
@@ -544,10 +547,7 @@ int lw_rule_not_after_hits(lw_matcher *m, const lw_rule *rule, const char *text,
 {
     if (!rule->not_after || to <= from)
         return 0;
-    pcre2_match_data *md = pcre2_match_data_create(4, NULL);
-    int rc = pcre2_match(rule->not_after, (PCRE2_SPTR)(text + from), to - from, 0, 0, md, m->mctx);
-    pcre2_match_data_free(md);
-    return rc > 0;
+    return pcre2_match(rule->not_after, (PCRE2_SPTR)(text + from), to - from, 0, 0, m->md_ctx, m->mctx) > 0;
 }
 
 void lw_rule_each_group(const lw_rule *rule, void (*fn)(void *ud, const char *name, int num), void *ud)
