@@ -420,6 +420,10 @@ lw_status lw_ruleset_load_dir(const char *dir, lw_ruleset **out, lw_error *err)
         size_t l = strlen(de->d_name);
         if (de->d_name[0] == '.' || l < 6 || strcmp(de->d_name + l - 5, ".yaml"))
             continue;
+        /* registry*.yaml is the legal-document registry (lw_registry), not rules: editing
+         * it must not change the rules' version and force a re-extraction */
+        if (!strncmp(de->d_name, "registry", 8))
+            continue;
         if (n == cap) {
             cap = cap ? cap * 2 : 16;
             names = realloc(names, cap * sizeof *names);

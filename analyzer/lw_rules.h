@@ -39,7 +39,7 @@ typedef struct {
 
 typedef struct lw_ruleset lw_ruleset;
 
-/* Loads every *.yaml file in dir (sorted by name). Files with a top-level "rules" list
+/* Loads every *.yaml file in dir but registry*.yaml (sorted by name). Files with a top-level "rules" list
  * are rule files; "macros" maps are merged first; other top-level keys are kept as data
  * (see lw_ruleset_data). On success *out is owned by the caller (lw_ruleset_free);
  * on error *out is NULL and err names the file, line and problem. */
