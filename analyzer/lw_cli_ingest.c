@@ -114,7 +114,7 @@ int lw_cli_ingest(int argc, char **argv)
     fprintf(stderr, "lawwatch ingest: %zu đã nhập (ingested), %zu không đổi (unchanged), %zu bỏ qua (skipped), "
                     "%zu lỗi (failed)",
             rep.ingested, rep.unchanged, rep.n_skipped, rep.n_failed);
-    if (opt.reextract)
+    if (opt.reextract || rep.reextracted)
         fprintf(stderr, ", %zu trích xuất lại (re-extracted)", rep.reextracted);
     if (opt.prune)
         fprintf(stderr, ", %zu xóa (pruned)", rep.pruned);

@@ -12,11 +12,12 @@ static const char rules_usage[] =
     "expected fields; each counter-example must give none. Prints the failures with the\n"
     "rule file and line; exit status 1 when any fails.\n";
 
-/* Facts are checked for fact kinds; for header.*, context.* and alias rules, which give
+/* Facts are checked for fact kinds; for header.*, context.*, duty.* and alias rules, which give
  * no fact of their own, the expected fields are the named groups' texts. */
 static int raw_kind(const lw_rule *r)
 {
-    return !strncmp(r->kind, "header.", 7) || !strncmp(r->kind, "context.", 8) || !strcmp(r->kind, "alias");
+    return !strncmp(r->kind, "header.", 7) || !strncmp(r->kind, "context.", 8) || !strcmp(r->kind, "alias") ||
+           !strncmp(r->kind, "duty.", 5);
 }
 
 typedef struct {

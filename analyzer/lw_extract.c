@@ -11,6 +11,8 @@
  */
 #include "lw_extract.h"
 
+#include "lw_duty.h"
+
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -130,7 +132,11 @@ static void warn(ctx_t *c, size_t off, const char *fmt, ...)
 
 static lw_fact *add_fact(ctx_t *c, const char *kind, const lw_rule *rule, size_t s, size_t e, json_t *fields)
 {
-    lw_extraction *x = c->x;
+    return lw_extraction_add(c->x, kind, rule, s, e, fields);
+}
+
+lw_fact *lw_extraction_add(lw_extraction *x, const char *kind, const lw_rule *rule, size_t s, size_t e, json_t *fields)
+{
     if (x->n == x->cap) {
         size_t cap = x->cap ? x->cap * 2 : 64;
         lw_fact *p = realloc(x->facts, cap * sizeof *p);
@@ -1053,6 +1059,8 @@ lw_status lw_extract(const lw_ruleset *rs, const lw_lexicon *lx, lw_matcher *m, 
     ctx_t c = {.rs = rs, .lx = lx, .m = m, .text = text, .len = len, .x = x};
     for (size_t i = 0; i < lw_ruleset_count(rs); i++) {
         const lw_rule *r = lw_ruleset_rule(rs, i);
+        if (starts_with(r->kind, "duty."))
+            continue; /* lw_duty runs its own rules on the outline */
         if (opt && opt->only_rule && strcmp(r->id, opt->only_rule) && !starts_with(r->kind, "context.") &&
             !starts_with(r->kind, "header.") && strcmp(r->kind, "legal_ref") && strcmp(r->kind, "agency"))
             continue;
@@ -1105,6 +1113,14 @@ lw_status lw_extract(const lw_ruleset *rs, const lw_lexicon *lx, lw_matcher *m, 
     build_deadlines(&c);
     if (x->n)
         qsort(x->facts, x->n, sizeof *x->facts, cmp_fact);
+    if (!(opt && opt->only_rule)) {
+        lw_error e;
+        lw_error_clear(&e);
+        if (lw_duty_build(rs, m, text, len, x, &e) != LW_OK)
+            warn(&c, 0, "%s", e.msg);
+        if (x->n)
+            qsort(x->facts, x->n, sizeof *x->facts, cmp_fact);
+    }
     for (size_t i = 0; i < c.all.n; i++)
         free(c.all.v[i].ov);
     free(c.all.v);
@@ -1112,6 +1128,44 @@ lw_status lw_extract(const lw_ruleset *rs, const lw_lexicon *lx, lw_matcher *m, 
     free(c.province);
     *out = x;
     return LW_OK;
+}
+
+/* The text of normalized span [s, e) as in the original file (UTF-8 originals), else as
+ * normalized. New reference. */
+static json_t *orig_text(const lw_doc *doc, size_t s, size_t e)
+{
+    size_t os, oe;
+    lw_doc_orig_span(doc, s, e, &os, &oe);
+    json_t *txt = NULL;
+    if (doc->dec->encoding == LW_ENC_UTF8 && oe <= doc->raw_len && oe >= os)
+        txt = json_stringn((const char *)doc->raw + os, oe - os);
+    if (!txt)
+        txt = json_stringn(doc->norm->text + s, e - s);
+    return txt ? txt : json_string("");
+}
+
+/* A duty keeps normalized offsets of its deadline and unit names ("at"); the record gives
+ * their lines (and the deadline's words) in the original instead. */
+static void duty_offsets_to_lines(json_t *o, const lw_doc *doc)
+{
+    json_t *d = json_object_get(o, "deadline");
+    if (json_is_object(d) && json_is_integer(json_object_get(d, "at"))) {
+        size_t s = (size_t)json_integer_value(json_object_get(d, "at"));
+        size_t e = (size_t)json_integer_value(json_object_get(d, "at_end"));
+        json_object_set_new(d, "text", orig_text(doc, s, e));
+        json_object_set_new(d, "line", json_integer(lw_doc_line(doc, s)));
+        json_object_del(d, "at");
+        json_object_del(d, "at_end");
+    }
+    size_t i;
+    json_t *u;
+    json_array_foreach(json_object_get(o, "units"), i, u) {
+        json_t *at = json_object_get(u, "at");
+        if (json_is_integer(at)) {
+            json_object_set_new(u, "line", json_integer(lw_doc_line(doc, (size_t)json_integer_value(at))));
+            json_object_del(u, "at");
+        }
+    }
 }
 
 json_t *lw_extraction_record(const lw_extraction *x, const lw_doc *doc)
@@ -1140,6 +1194,12 @@ json_t *lw_extraction_record(const lw_extraction *x, const lw_doc *doc)
         json_object_set_new(o, "line", json_integer(lw_doc_line(doc, f->start)));
         json_object_set_new(o, "rule", json_string(f->rule->id));
         json_object_update(o, f->fields);
+        if (!strcmp(f->kind, "duty")) {
+            /* the nested objects are shared with the fact: convert copies */
+            json_object_set_new(o, "deadline", json_deep_copy(json_object_get(f->fields, "deadline")));
+            json_object_set_new(o, "units", json_deep_copy(json_object_get(f->fields, "units")));
+            duty_offsets_to_lines(o, doc);
+        }
         json_array_append_new(facts, o);
     }
     json_object_set_new(rec, "facts", facts);

@@ -1,5 +1,5 @@
 /* lw_extract: runs every rule over a normalized document and builds the facts the design
- * names (legal_ref, relation, date, deadline, agency; duty comes with plans) and the
+ * names (legal_ref, relation, date, deadline, agency, duty (lw_duty)) and the
  * document header. Pure: text and rules in, facts out, so it runs in worker threads. */
 #ifndef LW_EXTRACT_H
 #define LW_EXTRACT_H
@@ -36,6 +36,10 @@ typedef struct {
 lw_status lw_extract(const lw_ruleset *rs, const lw_lexicon *lx, lw_matcher *m, const char *text,
                      size_t len, const lw_extract_options *opt, lw_extraction **out, lw_error *err);
 void lw_extraction_free(lw_extraction *x);
+/* Appends a fact; fields are taken over (owned by x afterwards). NULL when out of memory
+ * (fields are released). Used by the fact builders (lw_duty). */
+lw_fact *lw_extraction_add(lw_extraction *x, const char *kind, const lw_rule *rule, size_t start, size_t end,
+                           json_t *fields);
 
 /* The design's JSON record for a document: path, sha256, encoding, header, facts (with
  * text, span and line in the original file), warnings. Owned (json_decref). */

@@ -23,6 +23,45 @@
  * typed table per kind with the kind's keys as columns, for plain SQL queries. The views
  * (v_*) are what a reviewer queries in the sqlite3 shell; they never touch the FTS table,
  * which needs lawwatch's own tokenizer. */
+/* Duties (schema 2): also what a schema-1 database gets when it is upgraded. */
+#define DUTIES_SQL \
+    "-- Duties of plans and letters: what is to be done, by whom, by when.\n" \
+    "CREATE TABLE duties (\n" \
+    "  fact_id       INTEGER PRIMARY KEY REFERENCES facts(id) ON DELETE CASCADE,\n" \
+    "  doc_id        INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,\n" \
+    "  activity      TEXT,     -- the item's heading or the task's words\n" \
+    "  topic         TEXT,     -- plan, list, focus, inspect, collect, train, report or NULL\n" \
+    "  section       TEXT,     -- the item's number ('2.3') or NULL\n" \
+    "  source        TEXT,     -- item, assignment or report\n" \
+    "  lead          TEXT,     -- lead units, joined with '; '\n" \
+    "  partners      TEXT,\n" \
+    "  output        TEXT,\n" \
+    "  date_from     TEXT,     -- the deadline (ISO, inclusive) or NULL\n" \
+    "  date_to       TEXT,\n" \
+    "  precision     TEXT,\n" \
+    "  qualifier     TEXT,\n" \
+    "  deadline_text TEXT,     -- the deadline's own words\n" \
+    "  deadline_line INTEGER\n" \
+    ");\n" \
+    "CREATE INDEX duties_doc ON duties(doc_id);\n" \
+    "-- One row per unit a duty names: role lead or partner.\n" \
+    "CREATE TABLE duty_units (\n" \
+    "  fact_id  INTEGER NOT NULL REFERENCES duties(fact_id) ON DELETE CASCADE,\n" \
+    "  doc_id   INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,\n" \
+    "  role     TEXT NOT NULL,\n" \
+    "  name     TEXT NOT NULL,\n" \
+    "  name_key TEXT NOT NULL,  -- name folded\n" \
+    "  level    TEXT,\n" \
+    "  line     INTEGER\n" \
+    ");\n" \
+    "CREATE INDEX duty_units_doc ON duty_units(doc_id);\n" \
+    "CREATE INDEX duty_units_key ON duty_units(name_key);\n" \
+    "CREATE VIEW v_duties AS\n" \
+    "  SELECT d.path AS document, d.number AS doc_number, d.issuer, d.date AS doc_date, k.section,\n" \
+    "         k.activity, k.topic, k.lead, k.partners, k.output, k.date_from, k.date_to,\n" \
+    "         k.qualifier, k.deadline_text, k.deadline_line, f.line\n" \
+    "  FROM duties k JOIN facts f ON f.id = k.fact_id JOIN documents d ON d.id = k.doc_id;\n"
+
 static const char schema_sql[] =
     "CREATE TABLE meta (\n"
     "  key   TEXT PRIMARY KEY,      -- 'app' = 'lawwatch', 'created_by' = lawwatch version\n"
@@ -130,6 +169,8 @@ static const char schema_sql[] =
     ");\n"
     "CREATE INDEX dates_doc ON dates(doc_id);\n"
     "\n"
+    DUTIES_SQL
+    "\n"
     "-- The normalized text for full-text search; rowid = documents.id. Needs the 'lawwatch'\n"
     "-- tokenizer, so query it through `lawwatch search`, not the sqlite3 shell.\n"
     "CREATE VIRTUAL TABLE doc_text USING fts5(subject, body, tokenize = 'lawwatch');\n"
@@ -156,7 +197,8 @@ static const char schema_sql[] =
 
 enum {
     Q_LOOKUP, Q_TOUCH, Q_INS_DOC, Q_INS_SRC, Q_INS_FACT, Q_INS_REF, Q_INS_DL, Q_INS_AG, Q_INS_REL,
-    Q_INS_DATE, Q_INS_FTS, Q_DEL_REF, Q_DEL_DL, Q_DEL_AG, Q_DEL_REL, Q_DEL_DATE, Q_DEL_FACT,
+    Q_INS_DATE, Q_INS_DUTY, Q_INS_DUNIT, Q_INS_FTS, Q_DEL_REF, Q_DEL_DL, Q_DEL_AG, Q_DEL_REL, Q_DEL_DATE,
+    Q_DEL_DUTY, Q_DEL_DUNIT, Q_DEL_FACT,
     Q_DEL_SRC, Q_DEL_FTS, Q_DEL_DOC, Q_COUNT
 };
 
@@ -178,12 +220,19 @@ static const char *const q_sql[Q_COUNT] = {
                  " VALUES (?1,?2,?3,?4,?5,?6)",
     [Q_INS_REL] = "INSERT INTO relations(fact_id, doc_id, type, from_id, to_id) VALUES (?1,?2,?3,?4,?5)",
     [Q_INS_DATE] = "INSERT INTO dates(fact_id, doc_id, value) VALUES (?1,?2,?3)",
+    [Q_INS_DUTY] = "INSERT INTO duties(fact_id, doc_id, activity, topic, section, source, lead, partners,"
+                   " output, date_from, date_to, precision, qualifier, deadline_text, deadline_line)"
+                   " VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15)",
+    [Q_INS_DUNIT] = "INSERT INTO duty_units(fact_id, doc_id, role, name, name_key, level, line)"
+                    " VALUES (?1,?2,?3,?4,?5,?6,?7)",
     [Q_INS_FTS] = "INSERT INTO doc_text(rowid, subject, body) VALUES (?1, ?2, ?3)",
     [Q_DEL_REF] = "DELETE FROM legal_refs WHERE doc_id = ?1",
     [Q_DEL_DL] = "DELETE FROM deadlines WHERE doc_id = ?1",
     [Q_DEL_AG] = "DELETE FROM agencies WHERE doc_id = ?1",
     [Q_DEL_REL] = "DELETE FROM relations WHERE doc_id = ?1",
     [Q_DEL_DATE] = "DELETE FROM dates WHERE doc_id = ?1",
+    [Q_DEL_DUTY] = "DELETE FROM duties WHERE doc_id = ?1",
+    [Q_DEL_DUNIT] = "DELETE FROM duty_units WHERE doc_id = ?1",
     [Q_DEL_FACT] = "DELETE FROM facts WHERE doc_id = ?1",
     [Q_DEL_SRC] = "DELETE FROM sources WHERE doc_id = ?1",
     [Q_DEL_FTS] = "DELETE FROM doc_text WHERE rowid = ?1",
@@ -277,6 +326,30 @@ static lw_status check_schema(lw_store *s, int flags, lw_error *err)
         }
         return LW_OK;
     }
+    long long ok = 0;
+    if (ver == 0 || query_int(s->db, "SELECT count(*) FROM meta WHERE key = 'app' AND value = 'lawwatch'", &ok) || !ok)
+        return lw_error_set(err, LW_ERR_DB, s->path, 0, 0,
+                            "đây không phải cơ sở dữ liệu lawwatch (a SQLite database, but not a "
+                            "lawwatch one); give another --db path");
+    if (ver == 1 && !(flags & LW_STORE_READONLY)) {
+        /* schema 1 lacked the duty tables: add them, and mark every document for
+         * re-extraction (the next ingest recomputes their facts from the stored bytes) */
+        char *msg = NULL;
+        rc = sqlite3_exec(s->db, "BEGIN IMMEDIATE; " DUTIES_SQL "UPDATE documents SET rules_version = '';"
+                                 " PRAGMA user_version = 2; COMMIT;", NULL, NULL, &msg);
+        if (rc) {
+            lw_error_set(err, LW_ERR_DB, s->path, 0, 0, "không nâng cấp được cơ sở dữ liệu (cannot upgrade the "
+                         "database from schema 1): %s", msg ? msg : "?");
+            sqlite3_free(msg);
+            exec(s, "ROLLBACK");
+            return LW_ERR_DB;
+        }
+        ver = 2;
+    } else if (ver == 1) {
+        return lw_error_set(err, LW_ERR_DB, s->path, 0, 0,
+                            "cơ sở dữ liệu cần nâng cấp (the database uses schema 1): run 'lawwatch ingest "
+                            "--db %s' once to upgrade it", s->path);
+    }
     if (ver != LW_STORE_SCHEMA_VERSION && ver != 0)
         return lw_error_set(err, LW_ERR_DB, s->path, 0, 0,
                             "cơ sở dữ liệu này do phiên bản lawwatch %s tạo (this database was made by "
@@ -285,11 +358,6 @@ static lw_status check_schema(lw_store *s, int flags, lw_error *err)
                             ver > LW_STORE_SCHEMA_VERSION ? "mới hơn" : "cũ hơn",
                             ver > LW_STORE_SCHEMA_VERSION ? " newer" : "n older", ver,
                             LW_STORE_SCHEMA_VERSION, s->path, s->path);
-    long long ok = 0;
-    if (ver == 0 || query_int(s->db, "SELECT count(*) FROM meta WHERE key = 'app' AND value = 'lawwatch'", &ok) || !ok)
-        return lw_error_set(err, LW_ERR_DB, s->path, 0, 0,
-                            "đây không phải cơ sở dữ liệu lawwatch (a SQLite database, but not a "
-                            "lawwatch one); give another --db path");
     return LW_OK;
 }
 
@@ -418,7 +486,7 @@ static int run(sqlite3_stmt *st) { return st ? (sqlite3_step(st) == SQLITE_DONE 
 
 static int delete_doc(lw_store *s, sqlite3_int64 id)
 {
-    static const int dels[] = {Q_DEL_REF, Q_DEL_DL, Q_DEL_AG, Q_DEL_REL, Q_DEL_DATE,
+    static const int dels[] = {Q_DEL_REF, Q_DEL_DL, Q_DEL_AG, Q_DEL_REL, Q_DEL_DATE, Q_DEL_DUNIT, Q_DEL_DUTY,
                                Q_DEL_FACT, Q_DEL_SRC, Q_DEL_FTS, Q_DEL_DOC};
     for (size_t i = 0; i < sizeof dels / sizeof *dels; i++) {
         sqlite3_stmt *st = stmt(s, dels[i]);
@@ -501,6 +569,63 @@ static const char *nearby_agency(json_t *facts, size_t k)
     return NULL;
 }
 
+/* Names of a JSON array of strings joined with "; "; owned or NULL when empty. */
+static char *joined(json_t *arr)
+{
+    lw_buf b = {0};
+    size_t i;
+    json_t *v;
+    json_array_foreach(arr, i, v) if (json_is_string(v)) lw_buf_printf(&b, "%s%s", b.len ? "; " : "", json_string_value(v));
+    return b.len ? lw_buf_detach(&b, NULL) : (lw_buf_free(&b), NULL);
+}
+
+static int put_duty(lw_store *s, sqlite3_int64 doc_id, sqlite3_int64 fid, json_t *f)
+{
+    sqlite3_stmt *st = stmt(s, Q_INS_DUTY);
+    if (!st)
+        return -1;
+    json_t *dl = json_object_get(f, "deadline");
+    sqlite3_bind_int64(st, 1, fid);
+    sqlite3_bind_int64(st, 2, doc_id);
+    bind_js(st, 3, f, "activity");
+    bind_js(st, 4, f, "topic");
+    bind_js(st, 5, f, "section");
+    bind_js(st, 6, f, "source");
+    bind_owned(st, 7, joined(json_object_get(f, "lead")));
+    bind_owned(st, 8, joined(json_object_get(f, "partners")));
+    bind_js(st, 9, f, "output");
+    if (json_is_object(dl)) {
+        bind_js(st, 10, dl, "from");
+        bind_js(st, 11, dl, "to");
+        bind_js(st, 12, dl, "precision");
+        bind_js(st, 13, dl, "qualifier");
+        bind_js(st, 14, dl, "text");
+        bind_js(st, 15, dl, "line");
+    }
+    if (run(st))
+        return -1;
+    size_t i;
+    json_t *u;
+    json_array_foreach(json_object_get(f, "units"), i, u) {
+        const char *name = json_string_value(json_object_get(u, "name"));
+        if (!name)
+            continue;
+        st = stmt(s, Q_INS_DUNIT);
+        if (!st)
+            return -1;
+        sqlite3_bind_int64(st, 1, fid);
+        sqlite3_bind_int64(st, 2, doc_id);
+        bind_js(st, 3, u, "role");
+        sqlite3_bind_text(st, 4, name, -1, SQLITE_TRANSIENT);
+        bind_owned(st, 5, lw_store_fold(name));
+        bind_js(st, 6, u, "level");
+        bind_js(st, 7, u, "line");
+        if (run(st))
+            return -1;
+    }
+    return 0;
+}
+
 static int put_fact(lw_store *s, sqlite3_int64 doc_id, json_t *facts, size_t k)
 {
     json_t *f = json_array_get(facts, k);
@@ -570,6 +695,8 @@ static int put_fact(lw_store *s, sqlite3_int64 doc_id, json_t *facts, size_t k)
         bind_js(st, 3, f, "type");
         bind_js(st, 4, f, "from");
         bind_js(st, 5, f, "to");
+    } else if (!strcmp(kind, "duty")) {
+        return put_duty(s, doc_id, fid, f);
     } else if (!strcmp(kind, "date")) {
         st = stmt(s, Q_INS_DATE);
         if (!st)
@@ -1031,14 +1158,18 @@ static lw_status write_item(lw_store *s, txn *t, item *it, const char *rules_ver
     return txn_step(t, err);
 }
 
-static lw_status reextract_all(lw_store *s, txn *t, const lw_engine *eng, const char *rules_version,
+static lw_status reextract_all(lw_store *s, txn *t, const lw_engine *eng, const char *rules_version, int all,
                                lw_ingest_report *rep, lw_error *err)
 {
     /* ids first: the writes below must not run under an open cursor over the same rows */
     sqlite3_stmt *q;
-    if (sqlite3_prepare_v2(s->db, "SELECT id FROM documents WHERE rules_version <> ?1 ORDER BY id", -1, &q, NULL))
+    /* all: every document stored with other rules; else only those marked '' by an upgrade */
+    if (sqlite3_prepare_v2(s->db, all ? "SELECT id FROM documents WHERE rules_version <> ?1 ORDER BY id"
+                                      : "SELECT id FROM documents WHERE rules_version = '' ORDER BY id",
+                           -1, &q, NULL))
         return db_error(s, err, "cannot list documents");
-    sqlite3_bind_text(q, 1, rules_version, -1, SQLITE_STATIC);
+    if (all)
+        sqlite3_bind_text(q, 1, rules_version, -1, SQLITE_STATIC);
     sqlite3_int64 *ids = NULL;
     size_t n = 0, cap = 0;
     while (sqlite3_step(q) == SQLITE_ROW) {
@@ -1272,8 +1403,8 @@ lw_status lw_store_ingest(lw_store *s, const lw_engine *eng, const char *const *
     pthread_cond_destroy(&p.cv_ready);
     pthread_cond_destroy(&p.cv_space);
 
-    if (!st && opt->reextract)
-        st = reextract_all(s, &t, eng, rules_version, rep, err);
+    if (!st)
+        st = reextract_all(s, &t, eng, rules_version, opt->reextract, rep, err);
     if (!st && opt->prune)
         st = prune(s, &t, rep, err);
     if (!st)

@@ -20,7 +20,7 @@
 #include "lw_extract.h"
 
 /* The schema version written to PRAGMA user_version. */
-#define LW_STORE_SCHEMA_VERSION 1
+#define LW_STORE_SCHEMA_VERSION 2
 
 typedef struct lw_store lw_store;
 

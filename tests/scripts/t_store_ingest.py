@@ -62,7 +62,7 @@ try:
     check("1 bỏ qua (skipped)" in err and "scan.pdf" in err, "the pdf is listed as skipped")
     check("1 lỗi (failed)" in err and "broken.txt" in err, "the broken file is listed with its name")
     check(q(db, "SELECT count(*) FROM documents")[0][0] == n_docs, "documents stored")
-    check(q(db, "PRAGMA user_version")[0][0] == 1, "schema version 1")
+    check(q(db, "PRAGMA user_version")[0][0] == 2, "schema version 2")
     check(q(db, "PRAGMA journal_mode")[0][0] == "wal", "WAL mode")
     for view in ("v_documents", "v_citations", "v_deadlines"):
         check(q(db, "SELECT count(*) FROM %s" % view)[0][0] > 0, "view %s has rows" % view)
@@ -151,7 +151,25 @@ try:
     c.execute("PRAGMA user_version = 7")
     c.close()
     rc, out, err = run("ingest", "--db", newer, docs)
-    check(rc == 2 and "newer lawwatch (schema 7), expected 1" in err, "newer schema refused: " + err)
+    check(rc == 2 and "newer lawwatch (schema 7), expected 2" in err, "newer schema refused: " + err)
+    # a schema-1 database (before duties) is upgraded in place and its documents re-extracted
+    older = os.path.join(tmp, "older.db")
+    run("ingest", "--db", older, docs)
+    c = sqlite3.connect(older)
+    n_before = c.execute("SELECT count(*) FROM documents").fetchone()[0]
+    c.executescript("DROP VIEW v_duties; DROP TABLE duty_units; DROP TABLE duties;"
+                    " DELETE FROM facts WHERE kind = 'duty'; PRAGMA user_version = 1;")
+    c.close()
+    rc, out, err = run("search", "--db", older, "thi")
+    check(rc == 2 and "lawwatch ingest" in err, "read-only use of schema 1 asks for an ingest: " + err)
+    rc, out, err = run("ingest", "--db", older, docs)
+    check(rc in (0, 1) and ("%d trích xuất lại" % n_before) in err, "schema 1 upgraded and re-extracted: " + err)
+    c = sqlite3.connect(older)
+    check(c.execute("PRAGMA user_version").fetchone()[0] == 2, "upgraded to schema 2")
+    check(c.execute("SELECT count(*) FROM duties").fetchone()[0] > 0, "duties after the upgrade")
+    check(c.execute("SELECT count(*) FROM documents WHERE rules_version = ''").fetchone()[0] == 0,
+          "no document left marked")
+    c.close()
     rc, out, err = run("search", "--db", os.path.join(tmp, "nothing.db"), "thi")
     check(rc == 2 and "lawwatch ingest" in err, "missing database: hint to ingest: " + err)
     check(not os.path.exists(os.path.join(tmp, "nothing.db")), "search creates no database")

@@ -1,0 +1,739 @@
+/* lw_duty: duty facts from the outline, the field labels and the agency and deadline facts
+ * (see lw_duty.h for the three shapes).
+ *
+ * Who leads a duty is read from the list of units that opens a field or a clause: "Sở Tư
+ * pháp chủ trì, phối hợp với các Sở, ngành" leads with Sở Tư pháp, and the units after
+ * "phối hợp với" are partners. Units named later in a sentence ("... tham mưu trình Ủy ban
+ * nhân dân tỉnh") are whom the work goes to, not who does it, so a lead list is only a run
+ * of unit names separated by punctuation and the gap words of rules/duties.yaml. */
+#include "lw_duty.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lw_resolve.h"
+#include "lw_segment.h"
+
+typedef struct {
+    size_t s, e;
+    const char *name;
+    const char *level; /* may be NULL */
+} unit_t;
+
+typedef struct {
+    size_t s, e;
+    const lw_rule *rule;
+} mark_t;
+
+typedef struct {
+    mark_t *v;
+    size_t n, cap;
+} mark_list;
+
+typedef struct {
+    unit_t *v;
+    size_t n, cap;
+} unit_list;
+
+/* the facts a duty is built from, by index into x->facts */
+typedef struct {
+    long owner;          /* heading line of an item duty */
+    size_t fields[16];   /* field-line indices into the field marks */
+    size_t nfields;
+} item_t;
+
+typedef struct {
+    const lw_ruleset *rs;
+    lw_matcher *m;
+    const char *text;
+    size_t len;
+    lw_extraction *x;
+    lw_segments *seg;
+    unit_list units;
+    mark_list fields, sections, partners, reports, requests;
+    size_t *dls; /* indices of deadline facts, in text order */
+    size_t nd;
+    char *claimed;   /* per deadline */
+    long *field_of;  /* per line: index into fields of the label that opens it, or -1 */
+    char *handled;   /* per line: taken by an item or an assignment */
+    char **gap;      /* folded gap words */
+    size_t ngap;
+    const lw_rule *rule_item, *rule_assign, *rule_report;
+    size_t tail; /* where the distribution list ("Nơi nhận:") starts: no duty after it */
+} dctx;
+
+/* ---- collecting the marks ---- */
+
+static int push_mark(void *ud, const lw_rule *rule, const PCRE2_SIZE *ov, uint32_t np)
+{
+    (void)np;
+    mark_list *l = ud;
+    if (l->n == l->cap) {
+        size_t cap = l->cap ? l->cap * 2 : 32;
+        mark_t *p = realloc(l->v, cap * sizeof *p);
+        if (!p)
+            return 1;
+        l->v = p;
+        l->cap = cap;
+    }
+    l->v[l->n++] = (mark_t){ov[0], ov[1], rule};
+    return 0;
+}
+
+static int cmp_mark(const void *a, const void *b)
+{
+    const mark_t *x = a, *y = b;
+    if (x->s != y->s)
+        return x->s < y->s ? -1 : 1;
+    return x->e > y->e ? -1 : x->e < y->e;
+}
+
+static void collect(dctx *c, const char *kind, mark_list *l)
+{
+    for (size_t i = 0; i < lw_ruleset_count(c->rs); i++) {
+        const lw_rule *r = lw_ruleset_rule(c->rs, i);
+        if (strcmp(r->kind, kind))
+            continue;
+        lw_rule_match_all(c->m, r, c->text, c->len, push_mark, l, NULL);
+    }
+    if (l->n)
+        qsort(l->v, l->n, sizeof *l->v, cmp_mark);
+}
+
+static const char *set_str(const lw_rule *r, const char *k)
+{
+    json_t *v = json_object_get(r->set, k);
+    return json_is_string(v) ? json_string_value(v) : NULL;
+}
+
+static int cmp_unit(const void *a, const void *b)
+{
+    const unit_t *x = a, *y = b;
+    if (x->s != y->s)
+        return x->s < y->s ? -1 : 1;
+    return x->e > y->e ? -1 : x->e < y->e;
+}
+
+static void add_unit(unit_list *l, size_t s, size_t e, const char *name, const char *level)
+{
+    if (l->n == l->cap) {
+        size_t cap = l->cap ? l->cap * 2 : 64;
+        unit_t *p = realloc(l->v, cap * sizeof *p);
+        if (!p)
+            return;
+        l->v = p;
+        l->cap = cap;
+    }
+    l->v[l->n++] = (unit_t){s, e, name, level};
+}
+
+/* Agencies and unit groups, in text order; a name inside a longer one is dropped
+ * ("Ủy ban nhân dân tỉnh" inside "các cơ quan chuyên môn thuộc Ủy ban nhân dân tỉnh"). */
+static void collect_units(dctx *c)
+{
+    unit_list all = {0};
+    for (size_t i = 0; i < c->x->n; i++) {
+        lw_fact *f = &c->x->facts[i];
+        if (strcmp(f->kind, "agency"))
+            continue;
+        const char *name = json_string_value(json_object_get(f->fields, "name"));
+        if (name)
+            add_unit(&all, f->start, f->end, name, json_string_value(json_object_get(f->fields, "level")));
+    }
+    mark_list groups = {0};
+    collect(c, "duty.unit", &groups);
+    for (size_t i = 0; i < groups.n; i++) {
+        const char *name = set_str(groups.v[i].rule, "name");
+        if (name)
+            add_unit(&all, groups.v[i].s, groups.v[i].e, name, set_str(groups.v[i].rule, "level"));
+    }
+    free(groups.v);
+    if (all.n)
+        qsort(all.v, all.n, sizeof *all.v, cmp_unit);
+    size_t reach = 0;
+    for (size_t i = 0; i < all.n; i++) {
+        if (c->units.n && all.v[i].e <= reach)
+            continue;
+        add_unit(&c->units, all.v[i].s, all.v[i].e, all.v[i].name, all.v[i].level);
+        if (all.v[i].e > reach)
+            reach = all.v[i].e;
+    }
+    free(all.v);
+}
+
+/* ---- text helpers ---- */
+
+static int is_letter_byte(unsigned char ch) { return ch >= 0x80 || (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z'); }
+
+/* 1 when text[a..b) holds only punctuation, white space and gap words; at most max_other
+ * other words are tolerated (their count goes to *others when others is not NULL). */
+static int gap_words_only(const dctx *c, size_t a, size_t b, int max_other)
+{
+    int other = 0;
+    size_t i = a;
+    while (i < b) {
+        unsigned char ch = (unsigned char)c->text[i];
+        if (!is_letter_byte(ch) && !(ch >= '0' && ch <= '9')) {
+            i++;
+            continue;
+        }
+        size_t w = i;
+        while (i < b && (is_letter_byte((unsigned char)c->text[i]) || (c->text[i] >= '0' && c->text[i] <= '9')))
+            i++;
+        char *f = lw_text_fold_case(c->text + w, i - w);
+        int known = 0;
+        for (size_t k = 0; f && k < c->ngap && !known; k++)
+            known = !strcmp(f, c->gap[k]);
+        free(f);
+        if (!known && ++other > max_other)
+            return 0;
+    }
+    return 1;
+}
+
+static size_t first_unit_at(const dctx *c, size_t from)
+{
+    size_t lo = 0, hi = c->units.n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (c->units.v[mid].s < from)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+/* The run of unit names that opens text[from..to); *run_end gets where it stops. */
+static void lead_run(const dctx *c, size_t from, size_t to, unit_list *out, size_t *run_end)
+{
+    size_t pos = from;
+    for (size_t i = first_unit_at(c, from); i < c->units.n && c->units.v[i].s < to; i++) {
+        const unit_t *u = &c->units.v[i];
+        if (u->e > to || !gap_words_only(c, pos, u->s, 0))
+            break;
+        add_unit(out, u->s, u->e, u->name, u->level);
+        pos = u->e;
+    }
+    if (run_end)
+        *run_end = pos;
+}
+
+static void units_in(const dctx *c, size_t from, size_t to, unit_list *out)
+{
+    for (size_t i = first_unit_at(c, from); i < c->units.n && c->units.v[i].s < to; i++)
+        if (c->units.v[i].e <= to)
+            add_unit(out, c->units.v[i].s, c->units.v[i].e, c->units.v[i].name, c->units.v[i].level);
+}
+
+static const mark_t *mark_in(const mark_list *l, size_t from, size_t to)
+{
+    for (size_t i = 0; i < l->n; i++) {
+        if (l->v[i].s >= to)
+            break;
+        if (l->v[i].s >= from)
+            return &l->v[i];
+    }
+    return NULL;
+}
+
+/* Cleaned text of [s, e): markup and trailing ":;,." gone, at most 300 bytes. Owned. */
+static char *clip(const dctx *c, size_t s, size_t e)
+{
+    char *t = lw_text_clean(c->text + s, e - s);
+    if (!t)
+        return NULL;
+    size_t n = strlen(t);
+    while (n && (t[n - 1] == ':' || t[n - 1] == ';' || t[n - 1] == ',' || t[n - 1] == '.' || t[n - 1] == ' '))
+        t[--n] = '\0';
+    if (n > 300) {
+        size_t cut = 300;
+        while (cut && ((unsigned char)t[cut] & 0xC0) == 0x80)
+            cut--;
+        while (cut && t[cut] != ' ')
+            cut--;
+        if (!cut)
+            cut = 300;
+        memcpy(t + cut, "…", sizeof "…");
+    }
+    return t;
+}
+
+const char *lw_duty_topic(const lw_ruleset *rs, lw_matcher *m, const char *s, size_t n, const char **label)
+{
+    const lw_rule *best = NULL;
+    size_t best_s = SIZE_MAX;
+    for (size_t i = 0; i < lw_ruleset_count(rs); i++) {
+        const lw_rule *r = lw_ruleset_rule(rs, i);
+        if (strcmp(r->kind, "duty.topic"))
+            continue;
+        mark_list l = {0};
+        lw_rule_match_all(m, r, s, n, push_mark, &l, NULL);
+        if (l.n && l.v[0].s < best_s) {
+            best_s = l.v[0].s;
+            best = r;
+        }
+        free(l.v);
+    }
+    if (label)
+        *label = best ? set_str(best, "label") : NULL;
+    return best ? set_str(best, "topic") : NULL;
+}
+
+/* ---- building the facts ---- */
+
+static json_t *unit_names(const unit_list *l)
+{
+    json_t *a = json_array();
+    for (size_t i = 0; i < l->n; i++) {
+        int dup = 0;
+        for (size_t k = 0; k < i && !dup; k++)
+            dup = !strcmp(l->v[k].name, l->v[i].name);
+        if (!dup)
+            json_array_append_new(a, json_string(l->v[i].name));
+    }
+    return a;
+}
+
+static void put_units(json_t *units, const unit_list *l, const char *role)
+{
+    for (size_t i = 0; i < l->n; i++)
+        json_array_append_new(units, json_pack("{s:s,s:s?,s:s,s:I}", "name", l->v[i].name, "level", l->v[i].level,
+                                               "role", role, "at", (json_int_t)l->v[i].s));
+}
+
+static json_t *deadline_json(const dctx *c, size_t k)
+{
+    const lw_fact *f = &c->x->facts[c->dls[k]];
+    json_t *d = json_object();
+    const char *keys[] = {"from", "to", "precision", "qualifier"};
+    for (size_t i = 0; i < 4; i++) {
+        json_t *v = json_object_get(f->fields, keys[i]);
+        json_object_set_new(d, keys[i], v ? json_incref(v) : json_null());
+    }
+    json_object_set_new(d, "at", json_integer((json_int_t)f->start));
+    json_object_set_new(d, "at_end", json_integer((json_int_t)f->end));
+    return d;
+}
+
+/* First deadline starting in [from, to) (unclaimed only when free_only); nd when none. */
+static size_t deadline_in(const dctx *c, size_t from, size_t to, int free_only)
+{
+    for (size_t k = 0; k < c->nd; k++) {
+        size_t s = c->x->facts[c->dls[k]].start;
+        if (s >= to)
+            break;
+        if (s >= from && (!free_only || !c->claimed[k]))
+            return k;
+    }
+    return c->nd;
+}
+
+static void emit(dctx *c, const lw_rule *rule, size_t s, size_t e, char *activity, const unit_list *lead,
+                 const unit_list *partners, char *output, size_t dl, const char *topic, const char *section,
+                 const char *source)
+{
+    json_t *f = json_object();
+    json_object_set_new(f, "activity", activity ? json_string(activity) : json_null());
+    json_object_set_new(f, "lead", unit_names(lead));
+    /* a partner that also leads is a lead */
+    unit_list pp = {0};
+    for (size_t i = 0; partners && i < partners->n; i++) {
+        int dup = 0;
+        for (size_t k = 0; k < lead->n && !dup; k++)
+            dup = !strcmp(lead->v[k].name, partners->v[i].name);
+        if (!dup)
+            add_unit(&pp, partners->v[i].s, partners->v[i].e, partners->v[i].name, partners->v[i].level);
+    }
+    json_object_set_new(f, "partners", unit_names(&pp));
+    json_object_set_new(f, "output", output ? json_string(output) : json_null());
+    json_object_set_new(f, "deadline", dl < c->nd ? deadline_json(c, dl) : json_null());
+    json_object_set_new(f, "topic", topic ? json_string(topic) : json_null());
+    json_object_set_new(f, "section", section && *section ? json_string(section) : json_null());
+    json_object_set_new(f, "source", json_string(source));
+    json_t *units = json_array();
+    put_units(units, lead, "lead");
+    put_units(units, &pp, "partner");
+    json_object_set_new(f, "units", units);
+    free(pp.v);
+    free(activity);
+    free(output);
+    if (dl < c->nd)
+        c->claimed[dl] = 1;
+    lw_extraction_add(c->x, "duty", rule, s, e, f);
+}
+
+static const lw_seg_line *L(const dctx *c, size_t i) { return &c->seg->lines[i]; }
+
+static size_t report_clauses(dctx *c, size_t from, size_t to, const unit_list *fallback, const char *source);
+
+/* ---- items with field labels ---- */
+
+static void build_items(dctx *c)
+{
+    size_t n = c->seg->n;
+    long *item_of = malloc(n * sizeof *item_of);
+    item_t *items = NULL;
+    size_t nitems = 0, cap = 0;
+    if (!item_of)
+        return;
+    for (size_t i = 0; i < n; i++)
+        item_of[i] = -1;
+    for (size_t li = 0; li < n; li++) {
+        if (c->field_of[li] < 0 || L(c, li)->start >= c->tail)
+            continue;
+        long o = L(c, li)->parent;
+        while (o >= 0 && (c->field_of[o] >= 0 || !lw_mark_is_heading(L(c, (size_t)o)->mark)))
+            o = L(c, (size_t)o)->parent;
+        if (o < 0)
+            continue;
+        if (item_of[o] < 0) {
+            if (nitems == cap) {
+                cap = cap ? cap * 2 : 16;
+                item_t *p = realloc(items, cap * sizeof *p);
+                if (!p)
+                    break;
+                items = p;
+            }
+            items[nitems] = (item_t){.owner = o};
+            item_of[o] = (long)nitems++;
+        }
+        item_t *it = &items[item_of[o]];
+        if (it->nfields < sizeof it->fields / sizeof it->fields[0])
+            it->fields[it->nfields++] = li;
+    }
+    for (size_t k = 0; k < nitems; k++) {
+        item_t *it = &items[k];
+        const lw_seg_line *h = L(c, (size_t)it->owner);
+        size_t span_end = L(c, h->last)->end;
+        if (span_end > c->tail)
+            span_end = c->tail;
+        unit_list lead = {0}, partners = {0};
+        char *output = NULL;
+        size_t dl = c->nd;
+        size_t content_s = 0, content_e = 0;
+        for (size_t j = 0; j < it->nfields; j++) {
+            size_t li = it->fields[j];
+            const lw_seg_line *fl = L(c, li);
+            const mark_t *lab = &c->fields.v[c->field_of[li]];
+            const char *field = set_str(lab->rule, "field");
+            size_t cs = lab->e, ce = L(c, fl->last)->end;
+            if (!field)
+                continue;
+            if (!strcmp(field, "lead")) {
+                const mark_t *pm = mark_in(&c->partners, cs, fl->end);
+                size_t lead_end = pm ? pm->s : fl->end;
+                lead_run(c, cs, lead_end, &lead, NULL);
+                if (pm)
+                    units_in(c, pm->e, fl->end, &partners);
+                /* "+ Các Sở, ngành: ..." sub-items name the units before their colon */
+                for (size_t ch = li + 1; ch <= fl->last; ch++) {
+                    const lw_seg_line *cl = L(c, ch);
+                    if (cl->parent != (long)li)
+                        continue;
+                    const char *colon = memchr(c->text + cl->body, ':', cl->end - cl->body);
+                    size_t he = colon && (size_t)(colon - c->text) - cl->body < 160 ? (size_t)(colon - c->text) : cl->end;
+                    lead_run(c, cl->body, he, &lead, NULL);
+                }
+                if (!lead.n)
+                    units_in(c, cs, lead_end, &lead);
+            } else if (!strcmp(field, "partners")) {
+                size_t before = partners.n;
+                lead_run(c, cs, fl->end, &partners, NULL);
+                if (partners.n == before)
+                    units_in(c, cs, fl->end, &partners);
+            } else if (!strcmp(field, "output") && !output) {
+                output = clip(c, cs, fl->end > cs ? fl->end : cs);
+                if (output && !*output) {
+                    free(output);
+                    output = fl->last > li ? clip(c, L(c, li + 1)->body, L(c, li + 1)->end) : NULL;
+                }
+            } else if (!strcmp(field, "deadline") && dl == c->nd) {
+                dl = deadline_in(c, cs, ce, 0);
+                if (dl < c->nd)
+                    c->claimed[dl] = 1;
+            } else if (!strcmp(field, "content") && !content_e) {
+                content_s = cs;
+                content_e = ce;
+            }
+        }
+        /* reporting clauses inside the item are duties of their own ("Cơ quan phối hợp:
+         * Các Sở, ngành ... gửi về Sở Tư pháp chậm nhất ngày 15/11/2025") */
+        report_clauses(c, h->start, span_end, &lead, "report");
+        if (dl == c->nd)
+            dl = deadline_in(c, h->start, span_end, 0);
+        const char *topic = NULL;
+        /* the heading, else a heading above it ("3. Xác định lĩnh vực ..." over "a) ...") */
+        for (long a = it->owner; a >= 0 && !topic; a = L(c, (size_t)a)->parent)
+            if (lw_mark_is_heading(L(c, (size_t)a)->mark))
+                topic = lw_duty_topic(c->rs, c->m, c->text + L(c, (size_t)a)->body,
+                                      L(c, (size_t)a)->end - L(c, (size_t)a)->body, NULL);
+        if (!topic && content_e)
+            topic = lw_duty_topic(c->rs, c->m, c->text + content_s, content_e - content_s, NULL);
+        if (!topic && output)
+            topic = lw_duty_topic(c->rs, c->m, output, strlen(output), NULL);
+        const lw_rule *rule = c->fields.v[c->field_of[it->fields[0]]].rule;
+        emit(c, rule, h->start, span_end, clip(c, h->body, h->end), &lead, &partners, output, dl, topic, h->label,
+             "item");
+        for (size_t j = (size_t)it->owner; j <= h->last; j++)
+            c->handled[j] = 1;
+        free(lead.v);
+        free(partners.v);
+    }
+    free(items);
+    free(item_of);
+}
+
+/* ---- reporting clauses ---- */
+
+/* Whether a unit name ends at pos (white space allowed between). */
+static int unit_ends_at(const dctx *c, size_t pos)
+{
+    while (pos > 0 && c->text[pos - 1] == ' ')
+        pos--;
+    size_t i = first_unit_at(c, pos > 300 ? pos - 300 : 0);
+    for (; i < c->units.n && c->units.v[i].s < pos; i++)
+        if (c->units.v[i].e == pos)
+            return 1;
+    return 0;
+}
+
+/* Start of the clause that ends at pos: after a line end, ';', ':' or ". ", at most 1500
+ * bytes back and never before floor. */
+static size_t clause_start(const dctx *c, size_t pos, size_t floor)
+{
+    size_t lim = pos > 1500 ? pos - 1500 : 0;
+    if (lim < floor)
+        lim = floor;
+    size_t s = pos;
+    while (s > lim) {
+        char ch = c->text[s - 1];
+        if (ch == ';' && unit_ends_at(c, s - 1))
+            ch = ','; /* "Các Sở, ban, ngành tỉnh; Ủy ban nhân dân các huyện": one list */
+        if (ch == '\n' || ch == ';' || ch == ':' || (ch == '.' && s < c->len && c->text[s] == ' '))
+            break;
+        s--;
+    }
+    while (s < pos && (c->text[s] == ' ' || c->text[s] == '\t'))
+        s++;
+    return s;
+}
+
+/* Who a reporting clause [cs, verb) asks: the units opening it, else those after
+ * "đề nghị", else fallback (the unit heading's units, or the letter's recipients). */
+static void clause_lead(const dctx *c, size_t cs, size_t verb, const unit_list *fallback, unit_list *out)
+{
+    lead_run(c, cs, verb, out, NULL);
+    if (out->n)
+        return;
+    const mark_t *rq = NULL;
+    for (size_t i = 0; i < c->requests.n && c->requests.v[i].s < verb; i++)
+        if (c->requests.v[i].s >= cs)
+            rq = &c->requests.v[i];
+    if (rq) {
+        lead_run(c, rq->e, verb, out, NULL);
+        if (out->n)
+            return;
+    }
+    for (size_t i = 0; fallback && i < fallback->n; i++)
+        add_unit(out, fallback->v[i].s, fallback->v[i].e, fallback->v[i].name, fallback->v[i].level);
+}
+
+/* Reporting duties for the free deadlines in [from, to) whose clause has a reporting verb;
+ * returns where the first such clause starts (to when none). */
+static size_t report_clauses(dctx *c, size_t from, size_t to, const unit_list *fallback, const char *source)
+{
+    size_t first = to;
+    for (size_t k = 0; k < c->nd; k++) {
+        /* copies: emit() may move the facts */
+        size_t ds = c->x->facts[c->dls[k]].start, de = c->x->facts[c->dls[k]].end;
+        if (ds >= to || ds >= c->tail)
+            break;
+        if (ds < from || c->claimed[k])
+            continue;
+        size_t cs = clause_start(c, ds, from);
+        const mark_t *verb = mark_in(&c->reports, cs, ds);
+        if (!verb)
+            continue;
+        unit_list lead = {0};
+        clause_lead(c, cs, verb->s, fallback, &lead);
+        size_t li = lw_segment_line_at(c->seg, cs);
+        const char *section = li < c->seg->n ? L(c, li)->label : NULL;
+        emit(c, c->rule_report, cs, de, clip(c, verb->s, ds), &lead, NULL, NULL, k, "report", section,
+             source);
+        free(lead.v);
+        if (cs < first)
+            first = cs;
+    }
+    return first;
+}
+
+/* ---- "Tổ chức thực hiện": units' headings and their tasks ---- */
+
+static void task(dctx *c, size_t s, size_t e, const char *label, const unit_list *lead)
+{
+    if (s >= c->tail)
+        return;
+    if (e > c->tail)
+        e = c->tail;
+    size_t rep = report_clauses(c, s, e, lead, "assignment");
+    if (rep <= s + 2)
+        return; /* the task is a reporting obligation, already a duty */
+    if (!lead->n)
+        return; /* nobody to do it: a remark, not a task */
+    size_t te = rep < e ? rep : e;
+    size_t dl = deadline_in(c, s, te, 1);
+    const char *topic = lw_duty_topic(c->rs, c->m, c->text + s, te - s, NULL);
+    emit(c, c->rule_assign, s, e, clip(c, s, te), lead, NULL, NULL, dl, topic, label, "assignment");
+}
+
+static int has_marked_child(const dctx *c, size_t j)
+{
+    for (size_t k = j + 1; k <= L(c, j)->last; k++)
+        if (L(c, k)->parent == (long)j && L(c, k)->mark)
+            return 1;
+    return 0;
+}
+
+static void assignment_section(dctx *c, size_t sec)
+{
+    size_t last = L(c, sec)->last;
+    for (size_t j = sec + 1; j <= last; j++) {
+        const lw_seg_line *l = L(c, j);
+        if (c->handled[j] || !l->mark)
+            continue;
+        unit_list units = {0};
+        size_t run_end;
+        lead_run(c, l->body, l->end, &units, &run_end);
+        if (units.n && gap_words_only(c, run_end, l->end, 3)) {
+            /* "1. Sở Tư pháp": its tasks are its items, else its paragraphs */
+            int marked = has_marked_child(c, j);
+            for (size_t k = j + 1; k <= l->last; k++) {
+                const lw_seg_line *t = L(c, k);
+                if (t->parent != (long)j || c->handled[k])
+                    continue;
+                if (marked && t->mark) {
+                    char lab[40];
+                    snprintf(lab, sizeof lab, "%s%s%s", l->label, *l->label && *t->label ? "." : "", t->label);
+                    task(c, t->body, L(c, t->last)->end, lab, &units);
+                } else if (!marked && !t->mark) {
+                    size_t e = t->end;
+                    while (e > t->body && (c->text[e - 1] == ' ' || c->text[e - 1] == '.'))
+                        e--;
+                    if (e > t->body && c->text[e - 1] != ':')
+                        task(c, t->body, t->end, l->label, &units);
+                }
+            }
+            for (size_t k = j; k <= l->last; k++)
+                c->handled[k] = 1;
+        } else if (!has_marked_child(c, j)) {
+            /* a task of its own: "4. Đề nghị Viện kiểm sát nhân dân tỉnh ... phối hợp ..." */
+            unit_list lead = {0};
+            size_t verb = l->end;
+            clause_lead(c, l->body, verb, NULL, &lead);
+            task(c, l->body, L(c, l->last)->end, l->label, &lead);
+            for (size_t k = j; k <= l->last; k++)
+                c->handled[k] = 1;
+            free(lead.v);
+        }
+        free(units.v);
+    }
+}
+
+/* ---- driver ---- */
+
+lw_status lw_duty_build(const lw_ruleset *rs, lw_matcher *m, const char *text, size_t len, lw_extraction *x,
+                        lw_error *err)
+{
+    dctx c = {.rs = rs, .m = m, .text = text, .len = len, .x = x};
+    lw_status st = lw_segment(text, len, &c.seg, err);
+    if (st)
+        return st;
+    for (size_t i = 0; i < lw_ruleset_count(rs); i++) {
+        const lw_rule *r = lw_ruleset_rule(rs, i);
+        if (!c.rule_item && !strcmp(r->kind, "duty.field"))
+            c.rule_item = r;
+        if (!c.rule_assign && !strcmp(r->kind, "duty.section"))
+            c.rule_assign = r;
+        if (!c.rule_report && !strcmp(r->kind, "duty.report"))
+            c.rule_report = r;
+    }
+    if (!c.rule_item || !c.rule_assign || !c.rule_report) {
+        lw_segments_free(c.seg);
+        return LW_OK; /* a rule set without duty rules: no duties */
+    }
+    json_t *gap = lw_ruleset_data(rs, "unit_gap_words");
+    c.gap = calloc(json_array_size(gap) + 1, sizeof *c.gap);
+    for (size_t i = 0; i < json_array_size(gap); i++) {
+        const char *w = json_string_value(json_array_get(gap, i));
+        if (w)
+            c.gap[c.ngap++] = lw_text_fold_case(w, strlen(w));
+    }
+    collect(&c, "duty.field", &c.fields);
+    collect(&c, "duty.section", &c.sections);
+    collect(&c, "duty.partner", &c.partners);
+    collect(&c, "duty.report", &c.reports);
+    collect(&c, "duty.request", &c.requests);
+    collect_units(&c);
+    {
+        mark_list dist = {0};
+        collect(&c, "header.distribution", &dist);
+        c.tail = dist.n ? dist.v[dist.n - 1].s : len;
+        free(dist.v);
+    }
+
+    size_t nfacts = x->n;
+    c.dls = malloc((nfacts + 1) * sizeof *c.dls);
+    for (size_t i = 0; i < nfacts; i++)
+        if (!strcmp(x->facts[i].kind, "deadline"))
+            c.dls[c.nd++] = i;
+    c.claimed = calloc(c.nd + 1, 1);
+    c.field_of = malloc((c.seg->n + 1) * sizeof *c.field_of);
+    c.handled = calloc(c.seg->n + 1, 1);
+    if (!c.dls || !c.claimed || !c.field_of || !c.handled) {
+        st = lw_error_set(err, LW_ERR_NOMEM, NULL, 0, 0, "out of memory");
+        goto done;
+    }
+    for (size_t i = 0; i < c.seg->n; i++)
+        c.field_of[i] = -1;
+    for (size_t k = 0; k < c.fields.n; k++) {
+        size_t li = lw_segment_line_at(c.seg, c.fields.v[k].s);
+        if (li < c.seg->n && c.seg->lines[li].body == c.fields.v[k].s && c.field_of[li] < 0)
+            c.field_of[li] = (long)k;
+    }
+    build_items(&c);
+    for (size_t k = 0; k < c.sections.n; k++) {
+        size_t li = lw_segment_line_at(c.seg, c.sections.v[k].s);
+        if (li < c.seg->n && lw_mark_is_heading(c.seg->lines[li].mark) &&
+            c.sections.v[k].s <= c.seg->lines[li].body + 4 && !c.handled[li])
+            assignment_section(&c, li);
+    }
+    /* what is left: reporting obligations anywhere (letters, paragraphs, fields) */
+    unit_list recipients = {0};
+    for (size_t i = 0; i < nfacts; i++) {
+        lw_fact *f = &x->facts[i];
+        const char *role = json_string_value(json_object_get(f->fields, "role"));
+        if (!strcmp(f->kind, "agency") && role && !strcmp(role, "recipient"))
+            add_unit(&recipients, f->start, f->end, json_string_value(json_object_get(f->fields, "name")),
+                     json_string_value(json_object_get(f->fields, "level")));
+    }
+    report_clauses(&c, 0, len, &recipients, "report");
+    free(recipients.v);
+done:
+    for (size_t i = 0; i < c.ngap; i++)
+        free(c.gap[i]);
+    free(c.gap);
+    free(c.fields.v);
+    free(c.sections.v);
+    free(c.partners.v);
+    free(c.reports.v);
+    free(c.requests.v);
+    free(c.units.v);
+    free(c.dls);
+    free(c.claimed);
+    free(c.field_of);
+    free(c.handled);
+    lw_segments_free(c.seg);
+    return st;
+}
