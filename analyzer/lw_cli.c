@@ -18,6 +18,8 @@ static const char usage[] =
     "  search [--db PATH] [--year Y] [--kind K] [--issuer TEXT] [--limit N]\n"
     "         [--format table|json] QUERY... | --cites ID | --deadline-in 2025Q3\n"
     "                                 full-text and fact search\n"
+    "  check [--db PATH] [--unit TEXT] [--year Y] [--format table|json]\n"
+    "                                 citation and plan findings (exit 1 on errors)\n"
     "  rules test                     run every rule's own examples\n"
     "\n"
     "Common options: --rules DIR (rule files; default ./rules), --encoding NAME\n"
@@ -81,6 +83,8 @@ int main(int argc, char **argv)
         return lw_cli_ingest(argc - 1, argv + 1);
     if (!strcmp(verb, "search"))
         return lw_cli_search(argc - 1, argv + 1);
+    if (!strcmp(verb, "check"))
+        return lw_cli_check(argc - 1, argv + 1);
     if (!strcmp(verb, "rules"))
         return lw_cli_rules(argc - 1, argv + 1);
     fprintf(stderr, "lawwatch: unknown verb '%s'\n\n%s", verb, usage);

@@ -24,5 +24,6 @@ int lw_cli_extract(int argc, char **argv);
 int lw_cli_rules(int argc, char **argv);
 int lw_cli_ingest(int argc, char **argv);
 int lw_cli_search(int argc, char **argv);
+int lw_cli_check(int argc, char **argv);
 
 #endif

@@ -592,6 +592,44 @@ static void extract_issuer(ctx_t *c)
         best = f;
         break;
     }
+    /* "UBND TỈNH LÂM ĐỒNG" over "SỞ TƯ PHÁP": the line below the parent names the issuer */
+    const lw_fact *sub = NULL;
+    if (best) {
+        size_t k = best->end;
+        while (k < zone && c->text[k] != '\n')
+            k++;
+        while (k < zone && strchr(" \t\n*_", c->text[k]))
+            k++;
+        for (size_t i = 0; i < c->x->n && k < zone; i++) {
+            const lw_fact *f = &c->x->facts[i];
+            if (strcmp(f->kind, "agency") || f->start < k)
+                continue;
+            size_t e = f->end;
+            while (e < c->len && strchr(" \t*_", c->text[e]))
+                e++;
+            int own_line = 1;
+            for (size_t j = k; j < f->start; j++)
+                if (!strchr(" \t*_", c->text[j]))
+                    own_line = 0;
+            if (own_line && f->start < zone && (e == c->len || c->text[e] == '\n') &&
+                is_upper_line(c->text + f->start, f->end - f->start))
+                sub = f;
+            break;
+        }
+    }
+    if (sub) {
+        const char *pname = json_string_value(json_object_get(best->fields, "name"));
+        const char *sname = json_string_value(json_object_get(sub->fields, "name"));
+        const char *suffix = NULL;
+        /* the subordinate's name takes the parent committee's place: "Sở Tư pháp tỉnh Lâm Đồng" */
+        if (pname && sname && starts_with(pname, "Ủy ban nhân dân ") && !starts_with(sname, "Ủy ban nhân dân") &&
+            json_is_null(json_object_get(sub->fields, "province")) && strchr(pname + strlen("Ủy ban nhân dân "), ' '))
+            suffix = pname + strlen("Ủy ban nhân dân ");
+        char buf[600];
+        snprintf(buf, sizeof buf, "%s%s%s", sname ? sname : "", suffix ? " " : "", suffix ? suffix : "");
+        json_object_set_new(h, "issuer", json_string(buf));
+        return;
+    }
     if (!best) {
         json_t *sg = json_object_get(h, "signer");
         const char *auth = json_string_value(json_object_get(sg, "authority"));
@@ -935,6 +973,35 @@ static void build_deadlines(ctx_t *c)
     }
 }
 
+/* A place group as written; in capitals ("HUYỆN CHÂU THÀNH") it becomes the unit word in
+ * lower case and the name in title case ("huyện Châu Thành"). Owned. */
+static char *place_name(const ctx_t *c, lw_span pl)
+{
+    char *p = lw_text_clean(c->text + pl.start, pl.end - pl.start);
+    if (!p || !is_upper_line(p, strlen(p)))
+        return p;
+    char *low = lw_text_fold_case(p, strlen(p));
+    free(p);
+    if (!low)
+        return NULL;
+    json_t *words = lw_ruleset_data(c->rs, "admin_unit_words");
+    size_t unit_len = 0, i;
+    json_t *w;
+    json_array_foreach(words, i, w) {
+        const char *u = json_string_value(w);
+        size_t n = u ? strlen(u) : 0;
+        if (n > unit_len && !strncmp(low, u, n) && low[n] == ' ')
+            unit_len = n;
+    }
+    char *rest = lw_text_title_case(low + unit_len, strlen(low + unit_len));
+    lw_buf b = {0};
+    lw_buf_append(&b, low, unit_len);
+    lw_buf_printf(&b, "%s%s", unit_len && rest && rest[0] != ' ' ? " " : "", rest ? rest : "");
+    free(rest);
+    free(low);
+    return lw_buf_detach(&b, NULL);
+}
+
 static void build_agencies(ctx_t *c)
 {
     for (size_t i = 0; i < c->all.n; i++) {
@@ -972,7 +1039,7 @@ static void build_agencies(ctx_t *c)
         lw_span ps = grp(r, "province");
         lw_span pl = grp(r, "place");
         if (ps.start == SIZE_MAX && pl.start != SIZE_MAX) {
-            char *p = lw_text_clean(c->text + pl.start, pl.end - pl.start);
+            char *p = place_name(c, pl);
             char buf[512];
             snprintf(buf, sizeof buf, "%s %s", name, p);
             json_object_set_new(f, "name", json_string(buf));

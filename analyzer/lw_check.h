@@ -1,0 +1,32 @@
+/* lw_check: what a reviewer asks of a set of documents. Citations are compared with the
+ * registry of known legal documents (wrong date, type word against symbol, unknown id,
+ * superseded, amendment not cited); the plans of a province's units are compared with the
+ * province's plan of the same year (later deadlines, duties not taken up); and duties are
+ * checked on their own (no deadline, work given to a level abolished by the 2025 reform).
+ *
+ * A finding is the design's JSON object {"code", "severity", "path", "line", "message",
+ * "evidence"}; messages are Vietnamese, for reviewers. */
+#ifndef LW_CHECK_H
+#define LW_CHECK_H
+
+#include <jansson.h>
+
+#include "lw_common.h"
+#include "lw_extract.h"
+#include "lw_registry.h"
+#include "lw_store.h"
+
+typedef struct {
+    const char *unit; /* only documents whose issuer contains this (folded), or NULL */
+    int year;         /* only documents of this year, or 0 */
+} lw_check_options;
+
+/* Runs every check over the documents of s. *findings is an owned JSON array (json_decref),
+ * sorted by path, line and code. */
+lw_status lw_check_run(lw_store *s, const lw_engine *eng, const lw_registry *reg, const lw_check_options *opt,
+                       json_t **findings, lw_error *err);
+
+/* Number of findings of severity ("error", "warning", "info") in findings. */
+size_t lw_check_count(const json_t *findings, const char *severity);
+
+#endif

@@ -1,0 +1,375 @@
+/* lw_docset: documents, duties and references of a database in memory (see the header). */
+#include "lw_docset.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lw_yaml.h"
+
+typedef struct {
+    char *name_key;
+    pcre2_code *covers;
+} group_t;
+
+struct lw_docset {
+    lw_ds_doc *docs;
+    size_t ndocs;
+    lw_ds_duty *duties;
+    size_t nduties;
+    lw_ds_unit *units;
+    size_t nunits;
+    lw_ds_ref *refs;
+    size_t nrefs;
+    char **strs; /* every string handed out */
+    size_t nstrs, capstrs;
+    group_t *groups;
+    size_t ngroups;
+    pcre2_match_data *md;
+};
+
+static const char *keep(lw_docset *d, const unsigned char *s)
+{
+    if (!s)
+        return NULL;
+    if (d->nstrs == d->capstrs) {
+        size_t cap = d->capstrs ? d->capstrs * 2 : 1024;
+        char **p = realloc(d->strs, cap * sizeof *p);
+        if (!p)
+            return NULL;
+        d->strs = p;
+        d->capstrs = cap;
+    }
+    char *c = strdup((const char *)s);
+    if (c)
+        d->strs[d->nstrs++] = c;
+    return c;
+}
+
+static const char *col(lw_docset *d, sqlite3_stmt *st, int i) { return keep(d, sqlite3_column_text(st, i)); }
+
+static int grow(void **v, size_t *cap, size_t n, size_t size)
+{
+    if (n < *cap)
+        return 0;
+    size_t c = *cap ? *cap * 2 : 64;
+    void *p = realloc(*v, c * size);
+    if (!p)
+        return -1;
+    *v = p;
+    *cap = c;
+    return 0;
+}
+
+/* The year a document is about: its date, else the last "năm YYYY" of its subject. */
+static int doc_year(const char *date, const char *subject)
+{
+    if (date && strlen(date) >= 4)
+        return atoi(date);
+    int y = 0;
+    for (const char *p = subject ? strstr(subject, "năm ") : NULL; p; p = strstr(p + 1, "năm ")) {
+        int v = atoi(p + 4);
+        if (v >= 1945 && v <= 2100)
+            y = v;
+    }
+    return y;
+}
+
+size_t lw_docset_ndocs(const lw_docset *d) { return d->ndocs; }
+const lw_ds_doc *lw_docset_doc(const lw_docset *d, size_t i) { return i < d->ndocs ? &d->docs[i] : NULL; }
+const lw_ds_duty *lw_docset_duty(const lw_docset *d, size_t i) { return i < d->nduties ? &d->duties[i] : NULL; }
+const lw_ds_ref *lw_docset_ref(const lw_docset *d, size_t i) { return i < d->nrefs ? &d->refs[i] : NULL; }
+
+static size_t doc_index(const lw_docset *d, long long id)
+{
+    size_t lo = 0, hi = d->ndocs;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (d->docs[mid].id < id)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < d->ndocs && d->docs[lo].id == id ? lo : (size_t)-1;
+}
+
+size_t lw_docset_find_number(const lw_docset *d, const char *id)
+{
+    if (!id)
+        return (size_t)-1;
+    char *k = lw_store_fold(id);
+    size_t found = (size_t)-1;
+    for (size_t i = 0; k && i < d->ndocs && found == (size_t)-1; i++) {
+        if (!d->docs[i].number)
+            continue;
+        char *n = lw_store_fold(d->docs[i].number);
+        if (n && !strcmp(n, k))
+            found = i;
+        free(n);
+    }
+    free(k);
+    return found;
+}
+
+int lw_docset_covers(const lw_docset *d, const char *unit, const char *issuer)
+{
+    if (!unit || !issuer)
+        return 0;
+    char *u = lw_store_fold(unit), *is = lw_store_fold(issuer);
+    int yes = u && is && (!strcmp(u, is) || (strlen(u) > 12 && !strncmp(is, u, strlen(u)) && is[strlen(u)] == ' '));
+    for (size_t g = 0; !yes && u && g < d->ngroups; g++)
+        if (!strcmp(d->groups[g].name_key, u))
+            yes = pcre2_match(d->groups[g].covers, (PCRE2_SPTR)issuer, PCRE2_ZERO_TERMINATED, 0, 0, d->md, NULL) >= 0;
+    free(u);
+    free(is);
+    return yes;
+}
+
+const char *lw_date_vi(const char *iso, char *buf)
+{
+    int y, m, dd;
+    if (!iso || sscanf(iso, "%4d-%2d-%2d", &y, &m, &dd) != 3)
+        return iso ? iso : "";
+    snprintf(buf, 11, "%02d/%02d/%04d", dd % 100, m % 100, y % 10000);
+    return buf;
+}
+
+static lw_status load_groups(lw_docset *d, const lw_ruleset *rs, lw_error *err)
+{
+    json_t *groups = lw_ruleset_data(rs, "unit_groups");
+    size_t i;
+    json_t *g;
+    d->groups = calloc(json_array_size(groups) + 1, sizeof *d->groups);
+    if (!d->groups)
+        return lw_error_set(err, LW_ERR_NOMEM, NULL, 0, 0, "out of memory");
+    json_array_foreach(groups, i, g) {
+        const char *name = json_string_value(json_object_get(g, "name"));
+        const char *covers = json_string_value(json_object_get(g, "covers"));
+        if (!name || !covers)
+            return lw_error_set(err, LW_ERR_RULE, "rules/duties.yaml", lw_yaml_line(g), 0,
+                                "unit_groups: mỗi nhóm cần 'name' và 'covers' (each group needs name and covers)");
+        int ec;
+        PCRE2_SIZE off;
+        pcre2_code *re = pcre2_compile((PCRE2_SPTR)covers, PCRE2_ZERO_TERMINATED,
+                                       PCRE2_UTF | PCRE2_UCP | PCRE2_CASELESS, &ec, &off, NULL);
+        if (!re) {
+            PCRE2_UCHAR msg[256];
+            pcre2_get_error_message(ec, msg, sizeof msg);
+            return lw_error_set(err, LW_ERR_RULE, "rules/duties.yaml", lw_yaml_line(g), (int)off + 1,
+                                "unit_groups %s: %s", name, (const char *)msg);
+        }
+        d->groups[d->ngroups].name_key = lw_store_fold(name);
+        d->groups[d->ngroups++].covers = re;
+    }
+    d->md = pcre2_match_data_create(4, NULL);
+    return LW_OK;
+}
+
+static lw_status db_err(lw_store *s, lw_error *err)
+{
+    return lw_error_set(err, LW_ERR_DB, NULL, 0, 0, "không đọc được cơ sở dữ liệu (cannot read the database): %s",
+                        sqlite3_errmsg(lw_store_db(s)));
+}
+
+lw_status lw_docset_load(lw_store *s, const lw_ruleset *rs, lw_docset **out, lw_error *err)
+{
+    *out = NULL;
+    lw_docset *d = calloc(1, sizeof *d);
+    if (!d)
+        return lw_error_set(err, LW_ERR_NOMEM, NULL, 0, 0, "out of memory");
+    lw_status st = load_groups(d, rs, err);
+    sqlite3 *db = lw_store_db(s);
+    sqlite3_stmt *q = NULL;
+    size_t cap = 0, ucap = 0;
+    if (st)
+        goto fail;
+    /* documents, in id order */
+    if (sqlite3_prepare_v2(db, "SELECT id, path, kind, number, issuer, date, subject, kind_key FROM documents"
+                               " ORDER BY id", -1, &q, NULL))
+        goto dberr;
+    while (sqlite3_step(q) == SQLITE_ROW) {
+        if (grow((void **)&d->docs, &cap, d->ndocs, sizeof *d->docs))
+            goto nomem;
+        lw_ds_doc *x = &d->docs[d->ndocs++];
+        memset(x, 0, sizeof *x);
+        x->id = sqlite3_column_int64(q, 0);
+        x->path = col(d, q, 1);
+        x->kind = col(d, q, 2);
+        x->number = col(d, q, 3);
+        x->issuer = col(d, q, 4);
+        x->date = col(d, q, 5);
+        x->subject = col(d, q, 6);
+        const char *kk = (const char *)sqlite3_column_text(q, 7);
+        x->is_plan = kk && !strcmp(kk, "ke hoach");
+        x->year = doc_year(x->date, x->subject);
+    }
+    sqlite3_finalize(q);
+    q = NULL;
+    /* the issuer's level, and the province most named with a province */
+    if (sqlite3_prepare_v2(db, "SELECT doc_id, level FROM agencies WHERE role = 'issuer' AND level IS NOT NULL"
+                               " ORDER BY doc_id, fact_id", -1, &q, NULL))
+        goto dberr;
+    while (sqlite3_step(q) == SQLITE_ROW) {
+        size_t i = doc_index(d, sqlite3_column_int64(q, 0));
+        if (i != (size_t)-1 && !d->docs[i].issuer_level)
+            d->docs[i].issuer_level = col(d, q, 1);
+    }
+    sqlite3_finalize(q);
+    q = NULL;
+    if (sqlite3_prepare_v2(db, "SELECT doc_id, province, count(*) AS c FROM agencies WHERE province IS NOT NULL"
+                               " GROUP BY doc_id, province ORDER BY doc_id, c DESC, province", -1, &q, NULL))
+        goto dberr;
+    while (sqlite3_step(q) == SQLITE_ROW) {
+        size_t i = doc_index(d, sqlite3_column_int64(q, 0));
+        if (i != (size_t)-1 && !d->docs[i].province)
+            d->docs[i].province = col(d, q, 1);
+    }
+    sqlite3_finalize(q);
+    q = NULL;
+    for (size_t i = 0; i < d->ndocs; i++) {
+        lw_ds_doc *x = &d->docs[i];
+        const char *is = x->issuer;
+        /* "Ủy ban nhân dân tỉnh Bến Tre": the province's own committee */
+        if (is && (!strncmp(is, "Ủy ban nhân dân tỉnh", strlen("Ủy ban nhân dân tỉnh")) ||
+                   (!strncmp(is, "Ủy ban nhân dân thành phố", strlen("Ủy ban nhân dân thành phố")) && x->issuer_level &&
+                    !strcmp(x->issuer_level, "province"))))
+            x->is_province = 1;
+        const char *t = is ? strstr(is, " tỉnh ") : NULL;
+        if (t && !x->province)
+            x->province = keep(d, (const unsigned char *)t + strlen(" tỉnh "));
+    }
+    /* duties and their units, in document and text order */
+    cap = 0;
+    if (sqlite3_prepare_v2(db, "SELECT k.fact_id, k.doc_id, f.line, k.activity, k.topic, k.section, k.source,"
+                               " k.output, k.date_from, k.date_to, k.precision, k.qualifier, k.deadline_text,"
+                               " k.deadline_line FROM duties k JOIN facts f ON f.id = k.fact_id"
+                               " ORDER BY k.doc_id, f.span_start, k.fact_id", -1, &q, NULL))
+        goto dberr;
+    while (sqlite3_step(q) == SQLITE_ROW) {
+        size_t di = doc_index(d, sqlite3_column_int64(q, 1));
+        if (di == (size_t)-1)
+            continue;
+        if (grow((void **)&d->duties, &cap, d->nduties, sizeof *d->duties))
+            goto nomem;
+        lw_ds_duty *u = &d->duties[d->nduties];
+        memset(u, 0, sizeof *u);
+        u->fact_id = sqlite3_column_int64(q, 0);
+        u->doc = di;
+        u->line = sqlite3_column_int(q, 2);
+        u->activity = col(d, q, 3);
+        u->topic = col(d, q, 4);
+        u->section = col(d, q, 5);
+        u->source = col(d, q, 6);
+        u->output = col(d, q, 7);
+        u->from = col(d, q, 8);
+        u->to = col(d, q, 9);
+        u->precision = col(d, q, 10);
+        u->qualifier = col(d, q, 11);
+        u->deadline_text = col(d, q, 12);
+        u->deadline_line = sqlite3_column_int(q, 13);
+        if (!d->docs[di].n_duties)
+            d->docs[di].first_duty = d->nduties;
+        d->docs[di].n_duties++;
+        d->nduties++;
+    }
+    sqlite3_finalize(q);
+    q = NULL;
+    /* units, sorted by duty; each duty gets its slice of the one array */
+    if (sqlite3_prepare_v2(db, "SELECT fact_id, role, name, level, line FROM duty_units ORDER BY fact_id, rowid",
+                           -1, &q, NULL))
+        goto dberr;
+    {
+        long long *fids = NULL;
+        size_t fcap = 0;
+        while (sqlite3_step(q) == SQLITE_ROW) {
+            if (grow((void **)&d->units, &ucap, d->nunits, sizeof *d->units) ||
+                grow((void **)&fids, &fcap, d->nunits, sizeof *fids)) {
+                free(fids);
+                goto nomem;
+            }
+            fids[d->nunits] = sqlite3_column_int64(q, 0);
+            lw_ds_unit *un = &d->units[d->nunits++];
+            un->role = col(d, q, 1);
+            un->name = col(d, q, 2);
+            un->level = col(d, q, 3);
+            un->line = sqlite3_column_int(q, 4);
+        }
+        for (size_t k = 0; k < d->nduties; k++) {
+            long long id = d->duties[k].fact_id;
+            size_t lo = 0, hi = d->nunits;
+            while (lo < hi) {
+                size_t mid = lo + (hi - lo) / 2;
+                if (fids[mid] < id)
+                    lo = mid + 1;
+                else
+                    hi = mid;
+            }
+            size_t e = lo;
+            while (e < d->nunits && fids[e] == id)
+                e++;
+            d->duties[k].units = e > lo ? &d->units[lo] : NULL;
+            d->duties[k].n_units = e - lo;
+        }
+        free(fids);
+    }
+    sqlite3_finalize(q);
+    q = NULL;
+    /* references */
+    cap = 0;
+    if (sqlite3_prepare_v2(db, "SELECT r.doc_id, r.cited_id, r.type, r.symbol, r.cited_date, r.year, f.line, f.text,"
+                               " json_extract(f.json, '$.year_mismatch') FROM legal_refs r"
+                               " JOIN facts f ON f.id = r.fact_id ORDER BY r.doc_id, f.span_start", -1, &q, NULL))
+        goto dberr;
+    while (sqlite3_step(q) == SQLITE_ROW) {
+        size_t di = doc_index(d, sqlite3_column_int64(q, 0));
+        if (di == (size_t)-1)
+            continue;
+        if (grow((void **)&d->refs, &cap, d->nrefs, sizeof *d->refs))
+            goto nomem;
+        lw_ds_ref *r = &d->refs[d->nrefs];
+        r->id = col(d, q, 1);
+        r->type = col(d, q, 2);
+        r->symbol = col(d, q, 3);
+        r->date = col(d, q, 4);
+        r->year = sqlite3_column_int(q, 5);
+        r->line = sqlite3_column_int(q, 6);
+        r->text = col(d, q, 7);
+        r->year_mismatch = sqlite3_column_int(q, 8);
+        if (!d->docs[di].n_refs)
+            d->docs[di].first_ref = d->nrefs;
+        d->docs[di].n_refs++;
+        d->nrefs++;
+    }
+    sqlite3_finalize(q);
+    *out = d;
+    return LW_OK;
+dberr:
+    st = db_err(s, err);
+    goto fail;
+nomem:
+    st = lw_error_set(err, LW_ERR_NOMEM, NULL, 0, 0, "out of memory");
+fail:
+    sqlite3_finalize(q);
+    lw_docset_free(d);
+    return st;
+}
+
+void lw_docset_free(lw_docset *d)
+{
+    if (!d)
+        return;
+    for (size_t i = 0; i < d->nstrs; i++)
+        free(d->strs[i]);
+    free(d->strs);
+    for (size_t g = 0; g < d->ngroups; g++) {
+        free(d->groups[g].name_key);
+        pcre2_code_free(d->groups[g].covers);
+    }
+    free(d->groups);
+    pcre2_match_data_free(d->md);
+    free(d->docs);
+    free(d->duties);
+    free(d->units);
+    free(d->refs);
+    free(d);
+}

@@ -1,0 +1,69 @@
+/* lw_docset: the documents of a database with their duties and citations, read once into
+ * memory for the cross-document questions (check, report): which plan is the province's,
+ * which unit issued a plan, what each duty asks of whom and by when. Everything here is a
+ * snapshot; the docset owns every string it hands out (valid until lw_docset_free).
+ *
+ * Which units a name covers comes from rules/duties.yaml (unit_groups): "Ủy ban nhân dân
+ * cấp huyện" covers "Ủy ban nhân dân huyện Châu Thành". */
+#ifndef LW_DOCSET_H
+#define LW_DOCSET_H
+
+#include "lw_common.h"
+#include "lw_rules.h"
+#include "lw_store.h"
+
+typedef struct {
+    const char *name, *role, *level; /* role: lead or partner; level may be NULL */
+    int line;
+} lw_ds_unit;
+
+typedef struct {
+    long long fact_id;
+    size_t doc;                /* index of its document */
+    int line;                  /* line of the duty (the item's heading, the task, the clause) */
+    const char *activity, *topic, *section, *source, *output; /* may be NULL */
+    const char *from, *to, *precision, *qualifier, *deadline_text; /* NULL when no deadline */
+    int deadline_line;
+    lw_ds_unit *units;
+    size_t n_units;
+} lw_ds_duty;
+
+typedef struct {
+    const char *id, *type, *symbol, *date, *text; /* id NULL for a law by name; date as cited */
+    int year, year_mismatch, line;
+} lw_ds_ref;
+
+typedef struct {
+    long long id;
+    const char *path, *kind, *number, *issuer, *date, *subject; /* may be NULL but path */
+    int year;                  /* of the date, else of the subject ("... năm 2025"), else 0 */
+    const char *province;      /* the province it belongs to (title case) or NULL */
+    const char *issuer_level;  /* central, province, district, commune or NULL */
+    int is_plan;               /* kind Kế hoạch */
+    int is_province;           /* issued by a province's Ủy ban nhân dân */
+    size_t first_duty, n_duties;
+    size_t first_ref, n_refs;
+} lw_ds_doc;
+
+typedef struct lw_docset lw_docset;
+
+/* Reads every document, its duties and its references; rs gives unit_groups (a bad
+ * pattern there is LW_ERR_RULE naming the file). *out owned (lw_docset_free). */
+lw_status lw_docset_load(lw_store *s, const lw_ruleset *rs, lw_docset **out, lw_error *err);
+void lw_docset_free(lw_docset *d);
+
+size_t lw_docset_ndocs(const lw_docset *d);
+const lw_ds_doc *lw_docset_doc(const lw_docset *d, size_t i);
+const lw_ds_duty *lw_docset_duty(const lw_docset *d, size_t i);
+const lw_ds_ref *lw_docset_ref(const lw_docset *d, size_t i);
+/* Index of the document whose number is id (compared folded), or (size_t)-1. */
+size_t lw_docset_find_number(const lw_docset *d, const char *id);
+
+/* Whether the unit name of a duty covers the issuer of a document: the same name (folded),
+ * or a group of unit_groups whose pattern matches the issuer. */
+int lw_docset_covers(const lw_docset *d, const char *unit, const char *issuer);
+
+/* "23/07/2012" from "2012-07-23" into buf (11 bytes); the input when not ISO. */
+const char *lw_date_vi(const char *iso, char *buf);
+
+#endif
