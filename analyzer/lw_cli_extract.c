@@ -106,8 +106,23 @@ static void print_table(const json_t *rec)
                      json_string_value(json_object_get(f, "to")));
         } else if (!strcmp(kind, "date")) {
             snprintf(what, sizeof what, "%s", json_string_value(json_object_get(f, "value")));
+        } else if (!strcmp(kind, "duty")) {
+            json_t *dl = json_object_get(f, "deadline");
+            char *lead = json_dumps(json_object_get(f, "lead"), JSON_COMPACT);
+            snprintf(what, sizeof what, "%s | lead %s | %s", json_string_value(json_object_get(f, "activity")) ?: "",
+                     lead ? lead : "[]", json_is_object(dl) ? json_string_value(json_object_get(dl, "to")) : "-");
+            free(lead);
         } else {
             snprintf(what, sizeof what, "%s", json_string_value(json_object_get(f, "text")));
+        }
+        /* snprintf may have cut a multi-byte character: drop its lead bytes */
+        size_t wl = strlen(what);
+        if (wl == sizeof what - 1) {
+            size_t k = wl;
+            while (k > 0 && ((unsigned char)what[k - 1] & 0xC0) == 0x80)
+                k--;
+            if (k > 0 && (unsigned char)what[k - 1] >= 0xC0)
+                what[k - 1] = '\0';
         }
         printf("  %5lld  %-9s  %s\n", (long long)json_integer_value(json_object_get(f, "line")), kind, what);
     }

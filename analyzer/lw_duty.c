@@ -51,7 +51,7 @@ typedef struct {
     lw_extraction *x;
     lw_segments *seg;
     unit_list units;
-    mark_list fields, sections, partners, reports, requests;
+    mark_list fields, sections, partners, reports, requests, subjects;
     size_t *dls; /* indices of deadline facts, in text order */
     size_t nd;
     char *claimed;   /* per deadline */
@@ -520,6 +520,35 @@ static size_t clause_start(const dctx *c, size_t pos, size_t floor)
     return s;
 }
 
+/* Whether offset pos lies in the subject line of the header ("V/v báo cáo ..."): the
+ * subject announces the obligation the body states. */
+static int in_subject(const dctx *c, size_t pos)
+{
+    for (size_t i = 0; i < c->subjects.n; i++)
+        if (pos >= c->subjects.v[i].s && pos < c->subjects.v[i].e)
+            return 1;
+    return 0;
+}
+
+/* "báo cáo kết quả 6 tháng đầu năm 2025 ... trước ngày 05/9/2025": a quarter, half or
+ * month followed in the same clause by a day is the period reported on, not a deadline. */
+static int period_before_deadline(const dctx *c, size_t k)
+{
+    if (k + 1 >= c->nd)
+        return 0;
+    const lw_fact *d = &c->x->facts[c->dls[k]], *n = &c->x->facts[c->dls[k + 1]];
+    const char *prec = json_string_value(json_object_get(d->fields, "precision"));
+    const char *nprec = json_string_value(json_object_get(n->fields, "precision"));
+    if (!prec || !strcmp(prec, "day") || !nprec || strcmp(nprec, "day") || n->start < d->end)
+        return 0;
+    for (size_t i = d->end; i < n->start; i++) {
+        char ch = c->text[i];
+        if (ch == '\n' || ch == ';' || (ch == '.' && i + 1 < c->len && c->text[i + 1] == ' '))
+            return 0;
+    }
+    return n->start - d->end < 400;
+}
+
 /* Who a reporting clause [cs, verb) asks: the units opening it, else those after
  * "đề nghị", else fallback (the unit heading's units, or the letter's recipients). */
 static void clause_lead(const dctx *c, size_t cs, size_t verb, const unit_list *fallback, unit_list *out)
@@ -551,6 +580,8 @@ static size_t report_clauses(dctx *c, size_t from, size_t to, const unit_list *f
         if (ds >= to || ds >= c->tail)
             break;
         if (ds < from || c->claimed[k])
+            continue;
+        if (in_subject(c, ds) || period_before_deadline(c, k))
             continue;
         size_t cs = clause_start(c, ds, from);
         const mark_t *verb = mark_in(&c->reports, cs, ds);
@@ -675,6 +706,7 @@ lw_status lw_duty_build(const lw_ruleset *rs, lw_matcher *m, const char *text, s
     collect(&c, "duty.partner", &c.partners);
     collect(&c, "duty.report", &c.reports);
     collect(&c, "duty.request", &c.requests);
+    collect(&c, "header.subject", &c.subjects);
     collect_units(&c);
     {
         mark_list dist = {0};
@@ -729,6 +761,7 @@ done:
     free(c.partners.v);
     free(c.reports.v);
     free(c.requests.v);
+    free(c.subjects.v);
     free(c.units.v);
     free(c.dls);
     free(c.claimed);

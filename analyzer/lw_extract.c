@@ -1049,7 +1049,10 @@ static void build_agencies(ctx_t *c)
         if (ps.start != SIZE_MAX) {
             char *p = lw_text_title_case(c->text + ps.start, ps.end - ps.start);
             char buf[512];
-            snprintf(buf, sizeof buf, "%s %s", name, p);
+            /* "Ủy ban nhân dân tỉnh" + "Bến Tre"; "Sở Tư pháp" + "tỉnh Bến Tre" */
+            size_t nl = strlen(name);
+            int has_tinh = nl > strlen(" tỉnh") && !strcmp(name + nl - strlen(" tỉnh"), " tỉnh");
+            snprintf(buf, sizeof buf, "%s%s%s", name, has_tinh || strstr(name, "thành phố") ? " " : " tỉnh ", p);
             json_object_set_new(f, "name", json_string(buf));
             json_object_set_new(f, "province", json_string(p));
             free(p);
