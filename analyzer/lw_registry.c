@@ -71,9 +71,17 @@ static char *id_key(const char *id)
     if (!f)
         return NULL;
     /* ð (U+00F0, the case fold of the look-alike Ð U+00D0) is not a d with a mark, so the
-     * fold keeps it: map it to d by hand; Unicode hyphens to '-'; drop spaces */
+     * fold keeps it: map it to d by hand; Unicode hyphens to '-'; drop spaces. In the
+     * symbol (everything after the number) hyphens go too: OCR loses them
+     * ("126/2024/NĐCP") and no two symbols differ by a hyphen alone. */
     char *w = f;
+    const char *num_end = f + strspn(f, "0123456789");
     for (const char *p = f; *p;) {
+        if (p > num_end && (*p == '-' || (((const unsigned char *)p)[0] == 0xE2 && ((const unsigned char *)p)[1] == 0x80 &&
+                                          ((const unsigned char *)p)[2] >= 0x90 && ((const unsigned char *)p)[2] <= 0x93))) {
+            p += *p == '-' ? 1 : 3;
+            continue;
+        }
         const unsigned char *u = (const unsigned char *)p;
         if (u[0] == 0xC3 && u[1] == 0xB0) {
             *w++ = 'd';

@@ -43,7 +43,8 @@ def facts_of(db):
 tmp = tempfile.mkdtemp(prefix="lw_store_ingest_")
 try:
     docs = os.path.join(tmp, "docs")
-    shutil.copytree(os.path.join(SRC, "corpus"), docs)
+    # the five core documents (corpus/extra/ holds the registry's sources)
+    shutil.copytree(os.path.join(SRC, "corpus"), docs, ignore=shutil.ignore_patterns("extra"))
     names = sorted(n for n in os.listdir(docs) if n.endswith(".txt"))
     n_docs = len(names)
     os.makedirs(os.path.join(docs, "sub"))

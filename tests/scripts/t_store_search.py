@@ -74,7 +74,7 @@ try:
         rc, out, err = run("normalize", os.path.join(corpus, n))
         texts[n] = tokens(out)
     db = os.path.join(tmp, "s.db")
-    rc, out, err = run("ingest", "--db", db, corpus)
+    rc, out, err = run("ingest", "--db", db, *[os.path.join(corpus, n) for n in names])
     check(rc == 0, "ingest corpus exit 0: " + err)
     n_docs = sqlite3.connect(db).execute("SELECT count(*) FROM documents").fetchone()[0]
 
