@@ -8,3 +8,4 @@ cmake --build build -j"$(nproc)" >/dev/null
 ./build/lawwatch extract --format table corpus/*.txt
 ./build/lawwatch ingest --db lawwatch.db corpus || true
 ./build/lawwatch search --db lawwatch.db --cites 59/2012/NĐ-CP || true
+./build/lawwatch check --db lawwatch.db || true
