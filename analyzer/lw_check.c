@@ -62,8 +62,6 @@ static void finding(cctx *c, const char *code, int sev, size_t di, int line, jso
                                             "evidence", evidence ? evidence : json_object()));
 }
 
-static int date_ge(const char *a, const char *b) { return a && b && strcmp(a, b) >= 0; }
-
 /* The date from which an entry counts: effective, else issued. */
 static const char *in_force_from(const lw_registry_entry *e) { return e ? (e->effective ? e->effective : e->issued) : NULL; }
 
