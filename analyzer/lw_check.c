@@ -332,25 +332,6 @@ static void check_unit_plan(cctx *c, size_t ui)
 
 /* ---- duties on their own ---- */
 
-/* Whether a duty without a deadline is worth a warning. Items of a plan's programme and
- * reporting obligations always are. A task under "Tổ chức thực hiện" is when it has a topic
- * that no dated duty of the same document covers: "Chủ động kiểm tra ..." restates the
- * plan's dated inspection item, and "Phối hợp chặt chẽ ..." (no topic) is a standing
- * responsibility that plans never date. */
-static int needs_deadline(const cctx *c, const lw_ds_doc *d, const lw_ds_duty *u)
-{
-    if (!u->source || strcmp(u->source, "assignment"))
-        return 1;
-    if (!u->topic)
-        return 0;
-    for (size_t k = 0; k < d->n_duties; k++) {
-        const lw_ds_duty *o = lw_docset_duty(c->ds, d->first_duty + k);
-        if (o != u && o->to && o->topic && !strcmp(o->topic, u->topic))
-            return 0;
-    }
-    return 1;
-}
-
 static void check_duties(cctx *c, size_t di)
 {
     const lw_ds_doc *d = lw_docset_doc(c->ds, di);
@@ -358,7 +339,7 @@ static void check_duties(cctx *c, size_t di)
     char b1[11], b2[11];
     for (size_t k = 0; k < d->n_duties; k++) {
         const lw_ds_duty *u = lw_docset_duty(c->ds, d->first_duty + k);
-        if (!u->to && needs_deadline(c, d, u))
+        if (!u->to && lw_docset_needs_deadline(c->ds, d, u))
             finding(c, "deadline.missing", SEV_WARNING, di, u->line,
                     json_pack("{s:s?,s:s?,s:s?}", "activity", u->activity, "section", u->section, "topic", u->topic),
                     "Nhiệm vụ “%s” không có thời hạn thực hiện.", u->activity ? u->activity : "");

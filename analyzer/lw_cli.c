@@ -20,6 +20,8 @@ static const char usage[] =
     "                                 full-text and fact search\n"
     "  check [--db PATH] [--unit TEXT] [--year Y] [--format table|json]\n"
     "                                 citation and plan findings (exit 1 on errors)\n"
+    "  report [--as-of DATE] [--window DAYS] [--format text|md|html|csv|json] [-o FILE]\n"
+    "         [--lang vi|en]          the deadline report (exit 1 when anything is overdue)\n"
     "  rules test                     run every rule's own examples\n"
     "\n"
     "Common options: --rules DIR (rule files; default ./rules), --encoding NAME\n"
@@ -83,6 +85,8 @@ int main(int argc, char **argv)
         return lw_cli_ingest(argc - 1, argv + 1);
     if (!strcmp(verb, "search"))
         return lw_cli_search(argc - 1, argv + 1);
+    if (!strcmp(verb, "report"))
+        return lw_cli_report(argc - 1, argv + 1);
     if (!strcmp(verb, "check"))
         return lw_cli_check(argc - 1, argv + 1);
     if (!strcmp(verb, "rules"))

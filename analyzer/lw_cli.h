@@ -25,5 +25,6 @@ int lw_cli_rules(int argc, char **argv);
 int lw_cli_ingest(int argc, char **argv);
 int lw_cli_search(int argc, char **argv);
 int lw_cli_check(int argc, char **argv);
+int lw_cli_report(int argc, char **argv);
 
 #endif

@@ -116,7 +116,11 @@ int lw_docset_covers(const lw_docset *d, const char *unit, const char *issuer)
     if (!unit || !issuer)
         return 0;
     char *u = lw_store_fold(unit), *is = lw_store_fold(issuer);
-    int yes = u && is && (!strcmp(u, is) || (strlen(u) > 12 && !strncmp(is, u, strlen(u)) && is[strlen(u)] == ' '));
+    /* the same name, or the name with its place: "Sở Tư pháp" is "Sở Tư pháp tỉnh Bến Tre" */
+    static const char *const places[] = {" tinh ", " thanh pho ", " huyen ", " quan ", " thi xa ", " xa ", " phuong "};
+    int yes = u && is && !strcmp(u, is);
+    for (size_t k = 0; !yes && u && is && k < sizeof places / sizeof places[0]; k++)
+        yes = !strncmp(is, u, strlen(u)) && !strncmp(is + strlen(u), places[k], strlen(places[k]));
     for (size_t g = 0; !yes && u && g < d->ngroups; g++)
         if (!strcmp(d->groups[g].name_key, u))
             yes = pcre2_match(d->groups[g].covers, (PCRE2_SPTR)issuer, PCRE2_ZERO_TERMINATED, 0, 0, d->md, NULL) >= 0;
@@ -125,12 +129,30 @@ int lw_docset_covers(const lw_docset *d, const char *unit, const char *issuer)
     return yes;
 }
 
+/* Items of a plan's programme and reporting obligations always need a deadline. A task under "Tổ chức thực hiện" is when it has a topic
+ * that no dated duty of the same document covers: "Chủ động kiểm tra ..." restates the
+ * plan's dated inspection item, and "Phối hợp chặt chẽ ..." (no topic) is a standing
+ * responsibility that plans never date. */
+int lw_docset_needs_deadline(const lw_docset *ds, const lw_ds_doc *d, const lw_ds_duty *u)
+{
+    if (!u->source || strcmp(u->source, "assignment"))
+        return 1;
+    if (!u->topic)
+        return 0;
+    for (size_t k = 0; k < d->n_duties; k++) {
+        const lw_ds_duty *o = lw_docset_duty(ds, d->first_duty + k);
+        if (o != u && o->to && o->topic && !strcmp(o->topic, u->topic))
+            return 0;
+    }
+    return 1;
+}
+
 const char *lw_date_vi(const char *iso, char *buf)
 {
     int y, m, dd;
     if (!iso || sscanf(iso, "%4d-%2d-%2d", &y, &m, &dd) != 3)
         return iso ? iso : "";
-    snprintf(buf, 11, "%02d/%02d/%04d", dd % 100, m % 100, y % 10000);
+    snprintf(buf, 11, "%02u/%02u/%04u", (unsigned)dd % 100u, (unsigned)m % 100u, (unsigned)y % 10000u);
     return buf;
 }
 

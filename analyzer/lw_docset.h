@@ -63,6 +63,12 @@ size_t lw_docset_find_number(const lw_docset *d, const char *id);
  * or a group of unit_groups whose pattern matches the issuer. */
 int lw_docset_covers(const lw_docset *d, const char *unit, const char *issuer);
 
+/* Whether duty u of document d is one that should carry a deadline: an item of a plan's
+ * programme or a reporting obligation always; a "Tổ chức thực hiện" task only when it has a
+ * topic that no dated duty of d covers (tasks there mostly restate the dated items, or are
+ * standing duties such as "phối hợp chặt chẽ", which plans never date). */
+int lw_docset_needs_deadline(const lw_docset *ds, const lw_ds_doc *d, const lw_ds_duty *u);
+
 /* "23/07/2012" from "2012-07-23" into buf (11 bytes); the input when not ISO. */
 const char *lw_date_vi(const char *iso, char *buf);
 

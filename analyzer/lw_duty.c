@@ -61,6 +61,8 @@ typedef struct {
     size_t ngap;
     const lw_rule *rule_item, *rule_assign, *rule_report;
     size_t tail; /* where the distribution list ("Nơi nhận:") starts: no duty after it */
+    char **owned; /* qualified unit names */
+    size_t nowned, capowned;
 } dctx;
 
 /* ---- collecting the marks ---- */
@@ -283,6 +285,46 @@ const char *lw_duty_topic(const lw_ruleset *rs, lw_matcher *m, const char *s, si
 
 /* ---- building the facts ---- */
 
+/* A unit named as its own document names it ("Văn phòng Sở", "Phòng Tư pháp") is that of
+ * the issuer: "Văn phòng Sở Nội vụ tỉnh Bến Tre", "Phòng Tư pháp huyện Châu Thành" (names
+ * listed in local_units of rules/duties.yaml). Otherwise the name as is. Owned by c. */
+static const char *qualified(dctx *c, const char *name)
+{
+    const char *issuer = json_string_value(json_object_get(c->x->header, "issuer"));
+    if (!issuer)
+        return name;
+    size_t i;
+    json_t *v;
+    json_array_foreach(lw_ruleset_data(c->rs, "local_units"), i, v) {
+        const char *local = json_string_value(v);
+        if (!local || strcmp(local, name))
+            continue;
+        char buf[700];
+        size_t ln = strlen(local);
+        const char *ubnd = "Ủy ban nhân dân ";
+        if (!strncmp(issuer, ubnd, strlen(ubnd)))
+            snprintf(buf, sizeof buf, "%s %s", local, issuer + strlen(ubnd));
+        else if (ln > strlen(" Sở") && !strcmp(local + ln - strlen(" Sở"), " Sở") && !strncmp(issuer, "Sở ", strlen("Sở ")))
+            snprintf(buf, sizeof buf, "%.*s %s", (int)(ln - strlen(" Sở")), local, issuer);
+        else
+            return name;
+        if (c->nowned == c->capowned) {
+            size_t cap = c->capowned ? c->capowned * 2 : 16;
+            char **p = realloc(c->owned, cap * sizeof *p);
+            if (!p)
+                return name;
+            c->owned = p;
+            c->capowned = cap;
+        }
+        char *q = strdup(buf);
+        if (!q)
+            return name;
+        c->owned[c->nowned++] = q;
+        return q;
+    }
+    return name;
+}
+
 static json_t *unit_names(const unit_list *l)
 {
     json_t *a = json_array();
@@ -335,6 +377,10 @@ static void emit(dctx *c, const lw_rule *rule, size_t s, size_t e, char *activit
                  const char *source)
 {
     json_t *f = json_object();
+    unit_list ql = {0};
+    for (size_t i = 0; i < lead->n; i++)
+        add_unit(&ql, lead->v[i].s, lead->v[i].e, qualified(c, lead->v[i].name), lead->v[i].level);
+    lead = &ql;
     json_object_set_new(f, "activity", activity ? json_string(activity) : json_null());
     json_object_set_new(f, "lead", unit_names(lead));
     /* a partner that also leads is a lead */
@@ -344,7 +390,7 @@ static void emit(dctx *c, const lw_rule *rule, size_t s, size_t e, char *activit
         for (size_t k = 0; k < lead->n && !dup; k++)
             dup = !strcmp(lead->v[k].name, partners->v[i].name);
         if (!dup)
-            add_unit(&pp, partners->v[i].s, partners->v[i].e, partners->v[i].name, partners->v[i].level);
+            add_unit(&pp, partners->v[i].s, partners->v[i].e, qualified(c, partners->v[i].name), partners->v[i].level);
     }
     json_object_set_new(f, "partners", unit_names(&pp));
     json_object_set_new(f, "output", output ? json_string(output) : json_null());
@@ -357,6 +403,7 @@ static void emit(dctx *c, const lw_rule *rule, size_t s, size_t e, char *activit
     put_units(units, &pp, "partner");
     json_object_set_new(f, "units", units);
     free(pp.v);
+    free(ql.v);
     free(activity);
     free(output);
     if (dl < c->nd)
@@ -753,6 +800,9 @@ lw_status lw_duty_build(const lw_ruleset *rs, lw_matcher *m, const char *text, s
     report_clauses(&c, 0, len, &recipients, "report");
     free(recipients.v);
 done:
+    for (size_t i = 0; i < c.nowned; i++)
+        free(c.owned[i]);
+    free(c.owned);
     for (size_t i = 0; i < c.ngap; i++)
         free(c.gap[i]);
     free(c.gap);

@@ -1,0 +1,135 @@
+/* lw_cli_report: the report verb: the nightly deadline report, to stdout or to a file
+ * (written whole or not at all: a temporary file renamed into place). */
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "lw_cli.h"
+#include "lw_report.h"
+#include "lw_resolve.h"
+
+static const char report_usage[] =
+    "Usage: lawwatch report [--db PATH] [--as-of YYYY-MM-DD] [--window DAYS] [--unit TEXT]\n"
+    "                       [--format text|md|html|csv|json] [-o FILE] [--lang vi|en]\n"
+    "The deadline report as of a date (default today): for every duty and reporting obligation\n"
+    "and each unit responsible for it, Quá hạn (overdue), Nộp muộn (late), Sắp đến hạn (due\n"
+    "within --window days, default 14) and Thiếu thời hạn (no deadline), grouped by unit, with\n"
+    "the document, line and the deadline's own words. A duty counts as answered by a document of\n"
+    "the unit (a Báo cáo for a report, a Kế hoạch for a plan, else a letter on the duty's topic)\n"
+    "dated on or after the duty's document that cites it or is of the deadline's year.\n"
+    "  --unit TEXT   only units whose name contains TEXT (diacritics and case ignored)\n"
+    "  -o FILE       write to FILE (replaced whole) instead of standard output\n"
+    "html is one self-contained page (summary, a table and a timeline per unit).\n"
+    "Exit status: 1 when anything is overdue, 0 otherwise, 2 on a usage or database error.\n";
+
+int lw_cli_report(int argc, char **argv)
+{
+    const char *db = "lawwatch.db", *rules = NULL, *outfile = NULL;
+    char today[11];
+    time_t now = time(NULL);
+    struct tm tm;
+    localtime_r(&now, &tm);
+    strftime(today, sizeof today, "%Y-%m-%d", &tm);
+    lw_report_options opt = {.as_of = today, .window = 14};
+    int fmt = LW_FMT_TEXT;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        int more = i + 1 < argc;
+        if (lw_cli_is_help(a)) {
+            fputs(report_usage, stdout);
+            return LW_EXIT_OK;
+        } else if (!strcmp(a, "--db") && more) {
+            db = argv[++i];
+        } else if (!strcmp(a, "--rules") && more) {
+            rules = argv[++i];
+        } else if (!strcmp(a, "--as-of") && more) {
+            opt.as_of = argv[++i];
+            lw_date d;
+            if (lw_date_parse_iso(opt.as_of, &d) || !lw_date_valid(d)) {
+                fprintf(stderr, "lawwatch report: --as-of needs a date YYYY-MM-DD that exists, not '%s'\n", opt.as_of);
+                return LW_EXIT_FATAL;
+            }
+        } else if (!strcmp(a, "--window") && more) {
+            char *end;
+            long w = strtol(argv[++i], &end, 10);
+            if (*end || w < 0 || w > 3660) {
+                fprintf(stderr, "lawwatch report: --window needs a number of days (0 to 3660), not '%s'\n", argv[i]);
+                return LW_EXIT_FATAL;
+            }
+            opt.window = (int)w;
+        } else if (!strcmp(a, "--unit") && more) {
+            opt.unit = argv[++i];
+        } else if (!strcmp(a, "--format") && more) {
+            fmt = lw_report_format_parse(argv[++i]);
+            if (fmt < 0) {
+                fprintf(stderr, "lawwatch report: --format is text, md, html, csv or json, not '%s'\n", argv[i]);
+                return LW_EXIT_FATAL;
+            }
+        } else if ((!strcmp(a, "-o") || !strcmp(a, "--output")) && more) {
+            outfile = argv[++i];
+        } else if (!strcmp(a, "--lang") && more) {
+            const char *l = argv[++i];
+            if (strcmp(l, "vi") && strcmp(l, "en")) {
+                fprintf(stderr, "lawwatch report: --lang is vi or en, not '%s'\n", l);
+                return LW_EXIT_FATAL;
+            }
+            opt.english = !strcmp(l, "en");
+        } else {
+            fprintf(stderr, "lawwatch report: unknown argument '%s'\n%s", a, report_usage);
+            return LW_EXIT_FATAL;
+        }
+    }
+    opt.color = !outfile && fmt == LW_FMT_TEXT && isatty(STDOUT_FILENO);
+    int rc = LW_EXIT_FATAL;
+    lw_engine *eng = lw_cli_engine(rules);
+    lw_store *s = NULL;
+    lw_report *r = NULL;
+    lw_error err;
+    lw_error_clear(&err);
+    char *tmp = NULL;
+    FILE *f = stdout;
+    if (!eng)
+        goto done;
+    if (lw_store_open(db, LW_STORE_READONLY, &s, &err) || lw_report_build(s, eng, &opt, &r, &err)) {
+        lw_cli_error(&err);
+        goto done;
+    }
+    if (outfile) {
+        size_t n = strlen(outfile) + 16;
+        tmp = malloc(n);
+        snprintf(tmp, n, "%s.tmp%ld", outfile, (long)getpid());
+        f = fopen(tmp, "wb");
+        if (!f) {
+            lw_error_set(&err, LW_ERR_IO, outfile, 0, 0, "không tạo được tệp (cannot create the file)");
+            lw_cli_error(&err);
+            f = stdout;
+            goto done;
+        }
+    }
+    if (lw_report_write(r, (lw_report_format)fmt, f, &err)) {
+        snprintf(err.file, sizeof err.file, "%s", outfile ? outfile : "(stdout)");
+        lw_cli_error(&err);
+        goto done;
+    }
+    if (outfile) {
+        int bad = fclose(f) != 0;
+        f = stdout;
+        if (bad || rename(tmp, outfile)) {
+            lw_error_set(&err, LW_ERR_IO, outfile, 0, 0, "không ghi được tệp (cannot write the file)");
+            lw_cli_error(&err);
+            goto done;
+        }
+    }
+    rc = lw_report_count(r, LW_RS_OVERDUE) ? LW_EXIT_FINDINGS : LW_EXIT_OK;
+done:
+    if (f != stdout)
+        fclose(f);
+    if (tmp && rc == LW_EXIT_FATAL)
+        unlink(tmp);
+    free(tmp);
+    lw_report_free(r);
+    lw_store_close(s);
+    lw_engine_free(eng);
+    return rc;
+}

@@ -1,0 +1,800 @@
+/* lw_report: statuses of duties as of a date, and the five ways to write them (see the
+ * header for the rules). */
+#include "lw_report.h"
+
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <utf8proc.h>
+
+#include "lw_docset.h"
+#include "lw_duty.h"
+#include "lw_resolve.h"
+
+typedef struct {
+    const char *unit;           /* borrowed from the docset or the units list */
+    lw_report_status status;
+    const lw_ds_duty *duty;
+    const lw_ds_doc *doc;
+    const lw_ds_doc *answer;    /* NULL when none */
+    long days;                  /* deadline - as_of (negative: past); late: answer - deadline */
+} item_t;
+
+struct lw_report {
+    lw_docset *ds;
+    lw_report_options opt;
+    char as_of[11];
+    item_t *items;
+    size_t n, cap;
+    size_t counts[LW_RS_COUNT];
+    char cwd[4096];
+};
+
+/* ---- dates ---- */
+
+/* Days since 1970-01-01 of a civil date (Howard Hinnant's algorithm). */
+static long days_from_civil(int y, int m, int d)
+{
+    y -= m <= 2;
+    long era = (y >= 0 ? y : y - 399) / 400;
+    long yoe = y - era * 400;
+    long doy = (153L * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + doe - 719468;
+}
+
+static long iso_days(const char *iso)
+{
+    lw_date d;
+    if (!iso || lw_date_parse_iso(iso, &d))
+        return 0;
+    return days_from_civil(d.y, d.m, d.d);
+}
+
+/* ---- building ---- */
+
+static const char *doc_topic(const lw_ruleset *rs, lw_matcher *m, const lw_ds_doc *d)
+{
+    if (d->kind && !strcmp(d->kind, "Báo cáo"))
+        return "report";
+    if (d->is_plan)
+        return "plan";
+    return d->subject ? lw_duty_topic(rs, m, d->subject, strlen(d->subject), NULL) : NULL;
+}
+
+static int doc_cites(const lw_docset *ds, const lw_ds_doc *r, const lw_ds_doc *d)
+{
+    if (!d->number)
+        return 0;
+    for (size_t k = 0; k < r->n_refs; k++) {
+        const lw_ds_ref *ref = lw_docset_ref(ds, r->first_ref + k);
+        if (ref->id && lw_docset_find_number(ds, ref->id) != (size_t)-1 &&
+            lw_docset_doc(ds, lw_docset_find_number(ds, ref->id)) == d)
+            return 1;
+    }
+    return 0;
+}
+
+static void add_item(lw_report *r, const char *unit, const lw_ds_duty *u, const lw_ds_doc *d)
+{
+    if (r->n == r->cap) {
+        size_t cap = r->cap ? r->cap * 2 : 256;
+        item_t *p = realloc(r->items, cap * sizeof *p);
+        if (!p)
+            return;
+        r->items = p;
+        r->cap = cap;
+    }
+    r->items[r->n++] = (item_t){.unit = unit, .duty = u, .doc = d};
+}
+
+static int same_province(const lw_ds_doc *a, const lw_ds_doc *b)
+{
+    return !a->province || !b->province || !strcmp(a->province, b->province);
+}
+
+static int wanted_unit(const lw_report *r, const char *unit)
+{
+    if (!r->opt.unit || !*r->opt.unit)
+        return 1;
+    char *u = lw_store_fold(unit), *f = lw_store_fold(r->opt.unit);
+    int ok = u && f && strstr(u, f);
+    free(u);
+    free(f);
+    return ok;
+}
+
+/* The units a lead name stands for: the issuers of the database it covers, in the duty's
+ * province, else the name itself. */
+static void expand(lw_report *r, const char *lead, const lw_ds_duty *u, const lw_ds_doc *d)
+{
+    size_t before = r->n;
+    for (size_t i = 0; i < lw_docset_ndocs(r->ds); i++) {
+        const lw_ds_doc *o = lw_docset_doc(r->ds, i);
+        if (!o->issuer || o == d || !same_province(o, d) || !lw_docset_covers(r->ds, lead, o->issuer))
+            continue;
+        int dup = 0;
+        for (size_t k = before; k < r->n && !dup; k++)
+            dup = !strcmp(r->items[k].unit, o->issuer);
+        if (!dup && wanted_unit(r, o->issuer))
+            add_item(r, o->issuer, u, d);
+    }
+    if (r->n == before && wanted_unit(r, lead))
+        add_item(r, lead, u, d);
+}
+
+static void judge(lw_report *r, item_t *it, const char **topics)
+{
+    const lw_ds_duty *u = it->duty;
+    if (!u->to) {
+        it->status = LW_RS_NO_DEADLINE;
+        return;
+    }
+    long as_of = iso_days(r->as_of), to = iso_days(u->to);
+    const lw_ds_doc *best = NULL;
+    for (size_t i = 0; u->topic && i < lw_docset_ndocs(r->ds); i++) {
+        const lw_ds_doc *o = lw_docset_doc(r->ds, i);
+        if (o == it->doc || !o->issuer || !o->date || !topics[i] || strcmp(topics[i], u->topic))
+            continue;
+        if (!lw_docset_covers(r->ds, it->unit, o->issuer) && strcmp(it->unit, o->issuer))
+            continue;
+        if ((it->doc->date && strcmp(o->date, it->doc->date) < 0) || strcmp(o->date, r->as_of) > 0)
+            continue;
+        if (!doc_cites(r->ds, o, it->doc) && o->year != atoi(u->to))
+            continue;
+        if (!best || strcmp(o->date, best->date) < 0)
+            best = o;
+    }
+    it->answer = best;
+    if (best) {
+        long a = iso_days(best->date);
+        it->status = a <= to ? LW_RS_DONE : LW_RS_LATE;
+        it->days = a - to;
+        return;
+    }
+    it->days = to - as_of;
+    it->status = to < as_of ? LW_RS_OVERDUE : to - as_of <= r->opt.window ? LW_RS_DUE_SOON : LW_RS_UPCOMING;
+}
+
+static int cmp_item(const void *a, const void *b)
+{
+    const item_t *x = a, *y = b;
+    int c = strcmp(x->unit, y->unit);
+    if (c)
+        return c;
+    if (x->status != y->status)
+        return x->status < y->status ? -1 : 1;
+    const char *tx = x->duty->to ? x->duty->to : "9999", *ty = y->duty->to ? y->duty->to : "9999";
+    if ((c = strcmp(tx, ty)))
+        return c;
+    if ((c = strcmp(x->doc->path, y->doc->path)))
+        return c;
+    return x->duty->line - y->duty->line;
+}
+
+lw_status lw_report_build(lw_store *s, const lw_engine *eng, const lw_report_options *opt, lw_report **out,
+                          lw_error *err)
+{
+    *out = NULL;
+    lw_date probe;
+    if (!opt || !opt->as_of || lw_date_parse_iso(opt->as_of, &probe) || !lw_date_valid(probe))
+        return lw_error_set(err, LW_ERR_USAGE, NULL, 0, 0, "ngày không hợp lệ (not a valid date): %s",
+                            opt && opt->as_of ? opt->as_of : "(none)");
+    lw_report *r = calloc(1, sizeof *r);
+    if (!r)
+        return lw_error_set(err, LW_ERR_NOMEM, NULL, 0, 0, "out of memory");
+    r->opt = *opt;
+    snprintf(r->as_of, sizeof r->as_of, "%s", opt->as_of);
+    r->opt.as_of = r->as_of;
+    if (!getcwd(r->cwd, sizeof r->cwd))
+        r->cwd[0] = '\0';
+    const lw_ruleset *rs = lw_engine_rules(eng);
+    lw_status st = lw_docset_load(s, rs, &r->ds, err);
+    if (st) {
+        free(r);
+        return st;
+    }
+    size_t nd = lw_docset_ndocs(r->ds);
+    const char **topics = calloc(nd + 1, sizeof *topics);
+    lw_matcher *m = lw_matcher_create(rs);
+    for (size_t i = 0; i < nd; i++)
+        topics[i] = doc_topic(rs, m, lw_docset_doc(r->ds, i));
+    for (size_t i = 0; i < nd; i++) {
+        const lw_ds_doc *d = lw_docset_doc(r->ds, i);
+        for (size_t k = 0; k < d->n_duties; k++) {
+            const lw_ds_duty *u = lw_docset_duty(r->ds, d->first_duty + k);
+            if (u->qualifier && !strcmp(u->qualifier, "recurring"))
+                continue; /* "thường xuyên": no date to miss */
+            if (!u->to && !lw_docset_needs_deadline(r->ds, d, u))
+                continue;
+            int leads = 0;
+            for (size_t n = 0; n < u->n_units; n++)
+                if (!strcmp(u->units[n].role, "lead")) {
+                    /* the same unit twice in one duty counts once */
+                    int dup = 0;
+                    for (size_t p = 0; p < n && !dup; p++)
+                        dup = !strcmp(u->units[p].role, "lead") && !strcmp(u->units[p].name, u->units[n].name);
+                    if (!dup)
+                        expand(r, u->units[n].name, u, d);
+                    leads++;
+                }
+            if (!leads && wanted_unit(r, opt->english ? "(unit not stated)" : "(chưa rõ đơn vị)"))
+                add_item(r, opt->english ? "(unit not stated)" : "(chưa rõ đơn vị)", u, d);
+        }
+    }
+    r->opt.unit = NULL; /* the filter is applied; the caller's string may go */
+    /* a duty restated in one document (an item and its task under "Tổ chức thực hiện"):
+     * one row per unit, topic and deadline */
+    size_t w = 0;
+    for (size_t i = 0; i < r->n; i++) {
+        item_t *it = &r->items[i];
+        int dup = 0;
+        for (size_t k = 0; k < w && !dup && it->duty->topic && it->duty->to; k++) {
+            item_t *o = &r->items[k];
+            dup = o->doc == it->doc && !strcmp(o->unit, it->unit) && o->duty->topic &&
+                  !strcmp(o->duty->topic, it->duty->topic) && o->duty->to && !strcmp(o->duty->to, it->duty->to);
+        }
+        if (!dup)
+            r->items[w++] = *it;
+    }
+    r->n = w;
+    for (size_t i = 0; i < r->n; i++) {
+        judge(r, &r->items[i], topics);
+        r->counts[r->items[i].status]++;
+    }
+    if (r->n)
+        qsort(r->items, r->n, sizeof *r->items, cmp_item);
+    lw_matcher_free(m);
+    free(topics);
+    *out = r;
+    return LW_OK;
+}
+
+void lw_report_free(lw_report *r)
+{
+    if (!r)
+        return;
+    lw_docset_free(r->ds);
+    free(r->items);
+    free(r);
+}
+
+size_t lw_report_count(const lw_report *r, lw_report_status st) { return st < LW_RS_COUNT ? r->counts[st] : 0; }
+
+int lw_report_format_parse(const char *s)
+{
+    static const char *const names[] = {"text", "md", "html", "csv", "json"};
+    for (int i = 0; i < 5; i++)
+        if (s && !strcmp(s, names[i]))
+            return i;
+    return -1;
+}
+
+/* ---- labels ---- */
+
+enum {
+    L_TITLE, L_AS_OF, L_WINDOW, L_UNIT, L_DUTY, L_DEADLINE, L_DOCUMENT, L_LINE, L_ANSWER, L_STATUS,
+    L_OVERDUE_BY, L_LEFT, L_TODAY, L_LATE_BY, L_NONE, L_SUMMARY, L_NOTHING, L_TIMELINE, L_WORDS, L_COUNT
+};
+
+static const char *const labels[2][L_COUNT] = {
+    {"Báo cáo thời hạn", "Tính đến ngày", "cửa sổ %d ngày", "Đơn vị", "Nhiệm vụ", "Thời hạn", "Văn bản", "dòng",
+     "Trả lời bởi", "Tình trạng", "quá hạn %ld ngày", "còn %ld ngày", "đến hạn hôm nay", "muộn %ld ngày",
+     "không có", "Tổng hợp", "Không có mục nào cần chú ý.", "Dòng thời gian", "Nguyên văn"},
+    {"Deadline report", "As of", "window %d days", "Unit", "Duty", "Deadline", "Document", "line", "Answered by",
+     "Status", "%ld days overdue", "%ld days left", "due today", "%ld days late", "none", "Summary",
+     "Nothing needs attention.", "Timeline", "Words"},
+};
+
+static const char *const status_label[2][LW_RS_COUNT] = {
+    {"Quá hạn", "Nộp muộn", "Sắp đến hạn", "Thiếu thời hạn", "Đã hoàn thành đúng hạn", "Chưa đến hạn"},
+    {"Overdue", "Late", "Due soon", "No deadline", "Done on time", "Not yet due"},
+};
+
+static const char *const status_id[LW_RS_COUNT] = {"overdue", "late", "due_soon", "no_deadline", "done", "upcoming"};
+
+#define LB(r, k) labels[(r)->opt.english][k]
+
+static int listed(lw_report_status s) { return s <= LW_RS_NO_DEADLINE; }
+
+static const char *shown(const lw_report *r, const char *path)
+{
+    size_t n = strlen(r->cwd);
+    if (n && !strncmp(path, r->cwd, n) && path[n] == '/')
+        return path + n + 1;
+    return path;
+}
+
+/* "quá hạn 3 ngày" / "còn 5 ngày" / "muộn 2 ngày" for an item; buf returned. */
+static const char *when(const lw_report *r, const item_t *it, char *buf, size_t n)
+{
+    switch (it->status) {
+    case LW_RS_OVERDUE: snprintf(buf, n, LB(r, L_OVERDUE_BY), -it->days); break;
+    case LW_RS_LATE: snprintf(buf, n, LB(r, L_LATE_BY), it->days); break;
+    case LW_RS_DUE_SOON:
+    case LW_RS_UPCOMING:
+        if (it->days == 0)
+            snprintf(buf, n, "%s", LB(r, L_TODAY));
+        else
+            snprintf(buf, n, LB(r, L_LEFT), it->days);
+        break;
+    default: buf[0] = '\0';
+    }
+    return buf;
+}
+
+/* ---- a sink that remembers failure ---- */
+
+typedef struct {
+    FILE *f;
+    int bad;
+} sink;
+
+static void out(sink *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void out(sink *s, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    if (vfprintf(s->f, fmt, ap) < 0)
+        s->bad = 1;
+    va_end(ap);
+}
+
+/* Text with HTML's five special characters as entities. */
+static void html(sink *s, const char *t)
+{
+    for (; t && *t; t++) {
+        switch (*t) {
+        case '&': out(s, "&amp;"); break;
+        case '<': out(s, "&lt;"); break;
+        case '>': out(s, "&gt;"); break;
+        case '"': out(s, "&quot;"); break;
+        case '\'': out(s, "&#39;"); break;
+        default:
+            if (fputc(*t, s->f) == EOF)
+                s->bad = 1;
+        }
+    }
+}
+
+/* A CSV field (RFC 4180): quoted when it holds a comma, quote or line break. */
+static void csv(sink *s, const char *t, int last)
+{
+    t = t ? t : "";
+    if (strpbrk(t, ",\"\r\n")) {
+        out(s, "\"");
+        for (; *t; t++)
+            out(s, *t == '"' ? "\"\"" : "%c", *t);
+        out(s, "\"");
+    } else {
+        out(s, "%s", t);
+    }
+    out(s, last ? "\r\n" : ",");
+}
+
+/* Markdown table cell: pipes and line breaks would end the cell. */
+static void md(sink *s, const char *t)
+{
+    for (; t && *t; t++) {
+        if (*t == '|')
+            out(s, "\\|");
+        else if (*t == '\n' || *t == '\r')
+            out(s, " ");
+        else if (*t == '<')
+            out(s, "&lt;");
+        else
+            out(s, "%c", *t);
+    }
+}
+
+/* one line: newlines and runs of spaces as one space */
+static void flat(sink *s, const char *t)
+{
+    int sp = 0;
+    for (; t && *t; t++) {
+        if (*t == '\n' || *t == '\r' || *t == '\t' || *t == ' ') {
+            if (!sp)
+                out(s, " ");
+            sp = 1;
+        } else {
+            out(s, "%c", *t);
+            sp = 0;
+        }
+    }
+}
+
+/* t, then spaces up to width terminal columns (Vietnamese letters with marks are one
+ * column but several bytes, so printf's widths do not do). */
+static void pad(sink *s, const char *t, int width)
+{
+    int cols = 0;
+    const utf8proc_uint8_t *p = (const utf8proc_uint8_t *)t;
+    utf8proc_int32_t cp;
+    utf8proc_ssize_t n;
+    while (*p && (n = utf8proc_iterate(p, -1, &cp)) > 0) {
+        cols += utf8proc_charwidth(cp);
+        p += n;
+    }
+    out(s, "%s", t);
+    for (; cols < width; cols++)
+        out(s, " ");
+    out(s, " ");
+}
+
+/* ---- text ---- */
+
+static void write_summary_line(const lw_report *r, sink *s)
+{
+    for (int st = 0; st < LW_RS_COUNT; st++)
+        out(s, "%s%s: %zu", st ? " · " : "", status_label[r->opt.english][st], r->counts[st]);
+    out(s, "\n");
+}
+
+static void write_text(const lw_report *r, sink *s)
+{
+    char d1[11], d2[40];
+    out(s, "%s%s%s — %s %s (", r->opt.color ? "\033[1m" : "", LB(r, L_TITLE), r->opt.color ? "\033[0m" : "",
+        LB(r, L_AS_OF), lw_date_vi(r->as_of, d1));
+    out(s, LB(r, L_WINDOW), r->opt.window);
+    out(s, ")\n");
+    write_summary_line(r, s);
+    const char *last = NULL;
+    int any = 0;
+    for (size_t i = 0; i < r->n; i++) {
+        const item_t *it = &r->items[i];
+        if (!listed(it->status))
+            continue;
+        any = 1;
+        if (!last || strcmp(last, it->unit))
+            out(s, "\n%s== %s%s\n", r->opt.color ? "\033[1m" : "", it->unit, r->opt.color ? "\033[0m" : "");
+        last = it->unit;
+        const char *col = !r->opt.color ? "" : it->status == LW_RS_OVERDUE ? "\033[31m" : it->status == LW_RS_LATE ? "\033[35m" : "\033[33m";
+        out(s, "  %s", col);
+        pad(s, status_label[r->opt.english][it->status], 14);
+        out(s, "%s", r->opt.color ? "\033[0m" : "");
+        pad(s, it->duty->to ? lw_date_vi(it->duty->to, d1) : "-", 10);
+        pad(s, when(r, it, d2, sizeof d2), 17);
+        flat(s, it->duty->activity);
+        out(s, "\n      ");
+        if (it->duty->deadline_text) {
+            out(s, "«");
+            flat(s, it->duty->deadline_text);
+            out(s, "» — ");
+        }
+        out(s, "%s, %s %d", shown(r, it->doc->path), LB(r, L_LINE), it->duty->line);
+        if (it->answer)
+            out(s, "; %s %s (%s)", LB(r, L_ANSWER), shown(r, it->answer->path), lw_date_vi(it->answer->date, d1));
+        out(s, "\n");
+    }
+    if (!any)
+        out(s, "\n%s\n", LB(r, L_NOTHING));
+}
+
+/* ---- Markdown ---- */
+
+static void write_md(const lw_report *r, sink *s)
+{
+    char d1[11], d2[40];
+    out(s, "# %s — %s %s\n\n", LB(r, L_TITLE), LB(r, L_AS_OF), lw_date_vi(r->as_of, d1));
+    out(s, "| %s | %s |\n| --- | ---: |\n", LB(r, L_STATUS), "N");
+    for (int st = 0; st < LW_RS_COUNT; st++)
+        out(s, "| %s | %zu |\n", status_label[r->opt.english][st], r->counts[st]);
+    out(s, "\n(");
+    out(s, LB(r, L_WINDOW), r->opt.window);
+    out(s, ")\n");
+    const char *last = NULL;
+    for (size_t i = 0; i < r->n; i++) {
+        const item_t *it = &r->items[i];
+        if (!listed(it->status))
+            continue;
+        if (!last || strcmp(last, it->unit)) {
+            out(s, "\n## ");
+            md(s, it->unit);
+            out(s, "\n\n| %s | %s | | %s | %s | %s |\n| --- | --- | --- | --- | --- | --- |\n", LB(r, L_STATUS),
+                LB(r, L_DEADLINE), LB(r, L_DUTY), LB(r, L_WORDS), LB(r, L_DOCUMENT));
+        }
+        last = it->unit;
+        out(s, "| %s | %s | %s | ", status_label[r->opt.english][it->status],
+            it->duty->to ? lw_date_vi(it->duty->to, d1) : "–", when(r, it, d2, sizeof d2));
+        md(s, it->duty->activity);
+        out(s, " | ");
+        md(s, it->duty->deadline_text);
+        out(s, " | ");
+        md(s, shown(r, it->doc->path));
+        out(s, ", %s %d", LB(r, L_LINE), it->duty->line);
+        if (it->answer) {
+            out(s, "; %s ", LB(r, L_ANSWER));
+            md(s, shown(r, it->answer->path));
+            out(s, " (%s)", lw_date_vi(it->answer->date, d1));
+        }
+        out(s, " |\n");
+    }
+}
+
+/* ---- CSV ---- */
+
+static void write_csv(const lw_report *r, sink *s)
+{
+    const char *head[] = {"as_of", "unit", "status", "deadline_from", "deadline_to", "days", "activity",
+                          "deadline_text", "path", "line", "answer_path", "answer_date"};
+    for (size_t i = 0; i < 12; i++)
+        csv(s, head[i], i == 11);
+    for (size_t i = 0; i < r->n; i++) {
+        const item_t *it = &r->items[i];
+        char days[24] = "", line[16];
+        if (it->duty->to)
+            snprintf(days, sizeof days, "%ld", it->days);
+        snprintf(line, sizeof line, "%d", it->duty->line);
+        csv(s, r->as_of, 0);
+        csv(s, it->unit, 0);
+        csv(s, status_id[it->status], 0);
+        csv(s, it->duty->from, 0);
+        csv(s, it->duty->to, 0);
+        csv(s, days, 0);
+        csv(s, it->duty->activity, 0);
+        csv(s, it->duty->deadline_text, 0);
+        csv(s, shown(r, it->doc->path), 0);
+        csv(s, line, 0);
+        csv(s, it->answer ? shown(r, it->answer->path) : NULL, 0);
+        csv(s, it->answer ? it->answer->date : NULL, 1);
+    }
+}
+
+/* ---- JSON ---- */
+
+static json_t *jstr(const char *s) { return s ? json_string(s) : json_null(); }
+
+static void write_json(const lw_report *r, sink *s)
+{
+    json_t *sum = json_object();
+    for (int st = 0; st < LW_RS_COUNT; st++)
+        json_object_set_new(sum, status_id[st], json_integer((json_int_t)r->counts[st]));
+    json_t *items = json_array();
+    for (size_t i = 0; i < r->n; i++) {
+        const item_t *it = &r->items[i];
+        const lw_ds_duty *u = it->duty;
+        json_t *o = json_object();
+        json_object_set_new(o, "unit", json_string(it->unit));
+        json_object_set_new(o, "status", json_string(status_id[it->status]));
+        json_object_set_new(o, "activity", jstr(u->activity));
+        json_object_set_new(o, "topic", jstr(u->topic));
+        json_object_set_new(o, "deadline",
+                            u->to ? json_pack("{s:o,s:s,s:o,s:o,s:i}", "from", jstr(u->from), "to", u->to, "qualifier",
+                                              jstr(u->qualifier), "text", jstr(u->deadline_text), "line",
+                                              u->deadline_line)
+                                  : json_null());
+        json_object_set_new(o, "days", u->to ? json_integer(it->days) : json_null());
+        json_object_set_new(o, "path", json_string(shown(r, it->doc->path)));
+        json_object_set_new(o, "line", json_integer(u->line));
+        json_object_set_new(o, "document", json_pack("{s:o,s:o,s:o,s:o}", "number", jstr(it->doc->number), "kind",
+                                                      jstr(it->doc->kind), "issuer", jstr(it->doc->issuer), "date",
+                                                      jstr(it->doc->date)));
+        json_object_set_new(o, "answer", it->answer ? json_pack("{s:s,s:o,s:o,s:s}", "path", shown(r, it->answer->path),
+                                                                "number", jstr(it->answer->number), "kind",
+                                                                jstr(it->answer->kind), "date", it->answer->date)
+                                                    : json_null());
+        json_array_append_new(items, o);
+    }
+    json_t *root = json_pack("{s:s,s:i,s:o,s:o}", "as_of", r->as_of, "window", r->opt.window, "summary", sum, "items",
+                             items);
+    char *txt = json_dumps(root, JSON_INDENT(1));
+    if (txt)
+        out(s, "%s\n", txt);
+    else
+        s->bad = 1;
+    free(txt);
+    json_decref(root);
+}
+
+/* ---- HTML ---- */
+
+static const char css[] =
+    "body{font-family:system-ui,'Segoe UI',Roboto,'Noto Sans',sans-serif;margin:2em auto;max-width:1100px;"
+    "padding:0 1em;color:#222;background:#fafafa}"
+    "h1{font-size:1.6em;margin-bottom:.2em}h2{font-size:1.2em;margin-top:2em;border-bottom:2px solid #ddd;"
+    "padding-bottom:.2em}.meta{color:#666}"
+    ".cards{display:flex;flex-wrap:wrap;gap:.8em;margin:1em 0}.card{background:#fff;border:1px solid #ddd;"
+    "border-radius:6px;padding:.6em 1em;min-width:9em}.card b{display:block;font-size:1.8em}"
+    ".overdue{color:#b71c1c}.late{color:#8e24aa}.due_soon{color:#b26a00}.no_deadline{color:#455a64}"
+    ".done{color:#2e7d32}.upcoming{color:#607d8b}"
+    "table{border-collapse:collapse;width:100%;background:#fff;margin:.5em 0}th,td{border:1px solid #ddd;"
+    "padding:.35em .5em;vertical-align:top;text-align:left;font-size:.92em}th{background:#f0f0f0}"
+    "td.n{text-align:right;color:#666}.words{color:#555;font-style:italic}.src{color:#666;font-size:.85em}"
+    "svg{background:#fff;border:1px solid #ddd;margin:.3em 0}svg text{font-size:11px;fill:#444}";
+
+static const char *const bar_color[LW_RS_COUNT] = {"#c62828", "#8e24aa", "#f9a825", "#90a4ae", "#43a047",
+                                                   "#90a4ae"};
+
+/* One unit's timeline: a bar per dated duty from its start to its deadline, on a month axis
+ * spanning the duties and the as-of date, the as-of date marked. */
+static void write_svg(const lw_report *r, sink *s, size_t first, size_t end)
+{
+    long lo = iso_days(r->as_of), hi = lo;
+    size_t rows = 0;
+    for (size_t i = first; i < end; i++) {
+        const lw_ds_duty *u = r->items[i].duty;
+        if (!u->to)
+            continue;
+        rows++;
+        long t = iso_days(u->to), f = u->from ? iso_days(u->from) : t;
+        if (f < lo)
+            lo = f;
+        if (t < lo)
+            lo = t;
+        if (t > hi)
+            hi = t;
+    }
+    if (!rows)
+        return;
+    lw_date a, b;
+    lw_date_parse_iso(r->as_of, &a);
+    /* the axis: from the first of lo's month to the end of hi's month */
+    long span = hi - lo;
+    int W = 1000, left = 30, right = 20, top = 22, rowh = 18;
+    int H = top + (int)rows * rowh + 10;
+    /* months: find lo's and hi's civil dates by stepping from the as-of date */
+    lw_date dlo = lw_date_add_days(a, (int)(lo - iso_days(r->as_of)));
+    lw_date dhi = lw_date_add_days(a, (int)(hi - iso_days(r->as_of)));
+    lw_date m0 = {dlo.y, dlo.m, 1};
+    b = (lw_date){dhi.y, dhi.m, lw_days_in_month(dhi.y, dhi.m)};
+    long x0 = days_from_civil(m0.y, m0.m, 1), x1 = days_from_civil(b.y, b.m, b.d) + 1;
+    (void)span;
+    double scale = (double)(W - left - right) / (double)(x1 - x0);
+    out(s, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" role=\"img\" aria-label=\"", W, H);
+    html(s, LB(r, L_TIMELINE));
+    out(s, "\">\n");
+    int months = (b.y - m0.y) * 12 + b.m - m0.m + 1;
+    int step = months <= 18 ? 1 : months <= 48 ? 3 : 12;
+    for (int k = 0; k < months; k += step) {
+        int y = m0.y + (m0.m - 1 + k) / 12, mo = (m0.m - 1 + k) % 12 + 1;
+        double x = left + (double)(days_from_civil(y, mo, 1) - x0) * scale;
+        out(s, "<line x1=\"%.1f\" y1=\"14\" x2=\"%.1f\" y2=\"%d\" stroke=\"#eee\"/>", x, x, H - 4);
+        out(s, "<text x=\"%.1f\" y=\"11\">%02d/%d</text>\n", x + 2, mo, y);
+    }
+    size_t row = 0;
+    for (size_t i = first; i < end; i++) {
+        const item_t *it = &r->items[i];
+        const lw_ds_duty *u = it->duty;
+        if (!u->to)
+            continue;
+        long t = iso_days(u->to), f = u->from ? iso_days(u->from) : t;
+        if (f > t)
+            f = t;
+        double xa = left + (double)(f - x0) * scale, xb = left + (double)(t + 1 - x0) * scale;
+        if (xb - xa < 4)
+            xa = xb - 4;
+        double y = top + (double)row * rowh;
+        out(s, "<g><title>");
+        html(s, status_label[r->opt.english][it->status]);
+        out(s, " — ");
+        html(s, u->activity);
+        out(s, " (");
+        html(s, u->deadline_text ? u->deadline_text : u->to);
+        out(s, ")</title><rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%d\" rx=\"2\" fill=\"%s\"/>", xa, y,
+            xb - xa, rowh - 5, bar_color[it->status]);
+        out(s, "<text x=\"%.1f\" y=\"%.1f\">%zu</text></g>\n", xa > left + 14 ? xa - 14 : xb + 3, y + rowh - 7,
+            row + 1);
+        row++;
+    }
+    double xs = left + (double)(iso_days(r->as_of) - x0) * scale;
+    out(s, "<line x1=\"%.1f\" y1=\"14\" x2=\"%.1f\" y2=\"%d\" stroke=\"#c62828\" stroke-width=\"2\" "
+           "stroke-dasharray=\"4 3\"/>", xs, xs, H - 2);
+    out(s, "<text x=\"%.1f\" y=\"%d\" class=\"overdue\">", xs + 3, H - 4);
+    char d1[11];
+    html(s, lw_date_vi(r->as_of, d1));
+    out(s, "</text>\n</svg>\n");
+}
+
+static void write_html(const lw_report *r, sink *s)
+{
+    char d1[11], d2[40];
+    out(s, "<!DOCTYPE html>\n<html lang=\"%s\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" "
+           "content=\"width=device-width, initial-scale=1\">\n<title>", r->opt.english ? "en" : "vi");
+    html(s, LB(r, L_TITLE));
+    out(s, " — ");
+    html(s, lw_date_vi(r->as_of, d1));
+    out(s, "</title>\n<style>%s</style>\n</head>\n<body>\n<h1>", css);
+    html(s, LB(r, L_TITLE));
+    out(s, "</h1>\n<p class=\"meta\">");
+    html(s, LB(r, L_AS_OF));
+    out(s, " %s · ", lw_date_vi(r->as_of, d1));
+    char win[64];
+    snprintf(win, sizeof win, LB(r, L_WINDOW), r->opt.window);
+    html(s, win);
+    out(s, "</p>\n<div class=\"cards\">\n");
+    for (int st = 0; st < LW_RS_COUNT; st++) {
+        out(s, "<div class=\"card %s\"><b>%zu</b>", status_id[st], r->counts[st]);
+        html(s, status_label[r->opt.english][st]);
+        out(s, "</div>\n");
+    }
+    out(s, "</div>\n");
+    size_t i = 0;
+    int any = 0;
+    while (i < r->n) {
+        size_t e = i;
+        int listed_here = 0;
+        while (e < r->n && !strcmp(r->items[e].unit, r->items[i].unit)) {
+            listed_here |= listed(r->items[e].status);
+            e++;
+        }
+        if (!listed_here) {
+            i = e;
+            continue;
+        }
+        any = 1;
+        out(s, "<section>\n<h2>");
+        html(s, r->items[i].unit);
+        out(s, "</h2>\n");
+        write_svg(r, s, i, e);
+        out(s, "<table>\n<thead><tr><th>#</th><th>");
+        html(s, LB(r, L_STATUS));
+        out(s, "</th><th>");
+        html(s, LB(r, L_DEADLINE));
+        out(s, "</th><th>");
+        html(s, LB(r, L_DUTY));
+        out(s, "</th><th>");
+        html(s, LB(r, L_DOCUMENT));
+        out(s, "</th></tr></thead>\n<tbody>\n");
+        size_t row = 0;
+        for (size_t k = i; k < e; k++) {
+            const item_t *it = &r->items[k];
+            if (it->duty->to)
+                row++;
+            if (!listed(it->status))
+                continue;
+            out(s, "<tr><td class=\"n\">");
+            if (it->duty->to)
+                out(s, "%zu", row);
+            out(s, "</td><td class=\"%s\">", status_id[it->status]);
+            html(s, status_label[r->opt.english][it->status]);
+            out(s, "<br><small>");
+            html(s, when(r, it, d2, sizeof d2));
+            out(s, "</small></td><td>%s", it->duty->to ? lw_date_vi(it->duty->to, d1) : "–");
+            if (it->duty->deadline_text) {
+                out(s, "<br><span class=\"words\">«");
+                html(s, it->duty->deadline_text);
+                out(s, "»</span>");
+            }
+            out(s, "</td><td>");
+            html(s, it->duty->activity);
+            out(s, "</td><td class=\"src\">");
+            html(s, shown(r, it->doc->path));
+            out(s, ", ");
+            html(s, LB(r, L_LINE));
+            out(s, " %d", it->duty->line);
+            if (it->answer) {
+                out(s, "<br>");
+                html(s, LB(r, L_ANSWER));
+                out(s, " ");
+                html(s, shown(r, it->answer->path));
+                out(s, " (%s)", lw_date_vi(it->answer->date, d1));
+            }
+            out(s, "</td></tr>\n");
+        }
+        out(s, "</tbody>\n</table>\n</section>\n");
+        i = e;
+    }
+    if (!any) {
+        out(s, "<p>");
+        html(s, LB(r, L_NOTHING));
+        out(s, "</p>\n");
+    }
+    out(s, "</body>\n</html>\n");
+}
+
+lw_status lw_report_write(const lw_report *r, lw_report_format fmt, FILE *f, lw_error *err)
+{
+    sink s = {f, 0};
+    switch (fmt) {
+    case LW_FMT_TEXT: write_text(r, &s); break;
+    case LW_FMT_MD: write_md(r, &s); break;
+    case LW_FMT_HTML: write_html(r, &s); break;
+    case LW_FMT_CSV: write_csv(r, &s); break;
+    case LW_FMT_JSON: write_json(r, &s); break;
+    }
+    if (fflush(f) || ferror(f) || s.bad)
+        return lw_error_set(err, LW_ERR_IO, NULL, 0, 0, "không ghi được báo cáo (cannot write the report)");
+    return LW_OK;
+}

@@ -1,0 +1,64 @@
+/* lw_report: the nightly deadline report. As of a date, every duty of the database is given
+ * a status for each unit responsible for it:
+ *   overdue     Quá hạn: the deadline has passed and no document of the unit answers it
+ *   late        Nộp muộn: answered, but after the deadline
+ *   due_soon    Sắp đến hạn: not answered, the deadline within the window
+ *   no_deadline Thiếu thời hạn: a duty that should have a deadline and has none
+ *   done        answered on or before the deadline (counted, not listed)
+ *   upcoming    not answered, the deadline after the window (counted, not listed)
+ * A duty given to a group ("Ủy ban nhân dân cấp huyện") is judged for each unit of that
+ * group the database knows in the same province (each district that issued a document),
+ * else for the group itself.
+ *
+ * The answer rule: document R answers duty d of document D for unit U when R's issuer is U,
+ * R is dated on or after D and on or before the as-of date, and R's topic is d's topic (a
+ * Báo cáo is a report, a Kế hoạch a plan, else the topic of R's subject) and either R cites
+ * D by number or R is of the year of d's deadline. The earliest such R is the answer.
+ *
+ * Written as a terminal table, Markdown, CSV, JSON or one self-contained HTML page (inline
+ * CSS, a summary, a table and an SVG timeline per unit), labels in Vietnamese or English. */
+#ifndef LW_REPORT_H
+#define LW_REPORT_H
+
+#include <stdio.h>
+
+#include "lw_common.h"
+#include "lw_extract.h"
+#include "lw_store.h"
+
+typedef enum {
+    LW_RS_OVERDUE,
+    LW_RS_LATE,
+    LW_RS_DUE_SOON,
+    LW_RS_NO_DEADLINE,
+    LW_RS_DONE,
+    LW_RS_UPCOMING,
+    LW_RS_COUNT
+} lw_report_status;
+
+typedef enum { LW_FMT_TEXT, LW_FMT_MD, LW_FMT_HTML, LW_FMT_CSV, LW_FMT_JSON } lw_report_format;
+
+typedef struct {
+    const char *as_of; /* ISO date; required */
+    int window;        /* days; due soon when 0 <= deadline - as_of <= window */
+    const char *unit;  /* only units whose name contains this (folded), or NULL */
+    int english;       /* labels in English */
+    int color;         /* ANSI colours in the text form */
+} lw_report_options;
+
+typedef struct lw_report lw_report;
+
+/* Builds the report over the documents of s. *out owned (lw_report_free). */
+lw_status lw_report_build(lw_store *s, const lw_engine *eng, const lw_report_options *opt, lw_report **out,
+                          lw_error *err);
+void lw_report_free(lw_report *r);
+
+/* Number of items of a status. */
+size_t lw_report_count(const lw_report *r, lw_report_status st);
+/* Writes the report in a format; LW_ERR_IO when the stream fails. */
+lw_status lw_report_write(const lw_report *r, lw_report_format fmt, FILE *out, lw_error *err);
+
+/* Parses "text", "md", "html", "csv", "json"; -1 when none. */
+int lw_report_format_parse(const char *s);
+
+#endif
