@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lw_resolve.h"
 #include "lw_yaml.h"
 
 typedef struct {
@@ -287,7 +288,13 @@ lw_status lw_docset_load(lw_store *s, const lw_ruleset *rs, lw_docset **out, lw_
         u->to = col(d, q, 9);
         u->precision = col(d, q, 10);
         u->qualifier = col(d, q, 11);
-        u->deadline_text = col(d, q, 12);
+        {
+            /* the words as written, without the markup OCR and converters leave ("**ngày") */
+            const unsigned char *t = sqlite3_column_text(q, 12);
+            char *c = t ? lw_text_clean((const char *)t, strlen((const char *)t)) : NULL;
+            u->deadline_text = c ? keep(d, (const unsigned char *)c) : NULL;
+            free(c);
+        }
         u->deadline_line = sqlite3_column_int(q, 13);
         if (!d->docs[di].n_duties)
             d->docs[di].first_duty = d->nduties;

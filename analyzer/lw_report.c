@@ -690,8 +690,8 @@ static void write_svg(const lw_report *r, sink *s, size_t first, size_t end)
 static void write_html(const lw_report *r, sink *s)
 {
     char d1[11], d2[40];
-    out(s, "<!DOCTYPE html>\n<html lang=\"%s\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" "
-           "content=\"width=device-width, initial-scale=1\">\n<title>", r->opt.english ? "en" : "vi");
+    out(s, "<!DOCTYPE html>\n<html lang=\"%s\">\n<head>\n<meta charset=\"utf-8\"/>\n<meta name=\"viewport\" "
+           "content=\"width=device-width, initial-scale=1\"/>\n<title>", r->opt.english ? "en" : "vi");
     html(s, LB(r, L_TITLE));
     out(s, " — ");
     html(s, lw_date_vi(r->as_of, d1));
@@ -749,11 +749,11 @@ static void write_html(const lw_report *r, sink *s)
                 out(s, "%zu", row);
             out(s, "</td><td class=\"%s\">", status_id[it->status]);
             html(s, status_label[r->opt.english][it->status]);
-            out(s, "<br><small>");
+            out(s, "<br/><small>");
             html(s, when(r, it, d2, sizeof d2));
             out(s, "</small></td><td>%s", it->duty->to ? lw_date_vi(it->duty->to, d1) : "–");
             if (it->duty->deadline_text) {
-                out(s, "<br><span class=\"words\">«");
+                out(s, "<br/><span class=\"words\">«");
                 html(s, it->duty->deadline_text);
                 out(s, "»</span>");
             }
@@ -765,7 +765,7 @@ static void write_html(const lw_report *r, sink *s)
             html(s, LB(r, L_LINE));
             out(s, " %d", it->duty->line);
             if (it->answer) {
-                out(s, "<br>");
+                out(s, "<br/>");
                 html(s, LB(r, L_ANSWER));
                 out(s, " ");
                 html(s, shown(r, it->answer->path));
