@@ -930,8 +930,12 @@ static void build_deadlines(ctx_t *c)
             }
         } else if (!strcmp(how, "deadline.month")) {
             int m = grp_int(c, r, "mon");
-            if (m >= 1 && m <= 12 && year) {
-                lw_date a = {year, m, 1}, b = {year, m, lw_days_in_month(year, m)};
+            /* a range "từ tháng 4 (năm 2024) đến tháng 10 năm 2025" starts at its first month */
+            int m0 = grp_int(c, r, "mon0"), y0 = grp_int(c, r, "y0");
+            if (y0 < 1900)
+                y0 = m0 > m ? year - 1 : year;
+            if (m >= 1 && m <= 12 && year && (m0 < 0 || (m0 >= 1 && m0 <= 12 && (y0 < year || m0 <= m)))) {
+                lw_date a = {m0 > 0 ? y0 : year, m0 > 0 ? m0 : m, 1}, b = {year, m, lw_days_in_month(year, m)};
                 put_interval(f, a, 1, b, "month", qual ? qual : "during");
                 ok = 1;
             }
