@@ -571,7 +571,7 @@ static void extract_issuer(ctx_t *c)
             zone = r->start;
     }
     /* the motto may stand before the issuer in a two-column header flattened by OCR */
-    const lw_fact *best = NULL;
+    const lw_fact *best = NULL, *sub_joined = NULL;
     for (size_t i = 0; i < c->x->n; i++) {
         const lw_fact *f = &c->x->facts[i];
         if (strcmp(f->kind, "agency") || f->start >= zone)
@@ -584,17 +584,32 @@ static void extract_issuer(ctx_t *c)
         for (size_t k = ls; k < f->start; k++)
             if (!strchr(" \t*_", c->text[k]))
                 alone = 0;
-        for (size_t k = f->end; k < c->len && c->text[k] != '\n'; k++)
-            if (!strchr(" \t*_", c->text[k]))
+        /* what follows on the line: nothing but markup and a rule ("-------"), or the
+         * subordinate's name when unwrapping joined the two header lines ("UBND TỈNH CAO
+         * BẰNG SỞ TƯ PHÁP") */
+        size_t k = f->end;
+        while (k < c->len && strchr(" \t*_", c->text[k]))
+            k++;
+        const lw_fact *joined = NULL;
+        if (k < c->len && c->text[k] != '\n' && c->text[k] != '-' && i + 1 < c->x->n &&
+            !strcmp(c->x->facts[i + 1].kind, "agency") && c->x->facts[i + 1].start == k &&
+            is_upper_line(c->text + f->start, f->end - f->start) &&
+            is_upper_line(c->text + k, c->x->facts[i + 1].end - k)) {
+            joined = &c->x->facts[i + 1];
+            k = joined->end;
+        }
+        for (; k < c->len && c->text[k] != '\n'; k++)
+            if (!strchr(" \t*_-", c->text[k]))
                 alone = 0;
         if (!alone || nl > 12)
             continue;
         best = f;
+        sub_joined = joined;
         break;
     }
     /* "UBND TỈNH LÂM ĐỒNG" over "SỞ TƯ PHÁP": the line below the parent names the issuer */
-    const lw_fact *sub = NULL;
-    if (best) {
+    const lw_fact *sub = sub_joined;
+    if (best && !sub) {
         size_t k = best->end;
         while (k < zone && c->text[k] != '\n')
             k++;
@@ -1018,6 +1033,22 @@ static void build_agencies(ctx_t *c)
         if (!name && ns.start != SIZE_MAX) {
             /* "Bộ"/"Sở" + the name as written; a name in capitals gets sentence case */
             char *t = lw_text_clean(c->text + ns.start, ns.end - ns.start);
+            /* the official spelling when the lexicon has it ("SỞ CÔNG THƯƠNG": "Công Thương") */
+            char *key = lw_text_fold_all(t, strlen(t));
+            size_t ci;
+            json_t *cv;
+            json_array_foreach(lw_ruleset_data(c->rs, "agency_names"), ci, cv) {
+                const char *cn = json_string_value(cv);
+                char *ck = cn ? lw_text_fold_all(cn, strlen(cn)) : NULL;
+                int same = ck && key && !strcmp(ck, key);
+                free(ck);
+                if (same) {
+                    free(t);
+                    t = strdup(cn);
+                    break;
+                }
+            }
+            free(key);
             if (is_upper_line(t, strlen(t))) {
                 char *low = lw_text_fold_case(t, strlen(t));
                 char *cap = lw_text_title_case(low, strlen(low));
@@ -1053,10 +1084,18 @@ static void build_agencies(ctx_t *c)
         if (ps.start != SIZE_MAX) {
             char *p = lw_text_title_case(c->text + ps.start, ps.end - ps.start);
             char buf[512];
-            /* "Ủy ban nhân dân tỉnh" + "Bến Tre"; "Sở Tư pháp" + "tỉnh Bến Tre" */
+            /* "Ủy ban nhân dân tỉnh" + "Bến Tre"; "Sở Tư pháp" + "tỉnh Bến Tre"; a city run
+             * by the centre is a "thành phố" (lexicon cities_tw) */
             size_t nl = strlen(name);
             int has_tinh = nl > strlen(" tỉnh") && !strcmp(name + nl - strlen(" tỉnh"), " tỉnh");
-            snprintf(buf, sizeof buf, "%s%s%s", name, has_tinh || strstr(name, "thành phố") ? " " : " tỉnh ", p);
+            int city = 0;
+            size_t ci;
+            json_t *cv;
+            json_array_foreach(lw_ruleset_data(c->rs, "cities_tw"), ci, cv) city |= json_is_string(cv) && !strcmp(json_string_value(cv), p);
+            if (city)
+                snprintf(buf, sizeof buf, "%.*s thành phố %s", (int)(has_tinh ? nl - strlen(" tỉnh") : nl), name, p);
+            else
+                snprintf(buf, sizeof buf, "%s%s%s", name, has_tinh || strstr(name, "thành phố") ? " " : " tỉnh ", p);
             json_object_set_new(f, "name", json_string(buf));
             json_object_set_new(f, "province", json_string(p));
             free(p);
