@@ -472,8 +472,12 @@ static void build_items(dctx *c)
                 const mark_t *pm = mark_in(&c->partners, cs, fl->end);
                 size_t lead_end = pm ? pm->s : fl->end;
                 lead_run(c, cs, lead_end, &lead, NULL);
-                if (pm)
-                    units_in(c, pm->e, fl->end, &partners);
+                if (pm) {
+                    size_t before = partners.n;
+                    lead_run(c, pm->e, fl->end, &partners, NULL);
+                    if (partners.n == before)
+                        units_in(c, pm->e, fl->end, &partners);
+                }
                 /* "+ Các Sở, ngành: ..." sub-items name the units before their colon */
                 for (size_t ch = li + 1; ch <= fl->last; ch++) {
                     const lw_seg_line *cl = L(c, ch);
@@ -668,7 +672,7 @@ static void task(dctx *c, size_t s, size_t e, const char *label, const unit_list
 
 static int has_marked_child(const dctx *c, size_t j)
 {
-    for (size_t k = j + 1; k <= L(c, j)->last; k++)
+    for (size_t k = j + 1; k <= L(c, j)->last && L(c, k)->start < c->tail; k++)
         if (L(c, k)->parent == (long)j && L(c, k)->mark)
             return 1;
     return 0;
@@ -677,7 +681,7 @@ static int has_marked_child(const dctx *c, size_t j)
 static void assignment_section(dctx *c, size_t sec)
 {
     size_t last = L(c, sec)->last;
-    for (size_t j = sec + 1; j <= last; j++) {
+    for (size_t j = sec + 1; j <= last && L(c, j)->start < c->tail; j++) {
         const lw_seg_line *l = L(c, j);
         if (c->handled[j] || !l->mark)
             continue;
