@@ -30,6 +30,8 @@ struct lw_report {
     size_t n, cap;
     size_t counts[LW_RS_COUNT];
     char cwd[4096];
+    char **names; /* unit names made here */
+    size_t nnames, capnames;
 };
 
 /* ---- dates ---- */
@@ -106,6 +108,22 @@ static int wanted_unit(const lw_report *r, const char *unit)
     return ok;
 }
 
+static const char *keep_name(lw_report *r, const char *s)
+{
+    if (r->nnames == r->capnames) {
+        size_t cap = r->capnames ? r->capnames * 2 : 32;
+        char **p = realloc(r->names, cap * sizeof *p);
+        if (!p)
+            return NULL;
+        r->names = p;
+        r->capnames = cap;
+    }
+    char *c = strdup(s);
+    if (c)
+        r->names[r->nnames++] = c;
+    return c;
+}
+
 /* The units a lead name stands for: the issuers of the database it covers, in the duty's
  * province, else the name itself. */
 static void expand(lw_report *r, const char *lead, const lw_ds_duty *u, const lw_ds_doc *d)
@@ -121,8 +139,18 @@ static void expand(lw_report *r, const char *lead, const lw_ds_duty *u, const lw
         if (!dup && wanted_unit(r, o->issuer))
             add_item(r, o->issuer, u, d);
     }
-    if (r->n == before && wanted_unit(r, lead))
-        add_item(r, lead, u, d);
+    if (r->n != before)
+        return;
+    /* "Sở Nội vụ" in a plan of tỉnh Hậu Giang, known by no document of its own: name it
+     * with its province, as its own documents would ("Sở Nội vụ tỉnh Hậu Giang") */
+    const char *name = lead;
+    if (d->province && !strncmp(lead, "Sở ", strlen("Sở ")) && !strstr(lead, " tỉnh ") && !strstr(lead, " thành phố ")) {
+        char buf[600];
+        snprintf(buf, sizeof buf, "%s tỉnh %s", lead, d->province);
+        name = keep_name(r, buf);
+    }
+    if (name && wanted_unit(r, name))
+        add_item(r, name, u, d);
 }
 
 static void judge(lw_report *r, item_t *it, const char **topics)
@@ -257,6 +285,9 @@ void lw_report_free(lw_report *r)
     if (!r)
         return;
     lw_docset_free(r->ds);
+    for (size_t i = 0; i < r->nnames; i++)
+        free(r->names[i]);
+    free(r->names);
     free(r->items);
     free(r);
 }
