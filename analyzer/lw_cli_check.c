@@ -31,15 +31,6 @@ static const char *sev_vi(const char *s)
     return "THÔNG TIN";
 }
 
-/* path relative to the working directory when it lies below it */
-static const char *shown(const char *path, const char *cwd)
-{
-    size_t n = strlen(cwd);
-    if (n && !strncmp(path, cwd, n) && path[n] == '/')
-        return path + n + 1;
-    return path;
-}
-
 static void print_table(json_t *findings, int color)
 {
     char cwd[4096];
@@ -53,7 +44,7 @@ static void print_table(json_t *findings, int color)
         const char *sev = json_string_value(json_object_get(f, "severity"));
         const char *code = json_string_value(json_object_get(f, "code"));
         if (!last || strcmp(last, path)) {
-            printf("%s%s%s\n", color ? "\033[1m" : "", shown(path, cwd), color ? "\033[0m" : "");
+            printf("%s%s%s\n", color ? "\033[1m" : "", lw_path_below(path, cwd), color ? "\033[0m" : "");
             /* unknown ids are many and alike: one line per document */
             lw_buf ids = {0};
             size_t n = 0, j;
@@ -82,7 +73,7 @@ static void print_table(json_t *findings, int color)
         json_t *ev = json_object_get(f, "evidence");
         const char *pp = json_string_value(json_object_get(ev, "province_path"));
         if (pp)
-            printf("             xem: %s, dòng %d\n", shown(pp, cwd),
+            printf("             xem: %s, dòng %d\n", lw_path_below(pp, cwd),
                    (int)json_integer_value(json_object_get(ev, "province_line")));
         const char *src = json_string_value(json_object_get(ev, "registry_source"));
         if (src)

@@ -169,3 +169,11 @@ lw_status lw_read_file(const char *path, unsigned char **out, size_t *len, lw_er
         return lw_error_set(err, LW_ERR_NOMEM, path, 0, 0, "out of memory");
     return LW_OK;
 }
+
+const char *lw_path_below(const char *path, const char *cwd)
+{
+    size_t n = cwd ? strlen(cwd) : 0;
+    if (n && !strncmp(path, cwd, n) && path[n] == '/')
+        return path + n + 1;
+    return path;
+}

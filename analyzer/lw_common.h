@@ -59,6 +59,10 @@ void lw_buf_free(lw_buf *b);
 /* Hands the data over to the caller (owned, free with free()); the buffer is reset. */
 char *lw_buf_detach(lw_buf *b, size_t *len);
 
+/* path relative to the folder cwd when it lies below it, else path itself (borrowed from
+ * path): what reports show, so that stored absolute paths read as the user typed them. */
+const char *lw_path_below(const char *path, const char *cwd);
+
 /* Reads a whole file. *out is owned by the caller (free()); NUL-terminated. */
 lw_status lw_read_file(const char *path, unsigned char **out, size_t *len, lw_error *err);
 

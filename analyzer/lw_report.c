@@ -330,13 +330,7 @@ static const char *const status_id[LW_RS_COUNT] = {"overdue", "late", "due_soon"
 
 static int listed(lw_report_status s) { return s <= LW_RS_NO_DEADLINE; }
 
-static const char *shown(const lw_report *r, const char *path)
-{
-    size_t n = strlen(r->cwd);
-    if (n && !strncmp(path, r->cwd, n) && path[n] == '/')
-        return path + n + 1;
-    return path;
-}
+static const char *shown(const lw_report *r, const char *path) { return lw_path_below(path, r->cwd); }
 
 /* "quá hạn 3 ngày" / "còn 5 ngày" / "muộn 2 ngày" for an item; buf returned. */
 static const char *when(const lw_report *r, const item_t *it, char *buf, size_t n)

@@ -1,0 +1,128 @@
+#!/usr/bin/env python3
+"""lawwatch report over the crafted corpus (tests/data/report): the statuses at each as-of date
+of tests/data/report/expected.json (boundaries: the deadline day, the day after, a leap day, a
+quarter's and a year's end), golden reports in every format (tests/golden/report), well-formed
+HTML with hostile text escaped, labels in English, the unit filter, the exit status, -o, and
+bad arguments. Usage: t_report.py LAWWATCH SOURCE_DIR [--update]"""
+import csv, io, json, os, shutil, subprocess, sys, tempfile
+import xml.etree.ElementTree as ET
+
+BIN, SRC = sys.argv[1], sys.argv[2]
+UPDATE = "--update" in sys.argv
+DATA = os.path.join(SRC, "tests", "data", "report")
+GOLD = os.path.join(SRC, "tests", "golden", "report")
+FAILS = []
+LISTED = ("overdue", "late", "due_soon", "no_deadline")
+
+
+def check(cond, what):
+    if not cond:
+        FAILS.append(what)
+        print("FAIL: " + what)
+
+
+def run(*args, cwd=SRC):
+    p = subprocess.run([BIN, *args], capture_output=True, text=True, cwd=cwd)
+    return p.returncode, p.stdout, p.stderr
+
+
+tmp = tempfile.mkdtemp(prefix="lw_report_")
+try:
+    db = os.path.join(tmp, "report.db")
+    rc, out, err = run("ingest", "--db", db, "tests/data/report")
+    check(rc in (0, 1), "ingest of the report corpus: " + err)
+
+    # statuses at every as-of date
+    expected = json.load(open(os.path.join(DATA, "expected.json"), encoding="utf-8"))
+    if isinstance(expected, dict):
+        expected = expected["items"]
+    by_date = {}
+    for e in expected:
+        by_date.setdefault(e["as_of"], set()).add(
+            (e["unit"], e["status"], os.path.basename(e["path"]), e["line"], e.get("deadline_to")))
+    for as_of, want in sorted(by_date.items()):
+        rc, out, err = run("report", "--db", db, "--as-of", as_of, "--format", "json")
+        check(rc in (0, 1), "report %s runs: %s" % (as_of, err))
+        rep = json.loads(out)
+        got = {(i["unit"], i["status"], os.path.basename(i["path"]), i["line"],
+                i["deadline"]["to"] if i["deadline"] else None) for i in rep["items"] if i["status"] in LISTED}
+        for k in sorted(want - got, key=str):
+            check(False, "%s: missing %s" % (as_of, k))
+        for k in sorted(got - want, key=str):
+            check(False, "%s: not expected %s" % (as_of, k))
+        overdue = sum(1 for i in rep["items"] if i["status"] == "overdue")
+        check(rc == (1 if overdue else 0), "%s: exit status %d with %d overdue" % (as_of, rc, overdue))
+        check(rep["summary"]["overdue"] == overdue, "%s: the summary counts the overdue items" % as_of)
+
+    # golden reports, every format, two dates
+    os.makedirs(GOLD, exist_ok=True)
+    for as_of in ("2024-11-16", "2024-12-01"):
+        for fmt in ("text", "md", "csv", "json", "html"):
+            rc, out, err = run("report", "--db", db, "--as-of", as_of, "--format", fmt)
+            gp = os.path.join(GOLD, "%s.%s" % (as_of, {"text": "txt"}.get(fmt, fmt)))
+            if UPDATE or not os.path.exists(gp):
+                open(gp, "w", encoding="utf-8", newline="").write(out)
+            else:
+                want = open(gp, encoding="utf-8", newline="").read()
+                if out != want:
+                    a, b = want.splitlines(), out.splitlines()
+                    first = next((i for i in range(min(len(a), len(b))) if a[i] != b[i]), min(len(a), len(b)))
+                    check(False, "golden %s line %d:\n  want %r\n  got  %r" % (
+                        os.path.basename(gp), first + 1, a[first] if first < len(a) else None,
+                        b[first] if first < len(b) else None))
+            if fmt == "csv":
+                rows = list(csv.reader(io.StringIO(out, newline="")))
+                check(rows and rows[0][:3] == ["as_of", "unit", "status"] and all(len(r) == 12 for r in rows),
+                      "csv: a header and 12 fields a row")
+
+    # HTML: well-formed (as XML, and to xmllint's HTML parser), hostile text escaped, the timeline
+    rc, page, err = run("report", "--db", db, "--as-of", "2024-07-01", "--format", "html")
+    try:
+        root = ET.fromstring(page.split("\n", 1)[1])  # after <!DOCTYPE html>
+        check(root.tag == "html", "html root")
+        svgs = root.findall(".//{http://www.w3.org/2000/svg}svg")
+        check(len(svgs) > 0, "an SVG timeline per unit")
+        check(any(r.get("fill") == "#c62828" for s in svgs for r in s.iter("{http://www.w3.org/2000/svg}rect")),
+              "overdue drawn in red")
+    except ET.ParseError as e:
+        check(False, "the HTML is well-formed XML: %s" % e)
+    check("<script" not in page, "no raw <script>")
+    check("<img" not in page, "no raw <img>")
+    check("&lt;script&gt;" in page and "&quot;&gt;&lt;img src=x onerror=alert(1)&gt;" in page,
+          "the hostile text is shown, escaped")
+    check("http://" not in page.replace("http://www.w3.org/2000/svg", "") and "https://" not in page,
+          "no external assets")
+    hp = os.path.join(tmp, "r.html")
+    open(hp, "w", encoding="utf-8").write(page)
+    if shutil.which("xmllint"):
+        p = subprocess.run(["xmllint", "--noout", hp], capture_output=True, text=True, errors="replace")
+        check(p.returncode == 0, "xmllint (XML): " + p.stderr[:300])
+        p = subprocess.run(["xmllint", "--html", "--noout", hp], capture_output=True, text=True, errors="replace")
+        errs = [l for l in p.stderr.splitlines() if "error" in l and "invalid" not in l]
+        check(p.returncode == 0 and not errs, "xmllint --html: %s" % errs[:3])
+    else:
+        check(False, "xmllint is installed (scripts/setup.sh installs libxml2-utils)")
+
+    # English labels, the unit filter, -o, bad arguments
+    rc, out, err = run("report", "--db", db, "--as-of", "2024-11-16", "--lang", "en")
+    check("Overdue" in out and "Quá hạn" not in out, "--lang en")
+    rc, out, err = run("report", "--db", db, "--as-of", "2024-11-16", "--format", "json", "--unit", "phung hiep")
+    items = json.loads(out)["items"]
+    check(items and all("Phụng Hiệp" in i["unit"] for i in items), "--unit keeps one unit")
+    of = os.path.join(tmp, "out.html")
+    rc, out, err = run("report", "--db", db, "--as-of", "2024-11-16", "--format", "html", "-o", of)
+    check(os.path.exists(of) and out == "" and not [n for n in os.listdir(tmp) if ".tmp" in n],
+          "-o writes the file, nothing on stdout, no temporary left")
+    rc, out, err = run("report", "--db", db, "--as-of", "2024-11-16", "-o", os.path.join(tmp, "no", "such", "dir.txt"))
+    check(rc == 2 and "dir.txt" in err, "-o into a missing folder: " + err)
+    rc, out, err = run("report", "--db", db, "--as-of", "2023-02-29")
+    check(rc == 2 and "2023-02-29" in err, "an impossible --as-of: " + err)
+    rc, out, err = run("report", "--db", db, "--format", "pdf")
+    check(rc == 2 and "pdf" in err, "an unknown format: " + err)
+    rc, out, err = run("report", "--db", db, "--as-of", "2024-01-06")
+    check(rc == 0, "nothing overdue the day after the plan: exit 0, got %d" % rc)
+finally:
+    shutil.rmtree(tmp, ignore_errors=True)
+
+print("%d failure(s)" % len(FAILS))
+sys.exit(1 if FAILS else 0)
