@@ -15,7 +15,7 @@ static const char ingest_usage[] =
     "  --prune       remove documents whose files are gone\n"
     "  --reextract   recompute the facts of documents stored with other rules, from the\n"
     "                stored bytes (PATH may then be left out)\n"
-    "  --jobs N      N worker threads read and extract; one writer (default 1)\n"
+    "  --jobs N      N worker threads read and extract; one writer (default: the cores)\n"
     "Exit status: 0 ok, 1 some files failed or were skipped, 2 fatal (database).\n"
     "LAWWATCH_DEBUG_STATS=1 adds \"read N files\" to the summary.\n";
 
@@ -43,6 +43,11 @@ int lw_cli_ingest(int argc, char **argv)
     const char *db = "lawwatch.db", *rules = NULL;
     lw_ingest_options opt;
     lw_ingest_options_default(&opt);
+    {
+        /* the work is per document and the writer is one: as many workers as cores */
+        long cores = sysconf(_SC_NPROCESSORS_ONLN);
+        opt.jobs = cores < 1 ? 1 : cores > 64 ? 64 : (int)cores;
+    }
     const char **paths = calloc((size_t)argc, sizeof *paths);
     size_t npaths = 0;
     for (int i = 1; i < argc; i++) {
