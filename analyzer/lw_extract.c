@@ -598,6 +598,19 @@ static void extract_issuer(ctx_t *c)
             joined = &c->x->facts[i + 1];
             k = joined->end;
         }
+        /* a two-column header flattened by OCR: "ỦY BAN NHÂN DÂN CỘNG HÒA XÃ HỘI CHỦ NGHĨA
+         * VIỆT NAM": the motto's column follows the issuer on its line */
+        const raw_match *motto = first_of(c, "header.motto", c->len);
+        int motto_next = motto && motto->start >= k;
+        for (size_t j = k; motto_next && j < motto->start; j++)
+            if (!strchr(" \t*_-", c->text[j]))
+                motto_next = 0;
+        if (motto_next && motto->start < c->len && c->text[motto->start] != '\n') {
+            size_t e = motto->start;
+            while (e < c->len && c->text[e] != '\n')
+                e++;
+            k = e;
+        }
         for (; k < c->len && c->text[k] != '\n'; k++)
             if (!strchr(" \t*_-", c->text[k]))
                 alone = 0;
