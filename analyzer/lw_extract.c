@@ -949,7 +949,18 @@ static void build_deadlines(ctx_t *c)
         if (year < 1900)
             year = context_year(c, r->start);
         if (!strcmp(how, "deadline.before") || !strcmp(how, "deadline.by")) {
-            if (get_date(c, r, "d", "m", "y", &d, &bad)) {
+            int dated = get_date(c, r, "d", "m", "y", &d, &bad);
+            if (!dated && !bad && !has(r, "y") && year > 0) {
+                /* "trước ngày 15/11": the year of the context */
+                lw_date t = {year, grp_int(c, r, "m"), grp_int(c, r, "d")};
+                if (lw_date_valid(t))
+                    d = t, dated = 1;
+                else
+                    bad = 1;
+            }
+            if (has(r, "yearly"))
+                qual = "recurring";
+            if (dated) {
                 int before = !strcmp(how, "deadline.before");
                 lw_date to = before ? lw_date_add_days(d, -1) : d;
                 int hf = c->have_doc_date && lw_date_cmp(c->doc_date, to) <= 0;
