@@ -198,6 +198,14 @@ int lw_cli_extract(int argc, char **argv)
             continue;
         }
         json_t *rec = lw_extraction_record(x, d);
+        /* decoding problems (a "code"d warning) are said on stderr too, with file and line */
+        size_t wi;
+        json_t *w;
+        json_array_foreach(json_object_get(rec, "warnings"), wi, w)
+            if (json_object_get(w, "code"))
+                fprintf(stderr, "lawwatch: %s:%lld: %s\n", files[i],
+                        (long long)json_integer_value(json_object_get(w, "line")),
+                        json_string_value(json_object_get(w, "message")));
         if (!strcmp(format, "json")) {
             char *s = json_dumps(rec, JSON_COMPACT | JSON_ENSURE_ASCII * 0);
             puts(s);

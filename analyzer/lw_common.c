@@ -2,10 +2,12 @@
 #include "lw_common.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 static const char *const status_names[] = {
     [LW_OK] = "ok",
@@ -139,13 +141,34 @@ lw_status lw_read_file(const char *path, unsigned char **out, size_t *len, lw_er
 {
     *out = NULL;
     *len = 0;
-    FILE *f = fopen(path, "rb");
-    if (!f)
+    /* O_NONBLOCK: opening a FIFO with no writer must not hang the batch; anything but a
+     * regular file (FIFO, socket, device) is refused before a byte is read */
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0)
         return lw_error_set(err, LW_ERR_IO, path, 0, 0, "cannot open: %s", strerror(errno));
     struct stat st;
-    if (fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
-        fclose(f);
+    if (fstat(fd, &st) != 0) {
+        int e = errno;
+        close(fd);
+        return lw_error_set(err, LW_ERR_IO, path, 0, 0, "cannot read: %s", strerror(e));
+    }
+    if (S_ISDIR(st.st_mode)) {
+        close(fd);
         return lw_error_set(err, LW_ERR_IO, path, 0, 0, "is a folder, not a file");
+    }
+    if (!S_ISREG(st.st_mode)) {
+        close(fd);
+        return lw_error_set(err, LW_ERR_IO, path, 0, 0,
+                            "không phải tệp thông thường (not a regular file: a FIFO, socket or device)");
+    }
+    int fl = fcntl(fd, F_GETFL);
+    if (fl != -1)
+        fcntl(fd, F_SETFL, fl & ~O_NONBLOCK);
+    FILE *f = fdopen(fd, "rb");
+    if (!f) {
+        int e = errno;
+        close(fd);
+        return lw_error_set(err, LW_ERR_IO, path, 0, 0, "cannot open: %s", strerror(e));
     }
     lw_buf b = {0};
     char chunk[65536];

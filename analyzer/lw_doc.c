@@ -42,6 +42,11 @@ static lw_status finish(lw_doc *d, const lw_doc_options *opt, lw_error *err)
         lw_doc_options_default(&def);
         opt = &def;
     }
+    if (d->raw_len > LW_DOC_MAX_BYTES)
+        return lw_error_set(err, LW_ERR_TOO_LARGE, d->path, 0, 0,
+                            "tệp quá lớn: %.1f MB (file too large; a document may have at most %d MB): "
+                            "hãy chia tệp thành các văn bản riêng (split it into its documents)",
+                            (double)d->raw_len / (1024.0 * 1024.0), LW_DOC_MAX_BYTES / (1024 * 1024));
     lw_sha256_hex(d->raw, d->raw_len, d->sha256);
     lw_status st = lw_decode(d->raw, d->raw_len, opt->encoding, d->path, &d->dec, err);
     if (st)

@@ -8,6 +8,11 @@
 #include "lw_decode.h"
 #include "lw_norm.h"
 
+/* The largest document accepted: the longest codes and gazettes are a few MB of text, and a
+ * file many times that is a concatenation or not a document; refusing it keeps memory and
+ * time bounded (LW_ERR_TOO_LARGE). */
+#define LW_DOC_MAX_BYTES (16 * 1024 * 1024)
+
 typedef struct {
     lw_encoding encoding; /* LW_ENC_AUTO to detect */
     lw_norm_options norm;

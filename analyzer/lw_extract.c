@@ -46,9 +46,15 @@ typedef struct {
     char *own_id;          /* the document's own number as an id */
     char *province;        /* the province the document is about, title case */
     size_t header_num_start, header_num_end;
+    int capped;            /* LW_EXTRACT_MAX_MATCHES reached */
 } ctx_t;
 
+/* Raw matches kept per document: a real document has a few thousand */
+#define LW_EXTRACT_MAX_MATCHES 100000
+
 /* ---- small helpers ---- */
+
+static void warn(ctx_t *c, size_t off, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
 static int collect(void *ud, const lw_rule *rule, const PCRE2_SIZE *ov, uint32_t np)
 {
@@ -67,6 +73,15 @@ static int collect(void *ud, const lw_rule *rule, const PCRE2_SIZE *ov, uint32_t
             return 0;
     }
     match_list *l = &c->all;
+    if (l->n >= LW_EXTRACT_MAX_MATCHES) {
+        /* a document of nothing but citations: stop, say so, keep what was found */
+        if (!c->capped) {
+            c->capped = 1;
+            warn(c, ov[0], "quá nhiều kết quả (too many matches): extraction stopped after %d; the rest of the "
+                           "document has no facts", LW_EXTRACT_MAX_MATCHES);
+        }
+        return 1;
+    }
     if (l->n == l->cap) {
         size_t cap = l->cap ? l->cap * 2 : 256;
         raw_match *p = realloc(l->v, cap * sizeof *p);
@@ -232,6 +247,20 @@ static size_t para_end(const ctx_t *c, size_t pos)
     return pos;
 }
 
+/* The index of the first match (c->all, sorted by start) that starts at or after pos. */
+static size_t first_match_at(const ctx_t *c, size_t pos)
+{
+    size_t lo = 0, hi = c->all.n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (c->all.v[mid].start < pos)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
 /* The year for a date expression without one: the paragraph's, else the title's, else
  * the document date's, else the year the document mentions most. 0 when none. */
 static int context_year(const ctx_t *c, size_t pos)
@@ -239,7 +268,9 @@ static int context_year(const ctx_t *c, size_t pos)
     size_t ps = para_start(c, pos), pe = para_end(c, pos);
     int best = 0;
     size_t bestd = SIZE_MAX;
-    for (size_t i = 0; i < c->all.n; i++) {
+    /* c->all is sorted by start: look at the paragraph's matches only (a deadline per
+     * paragraph of a huge input must not scan every match) */
+    for (size_t i = first_match_at(c, ps); i < c->all.n && c->all.v[i].start <= pe; i++) {
         const raw_match *r = &c->all.v[i];
         if (!kind_is(r, "context.year") || r->start < ps || r->end > pe)
             continue;
@@ -860,9 +891,30 @@ static void add_relation(ctx_t *c, const raw_match *r, const char *type, const c
     add_fact(c, "relation", r->rule, r->start, r->end, f);
 }
 
+/* The index of the first fact (x->facts, sorted by start) that starts at or after pos. */
+static size_t first_fact_at(const lw_extraction *x, size_t pos)
+{
+    size_t lo = 0, hi = x->n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (x->facts[mid].start < pos)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
 static void build_relations(ctx_t *c)
 {
     size_t nref = c->x->n;
+    /* the facts are sorted by start: a relation looks only at the references that can be
+     * within reach of it (the longest reference bounds how early one can start), so that
+     * a huge input with many relations stays linear */
+    size_t maxlen = 0;
+    for (size_t k = 0; k < nref; k++)
+        if (!strcmp(c->x->facts[k].kind, "legal_ref") && c->x->facts[k].end - c->x->facts[k].start > maxlen)
+            maxlen = c->x->facts[k].end - c->x->facts[k].start;
     json_t *seen = json_object();
     for (size_t i = 0; i < c->all.n; i++) {
         const raw_match *r = &c->all.v[i];
@@ -873,7 +925,8 @@ static void build_relations(ctx_t *c)
         if (!type)
             continue;
         const lw_fact *prev = NULL, *next = NULL;
-        for (size_t k = 0; k < nref; k++) {
+        size_t lo = r->start > 300 + maxlen ? r->start - 300 - maxlen : 0;
+        for (size_t k = first_fact_at(c->x, lo); k < nref && c->x->facts[k].start < r->end + 120; k++) {
             const lw_fact *f = &c->x->facts[k];
             if (strcmp(f->kind, "legal_ref") || !ref_id(f))
                 continue;
@@ -888,7 +941,7 @@ static void build_relations(ctx_t *c)
             if (!next || next->start - r->end > 40)
                 continue;
             size_t pe = para_end(c, r->end);
-            for (size_t k = 0; k < nref; k++) {
+            for (size_t k = first_fact_at(c->x, r->end); k < nref && c->x->facts[k].start < pe; k++) {
                 const lw_fact *f = &c->x->facts[k];
                 if (!strcmp(f->kind, "legal_ref") && ref_id(f) && f->start >= r->end && f->end <= pe)
                     add_relation(c, r, type, c->own_id, ref_id(f), seen);
@@ -1341,6 +1394,26 @@ json_t *lw_extraction_record(const lw_extraction *x, const lw_doc *doc)
     }
     json_object_set_new(rec, "facts", facts);
     json_t *warns = json_array();
+    if (doc->dec->n_invalid) {
+        /* the bytes that were not text: reported once, with the line of the first */
+        size_t first = doc->dec->invalid[0], step = 1, nl = 0;
+        if (doc->dec->encoding == LW_ENC_UTF16LE || doc->dec->encoding == LW_ENC_UTF16BE)
+            step = 2;
+        for (size_t k = 0; k + step <= first && k + step <= doc->raw_len; k += step) {
+            if (step == 1 ? doc->raw[k] == '\n'
+                          : (doc->dec->encoding == LW_ENC_UTF16LE ? doc->raw[k] == '\n' && !doc->raw[k + 1]
+                                                                  : !doc->raw[k] && doc->raw[k + 1] == '\n'))
+                nl++;
+        }
+        char msg[300];
+        snprintf(msg, sizeof msg,
+                 "%zu byte không hợp lệ đã thay bằng U+FFFD, byte đầu tiên ở dòng %zu (%zu invalid %s byte%s "
+                 "replaced by U+FFFD, the first on line %zu)",
+                 doc->dec->n_invalid, nl + 1, doc->dec->n_invalid, step == 2 ? "UTF-16" : "UTF-8",
+                 doc->dec->n_invalid == 1 ? "" : "s", nl + 1);
+        json_array_append_new(warns, json_pack("{s:I,s:s,s:s}", "line", (json_int_t)(nl + 1), "message", msg,
+                                               "code", "decode.invalid"));
+    }
     size_t i;
     json_t *w;
     json_array_foreach(x->warnings, i, w) {

@@ -519,29 +519,23 @@ static int lookup(lw_store *s, const char *path, sqlite3_int64 *id, int64_t *siz
     return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : -1;
 }
 
-/* Lead unit(s) of a duty fact near line with the same deadline end, joined; owned or NULL. */
-static char *duty_unit(json_t *facts, json_t *deadline)
+/* Lead unit(s) of the duty whose deadline is this deadline (same line and end), joined;
+ * owned or NULL. duties: the record's duty facts (a short list, not all facts). */
+static char *duty_unit(json_t *const *duties, size_t nduties, json_t *deadline)
 {
     const char *to = json_string_value(json_object_get(deadline, "to"));
     json_int_t line = json_integer_value(json_object_get(deadline, "line"));
-    size_t i;
-    json_t *f;
     if (!to)
         return NULL;
-    json_array_foreach(facts, i, f) {
-        const char *kind = json_string_value(json_object_get(f, "kind"));
-        if (!kind || strcmp(kind, "duty"))
-            continue;
-        json_t *dl = json_object_get(f, "deadline");
+    for (size_t i = 0; i < nduties; i++) {
+        json_t *dl = json_object_get(duties[i], "deadline");
         const char *dto = json_string_value(json_object_get(dl, "to"));
-        json_int_t dline = json_integer_value(json_object_get(f, "line"));
-        if (!dto || strcmp(dto, to) || dline > line + 10 || dline + 30 < line)
+        if (!dto || strcmp(dto, to) || json_integer_value(json_object_get(dl, "line")) != line)
             continue;
-        json_t *lead = json_object_get(f, "lead");
         lw_buf b = {0};
         size_t j;
         json_t *name;
-        json_array_foreach(lead, j, name) {
+        json_array_foreach(json_object_get(duties[i], "lead"), j, name) {
             if (json_is_string(name))
                 lw_buf_printf(&b, "%s%s", b.len ? ", " : "", json_string_value(name));
         }
@@ -557,7 +551,8 @@ static const char *nearby_agency(json_t *facts, size_t k)
 {
     json_t *dl = json_array_get(facts, k);
     json_int_t line = json_integer_value(json_object_get(dl, "line"));
-    for (size_t i = k; i-- > 0;) {
+    /* at most 64 facts back: a one-line document has every fact on line 1 */
+    for (size_t i = k; i-- > 0 && k - i <= 64;) {
         json_t *f = json_array_get(facts, i);
         json_int_t fl = json_integer_value(json_object_get(f, "line"));
         if (fl + 6 < line)
@@ -626,7 +621,7 @@ static int put_duty(lw_store *s, sqlite3_int64 doc_id, sqlite3_int64 fid, json_t
     return 0;
 }
 
-static int put_fact(lw_store *s, sqlite3_int64 doc_id, json_t *facts, size_t k)
+static int put_fact(lw_store *s, sqlite3_int64 doc_id, json_t *facts, size_t k, json_t *const *duties, size_t nduties)
 {
     json_t *f = json_array_get(facts, k);
     const char *kind = json_string_value(json_object_get(f, "kind"));
@@ -672,7 +667,7 @@ static int put_fact(lw_store *s, sqlite3_int64 doc_id, json_t *facts, size_t k)
         bind_js(st, 4, f, "to");
         bind_js(st, 5, f, "precision");
         bind_js(st, 6, f, "qualifier");
-        bind_owned(st, 7, duty_unit(facts, f));
+        bind_owned(st, 7, duty_unit(duties, nduties, f));
         const char *near = nearby_agency(facts, k);
         if (near)
             sqlite3_bind_text(st, 8, near, -1, SQLITE_TRANSIENT);
@@ -754,9 +749,24 @@ static int put_rows(lw_store *s, const lw_doc *doc, const lw_extraction *x, cons
     sqlite3_bind_blob64(st, 2, doc->raw ? (const void *)doc->raw : (const void *)"", doc->raw_len, SQLITE_STATIC);
     if (run(st))
         goto done;
-    for (size_t k = 0; k < json_array_size(facts); k++)
-        if (put_fact(s, id, facts, k))
+    {
+        size_t nf = json_array_size(facts), nd = 0;
+        json_t **duties = malloc((nf + 1) * sizeof *duties);
+        if (!duties)
             goto done;
+        for (size_t k = 0; k < nf; k++) {
+            json_t *f = json_array_get(facts, k);
+            const char *kind = json_string_value(json_object_get(f, "kind"));
+            if (kind && !strcmp(kind, "duty"))
+                duties[nd++] = f;
+        }
+        for (size_t k = 0; k < nf; k++)
+            if (put_fact(s, id, facts, k, duties, nd)) {
+                free(duties);
+                goto done;
+            }
+        free(duties);
+    }
     st = stmt(s, Q_INS_FTS);
     if (!st)
         goto done;
@@ -872,7 +882,7 @@ typedef struct {
     /* result of prepare */
     int ready;
     int was_read;  /* the file's bytes were read */
-    enum { R_STORE, R_TOUCH, R_FAIL } outcome;
+    enum { R_STORE, R_TOUCH, R_FAIL, R_SKIP } outcome; /* R_SKIP: err.msg says why */
     lw_doc *doc;
     lw_extraction *x;
     lw_error err;
@@ -896,6 +906,12 @@ static int has_txt_ext(const char *p)
 
 static void add_file(item_list *l, lw_ingest_report *rep, const char *shown, const struct stat *st)
 {
+    if (!S_ISREG(st->st_mode)) {
+        add_problem(&rep->skipped, &rep->n_skipped, shown,
+                    "%s: không phải tệp thông thường, bỏ qua (not a regular file: a FIFO, socket or device; "
+                    "skipped)", shown);
+        return;
+    }
     if (!has_txt_ext(shown)) {
         add_problem(&rep->skipped, &rep->n_skipped, shown, "%s: không phải tệp .txt, bỏ qua (not a .txt file, skipped)", shown);
         return;
@@ -931,7 +947,10 @@ static int cmp_name(const void *a, const void *b)
 }
 
 /* Walks dir recursively in name order; hidden entries (.git, .cache) are left out;
- * symbolic links to folders are not followed (no loops). */
+ * symbolic links to folders are not followed (no loops) but reported as skipped, like
+ * broken links, link loops, FIFOs and folders nested deeper than LW_WALK_DEPTH. */
+#define LW_WALK_DEPTH 64 /* folder levels below a PATH argument that ingest walks */
+
 static void walk(item_list *l, lw_ingest_report *rep, const char *dir, int depth)
 {
     DIR *d = opendir(dir);
@@ -965,13 +984,27 @@ static void walk(item_list *l, lw_ingest_report *rep, const char *dir, int depth
         if (p) {
             sprintf(p, "%s%s%s", dir, dl && dir[dl - 1] == '/' ? "" : "/", names[i]);
             struct stat st, lst;
-            if (lstat(p, &lst) == 0 && stat(p, &st) == 0) {
-                if (S_ISDIR(st.st_mode)) {
-                    if (!S_ISLNK(lst.st_mode) && depth < 64)
-                        walk(l, rep, p, depth + 1);
-                } else if (S_ISREG(st.st_mode)) {
-                    add_file(l, rep, p, &st);
-                }
+            /* nothing is dropped silently: what is not walked or read is reported */
+            if (lstat(p, &lst) != 0) {
+                lw_error e;
+                lw_error_set(&e, LW_ERR_IO, p, 0, 0, "cannot read the folder entry: %s", strerror(errno));
+                add_failure(rep, p, &e);
+            } else if (stat(p, &st) != 0) {
+                add_problem(&rep->skipped, &rep->n_skipped, p,
+                            "%s: liên kết hỏng hoặc vòng lặp liên kết, bỏ qua (a broken symbolic link or a link "
+                            "loop, skipped): %s", p, strerror(errno));
+            } else if (S_ISDIR(st.st_mode)) {
+                if (S_ISLNK(lst.st_mode))
+                    add_problem(&rep->skipped, &rep->n_skipped, p,
+                                "%s: liên kết tới thư mục, không theo (a symbolic link to a folder, not followed)", p);
+                else if (depth >= LW_WALK_DEPTH)
+                    add_problem(&rep->skipped, &rep->n_skipped, p,
+                                "%s: thư mục lồng quá %d cấp, bỏ qua (folders nested deeper than %d, skipped)", p,
+                                LW_WALK_DEPTH, LW_WALK_DEPTH);
+                else
+                    walk(l, rep, p, depth + 1);
+            } else {
+                add_file(l, rep, p, &st);
             }
             free(p);
         }
@@ -1014,6 +1047,22 @@ static void prepare(item *it, const lw_engine *eng, lw_matcher *m, const lw_doc_
     }
     lw_status st = lw_doc_from_bytes(it->path, raw, len, dopt, &it->doc, &it->err);
     free(raw);
+    if (!st) {
+        /* an empty or blank file (a failed OCR, a placeholder) holds no document */
+        size_t tlen, k = 0;
+        const char *t = lw_doc_text(it->doc, &tlen);
+        while (k < tlen && (t[k] == ' ' || t[k] == '\t' || t[k] == '\n' || t[k] == '\r' || t[k] == '\f' ||
+                            t[k] == '\v'))
+            k++;
+        if (k == tlen) {
+            lw_error_set(&it->err, LW_ERR_IO, it->shown, 0, 0,
+                         len == 0 ? "tệp rỗng, bỏ qua (the file is empty, skipped)"
+                                  : "tệp chỉ có khoảng trắng, bỏ qua (the file holds only whitespace, skipped)");
+            item_clear(it);
+            it->outcome = R_SKIP;
+            return;
+        }
+    }
     if (!st) {
         size_t tlen;
         const char *t = lw_doc_text(it->doc, &tlen);
@@ -1126,6 +1175,10 @@ static lw_status write_item(lw_store *s, txn *t, item *it, const char *rules_ver
     rep->files_read += it->was_read;
     if (it->outcome == R_FAIL) {
         add_failure(rep, it->shown, &it->err);
+        return LW_OK;
+    }
+    if (it->outcome == R_SKIP) {
+        add_problem(&rep->skipped, &rep->n_skipped, it->shown, "%s: %s", it->shown, it->err.msg);
         return LW_OK;
     }
     if ((st = txn_begin(t, err)))
