@@ -1,0 +1,212 @@
+"""hostile input: one batch of files that are empty, blank, binary, broken, huge, unreadable or
+pathological, ingested together. Each case has its expected outcome: ingested quietly, or a
+message naming the file (and the line where it has one) in the ingest report; the batch goes
+on, the summary counts what was skipped and failed, the exit status is 1, and the database
+passes PRAGMA integrity_check. extract is run on the cases whose words are warnings.
+
+"Unreadable": the suite runs as root in CI, where chmod 000 stops nothing, so the unreadable
+file is a FIFO named fifo.txt (opening it would block for ever: it must be refused, not hang)
+and, only when not root, also a file with mode 000.
+
+The 50 MB single line must ingest in well under a minute (linear time); under a sanitizer
+build (libasan linked) it is 8 MB with a proportional bound. LW_HOSTILE_BIG_MB overrides.
+
+Run: python3 t_hostile.py LAWWATCH_BIN SOURCE_DIR (from ctest)."""
+import os
+import re
+import shutil
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+
+BIN, SRC = sys.argv[1], sys.argv[2]
+FAILS = []
+
+
+def check(cond, what):
+    if not cond:
+        FAILS.append(what)
+        print("FAIL:", what)
+    else:
+        print("ok:", what)
+
+
+def sanitized(binary):
+    try:
+        out = subprocess.run(["ldd", binary], capture_output=True, text=True).stdout
+    except OSError:
+        return False
+    return "libasan" in out or "libubsan" in out
+
+
+SAN = sanitized(BIN)
+BIG_MB = int(os.environ.get("LW_HOSTILE_BIG_MB", "8" if SAN else "50"))
+BIG_LIMIT = 60.0 * BIG_MB / 50 * (8 if SAN else 1)
+
+tmp = tempfile.mkdtemp(prefix="lw_hostile_")
+try:
+    docs = os.path.join(tmp, "docs")
+    os.makedirs(docs)
+
+    def put(name, data):
+        p = os.path.join(docs, name)
+        os.makedirs(os.path.dirname(p), exist_ok=True)
+        with open(p, "wb") as f:
+            f.write(data if isinstance(data, bytes) else data.encode("utf-8"))
+        return p
+
+    good = "Nghị định số 59/2012/NĐ-CP ngày 23/7/2012 của Chính phủ về theo dõi thi hành pháp luật.\n"
+    put("empty.txt", b"")
+    put("one_byte.txt", b"x")
+    put("blank.txt", b" \t\n\r\n   \n\f")
+    t0 = time.time()
+    line = open(os.path.join(SRC, "corpus", "003_10837e9f990b8b8c.txt"), "rb").read().replace(b"\n", b" ")
+    n = BIG_MB * 1024 * 1024
+    put("big_line.txt", (line * (n // len(line) + 1))[:n].rsplit(b" ", 1)[0])
+    print("generated the %d MB line in %.1f s" % (BIG_MB, time.time() - t0))
+    put("nul.txt", "Nghị định".encode() + b"\x00\x00 số 59")
+    put("invalid_every_other.txt", bytes(b for c in good.encode() for b in (c, 0xFF)))
+    put("invalid_line3.txt", ("Kế hoạch\nthi hành pháp luật\nnăm 2025 ").encode() + b"\xc3\x28 \xff\n" + good.encode())
+    put("utf16_nobom.txt", (good * 4).encode("utf-16-le"))
+    put("cut_at_eof.txt", good.encode() + "ệ".encode()[:2])
+    put("pdf.txt", b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Type /Catalog >>\n")
+    put("zip.txt", b"PK\x03\x04\x14\x00\x00\x00\x08\x00" + b"\x00" * 20)
+    put("png.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01")
+    put("repeated.txt", "Nghị định số " * 100000)
+    put("dates.txt", "Kế hoạch số 5/KH-UBND\nngày 99/99/9999 và ngày 29/02/2023;\n"
+                     "hoàn thành trước ngày 29/02/2023.\nBáo cáo Quý V năm 2025.\n")
+    os.mkfifo(os.path.join(docs, "fifo.txt"))
+    os.makedirs(os.path.join(docs, "folder.txt"))  # a folder named like a document: walked, empty
+    os.symlink("loop_b.txt", os.path.join(docs, "loop_a.txt"))
+    os.symlink("loop_a.txt", os.path.join(docs, "loop_b.txt"))
+    os.symlink("..", os.path.join(docs, "up"))
+    root = os.geteuid() == 0
+    if not root:
+        os.chmod(put("mode000.txt", good), 0)
+    # 70 folders deep: what lies below level 64 is reported, not walked
+    deep = os.path.join(docs, "deep", *(["d"] * 70))
+    os.makedirs(deep)
+    put(os.path.join(deep, "bottom.txt"), good)
+    put(os.path.join("deep", "d", "shallow.txt"), good)
+    # a path longer than PATH_MAX (4096): made with relative opens
+    fd = os.open(docs, os.O_RDONLY)
+    os.mkdir("long", dir_fd=fd)
+    cur = os.open("long", os.O_RDONLY, dir_fd=fd)
+    os.close(fd)
+    for i in range(22):
+        os.mkdir("n" * 200, dir_fd=cur)
+        nxt = os.open("n" * 200, os.O_RDONLY, dir_fd=cur)
+        os.close(cur)
+        cur = nxt
+    f = os.open("far.txt", os.O_WRONLY | os.O_CREAT, 0o644, dir_fd=cur)
+    os.write(f, good.encode())
+    os.close(f)
+    os.close(cur)
+
+    db = os.path.join(tmp, "h.db")
+    t0 = time.time()
+    r = subprocess.run([BIN, "ingest", "--db", db, "docs"], cwd=tmp, capture_output=True, text=True, timeout=600)
+    took = time.time() - t0
+    err = r.stderr
+    print(err[:6000])
+    print("ingest took %.1f s" % took)
+    check(r.returncode == 1, "exit status 1 when files were skipped or failed (got %d)" % r.returncode)
+
+    def said(path, words):
+        pat = r"^  (lỗi \(failed\)|bỏ qua \(skipped\)): " + re.escape(path) + r": .*" + words
+        return re.search(pat, err, re.M) is not None
+
+    ingested = ["one_byte.txt", "big_line.txt", "invalid_every_other.txt", "invalid_line3.txt", "utf16_nobom.txt",
+                "cut_at_eof.txt", "repeated.txt", "dates.txt", "deep/d/shallow.txt"]
+    cases = [
+        ("docs/empty.txt", "skipped", re.escape("tệp rỗng, bỏ qua (the file is empty, skipped)")),
+        ("docs/blank.txt", "skipped", re.escape("tệp chỉ có khoảng trắng, bỏ qua (the file holds only whitespace, skipped)")),
+        ("docs/nul.txt", "failed", re.escape("contains NUL bytes at offset 10: not a text file")),
+        ("docs/pdf.txt", "failed", re.escape("this is a PDF file; convert it to text first")),
+        ("docs/zip.txt", "failed", re.escape("this is a ZIP archive")),
+        ("docs/png.txt", "failed", re.escape("this is a PNG image, not text; a scanned page needs OCR first")),
+        ("docs/fifo.txt", "skipped", re.escape("không phải tệp thông thường, bỏ qua (not a regular file: a FIFO, socket or device; skipped)")),
+        ("docs/loop_a.txt", "skipped", re.escape("a broken symbolic link or a link loop, skipped): Too many levels of symbolic links")),
+        ("docs/loop_b.txt", "skipped", re.escape("a broken symbolic link or a link loop, skipped)")),
+        ("docs/up", "skipped", re.escape("liên kết tới thư mục, không theo (a symbolic link to a folder, not followed)")),
+        ("docs/deep/" + "/".join(["d"] * 64), "skipped", re.escape("thư mục lồng quá 64 cấp, bỏ qua (folders nested deeper than 64, skipped)")),
+    ]
+    if not root:
+        cases.append(("docs/mode000.txt", "failed", re.escape("cannot open: Permission denied")))
+    for path, kind, words in cases:
+        check(said(path, words), "%s: %s with its message" % (path, kind))
+    # the long path: the message is cut to the error's 1 KiB, but says what happened
+    check(re.search(r"^  lỗi \(failed\): docs/long/n{200}/.*File name too long", err, re.M) is not None,
+          "a path longer than PATH_MAX: failed, 'File name too long'")
+    n_skip = len([c for c in cases if c[1] == "skipped"])
+    n_fail = len([c for c in cases if c[1] == "failed"]) + 1
+    m = re.search(r"lawwatch ingest: (\d+) đã nhập \(ingested\), (\d+) không đổi \(unchanged\), (\d+) bỏ qua \(skipped\), "
+                  r"(\d+) lỗi \(failed\)", err)
+    check(m is not None, "the summary line")
+    if m:
+        check(m.groups() == (str(len(ingested)), "0", str(n_skip), str(n_fail)),
+              "summary counts: %s, want ingested %d, skipped %d, failed %d" % (m.groups(), len(ingested), n_skip, n_fail))
+    check(took < BIG_LIMIT + 30, "the batch with the %d MB line ingests in %.0f s (took %.1f s)" % (BIG_MB, BIG_LIMIT + 30, took))
+    c = sqlite3.connect(db)
+    check(c.execute("PRAGMA integrity_check").fetchone()[0] == "ok", "integrity_check ok")
+    stored = {os.path.relpath(p, os.path.realpath(docs)): enc for p, enc in c.execute("SELECT path, encoding FROM documents")}
+    check(sorted(stored) == sorted(ingested), "stored documents: %s" % sorted(stored))
+    check(stored.get("utf16_nobom.txt") == "utf-16le", "UTF-16 without BOM detected: %s" % stored.get("utf16_nobom.txt"))
+    check(stored.get("cut_at_eof.txt") == "utf-8", "a character cut at the end: UTF-8 still")
+    c.close()
+
+    # the same batch again: the documents are unchanged, the problems reported again
+    r2 = subprocess.run([BIN, "ingest", "--db", db, "docs"], cwd=tmp, capture_output=True, text=True, timeout=300)
+    check(r2.returncode == 1 and ("0 đã nhập (ingested), %d không đổi (unchanged)" % len(ingested)) in r2.stderr,
+          "a second run: every stored document unchanged")
+
+    # a single huge line within time: normalize alone (linear)
+    t0 = time.time()
+    r = subprocess.run([BIN, "normalize", "docs/big_line.txt"], cwd=tmp, stdout=subprocess.DEVNULL,
+                       stderr=subprocess.PIPE, text=True, timeout=600)
+    check(r.returncode == 0 and time.time() - t0 < BIG_LIMIT / 2, "normalize of the %d MB line in %.1f s"
+          % (BIG_MB, time.time() - t0))
+
+    # extract: the words that are warnings, with file and line
+    def extract(name):
+        r = subprocess.run([BIN, "extract", name], cwd=docs, capture_output=True, text=True, timeout=120)
+        import json
+        return r, [json.loads(l) for l in r.stdout.splitlines() if l.strip()]
+
+    r, recs = extract("invalid_line3.txt")
+    check(r.returncode == 0 and re.search(r"^lawwatch: invalid_line3\.txt:3: 3 byte không hợp lệ đã thay bằng U\+FFFD, "
+                                          r"byte đầu tiên ở dòng 3 \(3 invalid UTF-8 bytes replaced by U\+FFFD, the first on "
+                                          r"line 3\)$", r.stderr, re.M) is not None,
+          "invalid UTF-8 is reported with file and line: " + r.stderr.strip())
+    r, recs = extract("cut_at_eof.txt")
+    check(r.returncode == 0 and "cut_at_eof.txt:2: 2 byte không hợp lệ" in r.stderr
+          and "2 invalid UTF-8 bytes replaced by U+FFFD" in r.stderr,
+          "a character cut at the end of the file is reported: " + r.stderr.strip())
+    check(recs and any(f["kind"] == "legal_ref" and f["id"] == "59/2012/NĐ-CP" for f in recs[0]["facts"]),
+          "the text before the cut character is still read")
+    r, recs = extract("dates.txt")
+    warns = [(w["line"], w["message"]) for w in recs[0]["warnings"]] if recs else []
+    print(warns)
+    check((2, 'ngày không tồn tại: "99/99/9999" (impossible date, not used)') in warns
+          or any(l == 2 and "99/99/9999" in m_ for l, m_ in warns), "99/99/9999: an impossible date on line 2")
+    check(any(l == 2 and "29/02/2023" in m_ and "impossible date" in m_ for l, m_ in warns),
+          "29/02/2023: an impossible date on line 2")
+    check(any(l == 3 and "impossible date in a deadline" in m_ for l, m_ in warns),
+          "'trước ngày 29/02/2023': an impossible deadline on line 3")
+    check((4, "quý không tồn tại (there is no such quarter)") in warns, "'Quý V năm 2025': no such quarter, line 4")
+    facts = recs[0]["facts"] if recs else []
+    check(not any(f.get("value", "").startswith("9999") or f.get("value") == "2023-02-29" or
+                  (f["kind"] == "deadline" and "2023-02" in (f.get("to") or "")) for f in facts),
+          "impossible dates make no fact")
+    r, recs = extract("repeated.txt")
+    check(r.returncode == 0 and recs and recs[0]["facts"] == [], "100k 'Nghị định số ': no fact, no error")
+    r, recs = extract("fifo.txt")
+    check(r.returncode == 1 and "fifo.txt: không phải tệp thông thường (not a regular file" in r.stderr,
+          "extract refuses a FIFO without blocking: " + r.stderr.strip())
+finally:
+    shutil.rmtree(tmp, ignore_errors=True)
+
+print("%d failure(s)" % len(FAILS))
+sys.exit(1 if FAILS else 0)
