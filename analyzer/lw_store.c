@@ -10,7 +10,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <time.h>
+#include <unistd.h>
 #include <utf8proc.h>
 
 #include "lw_fts.h"
@@ -244,6 +246,7 @@ struct lw_store {
     char *path;
     sqlite3_stmt *q[Q_COUNT];
     int in_txn;
+    int put_rc; /* SQLite's code for the last failed lw_store_put, before its rollback */
 };
 
 sqlite3 *lw_store_db(lw_store *s) { return s->db; }
@@ -361,7 +364,88 @@ static lw_status check_schema(lw_store *s, int flags, lw_error *err)
     return LW_OK;
 }
 
+/* 1 when the database file cannot be written where it is: a read-only file system, or no
+ * write permission on the file or on its folder (where SQLite keeps -wal and -shm). */
+static int place_read_only(const char *path)
+{
+    struct statvfs vfs;
+    if (statvfs(path, &vfs) == 0 && (vfs.f_flag & ST_RDONLY))
+        return 1;
+    if (access(path, W_OK) != 0 && errno != ENOENT)
+        return 1;
+    char *dir = strdup(path);
+    if (!dir)
+        return 0;
+    char *slash = strrchr(dir, '/');
+    int ro;
+    if (!slash)
+        ro = access(".", W_OK) != 0;
+    else {
+        slash[slash == dir] = '\0';
+        ro = access(dir, W_OK) != 0;
+    }
+    free(dir);
+    return ro;
+}
+
+/* "file:PATH?immutable=1" with PATH escaped for a URI; owned (sqlite3_free). */
+static char *immutable_uri(const char *path)
+{
+    sqlite3_str *u = sqlite3_str_new(NULL);
+    sqlite3_str_appendall(u, "file:");
+    for (const char *p = path; *p; p++) {
+        if (*p == '%' || *p == '?' || *p == '#')
+            sqlite3_str_appendf(u, "%%%02X", (unsigned char)*p);
+        else
+            sqlite3_str_appendchar(u, 1, *p);
+    }
+    sqlite3_str_appendall(u, "?immutable=1");
+    return sqlite3_str_finish(u);
+}
+
+static lw_status store_open(const char *path, int flags, int immutable, lw_store **out, lw_error *err);
+
 lw_status lw_store_open(const char *path, int flags, lw_store **out, lw_error *err)
+{
+    lw_status rc = store_open(path, flags, 0, out, err);
+    if (rc != LW_ERR_DB || !place_read_only(path))
+        return rc;
+    if (flags & LW_STORE_READONLY) {
+        /* a WAL database on a read-only place (a read-only mount, a backup copy): SQLite
+         * cannot make its -shm there, so it is read as an immutable file, which is right
+         * only when no -wal holds changes not yet written back into it */
+        size_t n = strlen(path) + 5;
+        char *wal = malloc(n);
+        struct stat st;
+        int pending = 0;
+        if (wal) {
+            snprintf(wal, n, "%s-wal", path);
+            pending = stat(wal, &st) == 0 && st.st_size > 0;
+            free(wal);
+        }
+        if (!pending) {
+            lw_error e2;
+            lw_error_clear(&e2);
+            if (store_open(path, flags, 1, out, &e2) == LW_OK)
+                return LW_OK;
+        }
+        return lw_error_set(err, LW_ERR_DB, path, 0, 0,
+                            "cơ sở dữ liệu ở nơi chỉ đọc (the database is on a read-only place)%s: %s",
+                            pending ? " and its -wal file holds changes not yet checkpointed; open it once where "
+                                      "it can be written"
+                                    : "",
+                            err ? err->msg : "");
+    }
+    char why[sizeof err->msg] = "";
+    if (err)
+        snprintf(why, sizeof why, "%s", err->msg);
+    return lw_error_set(err, LW_ERR_DB, path, 0, 0,
+                        "cơ sở dữ liệu chỉ đọc, không ghi được (the database is read-only: a read-only file system "
+                        "or no write permission on it or its folder; ingest needs to write): %s",
+                        why);
+}
+
+static lw_status store_open(const char *path, int flags, int immutable, lw_store **out, lw_error *err)
 {
     *out = NULL;
     struct stat st;
@@ -378,7 +462,12 @@ lw_status lw_store_open(const char *path, int flags, lw_store **out, lw_error *e
         return lw_error_set(err, LW_ERR_NOMEM, path, 0, 0, "out of memory");
     s->path = strdup(path);
     int oflags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | ((flags & LW_STORE_CREATE) ? SQLITE_OPEN_CREATE : 0);
-    if (sqlite3_open_v2(path, &s->db, oflags, NULL) != SQLITE_OK) {
+    char *uri = immutable ? immutable_uri(path) : NULL;
+    if (immutable)
+        oflags = SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_URI;
+    int orc = immutable && !uri ? SQLITE_NOMEM : sqlite3_open_v2(uri ? uri : path, &s->db, oflags, NULL);
+    sqlite3_free(uri);
+    if (orc != SQLITE_OK) {
         lw_error_set(err, LW_ERR_DB, path, 0, 0, "không mở được cơ sở dữ liệu (cannot open the database): %s",
                      s->db ? sqlite3_errmsg(s->db) : "out of memory");
         lw_store_close(s);
@@ -784,9 +873,15 @@ done:
 lw_status lw_store_put(lw_store *s, const lw_doc *doc, const lw_extraction *x, const char *rules_version,
                        int64_t size, int64_t mtime_ns, lw_error *err)
 {
-    if (exec(s, "SAVEPOINT doc"))
+    s->put_rc = 0;
+    if (exec(s, "SAVEPOINT doc")) {
+        s->put_rc = sqlite3_errcode(s->db);
         return db_error(s, err, "cannot start a savepoint");
+    }
     if (put_rows(s, doc, x, rules_version, size, mtime_ns)) {
+        /* kept: the rollback below resets the connection's error code, and the caller must
+         * still tell a full disk (stop) from a bad document (go on) */
+        s->put_rc = sqlite3_errcode(s->db);
         lw_error_set(err, LW_ERR_DB, doc->path, 0, 0, "không lưu được (cannot store): %s",
                      sqlite3_errmsg(s->db));
         exec(s, "ROLLBACK TO doc");
@@ -1126,7 +1221,25 @@ typedef struct {
     lw_store *s;
     size_t batch, in_batch;
     double started;
+    /* the report's counts when the transaction began: a commit that fails (disk full) puts
+     * them back, so the summary never counts documents that were not stored */
+    lw_ingest_report *rep;
+    size_t snap[5];
 } txn;
+
+static void txn_snapshot(txn *t, int restore)
+{
+    lw_ingest_report *r = t->rep;
+    if (!r)
+        return;
+    size_t *v[5] = {&r->ingested, &r->unchanged, &r->touched, &r->reextracted, &r->pruned};
+    for (int i = 0; i < 5; i++) {
+        if (restore)
+            *v[i] = t->snap[i];
+        else
+            t->snap[i] = *v[i];
+    }
+}
 
 static lw_status txn_begin(txn *t, lw_error *err)
 {
@@ -1137,6 +1250,7 @@ static lw_status txn_begin(txn *t, lw_error *err)
     t->s->in_txn = 1;
     t->in_batch = 0;
     t->started = now_s();
+    txn_snapshot(t, 0);
     return LW_OK;
 }
 
@@ -1146,8 +1260,13 @@ static lw_status txn_commit(txn *t, lw_error *err)
         return LW_OK;
     t->s->in_txn = 0;
     if (exec(t->s, "COMMIT")) {
-        lw_status st = db_error(t->s, err, "cannot commit");
+        int rc = sqlite3_errcode(t->s->db) & 0xff;
+        lw_status st = db_error(t->s, err, rc == SQLITE_FULL || rc == SQLITE_IOERR
+                                               ? "không ghi được (cannot commit; is the disk full? what was committed "
+                                                 "before is kept: free some space and run the ingest again)"
+                                               : "cannot commit");
         exec(t->s, "ROLLBACK");
+        txn_snapshot(t, 1);
         return st;
     }
     return LW_OK;
@@ -1163,9 +1282,27 @@ static lw_status txn_step(txn *t, lw_error *err)
 /* A database error worth stopping for (the disk, not the document). */
 static int fatal_db(lw_store *s)
 {
-    int rc = sqlite3_errcode(s->db) & 0xff;
+    /* an I/O error can make SQLite roll the whole transaction back by itself */
+    if (s->in_txn && sqlite3_get_autocommit(s->db))
+        return 1;
+    int rc = (s->put_rc ? s->put_rc : sqlite3_errcode(s->db)) & 0xff;
     return rc == SQLITE_FULL || rc == SQLITE_IOERR || rc == SQLITE_CORRUPT || rc == SQLITE_NOMEM ||
            rc == SQLITE_BUSY || rc == SQLITE_READONLY || rc == SQLITE_NOTADB || rc == SQLITE_CANTOPEN;
+}
+
+/* The error that stops an ingest while storing a document: it names the database, the
+ * document and SQLite's words, and says what a full disk leaves behind. */
+static lw_status fatal_put(lw_store *s, const char *doc, const lw_error *e, lw_error *err)
+{
+    int rc = (s->put_rc ? s->put_rc : sqlite3_errcode(s->db)) & 0xff;
+    const char *why = strstr(e->msg, "): ") ? strstr(e->msg, "): ") + 3 : e->msg;
+    int disk = rc == SQLITE_FULL || rc == SQLITE_IOERR || (s->in_txn && sqlite3_get_autocommit(s->db));
+    return lw_error_set(err, LW_ERR_DB, s->path, 0, 0,
+                        "không ghi được cơ sở dữ liệu khi lưu %s (cannot write the database while storing %s): %s%s",
+                        doc, doc, why,
+                        disk ? "; đĩa đầy hoặc lỗi ghi? (is the disk full?) what was committed before is kept: free "
+                               "some space and run the ingest again"
+                             : "");
 }
 
 static lw_status write_item(lw_store *s, txn *t, item *it, const char *rules_version, lw_ingest_report *rep,
@@ -1198,10 +1335,8 @@ static lw_status write_item(lw_store *s, txn *t, item *it, const char *rules_ver
         lw_error e;
         lw_error_clear(&e);
         if (lw_store_put(s, it->doc, it->x, rules_version, it->size, it->mtime_ns, &e)) {
-            if (fatal_db(s)) {
-                *err = e;
-                return LW_ERR_DB;
-            }
+            if (fatal_db(s))
+                return fatal_put(s, it->shown, &e, err);
             snprintf(e.file, sizeof e.file, "%s", it->shown);
             add_failure(rep, it->shown, &e);
         } else {
@@ -1269,10 +1404,8 @@ static lw_status reextract_all(lw_store *s, txn *t, const lw_engine *eng, const 
         }
         if (!ds && !(st = txn_begin(t, err))) {
             ds = lw_store_put(s, doc, x, rules_version, size, mtime, &e);
-            if (ds && fatal_db(s)) {
-                *err = e;
-                st = LW_ERR_DB;
-            }
+            if (ds && fatal_db(s))
+                st = fatal_put(s, path, &e, err);
             if (!ds) {
                 rep->reextracted++;
                 st = txn_step(t, err);
@@ -1399,7 +1532,7 @@ lw_status lw_store_ingest(lw_store *s, const lw_engine *eng, const char *const *
     if (opt->progress && !st)
         opt->progress(opt->progress_ud, &pr);
 
-    txn t = {s, opt->batch ? opt->batch : 200, 0, 0};
+    txn t = {s, opt->batch ? opt->batch : 200, 0, 0, rep, {0}};
     int jobs = opt->jobs < 1 ? 1 : opt->jobs > 64 ? 64 : opt->jobs;
     pool p = {work, nwork, 0, 0, (size_t)jobs * 4 + 8, 0, eng, &opt->doc,
               PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, PTHREAD_COND_INITIALIZER};
