@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The whole test suite: a normal build and an AddressSanitizer+UBSan build, each under ctest.
+# The whole test suite: a normal build and an AddressSanitizer+UBSan build, each under ctest,
+# then the libFuzzer smoke (clang, ASan+UBSan): each fuzz target for LW_FUZZ_SECONDS (60).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/setup.sh
@@ -9,3 +10,7 @@ cmake --build build -j"$(nproc)"
 cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DLW_SANITIZE=ON >/dev/null
 cmake --build build-asan -j"$(nproc)"
 (cd build-asan && ASAN_OPTIONS=detect_leaks=1 ctest --output-on-failure -j2 -E "crash|valgrind")
+cmake -S . -B build-fuzz -DCMAKE_C_COMPILER=clang -DCMAKE_BUILD_TYPE=RelWithDebInfo -DLW_FUZZ=ON \
+      -DLW_FUZZ_SECONDS="${LW_FUZZ_SECONDS:-60}" >/dev/null
+cmake --build build-fuzz -j"$(nproc)"
+(cd build-fuzz && ctest --output-on-failure -j2 -L '^fuzz$')
