@@ -23,6 +23,8 @@ typedef struct {
     const lw_check_options *opt;
     json_t *out;
     char **issuer_keys; /* folded issuers, for the unit filter */
+    size_t *pplans;     /* the province plans, by year then index */
+    size_t npplans;
 } cctx;
 
 static const char *sev_name[] = {"error", "warning", "info"};
@@ -158,7 +160,7 @@ static void check_citations(cctx *c, size_t di)
         }
         if (!e) {
             /* a document of this database is known too */
-            if (first && lw_docset_find_number(c->ds, r->id) == (size_t)-1)
+            if (first && r->target == (size_t)-1)
                 finding(c, "citation.unknown", SEV_INFO, di, r->line, json_pack("{s:s,s:s}", "cited", r->text, "id", r->id),
                         "Văn bản %s chưa có trong danh mục văn bản đã biết (rules/registry.yaml): hãy kiểm tra "
                         "số hiệu, hoặc bổ sung văn bản này vào danh mục.", r->id);
@@ -207,15 +209,24 @@ static size_t province_plan_of(const cctx *c, size_t ui)
     const lw_ds_doc *u = lw_docset_doc(c->ds, ui);
     for (size_t k = 0; k < u->n_refs; k++) {
         const lw_ds_ref *r = lw_docset_ref(c->ds, u->first_ref + k);
-        size_t p = r->id ? lw_docset_find_number(c->ds, r->id) : (size_t)-1;
+        size_t p = r->target;
         if (p != (size_t)-1 && p != ui && lw_docset_doc(c->ds, p)->is_plan && lw_docset_doc(c->ds, p)->is_province)
             return p;
     }
     size_t same_prov = (size_t)-1, only = (size_t)-1;
     int n_year = 0;
-    for (size_t i = 0; i < lw_docset_ndocs(c->ds); i++) {
+    size_t lo = 0, hi = c->npplans;
+    while (lo < hi) { /* the first province plan of the year */
+        size_t mid = lo + (hi - lo) / 2;
+        if (lw_docset_doc(c->ds, c->pplans[mid])->year < u->year)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    for (size_t k = lo; k < c->npplans && lw_docset_doc(c->ds, c->pplans[k])->year == u->year; k++) {
+        size_t i = c->pplans[k];
         const lw_ds_doc *p = lw_docset_doc(c->ds, i);
-        if (i == ui || !p->is_plan || !p->is_province || !p->year || p->year != u->year)
+        if (i == ui || !p->year)
             continue;
         n_year++;
         only = i;
@@ -397,6 +408,19 @@ static json_t *sorted_unique(json_t *arr)
     return out;
 }
 
+typedef struct {
+    int year;
+    size_t ix;
+} year_ix;
+
+static int cmp_year_ix(const void *a, const void *b)
+{
+    const year_ix *x = a, *y = b;
+    if (x->year != y->year)
+        return x->year < y->year ? -1 : 1;
+    return (x->ix > y->ix) - (x->ix < y->ix);
+}
+
 lw_status lw_check_run(lw_store *s, const lw_engine *eng, const lw_registry *reg, const lw_check_options *opt,
                        json_t **findings, lw_error *err)
 {
@@ -409,8 +433,21 @@ lw_status lw_check_run(lw_store *s, const lw_engine *eng, const lw_registry *reg
               .out = json_array()};
     size_t n = lw_docset_ndocs(ds);
     c.issuer_keys = calloc(n + 1, sizeof *c.issuer_keys);
-    for (size_t i = 0; i < n; i++)
-        c.issuer_keys[i] = lw_docset_doc(ds, i)->issuer ? lw_store_fold(lw_docset_doc(ds, i)->issuer) : NULL;
+    c.pplans = calloc(n + 1, sizeof *c.pplans);
+    year_ix *py = calloc(n + 1, sizeof *py);
+    size_t npy = 0;
+    for (size_t i = 0; i < n; i++) {
+        const lw_ds_doc *d = lw_docset_doc(ds, i);
+        c.issuer_keys[i] = d->issuer ? lw_store_fold(d->issuer) : NULL;
+        if (py && d->is_plan && d->is_province)
+            py[npy++] = (year_ix){d->year, i};
+    }
+    if (py && c.pplans) {
+        qsort(py, npy, sizeof *py, cmp_year_ix);
+        for (size_t i = 0; i < npy; i++)
+            c.pplans[c.npplans++] = py[i].ix;
+    }
+    free(py);
     for (size_t i = 0; i < n; i++) {
         const lw_ds_doc *d = lw_docset_doc(ds, i);
         check_citations(&c, i);
@@ -421,6 +458,7 @@ lw_status lw_check_run(lw_store *s, const lw_engine *eng, const lw_registry *reg
     for (size_t i = 0; i < n; i++)
         free(c.issuer_keys[i]);
     free(c.issuer_keys);
+    free(c.pplans);
     lw_docset_free(ds);
     *findings = sorted_unique(c.out);
     return LW_OK;

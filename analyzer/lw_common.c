@@ -200,3 +200,13 @@ const char *lw_path_below(const char *path, const char *cwd)
         return path + n + 1;
     return path;
 }
+
+uint64_t lw_hash_str(const char *s)
+{
+    uint64_t h = 1469598103934665603ull;
+    for (; *s; s++) {
+        h ^= (unsigned char)*s;
+        h *= 1099511628211ull;
+    }
+    return h;
+}

@@ -63,6 +63,9 @@ char *lw_buf_detach(lw_buf *b, size_t *len);
  * path): what reports show, so that stored absolute paths read as the user typed them. */
 const char *lw_path_below(const char *path, const char *cwd);
 
+/* FNV-1a of a NUL-terminated string, for the small hash indexes of the registry and docset. */
+uint64_t lw_hash_str(const char *s);
+
 /* Reads a whole file. *out is owned by the caller (free()); NUL-terminated. */
 lw_status lw_read_file(const char *path, unsigned char **out, size_t *len, lw_error *err);
 

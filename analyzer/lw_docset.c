@@ -13,6 +13,17 @@ typedef struct {
     pcre2_code *covers;
 } group_t;
 
+typedef struct {
+    const char *key; /* folded number, kept in strs */
+    size_t doc;
+} number_t;
+
+typedef struct {
+    char *unit;   /* NULL: empty slot */
+    size_t *ix;   /* covered issuers */
+    size_t n;
+} covered_t;
+
 struct lw_docset {
     lw_ds_doc *docs;
     size_t ndocs;
@@ -27,6 +38,14 @@ struct lw_docset {
     group_t *groups;
     size_t ngroups;
     pcre2_match_data *md;
+    number_t *numbers; /* sorted by key, then document */
+    size_t nnumbers;
+    lw_ds_issuer *issuers;
+    size_t nissuers;
+    size_t *issuer_docs; /* the issuers' slices */
+    int one_province;
+    covered_t *cov; /* open addressing by unit name; ncov a power of two */
+    size_t ncov, usedcov;
 };
 
 static const char *keep(lw_docset *d, const unsigned char *s)
@@ -94,22 +113,58 @@ static size_t doc_index(const lw_docset *d, long long id)
     return lo < d->ndocs && d->docs[lo].id == id ? lo : (size_t)-1;
 }
 
+static int cmp_number(const void *a, const void *b)
+{
+    const number_t *x = a, *y = b;
+    int c = strcmp(x->key, y->key);
+    return c ? c : (x->doc > y->doc) - (x->doc < y->doc);
+}
+
+/* The first of the documents numbered key (folded), or (size_t)-1. */
+static size_t find_number_key(const lw_docset *d, const char *key)
+{
+    size_t lo = 0, hi = d->nnumbers;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (strcmp(d->numbers[mid].key, key) < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < d->nnumbers && !strcmp(d->numbers[lo].key, key) ? d->numbers[lo].doc : (size_t)-1;
+}
+
 size_t lw_docset_find_number(const lw_docset *d, const char *id)
 {
     if (!id)
         return (size_t)-1;
     char *k = lw_store_fold(id);
-    size_t found = (size_t)-1;
-    for (size_t i = 0; k && i < d->ndocs && found == (size_t)-1; i++) {
-        if (!d->docs[i].number)
-            continue;
-        char *n = lw_store_fold(d->docs[i].number);
-        if (n && !strcmp(n, k))
-            found = i;
-        free(n);
-    }
+    size_t found = k ? find_number_key(d, k) : (size_t)-1;
     free(k);
     return found;
+}
+
+size_t lw_docset_nissuers(const lw_docset *d) { return d->nissuers; }
+const lw_ds_issuer *lw_docset_issuer(const lw_docset *d, size_t i) { return i < d->nissuers ? &d->issuers[i] : NULL; }
+int lw_docset_one_province(const lw_docset *d) { return d->one_province; }
+
+/* covers on folded names (u: the unit's, is: the issuer's); issuer as written for the
+ * groups' patterns */
+static int covers_key(const lw_docset *d, const char *u, const char *is, const char *issuer)
+{
+    /* the same name, or the name with its place: "Sở Tư pháp" is "Sở Tư pháp tỉnh Bến Tre" */
+    static const char *const places[] = {" tinh ", " thanh pho ", " huyen ", " quan ", " thi xa ", " xa ", " phuong "};
+    if (!strcmp(u, is))
+        return 1;
+    size_t ul = strlen(u);
+    if (!strncmp(is, u, ul))
+        for (size_t k = 0; k < sizeof places / sizeof places[0]; k++)
+            if (!strncmp(is + ul, places[k], strlen(places[k])))
+                return 1;
+    for (size_t g = 0; g < d->ngroups; g++)
+        if (!strcmp(d->groups[g].name_key, u))
+            return pcre2_match(d->groups[g].covers, (PCRE2_SPTR)issuer, PCRE2_ZERO_TERMINATED, 0, 0, d->md, NULL) >= 0;
+    return 0;
 }
 
 int lw_docset_covers(const lw_docset *d, const char *unit, const char *issuer)
@@ -117,17 +172,64 @@ int lw_docset_covers(const lw_docset *d, const char *unit, const char *issuer)
     if (!unit || !issuer)
         return 0;
     char *u = lw_store_fold(unit), *is = lw_store_fold(issuer);
-    /* the same name, or the name with its place: "Sở Tư pháp" is "Sở Tư pháp tỉnh Bến Tre" */
-    static const char *const places[] = {" tinh ", " thanh pho ", " huyen ", " quan ", " thi xa ", " xa ", " phuong "};
-    int yes = u && is && !strcmp(u, is);
-    for (size_t k = 0; !yes && u && is && k < sizeof places / sizeof places[0]; k++)
-        yes = !strncmp(is, u, strlen(u)) && !strncmp(is + strlen(u), places[k], strlen(places[k]));
-    for (size_t g = 0; !yes && u && g < d->ngroups; g++)
-        if (!strcmp(d->groups[g].name_key, u))
-            yes = pcre2_match(d->groups[g].covers, (PCRE2_SPTR)issuer, PCRE2_ZERO_TERMINATED, 0, 0, d->md, NULL) >= 0;
+    int yes = u && is && covers_key(d, u, is, issuer);
     free(u);
     free(is);
     return yes;
+}
+
+static int cov_grow(lw_docset *d)
+{
+    size_t n = d->ncov ? d->ncov * 2 : 256;
+    covered_t *t = calloc(n, sizeof *t);
+    if (!t)
+        return -1;
+    for (size_t i = 0; i < d->ncov; i++) {
+        if (!d->cov[i].unit)
+            continue;
+        size_t s = (size_t)lw_hash_str(d->cov[i].unit) & (n - 1);
+        while (t[s].unit)
+            s = (s + 1) & (n - 1);
+        t[s] = d->cov[i];
+    }
+    free(d->cov);
+    d->cov = t;
+    d->ncov = n;
+    return 0;
+}
+
+const size_t *lw_docset_covered(lw_docset *d, const char *unit, size_t *n)
+{
+    *n = 0;
+    if (!unit || (2 * (d->usedcov + 1) > d->ncov && cov_grow(d)))
+        return NULL;
+    size_t s = (size_t)lw_hash_str(unit) & (d->ncov - 1);
+    while (d->cov[s].unit && strcmp(d->cov[s].unit, unit))
+        s = (s + 1) & (d->ncov - 1);
+    covered_t *c = &d->cov[s];
+    if (!c->unit) {
+        char *u = lw_store_fold(unit);
+        c->unit = strdup(unit);
+        if (!u || !c->unit) {
+            free(u);
+            free(c->unit);
+            c->unit = NULL;
+            return NULL;
+        }
+        d->usedcov++;
+        size_t cap = 0;
+        for (size_t i = 0; i < d->nissuers; i++) {
+            const lw_ds_issuer *is = &d->issuers[i];
+            if (!covers_key(d, u, is->key, is->name))
+                continue;
+            if (grow((void **)&c->ix, &cap, c->n, sizeof *c->ix))
+                break; /* out of memory: the ones found so far */
+            c->ix[c->n++] = i;
+        }
+        free(u);
+    }
+    *n = c->n;
+    return c->ix;
 }
 
 /* Items of a plan's programme and reporting obligations always need a deadline. A task under "Tổ chức thực hiện" is when it has a topic
@@ -186,6 +288,144 @@ static lw_status load_groups(lw_docset *d, const lw_ruleset *rs, lw_error *err)
     }
     d->md = pcre2_match_data_create(4, NULL);
     return LW_OK;
+}
+
+/* Folded numbers sorted, then each reference's target, then the province of a document
+ * that names none: the one most of the documents it cites have ("Thực hiện Kế hoạch số
+ * 48/KH-UBND của Ủy ban nhân dân tỉnh": a district answering its province's plan). */
+static int index_numbers(lw_docset *d)
+{
+    d->numbers = calloc(d->ndocs + 1, sizeof *d->numbers);
+    if (!d->numbers)
+        return -1;
+    for (size_t i = 0; i < d->ndocs; i++) {
+        if (!d->docs[i].number)
+            continue;
+        char *k = lw_store_fold(d->docs[i].number);
+        const char *kept = k ? keep(d, (const unsigned char *)k) : NULL;
+        free(k);
+        if (!kept)
+            return -1;
+        d->numbers[d->nnumbers++] = (number_t){.key = kept, .doc = i};
+    }
+    qsort(d->numbers, d->nnumbers, sizeof *d->numbers, cmp_number);
+    for (size_t i = 0; i < d->nrefs; i++)
+        d->refs[i].target = lw_docset_find_number(d, d->refs[i].id);
+    for (size_t i = 0; i < d->ndocs; i++) {
+        lw_ds_doc *x = &d->docs[i];
+        if (x->province)
+            continue;
+        const char *best = NULL;
+        int best_n = 0;
+        for (size_t k = 0; k < x->n_refs; k++) {
+            size_t t = d->refs[x->first_ref + k].target;
+            const char *p = t != (size_t)-1 && t != i ? d->docs[t].province : NULL;
+            if (!p || (best && !strcmp(p, best)))
+                continue;
+            int n = 0;
+            for (size_t j = k; j < x->n_refs; j++) {
+                size_t tj = d->refs[x->first_ref + j].target;
+                n += tj != (size_t)-1 && tj != i && d->docs[tj].province && !strcmp(d->docs[tj].province, p);
+            }
+            if (n > best_n) {
+                best = p;
+                best_n = n;
+            }
+        }
+        x->province = best; /* a pointer into the cited document's strings: the docset owns both */
+    }
+    const char *only = NULL;
+    d->one_province = 1;
+    for (size_t i = 0; i < d->ndocs && d->one_province; i++) {
+        const char *p = d->docs[i].province;
+        if (p && only && strcmp(p, only))
+            d->one_province = 0;
+        if (p)
+            only = p;
+    }
+    return 0;
+}
+
+/* The distinct issuers, in order of their first document, each with its documents. */
+static int index_issuers(lw_docset *d)
+{
+    size_t nslots = 64;
+    while (nslots < 2 * d->ndocs + 2)
+        nslots *= 2;
+    size_t *slots = calloc(nslots, sizeof *slots); /* issuer index + 1; 0 empty */
+    size_t *names = calloc(nslots, sizeof *names); /* by name only, likewise */
+    size_t *count = calloc(d->ndocs + 1, sizeof *count);
+    d->issuers = calloc(d->ndocs + 1, sizeof *d->issuers);
+    d->issuer_docs = calloc(d->ndocs + 1, sizeof *d->issuer_docs);
+    if (!slots || !names || !count || !d->issuers || !d->issuer_docs) {
+        free(slots);
+        free(names);
+        free(count);
+        return -1;
+    }
+    lw_buf key = {0};
+    int bad = 0;
+    for (size_t i = 0; i < d->ndocs && !bad; i++) {
+        lw_ds_doc *x = &d->docs[i];
+        x->issuer_ix = (size_t)-1;
+        if (!x->issuer)
+            continue;
+        char *f = lw_store_fold(x->issuer);
+        key.len = 0;
+        /* name and province; \x1f stands between, as no name holds it */
+        if (!f || lw_buf_printf(&key, "%s\x1f%s", f, x->province ? x->province : "")) {
+            free(f);
+            bad = 1;
+            break;
+        }
+        size_t s = (size_t)lw_hash_str(key.data) & (nslots - 1);
+        while (slots[s]) {
+            const lw_ds_issuer *is = &d->issuers[slots[s] - 1];
+            const char *ip = is->province ? is->province : "";
+            size_t kl = strlen(is->key);
+            if (!strncmp(key.data, is->key, kl) && key.data[kl] == '\x1f' && !strcmp(key.data + kl + 1, ip))
+                break;
+            s = (s + 1) & (nslots - 1);
+        }
+        if (!slots[s]) {
+            size_t t = (size_t)lw_hash_str(f) & (nslots - 1);
+            while (names[t] && strcmp(d->issuers[names[t] - 1].key, f))
+                t = (t + 1) & (nslots - 1);
+            const char *kept = names[t] ? d->issuers[names[t] - 1].key : keep(d, (const unsigned char *)f);
+            if (!kept) {
+                free(f);
+                bad = 1;
+                break;
+            }
+            d->issuers[d->nissuers] = (lw_ds_issuer){.name = x->issuer, .key = kept, .province = x->province,
+                                                     .same_name = names[t] ? names[t] - 1 : d->nissuers};
+            slots[s] = ++d->nissuers;
+            if (!names[t])
+                names[t] = d->nissuers;
+        }
+        free(f);
+        x->issuer_ix = slots[s] - 1;
+        count[x->issuer_ix]++;
+    }
+    lw_buf_free(&key);
+    free(slots);
+    free(names);
+    if (bad) {
+        free(count);
+        return -1;
+    }
+    size_t at = 0;
+    for (size_t k = 0; k < d->nissuers; k++) {
+        d->issuers[k].docs = d->issuer_docs + at;
+        at += count[k];
+    }
+    for (size_t i = 0; i < d->ndocs; i++) {
+        size_t k = d->docs[i].issuer_ix;
+        if (k != (size_t)-1)
+            d->issuer_docs[(size_t)(d->issuers[k].docs - d->issuer_docs) + d->issuers[k].n_docs++] = i;
+    }
+    free(count);
+    return 0;
 }
 
 static lw_status db_err(lw_store *s, lw_error *err)
@@ -370,6 +610,9 @@ lw_status lw_docset_load(lw_store *s, const lw_ruleset *rs, lw_docset **out, lw_
         d->nrefs++;
     }
     sqlite3_finalize(q);
+    q = NULL;
+    if (index_numbers(d) || index_issuers(d))
+        goto nomem;
     *out = d;
     return LW_OK;
 dberr:
@@ -396,6 +639,14 @@ void lw_docset_free(lw_docset *d)
     }
     free(d->groups);
     pcre2_match_data_free(d->md);
+    for (size_t i = 0; i < d->ncov; i++) {
+        free(d->cov[i].unit);
+        free(d->cov[i].ix);
+    }
+    free(d->cov);
+    free(d->numbers);
+    free(d->issuers);
+    free(d->issuer_docs);
     free(d->docs);
     free(d->duties);
     free(d->units);

@@ -31,19 +31,32 @@ typedef struct {
 typedef struct {
     const char *id, *type, *symbol, *date, *text; /* id NULL for a law by name; date as cited */
     int year, year_mismatch, line;
+    size_t target;             /* the database's document numbered id, or (size_t)-1 */
 } lw_ds_ref;
 
 typedef struct {
     long long id;
     const char *path, *kind, *number, *issuer, *date, *subject; /* may be NULL but path */
     int year;                  /* of the date, else of the subject ("... năm 2025"), else 0 */
-    const char *province;      /* the province it belongs to (title case) or NULL */
+    const char *province;      /* the province it belongs to (title case) or NULL: named by its
+                                  agencies, else that of the documents it cites */
     const char *issuer_level;  /* central, province, district, commune or NULL */
     int is_plan;               /* kind Kế hoạch */
     int is_province;           /* issued by a province's Ủy ban nhân dân */
     size_t first_duty, n_duties;
     size_t first_ref, n_refs;
+    size_t issuer_ix;          /* its lw_docset_issuer, or (size_t)-1 without an issuer */
 } lw_ds_doc;
+
+/* A distinct issuer of the database (the same name, folded, and province), with its
+ * documents: what report and check look units up in instead of scanning every document. */
+typedef struct {
+    const char *name, *key, *province; /* key: the name folded; province may be NULL */
+    const size_t *docs;                /* document indexes, ascending */
+    size_t n_docs;
+    size_t same_name;                  /* the first issuer of this name (itself when first):
+                                          one unit may be listed under several provinces */
+} lw_ds_issuer;
 
 typedef struct lw_docset lw_docset;
 
@@ -59,9 +72,19 @@ const lw_ds_ref *lw_docset_ref(const lw_docset *d, size_t i);
 /* Index of the document whose number is id (compared folded), or (size_t)-1. */
 size_t lw_docset_find_number(const lw_docset *d, const char *id);
 
+size_t lw_docset_nissuers(const lw_docset *d);
+const lw_ds_issuer *lw_docset_issuer(const lw_docset *d, size_t i);
+/* Whether the documents name at most one province: then one of unknown province is taken
+ * to be of it (a Sở Tư pháp's own database), else it belongs to no province's groups. */
+int lw_docset_one_province(const lw_docset *d);
+
 /* Whether the unit name of a duty covers the issuer of a document: the same name (folded),
  * or a group of unit_groups whose pattern matches the issuer. */
 int lw_docset_covers(const lw_docset *d, const char *unit, const char *issuer);
+/* The issuers (lw_docset_issuer indexes, ascending) that the unit name covers; *n set. The
+ * answer is remembered by name, so asking again costs a lookup: that is why d is not const.
+ * Borrowed from d; NULL when none (or out of memory). */
+const size_t *lw_docset_covered(lw_docset *d, const char *unit, size_t *n);
 
 /* Whether duty u of document d is one that should carry a deadline: an item of a plan's
  * programme or a reporting obligation always; a "Tổ chức thực hiện" task only when it has a

@@ -119,22 +119,12 @@ static char *id_key(const char *id)
     return k;
 }
 
-static uint64_t hash_str(const char *s)
-{
-    uint64_t h = 1469598103934665603ull;
-    for (; *s; s++) {
-        h ^= (unsigned char)*s;
-        h *= 1099511628211ull;
-    }
-    return h;
-}
-
 /* Fills slots (nslots, a power of two, zeroed by the caller) with the n entries. Returns -1
  * when two entries share a key, with their indexes in *first and *second. */
 static int index_fill(entry *const *v, size_t n, size_t *slots, size_t nslots, size_t *first, size_t *second)
 {
     for (size_t i = 0; i < n; i++) {
-        size_t s = (size_t)hash_str(v[i]->key) & (nslots - 1);
+        size_t s = (size_t)lw_hash_str(v[i]->key) & (nslots - 1);
         while (slots[s]) {
             if (!strcmp(v[slots[s] - 1]->key, v[i]->key)) {
                 *first = slots[s] - 1;
@@ -161,7 +151,7 @@ static size_t index_find(const lw_registry *r, const char *key)
 {
     if (!r->nslots)
         return SIZE_MAX;
-    size_t s = (size_t)hash_str(key) & (r->nslots - 1);
+    size_t s = (size_t)lw_hash_str(key) & (r->nslots - 1);
     while (r->slots[s]) {
         if (!strcmp(r->v[r->slots[s] - 1]->key, key))
             return r->slots[s] - 1;

@@ -32,6 +32,8 @@ struct lw_report {
     char cwd[4096];
     char **names; /* unit names made here */
     size_t nnames, capnames;
+    unsigned *seen; /* by issuer: the expand call that listed it */
+    unsigned stamp;
 };
 
 /* ---- dates ---- */
@@ -66,16 +68,16 @@ static const char *doc_topic(const lw_ruleset *rs, lw_matcher *m, const lw_ds_do
     return d->subject ? lw_duty_topic(rs, m, d->subject, strlen(d->subject), NULL) : NULL;
 }
 
+static size_t doc_ix(const lw_docset *ds, const lw_ds_doc *d) { return (size_t)(d - lw_docset_doc(ds, 0)); }
+
 static int doc_cites(const lw_docset *ds, const lw_ds_doc *r, const lw_ds_doc *d)
 {
     if (!d->number)
         return 0;
-    for (size_t k = 0; k < r->n_refs; k++) {
-        const lw_ds_ref *ref = lw_docset_ref(ds, r->first_ref + k);
-        if (ref->id && lw_docset_find_number(ds, ref->id) != (size_t)-1 &&
-            lw_docset_doc(ds, lw_docset_find_number(ds, ref->id)) == d)
+    size_t di = doc_ix(ds, d);
+    for (size_t k = 0; k < r->n_refs; k++)
+        if (lw_docset_ref(ds, r->first_ref + k)->target == di)
             return 1;
-    }
     return 0;
 }
 
@@ -92,9 +94,10 @@ static void add_item(lw_report *r, const char *unit, const lw_ds_duty *u, const 
     r->items[r->n++] = (item_t){.unit = unit, .duty = u, .doc = d};
 }
 
-static int same_province(const lw_ds_doc *a, const lw_ds_doc *b)
+/* A document of unknown province is of the database's only one, else of none. */
+static int same_province(const lw_docset *ds, const char *a, const char *b)
 {
-    return !a->province || !b->province || !strcmp(a->province, b->province);
+    return a && b ? !strcmp(a, b) : lw_docset_one_province(ds);
 }
 
 static int wanted_unit(const lw_report *r, const char *unit)
@@ -128,16 +131,17 @@ static const char *keep_name(lw_report *r, const char *s)
  * province, else the name itself. */
 static void expand(lw_report *r, const char *lead, const lw_ds_duty *u, const lw_ds_doc *d)
 {
-    size_t before = r->n;
-    for (size_t i = 0; i < lw_docset_ndocs(r->ds); i++) {
-        const lw_ds_doc *o = lw_docset_doc(r->ds, i);
-        if (!o->issuer || o == d || !same_province(o, d) || !lw_docset_covers(r->ds, lead, o->issuer))
+    size_t before = r->n, n, di = doc_ix(r->ds, d);
+    const size_t *cov = lw_docset_covered(r->ds, lead, &n);
+    r->stamp++;
+    for (size_t k = 0; k < n; k++) {
+        const lw_ds_issuer *is = lw_docset_issuer(r->ds, cov[k]);
+        if ((is->n_docs == 1 && is->docs[0] == di) || !same_province(r->ds, is->province, d->province) ||
+            r->seen[is->same_name] == r->stamp)
             continue;
-        int dup = 0;
-        for (size_t k = before; k < r->n && !dup; k++)
-            dup = !strcmp(r->items[k].unit, o->issuer);
-        if (!dup && wanted_unit(r, o->issuer))
-            add_item(r, o->issuer, u, d);
+        r->seen[is->same_name] = r->stamp; /* the same name under two provinces counts once */
+        if (wanted_unit(r, is->name))
+            add_item(r, is->name, u, d);
     }
     if (r->n != before)
         return;
@@ -162,18 +166,23 @@ static void judge(lw_report *r, item_t *it, const char **topics)
     }
     long as_of = iso_days(r->as_of), to = iso_days(u->to);
     const lw_ds_doc *best = NULL;
-    for (size_t i = 0; u->topic && i < lw_docset_ndocs(r->ds); i++) {
-        const lw_ds_doc *o = lw_docset_doc(r->ds, i);
-        if (o == it->doc || !o->issuer || !o->date || !topics[i] || strcmp(topics[i], u->topic))
-            continue;
-        if (!lw_docset_covers(r->ds, it->unit, o->issuer) && strcmp(it->unit, o->issuer))
-            continue;
-        if ((it->doc->date && strcmp(o->date, it->doc->date) < 0) || strcmp(o->date, r->as_of) > 0)
-            continue;
-        if (!doc_cites(r->ds, o, it->doc) && o->year != atoi(u->to))
-            continue;
-        if (!best || strcmp(o->date, best->date) < 0)
-            best = o;
+    size_t n;
+    /* the candidates: documents of the issuers the unit covers (its own name among them) */
+    const size_t *cov = u->topic ? lw_docset_covered(r->ds, it->unit, &n) : (n = 0, NULL);
+    for (size_t c = 0; c < n; c++) {
+        const lw_ds_issuer *is = lw_docset_issuer(r->ds, cov[c]);
+        for (size_t j = 0; j < is->n_docs; j++) {
+            size_t i = is->docs[j];
+            const lw_ds_doc *o = lw_docset_doc(r->ds, i);
+            if (o == it->doc || !o->date || !topics[i] || strcmp(topics[i], u->topic))
+                continue;
+            if ((it->doc->date && strcmp(o->date, it->doc->date) < 0) || strcmp(o->date, r->as_of) > 0)
+                continue;
+            if (!doc_cites(r->ds, o, it->doc) && o->year != atoi(u->to))
+                continue;
+            if (!best || strcmp(o->date, best->date) < 0 || (!strcmp(o->date, best->date) && o < best))
+                best = o;
+        }
     }
     it->answer = best;
     if (best) {
@@ -202,6 +211,51 @@ static int cmp_item(const void *a, const void *b)
     return x->duty->line - y->duty->line;
 }
 
+/* Keys of the restated-duty test: same document, unit, topic and deadline. */
+static int cmp_restated(const void *a, const void *b)
+{
+    const item_t *x = *(item_t *const *)a, *y = *(item_t *const *)b;
+    int c;
+    if (x->doc != y->doc)
+        return x->doc < y->doc ? -1 : 1;
+    if ((c = strcmp(x->unit, y->unit)) || (c = strcmp(x->duty->topic, y->duty->topic)) ||
+        (c = strcmp(x->duty->to, y->duty->to)))
+        return c;
+    return x < y ? -1 : x > y;
+}
+
+/* A duty restated in one document (an item and its task under "Tổ chức thực hiện"): one row
+ * per unit, topic and deadline, the first one written. */
+static void drop_restated(lw_report *r)
+{
+    item_t **v = malloc((r->n + 1) * sizeof *v);
+    unsigned char *drop = calloc(r->n + 1, 1);
+    size_t nv = 0;
+    if (!v || !drop) {
+        free(v);
+        free(drop);
+        return;
+    }
+    for (size_t i = 0; i < r->n; i++)
+        if (r->items[i].duty->topic && r->items[i].duty->to)
+            v[nv++] = &r->items[i];
+    if (nv)
+        qsort(v, nv, sizeof *v, cmp_restated);
+    for (size_t i = 1; i < nv; i++) {
+        const item_t *x = v[i - 1], *y = v[i];
+        if (x->doc == y->doc && !strcmp(x->unit, y->unit) && !strcmp(x->duty->topic, y->duty->topic) &&
+            !strcmp(x->duty->to, y->duty->to))
+            drop[y - r->items] = 1;
+    }
+    size_t w = 0;
+    for (size_t i = 0; i < r->n; i++)
+        if (!drop[i])
+            r->items[w++] = r->items[i];
+    r->n = w;
+    free(v);
+    free(drop);
+}
+
 lw_status lw_report_build(lw_store *s, const lw_engine *eng, const lw_report_options *opt, lw_report **out,
                           lw_error *err)
 {
@@ -226,6 +280,12 @@ lw_status lw_report_build(lw_store *s, const lw_engine *eng, const lw_report_opt
     }
     size_t nd = lw_docset_ndocs(r->ds);
     const char **topics = calloc(nd + 1, sizeof *topics);
+    r->seen = calloc(lw_docset_nissuers(r->ds) + 1, sizeof *r->seen);
+    if (!topics || !r->seen) {
+        free(topics);
+        lw_report_free(r);
+        return lw_error_set(err, LW_ERR_NOMEM, NULL, 0, 0, "out of memory");
+    }
     lw_matcher *m = lw_matcher_create(rs);
     for (size_t i = 0; i < nd; i++)
         topics[i] = doc_topic(rs, m, lw_docset_doc(r->ds, i));
@@ -253,21 +313,7 @@ lw_status lw_report_build(lw_store *s, const lw_engine *eng, const lw_report_opt
         }
     }
     r->opt.unit = NULL; /* the filter is applied; the caller's string may go */
-    /* a duty restated in one document (an item and its task under "Tổ chức thực hiện"):
-     * one row per unit, topic and deadline */
-    size_t w = 0;
-    for (size_t i = 0; i < r->n; i++) {
-        item_t *it = &r->items[i];
-        int dup = 0;
-        for (size_t k = 0; k < w && !dup && it->duty->topic && it->duty->to; k++) {
-            item_t *o = &r->items[k];
-            dup = o->doc == it->doc && !strcmp(o->unit, it->unit) && o->duty->topic &&
-                  !strcmp(o->duty->topic, it->duty->topic) && o->duty->to && !strcmp(o->duty->to, it->duty->to);
-        }
-        if (!dup)
-            r->items[w++] = *it;
-    }
-    r->n = w;
+    drop_restated(r);
     for (size_t i = 0; i < r->n; i++) {
         judge(r, &r->items[i], topics);
         r->counts[r->items[i].status]++;
@@ -289,6 +335,7 @@ void lw_report_free(lw_report *r)
         free(r->names[i]);
     free(r->names);
     free(r->items);
+    free(r->seen);
     free(r);
 }
 
@@ -571,13 +618,38 @@ static void write_csv(const lw_report *r, sink *s)
 
 static json_t *jstr(const char *s) { return s ? json_string(s) : json_null(); }
 
+/* v as jansson writes it with JSON_INDENT(1), each line after the first indented by pad:
+ * how it reads nested at that depth. v is released. */
+static void dump_nested(sink *s, json_t *v, const char *pad)
+{
+    char *txt = v ? json_dumps(v, JSON_INDENT(1) | JSON_ENCODE_ANY) : NULL;
+    json_decref(v);
+    if (!txt) {
+        s->bad = 1;
+        return;
+    }
+    for (const char *p = txt; *p; p++) {
+        if (fputc(*p, s->f) == EOF)
+            s->bad = 1;
+        if (*p == '\n')
+            out(s, "%s", pad);
+    }
+    free(txt);
+}
+
+/* Streamed one item at a time (a report of 20000 documents holds some 100000 items: as one
+ * tree it would cost hundreds of megabytes); the bytes are those of the whole tree dumped. */
 static void write_json(const lw_report *r, sink *s)
 {
     json_t *sum = json_object();
     for (int st = 0; st < LW_RS_COUNT; st++)
         json_object_set_new(sum, status_id[st], json_integer((json_int_t)r->counts[st]));
-    json_t *items = json_array();
-    for (size_t i = 0; i < r->n; i++) {
+    out(s, "{\n \"as_of\": ");
+    dump_nested(s, json_string(r->as_of), " ");
+    out(s, ",\n \"window\": %d,\n \"summary\": ", r->opt.window);
+    dump_nested(s, sum, " ");
+    out(s, ",\n \"items\": [");
+    for (size_t i = 0; i < r->n && !s->bad; i++) {
         const item_t *it = &r->items[i];
         const lw_ds_duty *u = it->duty;
         json_t *o = json_object();
@@ -600,17 +672,10 @@ static void write_json(const lw_report *r, sink *s)
                                                                 "number", jstr(it->answer->number), "kind",
                                                                 jstr(it->answer->kind), "date", it->answer->date)
                                                     : json_null());
-        json_array_append_new(items, o);
+        out(s, "%s\n  ", i ? "," : "");
+        dump_nested(s, o, "  ");
     }
-    json_t *root = json_pack("{s:s,s:i,s:o,s:o}", "as_of", r->as_of, "window", r->opt.window, "summary", sum, "items",
-                             items);
-    char *txt = json_dumps(root, JSON_INDENT(1));
-    if (txt)
-        out(s, "%s\n", txt);
-    else
-        s->bad = 1;
-    free(txt);
-    json_decref(root);
+    out(s, "%s}\n", r->n ? "\n ]\n" : "]\n");
 }
 
 /* ---- HTML ---- */
