@@ -241,12 +241,33 @@ static const char *const q_sql[Q_COUNT] = {
     [Q_DEL_DOC] = "DELETE FROM documents WHERE id = ?1",
 };
 
+/* A change to doc_text held back until the batch's COMMIT (see fts_queue). */
+typedef struct {
+    sqlite3_int64 id;
+    int del;       /* 1: delete row id; 0: insert it */
+    int has_subject;
+    char *subject; /* owned; the header's subject, when has_subject */
+    char *text;    /* owned; the normalized text */
+    size_t len;
+} fts_op;
+
 struct lw_store {
     sqlite3 *db;
     char *path;
     sqlite3_stmt *q[Q_COUNT];
     int in_txn;
     int put_rc; /* SQLite's code for the last failed lw_store_put, before its rollback */
+    /* doc_text changes of the open transaction, in order; owned (fts_flush, fts_truncate).
+     * FTS5 writes its pending terms out as a new segment at every SAVEPOINT and RELEASE
+     * once doc_text is part of the transaction, so writing it inside each document's
+     * savepoint made one segment per document, merged again and again: most of the
+     * store's time. Held here, the batch's rows reach FTS5 together just before COMMIT
+     * and become one segment, and a document is still all or nothing: a crash before
+     * COMMIT keeps none of the batch, and a document whose savepoint is rolled back has
+     * its queued changes dropped with it. */
+    fts_op *fts;
+    size_t n_fts, cap_fts;
+    size_t fts_bytes; /* text held in fts */
 };
 
 sqlite3 *lw_store_db(lw_store *s) { return s->db; }
@@ -267,14 +288,85 @@ static sqlite3_stmt *stmt(lw_store *s, int i)
 
 static int exec(lw_store *s, const char *sql) { return sqlite3_exec(s->db, sql, NULL, NULL, NULL); }
 
+/* Drops the queued doc_text changes from index n on (a rolled-back savepoint's). */
+static void fts_truncate(lw_store *s, size_t n)
+{
+    while (s->n_fts > n) {
+        fts_op *o = &s->fts[--s->n_fts];
+        s->fts_bytes -= o->len;
+        free(o->subject);
+        free(o->text);
+    }
+}
+
+/* Queues a doc_text change; subject and text are copied. -1 when out of memory. */
+static int fts_queue(lw_store *s, sqlite3_int64 id, int del, const char *subject, const char *text, size_t len)
+{
+    if (s->n_fts == s->cap_fts) {
+        size_t cap = s->cap_fts ? s->cap_fts * 2 : 256;
+        fts_op *v = realloc(s->fts, cap * sizeof *v);
+        if (!v)
+            return -1;
+        s->fts = v;
+        s->cap_fts = cap;
+    }
+    fts_op o = {id, del, subject != NULL, NULL, NULL, len};
+    if ((subject && !(o.subject = strdup(subject))) || (!del && !(o.text = malloc(len ? len : 1)))) {
+        free(o.subject);
+        return -1;
+    }
+    if (!del && len)
+        memcpy(o.text, text, len);
+    s->fts[s->n_fts++] = o;
+    s->fts_bytes += len;
+    return 0;
+}
+
+static sqlite3_stmt *stmt(lw_store *s, int i);
+static int run(sqlite3_stmt *st);
+
+/* Applies the queued doc_text changes in order and empties the queue, whatever happens.
+ * 0, or -1 on a database error (the transaction must then be rolled back: documents
+ * without their text must not be committed). */
+static int fts_flush(lw_store *s)
+{
+    int rc = 0;
+    /* SQLite may have rolled the transaction back by itself (an I/O error): nothing of
+     * the batch is left for these rows to join */
+    if (s->n_fts && sqlite3_get_autocommit(s->db))
+        rc = -1;
+    for (size_t i = 0; i < s->n_fts && !rc; i++) {
+        fts_op *o = &s->fts[i];
+        sqlite3_stmt *st = stmt(s, o->del ? Q_DEL_FTS : Q_INS_FTS);
+        if (!st) {
+            rc = -1;
+            break;
+        }
+        sqlite3_bind_int64(st, 1, o->id);
+        if (!o->del) {
+            if (o->has_subject)
+                sqlite3_bind_text(st, 2, o->subject, -1, SQLITE_STATIC);
+            sqlite3_bind_text64(st, 3, o->text, o->len, SQLITE_STATIC, SQLITE_UTF8);
+        }
+        rc = run(st);
+        sqlite3_clear_bindings(st);
+    }
+    fts_truncate(s, 0);
+    return rc;
+}
+
 void lw_store_close(lw_store *s)
 {
     if (!s)
         return;
+    if (s->in_txn && fts_flush(s) == 0)
+        exec(s, "COMMIT");
+    else if (s->in_txn)
+        exec(s, "ROLLBACK");
+    fts_truncate(s, 0);
+    free(s->fts);
     for (int i = 0; i < Q_COUNT; i++)
         sqlite3_finalize(s->q[i]);
-    if (s->in_txn)
-        exec(s, "COMMIT");
     sqlite3_close(s->db);
     free(s->path);
     free(s);
@@ -480,7 +572,13 @@ static lw_status store_open(const char *path, int flags, int immutable, lw_store
         rc = check_schema(s, flags, err);
     if (!rc && !(flags & LW_STORE_READONLY)) {
         long long dummy;
+        /* temp_store = MEMORY: each document's savepoint keeps the pages it changes in a
+         * sub-journal, which SQLite otherwise spills to a file in /var/tmp (two thirds of
+         * all the bytes an ingest wrote); it is small and emptied at every RELEASE.
+         * cache_size: a batch's dirty pages (a few MB) stay in memory until its commit
+         * instead of spilling into the WAL early and being written again. */
         if (exec(s, "PRAGMA journal_mode = WAL") || exec(s, "PRAGMA synchronous = NORMAL") ||
+            exec(s, "PRAGMA temp_store = MEMORY") || exec(s, "PRAGMA cache_size = -16384") ||
             query_int(s->db, "PRAGMA wal_autocheckpoint", &dummy))
             rc = db_error(s, err, "cannot set up the database");
     }
@@ -578,6 +676,11 @@ static int delete_doc(lw_store *s, sqlite3_int64 id)
     static const int dels[] = {Q_DEL_REF, Q_DEL_DL, Q_DEL_AG, Q_DEL_REL, Q_DEL_DATE, Q_DEL_DUNIT, Q_DEL_DUTY,
                                Q_DEL_FACT, Q_DEL_SRC, Q_DEL_FTS, Q_DEL_DOC};
     for (size_t i = 0; i < sizeof dels / sizeof *dels; i++) {
+        if (dels[i] == Q_DEL_FTS && s->in_txn) {
+            if (fts_queue(s, id, 1, NULL, NULL, 0))
+                return -1;
+            continue;
+        }
         sqlite3_stmt *st = stmt(s, dels[i]);
         if (!st)
             return -1;
@@ -856,11 +959,16 @@ static int put_rows(lw_store *s, const lw_doc *doc, const lw_extraction *x, cons
             }
         free(duties);
     }
+    size_t len;
+    const char *text = lw_doc_text(doc, &len);
+    if (s->in_txn) {
+        json_t *subj = json_object_get(h, "subject");
+        rc = fts_queue(s, id, 0, json_is_string(subj) ? json_string_value(subj) : NULL, text, len);
+        goto done;
+    }
     st = stmt(s, Q_INS_FTS);
     if (!st)
         goto done;
-    size_t len;
-    const char *text = lw_doc_text(doc, &len);
     sqlite3_bind_int64(st, 1, id);
     bind_js(st, 2, h, "subject");
     sqlite3_bind_text64(st, 3, text, len, SQLITE_STATIC, SQLITE_UTF8);
@@ -874,6 +982,7 @@ lw_status lw_store_put(lw_store *s, const lw_doc *doc, const lw_extraction *x, c
                        int64_t size, int64_t mtime_ns, lw_error *err)
 {
     s->put_rc = 0;
+    size_t nfts = s->n_fts;
     if (exec(s, "SAVEPOINT doc")) {
         s->put_rc = sqlite3_errcode(s->db);
         return db_error(s, err, "cannot start a savepoint");
@@ -886,6 +995,7 @@ lw_status lw_store_put(lw_store *s, const lw_doc *doc, const lw_extraction *x, c
                      sqlite3_errmsg(s->db));
         exec(s, "ROLLBACK TO doc");
         exec(s, "RELEASE doc");
+        fts_truncate(s, nfts);
         return LW_ERR_DB;
     }
     if (exec(s, "RELEASE doc"))
@@ -902,10 +1012,12 @@ int lw_store_delete_path(lw_store *s, const char *path, lw_error *err)
         return db_error(s, err, "cannot look up a document"), -1;
     if (!id)
         return 0;
+    size_t nfts = s->n_fts;
     if (exec(s, "SAVEPOINT del") || delete_doc(s, id)) {
         db_error(s, err, "cannot delete a document");
         exec(s, "ROLLBACK TO del");
         exec(s, "RELEASE del");
+        fts_truncate(s, nfts);
         return -1;
     }
     exec(s, "RELEASE del");
@@ -1216,7 +1328,11 @@ static double now_s(void)
     return (double)ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-/* Batched transactions: begin lazily, commit every batch documents or second. */
+/* Text held for doc_text before a commit is forced (a few huge documents in a batch). */
+#define LW_STORE_FTS_HELD (32u * 1024u * 1024u)
+
+/* Batched transactions: begin lazily, commit every batch documents or second (or
+ * LW_STORE_FTS_HELD bytes of text). */
 typedef struct {
     lw_store *s;
     size_t batch, in_batch;
@@ -1259,7 +1375,7 @@ static lw_status txn_commit(txn *t, lw_error *err)
     if (!t->s->in_txn)
         return LW_OK;
     t->s->in_txn = 0;
-    if (exec(t->s, "COMMIT")) {
+    if (fts_flush(t->s) || exec(t->s, "COMMIT")) {
         int rc = sqlite3_errcode(t->s->db) & 0xff;
         lw_status st = db_error(t->s, err, rc == SQLITE_FULL || rc == SQLITE_IOERR
                                                ? "không ghi được (cannot commit; is the disk full? what was committed "
@@ -1274,7 +1390,7 @@ static lw_status txn_commit(txn *t, lw_error *err)
 
 static lw_status txn_step(txn *t, lw_error *err)
 {
-    if (++t->in_batch >= t->batch || now_s() - t->started >= 1.0)
+    if (++t->in_batch >= t->batch || now_s() - t->started >= 1.0 || t->s->fts_bytes >= LW_STORE_FTS_HELD)
         return txn_commit(t, err);
     return LW_OK;
 }

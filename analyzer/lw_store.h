@@ -91,7 +91,8 @@ lw_status lw_store_ingest(lw_store *s, const lw_engine *eng, const char *const *
 void lw_ingest_report_free(lw_ingest_report *rep);
 
 /* Stores one loaded and extracted document, replacing any stored under the same path, in
- * one savepoint. size and mtime_ns describe the file. Used by ingest and by tests. */
+ * one savepoint. size and mtime_ns describe the file. Used by ingest and by tests. Inside
+ * an ingest's transaction the full-text row is written when the transaction commits. */
 lw_status lw_store_put(lw_store *s, const lw_doc *doc, const lw_extraction *x,
                        const char *rules_version, int64_t size, int64_t mtime_ns, lw_error *err);
 /* Deletes the document stored under path, with its facts and text. 1 deleted, 0 none. */
