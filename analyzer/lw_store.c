@@ -813,13 +813,17 @@ static int put_duty(lw_store *s, sqlite3_int64 doc_id, sqlite3_int64 fid, json_t
     return 0;
 }
 
-static int put_fact(lw_store *s, sqlite3_int64 doc_id, json_t *facts, size_t k, json_t *const *duties, size_t nduties)
+/* fact_json: the fact as JSON text, owned; taken over (freed) whatever happens. */
+static int put_fact(lw_store *s, sqlite3_int64 doc_id, json_t *facts, size_t k, json_t *const *duties, size_t nduties,
+                    char *fact_json)
 {
     json_t *f = json_array_get(facts, k);
     const char *kind = json_string_value(json_object_get(f, "kind"));
     sqlite3_stmt *st = stmt(s, Q_INS_FACT);
-    if (!st || !kind)
+    if (!st || !kind) {
+        free(fact_json);
         return -1;
+    }
     json_t *span = json_object_get(f, "span");
     sqlite3_bind_int64(st, 1, doc_id);
     bind_js(st, 2, f, "kind");
@@ -830,7 +834,7 @@ static int put_fact(lw_store *s, sqlite3_int64 doc_id, json_t *facts, size_t k, 
         sqlite3_bind_int64(st, 6, json_integer_value(json_array_get(span, 1)));
     }
     bind_js(st, 7, f, "text");
-    bind_owned(st, 8, json_dumps(f, JSON_COMPACT));
+    bind_owned(st, 8, fact_json);
     if (run(st))
         return -1;
     sqlite3_int64 fid = sqlite3_last_insert_rowid(s->db);
@@ -897,6 +901,53 @@ static int put_fact(lw_store *s, sqlite3_int64 doc_id, json_t *facts, size_t k, 
     return run(st);
 }
 
+/* The record's text exactly as json_dumps(rec, JSON_COMPACT) writes it, with the facts
+ * array made of fact_json[0..nf) (the facts' own dumps, which facts.json stores too)
+ * rather than dumping every fact a second time. Each member is written by jansson itself,
+ * as an object of that one member without its braces, in jansson's own order
+ * (json_object_foreach walks the iterator that json_dumps walks). Owned, or NULL. */
+static char *record_json(json_t *rec, char *const *fact_json, size_t nf)
+{
+    lw_buf b = {0};
+    const char *key;
+    json_t *v;
+    int ok = 1;
+    lw_buf_append(&b, "{", 1);
+    json_object_foreach(rec, key, v) {
+        int is_facts = !strcmp(key, "facts") && json_is_array(v);
+        json_t *one = json_object();
+        char *m = one && !json_object_set(one, key, is_facts ? json_null() : v) ? json_dumps(one, JSON_COMPACT) : NULL;
+        json_decref(one);
+        size_t ml = m ? strlen(m) : 0;
+        if (ml < 2 + (is_facts ? 4 : 0)) {
+            free(m);
+            ok = 0;
+            break;
+        }
+        if (b.len > 1)
+            lw_buf_append(&b, ",", 1);
+        if (is_facts) {
+            lw_buf_append(&b, m + 1, ml - 2 - 4); /* "facts": without the null */
+            lw_buf_append(&b, "[", 1);
+            for (size_t k = 0; k < nf; k++) {
+                if (k)
+                    lw_buf_append(&b, ",", 1);
+                lw_buf_append(&b, fact_json[k], strlen(fact_json[k]));
+            }
+            lw_buf_append(&b, "]", 1);
+        } else {
+            lw_buf_append(&b, m + 1, ml - 2);
+        }
+        free(m);
+    }
+    lw_buf_append(&b, "}", 1);
+    if (!ok) {
+        lw_buf_free(&b);
+        return NULL;
+    }
+    return lw_buf_detach(&b, NULL);
+}
+
 static int put_rows(lw_store *s, const lw_doc *doc, const lw_extraction *x, const char *rules_version,
                     int64_t size, int64_t mtime_ns)
 {
@@ -912,6 +963,14 @@ static int put_rows(lw_store *s, const lw_doc *doc, const lw_extraction *x, cons
         return -1;
     json_t *h = json_object_get(rec, "header"), *facts = json_object_get(rec, "facts");
     int rc = -1;
+    size_t nf = json_array_size(facts);
+    /* each fact's JSON, owned until put_fact takes it */
+    char **fact_json = calloc(nf + 1, sizeof *fact_json);
+    if (!fact_json)
+        goto done;
+    for (size_t k = 0; k < nf; k++)
+        if (!(fact_json[k] = json_dumps(json_array_get(facts, k), JSON_COMPACT)))
+            goto done;
     sqlite3_stmt *st = stmt(s, Q_INS_DOC);
     if (!st)
         goto done;
@@ -930,7 +989,7 @@ static int put_rows(lw_store *s, const lw_doc *doc, const lw_extraction *x, cons
     bind_owned(st, 13, lw_store_fold(json_string_value(json_object_get(h, "issuer"))));
     sqlite3_bind_int64(st, 14, (sqlite3_int64)json_array_size(facts));
     sqlite3_bind_text(st, 15, rules_version ? rules_version : "", -1, SQLITE_STATIC);
-    bind_owned(st, 16, json_dumps(rec, JSON_COMPACT));
+    bind_owned(st, 16, record_json(rec, fact_json, nf));
     if (run(st))
         goto done;
     sqlite3_int64 id = sqlite3_last_insert_rowid(s->db);
@@ -942,7 +1001,7 @@ static int put_rows(lw_store *s, const lw_doc *doc, const lw_extraction *x, cons
     if (run(st))
         goto done;
     {
-        size_t nf = json_array_size(facts), nd = 0;
+        size_t nd = 0;
         json_t **duties = malloc((nf + 1) * sizeof *duties);
         if (!duties)
             goto done;
@@ -952,11 +1011,14 @@ static int put_rows(lw_store *s, const lw_doc *doc, const lw_extraction *x, cons
             if (kind && !strcmp(kind, "duty"))
                 duties[nd++] = f;
         }
-        for (size_t k = 0; k < nf; k++)
-            if (put_fact(s, id, facts, k, duties, nd)) {
+        for (size_t k = 0; k < nf; k++) {
+            char *fj = fact_json[k];
+            fact_json[k] = NULL;
+            if (put_fact(s, id, facts, k, duties, nd, fj)) {
                 free(duties);
                 goto done;
             }
+        }
         free(duties);
     }
     size_t len;
@@ -974,6 +1036,10 @@ static int put_rows(lw_store *s, const lw_doc *doc, const lw_extraction *x, cons
     sqlite3_bind_text64(st, 3, text, len, SQLITE_STATIC, SQLITE_UTF8);
     rc = run(st);
 done:
+    if (fact_json)
+        for (size_t k = 0; k < nf; k++)
+            free(fact_json[k]);
+    free(fact_json);
     json_decref(rec);
     return rc;
 }
@@ -1245,12 +1311,15 @@ static void prepare(item *it, const lw_engine *eng, lw_matcher *m, const lw_doc_
         return;
     }
     it->was_read = 1;
-    char sha[65];
-    lw_sha256_hex(raw, len, sha);
-    if (it->id && !strcmp(sha, it->sha)) {
-        free(raw);
-        it->outcome = R_TOUCH;
-        return;
+    /* only a stored document has a hash to compare with (lw_doc_from_bytes hashes again) */
+    if (it->id) {
+        char sha[65];
+        lw_sha256_hex(raw, len, sha);
+        if (!strcmp(sha, it->sha)) {
+            free(raw);
+            it->outcome = R_TOUCH;
+            return;
+        }
     }
     lw_status st = lw_doc_from_bytes(it->path, raw, len, dopt, &it->doc, &it->err);
     free(raw);
