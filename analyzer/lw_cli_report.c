@@ -11,13 +11,17 @@
 
 static const char report_usage[] =
     "Usage: lawwatch report [--db PATH] [--as-of YYYY-MM-DD] [--window DAYS] [--unit TEXT]\n"
-    "                       [--format text|md|html|csv|json] [-o FILE] [--lang vi|en]\n"
+    "                       [--since YYYY-MM-DD | --all] [--format text|md|html|csv|json]\n"
+    "                       [-o FILE] [--lang vi|en]\n"
     "The deadline report as of a date (default today): for every duty and reporting obligation\n"
     "and each unit responsible for it, Quá hạn (overdue), Nộp muộn (late), Sắp đến hạn (due\n"
     "within --window days, default 14) and Thiếu thời hạn (no deadline), grouped by unit, with\n"
     "the document, line and the deadline's own words. A duty counts as answered by a document of\n"
     "the unit (a Báo cáo for a report, a Kế hoạch for a plan, else a letter on the duty's topic)\n"
     "dated on or after the duty's document that cites it or is of the deadline's year.\n"
+    "  --since DATE  judge the duties due on or after DATE; the older ones are only counted\n"
+    "                (default: 1 January of the year before the as-of date)\n"
+    "  --all         judge every duty, however old\n"
     "  --unit TEXT   only units whose name contains TEXT (diacritics and case ignored)\n"
     "  -o FILE       write to FILE (replaced whole) instead of standard output\n"
     "html is one self-contained page (summary, a table and a timeline per unit).\n"
@@ -58,6 +62,15 @@ int lw_cli_report(int argc, char **argv)
                 return LW_EXIT_FATAL;
             }
             opt.window = (int)w;
+        } else if (!strcmp(a, "--since") && more) {
+            opt.since = argv[++i];
+            lw_date d;
+            if (lw_date_parse_iso(opt.since, &d) || !lw_date_valid(d)) {
+                fprintf(stderr, "lawwatch report: --since needs a date YYYY-MM-DD that exists, not '%s'\n", opt.since);
+                return LW_EXIT_FATAL;
+            }
+        } else if (!strcmp(a, "--all")) {
+            opt.all = 1;
         } else if (!strcmp(a, "--unit") && more) {
             opt.unit = argv[++i];
         } else if (!strcmp(a, "--format") && more) {

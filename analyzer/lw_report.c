@@ -26,6 +26,8 @@ struct lw_report {
     lw_docset *ds;
     lw_report_options opt;
     char as_of[11];
+    char since[11]; /* empty with opt.all */
+    size_t older;   /* duties due before since */
     item_t *items;
     size_t n, cap;
     size_t counts[LW_RS_COUNT];
@@ -211,6 +213,16 @@ static int cmp_item(const void *a, const void *b)
     return x->duty->line - y->duty->line;
 }
 
+/* Whether duty u of d is due before since: its deadline, else its document's date (year). */
+static int before_since(const lw_report *r, const lw_ds_doc *d, const lw_ds_duty *u)
+{
+    if (u->to)
+        return strcmp(u->to, r->since) < 0;
+    if (d->date)
+        return strcmp(d->date, r->since) < 0;
+    return d->year && d->year < atoi(r->since);
+}
+
 /* Keys of the restated-duty test: same document, unit, topic and deadline. */
 static int cmp_restated(const void *a, const void *b)
 {
@@ -270,6 +282,19 @@ lw_status lw_report_build(lw_store *s, const lw_engine *eng, const lw_report_opt
     r->opt = *opt;
     snprintf(r->as_of, sizeof r->as_of, "%s", opt->as_of);
     r->opt.as_of = r->as_of;
+    if (opt->all) {
+        r->since[0] = '\0';
+    } else if (opt->since) {
+        lw_date sd;
+        if (lw_date_parse_iso(opt->since, &sd) || !lw_date_valid(sd)) {
+            free(r);
+            return lw_error_set(err, LW_ERR_USAGE, NULL, 0, 0, "ngày không hợp lệ (not a valid date): %s", opt->since);
+        }
+        snprintf(r->since, sizeof r->since, "%s", opt->since);
+    } else {
+        snprintf(r->since, sizeof r->since, "%04d-01-01", probe.y - 1);
+    }
+    r->opt.since = r->since[0] ? r->since : NULL;
     if (!getcwd(r->cwd, sizeof r->cwd))
         r->cwd[0] = '\0';
     const lw_ruleset *rs = lw_engine_rules(eng);
@@ -297,6 +322,10 @@ lw_status lw_report_build(lw_store *s, const lw_engine *eng, const lw_report_opt
                 continue; /* "thường xuyên": no date to miss */
             if (!u->to && !lw_docset_needs_deadline(r->ds, d, u))
                 continue;
+            if (r->since[0] && before_since(r, d, u)) {
+                r->older++;
+                continue;
+            }
             int leads = 0;
             for (size_t n = 0; n < u->n_units; n++)
                 if (!strcmp(u->units[n].role, "lead")) {
@@ -340,6 +369,7 @@ void lw_report_free(lw_report *r)
 }
 
 size_t lw_report_count(const lw_report *r, lw_report_status st) { return st < LW_RS_COUNT ? r->counts[st] : 0; }
+size_t lw_report_older(const lw_report *r) { return r->older; }
 
 int lw_report_format_parse(const char *s)
 {
@@ -354,16 +384,19 @@ int lw_report_format_parse(const char *s)
 
 enum {
     L_TITLE, L_AS_OF, L_WINDOW, L_UNIT, L_DUTY, L_DEADLINE, L_DOCUMENT, L_LINE, L_ANSWER, L_STATUS,
-    L_OVERDUE_BY, L_LEFT, L_TODAY, L_LATE_BY, L_NONE, L_SUMMARY, L_NOTHING, L_TIMELINE, L_WORDS, L_COUNT
+    L_OVERDUE_BY, L_LEFT, L_TODAY, L_LATE_BY, L_NONE, L_SUMMARY, L_NOTHING, L_TIMELINE, L_WORDS, L_SINCE, L_OLDER,
+    L_COUNT
 };
 
 static const char *const labels[2][L_COUNT] = {
     {"Báo cáo thời hạn", "Tính đến ngày", "cửa sổ %d ngày", "Đơn vị", "Nhiệm vụ", "Thời hạn", "Văn bản", "dòng",
      "Trả lời bởi", "Tình trạng", "quá hạn %ld ngày", "còn %ld ngày", "đến hạn hôm nay", "muộn %ld ngày",
-     "không có", "Tổng hợp", "Không có mục nào cần chú ý.", "Dòng thời gian", "Nguyên văn"},
+     "không có", "Tổng hợp", "Không có mục nào cần chú ý.", "Dòng thời gian", "Nguyên văn", "từ ngày %s",
+     "%zu nhiệm vụ có thời hạn trước ngày %s không được xét (xem tất cả: --all, hoặc --since NGÀY)."},
     {"Deadline report", "As of", "window %d days", "Unit", "Duty", "Deadline", "Document", "line", "Answered by",
      "Status", "%ld days overdue", "%ld days left", "due today", "%ld days late", "none", "Summary",
-     "Nothing needs attention.", "Timeline", "Words"},
+     "Nothing needs attention.", "Timeline", "Words", "from %s",
+     "%zu duties due before %s are not judged (all of them: --all, or --since DATE)."},
 };
 
 static const char *const status_label[2][LW_RS_COUNT] = {
@@ -414,66 +447,69 @@ static void out(sink *s, const char *fmt, ...)
     va_end(ap);
 }
 
+/* n bytes as they are */
+static void put(sink *s, const char *t, size_t n)
+{
+    if (n && fwrite(t, 1, n, s->f) != n)
+        s->bad = 1;
+}
+
+/* t with each byte of specials replaced by its entry in subs (same order): the runs between
+ * them are written whole, as a report of 100000 items is mostly such runs. */
+static void escaped(sink *s, const char *t, const char *specials, const char *const *subs)
+{
+    while (t && *t) {
+        size_t n = strcspn(t, specials);
+        put(s, t, n);
+        t += n;
+        if (!*t)
+            break;
+        const char *sub = subs[strchr(specials, *t) - specials];
+        put(s, sub, strlen(sub));
+        t++;
+    }
+}
+
 /* Text with HTML's five special characters as entities. */
 static void html(sink *s, const char *t)
 {
-    for (; t && *t; t++) {
-        switch (*t) {
-        case '&': out(s, "&amp;"); break;
-        case '<': out(s, "&lt;"); break;
-        case '>': out(s, "&gt;"); break;
-        case '"': out(s, "&quot;"); break;
-        case '\'': out(s, "&#39;"); break;
-        default:
-            if (fputc(*t, s->f) == EOF)
-                s->bad = 1;
-        }
-    }
+    static const char *const subs[] = {"&amp;", "&lt;", "&gt;", "&quot;", "&#39;"};
+    escaped(s, t, "&<>\"'", subs);
 }
 
 /* A CSV field (RFC 4180): quoted when it holds a comma, quote or line break. */
 static void csv(sink *s, const char *t, int last)
 {
+    static const char *const subs[] = {"\"\""};
     t = t ? t : "";
     if (strpbrk(t, ",\"\r\n")) {
-        out(s, "\"");
-        for (; *t; t++)
-            out(s, *t == '"' ? "\"\"" : "%c", *t);
-        out(s, "\"");
+        put(s, "\"", 1);
+        escaped(s, t, "\"", subs);
+        put(s, "\"", 1);
     } else {
-        out(s, "%s", t);
+        put(s, t, strlen(t));
     }
-    out(s, last ? "\r\n" : ",");
+    put(s, last ? "\r\n" : ",", last ? 2 : 1);
 }
 
 /* Markdown table cell: pipes and line breaks would end the cell. */
 static void md(sink *s, const char *t)
 {
-    for (; t && *t; t++) {
-        if (*t == '|')
-            out(s, "\\|");
-        else if (*t == '\n' || *t == '\r')
-            out(s, " ");
-        else if (*t == '<')
-            out(s, "&lt;");
-        else
-            out(s, "%c", *t);
-    }
+    static const char *const subs[] = {"\\|", " ", " ", "&lt;"};
+    escaped(s, t, "|\n\r<", subs);
 }
 
 /* one line: newlines and runs of spaces as one space */
 static void flat(sink *s, const char *t)
 {
-    int sp = 0;
-    for (; t && *t; t++) {
-        if (*t == '\n' || *t == '\r' || *t == '\t' || *t == ' ') {
-            if (!sp)
-                out(s, " ");
-            sp = 1;
-        } else {
-            out(s, "%c", *t);
-            sp = 0;
-        }
+    while (t && *t) {
+        size_t n = strcspn(t, "\n\r\t ");
+        put(s, t, n);
+        t += n;
+        if (!*t)
+            break;
+        put(s, " ", 1);
+        t += strspn(t, "\n\r\t ");
     }
 }
 
@@ -489,13 +525,34 @@ static void pad(sink *s, const char *t, int width)
         cols += utf8proc_charwidth(cp);
         p += n;
     }
-    out(s, "%s", t);
-    for (; cols < width; cols++)
-        out(s, " ");
-    out(s, " ");
+    static const char spaces[] = "                                        ";
+    put(s, t, strlen(t));
+    int gap = width - cols + 1;
+    put(s, spaces, (size_t)(gap < 1 ? 1 : gap < (int)sizeof spaces - 1 ? gap : (int)sizeof spaces - 1));
 }
 
 /* ---- text ---- */
+
+/* ", từ ngày 01/01/2024" after the window, when the report has a start */
+static void write_since(const lw_report *r, sink *s, const char *sep)
+{
+    char d1[11], b[64];
+    if (!r->since[0])
+        return;
+    snprintf(b, sizeof b, LB(r, L_SINCE), lw_date_vi(r->since, d1));
+    out(s, "%s", sep);
+    html(s, b); /* dates and words only: the same in every format */
+}
+
+/* The sentence on duties left out, or "" */
+static const char *older_note(const lw_report *r, char *buf, size_t n)
+{
+    char d1[11];
+    buf[0] = '\0';
+    if (r->older && r->since[0])
+        snprintf(buf, n, LB(r, L_OLDER), r->older, lw_date_vi(r->since, d1));
+    return buf;
+}
 
 static void write_summary_line(const lw_report *r, sink *s)
 {
@@ -510,8 +567,12 @@ static void write_text(const lw_report *r, sink *s)
     out(s, "%s%s%s — %s %s (", r->opt.color ? "\033[1m" : "", LB(r, L_TITLE), r->opt.color ? "\033[0m" : "",
         LB(r, L_AS_OF), lw_date_vi(r->as_of, d1));
     out(s, LB(r, L_WINDOW), r->opt.window);
+    write_since(r, s, ", ");
     out(s, ")\n");
     write_summary_line(r, s);
+    char note[200];
+    if (*older_note(r, note, sizeof note))
+        out(s, "%s\n", note);
     const char *last = NULL;
     int any = 0;
     for (size_t i = 0; i < r->n; i++) {
@@ -555,7 +616,11 @@ static void write_md(const lw_report *r, sink *s)
         out(s, "| %s | %zu |\n", status_label[r->opt.english][st], r->counts[st]);
     out(s, "\n(");
     out(s, LB(r, L_WINDOW), r->opt.window);
+    write_since(r, s, ", ");
     out(s, ")\n");
+    char note[200];
+    if (*older_note(r, note, sizeof note))
+        out(s, "\n%s\n", note);
     const char *last = NULL;
     for (size_t i = 0; i < r->n; i++) {
         const item_t *it = &r->items[i];
@@ -646,8 +711,11 @@ static void write_json(const lw_report *r, sink *s)
         json_object_set_new(sum, status_id[st], json_integer((json_int_t)r->counts[st]));
     out(s, "{\n \"as_of\": ");
     dump_nested(s, json_string(r->as_of), " ");
-    out(s, ",\n \"window\": %d,\n \"summary\": ", r->opt.window);
+    out(s, ",\n \"window\": %d,\n \"since\": ", r->opt.window);
+    dump_nested(s, r->since[0] ? json_string(r->since) : json_null(), " ");
+    out(s, ",\n \"summary\": ");
     dump_nested(s, sum, " ");
+    out(s, ",\n \"older_duties\": %zu", r->older);
     out(s, ",\n \"items\": [");
     for (size_t i = 0; i < r->n && !s->bad; i++) {
         const item_t *it = &r->items[i];
@@ -793,7 +861,15 @@ static void write_html(const lw_report *r, sink *s)
     char win[64];
     snprintf(win, sizeof win, LB(r, L_WINDOW), r->opt.window);
     html(s, win);
-    out(s, "</p>\n<div class=\"cards\">\n");
+    write_since(r, s, " · ");
+    out(s, "</p>\n");
+    char note[200];
+    if (*older_note(r, note, sizeof note)) {
+        out(s, "<p class=\"meta\">");
+        html(s, note);
+        out(s, "</p>\n");
+    }
+    out(s, "<div class=\"cards\">\n");
     for (int st = 0; st < LW_RS_COUNT; st++) {
         out(s, "<div class=\"card %s\"><b>%zu</b>", status_id[st], r->counts[st]);
         html(s, status_label[r->opt.english][st]);

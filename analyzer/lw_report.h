@@ -15,6 +15,9 @@
  * Báo cáo is a report, a Kế hoạch a plan, else the topic of R's subject) and either R cites
  * D by number or R is of the year of d's deadline. The earliest such R is the answer.
  *
+ * A nightly report is about current work: duties due before `since` (by default 1 January
+ * of the year before the as-of date) are only counted, as older_duties, unless `all`.
+ *
  * Written as a terminal table, Markdown, CSV, JSON or one self-contained HTML page (inline
  * CSS, a summary, a table and an SVG timeline per unit), labels in Vietnamese or English. */
 #ifndef LW_REPORT_H
@@ -41,6 +44,9 @@ typedef enum { LW_FMT_TEXT, LW_FMT_MD, LW_FMT_HTML, LW_FMT_CSV, LW_FMT_JSON } lw
 typedef struct {
     const char *as_of; /* ISO date; required */
     int window;        /* days; due soon when 0 <= deadline - as_of <= window */
+    const char *since; /* ISO date: duties due before it are counted, not judged; NULL: 1
+                          January of the year before as_of (last year's and this year's work) */
+    int all;           /* every duty, whatever its deadline (since ignored) */
     const char *unit;  /* only units whose name contains this (folded), or NULL */
     int english;       /* labels in English */
     int color;         /* ANSI colours in the text form */
@@ -55,6 +61,8 @@ void lw_report_free(lw_report *r);
 
 /* Number of items of a status. */
 size_t lw_report_count(const lw_report *r, lw_report_status st);
+/* Number of duties left out as due before since. */
+size_t lw_report_older(const lw_report *r);
 /* Writes the report in a format; LW_ERR_IO when the stream fails. */
 lw_status lw_report_write(const lw_report *r, lw_report_format fmt, FILE *out, lw_error *err);
 
