@@ -454,6 +454,49 @@ class Unit:
     pass
 
 
+_GAZETTEER = {}
+
+
+def gazetteer(prov, city):
+    """The districts of a province, each with its communes: [(dtype, dname, [(ctype, cname)])].
+    Drawn once per province from its own generator, so the same for every seed and size."""
+    key = (prov, city)
+    if key in _GAZETTEER:
+        return _GAZETTEER[key]
+    g = random.Random("lawwatch-gazetteer:" + prov)
+    out, seen = [], set()
+    want = g.randint(8, 12)
+    tries = 0
+    while len(out) < want and tries < 500:
+        tries += 1
+        if city:
+            dtype = g.choices(["quận", "huyện", "thị xã"], [60, 30, 10])[0]
+            dname = g.choice(CITY_DISTRICT_NAMES if dtype == "quận" else DISTRICT_NAMES)
+        else:
+            dtype = g.choices(["huyện", "thị xã", "thành phố"], [78, 12, 10])[0]
+            if dtype == "thành phố":
+                dname = prov if (prov in EPONYMOUS and g.random() < 0.7) else g.choice(PCITY_NAMES)
+            elif dtype == "thị xã":
+                dname = g.choice(TOWN_NAMES)
+            else:
+                dname = g.choice(DISTRICT_NAMES)
+        if dname in seen:
+            continue
+        seen.add(dname)
+        communes, cseen = [], set()
+        for _ in range(g.randint(8, 15)):
+            ctype = g.choices(["xã", "phường", "thị trấn"], [78, 16, 6])[0]
+            if ctype == "thị trấn" and dtype != "huyện":
+                ctype = "phường"    # a thị trấn belongs to a huyện; towns and cities have phường
+            cname = f"{g.choice(COMMUNE_A)} {g.choice(COMMUNE_B)}"
+            if cname not in cseen:
+                cseen.add(cname)
+                communes.append((ctype, cname))
+        out.append((dtype, dname, communes))
+    _GAZETTEER[key] = out
+    return out
+
+
 def pick_unit(r, date):
     u = Unit()
     after_merge = date >= D(2025, 7, 1)
@@ -468,24 +511,18 @@ def pick_unit(r, date):
     levels = ["province", "department", "district", "justice_division", "commune"]
     w = [34, 30, 16, 6, 14] if not after_merge else [45, 35, 0, 0, 20]
     u.level = r.choices(levels, w)[0]
-    # the district and the commune (also for documents of a province that name them)
-    if u.city:
-        dtype = r.choices(["quận", "huyện", "thị xã"], [60, 30, 10])[0]
-        dname = r.choice(CITY_DISTRICT_NAMES if dtype == "quận" else DISTRICT_NAMES)
-    else:
-        dtype = r.choices(["huyện", "thị xã", "thành phố"], [78, 12, 10])[0]
-        if dtype == "thành phố":
-            dname = u.prov if (u.prov in EPONYMOUS and r.random() < 0.7) else r.choice(PCITY_NAMES)
-        elif dtype == "thị xã":
-            dname = r.choice(TOWN_NAMES)
-        else:
-            dname = r.choice(DISTRICT_NAMES)
+    # the district and the commune (also for documents of a province that name them), from
+    # the province's own fixed list: a province has some ten districts of some ten communes
+    # each, whatever the corpus size, as in life (and as cross-document reports assume)
+    dtype, dname, communes = r.choice(gazetteer(u.prov, u.city))
     u.dtype, u.dname = dtype, dname
     u.district = f"{dtype} {dname}"
-    ctype = r.choices(["xã", "phường", "thị trấn"], [78, 16, 6] if not after_merge else [75, 25, 0])[0]
-    if ctype == "thị trấn" and dtype != "huyện":
-        ctype = "phường"            # a thị trấn belongs to a huyện; towns and cities have phường
-    u.ctype, u.cname = ctype, f"{r.choice(COMMUNE_A)} {r.choice(COMMUNE_B)}"
+    ctype, cname = r.choice(communes)
+    if after_merge and ctype == "thị trấn":
+        ctype = "xã"                # no thị trấn after the 2025 merger
+    elif not after_merge and ctype == "phường" and dtype == "huyện":
+        ctype = "xã"
+    u.ctype, u.cname = ctype, cname
     u.commune = f"{ctype} {u.cname}"
     u.after_merge = after_merge
     if u.level == "department":
