@@ -426,7 +426,7 @@ lw_status lw_check_run(lw_store *s, const lw_engine *eng, const lw_registry *reg
 {
     *findings = NULL;
     lw_docset *ds;
-    lw_status st = lw_docset_load(s, lw_engine_rules(eng), &ds, err);
+    lw_status st = lw_docset_load(s, lw_engine_rules(eng), LW_DS_REFS_FULL, &ds, err);
     if (st)
         return st;
     cctx c = {.ds = ds, .reg = reg, .rs = lw_engine_rules(eng), .lx = lw_engine_lexicon(eng), .opt = opt,

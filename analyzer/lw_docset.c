@@ -148,23 +148,30 @@ size_t lw_docset_nissuers(const lw_docset *d) { return d->nissuers; }
 const lw_ds_issuer *lw_docset_issuer(const lw_docset *d, size_t i) { return i < d->nissuers ? &d->issuers[i] : NULL; }
 int lw_docset_one_province(const lw_docset *d) { return d->one_province; }
 
+/* The unit group named u (folded), or NULL. */
+static const group_t *group_of(const lw_docset *d, const char *u)
+{
+    for (size_t g = 0; g < d->ngroups; g++)
+        if (!strcmp(d->groups[g].name_key, u))
+            return &d->groups[g];
+    return NULL;
+}
+
 /* covers on folded names (u: the unit's, is: the issuer's); issuer as written for the
- * groups' patterns */
-static int covers_key(const lw_docset *d, const char *u, const char *is, const char *issuer)
+ * group's pattern (g: group_of(u)) */
+static int covers_key(const lw_docset *d, const char *u, size_t ul, const group_t *g, const char *is,
+                      const char *issuer)
 {
     /* the same name, or the name with its place: "Sở Tư pháp" is "Sở Tư pháp tỉnh Bến Tre" */
     static const char *const places[] = {" tinh ", " thanh pho ", " huyen ", " quan ", " thi xa ", " xa ", " phuong "};
-    if (!strcmp(u, is))
-        return 1;
-    size_t ul = strlen(u);
-    if (!strncmp(is, u, ul))
+    if (!strncmp(is, u, ul)) {
+        if (!is[ul])
+            return 1;
         for (size_t k = 0; k < sizeof places / sizeof places[0]; k++)
             if (!strncmp(is + ul, places[k], strlen(places[k])))
                 return 1;
-    for (size_t g = 0; g < d->ngroups; g++)
-        if (!strcmp(d->groups[g].name_key, u))
-            return pcre2_match(d->groups[g].covers, (PCRE2_SPTR)issuer, PCRE2_ZERO_TERMINATED, 0, 0, d->md, NULL) >= 0;
-    return 0;
+    }
+    return g && pcre2_match(g->covers, (PCRE2_SPTR)issuer, PCRE2_ZERO_TERMINATED, 0, 0, d->md, NULL) >= 0;
 }
 
 int lw_docset_covers(const lw_docset *d, const char *unit, const char *issuer)
@@ -172,7 +179,7 @@ int lw_docset_covers(const lw_docset *d, const char *unit, const char *issuer)
     if (!unit || !issuer)
         return 0;
     char *u = lw_store_fold(unit), *is = lw_store_fold(issuer);
-    int yes = u && is && covers_key(d, u, is, issuer);
+    int yes = u && is && covers_key(d, u, strlen(u), group_of(d, u), is, issuer);
     free(u);
     free(is);
     return yes;
@@ -217,10 +224,11 @@ const size_t *lw_docset_covered(lw_docset *d, const char *unit, size_t *n)
             return NULL;
         }
         d->usedcov++;
-        size_t cap = 0;
+        size_t cap = 0, ul = strlen(u);
+        const group_t *g = group_of(d, u);
         for (size_t i = 0; i < d->nissuers; i++) {
             const lw_ds_issuer *is = &d->issuers[i];
-            if (!covers_key(d, u, is->key, is->name))
+            if (!covers_key(d, u, ul, g, is->key, is->name))
                 continue;
             if (grow((void **)&c->ix, &cap, c->n, sizeof *c->ix))
                 break; /* out of memory: the ones found so far */
@@ -293,7 +301,7 @@ static lw_status load_groups(lw_docset *d, const lw_ruleset *rs, lw_error *err)
 /* Folded numbers sorted, then each reference's target, then the province of a document
  * that names none: the one most of the documents it cites have ("Thực hiện Kế hoạch số
  * 48/KH-UBND của Ủy ban nhân dân tỉnh": a district answering its province's plan). */
-static int index_numbers(lw_docset *d)
+static int index_numbers(lw_docset *d, const char *const *ref_keys)
 {
     d->numbers = calloc(d->ndocs + 1, sizeof *d->numbers);
     if (!d->numbers)
@@ -310,7 +318,8 @@ static int index_numbers(lw_docset *d)
     }
     qsort(d->numbers, d->nnumbers, sizeof *d->numbers, cmp_number);
     for (size_t i = 0; i < d->nrefs; i++)
-        d->refs[i].target = lw_docset_find_number(d, d->refs[i].id);
+        d->refs[i].target = ref_keys[i] ? find_number_key(d, ref_keys[i])
+                                         : lw_docset_find_number(d, d->refs[i].id);
     for (size_t i = 0; i < d->ndocs; i++) {
         lw_ds_doc *x = &d->docs[i];
         if (x->province)
@@ -333,6 +342,21 @@ static int index_numbers(lw_docset *d)
             }
         }
         x->province = best; /* a pointer into the cited document's strings: the docset owns both */
+    }
+    /* one pointer per province name: compared by pointer in the report's inner loops */
+    const char *names[128];
+    size_t nnames = 0;
+    for (size_t i = 0; i < d->ndocs; i++) {
+        const char *p = d->docs[i].province;
+        if (!p)
+            continue;
+        size_t k = 0;
+        while (k < nnames && strcmp(names[k], p))
+            k++;
+        if (k == nnames && nnames < sizeof names / sizeof names[0])
+            names[nnames++] = p;
+        if (k < nnames)
+            d->docs[i].province = names[k];
     }
     const char *only = NULL;
     d->one_province = 1;
@@ -434,7 +458,7 @@ static lw_status db_err(lw_store *s, lw_error *err)
                         sqlite3_errmsg(lw_store_db(s)));
 }
 
-lw_status lw_docset_load(lw_store *s, const lw_ruleset *rs, lw_docset **out, lw_error *err)
+lw_status lw_docset_load(lw_store *s, const lw_ruleset *rs, int flags, lw_docset **out, lw_error *err)
 {
     *out = NULL;
     lw_docset *d = calloc(1, sizeof *d);
@@ -443,7 +467,8 @@ lw_status lw_docset_load(lw_store *s, const lw_ruleset *rs, lw_docset **out, lw_
     lw_status st = load_groups(d, rs, err);
     sqlite3 *db = lw_store_db(s);
     sqlite3_stmt *q = NULL;
-    size_t cap = 0, ucap = 0;
+    size_t cap = 0, ucap = 0, kcap = 0;
+    const char **keys = NULL; /* by reference: its cited id folded, as stored */
     if (st)
         goto fail;
     /* documents, in id order */
@@ -585,9 +610,16 @@ lw_status lw_docset_load(lw_store *s, const lw_ruleset *rs, lw_docset **out, lw_
     q = NULL;
     /* references */
     cap = 0;
-    if (sqlite3_prepare_v2(db, "SELECT r.doc_id, r.cited_id, r.type, r.symbol, r.cited_date, r.year, f.line, f.text,"
-                               " json_extract(f.json, '$.year_mismatch') FROM legal_refs r"
-                               " JOIN facts f ON f.id = r.fact_id ORDER BY r.doc_id, f.span_start", -1, &q, NULL))
+    /* the ids alone need no look-up of each fact (its line, text and JSON): most of the
+     * time of loading a large database */
+    if (sqlite3_prepare_v2(db,
+                           flags & LW_DS_REFS_IDS
+                               ? "SELECT doc_id, cited_id, cited_key FROM legal_refs WHERE cited_id IS NOT NULL"
+                                 " ORDER BY doc_id"
+                               : "SELECT r.doc_id, r.cited_id, r.cited_key, r.type, r.symbol, r.cited_date, r.year,"
+                                 " f.line, f.text, json_extract(f.json, '$.year_mismatch') FROM legal_refs r"
+                                 " JOIN facts f ON f.id = r.fact_id ORDER BY r.doc_id, f.span_start",
+                           -1, &q, NULL))
         goto dberr;
     while (sqlite3_step(q) == SQLITE_ROW) {
         size_t di = doc_index(d, sqlite3_column_int64(q, 0));
@@ -596,14 +628,23 @@ lw_status lw_docset_load(lw_store *s, const lw_ruleset *rs, lw_docset **out, lw_
         if (grow((void **)&d->refs, &cap, d->nrefs, sizeof *d->refs))
             goto nomem;
         lw_ds_ref *r = &d->refs[d->nrefs];
+        memset(r, 0, sizeof *r);
         r->id = col(d, q, 1);
-        r->type = col(d, q, 2);
-        r->symbol = col(d, q, 3);
-        r->date = col(d, q, 4);
-        r->year = sqlite3_column_int(q, 5);
-        r->line = sqlite3_column_int(q, 6);
-        r->text = col(d, q, 7);
-        r->year_mismatch = sqlite3_column_int(q, 8);
+        /* the target now, by the stored folded id (the numbers are sorted after this loop) */
+        r->target = (size_t)-1;
+        if (grow((void **)&keys, &kcap, d->nrefs, sizeof *keys))
+            goto nomem;
+        keys[d->nrefs] = col(d, q, 2);
+        if (flags & LW_DS_REFS_IDS)
+            goto counted;
+        r->type = col(d, q, 3);
+        r->symbol = col(d, q, 4);
+        r->date = col(d, q, 5);
+        r->year = sqlite3_column_int(q, 6);
+        r->line = sqlite3_column_int(q, 7);
+        r->text = col(d, q, 8);
+        r->year_mismatch = sqlite3_column_int(q, 9);
+    counted:
         if (!d->docs[di].n_refs)
             d->docs[di].first_ref = d->nrefs;
         d->docs[di].n_refs++;
@@ -611,8 +652,9 @@ lw_status lw_docset_load(lw_store *s, const lw_ruleset *rs, lw_docset **out, lw_
     }
     sqlite3_finalize(q);
     q = NULL;
-    if (index_numbers(d) || index_issuers(d))
+    if (index_numbers(d, keys) || index_issuers(d))
         goto nomem;
+    free(keys);
     *out = d;
     return LW_OK;
 dberr:
@@ -621,6 +663,7 @@ dberr:
 nomem:
     st = lw_error_set(err, LW_ERR_NOMEM, NULL, 0, 0, "out of memory");
 fail:
+    free(keys);
     sqlite3_finalize(q);
     lw_docset_free(d);
     return st;

@@ -60,9 +60,13 @@ typedef struct {
 
 typedef struct lw_docset lw_docset;
 
+/* What lw_docset_load reads of each reference: everything (check), or only the cited id
+ * and its target, in no particular order (report: which documents a document cites). */
+enum { LW_DS_REFS_FULL = 0, LW_DS_REFS_IDS = 1 };
+
 /* Reads every document, its duties and its references; rs gives unit_groups (a bad
  * pattern there is LW_ERR_RULE naming the file). *out owned (lw_docset_free). */
-lw_status lw_docset_load(lw_store *s, const lw_ruleset *rs, lw_docset **out, lw_error *err);
+lw_status lw_docset_load(lw_store *s, const lw_ruleset *rs, int flags, lw_docset **out, lw_error *err);
 void lw_docset_free(lw_docset *d);
 
 size_t lw_docset_ndocs(const lw_docset *d);

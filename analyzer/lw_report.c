@@ -20,6 +20,8 @@ typedef struct {
     const lw_ds_doc *doc;
     const lw_ds_doc *answer;    /* NULL when none */
     long days;                  /* deadline - as_of (negative: past); late: answer - deadline */
+    unsigned unit_rank;         /* of unit among the report's units in strcmp order */
+    unsigned doc_rank;          /* of doc among the documents in path order */
 } item_t;
 
 struct lw_report {
@@ -36,6 +38,9 @@ struct lw_report {
     size_t nnames, capnames;
     unsigned *seen; /* by issuer: the expand call that listed it */
     unsigned stamp;
+    long as_of_days;
+    const char **canon; /* the distinct topics: compared by pointer once made canonical */
+    size_t ncanon, capcanon;
 };
 
 /* ---- dates ---- */
@@ -54,7 +59,19 @@ static long days_from_civil(int y, int m, int d)
 static long iso_days(const char *iso)
 {
     lw_date d;
-    if (!iso || lw_date_parse_iso(iso, &d))
+    if (!iso)
+        return 0;
+    /* the stored form, YYYY-MM-DD, read directly: a report reads some 100000 of them */
+    const char *p = iso;
+    if (p[0] >= '0' && p[0] <= '9' && p[1] >= '0' && p[1] <= '9' && p[2] >= '0' && p[2] <= '9' && p[3] >= '0' &&
+        p[3] <= '9' && p[4] == '-' && p[5] >= '0' && p[5] <= '1' && p[6] >= '0' && p[6] <= '9' && p[7] == '-' &&
+        p[8] >= '0' && p[8] <= '3' && p[9] >= '0' && p[9] <= '9' && !p[10]) {
+        d = (lw_date){(p[0] - '0') * 1000 + (p[1] - '0') * 100 + (p[2] - '0') * 10 + (p[3] - '0'),
+                      (p[5] - '0') * 10 + (p[6] - '0'), (p[8] - '0') * 10 + (p[9] - '0')};
+        if (lw_date_valid(d))
+            return days_from_civil(d.y, d.m, d.d);
+    }
+    if (lw_date_parse_iso(iso, &d))
         return 0;
     return days_from_civil(d.y, d.m, d.d);
 }
@@ -99,7 +116,7 @@ static void add_item(lw_report *r, const char *unit, const lw_ds_duty *u, const 
 /* A document of unknown province is of the database's only one, else of none. */
 static int same_province(const lw_docset *ds, const char *a, const char *b)
 {
-    return a && b ? !strcmp(a, b) : lw_docset_one_province(ds);
+    return a && b ? a == b || !strcmp(a, b) : lw_docset_one_province(ds);
 }
 
 static int wanted_unit(const lw_report *r, const char *unit)
@@ -159,6 +176,25 @@ static void expand(lw_report *r, const char *lead, const lw_ds_duty *u, const lw
         add_item(r, name, u, d);
 }
 
+/* The one pointer for topic t among the report's topics (NULL for NULL or out of memory). */
+static const char *canon_topic(lw_report *r, const char *t)
+{
+    if (!t)
+        return NULL;
+    for (size_t i = 0; i < r->ncanon; i++)
+        if (!strcmp(r->canon[i], t))
+            return r->canon[i];
+    if (r->ncanon == r->capcanon) {
+        size_t cap = r->capcanon ? r->capcanon * 2 : 32;
+        const char **p = realloc(r->canon, cap * sizeof *p);
+        if (!p)
+            return NULL;
+        r->canon = p;
+        r->capcanon = cap;
+    }
+    return r->canon[r->ncanon++] = t;
+}
+
 static void judge(lw_report *r, item_t *it, const char **topics)
 {
     const lw_ds_duty *u = it->duty;
@@ -166,17 +202,18 @@ static void judge(lw_report *r, item_t *it, const char **topics)
         it->status = LW_RS_NO_DEADLINE;
         return;
     }
-    long as_of = iso_days(r->as_of), to = iso_days(u->to);
+    long as_of = r->as_of_days, to = iso_days(u->to);
     const lw_ds_doc *best = NULL;
     size_t n;
     /* the candidates: documents of the issuers the unit covers (its own name among them) */
-    const size_t *cov = u->topic ? lw_docset_covered(r->ds, it->unit, &n) : (n = 0, NULL);
+    const char *topic = canon_topic(r, u->topic);
+    const size_t *cov = topic ? lw_docset_covered(r->ds, it->unit, &n) : (n = 0, NULL);
     for (size_t c = 0; c < n; c++) {
         const lw_ds_issuer *is = lw_docset_issuer(r->ds, cov[c]);
         for (size_t j = 0; j < is->n_docs; j++) {
             size_t i = is->docs[j];
             const lw_ds_doc *o = lw_docset_doc(r->ds, i);
-            if (o == it->doc || !o->date || !topics[i] || strcmp(topics[i], u->topic))
+            if (topics[i] != topic || o == it->doc || !o->date)
                 continue;
             if ((it->doc->date && strcmp(o->date, it->doc->date) < 0) || strcmp(o->date, r->as_of) > 0)
                 continue;
@@ -200,17 +237,92 @@ static void judge(lw_report *r, item_t *it, const char **topics)
 static int cmp_item(const void *a, const void *b)
 {
     const item_t *x = a, *y = b;
-    int c = strcmp(x->unit, y->unit);
-    if (c)
-        return c;
+    if (x->unit_rank != y->unit_rank)
+        return x->unit_rank < y->unit_rank ? -1 : 1;
     if (x->status != y->status)
         return x->status < y->status ? -1 : 1;
     const char *tx = x->duty->to ? x->duty->to : "9999", *ty = y->duty->to ? y->duty->to : "9999";
+    int c;
     if ((c = strcmp(tx, ty)))
         return c;
-    if ((c = strcmp(x->doc->path, y->doc->path)))
-        return c;
+    if (x->doc_rank != y->doc_rank)
+        return x->doc_rank < y->doc_rank ? -1 : 1;
     return x->duty->line - y->duty->line;
+}
+
+static int cmp_str_ptr(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+static int cmp_ptr(const void *a, const void *b)
+{
+    uintptr_t x = (uintptr_t) * (const char *const *)a, y = (uintptr_t) * (const char *const *)b;
+    return (x > y) - (x < y);
+}
+
+typedef struct {
+    const char *path;
+    size_t doc;
+} path_ix;
+
+static int cmp_path_ix(const void *a, const void *b)
+{
+    const path_ix *x = a, *y = b;
+    int c = strcmp(x->path, y->path);
+    return c ? c : (x->doc > y->doc) - (x->doc < y->doc);
+}
+
+/* Ranks for sorting without comparing strings again and again: each item's unit among
+ * the distinct unit names (by pointer, then in strcmp order), each document by path. */
+static int rank_units_and_paths(lw_report *r)
+{
+    const char **u = malloc((r->n + 1) * sizeof *u);
+    size_t nd = lw_docset_ndocs(r->ds), nu = 0;
+    path_ix *ix = malloc((nd + 1) * sizeof *ix);
+    unsigned *rank = NULL, *path_rank = malloc((nd + 1) * sizeof *path_rank);
+    const char **byname = NULL;
+    int rc = -1;
+    if (!u || !ix || !path_rank)
+        goto done;
+    for (size_t i = 0; i < r->n; i++)
+        u[i] = r->items[i].unit;
+    qsort(u, r->n, sizeof *u, cmp_ptr);
+    for (size_t i = 0; i < r->n; i++)
+        if (!nu || u[nu - 1] != u[i])
+            u[nu++] = u[i];
+    /* the distinct pointers by name: equal names (two pointers) share a rank */
+    byname = malloc((nu + 1) * sizeof *byname);
+    rank = malloc((nu + 1) * sizeof *rank);
+    if (!byname || !rank)
+        goto done;
+    memcpy(byname, u, nu * sizeof *u);
+    qsort(byname, nu, sizeof *byname, cmp_str_ptr);
+    for (size_t i = 0, k = 0; i < nu; i++) {
+        if (i && strcmp(byname[i - 1], byname[i]))
+            k++;
+        const char **hit = bsearch(&byname[i], u, nu, sizeof *u, cmp_ptr);
+        rank[hit - u] = (unsigned)k;
+    }
+    for (size_t i = 0; i < nd; i++)
+        ix[i] = (path_ix){lw_docset_doc(r->ds, i)->path, i};
+    qsort(ix, nd, sizeof *ix, cmp_path_ix);
+    for (size_t i = 0; i < nd; i++)
+        path_rank[ix[i].doc] = (unsigned)i;
+    for (size_t i = 0; i < r->n; i++) {
+        item_t *it = &r->items[i];
+        const char **hit = bsearch(&it->unit, u, nu, sizeof *u, cmp_ptr);
+        it->unit_rank = rank[hit - u];
+        it->doc_rank = path_rank[it->duty->doc];
+    }
+    rc = 0;
+done:
+    free(u);
+    free(ix);
+    free(rank);
+    free(byname);
+    free(path_rank);
+    return rc;
 }
 
 /* Whether duty u of d is due before since: its deadline, else its document's date (year). */
@@ -230,8 +342,9 @@ static int cmp_restated(const void *a, const void *b)
     int c;
     if (x->doc != y->doc)
         return x->doc < y->doc ? -1 : 1;
-    if ((c = strcmp(x->unit, y->unit)) || (c = strcmp(x->duty->topic, y->duty->topic)) ||
-        (c = strcmp(x->duty->to, y->duty->to)))
+    if (x->unit_rank != y->unit_rank)
+        return x->unit_rank < y->unit_rank ? -1 : 1;
+    if ((c = strcmp(x->duty->topic, y->duty->topic)) || (c = strcmp(x->duty->to, y->duty->to)))
         return c;
     return x < y ? -1 : x > y;
 }
@@ -255,7 +368,7 @@ static void drop_restated(lw_report *r)
         qsort(v, nv, sizeof *v, cmp_restated);
     for (size_t i = 1; i < nv; i++) {
         const item_t *x = v[i - 1], *y = v[i];
-        if (x->doc == y->doc && !strcmp(x->unit, y->unit) && !strcmp(x->duty->topic, y->duty->topic) &&
+        if (x->doc == y->doc && x->unit_rank == y->unit_rank && !strcmp(x->duty->topic, y->duty->topic) &&
             !strcmp(x->duty->to, y->duty->to))
             drop[y - r->items] = 1;
     }
@@ -295,10 +408,11 @@ lw_status lw_report_build(lw_store *s, const lw_engine *eng, const lw_report_opt
         snprintf(r->since, sizeof r->since, "%04d-01-01", probe.y - 1);
     }
     r->opt.since = r->since[0] ? r->since : NULL;
+    r->as_of_days = iso_days(r->as_of);
     if (!getcwd(r->cwd, sizeof r->cwd))
         r->cwd[0] = '\0';
     const lw_ruleset *rs = lw_engine_rules(eng);
-    lw_status st = lw_docset_load(s, rs, &r->ds, err);
+    lw_status st = lw_docset_load(s, rs, LW_DS_REFS_IDS, &r->ds, err);
     if (st) {
         free(r);
         return st;
@@ -313,7 +427,7 @@ lw_status lw_report_build(lw_store *s, const lw_engine *eng, const lw_report_opt
     }
     lw_matcher *m = lw_matcher_create(rs);
     for (size_t i = 0; i < nd; i++)
-        topics[i] = doc_topic(rs, m, lw_docset_doc(r->ds, i));
+        topics[i] = canon_topic(r, doc_topic(rs, m, lw_docset_doc(r->ds, i)));
     for (size_t i = 0; i < nd; i++) {
         const lw_ds_doc *d = lw_docset_doc(r->ds, i);
         for (size_t k = 0; k < d->n_duties; k++) {
@@ -342,6 +456,12 @@ lw_status lw_report_build(lw_store *s, const lw_engine *eng, const lw_report_opt
         }
     }
     r->opt.unit = NULL; /* the filter is applied; the caller's string may go */
+    if (rank_units_and_paths(r)) {
+        free(topics);
+        lw_matcher_free(m);
+        lw_report_free(r);
+        return lw_error_set(err, LW_ERR_NOMEM, NULL, 0, 0, "out of memory");
+    }
     drop_restated(r);
     for (size_t i = 0; i < r->n; i++) {
         judge(r, &r->items[i], topics);
@@ -365,6 +485,7 @@ void lw_report_free(lw_report *r)
     free(r->names);
     free(r->items);
     free(r->seen);
+    free(r->canon);
     free(r);
 }
 
