@@ -1808,15 +1808,22 @@ lw_status lw_store_search(lw_store *s, const lw_search_query *q,
     lw_status rc = lw_fts_query_build(q->query ? q->query : "", &expr, err);
     if (rc)
         return rc;
+    /* The best rows first, the snippets then for those only: in one SELECT, SQLite would
+     * make a snippet (read and tokenize the text) for every matching document before
+     * sorting, and a word such as "thi hành" matches nearly all of them. */
     static const char sql[] =
-        "SELECT d.path, d.number, d.kind, d.issuer, d.date, -bm25(doc_text, 4.0, 1.0) AS score,"
-        "       snippet(doc_text, -1, :open, :close, '…', 24)"
-        "  FROM doc_text JOIN documents d ON d.id = doc_text.rowid"
-        " WHERE doc_text MATCH :expr"
-        "   AND (:year IS NULL OR substr(d.date, 1, 4) = :year)"
-        "   AND (:kind IS NULL OR d.kind_key = :kind)"
-        "   AND (:issuer IS NULL OR instr(d.issuer_key, :issuer) > 0)"
-        " ORDER BY bm25(doc_text, 4.0, 1.0), d.path LIMIT :limit";
+        "WITH top(id, b) AS ("
+        "  SELECT doc_text.rowid, bm25(doc_text, 4.0, 1.0)"
+        "    FROM doc_text JOIN documents d ON d.id = doc_text.rowid"
+        "   WHERE doc_text MATCH :expr"
+        "     AND (:year IS NULL OR substr(d.date, 1, 4) = :year)"
+        "     AND (:kind IS NULL OR d.kind_key = :kind)"
+        "     AND (:issuer IS NULL OR instr(d.issuer_key, :issuer) > 0)"
+        "   ORDER BY 2, d.path LIMIT :limit)"
+        "SELECT d.path, d.number, d.kind, d.issuer, d.date, -top.b,"
+        "       (SELECT snippet(doc_text, -1, :open, :close, '…', 24) FROM doc_text"
+        "         WHERE doc_text MATCH :expr AND doc_text.rowid = top.id)"
+        "  FROM top JOIN documents d ON d.id = top.id ORDER BY top.b, d.path";
     sqlite3_stmt *st;
     if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL)) {
         free(expr);
