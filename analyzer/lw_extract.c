@@ -1247,6 +1247,10 @@ lw_status lw_extract(const lw_ruleset *rs, const lw_lexicon *lx, lw_matcher *m, 
     x->header = empty_header();
     x->warnings = json_array();
     ctx_t c = {.rs = rs, .lx = lx, .m = m, .text = text, .len = len, .x = x};
+    /* most rules find nothing in a document: those whose literals it lacks are not run,
+     * here and in lw_duty (through m, until the end of this call) */
+    lw_rule_scan *scan = lw_rule_scan_create(rs, text, len);
+    lw_matcher_set_scan(m, scan, text, len);
     for (size_t i = 0; i < lw_ruleset_count(rs); i++) {
         const lw_rule *r = lw_ruleset_rule(rs, i);
         if (starts_with(r->kind, "duty."))
@@ -1311,6 +1315,8 @@ lw_status lw_extract(const lw_ruleset *rs, const lw_lexicon *lx, lw_matcher *m, 
         if (x->n)
             qsort(x->facts, x->n, sizeof *x->facts, cmp_fact);
     }
+    lw_matcher_set_scan(m, NULL, NULL, 0);
+    lw_rule_scan_free(scan);
     for (size_t i = 0; i < c.all.n; i++)
         free(c.all.v[i].ov);
     free(c.all.v);

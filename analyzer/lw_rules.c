@@ -12,6 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <utf8proc.h>
+
 #include "lw_yaml.h"
 
 struct lw_ruleset {
@@ -21,6 +23,13 @@ struct lw_ruleset {
     json_t *data;   /* key -> data section */
     uint32_t max_pairs;
     char version[17];
+    /* the rules' literals (lw_rule.need), folded, and their automaton (lit_build); owned */
+    char **lits;
+    size_t n_lits;
+    uint32_t *ac_next; /* ac_states x 256 transitions */
+    uint32_t *ac_lit;  /* per state: 1 + the literal ending there, or 0 */
+    uint32_t *ac_dict; /* per state: the next state on its suffix chain ending a literal, or 0 */
+    uint32_t ac_states;
 };
 
 struct lw_matcher {
@@ -28,6 +37,10 @@ struct lw_matcher {
     pcre2_match_data *md_ctx; /* for not_after, which runs while md's ovector is in use */
     pcre2_match_context *mctx;
     pcre2_jit_stack *jit;
+    /* lw_matcher_set_scan: the scan of scan_text[0..scan_len), borrowed, or NULL */
+    const struct lw_rule_scan *scan;
+    const char *scan_text;
+    size_t scan_len;
 };
 
 /* Bounded work on hostile input: a match that needs more than this is an error naming
@@ -61,6 +74,7 @@ static void rule_free(lw_rule *r)
     for (size_t i = 0; i < r->n_counter; i++)
         example_free(&r->counter[i]);
     free(r->counter);
+    free(r->need);
 }
 
 void lw_ruleset_free(lw_ruleset *rs)
@@ -72,6 +86,12 @@ void lw_ruleset_free(lw_ruleset *rs)
     free(rs->rules);
     json_decref(rs->macros);
     json_decref(rs->data);
+    for (size_t i = 0; i < rs->n_lits; i++)
+        free(rs->lits[i]);
+    free(rs->lits);
+    free(rs->ac_next);
+    free(rs->ac_lit);
+    free(rs->ac_dict);
     free(rs);
 }
 
@@ -218,6 +238,662 @@ static lw_status load_examples(const char *file, const char *id, json_t *arr, in
     return LW_OK;
 }
 
+/* ---- the literals every match contains: a prefilter ----
+ *
+ * Most rules find nothing in most documents, and a rule that finds nothing still costs a
+ * full scan: PCRE2 tries a match at every letter its pattern may start with, lookbehinds
+ * first. So each rule's pattern is read (at load) for a set of literal strings one of
+ * which every match must contain: the literal runs of its top-level sequence, and of
+ * groups that must match, alternation taken as the union of its branches' sets. A pattern
+ * with a construct the reading does not know gets no set and always runs. lw_rule_scan
+ * then finds every rule's literals in a text in one pass (Aho-Corasick over the text
+ * folded), and a rule none of whose literals occur is known to find nothing.
+ *
+ * Exact, not a heuristic: literals and text are compared under a per-character fold f
+ * (simple lower case, plus long s -> s, Kelvin sign -> k, Angstrom sign -> å, ẛ -> ṡ)
+ * that PCRE2's caseless matching never distinguishes more finely: for every literal
+ * character allowed (ASCII, U+00C0..U+01B0 but ı, İ, ŉ, ſ, and U+1EA0..U+1EF9, the
+ * Vietnamese letters) and every code point PCRE2 (UTF, UCP, caseless) matches it with,
+ * f gives the same result; this was checked over all of Unicode with the PCRE2 and
+ * utf8proc of Debian 12. A case-sensitive match is a caseless one, so rules with
+ * (?-i) or caseless: false are covered too. The one difference a rule left out makes:
+ * it cannot report a match limit (STYLE.md 9) on a text where it could find nothing. */
+
+#define NEED_MAX 48   /* alternatives in one set; more and the set is dropped */
+#define NEED_MIN 3    /* bytes of its shortest literal a set needs to be worth testing */
+#define CLASS_MAX 6   /* characters of a class expanded into literals ([ếe]) */
+
+typedef struct {
+    char **v; /* folded literals, owned */
+    size_t n;
+} strset;
+
+static void strset_free(strset *s)
+{
+    for (size_t i = 0; i < s->n; i++)
+        free(s->v[i]);
+    free(s->v);
+    s->v = NULL;
+    s->n = 0;
+}
+
+static int strset_add(strset *s, const char *str, size_t len)
+{
+    for (size_t i = 0; i < s->n; i++)
+        if (strlen(s->v[i]) == len && !memcmp(s->v[i], str, len))
+            return 0;
+    char **v = realloc(s->v, (s->n + 1) * sizeof *v);
+    if (!v)
+        return -1;
+    s->v = v;
+    if (!(s->v[s->n] = malloc(len + 1)))
+        return -1;
+    memcpy(s->v[s->n], str, len);
+    s->v[s->n][len] = '\0';
+    s->n++;
+    return 0;
+}
+
+/* The shortest literal's length; 0 for an empty set or one holding "". */
+static size_t strset_score(const strset *s)
+{
+    size_t m = s->n ? SIZE_MAX : 0;
+    for (size_t i = 0; i < s->n; i++)
+        if (strlen(s->v[i]) < m)
+            m = strlen(s->v[i]);
+    return m;
+}
+
+static int32_t lit_fold(int32_t c)
+{
+    switch (c) {
+    case 0x17F: return 's';
+    case 0x212A: return 'k';
+    case 0x212B: return 0xE5;
+    case 0x1E9B: return 0x1E61;
+    default: return c < 0x80 ? (c >= 'A' && c <= 'Z' ? c + 32 : c) : utf8proc_tolower(c);
+    }
+}
+
+static int lit_char_ok(int32_t c)
+{
+    return (c >= 0x20 && c <= 0x7E) || (c >= 0xC0 && c <= 0x1B0 && c != 0x130 && c != 0x131 && c != 0x149 && c != 0x17F) ||
+           (c >= 0x1EA0 && c <= 0x1EF9);
+}
+
+typedef struct {
+    const unsigned char *p, *end;
+    int ext;  /* PCRE2_EXTENDED */
+    int fail; /* something not understood: the rule gets no set */
+} lit_parser;
+
+/* One UTF-8 character of the pattern; -1 when invalid. */
+static int32_t lit_next_char(lit_parser *P)
+{
+    utf8proc_int32_t c;
+    utf8proc_ssize_t n = utf8proc_iterate(P->p, P->end - P->p, &c);
+    if (n <= 0) {
+        P->fail = 1;
+        return -1;
+    }
+    P->p += n;
+    return c;
+}
+
+static void lit_skip_space(lit_parser *P)
+{
+    while (P->ext && P->p < P->end) {
+        if (strchr(" \t\n\r\f\v", *P->p) && *P->p)
+            P->p++;
+        else if (*P->p == '#')
+            while (P->p < P->end && *P->p != '\n')
+                P->p++;
+        else
+            break;
+    }
+}
+
+enum { A_CHARS, A_GROUP, A_NONE, A_ZERO };
+
+static strset lit_alt(lit_parser *P);
+
+/* A class: its characters folded when it is a short list of allowed ones, else none. */
+static int lit_class(lit_parser *P, strset *out)
+{
+    int expand = 1;
+    P->p++; /* [ */
+    if (P->p < P->end && *P->p == '^') {
+        expand = 0;
+        P->p++;
+    }
+    int first = 1;
+    while (P->p < P->end && (*P->p != ']' || first)) {
+        first = 0;
+        if (*P->p == '[' && P->p + 1 < P->end && (P->p[1] == ':' || P->p[1] == '.' || P->p[1] == '=')) {
+            /* [:alpha:] and only that: letters between "[:" and ":]" */
+            const unsigned char *e = P->p + 2;
+            if (e < P->end && *e == '^')
+                e++;
+            while (e < P->end && ((*e >= 'a' && *e <= 'z') || (*e >= 'A' && *e <= 'Z')))
+                e++;
+            if (P->p[1] != ':' || e + 1 >= P->end || e[0] != ':' || e[1] != ']') {
+                P->fail = 1;
+                return A_NONE;
+            }
+            P->p = e + 2;
+            expand = 0;
+            continue;
+        }
+        int32_t c;
+        if (*P->p == '\\') {
+            P->p++;
+            if (P->p >= P->end) {
+                P->fail = 1;
+                return A_NONE;
+            }
+            unsigned char e = *P->p;
+            if (e == 'Q' || e == 'E' || e == 'x' || e == 'o' || e == 'c' || e == 'N' || (e >= '0' && e <= '9')) {
+                P->fail = 1;
+                return A_NONE;
+            }
+            if (e == 'p' || e == 'P') {
+                P->p++;
+                if (P->p < P->end && *P->p == '{') {
+                    while (P->p < P->end && *P->p != '}')
+                        P->p++;
+                }
+                if (P->p < P->end)
+                    P->p++;
+                expand = 0;
+                continue;
+            }
+            if (e < 0x80 && !((e >= 'a' && e <= 'z') || (e >= 'A' && e <= 'Z'))) {
+                c = e;
+                P->p++;
+            } else if (e == 'n' || e == 't' || e == 'r' || e == 'f') {
+                c = e == 'n' ? '\n' : e == 't' ? '\t' : e == 'r' ? '\r' : '\f';
+                P->p++;
+            } else if (e < 0x80) { /* \d \s \w \h \v ... */
+                P->p++;
+                expand = 0;
+                continue;
+            } else {
+                P->fail = 1;
+                return A_NONE;
+            }
+        } else {
+            c = lit_next_char(P);
+            if (c < 0)
+                return A_NONE;
+        }
+        if (P->p + 1 < P->end && *P->p == '-' && P->p[1] != ']') {
+            /* a range: skip its end, never expanded */
+            P->p++;
+            if (*P->p == '\\') {
+                P->fail = 1; /* an escaped range end: not worth reading */
+                return A_NONE;
+            }
+            if (lit_next_char(P) < 0)
+                return A_NONE;
+            expand = 0;
+            continue;
+        }
+        if (!lit_char_ok(c) || c == '\n' || c == '\t' || c == '\r' || c == '\f') {
+            expand = 0;
+            continue;
+        }
+        if (expand) {
+            unsigned char b[4];
+            utf8proc_ssize_t n = utf8proc_encode_char(lit_fold(c), b);
+            if (strset_add(out, (const char *)b, (size_t)n)) {
+                P->fail = 1;
+                return A_NONE;
+            }
+            if (out->n > CLASS_MAX)
+                expand = 0;
+        }
+    }
+    if (P->p >= P->end) {
+        P->fail = 1;
+        return A_NONE;
+    }
+    P->p++; /* ] */
+    if (!expand || !out->n) {
+        strset_free(out);
+        return A_NONE;
+    }
+    return A_CHARS;
+}
+
+/* One item of a sequence; *out gets its characters (A_CHARS) or its group's set (A_GROUP). */
+static int lit_atom(lit_parser *P, strset *out)
+{
+    unsigned char c = *P->p;
+    if (c == '(') {
+        const unsigned char *q = P->p + 1;
+        int zero = 0;
+        if (q < P->end && *q == '*') {
+            P->fail = 1;
+            return A_NONE;
+        }
+        if (q < P->end && *q == '?') {
+            q++;
+            if (q >= P->end) {
+                P->fail = 1;
+                return A_NONE;
+            }
+            if (*q == ':' || *q == '|' || *q == '>') {
+                q++;
+            } else if (*q == '=' || *q == '!') {
+                q++;
+                zero = 1;
+            } else if (*q == '<' && q + 1 < P->end && (q[1] == '=' || q[1] == '!')) {
+                q += 2;
+                zero = 1;
+            } else if (*q == '<' || *q == '\'' || (*q == 'P' && q + 1 < P->end && q[1] == '<')) {
+                unsigned char close = *q == '\'' ? '\'' : '>';
+                while (q < P->end && *q != close)
+                    q++;
+                if (q >= P->end) {
+                    P->fail = 1;
+                    return A_NONE;
+                }
+                q++;
+            } else if (*q == '#') {
+                while (q < P->end && *q != ')')
+                    q++;
+                P->p = q < P->end ? q + 1 : q;
+                return A_ZERO;
+            } else {
+                /* option letters: (?i) (?-i:...) (?J); x (white space) and ^ change the reading */
+                const unsigned char *o = q;
+                while (o < P->end && ((*o >= 'a' && *o <= 'z') || (*o >= 'A' && *o <= 'Z') || *o == '-'))
+                    o++;
+                int bad = o == q || o >= P->end || (*o != ')' && *o != ':');
+                for (const unsigned char *k = q; k < o && !bad; k++)
+                    bad = !strchr("-iJmsUn", *k);
+                if (bad) {
+                    P->fail = 1;
+                    return A_NONE;
+                }
+                if (*o == ')') {
+                    P->p = o + 1;
+                    return A_ZERO;
+                }
+                q = o + 1;
+            }
+        }
+        P->p = q;
+        strset in = lit_alt(P);
+        if (P->fail || P->p >= P->end || *P->p != ')') {
+            P->fail = 1;
+            strset_free(&in);
+            return A_NONE;
+        }
+        P->p++;
+        if (zero) {
+            strset_free(&in);
+            return A_ZERO;
+        }
+        *out = in;
+        return out->n ? A_GROUP : A_NONE;
+    }
+    if (c == '[')
+        return lit_class(P, out);
+    if (c == '.') {
+        P->p++;
+        return A_NONE;
+    }
+    if (c == '^' || c == '$') {
+        P->p++;
+        return A_ZERO;
+    }
+    if (c == '*' || c == '+' || c == '?' || c == '{') {
+        P->fail = 1;
+        return A_NONE;
+    }
+    int32_t ch;
+    if (c == '\\') {
+        if (P->p + 1 >= P->end) {
+            P->fail = 1;
+            return A_NONE;
+        }
+        unsigned char e = P->p[1];
+        P->p += 2;
+        if (e == 'b' || e == 'B' || e == 'A' || e == 'z' || e == 'Z' || e == 'G')
+            return A_ZERO;
+        if (e == 'p' || e == 'P') {
+            if (P->p < P->end && *P->p == '{') {
+                while (P->p < P->end && *P->p != '}')
+                    P->p++;
+                if (P->p >= P->end) {
+                    P->fail = 1;
+                    return A_NONE;
+                }
+            }
+            P->p++;
+            return A_NONE;
+        }
+        if (strchr("dDsSwWhHvVRX", e) && e)
+            return A_NONE;
+        if (e == 'n' || e == 't' || e == 'r' || e == 'f')
+            return A_NONE; /* control characters are no literals (lit_char_ok) */
+        if (e < 0x80 && !((e >= 'a' && e <= 'z') || (e >= 'A' && e <= 'Z') || (e >= '0' && e <= '9'))) {
+            ch = e;
+        } else { /* \K \Q \E \x \N \g \k \1 ...: not read */
+            P->fail = 1;
+            return A_NONE;
+        }
+    } else {
+        ch = lit_next_char(P);
+        if (ch < 0)
+            return A_NONE;
+    }
+    if (!lit_char_ok(ch))
+        return A_NONE;
+    unsigned char b[4];
+    utf8proc_ssize_t n = utf8proc_encode_char(lit_fold(ch), b);
+    if (strset_add(out, (const char *)b, (size_t)n)) {
+        P->fail = 1;
+        return A_NONE;
+    }
+    return A_CHARS;
+}
+
+/* A quantifier after an item: 1 with *min set, 0 when none. */
+static int lit_quant(lit_parser *P, unsigned long *min)
+{
+    lit_skip_space(P);
+    if (P->p >= P->end)
+        return 0;
+    unsigned char c = *P->p;
+    if (c == '?' || c == '*' || c == '+') {
+        *min = c == '+';
+        P->p++;
+    } else if (c == '{') {
+        const unsigned char *q = P->p + 1;
+        if (q >= P->end || *q < '0' || *q > '9') {
+            P->fail = 1; /* "{" as a literal or "{,n}": not read */
+            return 0;
+        }
+        *min = strtoul((const char *)q, (char **)&q, 10);
+        if (q < P->end && *q == ',') {
+            q++;
+            while (q < P->end && *q >= '0' && *q <= '9')
+                q++;
+        }
+        if (q >= P->end || *q != '}') {
+            P->fail = 1;
+            return 0;
+        }
+        P->p = q + 1;
+    } else {
+        return 0;
+    }
+    lit_skip_space(P);
+    if (P->p < P->end && (*P->p == '?' || *P->p == '+'))
+        P->p++;
+    return 1;
+}
+
+/* Keeps cand in *best when it is better; takes cand over. */
+static void lit_consider(strset *best, strset *cand)
+{
+    size_t sc = strset_score(cand);
+    if (sc > 0 && (sc > strset_score(best) || (sc == strset_score(best) && cand->n < best->n))) {
+        strset_free(best);
+        *best = *cand;
+        cand->v = NULL;
+        cand->n = 0;
+    } else {
+        strset_free(cand);
+    }
+}
+
+/* A sequence up to '|', ')' or the end: its best set (empty when none). */
+static strset lit_seq(lit_parser *P)
+{
+    strset best = {0}, run = {0};
+    strset_add(&run, "", 0);
+    for (;;) {
+        lit_skip_space(P);
+        if (P->fail || P->p >= P->end || *P->p == '|' || *P->p == ')')
+            break;
+        strset a = {0};
+        int kind = lit_atom(P, &a);
+        unsigned long min = 1;
+        int quant = P->fail ? 0 : lit_quant(P, &min);
+        if (P->fail) {
+            strset_free(&a);
+            break;
+        }
+        if (kind == A_ZERO)
+            continue; /* consumes nothing: the run goes on across it */
+        if (kind == A_CHARS && !quant && run.n * a.n <= NEED_MAX) {
+            strset next = {0};
+            for (size_t i = 0; i < run.n && !P->fail; i++)
+                for (size_t j = 0; j < a.n && !P->fail; j++) {
+                    size_t li = strlen(run.v[i]), lj = strlen(a.v[j]);
+                    char buf[512];
+                    if (li + lj >= sizeof buf) {
+                        P->fail = 1;
+                        break;
+                    }
+                    memcpy(buf, run.v[i], li);
+                    memcpy(buf + li, a.v[j], lj);
+                    if (strset_add(&next, buf, li + lj))
+                        P->fail = 1;
+                }
+            strset_free(&run);
+            strset_free(&a);
+            run = next;
+            continue;
+        }
+        lit_consider(&best, &run);
+        strset_add(&run, "", 0);
+        if (kind == A_CHARS && !quant) {
+            strset_free(&run);
+            run = a; /* too many alternatives to extend: a new run from this item */
+            continue;
+        }
+        if ((kind == A_CHARS || kind == A_GROUP) && min >= 1)
+            lit_consider(&best, &a);
+        else
+            strset_free(&a);
+    }
+    lit_consider(&best, &run);
+    if (P->fail)
+        strset_free(&best);
+    return best;
+}
+
+/* Alternatives up to ')' or the end: the union of their sets, or empty when one has none. */
+static strset lit_alt(lit_parser *P)
+{
+    strset all = {0};
+    int every = 1;
+    for (;;) {
+        strset b = lit_seq(P);
+        if (P->fail) {
+            strset_free(&b);
+            break;
+        }
+        if (!b.n)
+            every = 0;
+        for (size_t i = 0; i < b.n && every; i++)
+            if (strset_add(&all, b.v[i], strlen(b.v[i])) || all.n > NEED_MAX)
+                every = 0;
+        strset_free(&b);
+        if (P->p < P->end && *P->p == '|') {
+            P->p++;
+            continue;
+        }
+        break;
+    }
+    if (!every || P->fail)
+        strset_free(&all);
+    return all;
+}
+
+/* The set of literals one of which every match of pattern contains; empty when unknown. */
+static strset lit_need(const char *pattern, uint32_t opts)
+{
+    lit_parser P = {(const unsigned char *)pattern, (const unsigned char *)pattern + strlen(pattern),
+                    (opts & PCRE2_EXTENDED) != 0, 0};
+    /* white space PCRE2 skips in extended mode beyond ASCII: not read */
+    static const char *const uspace[] = {"\xC2\x85", "\xE2\x80\x8E", "\xE2\x80\x8F", "\xE2\x80\xA8", "\xE2\x80\xA9"};
+    for (size_t i = 0; i < 5; i++)
+        if (strstr(pattern, uspace[i]))
+            return (strset){0};
+    strset s = lit_alt(&P);
+    if (P.fail || P.p != P.end || strset_score(&s) < NEED_MIN)
+        strset_free(&s);
+    return s;
+}
+
+/* Adds a rule's set to the rule set's literal table; the rule keeps indices into it. */
+static int lit_register(lw_ruleset *rs, lw_rule *rule, strset *s)
+{
+    rule->need = s->n ? calloc(s->n, sizeof *rule->need) : NULL;
+    if (s->n && !rule->need)
+        return -1;
+    for (size_t i = 0; i < s->n; i++) {
+        size_t k = 0;
+        while (k < rs->n_lits && strcmp(rs->lits[k], s->v[i]))
+            k++;
+        if (k == rs->n_lits) {
+            char **v = realloc(rs->lits, (rs->n_lits + 1) * sizeof *v);
+            if (!v)
+                return -1;
+            rs->lits = v;
+            rs->lits[rs->n_lits++] = s->v[i];
+            s->v[i] = NULL; /* taken over */
+        }
+        rule->need[rule->n_need++] = (uint32_t)k;
+    }
+    return 0;
+}
+
+/* The Aho-Corasick automaton of the literal table: a full transition table (the table is a
+ * few hundred literals, so a few thousand states), each state's literal and the next state
+ * down its suffix chain that ends one. */
+static int lit_build(lw_ruleset *rs)
+{
+    size_t cap = 1;
+    for (size_t i = 0; i < rs->n_lits; i++)
+        cap += strlen(rs->lits[i]);
+    rs->ac_next = calloc(cap * 256, sizeof *rs->ac_next);
+    rs->ac_lit = calloc(cap, sizeof *rs->ac_lit);
+    rs->ac_dict = calloc(cap, sizeof *rs->ac_dict);
+    uint32_t *fail = calloc(cap, sizeof *fail), *queue = calloc(cap, sizeof *queue);
+    if (!rs->ac_next || !rs->ac_lit || !rs->ac_dict || !fail || !queue) {
+        free(fail);
+        free(queue);
+        return -1;
+    }
+    /* the trie; 0 is the root and, as a target, "no edge yet" (no edge leads back to it) */
+    uint32_t n = 1;
+    for (size_t i = 0; i < rs->n_lits; i++) {
+        uint32_t st = 0;
+        for (const unsigned char *p = (const unsigned char *)rs->lits[i]; *p; p++) {
+            if (!rs->ac_next[st * 256 + *p])
+                rs->ac_next[st * 256 + *p] = n++;
+            st = rs->ac_next[st * 256 + *p];
+        }
+        rs->ac_lit[st] = (uint32_t)i + 1;
+    }
+    /* breadth first: failure links, completed transitions, suffix chains */
+    size_t qh = 0, qt = 0;
+    for (int b = 0; b < 256; b++)
+        if (rs->ac_next[b])
+            queue[qt++] = rs->ac_next[b];
+    while (qh < qt) {
+        uint32_t st = queue[qh++];
+        uint32_t f = fail[st];
+        rs->ac_dict[st] = rs->ac_lit[f] ? f : rs->ac_dict[f];
+        for (int b = 0; b < 256; b++) {
+            uint32_t *t = &rs->ac_next[st * 256 + b];
+            if (*t) {
+                fail[*t] = rs->ac_next[f * 256 + b];
+                queue[qt++] = *t;
+            } else {
+                *t = rs->ac_next[f * 256 + b];
+            }
+        }
+    }
+    rs->ac_states = n;
+    free(fail);
+    free(queue);
+    return 0;
+}
+
+struct lw_rule_scan {
+    unsigned char *present; /* per literal of the table */
+    size_t n;
+};
+
+lw_rule_scan *lw_rule_scan_create(const lw_ruleset *rs, const char *text, size_t len)
+{
+    lw_rule_scan *sc = calloc(1, sizeof *sc);
+    if (!sc)
+        return NULL;
+    sc->n = rs->n_lits;
+    sc->present = calloc(rs->n_lits + 1, 1);
+    unsigned char *seen = calloc(rs->ac_states + 1, 1);
+    if (!sc->present || !seen || !rs->ac_next) {
+        free(seen);
+        lw_rule_scan_free(sc);
+        return NULL;
+    }
+    const uint32_t *next = rs->ac_next;
+    const unsigned char *p = (const unsigned char *)text, *end = p + len;
+    uint32_t st = 0;
+    while (p < end) {
+        unsigned char b[4];
+        utf8proc_ssize_t nb = 1;
+        if (*p < 0x80) {
+            b[0] = (unsigned char)(*p >= 'A' && *p <= 'Z' ? *p + 32 : *p);
+            p++;
+        } else {
+            utf8proc_int32_t c;
+            utf8proc_ssize_t n = utf8proc_iterate(p, end - p, &c);
+            if (n > 0) {
+                nb = utf8proc_encode_char(lit_fold(c), b);
+                p += n;
+            } else { /* not UTF-8: as it is (PCRE2 matches no literal character there) */
+                b[0] = *p++;
+            }
+        }
+        for (utf8proc_ssize_t i = 0; i < nb; i++) {
+            st = next[st * 256 + b[i]];
+            for (uint32_t t = rs->ac_lit[st] ? st : rs->ac_dict[st]; t && !seen[t]; t = rs->ac_dict[t]) {
+                seen[t] = 1;
+                sc->present[rs->ac_lit[t] - 1] = 1;
+            }
+        }
+    }
+    free(seen);
+    return sc;
+}
+
+int lw_rule_scan_may_match(const lw_rule_scan *sc, const lw_rule *rule)
+{
+    if (!sc || !rule->n_need)
+        return 1;
+    for (size_t i = 0; i < rule->n_need; i++)
+        if (rule->need[i] < sc->n && sc->present[rule->need[i]])
+            return 1;
+    return 0;
+}
+
+void lw_rule_scan_free(lw_rule_scan *sc)
+{
+    if (!sc)
+        return;
+    free(sc->present);
+    free(sc);
+}
+
 static lw_status add_rule(lw_ruleset *rs, const char *file, json_t *r, lw_error *err)
 {
     int line = lw_yaml_line(r);
@@ -287,6 +963,11 @@ static lw_status add_rule(lw_ruleset *rs, const char *file, json_t *r, lw_error 
     lw_status st = compile(file, line, id, rule->pattern, opts, &rule->code, err);
     if (st)
         return st;
+    strset need = lit_need(rule->pattern, opts);
+    int nrc = lit_register(rs, rule, &need);
+    strset_free(&need);
+    if (nrc)
+        return lw_error_set(err, LW_ERR_NOMEM, file, line, 0, "out of memory");
     uint32_t cnt = 0;
     pcre2_pattern_info(rule->code, PCRE2_INFO_CAPTURECOUNT, &cnt);
     if (cnt + 1 > rs->max_pairs)
@@ -407,6 +1088,10 @@ lw_status lw_ruleset_load_files(const char *const *paths, size_t n, lw_ruleset *
         lw_ruleset_free(rs);
         return st;
     }
+    if (lit_build(rs)) {
+        lw_ruleset_free(rs);
+        return lw_error_set(err, LW_ERR_NOMEM, NULL, 0, 0, "out of memory");
+    }
     snprintf(rs->version, sizeof rs->version, "%016llx", (unsigned long long)h);
     *out = rs;
     return LW_OK;
@@ -495,9 +1180,20 @@ void lw_matcher_free(lw_matcher *m)
     free(m);
 }
 
+void lw_matcher_set_scan(lw_matcher *m, const lw_rule_scan *sc, const char *text, size_t len)
+{
+    if (!m)
+        return;
+    m->scan = sc;
+    m->scan_text = sc ? text : NULL;
+    m->scan_len = sc ? len : 0;
+}
+
 lw_status lw_rule_match_all(lw_matcher *m, const lw_rule *rule, const char *text, size_t len,
                             lw_match_fn fn, void *ud, lw_error *err)
 {
+    if (m->scan && text == m->scan_text && len == m->scan_len && !lw_rule_scan_may_match(m->scan, rule))
+        return LW_OK;
     size_t off = 0;
     uint32_t opts = 0;
     while (off <= len) {

@@ -35,6 +35,10 @@ typedef struct {
     size_t n_examples;
     lw_example *counter;
     size_t n_counter;
+    /* literals one of which every text the rule matches contains (lw_rule_scan): indices
+     * into the rule set's literal table; n_need 0 when the pattern gives none */
+    uint32_t *need;
+    size_t n_need;
 } lw_rule;
 
 typedef struct lw_ruleset lw_ruleset;
@@ -80,5 +84,19 @@ lw_span lw_rule_group(const lw_rule *rule, const PCRE2_SIZE *ovec, uint32_t npai
 int lw_rule_not_after_hits(lw_matcher *m, const lw_rule *rule, const char *text, size_t from, size_t to);
 /* Names of the pattern's named groups, in number order: callback per (name, number). */
 void lw_rule_each_group(const lw_rule *rule, void (*fn)(void *ud, const char *name, int num), void *ud);
+
+/* Which rules can match a text, from one pass over it: a rule whose literals (see need)
+ * all are absent from the text finds nothing there, so lw_rule_match_all can be left out
+ * for it. Exact, never a guess (lw_rules.c says why). Owned; free with lw_rule_scan_free
+ * (accepts NULL). NULL when out of memory: then every rule may match. */
+typedef struct lw_rule_scan lw_rule_scan;
+lw_rule_scan *lw_rule_scan_create(const lw_ruleset *rs, const char *text, size_t len);
+/* 0 when rule cannot match the scanned text; 1 when it may (always, for sc NULL). */
+int lw_rule_scan_may_match(const lw_rule_scan *sc, const lw_rule *rule);
+void lw_rule_scan_free(lw_rule_scan *sc);
+/* While sc is set on m (borrowed: it and text must outlive the setting; NULL unsets),
+ * lw_rule_match_all over exactly text[0..len) returns at once for a rule sc rules out,
+ * so that callers handed m (lw_duty) profit from one scan of the document. */
+void lw_matcher_set_scan(lw_matcher *m, const lw_rule_scan *sc, const char *text, size_t len);
 
 #endif
