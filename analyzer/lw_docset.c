@@ -33,8 +33,12 @@ struct lw_docset {
     size_t nunits;
     lw_ds_ref *refs;
     size_t nrefs;
-    char **strs; /* every string handed out */
+    char **strs; /* the arena's chunks */
     size_t nstrs, capstrs;
+    char *chunk; /* free space of the current chunk */
+    size_t chunk_left;
+    const char **words; /* keep_word's set, open addressing; capwords a power of two */
+    size_t nwords, capwords;
     group_t *groups;
     size_t ngroups;
     pcre2_match_data *md;
@@ -48,23 +52,82 @@ struct lw_docset {
     size_t ncov, usedcov;
 };
 
+/* Strings live in chunks (an arena): a database of 20000 documents hands out some two
+ * million of them, and one malloc each would double the memory. */
+#define LW_DS_CHUNK (256u * 1024u)
+
+static const char *keep_n(lw_docset *d, const char *s, size_t n)
+{
+    if (n + 1 > d->chunk_left) {
+        size_t size = n + 1 > LW_DS_CHUNK / 4 ? n + 1 : LW_DS_CHUNK;
+        if (d->nstrs == d->capstrs) {
+            size_t cap = d->capstrs ? d->capstrs * 2 : 64;
+            char **p = realloc(d->strs, cap * sizeof *p);
+            if (!p)
+                return NULL;
+            d->strs = p;
+            d->capstrs = cap;
+        }
+        char *c = malloc(size);
+        if (!c)
+            return NULL;
+        d->strs[d->nstrs++] = c;
+        if (size != LW_DS_CHUNK) { /* a long string: a chunk of its own, the current one stays */
+            memcpy(c, s, n);
+            c[n] = '\0';
+            return c;
+        }
+        d->chunk = c;
+        d->chunk_left = size;
+    }
+    char *c = d->chunk;
+    memcpy(c, s, n);
+    c[n] = '\0';
+    d->chunk += n + 1;
+    d->chunk_left -= n + 1;
+    return c;
+}
+
 static const char *keep(lw_docset *d, const unsigned char *s)
+{
+    return s ? keep_n(d, (const char *)s, strlen((const char *)s)) : NULL;
+}
+
+/* The one copy of a string of a small vocabulary (roles, levels, topics, sections). */
+static const char *keep_word(lw_docset *d, const unsigned char *s)
 {
     if (!s)
         return NULL;
-    if (d->nstrs == d->capstrs) {
-        size_t cap = d->capstrs ? d->capstrs * 2 : 1024;
-        char **p = realloc(d->strs, cap * sizeof *p);
-        if (!p)
+    if (2 * (d->nwords + 1) > d->capwords) {
+        size_t cap = d->capwords ? d->capwords * 2 : 256;
+        const char **t = calloc(cap, sizeof *t);
+        if (!t)
             return NULL;
-        d->strs = p;
-        d->capstrs = cap;
+        for (size_t i = 0; i < d->capwords; i++)
+            if (d->words[i]) {
+                size_t k = (size_t)lw_hash_str(d->words[i]) & (cap - 1);
+                while (t[k])
+                    k = (k + 1) & (cap - 1);
+                t[k] = d->words[i];
+            }
+        free(d->words);
+        d->words = t;
+        d->capwords = cap;
     }
-    char *c = strdup((const char *)s);
-    if (c)
-        d->strs[d->nstrs++] = c;
-    return c;
+    size_t k = (size_t)lw_hash_str((const char *)s) & (d->capwords - 1);
+    while (d->words[k] && strcmp(d->words[k], (const char *)s))
+        k = (k + 1) & (d->capwords - 1);
+    if (!d->words[k]) {
+        const char *c = keep(d, s);
+        if (!c)
+            return NULL;
+        d->words[k] = c;
+        d->nwords++;
+    }
+    return d->words[k];
 }
+
+static const char *word(lw_docset *d, sqlite3_stmt *st, int i) { return keep_word(d, sqlite3_column_text(st, i)); }
 
 static const char *col(lw_docset *d, sqlite3_stmt *st, int i) { return keep(d, sqlite3_column_text(st, i)); }
 
@@ -482,10 +545,10 @@ lw_status lw_docset_load(lw_store *s, const lw_ruleset *rs, int flags, lw_docset
         memset(x, 0, sizeof *x);
         x->id = sqlite3_column_int64(q, 0);
         x->path = col(d, q, 1);
-        x->kind = col(d, q, 2);
+        x->kind = word(d, q, 2);
         x->number = col(d, q, 3);
         x->issuer = col(d, q, 4);
-        x->date = col(d, q, 5);
+        x->date = word(d, q, 5);
         x->subject = col(d, q, 6);
         const char *kk = (const char *)sqlite3_column_text(q, 7);
         x->is_plan = kk && !strcmp(kk, "ke hoach");
@@ -500,7 +563,7 @@ lw_status lw_docset_load(lw_store *s, const lw_ruleset *rs, int flags, lw_docset
     while (sqlite3_step(q) == SQLITE_ROW) {
         size_t i = doc_index(d, sqlite3_column_int64(q, 0));
         if (i != (size_t)-1 && !d->docs[i].issuer_level)
-            d->docs[i].issuer_level = col(d, q, 1);
+            d->docs[i].issuer_level = word(d, q, 1);
     }
     sqlite3_finalize(q);
     q = NULL;
@@ -510,7 +573,7 @@ lw_status lw_docset_load(lw_store *s, const lw_ruleset *rs, int flags, lw_docset
     while (sqlite3_step(q) == SQLITE_ROW) {
         size_t i = doc_index(d, sqlite3_column_int64(q, 0));
         if (i != (size_t)-1 && !d->docs[i].province)
-            d->docs[i].province = col(d, q, 1);
+            d->docs[i].province = word(d, q, 1);
     }
     sqlite3_finalize(q);
     q = NULL;
@@ -545,14 +608,14 @@ lw_status lw_docset_load(lw_store *s, const lw_ruleset *rs, int flags, lw_docset
         u->doc = di;
         u->line = sqlite3_column_int(q, 2);
         u->activity = col(d, q, 3);
-        u->topic = col(d, q, 4);
-        u->section = col(d, q, 5);
-        u->source = col(d, q, 6);
+        u->topic = word(d, q, 4);
+        u->section = word(d, q, 5);
+        u->source = word(d, q, 6);
         u->output = col(d, q, 7);
-        u->from = col(d, q, 8);
-        u->to = col(d, q, 9);
-        u->precision = col(d, q, 10);
-        u->qualifier = col(d, q, 11);
+        u->from = word(d, q, 8);
+        u->to = word(d, q, 9);
+        u->precision = word(d, q, 10);
+        u->qualifier = word(d, q, 11);
         {
             /* the words as written, without the markup OCR and converters leave ("**ngày") */
             const unsigned char *t = sqlite3_column_text(q, 12);
@@ -583,9 +646,9 @@ lw_status lw_docset_load(lw_store *s, const lw_ruleset *rs, int flags, lw_docset
             }
             fids[d->nunits] = sqlite3_column_int64(q, 0);
             lw_ds_unit *un = &d->units[d->nunits++];
-            un->role = col(d, q, 1);
-            un->name = col(d, q, 2);
-            un->level = col(d, q, 3);
+            un->role = word(d, q, 1);
+            un->name = word(d, q, 2);
+            un->level = word(d, q, 3);
             un->line = sqlite3_column_int(q, 4);
         }
         for (size_t k = 0; k < d->nduties; k++) {
@@ -629,17 +692,17 @@ lw_status lw_docset_load(lw_store *s, const lw_ruleset *rs, int flags, lw_docset
             goto nomem;
         lw_ds_ref *r = &d->refs[d->nrefs];
         memset(r, 0, sizeof *r);
-        r->id = col(d, q, 1);
+        r->id = word(d, q, 1);
         /* the target now, by the stored folded id (the numbers are sorted after this loop) */
         r->target = (size_t)-1;
         if (grow((void **)&keys, &kcap, d->nrefs, sizeof *keys))
             goto nomem;
-        keys[d->nrefs] = col(d, q, 2);
+        keys[d->nrefs] = word(d, q, 2);
         if (flags & LW_DS_REFS_IDS)
             goto counted;
-        r->type = col(d, q, 3);
+        r->type = word(d, q, 3);
         r->symbol = col(d, q, 4);
-        r->date = col(d, q, 5);
+        r->date = word(d, q, 5);
         r->year = sqlite3_column_int(q, 6);
         r->line = sqlite3_column_int(q, 7);
         r->text = col(d, q, 8);
@@ -676,6 +739,7 @@ void lw_docset_free(lw_docset *d)
     for (size_t i = 0; i < d->nstrs; i++)
         free(d->strs[i]);
     free(d->strs);
+    free(d->words);
     for (size_t g = 0; g < d->ngroups; g++) {
         free(d->groups[g].name_key);
         pcre2_code_free(d->groups[g].covers);
