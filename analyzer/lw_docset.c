@@ -591,10 +591,10 @@ lw_status lw_docset_load(lw_store *s, const lw_ruleset *rs, int flags, lw_docset
     }
     /* duties and their units, in document and text order */
     cap = 0;
-    if (sqlite3_prepare_v2(db, "SELECT k.fact_id, k.doc_id, f.line, k.activity, k.topic, k.section, k.source,"
+    if (sqlite3_prepare_v2(db, "SELECT k.fact_id, k.doc_id, k.line, k.activity, k.topic, k.section, k.source,"
                                " k.output, k.date_from, k.date_to, k.precision, k.qualifier, k.deadline_text,"
-                               " k.deadline_line FROM duties k JOIN facts f ON f.id = k.fact_id"
-                               " ORDER BY k.doc_id, f.span_start, k.fact_id", -1, &q, NULL))
+                               " k.deadline_line FROM duties k ORDER BY k.doc_id, k.span_start, k.fact_id",
+                           -1, &q, NULL))
         goto dberr;
     while (sqlite3_step(q) == SQLITE_ROW) {
         size_t di = doc_index(d, sqlite3_column_int64(q, 1));

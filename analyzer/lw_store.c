@@ -17,7 +17,7 @@
 
 #include "lw_fts.h"
 
-/* The schema, version 1. PRAGMA user_version holds LW_STORE_SCHEMA_VERSION; meta holds
+/* The schema, version 3. PRAGMA user_version holds LW_STORE_SCHEMA_VERSION; meta holds
  * app = 'lawwatch' so a foreign database with the same user_version is refused.
  * Every ingested file is one row of documents; everything else hangs off documents.id
  * (doc_id). Facts are stored twice on purpose: once in the generic facts table (kind, rule,
@@ -25,7 +25,8 @@
  * typed table per kind with the kind's keys as columns, for plain SQL queries. The views
  * (v_*) are what a reviewer queries in the sqlite3 shell; they never touch the FTS table,
  * which needs lawwatch's own tokenizer. */
-/* Duties (schema 2): also what a schema-1 database gets when it is upgraded. */
+/* Duties (schema 2; line and span_start since 3): also what a schema-1 database gets when
+ * it is upgraded. */
 #define DUTIES_SQL \
     "-- Duties of plans and letters: what is to be done, by whom, by when.\n" \
     "CREATE TABLE duties (\n" \
@@ -43,7 +44,9 @@
     "  precision     TEXT,\n" \
     "  qualifier     TEXT,\n" \
     "  deadline_text TEXT,     -- the deadline's own words\n" \
-    "  deadline_line INTEGER\n" \
+    "  deadline_line INTEGER,\n" \
+    "  line          INTEGER,  -- the duty's line and first byte (facts.line, facts.span_start):\n" \
+    "  span_start    INTEGER   -- here too, so reading duties needs no look-up of every fact\n" \
     ");\n" \
     "CREATE INDEX duties_doc ON duties(doc_id);\n" \
     "-- One row per unit a duty names: role lead or partner.\n" \
@@ -61,8 +64,8 @@
     "CREATE VIEW v_duties AS\n" \
     "  SELECT d.path AS document, d.number AS doc_number, d.issuer, d.date AS doc_date, k.section,\n" \
     "         k.activity, k.topic, k.lead, k.partners, k.output, k.date_from, k.date_to,\n" \
-    "         k.qualifier, k.deadline_text, k.deadline_line, f.line\n" \
-    "  FROM duties k JOIN facts f ON f.id = k.fact_id JOIN documents d ON d.id = k.doc_id;\n"
+    "         k.qualifier, k.deadline_text, k.deadline_line, k.line\n" \
+    "  FROM duties k JOIN documents d ON d.id = k.doc_id;\n"
 
 static const char schema_sql[] =
     "CREATE TABLE meta (\n"
@@ -88,8 +91,7 @@ static const char schema_sql[] =
     "  issuer_key    TEXT,                 -- issuer folded likewise\n"
     "  n_facts       INTEGER NOT NULL,\n"
     "  rules_version TEXT NOT NULL,        -- lw_ruleset_version of the rules that found the facts\n"
-    "  ingested_at   TEXT NOT NULL,        -- UTC, YYYY-MM-DDTHH:MM:SSZ\n"
-    "  record        TEXT NOT NULL         -- the JSON record of `lawwatch extract`\n"
+    "  ingested_at   TEXT NOT NULL         -- UTC, YYYY-MM-DDTHH:MM:SSZ\n"
     ");\n"
     "CREATE INDEX documents_date ON documents(date);\n"
     "\n"
@@ -208,9 +210,9 @@ static const char *const q_sql[Q_COUNT] = {
     [Q_LOOKUP] = "SELECT id, size, mtime_ns, sha256 FROM documents WHERE path = ?1",
     [Q_TOUCH] = "UPDATE documents SET size = ?2, mtime_ns = ?3 WHERE id = ?1",
     [Q_INS_DOC] = "INSERT INTO documents(path, sha256, size, mtime_ns, encoding, kind, number, issuer,"
-                  " place, date, subject, kind_key, issuer_key, n_facts, rules_version, ingested_at,"
-                  " record) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,"
-                  " strftime('%Y-%m-%dT%H:%M:%SZ','now'), ?16)",
+                  " place, date, subject, kind_key, issuer_key, n_facts, rules_version, ingested_at)"
+                  " VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,"
+                  " strftime('%Y-%m-%dT%H:%M:%SZ','now'))",
     [Q_INS_SRC] = "INSERT INTO sources(doc_id, raw) VALUES (?1, ?2)",
     [Q_INS_FACT] = "INSERT INTO facts(doc_id, kind, rule, line, span_start, span_end, text, json)"
                    " VALUES (?1,?2,?3,?4,?5,?6,?7,?8)",
@@ -223,8 +225,8 @@ static const char *const q_sql[Q_COUNT] = {
     [Q_INS_REL] = "INSERT INTO relations(fact_id, doc_id, type, from_id, to_id) VALUES (?1,?2,?3,?4,?5)",
     [Q_INS_DATE] = "INSERT INTO dates(fact_id, doc_id, value) VALUES (?1,?2,?3)",
     [Q_INS_DUTY] = "INSERT INTO duties(fact_id, doc_id, activity, topic, section, source, lead, partners,"
-                   " output, date_from, date_to, precision, qualifier, deadline_text, deadline_line)"
-                   " VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15)",
+                   " output, date_from, date_to, precision, qualifier, deadline_text, deadline_line, line,"
+                   " span_start) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17)",
     [Q_INS_DUNIT] = "INSERT INTO duty_units(fact_id, doc_id, role, name, name_key, level, line)"
                     " VALUES (?1,?2,?3,?4,?5,?6,?7)",
     [Q_INS_FTS] = "INSERT INTO doc_text(rowid, subject, body) VALUES (?1, ?2, ?3)",
@@ -426,24 +428,42 @@ static lw_status check_schema(lw_store *s, int flags, lw_error *err)
         return lw_error_set(err, LW_ERR_DB, s->path, 0, 0,
                             "đây không phải cơ sở dữ liệu lawwatch (a SQLite database, but not a "
                             "lawwatch one); give another --db path");
-    if (ver == 1 && !(flags & LW_STORE_READONLY)) {
-        /* schema 1 lacked the duty tables: add them, and mark every document for
-         * re-extraction (the next ingest recomputes their facts from the stored bytes) */
+    /* Upgrades, in one transaction each. Schema 1 lacked the duty tables: they are added
+     * and every document marked for re-extraction (the next ingest recomputes its facts from
+     * the stored bytes). Schema 2 kept the JSON record in documents (nothing read it, and it
+     * made every row a page or more: scanning documents read the whole database) and
+     * duties lacked their line: the record goes, the lines are copied from facts. */
+    long long has_record = 0;
+    if ((ver == 1 || ver == 2) &&
+        query_int(s->db, "SELECT count(*) FROM pragma_table_info('documents') WHERE name = 'record'", &has_record))
+        return db_error(s, err, "cannot read the database");
+    const char *to3 = has_record ? "ALTER TABLE documents DROP COLUMN record; PRAGMA user_version = 3;"
+                                 : "PRAGMA user_version = 3;";
+    static const char lines_sql[] =
+        "ALTER TABLE duties ADD COLUMN line INTEGER; ALTER TABLE duties ADD COLUMN span_start INTEGER;"
+        " UPDATE duties SET line = (SELECT line FROM facts f WHERE f.id = duties.fact_id),"
+        " span_start = (SELECT span_start FROM facts f WHERE f.id = duties.fact_id);"
+        " DROP VIEW v_duties;";
+    if ((ver == 1 || ver == 2) && !(flags & LW_STORE_READONLY)) {
+        char *sql = ver == 1 ? sqlite3_mprintf("BEGIN IMMEDIATE; %s UPDATE documents SET rules_version = ''; %s COMMIT;",
+                                               DUTIES_SQL, to3)
+                             : sqlite3_mprintf("BEGIN IMMEDIATE; %s %s %s COMMIT;", lines_sql,
+                                               strstr(DUTIES_SQL, "CREATE VIEW v_duties"), to3);
         char *msg = NULL;
-        rc = sqlite3_exec(s->db, "BEGIN IMMEDIATE; " DUTIES_SQL "UPDATE documents SET rules_version = '';"
-                                 " PRAGMA user_version = 2; COMMIT;", NULL, NULL, &msg);
+        rc = sql ? sqlite3_exec(s->db, sql, NULL, NULL, &msg) : SQLITE_NOMEM;
+        sqlite3_free(sql);
         if (rc) {
             lw_error_set(err, LW_ERR_DB, s->path, 0, 0, "không nâng cấp được cơ sở dữ liệu (cannot upgrade the "
-                         "database from schema 1): %s", msg ? msg : "?");
+                         "database from schema %lld): %s", ver, msg ? msg : "?");
             sqlite3_free(msg);
             exec(s, "ROLLBACK");
             return LW_ERR_DB;
         }
-        ver = 2;
-    } else if (ver == 1) {
+        ver = 3;
+    } else if (ver == 1 || ver == 2) {
         return lw_error_set(err, LW_ERR_DB, s->path, 0, 0,
-                            "cơ sở dữ liệu cần nâng cấp (the database uses schema 1): run 'lawwatch ingest "
-                            "--db %s' once to upgrade it", s->path);
+                            "cơ sở dữ liệu cần nâng cấp (the database uses schema %lld): run 'lawwatch ingest "
+                            "--db %s' once to upgrade it", ver, s->path);
     }
     if (ver != LW_STORE_SCHEMA_VERSION && ver != 0)
         return lw_error_set(err, LW_ERR_DB, s->path, 0, 0,
@@ -789,6 +809,10 @@ static int put_duty(lw_store *s, sqlite3_int64 doc_id, sqlite3_int64 fid, json_t
         bind_js(st, 14, dl, "text");
         bind_js(st, 15, dl, "line");
     }
+    bind_js(st, 16, f, "line");
+    json_t *span = json_object_get(f, "span");
+    if (json_array_size(span) == 2)
+        sqlite3_bind_int64(st, 17, json_integer_value(json_array_get(span, 0)));
     if (run(st))
         return -1;
     size_t i;
@@ -901,53 +925,6 @@ static int put_fact(lw_store *s, sqlite3_int64 doc_id, json_t *facts, size_t k, 
     return run(st);
 }
 
-/* The record's text exactly as json_dumps(rec, JSON_COMPACT) writes it, with the facts
- * array made of fact_json[0..nf) (the facts' own dumps, which facts.json stores too)
- * rather than dumping every fact a second time. Each member is written by jansson itself,
- * as an object of that one member without its braces, in jansson's own order
- * (json_object_foreach walks the iterator that json_dumps walks). Owned, or NULL. */
-static char *record_json(json_t *rec, char *const *fact_json, size_t nf)
-{
-    lw_buf b = {0};
-    const char *key;
-    json_t *v;
-    int ok = 1;
-    lw_buf_append(&b, "{", 1);
-    json_object_foreach(rec, key, v) {
-        int is_facts = !strcmp(key, "facts") && json_is_array(v);
-        json_t *one = json_object();
-        char *m = one && !json_object_set(one, key, is_facts ? json_null() : v) ? json_dumps(one, JSON_COMPACT) : NULL;
-        json_decref(one);
-        size_t ml = m ? strlen(m) : 0;
-        if (ml < 2 + (is_facts ? 4 : 0)) {
-            free(m);
-            ok = 0;
-            break;
-        }
-        if (b.len > 1)
-            lw_buf_append(&b, ",", 1);
-        if (is_facts) {
-            lw_buf_append(&b, m + 1, ml - 2 - 4); /* "facts": without the null */
-            lw_buf_append(&b, "[", 1);
-            for (size_t k = 0; k < nf; k++) {
-                if (k)
-                    lw_buf_append(&b, ",", 1);
-                lw_buf_append(&b, fact_json[k], strlen(fact_json[k]));
-            }
-            lw_buf_append(&b, "]", 1);
-        } else {
-            lw_buf_append(&b, m + 1, ml - 2);
-        }
-        free(m);
-    }
-    lw_buf_append(&b, "}", 1);
-    if (!ok) {
-        lw_buf_free(&b);
-        return NULL;
-    }
-    return lw_buf_detach(&b, NULL);
-}
-
 static int put_rows(lw_store *s, const lw_doc *doc, const lw_extraction *x, const char *rules_version,
                     int64_t size, int64_t mtime_ns)
 {
@@ -989,7 +966,6 @@ static int put_rows(lw_store *s, const lw_doc *doc, const lw_extraction *x, cons
     bind_owned(st, 13, lw_store_fold(json_string_value(json_object_get(h, "issuer"))));
     sqlite3_bind_int64(st, 14, (sqlite3_int64)json_array_size(facts));
     sqlite3_bind_text(st, 15, rules_version ? rules_version : "", -1, SQLITE_STATIC);
-    bind_owned(st, 16, record_json(rec, fact_json, nf));
     if (run(st))
         goto done;
     sqlite3_int64 id = sqlite3_last_insert_rowid(s->db);

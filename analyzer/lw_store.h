@@ -1,5 +1,5 @@
 /* lw_store: the SQLite store. One database file (WAL mode) holds every ingested document
- * (path, hash, size, mtime, header fields, the original bytes, the JSON record), its facts
+ * (path, hash, size, mtime, header fields, the original bytes), its facts
  * (a generic facts table plus typed tables for legal references, deadlines, agencies,
  * relations and dates), the normalized text in an FTS5 table using the "lawwatch" tokenizer,
  * and views a reviewer can query in the sqlite3 shell (v_documents, v_citations,
@@ -20,7 +20,7 @@
 #include "lw_extract.h"
 
 /* The schema version written to PRAGMA user_version. */
-#define LW_STORE_SCHEMA_VERSION 2
+#define LW_STORE_SCHEMA_VERSION 3
 
 typedef struct lw_store lw_store;
 

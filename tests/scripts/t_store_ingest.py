@@ -63,7 +63,7 @@ try:
     check("1 bỏ qua (skipped)" in err and "scan.pdf" in err, "the pdf is listed as skipped")
     check("1 lỗi (failed)" in err and "broken.txt" in err, "the broken file is listed with its name")
     check(q(db, "SELECT count(*) FROM documents")[0][0] == n_docs, "documents stored")
-    check(q(db, "PRAGMA user_version")[0][0] == 2, "schema version 2")
+    check(q(db, "PRAGMA user_version")[0][0] == 3, "schema version 3")
     check(q(db, "PRAGMA journal_mode")[0][0] == "wal", "WAL mode")
     for view in ("v_documents", "v_citations", "v_deadlines"):
         check(q(db, "SELECT count(*) FROM %s" % view)[0][0] > 0, "view %s has rows" % view)
@@ -152,7 +152,7 @@ try:
     c.execute("PRAGMA user_version = 7")
     c.close()
     rc, out, err = run("ingest", "--db", newer, docs)
-    check(rc == 2 and "newer lawwatch (schema 7), expected 2" in err, "newer schema refused: " + err)
+    check(rc == 2 and "newer lawwatch (schema 7), expected 3" in err, "newer schema refused: " + err)
     # a schema-1 database (before duties) is upgraded in place and its documents re-extracted
     older = os.path.join(tmp, "older.db")
     run("ingest", "--db", older, docs)
@@ -166,11 +166,39 @@ try:
     rc, out, err = run("ingest", "--db", older, docs)
     check(rc in (0, 1) and ("%d trích xuất lại" % n_before) in err, "schema 1 upgraded and re-extracted: " + err)
     c = sqlite3.connect(older)
-    check(c.execute("PRAGMA user_version").fetchone()[0] == 2, "upgraded to schema 2")
+    check(c.execute("PRAGMA user_version").fetchone()[0] == 3, "upgraded to schema 3")
     check(c.execute("SELECT count(*) FROM duties").fetchone()[0] > 0, "duties after the upgrade")
     check(c.execute("SELECT count(*) FROM documents WHERE rules_version = ''").fetchone()[0] == 0,
           "no document left marked")
     c.close()
+    # a schema-2 database (the JSON record in documents, duties without their line) is
+    # upgraded in place without re-extraction, and reads as a new one does
+    fresh = os.path.join(tmp, "fresh.db")
+    run("ingest", "--db", fresh, docs)
+    rc, want, err = run("report", "--db", fresh, "--as-of", "2025-12-31", "--all", "--format", "json")
+    two = os.path.join(tmp, "two.db")
+    shutil.copy(fresh, two)
+    c = sqlite3.connect(two)
+    c.executescript("DROP VIEW v_duties; ALTER TABLE duties DROP COLUMN line; ALTER TABLE duties DROP COLUMN span_start;"
+                    " CREATE VIEW v_duties AS SELECT k.*, f.line FROM duties k JOIN facts f ON f.id = k.fact_id;"
+                    " ALTER TABLE documents ADD COLUMN record TEXT NOT NULL DEFAULT '{}'; PRAGMA user_version = 2;")
+    c.close()
+    rc, out, err = run("report", "--db", two, "--as-of", "2025-12-31")
+    check(rc == 2 and "schema 2" in err and "lawwatch ingest" in err, "read-only use of schema 2 asks for an ingest: " + err)
+    rc, out, err = run("ingest", "--db", two, docs)
+    check(rc in (0, 1) and "trích xuất lại" not in err.replace("0 trích xuất lại", ""), "schema 2 upgraded, nothing re-extracted: " + err)
+    c = sqlite3.connect(two)
+    check(c.execute("PRAGMA user_version").fetchone()[0] == 3, "upgraded to schema 3")
+    cols = [r[1] for r in c.execute("PRAGMA table_info(documents)")]
+    check("record" not in cols, "the record column is gone")
+    check(c.execute("SELECT count(*) FROM duties k JOIN facts f ON f.id = k.fact_id"
+                    " WHERE k.line IS NOT f.line OR k.span_start IS NOT f.span_start").fetchone()[0] == 0,
+          "duties have their facts' lines")
+    check(c.execute("SELECT count(*) FROM v_duties").fetchone()[0] > 0, "v_duties after the upgrade")
+    check(c.execute("PRAGMA integrity_check").fetchone()[0] == "ok", "integrity after the upgrade")
+    c.close()
+    rc, got, err = run("report", "--db", two, "--as-of", "2025-12-31", "--all", "--format", "json")
+    check(got == want and want, "the upgraded database reports as a new one")
     rc, out, err = run("search", "--db", os.path.join(tmp, "nothing.db"), "thi")
     check(rc == 2 and "lawwatch ingest" in err, "missing database: hint to ingest: " + err)
     check(not os.path.exists(os.path.join(tmp, "nothing.db")), "search creates no database")
