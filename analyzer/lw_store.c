@@ -61,11 +61,58 @@
     ");\n" \
     "CREATE INDEX duty_units_doc ON duty_units(doc_id);\n" \
     "CREATE INDEX duty_units_key ON duty_units(name_key);\n" \
+    DUTIES_VIEW_SQL
+
+#define DUTIES_VIEW_SQL \
     "CREATE VIEW v_duties AS\n" \
     "  SELECT d.path AS document, d.number AS doc_number, d.issuer, d.date AS doc_date, k.section,\n" \
     "         k.activity, k.topic, k.lead, k.partners, k.output, k.date_from, k.date_to,\n" \
     "         k.qualifier, k.deadline_text, k.deadline_line, k.line\n" \
     "  FROM duties k JOIN documents d ON d.id = k.doc_id;\n"
+
+/* The columns of documents (schema 3), for creating it and for the upgrade from 2. */
+#define DOCUMENTS_COLUMNS \
+    "(\n" \
+    "  id            INTEGER PRIMARY KEY,\n" \
+    "  path          TEXT NOT NULL UNIQUE, -- absolute path of the file\n" \
+    "  sha256        TEXT NOT NULL,        -- of the file's bytes, 64 hex digits\n" \
+    "  size          INTEGER NOT NULL,     -- bytes\n" \
+    "  mtime_ns      INTEGER NOT NULL,     -- modification time, nanoseconds since 1970\n" \
+    "  encoding      TEXT NOT NULL,        -- as decoded: utf-8, utf-16le, windows-1258, tcvn3, vni\n" \
+    "  kind          TEXT,                 -- header fields; NULL when the document lacks one\n" \
+    "  number        TEXT,                 -- '768/UBND-NC'\n" \
+    "  issuer        TEXT,\n" \
+    "  place         TEXT,\n" \
+    "  date          TEXT,                 -- ISO YYYY-MM-DD\n" \
+    "  subject       TEXT,\n" \
+    "  kind_key      TEXT,                 -- kind folded: no diacritics, lower case ('ke hoach')\n" \
+    "  issuer_key    TEXT,                 -- issuer folded likewise\n" \
+    "  n_facts       INTEGER NOT NULL,\n" \
+    "  rules_version TEXT NOT NULL,        -- lw_ruleset_version of the rules that found the facts\n" \
+    "  ingested_at   TEXT NOT NULL         -- UTC, YYYY-MM-DDTHH:MM:SSZ\n" \
+    ")"
+
+/* The views over documents (all but v_duties), likewise. */
+#define VIEWS_SQL \
+    "-- Views for reviewers.\n" \
+    "CREATE VIEW v_documents AS\n" \
+    "  SELECT id, path, kind, number, issuer, place, date, subject, encoding, size, n_facts,\n" \
+    "         sha256, ingested_at\n" \
+    "  FROM documents;\n" \
+    "\n" \
+    "-- Every citation of a legal document: who cites what, with the dates on both sides.\n" \
+    "CREATE VIEW v_citations AS\n" \
+    "  SELECT d.path, d.number AS doc_number, d.date AS doc_date, r.cited_id, r.type,\n" \
+    "         r.cited_date, r.pinpoint, r.title, f.line, f.text\n" \
+    "  FROM legal_refs r JOIN facts f ON f.id = r.fact_id JOIN documents d ON d.id = r.doc_id;\n" \
+    "\n" \
+    "-- Every deadline: the document, the unit when known (else the nearby agency as a hint),\n" \
+    "-- the interval and the words.\n" \
+    "CREATE VIEW v_deadlines AS\n" \
+    "  SELECT d.path AS document, d.number AS doc_number, d.issuer,\n" \
+    "         coalesce(k.unit, k.nearby_agency) AS unit, k.unit IS NULL AS unit_is_hint,\n" \
+    "         k.date_from, k.date_to, k.precision, k.qualifier, f.text, f.line\n" \
+    "  FROM deadlines k JOIN facts f ON f.id = k.fact_id JOIN documents d ON d.id = k.doc_id;\n"
 
 static const char schema_sql[] =
     "CREATE TABLE meta (\n"
@@ -74,25 +121,7 @@ static const char schema_sql[] =
     ");\n"
     "\n"
     "-- One row per ingested file.\n"
-    "CREATE TABLE documents (\n"
-    "  id            INTEGER PRIMARY KEY,\n"
-    "  path          TEXT NOT NULL UNIQUE, -- absolute path of the file\n"
-    "  sha256        TEXT NOT NULL,        -- of the file's bytes, 64 hex digits\n"
-    "  size          INTEGER NOT NULL,     -- bytes\n"
-    "  mtime_ns      INTEGER NOT NULL,     -- modification time, nanoseconds since 1970\n"
-    "  encoding      TEXT NOT NULL,        -- as decoded: utf-8, utf-16le, windows-1258, tcvn3, vni\n"
-    "  kind          TEXT,                 -- header fields; NULL when the document lacks one\n"
-    "  number        TEXT,                 -- '768/UBND-NC'\n"
-    "  issuer        TEXT,\n"
-    "  place         TEXT,\n"
-    "  date          TEXT,                 -- ISO YYYY-MM-DD\n"
-    "  subject       TEXT,\n"
-    "  kind_key      TEXT,                 -- kind folded: no diacritics, lower case ('ke hoach')\n"
-    "  issuer_key    TEXT,                 -- issuer folded likewise\n"
-    "  n_facts       INTEGER NOT NULL,\n"
-    "  rules_version TEXT NOT NULL,        -- lw_ruleset_version of the rules that found the facts\n"
-    "  ingested_at   TEXT NOT NULL         -- UTC, YYYY-MM-DDTHH:MM:SSZ\n"
-    ");\n"
+    "CREATE TABLE documents " DOCUMENTS_COLUMNS ";\n"
     "CREATE INDEX documents_date ON documents(date);\n"
     "\n"
     "-- The file's original bytes, so `ingest --reextract` recomputes facts without the files.\n"
@@ -179,25 +208,7 @@ static const char schema_sql[] =
     "-- tokenizer, so query it through `lawwatch search`, not the sqlite3 shell.\n"
     "CREATE VIRTUAL TABLE doc_text USING fts5(subject, body, tokenize = 'lawwatch');\n"
     "\n"
-    "-- Views for reviewers.\n"
-    "CREATE VIEW v_documents AS\n"
-    "  SELECT id, path, kind, number, issuer, place, date, subject, encoding, size, n_facts,\n"
-    "         sha256, ingested_at\n"
-    "  FROM documents;\n"
-    "\n"
-    "-- Every citation of a legal document: who cites what, with the dates on both sides.\n"
-    "CREATE VIEW v_citations AS\n"
-    "  SELECT d.path, d.number AS doc_number, d.date AS doc_date, r.cited_id, r.type,\n"
-    "         r.cited_date, r.pinpoint, r.title, f.line, f.text\n"
-    "  FROM legal_refs r JOIN facts f ON f.id = r.fact_id JOIN documents d ON d.id = r.doc_id;\n"
-    "\n"
-    "-- Every deadline: the document, the unit when known (else the nearby agency as a hint),\n"
-    "-- the interval and the words.\n"
-    "CREATE VIEW v_deadlines AS\n"
-    "  SELECT d.path AS document, d.number AS doc_number, d.issuer,\n"
-    "         coalesce(k.unit, k.nearby_agency) AS unit, k.unit IS NULL AS unit_is_hint,\n"
-    "         k.date_from, k.date_to, k.precision, k.qualifier, f.text, f.line\n"
-    "  FROM deadlines k JOIN facts f ON f.id = k.fact_id JOIN documents d ON d.id = k.doc_id;\n";
+    VIEWS_SQL;
 
 enum {
     Q_LOOKUP, Q_TOUCH, Q_INS_DOC, Q_INS_SRC, Q_INS_FACT, Q_INS_REF, Q_INS_DL, Q_INS_AG, Q_INS_REL,
@@ -437,18 +448,31 @@ static lw_status check_schema(lw_store *s, int flags, lw_error *err)
     if ((ver == 1 || ver == 2) &&
         query_int(s->db, "SELECT count(*) FROM pragma_table_info('documents') WHERE name = 'record'", &has_record))
         return db_error(s, err, "cannot read the database");
-    const char *to3 = has_record ? "ALTER TABLE documents DROP COLUMN record; PRAGMA user_version = 3;"
-                                 : "PRAGMA user_version = 3;";
+    /* documents rebuilt without record (ALTER TABLE DROP COLUMN cannot: it trips over the
+     * comments of the stored CREATE TABLE); the views over it are made again. Foreign keys
+     * are not enforced on lawwatch's connections, so dropping the old table drops nothing
+     * else. */
+    const char *to3 = has_record
+                          ? "DROP VIEW IF EXISTS v_documents; DROP VIEW IF EXISTS v_citations;"
+                            " DROP VIEW IF EXISTS v_deadlines; DROP VIEW IF EXISTS v_duties;"
+                            " CREATE TABLE documents_v3 " DOCUMENTS_COLUMNS ";"
+                            " INSERT INTO documents_v3 SELECT id, path, sha256, size, mtime_ns, encoding, kind, number,"
+                            " issuer, place, date, subject, kind_key, issuer_key, n_facts, rules_version, ingested_at"
+                            " FROM documents;"
+                            " DROP TABLE documents; ALTER TABLE documents_v3 RENAME TO documents;"
+                            " CREATE INDEX documents_date ON documents(date); " VIEWS_SQL "; " DUTIES_VIEW_SQL
+                            " PRAGMA user_version = 3;"
+                          : "PRAGMA user_version = 3;";
     static const char lines_sql[] =
         "ALTER TABLE duties ADD COLUMN line INTEGER; ALTER TABLE duties ADD COLUMN span_start INTEGER;"
         " UPDATE duties SET line = (SELECT line FROM facts f WHERE f.id = duties.fact_id),"
-        " span_start = (SELECT span_start FROM facts f WHERE f.id = duties.fact_id);"
-        " DROP VIEW v_duties;";
+        " span_start = (SELECT span_start FROM facts f WHERE f.id = duties.fact_id);";
     if ((ver == 1 || ver == 2) && !(flags & LW_STORE_READONLY)) {
+        /* schema 1 gets the tables with v_duties, which the rebuild of documents remakes */
         char *sql = ver == 1 ? sqlite3_mprintf("BEGIN IMMEDIATE; %s UPDATE documents SET rules_version = ''; %s COMMIT;",
                                                DUTIES_SQL, to3)
-                             : sqlite3_mprintf("BEGIN IMMEDIATE; %s %s %s COMMIT;", lines_sql,
-                                               strstr(DUTIES_SQL, "CREATE VIEW v_duties"), to3);
+                             : sqlite3_mprintf("BEGIN IMMEDIATE; %s %s%s COMMIT;", lines_sql,
+                                               has_record ? "" : "DROP VIEW v_duties; " DUTIES_VIEW_SQL, to3);
         char *msg = NULL;
         rc = sql ? sqlite3_exec(s->db, sql, NULL, NULL, &msg) : SQLITE_NOMEM;
         sqlite3_free(sql);
