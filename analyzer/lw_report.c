@@ -553,26 +553,57 @@ static const char *when(const lw_report *r, const item_t *it, char *buf, size_t 
 
 /* ---- a sink that remembers failure ---- */
 
+/* Output gathers in a buffer written out by the 256 KB: a report of 20000 documents is
+ * some million small pieces, and stdio's per-call cost was a fifth of the time. */
 typedef struct {
     FILE *f;
     int bad;
+    lw_buf b;
 } sink;
+
+#define LW_SINK_FLUSH (256u * 1024u)
+
+static void drain(sink *s)
+{
+    if (s->b.len && fwrite(s->b.data, 1, s->b.len, s->f) != s->b.len)
+        s->bad = 1;
+    s->b.len = 0;
+}
 
 static void out(sink *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void out(sink *s, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    if (vfprintf(s->f, fmt, ap) < 0)
-        s->bad = 1;
+    char small[512];
+    int n = vsnprintf(small, sizeof small, fmt, ap);
     va_end(ap);
+    if (n < 0) {
+        s->bad = 1;
+        return;
+    }
+    if ((size_t)n < sizeof small) {
+        if (lw_buf_append(&s->b, small, (size_t)n))
+            s->bad = 1;
+    } else {
+        va_start(ap, fmt);
+        char *big = malloc((size_t)n + 1);
+        if (!big || vsnprintf(big, (size_t)n + 1, fmt, ap) != n || lw_buf_append(&s->b, big, (size_t)n))
+            s->bad = 1;
+        free(big);
+        va_end(ap);
+    }
+    if (s->b.len >= LW_SINK_FLUSH)
+        drain(s);
 }
 
 /* n bytes as they are */
 static void put(sink *s, const char *t, size_t n)
 {
-    if (n && fwrite(t, 1, n, s->f) != n)
+    if (n && lw_buf_append(&s->b, t, n))
         s->bad = 1;
+    if (s->b.len >= LW_SINK_FLUSH)
+        drain(s);
 }
 
 /* t with each byte of specials replaced by its entry in subs (same order): the runs between
@@ -814,11 +845,16 @@ static void dump_nested(sink *s, json_t *v, const char *pad)
         s->bad = 1;
         return;
     }
-    for (const char *p = txt; *p; p++) {
-        if (fputc(*p, s->f) == EOF)
-            s->bad = 1;
-        if (*p == '\n')
-            out(s, "%s", pad);
+    size_t pl = strlen(pad);
+    for (const char *p = txt; *p;) {
+        size_t n = strcspn(p, "\n");
+        put(s, p, n);
+        p += n;
+        if (*p) {
+            put(s, "\n", 1);
+            put(s, pad, pl);
+            p++;
+        }
     }
     free(txt);
 }
@@ -1073,7 +1109,7 @@ static void write_html(const lw_report *r, sink *s)
 
 lw_status lw_report_write(const lw_report *r, lw_report_format fmt, FILE *f, lw_error *err)
 {
-    sink s = {f, 0};
+    sink s = {f, 0, {0}};
     switch (fmt) {
     case LW_FMT_TEXT: write_text(r, &s); break;
     case LW_FMT_MD: write_md(r, &s); break;
@@ -1081,6 +1117,8 @@ lw_status lw_report_write(const lw_report *r, lw_report_format fmt, FILE *f, lw_
     case LW_FMT_CSV: write_csv(r, &s); break;
     case LW_FMT_JSON: write_json(r, &s); break;
     }
+    drain(&s);
+    lw_buf_free(&s.b);
     if (fflush(f) || ferror(f) || s.bad)
         return lw_error_set(err, LW_ERR_IO, NULL, 0, 0, "không ghi được báo cáo (cannot write the report)");
     return LW_OK;
