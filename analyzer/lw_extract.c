@@ -1248,7 +1248,8 @@ lw_status lw_extract(const lw_ruleset *rs, const lw_lexicon *lx, lw_matcher *m, 
     x->warnings = json_array();
     ctx_t c = {.rs = rs, .lx = lx, .m = m, .text = text, .len = len, .x = x};
     /* most rules find nothing in a document: those whose literals it lacks are not run,
-     * here and in lw_duty (through m, until the end of this call) */
+     * and the others stop at the last of their literals, here and in lw_duty (through m,
+     * until the end of this call; see lw_matcher_set_scan) */
     lw_rule_scan *scan = lw_rule_scan_create(rs, text, len);
     lw_matcher_set_scan(m, scan, text, len);
     for (size_t i = 0; i < lw_ruleset_count(rs); i++) {

@@ -36,6 +36,7 @@ struct lw_matcher {
     pcre2_match_data *md;
     pcre2_match_data *md_ctx; /* for not_after, which runs while md's ovector is in use */
     pcre2_match_context *mctx;
+    pcre2_match_context *mctx_lim; /* mctx with an offset limit (a scan's), for rule->code only */
     pcre2_jit_stack *jit;
     /* lw_matcher_set_scan: the scan of scan_text[0..scan_len), borrowed, or NULL */
     const struct lw_rule_scan *scan;
@@ -246,8 +247,10 @@ static lw_status load_examples(const char *file, const char *id, json_t *arr, in
  * which every match must contain: the literal runs of its top-level sequence, and of
  * groups that must match, alternation taken as the union of its branches' sets. A pattern
  * with a construct the reading does not know gets no set and always runs. lw_rule_scan
- * then finds every rule's literals in a text in one pass (Aho-Corasick over the text
- * folded), and a rule none of whose literals occur is known to find nothing.
+ * then finds where every literal last occurs in a text in one pass (Aho-Corasick over the
+ * text folded, read from its end): a rule none of whose literals occur is known to find
+ * nothing, and no match of the others starts after the last of theirs (a match holds one,
+ * at or after its start), which PCRE2 is told as an offset limit.
  *
  * Exact, not a heuristic: literals and text are compared under a per-character fold f
  * (simple lower case, plus long s -> s, Kelvin sign -> k, Angstrom sign -> å, ẛ -> ṡ)
@@ -791,14 +794,17 @@ static int lit_build(lw_ruleset *rs)
         free(queue);
         return -1;
     }
-    /* the trie; 0 is the root and, as a target, "no edge yet" (no edge leads back to it) */
+    /* the trie of the literals spelled backwards (the scan runs from the text's end, so
+     * that the first time it meets a literal is its last occurrence, and where it completes
+     * is where that occurrence starts); 0 is the root and, as a target, "no edge yet" */
     uint32_t n = 1;
     for (size_t i = 0; i < rs->n_lits; i++) {
         uint32_t st = 0;
-        for (const unsigned char *p = (const unsigned char *)rs->lits[i]; *p; p++) {
-            if (!rs->ac_next[st * 256 + *p])
-                rs->ac_next[st * 256 + *p] = n++;
-            st = rs->ac_next[st * 256 + *p];
+        const unsigned char *lit = (const unsigned char *)rs->lits[i];
+        for (size_t k = strlen(rs->lits[i]); k-- > 0;) {
+            if (!rs->ac_next[st * 256 + lit[k]])
+                rs->ac_next[st * 256 + lit[k]] = n++;
+            st = rs->ac_next[st * 256 + lit[k]];
         }
         rs->ac_lit[st] = (uint32_t)i + 1;
     }
@@ -828,7 +834,7 @@ static int lit_build(lw_ruleset *rs)
 }
 
 struct lw_rule_scan {
-    unsigned char *present; /* per literal of the table */
+    size_t *last; /* per literal of the table: where its last occurrence starts, or SIZE_MAX */
     size_t n;
 };
 
@@ -838,59 +844,88 @@ lw_rule_scan *lw_rule_scan_create(const lw_ruleset *rs, const char *text, size_t
     if (!sc)
         return NULL;
     sc->n = rs->n_lits;
-    sc->present = calloc(rs->n_lits + 1, 1);
+    sc->last = malloc((rs->n_lits + 1) * sizeof *sc->last);
     unsigned char *seen = calloc(rs->ac_states + 1, 1);
-    if (!sc->present || !seen || !rs->ac_next) {
+    if (!sc->last || !seen || !rs->ac_next) {
         free(seen);
         lw_rule_scan_free(sc);
         return NULL;
     }
+    for (size_t i = 0; i < sc->n; i++)
+        sc->last[i] = SIZE_MAX;
     const uint32_t *next = rs->ac_next;
-    const unsigned char *p = (const unsigned char *)text, *end = p + len;
+    const unsigned char *t = (const unsigned char *)text;
     uint32_t st = 0;
-    while (p < end) {
+    size_t e = len; /* the characters before e are left to read, last first */
+    while (e > 0) {
         unsigned char b[4];
         utf8proc_ssize_t nb = 1;
-        if (*p < 0x80) {
-            b[0] = (unsigned char)(*p >= 'A' && *p <= 'Z' ? *p + 32 : *p);
-            p++;
+        size_t s = e - 1;
+        if (t[s] < 0x80) {
+            b[0] = (unsigned char)(t[s] >= 'A' && t[s] <= 'Z' ? t[s] + 32 : t[s]);
         } else {
+            /* the character that ends at e, when t[s..e) is one; else the byte as it is
+             * (PCRE2 matches no literal character on bytes that are not UTF-8) */
+            size_t k = s;
+            while (k > 0 && s - k < 3 && (t[k] & 0xC0) == 0x80)
+                k--;
             utf8proc_int32_t c;
-            utf8proc_ssize_t n = utf8proc_iterate(p, end - p, &c);
-            if (n > 0) {
+            if (utf8proc_iterate(t + k, (utf8proc_ssize_t)(e - k), &c) == (utf8proc_ssize_t)(e - k)) {
                 nb = utf8proc_encode_char(lit_fold(c), b);
-                p += n;
-            } else { /* not UTF-8: as it is (PCRE2 matches no literal character there) */
-                b[0] = *p++;
+                s = k;
+            } else {
+                b[0] = t[s];
             }
         }
-        for (utf8proc_ssize_t i = 0; i < nb; i++) {
+        /* fed backwards; a literal completed here starts at this character, s */
+        for (utf8proc_ssize_t i = nb; i-- > 0;) {
             st = next[st * 256 + b[i]];
-            for (uint32_t t = rs->ac_lit[st] ? st : rs->ac_dict[st]; t && !seen[t]; t = rs->ac_dict[t]) {
-                seen[t] = 1;
-                sc->present[rs->ac_lit[t] - 1] = 1;
+            for (uint32_t q = rs->ac_lit[st] ? st : rs->ac_dict[st]; q && !seen[q]; q = rs->ac_dict[q]) {
+                seen[q] = 1;
+                sc->last[rs->ac_lit[q] - 1] = s;
             }
         }
+        e = s;
     }
     free(seen);
     return sc;
 }
 
+/* Where rule's last match can start in the scanned text: a match holds one of its
+ * literals, at or after its own start. SIZE_MAX: no bound known; -1 via *none: no match. */
+static size_t scan_limit(const lw_rule_scan *sc, const lw_rule *rule, int *none)
+{
+    *none = 0;
+    if (!sc || !rule->n_need)
+        return SIZE_MAX;
+    size_t lim = 0;
+    int any = 0;
+    for (size_t i = 0; i < rule->n_need; i++) {
+        if (rule->need[i] >= sc->n)
+            return SIZE_MAX;
+        size_t l = sc->last[rule->need[i]];
+        if (l != SIZE_MAX) {
+            any = 1;
+            if (l > lim)
+                lim = l;
+        }
+    }
+    *none = !any;
+    return any ? lim : SIZE_MAX;
+}
+
 int lw_rule_scan_may_match(const lw_rule_scan *sc, const lw_rule *rule)
 {
-    if (!sc || !rule->n_need)
-        return 1;
-    for (size_t i = 0; i < rule->n_need; i++)
-        if (rule->need[i] < sc->n && sc->present[rule->need[i]])
-            return 1;
-    return 0;
+    int none;
+    scan_limit(sc, rule, &none);
+    return !none;
 }
 
 void lw_rule_scan_free(lw_rule_scan *sc)
 {
     if (!sc)
         return;
-    free(sc->present);
+    free(sc->last);
     free(sc);
 }
 
@@ -960,14 +995,17 @@ static lw_status add_rule(lw_ruleset *rs, const char *file, json_t *r, lw_error 
     /* Point errors at the pattern's own line: the "pattern" key is usually a block scalar
      * a few lines below the rule start; we report the rule line, which is close enough to
      * find and always right. */
-    lw_status st = compile(file, line, id, rule->pattern, opts, &rule->code, err);
-    if (st)
-        return st;
     strset need = lit_need(rule->pattern, opts);
     int nrc = lit_register(rs, rule, &need);
     strset_free(&need);
     if (nrc)
         return lw_error_set(err, LW_ERR_NOMEM, file, line, 0, "out of memory");
+    /* a rule with literals may be told where its last match can start (lw_rule_match_all);
+     * without an offset limit set, the option changes nothing */
+    lw_status st = compile(file, line, id, rule->pattern, opts | (rule->n_need ? PCRE2_USE_OFFSET_LIMIT : 0),
+                           &rule->code, err);
+    if (st)
+        return st;
     uint32_t cnt = 0;
     pcre2_pattern_info(rule->code, PCRE2_INFO_CAPTURECOUNT, &cnt);
     if (cnt + 1 > rs->max_pairs)
@@ -1166,6 +1204,12 @@ lw_matcher *lw_matcher_create(const lw_ruleset *rs)
     pcre2_set_depth_limit(m->mctx, LW_DEPTH_LIMIT);
     pcre2_set_heap_limit(m->mctx, LW_HEAP_LIMIT);
     pcre2_jit_stack_assign(m->mctx, NULL, m->jit);
+    /* a copy for offset-limited matches: not_after runs inside them on mctx, and its
+     * patterns (compiled without PCRE2_USE_OFFSET_LIMIT) would refuse a limit */
+    if (!(m->mctx_lim = pcre2_match_context_copy(m->mctx))) {
+        lw_matcher_free(m);
+        return NULL;
+    }
     return m;
 }
 
@@ -1176,6 +1220,7 @@ void lw_matcher_free(lw_matcher *m)
     pcre2_match_data_free(m->md);
     pcre2_match_data_free(m->md_ctx);
     pcre2_match_context_free(m->mctx);
+    pcre2_match_context_free(m->mctx_lim);
     pcre2_jit_stack_free(m->jit);
     free(m);
 }
@@ -1192,12 +1237,23 @@ void lw_matcher_set_scan(lw_matcher *m, const lw_rule_scan *sc, const char *text
 lw_status lw_rule_match_all(lw_matcher *m, const lw_rule *rule, const char *text, size_t len,
                             lw_match_fn fn, void *ud, lw_error *err)
 {
-    if (m->scan && text == m->scan_text && len == m->scan_len && !lw_rule_scan_may_match(m->scan, rule))
-        return LW_OK;
+    pcre2_match_context *mctx = m->mctx;
+    if (m->scan && text == m->scan_text && len == m->scan_len) {
+        int none;
+        size_t lim = scan_limit(m->scan, rule, &none);
+        if (none)
+            return LW_OK;
+        if (lim != SIZE_MAX) {
+            /* no match starts after the last of its literals: PCRE2 stops trying there
+             * instead of running to the text's end */
+            pcre2_set_offset_limit(m->mctx_lim, lim);
+            mctx = m->mctx_lim;
+        }
+    }
     size_t off = 0;
     uint32_t opts = 0;
     while (off <= len) {
-        int rc = pcre2_match(rule->code, (PCRE2_SPTR)text, len, off, opts, m->md, m->mctx);
+        int rc = pcre2_match(rule->code, (PCRE2_SPTR)text, len, off, opts, m->md, mctx);
         if (rc == PCRE2_ERROR_NOMATCH)
             return LW_OK;
         if (rc < 0) {

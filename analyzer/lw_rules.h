@@ -96,7 +96,8 @@ int lw_rule_scan_may_match(const lw_rule_scan *sc, const lw_rule *rule);
 void lw_rule_scan_free(lw_rule_scan *sc);
 /* While sc is set on m (borrowed: it and text must outlive the setting; NULL unsets),
  * lw_rule_match_all over exactly text[0..len) returns at once for a rule sc rules out,
- * so that callers handed m (lw_duty) profit from one scan of the document. */
+ * and for the others stops looking past the last occurrence of their literals (no match
+ * can start later), so that callers handed m (lw_duty) profit from one scan. */
 void lw_matcher_set_scan(lw_matcher *m, const lw_rule_scan *sc, const char *text, size_t len);
 
 #endif
