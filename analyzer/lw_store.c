@@ -1810,20 +1810,40 @@ lw_status lw_store_search(lw_store *s, const lw_search_query *q,
         return rc;
     /* The best rows first, the snippets then for those only: in one SELECT, SQLite would
      * make a snippet (read and tokenize the text) for every matching document before
-     * sorting, and a word such as "thi hành" matches nearly all of them. */
-    static const char sql[] =
-        "WITH top(id, b) AS ("
+     * sorting, and a word such as "thi hành" matches nearly all of them. Without filters
+     * the ranking needs no row of documents: FTS5 ranks alone, a few more rows than asked
+     * (equal scores are then ordered by path among them), and only those are looked up. */
+    /* the snippets of the chosen rows, in one pass over the matches: a MATCH per row
+     * would set the expression up again each time (a prefix query's expansion, twenty times) */
+#define SNIPPETS_SQL \
+    " snip(id, text) AS (" \
+    "  SELECT rowid, snippet(doc_text, -1, :open, :close, '…', 24) FROM doc_text" \
+    "   WHERE doc_text MATCH :expr AND rowid IN (SELECT id FROM top))"
+    static const char filtered[] =
+        "WITH top(id, b) AS MATERIALIZED ("
         "  SELECT doc_text.rowid, bm25(doc_text, 4.0, 1.0)"
         "    FROM doc_text JOIN documents d ON d.id = doc_text.rowid"
         "   WHERE doc_text MATCH :expr"
         "     AND (:year IS NULL OR substr(d.date, 1, 4) = :year)"
         "     AND (:kind IS NULL OR d.kind_key = :kind)"
         "     AND (:issuer IS NULL OR instr(d.issuer_key, :issuer) > 0)"
-        "   ORDER BY 2, d.path LIMIT :limit)"
-        "SELECT d.path, d.number, d.kind, d.issuer, d.date, -top.b,"
-        "       (SELECT snippet(doc_text, -1, :open, :close, '…', 24) FROM doc_text"
-        "         WHERE doc_text MATCH :expr AND doc_text.rowid = top.id)"
-        "  FROM top JOIN documents d ON d.id = top.id ORDER BY top.b, d.path";
+        "   ORDER BY 2, d.path LIMIT :limit),"
+        SNIPPETS_SQL
+        "SELECT d.path, d.number, d.kind, d.issuer, d.date, -top.b, snip.text"
+        "  FROM top JOIN documents d ON d.id = top.id LEFT JOIN snip ON snip.id = top.id ORDER BY top.b, d.path";
+    static const char plain[] =
+        "WITH ranked(id, b) AS ("
+        "  SELECT rowid, bm25(doc_text, 4.0, 1.0) FROM doc_text WHERE doc_text MATCH :expr"
+        "   ORDER BY 2 LIMIT :limit + 32),"
+        " top(id, b, path) AS MATERIALIZED ("
+        "  SELECT ranked.id, ranked.b, d.path FROM ranked JOIN documents d ON d.id = ranked.id"
+        "   ORDER BY 2, 3 LIMIT :limit),"
+        SNIPPETS_SQL
+        "SELECT d.path, d.number, d.kind, d.issuer, d.date, -top.b, snip.text"
+        "  FROM top JOIN documents d ON d.id = top.id LEFT JOIN snip ON snip.id = top.id ORDER BY top.b, top.path";
+    int any_filter = (q->year && *q->year) || (q->kind && *q->kind) || (q->issuer && *q->issuer);
+    const char *sql = any_filter ? filtered : plain;
+#undef SNIPPETS_SQL
     sqlite3_stmt *st;
     if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL)) {
         free(expr);
