@@ -60,6 +60,7 @@ while [ $# -gt 0 ]; do
   shift
 done
 
+trap 'echo "bench/run.sh: line $LINENO failed: $BASH_COMMAND" >&2' ERR
 log() { printf '[%(%H:%M:%S)T] %s\n' -1 "$*"; }
 die() { echo "bench/run.sh: $*" >&2; exit 2; }
 
@@ -292,7 +293,7 @@ for q in open(sys.argv[1], encoding="utf-8"):
       step "growth: check and report at $m documents"
       S=$WORK/sub-$m
       rm -rf "$S"; mkdir -p "$S"
-      ls "$C/docs" | grep '\.txt$' | sort | head -"$m" | sed "s|^|$C/docs/|" | xargs -d '\n' cp -l -t "$S"
+      ls "$C/docs" | grep '\.txt$' | sort | sed -n "1,${m}p" | sed "s|^|$C/docs/|" | xargs -d '\n' cp -l -t "$S"
       SDB=$WORK/db-$N/sub-$m.db
       rmdb "$SDB"
       "$PY" "$HERE/timed.py" --json "$RES/growth-$m-ingest.json" --name "ingest $m" -- \
