@@ -1358,7 +1358,8 @@ typedef struct {
     size_t n;
     size_t next;      /* next item a worker takes */
     size_t written;   /* items the writer has finished */
-    size_t window;
+    size_t window;    /* items at most taken ahead of the writer */
+    uint64_t held, held_max; /* bytes (file sizes) of items taken and not yet written; cap */
     int stop;
     const lw_engine *eng;
     const lw_doc_options *dopt;
@@ -1372,13 +1373,15 @@ static void *worker(void *arg)
     lw_matcher *m = lw_matcher_create(lw_engine_rules(p->eng));
     for (;;) {
         pthread_mutex_lock(&p->mu);
-        while (!p->stop && p->next < p->n && p->next >= p->written + p->window)
+        while (!p->stop && p->next < p->n &&
+               (p->next >= p->written + p->window || (p->held >= p->held_max && p->next > p->written)))
             pthread_cond_wait(&p->cv_space, &p->mu);
         if (p->stop || p->next >= p->n) {
             pthread_mutex_unlock(&p->mu);
             break;
         }
         size_t i = p->next++;
+        p->held += (uint64_t)p->items[i].size;
         pthread_mutex_unlock(&p->mu);
         prepare(&p->items[i], p->eng, m, p->dopt);
         pthread_mutex_lock(&p->mu);
@@ -1396,6 +1399,9 @@ static double now_s(void)
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (double)ts.tv_sec + ts.tv_nsec / 1e9;
 }
+
+/* Bytes of files the workers may have read ahead of the writer (lw_store_ingest). */
+#define LW_STORE_POOL_HELD (64u * 1024u * 1024u)
 
 /* Text held for doc_text before a commit is forced (a few huge documents in a batch). */
 #define LW_STORE_FTS_HELD (32u * 1024u * 1024u)
@@ -1719,7 +1725,10 @@ lw_status lw_store_ingest(lw_store *s, const lw_engine *eng, const char *const *
 
     txn t = {s, opt->batch ? opt->batch : 200, 0, 0, rep, {0}};
     int jobs = opt->jobs < 1 ? 1 : opt->jobs > 64 ? 64 : opt->jobs;
-    pool p = {work, nwork, 0, 0, (size_t)jobs * 4 + 8, 0, eng, &opt->doc,
+    /* The window lets the workers run on while the writer commits a batch (the batch's
+     * full-text rows are written then, a tenth of a second or more) instead of stalling
+     * after a few documents; the byte cap keeps big documents from piling up in memory. */
+    pool p = {work, nwork, 0, 0, (size_t)jobs * 4 + 64, 0, LW_STORE_POOL_HELD, 0, eng, &opt->doc,
               PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, PTHREAD_COND_INITIALIZER};
     pthread_t th[64];
     int nth = 0;
@@ -1747,6 +1756,8 @@ lw_status lw_store_ingest(lw_store *s, const lw_engine *eng, const char *const *
         item_clear(it);
         pthread_mutex_lock(&p.mu);
         p.written = i + 1;
+        if (nth)
+            p.held -= (uint64_t)it->size;
         pthread_cond_broadcast(&p.cv_space);
         pthread_mutex_unlock(&p.mu);
         pr.done++;
