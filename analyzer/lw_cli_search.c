@@ -58,7 +58,11 @@ static int on_hit(void *ud, const lw_search_hit *h)
         json_object_set_new(r, "kind", str_or_null(h->kind));
         json_object_set_new(r, "issuer", str_or_null(h->issuer));
         json_object_set_new(r, "date", str_or_null(h->date));
-        json_object_set_new(r, "score", json_real((double)(long long)(h->score * 1e4 + (h->score < 0 ? -0.5 : 0.5)) / 1e4));
+        /* four significant digits: bm25 of words found in nearly every document is of the
+         * order of 1e-6, which rounding to decimals made 0.0 */
+        char sc[32];
+        snprintf(sc, sizeof sc, "%.4g", h->score);
+        json_object_set_new(r, "score", json_real(strtod(sc, NULL)));
         json_object_set_new(r, "snippet", str_or_null(h->snippet));
         json_array_append_new(o->arr, r);
         return 0;
@@ -214,7 +218,7 @@ int lw_cli_search(int argc, char **argv)
         lw_cli_error(&err);
         rc = LW_EXIT_FATAL;
     } else if (json) {
-        char *out = json_dumps(o.arr, JSON_INDENT(2));
+        char *out = json_dumps(o.arr, JSON_INDENT(2) | JSON_REAL_PRECISION(4));
         puts(out);
         free(out);
     } else if (!o.n) {

@@ -16,6 +16,7 @@
 #include <utf8proc.h>
 
 #include "lw_fts.h"
+#include "lw_snippet.h"
 
 /* The schema, version 3. PRAGMA user_version holds LW_STORE_SCHEMA_VERSION; meta holds
  * app = 'lawwatch' so a foreign database with the same user_version is refused.
@@ -1819,42 +1820,25 @@ lw_status lw_store_search(lw_store *s, const lw_search_query *q,
     lw_status rc = lw_fts_query_build(q->query ? q->query : "", &expr, err);
     if (rc)
         return rc;
-    /* The best rows first, the snippets then for those only: in one SELECT, SQLite would
-     * make a snippet (read and tokenize the text) for every matching document before
-     * sorting, and a word such as "thi hành" matches nearly all of them. Without filters
-     * the ranking needs no row of documents: FTS5 ranks alone, a few more rows than asked
+    /* The best rows first; snippets (lw_snippet) for those only. Without filters the
+     * ranking needs no row of documents: FTS5 ranks alone, a few more rows than asked
      * (equal scores are then ordered by path among them), and only those are looked up. */
-    /* the snippets of the chosen rows, in one pass over the matches: a MATCH per row
-     * would set the expression up again each time (a prefix query's expansion, twenty times) */
-#define SNIPPETS_SQL \
-    " snip(id, text) AS (" \
-    "  SELECT rowid, snippet(doc_text, -1, :open, :close, '…', 24) FROM doc_text" \
-    "   WHERE doc_text MATCH :expr AND rowid IN (SELECT id FROM top))"
     static const char filtered[] =
-        "WITH top(id, b) AS MATERIALIZED ("
-        "  SELECT doc_text.rowid, bm25(doc_text, 4.0, 1.0)"
-        "    FROM doc_text JOIN documents d ON d.id = doc_text.rowid"
-        "   WHERE doc_text MATCH :expr"
-        "     AND (:year IS NULL OR substr(d.date, 1, 4) = :year)"
-        "     AND (:kind IS NULL OR d.kind_key = :kind)"
-        "     AND (:issuer IS NULL OR instr(d.issuer_key, :issuer) > 0)"
-        "   ORDER BY 2, d.path LIMIT :limit),"
-        SNIPPETS_SQL
-        "SELECT d.path, d.number, d.kind, d.issuer, d.date, -top.b, snip.text"
-        "  FROM top JOIN documents d ON d.id = top.id LEFT JOIN snip ON snip.id = top.id ORDER BY top.b, d.path";
+        "SELECT d.path, d.number, d.kind, d.issuer, d.date, -bm25(doc_text, 4.0, 1.0), doc_text.rowid"
+        "  FROM doc_text JOIN documents d ON d.id = doc_text.rowid"
+        " WHERE doc_text MATCH :expr"
+        "   AND (:year IS NULL OR substr(d.date, 1, 4) = :year)"
+        "   AND (:kind IS NULL OR d.kind_key = :kind)"
+        "   AND (:issuer IS NULL OR instr(d.issuer_key, :issuer) > 0)"
+        " ORDER BY bm25(doc_text, 4.0, 1.0), d.path LIMIT :limit";
     static const char plain[] =
         "WITH ranked(id, b) AS ("
         "  SELECT rowid, bm25(doc_text, 4.0, 1.0) FROM doc_text WHERE doc_text MATCH :expr"
-        "   ORDER BY 2 LIMIT :limit + 32),"
-        " top(id, b, path) AS MATERIALIZED ("
-        "  SELECT ranked.id, ranked.b, d.path FROM ranked JOIN documents d ON d.id = ranked.id"
-        "   ORDER BY 2, 3 LIMIT :limit),"
-        SNIPPETS_SQL
-        "SELECT d.path, d.number, d.kind, d.issuer, d.date, -top.b, snip.text"
-        "  FROM top JOIN documents d ON d.id = top.id LEFT JOIN snip ON snip.id = top.id ORDER BY top.b, top.path";
+        "   ORDER BY 2 LIMIT :limit + 32)"
+        "SELECT d.path, d.number, d.kind, d.issuer, d.date, -ranked.b, ranked.id"
+        "  FROM ranked JOIN documents d ON d.id = ranked.id ORDER BY ranked.b, d.path LIMIT :limit";
     int any_filter = (q->year && *q->year) || (q->kind && *q->kind) || (q->issuer && *q->issuer);
     const char *sql = any_filter ? filtered : plain;
-#undef SNIPPETS_SQL
     sqlite3_stmt *st;
     if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL)) {
         free(expr);
@@ -1862,8 +1846,6 @@ lw_status lw_store_search(lw_store *s, const lw_search_query *q,
     }
     char *kind = q->kind && *q->kind ? lw_store_fold(q->kind) : NULL;
     char *issuer = q->issuer && *q->issuer ? lw_store_fold(q->issuer) : NULL;
-    bind_opt(st, ":open", q->mark_open ? q->mark_open : "«");
-    bind_opt(st, ":close", q->mark_close ? q->mark_close : "»");
     bind_opt(st, ":expr", expr);
     bind_opt(st, ":year", q->year && *q->year ? q->year : NULL);
     bind_opt(st, ":kind", kind);
@@ -1873,21 +1855,40 @@ lw_status lw_store_search(lw_store *s, const lw_search_query *q,
     free(issuer);
     size_t n = 0;
     int r;
+    lw_snippet_terms *terms = NULL;
+    sqlite3_stmt *text_st = NULL;
+    if (lw_snippet_terms_create(expr, &terms) ||
+        sqlite3_prepare_v2(s->db, "SELECT subject, body FROM doc_text WHERE rowid = ?1", -1, &text_st, NULL)) {
+        lw_snippet_terms_free(terms);
+        sqlite3_finalize(st);
+        free(expr);
+        return db_error(s, err, "cannot prepare the search");
+    }
     while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+        char *snippet = NULL;
+        sqlite3_reset(text_st);
+        sqlite3_bind_int64(text_st, 1, sqlite3_column_int64(st, 6));
+        if (sqlite3_step(text_st) == SQLITE_ROW)
+            snippet = lw_snippet_make(terms, (const char *)sqlite3_column_text(text_st, 0),
+                                      (size_t)sqlite3_column_bytes(text_st, 0),
+                                      (const char *)sqlite3_column_text(text_st, 1),
+                                      (size_t)sqlite3_column_bytes(text_st, 1), q->mark_open ? q->mark_open : "«",
+                                      q->mark_close ? q->mark_close : "»", 24);
         lw_search_hit h = {
             (const char *)sqlite3_column_text(st, 0), (const char *)sqlite3_column_text(st, 1),
             (const char *)sqlite3_column_text(st, 2), (const char *)sqlite3_column_text(st, 3),
-            (const char *)sqlite3_column_text(st, 4), sqlite3_column_double(st, 5),
-            (const char *)sqlite3_column_text(st, 6)};
+            (const char *)sqlite3_column_text(st, 4), sqlite3_column_double(st, 5), snippet};
         n++;
-        if (fn && fn(ud, &h)) {
+        int stop = fn && fn(ud, &h);
+        free(snippet);
+        if (stop) {
             r = SQLITE_DONE;
             break;
         }
     }
+    int code = r != SQLITE_DONE ? sqlite3_errcode(s->db) : SQLITE_OK;
     if (r != SQLITE_DONE) {
         /* FTS5 refused the expression: say so in plain words, never the SQL text */
-        int code = sqlite3_errcode(s->db);
         if (code == SQLITE_ERROR)
             rc = lw_error_set(err, LW_ERR_QUERY, NULL, 0, 0,
                               "truy vấn không hợp lệ (the query could not be understood): \"%s\"; "
@@ -1896,6 +1897,8 @@ lw_status lw_store_search(lw_store *s, const lw_search_query *q,
         else
             rc = db_error(s, err, "search failed");
     }
+    sqlite3_finalize(text_st);
+    lw_snippet_terms_free(terms);
     sqlite3_finalize(st);
     free(expr);
     if (n_hits)
