@@ -545,8 +545,13 @@ static lw_status store_open(const char *path, int flags, int immutable, lw_store
 lw_status lw_store_open(const char *path, int flags, lw_store **out, lw_error *err)
 {
     lw_status rc = store_open(path, flags, 0, out, err);
-    if (rc != LW_ERR_DB || !place_read_only(path))
+    struct stat pst;
+    /* a database that does not exist is not a read-only one (its folder may not exist) */
+    if (rc != LW_ERR_DB || (stat(path, &pst) != 0 && errno == ENOENT) || !place_read_only(path))
         return rc;
+    char why[sizeof err->msg] = "";
+    if (err)
+        snprintf(why, sizeof why, "%s", err->msg); /* err->msg is rewritten below */
     if (flags & LW_STORE_READONLY) {
         /* a WAL database on a read-only place (a read-only mount, a backup copy): SQLite
          * cannot make its -shm there, so it is read as an immutable file, which is right
@@ -571,11 +576,8 @@ lw_status lw_store_open(const char *path, int flags, lw_store **out, lw_error *e
                             pending ? " and its -wal file holds changes not yet checkpointed; open it once where "
                                       "it can be written"
                                     : "",
-                            err ? err->msg : "");
+                            why);
     }
-    char why[sizeof err->msg] = "";
-    if (err)
-        snprintf(why, sizeof why, "%s", err->msg);
     return lw_error_set(err, LW_ERR_DB, path, 0, 0,
                         "cơ sở dữ liệu chỉ đọc, không ghi được (the database is read-only: a read-only file system "
                         "or no write permission on it or its folder; ingest needs to write): %s",
@@ -591,6 +593,18 @@ static lw_status store_open(const char *path, int flags, int immutable, lw_store
             return lw_error_set(err, LW_ERR_DB, path, 0, 0,
                                 "không mở được cơ sở dữ liệu (cannot open the database): %s%s",
                                 strerror(errno), errno == ENOENT ? "; run 'lawwatch ingest' first" : "");
+        /* a new database: its folder must exist (SQLite would only say "unable to open") */
+        char dir[PATH_MAX];
+        snprintf(dir, sizeof dir, "%s", path);
+        char *slash = strrchr(dir, '/');
+        if (slash && slash != dir) {
+            *slash = '\0';
+            struct stat dst;
+            if (stat(dir, &dst) != 0 || !S_ISDIR(dst.st_mode))
+                return lw_error_set(err, LW_ERR_DB, path, 0, 0,
+                                    "thư mục %s không tồn tại (the folder does not exist): create it, or give "
+                                    "another --db path", dir);
+        }
     } else if (S_ISDIR(st.st_mode)) {
         return lw_error_set(err, LW_ERR_DB, path, 0, 0, "is a folder, not a database file");
     }

@@ -199,6 +199,11 @@ try:
     c.close()
     rc, got, err = run("report", "--db", two, "--as-of", "2025-12-31", "--all", "--format", "json")
     check(got == want and want, "the upgraded database reports as a new one")
+    # a database in a folder that does not exist: said plainly, for reading and for creating
+    rc, out, err = run("search", "--db", os.path.join(tmp, "no-such-dir", "x.db"), "thi")
+    check(rc == 2 and "read-only" not in err and "lawwatch ingest" in err, "missing folder, search: " + err)
+    rc, out, err = run("ingest", "--db", os.path.join(tmp, "no-such-dir", "x.db"), docs)
+    check(rc == 2 and "the folder does not exist" in err and "no-such-dir" in err, "missing folder, ingest: " + err)
     rc, out, err = run("search", "--db", os.path.join(tmp, "nothing.db"), "thi")
     check(rc == 2 and "lawwatch ingest" in err, "missing database: hint to ingest: " + err)
     check(not os.path.exists(os.path.join(tmp, "nothing.db")), "search creates no database")
