@@ -262,9 +262,12 @@ for q in open(sys.argv[1], encoding="utf-8"):
   step "$N: check"
   "$PY" "$HERE/timed.py" --json "$R/check.json" --name check --timeout "$TIMEOUT" --runs "$RUNS" --budget 60 -- \
     "$LW" check --db "$DB" --format json
+  # the nightly report as cron mails it (text), and the JSON of every item (done and upcoming too)
   step "$N: report"
   "$PY" "$HERE/timed.py" --json "$R/report.json" --name report --timeout "$TIMEOUT" --runs "$RUNS" --budget 60 -- \
-    "$LW" report --db "$DB" --as-of "$ASOF" --format json
+    "$LW" report --db "$DB" --as-of "$ASOF"
+  "$PY" "$HERE/timed.py" --json "$R/report-json.json" --name "report json" --timeout "$TIMEOUT" --runs "$RUNS" \
+    --budget 60 -- "$LW" report --db "$DB" --as-of "$ASOF" --format json
 
   # -- extraction against the planted truth (two processes, one per core)
   step "$N: extract + score"
@@ -301,7 +304,7 @@ for q in open(sys.argv[1], encoding="utf-8"):
       "$PY" "$HERE/timed.py" --json "$RES/growth-$m-check.json" --name "check $m" --timeout "$TIMEOUT" -- \
         "$LW" check --db "$SDB" --format json
       "$PY" "$HERE/timed.py" --json "$RES/growth-$m-report.json" --name "report $m" --timeout "$TIMEOUT" -- \
-        "$LW" report --db "$SDB" --as-of "$ASOF" --format json
+        "$LW" report --db "$SDB" --as-of "$ASOF"
       rmdb "$SDB"; rm -rf "$S"
     done
   fi
