@@ -138,6 +138,31 @@ try:
           "two years on, the 2024 duties are only counted (rc %d)" % rc)
     rc, out, err = run("report", "--db", db, "--since", "2024-02-30")
     check(rc == 2 and "2024-02-30" in err, "an impossible --since: " + err)
+    # two provinces in one database: a district that names no province belongs to the one
+    # whose plan it cites, and a group is expanded within each plan's own province only
+    two = os.path.join(tmp, "two")
+    shutil.copytree(os.path.join(SRC, "tests/data/report"), two)
+    plan = open(os.path.join(two, "01_province_plan_2024.txt"), encoding="utf-8").read()
+    soc = (plan.replace("HẬU GIANG", "SÓC TRĂNG").replace("Hậu Giang", "Sóc Trăng")
+               .replace("Số: 03/KH-UBND", "Số: 41/KH-UBND"))
+    open(os.path.join(two, "21_soc_trang_plan_2024.txt"), "w", encoding="utf-8").write(soc)
+    letter = open(os.path.join(two, "11_district_letter_phung_hiep_2024.txt"), encoding="utf-8").read()
+    my_tu = (letter.replace("PHỤNG HIỆP", "MỸ TÚ").replace("Phụng Hiệp", "Mỹ Tú").replace("Hậu Giang", "Sóc Trăng")
+                   .replace("Số: 96/UBND-TP", "Số: 12/UBND-TP"))
+    my_tu = my_tu.replace("\n\n", "\n\nThực hiện Kế hoạch số 41/KH-UBND ngày 05/01/2024 của Ủy ban nhân dân tỉnh.\n\n", 1)
+    open(os.path.join(two, "22_my_tu_letter_2024.txt"), "w", encoding="utf-8").write(my_tu.replace("Sóc Trăng", "tỉnh"))
+    db2 = os.path.join(tmp, "two.db")
+    rc, out, err = run("ingest", "--db", db2, two)
+    check(rc in (0, 1), "ingest of two provinces: " + err)
+    rc, out, err = run("report", "--db", db2, "--as-of", "2024-12-01", "--format", "json")
+    items = json.loads(out)["items"]
+    st_units = {i["unit"] for i in items if i["document"]["number"] == "41/KH-UBND"}
+    hg_units = {i["unit"] for i in items if i["document"]["number"] == "3/KH-UBND"}
+    check("Ủy ban nhân dân huyện Mỹ Tú" in st_units, "Mỹ Tú, citing the Sóc Trăng plan, is judged under it: %s" % sorted(st_units))
+    check(not any("Châu Thành A" in u or "Long Mỹ" in u or "Vị Thanh" in u for u in st_units),
+          "no Hậu Giang district under the Sóc Trăng plan: %s" % sorted(st_units))
+    check(not any("Mỹ Tú" in u for u in hg_units), "Mỹ Tú not under the Hậu Giang plan: %s" % sorted(hg_units))
+    check(any("Châu Thành A" in u for u in hg_units), "Hậu Giang districts still under their plan")
     rc, out, err = run("report", "--db", db, "--format", "pdf")
     check(rc == 2 and "pdf" in err, "an unknown format: " + err)
     rc, out, err = run("report", "--db", db, "--as-of", "2024-01-06")
