@@ -16,7 +16,7 @@
 #include "lw_resolve.h"
 
 typedef struct {
-    const lw_docset *ds;
+    lw_docset *ds; /* not const: it remembers what each unit name covers */
     const lw_registry *reg;
     const lw_ruleset *rs;
     const lw_lexicon *lx;
@@ -242,11 +242,22 @@ static size_t province_plan_of(const cctx *c, size_t ui)
  * unit, or also by a partner when partners is set. */
 static int given_to(const cctx *c, const lw_ds_duty *pd, const lw_ds_doc *u, int partners)
 {
-    for (size_t k = 0; k < pd->n_units; k++) {
+    for (size_t k = 0; k < pd->n_units && u->issuer_ix != (size_t)-1; k++) {
         const lw_ds_unit *un = &pd->units[k];
         if (!partners && strcmp(un->role, "lead"))
             continue;
-        if (lw_docset_covers(c->ds, un->name, u->issuer))
+        /* lw_docset_covers(un->name, u->issuer), remembered per name: a sorted list */
+        size_t n;
+        const size_t *cov = lw_docset_covered(c->ds, un->name, &n);
+        size_t lo = 0, hi = n;
+        while (lo < hi) {
+            size_t mid = lo + (hi - lo) / 2;
+            if (cov[mid] < u->issuer_ix)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        if (lo < n && cov[lo] == u->issuer_ix)
             return 1;
     }
     return 0;

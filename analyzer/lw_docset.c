@@ -681,9 +681,8 @@ lw_status lw_docset_load(lw_store *s, const lw_ruleset *rs, int flags, lw_docset
                            flags & LW_DS_REFS_IDS
                                ? "SELECT doc_id, cited_id, cited_key FROM legal_refs WHERE cited_id IS NOT NULL"
                                  " ORDER BY doc_id"
-                               : "SELECT r.doc_id, r.cited_id, r.cited_key, r.type, r.symbol, r.cited_date, r.year,"
-                                 " f.line, f.text, json_extract(f.json, '$.year_mismatch') FROM legal_refs r"
-                                 " JOIN facts f ON f.id = r.fact_id ORDER BY r.doc_id, f.span_start",
+                               : "SELECT doc_id, cited_id, cited_key, type, symbol, cited_date, year, line, text,"
+                                 " year_mismatch FROM legal_refs ORDER BY doc_id, span_start",
                            -1, &q, NULL))
         goto dberr;
     while (sqlite3_step(q) == SQLITE_ROW) {

@@ -158,7 +158,11 @@ static const char schema_sql[] =
     "  cited_key  TEXT,     -- cited_id folded ('59/2012/nd-cp') for lookups\n"
     "  title      TEXT,     -- for laws cited by name\n"
     "  cited_date TEXT,     -- the date given with the citation (ISO) or NULL\n"
-    "  pinpoint   TEXT      -- 'khoản 1 Điều 14' or NULL\n"
+    "  pinpoint   TEXT,     -- 'khoản 1 Điều 14' or NULL\n"
+    "  year_mismatch INTEGER, -- 1: the year of the number is not the year of cited_date\n"
+    "  line       INTEGER,  -- facts.line, span_start and text, here too (schema 3) so that\n"
+    "  span_start INTEGER,  -- reading citations needs no look-up of every fact\n"
+    "  text       TEXT\n"
     ");\n"
     "CREATE INDEX legal_refs_doc ON legal_refs(doc_id);\n"
     "CREATE INDEX legal_refs_key ON legal_refs(cited_key);\n"
@@ -229,7 +233,8 @@ static const char *const q_sql[Q_COUNT] = {
     [Q_INS_FACT] = "INSERT INTO facts(doc_id, kind, rule, line, span_start, span_end, text, json)"
                    " VALUES (?1,?2,?3,?4,?5,?6,?7,?8)",
     [Q_INS_REF] = "INSERT INTO legal_refs(fact_id, doc_id, type, number, year, symbol, cited_id,"
-                  " cited_key, title, cited_date, pinpoint) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11)",
+                  " cited_key, title, cited_date, pinpoint, year_mismatch, line, span_start, text)"
+                  " VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15)",
     [Q_INS_DL] = "INSERT INTO deadlines(fact_id, doc_id, date_from, date_to, precision, qualifier,"
                  " unit, nearby_agency) VALUES (?1,?2,?3,?4,?5,?6,?7,?8)",
     [Q_INS_AG] = "INSERT INTO agencies(fact_id, doc_id, name, level, province, role)"
@@ -445,9 +450,10 @@ static lw_status check_schema(lw_store *s, int flags, lw_error *err)
      * the stored bytes). Schema 2 kept the JSON record in documents (nothing read it, and it
      * made every row a page or more: scanning documents read the whole database) and
      * duties lacked their line: the record goes, the lines are copied from facts. */
-    long long has_record = 0;
+    long long has_record = 0, has_ref_text = 0;
     if ((ver == 1 || ver == 2) &&
-        query_int(s->db, "SELECT count(*) FROM pragma_table_info('documents') WHERE name = 'record'", &has_record))
+        (query_int(s->db, "SELECT count(*) FROM pragma_table_info('documents') WHERE name = 'record'", &has_record) ||
+         query_int(s->db, "SELECT count(*) FROM pragma_table_info('legal_refs') WHERE name = 'text'", &has_ref_text)))
         return db_error(s, err, "cannot read the database");
     /* documents rebuilt without record (ALTER TABLE DROP COLUMN cannot: it trips over the
      * comments of the stored CREATE TABLE); the views over it are made again. Foreign keys
@@ -468,11 +474,18 @@ static lw_status check_schema(lw_store *s, int flags, lw_error *err)
         "ALTER TABLE duties ADD COLUMN line INTEGER; ALTER TABLE duties ADD COLUMN span_start INTEGER;"
         " UPDATE duties SET line = (SELECT line FROM facts f WHERE f.id = duties.fact_id),"
         " span_start = (SELECT span_start FROM facts f WHERE f.id = duties.fact_id);";
+    /* both 1 and 2: citations get what reading them looked up in facts */
+    static const char refs_sql[] =
+        "ALTER TABLE legal_refs ADD COLUMN year_mismatch INTEGER; ALTER TABLE legal_refs ADD COLUMN line INTEGER;"
+        " ALTER TABLE legal_refs ADD COLUMN span_start INTEGER; ALTER TABLE legal_refs ADD COLUMN text TEXT;"
+        " UPDATE legal_refs SET (year_mismatch, line, span_start, text) = (SELECT coalesce(json_extract(f.json,"
+        " '$.year_mismatch'), 0), f.line, f.span_start, f.text FROM facts f WHERE f.id = legal_refs.fact_id);";
     if ((ver == 1 || ver == 2) && !(flags & LW_STORE_READONLY)) {
         /* schema 1 gets the tables with v_duties, which the rebuild of documents remakes */
-        char *sql = ver == 1 ? sqlite3_mprintf("BEGIN IMMEDIATE; %s UPDATE documents SET rules_version = ''; %s COMMIT;",
-                                               DUTIES_SQL, to3)
-                             : sqlite3_mprintf("BEGIN IMMEDIATE; %s %s%s COMMIT;", lines_sql,
+        char *sql = ver == 1 ? sqlite3_mprintf("BEGIN IMMEDIATE; %s %s UPDATE documents SET rules_version = ''; %s"
+                                               " COMMIT;", DUTIES_SQL, has_ref_text ? "" : refs_sql, to3)
+                             : sqlite3_mprintf("BEGIN IMMEDIATE; %s %s %s%s COMMIT;", lines_sql,
+                                               has_ref_text ? "" : refs_sql,
                                                has_record ? "" : "DROP VIEW v_duties; " DUTIES_VIEW_SQL, to3);
         char *msg = NULL;
         rc = sql ? sqlite3_exec(s->db, sql, NULL, NULL, &msg) : SQLITE_NOMEM;
@@ -916,6 +929,11 @@ static int put_fact(lw_store *s, sqlite3_int64 doc_id, json_t *facts, size_t k, 
         bind_js(st, 9, f, "title");
         bind_js(st, 10, f, "date");
         bind_js(st, 11, f, "pinpoint");
+        sqlite3_bind_int(st, 12, json_is_true(json_object_get(f, "year_mismatch")));
+        bind_js(st, 13, f, "line");
+        if (json_array_size(span) == 2)
+            sqlite3_bind_int64(st, 14, json_integer_value(json_array_get(span, 0)));
+        bind_js(st, 15, f, "text");
     } else if (!strcmp(kind, "deadline")) {
         st = stmt(s, Q_INS_DL);
         if (!st)

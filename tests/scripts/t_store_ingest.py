@@ -181,7 +181,10 @@ try:
     c = sqlite3.connect(two)
     c.executescript("DROP VIEW v_duties; ALTER TABLE duties DROP COLUMN line; ALTER TABLE duties DROP COLUMN span_start;"
                     " CREATE VIEW v_duties AS SELECT k.*, f.line FROM duties k JOIN facts f ON f.id = k.fact_id;"
-                    " ALTER TABLE documents ADD COLUMN record TEXT NOT NULL DEFAULT '{}'; PRAGMA user_version = 2;")
+                    " ALTER TABLE documents ADD COLUMN record TEXT NOT NULL DEFAULT '{}';"
+                    " ALTER TABLE legal_refs DROP COLUMN year_mismatch; ALTER TABLE legal_refs DROP COLUMN line;"
+                    " ALTER TABLE legal_refs DROP COLUMN span_start; ALTER TABLE legal_refs DROP COLUMN text;"
+                    " PRAGMA user_version = 2;")
     c.close()
     rc, out, err = run("report", "--db", two, "--as-of", "2025-12-31")
     check(rc == 2 and "schema 2" in err and "lawwatch ingest" in err, "read-only use of schema 2 asks for an ingest: " + err)
@@ -194,6 +197,10 @@ try:
     check(c.execute("SELECT count(*) FROM duties k JOIN facts f ON f.id = k.fact_id"
                     " WHERE k.line IS NOT f.line OR k.span_start IS NOT f.span_start").fetchone()[0] == 0,
           "duties have their facts' lines")
+    check(c.execute("SELECT count(*) FROM legal_refs r JOIN facts f ON f.id = r.fact_id WHERE r.line IS NOT f.line"
+                    " OR r.text IS NOT f.text OR r.year_mismatch IS NOT coalesce(json_extract(f.json, '$.year_mismatch'), 0)"
+                    ).fetchone()[0] == 0 and c.execute("SELECT count(*) FROM legal_refs").fetchone()[0] > 0,
+          "citations have their facts' lines, text and year_mismatch")
     check(c.execute("SELECT count(*) FROM v_duties").fetchone()[0] > 0, "v_duties after the upgrade")
     check(c.execute("PRAGMA integrity_check").fetchone()[0] == "ok", "integrity after the upgrade")
     c.close()
