@@ -1,12 +1,16 @@
 /* fuzz_search_query: arbitrary bytes as what a reviewer types (lw_fts_query_build). A refused
  * query must carry a message (and a column inside the query); an accepted one must be an
  * expression FTS5 accepts with the "lawwatch" tokenizer, as lw_fts.h promises: it is run
- * against a small in-memory table, and any SQLite error is a bug. */
+ * against a small in-memory table, and any SQLite error is a bug. Its snippets (lw_snippet) are
+ * made over the table's texts and over the input itself: never NULL, always valid UTF-8 when
+ * the text is. */
 #include "fuzz_common.h"
 
 #include <sqlite3.h>
+#include <utf8proc.h>
 
 #include "lw_fts.h"
+#include "lw_snippet.h"
 
 static sqlite3 *db;
 static sqlite3_stmt *q;
@@ -61,6 +65,22 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         }
         sqlite3_reset(q);
         sqlite3_clear_bindings(q);
+        lw_snippet_terms *t = NULL;
+        FUZZ_CHECK(lw_snippet_terms_create(expr, &t) == LW_OK);
+        static const char subject[] = "Kế hoạch theo dõi thi hành pháp luật năm 2025";
+        static const char body[] = "Căn cứ Nghị định số 59/2012/NĐ-CP; Ủy ban nhân dân tỉnh hoà hợp, uỷ quyền; Quý III";
+        char *a = lw_snippet_make(t, subject, strlen(subject), body, strlen(body), "[", "]", 8);
+        char *b = lw_snippet_make(t, s, size, s, size, "«", "»", 24);
+        FUZZ_CHECK(a != NULL && b != NULL);
+        for (const utf8proc_uint8_t *p = (const utf8proc_uint8_t *)a; *p;) { /* valid text in, valid out */
+            utf8proc_int32_t cp;
+            utf8proc_ssize_t n = utf8proc_iterate(p, -1, &cp);
+            FUZZ_CHECK(n > 0);
+            p += n;
+        }
+        free(a);
+        free(b);
+        lw_snippet_terms_free(t);
     }
     free(expr);
     free(s);
