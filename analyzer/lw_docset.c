@@ -406,21 +406,8 @@ static int index_numbers(lw_docset *d, const char *const *ref_keys)
         }
         x->province = best; /* a pointer into the cited document's strings: the docset owns both */
     }
-    /* one pointer per province name: compared by pointer in the report's inner loops */
-    const char *names[128];
-    size_t nnames = 0;
-    for (size_t i = 0; i < d->ndocs; i++) {
-        const char *p = d->docs[i].province;
-        if (!p)
-            continue;
-        size_t k = 0;
-        while (k < nnames && strcmp(names[k], p))
-            k++;
-        if (k == nnames && nnames < sizeof names / sizeof names[0])
-            names[nnames++] = p;
-        if (k < nnames)
-            d->docs[i].province = names[k];
-    }
+    /* provinces are kept by keep_word, so one pointer per name (the report compares them by
+     * pointer first), and an inferred one is a cited document's own */
     const char *only = NULL;
     d->one_province = 1;
     for (size_t i = 0; i < d->ndocs && d->one_province; i++) {
@@ -589,7 +576,7 @@ lw_status lw_docset_load(lw_store *s, const lw_ruleset *rs, int flags, lw_docset
             x->is_province = 1;
         const char *t = is ? strstr(is, " tỉnh ") : NULL;
         if (t && !x->province)
-            x->province = keep(d, (const unsigned char *)t + strlen(" tỉnh "));
+            x->province = keep_word(d, (const unsigned char *)t + strlen(" tỉnh "));
     }
     /* duties and their units, in document and text order */
     cap = 0;
