@@ -39,6 +39,7 @@ struct lw_report {
     unsigned *seen; /* by issuer: the expand call that listed it */
     unsigned stamp;
     long as_of_days;
+    char *unit_key; /* --unit folded once, or NULL */
     const char **canon; /* the distinct topics: compared by pointer once made canonical */
     size_t ncanon, capcanon;
 };
@@ -121,12 +122,11 @@ static int same_province(const lw_docset *ds, const char *a, const char *b)
 
 static int wanted_unit(const lw_report *r, const char *unit)
 {
-    if (!r->opt.unit || !*r->opt.unit)
+    if (!r->unit_key)
         return 1;
-    char *u = lw_store_fold(unit), *f = lw_store_fold(r->opt.unit);
-    int ok = u && f && strstr(u, f);
+    char *u = lw_store_fold(unit);
+    int ok = u && strstr(u, r->unit_key);
     free(u);
-    free(f);
     return ok;
 }
 
@@ -409,6 +409,7 @@ lw_status lw_report_build(lw_store *s, const lw_engine *eng, const lw_report_opt
     }
     r->opt.since = r->since[0] ? r->since : NULL;
     r->as_of_days = iso_days(r->as_of);
+    r->unit_key = opt->unit && *opt->unit ? lw_store_fold(opt->unit) : NULL;
     if (!getcwd(r->cwd, sizeof r->cwd))
         r->cwd[0] = '\0';
     const lw_ruleset *rs = lw_engine_rules(eng);
@@ -486,6 +487,7 @@ void lw_report_free(lw_report *r)
     free(r->items);
     free(r->seen);
     free(r->canon);
+    free(r->unit_key);
     free(r);
 }
 
