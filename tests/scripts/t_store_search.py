@@ -152,6 +152,11 @@ try:
           "JSON keys")
     check([h["score"] for h in hits] == sorted((h["score"] for h in hits), reverse=True), "best first")
     check(all("«" in h["snippet"] and "»" in h["snippet"] for h in hits), "snippets highlighted with « »")
+    # words in every document score about 1e-6: still shown (four significant digits), never 0
+    rc, out, err = run("search", "--db", db, "--format", "json", "pháp luật")
+    hits = json.loads(out)
+    check(hits and all(h["score"] > 0 for h in hits), "scores of common words are not rounded to 0: %s"
+          % [h["score"] for h in hits][:3])
     rc, out, err = run("search", "--db", db, "Sóc", "Trăng")
     check(rc == 0 and "«" in out and "\033[" not in out, "table output, markers when not a terminal")
     rc, out, err = run("search", "--db", db, "zzzkhongcotu")
