@@ -210,3 +210,22 @@ uint64_t lw_hash_str(const char *s)
     }
     return h;
 }
+
+int lw_doc_label(lw_buf *out, const char *kind, const char *number, const char *date, const char *issuer)
+{
+    if (number && !*number) number = NULL;
+    if (date && !*date) date = NULL;
+    if (issuer && !*issuer) issuer = NULL;
+    if (!number && !date && !issuer) return 1;
+    int rc = lw_buf_printf(out, "%s", kind && *kind ? kind : "Văn bản");
+    if (number) rc |= lw_buf_printf(out, " số %s", number);
+    if (date) {
+        /* ISO to the dd/mm/yyyy reviewers write; anything else as stored */
+        if (strlen(date) == 10 && date[4] == '-' && date[7] == '-')
+            rc |= lw_buf_printf(out, " ngày %.2s/%.2s/%.4s", date + 8, date + 5, date);
+        else
+            rc |= lw_buf_printf(out, " ngày %s", date);
+    }
+    if (issuer) rc |= lw_buf_printf(out, " của %s", issuer);
+    return rc ? -1 : 0;
+}

@@ -63,6 +63,13 @@ char *lw_buf_detach(lw_buf *b, size_t *len);
  * path): what reports show, so that stored absolute paths read as the user typed them. */
 const char *lw_path_below(const char *path, const char *cwd);
 
+/* A document as reviewers name it: "Kế hoạch số 48/KH-UBND ngày 10/01/2025 của Ủy ban nhân
+ * dân tỉnh Sóc Trăng" from its header fields (any may be NULL; date ISO). A missing kind reads
+ * "Văn bản"; a missing part is left out. Appended to out; returns 0, or 1 when the header
+ * gave nothing to name the document by (no number, date nor issuer: show its path instead),
+ * -1 when out of memory. */
+int lw_doc_label(lw_buf *out, const char *kind, const char *number, const char *date, const char *issuer);
+
 /* FNV-1a of a NUL-terminated string, for the small hash indexes of the registry and docset. */
 uint64_t lw_hash_str(const char *s);
 
