@@ -655,6 +655,10 @@ lw_status lw_docset_load(lw_store *s, const lw_ruleset *rs, int flags, lw_docset
                 e++;
             d->duties[k].units = e > lo ? &d->units[lo] : NULL;
             d->duties[k].n_units = e - lo;
+            d->duties[k].directs = 0;
+            for (size_t j = lo; j < e; j++)
+                if (!strcmp(d->units[j].role, "concerns"))
+                    d->duties[k].directs = 1;
         }
         free(fids);
     }

@@ -13,7 +13,7 @@
 #include "lw_store.h"
 
 typedef struct {
-    const char *name, *role, *level; /* role: lead or partner; level may be NULL */
+    const char *name, *role, *level; /* role: lead, partner or concerns; level may be NULL */
     int line;
 } lw_ds_unit;
 
@@ -26,6 +26,9 @@ typedef struct {
     int deadline_line;
     lw_ds_unit *units;
     size_t n_units;
+    int directs;               /* 1: the leads are to make the units of role "concerns" do the
+                                  work ("chỉ đạo Ủy ban nhân dân cấp xã ban hành kế hoạch"), not
+                                  do it themselves: compared only with directing duties */
 } lw_ds_duty;
 
 typedef struct {
