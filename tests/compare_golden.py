@@ -12,7 +12,12 @@ def main():
         rec.pop("path", None)
         stem = os.path.splitext(os.path.basename(json.loads(line)["path"]))[0]
         gp = os.path.join(gdir, stem + ".json")
-        if update or not os.path.exists(gp):
+        if not update and not os.path.exists(gp):
+            # a missing golden is a failure, never written silently into the source tree
+            print(f"{stem}: no golden file {gp} (run with --update to create it, then review it)")
+            bad += 1
+            continue
+        if update:
             os.makedirs(gdir, exist_ok=True)
             json.dump(rec, open(gp, "w", encoding="utf-8"), ensure_ascii=False, indent=1, sort_keys=True)
             continue
