@@ -27,15 +27,16 @@ def check(path, d):
     return errs
 
 def dump(d):
-    out = ['{"path": %s,' % json.dumps(d["path"], ensure_ascii=False), ' "duties": [']
     rows = []
     for u in d["duties"]:
         u.setdefault("concerns", [])
-        o = {k: u[k] for k in KEYS if k in u}
-        rows.append("  " + json.dumps(o, ensure_ascii=False))
-    out.append(",\n".join(rows))
-    out.append(" ]}")
-    return "\n".join(out) + "\n" if rows else '{"path": %s,\n "duties": []}\n' % json.dumps(d["path"], ensure_ascii=False)
+        rows.append("  " + json.dumps({k: u[k] for k in KEYS if k in u}, ensure_ascii=False))
+    out = '{"path": %s,\n' % json.dumps(d["path"], ensure_ascii=False)
+    out += ' "duties": [\n' + ",\n".join(rows) + "\n ]" if rows else ' "duties": []'
+    if d.get("not_duties"):
+        out += ',\n "not_duties": [\n' + ",\n".join(
+            "  " + json.dumps(n, ensure_ascii=False) for n in d["not_duties"]) + "\n ]"
+    return out + "}\n"
 
 bad = 0
 for f in sys.argv[1:]:
