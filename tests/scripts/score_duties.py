@@ -118,8 +118,10 @@ def match(preds, golds):
     return pairs
 
 
-def score(pred, gold):
-    """Per-document results and totals: {stem: {tp, pairs, misses, extras, missing}}."""
+def score(pred, gold, neutral_doubt=False):
+    """Per-document results and totals: {stem: {tp, pairs, misses, extras, missing}}.
+    With neutral_doubt, a gold duty marked `doubt` counts neither way: not a miss when no
+    prediction finds it, and the prediction that finds it is neither a hit nor an extra."""
     docs, tp, fp, fn = {}, 0, 0, 0
     for stem, g in sorted(gold.items()):
         golds = g.get("duties", [])
@@ -129,6 +131,9 @@ def score(pred, gold):
         pairs = match(preds, golds)
         mp = {i for i, _ in pairs}
         mg = {j for _, j in pairs}
+        if neutral_doubt:
+            pairs = [(i, j) for i, j in pairs if not golds[j].get("doubt")]
+            mg |= {j for j in range(len(golds)) if golds[j].get("doubt")}
         r["pairs"] = pairs
         r["misses"] = [golds[j] for j in range(len(golds)) if j not in mg]
         r["extras"] = [preds[i] for i in range(len(preds)) if i not in mp]
@@ -158,6 +163,8 @@ def main(argv):
     ap.add_argument("--min-p", type=float, default=0.0)
     ap.add_argument("--min-r", type=float, default=0.0)
     ap.add_argument("-q", "--quiet", action="store_true", help="totals only")
+    ap.add_argument("--neutral-doubt", action="store_true",
+                    help="gold duties marked doubt count neither as found nor as missed")
     args = ap.parse_args(argv)
     try:
         gold = load_gold(args.gold_dir)
@@ -168,12 +175,14 @@ def main(argv):
     if not gold:
         print(f"score_duties: no gold in {args.gold_dir}", file=sys.stderr)
         return 2
-    docs, t = score(pred, gold)
+    docs, t = score(pred, gold, args.neutral_doubt)
     for stem, r in docs.items():
         n_gold = r["tp"] + len(r["misses"])
         n_pred = r["tp"] + len(r["extras"])
         if not args.quiet:
             head = f"{stem}: gold {n_gold}, predicted {n_pred}, matched {r['tp']}"
+            if args.neutral_doubt:
+                head = f"{stem}: matched {r['tp']}, missed {len(r['misses'])}, extra {len(r['extras'])}"
             if r["missing"]:
                 head += "  (document not in the predictions)"
             print(head)
@@ -181,8 +190,10 @@ def main(argv):
                 print("  miss  " + _show(u))
             for u in r["extras"]:
                 print("  extra " + _show(u))
+    n_doubt = sum(1 for g in gold.values() for u in g.get("duties", []) if u.get("doubt"))
     print(f"documents {len(docs)}  gold {t['tp'] + t['fn']}  predicted {t['tp'] + t['fp']}  "
-          f"matched {t['tp']}")
+          f"matched {t['tp']}" + (f"  (doubtful gold {n_doubt}: neutral)" if args.neutral_doubt
+                                  else f"  (of which doubtful gold {n_doubt})"))
     print(f"duties P={t['p']:.3f} R={t['r']:.3f} F1={t['f1']:.3f}")
     low = []
     if t["p"] < args.min_p:

@@ -110,6 +110,17 @@ with tempfile.TemporaryDirectory() as tmp:
     check("one to one: extra", [u["line"] for u in docs["b"]["extras"]], [13])
     check("one to one: totals", (t["tp"], t["fp"], t["fn"]), (2, 1, 0))
 
+    # 4b. A doubtful gold duty: counted by default, neutral with --neutral-doubt.
+    g4b = {"b": {"duties": [gold_duty(10, "2025-12-31", ["Sở Tư pháp"]),
+                            dict(gold_duty(20, "2025-06-30", ["Sở Nội vụ"]), doubt=True),
+                            dict(gold_duty(30, "2025-03-31", ["Sở Y tế"]), doubt=True)]}}
+    preds = {"b": [{"line": 10, "to": "2025-12-31", "lead": ["Sở Tư pháp"]},
+                   {"line": 20, "to": "2025-06-30", "lead": ["Sở Nội vụ"]}]}
+    docs, t = sd.score(preds, g4b)
+    check("doubt counted", (t["tp"], t["fp"], t["fn"]), (2, 0, 1))
+    docs, t = sd.score(preds, g4b, neutral_doubt=True)
+    check("doubt neutral", (t["tp"], t["fp"], t["fn"]), (1, 0, 0))
+
     # 5. A gold document absent from the predictions: all its duties are misses, said so.
     rc, out, err = run(tmp, [doc("corpus/other.txt", [])], g)
     check("absent: totals", totals(out), "duties P=1.000 R=0.000 F1=0.000")
