@@ -752,3 +752,137 @@ void lw_docset_free(lw_docset *d)
     free(d->refs);
     free(d);
 }
+
+/* ---- the --unit filter ---- */
+
+/* Edit distance between f and the part of n closest to it (a filter is a piece of a name:
+ * "tu phap" in "so tu phap tinh soc trang"): Sellers' algorithm, the part may start and end
+ * anywhere in n. Over the bytes of folded text. row holds fl + 1 entries. */
+static size_t part_distance(const char *f, size_t fl, const char *n, size_t nl, size_t *row)
+{
+    for (size_t i = 0; i <= fl; i++)
+        row[i] = i;
+    size_t best = row[fl];
+    for (size_t j = 0; j < nl; j++) {
+        size_t diag = row[0];
+        row[0] = 0;
+        for (size_t i = 1; i <= fl; i++) {
+            size_t up = row[i], v = diag + (f[i - 1] != n[j]);
+            if (row[i - 1] + 1 < v)
+                v = row[i - 1] + 1;
+            if (up + 1 < v)
+                v = up + 1;
+            diag = up;
+            row[i] = v;
+        }
+        if (row[fl] < best)
+            best = row[fl];
+    }
+    return best;
+}
+
+typedef struct {
+    char *name, *key;
+    size_t dist, len;
+} near_t;
+
+#define LW_DS_NEAR 5
+
+/* Whether candidate a ranks before b: nearer, then the shorter name (less left over), then
+ * by name, so that the list is the same on every run. */
+static int near_before(const near_t *a, const near_t *b)
+{
+    if (a->dist != b->dist)
+        return a->dist < b->dist;
+    if (a->len != b->len)
+        return a->len < b->len;
+    return strcmp(a->key, b->key) < 0;
+}
+
+lw_status lw_docset_check_unit(lw_store *s, const char *filter, int which, lw_error *err)
+{
+    if (!filter || !*filter)
+        return LW_OK;
+    char *key = lw_store_fold(filter);
+    if (!key)
+        return lw_error_set(err, LW_ERR_NOMEM, NULL, 0, 0, "out of memory");
+    const char *sql = which == LW_DS_UNITS_ISSUERS
+                          ? "SELECT DISTINCT issuer FROM documents WHERE issuer IS NOT NULL"
+                      : which == LW_DS_UNITS_DUTIES
+                          ? "SELECT DISTINCT name FROM duty_units"
+                          : "SELECT issuer FROM documents WHERE issuer IS NOT NULL UNION SELECT name FROM duty_units";
+    sqlite3_stmt *q = NULL;
+    near_t best[LW_DS_NEAR] = {{0}};
+    size_t nbest = 0, kl = strlen(key), found = 0;
+    size_t *row = malloc((kl + 1) * sizeof *row);
+    lw_status st = LW_OK;
+    if (!row) {
+        st = lw_error_set(err, LW_ERR_NOMEM, NULL, 0, 0, "out of memory");
+        goto done;
+    }
+    if (sqlite3_prepare_v2(lw_store_db(s), sql, -1, &q, NULL)) {
+        st = db_err(s, err);
+        goto done;
+    }
+    int rc = SQLITE_DONE;
+    while (!found && (rc = sqlite3_step(q)) == SQLITE_ROW) {
+        const char *name = (const char *)sqlite3_column_text(q, 0);
+        char *f = name ? lw_store_fold(name) : NULL;
+        if (!f)
+            continue;
+        if (strstr(f, key)) {
+            found = 1;
+            free(f);
+            break;
+        }
+        near_t c = {NULL, f, part_distance(key, kl, f, strlen(f), row), strlen(f)};
+        int dup = 0;
+        for (size_t i = 0; i < nbest && !dup; i++)
+            dup = !strcmp(best[i].key, f);
+        if (dup || (nbest == LW_DS_NEAR && !near_before(&c, &best[nbest - 1]))) {
+            free(f);
+            continue;
+        }
+        c.name = strdup(name);
+        if (!c.name) {
+            free(f);
+            st = lw_error_set(err, LW_ERR_NOMEM, NULL, 0, 0, "out of memory");
+            goto done;
+        }
+        if (nbest == LW_DS_NEAR) {
+            free(best[nbest - 1].name);
+            free(best[nbest - 1].key);
+            nbest--;
+        }
+        size_t at = nbest++;
+        while (at && near_before(&c, &best[at - 1])) {
+            best[at] = best[at - 1];
+            at--;
+        }
+        best[at] = c;
+    }
+    if (!found && rc != SQLITE_DONE) {
+        st = db_err(s, err);
+        goto done;
+    }
+    if (!found) {
+        lw_buf m = {0};
+        lw_buf_printf(&m, "--unit \"%s\": không có đơn vị nào trong cơ sở dữ liệu có tên chứa chuỗi này "
+                          "(no unit of the database matches)", filter);
+        if (!nbest)
+            lw_buf_printf(&m, "; cơ sở dữ liệu chưa có đơn vị nào (the database names no unit)");
+        for (size_t i = 0; i < nbest; i++)
+            lw_buf_printf(&m, "%s\"%s\"", i ? ", " : "; tên gần nhất (nearest names): ", best[i].name);
+        st = lw_error_set(err, LW_ERR_USAGE, NULL, 0, 0, "%s", m.data ? m.data : "--unit");
+        lw_buf_free(&m);
+    }
+done:
+    sqlite3_finalize(q);
+    for (size_t i = 0; i < nbest; i++) {
+        free(best[i].name);
+        free(best[i].key);
+    }
+    free(row);
+    free(key);
+    return st;
+}

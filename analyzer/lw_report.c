@@ -42,6 +42,12 @@ struct lw_report {
     char *unit_key; /* --unit folded once, or NULL */
     const char **canon; /* the distinct topics: compared by pointer once made canonical */
     size_t ncanon, capcanon;
+    size_t directing;   /* directing duties, counted apart (see lw_report.h) */
+    const char **common, **places; /* rules/report.yaml, sorted: borrowed from the ruleset */
+    size_t ncommon, nplaces;
+    int min_shared;
+    uint64_t **pairs;   /* by document: its subject's pairs (subject_pairs), or NULL */
+    size_t *npairs;
 };
 
 /* ---- dates ---- */
@@ -75,6 +81,163 @@ static long iso_days(const char *iso)
     if (lw_date_parse_iso(iso, &d))
         return 0;
     return days_from_civil(d.y, d.m, d.d);
+}
+
+/* ---- what a document is about ---- */
+
+static int cmp_cstr(const void *a, const void *b) { return strcmp(*(const char *const *)a, *(const char *const *)b); }
+
+/* The strings of rules/report.yaml's list key, sorted, into *v (owned array of borrowed
+ * strings); -1 when out of memory. */
+static int load_words(const lw_ruleset *rs, const char *key, const char ***v, size_t *n)
+{
+    json_t *a = lw_ruleset_data(rs, key);
+    size_t i, k = 0;
+    json_t *w;
+    *v = malloc((json_array_size(a) + 1) * sizeof **v);
+    if (!*v)
+        return -1;
+    json_array_foreach(a, i, w)
+        if (json_is_string(w))
+            (*v)[k++] = json_string_value(w);
+    qsort(*v, k, sizeof **v, cmp_cstr);
+    *n = k;
+    return 0;
+}
+
+static int in_words(const char *const *v, size_t n, const char *t)
+{
+    return n && bsearch(&t, v, n, sizeof *v, cmp_cstr) != NULL;
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return (x > y) - (x < y);
+}
+
+/* Appends to *v the pairs of neighbouring syllables of text t that say what it is about
+ * (rules/report.yaml): lower case with the marks kept ("tình" is not "tỉnh"), a pair never
+ * across a number, a common word or a place's name. Hashes; -1 when out of memory. */
+static int add_pairs(const lw_report *r, const char *t, uint64_t **v, size_t *n, size_t *cap)
+{
+    utf8proc_uint8_t *low = NULL;
+    if (!t || utf8proc_map((const utf8proc_uint8_t *)t, 0, &low,
+                           UTF8PROC_NULLTERM | UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_CASEFOLD) < 0)
+        return 0; /* nothing to say, or not UTF-8: no pairs */
+    char prev[64], tok[64];
+    int have_prev = 0, skip = 0, rc = 0;
+    const utf8proc_uint8_t *p = low;
+    while (*p) {
+        utf8proc_int32_t cp;
+        utf8proc_ssize_t k = utf8proc_iterate(p, -1, &cp);
+        if (k <= 0)
+            break;
+        utf8proc_category_t c = utf8proc_category(cp);
+        if (!(c >= UTF8PROC_CATEGORY_LU && c <= UTF8PROC_CATEGORY_NO)) {
+            p += k;
+            continue;
+        }
+        /* a token: letters, marks and digits */
+        size_t len = 0;
+        int digits = 1;
+        while (*p) {
+            k = utf8proc_iterate(p, -1, &cp);
+            if (k <= 0)
+                break;
+            c = utf8proc_category(cp);
+            if (!(c >= UTF8PROC_CATEGORY_LU && c <= UTF8PROC_CATEGORY_NO))
+                break;
+            digits &= c >= UTF8PROC_CATEGORY_ND && c <= UTF8PROC_CATEGORY_NO;
+            if (len + (size_t)k < sizeof tok)
+                memcpy(tok + len, p, (size_t)k);
+            len += (size_t)k;
+            p += k;
+        }
+        if (len >= sizeof tok) { /* no syllable is that long: OCR run-together, left out */
+            have_prev = 0;
+            continue;
+        }
+        tok[len] = '\0';
+        if (skip) {
+            skip--;
+            have_prev = 0;
+            continue;
+        }
+        if (digits || in_words(r->common, r->ncommon, tok)) {
+            skip = in_words(r->places, r->nplaces, tok) ? 2 : 0;
+            have_prev = 0;
+            continue;
+        }
+        if (have_prev) {
+            if (*n == *cap) {
+                size_t nc = *cap ? *cap * 2 : 16;
+                uint64_t *g = realloc(*v, nc * sizeof *g);
+                if (!g) {
+                    rc = -1;
+                    break;
+                }
+                *v = g;
+                *cap = nc;
+            }
+            uint64_t h = lw_hash_str(prev);
+            (*v)[(*n)++] = h * 1099511628211ull ^ lw_hash_str(tok);
+        }
+        memcpy(prev, tok, len + 1);
+        have_prev = 1;
+    }
+    free(low);
+    return rc;
+}
+
+/* Sorted and distinct, in place; the new count. */
+static size_t uniq_pairs(uint64_t *v, size_t n)
+{
+    if (!n)
+        return 0;
+    qsort(v, n, sizeof *v, cmp_u64);
+    size_t w = 1;
+    for (size_t i = 1; i < n; i++)
+        if (v[i] != v[w - 1])
+            v[w++] = v[i];
+    return w;
+}
+
+static size_t shared_pairs(const uint64_t *a, size_t na, const uint64_t *b, size_t nb)
+{
+    size_t i = 0, j = 0, k = 0;
+    while (i < na && j < nb) {
+        if (a[i] < b[j])
+            i++;
+        else if (a[i] > b[j])
+            j++;
+        else {
+            k++;
+            i++;
+            j++;
+        }
+    }
+    return k;
+}
+
+/* Whether document o (index oi) is on the work of item it's duty: its subject shares
+ * enough pairs with the duty's document's subject, activity or output. */
+static int on_subject(const lw_report *r, const item_t *it, size_t oi)
+{
+    if (!r->npairs[oi])
+        return 0;
+    uint64_t *v = NULL;
+    size_t n = 0, cap = 0;
+    const lw_ds_duty *u = it->duty;
+    if (add_pairs(r, it->doc->subject, &v, &n, &cap) || add_pairs(r, u->activity, &v, &n, &cap) ||
+        add_pairs(r, u->output, &v, &n, &cap)) {
+        free(v);
+        return 0; /* out of memory: not answered, never a false "done" */
+    }
+    n = uniq_pairs(v, n);
+    int yes = (int)shared_pairs(v, n, r->pairs[oi], r->npairs[oi]) >= r->min_shared;
+    free(v);
+    return yes;
 }
 
 /* ---- building ---- */
@@ -118,6 +281,13 @@ static void add_item(lw_report *r, const char *unit, const lw_ds_duty *u, const 
 static int same_province(const lw_docset *ds, const char *a, const char *b)
 {
     return a && b ? a == b || !strcmp(a, b) : lw_docset_one_province(ds);
+}
+
+/* Whether a document of province a may answer a duty of province b: the same province; when
+ * neither is known, only a document that cites the duty's (or a database of one province). */
+static int answer_province(const lw_docset *ds, const char *a, const char *b, int cites)
+{
+    return same_province(ds, a, b) || (!a && !b && cites);
 }
 
 static int wanted_unit(const lw_report *r, const char *unit)
@@ -217,7 +387,13 @@ static void judge(lw_report *r, item_t *it, const char **topics)
                 continue;
             if ((it->doc->date && strcmp(o->date, it->doc->date) < 0) || strcmp(o->date, r->as_of) > 0)
                 continue;
-            if (!doc_cites(r->ds, o, it->doc) && o->year != atoi(u->to))
+            /* a unit's name is judged with its province (huyện Châu Thành is in five), and a
+             * document that does not cite the duty's must be on its work, not only of its kind
+             * and year (a Báo cáo on another subject answers no reporting duty) */
+            int cites = doc_cites(r->ds, o, it->doc);
+            if (!answer_province(r->ds, o->province, it->doc->province, cites))
+                continue;
+            if (!cites && (o->year != atoi(u->to) || !on_subject(r, it, i)))
                 continue;
             if (!best || strcmp(o->date, best->date) < 0 || (!strcmp(o->date, best->date) && o < best))
                 best = o;
@@ -429,6 +605,23 @@ lw_status lw_report_build(lw_store *s, const lw_engine *eng, const lw_report_opt
     lw_matcher *m = lw_matcher_create(rs);
     for (size_t i = 0; i < nd; i++)
         topics[i] = canon_topic(r, doc_topic(rs, m, lw_docset_doc(r->ds, i)));
+    json_t *ms = lw_ruleset_data(rs, "answer_min_shared");
+    r->min_shared = json_is_integer(ms) && json_integer_value(ms) > 0 ? (int)json_integer_value(ms) : 2;
+    r->pairs = calloc(nd + 1, sizeof *r->pairs);
+    r->npairs = calloc(nd + 1, sizeof *r->npairs);
+    int bad = !m || !r->pairs || !r->npairs || load_words(rs, "answer_common_words", &r->common, &r->ncommon) ||
+              load_words(rs, "answer_place_words", &r->places, &r->nplaces);
+    for (size_t i = 0; i < nd && !bad; i++) {
+        size_t cap = 0;
+        bad = add_pairs(r, lw_docset_doc(r->ds, i)->subject, &r->pairs[i], &r->npairs[i], &cap);
+        r->npairs[i] = uniq_pairs(r->pairs[i], r->npairs[i]);
+    }
+    if (bad) {
+        free(topics);
+        lw_matcher_free(m);
+        lw_report_free(r);
+        return lw_error_set(err, LW_ERR_NOMEM, NULL, 0, 0, "out of memory");
+    }
     for (size_t i = 0; i < nd; i++) {
         const lw_ds_doc *d = lw_docset_doc(r->ds, i);
         for (size_t k = 0; k < d->n_duties; k++) {
@@ -437,6 +630,12 @@ lw_status lw_report_build(lw_store *s, const lw_engine *eng, const lw_report_opt
                 continue; /* "thường xuyên": no date to miss */
             if (!u->to && !lw_docset_needs_deadline(r->ds, d, u))
                 continue;
+            if (u->directs) {
+                /* the leads are to make other units do the work: their own deadline is not
+                 * the work's, and no document of a concerned unit answers them */
+                r->directing++;
+                continue;
+            }
             if (r->since[0] && before_since(r, d, u)) {
                 r->older++;
                 continue;
@@ -480,7 +679,6 @@ void lw_report_free(lw_report *r)
 {
     if (!r)
         return;
-    lw_docset_free(r->ds);
     for (size_t i = 0; i < r->nnames; i++)
         free(r->names[i]);
     free(r->names);
@@ -488,11 +686,19 @@ void lw_report_free(lw_report *r)
     free(r->seen);
     free(r->canon);
     free(r->unit_key);
+    for (size_t i = 0; r->pairs && r->ds && i < lw_docset_ndocs(r->ds); i++)
+        free(r->pairs[i]);
+    free(r->pairs);
+    free(r->npairs);
+    free(r->common);
+    free(r->places);
+    lw_docset_free(r->ds);
     free(r);
 }
 
 size_t lw_report_count(const lw_report *r, lw_report_status st) { return st < LW_RS_COUNT ? r->counts[st] : 0; }
 size_t lw_report_older(const lw_report *r) { return r->older; }
+size_t lw_report_directing(const lw_report *r) { return r->directing; }
 
 int lw_report_format_parse(const char *s)
 {

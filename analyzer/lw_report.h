@@ -63,6 +63,8 @@ void lw_report_free(lw_report *r);
 size_t lw_report_count(const lw_report *r, lw_report_status st);
 /* Number of duties left out as due before since. */
 size_t lw_report_older(const lw_report *r);
+/* Number of directing duties, counted apart (not judged). */
+size_t lw_report_directing(const lw_report *r);
 /* Writes the report in a format; LW_ERR_IO when the stream fails. */
 lw_status lw_report_write(const lw_report *r, lw_report_format fmt, FILE *out, lw_error *err);
 
