@@ -313,12 +313,16 @@ int lw_docset_needs_deadline(const lw_docset *ds, const lw_ds_doc *d, const lw_d
         return 1;
     if (!u->topic)
         return 0;
+    int dated = 0;
     for (size_t k = 0; k < d->n_duties; k++) {
         const lw_ds_duty *o = lw_docset_duty(ds, d->first_duty + k);
         if (o != u && o->to && o->topic && !strcmp(o->topic, u->topic))
             return 0;
+        dated |= o->to != NULL;
     }
-    return 1;
+    /* a document that dates none of its tasks (a Chỉ thị, a standing assignment of
+     * responsibilities) gives standing duties: a missing date there is no omission */
+    return dated;
 }
 
 const char *lw_date_vi(const char *iso, char *buf)

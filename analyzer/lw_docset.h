@@ -96,7 +96,8 @@ const size_t *lw_docset_covered(lw_docset *d, const char *unit, size_t *n);
 /* Whether duty u of document d is one that should carry a deadline: an item of a plan's
  * programme or a reporting obligation always; a "Tổ chức thực hiện" task only when it has a
  * topic that no dated duty of d covers (tasks there mostly restate the dated items, or are
- * standing duties such as "phối hợp chặt chẽ", which plans never date). */
+ * standing duties such as "phối hợp chặt chẽ", which plans never date), and only in a
+ * document that dates some duty (the tasks of a Chỉ thị that dates none are standing). */
 int lw_docset_needs_deadline(const lw_docset *ds, const lw_ds_doc *d, const lw_ds_duty *u);
 
 /* Which names lw_docset_check_unit tests a filter against. */

@@ -20,6 +20,7 @@ typedef struct {
     const lw_ds_doc *doc;
     const lw_ds_doc *answer;    /* NULL when none */
     long days;                  /* deadline - as_of (negative: past); late: answer - deadline */
+    int no_unit;                /* the duty names no unit: status LW_RS_NO_UNIT */
     unsigned unit_rank;         /* of unit among the report's units in strcmp order */
     unsigned doc_rank;          /* of doc among the documents in path order */
 } item_t;
@@ -48,6 +49,8 @@ struct lw_report {
     int min_shared;
     uint64_t **pairs;   /* by document: its subject's pairs (subject_pairs), or NULL */
     size_t *npairs;
+    char **names_of;    /* by document: label and subject as shown (doc_names), or NULL */
+    char **labels;      /* by document: lw_doc_label alone, NULL when the header names nothing */
 };
 
 /* ---- dates ---- */
@@ -368,6 +371,11 @@ static const char *canon_topic(lw_report *r, const char *t)
 static void judge(lw_report *r, item_t *it, const char **topics)
 {
     const lw_ds_duty *u = it->duty;
+    if (it->no_unit) {
+        it->status = LW_RS_NO_UNIT;
+        it->days = u->to ? iso_days(u->to) - r->as_of_days : 0;
+        return;
+    }
     if (!u->to) {
         it->status = LW_RS_NO_DEADLINE;
         return;
@@ -557,6 +565,64 @@ static void drop_restated(lw_report *r)
     free(drop);
 }
 
+/* The subject as shown after a label: one line, at most about 200 bytes (cut at a space,
+ * "…" added); appended to b. */
+static int put_subject(lw_buf *b, const char *subj)
+{
+    size_t start = b->len, words = 0;
+    for (const char *t = subj; *t;) {
+        size_t n = strcspn(t, "\n\r\t ");
+        if (b->len - start + n + 1 > 200) {
+            /* a long word (OCR): cut on a character's first byte */
+            size_t k = n < 200 ? n : 200;
+            while (k && ((unsigned char)t[k] & 0xC0) == 0x80)
+                k--;
+            if (b->len - start < 120 && ((words && lw_buf_putc(b, ' ')) || lw_buf_append(b, t, k)))
+                return -1;
+            return lw_buf_append(b, "…", strlen("…"));
+        }
+        if (n && words++ && lw_buf_putc(b, ' '))
+            return -1;
+        if (lw_buf_append(b, t, n))
+            return -1;
+        t += n;
+        t += strspn(t, "\n\r\t ");
+    }
+    return 0;
+}
+
+/* The names of the documents the items show (their own and their answers'): names_of is
+ * "label: subject" (the label alone, the subject alone, or NULL when the header gives neither:
+ * the path is all there is), labels the label alone for JSON. -1 when out of memory. */
+static int doc_names(lw_report *r)
+{
+    size_t nd = lw_docset_ndocs(r->ds);
+    r->names_of = calloc(nd + 1, sizeof *r->names_of);
+    r->labels = calloc(nd + 1, sizeof *r->labels);
+    if (!r->names_of || !r->labels)
+        return -1;
+    for (size_t i = 0; i < 2 * r->n; i++) {
+        const lw_ds_doc *d = i % 2 ? r->items[i / 2].answer : r->items[i / 2].doc;
+        if (!d)
+            continue;
+        size_t k = doc_ix(r->ds, d);
+        if (r->names_of[k] || r->labels[k])
+            continue;
+        lw_buf b = {0};
+        int rc = lw_doc_label(&b, d->kind, d->number, d->date, d->issuer);
+        if (rc < 0)
+            return lw_buf_free(&b), -1;
+        if (rc == 0 && !(r->labels[k] = strdup(b.data)))
+            return lw_buf_free(&b), -1;
+        if (d->subject && *d->subject &&
+            ((rc == 0 && lw_buf_append(&b, ": ", 2)) || put_subject(&b, d->subject)))
+            return lw_buf_free(&b), -1;
+        r->names_of[k] = b.len ? lw_buf_detach(&b, NULL) : NULL;
+        lw_buf_free(&b);
+    }
+    return 0;
+}
+
 lw_status lw_report_build(lw_store *s, const lw_engine *eng, const lw_report_options *opt, lw_report **out,
                           lw_error *err)
 {
@@ -581,7 +647,7 @@ lw_status lw_report_build(lw_store *s, const lw_engine *eng, const lw_report_opt
         }
         snprintf(r->since, sizeof r->since, "%s", opt->since);
     } else {
-        snprintf(r->since, sizeof r->since, "%04d-01-01", probe.y - 1);
+        snprintf(r->since, sizeof r->since, "%04u-01-01", (unsigned)(probe.y - 1) % 10000u);
     }
     r->opt.since = r->since[0] ? r->since : NULL;
     r->as_of_days = iso_days(r->as_of);
@@ -651,8 +717,11 @@ lw_status lw_report_build(lw_store *s, const lw_engine *eng, const lw_report_opt
                         expand(r, u->units[n].name, u, d);
                     leads++;
                 }
-            if (!leads && wanted_unit(r, opt->english ? "(unit not stated)" : "(chưa rõ đơn vị)"))
+            if (!leads && wanted_unit(r, opt->english ? "(unit not stated)" : "(chưa rõ đơn vị)")) {
                 add_item(r, opt->english ? "(unit not stated)" : "(chưa rõ đơn vị)", u, d);
+                if (r->n && r->items[r->n - 1].duty == u)
+                    r->items[r->n - 1].no_unit = 1;
+            }
         }
     }
     r->opt.unit = NULL; /* the filter is applied; the caller's string may go */
@@ -669,6 +738,12 @@ lw_status lw_report_build(lw_store *s, const lw_engine *eng, const lw_report_opt
     }
     if (r->n)
         qsort(r->items, r->n, sizeof *r->items, cmp_item);
+    if (doc_names(r)) {
+        free(topics);
+        lw_matcher_free(m);
+        lw_report_free(r);
+        return lw_error_set(err, LW_ERR_NOMEM, NULL, 0, 0, "out of memory");
+    }
     lw_matcher_free(m);
     free(topics);
     *out = r;
@@ -692,6 +767,14 @@ void lw_report_free(lw_report *r)
     free(r->npairs);
     free(r->common);
     free(r->places);
+    for (size_t i = 0; r->ds && i < lw_docset_ndocs(r->ds); i++) {
+        if (r->names_of)
+            free(r->names_of[i]);
+        if (r->labels)
+            free(r->labels[i]);
+    }
+    free(r->names_of);
+    free(r->labels);
     lw_docset_free(r->ds);
     free(r);
 }
@@ -714,30 +797,48 @@ int lw_report_format_parse(const char *s)
 enum {
     L_TITLE, L_AS_OF, L_WINDOW, L_UNIT, L_DUTY, L_DEADLINE, L_DOCUMENT, L_LINE, L_ANSWER, L_STATUS,
     L_OVERDUE_BY, L_LEFT, L_TODAY, L_LATE_BY, L_NONE, L_SUMMARY, L_NOTHING, L_TIMELINE, L_WORDS, L_SINCE, L_OLDER,
-    L_COUNT
+    L_PASSED, L_NO_UNIT_NOTE, L_DIRECTING, L_COUNT
 };
 
 static const char *const labels[2][L_COUNT] = {
     {"Báo cáo thời hạn", "Tính đến ngày", "cửa sổ %d ngày", "Đơn vị", "Nhiệm vụ", "Thời hạn", "Văn bản", "dòng",
      "Trả lời bởi", "Tình trạng", "quá hạn %ld ngày", "còn %ld ngày", "đến hạn hôm nay", "muộn %ld ngày",
      "không có", "Tổng hợp", "Không có mục nào cần chú ý.", "Dòng thời gian", "Nguyên văn", "từ ngày %s",
-     "%zu nhiệm vụ có thời hạn trước ngày %s không được xét (xem tất cả: --all, hoặc --since NGÀY)."},
+     "%zu nhiệm vụ có thời hạn trước ngày %s không được xét (xem tất cả: --all, hoặc --since NGÀY).",
+     "hạn đã qua %ld ngày",
+     "Văn bản giao các việc dưới đây nhưng không nêu đơn vị nào mà lawwatch nhận ra, nên không xét được đã có văn "
+     "bản trả lời hay chưa: xin đọc văn bản để biết đơn vị nào phải thực hiện.",
+     "%zu nhiệm vụ chỉ đạo (đơn vị chủ trì chỉ đạo đơn vị khác thực hiện) không được xét như việc của đơn vị nào."},
     {"Deadline report", "As of", "window %d days", "Unit", "Duty", "Deadline", "Document", "line", "Answered by",
      "Status", "%ld days overdue", "%ld days left", "due today", "%ld days late", "none", "Summary",
      "Nothing needs attention.", "Timeline", "Words", "from %s",
-     "%zu duties due before %s are not judged (all of them: --all, or --since DATE)."},
+     "%zu duties due before %s are not judged (all of them: --all, or --since DATE).",
+     "deadline passed %ld days ago",
+     "The document sets the work below but names no unit lawwatch recognises, so whether it was answered cannot be "
+     "judged: read the document to see which unit must do it.",
+     "%zu directing duties (the leads are to make other units do the work) are not judged as any unit's own."},
 };
 
 static const char *const status_label[2][LW_RS_COUNT] = {
-    {"Quá hạn", "Nộp muộn", "Sắp đến hạn", "Thiếu thời hạn", "Đã hoàn thành đúng hạn", "Chưa đến hạn"},
-    {"Overdue", "Late", "Due soon", "No deadline", "Done on time", "Not yet due"},
+    {"Quá hạn", "Nộp muộn", "Sắp đến hạn", "Thiếu thời hạn", "Chưa rõ đơn vị", "Đã hoàn thành đúng hạn",
+     "Chưa đến hạn"},
+    {"Overdue", "Late", "Due soon", "No deadline", "Unit not stated", "Done on time", "Not yet due"},
 };
 
-static const char *const status_id[LW_RS_COUNT] = {"overdue", "late", "due_soon", "no_deadline", "done", "upcoming"};
+static const char *const status_id[LW_RS_COUNT] = {"overdue", "late", "due_soon", "no_deadline", "no_unit", "done",
+                                                   "upcoming"};
 
 #define LB(r, k) labels[(r)->opt.english][k]
 
-static int listed(lw_report_status s) { return s <= LW_RS_NO_DEADLINE; }
+static int listed(lw_report_status s) { return s <= LW_RS_NO_UNIT; }
+
+/* What a document is called in an item: label and subject, else its path. */
+static const char *doc_name(const lw_report *r, const lw_ds_doc *d)
+{
+    return r->names_of[doc_ix(r->ds, d)];
+}
+
+static const char *doc_label(const lw_report *r, const lw_ds_doc *d) { return r->labels[doc_ix(r->ds, d)]; }
 
 static const char *shown(const lw_report *r, const char *path) { return lw_path_below(path, r->cwd); }
 
@@ -747,6 +848,16 @@ static const char *when(const lw_report *r, const item_t *it, char *buf, size_t 
     switch (it->status) {
     case LW_RS_OVERDUE: snprintf(buf, n, LB(r, L_OVERDUE_BY), -it->days); break;
     case LW_RS_LATE: snprintf(buf, n, LB(r, L_LATE_BY), it->days); break;
+    case LW_RS_NO_UNIT:
+        if (!it->duty->to) {
+            buf[0] = '\0';
+            break;
+        }
+        if (it->days < 0) {
+            snprintf(buf, n, LB(r, L_PASSED), -it->days);
+            break;
+        }
+        /* fall through */
     case LW_RS_DUE_SOON:
     case LW_RS_UPCOMING:
         if (it->days == 0)
@@ -914,6 +1025,15 @@ static const char *older_note(const lw_report *r, char *buf, size_t n)
     return buf;
 }
 
+/* The sentence on directing duties, or "" */
+static const char *directing_note(const lw_report *r, char *buf, size_t n)
+{
+    buf[0] = '\0';
+    if (r->directing)
+        snprintf(buf, n, LB(r, L_DIRECTING), r->directing);
+    return buf;
+}
+
 static void write_summary_line(const lw_report *r, sink *s)
 {
     for (int st = 0; st < LW_RS_COUNT; st++)
@@ -930,8 +1050,10 @@ static void write_text(const lw_report *r, sink *s)
     write_since(r, s, ", ");
     out(s, ")\n");
     write_summary_line(r, s);
-    char note[200];
+    char note[300];
     if (*older_note(r, note, sizeof note))
+        out(s, "%s\n", note);
+    if (*directing_note(r, note, sizeof note))
         out(s, "%s\n", note);
     const char *last = NULL;
     int any = 0;
@@ -940,8 +1062,11 @@ static void write_text(const lw_report *r, sink *s)
         if (!listed(it->status))
             continue;
         any = 1;
-        if (!last || strcmp(last, it->unit))
+        if (!last || strcmp(last, it->unit)) {
             out(s, "\n%s== %s%s\n", r->opt.color ? "\033[1m" : "", it->unit, r->opt.color ? "\033[0m" : "");
+            if (it->no_unit)
+                out(s, "   %s\n", LB(r, L_NO_UNIT_NOTE));
+        }
         last = it->unit;
         const char *col = !r->opt.color ? "" : it->status == LW_RS_OVERDUE ? "\033[31m" : it->status == LW_RS_LATE ? "\033[35m" : "\033[33m";
         out(s, "  %s", col);
@@ -950,16 +1075,23 @@ static void write_text(const lw_report *r, sink *s)
         pad(s, it->duty->to ? lw_date_vi(it->duty->to, d1) : "-", 10);
         pad(s, when(r, it, d2, sizeof d2), 17);
         flat(s, it->duty->activity);
-        out(s, "\n      ");
-        if (it->duty->deadline_text) {
-            out(s, "«");
-            flat(s, it->duty->deadline_text);
-            out(s, "» — ");
-        }
-        out(s, "%s, %s %d", shown(r, it->doc->path), LB(r, L_LINE), it->duty->line);
-        if (it->answer)
-            out(s, "; %s %s (%s)", LB(r, L_ANSWER), shown(r, it->answer->path), lw_date_vi(it->answer->date, d1));
         out(s, "\n");
+        if (it->duty->deadline_text) {
+            out(s, "      «");
+            flat(s, it->duty->deadline_text);
+            out(s, "»\n");
+        }
+        if (doc_name(r, it->doc)) {
+            out(s, "      ");
+            flat(s, doc_name(r, it->doc));
+            out(s, "\n");
+        }
+        out(s, "      %s, %s %d\n", shown(r, it->doc->path), LB(r, L_LINE), it->duty->line);
+        if (it->answer) {
+            out(s, "      %s: ", LB(r, L_ANSWER));
+            flat(s, doc_name(r, it->answer) ? doc_name(r, it->answer) : lw_date_vi(it->answer->date, d1));
+            out(s, " (%s)\n", shown(r, it->answer->path));
+        }
     }
     if (!any)
         out(s, "\n%s\n", LB(r, L_NOTHING));
@@ -978,8 +1110,10 @@ static void write_md(const lw_report *r, sink *s)
     out(s, LB(r, L_WINDOW), r->opt.window);
     write_since(r, s, ", ");
     out(s, ")\n");
-    char note[200];
+    char note[300];
     if (*older_note(r, note, sizeof note))
+        out(s, "\n%s\n", note);
+    if (*directing_note(r, note, sizeof note))
         out(s, "\n%s\n", note);
     const char *last = NULL;
     for (size_t i = 0; i < r->n; i++) {
@@ -989,6 +1123,8 @@ static void write_md(const lw_report *r, sink *s)
         if (!last || strcmp(last, it->unit)) {
             out(s, "\n## ");
             md(s, it->unit);
+            if (it->no_unit)
+                out(s, "\n\n%s", LB(r, L_NO_UNIT_NOTE));
             out(s, "\n\n| %s | %s | | %s | %s | %s |\n| --- | --- | --- | --- | --- | --- |\n", LB(r, L_STATUS),
                 LB(r, L_DEADLINE), LB(r, L_DUTY), LB(r, L_WORDS), LB(r, L_DOCUMENT));
         }
@@ -999,12 +1135,18 @@ static void write_md(const lw_report *r, sink *s)
         out(s, " | ");
         md(s, it->duty->deadline_text);
         out(s, " | ");
+        if (doc_name(r, it->doc)) {
+            md(s, doc_name(r, it->doc));
+            out(s, " (");
+        }
         md(s, shown(r, it->doc->path));
-        out(s, ", %s %d", LB(r, L_LINE), it->duty->line);
+        out(s, ", %s %d%s", LB(r, L_LINE), it->duty->line, doc_name(r, it->doc) ? ")" : "");
         if (it->answer) {
-            out(s, "; %s ", LB(r, L_ANSWER));
+            out(s, "; %s: ", LB(r, L_ANSWER));
+            md(s, doc_name(r, it->answer) ? doc_name(r, it->answer) : lw_date_vi(it->answer->date, d1));
+            out(s, " (");
             md(s, shown(r, it->answer->path));
-            out(s, " (%s)", lw_date_vi(it->answer->date, d1));
+            out(s, ")");
         }
         out(s, " |\n");
     }
@@ -1014,10 +1156,12 @@ static void write_md(const lw_report *r, sink *s)
 
 static void write_csv(const lw_report *r, sink *s)
 {
-    const char *head[] = {"as_of", "unit", "status", "deadline_from", "deadline_to", "days", "activity",
-                          "deadline_text", "path", "line", "answer_path", "answer_date"};
-    for (size_t i = 0; i < 12; i++)
-        csv(s, head[i], i == 11);
+    const char *head[] = {"as_of",  "unit", "status", "deadline_from", "deadline_to", "days",
+                          "activity", "deadline_text", "document", "path", "line", "id",
+                          "answer", "answer_path", "answer_date", "answer_id"};
+    size_t nh = sizeof head / sizeof *head;
+    for (size_t i = 0; i < nh; i++)
+        csv(s, head[i], i == nh - 1);
     for (size_t i = 0; i < r->n; i++) {
         const item_t *it = &r->items[i];
         char days[24] = "", line[16];
@@ -1032,10 +1176,18 @@ static void write_csv(const lw_report *r, sink *s)
         csv(s, days, 0);
         csv(s, it->duty->activity, 0);
         csv(s, it->duty->deadline_text, 0);
+        csv(s, doc_name(r, it->doc), 0);
         csv(s, shown(r, it->doc->path), 0);
         csv(s, line, 0);
+        char id[24], aid[24] = "";
+        snprintf(id, sizeof id, "%lld", it->doc->id);
+        if (it->answer)
+            snprintf(aid, sizeof aid, "%lld", it->answer->id);
+        csv(s, id, 0);
+        csv(s, it->answer ? doc_name(r, it->answer) : NULL, 0);
         csv(s, it->answer ? shown(r, it->answer->path) : NULL, 0);
-        csv(s, it->answer ? it->answer->date : NULL, 1);
+        csv(s, it->answer ? it->answer->date : NULL, 0);
+        csv(s, aid, 1);
     }
 }
 
@@ -1081,6 +1233,7 @@ static void write_json(const lw_report *r, sink *s)
     out(s, ",\n \"summary\": ");
     dump_nested(s, sum, " ");
     out(s, ",\n \"older_duties\": %zu", r->older);
+    out(s, ",\n \"directing_duties\": %zu", r->directing);
     out(s, ",\n \"items\": [");
     for (size_t i = 0; i < r->n && !s->bad; i++) {
         const item_t *it = &r->items[i];
@@ -1097,14 +1250,19 @@ static void write_json(const lw_report *r, sink *s)
                                   : json_null());
         json_object_set_new(o, "days", u->to ? json_integer(it->days) : json_null());
         json_object_set_new(o, "path", json_string(shown(r, it->doc->path)));
+        json_object_set_new(o, "label", jstr(doc_label(r, it->doc)));
+        json_object_set_new(o, "id", json_integer(it->doc->id));
         json_object_set_new(o, "line", json_integer(u->line));
-        json_object_set_new(o, "document", json_pack("{s:o,s:o,s:o,s:o}", "number", jstr(it->doc->number), "kind",
+        json_object_set_new(o, "document", json_pack("{s:o,s:o,s:o,s:o,s:o}", "number", jstr(it->doc->number), "kind",
                                                       jstr(it->doc->kind), "issuer", jstr(it->doc->issuer), "date",
-                                                      jstr(it->doc->date)));
-        json_object_set_new(o, "answer", it->answer ? json_pack("{s:s,s:o,s:o,s:s}", "path", shown(r, it->answer->path),
-                                                                "number", jstr(it->answer->number), "kind",
-                                                                jstr(it->answer->kind), "date", it->answer->date)
-                                                    : json_null());
+                                                      jstr(it->doc->date), "subject", jstr(it->doc->subject)));
+        json_object_set_new(o, "answer",
+                            it->answer ? json_pack("{s:s,s:o,s:I,s:o,s:o,s:s,s:o}", "path", shown(r, it->answer->path),
+                                                   "label", jstr(doc_label(r, it->answer)), "id",
+                                                   (json_int_t)it->answer->id, "number", jstr(it->answer->number),
+                                                   "kind", jstr(it->answer->kind), "date", it->answer->date,
+                                                   "subject", jstr(it->answer->subject))
+                                       : json_null());
         out(s, "%s\n  ", i ? "," : "");
         dump_nested(s, o, "  ");
     }
@@ -1120,14 +1278,14 @@ static const char css[] =
     "padding-bottom:.2em}.meta{color:#666}"
     ".cards{display:flex;flex-wrap:wrap;gap:.8em;margin:1em 0}.card{background:#fff;border:1px solid #ddd;"
     "border-radius:6px;padding:.6em 1em;min-width:9em}.card b{display:block;font-size:1.8em}"
-    ".overdue{color:#b71c1c}.late{color:#8e24aa}.due_soon{color:#b26a00}.no_deadline{color:#455a64}"
+    ".overdue{color:#b71c1c}.late{color:#8e24aa}.due_soon{color:#b26a00}.no_deadline{color:#455a64}.no_unit{color:#546e7a}"
     ".done{color:#2e7d32}.upcoming{color:#607d8b}"
     "table{border-collapse:collapse;width:100%;background:#fff;margin:.5em 0}th,td{border:1px solid #ddd;"
     "padding:.35em .5em;vertical-align:top;text-align:left;font-size:.92em}th{background:#f0f0f0}"
     "td.n{text-align:right;color:#666}.words{color:#555;font-style:italic}.src{color:#666;font-size:.85em}"
     "svg{background:#fff;border:1px solid #ddd;margin:.3em 0}svg text{font-size:11px;fill:#444}";
 
-static const char *const bar_color[LW_RS_COUNT] = {"#c62828", "#8e24aa", "#f9a825", "#90a4ae", "#43a047",
+static const char *const bar_color[LW_RS_COUNT] = {"#c62828", "#8e24aa", "#f9a825", "#90a4ae", "#b0bec5", "#43a047",
                                                    "#90a4ae"};
 
 /* One unit's timeline: a bar per dated duty from its start to its deadline, on a month axis
@@ -1228,8 +1386,13 @@ static void write_html(const lw_report *r, sink *s)
     html(s, win);
     write_since(r, s, " · ");
     out(s, "</p>\n");
-    char note[200];
+    char note[300];
     if (*older_note(r, note, sizeof note)) {
+        out(s, "<p class=\"meta\">");
+        html(s, note);
+        out(s, "</p>\n");
+    }
+    if (*directing_note(r, note, sizeof note)) {
         out(s, "<p class=\"meta\">");
         html(s, note);
         out(s, "</p>\n");
@@ -1258,6 +1421,11 @@ static void write_html(const lw_report *r, sink *s)
         out(s, "<section>\n<h2>");
         html(s, r->items[i].unit);
         out(s, "</h2>\n");
+        if (r->items[i].no_unit) {
+            out(s, "<p class=\"meta\">");
+            html(s, LB(r, L_NO_UNIT_NOTE));
+            out(s, "</p>\n");
+        }
         write_svg(r, s, i, e);
         out(s, "<table>\n<thead><tr><th>#</th><th>");
         html(s, LB(r, L_STATUS));
@@ -1290,17 +1458,24 @@ static void write_html(const lw_report *r, sink *s)
             }
             out(s, "</td><td>");
             html(s, it->duty->activity);
-            out(s, "</td><td class=\"src\">");
+            out(s, "</td><td>");
+            if (doc_name(r, it->doc)) {
+                html(s, doc_name(r, it->doc));
+                out(s, "<br/>");
+            }
+            out(s, "<span class=\"src\">");
             html(s, shown(r, it->doc->path));
             out(s, ", ");
             html(s, LB(r, L_LINE));
-            out(s, " %d", it->duty->line);
+            out(s, " %d</span>", it->duty->line);
             if (it->answer) {
                 out(s, "<br/>");
                 html(s, LB(r, L_ANSWER));
-                out(s, " ");
+                out(s, ": ");
+                html(s, doc_name(r, it->answer) ? doc_name(r, it->answer) : lw_date_vi(it->answer->date, d1));
+                out(s, " <span class=\"src\">(");
                 html(s, shown(r, it->answer->path));
-                out(s, " (%s)", lw_date_vi(it->answer->date, d1));
+                out(s, ")</span>");
             }
             out(s, "</td></tr>\n");
         }

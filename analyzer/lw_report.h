@@ -4,16 +4,30 @@
  *   late        Nộp muộn: answered, but after the deadline
  *   due_soon    Sắp đến hạn: not answered, the deadline within the window
  *   no_deadline Thiếu thời hạn: a duty that should have a deadline and has none
+ *   no_unit     Chưa rõ đơn vị: the document sets the work but names no unit lawwatch
+ *               recognises, so whether it was answered cannot be judged (listed, never
+ *               called overdue: a deadline of nobody is missed by nobody one can name)
  *   done        answered on or before the deadline (counted, not listed)
  *   upcoming    not answered, the deadline after the window (counted, not listed)
  * A duty given to a group ("Ủy ban nhân dân cấp huyện") is judged for each unit of that
  * group the database knows in the same province (each district that issued a document),
  * else for the group itself.
  *
- * The answer rule: document R answers duty d of document D for unit U when R's issuer is U,
- * R is dated on or after D and on or before the as-of date, and R's topic is d's topic (a
- * Báo cáo is a report, a Kế hoạch a plan, else the topic of R's subject) and either R cites
- * D by number or R is of the year of d's deadline. The earliest such R is the answer.
+ * The answer rule: document R answers duty d of document D for unit U when R's issuer is U
+ * in D's province (a name is judged with its province: huyện Châu Thành is in five), R is
+ * dated on or after D and on or before the as-of date, R's topic is d's topic (a Báo cáo is
+ * a report, a Kế hoạch a plan, else the topic of R's subject), and either R cites D by
+ * number or R is of the year of d's deadline and on D's work: its subject shares pairs of
+ * syllables with D's subject or d's activity (rules/report.yaml). The earliest such R is
+ * the answer. When unsure, nothing answers: a false "done" is as bad as a false "overdue".
+ *
+ * A directing duty (lw_ds_duty.directs: the leads are to make other units do the work, "chỉ
+ * đạo Ủy ban nhân dân cấp xã ban hành kế hoạch") is the leads' duty to direct, which leaves
+ * no document of its own to wait for: it is counted apart (directing_duties), never judged,
+ * and it is no duty of the units it concerns.
+ *
+ * Every item names its document as reviewers do (lw_doc_label, then the subject), its path
+ * after it; JSON adds label and id (documents.id) to path.
  *
  * A nightly report is about current work: duties due before `since` (by default 1 January
  * of the year before the as-of date) are only counted, as older_duties, unless `all`.
@@ -34,6 +48,7 @@ typedef enum {
     LW_RS_LATE,
     LW_RS_DUE_SOON,
     LW_RS_NO_DEADLINE,
+    LW_RS_NO_UNIT,
     LW_RS_DONE,
     LW_RS_UPCOMING,
     LW_RS_COUNT
