@@ -223,24 +223,32 @@ static size_t shared_pairs(const uint64_t *a, size_t na, const uint64_t *b, size
     return k;
 }
 
+/* The pairs of what a duty is about, made once per item when a candidate needs them. */
+typedef struct {
+    uint64_t *v;
+    size_t n;
+    int made; /* 1 made, -1 out of memory */
+} duty_pairs;
+
 /* Whether document o (index oi) is on the work of item it's duty: its subject shares
  * enough pairs with the duty's document's subject, activity or output. */
-static int on_subject(const lw_report *r, const item_t *it, size_t oi)
+static int on_subject(const lw_report *r, const item_t *it, size_t oi, duty_pairs *dp)
 {
     if (!r->npairs[oi])
         return 0;
-    uint64_t *v = NULL;
-    size_t n = 0, cap = 0;
-    const lw_ds_duty *u = it->duty;
-    if (add_pairs(r, it->doc->subject, &v, &n, &cap) || add_pairs(r, u->activity, &v, &n, &cap) ||
-        add_pairs(r, u->output, &v, &n, &cap)) {
-        free(v);
-        return 0; /* out of memory: not answered, never a false "done" */
+    if (!dp->made) {
+        size_t cap = 0;
+        const lw_ds_duty *u = it->duty;
+        dp->made = add_pairs(r, it->doc->subject, &dp->v, &dp->n, &cap) ||
+                           add_pairs(r, u->activity, &dp->v, &dp->n, &cap) ||
+                           add_pairs(r, u->output, &dp->v, &dp->n, &cap)
+                       ? -1
+                       : 1;
+        dp->n = uniq_pairs(dp->v, dp->n);
     }
-    n = uniq_pairs(v, n);
-    int yes = (int)shared_pairs(v, n, r->pairs[oi], r->npairs[oi]) >= r->min_shared;
-    free(v);
-    return yes;
+    if (dp->made < 0)
+        return 0; /* out of memory: not answered, never a false "done" */
+    return (int)shared_pairs(dp->v, dp->n, r->pairs[oi], r->npairs[oi]) >= r->min_shared;
 }
 
 /* ---- building ---- */
@@ -382,6 +390,7 @@ static void judge(lw_report *r, item_t *it, const char **topics)
     }
     long as_of = r->as_of_days, to = iso_days(u->to);
     const lw_ds_doc *best = NULL;
+    duty_pairs dp = {NULL, 0, 0};
     size_t n;
     /* the candidates: documents of the issuers the unit covers (its own name among them) */
     const char *topic = canon_topic(r, u->topic);
@@ -401,12 +410,13 @@ static void judge(lw_report *r, item_t *it, const char **topics)
             int cites = doc_cites(r->ds, o, it->doc);
             if (!answer_province(r->ds, o->province, it->doc->province, cites))
                 continue;
-            if (!cites && (o->year != atoi(u->to) || !on_subject(r, it, i)))
+            if (!cites && (o->year != atoi(u->to) || !on_subject(r, it, i, &dp)))
                 continue;
             if (!best || strcmp(o->date, best->date) < 0 || (!strcmp(o->date, best->date) && o < best))
                 best = o;
         }
     }
+    free(dp.v);
     it->answer = best;
     if (best) {
         long a = iso_days(best->date);
