@@ -519,6 +519,27 @@ done:
     return rc;
 }
 
+/* Whether duty u (an item's heading) took its deadline from a sentence of its section that
+ * is a duty of its own: "IV. CHẾ ĐỘ BÁO CÁO … 3. Các Sở, ngành, Ủy ban nhân dân cấp huyện
+ * … gửi về Sở Tư pháp chậm nhất ngày 15/11/2025". One deadline's words make one duty, the
+ * one whose sentence states them, with that sentence's units: the heading's lead (Sở Tư
+ * pháp, who compiles) would otherwise be called overdue on the others' date. */
+static int borrowed_deadline(const lw_docset *ds, const lw_ds_doc *d, const lw_ds_duty *u)
+{
+    if (!u->to || !u->source || strcmp(u->source, "item") || !u->deadline_line)
+        return 0;
+    for (size_t k = 0; k < d->n_duties; k++) {
+        const lw_ds_duty *o = lw_docset_duty(ds, d->first_duty + k);
+        if (o == u || !o->to || !o->source || !strcmp(o->source, "item") || o->line != u->deadline_line ||
+            o->deadline_line != u->deadline_line || strcmp(o->to, u->to))
+            continue;
+        for (size_t n = 0; n < o->n_units; n++)
+            if (!strcmp(o->units[n].role, "lead"))
+                return 1;
+    }
+    return 0;
+}
+
 /* Whether duty u of d is due before since: its deadline, else its document's date (year). */
 static int before_since(const lw_report *r, const lw_ds_doc *d, const lw_ds_duty *u)
 {
@@ -705,6 +726,8 @@ lw_status lw_report_build(lw_store *s, const lw_engine *eng, const lw_report_opt
             if (u->qualifier && !strcmp(u->qualifier, "recurring"))
                 continue; /* "thường xuyên": no date to miss */
             if (!u->to && !lw_docset_needs_deadline(r->ds, d, u))
+                continue;
+            if (borrowed_deadline(r->ds, d, u))
                 continue;
             if (u->directs) {
                 /* the leads are to make other units do the work: their own deadline is not

@@ -226,8 +226,14 @@ try:
     check([(i["status"], os.path.basename(i["answer"]["path"]) if i["answer"] else None) for i in f_ct] ==
           [("done", "23_chau_thanh_report_no_citation_2024.txt")],
           "a Báo cáo on the plan's subject answers without citing it (twin 23): %s" % f_ct)
-    check(not [i for i in rep["items"] if "24_province_plan_directing" in i["path"]] and rep["directing_duties"] == 1,
+    check(not [i for i in rep["items"] if "24_province_plan_directing" in i["path"] and i["line"] == 17]
+          and rep["directing_duties"] == 1,
           "a directing duty (twin 24) is counted apart, judged for no unit: %d" % rep["directing_duties"])
+    # "II. CHẾ ĐỘ BÁO CÁO … Sở Tư pháp tổng hợp … Ủy ban nhân dân cấp huyện … chậm nhất ngày
+    # 20/11/2024": the date is the districts' (the clause), not the heading's lead's
+    rr = sorted((i["unit"], i["line"]) for i in rep["items"] if "24_province_plan_directing" in i["path"])
+    check(rr and all(line == 24 and "Sở Tư pháp" not in unit for unit, line in rr),
+          "a heading's lead does not take the deadline of a clause of its section: %s" % rr)
     nu = [i for i in rep["items"] if i["path"].endswith("25_letter_no_unit_2024.txt")]
     check([(i["unit"], i["status"]) for i in nu] == [("(chưa rõ đơn vị)", "no_unit")] and rep["summary"]["no_unit"] == 1,
           "a duty of no unit (twin 25) is listed as such, never overdue: %s" % nu)
