@@ -197,6 +197,45 @@ static size_t find_number_key(const lw_docset *d, const char *key)
     return lo < d->nnumbers && !strcmp(d->numbers[lo].key, key) ? d->numbers[lo].doc : (size_t)-1;
 }
 
+/* The document a reference of document from names by key: among several of that number
+ * (numbers start again every year: 48/KH-UBND of 2024 and of 2025 in one province's
+ * database), the one of the cited date, else of the cited year, else the latest dated on or
+ * before the citing document (what it can have cited), else the first. */
+static size_t resolve_ref(const lw_docset *d, const char *key, const char *date, size_t from)
+{
+    size_t lo = 0, hi = d->nnumbers;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (strcmp(d->numbers[mid].key, key) < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    if (lo == d->nnumbers || strcmp(d->numbers[lo].key, key))
+        return (size_t)-1;
+    size_t e = lo + 1;
+    while (e < d->nnumbers && !strcmp(d->numbers[e].key, key))
+        e++;
+    if (e == lo + 1)
+        return d->numbers[lo].doc;
+    int year = date && strlen(date) >= 4 ? atoi(date) : 0;
+    size_t by_year = (size_t)-1, before = (size_t)-1;
+    const char *at = from < d->ndocs ? d->docs[from].date : NULL;
+    for (size_t k = lo; k < e; k++) {
+        const lw_ds_doc *x = &d->docs[d->numbers[k].doc];
+        if (date && x->date && !strcmp(x->date, date))
+            return d->numbers[k].doc;
+        if (year && x->year == year && by_year == (size_t)-1)
+            by_year = d->numbers[k].doc;
+        if (at && x->date && strcmp(x->date, at) <= 0 &&
+            (before == (size_t)-1 || strcmp(x->date, d->docs[before].date) > 0))
+            before = d->numbers[k].doc;
+    }
+    if (year)
+        return by_year; /* the citation says which year: none of those is it */
+    return before != (size_t)-1 ? before : d->numbers[lo].doc;
+}
+
 size_t lw_docset_find_number(const lw_docset *d, const char *id)
 {
     if (!id)
@@ -384,9 +423,14 @@ static int index_numbers(lw_docset *d, const char *const *ref_keys)
         d->numbers[d->nnumbers++] = (number_t){.key = kept, .doc = i};
     }
     qsort(d->numbers, d->nnumbers, sizeof *d->numbers, cmp_number);
-    for (size_t i = 0; i < d->nrefs; i++)
-        d->refs[i].target = ref_keys[i] ? find_number_key(d, ref_keys[i])
-                                         : lw_docset_find_number(d, d->refs[i].id);
+    for (size_t i = 0; i < d->ndocs; i++)
+        for (size_t k = d->docs[i].first_ref; k < d->docs[i].first_ref + d->docs[i].n_refs; k++) {
+            lw_ds_ref *r = &d->refs[k];
+            char *f = ref_keys[k] || !r->id ? NULL : lw_store_fold(r->id);
+            const char *key = ref_keys[k] ? ref_keys[k] : f;
+            r->target = key ? resolve_ref(d, key, r->date, i) : (size_t)-1;
+            free(f);
+        }
     for (size_t i = 0; i < d->ndocs; i++) {
         lw_ds_doc *x = &d->docs[i];
         if (x->province)
@@ -674,7 +718,7 @@ lw_status lw_docset_load(lw_store *s, const lw_ruleset *rs, int flags, lw_docset
      * time of loading a large database */
     if (sqlite3_prepare_v2(db,
                            flags & LW_DS_REFS_IDS
-                               ? "SELECT doc_id, cited_id, cited_key FROM legal_refs WHERE cited_id IS NOT NULL"
+                               ? "SELECT doc_id, cited_id, cited_key, cited_date FROM legal_refs WHERE cited_id IS NOT NULL"
                                  " ORDER BY doc_id"
                                : "SELECT doc_id, cited_id, cited_key, type, symbol, cited_date, year, line, text,"
                                  " year_mismatch FROM legal_refs ORDER BY doc_id, span_start",
@@ -694,8 +738,10 @@ lw_status lw_docset_load(lw_store *s, const lw_ruleset *rs, int flags, lw_docset
         if (grow((void **)&keys, &kcap, d->nrefs, sizeof *keys))
             goto nomem;
         keys[d->nrefs] = word(d, q, 2);
-        if (flags & LW_DS_REFS_IDS)
+        if (flags & LW_DS_REFS_IDS) {
+            r->date = word(d, q, 3); /* which of several documents of one number is meant */
             goto counted;
+        }
         r->type = word(d, q, 3);
         r->symbol = col(d, q, 4);
         r->date = word(d, q, 5);

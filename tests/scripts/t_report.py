@@ -241,6 +241,28 @@ try:
     check("không nêu đơn vị nào mà lawwatch nhận ra" in out and "1 nhiệm vụ chỉ đạo" in out,
           "the text says what (chưa rõ đơn vị) means and what was left out")
 
+    # numbers start again every year: last year's plan 03/KH-UBND, ingested first, is not what
+    # this year's reports cite ("Kế hoạch số 03/KH-UBND ngày 05/01/2024"): they answer none of
+    # its duties (a citation is resolved by its date among the documents of its number)
+    old = os.path.join(tmp, "old")
+    os.makedirs(old)
+    plan = open(os.path.join(DATA, "01_province_plan_2024.txt"), encoding="utf-8").read()
+    open(os.path.join(old, "00_province_plan_2023.txt"), "w", encoding="utf-8").write(plan.replace("2024", "2023"))
+    db3 = os.path.join(tmp, "years.db")
+    rc, out, err = run("ingest", "--db", db3, old)
+    rc2, out, err2 = run("ingest", "--db", db3, *base_files)
+    check(rc in (0, 1) and rc2 in (0, 1), "ingest of two years' plans: " + err + err2)
+    rc, out, err = run("report", "--db", db3, "--as-of", "2024-12-01", "--format", "json")
+    items = json.loads(out)["items"]
+    p23 = [(i["unit"], i["line"], i["status"], i["answer"]["path"] if i["answer"] else None)
+           for i in items if i["path"].endswith("00_province_plan_2023.txt")]
+    check(p23 and all(a is None for _, _, _, a in p23), "2024 documents answer nothing of the 2023 plan: %s" % p23)
+    check(("Ủy ban nhân dân huyện Châu Thành A", 59, "overdue", None) in p23, "the 2023 report is overdue: %s" % p23)
+    p24 = {(i["unit"], i["line"]): (i["status"], os.path.basename(i["answer"]["path"]) if i["answer"] else None)
+           for i in items if i["path"].endswith("01_province_plan_2024.txt")}
+    check(p24.get(("Ủy ban nhân dân huyện Long Mỹ", 27)) == ("late", "03_district_plan_long_my_2024.txt"),
+          "the 2024 plan still answered by its citations: %r" % (p24.get(("Ủy ban nhân dân huyện Long Mỹ", 27)),))
+
     rc, out, err = run("report", "--db", db, "--format", "pdf")
     check(rc == 2 and "pdf" in err, "an unknown format: " + err)
     rc, out, err = run("report", "--db", db, "--as-of", "2024-01-06")
