@@ -44,6 +44,7 @@ struct lw_report {
     const char **canon; /* the distinct topics: compared by pointer once made canonical */
     size_t ncanon, capcanon;
     size_t directing;   /* directing duties, counted apart (see lw_report.h) */
+    size_t later;       /* duties of documents dated after the as-of date, counted apart */
     const char **common, **places; /* rules/report.yaml, sorted: borrowed from the ruleset */
     size_t ncommon, nplaces;
     int min_shared;
@@ -729,6 +730,11 @@ lw_status lw_report_build(lw_store *s, const lw_engine *eng, const lw_report_opt
                 continue;
             if (borrowed_deadline(r->ds, d, u))
                 continue;
+            if (d->date && strcmp(d->date, r->as_of) > 0) {
+                /* not written yet on the as-of date: the report of that day cannot know it */
+                r->later++;
+                continue;
+            }
             if (u->directs) {
                 /* the leads are to make other units do the work: their own deadline is not
                  * the work's, and no document of a concerned unit answers them */
@@ -830,7 +836,7 @@ int lw_report_format_parse(const char *s)
 enum {
     L_TITLE, L_AS_OF, L_WINDOW, L_UNIT, L_DUTY, L_DEADLINE, L_DOCUMENT, L_LINE, L_ANSWER, L_STATUS,
     L_OVERDUE_BY, L_LEFT, L_TODAY, L_LATE_BY, L_NONE, L_SUMMARY, L_NOTHING, L_TIMELINE, L_WORDS, L_SINCE, L_OLDER,
-    L_PASSED, L_NO_UNIT_NOTE, L_DIRECTING, L_COUNT
+    L_PASSED, L_NO_UNIT_NOTE, L_DIRECTING, L_LATER, L_COUNT
 };
 
 static const char *const labels[2][L_COUNT] = {
@@ -841,7 +847,8 @@ static const char *const labels[2][L_COUNT] = {
      "hạn đã qua %ld ngày",
      "Văn bản giao các việc dưới đây nhưng không nêu đơn vị nào mà lawwatch nhận ra, nên không xét được đã có văn "
      "bản trả lời hay chưa: xin đọc văn bản để biết đơn vị nào phải thực hiện.",
-     "%zu nhiệm vụ chỉ đạo (đơn vị chủ trì chỉ đạo đơn vị khác thực hiện) không được xét như việc của đơn vị nào."},
+     "%zu nhiệm vụ chỉ đạo (đơn vị chủ trì chỉ đạo đơn vị khác thực hiện) không được xét như việc của đơn vị nào.",
+     "%zu nhiệm vụ của văn bản ghi ngày sau ngày %s không được xét."},
     {"Deadline report", "As of", "window %d days", "Unit", "Duty", "Deadline", "Document", "line", "Answered by",
      "Status", "%ld days overdue", "%ld days left", "due today", "%ld days late", "none", "Summary",
      "Nothing needs attention.", "Timeline", "Words", "from %s",
@@ -849,7 +856,8 @@ static const char *const labels[2][L_COUNT] = {
      "deadline passed %ld days ago",
      "The document sets the work below but names no unit lawwatch recognises, so whether it was answered cannot be "
      "judged: read the document to see which unit must do it.",
-     "%zu directing duties (the leads are to make other units do the work) are not judged as any unit's own."},
+     "%zu directing duties (the leads are to make other units do the work) are not judged as any unit's own.",
+     "%zu duties of documents dated after %s are not judged."},
 };
 
 static const char *const status_label[2][LW_RS_COUNT] = {
@@ -1058,12 +1066,20 @@ static const char *older_note(const lw_report *r, char *buf, size_t n)
     return buf;
 }
 
-/* The sentence on directing duties, or "" */
+/* The sentences on directing duties and on documents dated after the as-of date, or "" */
 static const char *directing_note(const lw_report *r, char *buf, size_t n)
 {
+    char d1[11], later[160] = "";
     buf[0] = '\0';
-    if (r->directing)
-        snprintf(buf, n, LB(r, L_DIRECTING), r->directing);
+    if (r->later)
+        snprintf(later, sizeof later, LB(r, L_LATER), r->later, lw_date_vi(r->as_of, d1));
+    if (r->directing) {
+        int w = snprintf(buf, n, LB(r, L_DIRECTING), r->directing);
+        if (w > 0 && (size_t)w < n && *later)
+            snprintf(buf + w, n - (size_t)w, " %s", later);
+    } else {
+        snprintf(buf, n, "%s", later);
+    }
     return buf;
 }
 
@@ -1083,7 +1099,7 @@ static void write_text(const lw_report *r, sink *s)
     write_since(r, s, ", ");
     out(s, ")\n");
     write_summary_line(r, s);
-    char note[300];
+    char note[400];
     if (*older_note(r, note, sizeof note))
         out(s, "%s\n", note);
     if (*directing_note(r, note, sizeof note))
@@ -1143,7 +1159,7 @@ static void write_md(const lw_report *r, sink *s)
     out(s, LB(r, L_WINDOW), r->opt.window);
     write_since(r, s, ", ");
     out(s, ")\n");
-    char note[300];
+    char note[400];
     if (*older_note(r, note, sizeof note))
         out(s, "\n%s\n", note);
     if (*directing_note(r, note, sizeof note))
@@ -1267,6 +1283,7 @@ static void write_json(const lw_report *r, sink *s)
     dump_nested(s, sum, " ");
     out(s, ",\n \"older_duties\": %zu", r->older);
     out(s, ",\n \"directing_duties\": %zu", r->directing);
+    out(s, ",\n \"later_duties\": %zu", r->later);
     out(s, ",\n \"items\": [");
     for (size_t i = 0; i < r->n && !s->bad; i++) {
         const item_t *it = &r->items[i];
@@ -1419,7 +1436,7 @@ static void write_html(const lw_report *r, sink *s)
     html(s, win);
     write_since(r, s, " · ");
     out(s, "</p>\n");
-    char note[300];
+    char note[400];
     if (*older_note(r, note, sizeof note)) {
         out(s, "<p class=\"meta\">");
         html(s, note);

@@ -30,7 +30,9 @@
  * after it; JSON adds label and id (documents.id) to path.
  *
  * A nightly report is about current work: duties due before `since` (by default 1 January
- * of the year before the as-of date) are only counted, as older_duties, unless `all`.
+ * of the year before the as-of date) are only counted, as older_duties, unless `all`. Duties
+ * of documents dated after the as-of date were not written yet on that day: counted apart,
+ * as later_duties.
  *
  * Written as a terminal table, Markdown, CSV, JSON or one self-contained HTML page (inline
  * CSS, a summary, a table and an SVG timeline per unit), labels in Vietnamese or English. */

@@ -237,6 +237,11 @@ try:
     nu = [i for i in rep["items"] if i["path"].endswith("25_letter_no_unit_2024.txt")]
     check([(i["unit"], i["status"]) for i in nu] == [("(chưa rõ đơn vị)", "no_unit")] and rep["summary"]["no_unit"] == 1,
           "a duty of no unit (twin 25) is listed as such, never overdue: %s" % nu)
+    # on 2024-06-01 the letter of 2024-07-02 (twin 25) was not written yet: its duty is not judged
+    rc, out, err = run("report", "--db", tw, "--as-of", "2024-06-01", "--format", "json")
+    early = json.loads(out)
+    check(not [i for i in early["items"] if i["path"].endswith("25_letter_no_unit_2024.txt")] and early["later_duties"] >= 1,
+          "a document dated after the as-of date gives no item: %d later" % early["later_duties"])
     rc, out, err = run("report", "--db", tw, "--as-of", "2024-12-01")
     check("không nêu đơn vị nào mà lawwatch nhận ra" in out and "1 nhiệm vụ chỉ đạo" in out,
           "the text says what (chưa rõ đơn vị) means and what was left out")
