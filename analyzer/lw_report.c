@@ -45,6 +45,10 @@ struct lw_report {
     size_t ncanon, capcanon;
     size_t directing;   /* directing duties, counted apart (see lw_report.h) */
     size_t later;       /* duties of documents dated after the as-of date, counted apart */
+    const char **name_province; /* by issuer (its same_name): the one province its name is
+                                   known in, NULL for none; many_provinces[same_name] when
+                                   several */
+    unsigned char *many_provinces;
     const char **common, **places; /* rules/report.yaml, sorted: borrowed from the ruleset */
     size_t ncommon, nplaces;
     int min_shared;
@@ -377,6 +381,19 @@ static const char *canon_topic(lw_report *r, const char *t)
     return r->canon[r->ncanon++] = t;
 }
 
+/* Whether issuer is, of unknown province (or answering a duty of unknown province), may still
+ * answer for unit: it is the unit itself (its very name, not a member of a group), and its
+ * name is known in no province but the duty's. A district's letter often names no province;
+ * calling its unit overdue for that would be as false as counting another province's. */
+static int unknown_province_ok(const lw_report *r, const lw_ds_issuer *is, const char *unit_key,
+                               const char *province)
+{
+    if (!unit_key || strcmp(is->key, unit_key) || r->many_provinces[is->same_name])
+        return 0;
+    const char *p = r->name_province[is->same_name];
+    return !p || !province || p == province || !strcmp(p, province);
+}
+
 static void judge(lw_report *r, item_t *it, const char **topics)
 {
     const lw_ds_duty *u = it->duty;
@@ -392,6 +409,7 @@ static void judge(lw_report *r, item_t *it, const char **topics)
     long as_of = r->as_of_days, to = iso_days(u->to);
     const lw_ds_doc *best = NULL;
     duty_pairs dp = {NULL, 0, 0};
+    char *unit_key = NULL; /* the unit's name folded, made when first needed */
     size_t n;
     /* the candidates: documents of the issuers the unit covers (its own name among them) */
     const char *topic = canon_topic(r, u->topic);
@@ -409,7 +427,10 @@ static void judge(lw_report *r, item_t *it, const char **topics)
              * document that does not cite the duty's must be on its work, not only of its kind
              * and year (a Báo cáo on another subject answers no reporting duty) */
             int cites = doc_cites(r->ds, o, it->doc);
-            if (!answer_province(r->ds, o->province, it->doc->province, cites))
+            if (!answer_province(r->ds, o->province, it->doc->province, cites) &&
+                ((o->province && it->doc->province) ||
+                 !unknown_province_ok(r, is, unit_key ? unit_key : (unit_key = lw_store_fold(it->unit)),
+                                      it->doc->province)))
                 continue;
             if (!cites && (o->year != atoi(u->to) || !on_subject(r, it, i, &dp)))
                 continue;
@@ -418,6 +439,7 @@ static void judge(lw_report *r, item_t *it, const char **topics)
         }
     }
     free(dp.v);
+    free(unit_key);
     it->answer = best;
     if (best) {
         long a = iso_days(best->date);
@@ -694,11 +716,22 @@ lw_status lw_report_build(lw_store *s, const lw_engine *eng, const lw_report_opt
     }
     size_t nd = lw_docset_ndocs(r->ds);
     const char **topics = calloc(nd + 1, sizeof *topics);
-    r->seen = calloc(lw_docset_nissuers(r->ds) + 1, sizeof *r->seen);
-    if (!topics || !r->seen) {
+    size_t nis = lw_docset_nissuers(r->ds);
+    r->seen = calloc(nis + 1, sizeof *r->seen);
+    r->name_province = calloc(nis + 1, sizeof *r->name_province);
+    r->many_provinces = calloc(nis + 1, 1);
+    if (!topics || !r->seen || !r->name_province || !r->many_provinces) {
         free(topics);
         lw_report_free(r);
         return lw_error_set(err, LW_ERR_NOMEM, NULL, 0, 0, "out of memory");
+    }
+    for (size_t i = 0; i < nis; i++) {
+        const lw_ds_issuer *is = lw_docset_issuer(r->ds, i);
+        const char **p = &r->name_province[is->same_name];
+        if (is->province && *p && strcmp(*p, is->province))
+            r->many_provinces[is->same_name] = 1;
+        else if (is->province)
+            *p = is->province;
     }
     lw_matcher *m = lw_matcher_create(rs);
     for (size_t i = 0; i < nd; i++)
@@ -798,6 +831,8 @@ void lw_report_free(lw_report *r)
     free(r->names);
     free(r->items);
     free(r->seen);
+    free(r->name_province);
+    free(r->many_provinces);
     free(r->canon);
     free(r->unit_key);
     for (size_t i = 0; r->pairs && r->ds && i < lw_docset_ndocs(r->ds); i++)
