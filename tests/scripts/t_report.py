@@ -234,6 +234,13 @@ try:
     rr = sorted((i["unit"], i["line"]) for i in rep["items"] if "24_province_plan_directing" in i["path"])
     check(rr and all(line == 24 and "Sở Tư pháp" not in unit for unit, line in rr),
           "a heading's lead does not take the deadline of a clause of its section: %s" % rr)
+    # a district's report that names no province (twins 27, 28): it answers for its unit when
+    # the name is known in the plan's province only (Long Mỹ), not when another province has
+    # a unit of that name too (Phụng Hiệp, twin 21): f_ph above stays overdue
+    f_lm = items("Ủy ban nhân dân huyện Long Mỹ", "01_province_plan_2024.txt", 59)
+    check([(i["status"], os.path.basename(i["answer"]["path"]) if i["answer"] else None) for i in f_lm] ==
+          [("done", "27_long_my_report_no_province_2024.txt")],
+          "a report naming no province answers for a unit known in one province only: %s" % f_lm)
     nu = [i for i in rep["items"] if i["path"].endswith("25_letter_no_unit_2024.txt")]
     check([(i["unit"], i["status"]) for i in nu] == [("(chưa rõ đơn vị)", "no_unit")] and rep["summary"]["no_unit"] == 1,
           "a duty of no unit (twin 25) is listed as such, never overdue: %s" % nu)
