@@ -14,7 +14,9 @@
  * else for the group itself.
  *
  * The answer rule: document R answers duty d of document D for unit U when R's issuer is U
- * in D's province (a name is judged with its province: huyện Châu Thành is in five), R is
+ * in D's province (a name is judged with its province: huyện Châu Thành is in five; when R's
+ * or D's province is unknown, R counts if it cites D, or if its issuer is U itself and U's
+ * name is known in no other province), R is
  * dated on or after D and on or before the as-of date, R's topic is d's topic (a Báo cáo is
  * a report, a Kế hoạch a plan, else the topic of R's subject), and either R cites D by
  * number or R is of the year of d's deadline and on D's work: its subject shares pairs of
