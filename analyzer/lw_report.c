@@ -394,24 +394,23 @@ static int unknown_province_ok(const lw_report *r, const lw_ds_issuer *is, const
     return !p || !province || p == province || !strcmp(p, province);
 }
 
-static void judge(lw_report *r, item_t *it, const char **topics)
+static int cmp_doc_date(const void *a, const void *b)
+{
+    const lw_ds_doc *x = *(const lw_ds_doc *const *)a, *y = *(const lw_ds_doc *const *)b;
+    int c = strcmp(x->date, y->date);
+    return c ? c : (x > y) - (x < y);
+}
+
+/* The documents that may answer item it: of the issuers its unit covers (its own name among
+ * them), of the duty's topic, dated from the duty's document to the as-of date, in its
+ * province and on its work (see lw_report.h). Earliest first; *out owned, NULL when none. */
+static size_t candidates(lw_report *r, item_t *it, const char **topics, const lw_ds_doc ***out)
 {
     const lw_ds_duty *u = it->duty;
-    if (it->no_unit) {
-        it->status = LW_RS_NO_UNIT;
-        it->days = u->to ? iso_days(u->to) - r->as_of_days : 0;
-        return;
-    }
-    if (!u->to) {
-        it->status = LW_RS_NO_DEADLINE;
-        return;
-    }
-    long as_of = r->as_of_days, to = iso_days(u->to);
-    const lw_ds_doc *best = NULL;
+    const lw_ds_doc **v = NULL;
+    size_t nv = 0, cap = 0, n;
     duty_pairs dp = {NULL, 0, 0};
     char *unit_key = NULL; /* the unit's name folded, made when first needed */
-    size_t n;
-    /* the candidates: documents of the issuers the unit covers (its own name among them) */
     const char *topic = canon_topic(r, u->topic);
     const size_t *cov = topic ? lw_docset_covered(r->ds, it->unit, &n) : (n = 0, NULL);
     for (size_t c = 0; c < n; c++) {
@@ -434,12 +433,29 @@ static void judge(lw_report *r, item_t *it, const char **topics)
                 continue;
             if (!cites && (o->year != atoi(u->to) || !on_subject(r, it, i, &dp)))
                 continue;
-            if (!best || strcmp(o->date, best->date) < 0 || (!strcmp(o->date, best->date) && o < best))
-                best = o;
+            if (nv == cap) {
+                size_t nc = cap ? cap * 2 : 8;
+                const lw_ds_doc **g = realloc(v, nc * sizeof *g);
+                if (!g)
+                    break; /* out of memory: the ones found so far */
+                v = g;
+                cap = nc;
+            }
+            v[nv++] = o;
         }
     }
     free(dp.v);
     free(unit_key);
+    if (nv > 1)
+        qsort(v, nv, sizeof *v, cmp_doc_date);
+    *out = v;
+    return nv;
+}
+
+/* The status of a dated item from its answer (NULL: none). */
+static void finish(lw_report *r, item_t *it, const lw_ds_doc *best)
+{
+    long to = iso_days(it->duty->to);
     it->answer = best;
     if (best) {
         long a = iso_days(best->date);
@@ -447,8 +463,116 @@ static void judge(lw_report *r, item_t *it, const char **topics)
         it->days = a - to;
         return;
     }
-    it->days = to - as_of;
-    it->status = to < as_of ? LW_RS_OVERDUE : to - as_of <= r->opt.window ? LW_RS_DUE_SOON : LW_RS_UPCOMING;
+    it->days = to - r->as_of_days;
+    it->status = to < r->as_of_days ? LW_RS_OVERDUE : it->days <= r->opt.window ? LW_RS_DUE_SOON : LW_RS_UPCOMING;
+}
+
+/* Same document, unit and topic, then by deadline: the duties one kind of answer is shared
+ * among (a plan's half-year report and its annual report, both of every district). */
+static int cmp_group(const void *a, const void *b)
+{
+    const item_t *x = *(item_t *const *)a, *y = *(item_t *const *)b;
+    int c;
+    if (x->doc != y->doc)
+        return x->doc < y->doc ? -1 : 1;
+    if (x->unit_rank != y->unit_rank)
+        return x->unit_rank < y->unit_rank ? -1 : 1;
+    if ((c = strcmp(x->duty->topic ? x->duty->topic : "", y->duty->topic ? y->duty->topic : "")))
+        return c;
+    if ((c = strcmp(x->duty->to, y->duty->to)))
+        return c;
+    if (x->duty->line != y->duty->line)
+        return x->duty->line - y->duty->line;
+    return (x > y) - (x < y);
+}
+
+static int same_group(const item_t *x, const item_t *y)
+{
+    return x->doc == y->doc && x->unit_rank == y->unit_rank && x->duty->topic && y->duty->topic &&
+           !strcmp(x->duty->topic, y->duty->topic);
+}
+
+static int taken(const lw_ds_doc *const *used, size_t n, const lw_ds_doc *o)
+{
+    for (size_t i = 0; i < n; i++)
+        if (used[i] == o)
+            return 1;
+    return 0;
+}
+
+/* The answers of a group of duties (same document, unit and topic), by deadline d1 < d2 <
+ * ...: each document answers one of them. First on time: duty k takes a document dated after
+ * d(k-1) and by dk (the first duty its earliest, a later one its latest, leaving the earlier
+ * ones to be a late answer of the duty before); then late: each duty still open takes the
+ * earliest document left dated after its deadline. So a district's half-year report is not
+ * also its annual report, and an annual report sent alone leaves the half-year one overdue. */
+static void judge_group(lw_report *r, item_t **g, size_t ng, const char **topics)
+{
+    const lw_ds_doc ***cand = calloc(ng, sizeof *cand);
+    size_t *nc = calloc(ng, sizeof *nc);
+    const lw_ds_doc **used = calloc(ng + 1, sizeof *used), **best = calloc(ng + 1, sizeof *best);
+    size_t nused = 0;
+    if (!cand || !nc || !used || !best) {
+        for (size_t k = 0; k < ng; k++)
+            finish(r, g[k], NULL); /* out of memory: nothing answered, never a false "done" */
+        goto done;
+    }
+    for (size_t k = 0; k < ng; k++)
+        nc[k] = candidates(r, g[k], topics, &cand[k]);
+    for (size_t k = 0; k < ng; k++) {
+        const char *lo = k ? g[k - 1]->duty->to : NULL, *hi = g[k]->duty->to;
+        for (size_t c = 0; c < nc[k]; c++) {
+            const lw_ds_doc *o = cand[k][c];
+            if ((lo && strcmp(o->date, lo) <= 0) || strcmp(o->date, hi) > 0 || taken(used, nused, o))
+                continue;
+            best[k] = o;
+            if (!k)
+                break; /* the earliest */
+        }
+        if (best[k])
+            used[nused++] = best[k];
+    }
+    for (size_t k = 0; k < ng; k++)
+        for (size_t c = 0; c < nc[k] && !best[k]; c++)
+            if (strcmp(cand[k][c]->date, g[k]->duty->to) > 0 && !taken(used, nused, cand[k][c]))
+                used[nused++] = best[k] = cand[k][c];
+    for (size_t k = 0; k < ng; k++)
+        finish(r, g[k], best[k]);
+done:
+    for (size_t k = 0; cand && k < ng; k++)
+        free(cand[k]);
+    free(cand);
+    free(nc);
+    free(used);
+    free(best);
+}
+
+/* Every item's status: unit-less and undated ones at once, dated ones by their groups. */
+static void judge_all(lw_report *r, const char **topics)
+{
+    item_t **v = malloc((r->n + 1) * sizeof *v);
+    size_t nv = 0;
+    for (size_t i = 0; i < r->n; i++) {
+        item_t *it = &r->items[i];
+        if (it->no_unit) {
+            it->status = LW_RS_NO_UNIT;
+            it->days = it->duty->to ? iso_days(it->duty->to) - r->as_of_days : 0;
+        } else if (!it->duty->to) {
+            it->status = LW_RS_NO_DEADLINE;
+        } else if (v) {
+            v[nv++] = it;
+        } else {
+            judge_group(r, &it, 1, topics); /* out of memory for the groups: one by one */
+        }
+    }
+    if (nv)
+        qsort(v, nv, sizeof *v, cmp_group);
+    for (size_t i = 0, e; i < nv; i = e) {
+        for (e = i + 1; e < nv && same_group(v[i], v[e]); e++)
+            ;
+        judge_group(r, v + i, e - i, topics);
+    }
+    free(v);
 }
 
 static int cmp_item(const void *a, const void *b)
@@ -804,10 +928,9 @@ lw_status lw_report_build(lw_store *s, const lw_engine *eng, const lw_report_opt
         return lw_error_set(err, LW_ERR_NOMEM, NULL, 0, 0, "out of memory");
     }
     drop_restated(r);
-    for (size_t i = 0; i < r->n; i++) {
-        judge(r, &r->items[i], topics);
+    judge_all(r, topics);
+    for (size_t i = 0; i < r->n; i++)
         r->counts[r->items[i].status]++;
-    }
     if (r->n)
         qsort(r->items, r->n, sizeof *r->items, cmp_item);
     if (doc_names(r)) {
