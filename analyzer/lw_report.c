@@ -49,8 +49,8 @@ struct lw_report {
                                    known in, NULL for none; many_provinces[same_name] when
                                    several */
     unsigned char *many_provinces;
-    const char **common, **places; /* rules/report.yaml, sorted: borrowed from the ruleset */
-    size_t ncommon, nplaces;
+    const char **common, **places, **parts; /* rules/report.yaml, sorted: borrowed from the ruleset */
+    size_t ncommon, nplaces, nparts;
     int min_shared;
     uint64_t **pairs;   /* by document: its subject's pairs (subject_pairs), or NULL */
     size_t *npairs;
@@ -394,6 +394,22 @@ static int unknown_province_ok(const lw_report *r, const lw_ds_issuer *is, const
     return !p || !province || p == province || !strcmp(p, province);
 }
 
+/* Whether text speaks of part of a year ("6 tháng đầu năm", "quý III": rules/report.yaml,
+ * answer_part_year): lower case, marks kept. */
+static int part_year(const lw_report *r, const char *t)
+{
+    utf8proc_uint8_t *low = NULL;
+    if (!t || !r->nparts ||
+        utf8proc_map((const utf8proc_uint8_t *)t, 0, &low,
+                     UTF8PROC_NULLTERM | UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_CASEFOLD) < 0)
+        return 0;
+    int yes = 0;
+    for (size_t i = 0; i < r->nparts && !yes; i++)
+        yes = strstr((const char *)low, r->parts[i]) != NULL;
+    free(low);
+    return yes;
+}
+
 static int cmp_doc_date(const void *a, const void *b)
 {
     const lw_ds_doc *x = *(const lw_ds_doc *const *)a, *y = *(const lw_ds_doc *const *)b;
@@ -413,6 +429,7 @@ static size_t candidates(lw_report *r, item_t *it, const char **topics, const lw
     char *unit_key = NULL; /* the unit's name folded, made when first needed */
     const char *topic = canon_topic(r, u->topic);
     const size_t *cov = topic ? lw_docset_covered(r->ds, it->unit, &n) : (n = 0, NULL);
+    int duty_part = n ? part_year(r, u->activity) || part_year(r, u->output) : 0;
     for (size_t c = 0; c < n; c++) {
         const lw_ds_issuer *is = lw_docset_issuer(r->ds, cov[c]);
         for (size_t j = 0; j < is->n_docs; j++) {
@@ -432,6 +449,9 @@ static size_t candidates(lw_report *r, item_t *it, const char **topics, const lw
                                       it->doc->province)))
                 continue;
             if (!cites && (o->year != atoi(u->to) || !on_subject(r, it, i, &dp)))
+                continue;
+            /* a half-year report is not the year's, nor the year's a half-year one */
+            if (part_year(r, o->subject) != duty_part)
                 continue;
             if (nv == cap) {
                 size_t nc = cap ? cap * 2 : 8;
@@ -467,91 +487,10 @@ static void finish(lw_report *r, item_t *it, const lw_ds_doc *best)
     it->status = to < r->as_of_days ? LW_RS_OVERDUE : it->days <= r->opt.window ? LW_RS_DUE_SOON : LW_RS_UPCOMING;
 }
 
-/* Same document, unit and topic, then by deadline: the duties one kind of answer is shared
- * among (a plan's half-year report and its annual report, both of every district). */
-static int cmp_group(const void *a, const void *b)
-{
-    const item_t *x = *(item_t *const *)a, *y = *(item_t *const *)b;
-    int c;
-    if (x->doc != y->doc)
-        return x->doc < y->doc ? -1 : 1;
-    if (x->unit_rank != y->unit_rank)
-        return x->unit_rank < y->unit_rank ? -1 : 1;
-    if ((c = strcmp(x->duty->topic ? x->duty->topic : "", y->duty->topic ? y->duty->topic : "")))
-        return c;
-    if ((c = strcmp(x->duty->to, y->duty->to)))
-        return c;
-    if (x->duty->line != y->duty->line)
-        return x->duty->line - y->duty->line;
-    return (x > y) - (x < y);
-}
-
-static int same_group(const item_t *x, const item_t *y)
-{
-    return x->doc == y->doc && x->unit_rank == y->unit_rank && x->duty->topic && y->duty->topic &&
-           !strcmp(x->duty->topic, y->duty->topic);
-}
-
-static int taken(const lw_ds_doc *const *used, size_t n, const lw_ds_doc *o)
-{
-    for (size_t i = 0; i < n; i++)
-        if (used[i] == o)
-            return 1;
-    return 0;
-}
-
-/* The answers of a group of duties (same document, unit and topic), by deadline d1 < d2 <
- * ...: each document answers one of them. First on time: duty k takes a document dated after
- * d(k-1) and by dk (the first duty its earliest, a later one its latest, leaving the earlier
- * ones to be a late answer of the duty before); then late: each duty still open takes the
- * earliest document left dated after its deadline. So a district's half-year report is not
- * also its annual report, and an annual report sent alone leaves the half-year one overdue. */
-static void judge_group(lw_report *r, item_t **g, size_t ng, const char **topics)
-{
-    const lw_ds_doc ***cand = calloc(ng, sizeof *cand);
-    size_t *nc = calloc(ng, sizeof *nc);
-    const lw_ds_doc **used = calloc(ng + 1, sizeof *used), **best = calloc(ng + 1, sizeof *best);
-    size_t nused = 0;
-    if (!cand || !nc || !used || !best) {
-        for (size_t k = 0; k < ng; k++)
-            finish(r, g[k], NULL); /* out of memory: nothing answered, never a false "done" */
-        goto done;
-    }
-    for (size_t k = 0; k < ng; k++)
-        nc[k] = candidates(r, g[k], topics, &cand[k]);
-    for (size_t k = 0; k < ng; k++) {
-        const char *lo = k ? g[k - 1]->duty->to : NULL, *hi = g[k]->duty->to;
-        for (size_t c = 0; c < nc[k]; c++) {
-            const lw_ds_doc *o = cand[k][c];
-            if ((lo && strcmp(o->date, lo) <= 0) || strcmp(o->date, hi) > 0 || taken(used, nused, o))
-                continue;
-            best[k] = o;
-            if (!k)
-                break; /* the earliest */
-        }
-        if (best[k])
-            used[nused++] = best[k];
-    }
-    for (size_t k = 0; k < ng; k++)
-        for (size_t c = 0; c < nc[k] && !best[k]; c++)
-            if (strcmp(cand[k][c]->date, g[k]->duty->to) > 0 && !taken(used, nused, cand[k][c]))
-                used[nused++] = best[k] = cand[k][c];
-    for (size_t k = 0; k < ng; k++)
-        finish(r, g[k], best[k]);
-done:
-    for (size_t k = 0; cand && k < ng; k++)
-        free(cand[k]);
-    free(cand);
-    free(nc);
-    free(used);
-    free(best);
-}
-
-/* Every item's status: unit-less and undated ones at once, dated ones by their groups. */
+/* Every item's status: unit-less and undated ones at once, dated ones by their answers (the
+ * earliest, which is on time when any is). */
 static void judge_all(lw_report *r, const char **topics)
 {
-    item_t **v = malloc((r->n + 1) * sizeof *v);
-    size_t nv = 0;
     for (size_t i = 0; i < r->n; i++) {
         item_t *it = &r->items[i];
         if (it->no_unit) {
@@ -559,20 +498,13 @@ static void judge_all(lw_report *r, const char **topics)
             it->days = it->duty->to ? iso_days(it->duty->to) - r->as_of_days : 0;
         } else if (!it->duty->to) {
             it->status = LW_RS_NO_DEADLINE;
-        } else if (v) {
-            v[nv++] = it;
         } else {
-            judge_group(r, &it, 1, topics); /* out of memory for the groups: one by one */
+            const lw_ds_doc **v = NULL;
+            size_t n = candidates(r, it, topics, &v);
+            finish(r, it, n ? v[0] : NULL);
+            free(v);
         }
     }
-    if (nv)
-        qsort(v, nv, sizeof *v, cmp_group);
-    for (size_t i = 0, e; i < nv; i = e) {
-        for (e = i + 1; e < nv && same_group(v[i], v[e]); e++)
-            ;
-        judge_group(r, v + i, e - i, topics);
-    }
-    free(v);
 }
 
 static int cmp_item(const void *a, const void *b)
@@ -865,7 +797,8 @@ lw_status lw_report_build(lw_store *s, const lw_engine *eng, const lw_report_opt
     r->pairs = calloc(nd + 1, sizeof *r->pairs);
     r->npairs = calloc(nd + 1, sizeof *r->npairs);
     int bad = !m || !r->pairs || !r->npairs || load_words(rs, "answer_common_words", &r->common, &r->ncommon) ||
-              load_words(rs, "answer_place_words", &r->places, &r->nplaces);
+              load_words(rs, "answer_place_words", &r->places, &r->nplaces) ||
+              load_words(rs, "answer_part_year", &r->parts, &r->nparts);
     for (size_t i = 0; i < nd && !bad; i++) {
         size_t cap = 0;
         bad = add_pairs(r, lw_docset_doc(r->ds, i)->subject, &r->pairs[i], &r->npairs[i], &cap);
@@ -964,6 +897,7 @@ void lw_report_free(lw_report *r)
     free(r->npairs);
     free(r->common);
     free(r->places);
+    free(r->parts);
     for (size_t i = 0; r->ds && i < lw_docset_ndocs(r->ds); i++) {
         if (r->names_of)
             free(r->names_of[i]);

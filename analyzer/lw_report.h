@@ -21,11 +21,10 @@
  * a report, a Kế hoạch a plan, else the topic of R's subject), and either R cites D by
  * number or R is of the year of d's deadline and on D's work: its subject shares pairs of
  * syllables with D's subject or d's activity (rules/report.yaml). The earliest such R is
- * the answer. A document answers one duty of a plan per unit and topic: when a plan asks
- * every district for a half-year and an annual report, the reports are shared out by
- * deadline (a report dated in a duty's own period answers it, one left over may answer the
- * duty before late), so an annual report sent alone leaves the half-year one overdue. When
- * unsure, nothing answers: a false "done" is as bad as a false "overdue".
+ * the answer. A report of part of a year ("6 tháng đầu năm", "quý": rules/report.yaml,
+ * answer_part_year) answers only a duty whose words speak of part of a year, and the other
+ * way round: a plan's half-year and annual reports are two duties, each with its own answer.
+ * When unsure, nothing answers: a false "done" is as bad as a false "overdue".
  *
  * A directing duty (lw_ds_duty.directs: the leads are to make other units do the work, "chỉ
  * đạo Ủy ban nhân dân cấp xã ban hành kế hoạch") is the leads' duty to direct, which leaves

@@ -242,8 +242,9 @@ try:
           [("done", "27_long_my_report_no_province_2024.txt")],
           "a report naming no province answers for a unit known in one province only: %s" % f_lm)
     # one plan, two reports of every district (twin 29: half-year by 14/6, year by 15/11): a
-    # report answers one of them. Châu Thành A sent only its annual report (30): the half-year
-    # one stays overdue, not "late" by the annual; Long Mỹ sent both (31, 32): each its own
+    # half-year report is not the year's, nor the other way round. Châu Thành A sent only its
+    # annual report (30): the half-year one stays overdue, not "late" by the annual; Long Mỹ
+    # sent both (31, 32): each answers its own
     def status_of(unit, line):
         got = items(unit, "29_province_plan_two_reports_2024.txt", line)
         return [(i["status"], os.path.basename(i["answer"]["path"]) if i["answer"] else None) for i in got]
