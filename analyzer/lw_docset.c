@@ -276,6 +276,14 @@ static int covers_key(const lw_docset *d, const char *u, size_t ul, const group_
     return g && pcre2_match(g->covers, (PCRE2_SPTR)issuer, PCRE2_ZERO_TERMINATED, 0, 0, d->md, NULL) >= 0;
 }
 
+int lw_docset_is_group(const lw_docset *d, const char *unit)
+{
+    char *u = unit ? lw_store_fold(unit) : NULL;
+    int yes = u && group_of(d, u) != NULL;
+    free(u);
+    return yes;
+}
+
 int lw_docset_covers(const lw_docset *d, const char *unit, const char *issuer)
 {
     if (!unit || !issuer)

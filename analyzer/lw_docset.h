@@ -85,6 +85,9 @@ const lw_ds_issuer *lw_docset_issuer(const lw_docset *d, size_t i);
  * to be of it (a Sở Tư pháp's own database), else it belongs to no province's groups. */
 int lw_docset_one_province(const lw_docset *d);
 
+/* Whether a unit name is one of unit_groups ("Ủy ban nhân dân cấp huyện"), not one unit. */
+int lw_docset_is_group(const lw_docset *d, const char *unit);
+
 /* Whether the unit name of a duty covers the issuer of a document: the same name (folded),
  * or a group of unit_groups whose pattern matches the issuer. */
 int lw_docset_covers(const lw_docset *d, const char *unit, const char *issuer);

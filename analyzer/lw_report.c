@@ -21,6 +21,8 @@ typedef struct {
     const lw_ds_doc *answer;    /* NULL when none */
     long days;                  /* deadline - as_of (negative: past); late: answer - deadline */
     int no_unit;                /* the duty names no unit: status LW_RS_NO_UNIT */
+    int whole_group;            /* unit is a group none of whose units the database knows in
+                                   the duty's province: judged for the group as a whole */
     unsigned unit_rank;         /* of unit among the report's units in strcmp order */
     unsigned doc_rank;          /* of doc among the documents in path order */
 } item_t;
@@ -358,8 +360,11 @@ static void expand(lw_report *r, const char *lead, const lw_ds_duty *u, const lw
         snprintf(buf, sizeof buf, "%s tỉnh %s", lead, d->province);
         name = keep_name(r, buf);
     }
-    if (name && wanted_unit(r, name))
+    if (name && wanted_unit(r, name)) {
         add_item(r, name, u, d);
+        if (r->n != before && name == lead && lw_docset_is_group(r->ds, lead))
+            r->items[r->n - 1].whole_group = 1;
+    }
 }
 
 /* The one pointer for topic t among the report's topics (NULL for NULL or out of memory). */
@@ -928,7 +933,7 @@ int lw_report_format_parse(const char *s)
 enum {
     L_TITLE, L_AS_OF, L_WINDOW, L_UNIT, L_DUTY, L_DEADLINE, L_DOCUMENT, L_LINE, L_ANSWER, L_STATUS,
     L_OVERDUE_BY, L_LEFT, L_TODAY, L_LATE_BY, L_NONE, L_SUMMARY, L_NOTHING, L_TIMELINE, L_WORDS, L_SINCE, L_OLDER,
-    L_PASSED, L_NO_UNIT_NOTE, L_DIRECTING, L_LATER, L_COUNT
+    L_PASSED, L_NO_UNIT_NOTE, L_DIRECTING, L_LATER, L_GROUP_NOTE, L_COUNT
 };
 
 static const char *const labels[2][L_COUNT] = {
@@ -940,7 +945,9 @@ static const char *const labels[2][L_COUNT] = {
      "Văn bản giao các việc dưới đây nhưng không nêu đơn vị nào mà lawwatch nhận ra, nên không xét được đã có văn "
      "bản trả lời hay chưa: xin đọc văn bản để biết đơn vị nào phải thực hiện.",
      "%zu nhiệm vụ chỉ đạo (đơn vị chủ trì chỉ đạo đơn vị khác thực hiện) không được xét như việc của đơn vị nào.",
-     "%zu nhiệm vụ của văn bản ghi ngày sau ngày %s không được xét."},
+     "%zu nhiệm vụ của văn bản ghi ngày sau ngày %s không được xét.",
+     "Đây là một nhóm đơn vị: cơ sở dữ liệu chưa có văn bản của đơn vị nào thuộc nhóm này trong tỉnh của văn bản "
+     "giao việc, nên việc được xét cho cả nhóm; khi văn bản của từng đơn vị được nhập, mỗi đơn vị được xét riêng."},
     {"Deadline report", "As of", "window %d days", "Unit", "Duty", "Deadline", "Document", "line", "Answered by",
      "Status", "%ld days overdue", "%ld days left", "due today", "%ld days late", "none", "Summary",
      "Nothing needs attention.", "Timeline", "Words", "from %s",
@@ -949,7 +956,10 @@ static const char *const labels[2][L_COUNT] = {
      "The document sets the work below but names no unit lawwatch recognises, so whether it was answered cannot be "
      "judged: read the document to see which unit must do it.",
      "%zu directing duties (the leads are to make other units do the work) are not judged as any unit's own.",
-     "%zu duties of documents dated after %s are not judged."},
+     "%zu duties of documents dated after %s are not judged.",
+     "A group of units: the database holds no document of any unit of this group in the province of the assigning "
+     "document, so the work is judged for the group as a whole; once the units' own documents are ingested, each "
+     "is judged on its own."},
 };
 
 static const char *const status_label[2][LW_RS_COUNT] = {
@@ -1207,6 +1217,8 @@ static void write_text(const lw_report *r, sink *s)
             out(s, "\n%s== %s%s\n", r->opt.color ? "\033[1m" : "", it->unit, r->opt.color ? "\033[0m" : "");
             if (it->no_unit)
                 out(s, "   %s\n", LB(r, L_NO_UNIT_NOTE));
+            else if (it->whole_group)
+                out(s, "   %s\n", LB(r, L_GROUP_NOTE));
         }
         last = it->unit;
         const char *col = !r->opt.color ? "" : it->status == LW_RS_OVERDUE ? "\033[31m" : it->status == LW_RS_LATE ? "\033[35m" : "\033[33m";
@@ -1266,6 +1278,8 @@ static void write_md(const lw_report *r, sink *s)
             md(s, it->unit);
             if (it->no_unit)
                 out(s, "\n\n%s", LB(r, L_NO_UNIT_NOTE));
+            else if (it->whole_group)
+                out(s, "\n\n%s", LB(r, L_GROUP_NOTE));
             out(s, "\n\n| %s | %s | | %s | %s | %s |\n| --- | --- | --- | --- | --- | --- |\n", LB(r, L_STATUS),
                 LB(r, L_DEADLINE), LB(r, L_DUTY), LB(r, L_WORDS), LB(r, L_DOCUMENT));
         }
@@ -1382,6 +1396,7 @@ static void write_json(const lw_report *r, sink *s)
         const lw_ds_duty *u = it->duty;
         json_t *o = json_object();
         json_object_set_new(o, "unit", json_string(it->unit));
+        json_object_set_new(o, "unit_is_group", json_boolean(it->whole_group));
         json_object_set_new(o, "status", json_string(status_id[it->status]));
         json_object_set_new(o, "activity", jstr(u->activity));
         json_object_set_new(o, "topic", jstr(u->topic));
@@ -1563,9 +1578,9 @@ static void write_html(const lw_report *r, sink *s)
         out(s, "<section>\n<h2>");
         html(s, r->items[i].unit);
         out(s, "</h2>\n");
-        if (r->items[i].no_unit) {
+        if (r->items[i].no_unit || r->items[i].whole_group) {
             out(s, "<p class=\"meta\">");
-            html(s, LB(r, L_NO_UNIT_NOTE));
+            html(s, LB(r, r->items[i].no_unit ? L_NO_UNIT_NOTE : L_GROUP_NOTE));
             out(s, "</p>\n");
         }
         write_svg(r, s, i, e);

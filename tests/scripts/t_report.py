@@ -287,6 +287,16 @@ try:
     check(p24.get(("Ủy ban nhân dân huyện Long Mỹ", 27)) == ("late", "03_district_plan_long_my_2024.txt"),
           "the 2024 plan still answered by its citations: %r" % (p24.get(("Ủy ban nhân dân huyện Long Mỹ", 27)),))
 
+    # the province's plan alone: "Ủy ban nhân dân cấp huyện" names no district the database
+    # knows, so the group is judged as a whole, and the report says so
+    alone = os.path.join(tmp, "alone.db")
+    run("ingest", "--db", alone, os.path.join("tests", "data", "report", "01_province_plan_2024.txt"))
+    rc, out, err = run("report", "--db", alone, "--as-of", "2024-12-01", "--format", "json")
+    grp = [i for i in json.loads(out)["items"] if i["unit"] == "Ủy ban nhân dân cấp huyện"]
+    check(grp and all(i["unit_is_group"] for i in grp), "a group no unit of which is known: %s" % grp[:1])
+    rc, out, err = run("report", "--db", alone, "--as-of", "2024-12-01")
+    check("Đây là một nhóm đơn vị" in out, "the text says the group is judged as a whole")
+
     rc, out, err = run("report", "--db", db, "--format", "pdf")
     check(rc == 2 and "pdf" in err, "an unknown format: " + err)
     rc, out, err = run("report", "--db", db, "--as-of", "2024-01-06")
