@@ -14,7 +14,8 @@ static const char check_usage[] =
     "Checks the ingested documents: citations against the registry of known legal documents\n"
     "(rules/registry.yaml; each --registry FILE is read after it and overrides its entries),\n"
     "units' plans against their province's plan, and every duty on its own.\n"
-    "  --unit TEXT   only documents whose issuer contains TEXT (diacritics and case ignored)\n"
+    "  --unit TEXT   only documents whose issuer contains TEXT (diacritics and case ignored); a\n"
+    "                TEXT that matches no issuer is an error (exit 2) listing the nearest names\n"
     "  --year Y      only documents of year Y\n"
     "Codes: citation.wrong_date, citation.symbol_mismatch, citation.superseded,\n"
     "citation.missing_amendment (errors), citation.unknown (info), deadline.conflict,\n"
@@ -145,7 +146,9 @@ int lw_cli_check(int argc, char **argv)
             lw_cli_error(&err);
             goto done;
         }
-    if (lw_store_open(db, LW_STORE_READONLY, &s, &err) || lw_check_run(s, eng, reg, &opt, &findings, &err)) {
+    /* a --unit that names no issuer would print a false all-clear: an error naming the nearest */
+    if (lw_store_open(db, LW_STORE_READONLY, &s, &err) || lw_docset_check_unit(s, opt.unit, LW_DS_UNITS_ISSUERS, &err) ||
+        lw_check_run(s, eng, reg, &opt, &findings, &err)) {
         lw_cli_error(&err);
         goto done;
     }

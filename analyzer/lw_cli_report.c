@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "lw_cli.h"
+#include "lw_docset.h"
 #include "lw_report.h"
 #include "lw_resolve.h"
 
@@ -22,7 +23,8 @@ static const char report_usage[] =
     "  --since DATE  judge the duties due on or after DATE; the older ones are only counted\n"
     "                (default: 1 January of the year before the as-of date)\n"
     "  --all         judge every duty, however old\n"
-    "  --unit TEXT   only units whose name contains TEXT (diacritics and case ignored)\n"
+    "  --unit TEXT   only units whose name contains TEXT (diacritics and case ignored); a TEXT\n"
+    "                that matches no unit is an error (exit 2) listing the nearest names\n"
     "  -o FILE       write to FILE (replaced whole) instead of standard output\n"
     "html is one self-contained page (summary, a table and a timeline per unit).\n"
     "Exit status: 1 when anything is overdue, 0 otherwise, 2 on a usage or database error.\n";
@@ -105,6 +107,16 @@ int lw_cli_report(int argc, char **argv)
     if (!eng)
         goto done;
     if (lw_store_open(db, LW_STORE_READONLY, &s, &err) || lw_report_build(s, eng, &opt, &r, &err)) {
+        lw_cli_error(&err);
+        goto done;
+    }
+    /* a --unit that matches nothing would say "nothing needs attention": an error naming the
+     * nearest units, unless the filter matched an item (the report's own names, such as
+     * "Sở Nội vụ tỉnh Hậu Giang" for a plan's "Sở Nội vụ", are not all in the database) */
+    size_t nitems = 0;
+    for (int st = 0; st < LW_RS_COUNT; st++)
+        nitems += lw_report_count(r, (lw_report_status)st);
+    if (!nitems && lw_docset_check_unit(s, opt.unit, LW_DS_UNITS_ISSUERS | LW_DS_UNITS_DUTIES, &err)) {
         lw_cli_error(&err);
         goto done;
     }

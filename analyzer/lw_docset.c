@@ -197,6 +197,45 @@ static size_t find_number_key(const lw_docset *d, const char *key)
     return lo < d->nnumbers && !strcmp(d->numbers[lo].key, key) ? d->numbers[lo].doc : (size_t)-1;
 }
 
+/* The document a reference of document from names by key: among several of that number
+ * (numbers start again every year: 48/KH-UBND of 2024 and of 2025 in one province's
+ * database), the one of the cited date, else of the cited year, else the latest dated on or
+ * before the citing document (what it can have cited), else the first. */
+static size_t resolve_ref(const lw_docset *d, const char *key, const char *date, size_t from)
+{
+    size_t lo = 0, hi = d->nnumbers;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (strcmp(d->numbers[mid].key, key) < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    if (lo == d->nnumbers || strcmp(d->numbers[lo].key, key))
+        return (size_t)-1;
+    size_t e = lo + 1;
+    while (e < d->nnumbers && !strcmp(d->numbers[e].key, key))
+        e++;
+    if (e == lo + 1)
+        return d->numbers[lo].doc;
+    int year = date && strlen(date) >= 4 ? atoi(date) : 0;
+    size_t by_year = (size_t)-1, before = (size_t)-1;
+    const char *at = from < d->ndocs ? d->docs[from].date : NULL;
+    for (size_t k = lo; k < e; k++) {
+        const lw_ds_doc *x = &d->docs[d->numbers[k].doc];
+        if (date && x->date && !strcmp(x->date, date))
+            return d->numbers[k].doc;
+        if (year && x->year == year && by_year == (size_t)-1)
+            by_year = d->numbers[k].doc;
+        if (at && x->date && strcmp(x->date, at) <= 0 &&
+            (before == (size_t)-1 || strcmp(x->date, d->docs[before].date) > 0))
+            before = d->numbers[k].doc;
+    }
+    if (year)
+        return by_year; /* the citation says which year: none of those is it */
+    return before != (size_t)-1 ? before : d->numbers[lo].doc;
+}
+
 size_t lw_docset_find_number(const lw_docset *d, const char *id)
 {
     if (!id)
@@ -235,6 +274,14 @@ static int covers_key(const lw_docset *d, const char *u, size_t ul, const group_
                 return 1;
     }
     return g && pcre2_match(g->covers, (PCRE2_SPTR)issuer, PCRE2_ZERO_TERMINATED, 0, 0, d->md, NULL) >= 0;
+}
+
+int lw_docset_is_group(const lw_docset *d, const char *unit)
+{
+    char *u = unit ? lw_store_fold(unit) : NULL;
+    int yes = u && group_of(d, u) != NULL;
+    free(u);
+    return yes;
 }
 
 int lw_docset_covers(const lw_docset *d, const char *unit, const char *issuer)
@@ -313,12 +360,16 @@ int lw_docset_needs_deadline(const lw_docset *ds, const lw_ds_doc *d, const lw_d
         return 1;
     if (!u->topic)
         return 0;
+    int dated = 0;
     for (size_t k = 0; k < d->n_duties; k++) {
         const lw_ds_duty *o = lw_docset_duty(ds, d->first_duty + k);
         if (o != u && o->to && o->topic && !strcmp(o->topic, u->topic))
             return 0;
+        dated |= o->to != NULL;
     }
-    return 1;
+    /* a document that dates none of its tasks (a Chỉ thị, a standing assignment of
+     * responsibilities) gives standing duties: a missing date there is no omission */
+    return dated;
 }
 
 const char *lw_date_vi(const char *iso, char *buf)
@@ -380,9 +431,14 @@ static int index_numbers(lw_docset *d, const char *const *ref_keys)
         d->numbers[d->nnumbers++] = (number_t){.key = kept, .doc = i};
     }
     qsort(d->numbers, d->nnumbers, sizeof *d->numbers, cmp_number);
-    for (size_t i = 0; i < d->nrefs; i++)
-        d->refs[i].target = ref_keys[i] ? find_number_key(d, ref_keys[i])
-                                         : lw_docset_find_number(d, d->refs[i].id);
+    for (size_t i = 0; i < d->ndocs; i++)
+        for (size_t k = d->docs[i].first_ref; k < d->docs[i].first_ref + d->docs[i].n_refs; k++) {
+            lw_ds_ref *r = &d->refs[k];
+            char *f = ref_keys[k] || !r->id ? NULL : lw_store_fold(r->id);
+            const char *key = ref_keys[k] ? ref_keys[k] : f;
+            r->target = key ? resolve_ref(d, key, r->date, i) : (size_t)-1;
+            free(f);
+        }
     for (size_t i = 0; i < d->ndocs; i++) {
         lw_ds_doc *x = &d->docs[i];
         if (x->province)
@@ -670,7 +726,7 @@ lw_status lw_docset_load(lw_store *s, const lw_ruleset *rs, int flags, lw_docset
      * time of loading a large database */
     if (sqlite3_prepare_v2(db,
                            flags & LW_DS_REFS_IDS
-                               ? "SELECT doc_id, cited_id, cited_key FROM legal_refs WHERE cited_id IS NOT NULL"
+                               ? "SELECT doc_id, cited_id, cited_key, cited_date FROM legal_refs WHERE cited_id IS NOT NULL"
                                  " ORDER BY doc_id"
                                : "SELECT doc_id, cited_id, cited_key, type, symbol, cited_date, year, line, text,"
                                  " year_mismatch FROM legal_refs ORDER BY doc_id, span_start",
@@ -690,8 +746,10 @@ lw_status lw_docset_load(lw_store *s, const lw_ruleset *rs, int flags, lw_docset
         if (grow((void **)&keys, &kcap, d->nrefs, sizeof *keys))
             goto nomem;
         keys[d->nrefs] = word(d, q, 2);
-        if (flags & LW_DS_REFS_IDS)
+        if (flags & LW_DS_REFS_IDS) {
+            r->date = word(d, q, 3); /* which of several documents of one number is meant */
             goto counted;
+        }
         r->type = word(d, q, 3);
         r->symbol = col(d, q, 4);
         r->date = word(d, q, 5);
@@ -751,4 +809,138 @@ void lw_docset_free(lw_docset *d)
     free(d->units);
     free(d->refs);
     free(d);
+}
+
+/* ---- the --unit filter ---- */
+
+/* Edit distance between f and the part of n closest to it (a filter is a piece of a name:
+ * "tu phap" in "so tu phap tinh soc trang"): Sellers' algorithm, the part may start and end
+ * anywhere in n. Over the bytes of folded text. row holds fl + 1 entries. */
+static size_t part_distance(const char *f, size_t fl, const char *n, size_t nl, size_t *row)
+{
+    for (size_t i = 0; i <= fl; i++)
+        row[i] = i;
+    size_t best = row[fl];
+    for (size_t j = 0; j < nl; j++) {
+        size_t diag = row[0];
+        row[0] = 0;
+        for (size_t i = 1; i <= fl; i++) {
+            size_t up = row[i], v = diag + (f[i - 1] != n[j]);
+            if (row[i - 1] + 1 < v)
+                v = row[i - 1] + 1;
+            if (up + 1 < v)
+                v = up + 1;
+            diag = up;
+            row[i] = v;
+        }
+        if (row[fl] < best)
+            best = row[fl];
+    }
+    return best;
+}
+
+typedef struct {
+    char *name, *key;
+    size_t dist, len;
+} near_t;
+
+#define LW_DS_NEAR 5
+
+/* Whether candidate a ranks before b: nearer, then the shorter name (less left over), then
+ * by name, so that the list is the same on every run. */
+static int near_before(const near_t *a, const near_t *b)
+{
+    if (a->dist != b->dist)
+        return a->dist < b->dist;
+    if (a->len != b->len)
+        return a->len < b->len;
+    return strcmp(a->key, b->key) < 0;
+}
+
+lw_status lw_docset_check_unit(lw_store *s, const char *filter, int which, lw_error *err)
+{
+    if (!filter || !*filter)
+        return LW_OK;
+    char *key = lw_store_fold(filter);
+    if (!key)
+        return lw_error_set(err, LW_ERR_NOMEM, NULL, 0, 0, "out of memory");
+    const char *sql = which == LW_DS_UNITS_ISSUERS
+                          ? "SELECT DISTINCT issuer FROM documents WHERE issuer IS NOT NULL"
+                      : which == LW_DS_UNITS_DUTIES
+                          ? "SELECT DISTINCT name FROM duty_units"
+                          : "SELECT issuer FROM documents WHERE issuer IS NOT NULL UNION SELECT name FROM duty_units";
+    sqlite3_stmt *q = NULL;
+    near_t best[LW_DS_NEAR] = {{0}};
+    size_t nbest = 0, kl = strlen(key), found = 0;
+    size_t *row = malloc((kl + 1) * sizeof *row);
+    lw_status st = LW_OK;
+    if (!row) {
+        st = lw_error_set(err, LW_ERR_NOMEM, NULL, 0, 0, "out of memory");
+        goto done;
+    }
+    if (sqlite3_prepare_v2(lw_store_db(s), sql, -1, &q, NULL)) {
+        st = db_err(s, err);
+        goto done;
+    }
+    int rc = SQLITE_DONE;
+    while (!found && (rc = sqlite3_step(q)) == SQLITE_ROW) {
+        const char *name = (const char *)sqlite3_column_text(q, 0);
+        char *f = name ? lw_store_fold(name) : NULL;
+        if (!f)
+            continue;
+        if (strstr(f, key)) {
+            found = 1;
+            free(f);
+            break;
+        }
+        near_t c = {NULL, f, part_distance(key, kl, f, strlen(f), row), strlen(f)};
+        int dup = 0;
+        for (size_t i = 0; i < nbest && !dup; i++)
+            dup = !strcmp(best[i].key, f);
+        if (dup || (nbest == LW_DS_NEAR && !near_before(&c, &best[nbest - 1]))) {
+            free(f);
+            continue;
+        }
+        c.name = strdup(name);
+        if (!c.name) {
+            free(f);
+            st = lw_error_set(err, LW_ERR_NOMEM, NULL, 0, 0, "out of memory");
+            goto done;
+        }
+        if (nbest == LW_DS_NEAR) {
+            free(best[nbest - 1].name);
+            free(best[nbest - 1].key);
+            nbest--;
+        }
+        size_t at = nbest++;
+        while (at && near_before(&c, &best[at - 1])) {
+            best[at] = best[at - 1];
+            at--;
+        }
+        best[at] = c;
+    }
+    if (!found && rc != SQLITE_DONE) {
+        st = db_err(s, err);
+        goto done;
+    }
+    if (!found) {
+        lw_buf m = {0};
+        lw_buf_printf(&m, "--unit \"%s\": không có đơn vị nào trong cơ sở dữ liệu có tên chứa chuỗi này "
+                          "(no unit of the database matches)", filter);
+        if (!nbest)
+            lw_buf_printf(&m, "; cơ sở dữ liệu chưa có đơn vị nào (the database names no unit)");
+        for (size_t i = 0; i < nbest; i++)
+            lw_buf_printf(&m, "%s\"%s\"", i ? ", " : "; tên gần nhất (nearest names): ", best[i].name);
+        st = lw_error_set(err, LW_ERR_USAGE, NULL, 0, 0, "%s", m.data ? m.data : "--unit");
+        lw_buf_free(&m);
+    }
+done:
+    sqlite3_finalize(q);
+    for (size_t i = 0; i < nbest; i++) {
+        free(best[i].name);
+        free(best[i].key);
+    }
+    free(row);
+    free(key);
+    return st;
 }

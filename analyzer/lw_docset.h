@@ -85,6 +85,9 @@ const lw_ds_issuer *lw_docset_issuer(const lw_docset *d, size_t i);
  * to be of it (a Sở Tư pháp's own database), else it belongs to no province's groups. */
 int lw_docset_one_province(const lw_docset *d);
 
+/* Whether a unit name is one of unit_groups ("Ủy ban nhân dân cấp huyện"), not one unit. */
+int lw_docset_is_group(const lw_docset *d, const char *unit);
+
 /* Whether the unit name of a duty covers the issuer of a document: the same name (folded),
  * or a group of unit_groups whose pattern matches the issuer. */
 int lw_docset_covers(const lw_docset *d, const char *unit, const char *issuer);
@@ -96,8 +99,21 @@ const size_t *lw_docset_covered(lw_docset *d, const char *unit, size_t *n);
 /* Whether duty u of document d is one that should carry a deadline: an item of a plan's
  * programme or a reporting obligation always; a "Tổ chức thực hiện" task only when it has a
  * topic that no dated duty of d covers (tasks there mostly restate the dated items, or are
- * standing duties such as "phối hợp chặt chẽ", which plans never date). */
+ * standing duties such as "phối hợp chặt chẽ", which plans never date), and only in a
+ * document that dates some duty (the tasks of a Chỉ thị that dates none are standing). */
 int lw_docset_needs_deadline(const lw_docset *ds, const lw_ds_doc *d, const lw_ds_duty *u);
+
+/* Which names lw_docset_check_unit tests a filter against. */
+enum { LW_DS_UNITS_ISSUERS = 1, LW_DS_UNITS_DUTIES = 2 };
+
+/* Whether a --unit filter names a unit the database knows: its folded form (case and
+ * diacritics ignored) is contained in an issuer of a document (LW_DS_UNITS_ISSUERS) or in a
+ * unit a duty names (LW_DS_UNITS_DUTIES). A filter that matches nothing would print a false
+ * all-clear ("0 phát hiện", "nothing needs attention"): it is LW_ERR_USAGE, err naming the
+ * filter and the nearest names (at most 5, by folded edit distance to the closest part of
+ * each name). LW_OK for a NULL or empty filter. Reads the store directly (no docset), so
+ * both check and report can ask before their work. */
+lw_status lw_docset_check_unit(lw_store *s, const char *filter, int which, lw_error *err);
 
 /* "23/07/2012" from "2012-07-23" into buf (11 bytes); the input when not ISO. */
 const char *lw_date_vi(const char *iso, char *buf);

@@ -20,6 +20,9 @@ typedef struct {
     const lw_ds_doc *doc;
     const lw_ds_doc *answer;    /* NULL when none */
     long days;                  /* deadline - as_of (negative: past); late: answer - deadline */
+    int no_unit;                /* the duty names no unit: status LW_RS_NO_UNIT */
+    int whole_group;            /* unit is a group none of whose units the database knows in
+                                   the duty's province: judged for the group as a whole */
     unsigned unit_rank;         /* of unit among the report's units in strcmp order */
     unsigned doc_rank;          /* of doc among the documents in path order */
 } item_t;
@@ -42,6 +45,19 @@ struct lw_report {
     char *unit_key; /* --unit folded once, or NULL */
     const char **canon; /* the distinct topics: compared by pointer once made canonical */
     size_t ncanon, capcanon;
+    size_t directing;   /* directing duties, counted apart (see lw_report.h) */
+    size_t later;       /* duties of documents dated after the as-of date, counted apart */
+    const char **name_province; /* by issuer (its same_name): the one province its name is
+                                   known in, NULL for none; many_provinces[same_name] when
+                                   several */
+    unsigned char *many_provinces;
+    const char **common, **places, **parts; /* rules/report.yaml, sorted: borrowed from the ruleset */
+    size_t ncommon, nplaces, nparts;
+    int min_shared;
+    uint64_t **pairs;   /* by document: its subject's pairs (subject_pairs), or NULL */
+    size_t *npairs;
+    char **names_of;    /* by document: label and subject as shown (doc_names), or NULL */
+    char **labels;      /* by document: lw_doc_label alone, NULL when the header names nothing */
 };
 
 /* ---- dates ---- */
@@ -75,6 +91,171 @@ static long iso_days(const char *iso)
     if (lw_date_parse_iso(iso, &d))
         return 0;
     return days_from_civil(d.y, d.m, d.d);
+}
+
+/* ---- what a document is about ---- */
+
+static int cmp_cstr(const void *a, const void *b) { return strcmp(*(const char *const *)a, *(const char *const *)b); }
+
+/* The strings of rules/report.yaml's list key, sorted, into *v (owned array of borrowed
+ * strings); -1 when out of memory. */
+static int load_words(const lw_ruleset *rs, const char *key, const char ***v, size_t *n)
+{
+    json_t *a = lw_ruleset_data(rs, key);
+    size_t i, k = 0;
+    json_t *w;
+    *v = malloc((json_array_size(a) + 1) * sizeof **v);
+    if (!*v)
+        return -1;
+    json_array_foreach(a, i, w)
+        if (json_is_string(w))
+            (*v)[k++] = json_string_value(w);
+    qsort(*v, k, sizeof **v, cmp_cstr);
+    *n = k;
+    return 0;
+}
+
+static int in_words(const char *const *v, size_t n, const char *t)
+{
+    return n && bsearch(&t, v, n, sizeof *v, cmp_cstr) != NULL;
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return (x > y) - (x < y);
+}
+
+/* Appends to *v the pairs of neighbouring syllables of text t that say what it is about
+ * (rules/report.yaml): lower case with the marks kept ("tình" is not "tỉnh"), a pair never
+ * across a number, a common word or a place's name. Hashes; -1 when out of memory. */
+static int add_pairs(const lw_report *r, const char *t, uint64_t **v, size_t *n, size_t *cap)
+{
+    utf8proc_uint8_t *low = NULL;
+    if (!t || utf8proc_map((const utf8proc_uint8_t *)t, 0, &low,
+                           UTF8PROC_NULLTERM | UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_CASEFOLD) < 0)
+        return 0; /* nothing to say, or not UTF-8: no pairs */
+    char prev[64], tok[64];
+    int have_prev = 0, skip = 0, rc = 0;
+    const utf8proc_uint8_t *p = low;
+    while (*p) {
+        utf8proc_int32_t cp;
+        utf8proc_ssize_t k = utf8proc_iterate(p, -1, &cp);
+        if (k <= 0)
+            break;
+        utf8proc_category_t c = utf8proc_category(cp);
+        if (!(c >= UTF8PROC_CATEGORY_LU && c <= UTF8PROC_CATEGORY_NO)) {
+            p += k;
+            continue;
+        }
+        /* a token: letters, marks and digits */
+        size_t len = 0;
+        int digits = 1;
+        while (*p) {
+            k = utf8proc_iterate(p, -1, &cp);
+            if (k <= 0)
+                break;
+            c = utf8proc_category(cp);
+            if (!(c >= UTF8PROC_CATEGORY_LU && c <= UTF8PROC_CATEGORY_NO))
+                break;
+            digits &= c >= UTF8PROC_CATEGORY_ND && c <= UTF8PROC_CATEGORY_NO;
+            if (len + (size_t)k < sizeof tok)
+                memcpy(tok + len, p, (size_t)k);
+            len += (size_t)k;
+            p += k;
+        }
+        if (len >= sizeof tok) { /* no syllable is that long: OCR run-together, left out */
+            have_prev = 0;
+            continue;
+        }
+        tok[len] = '\0';
+        if (skip) {
+            skip--;
+            have_prev = 0;
+            continue;
+        }
+        if (digits || in_words(r->common, r->ncommon, tok)) {
+            skip = in_words(r->places, r->nplaces, tok) ? 2 : 0;
+            have_prev = 0;
+            continue;
+        }
+        if (have_prev) {
+            if (*n == *cap) {
+                size_t nc = *cap ? *cap * 2 : 16;
+                uint64_t *g = realloc(*v, nc * sizeof *g);
+                if (!g) {
+                    rc = -1;
+                    break;
+                }
+                *v = g;
+                *cap = nc;
+            }
+            uint64_t h = lw_hash_str(prev);
+            (*v)[(*n)++] = h * 1099511628211ull ^ lw_hash_str(tok);
+        }
+        memcpy(prev, tok, len + 1);
+        have_prev = 1;
+    }
+    free(low);
+    return rc;
+}
+
+/* Sorted and distinct, in place; the new count. */
+static size_t uniq_pairs(uint64_t *v, size_t n)
+{
+    if (!n)
+        return 0;
+    qsort(v, n, sizeof *v, cmp_u64);
+    size_t w = 1;
+    for (size_t i = 1; i < n; i++)
+        if (v[i] != v[w - 1])
+            v[w++] = v[i];
+    return w;
+}
+
+static size_t shared_pairs(const uint64_t *a, size_t na, const uint64_t *b, size_t nb)
+{
+    size_t i = 0, j = 0, k = 0;
+    while (i < na && j < nb) {
+        if (a[i] < b[j])
+            i++;
+        else if (a[i] > b[j])
+            j++;
+        else {
+            k++;
+            i++;
+            j++;
+        }
+    }
+    return k;
+}
+
+/* The pairs of what a duty is about, made once per item when a candidate needs them. */
+typedef struct {
+    uint64_t *v;
+    size_t n;
+    int made; /* 1 made, -1 out of memory */
+} duty_pairs;
+
+/* Whether document o (index oi) is on the work of item it's duty: its subject shares
+ * enough pairs with the duty's document's subject, activity or output. */
+static int on_subject(const lw_report *r, const item_t *it, size_t oi, duty_pairs *dp)
+{
+    if (!r->npairs[oi])
+        return 0;
+    if (!dp->made) {
+        size_t cap = 0;
+        const lw_ds_duty *u = it->duty;
+        dp->made = add_pairs(r, it->doc->subject, &dp->v, &dp->n, &cap) ||
+                           add_pairs(r, u->activity, &dp->v, &dp->n, &cap) ||
+                           add_pairs(r, u->output, &dp->v, &dp->n, &cap)
+                       ? -1
+                       : 1;
+        dp->n = uniq_pairs(dp->v, dp->n);
+    }
+    if (dp->made < 0)
+        return 0; /* out of memory: not answered, never a false "done" */
+    return (int)shared_pairs(dp->v, dp->n, r->pairs[oi], r->npairs[oi]) >= r->min_shared;
 }
 
 /* ---- building ---- */
@@ -118,6 +299,13 @@ static void add_item(lw_report *r, const char *unit, const lw_ds_duty *u, const 
 static int same_province(const lw_docset *ds, const char *a, const char *b)
 {
     return a && b ? a == b || !strcmp(a, b) : lw_docset_one_province(ds);
+}
+
+/* Whether a document of province a may answer a duty of province b: the same province; when
+ * neither is known, only a document that cites the duty's (or a database of one province). */
+static int answer_province(const lw_docset *ds, const char *a, const char *b, int cites)
+{
+    return same_province(ds, a, b) || (!a && !b && cites);
 }
 
 static int wanted_unit(const lw_report *r, const char *unit)
@@ -172,8 +360,11 @@ static void expand(lw_report *r, const char *lead, const lw_ds_duty *u, const lw
         snprintf(buf, sizeof buf, "%s tỉnh %s", lead, d->province);
         name = keep_name(r, buf);
     }
-    if (name && wanted_unit(r, name))
+    if (name && wanted_unit(r, name)) {
         add_item(r, name, u, d);
+        if (r->n != before && name == lead && lw_docset_is_group(r->ds, lead))
+            r->items[r->n - 1].whole_group = 1;
+    }
 }
 
 /* The one pointer for topic t among the report's topics (NULL for NULL or out of memory). */
@@ -195,19 +386,55 @@ static const char *canon_topic(lw_report *r, const char *t)
     return r->canon[r->ncanon++] = t;
 }
 
-static void judge(lw_report *r, item_t *it, const char **topics)
+/* Whether issuer is, of unknown province (or answering a duty of unknown province), may still
+ * answer for unit: it is the unit itself (its very name, not a member of a group), and its
+ * name is known in no province but the duty's. A district's letter often names no province;
+ * calling its unit overdue for that would be as false as counting another province's. */
+static int unknown_province_ok(const lw_report *r, const lw_ds_issuer *is, const char *unit_key,
+                               const char *province)
+{
+    if (!unit_key || strcmp(is->key, unit_key) || r->many_provinces[is->same_name])
+        return 0;
+    const char *p = r->name_province[is->same_name];
+    return !p || !province || p == province || !strcmp(p, province);
+}
+
+/* Whether text speaks of part of a year ("6 tháng đầu năm", "quý III": rules/report.yaml,
+ * answer_part_year): lower case, marks kept. */
+static int part_year(const lw_report *r, const char *t)
+{
+    utf8proc_uint8_t *low = NULL;
+    if (!t || !r->nparts ||
+        utf8proc_map((const utf8proc_uint8_t *)t, 0, &low,
+                     UTF8PROC_NULLTERM | UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_CASEFOLD) < 0)
+        return 0;
+    int yes = 0;
+    for (size_t i = 0; i < r->nparts && !yes; i++)
+        yes = strstr((const char *)low, r->parts[i]) != NULL;
+    free(low);
+    return yes;
+}
+
+static int cmp_doc_date(const void *a, const void *b)
+{
+    const lw_ds_doc *x = *(const lw_ds_doc *const *)a, *y = *(const lw_ds_doc *const *)b;
+    int c = strcmp(x->date, y->date);
+    return c ? c : (x > y) - (x < y);
+}
+
+/* The documents that may answer item it: of the issuers its unit covers (its own name among
+ * them), of the duty's topic, dated from the duty's document to the as-of date, in its
+ * province and on its work (see lw_report.h). Earliest first; *out owned, NULL when none. */
+static size_t candidates(lw_report *r, item_t *it, const char **topics, const lw_ds_doc ***out)
 {
     const lw_ds_duty *u = it->duty;
-    if (!u->to) {
-        it->status = LW_RS_NO_DEADLINE;
-        return;
-    }
-    long as_of = r->as_of_days, to = iso_days(u->to);
-    const lw_ds_doc *best = NULL;
-    size_t n;
-    /* the candidates: documents of the issuers the unit covers (its own name among them) */
+    const lw_ds_doc **v = NULL;
+    size_t nv = 0, cap = 0, n;
+    duty_pairs dp = {NULL, 0, 0};
+    char *unit_key = NULL; /* the unit's name folded, made when first needed */
     const char *topic = canon_topic(r, u->topic);
     const size_t *cov = topic ? lw_docset_covered(r->ds, it->unit, &n) : (n = 0, NULL);
+    int duty_part = n ? part_year(r, u->activity) || part_year(r, u->output) : 0;
     for (size_t c = 0; c < n; c++) {
         const lw_ds_issuer *is = lw_docset_issuer(r->ds, cov[c]);
         for (size_t j = 0; j < is->n_docs; j++) {
@@ -217,12 +444,43 @@ static void judge(lw_report *r, item_t *it, const char **topics)
                 continue;
             if ((it->doc->date && strcmp(o->date, it->doc->date) < 0) || strcmp(o->date, r->as_of) > 0)
                 continue;
-            if (!doc_cites(r->ds, o, it->doc) && o->year != atoi(u->to))
+            /* a unit's name is judged with its province (huyện Châu Thành is in five), and a
+             * document that does not cite the duty's must be on its work, not only of its kind
+             * and year (a Báo cáo on another subject answers no reporting duty) */
+            int cites = doc_cites(r->ds, o, it->doc);
+            if (!answer_province(r->ds, o->province, it->doc->province, cites) &&
+                ((o->province && it->doc->province) ||
+                 !unknown_province_ok(r, is, unit_key ? unit_key : (unit_key = lw_store_fold(it->unit)),
+                                      it->doc->province)))
                 continue;
-            if (!best || strcmp(o->date, best->date) < 0 || (!strcmp(o->date, best->date) && o < best))
-                best = o;
+            if (!cites && (o->year != atoi(u->to) || !on_subject(r, it, i, &dp)))
+                continue;
+            /* a half-year report is not the year's, nor the year's a half-year one */
+            if (part_year(r, o->subject) != duty_part)
+                continue;
+            if (nv == cap) {
+                size_t nc = cap ? cap * 2 : 8;
+                const lw_ds_doc **g = realloc(v, nc * sizeof *g);
+                if (!g)
+                    break; /* out of memory: the ones found so far */
+                v = g;
+                cap = nc;
+            }
+            v[nv++] = o;
         }
     }
+    free(dp.v);
+    free(unit_key);
+    if (nv > 1)
+        qsort(v, nv, sizeof *v, cmp_doc_date);
+    *out = v;
+    return nv;
+}
+
+/* The status of a dated item from its answer (NULL: none). */
+static void finish(lw_report *r, item_t *it, const lw_ds_doc *best)
+{
+    long to = iso_days(it->duty->to);
     it->answer = best;
     if (best) {
         long a = iso_days(best->date);
@@ -230,8 +488,28 @@ static void judge(lw_report *r, item_t *it, const char **topics)
         it->days = a - to;
         return;
     }
-    it->days = to - as_of;
-    it->status = to < as_of ? LW_RS_OVERDUE : to - as_of <= r->opt.window ? LW_RS_DUE_SOON : LW_RS_UPCOMING;
+    it->days = to - r->as_of_days;
+    it->status = to < r->as_of_days ? LW_RS_OVERDUE : it->days <= r->opt.window ? LW_RS_DUE_SOON : LW_RS_UPCOMING;
+}
+
+/* Every item's status: unit-less and undated ones at once, dated ones by their answers (the
+ * earliest, which is on time when any is). */
+static void judge_all(lw_report *r, const char **topics)
+{
+    for (size_t i = 0; i < r->n; i++) {
+        item_t *it = &r->items[i];
+        if (it->no_unit) {
+            it->status = LW_RS_NO_UNIT;
+            it->days = it->duty->to ? iso_days(it->duty->to) - r->as_of_days : 0;
+        } else if (!it->duty->to) {
+            it->status = LW_RS_NO_DEADLINE;
+        } else {
+            const lw_ds_doc **v = NULL;
+            size_t n = candidates(r, it, topics, &v);
+            finish(r, it, n ? v[0] : NULL);
+            free(v);
+        }
+    }
 }
 
 static int cmp_item(const void *a, const void *b)
@@ -325,6 +603,27 @@ done:
     return rc;
 }
 
+/* Whether duty u (an item's heading) took its deadline from a sentence of its section that
+ * is a duty of its own: "IV. CHẾ ĐỘ BÁO CÁO … 3. Các Sở, ngành, Ủy ban nhân dân cấp huyện
+ * … gửi về Sở Tư pháp chậm nhất ngày 15/11/2025". One deadline's words make one duty, the
+ * one whose sentence states them, with that sentence's units: the heading's lead (Sở Tư
+ * pháp, who compiles) would otherwise be called overdue on the others' date. */
+static int borrowed_deadline(const lw_docset *ds, const lw_ds_doc *d, const lw_ds_duty *u)
+{
+    if (!u->to || !u->source || strcmp(u->source, "item") || !u->deadline_line)
+        return 0;
+    for (size_t k = 0; k < d->n_duties; k++) {
+        const lw_ds_duty *o = lw_docset_duty(ds, d->first_duty + k);
+        if (o == u || !o->to || !o->source || !strcmp(o->source, "item") || o->line != u->deadline_line ||
+            o->deadline_line != u->deadline_line || strcmp(o->to, u->to))
+            continue;
+        for (size_t n = 0; n < o->n_units; n++)
+            if (!strcmp(o->units[n].role, "lead"))
+                return 1;
+    }
+    return 0;
+}
+
 /* Whether duty u of d is due before since: its deadline, else its document's date (year). */
 static int before_since(const lw_report *r, const lw_ds_doc *d, const lw_ds_duty *u)
 {
@@ -381,6 +680,64 @@ static void drop_restated(lw_report *r)
     free(drop);
 }
 
+/* The subject as shown after a label: one line, at most about 200 bytes (cut at a space,
+ * "…" added); appended to b. */
+static int put_subject(lw_buf *b, const char *subj)
+{
+    size_t start = b->len, words = 0;
+    for (const char *t = subj; *t;) {
+        size_t n = strcspn(t, "\n\r\t ");
+        if (b->len - start + n + 1 > 200) {
+            /* a long word (OCR): cut on a character's first byte */
+            size_t k = n < 200 ? n : 200;
+            while (k && ((unsigned char)t[k] & 0xC0) == 0x80)
+                k--;
+            if (b->len - start < 120 && ((words && lw_buf_putc(b, ' ')) || lw_buf_append(b, t, k)))
+                return -1;
+            return lw_buf_append(b, "…", strlen("…"));
+        }
+        if (n && words++ && lw_buf_putc(b, ' '))
+            return -1;
+        if (lw_buf_append(b, t, n))
+            return -1;
+        t += n;
+        t += strspn(t, "\n\r\t ");
+    }
+    return 0;
+}
+
+/* The names of the documents the items show (their own and their answers'): names_of is
+ * "label: subject" (the label alone, the subject alone, or NULL when the header gives neither:
+ * the path is all there is), labels the label alone for JSON. -1 when out of memory. */
+static int doc_names(lw_report *r)
+{
+    size_t nd = lw_docset_ndocs(r->ds);
+    r->names_of = calloc(nd + 1, sizeof *r->names_of);
+    r->labels = calloc(nd + 1, sizeof *r->labels);
+    if (!r->names_of || !r->labels)
+        return -1;
+    for (size_t i = 0; i < 2 * r->n; i++) {
+        const lw_ds_doc *d = i % 2 ? r->items[i / 2].answer : r->items[i / 2].doc;
+        if (!d)
+            continue;
+        size_t k = doc_ix(r->ds, d);
+        if (r->names_of[k] || r->labels[k])
+            continue;
+        lw_buf b = {0};
+        int rc = lw_doc_label(&b, d->kind, d->number, d->date, d->issuer);
+        if (rc < 0)
+            return lw_buf_free(&b), -1;
+        if (rc == 0 && !(r->labels[k] = strdup(b.data)))
+            return lw_buf_free(&b), -1;
+        if (d->subject && *d->subject &&
+            ((rc == 0 && lw_buf_append(&b, ": ", 2)) || put_subject(&b, d->subject)))
+            return lw_buf_free(&b), -1;
+        r->names_of[k] = b.len ? lw_buf_detach(&b, NULL) : NULL;
+        lw_buf_free(&b);
+    }
+    return 0;
+}
+
 lw_status lw_report_build(lw_store *s, const lw_engine *eng, const lw_report_options *opt, lw_report **out,
                           lw_error *err)
 {
@@ -405,7 +762,7 @@ lw_status lw_report_build(lw_store *s, const lw_engine *eng, const lw_report_opt
         }
         snprintf(r->since, sizeof r->since, "%s", opt->since);
     } else {
-        snprintf(r->since, sizeof r->since, "%04d-01-01", probe.y - 1);
+        snprintf(r->since, sizeof r->since, "%04u-01-01", (unsigned)(probe.y - 1) % 10000u);
     }
     r->opt.since = r->since[0] ? r->since : NULL;
     r->as_of_days = iso_days(r->as_of);
@@ -420,15 +777,44 @@ lw_status lw_report_build(lw_store *s, const lw_engine *eng, const lw_report_opt
     }
     size_t nd = lw_docset_ndocs(r->ds);
     const char **topics = calloc(nd + 1, sizeof *topics);
-    r->seen = calloc(lw_docset_nissuers(r->ds) + 1, sizeof *r->seen);
-    if (!topics || !r->seen) {
+    size_t nis = lw_docset_nissuers(r->ds);
+    r->seen = calloc(nis + 1, sizeof *r->seen);
+    r->name_province = calloc(nis + 1, sizeof *r->name_province);
+    r->many_provinces = calloc(nis + 1, 1);
+    if (!topics || !r->seen || !r->name_province || !r->many_provinces) {
         free(topics);
         lw_report_free(r);
         return lw_error_set(err, LW_ERR_NOMEM, NULL, 0, 0, "out of memory");
     }
+    for (size_t i = 0; i < nis; i++) {
+        const lw_ds_issuer *is = lw_docset_issuer(r->ds, i);
+        const char **p = &r->name_province[is->same_name];
+        if (is->province && *p && strcmp(*p, is->province))
+            r->many_provinces[is->same_name] = 1;
+        else if (is->province)
+            *p = is->province;
+    }
     lw_matcher *m = lw_matcher_create(rs);
     for (size_t i = 0; i < nd; i++)
         topics[i] = canon_topic(r, doc_topic(rs, m, lw_docset_doc(r->ds, i)));
+    json_t *ms = lw_ruleset_data(rs, "answer_min_shared");
+    r->min_shared = json_is_integer(ms) && json_integer_value(ms) > 0 ? (int)json_integer_value(ms) : 2;
+    r->pairs = calloc(nd + 1, sizeof *r->pairs);
+    r->npairs = calloc(nd + 1, sizeof *r->npairs);
+    int bad = !m || !r->pairs || !r->npairs || load_words(rs, "answer_common_words", &r->common, &r->ncommon) ||
+              load_words(rs, "answer_place_words", &r->places, &r->nplaces) ||
+              load_words(rs, "answer_part_year", &r->parts, &r->nparts);
+    for (size_t i = 0; i < nd && !bad; i++) {
+        size_t cap = 0;
+        bad = add_pairs(r, lw_docset_doc(r->ds, i)->subject, &r->pairs[i], &r->npairs[i], &cap);
+        r->npairs[i] = uniq_pairs(r->pairs[i], r->npairs[i]);
+    }
+    if (bad) {
+        free(topics);
+        lw_matcher_free(m);
+        lw_report_free(r);
+        return lw_error_set(err, LW_ERR_NOMEM, NULL, 0, 0, "out of memory");
+    }
     for (size_t i = 0; i < nd; i++) {
         const lw_ds_doc *d = lw_docset_doc(r->ds, i);
         for (size_t k = 0; k < d->n_duties; k++) {
@@ -437,6 +823,19 @@ lw_status lw_report_build(lw_store *s, const lw_engine *eng, const lw_report_opt
                 continue; /* "thường xuyên": no date to miss */
             if (!u->to && !lw_docset_needs_deadline(r->ds, d, u))
                 continue;
+            if (borrowed_deadline(r->ds, d, u))
+                continue;
+            if (d->date && strcmp(d->date, r->as_of) > 0) {
+                /* not written yet on the as-of date: the report of that day cannot know it */
+                r->later++;
+                continue;
+            }
+            if (u->directs) {
+                /* the leads are to make other units do the work: their own deadline is not
+                 * the work's, and no document of a concerned unit answers them */
+                r->directing++;
+                continue;
+            }
             if (r->since[0] && before_since(r, d, u)) {
                 r->older++;
                 continue;
@@ -452,8 +851,11 @@ lw_status lw_report_build(lw_store *s, const lw_engine *eng, const lw_report_opt
                         expand(r, u->units[n].name, u, d);
                     leads++;
                 }
-            if (!leads && wanted_unit(r, opt->english ? "(unit not stated)" : "(chưa rõ đơn vị)"))
+            if (!leads && wanted_unit(r, opt->english ? "(unit not stated)" : "(chưa rõ đơn vị)")) {
                 add_item(r, opt->english ? "(unit not stated)" : "(chưa rõ đơn vị)", u, d);
+                if (r->n && r->items[r->n - 1].duty == u)
+                    r->items[r->n - 1].no_unit = 1;
+            }
         }
     }
     r->opt.unit = NULL; /* the filter is applied; the caller's string may go */
@@ -464,12 +866,17 @@ lw_status lw_report_build(lw_store *s, const lw_engine *eng, const lw_report_opt
         return lw_error_set(err, LW_ERR_NOMEM, NULL, 0, 0, "out of memory");
     }
     drop_restated(r);
-    for (size_t i = 0; i < r->n; i++) {
-        judge(r, &r->items[i], topics);
+    judge_all(r, topics);
+    for (size_t i = 0; i < r->n; i++)
         r->counts[r->items[i].status]++;
-    }
     if (r->n)
         qsort(r->items, r->n, sizeof *r->items, cmp_item);
+    if (doc_names(r)) {
+        free(topics);
+        lw_matcher_free(m);
+        lw_report_free(r);
+        return lw_error_set(err, LW_ERR_NOMEM, NULL, 0, 0, "out of memory");
+    }
     lw_matcher_free(m);
     free(topics);
     *out = r;
@@ -480,19 +887,37 @@ void lw_report_free(lw_report *r)
 {
     if (!r)
         return;
-    lw_docset_free(r->ds);
     for (size_t i = 0; i < r->nnames; i++)
         free(r->names[i]);
     free(r->names);
     free(r->items);
     free(r->seen);
+    free(r->name_province);
+    free(r->many_provinces);
     free(r->canon);
     free(r->unit_key);
+    for (size_t i = 0; r->pairs && r->ds && i < lw_docset_ndocs(r->ds); i++)
+        free(r->pairs[i]);
+    free(r->pairs);
+    free(r->npairs);
+    free(r->common);
+    free(r->places);
+    free(r->parts);
+    for (size_t i = 0; r->ds && i < lw_docset_ndocs(r->ds); i++) {
+        if (r->names_of)
+            free(r->names_of[i]);
+        if (r->labels)
+            free(r->labels[i]);
+    }
+    free(r->names_of);
+    free(r->labels);
+    lw_docset_free(r->ds);
     free(r);
 }
 
 size_t lw_report_count(const lw_report *r, lw_report_status st) { return st < LW_RS_COUNT ? r->counts[st] : 0; }
 size_t lw_report_older(const lw_report *r) { return r->older; }
+size_t lw_report_directing(const lw_report *r) { return r->directing; }
 
 int lw_report_format_parse(const char *s)
 {
@@ -508,30 +933,55 @@ int lw_report_format_parse(const char *s)
 enum {
     L_TITLE, L_AS_OF, L_WINDOW, L_UNIT, L_DUTY, L_DEADLINE, L_DOCUMENT, L_LINE, L_ANSWER, L_STATUS,
     L_OVERDUE_BY, L_LEFT, L_TODAY, L_LATE_BY, L_NONE, L_SUMMARY, L_NOTHING, L_TIMELINE, L_WORDS, L_SINCE, L_OLDER,
-    L_COUNT
+    L_PASSED, L_NO_UNIT_NOTE, L_DIRECTING, L_LATER, L_GROUP_NOTE, L_COUNT
 };
 
 static const char *const labels[2][L_COUNT] = {
     {"Báo cáo thời hạn", "Tính đến ngày", "cửa sổ %d ngày", "Đơn vị", "Nhiệm vụ", "Thời hạn", "Văn bản", "dòng",
      "Trả lời bởi", "Tình trạng", "quá hạn %ld ngày", "còn %ld ngày", "đến hạn hôm nay", "muộn %ld ngày",
      "không có", "Tổng hợp", "Không có mục nào cần chú ý.", "Dòng thời gian", "Nguyên văn", "từ ngày %s",
-     "%zu nhiệm vụ có thời hạn trước ngày %s không được xét (xem tất cả: --all, hoặc --since NGÀY)."},
+     "%zu nhiệm vụ có thời hạn trước ngày %s không được xét (xem tất cả: --all, hoặc --since NGÀY).",
+     "hạn đã qua %ld ngày",
+     "Văn bản giao các việc dưới đây nhưng không nêu đơn vị nào mà lawwatch nhận ra, nên không xét được đã có văn "
+     "bản trả lời hay chưa: xin đọc văn bản để biết đơn vị nào phải thực hiện.",
+     "%zu nhiệm vụ chỉ đạo (đơn vị chủ trì chỉ đạo đơn vị khác thực hiện) không được xét như việc của đơn vị nào.",
+     "%zu nhiệm vụ của văn bản ghi ngày sau ngày %s không được xét.",
+     "Đây là một nhóm đơn vị: cơ sở dữ liệu chưa có văn bản của đơn vị nào thuộc nhóm này trong tỉnh của văn bản "
+     "giao việc, nên việc được xét cho cả nhóm; khi văn bản của từng đơn vị được nhập, mỗi đơn vị được xét riêng."},
     {"Deadline report", "As of", "window %d days", "Unit", "Duty", "Deadline", "Document", "line", "Answered by",
      "Status", "%ld days overdue", "%ld days left", "due today", "%ld days late", "none", "Summary",
      "Nothing needs attention.", "Timeline", "Words", "from %s",
-     "%zu duties due before %s are not judged (all of them: --all, or --since DATE)."},
+     "%zu duties due before %s are not judged (all of them: --all, or --since DATE).",
+     "deadline passed %ld days ago",
+     "The document sets the work below but names no unit lawwatch recognises, so whether it was answered cannot be "
+     "judged: read the document to see which unit must do it.",
+     "%zu directing duties (the leads are to make other units do the work) are not judged as any unit's own.",
+     "%zu duties of documents dated after %s are not judged.",
+     "A group of units: the database holds no document of any unit of this group in the province of the assigning "
+     "document, so the work is judged for the group as a whole; once the units' own documents are ingested, each "
+     "is judged on its own."},
 };
 
 static const char *const status_label[2][LW_RS_COUNT] = {
-    {"Quá hạn", "Nộp muộn", "Sắp đến hạn", "Thiếu thời hạn", "Đã hoàn thành đúng hạn", "Chưa đến hạn"},
-    {"Overdue", "Late", "Due soon", "No deadline", "Done on time", "Not yet due"},
+    {"Quá hạn", "Nộp muộn", "Sắp đến hạn", "Thiếu thời hạn", "Chưa rõ đơn vị", "Đã hoàn thành đúng hạn",
+     "Chưa đến hạn"},
+    {"Overdue", "Late", "Due soon", "No deadline", "Unit not stated", "Done on time", "Not yet due"},
 };
 
-static const char *const status_id[LW_RS_COUNT] = {"overdue", "late", "due_soon", "no_deadline", "done", "upcoming"};
+static const char *const status_id[LW_RS_COUNT] = {"overdue", "late", "due_soon", "no_deadline", "no_unit", "done",
+                                                   "upcoming"};
 
 #define LB(r, k) labels[(r)->opt.english][k]
 
-static int listed(lw_report_status s) { return s <= LW_RS_NO_DEADLINE; }
+static int listed(lw_report_status s) { return s <= LW_RS_NO_UNIT; }
+
+/* What a document is called in an item: label and subject, else its path. */
+static const char *doc_name(const lw_report *r, const lw_ds_doc *d)
+{
+    return r->names_of[doc_ix(r->ds, d)];
+}
+
+static const char *doc_label(const lw_report *r, const lw_ds_doc *d) { return r->labels[doc_ix(r->ds, d)]; }
 
 static const char *shown(const lw_report *r, const char *path) { return lw_path_below(path, r->cwd); }
 
@@ -541,6 +991,16 @@ static const char *when(const lw_report *r, const item_t *it, char *buf, size_t 
     switch (it->status) {
     case LW_RS_OVERDUE: snprintf(buf, n, LB(r, L_OVERDUE_BY), -it->days); break;
     case LW_RS_LATE: snprintf(buf, n, LB(r, L_LATE_BY), it->days); break;
+    case LW_RS_NO_UNIT:
+        if (!it->duty->to) {
+            buf[0] = '\0';
+            break;
+        }
+        if (it->days < 0) {
+            snprintf(buf, n, LB(r, L_PASSED), -it->days);
+            break;
+        }
+        /* fall through */
     case LW_RS_DUE_SOON:
     case LW_RS_UPCOMING:
         if (it->days == 0)
@@ -708,6 +1168,23 @@ static const char *older_note(const lw_report *r, char *buf, size_t n)
     return buf;
 }
 
+/* The sentences on directing duties and on documents dated after the as-of date, or "" */
+static const char *directing_note(const lw_report *r, char *buf, size_t n)
+{
+    char d1[11], later[160] = "";
+    buf[0] = '\0';
+    if (r->later)
+        snprintf(later, sizeof later, LB(r, L_LATER), r->later, lw_date_vi(r->as_of, d1));
+    if (r->directing) {
+        int w = snprintf(buf, n, LB(r, L_DIRECTING), r->directing);
+        if (w > 0 && (size_t)w < n && *later)
+            snprintf(buf + w, n - (size_t)w, " %s", later);
+    } else {
+        snprintf(buf, n, "%s", later);
+    }
+    return buf;
+}
+
 static void write_summary_line(const lw_report *r, sink *s)
 {
     for (int st = 0; st < LW_RS_COUNT; st++)
@@ -724,8 +1201,10 @@ static void write_text(const lw_report *r, sink *s)
     write_since(r, s, ", ");
     out(s, ")\n");
     write_summary_line(r, s);
-    char note[200];
+    char note[400];
     if (*older_note(r, note, sizeof note))
+        out(s, "%s\n", note);
+    if (*directing_note(r, note, sizeof note))
         out(s, "%s\n", note);
     const char *last = NULL;
     int any = 0;
@@ -734,8 +1213,13 @@ static void write_text(const lw_report *r, sink *s)
         if (!listed(it->status))
             continue;
         any = 1;
-        if (!last || strcmp(last, it->unit))
+        if (!last || strcmp(last, it->unit)) {
             out(s, "\n%s== %s%s\n", r->opt.color ? "\033[1m" : "", it->unit, r->opt.color ? "\033[0m" : "");
+            if (it->no_unit)
+                out(s, "   %s\n", LB(r, L_NO_UNIT_NOTE));
+            else if (it->whole_group)
+                out(s, "   %s\n", LB(r, L_GROUP_NOTE));
+        }
         last = it->unit;
         const char *col = !r->opt.color ? "" : it->status == LW_RS_OVERDUE ? "\033[31m" : it->status == LW_RS_LATE ? "\033[35m" : "\033[33m";
         out(s, "  %s", col);
@@ -744,16 +1228,23 @@ static void write_text(const lw_report *r, sink *s)
         pad(s, it->duty->to ? lw_date_vi(it->duty->to, d1) : "-", 10);
         pad(s, when(r, it, d2, sizeof d2), 17);
         flat(s, it->duty->activity);
-        out(s, "\n      ");
-        if (it->duty->deadline_text) {
-            out(s, "«");
-            flat(s, it->duty->deadline_text);
-            out(s, "» — ");
-        }
-        out(s, "%s, %s %d", shown(r, it->doc->path), LB(r, L_LINE), it->duty->line);
-        if (it->answer)
-            out(s, "; %s %s (%s)", LB(r, L_ANSWER), shown(r, it->answer->path), lw_date_vi(it->answer->date, d1));
         out(s, "\n");
+        if (it->duty->deadline_text) {
+            out(s, "      «");
+            flat(s, it->duty->deadline_text);
+            out(s, "»\n");
+        }
+        if (doc_name(r, it->doc)) {
+            out(s, "      ");
+            flat(s, doc_name(r, it->doc));
+            out(s, "\n");
+        }
+        out(s, "      %s, %s %d\n", shown(r, it->doc->path), LB(r, L_LINE), it->duty->line);
+        if (it->answer) {
+            out(s, "      %s: ", LB(r, L_ANSWER));
+            flat(s, doc_name(r, it->answer) ? doc_name(r, it->answer) : lw_date_vi(it->answer->date, d1));
+            out(s, " (%s)\n", shown(r, it->answer->path));
+        }
     }
     if (!any)
         out(s, "\n%s\n", LB(r, L_NOTHING));
@@ -772,8 +1263,10 @@ static void write_md(const lw_report *r, sink *s)
     out(s, LB(r, L_WINDOW), r->opt.window);
     write_since(r, s, ", ");
     out(s, ")\n");
-    char note[200];
+    char note[400];
     if (*older_note(r, note, sizeof note))
+        out(s, "\n%s\n", note);
+    if (*directing_note(r, note, sizeof note))
         out(s, "\n%s\n", note);
     const char *last = NULL;
     for (size_t i = 0; i < r->n; i++) {
@@ -783,6 +1276,10 @@ static void write_md(const lw_report *r, sink *s)
         if (!last || strcmp(last, it->unit)) {
             out(s, "\n## ");
             md(s, it->unit);
+            if (it->no_unit)
+                out(s, "\n\n%s", LB(r, L_NO_UNIT_NOTE));
+            else if (it->whole_group)
+                out(s, "\n\n%s", LB(r, L_GROUP_NOTE));
             out(s, "\n\n| %s | %s | | %s | %s | %s |\n| --- | --- | --- | --- | --- | --- |\n", LB(r, L_STATUS),
                 LB(r, L_DEADLINE), LB(r, L_DUTY), LB(r, L_WORDS), LB(r, L_DOCUMENT));
         }
@@ -793,12 +1290,18 @@ static void write_md(const lw_report *r, sink *s)
         out(s, " | ");
         md(s, it->duty->deadline_text);
         out(s, " | ");
+        if (doc_name(r, it->doc)) {
+            md(s, doc_name(r, it->doc));
+            out(s, " (");
+        }
         md(s, shown(r, it->doc->path));
-        out(s, ", %s %d", LB(r, L_LINE), it->duty->line);
+        out(s, ", %s %d%s", LB(r, L_LINE), it->duty->line, doc_name(r, it->doc) ? ")" : "");
         if (it->answer) {
-            out(s, "; %s ", LB(r, L_ANSWER));
+            out(s, "; %s: ", LB(r, L_ANSWER));
+            md(s, doc_name(r, it->answer) ? doc_name(r, it->answer) : lw_date_vi(it->answer->date, d1));
+            out(s, " (");
             md(s, shown(r, it->answer->path));
-            out(s, " (%s)", lw_date_vi(it->answer->date, d1));
+            out(s, ")");
         }
         out(s, " |\n");
     }
@@ -808,10 +1311,12 @@ static void write_md(const lw_report *r, sink *s)
 
 static void write_csv(const lw_report *r, sink *s)
 {
-    const char *head[] = {"as_of", "unit", "status", "deadline_from", "deadline_to", "days", "activity",
-                          "deadline_text", "path", "line", "answer_path", "answer_date"};
-    for (size_t i = 0; i < 12; i++)
-        csv(s, head[i], i == 11);
+    const char *head[] = {"as_of",  "unit", "status", "deadline_from", "deadline_to", "days",
+                          "activity", "deadline_text", "document", "path", "line", "id",
+                          "answer", "answer_path", "answer_date", "answer_id"};
+    size_t nh = sizeof head / sizeof *head;
+    for (size_t i = 0; i < nh; i++)
+        csv(s, head[i], i == nh - 1);
     for (size_t i = 0; i < r->n; i++) {
         const item_t *it = &r->items[i];
         char days[24] = "", line[16];
@@ -826,10 +1331,18 @@ static void write_csv(const lw_report *r, sink *s)
         csv(s, days, 0);
         csv(s, it->duty->activity, 0);
         csv(s, it->duty->deadline_text, 0);
+        csv(s, doc_name(r, it->doc), 0);
         csv(s, shown(r, it->doc->path), 0);
         csv(s, line, 0);
+        char id[24], aid[24] = "";
+        snprintf(id, sizeof id, "%lld", it->doc->id);
+        if (it->answer)
+            snprintf(aid, sizeof aid, "%lld", it->answer->id);
+        csv(s, id, 0);
+        csv(s, it->answer ? doc_name(r, it->answer) : NULL, 0);
         csv(s, it->answer ? shown(r, it->answer->path) : NULL, 0);
-        csv(s, it->answer ? it->answer->date : NULL, 1);
+        csv(s, it->answer ? it->answer->date : NULL, 0);
+        csv(s, aid, 1);
     }
 }
 
@@ -875,12 +1388,15 @@ static void write_json(const lw_report *r, sink *s)
     out(s, ",\n \"summary\": ");
     dump_nested(s, sum, " ");
     out(s, ",\n \"older_duties\": %zu", r->older);
+    out(s, ",\n \"directing_duties\": %zu", r->directing);
+    out(s, ",\n \"later_duties\": %zu", r->later);
     out(s, ",\n \"items\": [");
     for (size_t i = 0; i < r->n && !s->bad; i++) {
         const item_t *it = &r->items[i];
         const lw_ds_duty *u = it->duty;
         json_t *o = json_object();
         json_object_set_new(o, "unit", json_string(it->unit));
+        json_object_set_new(o, "unit_is_group", json_boolean(it->whole_group));
         json_object_set_new(o, "status", json_string(status_id[it->status]));
         json_object_set_new(o, "activity", jstr(u->activity));
         json_object_set_new(o, "topic", jstr(u->topic));
@@ -891,14 +1407,19 @@ static void write_json(const lw_report *r, sink *s)
                                   : json_null());
         json_object_set_new(o, "days", u->to ? json_integer(it->days) : json_null());
         json_object_set_new(o, "path", json_string(shown(r, it->doc->path)));
+        json_object_set_new(o, "label", jstr(doc_label(r, it->doc)));
+        json_object_set_new(o, "id", json_integer(it->doc->id));
         json_object_set_new(o, "line", json_integer(u->line));
-        json_object_set_new(o, "document", json_pack("{s:o,s:o,s:o,s:o}", "number", jstr(it->doc->number), "kind",
+        json_object_set_new(o, "document", json_pack("{s:o,s:o,s:o,s:o,s:o}", "number", jstr(it->doc->number), "kind",
                                                       jstr(it->doc->kind), "issuer", jstr(it->doc->issuer), "date",
-                                                      jstr(it->doc->date)));
-        json_object_set_new(o, "answer", it->answer ? json_pack("{s:s,s:o,s:o,s:s}", "path", shown(r, it->answer->path),
-                                                                "number", jstr(it->answer->number), "kind",
-                                                                jstr(it->answer->kind), "date", it->answer->date)
-                                                    : json_null());
+                                                      jstr(it->doc->date), "subject", jstr(it->doc->subject)));
+        json_object_set_new(o, "answer",
+                            it->answer ? json_pack("{s:s,s:o,s:I,s:o,s:o,s:s,s:o}", "path", shown(r, it->answer->path),
+                                                   "label", jstr(doc_label(r, it->answer)), "id",
+                                                   (json_int_t)it->answer->id, "number", jstr(it->answer->number),
+                                                   "kind", jstr(it->answer->kind), "date", it->answer->date,
+                                                   "subject", jstr(it->answer->subject))
+                                       : json_null());
         out(s, "%s\n  ", i ? "," : "");
         dump_nested(s, o, "  ");
     }
@@ -914,14 +1435,14 @@ static const char css[] =
     "padding-bottom:.2em}.meta{color:#666}"
     ".cards{display:flex;flex-wrap:wrap;gap:.8em;margin:1em 0}.card{background:#fff;border:1px solid #ddd;"
     "border-radius:6px;padding:.6em 1em;min-width:9em}.card b{display:block;font-size:1.8em}"
-    ".overdue{color:#b71c1c}.late{color:#8e24aa}.due_soon{color:#b26a00}.no_deadline{color:#455a64}"
+    ".overdue{color:#b71c1c}.late{color:#8e24aa}.due_soon{color:#b26a00}.no_deadline{color:#455a64}.no_unit{color:#546e7a}"
     ".done{color:#2e7d32}.upcoming{color:#607d8b}"
     "table{border-collapse:collapse;width:100%;background:#fff;margin:.5em 0}th,td{border:1px solid #ddd;"
     "padding:.35em .5em;vertical-align:top;text-align:left;font-size:.92em}th{background:#f0f0f0}"
     "td.n{text-align:right;color:#666}.words{color:#555;font-style:italic}.src{color:#666;font-size:.85em}"
     "svg{background:#fff;border:1px solid #ddd;margin:.3em 0}svg text{font-size:11px;fill:#444}";
 
-static const char *const bar_color[LW_RS_COUNT] = {"#c62828", "#8e24aa", "#f9a825", "#90a4ae", "#43a047",
+static const char *const bar_color[LW_RS_COUNT] = {"#c62828", "#8e24aa", "#f9a825", "#90a4ae", "#b0bec5", "#43a047",
                                                    "#90a4ae"};
 
 /* One unit's timeline: a bar per dated duty from its start to its deadline, on a month axis
@@ -1022,8 +1543,13 @@ static void write_html(const lw_report *r, sink *s)
     html(s, win);
     write_since(r, s, " · ");
     out(s, "</p>\n");
-    char note[200];
+    char note[400];
     if (*older_note(r, note, sizeof note)) {
+        out(s, "<p class=\"meta\">");
+        html(s, note);
+        out(s, "</p>\n");
+    }
+    if (*directing_note(r, note, sizeof note)) {
         out(s, "<p class=\"meta\">");
         html(s, note);
         out(s, "</p>\n");
@@ -1052,6 +1578,11 @@ static void write_html(const lw_report *r, sink *s)
         out(s, "<section>\n<h2>");
         html(s, r->items[i].unit);
         out(s, "</h2>\n");
+        if (r->items[i].no_unit || r->items[i].whole_group) {
+            out(s, "<p class=\"meta\">");
+            html(s, LB(r, r->items[i].no_unit ? L_NO_UNIT_NOTE : L_GROUP_NOTE));
+            out(s, "</p>\n");
+        }
         write_svg(r, s, i, e);
         out(s, "<table>\n<thead><tr><th>#</th><th>");
         html(s, LB(r, L_STATUS));
@@ -1084,17 +1615,24 @@ static void write_html(const lw_report *r, sink *s)
             }
             out(s, "</td><td>");
             html(s, it->duty->activity);
-            out(s, "</td><td class=\"src\">");
+            out(s, "</td><td>");
+            if (doc_name(r, it->doc)) {
+                html(s, doc_name(r, it->doc));
+                out(s, "<br/>");
+            }
+            out(s, "<span class=\"src\">");
             html(s, shown(r, it->doc->path));
             out(s, ", ");
             html(s, LB(r, L_LINE));
-            out(s, " %d", it->duty->line);
+            out(s, " %d</span>", it->duty->line);
             if (it->answer) {
                 out(s, "<br/>");
                 html(s, LB(r, L_ANSWER));
-                out(s, " ");
+                out(s, ": ");
+                html(s, doc_name(r, it->answer) ? doc_name(r, it->answer) : lw_date_vi(it->answer->date, d1));
+                out(s, " <span class=\"src\">(");
                 html(s, shown(r, it->answer->path));
-                out(s, " (%s)", lw_date_vi(it->answer->date, d1));
+                out(s, ")</span>");
             }
             out(s, "</td></tr>\n");
         }

@@ -4,19 +4,40 @@
  *   late        Nộp muộn: answered, but after the deadline
  *   due_soon    Sắp đến hạn: not answered, the deadline within the window
  *   no_deadline Thiếu thời hạn: a duty that should have a deadline and has none
+ *   no_unit     Chưa rõ đơn vị: the document sets the work but names no unit lawwatch
+ *               recognises, so whether it was answered cannot be judged (listed, never
+ *               called overdue: a deadline of nobody is missed by nobody one can name)
  *   done        answered on or before the deadline (counted, not listed)
  *   upcoming    not answered, the deadline after the window (counted, not listed)
  * A duty given to a group ("Ủy ban nhân dân cấp huyện") is judged for each unit of that
  * group the database knows in the same province (each district that issued a document),
  * else for the group itself.
  *
- * The answer rule: document R answers duty d of document D for unit U when R's issuer is U,
- * R is dated on or after D and on or before the as-of date, and R's topic is d's topic (a
- * Báo cáo is a report, a Kế hoạch a plan, else the topic of R's subject) and either R cites
- * D by number or R is of the year of d's deadline. The earliest such R is the answer.
+ * The answer rule: document R answers duty d of document D for unit U when R's issuer is U
+ * in D's province (a name is judged with its province: huyện Châu Thành is in five; when R's
+ * or D's province is unknown, R counts if it cites D, or if its issuer is U itself and U's
+ * name is known in no other province), R is
+ * dated on or after D and on or before the as-of date, R's topic is d's topic (a Báo cáo is
+ * a report, a Kế hoạch a plan, else the topic of R's subject), and either R cites D by
+ * number or R is of the year of d's deadline and on D's work: its subject shares pairs of
+ * syllables with D's subject or d's activity (rules/report.yaml). The earliest such R is
+ * the answer. A report of part of a year ("6 tháng đầu năm", "quý": rules/report.yaml,
+ * answer_part_year) answers only a duty whose words speak of part of a year, and the other
+ * way round: a plan's half-year and annual reports are two duties, each with its own answer.
+ * When unsure, nothing answers: a false "done" is as bad as a false "overdue".
+ *
+ * A directing duty (lw_ds_duty.directs: the leads are to make other units do the work, "chỉ
+ * đạo Ủy ban nhân dân cấp xã ban hành kế hoạch") is the leads' duty to direct, which leaves
+ * no document of its own to wait for: it is counted apart (directing_duties), never judged,
+ * and it is no duty of the units it concerns.
+ *
+ * Every item names its document as reviewers do (lw_doc_label, then the subject), its path
+ * after it; JSON adds label and id (documents.id) to path.
  *
  * A nightly report is about current work: duties due before `since` (by default 1 January
- * of the year before the as-of date) are only counted, as older_duties, unless `all`.
+ * of the year before the as-of date) are only counted, as older_duties, unless `all`. Duties
+ * of documents dated after the as-of date were not written yet on that day: counted apart,
+ * as later_duties.
  *
  * Written as a terminal table, Markdown, CSV, JSON or one self-contained HTML page (inline
  * CSS, a summary, a table and an SVG timeline per unit), labels in Vietnamese or English. */
@@ -34,6 +55,7 @@ typedef enum {
     LW_RS_LATE,
     LW_RS_DUE_SOON,
     LW_RS_NO_DEADLINE,
+    LW_RS_NO_UNIT,
     LW_RS_DONE,
     LW_RS_UPCOMING,
     LW_RS_COUNT
@@ -63,6 +85,8 @@ void lw_report_free(lw_report *r);
 size_t lw_report_count(const lw_report *r, lw_report_status st);
 /* Number of duties left out as due before since. */
 size_t lw_report_older(const lw_report *r);
+/* Number of directing duties, counted apart (not judged). */
+size_t lw_report_directing(const lw_report *r);
 /* Writes the report in a format; LW_ERR_IO when the stream fails. */
 lw_status lw_report_write(const lw_report *r, lw_report_format fmt, FILE *out, lw_error *err);
 

@@ -29,7 +29,9 @@ def run(*args, cwd=SRC):
 tmp = tempfile.mkdtemp(prefix="lw_report_")
 try:
     db = os.path.join(tmp, "report.db")
-    rc, out, err = run("ingest", "--db", db, "tests/data/report")
+    # the crafted corpus is the folder's own files; twins/ holds the look-alikes, ingested apart
+    base_files = sorted(os.path.join("tests", "data", "report", n) for n in os.listdir(DATA) if n.endswith(".txt"))
+    rc, out, err = run("ingest", "--db", db, *base_files)
     check(rc in (0, 1), "ingest of the report corpus: " + err)
 
     # statuses at every as-of date
@@ -72,8 +74,8 @@ try:
                         b[first] if first < len(b) else None))
             if fmt == "csv":
                 rows = list(csv.reader(io.StringIO(out, newline="")))
-                check(rows and rows[0][:3] == ["as_of", "unit", "status"] and all(len(r) == 12 for r in rows),
-                      "csv: a header and 12 fields a row")
+                check(rows and rows[0][:3] == ["as_of", "unit", "status"] and all(len(r) == 16 for r in rows),
+                      "csv: a header and 16 fields a row")
 
     # HTML: well-formed (as XML, and to xmllint's HTML parser), hostile text escaped, the timeline
     rc, page, err = run("report", "--db", db, "--as-of", "2024-07-01", "--format", "html")
@@ -163,6 +165,138 @@ try:
           "no Hậu Giang district under the Sóc Trăng plan: %s" % sorted(st_units))
     check(not any("Mỹ Tú" in u for u in hg_units), "Mỹ Tú not under the Hậu Giang plan: %s" % sorted(hg_units))
     check(any("Châu Thành A" in u for u in hg_units), "Hậu Giang districts still under their plan")
+    # every item names its document as reviewers do, then its path; JSON adds label and id
+    rc, out, err = run("report", "--db", db, "--as-of", "2024-12-01", "--format", "json")
+    rep = json.loads(out)
+    ids = {}
+    import sqlite3
+    con = sqlite3.connect(db)
+    for i, p in con.execute("SELECT id, path FROM documents"):
+        ids[os.path.basename(p)] = i
+    con.close()
+    plan_label = "Kế hoạch số 3/KH-UBND ngày 05/01/2024 của Ủy ban nhân dân tỉnh Hậu Giang"
+    for i in rep["items"]:
+        check(i["id"] == ids[os.path.basename(i["path"])] and i["label"] and i["path"].startswith("tests/data/report/"),
+              "json item: id, label and relative path: %r" % {k: i[k] for k in ("id", "label", "path")})
+        if i["answer"]:
+            check(i["answer"]["id"] == ids[os.path.basename(i["answer"]["path"])] and i["answer"]["label"],
+                  "json answer: id and label: %r" % i["answer"])
+    check(any(i["label"] == plan_label for i in rep["items"]), "the plan's label: %s" % sorted({i["label"] for i in rep["items"]}))
+    for fmt in ("text", "md", "html", "csv"):
+        rc, out, err = run("report", "--db", db, "--as-of", "2024-12-01", "--format", fmt)
+        at = out.find(plan_label)
+        check(at >= 0 and out.find("tests/data/report/01_province_plan_2024.txt", at) > at,
+              "%s: the label, then the path" % fmt)
+    # a filter that matches no unit is an error naming it and the nearest units, in both verbs
+    rc, out, err = run("report", "--db", db, "--as-of", "2024-12-01", "--unit", "phung hep")
+    check(rc == 2 and "phung hep" in err and "Ủy ban nhân dân huyện Phụng Hiệp" in err and out == "",
+          "report --unit with a typo: rc %d %s" % (rc, err))
+    rc, out, err = run("check", "--db", db, "--unit", "Không Tồn Tại")
+    check(rc == 2 and "Không Tồn Tại" in err and "gần nhất" in err and "phát hiện" not in out,
+          "check --unit that matches nothing: rc %d %s" % (rc, err))
+    rc, out, err = run("check", "--db", db, "--unit", "chau thanh a")
+    check(rc in (0, 1) and "phát hiện" in out, "check --unit that matches: rc %d %s" % (rc, err))
+    rc, out, err = run("report", "--db", db, "--as-of", "2024-11-16", "--unit", "so noi vu tinh hau giang")
+    check(rc == 1 and "Sở Nội vụ tỉnh Hậu Giang" in out, "report --unit on a name the report made: rc %d %s" % (rc, err))
+
+    # twins (tests/data/report/twins): what looks like an answer and is not, and duties of no one
+    tw = os.path.join(tmp, "twins.db")
+    rc, out, err = run("ingest", "--db", tw, *base_files, "tests/data/report/twins")
+    check(rc in (0, 1), "ingest of the twins: " + err)
+    con = sqlite3.connect(tw)
+    # the duty helper's contract: "Chỉ đạo Ủy ban nhân dân cấp xã ban hành kế hoạch" concerns the communes
+    n = con.execute("INSERT INTO duty_units (fact_id, doc_id, role, name, name_key, level, line) "
+                    "SELECT k.fact_id, k.doc_id, 'concerns', 'Ủy ban nhân dân cấp xã', 'uy ban nhan dan cap xa', "
+                    "'commune', k.line FROM duties k JOIN documents d ON d.id = k.doc_id "
+                    "WHERE d.path LIKE '%24_province_plan_directing_2024.txt' AND k.line = 17").rowcount
+    con.commit()
+    con.close()
+    check(n == 1, "the directing duty of twin 24 is found (%d)" % n)
+    rc, out, err = run("report", "--db", tw, "--as-of", "2024-12-01", "--format", "json")
+    rep = json.loads(out)
+    def items(unit, path, line):
+        return [i for i in rep["items"] if i["unit"] == unit and i["path"].endswith(path) and i["line"] == line]
+    f_ph = items("Ủy ban nhân dân huyện Phụng Hiệp", "01_province_plan_2024.txt", 59)
+    check([i["status"] for i in f_ph] == ["overdue"],
+          "Phụng Hiệp of Sóc Trăng (twin 21) does not answer for Phụng Hiệp of Hậu Giang: %s" % f_ph)
+    n_snv = items("Sở Nội vụ tỉnh Hậu Giang", "09_letter_hostile_text.txt", 15)
+    check([i["status"] for i in n_snv] == ["overdue"],
+          "a Báo cáo on another subject (twin 22) answers no reporting duty: %s" % n_snv)
+    f_ct = items("Ủy ban nhân dân huyện Châu Thành", "01_province_plan_2024.txt", 59)
+    check([(i["status"], os.path.basename(i["answer"]["path"]) if i["answer"] else None) for i in f_ct] ==
+          [("done", "23_chau_thanh_report_no_citation_2024.txt")],
+          "a Báo cáo on the plan's subject answers without citing it (twin 23): %s" % f_ct)
+    check(not [i for i in rep["items"] if "24_province_plan_directing" in i["path"] and i["line"] == 17]
+          and rep["directing_duties"] == 1,
+          "a directing duty (twin 24) is counted apart, judged for no unit: %d" % rep["directing_duties"])
+    # "II. CHẾ ĐỘ BÁO CÁO … Sở Tư pháp tổng hợp … Ủy ban nhân dân cấp huyện … chậm nhất ngày
+    # 20/11/2024": the date is the districts' (the clause), not the heading's lead's
+    rr = sorted((i["unit"], i["line"]) for i in rep["items"] if "24_province_plan_directing" in i["path"])
+    check(rr and all(line == 24 and "Sở Tư pháp" not in unit for unit, line in rr),
+          "a heading's lead does not take the deadline of a clause of its section: %s" % rr)
+    # a district's report that names no province (twins 27, 28): it answers for its unit when
+    # the name is known in the plan's province only (Long Mỹ), not when another province has
+    # a unit of that name too (Phụng Hiệp, twin 21): f_ph above stays overdue
+    f_lm = items("Ủy ban nhân dân huyện Long Mỹ", "01_province_plan_2024.txt", 59)
+    check([(i["status"], os.path.basename(i["answer"]["path"]) if i["answer"] else None) for i in f_lm] ==
+          [("done", "27_long_my_report_no_province_2024.txt")],
+          "a report naming no province answers for a unit known in one province only: %s" % f_lm)
+    # one plan, two reports of every district (twin 29: half-year by 14/6, year by 15/11): a
+    # half-year report is not the year's, nor the other way round. Châu Thành A sent only its
+    # annual report (30): the half-year one stays overdue, not "late" by the annual; Long Mỹ
+    # sent both (31, 32): each answers its own
+    def status_of(unit, line):
+        got = items(unit, "29_province_plan_two_reports_2024.txt", line)
+        return [(i["status"], os.path.basename(i["answer"]["path"]) if i["answer"] else None) for i in got]
+    got = (status_of("Ủy ban nhân dân huyện Châu Thành A", 20), status_of("Ủy ban nhân dân huyện Châu Thành A", 21),
+           status_of("Ủy ban nhân dân huyện Long Mỹ", 20), status_of("Ủy ban nhân dân huyện Long Mỹ", 21))
+    want = ([("overdue", None)], [("done", "30_chau_thanh_a_hoa_giai_year_report_2024.txt")],
+            [("done", "31_long_my_hoa_giai_half_report_2024.txt")], [("done", "32_long_my_hoa_giai_year_report_2024.txt")])
+    check(got == want, "each report answers one duty of its plan: %s" % (got,))
+    nu = [i for i in rep["items"] if i["path"].endswith("25_letter_no_unit_2024.txt")]
+    check([(i["unit"], i["status"]) for i in nu] == [("(chưa rõ đơn vị)", "no_unit")] and rep["summary"]["no_unit"] >= 1,
+          "a duty of no unit (twin 25) is listed as such, never overdue: %s" % nu)
+    # on 2024-06-01 the letter of 2024-07-02 (twin 25) was not written yet: its duty is not judged
+    rc, out, err = run("report", "--db", tw, "--as-of", "2024-06-01", "--format", "json")
+    early = json.loads(out)
+    check(not [i for i in early["items"] if i["path"].endswith("25_letter_no_unit_2024.txt")] and early["later_duties"] >= 1,
+          "a document dated after the as-of date gives no item: %d later" % early["later_duties"])
+    rc, out, err = run("report", "--db", tw, "--as-of", "2024-12-01")
+    check("không nêu đơn vị nào mà lawwatch nhận ra" in out and "1 nhiệm vụ chỉ đạo" in out,
+          "the text says what (chưa rõ đơn vị) means and what was left out")
+
+    # numbers start again every year: last year's plan 03/KH-UBND, ingested first, is not what
+    # this year's reports cite ("Kế hoạch số 03/KH-UBND ngày 05/01/2024"): they answer none of
+    # its duties (a citation is resolved by its date among the documents of its number)
+    old = os.path.join(tmp, "old")
+    os.makedirs(old)
+    plan = open(os.path.join(DATA, "01_province_plan_2024.txt"), encoding="utf-8").read()
+    open(os.path.join(old, "00_province_plan_2023.txt"), "w", encoding="utf-8").write(plan.replace("2024", "2023"))
+    db3 = os.path.join(tmp, "years.db")
+    rc, out, err = run("ingest", "--db", db3, old)
+    rc2, out, err2 = run("ingest", "--db", db3, *base_files)
+    check(rc in (0, 1) and rc2 in (0, 1), "ingest of two years' plans: " + err + err2)
+    rc, out, err = run("report", "--db", db3, "--as-of", "2024-12-01", "--format", "json")
+    items = json.loads(out)["items"]
+    p23 = [(i["unit"], i["line"], i["status"], i["answer"]["path"] if i["answer"] else None)
+           for i in items if i["path"].endswith("00_province_plan_2023.txt")]
+    check(p23 and all(a is None for _, _, _, a in p23), "2024 documents answer nothing of the 2023 plan: %s" % p23)
+    check(("Ủy ban nhân dân huyện Châu Thành A", 59, "overdue", None) in p23, "the 2023 report is overdue: %s" % p23)
+    p24 = {(i["unit"], i["line"]): (i["status"], os.path.basename(i["answer"]["path"]) if i["answer"] else None)
+           for i in items if i["path"].endswith("01_province_plan_2024.txt")}
+    check(p24.get(("Ủy ban nhân dân huyện Long Mỹ", 27)) == ("late", "03_district_plan_long_my_2024.txt"),
+          "the 2024 plan still answered by its citations: %r" % (p24.get(("Ủy ban nhân dân huyện Long Mỹ", 27)),))
+
+    # the province's plan alone: "Ủy ban nhân dân cấp huyện" names no district the database
+    # knows, so the group is judged as a whole, and the report says so
+    alone = os.path.join(tmp, "alone.db")
+    run("ingest", "--db", alone, os.path.join("tests", "data", "report", "01_province_plan_2024.txt"))
+    rc, out, err = run("report", "--db", alone, "--as-of", "2024-12-01", "--format", "json")
+    grp = [i for i in json.loads(out)["items"] if i["unit"] == "Ủy ban nhân dân cấp huyện"]
+    check(grp and all(i["unit_is_group"] for i in grp), "a group no unit of which is known: %s" % grp[:1])
+    rc, out, err = run("report", "--db", alone, "--as-of", "2024-12-01")
+    check("Đây là một nhóm đơn vị" in out, "the text says the group is judged as a whole")
+
     rc, out, err = run("report", "--db", db, "--format", "pdf")
     check(rc == 2 and "pdf" in err, "an unknown format: " + err)
     rc, out, err = run("report", "--db", db, "--as-of", "2024-01-06")
