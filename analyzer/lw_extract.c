@@ -728,8 +728,110 @@ static void extract_issuer(ctx_t *c)
 
 /* ---- facts ---- */
 
+/* The canonical symbol of a legal_ref match, with "KH/UBND" (a slash typed for the hyphen,
+ * rule set {slash: hyphen}) read as "KH-UBND". Owned, NULL without a symbol. */
+static char *ref_symbol(const ctx_t *c, const raw_match *r)
+{
+    lw_span ss = grp(r, "sym");
+    if (ss.start == SIZE_MAX)
+        return NULL;
+    char *sym = lw_lexicon_symbol(c->lx, c->text + ss.start, ss.end - ss.start);
+    if (sym && set_str(r, "slash") && !strcmp(set_str(r, "slash"), "hyphen"))
+        for (char *p = sym; *p; p++)
+            if (*p == '/')
+                *p = '-';
+    return sym;
+}
+
+/* Every segment of the hyphenated symbols a document writes ("UBND", "KGVX" of
+ * "UBND-KGVX"; its own number's too): the vocabulary that says where a hyphen the text
+ * layer dropped belongs. Keys in upper case. */
+static void note_segments(json_t *seen, const char *sym)
+{
+    if (!sym || !strchr(sym, '-'))
+        return;
+    for (const char *p = sym; *p;) {
+        size_t n = strcspn(p, "-/");
+        if (n) {
+            char *up = lw_text_upper(p, n);
+            if (up)
+                json_object_set_new(seen, up, json_true());
+            free(up);
+        }
+        p += n;
+        if (*p)
+            p++;
+    }
+}
+
+static int is_code(const ctx_t *c, const char *seg)
+{
+    const char *t = lw_lexicon_type_of_symbol(c->lx, seg);
+    return t && !strpbrk(seg, "0123456789");
+}
+
+/* A symbol that lost its hyphen in the text layer ("UBNDKGVX", "NĐCP", "KHUBND",
+ * "TTXTĐTND"): split where the document's own vocabulary makes it certain, that is after a
+ * segment it writes elsewhere before a hyphen (the rest at least two letters), or after a
+ * type code followed by a segment the document writes or another code. "KHBT" (a fund's
+ * own code) stays whole. Returns the canonical split symbol (owned) or NULL. */
+static char *split_joined_symbol(const ctx_t *c, const char *sym, json_t *seen)
+{
+    size_t n = strlen(sym);
+    if (n < 4 || strpbrk(sym, "-/.&0123456789"))
+        return NULL;
+    char *whole = lw_text_upper(sym, n);
+    int known = whole && json_object_get(seen, whole);
+    free(whole);
+    if (known || is_code(c, sym))
+        return NULL;
+    for (size_t i = 1; i + 1 < n; i++) {
+        if (((unsigned char)sym[i] & 0xC0) == 0x80)
+            continue; /* inside a UTF-8 character */
+        char p[128], *r = NULL;
+        if (i >= sizeof p)
+            break;
+        memcpy(p, sym, i);
+        p[i] = '\0';
+        const char *rest = sym + i;
+        size_t rchars = 0;
+        for (const char *q = rest; *q; q++)
+            rchars += ((unsigned char)*q & 0xC0) != 0x80;
+        char *pu = lw_text_upper(p, i), *ru = lw_text_upper(rest, strlen(rest));
+        int p_seen = pu && json_object_get(seen, pu) != NULL;
+        int r_known = ru && (json_object_get(seen, ru) != NULL || is_code(c, ru));
+        int ok = rchars >= 2 && ((p_seen && i >= 2) || (is_code(c, pu ? pu : p) && r_known));
+        free(pu);
+        free(ru);
+        if (!ok)
+            continue;
+        size_t bl = n + 2;
+        char *b = malloc(bl);
+        if (!b)
+            return NULL;
+        snprintf(b, bl, "%s-%s", p, rest);
+        r = lw_lexicon_symbol(c->lx, b, strlen(b));
+        free(b);
+        return r;
+    }
+    return NULL;
+}
+
 static void build_legal_refs(ctx_t *c)
 {
+    json_t *seen = json_object();
+    if (c->own_id) {
+        const char *s = strrchr(c->own_id, '/');
+        note_segments(seen, s ? s + 1 : c->own_id);
+    }
+    for (size_t i = 0; i < c->all.n; i++) {
+        const raw_match *r = &c->all.v[i];
+        if (r->dropped || !kind_is(r, "legal_ref"))
+            continue;
+        char *sym = ref_symbol(c, r);
+        note_segments(seen, sym);
+        free(sym);
+    }
     for (size_t i = 0; i < c->all.n; i++) {
         raw_match *r = &c->all.v[i];
         if (r->dropped || !kind_is(r, "legal_ref"))
@@ -737,7 +839,6 @@ static void build_legal_refs(ctx_t *c)
         if (c->header_num_end > c->header_num_start && r->start < c->header_num_end &&
             r->end > c->header_num_start)
             continue; /* the document's own number is header, not a reference */
-        json_t *f = json_object();
         const char *type = set_str(r, "type");
         lw_span ts = grp(r, "type");
         if (ts.start != SIZE_MAX) {
@@ -747,13 +848,31 @@ static void build_legal_refs(ctx_t *c)
         }
         char *num = grp_str(c, r, "num");
         int year = grp_int(c, r, "year");
-        lw_span ss = grp(r, "sym");
-        char *sym = ss.start != SIZE_MAX ? lw_lexicon_symbol(c->lx, c->text + ss.start, ss.end - ss.start) : NULL;
+        char *sym = ref_symbol(c, r);
+        if (sym) {
+            char *split = split_joined_symbol(c, sym, seen);
+            if (split) {
+                free(sym);
+                sym = split;
+            }
+        }
+        int party = set_str(r, "form") && !strcmp(set_str(r, "form"), "party");
+        if (num && sym && c->own_id) {
+            /* "Kèm theo Quyết định số 779/QĐ-UBND", a title line: the document names itself */
+            char *id = lw_make_id(num, year, sym, party);
+            int own = id && !strcasecmp(id, c->own_id);
+            free(id);
+            if (own) {
+                free(num);
+                free(sym);
+                continue;
+            }
+        }
+        json_t *f = json_object();
         if (!type && sym)
             type = lw_lexicon_type_of_symbol(c->lx, sym);
         if (!type && sym)
             type = "Công văn";
-        int party = set_str(r, "form") && !strcmp(set_str(r, "form"), "party");
         char *id = (num && sym) ? lw_make_id(num, year, sym, party) : NULL;
         json_object_set_new(f, "type", type ? json_string(type) : json_null());
         if (num) {
@@ -790,6 +909,7 @@ static void build_legal_refs(ctx_t *c)
         free(sym);
         free(id);
     }
+    json_decref(seen);
 }
 
 /* "(sau đây gọi tắt là X)": later mentions of X are the reference just before it. */
