@@ -47,6 +47,8 @@ typedef struct {
     char *province;        /* the province the document is about, title case */
     size_t header_num_start, header_num_end;
     int capped;            /* LW_EXTRACT_MAX_MATCHES reached */
+    size_t tbl_line;       /* the line of the last table cell judged (SIZE_MAX: none) */
+    int tbl_time;          /* whether that cell's table heading names a time */
 } ctx_t;
 
 /* Raw matches kept per document: a real document has a few thousand */
@@ -1107,18 +1109,88 @@ static void put_interval(json_t *f, lw_date from, int has_from, lw_date to, cons
     json_object_set_new(f, "qualifier", json_string(qual));
 }
 
+static int is_table_line(const ctx_t *c, size_t ls)
+{
+    while (ls < c->len && (c->text[ls] == ' ' || c->text[ls] == '\t'))
+        ls++;
+    return ls < c->len && c->text[ls] == '|';
+}
+
+static int has_word(const char *s, size_t n, const char *w)
+{
+    size_t wl = strlen(w);
+    for (size_t i = 0; i + wl <= n; i++)
+        if (!memcmp(s + i, w, wl))
+            return 1;
+    return 0;
+}
+
+/* Whether the table holding pos has a heading that names a time ("Thời gian trình",
+ * "Thời hạn hoàn thành", "Tiến độ"): its month cells are then time limits, not the months
+ * a statistics table counts by. Walks back to the table's first line, or only to the line
+ * of the cell judged before it when that one is of the same table (linear over a table). */
+static int table_names_time(ctx_t *c, size_t pos)
+{
+    size_t ls = para_start(c, pos), s = ls;
+    while (1) {
+        if (s == c->tbl_line) {
+            c->tbl_line = ls;
+            return c->tbl_time;
+        }
+        if (s == 0)
+            break;
+        size_t prev = para_start(c, s - 1);
+        if (!is_table_line(c, prev))
+            break;
+        s = prev;
+    }
+    /* the heading: the lines from the first one to the "| --- |" rule (at most four) */
+    int found = 0;
+    for (int k = 0; k < 4 && s < c->len && is_table_line(c, s); k++) {
+        size_t e = para_end(c, s);
+        const char *t = c->text + s;
+        size_t n = e - s;
+        if (has_word(t, n, "---"))
+            break;
+        if (has_word(t, n, "hời gian") || has_word(t, n, "HỜI GIAN") || has_word(t, n, "hời hạn") ||
+            has_word(t, n, "HỜI HẠN") || has_word(t, n, "iến độ") || has_word(t, n, "IẾN ĐỘ"))
+            found = 1;
+        s = e + 1;
+    }
+    c->tbl_line = ls;
+    c->tbl_time = found;
+    return found;
+}
+
 static void build_deadlines(ctx_t *c)
 {
+    /* a report (Báo cáo) tells what was done: a period it names that had begun by its date
+     * is the period reported on, not a time limit ("nhiệm vụ CCHC trong 6 tháng cuối năm
+     * 2025" in a report of December 2025); a day it sets ("hoàn thành trước ngày ...", in its
+     * proposals) and a period still to come stay */
+    const char *kind = json_string_value(json_object_get(c->x->header, "kind"));
+    int report = kind && !strcmp(kind, "Báo cáo") && c->have_doc_date;
+    char doc_iso[11] = "";
+    if (report)
+        lw_date_iso(c->doc_date, doc_iso);
     for (size_t i = 0; i < c->all.n; i++) {
         const raw_match *r = &c->all.v[i];
         if (r->dropped || !kind_is(r, "deadline"))
             continue;
         const char *how = r->rule->resolve;
         const char *qual = set_str(r, "qualifier");
+        int cell = set_str(r, "context") && !strcmp(set_str(r, "context"), "table");
+        if (cell && !table_names_time(c, r->start))
+            continue;
         json_t *f = json_object();
         lw_date d, from = {0, 0, 0};
         int bad = 0, ok = 0;
         int year = grp_int(c, r, "y");
+        if (year < 1900 && cell) {
+            /* a table row's text names other years ("đến năm 2030, tầm nhìn đến năm 2050"):
+             * the plan's year is the title's, else the document's */
+            year = c->title_year ? c->title_year : (c->have_doc_date ? c->doc_date.y : 0);
+        }
         if (year < 1900)
             year = context_year(c, r->start);
         if (!strcmp(how, "deadline.before") || !strcmp(how, "deadline.by")) {
@@ -1181,6 +1253,12 @@ static void build_deadlines(ctx_t *c)
         (void)from;
         if (bad)
             warn(c, r->start, "ngày không tồn tại trong thời hạn (impossible date in a deadline)");
+        if (ok && report) {
+            const char *prec = json_string_value(json_object_get(f, "precision"));
+            const char *fr = json_string_value(json_object_get(f, "from"));
+            if (prec && strcmp(prec, "day") && fr && strcmp(fr, doc_iso) <= 0)
+                ok = 0;
+        }
         if (!ok) {
             json_decref(f);
             continue;
@@ -1366,7 +1444,7 @@ lw_status lw_extract(const lw_ruleset *rs, const lw_lexicon *lx, lw_matcher *m, 
         return lw_error_set(err, LW_ERR_NOMEM, NULL, 0, 0, "out of memory");
     x->header = empty_header();
     x->warnings = json_array();
-    ctx_t c = {.rs = rs, .lx = lx, .m = m, .text = text, .len = len, .x = x};
+    ctx_t c = {.rs = rs, .lx = lx, .m = m, .text = text, .len = len, .x = x, .tbl_line = SIZE_MAX};
     /* most rules find nothing in a document: those whose literals it lacks are not run,
      * and the others stop at the last of their literals, here and in lw_duty (through m,
      * until the end of this call; see lw_matcher_set_scan) */
