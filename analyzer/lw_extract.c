@@ -1173,6 +1173,15 @@ static void build_deadlines(ctx_t *c)
     char doc_iso[11] = "";
     if (report)
         lw_date_iso(c->doc_date, doc_iso);
+    /* ... up to its heading of what is ahead ("IV. PHƯƠNG HƯỚNG, NHIỆM VỤ NĂM 2026"): from
+     * there on a period begun by its date is a task ("trong quý I năm 2021" in a report of
+     * January 2021) */
+    size_t ahead = SIZE_MAX;
+    for (size_t i = 0; i < c->all.n && report; i++)
+        if (kind_is(&c->all.v[i], "context.ahead")) {
+            ahead = c->all.v[i].start;
+            break;
+        }
     for (size_t i = 0; i < c->all.n; i++) {
         const raw_match *r = &c->all.v[i];
         if (r->dropped || !kind_is(r, "deadline"))
@@ -1253,7 +1262,7 @@ static void build_deadlines(ctx_t *c)
         (void)from;
         if (bad)
             warn(c, r->start, "ngày không tồn tại trong thời hạn (impossible date in a deadline)");
-        if (ok && report) {
+        if (ok && report && r->start < ahead) {
             const char *prec = json_string_value(json_object_get(f, "precision"));
             const char *fr = json_string_value(json_object_get(f, "from"));
             if (prec && strcmp(prec, "day") && fr && strcmp(fr, doc_iso) <= 0)
