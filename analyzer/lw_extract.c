@@ -773,10 +773,11 @@ static int is_code(const ctx_t *c, const char *seg)
 }
 
 /* A symbol that lost its hyphen in the text layer ("UBNDKGVX", "NĐCP", "KHUBND",
- * "TTXTĐTND"): split where the document's own vocabulary makes it certain, that is after a
- * segment it writes elsewhere before a hyphen (the rest at least two letters), or after a
- * type code followed by a segment the document writes or another code. "KHBT" (a fund's
- * own code) stays whole. Returns the canonical split symbol (owned) or NULL. */
+ * "TTXTĐTND"): split where the document's own vocabulary makes it certain, that is after an
+ * issuer's code it writes elsewhere in a hyphenated symbol (the rest at least two letters),
+ * or after a type code followed by a segment the document writes or another code. After a
+ * type code an unknown rest proves nothing: "KHBT" (a fund's own code) stays whole.
+ * Returns the canonical split symbol (owned) or NULL. */
 static char *split_joined_symbol(const ctx_t *c, const char *sym, json_t *seen)
 {
     size_t n = strlen(sym);
@@ -802,7 +803,8 @@ static char *split_joined_symbol(const ctx_t *c, const char *sym, json_t *seen)
         char *pu = lw_text_upper(p, i), *ru = lw_text_upper(rest, strlen(rest));
         int p_seen = pu && json_object_get(seen, pu) != NULL;
         int r_known = ru && (json_object_get(seen, ru) != NULL || is_code(c, ru));
-        int ok = rchars >= 2 && ((p_seen && i >= 2) || (is_code(c, pu ? pu : p) && r_known));
+        int p_code = is_code(c, pu ? pu : p);
+        int ok = rchars >= 2 && (p_code ? r_known : (p_seen && i >= 2));
         free(pu);
         free(ru);
         if (!ok)
