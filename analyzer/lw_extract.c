@@ -1254,7 +1254,11 @@ static void build_deadlines(ctx_t *c)
                 ok = 1;
             }
         } else if (!strcmp(how, "deadline.year")) {
-            if (year) {
+            /* a year of work named in a sentence: one already past at the document's date
+             * is a year told about, not one to work in */
+            int past = json_is_true(json_object_get(r->rule->set, "not_before_doc_year")) && c->have_doc_date &&
+                       year < c->doc_date.y;
+            if (year && !past) {
                 lw_date a = {year, 1, 1}, b = {year, 12, 31};
                 const char *prec = set_str(r, "precision");
                 put_interval(f, a, 1, b, prec ? prec : "year", qual ? qual : "during");
