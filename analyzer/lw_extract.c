@@ -1219,8 +1219,21 @@ static void build_deadlines(ctx_t *c)
             if (dated) {
                 int before = !strcmp(how, "deadline.before");
                 lw_date to = before ? lw_date_add_days(d, -1) : d;
+                lw_date start = c->doc_date;
                 int hf = c->have_doc_date && lw_date_cmp(c->doc_date, to) <= 0;
-                put_interval(f, c->doc_date, hf, to, "day", qual ? qual : (before ? "before" : "by"));
+                if (has(r, "d0")) {
+                    /* "từ ngày 01/6 đến ngày 30/9/2025": the work starts on its first day
+                     * (the year of the last when the first gives none) */
+                    int y0 = grp_int(c, r, "y0");
+                    lw_date s0 = {y0 > 0 ? y0 : to.y, grp_int(c, r, "m0"), grp_int(c, r, "d0")};
+                    if (!lw_date_valid(s0) || lw_date_cmp(s0, to) > 0) {
+                        json_decref(f);
+                        continue;
+                    }
+                    start = s0;
+                    hf = 1;
+                }
+                put_interval(f, start, hf, to, "day", qual ? qual : (before ? "before" : "by"));
                 ok = 1;
             }
         } else if (!strcmp(how, "deadline.month")) {
