@@ -772,10 +772,28 @@ static int is_code(const ctx_t *c, const char *seg)
     return t && !strpbrk(seg, "0123456789");
 }
 
+/* Whether seg (upper case) is one of refs.yaml's issuer_codes. */
+static int is_issuer(const ctx_t *c, const char *seg)
+{
+    json_t *list = lw_ruleset_data(c->rs, "issuer_codes"), *v;
+    size_t i;
+    json_array_foreach(list, i, v) {
+        if (!json_is_string(v))
+            continue;
+        char *up = lw_text_upper(json_string_value(v), strlen(json_string_value(v)));
+        int same = up && !strcmp(up, seg);
+        free(up);
+        if (same)
+            return 1;
+    }
+    return 0;
+}
+
 /* A symbol that lost its hyphen in the text layer ("UBNDKGVX", "NĐCP", "KHUBND",
  * "TTXTĐTND"): split where the document's own vocabulary makes it certain, that is after an
  * issuer's code it writes elsewhere in a hyphenated symbol (the rest at least two letters),
- * or after a type code followed by a segment the document writes or another code. After a
+ * or after a type code followed by a segment the document writes, another type code or a
+ * known issuer's code (refs.yaml issuer_codes: "NĐCP" alone is NĐ-CP). After a
  * type code an unknown rest proves nothing: "KHBT" (a fund's own code) stays whole.
  * Returns the canonical split symbol (owned) or NULL. */
 static char *split_joined_symbol(const ctx_t *c, const char *sym, json_t *seen)
@@ -784,7 +802,7 @@ static char *split_joined_symbol(const ctx_t *c, const char *sym, json_t *seen)
     if (n < 4 || strpbrk(sym, "-/.&0123456789"))
         return NULL;
     char *whole = lw_text_upper(sym, n);
-    int known = whole && json_object_get(seen, whole);
+    int known = whole && (json_object_get(seen, whole) || is_issuer(c, whole));
     free(whole);
     if (known || is_code(c, sym))
         return NULL;
@@ -802,7 +820,7 @@ static char *split_joined_symbol(const ctx_t *c, const char *sym, json_t *seen)
             rchars += ((unsigned char)*q & 0xC0) != 0x80;
         char *pu = lw_text_upper(p, i), *ru = lw_text_upper(rest, strlen(rest));
         int p_seen = pu && json_object_get(seen, pu) != NULL;
-        int r_known = ru && (json_object_get(seen, ru) != NULL || is_code(c, ru));
+        int r_known = ru && (json_object_get(seen, ru) != NULL || is_code(c, ru) || is_issuer(c, ru));
         int p_code = is_code(c, pu ? pu : p);
         int ok = rchars >= 2 && (p_code ? r_known : (p_seen && i >= 2));
         free(pu);
