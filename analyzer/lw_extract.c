@@ -1152,7 +1152,9 @@ static int has_word(const char *s, size_t n, const char *w)
 static int table_names_time(ctx_t *c, size_t pos)
 {
     size_t ls = para_start(c, pos), s = ls;
-    while (1) {
+    if (ls > 0 && c->text[ls - 1] != '\n')
+        return 0; /* a line longer than LW_PARA_SCAN is no table row */
+    for (int k = 0; k < 10000; k++) {
         if (s == c->tbl_line) {
             c->tbl_line = ls;
             return c->tbl_time;
@@ -1160,7 +1162,7 @@ static int table_names_time(ctx_t *c, size_t pos)
         if (s == 0)
             break;
         size_t prev = para_start(c, s - 1);
-        if (!is_table_line(c, prev))
+        if ((prev > 0 && c->text[prev - 1] != '\n') || !is_table_line(c, prev))
             break;
         s = prev;
     }
