@@ -47,6 +47,8 @@ typedef struct {
     char *province;        /* the province the document is about, title case */
     size_t header_num_start, header_num_end;
     int capped;            /* LW_EXTRACT_MAX_MATCHES reached */
+    size_t tbl_line;       /* the line of the last table cell judged (SIZE_MAX: none) */
+    int tbl_time;          /* whether that cell's table heading names a time */
 } ctx_t;
 
 /* Raw matches kept per document: a real document has a few thousand */
@@ -728,8 +730,130 @@ static void extract_issuer(ctx_t *c)
 
 /* ---- facts ---- */
 
+/* The canonical symbol of a legal_ref match, with "KH/UBND" (a slash typed for the hyphen,
+ * rule set {slash: hyphen}) read as "KH-UBND". Owned, NULL without a symbol. */
+static char *ref_symbol(const ctx_t *c, const raw_match *r)
+{
+    lw_span ss = grp(r, "sym");
+    if (ss.start == SIZE_MAX)
+        return NULL;
+    char *sym = lw_lexicon_symbol(c->lx, c->text + ss.start, ss.end - ss.start);
+    if (sym && set_str(r, "slash") && !strcmp(set_str(r, "slash"), "hyphen"))
+        for (char *p = sym; *p; p++)
+            if (*p == '/')
+                *p = '-';
+    return sym;
+}
+
+/* Every segment of the hyphenated symbols a document writes ("UBND", "KGVX" of
+ * "UBND-KGVX"; its own number's too): the vocabulary that says where a hyphen the text
+ * layer dropped belongs. Keys in upper case. */
+static void note_segments(json_t *seen, const char *sym)
+{
+    if (!sym || !strchr(sym, '-'))
+        return;
+    for (const char *p = sym; *p;) {
+        size_t n = strcspn(p, "-/");
+        if (n) {
+            char *up = lw_text_upper(p, n);
+            if (up)
+                json_object_set_new(seen, up, json_true());
+            free(up);
+        }
+        p += n;
+        if (*p)
+            p++;
+    }
+}
+
+static int is_code(const ctx_t *c, const char *seg)
+{
+    const char *t = lw_lexicon_type_of_symbol(c->lx, seg);
+    return t && !strpbrk(seg, "0123456789");
+}
+
+/* Whether seg (upper case) is one of refs.yaml's issuer_codes. */
+static int is_issuer(const ctx_t *c, const char *seg)
+{
+    json_t *list = lw_ruleset_data(c->rs, "issuer_codes"), *v;
+    size_t i;
+    json_array_foreach(list, i, v) {
+        if (!json_is_string(v))
+            continue;
+        char *up = lw_text_upper(json_string_value(v), strlen(json_string_value(v)));
+        int same = up && !strcmp(up, seg);
+        free(up);
+        if (same)
+            return 1;
+    }
+    return 0;
+}
+
+/* A symbol that lost its hyphen in the text layer ("UBNDKGVX", "NĐCP", "KHUBND",
+ * "TTXTĐTND"): split where the document's own vocabulary makes it certain, that is after an
+ * issuer's code it writes elsewhere in a hyphenated symbol (the rest at least two letters),
+ * or after a type code followed by a segment the document writes, another type code or a
+ * known issuer's code (refs.yaml issuer_codes: "NĐCP" alone is NĐ-CP). After a
+ * type code an unknown rest proves nothing: "KHBT" (a fund's own code) stays whole.
+ * Returns the canonical split symbol (owned) or NULL. */
+static char *split_joined_symbol(const ctx_t *c, const char *sym, json_t *seen)
+{
+    size_t n = strlen(sym);
+    if (n < 4 || strpbrk(sym, "-/.&0123456789"))
+        return NULL;
+    char *whole = lw_text_upper(sym, n);
+    int known = whole && (json_object_get(seen, whole) || is_issuer(c, whole));
+    free(whole);
+    if (known || is_code(c, sym))
+        return NULL;
+    for (size_t i = 1; i + 1 < n; i++) {
+        if (((unsigned char)sym[i] & 0xC0) == 0x80)
+            continue; /* inside a UTF-8 character */
+        char p[128], *r = NULL;
+        if (i >= sizeof p)
+            break;
+        memcpy(p, sym, i);
+        p[i] = '\0';
+        const char *rest = sym + i;
+        size_t rchars = 0;
+        for (const char *q = rest; *q; q++)
+            rchars += ((unsigned char)*q & 0xC0) != 0x80;
+        char *pu = lw_text_upper(p, i), *ru = lw_text_upper(rest, strlen(rest));
+        int p_seen = pu && json_object_get(seen, pu) != NULL;
+        int r_known = ru && (json_object_get(seen, ru) != NULL || is_code(c, ru) || is_issuer(c, ru));
+        int p_code = is_code(c, pu ? pu : p);
+        int ok = rchars >= 2 && (p_code ? r_known : (p_seen && i >= 2));
+        free(pu);
+        free(ru);
+        if (!ok)
+            continue;
+        size_t bl = n + 2;
+        char *b = malloc(bl);
+        if (!b)
+            return NULL;
+        snprintf(b, bl, "%s-%s", p, rest);
+        r = lw_lexicon_symbol(c->lx, b, strlen(b));
+        free(b);
+        return r;
+    }
+    return NULL;
+}
+
 static void build_legal_refs(ctx_t *c)
 {
+    json_t *seen = json_object();
+    if (c->own_id) {
+        const char *s = strrchr(c->own_id, '/');
+        note_segments(seen, s ? s + 1 : c->own_id);
+    }
+    for (size_t i = 0; i < c->all.n; i++) {
+        const raw_match *r = &c->all.v[i];
+        if (r->dropped || !kind_is(r, "legal_ref"))
+            continue;
+        char *sym = ref_symbol(c, r);
+        note_segments(seen, sym);
+        free(sym);
+    }
     for (size_t i = 0; i < c->all.n; i++) {
         raw_match *r = &c->all.v[i];
         if (r->dropped || !kind_is(r, "legal_ref"))
@@ -737,7 +861,6 @@ static void build_legal_refs(ctx_t *c)
         if (c->header_num_end > c->header_num_start && r->start < c->header_num_end &&
             r->end > c->header_num_start)
             continue; /* the document's own number is header, not a reference */
-        json_t *f = json_object();
         const char *type = set_str(r, "type");
         lw_span ts = grp(r, "type");
         if (ts.start != SIZE_MAX) {
@@ -747,13 +870,31 @@ static void build_legal_refs(ctx_t *c)
         }
         char *num = grp_str(c, r, "num");
         int year = grp_int(c, r, "year");
-        lw_span ss = grp(r, "sym");
-        char *sym = ss.start != SIZE_MAX ? lw_lexicon_symbol(c->lx, c->text + ss.start, ss.end - ss.start) : NULL;
+        char *sym = ref_symbol(c, r);
+        if (sym) {
+            char *split = split_joined_symbol(c, sym, seen);
+            if (split) {
+                free(sym);
+                sym = split;
+            }
+        }
+        int party = set_str(r, "form") && !strcmp(set_str(r, "form"), "party");
+        if (num && sym && c->own_id) {
+            /* "Kèm theo Quyết định số 779/QĐ-UBND", a title line: the document names itself */
+            char *id = lw_make_id(num, year, sym, party);
+            int own = id && !strcasecmp(id, c->own_id);
+            free(id);
+            if (own) {
+                free(num);
+                free(sym);
+                continue;
+            }
+        }
+        json_t *f = json_object();
         if (!type && sym)
             type = lw_lexicon_type_of_symbol(c->lx, sym);
         if (!type && sym)
             type = "Công văn";
-        int party = set_str(r, "form") && !strcmp(set_str(r, "form"), "party");
         char *id = (num && sym) ? lw_make_id(num, year, sym, party) : NULL;
         json_object_set_new(f, "type", type ? json_string(type) : json_null());
         if (num) {
@@ -790,6 +931,7 @@ static void build_legal_refs(ctx_t *c)
         free(sym);
         free(id);
     }
+    json_decref(seen);
 }
 
 /* "(sau đây gọi tắt là X)": later mentions of X are the reference just before it. */
@@ -987,18 +1129,106 @@ static void put_interval(json_t *f, lw_date from, int has_from, lw_date to, cons
     json_object_set_new(f, "qualifier", json_string(qual));
 }
 
+static int is_table_line(const ctx_t *c, size_t ls)
+{
+    while (ls < c->len && (c->text[ls] == ' ' || c->text[ls] == '\t'))
+        ls++;
+    return ls < c->len && c->text[ls] == '|';
+}
+
+static int has_word(const char *s, size_t n, const char *w)
+{
+    size_t wl = strlen(w);
+    for (size_t i = 0; i + wl <= n; i++)
+        if (!memcmp(s + i, w, wl))
+            return 1;
+    return 0;
+}
+
+/* Whether the table holding pos has a heading that names a time ("Thời gian trình",
+ * "Thời hạn hoàn thành", "Tiến độ"): its month cells are then time limits, not the months
+ * a statistics table counts by. Walks back to the table's first line, or only to the line
+ * of the cell judged before it when that one is of the same table (linear over a table). */
+static int table_names_time(ctx_t *c, size_t pos)
+{
+    size_t ls = para_start(c, pos), s = ls;
+    if (ls > 0 && c->text[ls - 1] != '\n')
+        return 0; /* a line longer than LW_PARA_SCAN is no table row */
+    for (int k = 0; k < 10000; k++) {
+        if (s == c->tbl_line) {
+            c->tbl_line = ls;
+            return c->tbl_time;
+        }
+        if (s == 0)
+            break;
+        size_t prev = para_start(c, s - 1);
+        if ((prev > 0 && c->text[prev - 1] != '\n') || !is_table_line(c, prev))
+            break;
+        s = prev;
+    }
+    /* the heading: the lines from the first one to the "| --- |" rule (at most four) */
+    int found = 0;
+    for (int k = 0; k < 4 && s < c->len && is_table_line(c, s); k++) {
+        size_t e = para_end(c, s);
+        const char *t = c->text + s;
+        size_t n = e - s;
+        if (has_word(t, n, "---"))
+            break;
+        if (has_word(t, n, "hời gian") || has_word(t, n, "HỜI GIAN") || has_word(t, n, "hời hạn") ||
+            has_word(t, n, "HỜI HẠN") || has_word(t, n, "iến độ") || has_word(t, n, "IẾN ĐỘ"))
+            found = 1;
+        s = e + 1;
+    }
+    c->tbl_line = ls;
+    c->tbl_time = found;
+    return found;
+}
+
 static void build_deadlines(ctx_t *c)
 {
+    /* a report (Báo cáo) tells what was done: a period it names that had begun by its date
+     * is the period reported on, not a time limit ("nhiệm vụ CCHC trong 6 tháng cuối năm
+     * 2025" in a report of December 2025); a day it sets ("hoàn thành trước ngày ...", in its
+     * proposals) and a period still to come stay */
+    const char *kind = json_string_value(json_object_get(c->x->header, "kind"));
+    int report = kind && !strcmp(kind, "Báo cáo") && c->have_doc_date;
+    char doc_iso[11] = "";
+    if (report)
+        lw_date_iso(c->doc_date, doc_iso);
+    /* ... up to its heading of what is ahead ("IV. PHƯƠNG HƯỚNG, NHIỆM VỤ NĂM 2026"): from
+     * there on a period begun by its date is a task ("trong quý I năm 2021" in a report of
+     * January 2021) */
+    size_t ahead = SIZE_MAX;
+    for (size_t i = 0; i < c->all.n && report; i++)
+        if (kind_is(&c->all.v[i], "context.ahead")) {
+            ahead = c->all.v[i].start;
+            break;
+        }
     for (size_t i = 0; i < c->all.n; i++) {
         const raw_match *r = &c->all.v[i];
         if (r->dropped || !kind_is(r, "deadline"))
             continue;
         const char *how = r->rule->resolve;
         const char *qual = set_str(r, "qualifier");
+        int cell = set_str(r, "context") && !strcmp(set_str(r, "context"), "table");
+        if (cell) {
+            /* a time limit stands beside the work it bounds; a month in a row's first cell is
+             * what a statistics table counts by ("| Tháng 01/2025 | 120 |") */
+            int cells = 0;
+            for (size_t k = para_start(c, r->start); k < r->start; k++)
+                cells += c->text[k] == '|';
+            if (cells < 2 || !table_names_time(c, r->start))
+                continue;
+        }
         json_t *f = json_object();
         lw_date d, from = {0, 0, 0};
         int bad = 0, ok = 0;
         int year = grp_int(c, r, "y");
+        if (year < 1900 && cell) {
+            /* a table row's text names other years ("đến năm 2030, tầm nhìn đến năm 2050"):
+             * the plan's year is the title's, else the document's */
+            year = c->title_year ? c->title_year : (c->have_doc_date ? c->doc_date.y : 0);
+        }
         if (year < 1900)
             year = context_year(c, r->start);
         if (!strcmp(how, "deadline.before") || !strcmp(how, "deadline.by")) {
@@ -1016,8 +1246,21 @@ static void build_deadlines(ctx_t *c)
             if (dated) {
                 int before = !strcmp(how, "deadline.before");
                 lw_date to = before ? lw_date_add_days(d, -1) : d;
+                lw_date start = c->doc_date;
                 int hf = c->have_doc_date && lw_date_cmp(c->doc_date, to) <= 0;
-                put_interval(f, c->doc_date, hf, to, "day", qual ? qual : (before ? "before" : "by"));
+                if (has(r, "d0")) {
+                    /* "từ ngày 01/6 đến ngày 30/9/2025": the work starts on its first day
+                     * (the year of the last when the first gives none) */
+                    int y0 = grp_int(c, r, "y0");
+                    lw_date s0 = {y0 > 0 ? y0 : to.y, grp_int(c, r, "m0"), grp_int(c, r, "d0")};
+                    if (!lw_date_valid(s0) || lw_date_cmp(s0, to) > 0) {
+                        json_decref(f);
+                        continue;
+                    }
+                    start = s0;
+                    hf = 1;
+                }
+                put_interval(f, start, hf, to, "day", qual ? qual : (before ? "before" : "by"));
                 ok = 1;
             }
         } else if (!strcmp(how, "deadline.month")) {
@@ -1051,7 +1294,11 @@ static void build_deadlines(ctx_t *c)
                 ok = 1;
             }
         } else if (!strcmp(how, "deadline.year")) {
-            if (year) {
+            /* a year of work named in a sentence: one already past at the document's date
+             * is a year told about, not one to work in */
+            int past = json_is_true(json_object_get(r->rule->set, "not_before_doc_year")) && c->have_doc_date &&
+                       year < c->doc_date.y;
+            if (year && !past) {
                 lw_date a = {year, 1, 1}, b = {year, 12, 31};
                 const char *prec = set_str(r, "precision");
                 put_interval(f, a, 1, b, prec ? prec : "year", qual ? qual : "during");
@@ -1061,6 +1308,12 @@ static void build_deadlines(ctx_t *c)
         (void)from;
         if (bad)
             warn(c, r->start, "ngày không tồn tại trong thời hạn (impossible date in a deadline)");
+        if (ok && report && r->start < ahead) {
+            const char *prec = json_string_value(json_object_get(f, "precision"));
+            const char *fr = json_string_value(json_object_get(f, "from"));
+            if (prec && strcmp(prec, "day") && fr && strcmp(fr, doc_iso) <= 0)
+                ok = 0;
+        }
         if (!ok) {
             json_decref(f);
             continue;
@@ -1246,7 +1499,7 @@ lw_status lw_extract(const lw_ruleset *rs, const lw_lexicon *lx, lw_matcher *m, 
         return lw_error_set(err, LW_ERR_NOMEM, NULL, 0, 0, "out of memory");
     x->header = empty_header();
     x->warnings = json_array();
-    ctx_t c = {.rs = rs, .lx = lx, .m = m, .text = text, .len = len, .x = x};
+    ctx_t c = {.rs = rs, .lx = lx, .m = m, .text = text, .len = len, .x = x, .tbl_line = SIZE_MAX};
     /* most rules find nothing in a document: those whose literals it lacks are not run,
      * and the others stop at the last of their literals, here and in lw_duty (through m,
      * until the end of this call; see lw_matcher_set_scan) */

@@ -89,7 +89,7 @@ try:
     put("png.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01")
     put("repeated.txt", "Nghị định số " * 100000)
     put("dates.txt", "Kế hoạch số 5/KH-UBND\nngày 99/99/9999 và ngày 29/02/2023;\n"
-                     "hoàn thành trước ngày 29/02/2023.\nBáo cáo Quý V năm 2025.\n")
+                     "hoàn thành trước ngày 29/02/2023.\nHoàn thành trong Quý V năm 2025.\n")
     os.mkfifo(os.path.join(docs, "fifo.txt"))
     os.makedirs(os.path.join(docs, "folder.txt"))  # a folder named like a document: walked, empty
     os.symlink("loop_b.txt", os.path.join(docs, "loop_a.txt"))
