@@ -751,19 +751,22 @@ static void read_rows(tctx *c, const row_t *rows, size_t nrows, const columns_t 
             if (cols->role[i] == R_LEAD)
                 cell_units(c, r->c[i], &lead, "lead");
         ttime times[MAX_COLS];
-        const char *stage[MAX_COLS];
+        lw_buf stage[MAX_COLS]; /* the labels of the sub-columns that give one deadline */
         size_t nt = 0;
         for (size_t i = 0; lead.n && i < r->n; i++) {
             ttime tt;
             if (cols->role[i] != R_TIME || !cell_time(c, r->c[i], cols->ctx_year, &tt))
                 continue;
-            int dup = 0;
-            for (size_t j = 0; j < nt && !dup; j++)
-                dup = !lw_date_cmp(times[j].to, tt.to);
-            if (!dup) {
-                stage[nt] = cols->label[i];
+            size_t j = 0;
+            while (j < nt && lw_date_cmp(times[j].to, tt.to))
+                j++;
+            if (j == nt) {
+                stage[nt] = (lw_buf){0};
                 times[nt++] = tt;
             }
+            if (cols->label[i] && *cols->label[i] &&
+                lw_buf_printf(&stage[j], "%s%s", stage[j].len ? "; " : "", cols->label[i]))
+                c->nomem = 1;
         }
         if (lead.n && nt) {
             for (size_t i = 0; i < r->n; i++)
@@ -799,7 +802,8 @@ static void read_rows(tctx *c, const row_t *rows, size_t nrows, const columns_t 
             if (r->n && is_numbering(c->text + r->c[0].s, r->c[0].e - r->c[0].s))
                 section = cell_text(c, r->c[0]);
             for (size_t j = 0; j < nt; j++)
-                emit(c, r, &times[j], stage[j], activity, output, section, &lead, &partners);
+                emit(c, r, &times[j], stage[j].len ? stage[j].data : NULL, activity, output, section, &lead,
+                     &partners);
             free(activity);
             free(output);
             free(section);
@@ -814,6 +818,8 @@ static void read_rows(tctx *c, const row_t *rows, size_t nrows, const columns_t 
             if (c->ndone < c->capdone)
                 c->done[c->ndone++] = (done_t){r->s, r->e};
         }
+        for (size_t j = 0; j < nt; j++)
+            lw_buf_free(&stage[j]);
         free(lead.v);
         free(partners.v);
     }
