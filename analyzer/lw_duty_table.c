@@ -374,17 +374,34 @@ static void table_units(tctx *c, size_t s, size_t e)
     free(all.v);
 }
 
-static const unit_t *unit_covering(const tctx *c, size_t pos)
+/* The units lying in [s, e): indices [*lo, *hi) of c->units (sorted by start). */
+static void units_within(const tctx *c, size_t s, size_t e, size_t *lo, size_t *hi)
 {
-    for (size_t i = 0; i < c->units.n; i++)
+    size_t a = 0, b = c->units.n;
+    while (a < b) {
+        size_t mid = a + (b - a) / 2;
+        if (c->units.v[mid].s < s)
+            a = mid + 1;
+        else
+            b = mid;
+    }
+    *lo = a;
+    while (a < c->units.n && c->units.v[a].s < e)
+        a++;
+    *hi = a;
+}
+
+static const unit_t *unit_covering(const tctx *c, size_t lo, size_t hi, size_t pos)
+{
+    for (size_t i = lo; i < hi; i++)
         if (c->units.v[i].s < pos && pos < c->units.v[i].e)
             return &c->units.v[i];
     return NULL;
 }
 
-static const unit_t *unit_at(const tctx *c, size_t pos)
+static const unit_t *unit_at(const tctx *c, size_t lo, size_t hi, size_t pos)
 {
-    for (size_t i = 0; i < c->units.n; i++)
+    for (size_t i = lo; i < hi; i++)
         if (c->units.v[i].s == pos)
             return &c->units.v[i];
     return NULL;
@@ -484,11 +501,12 @@ static size_t item_break(const tctx *c, size_t pos, size_t e, size_t *skip)
 static void cell_units(tctx *c, span_t cell, unit_list *out, const char *role)
 {
     (void)role;
-    size_t is = cell.s;
+    size_t is = cell.s, lo, hi;
+    units_within(c, cell.s, cell.e, &lo, &hi);
     for (size_t pos = cell.s; pos <= cell.e; pos++) {
         size_t skip = 0;
         int brk = pos == cell.e;
-        if (!brk && !unit_covering(c, pos))
+        if (!brk && !unit_covering(c, lo, hi, pos))
             brk = (int)item_break(c, pos, cell.e, &skip);
         if (!brk)
             continue;
@@ -497,7 +515,7 @@ static void cell_units(tctx *c, span_t cell, unit_list *out, const char *role)
         while (s < e && (c->text[s] == '-' || c->text[s] == '+' || c->text[s] == ' '))
             s++;
         if (s < e) {
-            const unit_t *u = unit_at(c, s);
+            const unit_t *u = unit_at(c, lo, hi, s);
             if (u)
                 add_unit(c, out, u->s, u->e, u->name, u->level);
             else if (head_at(c, s, e))
