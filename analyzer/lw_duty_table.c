@@ -596,25 +596,11 @@ typedef struct {
     size_t s, e; /* normalized span of the time */
 } ttime;
 
-/* The time of a cell, resolved; 0 when the cell holds none. */
-static int cell_time(tctx *c, span_t cell, int ctx_year, ttime *out)
+/* The time of one match in a cell (base = the cell's text at normalized offset cs),
+ * resolved; 0 when it does not resolve (no year anywhere, an impossible date). */
+static int resolve_time(const tctx *c, const char *base, size_t cs, const tmatch *m, int ctx_year, ttime *out)
 {
-    if (cell.s >= cell.e)
-        return 0;
-    const char *base = c->text + cell.s;
-    size_t n = cell.e - cell.s;
-    tmatch best = {0};
-    for (size_t i = 0; i < lw_ruleset_count(c->rs); i++) {
-        const lw_rule *r = lw_ruleset_rule(c->rs, i);
-        if (strcmp(r->kind, "duty.table_time"))
-            continue;
-        tmatch t = {0};
-        lw_rule_match_all(c->m, r, base, n, first_match, &t, NULL);
-        if (t.rule && (!best.rule || t.ov[0] < best.ov[0] || (t.ov[0] == best.ov[0] && t.ov[1] > best.ov[1])))
-            best = t;
-    }
-    if (!best.rule)
-        return 0;
+    tmatch best = *m;
     const char *period = json_string_value(json_object_get(best.rule->set, "period"));
     if (!period)
         return 0;
@@ -623,7 +609,7 @@ static int cell_time(tctx *c, span_t cell, int ctx_year, ttime *out)
         y = ctx_year;
     if (y < 1900)
         return 0;
-    ttime tt = {.rule = best.rule, .s = cell.s + best.ov[0], .e = cell.s + best.ov[1], .qualifier = "during"};
+    ttime tt = {.rule = best.rule, .s = cs + best.ov[0], .e = cs + best.ov[1], .qualifier = "during"};
     if (!strcmp(period, "day")) {
         lw_date d = {y, grp_int(base, &best, "m"), grp_int(base, &best, "d")};
         if (!lw_date_valid(d))
@@ -671,6 +657,105 @@ static int cell_time(tctx *c, span_t cell, int ctx_year, ttime *out)
     }
     *out = tt;
     return 1;
+}
+
+typedef struct {
+    tmatch v[16];
+    size_t n;
+} tmatch_list;
+
+static int all_matches(void *ud, const lw_rule *rule, const PCRE2_SIZE *ov, uint32_t np)
+{
+    tmatch_list *l = ud;
+    if (l->n == sizeof l->v / sizeof *l->v)
+        return 1;
+    return first_match(&l->v[l->n++], rule, ov, np), 0;
+}
+
+static int cmp_tmatch(const void *a, const void *b)
+{
+    const tmatch *x = a, *y = b;
+    if (x->ov[0] != y->ov[0])
+        return x->ov[0] < y->ov[0] ? -1 : 1;
+    return x->ov[1] > y->ov[1] ? -1 : x->ov[1] < y->ov[1];
+}
+
+/* Whether text[a..b) joins two times into a range: dashes and "đến", "tới", "hết" only,
+ * on one line ("Tháng 3/2025 - tháng 6/2025", "từ 01/3 đến 30/6/2025"); the second time's
+ * own words may hold the "đến" (to = its end). */
+static int range_gap(const char *t, size_t a, size_t b, size_t to)
+{
+    static const char *const words[] = {"đến", "tới", "hết", "Đến", "Tới", "Hết"};
+    size_t nw = sizeof words / sizeof *words;
+    for (size_t k = 0; k < nw; k++)
+        if (k % 3 != 2 && b + strlen(words[k]) <= to && !strncmp(t + b, words[k], strlen(words[k])))
+            return range_gap(t, a, b, b) >= 0; /* blank, dashes or words before it */
+    int joined = 0;
+    size_t i = a;
+    while (i < b) {
+        if (t[i] == ' ' || t[i] == '\t') {
+            i++;
+        } else if (t[i] == '-') {
+            joined = 1;
+            i++;
+        } else if (!strncmp(t + i, "–", strlen("–")) && i + strlen("–") <= b) {
+            joined = 1;
+            i += strlen("–");
+        } else {
+            size_t k = 0;
+            while (k < nw && !(i + strlen(words[k]) <= b && !strncmp(t + i, words[k], strlen(words[k]))))
+                k++;
+            if (k == nw)
+                return -1;
+            joined |= k % 3 != 2; /* "hết" alone joins nothing */
+            i += strlen(words[k]);
+        }
+    }
+    return joined;
+}
+
+/* The times of a cell, resolved, in text order: a range counts as one time (from its first
+ * to its last), other times each on their own ("Tháng 6/2025 (sơ kết); Tháng 12/2025
+ * (tổng kết)"). Returns how many were put in out (at most max). */
+static size_t cell_times(tctx *c, span_t cell, int ctx_year, ttime *out, size_t max)
+{
+    if (cell.s >= cell.e)
+        return 0;
+    const char *base = c->text + cell.s;
+    size_t n = cell.e - cell.s;
+    tmatch_list l;
+    l.n = 0;
+    for (size_t i = 0; i < lw_ruleset_count(c->rs); i++) {
+        const lw_rule *r = lw_ruleset_rule(c->rs, i);
+        if (!strcmp(r->kind, "duty.table_time"))
+            lw_rule_match_all(c->m, r, base, n, all_matches, &l, NULL);
+    }
+    if (l.n)
+        qsort(l.v, l.n, sizeof *l.v, cmp_tmatch);
+    size_t nt = 0, reach = 0;
+    int last_joins = 0; /* the previous match resolved: a range may go on from it */
+    for (size_t i = 0; i < l.n; i++) {
+        if (i && l.v[i].ov[0] < reach)
+            continue; /* inside a longer match */
+        ttime tt;
+        int ok = resolve_time(c, base, cell.s, &l.v[i], ctx_year, &tt);
+        int joins = ok && nt && last_joins && range_gap(c->text, out[nt - 1].e, tt.s, tt.e) > 0;
+        if (ok && joins && lw_date_cmp(tt.to, out[nt - 1].to) > 0) {
+            if (!strcmp(out[nt - 1].precision, "day")) { /* "từ ngày 01/3 đến ...": from that day */
+                out[nt - 1].from = out[nt - 1].to;
+                out[nt - 1].has_from = 1;
+            }
+            out[nt - 1].to = tt.to; /* the range ends with its last time */
+            out[nt - 1].precision = tt.precision;
+            out[nt - 1].qualifier = tt.qualifier;
+            out[nt - 1].e = tt.e;
+        } else if (ok && !joins && nt < max) {
+            out[nt++] = tt;
+        }
+        last_joins = ok;
+        reach = l.v[i].ov[1];
+    }
+    return nt;
 }
 
 /* ---- building the facts ---- */
@@ -772,19 +857,22 @@ static void read_rows(tctx *c, const row_t *rows, size_t nrows, const columns_t 
         lw_buf stage[MAX_COLS]; /* the labels of the sub-columns that give one deadline */
         size_t nt = 0;
         for (size_t i = 0; lead.n && i < r->n; i++) {
-            ttime tt;
-            if (cols->role[i] != R_TIME || !cell_time(c, r->c[i], cols->ctx_year, &tt))
-                continue;
-            size_t j = 0;
-            while (j < nt && lw_date_cmp(times[j].to, tt.to))
-                j++;
-            if (j == nt) {
-                stage[nt] = (lw_buf){0};
-                times[nt++] = tt;
+            ttime tc[8];
+            size_t ntc = cols->role[i] == R_TIME ? cell_times(c, r->c[i], cols->ctx_year, tc, 8) : 0;
+            for (size_t t = 0; t < ntc; t++) {
+                size_t j = 0;
+                while (j < nt && lw_date_cmp(times[j].to, tc[t].to))
+                    j++;
+                if (j == nt) {
+                    if (nt == MAX_COLS)
+                        break;
+                    stage[nt] = (lw_buf){0};
+                    times[nt++] = tc[t];
+                }
+                if (cols->label[i] && *cols->label[i] && !strstr(stage[j].len ? stage[j].data : "", cols->label[i]) &&
+                    lw_buf_printf(&stage[j], "%s%s", stage[j].len ? "; " : "", cols->label[i]))
+                    c->nomem = 1;
             }
-            if (cols->label[i] && *cols->label[i] &&
-                lw_buf_printf(&stage[j], "%s%s", stage[j].len ? "; " : "", cols->label[i]))
-                c->nomem = 1;
         }
         if (lead.n && nt) {
             for (size_t i = 0; i < r->n; i++)
@@ -865,7 +953,7 @@ static int column_roles(tctx *c, const row_t *h, const row_t *sub, columns_t *co
     int under_merged = 0;
     for (size_t i = 0; is_sub && i < sub->n; i++) {
         ttime tt;
-        if (cell_time(c, sub->c[i], 2000, &tt))
+        if (cell_times(c, sub->c[i], 2000, &tt, 1))
             is_sub = 0;
         int merged = (i + 1 < h->n && group[i + 1] == group[i]) || group[i] != i;
         if (merged && sub->c[i].s < sub->c[i].e)
