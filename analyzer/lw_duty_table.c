@@ -416,9 +416,21 @@ static const char *name_as_written(tctx *c, size_t s, size_t e)
         c->nomem = 1;
         return NULL;
     }
-    char *paren = strchr(t, '(');
-    if (paren && paren > t) {
-        *paren = '\0';
+    /* the name ends at a remark "(chủ trì)" or a verb "chủ trì, phối hợp với ..." */
+    char *cut = strchr(t, '(');
+    size_t i;
+    json_t *w;
+    json_array_foreach(lw_ruleset_data(c->rs, "table_name_stops"), i, w) {
+        const char *stop = json_string_value(w);
+        size_t sl = stop ? strlen(stop) : 0;
+        for (char *p = t; sl && (p = strstr(p, stop)) != NULL; p += sl)
+            if (p > t && p[-1] == ' ' && (p[sl] == '\0' || p[sl] == ' ' || p[sl] == ',') && (!cut || p < cut)) {
+                cut = p;
+                break;
+            }
+    }
+    if (cut && cut > t) {
+        *cut = '\0';
         size_t l = strlen(t);
         while (l && (t[l - 1] == ' ' || t[l - 1] == ',' || t[l - 1] == ';'))
             t[--l] = '\0';
