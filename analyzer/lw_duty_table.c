@@ -407,6 +407,31 @@ static const unit_t *unit_at(const tctx *c, size_t lo, size_t hi, size_t pos)
     return NULL;
 }
 
+/* Appends a field spelt out right after the unit word, as official names write it: each
+ * part capitalised ("Sở Lao động - Thương binh và Xã hội", "Sở Tài nguyên và Môi
+ * trường"): the first word and any word after "-", "," or "và". 0 ok, -1 out of memory. */
+static int field_name(lw_buf *b, const char *full)
+{
+    int cap = 1, bad = 0;
+    for (const char *p = full; *p && !bad;) {
+        const char *q = p;
+        while (*q && *q != ' ')
+            q++;
+        size_t wl = (size_t)(q - p);
+        if (cap && wl && !(wl == strlen("và") && !strncmp(p, "và", wl))) {
+            char *tc = lw_text_title_case(p, wl);
+            bad |= !tc || lw_buf_append(b, tc, strlen(tc));
+            free(tc);
+        } else {
+            bad |= lw_buf_append(b, p, wl);
+        }
+        cap = (wl == strlen("và") && !strncmp(p, "và", wl)) || (wl && (p[wl - 1] == ',' || p[wl - 1] == '-'));
+        for (p = q; *p == ' '; p++)
+            bad |= lw_buf_putc(b, ' ');
+    }
+    return bad ? -1 : 0;
+}
+
 /* A name as the cell writes it: clean, without a trailing "(chủ trì)" remark, the field
  * abbreviations of table_abbreviations spelt out ("Chính sách TN&MT"). Owned by c. */
 static const char *name_as_written(tctx *c, size_t s, size_t e)
@@ -437,6 +462,9 @@ static const char *name_as_written(tctx *c, size_t s, size_t e)
     }
     lw_buf b = {0};
     int bad = 0;
+    char *first_word_end = strchr(t, ' '); /* then the start of the second word */
+    while (first_word_end && *first_word_end == ' ')
+        first_word_end++;
     for (char *p = t; *p && !bad;) {
         char *q = p;
         while (*q && *q != ' ')
@@ -448,7 +476,9 @@ static const char *name_as_written(tctx *c, size_t s, size_t e)
         p[core] = '\0';
         json_t *full = json_object_get(c->abbrev, p);
         p[core] = save;
-        if (json_is_string(full))
+        if (json_is_string(full) && p == first_word_end)
+            bad |= field_name(&b, json_string_value(full)) || lw_buf_append(&b, p + core, wl - core);
+        else if (json_is_string(full))
             bad |= lw_buf_append(&b, json_string_value(full), strlen(json_string_value(full))) ||
                    lw_buf_append(&b, p + core, wl - core);
         else
