@@ -802,6 +802,21 @@ static size_t cell_times(tctx *c, span_t cell, int ctx_year, ttime *out, size_t 
 
 /* ---- building the facts ---- */
 
+/* Length of a converter's annotation at t[i..e): "[Link: …]", "[ID: dc_1]", "[JavaScript:
+ * …]" (an ASCII word and a colon in brackets), 0 when there is none. */
+static size_t annotation(const char *t, size_t i, size_t e)
+{
+    if (t[i] != '[')
+        return 0;
+    size_t k = i + 1;
+    while (k < e && k - i < 20 && ((t[k] >= 'a' && t[k] <= 'z') || (t[k] >= 'A' && t[k] <= 'Z')))
+        k++;
+    if (k == i + 1 || k >= e || t[k] != ':')
+        return 0;
+    const char *close = memchr(t + k, ']', e - k < 400 ? e - k : 400);
+    return close ? (size_t)(close - (t + i)) + 1 : 0;
+}
+
 /* Cleaned text of a cell, at most 300 bytes. Owned, or NULL for an empty cell. */
 static char *cell_text(const tctx *c, span_t cell)
 {
@@ -810,6 +825,11 @@ static char *cell_text(const tctx *c, span_t cell)
     lw_buf b = {0};
     int bad = 0;
     for (size_t i = cell.s; i < cell.e && !bad; i++) {
+        size_t skip = annotation(c->text, i, cell.e);
+        if (skip) { /* a converter's "[Link: https://…]": no words of the task */
+            i += skip - 1;
+            continue;
+        }
         if (c->text[i] == '<' && cell.e - i >= 4 && !strncmp(c->text + i, "<br", 3)) {
             const char *gt = memchr(c->text + i, '>', cell.e - i < 8 ? cell.e - i : 8);
             if (gt) {
