@@ -58,6 +58,8 @@ typedef struct {
     size_t nwords[R_COUNT];
     char **heads; /* folded unit head words */
     size_t nheads;
+    char **status; /* folded words that open a cell of work done or under way */
+    size_t nstatus;
     json_t *abbrev; /* borrowed */
     unit_list units; /* of the table being read */
     char **owned;    /* names built from cell text */
@@ -905,12 +907,38 @@ typedef struct {
     int ctx_year;
 } columns_t;
 
+/* Whether a cell of the row but its task, output and notes opens with a status word
+ * ("Đã hoàn thành", "Đang thực hiện", "Chưa triển khai"): the row reports on the work. */
+static int status_row(const tctx *c, const row_t *r, const columns_t *cols)
+{
+    for (size_t i = 0; i < r->n; i++) {
+        int role = cols->role[i];
+        if (role == R_TASK || role == R_OUTPUT || role == R_NOTES || r->c[i].s == r->c[i].e)
+            continue;
+        size_t n = r->c[i].e - r->c[i].s > 40 ? 40 : r->c[i].e - r->c[i].s;
+        while (n && ((unsigned char)c->text[r->c[i].s + n] & 0xC0) == 0x80)
+            n--;
+        char *f = lw_text_fold_all(c->text + r->c[i].s, n);
+        int hit = 0;
+        for (size_t k = 0; f && k < c->nstatus && !hit; k++) {
+            size_t wl = strlen(c->status[k]);
+            hit = !strncmp(f, c->status[k], wl) && !is_alnum_ascii(f[wl]);
+        }
+        free(f);
+        if (hit)
+            return 1;
+    }
+    return 0;
+}
+
 static void read_rows(tctx *c, const row_t *rows, size_t nrows, const columns_t *cols)
 {
     for (size_t k = 0; k < nrows; k++) {
         const row_t *r = &rows[k];
         if (r->n != cols->n || r->overflow)
             continue; /* cells that do not line up with the header */
+        if (status_row(c, r, cols))
+            continue; /* "Đã hoàn thành": a report of the work, not the duty */
         unit_list lead = {0}, partners = {0};
         for (size_t i = 0; i < r->n; i++)
             if (cols->role[i] == R_LEAD)
@@ -1160,6 +1188,7 @@ lw_status lw_duty_table_build(const lw_ruleset *rs, lw_matcher *m, const char *t
         c.words[r] = fold_list(&c, json_object_get(col, "words"), &c.nwords[r]);
     }
     c.heads = fold_list(&c, lw_ruleset_data(rs, "table_unit_heads"), &c.nheads);
+    c.status = fold_list(&c, lw_ruleset_data(rs, "table_status_words"), &c.nstatus);
     if (x->doc_date && lw_date_parse_iso(x->doc_date, &c.doc_date) == 0) {
         c.have_doc_date = 1;
         c.doc_year = c.doc_date.y;
@@ -1182,6 +1211,7 @@ lw_status lw_duty_table_build(const lw_ruleset *rs, lw_matcher *m, const char *t
     for (int r = 0; r < R_COUNT; r++)
         free_list(c.words[r], c.nwords[r]);
     free_list(c.heads, c.nheads);
+    free_list(c.status, c.nstatus);
     for (size_t k = 0; k < c.nowned; k++)
         free(c.owned[k]);
     free(c.owned);
