@@ -950,6 +950,8 @@ static void read_rows(tctx *c, const row_t *rows, size_t nrows, const columns_t 
             ttime tc[8];
             size_t ntc = cols->role[i] == R_TIME ? cell_times(c, r->c[i], cols->ctx_year, tc, 8) : 0;
             for (size_t t = 0; t < ntc; t++) {
+                if (c->have_doc_date && lw_date_cmp(tc[t].to, c->doc_date) < 0)
+                    continue; /* over before the document was signed: what was done, not a duty */
                 size_t j = 0;
                 while (j < nt && lw_date_cmp(times[j].to, tc[t].to))
                     j++;

@@ -11,7 +11,9 @@
  * column and a time column, or with a column of results (a report of work done), gives
  * nothing. A row gives a duty when its lead cells name a unit (an agency or duty.unit name
  * the extraction knows, else a name opening with a word of table_unit_heads) and its time
- * cells hold a time the duty.table_time rules resolve. Time sub-columns (submission to the
+ * cells hold a time the duty.table_time rules resolve that is not over before the document's
+ * own date (a report's table of what was done), and no cell but the task's, the output's
+ * and the notes' opens with a status word ("Đã hoàn thành", table_status_words). Time sub-columns (submission to the
  * Minister, the Government, the Prime Minister) give one duty per distinct deadline, each
  * with its sub-column label as "stage": a draft due to the Minister in 11/2024 and to the
  * Government in 12/2024 is two deadlines of one work; the same month in both is one.
