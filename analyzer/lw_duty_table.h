@@ -13,10 +13,14 @@
  * the extraction knows, else a name opening with a word of table_unit_heads) and its time
  * cells hold a time the duty.table_time rules resolve that is not over before the document's
  * own date (a report's table of what was done), and no cell but the task's, the output's
- * and the notes' opens with a status word ("Đã hoàn thành", table_status_words). Time sub-columns (submission to the
- * Minister, the Government, the Prime Minister) give one duty per distinct deadline, each
- * with its sub-column label as "stage": a draft due to the Minister in 11/2024 and to the
- * Government in 12/2024 is two deadlines of one work; the same month in both is one.
+ * and the notes' opens with a status word ("Đã hoàn thành", table_status_words).
+ *
+ * Every distinct time of a row is a deadline of its own: time sub-columns (submission to
+ * the Minister, the Government, the Prime Minister) give one duty per distinct deadline,
+ * with the labels of the sub-columns that give it as "stage" ("Bộ trưởng; Chính phủ"): a
+ * draft due to the Minister in 11/2024 and to the Government in 12/2024 is two deadlines of
+ * one work; the same month for both is one. A range ("Từ tháng 3 đến tháng 6/2025") is one
+ * time, due at its end.
  *
  * Each duty fact has lw_duty's keys (activity, lead, partners, output, deadline with its
  * normalized span, topic, section = the row's number, units) and source "table"; its span
