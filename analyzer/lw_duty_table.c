@@ -14,6 +14,7 @@
 
 #include "lw_duty.h"
 #include "lw_resolve.h"
+#include "lw_yaml.h"
 
 enum { R_NONE, R_START, R_TIME, R_RESULT, R_PARTNERS, R_LEAD, R_OUTPUT, R_TASK, R_NOTES, R_COUNT };
 static const char *const role_names[R_COUNT] = {"", "start", "time", "result", "partners",
@@ -56,6 +57,8 @@ typedef struct {
     lw_extraction *x;
     char **words[R_COUNT]; /* folded column words per role */
     size_t nwords[R_COUNT];
+    int order[R_COUNT]; /* the roles in the order of table_columns: the first that fits wins */
+    size_t norder;
     char **heads; /* folded unit head words */
     size_t nheads;
     char **status; /* folded words that open a cell of work done or under way */
@@ -107,16 +110,17 @@ static int role_of(const tctx *c, const char *s, size_t n)
 {
     char *f = lw_text_fold_all(s, n);
     int role = R_NONE;
-    for (int r = 1; f && r < R_COUNT && !role; r++)
+    for (size_t o = 0; f && o < c->norder && !role; o++) {
+        int r = c->order[o];
         for (size_t k = 0; k < c->nwords[r] && !role; k++)
             if (has_word(f, c->words[r][k]))
                 role = r;
+    }
     free(f);
     return role;
 }
 
-/* Length of the unit head word that opens text[s..e) (whole words, no case or
- * diacritics), 0 when none. */
+/* Whether a unit head word opens text[s..e) (whole words, no case or diacritics). */
 static int head_at(const tctx *c, size_t s, size_t e)
 {
     size_t n = e - s > 48 ? 48 : e - s;
@@ -1179,15 +1183,22 @@ lw_status lw_duty_table_build(const lw_ruleset *rs, lw_matcher *m, const char *t
     c.abbrev = lw_ruleset_data(rs, "table_abbreviations");
     size_t i;
     json_t *col;
+    const char *bad_role = NULL;
+    int bad_line = 0;
     json_array_foreach(columns, i, col) {
         const char *role = json_string_value(json_object_get(col, "role"));
         int r = R_NONE;
         for (int k = 1; role && k < R_COUNT; k++)
             if (!strcmp(role, role_names[k]))
                 r = k;
+        if (r == R_NONE && !bad_role) {
+            bad_role = role ? role : "(none)";
+            bad_line = lw_yaml_line(col);
+        }
         if (r == R_NONE || c.words[r])
-            continue; /* an unknown role, or a role given twice: the first counts */
+            continue; /* an unknown role (reported below), or a role given twice: the first counts */
         c.words[r] = fold_list(&c, json_object_get(col, "words"), &c.nwords[r]);
+        c.order[c.norder++] = r;
     }
     c.heads = fold_list(&c, lw_ruleset_data(rs, "table_unit_heads"), &c.nheads);
     c.status = fold_list(&c, lw_ruleset_data(rs, "table_status_words"), &c.nstatus);
@@ -1221,5 +1232,10 @@ lw_status lw_duty_table_build(const lw_ruleset *rs, lw_matcher *m, const char *t
     free(c.done);
     if (c.nomem)
         return lw_error_set(err, LW_ERR_NOMEM, NULL, 0, 0, "out of memory");
+    if (bad_role) /* the tables were read with the other roles; say what the rule file lacks */
+        return lw_error_set(err, LW_ERR_RULE, "duty_tables.yaml", bad_line, 0,
+                            "duty_tables.yaml:%d: table_columns: unknown role '%s' (known: start, time, "
+                            "result, partners, lead, output, task, notes)",
+                            bad_line, bad_role);
     return LW_OK;
 }
