@@ -468,9 +468,9 @@ static const char *name_as_written(tctx *c, size_t s, size_t e)
     }
     lw_buf b = {0};
     int bad = 0;
-    char *first_word_end = strchr(t, ' '); /* then the start of the second word */
-    while (first_word_end && *first_word_end == ' ')
-        first_word_end++;
+    char *second_word = strchr(t, ' '); /* the field right after the unit word */
+    while (second_word && *second_word == ' ')
+        second_word++;
     for (char *p = t; *p && !bad;) {
         char *q = p;
         while (*q && *q != ' ')
@@ -482,7 +482,7 @@ static const char *name_as_written(tctx *c, size_t s, size_t e)
         p[core] = '\0';
         json_t *full = json_object_get(c->abbrev, p);
         p[core] = save;
-        if (json_is_string(full) && p == first_word_end)
+        if (json_is_string(full) && p == second_word)
             bad |= field_name(&b, json_string_value(full)) || lw_buf_append(&b, p + core, wl - core);
         else if (json_is_string(full))
             bad |= lw_buf_append(&b, json_string_value(full), strlen(json_string_value(full))) ||
@@ -509,10 +509,11 @@ static const char *name_as_written(tctx *c, size_t s, size_t e)
     return keep(c, r);
 }
 
-/* Whether a list item starts at pos of cell [s, e): a bullet ("- ", "+ ", "• ") or a
+/* Whether a list item starts at pos of a cell ending at e (*skip gets the length of the
+ * mark): a line break, ';', a bullet ("- ", "+ ", "• ") or a
  * separator (",", "và") followed by a unit head word written with a capital ("Sở Tư pháp,
  * Sở Nội vụ"; but "Vụ Kế hoạch - Tài chính" and "các Sở, ban, ngành" are one name). */
-static size_t item_break(const tctx *c, size_t pos, size_t e, size_t *skip)
+static int item_break(const tctx *c, size_t pos, size_t e, size_t *skip)
 {
     const char *t = c->text;
     size_t after = pos, n = 0;
@@ -546,16 +547,15 @@ static size_t item_break(const tctx *c, size_t pos, size_t e, size_t *skip)
 }
 
 /* The units a lead or partner cell names, one per item. */
-static void cell_units(tctx *c, span_t cell, unit_list *out, const char *role)
+static void cell_units(tctx *c, span_t cell, unit_list *out)
 {
-    (void)role;
     size_t is = cell.s, lo, hi;
     units_within(c, cell.s, cell.e, &lo, &hi);
     for (size_t pos = cell.s; pos <= cell.e; pos++) {
         size_t skip = 0;
         int brk = pos == cell.e;
         if (!brk && !unit_covering(c, lo, hi, pos))
-            brk = (int)item_break(c, pos, cell.e, &skip);
+            brk = item_break(c, pos, cell.e, &skip);
         if (!brk)
             continue;
         size_t s = is, e = pos;
@@ -621,19 +621,22 @@ static int year_in(const tctx *c, const char *s, size_t n)
     return best;
 }
 
-/* The year of the caption above a table (at most two lines up, 800 bytes). */
+/* The year of the caption above a table: of the nearest of the three lines above it that
+ * names one ("PHỤ LỤC 01 ... NĂM 2024"), 0 when none does. */
 static int caption_year(const tctx *c, size_t table_s)
 {
-    size_t e = table_s, s = table_s;
-    int lines = 0;
-    while (s > 0 && lines < 2 && table_s - s < 800) {
-        s--;
-        if (c->text[s] == '\n' && s + 1 < e)
-            lines++;
+    size_t e = table_s;
+    for (int lines = 0; lines < 3 && e > 0 && table_s - e < 1500; lines++) {
+        size_t le = e - 1; /* the '\n' that ends the line above */
+        size_t ls = le;
+        while (ls > 0 && c->text[ls - 1] != '\n')
+            ls--;
+        int y = le > ls ? year_in(c, c->text + ls, le - ls) : 0;
+        if (y)
+            return y;
+        e = ls;
     }
-    if (s < table_s && c->text[s] == '\n')
-        s++;
-    return s < e ? year_in(c, c->text + s, e - s) : 0;
+    return 0;
 }
 
 typedef struct {
@@ -946,7 +949,7 @@ static void read_rows(tctx *c, const row_t *rows, size_t nrows, const columns_t 
         unit_list lead = {0}, partners = {0};
         for (size_t i = 0; i < r->n; i++)
             if (cols->role[i] == R_LEAD)
-                cell_units(c, r->c[i], &lead, "lead");
+                cell_units(c, r->c[i], &lead);
         ttime times[MAX_COLS];
         lw_buf stage[MAX_COLS]; /* the labels of the sub-columns that give one deadline */
         size_t nt = 0;
@@ -973,7 +976,7 @@ static void read_rows(tctx *c, const row_t *rows, size_t nrows, const columns_t 
         if (lead.n && nt) {
             for (size_t i = 0; i < r->n; i++)
                 if (cols->role[i] == R_PARTNERS)
-                    cell_units(c, r->c[i], &partners, "partner");
+                    cell_units(c, r->c[i], &partners);
             /* a partner that also leads is a lead */
             for (size_t i = 0; i < partners.n;) {
                 int dup = 0;
