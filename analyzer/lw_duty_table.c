@@ -16,8 +16,8 @@
 #include "lw_resolve.h"
 #include "lw_yaml.h"
 
-enum { R_NONE, R_START, R_TIME, R_RESULT, R_PARTNERS, R_LEAD, R_OUTPUT, R_TASK, R_NOTES, R_COUNT };
-static const char *const role_names[R_COUNT] = {"", "start", "time", "result", "partners",
+enum { R_NONE, R_START, R_TIME, R_RESULT, R_STATUS, R_PARTNERS, R_LEAD, R_OUTPUT, R_TASK, R_NOTES, R_COUNT };
+static const char *const role_names[R_COUNT] = {"", "start", "time", "result", "status", "partners",
                                                 "lead", "output", "task", "notes"};
 
 #define MAX_COLS 64
@@ -914,17 +914,16 @@ typedef struct {
     int ctx_year;
 } columns_t;
 
-/* Whether a cell of the row but its task, output and notes opens with a status word
- * ("Đã hoàn thành", "Đang thực hiện", "Chưa triển khai"): the row reports on the work. */
+/* Whether a time or status cell of the row opens with a status word ("Đã hoàn thành",
+ * "Đang thực hiện", "Chưa triển khai"): the row reports on the work, it sets none. */
 static int status_row(const tctx *c, const row_t *r, const columns_t *cols)
 {
     for (size_t i = 0; i < r->n; i++) {
-        int role = cols->role[i];
-        if (role == R_TASK || role == R_OUTPUT || role == R_NOTES || r->c[i].s == r->c[i].e)
+        size_t len = r->c[i].e - r->c[i].s, n = len > 40 ? 40 : len;
+        if ((cols->role[i] != R_TIME && cols->role[i] != R_STATUS) || !len)
             continue;
-        size_t n = r->c[i].e - r->c[i].s > 40 ? 40 : r->c[i].e - r->c[i].s;
-        while (n && ((unsigned char)c->text[r->c[i].s + n] & 0xC0) == 0x80)
-            n--;
+        while (n < len && n && ((unsigned char)c->text[r->c[i].s + n] & 0xC0) == 0x80)
+            n--; /* whole code points only */
         char *f = lw_text_fold_all(c->text + r->c[i].s, n);
         int hit = 0;
         for (size_t k = 0; f && k < c->nstatus && !hit; k++) {
@@ -1238,7 +1237,7 @@ lw_status lw_duty_table_build(const lw_ruleset *rs, lw_matcher *m, const char *t
     if (bad_role) /* the tables were read with the other roles; say what the rule file lacks */
         return lw_error_set(err, LW_ERR_RULE, "duty_tables.yaml", bad_line, 0,
                             "duty_tables.yaml:%d: table_columns: unknown role '%s' (known: start, time, "
-                            "result, partners, lead, output, task, notes)",
+                            "result, status, partners, lead, output, task, notes)",
                             bad_line, bad_role);
     return LW_OK;
 }

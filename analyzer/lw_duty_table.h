@@ -12,8 +12,8 @@
  * nothing. A row gives a duty when its lead cells name a unit (an agency or duty.unit name
  * the extraction knows, else a name opening with a word of table_unit_heads) and its time
  * cells hold a time the duty.table_time rules resolve that is not over before the document's
- * own date (a report's table of what was done), and no cell but the task's, the output's
- * and the notes' opens with a status word ("Đã hoàn thành", table_status_words).
+ * own date (a report's table of what was done), and neither its time nor its status cell
+ * opens with a status word ("Đã hoàn thành", table_status_words).
  *
  * Every distinct time of a row is a deadline of its own: time sub-columns (submission to
  * the Minister, the Government, the Prime Minister) give one duty per distinct deadline,
