@@ -1102,6 +1102,13 @@ static size_t read_table(tctx *c, size_t pos)
             cap *= 2;
         }
         p = read_row(t, c->len, p, &rows[n++]);
+        /* a separator row under a later row: that row heads the next table (the blank
+         * line between two tables is gone from the normalized text) */
+        if (n >= 4 && is_separator(t, &rows[n - 1])) {
+            n -= 2;
+            p = rows[n].s;
+            break;
+        }
     }
     if (n >= 3 && is_separator(t, &rows[1]) && rows[1].n == rows[0].n && !rows[0].overflow) {
         columns_t cols = {.n = 0};
@@ -1113,6 +1120,15 @@ static size_t read_table(tctx *c, size_t pos)
             has_time |= cols.role[i] == R_TIME;
             has_result |= cols.role[i] == R_RESULT;
         }
+        /* "Tiến độ thực hiện" holds the times of a plan that has no other time column
+         * ("Quý I/2025"), and the progress of a report ("Đã hoàn thành"): both are read,
+         * the status words keep the second from being a duty */
+        int status_as_time = !has_time;
+        for (size_t i = 0; status_as_time && i < cols.n; i++)
+            if (cols.role[i] == R_STATUS) {
+                cols.role[i] = R_TIME;
+                has_time = 1;
+            }
         if (has_lead && has_time && !has_result) {
             cols.ctx_year = caption_year(c, rows[0].s);
             if (!cols.ctx_year)
