@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lw_duty_table.h"
 #include "lw_resolve.h"
 #include "lw_segment.h"
 
@@ -803,6 +804,7 @@ lw_status lw_duty_build(const lw_ruleset *rs, lw_matcher *m, const char *text, s
     }
     report_clauses(&c, 0, len, &recipients, "report");
     free(recipients.v);
+    st = lw_duty_table_build(rs, m, text, len, x, err);
 done:
     for (size_t i = 0; i < c.nowned; i++)
         free(c.owned[i]);
