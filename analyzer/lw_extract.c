@@ -1019,6 +1019,31 @@ static const lw_fact *row_subject(const ctx_t *c, size_t n, size_t pos)
     return NULL;
 }
 
+/* Whether the words right before pos name a type with no number ("Nghị định sửa đổi ...",
+ * "Thông tư thay thế ..."): an unnamed document, often a draft in a programme, is the subject
+ * of the relation, not a reference further back. Types from lexicon.yaml (doc_types). */
+static int bare_type_before(const ctx_t *c, size_t pos)
+{
+    size_t e = pos;
+    while (e > 0 && c->text[e - 1] == ' ')
+        e--;
+    size_t i;
+    json_t *t;
+    json_array_foreach(lw_ruleset_data(c->rs, "doc_types"), i, t) {
+        const char *name = json_string_value(json_object_get(t, "name"));
+        size_t n = name ? strlen(name) : 0;
+        if (!n || n > e)
+            continue;
+        const char *p = c->text + e - n;
+        /* the type as written, or with a lower-case first letter mid-sentence */
+        if (!strncmp(p, name, n) || (tolower((unsigned char)p[0]) == tolower((unsigned char)name[0]) &&
+                                     !strncmp(p + 1, name + 1, n - 1)))
+            if (e == n || !isalnum((unsigned char)p[-1]))
+                return 1;
+    }
+    return 0;
+}
+
 static int has_year(const char *id)
 {
     const char *s = id ? strchr(id, '/') : NULL;
@@ -1047,12 +1072,14 @@ static void build_relations(ctx_t *c)
         if (!type)
             continue;
         const lw_fact *prev = NULL, *next = NULL, *far_next = NULL;
+        size_t ss = sentence_start(c, r->start), at = 0;
         size_t lo = r->start > 300 + maxlen ? r->start - 300 - maxlen : 0;
         for (size_t k = first_fact_at(c->x, nref, lo); k < nref && c->x->facts[k].start < r->end + 400; k++) {
             const lw_fact *f = &c->x->facts[k];
             if (strcmp(f->kind, "legal_ref") || !ref_id(f))
                 continue;
-            if (f->end <= r->start && r->start - f->end < 300 && !crosses(c, f->end, r->start, "\n;"))
+            if (f->end <= r->start && r->start - f->end < 300 && !crosses(c, f->end, r->start, "\n;") &&
+                f->start >= ss)
                 prev = f;
             if (!far_next && f->start >= r->end && !crosses(c, r->end, f->start, "\n;"))
                 far_next = f;
@@ -1061,7 +1088,6 @@ static void build_relations(ctx_t *c)
         }
         /* the document's own act: a sentence that names the document itself before the
          * trigger (and after any other reference), or an article that opens with it */
-        size_t ss = sentence_start(c, r->start), at = 0;
         int opening = opening_of(c, r->start);
         int self = (self_between(c, ss, r->start, &at) && (!prev || prev->end <= at)) ||
                    (!prev && (opening == 2 || (opening == 1 && has_year(c->own_id))));
@@ -1091,7 +1117,7 @@ static void build_relations(ctx_t *c)
                 add_relation(c, r, type, c->own_id, ref_id(x), since, seen);
         } else if (self && far_next) {
             add_relation(c, r, type, c->own_id, ref_id(far_next), since, seen);
-        } else if ((!dir || strcmp(dir, "self")) && prev && next) {
+        } else if ((!dir || strcmp(dir, "self")) && prev && next && !bare_type_before(c, r->start)) {
             add_relation(c, r, type, ref_id(prev), ref_id(next), NULL, seen);
         }
     }
