@@ -19,13 +19,17 @@
 
 /* A relation stated by an ingested document ("Thông tư này thay thế Thông tư số ...", a row
  * of a list of documents that ceased to have effect): counted as the registry's facts are,
- * with the stating document as the source. */
+ * with the stating document as the source. One per id acted on, type and acting id: the one
+ * known in force earliest. */
 typedef struct {
-    char *type;     /* replaces, amends or repeals */
-    char *from;     /* the replacing or amending id; NULL: the stating document itself */
-    char *to, *key; /* the id acted on, and its lookup key (id_key) */
-    char *since;    /* the date the stating document says it takes effect, or NULL */
-    size_t doc;     /* the stating document (docset index) */
+    char *type;        /* replaces, amends or repeals */
+    char *to, *key;    /* the id acted on, and its lookup key (id_key) */
+    char *by, *by_key; /* the replacing or amending id (the stating document's own number when
+                          it speaks of itself), and its key */
+    char *since;       /* when by was surely in force: the date the stating document gives
+                          itself, else its date; for a third document, the registry's date of
+                          it, else the stating document's date */
+    size_t doc;        /* the stating document (docset index) */
     int line;
 } crel;
 
@@ -357,9 +361,15 @@ static int cmp_rel(const void *a, const void *b)
 {
     const crel *x = a, *y = b;
     int r = strcmp(x->key, y->key);
-    if (r)
-        return r;
-    return (x->doc > y->doc) - (x->doc < y->doc);
+    if (!r)
+        r = strcmp(x->type, y->type);
+    if (!r)
+        r = strcmp(x->by_key, y->by_key);
+    if (!r)
+        r = strcmp(x->since, y->since);
+    if (!r)
+        r = (x->doc > y->doc) - (x->doc < y->doc);
+    return r;
 }
 
 static int cmp_str(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
@@ -381,7 +391,18 @@ static char *dup_col(sqlite3_stmt *st, int col)
     return t ? strdup((const char *)t) : NULL;
 }
 
-/* Reads the relations that can make a citation outdated (replaces, amends, repeals). */
+static void free_rel(crel *r)
+{
+    free(r->type);
+    free(r->to);
+    free(r->key);
+    free(r->by);
+    free(r->by_key);
+    free(r->since);
+}
+
+/* Reads the relations that can make a citation outdated (replaces, amends, repeals), keeps
+ * those whose acting document and date are known, one per (id, type, acting id). */
 static lw_status load_relations(cctx *c, lw_store *s, lw_error *err)
 {
     sqlite3 *db = lw_store_db(s);
@@ -408,6 +429,17 @@ static lw_status load_relations(cctx *c, lw_store *s, lw_error *err)
         id_ix want = {sqlite3_column_int64(st, 0), 0}, *hit = bsearch(&want, map, n, sizeof *map, cmp_id_ix);
         if (!hit)
             continue;
+        const lw_ds_doc *sd = lw_docset_doc(c->ds, hit->ix);
+        const char *from = (const char *)sqlite3_column_text(st, 2);
+        const char *by = from ? from : sd->number;
+        if (!by)
+            continue; /* a document without a number: nobody can cite what replaced it */
+        const char *stated = (const char *)sqlite3_column_text(st, 5);
+        int self = !from || (sd->number && !strcasecmp(from, sd->number));
+        const lw_registry_entry *be = self ? NULL : lw_registry_find(c->reg, by);
+        const char *since = self ? (stated ? stated : sd->date) : (be && in_force_from(be) ? in_force_from(be) : sd->date);
+        if (!since)
+            continue;
         if (c->nrels == cap) {
             size_t nc = cap ? cap * 2 : 64;
             crel *v = realloc(c->rels, nc * sizeof *v);
@@ -418,12 +450,12 @@ static lw_status load_relations(cctx *c, lw_store *s, lw_error *err)
             c->rels = v;
             cap = nc;
         }
-        crel *r = &c->rels[c->nrels];
-        *r = (crel){.type = dup_col(st, 1), .from = dup_col(st, 2), .to = dup_col(st, 3), .since = dup_col(st, 5),
+        crel *r = &c->rels[c->nrels++];
+        *r = (crel){.type = dup_col(st, 1), .to = dup_col(st, 3), .by = strdup(by), .since = strdup(since),
                     .doc = hit->ix, .line = sqlite3_column_int(st, 4)};
         r->key = r->to ? id_key(r->to) : NULL;
-        c->nrels++;
-        if (!r->type || !r->to || !r->key) {
+        r->by_key = id_key(by);
+        if (!r->type || !r->to || !r->key || !r->by || !r->by_key || !r->since) {
             rc = lw_error_set(err, LW_ERR_NOMEM, NULL, 0, 0, "out of memory");
             break;
         }
@@ -432,33 +464,35 @@ static lw_status load_relations(cctx *c, lw_store *s, lw_error *err)
         rc = lw_error_set(err, LW_ERR_DB, NULL, 0, 0, "relations: %s", sqlite3_errmsg(db));
     sqlite3_finalize(st);
     free(map);
+    if (rc)
+        return rc;
     if (c->nrels)
         qsort(c->rels, c->nrels, sizeof *c->rels, cmp_rel);
+    /* one per (id, type, acting id): the first, known in force earliest */
+    size_t k = 0;
+    for (size_t i = 0; i < c->nrels; i++) {
+        crel *r = &c->rels[i];
+        if (k && !strcmp(c->rels[k - 1].key, r->key) && !strcmp(c->rels[k - 1].type, r->type) &&
+            !strcmp(c->rels[k - 1].by_key, r->by_key))
+            free_rel(r);
+        else
+            c->rels[k++] = *r;
+    }
+    c->nrels = k;
     c->from_keys = calloc(c->nrels + 1, sizeof *c->from_keys);
     if (!c->from_keys)
-        return rc ? rc : lw_error_set(err, LW_ERR_NOMEM, NULL, 0, 0, "out of memory");
-    for (size_t i = 0; i < c->nrels; i++) {
-        const char *by = c->rels[i].from ? c->rels[i].from : lw_docset_doc(c->ds, c->rels[i].doc)->number;
-        char *k = by ? id_key(by) : NULL;
-        if (k)
-            c->from_keys[c->nfrom++] = k;
-    }
+        return lw_error_set(err, LW_ERR_NOMEM, NULL, 0, 0, "out of memory");
+    for (size_t i = 0; i < c->nrels; i++)
+        c->from_keys[c->nfrom++] = c->rels[i].by_key; /* borrowed from rels */
     qsort(c->from_keys, c->nfrom, sizeof *c->from_keys, cmp_str);
-    return rc;
+    return LW_OK;
 }
 
 static void free_relations(cctx *c)
 {
-    for (size_t i = 0; i < c->nrels; i++) {
-        free(c->rels[i].type);
-        free(c->rels[i].from);
-        free(c->rels[i].to);
-        free(c->rels[i].key);
-        free(c->rels[i].since);
-    }
+    for (size_t i = 0; i < c->nrels; i++)
+        free_rel(&c->rels[i]);
     free(c->rels);
-    for (size_t i = 0; i < c->nfrom; i++)
-        free(c->from_keys[i]);
     free(c->from_keys);
 }
 
@@ -473,7 +507,7 @@ static int same_id(const char *a, const char *b)
     return r;
 }
 
-/* Whether the registry already says what relation rel says (then it is found there). */
+/* Whether the registry already says what a relation says (then it is found there). */
 static int in_registry(const lw_registry_entry *e, const char *type, const char *by)
 {
     if (!e)
@@ -486,6 +520,20 @@ static int in_registry(const lw_registry_entry *e, const char *type, const char 
     return 0;
 }
 
+/* The first relation of key, or c->nrels. */
+static size_t first_rel(const cctx *c, const char *key)
+{
+    size_t lo = 0, hi = c->nrels;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (strcmp(c->rels[mid].key, key) < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
 /* Citation r of document di against the relations the other documents state of its id. */
 static void check_relations(cctx *c, size_t di, const lw_ds_ref *r, const lw_registry_entry *e)
 {
@@ -495,56 +543,32 @@ static void check_relations(cctx *c, size_t di, const lw_ds_ref *r, const lw_reg
     char *key = id_key(r->id);
     if (!key)
         return;
-    size_t lo = 0, hi = c->nrels;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (strcmp(c->rels[mid].key, key) < 0)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
     char b1[11], b2[11];
-    for (size_t i = lo; i < c->nrels && !strcmp(c->rels[i].key, key); i++) {
+    for (size_t i = first_rel(c, key); i < c->nrels && !strcmp(c->rels[i].key, key); i++) {
         const crel *rel = &c->rels[i];
+        const char *by = rel->by;
+        if (rel->doc == di || doc_on_or_after(d, rel->since) != 1 || cites(c, d, by) || same_id(d->number, r->id) ||
+            in_registry(e, rel->type, by))
+            continue;
         const lw_ds_doc *sd = lw_docset_doc(c->ds, rel->doc);
-        /* the replacing document: named, or the stating one itself */
-        const char *by = rel->from ? rel->from : sd->number;
-        int self = !rel->from || same_id(rel->from, sd->number);
-        if (rel->doc == di || !by || same_id(d->number, r->id) || in_registry(e, rel->type, by))
-            continue;
-        /* since when: the date the stating document gives itself, else its own date; for a
-         * third document, the registry's date of it, else the stating document's date (by
-         * then it was surely in force) */
-        const lw_registry_entry *be = lw_registry_find(c->reg, by);
-        const char *since = self ? (rel->since ? rel->since : sd->date) : (be ? in_force_from(be) : sd->date);
-        if (!since || doc_on_or_after(d, since) != 1 || cites(c, d, by))
-            continue;
-        /* an earlier relation of the same kind and replacement: one finding */
-        int dup = 0;
-        for (size_t j = lo; j < i && !dup; j++) {
-            const char *jb = c->rels[j].from ? c->rels[j].from : lw_docset_doc(c->ds, c->rels[j].doc)->number;
-            dup = !strcmp(c->rels[j].type, rel->type) && same_id(jb, by);
-        }
-        if (dup)
-            continue;
         const char *slabel = c->labels[rel->doc] ? c->labels[rel->doc] : sd->path;
         json_t *ev = json_pack("{s:s,s:s,s:s,s:s,s:s?,s:I,s:s,s:s?,s:i}", "cited", r->text, "cited_id", r->id,
-                               !strcmp(rel->type, "replaces") ? "replaced_by" : "amended_by", by, "since", since,
-                               "document_date", d->date, "source_id", (json_int_t)sd->id, "source_path", sd->path,
-                               "source_label", c->labels[rel->doc], "source_line", rel->line);
+                               !strcmp(rel->type, "replaces") ? "replaced_by" : "amended_by", by, "since",
+                               rel->since, "document_date", d->date, "source_id", (json_int_t)sd->id, "source_path",
+                               sd->path, "source_label", c->labels[rel->doc], "source_line", rel->line);
         if (!strcmp(rel->type, "replaces"))
             finding(c, "citation.superseded", SEV_ERROR, di, r->line, ev,
                     "%s đã được thay thế bởi %s (từ ngày %s, theo %s), trước ngày của văn bản này%s%s%s; hãy "
-                    "viện dẫn văn bản thay thế.", r->id, by, lw_date_vi(since, b1), slabel, d->date ? " (" : "",
+                    "viện dẫn văn bản thay thế.", r->id, by, lw_date_vi(rel->since, b1), slabel, d->date ? " (" : "",
                     d->date ? lw_date_vi(d->date, b2) : "", d->date ? ")" : "");
         else if (!strcmp(rel->type, "repeals"))
             finding(c, "citation.missing_amendment", SEV_ERROR, di, r->line, ev,
                     "Văn bản viện dẫn %s nhưng không viện dẫn %s, văn bản đã bãi bỏ (toàn bộ hoặc một phần) văn "
-                    "bản đó từ ngày %s (theo %s).", r->id, by, lw_date_vi(since, b1), slabel);
+                    "bản đó từ ngày %s (theo %s).", r->id, by, lw_date_vi(rel->since, b1), slabel);
         else
             finding(c, "citation.missing_amendment", SEV_ERROR, di, r->line, ev,
                     "Văn bản viện dẫn %s nhưng không viện dẫn %s sửa đổi, bổ sung văn bản đó (từ ngày %s, theo %s).",
-                    r->id, by, lw_date_vi(since, b1), slabel);
+                    r->id, by, lw_date_vi(rel->since, b1), slabel);
     }
     free(key);
 }
@@ -556,16 +580,9 @@ static int relation_of(const cctx *c, const char *id)
     char *key = c->nrels ? id_key(id) : NULL;
     if (!key)
         return 0;
-    size_t lo = 0, hi = c->nrels;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (strcmp(c->rels[mid].key, key) < 0)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
+    size_t lo = first_rel(c, key);
     int r = (lo < c->nrels && !strcmp(c->rels[lo].key, key)) ||
-            (c->nfrom && bsearch(&key, c->from_keys, c->nfrom, sizeof *c->from_keys, cmp_str));
+            bsearch(&key, c->from_keys, c->nfrom, sizeof *c->from_keys, cmp_str);
     free(key);
     return r;
 }
