@@ -235,7 +235,7 @@ static int digit_for_letter(const cctx *c, const char *t, size_t n)
     return 0;
 }
 
-/* Whether ids a and b are one once hyphens are dropped (case and diacritics ignored). */
+/* Whether symbols a and b are one once hyphens are dropped (case and diacritics ignored). */
 static int same_but_hyphens(const char *a, const char *b)
 {
     char *x = lw_store_fold(a), *y = lw_store_fold(b);
@@ -302,15 +302,17 @@ static const char *ocr_reason(const cctx *c, const lw_ds_doc *d, const lw_ds_ref
         if (!known_part(c, f, n) && !known_numbered(c, f, n)) {
             /* the hyphen lost: a body's code and its unit's ("btpbttp", "snvtccc"), a type's
              * code and a body's ("khubnd", "nqhdnd"), or the same number cited with the
-             * hyphen elsewhere in the document */
+             * same symbol written with the hyphen elsewhere in the document (its own number
+             * or another citation) */
             for (size_t k = n - 1; k >= 2 && !why; k--) {
                 int head = known_part(c, f, k);
                 if ((head == PART_ISSUER && n - k >= 2) || (head == PART_TYPE && known_part(c, f + k, n - k)))
                     why = "ký hiệu thiếu dấu gạch nối giữa các phần";
             }
-            for (size_t k = 0; k < d->n_refs && !why; k++) {
-                const lw_ds_ref *o = lw_docset_ref(c->ds, d->first_ref + k);
-                if (o != r && o->id && strchr(o->id, '-') && same_but_hyphens(o->id, id))
+            for (size_t k = 0; k <= d->n_refs && !why; k++) {
+                const char *o = k < d->n_refs ? lw_docset_ref(c->ds, d->first_ref + k)->id : d->number;
+                const char *os = o ? strrchr(o, '/') : NULL;
+                if (os && o != id && strchr(os, '-') && same_but_hyphens(os + 1, sym + 1))
                     why = "ký hiệu thiếu dấu gạch nối giữa các phần";
             }
             /* a short code of no known body ("16/CGC", "5/CFY"): longer ones are often

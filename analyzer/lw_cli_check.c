@@ -106,67 +106,95 @@ static void print_unknown(json_t *findings, size_t from, size_t to, int all, int
         printf("%s\n             (--unknown liệt kê từng văn bản)\n", n > shown ? ", …" : "");
 }
 
+/* One document's findings, [i, j) of findings. */
+static void print_doc(json_t *findings, size_t i, size_t j, int all_unknown, int color, const char *cwd)
+{
+    json_t *f0 = json_array_get(findings, i);
+    const char *path = json_string_value(json_object_get(f0, "path"));
+    const char *label = json_string_value(json_object_get(f0, "label"));
+    const char *subject = json_string_value(json_object_get(f0, "subject"));
+    /* the document as reviewers know it, its subject, then where the file is */
+    printf("%s%s%s\n", color ? "\033[1m" : "", label ? label : lw_path_below(path, cwd), color ? "\033[0m" : "");
+    if (label && subject && *subject) {
+        printf("  ");
+        print_cut(subject, 200);
+        printf("\n");
+    }
+    if (label)
+        printf("  (%s)\n", lw_path_below(path, cwd));
+    for (size_t k = i; k < j; k++) {
+        json_t *f = json_array_get(findings, k);
+        const char *sev = json_string_value(json_object_get(f, "severity"));
+        const char *code = json_string_value(json_object_get(f, "code"));
+        if (!strcmp(code, "citation.unknown"))
+            continue;
+        const char *col = !color ? "" : !strcmp(sev, "error") ? "\033[31m" : !strcmp(sev, "warning") ? "\033[33m" : "\033[36m";
+        printf("  dòng %-5d %s%-9s%s %s\n", (int)json_integer_value(json_object_get(f, "line")), col, sev_vi(sev),
+               color ? "\033[0m" : "", code);
+        printf("             %s\n", json_string_value(json_object_get(f, "message")));
+        json_t *ev = json_object_get(f, "evidence");
+        const char *pp = json_string_value(json_object_get(ev, "province_path"));
+        if (pp)
+            printf("             xem: %s, dòng %d\n", lw_path_below(pp, cwd),
+                   (int)json_integer_value(json_object_get(ev, "province_line")));
+        /* where the fact comes from: the registry entry as reviewers name it, or the
+         * ingested document that states it; the file and line after */
+        const char *rl = json_string_value(json_object_get(ev, "registry_label"));
+        const char *src = json_string_value(json_object_get(ev, "registry_source"));
+        if (rl)
+            printf("             theo danh mục: %s\n", rl);
+        if (src)
+            printf("             nguồn danh mục: %s\n", src);
+        const char *sp = json_string_value(json_object_get(ev, "source_path"));
+        if (sp) {
+            const char *sl = json_string_value(json_object_get(ev, "source_label"));
+            printf("             theo: %s\n             (%s, dòng %d)\n", sl ? sl : lw_path_below(sp, cwd),
+                   lw_path_below(sp, cwd), (int)json_integer_value(json_object_get(ev, "source_line")));
+        }
+    }
+    print_unknown(findings, i, j, all_unknown, color);
+}
+
+static int is_unknown(json_t *f) { return !strcmp(json_string_value(json_object_get(f, "code")), "citation.unknown"); }
+
 static void print_table(json_t *findings, int all_unknown, int color)
 {
     char cwd[4096];
     if (!getcwd(cwd, sizeof cwd))
         cwd[0] = '\0';
-    size_t nf = json_array_size(findings);
-    for (size_t i = 0; i < nf;) {
-        /* one document's findings: [i, j) (sorted by path, then document) */
-        json_t *f0 = json_array_get(findings, i);
-        json_int_t id = json_integer_value(json_object_get(f0, "id"));
-        size_t j = i;
-        while (j < nf && json_integer_value(json_object_get(json_array_get(findings, j), "id")) == id)
-            j++;
-        const char *path = json_string_value(json_object_get(f0, "path"));
-        const char *label = json_string_value(json_object_get(f0, "label"));
-        const char *subject = json_string_value(json_object_get(f0, "subject"));
-        /* the document as reviewers know it, its subject, then where the file is */
-        printf("%s%s%s\n", color ? "\033[1m" : "", label ? label : lw_path_below(path, cwd), color ? "\033[0m" : "");
-        if (label && subject && *subject) {
-            printf("  ");
-            print_cut(subject, 200);
-            printf("\n");
-        }
-        if (label)
-            printf("  (%s)\n", lw_path_below(path, cwd));
-        for (size_t k = i; k < j; k++) {
-            json_t *f = json_array_get(findings, k);
-            const char *sev = json_string_value(json_object_get(f, "severity"));
-            const char *code = json_string_value(json_object_get(f, "code"));
-            if (!strcmp(code, "citation.unknown"))
-                continue;
-            const char *col = !color ? "" : !strcmp(sev, "error") ? "\033[31m" : !strcmp(sev, "warning") ? "\033[33m" : "\033[36m";
-            printf("  dòng %-5d %s%-9s%s %s\n", (int)json_integer_value(json_object_get(f, "line")), col, sev_vi(sev),
-                   color ? "\033[0m" : "", code);
-            printf("             %s\n", json_string_value(json_object_get(f, "message")));
-            json_t *ev = json_object_get(f, "evidence");
-            const char *pp = json_string_value(json_object_get(ev, "province_path"));
-            if (pp)
-                printf("             xem: %s, dòng %d\n", lw_path_below(pp, cwd),
-                       (int)json_integer_value(json_object_get(ev, "province_line")));
-            /* where the fact comes from: the registry entry as reviewers name it, or the
-             * ingested document that states it; the file and line after */
-            const char *rl = json_string_value(json_object_get(ev, "registry_label"));
-            const char *src = json_string_value(json_object_get(ev, "registry_source"));
-            if (rl)
-                printf("             theo danh mục: %s\n", rl);
-            if (src)
-                printf("             nguồn danh mục: %s\n", src);
-            const char *sp = json_string_value(json_object_get(ev, "source_path"));
-            if (sp) {
-                const char *sl = json_string_value(json_object_get(ev, "source_label"));
-                printf("             theo: %s\n             (%s, dòng %d)\n", sl ? sl : lw_path_below(sp, cwd),
-                       lw_path_below(sp, cwd), (int)json_integer_value(json_object_get(ev, "source_line")));
+    size_t nf = json_array_size(findings), n_unknown = 0, n_ocr = 0, n_docs_unknown = 0;
+    /* the documents with findings first, then those with unknown citations only: a real
+     * error must not sit below pages of ids to look up */
+    for (int pass = 0; pass < 2; pass++) {
+        for (size_t i = 0; i < nf;) {
+            json_int_t id = json_integer_value(json_object_get(json_array_get(findings, i), "id"));
+            size_t j = i, real = 0, unknown = 0;
+            for (; j < nf && json_integer_value(json_object_get(json_array_get(findings, j), "id")) == id; j++) {
+                json_t *f = json_array_get(findings, j);
+                if (is_unknown(f)) {
+                    unknown++;
+                    if (!pass)
+                        n_ocr += json_is_true(json_object_get(json_object_get(f, "evidence"), "ocr_suspect"));
+                } else {
+                    real++;
+                }
             }
+            if (!pass) {
+                n_unknown += unknown;
+                n_docs_unknown += unknown > 0;
+            }
+            if ((pass == 0) == (real > 0))
+                print_doc(findings, i, j, all_unknown, color, cwd);
+            i = j;
         }
-        print_unknown(findings, i, j, all_unknown, color);
-        i = j;
     }
+    size_t n_info = lw_check_count(findings, "info") - n_unknown;
     printf("%s%zu phát hiện: %zu lỗi, %zu cảnh báo, %zu thông tin (findings: errors, warnings, info)\n",
-           nf ? "\n" : "", nf, lw_check_count(findings, "error"), lw_check_count(findings, "warning"),
-           lw_check_count(findings, "info"));
+           nf ? "\n" : "", nf - n_unknown, lw_check_count(findings, "error"), lw_check_count(findings, "warning"),
+           n_info);
+    if (n_unknown)
+        printf("%zu văn bản được viện dẫn chưa có trong danh mục, ở %zu văn bản (trong đó %zu có số hiệu có thể do lỗi "
+               "nhận dạng (OCR)) (citations not in the registry)\n", n_unknown, n_docs_unknown, n_ocr);
 }
 
 int lw_cli_check(int argc, char **argv)

@@ -122,6 +122,13 @@ try:
     check("3 văn bản được viện dẫn chưa có trong danh mục (rules/registry.yaml), trong đó 3 có số hiệu có thể do "
           "lỗi nhận dạng (OCR)" in out, "the summary counts the OCR-suspect ids")
     check("dòng 14    845/UBNDNC" not in out, "the summary does not list every id")
+    # documents with findings first, unknown citations after; they are counted apart
+    first_unknown_only = out.index("09_letter_unknown_ref.txt")
+    check(out.index("29_letter_cites_replaced_decision.txt") < first_unknown_only,
+          "documents with findings come before those with unknown citations only")
+    check(out.splitlines()[-2].startswith("16 phát hiện: 14 lỗi, 2 cảnh báo, 0 thông tin") and
+          out.splitlines()[-1].startswith("9 văn bản được viện dẫn chưa có trong danh mục, ở 5 văn bản (trong đó 3 có "
+                                          "số hiệu có thể do lỗi nhận dạng (OCR))"), "the footer counts unknown citations apart: " + "\n".join(out.splitlines()[-2:]))
     rc, out2, err = run("check", "--db", db, "--registry", reg, "--unknown")
     check("dòng 14    845/UBNDNC  (có thể do lỗi nhận dạng (OCR): ký hiệu thiếu dấu gạch nối giữa các phần)" in out2,
           "--unknown lists each id with its line and the OCR mark: " + out2[:200])
