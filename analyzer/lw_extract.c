@@ -1115,7 +1115,9 @@ static void build_relations(ctx_t *c)
             const lw_fact *x = first_ref_in(c, nref, ss, r->start);
             if (x)
                 add_relation(c, r, type, c->own_id, ref_id(x), since, seen);
-        } else if (self && far_next) {
+        } else if (self && far_next && (strcmp(type, "replaces") || (next && next->start - r->end <= 30))) {
+            /* an amendment may name its target after the parts it amends ("Sửa đổi, bổ sung
+             * một số điều về ... tại Thông tư số ..."); a replacement names it at once */
             add_relation(c, r, type, c->own_id, ref_id(far_next), since, seen);
         } else if ((!dir || strcmp(dir, "self")) && prev && next && !bare_type_before(c, r->start)) {
             add_relation(c, r, type, ref_id(prev), ref_id(next), NULL, seen);
