@@ -536,6 +536,24 @@ static size_t first_rel(const cctx *c, const char *key)
     return lo;
 }
 
+/* An id as reviewers write it: "Thông tư số 04/2021/TT-BTP", the type from the registry,
+ * else from the database's document of that number, else hint (the type word cited); the
+ * bare id when none is known. Into buf. */
+static const char *name_id(const cctx *c, const char *hint, const char *id, char *buf, size_t n)
+{
+    const lw_registry_entry *e = lw_registry_find(c->reg, id);
+    const char *t = e && e->type ? e->type : NULL;
+    if (!t) {
+        size_t k = lw_docset_find_number(c->ds, id);
+        t = k != (size_t)-1 ? lw_docset_doc(c->ds, k)->kind : hint;
+    }
+    if (t && *t)
+        snprintf(buf, n, "%s số %s", t, id);
+    else
+        snprintf(buf, n, "%s", id);
+    return buf;
+}
+
 /* Citation r of document di against the relations the other documents state of its id. */
 static void check_relations(cctx *c, size_t di, const lw_ds_ref *r, const lw_registry_entry *e)
 {
@@ -558,19 +576,22 @@ static void check_relations(cctx *c, size_t di, const lw_ds_ref *r, const lw_reg
                                !strcmp(rel->type, "replaces") ? "replaced_by" : "amended_by", by, "since",
                                rel->since, "document_date", d->date, "source_id", (json_int_t)sd->id, "source_path",
                                sd->path, "source_label", c->labels[rel->doc], "source_line", rel->line);
+        char n1[300], n2[300];
+        name_id(c, r->type, r->id, n1, sizeof n1);
+        name_id(c, NULL, by, n2, sizeof n2);
         if (!strcmp(rel->type, "replaces"))
             finding(c, "citation.superseded", SEV_ERROR, di, r->line, ev,
                     "%s đã được thay thế bởi %s (từ ngày %s, theo %s), trước ngày của văn bản này%s%s%s; hãy "
-                    "viện dẫn văn bản thay thế.", r->id, by, lw_date_vi(rel->since, b1), slabel, d->date ? " (" : "",
+                    "viện dẫn văn bản thay thế.", n1, n2, lw_date_vi(rel->since, b1), slabel, d->date ? " (" : "",
                     d->date ? lw_date_vi(d->date, b2) : "", d->date ? ")" : "");
         else if (!strcmp(rel->type, "repeals"))
             finding(c, "citation.missing_amendment", SEV_ERROR, di, r->line, ev,
                     "Văn bản viện dẫn %s nhưng không viện dẫn %s, văn bản đã bãi bỏ (toàn bộ hoặc một phần) văn "
-                    "bản đó từ ngày %s (theo %s).", r->id, by, lw_date_vi(rel->since, b1), slabel);
+                    "bản đó từ ngày %s (theo %s).", n1, n2, lw_date_vi(rel->since, b1), slabel);
         else
             finding(c, "citation.missing_amendment", SEV_ERROR, di, r->line, ev,
                     "Văn bản viện dẫn %s nhưng không viện dẫn %s sửa đổi, bổ sung văn bản đó (từ ngày %s, theo %s).",
-                    r->id, by, lw_date_vi(rel->since, b1), slabel);
+                    n1, n2, lw_date_vi(rel->since, b1), slabel);
     }
     free(key);
 }
@@ -592,7 +613,7 @@ static int relation_of(const cctx *c, const char *id)
 static void check_citations(cctx *c, size_t di)
 {
     const lw_ds_doc *d = lw_docset_doc(c->ds, di);
-    char b1[11], b2[11], b3[11];
+    char b1[11], b2[11], b3[11], n1[300], n2[300];
     for (size_t k = 0; k < d->n_refs; k++) {
         const lw_ds_ref *r = lw_docset_ref(c->ds, d->first_ref + k);
         if (!r->id)
@@ -656,8 +677,8 @@ static void check_citations(cctx *c, size_t di)
                     with_entry(json_pack("{s:s,s:s,s:s,s:s,s:s?}", "cited_text", r->text, "cited", r->date,
                                          "registry", e->issued, "registry_entry", e->id, "registry_source", src),
                                e),
-                    "%s được ghi là ban hành ngày %s, nhưng văn bản này ban hành ngày %s.", e->id,
-                    lw_date_vi(r->date, b1), lw_date_vi(e->issued, b2));
+                    "%s được ghi là ban hành ngày %s, nhưng văn bản này ban hành ngày %s.",
+                    name_id(c, r->type, e->id, n1, sizeof n1), lw_date_vi(r->date, b1), lw_date_vi(e->issued, b2));
         }
         if (first && e->replaced_by) {
             const lw_registry_entry *rep = lw_registry_find(c->reg, e->replaced_by);
@@ -669,7 +690,8 @@ static void check_citations(cctx *c, size_t di)
                                              "registry_source", source_of(e, "replaced_by")),
                                    e),
                         "%s đã được thay thế bởi %s (có hiệu lực từ ngày %s), trước ngày của văn bản này%s%s%s; "
-                        "hãy viện dẫn văn bản thay thế.", e->id, e->replaced_by, lw_date_vi(since, b1),
+                        "hãy viện dẫn văn bản thay thế.", name_id(c, r->type, e->id, n1, sizeof n1),
+                        name_id(c, NULL, e->replaced_by, n2, sizeof n2), lw_date_vi(since, b1),
                         d->date ? " (" : "", d->date ? lw_date_vi(d->date, b3) : "", d->date ? ")" : "");
         }
         for (size_t a = 0; first && a < e->n_amended_by; a++) {
@@ -683,7 +705,8 @@ static void check_citations(cctx *c, size_t di)
                                              source_of(e, "amended_by")),
                                    e),
                         "Văn bản viện dẫn %s nhưng không viện dẫn %s sửa đổi, bổ sung văn bản đó (có hiệu lực từ "
-                        "ngày %s).", e->id, am, lw_date_vi(since, b1));
+                        "ngày %s).", name_id(c, r->type, e->id, n1, sizeof n1), name_id(c, NULL, am, n2, sizeof n2),
+                        lw_date_vi(since, b1));
         }
     }
 }
