@@ -576,9 +576,16 @@ static void check_relations(cctx *c, size_t di, const lw_ds_ref *r, const lw_reg
                                !strcmp(rel->type, "replaces") ? "replaced_by" : "amended_by", by, "since",
                                rel->since, "document_date", d->date, "source_id", (json_int_t)sd->id, "source_path",
                                sd->path, "source_label", c->labels[rel->doc], "source_line", rel->line);
+        /* the acting document's type as the stating document cites it */
+        const char *by_type = NULL;
+        for (size_t k = 0; k < sd->n_refs && !by_type; k++) {
+            const lw_ds_ref *sr = lw_docset_ref(c->ds, sd->first_ref + k);
+            if (sr->id && sr->type && !strcasecmp(sr->id, by))
+                by_type = sr->type;
+        }
         char n1[300], n2[300];
         name_id(c, r->type, r->id, n1, sizeof n1);
-        name_id(c, NULL, by, n2, sizeof n2);
+        name_id(c, by_type, by, n2, sizeof n2);
         if (!strcmp(rel->type, "replaces"))
             finding(c, "citation.superseded", SEV_ERROR, di, r->line, ev,
                     "%s đã được thay thế bởi %s (từ ngày %s, theo %s), trước ngày của văn bản này%s%s%s; hãy "
