@@ -843,11 +843,11 @@ static void check_unit_plan(cctx *c, size_t ui)
         }
         if (best && strcmp(ud->to, best->to) > 0)
             finding(c, "deadline.conflict", SEV_ERROR, ui, ud->deadline_line ? ud->deadline_line : ud->line,
-                    json_pack("{s:s,s:s?,s:s,s:s,s:s?,s:i,s:s,s:s?,s:s?}", "topic", ud->topic, "unit_deadline_text",
-                              ud->deadline_text, "unit_deadline", ud->to, "province_path", p->path, "province_number",
-                              p->number, "province_line", best->deadline_line ? best->deadline_line : best->line,
-                              "province_deadline", best->to, "province_deadline_text", best->deadline_text,
-                              "province_activity", best->activity),
+                    json_pack("{s:s,s:s?,s:s,s:s,s:s?,s:s?,s:i,s:s,s:s?,s:s?}", "topic", ud->topic,
+                              "unit_deadline_text", ud->deadline_text, "unit_deadline", ud->to, "province_path",
+                              p->path, "province_label", c->labels[pi], "province_number", p->number, "province_line",
+                              best->deadline_line ? best->deadline_line : best->line, "province_deadline", best->to,
+                              "province_deadline_text", best->deadline_text, "province_activity", best->activity),
                     "Thời hạn “%s” (%s) muộn hơn thời hạn Kế hoạch của tỉnh%s%s đặt cho cùng nhiệm vụ (%s): "
                     "“%s” (%s).", ud->deadline_text ? ud->deadline_text : "", lw_date_vi(ud->to, b1),
                     p->number ? " số " : "", p->number ? p->number : "", topic_label(c, ud->topic),
@@ -865,9 +865,10 @@ static void check_unit_plan(cctx *c, size_t ui)
         }
         if (!taken)
             finding(c, "duty.missing", SEV_ERROR, ui, 1,
-                    json_pack("{s:s,s:s,s:s?,s:i,s:s?,s:s}", "topic", pd->topic, "province_path", p->path,
-                              "province_number", p->number, "province_line", pd->line, "province_activity",
-                              pd->activity, "assigned_to", lead_names(pd, names, sizeof names)),
+                    json_pack("{s:s,s:s,s:s?,s:s?,s:i,s:s?,s:s}", "topic", pd->topic, "province_path", p->path,
+                              "province_label", c->labels[pi], "province_number", p->number, "province_line",
+                              pd->line, "province_activity", pd->activity, "assigned_to",
+                              lead_names(pd, names, sizeof names)),
                     "Kế hoạch của tỉnh%s%s giao nhiệm vụ “%s” (%s) cho %s, nhưng kế hoạch này không có nhiệm vụ "
                     "đó.", p->number ? " số " : "", p->number ? p->number : "", pd->activity ? pd->activity : "",
                     topic_label(c, pd->topic), names);

@@ -134,9 +134,13 @@ static void print_doc(json_t *findings, size_t i, size_t j, int all_unknown, int
         printf("             %s\n", json_string_value(json_object_get(f, "message")));
         json_t *ev = json_object_get(f, "evidence");
         const char *pp = json_string_value(json_object_get(ev, "province_path"));
-        if (pp)
-            printf("             xem: %s, dòng %d\n", lw_path_below(pp, cwd),
-                   (int)json_integer_value(json_object_get(ev, "province_line")));
+        if (pp) {
+            const char *pl = json_string_value(json_object_get(ev, "province_label"));
+            if (pl)
+                printf("             xem: %s\n", pl);
+            printf("             %s%s, dòng %d%s\n", pl ? "(" : "xem: ", lw_path_below(pp, cwd),
+                   (int)json_integer_value(json_object_get(ev, "province_line")), pl ? ")" : "");
+        }
         /* where the fact comes from: the registry entry as reviewers name it, or the
          * ingested document that states it; the file and line after */
         const char *rl = json_string_value(json_object_get(ev, "registry_label"));
