@@ -106,7 +106,9 @@ try:
     # the table: Vietnamese labels, lines, the province plan's place as evidence
     rc, out, err = run("check", "--db", db, "--registry", reg)
     check("LỖI" in out and "dòng 47" in out and "phát hiện" in out, "table output: " + out[:300])
-    check("01_province_plan_2024.txt, dòng" in out, "the table names the province plan's line")
+    check("xem: Kế hoạch số 12/KH-UBND ngày 10/01/2024 của Ủy ban nhân dân tỉnh Bến Tre\n"
+          "             (tests/data/check/01_province_plan_2024.txt, dòng 40)" in out,
+          "the table names the province plan as reviewers do, then its file and line")
     # each document under its label and subject, the path after
     check("Công văn số 455/STP-TDTHPL ngày 12/03/2024 của Sở Tư pháp tỉnh Bến Tre\n  V/v phối hợp" in out or
           "Công văn số 455/STP-TDTHPL ngày 12/03/2024 của Sở Tư pháp tỉnh Bến Tre\n  phối hợp" in out,
