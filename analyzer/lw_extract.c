@@ -927,6 +927,24 @@ static size_t sentence_start(const ctx_t *c, size_t pos)
     return ps;
 }
 
+/* Where the sentence holding pos ends: its paragraph's end, or the first ';' or ". " before
+ * an upper-case letter, at most 1000 bytes on. */
+static size_t sentence_end(const ctx_t *c, size_t pos)
+{
+    size_t pe = para_end(c, pos), lim = c->len - pos > 1000 ? pos + 1000 : c->len;
+    if (pe > lim)
+        pe = lim;
+    for (size_t i = pos; i < pe; i++) {
+        char ch = c->text[i];
+        if (ch == ';')
+            return i;
+        if (ch == '.' && i + 2 < c->len && c->text[i + 1] == ' ' &&
+            ((c->text[i + 2] >= 'A' && c->text[i + 2] <= 'Z') || (unsigned char)c->text[i + 2] >= 0x80))
+            return i;
+    }
+    return pe;
+}
+
 /* What comes before a trigger on its line: 0 words, 1 nothing but list marks ("1.", "a)",
  * "-"), 2 an article's number ("Điều 2."): the document's own act in a normative text. */
 static int opening_of(const ctx_t *c, size_t pos)
@@ -1111,10 +1129,28 @@ static void build_relations(ctx_t *c)
             if (next)
                 add_relation(c, r, type, NULL, ref_id(next), NULL, seen);
         } else if (dir && !strcmp(dir, "ceases")) {
-            /* "X hết hiệu lực kể từ ngày Nghị định này có hiệu lực": X opens the sentence */
-            const lw_fact *x = first_ref_in(c, nref, ss, r->start);
+            /* "X hết hiệu lực kể từ ngày Nghị định này có hiệu lực", "Kể từ ngày Nghị định
+             * này có hiệu lực, X hết hiệu lực": X is the sentence's first reference; "Các văn
+             * bản sau hết hiệu lực …:" lists them in the items that follow */
+            const lw_fact *x = first_ref_in(c, nref, ss, sentence_end(c, r->end));
             if (x)
                 add_relation(c, r, type, c->own_id, ref_id(x), since, seen);
+            else
+                for (size_t p = para_end(c, r->end), n = 0; p < c->len && n < 20; n++) {
+                    size_t ps = p + 1, pe = para_end(c, ps);
+                    size_t q = ps;
+                    while (q < pe && strchr(" \t*-+0123456789.)", c->text[q]))
+                        q++;
+                    if (q < pe && q + 1 < pe && c->text[q + 1] == ')' && c->text[q] >= 'a' && c->text[q] <= 'z')
+                        q += 2; /* "a) " */
+                    while (q < pe && c->text[q] == ' ')
+                        q++;
+                    const lw_fact *item = q > ps ? first_ref_in(c, nref, q, pe) : NULL;
+                    if (!item || item->start != q)
+                        break;
+                    add_relation(c, r, type, c->own_id, ref_id(item), since, seen);
+                    p = pe;
+                }
         } else if (self && far_next && (strcmp(type, "replaces") || (next && next->start - r->end <= 30))) {
             /* an amendment may name its target after the parts it amends ("Sửa đổi, bổ sung
              * một số điều về ... tại Thông tư số ..."); a replacement names it at once */
