@@ -27,8 +27,9 @@ typedef struct {
     char *by, *by_key; /* the replacing or amending id (the stating document's own number when
                           it speaks of itself), and its key */
     char *since;       /* when by was surely in force: the date the stating document gives
-                          itself, else its date; for a third document, the registry's date of
-                          it, else the stating document's date */
+                          (for itself, or for the acting document: "có hiệu lực thi hành từ
+                          …"), else for itself its date; for a third document the registry's
+                          date of it, else the stating document's date */
     size_t doc;        /* the stating document (docset index) */
     int line;
 } crel;
@@ -439,7 +440,7 @@ static lw_status load_relations(cctx *c, lw_store *s, lw_error *err)
         const char *stated = (const char *)sqlite3_column_text(st, 5);
         int self = !from || (sd->number && !strcasecmp(from, sd->number));
         const lw_registry_entry *be = self ? NULL : lw_registry_find(c->reg, by);
-        const char *since = self ? (stated ? stated : sd->date) : (be && in_force_from(be) ? in_force_from(be) : sd->date);
+        const char *since = stated ? stated : self ? sd->date : be && in_force_from(be) ? in_force_from(be) : sd->date;
         if (!since)
             continue;
         if (c->nrels == cap) {

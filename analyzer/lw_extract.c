@@ -991,6 +991,21 @@ static int self_between(const ctx_t *c, size_t from, size_t to, size_t *at)
     return found;
 }
 
+/* The date of a context.in_force match in [from, to) ("có hiệu lực thi hành từ ngày …"), ISO
+ * into buf; NULL when none. */
+static const char *in_force_between(const ctx_t *c, size_t from, size_t to, char buf[11])
+{
+    for (size_t i = first_match_at(c, from); i < c->all.n && c->all.v[i].start < to; i++) {
+        const raw_match *r = &c->all.v[i];
+        lw_date d;
+        int bad;
+        if (!r->dropped && kind_is(r, "context.in_force") && r->end <= to &&
+            (get_date(c, r, "d", "m", "y", &d, &bad) || get_date(c, r, "d2", "m2", "y2", &d, &bad)))
+            return lw_date_iso(d, buf);
+    }
+    return NULL;
+}
+
 /* The date the document takes effect when it states one (context.in_force right after
  * context.self), ISO into buf; NULL when it does not. */
 static const char *own_in_force(const ctx_t *c, char buf[11])
@@ -1019,13 +1034,42 @@ static const lw_fact *first_ref_in(const ctx_t *c, size_t n, size_t a, size_t b)
     return NULL;
 }
 
+/* Whether the paragraph [ps, pe) ends a table row (a bare date, the row's last cell:
+ * "01/7/2024"), heads a section of the table ("V. …") or opens with a passive relation ("Được thay thế bởi …", the cell of the
+ * row before): a row's document is never looked for past it. */
+static int row_bound(const ctx_t *c, size_t ps, size_t pe)
+{
+    size_t q = ps, digits = 0;
+    while (q < pe && strchr(" \t0123456789/.-", c->text[q]))
+        digits += c->text[q] >= '0' && c->text[q] <= '9', q++;
+    if (q == pe && digits >= 4)
+        return 1;
+    /* a section heading of the table: "V. LĨNH VỰC BẢO TRỢ XÃ HỘI" */
+    for (q = ps; q < pe && strchr("IVX", c->text[q]); q++)
+        ;
+    if (q > ps && q < pe && c->text[q] == '.')
+        return 1;
+    q = ps;
+    while (q < pe && strchr(" \t*-+", c->text[q]))
+        q++;
+    for (size_t i = first_match_at(c, q); i < c->all.n && c->all.v[i].start == q; i++) {
+        const char *dir = set_str(&c->all.v[i], "direction");
+        if (!c->all.v[i].dropped && kind_is(&c->all.v[i], "relation") && dir && !strcmp(dir, "passive"))
+            return 1;
+    }
+    return 0;
+}
+
 /* In a table of documents (a list of those that ceased to have effect), the row's document
- * is the reference that opens one of the few paragraphs before the one at pos. */
+ * is the reference that opens one of the paragraphs before the one at pos (a cell wraps over
+ * several; the parts of it that ceased may sit between), back to the end of the row before. */
 static const lw_fact *row_subject(const ctx_t *c, size_t n, size_t pos)
 {
-    size_t p = para_start(c, pos), lim = pos > 2000 ? pos - 2000 : 0;
-    for (int back = 0; back < 3 && p > lim; back++) {
+    size_t p = para_start(c, pos), lim = pos > 2500 ? pos - 2500 : 0;
+    for (int back = 0; back < 12 && p > lim; back++) {
         size_t ps = para_start(c, p - 1);
+        if (row_bound(c, ps, p - 1))
+            return NULL;
         size_t q = ps;
         while (q < p && strchr(" \t*-+0123456789.", c->text[q]))
             q++;
@@ -1156,7 +1200,9 @@ static void build_relations(ctx_t *c)
              * một số điều về ... tại Thông tư số ..."); a replacement names it at once */
             add_relation(c, r, type, c->own_id, ref_id(far_next), since, seen);
         } else if ((!dir || strcmp(dir, "self")) && prev && next && !bare_type_before(c, r->start)) {
-            add_relation(c, r, type, ref_id(prev), ref_id(next), NULL, seen);
+            /* "Y …, có hiệu lực thi hành từ 26/11/2024, thay thế X": the date Y took effect */
+            char ybuf[11];
+            add_relation(c, r, type, ref_id(prev), ref_id(next), in_force_between(c, prev->end, r->start, ybuf), seen);
         }
     }
     json_decref(seen);

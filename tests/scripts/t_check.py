@@ -175,6 +175,24 @@ try:
     miss = sorted(f["evidence"]["province_line"] for f in cgot if f["code"] == "duty.missing")
     check(miss == [48], "duty.missing only for what is given to the unit, not what concerns it: %s" % miss)
 
+    # relations stated by real documents (class 12): every one listed in relations-real.json
+    # (read from the documents: a list of documents that ceased to have effect, a circular
+    # amending two others, a decree ending the one before it, ...) and no other
+    want_rel = json.load(open(os.path.join(DATA, "relations-real.json"), encoding="utf-8"))
+    files = sorted({w["path"] for w in want_rel})
+    rc, out, err = run("extract", "--format", "json", *[os.path.join("corpus", "extra", f) for f in files])
+    got_rel = set()
+    for line in out.splitlines():
+        d = json.loads(line)
+        for f in d["facts"]:
+            if f["kind"] == "relation" and f["type"] in ("replaces", "amends", "repeals"):
+                got_rel.add((os.path.basename(d["path"]), f["line"], f["type"], f["from"], f["to"]))
+    wr = {(w["path"], w["line"], w["type"], w["from"], w["to"]) for w in want_rel}
+    for r in sorted(wr - got_rel, key=str):
+        check(False, "relation not found: %s" % (r,))
+    for r in sorted(got_rel - wr, key=str):
+        check(False, "relation that the document does not state: %s" % (r,))
+
     # the real corpus: only the listed (true) findings
     cdb = os.path.join(tmp, "corpus.db")
     run("ingest", "--db", cdb, os.path.join(SRC, "corpus"))
