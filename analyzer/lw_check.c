@@ -4,7 +4,10 @@
  * the province's plan it cites by number; failing that, the province plan of the same year
  * and province; failing that, the only province plan of that year. Duties of two plans are
  * "the same" when they have the same topic (rules/duties.yaml): activities are worded too
- * freely for anything stricter, and a topic list is something reviewers can extend. */
+ * freely for anything stricter, and a topic list is something reviewers can extend. Like is
+ * compared with like: a duty to make others do the work (it names them with role
+ * "concerns": lw_ds_duty.directs) only with such a duty, and a unit a duty only concerns is
+ * not given it. */
 #include "lw_check.h"
 
 #include <sqlite3.h>
@@ -47,9 +50,10 @@ typedef struct {
     char **labels;      /* each document as reviewers name it (lw_doc_label), NULL: none */
     crel *rels;         /* sorted by key */
     size_t nrels;
-    char **from_keys;   /* the keys of the replacing ids they name, sorted */
+    char **from_keys;   /* the keys of the acting ids they name (borrowed from rels), sorted */
     size_t nfrom;
-    json_t *parts;      /* known symbol parts, folded: key -> true (rules/symbols.yaml) */
+    json_t *parts;      /* known symbol parts, folded -> PART_TYPE or PART_ISSUER
+                           (lexicon.yaml doc_types, rules/symbols.yaml) */
 } cctx;
 
 static const char *sev_name[] = {"error", "warning", "info"};
