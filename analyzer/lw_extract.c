@@ -1150,7 +1150,7 @@ static void build_relations(ctx_t *c)
         }
         /* the document's own act: a sentence that names the document itself before the
          * trigger (and after any other reference), or an article that opens with it */
-        int opening = opening_of(c, r->start);
+        int opening = prev ? 0 : opening_of(c, r->start); /* only asked without a reference before */
         int self = (self_between(c, ss, r->start, &at) && (!prev || prev->end <= at)) ||
                    (!prev && (opening == 2 || (opening == 1 && has_year(c->own_id))));
         if (dir && !strcmp(dir, "document")) {
