@@ -4,9 +4,14 @@
  * the province's plan it cites by number; failing that, the province plan of the same year
  * and province; failing that, the only province plan of that year. Duties of two plans are
  * "the same" when they have the same topic (rules/duties.yaml): activities are worded too
- * freely for anything stricter, and a topic list is something reviewers can extend. */
+ * freely for anything stricter, and a topic list is something reviewers can extend. Like is
+ * compared with like: a duty to make others do the work (it names them with role
+ * "concerns": lw_ds_duty.directs) only with such a duty, and a unit a duty only concerns is
+ * not given it. */
 #include "lw_check.h"
 
+#include <sqlite3.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +19,23 @@
 #include "lw_docset.h"
 #include "lw_duty.h"
 #include "lw_resolve.h"
+
+/* A relation stated by an ingested document ("Thông tư này thay thế Thông tư số ...", a row
+ * of a list of documents that ceased to have effect): counted as the registry's facts are,
+ * with the stating document as the source. One per id acted on, type and acting id: the one
+ * known in force earliest. */
+typedef struct {
+    char *type;        /* replaces, amends or repeals */
+    char *to, *key;    /* the id acted on, and its lookup key (id_key) */
+    char *by, *by_key; /* the replacing or amending id (the stating document's own number when
+                          it speaks of itself), and its key */
+    char *since;       /* when by was surely in force: the date the stating document gives
+                          (for itself, or for the acting document: "có hiệu lực thi hành từ
+                          …"), else for itself its date; for a third document the registry's
+                          date of it, else the stating document's date */
+    size_t doc;        /* the stating document (docset index) */
+    int line;
+} crel;
 
 typedef struct {
     lw_docset *ds; /* not const: it remembers what each unit name covers */
@@ -25,6 +47,13 @@ typedef struct {
     char **issuer_keys; /* folded issuers, for the unit filter */
     size_t *pplans;     /* the province plans, by year then index */
     size_t npplans;
+    char **labels;      /* each document as reviewers name it (lw_doc_label), NULL: none */
+    crel *rels;         /* sorted by key */
+    size_t nrels;
+    char **from_keys;   /* the keys of the acting ids they name (borrowed from rels), sorted */
+    size_t nfrom;
+    json_t *parts;      /* known symbol parts, folded -> PART_TYPE or PART_ISSUER
+                           (lexicon.yaml doc_types, rules/symbols.yaml) */
 } cctx;
 
 static const char *sev_name[] = {"error", "warning", "info"};
@@ -59,9 +88,47 @@ static void finding(cctx *c, const char *code, int sev, size_t di, int line, jso
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
     const lw_ds_doc *d = lw_docset_doc(c->ds, di);
-    json_array_append_new(c->out, json_pack("{s:s,s:s,s:s,s:i,s:s,s:o}", "code", code, "severity", sev_name[sev],
-                                            "path", d->path, "line", line > 0 ? line : 1, "message", msg,
+    json_array_append_new(c->out, json_pack("{s:s,s:s,s:s,s:I,s:s?,s:s?,s:i,s:s,s:o}", "code", code, "severity",
+                                            sev_name[sev], "path", d->path, "id", (json_int_t)d->id, "label",
+                                            c->labels ? c->labels[di] : NULL, "subject", d->subject, "line",
+                                            line > 0 ? line : 1, "message", msg,
                                             "evidence", evidence ? evidence : json_object()));
+}
+
+/* An entry of the registry as reviewers name it: "Nghị định số 75/2021/NĐ-CP ngày 24/07/2021
+ * của Chính phủ quy định ...". Owned; NULL when out of memory. */
+static char *entry_label(const lw_registry_entry *e)
+{
+    lw_buf b = {0};
+    if (lw_doc_label(&b, e->type, e->id, e->issued, e->issuer) < 0)
+        goto oom;
+    if (e->title && *e->title) {
+        const char *t = e->title;
+        /* the title follows the name in lower case: "Về ..." reads "về ...", "Đ" "đ" */
+        if (*t >= 'A' && *t <= 'Z') {
+            if (lw_buf_printf(&b, " %c%s", *t - 'A' + 'a', t + 1))
+                goto oom;
+        } else if (!strncmp(t, "Đ", strlen("Đ"))) {
+            if (lw_buf_printf(&b, " đ%s", t + strlen("Đ")))
+                goto oom;
+        } else if (lw_buf_printf(&b, " %s", t)) {
+            goto oom;
+        }
+    }
+    return lw_buf_detach(&b, NULL);
+oom:
+    lw_buf_free(&b);
+    return NULL;
+}
+
+/* Sets "registry_label" of an evidence object for entry e. */
+static json_t *with_entry(json_t *ev, const lw_registry_entry *e)
+{
+    char *l = e ? entry_label(e) : NULL;
+    if (ev && l)
+        json_object_set_new(ev, "registry_label", json_string(l));
+    free(l);
+    return ev;
 }
 
 /* The date from which an entry counts: effective, else issued. */
@@ -120,10 +187,445 @@ static int shared_code(const cctx *c, const char *symbol)
     return 0;
 }
 
+/* ---- unknown citations that are probably OCR damage ---- */
+
+enum { PART_TYPE = 1, PART_ISSUER = 2 };
+
+/* Whether folded text t (n bytes) is a known symbol part: PART_TYPE (a type's code, "kh"),
+ * PART_ISSUER (a body, "ubnd"), or 0. */
+static int known_part(const cctx *c, const char *t, size_t n)
+{
+    char buf[64];
+    if (!n || n >= sizeof buf)
+        return 0;
+    memcpy(buf, t, n);
+    buf[n] = '\0';
+    return (int)json_integer_value(json_object_get(c->parts, buf));
+}
+
+/* A known part followed by digits only ("qh13", "ubtvqh14", "bcd389"): a numbered body. */
+static int known_numbered(const cctx *c, const char *t, size_t n)
+{
+    size_t k = n;
+    while (k > 0 && t[k - 1] >= '0' && t[k - 1] <= '9')
+        k--;
+    return k < n && known_part(c, t, k);
+}
+
+/* Whether a part (folded) with a digit read for a letter gives a known part: "t1g" -> "ttg". */
+static int digit_for_letter(const cctx *c, const char *t, size_t n)
+{
+    static const char *const alt[10] = {"o", "itl", "z", "", "a", "s", "g", "t", "b", "g"};
+    char buf[64];
+    int digits = 0, letters = 0;
+    if (n >= sizeof buf)
+        return 0;
+    for (size_t i = 0; i < n; i++)
+        digits += t[i] >= '0' && t[i] <= '9', letters += t[i] >= 'a' && t[i] <= 'z';
+    if (!digits || !letters || digits > 2 || known_numbered(c, t, n))
+        return 0;
+    memcpy(buf, t, n);
+    buf[n] = '\0';
+    for (size_t i = 0; i < n; i++) {
+        if (buf[i] < '0' || buf[i] > '9')
+            continue;
+        int dg = buf[i] - '0';
+        for (const char *a = alt[dg]; *a; a++) {
+            buf[i] = *a;
+            if (known_part(c, buf, n))
+                return 1;
+        }
+        buf[i] = t[i];
+    }
+    return 0;
+}
+
+/* Whether symbols a and b are one once hyphens are dropped (case and diacritics ignored). */
+static int same_but_hyphens(const char *a, const char *b)
+{
+    char *x = lw_store_fold(a), *y = lw_store_fold(b);
+    int same = x && y;
+    const char *p = x, *q = y;
+    while (same && (*p || *q)) {
+        if (*p == '-') {
+            p++;
+            continue;
+        }
+        if (*q == '-') {
+            q++;
+            continue;
+        }
+        same = *p == *q;
+        p++, q++;
+    }
+    free(x);
+    free(y);
+    return same;
+}
+
+/* Why the cited id looks damaged by OCR, or NULL. The symbol is judged by its parts
+ * (rules/symbols.yaml and the type codes of lexicon.yaml); see the top of symbols.yaml. */
+static const char *ocr_reason(const cctx *c, const lw_ds_doc *d, const lw_ds_ref *r)
+{
+    const char *id = r->id;
+    int cy = d->date ? atoi(d->date) : d->year;
+    if (r->year && ((cy && r->year > cy) || r->year < 1945))
+        return "năm trong số hiệu sau năm của văn bản viện dẫn";
+    const char *sym = strrchr(id, '/');
+    int party = strchr(id, '-') && sym && strchr(id, '-') < sym;
+    if (!sym)
+        return NULL;
+    /* the symbol's own letters: A-Z, a-z, Đ/đ, digits, '-', '&', '.' */
+    const char *from = party ? strchr(id, '-') + 1 : sym + 1;
+    for (const unsigned char *p = (const unsigned char *)from; *p; p++) {
+        if (*p < 0x80)
+            continue;
+        if ((p[0] == 0xC4 && (p[1] == 0x90 || p[1] == 0x91))) {
+            p++;
+            continue;
+        }
+        return "ký tự không dùng trong ký hiệu văn bản";
+    }
+    char *f = lw_store_fold(from);
+    if (!f)
+        return NULL;
+    const char *why = NULL;
+    int segs = 0;
+    for (char *p = f; *p && !why;) {
+        size_t n = strcspn(p, "-/.&");
+        if (n) {
+            segs++;
+            if (!known_part(c, p, n) && digit_for_letter(c, p, n))
+                why = "chữ số đọc nhầm thành chữ cái trong ký hiệu";
+        }
+        p += n;
+        if (*p)
+            p++;
+    }
+    if (!why && !party && segs == 1 && !strchr(f, '-')) {
+        size_t n = strcspn(f, "-/.&");
+        if (!known_part(c, f, n) && !known_numbered(c, f, n)) {
+            /* the hyphen lost: a body's code and its unit's ("btpbttp", "snvtccc"), a type's
+             * code and a body's ("khubnd", "nqhdnd"), or the same number cited with the
+             * same symbol written with the hyphen elsewhere in the document (its own number
+             * or another citation) */
+            for (size_t k = n - 1; k >= 2 && !why; k--) {
+                int head = known_part(c, f, k);
+                if ((head == PART_ISSUER && n - k >= 2) || (head == PART_TYPE && known_part(c, f + k, n - k)))
+                    why = "ký hiệu thiếu dấu gạch nối giữa các phần";
+            }
+            for (size_t k = 0; k <= d->n_refs && !why; k++) {
+                const char *o = k < d->n_refs ? lw_docset_ref(c->ds, d->first_ref + k)->id : d->number;
+                const char *os = o ? strrchr(o, '/') : NULL;
+                if (os && o != id && strchr(os, '-') && same_but_hyphens(os + 1, sym + 1))
+                    why = "ký hiệu thiếu dấu gạch nối giữa các phần";
+            }
+            /* a short code of no known body ("16/CGC", "5/CFY"): longer ones are often
+             * the initials of a society or a centre, written so */
+            if (!why && n <= 3)
+                why = "ký hiệu không phải của cơ quan nào đã biết";
+        }
+    }
+    free(f);
+    return why;
+}
+
+/* Fills the folded known parts: rules/symbols.yaml (symbol_parts) and the type codes. */
+static void load_parts(cctx *c)
+{
+    c->parts = json_object();
+    json_t *lists[2] = {lw_ruleset_data(c->rs, "symbol_parts"), lw_ruleset_data(c->rs, "doc_types")};
+    for (int l = 0; l < 2; l++) {
+        size_t i;
+        json_t *v;
+        json_array_foreach(lists[l], i, v) {
+            const char *t = json_is_string(v) ? json_string_value(v) : json_string_value(json_object_get(v, "code"));
+            char *k = t ? lw_store_fold(t) : NULL;
+            if (k && !json_object_get(c->parts, k))
+                json_object_set_new(c->parts, k, json_integer(l ? PART_TYPE : PART_ISSUER));
+            free(k);
+        }
+    }
+}
+
+/* ---- relations stated by the ingested documents ---- */
+
+/* The key ids are compared by: folded (case, diacritics), without the number's leading
+ * zeros. Owned; NULL when out of memory. */
+static char *id_key(const char *id)
+{
+    char *k = lw_store_fold(id);
+    if (k) {
+        size_t z = 0;
+        while (k[z] == '0' && k[z + 1] >= '0' && k[z + 1] <= '9')
+            z++;
+        memmove(k, k + z, strlen(k + z) + 1);
+    }
+    return k;
+}
+
+static int cmp_rel(const void *a, const void *b)
+{
+    const crel *x = a, *y = b;
+    int r = strcmp(x->key, y->key);
+    if (!r)
+        r = strcmp(x->type, y->type);
+    if (!r)
+        r = strcmp(x->by_key, y->by_key);
+    if (!r)
+        r = strcmp(x->since, y->since);
+    if (!r)
+        r = (x->doc > y->doc) - (x->doc < y->doc);
+    return r;
+}
+
+static int cmp_str(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
+
+typedef struct {
+    long long id;
+    size_t ix;
+} id_ix;
+
+static int cmp_id_ix(const void *a, const void *b)
+{
+    const id_ix *x = a, *y = b;
+    return (x->id > y->id) - (x->id < y->id);
+}
+
+static char *dup_col(sqlite3_stmt *st, int col)
+{
+    const unsigned char *t = sqlite3_column_text(st, col);
+    return t ? strdup((const char *)t) : NULL;
+}
+
+static void free_rel(crel *r)
+{
+    free(r->type);
+    free(r->to);
+    free(r->key);
+    free(r->by);
+    free(r->by_key);
+    free(r->since);
+}
+
+/* Reads the relations that can make a citation outdated (replaces, amends, repeals), keeps
+ * those whose acting document and date are known, one per (id, type, acting id). */
+static lw_status load_relations(cctx *c, lw_store *s, lw_error *err)
+{
+    sqlite3 *db = lw_store_db(s);
+    size_t n = lw_docset_ndocs(c->ds);
+    id_ix *map = calloc(n + 1, sizeof *map);
+    if (!map)
+        return lw_error_set(err, LW_ERR_NOMEM, NULL, 0, 0, "out of memory");
+    for (size_t i = 0; i < n; i++)
+        map[i] = (id_ix){lw_docset_doc(c->ds, i)->id, i};
+    qsort(map, n, sizeof *map, cmp_id_ix);
+    sqlite3_stmt *st = NULL;
+    lw_status rc = LW_OK;
+    if (sqlite3_prepare_v2(db,
+                           "SELECT r.doc_id, r.type, r.from_id, r.to_id, f.line, json_extract(f.json, '$.since') "
+                           "FROM relations r JOIN facts f ON f.id = r.fact_id "
+                           "WHERE r.type IN ('replaces', 'amends', 'repeals') AND r.to_id IS NOT NULL",
+                           -1, &st, NULL) != SQLITE_OK) {
+        free(map);
+        return lw_error_set(err, LW_ERR_DB, NULL, 0, 0, "relations: %s", sqlite3_errmsg(db));
+    }
+    size_t cap = 0;
+    int step;
+    while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+        id_ix want = {sqlite3_column_int64(st, 0), 0}, *hit = bsearch(&want, map, n, sizeof *map, cmp_id_ix);
+        if (!hit)
+            continue;
+        const lw_ds_doc *sd = lw_docset_doc(c->ds, hit->ix);
+        const char *from = (const char *)sqlite3_column_text(st, 2);
+        const char *by = from ? from : sd->number;
+        if (!by)
+            continue; /* a document without a number: nobody can cite what replaced it */
+        const char *stated = (const char *)sqlite3_column_text(st, 5);
+        int self = !from || (sd->number && !strcasecmp(from, sd->number));
+        const lw_registry_entry *be = self ? NULL : lw_registry_find(c->reg, by);
+        const char *since = stated ? stated : self ? sd->date : be && in_force_from(be) ? in_force_from(be) : sd->date;
+        if (!since)
+            continue;
+        if (c->nrels == cap) {
+            size_t nc = cap ? cap * 2 : 64;
+            crel *v = realloc(c->rels, nc * sizeof *v);
+            if (!v) {
+                rc = lw_error_set(err, LW_ERR_NOMEM, NULL, 0, 0, "out of memory");
+                break;
+            }
+            c->rels = v;
+            cap = nc;
+        }
+        crel *r = &c->rels[c->nrels++];
+        *r = (crel){.type = dup_col(st, 1), .to = dup_col(st, 3), .by = strdup(by), .since = strdup(since),
+                    .doc = hit->ix, .line = sqlite3_column_int(st, 4)};
+        r->key = r->to ? id_key(r->to) : NULL;
+        r->by_key = id_key(by);
+        if (!r->type || !r->to || !r->key || !r->by || !r->by_key || !r->since) {
+            rc = lw_error_set(err, LW_ERR_NOMEM, NULL, 0, 0, "out of memory");
+            break;
+        }
+    }
+    if (rc == LW_OK && step != SQLITE_DONE && step != SQLITE_ROW)
+        rc = lw_error_set(err, LW_ERR_DB, NULL, 0, 0, "relations: %s", sqlite3_errmsg(db));
+    sqlite3_finalize(st);
+    free(map);
+    if (rc)
+        return rc;
+    if (c->nrels)
+        qsort(c->rels, c->nrels, sizeof *c->rels, cmp_rel);
+    /* one per (id, type, acting id): the first, known in force earliest */
+    size_t k = 0;
+    for (size_t i = 0; i < c->nrels; i++) {
+        crel *r = &c->rels[i];
+        if (k && !strcmp(c->rels[k - 1].key, r->key) && !strcmp(c->rels[k - 1].type, r->type) &&
+            !strcmp(c->rels[k - 1].by_key, r->by_key))
+            free_rel(r);
+        else
+            c->rels[k++] = *r;
+    }
+    c->nrels = k;
+    c->from_keys = calloc(c->nrels + 1, sizeof *c->from_keys);
+    if (!c->from_keys)
+        return lw_error_set(err, LW_ERR_NOMEM, NULL, 0, 0, "out of memory");
+    for (size_t i = 0; i < c->nrels; i++)
+        c->from_keys[c->nfrom++] = c->rels[i].by_key; /* borrowed from rels */
+    qsort(c->from_keys, c->nfrom, sizeof *c->from_keys, cmp_str);
+    return LW_OK;
+}
+
+static void free_relations(cctx *c)
+{
+    for (size_t i = 0; i < c->nrels; i++)
+        free_rel(&c->rels[i]);
+    free(c->rels);
+    free(c->from_keys);
+}
+
+static int same_id(const char *a, const char *b)
+{
+    if (!a || !b)
+        return 0;
+    char *x = id_key(a), *y = id_key(b);
+    int r = x && y && !strcmp(x, y);
+    free(x);
+    free(y);
+    return r;
+}
+
+/* Whether the registry already says what a relation says (then it is found there). */
+static int in_registry(const lw_registry_entry *e, const char *type, const char *by)
+{
+    if (!e)
+        return 0;
+    if (!strcmp(type, "replaces"))
+        return same_id(e->replaced_by, by);
+    for (size_t a = 0; a < e->n_amended_by; a++)
+        if (same_id(e->amended_by[a], by))
+            return 1;
+    return 0;
+}
+
+/* The first relation of key, or c->nrels. */
+static size_t first_rel(const cctx *c, const char *key)
+{
+    size_t lo = 0, hi = c->nrels;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (strcmp(c->rels[mid].key, key) < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+/* An id as reviewers write it: "Thông tư số 04/2021/TT-BTP", the type from the registry,
+ * else from the database's document of that number, else hint (the type word cited); the
+ * bare id when none is known. Into buf. */
+static const char *name_id(const cctx *c, const char *hint, const char *id, char *buf, size_t n)
+{
+    const lw_registry_entry *e = lw_registry_find(c->reg, id);
+    const char *t = e && e->type ? e->type : NULL;
+    if (!t) {
+        size_t k = lw_docset_find_number(c->ds, id);
+        t = k != (size_t)-1 ? lw_docset_doc(c->ds, k)->kind : hint;
+    }
+    if (t && *t)
+        snprintf(buf, n, "%s số %s", t, id);
+    else
+        snprintf(buf, n, "%s", id);
+    return buf;
+}
+
+/* Citation r of document di against the relations the other documents state of its id. */
+static void check_relations(cctx *c, size_t di, const lw_ds_ref *r, const lw_registry_entry *e)
+{
+    if (!c->nrels)
+        return;
+    const lw_ds_doc *d = lw_docset_doc(c->ds, di);
+    char *key = id_key(r->id);
+    if (!key)
+        return;
+    char b1[11], b2[11];
+    for (size_t i = first_rel(c, key); i < c->nrels && !strcmp(c->rels[i].key, key); i++) {
+        const crel *rel = &c->rels[i];
+        const char *by = rel->by;
+        if (rel->doc == di || doc_on_or_after(d, rel->since) != 1 || cites(c, d, by) || same_id(d->number, r->id) ||
+            in_registry(e, rel->type, by))
+            continue;
+        const lw_ds_doc *sd = lw_docset_doc(c->ds, rel->doc);
+        const char *slabel = c->labels[rel->doc] ? c->labels[rel->doc] : sd->path;
+        json_t *ev = json_pack("{s:s,s:s,s:s,s:s,s:s?,s:I,s:s,s:s?,s:i}", "cited", r->text, "cited_id", r->id,
+                               !strcmp(rel->type, "replaces") ? "replaced_by" : "amended_by", by, "since",
+                               rel->since, "document_date", d->date, "source_id", (json_int_t)sd->id, "source_path",
+                               sd->path, "source_label", c->labels[rel->doc], "source_line", rel->line);
+        /* the acting document's type as the stating document cites it */
+        const char *by_type = NULL;
+        for (size_t k = 0; k < sd->n_refs && !by_type; k++) {
+            const lw_ds_ref *sr = lw_docset_ref(c->ds, sd->first_ref + k);
+            if (sr->id && sr->type && !strcasecmp(sr->id, by))
+                by_type = sr->type;
+        }
+        char n1[300], n2[300];
+        name_id(c, r->type, r->id, n1, sizeof n1);
+        name_id(c, by_type, by, n2, sizeof n2);
+        if (!strcmp(rel->type, "replaces"))
+            finding(c, "citation.superseded", SEV_ERROR, di, r->line, ev,
+                    "%s đã được thay thế bởi %s (từ ngày %s, theo %s), trước ngày của văn bản này%s%s%s; hãy "
+                    "viện dẫn văn bản thay thế.", n1, n2, lw_date_vi(rel->since, b1), slabel, d->date ? " (" : "",
+                    d->date ? lw_date_vi(d->date, b2) : "", d->date ? ")" : "");
+        else if (!strcmp(rel->type, "repeals"))
+            finding(c, "citation.missing_amendment", SEV_ERROR, di, r->line, ev,
+                    "Văn bản viện dẫn %s nhưng không viện dẫn %s, văn bản đã bãi bỏ (toàn bộ hoặc một phần) văn "
+                    "bản đó từ ngày %s (theo %s).", n1, n2, lw_date_vi(rel->since, b1), slabel);
+        else
+            finding(c, "citation.missing_amendment", SEV_ERROR, di, r->line, ev,
+                    "Văn bản viện dẫn %s nhưng không viện dẫn %s sửa đổi, bổ sung văn bản đó (từ ngày %s, theo %s).",
+                    n1, n2, lw_date_vi(rel->since, b1), slabel);
+    }
+    free(key);
+}
+
+/* Whether an ingested document states a relation of id, as the document acted on or the
+ * one acting: then id is known, as a registry entry would make it. */
+static int relation_of(const cctx *c, const char *id)
+{
+    char *key = c->nrels ? id_key(id) : NULL;
+    if (!key)
+        return 0;
+    size_t lo = first_rel(c, key);
+    int r = (lo < c->nrels && !strcmp(c->rels[lo].key, key)) ||
+            bsearch(&key, c->from_keys, c->nfrom, sizeof *c->from_keys, cmp_str);
+    free(key);
+    return r;
+}
+
 static void check_citations(cctx *c, size_t di)
 {
     const lw_ds_doc *d = lw_docset_doc(c->ds, di);
-    char b1[11], b2[11], b3[11];
+    char b1[11], b2[11], b3[11], n1[300], n2[300];
     for (size_t k = 0; k < d->n_refs; k++) {
         const lw_ds_ref *r = lw_docset_ref(c->ds, d->first_ref + k);
         if (!r->id)
@@ -158,31 +660,50 @@ static void check_citations(cctx *c, size_t di)
                     "Năm trong số hiệu (%d) khác với năm của ngày ban hành được ghi (%s): “%s”.", r->year,
                     lw_date_vi(r->date, b1), r->text);
         }
+        if (first)
+            check_relations(c, di, r, e);
         if (!e) {
-            /* a document of this database is known too */
-            if (first && r->target == (size_t)-1)
-                finding(c, "citation.unknown", SEV_INFO, di, r->line, json_pack("{s:s,s:s}", "cited", r->text, "id", r->id),
-                        "Văn bản %s chưa có trong danh mục văn bản đã biết (rules/registry.yaml): hãy kiểm tra "
-                        "số hiệu, hoặc bổ sung văn bản này vào danh mục.", r->id);
+            /* a document of this database is known too; a document stated to be replaced or
+             * amended by one of them is known (check_relations) */
+            if (first && r->target == (size_t)-1 && !relation_of(c, r->id)) {
+                const char *why = ocr_reason(c, d, r);
+                json_t *ev = json_pack("{s:s,s:s}", "cited", r->text, "id", r->id);
+                if (why) {
+                    json_object_set_new(ev, "ocr_suspect", json_true());
+                    json_object_set_new(ev, "ocr_reason", json_string(why));
+                }
+                if (why)
+                    finding(c, "citation.unknown", SEV_INFO, di, r->line, ev,
+                            "Văn bản %s chưa có trong danh mục văn bản đã biết; số hiệu có thể do lỗi nhận dạng "
+                            "(OCR): %s.", r->id, why);
+                else
+                    finding(c, "citation.unknown", SEV_INFO, di, r->line, ev,
+                            "Văn bản %s chưa có trong danh mục văn bản đã biết (rules/registry.yaml): hãy kiểm tra "
+                            "số hiệu, hoặc bổ sung văn bản này vào danh mục.", r->id);
+            }
             continue;
         }
         if (first_date && r->date && e->issued && strcmp(r->date, e->issued)) {
             const char *src = source_of(e, "issued");
             finding(c, "citation.wrong_date", SEV_ERROR, di, r->line,
-                    json_pack("{s:s,s:s,s:s,s:s,s:s?}", "cited_text", r->text, "cited", r->date, "registry",
-                              e->issued, "registry_entry", e->id, "registry_source", src),
-                    "%s được ghi là ban hành ngày %s, nhưng văn bản này ban hành ngày %s.", e->id,
-                    lw_date_vi(r->date, b1), lw_date_vi(e->issued, b2));
+                    with_entry(json_pack("{s:s,s:s,s:s,s:s,s:s?}", "cited_text", r->text, "cited", r->date,
+                                         "registry", e->issued, "registry_entry", e->id, "registry_source", src),
+                               e),
+                    "%s được ghi là ban hành ngày %s, nhưng văn bản này ban hành ngày %s.",
+                    name_id(c, r->type, e->id, n1, sizeof n1), lw_date_vi(r->date, b1), lw_date_vi(e->issued, b2));
         }
         if (first && e->replaced_by) {
             const lw_registry_entry *rep = lw_registry_find(c->reg, e->replaced_by);
             const char *since = in_force_from(rep);
             if (doc_on_or_after(d, since) == 1 && !cites(c, d, e->replaced_by))
                 finding(c, "citation.superseded", SEV_ERROR, di, r->line,
-                        json_pack("{s:s,s:s,s:s?,s:s?}", "cited", r->text, "replaced_by", e->replaced_by, "since",
-                                  since, "document_date", d->date),
+                        with_entry(json_pack("{s:s,s:s,s:s?,s:s?,s:s?}", "cited", r->text, "replaced_by",
+                                             e->replaced_by, "since", since, "document_date", d->date,
+                                             "registry_source", source_of(e, "replaced_by")),
+                                   e),
                         "%s đã được thay thế bởi %s (có hiệu lực từ ngày %s), trước ngày của văn bản này%s%s%s; "
-                        "hãy viện dẫn văn bản thay thế.", e->id, e->replaced_by, lw_date_vi(since, b1),
+                        "hãy viện dẫn văn bản thay thế.", name_id(c, r->type, e->id, n1, sizeof n1),
+                        name_id(c, NULL, e->replaced_by, n2, sizeof n2), lw_date_vi(since, b1),
                         d->date ? " (" : "", d->date ? lw_date_vi(d->date, b3) : "", d->date ? ")" : "");
         }
         for (size_t a = 0; first && a < e->n_amended_by; a++) {
@@ -191,10 +712,13 @@ static void check_citations(cctx *c, size_t di)
             const char *since = in_force_from(ae);
             if (doc_on_or_after(d, since) == 1 && !cites(c, d, am))
                 finding(c, "citation.missing_amendment", SEV_ERROR, di, r->line,
-                        json_pack("{s:s,s:s,s:s,s:s?}", "cited", r->text, "cited_id", e->id, "amended_by", am,
-                                  "since", since),
+                        with_entry(json_pack("{s:s,s:s,s:s,s:s?,s:s?}", "cited", r->text, "cited_id", e->id,
+                                             "amended_by", am, "since", since, "registry_source",
+                                             source_of(e, "amended_by")),
+                                   e),
                         "Văn bản viện dẫn %s nhưng không viện dẫn %s sửa đổi, bổ sung văn bản đó (có hiệu lực từ "
-                        "ngày %s).", e->id, am, lw_date_vi(since, b1));
+                        "ngày %s).", name_id(c, r->type, e->id, n1, sizeof n1), name_id(c, NULL, am, n2, sizeof n2),
+                        lw_date_vi(since, b1));
         }
     }
 }
@@ -244,7 +768,8 @@ static int given_to(const cctx *c, const lw_ds_duty *pd, const lw_ds_doc *u, int
 {
     for (size_t k = 0; k < pd->n_units && u->issuer_ix != (size_t)-1; k++) {
         const lw_ds_unit *un = &pd->units[k];
-        if (!partners && strcmp(un->role, "lead"))
+        /* a unit the duty concerns (the one directed) is not given the duty */
+        if (!strcmp(un->role, "concerns") || (!partners && strcmp(un->role, "lead")))
             continue;
         /* lw_docset_covers(un->name, u->issuer), remembered per name: a sorted list */
         size_t n;
@@ -314,18 +839,20 @@ static void check_unit_plan(cctx *c, size_t ui)
         const lw_ds_duty *best = NULL;
         for (size_t j = 0; j < p->n_duties; j++) {
             const lw_ds_duty *pd = lw_docset_duty(c->ds, p->first_duty + j);
-            if (!pd->topic || strcmp(pd->topic, ud->topic) || recurring(pd) || !given_to(c, pd, u, 1))
+            /* like with like: directing others to do X is not doing X */
+            if (!pd->topic || strcmp(pd->topic, ud->topic) || pd->directs != ud->directs || recurring(pd) ||
+                !given_to(c, pd, u, 1))
                 continue;
             if (!best || strcmp(pd->to, best->to) < 0)
                 best = pd;
         }
         if (best && strcmp(ud->to, best->to) > 0)
             finding(c, "deadline.conflict", SEV_ERROR, ui, ud->deadline_line ? ud->deadline_line : ud->line,
-                    json_pack("{s:s,s:s?,s:s,s:s,s:s?,s:i,s:s,s:s?,s:s?}", "topic", ud->topic, "unit_deadline_text",
-                              ud->deadline_text, "unit_deadline", ud->to, "province_path", p->path, "province_number",
-                              p->number, "province_line", best->deadline_line ? best->deadline_line : best->line,
-                              "province_deadline", best->to, "province_deadline_text", best->deadline_text,
-                              "province_activity", best->activity),
+                    json_pack("{s:s,s:s?,s:s,s:s,s:s?,s:s?,s:i,s:s,s:s?,s:s?}", "topic", ud->topic,
+                              "unit_deadline_text", ud->deadline_text, "unit_deadline", ud->to, "province_path",
+                              p->path, "province_label", c->labels[pi], "province_number", p->number, "province_line",
+                              best->deadline_line ? best->deadline_line : best->line, "province_deadline", best->to,
+                              "province_deadline_text", best->deadline_text, "province_activity", best->activity),
                     "Thời hạn “%s” (%s) muộn hơn thời hạn Kế hoạch của tỉnh%s%s đặt cho cùng nhiệm vụ (%s): "
                     "“%s” (%s).", ud->deadline_text ? ud->deadline_text : "", lw_date_vi(ud->to, b1),
                     p->number ? " số " : "", p->number ? p->number : "", topic_label(c, ud->topic),
@@ -339,13 +866,14 @@ static void check_unit_plan(cctx *c, size_t ui)
         int taken = 0;
         for (size_t k = 0; k < u->n_duties && !taken; k++) {
             const lw_ds_duty *ud = lw_docset_duty(c->ds, u->first_duty + k);
-            taken = ud->topic && !strcmp(ud->topic, pd->topic);
+            taken = ud->topic && !strcmp(ud->topic, pd->topic) && ud->directs == pd->directs;
         }
         if (!taken)
             finding(c, "duty.missing", SEV_ERROR, ui, 1,
-                    json_pack("{s:s,s:s,s:s?,s:i,s:s?,s:s}", "topic", pd->topic, "province_path", p->path,
-                              "province_number", p->number, "province_line", pd->line, "province_activity",
-                              pd->activity, "assigned_to", lead_names(pd, names, sizeof names)),
+                    json_pack("{s:s,s:s,s:s?,s:s?,s:i,s:s?,s:s}", "topic", pd->topic, "province_path", p->path,
+                              "province_label", c->labels[pi], "province_number", p->number, "province_line",
+                              pd->line, "province_activity", pd->activity, "assigned_to",
+                              lead_names(pd, names, sizeof names)),
                     "Kế hoạch của tỉnh%s%s giao nhiệm vụ “%s” (%s) cho %s, nhưng kế hoạch này không có nhiệm vụ "
                     "đó.", p->number ? " số " : "", p->number ? p->number : "", pd->activity ? pd->activity : "",
                     topic_label(c, pd->topic), names);
@@ -361,7 +889,9 @@ static void check_duties(cctx *c, size_t di)
     char b1[11], b2[11];
     for (size_t k = 0; k < d->n_duties; k++) {
         const lw_ds_duty *u = lw_docset_duty(c->ds, d->first_duty + k);
-        if (!u->to && lw_docset_needs_deadline(c->ds, d, u))
+        /* a plan dates its work; the standing duties of a directive or a letter ("thường
+         * xuyên", "theo định kỳ") carry none by nature */
+        if (!u->to && d->is_plan && lw_docset_needs_deadline(c->ds, d, u))
             finding(c, "deadline.missing", SEV_WARNING, di, u->line,
                     json_pack("{s:s?,s:s?,s:s?}", "activity", u->activity, "section", u->section, "topic", u->topic),
                     "Nhiệm vụ “%s” không có thời hạn thực hiện.", u->activity ? u->activity : "");
@@ -393,6 +923,9 @@ static int cmp_finding(const void *a, const void *b)
     int r = strcmp(json_string_value(json_object_get(x, "path")), json_string_value(json_object_get(y, "path")));
     if (r)
         return r;
+    json_int_t ix = json_integer_value(json_object_get(x, "id")), iy = json_integer_value(json_object_get(y, "id"));
+    if (ix != iy)
+        return ix < iy ? -1 : 1;
     json_int_t lx = json_integer_value(json_object_get(x, "line")), ly = json_integer_value(json_object_get(y, "line"));
     if (lx != ly)
         return lx < ly ? -1 : 1;
@@ -402,7 +935,8 @@ static int cmp_finding(const void *a, const void *b)
     return strcmp(json_string_value(json_object_get(x, "message")), json_string_value(json_object_get(y, "message")));
 }
 
-/* Sorted, with exact repeats (same code, path, line and message) removed. */
+/* Sorted, with repeats removed: one finding per document, line, code and message (which
+ * names the cited id). */
 static json_t *sorted_unique(json_t *arr)
 {
     size_t n = json_array_size(arr);
@@ -443,6 +977,32 @@ lw_status lw_check_run(lw_store *s, const lw_engine *eng, const lw_registry *reg
     cctx c = {.ds = ds, .reg = reg, .rs = lw_engine_rules(eng), .lx = lw_engine_lexicon(eng), .opt = opt,
               .out = json_array()};
     size_t n = lw_docset_ndocs(ds);
+    c.labels = calloc(n + 1, sizeof *c.labels);
+    if (!c.labels || !c.out) {
+        free(c.labels);
+        json_decref(c.out);
+        lw_docset_free(ds);
+        return lw_error_set(err, LW_ERR_NOMEM, NULL, 0, 0, "out of memory");
+    }
+    for (size_t i = 0; i < n; i++) {
+        const lw_ds_doc *d = lw_docset_doc(ds, i);
+        lw_buf b = {0};
+        if (!lw_doc_label(&b, d->kind, d->number, d->date, d->issuer))
+            c.labels[i] = lw_buf_detach(&b, NULL);
+        lw_buf_free(&b);
+    }
+    load_parts(&c);
+    st = load_relations(&c, s, err);
+    if (st) {
+        for (size_t i = 0; i < n; i++)
+            free(c.labels[i]);
+        free(c.labels);
+        free_relations(&c);
+        json_decref(c.parts);
+        json_decref(c.out);
+        lw_docset_free(ds);
+        return st;
+    }
     c.issuer_keys = calloc(n + 1, sizeof *c.issuer_keys);
     c.pplans = calloc(n + 1, sizeof *c.pplans);
     year_ix *py = calloc(n + 1, sizeof *py);
@@ -466,9 +1026,14 @@ lw_status lw_check_run(lw_store *s, const lw_engine *eng, const lw_registry *reg
         if (d->is_plan && !d->is_province && d->issuer)
             check_unit_plan(&c, i);
     }
-    for (size_t i = 0; i < n; i++)
+    for (size_t i = 0; i < n; i++) {
         free(c.issuer_keys[i]);
+        free(c.labels[i]);
+    }
     free(c.issuer_keys);
+    free(c.labels);
+    free_relations(&c);
+    json_decref(c.parts);
     free(c.pplans);
     lw_docset_free(ds);
     *findings = sorted_unique(c.out);

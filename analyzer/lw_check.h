@@ -4,8 +4,16 @@
  * province's plan of the same year (later deadlines, duties not taken up); and duties are
  * checked on their own (no deadline, work given to a level abolished by the 2025 reform).
  *
+ * Relations that the ingested documents state ("Thông tư này thay thế ...", a list of
+ * documents that ceased to have effect) count as the registry's facts, with the stating
+ * document as the source.
+ *
  * A finding is the design's JSON object {"code", "severity", "path", "line", "message",
- * "evidence"}; messages are Vietnamese, for reviewers. */
+ * "evidence"} with the document's database "id", its "label" as reviewers name it
+ * (lw_doc_label, null when its header names nothing) and its "subject" (or null); messages
+ * are Vietnamese, for reviewers. An unknown citation whose id looks damaged by OCR has
+ * evidence "ocr_suspect": true and "ocr_reason" (the known symbol parts are
+ * rules/symbols.yaml). */
 #ifndef LW_CHECK_H
 #define LW_CHECK_H
 
@@ -22,7 +30,8 @@ typedef struct {
 } lw_check_options;
 
 /* Runs every check over the documents of s. *findings is an owned JSON array (json_decref),
- * sorted by path, line and code. */
+ * sorted by path, document, line and code; one finding per document, line, code and
+ * message (which names the cited id). */
 lw_status lw_check_run(lw_store *s, const lw_engine *eng, const lw_registry *reg, const lw_check_options *opt,
                        json_t **findings, lw_error *err);
 

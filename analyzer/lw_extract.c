@@ -1020,7 +1020,7 @@ static int crosses(const ctx_t *c, size_t a, size_t b, const char *stops)
 }
 
 static void add_relation(ctx_t *c, const raw_match *r, const char *type, const char *from, const char *to,
-                         json_t *seen)
+                         const char *since, json_t *seen)
 {
     if (!to || (from && !strcasecmp(from, to)))
         return;
@@ -1030,13 +1030,16 @@ static void add_relation(ctx_t *c, const raw_match *r, const char *type, const c
         return;
     json_object_set_new(seen, key, json_true());
     json_t *f = json_pack("{s:s,s:o,s:s}", "type", type, "from", from ? json_string(from) : json_null(), "to", to);
+    if (f && since)
+        json_object_set_new(f, "since", json_string(since));
     add_fact(c, "relation", r->rule, r->start, r->end, f);
 }
 
-/* The index of the first fact (x->facts, sorted by start) that starts at or after pos. */
-static size_t first_fact_at(const lw_extraction *x, size_t pos)
+/* The index of the first of the n first facts (x->facts, sorted by start up to n: the
+ * relations built are appended after them) that starts at or after pos. */
+static size_t first_fact_at(const lw_extraction *x, size_t n, size_t pos)
 {
-    size_t lo = 0, hi = x->n;
+    size_t lo = 0, hi = n;
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
         if (x->facts[mid].start < pos)
@@ -1045,6 +1048,210 @@ static size_t first_fact_at(const lw_extraction *x, size_t pos)
             hi = mid;
     }
     return lo;
+}
+
+/* Where the sentence holding pos starts: its paragraph's start, or just after the last ';' or
+ * ". " before an upper-case letter (any non-ASCII byte counts as one), at most 1000 bytes
+ * back. */
+static size_t sentence_start(const ctx_t *c, size_t pos)
+{
+    size_t ps = para_start(c, pos), lim = pos > 1000 ? pos - 1000 : 0;
+    if (ps < lim)
+        ps = lim;
+    for (size_t i = pos; i > ps; i--) {
+        char ch = c->text[i - 1];
+        if (ch == ';')
+            return i;
+        if (ch == '.' && i < c->len && c->text[i] == ' ' && i + 1 < c->len &&
+            ((c->text[i + 1] >= 'A' && c->text[i + 1] <= 'Z') || (unsigned char)c->text[i + 1] >= 0x80))
+            return i + 1;
+    }
+    return ps;
+}
+
+/* Where the sentence holding pos ends: its paragraph's end, or the first ';' or ". " before
+ * an upper-case letter, at most 1000 bytes on. */
+static size_t sentence_end(const ctx_t *c, size_t pos)
+{
+    size_t pe = para_end(c, pos), lim = c->len - pos > 1000 ? pos + 1000 : c->len;
+    if (pe > lim)
+        pe = lim;
+    for (size_t i = pos; i < pe; i++) {
+        char ch = c->text[i];
+        if (ch == ';')
+            return i;
+        if (ch == '.' && i + 2 < c->len && c->text[i + 1] == ' ' &&
+            ((c->text[i + 2] >= 'A' && c->text[i + 2] <= 'Z') || (unsigned char)c->text[i + 2] >= 0x80))
+            return i;
+    }
+    return pe;
+}
+
+/* What comes before a trigger on its line: 0 words, 1 nothing but list marks ("1.", "a)",
+ * "-"), 2 an article's number ("Điều 2."): the document's own act in a normative text. */
+static int opening_of(const ctx_t *c, size_t pos)
+{
+    static const char article[] = "Điều";
+    const char *p = c->text + para_start(c, pos), *e = c->text + pos;
+    int kind = 1;
+    while (p < e && strchr(" \t*-+", *p))
+        p++;
+    if ((size_t)(e - p) > sizeof article - 1 && !strncmp(p, article, sizeof article - 1)) {
+        p += sizeof article - 1;
+        while (p < e && *p == ' ')
+            p++;
+        if (p == e || *p < '0' || *p > '9')
+            return 0;
+        while (p < e && ((*p >= '0' && *p <= '9') || (*p >= 'a' && *p <= 'z')))
+            p++;
+        if (p < e && (*p == '.' || *p == ':'))
+            p++;
+        kind = 2;
+    } else if (p < e && ((*p >= '0' && *p <= '9') || (*p >= 'a' && *p <= 'z' && p + 1 < e && p[1] == ')'))) {
+        while (p < e && ((*p >= '0' && *p <= '9') || *p == '.'))
+            p++;
+        if (p < e && *p >= 'a' && *p <= 'z')
+            p++;
+        if (p < e && (*p == ')' || *p == '.'))
+            p++;
+    }
+    while (p < e && (*p == ' ' || *p == '\t'))
+        p++;
+    return p == e ? kind : 0;
+}
+
+/* Whether a context.self match ("Thông tư này", "ban hành Nghị định sửa đổi") lies in
+ * [from, to); its start in *at. */
+static int self_between(const ctx_t *c, size_t from, size_t to, size_t *at)
+{
+    int found = 0;
+    for (size_t i = first_match_at(c, from); i < c->all.n && c->all.v[i].start < to; i++)
+        if (!c->all.v[i].dropped && kind_is(&c->all.v[i], "context.self") && c->all.v[i].end <= to) {
+            *at = c->all.v[i].start;
+            found = 1;
+        }
+    return found;
+}
+
+/* The date of a context.in_force match in [from, to) ("có hiệu lực thi hành từ ngày …"), ISO
+ * into buf; NULL when none. */
+static const char *in_force_between(const ctx_t *c, size_t from, size_t to, char buf[11])
+{
+    for (size_t i = first_match_at(c, from); i < c->all.n && c->all.v[i].start < to; i++) {
+        const raw_match *r = &c->all.v[i];
+        lw_date d;
+        int bad;
+        if (!r->dropped && kind_is(r, "context.in_force") && r->end <= to &&
+            (get_date(c, r, "d", "m", "y", &d, &bad) || get_date(c, r, "d2", "m2", "y2", &d, &bad)))
+            return lw_date_iso(d, buf);
+    }
+    return NULL;
+}
+
+/* The date the document takes effect when it states one (context.in_force right after
+ * context.self), ISO into buf; NULL when it does not. */
+static const char *own_in_force(const ctx_t *c, char buf[11])
+{
+    for (size_t i = 0; i < c->all.n; i++) {
+        const raw_match *r = &c->all.v[i];
+        if (r->dropped || !kind_is(r, "context.in_force"))
+            continue;
+        size_t at, from = r->start > 80 ? r->start - 80 : 0;
+        if (!self_between(c, from, r->start, &at))
+            continue;
+        lw_date d;
+        int bad;
+        if (get_date(c, r, "d", "m", "y", &d, &bad) || get_date(c, r, "d2", "m2", "y2", &d, &bad))
+            return lw_date_iso(d, buf);
+    }
+    return NULL;
+}
+
+/* The first reference with an id in [a, b) among the n first facts, or NULL. */
+static const lw_fact *first_ref_in(const ctx_t *c, size_t n, size_t a, size_t b)
+{
+    for (size_t k = first_fact_at(c->x, n, a); k < n && c->x->facts[k].start < b; k++)
+        if (!strcmp(c->x->facts[k].kind, "legal_ref") && ref_id(&c->x->facts[k]) && c->x->facts[k].end <= b)
+            return &c->x->facts[k];
+    return NULL;
+}
+
+/* Whether the paragraph [ps, pe) ends a table row (a bare date, the row's last cell:
+ * "01/7/2024"), heads a section of the table ("V. …") or opens with a passive relation ("Được thay thế bởi …", the cell of the
+ * row before): a row's document is never looked for past it. */
+static int row_bound(const ctx_t *c, size_t ps, size_t pe)
+{
+    size_t q = ps, digits = 0;
+    while (q < pe && strchr(" \t0123456789/.-", c->text[q]))
+        digits += c->text[q] >= '0' && c->text[q] <= '9', q++;
+    if (q == pe && digits >= 4)
+        return 1;
+    /* a section heading of the table: "V. LĨNH VỰC BẢO TRỢ XÃ HỘI" */
+    for (q = ps; q < pe && strchr("IVX", c->text[q]); q++)
+        ;
+    if (q > ps && q < pe && c->text[q] == '.')
+        return 1;
+    q = ps;
+    while (q < pe && strchr(" \t*-+", c->text[q]))
+        q++;
+    for (size_t i = first_match_at(c, q); i < c->all.n && c->all.v[i].start == q; i++) {
+        const char *dir = set_str(&c->all.v[i], "direction");
+        if (!c->all.v[i].dropped && kind_is(&c->all.v[i], "relation") && dir && !strcmp(dir, "passive"))
+            return 1;
+    }
+    return 0;
+}
+
+/* In a table of documents (a list of those that ceased to have effect), the row's document
+ * is the reference that opens one of the paragraphs before the one at pos (a cell wraps over
+ * several; the parts of it that ceased may sit between), back to the end of the row before. */
+static const lw_fact *row_subject(const ctx_t *c, size_t n, size_t pos)
+{
+    size_t p = para_start(c, pos), lim = pos > 2500 ? pos - 2500 : 0;
+    for (int back = 0; back < 12 && p > lim; back++) {
+        size_t ps = para_start(c, p - 1);
+        if (row_bound(c, ps, p - 1))
+            return NULL;
+        size_t q = ps;
+        while (q < p && strchr(" \t*-+0123456789.", c->text[q]))
+            q++;
+        const lw_fact *f = first_ref_in(c, n, q, p);
+        if (f && f->start == q)
+            return f;
+        p = ps;
+    }
+    return NULL;
+}
+
+/* Whether the words right before pos name a type with no number ("Nghị định sửa đổi ...",
+ * "Thông tư thay thế ..."): an unnamed document, often a draft in a programme, is the subject
+ * of the relation, not a reference further back. Types from lexicon.yaml (doc_types). */
+static int bare_type_before(const ctx_t *c, size_t pos)
+{
+    size_t e = pos;
+    while (e > 0 && c->text[e - 1] == ' ')
+        e--;
+    size_t i;
+    json_t *t;
+    json_array_foreach(lw_ruleset_data(c->rs, "doc_types"), i, t) {
+        const char *name = json_string_value(json_object_get(t, "name"));
+        size_t n = name ? strlen(name) : 0;
+        if (!n || n > e)
+            continue;
+        const char *p = c->text + e - n;
+        /* the type as written, or with a lower-case first letter mid-sentence */
+        if (!strncmp(p, name, n) || (tolower((unsigned char)p[0]) == tolower((unsigned char)name[0]) &&
+                                     !strncmp(p + 1, name + 1, n - 1)))
+            if (e == n || !isalnum((unsigned char)p[-1]))
+                return 1;
+    }
+    return 0;
+}
+
+static int has_year(const char *id)
+{
+    const char *s = id ? strchr(id, '/') : NULL;
+    return s && strchr(s + 1, '/');
 }
 
 static void build_relations(ctx_t *c)
@@ -1057,6 +1264,8 @@ static void build_relations(ctx_t *c)
     for (size_t k = 0; k < nref; k++)
         if (!strcmp(c->x->facts[k].kind, "legal_ref") && c->x->facts[k].end - c->x->facts[k].start > maxlen)
             maxlen = c->x->facts[k].end - c->x->facts[k].start;
+    char since_buf[11];
+    const char *since = own_in_force(c, since_buf);
     json_t *seen = json_object();
     for (size_t i = 0; i < c->all.n; i++) {
         const raw_match *r = &c->all.v[i];
@@ -1066,36 +1275,76 @@ static void build_relations(ctx_t *c)
         const char *dir = set_str(r, "direction");
         if (!type)
             continue;
-        const lw_fact *prev = NULL, *next = NULL;
+        const lw_fact *prev = NULL, *next = NULL, *far_next = NULL;
+        size_t ss = sentence_start(c, r->start), at = 0;
         size_t lo = r->start > 300 + maxlen ? r->start - 300 - maxlen : 0;
-        for (size_t k = first_fact_at(c->x, lo); k < nref && c->x->facts[k].start < r->end + 120; k++) {
+        for (size_t k = first_fact_at(c->x, nref, lo); k < nref && c->x->facts[k].start < r->end + 400; k++) {
             const lw_fact *f = &c->x->facts[k];
             if (strcmp(f->kind, "legal_ref") || !ref_id(f))
                 continue;
-            if (f->end <= r->start && r->start - f->end < 300 && !crosses(c, f->end, r->start, "\n;"))
+            if (f->end <= r->start && r->start - f->end < 300 && !crosses(c, f->end, r->start, "\n;") &&
+                f->start >= ss)
                 prev = f;
+            if (!far_next && f->start >= r->end && !crosses(c, r->end, f->start, "\n;"))
+                far_next = f;
             if (!next && f->start >= r->end && f->start - r->end < 120 && !crosses(c, r->end, f->start, "\n;"))
                 next = f;
         }
+        /* the document's own act: a sentence that names the document itself before the
+         * trigger (and after any other reference), or an article that opens with it */
+        int opening = prev ? 0 : opening_of(c, r->start); /* only asked without a reference before */
+        int self = (self_between(c, ss, r->start, &at) && (!prev || prev->end <= at)) ||
+                   (!prev && (opening == 2 || (opening == 1 && has_year(c->own_id))));
         if (dir && !strcmp(dir, "document")) {
             /* "Căn cứ ...", "Thực hiện ...": the document implements every reference of
              * the paragraph that opens right after the trigger */
             if (!next || next->start - r->end > 40)
                 continue;
             size_t pe = para_end(c, r->end);
-            for (size_t k = first_fact_at(c->x, r->end); k < nref && c->x->facts[k].start < pe; k++) {
+            for (size_t k = first_fact_at(c->x, nref, r->end); k < nref && c->x->facts[k].start < pe; k++) {
                 const lw_fact *f = &c->x->facts[k];
                 if (!strcmp(f->kind, "legal_ref") && ref_id(f) && f->start >= r->end && f->end <= pe)
-                    add_relation(c, r, type, c->own_id, ref_id(f), seen);
+                    add_relation(c, r, type, c->own_id, ref_id(f), NULL, seen);
             }
         } else if (dir && !strcmp(dir, "passive")) {
+            if (!prev && opening)
+                prev = row_subject(c, nref, r->start);
             if (prev && next)
-                add_relation(c, r, type, ref_id(next), ref_id(prev), seen);
+                add_relation(c, r, type, ref_id(next), ref_id(prev), NULL, seen);
         } else if (dir && !strcmp(dir, "to_only")) {
             if (next)
-                add_relation(c, r, type, NULL, ref_id(next), seen);
-        } else if (prev && next) {
-            add_relation(c, r, type, ref_id(prev), ref_id(next), seen);
+                add_relation(c, r, type, NULL, ref_id(next), NULL, seen);
+        } else if (dir && !strcmp(dir, "ceases")) {
+            /* "X hết hiệu lực kể từ ngày Nghị định này có hiệu lực", "Kể từ ngày Nghị định
+             * này có hiệu lực, X hết hiệu lực": X is the sentence's first reference; "Các văn
+             * bản sau hết hiệu lực …:" lists them in the items that follow */
+            const lw_fact *x = first_ref_in(c, nref, ss, sentence_end(c, r->end));
+            if (x)
+                add_relation(c, r, type, c->own_id, ref_id(x), since, seen);
+            else
+                for (size_t p = para_end(c, r->end), n = 0; p < c->len && n < 20; n++) {
+                    size_t ps = p + 1, pe = para_end(c, ps);
+                    size_t q = ps;
+                    while (q < pe && strchr(" \t*-+0123456789.)", c->text[q]))
+                        q++;
+                    if (q < pe && q + 1 < pe && c->text[q + 1] == ')' && c->text[q] >= 'a' && c->text[q] <= 'z')
+                        q += 2; /* "a) " */
+                    while (q < pe && c->text[q] == ' ')
+                        q++;
+                    const lw_fact *item = q > ps ? first_ref_in(c, nref, q, pe) : NULL;
+                    if (!item || item->start != q)
+                        break;
+                    add_relation(c, r, type, c->own_id, ref_id(item), since, seen);
+                    p = pe;
+                }
+        } else if (self && far_next && (strcmp(type, "replaces") || (next && next->start - r->end <= 30))) {
+            /* an amendment may name its target after the parts it amends ("Sửa đổi, bổ sung
+             * một số điều về ... tại Thông tư số ..."); a replacement names it at once */
+            add_relation(c, r, type, c->own_id, ref_id(far_next), since, seen);
+        } else if ((!dir || strcmp(dir, "self")) && prev && next && !bare_type_before(c, r->start)) {
+            /* "Y …, có hiệu lực thi hành từ 26/11/2024, thay thế X": the date Y took effect */
+            char ybuf[11];
+            add_relation(c, r, type, ref_id(prev), ref_id(next), in_force_between(c, prev->end, r->start, ybuf), seen);
         }
     }
     json_decref(seen);
