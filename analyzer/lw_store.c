@@ -629,6 +629,7 @@ static char *immutable_uri(const char *path)
 }
 
 static lw_status store_open(const char *path, int flags, int immutable, lw_store **out, lw_error *err);
+static void sql_fold(sqlite3_context *ctx, int argc, sqlite3_value **argv);
 
 lw_status lw_store_open(const char *path, int flags, lw_store **out, lw_error *err)
 {
@@ -715,6 +716,9 @@ static lw_status store_open(const char *path, int flags, int immutable, lw_store
     sqlite3_extended_result_codes(s->db, 0);
     sqlite3_busy_timeout(s->db, 10000);
     lw_status rc = lw_fts_register(s->db, err);
+    if (!rc && sqlite3_create_function(s->db, "lw_fold", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL, sql_fold,
+                                       NULL, NULL))
+        rc = db_error(s, err, "cannot set up the database");
     if (!rc)
         rc = check_schema(s, flags, err);
     if (!rc && !(flags & LW_STORE_READONLY)) {
@@ -749,6 +753,23 @@ long long lw_store_count(lw_store *s)
 }
 
 /* ---- folding ---- */
+
+/* lw_fold(text): lw_store_fold as an SQL function of lawwatch's connections, for comparing
+ * ids that have no folded column (relations). */
+static void sql_fold(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+    (void)argc;
+    const char *t = (const char *)sqlite3_value_text(argv[0]);
+    if (!t) {
+        sqlite3_result_null(ctx);
+        return;
+    }
+    char *f = lw_store_fold(t);
+    if (!f)
+        sqlite3_result_error_nomem(ctx);
+    else
+        sqlite3_result_text(ctx, f, -1, free);
+}
 
 char *lw_store_fold(const char *s)
 {
@@ -2066,7 +2087,7 @@ lw_status lw_store_search(lw_store *s, const lw_search_query *q,
      * ranking needs no row of documents: FTS5 ranks alone, a few more rows than asked
      * (equal scores are then ordered by path among them), and only those are looked up. */
     static const char filtered[] =
-        "SELECT d.path, d.number, d.kind, d.issuer, d.date, -bm25(doc_text, 4.0, 1.0), doc_text.rowid"
+        "SELECT d.path, d.number, d.kind, d.issuer, d.date, -bm25(doc_text, 4.0, 1.0), doc_text.rowid, d.subject"
         "  FROM doc_text JOIN documents d ON d.id = doc_text.rowid"
         " WHERE doc_text MATCH :expr"
         "   AND (:year IS NULL OR substr(d.date, 1, 4) = :year)"
@@ -2077,7 +2098,7 @@ lw_status lw_store_search(lw_store *s, const lw_search_query *q,
         "WITH ranked(id, b) AS ("
         "  SELECT rowid, bm25(doc_text, 4.0, 1.0) FROM doc_text WHERE doc_text MATCH :expr"
         "   ORDER BY 2 LIMIT :limit + 32)"
-        "SELECT d.path, d.number, d.kind, d.issuer, d.date, -ranked.b, ranked.id"
+        "SELECT d.path, d.number, d.kind, d.issuer, d.date, -ranked.b, ranked.id, d.subject"
         "  FROM ranked JOIN documents d ON d.id = ranked.id ORDER BY ranked.b, d.path LIMIT :limit";
     int any_filter = (q->year && *q->year) || (q->kind && *q->kind) || (q->issuer && *q->issuer);
     const char *sql = any_filter ? filtered : plain;
@@ -2098,10 +2119,13 @@ lw_status lw_store_search(lw_store *s, const lw_search_query *q,
     size_t n = 0;
     int r;
     lw_snippet_terms *terms = NULL;
-    sqlite3_stmt *text_st = NULL;
+    sqlite3_stmt *text_st = NULL, *paths_st = NULL;
     if (lw_snippet_terms_create(expr, &terms) ||
-        sqlite3_prepare_v2(s->db, "SELECT subject, body FROM doc_text WHERE rowid = ?1", -1, &text_st, NULL)) {
+        sqlite3_prepare_v2(s->db, "SELECT subject, body FROM doc_text WHERE rowid = ?1", -1, &text_st, NULL) ||
+        sqlite3_prepare_v2(s->db, "SELECT path FROM doc_paths WHERE doc_id = ?1 ORDER BY rowid", -1, &paths_st,
+                           NULL)) {
         lw_snippet_terms_free(terms);
+        sqlite3_finalize(text_st);
         sqlite3_finalize(st);
         free(expr);
         return db_error(s, err, "cannot prepare the search");
@@ -2116,13 +2140,24 @@ lw_status lw_store_search(lw_store *s, const lw_search_query *q,
                                       (const char *)sqlite3_column_text(text_st, 1),
                                       (size_t)sqlite3_column_bytes(text_st, 1), q->mark_open ? q->mark_open : "«",
                                       q->mark_close ? q->mark_close : "»", 24);
+        /* every path of the document (the first is d.path); a few at most in practice */
+        char *pv[64];
+        size_t np = 0;
+        sqlite3_reset(paths_st);
+        sqlite3_bind_int64(paths_st, 1, sqlite3_column_int64(st, 6));
+        while (np < sizeof pv / sizeof *pv && sqlite3_step(paths_st) == SQLITE_ROW)
+            if ((pv[np] = strdup((const char *)sqlite3_column_text(paths_st, 0))))
+                np++;
         lw_search_hit h = {
             (const char *)sqlite3_column_text(st, 0), (const char *)sqlite3_column_text(st, 1),
             (const char *)sqlite3_column_text(st, 2), (const char *)sqlite3_column_text(st, 3),
-            (const char *)sqlite3_column_text(st, 4), sqlite3_column_double(st, 5), snippet};
+            (const char *)sqlite3_column_text(st, 4), sqlite3_column_double(st, 5), snippet,
+            sqlite3_column_int64(st, 6), (const char *)sqlite3_column_text(st, 7), (const char *const *)pv, np};
         n++;
         int stop = fn && fn(ud, &h);
         free(snippet);
+        for (size_t k = 0; k < np; k++)
+            free(pv[k]);
         if (stop) {
             r = SQLITE_DONE;
             break;
@@ -2140,6 +2175,7 @@ lw_status lw_store_search(lw_store *s, const lw_search_query *q,
             rc = db_error(s, err, "search failed");
     }
     sqlite3_finalize(text_st);
+    sqlite3_finalize(paths_st);
     lw_snippet_terms_free(terms);
     sqlite3_finalize(st);
     free(expr);
@@ -2177,6 +2213,10 @@ int lw_period_parse(const char *s, char from[11], char to[11])
     return 0;
 }
 
+/* Every path of document d as a JSON array, the first first. */
+#define DOC_PATHS_JSON \
+    "(SELECT json_group_array(path) FROM (SELECT path FROM doc_paths p WHERE p.doc_id = d.id ORDER BY p.rowid))"
+
 /* Runs sql with the given text parameters (?1, ?2...) and int limit (last), calling fn with
  * each row as a JSON object keyed by column name. */
 static lw_status rows_json(lw_store *s, const char *sql, const char *const *params, int np, int limit,
@@ -2194,11 +2234,18 @@ static lw_status rows_json(lw_store *s, const char *sql, const char *const *para
         json_t *row = json_object();
         for (int c = 0; c < sqlite3_column_count(st); c++) {
             json_t *v;
+            if (sqlite3_column_name(st, c)[0] == '_') /* helper columns (the min() of a group) */
+                continue;
             switch (sqlite3_column_type(st, c)) {
             case SQLITE_INTEGER: v = json_integer(sqlite3_column_int64(st, c)); break;
             case SQLITE_FLOAT: v = json_real(sqlite3_column_double(st, c)); break;
             case SQLITE_NULL: v = json_null(); break;
-            default: v = json_string((const char *)sqlite3_column_text(st, c)); break;
+            default:
+                /* a column named paths is a JSON array made by json_group_array */
+                v = !strcmp(sqlite3_column_name(st, c), "paths")
+                        ? json_loads((const char *)sqlite3_column_text(st, c), 0, NULL)
+                        : json_string((const char *)sqlite3_column_text(st, c));
+                break;
             }
             json_object_set_new(row, sqlite3_column_name(st, c), v ? v : json_null());
         }
@@ -2224,11 +2271,14 @@ lw_status lw_store_cites(lw_store *s, const char *id, int limit, int (*fn)(void 
     if (!key)
         return lw_error_set(err, LW_ERR_NOMEM, NULL, 0, 0, "out of memory");
     const char *params[] = {key};
+    /* one row per document; min() makes the bare columns those of its first mention */
     lw_status rc = rows_json(s,
-                             "SELECT d.path, d.number, d.date, f.line, r.type, r.cited_id, r.cited_date,"
-                             "       r.pinpoint, f.text"
-                             "  FROM legal_refs r JOIN facts f ON f.id = r.fact_id JOIN documents d ON d.id = r.doc_id"
-                             " WHERE r.cited_key = ?1 ORDER BY d.date, d.path, f.line LIMIT ?2",
+                             "SELECT d.id, d.path, " DOC_PATHS_JSON " AS paths, d.kind, d.number, d.issuer, d.date,"
+                             "       d.subject, count(*) AS mentions, min(r.span_start) AS _first, r.line, r.type,"
+                             "       r.cited_id, r.cited_date, r.pinpoint, r.text"
+                             "  FROM legal_refs r JOIN documents d ON d.id = r.doc_id"
+                             " WHERE r.cited_key = ?1 GROUP BY d.id"
+                             " ORDER BY d.date IS NULL, d.date DESC, d.path LIMIT ?2",
                              params, 1, limit, fn, ud, n, err);
     free(key);
     return rc;
@@ -2239,10 +2289,42 @@ lw_status lw_store_deadlines_in(lw_store *s, const char *from, const char *to, i
 {
     const char *params[] = {from, to};
     return rows_json(s,
-                     "SELECT d.path, d.number, d.issuer, k.unit, k.nearby_agency, k.date_from AS \"from\","
-                     "       k.date_to AS \"to\", k.precision, k.qualifier, f.line, f.text"
+                     "SELECT d.id, d.path, " DOC_PATHS_JSON " AS paths, d.kind, d.number, d.issuer, d.date,"
+                     "       d.subject, k.unit, k.nearby_agency, k.date_from AS \"from\", k.date_to AS \"to\","
+                     "       k.precision, k.qualifier, f.line, f.text"
                      "  FROM deadlines k JOIN facts f ON f.id = k.fact_id JOIN documents d ON d.id = k.doc_id"
                      " WHERE coalesce(k.date_from, k.date_to) <= ?2 AND k.date_to >= ?1"
-                     " ORDER BY k.date_to, d.path, f.line LIMIT ?3",
+                     " ORDER BY k.date_to, d.date IS NULL, d.date, d.path, f.line, k.date_from LIMIT ?3",
                      params, 2, limit, fn, ud, n, err);
+}
+
+lw_status lw_store_changes_of(lw_store *s, const char *id, int (*fn)(void *ud, json_t *row), void *ud, size_t *n,
+                              lw_error *err)
+{
+    char *key = lw_store_fold(id);
+    if (!key)
+        return lw_error_set(err, LW_ERR_NOMEM, NULL, 0, 0, "out of memory");
+    const char *params[] = {key};
+    /* Relations are read from the text and a sentence can be misread ("Nghị định 34/2016
+     * được sửa đổi bởi 154/2020" read the other way round): a document never amends one
+     * issued after it, so a relation whose amending number has an earlier year than the
+     * amended one is left out, and so is one whose years are not both known. */
+    /* from_id NULL: the stating document itself ("Thông tư này thay thế ...") */
+    lw_status rc = rows_json(s,
+                             "WITH rel AS (SELECT r.type, coalesce(r.from_id, d.number) AS by, r.to_id, r.fact_id, d.*"
+                             "  FROM relations r JOIN documents d ON d.id = r.doc_id"
+                             " WHERE r.type IN ('amends', 'replaces') AND lw_fold(r.to_id) = ?1)"
+                             "SELECT d.type, d.by, d.id, d.path, " DOC_PATHS_JSON " AS paths, d.kind, d.number,"
+                             "       d.issuer, d.date, d.subject, min(d.id * 100000000 + coalesce(f.span_start, 0)) AS _first,"
+                             "       f.line"
+                             "  FROM rel d JOIN facts f ON f.id = d.fact_id"
+                             " WHERE substr(d.by, instr(d.by, '/') + 5, 1) = '/'"
+                             "   AND substr(d.to_id, instr(d.to_id, '/') + 5, 1) = '/'"
+                             "   AND CAST(substr(d.by, instr(d.by, '/') + 1, 4) AS INTEGER)"
+                             "       >= CAST(substr(d.to_id, instr(d.to_id, '/') + 1, 4) AS INTEGER)"
+                             "   AND lw_fold(d.by) <> ?1"
+                             " GROUP BY d.type, lw_fold(d.by) ORDER BY d.type, d.by LIMIT ?2",
+                             params, 1, 0, fn, ud, n, err);
+    free(key);
+    return rc;
 }
