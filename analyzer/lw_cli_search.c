@@ -358,7 +358,9 @@ static lw_status cited_changes(out_state *o, lw_store *s, const lw_registry *reg
         free(dn);
         lw_buf_free(&src);
     }
-    json_decref(rows);
+    /* not in the registry: named as the documents write it, not as typed */
+    if (!e && json_array_size(rows) && js(json_array_get(rows, 0), "of"))
+        name = js(json_array_get(rows, 0), "of");
     json_t *c;
     json_array_foreach(o->changes, i, c) {
         int repl = !strcmp(json_string_value(json_object_get(c, "type")), "replaced_by");
@@ -367,6 +369,7 @@ static lw_status cited_changes(out_state *o, lw_store *s, const lw_registry *reg
     }
     if (e && !strcmp(e->status, "expired") && !json_array_size(o->changes))
         lw_buf_printf(head, "%s đã hết hiệu lực (theo danh mục %s:%d)\n", name, shown(o, e->file), e->line);
+    json_decref(rows);
     return st;
 }
 

@@ -2314,7 +2314,7 @@ lw_status lw_store_changes_of(lw_store *s, const char *id, int (*fn)(void *ud, j
                              "WITH rel AS (SELECT r.type, coalesce(r.from_id, d.number) AS by, r.to_id, r.fact_id, d.*"
                              "  FROM relations r JOIN documents d ON d.id = r.doc_id"
                              " WHERE r.type IN ('amends', 'replaces') AND lw_fold(r.to_id) = ?1)"
-                             "SELECT d.type, d.by, d.id, d.path, " DOC_PATHS_JSON " AS paths, d.kind, d.number,"
+                             "SELECT d.type, d.by, d.to_id AS \"of\", d.id, d.path, " DOC_PATHS_JSON " AS paths, d.kind, d.number,"
                              "       d.issuer, d.date, d.subject, min(d.id * 100000000 + coalesce(f.span_start, 0)) AS _first,"
                              "       f.line"
                              "  FROM rel d JOIN facts f ON f.id = d.fact_id"
