@@ -351,9 +351,19 @@ static lw_status cited_changes(out_state *o, lw_store *s, const lw_registry *reg
         char *label = NULL, *dn = doc_name(js(r, "kind"), js(r, "number"), js(r, "date"), js(r, "issuer"), NULL, &label);
         lw_buf_printf(&src, "%s%s%s, dòng %lld", dn ? dn : "", dn ? ", " : "", shown(o, js(r, "path")),
                       (long long)json_integer_value(json_object_get(r, "line")));
-        json_array_append_new(o->changes, json_pack("{s:s,s:s,s:s,s:I}", "type", type, "id", by, "source",
-                                                    src.data ? src.data : "", "doc_id",
-                                                    (json_int_t)json_integer_value(json_object_get(r, "id"))));
+        json_t *ch = json_pack("{s:s,s:s,s:s,s:I}", "type", type, "id", by, "source", src.data ? src.data : "",
+                               "doc_id", (json_int_t)json_integer_value(json_object_get(r, "id")));
+        /* "Thông tư này thay thế ...": the amending document is the stating one */
+        char *kb = lw_store_fold(by), *kn = lw_store_fold(js(r, "number"));
+        lw_buf bl = {0};
+        if (ch && label && kb && kn && !strcmp(kb, kn))
+            json_object_set_new(ch, "label", json_string(label));
+        else if (ch && js(r, "by_type") && lw_doc_label(&bl, js(r, "by_type"), by, js(r, "by_date"), NULL) == 0)
+            json_object_set_new(ch, "label", json_string(bl.data)); /* as the stating document cites it */
+        lw_buf_free(&bl);
+        free(kb);
+        free(kn);
+        json_array_append_new(o->changes, ch);
         free(label);
         free(dn);
         lw_buf_free(&src);
@@ -363,9 +373,25 @@ static lw_status cited_changes(out_state *o, lw_store *s, const lw_registry *reg
         name = js(json_array_get(rows, 0), "of");
     json_t *c;
     json_array_foreach(o->changes, i, c) {
+        /* the amending document named with its dates when the registry knows it */
+        const lw_registry_entry *by = reg ? lw_registry_find(reg, json_string_value(json_object_get(c, "id"))) : NULL;
+        lw_buf bl = {0};
+        char d1[11];
+        if (by && lw_doc_label(&bl, by->type, by->id, by->issued, by->issuer) == 0 && bl.len) {
+            json_object_set_new(c, "label", json_string(bl.data));
+            if (by->effective) {
+                json_object_set_new(c, "effective", json_string(by->effective));
+                lw_buf_printf(&bl, ", có hiệu lực từ %s", date_vi(by->effective, d1));
+            }
+        } else if (json_is_string(json_object_get(c, "label"))) {
+            lw_buf_printf(&bl, "%s", json_string_value(json_object_get(c, "label")));
+        } else {
+            lw_buf_printf(&bl, "%s", json_string_value(json_object_get(c, "id")));
+        }
         int repl = !strcmp(json_string_value(json_object_get(c, "type")), "replaced_by");
-        lw_buf_printf(head, "%s đã được %s bởi %s (theo %s)\n", name, repl ? "thay thế" : "sửa đổi",
-                      json_string_value(json_object_get(c, "id")), json_string_value(json_object_get(c, "source")));
+        lw_buf_printf(head, "%s đã được %s bởi %s (theo %s)\n", name, repl ? "thay thế" : "sửa đổi", bl.data,
+                      json_string_value(json_object_get(c, "source")));
+        lw_buf_free(&bl);
     }
     if (e && !strcmp(e->status, "expired") && !json_array_size(o->changes))
         lw_buf_printf(head, "%s đã hết hiệu lực (theo danh mục %s:%d)\n", name, shown(o, e->file), e->line);

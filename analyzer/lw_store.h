@@ -154,7 +154,8 @@ int lw_period_parse(const char *s, char from[11], char to[11]);
  * precision, qualifier, line, text.
  * changes_of: what ingested documents state amends or replaces id ("amends"/"replaces"
  * relations whose amending document is not older than id by its number's year), one row
- * per (type, by): type, by (the amending id), and the first stating document with line. */
+ * per (type, by): type, by (the amending id; by_type and by_date as the stating document
+ * cites it, when it does), and the first stating document with line. */
 lw_status lw_store_cites(lw_store *s, const char *id, int limit, int (*fn)(void *ud, json_t *row),
                          void *ud, size_t *n, lw_error *err);
 lw_status lw_store_deadlines_in(lw_store *s, const char *from, const char *to, int limit,
