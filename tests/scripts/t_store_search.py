@@ -215,7 +215,7 @@ try:
     copy = os.path.join(tmp, "copy")
     os.makedirs(copy)
     shutil.copy(os.path.join(SRC, "tests", "data", "search", "kh-21.txt"), os.path.join(copy, "kh-21.txt"))
-    rc, out, err = run("ingest", "--db", sdb, "tests/data/search/cv-88.txt", "tests/data/search/kh-21.txt", copy, cwd=SRC)
+    rc, out, err = run("ingest", "--db", sdb, "tests/data/search/cv-88.txt", "tests/data/search/kh-21.txt", "tests/data/search/kh-35.txt", copy, cwd=SRC)
     check(rc == 0 and "1 trùng nội dung (duplicates)" in err, "crafted corpus ingested, the copy a duplicate: " + err)
     also = " (cũng ở / also at: %s)" % os.path.realpath(os.path.join(copy, "kh-21.txt"))
 
