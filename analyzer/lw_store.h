@@ -7,9 +7,11 @@
  * v_deadlines). The schema SQL, with comments, is in lw_store.c.
  *
  * Ingest is incremental: a file whose path, size and mtime match the stored ones costs a
- * stat and an index lookup; a changed file's document and facts are replaced in one
- * transaction; each document is stored inside its own savepoint, so a bad file rolls back
- * only itself. One writer (this process); readers may search concurrently (WAL). */
+ * stat and an index lookup; a file with the bytes of a stored document becomes one more
+ * path of it; a changed file leaves its document (which goes with its last path) for the
+ * document of its new content, new or stored; each file is stored inside its own
+ * savepoint, so a bad file rolls back only itself. One writer (this process); readers may
+ * search concurrently (WAL). */
 #ifndef LW_STORE_H
 #define LW_STORE_H
 
