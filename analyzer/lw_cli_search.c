@@ -39,7 +39,7 @@ typedef struct {
     json_t *changes; /* --cites: what amends or replaces the cited document (array) */
 } out_state;
 
-static json_t *str_or_null(const char *s) { return s ? json_string(s) : json_null(); }
+static json_t *str_or_null(const char *s) { return lw_store_json_text(s); }
 
 /* A path as reports show it: relative when below the working folder. Borrowed. */
 static const char *shown(const out_state *o, const char *path) { return path ? lw_path_below(path, o->cwd) : "-"; }
@@ -145,12 +145,12 @@ static void name_row(out_state *o, json_t *row, lw_buf *b)
                           &label);
     if (o->json) {
         json_object_set_new(row, "label", str_or_null(label));
-        json_object_set_new(row, "path", json_string(shown(o, js(row, "path"))));
+        json_object_set_new(row, "path", str_or_null(shown(o, js(row, "path"))));
         json_t *paths = json_object_get(row, "paths");
         size_t i;
         json_t *p;
         json_array_foreach(paths, i, p) if (json_is_string(p))
-            json_array_set_new(paths, i, json_string(shown(o, json_string_value(p))));
+            json_array_set_new(paths, i, str_or_null(shown(o, json_string_value(p))));
     } else if (b) {
         lw_buf_printf(b, "%s", name ? name : NO_NAME);
     }
@@ -201,7 +201,7 @@ static int on_hit(void *ud, const lw_search_hit *h)
         json_object_set_new(r, "subject", str_or_null(h->subject));
         json_t *paths = json_array();
         for (size_t i = 0; i < h->n_paths; i++)
-            json_array_append_new(paths, json_string(shown(o, h->paths[i])));
+            json_array_append_new(paths, str_or_null(shown(o, h->paths[i])));
         json_object_set_new(r, "paths", paths);
         json_array_append_new(o->arr, r);
     } else {

@@ -754,6 +754,31 @@ long long lw_store_count(lw_store *s)
 
 /* ---- folding ---- */
 
+json_t *lw_store_json_text(const char *s)
+{
+    if (!s)
+        return json_null();
+    json_t *j = json_string(s);
+    if (j)
+        return j;
+    lw_buf b = {0};
+    const utf8proc_uint8_t *p = (const utf8proc_uint8_t *)s;
+    while (*p) {
+        utf8proc_int32_t c;
+        utf8proc_ssize_t n = utf8proc_iterate(p, -1, &c);
+        if (n <= 0) {
+            lw_buf_append(&b, "\xEF\xBF\xBD", 3);
+            p++;
+        } else {
+            lw_buf_append(&b, p, (size_t)n);
+            p += n;
+        }
+    }
+    j = json_stringn(b.data ? b.data : "", b.len);
+    lw_buf_free(&b);
+    return j;
+}
+
 /* lw_fold(text): lw_store_fold as an SQL function of lawwatch's connections, for comparing
  * ids that have no folded column (relations). */
 static void sql_fold(sqlite3_context *ctx, int argc, sqlite3_value **argv)
@@ -2242,9 +2267,14 @@ static lw_status rows_json(lw_store *s, const char *sql, const char *const *para
             case SQLITE_NULL: v = json_null(); break;
             default:
                 /* a column named paths is a JSON array made by json_group_array */
-                v = !strcmp(sqlite3_column_name(st, c), "paths")
-                        ? json_loads((const char *)sqlite3_column_text(st, c), 0, NULL)
-                        : json_string((const char *)sqlite3_column_text(st, c));
+                if (strcmp(sqlite3_column_name(st, c), "paths")) {
+                    v = lw_store_json_text((const char *)sqlite3_column_text(st, c));
+                } else if (!(v = json_loads((const char *)sqlite3_column_text(st, c), 0, NULL))) {
+                    /* a path that is not UTF-8: the array again, its bytes made valid */
+                    json_t *t = lw_store_json_text((const char *)sqlite3_column_text(st, c));
+                    v = t ? json_loads(json_string_value(t), 0, NULL) : NULL;
+                    json_decref(t);
+                }
                 break;
             }
             json_object_set_new(row, sqlite3_column_name(st, c), v ? v : json_null());

@@ -184,6 +184,24 @@ try:
     check(q(db, "SELECT doc_id, path FROM doc_paths ORDER BY rowid") == before, "reextract keeps ids and paths")
     check(orphans(db) == 0 and q(db, "SELECT count(*) FROM doc_text_docsize")[0][0] == 3, "no orphans after reextract")
     check(q(db, "PRAGMA integrity_check")[0][0] == "ok", "integrity")
+
+    # file names that are not UTF-8 (a folder from an old Windows share): JSON still names
+    # every path, each bad byte as U+FFFD, instead of dropping the key
+    bad = os.path.join(tmp, "bad").encode()
+    os.makedirs(bad)
+    body = "Kế hoạch số 9/KH-UBND về zebraqq.\nchậm nhất ngày 20/11/2025.\n".encode()
+    for name in (b"t\xe9st.txt", b"copy\xff.txt"):
+        with open(os.path.join(bad, name), "wb") as f:
+            f.write(body)
+    bdb = os.path.join(tmp, "bad.db")
+    rc, out, err = run("ingest", "--db", bdb, bad.decode("utf-8", "surrogateescape"))
+    check(rc == 0 and "1 trùng nội dung (duplicates)" in err, "non-UTF-8 names ingested: " + err)
+    for args in (["zebraqq"], ["--deadline-in", "2025"]):
+        rc, out, err = run("search", "--db", bdb, "--format", "json", *args)
+        rows = json.loads(out) if rc == 0 else []
+        check(len(rows) == 1 and rows[0].get("path", "").endswith("copy\ufffd.txt")
+              and sorted(os.path.basename(p) for p in rows[0].get("paths") or []) == ["copy\ufffd.txt", "t\ufffdst.txt"],
+              "search %s: non-UTF-8 paths shown with U+FFFD: %s" % (args[0], rows and rows[0].get("paths")))
 finally:
     shutil.rmtree(tmp, ignore_errors=True)
 
