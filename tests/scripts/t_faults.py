@@ -61,6 +61,8 @@ def state(db):
     c = sqlite3.connect(db, timeout=30)
     try:
         ok = c.execute("PRAGMA integrity_check").fetchone()[0]
+        if not c.execute("SELECT count(*) FROM sqlite_master WHERE name = 'documents'").fetchone()[0]:
+            return ok, 0, 0, 0, set()  # killed before its schema was committed: nothing stored
         n, distinct, shas = c.execute("SELECT count(*), count(DISTINCT path), count(DISTINCT sha256)"
                                       " FROM documents").fetchone()
         distinct = min(distinct, shas)
