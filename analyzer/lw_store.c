@@ -126,11 +126,15 @@
     "         r.cited_date, r.pinpoint, r.title, f.line, f.text\n" \
     "  FROM legal_refs r JOIN facts f ON f.id = r.fact_id JOIN documents d ON d.id = r.doc_id;\n" \
     "\n" \
-    "-- Every deadline: the document, the unit when known (else the nearby agency as a hint),\n" \
-    "-- the interval and the words.\n" \
+    V_DEADLINES_SQL
+
+/* Schema 4: the unit column holds units only; schema 3 put the nearby agency there when no
+ * duty named one (flagged by unit_is_hint), which read as the unit in a plain SELECT. */
+#define V_DEADLINES_SQL \
+    "-- Every deadline: the document, the unit a duty gives it to (NULL when none does), the\n" \
+    "-- agency named closest before it (a hint only, never the unit), the interval, the words.\n" \
     "CREATE VIEW v_deadlines AS\n" \
-    "  SELECT d.path AS document, d.number AS doc_number, d.issuer,\n" \
-    "         coalesce(k.unit, k.nearby_agency) AS unit, k.unit IS NULL AS unit_is_hint,\n" \
+    "  SELECT d.path AS document, d.number AS doc_number, d.issuer, k.unit, k.nearby_agency,\n" \
     "         k.date_from, k.date_to, k.precision, k.qualifier, f.text, f.line\n" \
     "  FROM deadlines k JOIN facts f ON f.id = k.fact_id JOIN documents d ON d.id = k.doc_id;\n"
 
@@ -562,6 +566,7 @@ static lw_status check_schema(lw_store *s, int flags, lw_error *err)
             " DROP TABLE temp.lw_fold;"
             " CREATE UNIQUE INDEX documents_sha ON documents(sha256);"
             " DROP VIEW IF EXISTS v_documents; " V_DOCUMENTS_SQL
+            " DROP VIEW IF EXISTS v_deadlines; " V_DEADLINES_SQL
             " PRAGMA user_version = 4; COMMIT;";
         char *msg = NULL;
         rc = sqlite3_exec(s->db, to4, NULL, NULL, &msg);

@@ -39,7 +39,11 @@ def q(db, sql, *params):
 # What schema 3 had where schema 4 has doc_paths: one document per file.
 TO_SCHEMA3 = ("DROP VIEW v_documents; DROP TABLE doc_paths; DROP INDEX documents_sha;"
               " CREATE VIEW v_documents AS SELECT id, path, kind, number, issuer, place, date, subject, encoding,"
-              " size, n_facts, sha256, ingested_at FROM documents; PRAGMA user_version = 3;")
+              " size, n_facts, sha256, ingested_at FROM documents;"
+              " DROP VIEW v_deadlines; CREATE VIEW v_deadlines AS SELECT d.path AS document, d.number AS doc_number,"
+              " d.issuer, coalesce(k.unit, k.nearby_agency) AS unit, k.unit IS NULL AS unit_is_hint, k.date_from,"
+              " k.date_to, k.precision, k.qualifier, f.text, f.line FROM deadlines k JOIN facts f ON f.id = k.fact_id"
+              " JOIN documents d ON d.id = k.doc_id; PRAGMA user_version = 3;")
 
 
 def facts_of(db):
@@ -253,6 +257,8 @@ try:
     check(c.execute("SELECT n_paths, paths FROM v_documents WHERE id = 1").fetchone() == (2, f0 + "\n" + f1),
           "v_documents lists the paths")
     check(c.execute("PRAGMA integrity_check").fetchone()[0] == "ok", "integrity after the upgrade to 4")
+    cols = [r[1] for r in c.execute("PRAGMA table_info(v_deadlines)")]
+    check("nearby_agency" in cols and "unit_is_hint" not in cols, "v_deadlines: the hint apart from the unit: %s" % cols)
     c.close()
     fresh3 = os.path.join(tmp, "fresh3.db")
     rc, out, err = run("ingest", "--db", fresh3, d3)

@@ -241,6 +241,10 @@ try:
                               ("path, line and text", g[2] if len(g) > 2 else None, where)):
             check(gv == wv, "--deadline-in row %d, %s: got %r, want %r" % (k + 1, field, gv, wv))
     check("**" not in out and "-.." not in out and "(?)" not in out, "no Markdown, no -..date, no unexplained (?)")
+    # the reviewers' view holds units only; the nearby agency is a column of its own
+    check(sqlite3.connect(sdb).execute("SELECT unit, nearby_agency FROM v_deadlines WHERE document LIKE '%kh-21.txt'"
+                                       " AND line = 36").fetchall() == [(None, "Bộ Tư pháp")],
+          "v_deadlines: no unit for the item that names none, the agency nearby apart")
     rc, out, err = run("search", "--db", sdb, "--format", "json", "--deadline-in", dl["period"], cwd=SRC)
     rows = json.loads(out)
     for k, (g, w) in enumerate(zip(rows, dl["rows"])):
