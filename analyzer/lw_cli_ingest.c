@@ -12,7 +12,9 @@ static const char ingest_usage[] =
     "Stores the documents (*.txt, folders recursively; hidden entries left out) and their\n"
     "facts in the database (default ./lawwatch.db). Incremental: a file with the same path,\n"
     "size and mtime is not read again; a changed file replaces its document and facts.\n"
-    "  --prune       remove documents whose files are gone\n"
+    "One content is one document: a file with the same bytes as a stored one (a copy in\n"
+    "another folder) is counted as a duplicate and remembered as another path of it.\n"
+    "  --prune       forget the paths whose files are gone; a document goes with its last\n"
     "  --reextract   recompute the facts of documents stored with other rules, from the\n"
     "                stored bytes (PATH may then be left out)\n"
     "  --jobs N      N worker threads read and extract; one writer (default: the cores)\n"
@@ -116,12 +118,18 @@ int lw_cli_ingest(int argc, char **argv)
     lw_status st = lw_store_ingest(s, eng, paths, npaths, &opt, &rep, &err);
     if (ps.drawn)
         fputs("\r\033[K", stderr);
-    fprintf(stderr, "lawwatch ingest: %zu đã nhập (ingested), %zu không đổi (unchanged), %zu bỏ qua (skipped), "
-                    "%zu lỗi (failed)",
-            rep.ingested, rep.unchanged, rep.n_skipped, rep.n_failed);
+    fprintf(stderr, "lawwatch ingest: %zu đã nhập (ingested), %zu không đổi (unchanged), ", rep.ingested,
+            rep.unchanged);
+    if (rep.duplicates)
+        fprintf(stderr, "%zu trùng nội dung (duplicates), ", rep.duplicates);
+    fprintf(stderr, "%zu bỏ qua (skipped), %zu lỗi (failed)", rep.n_skipped, rep.n_failed);
     if (opt.reextract || rep.reextracted)
         fprintf(stderr, ", %zu trích xuất lại (re-extracted)", rep.reextracted);
-    if (opt.prune)
+    if (opt.prune && rep.pruned_docs != rep.pruned)
+        fprintf(stderr, ", %zu xóa (pruned): %zu văn bản, %zu đường dẫn của văn bản còn lại (%zu documents, %zu "
+                "paths of documents kept)", rep.pruned, rep.pruned_docs, rep.pruned - rep.pruned_docs,
+                rep.pruned_docs, rep.pruned - rep.pruned_docs);
+    else if (opt.prune)
         fprintf(stderr, ", %zu xóa (pruned)", rep.pruned);
     const char *dbg = getenv("LAWWATCH_DEBUG_STATS");
     if (dbg && *dbg && strcmp(dbg, "0"))

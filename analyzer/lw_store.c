@@ -18,10 +18,11 @@
 #include "lw_fts.h"
 #include "lw_snippet.h"
 
-/* The schema, version 3. PRAGMA user_version holds LW_STORE_SCHEMA_VERSION; meta holds
+/* The schema, version 4. PRAGMA user_version holds LW_STORE_SCHEMA_VERSION; meta holds
  * app = 'lawwatch' so a foreign database with the same user_version is refused.
- * Every ingested file is one row of documents; everything else hangs off documents.id
- * (doc_id). Facts are stored twice on purpose: once in the generic facts table (kind, rule,
+ * Every ingested content (sha256) is one row of documents, every file one row of doc_paths
+ * (schema 4: byte-identical files at two paths were two documents, so every hit, finding
+ * and report item showed twice); everything else hangs off documents.id (doc_id). Facts are stored twice on purpose: once in the generic facts table (kind, rule,
  * line, span, text and the full JSON object, as `lawwatch extract` prints it) and once in a
  * typed table per kind with the kind's keys as columns, for plain SQL queries. The views
  * (v_*) are what a reviewer queries in the sqlite3 shell; they never touch the FTS table,
@@ -75,10 +76,10 @@
 #define DOCUMENTS_COLUMNS \
     "(\n" \
     "  id            INTEGER PRIMARY KEY,\n" \
-    "  path          TEXT NOT NULL UNIQUE, -- absolute path of the file\n" \
+    "  path          TEXT NOT NULL UNIQUE, -- absolute path of the file (the first of doc_paths)\n" \
     "  sha256        TEXT NOT NULL,        -- of the file's bytes, 64 hex digits\n" \
     "  size          INTEGER NOT NULL,     -- bytes\n" \
-    "  mtime_ns      INTEGER NOT NULL,     -- modification time, nanoseconds since 1970\n" \
+    "  mtime_ns      INTEGER NOT NULL,     -- modification time of path, nanoseconds since 1970\n" \
     "  encoding      TEXT NOT NULL,        -- as decoded: utf-8, utf-16le, windows-1258, tcvn3, vni\n" \
     "  kind          TEXT,                 -- header fields; NULL when the document lacks one\n" \
     "  number        TEXT,                 -- '768/UBND-NC'\n" \
@@ -93,13 +94,31 @@
     "  ingested_at   TEXT NOT NULL         -- UTC, YYYY-MM-DDTHH:MM:SSZ\n" \
     ")"
 
+/* Every path of a document (schema 4), for creating it and for the upgrade from 3. The
+ * first path (lowest rowid) is documents.path, with its size and mtime. */
+#define DOC_PATHS_SQL \
+    "-- Every file a document was found at: byte-identical files are one document.\n" \
+    "CREATE TABLE doc_paths (\n" \
+    "  doc_id   INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,\n" \
+    "  path     TEXT NOT NULL UNIQUE,  -- absolute path of the file\n" \
+    "  size     INTEGER NOT NULL,      -- bytes\n" \
+    "  mtime_ns INTEGER NOT NULL       -- modification time, nanoseconds since 1970\n" \
+    ");\n" \
+    "CREATE INDEX doc_paths_doc ON doc_paths(doc_id);\n"
+
+#define V_DOCUMENTS_SQL \
+    "CREATE VIEW v_documents AS\n" \
+    "  SELECT id, path, kind, number, issuer, place, date, subject, encoding, size, n_facts,\n" \
+    "         sha256, ingested_at,\n" \
+    "         (SELECT count(*) FROM doc_paths p WHERE p.doc_id = d.id) AS n_paths,\n" \
+    "         (SELECT group_concat(path, char(10)) FROM (SELECT path FROM doc_paths p\n" \
+    "           WHERE p.doc_id = d.id ORDER BY p.rowid)) AS paths  -- one a line, the first first\n" \
+    "  FROM documents d;\n"
+
 /* The views over documents (all but v_duties), likewise. */
 #define VIEWS_SQL \
     "-- Views for reviewers.\n" \
-    "CREATE VIEW v_documents AS\n" \
-    "  SELECT id, path, kind, number, issuer, place, date, subject, encoding, size, n_facts,\n" \
-    "         sha256, ingested_at\n" \
-    "  FROM documents;\n" \
+    V_DOCUMENTS_SQL \
     "\n" \
     "-- Every citation of a legal document: who cites what, with the dates on both sides.\n" \
     "CREATE VIEW v_citations AS\n" \
@@ -107,11 +126,15 @@
     "         r.cited_date, r.pinpoint, r.title, f.line, f.text\n" \
     "  FROM legal_refs r JOIN facts f ON f.id = r.fact_id JOIN documents d ON d.id = r.doc_id;\n" \
     "\n" \
-    "-- Every deadline: the document, the unit when known (else the nearby agency as a hint),\n" \
-    "-- the interval and the words.\n" \
+    V_DEADLINES_SQL
+
+/* Schema 4: the unit column holds units only; schema 3 put the nearby agency there when no
+ * duty named one (flagged by unit_is_hint), which read as the unit in a plain SELECT. */
+#define V_DEADLINES_SQL \
+    "-- Every deadline: the document, the unit a duty gives it to (NULL when none does), the\n" \
+    "-- agency named closest before it (a hint only, never the unit), the interval, the words.\n" \
     "CREATE VIEW v_deadlines AS\n" \
-    "  SELECT d.path AS document, d.number AS doc_number, d.issuer,\n" \
-    "         coalesce(k.unit, k.nearby_agency) AS unit, k.unit IS NULL AS unit_is_hint,\n" \
+    "  SELECT d.path AS document, d.number AS doc_number, d.issuer, k.unit, k.nearby_agency,\n" \
     "         k.date_from, k.date_to, k.precision, k.qualifier, f.text, f.line\n" \
     "  FROM deadlines k JOIN facts f ON f.id = k.fact_id JOIN documents d ON d.id = k.doc_id;\n"
 
@@ -124,6 +147,9 @@ static const char schema_sql[] =
     "-- One row per ingested file.\n"
     "CREATE TABLE documents " DOCUMENTS_COLUMNS ";\n"
     "CREATE INDEX documents_date ON documents(date);\n"
+    "CREATE UNIQUE INDEX documents_sha ON documents(sha256);\n"
+    "\n"
+    DOC_PATHS_SQL
     "\n"
     "-- The file's original bytes, so `ingest --reextract` recomputes facts without the files.\n"
     "CREATE TABLE sources (\n"
@@ -216,15 +242,28 @@ static const char schema_sql[] =
     VIEWS_SQL;
 
 enum {
-    Q_LOOKUP, Q_TOUCH, Q_INS_DOC, Q_INS_SRC, Q_INS_FACT, Q_INS_REF, Q_INS_DL, Q_INS_AG, Q_INS_REL,
+    Q_LOOKUP, Q_TOUCH, Q_TOUCH_DOC, Q_BY_SHA, Q_INS_PATH, Q_DEL_PATH, Q_FIRST_PATH, Q_MOVE_DOC, Q_DEL_PATHS,
+    Q_UPD_DOC, Q_INS_DOC, Q_INS_SRC, Q_INS_FACT, Q_INS_REF, Q_INS_DL, Q_INS_AG, Q_INS_REL,
     Q_INS_DATE, Q_INS_DUTY, Q_INS_DUNIT, Q_INS_FTS, Q_DEL_REF, Q_DEL_DL, Q_DEL_AG, Q_DEL_REL, Q_DEL_DATE,
     Q_DEL_DUTY, Q_DEL_DUNIT, Q_DEL_FACT,
     Q_DEL_SRC, Q_DEL_FTS, Q_DEL_DOC, Q_COUNT
 };
 
 static const char *const q_sql[Q_COUNT] = {
-    [Q_LOOKUP] = "SELECT id, size, mtime_ns, sha256 FROM documents WHERE path = ?1",
-    [Q_TOUCH] = "UPDATE documents SET size = ?2, mtime_ns = ?3 WHERE id = ?1",
+    [Q_LOOKUP] = "SELECT p.doc_id, p.size, p.mtime_ns, d.sha256 FROM doc_paths p JOIN documents d ON d.id = p.doc_id"
+                 " WHERE p.path = ?1",
+    [Q_TOUCH] = "UPDATE doc_paths SET size = ?2, mtime_ns = ?3 WHERE path = ?1",
+    [Q_TOUCH_DOC] = "UPDATE documents SET size = ?2, mtime_ns = ?3 WHERE path = ?1",
+    [Q_BY_SHA] = "SELECT id FROM documents WHERE sha256 = ?1",
+    [Q_INS_PATH] = "INSERT INTO doc_paths(doc_id, path, size, mtime_ns) VALUES (?1,?2,?3,?4)",
+    [Q_DEL_PATH] = "DELETE FROM doc_paths WHERE path = ?1",
+    [Q_FIRST_PATH] = "SELECT path, size, mtime_ns FROM doc_paths WHERE doc_id = ?1 ORDER BY rowid LIMIT 1",
+    [Q_MOVE_DOC] = "UPDATE documents SET path = ?2, size = ?3, mtime_ns = ?4 WHERE id = ?1",
+    [Q_DEL_PATHS] = "DELETE FROM doc_paths WHERE doc_id = ?1",
+    /* the same parameters as Q_INS_DOC (?1 to ?4 unused: the document keeps its paths) */
+    [Q_UPD_DOC] = "UPDATE documents SET encoding = ?5, kind = ?6, number = ?7, issuer = ?8, place = ?9, date = ?10,"
+                  " subject = ?11, kind_key = ?12, issuer_key = ?13, n_facts = ?14, rules_version = ?15,"
+                  " ingested_at = strftime('%Y-%m-%dT%H:%M:%SZ','now') WHERE id = ?16",
     [Q_INS_DOC] = "INSERT INTO documents(path, sha256, size, mtime_ns, encoding, kind, number, issuer,"
                   " place, date, subject, kind_key, issuer_key, n_facts, rules_version, ingested_at)"
                   " VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,"
@@ -498,7 +537,48 @@ static lw_status check_schema(lw_store *s, int flags, lw_error *err)
             return LW_ERR_DB;
         }
         ver = 3;
-    } else if (ver == 1 || ver == 2) {
+    }
+    /* Schema 3 stored a content found at two paths as two documents. The paths move to
+     * doc_paths; each content's lowest id keeps the document (and its path stays first),
+     * the others' paths become its paths and their rows go. Their facts were extracted
+     * from the same bytes, so nothing is lost; doc_text rows go through the lawwatch
+     * tokenizer, registered before this runs. */
+    if (ver == 3 && !(flags & LW_STORE_READONLY)) {
+        static const char to4[] =
+            "BEGIN IMMEDIATE; " DOC_PATHS_SQL
+            " CREATE TEMP TABLE lw_fold AS SELECT d.id, m.keep FROM documents d"
+            "  JOIN (SELECT sha256, min(id) AS keep FROM documents GROUP BY sha256) m ON m.sha256 = d.sha256;"
+            " INSERT INTO doc_paths(doc_id, path, size, mtime_ns)"
+            "  SELECT f.keep, d.path, d.size, d.mtime_ns FROM documents d JOIN lw_fold f ON f.id = d.id"
+            "  ORDER BY f.keep <> d.id, d.id;"
+            " DELETE FROM temp.lw_fold WHERE id = keep;"
+            " DELETE FROM legal_refs WHERE doc_id IN (SELECT id FROM temp.lw_fold);"
+            " DELETE FROM deadlines WHERE doc_id IN (SELECT id FROM temp.lw_fold);"
+            " DELETE FROM agencies WHERE doc_id IN (SELECT id FROM temp.lw_fold);"
+            " DELETE FROM relations WHERE doc_id IN (SELECT id FROM temp.lw_fold);"
+            " DELETE FROM dates WHERE doc_id IN (SELECT id FROM temp.lw_fold);"
+            " DELETE FROM duty_units WHERE doc_id IN (SELECT id FROM temp.lw_fold);"
+            " DELETE FROM duties WHERE doc_id IN (SELECT id FROM temp.lw_fold);"
+            " DELETE FROM facts WHERE doc_id IN (SELECT id FROM temp.lw_fold);"
+            " DELETE FROM sources WHERE doc_id IN (SELECT id FROM temp.lw_fold);"
+            " DELETE FROM doc_text WHERE rowid IN (SELECT id FROM temp.lw_fold);"
+            " DELETE FROM documents WHERE id IN (SELECT id FROM temp.lw_fold);"
+            " DROP TABLE temp.lw_fold;"
+            " CREATE UNIQUE INDEX documents_sha ON documents(sha256);"
+            " DROP VIEW IF EXISTS v_documents; " V_DOCUMENTS_SQL
+            " DROP VIEW IF EXISTS v_deadlines; " V_DEADLINES_SQL
+            " PRAGMA user_version = 4; COMMIT;";
+        char *msg = NULL;
+        rc = sqlite3_exec(s->db, to4, NULL, NULL, &msg);
+        if (rc) {
+            lw_error_set(err, LW_ERR_DB, s->path, 0, 0, "không nâng cấp được cơ sở dữ liệu (cannot upgrade the "
+                         "database from schema %lld): %s", ver, msg ? msg : "?");
+            sqlite3_free(msg);
+            exec(s, "ROLLBACK");
+            return LW_ERR_DB;
+        }
+        ver = 4;
+    } else if (ver >= 1 && ver <= 3) {
         return lw_error_set(err, LW_ERR_DB, s->path, 0, 0,
                             "cơ sở dữ liệu cần nâng cấp (the database uses schema %lld): run 'lawwatch ingest "
                             "--db %s' once to upgrade it", ver, s->path);
@@ -554,6 +634,7 @@ static char *immutable_uri(const char *path)
 }
 
 static lw_status store_open(const char *path, int flags, int immutable, lw_store **out, lw_error *err);
+static void sql_fold(sqlite3_context *ctx, int argc, sqlite3_value **argv);
 
 lw_status lw_store_open(const char *path, int flags, lw_store **out, lw_error *err)
 {
@@ -640,6 +721,9 @@ static lw_status store_open(const char *path, int flags, int immutable, lw_store
     sqlite3_extended_result_codes(s->db, 0);
     sqlite3_busy_timeout(s->db, 10000);
     lw_status rc = lw_fts_register(s->db, err);
+    if (!rc && sqlite3_create_function(s->db, "lw_fold", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL, sql_fold,
+                                       NULL, NULL))
+        rc = db_error(s, err, "cannot set up the database");
     if (!rc)
         rc = check_schema(s, flags, err);
     if (!rc && !(flags & LW_STORE_READONLY)) {
@@ -674,6 +758,48 @@ long long lw_store_count(lw_store *s)
 }
 
 /* ---- folding ---- */
+
+json_t *lw_store_json_text(const char *s)
+{
+    if (!s)
+        return json_null();
+    json_t *j = json_string(s);
+    if (j)
+        return j;
+    lw_buf b = {0};
+    const utf8proc_uint8_t *p = (const utf8proc_uint8_t *)s;
+    while (*p) {
+        utf8proc_int32_t c;
+        utf8proc_ssize_t n = utf8proc_iterate(p, -1, &c);
+        if (n <= 0) {
+            lw_buf_append(&b, "\xEF\xBF\xBD", 3);
+            p++;
+        } else {
+            lw_buf_append(&b, p, (size_t)n);
+            p += n;
+        }
+    }
+    j = json_stringn(b.data ? b.data : "", b.len);
+    lw_buf_free(&b);
+    return j;
+}
+
+/* lw_fold(text): lw_store_fold as an SQL function of lawwatch's connections, for comparing
+ * ids that have no folded column (relations). */
+static void sql_fold(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+    (void)argc;
+    const char *t = (const char *)sqlite3_value_text(argv[0]);
+    if (!t) {
+        sqlite3_result_null(ctx);
+        return;
+    }
+    char *f = lw_store_fold(t);
+    if (!f)
+        sqlite3_result_error_nomem(ctx);
+    else
+        sqlite3_result_text(ctx, f, -1, free);
+}
 
 char *lw_store_fold(const char *s)
 {
@@ -743,11 +869,15 @@ static void bind_owned(sqlite3_stmt *st, int i, char *s)
 
 static int run(sqlite3_stmt *st) { return st ? (sqlite3_step(st) == SQLITE_DONE ? 0 : -1) : -1; }
 
-static int delete_doc(lw_store *s, sqlite3_int64 id)
+/* Deletes what hangs off document id; whole: the document and its paths too, else the
+ * document row and its paths stay (its facts are about to be stored again). */
+static int delete_doc(lw_store *s, sqlite3_int64 id, int whole)
 {
     static const int dels[] = {Q_DEL_REF, Q_DEL_DL, Q_DEL_AG, Q_DEL_REL, Q_DEL_DATE, Q_DEL_DUNIT, Q_DEL_DUTY,
-                               Q_DEL_FACT, Q_DEL_SRC, Q_DEL_FTS, Q_DEL_DOC};
+                               Q_DEL_FACT, Q_DEL_SRC, Q_DEL_FTS, Q_DEL_PATHS, Q_DEL_DOC};
     for (size_t i = 0; i < sizeof dels / sizeof *dels; i++) {
+        if (!whole && (dels[i] == Q_DEL_PATHS || dels[i] == Q_DEL_DOC))
+            continue;
         if (dels[i] == Q_DEL_FTS && s->in_txn) {
             if (fts_queue(s, id, 1, NULL, NULL, 0))
                 return -1;
@@ -781,6 +911,65 @@ static int lookup(lw_store *s, const char *path, sqlite3_int64 *id, int64_t *siz
     }
     sqlite3_reset(st);
     return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : -1;
+}
+
+/* The document storing content sha (0 when none) in *id. -1 on a database error. */
+static int by_sha(lw_store *s, const char *sha, sqlite3_int64 *id)
+{
+    sqlite3_stmt *st = stmt(s, Q_BY_SHA);
+    if (!st)
+        return -1;
+    sqlite3_bind_text(st, 1, sha, -1, SQLITE_STATIC);
+    int rc = sqlite3_step(st);
+    *id = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+    sqlite3_reset(st);
+    return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : -1;
+}
+
+static int add_path(lw_store *s, sqlite3_int64 id, const char *path, int64_t size, int64_t mtime_ns)
+{
+    sqlite3_stmt *st = stmt(s, Q_INS_PATH);
+    if (!st)
+        return -1;
+    sqlite3_bind_int64(st, 1, id);
+    sqlite3_bind_text(st, 2, path, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 3, size);
+    sqlite3_bind_int64(st, 4, mtime_ns);
+    return run(st);
+}
+
+/* Takes path away from document id: the document goes with its last path, else
+ * documents.path (and its size and mtime) moves to its first remaining path, so that
+ * documents.path is always a file the document is found at. 1 document deleted, 0 kept,
+ * -1 on a database error. */
+static int detach_path(lw_store *s, sqlite3_int64 id, const char *path)
+{
+    sqlite3_stmt *st = stmt(s, Q_DEL_PATH);
+    if (!st)
+        return -1;
+    sqlite3_bind_text(st, 1, path, -1, SQLITE_STATIC);
+    if (run(st) || !(st = stmt(s, Q_FIRST_PATH)))
+        return -1;
+    sqlite3_bind_int64(st, 1, id);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_DONE)
+        return delete_doc(s, id, 1) ? -1 : 1;
+    if (rc != SQLITE_ROW)
+        return -1;
+    char *first = strdup((const char *)sqlite3_column_text(st, 0));
+    int64_t size = sqlite3_column_int64(st, 1), mtime = sqlite3_column_int64(st, 2);
+    sqlite3_reset(st);
+    if (!first || !(st = stmt(s, Q_MOVE_DOC))) {
+        free(first);
+        return -1;
+    }
+    sqlite3_bind_int64(st, 1, id);
+    sqlite3_bind_text(st, 2, first, -1, free);
+    sqlite3_bind_int64(st, 3, size);
+    sqlite3_bind_int64(st, 4, mtime);
+    rc = run(st);
+    sqlite3_clear_bindings(st); /* frees first now, not at the statement's next use */
+    return rc ? -1 : 0;
 }
 
 /* Lead unit(s) of the duty whose deadline is this deadline (same line and end), joined;
@@ -983,15 +1172,39 @@ static int put_fact(lw_store *s, sqlite3_int64 doc_id, json_t *facts, size_t k, 
 }
 
 static int put_rows(lw_store *s, const lw_doc *doc, const lw_extraction *x, const char *rules_version,
-                    int64_t size, int64_t mtime_ns)
+                    int64_t size, int64_t mtime_ns, int *dup)
 {
-    sqlite3_int64 old_id;
+    sqlite3_int64 old_id, same_id;
     int64_t osize, omtime;
     char osha[65];
-    if (lookup(s, doc->path, &old_id, &osize, &omtime, osha))
+    if (lookup(s, doc->path, &old_id, &osize, &omtime, osha) || by_sha(s, doc->sha256, &same_id))
         return -1;
-    if (old_id && delete_doc(s, old_id))
+    if (same_id && same_id != old_id) {
+        /* the content is stored: this file is one more path of it */
+        if (old_id && detach_path(s, old_id, doc->path) < 0)
+            return -1;
+        *dup = 1;
+        return add_path(s, same_id, doc->path, size, mtime_ns);
+    }
+    if (same_id) {
+        /* the same content at the same path: its facts again, under the same id and paths */
+        sqlite3_stmt *t = stmt(s, Q_TOUCH);
+        if (delete_doc(s, same_id, 0) || !t)
+            return -1;
+        sqlite3_bind_text(t, 1, doc->path, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(t, 2, size);
+        sqlite3_bind_int64(t, 3, mtime_ns);
+        if (run(t) || !(t = stmt(s, Q_TOUCH_DOC)))
+            return -1;
+        sqlite3_bind_text(t, 1, doc->path, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(t, 2, size);
+        sqlite3_bind_int64(t, 3, mtime_ns);
+        if (run(t))
+            return -1;
+    } else if (old_id && detach_path(s, old_id, doc->path) < 0) {
+        /* new content at a stored path: the path leaves its old document first */
         return -1;
+    }
     json_t *rec = lw_extraction_record(x, doc);
     if (!rec)
         return -1;
@@ -1005,9 +1218,11 @@ static int put_rows(lw_store *s, const lw_doc *doc, const lw_extraction *x, cons
     for (size_t k = 0; k < nf; k++)
         if (!(fact_json[k] = json_dumps(json_array_get(facts, k), JSON_COMPACT)))
             goto done;
-    sqlite3_stmt *st = stmt(s, Q_INS_DOC);
+    sqlite3_stmt *st = stmt(s, same_id ? Q_UPD_DOC : Q_INS_DOC);
     if (!st)
         goto done;
+    if (same_id)
+        sqlite3_bind_int64(st, 16, same_id);
     sqlite3_bind_text(st, 1, doc->path, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 2, doc->sha256, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 3, size);
@@ -1025,7 +1240,9 @@ static int put_rows(lw_store *s, const lw_doc *doc, const lw_extraction *x, cons
     sqlite3_bind_text(st, 15, rules_version ? rules_version : "", -1, SQLITE_STATIC);
     if (run(st))
         goto done;
-    sqlite3_int64 id = sqlite3_last_insert_rowid(s->db);
+    sqlite3_int64 id = same_id ? same_id : sqlite3_last_insert_rowid(s->db);
+    if (!same_id && add_path(s, id, doc->path, size, mtime_ns))
+        goto done;
     st = stmt(s, Q_INS_SRC);
     if (!st)
         goto done;
@@ -1078,15 +1295,18 @@ done:
 }
 
 lw_status lw_store_put(lw_store *s, const lw_doc *doc, const lw_extraction *x, const char *rules_version,
-                       int64_t size, int64_t mtime_ns, lw_error *err)
+                       int64_t size, int64_t mtime_ns, int *duplicate, lw_error *err)
 {
+    int dup = 0;
+    if (duplicate)
+        *duplicate = 0;
     s->put_rc = 0;
     size_t nfts = s->n_fts;
     if (exec(s, "SAVEPOINT doc")) {
         s->put_rc = sqlite3_errcode(s->db);
         return db_error(s, err, "cannot start a savepoint");
     }
-    if (put_rows(s, doc, x, rules_version, size, mtime_ns)) {
+    if (put_rows(s, doc, x, rules_version, size, mtime_ns, &dup)) {
         /* kept: the rollback below resets the connection's error code, and the caller must
          * still tell a full disk (stop) from a bad document (go on) */
         s->put_rc = sqlite3_errcode(s->db);
@@ -1099,6 +1319,8 @@ lw_status lw_store_put(lw_store *s, const lw_doc *doc, const lw_extraction *x, c
     }
     if (exec(s, "RELEASE doc"))
         return db_error(s, err, "cannot release a savepoint");
+    if (duplicate)
+        *duplicate = dup;
     return LW_OK;
 }
 
@@ -1112,7 +1334,8 @@ int lw_store_delete_path(lw_store *s, const char *path, lw_error *err)
     if (!id)
         return 0;
     size_t nfts = s->n_fts;
-    if (exec(s, "SAVEPOINT del") || delete_doc(s, id)) {
+    int gone = -1;
+    if (exec(s, "SAVEPOINT del") || (gone = detach_path(s, id, path)) < 0) {
         db_error(s, err, "cannot delete a document");
         exec(s, "ROLLBACK TO del");
         exec(s, "RELEASE del");
@@ -1120,7 +1343,7 @@ int lw_store_delete_path(lw_store *s, const char *path, lw_error *err)
         return -1;
     }
     exec(s, "RELEASE del");
-    return 1;
+    return 1 + gone;
 }
 
 /* ---- ingest ---- */
@@ -1179,8 +1402,9 @@ static void add_failure(lw_ingest_report *rep, const char *path, const lw_error 
 }
 
 typedef struct {
-    char *path;    /* absolute: the key in documents */
+    char *path;    /* absolute: the key in doc_paths */
     char *shown;   /* as the user would name it (argument + relative part) */
+    size_t arg;    /* index of the PATH argument it was found under */
     int64_t size, mtime_ns;
     /* stored state */
     sqlite3_int64 id;
@@ -1199,6 +1423,7 @@ typedef struct {
 typedef struct {
     item *v;
     size_t n, cap;
+    size_t arg; /* the PATH argument being walked */
 } item_list;
 
 static int64_t mtime_of(const struct stat *st)
@@ -1245,6 +1470,7 @@ static void add_file(item_list *l, lw_ingest_report *rep, const char *shown, con
     memset(it, 0, sizeof *it);
     it->path = abs;
     it->shown = strdup(shown);
+    it->arg = l->arg;
     it->size = st->st_size;
     it->mtime_ns = mtime_of(st);
 }
@@ -1323,7 +1549,18 @@ static void walk(item_list *l, lw_ingest_report *rep, const char *dir, int depth
 
 static int cmp_item(const void *a, const void *b)
 {
-    return strcmp(((const item *)a)->path, ((const item *)b)->path);
+    const item *x = a, *y = b;
+    int c = strcmp(x->path, y->path);
+    return c ? c : (x->arg > y->arg) - (x->arg < y->arg);
+}
+
+/* In the order of the PATH arguments, then of the paths: of byte-identical files the one
+ * under the first argument is stored first and is the document's path (documents.path),
+ * the one reports show (`ingest corpus ../copies` names corpus/x.txt, not ../copies/x.txt). */
+static int cmp_item_arg(const void *a, const void *b)
+{
+    const item *x = a, *y = b;
+    return x->arg != y->arg ? (x->arg > y->arg) - (x->arg < y->arg) : strcmp(x->path, y->path);
 }
 
 static void item_clear(item *it)
@@ -1454,7 +1691,7 @@ typedef struct {
     /* the report's counts when the transaction began: a commit that fails (disk full) puts
      * them back, so the summary never counts documents that were not stored */
     lw_ingest_report *rep;
-    size_t snap[5];
+    size_t snap[7];
 } txn;
 
 static void txn_snapshot(txn *t, int restore)
@@ -1462,8 +1699,9 @@ static void txn_snapshot(txn *t, int restore)
     lw_ingest_report *r = t->rep;
     if (!r)
         return;
-    size_t *v[5] = {&r->ingested, &r->unchanged, &r->touched, &r->reextracted, &r->pruned};
-    for (int i = 0; i < 5; i++) {
+    size_t *v[7] = {&r->ingested, &r->unchanged, &r->touched, &r->reextracted, &r->pruned, &r->duplicates,
+                    &r->pruned_docs};
+    for (int i = 0; i < 7; i++) {
         if (restore)
             *v[i] = t->snap[i];
         else
@@ -1555,24 +1793,30 @@ static lw_status write_item(lw_store *s, txn *t, item *it, const char *rules_ver
     if ((st = txn_begin(t, err)))
         return st;
     if (it->outcome == R_TOUCH) {
-        sqlite3_stmt *q = stmt(s, Q_TOUCH);
-        if (!q)
-            return db_error(s, err, "cannot prepare");
-        sqlite3_bind_int64(q, 1, it->id);
-        sqlite3_bind_int64(q, 2, it->size);
-        sqlite3_bind_int64(q, 3, it->mtime_ns);
-        if (run(q))
-            return db_error(s, err, "cannot update a document's mtime");
+        /* the path's size and mtime, and the document's when it is its first path */
+        for (int k = 0; k < 2; k++) {
+            sqlite3_stmt *q = stmt(s, k ? Q_TOUCH_DOC : Q_TOUCH);
+            if (!q)
+                return db_error(s, err, "cannot prepare");
+            sqlite3_bind_text(q, 1, it->path, -1, SQLITE_STATIC);
+            sqlite3_bind_int64(q, 2, it->size);
+            sqlite3_bind_int64(q, 3, it->mtime_ns);
+            if (run(q))
+                return db_error(s, err, "cannot update a document's mtime");
+        }
         rep->unchanged++;
         rep->touched++;
     } else {
         lw_error e;
         lw_error_clear(&e);
-        if (lw_store_put(s, it->doc, it->x, rules_version, it->size, it->mtime_ns, &e)) {
+        int dup = 0;
+        if (lw_store_put(s, it->doc, it->x, rules_version, it->size, it->mtime_ns, &dup, &e)) {
             if (fatal_db(s))
                 return fatal_put(s, it->shown, &e, err);
             snprintf(e.file, sizeof e.file, "%s", it->shown);
             add_failure(rep, it->shown, &e);
+        } else if (dup) {
+            rep->duplicates++;
         } else {
             rep->ingested++;
         }
@@ -1637,7 +1881,7 @@ static lw_status reextract_all(lw_store *s, txn *t, const lw_engine *eng, const 
             ds = lw_extract(lw_engine_rules(eng), lw_engine_lexicon(eng), m, text, tlen, NULL, &x, &e);
         }
         if (!ds && !(st = txn_begin(t, err))) {
-            ds = lw_store_put(s, doc, x, rules_version, size, mtime, &e);
+            ds = lw_store_put(s, doc, x, rules_version, size, mtime, NULL, &e);
             if (ds && fatal_db(s))
                 st = fatal_put(s, path, &e, err);
             if (!ds) {
@@ -1660,7 +1904,7 @@ static lw_status reextract_all(lw_store *s, txn *t, const lw_engine *eng, const 
 static lw_status prune(lw_store *s, txn *t, lw_ingest_report *rep, lw_error *err)
 {
     sqlite3_stmt *q;
-    if (sqlite3_prepare_v2(s->db, "SELECT path FROM documents ORDER BY id", -1, &q, NULL))
+    if (sqlite3_prepare_v2(s->db, "SELECT path FROM doc_paths ORDER BY rowid", -1, &q, NULL))
         return db_error(s, err, "cannot list documents");
     char **gone = NULL;
     size_t n = 0, cap = 0;
@@ -1687,6 +1931,7 @@ static lw_status prune(lw_store *s, txn *t, lw_ingest_report *rep, lw_error *err
                 st = LW_ERR_DB;
             else if (r > 0) {
                 rep->pruned++;
+                rep->pruned_docs += r == 2;
                 st = txn_step(t, err);
             }
         }
@@ -1709,6 +1954,7 @@ lw_status lw_store_ingest(lw_store *s, const lw_engine *eng, const char *const *
     item_list l = {0};
     for (size_t i = 0; i < npaths; i++) {
         struct stat st;
+        l.arg = i;
         if (stat(paths[i], &st) != 0) {
             lw_error e;
             lw_error_set(&e, LW_ERR_IO, paths[i], 0, 0, "không tìm thấy (no such file or folder): %s", strerror(errno));
@@ -1732,6 +1978,8 @@ lw_status lw_store_ingest(lw_store *s, const lw_engine *eng, const char *const *
         l.v[w++] = l.v[i];
     }
     l.n = w;
+    if (l.n)
+        qsort(l.v, l.n, sizeof *l.v, cmp_item_arg);
 
     lw_ingest_progress pr = {0, l.n, 0, 0};
     double t0 = now_s(), last = 0;
@@ -1869,7 +2117,7 @@ lw_status lw_store_search(lw_store *s, const lw_search_query *q,
      * ranking needs no row of documents: FTS5 ranks alone, a few more rows than asked
      * (equal scores are then ordered by path among them), and only those are looked up. */
     static const char filtered[] =
-        "SELECT d.path, d.number, d.kind, d.issuer, d.date, -bm25(doc_text, 4.0, 1.0), doc_text.rowid"
+        "SELECT d.path, d.number, d.kind, d.issuer, d.date, -bm25(doc_text, 4.0, 1.0), doc_text.rowid, d.subject"
         "  FROM doc_text JOIN documents d ON d.id = doc_text.rowid"
         " WHERE doc_text MATCH :expr"
         "   AND (:year IS NULL OR substr(d.date, 1, 4) = :year)"
@@ -1880,7 +2128,7 @@ lw_status lw_store_search(lw_store *s, const lw_search_query *q,
         "WITH ranked(id, b) AS ("
         "  SELECT rowid, bm25(doc_text, 4.0, 1.0) FROM doc_text WHERE doc_text MATCH :expr"
         "   ORDER BY 2 LIMIT :limit + 32)"
-        "SELECT d.path, d.number, d.kind, d.issuer, d.date, -ranked.b, ranked.id"
+        "SELECT d.path, d.number, d.kind, d.issuer, d.date, -ranked.b, ranked.id, d.subject"
         "  FROM ranked JOIN documents d ON d.id = ranked.id ORDER BY ranked.b, d.path LIMIT :limit";
     int any_filter = (q->year && *q->year) || (q->kind && *q->kind) || (q->issuer && *q->issuer);
     const char *sql = any_filter ? filtered : plain;
@@ -1901,10 +2149,13 @@ lw_status lw_store_search(lw_store *s, const lw_search_query *q,
     size_t n = 0;
     int r;
     lw_snippet_terms *terms = NULL;
-    sqlite3_stmt *text_st = NULL;
+    sqlite3_stmt *text_st = NULL, *paths_st = NULL;
     if (lw_snippet_terms_create(expr, &terms) ||
-        sqlite3_prepare_v2(s->db, "SELECT subject, body FROM doc_text WHERE rowid = ?1", -1, &text_st, NULL)) {
+        sqlite3_prepare_v2(s->db, "SELECT subject, body FROM doc_text WHERE rowid = ?1", -1, &text_st, NULL) ||
+        sqlite3_prepare_v2(s->db, "SELECT path FROM doc_paths WHERE doc_id = ?1 ORDER BY rowid", -1, &paths_st,
+                           NULL)) {
         lw_snippet_terms_free(terms);
+        sqlite3_finalize(text_st);
         sqlite3_finalize(st);
         free(expr);
         return db_error(s, err, "cannot prepare the search");
@@ -1919,13 +2170,24 @@ lw_status lw_store_search(lw_store *s, const lw_search_query *q,
                                       (const char *)sqlite3_column_text(text_st, 1),
                                       (size_t)sqlite3_column_bytes(text_st, 1), q->mark_open ? q->mark_open : "«",
                                       q->mark_close ? q->mark_close : "»", 24);
+        /* every path of the document (the first is d.path); a few at most in practice */
+        char *pv[64];
+        size_t np = 0;
+        sqlite3_reset(paths_st);
+        sqlite3_bind_int64(paths_st, 1, sqlite3_column_int64(st, 6));
+        while (np < sizeof pv / sizeof *pv && sqlite3_step(paths_st) == SQLITE_ROW)
+            if ((pv[np] = strdup((const char *)sqlite3_column_text(paths_st, 0))))
+                np++;
         lw_search_hit h = {
             (const char *)sqlite3_column_text(st, 0), (const char *)sqlite3_column_text(st, 1),
             (const char *)sqlite3_column_text(st, 2), (const char *)sqlite3_column_text(st, 3),
-            (const char *)sqlite3_column_text(st, 4), sqlite3_column_double(st, 5), snippet};
+            (const char *)sqlite3_column_text(st, 4), sqlite3_column_double(st, 5), snippet,
+            sqlite3_column_int64(st, 6), (const char *)sqlite3_column_text(st, 7), (const char *const *)pv, np};
         n++;
         int stop = fn && fn(ud, &h);
         free(snippet);
+        for (size_t k = 0; k < np; k++)
+            free(pv[k]);
         if (stop) {
             r = SQLITE_DONE;
             break;
@@ -1943,6 +2205,7 @@ lw_status lw_store_search(lw_store *s, const lw_search_query *q,
             rc = db_error(s, err, "search failed");
     }
     sqlite3_finalize(text_st);
+    sqlite3_finalize(paths_st);
     lw_snippet_terms_free(terms);
     sqlite3_finalize(st);
     free(expr);
@@ -1980,6 +2243,10 @@ int lw_period_parse(const char *s, char from[11], char to[11])
     return 0;
 }
 
+/* Every path of document d as a JSON array, the first first. */
+#define DOC_PATHS_JSON \
+    "(SELECT json_group_array(path) FROM (SELECT path FROM doc_paths p WHERE p.doc_id = d.id ORDER BY p.rowid))"
+
 /* Runs sql with the given text parameters (?1, ?2...) and int limit (last), calling fn with
  * each row as a JSON object keyed by column name. */
 static lw_status rows_json(lw_store *s, const char *sql, const char *const *params, int np, int limit,
@@ -1997,11 +2264,23 @@ static lw_status rows_json(lw_store *s, const char *sql, const char *const *para
         json_t *row = json_object();
         for (int c = 0; c < sqlite3_column_count(st); c++) {
             json_t *v;
+            if (sqlite3_column_name(st, c)[0] == '_') /* helper columns (the min() of a group) */
+                continue;
             switch (sqlite3_column_type(st, c)) {
             case SQLITE_INTEGER: v = json_integer(sqlite3_column_int64(st, c)); break;
             case SQLITE_FLOAT: v = json_real(sqlite3_column_double(st, c)); break;
             case SQLITE_NULL: v = json_null(); break;
-            default: v = json_string((const char *)sqlite3_column_text(st, c)); break;
+            default:
+                /* a column named paths is a JSON array made by json_group_array */
+                if (strcmp(sqlite3_column_name(st, c), "paths")) {
+                    v = lw_store_json_text((const char *)sqlite3_column_text(st, c));
+                } else if (!(v = json_loads((const char *)sqlite3_column_text(st, c), 0, NULL))) {
+                    /* a path that is not UTF-8: the array again, its bytes made valid */
+                    json_t *t = lw_store_json_text((const char *)sqlite3_column_text(st, c));
+                    v = t ? json_loads(json_string_value(t), 0, NULL) : NULL;
+                    json_decref(t);
+                }
+                break;
             }
             json_object_set_new(row, sqlite3_column_name(st, c), v ? v : json_null());
         }
@@ -2027,11 +2306,14 @@ lw_status lw_store_cites(lw_store *s, const char *id, int limit, int (*fn)(void 
     if (!key)
         return lw_error_set(err, LW_ERR_NOMEM, NULL, 0, 0, "out of memory");
     const char *params[] = {key};
+    /* one row per document; min() makes the bare columns those of its first mention */
     lw_status rc = rows_json(s,
-                             "SELECT d.path, d.number, d.date, f.line, r.type, r.cited_id, r.cited_date,"
-                             "       r.pinpoint, f.text"
-                             "  FROM legal_refs r JOIN facts f ON f.id = r.fact_id JOIN documents d ON d.id = r.doc_id"
-                             " WHERE r.cited_key = ?1 ORDER BY d.date, d.path, f.line LIMIT ?2",
+                             "SELECT d.id, d.path, " DOC_PATHS_JSON " AS paths, d.kind, d.number, d.issuer, d.date,"
+                             "       d.subject, count(*) AS mentions, min(r.span_start) AS _first, r.line, r.type,"
+                             "       r.cited_id, r.cited_date, r.pinpoint, r.text"
+                             "  FROM legal_refs r JOIN documents d ON d.id = r.doc_id"
+                             " WHERE r.cited_key = ?1 GROUP BY d.id"
+                             " ORDER BY d.date IS NULL, d.date DESC, d.path LIMIT ?2",
                              params, 1, limit, fn, ud, n, err);
     free(key);
     return rc;
@@ -2042,10 +2324,47 @@ lw_status lw_store_deadlines_in(lw_store *s, const char *from, const char *to, i
 {
     const char *params[] = {from, to};
     return rows_json(s,
-                     "SELECT d.path, d.number, d.issuer, k.unit, k.nearby_agency, k.date_from AS \"from\","
-                     "       k.date_to AS \"to\", k.precision, k.qualifier, f.line, f.text"
+                     "SELECT d.id, d.path, " DOC_PATHS_JSON " AS paths, d.kind, d.number, d.issuer, d.date,"
+                     "       d.subject, k.unit, k.nearby_agency, k.date_from AS \"from\", k.date_to AS \"to\","
+                     "       k.precision, k.qualifier, f.line, f.text"
                      "  FROM deadlines k JOIN facts f ON f.id = k.fact_id JOIN documents d ON d.id = k.doc_id"
                      " WHERE coalesce(k.date_from, k.date_to) <= ?2 AND k.date_to >= ?1"
-                     " ORDER BY k.date_to, d.path, f.line LIMIT ?3",
+                     " ORDER BY k.date_to, d.date IS NULL, d.date, d.path, f.line, k.date_from LIMIT ?3",
                      params, 2, limit, fn, ud, n, err);
+}
+
+lw_status lw_store_changes_of(lw_store *s, const char *id, int (*fn)(void *ud, json_t *row), void *ud, size_t *n,
+                              lw_error *err)
+{
+    char *key = lw_store_fold(id);
+    if (!key)
+        return lw_error_set(err, LW_ERR_NOMEM, NULL, 0, 0, "out of memory");
+    const char *params[] = {key};
+    /* Relations are read from the text and a sentence can be misread ("Nghị định 34/2016
+     * được sửa đổi bởi 154/2020" read the other way round): a document never amends one
+     * issued after it, so a relation whose amending number has an earlier year than the
+     * amended one is left out, and so is one whose years are not both known. */
+    /* from_id NULL: the stating document itself ("Thông tư này thay thế ...") */
+    lw_status rc = rows_json(s,
+                             "WITH rel AS (SELECT r.type, coalesce(r.from_id, d.number) AS by, r.to_id, r.fact_id, d.*"
+                             "  FROM relations r JOIN documents d ON d.id = r.doc_id"
+                             " WHERE r.type IN ('amends', 'replaces') AND lw_fold(r.to_id) = ?1)"
+                             "SELECT d.type, d.by, d.to_id AS \"of\","
+                             "       (SELECT x.type FROM legal_refs x WHERE x.doc_id = d.id AND x.cited_key = lw_fold(d.by)"
+                             "         ORDER BY x.cited_date IS NULL LIMIT 1) AS by_type,"
+                             "       (SELECT x.cited_date FROM legal_refs x WHERE x.doc_id = d.id"
+                             "         AND x.cited_key = lw_fold(d.by) AND x.cited_date IS NOT NULL LIMIT 1) AS by_date,"
+                             "       d.id, d.path, " DOC_PATHS_JSON " AS paths, d.kind, d.number,"
+                             "       d.issuer, d.date, d.subject, min(d.id * 100000000 + coalesce(f.span_start, 0)) AS _first,"
+                             "       f.line"
+                             "  FROM rel d JOIN facts f ON f.id = d.fact_id"
+                             " WHERE substr(d.by, instr(d.by, '/') + 5, 1) = '/'"
+                             "   AND substr(d.to_id, instr(d.to_id, '/') + 5, 1) = '/'"
+                             "   AND CAST(substr(d.by, instr(d.by, '/') + 1, 4) AS INTEGER)"
+                             "       >= CAST(substr(d.to_id, instr(d.to_id, '/') + 1, 4) AS INTEGER)"
+                             "   AND lw_fold(d.by) <> ?1"
+                             " GROUP BY d.type, lw_fold(d.by) ORDER BY d.type, d.by LIMIT ?2",
+                             params, 1, 0, fn, ud, n, err);
+    free(key);
+    return rc;
 }

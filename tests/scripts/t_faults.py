@@ -8,9 +8,11 @@ crash; the database stays intact and a later run completes.
   integrity_check passes, and with room (the tmpfs grown, or no limit) the same ingest stores
   every document.
 - kill -9: t_store_crash.py kills a 3000-document ingest 5 times with a search beside it; here
-  a 600-document ingest is killed 20 times at random moments (0.05-0.8 s, one or two workers),
-  each time integrity_check, no duplicated path, no orphan row in any table that hangs off
-  documents, nothing committed lost; then a complete run and a run that reads no file.
+  a 600-document ingest (and 120 byte-identical copies, one content one document) is killed 20
+  times at random moments (0.05-0.8 s, one or two workers), each time integrity_check, no
+  duplicated path or content, no orphan row in any table that hangs off documents (paths
+  included), every document found at its own path, nothing committed lost; then a complete run
+  and a run that reads no file.
 - read-only: the tmpfs remounted read-only (chmod does not stop root; without mount, a
   non-root run uses a folder and file without write permission; as root without mount the
   case is skipped): search still works (the file is read as immutable), ingest says the
@@ -59,12 +61,28 @@ def state(db):
     c = sqlite3.connect(db, timeout=30)
     try:
         ok = c.execute("PRAGMA integrity_check").fetchone()[0]
-        n, distinct = c.execute("SELECT count(*), count(DISTINCT path) FROM documents").fetchone()
+        if not c.execute("SELECT count(*) FROM sqlite_master WHERE name = 'documents'").fetchone()[0]:
+            return ok, 0, 0, 0, set()  # killed before its schema was committed: nothing stored
+        n, distinct, shas = c.execute("SELECT count(*), count(DISTINCT path), count(DISTINCT sha256)"
+                                      " FROM documents").fetchone()
+        distinct = min(distinct, shas)
         orphans = 0
-        for t in ("facts", "sources", "legal_refs", "deadlines", "agencies", "relations", "dates", "duties"):
+        for t in ("facts", "sources", "legal_refs", "deadlines", "agencies", "relations", "dates", "duties",
+                  "doc_paths"):
             orphans += c.execute("SELECT count(*) FROM %s WHERE doc_id NOT IN (SELECT id FROM documents)" % t).fetchone()[0]
+        # a document without its own path among its paths is an orphan too
+        orphans += c.execute("SELECT count(*) FROM documents d WHERE NOT EXISTS (SELECT 1 FROM doc_paths p"
+                             " WHERE p.doc_id = d.id AND p.path = d.path)").fetchone()[0]
         paths = {r[0] for r in c.execute("SELECT path FROM documents")}
         return ok, n, distinct, orphans, paths
+    finally:
+        c.close()
+
+
+def q_one(db, sql):
+    c = sqlite3.connect(db, timeout=30)
+    try:
+        return c.execute(sql).fetchone()[0]
     finally:
         c.close()
 
@@ -229,6 +247,9 @@ try:
         os.makedirs(d, exist_ok=True)
         with open(os.path.join(d, "doc%04d.txt" % i), "w", encoding="utf-8") as f:
             f.write(bases[i % len(bases)] + "\nBản sao số %d, mã killcode%04d\n" % (i, i))
+        if i % 5 == 0:  # a byte-identical copy, walked after its original (gcopy > g0..g5)
+            os.makedirs(os.path.join(gen, "gcopy"), exist_ok=True)
+            shutil.copy(os.path.join(d, "doc%04d.txt" % i), os.path.join(gen, "gcopy", "c%04d.txt" % i))
     db = os.path.join(tmp, "kill.db")
     prev = set()
     kills = 0
@@ -257,12 +278,17 @@ try:
     check(kills >= 10, "most of the 20 ingests were killed mid-way (%d)" % kills)
     r = run("ingest", "--db", db, gen)
     ok, n, distinct, orphans, paths = state(db)
-    check(r.returncode == 0 and ok == "ok" and n == 600 == distinct and orphans == 0,
-          "after the kills a complete run stores all 600 (%d, rc %d)" % (n, r.returncode))
+    npaths = q_one(db, "SELECT count(*) FROM doc_paths")
+    check(r.returncode == 0 and ok == "ok" and n == 600 == distinct and orphans == 0 and npaths == 720,
+          "after the kills a complete run stores all 600, with the 120 copies as paths (%d, %d paths, rc %d)"
+          % (n, npaths, r.returncode))
     r = run("ingest", "--db", db, gen, env=dict(os.environ, LAWWATCH_DEBUG_STATS="1"))
-    check("600 không đổi (unchanged)" in r.stderr and "read 0 files" in r.stderr, "and a run after it reads no file")
+    check("720 không đổi (unchanged)" in r.stderr and "read 0 files" in r.stderr, "and a run after it reads no file")
     r = run("search", "--db", db, "--format", "json", "killcode0123")
     check(r.returncode == 0 and r.stdout.count('"path"') == 1, "one document per unique word")
+    r = run("search", "--db", db, "--format", "json", "killcode0120")
+    hits = json.loads(r.stdout) if r.returncode == 0 else []
+    check(len(hits) == 1 and len(hits[0].get("paths", [])) == 2, "a copied document once, with its two paths")
 finally:
     if mounted:
         umount(mnt)

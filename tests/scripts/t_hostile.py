@@ -95,6 +95,11 @@ try:
     os.symlink("loop_b.txt", os.path.join(docs, "loop_a.txt"))
     os.symlink("loop_a.txt", os.path.join(docs, "loop_b.txt"))
     os.symlink("..", os.path.join(docs, "up"))
+    # one content at three names: a symbolic link (the same file: nothing more) and a hard
+    # link (another path of the same bytes: one document, one more path)
+    put("linked.txt", "Kế hoạch số 7/KH-UBND về liên kết.\n" + good)
+    os.symlink("linked.txt", os.path.join(docs, "sym_to_linked.txt"))
+    os.link(os.path.join(docs, "linked.txt"), os.path.join(docs, "hard_to_linked.txt"))
     root = os.geteuid() == 0
     if not root:
         os.chmod(put("mode000.txt", good), 0)
@@ -132,7 +137,7 @@ try:
         return re.search(pat, err, re.M) is not None
 
     ingested = ["one_byte.txt", "long_line.txt", "invalid_every_other.txt", "invalid_line3.txt", "utf16_nobom.txt",
-                "cut_at_eof.txt", "repeated.txt", "dates.txt", "deep/d/shallow.txt"]
+                "cut_at_eof.txt", "repeated.txt", "dates.txt", "deep/d/shallow.txt", "hard_to_linked.txt"]
     cases = [
         ("docs/empty.txt", "skipped", re.escape("tệp rỗng, bỏ qua (the file is empty, skipped)")),
         ("docs/blank.txt", "skipped", re.escape("tệp chỉ có khoảng trắng, bỏ qua (the file holds only whitespace, skipped)")),
@@ -156,8 +161,8 @@ try:
           "a path longer than PATH_MAX: failed, 'File name too long'")
     n_skip = len([c for c in cases if c[1] == "skipped"])
     n_fail = len([c for c in cases if c[1] == "failed"]) + 1
-    m = re.search(r"lawwatch ingest: (\d+) đã nhập \(ingested\), (\d+) không đổi \(unchanged\), (\d+) bỏ qua \(skipped\), "
-                  r"(\d+) lỗi \(failed\)", err)
+    m = re.search(r"lawwatch ingest: (\d+) đã nhập \(ingested\), (\d+) không đổi \(unchanged\), 1 trùng nội dung "
+                  r"\(duplicates\), (\d+) bỏ qua \(skipped\), (\d+) lỗi \(failed\)", err)
     check(m is not None, "the summary line")
     if m:
         check(m.groups() == (str(len(ingested)), "0", str(n_skip), str(n_fail)),
@@ -169,11 +174,16 @@ try:
     check(sorted(stored) == sorted(ingested), "stored documents: %s" % sorted(stored))
     check(stored.get("utf16_nobom.txt") == "utf-16le", "UTF-16 without BOM detected: %s" % stored.get("utf16_nobom.txt"))
     check(stored.get("cut_at_eof.txt") == "utf-8", "a character cut at the end: UTF-8 still")
+    real = os.path.realpath(docs)
+    linked = [os.path.relpath(p, real) for (p,) in c.execute("SELECT p.path FROM doc_paths p JOIN documents d"
+                                                               " ON d.id = p.doc_id WHERE d.path LIKE '%hard_to_linked.txt'"
+                                                               " ORDER BY p.rowid")]
+    check(linked == ["hard_to_linked.txt", "linked.txt"], "a hard link is one more path, a symbolic link none: %s" % linked)
     c.close()
 
     # the same batch again: the documents are unchanged, the problems reported again
     r2 = subprocess.run([BIN, "ingest", "--db", db, "docs"], cwd=tmp, capture_output=True, text=True, timeout=300)
-    check(r2.returncode == 1 and ("0 đã nhập (ingested), %d không đổi (unchanged)" % len(ingested)) in r2.stderr,
+    check(r2.returncode == 1 and ("0 đã nhập (ingested), %d không đổi (unchanged)" % (len(ingested) + 1)) in r2.stderr,
           "a second run: every stored document unchanged")
 
     # a single huge line within time: normalize alone (linear)

@@ -4,6 +4,7 @@ changed file replacing its facts, --prune, --reextract from stored bytes with ch
 
 Run: python3 t_store_ingest.py LAWWATCH_BIN SOURCE_DIR (from ctest)."""
 import os
+import re
 import shutil
 import sqlite3
 import subprocess
@@ -35,6 +36,16 @@ def q(db, sql, *params):
         c.close()
 
 
+# What schema 3 had where schema 4 has doc_paths: one document per file.
+TO_SCHEMA3 = ("DROP VIEW v_documents; DROP TABLE doc_paths; DROP INDEX documents_sha;"
+              " CREATE VIEW v_documents AS SELECT id, path, kind, number, issuer, place, date, subject, encoding,"
+              " size, n_facts, sha256, ingested_at FROM documents;"
+              " DROP VIEW v_deadlines; CREATE VIEW v_deadlines AS SELECT d.path AS document, d.number AS doc_number,"
+              " d.issuer, coalesce(k.unit, k.nearby_agency) AS unit, k.unit IS NULL AS unit_is_hint, k.date_from,"
+              " k.date_to, k.precision, k.qualifier, f.text, f.line FROM deadlines k JOIN facts f ON f.id = k.fact_id"
+              " JOIN documents d ON d.id = k.doc_id; PRAGMA user_version = 3;")
+
+
 def facts_of(db):
     return sorted(q(db, "SELECT d.path, f.kind, f.rule, f.line, f.span_start, f.span_end, f.json "
                         "FROM facts f JOIN documents d ON d.id = f.doc_id"))
@@ -63,7 +74,7 @@ try:
     check("1 bỏ qua (skipped)" in err and "scan.pdf" in err, "the pdf is listed as skipped")
     check("1 lỗi (failed)" in err and "broken.txt" in err, "the broken file is listed with its name")
     check(q(db, "SELECT count(*) FROM documents")[0][0] == n_docs, "documents stored")
-    check(q(db, "PRAGMA user_version")[0][0] == 3, "schema version 3")
+    check(q(db, "PRAGMA user_version")[0][0] == 4, "schema version 4")
     check(q(db, "PRAGMA journal_mode")[0][0] == "wal", "WAL mode")
     for view in ("v_documents", "v_citations", "v_deadlines"):
         check(q(db, "SELECT count(*) FROM %s" % view)[0][0] > 0, "view %s has rows" % view)
@@ -152,13 +163,13 @@ try:
     c.execute("PRAGMA user_version = 7")
     c.close()
     rc, out, err = run("ingest", "--db", newer, docs)
-    check(rc == 2 and "newer lawwatch (schema 7), expected 3" in err, "newer schema refused: " + err)
+    check(rc == 2 and "newer lawwatch (schema 7), expected 4" in err, "newer schema refused: " + err)
     # a schema-1 database (before duties) is upgraded in place and its documents re-extracted
     older = os.path.join(tmp, "older.db")
     run("ingest", "--db", older, docs)
     c = sqlite3.connect(older)
     n_before = c.execute("SELECT count(*) FROM documents").fetchone()[0]
-    c.executescript("DROP VIEW v_duties; DROP TABLE duty_units; DROP TABLE duties;"
+    c.executescript(TO_SCHEMA3 + "DROP VIEW v_duties; DROP TABLE duty_units; DROP TABLE duties;"
                     " DELETE FROM facts WHERE kind = 'duty'; PRAGMA user_version = 1;")
     c.close()
     rc, out, err = run("search", "--db", older, "thi")
@@ -166,7 +177,7 @@ try:
     rc, out, err = run("ingest", "--db", older, docs)
     check(rc in (0, 1) and ("%d trích xuất lại" % n_before) in err, "schema 1 upgraded and re-extracted: " + err)
     c = sqlite3.connect(older)
-    check(c.execute("PRAGMA user_version").fetchone()[0] == 3, "upgraded to schema 3")
+    check(c.execute("PRAGMA user_version").fetchone()[0] == 4, "upgraded to schema 4")
     check(c.execute("SELECT count(*) FROM duties").fetchone()[0] > 0, "duties after the upgrade")
     check(c.execute("SELECT count(*) FROM documents WHERE rules_version = ''").fetchone()[0] == 0,
           "no document left marked")
@@ -179,7 +190,7 @@ try:
     two = os.path.join(tmp, "two.db")
     shutil.copy(fresh, two)
     c = sqlite3.connect(two)
-    c.executescript("DROP VIEW v_duties; ALTER TABLE duties DROP COLUMN line; ALTER TABLE duties DROP COLUMN span_start;"
+    c.executescript(TO_SCHEMA3 + "DROP VIEW v_duties; ALTER TABLE duties DROP COLUMN line; ALTER TABLE duties DROP COLUMN span_start;"
                     " CREATE VIEW v_duties AS SELECT k.*, f.line FROM duties k JOIN facts f ON f.id = k.fact_id;"
                     " ALTER TABLE documents ADD COLUMN record TEXT NOT NULL DEFAULT '{}';"
                     " ALTER TABLE legal_refs DROP COLUMN year_mismatch; ALTER TABLE legal_refs DROP COLUMN line;"
@@ -191,7 +202,7 @@ try:
     rc, out, err = run("ingest", "--db", two, docs)
     check(rc in (0, 1) and "trích xuất lại" not in err.replace("0 trích xuất lại", ""), "schema 2 upgraded, nothing re-extracted: " + err)
     c = sqlite3.connect(two)
-    check(c.execute("PRAGMA user_version").fetchone()[0] == 3, "upgraded to schema 3")
+    check(c.execute("PRAGMA user_version").fetchone()[0] == 4, "upgraded to schema 4")
     cols = [r[1] for r in c.execute("PRAGMA table_info(documents)")]
     check("record" not in cols, "the record column is gone")
     check(c.execute("SELECT count(*) FROM duties k JOIN facts f ON f.id = k.fact_id"
@@ -206,6 +217,62 @@ try:
     c.close()
     rc, got, err = run("report", "--db", two, "--as-of", "2025-12-31", "--all", "--format", "json")
     check(got == want and want, "the upgraded database reports as a new one")
+    # a schema-3 database stored a content found at two paths as two documents: upgraded in
+    # place, the lowest id keeps the document (its facts and text), every path is kept, the
+    # others' rows go; it then reads as a new database of the same files
+    d3 = os.path.join(tmp, "d3")
+    os.makedirs(d3)
+    for k, n in enumerate(names[:3]):
+        shutil.copy(os.path.join(docs, n), os.path.join(d3, "f%d.txt" % k))
+    three = os.path.join(tmp, "three.db")
+    run("ingest", "--db", three, "--jobs", "1", d3)  # ids in path order: f0 1, f1 2, f2 3
+    # schema 3 got f1 as a second document of f0's content (a copy of f0's bytes): made
+    # here by copying f0 over f1 and giving f1's row f0's hash, size and mtime
+    f0, f1 = os.path.realpath(os.path.join(d3, "f0.txt")), os.path.realpath(os.path.join(d3, "f1.txt"))
+    shutil.copy(f0, f1)
+    st1 = os.stat(f1)
+    old_words = q(three, "SELECT count(*) FROM facts WHERE doc_id = 2")[0][0]
+    check(old_words > 0, "the second document has facts before the upgrade (test sanity)")
+    c = sqlite3.connect(three)
+    c.executescript(TO_SCHEMA3)
+    c.execute("UPDATE documents SET sha256 = (SELECT sha256 FROM documents WHERE id = 1), size = ?, mtime_ns = ?"
+              " WHERE id = 2", (st1.st_size, st1.st_mtime_ns))
+    c.commit()
+    c.close()
+    rc, out, err = run("report", "--db", three, "--as-of", "2025-12-31")
+    check(rc == 2 and "schema 3" in err and "lawwatch ingest" in err, "read-only use of schema 3 asks for an ingest: " + err)
+    rc, out, err = run("ingest", "--db", three, d3, env=stats)
+    check(rc == 0 and "0 đã nhập (ingested), 3 không đổi (unchanged)" in err and "read 0 files" in err,
+          "schema 3 upgraded, every file unchanged: " + err)
+    c = sqlite3.connect(three)
+    check(c.execute("PRAGMA user_version").fetchone()[0] == 4, "schema 3 upgraded to 4")
+    check(c.execute("SELECT id, path FROM documents ORDER BY id").fetchall()
+          == [(1, f0), (3, os.path.realpath(os.path.join(d3, "f2.txt")))], "the lowest id keeps the content")
+    check(c.execute("SELECT doc_id, path FROM doc_paths ORDER BY rowid").fetchall()
+          == [(1, f0), (3, os.path.realpath(os.path.join(d3, "f2.txt"))), (1, f1)], "every path kept, the first first")
+    for t in ("facts", "legal_refs", "deadlines", "agencies", "relations", "dates", "duties", "duty_units", "sources"):
+        check(c.execute("SELECT count(*) FROM %s WHERE doc_id = 2" % t).fetchone()[0] == 0,
+              "the folded document's %s are gone" % t)
+    check(c.execute("SELECT count(*) FROM doc_text_docsize").fetchone()[0] == 2, "its full-text row is gone")
+    check(c.execute("SELECT n_paths, paths FROM v_documents WHERE id = 1").fetchone() == (2, f0 + "\n" + f1),
+          "v_documents lists the paths")
+    check(c.execute("PRAGMA integrity_check").fetchone()[0] == "ok", "integrity after the upgrade to 4")
+    cols = [r[1] for r in c.execute("PRAGMA table_info(v_deadlines)")]
+    check("nearby_agency" in cols and "unit_is_hint" not in cols, "v_deadlines: the hint apart from the unit: %s" % cols)
+    c.close()
+    fresh3 = os.path.join(tmp, "fresh3.db")
+    rc, out, err = run("ingest", "--db", fresh3, d3)
+    check("2 đã nhập (ingested)" in err and "1 trùng nội dung (duplicates)" in err, "fresh: one duplicate: " + err)
+    doc_view = lambda db: q(db, "SELECT d.path, d.sha256, d.number, d.n_facts, (SELECT group_concat(path, '|') FROM"
+                                " (SELECT path FROM doc_paths p WHERE p.doc_id = d.id ORDER BY p.rowid)),"
+                                " (SELECT group_concat(json, '|') FROM facts f WHERE f.doc_id = d.id)"
+                                " FROM documents d ORDER BY d.path")
+    check(doc_view(three) == doc_view(fresh3), "the upgraded database holds what a new one does")
+    for args in (["report", "--as-of", "2025-12-31", "--all", "--format", "json"], ["check", "--format", "json"]):
+        got = run(args[0], "--db", three, *args[1:])[1]
+        want = run(args[0], "--db", fresh3, *args[1:])[1]
+        strip_ids = lambda t: re.sub(r'"id": \d+', '"id": 0', t)
+        check(strip_ids(got) == strip_ids(want) and want, "%s: the upgraded database as a new one" % args[0])
     # a database in a folder that does not exist: said plainly, for reading and for creating
     rc, out, err = run("search", "--db", os.path.join(tmp, "no-such-dir", "x.db"), "thi")
     check(rc == 2 and "read-only" not in err and "lawwatch ingest" in err, "missing folder, search: " + err)

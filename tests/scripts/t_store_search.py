@@ -25,8 +25,8 @@ def check(cond, what):
         print("FAIL:", what)
 
 
-def run(*args):
-    p = subprocess.run([BIN, *args], capture_output=True)
+def run(*args, cwd=None):
+    p = subprocess.run([BIN, *args], capture_output=True, cwd=cwd)
     return p.returncode, p.stdout.decode("utf-8", "replace"), p.stderr.decode("utf-8", "replace")
 
 
@@ -48,6 +48,14 @@ def folded(tok):
 
 def tokens(text):
     return re.findall(r"[^\W_]+", text)
+
+
+def q1(db, sql, *params):
+    c = sqlite3.connect(db)
+    try:
+        return c.execute(sql, params).fetchone()[0]
+    finally:
+        c.close()
 
 
 def term_match(word, tok):
@@ -148,8 +156,12 @@ try:
     # JSON shape, ranking, highlight markers
     rc, out, err = run("search", "--db", db, "--format", "json", "Sóc Trăng")
     hits = json.loads(out)
-    check(hits and all(list(h) == ["path", "number", "kind", "issuer", "date", "score", "snippet"] for h in hits),
-          "JSON keys")
+    check(hits and all(list(h)[:7] == ["path", "number", "kind", "issuer", "date", "score", "snippet"] for h in hits),
+          "JSON keys of the contract, in order")
+    check(all(set(h) - {"path", "number", "kind", "issuer", "date", "score", "snippet"}
+              == {"label", "id", "subject", "paths"} for h in hits), "JSON adds label, id, subject, paths")
+    ids = dict(sqlite3.connect(db).execute("SELECT path, id FROM documents"))
+    check(all(h.get("id") == ids[os.path.realpath(h["path"])] and h.get("paths") == [h["path"]] for h in hits), "JSON id and paths are the document's")
     check([h["score"] for h in hits] == sorted((h["score"] for h in hits), reverse=True), "best first")
     check(all("«" in h["snippet"] and "»" in h["snippet"] for h in hits), "snippets highlighted with « »")
     # words in every document score about 1e-6: still shown (four significant digits), never 0
@@ -193,6 +205,97 @@ try:
           "--deadline-in 2025Q3 overlaps")
     rc, out, err = run("search", "--db", db, "--deadline-in", "2025Q9")
     check(rc == 2 and "2025Q3" in err, "bad period explained")
+
+    # Documents named as reviewers name them, rows sorted and shown as reviewers write them:
+    # tests/data/search/ and its expected.json (written from the documents). lawwatch runs in
+    # the source folder, so paths below it are shown relative; a byte-identical copy of
+    # kh-21.txt outside it is one more path of the same document.
+    exp = json.load(open(os.path.join(SRC, "tests", "data", "search", "expected.json"), encoding="utf-8"))
+    sdb = os.path.join(tmp, "crafted.db")
+    copy = os.path.join(tmp, "copy")
+    os.makedirs(copy)
+    shutil.copy(os.path.join(SRC, "tests", "data", "search", "kh-21.txt"), os.path.join(copy, "kh-21.txt"))
+    rc, out, err = run("ingest", "--db", sdb, "tests/data/search/cv-88.txt", "tests/data/search/kh-21.txt", "tests/data/search/kh-35.txt", copy, cwd=SRC)
+    check(rc == 0 and "1 trùng nội dung (duplicates)" in err, "crafted corpus ingested, the copy a duplicate: " + err)
+    also = " (cũng ở / also at: %s)" % os.path.realpath(os.path.join(copy, "kh-21.txt"))
+
+    def blocks(text):
+        """Rows of the table: a line at the margin and the indented lines under it."""
+        out = []
+        for line in text.splitlines():
+            if line.startswith("   ") and out:
+                out[-1].append(line[3:])
+            else:
+                out.append([line])
+        return out
+
+    dl = exp["deadline_in"]
+    rc, out, err = run("search", "--db", sdb, "--rules", os.path.join(SRC, "rules"), "--deadline-in", dl["period"],
+                       cwd=SRC)
+    got = blocks(out)
+    check(rc == 0 and len(got) == len(dl["rows"]), "--deadline-in: %d rows, got %d: %s" % (len(dl["rows"]), len(got), out))
+    for k, (g, w) in enumerate(zip(got, dl["rows"])):
+        where = "%s%s, dòng %d: %s" % (w["path"], also if w["path"].endswith("kh-21.txt") else "", w["line"], w["text"])
+        for field, gv, wv in (("deadline and unit", g[0], "%s   %s" % (w["when"], w["unit"])),
+                              ("document", g[1] if len(g) > 1 else None, w["document"]),
+                              ("path, line and text", g[2] if len(g) > 2 else None, where)):
+            check(gv == wv, "--deadline-in row %d, %s: got %r, want %r" % (k + 1, field, gv, wv))
+    check("**" not in out and "-.." not in out and "(?)" not in out, "no Markdown, no -..date, no unexplained (?)")
+    # the reviewers' view holds units only; the nearby agency is a column of its own
+    check(sqlite3.connect(sdb).execute("SELECT unit, nearby_agency FROM v_deadlines WHERE document LIKE '%kh-21.txt'"
+                                       " AND line = 36").fetchall() == [(None, "Bộ Tư pháp")],
+          "v_deadlines: no unit for the item that names none, the agency nearby apart")
+    rc, out, err = run("search", "--db", sdb, "--format", "json", "--deadline-in", dl["period"], cwd=SRC)
+    rows = json.loads(out)
+    for k, (g, w) in enumerate(zip(rows, dl["rows"])):
+        unit = None if w["unit"].startswith("chưa rõ") else w["unit"]
+        for key, wv in (("path", w["path"]), ("line", w["line"]), ("text", w["text"]), ("from", w["from"]),
+                        ("to", w["to"]), ("unit", unit), ("label", w["document"].split(": ")[0])):
+            check(g.get(key) == wv, "--deadline-in json row %d, %s: got %r, want %r" % (k + 1, key, g.get(key), wv))
+        check(g.get("id") == q1(sdb, "SELECT doc_id FROM doc_paths WHERE path LIKE ?", "%/" + w["path"]),
+              "--deadline-in json row %d: id" % (k + 1))
+        check(g.get("paths", [None])[0] == w["path"] and len(g["paths"]) == (2 if w["path"].endswith("kh-21.txt") else 1),
+              "--deadline-in json row %d: paths %s" % (k + 1, g.get("paths")))
+
+    for c in exp["cites"]:
+        rc, out, err = run("search", "--db", sdb, "--rules", os.path.join(SRC, "rules"), "--cites", c["id"], cwd=SRC)
+        lines = out.splitlines()
+        head = lines[:len(c["head"])]
+        for k, (g, w) in enumerate(zip(head, c["head"])):
+            ok = re.fullmatch(re.escape(w).replace("LINE", r"\d+"), g) is not None
+            check(ok, "--cites %s head line %d: got %r, want %r" % (c["id"], k + 1, g, w))
+        got = blocks("\n".join(lines[len(c["head"]):]))
+        check(len(got) == len(c["rows"]), "--cites %s: %d rows (one per document), got %d" % (c["id"], len(c["rows"]), len(got)))
+        for k, (g, w) in enumerate(zip(got, c["rows"])):
+            first = " (lần đầu trong %d lần trích dẫn / first of %d mentions)" % (w["mentions"], w["mentions"]) \
+                if w["mentions"] > 1 else ""
+            where = "%s%s, dòng %d%s: %s" % (w["path"], also if w["path"].endswith("kh-21.txt") else "", w["line"],
+                                             first, w["text"])
+            check(g[0] == "%d. %s" % (k + 1, w["document"]), "--cites %s row %d, document: got %r" % (c["id"], k + 1, g[0]))
+            check(len(g) > 1 and g[1] == where, "--cites %s row %d, where: got %r, want %r"
+                  % (c["id"], k + 1, g[1:] and g[1], where))
+        rc, out, err = run("search", "--db", sdb, "--rules", os.path.join(SRC, "rules"), "--format", "json",
+                           "--cites", c["id"], cwd=SRC)
+        rows = json.loads(out)
+        check([(r["path"], r["mentions"], r["line"], r["label"]) for r in rows]
+              == [(w["path"], w["mentions"], w["line"], w["document"].split(": ")[0]) for w in c["rows"]],
+              "--cites %s json rows" % c["id"])
+        check(all(r["cited_changes"] and r["cited_changes"][0]["id"] in c["head"][-1] for r in rows),
+              "--cites %s json: what amends it" % c["id"])
+
+    # a search hit: the document named, its path, then its other paths; once for the two files
+    rc, out, err = run("search", "--db", sdb, "--format", "json", "pháp chế", cwd=SRC)
+    hits = json.loads(out)
+    kh = [h for h in hits if h["path"] == "tests/data/search/kh-21.txt"]
+    check(len(hits) == 2 and len(kh) == 1, "search: each document once: %s" % [h["path"] for h in hits])
+    check(kh and kh[0]["paths"] == ["tests/data/search/kh-21.txt", os.path.realpath(os.path.join(copy, "kh-21.txt"))]
+          and kh[0]["label"] == "Kế hoạch số 21/KH-UBND ngày 15/01/2025 của Ủy ban nhân dân tỉnh Hậu Giang",
+          "search json: label and paths: %s" % kh)
+    rc, out, err = run("search", "--db", sdb, "pháp chế", cwd=SRC)
+    b = [x for x in blocks(out) if "21/KH-UBND" in x[0]]
+    check(b and re.fullmatch(r"\d+\. Kế hoạch số 21/KH-UBND ngày 15/01/2025 của Ủy ban nhân dân tỉnh Hậu Giang: "
+                             r"Kiểm tra công tác pháp chế năm 2025  \([0-9.e-]+\)", b[0][0])
+          and b[0][1] == "tests/data/search/kh-21.txt" + also, "search table: name, then path and copies: %s" % b)
 finally:
     shutil.rmtree(tmp, ignore_errors=True)
 

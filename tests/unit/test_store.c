@@ -160,7 +160,7 @@ static void test_open_errors(void **state)
     lw_store_close(s);
     lw_error_clear(&err);
     assert_int_equal(lw_store_open(p, LW_STORE_CREATE, &s, &err), LW_ERR_DB);
-    assert_non_null(strstr(err.msg, "newer lawwatch (schema 99), expected 3"));
+    assert_non_null(strstr(err.msg, "newer lawwatch (schema 99), expected 4"));
 }
 
 static lw_status ingest(lw_store *s, const char *const *paths, size_t n, lw_ingest_report *rep)
@@ -266,6 +266,57 @@ static void test_ingest_incremental(void **state)
     lw_store_close(s);
 }
 
+/* One content is one document: byte-identical files in one batch, read by two workers, are
+ * one document with two paths; deleting a path keeps the document until its last path. */
+static void test_duplicates(void **state)
+{
+    char dir[400], a[450], b[450], c[450], dbp[400];
+    path_in(dir, sizeof dir, "dups");
+    mkdir(dir, 0755);
+    snprintf(a, sizeof a, "%s/a.txt", dir);
+    snprintf(b, sizeof b, "%s/b.txt", dir);
+    snprintf(c, sizeof c, "%s/c.txt", dir);
+    write_file(a, doc_a);
+    write_file(b, doc_a);
+    write_file(c, doc_b);
+    path_in(dbp, sizeof dbp, "dups.db");
+    lw_store *s;
+    lw_error err;
+    lw_error_clear(&err);
+    assert_int_equal(lw_store_open(dbp, LW_STORE_CREATE, &s, &err), LW_OK);
+    lw_ingest_options o;
+    lw_ingest_options_default(&o);
+    o.jobs = 2;
+    const char *paths[] = {dir};
+    lw_ingest_report rep;
+    assert_int_equal(lw_store_ingest(s, engine, paths, 1, &o, &rep, &err), LW_OK);
+    assert_int_equal(rep.ingested, 2);
+    assert_int_equal(rep.duplicates, 1);
+    lw_ingest_report_free(&rep);
+    assert_int_equal(lw_store_count(s), 2);
+    assert_int_equal(count(s, "SELECT count(*) FROM doc_paths"), 3);
+    assert_int_equal(count(s, "SELECT count(*) FROM legal_refs WHERE cited_key = '59/2012/nd-cp'"), 1);
+    assert_int_equal(count(s, "SELECT count(DISTINCT doc_id) FROM doc_paths WHERE path LIKE '%/a.txt'"
+                              " OR path LIKE '%/b.txt'"), 1);
+    assert_int_equal(count(s, "SELECT count(*) FROM documents WHERE path LIKE '%/a.txt'"), 1);
+    char *ra = realpath(a, NULL), *rb = realpath(b, NULL);
+    assert_non_null(ra);
+    assert_non_null(rb);
+    /* the first path goes: the document stays, found at b */
+    assert_int_equal(lw_store_delete_path(s, ra, &err), 1);
+    assert_int_equal(lw_store_count(s), 2);
+    assert_int_equal(count(s, "SELECT count(*) FROM documents WHERE path LIKE '%/b.txt'"), 1);
+    assert_int_equal(lw_store_delete_path(s, ra, &err), 0);
+    /* the last path goes with the document, its facts and text */
+    assert_int_equal(lw_store_delete_path(s, rb, &err), 2);
+    assert_int_equal(lw_store_count(s), 1);
+    assert_int_equal(count(s, "SELECT count(*) FROM legal_refs WHERE cited_key = '59/2012/nd-cp'"), 0);
+    assert_int_equal(count(s, "SELECT count(*) FROM doc_text_docsize"), 1);
+    free(ra);
+    free(rb);
+    lw_store_close(s);
+}
+
 static int collect(void *ud, const lw_search_hit *h)
 {
     lw_buf *b = ud;
@@ -353,6 +404,7 @@ int main(void)
         cmocka_unit_test(test_period),
         cmocka_unit_test(test_open_errors),
         cmocka_unit_test(test_ingest_incremental),
+        cmocka_unit_test(test_duplicates),
         cmocka_unit_test(test_search_filters),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
