@@ -18,7 +18,8 @@
 typedef struct {
     size_t s, e;
     const char *name;
-    const char *level; /* may be NULL */
+    const char *level;   /* may be NULL */
+    const lw_rule *grp;  /* the duty.unit rule of a group, NULL for an agency */
 } unit_t;
 
 typedef struct {
@@ -51,7 +52,10 @@ typedef struct {
     lw_extraction *x;
     lw_segments *seg;
     unit_list units;
-    mark_list fields, sections, partners, reports, requests, subjects;
+    mark_list fields, sections, partners, reports, requests, subjects, directs, narratives, intros, recips;
+    unit_list addressees; /* whom the letter is addressed to (see find_addressees) */
+    int tells;            /* a kind that tells or proposes (unaddressed_kinds): its clauses set
+                             work only on the units they name themselves */
     size_t *dls; /* indices of deadline facts, in text order */
     size_t nd;
     char *claimed;   /* per deadline */
@@ -59,7 +63,7 @@ typedef struct {
     char *handled;   /* per line: taken by an item or an assignment */
     char **gap;      /* folded gap words */
     size_t ngap;
-    const lw_rule *rule_item, *rule_assign, *rule_report;
+    const lw_rule *rule_item, *rule_assign, *rule_report, *rule_clause;
     size_t tail; /* where the distribution list ("Nơi nhận:") starts: no duty after it */
     char **owned; /* qualified unit names */
     size_t nowned, capowned;
@@ -114,7 +118,11 @@ static int cmp_unit(const void *a, const void *b)
     const unit_t *x = a, *y = b;
     if (x->s != y->s)
         return x->s < y->s ? -1 : 1;
-    return x->e > y->e ? -1 : x->e < y->e;
+    if (x->e != y->e)
+        return x->e > y->e ? -1 : 1;
+    /* on the same words a group's name wins over an agency's ("Ủy ban nhân dân các tỉnh,
+     * thành phố trực thuộc Trung ương" is all the provinces, not one) */
+    return (x->grp == NULL) - (y->grp == NULL);
 }
 
 static void add_unit(unit_list *l, size_t s, size_t e, const char *name, const char *level)
@@ -127,7 +135,13 @@ static void add_unit(unit_list *l, size_t s, size_t e, const char *name, const c
         l->v = p;
         l->cap = cap;
     }
-    l->v[l->n++] = (unit_t){s, e, name, level};
+    l->v[l->n++] = (unit_t){s, e, name, level, NULL};
+}
+
+static void add_units(unit_list *out, const unit_list *in)
+{
+    for (size_t i = 0; in && i < in->n; i++)
+        add_unit(out, in->v[i].s, in->v[i].e, in->v[i].name, in->v[i].level);
 }
 
 /* Agencies and unit groups, in text order; a name inside a longer one is dropped
@@ -146,18 +160,31 @@ static void collect_units(dctx *c)
     mark_list groups = {0};
     collect(c, "duty.unit", &groups);
     for (size_t i = 0; i < groups.n; i++) {
-        const char *name = set_str(groups.v[i].rule, "name");
+        const lw_rule *r = groups.v[i].rule;
+        const char *name = set_str(r, "name");
+        json_t *names = json_object_get(r->set, "names"); /* a group of two kinds of units */
+        size_t before = all.n;
         if (name)
-            add_unit(&all, groups.v[i].s, groups.v[i].e, name, set_str(groups.v[i].rule, "level"));
+            add_unit(&all, groups.v[i].s, groups.v[i].e, name, set_str(r, "level"));
+        json_t *levels = json_object_get(r->set, "levels");
+        for (size_t k = 0; k < json_array_size(names); k++)
+            if (json_is_string(json_array_get(names, k)))
+                add_unit(&all, groups.v[i].s, groups.v[i].e, json_string_value(json_array_get(names, k)),
+                         json_string_value(json_array_get(levels, k)));
+        for (size_t k = before; k < all.n; k++)
+            all.v[k].grp = r;
     }
     free(groups.v);
     if (all.n)
         qsort(all.v, all.n, sizeof *all.v, cmp_unit);
     size_t reach = 0;
     for (size_t i = 0; i < all.n; i++) {
-        if (c->units.n && all.v[i].e <= reach)
+        const unit_t *prev = c->units.n ? &c->units.v[c->units.n - 1] : NULL;
+        int same_group = prev && prev->grp && prev->grp == all.v[i].grp && prev->s == all.v[i].s && prev->e == all.v[i].e;
+        if (prev && all.v[i].e <= reach && !same_group)
             continue;
         add_unit(&c->units, all.v[i].s, all.v[i].e, all.v[i].name, all.v[i].level);
+        c->units.v[c->units.n - 1].grp = all.v[i].grp;
         if (all.v[i].e > reach)
             reach = all.v[i].e;
     }
@@ -372,9 +399,12 @@ static size_t deadline_in(const dctx *c, size_t from, size_t to, int free_only)
     return c->nd;
 }
 
+/* Appends a duty fact; takes activity and output. concerns (may be NULL) are the units the
+ * leads must make do the work ("chỉ đạo Ủy ban nhân dân cấp xã ban hành kế hoạch"): listed
+ * in units with role "concerns" and in the key concerns, which only such a duty has. */
 static void emit(dctx *c, const lw_rule *rule, size_t s, size_t e, char *activity, const unit_list *lead,
-                 const unit_list *partners, char *output, size_t dl, const char *topic, const char *section,
-                 const char *source)
+                 const unit_list *partners, const unit_list *concerns, char *output, size_t dl, const char *topic,
+                 const char *section, const char *source)
 {
     json_t *f = json_object();
     unit_list ql = {0};
@@ -401,6 +431,10 @@ static void emit(dctx *c, const lw_rule *rule, size_t s, size_t e, char *activit
     json_t *units = json_array();
     put_units(units, lead, "lead");
     put_units(units, &pp, "partner");
+    if (concerns && concerns->n) {
+        put_units(units, concerns, "concerns");
+        json_object_set_new(f, "concerns", unit_names(concerns));
+    }
     json_object_set_new(f, "units", units);
     free(pp.v);
     free(ql.v);
@@ -460,6 +494,7 @@ static void build_items(dctx *c)
         char *output = NULL;
         size_t dl = c->nd;
         size_t content_s = 0, content_e = 0;
+        size_t work_s = 0, work_e = 0; /* what the lead field says beyond its units */
         for (size_t j = 0; j < it->nfields; j++) {
             size_t li = it->fields[j];
             const lw_seg_line *fl = L(c, li);
@@ -470,8 +505,12 @@ static void build_items(dctx *c)
                 continue;
             if (!strcmp(field, "lead")) {
                 const mark_t *pm = mark_in(&c->partners, cs, fl->end);
-                size_t lead_end = pm ? pm->s : fl->end;
-                lead_run(c, cs, lead_end, &lead, NULL);
+                size_t lead_end = pm ? pm->s : fl->end, run_end;
+                lead_run(c, cs, lead_end, &lead, &run_end);
+                if (!work_e && lead.n && !gap_words_only(c, run_end, lead_end, 0)) {
+                    work_s = run_end;
+                    work_e = lead_end;
+                }
                 if (pm) {
                     size_t before = partners.n;
                     lead_run(c, pm->e, fl->end, &partners, NULL);
@@ -513,7 +552,19 @@ static void build_items(dctx *c)
          * Các Sở, ngành ... gửi về Sở Tư pháp chậm nhất ngày 15/11/2025") */
         report_clauses(c, h->start, span_end, &lead, "report");
         if (dl == c->nd)
-            dl = deadline_in(c, h->start, span_end, 0);
+            dl = deadline_in(c, h->start, span_end, 1); /* not one a reporting clause took */
+        /* the activity is the heading that names the work; a bare section title ("IV. CHẾ
+         * ĐỘ BÁO CÁO") names none: then the content field, else the work the lead field states
+         * ("Cơ quan thực hiện: Sở Tư pháp tổng hợp, xây dựng báo cáo ...") */
+        char *activity;
+        if (!lw_segment_is_caps(c->text + h->body, c->text + h->end))
+            activity = clip(c, h->body, h->end);
+        else if (content_e)
+            activity = clip(c, content_s, content_e);
+        else if (work_e)
+            activity = clip(c, work_s, work_e);
+        else
+            activity = clip(c, h->body, h->end);
         const char *topic = NULL;
         /* the heading, else a heading above it ("3. Xác định lĩnh vực ..." over "a) ...") */
         for (long a = it->owner; a >= 0 && !topic; a = L(c, (size_t)a)->parent)
@@ -525,8 +576,7 @@ static void build_items(dctx *c)
         if (!topic && output)
             topic = lw_duty_topic(c->rs, c->m, output, strlen(output), NULL);
         const lw_rule *rule = c->fields.v[c->field_of[it->fields[0]]].rule;
-        emit(c, rule, h->start, span_end, clip(c, h->body, h->end), &lead, &partners, output, dl, topic, h->label,
-             "item");
+        emit(c, rule, h->start, span_end, activity, &lead, &partners, NULL, output, dl, topic, h->label, "item");
         for (size_t j = (size_t)it->owner; j <= h->last; j++)
             c->handled[j] = 1;
         free(lead.v);
@@ -600,29 +650,139 @@ static int period_before_deadline(const dctx *c, size_t k)
     return n->start - d->end < 400;
 }
 
-/* Who a reporting clause [cs, verb) asks: the units opening it, else those after
- * "đề nghị", else fallback (the unit heading's units, or the letter's recipients). */
-static void clause_lead(const dctx *c, size_t cs, size_t verb, const unit_list *fallback, unit_list *out)
+/* Whether [a, b) tells rather than sets: a past event, a plan or a proposal told
+ * ("đã báo cáo", "sẽ tổ chức đại hội vào Quý IV/2024", "có Văn bản số ... kiến nghị kéo
+ * dài ... đến quý I/2025"); the words are duty.narrative rules. */
+static int narrated(const dctx *c, size_t a, size_t b) { return mark_in(&c->narratives, a, b) != NULL; }
+
+/* Skips white space and a list marker ("- ", "+ ") at pos. */
+static size_t skip_blank(const dctx *c, size_t pos, size_t to)
 {
-    lead_run(c, cs, verb, out, NULL);
+    while (pos < to && (c->text[pos] == ' ' || c->text[pos] == '\t' || c->text[pos] == '-' || c->text[pos] == '+' ||
+                        c->text[pos] == '(' || c->text[pos] == '*'))
+        pos++;
+    return pos;
+}
+
+/* The units that open [from, to), after an intro that may stand before a subject
+ * ("Thời hạn", "Đối với kết quả năm 2025,", "Căn cứ ..., ": duty.intro rules); when a
+ * request follows them ("Sở Tư pháp đề nghị Đoàn Luật sư ..."), the units asked instead.
+ * *act gets where the work is stated (after the units), or from when none. */
+static void subject_of(const dctx *c, size_t from, size_t to, unit_list *out, size_t *act)
+{
+    size_t pos = skip_blank(c, from, to);
+    for (size_t i = 0; i < c->intros.n && c->intros.v[i].s <= pos + 1; i++)
+        if (c->intros.v[i].s >= pos && c->intros.v[i].e < to) {
+            pos = c->intros.v[i].e;
+            break;
+        }
+    *act = from;
+    unit_list run = {0};
+    size_t run_end;
+    lead_run(c, pos, to, &run, &run_end);
+    if (!run.n) {
+        free(run.v);
+        return;
+    }
+    *act = run_end;
+    for (size_t i = 0; i < c->requests.n && c->requests.v[i].s < to; i++) {
+        const mark_t *rq = &c->requests.v[i];
+        if (rq->s < run_end || !gap_words_only(c, run_end, rq->s, 2))
+            continue;
+        /* the opening units ask; those after the request do the work */
+        unit_list asked = {0};
+        size_t asked_end;
+        lead_run(c, rq->e, to, &asked, &asked_end);
+        if (asked.n) {
+            free(run.v);
+            run = asked;
+            *act = asked_end;
+        } else {
+            free(asked.v);
+        }
+        break;
+    }
+    add_units(out, &run);
+    free(run.v);
+}
+
+/* The units a line that introduces a list names ("Bộ Nội vụ đề nghị các bộ, tỉnh ... thực
+ * hiện một số nội dung sau:", "2. Thủ trưởng các đơn vị trực thuộc Bộ ... thực hiện các
+ * nhiệm vụ sau:"): a line ending with ':' whose units open it or follow a request. */
+static int intro_lead(const dctx *c, size_t li, unit_list *out)
+{
+    const lw_seg_line *l = L(c, li);
+    size_t e = l->end;
+    while (e > l->body && (c->text[e - 1] == ' ' || c->text[e - 1] == '*'))
+        e--;
+    if (e <= l->body || c->text[e - 1] != ':')
+        return 0;
+    size_t before = out->n, act;
+    subject_of(c, l->body, e, out, &act);
+    if (out->n > before)
+        return 1;
+    const mark_t *rq = mark_in(&c->requests, l->body, e);
+    if (rq)
+        lead_run(c, rq->e, e, out, NULL);
+    return out->n > before;
+}
+
+/* The units the list around line li is given to: the nearest line that introduces a list,
+ * among the unmarked lines before li under the same heading, then the headings above. */
+static int context_lead(const dctx *c, size_t li, unit_list *out)
+{
+    long a = L(c, li)->mark ? L(c, li)->parent : L(c, li)->parent;
+    for (;;) {
+        size_t lo = a >= 0 ? (size_t)a + 1 : 0;
+        for (size_t k = li; k-- > lo;)
+            if (L(c, k)->parent == a && !L(c, k)->mark && L(c, k)->start < c->tail && intro_lead(c, k, out))
+                return 1;
+        if (a < 0)
+            return 0;
+        if (intro_lead(c, (size_t)a, out))
+            return 1;
+        li = (size_t)a;
+        a = L(c, (size_t)a)->parent;
+    }
+}
+
+/* Who must do the work of the clause [cs, end): its subject (subject_of), else the units
+ * after a request in it ("đề nghị các Sở ..."), else fallback; without a fallback, the list
+ * it stands in (context_lead), else the letter's addressees. *act: where the work starts. */
+static void clause_lead(const dctx *c, size_t cs, size_t end, const unit_list *fallback, unit_list *out, size_t *act)
+{
+    subject_of(c, cs, end, out, act);
     if (out->n)
         return;
     const mark_t *rq = NULL;
-    for (size_t i = 0; i < c->requests.n && c->requests.v[i].s < verb; i++)
+    for (size_t i = 0; i < c->requests.n && c->requests.v[i].s < end; i++)
         if (c->requests.v[i].s >= cs)
             rq = &c->requests.v[i];
     if (rq) {
-        lead_run(c, rq->e, verb, out, NULL);
-        if (out->n)
+        size_t re;
+        lead_run(c, rq->e, end, out, &re);
+        if (out->n) {
+            *act = re;
             return;
+        }
     }
-    for (size_t i = 0; fallback && i < fallback->n; i++)
-        add_unit(out, fallback->v[i].s, fallback->v[i].e, fallback->v[i].name, fallback->v[i].level);
+    if (fallback) {
+        add_units(out, fallback);
+        return;
+    }
+    if (c->tells)
+        return;
+    size_t li = lw_segment_line_at(c->seg, cs);
+    if (li < c->seg->n && context_lead(c, li, out))
+        return;
+    add_units(out, &c->addressees);
 }
 
-/* Reporting duties for the free deadlines in [from, to) whose clause has a reporting verb;
- * returns where the first such clause starts (to when none). */
-static size_t report_clauses(dctx *c, size_t from, size_t to, const unit_list *fallback, const char *source)
+/* Reporting duties for the free deadlines in [from, to) whose clause has a reporting verb
+ * (all free deadlines when any_verb); returns where the first such clause starts (to when
+ * none). Without a fallback the leads come from the clause's context (clause_lead). A
+ * clause that tells (narrated) or names nobody to do the work sets no duty. */
+static size_t clauses(dctx *c, size_t from, size_t to, const unit_list *fallback, const char *source, int any_verb)
 {
     size_t first = to;
     for (size_t k = 0; k < c->nd; k++) {
@@ -636,14 +796,25 @@ static size_t report_clauses(dctx *c, size_t from, size_t to, const unit_list *f
             continue;
         size_t cs = clause_start(c, ds, from);
         const mark_t *verb = mark_in(&c->reports, cs, ds);
-        if (!verb)
+        if (!verb && !any_verb)
+            continue;
+        if (narrated(c, cs, ds))
             continue;
         unit_list lead = {0};
-        clause_lead(c, cs, verb->s, fallback, &lead);
+        size_t act = cs;
+        clause_lead(c, cs, ds, fallback, &lead, &act);
+        if (!lead.n) {
+            free(lead.v);
+            continue;
+        }
         size_t li = lw_segment_line_at(c->seg, cs);
         const char *section = li < c->seg->n ? L(c, li)->label : NULL;
-        emit(c, c->rule_report, cs, de, clip(c, verb->s, ds), &lead, NULL, NULL, k, "report", section,
-             source);
+        if (act < cs || act >= ds)
+            act = cs;
+        act = skip_blank(c, act, ds);
+        const char *topic = verb ? "report" : lw_duty_topic(c->rs, c->m, c->text + act, ds - act, NULL);
+        emit(c, verb ? c->rule_report : c->rule_clause, cs, de, clip(c, act, ds), &lead, NULL, NULL, NULL, k, topic,
+             section, source);
         free(lead.v);
         if (cs < first)
             first = cs;
@@ -651,7 +822,39 @@ static size_t report_clauses(dctx *c, size_t from, size_t to, const unit_list *f
     return first;
 }
 
+static size_t report_clauses(dctx *c, size_t from, size_t to, const unit_list *fallback, const char *source)
+{
+    return clauses(c, from, to, fallback, source, 0);
+}
+
 /* ---- "Tổ chức thực hiện": units' headings and their tasks ---- */
+
+/* The first directing verb in [s, e) followed by the units it directs ("chỉ đạo Ủy ban nhân
+ * dân cấp xã ...", "hướng dẫn, đôn đốc các Sở, ngành ..."): those units go to concerns and
+ * *work gets where the directed work is stated. NULL when none. */
+static const mark_t *directing(const dctx *c, size_t s, size_t e, unit_list *concerns, size_t *work)
+{
+    for (size_t i = 0; i < c->directs.n && c->directs.v[i].s < e; i++) {
+        const mark_t *dm = &c->directs.v[i];
+        if (dm->s < s)
+            continue;
+        lead_run(c, dm->e, e, concerns, work);
+        if (concerns->n)
+            return dm;
+    }
+    return NULL;
+}
+
+/* Start of the sentence holding pos, not before s; "Đồng thời," and the like stay in it. */
+static size_t sentence_start(const dctx *c, size_t s, size_t pos)
+{
+    size_t p = pos;
+    while (p > s && !(c->text[p - 1] == ';' || (c->text[p - 1] == ' ' && p - 1 > s && c->text[p - 2] == '.')))
+        p--;
+    while (p < pos && c->text[p] == ' ')
+        p++;
+    return p;
+}
 
 static void task(dctx *c, size_t s, size_t e, const char *label, const unit_list *lead)
 {
@@ -665,9 +868,30 @@ static void task(dctx *c, size_t s, size_t e, const char *label, const unit_list
     if (!lead->n)
         return; /* nobody to do it: a remark, not a task */
     size_t te = rep < e ? rep : e;
-    size_t dl = deadline_in(c, s, te, 1);
-    const char *topic = lw_duty_topic(c->rs, c->m, c->text + s, te - s, NULL);
-    emit(c, c->rule_assign, s, e, clip(c, s, te), lead, NULL, NULL, dl, topic, label, "assignment");
+    /* a duty to make others do the work is not the work itself: "ban hành Kế hoạch ...
+     * Đồng thời, chỉ đạo Ủy ban nhân dân cấp xã ban hành Kế hoạch ..." is two duties */
+    unit_list concerns = {0};
+    size_t work = te;
+    const mark_t *dm = directing(c, s, te, &concerns, &work);
+    size_t split = dm ? sentence_start(c, s, dm->s) : te;
+    if (dm && split > s + 2 && !gap_words_only(c, s, split, 0)) {
+        size_t dl = deadline_in(c, s, split, 1);
+        const char *topic = lw_duty_topic(c->rs, c->m, c->text + s, split - s, NULL);
+        emit(c, c->rule_assign, s, split, clip(c, s, split), lead, NULL, NULL, NULL, dl, topic, label, "assignment");
+    } else {
+        split = s;
+    }
+    if (dm) {
+        size_t dl = deadline_in(c, split, te, 1);
+        const char *topic = lw_duty_topic(c->rs, c->m, c->text + work, te > work ? te - work : 0, NULL);
+        emit(c, c->rule_assign, split, e, clip(c, split, te), lead, NULL, &concerns, NULL, dl, topic, label,
+             "assignment");
+    } else {
+        size_t dl = deadline_in(c, s, te, 1);
+        const char *topic = lw_duty_topic(c->rs, c->m, c->text + s, te - s, NULL);
+        emit(c, c->rule_assign, s, e, clip(c, s, te), lead, NULL, NULL, NULL, dl, topic, label, "assignment");
+    }
+    free(concerns.v);
 }
 
 static int has_marked_child(const dctx *c, size_t j)
@@ -711,9 +935,9 @@ static void assignment_section(dctx *c, size_t sec)
                 c->handled[k] = 1;
         } else if (!has_marked_child(c, j)) {
             /* a task of its own: "4. Đề nghị Viện kiểm sát nhân dân tỉnh ... phối hợp ..." */
-            unit_list lead = {0};
-            size_t verb = l->end;
-            clause_lead(c, l->body, verb, NULL, &lead);
+            unit_list lead = {0}, none = {0};
+            size_t act;
+            clause_lead(c, l->body, l->end, &none, &lead, &act);
             task(c, l->body, L(c, l->last)->end, l->label, &lead);
             for (size_t k = j; k <= l->last; k++)
                 c->handled[k] = 1;
@@ -724,6 +948,37 @@ static void assignment_section(dctx *c, size_t sec)
 }
 
 /* ---- driver ---- */
+
+/* Whom the letter is addressed to: the units of its "Kính gửi:" block (that line and the
+ * list lines after it). Kinds that tell or propose (unaddressed_kinds: a Báo cáo, a Tờ
+ * trình) set their addressees no work. */
+static void find_addressees(dctx *c)
+{
+    const char *kind = json_string_value(json_object_get(c->x->header, "kind"));
+    size_t i;
+    json_t *v;
+    json_array_foreach(lw_ruleset_data(c->rs, "unaddressed_kinds"), i, v) {
+        if (kind && json_is_string(v) && !strcmp(kind, json_string_value(v)))
+            c->tells = 1;
+    }
+    if (c->tells)
+        return;
+    if (!c->recips.n)
+        return;
+    size_t li = lw_segment_line_at(c->seg, c->recips.v[0].s);
+    if (li >= c->seg->n)
+        return;
+    size_t s = c->recips.v[0].e, e = L(c, li)->end;
+    for (size_t k = li + 1; k < c->seg->n && k < li + 12; k++) {
+        const lw_seg_line *l = L(c, k);
+        if (l->end == l->start)
+            continue;
+        if (l->mark != LW_MARK_DASH && l->mark != LW_MARK_PLUS && l->mark != LW_MARK_BULLET)
+            break;
+        e = l->end;
+    }
+    units_in(c, s, e, &c->addressees);
+}
 
 lw_status lw_duty_build(const lw_ruleset *rs, lw_matcher *m, const char *text, size_t len, lw_extraction *x,
                         lw_error *err)
@@ -740,7 +995,11 @@ lw_status lw_duty_build(const lw_ruleset *rs, lw_matcher *m, const char *text, s
             c.rule_assign = r;
         if (!c.rule_report && !strcmp(r->kind, "duty.report"))
             c.rule_report = r;
+        if (!c.rule_clause && !strcmp(r->kind, "duty.clause"))
+            c.rule_clause = r;
     }
+    if (!c.rule_clause)
+        c.rule_clause = c.rule_report;
     if (!c.rule_item || !c.rule_assign || !c.rule_report) {
         lw_segments_free(c.seg);
         return LW_OK; /* a rule set without duty rules: no duties */
@@ -758,6 +1017,10 @@ lw_status lw_duty_build(const lw_ruleset *rs, lw_matcher *m, const char *text, s
     collect(&c, "duty.report", &c.reports);
     collect(&c, "duty.request", &c.requests);
     collect(&c, "header.subject", &c.subjects);
+    collect(&c, "duty.directs", &c.directs);
+    collect(&c, "duty.narrative", &c.narratives);
+    collect(&c, "duty.intro", &c.intros);
+    collect(&c, "header.recipients", &c.recips);
     collect_units(&c);
     {
         mark_list dist = {0};
@@ -792,18 +1055,18 @@ lw_status lw_duty_build(const lw_ruleset *rs, lw_matcher *m, const char *text, s
             c.sections.v[k].s <= c.seg->lines[li].body + 4 && !c.handled[li])
             assignment_section(&c, li);
     }
-    /* what is left: reporting obligations anywhere (letters, paragraphs, fields) */
-    unit_list recipients = {0};
-    for (size_t i = 0; i < nfacts; i++) {
-        lw_fact *f = &x->facts[i];
-        const char *role = json_string_value(json_object_get(f->fields, "role"));
-        if (!strcmp(f->kind, "agency") && role && !strcmp(role, "recipient"))
-            add_unit(&recipients, f->start, f->end, json_string_value(json_object_get(f->fields, "name")),
-                     json_string_value(json_object_get(f->fields, "level")));
-    }
-    report_clauses(&c, 0, len, &recipients, "report");
-    free(recipients.v);
+    /* what is left: reporting obligations anywhere (letters, paragraphs, fields), then any
+     * deadline set to units the clause or its list names */
+    find_addressees(&c);
+    report_clauses(&c, 0, len, NULL, "report");
+    if (!c.tells)
+        clauses(&c, 0, len, NULL, "clause", 1);
 done:
+    free(c.addressees.v);
+    free(c.directs.v);
+    free(c.narratives.v);
+    free(c.intros.v);
+    free(c.recips.v);
     for (size_t i = 0; i < c.nowned; i++)
         free(c.owned[i]);
     free(c.owned);
