@@ -947,6 +947,214 @@ static void assignment_section(dctx *c, size_t sec)
     }
 }
 
+/* ---- tables: "| Nội dung | Cơ quan chủ trì | Cơ quan phối hợp | Thời gian hoàn thành |" ---- */
+
+enum { MAX_COLS = 32 };
+
+typedef struct {
+    size_t s, e;
+} cell_t;
+
+/* The cells of a table row (a line "| a | b |"), trimmed; 0 when the line is no row. */
+static size_t row_cells(const dctx *c, size_t li, cell_t *cells)
+{
+    const lw_seg_line *l = L(c, li);
+    size_t p = l->start, end = l->end;
+    while (p < end && (c->text[p] == ' ' || c->text[p] == '\t'))
+        p++;
+    if (p >= end || c->text[p] != '|')
+        return 0;
+    size_t n = 0;
+    p++;
+    while (p < end && n < MAX_COLS) {
+        const char *bar = memchr(c->text + p, '|', end - p);
+        size_t q = bar ? (size_t)(bar - c->text) : end, a = p, b = q;
+        while (a < b && c->text[a] == ' ')
+            a++;
+        while (b > a && c->text[b - 1] == ' ')
+            b--;
+        if (!bar && a == b)
+            break; /* spaces after the last bar */
+        cells[n++] = (cell_t){a, b};
+        if (!bar)
+            break;
+        p = q + 1;
+    }
+    return n;
+}
+
+/* The duty.column rule a header cell names (the first in file order matching it). */
+static const lw_rule *column_rule(const dctx *c, cell_t cell)
+{
+    if (cell.e <= cell.s)
+        return NULL;
+    for (size_t i = 0; i < lw_ruleset_count(c->rs); i++) {
+        const lw_rule *r = lw_ruleset_rule(c->rs, i);
+        if (strcmp(r->kind, "duty.column"))
+            continue;
+        mark_list l = {0};
+        lw_rule_match_all(c->m, r, c->text + cell.s, cell.e - cell.s, push_mark, &l, NULL);
+        free(l.v);
+        if (l.n)
+            return r;
+    }
+    return NULL;
+}
+
+static int is_rule_row(const dctx *c, const cell_t *cells, size_t n)
+{
+    for (size_t k = 0; k < n; k++)
+        for (size_t i = cells[k].s; i < cells[k].e; i++)
+            if (c->text[i] != '-' && c->text[i] != ':')
+                return 0;
+    return n > 0;
+}
+
+static const char *own_str(dctx *c, const char *s, size_t n)
+{
+    if (c->nowned == c->capowned) {
+        size_t cap = c->capowned ? c->capowned * 2 : 16;
+        char **p = realloc(c->owned, cap * sizeof *p);
+        if (!p)
+            return NULL;
+        c->owned = p;
+        c->capowned = cap;
+    }
+    char *q = lw_text_clean(s, n);
+    if (!q)
+        return NULL;
+    c->owned[c->nowned++] = q;
+    return q;
+}
+
+/* The units of a lead cell: the agencies and groups named in it, else the cell itself, which
+ * is a unit's name by the column it stands in ("Cục Biển và Hải đảo Việt Nam"; "- Cục A - Cục
+ * B" and "A; B" are two). */
+static void cell_units(dctx *c, cell_t cell, unit_list *out)
+{
+    size_t before = out->n;
+    units_in(c, cell.s, cell.e, out);
+    if (out->n > before || cell.e <= cell.s)
+        return;
+    size_t p = cell.s;
+    while (p < cell.e) {
+        while (p < cell.e && (c->text[p] == ' ' || c->text[p] == '-' || c->text[p] == ';' || c->text[p] == '+'))
+            p++;
+        size_t q = p;
+        while (q < cell.e && c->text[q] != ';' && !(c->text[q] == '-' && q > p && c->text[q - 1] == ' ' &&
+                                                    q + 1 < cell.e && c->text[q + 1] == ' '))
+            q++;
+        size_t b = q;
+        while (b > p && (c->text[b - 1] == ' ' || c->text[b - 1] == '.'))
+            b--;
+        /* a name starts with a capital and is short; "Các đơn vị khác có liên quan" is none */
+        unsigned char ch = (unsigned char)c->text[p];
+        if (b > p && b - p < 160 && ((ch >= 'A' && ch <= 'Z') || ch >= 0xC3) && strncmp(c->text + p, "Các ", 4)) {
+            const char *name = own_str(c, c->text + p, b - p);
+            if (name)
+                add_unit(out, p, b, name, NULL);
+        }
+        p = q;
+    }
+}
+
+/* A table whose header names a lead and a deadline column: a duty per row and deadline
+ * (a row's deadlines of equal end are one). Columns with an empty header cell belong to the
+ * one on their left (a merged cell: "Cấp trình và thời gian trình | | |"); a row of short
+ * labels under the header ("| Chủ trì | Phối hợp |") names its columns more closely. */
+static void table(dctx *c, size_t first, size_t end)
+{
+    cell_t cells[MAX_COLS];
+    const lw_rule *col[MAX_COLS] = {0};
+    size_t nc = row_cells(c, first, cells);
+    for (size_t k = 0; k < nc; k++)
+        col[k] = cells[k].e > cells[k].s ? column_rule(c, cells[k]) : k ? col[k - 1] : NULL;
+    for (size_t r = first + 1; r < end; r++) {
+        cell_t rc[MAX_COLS];
+        size_t n = row_cells(c, r, rc);
+        if (is_rule_row(c, rc, n))
+            continue;
+        size_t row_dl = deadline_in(c, L(c, r)->start, L(c, r)->end + 1, 0);
+        int labels = 0;
+        for (size_t k = 0; k < n && row_dl == c->nd; k++) {
+            const lw_rule *cr = rc[k].e - rc[k].s < 40 ? column_rule(c, rc[k]) : NULL;
+            if (cr && k < nc) {
+                col[k] = cr;
+                labels = 1;
+            }
+        }
+        if (labels || row_dl == c->nd || L(c, r)->start >= c->tail)
+            continue;
+        unit_list lead = {0}, partners = {0};
+        size_t content = MAX_COLS, longest = MAX_COLS;
+        for (size_t k = 0; k < n && k < nc; k++) {
+            const char *field = col[k] ? set_str(col[k], "field") : NULL;
+            if (field && !strcmp(field, "lead"))
+                cell_units(c, rc[k], &lead);
+            else if (field && !strcmp(field, "partners"))
+                units_in(c, rc[k].s, rc[k].e, &partners);
+            else if (field && !strcmp(field, "content") && content == MAX_COLS && rc[k].e > rc[k].s)
+                content = k;
+            else if (!field && (longest == MAX_COLS || rc[k].e - rc[k].s > rc[longest].e - rc[longest].s))
+                longest = k;
+        }
+        if (content == MAX_COLS)
+            content = longest;
+        const lw_rule *lead_rule = NULL;
+        for (size_t k = 0; k < nc && !lead_rule; k++)
+            if (col[k] && set_str(col[k], "field") && !strcmp(set_str(col[k], "field"), "lead"))
+                lead_rule = col[k];
+        const char *seen[MAX_COLS];
+        size_t nseen = 0;
+        for (size_t k = 0; lead.n && lead_rule && k < n && k < nc; k++) {
+            const char *field = col[k] ? set_str(col[k], "field") : NULL;
+            if (!field || strcmp(field, "deadline"))
+                continue;
+            size_t dl;
+            while ((dl = deadline_in(c, rc[k].s, rc[k].e, 1)) < c->nd) {
+                const char *to = json_string_value(json_object_get(c->x->facts[c->dls[dl]].fields, "to"));
+                int dup = 0;
+                for (size_t q = 0; q < nseen && !dup; q++)
+                    dup = to && seen[q] && !strcmp(seen[q], to);
+                if (dup) {
+                    c->claimed[dl] = 1;
+                    continue;
+                }
+                if (nseen < MAX_COLS)
+                    seen[nseen++] = to;
+                const char *topic = content < n ? lw_duty_topic(c->rs, c->m, c->text + rc[content].s,
+                                                                rc[content].e - rc[content].s, NULL)
+                                                : NULL;
+                char *act = content < n ? clip(c, rc[content].s, rc[content].e) : NULL;
+                char label[24];
+                snprintf(label, sizeof label, "%.*s", (int)(n && rc[0].e - rc[0].s < 16 ? rc[0].e - rc[0].s : 0),
+                         c->text + rc[0].s);
+                emit(c, lead_rule, L(c, r)->start, L(c, r)->end, act, &lead, &partners, NULL, NULL, dl, topic, label,
+                     "table");
+            }
+        }
+        c->handled[r] = 1;
+        free(lead.v);
+        free(partners.v);
+    }
+}
+
+static void build_tables(dctx *c)
+{
+    cell_t cells[MAX_COLS];
+    for (size_t i = 0; i < c->seg->n;) {
+        if (!row_cells(c, i, cells)) {
+            i++;
+            continue;
+        }
+        size_t j = i;
+        while (j < c->seg->n && row_cells(c, j, cells))
+            j++;
+        table(c, i, j);
+        i = j;
+    }
+}
+
 /* ---- driver ---- */
 
 /* Whom the letter is addressed to: the units of its "Kính gửi:" block (that line and the
@@ -1049,6 +1257,7 @@ lw_status lw_duty_build(const lw_ruleset *rs, lw_matcher *m, const char *text, s
             c.field_of[li] = (long)k;
     }
     build_items(&c);
+    build_tables(&c);
     for (size_t k = 0; k < c.sections.n; k++) {
         size_t li = lw_segment_line_at(c.seg, c.sections.v[k].s);
         if (li < c.seg->n && lw_mark_is_heading(c.seg->lines[li].mark) &&
