@@ -54,6 +54,10 @@ typedef struct {
     unit_list units;
     mark_list fields, sections, partners, reports, requests, subjects, directs, narratives, intros, recips;
     unit_list addressees; /* whom the letter is addressed to (see find_addressees) */
+    int yearly;           /* a plan for one year (yearly_plan_kinds): "Thường xuyên trong năm"
+                             is due at the year's end; elsewhere a time frame with no date
+                             ("thực hiện thường xuyên hằng năm") is no deadline */
+    int plan_year;        /* the year its subject names ("... năm 2025"), 0 when none */
     int tells;            /* a kind that tells or proposes (unaddressed_kinds): its clauses set
                              work only on the units they name themselves */
     size_t *dls; /* indices of deadline facts, in text order */
@@ -64,7 +68,9 @@ typedef struct {
     char **gap;      /* folded gap words */
     size_t ngap;
     const lw_rule *rule_item, *rule_assign, *rule_report, *rule_clause;
-    size_t tail; /* where the distribution list ("Nơi nhận:") starts: no duty after it */
+    size_t tail_s[8], tail_e[8]; /* the distribution lists ("Nơi nhận: ...") and signatures:
+                                    no duty in them (see find_tails) */
+    size_t ntail;
     char **owned; /* qualified unit names */
     size_t nowned, capowned;
 } dctx;
@@ -386,14 +392,28 @@ static json_t *deadline_json(const dctx *c, size_t k)
     return d;
 }
 
-/* First deadline starting in [from, to) (unclaimed only when free_only); nd when none. */
+/* Whether deadline k is a date a duty can be due by: a recurring whole year with no date
+ * ("thường xuyên", "hằng năm") is one only in a plan for that year. */
+static int dated(const dctx *c, size_t k)
+{
+    const lw_fact *f = &c->x->facts[c->dls[k]];
+    const char *q = json_string_value(json_object_get(f->fields, "qualifier"));
+    const char *prec = json_string_value(json_object_get(f->fields, "precision"));
+    if (!q || strcmp(q, "recurring") || !prec || strcmp(prec, "year"))
+        return 1;
+    const char *to = json_string_value(json_object_get(f->fields, "to"));
+    return c->yearly && (!c->plan_year || (to && atoi(to) == c->plan_year));
+}
+
+/* First deadline starting in [from, to) that a duty can be due by (unclaimed only when
+ * free_only); nd when none. */
 static size_t deadline_in(const dctx *c, size_t from, size_t to, int free_only)
 {
     for (size_t k = 0; k < c->nd; k++) {
         size_t s = c->x->facts[c->dls[k]].start;
         if (s >= to)
             break;
-        if (s >= from && (!free_only || !c->claimed[k]))
+        if (s >= from && (!free_only || !c->claimed[k]) && dated(c, k))
             return k;
     }
     return c->nd;
@@ -447,6 +467,25 @@ static void emit(dctx *c, const lw_rule *rule, size_t s, size_t e, char *activit
 
 static const lw_seg_line *L(const dctx *c, size_t i) { return &c->seg->lines[i]; }
 
+/* Whether pos lies in a distribution list or a signature. */
+static int in_tail(const dctx *c, size_t pos)
+{
+    for (size_t i = 0; i < c->ntail; i++)
+        if (pos >= c->tail_s[i] && pos < c->tail_e[i])
+            return 1;
+    return 0;
+}
+
+/* Where the text from pos on stops being free of a tail: the start of the next one. */
+static size_t tail_after(const dctx *c, size_t pos)
+{
+    size_t best = c->len;
+    for (size_t i = 0; i < c->ntail; i++)
+        if (c->tail_s[i] >= pos && c->tail_s[i] < best)
+            best = c->tail_s[i];
+    return best;
+}
+
 static size_t report_clauses(dctx *c, size_t from, size_t to, const unit_list *fallback, const char *source);
 
 /* ---- items with field labels ---- */
@@ -462,7 +501,7 @@ static void build_items(dctx *c)
     for (size_t i = 0; i < n; i++)
         item_of[i] = -1;
     for (size_t li = 0; li < n; li++) {
-        if (c->field_of[li] < 0 || L(c, li)->start >= c->tail)
+        if (c->field_of[li] < 0 || in_tail(c, L(c, li)->start))
             continue;
         long o = L(c, li)->parent;
         while (o >= 0 && (c->field_of[o] >= 0 || !lw_mark_is_heading(L(c, (size_t)o)->mark)))
@@ -488,8 +527,8 @@ static void build_items(dctx *c)
         item_t *it = &items[k];
         const lw_seg_line *h = L(c, (size_t)it->owner);
         size_t span_end = L(c, h->last)->end;
-        if (span_end > c->tail)
-            span_end = c->tail;
+        if (span_end > tail_after(c, h->start))
+            span_end = tail_after(c, h->start);
         unit_list lead = {0}, partners = {0};
         char *output = NULL;
         size_t dl = c->nd;
@@ -735,7 +774,7 @@ static int context_lead(const dctx *c, size_t li, unit_list *out)
     for (;;) {
         size_t lo = a >= 0 ? (size_t)a + 1 : 0;
         for (size_t k = li; k-- > lo;)
-            if (L(c, k)->parent == a && !L(c, k)->mark && L(c, k)->start < c->tail && intro_lead(c, k, out))
+            if (L(c, k)->parent == a && !L(c, k)->mark && !in_tail(c, L(c, k)->start) && intro_lead(c, k, out))
                 return 1;
         if (a < 0)
             return 0;
@@ -788,9 +827,9 @@ static size_t clauses(dctx *c, size_t from, size_t to, const unit_list *fallback
     for (size_t k = 0; k < c->nd; k++) {
         /* copies: emit() may move the facts */
         size_t ds = c->x->facts[c->dls[k]].start, de = c->x->facts[c->dls[k]].end;
-        if (ds >= to || ds >= c->tail)
+        if (ds >= to)
             break;
-        if (ds < from || c->claimed[k])
+        if (ds < from || c->claimed[k] || in_tail(c, ds) || !dated(c, k))
             continue;
         if (in_subject(c, ds) || period_before_deadline(c, k))
             continue;
@@ -858,10 +897,10 @@ static size_t sentence_start(const dctx *c, size_t s, size_t pos)
 
 static void task(dctx *c, size_t s, size_t e, const char *label, const unit_list *lead)
 {
-    if (s >= c->tail)
+    if (in_tail(c, s))
         return;
-    if (e > c->tail)
-        e = c->tail;
+    if (e > tail_after(c, s))
+        e = tail_after(c, s);
     size_t rep = report_clauses(c, s, e, lead, "assignment");
     if (rep <= s + 2)
         return; /* the task is a reporting obligation, already a duty */
@@ -896,7 +935,7 @@ static void task(dctx *c, size_t s, size_t e, const char *label, const unit_list
 
 static int has_marked_child(const dctx *c, size_t j)
 {
-    for (size_t k = j + 1; k <= L(c, j)->last && L(c, k)->start < c->tail; k++)
+    for (size_t k = j + 1; k <= L(c, j)->last && !in_tail(c, L(c, k)->start); k++)
         if (L(c, k)->parent == (long)j && L(c, k)->mark)
             return 1;
     return 0;
@@ -905,7 +944,7 @@ static int has_marked_child(const dctx *c, size_t j)
 static void assignment_section(dctx *c, size_t sec)
 {
     size_t last = L(c, sec)->last;
-    for (size_t j = sec + 1; j <= last && L(c, j)->start < c->tail; j++) {
+    for (size_t j = sec + 1; j <= last && !in_tail(c, L(c, j)->start); j++) {
         const lw_seg_line *l = L(c, j);
         if (c->handled[j] || !l->mark)
             continue;
@@ -1083,7 +1122,7 @@ static void table(dctx *c, size_t first, size_t end)
                 labels = 1;
             }
         }
-        if (labels || row_dl == c->nd || L(c, r)->start >= c->tail)
+        if (labels || row_dl == c->nd || in_tail(c, L(c, r)->start))
             continue;
         unit_list lead = {0}, partners = {0};
         size_t content = MAX_COLS, longest = MAX_COLS;
@@ -1157,6 +1196,33 @@ static void build_tables(dctx *c)
 
 /* ---- driver ---- */
 
+/* The distribution lists and signatures: from each "Nơi nhận:" to the end of the text, or
+ * to what a decision issues with it (its attached programme, plan or rules: a numbered part
+ * "I. MỤC ĐÍCH", a table, an appendix, a line "ban hành kèm theo ..."), whose duties count. */
+static void find_tails(dctx *c)
+{
+    mark_list dist = {0};
+    collect(c, "header.distribution", &dist);
+    for (size_t i = 0; i < dist.n && c->ntail < sizeof c->tail_s / sizeof c->tail_s[0]; i++) {
+        size_t li = lw_segment_line_at(c->seg, dist.v[i].s), end = c->len;
+        for (size_t k = li + 1; k < c->seg->n; k++) {
+            const lw_seg_line *l = L(c, k);
+            char *f = lw_text_fold_case(c->text + l->body, l->end - l->body < 200 ? l->end - l->body : 200);
+            int attached = f && (strstr(f, "kèm theo") || !strncmp(f, "phụ lục", strlen("phụ lục")));
+            free(f);
+            if (l->mark == LW_MARK_ROMAN || l->mark == LW_MARK_UPPER || c->text[l->body] == '|' || attached) {
+                end = l->start;
+                break;
+            }
+        }
+        if (c->ntail && dist.v[i].s < c->tail_e[c->ntail - 1])
+            continue; /* inside the previous one */
+        c->tail_s[c->ntail] = dist.v[i].s;
+        c->tail_e[c->ntail++] = end;
+    }
+    free(dist.v);
+}
+
 /* Whom the letter is addressed to: the units of its "Kính gửi:" block (that line and the
  * list lines after it). Kinds that tell or propose (unaddressed_kinds: a Báo cáo, a Tờ
  * trình) set their addressees no work. */
@@ -1169,6 +1235,14 @@ static void find_addressees(dctx *c)
         if (kind && json_is_string(v) && !strcmp(kind, json_string_value(v)))
             c->tells = 1;
     }
+    json_array_foreach(lw_ruleset_data(c->rs, "yearly_plan_kinds"), i, v) {
+        if (kind && json_is_string(v) && !strcmp(kind, json_string_value(v)))
+            c->yearly = 1;
+    }
+    const char *subject = json_string_value(json_object_get(c->x->header, "subject"));
+    for (const char *p = subject; p && (p = strstr(p, "năm ")) != NULL; p += strlen("năm "))
+        if (p[4] >= '1' && p[4] <= '2' && atoi(p + 4) >= 1990 && atoi(p + 4) <= 2100)
+            c->plan_year = atoi(p + 4); /* the last year it names */
     if (c->tells)
         return;
     if (!c->recips.n)
@@ -1230,12 +1304,7 @@ lw_status lw_duty_build(const lw_ruleset *rs, lw_matcher *m, const char *text, s
     collect(&c, "duty.intro", &c.intros);
     collect(&c, "header.recipients", &c.recips);
     collect_units(&c);
-    {
-        mark_list dist = {0};
-        collect(&c, "header.distribution", &dist);
-        c.tail = dist.n ? dist.v[dist.n - 1].s : len;
-        free(dist.v);
-    }
+    find_tails(&c);
 
     size_t nfacts = x->n;
     c.dls = malloc((nfacts + 1) * sizeof *c.dls);
@@ -1256,6 +1325,7 @@ lw_status lw_duty_build(const lw_ruleset *rs, lw_matcher *m, const char *text, s
         if (li < c.seg->n && c.seg->lines[li].body == c.fields.v[k].s && c.field_of[li] < 0)
             c.field_of[li] = (long)k;
     }
+    find_addressees(&c);
     build_items(&c);
     build_tables(&c);
     for (size_t k = 0; k < c.sections.n; k++) {
@@ -1266,7 +1336,6 @@ lw_status lw_duty_build(const lw_ruleset *rs, lw_matcher *m, const char *text, s
     }
     /* what is left: reporting obligations anywhere (letters, paragraphs, fields), then any
      * deadline set to units the clause or its list names */
-    find_addressees(&c);
     report_clauses(&c, 0, len, NULL, "report");
     if (!c.tells)
         clauses(&c, 0, len, NULL, "clause", 1);
