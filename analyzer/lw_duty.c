@@ -402,7 +402,25 @@ static int dated(const dctx *c, size_t k)
     if (!q || strcmp(q, "recurring") || !prec || strcmp(prec, "year"))
         return 1;
     const char *to = json_string_value(json_object_get(f->fields, "to"));
-    return c->yearly && (!c->plan_year || (to && atoi(to) == c->plan_year));
+    if (!c->yearly || (c->plan_year && (!to || atoi(to) != c->plan_year)))
+        return 0;
+    /* "Thường xuyên trong năm" is the plan's year; "thực hiện thường xuyên" alone is none */
+    char *t = lw_text_fold_case(c->text + f->start, f->end - f->start);
+    int frame = 0;
+    size_t i;
+    json_t *v;
+    json_array_foreach(lw_ruleset_data(c->rs, "year_frame_words"), i, v) {
+        if (t && json_is_string(v) && strstr(t, json_string_value(v)))
+            frame = 1;
+    }
+    free(t);
+    return frame;
+}
+
+static int recurring(const dctx *c, size_t k)
+{
+    const char *q = json_string_value(json_object_get(c->x->facts[c->dls[k]].fields, "qualifier"));
+    return q && !strcmp(q, "recurring");
 }
 
 /* First deadline starting in [from, to) that a duty can be due by (unclaimed only when
@@ -579,7 +597,14 @@ static void build_items(dctx *c)
                     output = fl->last > li ? clip(c, L(c, li + 1)->body, L(c, li + 1)->end) : NULL;
                 }
             } else if (!strcmp(field, "deadline") && dl == c->nd) {
+                /* "Thực hiện thường xuyên, riêng việc ... hoàn thành trong Quý III": the
+                 * date the work can be checked against comes first */
                 dl = deadline_in(c, cs, ce, 0);
+                for (size_t q = dl; q < c->nd && c->x->facts[c->dls[q]].start < ce; q++)
+                    if (dated(c, q) && !recurring(c, q)) {
+                        dl = q;
+                        break;
+                    }
                 if (dl < c->nd)
                     c->claimed[dl] = 1;
             } else if (!strcmp(field, "content") && !content_e) {
@@ -639,6 +664,16 @@ static int unit_ends_at(const dctx *c, size_t pos)
     return 0;
 }
 
+/* Whether the '.' at dot ends an abbreviation ("TP. Hồ Chí Minh", "TX. ", "Q. 7"): a word
+ * of one to three capitals before it. */
+static int abbreviation(const dctx *c, size_t dot)
+{
+    size_t b = dot;
+    while (b > 0 && c->text[b - 1] >= 'A' && c->text[b - 1] <= 'Z')
+        b--;
+    return dot - b >= 1 && dot - b <= 3 && (b == 0 || c->text[b - 1] == ' ' || c->text[b - 1] == '(');
+}
+
 /* Start of the clause that ends at pos: after a line end, ';', ':' or ". ", at most 1500
  * bytes back and never before floor. */
 static size_t clause_start(const dctx *c, size_t pos, size_t floor)
@@ -651,13 +686,29 @@ static size_t clause_start(const dctx *c, size_t pos, size_t floor)
         char ch = c->text[s - 1];
         if (ch == ';' && unit_ends_at(c, s - 1))
             ch = ','; /* "Các Sở, ban, ngành tỉnh; Ủy ban nhân dân các huyện": one list */
-        if (ch == '\n' || ch == ';' || ch == ':' || (ch == '.' && s < c->len && c->text[s] == ' '))
+        if (ch == '\n' || ch == ';' || ch == ':' || (ch == '.' && s < c->len && c->text[s] == ' ' && !abbreviation(c, s - 1)))
             break;
         s--;
     }
     while (s < pos && (c->text[s] == ' ' || c->text[s] == '\t'))
         s++;
     return s;
+}
+
+/* End of the clause that goes on at pos: a line end, ';' or ". ", at most 400 bytes on and
+ * never after limit. */
+static size_t clause_end(const dctx *c, size_t pos, size_t limit)
+{
+    size_t e = pos, lim = pos + 400 < limit ? pos + 400 : limit;
+    if (lim > c->len)
+        lim = c->len;
+    while (e < lim) {
+        char ch = c->text[e];
+        if (ch == '\n' || ch == ';' || (ch == '.' && e + 1 < c->len && c->text[e + 1] == ' ' && !abbreviation(c, e)))
+            break;
+        e++;
+    }
+    return e;
 }
 
 /* Whether offset pos lies in the subject line of the header ("V/v báo cáo ..."): the
@@ -785,9 +836,87 @@ static int context_lead(const dctx *c, size_t li, unit_list *out)
     }
 }
 
+/* Whether the clause at cs refers back to the sentence before it ("Việc thiết lập và thông
+ * báo thực hiện trước ngày ...": clause_refers_back in rules/duties.yaml). */
+static int refers_back(const dctx *c, size_t cs)
+{
+    size_t i;
+    json_t *v;
+    json_array_foreach(lw_ruleset_data(c->rs, "clause_refers_back"), i, v) {
+        const char *w = json_string_value(v);
+        size_t n = w ? strlen(w) : 0;
+        if (n && cs + n < c->len && !strncmp(c->text + cs, w, n) && c->text[cs + n] == ' ')
+            return 1;
+    }
+    return 0;
+}
+
+/* The subject of the clauses before cs in its paragraph when cs goes on after a ';'
+ * ("Các sở, ban, ngành ... xây dựng Kế hoạch ...; định kỳ hằng năm (trước ngày 15/11) báo
+ * cáo ...": one subject), or after a sentence the clause refers back to. */
+static void earlier_subject(const dctx *c, size_t cs, unit_list *out)
+{
+    int back = refers_back(c, cs);
+    for (int hops = 0; hops < 4 && !out->n; hops++) {
+        size_t p = cs;
+        while (p > 0 && (c->text[p - 1] == ' ' || c->text[p - 1] == '\n'))
+            p--;
+        if (p == 0 || !(c->text[p - 1] == ';' || (back && c->text[p - 1] == '.')))
+            return;
+        size_t ps = clause_start(c, p - 1, 0), act;
+        if (ps >= p - 1)
+            return;
+        subject_of(c, ps, p - 1, out, &act);
+        cs = ps;
+    }
+}
+
+/* Whether the word before pos is one after which a unit receives or owns rather than acts
+ * ("gửi về Bộ Nội vụ", "của Bộ trưởng": unit_receiver_words). */
+static int after_receiver_word(const dctx *c, size_t pos)
+{
+    size_t e = pos;
+    while (e > 0 && (c->text[e - 1] == ' ' || c->text[e - 1] == '('))
+        e--;
+    size_t b = e;
+    while (b > 0 && is_letter_byte((unsigned char)c->text[b - 1]))
+        b--;
+    if (b == e)
+        return 0;
+    char *w = lw_text_fold_case(c->text + b, e - b);
+    int hit = 0;
+    size_t i;
+    json_t *v;
+    json_array_foreach(lw_ruleset_data(c->rs, "unit_receiver_words"), i, v) {
+        if (w && json_is_string(v) && !strcmp(w, json_string_value(v)))
+            hit = 1;
+    }
+    free(w);
+    return hit;
+}
+
+/* Whether the clause [cs, end) names a unit that acts in it and is none of the letter's
+ * addressees ("Trong thời gian chờ ..., Cục Hải quan TP. Hồ Chí Minh hướng dẫn ... đến hết
+ * ngày ..."): its work is that unit's, so it is not given to the addressees. */
+static int names_other_actor(const dctx *c, size_t cs, size_t end)
+{
+    for (size_t i = first_unit_at(c, cs); i < c->units.n && c->units.v[i].s < end; i++) {
+        const unit_t *u = &c->units.v[i];
+        if (after_receiver_word(c, u->s))
+            continue;
+        int addressee = 0;
+        for (size_t k = 0; k < c->addressees.n && !addressee; k++)
+            addressee = !strcmp(c->addressees.v[k].name, u->name);
+        if (!addressee)
+            return 1;
+    }
+    return 0;
+}
+
 /* Who must do the work of the clause [cs, end): its subject (subject_of), else the units
- * after a request in it ("đề nghị các Sở ..."), else fallback; without a fallback, the list
- * it stands in (context_lead), else the letter's addressees. *act: where the work starts. */
+ * after a request in it ("đề nghị các Sở ..."), else fallback; without a fallback, the
+ * subject it shares with the clauses before it (earlier_subject), the list it stands in
+ * (context_lead), else the letter's addressees. *act: where the work starts. */
 static void clause_lead(const dctx *c, size_t cs, size_t end, const unit_list *fallback, unit_list *out, size_t *act)
 {
     subject_of(c, cs, end, out, act);
@@ -811,10 +940,14 @@ static void clause_lead(const dctx *c, size_t cs, size_t end, const unit_list *f
     }
     if (c->tells)
         return;
+    earlier_subject(c, cs, out);
+    if (out->n)
+        return;
     size_t li = lw_segment_line_at(c->seg, cs);
     if (li < c->seg->n && context_lead(c, li, out))
         return;
-    add_units(out, &c->addressees);
+    if (!names_other_actor(c, cs, end))
+        add_units(out, &c->addressees);
 }
 
 /* Reporting duties for the free deadlines in [from, to) whose clause has a reporting verb
@@ -835,6 +968,15 @@ static size_t clauses(dctx *c, size_t from, size_t to, const unit_list *fallback
             continue;
         size_t cs = clause_start(c, ds, from);
         const mark_t *verb = mark_in(&c->reports, cs, ds);
+        size_t work_end = ds;
+        if (!verb && ds - cs < 80) {
+            /* "định kỳ hằng năm (trước ngày 20/11) báo cáo kết quả về ...": a clause that
+             * opens with its deadline states its work after it */
+            size_t ce = clause_end(c, de, to);
+            verb = mark_in(&c->reports, de, ce);
+            if (verb)
+                work_end = ce;
+        }
         if (!verb && !any_verb)
             continue;
         if (narrated(c, cs, ds))
@@ -852,8 +994,8 @@ static size_t clauses(dctx *c, size_t from, size_t to, const unit_list *fallback
             act = cs;
         act = skip_blank(c, act, ds);
         const char *topic = verb ? "report" : lw_duty_topic(c->rs, c->m, c->text + act, ds - act, NULL);
-        emit(c, verb ? c->rule_report : c->rule_clause, cs, de, clip(c, act, ds), &lead, NULL, NULL, NULL, k, topic,
-             section, source);
+        emit(c, verb ? c->rule_report : c->rule_clause, cs, de > work_end ? de : work_end, clip(c, act, work_end), &lead,
+             NULL, NULL, NULL, k, topic, section, source);
         free(lead.v);
         if (cs < first)
             first = cs;
