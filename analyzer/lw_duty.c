@@ -993,6 +993,8 @@ static size_t clauses(dctx *c, size_t from, size_t to, const unit_list *fallback
         if (act < cs || act >= ds)
             act = cs;
         act = skip_blank(c, act, ds);
+        if (verb && verb->s < ds && verb->s > act + 200)
+            act = verb->s; /* a long sentence: the report is what the deadline is for */
         const char *topic = verb ? "report" : lw_duty_topic(c->rs, c->m, c->text + act, ds - act, NULL);
         emit(c, verb ? c->rule_report : c->rule_clause, cs, de > work_end ? de : work_end, clip(c, act, work_end), &lead,
              NULL, NULL, NULL, k, topic, section, source);
