@@ -761,6 +761,9 @@ static size_t skip_blank(const dctx *c, size_t pos, size_t to)
 static void subject_of(const dctx *c, size_t from, size_t to, unit_list *out, size_t *act)
 {
     size_t pos = skip_blank(c, from, to);
+    size_t li = lw_segment_line_at(c->seg, pos);
+    if (li < c->seg->n && L(c, li)->start <= pos && pos < L(c, li)->body && L(c, li)->body < to)
+        pos = L(c, li)->body; /* "3. Các Bộ, cơ quan, địa phương dự Hội nghị ..." */
     for (size_t i = 0; i < c->intros.n && c->intros.v[i].s <= pos + 1; i++)
         if (c->intros.v[i].s >= pos && c->intros.v[i].e < to) {
             pos = c->intros.v[i].e;
@@ -783,13 +786,10 @@ static void subject_of(const dctx *c, size_t from, size_t to, unit_list *out, si
         unit_list asked = {0};
         size_t asked_end;
         lead_run(c, rq->e, to, &asked, &asked_end);
-        if (asked.n) {
-            free(run.v);
-            run = asked;
-            *act = asked_end;
-        } else {
-            free(asked.v);
-        }
+        /* "Văn phòng Chính phủ trân trọng đề nghị:" asks the units its items name */
+        free(run.v);
+        run = asked;
+        *act = asked.n ? asked_end : from;
         break;
     }
     add_units(out, &run);
@@ -799,9 +799,27 @@ static void subject_of(const dctx *c, size_t from, size_t to, unit_list *out, si
 /* The units a line that introduces a list names ("Bộ Nội vụ đề nghị các bộ, tỉnh ... thực
  * hiện một số nội dung sau:", "2. Thủ trưởng các đơn vị trực thuộc Bộ ... thực hiện các
  * nhiệm vụ sau:"): a line ending with ':' whose units open it or follow a request. */
+/* The units a line names before its colon ("2. Bộ Y tế: Mời ...", "+ Các Sở, ngành: ..."). */
+static int label_lead(const dctx *c, size_t li, unit_list *out)
+{
+    const lw_seg_line *l = L(c, li);
+    const char *colon = memchr(c->text + l->body, ':', l->end - l->body);
+    if (!colon || (size_t)(colon - c->text) - l->body > 160)
+        return 0;
+    size_t ce = (size_t)(colon - c->text), run_end, before = out->n;
+    unit_list run = {0};
+    lead_run(c, l->body, ce, &run, &run_end);
+    if (run.n && gap_words_only(c, run_end, ce, 0))
+        add_units(out, &run);
+    free(run.v);
+    return out->n > before;
+}
+
 static int intro_lead(const dctx *c, size_t li, unit_list *out)
 {
     const lw_seg_line *l = L(c, li);
+    if (label_lead(c, li, out))
+        return 1;
     size_t e = l->end;
     while (e > l->body && (c->text[e - 1] == ' ' || c->text[e - 1] == '*'))
         e--;
@@ -821,7 +839,9 @@ static int intro_lead(const dctx *c, size_t li, unit_list *out)
  * among the unmarked lines before li under the same heading, then the headings above. */
 static int context_lead(const dctx *c, size_t li, unit_list *out)
 {
-    long a = L(c, li)->mark ? L(c, li)->parent : L(c, li)->parent;
+    if (label_lead(c, li, out))
+        return 1; /* the clause's own line: "2. Bộ Y tế: Mời ...; Tổng hợp ... trước ..." */
+    long a = L(c, li)->parent;
     for (;;) {
         size_t lo = a >= 0 ? (size_t)a + 1 : 0;
         for (size_t k = li; k-- > lo;)
@@ -1210,6 +1230,33 @@ static const char *own_str(dctx *c, const char *s, size_t n)
     return q;
 }
 
+/* A unit's name as a cell writes it, its abbreviated words written out ("Viện Chiến lược,
+ * Chính sách TN&MT": name_abbreviations in rules/duties.yaml). Owned by c. */
+static const char *own_name(dctx *c, const char *s, size_t n)
+{
+    const char *name = own_str(c, s, n);
+    json_t *abbr = lw_ruleset_data(c->rs, "name_abbreviations");
+    for (size_t i = 0; name && i < json_array_size(abbr); i++) {
+        const char *from = json_string_value(json_array_get(json_array_get(abbr, i), 0));
+        const char *to = json_string_value(json_array_get(json_array_get(abbr, i), 1));
+        const char *hit = from && to ? strstr(name, from) : NULL;
+        size_t fl = from ? strlen(from) : 0;
+        /* a whole word only: "TN&MT" but not "TN&MTX" */
+        if (!hit || (hit > name && hit[-1] != ' ') || (hit[fl] && hit[fl] != ' ' && hit[fl] != ',' && hit[fl] != ')'))
+            continue;
+        size_t len = strlen(name), tl = strlen(to);
+        char *buf = malloc(len - fl + tl + 1);
+        if (!buf)
+            break;
+        memcpy(buf, name, (size_t)(hit - name));
+        memcpy(buf + (hit - name), to, tl);
+        memcpy(buf + (hit - name) + tl, hit + fl, len - (size_t)(hit - name) - fl + 1);
+        name = own_str(c, buf, strlen(buf));
+        free(buf);
+    }
+    return name;
+}
+
 /* The units of a lead cell: the agencies and groups named in it, else the cell itself, which
  * is a unit's name by the column it stands in ("Cục Biển và Hải đảo Việt Nam"; "- Cục A - Cục
  * B" and "A; B" are two). */
@@ -1233,7 +1280,7 @@ static void cell_units(dctx *c, cell_t cell, unit_list *out)
         /* a name starts with a capital and is short; "Các đơn vị khác có liên quan" is none */
         unsigned char ch = (unsigned char)c->text[p];
         if (b > p && b - p < 160 && ((ch >= 'A' && ch <= 'Z') || ch >= 0xC3) && strncmp(c->text + p, "Các ", 4)) {
-            const char *name = own_str(c, c->text + p, b - p);
+            const char *name = own_name(c, c->text + p, b - p);
             if (name)
                 add_unit(out, p, b, name, NULL);
         }
