@@ -827,8 +827,16 @@ static int intro_lead(const dctx *c, size_t li, unit_list *out)
         return 0;
     size_t before = out->n, act;
     subject_of(c, l->body, e, out, &act);
-    if (out->n > before)
-        return 1;
+    if (out->n > before) {
+        /* "Bộ Tư pháp hướng dẫn Ủy ban nhân dân các tỉnh ... một số nội dung như sau:": the
+         * units guided do the items, not the one guiding */
+        const mark_t *dm = mark_in(&c->directs, act, e);
+        if (dm && gap_words_only(c, act, dm->s, 2)) {
+            out->n = before;
+            lead_run(c, dm->e, e, out, NULL);
+        }
+        return out->n > before;
+    }
     const mark_t *rq = mark_in(&c->requests, l->body, e);
     if (rq)
         lead_run(c, rq->e, e, out, NULL);
@@ -933,6 +941,26 @@ static int names_other_actor(const dctx *c, size_t cs, size_t end)
     return 0;
 }
 
+/* Whether the clause [cs, end) opens with a programme or an event as its subject
+ * ("Chương trình tổ chức thực hiện điểm trong năm 2026 tại ...", "Hội nghị tổ chức vào
+ * ..."): it tells when something takes place (event_subjects in rules/duties.yaml). */
+static int event_subject(const dctx *c, size_t cs, size_t end)
+{
+    size_t pos = skip_blank(c, cs, end);
+    size_t li = lw_segment_line_at(c->seg, pos);
+    if (li < c->seg->n && L(c, li)->start <= pos && pos < L(c, li)->body)
+        pos = L(c, li)->body;
+    size_t i;
+    json_t *v;
+    json_array_foreach(lw_ruleset_data(c->rs, "event_subjects"), i, v) {
+        const char *w = json_string_value(v);
+        size_t n = w ? strlen(w) : 0;
+        if (n && pos + n < end && !strncmp(c->text + pos, w, n) && c->text[pos + n] == ' ')
+            return 1;
+    }
+    return 0;
+}
+
 /* Who must do the work of the clause [cs, end): its subject (subject_of), else the units
  * after a request in it ("đề nghị các Sở ..."), else fallback; without a fallback, the
  * subject it shares with the clauses before it (earlier_subject), the list it stands in
@@ -961,7 +989,7 @@ static void clause_lead(const dctx *c, size_t cs, size_t end, const unit_list *f
     if (c->tells)
         return;
     earlier_subject(c, cs, out);
-    if (out->n)
+    if (out->n || event_subject(c, cs, end))
         return;
     size_t li = lw_segment_line_at(c->seg, cs);
     if (li < c->seg->n && context_lead(c, li, out))
