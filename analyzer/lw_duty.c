@@ -68,6 +68,7 @@ typedef struct {
     char **gap;      /* folded gap words */
     size_t ngap;
     const lw_rule *rule_item, *rule_assign, *rule_report, *rule_clause;
+    char *recurs; /* set by build_items for the next emit: an undated time frame's words */
     size_t tail_s[8], tail_e[8]; /* the distribution lists ("Nơi nhận: ...") and signatures:
                                     no duty in them (see find_tails) */
     size_t ntail;
@@ -466,6 +467,11 @@ static void emit(dctx *c, const lw_rule *rule, size_t s, size_t e, char *activit
     json_object_set_new(f, "topic", topic ? json_string(topic) : json_null());
     json_object_set_new(f, "section", section && *section ? json_string(section) : json_null());
     json_object_set_new(f, "source", json_string(source));
+    if (c->recurs) { /* "Thực hiện thường xuyên": a time frame, though no deadline */
+        json_object_set_new(f, "recurring", json_string(c->recurs));
+        free(c->recurs);
+        c->recurs = NULL;
+    }
     json_t *units = json_array();
     put_units(units, lead, "lead");
     put_units(units, &pp, "partner");
@@ -600,6 +606,11 @@ static void build_items(dctx *c)
                 /* "Thực hiện thường xuyên, riêng việc ... hoàn thành trong Quý III": the
                  * date the work can be checked against comes first */
                 dl = deadline_in(c, cs, ce, 0);
+                for (size_t q = 0; dl == c->nd && !c->recurs && q < c->nd; q++) {
+                    const lw_fact *df = &c->x->facts[c->dls[q]];
+                    if (df->start >= cs && df->start < ce && recurring(c, q))
+                        c->recurs = clip(c, df->start, df->end);
+                }
                 for (size_t q = dl; q < c->nd && c->x->facts[c->dls[q]].start < ce; q++)
                     if (dated(c, q) && !recurring(c, q)) {
                         dl = q;
@@ -621,14 +632,24 @@ static void build_items(dctx *c)
          * ĐỘ BÁO CÁO") names none: then the content field, else the work the lead field states
          * ("Cơ quan thực hiện: Sở Tư pháp tổng hợp, xây dựng báo cáo ...") */
         char *activity;
-        if (!lw_segment_is_caps(c->text + h->body, c->text + h->end))
-            activity = clip(c, h->body, h->end);
+        size_t hb = h->body, he = h->end;
+        if (gap_words_only(c, hb, he, 0)) {
+            /* "1.4." alone on its line, its words on the next */
+            for (size_t j = (size_t)it->owner + 1; j <= h->last; j++)
+                if (!L(c, j)->mark && L(c, j)->end > L(c, j)->body) {
+                    hb = L(c, j)->body;
+                    he = L(c, j)->end;
+                    break;
+                }
+        }
+        if (!lw_segment_is_caps(c->text + hb, c->text + he))
+            activity = clip(c, hb, he);
         else if (content_e)
             activity = clip(c, content_s, content_e);
         else if (work_e)
             activity = clip(c, work_s, work_e);
         else
-            activity = clip(c, h->body, h->end);
+            activity = clip(c, hb, he);
         const char *topic = NULL;
         /* the heading, else a heading above it ("3. Xác định lĩnh vực ..." over "a) ...") */
         for (long a = it->owner; a >= 0 && !topic; a = L(c, (size_t)a)->parent)
@@ -1559,6 +1580,7 @@ lw_status lw_duty_build(const lw_ruleset *rs, lw_matcher *m, const char *text, s
     if (!c.tells)
         clauses(&c, 0, len, NULL, "clause", 1);
 done:
+    free(c.recurs);
     free(c.addressees.v);
     free(c.directs.v);
     free(c.narratives.v);

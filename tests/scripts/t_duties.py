@@ -6,7 +6,7 @@ groups and to a letter's addressees, requests, headings that are no activity, du
 direct others, narrated events, tables, a decision's attached programme.
 
 NAME.json: {"duties": [{"line", "to" (null: no deadline), "lead", "concerns" (default []),
-"source" (optional), "activity" (optional, exact)}]}. Usage: t_duties.py LAWWATCH SRC"""
+"source", "activity" (exact), "recurring" (the words of an undated time frame): optional}]}. Usage: t_duties.py LAWWATCH SRC"""
 import glob, json, os, subprocess, sys
 
 def main():
@@ -32,8 +32,8 @@ def main():
                 bad += 1
                 continue
             have = {"line": g["line"], "to": (g.get("deadline") or {}).get("to"), "lead": g["lead"],
-                    "concerns": g.get("concerns", []), "source": g.get("source"), "activity": g.get("activity")}
-            for k in ("line", "to", "lead", "concerns", "source", "activity"):
+                    "concerns": g.get("concerns", []), "source": g.get("source"), "activity": g.get("activity"), "recurring": g.get("recurring")}
+            for k in ("line", "to", "lead", "concerns", "source", "activity", "recurring"):
                 if k not in w and k not in ("concerns",):
                     continue
                 if have[k] != w.get(k, []):
