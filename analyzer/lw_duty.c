@@ -1019,6 +1019,22 @@ static void clause_lead(const dctx *c, size_t cs, size_t end, const unit_list *f
         add_units(out, &c->addressees);
 }
 
+/* The first directing verb in [s, e) followed by the units it directs ("chỉ đạo Ủy ban nhân
+ * dân cấp xã ...", "hướng dẫn, đôn đốc các Sở, ngành ..."): those units go to concerns and
+ * *work gets where the directed work is stated. NULL when none. */
+static const mark_t *directing(const dctx *c, size_t s, size_t e, unit_list *concerns, size_t *work)
+{
+    for (size_t i = 0; i < c->directs.n && c->directs.v[i].s < e; i++) {
+        const mark_t *dm = &c->directs.v[i];
+        if (dm->s < s)
+            continue;
+        lead_run(c, dm->e, e, concerns, work);
+        if (concerns->n)
+            return dm;
+    }
+    return NULL;
+}
+
 /* Reporting duties for the free deadlines in [from, to) whose clause has a reporting verb
  * (all free deadlines when any_verb); returns where the first such clause starts (to when
  * none). Without a fallback the leads come from the clause's context (clause_lead). A
@@ -1065,8 +1081,20 @@ static size_t clauses(dctx *c, size_t from, size_t to, const unit_list *fallback
         if (verb && verb->s < ds && verb->s > act + 200)
             act = verb->s; /* a long sentence: the report is what the deadline is for */
         const char *topic = verb ? "report" : lw_duty_topic(c->rs, c->m, c->text + act, ds - act, NULL);
+        /* "Ủy ban nhân dân cấp huyện chỉ đạo Ủy ban nhân dân cấp xã hoàn thành ... trước
+         * ngày ...": the leads are to make others do it */
+        unit_list concerns = {0};
+        size_t work = ds;
+        const mark_t *dm = directing(c, act, ds, &concerns, &work);
+        if (dm && gap_words_only(c, act, dm->s, 2)) {
+            if (!verb)
+                topic = lw_duty_topic(c->rs, c->m, c->text + work, ds > work ? ds - work : 0, NULL);
+        } else {
+            concerns.n = 0;
+        }
         emit(c, verb ? c->rule_report : c->rule_clause, cs, de > work_end ? de : work_end, clip(c, act, work_end), &lead,
-             NULL, NULL, NULL, k, topic, section, source);
+             NULL, &concerns, NULL, k, topic, section, source);
+        free(concerns.v);
         free(lead.v);
         if (cs < first)
             first = cs;
@@ -1080,22 +1108,6 @@ static size_t report_clauses(dctx *c, size_t from, size_t to, const unit_list *f
 }
 
 /* ---- "Tổ chức thực hiện": units' headings and their tasks ---- */
-
-/* The first directing verb in [s, e) followed by the units it directs ("chỉ đạo Ủy ban nhân
- * dân cấp xã ...", "hướng dẫn, đôn đốc các Sở, ngành ..."): those units go to concerns and
- * *work gets where the directed work is stated. NULL when none. */
-static const mark_t *directing(const dctx *c, size_t s, size_t e, unit_list *concerns, size_t *work)
-{
-    for (size_t i = 0; i < c->directs.n && c->directs.v[i].s < e; i++) {
-        const mark_t *dm = &c->directs.v[i];
-        if (dm->s < s)
-            continue;
-        lead_run(c, dm->e, e, concerns, work);
-        if (concerns->n)
-            return dm;
-    }
-    return NULL;
-}
 
 /* Start of the sentence holding pos, not before s; "Đồng thời," and the like stay in it. */
 static size_t sentence_start(const dctx *c, size_t s, size_t pos)
