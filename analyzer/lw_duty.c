@@ -558,6 +558,7 @@ static void build_items(dctx *c)
         size_t dl = c->nd;
         size_t content_s = 0, content_e = 0;
         size_t work_s = 0, work_e = 0; /* what the lead field says beyond its units */
+        char *recurs = NULL;           /* the words of an undated time frame */
         for (size_t j = 0; j < it->nfields; j++) {
             size_t li = it->fields[j];
             const lw_seg_line *fl = L(c, li);
@@ -606,10 +607,10 @@ static void build_items(dctx *c)
                 /* "Thực hiện thường xuyên, riêng việc ... hoàn thành trong Quý III": the
                  * date the work can be checked against comes first */
                 dl = deadline_in(c, cs, ce, 0);
-                for (size_t q = 0; dl == c->nd && !c->recurs && q < c->nd; q++) {
+                for (size_t q = 0; dl == c->nd && !recurs && q < c->nd; q++) {
                     const lw_fact *df = &c->x->facts[c->dls[q]];
                     if (df->start >= cs && df->start < ce && recurring(c, q))
-                        c->recurs = clip(c, df->start, df->end);
+                        recurs = clip(c, df->start, df->end);
                 }
                 for (size_t q = dl; q < c->nd && c->x->facts[c->dls[q]].start < ce; q++)
                     if (dated(c, q) && !recurring(c, q)) {
@@ -661,6 +662,11 @@ static void build_items(dctx *c)
         if (!topic && output)
             topic = lw_duty_topic(c->rs, c->m, output, strlen(output), NULL);
         const lw_rule *rule = c->fields.v[c->field_of[it->fields[0]]].rule;
+        if (dl == c->nd) {
+            c->recurs = recurs; /* for this duty only (emit takes it) */
+            recurs = NULL;
+        }
+        free(recurs);
         emit(c, rule, h->start, span_end, activity, &lead, &partners, NULL, output, dl, topic, h->label, "item");
         for (size_t j = (size_t)it->owner; j <= h->last; j++)
             c->handled[j] = 1;
