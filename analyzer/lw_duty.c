@@ -190,8 +190,10 @@ static void collect_units(dctx *c)
         int same_group = prev && prev->grp && prev->grp == all.v[i].grp && prev->s == all.v[i].s && prev->e == all.v[i].e;
         if (prev && all.v[i].e <= reach && !same_group)
             continue;
+        size_t before = c->units.n;
         add_unit(&c->units, all.v[i].s, all.v[i].e, all.v[i].name, all.v[i].level);
-        c->units.v[c->units.n - 1].grp = all.v[i].grp;
+        if (c->units.n > before)
+            c->units.v[before].grp = all.v[i].grp;
         if (all.v[i].e > reach)
             reach = all.v[i].e;
     }
@@ -1546,6 +1548,10 @@ lw_status lw_duty_build(const lw_ruleset *rs, lw_matcher *m, const char *text, s
     }
     json_t *gap = lw_ruleset_data(rs, "unit_gap_words");
     c.gap = calloc(json_array_size(gap) + 1, sizeof *c.gap);
+    if (!c.gap) {
+        lw_segments_free(c.seg);
+        return lw_error_set(err, LW_ERR_NOMEM, NULL, 0, 0, "out of memory");
+    }
     for (size_t i = 0; i < json_array_size(gap); i++) {
         const char *w = json_string_value(json_array_get(gap, i));
         if (w)
