@@ -561,6 +561,7 @@ static void build_items(dctx *c)
         size_t content_s = 0, content_e = 0;
         size_t work_s = 0, work_e = 0; /* what the lead field says beyond its units */
         char *recurs = NULL;           /* the words of an undated time frame */
+        size_t dfield_s = 0, dfield_e = 0; /* the deadline field */
         for (size_t j = 0; j < it->nfields; j++) {
             size_t li = it->fields[j];
             const lw_seg_line *fl = L(c, li);
@@ -608,6 +609,8 @@ static void build_items(dctx *c)
             } else if (!strcmp(field, "deadline") && dl == c->nd) {
                 /* "Thực hiện thường xuyên, riêng việc ... hoàn thành trong Quý III": the
                  * date the work can be checked against comes first */
+                dfield_s = cs;
+                dfield_e = ce;
                 dl = deadline_in(c, cs, ce, 0);
                 for (size_t q = 0; dl == c->nd && !recurs && q < c->nd; q++) {
                     const lw_fact *df = &c->x->facts[c->dls[q]];
@@ -669,7 +672,26 @@ static void build_items(dctx *c)
             recurs = NULL;
         }
         free(recurs);
+        /* "Đợt 1: trước ngày 15/6/2025; đợt 2: trước ngày 15/11/2025": one duty per date */
+        size_t more[8], nmore = 0;
+        for (size_t q = 0; dl < c->nd && q < c->nd && nmore < 8; q++) {
+            const lw_fact *df = &c->x->facts[c->dls[q]];
+            if (q == dl || c->claimed[q] || df->start < dfield_s || df->start >= dfield_e || !dated(c, q) ||
+                recurring(c, q))
+                continue;
+            json_t *t1 = json_object_get(df->fields, "to"), *t0 = json_object_get(c->x->facts[c->dls[dl]].fields, "to");
+            if (json_equal(t1, t0))
+                continue;
+            c->claimed[q] = 1;
+            more[nmore++] = q;
+        }
+        char *act2 = nmore && activity ? strdup(activity) : NULL, *out2 = nmore && output ? strdup(output) : NULL;
         emit(c, rule, h->start, span_end, activity, &lead, &partners, NULL, output, dl, topic, h->label, "item");
+        for (size_t q = 0; q < nmore; q++)
+            emit(c, rule, h->start, span_end, act2 ? strdup(act2) : NULL, &lead, &partners, NULL, out2 ? strdup(out2) : NULL,
+                 more[q], topic, h->label, "item");
+        free(act2);
+        free(out2);
         for (size_t j = (size_t)it->owner; j <= h->last; j++)
             c->handled[j] = 1;
         free(lead.v);
