@@ -992,10 +992,11 @@ static int names_other_actor(const dctx *c, size_t cs, size_t end)
     return 0;
 }
 
-/* Whether the clause [cs, end) opens with a programme or an event as its subject
+/* Whether the clause [cs, end) opens with a word of the list named (rules/duties.yaml);
+ * event_subject: with a programme or an event as its subject
  * ("Chương trình tổ chức thực hiện điểm trong năm 2026 tại ...", "Hội nghị tổ chức vào
  * ..."): it tells when something takes place (event_subjects in rules/duties.yaml). */
-static int event_subject(const dctx *c, size_t cs, size_t end)
+static int opens_with(const dctx *c, size_t cs, size_t end, const char *list)
 {
     size_t pos = skip_blank(c, cs, end);
     size_t li = lw_segment_line_at(c->seg, pos);
@@ -1003,7 +1004,7 @@ static int event_subject(const dctx *c, size_t cs, size_t end)
         pos = L(c, li)->body;
     size_t i;
     json_t *v;
-    json_array_foreach(lw_ruleset_data(c->rs, "event_subjects"), i, v) {
+    json_array_foreach(lw_ruleset_data(c->rs, list), i, v) {
         const char *w = json_string_value(v);
         size_t n = w ? strlen(w) : 0;
         if (n && pos + n < end && !strncmp(c->text + pos, w, n) && c->text[pos + n] == ' ')
@@ -1011,6 +1012,8 @@ static int event_subject(const dctx *c, size_t cs, size_t end)
     }
     return 0;
 }
+
+static int event_subject(const dctx *c, size_t cs, size_t end) { return opens_with(c, cs, end, "event_subjects"); }
 
 /* Who must do the work of the clause [cs, end): its subject (subject_of), else the units
  * after a request in it ("đề nghị các Sở ..."), else fallback; without a fallback, the
@@ -1040,8 +1043,8 @@ static void clause_lead(const dctx *c, size_t cs, size_t end, const unit_list *f
     if (c->tells)
         return;
     earlier_subject(c, cs, out);
-    if (out->n || event_subject(c, cs, end))
-        return;
+    if (out->n || event_subject(c, cs, end) || opens_with(c, cs, end, "subject_openers"))
+        return; /* "Các ban, ngành, đoàn thể ... báo cáo ...": a subject we do not know */
     size_t li = lw_segment_line_at(c->seg, cs);
     if (li < c->seg->n && context_lead(c, li, out))
         return;
