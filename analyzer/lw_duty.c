@@ -52,7 +52,7 @@ typedef struct {
     lw_extraction *x;
     lw_segments *seg;
     unit_list units;
-    mark_list fields, sections, partners, reports, requests, subjects, directs, narratives, intros, recips;
+    mark_list fields, sections, partners, reports, requests, subjects, directs, narratives, intros, recips, lastings;
     unit_list addressees; /* whom the letter is addressed to (see find_addressees) */
     int yearly;           /* a plan for one year (yearly_plan_kinds): "Thường xuyên trong năm"
                              is due at the year's end; elsewhere a time frame with no date
@@ -796,6 +796,21 @@ static int period_before_deadline(const dctx *c, size_t k)
  * dài ... đến quý I/2025"); the words are duty.narrative rules. */
 static int narrated(const dctx *c, size_t a, size_t b) { return mark_in(&c->narratives, a, b) != NULL; }
 
+/* Whether deadline k ends a period of a way of working rather than sets a due date: "đến
+ * (hết) ngày ..." in a clause that goes on or keeps doing something ("tiếp tục thực hiện
+ * quy trình cũ đến hết ngày 31/10/2025", "thực hiện song song 2 quy trình đến hết ngày ...":
+ * duty.lasting rules). */
+static int lasting_until(const dctx *c, size_t k, size_t cs)
+{
+    const lw_fact *f = &c->x->facts[c->dls[k]];
+    if (!mark_in(&c->lastings, cs, f->start))
+        return 0;
+    char *t = lw_text_fold_case(c->text + f->start, f->end - f->start < 16 ? f->end - f->start : 16);
+    int until = t && !strncmp(t, "đến", strlen("đến"));
+    free(t);
+    return until;
+}
+
 /* Skips white space and a list marker ("- ", "+ ") at pos. */
 static size_t skip_blank(const dctx *c, size_t pos, size_t to)
 {
@@ -1002,6 +1017,11 @@ static int opens_with(const dctx *c, size_t cs, size_t end, const char *list)
     size_t li = lw_segment_line_at(c->seg, pos);
     if (li < c->seg->n && L(c, li)->start <= pos && pos < L(c, li)->body)
         pos = L(c, li)->body;
+    for (size_t i = 0; i < c->intros.n && c->intros.v[i].s <= pos + 1; i++)
+        if (c->intros.v[i].s >= pos && c->intros.v[i].e < end) {
+            pos = skip_blank(c, c->intros.v[i].e, end); /* "Trong thời gian chờ ..., Cục ..." */
+            break;
+        }
     size_t i;
     json_t *v;
     json_array_foreach(lw_ruleset_data(c->rs, list), i, v) {
@@ -1097,7 +1117,7 @@ static size_t clauses(dctx *c, size_t from, size_t to, const unit_list *fallback
         }
         if (!verb && !any_verb)
             continue;
-        if (narrated(c, cs, ds))
+        if (narrated(c, cs, ds) || lasting_until(c, k, cs))
             continue;
         unit_list lead = {0};
         size_t act = cs;
@@ -1591,6 +1611,7 @@ lw_status lw_duty_build(const lw_ruleset *rs, lw_matcher *m, const char *text, s
     collect(&c, "duty.directs", &c.directs);
     collect(&c, "duty.narrative", &c.narratives);
     collect(&c, "duty.intro", &c.intros);
+    collect(&c, "duty.lasting", &c.lastings);
     collect(&c, "header.recipients", &c.recips);
     collect_units(&c);
     find_tails(&c);
@@ -1634,6 +1655,7 @@ done:
     free(c.directs.v);
     free(c.narratives.v);
     free(c.intros.v);
+    free(c.lastings.v);
     free(c.recips.v);
     for (size_t i = 0; i < c.nowned; i++)
         free(c.owned[i]);
