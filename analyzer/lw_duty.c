@@ -725,6 +725,15 @@ static int abbreviation(const dctx *c, size_t dot)
     return dot - b >= 1 && dot - b <= 3 && (b == 0 || c->text[b - 1] == ' ' || c->text[b - 1] == '(');
 }
 
+/* Whether a unit name starts at pos (white space allowed before it). */
+static int unit_starts_at(const dctx *c, size_t pos)
+{
+    while (pos < c->len && (c->text[pos] == ' ' || c->text[pos] == '\n'))
+        pos++;
+    size_t i = first_unit_at(c, pos);
+    return i < c->units.n && c->units.v[i].s == pos;
+}
+
 /* Start of the clause that ends at pos: after a line end, ';', ':' or ". ", at most 1500
  * bytes back and never before floor. */
 static size_t clause_start(const dctx *c, size_t pos, size_t floor)
@@ -735,7 +744,7 @@ static size_t clause_start(const dctx *c, size_t pos, size_t floor)
     size_t s = pos;
     while (s > lim) {
         char ch = c->text[s - 1];
-        if (ch == ';' && unit_ends_at(c, s - 1))
+        if (ch == ';' && unit_ends_at(c, s - 1) && unit_starts_at(c, s))
             ch = ','; /* "Các Sở, ban, ngành tỉnh; Ủy ban nhân dân các huyện": one list */
         if (ch == '\n' || ch == ';' || ch == ':' || (ch == '.' && s < c->len && c->text[s] == ' ' && !abbreviation(c, s - 1)))
             break;
