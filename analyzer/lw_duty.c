@@ -151,6 +151,106 @@ static void add_units(unit_list *out, const unit_list *in)
         add_unit(out, in->v[i].s, in->v[i].e, in->v[i].name, in->v[i].level);
 }
 
+static int is_letter_byte(unsigned char ch) { return ch >= 0x80 || (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z'); }
+
+static const char *own_str(dctx *c, const char *s, size_t n);
+
+/* Whether the character at p is a capital (Latin, Vietnamese letters included). */
+static int starts_upper(const char *p, size_t left)
+{
+    const unsigned char *u = (const unsigned char *)p;
+    if (!left)
+        return 0;
+    if (u[0] < 0x80)
+        return u[0] >= 'A' && u[0] <= 'Z';
+    unsigned cp;
+    if ((u[0] & 0xE0) == 0xC0 && left >= 2)
+        cp = ((u[0] & 0x1Fu) << 6) | (u[1] & 0x3Fu);
+    else if ((u[0] & 0xF0) == 0xE0 && left >= 3)
+        cp = ((u[0] & 0x0Fu) << 12) | ((u[1] & 0x3Fu) << 6) | (u[2] & 0x3Fu);
+    else
+        return 0;
+    return (cp >= 0xC0 && cp <= 0xDE && cp != 0xD7) || (cp >= 0x100 && cp <= 0x17F && !(cp & 1)) ||
+           (cp >= 0x1EA0 && cp <= 0x1EF9 && !(cp & 1)) || cp == 0x1A0 || cp == 0x1AF;
+}
+
+/* Where the name of an organisation that ends at pos begins: a unit of all ending there,
+ * else the nearest head word of an organisation's name (org_heads: "Quỹ Khuyến học tỉnh Bình
+ * Thuận") at most 100 bytes back, written with a capital. Returns 1 and sets *name_s. */
+static int alias_owner(dctx *c, const unit_list *all, size_t pos, size_t *name_s, const char **name)
+{
+    while (pos > 0 && c->text[pos - 1] == ' ')
+        pos--;
+    for (size_t i = 0; i < all->n; i++)
+        if (all->v[i].e == pos && !all->v[i].grp) {
+            *name_s = all->v[i].s;
+            *name = all->v[i].name;
+            return 1;
+        }
+    size_t lim = pos > 100 ? pos - 100 : 0;
+    for (size_t p = pos; p-- > lim;) {
+        if (c->text[p] == '\n' || c->text[p] == '.' || c->text[p] == ',' || c->text[p] == ';' || c->text[p] == '(')
+            return 0;
+        if (p > 0 && c->text[p - 1] != ' ' && c->text[p - 1] != '\n')
+            continue;
+        size_t i;
+        json_t *v;
+        json_array_foreach(lw_ruleset_data(c->rs, "org_heads"), i, v) {
+            const char *w = json_string_value(v);
+            size_t n = w ? strlen(w) : 0;
+            if (n && p + n < pos && !strncmp(c->text + p, w, n) && c->text[p + n] == ' ') {
+                *name_s = p;
+                *name = own_str(c, c->text + p, pos - p);
+                return *name != NULL;
+            }
+        }
+    }
+    return 0;
+}
+
+/* Short names a document defines for an organisation ("Quỹ Khuyến học tỉnh Bình Thuận (gọi
+ * tắt là Quỹ)", duty.alias rules): every later use of the short name, written as defined
+ * with a capital, is that organisation. */
+static void add_aliases(dctx *c, unit_list *all)
+{
+    mark_list al = {0};
+    collect(c, "duty.alias", &al);
+    size_t n0 = all->n;
+    for (size_t k = 0; k < al.n; k++) {
+        size_t as = al.v[k].s, ae = al.v[k].e;
+        if (ae <= as || !starts_upper(c->text + as, ae - as))
+            continue; /* "(gọi tắt là bộ)": a common word, not a name */
+        size_t open = as;
+        while (open > 0 && c->text[open - 1] != '(')
+            open--;
+        if (!open)
+            continue;
+        size_t name_s;
+        const char *name;
+        unit_list owners = {0};
+        for (size_t i = 0; i < n0; i++)
+            add_unit(&owners, all->v[i].s, all->v[i].e, all->v[i].name, all->v[i].level);
+        int ok = alias_owner(c, &owners, open - 1, &name_s, &name);
+        free(owners.v);
+        if (!ok)
+            continue;
+        size_t n = ae - as;
+        for (size_t s = ae; s + n <= c->len; s++) {
+            const char *hit = memchr(c->text + s, c->text[as], c->len - s - n + 1);
+            if (!hit)
+                break;
+            s = (size_t)(hit - c->text);
+            size_t e = s + n;
+            if (memcmp(c->text + s, c->text + as, n))
+                continue;
+            if ((s > 0 && is_letter_byte((unsigned char)c->text[s - 1])) || (e < c->len && is_letter_byte((unsigned char)c->text[e])))
+                continue;
+            add_unit(all, s, e, name, NULL);
+        }
+    }
+    free(al.v);
+}
+
 /* Agencies and unit groups, in text order; a name inside a longer one is dropped
  * ("Ủy ban nhân dân tỉnh" inside "các cơ quan chuyên môn thuộc Ủy ban nhân dân tỉnh"). */
 static void collect_units(dctx *c)
@@ -182,6 +282,7 @@ static void collect_units(dctx *c)
             all.v[k].grp = r;
     }
     free(groups.v);
+    add_aliases(c, &all);
     if (all.n)
         qsort(all.v, all.n, sizeof *all.v, cmp_unit);
     size_t reach = 0;
@@ -202,7 +303,6 @@ static void collect_units(dctx *c)
 
 /* ---- text helpers ---- */
 
-static int is_letter_byte(unsigned char ch) { return ch >= 0x80 || (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z'); }
 
 /* 1 when text[a..b) holds only punctuation, white space and gap words; at most max_other
  * other words are tolerated (their count goes to *others when others is not NULL). */
