@@ -356,6 +356,8 @@ const size_t *lw_docset_covered(lw_docset *d, const char *unit, size_t *n)
  * responsibility that plans never date. */
 int lw_docset_needs_deadline(const lw_docset *ds, const lw_ds_doc *d, const lw_ds_duty *u)
 {
+    if (!u->to && u->qualifier && !strcmp(u->qualifier, "recurring"))
+        return 0; /* "Thực hiện thường xuyên": the plan says when, with no date */
     if (!u->source || strcmp(u->source, "assignment"))
         return 1;
     if (!u->topic)

@@ -1142,19 +1142,19 @@ static size_t read_table(tctx *c, size_t pos)
     return p;
 }
 
-/* Drops the duties lw_duty's text shapes built inside a row that gave table duties. */
-static void drop_shadowed(tctx *c)
+/* Drops the duties lw_duty built inside a row that gave table duties (facts before own, the
+ * first this module added): its text shapes, and its own simpler reading of task tables,
+ * which would otherwise give each row's duty twice. */
+static void drop_shadowed(tctx *c, size_t own)
 {
     lw_extraction *x = c->x;
     size_t w = 0;
     for (size_t i = 0; i < x->n; i++) {
         lw_fact *f = &x->facts[i];
         int drop = 0;
-        if (!strcmp(f->kind, "duty")) {
-            const char *src = json_string_value(json_object_get(f->fields, "source"));
-            for (size_t k = 0; k < c->ndone && !drop && !(src && !strcmp(src, "table")); k++)
+        if (i < own && !strcmp(f->kind, "duty"))
+            for (size_t k = 0; k < c->ndone && !drop; k++)
                 drop = f->start >= c->done[k].s && f->start < c->done[k].e;
-        }
         if (drop)
             json_decref(f->fields);
         else
@@ -1228,6 +1228,7 @@ lw_status lw_duty_table_build(const lw_ruleset *rs, lw_matcher *m, const char *t
     if (subject)
         c.subject_year = year_in(&c, subject, strlen(subject));
 
+    size_t own = x->n;
     for (size_t pos = 0; pos < len && !c.nomem;) {
         if (starts_row(text, len, pos)) {
             pos = read_table(&c, pos);
@@ -1237,7 +1238,7 @@ lw_status lw_duty_table_build(const lw_ruleset *rs, lw_matcher *m, const char *t
         pos = nl ? (size_t)(nl - text) + 1 : len;
     }
     if (c.ndone)
-        drop_shadowed(&c);
+        drop_shadowed(&c, own);
 
     for (int r = 0; r < R_COUNT; r++)
         free_list(c.words[r], c.nwords[r]);

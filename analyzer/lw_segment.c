@@ -133,7 +133,7 @@ static void classify(const char *text, const char *p, const char *e, lw_seg_line
 
 /* An unmarked line in capitals ("KẾ HOẠCH", "TM. ỦY BAN NHÂN DÂN") closes every open item:
  * it is a title or the signature, never the body of a duty. */
-static int is_caps_line(const char *p, const char *e)
+int lw_segment_is_caps(const char *p, const char *e)
 {
     int letters = 0;
     while (p < e) {
@@ -220,7 +220,7 @@ lw_status lw_segment(const char *text, size_t len, lw_segments **out, lw_error *
             l->parent = depth ? stack[depth - 1] : -1;
             l->depth = (int)depth;
             stack[depth++] = (long)s->n;
-        } else if (is_caps_line(text + l->body, text + end)) {
+        } else if (lw_segment_is_caps(text + l->body, text + end)) {
             depth = 0;
             l->parent = -1;
             l->depth = 0;

@@ -45,6 +45,9 @@ void lw_segments_free(lw_segments *s);
 
 /* Index of the line holding offset off (binary search); n when off is past the end. */
 size_t lw_segment_line_at(const lw_segments *s, size_t off);
+/* 1 when text[p..e) is written in capitals (at least two letters, no lower-case one): a
+ * title ("KẾ HOẠCH", "CHẾ ĐỘ BÁO CÁO"), a signature, never a sentence stating work. */
+int lw_segment_is_caps(const char *p, const char *e);
 /* 1 for numbered and lettered markers (headings of parts), 0 for bullets and plain lines. */
 int lw_mark_is_heading(lw_mark m);
 

@@ -1049,6 +1049,10 @@ static int put_duty(lw_store *s, sqlite3_int64 doc_id, sqlite3_int64 fid, json_t
         bind_js(st, 13, dl, "qualifier");
         bind_js(st, 14, dl, "text");
         bind_js(st, 15, dl, "line");
+    } else if (json_is_string(json_object_get(f, "recurring"))) {
+        /* an undated time frame ("Thực hiện thường xuyên"): its words, no date to miss */
+        sqlite3_bind_text(st, 13, "recurring", -1, SQLITE_STATIC);
+        bind_js(st, 14, f, "recurring");
     }
     bind_js(st, 16, f, "line");
     json_t *span = json_object_get(f, "span");

@@ -74,6 +74,18 @@ static void test_not_markers(void **state)
     lw_segments_free(s);
 }
 
+static void test_caps(void **state)
+{
+    (void)state;
+    /* a section title in capitals names no work; a sentence does, even one with capitals */
+    const char *yes[] = {"CHẾ ĐỘ BÁO CÁO", "TỔ CHỨC THỰC HIỆN", "KẾ HOẠCH"};
+    const char *no[] = {"Chế độ báo cáo", "Sở Tư pháp tổng hợp, xây dựng báo cáo", "UBND tỉnh", "A", ""};
+    for (size_t i = 0; i < sizeof yes / sizeof *yes; i++)
+        assert_true(lw_segment_is_caps(yes[i], yes[i] + strlen(yes[i])));
+    for (size_t i = 0; i < sizeof no / sizeof *no; i++)
+        assert_false(lw_segment_is_caps(no[i], no[i] + strlen(no[i])));
+}
+
 /* ---- duties ---- */
 
 static json_t *duties_of(const char *text)
@@ -238,7 +250,7 @@ static void test_local_units(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_markers_and_nesting), cmocka_unit_test(test_not_markers),
+        cmocka_unit_test(test_markers_and_nesting), cmocka_unit_test(test_not_markers), cmocka_unit_test(test_caps),
         cmocka_unit_test(test_plan_items),          cmocka_unit_test(test_assignments_and_reports),
         cmocka_unit_test(test_letter_report),       cmocka_unit_test(test_local_units),
     };
