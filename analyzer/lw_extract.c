@@ -482,8 +482,12 @@ static void extract_signer(ctx_t *c, json_t *h)
     json_object_set_new(h, "signer", sg);
 }
 
+/* The id of a number match; *sym_type is the type its symbol's code names ("TB-UBND":
+ * Thông báo), NULL when the symbol opens with no type code ("UBND-NC", a letter's). */
 static char *number_of(ctx_t *c, const raw_match *r, const char **sym_type)
 {
+    if (sym_type)
+        *sym_type = NULL;
     char *num = grp_str(c, r, "num");
     lw_span ss = grp(r, "sym");
     if (!num || ss.start == SIZE_MAX) {
@@ -491,49 +495,102 @@ static char *number_of(ctx_t *c, const raw_match *r, const char **sym_type)
         return NULL;
     }
     char *sym = lw_lexicon_symbol(c->lx, c->text + ss.start, ss.end - ss.start);
+    if (!sym) {
+        free(num);
+        return NULL;
+    }
     int year = grp_int(c, r, "year");
     char *id = lw_make_id(num, year, sym, set_str(r, "form") && !strcmp(set_str(r, "form"), "party"));
-    if (sym_type) {
+    if (sym_type)
         *sym_type = lw_lexicon_type_of_symbol(c->lx, sym);
-        if (!*sym_type)
-            *sym_type = "Công văn"; /* a symbol without a type code ("UBND-NC") is a letter's */
-    }
     free(num);
     free(sym);
     return id;
+}
+
+/* The type named by the symbol of a number line whose number OCR destroyed ("56:]+9-}
+ * /TB-LIBND"): the first such line before limit, NULL when none or its symbol has no type
+ * code. */
+static const char *symbol_only_type(ctx_t *c, size_t limit)
+{
+    const raw_match *r = first_of(c, "header.symbol_only", limit);
+    if (!r)
+        return NULL;
+    lw_span ss = grp(r, "sym");
+    char *sym = lw_lexicon_symbol(c->lx, c->text + ss.start, ss.end - ss.start);
+    const char *t = sym ? lw_lexicon_type_of_symbol(c->lx, sym) : NULL;
+    free(sym);
+    return t;
+}
+
+/* The day of the header's date: digits, where a scan may read a zero as O or Ø ("Ø3");
+ * the rule admits a letter only beside a digit. -1 when it is anything else. */
+static int header_day(const ctx_t *c, const raw_match *r)
+{
+    lw_span s = grp(r, "d");
+    if (s.start == SIZE_MAX)
+        return -1;
+    int v = 0, digits = 0;
+    for (size_t i = s.start; i < s.end;) {
+        const unsigned char *p = (const unsigned char *)c->text + i;
+        if (isdigit(*p)) {
+            v = v * 10 + (*p - '0');
+            i++;
+        } else if (*p == 'O' || *p == 'o') {
+            v *= 10;
+            i++;
+        } else if (p[0] == 0xC3 && (p[1] == 0x98 || p[1] == 0xB8) && i + 1 < s.end) { /* Ø ø */
+            v *= 10;
+            i += 2;
+        } else {
+            return -1;
+        }
+        if (++digits > 2)
+            return -1;
+    }
+    return digits ? v : -1;
 }
 
 static void extract_header(ctx_t *c)
 {
     json_t *h = c->x->header;
     size_t zone = c->len < 3000 ? c->len : 3000;
-    /* number */
+    const raw_match *pd = first_of(c, "header.place_date", zone);
+    /* number: the "Số:" line (or its parts split over lines); else a number standing alone
+     * on a line before the place and date, as OCR leaves it when "Số:" is lost */
     const raw_match *num = first_of(c, "header.number", zone);
+    if (!num && pd) {
+        const raw_match *bare = first_of(c, "header.number_bare", pd->start);
+        if (bare && bare->end <= pd->start)
+            num = bare;
+    }
     const char *num_type = NULL;
+    int have_num = 0;
     if (num) {
         char *id = number_of(c, num, &num_type);
         if (id) {
+            have_num = 1;
             json_object_set_new(h, "number", json_string(id));
             c->own_id = id;
             c->header_num_start = num->start;
             c->header_num_end = num->end;
         }
     }
+    if (!have_num)
+        num_type = symbol_only_type(c, pd ? pd->end : (c->len < 1500 ? c->len : 1500));
     /* place and date */
-    const raw_match *pd = first_of(c, "header.place_date", zone);
     if (pd) {
-        lw_date d;
-        int bad;
         char *place = grp_str(c, pd, "place");
         if (place)
             json_object_set_new(h, "place", json_string(place));
         free(place);
-        if (get_date(c, pd, "d", "m", "y", &d, &bad)) {
+        lw_date d = {grp_int(c, pd, "y"), grp_int(c, pd, "m"), header_day(c, pd)};
+        if (d.d >= 0 && d.m >= 0 && d.y >= 0 && lw_date_valid(d)) {
             char iso[11];
             json_object_set_new(h, "date", json_string(lw_date_iso(d, iso)));
             c->doc_date = d;
             c->have_doc_date = 1;
-        } else if (bad) {
+        } else if (d.d >= 0 && d.m >= 0 && d.y >= 0) {
             warn(c, pd->start, "ngày ban hành không hợp lệ (impossible date in the header)");
         }
     }
@@ -559,8 +616,11 @@ static void extract_header(ctx_t *c)
             kpos = r->start;
         }
     }
-    if (num_type && kprio < 80)
-        kind = num_type;
+    /* the symbol's type code ("TB-UBND": Thông báo; a symbol without one, "UBND-NC", is a
+     * letter's) ranks below the title and the "V/v" line: a body's own abbreviation may
+     * open a letter's symbol and look like a code ("CT-CS" of the Cục Thuế) */
+    if (kprio < 80 && (num_type || have_num))
+        kind = num_type ? num_type : "Công văn";
     json_object_set_new(h, "kind", kind ? json_string(kind) : json_null());
     /* subject */
     const raw_match *sub = first_of(c, "header.subject", zone);
@@ -587,6 +647,81 @@ static void extract_header(ctx_t *c)
     if (nn)
         json_object_set_new(h, "distribution", list_after(c, nn->end, NULL));
     extract_signer(c, h);
+}
+
+/* Whether place is a city run by the centre (lexicon cities_tw). */
+static int is_city_tw(const ctx_t *c, const char *place)
+{
+    size_t i;
+    json_t *v;
+    json_array_foreach(lw_ruleset_data(c->rs, "cities_tw"), i, v) if (json_is_string(v) && !strcmp(json_string_value(v), place)) return 1;
+    return 0;
+}
+
+/* Whether the line after the parent's (before the end of the header zone) opens with the
+ * name of a body under it ("BỘ TÀI CHÍNH" / "CỤC THUẾ") that no agency rule recognised:
+ * the issuer is that body, so the parent must not be given as the issuer. */
+static int unknown_sub_unit(const ctx_t *c, const lw_fact *parent)
+{
+    /* the issuer's zone ends at the motto, which a flattened two-column header puts on the
+     * parent's own line ("BỘ TÀI CHÍNH CỘNG HÒA ..." / "CỤC THUẾ Độc lập ..."): look at the
+     * next line whatever it is */
+    size_t zone = c->len < parent->end + 400 ? c->len : parent->end + 400;
+    size_t k = parent->end;
+    while (k < zone && c->text[k] != '\n')
+        k++;
+    while (k < zone && strchr(" \t\n*_", c->text[k]))
+        k++;
+    if (k >= zone)
+        return 0;
+    size_t ls = para_start(c, k);
+    for (size_t i = first_match_at(c, ls); i < c->all.n && c->all.v[i].start <= k; i++) {
+        const raw_match *r = &c->all.v[i];
+        if (!kind_is(r, "header.sub_unit") || r->start < ls)
+            continue;
+        for (size_t j = 0; j < c->x->n; j++) {
+            const lw_fact *f = &c->x->facts[j];
+            if (!strcmp(f->kind, "agency") && f->start >= ls && f->start <= r->end)
+                return 0; /* a body the rules know: the caller's own logic handles it */
+        }
+        return 1;
+    }
+    return 0;
+}
+
+/* The issuer from the digital signature's stamp ("Ký bởi: Ủy ban nhân dân tỉnh Quảng
+ * Ngãi"): the first agency named on a stamp line near the top, when it names a body in
+ * full (a province's or a central one). Not on a certified copy ("SAO Y", "BẢN SAO"): its
+ * stamp is the copying body's. Bodies that sign for publication, not issue (stamp_not_issuer
+ * in rules/header.yaml: the gazette's centre), are passed over. */
+static const lw_fact *stamp_issuer(const ctx_t *c)
+{
+    size_t top = c->len < 1500 ? c->len : 1500;
+    char *head = lw_text_fold_all(c->text, c->len < 400 ? c->len : 400);
+    int copy = head && (strstr(head, "sao y") || strstr(head, "saoy") || strstr(head, "ban sao"));
+    free(head);
+    if (copy)
+        return NULL;
+    for (size_t i = 0; i < c->all.n && c->all.v[i].start < top; i++) {
+        const raw_match *r = &c->all.v[i];
+        if (!kind_is(r, "header.stamp"))
+            continue;
+        lw_span b = grp(r, "body");
+        for (size_t j = 0; j < c->x->n; j++) {
+            const lw_fact *f = &c->x->facts[j];
+            if (strcmp(f->kind, "agency") || f->start < b.start || f->start >= b.end)
+                continue;
+            const char *name = json_string_value(json_object_get(f->fields, "name"));
+            const char *level = json_string_value(json_object_get(f->fields, "level"));
+            int full = !json_is_null(json_object_get(f->fields, "province")) || (level && !strcmp(level, "central"));
+            size_t k;
+            json_t *v;
+            json_array_foreach(lw_ruleset_data(c->rs, "stamp_not_issuer"), k, v) if (name && json_is_string(v) && strstr(name, json_string_value(v))) full = 0;
+            if (full)
+                return f;
+        }
+    }
+    return NULL;
 }
 
 /* The issuer: the first agency in the header zone (before the number, the place and
@@ -676,6 +811,10 @@ static void extract_issuer(ctx_t *c)
             break;
         }
     }
+    if (best && !sub && unknown_sub_unit(c, best))
+        best = NULL; /* the parent of an issuer whose name is not known: not the issuer */
+    if (!best)
+        best = stamp_issuer(c);
     if (sub) {
         const char *pname = json_string_value(json_object_get(best->fields, "name"));
         const char *sname = json_string_value(json_object_get(sub->fields, "name"));
@@ -716,7 +855,15 @@ static void extract_issuer(ctx_t *c)
         return;
     const char *name = json_string_value(json_object_get(best->fields, "name"));
     const char *scope = json_string_value(json_object_get(best->rule->set, "scope"));
-    if (scope && c->province && json_is_null(json_object_get(best->fields, "province"))) {
+    size_t nl = name ? strlen(name) : 0;
+    int bare_tinh = nl > strlen(" tỉnh") && !strcmp(name + nl - strlen(" tỉnh"), " tỉnh");
+    if (bare_tinh && c->province && json_is_null(json_object_get(best->fields, "province")) &&
+        !is_city_tw(c, c->province)) {
+        /* "Ủy ban nhân dân tỉnh" with its name lost to OCR: the province the document is about */
+        char buf[512];
+        snprintf(buf, sizeof buf, "%s %s", name, c->province);
+        json_object_set_new(h, "issuer", json_string(buf));
+    } else if (scope && c->province && json_is_null(json_object_get(best->fields, "province"))) {
         /* "ỦY BAN NHÂN DÂN" under TM.: the province's, named elsewhere in the document */
         char buf[512];
         snprintf(buf, sizeof buf, "%s %s %s", name, scope, c->province);

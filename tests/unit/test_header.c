@@ -1,6 +1,10 @@
 /* Tests of the header's issuer in the layouts real documents come in: a two-line block, a
  * department under its committee (on two lines or joined by unwrapping), a rule after the
- * name on its line, a two-column header flattened by OCR, a commune, a district in capitals. */
+ * name on its line, a two-column header flattened by OCR, a commune, a district in capitals.
+ * Then headers of scans and damaged text layers (issue 15, class 10): numbers split over
+ * lines or without "Số:", OCR-damaged dates and titles, the issuer from the signature stamp;
+ * and what must stay empty there, since a wrong number or date makes a document look like
+ * another. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -72,8 +76,109 @@ static void test_place_date(void **state)
     expect("SỞ TƯ PHÁP\nSố: 125/STP-VP\nLâm Đồng, ngày 15tháng 01 năm 2026\n", "date", "2026-01-15");
 }
 
+static void expect_null(const char *text, const char *key)
+{
+    char *got = header_field(text, key);
+    if (got)
+        fail_msg("%s: want null, got \"%s\" for:\n%s", key, got, text);
+    free(got);
+}
+
+static void test_scan_numbers(void **state)
+{
+    (void)state;
+    /* a two-column header taken apart: the number above "Số:", the symbol below */
+    expect("BỘ NỘI VỤ\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\n12094\nSố:\n/BNV-CCHC\n"
+           "Hà Nội, ngày 15 tháng 12 năm 2025\nV/v hướng dẫn triển khai\n",
+           "number", "12094/BNV-CCHC");
+    /* "Số:" then the number, then the symbol, each on its own line */
+    expect("ỦY BAN NHÂN DÂN\nTỈNH LÂM ĐỒNG\nSố:\n329\n/BC-UBND\nLâm Đồng, ngày 19 tháng 12 năm 2025\nBÁO CÁO\n",
+           "number", "329/BC-UBND");
+    /* spaces around the slash and the hyphen */
+    expect("UBND TỈNH BÌNH THUẬN\nSố: 84 /TTr -UBND\nBình Thuận, ngày 2 tháng 3 năm 2024\nTỜ TRÌNH\n", "number",
+           "84/TTr-UBND");
+    /* "Số:" lost: the number alone on a line before the place and date */
+    expect("CHÍNH PHỦ CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM Độc lập - Tự do - Hạnh phúc\n47/2017/NĐ-CP\n"
+           "Hà Nội, ngày 25 tháng 12 năm 2017\nNGHỊ ĐỊNH\n",
+           "number", "47/2017/NĐ-CP");
+    /* ... but not a number line after it (a list of documents, not the header) */
+    expect_null("CHÍNH PHỦ\nHà Nội, ngày 25 tháng 12 năm 2017\nNGHỊ ĐỊNH\n47/2017/NĐ-CP\n", "number");
+    /* digits destroyed by OCR: no number, but the symbol's type code still names the kind */
+    expect_null("uY BAN NgAN nAN\nTINH LAMDONG\n56:]+9-} /TB-LIBND\nLdm D6ng, ngdy fithdng 11 ndm 2025\n", "number");
+    expect("uY BAN NgAN nAN\nTINH LAMDONG\n56:]+9-} /TB-LIBND\nLdm D6ng, ngdy fithdng 11 ndm 2025\n", "kind",
+           "Thông báo");
+    expect_null("ỦY BAN NHÂN DÂN CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nSố: # /CT-UBND Quảng Ngãi, ngày 80 tháng 3 năm 2018\n"
+                "CHỈ THỊ\n",
+                "number");
+}
+
+static void test_scan_dates(void **state)
+{
+    (void)state;
+    /* a zero read as Ø, beside a real digit; the number before the place is noise */
+    expect("ỦY BAN NHÂN DÂN\nTỈNH QUẢNG NGÃI\nSố: đ /CT-UBND Quảng Ngãi, ngày Ø3 tháng 4 năm 2018\nCHỈ THỊ\n", "date",
+           "2018-04-03");
+    expect("SỞ TƯ PHÁP\nSố: 5/STP-VP\nLâm Đồng, ngày 1O tháng 11 năm 2025\n", "date", "2025-11-10");
+    /* the space after "ngày" and the "ă" of "năm" lost by a broken font */
+    expect("CÔNG AN TỈNH LÂM ĐỒNG\nSố: 298/TTr-CAT-PC04\nLâm Đồng, ngày24 tháng 10 nm 2025\n", "date", "2025-10-24");
+    /* split over lines */
+    expect("ỦY BAN NHÂN DÂN\nTỈNH BÌNH THUẬN\nSố: 779/QĐ-UBND\nBình Thuận, ngày\n23 tháng\n3 năm 2022\nQUYẾT ĐỊNH\n",
+           "date", "2022-03-23");
+    /* a day OCR destroyed stays empty: never a guess ("lé", "3|", "Íð", two letters) */
+    expect_null("BỘ CÔNG AN\nSố:4214/BCA-C04 Hà Nội. ngày lé tháng 3 năm 2025\n", "date");
+    expect_null("ỦY BAN NHÂN DÂN\nTỈNH QUẢNG NGÃI\nSố: 6§0_/TB-UBND Quảng Ngãi, ngày 3| tháng 12 năm 2024\n", "date");
+    expect_null("ỦY BAN NHÂN DÂN\nTỈNH QUẢNG NGÃI\nSố:0+ /CT-UBND Quảng Ngãi, ngày Íð tháng 3 năm 2024\n", "date");
+    expect_null("SỞ TƯ PHÁP\nSố: 5/STP-VP\nLâm Đồng, ngày Oo tháng 11 năm 2025\n", "date");
+}
+
+static void test_scan_kinds(void **state)
+{
+    (void)state;
+    /* title lines without diacritics, with a misread mark, without the space */
+    expect("UBND TỈNH LÂM ĐỒNG\nso:/J+06teo-ueND\nQUYET DINH\nVd viQc cho ph6p\n", "kind", "Quyết định");
+    expect("ỦY BAN NHÂN DÂN\nTỈNH QUẢNG NGÃI\nSố:⁄‡6 /CT-UBND Quảng Ngãi, ngày Â4‡ tháng 12 năm 2021\nCHÍ THỊ\n"
+           "Về việc tăng cường\n",
+           "kind", "Chỉ thị");
+    expect("ỦY BAN NHÂN DÂN\nTỈNH LÂM ĐỒNG\nTHONGBAO\nKết luận\n", "kind", "Thông báo");
+    /* a "V/v" line outranks the symbol: a body's abbreviation may look like a type code
+     * ("CT" of the Cục Thuế, not Chỉ thị) */
+    expect("BỘ TÀI CHÍNH\nCỤC THUẾ\nSố: 2191/CT-CS Hà Nội, ngày 09 tháng 4 năm 2026\nV/v chính sách thuế TNDN\n", "kind",
+           "Công văn");
+    /* a symbol without a type code and a "V/v" line: a letter */
+    expect("SỞ TƯ PHÁP\nSố: 125/STP-VP\nLâm Đồng, ngày 15 tháng 01 năm 2026\nV/v góp ý dự thảo\n", "kind", "Công văn");
+    /* the title in capitals outranks the symbol */
+    expect("ỦY BAN NHÂN DÂN\nTỈNH SÓC TRĂNG\nSố: 48/QĐ-UBND\nKẾ HOẠCH\nTheo dõi\n", "kind", "Kế hoạch");
+}
+
+static void test_scan_issuers(void **state)
+{
+    (void)state;
+    /* the header block illegible: the digital signature's stamp names the issuer */
+    expect("Ký bởi: UBND tỉnh Lâm Đồng\nGiờ ký: 22/09/2025 14:38:43\nUYTANNHANOAN\nTINHLAMDONG\nQUYET DINH\n", "issuer",
+           "Ủy ban nhân dân tỉnh Lâm Đồng");
+    expect("Ký bởi: ỦY BAN NHÂN\nDÂN TỈNH LÂM ĐỒNG\nCơ quan: ỦY BAN NHÂN\nDÂN TỈNH LÂM ĐỒNG\nThời gian ký: 13/11/2025\n"
+           "uY BAN NgAN nAN\nTINH LAMDONG\n",
+           "issuer", "Ủy ban nhân dân tỉnh Lâm Đồng");
+    /* a certified copy's stamp is the copying body's */
+    expect_null("SAO Y\nKý bởi: Sở Tư pháp tỉnh Lâm Đồng\nuY BAN NgAN nAN\nTINH LAMDONG\nQUYET DINH\n", "issuer");
+    /* the header block, when legible, outranks the stamp */
+    expect("Ký bởi: Sở Tư pháp tỉnh Lâm Đồng\nỦY BAN NHÂN DÂN\nTỈNH LÂM ĐỒNG\nSố: 1/QĐ-UBND\n", "issuer",
+           "Ủy ban nhân dân tỉnh Lâm Đồng");
+    /* a body under the parent that no rule knows: not the parent (empty rather than wrong) */
+    expect_null("BỘ TÀI CHÍNH CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nCỤC THUE Độc lập - Tự do - Hạnh phúc\n"
+                "Số: 2191/CT-CS Hà Nội, ngày 09 tháng 4 năm 2026\n",
+                "issuer");
+    expect_null("UBND TỈNH LÂM ĐỒNG\nTRUNG TÂM XÚC TIẾN ĐẦU TƯ\nTHƯƠNG MẠI VÀ DU LỊCH\nSố: 644 /TTXT-ĐTDN\n", "issuer");
+    /* "Ủy ban nhân dân tỉnh" whose name OCR lost: the province the document is about */
+    expect("Ủy ban nhân dân tỉnh\n\nSố: 16/CT-UBND Quảng Ngãi, ngày 27 tháng 12 năm 2021\nCHỈ THỊ\n"
+           "Về việc đón Tết trên địa bàn tỉnh Quảng Ngãi\n",
+           "issuer", "Ủy ban nhân dân tỉnh Quảng Ngãi");
+}
+
 int main(void)
 {
-    const struct CMUnitTest tests[] = {cmocka_unit_test(test_issuers), cmocka_unit_test(test_place_date)};
+    const struct CMUnitTest tests[] = {cmocka_unit_test(test_issuers), cmocka_unit_test(test_place_date),
+                                       cmocka_unit_test(test_scan_numbers), cmocka_unit_test(test_scan_dates),
+                                       cmocka_unit_test(test_scan_kinds), cmocka_unit_test(test_scan_issuers)};
     return cmocka_run_group_tests(tests, setup, teardown);
 }
