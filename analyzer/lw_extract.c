@@ -523,6 +523,38 @@ static const char *symbol_only_type(ctx_t *c, size_t limit)
     return t;
 }
 
+/* Whether the header has a letter's shape where OCR left no title and no "V/v": the
+ * "Số:" line, then "Kính gửi" a few lines below, and no line in capitals between them
+ * (every other type has its title there, in capitals, above "Kính gửi"; the motto aside). */
+static int letter_shape(ctx_t *c)
+{
+    const raw_match *sl = first_of(c, "header.number_line", c->len < 1500 ? c->len : 1500);
+    if (!sl)
+        return 0;
+    size_t lim = c->len < sl->end + 600 ? c->len : sl->end + 600;
+    const raw_match *kg = NULL;
+    for (size_t i = first_match_at(c, sl->end); i < c->all.n && c->all.v[i].start < lim && !kg; i++)
+        if (kind_is(&c->all.v[i], "header.recipients"))
+            kg = &c->all.v[i];
+    if (!kg)
+        return 0;
+    size_t p = para_end(c, sl->end);
+    while (p < kg->start) {
+        size_t ls = p + 1, le = para_end(c, ls);
+        if (le > kg->start)
+            le = kg->start;
+        int motto = 0;
+        for (size_t i = first_match_at(c, ls); i < c->all.n && c->all.v[i].start < le && !motto; i++)
+            motto = kind_is(&c->all.v[i], "header.motto");
+        if (ls < le && !motto && is_upper_line(c->text + ls, le - ls))
+            return 0;
+        p = le;
+        if (p < c->len && c->text[p] != '\n')
+            break;
+    }
+    return 1;
+}
+
 /* The day of the header's date: digits, where a scan may read a zero as O or Ø ("Ø3");
  * the rule admits a letter only beside a digit. -1 when it is anything else. */
 static int header_day(const ctx_t *c, const raw_match *r)
@@ -615,6 +647,10 @@ static void extract_header(ctx_t *c)
             kprio = p;
             kpos = r->start;
         }
+    }
+    if (kprio < 60 && letter_shape(c)) {
+        kind = "Công văn";
+        kprio = 60;
     }
     /* the symbol's type code ("TB-UBND": Thông báo; a symbol without one, "UBND-NC", is a
      * letter's) ranks below the title and the "V/v" line: a body's own abbreviation may
