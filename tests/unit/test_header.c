@@ -124,6 +124,12 @@ static void test_scan_dates(void **state)
     /* split over lines */
     expect("ỦY BAN NHÂN DÂN\nTỈNH BÌNH THUẬN\nSố: 779/QĐ-UBND\nBình Thuận, ngày\n23 tháng\n3 năm 2022\nQUYẾT ĐỊNH\n",
            "date", "2022-03-23");
+    /* the place and date joined by unwrapping to the "V/v" line above: a province's name */
+    expect("ỦY BAN NHÂN DÂN\nTỈNH LÀO CAI\nSố: 424 /UBND-NC\nV/v triển khai Kế hoạch theo dõi tình hình thi hành pháp "
+           "luật năm 2024 Lào Cai, ngày 09tháng 04 năm 2024\n",
+           "date", "2024-04-09");
+    expect_null("ỦY BAN NHÂN DÂN\nTỈNH LÀO CAI\nSố: 424 /UBND-NC\nV/v góp ý Kế hoạch của UBND tỉnh Lào Cai ngày 09/4/2024\n",
+                "date");
     /* a day OCR destroyed stays empty: never a guess ("lé", "3|", "Íð", two letters) */
     expect_null("BỘ CÔNG AN\nSố:4214/BCA-C04 Hà Nội. ngày lé tháng 3 năm 2025\n", "date");
     expect_null("ỦY BAN NHÂN DÂN\nTỈNH QUẢNG NGÃI\nSố: 6§0_/TB-UBND Quảng Ngãi, ngày 3| tháng 12 năm 2024\n", "date");
@@ -146,6 +152,14 @@ static void test_scan_kinds(void **state)
            "Công văn");
     /* a symbol without a type code and a "V/v" line: a letter */
     expect("SỞ TƯ PHÁP\nSố: 125/STP-VP\nLâm Đồng, ngày 15 tháng 01 năm 2026\nV/v góp ý dự thảo\n", "kind", "Công văn");
+    /* nothing of the number, title or "V/v" legible: a letter's shape ("Số:" line, then
+     * "Kính gửi" with no title in capitals between) */
+    expect("BỘ CÔNG AN CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nSố: H02 ĐCA-C04 Hà Nội, ở! đ tháng {4Ô 2ã 202\nC^\n"
+           "gìa ý kiên vào Dự thảo Hồ sơ\nkính gửi: UBND các tỉnh, thành phố\n",
+           "kind", "Công văn");
+    /* ... but a damaged title in capitals there is another type's: no kind rather than a wrong one */
+    expect_null("CÔNG AN TỈNH LÂM ĐỒNG\nSố: H0# ĐCA\nTÜTRÌNH\nVề việc xin chủ trương\nKính gửi: Chủ tịch UBND tỉnh\n",
+                "kind");
     /* the title in capitals outranks the symbol */
     expect("ỦY BAN NHÂN DÂN\nTỈNH SÓC TRĂNG\nSố: 48/QĐ-UBND\nKẾ HOẠCH\nTheo dõi\n", "kind", "Kế hoạch");
 }
