@@ -523,6 +523,31 @@ static const char *symbol_only_type(ctx_t *c, size_t limit)
     return t;
 }
 
+/* The number of upper-case letters a line opens with, up to its first lower-case letter
+ * (spaces and marks between are passed): a title line, even one OCR damaged or fused by
+ * unwrapping to the subject after it ("THONGBAo Kết luận ..."), opens with several. */
+static int upper_lead(const char *s, size_t n)
+{
+    int count = 0;
+    for (size_t i = 0; i < n;) {
+        unsigned char b = (unsigned char)s[i];
+        size_t cl = b < 0x80 ? 1 : b < 0xE0 ? 2 : b < 0xF0 ? 3 : 4;
+        if (i + cl > n)
+            break;
+        int letter = isalpha(b) || b >= 0xC3;
+        if (letter) {
+            char *u = lw_text_upper(s + i, cl);
+            int upper = u && strlen(u) == cl && !memcmp(u, s + i, cl);
+            free(u);
+            if (!upper)
+                break;
+            count++;
+        }
+        i += cl;
+    }
+    return count;
+}
+
 /* Whether the header has a letter's shape where OCR left no title and no "V/v": the
  * "Số:" line, then "Kính gửi" a few lines below, and no line in capitals between them
  * (every other type has its title there, in capitals, above "Kính gửi"; the motto aside). */
@@ -546,7 +571,7 @@ static int letter_shape(ctx_t *c)
         int motto = 0;
         for (size_t i = first_match_at(c, ls); i < c->all.n && c->all.v[i].start < le && !motto; i++)
             motto = kind_is(&c->all.v[i], "header.motto");
-        if (ls < le && !motto && is_upper_line(c->text + ls, le - ls))
+        if (ls < le && !motto && upper_lead(c->text + ls, le - ls) >= 4)
             return 0;
         p = le;
         if (p < c->len && c->text[p] != '\n')
@@ -555,11 +580,11 @@ static int letter_shape(ctx_t *c)
     return 1;
 }
 
-/* The day of the header's date: digits, where a scan may read a zero as O or Ø ("Ø3");
- * the rule admits a letter only beside a digit. -1 when it is anything else. */
-static int header_day(const ctx_t *c, const raw_match *r)
+/* A day or month of the header's date: digits, where a scan may read a zero as O or Ø
+ * ("Ø3", "1O"); the rule admits a letter only beside a digit. -1 when it is anything else. */
+static int header_num(const ctx_t *c, const raw_match *r, const char *name)
 {
-    lw_span s = grp(r, "d");
+    lw_span s = grp(r, name);
     if (s.start == SIZE_MAX)
         return -1;
     int v = 0, digits = 0;
@@ -571,7 +596,7 @@ static int header_day(const ctx_t *c, const raw_match *r)
         } else if (*p == 'O' || *p == 'o') {
             v *= 10;
             i++;
-        } else if (p[0] == 0xC3 && (p[1] == 0x98 || p[1] == 0xB8) && i + 1 < s.end) { /* Ø ø */
+        } else if (p[0] == 0xC3 && i + 1 < s.end && (p[1] == 0x98 || p[1] == 0xB8)) { /* Ø ø */
             v *= 10;
             i += 2;
         } else {
@@ -616,7 +641,7 @@ static void extract_header(ctx_t *c)
         if (place)
             json_object_set_new(h, "place", json_string(place));
         free(place);
-        lw_date d = {grp_int(c, pd, "y"), grp_int(c, pd, "m"), header_day(c, pd)};
+        lw_date d = {grp_int(c, pd, "y"), header_num(c, pd, "m"), header_num(c, pd, "d")};
         if (d.d >= 0 && d.m >= 0 && d.y >= 0 && lw_date_valid(d)) {
             char iso[11];
             json_object_set_new(h, "date", json_string(lw_date_iso(d, iso)));

@@ -97,6 +97,7 @@ static void test_scan_numbers(void **state)
     /* spaces around the slash and the hyphen */
     expect("UBND TỈNH BÌNH THUẬN\nSố: 84 /TTr -UBND\nBình Thuận, ngày 2 tháng 3 năm 2024\nTỜ TRÌNH\n", "number",
            "84/TTr-UBND");
+    expect("BỘ NỘI VỤ\n84\nSố: /BNV-CCHC\nHà Nội, ngày 15 tháng 12 năm 2025\n", "number", "84/BNV-CCHC");
     /* "Số:" lost: the number alone on a line before the place and date */
     expect("CHÍNH PHỦ CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM Độc lập - Tự do - Hạnh phúc\n47/2017/NĐ-CP\n"
            "Hà Nội, ngày 25 tháng 12 năm 2017\nNGHỊ ĐỊNH\n",
@@ -121,6 +122,7 @@ static void test_scan_dates(void **state)
     expect("SỞ TƯ PHÁP\nSố: 5/STP-VP\nLâm Đồng, ngày 1O tháng 11 năm 2025\n", "date", "2025-11-10");
     /* the space after "ngày" and the "ă" of "năm" lost by a broken font */
     expect("CÔNG AN TỈNH LÂM ĐỒNG\nSố: 298/TTr-CAT-PC04\nLâm Đồng, ngày24 tháng 10 nm 2025\n", "date", "2025-10-24");
+    expect("SỞ TƯ PHÁP\nSố: 5/STP-VP\nLâm Đồng, ngày 15 tháng Ø2 năm 2021\n", "date", "2021-02-15");
     /* split over lines */
     expect("ỦY BAN NHÂN DÂN\nTỈNH BÌNH THUẬN\nSố: 779/QĐ-UBND\nBình Thuận, ngày\n23 tháng\n3 năm 2022\nQUYẾT ĐỊNH\n",
            "date", "2022-03-23");
@@ -160,6 +162,8 @@ static void test_scan_kinds(void **state)
     /* ... but a damaged title in capitals there is another type's: no kind rather than a wrong one */
     expect_null("CÔNG AN TỈNH LÂM ĐỒNG\nSố: H0# ĐCA\nTÜTRÌNH\nVề việc xin chủ trương\nKính gửi: Chủ tịch UBND tỉnh\n",
                 "kind");
+    /* ... as is a damaged title fused by unwrapping to the subject after it */
+    expect_null("UBND TỈNH LÂM ĐỒNG\nSố: H0# ĐCA\nTHONGBAo Kết luận của Phó Chủ tịch\nKính gửi: các sở, ngành\n", "kind");
     /* the title in capitals outranks the symbol */
     expect("ỦY BAN NHÂN DÂN\nTỈNH SÓC TRĂNG\nSố: 48/QĐ-UBND\nKẾ HOẠCH\nTheo dõi\n", "kind", "Kế hoạch");
 }
