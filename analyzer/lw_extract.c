@@ -750,12 +750,33 @@ static int unknown_sub_unit(const ctx_t *c, const lw_fact *parent)
     return 0;
 }
 
+/* The province a stamp line names ("Cơ quan: Tỉnh Lâm Đồng"), title case, owned; NULL. */
+static char *stamp_province(const ctx_t *c, size_t top)
+{
+    for (size_t i = 0; i < c->all.n && c->all.v[i].start < top; i++) {
+        const raw_match *r = &c->all.v[i];
+        if (!kind_is(r, "header.stamp"))
+            continue;
+        lw_span b = grp(r, "body");
+        for (size_t j = first_match_at(c, b.start); j < c->all.n && c->all.v[j].start < b.end; j++) {
+            const raw_match *p = &c->all.v[j];
+            if (!kind_is(p, "context.province") || p->end > b.end)
+                continue;
+            lw_span ps = grp(p, "province");
+            return lw_text_title_case(c->text + ps.start, ps.end - ps.start);
+        }
+    }
+    return NULL;
+}
+
 /* The issuer from the digital signature's stamp ("Ký bởi: Ủy ban nhân dân tỉnh Quảng
- * Ngãi"): the first agency named on a stamp line near the top, when it names a body in
- * full (a province's or a central one). Not on a certified copy ("SAO Y", "BẢN SAO"): its
- * stamp is the copying body's. Bodies that sign for publication, not issue (stamp_not_issuer
- * in rules/header.yaml: the gazette's centre), are passed over. */
-static const lw_fact *stamp_issuer(const ctx_t *c)
+ * Ngãi", "Người ký: Sở Tư pháp" over "Cơ quan: Tỉnh Lâm Đồng"), owned, NULL when none:
+ * the first agency named on a stamp line near the top, in full (a province's or a central
+ * body, or a province's body completed by the province of the stamp's "Cơ quan:" line).
+ * Not on a certified copy ("SAO Y", "BẢN SAO"): its stamp is the copying body's. Stamp
+ * lines naming a body that signs what it publishes or copies, not issues (stamp_not_issuer
+ * in rules/header.yaml, compared without case or diacritics), are passed over. */
+static char *stamp_issuer(const ctx_t *c)
 {
     size_t top = c->len < 1500 ? c->len : 1500;
     char *head = lw_text_fold_all(c->text, c->len < 400 ? c->len : 400);
@@ -768,18 +789,41 @@ static const lw_fact *stamp_issuer(const ctx_t *c)
         if (!kind_is(r, "header.stamp"))
             continue;
         lw_span b = grp(r, "body");
+        /* the stamp of a body that publishes or copies: passed over, whatever it names */
+        char *body = lw_text_fold_all(c->text + b.start, b.end - b.start);
+        int publisher = !body;
+        size_t k;
+        json_t *v;
+        json_array_foreach(lw_ruleset_data(c->rs, "stamp_not_issuer"), k, v) {
+            const char *w = json_string_value(v);
+            char *fw = w ? lw_text_fold_all(w, strlen(w)) : NULL;
+            publisher |= body && fw && strstr(body, fw) != NULL;
+            free(fw);
+        }
+        free(body);
+        if (publisher)
+            continue;
         for (size_t j = 0; j < c->x->n; j++) {
             const lw_fact *f = &c->x->facts[j];
             if (strcmp(f->kind, "agency") || f->start < b.start || f->start >= b.end)
                 continue;
             const char *name = json_string_value(json_object_get(f->fields, "name"));
             const char *level = json_string_value(json_object_get(f->fields, "level"));
-            int full = !json_is_null(json_object_get(f->fields, "province")) || (level && !strcmp(level, "central"));
-            size_t k;
-            json_t *v;
-            json_array_foreach(lw_ruleset_data(c->rs, "stamp_not_issuer"), k, v) if (name && json_is_string(v) && strstr(name, json_string_value(v))) full = 0;
-            if (full)
-                return f;
+            if (!name)
+                continue;
+            if (!json_is_null(json_object_get(f->fields, "province")) || (level && !strcmp(level, "central")))
+                return strdup(name);
+            if (!level || strcmp(level, "province"))
+                continue;
+            char *prov = stamp_province(c, top);
+            if (!prov)
+                continue;
+            size_t nl = strlen(name);
+            int tinh = nl > strlen(" tỉnh") && !strcmp(name + nl - strlen(" tỉnh"), " tỉnh");
+            lw_buf out = {0};
+            lw_buf_printf(&out, "%s%s%s", name, tinh ? " " : is_city_tw(c, prov) ? " thành phố " : " tỉnh ", prov);
+            free(prov);
+            return lw_buf_detach(&out, NULL);
         }
     }
     return NULL;
@@ -874,8 +918,14 @@ static void extract_issuer(ctx_t *c)
     }
     if (best && !sub && unknown_sub_unit(c, best))
         best = NULL; /* the parent of an issuer whose name is not known: not the issuer */
-    if (!best)
-        best = stamp_issuer(c);
+    if (!best) {
+        char *sn = stamp_issuer(c);
+        if (sn) {
+            json_object_set_new(h, "issuer", json_string(sn));
+            free(sn);
+            return;
+        }
+    }
     if (sub) {
         const char *pname = json_string_value(json_object_get(best->fields, "name"));
         const char *sname = json_string_value(json_object_get(sub->fields, "name"));

@@ -177,6 +177,13 @@ static void test_scan_issuers(void **state)
     expect("Ký bởi: ỦY BAN NHÂN\nDÂN TỈNH LÂM ĐỒNG\nCơ quan: ỦY BAN NHÂN\nDÂN TỈNH LÂM ĐỒNG\nThời gian ký: 13/11/2025\n"
            "uY BAN NgAN nAN\nTINH LAMDONG\n",
            "issuer", "Ủy ban nhân dân tỉnh Lâm Đồng");
+    /* a province's body on the stamp, its province on the stamp's "Cơ quan:" line */
+    expect("Người ký: Sở Tư pháp\nEmail: stp@lamdong.gov.vn\nCơ quan: Tỉnh Lâm Đồng\nThời gian ký: 16.10.2025\n"
+           "UBND TINH LAM D0NG\nS0 TU PHAP\n",
+           "issuer", "Sở Tư pháp tỉnh Lâm Đồng");
+    /* a portal or the committee's office stamps what it publishes or copies, not its own */
+    expect_null("Người ký: Cổng Thông tin điện tử Chính phủ\nEmail: thongtinchinhphu@chinhphu.vn\nCHINH PHU\n", "issuer");
+    expect_null("Ký bởi: Văn phòng Ủy ban nhân dân tỉnh Quảng Ngãi\nThời gian ký: 27/12/2021\nUY BAN NHAN DAN\n", "issuer");
     /* a certified copy's stamp is the copying body's */
     expect_null("SAO Y\nKý bởi: Sở Tư pháp tỉnh Lâm Đồng\nuY BAN NgAN nAN\nTINH LAMDONG\nQUYET DINH\n", "issuer");
     /* the header block, when legible, outranks the stamp */
