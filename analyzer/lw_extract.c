@@ -779,7 +779,10 @@ static char *stamp_province(const ctx_t *c, size_t top)
 static char *stamp_issuer(const ctx_t *c)
 {
     size_t top = c->len < 1500 ? c->len : 1500;
-    char *head = lw_text_fold_all(c->text, c->len < 400 ? c->len : 400);
+    size_t hn = c->len < 400 ? c->len : 400;
+    while (hn > 0 && hn < c->len && ((unsigned char)c->text[hn] & 0xC0) == 0x80)
+        hn--; /* whole characters only */
+    char *head = lw_text_fold_all(c->text, hn);
     int copy = head && (strstr(head, "sao y") || strstr(head, "saoy") || strstr(head, "ban sao"));
     free(head);
     if (copy)
