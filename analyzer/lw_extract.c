@@ -832,6 +832,27 @@ static char *stamp_issuer(const ctx_t *c)
     return NULL;
 }
 
+/* The end of the signature stamps a scan opens with ("Trung tâm Công báo và Tin học" /
+ * "ttcbth@quangngai.gov.vn" / "18.11.2024 07:25:14 +07:00", "Ký bởi: ..."): the end of the
+ * last stamp line before the header (its motto, number or place and date), 0 when none.
+ * Bodies named there signed, published or copied the document: the header block's issuer
+ * is looked for after them (the stamp is read apart, by stamp_issuer). */
+static size_t stamp_block_end(const ctx_t *c)
+{
+    size_t head = c->len < 1500 ? c->len : 1500;
+    const char *stops[] = {"header.motto", "header.number", "header.number_line", "header.place_date"};
+    for (size_t k = 0; k < 4; k++) {
+        const raw_match *r = first_of(c, stops[k], head);
+        if (r && r->start < head)
+            head = r->start;
+    }
+    size_t end = 0;
+    for (size_t i = 0; i < c->all.n && c->all.v[i].start < head; i++)
+        if (kind_is(&c->all.v[i], "header.stamp_mark"))
+            end = para_end(c, c->all.v[i].start);
+    return end;
+}
+
 /* The issuer: the first agency in the header zone (before the number, the place and
  * date, "Kính gửi" and the national motto), else the body the signer signs for. */
 static void extract_issuer(ctx_t *c)
@@ -846,9 +867,10 @@ static void extract_issuer(ctx_t *c)
     }
     /* the motto may stand before the issuer in a two-column header flattened by OCR */
     const lw_fact *best = NULL, *sub_joined = NULL;
+    size_t stamps = stamp_block_end(c);
     for (size_t i = 0; i < c->x->n; i++) {
         const lw_fact *f = &c->x->facts[i];
-        if (strcmp(f->kind, "agency") || f->start >= zone)
+        if (strcmp(f->kind, "agency") || f->start >= zone || f->start < stamps)
             continue;
         /* a header names its issuer on a line of its own, near the top */
         size_t ls = para_start(c, f->start), nl = 0;

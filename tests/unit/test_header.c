@@ -184,6 +184,18 @@ static void test_scan_issuers(void **state)
     /* a portal or the committee's office stamps what it publishes or copies, not its own */
     expect_null("Người ký: Cổng Thông tin điện tử Chính phủ\nEmail: thongtinchinhphu@chinhphu.vn\nCHINH PHU\n", "issuer");
     expect_null("Ký bởi: Văn phòng Ủy ban nhân dân tỉnh Quảng Ngãi\nThời gian ký: 27/12/2021\nUY BAN NHAN DAN\n", "issuer");
+    /* a body named in the stamps a scan opens with (the gazette's centre, a copying body) is
+     * not the header's issuer, even alone on its line */
+    expect_null("Sở Tư pháp tỉnh Lâm Đồng\nstp@lamdong.gov.vn\n16.10.2025 09:00:00 +07:00\nUY BAN NHAN DAN\n"
+                "Số: 12/QĐ-UBND\n",
+                "issuer");
+    expect("Sở Tư pháp tỉnh Lâm Đồng\nstp@lamdong.gov.vn\n16.10.2025 09:00:00 +07:00\nỦY BAN NHÂN DÂN\nTỈNH QUẢNG NGÃI\n"
+           "Số: 12/QĐ-UBND\n",
+           "issuer", "Ủy ban nhân dân tỉnh Quảng Ngãi");
+    /* the motto as OCR misreads it still closes the issuer's line */
+    expect("SAO Y\nBộ Công an\nThời gian ký: 2025-09-16T14:37:50+07:00\nBỘ CÔNG AN CỘNG HÒA XÃ HỌI CHỦ NGHĨA VIỆT NAM\n"
+           "Số:4214/BCA-C04 Hà Nội. ngày lé tháng 3 năm 2025\n",
+           "issuer", "Bộ Công an");
     /* a certified copy's stamp is the copying body's */
     expect_null("SAO Y\nKý bởi: Sở Tư pháp tỉnh Lâm Đồng\nuY BAN NgAN nAN\nTINH LAMDONG\nQUYET DINH\n", "issuer");
     /* the header block, when legible, outranks the stamp */
