@@ -719,34 +719,37 @@ static int is_city_tw(const ctx_t *c, const char *place)
     return 0;
 }
 
-/* Whether the line after the parent's (before the end of the header zone) opens with the
- * name of a body under it ("BỘ TÀI CHÍNH" / "CỤC THUẾ") that no agency rule recognised:
- * the issuer is that body, so the parent must not be given as the issuer. */
-static int unknown_sub_unit(const ctx_t *c, const lw_fact *parent)
+/* Where the body under the header's parent may be looked for: the lines after the
+ * parent's, up to the number or the place and date (at most 400 bytes on). */
+static size_t sub_limit(const ctx_t *c, const lw_fact *parent)
 {
-    /* the issuer's zone ends at the motto, which a flattened two-column header puts on the
-     * parent's own line ("BỘ TÀI CHÍNH CỘNG HÒA ..." / "CỤC THUẾ Độc lập ..."): look at the
-     * next line whatever it is */
-    size_t zone = c->len < parent->end + 400 ? c->len : parent->end + 400;
-    size_t k = parent->end;
-    while (k < zone && c->text[k] != '\n')
-        k++;
-    while (k < zone && strchr(" \t\n*_", c->text[k]))
-        k++;
-    if (k >= zone)
-        return 0;
-    size_t ls = para_start(c, k);
-    for (size_t i = first_match_at(c, ls); i < c->all.n && c->all.v[i].start <= k; i++) {
+    size_t lim = c->len < parent->end + 400 ? c->len : parent->end + 400;
+    for (size_t i = first_match_at(c, parent->end); i < c->all.n && c->all.v[i].start < lim; i++) {
         const raw_match *r = &c->all.v[i];
-        if (!kind_is(r, "header.sub_unit") || r->start < ls)
-            continue;
-        for (size_t j = 0; j < c->x->n; j++) {
-            const lw_fact *f = &c->x->facts[j];
-            if (!strcmp(f->kind, "agency") && f->start >= ls && f->start <= r->end)
-                return 0; /* a body the rules know: the caller's own logic handles it */
+        if (kind_is(r, "header.number") || kind_is(r, "header.number_line") || kind_is(r, "header.place_date")) {
+            lim = r->start;
+            break;
         }
-        return 1;
     }
+    return lim;
+}
+
+/* Whether the line after the parent's opens with the name of a body under it ("BỘ TÀI
+ * CHÍNH" / "CỤC THUẾ", "UBND TỈNH LÂM ĐỒNG" / "TRUNG TÂM XÚC TIẾN ..."): the issuer is that
+ * body; when it could not be read as one, the parent must not be given in its place. */
+static int sub_unit_follows(const ctx_t *c, const lw_fact *parent)
+{
+    size_t lim = sub_limit(c, parent);
+    size_t k = parent->end;
+    while (k < lim && c->text[k] != '\n')
+        k++;
+    while (k < lim && strchr(" \t\n*_", c->text[k]))
+        k++;
+    if (k >= lim)
+        return 0;
+    for (size_t i = first_match_at(c, k); i < c->all.n && c->all.v[i].start <= para_end(c, k); i++)
+        if (kind_is(&c->all.v[i], "header.sub_unit") && para_start(c, c->all.v[i].start) == para_start(c, k))
+            return 1;
     return 0;
 }
 
@@ -919,29 +922,36 @@ static void extract_issuer(ctx_t *c)
     /* "UBND TỈNH LÂM ĐỒNG" over "SỞ TƯ PHÁP": the line below the parent names the issuer */
     const lw_fact *sub = sub_joined;
     if (best && !sub) {
+        /* the zone ends at the motto, which a two-column header flattened by OCR puts on the
+         * parent's line: the next line is looked at up to the number or the place and date */
+        size_t sublim = sub_limit(c, best);
         size_t k = best->end;
-        while (k < zone && c->text[k] != '\n')
+        while (k < sublim && c->text[k] != '\n')
             k++;
-        while (k < zone && strchr(" \t\n*_", c->text[k]))
+        while (k < sublim && strchr(" \t\n*_", c->text[k]))
             k++;
-        for (size_t i = 0; i < c->x->n && k < zone; i++) {
+        for (size_t i = 0; i < c->x->n && k < sublim; i++) {
             const lw_fact *f = &c->x->facts[i];
             if (strcmp(f->kind, "agency") || f->start < k)
                 continue;
             size_t e = f->end;
             while (e < c->len && strchr(" \t*_", c->text[e]))
                 e++;
+            /* "CỤC THUẾ Độc lập - Tự do - Hạnh phúc": the motto's second column after it */
+            for (size_t j = first_match_at(c, e); j < c->all.n && c->all.v[j].start == e; j++)
+                if (kind_is(&c->all.v[j], "header.motto2"))
+                    e = para_end(c, e);
             int own_line = 1;
             for (size_t j = k; j < f->start; j++)
                 if (!strchr(" \t*_", c->text[j]))
                     own_line = 0;
-            if (own_line && f->start < zone && (e == c->len || c->text[e] == '\n') &&
+            if (own_line && f->start < sublim && (e == c->len || c->text[e] == '\n') &&
                 is_upper_line(c->text + f->start, f->end - f->start))
                 sub = f;
             break;
         }
     }
-    if (best && !sub && unknown_sub_unit(c, best))
+    if (best && !sub && sub_unit_follows(c, best))
         best = NULL; /* the parent of an issuer whose name is not known: not the issuer */
     if (!best) {
         char *sn = stamp_issuer(c);

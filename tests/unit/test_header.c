@@ -206,6 +206,11 @@ static void test_scan_issuers(void **state)
                 "Số: 2191/CT-CS Hà Nội, ngày 09 tháng 4 năm 2026\n",
                 "issuer");
     expect_null("UBND TỈNH LÂM ĐỒNG\nTRUNG TÂM XÚC TIẾN ĐẦU TƯ\nTHƯƠNG MẠI VÀ DU LỊCH\nSố: 644 /TTXT-ĐTDN\n", "issuer");
+    /* a two-column header flattened by OCR: the department under the committee on the line
+     * of the motto's second part */
+    expect("UBND TỈNH LÂM ĐỒNG CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nSỞ TƯ PHÁP Độc lập - Tự do - Hạnh phúc\n"
+           "Số: 1128/STP-BTTP Lâm Đồng, ngày 16 tháng 10 năm 2025\n",
+           "issuer", "Sở Tư pháp tỉnh Lâm Đồng");
     /* "Ủy ban nhân dân tỉnh" whose name OCR lost: the province the document is about */
     expect("Ủy ban nhân dân tỉnh\n\nSố: 16/CT-UBND Quảng Ngãi, ngày 27 tháng 12 năm 2021\nCHỈ THỊ\n"
            "Về việc đón Tết trên địa bàn tỉnh Quảng Ngãi\n",
