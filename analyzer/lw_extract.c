@@ -734,6 +734,39 @@ static size_t sub_limit(const ctx_t *c, const lw_fact *parent)
     return lim;
 }
 
+/* The organ of the parent that the line after the parent's names, alone on its line
+ * ("BAN THƯỜNG VỤ" under "HIỆP HỘI CÔNG CHỨNG VIÊN VIỆT NAM"): its name as written in
+ * parent_organs (rules/header.yaml), owned; NULL when the line is no such organ. */
+static char *parent_organ(const ctx_t *c, const lw_fact *parent)
+{
+    size_t lim = sub_limit(c, parent);
+    size_t k = parent->end;
+    while (k < lim && c->text[k] != '\n')
+        k++;
+    while (k < lim && strchr(" \t\n*_", c->text[k]))
+        k++;
+    if (k >= lim)
+        return NULL;
+    size_t e = para_end(c, k);
+    while (e > k && strchr(" \t*_", c->text[e - 1]))
+        e--;
+    if (!is_upper_line(c->text + k, e - k))
+        return NULL;
+    char *line = lw_text_fold_all(c->text + k, e - k);
+    char *out = NULL;
+    size_t i;
+    json_t *v;
+    json_array_foreach(lw_ruleset_data(c->rs, "parent_organs"), i, v) {
+        const char *o = json_string_value(v);
+        char *fo = o ? lw_text_fold_all(o, strlen(o)) : NULL;
+        if (line && fo && !strcmp(line, fo) && !out)
+            out = strdup(o);
+        free(fo);
+    }
+    free(line);
+    return out;
+}
+
 /* Whether the line after the parent's opens with the name of a body under it ("BỘ TÀI
  * CHÍNH" / "CỤC THUẾ", "UBND TỈNH LÂM ĐỒNG" / "TRUNG TÂM XÚC TIẾN ..."): the issuer is that
  * body; when it could not be read as one, the parent must not be given in its place. */
@@ -949,6 +982,20 @@ static void extract_issuer(ctx_t *c)
                 is_upper_line(c->text + f->start, f->end - f->start))
                 sub = f;
             break;
+        }
+    }
+    if (best && !sub) {
+        char *organ = parent_organ(c, best);
+        if (organ) {
+            /* "HIỆP HỘI CÔNG CHỨNG VIÊN VIỆT NAM" over "BAN THƯỜNG VỤ": the organ of the parent */
+            const char *pname = json_string_value(json_object_get(best->fields, "name"));
+            lw_buf b = {0};
+            lw_buf_printf(&b, "%s %s", organ, pname ? pname : "");
+            free(organ);
+            char *name = lw_buf_detach(&b, NULL);
+            json_object_set_new(h, "issuer", name ? json_string(name) : json_null());
+            free(name);
+            return;
         }
     }
     if (best && !sub && sub_unit_follows(c, best))

@@ -211,6 +211,9 @@ static void test_scan_issuers(void **state)
     expect("UBND TỈNH LÂM ĐỒNG CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nSỞ TƯ PHÁP Độc lập - Tự do - Hạnh phúc\n"
            "Số: 1128/STP-BTTP Lâm Đồng, ngày 16 tháng 10 năm 2025\n",
            "issuer", "Sở Tư pháp tỉnh Lâm Đồng");
+    /* an organ of the parent on the line below it issues in the parent's name */
+    expect("ỦY BAN MTTQ VIỆT NAM\nTỈNH SÓC TRĂNG\nBAN THƯỜNG TRỰC\nSố: 12/MTTQ-BTT\nSóc Trăng, ngày 2 tháng 3 năm 2024\n",
+           "issuer", "Ban Thường trực Ủy ban Mặt trận Tổ quốc Việt Nam tỉnh Sóc Trăng");
     /* "Ủy ban nhân dân tỉnh" whose name OCR lost: the province the document is about */
     expect("Ủy ban nhân dân tỉnh\n\nSố: 16/CT-UBND Quảng Ngãi, ngày 27 tháng 12 năm 2021\nCHỈ THỊ\n"
            "Về việc đón Tết trên địa bàn tỉnh Quảng Ngãi\n",
