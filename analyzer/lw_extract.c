@@ -413,6 +413,16 @@ static int is_name_line(const char *s, size_t n)
             cl++;
         if (strncmp(u, w, cl) != 0 || strchr(w, '.') || strchr(w, ':') || isdigit((unsigned char)w[0]))
             ok = 0;
+        /* every Vietnamese syllable has a vowel ("Minh Vfr" is OCR of a broken text layer);
+         * a letter beyond ASCII is taken for one, but for đ */
+        int vowel = 0;
+        for (const unsigned char *q = (const unsigned char *)w; *q && !vowel; q++)
+            vowel = strchr("aeiouyAEIOUY", *q) || (*q >= 0xC3 && !(q[0] == 0xC4 && (q[1] == 0x90 || q[1] == 0x91)));
+        for (const unsigned char *q = (const unsigned char *)w; *q; q++)
+            if (isdigit(*q))
+                ok = 0;
+        if (!vowel)
+            ok = 0;
         free(u);
     }
     free(t);
@@ -465,8 +475,11 @@ static void extract_signer(ctx_t *c, json_t *h)
         lines++;
         const char *t = c->text + ls;
         size_t n = e - ls;
+        int digit = 0;
+        for (size_t q = 0; q < n; q++)
+            digit |= isdigit((unsigned char)t[q]) != 0;
         if (json_is_null(json_object_get(sg, "position")) && json_is_null(json_object_get(sg, "name")) &&
-            is_upper_line(t, n)) {
+            is_upper_line(t, n) && !digit) {
             char *pos = lw_text_clean(t, n);
             json_object_set_new(sg, "position", json_string(pos));
             free(pos);
@@ -608,6 +621,20 @@ static int header_num(const ctx_t *c, const raw_match *r, const char *name)
     return digits ? v : -1;
 }
 
+/* The subject without the noise a scan's stamp leaves before it on its line ("-TRUNG
+ * TÂM CÔNG 810 & Tin HỌC O.NG ÃIj Về việc tăng cường ..."): it starts at "Về việc" when
+ * what comes before holds a digit or a mark no subject opens with. */
+static const char *subject_start(const char *s)
+{
+    const char *v = strstr(s, "Về việc");
+    if (!v || v == s)
+        return s;
+    for (const char *p = s; p < v; p++)
+        if (isdigit((unsigned char)*p) || strchr("&|#@{}[]<>", *p))
+            return v;
+    return s;
+}
+
 static void extract_header(ctx_t *c)
 {
     json_t *h = c->x->header;
@@ -688,7 +715,7 @@ static void extract_header(ctx_t *c)
     if (sub) {
         char *s = grp_str(c, sub, "subject");
         if (s && s[0])
-            json_object_set_new(h, "subject", json_string(s));
+            json_object_set_new(h, "subject", json_string(subject_start(s)));
         free(s);
         /* the title's year bounds quarters and months that give none */
         for (size_t i = 0; i < c->all.n; i++) {

@@ -21,7 +21,8 @@
 
 #include "test_support.h"
 
-/* The header field key of text, owned (free()), NULL when null. */
+/* The header field key of text, owned (free()), NULL when null; "signer.K" is a key of
+ * the signer. */
 static char *header_field(const char *text, const char *key)
 {
     lw_doc *d;
@@ -32,7 +33,8 @@ static char *header_field(const char *text, const char *key)
     lw_matcher *m = lw_matcher_create(lw_engine_rules(engine));
     lw_extraction *x;
     assert_int_equal(lw_extract(lw_engine_rules(engine), lw_engine_lexicon(engine), m, nt, len, NULL, &x, &err), LW_OK);
-    const char *v = json_string_value(json_object_get(x->header, key));
+    const char *v = strncmp(key, "signer.", 7) ? json_string_value(json_object_get(x->header, key))
+                                               : json_string_value(json_object_get(json_object_get(x->header, "signer"), key + 7));
     char *out = v ? strdup(v) : NULL;
     lw_extraction_free(x);
     lw_matcher_free(m);
@@ -220,10 +222,26 @@ static void test_scan_issuers(void **state)
            "issuer", "Ủy ban nhân dân tỉnh Quảng Ngãi");
 }
 
+static void test_scan_subject_signer(void **state)
+{
+    (void)state;
+    /* a stamp's noise before "Về việc" on the subject's line is no part of the subject */
+    expect("ỦY BAN NHÂN DÂN\nTỈNH QUẢNG NGÃI\nSố: 07/CT-UBND\nCHỈ THỊ\n-TRUNG TÂM CÔNG 810 & Tin HỌC O.NG ÃIj Về việc tăng "
+           "cường công tác thi hành án hành chính\n",
+           "subject", "Về việc tăng cường công tác thi hành án hành chính");
+    expect("ỦY BAN NHÂN DÂN\nTỈNH QUẢNG NGÃI\nSố: 07/KH-UBND\nKẾ HOẠCH\nTriển khai Quyết định Về việc thi hành án\n", "subject",
+           "Triển khai Quyết định Về việc thi hành án");
+    /* a signer's name of a broken text layer is no name; a position with digits no position */
+    expect("Nơi nhận:\n- Như trên;\nKT. CHỦ TỊCH\nPHÓ CHỦ TỊCH\nNguyễn Ngọc Phúc\n", "signer.name", "Nguyễn Ngọc Phúc");
+    expect_null("Nơi nhận:\n- Như trên;\nKT. CHANH VAN PHONG\nPH6 C\nMinh Vfr\n", "signer.name");
+    expect_null("Nơi nhận:\n- Như trên;\nKT. CHANH VAN PHONG\nPH6 C\nMinh Vfr\n", "signer.position");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {cmocka_unit_test(test_issuers), cmocka_unit_test(test_place_date),
                                        cmocka_unit_test(test_scan_numbers), cmocka_unit_test(test_scan_dates),
-                                       cmocka_unit_test(test_scan_kinds), cmocka_unit_test(test_scan_issuers)};
+                                       cmocka_unit_test(test_scan_kinds), cmocka_unit_test(test_scan_issuers),
+                                       cmocka_unit_test(test_scan_subject_signer)};
     return cmocka_run_group_tests(tests, setup, teardown);
 }
