@@ -635,11 +635,34 @@ static const char *subject_start(const char *s)
     return s;
 }
 
+/* The place and date joined to the "V/v" line at a place that is no province: taken when
+ * the header above it names that place in capitals ("HUYỆN QUẢNG ĐIỀN"), so that no
+ * capitalised words of the subject are taken for a place. */
+static const raw_match *glued_place_date(const ctx_t *c, size_t zone)
+{
+    const raw_match *r = first_of(c, "header.place_date_glued", zone);
+    if (!r)
+        return NULL;
+    lw_span ps = grp(r, "place");
+    char *up = lw_text_upper(c->text + ps.start, ps.end - ps.start);
+    int named = 0;
+    if (up) {
+        size_t n = strlen(up);
+        for (size_t i = 0; i + n <= r->start && !named; i++)
+            named = !memcmp(c->text + i, up, n) && (i + n == c->len || !isalpha((unsigned char)c->text[i + n])) &&
+                    (i == 0 || c->text[i - 1] == ' ' || c->text[i - 1] == '\n' || c->text[i - 1] == '\t');
+    }
+    free(up);
+    return named ? r : NULL;
+}
+
 static void extract_header(ctx_t *c)
 {
     json_t *h = c->x->header;
     size_t zone = c->len < 3000 ? c->len : 3000;
     const raw_match *pd = first_of(c, "header.place_date", zone);
+    if (!pd)
+        pd = glued_place_date(c, zone);
     /* number: the "Số:" line (or its parts split over lines); else a number standing alone
      * on a line before the place and date, as OCR leaves it when "Số:" is lost */
     const raw_match *num = first_of(c, "header.number", zone);

@@ -134,6 +134,15 @@ static void test_scan_dates(void **state)
            "date", "2024-04-09");
     expect_null("ỦY BAN NHÂN DÂN\nTỈNH LÀO CAI\nSố: 424 /UBND-NC\nV/v góp ý Kế hoạch của UBND tỉnh Lào Cai ngày 09/4/2024\n",
                 "date");
+    /* ... or a district's name, when the header names it in capitals above */
+    expect("ỦY BAN NHÂN DÂN\nHUYỆN QUẢNG ĐIỀN\nSố: 1085/UBND-VP\nV/v góp ý dự thảo Kế hoạch Quảng Điền, ngày 14 tháng 6 "
+           "năm 2024\n",
+           "date", "2024-06-14");
+    expect_null("ỦY BAN NHÂN DÂN\nHUYỆN QUẢNG ĐIỀN\nSố: 1085/UBND-VP\nV/v góp ý Kế hoạch của Sở Tư Pháp, ngày 14 tháng 6 "
+                "năm 2024\n",
+                "date");
+    /* a symbol split at its hyphen does not run into the place on the next line */
+    expect("ỦY BAN NHÂN DÂN\nXÃ LỘC ĐIỀN\nSố: 639/BC- UBND\nLộc Điền, ngày 6 tháng 12 năm 2019\n", "place", "Lộc Điền");
     /* a day OCR destroyed stays empty: never a guess ("lé", "3|", "Íð", two letters) */
     expect_null("BỘ CÔNG AN\nSố:4214/BCA-C04 Hà Nội. ngày lé tháng 3 năm 2025\n", "date");
     expect_null("ỦY BAN NHÂN DÂN\nTỈNH QUẢNG NGÃI\nSố: 6§0_/TB-UBND Quảng Ngãi, ngày 3| tháng 12 năm 2024\n", "date");
