@@ -561,6 +561,51 @@ static int upper_lead(const char *s, size_t n)
     return count;
 }
 
+/* Whether a line opening in capitals (a title, even one OCR damaged) stands between the
+ * number line and pos (a "V/v" line): a letter has none there, only the place and date,
+ * the motto and marks of urgency or secrecy (header_marks in rules/header.yaml). */
+static int title_above(ctx_t *c, size_t pos)
+{
+    const raw_match *sl = NULL;
+    const char *kinds[] = {"header.number", "header.number_line", "header.symbol_only"};
+    for (size_t k = 0; k < 3; k++) {
+        const raw_match *r = first_of(c, kinds[k], pos);
+        if (r && (!sl || r->start < sl->start))
+            sl = r;
+    }
+    if (!sl || pos - sl->end > 600)
+        return 0;
+    size_t p = para_end(c, sl->end);
+    while (p < pos) {
+        size_t ls = p + 1, le = para_end(c, ls);
+        if (le > pos)
+            le = pos;
+        int skip = 0;
+        for (size_t i = first_match_at(c, ls); i < c->all.n && c->all.v[i].start < le && !skip; i++)
+            skip = kind_is(&c->all.v[i], "header.motto") || kind_is(&c->all.v[i], "header.motto2") ||
+                   kind_is(&c->all.v[i], "header.place_date");
+        if (!skip && ls < le && upper_lead(c->text + ls, le - ls) >= 4) {
+            char *line = lw_text_fold_all(c->text + ls, le - ls);
+            size_t i;
+            json_t *v;
+            json_array_foreach(lw_ruleset_data(c->rs, "header_marks"), i, v) {
+                const char *m = json_string_value(v);
+                char *fm = m ? lw_text_fold_all(m, strlen(m)) : NULL;
+                if (line && fm && strstr(line, fm) == line)
+                    skip = 1;
+                free(fm);
+            }
+            free(line);
+            if (!skip)
+                return 1;
+        }
+        p = le;
+        if (p < c->len && c->text[p] != '\n')
+            break;
+    }
+    return 0;
+}
+
 /* Whether the header has a letter's shape where OCR left no title and no "V/v": the
  * "Số:" line, then "Kính gửi" a few lines below, and no line in capitals between them
  * (every other type has its title there, in capitals, above "Kính gửi"; the motto aside). */
@@ -715,6 +760,9 @@ static void extract_header(ctx_t *c)
             k = lw_lexicon_type(c->lx, c->text + s.start, s.end - s.start);
         }
         if (!k)
+            continue;
+        /* "V/v" under a title OCR left unread ("TÜTRÌNH"): the document is no letter */
+        if (!strcmp(r->rule->id, "header.kind_vv") && title_above(c, r->start))
             continue;
         int p = r->rule->priority;
         if (p > kprio || (p == kprio && r->start < kpos)) {

@@ -163,6 +163,12 @@ static void test_scan_kinds(void **state)
      * ("CT" of the Cục Thuế, not Chỉ thị) */
     expect("BỘ TÀI CHÍNH\nCỤC THUẾ\nSố: 2191/CT-CS Hà Nội, ngày 09 tháng 4 năm 2026\nV/v chính sách thuế TNDN\n", "kind",
            "Công văn");
+    /* a "V/v" line under a title OCR left unread is no letter's: the symbol's code decides */
+    expect("CÔNG AN TỈNH LÂM ĐỒNG\nSố: 298/TTr-CAT-PC04\nLâm Đồng, ngày 24 tháng 10 năm 2025\nTÜTRÌNH\nV/v xin chủ trương\n",
+           "kind", "Tờ trình");
+    /* ... but a mark of urgency there is no title */
+    expect("BỘ TÀI CHÍNH\nCỤC THUẾ\nSố: 2191/CT-CS\nHỎA TỐC\nHà Nội, ngày 09 tháng 4 năm 2026\nV/v chính sách thuế\n", "kind",
+           "Công văn");
     /* a symbol without a type code and a "V/v" line: a letter */
     expect("SỞ TƯ PHÁP\nSố: 125/STP-VP\nLâm Đồng, ngày 15 tháng 01 năm 2026\nV/v góp ý dự thảo\n", "kind", "Công văn");
     /* nothing of the number, title or "V/v" legible: a letter's shape ("Số:" line, then
