@@ -100,6 +100,13 @@ static void test_scan_numbers(void **state)
     expect("UBND TỈNH BÌNH THUẬN\nSố: 84 /TTr -UBND\nBình Thuận, ngày 2 tháng 3 năm 2024\nTỜ TRÌNH\n", "number",
            "84/TTr-UBND");
     expect("BỘ NỘI VỤ\n84\nSố: /BNV-CCHC\nHà Nội, ngày 15 tháng 12 năm 2025\n", "number", "84/BNV-CCHC");
+    /* a party document's number, and its place under the party's motto in capitals */
+    expect("ĐẢNG BỘ TỈNH SÓC TRĂNG\nTỈNH ỦY\n*\nSố 45-KH/TU\nĐẢNG CỘNG SẢN VIỆT NAM\nSóc Trăng, ngày 10 tháng 3 năm 2024\n"
+           "KẾ HOẠCH\n",
+           "number", "45-KH/TU");
+    expect("ĐẢNG BỘ TỈNH SÓC TRĂNG\nTỈNH ỦY\n*\nSố 45-KH/TU\nĐẢNG CỘNG SẢN VIỆT NAM\nSóc Trăng, ngày 10 tháng 3 năm 2024\n"
+           "KẾ HOẠCH\n",
+           "place", "Sóc Trăng");
     /* "Số:" lost: the number alone on a line before the place and date */
     expect("CHÍNH PHỦ CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM Độc lập - Tự do - Hạnh phúc\n47/2017/NĐ-CP\n"
            "Hà Nội, ngày 25 tháng 12 năm 2017\nNGHỊ ĐỊNH\n",
