@@ -573,7 +573,7 @@ static int title_above(ctx_t *c, size_t pos)
         if (r && (!sl || r->start < sl->start))
             sl = r;
     }
-    if (!sl || pos - sl->end > 600)
+    if (!sl || sl->end > pos || pos - sl->end > 600)
         return 0;
     size_t p = para_end(c, sl->end);
     while (p < pos) {
@@ -813,7 +813,10 @@ static int is_city_tw(const ctx_t *c, const char *place)
 {
     size_t i;
     json_t *v;
-    json_array_foreach(lw_ruleset_data(c->rs, "cities_tw"), i, v) if (json_is_string(v) && !strcmp(json_string_value(v), place)) return 1;
+    json_array_foreach(lw_ruleset_data(c->rs, "cities_tw"), i, v) {
+        if (json_is_string(v) && !strcmp(json_string_value(v), place))
+            return 1;
+    }
     return 0;
 }
 
@@ -917,8 +920,8 @@ static char *stamp_issuer(const ctx_t *c)
     while (hn > 0 && hn < c->len && ((unsigned char)c->text[hn] & 0xC0) == 0x80)
         hn--; /* whole characters only */
     char *head = lw_text_fold_all(c->text, hn);
-    int copy = head && (strstr(head, "sao y") || strstr(head, "saoy") || strstr(head, "ban sao"));
-    free(head);
+    int copy = !head || strstr(head, "sao y") || strstr(head, "saoy") || strstr(head, "ban sao");
+    free(head); /* out of memory: not known to be no copy */
     if (copy)
         return NULL;
     for (size_t i = 0; i < c->all.n && c->all.v[i].start < top; i++) {
