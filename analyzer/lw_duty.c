@@ -617,6 +617,8 @@ static size_t report_clauses(dctx *c, size_t from, size_t to, const unit_list *f
 
 /* ---- items with field labels ---- */
 
+static const mark_t *directing(const dctx *c, size_t s, size_t e, unit_list *concerns, size_t *work);
+
 static void build_items(dctx *c)
 {
     size_t n = c->seg->n;
@@ -786,11 +788,19 @@ static void build_items(dctx *c)
             c->claimed[q] = 1;
             more[nmore++] = q;
         }
+        /* "1. Chỉ đạo Ủy ban nhân dân cấp xã ban hành kế hoạch ..." over "Cơ quan thực hiện:
+         * Ủy ban nhân dân cấp huyện": the leads are to direct the units the heading opens with */
+        unit_list concerns = {0};
+        size_t dwork;
+        const mark_t *dm = directing(c, hb, he, &concerns, &dwork);
+        if (dm && !gap_words_only(c, hb, dm->s, 0))
+            concerns.n = 0;
         char *act2 = nmore && activity ? strdup(activity) : NULL, *out2 = nmore && output ? strdup(output) : NULL;
-        emit(c, rule, h->start, span_end, activity, &lead, &partners, NULL, output, dl, topic, h->label, "item");
+        emit(c, rule, h->start, span_end, activity, &lead, &partners, &concerns, output, dl, topic, h->label, "item");
         for (size_t q = 0; q < nmore; q++)
-            emit(c, rule, h->start, span_end, act2 ? strdup(act2) : NULL, &lead, &partners, NULL, out2 ? strdup(out2) : NULL,
-                 more[q], topic, h->label, "item");
+            emit(c, rule, h->start, span_end, act2 ? strdup(act2) : NULL, &lead, &partners, &concerns,
+                 out2 ? strdup(out2) : NULL, more[q], topic, h->label, "item");
+        free(concerns.v);
         free(act2);
         free(out2);
         for (size_t j = (size_t)it->owner; j <= h->last; j++)
