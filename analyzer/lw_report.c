@@ -46,6 +46,7 @@ struct lw_report {
     const char **canon; /* the distinct topics: compared by pointer once made canonical */
     size_t ncanon, capcanon;
     size_t directing;   /* directing duties, counted apart (see lw_report.h) */
+    size_t unfollowed;  /* duty units the database cannot follow (see expand) */
     size_t later;       /* duties of documents dated after the as-of date, counted apart */
     const char **name_province; /* by issuer (its same_name): the one province its name is
                                    known in, NULL for none; many_provinces[same_name] when
@@ -336,7 +337,7 @@ static const char *keep_name(lw_report *r, const char *s)
 
 /* The units a lead name stands for: the issuers of the database it covers, in the duty's
  * province, else the name itself. */
-static void expand(lw_report *r, const char *lead, const lw_ds_duty *u, const lw_ds_doc *d)
+static void expand(lw_report *r, const char *lead, const char *level, const lw_ds_duty *u, const lw_ds_doc *d)
 {
     size_t before = r->n, n, di = doc_ix(r->ds, d);
     const size_t *cov = lw_docset_covered(r->ds, lead, &n);
@@ -352,6 +353,15 @@ static void expand(lw_report *r, const char *lead, const lw_ds_duty *u, const lw
     }
     if (r->n != before)
         return;
+    /* A unit that issued no document here and is no body of a province, district or commune
+     * (a ministry's department, a national body, a name of no known level): the database
+     * does not receive its correspondence, so "no answer" would say nothing of its work. A
+     * false "Quá hạn" costs the reviewers' trust: such a unit is counted, not judged. */
+    if (!level || (strcmp(level, "province") && strcmp(level, "district") && strcmp(level, "commune"))) {
+        if (wanted_unit(r, lead))
+            r->unfollowed++;
+        return;
+    }
     /* "Sở Nội vụ" in a plan of tỉnh Hậu Giang, known by no document of its own: name it
      * with its province, as its own documents would ("Sở Nội vụ tỉnh Hậu Giang") */
     const char *name = lead;
@@ -848,7 +858,7 @@ lw_status lw_report_build(lw_store *s, const lw_engine *eng, const lw_report_opt
                     for (size_t p = 0; p < n && !dup; p++)
                         dup = !strcmp(u->units[p].role, "lead") && !strcmp(u->units[p].name, u->units[n].name);
                     if (!dup)
-                        expand(r, u->units[n].name, u, d);
+                        expand(r, u->units[n].name, u->units[n].level, u, d);
                     leads++;
                 }
             if (!leads && wanted_unit(r, opt->english ? "(unit not stated)" : "(chưa rõ đơn vị)")) {
@@ -933,7 +943,7 @@ int lw_report_format_parse(const char *s)
 enum {
     L_TITLE, L_AS_OF, L_WINDOW, L_UNIT, L_DUTY, L_DEADLINE, L_DOCUMENT, L_LINE, L_ANSWER, L_STATUS,
     L_OVERDUE_BY, L_LEFT, L_TODAY, L_LATE_BY, L_NONE, L_SUMMARY, L_NOTHING, L_TIMELINE, L_WORDS, L_SINCE, L_OLDER,
-    L_PASSED, L_NO_UNIT_NOTE, L_DIRECTING, L_LATER, L_GROUP_NOTE, L_COUNT
+    L_PASSED, L_NO_UNIT_NOTE, L_DIRECTING, L_LATER, L_UNFOLLOWED, L_GROUP_NOTE, L_COUNT
 };
 
 static const char *const labels[2][L_COUNT] = {
@@ -946,6 +956,8 @@ static const char *const labels[2][L_COUNT] = {
      "bản trả lời hay chưa: xin đọc văn bản để biết đơn vị nào phải thực hiện.",
      "%zu nhiệm vụ chỉ đạo (đơn vị chủ trì chỉ đạo đơn vị khác thực hiện) không được xét như việc của đơn vị nào.",
      "%zu nhiệm vụ của văn bản ghi ngày sau ngày %s không được xét.",
+     "%zu việc giao cho cơ quan trung ương hoặc đơn vị chưa rõ cấp không được xét: cơ sở dữ liệu không có văn bản "
+     "nào của các đơn vị này, nên không biết họ đã thực hiện hay chưa.",
      "Đây là một nhóm đơn vị: cơ sở dữ liệu chưa có văn bản của đơn vị nào thuộc nhóm này trong tỉnh của văn bản "
      "giao việc, nên việc được xét cho cả nhóm; khi văn bản của từng đơn vị được nhập, mỗi đơn vị được xét riêng."},
     {"Deadline report", "As of", "window %d days", "Unit", "Duty", "Deadline", "Document", "line", "Answered by",
@@ -957,6 +969,8 @@ static const char *const labels[2][L_COUNT] = {
      "judged: read the document to see which unit must do it.",
      "%zu directing duties (the leads are to make other units do the work) are not judged as any unit's own.",
      "%zu duties of documents dated after %s are not judged.",
+     "%zu duties of central bodies or units of unknown level are not judged: the database holds no document of "
+     "theirs, so whether they did the work cannot be known.",
      "A group of units: the database holds no document of any unit of this group in the province of the assigning "
      "document, so the work is judged for the group as a whole; once the units' own documents are ingested, each "
      "is judged on its own."},
@@ -1171,10 +1185,16 @@ static const char *older_note(const lw_report *r, char *buf, size_t n)
 /* The sentences on directing duties and on documents dated after the as-of date, or "" */
 static const char *directing_note(const lw_report *r, char *buf, size_t n)
 {
-    char d1[11], later[160] = "";
+    char d1[11], later[600] = "";
     buf[0] = '\0';
     if (r->later)
         snprintf(later, sizeof later, LB(r, L_LATER), r->later, lw_date_vi(r->as_of, d1));
+    if (r->unfollowed) {
+        size_t w = strlen(later);
+        if (w && w + 1 < sizeof later)
+            later[w++] = ' ';
+        snprintf(later + w, sizeof later - w, LB(r, L_UNFOLLOWED), r->unfollowed);
+    }
     if (r->directing) {
         int w = snprintf(buf, n, LB(r, L_DIRECTING), r->directing);
         if (w > 0 && (size_t)w < n && *later)
@@ -1201,7 +1221,7 @@ static void write_text(const lw_report *r, sink *s)
     write_since(r, s, ", ");
     out(s, ")\n");
     write_summary_line(r, s);
-    char note[400];
+    char note[1024];
     if (*older_note(r, note, sizeof note))
         out(s, "%s\n", note);
     if (*directing_note(r, note, sizeof note))
@@ -1263,7 +1283,7 @@ static void write_md(const lw_report *r, sink *s)
     out(s, LB(r, L_WINDOW), r->opt.window);
     write_since(r, s, ", ");
     out(s, ")\n");
-    char note[400];
+    char note[1024];
     if (*older_note(r, note, sizeof note))
         out(s, "\n%s\n", note);
     if (*directing_note(r, note, sizeof note))
@@ -1390,6 +1410,7 @@ static void write_json(const lw_report *r, sink *s)
     out(s, ",\n \"older_duties\": %zu", r->older);
     out(s, ",\n \"directing_duties\": %zu", r->directing);
     out(s, ",\n \"later_duties\": %zu", r->later);
+    out(s, ",\n \"unfollowed_duties\": %zu", r->unfollowed);
     out(s, ",\n \"items\": [");
     for (size_t i = 0; i < r->n && !s->bad; i++) {
         const item_t *it = &r->items[i];
@@ -1543,7 +1564,7 @@ static void write_html(const lw_report *r, sink *s)
     html(s, win);
     write_since(r, s, " · ");
     out(s, "</p>\n");
-    char note[400];
+    char note[1024];
     if (*older_note(r, note, sizeof note)) {
         out(s, "<p class=\"meta\">");
         html(s, note);
