@@ -1098,58 +1098,223 @@ static char *place_name(const ctx_t *c, lw_span pl)
     return lw_buf_detach(&b, NULL);
 }
 
+/* The key names of bodies are compared by: no case, no diacritics, only letters and digits,
+ * and "và" left out ("Văn hóa - Thể thao và Du lịch" is "Văn hóa, Thể thao và Du lịch";
+ * "Tài nguyên Môi trường" is "Tài nguyên và Môi trường"). Owned, NULL when out of memory. */
+static char *agency_key(const char *s)
+{
+    char *f = lw_text_fold_all(s, strlen(s));
+    if (!f)
+        return NULL;
+    size_t w = 0, i = 0;
+    while (f[i]) {
+        if (!isalnum((unsigned char)f[i])) {
+            i++;
+            continue;
+        }
+        size_t st = i;
+        while (f[i] && isalnum((unsigned char)f[i]))
+            i++;
+        if (i - st == 2 && f[st] == 'v' && f[st + 1] == 'a')
+            continue;
+        memmove(f + w, f + st, i - st);
+        w += i - st;
+    }
+    f[w] = '\0';
+    return f;
+}
+
+/* The entry of the string list `list` (a data section) whose key equals s's, or NULL. */
+static const char *agency_lookup(const ctx_t *c, const char *list, const char *s)
+{
+    char *key = agency_key(s);
+    const char *hit = NULL;
+    size_t i;
+    json_t *v;
+    json_array_foreach(lw_ruleset_data(c->rs, list), i, v) {
+        const char *cn = json_string_value(v);
+        char *ck = cn && key ? agency_key(cn) : NULL;
+        int same = ck && !strcmp(ck, key);
+        free(ck);
+        if (same) {
+            hit = cn;
+            break;
+        }
+    }
+    free(key);
+    return hit;
+}
+
+/* A name's words with agency_abbrev written out ("Hội LHPN" -> "Hội Liên hiệp Phụ nữ") and
+ * dashes made hyphens between spaces ("Văn hóa – Xã hội" -> "Văn hóa - Xã hội"). Owned. */
+static char *agency_expand(const ctx_t *c, const char *s)
+{
+    json_t *abbr = lw_ruleset_data(c->rs, "agency_abbrev");
+    lw_buf b = {0};
+    const char *p = s;
+    while (*p) {
+        const char *w = p;
+        while (*p && *p != ' ')
+            p++;
+        size_t n = (size_t)(p - w);
+        const char *full = NULL;
+        if (json_is_object(abbr) && n < 64) {
+            char word[64];
+            memcpy(word, w, n);
+            word[n] = '\0';
+            full = json_string_value(json_object_get(abbr, word));
+        }
+        if (full)
+            lw_buf_append(&b, full, strlen(full));
+        else if (n == 3 && (!memcmp(w, "\xE2\x80\x93", 3) || !memcmp(w, "\xE2\x80\x94", 3)))
+            lw_buf_putc(&b, '-'); /* – or — standing alone */
+        else
+            lw_buf_append(&b, w, n);
+        while (*p == ' ')
+            lw_buf_putc(&b, *p++);
+    }
+    char *r = lw_buf_detach(&b, NULL);
+    return r ? r : strdup("");
+}
+
+/* Upper case for the first letter of s (in place when it is ASCII or a two-byte letter that
+ * keeps its length upper-cased; else a new string). Owned: takes s. */
+static char *upper_first(char *s)
+{
+    if (!s || !*s)
+        return s;
+    size_t l = 1;
+    while (s[l] && ((unsigned char)s[l] & 0xC0) == 0x80)
+        l++;
+    char *u = lw_text_upper(s, l);
+    if (!u)
+        return s;
+    lw_buf b = {0};
+    lw_buf_printf(&b, "%s%s", u, s + l);
+    free(u);
+    char *r = lw_buf_detach(&b, NULL);
+    if (!r)
+        return s;
+    free(s);
+    return r;
+}
+
+/* Sentence case: a name written in capitals ("TRUNG TÂM XÚC TIẾN") keeps only its first
+ * letter upper. Owned: takes s. */
+static char *sentence_case(char *s)
+{
+    char *low = lw_text_fold_case(s, strlen(s));
+    if (!low)
+        return s;
+    free(s);
+    return upper_first(low);
+}
+
+/* The part of a name a rule's group gives, in its canonical spelling. Owned. */
+static char *agency_part(const ctx_t *c, lw_span sp, int caps_source)
+{
+    char *t = lw_text_clean(c->text + sp.start, sp.end - sp.start);
+    if (!t)
+        return NULL;
+    char *x = agency_expand(c, t);
+    free(t);
+    if (!x)
+        return NULL;
+    const char *known = agency_lookup(c, "agency_names", x);
+    if (known) {
+        free(x);
+        return strdup(known);
+    }
+    if (caps_source && is_upper_line(x, strlen(x)))
+        x = sentence_case(x);
+    return x;
+}
+
+/* An abbreviation inside a document's symbol ("565/TB-UBND", "04/2021/TT-BTP"): a name must
+ * stand in running text. A name written out may follow a hyphen ("XLVPHC&TDTHPL-Bộ Tư pháp"). */
+static int inside_symbol(const ctx_t *c, const raw_match *r)
+{
+    if (r->start < 2)
+        return 0;
+    unsigned char p = (unsigned char)c->text[r->start - 1], q = (unsigned char)c->text[r->start - 2];
+    if (!((p == '-' || p == '/') && (isalnum(q) || q >= 0x80)))
+        return 0;
+    /* one word opening in capitals: "UBND", "BTP", "TTg" */
+    for (size_t i = r->start; i < r->end; i++)
+        if (isspace((unsigned char)c->text[i]))
+            return 0;
+    char *first = lw_text_upper(c->text + r->start, 1);
+    int cap = first && first[0] == c->text[r->start];
+    free(first);
+    return cap || (unsigned char)c->text[r->start] >= 0x80;
+}
+
 static void build_agencies(ctx_t *c)
 {
+    size_t first_fact = c->x->n;
     for (size_t i = 0; i < c->all.n; i++) {
         const raw_match *r = &c->all.v[i];
-        if (r->dropped || !kind_is(r, "agency"))
+        if (r->dropped || !kind_is(r, "agency") || inside_symbol(c, r))
             continue;
         const char *name = set_str(r, "name");
         char *owned = NULL;
         lw_span ns = grp(r, "name");
+        /* the whole match in capitals: a header's line */
+        int caps = is_upper_line(c->text + r->start, r->end - r->start);
         if (!name && ns.start != SIZE_MAX) {
-            /* "Bộ"/"Sở" + the name as written; a name in capitals gets sentence case */
-            char *t = lw_text_clean(c->text + ns.start, ns.end - ns.start);
-            /* the official spelling when the lexicon has it ("SỞ CÔNG THƯƠNG": "Công Thương") */
-            char *key = lw_text_fold_all(t, strlen(t));
-            size_t ci;
-            json_t *cv;
-            json_array_foreach(lw_ruleset_data(c->rs, "agency_names"), ci, cv) {
-                const char *cn = json_string_value(cv);
-                char *ck = cn ? lw_text_fold_all(cn, strlen(cn)) : NULL;
-                int same = ck && key && !strcmp(ck, key);
-                free(ck);
-                if (same) {
-                    free(t);
-                    t = strdup(cn);
-                    break;
-                }
-            }
-            free(key);
-            if (is_upper_line(t, strlen(t))) {
-                char *low = lw_text_fold_case(t, strlen(t));
-                char *cap = lw_text_title_case(low, strlen(low));
-                /* keep only the first letter upper */
-                size_t fl = 1;
-                while (cap[fl] && ((unsigned char)cap[fl] & 0xC0) == 0x80)
-                    fl++;
-                memcpy(low, cap, fl);
-                free(cap);
-                free(t);
-                t = low;
-            }
+            /* prefix ("Bộ", "Sở", or the head as written: "Cục", "Tổng cục") + the name as
+             * written, in its canonical spelling */
+            char *t = agency_part(c, ns, caps);
+            if (t && set_str(r, "capital"))
+                t = upper_first(t);
             const char *prefix = set_str(r, "prefix");
+            char *head = NULL;
+            lw_span hs = grp(r, "head");
+            if (!prefix && hs.start != SIZE_MAX) {
+                char *h = lw_text_clean(c->text + hs.start, hs.end - hs.start);
+                const char *hk = h ? agency_lookup(c, "agency_heads", h) : NULL;
+                head = hk ? strdup(hk) : (h ? sentence_case(h) : NULL);
+                if (hk)
+                    free(h);
+                prefix = head;
+            }
             lw_buf b = {0};
-            lw_buf_printf(&b, "%s%s%s", prefix ? prefix : "", prefix ? " " : "", t);
+            lw_buf_printf(&b, "%s%s%s", prefix ? prefix : "", prefix ? " " : "", t ? t : "");
             free(t);
+            free(head);
+            /* the ministry a department belongs to, when it is named next: part of the
+             * department's name ("Vụ Pháp chế, Bộ Tư pháp") and a body of its own */
+            lw_span ms = grp(r, "ministry"), mh = grp(r, "mhead");
+            if (ms.start != SIZE_MAX && mh.start != SIZE_MAX) {
+                char *m = agency_part(c, ms, caps);
+                lw_buf_printf(&b, ", Bộ %s", m ? m : "");
+                lw_buf mb = {0};
+                lw_buf_printf(&mb, "Bộ %s", m ? m : "");
+                char *mn = lw_buf_detach(&mb, NULL);
+                json_t *mf = mn ? json_pack("{s:s,s:n,s:s}", "name", mn, "province", "level", "central") : NULL;
+                if (mf)
+                    add_fact(c, "agency", r->rule, mh.start, ms.end, mf);
+                free(mn);
+                free(m);
+            }
             owned = lw_buf_detach(&b, NULL);
             name = owned;
         }
-        if (!name)
+        json_t *f = name ? json_object() : NULL;
+        if (!f) {
+            free(owned);
             continue;
-        json_t *f = json_object();
+        }
         lw_span ps = grp(r, "province");
         lw_span pl = grp(r, "place");
+        if (ps.start == SIZE_MAX && has(r, "tinh")) {
+            /* "Cục Thuế tỉnh": the province's body, the province not named */
+            lw_buf b = {0};
+            lw_buf_printf(&b, "%s tỉnh", name);
+            free(owned);
+            owned = lw_buf_detach(&b, NULL);
+            name = owned;
+        }
         if (ps.start == SIZE_MAX && pl.start != SIZE_MAX) {
             char *p = place_name(c, pl);
             char buf[512];
@@ -1185,6 +1350,37 @@ static void build_agencies(ctx_t *c)
         add_fact(c, "agency", r->rule, r->start, r->end, f);
         free(owned);
     }
+    /* A name met in capitals (a header's "TỔNG CỤC HẢI QUAN") takes the spelling the same name
+     * has in the document's running text ("Tổng cục Hải quan"), when it has one. */
+    size_t n = c->x->n - first_fact;
+    char **folded = n ? calloc(n, sizeof *folded) : NULL;
+    unsigned char *caps = n ? calloc(n, 1) : NULL;
+    if (n && (!folded || !caps)) {
+        free(folded);
+        free(caps);
+        return;
+    }
+    for (size_t k = 0; k < n; k++) {
+        lw_fact *f = &c->x->facts[first_fact + k];
+        const char *nm = json_string_value(json_object_get(f->fields, "name"));
+        folded[k] = nm ? lw_text_fold_case(nm, strlen(nm)) : NULL;
+        caps[k] = (unsigned char)is_upper_line(c->text + f->start, f->end - f->start);
+    }
+    for (size_t k = 0; k < n; k++) {
+        if (!caps[k] || !folded[k])
+            continue;
+        for (size_t j = 0; j < n; j++) {
+            if (caps[j] || !folded[j] || strcmp(folded[j], folded[k]))
+                continue;
+            json_t *src = json_object_get(c->x->facts[first_fact + j].fields, "name");
+            json_object_set(c->x->facts[first_fact + k].fields, "name", src);
+            break;
+        }
+    }
+    for (size_t k = 0; k < n; k++)
+        free(folded[k]);
+    free(folded);
+    free(caps);
 }
 
 /* Roles from the header blocks: issuer, recipient, distribution; else mentioned. */
