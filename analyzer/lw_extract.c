@@ -1346,6 +1346,9 @@ static void build_agencies(ctx_t *c)
             json_object_set_new(f, "province", json_null());
         }
         const char *level = set_str(r, "level");
+        /* a body "tỉnh" or "tỉnh X" of a general form ("Cục Thuế tỉnh") is the province's */
+        if ((ps.start != SIZE_MAX || has(r, "tinh")) && (!level || !strcmp(level, "central")))
+            level = "province";
         json_object_set_new(f, "level", level ? json_string(level) : json_null());
         add_fact(c, "agency", r->rule, r->start, r->end, f);
         free(owned);
