@@ -6,7 +6,10 @@
  * between rule files and this module:
  *   legal_ref: type, num, year, sym, d m y (its date), pin (pinpoint), title (law by name)
  *   date: d m y        deadline: d m y, mon, q, q2, y (year), see resolve_deadline
- *   agency: province   header.*: see extract_header    context.year: y
+ *   agency: name, province, place, head (the head word of a general form: "Cục"), tinh and
+ *           suffix (a level word after the name: "tỉnh", "huyện"), ministry and mhead (the
+ *           ministry named after a department)
+ *   header.*: see extract_header    context.year: y
  *   context.province: province       alias: alias (the short name a document defines)
  */
 #include "lw_extract.h"
@@ -1307,13 +1310,20 @@ static void build_agencies(ctx_t *c)
         }
         lw_span ps = grp(r, "province");
         lw_span pl = grp(r, "place");
-        if (ps.start == SIZE_MAX && has(r, "tinh")) {
-            /* "Cục Thuế tỉnh": the province's body, the province not named */
+        lw_span sx = grp(r, "suffix");
+        if ((ps.start == SIZE_MAX && has(r, "tinh")) || sx.start != SIZE_MAX) {
+            /* "Cục Thuế tỉnh", "Thanh tra huyện": the body of a province or district not named */
+            char *word = sx.start != SIZE_MAX ? lw_text_fold_case(c->text + sx.start, sx.end - sx.start) : NULL;
             lw_buf b = {0};
-            lw_buf_printf(&b, "%s tỉnh", name);
+            lw_buf_printf(&b, "%s %s", name, word ? word : "tỉnh");
+            free(word);
             free(owned);
             owned = lw_buf_detach(&b, NULL);
             name = owned;
+            if (!name) {
+                json_decref(f);
+                continue;
+            }
         }
         if (ps.start == SIZE_MAX && pl.start != SIZE_MAX) {
             char *p = place_name(c, pl);
@@ -1349,6 +1359,14 @@ static void build_agencies(ctx_t *c)
         /* a body "tỉnh" or "tỉnh X" of a general form ("Cục Thuế tỉnh") is the province's */
         if ((ps.start != SIZE_MAX || has(r, "tinh")) && (!level || !strcmp(level, "central")))
             level = "province";
+        else if (pl.start != SIZE_MAX && (!level || !strcmp(level, "central"))) {
+            /* ... or "huyện X": the district's ("Chi cục Thuế huyện Mỹ Tú") */
+            char *pk = lw_text_fold_all(c->text + pl.start, pl.end - pl.start);
+            if (pk && (starts_with(pk, "huyen ") || starts_with(pk, "quan ") || starts_with(pk, "thi xa ") ||
+                       starts_with(pk, "thanh pho ")))
+                level = "district";
+            free(pk);
+        }
         json_object_set_new(f, "level", level ? json_string(level) : json_null());
         add_fact(c, "agency", r->rule, r->start, r->end, f);
         free(owned);
