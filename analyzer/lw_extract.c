@@ -1252,12 +1252,44 @@ static int inside_symbol(const ctx_t *c, const raw_match *r)
     return cap || (unsigned char)c->text[r->start] >= 0x80;
 }
 
+/* The stamp of an electronic signature that a copying service put on a scan ("Trung tâm Công
+ * báo và Tin học / ttcbth@quangngai.gov.vn / 18.11.2024 07:25:14"): the service that signed the
+ * copy, not a body the document names (nor its issuer). Told by the service's address (an '@'
+ * or ".vn") and the time of signing ("hh:mm:ss") within the next three lines; the stamp of the
+ * signer ("Ký bởi: …", "Bộ Công an / Thời gian ký: …") has no address and names the issuer. */
+static int in_copy_stamp(const ctx_t *c, const raw_match *r)
+{
+    size_t ls = r->start;
+    int back = 0;
+    while (ls > 0 && back < 2) {
+        if (c->text[ls - 1] == '\n')
+            back++;
+        if (back < 2)
+            ls--;
+    }
+    for (size_t i = ls; i + 7 < r->start; i++)
+        if (!strncmp(c->text + i, "Ký bởi", strlen("Ký bởi")) || !strncmp(c->text + i, "Cơ quan:", strlen("Cơ quan:")))
+            return 0;
+    int lines = 0, address = 0, time = 0;
+    for (size_t i = r->end; i + 8 <= c->len && lines <= 3 && i < r->end + 240; i++) {
+        const char *t = c->text + i;
+        if (*t == '\n')
+            lines++;
+        if (*t == '@' || (t[0] == '.' && t[1] == 'v' && t[2] == 'n' && !isalnum((unsigned char)t[3])))
+            address = 1;
+        if (isdigit((unsigned char)t[0]) && isdigit((unsigned char)t[1]) && t[2] == ':' && isdigit((unsigned char)t[3]) &&
+            isdigit((unsigned char)t[4]) && t[5] == ':' && isdigit((unsigned char)t[6]) && isdigit((unsigned char)t[7]))
+            time = 1;
+    }
+    return address && time;
+}
+
 static void build_agencies(ctx_t *c)
 {
     size_t first_fact = c->x->n;
     for (size_t i = 0; i < c->all.n; i++) {
         const raw_match *r = &c->all.v[i];
-        if (r->dropped || !kind_is(r, "agency") || inside_symbol(c, r))
+        if (r->dropped || !kind_is(r, "agency") || inside_symbol(c, r) || in_copy_stamp(c, r))
             continue;
         const char *name = set_str(r, "name");
         char *owned = NULL;
@@ -1371,36 +1403,59 @@ static void build_agencies(ctx_t *c)
         add_fact(c, "agency", r->rule, r->start, r->end, f);
         free(owned);
     }
-    /* A name met in capitals (a header's "TỔNG CỤC HẢI QUAN") takes the spelling the same name
-     * has in the document's running text ("Tổng cục Hải quan"), when it has one. */
+    /* A name met in capitals (a header's "TỔNG CỤC HẢI QUAN", "TRUNG TÂM XÚC TIẾN ĐẦU TƯ THƯƠNG MẠI
+     * VÀ DU LỊCH TỈNH LÂM ĐỒNG") takes the spelling the same name has in the document's running
+     * text ("Tổng cục Hải quan", "Trung tâm Xúc tiến Đầu tư, Thương mại và Du lịch"), compared by
+     * agency_key; what follows it ("tỉnh Lâm Đồng") stays. */
     size_t n = c->x->n - first_fact;
-    char **folded = n ? calloc(n, sizeof *folded) : NULL;
+    char **keys = n ? calloc(n, sizeof *keys) : NULL;
     unsigned char *caps = n ? calloc(n, 1) : NULL;
-    if (n && (!folded || !caps)) {
-        free(folded);
+    if (n && (!keys || !caps)) {
+        free(keys);
         free(caps);
         return;
     }
     for (size_t k = 0; k < n; k++) {
         lw_fact *f = &c->x->facts[first_fact + k];
-        const char *nm = json_string_value(json_object_get(f->fields, "name"));
-        folded[k] = nm ? lw_text_fold_case(nm, strlen(nm)) : NULL;
         caps[k] = (unsigned char)is_upper_line(c->text + f->start, f->end - f->start);
+        const char *nm = json_string_value(json_object_get(f->fields, "name"));
+        keys[k] = nm && !caps[k] ? agency_key(nm) : NULL;
     }
     for (size_t k = 0; k < n; k++) {
-        if (!caps[k] || !folded[k])
+        if (!caps[k])
             continue;
-        for (size_t j = 0; j < n; j++) {
-            if (caps[j] || !folded[j] || strcmp(folded[j], folded[k]))
+        json_t *fields = c->x->facts[first_fact + k].fields;
+        const char *nm = json_string_value(json_object_get(fields, "name"));
+        if (!nm)
+            continue;
+        /* the longest prefix of the name, ended at a word, that a name of the text spells */
+        const char *best = NULL;
+        size_t best_len = 0, len = strlen(nm);
+        for (size_t e = len; e > 0 && !best; e--) {
+            if (e < len && nm[e] != ' ')
                 continue;
-            json_t *src = json_object_get(c->x->facts[first_fact + j].fields, "name");
-            json_object_set(c->x->facts[first_fact + k].fields, "name", src);
-            break;
+            char *pre = strndup(nm, e);
+            char *pk = pre ? agency_key(pre) : NULL;
+            for (size_t j = 0; pk && *pk && j < n && !best; j++)
+                if (keys[j] && !strcmp(keys[j], pk)) {
+                    best = json_string_value(json_object_get(c->x->facts[first_fact + j].fields, "name"));
+                    best_len = e;
+                }
+            free(pk);
+            free(pre);
+        }
+        if (best) {
+            lw_buf b = {0};
+            lw_buf_printf(&b, "%s%s", best, nm + best_len);
+            char *nn = lw_buf_detach(&b, NULL);
+            if (nn)
+                json_object_set_new(fields, "name", json_string(nn));
+            free(nn);
         }
     }
     for (size_t k = 0; k < n; k++)
-        free(folded[k]);
-    free(folded);
+        free(keys[k]);
+    free(keys);
     free(caps);
 }
 
