@@ -1284,6 +1284,123 @@ static int in_copy_stamp(const ctx_t *c, const raw_match *r)
     return address && time;
 }
 
+/* "Trung tâm Xúc tiến Đầu tư, Thương mại và Du lịch (Trung tâm)", "thành lập đoàn Luật sư tỉnh Lâm
+ * Đồng (sau đây viết tắt là Đoàn Luật sư)": the short name (rule kind agency.alias, group alias)
+ * that a document gives the body just before it, opening with the same word. Later mentions of
+ * the short name, as written, are that body: a fact that reads just them takes its name ("Đoàn
+ * Luật sư" is no longer any province's bar), and the others become facts. Not a plural ("các
+ * Đoàn Luật sư"), nor the start of a longer name ("Trung tâm Y tế"). */
+static void agency_aliases(ctx_t *c, size_t first_fact)
+{
+    size_t nfacts = c->x->n;
+    for (size_t i = 0; i < c->all.n; i++) {
+        const raw_match *r = &c->all.v[i];
+        if (!kind_is(r, "agency.alias"))
+            continue;
+        lw_span as = grp(r, "alias");
+        if (as.start == SIZE_MAX)
+            continue;
+        /* the body just before the parenthesis */
+        const lw_fact *target = NULL;
+        for (size_t k = first_fact; k < nfacts; k++) {
+            const lw_fact *f = &c->x->facts[k];
+            if (strcmp(f->kind, "agency"))
+                continue;
+            if (f->end <= r->start) {
+                size_t g = f->end;
+                while (g < r->start && isspace((unsigned char)c->text[g]))
+                    g++;
+                if (g == r->start)
+                    target = f;
+            }
+        }
+        if (!target)
+            continue;
+        const char *tname = json_string_value(json_object_get(target->fields, "name"));
+        size_t alen = as.end - as.start;
+        const char *alias = c->text + as.start;
+        /* the same first word ("Trung tâm" … / "Trung tâm") */
+        size_t w1 = 0;
+        while (w1 < alen && alias[w1] != ' ' && alias[w1] != '\n')
+            w1++;
+        char *ka = lw_text_fold_case(alias, w1);
+        char *kt = tname ? lw_text_fold_case(tname, strlen(tname)) : NULL;
+        /* shorter than the name it stands for ("(Bộ Tài chính)" after "Cục …" is a name) */
+        int same = ka && kt && alen < strlen(tname) && !strncmp(kt, ka, strlen(ka)) && kt[strlen(ka)] == ' ';
+        free(ka);
+        free(kt);
+        if (!same)
+            continue;
+        json_t *tfields = json_deep_copy(target->fields);
+        if (!tfields)
+            continue;
+        json_object_del(tfields, "role");
+        for (size_t pos = as.start; pos + alen <= c->len;) {
+            const char *hit = NULL;
+            for (const char *q = c->text + pos; q + alen <= c->text + c->len && !hit; q++)
+                if (*q == *alias && !memcmp(q, alias, alen))
+                    hit = q;
+            if (!hit)
+                break;
+            size_t hs = (size_t)(hit - c->text), he = hs + alen;
+            pos = he;
+            unsigned char prev = hs ? (unsigned char)c->text[hs - 1] : ' ';
+            if (isalnum(prev) || prev >= 0x80 || (he < c->len && (isalnum((unsigned char)c->text[he]) ||
+                                                                   (unsigned char)c->text[he] >= 0x80)))
+                continue; /* inside a word */
+            if (hs >= strlen("các ") && !strncasecmp(c->text + hs - strlen("các "), "các ", strlen("các ")))
+                continue;
+            /* the next word in capitals: a longer name ("Trung tâm Y tế") */
+            size_t nx = he;
+            while (nx < c->len && (c->text[nx] == ' ' || c->text[nx] == '\t'))
+                nx++;
+            if (nx > he && nx < c->len) {
+                char *up = lw_text_upper(c->text + nx, 1);
+                int cap = (up && up[0] == c->text[nx] && isalpha((unsigned char)c->text[nx])) ||
+                          (unsigned char)c->text[nx] >= 0xC3;
+                free(up);
+                if (cap && (unsigned char)c->text[nx] >= 0xC3) {
+                    /* a letter beyond ASCII: compare with its upper case */
+                    size_t l = 1;
+                    while (nx + l < c->len && ((unsigned char)c->text[nx + l] & 0xC0) == 0x80)
+                        l++;
+                    char *u2 = lw_text_upper(c->text + nx, l);
+                    cap = u2 && !strncmp(u2, c->text + nx, l);
+                    free(u2);
+                }
+                if (cap)
+                    continue;
+            }
+            lw_fact *exact = NULL;
+            int inside = 0;
+            for (size_t k = first_fact; k < c->x->n; k++) {
+                lw_fact *f = &c->x->facts[k];
+                if (strcmp(f->kind, "agency") || f->end <= hs || f->start >= he)
+                    continue;
+                if (f->start == hs && f->end <= he + strlen(" tỉnh"))
+                    exact = f;
+                else
+                    inside = 1;
+            }
+            if (inside)
+                continue;
+            if (exact) {
+                exact->rule = r->rule;
+                json_object_set(exact->fields, "name", json_object_get(tfields, "name"));
+                json_object_set(exact->fields, "level", json_object_get(tfields, "level"));
+                json_object_set(exact->fields, "province", json_object_get(tfields, "province"));
+                continue;
+            }
+            json_t *nf = json_deep_copy(tfields);
+            if (nf) {
+                json_object_set_new(nf, "alias", json_true());
+                add_fact(c, "agency", r->rule, hs, he, nf);
+            }
+        }
+        json_decref(tfields);
+    }
+}
+
 static void build_agencies(ctx_t *c)
 {
     size_t first_fact = c->x->n;
@@ -1457,6 +1574,7 @@ static void build_agencies(ctx_t *c)
         free(keys[k]);
     free(keys);
     free(caps);
+    agency_aliases(c, first_fact);
 }
 
 /* Roles from the header blocks: issuer, recipient, distribution; else mentioned. */
