@@ -1080,6 +1080,13 @@ static void earlier_subject(const dctx *c, size_t cs, unit_list *out)
         size_t ps = clause_start(c, p - 1, 0), act;
         if (ps >= p - 1)
             return;
+        /* a clause that opens after a colon lists what the words before it introduce ("Mời
+         * đại diện ... đơn vị thuộc Bộ Y tế: Cục Phòng bệnh, ..."): its units are no subject */
+        size_t q = ps;
+        while (q > 0 && c->text[q - 1] == ' ')
+            q--;
+        if (q > 0 && c->text[q - 1] == ':')
+            return;
         subject_of(c, ps, p - 1, out, &act);
         cs = ps;
     }

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <utf8proc.h>
 
 #include "lw_duty.h"
 #include "lw_resolve.h"
@@ -547,6 +548,20 @@ static int item_break(const tctx *c, size_t pos, size_t e, size_t *skip)
 }
 
 /* The units a lead or partner cell names, one per item. */
+/* Whether the comma at pos goes on with the name before it: a word in lower case follows
+ * ("Cục Hộ tịch, quốc tịch, chứng thực"), where a new unit would open with a capital. */
+static int comma_goes_on(const tctx *c, size_t pos, size_t end)
+{
+    if (c->text[pos] != ',')
+        return 0;
+    size_t p = pos + 1;
+    while (p < end && c->text[p] == ' ')
+        p++;
+    utf8proc_int32_t cp;
+    utf8proc_ssize_t n = p < end ? utf8proc_iterate((const utf8proc_uint8_t *)c->text + p, (utf8proc_ssize_t)(end - p), &cp) : 0;
+    return n > 0 && utf8proc_category(cp) == UTF8PROC_CATEGORY_LL;
+}
+
 static void cell_units(tctx *c, span_t cell, unit_list *out)
 {
     size_t is = cell.s, lo, hi;
@@ -555,7 +570,7 @@ static void cell_units(tctx *c, span_t cell, unit_list *out)
         size_t skip = 0;
         int brk = pos == cell.e;
         if (!brk && !unit_covering(c, lo, hi, pos))
-            brk = item_break(c, pos, cell.e, &skip);
+            brk = item_break(c, pos, cell.e, &skip) && !comma_goes_on(c, pos, cell.e);
         if (!brk)
             continue;
         size_t s = is, e = pos;
@@ -564,9 +579,12 @@ static void cell_units(tctx *c, span_t cell, unit_list *out)
             s++;
         if (s < e) {
             const unit_t *u = unit_at(c, lo, hi, s);
-            if (u)
+            size_t ue = u ? u->e : s;
+            while (u && ue < e && c->text[ue] == ' ')
+                ue++;
+            if (u && !(ue < e && comma_goes_on(c, ue, e)))
                 add_unit(c, out, u->s, u->e, u->name, u->level);
-            else if (head_at(c, s, e))
+            else if (u || head_at(c, s, e))
                 add_unit(c, out, s, e, name_as_written(c, s, e), NULL);
         }
         pos += skip ? skip - 1 : 0;
@@ -1152,9 +1170,15 @@ static void drop_shadowed(tctx *c, size_t own)
     for (size_t i = 0; i < x->n; i++) {
         lw_fact *f = &x->facts[i];
         int drop = 0;
-        if (i < own && !strcmp(f->kind, "duty"))
+        if (i < own && !strcmp(f->kind, "duty")) {
+            /* a duty inside such a row, or one whose deadline is a cell of it (a clause just
+             * above a table must not take a row's month for its own) */
+            json_t *at = json_object_get(json_object_get(f->fields, "deadline"), "at");
+            size_t dat = json_is_integer(at) ? (size_t)json_integer_value(at) : SIZE_MAX;
             for (size_t k = 0; k < c->ndone && !drop; k++)
-                drop = f->start >= c->done[k].s && f->start < c->done[k].e;
+                drop = (f->start >= c->done[k].s && f->start < c->done[k].e) ||
+                       (dat >= c->done[k].s && dat < c->done[k].e);
+        }
         if (drop)
             json_decref(f->fields);
         else

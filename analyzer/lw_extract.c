@@ -2204,7 +2204,9 @@ static int in_copy_stamp(const ctx_t *c, const raw_match *r)
 {
     size_t ls = r->start;
     int back = 0;
-    while (ls > 0 && back < 2) {
+    /* the line before and this one, at most 400 bytes back: a stamp's lines are short, and a
+     * document of one long line must not be read again for every name in it */
+    while (ls > 0 && back < 2 && r->start - ls < 400) {
         if (c->text[ls - 1] == '\n')
             back++;
         if (back < 2)
