@@ -292,6 +292,16 @@ static void collect_units(dctx *c)
         int same_group = prev && prev->grp && prev->grp == all.v[i].grp && prev->s == all.v[i].s && prev->e == all.v[i].e;
         if (prev && all.v[i].e <= reach && !same_group)
             continue;
+        /* a group right after a body's name qualifies that body, it names no units of its
+         * own: "Giám đốc Sở TN&MT các tỉnh, thành phố trực thuộc Trung ương" is the provinces'
+         * departments, not their people's committees */
+        if (all.v[i].grp && prev && !prev->grp && prev->e <= all.v[i].s && all.v[i].s - prev->e <= 2) {
+            size_t k = prev->e;
+            while (k < all.v[i].s && c->text[k] == ' ')
+                k++;
+            if (k == all.v[i].s)
+                continue;
+        }
         size_t before = c->units.n;
         add_unit(&c->units, all.v[i].s, all.v[i].e, all.v[i].name, all.v[i].level);
         if (c->units.n > before)
