@@ -160,6 +160,17 @@ static void print_doc(json_t *findings, size_t i, size_t j, int all_unknown, int
     print_unknown(findings, i, j, all_unknown, color);
 }
 
+/* o[key] made relative to cwd when it lies below it */
+static void relative_key(json_t *o, const char *key, const char *cwd)
+{
+    const char *p = json_string_value(json_object_get(o, key));
+    if (p && *cwd) {
+        const char *r = lw_path_below(p, cwd);
+        if (r != p)
+            json_object_set_new(o, key, json_string(r));
+    }
+}
+
 static int is_unknown(json_t *f) { return !strcmp(json_string_value(json_object_get(f, "code")), "citation.unknown"); }
 
 static void print_table(json_t *findings, int all_unknown, int color)
@@ -273,6 +284,16 @@ int lw_cli_check(int argc, char **argv)
         goto done;
     }
     if (!strcmp(format, "json")) {
+        /* paths as the report's JSON gives them: relative below the working folder */
+        char cwd[4096];
+        if (!getcwd(cwd, sizeof cwd))
+            cwd[0] = '\0';
+        size_t k;
+        json_t *f;
+        json_array_foreach(findings, k, f) {
+            relative_key(f, "path", cwd);
+            relative_key(json_object_get(f, "evidence"), "source_path", cwd);
+        }
         char *txt = json_dumps(findings, JSON_INDENT(1));
         if (txt)
             puts(txt);

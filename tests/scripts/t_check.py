@@ -89,7 +89,9 @@ try:
     ids = dict(con.execute("SELECT path, id FROM documents"))
     con.close()
     for f in got:
-        check(ids.get(f["path"]) == f["id"], "id of %s: %s, database %s" % (f["path"], f["id"], ids.get(f["path"])))
+        # JSON paths are relative to the working folder (SRC here), as the report's are
+        full = os.path.abspath(os.path.join(SRC, f["path"]))
+        check(ids.get(full) == f["id"], "id of %s: %s, database %s" % (f["path"], f["id"], ids.get(full)))
     lab = {os.path.basename(f["path"]): f["label"] for f in got}
     check(lab.get("29_letter_cites_replaced_decision.txt") ==
           "Công văn số 455/STP-TDTHPL ngày 12/03/2024 của Sở Tư pháp tỉnh Bến Tre",
