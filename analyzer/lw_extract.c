@@ -1283,6 +1283,37 @@ static char *split_joined_symbol(const ctx_t *c, const char *sym, json_t *seen)
     return NULL;
 }
 
+/* "Quyết định số 1 2⁄2021/QĐ-T1g": OCR split the number. Digits alone right after "số"
+ * and one space before the number belong to it (no document number has a space inside);
+ * without "số" before them they are another thing's (a list's "1", a count) and stay out.
+ * Takes num (may be NULL) and returns the number to use, owned. */
+static char *joined_split_number(const ctx_t *c, const raw_match *r, char *num)
+{
+    lw_span ns = grp(r, "num");
+    if (!num || ns.start == SIZE_MAX || ns.start < 2 || c->text[ns.start - 1] != ' ')
+        return num;
+    size_t b = ns.start - 1;
+    while (b > 0 && isdigit((unsigned char)c->text[b - 1]))
+        b--;
+    size_t nd = ns.start - 1 - b;
+    if (!nd || nd > 4)
+        return num;
+    size_t w = b;
+    while (w > 0 && (c->text[w - 1] == ' ' || c->text[w - 1] == ':'))
+        w--;
+    size_t so = strlen("số");
+    if (w < so || w == b || strncmp(c->text + w - so, "số", so) ||
+        (w > so && isalpha((unsigned char)c->text[w - so - 1])))
+        return num;
+    char *j = malloc(nd + strlen(num) + 1);
+    if (!j)
+        return num; /* the number as read: out of memory here loses no reference */
+    memcpy(j, c->text + b, nd);
+    strcpy(j + nd, num);
+    free(num);
+    return j;
+}
+
 static void build_legal_refs(ctx_t *c)
 {
     json_t *seen = json_object();
@@ -1313,6 +1344,7 @@ static void build_legal_refs(ctx_t *c)
                 type = t;
         }
         char *num = grp_str(c, r, "num");
+        num = joined_split_number(c, r, num);
         int year = grp_int(c, r, "year");
         char *sym = ref_symbol(c, r);
         if (sym) {
