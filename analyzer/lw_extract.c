@@ -1988,6 +1988,25 @@ static void build_deadlines(ctx_t *c)
                 put_interval(f, start, hf, to, "day", qual ? qual : (before ? "before" : "by"));
                 ok = 1;
             }
+        } else if (!strcmp(how, "deadline.event")) {
+            /* "trước Hội nghị": the day of the meeting the letter calls, the nearest time of
+             * a meeting stated before the words (else the first after them); none: no date */
+            const raw_match *ev = NULL;
+            for (size_t k = 0; k < c->all.n; k++) {
+                const raw_match *e = &c->all.v[k];
+                if (e->dropped || !kind_is(e, "context.event"))
+                    continue;
+                if (e->start > r->start && ev)
+                    break;
+                ev = e;
+            }
+            if (ev) {
+                lw_date t = {grp_int(c, ev, "y"), grp_int(c, ev, "m"), grp_int(c, ev, "d")};
+                if (lw_date_valid(t) && (!c->have_doc_date || lw_date_cmp(c->doc_date, t) <= 0)) {
+                    put_interval(f, c->doc_date, c->have_doc_date, t, "day", qual ? qual : "by");
+                    ok = 1;
+                }
+            }
         } else if (!strcmp(how, "deadline.quarterly")) {
             /* "trước ngày 15 tháng cuối quý": the same day of every quarter; the duty is
              * judged at its first occurrence after the document's date (a programme of
