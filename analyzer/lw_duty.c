@@ -1229,7 +1229,7 @@ static const mark_t *directing(const dctx *c, size_t s, size_t e, unit_list *con
 
 /* "gửi file mềm về Văn phòng UBND tỉnh ... để tổng hợp, báo cáo Thủ tướng Chính phủ trước
  * 15 giờ ngày ...": a deadline after the purpose a receiver serves (duty.relay) binds the
- * receiver, who must pass the reports on, not the senders. The receiver is the last unit
+ * receiver, who must pass the reports on, not the senders again. The receiver is the last unit
  * after a word of sending (relay_receiver_words) in the sentence before the purpose; 1 when
  * the clause has such a purpose (out then holds the receiver, or nothing when the text
  * names none: no duty rather than the senders'), *act the purpose's work. */
@@ -1239,6 +1239,22 @@ static int relay_lead(const dctx *c, size_t cs, size_t ds, unit_list *out, size_
     if (!rm)
         return 0;
     size_t ss = sentence_start(c, cs > 600 ? cs - 600 : 0, rm->s);
+    for (size_t p = rm->s; p > ss; p--)
+        if (c->text[p - 1] == '\n' && (c->text[p] == '-' || c->text[p] == '+' || c->text[p] == '*')) {
+            ss = p; /* a list item ends the sentence before it (a wrapped line does not) */
+            break;
+        }
+    /* only where the senders' own deadline stands earlier in the sentence ("báo cáo trước
+     * 10 giờ ... và gửi ... về Văn phòng ... để tổng hợp, báo cáo ... trước 15 giờ"): alone,
+     * "gửi về Sở Tư pháp để tổng hợp, báo cáo UBND tỉnh trước ngày ..." may be read as the
+     * senders' deadline, and theirs it stays */
+    int own = 0;
+    for (size_t k = 0; k < c->nd && !own; k++) {
+        size_t fs = c->x->facts[c->dls[k]].start;
+        own = fs >= ss && fs < rm->s;
+    }
+    if (!own)
+        return 0;
     const unit_t *recv = NULL;
     for (size_t i = 0; i < c->units.n && c->units.v[i].s < rm->s; i++) {
         const unit_t *u = &c->units.v[i];
