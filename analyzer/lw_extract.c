@@ -2039,7 +2039,8 @@ static void build_deadlines(ctx_t *c)
                 ok = 1;
             }
         } else if (!strcmp(how, "deadline.quarter")) {
-            int q = has(r, "iv") ? 4 /* a scan's "IW" (deadline.quarter_ocr) */ : grp_int(c, r, "q"), q2 = grp_int(c, r, "q2");
+            /* a scan's "IW" is IV (deadline.quarter_ocr) */
+            int q = has(r, "iv") ? 4 : grp_int(c, r, "q"), q2 = grp_int(c, r, "q2");
             if (q2 < 0)
                 q2 = q;
             if (q >= 1 && q <= 4 && q2 >= q && q2 <= 4 && year) {
