@@ -53,7 +53,8 @@ typedef struct {
     lw_extraction *x;
     lw_segments *seg;
     unit_list units;
-    mark_list fields, sections, partners, reports, requests, subjects, directs, narratives, intros, recips, lastings;
+    mark_list fields, sections, partners, reports, requests, subjects, directs, narratives, intros, recips, lastings,
+        relays;
     unit_list addressees; /* whom the letter is addressed to (see find_addressees) */
     int yearly;           /* a plan for one year (yearly_plan_kinds): "Thường xuyên trong năm"
                              is due at the year's end; elsewhere a time frame with no date
@@ -624,6 +625,7 @@ static size_t tail_after(const dctx *c, size_t pos)
 }
 
 static size_t report_clauses(dctx *c, size_t from, size_t to, const unit_list *fallback, const char *source);
+static size_t sentence_start(const dctx *c, size_t s, size_t pos);
 
 /* ---- items with field labels ---- */
 
@@ -1225,6 +1227,63 @@ static const mark_t *directing(const dctx *c, size_t s, size_t e, unit_list *con
     return NULL;
 }
 
+/* "gửi file mềm về Văn phòng UBND tỉnh ... để tổng hợp, báo cáo Thủ tướng Chính phủ trước
+ * 15 giờ ngày ...": a deadline after the purpose a receiver serves (duty.relay) binds the
+ * receiver, who must pass the reports on, not the senders again. The receiver is the last unit
+ * after a word of sending (relay_receiver_words) in the sentence before the purpose; 1 when
+ * the clause has such a purpose (out then holds the receiver, or nothing when the text
+ * names none: no duty rather than the senders'), *act the purpose's work. */
+static int relay_lead(const dctx *c, size_t cs, size_t ds, unit_list *out, size_t *act)
+{
+    const mark_t *rm = mark_in(&c->relays, cs, ds);
+    if (!rm)
+        return 0;
+    size_t ss = sentence_start(c, cs > 600 ? cs - 600 : 0, rm->s);
+    for (size_t p = rm->s; p > ss; p--)
+        if (c->text[p - 1] == '\n' && (c->text[p] == '-' || c->text[p] == '+' || c->text[p] == '*')) {
+            ss = p; /* a list item ends the sentence before it (a wrapped line does not) */
+            break;
+        }
+    /* only where the senders' own deadline stands earlier in the sentence ("báo cáo trước
+     * 10 giờ ... và gửi ... về Văn phòng ... để tổng hợp, báo cáo ... trước 15 giờ"): alone,
+     * "gửi về Sở Tư pháp để tổng hợp, báo cáo UBND tỉnh trước ngày ..." may be read as the
+     * senders' deadline, and theirs it stays */
+    int own = 0;
+    for (size_t k = 0; k < c->nd && !own; k++) {
+        size_t fs = c->x->facts[c->dls[k]].start;
+        own = fs >= ss && fs < rm->s;
+    }
+    if (!own)
+        return 0;
+    const unit_t *recv = NULL;
+    for (size_t i = 0; i < c->units.n && c->units.v[i].s < rm->s; i++) {
+        const unit_t *u = &c->units.v[i];
+        if (u->s < ss)
+            continue;
+        size_t e = u->s;
+        while (e > 0 && c->text[e - 1] == ' ')
+            e--;
+        size_t b = e;
+        while (b > 0 && is_letter_byte((unsigned char)c->text[b - 1]))
+            b--;
+        char *w = b < e ? lw_text_fold_case(c->text + b, e - b) : NULL;
+        size_t k;
+        json_t *v;
+        json_array_foreach(lw_ruleset_data(c->rs, "relay_receiver_words"), k, v) {
+            if (w && json_is_string(v) && !strcmp(w, json_string_value(v)))
+                recv = u;
+        }
+        free(w);
+    }
+    if (recv)
+        add_unit(out, recv->s, recv->e, recv->name, recv->level);
+    size_t a = rm->s; /* the work after "để" */
+    while (a < rm->e && c->text[a] != ' ')
+        a++;
+    *act = a;
+    return 1;
+}
+
 /* Reporting duties for the free deadlines in [from, to) whose clause has a reporting verb
  * (all free deadlines when any_verb); returns where the first such clause starts (to when
  * none). Without a fallback the leads come from the clause's context (clause_lead). A
@@ -1258,7 +1317,8 @@ static size_t clauses(dctx *c, size_t from, size_t to, const unit_list *fallback
             continue;
         unit_list lead = {0};
         size_t act = cs;
-        clause_lead(c, cs, ds, fallback, &lead, &act);
+        if (!relay_lead(c, cs, ds, &lead, &act))
+            clause_lead(c, cs, ds, fallback, &lead, &act);
         if (!lead.n) {
             free(lead.v);
             continue;
@@ -1532,6 +1592,7 @@ lw_status lw_duty_build(const lw_ruleset *rs, lw_matcher *m, const char *text, s
     collect(&c, "duty.narrative", &c.narratives);
     collect(&c, "duty.intro", &c.intros);
     collect(&c, "duty.lasting", &c.lastings);
+    collect(&c, "duty.relay", &c.relays);
     collect(&c, "header.recipients", &c.recips);
     collect_units(&c);
     find_tails(&c);
@@ -1587,6 +1648,7 @@ done:
     free(c.sections.v);
     free(c.partners.v);
     free(c.reports.v);
+    free(c.relays.v);
     free(c.requests.v);
     free(c.subjects.v);
     free(c.units.v);

@@ -1988,6 +1988,45 @@ static void build_deadlines(ctx_t *c)
                 put_interval(f, start, hf, to, "day", qual ? qual : (before ? "before" : "by"));
                 ok = 1;
             }
+        } else if (!strcmp(how, "deadline.event")) {
+            /* "trước Hội nghị": the day of the meeting the letter calls, the nearest time of
+             * a meeting stated before the words (else the first after them); none: no date */
+            const raw_match *ev = NULL;
+            for (size_t k = 0; k < c->all.n; k++) {
+                const raw_match *e = &c->all.v[k];
+                if (e->dropped || !kind_is(e, "context.event"))
+                    continue;
+                if (e->start > r->start && ev)
+                    break;
+                ev = e;
+            }
+            if (ev) {
+                lw_date t = {grp_int(c, ev, "y"), grp_int(c, ev, "m"), grp_int(c, ev, "d")};
+                if (lw_date_valid(t) && (!c->have_doc_date || lw_date_cmp(c->doc_date, t) <= 0)) {
+                    put_interval(f, c->doc_date, c->have_doc_date, t, "day", qual ? qual : "by");
+                    ok = 1;
+                }
+            }
+        } else if (!strcmp(how, "deadline.quarterly")) {
+            /* "trước ngày 15 tháng cuối quý": the same day of every quarter; the duty is
+             * judged at its first occurrence after the document's date (a programme of
+             * 08/01/2024: 14/3/2024), else of the year the context names */
+            int day = grp_int(c, r, "d");
+            int off = has(r, "first") ? 0 : has(r, "second") ? 1 : 2;
+            lw_date base = c->have_doc_date ? c->doc_date : (lw_date){year, 1, 1};
+            for (int k = 0; k < 2 && base.y >= 1900 && !ok && !bad; k++) {
+                int q = (base.m - 1) / 3 + k, y = base.y + q / 4;
+                lw_date t = {y, 3 * (q % 4) + 1 + off, day};
+                if (!lw_date_valid(t)) {
+                    bad = 1;
+                    break;
+                }
+                lw_date to = has(r, "before") ? lw_date_add_days(t, -1) : t;
+                if (lw_date_cmp(to, base) < (c->have_doc_date ? 1 : 0))
+                    continue; /* not due on the day it is set */
+                put_interval(f, base, 1, to, "day", qual ? qual : "recurring");
+                ok = 1;
+            }
         } else if (!strcmp(how, "deadline.month")) {
             int m = grp_int(c, r, "mon");
             /* a range "từ tháng 4 (năm 2024) đến tháng 10 năm 2025" starts at its first month */
@@ -2000,7 +2039,8 @@ static void build_deadlines(ctx_t *c)
                 ok = 1;
             }
         } else if (!strcmp(how, "deadline.quarter")) {
-            int q = grp_int(c, r, "q"), q2 = grp_int(c, r, "q2");
+            /* a scan's "IW" is IV (deadline.quarter_ocr) */
+            int q = has(r, "iv") ? 4 : grp_int(c, r, "q"), q2 = grp_int(c, r, "q2");
             if (q2 < 0)
                 q2 = q;
             if (q >= 1 && q <= 4 && q2 >= q && q2 <= 4 && year) {

@@ -15,4 +15,4 @@ for f in sorted(glob.glob(sys.argv[1] + "/*.json")):
 "$bin" extract --format json $docs > "$out"
 # issue 15 targets P and R >= 0.95; the floor is what the rules reach today (README: Real
 # documents), so a change that loses a duty fails here
-python3 tests/scripts/score_duties.py "$out" "$gold" --min-p 0.98 --min-r 0.89
+python3 tests/scripts/score_duties.py "$out" "$gold" --min-p 0.98 --min-r 0.95
