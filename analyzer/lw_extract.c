@@ -2274,11 +2274,12 @@ static int inside_symbol(const ctx_t *c, const raw_match *r)
  * signer ("Ký bởi: …", "Bộ Công an / Thời gian ký: …") has no address and names the issuer. */
 static int in_copy_stamp(const ctx_t *c, const raw_match *r)
 {
+    /* the line and the one before it, at most 160 bytes back (a text of one line has no stamp) */
     size_t ls = r->start;
     int back = 0;
-    /* the line before and this one, at most 400 bytes back: a stamp's lines are short, and a
+    /* the line before and this one, at most 160 bytes back: a stamp's lines are short, and a
      * document of one long line must not be read again for every name in it */
-    while (ls > 0 && back < 2 && r->start - ls < 400) {
+    while (ls > 0 && back < 2 && r->start - ls < 160) {
         if (c->text[ls - 1] == '\n')
             back++;
         if (back < 2)
@@ -2307,8 +2308,22 @@ static int in_copy_stamp(const ctx_t *c, const raw_match *r)
  * the short name, as written, are that body: a fact that reads just them takes its name ("Đoàn
  * Luật sư" is no longer any province's bar), and the others become facts. Not a plural ("các
  * Đoàn Luật sư"), nor the start of a longer name ("Trung tâm Y tế"). */
+/* The first of the facts [lo, hi), in order of start, that starts at pos or after. */
+static size_t fact_at(const ctx_t *c, size_t lo, size_t hi, size_t pos)
+{
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (c->x->facts[mid].start < pos)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
 static void agency_aliases(ctx_t *c, size_t first_fact)
 {
+    /* the agency facts so far are in order of start (build_agencies adds them so) */
     size_t nfacts = c->x->n;
     for (size_t i = 0; i < c->all.n; i++) {
         const raw_match *r = &c->all.v[i];
@@ -2317,25 +2332,34 @@ static void agency_aliases(ctx_t *c, size_t first_fact)
         lw_span as = grp(r, "alias");
         if (as.start == SIZE_MAX)
             continue;
+        size_t alen = as.end - as.start;
+        const char *alias = c->text + as.start;
         /* the body just before the parenthesis */
         const lw_fact *target = NULL;
-        for (size_t k = first_fact; k < nfacts; k++) {
-            const lw_fact *f = &c->x->facts[k];
-            if (strcmp(f->kind, "agency"))
+        size_t k0 = fact_at(c, first_fact, nfacts, r->start);
+        for (size_t k = k0; k > first_fact && k + 4 > k0 && !target; k--) {
+            const lw_fact *f = &c->x->facts[k - 1];
+            if (strcmp(f->kind, "agency") || f->end > r->start)
                 continue;
-            if (f->end <= r->start) {
-                size_t g = f->end;
-                while (g < r->start && isspace((unsigned char)c->text[g]))
-                    g++;
-                if (g == r->start)
-                    target = f;
-            }
+            size_t g = f->end;
+            while (g < r->start && isspace((unsigned char)c->text[g]))
+                g++;
+            if (g == r->start)
+                target = f;
         }
         if (!target)
             continue;
+        /* its mentions run to the next definition of the same short name */
+        size_t until = c->len;
+        for (size_t j = i + 1; j < c->all.n; j++) {
+            const raw_match *q = &c->all.v[j];
+            lw_span qs = kind_is(q, "agency.alias") ? grp(q, "alias") : (lw_span){SIZE_MAX, SIZE_MAX};
+            if (qs.start != SIZE_MAX && qs.end - qs.start == alen && !memcmp(c->text + qs.start, alias, alen)) {
+                until = q->start;
+                break;
+            }
+        }
         const char *tname = json_string_value(json_object_get(target->fields, "name"));
-        size_t alen = as.end - as.start;
-        const char *alias = c->text + as.start;
         /* the same first word ("Trung tâm" … / "Trung tâm") */
         size_t w1 = 0;
         while (w1 < alen && alias[w1] != ' ' && alias[w1] != '\n')
@@ -2352,9 +2376,9 @@ static void agency_aliases(ctx_t *c, size_t first_fact)
         if (!tfields)
             continue;
         json_object_del(tfields, "role");
-        for (size_t pos = as.start; pos + alen <= c->len;) {
+        for (size_t pos = as.start; pos + alen <= until;) {
             const char *hit = NULL;
-            for (const char *q = c->text + pos; q + alen <= c->text + c->len && !hit; q++)
+            for (const char *q = c->text + pos; q + alen <= c->text + until && !hit; q++)
                 if (*q == *alias && !memcmp(q, alias, alen))
                     hit = q;
             if (!hit)
@@ -2372,27 +2396,25 @@ static void agency_aliases(ctx_t *c, size_t first_fact)
             while (nx < c->len && (c->text[nx] == ' ' || c->text[nx] == '\t'))
                 nx++;
             if (nx > he && nx < c->len) {
-                char *up = lw_text_upper(c->text + nx, 1);
-                int cap = (up && up[0] == c->text[nx] && isalpha((unsigned char)c->text[nx])) ||
-                          (unsigned char)c->text[nx] >= 0xC3;
+                size_t l = 1;
+                while (nx + l < c->len && ((unsigned char)c->text[nx + l] & 0xC0) == 0x80)
+                    l++;
+                char *up = lw_text_upper(c->text + nx, l);
+                int cap = up && !strncmp(up, c->text + nx, l) && (isalpha((unsigned char)c->text[nx]) ||
+                                                                  (unsigned char)c->text[nx] >= 0xC3);
                 free(up);
-                if (cap && (unsigned char)c->text[nx] >= 0xC3) {
-                    /* a letter beyond ASCII: compare with its upper case */
-                    size_t l = 1;
-                    while (nx + l < c->len && ((unsigned char)c->text[nx + l] & 0xC0) == 0x80)
-                        l++;
-                    char *u2 = lw_text_upper(c->text + nx, l);
-                    cap = u2 && !strncmp(u2, c->text + nx, l);
-                    free(u2);
-                }
                 if (cap)
                     continue;
             }
+            /* a fact that reads just the short name takes the body's name; one that reads more is
+             * another body (names are under 400 bytes: look back that far) */
             lw_fact *exact = NULL;
             int inside = 0;
-            for (size_t k = first_fact; k < c->x->n; k++) {
+            for (size_t k = fact_at(c, first_fact, nfacts, hs > 400 ? hs - 400 : 0); k < nfacts; k++) {
                 lw_fact *f = &c->x->facts[k];
-                if (strcmp(f->kind, "agency") || f->end <= hs || f->start >= he)
+                if (f->start >= he)
+                    break;
+                if (strcmp(f->kind, "agency") || f->end <= hs)
                     continue;
                 if (f->start == hs && f->end <= he + strlen(" tỉnh"))
                     exact = f;
@@ -2416,6 +2438,17 @@ static void agency_aliases(ctx_t *c, size_t first_fact)
         }
         json_decref(tfields);
     }
+}
+
+/* A name's agency_key and the name (borrowed from its fact), sorted by key. */
+typedef struct {
+    char *key;
+    const char *name;
+} key_name;
+
+static int cmp_key_name(const void *a, const void *b)
+{
+    return strcmp(((const key_name *)a)->key, ((const key_name *)b)->key);
 }
 
 static void build_agencies(ctx_t *c)
@@ -2541,8 +2574,8 @@ static void build_agencies(ctx_t *c)
      * VÀ DU LỊCH TỈNH LÂM ĐỒNG") takes the spelling the same name has in the document's running
      * text ("Tổng cục Hải quan", "Trung tâm Xúc tiến Đầu tư, Thương mại và Du lịch"), compared by
      * agency_key; what follows it ("tỉnh Lâm Đồng") stays. */
-    size_t n = c->x->n - first_fact;
-    char **keys = n ? calloc(n, sizeof *keys) : NULL;
+    size_t n = c->x->n - first_fact, nk = 0;
+    key_name *keys = n ? calloc(n, sizeof *keys) : NULL;
     unsigned char *caps = n ? calloc(n, 1) : NULL;
     if (n && (!keys || !caps)) {
         free(keys);
@@ -2553,8 +2586,11 @@ static void build_agencies(ctx_t *c)
         lw_fact *f = &c->x->facts[first_fact + k];
         caps[k] = (unsigned char)is_upper_line(c->text + f->start, f->end - f->start);
         const char *nm = json_string_value(json_object_get(f->fields, "name"));
-        keys[k] = nm && !caps[k] ? agency_key(nm) : NULL;
+        if (nm && !caps[k] && (keys[nk].key = agency_key(nm)) != NULL)
+            keys[nk++].name = nm;
     }
+    if (nk)
+        qsort(keys, nk, sizeof *keys, cmp_key_name);
     for (size_t k = 0; k < n; k++) {
         if (!caps[k])
             continue;
@@ -2565,17 +2601,17 @@ static void build_agencies(ctx_t *c)
         /* the longest prefix of the name, ended at a word, that a name of the text spells */
         const char *best = NULL;
         size_t best_len = 0, len = strlen(nm);
-        for (size_t e = len; e > 0 && !best; e--) {
+        for (size_t e = len; e > 0 && !best && nk; e--) {
             if (e < len && nm[e] != ' ')
                 continue;
             char *pre = strndup(nm, e);
-            char *pk = pre ? agency_key(pre) : NULL;
-            for (size_t j = 0; pk && *pk && j < n && !best; j++)
-                if (keys[j] && !strcmp(keys[j], pk)) {
-                    best = json_string_value(json_object_get(c->x->facts[first_fact + j].fields, "name"));
-                    best_len = e;
-                }
-            free(pk);
+            key_name probe = {pre ? agency_key(pre) : NULL, NULL};
+            const key_name *hit = probe.key && *probe.key ? bsearch(&probe, keys, nk, sizeof *keys, cmp_key_name) : NULL;
+            if (hit) {
+                best = hit->name;
+                best_len = e;
+            }
+            free(probe.key);
             free(pre);
         }
         if (best) {
@@ -2587,8 +2623,8 @@ static void build_agencies(ctx_t *c)
             free(nn);
         }
     }
-    for (size_t k = 0; k < n; k++)
-        free(keys[k]);
+    for (size_t k = 0; k < nk; k++)
+        free(keys[k].key);
     free(keys);
     free(caps);
     agency_aliases(c, first_fact);
