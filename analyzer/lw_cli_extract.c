@@ -176,6 +176,12 @@ int lw_cli_extract(int argc, char **argv)
         return LW_EXIT_FATAL;
     }
     lw_matcher *m = lw_matcher_create(lw_engine_rules(eng));
+    if (!m) {
+        fprintf(stderr, "lawwatch extract: out of memory\n");
+        lw_engine_free(eng);
+        free(files);
+        return LW_EXIT_FATAL;
+    }
     int failed = 0;
     for (int i = 0; i < nfiles; i++) {
         lw_doc *d;

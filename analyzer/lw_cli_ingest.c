@@ -142,7 +142,10 @@ int lw_cli_ingest(int argc, char **argv)
     if (rep.n_skipped > 20)
         fprintf(stderr, "  … và %zu tệp khác bị bỏ qua (and %zu more skipped)\n", rep.n_skipped - 20,
                 rep.n_skipped - 20);
-    int rc = rep.n_failed || rep.n_skipped ? LW_EXIT_FINDINGS : LW_EXIT_OK;
+    if (rep.n_unrecorded)
+        fprintf(stderr, "  %zu vấn đề không ghi lại được vì hết bộ nhớ (problems not recorded: out of memory)\n",
+                rep.n_unrecorded);
+    int rc = rep.n_failed || rep.n_skipped || rep.n_unrecorded ? LW_EXIT_FINDINGS : LW_EXIT_OK;
     if (st) {
         lw_cli_error(&err);
         rc = LW_EXIT_FATAL;

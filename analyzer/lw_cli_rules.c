@@ -182,6 +182,12 @@ int lw_cli_rules(int argc, char **argv)
     }
     const lw_ruleset *rs = lw_engine_rules(eng);
     lw_matcher *m = lw_matcher_create(rs);
+    if (!m) {
+        fprintf(stderr, "lawwatch rules test: out of memory\n");
+        lw_engine_free(eng);
+        free(only);
+        return LW_EXIT_FATAL;
+    }
     int pass = 0, fail = 0, nrules = 0;
     for (size_t i = 0; i < lw_ruleset_count(rs); i++) {
         const lw_rule *r = lw_ruleset_rule(rs, i);

@@ -1377,13 +1377,18 @@ void lw_ingest_report_free(lw_ingest_report *rep)
     memset(rep, 0, sizeof *rep);
 }
 
-static void add_problem(lw_ingest_problem **list, size_t *n, const char *path, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
-static void add_problem(lw_ingest_problem **list, size_t *n, const char *path, const char *fmt, ...)
+/* Records a problem in list; one that memory runs out to record is still counted
+ * (rep->n_unrecorded), so the summary and the exit status never hide it. */
+static void add_problem(lw_ingest_report *rep, lw_ingest_problem **list, size_t *n, const char *path,
+                        const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+static void add_problem(lw_ingest_report *rep, lw_ingest_problem **list, size_t *n, const char *path,
+                        const char *fmt, ...)
 {
     lw_ingest_problem *p = realloc(*list, (*n + 1) * sizeof *p);
-    if (!p)
+    if (!p) {
+        rep->n_unrecorded++;
         return;
+    }
     *list = p;
     va_list ap;
     va_start(ap, fmt);
@@ -1391,7 +1396,14 @@ static void add_problem(lw_ingest_problem **list, size_t *n, const char *path, c
     if (vasprintf(&reason, fmt, ap) < 0)
         reason = NULL;
     va_end(ap);
-    p[*n].path = strdup(path);
+    char *copy = strdup(path);
+    if (!reason || !copy) {
+        free(reason);
+        free(copy);
+        rep->n_unrecorded++;
+        return;
+    }
+    p[*n].path = copy;
     p[*n].reason = reason;
     (*n)++;
 }
@@ -1402,7 +1414,7 @@ static void add_failure(lw_ingest_report *rep, const char *path, const lw_error 
     lw_error copy = *e;
     if (!copy.file[0])
         snprintf(copy.file, sizeof copy.file, "%s", path);
-    add_problem(&rep->failed, &rep->n_failed, path, "%s", lw_error_format(&copy, buf, sizeof buf));
+    add_problem(rep, &rep->failed, &rep->n_failed, path, "%s", lw_error_format(&copy, buf, sizeof buf));
 }
 
 typedef struct {
@@ -1444,13 +1456,13 @@ static int has_txt_ext(const char *p)
 static void add_file(item_list *l, lw_ingest_report *rep, const char *shown, const struct stat *st)
 {
     if (!S_ISREG(st->st_mode)) {
-        add_problem(&rep->skipped, &rep->n_skipped, shown,
+        add_problem(rep, &rep->skipped, &rep->n_skipped, shown,
                     "%s: không phải tệp thông thường, bỏ qua (not a regular file: a FIFO, socket or device; "
                     "skipped)", shown);
         return;
     }
     if (!has_txt_ext(shown)) {
-        add_problem(&rep->skipped, &rep->n_skipped, shown, "%s: không phải tệp .txt, bỏ qua (not a .txt file, skipped)", shown);
+        add_problem(rep, &rep->skipped, &rep->n_skipped, shown, "%s: không phải tệp .txt, bỏ qua (not a .txt file, skipped)", shown);
         return;
     }
     char *abs = realpath(shown, NULL);
@@ -1460,10 +1472,16 @@ static void add_file(item_list *l, lw_ingest_report *rep, const char *shown, con
         add_failure(rep, shown, &e);
         return;
     }
-    if (l->n == l->cap) {
+    char *copy = strdup(shown);
+    if (l->n == l->cap || !copy) {
         size_t cap = l->cap ? l->cap * 2 : 256;
-        item *v = realloc(l->v, cap * sizeof *v);
+        item *v = copy ? realloc(l->v, cap * sizeof *v) : NULL;
         if (!v) {
+            /* nothing is dropped silently, not even for want of memory */
+            lw_error e;
+            lw_error_set(&e, LW_ERR_NOMEM, shown, 0, 0, "hết bộ nhớ, tệp không được đọc (out of memory: not read)");
+            add_failure(rep, shown, &e);
+            free(copy);
             free(abs);
             return;
         }
@@ -1473,7 +1491,7 @@ static void add_file(item_list *l, lw_ingest_report *rep, const char *shown, con
     item *it = &l->v[l->n++];
     memset(it, 0, sizeof *it);
     it->path = abs;
-    it->shown = strdup(shown);
+    it->shown = copy;
     it->arg = l->arg;
     it->size = st->st_size;
     it->mtime_ns = mtime_of(st);
@@ -1500,20 +1518,38 @@ static void walk(item_list *l, lw_ingest_report *rep, const char *dir, int depth
     }
     char **names = NULL;
     size_t n = 0, cap = 0;
+    int nomem = 0;
     struct dirent *de;
     while ((de = readdir(d))) {
         if (de->d_name[0] == '.')
             continue;
         if (n == cap) {
-            cap = cap ? cap * 2 : 64;
-            char **p = realloc(names, cap * sizeof *p);
-            if (!p)
+            size_t c2 = cap ? cap * 2 : 64;
+            char **p = realloc(names, c2 * sizeof *p);
+            if (!p) {
+                nomem = 1;
                 break;
+            }
             names = p;
+            cap = c2;
         }
-        names[n++] = strdup(de->d_name);
+        if (!(names[n] = strdup(de->d_name))) {
+            nomem = 1;
+            break;
+        }
+        n++;
     }
     closedir(d);
+    if (nomem) {
+        /* the folder is reported, not walked in part: a half-read folder would look complete */
+        lw_error e;
+        lw_error_set(&e, LW_ERR_NOMEM, dir, 0, 0, "hết bộ nhớ khi đọc thư mục (out of memory reading the folder)");
+        add_failure(rep, dir, &e);
+        for (size_t i = 0; i < n; i++)
+            free(names[i]);
+        free(names);
+        return;
+    }
     if (n)
         qsort(names, n, sizeof *names, cmp_name);
     size_t dl = strlen(dir);
@@ -1528,15 +1564,15 @@ static void walk(item_list *l, lw_ingest_report *rep, const char *dir, int depth
                 lw_error_set(&e, LW_ERR_IO, p, 0, 0, "cannot read the folder entry: %s", strerror(errno));
                 add_failure(rep, p, &e);
             } else if (stat(p, &st) != 0) {
-                add_problem(&rep->skipped, &rep->n_skipped, p,
+                add_problem(rep, &rep->skipped, &rep->n_skipped, p,
                             "%s: liên kết hỏng hoặc vòng lặp liên kết, bỏ qua (a broken symbolic link or a link "
                             "loop, skipped): %s", p, strerror(errno));
             } else if (S_ISDIR(st.st_mode)) {
                 if (S_ISLNK(lst.st_mode))
-                    add_problem(&rep->skipped, &rep->n_skipped, p,
+                    add_problem(rep, &rep->skipped, &rep->n_skipped, p,
                                 "%s: liên kết tới thư mục, không theo (a symbolic link to a folder, not followed)", p);
                 else if (depth >= LW_WALK_DEPTH)
-                    add_problem(&rep->skipped, &rep->n_skipped, p,
+                    add_problem(rep, &rep->skipped, &rep->n_skipped, p,
                                 "%s: thư mục lồng quá %d cấp, bỏ qua (folders nested deeper than %d, skipped)", p,
                                 LW_WALK_DEPTH, LW_WALK_DEPTH);
                 else
@@ -1582,6 +1618,12 @@ static void prepare(item *it, const lw_engine *eng, lw_matcher *m, const lw_doc_
     size_t len;
     it->err = calloc(1, sizeof *it->err);
     if (!it->err) {
+        it->outcome = R_FAIL;
+        return;
+    }
+    if (!m) {
+        /* the worker could not make its matcher: this document fails, the batch goes on */
+        lw_error_set(it->err, LW_ERR_NOMEM, it->shown, 0, 0, "hết bộ nhớ (out of memory)");
         it->outcome = R_FAIL;
         return;
     }
@@ -1783,7 +1825,7 @@ static lw_status write_item(lw_store *s, txn *t, item *it, const char *rules_ver
     lw_status st = LW_OK;
     rep->files_read += it->was_read;
     if (it->outcome == R_FAIL && !it->err) {
-        add_problem(&rep->failed, &rep->n_failed, it->shown, "%s: out of memory", it->shown);
+        add_problem(rep, &rep->failed, &rep->n_failed, it->shown, "%s: out of memory", it->shown);
         return LW_OK;
     }
     if (it->outcome == R_FAIL) {
@@ -1791,7 +1833,7 @@ static lw_status write_item(lw_store *s, txn *t, item *it, const char *rules_ver
         return LW_OK;
     }
     if (it->outcome == R_SKIP) {
-        add_problem(&rep->skipped, &rep->n_skipped, it->shown, "%s: %s", it->shown, it->err->msg);
+        add_problem(rep, &rep->skipped, &rep->n_skipped, it->shown, "%s: %s", it->shown, it->err->msg);
         return LW_OK;
     }
     if ((st = txn_begin(t, err)))
@@ -1855,7 +1897,10 @@ static lw_status reextract_all(lw_store *s, txn *t, const lw_engine *eng, const 
     sqlite3_finalize(q);
     lw_status st = LW_OK;
     lw_matcher *m = lw_matcher_create(lw_engine_rules(eng));
-    if (sqlite3_prepare_v2(s->db, "SELECT d.path, d.encoding, d.size, d.mtime_ns, s.raw FROM documents d"
+    if (!m) {
+        st = lw_error_set(err, LW_ERR_NOMEM, NULL, 0, 0, "out of memory");
+        n = 0;
+    } else if (sqlite3_prepare_v2(s->db, "SELECT d.path, d.encoding, d.size, d.mtime_ns, s.raw FROM documents d"
                                   " JOIN sources s ON s.doc_id = d.id WHERE d.id = ?1", -1, &q, NULL)) {
         st = db_error(s, err, "cannot read stored documents");
         n = 0;
@@ -1912,22 +1957,31 @@ static lw_status prune(lw_store *s, txn *t, lw_ingest_report *rep, lw_error *err
         return db_error(s, err, "cannot list documents");
     char **gone = NULL;
     size_t n = 0, cap = 0;
+    int nomem = 0;
     while (sqlite3_step(q) == SQLITE_ROW) {
         const char *p = (const char *)sqlite3_column_text(q, 0);
         struct stat st;
         if (stat(p, &st) == 0 || (errno != ENOENT && errno != ENOTDIR))
             continue;
         if (n == cap) {
-            cap = cap ? cap * 2 : 64;
-            char **v = realloc(gone, cap * sizeof *v);
-            if (!v)
+            size_t c2 = cap ? cap * 2 : 64;
+            char **v = realloc(gone, c2 * sizeof *v);
+            if (!v) {
+                nomem = 1;
                 break;
+            }
             gone = v;
+            cap = c2;
         }
-        gone[n++] = strdup(p);
+        if (!(gone[n] = strdup(p))) {
+            nomem = 1;
+            break;
+        }
+        n++;
     }
     sqlite3_finalize(q);
-    lw_status st = LW_OK;
+    /* prune all the gone paths or none: a partial prune would look complete */
+    lw_status st = nomem ? lw_error_set(err, LW_ERR_NOMEM, NULL, 0, 0, "out of memory listing the paths to prune") : LW_OK;
     for (size_t i = 0; i < n; i++) {
         if (!st && !(st = txn_begin(t, err))) {
             int r = lw_store_delete_path(s, gone[i], err);

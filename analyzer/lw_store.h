@@ -91,6 +91,7 @@ typedef struct {
     size_t n_skipped;
     lw_ingest_problem *failed;  /* could not be read, decoded or extracted; owned */
     size_t n_failed;
+    size_t n_unrecorded;        /* problems that memory ran out to record: counted, not listed */
 } lw_ingest_report;
 
 /* Ingests files and folders (recursive; *.txt only, other files are reported as skipped).
