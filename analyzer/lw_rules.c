@@ -96,22 +96,69 @@ void lw_ruleset_free(lw_ruleset *rs)
     free(rs);
 }
 
-/* Expands {{NAME}} references; depth guards against a macro that names itself. */
-static int expand(const lw_ruleset *rs, const char *src, lw_buf *out, int depth, char *bad, size_t badsz)
+/* Where the text being loaded was written, so that an error points at what the author
+ * wrote: the files, their strings' places and which file defines each macro. Load time only. */
+typedef struct {
+    const char *const *paths;
+    lw_yaml_places **places; /* per file */
+    json_t *macro_file;      /* macro name -> index into paths */
+} load_src;
+
+/* A piece of an expanded pattern and the text it was copied from. */
+typedef struct {
+    size_t out, len;       /* bytes [out, out + len) of the expansion */
+    const json_t *src;     /* the rule's own text or a macro's (borrowed) */
+    const char *macro;     /* the macro src is; NULL for the rule's own text */
+    size_t src_off;        /* where the piece starts in src */
+    int made;              /* the "(?:" or ")" put around a macro: all of it maps to src_off */
+    size_t ref;            /* offset in the rule's text of the {{ the piece comes through */
+    const char *ref_macro; /* the macro named there (NULL for the rule's own text) */
+} piece;
+
+typedef struct {
+    piece *v;
+    size_t n, cap;
+} pieces;
+
+static int piece_add(pieces *pc, piece p)
+{
+    if (!pc || p.len == 0)
+        return 0;
+    if (pc->n == pc->cap) {
+        size_t cap = pc->cap ? pc->cap * 2 : 32;
+        piece *v = realloc(pc->v, cap * sizeof *v);
+        if (!v)
+            return -1;
+        pc->v = v;
+        pc->cap = cap;
+    }
+    pc->v[pc->n++] = p;
+    return 0;
+}
+
+/* Expands {{NAME}} references in src (a string: the rule's text when macro is NULL, else
+ * macro's), noting in pcs (may be NULL) where each piece came from; depth guards against a
+ * macro that names itself. On a bad reference *bad_at is its offset in the rule's text. */
+static int expand(const lw_ruleset *rs, const json_t *src, const char *macro, size_t ref, const char *ref_macro,
+                  lw_buf *out, pieces *pcs, int depth, char *bad, size_t badsz, size_t *bad_at)
 {
     if (depth > 16) {
         snprintf(bad, badsz, "macros nest too deep (a macro refers to itself?)");
         return -1;
     }
-    const char *p = src;
+    const char *text = json_string_value(src);
+    const char *p = text;
     while (*p) {
         const char *open = strstr(p, "{{");
-        if (!open) {
-            lw_buf_append(out, p, strlen(p));
+        size_t n = open ? (size_t)(open - p) : strlen(p);
+        if (piece_add(pcs, (piece){out->len, n, src, macro, (size_t)(p - text), 0, ref, ref_macro}) ||
+            lw_buf_append(out, p, n))
+            goto nomem;
+        if (!open)
             break;
-        }
-        lw_buf_append(out, p, (size_t)(open - p));
+        size_t here = macro ? ref : (size_t)(open - text);
         const char *close = strstr(open + 2, "}}");
+        *bad_at = here;
         if (!close) {
             snprintf(bad, badsz, "unclosed '{{' in pattern");
             return -1;
@@ -124,61 +171,151 @@ static int expand(const lw_ruleset *rs, const char *src, lw_buf *out, int depth,
         }
         memcpy(name, open + 2, nl);
         name[nl] = '\0';
-        json_t *m = json_object_get(rs->macros, name);
+        const char *key = NULL;
+        json_t *m = NULL;
+        void *it = json_object_iter_at(rs->macros, name);
+        if (it) {
+            key = json_object_iter_key(it); /* lives as long as the macro, unlike name */
+            m = json_object_iter_value(it);
+        }
         if (!json_is_string(m)) {
             snprintf(bad, badsz, "unknown macro {{%s}}", name);
             return -1;
         }
-        lw_buf_append(out, "(?:", 3);
-        if (expand(rs, json_string_value(m), out, depth + 1, bad, badsz))
+        const char *top = macro ? ref_macro : key;
+        if (piece_add(pcs, (piece){out->len, 3, src, macro, (size_t)(open - text), 1, here, top}) ||
+            lw_buf_append(out, "(?:", 3))
+            goto nomem;
+        if (expand(rs, m, key, here, top, out, pcs, depth + 1, bad, badsz, bad_at))
             return -1;
-        lw_buf_append(out, ")", 1);
+        if (piece_add(pcs, (piece){out->len, 1, src, macro, (size_t)(close - text), 1, here, top}) ||
+            lw_buf_append(out, ")", 1))
+            goto nomem;
         p = close + 2;
     }
     return 0;
+nomem:
+    snprintf(bad, badsz, "out of memory");
+    *bad_at = SIZE_MAX;
+    return -1;
 }
 
-/* Line (1-based) and column of byte offset off in a pattern that starts at file line
- * base_line: good enough to point at the pattern line in the rule file. */
-static void pattern_place(const char *pat, size_t off, int base_line, int *line, int *col)
+/* Appends "  LINE\n  ^" to b: the file's line as written, with a caret under column col;
+ * a long line is shown as a window around the column. */
+static void show_caret(lw_buf *b, const char *text, size_t len, int col)
 {
-    int l = base_line, c = 1;
-    for (size_t i = 0; i < off && pat[i]; i++) {
-        if (pat[i] == '\n') {
-            l++;
-            c = 1;
-        } else if (((unsigned char)pat[i] & 0xC0) != 0x80) {
-            c++;
+    enum { WINDOW = 160 };
+    size_t at = 0;
+    for (int c = 1; c < col && at < len; c++)
+        for (at++; at < len && ((unsigned char)text[at] & 0xC0) == 0x80; at++)
+            ;
+    size_t from = 0, to = len;
+    if (len > WINDOW) {
+        from = at > WINDOW / 2 ? at - WINDOW / 2 : 0;
+        while (from > 0 && ((unsigned char)text[from] & 0xC0) == 0x80)
+            from--;
+        to = from + WINDOW < len ? from + WINDOW : len;
+        while (to < len && ((unsigned char)text[to] & 0xC0) == 0x80)
+            to++;
+    }
+    lw_buf_printf(b, "\n  %s%.*s%s\n  %s", from ? "…" : "", (int)(to - from), text + from, to < len ? "…" : "",
+                  from ? " " : "");
+    for (size_t i = from; i < at; i++) {
+        if (((unsigned char)text[i] & 0xC0) != 0x80)
+            lw_buf_putc(b, text[i] == '\t' ? '\t' : ' ');
+    }
+    lw_buf_putc(b, '^');
+}
+
+/* Line (1-based), column and caret of byte offset off in the expanded pattern, when its
+ * source cannot be placed (out of memory): the old way, into the expansion. */
+static void show_expanded(lw_buf *b, const char *pat, size_t off)
+{
+    size_t ls = off, le = off;
+    while (ls > 0 && pat[ls - 1] != '\n')
+        ls--;
+    while (pat[le] && pat[le] != '\n')
+        le++;
+    int col = 1;
+    for (size_t i = ls; i < off; i++)
+        col += ((unsigned char)pat[i] & 0xC0) != 0x80;
+    lw_buf_printf(b, " at offset %zu of the pattern:", off);
+    show_caret(b, pat + ls, le - ls, col);
+}
+
+/* The error of a pattern (the rule's, or its not_after when what is "not_after: ") at
+ * byte off of its expansion, told where the author wrote that byte: FILE:LINE:COL of the
+ * rule's text with its line and a caret; inside a macro, at the {{MACRO}} the rule names
+ * and then at the macro's own text. off SIZE_MAX: no place but the rule's. */
+static lw_status pattern_error(const lw_ruleset *rs, const load_src *ls, size_t fi, int rule_line, const char *id,
+                               const char *what, const json_t *src, const char *msg, size_t off, lw_error *err)
+{
+    const char *file = ls->paths[fi];
+    lw_buf b = {0};
+    lw_buf out = {0};
+    pieces pcs = {0};
+    char bad[256] = "";
+    size_t bad_at = 0;
+    int line = rule_line, col = 0;
+    lw_status st = LW_ERR_RULE;
+    lw_buf_printf(&b, "rule %s: %s%s", id, what, msg);
+    if (off == SIZE_MAX)
+        goto done;
+    /* expand again, noting where each piece came from (only an error pays for this) */
+    if (expand(rs, src, NULL, 0, NULL, &out, &pcs, 0, bad, sizeof bad, &bad_at))
+        goto done;
+    const piece *pc = NULL;
+    for (size_t k = 0; k < pcs.n && !pc; k++)
+        if (off >= pcs.v[k].out && off < pcs.v[k].out + pcs.v[k].len)
+            pc = &pcs.v[k];
+    size_t in_rule = json_string_length(src); /* past the end: the end of the rule's text */
+    if (pc)
+        in_rule = pc->ref_macro ? pc->ref : pc->src_off + (pc->made ? 0 : off - pc->out);
+    const char *text;
+    size_t tlen;
+    if (lw_yaml_locate(ls->places[fi], src, in_rule, &line, &col, &text, &tlen)) {
+        line = rule_line;
+        col = 0;
+        show_expanded(&b, out.data ? out.data : "", off);
+        goto done;
+    }
+    if (pc && pc->macro) {
+        if (strcmp(pc->macro, pc->ref_macro))
+            lw_buf_printf(&b, " in macro %s (through {{%s}})", pc->macro, pc->ref_macro);
+        else
+            lw_buf_printf(&b, " in macro %s", pc->macro);
+    }
+    show_caret(&b, text, tlen, col);
+    if (pc && pc->macro) {
+        size_t in_macro = pc->src_off + (pc->made ? 0 : off - pc->out);
+        json_t *mf = json_object_get(ls->macro_file, pc->macro);
+        size_t mi = (size_t)json_integer_value(mf);
+        int ml, mc;
+        if (mf && !lw_yaml_locate(ls->places[mi], pc->src, in_macro, &ml, &mc, &text, &tlen)) {
+            lw_buf_printf(&b, "\n%s:%d:%d: macro %s, offset %zu of its text:", ls->paths[mi], ml, mc, pc->macro,
+                          in_macro);
+            show_caret(&b, text, tlen, mc);
         }
     }
-    *line = l;
-    *col = c;
+done:
+    if (!strcmp(bad, "out of memory"))
+        st = LW_ERR_NOMEM;
+    lw_error_set(err, st, file, line, col, "%s", b.data ? b.data : "out of memory");
+    lw_buf_free(&b);
+    lw_buf_free(&out);
+    free(pcs.v);
+    return st;
 }
 
-static lw_status compile(const char *file, int line, const char *id, const char *pat, uint32_t opts,
-                         pcre2_code **out, lw_error *err)
+/* Compiles pat; on an error, *ec gets PCRE2's code and *msg its message, *eoff the offset. */
+static pcre2_code *compile(const char *pat, uint32_t opts, int *ec, PCRE2_SIZE *eoff, char *msg, size_t msgsz)
 {
-    int ec;
-    PCRE2_SIZE eoff;
-    pcre2_code *code = pcre2_compile((PCRE2_SPTR)pat, PCRE2_ZERO_TERMINATED, opts, &ec, &eoff, NULL);
+    pcre2_code *code = pcre2_compile((PCRE2_SPTR)pat, PCRE2_ZERO_TERMINATED, opts, ec, eoff, NULL);
     if (!code) {
-        PCRE2_UCHAR msg[256];
-        pcre2_get_error_message(ec, msg, sizeof msg);
-        int l, c;
-        pattern_place(pat, eoff, line, &l, &c);
-        /* show the pattern line that holds the offset, with a caret under it (as jq does) */
-        size_t ls = eoff, le = eoff;
-        while (ls > 0 && pat[ls - 1] != '\n')
-            ls--;
-        while (pat[le] && pat[le] != '\n')
-            le++;
-        int caret = 0;
-        for (size_t i = ls; i < eoff; i++)
-            caret += ((unsigned char)pat[i] & 0xC0) != 0x80;
-        return lw_error_set(err, LW_ERR_RULE, file, line, 0,
-                            "rule %s: %s (PCRE2 error %d) at offset %zu of the pattern:\n  %.*s\n  %*s^",
-                            id, (char *)msg, ec, (size_t)eoff, (int)(le - ls > 300 ? 300 : le - ls), pat + ls,
-                            caret, "");
+        PCRE2_UCHAR m[256];
+        pcre2_get_error_message(*ec, m, sizeof m);
+        snprintf(msg, msgsz, "%s (PCRE2 error %d)", (char *)m, *ec);
+        return NULL;
     }
     /* LAWWATCH_NO_JIT=1 leaves the interpreter: the JIT's vector code reads up to 15 bytes
      * past a subject's end (inside the page, harmless), which valgrind reports */
@@ -187,8 +324,7 @@ static lw_status compile(const char *file, int line, const char *id, const char 
         int jrc = pcre2_jit_compile(code, PCRE2_JIT_COMPLETE);
         (void)jrc; /* without JIT (unsupported CPU) PCRE2 falls back to the interpreter */
     }
-    *out = code;
-    return LW_OK;
+    return code;
 }
 
 static const char *str_field(json_t *o, const char *k)
@@ -929,8 +1065,29 @@ void lw_rule_scan_free(lw_rule_scan *sc)
     free(sc);
 }
 
-static lw_status add_rule(lw_ruleset *rs, const char *file, json_t *r, lw_error *err)
+/* The error of a reference to a macro (unknown, unclosed) at byte at of the rule's text
+ * src, with the rule's line and a caret under it. */
+static lw_status reference_error(const load_src *ls, size_t fi, int rule_line, const char *id, const char *what,
+                                 const json_t *src, const char *bad, size_t at, lw_error *err)
 {
+    int line, col;
+    const char *text;
+    size_t tlen;
+    if (at == SIZE_MAX)
+        return lw_error_set(err, LW_ERR_NOMEM, ls->paths[fi], rule_line, 0, "out of memory");
+    if (lw_yaml_locate(ls->places[fi], src, at, &line, &col, &text, &tlen))
+        return lw_error_set(err, LW_ERR_RULE, ls->paths[fi], rule_line, 0, "rule %s: %s%s", id, what, bad);
+    lw_buf b = {0};
+    lw_buf_printf(&b, "rule %s: %s%s", id, what, bad);
+    show_caret(&b, text, tlen, col);
+    lw_error_set(err, LW_ERR_RULE, ls->paths[fi], line, col, "%s", b.data ? b.data : bad);
+    lw_buf_free(&b);
+    return LW_ERR_RULE;
+}
+
+static lw_status add_rule(lw_ruleset *rs, const load_src *ls, size_t fi, json_t *r, lw_error *err)
+{
+    const char *file = ls->paths[fi];
     int line = lw_yaml_line(r);
     if (!json_is_object(r))
         return lw_error_set(err, LW_ERR_RULE, file, line, 0, "each entry of 'rules' must be a mapping");
@@ -981,48 +1138,53 @@ static lw_status add_rule(lw_ruleset *rs, const char *file, json_t *r, lw_error 
     json_object_del(rule->set, "__line");
 
     char bad[256] = "";
+    size_t bad_at = 0;
     lw_buf pat = {0};
-    if (expand(rs, pattern, &pat, 0, bad, sizeof bad)) {
+    json_t *pattern_str = json_object_get(r, "pattern");
+    if (expand(rs, pattern_str, NULL, 0, NULL, &pat, NULL, 0, bad, sizeof bad, &bad_at)) {
         lw_buf_free(&pat);
-        return lw_error_set(err, LW_ERR_RULE, file, line, 0, "rule %s: %s", id, bad);
+        return reference_error(ls, fi, line, id, "", pattern_str, bad, bad_at, err);
     }
     rule->pattern = lw_buf_detach(&pat, NULL);
+    if (!rule->pattern)
+        return lw_error_set(err, LW_ERR_NOMEM, file, line, 0, "out of memory");
     uint32_t opts = PCRE2_UTF | PCRE2_UCP | PCRE2_MATCH_INVALID_UTF | PCRE2_DUPNAMES;
     if (!json_is_false(json_object_get(r, "caseless")))
         opts |= PCRE2_CASELESS;
     if (!json_is_false(json_object_get(r, "extended")))
         opts |= PCRE2_EXTENDED;
-    /* Point errors at the pattern's own line: the "pattern" key is usually a block scalar
-     * a few lines below the rule start; we report the rule line, which is close enough to
-     * find and always right. */
     strset need = lit_need(rule->pattern, opts);
     int nrc = lit_register(rs, rule, &need);
     strset_free(&need);
     if (nrc)
         return lw_error_set(err, LW_ERR_NOMEM, file, line, 0, "out of memory");
     /* a rule with literals may be told where its last match can start (lw_rule_match_all);
-     * without an offset limit set, the option changes nothing */
-    lw_status st = compile(file, line, id, rule->pattern, opts | (rule->n_need ? PCRE2_USE_OFFSET_LIMIT : 0),
-                           &rule->code, err);
-    if (st)
-        return st;
+     * without an offset limit set, the option changes nothing. An error points at the
+     * character of the YAML the author wrote (pattern_error). */
+    int ec;
+    PCRE2_SIZE eoff;
+    char msg[300];
+    rule->code = compile(rule->pattern, opts | (rule->n_need ? PCRE2_USE_OFFSET_LIMIT : 0), &ec, &eoff, msg, sizeof msg);
+    if (!rule->code)
+        return pattern_error(rs, ls, fi, line, id, "", pattern_str, msg, eoff, err);
     uint32_t cnt = 0;
     pcre2_pattern_info(rule->code, PCRE2_INFO_CAPTURECOUNT, &cnt);
     if (cnt + 1 > rs->max_pairs)
         rs->max_pairs = cnt + 1;
-    const char *na = str_field(r, "not_after");
-    if (na) {
+    json_t *na = json_object_get(r, "not_after");
+    if (json_is_string(na)) {
         lw_buf nb = {0};
-        if (expand(rs, na, &nb, 0, bad, sizeof bad)) {
+        if (expand(rs, na, NULL, 0, NULL, &nb, NULL, 0, bad, sizeof bad, &bad_at)) {
             lw_buf_free(&nb);
-            return lw_error_set(err, LW_ERR_RULE, file, line, 0, "rule %s: not_after: %s", id, bad);
+            return reference_error(ls, fi, line, id, "not_after: ", na, bad, bad_at, err);
         }
         /* searched anywhere in the sentence before the match (see lw_extract) */
-        st = compile(file, line, id, nb.data ? nb.data : "", opts, &rule->not_after, err);
+        rule->not_after = compile(nb.data ? nb.data : "", opts, &ec, &eoff, msg, sizeof msg);
         lw_buf_free(&nb);
-        if (st)
-            return st;
+        if (!rule->not_after)
+            return pattern_error(rs, ls, fi, line, id, "not_after: ", na, msg, eoff, err);
     }
+    lw_status st;
     st = load_examples(file, id, json_object_get(r, "examples"), 0, &rule->examples, &rule->n_examples, err);
     if (st)
         return st;
@@ -1050,6 +1212,15 @@ lw_status lw_ruleset_load_files(const char *const *paths, size_t n, lw_ruleset *
     rs->data = json_object();
     rs->max_pairs = 1;
     json_t **docs = calloc(n ? n : 1, sizeof *docs);
+    lw_yaml_places **places = calloc(n ? n : 1, sizeof *places);
+    load_src src = {paths, places, json_object()};
+    if (!docs || !places || !src.macro_file) {
+        free(docs);
+        free(places);
+        json_decref(src.macro_file);
+        lw_ruleset_free(rs);
+        return lw_error_set(err, LW_ERR_NOMEM, NULL, 0, 0, "out of memory");
+    }
     uint64_t h = 1469598103934665603ull;
     lw_status st = LW_OK;
     /* pass 1: parse, collect macros and data */
@@ -1060,7 +1231,7 @@ lw_status lw_ruleset_load_files(const char *const *paths, size_t n, lw_ruleset *
         if (st)
             break;
         hash_update(&h, buf, len);
-        st = lw_yaml_parse(paths[i], buf, len, &docs[i], err);
+        st = lw_yaml_parse_placed(paths[i], buf, len, &docs[i], &places[i], err);
         free(buf);
         if (st)
             break;
@@ -1089,7 +1260,11 @@ lw_status lw_ruleset_load_files(const char *const *paths, size_t n, lw_ruleset *
                                           "macro %s is defined twice", mk);
                         break;
                     }
-                    json_object_set(rs->macros, mk, mv);
+                    if (json_object_set(rs->macros, mk, mv) ||
+                        json_object_set_new(src.macro_file, mk, json_integer((json_int_t)i))) {
+                        st = lw_error_set(err, LW_ERR_NOMEM, paths[i], 0, 0, "out of memory");
+                        break;
+                    }
                 }
                 if (st)
                     break;
@@ -1114,14 +1289,18 @@ lw_status lw_ruleset_load_files(const char *const *paths, size_t n, lw_ruleset *
         size_t k;
         json_t *r;
         json_array_foreach(rules, k, r) {
-            st = add_rule(rs, paths[i], r, err);
+            st = add_rule(rs, &src, i, r, err);
             if (st)
                 break;
         }
     }
-    for (size_t i = 0; i < n; i++)
+    for (size_t i = 0; i < n; i++) {
+        lw_yaml_places_free(places[i]);
         json_decref(docs[i]);
+    }
     free(docs);
+    free(places);
+    json_decref(src.macro_file);
     if (st) {
         lw_ruleset_free(rs);
         return st;

@@ -1,7 +1,8 @@
 /* lw_rules: loads the rule files under rules/ (YAML, parsed with libyaml), expands
  * {{MACRO}} references, compiles every pattern once with PCRE2 (UTF, UCP, JIT) and keeps
  * each rule's own examples. A broken file is refused with file, line, rule id and the
- * PCRE2 message and offset. Compiled rules are read-only after loading and may be shared
+ * PCRE2 message; a pattern's error points at the line and column of the character as
+ * written in the YAML (in a macro: at the {{MACRO}} and at the macro's own text). Compiled rules are read-only after loading and may be shared
  * by threads; each thread matches with its own lw_matcher. */
 #ifndef LW_RULES_H
 #define LW_RULES_H

@@ -6,6 +6,39 @@
 #include <string.h>
 #include <yaml.h>
 
+/* A string scalar and its marks (libyaml's: 0-based line and column in characters). */
+typedef struct {
+    const json_t *str;
+    size_t line, col, end_line, end_col;
+    yaml_scalar_style_t style;
+} scalar_place;
+
+struct lw_yaml_places {
+    unsigned char *buf; /* the file's bytes, NUL-terminated */
+    size_t len;
+    scalar_place *v;
+    size_t n, cap;
+    int nomem;
+};
+
+static void place_add(lw_yaml_places *pl, const json_t *str, const yaml_node_t *n)
+{
+    if (!pl || pl->nomem || !json_is_string(str))
+        return;
+    if (pl->n == pl->cap) {
+        size_t cap = pl->cap ? pl->cap * 2 : 256;
+        scalar_place *v = realloc(pl->v, cap * sizeof *v);
+        if (!v) {
+            pl->nomem = 1;
+            return;
+        }
+        pl->v = v;
+        pl->cap = cap;
+    }
+    pl->v[pl->n++] = (scalar_place){str, n->start_mark.line, n->start_mark.column, n->end_mark.line,
+                                    n->end_mark.column, n->data.scalar.style};
+}
+
 static json_t *scalar_value(const yaml_node_t *n)
 {
     const char *s = (const char *)n->data.scalar.value;
@@ -26,17 +59,20 @@ static json_t *scalar_value(const yaml_node_t *n)
     return json_stringn(s, len);
 }
 
-static json_t *convert(yaml_document_t *doc, yaml_node_t *n, int depth)
+static json_t *convert(yaml_document_t *doc, yaml_node_t *n, int depth, lw_yaml_places *pl)
 {
     if (!n || depth > 64)
         return NULL;
     switch (n->type) {
-    case YAML_SCALAR_NODE:
-        return scalar_value(n);
+    case YAML_SCALAR_NODE: {
+        json_t *v = scalar_value(n);
+        place_add(pl, v, n);
+        return v;
+    }
     case YAML_SEQUENCE_NODE: {
         json_t *arr = json_array();
         for (yaml_node_item_t *it = n->data.sequence.items.start; it < n->data.sequence.items.top; it++) {
-            json_t *v = convert(doc, yaml_document_get_node(doc, *it), depth + 1);
+            json_t *v = convert(doc, yaml_document_get_node(doc, *it), depth + 1, pl);
             if (!v) {
                 json_decref(arr);
                 return NULL;
@@ -54,7 +90,7 @@ static json_t *convert(yaml_document_t *doc, yaml_node_t *n, int depth)
                 json_decref(obj);
                 return NULL;
             }
-            json_t *v = convert(doc, yaml_document_get_node(doc, p->value), depth + 1);
+            json_t *v = convert(doc, yaml_document_get_node(doc, p->value), depth + 1, pl);
             if (!v) {
                 json_decref(obj);
                 return NULL;
@@ -71,11 +107,33 @@ static json_t *convert(yaml_document_t *doc, yaml_node_t *n, int depth)
 lw_status lw_yaml_parse(const char *path, const unsigned char *buf, size_t len, json_t **out,
                         lw_error *err)
 {
+    return lw_yaml_parse_placed(path, buf, len, out, NULL, err);
+}
+
+lw_status lw_yaml_parse_placed(const char *path, const unsigned char *buf, size_t len, json_t **out,
+                               lw_yaml_places **places, lw_error *err)
+{
     *out = NULL;
+    lw_yaml_places *pl = NULL;
+    if (places) {
+        *places = NULL;
+        pl = calloc(1, sizeof *pl);
+        if (pl)
+            pl->buf = malloc(len + 1);
+        if (!pl || !pl->buf) {
+            free(pl);
+            return lw_error_set(err, LW_ERR_NOMEM, path, 0, 0, "out of memory");
+        }
+        memcpy(pl->buf, buf, len);
+        pl->buf[len] = '\0';
+        pl->len = len;
+    }
     yaml_parser_t parser;
     yaml_document_t doc;
-    if (!yaml_parser_initialize(&parser))
+    if (!yaml_parser_initialize(&parser)) {
+        lw_yaml_places_free(pl);
         return lw_error_set(err, LW_ERR_NOMEM, path, 0, 0, "cannot start the YAML parser");
+    }
     yaml_parser_set_input_string(&parser, buf, len);
     if (!yaml_parser_load(&parser, &doc)) {
         lw_status st = lw_error_set(err, LW_ERR_DATA, path, (int)parser.problem_mark.line + 1,
@@ -83,15 +141,25 @@ lw_status lw_yaml_parse(const char *path, const unsigned char *buf, size_t len, 
                                     parser.problem ? parser.problem : "syntax error",
                                     parser.context ? " " : "", parser.context ? parser.context : "");
         yaml_parser_delete(&parser);
+        lw_yaml_places_free(pl);
         return st;
     }
     yaml_node_t *root = yaml_document_get_root_node(&doc);
-    json_t *v = root ? convert(&doc, root, 0) : json_object();
+    json_t *v = root ? convert(&doc, root, 0, pl) : json_object();
     yaml_document_delete(&doc);
     yaml_parser_delete(&parser);
-    if (!v)
+    if (pl && pl->nomem) {
+        json_decref(v);
+        lw_yaml_places_free(pl);
+        return lw_error_set(err, LW_ERR_NOMEM, path, 0, 0, "out of memory");
+    }
+    if (!v) {
+        lw_yaml_places_free(pl);
         return lw_error_set(err, LW_ERR_DATA, path, 0, 0, "YAML: unsupported structure (non-scalar key or nesting too deep)");
+    }
     *out = v;
+    if (places)
+        *places = pl;
     return LW_OK;
 }
 
@@ -111,4 +179,180 @@ int lw_yaml_line(const json_t *obj)
 {
     json_t *l = json_is_object(obj) ? json_object_get(obj, "__line") : NULL;
     return l ? (int)json_integer_value(l) : 0;
+}
+
+void lw_yaml_places_free(lw_yaml_places *pl)
+{
+    if (!pl)
+        return;
+    free(pl->buf);
+    free(pl->v);
+    free(pl);
+}
+
+/* Byte offset of libyaml's mark (0-based line, column in characters); a BOM, which
+ * libyaml reads past before counting, is skipped. */
+static size_t mark_byte(const lw_yaml_places *pl, size_t line, size_t col)
+{
+    const unsigned char *b = pl->buf;
+    size_t i = pl->len >= 3 && b[0] == 0xEF && b[1] == 0xBB && b[2] == 0xBF ? 3 : 0;
+    for (size_t l = 0; l < line && i < pl->len; i++)
+        l += b[i] == '\n';
+    for (; col > 0 && i < pl->len && b[i] != '\n'; col--)
+        for (i++; i < pl->len && (b[i] & 0xC0) == 0x80; i++)
+            ;
+    return i;
+}
+
+static size_t utf8_put(unsigned long c, unsigned char *o)
+{
+    if (c < 0x80) {
+        o[0] = (unsigned char)c;
+        return 1;
+    }
+    if (c < 0x800) {
+        o[0] = (unsigned char)(0xC0 | c >> 6);
+        o[1] = (unsigned char)(0x80 | (c & 0x3F));
+        return 2;
+    }
+    if (c < 0x10000) {
+        o[0] = (unsigned char)(0xE0 | c >> 12);
+        o[1] = (unsigned char)(0x80 | (c >> 6 & 0x3F));
+        o[2] = (unsigned char)(0x80 | (c & 0x3F));
+        return 3;
+    }
+    o[0] = (unsigned char)(0xF0 | (c >> 18 & 0x07));
+    o[1] = (unsigned char)(0x80 | (c >> 12 & 0x3F));
+    o[2] = (unsigned char)(0x80 | (c >> 6 & 0x3F));
+    o[3] = (unsigned char)(0x80 | (c & 0x3F));
+    return 4;
+}
+
+/* A double-quoted scalar's escape at p[0] == '\\' (YAML 1.1 5.7): its bytes in the value
+ * into o, its length in the source into *srclen; 0 bytes when it is no escape. */
+static size_t unescape(const unsigned char *p, const unsigned char *end, unsigned char *o, size_t *srclen)
+{
+    static const char from[] = "0abtnvfre \"/\\\t";
+    static const char to[] = "\0\a\b\t\n\v\f\r\x1b \"/\\\t";
+    *srclen = 0;
+    if (p + 1 >= end)
+        return 0;
+    const char *f = p[1] ? strchr(from, p[1]) : NULL;
+    if (f) {
+        o[0] = (unsigned char)to[f - from];
+        *srclen = 2;
+        return 1;
+    }
+    int digits = p[1] == 'x' ? 2 : p[1] == 'u' ? 4 : p[1] == 'U' ? 8 : 0;
+    unsigned long c = p[1] == 'N' ? 0x85 : p[1] == '_' ? 0xA0 : p[1] == 'L' ? 0x2028 : p[1] == 'P' ? 0x2029 : 0;
+    if (c) {
+        *srclen = 2;
+        return utf8_put(c, o);
+    }
+    if (!digits || p + 2 + digits > end)
+        return 0;
+    for (int k = 0; k < digits; k++) {
+        int ch = p[2 + k];
+        int d = ch >= '0' && ch <= '9' ? ch - '0' : ch >= 'a' && ch <= 'f' ? ch - 'a' + 10
+              : ch >= 'A' && ch <= 'F' ? ch - 'A' + 10 : -1;
+        if (d < 0)
+            return 0;
+        c = c * 16 + (unsigned long)d;
+    }
+    if (c > 0x10FFFF)
+        return 0;
+    *srclen = (size_t)(2 + digits);
+    return utf8_put(c, o);
+}
+
+/* Whether the value's byte v[i] (of vlen) is written at source byte s, and how many
+ * source and value bytes that takes. The value was made from the source by removing
+ * (quotes, indentation, trailing spaces, a backslash), by folding a line break into a
+ * space, and by escapes; so walking both and skipping source bytes that do not match
+ * finds each value byte where the author wrote it. */
+static int written_at(const lw_yaml_places *pl, yaml_scalar_style_t style, const unsigned char *v, size_t vlen,
+                      size_t i, size_t s, size_t end, size_t *src_n, size_t *val_n)
+{
+    const unsigned char *b = pl->buf;
+    if (style == YAML_DOUBLE_QUOTED_SCALAR_STYLE && b[s] == '\\') {
+        unsigned char o[4];
+        size_t k, n = unescape(b + s, b + end, o, &k);
+        if (n && i + n <= vlen && !memcmp(v + i, o, n)) {
+            *src_n = k;
+            *val_n = n;
+            return 1;
+        }
+        return 0;
+    }
+    *src_n = *val_n = 1;
+    if (b[s] == v[i])
+        return 1;
+    return v[i] == ' ' && b[s] == '\n' && style != YAML_LITERAL_SCALAR_STYLE;
+}
+
+int lw_yaml_locate(const lw_yaml_places *pl, const json_t *str, size_t off, int *line, int *col,
+                   const char **text, size_t *text_len)
+{
+    const scalar_place *sp = NULL;
+    for (size_t k = 0; pl && k < pl->n && !sp; k++)
+        if (pl->v[k].str == str)
+            sp = &pl->v[k];
+    if (!sp)
+        return -1;
+    const unsigned char *b = pl->buf;
+    const unsigned char *v = (const unsigned char *)json_string_value(str);
+    size_t vlen = json_string_length(str);
+    size_t s = mark_byte(pl, sp->line, sp->col), end = mark_byte(pl, sp->end_line, sp->end_col);
+    if (sp->style == YAML_SINGLE_QUOTED_SCALAR_STYLE || sp->style == YAML_DOUBLE_QUOTED_SCALAR_STYLE) {
+        s++;
+    } else if (sp->style == YAML_LITERAL_SCALAR_STYLE || sp->style == YAML_FOLDED_SCALAR_STYLE) {
+        while (s < end && b[s] != '\n') /* the header: "|-", perhaps a comment */
+            s++;
+    }
+    if (off > vlen)
+        off = vlen;
+    size_t i = 0, after = s; /* after: just past the last non-blank value byte found */
+    size_t sn, vn;
+    while (s < end && i <= off) {
+        if (b[s] == '\r') {
+            s++;
+            continue;
+        }
+        if (i == vlen)
+            break;
+        if (!written_at(pl, sp->style, v, vlen, i, s, end, &sn, &vn)) {
+            s++;
+            continue;
+        }
+        if (i == off)
+            break; /* s is where value byte off was written */
+        if (v[i] != ' ' && v[i] != '\n' && v[i] != '\t')
+            after = s + sn;
+        i += vn;
+        s += sn;
+    }
+    if (i != off || off == vlen || s >= end)
+        s = after;
+    size_t ls = s;
+    while (ls > 0 && b[ls - 1] != '\n')
+        ls--;
+    size_t le = s;
+    while (le < pl->len && b[le] != '\n')
+        le++;
+    if (le > ls && b[le - 1] == '\r')
+        le--;
+    int l = 1, c = 1;
+    for (size_t k = 0; k < ls; k++)
+        l += b[k] == '\n';
+    for (size_t k = ls; k < s; k++)
+        c += (b[k] & 0xC0) != 0x80;
+    if (ls == 0 && pl->len >= 3 && b[0] == 0xEF && b[1] == 0xBB && b[2] == 0xBF) {
+        ls = 3;
+        c--;
+    }
+    *line = l;
+    *col = c;
+    *text = (const char *)b + ls;
+    *text_len = le - ls;
+    return 0;
 }
