@@ -298,7 +298,8 @@ static lw_status pattern_error(const lw_ruleset *rs, const load_src *ls, size_t 
         }
     }
 done:
-    if (!strcmp(bad, "out of memory"))
+    /* out of memory while placing it, the rule's error is still told, without a place */
+    if (!b.data)
         st = LW_ERR_NOMEM;
     lw_error_set(err, st, file, line, col, "%s", b.data ? b.data : "out of memory");
     lw_buf_free(&b);
