@@ -134,9 +134,9 @@ typedef struct {
     size_t duplicates;  /* files whose content was stored under another path */
     size_t reextracted; /* facts recomputed (LAWWATCH_INGEST_REEXTRACT) */
     size_t pruned;      /* paths removed (LAWWATCH_INGEST_PRUNE) */
-    size_t skipped;     /* files that are not .txt */
-    size_t failed;      /* files that could not be read, decoded or extracted */
-    size_t unrecorded;  /* problems memory ran out to list: counted here, not listed */
+    size_t skipped;     /* files that are not .txt (listed) */
+    size_t failed;      /* files that could not be read, decoded or extracted (listed) */
+    size_t unrecorded;  /* more problems, which memory ran out to list: counted only */
 } lawwatch_ingest_counts;
 
 typedef enum { LAWWATCH_PROBLEM_FAILED, LAWWATCH_PROBLEM_SKIPPED } lawwatch_problem_kind;
@@ -155,9 +155,10 @@ lawwatch_status lawwatch_ingest(lawwatch_db *db, const lawwatch_engine *eng, con
 void lawwatch_ingest_result_free(lawwatch_ingest_result *r);
 /* The counts of r. */
 lawwatch_ingest_counts lawwatch_ingest_result_counts(const lawwatch_ingest_result *r);
-/* The i-th problem of a kind: *path and *reason (a plain-language message naming the file)
- * are borrowed, valid until lawwatch_ingest_result_free. Returns 0, or -1 when i is out of
- * range (count: lawwatch_ingest_result_counts, .failed and .skipped less .unrecorded). */
+/* The i-th problem of a kind, i < .failed or .skipped of lawwatch_ingest_result_counts
+ * (.unrecorded more were counted but not listed): *path and *reason (a plain-language
+ * message naming the file) are borrowed, valid until lawwatch_ingest_result_free. Returns 0,
+ * or -1 when i is out of range. */
 int lawwatch_ingest_result_problem(const lawwatch_ingest_result *r, lawwatch_problem_kind kind, size_t i,
                                    const char **path, const char **reason);
 
