@@ -56,7 +56,10 @@ extra=()
 if nm -D "$lib" | grep -q '__sanitizer_cov'; then
   echo "t_install: the library is instrumented for libFuzzer, skipped"; exit 77
 fi
-nm -D "$lib" | grep -q ' U __asan_init' && extra+=(-fsanitize=address,undefined)
+sanitized=0
+if nm -D "$lib" | grep -q ' U __asan_init' || readelf -d "$lib" 2>/dev/null | grep -q 'NEEDED.*libasan'; then
+  sanitized=1; extra+=(-fsanitize=address,undefined)
+fi
 
 mkdir -p "$tmp/work" "$tmp/docs"
 cp "$src/examples/count_deadlines.c" "$src/tests/data/install/api_smoke.c" "$tmp/work/"
@@ -129,5 +132,15 @@ EOF
 )
 [ "$(cat smoke.txt)" = "$want" ] || { diff <(echo "$want") smoke.txt; fail "api_smoke's answers differ from the command's"; }
 grep -q 'cites 59/2012/NĐ-CP: 0$' smoke.txt && fail "no document cites 59/2012/NĐ-CP: the comparison proves nothing"
+# the public layer leaks nothing and reads nothing uninitialised (valgrind, when installed and
+# the build is not already sanitized)
+if [ $sanitized = 0 ] && command -v valgrind >/dev/null; then
+  vg=(valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect)
+  rm -f vg.db
+  LAWWATCH_NO_JIT=1 "${vg[@]}" ./count_deadlines vg.db 2025-12-01 "kế hoạch" "$tmp/docs" > /dev/null 2> vg.err
+  [ $? = 99 ] && { cat vg.err; fail "valgrind: count_deadlines"; }
+  LAWWATCH_NO_JIT=1 "${vg[@]}" ./api_smoke vg.db "$doc" "59/2012/NĐ-CP" > /dev/null 2> vg.err
+  [ $? = 99 ] && { cat vg.err; fail "valgrind: api_smoke"; }
+fi
 echo "t_install: installed, built against lawwatch.pc, $(grep -c . out1.txt) lines of output as the command's"
 exit 0
