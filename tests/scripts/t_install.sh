@@ -36,6 +36,12 @@ ninst=$(ls "$prefix"/share/lawwatch/rules/*.yaml 2>/dev/null | wc -l)
 std='assert.h|complex.h|ctype.h|errno.h|fenv.h|float.h|inttypes.h|iso646.h|limits.h|locale.h|math.h|setjmp.h|signal.h|stdalign.h|stdarg.h|stdatomic.h|stdbool.h|stddef.h|stdint.h|stdio.h|stdlib.h|stdnoreturn.h|string.h|tgmath.h|threads.h|time.h|uchar.h|wchar.h|wctype.h'
 bad=$(grep -E '^[[:space:]]*#[[:space:]]*include' "$hdr" | grep -vE "<($std)>")
 [ -z "$bad" ] || fail "lawwatch.h includes a header outside the C standard library: $bad"
+printf '#include <lawwatch.h>\nint main(void) { return lawwatch_version() == 0; }\n' > "$tmp/h.c"
+"$cc" -std=c99 -pedantic -Wall -Wextra -Werror -fsyntax-only -I"$prefix/include" "$tmp/h.c" ||
+  fail "lawwatch.h does not compile alone as C99"
+if command -v c++ >/dev/null; then
+  c++ -x c++ -std=c++11 -Wall -Werror -fsyntax-only -I"$prefix/include" "$tmp/h.c" || fail "lawwatch.h does not compile as C++"
+fi
 export PKG_CONFIG_PATH=$(dirname "$pc")
 unset PKG_CONFIG_LIBDIR
 pkg-config --validate lawwatch || fail "lawwatch.pc does not validate"
