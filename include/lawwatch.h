@@ -1,0 +1,278 @@
+/* lawwatch.h: the public interface of the lawwatch library, an analyzer of Vietnamese legal
+ * and administrative documents.
+ *
+ * The pipeline, as the lawwatch command runs it:
+ *
+ *   lawwatch_engine_open   load the rules (the YAML files of share/lawwatch/rules)
+ *   lawwatch_db_open       open or create a database (one SQLite file)
+ *   lawwatch_ingest        store documents (*.txt files and folders), incremental
+ *   lawwatch_extract_file  the facts of one document, without a database (JSON text)
+ *   lawwatch_search        full-text search: path, label, score, snippet per row
+ *   lawwatch_cites         the documents citing a legal document (JSON text)
+ *   lawwatch_check         citation and plan findings (JSON text)
+ *   lawwatch_report_build  the deadline report as of a date, written in a format
+ *
+ * Conventions (as in cmark and SQLite):
+ * - Handles are opaque; each has an open/build function and a free function; every free
+ *   function accepts NULL. A failed constructor sets its out-pointer to NULL.
+ * - Every function that can fail returns a lawwatch_status and fills the caller's
+ *   lawwatch_error (which may be NULL) with the code, the place (a file, line and column
+ *   when known) and a message for reviewers (Vietnamese, English in parentheses).
+ * - Strings a function hands over ("owned") are freed with lawwatch_free; strings the
+ *   library lends ("borrowed") are valid until the handle they come from is freed.
+ * - Text is UTF-8. JSON texts follow the contracts of lawwatch's DESIGN.md (the same keys
+ *   as `lawwatch extract`, `search --cites --format json`, `check --format json`).
+ * - A database handle is used by one thread at a time; an engine is read-only once open
+ *   and may be shared by threads.
+ *
+ * This header includes only the C standard library. */
+#ifndef LAWWATCH_H
+#define LAWWATCH_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define LAWWATCH_VERSION_STRING "0.1.0"
+
+/* ---- status and errors ---- */
+
+typedef enum {
+    LAWWATCH_OK = 0,
+    LAWWATCH_ERR_IO,        /* a file could not be read or written */
+    LAWWATCH_ERR_NOMEM,     /* out of memory */
+    LAWWATCH_ERR_BINARY,    /* input is not text (NUL bytes, PDF, ZIP, image) */
+    LAWWATCH_ERR_ENCODING,  /* input could not be decoded */
+    LAWWATCH_ERR_RULE,      /* a rule file or rule is invalid */
+    LAWWATCH_ERR_DATA,      /* a data file (agencies, registry) is invalid */
+    LAWWATCH_ERR_LIMIT,     /* a match or size limit was hit */
+    LAWWATCH_ERR_USAGE,     /* bad arguments */
+    LAWWATCH_ERR_DB,        /* the database failed */
+    LAWWATCH_ERR_QUERY,     /* a search query is malformed */
+    LAWWATCH_ERR_TOO_LARGE  /* input larger than the library accepts */
+} lawwatch_status;
+
+/* An error with a place: file is the path concerned (document, rule file, database); line
+ * and col are 1-based, 0 when unknown; msg is the message. Filled by the functions that
+ * take one; the caller owns the struct (on the stack is fine). */
+typedef struct {
+    lawwatch_status code;
+    char file[1024];
+    int line;
+    int col;
+    char msg[1024];
+} lawwatch_error;
+
+/* "0.1.0". Static string. */
+const char *lawwatch_version(void);
+/* A short English name of a status ("out of memory"). Static string. */
+const char *lawwatch_status_str(lawwatch_status st);
+/* "file:line:col: msg" (unknown parts left out) into buf; returns buf. */
+const char *lawwatch_error_format(const lawwatch_error *err, char *buf, size_t size);
+/* Frees a string (or any memory) the library handed over as owned. Accepts NULL. */
+void lawwatch_free(void *p);
+
+/* ---- the engine: rules ---- */
+
+typedef struct lawwatch_engine lawwatch_engine;
+
+/* The rules folder used when lawwatch_engine_open is given NULL: $LAWWATCH_RULES when set
+ * and not empty, else the folder installed with the library (PREFIX/share/lawwatch/rules).
+ * Borrowed (static or the environment's). */
+const char *lawwatch_default_rules_dir(void);
+
+/* Loads the rules of rules_dir (NULL: lawwatch_default_rules_dir()). A broken rule is an
+ * error (LAWWATCH_ERR_RULE) at its file and line. *out owned (lawwatch_engine_free). */
+lawwatch_status lawwatch_engine_open(const char *rules_dir, lawwatch_engine **out, lawwatch_error *err);
+void lawwatch_engine_free(lawwatch_engine *eng);
+/* The rules folder the engine was loaded from. Borrowed, valid until lawwatch_engine_free. */
+const char *lawwatch_engine_rules_dir(const lawwatch_engine *eng);
+
+/* ---- one document, without a database ---- */
+
+/* Decodes (encoding detected: UTF-8, UTF-16, Windows-1258, TCVN3, VNI), normalizes and
+ * extracts the file at path. *json (owned, lawwatch_free) is the document's JSON record:
+ * path, sha256, encoding, header, facts, warnings. On error *json is NULL. */
+lawwatch_status lawwatch_extract_file(const lawwatch_engine *eng, const char *path, char **json,
+                                      lawwatch_error *err);
+/* Same for len bytes in memory (copied); name stands for the path in the record and in
+ * messages. */
+lawwatch_status lawwatch_extract_bytes(const lawwatch_engine *eng, const char *name, const void *bytes,
+                                       size_t len, char **json, lawwatch_error *err);
+
+/* ---- the database ---- */
+
+typedef struct lawwatch_db lawwatch_db;
+
+enum {
+    LAWWATCH_DB_CREATE = 1,  /* create the file and its schema when missing */
+    LAWWATCH_DB_READONLY = 2 /* open for queries only (search, cites, check, report) */
+};
+
+/* Opens the database at path. Errors (LAWWATCH_ERR_DB, err->file = path): missing file
+ * without LAWWATCH_DB_CREATE, not a lawwatch database, another schema version. *out owned
+ * (lawwatch_db_close). */
+lawwatch_status lawwatch_db_open(const char *path, int flags, lawwatch_db **out, lawwatch_error *err);
+void lawwatch_db_close(lawwatch_db *db);
+/* Number of documents stored; -1 on a database error. */
+long long lawwatch_db_count(lawwatch_db *db);
+
+/* ---- ingest ---- */
+
+enum {
+    LAWWATCH_INGEST_PRUNE = 1,    /* remove documents whose files are gone */
+    LAWWATCH_INGEST_REEXTRACT = 2 /* recompute facts of documents stored by other rules */
+};
+
+/* What an ingest did. */
+typedef struct {
+    size_t ingested;    /* new or changed documents stored */
+    size_t unchanged;   /* already stored, same content */
+    size_t duplicates;  /* files whose content was stored under another path */
+    size_t reextracted; /* facts recomputed (LAWWATCH_INGEST_REEXTRACT) */
+    size_t pruned;      /* paths removed (LAWWATCH_INGEST_PRUNE) */
+    size_t skipped;     /* files that are not .txt (listed) */
+    size_t failed;      /* files that could not be read, decoded or extracted (listed) */
+    size_t unrecorded;  /* more problems, which memory ran out to list: counted only */
+} lawwatch_ingest_counts;
+
+typedef enum { LAWWATCH_PROBLEM_FAILED, LAWWATCH_PROBLEM_SKIPPED } lawwatch_problem_kind;
+
+typedef struct lawwatch_ingest_result lawwatch_ingest_result;
+
+/* Stores the n files and folders of paths (folders recursively; *.txt only, other files are
+ * listed as skipped) with flags (LAWWATCH_INGEST_*) and jobs worker threads (<= 1: none).
+ * Returns LAWWATCH_OK when the batch ran: files that failed are in the result, with their
+ * reasons; an error stopped it (what was committed stays). *out owned
+ * (lawwatch_ingest_result_free), also set when a database error stopped the batch midway
+ * (what was done until then), else NULL. */
+lawwatch_status lawwatch_ingest(lawwatch_db *db, const lawwatch_engine *eng, const char *const *paths,
+                                size_t n, int flags, int jobs, lawwatch_ingest_result **out,
+                                lawwatch_error *err);
+void lawwatch_ingest_result_free(lawwatch_ingest_result *r);
+/* The counts of r. */
+lawwatch_ingest_counts lawwatch_ingest_result_counts(const lawwatch_ingest_result *r);
+/* The i-th problem of a kind, i < .failed or .skipped of lawwatch_ingest_result_counts
+ * (.unrecorded more were counted but not listed): *path and *reason (a plain-language
+ * message naming the file) are borrowed, valid until lawwatch_ingest_result_free. Returns 0,
+ * or -1 when i is out of range. */
+int lawwatch_ingest_result_problem(const lawwatch_ingest_result *r, lawwatch_problem_kind kind, size_t i,
+                                   const char **path, const char **reason);
+
+/* ---- search ---- */
+
+typedef struct {
+    const char *query;  /* the reviewer's words: "kế hoạch chuyển đổi số", "a OR b",
+                           "\"ủy ban nhân dân\"", NOT, prefix*; diacritics optional */
+    const char *year;   /* "2025" or NULL */
+    const char *kind;   /* document kind, "Kế hoạch" = "ke hoach", or NULL */
+    const char *issuer; /* a part of the issuer's name, or NULL */
+    int limit;          /* <= 0: 20 */
+} lawwatch_search_query;
+
+typedef struct {
+    const char *path;    /* the document's first path */
+    const char *label;   /* as reviewers name it: "Kế hoạch số 48/KH-UBND ngày 10/01/2025 của
+                            ..."; the path when the header names nothing */
+    double score;        /* higher is more relevant (-bm25) */
+    const char *snippet; /* the matching passage, the words marked « » */
+} lawwatch_hit;
+
+typedef struct lawwatch_hits lawwatch_hits;
+
+/* Full-text search, best first. Errors: LAWWATCH_ERR_QUERY with a plain-language message
+ * for a malformed query; LAWWATCH_ERR_DB. *out owned (lawwatch_hits_free). */
+lawwatch_status lawwatch_search(lawwatch_db *db, const lawwatch_search_query *q, lawwatch_hits **out,
+                                lawwatch_error *err);
+void lawwatch_hits_free(lawwatch_hits *h);
+size_t lawwatch_hits_count(const lawwatch_hits *h);
+/* The i-th hit (NULL when out of range); borrowed with its strings, valid until
+ * lawwatch_hits_free. */
+const lawwatch_hit *lawwatch_hits_get(const lawwatch_hits *h, size_t i);
+
+/* ---- facts across documents ---- */
+
+/* The documents citing the legal document id ("59/2012/NĐ-CP"; compared without case or
+ * diacritics), newest first, at most limit (<= 0: all): *json (owned, lawwatch_free) is a
+ * JSON array, one object per citing document (id, path, paths, kind, number, issuer, date,
+ * subject, mentions, line, type, cited_id, text ...). */
+lawwatch_status lawwatch_cites(lawwatch_db *db, const char *id, int limit, char **json, lawwatch_error *err);
+
+/* Deadlines falling in a period ("2025Q3", "2025-Q3", "2025H2", "2025-07", "2025"): *json
+ * (owned) is a JSON array by deadline, one object per deadline (path, label fields, unit,
+ * from, to, precision, line, text ...). LAWWATCH_ERR_USAGE when period is not one. */
+lawwatch_status lawwatch_deadlines_in(lawwatch_db *db, const char *period, int limit, char **json,
+                                      lawwatch_error *err);
+
+/* ---- check ---- */
+
+typedef struct {
+    const char *unit; /* only documents whose issuer contains this, or NULL */
+    int year;         /* only documents of this year, or 0 */
+} lawwatch_check_options;
+
+/* Checks the stored documents: citations against the registry of the engine's rules folder
+ * (wrong date, unknown or superseded documents ...), plans against the province's plan,
+ * duties without deadline. opt may be NULL. *json (owned) is a JSON array of findings
+ * {code, severity, path, line, message, evidence, id, label, subject}; *n_errors (may be
+ * NULL) gets the number of findings of severity "error". A unit that names no issuer is an
+ * error (LAWWATCH_ERR_USAGE) naming the nearest ones. */
+lawwatch_status lawwatch_check(lawwatch_db *db, const lawwatch_engine *eng, const lawwatch_check_options *opt,
+                               char **json, size_t *n_errors, lawwatch_error *err);
+
+/* ---- the deadline report ---- */
+
+typedef enum {
+    LAWWATCH_REPORT_OVERDUE,     /* Quá hạn */
+    LAWWATCH_REPORT_LATE,        /* Nộp muộn */
+    LAWWATCH_REPORT_DUE_SOON,    /* Sắp đến hạn */
+    LAWWATCH_REPORT_NO_DEADLINE, /* Thiếu thời hạn */
+    LAWWATCH_REPORT_NO_UNIT,     /* Chưa rõ đơn vị */
+    LAWWATCH_REPORT_DONE,        /* answered in time (counted, not listed) */
+    LAWWATCH_REPORT_UPCOMING,    /* due after the window (counted, not listed) */
+    LAWWATCH_REPORT_STATUS_COUNT
+} lawwatch_report_status;
+
+typedef enum {
+    LAWWATCH_FORMAT_TEXT,
+    LAWWATCH_FORMAT_MD,
+    LAWWATCH_FORMAT_HTML,
+    LAWWATCH_FORMAT_CSV,
+    LAWWATCH_FORMAT_JSON
+} lawwatch_format;
+
+typedef struct {
+    const char *as_of; /* ISO date YYYY-MM-DD; required */
+    int window;        /* days: due soon when the deadline is within it (the CLI's 14) */
+    const char *since; /* ISO date: duties due before it are counted, not judged; NULL: 1
+                          January of the year before as_of */
+    int all;           /* judge every duty, whatever its deadline */
+    const char *unit;  /* only units whose name contains this, or NULL */
+    int english;       /* labels in English (else Vietnamese) */
+} lawwatch_report_options;
+
+typedef struct lawwatch_report lawwatch_report;
+
+/* Gives every stored duty a status as of opt->as_of. *out owned (lawwatch_report_free).
+ * LAWWATCH_ERR_USAGE when as_of is not a date. */
+lawwatch_status lawwatch_report_build(lawwatch_db *db, const lawwatch_engine *eng,
+                                      const lawwatch_report_options *opt, lawwatch_report **out,
+                                      lawwatch_error *err);
+void lawwatch_report_free(lawwatch_report *r);
+/* Number of items of a status. */
+size_t lawwatch_report_count(const lawwatch_report *r, lawwatch_report_status st);
+/* Writes r in a format to out (not closed). LAWWATCH_ERR_IO when the stream fails. */
+lawwatch_status lawwatch_report_write(const lawwatch_report *r, lawwatch_format fmt, FILE *out,
+                                      lawwatch_error *err);
+/* The same as a string: *text owned (lawwatch_free), NUL-terminated. */
+lawwatch_status lawwatch_report_string(const lawwatch_report *r, lawwatch_format fmt, char **text,
+                                       lawwatch_error *err);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif
