@@ -5,7 +5,8 @@
 #include <unistd.h>
 
 #include "lw_check.h"
-#include "lw_cli.h"
+#include "lw_cli_common.h"
+#include "lw_cli_verbs.h"
 #include "lw_docset.h"
 
 static const char check_usage[] =
@@ -221,41 +222,61 @@ int lw_cli_check(int argc, char **argv)
     const char **regs = calloc((size_t)argc + 1, sizeof *regs);
     size_t nregs = 0;
     int rc = LW_EXIT_FATAL;
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        int more = i + 1 < argc;
-        if (lw_cli_is_help(a)) {
-            fputs(check_usage, stdout);
-            free(regs);
-            return LW_EXIT_OK;
-        } else if (!strcmp(a, "--db") && more) {
-            db = argv[++i];
-        } else if (!strcmp(a, "--rules") && more) {
-            rules = argv[++i];
-        } else if (!strcmp(a, "--registry") && more) {
-            regs[nregs++] = argv[++i];
-        } else if (!strcmp(a, "--unknown")) {
+    if (!regs) {
+        fprintf(stderr, "lawwatch check: out of memory\n");
+        return LW_EXIT_FATAL;
+    }
+    static const struct option longopts[] = {{"help", no_argument, NULL, 'h'},
+                                             {"db", required_argument, NULL, 'd'},
+                                             {"rules", required_argument, NULL, 'r'},
+                                             {"registry", required_argument, NULL, 'R'},
+                                             {"unknown", no_argument, NULL, 'k'},
+                                             {"unit", required_argument, NULL, 'u'},
+                                             {"year", required_argument, NULL, 'y'},
+                                             {"format", required_argument, NULL, 'f'},
+                                             {NULL, 0, NULL, 0}};
+    lw_cli_parser p;
+    lw_cli_parse_init(&p, "check", check_usage, "h", longopts, LW_CLI_NO_OPERANDS, argc, argv);
+    for (int c; (c = lw_cli_next(&p)) != LW_CLI_DONE;) {
+        int bad = 0;
+        switch (c) {
+        case 'd':
+            db = p.arg;
+            break;
+        case 'r':
+            rules = p.arg;
+            break;
+        case 'R':
+            regs[nregs++] = p.arg;
+            break;
+        case 'k':
             all_unknown = 1;
-        } else if (!strcmp(a, "--unit") && more) {
-            opt.unit = argv[++i];
-        } else if (!strcmp(a, "--year") && more) {
+            break;
+        case 'u':
+            opt.unit = p.arg;
+            break;
+        case 'y': {
             char *end;
-            long y = strtol(argv[++i], &end, 10);
+            long y = strtol(p.arg, &end, 10);
             if (*end || y < 1900 || y > 2200) {
-                fprintf(stderr, "lawwatch check: --year needs a year such as 2025, not '%s'\n", argv[i]);
-                free(regs);
-                return LW_EXIT_FATAL;
+                fprintf(stderr, "lawwatch check: --year needs a year such as 2025, not '%s'\n", p.arg);
+                bad = 1;
             }
             opt.year = (int)y;
-        } else if (!strcmp(a, "--format") && more) {
-            format = argv[++i];
+            break;
+        }
+        case 'f':
+            format = p.arg;
             if (strcmp(format, "table") && strcmp(format, "json")) {
                 fprintf(stderr, "lawwatch check: --format is table or json, not '%s'\n", format);
-                free(regs);
-                return LW_EXIT_FATAL;
+                bad = 1;
             }
-        } else {
-            fprintf(stderr, "lawwatch check: unknown argument '%s'\n%s", a, check_usage);
+            break;
+        default: /* help, or an unknown argument */
+            free(regs);
+            return c == LW_CLI_HELP ? LW_EXIT_OK : LW_EXIT_FATAL;
+        }
+        if (bad) {
             free(regs);
             return LW_EXIT_FATAL;
         }

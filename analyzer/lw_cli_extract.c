@@ -2,7 +2,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "lw_cli.h"
+#include "lw_cli_common.h"
+#include "lw_cli_verbs.h"
 #include "lw_doc.h"
 
 static const char normalize_usage[] =
@@ -30,22 +31,31 @@ int lw_cli_normalize(int argc, char **argv)
     lw_doc_options o;
     lw_doc_options_default(&o);
     const char *file = NULL;
-    for (int i = 1; i < argc; i++) {
-        if (lw_cli_is_help(argv[i])) {
-            fputs(normalize_usage, stdout);
+    static const struct option longopts[] = {{"help", no_argument, NULL, 'h'},
+                                             {"encoding", required_argument, NULL, 'e'},
+                                             {"no-unwrap", no_argument, NULL, 'u'},
+                                             {NULL, 0, NULL, 0}};
+    lw_cli_parser p;
+    lw_cli_parse_init(&p, "normalize", normalize_usage, "h", longopts, 0, argc, argv);
+    for (int c; (c = lw_cli_next(&p)) != LW_CLI_DONE;) {
+        switch (c) {
+        case LW_CLI_HELP:
             return LW_EXIT_OK;
-        } else if (!strcmp(argv[i], "--encoding") && i + 1 < argc) {
-            if (parse_encoding(argv[++i], &o))
+        case 'e':
+            if (parse_encoding(p.arg, &o))
                 return LW_EXIT_FATAL;
-        } else if (!strcmp(argv[i], "--no-unwrap")) {
+            break;
+        case 'u':
             o.norm.unwrap = 0;
-        } else if (argv[i][0] == '-' && argv[i][1]) {
-            fprintf(stderr, "lawwatch normalize: unknown option '%s'\n%s", argv[i], normalize_usage);
-            return LW_EXIT_FATAL;
-        } else if (!file) {
-            file = argv[i];
-        } else {
-            fprintf(stderr, "lawwatch normalize: one file at a time\n");
+            break;
+        case LW_CLI_OPERAND:
+            if (file) {
+                fprintf(stderr, "lawwatch normalize: one file at a time\n");
+                return LW_EXIT_FATAL;
+            }
+            file = p.arg;
+            break;
+        default:
             return LW_EXIT_FATAL;
         }
     }
@@ -137,27 +147,38 @@ int lw_cli_extract(int argc, char **argv)
     lw_doc_options_default(&o);
     const char *format = "json", *rules = NULL;
     int nfiles = 0;
-    char **files = calloc((size_t)argc, sizeof *files);
-    for (int i = 1; i < argc; i++) {
-        if (lw_cli_is_help(argv[i])) {
-            fputs(extract_usage, stdout);
-            free(files);
-            return LW_EXIT_OK;
-        } else if (!strcmp(argv[i], "--format") && i + 1 < argc) {
-            format = argv[++i];
-        } else if (!strcmp(argv[i], "--rules") && i + 1 < argc) {
-            rules = argv[++i];
-        } else if (!strcmp(argv[i], "--encoding") && i + 1 < argc) {
-            if (parse_encoding(argv[++i], &o)) {
+    const char **files = calloc((size_t)argc, sizeof *files);
+    if (!files) {
+        fprintf(stderr, "lawwatch extract: out of memory\n");
+        return LW_EXIT_FATAL;
+    }
+    static const struct option longopts[] = {{"help", no_argument, NULL, 'h'},
+                                             {"format", required_argument, NULL, 'f'},
+                                             {"rules", required_argument, NULL, 'r'},
+                                             {"encoding", required_argument, NULL, 'e'},
+                                             {NULL, 0, NULL, 0}};
+    lw_cli_parser p;
+    lw_cli_parse_init(&p, "extract", extract_usage, "h", longopts, 0, argc, argv);
+    for (int c; (c = lw_cli_next(&p)) != LW_CLI_DONE;) {
+        switch (c) {
+        case 'f':
+            format = p.arg;
+            break;
+        case 'r':
+            rules = p.arg;
+            break;
+        case 'e':
+            if (parse_encoding(p.arg, &o)) {
                 free(files);
                 return LW_EXIT_FATAL;
             }
-        } else if (argv[i][0] == '-' && argv[i][1]) {
-            fprintf(stderr, "lawwatch extract: unknown option '%s'\n%s", argv[i], extract_usage);
+            break;
+        case LW_CLI_OPERAND:
+            files[nfiles++] = p.arg;
+            break;
+        default: /* help, or an unknown option */
             free(files);
-            return LW_EXIT_FATAL;
-        } else {
-            files[nfiles++] = argv[i];
+            return c == LW_CLI_HELP ? LW_EXIT_OK : LW_EXIT_FATAL;
         }
     }
     if (strcmp(format, "json") && strcmp(format, "table")) {

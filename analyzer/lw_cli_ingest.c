@@ -3,7 +3,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "lw_cli.h"
+#include "lw_cli_common.h"
+#include "lw_cli_verbs.h"
 #include "lw_store.h"
 
 static const char ingest_usage[] =
@@ -51,45 +52,62 @@ int lw_cli_ingest(int argc, char **argv)
         opt.jobs = cores < 1 ? 1 : cores > 64 ? 64 : (int)cores;
     }
     const char **paths = calloc((size_t)argc, sizeof *paths);
+    if (!paths) {
+        fprintf(stderr, "lawwatch ingest: out of memory\n");
+        return LW_EXIT_FATAL;
+    }
     size_t npaths = 0;
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        if (lw_cli_is_help(a)) {
-            fputs(ingest_usage, stdout);
-            free(paths);
-            return LW_EXIT_OK;
-        } else if (!strcmp(a, "--db") && i + 1 < argc) {
-            db = argv[++i];
-        } else if (!strcmp(a, "--rules") && i + 1 < argc) {
-            rules = argv[++i];
-        } else if (!strcmp(a, "--encoding") && i + 1 < argc) {
-            if (lw_encoding_parse(argv[++i], &opt.doc.encoding)) {
-                fprintf(stderr, "lawwatch ingest: unknown encoding '%s'\n", argv[i]);
-                free(paths);
-                return LW_EXIT_FATAL;
+    static const struct option longopts[] = {{"help", no_argument, NULL, 'h'},
+                                             {"db", required_argument, NULL, 'd'},
+                                             {"rules", required_argument, NULL, 'r'},
+                                             {"encoding", required_argument, NULL, 'e'},
+                                             {"jobs", required_argument, NULL, 'j'},
+                                             {"prune", no_argument, NULL, 'p'},
+                                             {"reextract", no_argument, NULL, 'x'},
+                                             {NULL, 0, NULL, 0}};
+    lw_cli_parser p;
+    lw_cli_parse_init(&p, "ingest", ingest_usage, "h", longopts, 0, argc, argv);
+    for (int c; (c = lw_cli_next(&p)) != LW_CLI_DONE;) {
+        int bad = 0;
+        switch (c) {
+        case 'd':
+            db = p.arg;
+            break;
+        case 'r':
+            rules = p.arg;
+            break;
+        case 'e':
+            if (lw_encoding_parse(p.arg, &opt.doc.encoding)) {
+                fprintf(stderr, "lawwatch ingest: unknown encoding '%s'\n", p.arg);
+                bad = 1;
             }
-        } else if (!strcmp(a, "--jobs") && i + 1 < argc) {
+            break;
+        case 'j': {
             char *end;
-            long j = strtol(argv[++i], &end, 10);
+            long j = strtol(p.arg, &end, 10);
             if (*end || j < 1 || j > 64) {
-                fprintf(stderr, "lawwatch ingest: --jobs wants a number from 1 to 64, not '%s'\n", argv[i]);
-                free(paths);
-                return LW_EXIT_FATAL;
+                fprintf(stderr, "lawwatch ingest: --jobs wants a number from 1 to 64, not '%s'\n", p.arg);
+                bad = 1;
             }
             opt.jobs = (int)j;
-        } else if (!strcmp(a, "--prune")) {
+            break;
+        }
+        case 'p':
             opt.prune = 1;
-        } else if (!strcmp(a, "--reextract")) {
+            break;
+        case 'x':
             opt.reextract = 1;
-        } else if (!strcmp(a, "--")) {
-            while (++i < argc)
-                paths[npaths++] = argv[i];
-        } else if (a[0] == '-' && a[1]) {
-            fprintf(stderr, "lawwatch ingest: unknown option '%s'\n%s", a, ingest_usage);
+            break;
+        case LW_CLI_OPERAND:
+            paths[npaths++] = p.arg;
+            break;
+        default: /* help, or an unknown option */
+            free(paths);
+            return c == LW_CLI_HELP ? LW_EXIT_OK : LW_EXIT_FATAL;
+        }
+        if (bad) {
             free(paths);
             return LW_EXIT_FATAL;
-        } else {
-            paths[npaths++] = a;
         }
     }
     if (!npaths && !opt.reextract && !opt.prune) {

@@ -5,7 +5,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "lw_cli.h"
+#include "lw_cli_common.h"
+#include "lw_cli_verbs.h"
 #include "lw_docset.h"
 #include "lw_report.h"
 #include "lw_resolve.h"
@@ -39,60 +40,78 @@ int lw_cli_report(int argc, char **argv)
     strftime(today, sizeof today, "%Y-%m-%d", &tm);
     lw_report_options opt = {.as_of = today, .window = 14};
     int fmt = LW_FMT_TEXT;
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        int more = i + 1 < argc;
-        if (lw_cli_is_help(a)) {
-            fputs(report_usage, stdout);
-            return LW_EXIT_OK;
-        } else if (!strcmp(a, "--db") && more) {
-            db = argv[++i];
-        } else if (!strcmp(a, "--rules") && more) {
-            rules = argv[++i];
-        } else if (!strcmp(a, "--as-of") && more) {
-            opt.as_of = argv[++i];
-            lw_date d;
+    static const struct option longopts[] = {{"help", no_argument, NULL, 'h'},
+                                             {"db", required_argument, NULL, 'd'},
+                                             {"rules", required_argument, NULL, 'r'},
+                                             {"as-of", required_argument, NULL, 'a'},
+                                             {"window", required_argument, NULL, 'w'},
+                                             {"since", required_argument, NULL, 's'},
+                                             {"all", no_argument, NULL, 'A'},
+                                             {"unit", required_argument, NULL, 'u'},
+                                             {"format", required_argument, NULL, 'f'},
+                                             {"output", required_argument, NULL, 'o'},
+                                             {"lang", required_argument, NULL, 'l'},
+                                             {NULL, 0, NULL, 0}};
+    lw_cli_parser p;
+    lw_cli_parse_init(&p, "report", report_usage, "ho:", longopts, LW_CLI_NO_OPERANDS, argc, argv);
+    for (int c; (c = lw_cli_next(&p)) != LW_CLI_DONE;) {
+        lw_date d;
+        switch (c) {
+        case 'd':
+            db = p.arg;
+            break;
+        case 'r':
+            rules = p.arg;
+            break;
+        case 'a':
+            opt.as_of = p.arg;
             if (lw_date_parse_iso(opt.as_of, &d) || !lw_date_valid(d)) {
                 fprintf(stderr, "lawwatch report: --as-of needs a date YYYY-MM-DD that exists, not '%s'\n", opt.as_of);
                 return LW_EXIT_FATAL;
             }
-        } else if (!strcmp(a, "--window") && more) {
+            break;
+        case 'w': {
             char *end;
-            long w = strtol(argv[++i], &end, 10);
+            long w = strtol(p.arg, &end, 10);
             if (*end || w < 0 || w > 3660) {
-                fprintf(stderr, "lawwatch report: --window needs a number of days (0 to 3660), not '%s'\n", argv[i]);
+                fprintf(stderr, "lawwatch report: --window needs a number of days (0 to 3660), not '%s'\n", p.arg);
                 return LW_EXIT_FATAL;
             }
             opt.window = (int)w;
-        } else if (!strcmp(a, "--since") && more) {
-            opt.since = argv[++i];
-            lw_date d;
+            break;
+        }
+        case 's':
+            opt.since = p.arg;
             if (lw_date_parse_iso(opt.since, &d) || !lw_date_valid(d)) {
                 fprintf(stderr, "lawwatch report: --since needs a date YYYY-MM-DD that exists, not '%s'\n", opt.since);
                 return LW_EXIT_FATAL;
             }
-        } else if (!strcmp(a, "--all")) {
+            break;
+        case 'A':
             opt.all = 1;
-        } else if (!strcmp(a, "--unit") && more) {
-            opt.unit = argv[++i];
-        } else if (!strcmp(a, "--format") && more) {
-            fmt = lw_report_format_parse(argv[++i]);
+            break;
+        case 'u':
+            opt.unit = p.arg;
+            break;
+        case 'f':
+            fmt = lw_report_format_parse(p.arg);
             if (fmt < 0) {
-                fprintf(stderr, "lawwatch report: --format is text, md, html, csv or json, not '%s'\n", argv[i]);
+                fprintf(stderr, "lawwatch report: --format is text, md, html, csv or json, not '%s'\n", p.arg);
                 return LW_EXIT_FATAL;
             }
-        } else if ((!strcmp(a, "-o") || !strcmp(a, "--output")) && more) {
-            outfile = argv[++i];
-        } else if (!strcmp(a, "--lang") && more) {
-            const char *l = argv[++i];
-            if (strcmp(l, "vi") && strcmp(l, "en")) {
-                fprintf(stderr, "lawwatch report: --lang is vi or en, not '%s'\n", l);
+            break;
+        case 'o':
+            outfile = p.arg;
+            break;
+        case 'l':
+            if (strcmp(p.arg, "vi") && strcmp(p.arg, "en")) {
+                fprintf(stderr, "lawwatch report: --lang is vi or en, not '%s'\n", p.arg);
                 return LW_EXIT_FATAL;
             }
-            opt.english = !strcmp(l, "en");
-        } else {
-            fprintf(stderr, "lawwatch report: unknown argument '%s'\n%s", a, report_usage);
-            return LW_EXIT_FATAL;
+            opt.english = !strcmp(p.arg, "en");
+            break;
+        default: /* help, or an unknown argument */
+            return c == LW_CLI_HELP ? LW_EXIT_OK : LW_EXIT_FATAL;
         }
     }
     opt.color = !outfile && fmt == LW_FMT_TEXT && isatty(STDOUT_FILENO);
@@ -123,6 +142,10 @@ int lw_cli_report(int argc, char **argv)
     if (outfile) {
         size_t n = strlen(outfile) + 16;
         tmp = malloc(n);
+        if (!tmp) {
+            fprintf(stderr, "lawwatch report: out of memory\n");
+            goto done;
+        }
         snprintf(tmp, n, "%s.tmp%ld", outfile, (long)getpid());
         f = fopen(tmp, "wb");
         if (!f) {

@@ -3,7 +3,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "lw_cli.h"
+#include "lw_cli_common.h"
+#include "lw_cli_verbs.h"
 #include "lw_norm.h"
 
 static const char rules_usage[] =
@@ -149,25 +150,40 @@ int lw_cli_rules(int argc, char **argv)
 {
     const char *rules = NULL;
     int verbose = 0, test = 0;
-    char **only = calloc((size_t)argc + 1, sizeof *only);
+    const char **only = calloc((size_t)argc + 1, sizeof *only);
+    if (!only) {
+        fprintf(stderr, "lawwatch rules: out of memory\n");
+        return LW_EXIT_FATAL;
+    }
     int nonly = 0;
-    for (int i = 1; i < argc; i++) {
-        if (lw_cli_is_help(argv[i])) {
-            fputs(rules_usage, stdout);
-            free(only);
-            return LW_EXIT_OK;
-        } else if (!strcmp(argv[i], "--rules") && i + 1 < argc) {
-            rules = argv[++i];
-        } else if (!strcmp(argv[i], "--verbose") || !strcmp(argv[i], "-v")) {
+    static const struct option longopts[] = {{"help", no_argument, NULL, 'h'},
+                                             {"rules", required_argument, NULL, 'r'},
+                                             {"verbose", no_argument, NULL, 'v'},
+                                             {NULL, 0, NULL, 0}};
+    lw_cli_parser p;
+    lw_cli_parse_init(&p, "rules", rules_usage, "hv", longopts, 0, argc, argv);
+    for (int c; (c = lw_cli_next(&p)) != LW_CLI_DONE;) {
+        switch (c) {
+        case 'r':
+            rules = p.arg;
+            break;
+        case 'v':
             verbose = 1;
-        } else if (!strcmp(argv[i], "test") && !test) {
-            test = 1;
-        } else if (argv[i][0] == '-') {
-            fprintf(stderr, "lawwatch rules: unknown option '%s'\n%s", argv[i], rules_usage);
+            break;
+        case LW_CLI_OPERAND:
+            if (!strcmp(p.arg, "-")) { /* no rule id starts with '-': a stray option */
+                fprintf(stderr, "lawwatch rules: unknown option '%s'\n%s", p.arg, rules_usage);
+                free(only);
+                return LW_EXIT_FATAL;
+            }
+            if (!strcmp(p.arg, "test") && !test)
+                test = 1;
+            else
+                only[nonly++] = p.arg;
+            break;
+        default: /* help, or an unknown option */
             free(only);
-            return LW_EXIT_FATAL;
-        } else {
-            only[nonly++] = argv[i];
+            return c == LW_CLI_HELP ? LW_EXIT_OK : LW_EXIT_FATAL;
         }
     }
     if (!test) {

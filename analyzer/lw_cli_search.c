@@ -4,7 +4,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "lw_cli.h"
+#include "lw_cli_common.h"
+#include "lw_cli_verbs.h"
 #include "lw_registry.h"
 #include "lw_store.h"
 
@@ -405,54 +406,72 @@ int lw_cli_search(int argc, char **argv)
     lw_search_query q = {0};
     lw_buf query = {0};
     int limit_given = 0;
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        int more = i + 1 < argc;
-        if (lw_cli_is_help(a)) {
-            fputs(search_usage, stdout);
-            lw_buf_free(&query);
-            return LW_EXIT_OK;
-        } else if (!strcmp(a, "--db") && more) {
-            db = argv[++i];
-        } else if (!strcmp(a, "--rules") && more) {
-            rules = argv[++i];
-        } else if (!strcmp(a, "--year") && more) {
-            q.year = argv[++i];
+    static const struct option longopts[] = {{"help", no_argument, NULL, 'h'},
+                                             {"db", required_argument, NULL, 'd'},
+                                             {"rules", required_argument, NULL, 'r'},
+                                             {"year", required_argument, NULL, 'y'},
+                                             {"kind", required_argument, NULL, 'k'},
+                                             {"issuer", required_argument, NULL, 'i'},
+                                             {"limit", required_argument, NULL, 'l'},
+                                             {"format", required_argument, NULL, 'f'},
+                                             {"cites", required_argument, NULL, 'c'},
+                                             {"deadline-in", required_argument, NULL, 'D'},
+                                             {NULL, 0, NULL, 0}};
+    lw_cli_parser p;
+    /* a query word may start with '-' (NOT is spelled NOT, but let it through) */
+    lw_cli_parse_init(&p, "search", search_usage, "h", longopts, LW_CLI_DASH_WORDS, argc, argv);
+    for (int c; (c = lw_cli_next(&p)) != LW_CLI_DONE;) {
+        int bad = 0;
+        switch (c) {
+        case 'd':
+            db = p.arg;
+            break;
+        case 'r':
+            rules = p.arg;
+            break;
+        case 'y':
+            q.year = p.arg;
             if (strlen(q.year) != 4 || strspn(q.year, "0123456789") != 4) {
                 fprintf(stderr, "lawwatch search: --year wants a year such as 2025, not '%s'\n", q.year);
-                lw_buf_free(&query);
-                return LW_EXIT_FATAL;
+                bad = 1;
             }
-        } else if (!strcmp(a, "--kind") && more) {
-            q.kind = argv[++i];
-        } else if (!strcmp(a, "--issuer") && more) {
-            q.issuer = argv[++i];
-        } else if (!strcmp(a, "--limit") && more) {
+            break;
+        case 'k':
+            q.kind = p.arg;
+            break;
+        case 'i':
+            q.issuer = p.arg;
+            break;
+        case 'l': {
             char *end;
-            long n = strtol(argv[++i], &end, 10);
+            long n = strtol(p.arg, &end, 10);
             if (*end || n < 1 || n > 100000) {
-                fprintf(stderr, "lawwatch search: --limit wants a positive number, not '%s'\n", argv[i]);
-                lw_buf_free(&query);
-                return LW_EXIT_FATAL;
+                fprintf(stderr, "lawwatch search: --limit wants a positive number, not '%s'\n", p.arg);
+                bad = 1;
             }
             q.limit = (int)n;
             limit_given = 1;
-        } else if (!strcmp(a, "--format") && more) {
-            format = argv[++i];
-        } else if (!strcmp(a, "--cites") && more) {
-            cites = argv[++i];
-        } else if (!strcmp(a, "--deadline-in") && more) {
-            period = argv[++i];
-        } else if (!strcmp(a, "--")) {
-            while (++i < argc)
-                lw_buf_printf(&query, "%s%s", query.len ? " " : "", argv[i]);
-        } else if (a[0] == '-' && a[1] == '-' && a[2]) {
-            fprintf(stderr, "lawwatch search: unknown option '%s'\n%s", a, search_usage);
+            break;
+        }
+        case 'f':
+            format = p.arg;
+            break;
+        case 'c':
+            cites = p.arg;
+            break;
+        case 'D':
+            period = p.arg;
+            break;
+        case LW_CLI_OPERAND:
+            lw_buf_printf(&query, "%s%s", query.len ? " " : "", p.arg);
+            break;
+        default: /* help, or an unknown option */
+            lw_buf_free(&query);
+            return c == LW_CLI_HELP ? LW_EXIT_OK : LW_EXIT_FATAL;
+        }
+        if (bad) {
             lw_buf_free(&query);
             return LW_EXIT_FATAL;
-        } else {
-            /* a query word may start with '-' (NOT is spelled NOT, but let it through) */
-            lw_buf_printf(&query, "%s%s", query.len ? " " : "", a);
         }
     }
     int json = !strcmp(format, "json");

@@ -1,0 +1,126 @@
+/* lw_cli_common: the pieces every verb of the lawwatch command uses. */
+#include "lw_cli_common.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+int lw_cli_is_help(const char *a) { return !strcmp(a, "--help") || !strcmp(a, "-h"); }
+
+const char *lw_cli_rules_dir(const char *opt)
+{
+    if (opt)
+        return opt;
+    const char *env = getenv("LAWWATCH_RULES");
+    if (env && *env)
+        return env;
+    struct stat st;
+    if (stat("rules", &st) == 0 && S_ISDIR(st.st_mode))
+        return "rules";
+    return LW_SOURCE_DIR "/rules";
+}
+
+void lw_cli_error(const lw_error *err)
+{
+    char buf[2400];
+    fprintf(stderr, "lawwatch: %s\n", lw_error_format(err, buf, sizeof buf));
+}
+
+lw_engine *lw_cli_engine(const char *rules_opt)
+{
+    lw_engine *e;
+    lw_error err;
+    lw_error_clear(&err);
+    if (lw_engine_create(lw_cli_rules_dir(rules_opt), &e, &err) != LW_OK) {
+        lw_cli_error(&err);
+        return NULL;
+    }
+    return e;
+}
+
+void lw_cli_parse_init(lw_cli_parser *p, const char *verb, const char *usage, const char *shortopts,
+                       const struct option *longopts, int flags, int argc, char **argv)
+{
+    memset(p, 0, sizeof *p);
+    p->verb = verb;
+    p->usage = usage;
+    p->shortopts = shortopts;
+    p->longopts = longopts;
+    p->flags = flags;
+    p->argc = argc;
+    p->argv = argv;
+    /* '-': operands are returned in place, in order (no permutation, so a file named
+     * "-x" after "--" stays a file and a query keeps its word order); ':': a missing
+     * value is told apart from an unknown option, and getopt prints nothing */
+    snprintf(p->optstring, sizeof p->optstring, "-:%s", shortopts);
+    opterr = 0;
+    optind = 0; /* glibc: 0 starts a new scan, forgetting a half-read group of options */
+}
+
+/* The message every verb gave for what it does not know, with the argument as written. */
+static int unknown(lw_cli_parser *p, const char *a)
+{
+    if (p->flags & LW_CLI_NO_OPERANDS)
+        fprintf(stderr, "lawwatch %s: unknown argument '%s'\n%s", p->verb, a, p->usage);
+    else
+        fprintf(stderr, "lawwatch %s: unknown option '%s'\n%s", p->verb, a, p->usage);
+    return LW_CLI_BAD;
+}
+
+/* True when a is exactly "-c" for one of the short options. */
+static int is_short_option(const lw_cli_parser *p, const char *a)
+{
+    return a[0] == '-' && a[1] && a[1] != '-' && a[1] != ':' && !a[2] && strchr(p->shortopts, a[1]);
+}
+
+int lw_cli_next(lw_cli_parser *p)
+{
+    p->arg = NULL;
+    if (p->ended) { /* after "--": operands only */
+        if (optind >= p->argc)
+            return LW_CLI_DONE;
+        p->arg = p->argv[optind++];
+        return (p->flags & LW_CLI_NO_OPERANDS) ? unknown(p, p->arg) : LW_CLI_OPERAND;
+    }
+    if (!p->inside) {
+        p->elem = optind ? optind : 1;
+        if (p->elem >= p->argc)
+            return LW_CLI_DONE;
+        const char *a = p->argv[p->elem];
+        /* what getopt would take for an operand or for "--" is an error here */
+        if ((p->flags & LW_CLI_NO_OPERANDS) && (a[0] != '-' || !a[1] || !strcmp(a, "--")))
+            return unknown(p, a);
+        if ((p->flags & LW_CLI_DASH_WORDS) && a[0] == '-' && a[1] && a[1] != '-' && !is_short_option(p, a)) {
+            optind = p->elem + 1;
+            p->arg = a;
+            return LW_CLI_OPERAND;
+        }
+    }
+    int li = -1;
+    int c = getopt_long(p->argc, p->argv, p->optstring, p->longopts, &li);
+    p->inside = c != -1 && c != 1 && optind == p->elem; /* more letters of "-vh" to come */
+    const char *a = p->argv[p->elem];
+    if (c == -1) {
+        p->ended = 1;
+        return lw_cli_next(p);
+    }
+    if (c == 1) {
+        p->arg = optarg;
+        return LW_CLI_OPERAND;
+    }
+    if (c == '?' || c == ':')
+        return unknown(p, a);
+    if (li >= 0) {
+        /* getopt_long takes "--verb" for "--verbose": the flags are as documented, whole */
+        const char *name = p->longopts[li].name;
+        size_t n = strlen(name);
+        if (strncmp(a + 2, name, n) || (a[2 + n] && a[2 + n] != '='))
+            return unknown(p, a);
+    }
+    if (c == 'h') {
+        fputs(p->usage, stdout);
+        return LW_CLI_HELP;
+    }
+    p->arg = optarg;
+    return c;
+}

@@ -1,0 +1,69 @@
+/* lw_cli_common: what the verbs of the lawwatch command share: exit codes, finding the
+ * rules folder, loading the engine, printing errors, and option parsing (getopt_long with
+ * the verbs' own messages). Calls go lw_cli.c -> lw_cli_VERB.c -> here, never back. */
+#ifndef LW_CLI_COMMON_H
+#define LW_CLI_COMMON_H
+
+#include <getopt.h>
+#include <stdio.h>
+
+#include "lw_common.h"
+#include "lw_extract.h"
+
+enum { LW_EXIT_OK = 0, LW_EXIT_FINDINGS = 1, LW_EXIT_FATAL = 2 };
+
+/* The rules folder: --rules, else $LAWWATCH_RULES, else ./rules, else the source tree's. */
+const char *lw_cli_rules_dir(const char *opt);
+/* Prints "lawwatch: file:line: message" to stderr. */
+void lw_cli_error(const lw_error *err);
+/* Loads the engine or prints why not; NULL on failure. */
+lw_engine *lw_cli_engine(const char *rules_opt);
+/* True when a is --help or -h. */
+int lw_cli_is_help(const char *a);
+
+/* What lw_cli_next returns besides an option's val. */
+enum {
+    LW_CLI_DONE = -1,    /* no argument left */
+    LW_CLI_OPERAND = -2, /* p->arg is an operand (a file, a query word...) */
+    LW_CLI_HELP = -3,    /* --help or -h: the usage was printed on stdout; exit LW_EXIT_OK */
+    LW_CLI_BAD = -4      /* unknown option or missing value: said on stderr; exit LW_EXIT_FATAL */
+};
+
+/* Flags of a verb's parser. */
+enum {
+    /* the verb takes no operand: any, and "--", is an "unknown argument" (report, check) */
+    LW_CLI_NO_OPERANDS = 1,
+    /* a word starting with one '-' is an operand unless it is exactly a short option
+     * ("-h"): a query word may start with '-' (search) */
+    LW_CLI_DASH_WORDS = 2
+};
+
+/* The state of one verb's option parsing. Options come in the order written, operands
+ * among them (no permutation, whatever POSIXLY_CORRECT says); after "--" everything is an
+ * operand. A long option is taken only when written whole (no abbreviations), with its
+ * value as the next argument or after '='. The unknown option message is
+ * "lawwatch VERB: unknown option 'ARG'" followed by the usage, as before getopt_long. */
+typedef struct {
+    const char *verb;  /* "report", for the messages */
+    const char *usage; /* printed by --help and after an unknown option */
+    const char *shortopts;
+    const struct option *longopts; /* 'h' (help) is handled here */
+    int flags;
+    int argc;
+    char **argv;
+    const char *arg; /* the option's value or the operand; NULL for a flag */
+    /* private */
+    char optstring[32];
+    int elem;   /* index of the argument being parsed */
+    int inside; /* getopt is inside a group of short options (-vh) */
+    int ended;  /* getopt met "--" or the end */
+} lw_cli_parser;
+
+/* Starts parsing argv[1..argc-1] (argv[0] is the verb). shortopts in getopt's syntax
+ * ("ho:"), at most 28 characters. */
+void lw_cli_parse_init(lw_cli_parser *p, const char *verb, const char *usage, const char *shortopts,
+                       const struct option *longopts, int flags, int argc, char **argv);
+/* The next option (its val), or LW_CLI_DONE, LW_CLI_OPERAND, LW_CLI_HELP or LW_CLI_BAD. */
+int lw_cli_next(lw_cli_parser *p);
+
+#endif
