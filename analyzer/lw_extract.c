@@ -53,18 +53,25 @@ static int collect(void *ud, const lw_rule *rule, const PCRE2_SIZE *ov, uint32_t
     if (l->n == l->cap) {
         size_t cap = l->cap ? l->cap * 2 : 256;
         raw_match *p = realloc(l->v, cap * sizeof *p);
-        if (!p)
+        if (!p) {
+            c->nomem = 1;
             return 1;
+        }
         l->v = p;
         l->cap = cap;
     }
+    PCRE2_SIZE *keep = malloc(2 * np * sizeof *keep);
+    if (!keep) {
+        c->nomem = 1;
+        return 1;
+    }
+    memcpy(keep, ov, 2 * np * sizeof *ov);
     raw_match *r = &l->v[l->n++];
     r->rule = rule;
     r->start = ov[0];
     r->end = ov[1];
     r->np = np;
-    r->ov = malloc(2 * np * sizeof *r->ov);
-    memcpy(r->ov, ov, 2 * np * sizeof *ov);
+    r->ov = keep;
     r->dropped = 0;
     return 0;
 }
@@ -293,6 +300,15 @@ lw_status lw_extract(const lw_ruleset *rs, const lw_lexicon *lx, lw_matcher *m, 
             json_array_append_new(x->warnings, json_pack("{s:I,s:s}", "offset", (json_int_t)0, "message",
                                                          lw_error_format(&e, buf, sizeof buf)));
         }
+    }
+    if (c.nomem) {
+        lw_matcher_set_scan(m, NULL, NULL, 0);
+        lw_rule_scan_free(scan);
+        for (size_t i = 0; i < c.all.n; i++)
+            free(c.all.v[i].ov);
+        free(c.all.v);
+        lw_extraction_free(x);
+        return lw_error_set(err, LW_ERR_NOMEM, NULL, 0, 0, "out of memory");
     }
     if (c.all.n)
         qsort(c.all.v, c.all.n, sizeof *c.all.v, cmp_match);

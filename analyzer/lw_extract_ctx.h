@@ -43,6 +43,7 @@ typedef struct {
     char *province;        /* the province the document is about, title case */
     size_t header_num_start, header_num_end;
     int capped;            /* LW_EXTRACT_MAX_MATCHES reached */
+    int nomem;             /* a match could not be kept: the extraction fails, never loses it silently */
     size_t tbl_line;       /* the line of the last table cell judged (SIZE_MAX: none) */
     int tbl_time;          /* whether that cell's table heading names a time */
 } ctx_t;
