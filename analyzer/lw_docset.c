@@ -183,8 +183,8 @@ static int cmp_number(const void *a, const void *b)
     return c ? c : (x->doc > y->doc) - (x->doc < y->doc);
 }
 
-/* The first of the documents numbered key (folded), or (size_t)-1. */
-static size_t find_number_key(const lw_docset *d, const char *key)
+/* The index in d->numbers of the first entry of key (folded), or d->nnumbers. */
+static size_t first_number(const lw_docset *d, const char *key)
 {
     size_t lo = 0, hi = d->nnumbers;
     while (lo < hi) {
@@ -194,7 +194,14 @@ static size_t find_number_key(const lw_docset *d, const char *key)
         else
             hi = mid;
     }
-    return lo < d->nnumbers && !strcmp(d->numbers[lo].key, key) ? d->numbers[lo].doc : (size_t)-1;
+    return lo < d->nnumbers && !strcmp(d->numbers[lo].key, key) ? lo : d->nnumbers;
+}
+
+/* The first of the documents numbered key (folded), or (size_t)-1. */
+static size_t find_number_key(const lw_docset *d, const char *key)
+{
+    size_t lo = first_number(d, key);
+    return lo < d->nnumbers ? d->numbers[lo].doc : (size_t)-1;
 }
 
 /* The document a reference of document from names by key: among several of that number
@@ -203,15 +210,8 @@ static size_t find_number_key(const lw_docset *d, const char *key)
  * before the citing document (what it can have cited), else the first. */
 static size_t resolve_ref(const lw_docset *d, const char *key, const char *date, size_t from)
 {
-    size_t lo = 0, hi = d->nnumbers;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (strcmp(d->numbers[mid].key, key) < 0)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    if (lo == d->nnumbers || strcmp(d->numbers[lo].key, key))
+    size_t lo = first_number(d, key);
+    if (lo == d->nnumbers)
         return (size_t)-1;
     size_t e = lo + 1;
     while (e < d->nnumbers && !strcmp(d->numbers[e].key, key))

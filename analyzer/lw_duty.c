@@ -157,6 +157,26 @@ static int is_letter_byte(unsigned char ch) { return ch >= 0x80 || (ch >= 'a' &&
 
 static const char *own_str(dctx *c, const char *s, size_t n);
 
+/* Hands q (may be NULL) to c, which frees it with itself; NULL when q is NULL or cannot be
+ * kept (then freed here). */
+static const char *own(dctx *c, char *q)
+{
+    if (q && c->nowned == c->capowned) {
+        size_t cap = c->capowned ? c->capowned * 2 : 16;
+        char **p = realloc(c->owned, cap * sizeof *p);
+        if (!p) {
+            free(q);
+            return NULL;
+        }
+        c->owned = p;
+        c->capowned = cap;
+    }
+    if (q)
+        c->owned[c->nowned++] = q;
+    return q;
+}
+
+
 /* Whether the character at p is a capital (Latin, Vietnamese letters included). */
 static int starts_upper(const char *p, size_t left)
 {
@@ -456,19 +476,8 @@ static const char *qualified(dctx *c, const char *name)
             snprintf(buf, sizeof buf, "%.*s %s", (int)(ln - strlen(" Sở")), local, issuer);
         else
             return name;
-        if (c->nowned == c->capowned) {
-            size_t cap = c->capowned ? c->capowned * 2 : 16;
-            char **p = realloc(c->owned, cap * sizeof *p);
-            if (!p)
-                return name;
-            c->owned = p;
-            c->capowned = cap;
-        }
-        char *q = strdup(buf);
-        if (!q)
-            return name;
-        c->owned[c->nowned++] = q;
-        return q;
+        const char *q = own(c, strdup(buf));
+        return q ? q : name;
     }
     return name;
 }
@@ -1462,22 +1471,7 @@ static void assignment_section(dctx *c, size_t sec)
 }
 
 /* A copy of s[0, n) cleaned, owned by c (freed with it). */
-static const char *own_str(dctx *c, const char *s, size_t n)
-{
-    if (c->nowned == c->capowned) {
-        size_t cap = c->capowned ? c->capowned * 2 : 16;
-        char **p = realloc(c->owned, cap * sizeof *p);
-        if (!p)
-            return NULL;
-        c->owned = p;
-        c->capowned = cap;
-    }
-    char *q = lw_text_clean(s, n);
-    if (!q)
-        return NULL;
-    c->owned[c->nowned++] = q;
-    return q;
-}
+static const char *own_str(dctx *c, const char *s, size_t n) { return own(c, lw_text_clean(s, n)); }
 
 /* ---- driver ---- */
 

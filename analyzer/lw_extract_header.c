@@ -509,10 +509,9 @@ static size_t sub_limit(const ctx_t *c, const lw_fact *parent)
     return lim;
 }
 
-/* The organ of the parent that the line after the parent's names, alone on its line
- * ("BAN THƯỜNG VỤ" under "HIỆP HỘI CÔNG CHỨNG VIÊN VIỆT NAM"): its name as written in
- * parent_organs (rules/header.yaml), owned; NULL when the line is no such organ. */
-static char *parent_organ(const ctx_t *c, const lw_fact *parent)
+/* Where the first line after the parent's starts (blank lines and emphasis skipped), or
+ * (size_t)-1 when none stands before sub_limit. */
+static size_t line_after_parent(const ctx_t *c, const lw_fact *parent)
 {
     size_t lim = sub_limit(c, parent);
     size_t k = parent->end;
@@ -520,7 +519,16 @@ static char *parent_organ(const ctx_t *c, const lw_fact *parent)
         k++;
     while (k < lim && strchr(" \t\n*_", c->text[k]))
         k++;
-    if (k >= lim)
+    return k < lim ? k : (size_t)-1;
+}
+
+/* The organ of the parent that the line after the parent's names, alone on its line
+ * ("BAN THƯỜNG VỤ" under "HIỆP HỘI CÔNG CHỨNG VIÊN VIỆT NAM"): its name as written in
+ * parent_organs (rules/header.yaml), owned; NULL when the line is no such organ. */
+static char *parent_organ(const ctx_t *c, const lw_fact *parent)
+{
+    size_t k = line_after_parent(c, parent);
+    if (k == (size_t)-1)
         return NULL;
     size_t e = lw_x_para_end(c, k);
     while (e > k && strchr(" \t*_", c->text[e - 1]))
@@ -547,16 +555,12 @@ static char *parent_organ(const ctx_t *c, const lw_fact *parent)
  * body; when it could not be read as one, the parent must not be given in its place. */
 static int sub_unit_follows(const ctx_t *c, const lw_fact *parent)
 {
-    size_t lim = sub_limit(c, parent);
-    size_t k = parent->end;
-    while (k < lim && c->text[k] != '\n')
-        k++;
-    while (k < lim && strchr(" \t\n*_", c->text[k]))
-        k++;
-    if (k >= lim)
+    size_t k = line_after_parent(c, parent);
+    if (k == (size_t)-1)
         return 0;
-    for (size_t i = lw_x_first_match_at(c, k); i < c->all.n && c->all.v[i].start <= lw_x_para_end(c, k); i++)
-        if (kind_is(&c->all.v[i], "header.sub_unit") && lw_x_para_start(c, c->all.v[i].start) == lw_x_para_start(c, k))
+    size_t ps = lw_x_para_start(c, k), pe = lw_x_para_end(c, k);
+    for (size_t i = lw_x_first_match_at(c, k); i < c->all.n && c->all.v[i].start <= pe; i++)
+        if (kind_is(&c->all.v[i], "header.sub_unit") && lw_x_para_start(c, c->all.v[i].start) == ps)
             return 1;
     return 0;
 }

@@ -449,6 +449,21 @@ static int query_int(sqlite3 *db, const char *sql, long long *v)
     return rc;
 }
 
+/* Runs one upgrade step's SQL (its own transaction, from BEGIN to COMMIT; NULL: out of
+ * memory); on failure rolls back and says from which schema the upgrade failed. */
+static lw_status upgrade_step(lw_store *s, const char *sql, long long ver, lw_error *err)
+{
+    char *msg = NULL;
+    int rc = sql ? sqlite3_exec(s->db, sql, NULL, NULL, &msg) : SQLITE_NOMEM;
+    if (!rc)
+        return LW_OK;
+    lw_error_set(err, LW_ERR_DB, s->path, 0, 0, "không nâng cấp được cơ sở dữ liệu (cannot upgrade the "
+                 "database from schema %lld): %s", ver, msg ? msg : sqlite3_errstr(rc));
+    sqlite3_free(msg);
+    exec(s, "ROLLBACK");
+    return LW_ERR_DB;
+}
+
 static lw_status check_schema(lw_store *s, int flags, lw_error *err)
 {
     long long ver = 0, ntab = 0;
@@ -526,16 +541,10 @@ static lw_status check_schema(lw_store *s, int flags, lw_error *err)
                              : sqlite3_mprintf("BEGIN IMMEDIATE; %s %s %s%s COMMIT;", lines_sql,
                                                has_ref_text ? "" : refs_sql,
                                                has_record ? "" : "DROP VIEW v_duties; " DUTIES_VIEW_SQL, to3);
-        char *msg = NULL;
-        rc = sql ? sqlite3_exec(s->db, sql, NULL, NULL, &msg) : SQLITE_NOMEM;
+        lw_status ust = upgrade_step(s, sql, ver, err);
         sqlite3_free(sql);
-        if (rc) {
-            lw_error_set(err, LW_ERR_DB, s->path, 0, 0, "không nâng cấp được cơ sở dữ liệu (cannot upgrade the "
-                         "database from schema %lld): %s", ver, msg ? msg : "?");
-            sqlite3_free(msg);
-            exec(s, "ROLLBACK");
-            return LW_ERR_DB;
-        }
+        if (ust)
+            return ust;
         ver = 3;
     }
     /* Schema 3 stored a content found at two paths as two documents. The paths move to
@@ -568,15 +577,9 @@ static lw_status check_schema(lw_store *s, int flags, lw_error *err)
             " DROP VIEW IF EXISTS v_documents; " V_DOCUMENTS_SQL
             " DROP VIEW IF EXISTS v_deadlines; " V_DEADLINES_SQL
             " PRAGMA user_version = 4; COMMIT;";
-        char *msg = NULL;
-        rc = sqlite3_exec(s->db, to4, NULL, NULL, &msg);
-        if (rc) {
-            lw_error_set(err, LW_ERR_DB, s->path, 0, 0, "không nâng cấp được cơ sở dữ liệu (cannot upgrade the "
-                         "database from schema %lld): %s", ver, msg ? msg : "?");
-            sqlite3_free(msg);
-            exec(s, "ROLLBACK");
-            return LW_ERR_DB;
-        }
+        lw_status ust = upgrade_step(s, to4, ver, err);
+        if (ust)
+            return ust;
         ver = 4;
     } else if (ver >= 1 && ver <= 3) {
         return lw_error_set(err, LW_ERR_DB, s->path, 0, 0,
