@@ -108,7 +108,8 @@ LW=$BUILD/lawwatch
 PKGS="libpcre2-8 icu-uc icu-i18n sqlite3 libutf8proc yaml-0.1 jansson libcrypto"
 SEARCH_LAT=$WORK/search_lat
 # the in-process search timer links the library; if its API moved, only that measure is lost
-if gcc -O2 -std=gnu11 -I "$ROOT/analyzer" "$HERE/search_lat.c" "$BUILD/liblawwatch_core.a" \
+LW_INC=$(for d in "$ROOT"/analyzer/*/; do printf -- "-I%s " "$d"; done)
+if gcc -O2 -std=gnu11 $LW_INC "$HERE/search_lat.c" "$BUILD/liblawwatch_core.a" \
      $(pkg-config --libs $PKGS) -lpthread -lm -o "$SEARCH_LAT" 2>"$RES/search_lat.build.log"; then :; else
   log "search_lat did not build (see $RES/search_lat.build.log): in-process latency left out"
   SEARCH_LAT=""

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Duties stated in tables (analyzer/lw_duty_table.c): each tests/data/duty_tables/NAME.txt
+"""Duties stated in tables (analyzer/extract/lw_duty_table.c): each tests/data/duty_tables/NAME.txt
 is extracted and its duties of source "table" are compared, in text order and field by
 field, with the expected duties of NAME.json (written by reading the crafted table, never
 copied from lawwatch). Each expected duty gives "line" (the row's line), "to", and any of
