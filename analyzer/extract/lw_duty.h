@@ -35,7 +35,7 @@
 
 #include "lw_common.h"
 #include "lw_extract.h"
-#include "lw_rules.h"
+#include "lw_match.h"
 
 /* Appends the duty facts of text[0..len) to x, whose agency and deadline facts must be
  * built already. */

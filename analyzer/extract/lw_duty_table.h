@@ -31,7 +31,7 @@
 
 #include "lw_common.h"
 #include "lw_extract.h"
-#include "lw_rules.h"
+#include "lw_match.h"
 
 /* Appends the duties of the pipe tables of text[0..len) (normalized) to x, whose agency
  * facts and header must be built already. A rule set without duty.table_time rules or

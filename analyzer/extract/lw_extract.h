@@ -9,7 +9,7 @@
 #include "lw_common.h"
 #include "lw_doc.h"
 #include "lw_resolve.h"
-#include "lw_rules.h"
+#include "lw_match.h"
 
 typedef struct {
     const char *kind;    /* "legal_ref", "deadline", ...; borrowed from the rule */

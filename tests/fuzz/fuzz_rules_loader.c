@@ -4,7 +4,7 @@
  * under the matcher's limits (as `lawwatch rules test` does), and its groups are listed. */
 #include "fuzz_common.h"
 
-#include "lw_rules.h"
+#include "lw_match.h"
 
 static int on_match(void *ud, const lw_rule *rule, const PCRE2_SIZE *ovec, uint32_t npairs)
 {

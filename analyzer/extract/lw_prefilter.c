@@ -1,0 +1,705 @@
+/* lw_prefilter: the literals every match of a pattern contains, and one pass over a text
+ * that says where each of them last occurs.
+ *
+ * Most rules find nothing in most documents, and a rule that finds nothing still costs a
+ * full scan: PCRE2 tries a match at every letter its pattern may start with, lookbehinds
+ * first. So each rule's pattern is read (at load) for a set of literal strings one of
+ * which every match must contain: the literal runs of its top-level sequence, and of
+ * groups that must match, alternation taken as the union of its branches' sets. A pattern
+ * with a construct the reading does not know gets no set and always runs. The scan
+ * (lw_prefilter_scan, used by lw_match's lw_rule_scan) then finds where every literal last
+ * occurs in a text in one pass (Aho-Corasick over the text folded, read from its end): a rule none of whose literals occur is known to find
+ * nothing, and no match of the others starts after the last of theirs (a match holds one,
+ * at or after its start), which PCRE2 is told as an offset limit.
+ *
+ * Exact, not a heuristic: literals and text are compared under a per-character fold f
+ * (simple lower case, plus long s -> s, Kelvin sign -> k, Angstrom sign -> å, ẛ -> ṡ)
+ * that PCRE2's caseless matching never distinguishes more finely: for every literal
+ * character allowed (ASCII, U+00C0..U+01B0 but ı, İ, ŉ, ſ, and U+1EA0..U+1EF9, the
+ * Vietnamese letters) and every code point PCRE2 (UTF, UCP, caseless) matches it with,
+ * f gives the same result; this was checked over all of Unicode with the PCRE2 and
+ * utf8proc of Debian 12. A case-sensitive match is a caseless one, so rules with
+ * (?-i) or caseless: false are covered too. The one difference a rule left out makes:
+ * it cannot report a match limit (STYLE.md 9) on a text where it could find nothing. */
+#include "lw_prefilter.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <utf8proc.h>
+
+/* The literal table (each literal folded, once) and its automaton (lw_prefilter_build). */
+struct lw_prefilter {
+    char **lits;
+    size_t n_lits;
+    uint32_t *ac_next; /* ac_states x 256 transitions */
+    uint32_t *ac_lit;  /* per state: 1 + the literal ending there, or 0 */
+    uint32_t *ac_dict; /* per state: the next state on its suffix chain ending a literal, or 0 */
+    uint32_t ac_states;
+};
+
+lw_prefilter *lw_prefilter_create(void) { return calloc(1, sizeof(lw_prefilter)); }
+
+void lw_prefilter_free(lw_prefilter *pf)
+{
+    if (!pf)
+        return;
+    for (size_t i = 0; i < pf->n_lits; i++)
+        free(pf->lits[i]);
+    free(pf->lits);
+    free(pf->ac_next);
+    free(pf->ac_lit);
+    free(pf->ac_dict);
+    free(pf);
+}
+
+size_t lw_prefilter_count(const lw_prefilter *pf) { return pf ? pf->n_lits : 0; }
+
+/* A set with more alternatives than this is dropped: the automaton stays a few thousand
+ * states and a rule whose literals are that many is not worth leaving out. */
+#define LW_PREFILTER_NEED_MAX 48
+/* A set whose shortest literal is shorter than this (bytes) occurs in nearly every text: it
+ * would leave nothing out, so the rule gets no set. */
+#define LW_PREFILTER_NEED_MIN 3
+/* Characters of a class expanded into literals ([ếe]); a longer class ends the run. */
+#define LW_PREFILTER_CLASS_MAX 6
+/* Longest literal run built from a sequence (bytes); a longer one is not read. */
+#define LW_PREFILTER_LIT_MAX 512
+
+typedef struct {
+    char **v; /* folded literals, owned */
+    size_t n;
+} strset;
+
+static void strset_free(strset *s)
+{
+    for (size_t i = 0; i < s->n; i++)
+        free(s->v[i]);
+    free(s->v);
+    s->v = NULL;
+    s->n = 0;
+}
+
+static int strset_add(strset *s, const char *str, size_t len)
+{
+    for (size_t i = 0; i < s->n; i++)
+        if (strlen(s->v[i]) == len && !memcmp(s->v[i], str, len))
+            return 0;
+    char **v = realloc(s->v, (s->n + 1) * sizeof *v);
+    if (!v)
+        return -1;
+    s->v = v;
+    if (!(s->v[s->n] = malloc(len + 1)))
+        return -1;
+    memcpy(s->v[s->n], str, len);
+    s->v[s->n][len] = '\0';
+    s->n++;
+    return 0;
+}
+
+/* The shortest literal's length; 0 for an empty set or one holding "". */
+static size_t strset_score(const strset *s)
+{
+    size_t m = s->n ? SIZE_MAX : 0;
+    for (size_t i = 0; i < s->n; i++)
+        if (strlen(s->v[i]) < m)
+            m = strlen(s->v[i]);
+    return m;
+}
+
+static int32_t lit_fold(int32_t c)
+{
+    switch (c) {
+    case 0x17F: return 's';
+    case 0x212A: return 'k';
+    case 0x212B: return 0xE5;
+    case 0x1E9B: return 0x1E61;
+    default: return c < 0x80 ? (c >= 'A' && c <= 'Z' ? c + 32 : c) : utf8proc_tolower(c);
+    }
+}
+
+static int lit_char_ok(int32_t c)
+{
+    return (c >= 0x20 && c <= 0x7E) || (c >= 0xC0 && c <= 0x1B0 && c != 0x130 && c != 0x131 && c != 0x149 && c != 0x17F) ||
+           (c >= 0x1EA0 && c <= 0x1EF9);
+}
+
+typedef struct {
+    const unsigned char *p, *end;
+    int ext;  /* PCRE2_EXTENDED */
+    int fail; /* something not understood: the rule gets no set */
+} lit_parser;
+
+/* One UTF-8 character of the pattern; -1 when invalid. */
+static int32_t lit_next_char(lit_parser *P)
+{
+    utf8proc_int32_t c;
+    utf8proc_ssize_t n = utf8proc_iterate(P->p, P->end - P->p, &c);
+    if (n <= 0) {
+        P->fail = 1;
+        return -1;
+    }
+    P->p += n;
+    return c;
+}
+
+static void lit_skip_space(lit_parser *P)
+{
+    while (P->ext && P->p < P->end) {
+        if (strchr(" \t\n\r\f\v", *P->p) && *P->p)
+            P->p++;
+        else if (*P->p == '#')
+            while (P->p < P->end && *P->p != '\n')
+                P->p++;
+        else
+            break;
+    }
+}
+
+enum { A_CHARS, A_GROUP, A_NONE, A_ZERO };
+
+static strset lit_alt(lit_parser *P);
+
+/* A class: its characters folded when it is a short list of allowed ones, else none. */
+static int lit_class(lit_parser *P, strset *out)
+{
+    int expand = 1;
+    P->p++; /* [ */
+    if (P->p < P->end && *P->p == '^') {
+        expand = 0;
+        P->p++;
+    }
+    int first = 1;
+    while (P->p < P->end && (*P->p != ']' || first)) {
+        first = 0;
+        if (*P->p == '[' && P->p + 1 < P->end && (P->p[1] == ':' || P->p[1] == '.' || P->p[1] == '=')) {
+            /* [:alpha:] and only that: letters between "[:" and ":]" */
+            const unsigned char *e = P->p + 2;
+            if (e < P->end && *e == '^')
+                e++;
+            while (e < P->end && ((*e >= 'a' && *e <= 'z') || (*e >= 'A' && *e <= 'Z')))
+                e++;
+            if (P->p[1] != ':' || e + 1 >= P->end || e[0] != ':' || e[1] != ']') {
+                P->fail = 1;
+                return A_NONE;
+            }
+            P->p = e + 2;
+            expand = 0;
+            continue;
+        }
+        int32_t c;
+        if (*P->p == '\\') {
+            P->p++;
+            if (P->p >= P->end) {
+                P->fail = 1;
+                return A_NONE;
+            }
+            unsigned char e = *P->p;
+            if (e == 'Q' || e == 'E' || e == 'x' || e == 'o' || e == 'c' || e == 'N' || (e >= '0' && e <= '9')) {
+                P->fail = 1;
+                return A_NONE;
+            }
+            if (e == 'p' || e == 'P') {
+                P->p++;
+                if (P->p < P->end && *P->p == '{') {
+                    while (P->p < P->end && *P->p != '}')
+                        P->p++;
+                }
+                if (P->p < P->end)
+                    P->p++;
+                expand = 0;
+                continue;
+            }
+            if (e < 0x80 && !((e >= 'a' && e <= 'z') || (e >= 'A' && e <= 'Z'))) {
+                c = e;
+                P->p++;
+            } else if (e == 'n' || e == 't' || e == 'r' || e == 'f') {
+                c = e == 'n' ? '\n' : e == 't' ? '\t' : e == 'r' ? '\r' : '\f';
+                P->p++;
+            } else if (e < 0x80) { /* \d \s \w \h \v ... */
+                P->p++;
+                expand = 0;
+                continue;
+            } else {
+                P->fail = 1;
+                return A_NONE;
+            }
+        } else {
+            c = lit_next_char(P);
+            if (c < 0)
+                return A_NONE;
+        }
+        if (P->p + 1 < P->end && *P->p == '-' && P->p[1] != ']') {
+            /* a range: skip its end, never expanded */
+            P->p++;
+            if (*P->p == '\\') {
+                P->fail = 1; /* an escaped range end: not worth reading */
+                return A_NONE;
+            }
+            if (lit_next_char(P) < 0)
+                return A_NONE;
+            expand = 0;
+            continue;
+        }
+        if (!lit_char_ok(c) || c == '\n' || c == '\t' || c == '\r' || c == '\f') {
+            expand = 0;
+            continue;
+        }
+        if (expand) {
+            unsigned char b[4];
+            utf8proc_ssize_t n = utf8proc_encode_char(lit_fold(c), b);
+            if (strset_add(out, (const char *)b, (size_t)n)) {
+                P->fail = 1;
+                return A_NONE;
+            }
+            if (out->n > LW_PREFILTER_CLASS_MAX)
+                expand = 0;
+        }
+    }
+    if (P->p >= P->end) {
+        P->fail = 1;
+        return A_NONE;
+    }
+    P->p++; /* ] */
+    if (!expand || !out->n) {
+        strset_free(out);
+        return A_NONE;
+    }
+    return A_CHARS;
+}
+
+/* One item of a sequence; *out gets its characters (A_CHARS) or its group's set (A_GROUP). */
+static int lit_atom(lit_parser *P, strset *out)
+{
+    unsigned char c = *P->p;
+    if (c == '(') {
+        const unsigned char *q = P->p + 1;
+        int zero = 0;
+        if (q < P->end && *q == '*') {
+            P->fail = 1;
+            return A_NONE;
+        }
+        if (q < P->end && *q == '?') {
+            q++;
+            if (q >= P->end) {
+                P->fail = 1;
+                return A_NONE;
+            }
+            if (*q == ':' || *q == '|' || *q == '>') {
+                q++;
+            } else if (*q == '=' || *q == '!') {
+                q++;
+                zero = 1;
+            } else if (*q == '<' && q + 1 < P->end && (q[1] == '=' || q[1] == '!')) {
+                q += 2;
+                zero = 1;
+            } else if (*q == '<' || *q == '\'' || (*q == 'P' && q + 1 < P->end && q[1] == '<')) {
+                unsigned char close = *q == '\'' ? '\'' : '>';
+                while (q < P->end && *q != close)
+                    q++;
+                if (q >= P->end) {
+                    P->fail = 1;
+                    return A_NONE;
+                }
+                q++;
+            } else if (*q == '#') {
+                while (q < P->end && *q != ')')
+                    q++;
+                P->p = q < P->end ? q + 1 : q;
+                return A_ZERO;
+            } else {
+                /* option letters: (?i) (?-i:...) (?J); x (white space) and ^ change the reading */
+                const unsigned char *o = q;
+                while (o < P->end && ((*o >= 'a' && *o <= 'z') || (*o >= 'A' && *o <= 'Z') || *o == '-'))
+                    o++;
+                int bad = o == q || o >= P->end || (*o != ')' && *o != ':');
+                for (const unsigned char *k = q; k < o && !bad; k++)
+                    bad = !strchr("-iJmsUn", *k);
+                if (bad) {
+                    P->fail = 1;
+                    return A_NONE;
+                }
+                if (*o == ')') {
+                    P->p = o + 1;
+                    return A_ZERO;
+                }
+                q = o + 1;
+            }
+        }
+        P->p = q;
+        strset in = lit_alt(P);
+        if (P->fail || P->p >= P->end || *P->p != ')') {
+            P->fail = 1;
+            strset_free(&in);
+            return A_NONE;
+        }
+        P->p++;
+        if (zero) {
+            strset_free(&in);
+            return A_ZERO;
+        }
+        *out = in;
+        return out->n ? A_GROUP : A_NONE;
+    }
+    if (c == '[')
+        return lit_class(P, out);
+    if (c == '.') {
+        P->p++;
+        return A_NONE;
+    }
+    if (c == '^' || c == '$') {
+        P->p++;
+        return A_ZERO;
+    }
+    if (c == '*' || c == '+' || c == '?' || c == '{') {
+        P->fail = 1;
+        return A_NONE;
+    }
+    int32_t ch;
+    if (c == '\\') {
+        if (P->p + 1 >= P->end) {
+            P->fail = 1;
+            return A_NONE;
+        }
+        unsigned char e = P->p[1];
+        P->p += 2;
+        if (e == 'b' || e == 'B' || e == 'A' || e == 'z' || e == 'Z' || e == 'G')
+            return A_ZERO;
+        if (e == 'p' || e == 'P') {
+            if (P->p < P->end && *P->p == '{') {
+                while (P->p < P->end && *P->p != '}')
+                    P->p++;
+                if (P->p >= P->end) {
+                    P->fail = 1;
+                    return A_NONE;
+                }
+            }
+            P->p++;
+            return A_NONE;
+        }
+        if (strchr("dDsSwWhHvVRX", e) && e)
+            return A_NONE;
+        if (e == 'n' || e == 't' || e == 'r' || e == 'f')
+            return A_NONE; /* control characters are no literals (lit_char_ok) */
+        if (e < 0x80 && !((e >= 'a' && e <= 'z') || (e >= 'A' && e <= 'Z') || (e >= '0' && e <= '9'))) {
+            ch = e;
+        } else { /* \K \Q \E \x \N \g \k \1 ...: not read */
+            P->fail = 1;
+            return A_NONE;
+        }
+    } else {
+        ch = lit_next_char(P);
+        if (ch < 0)
+            return A_NONE;
+    }
+    if (!lit_char_ok(ch))
+        return A_NONE;
+    unsigned char b[4];
+    utf8proc_ssize_t n = utf8proc_encode_char(lit_fold(ch), b);
+    if (strset_add(out, (const char *)b, (size_t)n)) {
+        P->fail = 1;
+        return A_NONE;
+    }
+    return A_CHARS;
+}
+
+/* A quantifier after an item: 1 with *min set, 0 when none. */
+static int lit_quant(lit_parser *P, unsigned long *min)
+{
+    lit_skip_space(P);
+    if (P->p >= P->end)
+        return 0;
+    unsigned char c = *P->p;
+    if (c == '?' || c == '*' || c == '+') {
+        *min = c == '+';
+        P->p++;
+    } else if (c == '{') {
+        const unsigned char *q = P->p + 1;
+        if (q >= P->end || *q < '0' || *q > '9') {
+            P->fail = 1; /* "{" as a literal or "{,n}": not read */
+            return 0;
+        }
+        *min = strtoul((const char *)q, (char **)&q, 10);
+        if (q < P->end && *q == ',') {
+            q++;
+            while (q < P->end && *q >= '0' && *q <= '9')
+                q++;
+        }
+        if (q >= P->end || *q != '}') {
+            P->fail = 1;
+            return 0;
+        }
+        P->p = q + 1;
+    } else {
+        return 0;
+    }
+    lit_skip_space(P);
+    if (P->p < P->end && (*P->p == '?' || *P->p == '+'))
+        P->p++;
+    return 1;
+}
+
+/* Keeps cand in *best when it is better; takes cand over. */
+static void lit_consider(strset *best, strset *cand)
+{
+    size_t sc = strset_score(cand);
+    if (sc > 0 && (sc > strset_score(best) || (sc == strset_score(best) && cand->n < best->n))) {
+        strset_free(best);
+        *best = *cand;
+        cand->v = NULL;
+        cand->n = 0;
+    } else {
+        strset_free(cand);
+    }
+}
+
+/* A sequence up to '|', ')' or the end: its best set (empty when none). */
+static strset lit_seq(lit_parser *P)
+{
+    strset best = {0}, run = {0};
+    strset_add(&run, "", 0);
+    for (;;) {
+        lit_skip_space(P);
+        if (P->fail || P->p >= P->end || *P->p == '|' || *P->p == ')')
+            break;
+        strset a = {0};
+        int kind = lit_atom(P, &a);
+        unsigned long min = 1;
+        int quant = P->fail ? 0 : lit_quant(P, &min);
+        if (P->fail) {
+            strset_free(&a);
+            break;
+        }
+        if (kind == A_ZERO)
+            continue; /* consumes nothing: the run goes on across it */
+        if (kind == A_CHARS && !quant && run.n * a.n <= LW_PREFILTER_NEED_MAX) {
+            strset next = {0};
+            for (size_t i = 0; i < run.n && !P->fail; i++)
+                for (size_t j = 0; j < a.n && !P->fail; j++) {
+                    size_t li = strlen(run.v[i]), lj = strlen(a.v[j]);
+                    char buf[LW_PREFILTER_LIT_MAX];
+                    if (li + lj >= sizeof buf) {
+                        P->fail = 1;
+                        break;
+                    }
+                    memcpy(buf, run.v[i], li);
+                    memcpy(buf + li, a.v[j], lj);
+                    if (strset_add(&next, buf, li + lj))
+                        P->fail = 1;
+                }
+            strset_free(&run);
+            strset_free(&a);
+            run = next;
+            continue;
+        }
+        lit_consider(&best, &run);
+        strset_add(&run, "", 0);
+        if (kind == A_CHARS && !quant) {
+            strset_free(&run);
+            run = a; /* too many alternatives to extend: a new run from this item */
+            continue;
+        }
+        if ((kind == A_CHARS || kind == A_GROUP) && min >= 1)
+            lit_consider(&best, &a);
+        else
+            strset_free(&a);
+    }
+    lit_consider(&best, &run);
+    if (P->fail)
+        strset_free(&best);
+    return best;
+}
+
+/* Alternatives up to ')' or the end: the union of their sets, or empty when one has none. */
+static strset lit_alt(lit_parser *P)
+{
+    strset all = {0};
+    int every = 1;
+    for (;;) {
+        strset b = lit_seq(P);
+        if (P->fail) {
+            strset_free(&b);
+            break;
+        }
+        if (!b.n)
+            every = 0;
+        for (size_t i = 0; i < b.n && every; i++)
+            if (strset_add(&all, b.v[i], strlen(b.v[i])) || all.n > LW_PREFILTER_NEED_MAX)
+                every = 0;
+        strset_free(&b);
+        if (P->p < P->end && *P->p == '|') {
+            P->p++;
+            continue;
+        }
+        break;
+    }
+    if (!every || P->fail)
+        strset_free(&all);
+    return all;
+}
+
+/* The set of literals one of which every match of pattern contains; empty when unknown. */
+static strset lit_need(const char *pattern, int extended)
+{
+    lit_parser P = {(const unsigned char *)pattern, (const unsigned char *)pattern + strlen(pattern), extended != 0, 0};
+    /* white space PCRE2 skips in extended mode beyond ASCII: not read */
+    static const char *const uspace[] = {"\xC2\x85", "\xE2\x80\x8E", "\xE2\x80\x8F", "\xE2\x80\xA8", "\xE2\x80\xA9"};
+    for (size_t i = 0; i < sizeof uspace / sizeof *uspace; i++)
+        if (strstr(pattern, uspace[i]))
+            return (strset){0};
+    strset s = lit_alt(&P);
+    if (P.fail || P.p != P.end || strset_score(&s) < LW_PREFILTER_NEED_MIN)
+        strset_free(&s);
+    return s;
+}
+
+/* Adds a pattern's set to the literal table; *need gets the indices into it. */
+static int lit_register(lw_prefilter *pf, strset *s, uint32_t **need, size_t *n_need)
+{
+    *need = s->n ? calloc(s->n, sizeof **need) : NULL;
+    if (s->n && !*need)
+        return -1;
+    for (size_t i = 0; i < s->n; i++) {
+        size_t k = 0;
+        while (k < pf->n_lits && strcmp(pf->lits[k], s->v[i]))
+            k++;
+        if (k == pf->n_lits) {
+            char **v = realloc(pf->lits, (pf->n_lits + 1) * sizeof *v);
+            if (!v)
+                return -1;
+            pf->lits = v;
+            pf->lits[pf->n_lits++] = s->v[i];
+            s->v[i] = NULL; /* taken over */
+        }
+        (*need)[(*n_need)++] = (uint32_t)k;
+    }
+    return 0;
+}
+
+int lw_prefilter_add(lw_prefilter *pf, const char *pattern, int extended, uint32_t **need, size_t *n_need)
+{
+    *need = NULL;
+    *n_need = 0;
+    /* out of memory while reading the pattern leaves it without a set: it always runs,
+     * slower but never wrong */
+    strset s = lit_need(pattern, extended);
+    int rc = lit_register(pf, &s, need, n_need);
+    strset_free(&s);
+    if (rc) {
+        free(*need);
+        *need = NULL;
+        *n_need = 0;
+    }
+    return rc;
+}
+
+/* The Aho-Corasick automaton of the literal table: a full transition table (the table is a
+ * few hundred literals, so a few thousand states), each state's literal and the next state
+ * down its suffix chain that ends one. */
+int lw_prefilter_build(lw_prefilter *pf)
+{
+    size_t cap = 1;
+    for (size_t i = 0; i < pf->n_lits; i++)
+        cap += strlen(pf->lits[i]);
+    pf->ac_next = calloc(cap * 256, sizeof *pf->ac_next);
+    pf->ac_lit = calloc(cap, sizeof *pf->ac_lit);
+    pf->ac_dict = calloc(cap, sizeof *pf->ac_dict);
+    uint32_t *fail = calloc(cap, sizeof *fail), *queue = calloc(cap, sizeof *queue);
+    if (!pf->ac_next || !pf->ac_lit || !pf->ac_dict || !fail || !queue) {
+        free(fail);
+        free(queue);
+        free(pf->ac_next);
+        free(pf->ac_lit);
+        free(pf->ac_dict);
+        pf->ac_next = pf->ac_lit = pf->ac_dict = NULL; /* no automaton: lw_prefilter_scan says so */
+        return -1;
+    }
+    /* the trie of the literals spelled backwards (the scan runs from the text's end, so
+     * that the first time it meets a literal is its last occurrence, and where it completes
+     * is where that occurrence starts); 0 is the root and, as a target, "no edge yet" */
+    uint32_t n = 1;
+    for (size_t i = 0; i < pf->n_lits; i++) {
+        uint32_t st = 0;
+        const unsigned char *lit = (const unsigned char *)pf->lits[i];
+        for (size_t k = strlen(pf->lits[i]); k-- > 0;) {
+            if (!pf->ac_next[st * 256 + lit[k]])
+                pf->ac_next[st * 256 + lit[k]] = n++;
+            st = pf->ac_next[st * 256 + lit[k]];
+        }
+        pf->ac_lit[st] = (uint32_t)i + 1;
+    }
+    /* breadth first: failure links, completed transitions, suffix chains */
+    size_t qh = 0, qt = 0;
+    for (int b = 0; b < 256; b++)
+        if (pf->ac_next[b])
+            queue[qt++] = pf->ac_next[b];
+    while (qh < qt) {
+        uint32_t st = queue[qh++];
+        uint32_t f = fail[st];
+        pf->ac_dict[st] = pf->ac_lit[f] ? f : pf->ac_dict[f];
+        for (int b = 0; b < 256; b++) {
+            uint32_t *t = &pf->ac_next[st * 256 + b];
+            if (*t) {
+                fail[*t] = pf->ac_next[f * 256 + b];
+                queue[qt++] = *t;
+            } else {
+                *t = pf->ac_next[f * 256 + b];
+            }
+        }
+    }
+    pf->ac_states = n;
+    free(fail);
+    free(queue);
+    return 0;
+}
+
+size_t *lw_prefilter_scan(const lw_prefilter *pf, const char *text, size_t len)
+{
+    if (!pf || !pf->ac_next)
+        return NULL;
+    size_t *last = malloc((pf->n_lits + 1) * sizeof *last);
+    unsigned char *seen = calloc(pf->ac_states + 1, 1);
+    if (!last || !seen) {
+        free(seen);
+        free(last);
+        return NULL;
+    }
+    for (size_t i = 0; i < pf->n_lits; i++)
+        last[i] = SIZE_MAX;
+    const uint32_t *next = pf->ac_next;
+    const unsigned char *t = (const unsigned char *)text;
+    uint32_t st = 0;
+    size_t e = len; /* the characters before e are left to read, last first */
+    while (e > 0) {
+        unsigned char b[4];
+        utf8proc_ssize_t nb = 1;
+        size_t s = e - 1;
+        if (t[s] < 0x80) {
+            b[0] = (unsigned char)(t[s] >= 'A' && t[s] <= 'Z' ? t[s] + 32 : t[s]);
+        } else {
+            /* the character that ends at e, when t[s..e) is one; else the byte as it is
+             * (PCRE2 matches no literal character on bytes that are not UTF-8) */
+            size_t k = s;
+            while (k > 0 && s - k < 3 && (t[k] & 0xC0) == 0x80)
+                k--;
+            utf8proc_int32_t c;
+            if (utf8proc_iterate(t + k, (utf8proc_ssize_t)(e - k), &c) == (utf8proc_ssize_t)(e - k)) {
+                nb = utf8proc_encode_char(lit_fold(c), b);
+                s = k;
+            } else {
+                b[0] = t[s];
+            }
+        }
+        /* fed backwards; a literal completed here starts at this character, s */
+        for (utf8proc_ssize_t i = nb; i-- > 0;) {
+            st = next[st * 256 + b[i]];
+            for (uint32_t q = pf->ac_lit[st] ? st : pf->ac_dict[st]; q && !seen[q]; q = pf->ac_dict[q]) {
+                seen[q] = 1;
+                last[pf->ac_lit[q] - 1] = s;
+            }
+        }
+        e = s;
+    }
+    free(seen);
+    return last;
+}
