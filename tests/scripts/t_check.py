@@ -10,20 +10,18 @@ true).
 Usage: t_check.py LAWWATCH SOURCE_DIR"""
 import json, os, shutil, sqlite3, subprocess, sys, tempfile
 
-BIN, SRC = sys.argv[1], sys.argv[2]
+import lwtest
+
+BIN, SRC = lwtest.paths()
 DATA = os.path.join(SRC, "tests", "data", "check")
-FAILS = []
+FAILS = lwtest.FAILS
 
 
-def check(cond, what):
-    if not cond:
-        FAILS.append(what)
-        print("FAIL: " + what)
+check = lwtest.check
 
 
 def run(*args):
-    p = subprocess.run([BIN, *args], capture_output=True, text=True, cwd=SRC)
-    return p.returncode, p.stdout, p.stderr
+    return lwtest.run(*args, cwd=SRC)
 
 
 def findings(db, *extra):
@@ -36,7 +34,7 @@ def findings(db, *extra):
         return rc, []
 
 
-tmp = tempfile.mkdtemp(prefix="lw_check_")
+tmp = lwtest.mkdtemp("lw_check_")
 try:
     db = os.path.join(tmp, "check.db")
     rc, out, err = run("ingest", "--db", db, DATA)
@@ -209,7 +207,6 @@ try:
     wo = sorted((w["path"], w["line"], w["id"]) for w in want if w.get("ocr_suspect"))
     check(go == wo, "real corpus ids marked as probably OCR damage %s, want %s" % (go, wo))
 finally:
-    shutil.rmtree(tmp, ignore_errors=True)
+    lwtest.cleanup(tmp)
 
-print("%d failure(s)" % len(FAILS))
-sys.exit(1 if FAILS else 0)
+lwtest.done()

@@ -6,16 +6,21 @@ copied from lawwatch). Each expected duty gives "line" (the row's line), "to", a
 "from", "precision", "qualifier", "lead", "partners", "activity", "output", "section",
 "stage" to check. "other_duties" (optional) lists the lines where a duty of another source
 must remain; without it, no duty of another source may start on a table row."""
-import glob, json, os, subprocess, sys
+import glob, json, os, sys
 
-BIN, SRC = sys.argv[1], sys.argv[2]
+import lwtest
+
+BIN, SRC = lwtest.paths()
 os.chdir(SRC)
 failures = 0
 cases = sorted(glob.glob("tests/data/duty_tables/*.txt"))
-assert cases, "no cases"
+lwtest.check(cases, "cases in tests/data/duty_tables")
 for txt in cases:
-    exp = json.load(open(txt[:-4] + ".json", encoding="utf-8"))
-    out = subprocess.run([BIN, "extract", "--format", "json", txt], capture_output=True, check=True).stdout
+    exp = lwtest.expected(txt[:-4] + ".json")
+    rc, out, err = lwtest.run("extract", "--format", "json", txt)
+    if exp is None or not lwtest.check(rc == 0, "%s: extract runs: %s" % (txt, err)):
+        failures += 1
+        continue
     rec = json.loads(out)
     duties = [f for f in rec["facts"] if f["kind"] == "duty"]
     got = [f for f in duties if f.get("source") == "table"]
@@ -40,5 +45,6 @@ for txt in cases:
     for m in errs:
         print("     " + m)
     failures += bool(errs)
+    lwtest.check(not errs, os.path.basename(txt))
 print("%d of %d cases failed" % (failures, len(cases)))
-sys.exit(1 if failures else 0)
+lwtest.done()

@@ -38,19 +38,17 @@ import tempfile
 import threading
 import time
 
-BIN, SRC = sys.argv[1], sys.argv[2]
-FAILS = []
+import lwtest
+
+BIN, SRC = lwtest.paths()
+FAILS = lwtest.FAILS
 SEED = int(os.environ.get("LW_FAULTS_SEED", "20261207"))  # fixed: a failure must replay
 random.seed(SEED)
 print("seed", SEED)
 
 
-def check(cond, what):
-    if not cond:
-        FAILS.append(what)
-        print("FAIL:", what)
-    else:
-        print("ok:", what)
+check = lwtest.check
+lwtest.SHOW_OK = True  # every check is listed, passed or not
 
 
 def run(*args, **kw):
@@ -98,7 +96,7 @@ def umount(where):
     subprocess.run(["umount", where], capture_output=True)
 
 
-tmp = tempfile.mkdtemp(prefix="lw_faults_")
+tmp = lwtest.mkdtemp("lw_faults_")
 mnt = os.path.join(tmp, "mnt")
 os.makedirs(mnt)
 mounted = False
@@ -297,7 +295,6 @@ finally:
             os.chmod(d, 0o755)
         except OSError:
             pass
-    shutil.rmtree(tmp, ignore_errors=True)
+    lwtest.cleanup(tmp)
 
-print("%d failure(s)" % len(FAILS))
-sys.exit(1 if FAILS else 0)
+lwtest.done()

@@ -25,16 +25,14 @@ import json
 import tempfile
 import time
 
-BIN, SRC = sys.argv[1], sys.argv[2]
-FAILS = []
+import lwtest
+
+BIN, SRC = lwtest.paths()
+FAILS = lwtest.FAILS
 
 
-def check(cond, what):
-    if not cond:
-        FAILS.append(what)
-        print("FAIL:", what)
-    else:
-        print("ok:", what)
+check = lwtest.check
+lwtest.SHOW_OK = True  # every check is listed, passed or not
 
 
 def sanitized(binary):
@@ -55,7 +53,7 @@ def cpu_children():
     u = resource.getrusage(resource.RUSAGE_CHILDREN)
     return u.ru_utime + u.ru_stime
 
-tmp = tempfile.mkdtemp(prefix="lw_hostile_")
+tmp = lwtest.mkdtemp("lw_hostile_")
 try:
     docs = os.path.join(tmp, "docs")
     os.makedirs(docs)
@@ -229,7 +227,6 @@ try:
     check(r.returncode == 1 and "fifo.txt: không phải tệp thông thường (not a regular file" in r.stderr,
           "extract refuses a FIFO without blocking: " + r.stderr.strip())
 finally:
-    shutil.rmtree(tmp, ignore_errors=True)
+    lwtest.cleanup(tmp)
 
-print("%d failure(s)" % len(FAILS))
-sys.exit(1 if FAILS else 0)
+lwtest.done()

@@ -13,22 +13,22 @@ reviewed line names an item that is gone.
 
 Usage: t_real_review.py LAWWATCH SRC [--update]   (--update rewrites the outputs, never the
 review: a new item must be reviewed and written into review.tsv by hand)."""
-import difflib
 import json
 import os
 import shutil
 import subprocess
 import sys
-import tempfile
+
+import lwtest
 
 AS_OF = "2025-12-01"
 
 
 def run(args, cwd):
-    p = subprocess.run(args, cwd=cwd, capture_output=True, text=True)
-    if p.returncode not in (0, 1):
-        sys.exit(f"{' '.join(args)}: exit {p.returncode}\n{p.stderr}")
-    return p.stdout
+    rc, out, err = lwtest.run(*args[1:], exe=args[0], cwd=cwd)
+    if rc not in (0, 1):
+        sys.exit(f"{' '.join(args)}: exit {rc}\n{err}")
+    return out
 
 
 def item_key(it):
@@ -44,10 +44,10 @@ def finding_key(f):
 
 
 def main():
-    bin_, src = os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2])
-    update = "--update" in sys.argv
+    bin_, src = lwtest.paths()
+    update = lwtest.UPDATE
     gdir = os.path.join(src, "tests", "golden", "real")
-    tmp = tempfile.mkdtemp(prefix="lw-review-")
+    tmp = lwtest.mkdtemp("lw-review-")
     try:
         shutil.copytree(os.path.join(src, "corpus"), os.path.join(tmp, "corpus"))
         # the same 33 files again at other paths (as when corpus-extra/ is ingested beside it)
@@ -62,24 +62,17 @@ def main():
         outs["check.json"] = run([bin_, "check", "--db", db, "--format", "json"], tmp)
         outs["check-unknown.txt"] = run([bin_, "check", "--db", db, "--unknown"], tmp)
     finally:
-        shutil.rmtree(tmp, ignore_errors=True)
+        lwtest.cleanup(tmp)
 
     bad = 0
-    os.makedirs(gdir, exist_ok=True)
     for name, text in outs.items():
         gp = os.path.join(gdir, name)
-        if update:
-            open(gp, "w", encoding="utf-8").write(text)
+        if lwtest.update(gp, text):
             continue
-        if not os.path.exists(gp):
-            print(f"{name}: no golden file {gp} (run with --update, then review it)")
+        # a missing golden fails, and is not written (lwtest.expected)
+        want = lwtest.expected(gp, as_json=False)
+        if want is None or not lwtest.compare_text(want, text, "golden/" + name, context=1):
             bad += 1
-            continue
-        want = open(gp, encoding="utf-8").read()
-        if want != text:
-            bad += 1
-            diff = list(difflib.unified_diff(want.splitlines(), text.splitlines(), "golden/" + name, "now", lineterm="", n=1))
-            print("\n".join(diff[:60]))
 
     # every item reviewed, every review line an item
     keys = {item_key(it) for it in json.loads(outs["report.json"]).get("items", [])}

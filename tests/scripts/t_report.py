@@ -7,26 +7,23 @@ bad arguments. Usage: t_report.py LAWWATCH SOURCE_DIR [--update]"""
 import csv, io, json, os, shutil, subprocess, sys, tempfile
 import xml.etree.ElementTree as ET
 
-BIN, SRC = sys.argv[1], sys.argv[2]
-UPDATE = "--update" in sys.argv
+import lwtest
+
+BIN, SRC = lwtest.paths()
 DATA = os.path.join(SRC, "tests", "data", "report")
 GOLD = os.path.join(SRC, "tests", "golden", "report")
-FAILS = []
+FAILS = lwtest.FAILS
 LISTED = ("overdue", "late", "due_soon", "no_deadline")
 
 
-def check(cond, what):
-    if not cond:
-        FAILS.append(what)
-        print("FAIL: " + what)
+check = lwtest.check
 
 
 def run(*args, cwd=SRC):
-    p = subprocess.run([BIN, *args], capture_output=True, text=True, cwd=cwd)
-    return p.returncode, p.stdout, p.stderr
+    return lwtest.run(*args, cwd=cwd)
 
 
-tmp = tempfile.mkdtemp(prefix="lw_report_")
+tmp = lwtest.mkdtemp("lw_report_")
 try:
     db = os.path.join(tmp, "report.db")
     # the crafted corpus is the folder's own files; twins/ holds the look-alikes, ingested apart
@@ -57,16 +54,14 @@ try:
         check(rep["summary"]["overdue"] == overdue, "%s: the summary counts the overdue items" % as_of)
 
     # golden reports, every format, two dates
-    os.makedirs(GOLD, exist_ok=True)
+    # a missing golden fails (lwtest.expected); only --update writes them
     for as_of in ("2024-11-16", "2024-12-01"):
         for fmt in ("text", "md", "csv", "json", "html"):
             rc, out, err = run("report", "--db", db, "--as-of", as_of, "--format", fmt)
             gp = os.path.join(GOLD, "%s.%s" % (as_of, {"text": "txt"}.get(fmt, fmt)))
-            if UPDATE or not os.path.exists(gp):
-                open(gp, "w", encoding="utf-8", newline="").write(out)
-            else:
-                want = open(gp, encoding="utf-8", newline="").read()
-                if out != want:
+            if not lwtest.update(gp, out):
+                want = lwtest.expected(gp, as_json=False)
+                if want is not None and out != want:
                     a, b = want.splitlines(), out.splitlines()
                     first = next((i for i in range(min(len(a), len(b))) if a[i] != b[i]), min(len(a), len(b)))
                     check(False, "golden %s line %d:\n  want %r\n  got  %r" % (
@@ -315,7 +310,6 @@ try:
     rc, out, err = run("report", "--db", db, "--as-of", "2024-01-06")
     check(rc == 0, "nothing overdue the day after the plan: exit 0, got %d" % rc)
 finally:
-    shutil.rmtree(tmp, ignore_errors=True)
+    lwtest.cleanup(tmp)
 
-print("%d failure(s)" % len(FAILS))
-sys.exit(1 if FAILS else 0)
+lwtest.done()

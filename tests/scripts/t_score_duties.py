@@ -9,20 +9,17 @@ import json
 import os
 import subprocess
 import sys
-import tempfile
 import unicodedata
 
-SRC = sys.argv[2] if len(sys.argv) > 2 else os.path.join(os.path.dirname(__file__), "..", "..")
+import lwtest
+
+BIN, SRC = lwtest.paths()
 SCORER = os.path.join(SRC, "tests", "scripts", "score_duties.py")
 sys.path.insert(0, os.path.dirname(SCORER))
 import score_duties as sd  # noqa: E402
 
-failures = []
-
-
 def check(what, got, want):
-    if got != want:
-        failures.append(f"{what}: got {got!r}, want {want!r}")
+    lwtest.compare(want, got, what)
 
 
 def duty(line, to, lead, dl_line=None):
@@ -59,7 +56,7 @@ def totals(out):
     return line
 
 
-with tempfile.TemporaryDirectory() as tmp:
+with lwtest.tmpdir("lw_score_") as tmp:
     # 1. A perfect prediction; facts of other kinds, duties without a deadline and documents
     #    without gold are not scored.
     g = {"a": [gold_duty(10, "2025-11-15", ["Sở Tư pháp"]),
@@ -140,7 +137,4 @@ with tempfile.TemporaryDirectory() as tmp:
                        capture_output=True, text=True)
     check("bad json: exit", r.returncode, 2)
 
-for f in failures:
-    print("FAIL " + f)
-print(f"t_score_duties: {len(failures)} failure(s)")
-sys.exit(1 if failures else 0)
+lwtest.done()

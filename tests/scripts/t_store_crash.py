@@ -4,8 +4,9 @@ after each kill the database passes integrity_check, has no duplicated document 
 orphan fact, and has lost nothing committed before; a final complete run stores every
 document, and a run after it reads no file.
 
-Run: python3 t_store_crash.py LAWWATCH_BIN SOURCE_DIR (from ctest). LW_CRASH_SEED fixes
-the random moments; LW_CRASH_DOCS the number of documents."""
+Run: python3 t_store_crash.py LAWWATCH_BIN SOURCE_DIR (from ctest). LW_CRASH_SEED changes
+the random moments (fixed by default, so a failure replays); LW_CRASH_DOCS the number of
+documents."""
 import os
 import random
 import shutil
@@ -16,18 +17,17 @@ import sys
 import tempfile
 import time
 
-BIN, SRC = sys.argv[1], sys.argv[2]
-FAILS = []
-SEED = int(os.environ.get("LW_CRASH_SEED", str(int(time.time()))))
+import lwtest
+
+BIN, SRC = lwtest.paths()
+FAILS = lwtest.FAILS
+SEED = int(os.environ.get("LW_CRASH_SEED", "20261207"))  # fixed: a failure must replay
 N = int(os.environ.get("LW_CRASH_DOCS", "3000"))
 random.seed(SEED)
 print("seed", SEED)
 
 
-def check(cond, what):
-    if not cond:
-        FAILS.append(what)
-        print("FAIL:", what)
+check = lwtest.check
 
 
 def state(db):
@@ -43,7 +43,7 @@ def state(db):
         c.close()
 
 
-tmp = tempfile.mkdtemp(prefix="lw_store_crash_")
+tmp = lwtest.mkdtemp("lw_store_crash_")
 try:
     corpus = os.path.join(SRC, "corpus")
     bases = [open(os.path.join(corpus, n), encoding="utf-8").read()
@@ -103,7 +103,6 @@ try:
     check(s.returncode == 0 and s.stdout.count('"path"') == 1 and "doc01234.txt" in s.stdout,
           "search finds the one document with its unique word")
 finally:
-    shutil.rmtree(tmp, ignore_errors=True)
+    lwtest.cleanup(tmp)
 
-print("%d failure(s)" % len(FAILS))
-sys.exit(1 if FAILS else 0)
+lwtest.done()

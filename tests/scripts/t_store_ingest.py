@@ -11,21 +11,16 @@ import subprocess
 import sys
 import tempfile
 
-BIN, SRC = sys.argv[1], sys.argv[2]
-FAILS = []
+import lwtest
+
+BIN, SRC = lwtest.paths()
+FAILS = lwtest.FAILS
 
 
-def check(cond, what):
-    if not cond:
-        FAILS.append(what)
-        print("FAIL:", what)
+check = lwtest.check
 
 
-def run(*args, env=None):
-    e = dict(os.environ)
-    e.update(env or {})
-    p = subprocess.run([BIN, *args], capture_output=True, text=True, env=e)
-    return p.returncode, p.stdout, p.stderr
+run = lwtest.run
 
 
 def q(db, sql, *params):
@@ -51,7 +46,7 @@ def facts_of(db):
                         "FROM facts f JOIN documents d ON d.id = f.doc_id"))
 
 
-tmp = tempfile.mkdtemp(prefix="lw_store_ingest_")
+tmp = lwtest.mkdtemp("lw_store_ingest_")
 try:
     docs = os.path.join(tmp, "docs")
     # the five core documents (corpus/extra/ holds the registry's sources)
@@ -288,7 +283,6 @@ finally:
                 os.chmod(os.path.join(root, n), 0o644)
             except OSError:
                 pass
-    shutil.rmtree(tmp, ignore_errors=True)
+    lwtest.cleanup(tmp)
 
-print("%d failure(s)" % len(FAILS))
-sys.exit(1 if FAILS else 0)
+lwtest.done()

@@ -13,21 +13,16 @@ import subprocess
 import sys
 import tempfile
 
-BIN, SRC = sys.argv[1], sys.argv[2]
-FAILS = []
+import lwtest
+
+BIN, SRC = lwtest.paths()
+FAILS = lwtest.FAILS
 
 
-def check(cond, what):
-    if not cond:
-        FAILS.append(what)
-        print("FAIL:", what)
+check = lwtest.check
 
 
-def run(*args, env=None, cwd=None):
-    e = dict(os.environ)
-    e.update(env or {})
-    p = subprocess.run([BIN, *args], capture_output=True, text=True, env=e, cwd=cwd)
-    return p.returncode, p.stdout, p.stderr
+run = lwtest.run
 
 
 def q(db, sql, *params):
@@ -60,7 +55,7 @@ def orphans(db):
 
 
 stats = {"LAWWATCH_DEBUG_STATS": "1"}
-tmp = tempfile.mkdtemp(prefix="lw_store_paths_")
+tmp = lwtest.mkdtemp("lw_store_paths_")
 try:
     corpus = os.path.join(SRC, "corpus")
     src = sorted(n for n in os.listdir(corpus) if n.endswith(".txt"))[:4]
@@ -203,7 +198,6 @@ try:
               and sorted(os.path.basename(p) for p in rows[0].get("paths") or []) == ["copy\ufffd.txt", "t\ufffdst.txt"],
               "search %s: non-UTF-8 paths shown with U+FFFD: %s" % (args[0], rows and rows[0].get("paths")))
 finally:
-    shutil.rmtree(tmp, ignore_errors=True)
+    lwtest.cleanup(tmp)
 
-print("%d failure(s)" % len(FAILS))
-sys.exit(1 if FAILS else 0)
+lwtest.done()

@@ -15,19 +15,16 @@ import sys
 import tempfile
 import unicodedata
 
-BIN, SRC = sys.argv[1], sys.argv[2]
-FAILS = []
+import lwtest
+
+BIN, SRC = lwtest.paths()
+FAILS = lwtest.FAILS
 
 
-def check(cond, what):
-    if not cond:
-        FAILS.append(what)
-        print("FAIL:", what)
+check = lwtest.check
 
 
-def run(*args, cwd=None):
-    p = subprocess.run([BIN, *args], capture_output=True, cwd=cwd)
-    return p.returncode, p.stdout.decode("utf-8", "replace"), p.stderr.decode("utf-8", "replace")
+run = lwtest.run  # text, bytes that are not UTF-8 shown as U+FFFD
 
 
 TONES = {"\u0301": "'", "\u0300": "`", "\u0309": "?", "\u0303": "~", "\u0323": "."}
@@ -73,7 +70,7 @@ def has_prefix(toks, pre):
     return any(exact(t).startswith(p) if p != folded(pre) else folded(t).startswith(p) for t in toks)
 
 
-tmp = tempfile.mkdtemp(prefix="lw_store_search_")
+tmp = lwtest.mkdtemp("lw_store_search_")
 try:
     corpus = os.path.join(SRC, "corpus")
     names = sorted(n for n in os.listdir(corpus) if n.endswith(".txt"))
@@ -297,7 +294,6 @@ try:
                              r"Kiểm tra công tác pháp chế năm 2025  \([0-9.e-]+\)", b[0][0])
           and b[0][1] == "tests/data/search/kh-21.txt" + also, "search table: name, then path and copies: %s" % b)
 finally:
-    shutil.rmtree(tmp, ignore_errors=True)
+    lwtest.cleanup(tmp)
 
-print("%d failure(s)" % len(FAILS))
-sys.exit(1 if FAILS else 0)
+lwtest.done()

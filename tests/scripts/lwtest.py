@@ -1,0 +1,218 @@
+"""lwtest: what every Python test script under tests/scripts/ shares, so that each script
+holds only its checks (as PCRE2's test scripts hold only patterns and subjects).
+
+ctest calls a script as `python3 t_NAME.py LAWWATCH_BIN SOURCE_DIR [--update]`
+(tests/CMakeLists.txt). A script does:
+
+    import lwtest
+    BIN, SRC = lwtest.paths()           # absolute; usage message and exit 2 when missing
+    with lwtest.tmpdir("lw_name_") as tmp:
+        rc, out, err = lwtest.run("extract", "--format", "json", path, cwd=SRC)
+        lwtest.check(rc == 0, "extract runs: " + err)
+        lwtest.compare(lwtest.expected(path_of_expected_json), json.loads(out), "doc.txt")
+    lwtest.done("name")                 # prints the count, exits 1 when a check failed
+
+Rules it keeps for every script:
+- a check that fails prints "FAIL: what" at once and the script exits 1 at the end;
+- compare() walks two JSON values and prints each differing field by its path
+  (`facts[3].deadline.to: want '2025-01-31', got '2025-01-30'`), so a diff reads as data;
+- an expected file that is missing is a failure (expected() returns None), never written:
+  only `--update` (update()) writes expected files, and says so;
+- run() has a timeout (LW_TEST_TIMEOUT seconds, default 300): a hang fails, it never
+  stalls the suite;
+- skip(why) exits 77, which ctest shows as skipped (SKIP_RETURN_CODE), never as passed;
+- temporary folders are removed at the end unless LW_KEEP_TMP=1 (then their path is printed).
+"""
+import contextlib
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+
+SKIP = 77  # ctest's SKIP_RETURN_CODE for the script tests
+TIMEOUT = float(os.environ.get("LW_TEST_TIMEOUT", "300"))
+
+BIN = None
+SRC = None
+UPDATE = "--update" in sys.argv
+FAILS = []
+SHOW_OK = False  # a script that lists every check passed sets it
+
+
+def paths(usage=None):
+    """(BIN, SRC) from the command line, absolute. Exits 2 with a usage line when absent."""
+    global BIN, SRC
+    args = [a for a in sys.argv[1:] if not a.startswith("--")]
+    if len(args) < 2:
+        name = os.path.basename(sys.argv[0])
+        print(usage or "usage: %s LAWWATCH_BIN SOURCE_DIR [--update]" % name, file=sys.stderr)
+        sys.exit(2)
+    BIN, SRC = os.path.abspath(args[0]), os.path.abspath(args[1])
+    return BIN, SRC
+
+
+def source(*parts):
+    """A path under the source directory."""
+    return os.path.join(SRC, *parts)
+
+
+def data(*parts):
+    """A path under tests/data/."""
+    return os.path.join(SRC, "tests", "data", *parts)
+
+
+def check(cond, what):
+    """Records a failure when cond is false; returns cond."""
+    if not cond:
+        FAILS.append(what)
+        print("FAIL: " + what, flush=True)
+    elif SHOW_OK:
+        print("ok: " + what, flush=True)
+    return bool(cond)
+
+
+def fail(what):
+    check(False, what)
+
+
+def skip(why):
+    """The test cannot run here (a tool is missing): ctest shows it as skipped."""
+    print("SKIP: " + why, flush=True)
+    sys.exit(SKIP)
+
+
+def run(*args, cwd=None, env=None, input=None, timeout=None, binary=False, exe=None):
+    """Runs lawwatch (or exe) with args; returns (returncode, stdout, stderr): text (UTF-8,
+    bytes that are not shown as U+FFFD) unless binary. env adds to the environment. A run
+    past the timeout is a failure with rc -1."""
+    e = dict(os.environ)
+    e.update(env or {})
+    cmd = [exe or BIN, *[a if isinstance(a, bytes) else str(a) for a in args]]
+    try:
+        p = subprocess.run(cmd, capture_output=True, cwd=cwd, env=e, input=input, timeout=timeout or TIMEOUT,
+                           **({} if binary else {"encoding": "utf-8", "errors": "replace"}))
+    except subprocess.TimeoutExpired:
+        fail("timed out after %gs: %s" % (timeout or TIMEOUT, " ".join(cmd)))
+        return -1, b"" if binary else "", b"" if binary else ""
+    return p.returncode, p.stdout, p.stderr
+
+
+def mkdtemp(prefix="lw_test_"):
+    """A temporary folder for a script that removes it itself (cleanup) in a finally."""
+    return tempfile.mkdtemp(prefix=prefix)
+
+
+def cleanup(d):
+    """Removes a temporary folder, or keeps it and prints its path with LW_KEEP_TMP=1."""
+    if os.environ.get("LW_KEEP_TMP") == "1":
+        print("kept: " + d)
+    else:
+        shutil.rmtree(d, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def tmpdir(prefix="lw_test_"):
+    """A temporary folder, removed at the end (kept and printed with LW_KEEP_TMP=1)."""
+    d = tempfile.mkdtemp(prefix=prefix)
+    try:
+        yield d
+    finally:
+        cleanup(d)
+
+
+def _show(v, width=200):
+    s = repr(v)
+    return s if len(s) <= width else s[:width] + "..."
+
+
+def diff(want, got, where=""):
+    """The differences of two JSON values, field by field: a list of
+    "path: want X, got Y" lines (empty when equal). Lists compare item by item."""
+    out = []
+    if isinstance(want, dict) and isinstance(got, dict):
+        for k in sorted(set(want) | set(got), key=str):
+            p = "%s.%s" % (where, k) if where else str(k)
+            if k not in got:
+                out.append("%s: missing, want %s" % (p, _show(want[k])))
+            elif k not in want:
+                out.append("%s: not expected, got %s" % (p, _show(got[k])))
+            else:
+                out.extend(diff(want[k], got[k], p))
+    elif isinstance(want, list) and isinstance(got, list):
+        for i in range(max(len(want), len(got))):
+            p = "%s[%d]" % (where, i)
+            if i >= len(got):
+                out.append("%s: missing, want %s" % (p, _show(want[i])))
+            elif i >= len(want):
+                out.append("%s: not expected, got %s" % (p, _show(got[i])))
+            else:
+                out.extend(diff(want[i], got[i], p))
+    elif want != got:
+        out.append("%s: want %s, got %s" % (where or "value", _show(want), _show(got)))
+    return out
+
+
+def compare(want, got, what, limit=20):
+    """check() that two JSON values are equal, printing their differences field by field
+    (at most limit lines) under what. Returns True when equal."""
+    d = diff(want, got)
+    if not d:
+        return True
+    fail("%s: %d difference%s" % (what, len(d), "" if len(d) == 1 else "s"))
+    for line in d[:limit]:
+        print("    " + line)
+    if len(d) > limit:
+        print("    ... %d more" % (len(d) - limit))
+    return False
+
+
+def compare_text(want, got, what, context=2):
+    """check() that two texts are equal, printing a unified diff when they are not."""
+    if want == got:
+        return True
+    import difflib
+    fail(what + ": differs")
+    for line in difflib.unified_diff(want.splitlines(), got.splitlines(), "want", "got", lineterm="", n=context):
+        print("    " + line)
+    return False
+
+
+def expected(path, as_json=None):
+    """An expected file's content (parsed when it ends in .json, or as_json), or None when it
+    is missing: that is a failure, and the file is not created (run with --update)."""
+    if not os.path.exists(path):
+        fail("no expected file %s (run the script with --update to write it, then review it)"
+             % os.path.relpath(path, SRC or "."))
+        return None
+    with open(path, encoding="utf-8", newline="") as f:
+        if as_json or (as_json is None and path.endswith(".json")):
+            return json.load(f)
+        return f.read()
+
+
+def update(path, content):
+    """With --update, writes an expected file (JSON values pretty, texts as they are) and
+    returns True; without, returns False and writes nothing."""
+    if not UPDATE:
+        return False
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, "w", encoding="utf-8", newline="") as f:
+        if isinstance(content, str):
+            f.write(content)
+        else:
+            json.dump(content, f, ensure_ascii=False, indent=1, sort_keys=True)
+            f.write("\n")
+    print("updated: " + os.path.relpath(path, SRC or "."))
+    return True
+
+
+def done(name=None):
+    """Prints the result and exits: 1 when a check failed, else 0."""
+    name = name or os.path.splitext(os.path.basename(sys.argv[0]))[0]
+    if FAILS:
+        print("%s: %d check%s failed" % (name, len(FAILS), "" if len(FAILS) == 1 else "s"))
+        sys.exit(1)
+    print("%s: ok" % name)
+    sys.exit(0)
