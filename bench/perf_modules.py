@@ -4,8 +4,10 @@
 sample to a module of ours:
 
 - walk the call chain from the leaf up; library frames (SQLite, jansson, libc, ICU,
-  utf8proc, PCRE2) and lw_common.c helpers are transparent; the first frame in our binary
-  names the module by its source file (lw_norm.c -> normalize, lw_fts.c -> FTS tokenizer, ...);
+  utf8proc, PCRE2) and the helpers of analyzer/common/ are transparent; the first frame in our
+  binary names the module by its source file's stage folder (analyzer/text/ -> normalize,
+  analyzer/store/ -> store, ...), with finer categories kept by file name (FINER: lw_decode*
+  -> decode, lw_fts* -> FTS tokenizer, lw_rules*/lw_match*/lw_prefilter* -> rules, ...);
   so ICU called by the tokenizer counts as tokenizer, SQLite called by lw_store as store;
 - samples whose chain passes lw_engine_create are start-up (rules load and compile);
 - PCRE2 JIT code has no unwind information, so its samples stop there: they are counted as
@@ -23,28 +25,63 @@ import re
 import subprocess
 import sys
 
-MODULE_OF_FILE = {
-    "lw_decode.c": "decode",
-    "lw_norm.c": "normalize",
-    "lw_doc.c": "document (load, sha256, offsets)",
-    "lw_rules.c": "rules / PCRE2 matching",
-    "lw_extract.c": "extract (facts, header)",
-    "lw_extract_header.c": "extract (facts, header)",
-    "lw_extract_agency.c": "extract (facts, header)",
-    "lw_extract_refs.c": "extract (facts, header)",
-    "lw_extract_dates.c": "extract (facts, header)",
-    "lw_resolve.c": "extract (facts, header)",
-    "lw_segment.c": "duties (segment, duty)",
-    "lw_duty.c": "duties (segment, duty)",
-    "lw_fts.c": "FTS tokenizer",
-    "lw_store.c": "store / SQLite",
-    "lw_yaml.c": "start-up (rules, registry)",
-    "lw_registry.c": "start-up (rules, registry)",
-    "lw_docset.c": "check / report",
-    "lw_check.c": "check / report",
-    "lw_report.c": "check / report",
+# A source file's module is its stage folder (analyzer/<stage>/), so a new file needs no entry
+# here; the rules below keep the categories that are finer than a folder (first match wins,
+# by the file name's start, so lw_norm_*.c and lw_store_*.c follow their module).
+RULES = "rules / PCRE2 matching"
+STARTUP = "start-up (rules, registry)"
+MODULE_OF_FOLDER = {
+    "text": "normalize",
+    "extract": "extract (facts, header)",
+    "store": "store / SQLite",
+    "review": "check / report",
+    "api": "library API",
+    "cli": "command line",
+    "common": None,  # shared helpers (lw_common, lw_msg, ...): transparent, the caller counts
 }
-TRANSPARENT = {"lw_common.c"}
+FINER = [
+    ("text", "lw_decode", "decode"),
+    ("text", "lw_doc", "document (load, sha256, offsets)"),
+    ("text", "lw_segment", "duties (segment, duty)"),
+    ("extract", "lw_rules", RULES),
+    ("extract", "lw_match", RULES),
+    ("extract", "lw_prefilter", RULES),
+    ("extract", "lw_duty", "duties (segment, duty)"),
+    ("extract", "lw_registry", STARTUP),
+    ("store", "lw_fts", "FTS tokenizer"),
+    ("common", "lw_yaml", STARTUP),
+]
+TRANSPARENT = object()  # module_of's answer for a helper the caller's module counts
+ANALYZER = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "analyzer")
+
+
+def folder_of(src):
+    """The stage folder of a source path from nm -l (".../analyzer/text/lw_norm.c"), or,
+    without one (no line information), where a file of that name lies in this tree."""
+    parts = src.replace(os.sep, "/").split("/")
+    if "analyzer" in parts[:-1]:
+        k = len(parts) - 1 - parts[::-1].index("analyzer")
+        return parts[k + 1] if k + 2 < len(parts) else ""
+    name = parts[-1]
+    for stage in sorted(os.listdir(ANALYZER)) if os.path.isdir(ANALYZER) else []:
+        if os.path.exists(os.path.join(ANALYZER, stage, name)):
+            return stage
+    return ""
+
+
+def module_of(src):
+    """The module a source file counts as, TRANSPARENT, or None when it is not ours."""
+    if not src:
+        return None
+    name, folder = os.path.basename(src), folder_of(src)
+    for f, prefix, mod in FINER:
+        if folder == f and name.startswith(prefix):
+            return mod
+    if folder in MODULE_OF_FOLDER:
+        return MODULE_OF_FOLDER[folder] or TRANSPARENT
+    return "other: " + name
+
+
 FRAME = re.compile(r"^\s*([0-9a-f]+)\s+(.*?)\s+\((.*)\)\s*$")
 
 
@@ -58,7 +95,7 @@ def load_symbols(binary):
             continue
         addr, size, name = int(parts[0], 16), int(parts[1], 16), parts[3]
         src = parts[4].rsplit(":", 1)[0] if len(parts) > 4 else ""
-        syms.append((addr, addr + size, name, os.path.basename(src)))
+        syms.append((addr, addr + size, name, src))
     syms.sort()
     return syms
 
@@ -139,14 +176,15 @@ def main():
                     startup = True
                 if name and name not in seen:
                     seen.add(name)
-                    incl["%s (%s)" % (name, f)] += 1
-                if mod is None and f and f not in TRANSPARENT:
-                    mod = MODULE_OF_FILE.get(f, "other: " + f)
+                    incl["%s (%s)" % (name, os.path.basename(f))] += 1
+                m = module_of(f) if mod is None else None
+                if m is not None and m is not TRANSPARENT:
+                    mod = m
         if startup:
-            mod = "start-up (rules, registry)"
+            mod = STARTUP
         if mod is None:
             if ld == "PCRE2 JIT code" or ld.startswith("libpcre2"):
-                mod = "rules / PCRE2 matching"
+                mod = RULES
             elif ld.startswith("ld-linux"):
                 mod = "start-up (dynamic linking)"
             else:
