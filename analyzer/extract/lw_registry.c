@@ -16,8 +16,18 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "lw_msg.h"
 #include "lw_resolve.h"
 #include "lw_yaml.h"
+
+/* A message about an entry, with the value it is about; longer is cut. */
+#define LW_REGISTRY_MSG_MAX 900
+/* A value quoted in a message (show); longer is cut. */
+#define LW_REGISTRY_SHOW_MAX 128
+/* The hash index's smallest table (slots_for): a power of two. */
+#define LW_REGISTRY_SLOTS_MIN 16
+/* The first size of an entry's list of owned blocks (keep), doubled as it fills. */
+#define LW_REGISTRY_OWN_START 32
 
 /* The facts an entry can state, in the order of the sources array. */
 enum { F_TYPE, F_TITLE, F_ISSUER, F_ISSUED, F_EFFECTIVE, F_STATUS, F_AMENDED_BY, F_REPLACED_BY, N_FACTS };
@@ -140,7 +150,7 @@ static int index_fill(entry *const *v, size_t n, size_t *slots, size_t nslots, s
 
 static size_t slots_for(size_t n)
 {
-    size_t s = 16;
+    size_t s = LW_REGISTRY_SLOTS_MIN;
     while (s < 2 * n)
         s *= 2;
     return s;
@@ -187,7 +197,7 @@ static void *keep(entry *e, void *p)
     if (!p)
         return NULL;
     if (e->n_own == e->cap_own) {
-        size_t cap = e->cap_own ? e->cap_own * 2 : 32;
+        size_t cap = e->cap_own ? e->cap_own * 2 : LW_REGISTRY_OWN_START;
         void **o = realloc(e->own, cap * sizeof *o);
         if (!o) {
             free(p);
@@ -221,51 +231,70 @@ typedef struct {
     lw_error *err;
 } ctx;
 
-static lw_status bad(const ctx *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static lw_status bad(const ctx *c, const char *fmt, ...)
+/* LW_ERR_DATA at the entry: message id ("vi (en)", formatted with the arguments), then
+ * ": detail" when detail is not NULL (the value it is about, the same in both languages). */
+static lw_status bad(const ctx *c, lw_msg_id id, const char *detail, ...)
 {
-    char msg[900];
+    char msg[LW_REGISTRY_MSG_MAX];
+    va_list ap;
+    va_start(ap, detail);
+    lw_msg_vformat(msg, sizeof msg, id, ap);
+    va_end(ap);
+    const char *sep = detail ? ": " : "";
+    if (!detail)
+        detail = "";
+    if (c->id)
+        return lw_error_set(c->err, LW_ERR_DATA, c->file, c->line, 0, "%s: %s%s%s", c->id, msg, sep, detail);
+    return lw_error_set(c->err, LW_ERR_DATA, c->file, c->line, 0, "%s%s%s", msg, sep, detail);
+}
+
+/* Formats a detail for bad() into buf; returns buf. */
+static const char *detail(char *buf, size_t size, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static const char *detail(char *buf, size_t size, const char *fmt, ...)
+{
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
+    vsnprintf(buf, size, fmt, ap);
     va_end(ap);
-    if (c->id)
-        return lw_error_set(c->err, LW_ERR_DATA, c->file, c->line, 0, "%s: %s", c->id, msg);
-    return lw_error_set(c->err, LW_ERR_DATA, c->file, c->line, 0, "%s", msg);
+    return buf;
 }
+
+static lw_status nomem(const ctx *c) { return lw_error_msg(c->err, LW_ERR_NOMEM, c->file, c->line, 0, LW_MSG_NOMEM); }
 
 /* DESIGN.md's canonical forms: "59/2012/NĐ-CP" (the number in two digits or more),
  * "924/BTP-QLXLVPHC&TDTHPL", "18-NQ/TW" (no leading zeros); a digit first, no spaces, and Đ
  * rather than its look-alike Ð. Returns a reason, or NULL when the id is canonical. */
-static const char *id_problem(const char *id)
+static lw_msg_id id_problem(const char *id)
 {
     size_t nd = strspn(id, "0123456789");
     if (nd == 0)
-        return "số hiệu phải bắt đầu bằng số (an id starts with its number)";
+        return LW_MSG_REGISTRY_ID_NO_NUMBER;
     if (id[nd] != '/' && id[nd] != '-')
-        return "sau số phải là '/' hoặc '-' (the number is followed by '/' or '-')";
+        return LW_MSG_REGISTRY_ID_AFTER_NUMBER;
     if (!strchr(id + nd, '/'))
-        return "thiếu ký hiệu sau '/' (no symbol after '/')";
+        return LW_MSG_REGISTRY_ID_NO_SYMBOL;
     for (const unsigned char *p = (const unsigned char *)id; *p; p++) {
         if (isspace(*p))
-            return "số hiệu không được có khoảng trắng (an id has no spaces)";
+            return LW_MSG_REGISTRY_ID_SPACE;
         if (p[0] == 0xC3 && (p[1] == 0x90 || p[1] == 0xB0))
-            return "dùng Đ U+0110, không dùng chữ giống Ð U+00D0 (use Đ U+0110, not the look-alike Ð U+00D0)";
+            return LW_MSG_REGISTRY_ID_LOOKALIKE;
     }
     int year = id[nd] == '/' && strspn(id + nd + 1, "0123456789") == 4 && id[nd + 5] == '/';
     if (year && (nd < 2 || (nd > 2 && id[0] == '0')))
-        return "số có năm phải có hai chữ số, không thừa số 0 (with a year the number has two digits, no extra zeros)";
+        return LW_MSG_REGISTRY_ID_YEAR_DIGITS;
     if (!year && nd > 1 && id[0] == '0')
-        return "số không có năm không có số 0 đứng đầu (without a year the number has no leading zeros)";
-    return NULL;
+        return LW_MSG_REGISTRY_ID_ZEROS;
+    return LW_MSG_COUNT; /* canonical */
 }
 
 static lw_status check_id(const ctx *c, const char *what, const char *id)
 {
-    const char *why = id_problem(id);
-    if (why)
-        return bad(c, "số hiệu không ở dạng chuẩn (not a canonical id): %s: %s: %s", what, id, why);
-    return LW_OK;
+    lw_msg_id why = id_problem(id);
+    if (why == LW_MSG_COUNT)
+        return LW_OK;
+    char w[LW_REGISTRY_MSG_MAX / 2], d[LW_REGISTRY_MSG_MAX];
+    lw_msg_format(w, sizeof w, why);
+    return bad(c, LW_MSG_REGISTRY_ID_NOT_CANONICAL, detail(d, sizeof d, "%s: %s: %s", what, id, w));
 }
 
 /* A text field: absent or null gives NULL; anything else must be a non-empty string. */
@@ -275,13 +304,13 @@ static lw_status text_field(const ctx *c, entry *e, json_t *o, const char *k, co
     json_t *v = json_object_get(o, k);
     if (!v || json_is_null(v))
         return LW_OK;
-    char buf[128];
+    char buf[LW_REGISTRY_SHOW_MAX];
     if (!json_is_string(v))
-        return bad(c, "'%s' phải là chuỗi (must be a text): %s", k, show(v, buf, sizeof buf));
+        return bad(c, LW_MSG_REGISTRY_NOT_TEXT, show(v, buf, sizeof buf), k);
     if (!json_string_length(v))
-        return bad(c, "'%s' không được để trống (must not be empty)", k);
+        return bad(c, LW_MSG_REGISTRY_EMPTY, NULL, k);
     if (!(*out = keep_str(e, json_string_value(v))))
-        return lw_error_set(c->err, LW_ERR_NOMEM, c->file, c->line, 0, "out of memory");
+        return nomem(c);
     return LW_OK;
 }
 
@@ -292,16 +321,16 @@ static lw_status date_field(const ctx *c, entry *e, json_t *o, const char *k, co
     json_t *v = json_object_get(o, k);
     if (!v || json_is_null(v))
         return LW_OK;
-    char buf[128];
+    char buf[LW_REGISTRY_SHOW_MAX], why[LW_REGISTRY_MSG_MAX];
     const char *s = json_is_string(v) ? json_string_value(v) : NULL;
     lw_date d;
     int shape = s && strlen(s) == 10 && s[4] == '-' && s[7] == '-';
     for (int i = 0; shape && i < 10; i++)
         shape = (i == 4 || i == 7) || isdigit((unsigned char)s[i]);
     if (!shape || lw_date_parse_iso(s, &d))
-        return bad(c, "ngày không hợp lệ (not a valid date): %s: %s", k, show(v, buf, sizeof buf));
+        return bad(c, LW_MSG_REGISTRY_BAD_DATE, detail(why, sizeof why, "%s: %s", k, show(v, buf, sizeof buf)));
     if (!(*out = keep_str(e, s)))
-        return lw_error_set(c->err, LW_ERR_NOMEM, c->file, c->line, 0, "out of memory");
+        return nomem(c);
     return LW_OK;
 }
 
@@ -353,32 +382,33 @@ static lw_status sources(const ctx *c, entry *e, json_t *src)
     if (!src || json_is_null(src))
         return LW_OK;
     if (!json_is_object(src))
-        return bad(c, "'source' phải là ánh xạ dữ kiện -> \"tệp:dòng\" (source must map facts to \"path:line\")");
+        return bad(c, LW_MSG_REGISTRY_SOURCE_NOT_MAPPING, NULL);
     const char *k;
     json_t *v;
+    char d[LW_REGISTRY_MSG_MAX];
     json_object_foreach(src, k, v) {
         if (!strcmp(k, "__line"))
             continue;
         int f = fact_index(k);
         if (f < 0)
-            return bad(c, "khóa nguồn không phải dữ kiện (source key is not a fact key): source.%s "
-                          "(type, title, issuer, issued, effective, status, amended_by, replaced_by)", k);
+            return bad(c, LW_MSG_REGISTRY_SOURCE_KEY,
+                       detail(d, sizeof d, "source.%s (type, title, issuer, issued, effective, status, amended_by, "
+                                           "replaced_by)", k));
         if (!fact_present(e, f))
-            return bad(c, "nguồn cho dữ kiện mà mục không có (source for a fact the entry does not state): source.%s", k);
+            return bad(c, LW_MSG_REGISTRY_SOURCE_UNSTATED, detail(d, sizeof d, "source.%s", k));
         size_t n = json_is_array(v) ? json_array_size(v) : 1;
         if (n == 0)
-            return bad(c, "source.%s: danh sách nguồn rỗng (empty list of sources)", k);
+            return bad(c, LW_MSG_REGISTRY_SOURCE_EMPTY, detail(d, sizeof d, "source.%s", k));
         const char **list = keep(e, calloc(n, sizeof *list));
         if (!list)
-            return lw_error_set(c->err, LW_ERR_NOMEM, c->file, c->line, 0, "out of memory");
+            return nomem(c);
         for (size_t i = 0; i < n; i++) {
             json_t *s = json_is_array(v) ? json_array_get(v, i) : v;
-            char buf[128];
+            char buf[LW_REGISTRY_SHOW_MAX];
             if (!json_is_string(s) || !source_ok(json_string_value(s)))
-                return bad(c, "nguồn không đúng dạng \"tệp:dòng\" (a source is \"path:line\" or \"path:first-last\"): "
-                              "source.%s: %s", k, show(s, buf, sizeof buf));
+                return bad(c, LW_MSG_REGISTRY_SOURCE_FORM, detail(d, sizeof d, "source.%s: %s", k, show(s, buf, sizeof buf)));
             if (!(list[i] = keep_str(e, json_string_value(s))))
-                return lw_error_set(c->err, LW_ERR_NOMEM, c->file, c->line, 0, "out of memory");
+                return nomem(c);
         }
         e->src[f].v = list;
         e->src[f].n = n;
@@ -402,7 +432,7 @@ static lw_status parse_entry(const char *file, json_t *o, size_t pos, entry **ou
     *out = NULL;
     ctx c = {file, lw_yaml_line(o), NULL, err};
     if (!json_is_object(o)) /* lw_yaml marks only mappings with a line: say which entry */
-        return bad(&c, "mục thứ %zu của 'registry' phải là một ánh xạ (registry entry %zu must be a mapping)", pos, pos);
+        return bad(&c, LW_MSG_REGISTRY_ENTRY_NOT_MAPPING, NULL, pos);
     static const char *const known[] = {"id",         "type",        "title",  "issuer", "issued", "effective",
                                         "status",     "amended_by",  "replaced_by", "source", "note", "__line", NULL};
     json_t *idv = json_object_get(o, "id");
@@ -415,13 +445,13 @@ static lw_status parse_entry(const char *file, json_t *o, size_t pos, entry **ou
         for (const char *const *p = known; *p && !ok; p++)
             ok = !strcmp(*p, k);
         if (!ok)
-            return bad(&c, "khóa không hợp lệ (unknown key): %s", k);
+            return bad(&c, LW_MSG_REGISTRY_UNKNOWN_KEY, k);
     }
     if (!c.id && (!idv || json_is_null(idv)))
-        return bad(&c, "mục thiếu 'id' (entry without an id)");
+        return bad(&c, LW_MSG_REGISTRY_NO_ID, NULL);
     if (!c.id) {
-        char buf[128];
-        return bad(&c, "'id' phải là số hiệu dạng chuỗi (id must be a text): %s", show(idv, buf, sizeof buf));
+        char buf[LW_REGISTRY_SHOW_MAX];
+        return bad(&c, LW_MSG_REGISTRY_ID_NOT_TEXT, show(idv, buf, sizeof buf));
     }
     lw_status st = check_id(&c, "id", c.id);
     if (st)
@@ -429,8 +459,9 @@ static lw_status parse_entry(const char *file, json_t *o, size_t pos, entry **ou
 
     entry *e = calloc(1, sizeof *e);
     if (!e)
-        return lw_error_set(err, LW_ERR_NOMEM, file, c.line, 0, "out of memory");
+        return nomem(&c);
     lw_registry_entry *p = &e->pub;
+    char d[LW_REGISTRY_MSG_MAX];
     p->line = c.line;
 #define TRY(x)              \
     do {                    \
@@ -440,7 +471,7 @@ static lw_status parse_entry(const char *file, json_t *o, size_t pos, entry **ou
 #define NOMEM(x)                                                                   \
     do {                                                                           \
         if (!(x)) {                                                                \
-            st = lw_error_set(err, LW_ERR_NOMEM, file, c.line, 0, "out of memory"); \
+            st = nomem(&c);                                                         \
             goto fail;                                                             \
         }                                                                          \
     } while (0)
@@ -450,28 +481,26 @@ static lw_status parse_entry(const char *file, json_t *o, size_t pos, entry **ou
     NOMEM(e->key = keep(e, id_key(p->id)));
     TRY(text_field(&c, e, o, "type", &p->type));
     if (!p->type)
-        TRY(bad(&c, "thiếu 'type', tên loại văn bản (missing type, the document type's full name)"));
+        TRY(bad(&c, LW_MSG_REGISTRY_NO_TYPE, NULL));
     TRY(text_field(&c, e, o, "title", &p->title));
     TRY(text_field(&c, e, o, "issuer", &p->issuer));
     TRY(text_field(&c, e, o, "note", &p->note));
     TRY(date_field(&c, e, o, "issued", &p->issued));
     TRY(date_field(&c, e, o, "effective", &p->effective));
     if (p->issued && p->effective && strcmp(p->effective, p->issued) < 0)
-        TRY(bad(&c, "ngày có hiệu lực trước ngày ban hành (effective before issued): %s < %s", p->effective,
-                p->issued));
+        TRY(bad(&c, LW_MSG_REGISTRY_EFFECTIVE_BEFORE, detail(d, sizeof d, "%s < %s", p->effective, p->issued)));
     TRY(text_field(&c, e, o, "status", &p->status));
     if (!p->status)
         p->status = "unknown";
     else if (!lw_registry_status_valid(p->status))
-        TRY(bad(&c, "trạng thái không hợp lệ (unknown status): %s (in_force, amended, replaced, expired, unknown)",
-                p->status));
+        TRY(bad(&c, LW_MSG_REGISTRY_BAD_STATUS,
+                detail(d, sizeof d, "%s (in_force, amended, replaced, expired, unknown)", p->status)));
 
     json_t *am = json_object_get(o, "amended_by");
     if (am && !json_is_null(am)) {
-        char buf[128];
+        char buf[LW_REGISTRY_SHOW_MAX];
         if (!json_is_array(am))
-            TRY(bad(&c, "'amended_by' phải là danh sách số hiệu (amended_by must be a list of ids): %s",
-                    show(am, buf, sizeof buf)));
+            TRY(bad(&c, LW_MSG_REGISTRY_AMENDED_NOT_LIST, show(am, buf, sizeof buf)));
         size_t n = json_array_size(am);
         if (n) {
             const char **ids;
@@ -480,13 +509,12 @@ static lw_status parse_entry(const char *file, json_t *o, size_t pos, entry **ou
             for (size_t i = 0; i < n; i++) {
                 json_t *a = json_array_get(am, i);
                 if (!json_is_string(a))
-                    TRY(bad(&c, "'amended_by' phải là danh sách số hiệu (amended_by must be a list of ids): %s",
-                            show(a, buf, sizeof buf)));
+                    TRY(bad(&c, LW_MSG_REGISTRY_AMENDED_NOT_LIST, show(a, buf, sizeof buf)));
                 TRY(check_id(&c, "amended_by", json_string_value(a)));
                 NOMEM(ids[i] = keep_str(e, json_string_value(a)));
                 NOMEM(e->amended_keys[i] = keep(e, id_key(ids[i])));
                 if (!strcmp(e->amended_keys[i], e->key))
-                    TRY(bad(&c, "văn bản không thể tự sửa đổi chính nó (an entry cannot amend itself): %s", ids[i]));
+                    TRY(bad(&c, LW_MSG_REGISTRY_AMENDS_ITSELF, ids[i]));
             }
             p->amended_by = ids;
             p->n_amended_by = n;
@@ -494,16 +522,15 @@ static lw_status parse_entry(const char *file, json_t *o, size_t pos, entry **ou
     }
     json_t *rb = json_object_get(o, "replaced_by");
     if (rb && !json_is_null(rb)) {
-        char buf[128];
+        char buf[LW_REGISTRY_SHOW_MAX];
         if (!json_is_string(rb))
-            TRY(bad(&c, "'replaced_by' phải là một số hiệu hoặc null (replaced_by must be an id or null): %s",
-                    show(rb, buf, sizeof buf)));
+            TRY(bad(&c, LW_MSG_REGISTRY_REPLACED_NOT_ID, show(rb, buf, sizeof buf)));
         TRY(check_id(&c, "replaced_by", json_string_value(rb)));
         NOMEM(p->replaced_by = keep_str(e, json_string_value(rb)));
         char *rk;
         NOMEM(rk = keep(e, id_key(p->replaced_by)));
         if (!strcmp(rk, e->key))
-            TRY(bad(&c, "văn bản không thể tự thay thế chính nó (an entry cannot replace itself): %s", p->replaced_by));
+            TRY(bad(&c, LW_MSG_REGISTRY_REPLACES_ITSELF, p->replaced_by));
     }
     TRY(sources(&c, e, json_object_get(o, "source")));
 #undef TRY
@@ -520,7 +547,7 @@ fail:
 lw_status lw_registry_create(lw_registry **out, lw_error *err)
 {
     *out = calloc(1, sizeof **out);
-    return *out ? LW_OK : lw_error_set(err, LW_ERR_NOMEM, NULL, 0, 0, "out of memory");
+    return *out ? LW_OK : lw_error_msg(err, LW_ERR_NOMEM, NULL, 0, 0, LW_MSG_NOMEM);
 }
 
 void lw_registry_free(lw_registry *r)
@@ -556,7 +583,7 @@ static lw_status merge(lw_registry *r, entry **b, size_t nb, const char *file, l
     size_t nslots = slots_for(n_max);
     entry **v = r->cap >= n_max ? r->v : realloc(r->v, n_max * sizeof *v);
     if (!v)
-        return lw_error_set(err, LW_ERR_NOMEM, file, 0, 0, "out of memory");
+        return lw_error_msg(err, LW_ERR_NOMEM, file, 0, 0, LW_MSG_NOMEM);
     r->v = v;
     if (r->cap < n_max)
         r->cap = n_max;
@@ -565,7 +592,7 @@ static lw_status merge(lw_registry *r, entry **b, size_t nb, const char *file, l
     if (!slots || !am) {
         free(slots);
         free(am);
-        return lw_error_set(err, LW_ERR_NOMEM, file, 0, 0, "out of memory");
+        return lw_error_msg(err, LW_ERR_NOMEM, file, 0, 0, LW_MSG_NOMEM);
     }
     /* an id already known is replaced in place; the old index is valid for this, as the
      * batch holds no key twice and replacing keeps the key */
@@ -604,40 +631,43 @@ lw_status lw_registry_add_file(lw_registry *r, const char *path, lw_error *err)
         char why[sizeof err->msg] = "";
         if (err)
             snprintf(why, sizeof why, "%s", err->msg);
-        return lw_error_set(err, LW_ERR_IO, path, 0, 0, "không đọc được tệp sổ đăng ký (cannot read the registry file): %s",
-                            why);
+        char head[LW_REGISTRY_MSG_MAX];
+        lw_msg_format(head, sizeof head, LW_MSG_REGISTRY_READ);
+        return lw_error_set(err, LW_ERR_IO, path, 0, 0, "%s: %s", head, why);
     }
     if (st) {
         /* a YAML syntax error keeps libyaml's place and words, with ours in front */
         if (st == LW_ERR_DATA && err) {
             char why[sizeof err->msg];
             snprintf(why, sizeof why, "%s", err->msg);
-            lw_error_set(err, st, path, err->line, err->col, "tệp YAML không hợp lệ (not valid YAML): %s", why);
+            char head[LW_REGISTRY_MSG_MAX];
+            lw_msg_format(head, sizeof head, LW_MSG_REGISTRY_YAML);
+            lw_error_set(err, st, path, err->line, err->col, "%s: %s", head, why);
         }
         return st;
     }
     ctx top = {path, 1, NULL, err};
     if (!json_is_object(doc)) {
-        st = bad(&top, "tệp phải là ánh xạ có danh sách 'registry' (the file must be a mapping with a 'registry' list)");
+        st = bad(&top, LW_MSG_REGISTRY_TOP_NOT_MAPPING, NULL);
         goto done;
     }
     const char *k;
     json_t *v;
     json_object_foreach(doc, k, v) {
         if (strcmp(k, "registry") && strcmp(k, "__line")) {
-            st = bad(&top, "khóa không hợp lệ ở cấp đầu (unknown top-level key): %s", k);
+            st = bad(&top, LW_MSG_REGISTRY_TOP_UNKNOWN_KEY, k);
             goto done;
         }
     }
     list = json_object_get(doc, "registry");
     if (list && !json_is_null(list) && !json_is_array(list)) {
-        st = bad(&top, "'registry' phải là danh sách (registry must be a list)");
+        st = bad(&top, LW_MSG_REGISTRY_NOT_LIST, NULL);
         goto done;
     }
     nb = json_is_array(list) ? json_array_size(list) : 0;
     b = calloc(nb ? nb : 1, sizeof *b);
     if (!b) {
-        st = lw_error_set(err, LW_ERR_NOMEM, path, 0, 0, "out of memory");
+        st = lw_error_msg(err, LW_ERR_NOMEM, path, 0, 0, LW_MSG_NOMEM);
         goto done;
     }
     for (size_t i = 0; i < nb && !st; i++)
@@ -647,11 +677,10 @@ lw_status lw_registry_add_file(lw_registry *r, const char *path, lw_error *err)
         size_t nslots = slots_for(nb), d1, d2;
         size_t *slots = calloc(nslots, sizeof *slots);
         if (!slots)
-            st = lw_error_set(err, LW_ERR_NOMEM, path, 0, 0, "out of memory");
+            st = lw_error_msg(err, LW_ERR_NOMEM, path, 0, 0, LW_MSG_NOMEM);
         else if (index_fill(b, nb, slots, nslots, &d1, &d2)) {
             ctx c = {path, b[d2]->pub.line, b[d2]->pub.id, err};
-            st = bad(&c, "số hiệu trùng với mục ở dòng %d (duplicate id, first at line %d): %s", b[d1]->pub.line,
-                     b[d1]->pub.line, b[d1]->pub.id);
+            st = bad(&c, LW_MSG_REGISTRY_DUPLICATE, b[d1]->pub.id, b[d1]->pub.line);
         }
         free(slots);
     }
@@ -676,7 +705,7 @@ lw_status lw_registry_load_dir(const char *rules_dir, lw_registry **out, lw_erro
     if (!path) {
         lw_registry_free(*out);
         *out = NULL;
-        return lw_error_set(err, LW_ERR_NOMEM, rules_dir, 0, 0, "out of memory");
+        return lw_error_msg(err, LW_ERR_NOMEM, rules_dir, 0, 0, LW_MSG_NOMEM);
     }
     snprintf(path, n, "%s/registry.yaml", rules_dir);
     struct stat sb;
