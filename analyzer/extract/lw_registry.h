@@ -50,7 +50,8 @@ size_t lw_registry_count(const lw_registry *r);
 const lw_registry_entry *lw_registry_at(const lw_registry *r, size_t i);
 /* Lookup by id, ignoring differences of case and diacritics ("59/2012/nd-cp" finds
  * "59/2012/NĐ-CP"; Ð U+00D0 counts as Đ) and of the number's zero padding ("4/2021/TT-BTP"
- * finds "04/2021/TT-BTP"). A hash lookup; NULL when unknown. Borrowed. */
+ * finds "04/2021/TT-BTP"). A hash lookup; NULL when unknown, and when the lookup's small key cannot be
+ * allocated (out of memory: the id then reads as unknown). Borrowed. */
 const lw_registry_entry *lw_registry_find(const lw_registry *r, const char *id);
 /* Calls fn for each entry whose amended_by lists id (compared as lw_registry_find does), in
  * file order: the documents that id amends. (What amends id is in id's own entry.) */
