@@ -275,6 +275,8 @@ lw_status lw_extract(const lw_ruleset *rs, const lw_lexicon *lx, lw_matcher *m, 
                      size_t len, const lw_extract_options *opt, lw_extraction **out, lw_error *err)
 {
     *out = NULL;
+    if (!m) /* lw_matcher_create ran out of memory: the document fails, never without its facts */
+        return lw_error_set(err, LW_ERR_NOMEM, NULL, 0, 0, "out of memory");
     lw_extraction *x = calloc(1, sizeof *x);
     if (!x)
         return lw_error_set(err, LW_ERR_NOMEM, NULL, 0, 0, "out of memory");
