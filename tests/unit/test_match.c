@@ -2,7 +2,8 @@
  * matcher and PCRE and a test that they agree): every rule finds the same matches in every
  * document of corpus/ and corpus/extra/ with the rule scan set on the matcher as without it; the prefilter's
  * literals and last occurrences on small patterns (folded: case, Vietnamese letters); and
- * a matcher that could not be created (NULL) is a clean LW_ERR_NOMEM, not a crash. */
+ * a matcher that could not be created (NULL) is a clean LW_ERR_NOMEM, not a crash, and so is
+ * an extraction handed one. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -160,6 +161,12 @@ static void null_matcher(void **state)
     assert_int_equal(lw_rule_not_after_hits(NULL, r, text, 0, strlen(text)), 0);
     lw_matcher_set_scan(NULL, NULL, NULL, 0);
     lw_matcher_free(NULL);
+    /* an extraction without a matcher fails: never a document stored without its facts */
+    lw_extraction *x = (lw_extraction *)1;
+    assert_int_equal(lw_extract(lw_engine_rules(engine), lw_engine_lexicon(engine), NULL, text, strlen(text), NULL, &x,
+                                &err),
+                     LW_ERR_NOMEM);
+    assert_null(x);
 }
 
 int main(void)
