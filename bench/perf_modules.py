@@ -39,8 +39,12 @@ MODULE_OF_FOLDER = {
     "cli": "command line",
     "common": None,  # shared helpers (lw_common, lw_msg, ...): transparent, the caller counts
 }
+TRANSPARENT = object()  # module_of's answer for a helper the caller's module counts
 FINER = [
     ("text", "lw_decode", "decode"),
+    ("text", "lw_encscore", "decode"),
+    ("text", "lw_fold", TRANSPARENT),  # one folding function, called by every stage
+    ("text", "lw_text", "extract (facts, header)"),  # title case and clean-up of facts' values
     ("text", "lw_doc", "document (load, sha256, offsets)"),
     ("text", "lw_segment", "duties (segment, duty)"),
     ("extract", "lw_rules", RULES),
@@ -51,7 +55,6 @@ FINER = [
     ("store", "lw_fts", "FTS tokenizer"),
     ("common", "lw_yaml", STARTUP),
 ]
-TRANSPARENT = object()  # module_of's answer for a helper the caller's module counts
 ANALYZER = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "analyzer")
 
 
