@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "lw_docset.h"
+#include "lw_store_sqlite.h" /* step 1 only: replaced by store reads */
 #include "lw_duty.h"
 #include "lw_resolve.h"
 
@@ -412,7 +413,7 @@ static void free_rel(crel *r)
  * those whose acting document and date are known, one per (id, type, acting id). */
 static lw_status load_relations(cctx *c, lw_store *s, lw_error *err)
 {
-    sqlite3 *db = lw_store_db(s);
+    sqlite3 *db = lw_store_sqlite_db(s);
     size_t n = lw_docset_ndocs(c->ds);
     id_ix *map = calloc(n + 1, sizeof *map);
     if (!map)

@@ -1,5 +1,6 @@
 /* lw_docset: documents, duties and references of a database in memory (see the header). */
 #include "lw_docset.h"
+#include "lw_store_sqlite.h" /* step 1 only: replaced by store reads */
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -563,7 +564,7 @@ static int index_issuers(lw_docset *d)
 static lw_status db_err(lw_store *s, lw_error *err)
 {
     return lw_error_set(err, LW_ERR_DB, NULL, 0, 0, "không đọc được cơ sở dữ liệu (cannot read the database): %s",
-                        sqlite3_errmsg(lw_store_db(s)));
+                        sqlite3_errmsg(lw_store_sqlite_db(s)));
 }
 
 lw_status lw_docset_load(lw_store *s, const lw_ruleset *rs, int flags, lw_docset **out, lw_error *err)
@@ -573,7 +574,7 @@ lw_status lw_docset_load(lw_store *s, const lw_ruleset *rs, int flags, lw_docset
     if (!d)
         return lw_error_set(err, LW_ERR_NOMEM, NULL, 0, 0, "out of memory");
     lw_status st = load_groups(d, rs, err);
-    sqlite3 *db = lw_store_db(s);
+    sqlite3 *db = lw_store_sqlite_db(s);
     sqlite3_stmt *q = NULL;
     size_t cap = 0, ucap = 0, kcap = 0;
     const char **keys = NULL; /* by reference: its cited id folded, as stored */
@@ -880,7 +881,7 @@ lw_status lw_docset_check_unit(lw_store *s, const char *filter, int which, lw_er
         st = lw_error_set(err, LW_ERR_NOMEM, NULL, 0, 0, "out of memory");
         goto done;
     }
-    if (sqlite3_prepare_v2(lw_store_db(s), sql, -1, &q, NULL)) {
+    if (sqlite3_prepare_v2(lw_store_sqlite_db(s), sql, -1, &q, NULL)) {
         st = db_err(s, err);
         goto done;
     }

@@ -4,33 +4,31 @@
  * (a generic facts table plus typed tables for legal references, deadlines, agencies,
  * relations and dates), the normalized text in an FTS5 table using the "lawwatch" tokenizer,
  * and views a reviewer can query in the sqlite3 shell (v_documents, v_citations,
- * v_deadlines). The schema SQL, with comments, is in lw_store.c.
+ * v_deadlines). The schema SQL, with comments, is analyzer/store/schema.sql.
  *
  * Ingest is incremental: a file whose path, size and mtime match the stored ones costs a
  * stat and an index lookup; a file with the bytes of a stored document becomes one more
  * path of it; a changed file leaves its document (which goes with its last path) for the
  * document of its new content, new or stored; each file is stored inside its own
  * savepoint, so a bad file rolls back only itself. One writer (this process); readers may
- * search concurrently (WAL). */
+ * search concurrently (WAL).
+ *
+ * The handle is opaque and this header names no SQLite type: the modules under it are
+ * lw_store_sqlite (the connection), lw_store_schema (schema.sql, upgrades), lw_store_facts
+ * (documents and facts to rows), lw_store_query (search and the reads of check and report);
+ * ingest (walk, workers, batches) is lw_store_ingest.h, above this. */
 #ifndef LW_STORE_H
 #define LW_STORE_H
 
-#include <sqlite3.h>
 #include <stdint.h>
 
 #include "lw_common.h"
 #include "lw_doc.h"
 #include "lw_extract.h"
-
-/* The schema version written to PRAGMA user_version. */
-#define LW_STORE_SCHEMA_VERSION 4
+#include "lw_store_backend.h"
+#include "lw_store_text.h"
 
 typedef struct lw_store lw_store;
-
-enum {
-    LW_STORE_CREATE = 1,  /* create the file and the schema when missing */
-    LW_STORE_READONLY = 2 /* open for queries only */
-};
 
 /* Opens (and with LW_STORE_CREATE creates) the database at path, registers the "lawwatch"
  * FTS5 tokenizer, checks the schema version. Errors (LW_ERR_DB, err->file = path): the file
@@ -38,69 +36,30 @@ enum {
  * made by another schema version. On success *out is owned (lw_store_close); on error NULL. */
 lw_status lw_store_open(const char *path, int flags, lw_store **out, lw_error *err);
 void lw_store_close(lw_store *s);
-/* The connection; borrowed, valid until lw_store_close. */
-sqlite3 *lw_store_db(lw_store *s);
+/* The database's name (its file), for messages; borrowed. */
+const char *lw_store_path(lw_store *s);
 /* Number of documents stored. */
 long long lw_store_count(lw_store *s);
 
-/* s as a JSON string (json_null() for NULL): a file name is bytes, not always UTF-8 (a
- * folder copied from an old Windows share), and json_string refuses invalid UTF-8, which
- * would drop the key; each invalid byte becomes U+FFFD instead. Returns a new reference,
- * NULL only when out of memory. */
-json_t *lw_store_json_text(const char *s);
+/* ---- writing (ingest, lw_store_ingest.h, drives these) ---- */
 
-/* Folds text for diacritics- and case-insensitive comparison: NFD, combining marks
- * dropped, case folded, đ/Đ to d. Returns owned (free()), NULL when out of memory. */
-char *lw_store_fold(const char *s);
-
-/* ---- ingest ---- */
-
-typedef struct {
-    size_t done, total;   /* files handled so far / files to handle */
-    uint64_t bytes;       /* bytes read so far */
-    double elapsed;       /* seconds since the start */
-} lw_ingest_progress;
-
-typedef struct {
-    int prune;            /* delete documents whose files are gone */
-    int reextract;        /* recompute facts of documents stored with other rules */
-    int jobs;             /* worker threads for load + extract (1 = none) */
-    size_t batch;         /* documents per transaction (default 200) */
-    lw_doc_options doc;
-    void (*progress)(void *ud, const lw_ingest_progress *p); /* optional */
-    void *progress_ud;
-} lw_ingest_options;
-
-void lw_ingest_options_default(lw_ingest_options *o);
-
-typedef struct {
-    char *path;
-    char *reason;         /* plain-language message, names the file */
-} lw_ingest_problem;
-
-typedef struct {
-    size_t ingested;      /* new or changed documents stored */
-    size_t unchanged;     /* same size and mtime, or same content (mtime updated) */
-    size_t touched;       /* of unchanged: content read, same hash, mtime updated */
-    size_t reextracted;   /* facts recomputed from stored bytes (--reextract) */
-    size_t duplicates;    /* files whose content was already stored: a path added to it */
-    size_t pruned;        /* paths removed (--prune): their files are gone */
-    size_t pruned_docs;   /* of those, documents removed with their last path */
-    size_t files_read;    /* files whose contents were read */
-    lw_ingest_problem *skipped; /* not .txt; owned */
-    size_t n_skipped;
-    lw_ingest_problem *failed;  /* could not be read, decoded or extracted; owned */
-    size_t n_failed;
-    size_t n_unrecorded;        /* problems that memory ran out to record: counted, not listed */
-} lw_ingest_report;
-
-/* Ingests files and folders (recursive; *.txt only, other files are reported as skipped).
- * Returns LW_OK when the batch ran (per-file problems are in rep), or an error that stopped
- * it (database failure): what was committed before stays. rep is owned by the caller and
- * released with lw_ingest_report_free. */
-lw_status lw_store_ingest(lw_store *s, const lw_engine *eng, const char *const *paths, size_t n,
-                          const lw_ingest_options *opt, lw_ingest_report *rep, lw_error *err);
-void lw_ingest_report_free(lw_ingest_report *rep);
+/* Starts a write transaction (when none is open). LW_ERR_DB: another writer holds it. */
+lw_status lw_store_begin(lw_store *s, lw_error *err);
+/* Commits the open transaction (none open: LW_OK). On failure it is rolled back and err
+ * says whether the disk is full; what was committed before stays. */
+lw_status lw_store_commit(lw_store *s, lw_error *err);
+int lw_store_in_txn(lw_store *s);
+/* Bytes of text the open transaction holds back for the full-text index (a commit is due
+ * when they grow large). */
+size_t lw_store_pending_bytes(lw_store *s);
+/* After a failed lw_store_put or lw_store_delete_path: 0 the document's own problem (go on),
+ * 1 the database's (stop), 2 the database's and most likely the disk (full, I/O error). */
+int lw_store_failure(lw_store *s);
+/* The stored document at path: *id (0 when none), size, mtime_ns and sha256 (65 bytes). */
+lw_status lw_store_lookup(lw_store *s, const char *path, long long *id, int64_t *size, int64_t *mtime_ns,
+                          char sha[65], lw_error *err);
+/* A stored path's new size and mtime (same content). */
+lw_status lw_store_touch(lw_store *s, const char *path, int64_t size, int64_t mtime_ns, lw_error *err);
 
 /* Stores one loaded and extracted document found at doc->path, in one savepoint. size and
  * mtime_ns describe the file. One content is one document:
@@ -119,26 +78,22 @@ lw_status lw_store_put(lw_store *s, const lw_doc *doc, const lw_extraction *x, c
  * 0 no such path, 1 path removed, 2 path and document removed, -1 database error. */
 int lw_store_delete_path(lw_store *s, const char *path, lw_error *err);
 
+/* Documents to extract again, ascending: with all, every one stored with rules other than
+ * rules_version; else only those an upgrade marked for it. *ids owned (free()), NULL when
+ * none. */
+lw_status lw_store_stale_ids(lw_store *s, const char *rules_version, int all, long long **ids, size_t *n,
+                             lw_error *err);
+
+
+/* Calls fn once with document id's source, or not at all when id is not stored. */
+lw_status lw_store_read_source(lw_store *s, long long id, void (*fn)(void *ud, const lw_store_source *src),
+                               void *ud, lw_error *err);
+/* Calls fn with every stored path (in the order they were stored); nonzero stops. */
+lw_status lw_store_each_path(lw_store *s, int (*fn)(void *ud, const char *path), void *ud, lw_error *err);
+
 /* ---- search ---- */
 
-typedef struct {
-    const char *query;    /* the reviewer's words, turned into a MATCH by lw_fts_query_build */
-    const char *year;     /* "2025" or NULL */
-    const char *kind;     /* compared folded ("ke hoach" = "Kế hoạch") or NULL */
-    const char *issuer;   /* folded substring or NULL */
-    int limit;            /* <= 0: 20 */
-    const char *mark_open, *mark_close; /* snippet highlight markers; default « and » */
-} lw_search_query;
 
-typedef struct {
-    const char *path, *number, *kind, *issuer, *date; /* borrowed for the callback; may be NULL */
-    double score;         /* -bm25: higher is more relevant */
-    const char *snippet;
-    long long id;         /* documents.id */
-    const char *subject;  /* may be NULL */
-    const char *const *paths; /* every path of the document, the first (= path) first */
-    size_t n_paths;
-} lw_search_hit;
 
 /* Full-text search ranked by bm25 (subject weighs 4, body 1). fn is called per hit, best
  * first; nonzero stops. *n_hits (may be NULL) gets the number delivered. Errors:
