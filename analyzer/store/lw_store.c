@@ -194,4 +194,44 @@ int lw_period_parse(const char *s, char from[11], char to[11])
     return 0;
 }
 
+lw_status lw_store_each_document(lw_store *s, int (*fn)(void *ud, const lw_store_doc_row *r), void *ud, lw_error *err)
+{
+    return lw_sqlite_each_document(s->db, fn, ud, err);
+}
+
+lw_status lw_store_each_issuer_level(lw_store *s, int (*fn)(void *ud, const lw_store_doc_value *r), void *ud, lw_error *err)
+{
+    return lw_sqlite_each_issuer_level(s->db, fn, ud, err);
+}
+
+lw_status lw_store_each_doc_province(lw_store *s, int (*fn)(void *ud, const lw_store_doc_value *r), void *ud, lw_error *err)
+{
+    return lw_sqlite_each_doc_province(s->db, fn, ud, err);
+}
+
+lw_status lw_store_each_duty(lw_store *s, int (*fn)(void *ud, const lw_store_duty_row *r), void *ud, lw_error *err)
+{
+    return lw_sqlite_each_duty(s->db, fn, ud, err);
+}
+
+lw_status lw_store_each_duty_unit(lw_store *s, int (*fn)(void *ud, const lw_store_unit_row *r), void *ud, lw_error *err)
+{
+    return lw_sqlite_each_duty_unit(s->db, fn, ud, err);
+}
+
+lw_status lw_store_each_ref(lw_store *s, int what, int (*fn)(void *ud, const lw_store_ref_row *r), void *ud, lw_error *err)
+{
+    return lw_sqlite_each_ref(s->db, what, fn, ud, err);
+}
+
+lw_status lw_store_each_relation(lw_store *s, int (*fn)(void *ud, const lw_store_relation_row *r), void *ud, lw_error *err)
+{
+    return lw_sqlite_each_relation(s->db, fn, ud, err);
+}
+
+lw_status lw_store_each_unit_name(lw_store *s, int which, int (*fn)(void *ud, const char *name), void *ud, lw_error *err)
+{
+    return lw_sqlite_each_unit_name(s->db, which, fn, ud, err);
+}
+
 sqlite3 *lw_store_sqlite_db(lw_store *s) { return s->db->db; }

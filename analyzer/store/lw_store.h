@@ -84,7 +84,6 @@ int lw_store_delete_path(lw_store *s, const char *path, lw_error *err);
 lw_status lw_store_stale_ids(lw_store *s, const char *rules_version, int all, long long **ids, size_t *n,
                              lw_error *err);
 
-
 /* Calls fn once with document id's source, or not at all when id is not stored. */
 lw_status lw_store_read_source(lw_store *s, long long id, void (*fn)(void *ud, const lw_store_source *src),
                                void *ud, lw_error *err);
@@ -92,8 +91,6 @@ lw_status lw_store_read_source(lw_store *s, long long id, void (*fn)(void *ud, c
 lw_status lw_store_each_path(lw_store *s, int (*fn)(void *ud, const char *path), void *ud, lw_error *err);
 
 /* ---- search ---- */
-
-
 
 /* Full-text search ranked by bm25 (subject weighs 4, body 1). fn is called per hit, best
  * first; nonzero stops. *n_hits (may be NULL) gets the number delivered. Errors:
@@ -126,5 +123,37 @@ lw_status lw_store_deadlines_in(lw_store *s, const char *from, const char *to, i
                                 int (*fn)(void *ud, json_t *row), void *ud, size_t *n, lw_error *err);
 lw_status lw_store_changes_of(lw_store *s, const char *id, int (*fn)(void *ud, json_t *row), void *ud,
                               size_t *n, lw_error *err);
+
+/* ---- the reads of check and report: fn is called per row (borrowed for the call);
+ * nonzero stops without an error. LW_ERR_DB when the database cannot be read. ---- */
+
+/* Every document, by id. */
+lw_status lw_store_each_document(lw_store *s, int (*fn)(void *ud, const lw_store_doc_row *r), void *ud,
+                                 lw_error *err);
+/* The level (central, province, ...) of each document's issuer agencies, by document then
+ * fact; several rows for one document: the first counts. */
+lw_status lw_store_each_issuer_level(lw_store *s, int (*fn)(void *ud, const lw_store_doc_value *r), void *ud,
+                                     lw_error *err);
+/* The provinces each document's agencies name, by document, the most named first (then by
+ * name). */
+lw_status lw_store_each_doc_province(lw_store *s, int (*fn)(void *ud, const lw_store_doc_value *r), void *ud,
+                                     lw_error *err);
+/* Every duty, by document then text order. */
+lw_status lw_store_each_duty(lw_store *s, int (*fn)(void *ud, const lw_store_duty_row *r), void *ud,
+                             lw_error *err);
+/* Every unit a duty names, by duty (fact_id) then the order the duty names them. */
+lw_status lw_store_each_duty_unit(lw_store *s, int (*fn)(void *ud, const lw_store_unit_row *r), void *ud,
+                                  lw_error *err);
+/* Every legal reference: what (LW_STORE_REFS_FULL or _IDS) says which fields and order. */
+lw_status lw_store_each_ref(lw_store *s, int what, int (*fn)(void *ud, const lw_store_ref_row *r), void *ud,
+                            lw_error *err);
+/* The relations that can make a citation outdated (replaces, amends, repeals) with the id
+ * acted on known; in no particular order. */
+lw_status lw_store_each_relation(lw_store *s, int (*fn)(void *ud, const lw_store_relation_row *r), void *ud,
+                                 lw_error *err);
+/* The distinct names of issuers and/or units duties name (which: LW_STORE_NAMES_*), in no
+ * particular order. */
+lw_status lw_store_each_unit_name(lw_store *s, int which, int (*fn)(void *ud, const char *name), void *ud,
+                                  lw_error *err);
 
 #endif

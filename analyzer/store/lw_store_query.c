@@ -344,3 +344,159 @@ lw_status lw_sqlite_each_path(lw_sqlite *s, int (*fn)(void *ud, const char *path
     sqlite3_finalize(q);
     return st;
 }
+
+/* ---- the reads of check and report ---- */
+
+static lw_status read_error(lw_sqlite *s, lw_error *err)
+{
+    return lw_error_msg(err, LW_ERR_DB, s->path, 0, 0, LW_MSG_STORE_READ, sqlite3_errmsg(s->db));
+}
+
+static const char *text(sqlite3_stmt *st, int i) { return (const char *)sqlite3_column_text(st, i); }
+
+/* Runs sql, handing each row to map (which calls the caller's fn, given by address, and
+ * says whether to stop). */
+static lw_status each_row(lw_sqlite *s, const char *sql, const char *param,
+                          int (*map)(sqlite3_stmt *st, const void *fn, void *ud), const void *fn, void *ud,
+                          lw_error *err)
+{
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL))
+        return read_error(s, err);
+    if (param)
+        sqlite3_bind_text(st, 1, param, -1, SQLITE_STATIC);
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+        if (map(st, fn, ud)) {
+            rc = SQLITE_DONE;
+            break;
+        }
+    lw_status r = rc == SQLITE_DONE ? LW_OK : read_error(s, err);
+    sqlite3_finalize(st);
+    return r;
+}
+
+typedef int (*doc_fn)(void *ud, const lw_store_doc_row *r);
+static int map_doc(sqlite3_stmt *st, const void *fn, void *ud)
+{
+    lw_store_doc_row r = {sqlite3_column_int64(st, 0), text(st, 1), text(st, 2), text(st, 3), text(st, 4),
+                          text(st, 5), text(st, 6), text(st, 7)};
+    return (*(const doc_fn *)fn)(ud, &r);
+}
+
+lw_status lw_sqlite_each_document(lw_sqlite *s, doc_fn fn, void *ud, lw_error *err)
+{
+    return each_row(s, "SELECT id, path, kind, number, issuer, date, subject, kind_key FROM documents ORDER BY id",
+                    NULL, map_doc, &fn, ud, err);
+}
+
+typedef int (*value_fn)(void *ud, const lw_store_doc_value *r);
+static int map_value(sqlite3_stmt *st, const void *fn, void *ud)
+{
+    lw_store_doc_value r = {sqlite3_column_int64(st, 0), text(st, 1)};
+    return (*(const value_fn *)fn)(ud, &r);
+}
+
+/* The whole agencies table is read in its order and sorted (NOT INDEXED): through the
+ * doc_id index SQLite would look every row up. */
+lw_status lw_sqlite_each_issuer_level(lw_sqlite *s, value_fn fn, void *ud, lw_error *err)
+{
+    return each_row(s, "SELECT doc_id, level FROM agencies NOT INDEXED WHERE role = 'issuer' AND level IS NOT NULL"
+                       " ORDER BY doc_id, fact_id", NULL, map_value, &fn, ud, err);
+}
+
+lw_status lw_sqlite_each_doc_province(lw_sqlite *s, value_fn fn, void *ud, lw_error *err)
+{
+    return each_row(s, "SELECT doc_id, province, count(*) AS c FROM agencies NOT INDEXED WHERE province IS NOT NULL"
+                       " GROUP BY doc_id, province ORDER BY doc_id, c DESC, province", NULL, map_value, &fn, ud, err);
+}
+
+typedef int (*duty_fn)(void *ud, const lw_store_duty_row *r);
+static int map_duty(sqlite3_stmt *st, const void *fn, void *ud)
+{
+    lw_store_duty_row r = {sqlite3_column_int64(st, 0), sqlite3_column_int64(st, 1), sqlite3_column_int(st, 2),
+                           sqlite3_column_int(st, 13), text(st, 3), text(st, 4), text(st, 5), text(st, 6),
+                           text(st, 7), text(st, 8), text(st, 9), text(st, 10), text(st, 11), text(st, 12)};
+    return (*(const duty_fn *)fn)(ud, &r);
+}
+
+lw_status lw_sqlite_each_duty(lw_sqlite *s, duty_fn fn, void *ud, lw_error *err)
+{
+    return each_row(s, "SELECT k.fact_id, k.doc_id, k.line, k.activity, k.topic, k.section, k.source,"
+                       " k.output, k.date_from, k.date_to, k.precision, k.qualifier, k.deadline_text,"
+                       " k.deadline_line FROM duties k ORDER BY k.doc_id, k.span_start, k.fact_id",
+                    NULL, map_duty, &fn, ud, err);
+}
+
+typedef int (*unit_fn)(void *ud, const lw_store_unit_row *r);
+static int map_unit(sqlite3_stmt *st, const void *fn, void *ud)
+{
+    lw_store_unit_row r = {sqlite3_column_int64(st, 0), text(st, 1), text(st, 2), text(st, 3),
+                           sqlite3_column_int(st, 4)};
+    return (*(const unit_fn *)fn)(ud, &r);
+}
+
+lw_status lw_sqlite_each_duty_unit(lw_sqlite *s, unit_fn fn, void *ud, lw_error *err)
+{
+    return each_row(s, "SELECT fact_id, role, name, level, line FROM duty_units ORDER BY fact_id, rowid", NULL,
+                    map_unit, &fn, ud, err);
+}
+
+typedef int (*ref_fn)(void *ud, const lw_store_ref_row *r);
+static int map_ref_ids(sqlite3_stmt *st, const void *fn, void *ud)
+{
+    lw_store_ref_row r = {sqlite3_column_int64(st, 0), text(st, 1), text(st, 2), text(st, 3), NULL, NULL, NULL,
+                          0, 0, 0};
+    return (*(const ref_fn *)fn)(ud, &r);
+}
+
+static int map_ref(sqlite3_stmt *st, const void *fn, void *ud)
+{
+    lw_store_ref_row r = {sqlite3_column_int64(st, 0), text(st, 1), text(st, 2), text(st, 5), text(st, 3),
+                          text(st, 4), text(st, 8), sqlite3_column_int(st, 6), sqlite3_column_int(st, 7),
+                          sqlite3_column_int(st, 9)};
+    return (*(const ref_fn *)fn)(ud, &r);
+}
+
+lw_status lw_sqlite_each_ref(lw_sqlite *s, int what, ref_fn fn, void *ud, lw_error *err)
+{
+    /* the ids alone need no look-up of each fact (its line, text and JSON): most of the
+     * time of loading a large database */
+    if (what == LW_STORE_REFS_IDS)
+        return each_row(s, "SELECT doc_id, cited_id, cited_key, cited_date FROM legal_refs WHERE cited_id IS NOT NULL"
+                           " ORDER BY doc_id", NULL, map_ref_ids, &fn, ud, err);
+    return each_row(s, "SELECT doc_id, cited_id, cited_key, type, symbol, cited_date, year, line, text,"
+                       " year_mismatch FROM legal_refs ORDER BY doc_id, span_start", NULL, map_ref, &fn, ud, err);
+}
+
+typedef int (*rel_fn)(void *ud, const lw_store_relation_row *r);
+static int map_rel(sqlite3_stmt *st, const void *fn, void *ud)
+{
+    lw_store_relation_row r = {sqlite3_column_int64(st, 0), text(st, 1), text(st, 2), text(st, 3), text(st, 5),
+                               sqlite3_column_int(st, 4)};
+    return (*(const rel_fn *)fn)(ud, &r);
+}
+
+lw_status lw_sqlite_each_relation(lw_sqlite *s, rel_fn fn, void *ud, lw_error *err)
+{
+    return each_row(s, "SELECT r.doc_id, r.type, r.from_id, r.to_id, f.line, json_extract(f.json, '$.since') "
+                       "FROM relations r JOIN facts f ON f.id = r.fact_id "
+                       "WHERE r.type IN ('replaces', 'amends', 'repeals') AND r.to_id IS NOT NULL",
+                    NULL, map_rel, &fn, ud, err);
+}
+
+typedef int (*name_fn)(void *ud, const char *name);
+static int map_name(sqlite3_stmt *st, const void *fn, void *ud)
+{
+    const char *name = text(st, 0);
+    return name ? (*(const name_fn *)fn)(ud, name) : 0;
+}
+
+lw_status lw_sqlite_each_unit_name(lw_sqlite *s, int which, name_fn fn, void *ud, lw_error *err)
+{
+    const char *sql = which == LW_STORE_NAMES_ISSUERS ? "SELECT DISTINCT issuer FROM documents WHERE issuer IS NOT NULL"
+                      : which == LW_STORE_NAMES_UNITS ? "SELECT DISTINCT name FROM duty_units"
+                                                      : "SELECT issuer FROM documents WHERE issuer IS NOT NULL"
+                                                        " UNION SELECT name FROM duty_units";
+    return each_row(s, sql, NULL, map_name, &fn, ud, err);
+}

@@ -23,4 +23,21 @@ lw_status lw_sqlite_read_source(lw_sqlite *s, long long id, void (*fn)(void *ud,
                                 void *ud, lw_error *err);
 lw_status lw_sqlite_each_path(lw_sqlite *s, int (*fn)(void *ud, const char *path), void *ud, lw_error *err);
 
+lw_status lw_sqlite_each_document(lw_sqlite *s, int (*fn)(void *ud, const lw_store_doc_row *r), void *ud,
+                                  lw_error *err);
+lw_status lw_sqlite_each_issuer_level(lw_sqlite *s, int (*fn)(void *ud, const lw_store_doc_value *r), void *ud,
+                                      lw_error *err);
+lw_status lw_sqlite_each_doc_province(lw_sqlite *s, int (*fn)(void *ud, const lw_store_doc_value *r), void *ud,
+                                      lw_error *err);
+lw_status lw_sqlite_each_duty(lw_sqlite *s, int (*fn)(void *ud, const lw_store_duty_row *r), void *ud,
+                              lw_error *err);
+lw_status lw_sqlite_each_duty_unit(lw_sqlite *s, int (*fn)(void *ud, const lw_store_unit_row *r), void *ud,
+                                   lw_error *err);
+lw_status lw_sqlite_each_ref(lw_sqlite *s, int what, int (*fn)(void *ud, const lw_store_ref_row *r), void *ud,
+                             lw_error *err);
+lw_status lw_sqlite_each_relation(lw_sqlite *s, int (*fn)(void *ud, const lw_store_relation_row *r), void *ud,
+                                  lw_error *err);
+lw_status lw_sqlite_each_unit_name(lw_sqlite *s, int which, int (*fn)(void *ud, const char *name), void *ud,
+                                   lw_error *err);
+
 #endif
