@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lw_msg.h"
 #include "lw_resolve.h"
 #include "lw_yaml.h"
 
@@ -132,6 +133,8 @@ typedef struct {
     lw_docset *d;
     int flags;
     int nomem;           /* set by a callback that ran out of memory (the read then stops) */
+    int unclassified;    /* a document's topic is still '' (an ingest was cut short after the
+                            upgrade to schema 5): its answers would be wrong */
     size_t cap, ucap, fcap, kcap;
     long long *fids;     /* duty of each unit, in d->units order */
     const char **keys;   /* by reference: its cited id folded, as stored */
@@ -599,6 +602,9 @@ static int on_doc(void *ud, const lw_store_doc_row *r)
     x->issuer = col(l, r->issuer);
     x->date = word(l, r->date);
     x->subject = col(l, r->subject);
+    x->topic = word(l, r->topic);
+    if (r->topic && !*r->topic)
+        l->unclassified = 1;
     x->is_plan = r->kind_key && !strcmp(r->kind_key, "ke hoach");
     x->year = doc_year(x->date, x->subject);
     return l->nomem;
@@ -760,12 +766,14 @@ lw_status lw_docset_load(lw_store *s, const lw_ruleset *rs, int flags, lw_docset
     lw_docset *d = calloc(1, sizeof *d);
     if (!d)
         return lw_error_set(err, LW_ERR_NOMEM, NULL, 0, 0, "out of memory");
-    loader l = {d, flags, 0, 0, 0, 0, 0, NULL, NULL};
+    loader l = {d, flags, 0, 0, 0, 0, 0, 0, NULL, NULL};
     lw_status st = load_groups(d, rs, err);
     /* documents in id order; their issuers' levels and provinces; duties and their units in
      * document and text order; references */
     if (!st)
         st = lw_store_each_document(s, on_doc, &l, err);
+    if (!st && !l.nomem && l.unclassified)
+        st = lw_error_msg(err, LW_ERR_DB, lw_store_path(s), 0, 0, LW_MSG_STORE_UNCLASSIFIED, lw_store_path(s));
     if (!st && !l.nomem)
         st = lw_store_each_issuer_level(s, on_level, &l, err);
     if (!st && !l.nomem)

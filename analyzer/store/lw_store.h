@@ -35,7 +35,13 @@ typedef struct lw_store lw_store;
  * is missing (without CREATE), is not a SQLite database, is not a lawwatch database, or was
  * made by another schema version. On success *out is owned (lw_store_close); on error NULL. */
 lw_status lw_store_open(const char *path, int flags, lw_store **out, lw_error *err);
+/* lw_store_open over back end be (a test runs its cases over each back end this way). */
+lw_status lw_store_open_with(const lw_store_backend *be, const char *path, int flags, lw_store **out,
+                             lw_error *err);
 void lw_store_close(lw_store *s);
+/* The schema version the database holds (-1 when it cannot be read); the back end's name. */
+int lw_store_schema_version(lw_store *s);
+const char *lw_store_backend_name(lw_store *s);
 /* The database's name (its file), for messages; borrowed. */
 const char *lw_store_path(lw_store *s);
 /* Number of documents stored. */
@@ -61,8 +67,9 @@ lw_status lw_store_lookup(lw_store *s, const char *path, long long *id, int64_t 
 /* A stored path's new size and mtime (same content). */
 lw_status lw_store_touch(lw_store *s, const char *path, int64_t size, int64_t mtime_ns, lw_error *err);
 
-/* Stores one loaded and extracted document found at doc->path, in one savepoint. size and
- * mtime_ns describe the file. One content is one document:
+/* Stores one loaded and extracted document found at doc->path, in one savepoint, with its
+ * topic (lw_duty_topic of its subject, NULL for none; ingest classifies it with the rules
+ * so that report never runs them again). size and mtime_ns describe the file. One content is one document:
  *  - content already stored under another document: doc->path becomes one more path of
  *    it (nothing else is stored) and *duplicate (may be NULL) is set to 1;
  *  - content already stored under this path's document: its facts are stored again, the
@@ -72,7 +79,7 @@ lw_status lw_store_touch(lw_store *s, const char *path, int64_t size, int64_t mt
  * Used by ingest and by tests. Inside an ingest's transaction the full-text row is
  * written when the transaction commits. */
 lw_status lw_store_put(lw_store *s, const lw_doc *doc, const lw_extraction *x, const char *rules_version,
-                       int64_t size, int64_t mtime_ns, int *duplicate, lw_error *err);
+                       const char *topic, int64_t size, int64_t mtime_ns, int *duplicate, lw_error *err);
 /* Removes path from the document stored under it; the document, with its facts and text,
  * goes only with its last path (else documents.path moves to its first remaining path).
  * 0 no such path, 1 path removed, 2 path and document removed, -1 database error. */
@@ -89,6 +96,13 @@ lw_status lw_store_read_source(lw_store *s, long long id, void (*fn)(void *ud, c
                                void *ud, lw_error *err);
 /* Calls fn with every stored path (in the order they were stored); nonzero stops. */
 lw_status lw_store_each_path(lw_store *s, int (*fn)(void *ud, const char *path), void *ud, lw_error *err);
+
+/* The documents whose topic is not classified yet (after the upgrade to schema 5), by id;
+ * only id and subject are set. */
+lw_status lw_store_each_topic_todo(lw_store *s, int (*fn)(void *ud, const lw_store_doc_row *r), void *ud,
+                                   lw_error *err);
+/* Sets document id's topic (NULL: none). */
+lw_status lw_store_set_topic(lw_store *s, long long id, const char *topic, lw_error *err);
 
 /* ---- search ---- */
 

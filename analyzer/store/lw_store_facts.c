@@ -447,7 +447,7 @@ static int detach_path(lw_sqlite *s, sqlite3_int64 id, const char *path)
     sqlite3_clear_bindings(st); /* frees first now, not at the statement's next use */
     return rc ? -1 : 0;
 }
-static int put_rows(lw_sqlite *s, const lw_doc *doc, const lw_extraction *x, const char *rules_version,
+static int put_rows(lw_sqlite *s, const lw_doc *doc, const lw_extraction *x, const char *rules_version, const char *topic,
                     int64_t size, int64_t mtime_ns, int *dup)
 {
     sqlite3_int64 old_id, same_id;
@@ -520,6 +520,8 @@ static int put_rows(lw_sqlite *s, const lw_doc *doc, const lw_extraction *x, con
     kind_key = issuer_key = NULL;
     sqlite3_bind_int64(st, 14, (sqlite3_int64)json_array_size(facts));
     sqlite3_bind_text(st, 15, rules_version ? rules_version : "", -1, SQLITE_STATIC);
+    if (topic)
+        sqlite3_bind_text(st, 17, topic, -1, SQLITE_STATIC);
     if (lw_sqlite_run(st))
         goto done;
     sqlite3_int64 id = same_id ? same_id : sqlite3_last_insert_rowid(s->db);
@@ -582,7 +584,7 @@ done:
     return rc;
 }
 
-lw_status lw_sqlite_put(lw_sqlite *s, const lw_doc *doc, const lw_extraction *x, const char *rules_version,
+lw_status lw_sqlite_put(lw_sqlite *s, const lw_doc *doc, const lw_extraction *x, const char *rules_version, const char *topic,
                        int64_t size, int64_t mtime_ns, int *duplicate, lw_error *err)
 {
     int dup = 0;
@@ -594,7 +596,7 @@ lw_status lw_sqlite_put(lw_sqlite *s, const lw_doc *doc, const lw_extraction *x,
         s->put_rc = sqlite3_errcode(s->db);
         return lw_sqlite_error(s, err, "cannot start a savepoint");
     }
-    int prc = put_rows(s, doc, x, rules_version, size, mtime_ns, &dup);
+    int prc = put_rows(s, doc, x, rules_version, topic, size, mtime_ns, &dup);
     if (prc) {
         /* kept: the rollback below resets the connection's error code, and the caller must
          * still tell a full disk (stop) from a bad document (go on) */
@@ -651,4 +653,15 @@ int lw_sqlite_touch(lw_sqlite *s, const char *path, int64_t size, int64_t mtime_
             return -1;
     }
     return 0;
+}
+
+lw_status lw_sqlite_set_topic(lw_sqlite *s, long long id, const char *topic, lw_error *err)
+{
+    sqlite3_stmt *st = lw_sqlite_stmt(s, Q_SET_TOPIC);
+    if (st) {
+        sqlite3_bind_int64(st, 1, id);
+        if (topic)
+            sqlite3_bind_text(st, 2, topic, -1, SQLITE_STATIC);
+    }
+    return lw_sqlite_run(st) ? lw_sqlite_error(s, err, "cannot store a document's topic") : LW_OK;
 }

@@ -12,6 +12,7 @@
 /* lw_store_put on SQLite (see lw_store.h): one savepoint; LW_ERR_DB (s->put_rc keeps
  * SQLite's code) or LW_ERR_NOMEM, the document's rows rolled back. */
 lw_status lw_sqlite_put(lw_sqlite *s, const lw_doc *doc, const lw_extraction *x, const char *rules_version,
+                        const char *topic,
                         int64_t size, int64_t mtime_ns, int *duplicate, lw_error *err);
 /* lw_store_delete_path on SQLite: 0 no such path, 1 path removed, 2 with its document, -1. */
 int lw_sqlite_delete_path(lw_sqlite *s, const char *path, lw_error *err);
@@ -22,5 +23,7 @@ int lw_sqlite_lookup(lw_sqlite *s, const char *path, sqlite3_int64 *id, int64_t 
 /* A stored path's new size and mtime (its content unchanged); the document's too when it is
  * its first path. -1 on a database error. */
 int lw_sqlite_touch(lw_sqlite *s, const char *path, int64_t size, int64_t mtime_ns);
+/* A document's topic (NULL: none), as ingest classifies it after an upgrade. */
+lw_status lw_sqlite_set_topic(lw_sqlite *s, long long id, const char *topic, lw_error *err);
 
 #endif

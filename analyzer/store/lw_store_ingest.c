@@ -16,6 +16,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "lw_duty.h"
+
 /* A batch's transaction is committed after this many seconds: a reader sees progress, and a
  * crash loses at most this much work. */
 #define LW_STORE_BATCH_S 1.0
@@ -103,6 +105,7 @@ typedef struct {
     enum { R_STORE, R_TOUCH, R_FAIL, R_SKIP } outcome; /* R_SKIP: err.msg says why */
     lw_doc *doc;
     lw_extraction *x;
+    const char *topic; /* of the subject (lw_duty_topic), borrowed from the rules; may be NULL */
     /* made by prepare, freed once written: one per file in the list would be 2 KB a file,
      * 40 MB of a 20000-file ingest, while only the documents in flight need one */
     lw_error *err;
@@ -283,6 +286,14 @@ static void item_clear(item *it)
     it->doc = NULL;
 }
 
+/* The duty topic of the document's subject ("Kế hoạch ... kiểm tra" is inspect): classified
+ * here, with the rules, so that report reads it instead of running the rules again. */
+static const char *subject_topic(const lw_engine *eng, lw_matcher *m, const lw_extraction *x)
+{
+    const char *subj = json_string_value(json_object_get(x->header, "subject"));
+    return subj ? lw_duty_topic(lw_engine_rules(eng), m, subj, strlen(subj), NULL) : NULL;
+}
+
 /* Reads, hashes, decodes, normalizes and extracts one file: pure, runs in workers. */
 static void prepare(item *it, const lw_engine *eng, lw_matcher *m, const lw_doc_options *dopt)
 {
@@ -344,6 +355,7 @@ static void prepare(item *it, const lw_engine *eng, lw_matcher *m, const lw_doc_
         it->outcome = R_FAIL;
         return;
     }
+    it->topic = subject_topic(eng, m, it->x);
     it->outcome = R_STORE;
 }
 
@@ -500,7 +512,7 @@ static lw_status write_item(lw_store *s, txn *t, item *it, const char *rules_ver
         lw_error e;
         lw_error_clear(&e);
         int dup = 0;
-        if (lw_store_put(s, it->doc, it->x, rules_version, it->size, it->mtime_ns, &dup, &e)) {
+        if (lw_store_put(s, it->doc, it->x, rules_version, it->topic, it->size, it->mtime_ns, &dup, &e)) {
             if (lw_store_failure(s))
                 return fatal_put(s, it->shown, &e, err);
             snprintf(e.file, sizeof e.file, "%s", it->shown);
@@ -570,7 +582,7 @@ static lw_status reextract_all(lw_store *s, txn *t, const lw_engine *eng, const 
             continue; /* gone meanwhile */
         lw_status ds = r.ds;
         if (!ds && !(st = txn_begin(t, err))) {
-            ds = lw_store_put(s, r.doc, r.x, rules_version, r.size, r.mtime, NULL, &r.e);
+            ds = lw_store_put(s, r.doc, r.x, rules_version, subject_topic(eng, m, r.x), r.size, r.mtime, NULL, &r.e);
             if (ds && lw_store_failure(s))
                 st = fatal_put(s, r.path, &r.e, err);
             if (!ds) {
@@ -586,6 +598,59 @@ static lw_status reextract_all(lw_store *s, txn *t, const lw_engine *eng, const 
     }
     lw_matcher_free(m);
     free(ids);
+    return st;
+}
+
+/* The documents an upgrade left unclassified (lw_store_each_topic_todo): id and subject. */
+typedef struct {
+    long long *ids;
+    char **subjects; /* owned; NULL for a document without a subject */
+    size_t n, cap;
+    int nomem;
+} todo_list;
+
+static int collect_todo(void *ud, const lw_store_doc_row *r)
+{
+    todo_list *l = ud;
+    if (l->n == l->cap) {
+        size_t c2 = l->cap ? l->cap * 2 : 256;
+        long long *ids = realloc(l->ids, c2 * sizeof *ids);
+        if (ids)
+            l->ids = ids;
+        char **subj = ids ? realloc(l->subjects, c2 * sizeof *subj) : NULL;
+        if (!subj)
+            return l->nomem = 1;
+        l->subjects = subj;
+        l->cap = c2;
+    }
+    l->ids[l->n] = r->id;
+    if (!(l->subjects[l->n] = r->subject ? strdup(r->subject) : NULL) && r->subject)
+        return l->nomem = 1;
+    l->n++;
+    return 0;
+}
+
+/* Classifies the topic of every document the upgrade to schema 5 left unclassified. */
+static lw_status classify_topics(lw_store *s, txn *t, const lw_engine *eng, lw_error *err)
+{
+    todo_list l = {0};
+    lw_status st = lw_store_each_topic_todo(s, collect_todo, &l, err);
+    if (!st && l.nomem)
+        st = lw_error_set(err, LW_ERR_NOMEM, NULL, 0, 0, "hết bộ nhớ (out of memory)");
+    lw_matcher *m = !st && l.n ? lw_matcher_create(lw_engine_rules(eng)) : NULL;
+    if (!st && l.n && !m)
+        st = lw_error_set(err, LW_ERR_NOMEM, NULL, 0, 0, "hết bộ nhớ (out of memory)");
+    for (size_t i = 0; i < l.n && !st; i++) {
+        const char *subj = l.subjects[i];
+        const char *topic = subj ? lw_duty_topic(lw_engine_rules(eng), m, subj, strlen(subj), NULL) : NULL;
+        if (!(st = txn_begin(t, err)) && !(st = lw_store_set_topic(s, l.ids[i], topic, err)))
+            st = txn_step(t, err);
+    }
+    for (size_t i = 0; i < l.n; i++)
+        free(l.subjects[i]);
+    free(l.subjects);
+    free(l.ids);
+    lw_matcher_free(m);
     return st;
 }
 
@@ -779,6 +844,8 @@ lw_status lw_store_ingest(lw_store *s, const lw_engine *eng, const char *const *
     pthread_cond_destroy(&p.cv_ready);
     pthread_cond_destroy(&p.cv_space);
 
+    if (!st)
+        st = classify_topics(s, &t, eng, err);
     if (!st)
         st = reextract_all(s, &t, eng, rules_version, opt->reextract, rep, err);
     if (!st && opt->prune)

@@ -380,14 +380,20 @@ typedef int (*doc_fn)(void *ud, const lw_store_doc_row *r);
 static int map_doc(sqlite3_stmt *st, const void *fn, void *ud)
 {
     lw_store_doc_row r = {sqlite3_column_int64(st, 0), text(st, 1), text(st, 2), text(st, 3), text(st, 4),
-                          text(st, 5), text(st, 6), text(st, 7)};
+                          text(st, 5), text(st, 6), text(st, 7), text(st, 8)};
     return (*(const doc_fn *)fn)(ud, &r);
 }
 
 lw_status lw_sqlite_each_document(lw_sqlite *s, doc_fn fn, void *ud, lw_error *err)
 {
-    return each_row(s, "SELECT id, path, kind, number, issuer, date, subject, kind_key FROM documents ORDER BY id",
+    return each_row(s, "SELECT id, path, kind, number, issuer, date, subject, kind_key, topic FROM documents ORDER BY id",
                     NULL, map_doc, &fn, ud, err);
+}
+
+lw_status lw_sqlite_each_topic_todo(lw_sqlite *s, doc_fn fn, void *ud, lw_error *err)
+{
+    return each_row(s, "SELECT id, NULL, NULL, NULL, NULL, NULL, subject, NULL, NULL FROM documents"
+                       " WHERE topic = '' ORDER BY id", NULL, map_doc, &fn, ud, err);
 }
 
 typedef int (*value_fn)(void *ud, const lw_store_doc_value *r);

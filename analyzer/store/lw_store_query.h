@@ -25,6 +25,8 @@ lw_status lw_sqlite_each_path(lw_sqlite *s, int (*fn)(void *ud, const char *path
 
 lw_status lw_sqlite_each_document(lw_sqlite *s, int (*fn)(void *ud, const lw_store_doc_row *r), void *ud,
                                   lw_error *err);
+lw_status lw_sqlite_each_topic_todo(lw_sqlite *s, int (*fn)(void *ud, const lw_store_doc_row *r), void *ud,
+                                     lw_error *err);
 lw_status lw_sqlite_each_issuer_level(lw_sqlite *s, int (*fn)(void *ud, const lw_store_doc_value *r), void *ud,
                                       lw_error *err);
 lw_status lw_sqlite_each_doc_province(lw_sqlite *s, int (*fn)(void *ud, const lw_store_doc_value *r), void *ud,

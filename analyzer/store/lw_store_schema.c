@@ -96,7 +96,8 @@ lw_status lw_store_schema_check(sqlite3 *db, const char *path, int flags, lw_err
      * and every document marked for re-extraction (the next ingest recomputes its facts from
      * the stored bytes). Schema 2 kept the JSON record in documents (nothing read it, and it
      * made every row a page or more: scanning documents read the whole database) and
-     * duties lacked their line: the record goes, the lines are copied from facts. */
+     * duties lacked their line: the record goes, the lines are copied from facts. Each step
+     * goes one version up, so an old database takes every step after its own. */
     long long has_record = 0, has_ref_text = 0;
     if ((ver == 1 || ver == 2) &&
         (query_int(db, "SELECT count(*) FROM pragma_table_info('documents') WHERE name = 'record'", &has_record) ||
@@ -183,7 +184,23 @@ lw_status lw_store_schema_check(sqlite3 *db, const char *path, int flags, lw_err
         if (ust)
             return ust;
         ver = 4;
-    } else if (ver >= 1 && ver <= 3) {
+    }
+    /* Schema 4 lacked the document's topic, which report classified again from the subject
+     * at every run. The column comes (a rebuild of documents from schema 2 has it already)
+     * with '' in every row: "not classified yet"; the next ingest, which has the rules,
+     * classifies those documents (lw_store_ingest) before anything else. */
+    if (ver == 4 && !(flags & LW_STORE_READONLY)) {
+        long long has_topic = 0;
+        if (query_int(db, "SELECT count(*) FROM pragma_table_info('documents') WHERE name = 'topic'", &has_topic))
+            return db_error(db, path, err, "cannot read the database");
+        char *to5 = sqlite3_mprintf("BEGIN IMMEDIATE; %s UPDATE documents SET topic = ''; PRAGMA user_version = 5;"
+                                    " COMMIT;", has_topic ? "" : "ALTER TABLE documents ADD COLUMN topic TEXT;");
+        lw_status ust = upgrade_step(db, path, to5, ver, err);
+        sqlite3_free(to5);
+        if (ust)
+            return ust;
+        ver = 5;
+    } else if (ver >= 1 && ver <= 4) {
         return lw_error_set(err, LW_ERR_DB, path, 0, 0,
                             "cơ sở dữ liệu cần nâng cấp (the database uses schema %lld): run 'lawwatch ingest "
                             "--db %s' once to upgrade it", ver, path);

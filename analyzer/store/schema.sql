@@ -1,4 +1,4 @@
--- schema.sql: the lawwatch database (SQLite), schema version 4. The one copy of the
+-- schema.sql: the lawwatch database (SQLite), schema version 5. The one copy of the
 -- schema: the build turns it into C strings (cmake/lw_embed_sql.cmake writes
 -- lw_store_schema_sql.h, one LW_SCHEMA_<NAME> macro per section marker line below and
 -- LW_SCHEMA_ALL, every section in order), which lw_store_schema.c runs to create a database
@@ -21,7 +21,7 @@ CREATE TABLE meta (
 );
 
 -- @section documents
--- One row per ingested content (schema 3 dropped the JSON record).
+-- One row per ingested content (schema 3 dropped the JSON record; schema 5 added topic).
 CREATE TABLE documents (
   id            INTEGER PRIMARY KEY,
   path          TEXT NOT NULL UNIQUE, -- absolute path of the file (the first of doc_paths)
@@ -39,7 +39,10 @@ CREATE TABLE documents (
   issuer_key    TEXT,                 -- issuer folded likewise
   n_facts       INTEGER NOT NULL,
   rules_version TEXT NOT NULL,        -- lw_ruleset_version of the rules that found the facts
-  ingested_at   TEXT NOT NULL         -- UTC, YYYY-MM-DDTHH:MM:SSZ
+  ingested_at   TEXT NOT NULL,        -- UTC, YYYY-MM-DDTHH:MM:SSZ
+  topic         TEXT                  -- the subject's duty topic (rules/duties.yaml: duty.topic)
+                                      -- as classified at ingest, or NULL; '' until the first
+                                      -- ingest after the upgrade to schema 5 classifies it
 );
 
 -- @section documents_date
