@@ -37,6 +37,10 @@
 #include "lw_doc.h"
 #include "lw_extract.h"
 
+/* A message of the table (lw_messages.def) formatted in both languages: as long as an
+ * lw_error's message can be. */
+#define LW_STORE_MSG_MAX 1024
+
 enum {
     LW_STORE_CREATE = 1,  /* create the file and the schema when missing */
     LW_STORE_READONLY = 2 /* open for queries only */

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "lw_msg.h"
+#include "lw_store_backend.h"
 #include "lw_store_text.h"
 
 /* What gives a typed column its value: the fact's (or unit's) key as stored, or a function
@@ -601,7 +602,9 @@ lw_status lw_sqlite_put(lw_sqlite *s, const lw_doc *doc, const lw_extraction *x,
         /* kept: the rollback below resets the connection's error code, and the caller must
          * still tell a full disk (stop) from a bad document (go on) */
         s->put_rc = prc == -2 ? SQLITE_NOMEM : sqlite3_errcode(s->db);
-        lw_error_set(err, prc == -2 ? LW_ERR_NOMEM : LW_ERR_DB, doc->path, 0, 0, "không lưu được (cannot store): %s",
+        char mb[LW_STORE_MSG_MAX];
+        lw_error_set(err, prc == -2 ? LW_ERR_NOMEM : LW_ERR_DB, doc->path, 0, 0, "%s: %s",
+                     lw_msg_format(mb, sizeof mb, LW_MSG_STORE_CANNOT_STORE),
                      prc == -2 ? sqlite3_errstr(SQLITE_NOMEM) : sqlite3_errmsg(s->db));
         lw_sqlite_exec(s, "ROLLBACK TO doc");
         lw_sqlite_exec(s, "RELEASE doc");

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "lw_duty.h"
+#include "lw_msg.h"
 
 /* A batch's transaction is committed after this many seconds: a reader sees progress, and a
  * crash loses at most this much work. */
@@ -130,14 +131,15 @@ static int has_txt_ext(const char *p)
 
 static void add_file(item_list *l, lw_ingest_report *rep, const char *shown, const struct stat *st)
 {
+    char mb[LW_STORE_MSG_MAX];
     if (!S_ISREG(st->st_mode)) {
-        add_problem(rep, &rep->skipped, &rep->n_skipped, shown,
-                    "%s: không phải tệp thông thường, bỏ qua (not a regular file: a FIFO, socket or device; "
-                    "skipped)", shown);
+        add_problem(rep, &rep->skipped, &rep->n_skipped, shown, "%s: %s", shown,
+                    lw_msg_format(mb, sizeof mb, LW_MSG_STORE_NOT_REGULAR));
         return;
     }
     if (!has_txt_ext(shown)) {
-        add_problem(rep, &rep->skipped, &rep->n_skipped, shown, "%s: không phải tệp .txt, bỏ qua (not a .txt file, skipped)", shown);
+        add_problem(rep, &rep->skipped, &rep->n_skipped, shown, "%s: %s", shown,
+                    lw_msg_format(mb, sizeof mb, LW_MSG_STORE_NOT_TXT));
         return;
     }
     char *abs = realpath(shown, NULL);
@@ -154,7 +156,7 @@ static void add_file(item_list *l, lw_ingest_report *rep, const char *shown, con
         if (!v) {
             /* nothing is dropped silently, not even for want of memory */
             lw_error e;
-            lw_error_set(&e, LW_ERR_NOMEM, shown, 0, 0, "hết bộ nhớ, tệp không được đọc (out of memory: not read)");
+            lw_error_msg(&e, LW_ERR_NOMEM, shown, 0, 0, LW_MSG_STORE_NOT_READ_NOMEM);
             add_failure(rep, shown, &e);
             free(copy);
             free(abs);
@@ -218,7 +220,7 @@ static void walk(item_list *l, lw_ingest_report *rep, const char *dir, int depth
     if (nomem) {
         /* the folder is reported, not walked in part: a half-read folder would look complete */
         lw_error e;
-        lw_error_set(&e, LW_ERR_NOMEM, dir, 0, 0, "hết bộ nhớ khi đọc thư mục (out of memory reading the folder)");
+        lw_error_msg(&e, LW_ERR_NOMEM, dir, 0, 0, LW_MSG_STORE_FOLDER_NOMEM);
         add_failure(rep, dir, &e);
         for (size_t i = 0; i < n; i++)
             free(names[i]);
@@ -233,23 +235,23 @@ static void walk(item_list *l, lw_ingest_report *rep, const char *dir, int depth
         if (p) {
             sprintf(p, "%s%s%s", dir, dl && dir[dl - 1] == '/' ? "" : "/", names[i]);
             struct stat st, lst;
+            char mb[LW_STORE_MSG_MAX];
             /* nothing is dropped silently: what is not walked or read is reported */
             if (lstat(p, &lst) != 0) {
                 lw_error e;
                 lw_error_set(&e, LW_ERR_IO, p, 0, 0, "cannot read the folder entry: %s", strerror(errno));
                 add_failure(rep, p, &e);
             } else if (stat(p, &st) != 0) {
-                add_problem(rep, &rep->skipped, &rep->n_skipped, p,
-                            "%s: liên kết hỏng hoặc vòng lặp liên kết, bỏ qua (a broken symbolic link or a link "
-                            "loop, skipped): %s", p, strerror(errno));
+                int e = errno;
+                add_problem(rep, &rep->skipped, &rep->n_skipped, p, "%s: %s: %s", p,
+                            lw_msg_format(mb, sizeof mb, LW_MSG_STORE_BROKEN_LINK), strerror(e));
             } else if (S_ISDIR(st.st_mode)) {
                 if (S_ISLNK(lst.st_mode))
-                    add_problem(rep, &rep->skipped, &rep->n_skipped, p,
-                                "%s: liên kết tới thư mục, không theo (a symbolic link to a folder, not followed)", p);
+                    add_problem(rep, &rep->skipped, &rep->n_skipped, p, "%s: %s", p,
+                                lw_msg_format(mb, sizeof mb, LW_MSG_STORE_LINK_TO_FOLDER));
                 else if (depth >= LW_WALK_DEPTH)
-                    add_problem(rep, &rep->skipped, &rep->n_skipped, p,
-                                "%s: thư mục lồng quá %d cấp, bỏ qua (folders nested deeper than %d, skipped)", p,
-                                LW_WALK_DEPTH, LW_WALK_DEPTH);
+                    add_problem(rep, &rep->skipped, &rep->n_skipped, p, "%s: %s", p,
+                                lw_msg_format(mb, sizeof mb, LW_MSG_STORE_TOO_DEEP, LW_WALK_DEPTH));
                 else
                     walk(l, rep, p, depth + 1);
             } else {
@@ -306,7 +308,7 @@ static void prepare(item *it, const lw_engine *eng, lw_matcher *m, const lw_doc_
     }
     if (!m) {
         /* the worker could not make its matcher: this document fails, the batch goes on */
-        lw_error_set(it->err, LW_ERR_NOMEM, it->shown, 0, 0, "hết bộ nhớ (out of memory)");
+        lw_error_msg(it->err, LW_ERR_NOMEM, it->shown, 0, 0, LW_MSG_NOMEM);
         it->outcome = R_FAIL;
         return;
     }
@@ -336,9 +338,7 @@ static void prepare(item *it, const lw_engine *eng, lw_matcher *m, const lw_doc_
                             t[k] == '\v'))
             k++;
         if (k == tlen) {
-            lw_error_set(it->err, LW_ERR_IO, it->shown, 0, 0,
-                         len == 0 ? "tệp rỗng, bỏ qua (the file is empty, skipped)"
-                                  : "tệp chỉ có khoảng trắng, bỏ qua (the file holds only whitespace, skipped)");
+            lw_error_msg(it->err, LW_ERR_IO, it->shown, 0, 0, len == 0 ? LW_MSG_STORE_EMPTY_FILE : LW_MSG_STORE_BLANK_FILE);
             item_clear(it);
             it->outcome = R_SKIP;
             return;
@@ -476,12 +476,10 @@ static lw_status fatal_put(lw_store *s, const char *doc, const lw_error *e, lw_e
 {
     const char *why = strstr(e->msg, "): ") ? strstr(e->msg, "): ") + 3 : e->msg;
     int disk = lw_store_failure(s) == 2;
-    return lw_error_set(err, e->code == LW_ERR_NOMEM ? LW_ERR_NOMEM : LW_ERR_DB, lw_store_path(s), 0, 0,
-                        "không ghi được cơ sở dữ liệu khi lưu %s (cannot write the database while storing %s): %s%s",
-                        doc, doc, why,
-                        disk ? "; đĩa đầy hoặc lỗi ghi? (is the disk full?) what was committed before is kept: free "
-                               "some space and run the ingest again"
-                             : "");
+    char what[LW_STORE_MSG_MAX], hint[LW_STORE_MSG_MAX];
+    lw_msg_format(what, sizeof what, LW_MSG_STORE_WRITE_WHILE, doc);
+    return lw_error_set(err, e->code == LW_ERR_NOMEM ? LW_ERR_NOMEM : LW_ERR_DB, lw_store_path(s), 0, 0, "%s: %s%s%s",
+                        what, why, disk ? "; " : "", disk ? lw_msg_format(hint, sizeof hint, LW_MSG_STORE_DISK_FULL) : "");
 }
 
 static lw_status write_item(lw_store *s, txn *t, item *it, const char *rules_version, lw_ingest_report *rep,
@@ -490,7 +488,9 @@ static lw_status write_item(lw_store *s, txn *t, item *it, const char *rules_ver
     lw_status st = LW_OK;
     rep->files_read += it->was_read;
     if (it->outcome == R_FAIL && !it->err) {
-        add_problem(rep, &rep->failed, &rep->n_failed, it->shown, "%s: out of memory", it->shown);
+        char mb[LW_STORE_MSG_MAX];
+        add_problem(rep, &rep->failed, &rep->n_failed, it->shown, "%s: %s", it->shown,
+                    lw_msg_format(mb, sizeof mb, LW_MSG_NOMEM));
         return LW_OK;
     }
     if (it->outcome == R_FAIL) {
@@ -548,7 +548,7 @@ static void redo_source(void *ud, const lw_store_source *src)
     r->size = src->size;
     r->mtime = src->mtime_ns;
     if (!(r->path = strdup(src->path))) {
-        r->ds = lw_error_set(&r->e, LW_ERR_NOMEM, src->path, 0, 0, "hết bộ nhớ (out of memory)");
+        r->ds = lw_error_msg(&r->e, LW_ERR_NOMEM, src->path, 0, 0, LW_MSG_NOMEM);
         return;
     }
     r->ds = lw_doc_from_bytes(r->path, src->raw, src->raw_len, &dopt, &r->doc, &r->e);
@@ -571,7 +571,7 @@ static lw_status reextract_all(lw_store *s, txn *t, const lw_engine *eng, const 
     lw_matcher *m = lw_matcher_create(lw_engine_rules(eng));
     if (!m) {
         free(ids);
-        return lw_error_set(err, LW_ERR_NOMEM, NULL, 0, 0, "hết bộ nhớ (out of memory)");
+        return lw_error_msg(err, LW_ERR_NOMEM, NULL, 0, 0, LW_MSG_NOMEM);
     }
     for (size_t i = 0; i < n && !st; i++) {
         redo r = {eng, m, NULL, 0, 0, NULL, NULL, LW_OK, {0}};
@@ -636,10 +636,10 @@ static lw_status classify_topics(lw_store *s, txn *t, const lw_engine *eng, lw_e
     todo_list l = {0};
     lw_status st = lw_store_each_topic_todo(s, collect_todo, &l, err);
     if (!st && l.nomem)
-        st = lw_error_set(err, LW_ERR_NOMEM, NULL, 0, 0, "hết bộ nhớ (out of memory)");
+        st = lw_error_msg(err, LW_ERR_NOMEM, NULL, 0, 0, LW_MSG_NOMEM);
     lw_matcher *m = !st && l.n ? lw_matcher_create(lw_engine_rules(eng)) : NULL;
     if (!st && l.n && !m)
-        st = lw_error_set(err, LW_ERR_NOMEM, NULL, 0, 0, "hết bộ nhớ (out of memory)");
+        st = lw_error_msg(err, LW_ERR_NOMEM, NULL, 0, 0, LW_MSG_NOMEM);
     for (size_t i = 0; i < l.n && !st; i++) {
         const char *subj = l.subjects[i];
         const char *topic = subj ? lw_duty_topic(lw_engine_rules(eng), m, subj, strlen(subj), NULL) : NULL;
@@ -687,7 +687,7 @@ static lw_status prune(lw_store *s, txn *t, lw_ingest_report *rep, lw_error *err
     lw_status st = lw_store_each_path(s, collect_gone, &g, err);
     /* prune all the gone paths or none: a partial prune would look complete */
     if (!st && g.nomem)
-        st = lw_error_set(err, LW_ERR_NOMEM, NULL, 0, 0, "out of memory listing the paths to prune");
+        st = lw_error_msg(err, LW_ERR_NOMEM, NULL, 0, 0, LW_MSG_NOMEM);
     for (size_t i = 0; i < g.n; i++) {
         if (!st && !(st = txn_begin(t, err))) {
             int r = lw_store_delete_path(s, g.v[i], err);
@@ -721,7 +721,10 @@ lw_status lw_store_ingest(lw_store *s, const lw_engine *eng, const char *const *
         l.arg = i;
         if (stat(paths[i], &st) != 0) {
             lw_error e;
-            lw_error_set(&e, LW_ERR_IO, paths[i], 0, 0, "không tìm thấy (no such file or folder): %s", strerror(errno));
+            char mb[LW_STORE_MSG_MAX];
+            const char *why = strerror(errno);
+            lw_error_set(&e, LW_ERR_IO, paths[i], 0, 0, "%s: %s", lw_msg_format(mb, sizeof mb, LW_MSG_STORE_NOT_FOUND),
+                         why);
             add_failure(rep, paths[i], &e);
         } else if (S_ISDIR(st.st_mode)) {
             walk(&l, rep, paths[i], 0);
@@ -752,7 +755,7 @@ lw_status lw_store_ingest(lw_store *s, const lw_engine *eng, const char *const *
     item *work = l.n ? malloc(l.n * sizeof *work) : NULL;
     size_t nwork = 0;
     if (l.n && !work)
-        st = lw_error_set(err, LW_ERR_NOMEM, NULL, 0, 0, "hết bộ nhớ (out of memory)");
+        st = lw_error_msg(err, LW_ERR_NOMEM, NULL, 0, 0, LW_MSG_NOMEM);
     for (size_t i = 0; i < l.n && !st; i++) {
         item *it = &l.v[i];
         int64_t size = 0, mtime = 0;

@@ -84,11 +84,13 @@ lw_status lw_sqlite_search(lw_sqlite *s, const lw_search_query *q,
         free(expr);
         return lw_sqlite_error(s, err, "cannot prepare the search");
     }
+    int nomem = 0;
     while ((r = sqlite3_step(st)) == SQLITE_ROW) {
         char *snippet = NULL;
         sqlite3_reset(text_st);
         sqlite3_bind_int64(text_st, 1, sqlite3_column_int64(st, 6));
-        if (sqlite3_step(text_st) == SQLITE_ROW)
+        int has_text = sqlite3_step(text_st) == SQLITE_ROW;
+        if (has_text)
             snippet = lw_snippet_make(terms, (const char *)sqlite3_column_text(text_st, 0),
                                       (size_t)sqlite3_column_bytes(text_st, 0),
                                       (const char *)sqlite3_column_text(text_st, 1),
@@ -99,9 +101,18 @@ lw_status lw_sqlite_search(lw_sqlite *s, const lw_search_query *q,
         size_t np = 0;
         sqlite3_reset(paths_st);
         sqlite3_bind_int64(paths_st, 1, sqlite3_column_int64(st, 6));
-        while (np < sizeof pv / sizeof *pv && sqlite3_step(paths_st) == SQLITE_ROW)
-            if ((pv[np] = strdup((const char *)sqlite3_column_text(paths_st, 0))))
-                np++;
+        while (!nomem && np < sizeof pv / sizeof *pv && sqlite3_step(paths_st) == SQLITE_ROW)
+            if (!(pv[np++] = strdup((const char *)sqlite3_column_text(paths_st, 0))))
+                nomem = 1;
+        if (nomem || (has_text && !snippet)) {
+            /* a hit without its snippet or a path would be shown as if complete */
+            nomem = 1;
+            free(snippet);
+            for (size_t k = 0; k < np; k++)
+                free(pv[k]);
+            r = SQLITE_DONE;
+            break;
+        }
         lw_search_hit h = {
             (const char *)sqlite3_column_text(st, 0), (const char *)sqlite3_column_text(st, 1),
             (const char *)sqlite3_column_text(st, 2), (const char *)sqlite3_column_text(st, 3),
@@ -118,13 +129,12 @@ lw_status lw_sqlite_search(lw_sqlite *s, const lw_search_query *q,
         }
     }
     int code = r != SQLITE_DONE ? sqlite3_errcode(s->db) : SQLITE_OK;
-    if (r != SQLITE_DONE) {
+    if (nomem)
+        rc = lw_error_msg(err, LW_ERR_NOMEM, NULL, 0, 0, LW_MSG_NOMEM);
+    else if (r != SQLITE_DONE) {
         /* FTS5 refused the expression: say so in plain words, never the SQL text */
         if (code == SQLITE_ERROR)
-            rc = lw_error_set(err, LW_ERR_QUERY, NULL, 0, 0,
-                              "truy vấn không hợp lệ (the query could not be understood): \"%s\"; "
-                              "hint: put a phrase in double quotes, e.g. \"thi hành pháp luật\"",
-                              q->query ? q->query : "");
+            rc = lw_error_msg(err, LW_ERR_QUERY, NULL, 0, 0, LW_MSG_STORE_BAD_QUERY, q->query ? q->query : "");
         else
             rc = lw_sqlite_error(s, err, "search failed");
     }
@@ -154,10 +164,11 @@ static lw_status rows_json(lw_sqlite *s, const char *sql, const char *const *par
         sqlite3_bind_text(st, i + 1, params[i], -1, SQLITE_TRANSIENT);
     sqlite3_bind_int(st, np + 1, limit > 0 ? limit : -1);
     size_t n = 0;
-    int r;
+    int r, nomem = 0;
     while ((r = sqlite3_step(st)) == SQLITE_ROW) {
         json_t *row = json_object();
-        for (int c = 0; c < sqlite3_column_count(st); c++) {
+        nomem = !row;
+        for (int c = 0; c < sqlite3_column_count(st) && !nomem; c++) {
             json_t *v;
             if (sqlite3_column_name(st, c)[0] == '_') /* helper columns (the min() of a group) */
                 continue;
@@ -177,7 +188,18 @@ static lw_status rows_json(lw_sqlite *s, const char *sql, const char *const *par
                 }
                 break;
             }
-            json_object_set_new(row, sqlite3_column_name(st, c), v ? v : json_null());
+            /* a text that is not JSON after all is null; memory that runs out is an error */
+            if (!v && (sqlite3_column_type(st, c) != SQLITE_TEXT || strcmp(sqlite3_column_name(st, c), "paths")))
+                nomem = 1;
+            if (!v)
+                v = json_null();
+            if (nomem || json_object_set_new(row, sqlite3_column_name(st, c), v))
+                nomem = 1;
+        }
+        if (nomem) {
+            json_decref(row);
+            r = SQLITE_DONE;
+            break;
         }
         n++;
         int stop = fn ? fn(ud, row) : 0;
@@ -187,7 +209,9 @@ static lw_status rows_json(lw_sqlite *s, const char *sql, const char *const *par
             break;
         }
     }
-    lw_status rc = r == SQLITE_DONE ? LW_OK : lw_sqlite_error(s, err, "query failed");
+    lw_status rc = nomem ? lw_error_msg(err, LW_ERR_NOMEM, NULL, 0, 0, LW_MSG_NOMEM)
+                   : r == SQLITE_DONE ? LW_OK
+                                      : lw_sqlite_error(s, err, "query failed");
     sqlite3_finalize(st);
     if (n_out)
         *n_out = n;

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lw_msg.h"
 #include "lw_store_backend.h"
 #include "lw_store_schema_sql.h"
 
@@ -50,8 +51,9 @@ static lw_status upgrade_step(sqlite3 *db, const char *path, const char *sql, lo
     int rc = sql ? sqlite3_exec(db, sql, NULL, NULL, &msg) : SQLITE_NOMEM;
     if (!rc)
         return LW_OK;
-    lw_error_set(err, LW_ERR_DB, path, 0, 0, "không nâng cấp được cơ sở dữ liệu (cannot upgrade the "
-                 "database from schema %lld): %s", ver, msg ? msg : sqlite3_errstr(rc));
+    char mb[LW_STORE_MSG_MAX];
+    lw_error_set(err, LW_ERR_DB, path, 0, 0, "%s: %s", lw_msg_format(mb, sizeof mb, LW_MSG_STORE_UPGRADE_FAILED, ver),
+                 msg ? msg : sqlite3_errstr(rc));
     sqlite3_free(msg);
     sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
     return LW_ERR_DB;
@@ -62,17 +64,14 @@ lw_status lw_store_schema_check(sqlite3 *db, const char *path, int flags, lw_err
     long long ver = 0, ntab = 0;
     int rc = query_int(db, "PRAGMA user_version", &ver);
     if (rc == SQLITE_NOTADB || rc == SQLITE_CORRUPT)
-        return lw_error_set(err, LW_ERR_DB, path, 0, 0,
-                            "tệp này không phải cơ sở dữ liệu SQLite (this file is not a SQLite "
-                            "database); give another --db path");
+        return lw_error_msg(err, LW_ERR_DB, path, 0, 0, LW_MSG_STORE_NOT_SQLITE);
     if (rc)
         return db_error(db, path, err, "cannot read the database");
     if (query_int(db, "SELECT count(*) FROM sqlite_master", &ntab))
         return db_error(db, path, err, "cannot read the database");
     if (ver == 0 && ntab == 0) {
         if (!(flags & LW_STORE_CREATE))
-            return lw_error_set(err, LW_ERR_DB, path, 0, 0,
-                                "cơ sở dữ liệu trống (the database is empty); run 'lawwatch ingest' first");
+            return lw_error_msg(err, LW_ERR_DB, path, 0, 0, LW_MSG_STORE_EMPTY_DB);
         char *sql = sqlite3_mprintf("BEGIN IMMEDIATE; %s INSERT INTO meta VALUES ('app', 'lawwatch'),"
                                     " ('created_by', '%q'); PRAGMA user_version = %d; COMMIT;",
                                     LW_SCHEMA_ALL, LW_VERSION, LW_STORE_SCHEMA_VERSION);
@@ -89,9 +88,7 @@ lw_status lw_store_schema_check(sqlite3 *db, const char *path, int flags, lw_err
     }
     long long ok = 0;
     if (ver == 0 || query_int(db, "SELECT count(*) FROM meta WHERE key = 'app' AND value = 'lawwatch'", &ok) || !ok)
-        return lw_error_set(err, LW_ERR_DB, path, 0, 0,
-                            "đây không phải cơ sở dữ liệu lawwatch (a SQLite database, but not a "
-                            "lawwatch one); give another --db path");
+        return lw_error_msg(err, LW_ERR_DB, path, 0, 0, LW_MSG_STORE_NOT_LAWWATCH);
     /* Upgrades, in one transaction each. Schema 1 lacked the duty tables: they are added
      * and every document marked for re-extraction (the next ingest recomputes its facts from
      * the stored bytes). Schema 2 kept the JSON record in documents (nothing read it, and it
@@ -201,17 +198,11 @@ lw_status lw_store_schema_check(sqlite3 *db, const char *path, int flags, lw_err
             return ust;
         ver = 5;
     } else if (ver >= 1 && ver <= 4) {
-        return lw_error_set(err, LW_ERR_DB, path, 0, 0,
-                            "cơ sở dữ liệu cần nâng cấp (the database uses schema %lld): run 'lawwatch ingest "
-                            "--db %s' once to upgrade it", ver, path);
+        return lw_error_msg(err, LW_ERR_DB, path, 0, 0, LW_MSG_STORE_NEEDS_UPGRADE, ver, path);
     }
     if (ver != LW_STORE_SCHEMA_VERSION && ver != 0)
-        return lw_error_set(err, LW_ERR_DB, path, 0, 0,
-                            "cơ sở dữ liệu này do phiên bản lawwatch %s tạo (this database was made by "
-                            "a%s lawwatch (schema %lld), expected %d); re-create it: remove %s and run "
-                            "'lawwatch ingest --db %s PATH...' again",
-                            ver > LW_STORE_SCHEMA_VERSION ? "mới hơn" : "cũ hơn",
-                            ver > LW_STORE_SCHEMA_VERSION ? " newer" : "n older", ver,
+        return lw_error_msg(err, LW_ERR_DB, path, 0, 0,
+                            ver > LW_STORE_SCHEMA_VERSION ? LW_MSG_STORE_NEWER : LW_MSG_STORE_OLDER, ver,
                             LW_STORE_SCHEMA_VERSION, path, path);
     return LW_OK;
 }

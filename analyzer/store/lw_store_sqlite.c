@@ -223,9 +223,14 @@ lw_status lw_sqlite_open(const char *path, int flags, int immutable, lw_sqlite *
     struct stat st;
     if (stat(path, &st) != 0) {
         if (!(flags & LW_STORE_CREATE) || errno != ENOENT)
-            return lw_error_set(err, LW_ERR_DB, path, 0, 0,
-                                "không mở được cơ sở dữ liệu (cannot open the database): %s%s",
-                                strerror(errno), errno == ENOENT ? "; run 'lawwatch ingest' first" : "");
+        {
+            char mb[LW_STORE_MSG_MAX];
+            int e = errno;
+            if (e == ENOENT)
+                return lw_error_msg(err, LW_ERR_DB, path, 0, 0, LW_MSG_STORE_MISSING, strerror(e));
+            return lw_error_set(err, LW_ERR_DB, path, 0, 0, "%s: %s",
+                                lw_msg_format(mb, sizeof mb, LW_MSG_STORE_CANNOT_OPEN), strerror(e));
+        }
         /* a new database: its folder must exist (SQLite would only say "unable to open") */
         char dir[PATH_MAX];
         snprintf(dir, sizeof dir, "%s", path);
@@ -234,12 +239,10 @@ lw_status lw_sqlite_open(const char *path, int flags, int immutable, lw_sqlite *
             *slash = '\0';
             struct stat dst;
             if (stat(dir, &dst) != 0 || !S_ISDIR(dst.st_mode))
-                return lw_error_set(err, LW_ERR_DB, path, 0, 0,
-                                    "thư mục %s không tồn tại (the folder does not exist): create it, or give "
-                                    "another --db path", dir);
+                return lw_error_msg(err, LW_ERR_DB, path, 0, 0, LW_MSG_STORE_NO_FOLDER, dir);
         }
     } else if (S_ISDIR(st.st_mode)) {
-        return lw_error_set(err, LW_ERR_DB, path, 0, 0, "is a folder, not a database file");
+        return lw_error_msg(err, LW_ERR_DB, path, 0, 0, LW_MSG_STORE_IS_FOLDER);
     }
     lw_sqlite *s = calloc(1, sizeof *s);
     if (!s || !(s->path = strdup(path))) {
@@ -253,8 +256,10 @@ lw_status lw_sqlite_open(const char *path, int flags, int immutable, lw_sqlite *
     int orc = immutable && !uri ? SQLITE_NOMEM : sqlite3_open_v2(uri ? uri : path, &s->db, oflags, NULL);
     sqlite3_free(uri);
     if (orc != SQLITE_OK) {
-        lw_error_set(err, LW_ERR_DB, path, 0, 0, "không mở được cơ sở dữ liệu (cannot open the database): %s",
-                     s->db ? sqlite3_errmsg(s->db) : "out of memory");
+        char mb[LW_STORE_MSG_MAX];
+        lw_error_set(err, orc == SQLITE_NOMEM ? LW_ERR_NOMEM : LW_ERR_DB, path, 0, 0, "%s: %s",
+                     lw_msg_format(mb, sizeof mb, LW_MSG_STORE_CANNOT_OPEN),
+                     s->db ? sqlite3_errmsg(s->db) : sqlite3_errstr(SQLITE_NOMEM));
         lw_sqlite_close(s);
         return LW_ERR_DB;
     }
@@ -325,10 +330,9 @@ lw_status lw_sqlite_commit(lw_sqlite *s, lw_error *err)
     s->in_txn = 0;
     if (lw_sqlite_fts_flush(s) || lw_sqlite_exec(s, "COMMIT")) {
         int rc = sqlite3_errcode(s->db) & 0xff;
+        char mb[LW_STORE_MSG_MAX];
         lw_status st = lw_sqlite_error(s, err, rc == SQLITE_FULL || rc == SQLITE_IOERR
-                                                   ? "không ghi được (cannot commit; is the disk full? what was "
-                                                     "committed before is kept: free some space and run the ingest "
-                                                     "again)"
+                                                   ? lw_msg_format(mb, sizeof mb, LW_MSG_STORE_COMMIT_FULL)
                                                    : "cannot commit");
         lw_sqlite_exec(s, "ROLLBACK");
         return st;

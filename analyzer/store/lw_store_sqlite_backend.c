@@ -46,17 +46,13 @@ static lw_status be_open(const char *path, int flags, lw_store_conn **out, lw_er
             if (lw_sqlite_open(path, flags, 1, db, &e2) == LW_OK)
                 return LW_OK;
         }
-        return lw_error_set(err, LW_ERR_DB, path, 0, 0,
-                            "cơ sở dữ liệu ở nơi chỉ đọc (the database is on a read-only place)%s: %s",
-                            pending ? " and its -wal file holds changes not yet checkpointed; open it once where "
-                                      "it can be written"
-                                    : "",
+        char mb[LW_STORE_MSG_MAX];
+        return lw_error_set(err, LW_ERR_DB, path, 0, 0, "%s: %s",
+                            lw_msg_format(mb, sizeof mb, pending ? LW_MSG_STORE_READONLY_WAL : LW_MSG_STORE_READONLY_PLACE),
                             why);
     }
-    return lw_error_set(err, LW_ERR_DB, path, 0, 0,
-                        "cơ sở dữ liệu chỉ đọc, không ghi được (the database is read-only: a read-only file system "
-                        "or no write permission on it or its folder; ingest needs to write): %s",
-                        why);
+    char mb[LW_STORE_MSG_MAX];
+    return lw_error_set(err, LW_ERR_DB, path, 0, 0, "%s: %s", lw_msg_format(mb, sizeof mb, LW_MSG_STORE_READONLY), why);
 }
 
 static void be_close(lw_store_conn *c) { lw_sqlite_close(DB(c)); }

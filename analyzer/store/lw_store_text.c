@@ -16,18 +16,20 @@ json_t *lw_store_json_text(const char *s)
         return j;
     lw_buf b = {0};
     const utf8proc_uint8_t *p = (const utf8proc_uint8_t *)s;
-    while (*p) {
+    int nomem = 0;
+    while (*p && !nomem) {
         utf8proc_int32_t c;
         utf8proc_ssize_t n = utf8proc_iterate(p, -1, &c);
         if (n <= 0) {
-            lw_buf_append(&b, "\xEF\xBF\xBD", 3);
+            nomem = lw_buf_append(&b, "\xEF\xBF\xBD", 3) != 0;
             p++;
         } else {
-            lw_buf_append(&b, p, (size_t)n);
+            nomem = lw_buf_append(&b, p, (size_t)n) != 0;
             p += n;
         }
     }
-    j = json_stringn(b.data ? b.data : "", b.len);
+    /* a string cut short by want of memory would pass for the whole */
+    j = nomem ? NULL : json_stringn(b.data ? b.data : "", b.len);
     lw_buf_free(&b);
     return j;
 }
