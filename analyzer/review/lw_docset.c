@@ -138,7 +138,44 @@ typedef struct {
     size_t cap, ucap, fcap, kcap;
     long long *fids;     /* duty of each unit, in d->units order */
     const char **keys;   /* by reference: its cited id folded, as stored */
+    /* the vocabulary of issuers and kinds (rules/duties.yaml), borrowed from the rules */
+    json_t *province_committees, *city_committees;
+    char *province_word; /* owned: " tỉnh " */
+    char *plan_key;      /* owned: plan_kind folded ("ke hoach") */
 } loader;
+
+/* The vocabulary loader needs from rs: LW_ERR_RULE when rules/duties.yaml lacks it. */
+static lw_status load_vocabulary(loader *l, const lw_ruleset *rs, lw_error *err)
+{
+    l->province_committees = lw_ruleset_data(rs, "province_committees");
+    l->city_committees = lw_ruleset_data(rs, "city_committees");
+    const char *word = json_string_value(lw_ruleset_data(rs, "province_word"));
+    const char *plan = json_string_value(lw_ruleset_data(rs, "plan_kind"));
+    if (!json_is_array(l->province_committees) || !json_is_array(l->city_committees) || !word || !plan)
+        return lw_error_set(err, LW_ERR_RULE, "rules/duties.yaml", 0, 0,
+                            "cần province_committees, city_committees, province_word và plan_kind "
+                            "(province_committees, city_committees, province_word and plan_kind are needed)");
+    size_t n = strlen(word) + 3;
+    if ((l->province_word = malloc(n)))
+        snprintf(l->province_word, n, " %s ", word);
+    l->plan_key = lw_store_fold(plan);
+    if (!l->province_word || !l->plan_key)
+        return lw_error_set(err, LW_ERR_NOMEM, NULL, 0, 0, "out of memory");
+    return LW_OK;
+}
+
+/* Whether s starts with one of the strings of arr. */
+static int starts_with_any(const char *s, json_t *arr)
+{
+    size_t i;
+    json_t *v;
+    json_array_foreach(arr, i, v) {
+        const char *p = json_string_value(v);
+        if (p && !strncmp(s, p, strlen(p)))
+            return 1;
+    }
+    return 0;
+}
 
 /* s kept in the docset (a word of a small vocabulary: one copy); a copy that memory runs out
  * for marks the load failed, never a field silently left empty. */
@@ -434,10 +471,12 @@ static lw_status load_groups(lw_docset *d, const lw_ruleset *rs, lw_error *err)
             return lw_error_set(err, LW_ERR_RULE, "rules/duties.yaml", lw_yaml_line(g), (int)off + 1,
                                 "unit_groups %s: %s", name, (const char *)msg);
         }
-        d->groups[d->ngroups].name_key = lw_store_fold(name);
-        d->groups[d->ngroups++].covers = re;
+        d->groups[d->ngroups].covers = re;
+        if (!(d->groups[d->ngroups++].name_key = lw_store_fold(name)))
+            return lw_error_set(err, LW_ERR_NOMEM, NULL, 0, 0, "out of memory");
     }
-    d->md = pcre2_match_data_create(4, NULL);
+    if (!(d->md = pcre2_match_data_create(4, NULL)))
+        return lw_error_set(err, LW_ERR_NOMEM, NULL, 0, 0, "out of memory");
     return LW_OK;
 }
 
@@ -605,7 +644,7 @@ static int on_doc(void *ud, const lw_store_doc_row *r)
     x->topic = word(l, r->topic);
     if (r->topic && !*r->topic)
         l->unclassified = 1;
-    x->is_plan = r->kind_key && !strcmp(r->kind_key, "ke hoach");
+    x->is_plan = r->kind_key && !strcmp(r->kind_key, l->plan_key);
     x->year = doc_year(x->date, x->subject);
     return l->nomem;
 }
@@ -743,20 +782,20 @@ static void slice_units(lw_docset *d, const long long *fids)
 }
 
 /* The province of a document its issuer names ("Ủy ban nhân dân tỉnh Bến Tre"), and whether
- * it is the province's own committee. */
+ * it is the province's own committee (the words are rules/duties.yaml's). */
 static void issuer_province(loader *l)
 {
     lw_docset *d = l->d;
     for (size_t i = 0; i < d->ndocs; i++) {
         lw_ds_doc *x = &d->docs[i];
         const char *is = x->issuer;
-        if (is && (!strncmp(is, "Ủy ban nhân dân tỉnh", strlen("Ủy ban nhân dân tỉnh")) ||
-                   (!strncmp(is, "Ủy ban nhân dân thành phố", strlen("Ủy ban nhân dân thành phố")) && x->issuer_level &&
+        if (is && (starts_with_any(is, l->province_committees) ||
+                   (starts_with_any(is, l->city_committees) && x->issuer_level &&
                     !strcmp(x->issuer_level, "province"))))
             x->is_province = 1;
-        const char *t = is ? strstr(is, " tỉnh ") : NULL;
+        const char *t = is ? strstr(is, l->province_word) : NULL;
         if (t && !x->province)
-            x->province = word(l, t + strlen(" tỉnh "));
+            x->province = word(l, t + strlen(l->province_word));
     }
 }
 
@@ -766,8 +805,10 @@ lw_status lw_docset_load(lw_store *s, const lw_ruleset *rs, int flags, lw_docset
     lw_docset *d = calloc(1, sizeof *d);
     if (!d)
         return lw_error_set(err, LW_ERR_NOMEM, NULL, 0, 0, "out of memory");
-    loader l = {d, flags, 0, 0, 0, 0, 0, 0, NULL, NULL};
+    loader l = {d, flags, 0, 0, 0, 0, 0, 0, NULL, NULL, NULL, NULL, NULL, NULL};
     lw_status st = load_groups(d, rs, err);
+    if (!st)
+        st = load_vocabulary(&l, rs, err);
     /* documents in id order; their issuers' levels and provinces; duties and their units in
      * document and text order; references */
     if (!st)
@@ -794,6 +835,8 @@ lw_status lw_docset_load(lw_store *s, const lw_ruleset *rs, int flags, lw_docset
         st = lw_error_set(err, LW_ERR_NOMEM, NULL, 0, 0, "out of memory");
     free(l.fids);
     free(l.keys);
+    free(l.province_word);
+    free(l.plan_key);
     if (st) {
         lw_docset_free(d);
         return st;
