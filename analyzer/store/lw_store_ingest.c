@@ -26,6 +26,10 @@
 #define LW_STORE_BATCH_DEFAULT 200
 /* Worker threads at most (--jobs): more only contend for the one writer. */
 #define LW_STORE_JOBS_MAX 64
+/* Documents the workers may prepare ahead of the writer: this many per worker, plus a floor,
+ * so that they run on while a commit writes the batch's full text. */
+#define LW_STORE_AHEAD_PER_JOB 4
+#define LW_STORE_AHEAD_MIN 64
 
 void lw_ingest_options_default(lw_ingest_options *o)
 {
@@ -83,9 +87,12 @@ static void add_problem(lw_ingest_report *rep, lw_ingest_problem **list, size_t 
     (*n)++;
 }
 
+/* A formatted error: its file (PATH_MAX at most in practice), place and message. */
+#define LW_STORE_ERROR_TEXT_MAX 2400
+
 static void add_failure(lw_ingest_report *rep, const char *path, const lw_error *e)
 {
-    char buf[2400];
+    char buf[LW_STORE_ERROR_TEXT_MAX];
     lw_error copy = *e;
     if (!copy.file[0])
         snprintf(copy.file, sizeof copy.file, "%s", path);
@@ -787,7 +794,7 @@ lw_status lw_store_ingest(lw_store *s, const lw_engine *eng, const char *const *
     /* The window lets the workers run on while the writer commits a batch (the batch's
      * full-text rows are written then, a tenth of a second or more) instead of stalling
      * after a few documents; the byte cap keeps big documents from piling up in memory. */
-    pool p = {work, nwork, 0, 0, (size_t)jobs * 4 + 64, 0, LW_STORE_POOL_HELD, 0, eng, &opt->doc,
+    pool p = {work, nwork, 0, 0, (size_t)jobs * LW_STORE_AHEAD_PER_JOB + LW_STORE_AHEAD_MIN, 0, LW_STORE_POOL_HELD, 0, eng, &opt->doc,
               PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, PTHREAD_COND_INITIALIZER};
     pthread_t th[LW_STORE_JOBS_MAX];
     int nth = 0;

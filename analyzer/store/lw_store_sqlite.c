@@ -19,6 +19,9 @@
 #include "lw_store_schema.h"
 #include "lw_store_text.h"
 
+/* SQLite's page cache of a writing connection, in KiB (a string: it goes into the PRAGMA). */
+#define LW_STORE_CACHE_KIB "16384"
+
 /* The statements every connection may need, prepared on first use (lw_sqlite_stmt). The
  * typed fact tables' are made from the table of lw_store_facts.c. */
 static const char *const q_sql[Q_COUNT] = {
@@ -279,7 +282,7 @@ lw_status lw_sqlite_open(const char *path, int flags, int immutable, lw_sqlite *
          * cache_size: a batch's dirty pages (a few MB) stay in memory until its commit
          * instead of spilling into the WAL early and being written again. */
         if (lw_sqlite_exec(s, "PRAGMA journal_mode = WAL") || lw_sqlite_exec(s, "PRAGMA synchronous = NORMAL") ||
-            lw_sqlite_exec(s, "PRAGMA temp_store = MEMORY") || lw_sqlite_exec(s, "PRAGMA cache_size = -16384") ||
+            lw_sqlite_exec(s, "PRAGMA temp_store = MEMORY") || lw_sqlite_exec(s, "PRAGMA cache_size = -" LW_STORE_CACHE_KIB) ||
             lw_sqlite_query_int(s->db, "PRAGMA wal_autocheckpoint", &dummy))
             rc = lw_sqlite_error(s, err, "cannot set up the database");
     }
