@@ -1,10 +1,11 @@
-/* lw_store: the SQLite store. One database file (WAL mode) holds every ingested document
- * (hash, header fields, the original bytes, every path it was found at with its size and
- * mtime: one content is one document, byte-identical files are paths of it), its facts
- * (a generic facts table plus typed tables for legal references, deadlines, agencies,
- * relations and dates), the normalized text in an FTS5 table using the "lawwatch" tokenizer,
- * and views a reviewer can query in the sqlite3 shell (v_documents, v_citations,
- * v_deadlines). The schema SQL, with comments, is analyzer/store/schema.sql.
+/* lw_store: the store's handle. One database (SQLite today: one file in WAL mode) holds
+ * every ingested document (hash, header fields, the topic its subject is about, the
+ * original bytes, every path it was found at with its size and mtime: one content is one
+ * document, byte-identical files are paths of it), its facts (a generic facts table plus
+ * typed tables for legal references, deadlines, agencies, relations, dates and duties), the
+ * normalized text for full-text search (FTS5 with the "lawwatch" tokenizer), and views a
+ * reviewer can query in the sqlite3 shell (v_documents, v_citations, v_deadlines,
+ * v_duties). The schema, with comments, is analyzer/store/schema.sql.
  *
  * Ingest is incremental: a file whose path, size and mtime match the stored ones costs a
  * stat and an index lookup; a file with the bytes of a stored document becomes one more
@@ -13,10 +14,12 @@
  * savepoint, so a bad file rolls back only itself. One writer (this process); readers may
  * search concurrently (WAL).
  *
- * The handle is opaque and this header names no SQLite type: the modules under it are
- * lw_store_sqlite (the connection), lw_store_schema (schema.sql, upgrades), lw_store_facts
- * (documents and facts to rows), lw_store_query (search and the reads of check and report);
- * ingest (walk, workers, batches) is lw_store_ingest.h, above this. */
+ * The handle is opaque and this header names no SQLite type. Every function hands its work
+ * to the handle's back end through the table of lw_store_backend.h (which states what a back
+ * end guarantees); the SQLite back end is lw_store_sqlite_backend over lw_store_sqlite (the
+ * connection), lw_store_schema (schema.sql, upgrades), lw_store_facts (documents and facts
+ * to rows) and lw_store_query (search and the reads of check and report). Ingest (walk,
+ * workers, batches) is lw_store_ingest.h, above this header. */
 #ifndef LW_STORE_H
 #define LW_STORE_H
 

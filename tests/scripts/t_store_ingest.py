@@ -248,6 +248,16 @@ try:
     check(topics(four) == topics(fresh4) and any(t for _, t in topics(fresh4)), "topics classified as a new database's")
     rc, got, err = run("report", "--db", four, "--as-of", "2025-12-31", "--all", "--format", "json")
     check(got == want4 and want4, "the database upgraded from 4 reports as a new one")
+    # an ingest cut short after the upgrade leaves topics unclassified (''): report refuses to
+    # answer from them and says to ingest again, which classifies them
+    c = sqlite3.connect(four)
+    c.execute("UPDATE documents SET topic = ''")
+    c.commit()
+    c.close()
+    rc, out, err = run("report", "--db", four, "--as-of", "2025-12-31")
+    check(rc == 2 and "not classified yet" in err and "lawwatch ingest" in err, "unclassified topics refused: " + err)
+    run("ingest", "--db", four, rdocs)
+    check(topics(four) == topics(fresh4), "the next ingest classifies them")
     # a schema-3 database stored a content found at two paths as two documents: upgraded in
     # place, the lowest id keeps the document (its facts and text), every path is kept, the
     # others' rows go; it then reads as a new database of the same files
