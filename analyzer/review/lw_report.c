@@ -6,11 +6,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <utf8proc.h>
-
 #include "lw_duty.h"
 #include "lw_msg.h"
 #include "lw_resolve.h"
+#include "lw_subject.h"
 
 /* An ISO date and its NUL. */
 #define LW_REPORT_DATE_SIZE 11
@@ -18,16 +17,10 @@
 #define LW_REPORT_CWD_MAX 4096
 /* A unit's name made with its province: a department's name and a province's, with room. */
 #define LW_REPORT_NAME_MAX 600
-/* A syllable (bytes, lower case with marks): no Vietnamese syllable comes near; a longer
- * token is OCR's run-together words, left out. */
-#define LW_REPORT_SYLLABLE_MAX 64
 /* A subject shown after a label is cut at a space before this many bytes ("…" added); a
  * first word longer than that is cut inside only when it leaves at least SUBJECT_KEEP. */
 #define LW_REPORT_SUBJECT_MAX 200
 #define LW_REPORT_SUBJECT_KEEP 120
-/* Pairs of syllables a document's subject must share with a duty's words to be on its
- * work, when rules/report.yaml gives no answer_min_shared. */
-#define LW_REPORT_MIN_SHARED 2
 
 /* An item as built: what the renderers see (unit borrowed from the docset or names; a
  * whole_group unit is a group none of whose units the database knows in the duty's
@@ -63,9 +56,7 @@ struct lw_report {
                                    known in, NULL for none; many_provinces[same_name] when
                                    several */
     unsigned char *many_provinces;
-    const char **common, **places, **parts; /* rules/report.yaml, sorted: borrowed from the ruleset */
-    size_t ncommon, nplaces, nparts;
-    int min_shared;
+    lw_subject *subject; /* the words that tell what a document is about (rules/report.yaml) */
     uint64_t **pairs;   /* by document: its subject's pairs (subject_pairs), or NULL */
     size_t *npairs;
     char **names_of;    /* by document: label and subject as shown (doc_names), or NULL */
@@ -111,13 +102,11 @@ static long iso_days(const char *iso)
     return days_from_civil(d.y, d.m, d.d);
 }
 
-/* ---- what a document is about ---- */
+/* ---- rules/report.yaml ---- */
 
-static int cmp_cstr(const void *a, const void *b) { return strcmp(*(const char *const *)a, *(const char *const *)b); }
-
-/* The strings of rules/report.yaml's list key, sorted, into *v (owned array of borrowed
- * strings); -1 when out of memory. */
-static int load_words(const lw_ruleset *rs, const char *key, const char ***v, size_t *n)
+/* The strings of rules/report.yaml's list key into *v (owned array of borrowed strings); -1
+ * when out of memory. */
+static int load_list(const lw_ruleset *rs, const char *key, const char ***v, size_t *n)
 {
     json_t *a = lw_ruleset_data(rs, key);
     size_t i, k = 0;
@@ -128,129 +117,11 @@ static int load_words(const lw_ruleset *rs, const char *key, const char ***v, si
     json_array_foreach(a, i, w)
         if (json_is_string(w))
             (*v)[k++] = json_string_value(w);
-    qsort(*v, k, sizeof **v, cmp_cstr);
     *n = k;
     return 0;
 }
 
-static int in_words(const char *const *v, size_t n, const char *t)
-{
-    return n && bsearch(&t, v, n, sizeof *v, cmp_cstr) != NULL;
-}
-
-static int cmp_u64(const void *a, const void *b)
-{
-    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-    return (x > y) - (x < y);
-}
-
-/* Appends to *v the pairs of neighbouring syllables of text t that say what it is about
- * (rules/report.yaml): lower case with the marks kept ("tình" is not "tỉnh"), a pair never
- * across a number, a common word or a place's name. Hashes; -1 when out of memory. */
-static int add_pairs(const lw_report *r, const char *t, uint64_t **v, size_t *n, size_t *cap)
-{
-    utf8proc_uint8_t *low = NULL;
-    utf8proc_ssize_t ml = t ? utf8proc_map((const utf8proc_uint8_t *)t, 0, &low,
-                                           UTF8PROC_NULLTERM | UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_CASEFOLD)
-                            : 0;
-    if (ml == UTF8PROC_ERROR_NOMEM)
-        return -1;
-    if (!t || ml < 0)
-        return 0; /* nothing to say, or not UTF-8: no pairs */
-    char prev[LW_REPORT_SYLLABLE_MAX], tok[LW_REPORT_SYLLABLE_MAX];
-    int have_prev = 0, skip = 0, rc = 0;
-    const utf8proc_uint8_t *p = low;
-    while (*p) {
-        utf8proc_int32_t cp;
-        utf8proc_ssize_t k = utf8proc_iterate(p, -1, &cp);
-        if (k <= 0)
-            break;
-        utf8proc_category_t c = utf8proc_category(cp);
-        if (!(c >= UTF8PROC_CATEGORY_LU && c <= UTF8PROC_CATEGORY_NO)) {
-            p += k;
-            continue;
-        }
-        /* a token: letters, marks and digits */
-        size_t len = 0;
-        int digits = 1;
-        while (*p) {
-            k = utf8proc_iterate(p, -1, &cp);
-            if (k <= 0)
-                break;
-            c = utf8proc_category(cp);
-            if (!(c >= UTF8PROC_CATEGORY_LU && c <= UTF8PROC_CATEGORY_NO))
-                break;
-            digits &= c >= UTF8PROC_CATEGORY_ND && c <= UTF8PROC_CATEGORY_NO;
-            if (len + (size_t)k < sizeof tok)
-                memcpy(tok + len, p, (size_t)k);
-            len += (size_t)k;
-            p += k;
-        }
-        if (len >= sizeof tok) { /* no syllable is that long: OCR run-together, left out */
-            have_prev = 0;
-            continue;
-        }
-        tok[len] = '\0';
-        if (skip) {
-            skip--;
-            have_prev = 0;
-            continue;
-        }
-        if (digits || in_words(r->common, r->ncommon, tok)) {
-            skip = in_words(r->places, r->nplaces, tok) ? 2 : 0;
-            have_prev = 0;
-            continue;
-        }
-        if (have_prev) {
-            if (*n == *cap) {
-                size_t nc = *cap ? *cap * 2 : 16;
-                uint64_t *g = realloc(*v, nc * sizeof *g);
-                if (!g) {
-                    rc = -1;
-                    break;
-                }
-                *v = g;
-                *cap = nc;
-            }
-            uint64_t h = lw_hash_str(prev);
-            (*v)[(*n)++] = h * 1099511628211ull ^ lw_hash_str(tok);
-        }
-        memcpy(prev, tok, len + 1);
-        have_prev = 1;
-    }
-    free(low);
-    return rc;
-}
-
-/* Sorted and distinct, in place; the new count. */
-static size_t uniq_pairs(uint64_t *v, size_t n)
-{
-    if (!n)
-        return 0;
-    qsort(v, n, sizeof *v, cmp_u64);
-    size_t w = 1;
-    for (size_t i = 1; i < n; i++)
-        if (v[i] != v[w - 1])
-            v[w++] = v[i];
-    return w;
-}
-
-static size_t shared_pairs(const uint64_t *a, size_t na, const uint64_t *b, size_t nb)
-{
-    size_t i = 0, j = 0, k = 0;
-    while (i < na && j < nb) {
-        if (a[i] < b[j])
-            i++;
-        else if (a[i] > b[j])
-            j++;
-        else {
-            k++;
-            i++;
-            j++;
-        }
-    }
-    return k;
-}
+/* ---- what a document is about ---- */
 
 /* The pairs of what a duty is about, made once per item when a candidate needs them. */
 typedef struct {
@@ -268,18 +139,18 @@ static int on_subject(lw_report *r, const item_t *it, size_t oi, duty_pairs *dp)
     if (!dp->made) {
         size_t cap = 0;
         const lw_ds_duty *u = it->v.duty;
-        dp->made = add_pairs(r, it->v.doc->subject, &dp->v, &dp->n, &cap) ||
-                           add_pairs(r, u->activity, &dp->v, &dp->n, &cap) ||
-                           add_pairs(r, u->output, &dp->v, &dp->n, &cap)
+        dp->made = lw_subject_pairs(r->subject, it->v.doc->subject, &dp->v, &dp->n, &cap) ||
+                           lw_subject_pairs(r->subject, u->activity, &dp->v, &dp->n, &cap) ||
+                           lw_subject_pairs(r->subject, u->output, &dp->v, &dp->n, &cap)
                        ? -1
                        : 1;
-        dp->n = uniq_pairs(dp->v, dp->n);
+        dp->n = lw_subject_uniq(dp->v, dp->n);
     }
     if (dp->made < 0) {
         r->nomem = 1; /* not answered, never a false "done"; and the build fails */
         return 0;
     }
-    return (int)shared_pairs(dp->v, dp->n, r->pairs[oi], r->npairs[oi]) >= r->min_shared;
+    return lw_subject_on_work(r->subject, dp->v, dp->n, r->pairs[oi], r->npairs[oi]);
 }
 
 /* ---- building ---- */
@@ -455,31 +326,21 @@ static int unknown_province_ok(const lw_report *r, const lw_ds_issuer *is, const
     return !p || !province || p == province || !strcmp(p, province);
 }
 
-/* Whether text speaks of part of a year ("6 tháng đầu năm", "quý III": rules/report.yaml,
- * answer_part_year): lower case, marks kept. */
-static int part_year(lw_report *r, const char *t)
-{
-    utf8proc_uint8_t *low = NULL;
-    if (!t || !r->nparts)
-        return 0;
-    utf8proc_ssize_t ml = utf8proc_map((const utf8proc_uint8_t *)t, 0, &low,
-                                       UTF8PROC_NULLTERM | UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_CASEFOLD);
-    if (ml == UTF8PROC_ERROR_NOMEM)
-        r->nomem = 1;
-    if (ml < 0)
-        return 0;
-    int yes = 0;
-    for (size_t i = 0; i < r->nparts && !yes; i++)
-        yes = strstr((const char *)low, r->parts[i]) != NULL;
-    free(low);
-    return yes;
-}
-
 static int cmp_doc_date(const void *a, const void *b)
 {
     const lw_ds_doc *x = *(const lw_ds_doc *const *)a, *y = *(const lw_ds_doc *const *)b;
     int c = strcmp(x->date, y->date);
     return c ? c : (x > y) - (x < y);
+}
+
+/* Whether text speaks of part of a year (lw_subject_part_year), r->nomem set when memory
+ * runs out. */
+static int part_year(lw_report *r, const char *t)
+{
+    int yes = lw_subject_part_year(r->subject, t);
+    if (yes < 0)
+        r->nomem = 1;
+    return yes > 0;
 }
 
 /* s folded (owned), or NULL with r->nomem set. */
@@ -874,22 +735,17 @@ lw_status lw_report_build(lw_store *s, const lw_engine *eng, const lw_report_opt
     lw_matcher *m = lw_matcher_create(rs);
     for (size_t i = 0; i < nd; i++)
         topics[i] = canon_topic(r, doc_topic(rs, m, lw_docset_doc(r->ds, i)));
-    json_t *ms = lw_ruleset_data(rs, "answer_min_shared");
-    r->min_shared =
-        json_is_integer(ms) && json_integer_value(ms) > 0 ? (int)json_integer_value(ms) : LW_REPORT_MIN_SHARED;
     json_t *pw = lw_ruleset_data(rs, "province_word");
     r->province_word = json_string_value(pw);
     r->pairs = calloc(nd + 1, sizeof *r->pairs);
     r->npairs = calloc(nd + 1, sizeof *r->npairs);
-    int bad = !m || !r->pairs || !r->npairs || load_words(rs, "answer_common_words", &r->common, &r->ncommon) ||
-              load_words(rs, "answer_place_words", &r->places, &r->nplaces) ||
-              load_words(rs, "answer_part_year", &r->parts, &r->nparts) ||
-              load_words(rs, "province_bodies", &r->bodies, &r->nbodies) ||
-              load_words(rs, "province_words", &r->province_words, &r->nprovince_words);
+    int bad = !m || !r->pairs || !r->npairs || lw_subject_create(rs, &r->subject, err) ||
+              load_list(rs, "province_bodies", &r->bodies, &r->nbodies) ||
+              load_list(rs, "province_words", &r->province_words, &r->nprovince_words);
     for (size_t i = 0; i < nd && !bad; i++) {
         size_t cap = 0;
-        bad = add_pairs(r, lw_docset_doc(r->ds, i)->subject, &r->pairs[i], &r->npairs[i], &cap);
-        r->npairs[i] = uniq_pairs(r->pairs[i], r->npairs[i]);
+        bad = lw_subject_pairs(r->subject, lw_docset_doc(r->ds, i)->subject, &r->pairs[i], &r->npairs[i], &cap);
+        r->npairs[i] = lw_subject_uniq(r->pairs[i], r->npairs[i]);
     }
     if (bad || r->nomem) {
         free(topics);
@@ -994,9 +850,7 @@ void lw_report_free(lw_report *r)
         free(r->pairs[i]);
     free(r->pairs);
     free(r->npairs);
-    free(r->common);
-    free(r->places);
-    free(r->parts);
+    lw_subject_free(r->subject);
     free(r->bodies);
     free(r->province_words);
     for (size_t i = 0; r->ds && i < lw_docset_ndocs(r->ds); i++) {
