@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lw_check_ocr.h"
 #include "lw_docset.h"
 #include "lw_duty.h"
 #include "lw_msg.h"
@@ -28,8 +29,6 @@
 #define LW_CHECK_NAME_MAX 300
 /* The lead units of a duty, listed in one finding. */
 #define LW_CHECK_NAMES_MAX 600
-/* A part of a symbol ("ubnd", "qh13"): no known part comes near. */
-#define LW_CHECK_PART_MAX 64
 /* An ISO date and its NUL; a date as shown (dd/mm/yyyy) and its NUL. */
 #define LW_CHECK_DATE_SIZE 11
 
@@ -65,8 +64,7 @@ typedef struct {
     size_t nrels;
     char **from_keys;   /* the keys of the acting ids they name (borrowed from rels), sorted */
     size_t nfrom;
-    json_t *parts;      /* known symbol parts, folded -> PART_TYPE or PART_ISSUER
-                           (lexicon.yaml doc_types, rules/symbols.yaml) */
+    lw_check_ocr *ocr;  /* the known symbol parts (lw_check_ocr.h) */
     char *unit_key;     /* the unit filter folded once, or NULL */
     int nomem;          /* sticky: memory ran out (a finding or a fact of one would be lost
                            silently: the run fails) */
@@ -212,172 +210,6 @@ static int shared_code(const cctx *c, const char *symbol)
             return 1;
     }
     return 0;
-}
-
-/* ---- unknown citations that are probably OCR damage ---- */
-
-enum { PART_TYPE = 1, PART_ISSUER = 2 };
-
-/* Whether folded text t (n bytes) is a known symbol part: PART_TYPE (a type's code, "kh"),
- * PART_ISSUER (a body, "ubnd"), or 0. */
-static int known_part(const cctx *c, const char *t, size_t n)
-{
-    char buf[LW_CHECK_PART_MAX];
-    if (!n || n >= sizeof buf)
-        return 0;
-    memcpy(buf, t, n);
-    buf[n] = '\0';
-    return (int)json_integer_value(json_object_get(c->parts, buf));
-}
-
-/* A known part followed by digits only ("qh13", "ubtvqh14", "bcd389"): a numbered body. */
-static int known_numbered(const cctx *c, const char *t, size_t n)
-{
-    size_t k = n;
-    while (k > 0 && t[k - 1] >= '0' && t[k - 1] <= '9')
-        k--;
-    return k < n && known_part(c, t, k);
-}
-
-/* Whether a part (folded) with a digit read for a letter gives a known part: "t1g" -> "ttg". */
-static int digit_for_letter(const cctx *c, const char *t, size_t n)
-{
-    static const char *const alt[10] = {"o", "itl", "z", "", "a", "s", "g", "t", "b", "g"};
-    char buf[LW_CHECK_PART_MAX];
-    int digits = 0, letters = 0;
-    if (n >= sizeof buf)
-        return 0;
-    for (size_t i = 0; i < n; i++)
-        digits += t[i] >= '0' && t[i] <= '9', letters += t[i] >= 'a' && t[i] <= 'z';
-    if (!digits || !letters || digits > 2 || known_numbered(c, t, n))
-        return 0;
-    memcpy(buf, t, n);
-    buf[n] = '\0';
-    for (size_t i = 0; i < n; i++) {
-        if (buf[i] < '0' || buf[i] > '9')
-            continue;
-        int dg = buf[i] - '0';
-        for (const char *a = alt[dg]; *a; a++) {
-            buf[i] = *a;
-            if (known_part(c, buf, n))
-                return 1;
-        }
-        buf[i] = t[i];
-    }
-    return 0;
-}
-
-/* Whether symbols a and b are one once hyphens are dropped (case and diacritics ignored). */
-static int same_but_hyphens(const char *a, const char *b)
-{
-    char *x = lw_store_fold(a), *y = lw_store_fold(b);
-    int same = x && y;
-    const char *p = x, *q = y;
-    while (same && (*p || *q)) {
-        if (*p == '-') {
-            p++;
-            continue;
-        }
-        if (*q == '-') {
-            q++;
-            continue;
-        }
-        same = *p == *q;
-        p++, q++;
-    }
-    free(x);
-    free(y);
-    return same;
-}
-
-/* Why the cited id looks damaged by OCR, or NULL. The symbol is judged by its parts
- * (rules/symbols.yaml and the type codes of lexicon.yaml); see the top of symbols.yaml. */
-static const char *ocr_reason(const cctx *c, const lw_ds_doc *d, const lw_ds_ref *r)
-{
-    const char *id = r->id;
-    int cy = d->date ? atoi(d->date) : d->year;
-    if (r->year && ((cy && r->year > cy) || r->year < 1945))
-        return vi(LW_MSG_CHECK_OCR_YEAR);
-    const char *sym = strrchr(id, '/');
-    int party = strchr(id, '-') && sym && strchr(id, '-') < sym;
-    if (!sym)
-        return NULL;
-    /* the symbol's own letters: A-Z, a-z, Đ/đ, digits, '-', '&', '.' */
-    const char *from = party ? strchr(id, '-') + 1 : sym + 1;
-    for (const unsigned char *p = (const unsigned char *)from; *p; p++) {
-        if (*p < 0x80)
-            continue;
-        if ((p[0] == 0xC4 && (p[1] == 0x90 || p[1] == 0x91))) {
-            p++;
-            continue;
-        }
-        return vi(LW_MSG_CHECK_OCR_CHAR);
-    }
-    char *f = lw_store_fold(from);
-    if (!f)
-        return NULL;
-    const char *why = NULL;
-    int segs = 0;
-    for (char *p = f; *p && !why;) {
-        size_t n = strcspn(p, "-/.&");
-        if (n) {
-            segs++;
-            if (!known_part(c, p, n) && digit_for_letter(c, p, n))
-                why = vi(LW_MSG_CHECK_OCR_DIGIT);
-        }
-        p += n;
-        if (*p)
-            p++;
-    }
-    if (!why && !party && segs == 1 && !strchr(f, '-')) {
-        size_t n = strcspn(f, "-/.&");
-        if (!known_part(c, f, n) && !known_numbered(c, f, n)) {
-            /* the hyphen lost: a body's code and its unit's ("btpbttp", "snvtccc"), a type's
-             * code and a body's ("khubnd", "nqhdnd"), or the same number cited with the
-             * same symbol written with the hyphen elsewhere in the document (its own number
-             * or another citation) */
-            for (size_t k = n - 1; k >= 2 && !why; k--) {
-                int head = known_part(c, f, k);
-                if ((head == PART_ISSUER && n - k >= 2) || (head == PART_TYPE && known_part(c, f + k, n - k)))
-                    why = vi(LW_MSG_CHECK_OCR_HYPHEN);
-            }
-            for (size_t k = 0; k <= d->n_refs && !why; k++) {
-                const char *o = k < d->n_refs ? lw_docset_ref(c->ds, d->first_ref + k)->id : d->number;
-                const char *os = o ? strrchr(o, '/') : NULL;
-                if (os && o != id && strchr(os, '-') && same_but_hyphens(os + 1, sym + 1))
-                    why = vi(LW_MSG_CHECK_OCR_HYPHEN);
-            }
-            /* a short code of no known body ("16/CGC", "5/CFY"): longer ones are often
-             * the initials of a society or a centre, written so */
-            if (!why && n <= 3)
-                why = vi(LW_MSG_CHECK_OCR_BODY);
-        }
-    }
-    free(f);
-    return why;
-}
-
-/* Fills the folded known parts: rules/symbols.yaml (symbol_parts) and the type codes. */
-static void load_parts(cctx *c)
-{
-    c->parts = json_object();
-    if (!c->parts)
-        c->nomem = 1;
-    json_t *lists[2] = {lw_ruleset_data(c->rs, "symbol_parts"), lw_ruleset_data(c->rs, "doc_types")};
-    for (int l = 0; l < 2; l++) {
-        size_t i;
-        json_t *v;
-        json_array_foreach(lists[l], i, v) {
-            const char *t = json_is_string(v) ? json_string_value(v) : json_string_value(json_object_get(v, "code"));
-            char *k = t ? lw_store_fold(t) : NULL;
-            if (t && !k)
-                c->nomem = 1;
-            if (k && c->parts && !json_object_get(c->parts, k) &&
-                json_object_set_new(c->parts, k, json_integer(l ? PART_TYPE : PART_ISSUER)))
-                c->nomem = 1;
-            free(k);
-        }
-    }
 }
 
 /* ---- relations stated by the ingested documents ---- */
@@ -626,12 +458,15 @@ static void check_relations(cctx *c, size_t di, const lw_ds_ref *r, const lw_reg
         name_id(c, r->type, r->id, n1, sizeof n1);
         name_id(c, by_type, by, n2, sizeof n2);
         if (!strcmp(rel->type, "replaces"))
-            finding(c, "citation.superseded", SEV_ERROR, di, r->line, ev, LW_MSG_CHECK_SUPERSEDED_STATED, n1, n2, lw_date_vi(rel->since, b1), slabel, d->date ? " (" : "",
-                    d->date ? lw_date_vi(d->date, b2) : "", d->date ? ")" : "");
+            finding(c, "citation.superseded", SEV_ERROR, di, r->line, ev, LW_MSG_CHECK_SUPERSEDED_STATED, n1, n2,
+                    lw_date_vi(rel->since, b1), slabel, d->date ? " (" : "", d->date ? lw_date_vi(d->date, b2) : "",
+                    d->date ? ")" : "");
         else if (!strcmp(rel->type, "repeals"))
-            finding(c, "citation.missing_amendment", SEV_ERROR, di, r->line, ev, LW_MSG_CHECK_REPEALED_STATED, n1, n2, lw_date_vi(rel->since, b1), slabel);
+            finding(c, "citation.missing_amendment", SEV_ERROR, di, r->line, ev, LW_MSG_CHECK_REPEALED_STATED, n1, n2,
+                    lw_date_vi(rel->since, b1), slabel);
         else
-            finding(c, "citation.missing_amendment", SEV_ERROR, di, r->line, ev, LW_MSG_CHECK_AMENDED_STATED, n1, n2, lw_date_vi(rel->since, b1), slabel);
+            finding(c, "citation.missing_amendment", SEV_ERROR, di, r->line, ev, LW_MSG_CHECK_AMENDED_STATED, n1, n2,
+                    lw_date_vi(rel->since, b1), slabel);
     }
     free(key);
 }
@@ -695,7 +530,7 @@ static void check_citations(cctx *c, size_t di)
             /* a document of this database is known too; a document stated to be replaced or
              * amended by one of them is known (check_relations) */
             if (first && r->target == (size_t)-1 && !relation_of(c, r->id)) {
-                const char *why = ocr_reason(c, d, r);
+                const char *why = lw_check_ocr_reason(c->ocr, c->ds, d, r, &c->nomem);
                 json_t *ev = json_pack("{s:s,s:s}", "cited", r->text, "id", r->id);
                 if (ev && why &&
                     (json_object_set_new(ev, "ocr_suspect", json_true()) ||
@@ -742,8 +577,8 @@ static void check_citations(cctx *c, size_t di)
                                              "amended_by", am, "since", since, "registry_source",
                                              source_of(e, "amended_by")),
                                    e),
-                        LW_MSG_CHECK_AMENDED, name_id(c, r->type, e->id, n1, sizeof n1), name_id(c, NULL, am, n2, sizeof n2),
-                        lw_date_vi(since, b1));
+                        LW_MSG_CHECK_AMENDED, name_id(c, r->type, e->id, n1, sizeof n1),
+                        name_id(c, NULL, am, n2, sizeof n2), lw_date_vi(since, b1));
         }
     }
 }
@@ -879,8 +714,9 @@ static void check_unit_plan(cctx *c, size_t ui)
                               best->deadline_line ? best->deadline_line : best->line, "province_deadline", best->to,
                               "province_deadline_text", best->deadline_text, "province_activity", best->activity),
                     LW_MSG_CHECK_DEADLINE_CONFLICT, ud->deadline_text ? ud->deadline_text : "", lw_date_vi(ud->to, b1),
-                    p->number ? vi(LW_MSG_CHECK_NUMBER_WORD) : "", p->number ? p->number : "", topic_label(c, ud->topic),
-                    best->deadline_text ? best->deadline_text : "", lw_date_vi(best->to, b2));
+                    p->number ? vi(LW_MSG_CHECK_NUMBER_WORD) : "", p->number ? p->number : "",
+                    topic_label(c, ud->topic), best->deadline_text ? best->deadline_text : "",
+                    lw_date_vi(best->to, b2));
     }
     /* duty.missing: each province duty led by this unit (or its level) whose topic the plan lacks */
     for (size_t j = 0; j < p->n_duties; j++) {
@@ -898,8 +734,8 @@ static void check_unit_plan(cctx *c, size_t ui)
                               "province_label", c->labels[pi], "province_number", p->number, "province_line",
                               pd->line, "province_activity", pd->activity, "assigned_to",
                               lead_names(pd, names, sizeof names)),
-                    LW_MSG_CHECK_DUTY_MISSING, p->number ? vi(LW_MSG_CHECK_NUMBER_WORD) : "", p->number ? p->number : "", pd->activity ? pd->activity : "",
-                    topic_label(c, pd->topic), names);
+                    LW_MSG_CHECK_DUTY_MISSING, p->number ? vi(LW_MSG_CHECK_NUMBER_WORD) : "",
+                    p->number ? p->number : "", pd->activity ? pd->activity : "", topic_label(c, pd->topic), names);
     }
 }
 
@@ -1018,14 +854,21 @@ lw_status lw_check_run(lw_store *s, const lw_engine *eng, const lw_registry *reg
             c.nomem = 1;
         lw_buf_free(&b);
     }
-    load_parts(&c);
+    if (lw_check_ocr_create(c.rs, &c.ocr, err)) {
+        for (size_t i = 0; i < n; i++)
+            free(c.labels[i]);
+        free(c.labels);
+        json_decref(c.out);
+        lw_docset_free(ds);
+        return LW_ERR_NOMEM;
+    }
     st = load_relations(&c, s, err);
     if (st) {
         for (size_t i = 0; i < n; i++)
             free(c.labels[i]);
         free(c.labels);
         free_relations(&c);
-        json_decref(c.parts);
+        lw_check_ocr_free(c.ocr);
         json_decref(c.out);
         lw_docset_free(ds);
         return st;
@@ -1068,7 +911,7 @@ lw_status lw_check_run(lw_store *s, const lw_engine *eng, const lw_registry *reg
     free(c.unit_key);
     free(c.labels);
     free_relations(&c);
-    json_decref(c.parts);
+    lw_check_ocr_free(c.ocr);
     free(c.pplans);
     lw_docset_free(ds);
     if (c.nomem) {

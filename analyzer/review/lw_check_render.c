@@ -35,7 +35,10 @@ static const char *sev_label(const char *s)
 
 static int is_unknown(const json_t *f) { return !strcmp(str(f, "code"), "citation.unknown"); }
 
-static int ocr_suspect(const json_t *f) { return json_is_true(json_object_get(json_object_get(f, "evidence"), "ocr_suspect")); }
+static int ocr_suspect(const json_t *f)
+{
+    return json_is_true(json_object_get(json_object_get(f, "evidence"), "ocr_suspect"));
+}
 
 /* s, cut at a word (or at least a character) before max bytes, with "…" when cut. */
 static void print_cut(FILE *out, const char *s, size_t max)
