@@ -15,7 +15,7 @@ void lw_report_csv_write(const lw_report *r, lw_render_sink *s)
         lw_render_csv(s, head[i], i == nh - 1);
     for (size_t i = 0; i < v->n_items; i++) {
         const lw_report_item *it = lw_report_item_at(r, i);
-        char days[24] = "", line[16];
+        char days[LW_RENDER_NUM_MAX] = "", line[LW_RENDER_NUM_MAX];
         if (it->duty->to)
             snprintf(days, sizeof days, "%ld", it->days);
         snprintf(line, sizeof line, "%d", it->duty->line);
@@ -30,7 +30,7 @@ void lw_report_csv_write(const lw_report *r, lw_render_sink *s)
         lw_render_csv(s, lw_report_doc_name(r, it->doc), 0);
         lw_render_csv(s, lw_report_shown(r, it->doc->path), 0);
         lw_render_csv(s, line, 0);
-        char id[24], aid[24] = "";
+        char id[LW_RENDER_NUM_MAX], aid[LW_RENDER_NUM_MAX] = "";
         snprintf(id, sizeof id, "%lld", it->doc->id);
         if (it->answer)
             snprintf(aid, sizeof aid, "%lld", it->answer->id);

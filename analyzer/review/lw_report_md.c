@@ -7,7 +7,7 @@
 void lw_report_md_write(const lw_report *r, lw_render_sink *s)
 {
     const lw_report_summary *v = lw_report_summary_of(r);
-    char d1[11], d2[LW_RENDER_WHEN_MAX];
+    char d1[LW_RENDER_DATE_SIZE], d2[LW_RENDER_WHEN_MAX];
     lw_render_out(s, "# %s — %s %s\n\n", LW_LABEL(v, TITLE), LW_LABEL(v, AS_OF), lw_date_vi(v->as_of, d1));
     lw_render_out(s, "| %s | %s |\n| --- | ---: |\n", LW_LABEL(v, STATUS), "N");
     for (int st = 0; st < LW_RS_COUNT; st++)

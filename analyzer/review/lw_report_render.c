@@ -122,7 +122,7 @@ void lw_render_pad(lw_render_sink *s, const char *t, int width)
 
 /* ---- labels ---- */
 
-const char *lw_render_answer_name(const lw_report *r, const lw_ds_doc *a, char d1[11])
+const char *lw_render_answer_name(const lw_report *r, const lw_ds_doc *a, char d1[LW_RENDER_DATE_SIZE])
 {
     const char *name = lw_report_doc_name(r, a);
     return name ? name : lw_date_vi(a->date, d1);
@@ -176,7 +176,7 @@ const char *lw_render_when(const lw_report_summary *v, const lw_report_item *it,
 
 void lw_render_since(const lw_report_summary *v, lw_render_sink *s, const char *sep)
 {
-    char d1[11], b[64];
+    char d1[LW_RENDER_DATE_SIZE], b[LW_RENDER_LABEL_MAX];
     if (!v->since[0])
         return;
     snprintf(b, sizeof b, LW_LABEL(v, SINCE), lw_date_vi(v->since, d1));
@@ -186,7 +186,7 @@ void lw_render_since(const lw_report_summary *v, lw_render_sink *s, const char *
 
 const char *lw_render_older_note(const lw_report_summary *v, char *buf, size_t n)
 {
-    char d1[11];
+    char d1[LW_RENDER_DATE_SIZE];
     buf[0] = '\0';
     if (v->older && v->since[0])
         snprintf(buf, n, LW_LABEL(v, OLDER), v->older, lw_date_vi(v->since, d1));
@@ -195,7 +195,7 @@ const char *lw_render_older_note(const lw_report_summary *v, char *buf, size_t n
 
 const char *lw_render_directing_note(const lw_report_summary *v, char *buf, size_t n)
 {
-    char d1[11], later[LW_RENDER_SENTENCE_MAX] = "";
+    char d1[LW_RENDER_DATE_SIZE], later[LW_RENDER_SENTENCE_MAX] = "";
     buf[0] = '\0';
     if (v->later)
         snprintf(later, sizeof later, LW_LABEL(v, LATER), v->later, lw_date_vi(v->as_of, d1));

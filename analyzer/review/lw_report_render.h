@@ -24,6 +24,17 @@ typedef struct {
 
 #define LW_RENDER_FLUSH (256u * 1024u)
 
+/* Room for a note sentence (the longest label with two numbers and a date) and for the days
+ * phrase of an item. */
+#define LW_RENDER_NOTE_MAX 1024
+#define LW_RENDER_WHEN_MAX 40
+/* A date as shown, dd/mm/yyyy, and its NUL (lw_date_vi). */
+#define LW_RENDER_DATE_SIZE 11
+/* A short label with a number or a date in it ("cửa sổ 14 ngày", "từ ngày 01/01/2024"). */
+#define LW_RENDER_LABEL_MAX 64
+/* A number written out (a 64-bit id, a line, a count of days) and its NUL. */
+#define LW_RENDER_NUM_MAX 24
+
 /* A label of the message table in the report's language: LW_LABEL(v, TITLE) for
  * LW_MSG_REPORT_TITLE, v a const lw_report_summary *. */
 #define LW_LABEL(v, k) lw_msg_get(LW_MSG_REPORT_##k, (v)->english ? LW_LANG_EN : LW_LANG_VI)
@@ -71,7 +82,7 @@ const char *lw_render_directing_note(const lw_report_summary *v, char *buf, size
 
 /* What answer a is called in an item: its name (lw_report_doc_name), else its date as
  * dd/mm/yyyy written into d1. Borrowed. */
-const char *lw_render_answer_name(const lw_report *r, const lw_ds_doc *a, char d1[11]);
+const char *lw_render_answer_name(const lw_report *r, const lw_ds_doc *a, char d1[LW_RENDER_DATE_SIZE]);
 
 /* The renderers, one file each: the whole report into s. */
 void lw_report_text_write(const lw_report *r, lw_render_sink *s);
@@ -79,10 +90,5 @@ void lw_report_md_write(const lw_report *r, lw_render_sink *s);
 void lw_report_html_write(const lw_report *r, lw_render_sink *s);
 void lw_report_csv_write(const lw_report *r, lw_render_sink *s);
 void lw_report_json_write(const lw_report *r, lw_render_sink *s);
-
-/* Room for a note sentence (the longest label with two numbers and a date) and for the days
- * phrase of an item. */
-#define LW_RENDER_NOTE_MAX 1024
-#define LW_RENDER_WHEN_MAX 40
 
 #endif
