@@ -100,7 +100,7 @@ static void write_svg(const lw_report *r, lw_render_sink *s, size_t first, size_
     }
     double xs = left + (double)(lw_report_iso_days(v->as_of) - x0) * scale;
     lw_render_out(s, "<line x1=\"%.1f\" y1=\"14\" x2=\"%.1f\" y2=\"%d\" stroke=\"#c62828\" stroke-width=\"2\" "
-           "stroke-dasharray=\"4 3\"/>", xs, xs, H - 2);
+                  "stroke-dasharray=\"4 3\"/>", xs, xs, H - 2);
     lw_render_out(s, "<text x=\"%.1f\" y=\"%d\" class=\"overdue\">", xs + 3, H - 4);
     char d1[LW_RENDER_DATE_SIZE];
     lw_render_html(s, lw_date_vi(v->as_of, d1));
@@ -112,7 +112,7 @@ void lw_report_html_write(const lw_report *r, lw_render_sink *s)
     const lw_report_summary *v = lw_report_summary_of(r);
     char d1[LW_RENDER_DATE_SIZE], d2[LW_RENDER_WHEN_MAX];
     lw_render_out(s, "<!DOCTYPE html>\n<html lang=\"%s\">\n<head>\n<meta charset=\"utf-8\"/>\n<meta name=\"viewport\" "
-           "content=\"width=device-width, initial-scale=1\"/>\n<title>", v->english ? "en" : "vi");
+                  "content=\"width=device-width, initial-scale=1\"/>\n<title>", v->english ? "en" : "vi");
     lw_render_html(s, LW_LABEL(v, TITLE));
     lw_render_out(s, " — ");
     lw_render_html(s, lw_date_vi(v->as_of, d1));

@@ -39,7 +39,7 @@ void lw_report_md_write(const lw_report *r, lw_render_sink *s)
         }
         last = it->unit;
         lw_render_out(s, "| %s | %s | %s | ", lw_render_status_label(v, it->status),
-            it->duty->to ? lw_date_vi(it->duty->to, d1) : "–", lw_render_when(v, it, d2, sizeof d2));
+                      it->duty->to ? lw_date_vi(it->duty->to, d1) : "–", lw_render_when(v, it, d2, sizeof d2));
         lw_render_md(s, it->duty->activity);
         lw_render_out(s, " | ");
         lw_render_md(s, it->duty->deadline_text);

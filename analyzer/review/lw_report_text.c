@@ -18,7 +18,7 @@ void lw_report_text_write(const lw_report *r, lw_render_sink *s)
     const lw_report_summary *v = lw_report_summary_of(r);
     char d1[LW_RENDER_DATE_SIZE], d2[LW_RENDER_WHEN_MAX];
     lw_render_out(s, "%s%s%s — %s %s (", v->color ? "\033[1m" : "", LW_LABEL(v, TITLE), v->color ? "\033[0m" : "",
-        LW_LABEL(v, AS_OF), lw_date_vi(v->as_of, d1));
+                  LW_LABEL(v, AS_OF), lw_date_vi(v->as_of, d1));
     lw_render_out(s, LW_LABEL(v, WINDOW), v->window);
     lw_render_since(v, s, ", ");
     lw_render_out(s, ")\n");
