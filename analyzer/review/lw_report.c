@@ -733,7 +733,7 @@ lw_status lw_report_build(lw_store *s, const lw_engine *eng, const lw_report_opt
             *p = is->province;
     }
     lw_matcher *m = lw_matcher_create(rs);
-    for (size_t i = 0; i < nd; i++)
+    for (size_t i = 0; i < nd && m; i++) /* no matcher (out of memory): the build fails below */
         topics[i] = canon_topic(r, doc_topic(rs, m, lw_docset_doc(r->ds, i)));
     json_t *pw = lw_ruleset_data(rs, "province_word");
     r->province_word = json_string_value(pw);
