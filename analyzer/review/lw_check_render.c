@@ -221,21 +221,24 @@ static int relative_key(json_t *o, const char *key, const char *cwd)
     return 0;
 }
 
-/* The findings as JSON text (owned), paths relative below cwd as the report's JSON gives
+/* A copy of findings (owned) with paths relative below cwd as the report's JSON gives
  * them; NULL when out of memory. */
-static char *json_text(const json_t *findings, const char *cwd)
+static json_t *relative_copy(const json_t *findings, const char *cwd)
 {
     json_t *copy = json_deep_copy(findings);
-    int bad = !copy;
     size_t k;
     json_t *f;
-    json_array_foreach(copy, k, f) {
-        if (relative_key(f, "path", cwd) || relative_key(json_object_get(f, "evidence"), "source_path", cwd))
-            bad = 1;
+    if (!copy || json_array_size(copy) != json_array_size(findings)) {
+        json_decref(copy);
+        return NULL;
     }
-    char *txt = bad ? NULL : json_dumps(copy, JSON_INDENT(1));
-    json_decref(copy);
-    return txt;
+    json_array_foreach(copy, k, f) {
+        if (relative_key(f, "path", cwd) || relative_key(json_object_get(f, "evidence"), "source_path", cwd)) {
+            json_decref(copy);
+            return NULL;
+        }
+    }
+    return copy;
 }
 
 lw_status lw_check_render(const json_t *findings, lw_check_format fmt, const lw_check_render_options *opt,
@@ -248,12 +251,16 @@ lw_status lw_check_render(const json_t *findings, lw_check_format fmt, const lw_
     switch (fmt) {
     case LW_CHECK_TABLE: print_table(out, findings, opt && opt->all_unknown, opt && opt->color, cwd); break;
     case LW_CHECK_JSON: {
-        char *txt = json_text(findings, cwd);
-        if (!txt)
+        /* straight to the stream: no text copy of the whole array, and a write jansson
+         * ignores (2.14 does for an object's keys) still shows in ferror below */
+        json_t *copy = relative_copy(findings, cwd);
+        if (!copy)
             return lw_error_msg(err, LW_ERR_NOMEM, NULL, 0, 0, LW_MSG_NOMEM);
-        fputs(txt, out);
+        int bad = json_dumpf(copy, out, JSON_INDENT(1));
+        json_decref(copy);
+        if (bad && !ferror(out)) /* jansson's own memory ran out (its loop check) */
+            return lw_error_msg(err, LW_ERR_NOMEM, NULL, 0, 0, LW_MSG_NOMEM);
         fputc('\n', out);
-        free(txt);
         break;
     }
     default: return lw_error_msg(err, LW_ERR_USAGE, NULL, 0, 0, LW_MSG_CHECK_FORMAT, (int)fmt);

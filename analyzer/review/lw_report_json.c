@@ -17,29 +17,41 @@ static void set(json_t *o, const char *key, json_t *val, int *bad)
         *bad = 1;
 }
 
-/* j as jansson writes it with JSON_INDENT(1), each line after the first indented by pad:
- * how it reads nested at that depth. j is released; NULL (a value that could not be made)
- * marks the sink out of memory. */
-static void dump_nested(lw_render_sink *s, json_t *j, const char *pad)
+/* Where jansson's text goes: the sink, each line after the first indented by pad. */
+typedef struct {
+    lw_render_sink *s;
+    const char *pad;
+    size_t pl;
+} nested_out;
+
+static int nested_write(const char *buffer, size_t size, void *data)
 {
-    char *txt = j ? json_dumps(j, JSON_INDENT(1) | JSON_ENCODE_ANY) : NULL;
-    json_decref(j);
-    if (!txt) {
-        s->nomem = 1;
-        return;
-    }
-    size_t pl = strlen(pad);
-    for (const char *p = txt; *p;) {
-        size_t n = strcspn(p, "\n");
-        lw_render_put(s, p, n);
+    nested_out *o = data;
+    for (const char *p = buffer, *end = buffer + size; p < end;) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
+        lw_render_put(o->s, p, n);
         p += n;
-        if (*p) {
-            lw_render_put(s, "\n", 1);
-            lw_render_put(s, pad, pl);
+        if (nl) {
+            lw_render_put(o->s, "\n", 1);
+            lw_render_put(o->s, o->pad, o->pl);
             p++;
         }
     }
-    free(txt);
+    return o->s->nomem ? -1 : 0;
+}
+
+/* j as jansson writes it with JSON_INDENT(1), each line after the first indented by pad:
+ * how it reads nested at that depth. j is released; NULL (a value that could not be made)
+ * marks the sink out of memory. Written straight into the sink, not through json_dumps: no
+ * copy of the text, and a failed append is seen by the sink even where jansson ignores its
+ * callback's answer (2.14 does for an object's keys). */
+static void dump_nested(lw_render_sink *s, json_t *j, const char *pad)
+{
+    nested_out o = {s, pad, strlen(pad)};
+    if (!j || json_dump_callback(j, nested_write, &o, JSON_INDENT(1) | JSON_ENCODE_ANY))
+        s->nomem = 1;
+    json_decref(j);
 }
 
 /* Streamed one item at a time (a report of 20000 documents holds some 100000 items: as one
