@@ -367,11 +367,13 @@ static void free_relations(cctx *c)
     free(c->from_keys);
 }
 
-static int same_id(const char *a, const char *b)
+static int same_id(cctx *c, const char *a, const char *b)
 {
     if (!a || !b)
         return 0;
     char *x = id_key(a), *y = id_key(b);
+    if (!x || !y)
+        c->nomem = 1;
     int r = x && y && !strcmp(x, y);
     free(x);
     free(y);
@@ -379,14 +381,14 @@ static int same_id(const char *a, const char *b)
 }
 
 /* Whether the registry already says what a relation says (then it is found there). */
-static int in_registry(const lw_registry_entry *e, const char *type, const char *by)
+static int in_registry(cctx *c, const lw_registry_entry *e, const char *type, const char *by)
 {
     if (!e)
         return 0;
     if (!strcmp(type, "replaces"))
-        return same_id(e->replaced_by, by);
+        return same_id(c, e->replaced_by, by);
     for (size_t a = 0; a < e->n_amended_by; a++)
-        if (same_id(e->amended_by[a], by))
+        if (same_id(c, e->amended_by[a], by))
             return 1;
     return 0;
 }
@@ -438,8 +440,8 @@ static void check_relations(cctx *c, size_t di, const lw_ds_ref *r, const lw_reg
     for (size_t i = first_rel(c, key); i < c->nrels && !strcmp(c->rels[i].key, key); i++) {
         const crel *rel = &c->rels[i];
         const char *by = rel->by;
-        if (rel->doc == di || doc_on_or_after(d, rel->since) != 1 || cites(c, d, by) || same_id(d->number, r->id) ||
-            in_registry(e, rel->type, by))
+        if (rel->doc == di || doc_on_or_after(d, rel->since) != 1 || cites(c, d, by) ||
+            same_id(c, d->number, r->id) || in_registry(c, e, rel->type, by))
             continue;
         const lw_ds_doc *sd = lw_docset_doc(c->ds, rel->doc);
         const char *slabel = c->labels[rel->doc] ? c->labels[rel->doc] : sd->path;
@@ -473,9 +475,11 @@ static void check_relations(cctx *c, size_t di, const lw_ds_ref *r, const lw_reg
 
 /* Whether an ingested document states a relation of id, as the document acted on or the
  * one acting: then id is known, as a registry entry would make it. */
-static int relation_of(const cctx *c, const char *id)
+static int relation_of(cctx *c, const char *id)
 {
     char *key = c->nrels ? id_key(id) : NULL;
+    if (c->nrels && !key)
+        c->nomem = 1;
     if (!key)
         return 0;
     size_t lo = first_rel(c, key);
