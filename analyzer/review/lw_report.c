@@ -6,7 +6,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "lw_duty.h"
 #include "lw_msg.h"
 #include "lw_resolve.h"
 #include "lw_subject.h"
@@ -155,13 +154,13 @@ static int on_subject(lw_report *r, const item_t *it, size_t oi, duty_pairs *dp)
 
 /* ---- building ---- */
 
-static const char *doc_topic(const lw_ruleset *rs, lw_matcher *m, const lw_ds_doc *d)
+static const char *doc_topic(const lw_ds_doc *d)
 {
     if (d->kind && !strcmp(d->kind, "Báo cáo"))
         return "report";
     if (d->is_plan)
         return "plan";
-    return d->subject ? lw_duty_topic(rs, m, d->subject, strlen(d->subject), NULL) : NULL;
+    return d->topic; /* classified at ingest: report never runs the rules again */
 }
 
 static size_t doc_ix(const lw_docset *ds, const lw_ds_doc *d) { return (size_t)(d - lw_docset_doc(ds, 0)); }
@@ -732,14 +731,13 @@ lw_status lw_report_build(lw_store *s, const lw_engine *eng, const lw_report_opt
         else if (is->province)
             *p = is->province;
     }
-    lw_matcher *m = lw_matcher_create(rs);
-    for (size_t i = 0; i < nd && m; i++) /* no matcher (out of memory): the build fails below */
-        topics[i] = canon_topic(r, doc_topic(rs, m, lw_docset_doc(r->ds, i)));
+    for (size_t i = 0; i < nd; i++)
+        topics[i] = canon_topic(r, doc_topic(lw_docset_doc(r->ds, i)));
     json_t *pw = lw_ruleset_data(rs, "province_word");
     r->province_word = json_string_value(pw);
     r->pairs = calloc(nd + 1, sizeof *r->pairs);
     r->npairs = calloc(nd + 1, sizeof *r->npairs);
-    int bad = !m || !r->pairs || !r->npairs || lw_subject_create(rs, &r->subject, err) ||
+    int bad = !r->pairs || !r->npairs || lw_subject_create(rs, &r->subject, err) ||
               load_list(rs, "province_bodies", &r->bodies, &r->nbodies) ||
               load_list(rs, "province_words", &r->province_words, &r->nprovince_words);
     for (size_t i = 0; i < nd && !bad; i++) {
@@ -749,7 +747,6 @@ lw_status lw_report_build(lw_store *s, const lw_engine *eng, const lw_report_opt
     }
     if (bad || r->nomem) {
         free(topics);
-        lw_matcher_free(m);
         lw_report_free(r);
         return lw_error_msg(err, LW_ERR_NOMEM, NULL, 0, 0, LW_MSG_NOMEM);
     }
@@ -800,7 +797,6 @@ lw_status lw_report_build(lw_store *s, const lw_engine *eng, const lw_report_opt
     r->opt.unit = NULL; /* the filter is applied; the caller's string may go */
     if (r->nomem || rank_units_and_paths(r)) {
         free(topics);
-        lw_matcher_free(m);
         lw_report_free(r);
         return lw_error_msg(err, LW_ERR_NOMEM, NULL, 0, 0, LW_MSG_NOMEM);
     }
@@ -812,11 +808,9 @@ lw_status lw_report_build(lw_store *s, const lw_engine *eng, const lw_report_opt
         qsort(r->items, r->n, sizeof *r->items, cmp_item);
     if (r->nomem || doc_names(r)) {
         free(topics);
-        lw_matcher_free(m);
         lw_report_free(r);
         return lw_error_msg(err, LW_ERR_NOMEM, NULL, 0, 0, LW_MSG_NOMEM);
     }
-    lw_matcher_free(m);
     free(topics);
     r->view = (lw_report_summary){.as_of = r->as_of,
                                   .since = r->since,
