@@ -21,10 +21,12 @@ typedef struct {
     const char *cwd; /* paths below this folder are shown relative; NULL: the working folder */
 } lw_check_render_options;
 
-/* Writes findings (borrowed, unchanged) to out (borrowed, flushed, not closed). opt may be
- * NULL (defaults). LW_ERR_IO when the stream fails, LW_ERR_NOMEM when memory runs out,
- * LW_ERR_USAGE for an unknown format. */
-lw_status lw_check_render(const json_t *findings, lw_check_format fmt, const lw_check_render_options *opt,
+/* Writes findings (borrowed) to out (borrowed, flushed, not closed). JSON makes the paths
+ * ("path", evidence "source_path") relative in findings itself: the caller's array is
+ * changed (a copy of a large database's findings would cost a fifth more than writing them).
+ * opt may be NULL (defaults). LW_ERR_IO when the stream fails, LW_ERR_NOMEM when memory runs
+ * out, LW_ERR_USAGE for an unknown format. */
+lw_status lw_check_render(json_t *findings, lw_check_format fmt, const lw_check_render_options *opt,
                           FILE *out, lw_error *err);
 
 /* Parses "table", "json"; -1 when none. */

@@ -7,6 +7,7 @@
 #define LW_REPORT_RENDER_H
 
 #include <stdio.h>
+#include <string.h>
 
 #include "lw_common.h"
 #include "lw_msg.h"
@@ -44,11 +45,17 @@ void lw_render_drain(lw_render_sink *s);
 /* printf into the sink. */
 void lw_render_out(lw_render_sink *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
-/* n bytes of t as they are (inline: the renderers' most frequent call) */
+/* n bytes of t as they are (inline, and a copy when the buffer has room: the renderers'
+ * most frequent call) */
 static inline void lw_render_put(lw_render_sink *s, const char *t, size_t n)
 {
-    if (n && lw_buf_append(&s->b, t, n))
+    if (s->b.len + n < s->b.cap) {
+        memcpy(s->b.data + s->b.len, t, n);
+        s->b.len += n;
+        s->b.data[s->b.len] = '\0';
+    } else if (n && lw_buf_append(&s->b, t, n)) {
         s->nomem = 1;
+    }
     if (s->b.len >= LW_RENDER_FLUSH)
         lw_render_drain(s);
 }
