@@ -63,6 +63,7 @@ struct lw_report {
     const char **bodies, **province_words; /* rules/report.yaml (expand): borrowed */
     size_t nbodies, nprovince_words;
     const char *province_word;
+    const char *report_kind;   /* rules/report.yaml: the kind of a report (borrowed) */
     int nomem;          /* sticky: memory ran out somewhere while building (a result made
                            without it would be silently wrong: the build fails) */
     lw_report_summary view; /* what the renderers read, filled at the end of the build */
@@ -154,9 +155,11 @@ static int on_subject(lw_report *r, const item_t *it, size_t oi, duty_pairs *dp)
 
 /* ---- building ---- */
 
-static const char *doc_topic(const lw_ds_doc *d)
+/* What a document answers: a report (its kind is rules/report.yaml's report_kind) a
+ * reporting duty, a plan a planning one, else the topic ingest classified its subject as. */
+static const char *doc_topic(const lw_report *r, const lw_ds_doc *d)
 {
-    if (d->kind && !strcmp(d->kind, "Báo cáo"))
+    if (d->kind && r->report_kind && !strcmp(d->kind, r->report_kind))
         return "report";
     if (d->is_plan)
         return "plan";
@@ -723,6 +726,7 @@ lw_status lw_report_build(lw_store *s, const lw_engine *eng, const lw_report_opt
         lw_report_free(r);
         return lw_error_msg(err, LW_ERR_NOMEM, NULL, 0, 0, LW_MSG_NOMEM);
     }
+    r->report_kind = json_string_value(lw_ruleset_data(rs, "report_kind"));
     for (size_t i = 0; i < nis; i++) {
         const lw_ds_issuer *is = lw_docset_issuer(r->ds, i);
         const char **p = &r->name_province[is->same_name];
@@ -732,7 +736,7 @@ lw_status lw_report_build(lw_store *s, const lw_engine *eng, const lw_report_opt
             *p = is->province;
     }
     for (size_t i = 0; i < nd; i++)
-        topics[i] = canon_topic(r, doc_topic(lw_docset_doc(r->ds, i)));
+        topics[i] = canon_topic(r, doc_topic(r, lw_docset_doc(r->ds, i)));
     json_t *pw = lw_ruleset_data(rs, "province_word");
     r->province_word = json_string_value(pw);
     r->pairs = calloc(nd + 1, sizeof *r->pairs);
