@@ -7,7 +7,7 @@
  *   4. valid UTF-8 (pure ASCII included) is UTF-8; mostly valid UTF-8 is UTF-8 with U+FFFD;
  *   5. otherwise each legacy decoding (TCVN3, VNI, Windows-1258, and UTF-8 with U+FFFD when
  *      some of the input is valid multibyte UTF-8) decodes a sample, the sample is scored by
- *      how Vietnamese it looks (score_text), and the best wins.
+ *      how Vietnamese it looks (lw_encscore_text), and the best wins.
  *
  * The Unicode side of the legacy encodings comes from the libraries: ICU's windows-1258 and
  * windows-1252 converters and glibc iconv's TCVN5712-1 converter fill 256-entry tables once
@@ -28,6 +28,9 @@
 #include <unicode/unorm2.h>
 #include <unicode/utf16.h>
 #include <unicode/utf8.h>
+
+#include "lw_encscore.h"
+#include "lw_utf8.h"
 
 #define NOCP 0xFFFFFFFFu      /* byte without a mapping in a table */
 #define REPL 0xFFFDu          /* U+FFFD REPLACEMENT CHARACTER */
@@ -290,13 +293,6 @@ static const UNormalizer2 *nfc_instance(void)
     return U_SUCCESS(e) ? n : NULL;
 }
 
-static const UNormalizer2 *nfd_instance(void)
-{
-    UErrorCode e = U_ZERO_ERROR;
-    const UNormalizer2 *n = unorm2_getNFDInstance(&e);
-    return U_SUCCESS(e) ? n : NULL;
-}
-
 static inline bool is_comb_mark(uint32_t cp) { return cp >= 0x300 && cp <= 0x36F; }
 
 /* The single code point NFC makes of a + b, or -1. composePair handles the common case; a
@@ -415,35 +411,30 @@ static void decode_table(const unsigned char *p, size_t n, size_t base, const ui
  * tests/data/decode/vni.tsv spells the same table letter by letter for the tests. */
 
 enum { VNI_NONE, VNI_TONE, VNI_CIRC, VNI_BREVE, VNI_LETTER };
-enum { T_NONE = 0, T_ACUTE = 0x301, T_GRAVE = 0x300, T_HOOK = 0x309, T_TILDE = 0x303,
-       T_DOT = 0x323 };
-#define M_CIRC 0x302u
-#define M_BREVE 0x306u
-#define M_HORN 0x31Bu
 
 typedef struct {
     unsigned char byte;  /* the lower-case byte; upper case is byte - 0x20 */
     unsigned char kind;
     char base;           /* VNI_LETTER: lower-case ASCII base, or 'D' for đ */
-    uint16_t shape;      /* VNI_LETTER: M_HORN or 0 */
+    uint16_t shape;      /* VNI_LETTER: LW_MARK_HORN or 0 */
     uint16_t tone;
 } vni_entry;
 
 static const vni_entry vni_spec[] = {
-    {0xF9, VNI_TONE, 0, 0, T_ACUTE},   {0xF8, VNI_TONE, 0, 0, T_GRAVE},
-    {0xFB, VNI_TONE, 0, 0, T_HOOK},    {0xF5, VNI_TONE, 0, 0, T_TILDE},
-    {0xEF, VNI_TONE, 0, 0, T_DOT},
-    {0xE2, VNI_CIRC, 0, 0, T_NONE},    {0xE1, VNI_CIRC, 0, 0, T_ACUTE},
-    {0xE0, VNI_CIRC, 0, 0, T_GRAVE},   {0xE5, VNI_CIRC, 0, 0, T_HOOK},
-    {0xE3, VNI_CIRC, 0, 0, T_TILDE},   {0xE4, VNI_CIRC, 0, 0, T_DOT},
-    {0xEA, VNI_BREVE, 0, 0, T_NONE},   {0xE9, VNI_BREVE, 0, 0, T_ACUTE},
-    {0xE8, VNI_BREVE, 0, 0, T_GRAVE},  {0xFA, VNI_BREVE, 0, 0, T_HOOK},
-    {0xFC, VNI_BREVE, 0, 0, T_TILDE},  {0xEB, VNI_BREVE, 0, 0, T_DOT},
-    {0xED, VNI_LETTER, 'i', 0, T_ACUTE}, {0xEC, VNI_LETTER, 'i', 0, T_GRAVE},
-    {0xE6, VNI_LETTER, 'i', 0, T_HOOK},  {0xF3, VNI_LETTER, 'i', 0, T_TILDE},
-    {0xF2, VNI_LETTER, 'i', 0, T_DOT},   {0xEE, VNI_LETTER, 'y', 0, T_DOT},
-    {0xF4, VNI_LETTER, 'o', M_HORN, T_NONE}, {0xF6, VNI_LETTER, 'u', M_HORN, T_NONE},
-    {0xF1, VNI_LETTER, 'D', 0, T_NONE},
+    {0xF9, VNI_TONE, 0, 0, LW_TONE_ACUTE},   {0xF8, VNI_TONE, 0, 0, LW_TONE_GRAVE},
+    {0xFB, VNI_TONE, 0, 0, LW_TONE_HOOK},    {0xF5, VNI_TONE, 0, 0, LW_TONE_TILDE},
+    {0xEF, VNI_TONE, 0, 0, LW_TONE_DOT},
+    {0xE2, VNI_CIRC, 0, 0, LW_TONE_NONE},    {0xE1, VNI_CIRC, 0, 0, LW_TONE_ACUTE},
+    {0xE0, VNI_CIRC, 0, 0, LW_TONE_GRAVE},   {0xE5, VNI_CIRC, 0, 0, LW_TONE_HOOK},
+    {0xE3, VNI_CIRC, 0, 0, LW_TONE_TILDE},   {0xE4, VNI_CIRC, 0, 0, LW_TONE_DOT},
+    {0xEA, VNI_BREVE, 0, 0, LW_TONE_NONE},   {0xE9, VNI_BREVE, 0, 0, LW_TONE_ACUTE},
+    {0xE8, VNI_BREVE, 0, 0, LW_TONE_GRAVE},  {0xFA, VNI_BREVE, 0, 0, LW_TONE_HOOK},
+    {0xFC, VNI_BREVE, 0, 0, LW_TONE_TILDE},  {0xEB, VNI_BREVE, 0, 0, LW_TONE_DOT},
+    {0xED, VNI_LETTER, 'i', 0, LW_TONE_ACUTE}, {0xEC, VNI_LETTER, 'i', 0, LW_TONE_GRAVE},
+    {0xE6, VNI_LETTER, 'i', 0, LW_TONE_HOOK},  {0xF3, VNI_LETTER, 'i', 0, LW_TONE_TILDE},
+    {0xF2, VNI_LETTER, 'i', 0, LW_TONE_DOT},   {0xEE, VNI_LETTER, 'y', 0, LW_TONE_DOT},
+    {0xF4, VNI_LETTER, 'o', LW_MARK_HORN, LW_TONE_NONE}, {0xF6, VNI_LETTER, 'u', LW_MARK_HORN, LW_TONE_NONE},
+    {0xF1, VNI_LETTER, 'D', 0, LW_TONE_NONE},
 };
 
 typedef struct {
@@ -528,13 +519,13 @@ static void decode_vni(const unsigned char *p, size_t n, size_t base, sink *s)
                 marks[k++] = r->shape;
             if (r->tone)
                 marks[k++] = r->tone;
-            takes_marks = (r->tone == T_NONE); /* ơ and ư still take a tone byte */
+            takes_marks = (r->tone == LW_TONE_NONE); /* ơ and ư still take a tone byte */
         } else if (r->kind != VNI_NONE) {
             /* a mark byte with no letter before it: the combining marks it stands for */
             if (r->kind == VNI_CIRC)
-                sink_cp(s, M_CIRC, base + i);
+                sink_cp(s, LW_MARK_CIRC, base + i);
             else if (r->kind == VNI_BREVE)
-                sink_cp(s, M_BREVE, base + i);
+                sink_cp(s, LW_MARK_BREVE, base + i);
             if (r->tone)
                 sink_cp(s, r->tone, base + i);
             i++;
@@ -558,7 +549,7 @@ static void decode_vni(const unsigned char *p, size_t n, size_t base, sink *s)
                 if ((m->kind == VNI_CIRC && k == 0 &&
                      (lower_base == 'a' || lower_base == 'e' || lower_base == 'o')) ||
                     (m->kind == VNI_BREVE && k == 0 && lower_base == 'a')) {
-                    marks[k++] = m->kind == VNI_CIRC ? M_CIRC : M_BREVE;
+                    marks[k++] = m->kind == VNI_CIRC ? LW_MARK_CIRC : LW_MARK_BREVE;
                     if (m->tone) {
                         marks[k++] = m->tone;
                         toned = true;
@@ -579,32 +570,6 @@ static void decode_vni(const unsigned char *p, size_t n, size_t base, sink *s)
 /* ------------------------------------------------------------------------------------------
  * UTF-8 and UTF-16 */
 
-/* Length of the well-formed UTF-8 sequence at p (1-4), or 0 when the byte at p starts none. */
-static inline size_t utf8_seq(const unsigned char *p, size_t n)
-{
-    unsigned char b = p[0];
-    if (b < 0x80)
-        return 1;
-    if (b < 0xC2 || b > 0xF4)
-        return 0;
-    if (b < 0xE0)
-        return (n >= 2 && (p[1] & 0xC0) == 0x80) ? 2 : 0;
-    unsigned char lo = 0x80, hi = 0xBF;
-    if (b == 0xE0)
-        lo = 0xA0;
-    else if (b == 0xED)
-        hi = 0x9F;
-    else if (b == 0xF0)
-        lo = 0x90;
-    else if (b == 0xF4)
-        hi = 0x8F;
-    if (n < 2 || p[1] < lo || p[1] > hi)
-        return 0;
-    if (b < 0xF0)
-        return (n >= 3 && (p[2] & 0xC0) == 0x80) ? 3 : 0;
-    return (n >= 4 && (p[2] & 0xC0) == 0x80 && (p[3] & 0xC0) == 0x80) ? 4 : 0;
-}
-
 /* Counts well-formed multibyte sequences and invalid bytes. */
 static void utf8_scan(const unsigned char *p, size_t n, size_t *multi, size_t *invalid)
 {
@@ -614,7 +579,7 @@ static void utf8_scan(const unsigned char *p, size_t n, size_t *multi, size_t *i
             i++;
             continue;
         }
-        size_t k = utf8_seq(p + i, n - i);
+        size_t k = lw_utf8_seq((const char *)p + i, n - i);
         if (k) {
             m++;
             i += k;
@@ -641,7 +606,7 @@ static void decode_utf8(const unsigned char *p, size_t n, size_t base, sink *s)
             i = run;
             continue;
         }
-        size_t k = utf8_seq(p + i, n - i);
+        size_t k = lw_utf8_seq((const char *)p + i, n - i);
         if (k) {
             sink_copy(s, p + i, k, base + i);
             i += k;
@@ -707,250 +672,6 @@ static lw_encoding sniff_utf16(const unsigned char *p, size_t n)
     if (ze * 10 >= pairs * 3 && zo * 100 <= pairs)
         return LW_ENC_UTF16BE;
     return LW_ENC_AUTO;
-}
-
-/* ------------------------------------------------------------------------------------------
- * Scoring: how Vietnamese a decoded text looks. Words (runs of letters and marks) that hold
- * a non-ASCII letter are checked as Vietnamese syllables: every letter must be a Vietnamese
- * letter (base a-z with the marks Vietnamese puts on it, or đ), at most one tone, and the
- * syllable must read initial consonant + vowel nucleus + final consonant from the Vietnamese
- * sets, with a sắc or nặng tone before a final c, ch, p or t. Mojibake (the wrong legacy
- * table) yields letters like ñ þ æ ö ß, stray marks, or impossible vowel groups ("Vieọt",
- * "COẤNG"), which fail. Common words of legal texts earn a bonus; odd characters (U+FFFD,
- * controls, Latin-1 symbols) a penalty. */
-
-static const char *const common_words[] = {
-    "của", "và", "nghị", "định", "ngày", "tháng", "năm", "pháp", "luật", "các", "được",
-    "về", "thực", "hiện", "những", "với", "này", "để", "người", "quyết", "tỉnh", "ủy",
-    "nhân", "dân", "số", "điều", "khoản", "việc", "công", "tác", "quản", "lý", "không",
-    "đã", "đến", "từ", "một", "tại", "thông", "tư", "cơ", "quan", "chính", "phủ", "bộ",
-    "việt", "hà", "nội", "hòa", "xã", "hội", "chủ", "nghĩa", "độc", "lập", "tự", "hạnh",
-    "phúc", "kính", "gửi", "nơi", "nhận", "lưu", "hướng", "dẫn", "trưởng",
-};
-
-/* Vowel nuclei, tones removed, shaped vowels spelled A=â W=ă E=ê O=ô P=ơ U=ư. The second
- * list holds nuclei that only stand before a final consonant (ăn, tuân, tiên, buôn, ...). */
-static const char *const nuclei_free[] = {
-    "a", "e", "E", "i", "o", "O", "P", "u", "U", "y",
-    "ai", "ao", "au", "ay", "Au", "Ay", "eo", "Eu", "ia", "iu", "oa", "oe", "oi", "Oi", "Pi",
-    "ua", "uE", "ui", "uy", "uP", "Ua", "Ui", "Uu",
-    "iEu", "oai", "oao", "oay", "oeo", "uAy", "uOi", "uya", "uyu", "UPi", "UPu", "yEu",
-};
-static const char *const nuclei_closed[] = {
-    "A", "W", "oW", "uA", "iE", "yE", "uO", "UP", "oo", "uyE",
-};
-
-typedef struct {
-    char base;      /* lower-case ASCII letter, or 'D' for đ; shaped vowels as above */
-    bool foreign;   /* not a Vietnamese letter */
-    bool nonascii;
-    uint16_t tone;  /* the tone mark's code point, or 0 */
-} vletter;
-
-static vletter classify(const UNormalizer2 *nfd, UChar32 c)
-{
-    vletter v = {0, false, c >= 0x80, 0};
-    UChar32 lc = u_tolower(c);
-    if (lc < 0x80) {
-        v.base = (char)lc;
-        return v;
-    }
-    if (lc == 0x111) {
-        v.base = 'D';
-        return v;
-    }
-    UChar buf[8];
-    UErrorCode e = U_ZERO_ERROR;
-    int32_t k = nfd ? unorm2_getDecomposition(nfd, lc, buf, 8, &e) : -1;
-    if (U_FAILURE(e) || k < 2 || buf[0] < 'a' || buf[0] > 'z') {
-        v.foreign = true;
-        return v;
-    }
-    char b = (char)buf[0], shaped = b;
-    bool vowel = strchr("aeiouy", b) != NULL;
-    int shapes = 0, tones = 0;
-    for (int32_t i = 1; i < k; i++) {
-        switch (buf[i]) {
-        case M_CIRC:
-            shapes++;
-            v.foreign |= !(b == 'a' || b == 'e' || b == 'o');
-            shaped = (char)(b - 0x20); /* A E O */
-            break;
-        case M_BREVE:
-            shapes++;
-            v.foreign |= b != 'a';
-            shaped = 'W';
-            break;
-        case M_HORN:
-            shapes++;
-            v.foreign |= !(b == 'o' || b == 'u');
-            shaped = b == 'o' ? 'P' : 'U';
-            break;
-        case T_ACUTE: case T_GRAVE: case T_HOOK: case T_TILDE: case T_DOT:
-            tones++;
-            v.foreign |= !vowel;
-            v.tone = buf[i];
-            break;
-        default:
-            v.foreign = true;
-        }
-    }
-    v.foreign |= shapes > 1 || tones > 1;
-    v.base = shaped;
-    return v;
-}
-
-static bool is_vowel(char b) { return b && strchr("aeiouyAEOPUW", b) != NULL; }
-
-static bool in_list(const char *const *list, size_t n, const char *s, size_t len)
-{
-    for (size_t i = 0; i < n; i++)
-        if (strlen(list[i]) == len && memcmp(list[i], s, len) == 0)
-            return true;
-    return false;
-}
-
-/* bases: the word's letters as classify spells them, k of them; tone: its tone or 0. */
-static bool syllable_ok(const char *bases, size_t k, uint16_t tone)
-{
-    static const char *const initials[] = {"ngh", "ng", "nh", "ch", "gh", "gi", "kh", "ph",
-                                           "qu", "th", "tr", "b", "c", "d", "D", "g", "h",
-                                           "k", "l", "m", "n", "p", "r", "s", "t", "v", "x"};
-    static const char *const finals[] = {"", "c", "ch", "m", "n", "ng", "nh", "p", "t"};
-    size_t i = 0;
-    if (k && !is_vowel(bases[0])) {
-        size_t best = 0;
-        for (size_t j = 0; j < sizeof initials / sizeof initials[0]; j++) {
-            size_t l = strlen(initials[j]);
-            if (l <= k && l > best && memcmp(bases, initials[j], l) == 0) {
-                /* "gi" and "qu" are initials only before another vowel (gì is g + ì) */
-                if (l == 2 && (bases[0] == 'g' || bases[0] == 'q') && bases[1] != 'h' &&
-                    !(l < k && is_vowel(bases[l]))) {
-                    if (bases[0] == 'q')
-                        return false;
-                    continue;
-                }
-                best = l;
-            }
-        }
-        if (!best)
-            return false;
-        i = best;
-    }
-    size_t v = i;
-    while (i < k && is_vowel(bases[i]))
-        i++;
-    size_t nv = i - v, nf = k - i;
-    if (nv == 0 || nv > 3)
-        return false;
-    if (!in_list(finals, sizeof finals / sizeof finals[0], bases + i, nf))
-        return false;
-    bool closed = nf > 0;
-    if (!in_list(nuclei_free, sizeof nuclei_free / sizeof nuclei_free[0], bases + v, nv) &&
-        !(closed && in_list(nuclei_closed, sizeof nuclei_closed / sizeof nuclei_closed[0],
-                            bases + v, nv)))
-        return false;
-    bool stop = nf > 0 && (bases[i] == 'c' || bases[i] == 'p' || bases[i] == 't');
-    if (stop && tone != T_ACUTE && tone != T_DOT)
-        return false;
-    return true;
-}
-
-#define WORD_MAX 16
-
-static long score_word(const vletter *w, size_t k, const char *lower, size_t lower_len)
-{
-    bool nonascii = false, vowel = false;
-    int tones = 0;
-    uint16_t tone = 0;
-    char bases[WORD_MAX];
-    for (size_t i = 0; i < k; i++) {
-        if (w[i].foreign)
-            return -3;
-        nonascii |= w[i].nonascii;
-        vowel |= is_vowel(w[i].base);
-        if (w[i].tone) {
-            tones++;
-            tone = w[i].tone;
-        }
-        bases[i] = w[i].base;
-    }
-    if (!nonascii || !vowel) /* plain ASCII, or an abbreviation like NĐ */
-        return 0;
-    if (tones > 1 || !syllable_ok(bases, k, tone))
-        return -1;
-    long sc = 2;
-    if (in_list(common_words, sizeof common_words / sizeof common_words[0], lower, lower_len))
-        sc += 3;
-    return sc;
-}
-
-static long score_text(const char *t, size_t n)
-{
-    const UNormalizer2 *nfd = nfd_instance();
-    long score = 0;
-    vletter w[WORD_MAX];
-    size_t k = 0;
-    bool too_long = false;
-    char lower[WORD_MAX * 4];
-    size_t ll = 0;
-    size_t i = 0;
-    while (i <= n) {
-        UChar32 c = -1;
-        if (i < n) {
-            size_t q = utf8_seq((const unsigned char *)t + i, n - i);
-            if (!q) { /* not from our decoders; be safe */
-                i++;
-                score -= 4;
-                continue;
-            }
-            const unsigned char *u = (const unsigned char *)t + i;
-            c = q == 1 ? u[0]
-              : q == 2 ? (UChar32)(u[0] & 0x1F) << 6 | (u[1] & 0x3F)
-              : q == 3 ? (UChar32)(u[0] & 0x0F) << 12 | (UChar32)(u[1] & 0x3F) << 6 | (u[2] & 0x3F)
-                       : (UChar32)(u[0] & 0x07) << 18 | (UChar32)(u[1] & 0x3F) << 12 |
-                             (UChar32)(u[2] & 0x3F) << 6 | (u[3] & 0x3F);
-            i += q;
-        } else {
-            i++;
-        }
-        bool letter = c >= 0 && (c < 0x80 ? ((c | 0x20) >= 'a' && (c | 0x20) <= 'z')
-                                          : (u_isalpha(c) || u_charType(c) == U_NON_SPACING_MARK));
-        if (letter) {
-            if (k < WORD_MAX) {
-                if (c >= 0x80 && u_charType(c) == U_NON_SPACING_MARK)
-                    w[k] = (vletter){0, true, true, 0}; /* a mark left uncomposed */
-                else
-                    w[k] = classify(nfd, c);
-                UChar32 lc = u_tolower(c);
-                if (ll + 4 <= sizeof lower) {
-                    int32_t off = (int32_t)ll;
-                    U8_APPEND_UNSAFE(lower, off, lc);
-                    ll = (size_t)off;
-                }
-                k++;
-            } else {
-                too_long = true;
-            }
-            continue;
-        }
-        if (k) {
-            if (!too_long)
-                score += score_word(w, k, lower, ll);
-            k = 0;
-            ll = 0;
-            too_long = false;
-        }
-        if (c < 0)
-            break;
-        if (c == (UChar32)REPL || (c >= 0x80 && c <= 0x9F) ||
-            (c < 0x20 && c != '\t' && c != '\n' && c != '\v' && c != '\f' && c != '\r') ||
-            (c >= 0xE000 && c <= 0xF8FF))
-            score -= 4;
-        else if ((c >= 0xA1 && c <= 0xBF) || c == 0xD7 || c == 0xF7)
-            score -= 1;
-    }
-    return score;
 }
 
 /* ------------------------------------------------------------------------------------------
@@ -1041,7 +762,7 @@ static lw_encoding detect_legacy(const unsigned char *p, size_t n, size_t multi)
             continue;
         run_decoder(cands[c], p + start, len, 0, &s);
         if (!s.nomem) {
-            long sc = score_text(s.t, s.len);
+            long sc = lw_encscore_text(s.t, s.len);
             if (best == LW_ENC_AUTO || sc > best_score) {
                 best = cands[c];
                 best_score = sc;
