@@ -1,228 +1,15 @@
-/* lw_resolve: date arithmetic, canonical ids and symbols, and the text folding they need. */
+/* lw_resolve: the lexicon (document types, symbol codes) and canonical ids and symbols. */
 #include "lw_resolve.h"
 
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <utf8proc.h>
 
+#include "lw_fold.h"
+#include "lw_msg.h"
+#include "lw_text.h"
 #include "lw_yaml.h"
-
-int lw_days_in_month(int y, int m)
-{
-    static const int dm[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    if (m < 1 || m > 12)
-        return 0;
-    if (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
-        return 29;
-    return dm[m - 1];
-}
-
-int lw_date_valid(lw_date d)
-{
-    return d.y >= 1900 && d.y <= 2199 && d.m >= 1 && d.m <= 12 && d.d >= 1 && d.d <= lw_days_in_month(d.y, d.m);
-}
-
-lw_date lw_date_add_days(lw_date d, int n)
-{
-    while (n > 0) {
-        if (d.d < lw_days_in_month(d.y, d.m)) {
-            d.d++;
-        } else {
-            d.d = 1;
-            if (++d.m > 12) {
-                d.m = 1;
-                d.y++;
-            }
-        }
-        n--;
-    }
-    while (n < 0) {
-        if (d.d > 1) {
-            d.d--;
-        } else {
-            if (--d.m < 1) {
-                d.m = 12;
-                d.y--;
-            }
-            d.d = lw_days_in_month(d.y, d.m);
-        }
-        n++;
-    }
-    return d;
-}
-
-int lw_date_cmp(lw_date a, lw_date b)
-{
-    if (a.y != b.y)
-        return a.y < b.y ? -1 : 1;
-    if (a.m != b.m)
-        return a.m < b.m ? -1 : 1;
-    if (a.d != b.d)
-        return a.d < b.d ? -1 : 1;
-    return 0;
-}
-
-const char *lw_date_iso(lw_date d, char *buf)
-{
-    snprintf(buf, 11, "%04d-%02d-%02d", d.y % 10000, d.m % 100, d.d % 100);
-    return buf;
-}
-
-int lw_date_parse_iso(const char *s, lw_date *out)
-{
-    int y, m, d;
-    char tail;
-    if (!s || sscanf(s, "%4d-%2d-%2d%c", &y, &m, &d, &tail) != 3)
-        return -1;
-    lw_date r = {y, m, d};
-    if (!lw_date_valid(r))
-        return -1;
-    *out = r;
-    return 0;
-}
-
-int lw_parse_numeral(const char *s, size_t n)
-{
-    while (n && isspace((unsigned char)*s)) {
-        s++;
-        n--;
-    }
-    while (n && isspace((unsigned char)s[n - 1]))
-        n--;
-    if (n == 0 || n > 6)
-        return -1;
-    if (isdigit((unsigned char)s[0])) {
-        int v = 0;
-        for (size_t i = 0; i < n; i++) {
-            if (!isdigit((unsigned char)s[i]))
-                return -1;
-            v = v * 10 + (s[i] - '0');
-        }
-        return v;
-    }
-    static const char *const roman[] = {"I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII"};
-    for (int i = 0; i < 12; i++)
-        if (strlen(roman[i]) == n && !strncasecmp(roman[i], s, n))
-            return i + 1;
-    return -1;
-}
-
-/* ---- text helpers ---- */
-
-static char *collapse_ws(char *s)
-{
-    char *w = s;
-    int space = 1; /* drop leading */
-    for (char *r = s; *r; r++) {
-        unsigned char c = (unsigned char)*r;
-        if (c == ' ' || c == '\n' || c == '\t' || c == '\r') {
-            if (!space)
-                *w++ = ' ';
-            space = 1;
-        } else {
-            *w++ = *r;
-            space = 0;
-        }
-    }
-    while (w > s && w[-1] == ' ')
-        w--;
-    *w = '\0';
-    return s;
-}
-
-static char *map_utf8(const char *s, size_t n, utf8proc_option_t opts)
-{
-    utf8proc_uint8_t *out = NULL;
-    utf8proc_ssize_t r = utf8proc_map((const utf8proc_uint8_t *)s, (utf8proc_ssize_t)n, &out, opts);
-    if (r < 0) {
-        char *c = malloc(n + 1);
-        if (c) {
-            memcpy(c, s, n);
-            c[n] = '\0';
-        }
-        return c;
-    }
-    return (char *)out;
-}
-
-char *lw_text_fold_case(const char *s, size_t n)
-{
-    char *r = map_utf8(s, n, UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_CASEFOLD);
-    return r ? collapse_ws(r) : NULL;
-}
-
-char *lw_text_fold_all(const char *s, size_t n)
-{
-    char *r = map_utf8(s, n, UTF8PROC_STABLE | UTF8PROC_DECOMPOSE | UTF8PROC_CASEFOLD | UTF8PROC_STRIPMARK);
-    if (!r)
-        return NULL;
-    /* đ (U+0111, C4 91) and Đ are letters of their own, not d + mark: fold them by hand */
-    char *w = r;
-    for (char *p = r; *p; p++) {
-        if ((unsigned char)p[0] == 0xC4 && ((unsigned char)p[1] == 0x91 || (unsigned char)p[1] == 0x90)) {
-            *w++ = 'd';
-            p++;
-        } else {
-            *w++ = *p;
-        }
-    }
-    *w = '\0';
-    return collapse_ws(r);
-}
-
-/* Maps each code point: upper case (title = 0), or upper at the start of a word and lower
- * elsewhere (title = 1). Bytes that are not UTF-8 are copied as they are. */
-static char *map_case(const char *s, size_t n, int title)
-{
-    lw_buf b = {0};
-    utf8proc_ssize_t i = 0;
-    int start = 1;
-    while ((size_t)i < n) {
-        utf8proc_int32_t cp;
-        utf8proc_ssize_t l = utf8proc_iterate((const utf8proc_uint8_t *)s + i, (utf8proc_ssize_t)n - i, &cp);
-        if (l <= 0) {
-            lw_buf_putc(&b, s[i]);
-            i++;
-            continue;
-        }
-        utf8proc_int32_t out = (!title || start) ? utf8proc_toupper(cp) : utf8proc_tolower(cp);
-        start = (cp == ' ' || cp == '\n' || cp == '\t' || cp == '-');
-        utf8proc_uint8_t enc[4];
-        lw_buf_append(&b, enc, (size_t)utf8proc_encode_char(out, enc));
-        i += l;
-    }
-    return lw_buf_detach(&b, NULL);
-}
-
-char *lw_text_upper(const char *s, size_t n) { return map_case(s, n, 0); }
-
-char *lw_text_title_case(const char *s, size_t n)
-{
-    char *r = map_case(s, n, 1);
-    return r ? collapse_ws(r) : NULL;
-}
-
-char *lw_text_clean(const char *s, size_t n)
-{
-    char *r = malloc(n + 1);
-    if (!r)
-        return NULL;
-    size_t w = 0;
-    for (size_t i = 0; i < n; i++)
-        if (s[i] != '*')
-            r[w++] = s[i];
-    r[w] = '\0';
-    collapse_ws(r);
-    size_t l = strlen(r);
-    while (l && (r[l - 1] == ';' || r[l - 1] == ',' || r[l - 1] == ' ' || r[l - 1] == '.' || r[l - 1] == ':'))
-        r[--l] = '\0';
-    /* a closing "./." of Vietnamese letters leaves a '/' behind */
-    while (l >= 2 && r[l - 1] == '/' && r[l - 2] == '.')
-        r[l -= 2] = '\0';
-    return r;
-}
 
 /* ---- lexicon ---- */
 
@@ -287,11 +74,11 @@ lw_status lw_lexicon_create(const lw_ruleset *rs, lw_lexicon **out, lw_error *er
         json_t *words = json_object_get(t, "words");
         size_t nw = json_is_array(words) ? json_array_size(words) : 0;
         ty->keys = calloc(nw + 1, sizeof *ty->keys);
-        ty->keys[ty->n_keys++] = lw_text_fold_all(ty->name, strlen(ty->name));
+        ty->keys[ty->n_keys++] = lw_fold_key(ty->name, strlen(ty->name));
         for (size_t k = 0; k < nw; k++) {
             const char *w = json_string_value(json_array_get(words, k));
             if (w)
-                ty->keys[ty->n_keys++] = lw_text_fold_all(w, strlen(w));
+                ty->keys[ty->n_keys++] = lw_fold_key(w, strlen(w));
         }
     }
     json_t *sc = lw_ruleset_data(rs, "symbol_case");
@@ -316,7 +103,7 @@ lw_status lw_lexicon_create(const lw_ruleset *rs, lw_lexicon **out, lw_error *er
 
 const char *lw_lexicon_type(const lw_lexicon *lx, const char *word, size_t n)
 {
-    char *f = lw_text_fold_all(word, n);
+    char *f = lw_fold_key(word, n);
     if (!f)
         return NULL;
     const char *r = NULL;

@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lw_date.h"
 #include "lw_docset.h"
 #include "lw_duty.h"
 #include "lw_resolve.h"

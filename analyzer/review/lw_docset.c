@@ -1,4 +1,5 @@
 /* lw_docset: documents, duties and references of a database in memory (see the header). */
+#include "lw_date.h"
 #include "lw_docset.h"
 
 #include <stdio.h>
@@ -6,6 +7,7 @@
 #include <string.h>
 
 #include "lw_resolve.h"
+#include "lw_text.h"
 #include "lw_yaml.h"
 
 typedef struct {

@@ -1,5 +1,6 @@
 /* lw_report: statuses of duties as of a date, and the five ways to write them (see the
  * header for the rules). */
+#include "lw_date.h"
 #include "lw_report.h"
 
 #include <stdarg.h>
