@@ -6,8 +6,9 @@
  * a row whose cells do not line up with the header (a '|' inside a cell would shift every
  * column after it). The vocabulary (column labels, unit head words, abbreviations, time
  * patterns) is rules/duty_tables.yaml; this module only knows the shape of a table. */
-#include "lw_date.h"
 #include "lw_duty_table.h"
+
+#include "lw_date.h"
 
 #include <stdio.h>
 #include <stdlib.h>

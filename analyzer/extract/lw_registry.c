@@ -5,9 +5,10 @@
  * leaves the registry half-updated. Ids are compared by a key (lw_text_fold_all, Ð as Đ, no
  * spaces, the number without leading zeros then padded to two digits when there is a year):
  * citations come from OCR'd text, where "NÐ-CP", "nd-cp" and "4/2021" all mean one document. */
+#include "lw_registry.h"
+
 #include "lw_date.h"
 #include "lw_fold.h"
-#include "lw_registry.h"
 
 #include <ctype.h>
 #include <errno.h>

@@ -44,28 +44,39 @@ void lw_lexicon_free(lw_lexicon *lx)
     free(lx);
 }
 
+/* The lexicon's own error: every allocation below is checked and fails the whole build. */
+static lw_status lexicon_nomem(lw_lexicon *lx, lw_error *err)
+{
+    lw_lexicon_free(lx);
+    return lw_error_msg(err, LW_ERR_NOMEM, NULL, 0, 0, LW_MSG_NOMEM);
+}
+
 lw_status lw_lexicon_create(const lw_ruleset *rs, lw_lexicon **out, lw_error *err)
 {
     *out = NULL;
     lw_lexicon *lx = calloc(1, sizeof *lx);
     if (!lx)
-        return lw_error_set(err, LW_ERR_NOMEM, NULL, 0, 0, "out of memory");
+        return lw_error_msg(err, LW_ERR_NOMEM, NULL, 0, 0, LW_MSG_NOMEM);
     lx->symbol_case = json_object();
     lx->symbol_alias = json_object();
+    if (!lx->symbol_case || !lx->symbol_alias)
+        return lexicon_nomem(lx, err);
     json_t *types = lw_ruleset_data(rs, "doc_types");
     if (!json_is_array(types)) {
         lw_lexicon_free(lx);
-        return lw_error_set(err, LW_ERR_DATA, "rules/lexicon.yaml", 0, 0, "the rules have no 'doc_types' list");
+        return lw_error_msg(err, LW_ERR_DATA, "rules/lexicon.yaml", 0, 0, LW_MSG_LEXICON_NO_TYPES);
     }
     lx->types = calloc(json_array_size(types) + 1, sizeof *lx->types);
+    if (!lx->types)
+        return lexicon_nomem(lx, err);
     size_t i;
     json_t *t;
     json_array_foreach(types, i, t) {
         json_t *name = json_object_get(t, "name");
         if (!json_is_string(name)) {
             lw_lexicon_free(lx);
-            return lw_error_set(err, LW_ERR_DATA, "rules/lexicon.yaml", lw_yaml_line(t), 0,
-                                "a doc_types entry needs a 'name'");
+            return lw_error_msg(err, LW_ERR_DATA, "rules/lexicon.yaml", lw_yaml_line(t), 0,
+                                LW_MSG_LEXICON_TYPE_NAME);
         }
         lx_type *ty = &lx->types[lx->n_types++];
         ty->name = strdup(json_string_value(name));
@@ -74,11 +85,14 @@ lw_status lw_lexicon_create(const lw_ruleset *rs, lw_lexicon **out, lw_error *er
         json_t *words = json_object_get(t, "words");
         size_t nw = json_is_array(words) ? json_array_size(words) : 0;
         ty->keys = calloc(nw + 1, sizeof *ty->keys);
-        ty->keys[ty->n_keys++] = lw_fold_key(ty->name, strlen(ty->name));
+        if (!ty->name || (json_is_string(code) && !ty->code) || !ty->keys)
+            return lexicon_nomem(lx, err);
+        if (!(ty->keys[ty->n_keys++] = lw_fold_key(ty->name, strlen(ty->name))))
+            return lexicon_nomem(lx, err);
         for (size_t k = 0; k < nw; k++) {
             const char *w = json_string_value(json_array_get(words, k));
-            if (w)
-                ty->keys[ty->n_keys++] = lw_fold_key(w, strlen(w));
+            if (w && !(ty->keys[ty->n_keys++] = lw_fold_key(w, strlen(w))))
+                return lexicon_nomem(lx, err);
         }
     }
     json_t *sc = lw_ruleset_data(rs, "symbol_case");
@@ -87,15 +101,18 @@ lw_status lw_lexicon_create(const lw_ruleset *rs, lw_lexicon **out, lw_error *er
     json_array_foreach(sc, k, v) {
         if (json_is_string(v)) {
             char *up = lw_text_upper(json_string_value(v), strlen(json_string_value(v)));
-            json_object_set_new(lx->symbol_case, up, json_string(json_string_value(v)));
+            if (!up || json_object_set_new(lx->symbol_case, up, json_string(json_string_value(v)))) {
+                free(up);
+                return lexicon_nomem(lx, err);
+            }
             free(up);
         }
     }
     json_t *sa = lw_ruleset_data(rs, "symbol_alias");
     const char *key;
     json_object_foreach(sa, key, v) {
-        if (json_is_string(v) && strcmp(key, "__line"))
-            json_object_set(lx->symbol_alias, key, v);
+        if (json_is_string(v) && strcmp(key, "__line") && json_object_set(lx->symbol_alias, key, v))
+            return lexicon_nomem(lx, err);
     }
     *out = lx;
     return LW_OK;
@@ -143,31 +160,39 @@ const char *lw_lexicon_code_of_type(const lw_lexicon *lx, const char *type)
     return NULL;
 }
 
+/* The longest segment of a symbol looked up in the lexicon ("QĐ", "TTg", "BLĐTBXH"); a longer
+ * one is no code of the lexicon and is cut only for the look-up. */
+#define LW_SYMBOL_SEG_MAX 128
+
 char *lw_lexicon_symbol(const lw_lexicon *lx, const char *sym, size_t n)
 {
     /* drop white space and stray markup, unify dashes */
     lw_buf b = {0};
-    for (size_t i = 0; i < n; i++) {
+    int fail = lw_buf_reserve(&b, n);
+    for (size_t i = 0; i < n && !fail; i++) {
         unsigned char c = (unsigned char)sym[i];
         if (c == ' ' || c == '\n' || c == '\t' || c == '*')
             continue;
         if (c == 0xE2 && i + 2 < n && (unsigned char)sym[i + 1] == 0x80 &&
             (unsigned char)sym[i + 2] >= 0x90 && (unsigned char)sym[i + 2] <= 0x95) {
-            lw_buf_putc(&b, '-'); /* U+2010..U+2015 dashes */
+            fail = lw_buf_putc(&b, '-'); /* U+2010..U+2015 dashes */
             i += 2;
             continue;
         }
-        lw_buf_putc(&b, (char)c);
+        fail = lw_buf_putc(&b, (char)c);
     }
-    char *raw = lw_buf_detach(&b, NULL);
-    char *up = lw_text_upper(raw, strlen(raw));
+    char *raw = fail ? NULL : lw_buf_detach(&b, NULL);
+    lw_buf_free(&b);
+    char *up = raw ? lw_text_upper(raw, strlen(raw)) : NULL;
     free(raw);
+    if (!up)
+        return NULL;
     /* segment by '-' and '/', fixing case and OCR look-alikes per segment */
     lw_buf o = {0};
     const char *p = up;
-    while (1) {
+    while (!fail) {
         size_t sl = strcspn(p, "-/");
-        char seg[128];
+        char seg[LW_SYMBOL_SEG_MAX];
         if (sl >= sizeof seg)
             sl = sizeof seg - 1;
         memcpy(seg, p, sl);
@@ -175,18 +200,27 @@ char *lw_lexicon_symbol(const lw_lexicon *lx, const char *sym, size_t n)
         json_t *a = json_object_get(lx->symbol_alias, seg);
         const char *s = json_is_string(a) ? json_string_value(a) : seg;
         char *su = lw_text_upper(s, strlen(s));
+        if (!su) {
+            fail = -1;
+            break;
+        }
         json_t *c = json_object_get(lx->symbol_case, su);
         free(su);
         if (json_is_string(c))
             s = json_string_value(c);
-        lw_buf_append(&o, s, strlen(s));
+        fail = lw_buf_append(&o, s, strlen(s));
         p += strcspn(p, "-/");
         if (!*p)
             break;
-        lw_buf_putc(&o, *p);
+        if (!fail)
+            fail = lw_buf_putc(&o, *p);
         p++;
     }
     free(up);
+    if (fail) {
+        lw_buf_free(&o);
+        return NULL;
+    }
     return lw_buf_detach(&o, NULL);
 }
 
@@ -195,11 +229,16 @@ char *lw_make_id(const char *num, int year, const char *symbol, int party)
     while (*num == '0' && isdigit((unsigned char)num[1]))
         num++;
     lw_buf b = {0};
+    int fail;
     if (party)
-        lw_buf_printf(&b, "%s-%s", num, symbol);
+        fail = lw_buf_printf(&b, "%s-%s", num, symbol);
     else if (year > 0)
-        lw_buf_printf(&b, "%s%s/%d/%s", strlen(num) < 2 ? "0" : "", num, year, symbol);
+        fail = lw_buf_printf(&b, "%s%s/%d/%s", strlen(num) < 2 ? "0" : "", num, year, symbol);
     else
-        lw_buf_printf(&b, "%s/%s", num, symbol);
+        fail = lw_buf_printf(&b, "%s/%s", num, symbol);
+    if (fail) {
+        lw_buf_free(&b);
+        return NULL;
+    }
     return lw_buf_detach(&b, NULL);
 }

@@ -24,12 +24,12 @@ const char *lw_lexicon_type_of_symbol(const lw_lexicon *lx, const char *symbol);
 /* The symbol code of a type ("Nghị định" -> "NĐ"), or NULL. Borrowed. */
 const char *lw_lexicon_code_of_type(const lw_lexicon *lx, const char *type);
 /* Canonical symbol: upper case but the mixed-case codes ("QĐ-TTg"), OCR look-alike codes
- * fixed ("ND" -> "NĐ"), ASCII hyphen, no spaces. Owned (free()). */
+ * fixed ("ND" -> "NĐ"), ASCII hyphen, no spaces. Owned (free()); NULL when out of memory. */
 char *lw_lexicon_symbol(const lw_lexicon *lx, const char *sym, size_t n);
 
 /* Canonical id: "59/2012/NĐ-CP" (number zero-padded to two digits when there is a year),
  * "924/BTP-QLXLVPHC&TDTHPL" without a year, "18-NQ/TW" for party documents (party != 0).
- * num is digits as written. Owned (free()). */
+ * num is digits as written. Owned (free()); NULL when out of memory. */
 char *lw_make_id(const char *num, int year, const char *symbol, int party);
 
 #endif

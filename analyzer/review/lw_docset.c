@@ -1,6 +1,7 @@
 /* lw_docset: documents, duties and references of a database in memory (see the header). */
-#include "lw_date.h"
 #include "lw_docset.h"
+
+#include "lw_date.h"
 
 #include <stdio.h>
 #include <stdlib.h>

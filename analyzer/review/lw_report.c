@@ -1,7 +1,8 @@
 /* lw_report: statuses of duties as of a date, and the five ways to write them (see the
  * header for the rules). */
-#include "lw_date.h"
 #include "lw_report.h"
+
+#include "lw_date.h"
 
 #include <stdarg.h>
 #include <stdlib.h>

@@ -2,6 +2,8 @@
 #define _GNU_SOURCE
 #include "lw_store.h"
 
+#include "lw_file.h"
+
 #include <dirent.h>
 #include <errno.h>
 #include <limits.h>

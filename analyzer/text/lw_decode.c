@@ -30,6 +30,7 @@
 #include <unicode/utf8.h>
 
 #include "lw_encscore.h"
+#include "lw_msg.h"
 #include "lw_utf8.h"
 
 #define NOCP 0xFFFFFFFFu      /* byte without a mapping in a table */
@@ -225,27 +226,7 @@ static inline void sink_cp(sink *s, uint32_t cp, size_t off)
 {
     if (!sink_reserve(s, 4))
         return;
-    char *p = s->t + s->len;
-    size_t k;
-    if (cp < 0x80) {
-        p[0] = (char)cp;
-        k = 1;
-    } else if (cp < 0x800) {
-        p[0] = (char)(0xC0 | cp >> 6);
-        p[1] = (char)(0x80 | (cp & 0x3F));
-        k = 2;
-    } else if (cp < 0x10000) {
-        p[0] = (char)(0xE0 | cp >> 12);
-        p[1] = (char)(0x80 | (cp >> 6 & 0x3F));
-        p[2] = (char)(0x80 | (cp & 0x3F));
-        k = 3;
-    } else {
-        p[0] = (char)(0xF0 | cp >> 18);
-        p[1] = (char)(0x80 | (cp >> 12 & 0x3F));
-        p[2] = (char)(0x80 | (cp >> 6 & 0x3F));
-        p[3] = (char)(0x80 | (cp & 0x3F));
-        k = 4;
-    }
+    size_t k = (size_t)lw_utf8_enc((int32_t)cp, s->t + s->len);
     if (s->want_map)
         for (size_t i = 0; i < k; i++)
             s->m[s->len + i] = (uint32_t)off;
@@ -682,35 +663,30 @@ static lw_status check_magic(const unsigned char *p, size_t n, const char *path,
     static const struct {
         const char *magic;
         size_t len;
-        const char *msg;
+        lw_msg_id msg;
     } magics[] = {
-        {"%PDF", 4, "this is a PDF file; convert it to text first"},
-        {"PK\x03\x04", 4, "this is a ZIP archive (a Word .docx, Excel .xlsx or OpenDocument "
-                          "file is one); open it and save it as plain text (.txt) first"},
-        {"PK\x05\x06", 4, "this is an empty ZIP archive, not a text file"},
-        {"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1", 8,
-         "this is an old Microsoft Office file (.doc or .xls); open it and save it as plain "
-         "text (.txt) first"},
-        {"\x89PNG\r\n\x1A\n", 8, "this is a PNG image, not text; a scanned page needs OCR first"},
-        {"\xFF\xD8\xFF", 3, "this is a JPEG image, not text; a scanned page needs OCR first"},
-        {"GIF87a", 6, "this is a GIF image, not text"},
-        {"GIF89a", 6, "this is a GIF image, not text"},
-        {"II*\x00", 4, "this is a TIFF image, not text; a scanned page needs OCR first"},
-        {"MM\x00*", 4, "this is a TIFF image, not text; a scanned page needs OCR first"},
-        {"\x1F\x8B", 2, "this is a gzip-compressed file; decompress it first"},
+        {"%PDF", 4, LW_MSG_BIN_PDF},
+        {"PK\x03\x04", 4, LW_MSG_BIN_ZIP},
+        {"PK\x05\x06", 4, LW_MSG_BIN_ZIP_EMPTY},
+        {"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1", 8, LW_MSG_BIN_OLE},
+        {"\x89PNG\r\n\x1A\n", 8, LW_MSG_BIN_PNG},
+        {"\xFF\xD8\xFF", 3, LW_MSG_BIN_JPEG},
+        {"GIF87a", 6, LW_MSG_BIN_GIF},
+        {"GIF89a", 6, LW_MSG_BIN_GIF},
+        {"II*\x00", 4, LW_MSG_BIN_TIFF},
+        {"MM\x00*", 4, LW_MSG_BIN_TIFF},
+        {"\x1F\x8B", 2, LW_MSG_BIN_GZIP},
     };
     for (size_t i = 0; i < sizeof magics / sizeof magics[0]; i++)
         if (n >= magics[i].len && memcmp(p, magics[i].magic, magics[i].len) == 0)
-            return lw_error_set(err, LW_ERR_BINARY, path, 0, 0, "%s", magics[i].msg);
+            return lw_error_msg(err, LW_ERR_BINARY, path, 0, 0, magics[i].msg);
     return LW_OK;
 }
 
 static lw_status nul_error(size_t off, bool utf16, const char *path, lw_error *err)
 {
-    return lw_error_set(err, LW_ERR_BINARY, path, 0, 0,
-                        utf16 ? "contains NUL characters at offset %zu: not a text file"
-                              : "contains NUL bytes at offset %zu: not a text file",
-                        off);
+    return lw_error_msg(err, LW_ERR_BINARY, path, 0, 0,
+                        utf16 ? LW_MSG_BIN_NUL_CHARS : LW_MSG_BIN_NUL_BYTES, off);
 }
 
 /* ------------------------------------------------------------------------------------------
@@ -779,19 +755,17 @@ lw_status lw_decode(const unsigned char *bytes, size_t n, lw_encoding force, con
                     lw_decoded **out, lw_error *err)
 {
     if (!out)
-        return lw_error_set(err, LW_ERR_USAGE, path, 0, 0, "lw_decode: no output pointer");
+        return lw_error_msg(err, LW_ERR_USAGE, path, 0, 0, LW_MSG_API_NO_OUTPUT, "lw_decode");
     *out = NULL;
     if (!bytes && n)
-        return lw_error_set(err, LW_ERR_USAGE, path, 0, 0, "lw_decode: no input bytes");
+        return lw_error_msg(err, LW_ERR_USAGE, path, 0, 0, LW_MSG_API_NO_INPUT, "lw_decode");
     if (n > UINT32_MAX)
-        return lw_error_set(err, LW_ERR_TOO_LARGE, path, 0, 0,
-                            "the file is larger than 4 GiB; split it into smaller files");
+        return lw_error_msg(err, LW_ERR_TOO_LARGE, path, 0, 0, LW_MSG_DECODE_TOO_LARGE);
     if ((size_t)force > LW_ENC_VNI)
-        return lw_error_set(err, LW_ERR_USAGE, path, 0, 0, "unknown encoding %d", (int)force);
+        return lw_error_msg(err, LW_ERR_USAGE, path, 0, 0, LW_MSG_ENC_UNKNOWN, (int)force);
     pthread_once(&tables_once, build_tables);
     if (force != LW_ENC_AUTO && !enc_available(force))
-        return lw_error_set(err, LW_ERR_ENCODING, path, 0, 0,
-                            "the %s converter is not available on this system",
+        return lw_error_msg(err, LW_ERR_ENCODING, path, 0, 0, LW_MSG_ENC_UNAVAILABLE,
                             lw_encoding_name(force));
 
     lw_status st = check_magic(bytes, n, path, err);
@@ -842,7 +816,7 @@ lw_status lw_decode(const unsigned char *bytes, size_t n, lw_encoding force, con
 
     lw_decoded *d = calloc(1, sizeof *d);
     if (!d)
-        return lw_error_set(err, LW_ERR_NOMEM, path, 0, 0, "out of memory decoding the file");
+        return lw_error_msg(err, LW_ERR_NOMEM, path, 0, 0, LW_MSG_DECODE_NOMEM);
     d->encoding = enc;
     d->had_bom = start > 0;
 
@@ -851,7 +825,7 @@ lw_status lw_decode(const unsigned char *bytes, size_t n, lw_encoding force, con
         d->text = malloc(n + 1);
         if (!d->text) {
             free(d);
-            return lw_error_set(err, LW_ERR_NOMEM, path, 0, 0, "out of memory decoding the file");
+            return lw_error_msg(err, LW_ERR_NOMEM, path, 0, 0, LW_MSG_DECODE_NOMEM);
         }
         if (n)
             memcpy(d->text, bytes, n);
@@ -871,7 +845,7 @@ lw_status lw_decode(const unsigned char *bytes, size_t n, lw_encoding force, con
     if (s.nomem) {
         sink_free(&s);
         free(d);
-        return lw_error_set(err, LW_ERR_NOMEM, path, 0, 0, "out of memory decoding the file");
+        return lw_error_msg(err, LW_ERR_NOMEM, path, 0, 0, LW_MSG_DECODE_NOMEM);
     }
     s.t[s.len] = '\0';
     s.m[s.len] = (uint32_t)n;

@@ -86,6 +86,7 @@
 #include <unicode/uchar.h>
 
 #include "lw_artefacts.h"
+#include "lw_msg.h"
 #include "lw_norm_chars.h"
 #include "lw_syllable.h"
 #include "lw_textmap.h"
@@ -105,13 +106,12 @@ lw_status lw_normalize(const char *utf8, size_t len, const lw_norm_options *opt,
 {
     lw_norm_options def;
     if (!out)
-        return lw_error_set(err, LW_ERR_USAGE, NULL, 0, 0, "lw_normalize: no output");
+        return lw_error_msg(err, LW_ERR_USAGE, NULL, 0, 0, LW_MSG_API_NO_OUTPUT, "lw_normalize");
     *out = NULL;
     if (!utf8 && len)
-        return lw_error_set(err, LW_ERR_USAGE, NULL, 0, 0, "lw_normalize: no input");
+        return lw_error_msg(err, LW_ERR_USAGE, NULL, 0, 0, LW_MSG_API_NO_INPUT, "lw_normalize");
     if (len >= UINT32_MAX)
-        return lw_error_set(err, LW_ERR_TOO_LARGE, NULL, 0, 0,
-                            "input of %zu bytes is too large to normalize (limit 4 GiB)", len);
+        return lw_error_msg(err, LW_ERR_TOO_LARGE, NULL, 0, 0, LW_MSG_NORM_TOO_LARGE, len);
     if (!opt) {
         lw_norm_options_default(&def);
         opt = &def;
@@ -131,13 +131,13 @@ lw_status lw_normalize(const char *utf8, size_t len, const lw_norm_options *opt,
         lw_norm_pass_words(&b, opt->tone_style, opt->repair_marks);
     if (st) {
         lw_tmap_free(&b);
-        return lw_error_set(err, st, NULL, 0, 0, "normalization failed: out of memory");
+        return lw_error_msg(err, st, NULL, 0, 0, LW_MSG_NORM_NOMEM);
     }
     lw_normalized *n = malloc(sizeof *n);
     if (!n || lw_tmap_reserve(&b, 1)) {
         free(n);
         lw_tmap_free(&b);
-        return lw_error_set(err, LW_ERR_NOMEM, NULL, 0, 0, "normalization failed: out of memory");
+        return lw_error_msg(err, LW_ERR_NOMEM, NULL, 0, 0, LW_MSG_NORM_NOMEM);
     }
     b.t[b.len] = 0;
     b.m[b.len] = (uint32_t)len;
