@@ -126,6 +126,11 @@ lw_status lw_norm_pass_markdown(lw_tmap *b)
  * Page numbers and running headers
  * ------------------------------------------------------------------------------------------ */
 
+/* A page holds 10 to 150 non-blank lines: a bare number is a page number when the next (or
+ * previous) page number stands that far after (before) it. */
+#define LW_PAGE_LINES_MIN 10
+#define LW_PAGE_LINES_MAX 150
+
 typedef struct {
     uint16_t v;
     uint32_t idx;
@@ -257,9 +262,10 @@ lw_status lw_lines_mark_artefacts(const char *t, lw_line_doc *d)
             unsigned v = r[i].pn;
             /* a page number sits between text lines, a table cell between cells */
             int texty = (i > 0 && r[i - 1].nch >= 25) || (i + 1 < n && r[i + 1].nch >= 25);
-            if (!drop && texty && pn_exists(c, nc, v + 1, (long)i + 10, (long)i + 150))
+            if (!drop && texty && pn_exists(c, nc, v + 1, (long)i + LW_PAGE_LINES_MIN, (long)i + LW_PAGE_LINES_MAX))
                 drop = 1;
-            if (!drop && texty && v > 0 && pn_exists(c, nc, v - 1, (long)i - 150, (long)i - 10))
+            if (!drop && texty && v > 0 &&
+                pn_exists(c, nc, v - 1, (long)i - LW_PAGE_LINES_MAX, (long)i - LW_PAGE_LINES_MIN))
                 drop = 1;
             if (drop)
                 r[i].flags |= LW_LF_DROP;

@@ -36,6 +36,9 @@
 #define NOCP 0xFFFFFFFFu      /* byte without a mapping in a table */
 #define REPL 0xFFFDu          /* U+FFFD REPLACEMENT CHARACTER */
 #define SAMPLE_BYTES (256u * 1024u) /* how much of the input detection scores */
+#define UTF16_SNIFF_BYTES 65536u    /* how much of the input the UTF-16 zero-byte count reads */
+#define SAMPLE_LEAD_BYTES 4096u     /* ASCII kept before the first non-ASCII byte in the sample,
+                                      so that its words score too */
 
 /* ------------------------------------------------------------------------------------------
  * Names */
@@ -641,7 +644,7 @@ static lw_encoding sniff_utf16(const unsigned char *p, size_t n)
 {
     if (n < 4 || n % 2)
         return LW_ENC_AUTO;
-    size_t lim = n < 65536 ? n : 65536, pairs = lim / 2, ze = 0, zo = 0;
+    size_t lim = n < UTF16_SNIFF_BYTES ? n : UTF16_SNIFF_BYTES, pairs = lim / 2, ze = 0, zo = 0;
     for (size_t i = 0; i + 1 < lim; i += 2) {
         if (p[i] == 0 && p[i + 1] == 0)
             return LW_ENC_AUTO;
@@ -722,7 +725,7 @@ static lw_encoding detect_legacy(const unsigned char *p, size_t n, size_t multi)
     size_t first = 0;
     while (first < n && p[first] < 0x80)
         first++;
-    size_t start = first > 4096 ? first - 4096 : 0;
+    size_t start = first > SAMPLE_LEAD_BYTES ? first - SAMPLE_LEAD_BYTES : 0;
     while (start > 0 && start < first && p[start - 1] != '\n' && p[start - 1] != ' ')
         start++;
     size_t len = n - start < SAMPLE_BYTES ? n - start : SAMPLE_BYTES;

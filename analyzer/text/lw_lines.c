@@ -394,7 +394,7 @@ void lw_line_classify(const char *t, lw_line *L, int zone)
         size_t ws = n;
         while (ws > 0 && s[ws - 1] != ' ')
             ws--;
-        char low[32];
+        char low[LW_LINES_WORD_BYTES];
         size_t wl = 0;
         if (n - ws < sizeof low - 4) {
             for (size_t i = ws; i < n;) {

@@ -12,6 +12,10 @@
  * "Về việc ..." without "V/v"): the header of the longest templates fits in 40. */
 #define LW_LINES_HEADER_ZONE 40
 
+/* The last word of a line is compared with the function words when it has fewer bytes than
+ * this (the longest function word, "những", has 8). */
+#define LW_LINES_WORD_BYTES 32
+
 enum {
     LW_LF_LIST = 1 << 0,         /* opens with a list or section marker */
     LW_LF_LIST_LOWER = 1 << 1,   /* a bullet followed by a lower-case letter */

@@ -10,6 +10,10 @@
 #include "lw_lines.h"
 #include "lw_syllable.h"
 
+/* Line lengths are counted up to this many characters; longer lines count as this long (the
+ * wrap widths looked for are 38..150). */
+#define LW_UNWRAP_LEN_MAX 256
+
 /* ------------------------------------------------------------------------------------------
  * Statistics
  * ------------------------------------------------------------------------------------------ */
@@ -17,14 +21,14 @@
 static void doc_stats(lw_line_doc *d)
 {
     size_t cnt = 0, pairs = 0, gaps = 0;
-    unsigned hist[257] = {0};
+    unsigned hist[LW_UNWRAP_LEN_MAX + 1] = {0};
     const lw_line *prev = NULL;
     for (size_t i = 0; i < d->n; i++) {
         const lw_line *L = &d->r[i];
         if (L->flags & LW_LF_DROP)
             continue;
         cnt++;
-        hist[L->nch > 256 ? 256 : L->nch]++;
+        hist[L->nch > LW_UNWRAP_LEN_MAX ? LW_UNWRAP_LEN_MAX : L->nch]++;
         if (prev) {
             pairs++;
             if (L->gap)
@@ -77,7 +81,7 @@ static void doc_stats(lw_line_doc *d)
         }
     }
     size_t near = 0;
-    for (unsigned k = W * 7 / 10; k <= 256; k++)
+    for (unsigned k = W * 7 / 10; k <= LW_UNWRAP_LEN_MAX; k++)
         near += hist[k];
     if (near * 100 < cnt * 45)
         return;
