@@ -37,6 +37,9 @@ void lw_doc_free(lw_doc *d)
     free(d);
 }
 
+/* First room for line starts; doubled as needed. */
+#define LW_DOC_LINES_MIN 64
+
 static lw_status finish(lw_doc *d, const lw_doc_options *opt, lw_error *err)
 {
     lw_doc_options def;
@@ -58,7 +61,7 @@ static lw_status finish(lw_doc *d, const lw_doc_options *opt, lw_error *err)
         return st;
     }
     /* line starts in the decoded text: LF, CRLF and lone CR all end a line */
-    size_t cap = 64, n = 0;
+    size_t cap = LW_DOC_LINES_MIN, n = 0;
     d->line_starts = malloc(cap * sizeof *d->line_starts);
     if (!d->line_starts)
         return lw_error_msg(err, LW_ERR_NOMEM, d->path, 0, 0, LW_MSG_NOMEM);
@@ -114,7 +117,8 @@ lw_status lw_doc_load(const char *path, const lw_doc_options *opt, lw_doc **out,
     if (!d)
         return lw_error_msg(err, LW_ERR_NOMEM, path, 0, 0, LW_MSG_NOMEM);
     d->path = strdup(path);
-    lw_status st = lw_read_file(path, &d->raw, &d->raw_len, err);
+    lw_status st = d->path ? lw_read_file(path, &d->raw, &d->raw_len, err)
+                           : lw_error_msg(err, LW_ERR_NOMEM, path, 0, 0, LW_MSG_NOMEM);
     if (!st)
         st = finish(d, opt, err);
     if (st) {

@@ -163,16 +163,20 @@ int lw_segment_is_caps(const char *p, const char *e)
     return letters >= 2;
 }
 
+/* First room for line records; doubled as needed. */
+#define LW_SEG_LINES_MIN 64
+
 lw_status lw_segment(const char *text, size_t len, lw_segments **out, lw_error *err)
 {
     *out = NULL;
     lw_segments *s = calloc(1, sizeof *s);
-    size_t cap = 64;
+    size_t cap = LW_SEG_LINES_MIN;
+    if (!s)
+        return lw_error_msg(err, LW_ERR_NOMEM, NULL, 0, 0, LW_MSG_NOMEM);
     s->lines = malloc(cap * sizeof *s->lines);
     long *stack = malloc(cap * sizeof *stack);
-    if (!s || !s->lines || !stack) {
-        if (s)
-            free(s->lines);
+    if (!s->lines || !stack) {
+        free(s->lines);
         free(s);
         free(stack);
         return lw_error_msg(err, LW_ERR_NOMEM, NULL, 0, 0, LW_MSG_NOMEM);
