@@ -17,6 +17,7 @@
 #include "lw_resolve.h"
 #include "lw_segment.h"
 #include "lw_text.h"
+#include "lw_utf8.h"
 
 typedef struct {
     size_t s, e;
@@ -187,13 +188,8 @@ static int starts_upper(const char *p, size_t left)
         return 0;
     if (u[0] < 0x80)
         return u[0] >= 'A' && u[0] <= 'Z';
-    unsigned cp;
-    if ((u[0] & 0xE0) == 0xC0 && left >= 2)
-        cp = ((u[0] & 0x1Fu) << 6) | (u[1] & 0x3Fu);
-    else if ((u[0] & 0xF0) == 0xE0 && left >= 3)
-        cp = ((u[0] & 0x0Fu) << 12) | ((u[1] & 0x3Fu) << 6) | (u[2] & 0x3Fu);
-    else
-        return 0;
+    int32_t cp;
+    lw_utf8_dec(p, left, &cp);
     return (cp >= 0xC0 && cp <= 0xDE && cp != 0xD7) || (cp >= 0x100 && cp <= 0x17F && !(cp & 1)) ||
            (cp >= 0x1EA0 && cp <= 0x1EF9 && !(cp & 1)) || cp == 0x1A0 || cp == 0x1AF;
 }
