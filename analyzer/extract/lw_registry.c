@@ -2,7 +2,7 @@
  * of amendments.
  *
  * A file is validated as a whole before anything of it is added, so a bad local file never
- * leaves the registry half-updated. Ids are compared by a key (lw_text_fold_all, Ð as Đ, no
+ * leaves the registry half-updated. Ids are compared by a key (lw_fold_key, Ð as Đ, no
  * spaces, the number without leading zeros then padded to two digits when there is a year):
  * citations come from OCR'd text, where "NÐ-CP", "nd-cp" and "4/2021" all mean one document. */
 #include "lw_registry.h"
