@@ -10,6 +10,7 @@
 #include "lw_date.h"
 #include "lw_docset.h"
 #include "lw_report.h"
+#include "lw_report_write.h"
 #include "lw_resolve.h"
 
 static const char report_usage[] =
