@@ -11,6 +11,7 @@
 
 #include "lw_docset.h"
 #include "lw_duty.h"
+#include "lw_oom.h"
 #include "lw_resolve.h"
 
 typedef struct {
@@ -1374,7 +1375,7 @@ static json_t *jstr(const char *s) { return s ? json_string(s) : json_null(); }
  * how it reads nested at that depth. v is released. */
 static void dump_nested(sink *s, json_t *v, const char *pad)
 {
-    char *txt = v ? json_dumps(v, JSON_INDENT(1) | JSON_ENCODE_ANY) : NULL;
+    char *txt = v ? lw_json_dumps(v, JSON_INDENT(1) | JSON_ENCODE_ANY) : NULL;
     json_decref(v);
     if (!txt) {
         s->bad = 1;

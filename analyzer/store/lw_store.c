@@ -16,6 +16,7 @@
 #include <utf8proc.h>
 
 #include "lw_fts.h"
+#include "lw_oom.h"
 #include "lw_snippet.h"
 
 /* The schema, version 4. PRAGMA user_version holds LW_STORE_SCHEMA_VERSION; meta holds
@@ -1223,7 +1224,7 @@ static int put_rows(lw_store *s, const lw_doc *doc, const lw_extraction *x, cons
     if (!fact_json)
         goto done;
     for (size_t k = 0; k < nf; k++)
-        if (!(fact_json[k] = json_dumps(json_array_get(facts, k), JSON_COMPACT)))
+        if (!(fact_json[k] = lw_json_dumps(json_array_get(facts, k), JSON_COMPACT)))
             goto done;
     sqlite3_stmt *st = stmt(s, same_id ? Q_UPD_DOC : Q_INS_DOC);
     if (!st)
