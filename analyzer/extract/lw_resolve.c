@@ -7,6 +7,7 @@
 #include <string.h>
 #include <utf8proc.h>
 
+#include "lw_oom.h"
 #include "lw_yaml.h"
 
 int lw_days_in_month(int y, int m)
@@ -207,8 +208,10 @@ char *lw_text_title_case(const char *s, size_t n)
 char *lw_text_clean(const char *s, size_t n)
 {
     char *r = malloc(n + 1);
-    if (!r)
+    if (!r) {
+        lw_oom_note(); /* callers skip a NULL text; the note fails their extraction */
         return NULL;
+    }
     size_t w = 0;
     for (size_t i = 0; i < n; i++)
         if (s[i] != '*')

@@ -114,6 +114,10 @@ lw_status lw_doc_load(const char *path, const lw_doc_options *opt, lw_doc **out,
     if (!d)
         return lw_error_set(err, LW_ERR_NOMEM, path, 0, 0, "out of memory");
     d->path = strdup(path);
+    if (!d->path) {
+        free(d);
+        return lw_error_set(err, LW_ERR_NOMEM, path, 0, 0, "out of memory");
+    }
     lw_status st = lw_read_file(path, &d->raw, &d->raw_len, err);
     if (!st)
         st = finish(d, opt, err);

@@ -167,6 +167,8 @@ lw_status lw_segment(const char *text, size_t len, lw_segments **out, lw_error *
 {
     *out = NULL;
     lw_segments *s = calloc(1, sizeof *s);
+    if (!s)
+        return lw_error_set(err, LW_ERR_NOMEM, NULL, 0, 0, "out of memory");
     size_t cap = 64;
     s->lines = malloc(cap * sizeof *s->lines);
     long *stack = malloc(cap * sizeof *stack);
