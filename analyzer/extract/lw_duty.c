@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "lw_duty_table.h"
+#include "lw_oom.h"
 #include "lw_resolve.h"
 #include "lw_segment.h"
 
@@ -87,8 +88,10 @@ static int push_mark(void *ud, const lw_rule *rule, const PCRE2_SIZE *ov, uint32
     if (l->n == l->cap) {
         size_t cap = l->cap ? l->cap * 2 : 32;
         mark_t *p = realloc(l->v, cap * sizeof *p);
-        if (!p)
+        if (!p) {
+            lw_oom_note(); /* the marks would be cut short: the extraction fails (lw_oom) */
             return 1;
+        }
         l->v = p;
         l->cap = cap;
     }
@@ -139,8 +142,10 @@ static void add_unit(unit_list *l, size_t s, size_t e, const char *name, const c
     if (l->n == l->cap) {
         size_t cap = l->cap ? l->cap * 2 : 64;
         unit_t *p = realloc(l->v, cap * sizeof *p);
-        if (!p)
+        if (!p) {
+            lw_oom_note(); /* the unit is lost: the extraction fails (lw_oom) */
             return;
+        }
         l->v = p;
         l->cap = cap;
     }
@@ -166,6 +171,7 @@ static const char *own(dctx *c, char *q)
         char **p = realloc(c->owned, cap * sizeof *p);
         if (!p) {
             free(q);
+            lw_oom_note();
             return NULL;
         }
         c->owned = p;
@@ -476,7 +482,10 @@ static const char *qualified(dctx *c, const char *name)
             snprintf(buf, sizeof buf, "%.*s %s", (int)(ln - strlen(" Sở")), local, issuer);
         else
             return name;
-        const char *q = own(c, strdup(buf));
+        char *d = strdup(buf);
+        if (!d)
+            lw_oom_note(); /* the name as written is kept, and the extraction fails (lw_oom) */
+        const char *q = own(c, d);
         return q ? q : name;
     }
     return name;
@@ -646,8 +655,10 @@ static void build_items(dctx *c)
     long *item_of = malloc(n * sizeof *item_of);
     item_t *items = NULL;
     size_t nitems = 0, cap = 0;
-    if (!item_of)
+    if (!item_of) {
+        lw_oom_note(); /* the items are lost: the extraction fails (lw_oom) */
         return;
+    }
     for (size_t i = 0; i < n; i++)
         item_of[i] = -1;
     for (size_t li = 0; li < n; li++) {
@@ -1593,7 +1604,7 @@ lw_status lw_duty_build(const lw_ruleset *rs, lw_matcher *m, const char *text, s
 
     size_t nfacts = x->n;
     c.dls = malloc((nfacts + 1) * sizeof *c.dls);
-    for (size_t i = 0; i < nfacts; i++)
+    for (size_t i = 0; c.dls && i < nfacts; i++)
         if (!strcmp(x->facts[i].kind, "deadline"))
             c.dls[c.nd++] = i;
     c.claimed = calloc(c.nd + 1, 1);

@@ -364,14 +364,17 @@ static int fts_queue(lw_store *s, sqlite3_int64 id, int del, const char *subject
     if (s->n_fts == s->cap_fts) {
         size_t cap = s->cap_fts ? s->cap_fts * 2 : 256;
         fts_op *v = realloc(s->fts, cap * sizeof *v);
-        if (!v)
+        if (!v) {
+            lw_oom_note(); /* the caller's error then reads "out of memory" (lw_store_put) */
             return -1;
+        }
         s->fts = v;
         s->cap_fts = cap;
     }
     fts_op o = {id, del, subject != NULL, NULL, NULL, len};
     if ((subject && !(o.subject = strdup(subject))) || (!del && !(o.text = malloc(len ? len : 1)))) {
         free(o.subject);
+        lw_oom_note();
         return -1;
     }
     if (!del && len)
@@ -496,7 +499,11 @@ static lw_status check_schema(lw_store *s, int flags, lw_error *err)
         return LW_OK;
     }
     long long ok = 0;
-    if (ver == 0 || query_int(s->db, "SELECT count(*) FROM meta WHERE key = 'app' AND value = 'lawwatch'", &ok) || !ok)
+    int qrc = ver ? query_int(s->db, "SELECT count(*) FROM meta WHERE key = 'app' AND value = 'lawwatch'", &ok)
+                  : SQLITE_OK;
+    if (qrc) /* out of memory, a lock...: not a verdict on the file */
+        return lw_error_set(err, LW_ERR_DB, s->path, 0, 0, "cannot read the database: %s", sqlite3_errstr(qrc));
+    if (ver == 0 || !ok)
         return lw_error_set(err, LW_ERR_DB, s->path, 0, 0,
                             "đây không phải cơ sở dữ liệu lawwatch (a SQLite database, but not a "
                             "lawwatch one); give another --db path");
@@ -813,11 +820,17 @@ char *lw_store_fold(const char *s)
     utf8proc_ssize_t n = utf8proc_map((const utf8proc_uint8_t *)s, 0, &m,
                                       UTF8PROC_NULLTERM | UTF8PROC_STABLE | UTF8PROC_DECOMPOSE |
                                           UTF8PROC_STRIPMARK | UTF8PROC_CASEFOLD);
+    if (n == UTF8PROC_ERROR_NOMEM) {
+        lw_oom_note(); /* not invalid UTF-8: an ASCII-only fold would be stored silently */
+        return NULL;
+    }
     if (n < 0) { /* invalid UTF-8: fold the ASCII part only */
         size_t len = strlen(s);
         char *o = malloc(len + 1);
-        if (!o)
+        if (!o) {
+            lw_oom_note();
             return NULL;
+        }
         for (size_t i = 0; i <= len; i++)
             o[i] = (s[i] >= 'A' && s[i] <= 'Z') ? (char)(s[i] + 32) : s[i];
         return o;
@@ -848,11 +861,23 @@ char *lw_store_fold(const char *s)
 
 /* ---- storing one document ---- */
 
+/* A bind that could not copy its text leaves the parameter NULL: noted here (and in lw_oom),
+ * run() then fails the statement rather than store a NULL silently. Per thread, as lw_oom. */
+static _Thread_local int bind_failed;
+
+static void bind_copy(sqlite3_stmt *st, int i, const char *text)
+{
+    if (sqlite3_bind_text(st, i, text, -1, SQLITE_TRANSIENT) != SQLITE_OK) {
+        bind_failed = 1;
+        lw_oom_note();
+    }
+}
+
 static void bind_js(sqlite3_stmt *st, int i, json_t *obj, const char *key)
 {
     json_t *v = json_object_get(obj, key);
     if (json_is_string(v))
-        sqlite3_bind_text(st, i, json_string_value(v), -1, SQLITE_TRANSIENT);
+        bind_copy(st, i, json_string_value(v));
     else if (json_is_integer(v))
         sqlite3_bind_int64(st, i, json_integer_value(v));
     else if (json_is_real(v))
@@ -871,7 +896,14 @@ static void bind_owned(sqlite3_stmt *st, int i, char *s)
         sqlite3_bind_null(st, i);
 }
 
-static int run(sqlite3_stmt *st) { return st ? (sqlite3_step(st) == SQLITE_DONE ? 0 : -1) : -1; }
+static int run(sqlite3_stmt *st)
+{
+    if (bind_failed) {
+        bind_failed = 0;
+        return -1;
+    }
+    return st ? (sqlite3_step(st) == SQLITE_DONE ? 0 : -1) : -1;
+}
 
 /* Deletes what hangs off document id; whole: the document and its paths too, else the
  * document row and its paths stay (its facts are about to be stored again). */
@@ -1076,7 +1108,7 @@ static int put_duty(lw_store *s, sqlite3_int64 doc_id, sqlite3_int64 fid, json_t
         sqlite3_bind_int64(st, 1, fid);
         sqlite3_bind_int64(st, 2, doc_id);
         bind_js(st, 3, u, "role");
-        sqlite3_bind_text(st, 4, name, -1, SQLITE_TRANSIENT);
+        bind_copy(st, 4, name);
         bind_owned(st, 5, lw_store_fold(name));
         bind_js(st, 6, u, "level");
         bind_js(st, 7, u, "line");
@@ -1144,7 +1176,7 @@ static int put_fact(lw_store *s, sqlite3_int64 doc_id, json_t *facts, size_t k, 
         bind_owned(st, 7, duty_unit(duties, nduties, f));
         const char *near = nearby_agency(facts, k);
         if (near)
-            sqlite3_bind_text(st, 8, near, -1, SQLITE_TRANSIENT);
+            bind_copy(st, 8, near);
     } else if (!strcmp(kind, "agency")) {
         st = stmt(s, Q_INS_AG);
         if (!st)
@@ -1221,8 +1253,10 @@ static int put_rows(lw_store *s, const lw_doc *doc, const lw_extraction *x, cons
     size_t nf = json_array_size(facts);
     /* each fact's JSON, owned until put_fact takes it */
     char **fact_json = calloc(nf + 1, sizeof *fact_json);
-    if (!fact_json)
+    if (!fact_json) {
+        lw_oom_note();
         goto done;
+    }
     for (size_t k = 0; k < nf; k++)
         if (!(fact_json[k] = lw_json_dumps(json_array_get(facts, k), JSON_COMPACT)))
             goto done;
@@ -1261,8 +1295,10 @@ static int put_rows(lw_store *s, const lw_doc *doc, const lw_extraction *x, cons
     {
         size_t nd = 0;
         json_t **duties = malloc((nf + 1) * sizeof *duties);
-        if (!duties)
+        if (!duties) {
+            lw_oom_note();
             goto done;
+        }
         for (size_t k = 0; k < nf; k++) {
             json_t *f = json_array_get(facts, k);
             const char *kind = json_string_value(json_object_get(f, "kind"));
@@ -1314,12 +1350,18 @@ lw_status lw_store_put(lw_store *s, const lw_doc *doc, const lw_extraction *x, c
         s->put_rc = sqlite3_errcode(s->db);
         return db_error(s, err, "cannot start a savepoint");
     }
-    if (put_rows(s, doc, x, rules_version, size, mtime_ns, &dup)) {
+    /* our own allocations failing on the way (a row's text, a folded name, a fact's JSON)
+     * are noted (lw_oom): the document is then not stored, as for a database error */
+    unsigned long oom = lw_oom_mark();
+    bind_failed = 0;
+    int put = put_rows(s, doc, x, rules_version, size, mtime_ns, &dup);
+    if (put || lw_oom_since(oom)) {
         /* kept: the rollback below resets the connection's error code, and the caller must
          * still tell a full disk (stop) from a bad document (go on) */
-        s->put_rc = sqlite3_errcode(s->db);
+        int ours = lw_oom_since(oom) || sqlite3_errcode(s->db) == SQLITE_OK;
+        s->put_rc = ours ? SQLITE_NOMEM : sqlite3_errcode(s->db);
         lw_error_set(err, LW_ERR_DB, doc->path, 0, 0, "không lưu được (cannot store): %s",
-                     sqlite3_errmsg(s->db));
+                     ours ? "out of memory" : sqlite3_errmsg(s->db));
         exec(s, "ROLLBACK TO doc");
         exec(s, "RELEASE doc");
         fts_truncate(s, nfts);
@@ -1888,20 +1930,28 @@ static lw_status reextract_all(lw_store *s, txn *t, const lw_engine *eng, const 
         sqlite3_bind_text(q, 1, rules_version, -1, SQLITE_STATIC);
     sqlite3_int64 *ids = NULL;
     size_t n = 0, cap = 0;
-    while (sqlite3_step(q) == SQLITE_ROW) {
+    int rc, nomem = 0;
+    while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
         if (n == cap) {
             cap = cap ? cap * 2 : 256;
             sqlite3_int64 *p = realloc(ids, cap * sizeof *p);
-            if (!p)
+            if (!p) {
+                nomem = 1; /* never a shorter list silently: documents would keep old facts */
                 break;
+            }
             ids = p;
         }
         ids[n++] = sqlite3_column_int64(q, 0);
     }
-    sqlite3_finalize(q);
     lw_status st = LW_OK;
-    lw_matcher *m = lw_matcher_create(lw_engine_rules(eng));
-    if (!m) {
+    if (!nomem && rc != SQLITE_DONE)
+        st = db_error(s, err, "cannot list documents");
+    sqlite3_finalize(q);
+    q = NULL;
+    lw_matcher *m = st || nomem ? NULL : lw_matcher_create(lw_engine_rules(eng));
+    if (st) {
+        n = 0;
+    } else if (!m) {
         st = lw_error_set(err, LW_ERR_NOMEM, NULL, 0, 0, "out of memory");
         n = 0;
     } else if (sqlite3_prepare_v2(s->db, "SELECT d.path, d.encoding, d.size, d.mtime_ns, s.raw FROM documents d"
@@ -1912,9 +1962,18 @@ static lw_status reextract_all(lw_store *s, txn *t, const lw_engine *eng, const 
     for (size_t i = 0; i < n && !st; i++) {
         sqlite3_reset(q);
         sqlite3_bind_int64(q, 1, ids[i]);
-        if (sqlite3_step(q) != SQLITE_ROW)
+        int row = sqlite3_step(q);
+        if (row == SQLITE_DONE)
             continue;
+        if (row != SQLITE_ROW) { /* never skipped silently: the document would keep old facts */
+            st = db_error(s, err, "cannot read stored documents");
+            break;
+        }
         char *path = strdup((const char *)sqlite3_column_text(q, 0));
+        if (!path) {
+            st = lw_error_set(err, LW_ERR_NOMEM, NULL, 0, 0, "out of memory");
+            break;
+        }
         lw_doc_options dopt;
         lw_doc_options_default(&dopt);
         const char *enc = (const char *)sqlite3_column_text(q, 1);
@@ -2048,6 +2107,8 @@ lw_status lw_store_ingest(lw_store *s, const lw_engine *eng, const char *const *
     lw_status st = LW_OK;
     /* unchanged files: a stat (done) and a lookup */
     item *work = l.n ? malloc(l.n * sizeof *work) : NULL;
+    if (l.n && !work)
+        st = lw_error_set(err, LW_ERR_NOMEM, NULL, 0, 0, "out of memory"); /* the files are freed below */
     size_t nwork = 0;
     for (size_t i = 0; i < l.n && !st; i++) {
         item *it = &l.v[i];
