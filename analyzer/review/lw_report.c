@@ -1672,6 +1672,7 @@ static void write_html(const lw_report *r, sink *s)
 lw_status lw_report_write(const lw_report *r, lw_report_format fmt, FILE *f, lw_error *err)
 {
     sink s = {f, 0, {0}};
+    unsigned long oom = lw_oom_mark(); /* the renderers' buffers and JSON: noted there */
     switch (fmt) {
     case LW_FMT_TEXT: write_text(r, &s); break;
     case LW_FMT_MD: write_md(r, &s); break;
@@ -1681,6 +1682,8 @@ lw_status lw_report_write(const lw_report *r, lw_report_format fmt, FILE *f, lw_
     }
     drain(&s);
     lw_buf_free(&s.b);
+    if (lw_oom_since(oom))
+        return lw_error_set(err, LW_ERR_NOMEM, NULL, 0, 0, "hết bộ nhớ (out of memory)");
     if (fflush(f) || ferror(f) || s.bad)
         return lw_error_set(err, LW_ERR_IO, NULL, 0, 0, "không ghi được báo cáo (cannot write the report)");
     return LW_OK;
