@@ -9,6 +9,7 @@
  * "concerns": lw_ds_duty.directs) only with such a duty, and a unit a duty only concerns is
  * not given it. */
 #include "lw_check.h"
+#include "lw_oom.h"
 
 #include <sqlite3.h>
 #include <stdarg.h>
@@ -941,6 +942,11 @@ static json_t *sorted_unique(json_t *arr)
 {
     size_t n = json_array_size(arr);
     json_t **v = malloc((n + 1) * sizeof *v);
+    if (!v) {
+        lw_oom_note(); /* lw_check_run fails */
+        json_decref(arr);
+        return NULL;
+    }
     for (size_t i = 0; i < n; i++)
         v[i] = json_array_get(arr, i);
     qsort(v, n, sizeof *v, cmp_finding);
@@ -970,6 +976,9 @@ lw_status lw_check_run(lw_store *s, const lw_engine *eng, const lw_registry *reg
                        json_t **findings, lw_error *err)
 {
     *findings = NULL;
+    /* the findings are built by many json_* calls and lw_buf appends: out of memory in any
+     * is noted (lw_oom) and fails the check at its end, never drops a finding's key */
+    unsigned long oom = lw_oom_mark();
     lw_docset *ds;
     lw_status st = lw_docset_load(s, lw_engine_rules(eng), LW_DS_REFS_FULL, &ds, err);
     if (st)
@@ -1007,7 +1016,10 @@ lw_status lw_check_run(lw_store *s, const lw_engine *eng, const lw_registry *reg
     c.pplans = calloc(n + 1, sizeof *c.pplans);
     year_ix *py = calloc(n + 1, sizeof *py);
     size_t npy = 0;
-    for (size_t i = 0; i < n; i++) {
+    int room = c.issuer_keys && c.pplans && py;
+    if (!room)
+        lw_oom_note(); /* nothing is checked; the check fails below */
+    for (size_t i = 0; room && i < n; i++) {
         const lw_ds_doc *d = lw_docset_doc(ds, i);
         c.issuer_keys[i] = d->issuer ? lw_store_fold(d->issuer) : NULL;
         if (py && d->is_plan && d->is_province)
@@ -1019,7 +1031,7 @@ lw_status lw_check_run(lw_store *s, const lw_engine *eng, const lw_registry *reg
             c.pplans[c.npplans++] = py[i].ix;
     }
     free(py);
-    for (size_t i = 0; i < n; i++) {
+    for (size_t i = 0; room && i < n; i++) {
         const lw_ds_doc *d = lw_docset_doc(ds, i);
         check_citations(&c, i);
         check_duties(&c, i);
@@ -1027,7 +1039,8 @@ lw_status lw_check_run(lw_store *s, const lw_engine *eng, const lw_registry *reg
             check_unit_plan(&c, i);
     }
     for (size_t i = 0; i < n; i++) {
-        free(c.issuer_keys[i]);
+        if (c.issuer_keys)
+            free(c.issuer_keys[i]);
         free(c.labels[i]);
     }
     free(c.issuer_keys);
@@ -1036,7 +1049,12 @@ lw_status lw_check_run(lw_store *s, const lw_engine *eng, const lw_registry *reg
     json_decref(c.parts);
     free(c.pplans);
     lw_docset_free(ds);
-    *findings = sorted_unique(c.out);
+    json_t *found = sorted_unique(c.out);
+    if (!found || lw_oom_since(oom)) {
+        json_decref(found);
+        return lw_error_set(err, LW_ERR_NOMEM, NULL, 0, 0, "out of memory");
+    }
+    *findings = found;
     return LW_OK;
 }
 

@@ -1,5 +1,6 @@
 /* lw_docset: documents, duties and references of a database in memory (see the header). */
 #include "lw_docset.h"
+#include "lw_oom.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -63,14 +64,18 @@ static const char *keep_n(lw_docset *d, const char *s, size_t n)
         if (d->nstrs == d->capstrs) {
             size_t cap = d->capstrs ? d->capstrs * 2 : 64;
             char **p = realloc(d->strs, cap * sizeof *p);
-            if (!p)
+            if (!p) {
+                lw_oom_note(); /* the load fails at its end (lw_oom) */
                 return NULL;
+            }
             d->strs = p;
             d->capstrs = cap;
         }
         char *c = malloc(size);
-        if (!c)
+        if (!c) {
+            lw_oom_note();
             return NULL;
+        }
         d->strs[d->nstrs++] = c;
         if (size != LW_DS_CHUNK) { /* a long string: a chunk of its own, the current one stays */
             memcpy(c, s, n);
@@ -101,8 +106,10 @@ static const char *keep_word(lw_docset *d, const unsigned char *s)
     if (2 * (d->nwords + 1) > d->capwords) {
         size_t cap = d->capwords ? d->capwords * 2 : 256;
         const char **t = calloc(cap, sizeof *t);
-        if (!t)
+        if (!t) {
+            lw_oom_note();
             return NULL;
+        }
         for (size_t i = 0; i < d->capwords; i++)
             if (d->words[i]) {
                 size_t k = (size_t)lw_hash_str(d->words[i]) & (cap - 1);
@@ -127,9 +134,20 @@ static const char *keep_word(lw_docset *d, const unsigned char *s)
     return d->words[k];
 }
 
-static const char *word(lw_docset *d, sqlite3_stmt *st, int i) { return keep_word(d, sqlite3_column_text(st, i)); }
+/* Column i's text; NULL for SQL NULL. SQLite may need memory to hand a text over (its NUL
+ * terminator): NULL for a value that is not NULL is that, noted (lw_oom), never taken for
+ * a missing value. */
+static const unsigned char *text_of(sqlite3_stmt *st, int i)
+{
+    const unsigned char *t = sqlite3_column_text(st, i);
+    if (!t && sqlite3_column_type(st, i) != SQLITE_NULL)
+        lw_oom_note();
+    return t;
+}
 
-static const char *col(lw_docset *d, sqlite3_stmt *st, int i) { return keep(d, sqlite3_column_text(st, i)); }
+static const char *word(lw_docset *d, sqlite3_stmt *st, int i) { return keep_word(d, text_of(st, i)); }
+
+static const char *col(lw_docset *d, sqlite3_stmt *st, int i) { return keep(d, text_of(st, i)); }
 
 static int grow(void **v, size_t *cap, size_t n, size_t size)
 {
@@ -572,6 +590,9 @@ lw_status lw_docset_load(lw_store *s, const lw_ruleset *rs, int flags, lw_docset
     lw_docset *d = calloc(1, sizeof *d);
     if (!d)
         return lw_error_set(err, LW_ERR_NOMEM, NULL, 0, 0, "out of memory");
+    /* out of memory noted anywhere on the way (a string, a column's text) fails the load */
+    unsigned long oom = lw_oom_mark();
+    int rc = SQLITE_DONE;
     lw_status st = load_groups(d, rs, err);
     sqlite3 *db = lw_store_db(s);
     sqlite3_stmt *q = NULL;
@@ -583,7 +604,7 @@ lw_status lw_docset_load(lw_store *s, const lw_ruleset *rs, int flags, lw_docset
     if (sqlite3_prepare_v2(db, "SELECT id, path, kind, number, issuer, date, subject, kind_key FROM documents"
                                " ORDER BY id", -1, &q, NULL))
         goto dberr;
-    while (sqlite3_step(q) == SQLITE_ROW) {
+    while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
         if (grow((void **)&d->docs, &cap, d->ndocs, sizeof *d->docs))
             goto nomem;
         lw_ds_doc *x = &d->docs[d->ndocs++];
@@ -599,6 +620,8 @@ lw_status lw_docset_load(lw_store *s, const lw_ruleset *rs, int flags, lw_docset
         x->is_plan = kk && !strcmp(kk, "ke hoach");
         x->year = doc_year(x->date, x->subject);
     }
+    if (rc != SQLITE_DONE) /* never a shorter list silently */
+        goto dberr;
     sqlite3_finalize(q);
     q = NULL;
     /* the issuer's level, and the province most named with a province; the whole table is
@@ -607,21 +630,25 @@ lw_status lw_docset_load(lw_store *s, const lw_ruleset *rs, int flags, lw_docset
     if (sqlite3_prepare_v2(db, "SELECT doc_id, level FROM agencies NOT INDEXED WHERE role = 'issuer' AND level IS NOT NULL"
                                " ORDER BY doc_id, fact_id", -1, &q, NULL))
         goto dberr;
-    while (sqlite3_step(q) == SQLITE_ROW) {
+    while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
         size_t i = doc_index(d, sqlite3_column_int64(q, 0));
         if (i != (size_t)-1 && !d->docs[i].issuer_level)
             d->docs[i].issuer_level = word(d, q, 1);
     }
+    if (rc != SQLITE_DONE) /* never a shorter list silently */
+        goto dberr;
     sqlite3_finalize(q);
     q = NULL;
     if (sqlite3_prepare_v2(db, "SELECT doc_id, province, count(*) AS c FROM agencies NOT INDEXED WHERE province IS NOT NULL"
                                " GROUP BY doc_id, province ORDER BY doc_id, c DESC, province", -1, &q, NULL))
         goto dberr;
-    while (sqlite3_step(q) == SQLITE_ROW) {
+    while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
         size_t i = doc_index(d, sqlite3_column_int64(q, 0));
         if (i != (size_t)-1 && !d->docs[i].province)
             d->docs[i].province = word(d, q, 1);
     }
+    if (rc != SQLITE_DONE) /* never a shorter list silently */
+        goto dberr;
     sqlite3_finalize(q);
     q = NULL;
     for (size_t i = 0; i < d->ndocs; i++) {
@@ -643,7 +670,7 @@ lw_status lw_docset_load(lw_store *s, const lw_ruleset *rs, int flags, lw_docset
                                " k.deadline_line FROM duties k ORDER BY k.doc_id, k.span_start, k.fact_id",
                            -1, &q, NULL))
         goto dberr;
-    while (sqlite3_step(q) == SQLITE_ROW) {
+    while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
         size_t di = doc_index(d, sqlite3_column_int64(q, 1));
         if (di == (size_t)-1)
             continue;
@@ -665,7 +692,7 @@ lw_status lw_docset_load(lw_store *s, const lw_ruleset *rs, int flags, lw_docset
         u->qualifier = word(d, q, 11);
         {
             /* the words as written, without the markup OCR and converters leave ("**ngày") */
-            const unsigned char *t = sqlite3_column_text(q, 12);
+            const unsigned char *t = text_of(q, 12);
             char *c = t ? lw_text_clean((const char *)t, strlen((const char *)t)) : NULL;
             u->deadline_text = c ? keep(d, (const unsigned char *)c) : NULL;
             free(c);
@@ -676,6 +703,8 @@ lw_status lw_docset_load(lw_store *s, const lw_ruleset *rs, int flags, lw_docset
         d->docs[di].n_duties++;
         d->nduties++;
     }
+    if (rc != SQLITE_DONE) /* never a shorter list silently */
+        goto dberr;
     sqlite3_finalize(q);
     q = NULL;
     /* units, sorted by duty; each duty gets its slice of the one array */
@@ -685,7 +714,7 @@ lw_status lw_docset_load(lw_store *s, const lw_ruleset *rs, int flags, lw_docset
     {
         long long *fids = NULL;
         size_t fcap = 0;
-        while (sqlite3_step(q) == SQLITE_ROW) {
+        while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
             if (grow((void **)&d->units, &ucap, d->nunits, sizeof *d->units) ||
                 grow((void **)&fids, &fcap, d->nunits, sizeof *fids)) {
                 free(fids);
@@ -720,6 +749,8 @@ lw_status lw_docset_load(lw_store *s, const lw_ruleset *rs, int flags, lw_docset
         }
         free(fids);
     }
+    if (rc != SQLITE_DONE) /* never a shorter list silently */
+        goto dberr;
     sqlite3_finalize(q);
     q = NULL;
     /* references */
@@ -734,7 +765,7 @@ lw_status lw_docset_load(lw_store *s, const lw_ruleset *rs, int flags, lw_docset
                                  " year_mismatch FROM legal_refs ORDER BY doc_id, span_start",
                            -1, &q, NULL))
         goto dberr;
-    while (sqlite3_step(q) == SQLITE_ROW) {
+    while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
         size_t di = doc_index(d, sqlite3_column_int64(q, 0));
         if (di == (size_t)-1)
             continue;
@@ -765,9 +796,11 @@ lw_status lw_docset_load(lw_store *s, const lw_ruleset *rs, int flags, lw_docset
         d->docs[di].n_refs++;
         d->nrefs++;
     }
+    if (rc != SQLITE_DONE) /* never a shorter list silently */
+        goto dberr;
     sqlite3_finalize(q);
     q = NULL;
-    if (index_numbers(d, keys) || index_issuers(d))
+    if (index_numbers(d, keys) || index_issuers(d) || lw_oom_since(oom))
         goto nomem;
     free(keys);
     *out = d;
