@@ -896,6 +896,17 @@ static void bind_owned(sqlite3_stmt *st, int i, char *s)
         sqlite3_bind_null(st, i);
 }
 
+/* Column i's text, NULL for SQL NULL. SQLite may need memory to hand a text over (its NUL
+ * terminator): NULL for a value that is not NULL is that, noted (lw_oom), never taken for
+ * a missing value. */
+static const char *col_text(sqlite3_stmt *st, int i)
+{
+    const unsigned char *t = sqlite3_column_text(st, i);
+    if (!t && sqlite3_column_type(st, i) != SQLITE_NULL)
+        lw_oom_note();
+    return (const char *)t;
+}
+
 static int run(sqlite3_stmt *st)
 {
     if (bind_failed) {
@@ -2287,25 +2298,41 @@ lw_status lw_store_search(lw_store *s, const lw_search_query *q,
         char *snippet = NULL;
         sqlite3_reset(text_st);
         sqlite3_bind_int64(text_st, 1, sqlite3_column_int64(st, 6));
-        if (sqlite3_step(text_st) == SQLITE_ROW)
-            snippet = lw_snippet_make(terms, (const char *)sqlite3_column_text(text_st, 0),
-                                      (size_t)sqlite3_column_bytes(text_st, 0),
-                                      (const char *)sqlite3_column_text(text_st, 1),
-                                      (size_t)sqlite3_column_bytes(text_st, 1), q->mark_open ? q->mark_open : "«",
-                                      q->mark_close ? q->mark_close : "»", 24);
+        int tr = sqlite3_step(text_st);
+        if (tr == SQLITE_ROW) {
+            snippet = lw_snippet_make(terms, col_text(text_st, 0), (size_t)sqlite3_column_bytes(text_st, 0),
+                                      col_text(text_st, 1), (size_t)sqlite3_column_bytes(text_st, 1),
+                                      q->mark_open ? q->mark_open : "«", q->mark_close ? q->mark_close : "»", 24);
+            if (!snippet)
+                lw_oom_note(); /* never a hit without its snippet silently */
+        } else if (tr != SQLITE_DONE) {
+            r = tr;
+            break;
+        }
         /* every path of the document (the first is d.path); a few at most in practice */
         char *pv[64];
         size_t np = 0;
         sqlite3_reset(paths_st);
         sqlite3_bind_int64(paths_st, 1, sqlite3_column_int64(st, 6));
-        while (np < sizeof pv / sizeof *pv && sqlite3_step(paths_st) == SQLITE_ROW)
-            if ((pv[np] = strdup((const char *)sqlite3_column_text(paths_st, 0))))
+        int pr = SQLITE_DONE;
+        while (np < sizeof pv / sizeof *pv && (pr = sqlite3_step(paths_st)) == SQLITE_ROW) {
+            const char *p = col_text(paths_st, 0);
+            if (p && (pv[np] = strdup(p)))
                 np++;
+            else
+                lw_oom_note(); /* never a path left out silently */
+        }
+        if (pr != SQLITE_DONE && pr != SQLITE_ROW) {
+            for (size_t k = 0; k < np; k++)
+                free(pv[k]);
+            free(snippet);
+            r = pr;
+            break;
+        }
         lw_search_hit h = {
-            (const char *)sqlite3_column_text(st, 0), (const char *)sqlite3_column_text(st, 1),
-            (const char *)sqlite3_column_text(st, 2), (const char *)sqlite3_column_text(st, 3),
-            (const char *)sqlite3_column_text(st, 4), sqlite3_column_double(st, 5), snippet,
-            sqlite3_column_int64(st, 6), (const char *)sqlite3_column_text(st, 7), (const char *const *)pv, np};
+            col_text(st, 0), col_text(st, 1), col_text(st, 2), col_text(st, 3), col_text(st, 4),
+            sqlite3_column_double(st, 5), snippet, sqlite3_column_int64(st, 6), col_text(st, 7),
+            (const char *const *)pv, np};
         n++;
         int stop = fn && fn(ud, &h);
         free(snippet);
