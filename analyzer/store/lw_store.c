@@ -2234,7 +2234,10 @@ static int bind_opt(sqlite3_stmt *st, const char *name, const char *v)
     int i = sqlite3_bind_parameter_index(st, name);
     if (!i)
         return 0;
-    return v ? sqlite3_bind_text(st, i, v, -1, SQLITE_TRANSIENT) : sqlite3_bind_null(st, i);
+    int rc = v ? sqlite3_bind_text(st, i, v, -1, SQLITE_TRANSIENT) : sqlite3_bind_null(st, i);
+    if (rc != SQLITE_OK)
+        lw_oom_note(); /* a NULL filter would change the answer silently: the search fails */
+    return rc;
 }
 
 lw_status lw_store_search(lw_store *s, const lw_search_query *q,
@@ -2273,19 +2276,27 @@ lw_status lw_store_search(lw_store *s, const lw_search_query *q,
     }
     char *kind = q->kind && *q->kind ? lw_store_fold(q->kind) : NULL;
     char *issuer = q->issuer && *q->issuer ? lw_store_fold(q->issuer) : NULL;
-    bind_opt(st, ":expr", expr);
-    bind_opt(st, ":year", q->year && *q->year ? q->year : NULL);
-    bind_opt(st, ":kind", kind);
-    bind_opt(st, ":issuer", issuer);
+    int bound = !bind_opt(st, ":expr", expr) && !bind_opt(st, ":year", q->year && *q->year ? q->year : NULL) &&
+                !bind_opt(st, ":kind", kind) && !bind_opt(st, ":issuer", issuer) &&
+                (!q->kind || !*q->kind || kind) && (!q->issuer || !*q->issuer || issuer);
     sqlite3_bind_int(st, sqlite3_bind_parameter_index(st, ":limit"), q->limit > 0 ? q->limit : 20);
     free(kind);
     free(issuer);
+    if (!bound) { /* a filter left NULL: a wrong answer, or FTS5 refusing a NULL expression */
+        sqlite3_finalize(st);
+        free(expr);
+        return lw_error_set(err, LW_ERR_NOMEM, NULL, 0, 0, "out of memory");
+    }
     size_t n = 0;
     int r;
     lw_snippet_terms *terms = NULL;
     sqlite3_stmt *text_st = NULL, *paths_st = NULL;
-    if (lw_snippet_terms_create(expr, &terms) ||
-        sqlite3_prepare_v2(s->db, "SELECT subject, body FROM doc_text WHERE rowid = ?1", -1, &text_st, NULL) ||
+    if (lw_snippet_terms_create(expr, &terms)) {
+        sqlite3_finalize(st);
+        free(expr);
+        return lw_error_set(err, LW_ERR_NOMEM, NULL, 0, 0, "out of memory");
+    }
+    if (sqlite3_prepare_v2(s->db, "SELECT subject, body FROM doc_text WHERE rowid = ?1", -1, &text_st, NULL) ||
         sqlite3_prepare_v2(s->db, "SELECT path FROM doc_paths WHERE doc_id = ?1 ORDER BY rowid", -1, &paths_st,
                            NULL)) {
         lw_snippet_terms_free(terms);
@@ -2406,7 +2417,11 @@ static lw_status rows_json(lw_store *s, const char *sql, const char *const *para
     if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL))
         return db_error(s, err, "cannot prepare the query");
     for (int i = 0; i < np; i++)
-        sqlite3_bind_text(st, i + 1, params[i], -1, SQLITE_TRANSIENT);
+        if (sqlite3_bind_text(st, i + 1, params[i], -1, SQLITE_TRANSIENT) != SQLITE_OK) {
+            /* a parameter left NULL would match nothing: an empty answer, silently */
+            sqlite3_finalize(st);
+            return lw_error_set(err, LW_ERR_NOMEM, NULL, 0, 0, "out of memory");
+        }
     sqlite3_bind_int(st, np + 1, limit > 0 ? limit : -1);
     size_t n = 0;
     int r;
