@@ -155,8 +155,10 @@ static int grow(void **v, size_t *cap, size_t n, size_t size)
         return 0;
     size_t c = *cap ? *cap * 2 : 64;
     void *p = realloc(*v, c * size);
-    if (!p)
+    if (!p) {
+        lw_oom_note(); /* callers that cannot say so fail their operation (lw_oom) */
         return -1;
+    }
     *v = p;
     *cap = c;
     return 0;
@@ -317,8 +319,10 @@ static int cov_grow(lw_docset *d)
 {
     size_t n = d->ncov ? d->ncov * 2 : 256;
     covered_t *t = calloc(n, sizeof *t);
-    if (!t)
+    if (!t) {
+        lw_oom_note(); /* lw_docset_covered's NULL is then no "covers nothing" (lw_oom) */
         return -1;
+    }
     for (size_t i = 0; i < d->ncov; i++) {
         if (!d->cov[i].unit)
             continue;
@@ -346,6 +350,7 @@ const size_t *lw_docset_covered(lw_docset *d, const char *unit, size_t *n)
         char *u = lw_store_fold(unit);
         c->unit = strdup(unit);
         if (!u || !c->unit) {
+            lw_oom_note();
             free(u);
             free(c->unit);
             c->unit = NULL;

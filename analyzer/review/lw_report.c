@@ -289,8 +289,10 @@ static void add_item(lw_report *r, const char *unit, const lw_ds_duty *u, const 
     if (r->n == r->cap) {
         size_t cap = r->cap ? r->cap * 2 : 256;
         item_t *p = realloc(r->items, cap * sizeof *p);
-        if (!p)
+        if (!p) {
+            lw_oom_note(); /* the item is lost: the report fails (lw_oom) */
             return;
+        }
         r->items = p;
         r->cap = cap;
     }
@@ -325,14 +327,18 @@ static const char *keep_name(lw_report *r, const char *s)
     if (r->nnames == r->capnames) {
         size_t cap = r->capnames ? r->capnames * 2 : 32;
         char **p = realloc(r->names, cap * sizeof *p);
-        if (!p)
+        if (!p) {
+            lw_oom_note(); /* the report fails (lw_oom) */
             return NULL;
+        }
         r->names = p;
         r->capnames = cap;
     }
     char *c = strdup(s);
     if (c)
         r->names[r->nnames++] = c;
+    else
+        lw_oom_note();
     return c;
 }
 
@@ -472,8 +478,10 @@ static size_t candidates(lw_report *r, item_t *it, const char **topics, const lw
             if (nv == cap) {
                 size_t nc = cap ? cap * 2 : 8;
                 const lw_ds_doc **g = realloc(v, nc * sizeof *g);
-                if (!g)
-                    break; /* out of memory: the ones found so far */
+                if (!g) {
+                    lw_oom_note(); /* out of memory: the report fails (lw_oom) */
+                    break;
+                }
                 v = g;
                 cap = nc;
             }
@@ -757,6 +765,9 @@ lw_status lw_report_build(lw_store *s, const lw_engine *eng, const lw_report_opt
     if (!opt || !opt->as_of || lw_date_parse_iso(opt->as_of, &probe) || !lw_date_valid(probe))
         return lw_error_set(err, LW_ERR_USAGE, NULL, 0, 0, "ngày không hợp lệ (not a valid date): %s",
                             opt && opt->as_of ? opt->as_of : "(none)");
+    /* an item, a name or a candidate lost to out of memory on the way is noted (lw_oom) and
+     * fails the report at its end, never judged without */
+    unsigned long oom = lw_oom_mark();
     lw_report *r = calloc(1, sizeof *r);
     if (!r)
         return lw_error_set(err, LW_ERR_NOMEM, NULL, 0, 0, "out of memory");
@@ -882,7 +893,7 @@ lw_status lw_report_build(lw_store *s, const lw_engine *eng, const lw_report_opt
         r->counts[r->items[i].status]++;
     if (r->n)
         qsort(r->items, r->n, sizeof *r->items, cmp_item);
-    if (doc_names(r)) {
+    if (doc_names(r) || lw_oom_since(oom)) {
         free(topics);
         lw_matcher_free(m);
         lw_report_free(r);
@@ -1065,6 +1076,8 @@ static void out(sink *s, const char *fmt, ...)
     } else {
         va_start(ap, fmt);
         char *big = malloc((size_t)n + 1);
+        if (!big)
+            lw_oom_note();
         if (!big || vsnprintf(big, (size_t)n + 1, fmt, ap) != n || lw_buf_append(&s->b, big, (size_t)n))
             s->bad = 1;
         free(big);
