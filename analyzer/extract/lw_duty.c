@@ -673,8 +673,10 @@ static void build_items(dctx *c)
             if (nitems == cap) {
                 cap = cap ? cap * 2 : 16;
                 item_t *p = realloc(items, cap * sizeof *p);
-                if (!p)
+                if (!p) {
+                    lw_oom_note(); /* the items are cut short: the extraction fails (lw_oom) */
                     break;
+                }
                 items = p;
             }
             items[nitems] = (item_t){.owner = o};
