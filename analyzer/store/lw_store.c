@@ -501,7 +501,8 @@ static lw_status check_schema(lw_store *s, int flags, lw_error *err)
     long long ok = 0;
     int qrc = ver ? query_int(s->db, "SELECT count(*) FROM meta WHERE key = 'app' AND value = 'lawwatch'", &ok)
                   : SQLITE_OK;
-    if (qrc) /* out of memory, a lock...: not a verdict on the file */
+    if (qrc && qrc != SQLITE_ERROR) /* out of memory, a lock...: no verdict on the file (no meta
+                                     * table at all is SQLITE_ERROR: not ours) */
         return lw_error_set(err, LW_ERR_DB, s->path, 0, 0, "cannot read the database: %s", sqlite3_errstr(qrc));
     if (ver == 0 || !ok)
         return lw_error_set(err, LW_ERR_DB, s->path, 0, 0,
