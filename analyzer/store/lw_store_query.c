@@ -84,7 +84,7 @@ lw_status lw_sqlite_search(lw_sqlite *s, const lw_search_query *q,
     if (!bound) { /* a filter left NULL: a wrong answer, or FTS5 refusing a NULL expression */
         sqlite3_finalize(st);
         free(expr);
-        return lw_error_set(err, LW_ERR_NOMEM, NULL, 0, 0, "out of memory");
+        return lw_error_msg(err, LW_ERR_NOMEM, NULL, 0, 0, LW_MSG_NOMEM);
     }
     size_t n = 0;
     int r;
@@ -93,7 +93,7 @@ lw_status lw_sqlite_search(lw_sqlite *s, const lw_search_query *q,
     if (lw_snippet_terms_create(expr, &terms)) {
         sqlite3_finalize(st);
         free(expr);
-        return lw_error_set(err, LW_ERR_NOMEM, NULL, 0, 0, "out of memory");
+        return lw_error_msg(err, LW_ERR_NOMEM, NULL, 0, 0, LW_MSG_NOMEM);
     }
     if (sqlite3_prepare_v2(s->db, "SELECT subject, body FROM doc_text WHERE rowid = ?1", -1, &text_st, NULL) ||
         sqlite3_prepare_v2(s->db, "SELECT path FROM doc_paths WHERE doc_id = ?1 ORDER BY rowid", -1, &paths_st,
@@ -192,7 +192,7 @@ static lw_status rows_json(lw_sqlite *s, const char *sql, const char *const *par
         if (sqlite3_bind_text(st, i + 1, params[i], -1, SQLITE_TRANSIENT) != SQLITE_OK) {
             /* a parameter left NULL would match nothing: an empty answer, silently */
             sqlite3_finalize(st);
-            return lw_error_set(err, LW_ERR_NOMEM, NULL, 0, 0, "out of memory");
+            return lw_error_msg(err, LW_ERR_NOMEM, NULL, 0, 0, LW_MSG_NOMEM);
         }
     sqlite3_bind_int(st, np + 1, limit > 0 ? limit : -1);
     size_t n = 0;

@@ -91,7 +91,7 @@ lw_status lw_store_schema_check(sqlite3 *db, const char *path, int flags, lw_err
                   : SQLITE_OK;
     if (qrc && qrc != SQLITE_ERROR) /* out of memory, a lock...: no verdict on the file (no meta
                                      * table at all is SQLITE_ERROR: not ours) */
-        return lw_error_set(err, LW_ERR_DB, path, 0, 0, "cannot read the database: %s", sqlite3_errstr(qrc));
+        return lw_error_msg(err, LW_ERR_DB, path, 0, 0, LW_MSG_STORE_READ, sqlite3_errstr(qrc));
     if (ver == 0 || qrc || !ok)
         return lw_error_msg(err, LW_ERR_DB, path, 0, 0, LW_MSG_STORE_NOT_LAWWATCH);
     /* Upgrades, in one transaction each. Schema 1 lacked the duty tables: they are added
