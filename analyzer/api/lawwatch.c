@@ -19,6 +19,7 @@
 #include "lw_extract.h"
 #include "lw_registry.h"
 #include "lw_report.h"
+#include "lw_report_write.h"
 #include "lw_resolve.h"
 #include "lw_rules.h"
 #include "lw_store_ingest.h"

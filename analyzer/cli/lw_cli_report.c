@@ -9,6 +9,7 @@
 #include "lw_cli_verbs.h"
 #include "lw_docset.h"
 #include "lw_report.h"
+#include "lw_report_write.h"
 #include "lw_resolve.h"
 
 static const char report_usage[] =
