@@ -14,6 +14,7 @@
 
 #include "lw_check.h"
 #include "lw_common.h"
+#include "lw_date.h"
 #include "lw_oom.h"
 #include "lw_docset.h"
 #include "lw_extract.h"
