@@ -1584,8 +1584,9 @@ lw_status lw_duty_build(const lw_ruleset *rs, lw_matcher *m, const char *text, s
     }
     for (size_t i = 0; i < json_array_size(gap); i++) {
         const char *w = json_string_value(json_array_get(gap, i));
-        if (w)
-            c.gap[c.ngap++] = lw_fold_case(w, strlen(w));
+        char *g = w ? lw_fold_case(w, strlen(w)) : NULL;
+        if (g) /* NULL for a word: out of memory, noted (lw_oom), the extraction fails */
+            c.gap[c.ngap++] = g;
     }
     collect(&c, "duty.field", &c.fields);
     collect(&c, "duty.section", &c.sections);
