@@ -4,6 +4,11 @@
  * mentioned). */
 #include "lw_extract_ctx.h"
 
+/* An agency's name with its place: the longest real names are under 200 bytes */
+#define LW_AGENCY_NAME_MAX 512
+/* A word the abbreviation table is looked up by ("UBND"): longer is no abbreviation */
+#define LW_AGENCY_WORD_MAX 64
+
 static char *place_name(const ctx_t *c, lw_span pl)
 {
     char *p = lw_text_clean(c->text + pl.start, pl.end - pl.start);
@@ -91,8 +96,8 @@ static char *agency_expand(const ctx_t *c, const char *s)
             p++;
         size_t n = (size_t)(p - w);
         const char *full = NULL;
-        if (json_is_object(abbr) && n < 64) {
-            char word[64];
+        if (json_is_object(abbr) && n < LW_AGENCY_WORD_MAX) {
+            char word[LW_AGENCY_WORD_MAX];
             memcpy(word, w, n);
             word[n] = '\0';
             full = json_string_value(json_object_get(abbr, word));
@@ -201,7 +206,7 @@ static int in_copy_stamp(const ctx_t *c, const raw_match *r)
             ls--;
     }
     for (size_t i = ls; i + 7 < r->start; i++)
-        if (!strncmp(c->text + i, "Ký bởi", strlen("Ký bởi")) || !strncmp(c->text + i, "Cơ quan:", strlen("Cơ quan:")))
+        if (lw_x_opens_with_word(c, i, "signature_stamp_words"))
             return 0;
     int lines = 0, address = 0, time = 0;
     for (size_t i = r->end; i + 8 <= c->len && lines <= 3 && i < r->end + 240; i++) {
@@ -254,7 +259,7 @@ static void agency_aliases(ctx_t *c, size_t first_fact)
         size_t k0 = fact_at(c, first_fact, nfacts, r->start);
         for (size_t k = k0; k > first_fact && k + 4 > k0 && !target; k--) {
             const lw_fact *f = &c->x->facts[k - 1];
-            if (strcmp(f->kind, "agency") || f->end > r->start)
+            if ((f->kind != LW_FACT_AGENCY) || f->end > r->start)
                 continue;
             size_t g = f->end;
             while (g < r->start && isspace((unsigned char)c->text[g]))
@@ -274,7 +279,8 @@ static void agency_aliases(ctx_t *c, size_t first_fact)
                 break;
             }
         }
-        const char *tname = json_string_value(json_object_get(target->fields, "name"));
+        size_t ti = (size_t)(target - c->x->facts); /* adding facts moves them: an index */
+        const char *tname = target->u.agency.name;
         /* the same first word ("Trung tâm" … / "Trung tâm") */
         size_t w1 = 0;
         while (w1 < alen && alias[w1] != ' ' && alias[w1] != '\n')
@@ -287,10 +293,6 @@ static void agency_aliases(ctx_t *c, size_t first_fact)
         free(kt);
         if (!same)
             continue;
-        json_t *tfields = json_deep_copy(target->fields);
-        if (!tfields)
-            continue;
-        json_object_del(tfields, "role");
         for (size_t pos = as.start; pos + alen <= until;) {
             const char *hit = NULL;
             for (const char *q = c->text + pos; q + alen <= c->text + until && !hit; q++)
@@ -329,7 +331,7 @@ static void agency_aliases(ctx_t *c, size_t first_fact)
                 lw_fact *f = &c->x->facts[k];
                 if (f->start >= he)
                     break;
-                if (strcmp(f->kind, "agency") || f->end <= hs)
+                if ((f->kind != LW_FACT_AGENCY) || f->end <= hs)
                     continue;
                 if (f->start == hs && f->end <= he + strlen(" tỉnh"))
                     exact = f;
@@ -340,18 +342,25 @@ static void agency_aliases(ctx_t *c, size_t first_fact)
                 continue;
             if (exact) {
                 exact->rule = r->rule;
-                json_object_set(exact->fields, "name", json_object_get(tfields, "name"));
-                json_object_set(exact->fields, "level", json_object_get(tfields, "level"));
-                json_object_set(exact->fields, "province", json_object_get(tfields, "province"));
+                const lw_agency_fact *t = &c->x->facts[ti].u.agency;
+                lw_agency_fact *a = &exact->u.agency;
+                if (a != t) {
+                    free(a->name), free(a->level), free(a->province);
+                    a->name = lw_x_dup(c, t->name);
+                    a->level = lw_x_dup(c, t->level);
+                    a->province = lw_x_dup(c, t->province);
+                }
                 continue;
             }
-            json_t *nf = json_deep_copy(tfields);
-            if (nf) {
-                json_object_set_new(nf, "alias", json_true());
-                add_fact(c, "agency", r->rule, hs, he, nf);
+            lw_fact *nf = lw_x_add_fact(c, LW_FACT_AGENCY, r->rule, hs, he);
+            if (nf && lw_fact_copy_fields(nf, &c->x->facts[ti]) != LW_OK) {
+                c->nomem = 1;
+            } else if (nf) {
+                free(nf->u.agency.role);
+                nf->u.agency.role = NULL;
+                nf->u.agency.alias = 1;
             }
         }
-        json_decref(tfields);
     }
 }
 
@@ -408,20 +417,25 @@ void lw_x_build_agencies(ctx_t *c)
                 lw_buf mb = {0};
                 lw_buf_printf(&mb, "Bộ %s", m ? m : "");
                 char *mn = lw_buf_detach(&mb, NULL);
-                json_t *mf = mn ? json_pack("{s:s,s:n,s:s}", "name", mn, "province", "level", "central") : NULL;
-                if (mf)
-                    add_fact(c, "agency", r->rule, mh.start, ms.end, mf);
+                lw_fact *mf = mn ? lw_x_add_fact(c, LW_FACT_AGENCY, r->rule, mh.start, ms.end) : NULL;
+                if (!mn)
+                    c->nomem = 1;
+                if (mf) {
+                    mf->u.agency.name = mn;
+                    mn = NULL;
+                    mf->u.agency.level = lw_x_dup(c, "central");
+                }
                 free(mn);
                 free(m);
             }
             owned = lw_buf_detach(&b, NULL);
             name = owned;
         }
-        json_t *f = name ? json_object() : NULL;
-        if (!f) {
+        if (!name) {
             free(owned);
             continue;
         }
+        lw_agency_fact f = {0}; /* filled, then made a fact */
         lw_span ps = grp(r, "province");
         lw_span pl = grp(r, "place");
         lw_span sx = grp(r, "suffix");
@@ -435,21 +449,30 @@ void lw_x_build_agencies(ctx_t *c)
             owned = lw_buf_detach(&b, NULL);
             name = owned;
             if (!name) {
-                json_decref(f);
+                c->nomem = 1;
                 continue;
             }
         }
         if (ps.start == SIZE_MAX && pl.start != SIZE_MAX) {
             char *p = place_name(c, pl);
-            char buf[512];
+            if (!p) {
+                c->nomem = 1;
+                free(owned);
+                continue;
+            }
+            char buf[LW_AGENCY_NAME_MAX];
             snprintf(buf, sizeof buf, "%s %s", name, p);
-            json_object_set_new(f, "name", json_string(buf));
-            json_object_set_new(f, "province", json_null());
+            f.name = lw_x_dup(c, buf);
             free(p);
         } else
         if (ps.start != SIZE_MAX) {
             char *p = lw_text_title_case(c->text + ps.start, ps.end - ps.start);
-            char buf[512];
+            if (!p) {
+                c->nomem = 1;
+                free(owned);
+                continue;
+            }
+            char buf[LW_AGENCY_NAME_MAX];
             /* "Ủy ban nhân dân tỉnh" + "Bến Tre"; "Sở Tư pháp" + "tỉnh Bến Tre"; a city run
              * by the centre is a "thành phố" (lexicon cities_tw) */
             size_t nl = strlen(name);
@@ -462,12 +485,10 @@ void lw_x_build_agencies(ctx_t *c)
                 snprintf(buf, sizeof buf, "%.*s thành phố %s", (int)(has_tinh ? nl - strlen(" tỉnh") : nl), name, p);
             else
                 snprintf(buf, sizeof buf, "%s%s%s", name, has_tinh || strstr(name, "thành phố") ? " " : " tỉnh ", p);
-            json_object_set_new(f, "name", json_string(buf));
-            json_object_set_new(f, "province", json_string(p));
-            free(p);
+            f.name = lw_x_dup(c, buf);
+            f.province = p;
         } else {
-            json_object_set_new(f, "name", json_string(name));
-            json_object_set_new(f, "province", json_null());
+            f.name = lw_x_dup(c, name);
         }
         const char *level = set_str(r, "level");
         /* a body "tỉnh" or "tỉnh X" of a general form ("Cục Thuế tỉnh") is the province's */
@@ -481,8 +502,12 @@ void lw_x_build_agencies(ctx_t *c)
                 level = "district";
             free(pk);
         }
-        json_object_set_new(f, "level", level ? json_string(level) : json_null());
-        add_fact(c, "agency", r->rule, r->start, r->end, f);
+        f.level = lw_x_dup(c, level);
+        lw_fact *af = lw_x_add_fact(c, LW_FACT_AGENCY, r->rule, r->start, r->end);
+        if (af)
+            af->u.agency = f;
+        else
+            free(f.name), free(f.province), free(f.level);
         free(owned);
     }
     /* A name met in capitals (a header's "TỔNG CỤC HẢI QUAN", "TRUNG TÂM XÚC TIẾN ĐẦU TƯ THƯƠNG MẠI
@@ -495,12 +520,13 @@ void lw_x_build_agencies(ctx_t *c)
     if (n && (!keys || !caps)) {
         free(keys);
         free(caps);
+        c->nomem = 1;
         return;
     }
     for (size_t k = 0; k < n; k++) {
         lw_fact *f = &c->x->facts[first_fact + k];
         caps[k] = (unsigned char)lw_x_is_upper_line(c->text + f->start, f->end - f->start);
-        const char *nm = json_string_value(json_object_get(f->fields, "name"));
+        const char *nm = f->u.agency.name;
         if (nm && !caps[k] && (keys[nk].key = agency_key(nm)) != NULL)
             keys[nk++].name = nm;
     }
@@ -509,8 +535,8 @@ void lw_x_build_agencies(ctx_t *c)
     for (size_t k = 0; k < n; k++) {
         if (!caps[k])
             continue;
-        json_t *fields = c->x->facts[first_fact + k].fields;
-        const char *nm = json_string_value(json_object_get(fields, "name"));
+        lw_agency_fact *fields = &c->x->facts[first_fact + k].u.agency;
+        const char *nm = fields->name;
         if (!nm)
             continue;
         /* the longest prefix of the name, ended at a word, that a name of the text spells */
@@ -533,9 +559,12 @@ void lw_x_build_agencies(ctx_t *c)
             lw_buf b = {0};
             lw_buf_printf(&b, "%s%s", best, nm + best_len);
             char *nn = lw_buf_detach(&b, NULL);
-            if (nn)
-                json_object_set_new(fields, "name", json_string(nn));
-            free(nn);
+            if (nn) {
+                free(fields->name);
+                fields->name = nn;
+            } else {
+                c->nomem = 1;
+            }
         }
     }
     for (size_t k = 0; k < nk; k++)
@@ -561,7 +590,7 @@ void lw_x_assign_roles(ctx_t *c, size_t issuer_zone)
             nn = &c->all.v[i];
     for (size_t i = 0; i < c->x->n; i++) {
         lw_fact *f = &c->x->facts[i];
-        if (strcmp(f->kind, "agency"))
+        if ((f->kind != LW_FACT_AGENCY))
             continue;
         const char *role = "mentioned";
         if (f->start < issuer_zone)
@@ -570,6 +599,7 @@ void lw_x_assign_roles(ctx_t *c, size_t issuer_zone)
             role = "recipient";
         else if (nn && f->start >= nn->start)
             role = "distribution";
-        json_object_set_new(f->fields, "role", json_string(role));
+        free(f->u.agency.role);
+        f->u.agency.role = lw_x_dup(c, role);
     }
 }

@@ -3,85 +3,25 @@
  * signer, distribution, and the issuer (with the copy stamps a scan may carry). */
 #include "lw_extract_ctx.h"
 
-const raw_match *lw_x_first_of(const ctx_t *c, const char *kind, size_t before)
-{
-    for (size_t i = 0; i < c->all.n; i++) {
-        const raw_match *r = &c->all.v[i];
-        if (!r->dropped && kind_is(r, kind) && r->start < before)
-            return r;
-    }
-    return NULL;
-}
-
-/* Lines after a label ("Kính gửi:", "Nơi nhận:"): the rest of the label's line if any,
- * then each following line that opens with a list mark, until one that does not. */
-json_t *lw_x_list_after(const ctx_t *c, size_t pos, size_t *end_out)
-{
-    json_t *arr = json_array();
-    size_t le = lw_x_para_end(c, pos);
-    char *rest = lw_text_clean(c->text + pos, le - pos);
-    if (rest[0]) {
-        const char *p = rest;
-        if (*p == '-' || *p == '+')
-            p++;
-        char *item = lw_text_clean(p, strlen(p));
-        if (item[0])
-            json_array_append_new(arr, json_string(item));
-        free(item);
-    }
-    int inline_item = rest[0] != 0;
-    free(rest);
-    size_t p = le;
-    while (p < c->len) {
-        p++; /* skip '\n' */
-        size_t ls = p;
-        while (ls < c->len && (c->text[ls] == ' ' || c->text[ls] == '\t'))
-            ls++;
-        size_t e = lw_x_para_end(c, ls);
-        if (ls == e) { /* blank line: allowed between label and list, ends it after */
-            if (json_array_size(arr) && !inline_item)
-                break;
-            p = e;
-            continue;
-        }
-        const char *t = c->text + ls;
-        int mark = (*t == '-' || *t == '+' || starts_with(t, "•") || starts_with(t, "–"));
-        if (!mark)
-            break;
-        size_t skip = starts_with(t, "•") || starts_with(t, "–") ? 3 : 1;
-        char *item = lw_text_clean(t + skip, e - ls - skip);
-        if (item[0])
-            json_array_append_new(arr, json_string(item));
-        free(item);
-        p = e;
-        inline_item = 0;
-        if (end_out)
-            *end_out = e;
-    }
-    return arr;
-}
-
-int lw_x_is_upper_line(const char *s, size_t n)
-{
-    int letters = 0;
-    char *up = lw_text_upper(s, n);
-    int same = up && strncmp(up, s, n) == 0;
-    free(up);
-    for (size_t i = 0; i < n; i++)
-        if (isalpha((unsigned char)s[i]) || (unsigned char)s[i] >= 0xC3)
-            letters++;
-    return same && letters >= 3;
-}
+/* An issuer's name built from parts (a subordinate and its committee's place): the
+ * longest real names are under 300 bytes */
+#define LW_HEADER_NAME_MAX 600
 
 /* A person's name: 2 to 6 words, each opening with an upper-case letter, not all caps. */
 static int is_name_line(const char *s, size_t n)
 {
     char *t = lw_text_clean(s, n);
+    if (!t)
+        return 0; /* only when out of memory: the header's other allocations fail too */
     int words = 0, ok = t[0] != 0;
     char *save = NULL;
     for (char *w = strtok_r(t, " ", &save); w && ok; w = strtok_r(NULL, " ", &save)) {
         words++;
         char *u = lw_text_upper(w, strlen(w));
+        if (!u) {
+            ok = 0;
+            break;
+        }
         size_t cl = 1;
         while (w[cl] && ((unsigned char)w[cl] & 0xC0) == 0x80)
             cl++;
@@ -125,12 +65,21 @@ static void extract_signer(ctx_t *c, json_t *h)
         if (!kind_is(r, "header.authority") || r->start < first->start || r->start > last->start)
             continue;
         char *a = lw_text_clean(c->text + r->start, r->end - r->start);
+        if (!a) {
+            c->nomem = 1;
+            continue;
+        }
         if (auth.len)
             lw_buf_append(&auth, " ", 1);
         lw_buf_append(&auth, a, strlen(a));
         free(a);
     }
     json_t *sg = json_object();
+    if (!sg) {
+        lw_buf_free(&auth);
+        c->nomem = 1;
+        return;
+    }
     json_object_set_new(sg, "authority", json_string(auth.data ? auth.data : ""));
     lw_buf_free(&auth);
     json_object_set_new(sg, "position", json_null());
@@ -343,9 +292,10 @@ static int header_num(const ctx_t *c, const raw_match *r, const char *name)
 /* The subject without the noise a scan's stamp leaves before it on its line ("-TRUNG
  * TÂM CÔNG 810 & Tin HỌC O.NG ÃIj Về việc tăng cường ..."): it starts at "Về việc" when
  * what comes before holds a digit or a mark no subject opens with. */
-static const char *subject_start(const char *s)
+static const char *subject_start(const ctx_t *c, const char *s)
 {
-    const char *v = strstr(s, "Về việc");
+    const char *label = lw_x_word(c, "subject_label");
+    const char *v = label ? strstr(s, label) : NULL;
     if (!v || v == s)
         return s;
     for (const char *p = s; p < v; p++)
@@ -417,7 +367,7 @@ void lw_x_extract_header(ctx_t *c)
             c->doc_date = d;
             c->have_doc_date = 1;
         } else if (d.d >= 0 && d.m >= 0 && d.y >= 0) {
-            lw_x_warn(c, pd->start, "ngày ban hành không hợp lệ (impossible date in the header)");
+            lw_x_warn(c, pd->start, LW_MSG_EXTRACT_BAD_HEADER_DATE);
         }
     }
     /* kind: the best-priority candidate; the number's symbol is one candidate */
@@ -446,21 +396,21 @@ void lw_x_extract_header(ctx_t *c)
         }
     }
     if (kprio < 60 && letter_shape(c)) {
-        kind = "Công văn";
+        kind = lw_x_word(c, "letter_kind");
         kprio = 60;
     }
     /* the symbol's type code ("TB-UBND": Thông báo; a symbol without one, "UBND-NC", is a
      * letter's) ranks below the title and the "V/v" line: a body's own abbreviation may
      * open a letter's symbol and look like a code ("CT-CS" of the Cục Thuế) */
     if (kprio < 80 && (num_type || have_num))
-        kind = num_type ? num_type : "Công văn";
+        kind = num_type ? num_type : lw_x_word(c, "letter_kind");
     json_object_set_new(h, "kind", kind ? json_string(kind) : json_null());
     /* subject */
     const raw_match *sub = lw_x_first_of(c, "header.subject", zone);
     if (sub) {
         char *s = lw_x_grp_str(c, sub, "subject");
         if (s && s[0])
-            json_object_set_new(h, "subject", json_string(subject_start(s)));
+            json_object_set_new(h, "subject", json_string(subject_start(c, s)));
         free(s);
         /* the title's year bounds quarters and months that give none */
         for (size_t i = 0; i < c->all.n; i++) {
@@ -623,13 +573,13 @@ static char *stamp_issuer(const ctx_t *c)
             continue;
         for (size_t j = 0; j < c->x->n; j++) {
             const lw_fact *f = &c->x->facts[j];
-            if (strcmp(f->kind, "agency") || f->start < b.start || f->start >= b.end)
+            if ((f->kind != LW_FACT_AGENCY) || f->start < b.start || f->start >= b.end)
                 continue;
-            const char *name = json_string_value(json_object_get(f->fields, "name"));
-            const char *level = json_string_value(json_object_get(f->fields, "level"));
+            const char *name = f->u.agency.name;
+            const char *level = f->u.agency.level;
             if (!name)
                 continue;
-            if (!json_is_null(json_object_get(f->fields, "province")) || (level && !strcmp(level, "central")))
+            if (f->u.agency.province || (level && !strcmp(level, "central")))
                 return strdup(name);
             if (!level || strcmp(level, "province"))
                 continue;
@@ -685,7 +635,7 @@ void lw_x_extract_issuer(ctx_t *c)
     size_t stamps = stamp_block_end(c);
     for (size_t i = 0; i < c->x->n; i++) {
         const lw_fact *f = &c->x->facts[i];
-        if (strcmp(f->kind, "agency") || f->start >= zone || f->start < stamps)
+        if ((f->kind != LW_FACT_AGENCY) || f->start >= zone || f->start < stamps)
             continue;
         /* a header names its issuer on a line of its own, near the top */
         size_t ls = lw_x_para_start(c, f->start), nl = 0;
@@ -703,7 +653,7 @@ void lw_x_extract_issuer(ctx_t *c)
             k++;
         const lw_fact *joined = NULL;
         if (k < c->len && c->text[k] != '\n' && c->text[k] != '-' && i + 1 < c->x->n &&
-            !strcmp(c->x->facts[i + 1].kind, "agency") && c->x->facts[i + 1].start == k &&
+            c->x->facts[i + 1].kind == LW_FACT_AGENCY && c->x->facts[i + 1].start == k &&
             lw_x_is_upper_line(c->text + f->start, f->end - f->start) &&
             lw_x_is_upper_line(c->text + k, c->x->facts[i + 1].end - k)) {
             joined = &c->x->facts[i + 1];
@@ -744,7 +694,7 @@ void lw_x_extract_issuer(ctx_t *c)
             k++;
         for (size_t i = 0; i < c->x->n && k < sublim; i++) {
             const lw_fact *f = &c->x->facts[i];
-            if (strcmp(f->kind, "agency") || f->start < k)
+            if ((f->kind != LW_FACT_AGENCY) || f->start < k)
                 continue;
             size_t e = f->end;
             while (e < c->len && strchr(" \t*_", c->text[e]))
@@ -767,7 +717,7 @@ void lw_x_extract_issuer(ctx_t *c)
         char *organ = parent_organ(c, best);
         if (organ) {
             /* "HIỆP HỘI CÔNG CHỨNG VIÊN VIỆT NAM" over "BAN THƯỜNG VỤ": the organ of the parent */
-            const char *pname = json_string_value(json_object_get(best->fields, "name"));
+            const char *pname = best->u.agency.name;
             lw_buf b = {0};
             lw_buf_printf(&b, "%s %s", organ, pname ? pname : "");
             free(organ);
@@ -788,14 +738,16 @@ void lw_x_extract_issuer(ctx_t *c)
         }
     }
     if (sub) {
-        const char *pname = json_string_value(json_object_get(best->fields, "name"));
-        const char *sname = json_string_value(json_object_get(sub->fields, "name"));
+        const char *pname = best->u.agency.name;
+        const char *sname = sub->u.agency.name;
         const char *suffix = NULL;
+        const char *ubnd = lw_x_word(c, "people_committee");
+        size_t ul = ubnd ? strlen(ubnd) : 0;
         /* the subordinate's name takes the parent committee's place: "Sở Tư pháp tỉnh Lâm Đồng" */
-        if (pname && sname && starts_with(pname, "Ủy ban nhân dân ") && !starts_with(sname, "Ủy ban nhân dân") &&
-            json_is_null(json_object_get(sub->fields, "province")) && strchr(pname + strlen("Ủy ban nhân dân "), ' '))
-            suffix = pname + strlen("Ủy ban nhân dân ");
-        char buf[600];
+        if (pname && sname && ul && !strncmp(pname, ubnd, ul) && pname[ul] == ' ' && strncmp(sname, ubnd, ul) &&
+            !sub->u.agency.province && strchr(pname + ul + 1, ' '))
+            suffix = pname + ul + 1;
+        char buf[LW_HEADER_NAME_MAX];
         snprintf(buf, sizeof buf, "%s%s%s", sname ? sname : "", suffix ? " " : "", suffix ? suffix : "");
         json_object_set_new(h, "issuer", json_string(buf));
         return;
@@ -803,7 +755,9 @@ void lw_x_extract_issuer(ctx_t *c)
     if (!best) {
         json_t *sg = json_object_get(h, "signer");
         const char *auth = json_string_value(json_object_get(sg, "authority"));
-        if (auth && (starts_with(auth, "TM.") || starts_with(auth, "TM "))) {
+        const char *tm = lw_x_word(c, "collective_authority");
+        size_t tl = tm ? strlen(tm) : 0;
+        if (auth && tl && !strncmp(auth, tm, tl) && (auth[tl] == '.' || auth[tl] == ' ')) {
             for (size_t i = 0; i < c->all.n && !best; i++) {
                 const raw_match *r = &c->all.v[i];
                 if (!kind_is(r, "header.authority"))
@@ -811,11 +765,11 @@ void lw_x_extract_issuer(ctx_t *c)
                 size_t k = r->start;
                 while (k < r->end && strchr(" \t\n*_", c->text[k]))
                     k++;
-                if (strncmp(c->text + k, "TM", 2))
+                if (strncmp(c->text + k, tm, tl))
                     continue;
                 for (size_t j = 0; j < c->x->n; j++) {
                     const lw_fact *f = &c->x->facts[j];
-                    if (!strcmp(f->kind, "agency") && f->start >= r->start && f->end <= r->end) {
+                    if (f->kind == LW_FACT_AGENCY && f->start >= r->start && f->end <= r->end) {
                         best = f;
                         break;
                     }
@@ -825,19 +779,19 @@ void lw_x_extract_issuer(ctx_t *c)
     }
     if (!best)
         return;
-    const char *name = json_string_value(json_object_get(best->fields, "name"));
+    const char *name = best->u.agency.name;
     const char *scope = json_string_value(json_object_get(best->rule->set, "scope"));
     size_t nl = name ? strlen(name) : 0;
     int bare_tinh = nl > strlen(" tỉnh") && !strcmp(name + nl - strlen(" tỉnh"), " tỉnh");
-    if (bare_tinh && c->province && json_is_null(json_object_get(best->fields, "province")) &&
+    if (bare_tinh && c->province && !best->u.agency.province &&
         !is_city_tw(c, c->province)) {
         /* "Ủy ban nhân dân tỉnh" with its name lost to OCR: the province the document is about */
-        char buf[512];
+        char buf[LW_HEADER_NAME_MAX];
         snprintf(buf, sizeof buf, "%s %s", name, c->province);
         json_object_set_new(h, "issuer", json_string(buf));
-    } else if (scope && c->province && json_is_null(json_object_get(best->fields, "province"))) {
+    } else if (scope && c->province && !best->u.agency.province) {
         /* "ỦY BAN NHÂN DÂN" under TM.: the province's, named elsewhere in the document */
-        char buf[512];
+        char buf[LW_HEADER_NAME_MAX];
         snprintf(buf, sizeof buf, "%s %s %s", name, scope, c->province);
         json_object_set_new(h, "issuer", json_string(buf));
     } else {
