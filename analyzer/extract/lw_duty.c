@@ -333,7 +333,9 @@ static void find_tails(dctx *c)
         for (size_t k = li + 1; k < c->seg->n; k++) {
             const lw_seg_line *l = L(c, k);
             char *f = lw_text_fold_case(c->text + l->body, l->end - l->body < 200 ? l->end - l->body : 200);
-            int attached = f && (strstr(f, "kèm theo") || !strncmp(f, "phụ lục", strlen("phụ lục")));
+            if (!f)
+                c->nomem = 1;
+            int attached = has_data_word(c, "attached_words", f, 0) || has_data_word(c, "appendix_openers", f, 1);
             free(f);
             if (l->mark == LW_MARK_ROMAN || l->mark == LW_MARK_UPPER || c->text[l->body] == '|' || attached) {
                 end = l->start;
@@ -353,7 +355,7 @@ static void find_tails(dctx *c)
  * trình) set their addressees no work. */
 static void find_addressees(dctx *c)
 {
-    const char *kind = json_string_value(json_object_get(c->x->header, "kind"));
+    const char *kind = c->x->header.kind;
     size_t i;
     json_t *v;
     json_array_foreach(lw_ruleset_data(c->rs, "unaddressed_kinds"), i, v) {
@@ -364,7 +366,7 @@ static void find_addressees(dctx *c)
         if (kind && json_is_string(v) && !strcmp(kind, json_string_value(v)))
             c->yearly = 1;
     }
-    const char *subject = json_string_value(json_object_get(c->x->header, "subject"));
+    const char *subject = c->x->header.subject;
     for (const char *p = subject; p && (p = strstr(p, "năm ")) != NULL; p += strlen("năm "))
         if (p[4] >= '1' && p[4] <= '2' && atoi(p + 4) >= 1990 && atoi(p + 4) <= 2100)
             c->plan_year = atoi(p + 4); /* the last year it names */

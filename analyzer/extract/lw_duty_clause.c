@@ -120,7 +120,9 @@ static int lasting_until(const dctx *c, size_t k, size_t cs)
     if (!lw_d_mark_in(&c->lastings, cs, f->start))
         return 0;
     char *t = lw_text_fold_case(c->text + f->start, f->end - f->start < 16 ? f->end - f->start : 16);
-    int until = t && !strncmp(t, "đến", strlen("đến"));
+    if (!t)
+        *c->oom = 1;
+    int until = has_data_word(c, "lasting_until_words", t, 1);
     free(t);
     return until;
 }

@@ -105,6 +105,20 @@ static inline char *dup_or_flag(const dctx *c, const char *s)
     return d;
 }
 
+/* Whether s (folded) holds (anywhere, or at its start when at_start) a word of the rules'
+ * data list key: vocabulary is data (rules/duties.yaml). */
+static inline int has_data_word(const dctx *c, const char *key, const char *s, int at_start)
+{
+    size_t i;
+    json_t *v;
+    json_array_foreach(lw_ruleset_data(c->rs, key), i, v) {
+        const char *w = json_string_value(v);
+        if (s && w && *w && (at_start ? !strncmp(s, w, strlen(w)) : strstr(s, w) != NULL))
+            return 1;
+    }
+    return 0;
+}
+
 static inline int is_letter_byte(unsigned char ch) { return ch >= 0x80 || (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z'); }
 
 static inline const char *set_str(const lw_rule *r, const char *k)

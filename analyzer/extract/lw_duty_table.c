@@ -428,7 +428,7 @@ lw_status lw_duty_table_build(const lw_ruleset *rs, lw_matcher *m, const char *t
         c.have_doc_date = 1;
         c.doc_year = c.doc_date.y;
     }
-    const char *subject = json_string_value(json_object_get(x->header, "subject"));
+    const char *subject = x->header.subject;
     if (subject)
         c.subject_year = lw_dt_year_in(&c, subject, strlen(subject));
 

@@ -365,7 +365,7 @@ char *lw_d_clip(const dctx *c, size_t s, size_t e)
  * listed in local_units of rules/duties.yaml). Otherwise the name as is. Owned by c. */
 static const char *qualified(dctx *c, const char *name)
 {
-    const char *issuer = json_string_value(json_object_get(c->x->header, "issuer"));
+    const char *issuer = c->x->header.issuer;
     if (!issuer)
         return name;
     size_t i;

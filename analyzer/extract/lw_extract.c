@@ -228,8 +228,7 @@ lw_status lw_extract(const lw_ruleset *rs, const lw_lexicon *lx, lw_matcher *m, 
     lw_x_extract_issuer(&c);
     size_t zone = 0;
     {
-        json_t *iss = json_object_get(x->header, "issuer");
-        if (json_is_string(iss)) {
+        if (x->header.issuer) {
             for (size_t i = 0; i < x->n; i++)
                 if (x->facts[i].kind == LW_FACT_AGENCY) {
                     if (x->facts[i].start < LW_EXTRACT_ISSUER_ZONE)

@@ -581,7 +581,7 @@ void lw_x_assign_roles(ctx_t *c, size_t issuer_zone)
     size_t kg_s = kg ? kg->start : SIZE_MAX, kg_e = kg ? kg->end : 0;
     if (kg) {
         size_t e = kg_e;
-        json_decref(lw_x_list_after(c, kg->end, &e));
+        lw_x_list_after(c, kg->end, &e, NULL);
         kg_e = e;
     }
     const raw_match *nn = NULL;

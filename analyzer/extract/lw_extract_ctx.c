@@ -137,23 +137,22 @@ const raw_match *lw_x_first_of(const ctx_t *c, const char *kind, size_t before)
 
 /* Lines after a label ("Kính gửi:", "Nơi nhận:"): the rest of the label's line if any,
  * then each following line that opens with a list mark, until one that does not. */
-json_t *lw_x_list_after(const ctx_t *c, size_t pos, size_t *end_out)
+void lw_x_list_after(const ctx_t *c, size_t pos, size_t *end_out, lw_strv *out)
 {
-    json_t *arr = json_array();
+    lw_strv items = {0}, *arr = out ? out : &items;
+    size_t n0 = arr->n;
     size_t le = lw_x_para_end(c, pos);
     char *rest = lw_text_clean(c->text + pos, le - pos);
-    if (!arr || !rest) {
+    if (!rest) {
         *c->oom = 1;
-        json_decref(arr);
-        free(rest);
-        return NULL;
+        return;
     }
     if (rest[0]) {
         const char *p = rest;
         if (*p == '-' || *p == '+')
             p++;
         char *item = lw_text_clean(p, strlen(p));
-        if (!item || (item[0] && json_array_append_new(arr, json_string(item))))
+        if (!item || (item[0] && lw_strv_push(arr, item)))
             *c->oom = 1;
         free(item);
     }
@@ -167,7 +166,7 @@ json_t *lw_x_list_after(const ctx_t *c, size_t pos, size_t *end_out)
             ls++;
         size_t e = lw_x_para_end(c, ls);
         if (ls == e) { /* blank line: allowed between label and list, ends it after */
-            if (json_array_size(arr) && !inline_item)
+            if (arr->n > n0 && !inline_item)
                 break;
             p = e;
             continue;
@@ -178,7 +177,7 @@ json_t *lw_x_list_after(const ctx_t *c, size_t pos, size_t *end_out)
             break;
         size_t skip = starts_with(t, "•") || starts_with(t, "–") ? 3 : 1;
         char *item = lw_text_clean(t + skip, e - ls - skip);
-        if (!item || (item[0] && json_array_append_new(arr, json_string(item))))
+        if (!item || (item[0] && lw_strv_push(arr, item)))
             *c->oom = 1;
         free(item);
         p = e;
@@ -186,7 +185,7 @@ json_t *lw_x_list_after(const ctx_t *c, size_t pos, size_t *end_out)
         if (end_out)
             *end_out = e;
     }
-    return arr;
+    lw_strv_free(&items);
 }
 
 int lw_x_is_upper_line(const char *s, size_t n)

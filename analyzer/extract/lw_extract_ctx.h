@@ -99,9 +99,9 @@ size_t lw_x_first_match_at(const ctx_t *c, size_t pos);
 
 /* The first kept match of kind that starts before before, else NULL. */
 const raw_match *lw_x_first_of(const ctx_t *c, const char *kind, size_t before);
-/* The items of a list after a label ("Kính gửi:", "Nơi nhận:"); *end_out: where it ends.
- * Owned; NULL (and c->nomem) when out of memory. */
-json_t *lw_x_list_after(const ctx_t *c, size_t pos, size_t *end_out);
+/* The items of a list after a label ("Kính gửi:", "Nơi nhận:") appended to out (may be
+ * NULL: only *end_out, where it ends, is wanted); out of memory sets c->nomem. */
+void lw_x_list_after(const ctx_t *c, size_t pos, size_t *end_out, lw_strv *out);
 /* The first word of the rules' data list key ("people_committee": "Ủy ban nhân dân"):
  * vocabulary is data (the rules' YAML files). Borrowed from the rule set; NULL when absent. */
 const char *lw_x_word(const ctx_t *c, const char *key);

@@ -136,7 +136,7 @@ void lw_x_build_deadlines(ctx_t *c)
      * is the period reported on, not a time limit ("nhiệm vụ CCHC trong 6 tháng cuối năm
      * 2025" in a report of December 2025); a day it sets ("hoàn thành trước ngày ...", in its
      * proposals) and a period still to come stay */
-    const char *kind = json_string_value(json_object_get(c->x->header, "kind"));
+    const char *kind = c->x->header.kind;
     int report = 0;
     size_t ki;
     json_t *rk;

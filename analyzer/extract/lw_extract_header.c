@@ -43,7 +43,19 @@ static int is_name_line(const char *s, size_t n)
     return ok && words >= 2 && words <= 6 && !lw_x_is_upper_line(s, n);
 }
 
-static void extract_signer(ctx_t *c, json_t *h)
+/* Sets *field to a copy of s when s is not NULL (the previous value freed). */
+static void set_field(ctx_t *c, char **field, const char *s)
+{
+    if (!s)
+        return;
+    char *d = lw_x_dup(c, s);
+    if (d) {
+        free(*field);
+        *field = d;
+    }
+}
+
+static void extract_signer(ctx_t *c, lw_header *h)
 {
     /* the last run of authority lines (TM./KT./TL./TUQ.) */
     const raw_match *last = NULL, *first = NULL;
@@ -74,16 +86,10 @@ static void extract_signer(ctx_t *c, json_t *h)
         lw_buf_append(&auth, a, strlen(a));
         free(a);
     }
-    json_t *sg = json_object();
-    if (!sg) {
-        lw_buf_free(&auth);
-        c->nomem = 1;
-        return;
-    }
-    json_object_set_new(sg, "authority", json_string(auth.data ? auth.data : ""));
+    lw_signer *sg = &h->signer;
+    h->has_signer = 1;
+    sg->authority = lw_x_dup(c, auth.data ? auth.data : "");
     lw_buf_free(&auth);
-    json_object_set_new(sg, "position", json_null());
-    json_object_set_new(sg, "name", json_null());
     /* then: the position (a line in capitals), then the name */
     size_t p = lw_x_para_end(c, last->end);
     int lines = 0;
@@ -101,21 +107,22 @@ static void extract_signer(ctx_t *c, json_t *h)
         int digit = 0;
         for (size_t q = 0; q < n; q++)
             digit |= isdigit((unsigned char)t[q]) != 0;
-        if (json_is_null(json_object_get(sg, "position")) && json_is_null(json_object_get(sg, "name")) &&
+        if (!sg->position && !sg->name &&
             lw_x_is_upper_line(t, n) && !digit) {
             char *pos = lw_text_clean(t, n);
-            json_object_set_new(sg, "position", json_string(pos));
-            free(pos);
+            if (!pos)
+                c->nomem = 1;
+            sg->position = pos;
             continue;
         }
         if (is_name_line(t, n)) {
             char *nm = lw_text_clean(t, n);
-            json_object_set_new(sg, "name", json_string(nm));
-            free(nm);
+            if (!nm)
+                c->nomem = 1;
+            sg->name = nm;
             break;
         }
     }
-    json_object_set_new(h, "signer", sg);
 }
 
 /* The id of a number match; *sym_type is the type its symbol's code names ("TB-UBND":
@@ -327,7 +334,7 @@ static const raw_match *glued_place_date(const ctx_t *c, size_t zone)
 
 void lw_x_extract_header(ctx_t *c)
 {
-    json_t *h = c->x->header;
+    lw_header *h = &c->x->header;
     size_t zone = c->len < 3000 ? c->len : 3000;
     const raw_match *pd = lw_x_first_of(c, "header.place_date", zone);
     if (!pd)
@@ -346,7 +353,7 @@ void lw_x_extract_header(ctx_t *c)
         char *id = number_of(c, num, &num_type);
         if (id) {
             have_num = 1;
-            json_object_set_new(h, "number", json_string(id));
+            set_field(c, &h->number, id);
             c->own_id = id;
             c->header_num_start = num->start;
             c->header_num_end = num->end;
@@ -358,12 +365,12 @@ void lw_x_extract_header(ctx_t *c)
     if (pd) {
         char *place = lw_x_grp_str(c, pd, "place");
         if (place)
-            json_object_set_new(h, "place", json_string(place));
+            set_field(c, &h->place, place);
         free(place);
         lw_date d = {lw_x_grp_int(c, pd, "y"), header_num(c, pd, "m"), header_num(c, pd, "d")};
         if (d.d >= 0 && d.m >= 0 && d.y >= 0 && lw_date_valid(d)) {
             char iso[11];
-            json_object_set_new(h, "date", json_string(lw_date_iso(d, iso)));
+            set_field(c, &h->date, lw_date_iso(d, iso));
             c->doc_date = d;
             c->have_doc_date = 1;
         } else if (d.d >= 0 && d.m >= 0 && d.y >= 0) {
@@ -404,13 +411,13 @@ void lw_x_extract_header(ctx_t *c)
      * open a letter's symbol and look like a code ("CT-CS" of the Cục Thuế) */
     if (kprio < 80 && (num_type || have_num))
         kind = num_type ? num_type : lw_x_word(c, "letter_kind");
-    json_object_set_new(h, "kind", kind ? json_string(kind) : json_null());
+    set_field(c, &h->kind, kind);
     /* subject */
     const raw_match *sub = lw_x_first_of(c, "header.subject", zone);
     if (sub) {
         char *s = lw_x_grp_str(c, sub, "subject");
         if (s && s[0])
-            json_object_set_new(h, "subject", json_string(subject_start(c, s)));
+            set_field(c, &h->subject, subject_start(c, s));
         free(s);
         /* the title's year bounds quarters and months that give none */
         for (size_t i = 0; i < c->all.n; i++) {
@@ -422,13 +429,13 @@ void lw_x_extract_header(ctx_t *c)
     /* recipients and distribution */
     const raw_match *kg = lw_x_first_of(c, "header.recipients", c->len);
     if (kg)
-        json_object_set_new(h, "recipients", lw_x_list_after(c, kg->end, NULL));
+        lw_x_list_after(c, kg->end, NULL, &h->recipients);
     const raw_match *nn = NULL;
     for (size_t i = 0; i < c->all.n; i++)
         if (kind_is(&c->all.v[i], "header.distribution"))
             nn = &c->all.v[i]; /* the last one: "Nơi nhận" closes the document */
     if (nn)
-        json_object_set_new(h, "distribution", lw_x_list_after(c, nn->end, NULL));
+        lw_x_list_after(c, nn->end, NULL, &h->distribution);
     extract_signer(c, h);
 }
 
@@ -622,7 +629,7 @@ static size_t stamp_block_end(const ctx_t *c)
  * date, "Kính gửi" and the national motto), else the body the signer signs for. */
 void lw_x_extract_issuer(ctx_t *c)
 {
-    json_t *h = c->x->header;
+    lw_header *h = &c->x->header;
     size_t zone = c->len < 800 ? c->len : 800;
     const char *stops[] = {"header.number", "header.place_date", "header.recipients", "header.motto"};
     for (size_t k = 0; k < 4; k++) {
@@ -722,8 +729,10 @@ void lw_x_extract_issuer(ctx_t *c)
             lw_buf_printf(&b, "%s %s", organ, pname ? pname : "");
             free(organ);
             char *name = lw_buf_detach(&b, NULL);
-            json_object_set_new(h, "issuer", name ? json_string(name) : json_null());
-            free(name);
+            if (!name)
+                c->nomem = 1;
+            free(h->issuer);
+            h->issuer = name;
             return;
         }
     }
@@ -732,7 +741,7 @@ void lw_x_extract_issuer(ctx_t *c)
     if (!best) {
         char *sn = stamp_issuer(c);
         if (sn) {
-            json_object_set_new(h, "issuer", json_string(sn));
+            set_field(c, &h->issuer, sn);
             free(sn);
             return;
         }
@@ -749,12 +758,11 @@ void lw_x_extract_issuer(ctx_t *c)
             suffix = pname + ul + 1;
         char buf[LW_HEADER_NAME_MAX];
         snprintf(buf, sizeof buf, "%s%s%s", sname ? sname : "", suffix ? " " : "", suffix ? suffix : "");
-        json_object_set_new(h, "issuer", json_string(buf));
+        set_field(c, &h->issuer, buf);
         return;
     }
     if (!best) {
-        json_t *sg = json_object_get(h, "signer");
-        const char *auth = json_string_value(json_object_get(sg, "authority"));
+        const char *auth = h->has_signer ? h->signer.authority : NULL;
         const char *tm = lw_x_word(c, "collective_authority");
         size_t tl = tm ? strlen(tm) : 0;
         if (auth && tl && !strncmp(auth, tm, tl) && (auth[tl] == '.' || auth[tl] == ' ')) {
@@ -788,13 +796,13 @@ void lw_x_extract_issuer(ctx_t *c)
         /* "Ủy ban nhân dân tỉnh" with its name lost to OCR: the province the document is about */
         char buf[LW_HEADER_NAME_MAX];
         snprintf(buf, sizeof buf, "%s %s", name, c->province);
-        json_object_set_new(h, "issuer", json_string(buf));
+        set_field(c, &h->issuer, buf);
     } else if (scope && c->province && !best->u.agency.province) {
         /* "ỦY BAN NHÂN DÂN" under TM.: the province's, named elsewhere in the document */
         char buf[LW_HEADER_NAME_MAX];
         snprintf(buf, sizeof buf, "%s %s %s", name, scope, c->province);
-        json_object_set_new(h, "issuer", json_string(buf));
+        set_field(c, &h->issuer, buf);
     } else {
-        json_object_set_new(h, "issuer", json_string(name));
+        set_field(c, &h->issuer, name);
     }
 }

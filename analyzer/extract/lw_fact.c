@@ -32,13 +32,25 @@ char *lw_fact_strdup(const char *s, int *nomem)
     return d;
 }
 
-static void strv_free(lw_strv *v)
+void lw_strv_free(lw_strv *v)
 {
     for (size_t i = 0; i < v->n; i++)
         free(v->v[i]);
     free(v->v);
     v->v = NULL;
     v->n = 0;
+}
+
+int lw_strv_push(lw_strv *v, const char *s)
+{
+    char **p = realloc(v->v, (v->n + 1) * sizeof *p);
+    if (!p)
+        return -1;
+    v->v = p;
+    if (!(p[v->n] = strdup(s)))
+        return -1;
+    v->n++;
+    return 0;
 }
 
 static int strv_copy(lw_strv *dst, const lw_strv *src)
@@ -53,7 +65,7 @@ static int strv_copy(lw_strv *dst, const lw_strv *src)
     for (size_t i = 0; i < src->n; i++) {
         if (!(dst->v[i] = strdup(src->v[i]))) {
             dst->n = i;
-            strv_free(dst);
+            lw_strv_free(dst);
             return -1;
         }
     }
@@ -86,7 +98,7 @@ void lw_fact_clear(lw_fact *f)
         lw_duty_fact *d = &f->u.duty;
         free(d->activity), free(d->output), free(d->topic), free(d->section), free(d->source);
         free(d->recurring), free(d->stage);
-        strv_free(&d->lead), strv_free(&d->partners), strv_free(&d->concerns);
+        lw_strv_free(&d->lead), lw_strv_free(&d->partners), lw_strv_free(&d->concerns);
         free(d->deadline.from), free(d->deadline.to), free(d->deadline.precision), free(d->deadline.qualifier);
         for (size_t i = 0; i < d->nunits; i++)
             free(d->units[i].name), free(d->units[i].level), free(d->units[i].role);
@@ -185,10 +197,8 @@ lw_extraction *lw_extraction_new(void)
     lw_extraction *x = calloc(1, sizeof *x);
     if (!x)
         return NULL;
-    x->header = json_pack("{s:n,s:n,s:n,s:n,s:n,s:n,s:[],s:n,s:[]}", "issuer", "number", "kind", "place", "date",
-                          "subject", "recipients", "signer", "distribution");
     x->warnings = json_array();
-    if (!x->header || !x->warnings) {
+    if (!x->warnings) {
         lw_extraction_free(x);
         return NULL;
     }
@@ -202,7 +212,10 @@ void lw_extraction_free(lw_extraction *x)
     for (size_t i = 0; i < x->n; i++)
         lw_fact_clear(&x->facts[i]);
     free(x->facts);
-    json_decref(x->header);
+    lw_header *h = &x->header;
+    free(h->issuer), free(h->number), free(h->kind), free(h->place), free(h->date), free(h->subject);
+    lw_strv_free(&h->recipients), lw_strv_free(&h->distribution);
+    free(h->signer.authority), free(h->signer.position), free(h->signer.name);
     json_decref(x->warnings);
     free(x->doc_date);
     free(x);
@@ -373,6 +386,28 @@ static int put_fields(json_t *o, const lw_fact *f, const lw_doc *doc)
     }
 }
 
+json_t *lw_header_json(const lw_header *h)
+{
+    json_t *o = json_object();
+    if (!o)
+        return NULL;
+    int rc = put_str(o, "issuer", h->issuer) || put_str(o, "number", h->number) || put_str(o, "kind", h->kind) ||
+             put_str(o, "place", h->place) || put_str(o, "date", h->date) || put_str(o, "subject", h->subject) ||
+             put_new(o, "recipients", strv_json(&h->recipients));
+    if (!rc && h->has_signer) {
+        json_t *s = json_object();
+        rc = put_new(o, "signer", s) || put_str(s, "authority", h->signer.authority) ||
+             put_str(s, "position", h->signer.position) || put_str(s, "name", h->signer.name);
+    } else if (!rc) {
+        rc = put_new(o, "signer", json_null());
+    }
+    if (rc || put_new(o, "distribution", strv_json(&h->distribution))) {
+        json_decref(o);
+        return NULL;
+    }
+    return o;
+}
+
 json_t *lw_fact_fields_json(const lw_fact *f, const lw_doc *doc)
 {
     json_t *o = json_object();
@@ -441,7 +476,7 @@ json_t *lw_extraction_record(const lw_extraction *x, const lw_doc *doc)
         /* a path that is not UTF-8 (an old share's file names) has no key: the store names it */
         json_object_set_new(rec, "path", json_string(doc->path));
         nomem = put_str(rec, "sha256", doc->sha256) || put_str(rec, "encoding", lw_encoding_name(doc->dec->encoding)) ||
-                json_object_set(rec, "header", x->header);
+                put_new(rec, "header", lw_header_json(&x->header));
     }
     for (size_t i = 0; !nomem && i < x->n; i++)
         nomem = json_array_append_new(facts, fact_record(&x->facts[i], doc)) != 0;

@@ -1,8 +1,9 @@
 /* lw_fact: the facts extraction yields, typed (a struct per kind, as cmark has a node per
  * kind), and the list that holds them with the document's header (lw_extraction). The
- * bottom module of extract/: the builders (lw_extract_*.c, lw_duty*.c) fill the structs, the
- * readers use the fields, and the JSON of the design is made here only, at the edge
- * (lw_fact_fields_json, lw_extraction_record), for the CLI, the API and the store.
+ * bottom module of extract/: the builders (lw_extract_*.c, lw_duty*.c) fill the structs (the
+ * header too: lw_header), the readers use the fields, and the JSON of the design is made
+ * here only, at the edge (lw_fact_fields_json, lw_header_json, lw_extraction_record), for
+ * the CLI, the API and the store.
  *
  * Ownership: every string and array in a fact is owned by the fact (freed by
  * lw_extraction_free); rule is borrowed from the rule set. */
@@ -104,16 +105,38 @@ typedef struct {
     } u;
 } lw_fact;
 
+/* The signature block: authority ("KT. CHỦ TỊCH"), position and name (NULL: JSON null). */
+typedef struct {
+    char *authority, *position, *name;
+} lw_signer;
+
+/* The document's header (the design's header object). Strings NULL when the document lacks
+ * them (JSON null); signer only when has_signer. */
+typedef struct {
+    char *issuer, *number, *kind, *place, *date, *subject;
+    lw_strv recipients, distribution;
+    int has_signer;
+    lw_signer signer;
+} lw_header;
+
 typedef struct {
     lw_fact *facts;
     size_t n, cap;
-    json_t *header;   /* the design's header object; owned */
+    lw_header header; /* owned */
     json_t *warnings; /* array of {"offset": normalized offset, "message": text}; owned */
     char *doc_date;   /* ISO or NULL; owned */
 } lw_extraction;
 
 /* The design's name of a kind ("legal_ref"). Static. */
 const char *lw_fact_kind_name(lw_fact_kind k);
+
+/* Appends a copy of s to v; 0, or -1 when out of memory (v unchanged). */
+int lw_strv_push(lw_strv *v, const char *s);
+void lw_strv_free(lw_strv *v);
+
+/* The design's header object of h, keys in the contract's order. Owned; NULL when out of
+ * memory. */
+json_t *lw_header_json(const lw_header *h);
 
 /* A new empty extraction (header all null, no warnings). Owned (lw_extraction_free); NULL
  * when out of memory. */
