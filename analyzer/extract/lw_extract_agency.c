@@ -205,8 +205,9 @@ static int in_copy_stamp(const ctx_t *c, const raw_match *r)
         if (back < 2)
             ls--;
     }
+    const json_t *stamp_words = lw_ruleset_data(c->rs, "signature_stamp_words");
     for (size_t i = ls; i + 7 < r->start; i++)
-        if (lw_x_opens_with_word(c, i, "signature_stamp_words"))
+        if (lw_x_opens_with_word(c, i, stamp_words))
             return 0;
     int lines = 0, address = 0, time = 0;
     for (size_t i = r->end; i + 8 <= c->len && lines <= 3 && i < r->end + 240; i++) {

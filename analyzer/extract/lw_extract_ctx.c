@@ -24,13 +24,13 @@ const char *lw_x_word(const ctx_t *c, const char *key)
     return json_string_value(json_array_get(lw_ruleset_data(c->rs, key), 0));
 }
 
-size_t lw_x_opens_with_word(const ctx_t *c, size_t pos, const char *key)
+size_t lw_x_opens_with_word(const ctx_t *c, size_t pos, const json_t *words)
 {
-    size_t i;
-    json_t *v;
-    json_array_foreach(lw_ruleset_data(c->rs, key), i, v) {
-        const char *w = json_string_value(v);
-        size_t n = w ? strlen(w) : 0;
+    for (size_t i = 0; i < json_array_size(words); i++) {
+        const char *w = json_string_value(json_array_get(words, i));
+        if (!w || *w != c->text[pos])
+            continue;
+        size_t n = strlen(w);
         if (n && n <= c->len - pos && !memcmp(c->text + pos, w, n))
             return n;
     }

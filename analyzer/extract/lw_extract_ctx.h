@@ -105,8 +105,9 @@ void lw_x_list_after(const ctx_t *c, size_t pos, size_t *end_out, lw_strv *out);
 /* The first word of the rules' data list key ("people_committee": "Ủy ban nhân dân"):
  * vocabulary is data (the rules' YAML files). Borrowed from the rule set; NULL when absent. */
 const char *lw_x_word(const ctx_t *c, const char *key);
-/* Whether text[pos..) opens with one of the words of data list key; its length, else 0. */
-size_t lw_x_opens_with_word(const ctx_t *c, size_t pos, const char *key);
+/* Whether text[pos..) opens with one of words (a data list: lw_ruleset_data, looked up once
+ * by the caller); the word's length, else 0. */
+size_t lw_x_opens_with_word(const ctx_t *c, size_t pos, const json_t *words);
 /* Whether s[0..n) is written in capitals. */
 int lw_x_is_upper_line(const char *s, size_t n);
 
