@@ -12,12 +12,16 @@
 static char *place_name(const ctx_t *c, lw_span pl)
 {
     char *p = lw_text_clean(c->text + pl.start, pl.end - pl.start);
+    if (!p)
+        *c->oom = 1;
     if (!p || !lw_x_is_upper_line(p, strlen(p)))
         return p;
     char *low = lw_text_fold_case(p, strlen(p));
     free(p);
-    if (!low)
+    if (!low) {
+        *c->oom = 1;
         return NULL;
+    }
     json_t *words = lw_ruleset_data(c->rs, "admin_unit_words");
     size_t unit_len = 0, i;
     json_t *w;
@@ -29,11 +33,16 @@ static char *place_name(const ctx_t *c, lw_span pl)
     }
     char *rest = lw_text_title_case(low + unit_len, strlen(low + unit_len));
     lw_buf b = {0};
-    lw_buf_append(&b, low, unit_len);
-    lw_buf_printf(&b, "%s%s", unit_len && rest && rest[0] != ' ' ? " " : "", rest ? rest : "");
+    int bad = !rest || lw_buf_append(&b, low, unit_len) ||
+              lw_buf_printf(&b, "%s%s", unit_len && rest[0] != ' ' ? " " : "", rest);
     free(rest);
     free(low);
-    return lw_buf_detach(&b, NULL);
+    char *r = bad ? NULL : lw_buf_detach(&b, NULL);
+    if (!r) {
+        lw_buf_free(&b);
+        *c->oom = 1;
+    }
+    return r;
 }
 
 /* The key names of bodies are compared by: no case, no diacritics, only letters and digits,
@@ -89,6 +98,7 @@ static char *agency_expand(const ctx_t *c, const char *s)
 {
     json_t *abbr = lw_ruleset_data(c->rs, "agency_abbrev");
     lw_buf b = {0};
+    int bad = 0;
     const char *p = s;
     while (*p) {
         const char *w = p;
@@ -103,21 +113,25 @@ static char *agency_expand(const ctx_t *c, const char *s)
             full = json_string_value(json_object_get(abbr, word));
         }
         if (full)
-            lw_buf_append(&b, full, strlen(full));
+            bad |= lw_buf_append(&b, full, strlen(full));
         else if (n == 3 && (!memcmp(w, "\xE2\x80\x93", 3) || !memcmp(w, "\xE2\x80\x94", 3)))
-            lw_buf_putc(&b, '-'); /* – or — standing alone */
+            bad |= lw_buf_putc(&b, '-'); /* – or — standing alone */
         else
-            lw_buf_append(&b, w, n);
+            bad |= lw_buf_append(&b, w, n);
         while (*p == ' ')
-            lw_buf_putc(&b, *p++);
+            bad |= lw_buf_putc(&b, *p++);
     }
-    char *r = lw_buf_detach(&b, NULL);
-    return r ? r : strdup("");
+    char *r = bad ? NULL : lw_buf_detach(&b, NULL);
+    if (!r) {
+        lw_buf_free(&b);
+        *c->oom = 1;
+    }
+    return r;
 }
 
 /* Upper case for the first letter of s (in place when it is ASCII or a two-byte letter that
  * keeps its length upper-cased; else a new string). Owned: takes s. */
-static char *upper_first(char *s)
+static char *upper_first(const ctx_t *c, char *s)
 {
     if (!s || !*s)
         return s;
@@ -125,35 +139,39 @@ static char *upper_first(char *s)
     while (s[l] && ((unsigned char)s[l] & 0xC0) == 0x80)
         l++;
     char *u = lw_text_upper(s, l);
-    if (!u)
-        return s;
     lw_buf b = {0};
-    lw_buf_printf(&b, "%s%s", u, s + l);
+    char *r = u && !lw_buf_printf(&b, "%s%s", u, s + l) ? lw_buf_detach(&b, NULL) : NULL;
     free(u);
-    char *r = lw_buf_detach(&b, NULL);
-    if (!r)
+    if (!r) {
+        lw_buf_free(&b);
+        *c->oom = 1; /* the name as it was, and the extraction fails */
         return s;
+    }
     free(s);
     return r;
 }
 
 /* Sentence case: a name written in capitals ("TRUNG TÂM XÚC TIẾN") keeps only its first
  * letter upper. Owned: takes s. */
-static char *sentence_case(char *s)
+static char *sentence_case(const ctx_t *c, char *s)
 {
     char *low = lw_text_fold_case(s, strlen(s));
-    if (!low)
+    if (!low) {
+        *c->oom = 1;
         return s;
+    }
     free(s);
-    return upper_first(low);
+    return upper_first(c, low);
 }
 
 /* The part of a name a rule's group gives, in its canonical spelling. Owned. */
 static char *agency_part(const ctx_t *c, lw_span sp, int caps_source)
 {
     char *t = lw_text_clean(c->text + sp.start, sp.end - sp.start);
-    if (!t)
+    if (!t) {
+        *c->oom = 1;
         return NULL;
+    }
     char *x = agency_expand(c, t);
     free(t);
     if (!x)
@@ -161,10 +179,13 @@ static char *agency_part(const ctx_t *c, lw_span sp, int caps_source)
     const char *known = agency_lookup(c, "agency_names", x);
     if (known) {
         free(x);
-        return strdup(known);
+        char *k = strdup(known);
+        if (!k)
+            *c->oom = 1;
+        return k;
     }
     if (caps_source && lw_x_is_upper_line(x, strlen(x)))
-        x = sentence_case(x);
+        x = sentence_case(c, x);
     return x;
 }
 
@@ -182,6 +203,8 @@ static int inside_symbol(const ctx_t *c, const raw_match *r)
         if (isspace((unsigned char)c->text[i]))
             return 0;
     char *first = lw_text_upper(c->text + r->start, 1);
+    if (!first)
+        *c->oom = 1;
     int cap = first && first[0] == c->text[r->start];
     free(first);
     return cap || (unsigned char)c->text[r->start] >= 0x80;
@@ -288,6 +311,8 @@ static void agency_aliases(ctx_t *c, size_t first_fact)
             w1++;
         char *ka = lw_text_fold_case(alias, w1);
         char *kt = tname ? lw_text_fold_case(tname, strlen(tname)) : NULL;
+        if (!ka || (tname && !kt))
+            c->nomem = 1;
         /* shorter than the name it stands for ("(Bộ Tài chính)" after "Cục …" is a name) */
         int same = ka && kt && alen < strlen(tname) && !strncmp(kt, ka, strlen(ka)) && kt[strlen(ka)] == ' ';
         free(ka);
@@ -318,6 +343,8 @@ static void agency_aliases(ctx_t *c, size_t first_fact)
                 while (nx + l < c->len && ((unsigned char)c->text[nx + l] & 0xC0) == 0x80)
                     l++;
                 char *up = lw_text_upper(c->text + nx, l);
+                if (!up)
+                    c->nomem = 1;
                 int cap = up && !strncmp(up, c->text + nx, l) && (isalpha((unsigned char)c->text[nx]) ||
                                                                   (unsigned char)c->text[nx] >= 0xC3);
                 free(up);
@@ -393,20 +420,23 @@ void lw_x_build_agencies(ctx_t *c)
              * written, in its canonical spelling */
             char *t = agency_part(c, ns, caps);
             if (t && set_str(r, "capital"))
-                t = upper_first(t);
+                t = upper_first(c, t);
             const char *prefix = set_str(r, "prefix");
             char *head = NULL;
             lw_span hs = grp(r, "head");
             if (!prefix && hs.start != SIZE_MAX) {
                 char *h = lw_text_clean(c->text + hs.start, hs.end - hs.start);
                 const char *hk = h ? agency_lookup(c, "agency_heads", h) : NULL;
-                head = hk ? strdup(hk) : (h ? sentence_case(h) : NULL);
+                head = hk ? strdup(hk) : (h ? sentence_case(c, h) : NULL);
                 if (hk)
                     free(h);
+                if (!head)
+                    c->nomem = 1;
                 prefix = head;
             }
             lw_buf b = {0};
-            lw_buf_printf(&b, "%s%s%s", prefix ? prefix : "", prefix ? " " : "", t ? t : "");
+            if (lw_buf_printf(&b, "%s%s%s", prefix ? prefix : "", prefix ? " " : "", t ? t : ""))
+                c->nomem = 1;
             free(t);
             free(head);
             /* the ministry a department belongs to, when it is named next: part of the
@@ -414,9 +444,9 @@ void lw_x_build_agencies(ctx_t *c)
             lw_span ms = grp(r, "ministry"), mh = grp(r, "mhead");
             if (ms.start != SIZE_MAX && mh.start != SIZE_MAX) {
                 char *m = agency_part(c, ms, caps);
-                lw_buf_printf(&b, ", Bộ %s", m ? m : "");
                 lw_buf mb = {0};
-                lw_buf_printf(&mb, "Bộ %s", m ? m : "");
+                if (lw_buf_printf(&b, ", Bộ %s", m ? m : "") || lw_buf_printf(&mb, "Bộ %s", m ? m : ""))
+                    c->nomem = 1;
                 char *mn = lw_buf_detach(&mb, NULL);
                 lw_fact *mf = mn ? lw_x_add_fact(c, LW_FACT_AGENCY, r->rule, mh.start, ms.end) : NULL;
                 if (!mn)
@@ -444,7 +474,8 @@ void lw_x_build_agencies(ctx_t *c)
             /* "Cục Thuế tỉnh", "Thanh tra huyện": the body of a province or district not named */
             char *word = sx.start != SIZE_MAX ? lw_text_fold_case(c->text + sx.start, sx.end - sx.start) : NULL;
             lw_buf b = {0};
-            lw_buf_printf(&b, "%s %s", name, word ? word : "tỉnh");
+            if (lw_buf_printf(&b, "%s %s", name, word ? word : "tỉnh"))
+                c->nomem = 1;
             free(word);
             free(owned);
             owned = lw_buf_detach(&b, NULL);
@@ -530,6 +561,8 @@ void lw_x_build_agencies(ctx_t *c)
         const char *nm = f->u.agency.name;
         if (nm && !caps[k] && (keys[nk].key = agency_key(nm)) != NULL)
             keys[nk++].name = nm;
+        else if (nm && !caps[k])
+            c->nomem = 1;
     }
     if (nk)
         qsort(keys, nk, sizeof *keys, cmp_key_name);
@@ -548,6 +581,8 @@ void lw_x_build_agencies(ctx_t *c)
                 continue;
             char *pre = strndup(nm, e);
             key_name probe = {pre ? agency_key(pre) : NULL, NULL};
+            if (!probe.key)
+                c->nomem = 1;
             const key_name *hit = probe.key && *probe.key ? bsearch(&probe, keys, nk, sizeof *keys, cmp_key_name) : NULL;
             if (hit) {
                 best = hit->name;
@@ -558,8 +593,8 @@ void lw_x_build_agencies(ctx_t *c)
         }
         if (best) {
             lw_buf b = {0};
-            lw_buf_printf(&b, "%s%s", best, nm + best_len);
-            char *nn = lw_buf_detach(&b, NULL);
+            char *nn = lw_buf_printf(&b, "%s%s", best, nm + best_len) ? NULL : lw_buf_detach(&b, NULL);
+            lw_buf_free(&b);
             if (nn) {
                 free(fields->name);
                 fields->name = nn;

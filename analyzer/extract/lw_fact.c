@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <utf8proc.h>
 
 #include "lw_msg.h"
 
@@ -282,6 +283,20 @@ static json_t *strv_json(const lw_strv *v)
     return a;
 }
 
+/* Whether s is valid UTF-8 (jansson refuses a string that is not). */
+static int utf8_valid(const char *s)
+{
+    size_t n = strlen(s);
+    for (size_t i = 0; i < n;) {
+        utf8proc_int32_t cp;
+        utf8proc_ssize_t k = utf8proc_iterate((const utf8proc_uint8_t *)s + i, (utf8proc_ssize_t)(n - i), &cp);
+        if (k <= 0)
+            return 0;
+        i += (size_t)k;
+    }
+    return 1;
+}
+
 /* The text of normalized span [s, e) as in the original file (UTF-8 originals), else as
  * normalized. New reference; NULL when out of memory. */
 static json_t *orig_text(const lw_doc *doc, size_t s, size_t e)
@@ -474,8 +489,7 @@ json_t *lw_extraction_record(const lw_extraction *x, const lw_doc *doc)
     int nomem = !rec || !facts || !warns;
     if (!nomem) {
         /* a path that is not UTF-8 (an old share's file names) has no key: the store names it */
-        json_object_set_new(rec, "path", json_string(doc->path));
-        nomem = put_str(rec, "sha256", doc->sha256) || put_str(rec, "encoding", lw_encoding_name(doc->dec->encoding)) ||
+        nomem = (utf8_valid(doc->path) && put_str(rec, "path", doc->path)) || put_str(rec, "sha256", doc->sha256) || put_str(rec, "encoding", lw_encoding_name(doc->dec->encoding)) ||
                 put_new(rec, "header", lw_header_json(&x->header));
     }
     for (size_t i = 0; !nomem && i < x->n; i++)
