@@ -63,10 +63,14 @@ static char *cell_text(const tctx *c, span_t cell)
     size_t n = 0;
     char *raw = bad ? NULL : lw_buf_detach(&b, &n);
     lw_buf_free(&b);
-    if (!raw)
+    if (!raw) {
+        *c->oom = 1; /* the row's duty would lose its words: the extraction fails */
         return NULL;
+    }
     char *t = lw_text_clean(raw, n);
     free(raw);
+    if (!t)
+        *c->oom = 1;
     if (t && strlen(t) > 300) {
         size_t cut = 300;
         while (cut && ((unsigned char)t[cut] & 0xC0) == 0x80)
@@ -124,6 +128,8 @@ static int status_row(const tctx *c, const row_t *r, const columns_t *cols)
         while (n < len && n && ((unsigned char)c->text[r->c[i].s + n] & 0xC0) == 0x80)
             n--; /* whole code points only */
         char *f = lw_text_fold_all(c->text + r->c[i].s, n);
+        if (!f)
+            *c->oom = 1;
         int hit = 0;
         for (size_t k = 0; f && k < c->nstatus && !hit; k++) {
             size_t wl = strlen(c->status[k]);
@@ -274,6 +280,8 @@ static int column_roles(tctx *c, const row_t *h, const row_t *sub, columns_t *co
         else if (g == R_TIME || (g == R_NONE && s == R_TIME)) {
             cols->role[i] = R_TIME;
             cols->label[i] = lw_text_clean(c->text + sub->c[i].s, sub->c[i].e - sub->c[i].s);
+            if (!cols->label[i])
+                c->nomem = 1;
         }
     }
     return 1;
@@ -402,6 +410,7 @@ lw_status lw_duty_table_build(const lw_ruleset *rs, lw_matcher *m, const char *t
     if (!json_is_array(columns) || !memchr(text, '|', len))
         return LW_OK;
     tctx c = {.rs = rs, .m = m, .text = text, .len = len, .x = x};
+    c.oom = &c.nomem;
     c.abbrev = lw_ruleset_data(rs, "table_abbreviations");
     size_t i;
     json_t *col;

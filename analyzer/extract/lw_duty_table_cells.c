@@ -40,6 +40,8 @@ static int has_word(const char *f, const char *w)
 int lw_dt_role_of(const tctx *c, const char *s, size_t n)
 {
     char *f = lw_text_fold_all(s, n);
+    if (!f)
+        *c->oom = 1;
     int role = R_NONE;
     for (size_t o = 0; f && o < c->norder && !role; o++) {
         int r = c->order[o];
@@ -58,6 +60,8 @@ static int head_at(const tctx *c, size_t s, size_t e)
     while (n && s + n < c->len && ((unsigned char)c->text[s + n] & 0xC0) == 0x80)
         n--; /* whole code points only */
     char *f = lw_text_fold_all(c->text + s, n);
+    if (!f)
+        *c->oom = 1;
     int hit = 0;
     for (size_t k = 0; f && k < c->nheads && !hit; k++) {
         size_t hl = strlen(c->heads[k]);
@@ -74,6 +78,8 @@ static int upper_at(const tctx *c, size_t s, size_t e)
     while (s + n < e && ((unsigned char)c->text[s + n] & 0xC0) == 0x80)
         n++;
     char *f = lw_text_fold_case(c->text + s, n);
+    if (!f)
+        *c->oom = 1;
     int up = f && strncmp(f, c->text + s, n) != 0;
     free(f);
     return up;
@@ -433,6 +439,8 @@ static const char *name_as_written(tctx *c, size_t s, size_t e)
         return NULL;
     }
     char *r = lw_buf_detach(&b, NULL);
+    if (!r)
+        c->nomem = 1;
     if (r && (!*r || strlen(r) > 160)) {
         free(r);
         return NULL; /* a sentence, not a name */

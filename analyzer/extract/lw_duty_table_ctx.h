@@ -68,6 +68,7 @@ typedef struct {
     lw_date doc_date;
     int have_doc_date;
     int nomem;
+    int *oom; /* = &nomem, for the readers that take a const tctx */
 } tctx;
 
 
