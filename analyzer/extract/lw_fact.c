@@ -283,10 +283,9 @@ static json_t *strv_json(const lw_strv *v)
     return a;
 }
 
-/* Whether s is valid UTF-8 (jansson refuses a string that is not). */
-static int utf8_valid(const char *s)
+/* Whether s[0..n) is valid UTF-8 (jansson refuses a string that is not). */
+static int utf8_valid(const char *s, size_t n)
 {
-    size_t n = strlen(s);
     for (size_t i = 0; i < n;) {
         utf8proc_int32_t cp;
         utf8proc_ssize_t k = utf8proc_iterate((const utf8proc_uint8_t *)s + i, (utf8proc_ssize_t)(n - i), &cp);
@@ -297,18 +296,19 @@ static int utf8_valid(const char *s)
     return 1;
 }
 
-/* The text of normalized span [s, e) as in the original file (UTF-8 originals), else as
- * normalized. New reference; NULL when out of memory. */
+/* The text of normalized span [s, e) as in the original file when it is UTF-8 there (a span
+ * of an original that is not valid UTF-8 is refused by json_stringn), else as normalized.
+ * New reference; NULL when out of memory (never another text in its place). */
 static json_t *orig_text(const lw_doc *doc, size_t s, size_t e)
 {
     size_t os, oe;
     lw_doc_orig_span(doc, s, e, &os, &oe);
-    json_t *txt = NULL;
-    if (doc->dec->encoding == LW_ENC_UTF8 && oe <= doc->raw_len && oe >= os)
-        txt = json_stringn((const char *)doc->raw + os, oe - os);
-    if (!txt)
-        txt = json_stringn(doc->norm->text + s, e - s);
-    return txt ? txt : json_string("");
+    if (doc->dec->encoding == LW_ENC_UTF8 && oe <= doc->raw_len && oe >= os &&
+        utf8_valid((const char *)doc->raw + os, oe - os))
+        return json_stringn((const char *)doc->raw + os, oe - os);
+    if (utf8_valid(doc->norm->text + s, e - s))
+        return json_stringn(doc->norm->text + s, e - s);
+    return json_string("");
 }
 
 static int put_ref(json_t *o, const lw_ref_fact *r)
@@ -443,12 +443,7 @@ static json_t *fact_record(const lw_fact *f, const lw_doc *doc)
     json_t *o = json_object();
     if (!o)
         return NULL;
-    json_t *txt = NULL;
-    if (doc->dec->encoding == LW_ENC_UTF8 && oe <= doc->raw_len && oe >= os)
-        txt = json_stringn((const char *)doc->raw + os, oe - os);
-    if (!txt)
-        txt = json_stringn(doc->norm->text + f->start, f->end - f->start);
-    int rc = put_str(o, "kind", lw_fact_kind_name(f->kind)) || put_new(o, "text", txt ? txt : json_string("")) ||
+    int rc = put_str(o, "kind", lw_fact_kind_name(f->kind)) || put_new(o, "text", orig_text(doc, f->start, f->end)) ||
              put_new(o, "span", json_pack("[I,I]", (json_int_t)os, (json_int_t)oe)) ||
              put_new(o, "line", json_integer(lw_doc_line(doc, f->start))) || put_str(o, "rule", f->rule->id) ||
              put_fields(o, f, doc);
@@ -489,7 +484,7 @@ json_t *lw_extraction_record(const lw_extraction *x, const lw_doc *doc)
     int nomem = !rec || !facts || !warns;
     if (!nomem) {
         /* a path that is not UTF-8 (an old share's file names) has no key: the store names it */
-        nomem = (utf8_valid(doc->path) && put_str(rec, "path", doc->path)) || put_str(rec, "sha256", doc->sha256) || put_str(rec, "encoding", lw_encoding_name(doc->dec->encoding)) ||
+        nomem = (utf8_valid(doc->path, strlen(doc->path)) && put_str(rec, "path", doc->path)) || put_str(rec, "sha256", doc->sha256) || put_str(rec, "encoding", lw_encoding_name(doc->dec->encoding)) ||
                 put_new(rec, "header", lw_header_json(&x->header));
     }
     for (size_t i = 0; !nomem && i < x->n; i++)
