@@ -20,7 +20,7 @@
 #include "lw_report.h"
 #include "lw_resolve.h"
 #include "lw_rules.h"
-#include "lw_store.h"
+#include "lw_store_ingest.h"
 
 /* Where `cmake --install` puts the rules, and the same folder relative to the installed
  * library's folder; both set by the build (CMakeLists.txt). The relative one is tried first,

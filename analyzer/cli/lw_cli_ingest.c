@@ -5,7 +5,7 @@
 
 #include "lw_cli_common.h"
 #include "lw_cli_verbs.h"
-#include "lw_store.h"
+#include "lw_store_ingest.h"
 
 static const char ingest_usage[] =
     "Usage: lawwatch ingest [--db PATH] [--prune] [--reextract] [--jobs N] [--rules DIR]\n"
