@@ -14,7 +14,7 @@ static char *place_name(const ctx_t *c, lw_span pl)
     char *p = lw_text_clean(c->text + pl.start, pl.end - pl.start);
     if (!p)
         *c->oom = 1;
-    if (!p || !lw_x_is_upper_line(p, strlen(p)))
+    if (!p || !lw_x_is_upper_line(c, p, strlen(p)))
         return p;
     char *low = lw_text_fold_case(p, strlen(p));
     free(p);
@@ -184,7 +184,7 @@ static char *agency_part(const ctx_t *c, lw_span sp, int caps_source)
             *c->oom = 1;
         return k;
     }
-    if (caps_source && lw_x_is_upper_line(x, strlen(x)))
+    if (caps_source && lw_x_is_upper_line(c, x, strlen(x)))
         x = sentence_case(c, x);
     return x;
 }
@@ -414,7 +414,7 @@ void lw_x_build_agencies(ctx_t *c)
         char *owned = NULL;
         lw_span ns = grp(r, "name");
         /* the whole match in capitals: a header's line */
-        int caps = lw_x_is_upper_line(c->text + r->start, r->end - r->start);
+        int caps = lw_x_is_upper_line(c, c->text + r->start, r->end - r->start);
         if (!name && ns.start != SIZE_MAX) {
             /* prefix ("Bộ", "Sở", or the head as written: "Cục", "Tổng cục") + the name as
              * written, in its canonical spelling */
@@ -557,7 +557,7 @@ void lw_x_build_agencies(ctx_t *c)
     }
     for (size_t k = 0; k < n; k++) {
         lw_fact *f = &c->x->facts[first_fact + k];
-        caps[k] = (unsigned char)lw_x_is_upper_line(c->text + f->start, f->end - f->start);
+        caps[k] = (unsigned char)lw_x_is_upper_line(c, c->text + f->start, f->end - f->start);
         const char *nm = f->u.agency.name;
         if (nm && !caps[k] && (keys[nk].key = agency_key(nm)) != NULL)
             keys[nk++].name = nm;

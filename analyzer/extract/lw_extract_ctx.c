@@ -188,10 +188,12 @@ void lw_x_list_after(const ctx_t *c, size_t pos, size_t *end_out, lw_strv *out)
     lw_strv_free(&items);
 }
 
-int lw_x_is_upper_line(const char *s, size_t n)
+int lw_x_is_upper_line(const ctx_t *c, const char *s, size_t n)
 {
     int letters = 0;
     char *up = lw_text_upper(s, n);
+    if (!up)
+        *c->oom = 1; /* read as not in capitals, and the extraction fails */
     int same = up && strncmp(up, s, n) == 0;
     free(up);
     for (size_t i = 0; i < n; i++)

@@ -109,7 +109,7 @@ const char *lw_x_word(const ctx_t *c, const char *key);
  * by the caller); the word's length, else 0. */
 size_t lw_x_opens_with_word(const ctx_t *c, size_t pos, const json_t *words);
 /* Whether s[0..n) is written in capitals. */
-int lw_x_is_upper_line(const char *s, size_t n);
+int lw_x_is_upper_line(const ctx_t *c, const char *s, size_t n);
 
 /* ---- lw_extract_header.c ---- */
 

@@ -8,7 +8,7 @@
 #define LW_HEADER_NAME_MAX 600
 
 /* A person's name: 2 to 6 words, each opening with an upper-case letter, not all caps. */
-static int is_name_line(const char *s, size_t n)
+static int is_name_line(const ctx_t *c, const char *s, size_t n)
 {
     char *t = lw_text_clean(s, n);
     if (!t)
@@ -40,7 +40,7 @@ static int is_name_line(const char *s, size_t n)
         free(u);
     }
     free(t);
-    return ok && words >= 2 && words <= 6 && !lw_x_is_upper_line(s, n);
+    return ok && words >= 2 && words <= 6 && !lw_x_is_upper_line(c, s, n);
 }
 
 /* Sets *field to a copy of s when s is not NULL (the previous value freed). */
@@ -108,14 +108,14 @@ static void extract_signer(ctx_t *c, lw_header *h)
         for (size_t q = 0; q < n; q++)
             digit |= isdigit((unsigned char)t[q]) != 0;
         if (!sg->position && !sg->name &&
-            lw_x_is_upper_line(t, n) && !digit) {
+            lw_x_is_upper_line(c, t, n) && !digit) {
             char *pos = lw_text_clean(t, n);
             if (!pos)
                 c->nomem = 1;
             sg->position = pos;
             continue;
         }
-        if (is_name_line(t, n)) {
+        if (is_name_line(c, t, n)) {
             char *nm = lw_text_clean(t, n);
             if (!nm)
                 c->nomem = 1;
@@ -490,7 +490,7 @@ static char *parent_organ(const ctx_t *c, const lw_fact *parent)
     size_t e = lw_x_para_end(c, k);
     while (e > k && strchr(" \t*_", c->text[e - 1]))
         e--;
-    if (!lw_x_is_upper_line(c->text + k, e - k))
+    if (!lw_x_is_upper_line(c, c->text + k, e - k))
         return NULL;
     char *line = lw_text_fold_all(c->text + k, e - k);
     char *out = NULL;
@@ -661,8 +661,8 @@ void lw_x_extract_issuer(ctx_t *c)
         const lw_fact *joined = NULL;
         if (k < c->len && c->text[k] != '\n' && c->text[k] != '-' && i + 1 < c->x->n &&
             c->x->facts[i + 1].kind == LW_FACT_AGENCY && c->x->facts[i + 1].start == k &&
-            lw_x_is_upper_line(c->text + f->start, f->end - f->start) &&
-            lw_x_is_upper_line(c->text + k, c->x->facts[i + 1].end - k)) {
+            lw_x_is_upper_line(c, c->text + f->start, f->end - f->start) &&
+            lw_x_is_upper_line(c, c->text + k, c->x->facts[i + 1].end - k)) {
             joined = &c->x->facts[i + 1];
             k = joined->end;
         }
@@ -715,7 +715,7 @@ void lw_x_extract_issuer(ctx_t *c)
                 if (!strchr(" \t*_", c->text[j]))
                     own_line = 0;
             if (own_line && f->start < sublim && (e == c->len || c->text[e] == '\n') &&
-                lw_x_is_upper_line(c->text + f->start, f->end - f->start))
+                lw_x_is_upper_line(c, c->text + f->start, f->end - f->start))
                 sub = f;
             break;
         }
