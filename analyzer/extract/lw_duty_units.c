@@ -379,10 +379,15 @@ static const char *qualified(dctx *c, const char *name)
         /* "Ủy ban nhân dân" (rules/header.yaml): its place follows */
         const char *ubnd = json_string_value(json_array_get(lw_ruleset_data(c->rs, "people_committee"), 0));
         size_t ul = ubnd ? strlen(ubnd) : 0;
+        /* "Sở" (rules/duties.yaml department_word): a local unit "... Sở" is the issuing Sở's */
+        const char *so = json_string_value(json_array_get(lw_ruleset_data(c->rs, "department_word"), 0));
+        size_t sl = so ? strlen(so) : 0;
         if (ul && !strncmp(issuer, ubnd, ul) && issuer[ul] == ' ')
             snprintf(buf, sizeof buf, "%s %s", local, issuer + ul + 1);
-        else if (ln > strlen(" Sở") && !strcmp(local + ln - strlen(" Sở"), " Sở") && !strncmp(issuer, "Sở ", strlen("Sở ")))
-            snprintf(buf, sizeof buf, "%.*s %s", (int)(ln - strlen(" Sở")), local, issuer);
+        else if (sl && ln > sl && local[ln - sl - 1] == ' ' && !strcmp(local + ln - sl, so) && !strncmp(issuer, so, sl) &&
+                 issuer[sl] == ' ')
+            /* "Văn phòng Sở" of "Sở Nội vụ tỉnh Bến Tre": the department's word is the issuer's */
+            snprintf(buf, sizeof buf, "%.*s %s", (int)(ln - sl - 1), local, issuer);
         else
             return name;
         const char *q = own(c, dup_or_flag(c, buf));
