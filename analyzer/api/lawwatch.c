@@ -14,10 +14,12 @@
 
 #include "lw_check.h"
 #include "lw_common.h"
+#include "lw_date.h"
 #include "lw_docset.h"
 #include "lw_extract.h"
 #include "lw_registry.h"
 #include "lw_report.h"
+#include "lw_report_write.h"
 #include "lw_resolve.h"
 #include "lw_rules.h"
 #include "lw_store_ingest.h"

@@ -7,8 +7,10 @@
 
 #include "lw_cli_common.h"
 #include "lw_cli_verbs.h"
+#include "lw_date.h"
 #include "lw_docset.h"
 #include "lw_report.h"
+#include "lw_report_write.h"
 #include "lw_resolve.h"
 
 static const char report_usage[] =

@@ -6,6 +6,7 @@
 #include "lw_cli_common.h"
 #include "lw_cli_verbs.h"
 #include "lw_norm.h"
+#include "lw_text.h"
 
 static const char rules_usage[] =
     "Usage: lawwatch rules test [--rules DIR] [--verbose] [RULE-ID...]\n"

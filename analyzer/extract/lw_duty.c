@@ -332,7 +332,7 @@ static void find_tails(dctx *c)
         size_t li = lw_segment_line_at(c->seg, dist.v[i].s), end = c->len;
         for (size_t k = li + 1; k < c->seg->n; k++) {
             const lw_seg_line *l = L(c, k);
-            char *f = lw_text_fold_case(c->text + l->body, l->end - l->body < 200 ? l->end - l->body : 200);
+            char *f = lw_fold_case(c->text + l->body, l->end - l->body < 200 ? l->end - l->body : 200);
             if (!f)
                 c->nomem = 1;
             int attached = has_data_word(c, "attached_words", f, 0) || has_data_word(c, "appendix_openers", f, 1);
@@ -422,7 +422,7 @@ lw_status lw_duty_build(const lw_ruleset *rs, lw_matcher *m, const char *text, s
     }
     for (size_t i = 0; i < json_array_size(gap); i++) {
         const char *w = json_string_value(json_array_get(gap, i));
-        if (w && !(c.gap[c.ngap++] = lw_text_fold_case(w, strlen(w)))) {
+        if (w && !(c.gap[c.ngap++] = lw_fold_case(w, strlen(w)))) {
             c.ngap--;
             c.nomem = 1;
         }

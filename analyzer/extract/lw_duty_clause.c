@@ -119,7 +119,7 @@ static int lasting_until(const dctx *c, size_t k, size_t cs)
     const lw_fact *f = &c->x->facts[c->dls[k]];
     if (!lw_d_mark_in(&c->lastings, cs, f->start))
         return 0;
-    char *t = lw_text_fold_case(c->text + f->start, f->end - f->start < 16 ? f->end - f->start : 16);
+    char *t = lw_fold_case(c->text + f->start, f->end - f->start < 16 ? f->end - f->start : 16);
     if (!t)
         *c->oom = 1;
     int until = has_data_word(c, "lasting_until_words", t, 1);
@@ -291,7 +291,7 @@ static int after_receiver_word(const dctx *c, size_t pos)
         b--;
     if (b == e)
         return 0;
-    char *w = lw_text_fold_case(c->text + b, e - b);
+    char *w = lw_fold_case(c->text + b, e - b);
     int hit = 0;
     size_t i;
     json_t *v;
@@ -425,7 +425,7 @@ static int relay_lead(const dctx *c, size_t cs, size_t ds, unit_list *out, size_
         size_t b = e;
         while (b > 0 && is_letter_byte((unsigned char)c->text[b - 1]))
             b--;
-        char *w = b < e ? lw_text_fold_case(c->text + b, e - b) : NULL;
+        char *w = b < e ? lw_fold_case(c->text + b, e - b) : NULL;
         size_t k;
         json_t *v;
         json_array_foreach(lw_ruleset_data(c->rs, "relay_receiver_words"), k, v) {

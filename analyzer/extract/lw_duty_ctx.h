@@ -12,7 +12,11 @@
 #include <string.h>
 
 #include "lw_duty.h"
+#include "lw_date.h"
 #include "lw_duty_emit.h"
+#include "lw_fold.h"
+#include "lw_text.h"
+#include "lw_utf8.h"
 #include "lw_resolve.h"
 #include "lw_segment.h"
 

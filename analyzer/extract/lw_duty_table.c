@@ -127,7 +127,7 @@ static int status_row(const tctx *c, const row_t *r, const columns_t *cols)
             continue;
         while (n < len && n && ((unsigned char)c->text[r->c[i].s + n] & 0xC0) == 0x80)
             n--; /* whole code points only */
-        char *f = lw_text_fold_all(c->text + r->c[i].s, n);
+        char *f = lw_fold_key(c->text + r->c[i].s, n);
         if (!f)
             *c->oom = 1;
         int hit = 0;
@@ -387,7 +387,7 @@ static char **fold_list(tctx *c, json_t *a, size_t *n)
         const char *w = json_string_value(json_array_get(a, i));
         if (!w)
             continue;
-        char *f = lw_text_fold_all(w, strlen(w));
+        char *f = lw_fold_key(w, strlen(w));
         if (f)
             v[(*n)++] = f;
         else

@@ -39,7 +39,7 @@ static int has_word(const char *f, const char *w)
 
 int lw_dt_role_of(const tctx *c, const char *s, size_t n)
 {
-    char *f = lw_text_fold_all(s, n);
+    char *f = lw_fold_key(s, n);
     if (!f)
         *c->oom = 1;
     int role = R_NONE;
@@ -59,7 +59,7 @@ static int head_at(const tctx *c, size_t s, size_t e)
     size_t n = e - s > 48 ? 48 : e - s;
     while (n && s + n < c->len && ((unsigned char)c->text[s + n] & 0xC0) == 0x80)
         n--; /* whole code points only */
-    char *f = lw_text_fold_all(c->text + s, n);
+    char *f = lw_fold_key(c->text + s, n);
     if (!f)
         *c->oom = 1;
     int hit = 0;
@@ -77,7 +77,7 @@ static int upper_at(const tctx *c, size_t s, size_t e)
     size_t n = 1;
     while (s + n < e && ((unsigned char)c->text[s + n] & 0xC0) == 0x80)
         n++;
-    char *f = lw_text_fold_case(c->text + s, n);
+    char *f = lw_fold_case(c->text + s, n);
     if (!f)
         *c->oom = 1;
     int up = f && strncmp(f, c->text + s, n) != 0;

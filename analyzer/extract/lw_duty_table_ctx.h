@@ -9,7 +9,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lw_date.h"
 #include "lw_duty_emit.h"
+#include "lw_fold.h"
+#include "lw_text.h"
 #include "lw_duty_table.h"
 #include "lw_resolve.h"
 

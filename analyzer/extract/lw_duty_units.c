@@ -109,13 +109,8 @@ static int starts_upper(const char *p, size_t left)
         return 0;
     if (u[0] < 0x80)
         return u[0] >= 'A' && u[0] <= 'Z';
-    unsigned cp;
-    if ((u[0] & 0xE0) == 0xC0 && left >= 2)
-        cp = ((u[0] & 0x1Fu) << 6) | (u[1] & 0x3Fu);
-    else if ((u[0] & 0xF0) == 0xE0 && left >= 3)
-        cp = ((u[0] & 0x0Fu) << 12) | ((u[1] & 0x3Fu) << 6) | (u[2] & 0x3Fu);
-    else
-        return 0;
+    int32_t cp;
+    lw_utf8_dec(p, left, &cp);
     return (cp >= 0xC0 && cp <= 0xDE && cp != 0xD7) || (cp >= 0x100 && cp <= 0x17F && !(cp & 1)) ||
            (cp >= 0x1EA0 && cp <= 0x1EF9 && !(cp & 1)) || cp == 0x1A0 || cp == 0x1AF;
 }
@@ -275,7 +270,7 @@ int lw_d_gap_words_only(const dctx *c, size_t a, size_t b, int max_other)
         size_t w = i;
         while (i < b && (is_letter_byte((unsigned char)c->text[i]) || (c->text[i] >= '0' && c->text[i] <= '9')))
             i++;
-        char *f = lw_text_fold_case(c->text + w, i - w);
+        char *f = lw_fold_case(c->text + w, i - w);
         if (!f)
             *c->oom = 1;
         int known = 0;
@@ -409,7 +404,7 @@ int lw_d_dated(const dctx *c, size_t k)
     if (!c->yearly || (c->plan_year && (!to || atoi(to) != c->plan_year)))
         return 0;
     /* "Thường xuyên trong năm" is the plan's year; "thực hiện thường xuyên" alone is none */
-    char *t = lw_text_fold_case(c->text + f->start, f->end - f->start);
+    char *t = lw_fold_case(c->text + f->start, f->end - f->start);
     int frame = 0;
     size_t i;
     json_t *v;

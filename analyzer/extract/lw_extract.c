@@ -17,9 +17,11 @@
  * lw_extract_ctx.h (lw_extract_ctx.c), the facts in lw_fact.h. This driver is the top of
  * extract/: it calls them, none calls it.
  */
+#include "lw_date.h"
 #include "lw_extract_ctx.h"
 
 #include "lw_duty.h"
+#include "lw_text.h"
 
 /* Raw matches kept per document: a real document has a few thousand */
 #define LW_EXTRACT_MAX_MATCHES 100000

@@ -16,7 +16,7 @@ static char *place_name(const ctx_t *c, lw_span pl)
         *c->oom = 1;
     if (!p || !lw_x_is_upper_line(c, p, strlen(p)))
         return p;
-    char *low = lw_text_fold_case(p, strlen(p));
+    char *low = lw_fold_case(p, strlen(p));
     free(p);
     if (!low) {
         *c->oom = 1;
@@ -50,7 +50,7 @@ static char *place_name(const ctx_t *c, lw_span pl)
  * "Tài nguyên Môi trường" is "Tài nguyên và Môi trường"). Owned, NULL when out of memory. */
 static char *agency_key(const char *s)
 {
-    char *f = lw_text_fold_all(s, strlen(s));
+    char *f = lw_fold_key(s, strlen(s));
     if (!f)
         return NULL;
     size_t w = 0, i = 0;
@@ -155,7 +155,7 @@ static char *upper_first(const ctx_t *c, char *s)
  * letter upper. Owned: takes s. */
 static char *sentence_case(const ctx_t *c, char *s)
 {
-    char *low = lw_text_fold_case(s, strlen(s));
+    char *low = lw_fold_case(s, strlen(s));
     if (!low) {
         *c->oom = 1;
         return s;
@@ -309,8 +309,8 @@ static void agency_aliases(ctx_t *c, size_t first_fact)
         size_t w1 = 0;
         while (w1 < alen && alias[w1] != ' ' && alias[w1] != '\n')
             w1++;
-        char *ka = lw_text_fold_case(alias, w1);
-        char *kt = tname ? lw_text_fold_case(tname, strlen(tname)) : NULL;
+        char *ka = lw_fold_case(alias, w1);
+        char *kt = tname ? lw_fold_case(tname, strlen(tname)) : NULL;
         if (!ka || (tname && !kt))
             c->nomem = 1;
         /* shorter than the name it stands for ("(Bộ Tài chính)" after "Cục …" is a name) */
@@ -472,7 +472,7 @@ void lw_x_build_agencies(ctx_t *c)
         lw_span sx = grp(r, "suffix");
         if ((ps.start == SIZE_MAX && has(r, "tinh")) || sx.start != SIZE_MAX) {
             /* "Cục Thuế tỉnh", "Thanh tra huyện": the body of a province or district not named */
-            char *word = sx.start != SIZE_MAX ? lw_text_fold_case(c->text + sx.start, sx.end - sx.start) : NULL;
+            char *word = sx.start != SIZE_MAX ? lw_fold_case(c->text + sx.start, sx.end - sx.start) : NULL;
             lw_buf b = {0};
             if (lw_buf_printf(&b, "%s %s", name, word ? word : "tỉnh"))
                 c->nomem = 1;
@@ -528,7 +528,7 @@ void lw_x_build_agencies(ctx_t *c)
             level = "province";
         else if (pl.start != SIZE_MAX && (!level || !strcmp(level, "central"))) {
             /* ... or "huyện X": the district's ("Chi cục Thuế huyện Mỹ Tú") */
-            char *pk = lw_text_fold_all(c->text + pl.start, pl.end - pl.start);
+            char *pk = lw_fold_key(c->text + pl.start, pl.end - pl.start);
             if (pk && (starts_with(pk, "huyen ") || starts_with(pk, "quan ") || starts_with(pk, "thi xa ") ||
                        starts_with(pk, "thanh pho ")))
                 level = "district";

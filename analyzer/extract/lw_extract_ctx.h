@@ -8,9 +8,13 @@
 #ifndef LW_EXTRACT_CTX_H
 #define LW_EXTRACT_CTX_H
 
+#include "lw_date.h"
 #include "lw_extract.h"
 #include "lw_fact.h"
+#include "lw_date.h"
+#include "lw_fold.h"
 #include "lw_msg.h"
+#include "lw_text.h"
 
 #include <ctype.h>
 #include <stdio.h>
