@@ -15,6 +15,7 @@
 #include "lw_check.h"
 #include "lw_common.h"
 #include "lw_date.h"
+#include "lw_oom.h"
 #include "lw_docset.h"
 #include "lw_extract.h"
 #include "lw_registry.h"
@@ -210,7 +211,7 @@ static lawwatch_status extract_doc(const lawwatch_engine *eng, lw_doc *d, char *
         st = out_error(err, &ie);
     } else {
         json_t *rec = lw_extraction_record(x, d);
-        *json = rec ? json_dumps(rec, JSON_COMPACT) : NULL;
+        *json = rec ? lw_json_dumps(rec, JSON_COMPACT) : NULL;
         json_decref(rec);
         if (!*json)
             st = NOMEM(err);
@@ -388,7 +389,10 @@ lawwatch_status lawwatch_search(lawwatch_db *db, const lawwatch_search_query *q,
                           .limit = q->limit};
     lw_error ie;
     lw_error_clear(&ie);
+    unsigned long oom = lw_oom_mark();
     lw_status st = lw_store_search(db->store, &iq, on_hit, r, NULL, &ie);
+    if (!st && lw_oom_since(oom))
+        r->st = LW_ERR_NOMEM; /* a snippet or label cut short */
     if (!st && r->st)
         st = lw_error_set(&ie, r->st, NULL, 0, 0, "hết bộ nhớ (out of memory)");
     if (st) {
@@ -424,9 +428,13 @@ const lawwatch_hit *lawwatch_hits_get(const lawwatch_hits *h, size_t i)
 /* Collects the rows of a fact query into one JSON array. */
 static int on_row(void *ud, json_t *row) { return json_array_append(ud, row) != 0; }
 
-static lawwatch_status rows_to_text(json_t *rows, lw_status st, lw_error *ie, char **json, lawwatch_error *err)
+/* Failures noted since oom (lw_oom) fail it: a row may lack a key. */
+static lawwatch_status rows_to_text(json_t *rows, lw_status st, lw_error *ie, unsigned long oom, char **json,
+                                    lawwatch_error *err)
 {
-    if (!st && !(*json = json_dumps(rows, JSON_INDENT(1) | JSON_PRESERVE_ORDER)))
+    if (!st && lw_oom_since(oom))
+        st = lw_error_set(ie, LW_ERR_NOMEM, NULL, 0, 0, "hết bộ nhớ (out of memory)");
+    if (!st && !(*json = lw_json_dumps(rows, JSON_INDENT(1) | JSON_PRESERVE_ORDER)))
         st = lw_error_set(ie, LW_ERR_NOMEM, NULL, 0, 0, "hết bộ nhớ (out of memory)");
     json_decref(rows);
     return st ? out_error(err, ie) : LAWWATCH_OK;
@@ -437,6 +445,7 @@ lawwatch_status lawwatch_cites(lawwatch_db *db, const char *id, int limit, char 
     *json = NULL;
     if (!id || !*id)
         return fail(err, LW_ERR_USAGE, NULL, "thiếu số hiệu văn bản (no document id)");
+    unsigned long oom = lw_oom_mark();
     json_t *rows = json_array();
     if (!rows)
         return NOMEM(err);
@@ -446,7 +455,7 @@ lawwatch_status lawwatch_cites(lawwatch_db *db, const char *id, int limit, char 
     lw_status st = lw_store_cites(db->store, id, limit, on_row, rows, &n, &ie);
     if (!st && n != json_array_size(rows))
         st = lw_error_set(&ie, LW_ERR_NOMEM, NULL, 0, 0, "hết bộ nhớ (out of memory)");
-    return rows_to_text(rows, st, &ie, json, err);
+    return rows_to_text(rows, st, &ie, oom, json, err);
 }
 
 lawwatch_status lawwatch_deadlines_in(lawwatch_db *db, const char *period, int limit, char **json,
@@ -457,6 +466,7 @@ lawwatch_status lawwatch_deadlines_in(lawwatch_db *db, const char *period, int l
     if (!period || lw_period_parse(period, from, to))
         return fail(err, LW_ERR_USAGE, NULL,
                     "kỳ không hợp lệ, ví dụ 2025Q3, 2025H2, 2025-07, 2025 (not a period)");
+    unsigned long oom = lw_oom_mark();
     json_t *rows = json_array();
     if (!rows)
         return NOMEM(err);
@@ -466,7 +476,7 @@ lawwatch_status lawwatch_deadlines_in(lawwatch_db *db, const char *period, int l
     lw_status st = lw_store_deadlines_in(db->store, from, to, limit, on_row, rows, &n, &ie);
     if (!st && n != json_array_size(rows))
         st = lw_error_set(&ie, LW_ERR_NOMEM, NULL, 0, 0, "hết bộ nhớ (out of memory)");
-    return rows_to_text(rows, st, &ie, json, err);
+    return rows_to_text(rows, st, &ie, oom, json, err);
 }
 
 /* ---- check ---- */
@@ -486,12 +496,15 @@ lawwatch_status lawwatch_check(lawwatch_db *db, const lawwatch_engine *eng, cons
     json_t *findings = NULL;
     lw_error ie;
     lw_error_clear(&ie);
+    unsigned long oom = lw_oom_mark();
     lw_status st = lw_registry_load_dir(eng->rules_dir, &reg, &ie);
     if (!st)
         st = lw_docset_check_unit(db->store, o.unit, LW_DS_UNITS_ISSUERS, &ie);
     if (!st)
         st = lw_check_run(db->store, eng->eng, reg, &o, &findings, &ie);
-    if (!st && !(*json = json_dumps(findings, JSON_INDENT(1))))
+    if (!st && lw_oom_since(oom)) /* a finding may lack a key */
+        st = lw_error_set(&ie, LW_ERR_NOMEM, NULL, 0, 0, "hết bộ nhớ (out of memory)");
+    if (!st && !(*json = lw_json_dumps(findings, JSON_INDENT(1))))
         st = lw_error_set(&ie, LW_ERR_NOMEM, NULL, 0, 0, "hết bộ nhớ (out of memory)");
     if (!st && n_errors)
         *n_errors = lw_check_count(findings, "error");
@@ -519,9 +532,14 @@ lawwatch_status lawwatch_report_build(lawwatch_db *db, const lawwatch_engine *en
                            .unit = opt->unit, .english = opt->english, .color = 0};
     lw_error ie;
     lw_error_clear(&ie);
+    unsigned long oom = lw_oom_mark();
     if (lw_report_build(db->store, eng->eng, &o, &r->r, &ie)) {
         free(r);
         return out_error(err, &ie);
+    }
+    if (lw_oom_since(oom)) { /* an item may lack a field */
+        lawwatch_report_free(r);
+        return NOMEM(err);
     }
     *out = r;
     return LAWWATCH_OK;
@@ -551,8 +569,11 @@ lawwatch_status lawwatch_report_write(const lawwatch_report *r, lawwatch_format 
         return fail(err, LW_ERR_USAGE, NULL, "định dạng không hợp lệ (unknown format)");
     lw_error ie;
     lw_error_clear(&ie);
+    unsigned long oom = lw_oom_mark();
     if (lw_report_write(r->r, (lw_report_format)fmt, out, &ie))
         return out_error(err, &ie);
+    if (lw_oom_since(oom)) /* a line may have been cut short */
+        return NOMEM(err);
     return LAWWATCH_OK;
 }
 

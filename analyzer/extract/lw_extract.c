@@ -21,6 +21,7 @@
 #include "lw_extract_ctx.h"
 
 #include "lw_duty.h"
+#include "lw_oom.h"
 #include "lw_text.h"
 
 /* Raw matches kept per document: a real document has a few thousand */
@@ -177,6 +178,9 @@ lw_status lw_extract(const lw_ruleset *rs, const lw_lexicon *lx, lw_matcher *m, 
                      size_t len, const lw_extract_options *opt, lw_extraction **out, lw_error *err)
 {
     *out = NULL;
+    /* what jansson and the text helpers fail to allocate is noted (lw_oom) and fails the
+     * extraction at its end, as every allocation of this module does through c.nomem */
+    unsigned long oom = lw_oom_mark();
     lw_extraction *x = lw_extraction_new();
     if (!x)
         return lw_error_msg(err, LW_ERR_NOMEM, NULL, 0, 0, LW_MSG_NOMEM);
@@ -268,6 +272,8 @@ lw_status lw_extract(const lw_ruleset *rs, const lw_lexicon *lx, lw_matcher *m, 
     free(c.all.v);
     free(c.own_id);
     free(c.province);
+    if (lw_oom_since(oom))
+        c.nomem = 1;
     if (c.nomem) {
         lw_extraction_free(x);
         return lw_error_msg(err, LW_ERR_NOMEM, NULL, 0, 0, LW_MSG_NOMEM);
