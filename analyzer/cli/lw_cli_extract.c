@@ -5,6 +5,7 @@
 #include "lw_cli_common.h"
 #include "lw_cli_verbs.h"
 #include "lw_doc.h"
+#include "lw_msg.h"
 
 static const char normalize_usage[] =
     "Usage: lawwatch normalize [--encoding NAME] [--no-unwrap] FILE\n"
@@ -225,6 +226,14 @@ int lw_cli_extract(int argc, char **argv)
             continue;
         }
         json_t *rec = lw_extraction_record(x, d);
+        if (!rec) {
+            lw_error_msg(&err, LW_ERR_NOMEM, files[i], 0, 0, LW_MSG_NOMEM);
+            lw_cli_error(&err);
+            lw_extraction_free(x);
+            lw_doc_free(d);
+            failed++;
+            continue;
+        }
         /* decoding problems (a "code"d warning) are said on stderr too, with file and line */
         size_t wi;
         json_t *w;

@@ -132,8 +132,16 @@ static int run_example(lw_engine *eng, lw_matcher *m, const lw_rule *rule, const
         if (x->facts[i].rule != rule)
             continue;
         found++;
-        if (!counter && fact_fits(ex->expect, x->facts[i].fields, last, sizeof last))
+        if (counter)
+            continue;
+        json_t *fields = lw_fact_fields_json(&x->facts[i], NULL);
+        if (!fields) {
+            snprintf(last, sizeof last, "out of memory");
+            break;
+        }
+        if (fact_fits(ex->expect, fields, last, sizeof last))
             ok = 1;
+        json_decref(fields);
     }
     if (counter) {
         ok = found == 0;

@@ -22,7 +22,7 @@
  * narrative words) come from rules of kinds duty.* (rules/duties.yaml); this module only
  * knows the shapes.
  *
- * A duty fact carries the design's keys (activity, lead, partners, output, deadline) and
+ * A duty fact (lw_duty_fact of lw_fact.h, made by lw_duty_emit) carries the design's keys (activity, lead, partners, output, deadline) and
  * topic (the kind of work, for comparing plans), section (the item's number), source (the
  * shape above) and units ([{name, level, role, at}], at = normalized offset of the name).
  * A duty to make others do the work ("chỉ đạo Ủy ban nhân dân cấp xã ban hành kế hoạch")
@@ -34,16 +34,13 @@
 #define LW_DUTY_H
 
 #include "lw_common.h"
-#include "lw_extract.h"
+#include "lw_duty_emit.h" /* lw_duty_topic */
+#include "lw_fact.h"
 #include "lw_match.h"
 
 /* Appends the duty facts of text[0..len) to x, whose agency and deadline facts must be
  * built already. */
 lw_status lw_duty_build(const lw_ruleset *rs, lw_matcher *m, const char *text, size_t len,
                         lw_extraction *x, lw_error *err);
-
-/* The topic of an activity text by the duty.topic rules (the match that starts first
- * wins): a borrowed topic id ("report") or NULL; *label (may be NULL) gets its label. */
-const char *lw_duty_topic(const lw_ruleset *rs, lw_matcher *m, const char *s, size_t n, const char **label);
 
 #endif

@@ -3,18 +3,25 @@
  * copy stamps and symbols left out; then each one's role (issuer, recipient, distribution,
  * mentioned). */
 #include "lw_extract_ctx.h"
-#include "lw_fold.h"
-#include "lw_text.h"
+
+/* An agency's name with its place: the longest real names are under 200 bytes */
+#define LW_AGENCY_NAME_MAX 512
+/* A word the abbreviation table is looked up by ("UBND"): longer is no abbreviation */
+#define LW_AGENCY_WORD_MAX 64
 
 static char *place_name(const ctx_t *c, lw_span pl)
 {
     char *p = lw_text_clean(c->text + pl.start, pl.end - pl.start);
-    if (!p || !lw_x_is_upper_line(p, strlen(p)))
+    if (!p)
+        *c->oom = 1;
+    if (!p || !lw_x_is_upper_line(c, p, strlen(p)))
         return p;
     char *low = lw_fold_case(p, strlen(p));
     free(p);
-    if (!low)
+    if (!low) {
+        *c->oom = 1;
         return NULL;
+    }
     json_t *words = lw_ruleset_data(c->rs, "admin_unit_words");
     size_t unit_len = 0, i;
     json_t *w;
@@ -26,11 +33,16 @@ static char *place_name(const ctx_t *c, lw_span pl)
     }
     char *rest = lw_text_title_case(low + unit_len, strlen(low + unit_len));
     lw_buf b = {0};
-    lw_buf_append(&b, low, unit_len);
-    lw_buf_printf(&b, "%s%s", unit_len && rest && rest[0] != ' ' ? " " : "", rest ? rest : "");
+    int bad = !rest || lw_buf_append(&b, low, unit_len) ||
+              lw_buf_printf(&b, "%s%s", unit_len && rest[0] != ' ' ? " " : "", rest);
     free(rest);
     free(low);
-    return lw_buf_detach(&b, NULL);
+    char *r = bad ? NULL : lw_buf_detach(&b, NULL);
+    if (!r) {
+        lw_buf_free(&b);
+        *c->oom = 1;
+    }
+    return r;
 }
 
 /* The key names of bodies are compared by: no case, no diacritics, only letters and digits,
@@ -86,6 +98,7 @@ static char *agency_expand(const ctx_t *c, const char *s)
 {
     json_t *abbr = lw_ruleset_data(c->rs, "agency_abbrev");
     lw_buf b = {0};
+    int bad = 0;
     const char *p = s;
     while (*p) {
         const char *w = p;
@@ -93,28 +106,32 @@ static char *agency_expand(const ctx_t *c, const char *s)
             p++;
         size_t n = (size_t)(p - w);
         const char *full = NULL;
-        if (json_is_object(abbr) && n < 64) {
-            char word[64];
+        if (json_is_object(abbr) && n < LW_AGENCY_WORD_MAX) {
+            char word[LW_AGENCY_WORD_MAX];
             memcpy(word, w, n);
             word[n] = '\0';
             full = json_string_value(json_object_get(abbr, word));
         }
         if (full)
-            lw_buf_append(&b, full, strlen(full));
+            bad |= lw_buf_append(&b, full, strlen(full));
         else if (n == 3 && (!memcmp(w, "\xE2\x80\x93", 3) || !memcmp(w, "\xE2\x80\x94", 3)))
-            lw_buf_putc(&b, '-'); /* – or — standing alone */
+            bad |= lw_buf_putc(&b, '-'); /* – or — standing alone */
         else
-            lw_buf_append(&b, w, n);
+            bad |= lw_buf_append(&b, w, n);
         while (*p == ' ')
-            lw_buf_putc(&b, *p++);
+            bad |= lw_buf_putc(&b, *p++);
     }
-    char *r = lw_buf_detach(&b, NULL);
-    return r ? r : strdup("");
+    char *r = bad ? NULL : lw_buf_detach(&b, NULL);
+    if (!r) {
+        lw_buf_free(&b);
+        *c->oom = 1;
+    }
+    return r;
 }
 
 /* Upper case for the first letter of s (in place when it is ASCII or a two-byte letter that
  * keeps its length upper-cased; else a new string). Owned: takes s. */
-static char *upper_first(char *s)
+static char *upper_first(const ctx_t *c, char *s)
 {
     if (!s || !*s)
         return s;
@@ -122,35 +139,39 @@ static char *upper_first(char *s)
     while (s[l] && ((unsigned char)s[l] & 0xC0) == 0x80)
         l++;
     char *u = lw_text_upper(s, l);
-    if (!u)
-        return s;
     lw_buf b = {0};
-    lw_buf_printf(&b, "%s%s", u, s + l);
+    char *r = u && !lw_buf_printf(&b, "%s%s", u, s + l) ? lw_buf_detach(&b, NULL) : NULL;
     free(u);
-    char *r = lw_buf_detach(&b, NULL);
-    if (!r)
+    if (!r) {
+        lw_buf_free(&b);
+        *c->oom = 1; /* the name as it was, and the extraction fails */
         return s;
+    }
     free(s);
     return r;
 }
 
 /* Sentence case: a name written in capitals ("TRUNG TÂM XÚC TIẾN") keeps only its first
  * letter upper. Owned: takes s. */
-static char *sentence_case(char *s)
+static char *sentence_case(const ctx_t *c, char *s)
 {
     char *low = lw_fold_case(s, strlen(s));
-    if (!low)
+    if (!low) {
+        *c->oom = 1;
         return s;
+    }
     free(s);
-    return upper_first(low);
+    return upper_first(c, low);
 }
 
 /* The part of a name a rule's group gives, in its canonical spelling. Owned. */
 static char *agency_part(const ctx_t *c, lw_span sp, int caps_source)
 {
     char *t = lw_text_clean(c->text + sp.start, sp.end - sp.start);
-    if (!t)
+    if (!t) {
+        *c->oom = 1;
         return NULL;
+    }
     char *x = agency_expand(c, t);
     free(t);
     if (!x)
@@ -158,10 +179,13 @@ static char *agency_part(const ctx_t *c, lw_span sp, int caps_source)
     const char *known = agency_lookup(c, "agency_names", x);
     if (known) {
         free(x);
-        return strdup(known);
+        char *k = strdup(known);
+        if (!k)
+            *c->oom = 1;
+        return k;
     }
-    if (caps_source && lw_x_is_upper_line(x, strlen(x)))
-        x = sentence_case(x);
+    if (caps_source && lw_x_is_upper_line(c, x, strlen(x)))
+        x = sentence_case(c, x);
     return x;
 }
 
@@ -179,6 +203,8 @@ static int inside_symbol(const ctx_t *c, const raw_match *r)
         if (isspace((unsigned char)c->text[i]))
             return 0;
     char *first = lw_text_upper(c->text + r->start, 1);
+    if (!first)
+        *c->oom = 1;
     int cap = first && first[0] == c->text[r->start];
     free(first);
     return cap || (unsigned char)c->text[r->start] >= 0x80;
@@ -202,8 +228,9 @@ static int in_copy_stamp(const ctx_t *c, const raw_match *r)
         if (back < 2)
             ls--;
     }
+    const json_t *stamp_words = lw_ruleset_data(c->rs, "signature_stamp_words");
     for (size_t i = ls; i + 7 < r->start; i++)
-        if (!strncmp(c->text + i, "Ký bởi", strlen("Ký bởi")) || !strncmp(c->text + i, "Cơ quan:", strlen("Cơ quan:")))
+        if (lw_x_opens_with_word(c, i, stamp_words))
             return 0;
     int lines = 0, address = 0, time = 0;
     for (size_t i = r->end; i + 8 <= c->len && lines <= 3 && i < r->end + 240; i++) {
@@ -256,7 +283,7 @@ static void agency_aliases(ctx_t *c, size_t first_fact)
         size_t k0 = fact_at(c, first_fact, nfacts, r->start);
         for (size_t k = k0; k > first_fact && k + 4 > k0 && !target; k--) {
             const lw_fact *f = &c->x->facts[k - 1];
-            if (strcmp(f->kind, "agency") || f->end > r->start)
+            if ((f->kind != LW_FACT_AGENCY) || f->end > r->start)
                 continue;
             size_t g = f->end;
             while (g < r->start && isspace((unsigned char)c->text[g]))
@@ -276,23 +303,22 @@ static void agency_aliases(ctx_t *c, size_t first_fact)
                 break;
             }
         }
-        const char *tname = json_string_value(json_object_get(target->fields, "name"));
+        size_t ti = (size_t)(target - c->x->facts); /* adding facts moves them: an index */
+        const char *tname = target->u.agency.name;
         /* the same first word ("Trung tâm" … / "Trung tâm") */
         size_t w1 = 0;
         while (w1 < alen && alias[w1] != ' ' && alias[w1] != '\n')
             w1++;
         char *ka = lw_fold_case(alias, w1);
         char *kt = tname ? lw_fold_case(tname, strlen(tname)) : NULL;
+        if (!ka || (tname && !kt))
+            c->nomem = 1;
         /* shorter than the name it stands for ("(Bộ Tài chính)" after "Cục …" is a name) */
         int same = ka && kt && alen < strlen(tname) && !strncmp(kt, ka, strlen(ka)) && kt[strlen(ka)] == ' ';
         free(ka);
         free(kt);
         if (!same)
             continue;
-        json_t *tfields = json_deep_copy(target->fields);
-        if (!tfields)
-            continue;
-        json_object_del(tfields, "role");
         for (size_t pos = as.start; pos + alen <= until;) {
             const char *hit = NULL;
             for (const char *q = c->text + pos; q + alen <= c->text + until && !hit; q++)
@@ -317,6 +343,8 @@ static void agency_aliases(ctx_t *c, size_t first_fact)
                 while (nx + l < c->len && ((unsigned char)c->text[nx + l] & 0xC0) == 0x80)
                     l++;
                 char *up = lw_text_upper(c->text + nx, l);
+                if (!up)
+                    c->nomem = 1;
                 int cap = up && !strncmp(up, c->text + nx, l) && (isalpha((unsigned char)c->text[nx]) ||
                                                                   (unsigned char)c->text[nx] >= 0xC3);
                 free(up);
@@ -331,7 +359,7 @@ static void agency_aliases(ctx_t *c, size_t first_fact)
                 lw_fact *f = &c->x->facts[k];
                 if (f->start >= he)
                     break;
-                if (strcmp(f->kind, "agency") || f->end <= hs)
+                if ((f->kind != LW_FACT_AGENCY) || f->end <= hs)
                     continue;
                 if (f->start == hs && f->end <= he + strlen(" tỉnh"))
                     exact = f;
@@ -342,18 +370,25 @@ static void agency_aliases(ctx_t *c, size_t first_fact)
                 continue;
             if (exact) {
                 exact->rule = r->rule;
-                json_object_set(exact->fields, "name", json_object_get(tfields, "name"));
-                json_object_set(exact->fields, "level", json_object_get(tfields, "level"));
-                json_object_set(exact->fields, "province", json_object_get(tfields, "province"));
+                const lw_agency_fact *t = &c->x->facts[ti].u.agency;
+                lw_agency_fact *a = &exact->u.agency;
+                if (a != t) {
+                    free(a->name), free(a->level), free(a->province);
+                    a->name = lw_x_dup(c, t->name);
+                    a->level = lw_x_dup(c, t->level);
+                    a->province = lw_x_dup(c, t->province);
+                }
                 continue;
             }
-            json_t *nf = json_deep_copy(tfields);
-            if (nf) {
-                json_object_set_new(nf, "alias", json_true());
-                add_fact(c, "agency", r->rule, hs, he, nf);
+            lw_fact *nf = lw_x_add_fact(c, LW_FACT_AGENCY, r->rule, hs, he);
+            if (nf && lw_fact_copy_fields(nf, &c->x->facts[ti]) != LW_OK) {
+                c->nomem = 1;
+            } else if (nf) {
+                free(nf->u.agency.role);
+                nf->u.agency.role = NULL;
+                nf->u.agency.alias = 1;
             }
         }
-        json_decref(tfields);
     }
 }
 
@@ -379,26 +414,29 @@ void lw_x_build_agencies(ctx_t *c)
         char *owned = NULL;
         lw_span ns = grp(r, "name");
         /* the whole match in capitals: a header's line */
-        int caps = lw_x_is_upper_line(c->text + r->start, r->end - r->start);
+        int caps = lw_x_is_upper_line(c, c->text + r->start, r->end - r->start);
         if (!name && ns.start != SIZE_MAX) {
             /* prefix ("Bộ", "Sở", or the head as written: "Cục", "Tổng cục") + the name as
              * written, in its canonical spelling */
             char *t = agency_part(c, ns, caps);
             if (t && set_str(r, "capital"))
-                t = upper_first(t);
+                t = upper_first(c, t);
             const char *prefix = set_str(r, "prefix");
             char *head = NULL;
             lw_span hs = grp(r, "head");
             if (!prefix && hs.start != SIZE_MAX) {
                 char *h = lw_text_clean(c->text + hs.start, hs.end - hs.start);
                 const char *hk = h ? agency_lookup(c, "agency_heads", h) : NULL;
-                head = hk ? strdup(hk) : (h ? sentence_case(h) : NULL);
+                head = hk ? strdup(hk) : (h ? sentence_case(c, h) : NULL);
                 if (hk)
                     free(h);
+                if (!head)
+                    c->nomem = 1;
                 prefix = head;
             }
             lw_buf b = {0};
-            lw_buf_printf(&b, "%s%s%s", prefix ? prefix : "", prefix ? " " : "", t ? t : "");
+            if (lw_buf_printf(&b, "%s%s%s", prefix ? prefix : "", prefix ? " " : "", t ? t : ""))
+                c->nomem = 1;
             free(t);
             free(head);
             /* the ministry a department belongs to, when it is named next: part of the
@@ -406,24 +444,29 @@ void lw_x_build_agencies(ctx_t *c)
             lw_span ms = grp(r, "ministry"), mh = grp(r, "mhead");
             if (ms.start != SIZE_MAX && mh.start != SIZE_MAX) {
                 char *m = agency_part(c, ms, caps);
-                lw_buf_printf(&b, ", Bộ %s", m ? m : "");
                 lw_buf mb = {0};
-                lw_buf_printf(&mb, "Bộ %s", m ? m : "");
+                if (lw_buf_printf(&b, ", Bộ %s", m ? m : "") || lw_buf_printf(&mb, "Bộ %s", m ? m : ""))
+                    c->nomem = 1;
                 char *mn = lw_buf_detach(&mb, NULL);
-                json_t *mf = mn ? json_pack("{s:s,s:n,s:s}", "name", mn, "province", "level", "central") : NULL;
-                if (mf)
-                    add_fact(c, "agency", r->rule, mh.start, ms.end, mf);
+                lw_fact *mf = mn ? lw_x_add_fact(c, LW_FACT_AGENCY, r->rule, mh.start, ms.end) : NULL;
+                if (!mn)
+                    c->nomem = 1;
+                if (mf) {
+                    mf->u.agency.name = mn;
+                    mn = NULL;
+                    mf->u.agency.level = lw_x_dup(c, "central");
+                }
                 free(mn);
                 free(m);
             }
             owned = lw_buf_detach(&b, NULL);
             name = owned;
         }
-        json_t *f = name ? json_object() : NULL;
-        if (!f) {
+        if (!name) {
             free(owned);
             continue;
         }
+        lw_agency_fact f = {0}; /* filled, then made a fact */
         lw_span ps = grp(r, "province");
         lw_span pl = grp(r, "place");
         lw_span sx = grp(r, "suffix");
@@ -431,28 +474,37 @@ void lw_x_build_agencies(ctx_t *c)
             /* "Cục Thuế tỉnh", "Thanh tra huyện": the body of a province or district not named */
             char *word = sx.start != SIZE_MAX ? lw_fold_case(c->text + sx.start, sx.end - sx.start) : NULL;
             lw_buf b = {0};
-            lw_buf_printf(&b, "%s %s", name, word ? word : "tỉnh");
+            if (lw_buf_printf(&b, "%s %s", name, word ? word : "tỉnh"))
+                c->nomem = 1;
             free(word);
             free(owned);
             owned = lw_buf_detach(&b, NULL);
             name = owned;
             if (!name) {
-                json_decref(f);
+                c->nomem = 1;
                 continue;
             }
         }
         if (ps.start == SIZE_MAX && pl.start != SIZE_MAX) {
             char *p = place_name(c, pl);
-            char buf[512];
+            if (!p) {
+                c->nomem = 1;
+                free(owned);
+                continue;
+            }
+            char buf[LW_AGENCY_NAME_MAX];
             snprintf(buf, sizeof buf, "%s %s", name, p);
-            json_object_set_new(f, "name", json_string(buf));
-            json_object_set_new(f, "province", json_null());
+            f.name = lw_x_dup(c, buf);
             free(p);
         } else
         if (ps.start != SIZE_MAX) {
-            char *pown = lw_text_title_case(c->text + ps.start, ps.end - ps.start);
-            const char *p = pown ? pown : ""; /* NULL: out of memory, noted (lw_oom): the extraction fails */
-            char buf[512];
+            char *p = lw_text_title_case(c->text + ps.start, ps.end - ps.start);
+            if (!p) {
+                c->nomem = 1;
+                free(owned);
+                continue;
+            }
+            char buf[LW_AGENCY_NAME_MAX];
             /* "Ủy ban nhân dân tỉnh" + "Bến Tre"; "Sở Tư pháp" + "tỉnh Bến Tre"; a city run
              * by the centre is a "thành phố" (lexicon cities_tw) */
             size_t nl = strlen(name);
@@ -465,12 +517,10 @@ void lw_x_build_agencies(ctx_t *c)
                 snprintf(buf, sizeof buf, "%.*s thành phố %s", (int)(has_tinh ? nl - strlen(" tỉnh") : nl), name, p);
             else
                 snprintf(buf, sizeof buf, "%s%s%s", name, has_tinh || strstr(name, "thành phố") ? " " : " tỉnh ", p);
-            json_object_set_new(f, "name", json_string(buf));
-            json_object_set_new(f, "province", json_string(p));
-            free(pown);
+            f.name = lw_x_dup(c, buf);
+            f.province = p;
         } else {
-            json_object_set_new(f, "name", json_string(name));
-            json_object_set_new(f, "province", json_null());
+            f.name = lw_x_dup(c, name);
         }
         const char *level = set_str(r, "level");
         /* a body "tỉnh" or "tỉnh X" of a general form ("Cục Thuế tỉnh") is the province's */
@@ -484,8 +534,12 @@ void lw_x_build_agencies(ctx_t *c)
                 level = "district";
             free(pk);
         }
-        json_object_set_new(f, "level", level ? json_string(level) : json_null());
-        add_fact(c, "agency", r->rule, r->start, r->end, f);
+        f.level = lw_x_dup(c, level);
+        lw_fact *af = lw_x_add_fact(c, LW_FACT_AGENCY, r->rule, r->start, r->end);
+        if (af)
+            af->u.agency = f;
+        else
+            free(f.name), free(f.province), free(f.level);
         free(owned);
     }
     /* A name met in capitals (a header's "TỔNG CỤC HẢI QUAN", "TRUNG TÂM XÚC TIẾN ĐẦU TƯ THƯƠNG MẠI
@@ -498,22 +552,25 @@ void lw_x_build_agencies(ctx_t *c)
     if (n && (!keys || !caps)) {
         free(keys);
         free(caps);
+        c->nomem = 1;
         return;
     }
     for (size_t k = 0; k < n; k++) {
         lw_fact *f = &c->x->facts[first_fact + k];
-        caps[k] = (unsigned char)lw_x_is_upper_line(c->text + f->start, f->end - f->start);
-        const char *nm = json_string_value(json_object_get(f->fields, "name"));
+        caps[k] = (unsigned char)lw_x_is_upper_line(c, c->text + f->start, f->end - f->start);
+        const char *nm = f->u.agency.name;
         if (nm && !caps[k] && (keys[nk].key = agency_key(nm)) != NULL)
             keys[nk++].name = nm;
+        else if (nm && !caps[k])
+            c->nomem = 1;
     }
     if (nk)
         qsort(keys, nk, sizeof *keys, cmp_key_name);
     for (size_t k = 0; k < n; k++) {
         if (!caps[k])
             continue;
-        json_t *fields = c->x->facts[first_fact + k].fields;
-        const char *nm = json_string_value(json_object_get(fields, "name"));
+        lw_agency_fact *fields = &c->x->facts[first_fact + k].u.agency;
+        const char *nm = fields->name;
         if (!nm)
             continue;
         /* the longest prefix of the name, ended at a word, that a name of the text spells */
@@ -524,6 +581,8 @@ void lw_x_build_agencies(ctx_t *c)
                 continue;
             char *pre = strndup(nm, e);
             key_name probe = {pre ? agency_key(pre) : NULL, NULL};
+            if (!probe.key)
+                c->nomem = 1;
             const key_name *hit = probe.key && *probe.key ? bsearch(&probe, keys, nk, sizeof *keys, cmp_key_name) : NULL;
             if (hit) {
                 best = hit->name;
@@ -534,11 +593,14 @@ void lw_x_build_agencies(ctx_t *c)
         }
         if (best) {
             lw_buf b = {0};
-            lw_buf_printf(&b, "%s%s", best, nm + best_len);
-            char *nn = lw_buf_detach(&b, NULL);
-            if (nn)
-                json_object_set_new(fields, "name", json_string(nn));
-            free(nn);
+            char *nn = lw_buf_printf(&b, "%s%s", best, nm + best_len) ? NULL : lw_buf_detach(&b, NULL);
+            lw_buf_free(&b);
+            if (nn) {
+                free(fields->name);
+                fields->name = nn;
+            } else {
+                c->nomem = 1;
+            }
         }
     }
     for (size_t k = 0; k < nk; k++)
@@ -555,7 +617,7 @@ void lw_x_assign_roles(ctx_t *c, size_t issuer_zone)
     size_t kg_s = kg ? kg->start : SIZE_MAX, kg_e = kg ? kg->end : 0;
     if (kg) {
         size_t e = kg_e;
-        json_decref(lw_x_list_after(c, kg->end, &e));
+        lw_x_list_after(c, kg->end, &e, NULL);
         kg_e = e;
     }
     const raw_match *nn = NULL;
@@ -564,7 +626,7 @@ void lw_x_assign_roles(ctx_t *c, size_t issuer_zone)
             nn = &c->all.v[i];
     for (size_t i = 0; i < c->x->n; i++) {
         lw_fact *f = &c->x->facts[i];
-        if (strcmp(f->kind, "agency"))
+        if ((f->kind != LW_FACT_AGENCY))
             continue;
         const char *role = "mentioned";
         if (f->start < issuer_zone)
@@ -573,6 +635,7 @@ void lw_x_assign_roles(ctx_t *c, size_t issuer_zone)
             role = "recipient";
         else if (nn && f->start >= nn->start)
             role = "distribution";
-        json_object_set_new(f->fields, "role", json_string(role));
+        free(f->u.agency.role);
+        f->u.agency.role = lw_x_dup(c, role);
     }
 }

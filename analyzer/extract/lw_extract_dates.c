@@ -44,22 +44,30 @@ void lw_x_build_dates(ctx_t *c)
         int bad;
         if (lw_x_get_date(c, r, "d", "m", "y", &d, &bad)) {
             char iso[11];
-            add_fact(c, "date", r->rule, r->start, r->end, json_pack("{s:s}", "value", lw_date_iso(d, iso)));
+            lw_fact *f = lw_x_add_fact(c, LW_FACT_DATE, r->rule, r->start, r->end);
+            if (f)
+                f->u.date.value = lw_x_dup(c, lw_date_iso(d, iso));
         } else if (bad) {
             char *t = lw_text_clean(c->text + r->start, r->end - r->start);
-            lw_x_warn(c, r->start, "ngày không tồn tại: \"%s\" (impossible date, not used)", t);
+            if (!t)
+                c->nomem = 1;
+            lw_x_warn(c, r->start, LW_MSG_EXTRACT_BAD_DATE, t ? t : "");
             free(t);
         }
     }
 }
 
-static void put_interval(json_t *f, lw_date from, int has_from, lw_date to, const char *precision, const char *qual)
+/* A deadline's interval while it is worked out; the fact is made once it is known. */
+typedef struct {
+    int set;
+    lw_date from, to;
+    int has_from;
+    const char *precision, *qual; /* borrowed: literals or the rule's set values */
+} interval;
+
+static void put_interval(interval *f, lw_date from, int has_from, lw_date to, const char *precision, const char *qual)
 {
-    char a[11], b[11];
-    json_object_set_new(f, "from", has_from ? json_string(lw_date_iso(from, a)) : json_null());
-    json_object_set_new(f, "to", json_string(lw_date_iso(to, b)));
-    json_object_set_new(f, "precision", json_string(precision));
-    json_object_set_new(f, "qualifier", json_string(qual));
+    *f = (interval){1, from, to, has_from, precision, qual};
 }
 
 static int is_table_line(const ctx_t *c, size_t ls)
@@ -107,9 +115,16 @@ static int table_names_time(ctx_t *c, size_t pos)
         size_t n = e - s;
         if (has_word(t, n, "---"))
             break;
-        if (has_word(t, n, "hời gian") || has_word(t, n, "HỜI GIAN") || has_word(t, n, "hời hạn") ||
-            has_word(t, n, "HỜI HẠN") || has_word(t, n, "iến độ") || has_word(t, n, "IẾN ĐỘ"))
-            found = 1;
+        char *low = lw_fold_case(t, n);
+        size_t i;
+        json_t *w;
+        if (!low)
+            c->nomem = 1;
+        json_array_foreach(lw_ruleset_data(c->rs, "table_time_headings"), i, w) {
+            if (low && json_is_string(w) && has_word(low, strlen(low), json_string_value(w)))
+                found = 1;
+        }
+        free(low);
         s = e + 1;
     }
     c->tbl_line = ls;
@@ -123,8 +138,14 @@ void lw_x_build_deadlines(ctx_t *c)
      * is the period reported on, not a time limit ("nhiệm vụ CCHC trong 6 tháng cuối năm
      * 2025" in a report of December 2025); a day it sets ("hoàn thành trước ngày ...", in its
      * proposals) and a period still to come stay */
-    const char *kind = json_string_value(json_object_get(c->x->header, "kind"));
-    int report = kind && !strcmp(kind, "Báo cáo") && c->have_doc_date;
+    const char *kind = c->x->header.kind;
+    int report = 0;
+    size_t ki;
+    json_t *rk;
+    json_array_foreach(lw_ruleset_data(c->rs, "report_kinds"), ki, rk) {
+        if (kind && json_is_string(rk) && !strcmp(kind, json_string_value(rk)))
+            report = c->have_doc_date;
+    }
     char doc_iso[11] = "";
     if (report)
         lw_date_iso(c->doc_date, doc_iso);
@@ -153,7 +174,7 @@ void lw_x_build_deadlines(ctx_t *c)
             if (cells < 2 || !table_names_time(c, r->start))
                 continue;
         }
-        json_t *f = json_object();
+        interval iv = {0}, *f = &iv;
         lw_date d, from = {0, 0, 0};
         int bad = 0, ok = 0;
         int year = lw_x_grp_int(c, r, "y");
@@ -187,7 +208,6 @@ void lw_x_build_deadlines(ctx_t *c)
                     int y0 = lw_x_grp_int(c, r, "y0");
                     lw_date s0 = {y0 > 0 ? y0 : to.y, lw_x_grp_int(c, r, "m0"), lw_x_grp_int(c, r, "d0")};
                     if (!lw_date_valid(s0) || lw_date_cmp(s0, to) > 0) {
-                        json_decref(f);
                         continue;
                     }
                     start = s0;
@@ -256,7 +276,7 @@ void lw_x_build_deadlines(ctx_t *c)
                 put_interval(f, a, 1, b, "quarter", qual ? qual : "during");
                 ok = 1;
             } else if (q > 4 || q2 > 4) {
-                lw_x_warn(c, r->start, "quý không tồn tại (there is no such quarter)");
+                lw_x_warn(c, r->start, LW_MSG_EXTRACT_BAD_QUARTER);
             }
         } else if (!strcmp(how, "deadline.half")) {
             const char *half = set_str(r, "half");
@@ -280,18 +300,23 @@ void lw_x_build_deadlines(ctx_t *c)
         }
         (void)from;
         if (bad)
-            lw_x_warn(c, r->start, "ngày không tồn tại trong thời hạn (impossible date in a deadline)");
+            lw_x_warn(c, r->start, LW_MSG_EXTRACT_BAD_DEADLINE_DATE);
         if (ok && report && r->start < ahead) {
-            const char *prec = json_string_value(json_object_get(f, "precision"));
-            const char *fr = json_string_value(json_object_get(f, "from"));
-            if (prec && strcmp(prec, "day") && fr && strcmp(fr, doc_iso) <= 0)
+            char fr[11];
+            if (f->precision && strcmp(f->precision, "day") && f->has_from &&
+                strcmp(lw_date_iso(f->from, fr), doc_iso) <= 0)
                 ok = 0;
         }
-        if (!ok) {
-            json_decref(f);
+        if (!ok || !f->set)
             continue;
-        }
-        add_fact(c, "deadline", r->rule, r->start, r->end, f);
+        lw_fact *df = lw_x_add_fact(c, LW_FACT_DEADLINE, r->rule, r->start, r->end);
+        if (!df)
+            continue;
+        char a[11], b[11];
+        df->u.dl.from = f->has_from ? lw_x_dup(c, lw_date_iso(f->from, a)) : NULL;
+        df->u.dl.to = lw_x_dup(c, lw_date_iso(f->to, b));
+        df->u.dl.precision = lw_x_dup(c, f->precision);
+        df->u.dl.qualifier = lw_x_dup(c, f->qual);
     }
 }
 

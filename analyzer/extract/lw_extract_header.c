@@ -6,89 +6,23 @@
 #include "lw_fold.h"
 #include "lw_text.h"
 
-const raw_match *lw_x_first_of(const ctx_t *c, const char *kind, size_t before)
-{
-    for (size_t i = 0; i < c->all.n; i++) {
-        const raw_match *r = &c->all.v[i];
-        if (!r->dropped && kind_is(r, kind) && r->start < before)
-            return r;
-    }
-    return NULL;
-}
-
-/* Lines after a label ("Kính gửi:", "Nơi nhận:"): the rest of the label's line if any,
- * then each following line that opens with a list mark, until one that does not. */
-json_t *lw_x_list_after(const ctx_t *c, size_t pos, size_t *end_out)
-{
-    json_t *arr = json_array();
-    size_t le = lw_x_para_end(c, pos);
-    char *rest = lw_text_clean(c->text + pos, le - pos); /* NULL: out of memory, noted (lw_oom) */
-    if (rest && rest[0]) {
-        const char *p = rest;
-        if (*p == '-' || *p == '+')
-            p++;
-        char *item = lw_text_clean(p, strlen(p));
-        if (item && item[0])
-            json_array_append_new(arr, json_string(item));
-        free(item);
-    }
-    int inline_item = rest && rest[0] != 0;
-    free(rest);
-    size_t p = le;
-    while (p < c->len) {
-        p++; /* skip '\n' */
-        size_t ls = p;
-        while (ls < c->len && (c->text[ls] == ' ' || c->text[ls] == '\t'))
-            ls++;
-        size_t e = lw_x_para_end(c, ls);
-        if (ls == e) { /* blank line: allowed between label and list, ends it after */
-            if (json_array_size(arr) && !inline_item)
-                break;
-            p = e;
-            continue;
-        }
-        const char *t = c->text + ls;
-        int mark = (*t == '-' || *t == '+' || starts_with(t, "•") || starts_with(t, "–"));
-        if (!mark)
-            break;
-        size_t skip = starts_with(t, "•") || starts_with(t, "–") ? 3 : 1;
-        char *item = lw_text_clean(t + skip, e - ls - skip);
-        if (item && item[0])
-            json_array_append_new(arr, json_string(item));
-        free(item);
-        p = e;
-        inline_item = 0;
-        if (end_out)
-            *end_out = e;
-    }
-    return arr;
-}
-
-int lw_x_is_upper_line(const char *s, size_t n)
-{
-    int letters = 0;
-    char *up = lw_text_upper(s, n);
-    int same = up && strncmp(up, s, n) == 0;
-    free(up);
-    for (size_t i = 0; i < n; i++)
-        if (isalpha((unsigned char)s[i]) || (unsigned char)s[i] >= 0xC3)
-            letters++;
-    return same && letters >= 3;
-}
+/* An issuer's name built from parts (a subordinate and its committee's place): the
+ * longest real names are under 300 bytes */
+#define LW_HEADER_NAME_MAX 600
 
 /* A person's name: 2 to 6 words, each opening with an upper-case letter, not all caps. */
-static int is_name_line(const char *s, size_t n)
+static int is_name_line(const ctx_t *c, const char *s, size_t n)
 {
     char *t = lw_text_clean(s, n);
     if (!t)
-        return 0; /* out of memory, noted (lw_oom) */
+        return 0; /* only when out of memory: the header's other allocations fail too */
     int words = 0, ok = t[0] != 0;
     char *save = NULL;
     for (char *w = strtok_r(t, " ", &save); w && ok; w = strtok_r(NULL, " ", &save)) {
         words++;
         char *u = lw_text_upper(w, strlen(w));
         if (!u) {
-            ok = 0; /* out of memory, noted (lw_oom) */
+            ok = 0;
             break;
         }
         size_t cl = 1;
@@ -109,10 +43,22 @@ static int is_name_line(const char *s, size_t n)
         free(u);
     }
     free(t);
-    return ok && words >= 2 && words <= 6 && !lw_x_is_upper_line(s, n);
+    return ok && words >= 2 && words <= 6 && !lw_x_is_upper_line(c, s, n);
 }
 
-static void extract_signer(ctx_t *c, json_t *h)
+/* Sets *field to a copy of s when s is not NULL (the previous value freed). */
+static void set_field(ctx_t *c, char **field, const char *s)
+{
+    if (!s)
+        return;
+    char *d = lw_x_dup(c, s);
+    if (d) {
+        free(*field);
+        *field = d;
+    }
+}
+
+static void extract_signer(ctx_t *c, lw_header *h)
 {
     /* the last run of authority lines (TM./KT./TL./TUQ.) */
     const raw_match *last = NULL, *first = NULL;
@@ -134,18 +80,19 @@ static void extract_signer(ctx_t *c, json_t *h)
         if (!kind_is(r, "header.authority") || r->start < first->start || r->start > last->start)
             continue;
         char *a = lw_text_clean(c->text + r->start, r->end - r->start);
-        if (!a)
-            continue; /* out of memory, noted (lw_oom) */
+        if (!a) {
+            c->nomem = 1;
+            continue;
+        }
         if (auth.len)
             lw_buf_append(&auth, " ", 1);
         lw_buf_append(&auth, a, strlen(a));
         free(a);
     }
-    json_t *sg = json_object();
-    json_object_set_new(sg, "authority", json_string(auth.data ? auth.data : ""));
+    lw_signer *sg = &h->signer;
+    h->has_signer = 1;
+    sg->authority = lw_x_dup(c, auth.data ? auth.data : "");
     lw_buf_free(&auth);
-    json_object_set_new(sg, "position", json_null());
-    json_object_set_new(sg, "name", json_null());
     /* then: the position (a line in capitals), then the name */
     size_t p = lw_x_para_end(c, last->end);
     int lines = 0;
@@ -163,21 +110,22 @@ static void extract_signer(ctx_t *c, json_t *h)
         int digit = 0;
         for (size_t q = 0; q < n; q++)
             digit |= isdigit((unsigned char)t[q]) != 0;
-        if (json_is_null(json_object_get(sg, "position")) && json_is_null(json_object_get(sg, "name")) &&
-            lw_x_is_upper_line(t, n) && !digit) {
+        if (!sg->position && !sg->name &&
+            lw_x_is_upper_line(c, t, n) && !digit) {
             char *pos = lw_text_clean(t, n);
-            json_object_set_new(sg, "position", json_string(pos));
-            free(pos);
+            if (!pos)
+                c->nomem = 1;
+            sg->position = pos;
             continue;
         }
-        if (is_name_line(t, n)) {
+        if (is_name_line(c, t, n)) {
             char *nm = lw_text_clean(t, n);
-            json_object_set_new(sg, "name", json_string(nm));
-            free(nm);
+            if (!nm)
+                c->nomem = 1;
+            sg->name = nm;
             break;
         }
     }
-    json_object_set_new(h, "signer", sg);
 }
 
 /* The id of a number match; *sym_type is the type its symbol's code names ("TB-UBND":
@@ -354,9 +302,10 @@ static int header_num(const ctx_t *c, const raw_match *r, const char *name)
 /* The subject without the noise a scan's stamp leaves before it on its line ("-TRUNG
  * TÂM CÔNG 810 & Tin HỌC O.NG ÃIj Về việc tăng cường ..."): it starts at "Về việc" when
  * what comes before holds a digit or a mark no subject opens with. */
-static const char *subject_start(const char *s)
+static const char *subject_start(const ctx_t *c, const char *s)
 {
-    const char *v = strstr(s, "Về việc");
+    const char *label = lw_x_word(c, "subject_label");
+    const char *v = label ? strstr(s, label) : NULL;
     if (!v || v == s)
         return s;
     for (const char *p = s; p < v; p++)
@@ -388,7 +337,7 @@ static const raw_match *glued_place_date(const ctx_t *c, size_t zone)
 
 void lw_x_extract_header(ctx_t *c)
 {
-    json_t *h = c->x->header;
+    lw_header *h = &c->x->header;
     size_t zone = c->len < 3000 ? c->len : 3000;
     const raw_match *pd = lw_x_first_of(c, "header.place_date", zone);
     if (!pd)
@@ -407,7 +356,7 @@ void lw_x_extract_header(ctx_t *c)
         char *id = number_of(c, num, &num_type);
         if (id) {
             have_num = 1;
-            json_object_set_new(h, "number", json_string(id));
+            set_field(c, &h->number, id);
             c->own_id = id;
             c->header_num_start = num->start;
             c->header_num_end = num->end;
@@ -419,16 +368,16 @@ void lw_x_extract_header(ctx_t *c)
     if (pd) {
         char *place = lw_x_grp_str(c, pd, "place");
         if (place)
-            json_object_set_new(h, "place", json_string(place));
+            set_field(c, &h->place, place);
         free(place);
         lw_date d = {lw_x_grp_int(c, pd, "y"), header_num(c, pd, "m"), header_num(c, pd, "d")};
         if (d.d >= 0 && d.m >= 0 && d.y >= 0 && lw_date_valid(d)) {
             char iso[11];
-            json_object_set_new(h, "date", json_string(lw_date_iso(d, iso)));
+            set_field(c, &h->date, lw_date_iso(d, iso));
             c->doc_date = d;
             c->have_doc_date = 1;
         } else if (d.d >= 0 && d.m >= 0 && d.y >= 0) {
-            lw_x_warn(c, pd->start, "ngày ban hành không hợp lệ (impossible date in the header)");
+            lw_x_warn(c, pd->start, LW_MSG_EXTRACT_BAD_HEADER_DATE);
         }
     }
     /* kind: the best-priority candidate; the number's symbol is one candidate */
@@ -457,21 +406,21 @@ void lw_x_extract_header(ctx_t *c)
         }
     }
     if (kprio < 60 && letter_shape(c)) {
-        kind = "Công văn";
+        kind = lw_x_word(c, "letter_kind");
         kprio = 60;
     }
     /* the symbol's type code ("TB-UBND": Thông báo; a symbol without one, "UBND-NC", is a
      * letter's) ranks below the title and the "V/v" line: a body's own abbreviation may
      * open a letter's symbol and look like a code ("CT-CS" of the Cục Thuế) */
     if (kprio < 80 && (num_type || have_num))
-        kind = num_type ? num_type : "Công văn";
-    json_object_set_new(h, "kind", kind ? json_string(kind) : json_null());
+        kind = num_type ? num_type : lw_x_word(c, "letter_kind");
+    set_field(c, &h->kind, kind);
     /* subject */
     const raw_match *sub = lw_x_first_of(c, "header.subject", zone);
     if (sub) {
         char *s = lw_x_grp_str(c, sub, "subject");
         if (s && s[0])
-            json_object_set_new(h, "subject", json_string(subject_start(s)));
+            set_field(c, &h->subject, subject_start(c, s));
         free(s);
         /* the title's year bounds quarters and months that give none */
         for (size_t i = 0; i < c->all.n; i++) {
@@ -483,13 +432,13 @@ void lw_x_extract_header(ctx_t *c)
     /* recipients and distribution */
     const raw_match *kg = lw_x_first_of(c, "header.recipients", c->len);
     if (kg)
-        json_object_set_new(h, "recipients", lw_x_list_after(c, kg->end, NULL));
+        lw_x_list_after(c, kg->end, NULL, &h->recipients);
     const raw_match *nn = NULL;
     for (size_t i = 0; i < c->all.n; i++)
         if (kind_is(&c->all.v[i], "header.distribution"))
             nn = &c->all.v[i]; /* the last one: "Nơi nhận" closes the document */
     if (nn)
-        json_object_set_new(h, "distribution", lw_x_list_after(c, nn->end, NULL));
+        lw_x_list_after(c, nn->end, NULL, &h->distribution);
     extract_signer(c, h);
 }
 
@@ -544,7 +493,7 @@ static char *parent_organ(const ctx_t *c, const lw_fact *parent)
     size_t e = lw_x_para_end(c, k);
     while (e > k && strchr(" \t*_", c->text[e - 1]))
         e--;
-    if (!lw_x_is_upper_line(c->text + k, e - k))
+    if (!lw_x_is_upper_line(c, c->text + k, e - k))
         return NULL;
     char *line = lw_fold_key(c->text + k, e - k);
     char *out = NULL;
@@ -634,13 +583,13 @@ static char *stamp_issuer(const ctx_t *c)
             continue;
         for (size_t j = 0; j < c->x->n; j++) {
             const lw_fact *f = &c->x->facts[j];
-            if (strcmp(f->kind, "agency") || f->start < b.start || f->start >= b.end)
+            if ((f->kind != LW_FACT_AGENCY) || f->start < b.start || f->start >= b.end)
                 continue;
-            const char *name = json_string_value(json_object_get(f->fields, "name"));
-            const char *level = json_string_value(json_object_get(f->fields, "level"));
+            const char *name = f->u.agency.name;
+            const char *level = f->u.agency.level;
             if (!name)
                 continue;
-            if (!json_is_null(json_object_get(f->fields, "province")) || (level && !strcmp(level, "central")))
+            if (f->u.agency.province || (level && !strcmp(level, "central")))
                 return strdup(name);
             if (!level || strcmp(level, "province"))
                 continue;
@@ -683,7 +632,7 @@ static size_t stamp_block_end(const ctx_t *c)
  * date, "Kính gửi" and the national motto), else the body the signer signs for. */
 void lw_x_extract_issuer(ctx_t *c)
 {
-    json_t *h = c->x->header;
+    lw_header *h = &c->x->header;
     size_t zone = c->len < 800 ? c->len : 800;
     const char *stops[] = {"header.number", "header.place_date", "header.recipients", "header.motto"};
     for (size_t k = 0; k < 4; k++) {
@@ -696,7 +645,7 @@ void lw_x_extract_issuer(ctx_t *c)
     size_t stamps = stamp_block_end(c);
     for (size_t i = 0; i < c->x->n; i++) {
         const lw_fact *f = &c->x->facts[i];
-        if (strcmp(f->kind, "agency") || f->start >= zone || f->start < stamps)
+        if ((f->kind != LW_FACT_AGENCY) || f->start >= zone || f->start < stamps)
             continue;
         /* a header names its issuer on a line of its own, near the top */
         size_t ls = lw_x_para_start(c, f->start), nl = 0;
@@ -714,9 +663,9 @@ void lw_x_extract_issuer(ctx_t *c)
             k++;
         const lw_fact *joined = NULL;
         if (k < c->len && c->text[k] != '\n' && c->text[k] != '-' && i + 1 < c->x->n &&
-            !strcmp(c->x->facts[i + 1].kind, "agency") && c->x->facts[i + 1].start == k &&
-            lw_x_is_upper_line(c->text + f->start, f->end - f->start) &&
-            lw_x_is_upper_line(c->text + k, c->x->facts[i + 1].end - k)) {
+            c->x->facts[i + 1].kind == LW_FACT_AGENCY && c->x->facts[i + 1].start == k &&
+            lw_x_is_upper_line(c, c->text + f->start, f->end - f->start) &&
+            lw_x_is_upper_line(c, c->text + k, c->x->facts[i + 1].end - k)) {
             joined = &c->x->facts[i + 1];
             k = joined->end;
         }
@@ -755,7 +704,7 @@ void lw_x_extract_issuer(ctx_t *c)
             k++;
         for (size_t i = 0; i < c->x->n && k < sublim; i++) {
             const lw_fact *f = &c->x->facts[i];
-            if (strcmp(f->kind, "agency") || f->start < k)
+            if ((f->kind != LW_FACT_AGENCY) || f->start < k)
                 continue;
             size_t e = f->end;
             while (e < c->len && strchr(" \t*_", c->text[e]))
@@ -769,7 +718,7 @@ void lw_x_extract_issuer(ctx_t *c)
                 if (!strchr(" \t*_", c->text[j]))
                     own_line = 0;
             if (own_line && f->start < sublim && (e == c->len || c->text[e] == '\n') &&
-                lw_x_is_upper_line(c->text + f->start, f->end - f->start))
+                lw_x_is_upper_line(c, c->text + f->start, f->end - f->start))
                 sub = f;
             break;
         }
@@ -778,13 +727,15 @@ void lw_x_extract_issuer(ctx_t *c)
         char *organ = parent_organ(c, best);
         if (organ) {
             /* "HIỆP HỘI CÔNG CHỨNG VIÊN VIỆT NAM" over "BAN THƯỜNG VỤ": the organ of the parent */
-            const char *pname = json_string_value(json_object_get(best->fields, "name"));
+            const char *pname = best->u.agency.name;
             lw_buf b = {0};
             lw_buf_printf(&b, "%s %s", organ, pname ? pname : "");
             free(organ);
             char *name = lw_buf_detach(&b, NULL);
-            json_object_set_new(h, "issuer", name ? json_string(name) : json_null());
-            free(name);
+            if (!name)
+                c->nomem = 1;
+            free(h->issuer);
+            h->issuer = name;
             return;
         }
     }
@@ -793,28 +744,31 @@ void lw_x_extract_issuer(ctx_t *c)
     if (!best) {
         char *sn = stamp_issuer(c);
         if (sn) {
-            json_object_set_new(h, "issuer", json_string(sn));
+            set_field(c, &h->issuer, sn);
             free(sn);
             return;
         }
     }
     if (sub) {
-        const char *pname = json_string_value(json_object_get(best->fields, "name"));
-        const char *sname = json_string_value(json_object_get(sub->fields, "name"));
+        const char *pname = best->u.agency.name;
+        const char *sname = sub->u.agency.name;
         const char *suffix = NULL;
+        const char *ubnd = lw_x_word(c, "people_committee");
+        size_t ul = ubnd ? strlen(ubnd) : 0;
         /* the subordinate's name takes the parent committee's place: "Sở Tư pháp tỉnh Lâm Đồng" */
-        if (pname && sname && starts_with(pname, "Ủy ban nhân dân ") && !starts_with(sname, "Ủy ban nhân dân") &&
-            json_is_null(json_object_get(sub->fields, "province")) && strchr(pname + strlen("Ủy ban nhân dân "), ' '))
-            suffix = pname + strlen("Ủy ban nhân dân ");
-        char buf[600];
+        if (pname && sname && ul && !strncmp(pname, ubnd, ul) && pname[ul] == ' ' && strncmp(sname, ubnd, ul) &&
+            !sub->u.agency.province && strchr(pname + ul + 1, ' '))
+            suffix = pname + ul + 1;
+        char buf[LW_HEADER_NAME_MAX];
         snprintf(buf, sizeof buf, "%s%s%s", sname ? sname : "", suffix ? " " : "", suffix ? suffix : "");
-        json_object_set_new(h, "issuer", json_string(buf));
+        set_field(c, &h->issuer, buf);
         return;
     }
     if (!best) {
-        json_t *sg = json_object_get(h, "signer");
-        const char *auth = json_string_value(json_object_get(sg, "authority"));
-        if (auth && (starts_with(auth, "TM.") || starts_with(auth, "TM "))) {
+        const char *auth = h->has_signer ? h->signer.authority : NULL;
+        const char *tm = lw_x_word(c, "collective_authority");
+        size_t tl = tm ? strlen(tm) : 0;
+        if (auth && tl && !strncmp(auth, tm, tl) && (auth[tl] == '.' || auth[tl] == ' ')) {
             for (size_t i = 0; i < c->all.n && !best; i++) {
                 const raw_match *r = &c->all.v[i];
                 if (!kind_is(r, "header.authority"))
@@ -822,11 +776,11 @@ void lw_x_extract_issuer(ctx_t *c)
                 size_t k = r->start;
                 while (k < r->end && strchr(" \t\n*_", c->text[k]))
                     k++;
-                if (strncmp(c->text + k, "TM", 2))
+                if (strncmp(c->text + k, tm, tl))
                     continue;
                 for (size_t j = 0; j < c->x->n; j++) {
                     const lw_fact *f = &c->x->facts[j];
-                    if (!strcmp(f->kind, "agency") && f->start >= r->start && f->end <= r->end) {
+                    if (f->kind == LW_FACT_AGENCY && f->start >= r->start && f->end <= r->end) {
                         best = f;
                         break;
                     }
@@ -836,22 +790,22 @@ void lw_x_extract_issuer(ctx_t *c)
     }
     if (!best)
         return;
-    const char *name = json_string_value(json_object_get(best->fields, "name"));
+    const char *name = best->u.agency.name;
     const char *scope = json_string_value(json_object_get(best->rule->set, "scope"));
     size_t nl = name ? strlen(name) : 0;
     int bare_tinh = nl > strlen(" tỉnh") && !strcmp(name + nl - strlen(" tỉnh"), " tỉnh");
-    if (bare_tinh && c->province && json_is_null(json_object_get(best->fields, "province")) &&
+    if (bare_tinh && c->province && !best->u.agency.province &&
         !is_city_tw(c, c->province)) {
         /* "Ủy ban nhân dân tỉnh" with its name lost to OCR: the province the document is about */
-        char buf[512];
+        char buf[LW_HEADER_NAME_MAX];
         snprintf(buf, sizeof buf, "%s %s", name, c->province);
-        json_object_set_new(h, "issuer", json_string(buf));
-    } else if (scope && c->province && json_is_null(json_object_get(best->fields, "province"))) {
+        set_field(c, &h->issuer, buf);
+    } else if (scope && c->province && !best->u.agency.province) {
         /* "ỦY BAN NHÂN DÂN" under TM.: the province's, named elsewhere in the document */
-        char buf[512];
+        char buf[LW_HEADER_NAME_MAX];
         snprintf(buf, sizeof buf, "%s %s %s", name, scope, c->province);
-        json_object_set_new(h, "issuer", json_string(buf));
+        set_field(c, &h->issuer, buf);
     } else {
-        json_object_set_new(h, "issuer", json_string(name));
+        set_field(c, &h->issuer, name);
     }
 }

@@ -5,6 +5,11 @@
 #include "lw_extract_ctx.h"
 #include "lw_text.h"
 
+/* A symbol's first part when a joined symbol is split ("QĐUBND"): symbols are short */
+#define LW_REFS_SYMBOL_MAX 128
+/* A relation's key (type|from|to) for its duplicates: two ids and a type */
+#define LW_REFS_RELATION_KEY_MAX 600
+
 /* The canonical symbol of a legal_ref match, with "KH/UBND" (a slash typed for the hyphen,
  * rule set {slash: hyphen}) read as "KH-UBND". Owned, NULL without a symbol. */
 static char *ref_symbol(const ctx_t *c, const raw_match *r)
@@ -84,7 +89,7 @@ static char *split_joined_symbol(const ctx_t *c, const char *sym, json_t *seen)
     for (size_t i = 1; i + 1 < n; i++) {
         if (((unsigned char)sym[i] & 0xC0) == 0x80)
             continue; /* inside a UTF-8 character */
-        char p[128], *r = NULL;
+        char p[LW_REFS_SYMBOL_MAX], *r = NULL;
         if (i >= sizeof p)
             break;
         memcpy(p, sym, i);
@@ -104,8 +109,10 @@ static char *split_joined_symbol(const ctx_t *c, const char *sym, json_t *seen)
             continue;
         size_t bl = n + 2;
         char *b = malloc(bl);
-        if (!b)
+        if (!b) {
+            *c->oom = 1;
             return NULL;
+        }
         snprintf(b, bl, "%s-%s", p, rest);
         r = lw_lexicon_symbol(c->lx, b, strlen(b));
         free(b);
@@ -137,8 +144,10 @@ static char *joined_split_number(const ctx_t *c, const raw_match *r, char *num)
         (w > so && isalpha((unsigned char)c->text[w - so - 1])))
         return num;
     char *j = malloc(nd + strlen(num) + 1);
-    if (!j)
-        return num; /* the number as read: out of memory here loses no reference */
+    if (!j) {
+        *c->oom = 1; /* the extraction fails: never a number silently left unjoined */
+        return num;
+    }
     memcpy(j, c->text + b, nd);
     strcpy(j + nd, num);
     free(num);
@@ -148,6 +157,10 @@ static char *joined_split_number(const ctx_t *c, const raw_match *r, char *num)
 void lw_x_build_legal_refs(ctx_t *c)
 {
     json_t *seen = json_object();
+    if (!seen) {
+        c->nomem = 1;
+        return;
+    }
     if (c->own_id) {
         const char *s = strrchr(c->own_id, '/');
         note_segments(seen, s ? s + 1 : c->own_id);
@@ -197,43 +210,45 @@ void lw_x_build_legal_refs(ctx_t *c)
                 continue;
             }
         }
-        json_t *f = json_object();
         if (!type && sym)
             type = lw_lexicon_type_of_symbol(c->lx, sym);
         if (!type && sym)
-            type = "Công văn";
+            type = lw_x_word(c, "letter_kind");
         char *id = (num && sym) ? lw_make_id(num, year, sym, party) : NULL;
-        json_object_set_new(f, "type", type ? json_string(type) : json_null());
+        if (num && sym && !id)
+            c->nomem = 1;
+        lw_fact *f = lw_x_add_fact(c, LW_FACT_LEGAL_REF, r->rule, r->start, r->end);
+        if (!f) {
+            free(num);
+            free(sym);
+            free(id);
+            continue;
+        }
+        lw_ref_fact *rf = &f->u.ref;
+        rf->type = lw_x_dup(c, type);
         if (num) {
             const char *n = num;
             while (*n == '0' && isdigit((unsigned char)n[1]))
                 n++;
-            json_object_set_new(f, "number", json_string(n));
-        } else {
-            json_object_set_new(f, "number", json_null());
+            rf->number = lw_x_dup(c, n);
         }
-        json_object_set_new(f, "year", year > 0 ? json_integer(year) : json_null());
-        json_object_set_new(f, "symbol", sym ? json_string(sym) : json_null());
-        json_object_set_new(f, "id", id ? json_string(id) : json_null());
-        char *title = lw_x_grp_str(c, r, "title");
-        json_object_set_new(f, "title", title ? json_string(title) : json_null());
-        free(title);
+        rf->year = year > 0 ? year : 0;
+        rf->symbol = sym;
+        sym = NULL;
+        rf->id = id;
+        id = NULL;
+        rf->title = lw_x_grp_str(c, r, "title");
         lw_date d;
         int bad;
         if (lw_x_get_date(c, r, "d", "m", "y", &d, &bad)) {
             char iso[11];
-            json_object_set_new(f, "date", json_string(lw_date_iso(d, iso)));
+            rf->date = lw_x_dup(c, lw_date_iso(d, iso));
             if (year > 0 && year != d.y && !party)
-                json_object_set_new(f, "year_mismatch", json_true());
-        } else {
-            json_object_set_new(f, "date", json_null());
-            if (bad)
-                lw_x_warn(c, r->start, "ngày không hợp lệ trong trích dẫn văn bản (impossible date in a reference)");
+                rf->year_mismatch = 1;
+        } else if (bad) {
+            lw_x_warn(c, r->start, LW_MSG_EXTRACT_BAD_REF_DATE);
         }
-        char *pin = lw_x_grp_str(c, r, "pin");
-        json_object_set_new(f, "pinpoint", pin ? json_string(pin) : json_null());
-        free(pin);
-        add_fact(c, "legal_ref", r->rule, r->start, r->end, f);
+        rf->pinpoint = lw_x_grp_str(c, r, "pin");
         free(num);
         free(sym);
         free(id);
@@ -253,28 +268,25 @@ void lw_x_resolve_aliases(ctx_t *c)
         if (as.start == SIZE_MAX || as.end - as.start < 2)
             continue;
         /* the reference it names: the last legal_ref with an id before the alias */
-        json_t *target = NULL; /* fields of the target; held by reference: add_fact moves facts */
+        size_t target = SIZE_MAX; /* an index: adding facts moves them */
         for (size_t k = 0; k < nfacts; k++) {
             const lw_fact *f = &c->x->facts[k];
-            if (!strcmp(f->kind, "legal_ref") && f->end <= r->start && json_is_string(json_object_get(f->fields, "id")))
-                target = f->fields;
+            if (f->kind == LW_FACT_LEGAL_REF && f->end <= r->start && f->u.ref.id)
+                target = k;
         }
-        if (!target)
+        if (target == SIZE_MAX)
             continue;
-        json_incref(target);
         size_t alen = as.end - as.start;
         const char *alias = c->text + as.start;
         /* an alias that is itself a full reference is found by the reference rules */
         int covered = 0;
         for (size_t k = 0; k < nfacts; k++) {
             const lw_fact *f = &c->x->facts[k];
-            if (!strcmp(f->kind, "legal_ref") && f->start <= as.start && f->end >= as.end)
+            if (f->kind == LW_FACT_LEGAL_REF && f->start <= as.start && f->end >= as.end)
                 covered = 1;
         }
-        if (covered) {
-            json_decref(target);
+        if (covered)
             continue;
-        }
         for (const char *p = c->text + as.end; (p = strstr(p, "")) && p < c->text + c->len;) {
             const char *hit = NULL;
             for (const char *q = p; q + alen <= c->text + c->len; q++) {
@@ -289,34 +301,22 @@ void lw_x_resolve_aliases(ctx_t *c)
             int inside = 0;
             for (size_t k = 0; k < nfacts; k++) {
                 const lw_fact *f = &c->x->facts[k];
-                if (!strcmp(f->kind, "legal_ref") && f->start < he && f->end > hs)
+                if (f->kind == LW_FACT_LEGAL_REF && f->start < he && f->end > hs)
                     inside = 1;
             }
             if (!inside) {
-                json_t *f = json_deep_copy(target);
-                json_object_set_new(f, "alias", json_true());
-                add_fact(c, "legal_ref", r->rule, hs, he, f);
+                lw_fact *f = lw_x_add_fact(c, LW_FACT_LEGAL_REF, r->rule, hs, he);
+                if (f && lw_fact_copy_fields(f, &c->x->facts[target]) != LW_OK)
+                    c->nomem = 1;
+                else if (f)
+                    f->u.ref.alias = 1;
             }
             p = hit + alen;
         }
-        json_decref(target);
     }
 }
 
-int lw_x_cmp_fact(const void *a, const void *b)
-{
-    const lw_fact *x = a, *y = b;
-    if (x->start != y->start)
-        return x->start < y->start ? -1 : 1;
-    if (x->end != y->end)
-        return x->end < y->end ? -1 : 1;
-    return strcmp(x->kind, y->kind);
-}
-
-static const char *ref_id(const lw_fact *f)
-{
-    return json_string_value(json_object_get(f->fields, "id"));
-}
+static const char *ref_id(const lw_fact *f) { return f->u.ref.id; }
 
 static int crosses(const ctx_t *c, size_t a, size_t b, const char *stops)
 {
@@ -331,15 +331,18 @@ static void add_relation(ctx_t *c, const raw_match *r, const char *type, const c
 {
     if (!to || (from && !strcasecmp(from, to)))
         return;
-    char key[600];
+    char key[LW_REFS_RELATION_KEY_MAX];
     snprintf(key, sizeof key, "%s|%s|%s", type, from ? from : "", to);
     if (json_object_get(seen, key))
         return;
     json_object_set_new(seen, key, json_true());
-    json_t *f = json_pack("{s:s,s:o,s:s}", "type", type, "from", from ? json_string(from) : json_null(), "to", to);
-    if (f && since)
-        json_object_set_new(f, "since", json_string(since));
-    add_fact(c, "relation", r->rule, r->start, r->end, f);
+    lw_fact *f = lw_x_add_fact(c, LW_FACT_RELATION, r->rule, r->start, r->end);
+    if (!f)
+        return;
+    f->u.rel.type = lw_x_dup(c, type);
+    f->u.rel.from = lw_x_dup(c, from);
+    f->u.rel.to = lw_x_dup(c, to);
+    f->u.rel.since = lw_x_dup(c, since);
 }
 
 /* The index of the first of the n first facts (x->facts, sorted by start up to n: the
@@ -478,7 +481,7 @@ static const char *own_in_force(const ctx_t *c, char buf[11])
 static const lw_fact *first_ref_in(const ctx_t *c, size_t n, size_t a, size_t b)
 {
     for (size_t k = first_fact_at(c->x, n, a); k < n && c->x->facts[k].start < b; k++)
-        if (!strcmp(c->x->facts[k].kind, "legal_ref") && ref_id(&c->x->facts[k]) && c->x->facts[k].end <= b)
+        if (c->x->facts[k].kind == LW_FACT_LEGAL_REF && ref_id(&c->x->facts[k]) && c->x->facts[k].end <= b)
             return &c->x->facts[k];
     return NULL;
 }
@@ -569,11 +572,15 @@ void lw_x_build_relations(ctx_t *c)
      * a huge input with many relations stays linear */
     size_t maxlen = 0;
     for (size_t k = 0; k < nref; k++)
-        if (!strcmp(c->x->facts[k].kind, "legal_ref") && c->x->facts[k].end - c->x->facts[k].start > maxlen)
+        if (c->x->facts[k].kind == LW_FACT_LEGAL_REF && c->x->facts[k].end - c->x->facts[k].start > maxlen)
             maxlen = c->x->facts[k].end - c->x->facts[k].start;
     char since_buf[11];
     const char *since = own_in_force(c, since_buf);
     json_t *seen = json_object();
+    if (!seen) {
+        c->nomem = 1;
+        return;
+    }
     for (size_t i = 0; i < c->all.n; i++) {
         const raw_match *r = &c->all.v[i];
         if (r->dropped || !kind_is(r, "relation"))
@@ -587,7 +594,7 @@ void lw_x_build_relations(ctx_t *c)
         size_t lo = r->start > 300 + maxlen ? r->start - 300 - maxlen : 0;
         for (size_t k = first_fact_at(c->x, nref, lo); k < nref && c->x->facts[k].start < r->end + 400; k++) {
             const lw_fact *f = &c->x->facts[k];
-            if (strcmp(f->kind, "legal_ref") || !ref_id(f))
+            if ((f->kind != LW_FACT_LEGAL_REF) || !ref_id(f))
                 continue;
             if (f->end <= r->start && r->start - f->end < 300 && !crosses(c, f->end, r->start, "\n;") &&
                 f->start >= ss)
@@ -610,7 +617,7 @@ void lw_x_build_relations(ctx_t *c)
             size_t pe = lw_x_para_end(c, r->end);
             for (size_t k = first_fact_at(c->x, nref, r->end); k < nref && c->x->facts[k].start < pe; k++) {
                 const lw_fact *f = &c->x->facts[k];
-                if (!strcmp(f->kind, "legal_ref") && ref_id(f) && f->start >= r->end && f->end <= pe)
+                if (f->kind == LW_FACT_LEGAL_REF && ref_id(f) && f->start >= r->end && f->end <= pe)
                     add_relation(c, r, type, c->own_id, ref_id(f), NULL, seen);
             }
         } else if (dir && !strcmp(dir, "passive")) {

@@ -300,7 +300,7 @@ static void item_clear(item *it)
  * here, with the rules, so that report reads it instead of running the rules again. */
 static const char *subject_topic(const lw_engine *eng, lw_matcher *m, const lw_extraction *x)
 {
-    const char *subj = json_string_value(json_object_get(x->header, "subject"));
+    const char *subj = x->header.subject; /* the typed header (lw_fact.h) */
     return subj ? lw_duty_topic(lw_engine_rules(eng), m, subj, strlen(subj), NULL) : NULL;
 }
 

@@ -33,9 +33,12 @@ static char *header_field(const char *text, const char *key)
     lw_matcher *m = lw_matcher_create(lw_engine_rules(engine));
     lw_extraction *x;
     assert_int_equal(lw_extract(lw_engine_rules(engine), lw_engine_lexicon(engine), m, nt, len, NULL, &x, &err), LW_OK);
-    const char *v = strncmp(key, "signer.", 7) ? json_string_value(json_object_get(x->header, key))
-                                               : json_string_value(json_object_get(json_object_get(x->header, "signer"), key + 7));
+    json_t *h = lw_header_json(&x->header); /* the header as the record gives it */
+    assert_non_null(h);
+    const char *v = strncmp(key, "signer.", 7) ? json_string_value(json_object_get(h, key))
+                                               : json_string_value(json_object_get(json_object_get(h, "signer"), key + 7));
     char *out = v ? strdup(v) : NULL;
+    json_decref(h);
     lw_extraction_free(x);
     lw_matcher_free(m);
     lw_doc_free(d);
