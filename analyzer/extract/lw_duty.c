@@ -444,7 +444,7 @@ lw_status lw_duty_build(const lw_ruleset *rs, lw_matcher *m, const char *text, s
 
     size_t nfacts = x->n;
     c.dls = malloc((nfacts + 1) * sizeof *c.dls);
-    for (size_t i = 0; i < nfacts; i++)
+    for (size_t i = 0; c.dls && i < nfacts; i++)
         if (x->facts[i].kind == LW_FACT_DEADLINE)
             c.dls[c.nd++] = i;
     c.claimed = calloc(c.nd + 1, 1);
