@@ -41,8 +41,10 @@ static void build_items(dctx *c)
     long *item_of = malloc(n * sizeof *item_of);
     item_t *items = NULL;
     size_t nitems = 0, cap = 0;
-    if (!item_of)
+    if (!item_of) {
+        c->nomem = 1; /* the items are lost: the extraction fails, no silent gap */
         return;
+    }
     for (size_t i = 0; i < n; i++)
         item_of[i] = -1;
     for (size_t li = 0; li < n; li++) {
@@ -57,8 +59,10 @@ static void build_items(dctx *c)
             if (nitems == cap) {
                 cap = cap ? cap * 2 : 16;
                 item_t *p = realloc(items, cap * sizeof *p);
-                if (!p)
+                if (!p) {
+                    c->nomem = 1;
                     break;
+                }
                 items = p;
             }
             items[nitems] = (item_t){.owner = o};
