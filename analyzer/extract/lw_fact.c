@@ -330,8 +330,10 @@ static int put_duty(json_t *o, const lw_duty_fact *d, const lw_doc *doc)
              put_new(o, "partners", strv_json(&d->partners)) || put_str(o, "output", d->output);
     if (d->deadline.set) {
         const lw_duty_deadline *dl = &d->deadline;
+        if (rc) /* before the object is made: it would be lost */
+            return -1;
         json_t *j = json_object();
-        if (rc || put_new(o, "deadline", j))
+        if (put_new(o, "deadline", j))
             return -1;
         rc |= put_str(j, "from", dl->from) || put_str(j, "to", dl->to) || put_str(j, "precision", dl->precision) ||
               put_str(j, "qualifier", dl->qualifier);
@@ -351,8 +353,10 @@ static int put_duty(json_t *o, const lw_duty_fact *d, const lw_doc *doc)
         rc |= put_str(o, "stage", d->stage);
     if (d->has_concerns)
         rc |= put_new(o, "concerns", strv_json(&d->concerns));
+    if (rc) /* before the array is made: it would be lost */
+        return -1;
     json_t *units = json_array();
-    if (rc || put_new(o, "units", units)) /* the last key: filled in place */
+    if (put_new(o, "units", units)) /* the last key: filled in place */
         return -1;
     for (size_t i = 0; i < d->nunits; i++) {
         const lw_duty_unit *u = &d->units[i];
