@@ -1,11 +1,22 @@
 /* lw_cli_common: the pieces every verb of the lawwatch command uses. */
+#define _GNU_SOURCE /* getcwd, getopt_long */
 #include "lw_cli_common.h"
 
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
+
+/* "file:line:col: message" of a lawwatch_error: its file and message and the numbers. */
+#define LW_CLI_ERROR_MAX (sizeof(((lawwatch_error *)0)->file) + sizeof(((lawwatch_error *)0)->msg) + 64)
 
 int lw_cli_is_help(const char *a) { return !strcmp(a, "--help") || !strcmp(a, "-h"); }
+
+static int is_dir(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
 
 const char *lw_cli_rules_dir(const char *opt)
 {
@@ -14,28 +25,54 @@ const char *lw_cli_rules_dir(const char *opt)
     const char *env = getenv("LAWWATCH_RULES");
     if (env && *env)
         return env;
-    struct stat st;
-    if (stat("rules", &st) == 0 && S_ISDIR(st.st_mode))
+    if (is_dir("rules"))
         return "rules";
-    return LW_SOURCE_DIR "/rules";
+    /* the source tree's while it is there (a build tree's command), else the rules installed
+     * with the library (an installed command) */
+    if (is_dir(LW_SOURCE_DIR "/rules"))
+        return LW_SOURCE_DIR "/rules";
+    return lawwatch_default_rules_dir();
 }
 
-void lw_cli_error(const lw_error *err)
+void lw_cli_error(const lawwatch_error *err)
 {
-    char buf[2400];
-    fprintf(stderr, "lawwatch: %s\n", lw_error_format(err, buf, sizeof buf));
+    char buf[LW_CLI_ERROR_MAX];
+    fprintf(stderr, "lawwatch: %s\n", lawwatch_error_format(err, buf, sizeof buf));
 }
 
-lw_engine *lw_cli_engine(const char *rules_opt)
+lawwatch_engine *lw_cli_engine(const char *rules_opt)
 {
-    lw_engine *e;
-    lw_error err;
-    lw_error_clear(&err);
-    if (lw_engine_create(lw_cli_rules_dir(rules_opt), &e, &err) != LW_OK) {
+    lawwatch_engine *e;
+    lawwatch_error err;
+    if (lawwatch_engine_open(lw_cli_rules_dir(rules_opt), &e, &err) != LAWWATCH_OK) {
         lw_cli_error(&err);
         return NULL;
     }
     return e;
+}
+
+lawwatch_db *lw_cli_db(const char *path, int flags)
+{
+    lawwatch_db *db;
+    lawwatch_error err;
+    if (lawwatch_db_open(path, flags, &db, &err) != LAWWATCH_OK) {
+        lw_cli_error(&err);
+        return NULL;
+    }
+    return db;
+}
+
+const char *lw_cli_cwd(char *buf, size_t size)
+{
+    if (!getcwd(buf, size))
+        buf[0] = '\0';
+    return buf;
+}
+
+void lw_cli_common_init(lw_cli_common *co)
+{
+    memset(co, 0, sizeof *co);
+    co->db = "lawwatch.db";
 }
 
 void lw_cli_parse_init(lw_cli_parser *p, const char *verb, const char *usage, const char *shortopts,
@@ -123,4 +160,31 @@ int lw_cli_next(lw_cli_parser *p)
     }
     p->arg = optarg;
     return c;
+}
+
+int lw_cli_next_own(lw_cli_parser *p, lw_cli_common *co)
+{
+    for (;;) {
+        int c = lw_cli_next(p);
+        switch (c) {
+        case 'd':
+            co->db = p->arg;
+            break;
+        case 'r':
+            co->rules = p->arg;
+            break;
+        case 'e':
+            if (lawwatch_encoding_parse(p->arg, &co->read.encoding)) {
+                if (!strcmp(p->verb, "ingest"))
+                    fprintf(stderr, "lawwatch ingest: unknown encoding '%s'\n", p->arg);
+                else
+                    fprintf(stderr, "lawwatch: unknown encoding '%s' (use utf-8, utf-16le, utf-16be, windows-1258, "
+                                    "tcvn3, vni)\n", p->arg);
+                return LW_CLI_BAD;
+            }
+            break;
+        default:
+            return c;
+        }
+    }
 }
