@@ -2,11 +2,17 @@
 #define _GNU_SOURCE /* getcwd, getopt_long */
 #include "lw_cli_common.h"
 
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+/* The installed rules folder from the command's folder (bin/ -> share/lawwatch/rules); set
+ * by the build from the install folders (CMakeLists.txt). */
+#ifndef LW_CLI_RULES_FROM_BIN
+#define LW_CLI_RULES_FROM_BIN "/../share/lawwatch/rules"
+#endif
 /* "file:line:col: message" of a lawwatch_error: its file and message and the numbers. */
 #define LW_CLI_ERROR_MAX (sizeof(((lawwatch_error *)0)->file) + sizeof(((lawwatch_error *)0)->msg) + 64)
 
@@ -27,8 +33,21 @@ const char *lw_cli_rules_dir(const char *opt)
         return env;
     if (is_dir("rules"))
         return "rules";
-    /* the source tree's while it is there (a build tree's command), else the rules installed
-     * with the library (an installed command) */
+    /* an installed command: the rules installed beside it (BINDIR/../share/lawwatch/rules),
+     * found from its own place so that a moved tree still finds its own */
+    static char beside[LW_CLI_PATH_MAX];
+    ssize_t n = readlink("/proc/self/exe", beside, sizeof beside - 1);
+    if (n > 0) {
+        beside[n] = '\0';
+        char *slash = strrchr(beside, '/');
+        if (slash && (size_t)(slash - beside) + sizeof LW_CLI_RULES_FROM_BIN < sizeof beside) {
+            memcpy(slash, LW_CLI_RULES_FROM_BIN, sizeof LW_CLI_RULES_FROM_BIN);
+            static char real[PATH_MAX];
+            if (is_dir(beside)) /* shown in messages and the registry's sources: without "bin/.." */
+                return realpath(beside, real) ? real : beside;
+        }
+    }
+    /* a build tree's command: the source tree's, else the library's default */
     if (is_dir(LW_SOURCE_DIR "/rules"))
         return LW_SOURCE_DIR "/rules";
     return lawwatch_default_rules_dir();

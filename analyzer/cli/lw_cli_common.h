@@ -13,7 +13,9 @@
 
 enum { LW_EXIT_OK = 0, LW_EXIT_FINDINGS = 1, LW_EXIT_FATAL = 2 };
 
-/* The rules folder: --rules, else $LAWWATCH_RULES, else ./rules, else the source tree's. */
+/* The rules folder: --rules, else $LAWWATCH_RULES, else ./rules, else the folder installed
+ * beside the command (BINDIR/../share/lawwatch/rules), else the source tree's (a command in
+ * its build tree), else the library's default (lawwatch_default_rules_dir). Borrowed. */
 const char *lw_cli_rules_dir(const char *opt);
 /* Prints "lawwatch: file:line: message" to stderr. */
 void lw_cli_error(const lawwatch_error *err);
