@@ -34,6 +34,7 @@
 #ifndef LAWWATCH_H
 #define LAWWATCH_H
 
+#include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
 
@@ -79,6 +80,19 @@ const char *lawwatch_status_str(lawwatch_status st);
 const char *lawwatch_error_format(const lawwatch_error *err, char *buf, size_t size);
 /* Frees a string (or any memory) the library handed over as owned. Accepts NULL. */
 void lawwatch_free(void *p);
+
+/* Formats the message named name ("CLI_UNKNOWN_OPTION") of lawwatch's message table, the one
+ * place of every text lawwatch shows a person, with the printf arguments its texts take,
+ * into buf (cut to size) in the tool's form "tiếng Việt (English)"; returns buf. A name the
+ * table lacks is written as itself, so that a typo shows. For programs that speak as
+ * lawwatch does, such as the lawwatch command. */
+const char *lawwatch_message(char *buf, size_t size, const char *name, ...)
+#if defined(__GNUC__)
+    __attribute__((nonnull(1, 3)))
+#endif
+    ;
+/* The same with the arguments as a va_list. */
+const char *lawwatch_vmessage(char *buf, size_t size, const char *name, va_list ap);
 
 /* ---- the engine: rules ---- */
 

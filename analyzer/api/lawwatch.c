@@ -10,6 +10,7 @@
 
 #include <dlfcn.h>
 #include <pthread.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -119,6 +120,33 @@ const char *lawwatch_error_format(const lawwatch_error *err, char *buf, size_t s
 }
 
 void lawwatch_free(void *p) { free(p); }
+
+/* The names of the message table's entries, in its order (lw_messages.def). */
+static const char *const msg_names[LW_MSG_COUNT] = {
+#define LW_MSG(id, vi, en) [LW_MSG_##id] = #id,
+#include "lw_messages.def"
+#undef LW_MSG
+};
+
+const char *lawwatch_vmessage(char *buf, size_t size, const char *name, va_list ap)
+{
+    if (!size)
+        return buf;
+    for (int id = 0; id < LW_MSG_COUNT; id++)
+        if (!strcmp(msg_names[id], name))
+            return lw_msg_vformat(buf, size, (lw_msg_id)id, ap);
+    snprintf(buf, size, "%s", name);
+    return buf;
+}
+
+const char *lawwatch_message(char *buf, size_t size, const char *name, ...)
+{
+    va_list ap;
+    va_start(ap, name);
+    lawwatch_vmessage(buf, size, name, ap);
+    va_end(ap);
+    return buf;
+}
 
 /* ---- engine ---- */
 

@@ -83,7 +83,8 @@ int main(int argc, char **argv)
     for (size_t i = 0; i < sizeof verbs / sizeof *verbs; i++)
         if (!strcmp(name, verbs[i].name))
             return verbs[i].run(argc - 1, argv + 1);
-    fprintf(stderr, "lawwatch: unknown verb '%s'\n\n", name);
+    lw_cli_say(NULL, "CLI_UNKNOWN_VERB", name);
+    fputc('\n', stderr);
     usage(stderr);
     return LW_EXIT_FATAL;
 }

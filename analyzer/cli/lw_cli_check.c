@@ -43,7 +43,7 @@ int lw_cli_check(int argc, char **argv)
     size_t nregs = 0;
     int rc = LW_EXIT_FATAL;
     if (!regs) {
-        fprintf(stderr, "lawwatch check: out of memory\n");
+        lw_cli_say("check", "NOMEM");
         return LW_EXIT_FATAL;
     }
     static const struct option longopts[] = {LW_CLI_OPT_HELP, LW_CLI_OPT_DB, LW_CLI_OPT_RULES,
@@ -70,7 +70,7 @@ int lw_cli_check(int argc, char **argv)
             char *end;
             long y = strtol(p.arg, &end, 10);
             if (*end || y < YEAR_MIN || y > YEAR_MAX) {
-                fprintf(stderr, "lawwatch check: --year needs a year such as 2025, not '%s'\n", p.arg);
+                lw_cli_say("check", "CLI_YEAR", p.arg);
                 bad = 1;
             }
             opt.year = (int)y;
@@ -79,7 +79,7 @@ int lw_cli_check(int argc, char **argv)
         case 'f':
             format = p.arg;
             if (strcmp(format, "table") && strcmp(format, "json")) {
-                fprintf(stderr, "lawwatch check: --format is table or json, not '%s'\n", format);
+                lw_cli_say("check", "CLI_FORMAT_TABLE", format);
                 bad = 1;
             }
             break;

@@ -3,6 +3,7 @@
 #include "lw_cli_common.h"
 
 #include <limits.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -51,6 +52,16 @@ const char *lw_cli_rules_dir(const char *opt)
     if (is_dir(LW_SOURCE_DIR "/rules"))
         return LW_SOURCE_DIR "/rules";
     return lawwatch_default_rules_dir();
+}
+
+void lw_cli_say(const char *verb, const char *name, ...)
+{
+    char buf[LW_CLI_ERROR_MAX];
+    va_list ap;
+    va_start(ap, name);
+    lawwatch_vmessage(buf, sizeof buf, name, ap);
+    va_end(ap);
+    fprintf(stderr, "lawwatch%s%s: %s\n", verb ? " " : "", verb ? verb : "", buf);
 }
 
 void lw_cli_error(const lawwatch_error *err)
@@ -116,10 +127,8 @@ void lw_cli_parse_init(lw_cli_parser *p, const char *verb, const char *usage, co
 /* The message every verb gave for what it does not know, with the argument as written. */
 static int unknown(lw_cli_parser *p, const char *a)
 {
-    if (p->flags & LW_CLI_NO_OPERANDS)
-        fprintf(stderr, "lawwatch %s: unknown argument '%s'\n%s", p->verb, a, p->usage);
-    else
-        fprintf(stderr, "lawwatch %s: unknown option '%s'\n%s", p->verb, a, p->usage);
+    lw_cli_say(p->verb, (p->flags & LW_CLI_NO_OPERANDS) ? "CLI_UNKNOWN_ARGUMENT" : "CLI_UNKNOWN_OPTION", a);
+    fputs(p->usage, stderr);
     return LW_CLI_BAD;
 }
 
@@ -194,11 +203,7 @@ int lw_cli_next_own(lw_cli_parser *p, lw_cli_common *co)
             break;
         case 'e':
             if (lawwatch_encoding_parse(p->arg, &co->read.encoding)) {
-                if (!strcmp(p->verb, "ingest"))
-                    fprintf(stderr, "lawwatch ingest: unknown encoding '%s'\n", p->arg);
-                else
-                    fprintf(stderr, "lawwatch: unknown encoding '%s' (use utf-8, utf-16le, utf-16be, windows-1258, "
-                                    "tcvn3, vni)\n", p->arg);
+                lw_cli_say(p->verb, "CLI_ENCODING", p->arg);
                 return LW_CLI_BAD;
             }
             break;

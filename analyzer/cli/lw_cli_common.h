@@ -17,6 +17,9 @@ enum { LW_EXIT_OK = 0, LW_EXIT_FINDINGS = 1, LW_EXIT_FATAL = 2 };
  * beside the command (BINDIR/../share/lawwatch/rules), else the source tree's (a command in
  * its build tree), else the library's default (lawwatch_default_rules_dir). Borrowed. */
 const char *lw_cli_rules_dir(const char *opt);
+/* Prints "lawwatch VERB: " (verb NULL: "lawwatch: ") and the message named name of the
+ * message table (lawwatch_message) with its arguments, then a newline, to stderr. */
+void lw_cli_say(const char *verb, const char *name, ...);
 /* Prints "lawwatch: file:line: message" to stderr. */
 void lw_cli_error(const lawwatch_error *err);
 /* Loads the engine of the rules folder (lw_cli_rules_dir) or prints why not; NULL on

@@ -35,7 +35,7 @@ int lw_cli_normalize(int argc, char **argv)
             break;
         case LW_CLI_OPERAND:
             if (file) {
-                fprintf(stderr, "lawwatch normalize: one file at a time\n");
+                lw_cli_say("normalize", "CLI_ONE_FILE");
                 return LW_EXIT_FATAL;
             }
             file = p.arg;
@@ -70,7 +70,7 @@ int lw_cli_extract(int argc, char **argv)
     int nfiles = 0;
     const char **files = calloc((size_t)argc, sizeof *files);
     if (!files) {
-        fprintf(stderr, "lawwatch extract: out of memory\n");
+        lw_cli_say("extract", "NOMEM");
         return LW_EXIT_FATAL;
     }
     static const struct option longopts[] = {LW_CLI_OPT_HELP, {"format", required_argument, NULL, 'f'},
@@ -91,7 +91,7 @@ int lw_cli_extract(int argc, char **argv)
         }
     }
     if (strcmp(format, "json") && strcmp(format, "table")) {
-        fprintf(stderr, "lawwatch extract: --format must be json or table, not '%s'\n", format);
+        lw_cli_say("extract", "CLI_FORMAT_TABLE", format);
         free(files);
         return LW_EXIT_FATAL;
     }

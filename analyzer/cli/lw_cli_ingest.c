@@ -56,7 +56,7 @@ int lw_cli_ingest(int argc, char **argv)
     }
     const char **paths = calloc((size_t)argc, sizeof *paths);
     if (!paths) {
-        fprintf(stderr, "lawwatch ingest: out of memory\n");
+        lw_cli_say("ingest", "NOMEM");
         return LW_EXIT_FATAL;
     }
     size_t npaths = 0;
@@ -73,8 +73,7 @@ int lw_cli_ingest(int argc, char **argv)
             char *end;
             long j = strtol(p.arg, &end, 10);
             if (*end || j < 1 || j > LAWWATCH_INGEST_JOBS_MAX) {
-                fprintf(stderr, "lawwatch ingest: --jobs wants a number from 1 to %d, not '%s'\n",
-                        LAWWATCH_INGEST_JOBS_MAX, p.arg);
+                lw_cli_say("ingest", "CLI_JOBS", LAWWATCH_INGEST_JOBS_MAX, p.arg);
                 bad = 1;
             }
             opt.jobs = (int)j;

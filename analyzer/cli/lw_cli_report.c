@@ -61,7 +61,7 @@ int lw_cli_report(int argc, char **argv)
         case 'a':
             opt.as_of = p.arg;
             if (!lawwatch_date_valid(opt.as_of)) {
-                fprintf(stderr, "lawwatch report: --as-of needs a date YYYY-MM-DD that exists, not '%s'\n", opt.as_of);
+                lw_cli_say("report", "CLI_DATE", "--as-of", opt.as_of);
                 return LW_EXIT_FATAL;
             }
             break;
@@ -69,8 +69,7 @@ int lw_cli_report(int argc, char **argv)
             char *end;
             long w = strtol(p.arg, &end, 10);
             if (*end || w < 0 || w > WINDOW_MAX) {
-                fprintf(stderr, "lawwatch report: --window needs a number of days (0 to %d), not '%s'\n", WINDOW_MAX,
-                        p.arg);
+                lw_cli_say("report", "CLI_WINDOW", WINDOW_MAX, p.arg);
                 return LW_EXIT_FATAL;
             }
             opt.window = (int)w;
@@ -79,7 +78,7 @@ int lw_cli_report(int argc, char **argv)
         case 's':
             opt.since = p.arg;
             if (!lawwatch_date_valid(opt.since)) {
-                fprintf(stderr, "lawwatch report: --since needs a date YYYY-MM-DD that exists, not '%s'\n", opt.since);
+                lw_cli_say("report", "CLI_DATE", "--since", opt.since);
                 return LW_EXIT_FATAL;
             }
             break;
@@ -92,7 +91,7 @@ int lw_cli_report(int argc, char **argv)
         case 'f': {
             int f = lawwatch_format_parse(p.arg);
             if (f < 0) {
-                fprintf(stderr, "lawwatch report: --format is text, md, html, csv or json, not '%s'\n", p.arg);
+                lw_cli_say("report", "CLI_FORMAT_REPORT", p.arg);
                 return LW_EXIT_FATAL;
             }
             fmt = (lawwatch_format)f;
@@ -103,7 +102,7 @@ int lw_cli_report(int argc, char **argv)
             break;
         case 'l':
             if (strcmp(p.arg, "vi") && strcmp(p.arg, "en")) {
-                fprintf(stderr, "lawwatch report: --lang is vi or en, not '%s'\n", p.arg);
+                lw_cli_say("report", "CLI_LANG", p.arg);
                 return LW_EXIT_FATAL;
             }
             opt.english = !strcmp(p.arg, "en");

@@ -20,7 +20,7 @@ int lw_cli_rules(int argc, char **argv)
     int verbose = 0, test = 0;
     const char **only = calloc((size_t)argc + 1, sizeof *only);
     if (!only) {
-        fprintf(stderr, "lawwatch rules: out of memory\n");
+        lw_cli_say("rules", "NOMEM");
         return LW_EXIT_FATAL;
     }
     size_t nonly = 0;
@@ -35,7 +35,8 @@ int lw_cli_rules(int argc, char **argv)
             break;
         case LW_CLI_OPERAND:
             if (!strcmp(p.arg, "-")) { /* no rule id starts with '-': a stray option */
-                fprintf(stderr, "lawwatch rules: unknown option '%s'\n%s", p.arg, rules_usage);
+                lw_cli_say("rules", "CLI_UNKNOWN_OPTION", p.arg);
+                fputs(rules_usage, stderr);
                 free(only);
                 return LW_EXIT_FATAL;
             }

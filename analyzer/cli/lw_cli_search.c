@@ -86,7 +86,7 @@ int lw_cli_search(int argc, char **argv)
         case 'y':
             q.year = p.arg;
             if (strlen(q.year) != 4 || strspn(q.year, "0123456789") != 4) {
-                fprintf(stderr, "lawwatch search: --year wants a year such as 2025, not '%s'\n", q.year);
+                lw_cli_say("search", "CLI_YEAR", q.year);
                 bad = 1;
             }
             break;
@@ -100,7 +100,7 @@ int lw_cli_search(int argc, char **argv)
             char *end;
             long n = strtol(p.arg, &end, 10);
             if (*end || n < 1 || n > LIMIT_MAX) {
-                fprintf(stderr, "lawwatch search: --limit wants a positive number, not '%s'\n", p.arg);
+                lw_cli_say("search", "CLI_LIMIT", p.arg);
                 bad = 1;
             }
             q.limit = (int)n;
@@ -118,7 +118,7 @@ int lw_cli_search(int argc, char **argv)
             break;
         case LW_CLI_OPERAND:
             if (add_word(&query, p.arg)) {
-                fprintf(stderr, "lawwatch search: out of memory\n");
+                lw_cli_say("search", "NOMEM");
                 bad = 1;
             }
             break;
@@ -133,20 +133,19 @@ int lw_cli_search(int argc, char **argv)
     }
     int json = !strcmp(format, "json");
     if (!json && strcmp(format, "table")) {
-        fprintf(stderr, "lawwatch search: --format must be table or json, not '%s'\n", format);
+        lw_cli_say("search", "CLI_FORMAT_TABLE", format);
         free(query.data);
         return LW_EXIT_FATAL;
     }
     int modes = !!cites + !!period + !!query.len;
     if (modes != 1) {
-        fprintf(stderr, modes ? "lawwatch search: give a QUERY, --cites or --deadline-in, one at a time\n"
-                              : "lawwatch search: nothing to search for\n");
+        lw_cli_say("search", modes ? "CLI_SEARCH_MODES" : "CLI_SEARCH_NOTHING");
         fputs(search_usage, stderr);
         free(query.data);
         return LW_EXIT_FATAL;
     }
     if (period && !lawwatch_period_valid(period)) {
-        fprintf(stderr, "lawwatch search: '%s' is not a period; use 2025, 2025Q3, 2025H2 or 2025-07\n", period);
+        lw_cli_say("search", "CLI_PERIOD", period);
         free(query.data);
         return LW_EXIT_FATAL;
     }
@@ -180,7 +179,10 @@ int lw_cli_search(int argc, char **argv)
         lw_cli_error(&err);
         rc = LW_EXIT_FATAL;
     } else if (!json && !n) {
-        fputs("không tìm thấy kết quả (no results)\n", stderr);
+    {
+        char buf[LW_CLI_PATH_MAX];
+        fprintf(stderr, "%s\n", lawwatch_message(buf, sizeof buf, "CLI_NO_RESULTS"));
+    }
     }
     lawwatch_db_close(db);
     free(query.data);
