@@ -169,6 +169,10 @@ typedef struct {
     int nomem;       /* sticky: memory ran out while making a row */
 } out_state;
 
+/* Marks o out of memory when an lw_buf or jansson call gave a negative status; what was
+ * made goes on being freed as usual, and the query ends with LAWWATCH_ERR_NOMEM. */
+#define CHK(o, call) ((o)->nomem |= (call) < 0)
+
 static json_t *str_or_null(const char *s) { return lw_store_json_text(s); }
 
 /* A path as reports show it: relative when below the working folder. Borrowed. */
@@ -176,9 +180,9 @@ static const char *shown(const out_state *o, const char *path) { return path ? l
 
 /* One line: white space runs squeezed to one space, Markdown emphasis (** and __, what
  * text converted from PDFs carries around bold words) dropped; appended to b. */
-static void put_flat(lw_buf *b, const char *s)
+static int put_flat(lw_buf *b, const char *s)
 {
-    int sp = b->len == 0;
+    int sp = b->len == 0, rc = 0;
     for (; s && *s; s++) {
         if ((s[0] == '*' || s[0] == '_') && s[1] == s[0]) {
             while (s[1] == s[0])
@@ -187,62 +191,72 @@ static void put_flat(lw_buf *b, const char *s)
         }
         if (*s == '\n' || *s == '\r' || *s == '\t' || *s == ' ') {
             if (!sp)
-                lw_buf_putc(b, ' ');
+                rc |= lw_buf_putc(b, ' ');
             sp = 1;
         } else {
-            lw_buf_putc(b, *s);
+            rc |= lw_buf_putc(b, *s);
             sp = 0;
         }
     }
     while (b->len && b->data[b->len - 1] == ' ')
         b->data[--b->len] = '\0';
+    return rc < 0 ? -1 : 0;
 }
 
 /* put_flat into a new string; owned (free()), never NULL unless out of memory. */
 static char *flat(const char *s)
 {
     lw_buf b = {0};
-    put_flat(&b, s ? s : "");
+    if (put_flat(&b, s ? s : "")) {
+        lw_buf_free(&b);
+        return NULL;
+    }
     return b.len ? lw_buf_detach(&b, NULL) : (lw_buf_free(&b), strdup(""));
 }
 
-/* The subject after a label: one line, at most about 200 bytes, cut at a space ("…"). */
-static void put_subject(lw_buf *b, const char *subj)
+/* The subject after a label: one line, at most about 200 bytes, cut at a space ("…").
+ * 0, or -1 when memory ran out. */
+static int put_subject(lw_buf *b, const char *subj)
 {
     char *f = flat(subj);
     if (!f)
-        return;
+        return -1;
     size_t n = strlen(f);
+    int rc;
     if (n > LW_API_SUBJECT_MAX) {
         size_t k = LW_API_SUBJECT_MAX;
         while (k > LW_API_SUBJECT_MIN && f[k] != ' ')
             k--;
         while (k && ((unsigned char)f[k] & 0xC0) == 0x80) /* on a character's first byte */
             k--;
-        lw_buf_append(b, f, k);
-        lw_buf_printf(b, "…");
+        rc = lw_buf_append(b, f, k) | lw_buf_printf(b, "…");
     } else {
-        lw_buf_append(b, f, n);
+        rc = lw_buf_append(b, f, n);
     }
     free(f);
+    return rc < 0 ? -1 : 0;
 }
 
 /* A document as reviewers name it, from a row's kind, number, date, issuer and subject:
  * "Kế hoạch số 48/KH-UBND ngày 10/01/2025 của Ủy ban nhân dân tỉnh Sóc Trăng: <subject>".
  * label (may be NULL) gets the label alone (owned, NULL when the header names nothing).
- * Returns owned; NULL when the header gives neither label nor subject (show the path). */
+ * Returns owned; NULL when the header gives neither label nor subject (show the path).
+ * *nomem is set when memory ran out (then both may be NULL). */
 static char *doc_name(const char *kind, const char *number, const char *date, const char *issuer,
-                      const char *subject, char **label)
+                      const char *subject, char **label, int *nomem)
 {
     lw_buf b = {0};
-    int rc = lw_doc_label(&b, kind, number, date, issuer);
-    if (label)
+    int rc = lw_doc_label(&b, kind, number, date, issuer), bad = rc < 0;
+    if (label) {
         *label = rc == 0 && b.len ? strdup(b.data) : NULL;
+        bad |= rc == 0 && b.len && !*label;
+    }
     if (subject && *subject) {
         if (rc == 0 && b.len)
-            lw_buf_append(&b, ": ", 2);
-        put_subject(&b, subject);
+            bad |= lw_buf_append(&b, ": ", 2) < 0;
+        bad |= put_subject(&b, subject) < 0;
     }
+    *nomem |= bad;
     return b.len ? lw_buf_detach(&b, NULL) : (lw_buf_free(&b), NULL);
 }
 
@@ -272,17 +286,17 @@ static void name_row(out_state *o, json_t *row, lw_buf *b)
 {
     char *label = NULL;
     char *name = doc_name(js(row, "kind"), js(row, "number"), js(row, "date"), js(row, "issuer"), js(row, "subject"),
-                          &label);
+                          &label, &o->nomem);
     if (o->json) {
-        json_object_set_new(row, "label", str_or_null(label));
-        json_object_set_new(row, "path", str_or_null(shown(o, js(row, "path"))));
+        CHK(o, json_object_set_new(row, "label", str_or_null(label)));
+        CHK(o, json_object_set_new(row, "path", str_or_null(shown(o, js(row, "path")))));
         json_t *paths = json_object_get(row, "paths");
         size_t i;
         json_t *p;
         json_array_foreach(paths, i, p) if (json_is_string(p))
-            json_array_set_new(paths, i, str_or_null(shown(o, json_string_value(p))));
+            CHK(o, json_array_set_new(paths, i, str_or_null(shown(o, json_string_value(p)))));
     } else if (b) {
-        lw_buf_printf(b, "%s", name ? name : NO_NAME);
+        CHK(o, lw_buf_printf(b, "%s", name ? name : NO_NAME));
     }
     free(label);
     free(name);
@@ -292,9 +306,9 @@ static void name_row(out_state *o, json_t *row, lw_buf *b)
 static void put_also(out_state *o, lw_buf *b, const char *const *paths, size_t n)
 {
     for (size_t i = 1; i < n; i++)
-        lw_buf_printf(b, "%s%s", i == 1 ? " (cũng ở / also at: " : ", ", shown(o, paths[i]));
+        CHK(o, lw_buf_printf(b, "%s%s", i == 1 ? " (cũng ở / also at: " : ", ", shown(o, paths[i])));
     if (n > 1)
-        lw_buf_putc(b, ')');
+        CHK(o, lw_buf_putc(b, ')'));
 }
 
 static void put_also_json(out_state *o, lw_buf *b, json_t *row)
@@ -312,40 +326,40 @@ static int write_hit(void *ud, const lw_search_hit *h)
     out_state *o = ud;
     o->n++;
     char *label = NULL;
-    char *name = doc_name(h->kind, h->number, h->date, h->issuer, h->subject, &label);
+    char *name = doc_name(h->kind, h->number, h->date, h->issuer, h->subject, &label, &o->nomem);
     if (o->json) {
         json_t *r = json_object();
-        json_object_set_new(r, "path", str_or_null(h->path ? shown(o, h->path) : NULL));
-        json_object_set_new(r, "number", str_or_null(h->number));
-        json_object_set_new(r, "kind", str_or_null(h->kind));
-        json_object_set_new(r, "issuer", str_or_null(h->issuer));
-        json_object_set_new(r, "date", str_or_null(h->date));
+        CHK(o, json_object_set_new(r, "path", str_or_null(h->path ? shown(o, h->path) : NULL)));
+        CHK(o, json_object_set_new(r, "number", str_or_null(h->number)));
+        CHK(o, json_object_set_new(r, "kind", str_or_null(h->kind)));
+        CHK(o, json_object_set_new(r, "issuer", str_or_null(h->issuer)));
+        CHK(o, json_object_set_new(r, "date", str_or_null(h->date)));
         /* four significant digits: bm25 of words found in nearly every document is of the
          * order of 1e-6, which rounding to decimals made 0.0 */
         char sc[32];
         snprintf(sc, sizeof sc, "%.4g", h->score);
-        json_object_set_new(r, "score", json_real(strtod(sc, NULL)));
-        json_object_set_new(r, "snippet", str_or_null(h->snippet));
-        json_object_set_new(r, "label", str_or_null(label));
-        json_object_set_new(r, "id", json_integer(h->id));
-        json_object_set_new(r, "subject", str_or_null(h->subject));
+        CHK(o, json_object_set_new(r, "score", json_real(strtod(sc, NULL))));
+        CHK(o, json_object_set_new(r, "snippet", str_or_null(h->snippet)));
+        CHK(o, json_object_set_new(r, "label", str_or_null(label)));
+        CHK(o, json_object_set_new(r, "id", json_integer(h->id)));
+        CHK(o, json_object_set_new(r, "subject", str_or_null(h->subject)));
         json_t *paths = json_array();
         for (size_t i = 0; i < h->n_paths; i++)
-            json_array_append_new(paths, str_or_null(shown(o, h->paths[i])));
-        json_object_set_new(r, "paths", paths);
-        json_array_append_new(o->arr, r);
+            CHK(o, json_array_append_new(paths, str_or_null(shown(o, h->paths[i]))));
+        CHK(o, json_object_set_new(r, "paths", paths));
+        CHK(o, json_array_append_new(o->arr, r));
     } else {
         lw_buf b = {0};
-        lw_buf_printf(&b, "%zu. %s  (%.3g)\n   %s", o->n, name ? name : NO_NAME, h->score, shown(o, h->path));
+        CHK(o, lw_buf_printf(&b, "%zu. %s  (%.3g)\n   %s", o->n, name ? name : NO_NAME, h->score, shown(o, h->path)));
         put_also(o, &b, h->paths, h->n_paths);
-        lw_buf_printf(&b, "\n   ");
-        put_flat(&b, h->snippet);
+        CHK(o, lw_buf_printf(&b, "\n   "));
+        CHK(o, put_flat(&b, h->snippet));
         fprintf(o->out, "%s\n", b.data ? b.data : "");
         lw_buf_free(&b);
     }
     free(label);
     free(name);
-    return 0;
+    return o->nomem; /* out of memory: stop */
 }
 
 static int on_cite(void *ud, json_t *row)
@@ -353,31 +367,33 @@ static int on_cite(void *ud, json_t *row)
     out_state *o = ud;
     o->n++;
     char *text = flat(js(row, "text"));
-    if (text)
-        json_object_set_new(row, "text", json_string(text));
+    if (!text)
+        o->nomem = 1;
+    else
+        CHK(o, json_object_set_new(row, "text", json_string(text)));
     if (o->json) {
         name_row(o, row, NULL);
-        json_object_set(row, "cited_changes", o->changes);
-        json_array_append(o->arr, row);
+        CHK(o, json_object_set(row, "cited_changes", o->changes));
+        CHK(o, json_array_append(o->arr, row));
         free(text);
-        return 0;
+        return o->nomem;
     }
     lw_buf b = {0};
-    lw_buf_printf(&b, "%zu. ", o->n);
+    CHK(o, lw_buf_printf(&b, "%zu. ", o->n));
     name_row(o, row, &b);
     long long mentions = (long long)json_integer_value(json_object_get(row, "mentions"));
-    lw_buf_printf(&b, "\n   %s", shown(o, js(row, "path")));
+    CHK(o, lw_buf_printf(&b, "\n   %s", shown(o, js(row, "path"))));
     put_also_json(o, &b, row);
-    lw_buf_printf(&b, ", dòng %lld", (long long)json_integer_value(json_object_get(row, "line")));
+    CHK(o, lw_buf_printf(&b, ", dòng %lld", (long long)json_integer_value(json_object_get(row, "line"))));
     if (mentions > 1)
-        lw_buf_printf(&b, " (lần đầu trong %lld lần trích dẫn / first of %lld mentions)", mentions, mentions);
-    lw_buf_printf(&b, ": %s", text ? text : "");
+        CHK(o, lw_buf_printf(&b, " (lần đầu trong %lld lần trích dẫn / first of %lld mentions)", mentions, mentions));
+    CHK(o, lw_buf_printf(&b, ": %s", text ? text : ""));
     if (js(row, "pinpoint") && !strstr(text ? text : "", js(row, "pinpoint")))
-        lw_buf_printf(&b, " (%s)", js(row, "pinpoint"));
+        CHK(o, lw_buf_printf(&b, " (%s)", js(row, "pinpoint")));
     fprintf(o->out, "%s\n", b.data ? b.data : "");
     lw_buf_free(&b);
     free(text);
-    return 0;
+    return o->nomem;
 }
 
 static int on_deadline(void *ud, json_t *row)
@@ -385,54 +401,63 @@ static int on_deadline(void *ud, json_t *row)
     out_state *o = ud;
     o->n++;
     char *text = flat(js(row, "text"));
-    if (text)
-        json_object_set_new(row, "text", json_string(text));
+    if (!text)
+        o->nomem = 1;
+    else
+        CHK(o, json_object_set_new(row, "text", json_string(text)));
     if (o->json) {
         name_row(o, row, NULL);
-        json_array_append(o->arr, row);
+        CHK(o, json_array_append(o->arr, row));
         free(text);
-        return 0;
+        return o->nomem;
     }
     const char *from = js(row, "from"), *to = js(row, "to"), *q = js(row, "qualifier");
     const char *unit = js(row, "unit"), *near = js(row, "nearby_agency");
     char d1[11], d2[11];
     lw_buf b = {0};
     if (q && !strcmp(q, "recurring"))
-        lw_buf_printf(&b, "thường xuyên, ");
+        CHK(o, lw_buf_printf(&b, "thường xuyên, "));
     if (!from || (to && !strcmp(from, to)))
-        lw_buf_printf(&b, "%s %s", from ? "ngày" : "đến", date_vi(to, d2));
+        CHK(o, lw_buf_printf(&b, "%s %s", from ? "ngày" : "đến", date_vi(to, d2)));
     else
-        lw_buf_printf(&b, "từ %s đến %s", date_vi(from, d1), date_vi(to, d2));
+        CHK(o, lw_buf_printf(&b, "từ %s đến %s", date_vi(from, d1), date_vi(to, d2)));
     /* a unit only when a duty names it; the agency named nearby is a guess, said as one */
     if (unit)
-        lw_buf_printf(&b, "   %s", unit);
+        CHK(o, lw_buf_printf(&b, "   %s", unit));
     else if (near)
-        lw_buf_printf(&b, "   chưa rõ đơn vị (cơ quan nêu gần đó: %s)", near);
+        CHK(o, lw_buf_printf(&b, "   chưa rõ đơn vị (cơ quan nêu gần đó: %s)", near));
     else
-        lw_buf_printf(&b, "   chưa rõ đơn vị");
-    lw_buf_printf(&b, "\n   ");
+        CHK(o, lw_buf_printf(&b, "   chưa rõ đơn vị"));
+    CHK(o, lw_buf_printf(&b, "\n   "));
     name_row(o, row, &b);
-    lw_buf_printf(&b, "\n   %s", shown(o, js(row, "path")));
+    CHK(o, lw_buf_printf(&b, "\n   %s", shown(o, js(row, "path"))));
     put_also_json(o, &b, row);
-    lw_buf_printf(&b, ", dòng %lld: %s", (long long)json_integer_value(json_object_get(row, "line")), text ? text : "");
+    CHK(o, lw_buf_printf(&b, ", dòng %lld: %s", (long long)json_integer_value(json_object_get(row, "line")), text ? text : ""));
     fprintf(o->out, "%s\n", b.data ? b.data : "");
     lw_buf_free(&b);
     free(text);
-    return 0;
+    return o->nomem;
 }
 
-static int collect_row(void *ud, json_t *row) { return json_array_append(ud, row), 0; }
+/* Collects a row; stops (1) when memory runs out, which the caller tells from the count. */
+static int collect_row(void *ud, json_t *row) { return json_array_append(ud, row) != 0; }
 
-/* 1 when changes already lists type and id (compared folded). */
+/* 1 when changes already lists type and id (compared folded); -1 when memory ran out. */
 static int has_change(json_t *changes, const char *type, const char *id)
 {
     size_t i;
     json_t *c;
     char *k = lw_store_fold(id);
+    if (!k)
+        return -1;
     int found = 0;
     json_array_foreach(changes, i, c) {
         char *ck = lw_store_fold(json_string_value(json_object_get(c, "id")));
-        found = k && ck && !strcmp(ck, k) && !strcmp(json_string_value(json_object_get(c, "type")), type);
+        if (!ck) {
+            found = -1;
+            break;
+        }
+        found = !strcmp(ck, k) && !strcmp(json_string_value(json_object_get(c, "type")), type);
         free(ck);
         if (found)
             break;
@@ -441,90 +466,126 @@ static int has_change(json_t *changes, const char *type, const char *id)
     return found;
 }
 
+/* One change stated by an ingested document (a row of lw_store_changes_of) into o->changes,
+ * unless it is there already. */
+static void add_stated_change(out_state *o, json_t *r)
+{
+    const char *type = !strcmp(js(r, "type"), "replaces") ? "replaced_by" : "amended_by", *by = js(r, "by");
+    int known = by ? has_change(o->changes, type, by) : 1;
+    if (known) {
+        o->nomem |= known < 0;
+        return;
+    }
+    lw_buf src = {0};
+    char *label = NULL,
+         *dn = doc_name(js(r, "kind"), js(r, "number"), js(r, "date"), js(r, "issuer"), NULL, &label, &o->nomem);
+    CHK(o, lw_buf_printf(&src, "%s%s%s, dòng %lld", dn ? dn : "", dn ? ", " : "", shown(o, js(r, "path")),
+                         (long long)json_integer_value(json_object_get(r, "line"))));
+    json_t *ch = json_pack("{s:s,s:s,s:s,s:I}", "type", type, "id", by, "source", src.data ? src.data : "",
+                           "doc_id", (json_int_t)json_integer_value(json_object_get(r, "id")));
+    /* "Thông tư này thay thế ...": the amending document is the stating one */
+    char *kb = lw_store_fold(by), *kn = lw_store_fold(js(r, "number"));
+    lw_buf bl = {0};
+    if (!ch || !kb || (js(r, "number") && !kn)) {
+        o->nomem = 1;
+    } else if (label && kn && !strcmp(kb, kn)) {
+        CHK(o, json_object_set_new(ch, "label", json_string(label)));
+    } else if (js(r, "by_type")) {
+        int rc = lw_doc_label(&bl, js(r, "by_type"), by, js(r, "by_date"), NULL);
+        if (rc == 0) /* as the stating document cites it */
+            CHK(o, json_object_set_new(ch, "label", json_string(bl.data)));
+        o->nomem |= rc < 0;
+    }
+    lw_buf_free(&bl);
+    free(kb);
+    free(kn);
+    CHK(o, json_array_append_new(o->changes, ch));
+    free(label);
+    free(dn);
+    lw_buf_free(&src);
+}
+
 /* What amends or replaces the cited document id, into o->changes (an array of {"type":
  * "amended_by"|"replaced_by", "id", "source"}), and for the table into head: from the
  * registry (rules/registry.yaml, with the entry's place), then from what ingested
- * documents state (the stating document and its line), each change once. reg may be NULL. */
+ * documents state (the stating document and its line), each change once. reg may be NULL.
+ * Memory running out marks o (o->nomem). */
 static lw_status cited_changes(out_state *o, lw_store *s, const lw_registry *reg, const char *id, lw_buf *head,
                                lw_error *err)
 {
     const lw_registry_entry *e = reg ? lw_registry_find(reg, id) : NULL;
     const char *name = e ? e->id : id;
-    o->changes = json_array();
+    if (!(o->changes = json_array())) {
+        o->nomem = 1;
+        return LW_OK;
+    }
     if (e) {
-        lw_buf_printf(head, "Văn bản được trích dẫn (cited): ");
-        if (lw_doc_label(head, e->type, e->id, e->issued, e->issuer) != 0)
-            lw_buf_printf(head, "%s", e->id);
+        CHK(o, lw_buf_printf(head, "Văn bản được trích dẫn (cited): "));
+        int rc = lw_doc_label(head, e->type, e->id, e->issued, e->issuer);
+        o->nomem |= rc < 0;
+        if (rc != 0)
+            CHK(o, lw_buf_printf(head, "%s", e->id));
         if (e->title) {
-            lw_buf_printf(head, ": ");
-            put_subject(head, e->title);
+            CHK(o, lw_buf_printf(head, ": "));
+            CHK(o, put_subject(head, e->title));
         }
-        lw_buf_putc(head, '\n');
+        CHK(o, lw_buf_putc(head, '\n'));
         char src[LW_API_SOURCE_MAX];
         snprintf(src, sizeof src, "danh mục %s:%d", shown(o, e->file), e->line);
         for (size_t i = 0; i < e->n_amended_by; i++)
-            json_array_append_new(o->changes, json_pack("{s:s,s:s,s:s}", "type", "amended_by", "id",
-                                                        e->amended_by[i], "source", src));
+            CHK(o, json_array_append_new(o->changes, json_pack("{s:s,s:s,s:s}", "type", "amended_by", "id",
+                                                               e->amended_by[i], "source", src)));
         if (e->replaced_by)
-            json_array_append_new(o->changes, json_pack("{s:s,s:s,s:s}", "type", "replaced_by", "id",
-                                                        e->replaced_by, "source", src));
+            CHK(o, json_array_append_new(o->changes, json_pack("{s:s,s:s,s:s}", "type", "replaced_by", "id",
+                                                               e->replaced_by, "source", src)));
     }
     json_t *rows = json_array();
-    lw_status st = lw_store_changes_of(s, id, collect_row, rows, NULL, err);
+    if (!rows) {
+        o->nomem = 1;
+        return LW_OK;
+    }
+    size_t nrows = 0;
+    lw_status st = lw_store_changes_of(s, id, collect_row, rows, &nrows, err);
+    o->nomem |= !st && nrows != json_array_size(rows);
     size_t i;
     json_t *r;
     json_array_foreach(rows, i, r) {
-        const char *type = !strcmp(js(r, "type"), "replaces") ? "replaced_by" : "amended_by", *by = js(r, "by");
-        if (!by || has_change(o->changes, type, by))
-            continue;
-        lw_buf src = {0};
-        char *label = NULL, *dn = doc_name(js(r, "kind"), js(r, "number"), js(r, "date"), js(r, "issuer"), NULL, &label);
-        lw_buf_printf(&src, "%s%s%s, dòng %lld", dn ? dn : "", dn ? ", " : "", shown(o, js(r, "path")),
-                      (long long)json_integer_value(json_object_get(r, "line")));
-        json_t *ch = json_pack("{s:s,s:s,s:s,s:I}", "type", type, "id", by, "source", src.data ? src.data : "",
-                               "doc_id", (json_int_t)json_integer_value(json_object_get(r, "id")));
-        /* "Thông tư này thay thế ...": the amending document is the stating one */
-        char *kb = lw_store_fold(by), *kn = lw_store_fold(js(r, "number"));
-        lw_buf bl = {0};
-        if (ch && label && kb && kn && !strcmp(kb, kn))
-            json_object_set_new(ch, "label", json_string(label));
-        else if (ch && js(r, "by_type") && lw_doc_label(&bl, js(r, "by_type"), by, js(r, "by_date"), NULL) == 0)
-            json_object_set_new(ch, "label", json_string(bl.data)); /* as the stating document cites it */
-        lw_buf_free(&bl);
-        free(kb);
-        free(kn);
-        json_array_append_new(o->changes, ch);
-        free(label);
-        free(dn);
-        lw_buf_free(&src);
+        if (o->nomem)
+            break;
+        add_stated_change(o, r);
     }
     /* not in the registry: named as the documents write it, not as typed */
     if (!e && json_array_size(rows) && js(json_array_get(rows, 0), "of"))
         name = js(json_array_get(rows, 0), "of");
     json_t *c;
     json_array_foreach(o->changes, i, c) {
+        if (o->nomem)
+            break;
         /* the amending document named with its dates when the registry knows it */
         const lw_registry_entry *by = reg ? lw_registry_find(reg, json_string_value(json_object_get(c, "id"))) : NULL;
         lw_buf bl = {0};
         char d1[11];
-        if (by && lw_doc_label(&bl, by->type, by->id, by->issued, by->issuer) == 0 && bl.len) {
-            json_object_set_new(c, "label", json_string(bl.data));
+        int rc = by ? lw_doc_label(&bl, by->type, by->id, by->issued, by->issuer) : 1;
+        o->nomem |= rc < 0;
+        if (rc == 0 && bl.len) {
+            CHK(o, json_object_set_new(c, "label", json_string(bl.data)));
             if (by->effective) {
-                json_object_set_new(c, "effective", json_string(by->effective));
-                lw_buf_printf(&bl, ", có hiệu lực từ %s", date_vi(by->effective, d1));
+                CHK(o, json_object_set_new(c, "effective", json_string(by->effective)));
+                CHK(o, lw_buf_printf(&bl, ", có hiệu lực từ %s", date_vi(by->effective, d1)));
             }
         } else if (json_is_string(json_object_get(c, "label"))) {
-            lw_buf_printf(&bl, "%s", json_string_value(json_object_get(c, "label")));
+            CHK(o, lw_buf_printf(&bl, "%s", json_string_value(json_object_get(c, "label"))));
         } else {
-            lw_buf_printf(&bl, "%s", json_string_value(json_object_get(c, "id")));
+            CHK(o, lw_buf_printf(&bl, "%s", json_string_value(json_object_get(c, "id"))));
         }
         int repl = !strcmp(json_string_value(json_object_get(c, "type")), "replaced_by");
-        lw_buf_printf(head, "%s đã được %s bởi %s (theo %s)\n", name, repl ? "thay thế" : "sửa đổi", bl.data,
-                      json_string_value(json_object_get(c, "source")));
+        if (!o->nomem)
+            CHK(o, lw_buf_printf(head, "%s đã được %s bởi %s (theo %s)\n", name, repl ? "thay thế" : "sửa đổi", bl.data,
+                                 json_string_value(json_object_get(c, "source"))));
         lw_buf_free(&bl);
     }
     if (e && !strcmp(e->status, "expired") && !json_array_size(o->changes))
-        lw_buf_printf(head, "%s đã hết hiệu lực (theo danh mục %s:%d)\n", name, shown(o, e->file), e->line);
+        CHK(o, lw_buf_printf(head, "%s đã hết hiệu lực (theo danh mục %s:%d)\n", name, shown(o, e->file), e->line));
     json_decref(rows);
     return st;
 }
@@ -624,10 +685,10 @@ lawwatch_status lawwatch_cites_write(lawwatch_db *db, const char *rules_dir, con
     }
     lw_buf head = {0};
     lw_status st = cited_changes(&o, db->store, reg, id, &head, &ie);
-    if (!st && !o.json && head.len)
+    if (!st && !o.nomem && !o.json && head.len)
         fputs(head.data, out);
     lw_buf_free(&head);
-    if (!st)
+    if (!st && !o.nomem)
         st = lw_store_cites(db->store, id, limit, on_cite, &o, NULL, &ie);
     lw_registry_free(reg);
     return out_end(&o, st, &ie, n, err);
