@@ -25,6 +25,8 @@
 /* How many skipped files the ingest summary lists one by one (the rest are counted): a
  * folder of scans would otherwise bury the failures. */
 #define LW_API_SKIPPED_SHOWN 20
+/* A line of the ingest summary made from the message table. */
+#define LW_API_LINE_MAX 512
 /* The installed rules folder's path, found once. */
 #define LW_API_PATH_MAX 4096
 
@@ -352,9 +354,10 @@ static int print_table(FILE *out, const json_t *rec)
         if (!strcmp(kind, "legal_ref")) {
             json_t *id = json_object_get(f, "id");
             json_t *d = json_object_get(f, "date");
-            snprintf(what, sizeof what, "%s %s%s%s", json_string_value(json_object_get(f, "type")) ?: "",
+            const char *on = json_is_string(d) ? LW_VI(API_DATE_ON) : NULL; /* "... ngày 2025-01-15" */
+            snprintf(what, sizeof what, "%s %s%s%s%s%s", json_string_value(json_object_get(f, "type")) ?: "",
                      json_is_string(id) ? json_string_value(id) : json_string_value(json_object_get(f, "title")) ?: "",
-                     json_is_string(d) ? " ngày " : "", json_is_string(d) ? json_string_value(d) : "");
+                     on ? " " : "", on ? on : "", on ? " " : "", on ? json_string_value(d) : "");
         } else if (!strcmp(kind, "deadline")) {
             json_t *fr = json_object_get(f, "from");
             snprintf(what, sizeof what, "%s %s..%s (%s)", json_string_value(json_object_get(f, "qualifier")),
@@ -366,8 +369,9 @@ static int print_table(FILE *out, const json_t *rec)
                      json_is_string(lv) ? json_string_value(lv) : "-");
         } else if (!strcmp(kind, "relation")) {
             json_t *fr = json_object_get(f, "from");
-            snprintf(what, sizeof what, "%s %s -> %s", json_string_value(json_object_get(f, "type")),
-                     json_is_string(fr) ? json_string_value(fr) : "(văn bản này)",
+            snprintf(what, sizeof what, "%s %s%s%s -> %s", json_string_value(json_object_get(f, "type")),
+                     json_is_string(fr) ? "" : "(", json_is_string(fr) ? json_string_value(fr) : LW_VI(API_THIS_DOC),
+                     json_is_string(fr) ? "" : ")",
                      json_string_value(json_object_get(f, "to")));
         } else if (!strcmp(kind, "date")) {
             snprintf(what, sizeof what, "%s", json_string_value(json_object_get(f, "value")));
@@ -527,32 +531,49 @@ lawwatch_status lawwatch_ingest_result_write(const lawwatch_ingest_result *r, in
 {
     const lw_ingest_report *rep = &r->rep;
     int prune = !!(r->flags & LAWWATCH_INGEST_PRUNE), reextract = !!(r->flags & LAWWATCH_INGEST_REEXTRACT);
-    fprintf(out, "lawwatch ingest: %zu đã nhập (ingested), %zu không đổi (unchanged), ", rep->ingested,
-            rep->unchanged);
-    if (rep->duplicates)
-        fprintf(out, "%zu trùng nội dung (duplicates), ", rep->duplicates);
-    fprintf(out, "%zu bỏ qua (skipped), %zu lỗi (failed)", rep->n_skipped, rep->n_failed);
-    if (reextract || rep->reextracted)
-        fprintf(out, ", %zu trích xuất lại (re-extracted)", rep->reextracted);
-    if (prune && rep->pruned_docs != rep->pruned)
-        fprintf(out, ", %zu xóa (pruned): %zu văn bản, %zu đường dẫn của văn bản còn lại (%zu documents, %zu "
-                "paths of documents kept)", rep->pruned, rep->pruned_docs, rep->pruned - rep->pruned_docs,
-                rep->pruned_docs, rep->pruned - rep->pruned_docs);
-    else if (prune)
-        fprintf(out, ", %zu xóa (pruned)", rep->pruned);
+    /* "N đã nhập (ingested), N không đổi (unchanged), ...": each count with its words in both
+     * languages, as the IT department searches logs in English */
+#define COUNT(n, id) fprintf(out, "%zu %s (%s)", (size_t)(n), LW_VI(id), LW_EN(id))
+    fputs("lawwatch ingest: ", out);
+    COUNT(rep->ingested, API_ING_INGESTED);
+    fputs(", ", out);
+    COUNT(rep->unchanged, API_ING_UNCHANGED);
+    fputs(", ", out);
+    if (rep->duplicates) {
+        COUNT(rep->duplicates, API_ING_DUPLICATES);
+        fputs(", ", out);
+    }
+    COUNT(rep->n_skipped, API_ING_SKIPPED);
+    fputs(", ", out);
+    COUNT(rep->n_failed, API_ING_FAILED);
+    if (reextract || rep->reextracted) {
+        fputs(", ", out);
+        COUNT(rep->reextracted, API_ING_REEXTRACTED);
+    }
+    if (prune) {
+        fputs(", ", out);
+        COUNT(rep->pruned, API_ING_PRUNED);
+    }
+#undef COUNT
+    if (prune && rep->pruned_docs != rep->pruned) {
+        char buf[LW_API_LINE_MAX];
+        fprintf(out, ": %s", lw_msg_format(buf, sizeof buf, LW_MSG_API_ING_PRUNED_SPLIT, rep->pruned_docs,
+                                           rep->pruned - rep->pruned_docs));
+    }
     if (debug_stats)
         fprintf(out, "; read %zu files, %zu touched", rep->files_read, rep->touched);
     fputc('\n', out);
     for (size_t i = 0; i < rep->n_failed; i++)
-        fprintf(out, "  lỗi (failed): %s\n", rep->failed[i].reason);
+        fprintf(out, "  %s (%s): %s\n", LW_VI(API_ING_FAILED), LW_EN(API_ING_FAILED), rep->failed[i].reason);
     for (size_t i = 0; i < rep->n_skipped && i < LW_API_SKIPPED_SHOWN; i++)
-        fprintf(out, "  bỏ qua (skipped): %s\n", rep->skipped[i].reason);
-    if (rep->n_skipped > LW_API_SKIPPED_SHOWN)
-        fprintf(out, "  … và %zu tệp khác bị bỏ qua (and %zu more skipped)\n", rep->n_skipped - LW_API_SKIPPED_SHOWN,
-                rep->n_skipped - LW_API_SKIPPED_SHOWN);
+        fprintf(out, "  %s (%s): %s\n", LW_VI(API_ING_SKIPPED), LW_EN(API_ING_SKIPPED), rep->skipped[i].reason);
+    if (rep->n_skipped > LW_API_SKIPPED_SHOWN) {
+        char buf[LW_API_LINE_MAX];
+        fprintf(out, "  %s\n", lw_msg_format(buf, sizeof buf, LW_MSG_API_ING_MORE_SKIPPED,
+                                             rep->n_skipped - LW_API_SKIPPED_SHOWN));
+    }
     if (rep->n_unrecorded)
-        fprintf(out, "  %zu vấn đề không ghi lại được vì hết bộ nhớ (problems not recorded: out of memory)\n",
-                rep->n_unrecorded);
+        fprintf(out, "  %zu %s (%s)\n", rep->n_unrecorded, LW_VI(API_ING_UNRECORDED), LW_EN(API_ING_UNRECORDED));
     if (ferror(out))
         return lw_api_fail(err, LW_ERR_IO, LW_MSG_FILE_WRITE);
     return LAWWATCH_OK;

@@ -30,6 +30,10 @@ const char *lw_api_shown(const lawwatch_view *v, const char *path);
 lawwatch_status lw_api_out_error(lawwatch_error *pub, const lw_error *in);
 /* An error of the message table with no place: code, then message id's "vi (en)". */
 lawwatch_status lw_api_fail(lawwatch_error *pub, lw_status code, lw_msg_id id, ...);
+/* A message's text in one language, for the tables and summaries the library writes: the
+ * Vietnamese alone where reviewers read it, both where the command says "vi (en)". */
+#define LW_VI(id) lw_msg_get(LW_MSG_##id, LW_LANG_VI)
+#define LW_EN(id) lw_msg_get(LW_MSG_##id, LW_LANG_EN)
 #define LAWWATCH_NOMEM(pub) lw_api_fail(pub, LW_ERR_NOMEM, LW_MSG_NOMEM)
 
 #endif

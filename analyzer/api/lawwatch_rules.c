@@ -9,8 +9,9 @@
 #include "lw_norm.h"
 #include "lw_rules.h"
 
-/* What a failing example says of why: a field's expected and found JSON. */
-#define LW_API_WHY_MAX 600
+/* What a failing example says of why: a field's expected and found JSON, or an error message
+ * (an lw_error's, 1024 bytes) after a few words. */
+#define LW_API_WHY_MAX 1100
 
 /* Facts are checked for fact kinds; for header.*, context.*, duty.* and alias rules, which give
  * no fact of their own, the expected fields are the named groups' texts. */
@@ -24,6 +25,7 @@ typedef struct {
     const char *text;
     json_t *groups; /* of the first match */
     int n;
+    int nomem; /* memory ran out while keeping the groups */
 } raw_result;
 
 typedef struct {
@@ -40,7 +42,8 @@ static void add_group(void *ud, const char *name, int num)
     lw_span s = lw_rule_group(g->rule, g->ov, g->np, name);
     if (s.start != SIZE_MAX) {
         char *t = lw_text_clean(g->r->text + s.start, s.end - s.start);
-        json_object_set_new(g->r->groups, name, json_string(t));
+        if (!t || json_object_set_new(g->r->groups, name, json_string(t)))
+            g->r->nomem = 1;
         free(t);
     }
 }
@@ -49,11 +52,14 @@ static int raw_cb(void *ud, const lw_rule *rule, const PCRE2_SIZE *ov, uint32_t 
 {
     raw_result *r = ud;
     if (r->n++ == 0) {
-        r->groups = json_object();
+        if (!(r->groups = json_object())) {
+            r->nomem = 1;
+            return 1;
+        }
         group_ctx g = {r, rule, ov, np};
         lw_rule_each_group(rule, add_group, &g);
     }
-    return 0;
+    return r->nomem;
 }
 
 static int values_equal(json_t *want, json_t *got)
@@ -69,6 +75,8 @@ static int values_equal(json_t *want, json_t *got)
     return json_equal(want, got);
 }
 
+/* 1 when fields hold every expected field; 0 (why says which differs), -1 when memory ran
+ * out. */
 static int fact_fits(const json_t *expect, json_t *fields, char *why, size_t whysz)
 {
     const char *k;
@@ -77,16 +85,19 @@ static int fact_fits(const json_t *expect, json_t *fields, char *why, size_t why
         json_t *g = json_object_get(fields, k);
         if (!g || !values_equal(v, g)) {
             char *ws = json_dumps(v, JSON_ENCODE_ANY), *gs = g ? json_dumps(g, JSON_ENCODE_ANY) : strdup("(none)");
-            snprintf(why, whysz, "%s: expected %s, got %s", k, ws, gs);
+            int ok = ws && gs;
+            if (ok)
+                snprintf(why, whysz, "%s: expected %s, got %s", k, ws, gs);
             free(ws);
             free(gs);
-            return 0;
+            return ok ? 0 : -1;
         }
     }
     return 1;
 }
 
-/* Runs one example; returns 1 when it behaves as it should. */
+/* Runs one example; returns 1 when it behaves as it should, 0 when not (why says why), -1
+ * when memory ran out. */
 static int run_example(const lw_engine *eng, lw_matcher *m, const lw_rule *rule, const lw_example *ex, int counter,
                        char *why, size_t whysz)
 {
@@ -95,13 +106,15 @@ static int run_example(const lw_engine *eng, lw_matcher *m, const lw_rule *rule,
     lw_error_clear(&err);
     if (lw_normalize(ex->text, strlen(ex->text), NULL, &nt, &err)) {
         snprintf(why, whysz, "cannot normalize the example: %s", err.msg);
-        return 0;
+        return err.code == LW_ERR_NOMEM ? -1 : 0;
     }
     int ok = 0;
     if (raw_kind(rule)) {
         raw_result r = {.text = nt->text};
-        lw_rule_match_all(m, rule, nt->text, nt->len, raw_cb, &r, &err);
-        if (counter) {
+        lw_status st = lw_rule_match_all(m, rule, nt->text, nt->len, raw_cb, &r, &err);
+        if (r.nomem || st == LW_ERR_NOMEM) {
+            ok = -1;
+        } else if (counter) {
             ok = r.n == 0;
             if (!ok)
                 snprintf(why, whysz, "matched, but must not");
@@ -122,7 +135,7 @@ static int run_example(const lw_engine *eng, lw_matcher *m, const lw_rule *rule,
     if (lw_extract(lw_engine_rules(eng), lw_engine_lexicon(eng), m, nt->text, nt->len, &o, &x, &err)) {
         snprintf(why, whysz, "extraction failed: %s", err.msg);
         lw_normalized_free(nt);
-        return 0;
+        return err.code == LW_ERR_NOMEM ? -1 : 0;
     }
     int found = 0;
     char last[LW_API_WHY_MAX] = "no fact from this rule";
@@ -130,8 +143,8 @@ static int run_example(const lw_engine *eng, lw_matcher *m, const lw_rule *rule,
         if (x->facts[i].rule != rule)
             continue;
         found++;
-        if (!counter && fact_fits(ex->expect, x->facts[i].fields, last, sizeof last))
-            ok = 1;
+        if (!counter)
+            ok = fact_fits(ex->expect, x->facts[i].fields, last, sizeof last);
     }
     if (counter) {
         ok = found == 0;
@@ -170,7 +183,12 @@ lawwatch_status lawwatch_rules_test(const lawwatch_engine *eng, const char *cons
             const lw_example *exs = counter ? r->counter : r->examples;
             for (size_t k = 0; k < n; k++) {
                 char why[LW_API_WHY_MAX] = "";
-                if (run_example(eng->eng, m, r, &exs[k], counter, why, sizeof why)) {
+                int ok = run_example(eng->eng, m, r, &exs[k], counter, why, sizeof why);
+                if (ok < 0) {
+                    lw_matcher_free(m);
+                    return LAWWATCH_NOMEM(err);
+                }
+                if (ok) {
                     pass++;
                     if (verbose)
                         fprintf(out, "ok   %s: %s\n", r->id, exs[k].text);

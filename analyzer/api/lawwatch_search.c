@@ -261,8 +261,8 @@ static char *doc_name(const char *kind, const char *number, const char *date, co
 }
 
 /* What the table says of a document whose header gives no number, date, issuer nor subject
- * (a scan read badly): its path follows on the next line. */
-#define NO_NAME "(văn bản chưa rõ số, ngày, cơ quan ban hành / no number, date or issuer read)"
+ * (a scan read badly): "(vi / en)"; its path follows on the next line. */
+static int put_no_name(lw_buf *b) { return lw_buf_printf(b, "(%s / %s)", LW_VI(API_NO_NAME), LW_EN(API_NO_NAME)); }
 
 static const char *js(json_t *row, const char *k)
 {
@@ -296,7 +296,7 @@ static void name_row(out_state *o, json_t *row, lw_buf *b)
         json_array_foreach(paths, i, p) if (json_is_string(p))
             CHK(o, json_array_set_new(paths, i, str_or_null(shown(o, json_string_value(p)))));
     } else if (b) {
-        CHK(o, lw_buf_printf(b, "%s", name ? name : NO_NAME));
+        CHK(o, name ? lw_buf_printf(b, "%s", name) : put_no_name(b));
     }
     free(label);
     free(name);
@@ -306,7 +306,8 @@ static void name_row(out_state *o, json_t *row, lw_buf *b)
 static void put_also(out_state *o, lw_buf *b, const char *const *paths, size_t n)
 {
     for (size_t i = 1; i < n; i++)
-        CHK(o, lw_buf_printf(b, "%s%s", i == 1 ? " (cũng ở / also at: " : ", ", shown(o, paths[i])));
+        CHK(o, i == 1 ? lw_buf_printf(b, " (%s / %s: %s", LW_VI(API_ALSO_AT), LW_EN(API_ALSO_AT), shown(o, paths[i]))
+                      : lw_buf_printf(b, ", %s", shown(o, paths[i])));
     if (n > 1)
         CHK(o, lw_buf_putc(b, ')'));
 }
@@ -350,7 +351,9 @@ static int write_hit(void *ud, const lw_search_hit *h)
         CHK(o, json_array_append_new(o->arr, r));
     } else {
         lw_buf b = {0};
-        CHK(o, lw_buf_printf(&b, "%zu. %s  (%.3g)\n   %s", o->n, name ? name : NO_NAME, h->score, shown(o, h->path)));
+        CHK(o, lw_buf_printf(&b, "%zu. ", o->n));
+        CHK(o, name ? lw_buf_printf(&b, "%s", name) : put_no_name(&b));
+        CHK(o, lw_buf_printf(&b, "  (%.3g)\n   %s", h->score, shown(o, h->path)));
         put_also(o, &b, h->paths, h->n_paths);
         CHK(o, lw_buf_printf(&b, "\n   "));
         CHK(o, put_flat(&b, h->snippet));
@@ -384,9 +387,14 @@ static int on_cite(void *ud, json_t *row)
     long long mentions = (long long)json_integer_value(json_object_get(row, "mentions"));
     CHK(o, lw_buf_printf(&b, "\n   %s", shown(o, js(row, "path"))));
     put_also_json(o, &b, row);
-    CHK(o, lw_buf_printf(&b, ", dòng %lld", (long long)json_integer_value(json_object_get(row, "line"))));
-    if (mentions > 1)
-        CHK(o, lw_buf_printf(&b, " (lần đầu trong %lld lần trích dẫn / first of %lld mentions)", mentions, mentions));
+    CHK(o, lw_buf_printf(&b, ", %s %lld", LW_VI(API_LINE), (long long)json_integer_value(json_object_get(row, "line"))));
+    if (mentions > 1) { /* " (vi / en)", each with the count */
+        CHK(o, lw_buf_printf(&b, " ("));
+        CHK(o, lw_buf_printf(&b, LW_VI(API_FIRST_MENTION), mentions));
+        CHK(o, lw_buf_printf(&b, " / "));
+        CHK(o, lw_buf_printf(&b, LW_EN(API_FIRST_MENTION), mentions));
+        CHK(o, lw_buf_putc(&b, ')'));
+    }
     CHK(o, lw_buf_printf(&b, ": %s", text ? text : ""));
     if (js(row, "pinpoint") && !strstr(text ? text : "", js(row, "pinpoint")))
         CHK(o, lw_buf_printf(&b, " (%s)", js(row, "pinpoint")));
@@ -416,23 +424,27 @@ static int on_deadline(void *ud, json_t *row)
     char d1[11], d2[11];
     lw_buf b = {0};
     if (q && !strcmp(q, "recurring"))
-        CHK(o, lw_buf_printf(&b, "thường xuyên, "));
+        CHK(o, lw_buf_printf(&b, "%s, ", LW_VI(API_RECURRING)));
     if (!from || (to && !strcmp(from, to)))
-        CHK(o, lw_buf_printf(&b, "%s %s", from ? "ngày" : "đến", date_vi(to, d2)));
+        CHK(o, lw_buf_printf(&b, "%s %s", from ? LW_VI(API_DATE_ON) : LW_VI(API_UNTIL), date_vi(to, d2)));
     else
-        CHK(o, lw_buf_printf(&b, "từ %s đến %s", date_vi(from, d1), date_vi(to, d2)));
+        CHK(o, lw_buf_printf(&b, LW_VI(API_FROM_TO), date_vi(from, d1), date_vi(to, d2)));
     /* a unit only when a duty names it; the agency named nearby is a guess, said as one */
     if (unit)
         CHK(o, lw_buf_printf(&b, "   %s", unit));
-    else if (near)
-        CHK(o, lw_buf_printf(&b, "   chưa rõ đơn vị (cơ quan nêu gần đó: %s)", near));
     else
-        CHK(o, lw_buf_printf(&b, "   chưa rõ đơn vị"));
+        CHK(o, lw_buf_printf(&b, "   %s", LW_VI(API_NO_UNIT)));
+    if (!unit && near) {
+        CHK(o, lw_buf_printf(&b, " ("));
+        CHK(o, lw_buf_printf(&b, LW_VI(API_NEARBY), near));
+        CHK(o, lw_buf_putc(&b, ')'));
+    }
     CHK(o, lw_buf_printf(&b, "\n   "));
     name_row(o, row, &b);
     CHK(o, lw_buf_printf(&b, "\n   %s", shown(o, js(row, "path"))));
     put_also_json(o, &b, row);
-    CHK(o, lw_buf_printf(&b, ", dòng %lld: %s", (long long)json_integer_value(json_object_get(row, "line")), text ? text : ""));
+    CHK(o, lw_buf_printf(&b, ", %s %lld: %s", LW_VI(API_LINE), (long long)json_integer_value(json_object_get(row, "line")),
+                         text ? text : ""));
     fprintf(o->out, "%s\n", b.data ? b.data : "");
     lw_buf_free(&b);
     free(text);
@@ -479,8 +491,8 @@ static void add_stated_change(out_state *o, json_t *r)
     lw_buf src = {0};
     char *label = NULL,
          *dn = doc_name(js(r, "kind"), js(r, "number"), js(r, "date"), js(r, "issuer"), NULL, &label, &o->nomem);
-    CHK(o, lw_buf_printf(&src, "%s%s%s, dòng %lld", dn ? dn : "", dn ? ", " : "", shown(o, js(r, "path")),
-                         (long long)json_integer_value(json_object_get(r, "line"))));
+    CHK(o, lw_buf_printf(&src, "%s%s%s, %s %lld", dn ? dn : "", dn ? ", " : "", shown(o, js(r, "path")),
+                         LW_VI(API_LINE), (long long)json_integer_value(json_object_get(r, "line"))));
     json_t *ch = json_pack("{s:s,s:s,s:s,s:I}", "type", type, "id", by, "source", src.data ? src.data : "",
                            "doc_id", (json_int_t)json_integer_value(json_object_get(r, "id")));
     /* "Thông tư này thay thế ...": the amending document is the stating one */
@@ -520,7 +532,7 @@ static lw_status cited_changes(out_state *o, lw_store *s, const lw_registry *reg
         return LW_OK;
     }
     if (e) {
-        CHK(o, lw_buf_printf(head, "Văn bản được trích dẫn (cited): "));
+        CHK(o, lw_buf_printf(head, "%s (%s): ", LW_VI(API_CITED), LW_EN(API_CITED)));
         int rc = lw_doc_label(head, e->type, e->id, e->issued, e->issuer);
         o->nomem |= rc < 0;
         if (rc != 0)
@@ -531,7 +543,7 @@ static lw_status cited_changes(out_state *o, lw_store *s, const lw_registry *reg
         }
         CHK(o, lw_buf_putc(head, '\n'));
         char src[LW_API_SOURCE_MAX];
-        snprintf(src, sizeof src, "danh mục %s:%d", shown(o, e->file), e->line);
+        snprintf(src, sizeof src, LW_VI(API_REGISTRY_AT), shown(o, e->file), e->line);
         for (size_t i = 0; i < e->n_amended_by; i++)
             CHK(o, json_array_append_new(o->changes, json_pack("{s:s,s:s,s:s}", "type", "amended_by", "id",
                                                                e->amended_by[i], "source", src)));
@@ -571,7 +583,8 @@ static lw_status cited_changes(out_state *o, lw_store *s, const lw_registry *reg
             CHK(o, json_object_set_new(c, "label", json_string(bl.data)));
             if (by->effective) {
                 CHK(o, json_object_set_new(c, "effective", json_string(by->effective)));
-                CHK(o, lw_buf_printf(&bl, ", có hiệu lực từ %s", date_vi(by->effective, d1)));
+                CHK(o, lw_buf_printf(&bl, ", "));
+                CHK(o, lw_buf_printf(&bl, LW_VI(API_IN_FORCE_FROM), date_vi(by->effective, d1)));
             }
         } else if (json_is_string(json_object_get(c, "label"))) {
             CHK(o, lw_buf_printf(&bl, "%s", json_string_value(json_object_get(c, "label"))));
@@ -579,13 +592,17 @@ static lw_status cited_changes(out_state *o, lw_store *s, const lw_registry *reg
             CHK(o, lw_buf_printf(&bl, "%s", json_string_value(json_object_get(c, "id"))));
         }
         int repl = !strcmp(json_string_value(json_object_get(c, "type")), "replaced_by");
-        if (!o->nomem)
-            CHK(o, lw_buf_printf(head, "%s đã được %s bởi %s (theo %s)\n", name, repl ? "thay thế" : "sửa đổi", bl.data,
-                                 json_string_value(json_object_get(c, "source"))));
+        if (!o->nomem) {
+            CHK(o, lw_buf_printf(head, LW_VI(API_CHANGED_BY), name, repl ? LW_VI(API_REPLACED) : LW_VI(API_AMENDED),
+                                 bl.data, json_string_value(json_object_get(c, "source"))));
+            CHK(o, lw_buf_putc(head, '\n'));
+        }
         lw_buf_free(&bl);
     }
-    if (e && !strcmp(e->status, "expired") && !json_array_size(o->changes))
-        CHK(o, lw_buf_printf(head, "%s đã hết hiệu lực (theo danh mục %s:%d)\n", name, shown(o, e->file), e->line));
+    if (e && !strcmp(e->status, "expired") && !json_array_size(o->changes)) {
+        CHK(o, lw_buf_printf(head, LW_VI(API_EXPIRED), name, shown(o, e->file), e->line));
+        CHK(o, lw_buf_putc(head, '\n'));
+    }
     json_decref(rows);
     return st;
 }
