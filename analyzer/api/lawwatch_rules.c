@@ -9,6 +9,9 @@
 #include "lw_norm.h"
 #include "lw_rules.h"
 
+/* The date of an example's document when its context gives none: deadlines without a year
+ * take it from there (the rules' examples are written for it). */
+#define LW_API_EXAMPLE_DATE "2025-01-15"
 /* What a failing example says of why: a field's expected and found JSON, or an error message
  * (an lw_error's, 1024 bytes) after a few words. */
 #define LW_API_WHY_MAX 1100
@@ -130,7 +133,7 @@ static int run_example(const lw_engine *eng, lw_matcher *m, const lw_rule *rule,
     lw_extract_options o = {0};
     o.only_rule = rule->id;
     json_t *d = ex->context ? json_object_get(ex->context, "date") : NULL;
-    o.doc_date = json_is_string(d) ? json_string_value(d) : "2025-01-15";
+    o.doc_date = json_is_string(d) ? json_string_value(d) : LW_API_EXAMPLE_DATE;
     lw_extraction *x = NULL;
     if (lw_extract(lw_engine_rules(eng), lw_engine_lexicon(eng), m, nt->text, nt->len, &o, &x, &err)) {
         snprintf(why, whysz, "extraction failed: %s", err.msg);

@@ -16,6 +16,10 @@
 #define LW_API_SUBJECT_MIN 120
 /* How many paths of one content the table lists ("cũng ở / also at"). */
 #define LW_API_PATHS_SHOWN 64
+/* Room for an error's "file:line:col: " around its file and message. */
+#define LW_API_PLACE_MAX 64
+/* A short note of the message table (the registry left out). */
+#define LW_API_NOTE_MAX 256
 /* "danh mục FILE:LINE": a path and a line number. */
 #define LW_API_SOURCE_MAX 4200
 
@@ -695,7 +699,7 @@ lawwatch_status lawwatch_cites_write(lawwatch_db *db, const char *rules_dir, con
         lw_error rerr;
         lw_error_clear(&rerr);
         if (lw_registry_load_dir(rules_dir, &reg, &rerr) && diag) {
-            char buf[sizeof rerr.file + sizeof rerr.msg + 64], msg[256];
+            char buf[sizeof rerr.file + sizeof rerr.msg + LW_API_PLACE_MAX], msg[LW_API_NOTE_MAX];
             fprintf(diag, "lawwatch search: %s: %s\n", lw_msg_format(msg, sizeof msg, LW_MSG_API_REGISTRY_LEFT_OUT),
                     lw_error_format(&rerr, buf, sizeof buf));
         }
