@@ -61,15 +61,19 @@ typedef enum {
     LAWWATCH_ERR_TOO_LARGE  /* input larger than the library accepts */
 } lawwatch_status;
 
+/* The size of an error's file and message: a path as long as systems take, a message with
+ * its Vietnamese and English texts and what they quote. */
+#define LAWWATCH_ERROR_TEXT_MAX 1024
+
 /* An error with a place: file is the path concerned (document, rule file, database); line
  * and col are 1-based, 0 when unknown; msg is the message. Filled by the functions that
  * take one; the caller owns the struct (on the stack is fine). */
 typedef struct {
     lawwatch_status code;
-    char file[1024];
+    char file[LAWWATCH_ERROR_TEXT_MAX];
     int line;
     int col;
-    char msg[1024];
+    char msg[LAWWATCH_ERROR_TEXT_MAX];
 } lawwatch_error;
 
 /* "0.1.0". Static string. */
