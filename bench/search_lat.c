@@ -20,6 +20,7 @@
 
 #include "lw_fts.h"
 #include "lw_store.h"
+#include "lw_store_sqlite.h" /* the connection, to look into the database */
 
 static double now_ms(void)
 {
@@ -46,7 +47,7 @@ static double floor_ms(lw_store *s, const char *sql, const char *query, int runs
         return -1;
     for (int r = 0; r < runs; r++) {
         sqlite3_stmt *st;
-        if (sqlite3_prepare_v2(lw_store_db(s), sql, -1, &st, NULL))
+        if (sqlite3_prepare_v2(lw_store_sqlite_db(s), sql, -1, &st, NULL))
             break;
         sqlite3_bind_text(st, 1, expr, -1, SQLITE_STATIC);
         double a = now_ms();

@@ -18,6 +18,7 @@
 #include "lw_doc.h"
 #include "lw_resolve.h"
 #include "lw_rules.h"
+#include "lw_store_ingest.h"
 
 /* One fact's line in the extract table: what a reviewer reads of it; longer is cut at a
  * character. */

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "lw_registry.h"
+#include "lw_store_text.h"
 
 /* The subject after a label is cut near this many bytes (at a space, not before the
  * minimum): an OCR'd subject can run over a whole paragraph. */

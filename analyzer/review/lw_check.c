@@ -10,7 +10,6 @@
  * not given it. */
 #include "lw_check.h"
 
-#include <sqlite3.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -392,11 +391,7 @@ static int cmp_id_ix(const void *a, const void *b)
     return (x->id > y->id) - (x->id < y->id);
 }
 
-static char *dup_col(sqlite3_stmt *st, int col)
-{
-    const unsigned char *t = sqlite3_column_text(st, col);
-    return t ? strdup((const char *)t) : NULL;
-}
+static char *dup_str(const char *t) { return t ? strdup(t) : NULL; }
 
 static void free_rel(crel *r)
 {
@@ -408,11 +403,59 @@ static void free_rel(crel *r)
     free(r->since);
 }
 
+/* What load_relations reads, for the store's row callback. */
+typedef struct {
+    cctx *c;
+    id_ix *map;   /* documents by id */
+    size_t n, cap;
+    lw_status rc;
+    lw_error *err;
+} rel_load;
+
+static int on_relation(void *ud, const lw_store_relation_row *q)
+{
+    rel_load *l = ud;
+    cctx *c = l->c;
+    id_ix want = {q->doc_id, 0}, *hit = bsearch(&want, l->map, l->n, sizeof *l->map, cmp_id_ix);
+    if (!hit)
+        return 0;
+    const lw_ds_doc *sd = lw_docset_doc(c->ds, hit->ix);
+    const char *from = q->from_id;
+    const char *by = from ? from : sd->number;
+    if (!by)
+        return 0; /* a document without a number: nobody can cite what replaced it */
+    const char *stated = q->since;
+    int self = !from || (sd->number && !strcasecmp(from, sd->number));
+    const lw_registry_entry *be = self ? NULL : lw_registry_find(c->reg, by);
+    const char *since = stated ? stated : self ? sd->date : be && in_force_from(be) ? in_force_from(be) : sd->date;
+    if (!since)
+        return 0;
+    if (c->nrels == l->cap) {
+        size_t nc = l->cap ? l->cap * 2 : 64;
+        crel *v = realloc(c->rels, nc * sizeof *v);
+        if (!v) {
+            l->rc = lw_error_set(l->err, LW_ERR_NOMEM, NULL, 0, 0, "out of memory");
+            return 1;
+        }
+        c->rels = v;
+        l->cap = nc;
+    }
+    crel *r = &c->rels[c->nrels++];
+    *r = (crel){.type = dup_str(q->type), .to = dup_str(q->to_id), .by = strdup(by), .since = strdup(since),
+                .doc = hit->ix, .line = q->line};
+    r->key = r->to ? id_key(r->to) : NULL;
+    r->by_key = id_key(by);
+    if (!r->type || !r->to || !r->key || !r->by || !r->by_key || !r->since) {
+        l->rc = lw_error_set(l->err, LW_ERR_NOMEM, NULL, 0, 0, "out of memory");
+        return 1;
+    }
+    return 0;
+}
+
 /* Reads the relations that can make a citation outdated (replaces, amends, repeals), keeps
  * those whose acting document and date are known, one per (id, type, acting id). */
 static lw_status load_relations(cctx *c, lw_store *s, lw_error *err)
 {
-    sqlite3 *db = lw_store_db(s);
     size_t n = lw_docset_ndocs(c->ds);
     id_ix *map = calloc(n + 1, sizeof *map);
     if (!map)
@@ -420,56 +463,10 @@ static lw_status load_relations(cctx *c, lw_store *s, lw_error *err)
     for (size_t i = 0; i < n; i++)
         map[i] = (id_ix){lw_docset_doc(c->ds, i)->id, i};
     qsort(map, n, sizeof *map, cmp_id_ix);
-    sqlite3_stmt *st = NULL;
-    lw_status rc = LW_OK;
-    if (sqlite3_prepare_v2(db,
-                           "SELECT r.doc_id, r.type, r.from_id, r.to_id, f.line, json_extract(f.json, '$.since') "
-                           "FROM relations r JOIN facts f ON f.id = r.fact_id "
-                           "WHERE r.type IN ('replaces', 'amends', 'repeals') AND r.to_id IS NOT NULL",
-                           -1, &st, NULL) != SQLITE_OK) {
-        free(map);
-        return lw_error_set(err, LW_ERR_DB, NULL, 0, 0, "relations: %s", sqlite3_errmsg(db));
-    }
-    size_t cap = 0;
-    int step;
-    while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-        id_ix want = {sqlite3_column_int64(st, 0), 0}, *hit = bsearch(&want, map, n, sizeof *map, cmp_id_ix);
-        if (!hit)
-            continue;
-        const lw_ds_doc *sd = lw_docset_doc(c->ds, hit->ix);
-        const char *from = (const char *)sqlite3_column_text(st, 2);
-        const char *by = from ? from : sd->number;
-        if (!by)
-            continue; /* a document without a number: nobody can cite what replaced it */
-        const char *stated = (const char *)sqlite3_column_text(st, 5);
-        int self = !from || (sd->number && !strcasecmp(from, sd->number));
-        const lw_registry_entry *be = self ? NULL : lw_registry_find(c->reg, by);
-        const char *since = stated ? stated : self ? sd->date : be && in_force_from(be) ? in_force_from(be) : sd->date;
-        if (!since)
-            continue;
-        if (c->nrels == cap) {
-            size_t nc = cap ? cap * 2 : 64;
-            crel *v = realloc(c->rels, nc * sizeof *v);
-            if (!v) {
-                rc = lw_error_set(err, LW_ERR_NOMEM, NULL, 0, 0, "out of memory");
-                break;
-            }
-            c->rels = v;
-            cap = nc;
-        }
-        crel *r = &c->rels[c->nrels++];
-        *r = (crel){.type = dup_col(st, 1), .to = dup_col(st, 3), .by = strdup(by), .since = strdup(since),
-                    .doc = hit->ix, .line = sqlite3_column_int(st, 4)};
-        r->key = r->to ? id_key(r->to) : NULL;
-        r->by_key = id_key(by);
-        if (!r->type || !r->to || !r->key || !r->by || !r->by_key || !r->since) {
-            rc = lw_error_set(err, LW_ERR_NOMEM, NULL, 0, 0, "out of memory");
-            break;
-        }
-    }
-    if (rc == LW_OK && step != SQLITE_DONE && step != SQLITE_ROW)
-        rc = lw_error_set(err, LW_ERR_DB, NULL, 0, 0, "relations: %s", sqlite3_errmsg(db));
-    sqlite3_finalize(st);
+    rel_load l = {c, map, n, 0, LW_OK, err};
+    lw_status rc = lw_store_each_relation(s, on_relation, &l, err);
+    if (!rc)
+        rc = l.rc;
     free(map);
     if (rc)
         return rc;

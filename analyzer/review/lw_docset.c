@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lw_msg.h"
 #include "lw_resolve.h"
 #include "lw_yaml.h"
 
@@ -127,9 +128,72 @@ static const char *keep_word(lw_docset *d, const unsigned char *s)
     return d->words[k];
 }
 
-static const char *word(lw_docset *d, sqlite3_stmt *st, int i) { return keep_word(d, sqlite3_column_text(st, i)); }
+/* What lw_docset_load is reading, for the store's row callbacks. */
+typedef struct {
+    lw_docset *d;
+    int flags;
+    int nomem;           /* set by a callback that ran out of memory (the read then stops) */
+    int unclassified;    /* a document's topic is still '' (an ingest was cut short after the
+                            upgrade to schema 5): its answers would be wrong */
+    size_t cap, ucap, fcap, kcap;
+    long long *fids;     /* duty of each unit, in d->units order */
+    const char **keys;   /* by reference: its cited id folded, as stored */
+    /* the vocabulary of issuers and kinds (rules/duties.yaml), borrowed from the rules */
+    json_t *province_committees, *city_committees;
+    char *province_word; /* owned: " tỉnh " */
+    char *plan_key;      /* owned: plan_kind folded ("ke hoach") */
+} loader;
 
-static const char *col(lw_docset *d, sqlite3_stmt *st, int i) { return keep(d, sqlite3_column_text(st, i)); }
+/* The vocabulary loader needs from rs: LW_ERR_RULE when rules/duties.yaml lacks it. */
+static lw_status load_vocabulary(loader *l, const lw_ruleset *rs, lw_error *err)
+{
+    l->province_committees = lw_ruleset_data(rs, "province_committees");
+    l->city_committees = lw_ruleset_data(rs, "city_committees");
+    const char *word = json_string_value(lw_ruleset_data(rs, "province_word"));
+    const char *plan = json_string_value(lw_ruleset_data(rs, "plan_kind"));
+    if (!json_is_array(l->province_committees) || !json_is_array(l->city_committees) || !word || !plan)
+        return lw_error_set(err, LW_ERR_RULE, "rules/duties.yaml", 0, 0,
+                            "cần province_committees, city_committees, province_word và plan_kind "
+                            "(province_committees, city_committees, province_word and plan_kind are needed)");
+    size_t n = strlen(word) + 3;
+    if ((l->province_word = malloc(n)))
+        snprintf(l->province_word, n, " %s ", word);
+    l->plan_key = lw_store_fold(plan);
+    if (!l->province_word || !l->plan_key)
+        return lw_error_set(err, LW_ERR_NOMEM, NULL, 0, 0, "out of memory");
+    return LW_OK;
+}
+
+/* Whether s starts with one of the strings of arr. */
+static int starts_with_any(const char *s, json_t *arr)
+{
+    size_t i;
+    json_t *v;
+    json_array_foreach(arr, i, v) {
+        const char *p = json_string_value(v);
+        if (p && !strncmp(s, p, strlen(p)))
+            return 1;
+    }
+    return 0;
+}
+
+/* s kept in the docset (a word of a small vocabulary: one copy); a copy that memory runs out
+ * for marks the load failed, never a field silently left empty. */
+static const char *word(loader *l, const char *s)
+{
+    const char *c = keep_word(l->d, (const unsigned char *)s);
+    if (s && !c)
+        l->nomem = 1;
+    return c;
+}
+
+static const char *col(loader *l, const char *s)
+{
+    const char *c = keep(l->d, (const unsigned char *)s);
+    if (s && !c)
+        l->nomem = 1;
+    return c;
+}
 
 static int grow(void **v, size_t *cap, size_t n, size_t size)
 {
@@ -407,10 +471,12 @@ static lw_status load_groups(lw_docset *d, const lw_ruleset *rs, lw_error *err)
             return lw_error_set(err, LW_ERR_RULE, "rules/duties.yaml", lw_yaml_line(g), (int)off + 1,
                                 "unit_groups %s: %s", name, (const char *)msg);
         }
-        d->groups[d->ngroups].name_key = lw_store_fold(name);
-        d->groups[d->ngroups++].covers = re;
+        d->groups[d->ngroups].covers = re;
+        if (!(d->groups[d->ngroups++].name_key = lw_store_fold(name)))
+            return lw_error_set(err, LW_ERR_NOMEM, NULL, 0, 0, "out of memory");
     }
-    d->md = pcre2_match_data_create(4, NULL);
+    if (!(d->md = pcre2_match_data_create(4, NULL)))
+        return lw_error_set(err, LW_ERR_NOMEM, NULL, 0, 0, "out of memory");
     return LW_OK;
 }
 
@@ -560,10 +626,177 @@ static int index_issuers(lw_docset *d)
     return 0;
 }
 
-static lw_status db_err(lw_store *s, lw_error *err)
+static int on_doc(void *ud, const lw_store_doc_row *r)
 {
-    return lw_error_set(err, LW_ERR_DB, NULL, 0, 0, "không đọc được cơ sở dữ liệu (cannot read the database): %s",
-                        sqlite3_errmsg(lw_store_db(s)));
+    loader *l = ud;
+    lw_docset *d = l->d;
+    if (grow((void **)&d->docs, &l->cap, d->ndocs, sizeof *d->docs))
+        return l->nomem = 1;
+    lw_ds_doc *x = &d->docs[d->ndocs++];
+    memset(x, 0, sizeof *x);
+    x->id = r->id;
+    x->path = col(l, r->path);
+    x->kind = word(l, r->kind);
+    x->number = col(l, r->number);
+    x->issuer = col(l, r->issuer);
+    x->date = word(l, r->date);
+    x->subject = col(l, r->subject);
+    x->topic = word(l, r->topic);
+    if (r->topic && !*r->topic)
+        l->unclassified = 1;
+    x->is_plan = r->kind_key && !strcmp(r->kind_key, l->plan_key);
+    x->year = doc_year(x->date, x->subject);
+    return l->nomem;
+}
+
+static int on_level(void *ud, const lw_store_doc_value *r)
+{
+    loader *l = ud;
+    size_t i = doc_index(l->d, r->doc_id);
+    if (i != (size_t)-1 && !l->d->docs[i].issuer_level)
+        l->d->docs[i].issuer_level = word(l, r->value);
+    return l->nomem;
+}
+
+static int on_province(void *ud, const lw_store_doc_value *r)
+{
+    loader *l = ud;
+    size_t i = doc_index(l->d, r->doc_id);
+    if (i != (size_t)-1 && !l->d->docs[i].province)
+        l->d->docs[i].province = word(l, r->value);
+    return l->nomem;
+}
+
+static int on_duty(void *ud, const lw_store_duty_row *r)
+{
+    loader *l = ud;
+    lw_docset *d = l->d;
+    size_t di = doc_index(d, r->doc_id);
+    if (di == (size_t)-1)
+        return 0;
+    if (grow((void **)&d->duties, &l->cap, d->nduties, sizeof *d->duties))
+        return l->nomem = 1;
+    lw_ds_duty *u = &d->duties[d->nduties];
+    memset(u, 0, sizeof *u);
+    u->fact_id = r->fact_id;
+    u->doc = di;
+    u->line = r->line;
+    u->activity = col(l, r->activity);
+    u->topic = word(l, r->topic);
+    u->section = word(l, r->section);
+    u->source = word(l, r->source);
+    u->output = col(l, r->output);
+    u->from = word(l, r->from);
+    u->to = word(l, r->to);
+    u->precision = word(l, r->precision);
+    u->qualifier = word(l, r->qualifier);
+    if (r->deadline_text) {
+        /* the words as written, without the markup OCR and converters leave ("**ngày") */
+        char *c = lw_text_clean(r->deadline_text, strlen(r->deadline_text));
+        u->deadline_text = c ? col(l, c) : NULL;
+        if (!c)
+            l->nomem = 1;
+        free(c);
+    }
+    u->deadline_line = r->deadline_line;
+    if (!d->docs[di].n_duties)
+        d->docs[di].first_duty = d->nduties;
+    d->docs[di].n_duties++;
+    d->nduties++;
+    return l->nomem;
+}
+
+static int on_unit(void *ud, const lw_store_unit_row *r)
+{
+    loader *l = ud;
+    lw_docset *d = l->d;
+    size_t fcap = l->fcap;
+    if (grow((void **)&d->units, &l->ucap, d->nunits, sizeof *d->units) ||
+        grow((void **)&l->fids, &fcap, d->nunits, sizeof *l->fids))
+        return l->nomem = 1;
+    l->fcap = fcap;
+    l->fids[d->nunits] = r->fact_id;
+    lw_ds_unit *un = &d->units[d->nunits++];
+    un->role = word(l, r->role);
+    un->name = word(l, r->name);
+    un->level = word(l, r->level);
+    un->line = r->line;
+    return l->nomem;
+}
+
+static int on_ref(void *ud, const lw_store_ref_row *q)
+{
+    loader *l = ud;
+    lw_docset *d = l->d;
+    size_t di = doc_index(d, q->doc_id);
+    if (di == (size_t)-1)
+        return 0;
+    if (grow((void **)&d->refs, &l->cap, d->nrefs, sizeof *d->refs) ||
+        grow((void **)&l->keys, &l->kcap, d->nrefs, sizeof *l->keys))
+        return l->nomem = 1;
+    lw_ds_ref *r = &d->refs[d->nrefs];
+    memset(r, 0, sizeof *r);
+    r->id = word(l, q->cited_id);
+    /* the target now, by the stored folded id (the numbers are sorted after this loop) */
+    r->target = (size_t)-1;
+    l->keys[d->nrefs] = word(l, q->cited_key);
+    r->date = word(l, q->cited_date); /* with ids only: which of several documents of one number */
+    if (!(l->flags & LW_DS_REFS_IDS)) {
+        r->type = word(l, q->type);
+        r->symbol = col(l, q->symbol);
+        r->year = q->year;
+        r->line = q->line;
+        r->text = col(l, q->text);
+        r->year_mismatch = q->year_mismatch;
+    }
+    if (!d->docs[di].n_refs)
+        d->docs[di].first_ref = d->nrefs;
+    d->docs[di].n_refs++;
+    d->nrefs++;
+    return l->nomem;
+}
+
+/* Gives each duty its slice of the units (sorted by duty). */
+static void slice_units(lw_docset *d, const long long *fids)
+{
+    for (size_t k = 0; k < d->nduties; k++) {
+        long long id = d->duties[k].fact_id;
+        size_t lo = 0, hi = d->nunits;
+        while (lo < hi) {
+            size_t mid = lo + (hi - lo) / 2;
+            if (fids[mid] < id)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        size_t e = lo;
+        while (e < d->nunits && fids[e] == id)
+            e++;
+        d->duties[k].units = e > lo ? &d->units[lo] : NULL;
+        d->duties[k].n_units = e - lo;
+        d->duties[k].directs = 0;
+        for (size_t j = lo; j < e; j++)
+            if (!strcmp(d->units[j].role, "concerns"))
+                d->duties[k].directs = 1;
+    }
+}
+
+/* The province of a document its issuer names ("Ủy ban nhân dân tỉnh Bến Tre"), and whether
+ * it is the province's own committee (the words are rules/duties.yaml's). */
+static void issuer_province(loader *l)
+{
+    lw_docset *d = l->d;
+    for (size_t i = 0; i < d->ndocs; i++) {
+        lw_ds_doc *x = &d->docs[i];
+        const char *is = x->issuer;
+        if (is && (starts_with_any(is, l->province_committees) ||
+                   (starts_with_any(is, l->city_committees) && x->issuer_level &&
+                    !strcmp(x->issuer_level, "province"))))
+            x->is_province = 1;
+        const char *t = is ? strstr(is, l->province_word) : NULL;
+        if (t && !x->province)
+            x->province = word(l, t + strlen(l->province_word));
+    }
 }
 
 lw_status lw_docset_load(lw_store *s, const lw_ruleset *rs, int flags, lw_docset **out, lw_error *err)
@@ -572,216 +805,44 @@ lw_status lw_docset_load(lw_store *s, const lw_ruleset *rs, int flags, lw_docset
     lw_docset *d = calloc(1, sizeof *d);
     if (!d)
         return lw_error_set(err, LW_ERR_NOMEM, NULL, 0, 0, "out of memory");
+    loader l = {d, flags, 0, 0, 0, 0, 0, 0, NULL, NULL, NULL, NULL, NULL, NULL};
     lw_status st = load_groups(d, rs, err);
-    sqlite3 *db = lw_store_db(s);
-    sqlite3_stmt *q = NULL;
-    size_t cap = 0, ucap = 0, kcap = 0;
-    const char **keys = NULL; /* by reference: its cited id folded, as stored */
-    if (st)
-        goto fail;
-    /* documents, in id order */
-    if (sqlite3_prepare_v2(db, "SELECT id, path, kind, number, issuer, date, subject, kind_key FROM documents"
-                               " ORDER BY id", -1, &q, NULL))
-        goto dberr;
-    while (sqlite3_step(q) == SQLITE_ROW) {
-        if (grow((void **)&d->docs, &cap, d->ndocs, sizeof *d->docs))
-            goto nomem;
-        lw_ds_doc *x = &d->docs[d->ndocs++];
-        memset(x, 0, sizeof *x);
-        x->id = sqlite3_column_int64(q, 0);
-        x->path = col(d, q, 1);
-        x->kind = word(d, q, 2);
-        x->number = col(d, q, 3);
-        x->issuer = col(d, q, 4);
-        x->date = word(d, q, 5);
-        x->subject = col(d, q, 6);
-        const char *kk = (const char *)sqlite3_column_text(q, 7);
-        x->is_plan = kk && !strcmp(kk, "ke hoach");
-        x->year = doc_year(x->date, x->subject);
+    if (!st)
+        st = load_vocabulary(&l, rs, err);
+    /* documents in id order; their issuers' levels and provinces; duties and their units in
+     * document and text order; references */
+    if (!st)
+        st = lw_store_each_document(s, on_doc, &l, err);
+    if (!st && !l.nomem && l.unclassified)
+        st = lw_error_msg(err, LW_ERR_DB, lw_store_path(s), 0, 0, LW_MSG_STORE_UNCLASSIFIED, lw_store_path(s));
+    if (!st && !l.nomem)
+        st = lw_store_each_issuer_level(s, on_level, &l, err);
+    if (!st && !l.nomem)
+        st = lw_store_each_doc_province(s, on_province, &l, err);
+    if (!st && !l.nomem)
+        issuer_province(&l);
+    l.cap = 0;
+    if (!st && !l.nomem)
+        st = lw_store_each_duty(s, on_duty, &l, err);
+    if (!st && !l.nomem)
+        st = lw_store_each_duty_unit(s, on_unit, &l, err);
+    if (!st && !l.nomem)
+        slice_units(d, l.fids);
+    l.cap = 0;
+    if (!st && !l.nomem)
+        st = lw_store_each_ref(s, flags & LW_DS_REFS_IDS ? LW_STORE_REFS_IDS : LW_STORE_REFS_FULL, on_ref, &l, err);
+    if (!st && (l.nomem || index_numbers(d, l.keys) || index_issuers(d)))
+        st = lw_error_set(err, LW_ERR_NOMEM, NULL, 0, 0, "out of memory");
+    free(l.fids);
+    free(l.keys);
+    free(l.province_word);
+    free(l.plan_key);
+    if (st) {
+        lw_docset_free(d);
+        return st;
     }
-    sqlite3_finalize(q);
-    q = NULL;
-    /* the issuer's level, and the province most named with a province; the whole table is
-     * read in its order and sorted (NOT INDEXED): through the doc_id index SQLite would look
-     * every row up */
-    if (sqlite3_prepare_v2(db, "SELECT doc_id, level FROM agencies NOT INDEXED WHERE role = 'issuer' AND level IS NOT NULL"
-                               " ORDER BY doc_id, fact_id", -1, &q, NULL))
-        goto dberr;
-    while (sqlite3_step(q) == SQLITE_ROW) {
-        size_t i = doc_index(d, sqlite3_column_int64(q, 0));
-        if (i != (size_t)-1 && !d->docs[i].issuer_level)
-            d->docs[i].issuer_level = word(d, q, 1);
-    }
-    sqlite3_finalize(q);
-    q = NULL;
-    if (sqlite3_prepare_v2(db, "SELECT doc_id, province, count(*) AS c FROM agencies NOT INDEXED WHERE province IS NOT NULL"
-                               " GROUP BY doc_id, province ORDER BY doc_id, c DESC, province", -1, &q, NULL))
-        goto dberr;
-    while (sqlite3_step(q) == SQLITE_ROW) {
-        size_t i = doc_index(d, sqlite3_column_int64(q, 0));
-        if (i != (size_t)-1 && !d->docs[i].province)
-            d->docs[i].province = word(d, q, 1);
-    }
-    sqlite3_finalize(q);
-    q = NULL;
-    for (size_t i = 0; i < d->ndocs; i++) {
-        lw_ds_doc *x = &d->docs[i];
-        const char *is = x->issuer;
-        /* "Ủy ban nhân dân tỉnh Bến Tre": the province's own committee */
-        if (is && (!strncmp(is, "Ủy ban nhân dân tỉnh", strlen("Ủy ban nhân dân tỉnh")) ||
-                   (!strncmp(is, "Ủy ban nhân dân thành phố", strlen("Ủy ban nhân dân thành phố")) && x->issuer_level &&
-                    !strcmp(x->issuer_level, "province"))))
-            x->is_province = 1;
-        const char *t = is ? strstr(is, " tỉnh ") : NULL;
-        if (t && !x->province)
-            x->province = keep_word(d, (const unsigned char *)t + strlen(" tỉnh "));
-    }
-    /* duties and their units, in document and text order */
-    cap = 0;
-    if (sqlite3_prepare_v2(db, "SELECT k.fact_id, k.doc_id, k.line, k.activity, k.topic, k.section, k.source,"
-                               " k.output, k.date_from, k.date_to, k.precision, k.qualifier, k.deadline_text,"
-                               " k.deadline_line FROM duties k ORDER BY k.doc_id, k.span_start, k.fact_id",
-                           -1, &q, NULL))
-        goto dberr;
-    while (sqlite3_step(q) == SQLITE_ROW) {
-        size_t di = doc_index(d, sqlite3_column_int64(q, 1));
-        if (di == (size_t)-1)
-            continue;
-        if (grow((void **)&d->duties, &cap, d->nduties, sizeof *d->duties))
-            goto nomem;
-        lw_ds_duty *u = &d->duties[d->nduties];
-        memset(u, 0, sizeof *u);
-        u->fact_id = sqlite3_column_int64(q, 0);
-        u->doc = di;
-        u->line = sqlite3_column_int(q, 2);
-        u->activity = col(d, q, 3);
-        u->topic = word(d, q, 4);
-        u->section = word(d, q, 5);
-        u->source = word(d, q, 6);
-        u->output = col(d, q, 7);
-        u->from = word(d, q, 8);
-        u->to = word(d, q, 9);
-        u->precision = word(d, q, 10);
-        u->qualifier = word(d, q, 11);
-        {
-            /* the words as written, without the markup OCR and converters leave ("**ngày") */
-            const unsigned char *t = sqlite3_column_text(q, 12);
-            char *c = t ? lw_text_clean((const char *)t, strlen((const char *)t)) : NULL;
-            u->deadline_text = c ? keep(d, (const unsigned char *)c) : NULL;
-            free(c);
-        }
-        u->deadline_line = sqlite3_column_int(q, 13);
-        if (!d->docs[di].n_duties)
-            d->docs[di].first_duty = d->nduties;
-        d->docs[di].n_duties++;
-        d->nduties++;
-    }
-    sqlite3_finalize(q);
-    q = NULL;
-    /* units, sorted by duty; each duty gets its slice of the one array */
-    if (sqlite3_prepare_v2(db, "SELECT fact_id, role, name, level, line FROM duty_units ORDER BY fact_id, rowid",
-                           -1, &q, NULL))
-        goto dberr;
-    {
-        long long *fids = NULL;
-        size_t fcap = 0;
-        while (sqlite3_step(q) == SQLITE_ROW) {
-            if (grow((void **)&d->units, &ucap, d->nunits, sizeof *d->units) ||
-                grow((void **)&fids, &fcap, d->nunits, sizeof *fids)) {
-                free(fids);
-                goto nomem;
-            }
-            fids[d->nunits] = sqlite3_column_int64(q, 0);
-            lw_ds_unit *un = &d->units[d->nunits++];
-            un->role = word(d, q, 1);
-            un->name = word(d, q, 2);
-            un->level = word(d, q, 3);
-            un->line = sqlite3_column_int(q, 4);
-        }
-        for (size_t k = 0; k < d->nduties; k++) {
-            long long id = d->duties[k].fact_id;
-            size_t lo = 0, hi = d->nunits;
-            while (lo < hi) {
-                size_t mid = lo + (hi - lo) / 2;
-                if (fids[mid] < id)
-                    lo = mid + 1;
-                else
-                    hi = mid;
-            }
-            size_t e = lo;
-            while (e < d->nunits && fids[e] == id)
-                e++;
-            d->duties[k].units = e > lo ? &d->units[lo] : NULL;
-            d->duties[k].n_units = e - lo;
-            d->duties[k].directs = 0;
-            for (size_t j = lo; j < e; j++)
-                if (!strcmp(d->units[j].role, "concerns"))
-                    d->duties[k].directs = 1;
-        }
-        free(fids);
-    }
-    sqlite3_finalize(q);
-    q = NULL;
-    /* references */
-    cap = 0;
-    /* the ids alone need no look-up of each fact (its line, text and JSON): most of the
-     * time of loading a large database */
-    if (sqlite3_prepare_v2(db,
-                           flags & LW_DS_REFS_IDS
-                               ? "SELECT doc_id, cited_id, cited_key, cited_date FROM legal_refs WHERE cited_id IS NOT NULL"
-                                 " ORDER BY doc_id"
-                               : "SELECT doc_id, cited_id, cited_key, type, symbol, cited_date, year, line, text,"
-                                 " year_mismatch FROM legal_refs ORDER BY doc_id, span_start",
-                           -1, &q, NULL))
-        goto dberr;
-    while (sqlite3_step(q) == SQLITE_ROW) {
-        size_t di = doc_index(d, sqlite3_column_int64(q, 0));
-        if (di == (size_t)-1)
-            continue;
-        if (grow((void **)&d->refs, &cap, d->nrefs, sizeof *d->refs))
-            goto nomem;
-        lw_ds_ref *r = &d->refs[d->nrefs];
-        memset(r, 0, sizeof *r);
-        r->id = word(d, q, 1);
-        /* the target now, by the stored folded id (the numbers are sorted after this loop) */
-        r->target = (size_t)-1;
-        if (grow((void **)&keys, &kcap, d->nrefs, sizeof *keys))
-            goto nomem;
-        keys[d->nrefs] = word(d, q, 2);
-        if (flags & LW_DS_REFS_IDS) {
-            r->date = word(d, q, 3); /* which of several documents of one number is meant */
-            goto counted;
-        }
-        r->type = word(d, q, 3);
-        r->symbol = col(d, q, 4);
-        r->date = word(d, q, 5);
-        r->year = sqlite3_column_int(q, 6);
-        r->line = sqlite3_column_int(q, 7);
-        r->text = col(d, q, 8);
-        r->year_mismatch = sqlite3_column_int(q, 9);
-    counted:
-        if (!d->docs[di].n_refs)
-            d->docs[di].first_ref = d->nrefs;
-        d->docs[di].n_refs++;
-        d->nrefs++;
-    }
-    sqlite3_finalize(q);
-    q = NULL;
-    if (index_numbers(d, keys) || index_issuers(d))
-        goto nomem;
-    free(keys);
     *out = d;
     return LW_OK;
-dberr:
-    st = db_err(s, err);
-    goto fail;
-nomem:
-    st = lw_error_set(err, LW_ERR_NOMEM, NULL, 0, 0, "out of memory");
-fail:
-    free(keys);
-    sqlite3_finalize(q);
-    lw_docset_free(d);
-    return st;
 }
 
 void lw_docset_free(lw_docset *d)
@@ -859,6 +920,52 @@ static int near_before(const near_t *a, const near_t *b)
     return strcmp(a->key, b->key) < 0;
 }
 
+/* The names lw_docset_check_unit has seen: found, or the nearest so far. */
+typedef struct {
+    const char *key;  /* the filter folded */
+    size_t kl;
+    size_t *row;      /* part_distance's work row, kl + 1 */
+    near_t best[LW_DS_NEAR];
+    size_t nbest;
+    int found, nomem;
+} unit_search;
+
+static int on_unit_name(void *ud, const char *name)
+{
+    unit_search *u = ud;
+    char *f = lw_store_fold(name);
+    if (!f)
+        return u->nomem = 1;
+    if (strstr(f, u->key)) {
+        free(f);
+        return u->found = 1;
+    }
+    near_t c = {NULL, f, part_distance(u->key, u->kl, f, strlen(f), u->row), strlen(f)};
+    int dup = 0;
+    for (size_t i = 0; i < u->nbest && !dup; i++)
+        dup = !strcmp(u->best[i].key, f);
+    if (dup || (u->nbest == LW_DS_NEAR && !near_before(&c, &u->best[u->nbest - 1]))) {
+        free(f);
+        return 0;
+    }
+    if (!(c.name = strdup(name))) {
+        free(f);
+        return u->nomem = 1;
+    }
+    if (u->nbest == LW_DS_NEAR) {
+        free(u->best[u->nbest - 1].name);
+        free(u->best[u->nbest - 1].key);
+        u->nbest--;
+    }
+    size_t at = u->nbest++;
+    while (at && near_before(&c, &u->best[at - 1])) {
+        u->best[at] = u->best[at - 1];
+        at--;
+    }
+    u->best[at] = c;
+    return 0;
+}
+
 lw_status lw_docset_check_unit(lw_store *s, const char *filter, int which, lw_error *err)
 {
     if (!filter || !*filter)
@@ -866,83 +973,36 @@ lw_status lw_docset_check_unit(lw_store *s, const char *filter, int which, lw_er
     char *key = lw_store_fold(filter);
     if (!key)
         return lw_error_set(err, LW_ERR_NOMEM, NULL, 0, 0, "out of memory");
-    const char *sql = which == LW_DS_UNITS_ISSUERS
-                          ? "SELECT DISTINCT issuer FROM documents WHERE issuer IS NOT NULL"
-                      : which == LW_DS_UNITS_DUTIES
-                          ? "SELECT DISTINCT name FROM duty_units"
-                          : "SELECT issuer FROM documents WHERE issuer IS NOT NULL UNION SELECT name FROM duty_units";
-    sqlite3_stmt *q = NULL;
-    near_t best[LW_DS_NEAR] = {{0}};
-    size_t nbest = 0, kl = strlen(key), found = 0;
-    size_t *row = malloc((kl + 1) * sizeof *row);
+    unit_search u = {key, strlen(key), NULL, {{0}}, 0, 0, 0};
     lw_status st = LW_OK;
-    if (!row) {
+    if (!(u.row = malloc((u.kl + 1) * sizeof *u.row))) {
         st = lw_error_set(err, LW_ERR_NOMEM, NULL, 0, 0, "out of memory");
         goto done;
     }
-    if (sqlite3_prepare_v2(lw_store_db(s), sql, -1, &q, NULL)) {
-        st = db_err(s, err);
-        goto done;
-    }
-    int rc = SQLITE_DONE;
-    while (!found && (rc = sqlite3_step(q)) == SQLITE_ROW) {
-        const char *name = (const char *)sqlite3_column_text(q, 0);
-        char *f = name ? lw_store_fold(name) : NULL;
-        if (!f)
-            continue;
-        if (strstr(f, key)) {
-            found = 1;
-            free(f);
-            break;
-        }
-        near_t c = {NULL, f, part_distance(key, kl, f, strlen(f), row), strlen(f)};
-        int dup = 0;
-        for (size_t i = 0; i < nbest && !dup; i++)
-            dup = !strcmp(best[i].key, f);
-        if (dup || (nbest == LW_DS_NEAR && !near_before(&c, &best[nbest - 1]))) {
-            free(f);
-            continue;
-        }
-        c.name = strdup(name);
-        if (!c.name) {
-            free(f);
-            st = lw_error_set(err, LW_ERR_NOMEM, NULL, 0, 0, "out of memory");
-            goto done;
-        }
-        if (nbest == LW_DS_NEAR) {
-            free(best[nbest - 1].name);
-            free(best[nbest - 1].key);
-            nbest--;
-        }
-        size_t at = nbest++;
-        while (at && near_before(&c, &best[at - 1])) {
-            best[at] = best[at - 1];
-            at--;
-        }
-        best[at] = c;
-    }
-    if (!found && rc != SQLITE_DONE) {
-        st = db_err(s, err);
-        goto done;
-    }
-    if (!found) {
+    st = lw_store_each_unit_name(s,
+                                 which == LW_DS_UNITS_ISSUERS  ? LW_STORE_NAMES_ISSUERS
+                                 : which == LW_DS_UNITS_DUTIES ? LW_STORE_NAMES_UNITS
+                                                               : LW_STORE_NAMES_ISSUERS | LW_STORE_NAMES_UNITS,
+                                 on_unit_name, &u, err);
+    if (!st && u.nomem)
+        st = lw_error_set(err, LW_ERR_NOMEM, NULL, 0, 0, "out of memory");
+    if (!st && !u.found) {
         lw_buf m = {0};
         lw_buf_printf(&m, "--unit \"%s\": không có đơn vị nào trong cơ sở dữ liệu có tên chứa chuỗi này "
                           "(no unit of the database matches)", filter);
-        if (!nbest)
+        if (!u.nbest)
             lw_buf_printf(&m, "; cơ sở dữ liệu chưa có đơn vị nào (the database names no unit)");
-        for (size_t i = 0; i < nbest; i++)
-            lw_buf_printf(&m, "%s\"%s\"", i ? ", " : "; tên gần nhất (nearest names): ", best[i].name);
+        for (size_t i = 0; i < u.nbest; i++)
+            lw_buf_printf(&m, "%s\"%s\"", i ? ", " : "; tên gần nhất (nearest names): ", u.best[i].name);
         st = lw_error_set(err, LW_ERR_USAGE, NULL, 0, 0, "%s", m.data ? m.data : "--unit");
         lw_buf_free(&m);
     }
 done:
-    sqlite3_finalize(q);
-    for (size_t i = 0; i < nbest; i++) {
-        free(best[i].name);
-        free(best[i].key);
+    for (size_t i = 0; i < u.nbest; i++) {
+        free(u.best[i].name);
+        free(u.best[i].key);
     }
-    free(row);
+    free(u.row);
     free(key);
     return st;
 }

@@ -44,6 +44,7 @@ typedef struct {
     const char *province;      /* the province it belongs to (title case) or NULL: named by its
                                   agencies, else that of the documents it cites */
     const char *issuer_level;  /* central, province, district, commune or NULL */
+    const char *topic;         /* its subject's duty topic, classified at ingest, or NULL */
     int is_plan;               /* kind Kế hoạch */
     int is_province;           /* issued by a province's Ủy ban nhân dân */
     size_t first_duty, n_duties;

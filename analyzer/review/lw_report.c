@@ -261,13 +261,13 @@ static int on_subject(const lw_report *r, const item_t *it, size_t oi, duty_pair
 
 /* ---- building ---- */
 
-static const char *doc_topic(const lw_ruleset *rs, lw_matcher *m, const lw_ds_doc *d)
+static const char *doc_topic(const lw_ds_doc *d)
 {
     if (d->kind && !strcmp(d->kind, "Báo cáo"))
         return "report";
     if (d->is_plan)
         return "plan";
-    return d->subject ? lw_duty_topic(rs, m, d->subject, strlen(d->subject), NULL) : NULL;
+    return d->topic; /* classified at ingest: report never runs the rules again */
 }
 
 static size_t doc_ix(const lw_docset *ds, const lw_ds_doc *d) { return (size_t)(d - lw_docset_doc(ds, 0)); }
@@ -804,14 +804,13 @@ lw_status lw_report_build(lw_store *s, const lw_engine *eng, const lw_report_opt
         else if (is->province)
             *p = is->province;
     }
-    lw_matcher *m = lw_matcher_create(rs);
     for (size_t i = 0; i < nd; i++)
-        topics[i] = canon_topic(r, doc_topic(rs, m, lw_docset_doc(r->ds, i)));
+        topics[i] = canon_topic(r, doc_topic(lw_docset_doc(r->ds, i)));
     json_t *ms = lw_ruleset_data(rs, "answer_min_shared");
     r->min_shared = json_is_integer(ms) && json_integer_value(ms) > 0 ? (int)json_integer_value(ms) : 2;
     r->pairs = calloc(nd + 1, sizeof *r->pairs);
     r->npairs = calloc(nd + 1, sizeof *r->npairs);
-    int bad = !m || !r->pairs || !r->npairs || load_words(rs, "answer_common_words", &r->common, &r->ncommon) ||
+    int bad = !r->pairs || !r->npairs || load_words(rs, "answer_common_words", &r->common, &r->ncommon) ||
               load_words(rs, "answer_place_words", &r->places, &r->nplaces) ||
               load_words(rs, "answer_part_year", &r->parts, &r->nparts);
     for (size_t i = 0; i < nd && !bad; i++) {
@@ -821,7 +820,6 @@ lw_status lw_report_build(lw_store *s, const lw_engine *eng, const lw_report_opt
     }
     if (bad) {
         free(topics);
-        lw_matcher_free(m);
         lw_report_free(r);
         return lw_error_set(err, LW_ERR_NOMEM, NULL, 0, 0, "out of memory");
     }
@@ -871,7 +869,6 @@ lw_status lw_report_build(lw_store *s, const lw_engine *eng, const lw_report_opt
     r->opt.unit = NULL; /* the filter is applied; the caller's string may go */
     if (rank_units_and_paths(r)) {
         free(topics);
-        lw_matcher_free(m);
         lw_report_free(r);
         return lw_error_set(err, LW_ERR_NOMEM, NULL, 0, 0, "out of memory");
     }
@@ -883,11 +880,9 @@ lw_status lw_report_build(lw_store *s, const lw_engine *eng, const lw_report_opt
         qsort(r->items, r->n, sizeof *r->items, cmp_item);
     if (doc_names(r)) {
         free(topics);
-        lw_matcher_free(m);
         lw_report_free(r);
         return lw_error_set(err, LW_ERR_NOMEM, NULL, 0, 0, "out of memory");
     }
-    lw_matcher_free(m);
     free(topics);
     *out = r;
     return LW_OK;

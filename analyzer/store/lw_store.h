@@ -1,109 +1,78 @@
-/* lw_store: the SQLite store. One database file (WAL mode) holds every ingested document
- * (hash, header fields, the original bytes, every path it was found at with its size and
- * mtime: one content is one document, byte-identical files are paths of it), its facts
- * (a generic facts table plus typed tables for legal references, deadlines, agencies,
- * relations and dates), the normalized text in an FTS5 table using the "lawwatch" tokenizer,
- * and views a reviewer can query in the sqlite3 shell (v_documents, v_citations,
- * v_deadlines). The schema SQL, with comments, is in lw_store.c.
+/* lw_store: the store's handle. One database (SQLite today: one file in WAL mode) holds
+ * every ingested document (hash, header fields, the topic its subject is about, the
+ * original bytes, every path it was found at with its size and mtime: one content is one
+ * document, byte-identical files are paths of it), its facts (a generic facts table plus
+ * typed tables for legal references, deadlines, agencies, relations, dates and duties), the
+ * normalized text for full-text search (FTS5 with the "lawwatch" tokenizer), and views a
+ * reviewer can query in the sqlite3 shell (v_documents, v_citations, v_deadlines,
+ * v_duties). The schema, with comments, is analyzer/store/schema.sql.
  *
  * Ingest is incremental: a file whose path, size and mtime match the stored ones costs a
  * stat and an index lookup; a file with the bytes of a stored document becomes one more
  * path of it; a changed file leaves its document (which goes with its last path) for the
  * document of its new content, new or stored; each file is stored inside its own
  * savepoint, so a bad file rolls back only itself. One writer (this process); readers may
- * search concurrently (WAL). */
+ * search concurrently (WAL).
+ *
+ * The handle is opaque and this header names no SQLite type. Every function hands its work
+ * to the handle's back end through the table of lw_store_backend.h (which states what a back
+ * end guarantees); the SQLite back end is lw_store_sqlite_backend over lw_store_sqlite (the
+ * connection), lw_store_schema (schema.sql, upgrades), lw_store_facts (documents and facts
+ * to rows) and lw_store_query (search and the reads of check and report). Ingest (walk,
+ * workers, batches) is lw_store_ingest.h, above this header. */
 #ifndef LW_STORE_H
 #define LW_STORE_H
 
-#include <sqlite3.h>
 #include <stdint.h>
 
 #include "lw_common.h"
 #include "lw_doc.h"
 #include "lw_extract.h"
-
-/* The schema version written to PRAGMA user_version. */
-#define LW_STORE_SCHEMA_VERSION 4
+#include "lw_store_backend.h"
+#include "lw_store_text.h"
 
 typedef struct lw_store lw_store;
-
-enum {
-    LW_STORE_CREATE = 1,  /* create the file and the schema when missing */
-    LW_STORE_READONLY = 2 /* open for queries only */
-};
 
 /* Opens (and with LW_STORE_CREATE creates) the database at path, registers the "lawwatch"
  * FTS5 tokenizer, checks the schema version. Errors (LW_ERR_DB, err->file = path): the file
  * is missing (without CREATE), is not a SQLite database, is not a lawwatch database, or was
  * made by another schema version. On success *out is owned (lw_store_close); on error NULL. */
 lw_status lw_store_open(const char *path, int flags, lw_store **out, lw_error *err);
+/* lw_store_open over back end be (a test runs its cases over each back end this way). */
+lw_status lw_store_open_with(const lw_store_backend *be, const char *path, int flags, lw_store **out,
+                             lw_error *err);
 void lw_store_close(lw_store *s);
-/* The connection; borrowed, valid until lw_store_close. */
-sqlite3 *lw_store_db(lw_store *s);
+/* The schema version the database holds (-1 when it cannot be read); the back end's name. */
+int lw_store_schema_version(lw_store *s);
+const char *lw_store_backend_name(lw_store *s);
+/* The database's name (its file), for messages; borrowed. */
+const char *lw_store_path(lw_store *s);
 /* Number of documents stored. */
 long long lw_store_count(lw_store *s);
 
-/* s as a JSON string (json_null() for NULL): a file name is bytes, not always UTF-8 (a
- * folder copied from an old Windows share), and json_string refuses invalid UTF-8, which
- * would drop the key; each invalid byte becomes U+FFFD instead. Returns a new reference,
- * NULL only when out of memory. */
-json_t *lw_store_json_text(const char *s);
+/* ---- writing (ingest, lw_store_ingest.h, drives these) ---- */
 
-/* Folds text for diacritics- and case-insensitive comparison: NFD, combining marks
- * dropped, case folded, đ/Đ to d. Returns owned (free()), NULL when out of memory. */
-char *lw_store_fold(const char *s);
+/* Starts a write transaction (when none is open). LW_ERR_DB: another writer holds it. */
+lw_status lw_store_begin(lw_store *s, lw_error *err);
+/* Commits the open transaction (none open: LW_OK). On failure it is rolled back and err
+ * says whether the disk is full; what was committed before stays. */
+lw_status lw_store_commit(lw_store *s, lw_error *err);
+int lw_store_in_txn(lw_store *s);
+/* Bytes of text the open transaction holds back for the full-text index (a commit is due
+ * when they grow large). */
+size_t lw_store_pending_bytes(lw_store *s);
+/* After a failed lw_store_put or lw_store_delete_path: 0 the document's own problem (go on),
+ * 1 the database's (stop), 2 the database's and most likely the disk (full, I/O error). */
+int lw_store_failure(lw_store *s);
+/* The stored document at path: *id (0 when none), size, mtime_ns and sha256 (65 bytes). */
+lw_status lw_store_lookup(lw_store *s, const char *path, long long *id, int64_t *size, int64_t *mtime_ns,
+                          char sha[65], lw_error *err);
+/* A stored path's new size and mtime (same content). */
+lw_status lw_store_touch(lw_store *s, const char *path, int64_t size, int64_t mtime_ns, lw_error *err);
 
-/* ---- ingest ---- */
-
-typedef struct {
-    size_t done, total;   /* files handled so far / files to handle */
-    uint64_t bytes;       /* bytes read so far */
-    double elapsed;       /* seconds since the start */
-} lw_ingest_progress;
-
-typedef struct {
-    int prune;            /* delete documents whose files are gone */
-    int reextract;        /* recompute facts of documents stored with other rules */
-    int jobs;             /* worker threads for load + extract (1 = none) */
-    size_t batch;         /* documents per transaction (default 200) */
-    lw_doc_options doc;
-    void (*progress)(void *ud, const lw_ingest_progress *p); /* optional */
-    void *progress_ud;
-} lw_ingest_options;
-
-void lw_ingest_options_default(lw_ingest_options *o);
-
-typedef struct {
-    char *path;
-    char *reason;         /* plain-language message, names the file */
-} lw_ingest_problem;
-
-typedef struct {
-    size_t ingested;      /* new or changed documents stored */
-    size_t unchanged;     /* same size and mtime, or same content (mtime updated) */
-    size_t touched;       /* of unchanged: content read, same hash, mtime updated */
-    size_t reextracted;   /* facts recomputed from stored bytes (--reextract) */
-    size_t duplicates;    /* files whose content was already stored: a path added to it */
-    size_t pruned;        /* paths removed (--prune): their files are gone */
-    size_t pruned_docs;   /* of those, documents removed with their last path */
-    size_t files_read;    /* files whose contents were read */
-    lw_ingest_problem *skipped; /* not .txt; owned */
-    size_t n_skipped;
-    lw_ingest_problem *failed;  /* could not be read, decoded or extracted; owned */
-    size_t n_failed;
-    size_t n_unrecorded;        /* problems that memory ran out to record: counted, not listed */
-} lw_ingest_report;
-
-/* Ingests files and folders (recursive; *.txt only, other files are reported as skipped).
- * Returns LW_OK when the batch ran (per-file problems are in rep), or an error that stopped
- * it (database failure): what was committed before stays. rep is owned by the caller and
- * released with lw_ingest_report_free. */
-lw_status lw_store_ingest(lw_store *s, const lw_engine *eng, const char *const *paths, size_t n,
-                          const lw_ingest_options *opt, lw_ingest_report *rep, lw_error *err);
-void lw_ingest_report_free(lw_ingest_report *rep);
-
-/* Stores one loaded and extracted document found at doc->path, in one savepoint. size and
- * mtime_ns describe the file. One content is one document:
+/* Stores one loaded and extracted document found at doc->path, in one savepoint, with its
+ * topic (lw_duty_topic of its subject, NULL for none; ingest classifies it with the rules
+ * so that report never runs them again). size and mtime_ns describe the file. One content is one document:
  *  - content already stored under another document: doc->path becomes one more path of
  *    it (nothing else is stored) and *duplicate (may be NULL) is set to 1;
  *  - content already stored under this path's document: its facts are stored again, the
@@ -113,32 +82,32 @@ void lw_ingest_report_free(lw_ingest_report *rep);
  * Used by ingest and by tests. Inside an ingest's transaction the full-text row is
  * written when the transaction commits. */
 lw_status lw_store_put(lw_store *s, const lw_doc *doc, const lw_extraction *x, const char *rules_version,
-                       int64_t size, int64_t mtime_ns, int *duplicate, lw_error *err);
+                       const char *topic, int64_t size, int64_t mtime_ns, int *duplicate, lw_error *err);
 /* Removes path from the document stored under it; the document, with its facts and text,
  * goes only with its last path (else documents.path moves to its first remaining path).
  * 0 no such path, 1 path removed, 2 path and document removed, -1 database error. */
 int lw_store_delete_path(lw_store *s, const char *path, lw_error *err);
 
+/* Documents to extract again, ascending: with all, every one stored with rules other than
+ * rules_version; else only those an upgrade marked for it. *ids owned (free()), NULL when
+ * none. */
+lw_status lw_store_stale_ids(lw_store *s, const char *rules_version, int all, long long **ids, size_t *n,
+                             lw_error *err);
+
+/* Calls fn once with document id's source, or not at all when id is not stored. */
+lw_status lw_store_read_source(lw_store *s, long long id, void (*fn)(void *ud, const lw_store_source *src),
+                               void *ud, lw_error *err);
+/* Calls fn with every stored path (in the order they were stored); nonzero stops. */
+lw_status lw_store_each_path(lw_store *s, int (*fn)(void *ud, const char *path), void *ud, lw_error *err);
+
+/* The documents whose topic is not classified yet (after the upgrade to schema 5), by id;
+ * only id and subject are set. */
+lw_status lw_store_each_topic_todo(lw_store *s, int (*fn)(void *ud, const lw_store_doc_row *r), void *ud,
+                                   lw_error *err);
+/* Sets document id's topic (NULL: none). */
+lw_status lw_store_set_topic(lw_store *s, long long id, const char *topic, lw_error *err);
+
 /* ---- search ---- */
-
-typedef struct {
-    const char *query;    /* the reviewer's words, turned into a MATCH by lw_fts_query_build */
-    const char *year;     /* "2025" or NULL */
-    const char *kind;     /* compared folded ("ke hoach" = "Kế hoạch") or NULL */
-    const char *issuer;   /* folded substring or NULL */
-    int limit;            /* <= 0: 20 */
-    const char *mark_open, *mark_close; /* snippet highlight markers; default « and » */
-} lw_search_query;
-
-typedef struct {
-    const char *path, *number, *kind, *issuer, *date; /* borrowed for the callback; may be NULL */
-    double score;         /* -bm25: higher is more relevant */
-    const char *snippet;
-    long long id;         /* documents.id */
-    const char *subject;  /* may be NULL */
-    const char *const *paths; /* every path of the document, the first (= path) first */
-    size_t n_paths;
-} lw_search_hit;
 
 /* Full-text search ranked by bm25 (subject weighs 4, body 1). fn is called per hit, best
  * first; nonzero stops. *n_hits (may be NULL) gets the number delivered. Errors:
@@ -171,5 +140,37 @@ lw_status lw_store_deadlines_in(lw_store *s, const char *from, const char *to, i
                                 int (*fn)(void *ud, json_t *row), void *ud, size_t *n, lw_error *err);
 lw_status lw_store_changes_of(lw_store *s, const char *id, int (*fn)(void *ud, json_t *row), void *ud,
                               size_t *n, lw_error *err);
+
+/* ---- the reads of check and report: fn is called per row (borrowed for the call);
+ * nonzero stops without an error. LW_ERR_DB when the database cannot be read. ---- */
+
+/* Every document, by id. */
+lw_status lw_store_each_document(lw_store *s, int (*fn)(void *ud, const lw_store_doc_row *r), void *ud,
+                                 lw_error *err);
+/* The level (central, province, ...) of each document's issuer agencies, by document then
+ * fact; several rows for one document: the first counts. */
+lw_status lw_store_each_issuer_level(lw_store *s, int (*fn)(void *ud, const lw_store_doc_value *r), void *ud,
+                                     lw_error *err);
+/* The provinces each document's agencies name, by document, the most named first (then by
+ * name). */
+lw_status lw_store_each_doc_province(lw_store *s, int (*fn)(void *ud, const lw_store_doc_value *r), void *ud,
+                                     lw_error *err);
+/* Every duty, by document then text order. */
+lw_status lw_store_each_duty(lw_store *s, int (*fn)(void *ud, const lw_store_duty_row *r), void *ud,
+                             lw_error *err);
+/* Every unit a duty names, by duty (fact_id) then the order the duty names them. */
+lw_status lw_store_each_duty_unit(lw_store *s, int (*fn)(void *ud, const lw_store_unit_row *r), void *ud,
+                                  lw_error *err);
+/* Every legal reference: what (LW_STORE_REFS_FULL or _IDS) says which fields and order. */
+lw_status lw_store_each_ref(lw_store *s, int what, int (*fn)(void *ud, const lw_store_ref_row *r), void *ud,
+                            lw_error *err);
+/* The relations that can make a citation outdated (replaces, amends, repeals) with the id
+ * acted on known; in no particular order. */
+lw_status lw_store_each_relation(lw_store *s, int (*fn)(void *ud, const lw_store_relation_row *r), void *ud,
+                                 lw_error *err);
+/* The distinct names of issuers and/or units duties name (which: LW_STORE_NAMES_*), in no
+ * particular order. */
+lw_status lw_store_each_unit_name(lw_store *s, int which, int (*fn)(void *ud, const char *name), void *ud,
+                                  lw_error *err);
 
 #endif

@@ -74,7 +74,7 @@ try:
     check("1 bỏ qua (skipped)" in err and "scan.pdf" in err, "the pdf is listed as skipped")
     check("1 lỗi (failed)" in err and "broken.txt" in err, "the broken file is listed with its name")
     check(q(db, "SELECT count(*) FROM documents")[0][0] == n_docs, "documents stored")
-    check(q(db, "PRAGMA user_version")[0][0] == 4, "schema version 4")
+    check(q(db, "PRAGMA user_version")[0][0] == 5, "schema version 5")
     check(q(db, "PRAGMA journal_mode")[0][0] == "wal", "WAL mode")
     for view in ("v_documents", "v_citations", "v_deadlines"):
         check(q(db, "SELECT count(*) FROM %s" % view)[0][0] > 0, "view %s has rows" % view)
@@ -163,7 +163,7 @@ try:
     c.execute("PRAGMA user_version = 7")
     c.close()
     rc, out, err = run("ingest", "--db", newer, docs)
-    check(rc == 2 and "newer lawwatch (schema 7), expected 4" in err, "newer schema refused: " + err)
+    check(rc == 2 and "newer lawwatch (schema 7), expected 5" in err, "newer schema refused: " + err)
     # a schema-1 database (before duties) is upgraded in place and its documents re-extracted
     older = os.path.join(tmp, "older.db")
     run("ingest", "--db", older, docs)
@@ -177,7 +177,7 @@ try:
     rc, out, err = run("ingest", "--db", older, docs)
     check(rc in (0, 1) and ("%d trích xuất lại" % n_before) in err, "schema 1 upgraded and re-extracted: " + err)
     c = sqlite3.connect(older)
-    check(c.execute("PRAGMA user_version").fetchone()[0] == 4, "upgraded to schema 4")
+    check(c.execute("PRAGMA user_version").fetchone()[0] == 5, "upgraded to schema 5")
     check(c.execute("SELECT count(*) FROM duties").fetchone()[0] > 0, "duties after the upgrade")
     check(c.execute("SELECT count(*) FROM documents WHERE rules_version = ''").fetchone()[0] == 0,
           "no document left marked")
@@ -202,7 +202,7 @@ try:
     rc, out, err = run("ingest", "--db", two, docs)
     check(rc in (0, 1) and "trích xuất lại" not in err.replace("0 trích xuất lại", ""), "schema 2 upgraded, nothing re-extracted: " + err)
     c = sqlite3.connect(two)
-    check(c.execute("PRAGMA user_version").fetchone()[0] == 4, "upgraded to schema 4")
+    check(c.execute("PRAGMA user_version").fetchone()[0] == 5, "upgraded to schema 5")
     cols = [r[1] for r in c.execute("PRAGMA table_info(documents)")]
     check("record" not in cols, "the record column is gone")
     check(c.execute("SELECT count(*) FROM duties k JOIN facts f ON f.id = k.fact_id"
@@ -217,6 +217,47 @@ try:
     c.close()
     rc, got, err = run("report", "--db", two, "--as-of", "2025-12-31", "--all", "--format", "json")
     check(got == want and want, "the upgraded database reports as a new one")
+    # a schema-4 database lacked the documents' topic (report classified subjects itself):
+    # upgraded in place, every document's topic classified by the ingest that upgrades it,
+    # nothing re-extracted, the topics and the report those of a new database
+    rdocs = os.path.join(SRC, "tests", "data", "report")  # documents with topics
+    fresh4, four = os.path.join(tmp, "fresh4.db"), os.path.join(tmp, "four.db")
+    run("ingest", "--db", fresh4, rdocs)
+    rc, want4, err = run("report", "--db", fresh4, "--as-of", "2025-12-31", "--all", "--format", "json")
+    shutil.copy(fresh4, four)
+    c = sqlite3.connect(four)
+    # documents as schema 4 made it (DROP COLUMN cannot drop a last column that has a comment)
+    views = c.execute("SELECT name, sql FROM sqlite_master WHERE type = 'view'").fetchall()
+    create = c.execute("SELECT sql FROM sqlite_master WHERE name = 'documents'").fetchone()[0]
+    create4 = re.sub(r",([ \t]*--[^\n]*)\n\s*topic\s+TEXT.*\)\s*$", r"\1\n)", create, flags=re.S)
+    check(create4 != create and "topic" not in create4, "documents without topic (test sanity)")
+    cols = ", ".join(r[1] for r in c.execute("PRAGMA table_info(documents)") if r[1] != "topic")
+    c.executescript("".join("DROP VIEW %s;" % v for v, _ in views) +
+                    create4.replace("CREATE TABLE documents", "CREATE TABLE documents_v4") + ";"
+                    " INSERT INTO documents_v4 SELECT %s FROM documents; DROP TABLE documents;"
+                    " ALTER TABLE documents_v4 RENAME TO documents; CREATE INDEX documents_date ON documents(date);"
+                    " CREATE UNIQUE INDEX documents_sha ON documents(sha256);" % cols +
+                    "".join(sql + ";" for _, sql in views) + " PRAGMA user_version = 4;")
+    c.close()
+    rc, out, err = run("report", "--db", four, "--as-of", "2025-12-31")
+    check(rc == 2 and "schema 4" in err and "lawwatch ingest" in err, "read-only use of schema 4 asks for an ingest: " + err)
+    rc, out, err = run("ingest", "--db", four, rdocs)
+    check(rc in (0, 1) and "trích xuất lại" not in err.replace("0 trích xuất lại", ""), "schema 4 upgraded, nothing re-extracted: " + err)
+    topics = lambda db: q(db, "SELECT path, topic FROM documents ORDER BY path")
+    check(q(four, "PRAGMA user_version")[0][0] == 5, "schema 4 upgraded to 5")
+    check(topics(four) == topics(fresh4) and any(t for _, t in topics(fresh4)), "topics classified as a new database's")
+    rc, got, err = run("report", "--db", four, "--as-of", "2025-12-31", "--all", "--format", "json")
+    check(got == want4 and want4, "the database upgraded from 4 reports as a new one")
+    # an ingest cut short after the upgrade leaves topics unclassified (''): report refuses to
+    # answer from them and says to ingest again, which classifies them
+    c = sqlite3.connect(four)
+    c.execute("UPDATE documents SET topic = ''")
+    c.commit()
+    c.close()
+    rc, out, err = run("report", "--db", four, "--as-of", "2025-12-31")
+    check(rc == 2 and "not classified yet" in err and "lawwatch ingest" in err, "unclassified topics refused: " + err)
+    run("ingest", "--db", four, rdocs)
+    check(topics(four) == topics(fresh4), "the next ingest classifies them")
     # a schema-3 database stored a content found at two paths as two documents: upgraded in
     # place, the lowest id keeps the document (its facts and text), every path is kept, the
     # others' rows go; it then reads as a new database of the same files
@@ -245,7 +286,7 @@ try:
     check(rc == 0 and "0 đã nhập (ingested), 3 không đổi (unchanged)" in err and "read 0 files" in err,
           "schema 3 upgraded, every file unchanged: " + err)
     c = sqlite3.connect(three)
-    check(c.execute("PRAGMA user_version").fetchone()[0] == 4, "schema 3 upgraded to 4")
+    check(c.execute("PRAGMA user_version").fetchone()[0] == 5, "schema 3 upgraded to 5")
     check(c.execute("SELECT id, path FROM documents ORDER BY id").fetchall()
           == [(1, f0), (3, os.path.realpath(os.path.join(d3, "f2.txt")))], "the lowest id keeps the content")
     check(c.execute("SELECT doc_id, path FROM doc_paths ORDER BY rowid").fetchall()

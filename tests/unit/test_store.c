@@ -16,7 +16,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "lw_store.h"
+#include "lw_store_ingest.h"
+#include "lw_store_sqlite.h" /* the connection, to look into the database */
 
 #ifndef LW_SOURCE_DIR
 #define LW_SOURCE_DIR "."
@@ -66,7 +67,7 @@ static void write_file(const char *path, const char *text)
 static long long count(lw_store *s, const char *sql)
 {
     sqlite3_stmt *st;
-    assert_int_equal(sqlite3_prepare_v2(lw_store_db(s), sql, -1, &st, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_prepare_v2(lw_store_sqlite_db(s), sql, -1, &st, NULL), SQLITE_OK);
     long long n = -1;
     if (sqlite3_step(st) == SQLITE_ROW)
         n = sqlite3_column_int64(st, 0);
@@ -156,11 +157,11 @@ static void test_open_errors(void **state)
     /* a lawwatch database of a newer schema */
     path_in(p, sizeof p, "newer.db");
     assert_int_equal(lw_store_open(p, LW_STORE_CREATE, &s, &err), LW_OK);
-    assert_int_equal(sqlite3_exec(lw_store_db(s), "PRAGMA user_version = 99", NULL, NULL, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(lw_store_sqlite_db(s), "PRAGMA user_version = 99", NULL, NULL, NULL), SQLITE_OK);
     lw_store_close(s);
     lw_error_clear(&err);
     assert_int_equal(lw_store_open(p, LW_STORE_CREATE, &s, &err), LW_ERR_DB);
-    assert_non_null(strstr(err.msg, "newer lawwatch (schema 99), expected 4"));
+    assert_non_null(strstr(err.msg, "newer lawwatch (schema 99), expected 5"));
 }
 
 static lw_status ingest(lw_store *s, const char *const *paths, size_t n, lw_ingest_report *rep)
@@ -234,7 +235,7 @@ static void test_ingest_incremental(void **state)
     assert_int_equal(lw_store_count(s), 2);
 
     /* a document failing inside the batch is rolled back alone; its stored version stays */
-    assert_int_equal(sqlite3_exec(lw_store_db(s),
+    assert_int_equal(sqlite3_exec(lw_store_sqlite_db(s),
                                   "CREATE TEMP TRIGGER boom BEFORE INSERT ON main.sources "
                                   "WHEN CAST(NEW.raw AS TEXT) LIKE '%kaboom%' BEGIN SELECT RAISE(ABORT, 'boom'); END",
                                   NULL, NULL, NULL),
@@ -251,7 +252,7 @@ static void test_ingest_incremental(void **state)
     lw_ingest_report_free(&rep);
     assert_int_equal(lw_store_count(s), 3);
     assert_int_equal(count(s, "SELECT count(*) FROM legal_refs WHERE cited_key = '59/2012/nd-cp'"), 1);
-    assert_int_equal(sqlite3_exec(lw_store_db(s), "DROP TRIGGER boom", NULL, NULL, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(lw_store_sqlite_db(s), "DROP TRIGGER boom", NULL, NULL, NULL), SQLITE_OK);
 
     /* prune */
     unlink(d);

@@ -1,0 +1,872 @@
+/* lw_store_ingest: walk, worker pool and batched transactions over the store's handle (see
+ * the header). Nothing here knows the back end: it stores through lw_store.h. */
+#define _GNU_SOURCE
+#include "lw_store_ingest.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <limits.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "lw_duty.h"
+#include "lw_msg.h"
+
+/* A batch's transaction is committed after this many seconds: a reader sees progress, and a
+ * crash loses at most this much work. */
+#define LW_STORE_BATCH_S 1.0
+/* Documents per transaction when the options say 0. */
+#define LW_STORE_BATCH_DEFAULT 200
+/* Worker threads at most (--jobs): more only contend for the one writer. */
+#define LW_STORE_JOBS_MAX 64
+/* Documents the workers may prepare ahead of the writer: this many per worker, plus a floor,
+ * so that they run on while a commit writes the batch's full text. */
+#define LW_STORE_AHEAD_PER_JOB 4
+#define LW_STORE_AHEAD_MIN 64
+
+void lw_ingest_options_default(lw_ingest_options *o)
+{
+    memset(o, 0, sizeof *o);
+    o->jobs = 1;
+    o->batch = LW_STORE_BATCH_DEFAULT;
+    lw_doc_options_default(&o->doc);
+}
+
+void lw_ingest_report_free(lw_ingest_report *rep)
+{
+    if (!rep)
+        return;
+    for (size_t i = 0; i < rep->n_skipped; i++) {
+        free(rep->skipped[i].path);
+        free(rep->skipped[i].reason);
+    }
+    for (size_t i = 0; i < rep->n_failed; i++) {
+        free(rep->failed[i].path);
+        free(rep->failed[i].reason);
+    }
+    free(rep->skipped);
+    free(rep->failed);
+    memset(rep, 0, sizeof *rep);
+}
+
+/* Records a problem in list; one that memory runs out to record is still counted
+ * (rep->n_unrecorded), so the summary and the exit status never hide it. */
+static void add_problem(lw_ingest_report *rep, lw_ingest_problem **list, size_t *n, const char *path,
+                        const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+static void add_problem(lw_ingest_report *rep, lw_ingest_problem **list, size_t *n, const char *path,
+                        const char *fmt, ...)
+{
+    lw_ingest_problem *p = realloc(*list, (*n + 1) * sizeof *p);
+    if (!p) {
+        rep->n_unrecorded++;
+        return;
+    }
+    *list = p;
+    va_list ap;
+    va_start(ap, fmt);
+    char *reason = NULL;
+    if (vasprintf(&reason, fmt, ap) < 0)
+        reason = NULL;
+    va_end(ap);
+    char *copy = strdup(path);
+    if (!reason || !copy) {
+        free(reason);
+        free(copy);
+        rep->n_unrecorded++;
+        return;
+    }
+    p[*n].path = copy;
+    p[*n].reason = reason;
+    (*n)++;
+}
+
+/* A formatted error: its file (PATH_MAX at most in practice), place and message. */
+#define LW_STORE_ERROR_TEXT_MAX 2400
+
+static void add_failure(lw_ingest_report *rep, const char *path, const lw_error *e)
+{
+    char buf[LW_STORE_ERROR_TEXT_MAX];
+    lw_error copy = *e;
+    if (!copy.file[0])
+        snprintf(copy.file, sizeof copy.file, "%s", path);
+    add_problem(rep, &rep->failed, &rep->n_failed, path, "%s", lw_error_format(&copy, buf, sizeof buf));
+}
+
+typedef struct {
+    char *path;    /* absolute: the key in doc_paths */
+    char *shown;   /* as the user would name it (argument + relative part) */
+    size_t arg;    /* index of the PATH argument it was found under */
+    int64_t size, mtime_ns;
+    /* stored state */
+    long long id;
+    char sha[65];
+    /* result of prepare */
+    int ready;
+    int was_read;  /* the file's bytes were read */
+    enum { R_STORE, R_TOUCH, R_FAIL, R_SKIP } outcome; /* R_SKIP: err.msg says why */
+    lw_doc *doc;
+    lw_extraction *x;
+    const char *topic; /* of the subject (lw_duty_topic), borrowed from the rules; may be NULL */
+    /* made by prepare, freed once written: one per file in the list would be 2 KB a file,
+     * 40 MB of a 20000-file ingest, while only the documents in flight need one */
+    lw_error *err;
+} item;
+
+typedef struct {
+    item *v;
+    size_t n, cap;
+    size_t arg; /* the PATH argument being walked */
+} item_list;
+
+static int64_t mtime_of(const struct stat *st)
+{
+    return (int64_t)st->st_mtim.tv_sec * 1000000000 + st->st_mtim.tv_nsec;
+}
+
+static int has_txt_ext(const char *p)
+{
+    size_t n = strlen(p);
+    return n > 4 && !strcasecmp(p + n - 4, ".txt");
+}
+
+static void add_file(item_list *l, lw_ingest_report *rep, const char *shown, const struct stat *st)
+{
+    char mb[LW_STORE_MSG_MAX];
+    if (!S_ISREG(st->st_mode)) {
+        add_problem(rep, &rep->skipped, &rep->n_skipped, shown, "%s: %s", shown,
+                    lw_msg_format(mb, sizeof mb, LW_MSG_STORE_NOT_REGULAR));
+        return;
+    }
+    if (!has_txt_ext(shown)) {
+        add_problem(rep, &rep->skipped, &rep->n_skipped, shown, "%s: %s", shown,
+                    lw_msg_format(mb, sizeof mb, LW_MSG_STORE_NOT_TXT));
+        return;
+    }
+    char *abs = realpath(shown, NULL);
+    if (!abs) {
+        lw_error e;
+        lw_error_set(&e, LW_ERR_IO, shown, 0, 0, "cannot resolve the path: %s", strerror(errno));
+        add_failure(rep, shown, &e);
+        return;
+    }
+    char *copy = strdup(shown);
+    if (l->n == l->cap || !copy) {
+        size_t cap = l->cap ? l->cap * 2 : 256;
+        item *v = copy ? realloc(l->v, cap * sizeof *v) : NULL;
+        if (!v) {
+            /* nothing is dropped silently, not even for want of memory */
+            lw_error e;
+            lw_error_msg(&e, LW_ERR_NOMEM, shown, 0, 0, LW_MSG_STORE_NOT_READ_NOMEM);
+            add_failure(rep, shown, &e);
+            free(copy);
+            free(abs);
+            return;
+        }
+        l->v = v;
+        l->cap = cap;
+    }
+    item *it = &l->v[l->n++];
+    memset(it, 0, sizeof *it);
+    it->path = abs;
+    it->shown = copy;
+    it->arg = l->arg;
+    it->size = st->st_size;
+    it->mtime_ns = mtime_of(st);
+}
+
+static int cmp_name(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Walks dir recursively in name order; hidden entries (.git, .cache) are left out;
+ * symbolic links to folders are not followed (no loops) but reported as skipped, like
+ * broken links, link loops, FIFOs and folders nested deeper than LW_WALK_DEPTH. */
+#define LW_WALK_DEPTH 64 /* folder levels below a PATH argument that ingest walks */
+
+static void walk(item_list *l, lw_ingest_report *rep, const char *dir, int depth)
+{
+    DIR *d = opendir(dir);
+    if (!d) {
+        lw_error e;
+        lw_error_set(&e, LW_ERR_IO, dir, 0, 0, "cannot open the folder: %s", strerror(errno));
+        add_failure(rep, dir, &e);
+        return;
+    }
+    char **names = NULL;
+    size_t n = 0, cap = 0;
+    int nomem = 0;
+    struct dirent *de;
+    while ((de = readdir(d))) {
+        if (de->d_name[0] == '.')
+            continue;
+        if (n == cap) {
+            size_t c2 = cap ? cap * 2 : 64;
+            char **p = realloc(names, c2 * sizeof *p);
+            if (!p) {
+                nomem = 1;
+                break;
+            }
+            names = p;
+            cap = c2;
+        }
+        if (!(names[n] = strdup(de->d_name))) {
+            nomem = 1;
+            break;
+        }
+        n++;
+    }
+    closedir(d);
+    if (nomem) {
+        /* the folder is reported, not walked in part: a half-read folder would look complete */
+        lw_error e;
+        lw_error_msg(&e, LW_ERR_NOMEM, dir, 0, 0, LW_MSG_STORE_FOLDER_NOMEM);
+        add_failure(rep, dir, &e);
+        for (size_t i = 0; i < n; i++)
+            free(names[i]);
+        free(names);
+        return;
+    }
+    if (n)
+        qsort(names, n, sizeof *names, cmp_name);
+    size_t dl = strlen(dir);
+    for (size_t i = 0; i < n; i++) {
+        char *p = malloc(dl + strlen(names[i]) + 2);
+        if (p) {
+            sprintf(p, "%s%s%s", dir, dl && dir[dl - 1] == '/' ? "" : "/", names[i]);
+            struct stat st, lst;
+            char mb[LW_STORE_MSG_MAX];
+            /* nothing is dropped silently: what is not walked or read is reported */
+            if (lstat(p, &lst) != 0) {
+                lw_error e;
+                lw_error_set(&e, LW_ERR_IO, p, 0, 0, "cannot read the folder entry: %s", strerror(errno));
+                add_failure(rep, p, &e);
+            } else if (stat(p, &st) != 0) {
+                int e = errno;
+                add_problem(rep, &rep->skipped, &rep->n_skipped, p, "%s: %s: %s", p,
+                            lw_msg_format(mb, sizeof mb, LW_MSG_STORE_BROKEN_LINK), strerror(e));
+            } else if (S_ISDIR(st.st_mode)) {
+                if (S_ISLNK(lst.st_mode))
+                    add_problem(rep, &rep->skipped, &rep->n_skipped, p, "%s: %s", p,
+                                lw_msg_format(mb, sizeof mb, LW_MSG_STORE_LINK_TO_FOLDER));
+                else if (depth >= LW_WALK_DEPTH)
+                    add_problem(rep, &rep->skipped, &rep->n_skipped, p, "%s: %s", p,
+                                lw_msg_format(mb, sizeof mb, LW_MSG_STORE_TOO_DEEP, LW_WALK_DEPTH));
+                else
+                    walk(l, rep, p, depth + 1);
+            } else {
+                add_file(l, rep, p, &st);
+            }
+            free(p);
+        }
+        free(names[i]);
+    }
+    free(names);
+}
+
+static int cmp_item(const void *a, const void *b)
+{
+    const item *x = a, *y = b;
+    int c = strcmp(x->path, y->path);
+    return c ? c : (x->arg > y->arg) - (x->arg < y->arg);
+}
+
+/* In the order of the PATH arguments, then of the paths: of byte-identical files the one
+ * under the first argument is stored first and is the document's path (documents.path),
+ * the one reports show (`ingest corpus ../copies` names corpus/x.txt, not ../copies/x.txt). */
+static int cmp_item_arg(const void *a, const void *b)
+{
+    const item *x = a, *y = b;
+    return x->arg != y->arg ? (x->arg > y->arg) - (x->arg < y->arg) : strcmp(x->path, y->path);
+}
+
+static void item_clear(item *it)
+{
+    lw_extraction_free(it->x);
+    lw_doc_free(it->doc);
+    it->x = NULL;
+    it->doc = NULL;
+}
+
+/* The duty topic of the document's subject ("Kế hoạch ... kiểm tra" is inspect): classified
+ * here, with the rules, so that report reads it instead of running the rules again. */
+static const char *subject_topic(const lw_engine *eng, lw_matcher *m, const lw_extraction *x)
+{
+    const char *subj = json_string_value(json_object_get(x->header, "subject"));
+    return subj ? lw_duty_topic(lw_engine_rules(eng), m, subj, strlen(subj), NULL) : NULL;
+}
+
+/* Reads, hashes, decodes, normalizes and extracts one file: pure, runs in workers. */
+static void prepare(item *it, const lw_engine *eng, lw_matcher *m, const lw_doc_options *dopt)
+{
+    unsigned char *raw;
+    size_t len;
+    it->err = calloc(1, sizeof *it->err);
+    if (!it->err) {
+        it->outcome = R_FAIL;
+        return;
+    }
+    if (!m) {
+        /* the worker could not make its matcher: this document fails, the batch goes on */
+        lw_error_msg(it->err, LW_ERR_NOMEM, it->shown, 0, 0, LW_MSG_NOMEM);
+        it->outcome = R_FAIL;
+        return;
+    }
+    if (lw_read_file(it->path, &raw, &len, it->err)) {
+        snprintf(it->err->file, sizeof it->err->file, "%s", it->shown);
+        it->outcome = R_FAIL;
+        return;
+    }
+    it->was_read = 1;
+    /* only a stored document has a hash to compare with (lw_doc_from_bytes hashes again) */
+    if (it->id) {
+        char sha[65];
+        lw_sha256_hex(raw, len, sha);
+        if (!strcmp(sha, it->sha)) {
+            free(raw);
+            it->outcome = R_TOUCH;
+            return;
+        }
+    }
+    lw_status st = lw_doc_from_bytes(it->path, raw, len, dopt, &it->doc, it->err);
+    free(raw);
+    if (!st) {
+        /* an empty or blank file (a failed OCR, a placeholder) holds no document */
+        size_t tlen, k = 0;
+        const char *t = lw_doc_text(it->doc, &tlen);
+        while (k < tlen && (t[k] == ' ' || t[k] == '\t' || t[k] == '\n' || t[k] == '\r' || t[k] == '\f' ||
+                            t[k] == '\v'))
+            k++;
+        if (k == tlen) {
+            lw_error_msg(it->err, LW_ERR_IO, it->shown, 0, 0, len == 0 ? LW_MSG_STORE_EMPTY_FILE : LW_MSG_STORE_BLANK_FILE);
+            item_clear(it);
+            it->outcome = R_SKIP;
+            return;
+        }
+    }
+    if (!st) {
+        size_t tlen;
+        const char *t = lw_doc_text(it->doc, &tlen);
+        st = lw_extract(lw_engine_rules(eng), lw_engine_lexicon(eng), m, t, tlen, NULL, &it->x, it->err);
+    }
+    if (st) {
+        snprintf(it->err->file, sizeof it->err->file, "%s", it->shown);
+        item_clear(it);
+        it->outcome = R_FAIL;
+        return;
+    }
+    it->topic = subject_topic(eng, m, it->x);
+    it->outcome = R_STORE;
+}
+
+typedef struct {
+    item *items;
+    size_t n;
+    size_t next;      /* next item a worker takes */
+    size_t written;   /* items the writer has finished */
+    size_t window;    /* items at most taken ahead of the writer */
+    uint64_t held, held_max; /* bytes (file sizes) of items taken and not yet written; cap */
+    int stop;
+    const lw_engine *eng;
+    const lw_doc_options *dopt;
+    pthread_mutex_t mu;
+    pthread_cond_t cv_ready, cv_space;
+} pool;
+
+static void *worker(void *arg)
+{
+    pool *p = arg;
+    lw_matcher *m = lw_matcher_create(lw_engine_rules(p->eng));
+    for (;;) {
+        pthread_mutex_lock(&p->mu);
+        while (!p->stop && p->next < p->n &&
+               (p->next >= p->written + p->window || (p->held >= p->held_max && p->next > p->written)))
+            pthread_cond_wait(&p->cv_space, &p->mu);
+        if (p->stop || p->next >= p->n) {
+            pthread_mutex_unlock(&p->mu);
+            break;
+        }
+        size_t i = p->next++;
+        p->held += (uint64_t)p->items[i].size;
+        pthread_mutex_unlock(&p->mu);
+        prepare(&p->items[i], p->eng, m, p->dopt);
+        pthread_mutex_lock(&p->mu);
+        p->items[i].ready = 1;
+        pthread_cond_broadcast(&p->cv_ready);
+        pthread_mutex_unlock(&p->mu);
+    }
+    lw_matcher_free(m);
+    return NULL;
+}
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* Bytes of files the workers may have read ahead of the writer (lw_store_ingest). */
+#define LW_STORE_POOL_HELD (64u * 1024u * 1024u)
+
+/* Text held for doc_text before a commit is forced (a few huge documents in a batch). */
+#define LW_STORE_FTS_HELD (32u * 1024u * 1024u)
+
+/* Batched transactions: begin lazily, commit every batch documents or LW_STORE_BATCH_S
+ * seconds (or LW_STORE_FTS_HELD bytes of text). */
+typedef struct {
+    lw_store *s;
+    size_t batch, in_batch;
+    double started;
+    /* the report's counts when the transaction began: a commit that fails (disk full) puts
+     * them back, so the summary never counts documents that were not stored */
+    lw_ingest_report *rep;
+    size_t snap[7];
+} txn;
+
+static void txn_snapshot(txn *t, int restore)
+{
+    lw_ingest_report *r = t->rep;
+    if (!r)
+        return;
+    size_t *v[7] = {&r->ingested, &r->unchanged, &r->touched, &r->reextracted, &r->pruned, &r->duplicates,
+                    &r->pruned_docs};
+    for (int i = 0; i < 7; i++) {
+        if (restore)
+            *v[i] = t->snap[i];
+        else
+            t->snap[i] = *v[i];
+    }
+}
+
+static lw_status txn_begin(txn *t, lw_error *err)
+{
+    if (lw_store_in_txn(t->s))
+        return LW_OK;
+    lw_status st = lw_store_begin(t->s, err);
+    if (st)
+        return st;
+    t->in_batch = 0;
+    t->started = now_s();
+    txn_snapshot(t, 0);
+    return LW_OK;
+}
+
+static lw_status txn_commit(txn *t, lw_error *err)
+{
+    if (!lw_store_in_txn(t->s))
+        return LW_OK;
+    lw_status st = lw_store_commit(t->s, err);
+    if (st)
+        txn_snapshot(t, 1);
+    return st;
+}
+
+static lw_status txn_step(txn *t, lw_error *err)
+{
+    if (++t->in_batch >= t->batch || now_s() - t->started >= LW_STORE_BATCH_S ||
+        lw_store_pending_bytes(t->s) >= LW_STORE_FTS_HELD)
+        return txn_commit(t, err);
+    return LW_OK;
+}
+
+/* The error that stops an ingest while storing a document: it names the database, the
+ * document and the back end's words, and says what a full disk leaves behind. */
+static lw_status fatal_put(lw_store *s, const char *doc, const lw_error *e, lw_error *err)
+{
+    const char *why = strstr(e->msg, "): ") ? strstr(e->msg, "): ") + 3 : e->msg;
+    int disk = lw_store_failure(s) == 2;
+    char what[LW_STORE_MSG_MAX], hint[LW_STORE_MSG_MAX];
+    lw_msg_format(what, sizeof what, LW_MSG_STORE_WRITE_WHILE, doc);
+    return lw_error_set(err, e->code == LW_ERR_NOMEM ? LW_ERR_NOMEM : LW_ERR_DB, lw_store_path(s), 0, 0, "%s: %s%s%s",
+                        what, why, disk ? "; " : "", disk ? lw_msg_format(hint, sizeof hint, LW_MSG_STORE_DISK_FULL) : "");
+}
+
+static lw_status write_item(lw_store *s, txn *t, item *it, const char *rules_version, lw_ingest_report *rep,
+                            lw_error *err)
+{
+    lw_status st = LW_OK;
+    rep->files_read += it->was_read;
+    if (it->outcome == R_FAIL && !it->err) {
+        char mb[LW_STORE_MSG_MAX];
+        add_problem(rep, &rep->failed, &rep->n_failed, it->shown, "%s: %s", it->shown,
+                    lw_msg_format(mb, sizeof mb, LW_MSG_NOMEM));
+        return LW_OK;
+    }
+    if (it->outcome == R_FAIL) {
+        add_failure(rep, it->shown, it->err);
+        return LW_OK;
+    }
+    if (it->outcome == R_SKIP) {
+        add_problem(rep, &rep->skipped, &rep->n_skipped, it->shown, "%s: %s", it->shown, it->err->msg);
+        return LW_OK;
+    }
+    if ((st = txn_begin(t, err)))
+        return st;
+    if (it->outcome == R_TOUCH) {
+        if ((st = lw_store_touch(s, it->path, it->size, it->mtime_ns, err)))
+            return st;
+        rep->unchanged++;
+        rep->touched++;
+    } else {
+        lw_error e;
+        lw_error_clear(&e);
+        int dup = 0;
+        if (lw_store_put(s, it->doc, it->x, rules_version, it->topic, it->size, it->mtime_ns, &dup, &e)) {
+            if (lw_store_failure(s))
+                return fatal_put(s, it->shown, &e, err);
+            snprintf(e.file, sizeof e.file, "%s", it->shown);
+            add_failure(rep, it->shown, &e);
+        } else if (dup) {
+            rep->duplicates++;
+        } else {
+            rep->ingested++;
+        }
+    }
+    return txn_step(t, err);
+}
+
+/* What reextract_all reads of one stored document: its doc and facts made again. */
+typedef struct {
+    const lw_engine *eng;
+    lw_matcher *m;
+    char *path;        /* owned */
+    int64_t size, mtime;
+    lw_doc *doc;       /* owned */
+    lw_extraction *x;  /* owned */
+    lw_status ds;
+    lw_error e;
+} redo;
+
+static void redo_source(void *ud, const lw_store_source *src)
+{
+    redo *r = ud;
+    lw_doc_options dopt;
+    lw_doc_options_default(&dopt);
+    if (src->encoding && lw_encoding_parse(src->encoding, &dopt.encoding))
+        dopt.encoding = LW_ENC_AUTO;
+    r->size = src->size;
+    r->mtime = src->mtime_ns;
+    if (!(r->path = strdup(src->path))) {
+        r->ds = lw_error_msg(&r->e, LW_ERR_NOMEM, src->path, 0, 0, LW_MSG_NOMEM);
+        return;
+    }
+    r->ds = lw_doc_from_bytes(r->path, src->raw, src->raw_len, &dopt, &r->doc, &r->e);
+    if (!r->ds) {
+        size_t tlen;
+        const char *text = lw_doc_text(r->doc, &tlen);
+        r->ds = lw_extract(lw_engine_rules(r->eng), lw_engine_lexicon(r->eng), r->m, text, tlen, NULL, &r->x, &r->e);
+    }
+}
+
+static lw_status reextract_all(lw_store *s, txn *t, const lw_engine *eng, const char *rules_version, int all,
+                               lw_ingest_report *rep, lw_error *err)
+{
+    /* ids first: the writes below must not run under an open cursor over the same rows */
+    long long *ids = NULL;
+    size_t n = 0;
+    lw_status st = lw_store_stale_ids(s, rules_version, all, &ids, &n, err);
+    if (st || !n)
+        return st;
+    lw_matcher *m = lw_matcher_create(lw_engine_rules(eng));
+    if (!m) {
+        free(ids);
+        return lw_error_msg(err, LW_ERR_NOMEM, NULL, 0, 0, LW_MSG_NOMEM);
+    }
+    for (size_t i = 0; i < n && !st; i++) {
+        redo r = {eng, m, NULL, 0, 0, NULL, NULL, LW_OK, {0}};
+        lw_error_clear(&r.e);
+        if ((st = lw_store_read_source(s, ids[i], redo_source, &r, err)))
+            break;
+        if (!r.path && !r.ds)
+            continue; /* gone meanwhile */
+        lw_status ds = r.ds;
+        if (!ds && !(st = txn_begin(t, err))) {
+            ds = lw_store_put(s, r.doc, r.x, rules_version, subject_topic(eng, m, r.x), r.size, r.mtime, NULL, &r.e);
+            if (ds && lw_store_failure(s))
+                st = fatal_put(s, r.path, &r.e, err);
+            if (!ds) {
+                rep->reextracted++;
+                st = txn_step(t, err);
+            }
+        }
+        if (ds && !st)
+            add_failure(rep, r.path ? r.path : "?", &r.e);
+        lw_extraction_free(r.x);
+        lw_doc_free(r.doc);
+        free(r.path);
+    }
+    lw_matcher_free(m);
+    free(ids);
+    return st;
+}
+
+/* The documents an upgrade left unclassified (lw_store_each_topic_todo): id and subject. */
+typedef struct {
+    long long *ids;
+    char **subjects; /* owned; NULL for a document without a subject */
+    size_t n, cap;
+    int nomem;
+} todo_list;
+
+static int collect_todo(void *ud, const lw_store_doc_row *r)
+{
+    todo_list *l = ud;
+    if (l->n == l->cap) {
+        size_t c2 = l->cap ? l->cap * 2 : 256;
+        long long *ids = realloc(l->ids, c2 * sizeof *ids);
+        if (ids)
+            l->ids = ids;
+        char **subj = ids ? realloc(l->subjects, c2 * sizeof *subj) : NULL;
+        if (!subj)
+            return l->nomem = 1;
+        l->subjects = subj;
+        l->cap = c2;
+    }
+    l->ids[l->n] = r->id;
+    if (!(l->subjects[l->n] = r->subject ? strdup(r->subject) : NULL) && r->subject)
+        return l->nomem = 1;
+    l->n++;
+    return 0;
+}
+
+/* Classifies the topic of every document the upgrade to schema 5 left unclassified. */
+static lw_status classify_topics(lw_store *s, txn *t, const lw_engine *eng, lw_error *err)
+{
+    todo_list l = {0};
+    lw_status st = lw_store_each_topic_todo(s, collect_todo, &l, err);
+    if (!st && l.nomem)
+        st = lw_error_msg(err, LW_ERR_NOMEM, NULL, 0, 0, LW_MSG_NOMEM);
+    lw_matcher *m = !st && l.n ? lw_matcher_create(lw_engine_rules(eng)) : NULL;
+    if (!st && l.n && !m)
+        st = lw_error_msg(err, LW_ERR_NOMEM, NULL, 0, 0, LW_MSG_NOMEM);
+    for (size_t i = 0; i < l.n && !st; i++) {
+        const char *subj = l.subjects[i];
+        const char *topic = subj ? lw_duty_topic(lw_engine_rules(eng), m, subj, strlen(subj), NULL) : NULL;
+        if (!(st = txn_begin(t, err)) && !(st = lw_store_set_topic(s, l.ids[i], topic, err)))
+            st = txn_step(t, err);
+    }
+    for (size_t i = 0; i < l.n; i++)
+        free(l.subjects[i]);
+    free(l.subjects);
+    free(l.ids);
+    lw_matcher_free(m);
+    return st;
+}
+
+/* The stored paths whose files are gone, collected by lw_store_each_path. */
+typedef struct {
+    char **v;
+    size_t n, cap;
+    int nomem;
+} gone_list;
+
+static int collect_gone(void *ud, const char *p)
+{
+    gone_list *g = ud;
+    struct stat st;
+    if (stat(p, &st) == 0 || (errno != ENOENT && errno != ENOTDIR))
+        return 0;
+    if (g->n == g->cap) {
+        size_t c2 = g->cap ? g->cap * 2 : 64;
+        char **v = realloc(g->v, c2 * sizeof *v);
+        if (!v)
+            return g->nomem = 1;
+        g->v = v;
+        g->cap = c2;
+    }
+    if (!(g->v[g->n] = strdup(p)))
+        return g->nomem = 1;
+    g->n++;
+    return 0;
+}
+
+static lw_status prune(lw_store *s, txn *t, lw_ingest_report *rep, lw_error *err)
+{
+    gone_list g = {0};
+    lw_status st = lw_store_each_path(s, collect_gone, &g, err);
+    /* prune all the gone paths or none: a partial prune would look complete */
+    if (!st && g.nomem)
+        st = lw_error_msg(err, LW_ERR_NOMEM, NULL, 0, 0, LW_MSG_NOMEM);
+    for (size_t i = 0; i < g.n; i++) {
+        if (!st && !(st = txn_begin(t, err))) {
+            int r = lw_store_delete_path(s, g.v[i], err);
+            if (r < 0)
+                st = LW_ERR_DB;
+            else if (r > 0) {
+                rep->pruned++;
+                rep->pruned_docs += r == 2;
+                st = txn_step(t, err);
+            }
+        }
+        free(g.v[i]);
+    }
+    free(g.v);
+    return st;
+}
+
+lw_status lw_store_ingest(lw_store *s, const lw_engine *eng, const char *const *paths, size_t npaths,
+                          const lw_ingest_options *opt, lw_ingest_report *rep, lw_error *err)
+{
+    lw_ingest_options def;
+    if (!opt) {
+        lw_ingest_options_default(&def);
+        opt = &def;
+    }
+    memset(rep, 0, sizeof *rep);
+    const char *rules_version = lw_ruleset_version(lw_engine_rules(eng));
+    item_list l = {0};
+    for (size_t i = 0; i < npaths; i++) {
+        struct stat st;
+        l.arg = i;
+        if (stat(paths[i], &st) != 0) {
+            lw_error e;
+            char mb[LW_STORE_MSG_MAX];
+            const char *why = strerror(errno);
+            lw_error_set(&e, LW_ERR_IO, paths[i], 0, 0, "%s: %s", lw_msg_format(mb, sizeof mb, LW_MSG_STORE_NOT_FOUND),
+                         why);
+            add_failure(rep, paths[i], &e);
+        } else if (S_ISDIR(st.st_mode)) {
+            walk(&l, rep, paths[i], 0);
+        } else {
+            add_file(&l, rep, paths[i], &st);
+        }
+    }
+    /* one entry per file, in path order */
+    if (l.n)
+        qsort(l.v, l.n, sizeof *l.v, cmp_item);
+    size_t w = 0;
+    for (size_t i = 0; i < l.n; i++) {
+        if (w && !strcmp(l.v[w - 1].path, l.v[i].path)) {
+            free(l.v[i].path);
+            free(l.v[i].shown);
+            continue;
+        }
+        l.v[w++] = l.v[i];
+    }
+    l.n = w;
+    if (l.n)
+        qsort(l.v, l.n, sizeof *l.v, cmp_item_arg);
+
+    lw_ingest_progress pr = {0, l.n, 0, 0};
+    double t0 = now_s(), last = 0;
+    lw_status st = LW_OK;
+    /* unchanged files: a stat (done) and a lookup */
+    item *work = l.n ? malloc(l.n * sizeof *work) : NULL;
+    size_t nwork = 0;
+    if (l.n && !work)
+        st = lw_error_msg(err, LW_ERR_NOMEM, NULL, 0, 0, LW_MSG_NOMEM);
+    for (size_t i = 0; i < l.n && !st; i++) {
+        item *it = &l.v[i];
+        int64_t size = 0, mtime = 0;
+        if ((st = lw_store_lookup(s, it->path, &it->id, &size, &mtime, it->sha, err)))
+            break;
+        if (it->id && size == it->size && mtime == it->mtime_ns) {
+            rep->unchanged++;
+            pr.done++;
+            free(it->path);
+            free(it->shown);
+            it->path = it->shown = NULL; /* freed once, also when a later look-up fails */
+        } else {
+            work[nwork++] = *it;
+        }
+    }
+    if (st) {
+        for (size_t i = 0; i < l.n; i++) {
+            free(l.v[i].path);
+            free(l.v[i].shown);
+        }
+        nwork = 0;
+    }
+    free(l.v);
+    if (opt->progress && !st)
+        opt->progress(opt->progress_ud, &pr);
+
+    txn t = {s, opt->batch ? opt->batch : LW_STORE_BATCH_DEFAULT, 0, 0, rep, {0}};
+    int jobs = opt->jobs < 1 ? 1 : opt->jobs > LW_STORE_JOBS_MAX ? LW_STORE_JOBS_MAX : opt->jobs;
+    /* The window lets the workers run on while the writer commits a batch (the batch's
+     * full-text rows are written then, a tenth of a second or more) instead of stalling
+     * after a few documents; the byte cap keeps big documents from piling up in memory. */
+    pool p = {work, nwork, 0, 0, (size_t)jobs * LW_STORE_AHEAD_PER_JOB + LW_STORE_AHEAD_MIN, 0, LW_STORE_POOL_HELD, 0, eng, &opt->doc,
+              PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, PTHREAD_COND_INITIALIZER};
+    pthread_t th[LW_STORE_JOBS_MAX];
+    int nth = 0;
+    lw_matcher *m = NULL;
+    if (jobs > 1 && nwork > 1) {
+        for (int i = 0; i < jobs; i++)
+            if (pthread_create(&th[nth], NULL, worker, &p) == 0)
+                nth++;
+    }
+    if (!nth)
+        m = lw_matcher_create(lw_engine_rules(eng));
+    size_t i = 0;
+    for (; i < nwork && !st; i++) {
+        item *it = &work[i];
+        if (nth) {
+            pthread_mutex_lock(&p.mu);
+            while (!it->ready)
+                pthread_cond_wait(&p.cv_ready, &p.mu);
+            pthread_mutex_unlock(&p.mu);
+        } else {
+            prepare(it, eng, m, &opt->doc);
+        }
+        st = write_item(s, &t, it, rules_version, rep, err);
+        pr.bytes += (uint64_t)it->size;
+        item_clear(it);
+        free(it->err);
+        it->err = NULL;
+        pthread_mutex_lock(&p.mu);
+        p.written = i + 1;
+        if (nth)
+            p.held -= (uint64_t)it->size;
+        pthread_cond_broadcast(&p.cv_space);
+        pthread_mutex_unlock(&p.mu);
+        pr.done++;
+        double now = now_s();
+        if (opt->progress && (now - last >= 0.1 || i + 1 == nwork)) {
+            pr.elapsed = now - t0;
+            opt->progress(opt->progress_ud, &pr);
+            last = now;
+        }
+    }
+    pthread_mutex_lock(&p.mu);
+    p.stop = 1;
+    pthread_cond_broadcast(&p.cv_space);
+    pthread_mutex_unlock(&p.mu);
+    for (int k = 0; k < nth; k++)
+        pthread_join(th[k], NULL);
+    for (size_t k = 0; k < nwork; k++) {
+        item_clear(&work[k]);
+        free(work[k].err);
+        free(work[k].path);
+        free(work[k].shown);
+    }
+    free(work);
+    lw_matcher_free(m);
+    pthread_mutex_destroy(&p.mu);
+    pthread_cond_destroy(&p.cv_ready);
+    pthread_cond_destroy(&p.cv_space);
+
+    if (!st)
+        st = classify_topics(s, &t, eng, err);
+    if (!st)
+        st = reextract_all(s, &t, eng, rules_version, opt->reextract, rep, err);
+    if (!st && opt->prune)
+        st = prune(s, &t, rep, err);
+    if (!st)
+        st = txn_commit(&t, err);
+    else if (lw_store_in_txn(s)) {
+        /* keep what the finished documents wrote; the failed one was rolled back */
+        lw_error e2;
+        txn_commit(&t, &e2);
+    }
+    return st;
+}
+

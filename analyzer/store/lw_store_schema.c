@@ -1,0 +1,208 @@
+/* lw_store_schema: create, upgrade and check the SQLite store's schema (see the header).
+ * The SQL comes from schema.sql through lw_store_schema_sql.h (generated at build): a new
+ * database runs LW_SCHEMA_ALL; the upgrades reuse its sections for what they create. */
+#include "lw_store_schema.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "lw_msg.h"
+#include "lw_store_backend.h"
+#include "lw_store_schema_sql.h"
+
+/* 1 when the statement's single integer result is available in *v. */
+static int query_int(sqlite3 *db, const char *sql, long long *v)
+{
+    sqlite3_stmt *st;
+    int rc = sqlite3_prepare_v2(db, sql, -1, &st, NULL);
+    if (rc)
+        return rc;
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        *v = sqlite3_column_int64(st, 0);
+        rc = SQLITE_OK;
+    } else if (rc == SQLITE_DONE) {
+        *v = 0;
+        rc = SQLITE_OK;
+    }
+    sqlite3_finalize(st);
+    return rc;
+}
+
+static lw_status db_error(sqlite3 *db, const char *path, lw_error *err, const char *what)
+{
+    return lw_error_set(err, LW_ERR_DB, path, 0, 0, "%s: %s", what, sqlite3_errmsg(db));
+}
+
+/* LW_SCHEMA_DOCUMENTS creating documents_v3 instead (the rebuild of schema 3); owned
+ * (sqlite3_free), NULL when out of memory. */
+static char *documents_as(const char *name)
+{
+    static const char table[] = "CREATE TABLE documents (";
+    const char *sql = LW_SCHEMA_DOCUMENTS, *at = strstr(sql, table);
+    if (!at)
+        return NULL;
+    return sqlite3_mprintf("%.*sCREATE TABLE %s (%s", (int)(at - sql), sql, name, at + strlen(table));
+}
+
+static lw_status upgrade_step(sqlite3 *db, const char *path, const char *sql, long long ver, lw_error *err)
+{
+    char *msg = NULL;
+    int rc = sql ? sqlite3_exec(db, sql, NULL, NULL, &msg) : SQLITE_NOMEM;
+    if (!rc)
+        return LW_OK;
+    char mb[LW_STORE_MSG_MAX];
+    lw_error_set(err, LW_ERR_DB, path, 0, 0, "%s: %s", lw_msg_format(mb, sizeof mb, LW_MSG_STORE_UPGRADE_FAILED, ver),
+                 msg ? msg : sqlite3_errstr(rc));
+    sqlite3_free(msg);
+    sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+    return LW_ERR_DB;
+}
+
+lw_status lw_store_schema_check(sqlite3 *db, const char *path, int flags, lw_error *err)
+{
+    long long ver = 0, ntab = 0;
+    int rc = query_int(db, "PRAGMA user_version", &ver);
+    if (rc == SQLITE_NOTADB || rc == SQLITE_CORRUPT)
+        return lw_error_msg(err, LW_ERR_DB, path, 0, 0, LW_MSG_STORE_NOT_SQLITE);
+    if (rc)
+        return db_error(db, path, err, "cannot read the database");
+    if (query_int(db, "SELECT count(*) FROM sqlite_master", &ntab))
+        return db_error(db, path, err, "cannot read the database");
+    if (ver == 0 && ntab == 0) {
+        if (!(flags & LW_STORE_CREATE))
+            return lw_error_msg(err, LW_ERR_DB, path, 0, 0, LW_MSG_STORE_EMPTY_DB);
+        char *sql = sqlite3_mprintf("BEGIN IMMEDIATE; %s INSERT INTO meta VALUES ('app', 'lawwatch'),"
+                                    " ('created_by', '%q'); PRAGMA user_version = %d; COMMIT;",
+                                    LW_SCHEMA_ALL, LW_VERSION, LW_STORE_SCHEMA_VERSION);
+        char *msg = NULL;
+        rc = sql ? sqlite3_exec(db, sql, NULL, NULL, &msg) : SQLITE_NOMEM;
+        sqlite3_free(sql);
+        if (rc) {
+            lw_error_set(err, LW_ERR_DB, path, 0, 0, "cannot create the schema: %s", msg ? msg : sqlite3_errstr(rc));
+            sqlite3_free(msg);
+            sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+            return LW_ERR_DB;
+        }
+        return LW_OK;
+    }
+    long long ok = 0;
+    if (ver == 0 || query_int(db, "SELECT count(*) FROM meta WHERE key = 'app' AND value = 'lawwatch'", &ok) || !ok)
+        return lw_error_msg(err, LW_ERR_DB, path, 0, 0, LW_MSG_STORE_NOT_LAWWATCH);
+    /* Upgrades, in one transaction each. Schema 1 lacked the duty tables: they are added
+     * and every document marked for re-extraction (the next ingest recomputes its facts from
+     * the stored bytes). Schema 2 kept the JSON record in documents (nothing read it, and it
+     * made every row a page or more: scanning documents read the whole database) and
+     * duties lacked their line: the record goes, the lines are copied from facts. Each step
+     * goes one version up, so an old database takes every step after its own. */
+    long long has_record = 0, has_ref_text = 0;
+    if ((ver == 1 || ver == 2) &&
+        (query_int(db, "SELECT count(*) FROM pragma_table_info('documents') WHERE name = 'record'", &has_record) ||
+         query_int(db, "SELECT count(*) FROM pragma_table_info('legal_refs') WHERE name = 'text'", &has_ref_text)))
+        return db_error(db, path, err, "cannot read the database");
+    /* documents rebuilt without record (ALTER TABLE DROP COLUMN cannot: it trips over the
+     * comments of the stored CREATE TABLE); the views over it are made again. Foreign keys
+     * are not enforced on lawwatch's connections, so dropping the old table drops nothing
+     * else. */
+    char *docs_v3 = has_record ? documents_as("documents_v3") : NULL;
+    char *to3 = ver != 1 && ver != 2 ? NULL
+                : !has_record ? sqlite3_mprintf("PRAGMA user_version = 3;")
+                : !docs_v3  ? NULL
+                            : sqlite3_mprintf(
+                                 "DROP VIEW IF EXISTS v_documents; DROP VIEW IF EXISTS v_citations;"
+                                 " DROP VIEW IF EXISTS v_deadlines; DROP VIEW IF EXISTS v_duties; %s"
+                                 " INSERT INTO documents_v3(id, path, sha256, size, mtime_ns, encoding, kind, number,"
+                                 " issuer, place, date, subject, kind_key, issuer_key, n_facts, rules_version,"
+                                 " ingested_at) SELECT id, path, sha256, size, mtime_ns, encoding, kind, number,"
+                                 " issuer, place, date, subject, kind_key, issuer_key, n_facts, rules_version,"
+                                 " ingested_at FROM documents;"
+                                 " DROP TABLE documents; ALTER TABLE documents_v3 RENAME TO documents; %s",
+                                 docs_v3,
+                                 LW_SCHEMA_DOCUMENTS_DATE LW_SCHEMA_V_DOCUMENTS LW_SCHEMA_V_CITATIONS
+                                     LW_SCHEMA_V_DEADLINES LW_SCHEMA_V_DUTIES " PRAGMA user_version = 3;");
+    sqlite3_free(docs_v3);
+    static const char lines_sql[] =
+        "ALTER TABLE duties ADD COLUMN line INTEGER; ALTER TABLE duties ADD COLUMN span_start INTEGER;"
+        " UPDATE duties SET line = (SELECT line FROM facts f WHERE f.id = duties.fact_id),"
+        " span_start = (SELECT span_start FROM facts f WHERE f.id = duties.fact_id);";
+    /* both 1 and 2: citations get what reading them looked up in facts */
+    static const char refs_sql[] =
+        "ALTER TABLE legal_refs ADD COLUMN year_mismatch INTEGER; ALTER TABLE legal_refs ADD COLUMN line INTEGER;"
+        " ALTER TABLE legal_refs ADD COLUMN span_start INTEGER; ALTER TABLE legal_refs ADD COLUMN text TEXT;"
+        " UPDATE legal_refs SET (year_mismatch, line, span_start, text) = (SELECT coalesce(json_extract(f.json,"
+        " '$.year_mismatch'), 0), f.line, f.span_start, f.text FROM facts f WHERE f.id = legal_refs.fact_id);";
+    if ((ver == 1 || ver == 2) && (flags & LW_STORE_READONLY))
+        sqlite3_free(to3);
+    if ((ver == 1 || ver == 2) && !(flags & LW_STORE_READONLY)) {
+        /* schema 1 gets the tables with v_duties, which the rebuild of documents remakes */
+        char *sql = !to3 ? NULL : ver == 1 ? sqlite3_mprintf("BEGIN IMMEDIATE; %s %s UPDATE documents SET rules_version = ''; %s"
+                                               " COMMIT;", LW_SCHEMA_DUTIES LW_SCHEMA_V_DUTIES, has_ref_text ? "" : refs_sql, to3)
+                             : sqlite3_mprintf("BEGIN IMMEDIATE; %s %s %s%s COMMIT;", lines_sql,
+                                               has_ref_text ? "" : refs_sql,
+                                               has_record ? "" : "DROP VIEW v_duties; " LW_SCHEMA_V_DUTIES, to3);
+        lw_status ust = upgrade_step(db, path, sql, ver, err);
+        sqlite3_free(sql);
+        sqlite3_free(to3);
+        if (ust)
+            return ust;
+        ver = 3;
+    }
+    /* Schema 3 stored a content found at two paths as two documents. The paths move to
+     * doc_paths; each content's lowest id keeps the document (and its path stays first),
+     * the others' paths become its paths and their rows go. Their facts were extracted
+     * from the same bytes, so nothing is lost; doc_text rows go through the lawwatch
+     * tokenizer, registered before this runs. */
+    if (ver == 3 && !(flags & LW_STORE_READONLY)) {
+        static const char to4[] =
+            "BEGIN IMMEDIATE; " LW_SCHEMA_DOC_PATHS
+            " CREATE TEMP TABLE lw_fold AS SELECT d.id, m.keep FROM documents d"
+            "  JOIN (SELECT sha256, min(id) AS keep FROM documents GROUP BY sha256) m ON m.sha256 = d.sha256;"
+            " INSERT INTO doc_paths(doc_id, path, size, mtime_ns)"
+            "  SELECT f.keep, d.path, d.size, d.mtime_ns FROM documents d JOIN lw_fold f ON f.id = d.id"
+            "  ORDER BY f.keep <> d.id, d.id;"
+            " DELETE FROM temp.lw_fold WHERE id = keep;"
+            " DELETE FROM legal_refs WHERE doc_id IN (SELECT id FROM temp.lw_fold);"
+            " DELETE FROM deadlines WHERE doc_id IN (SELECT id FROM temp.lw_fold);"
+            " DELETE FROM agencies WHERE doc_id IN (SELECT id FROM temp.lw_fold);"
+            " DELETE FROM relations WHERE doc_id IN (SELECT id FROM temp.lw_fold);"
+            " DELETE FROM dates WHERE doc_id IN (SELECT id FROM temp.lw_fold);"
+            " DELETE FROM duty_units WHERE doc_id IN (SELECT id FROM temp.lw_fold);"
+            " DELETE FROM duties WHERE doc_id IN (SELECT id FROM temp.lw_fold);"
+            " DELETE FROM facts WHERE doc_id IN (SELECT id FROM temp.lw_fold);"
+            " DELETE FROM sources WHERE doc_id IN (SELECT id FROM temp.lw_fold);"
+            " DELETE FROM doc_text WHERE rowid IN (SELECT id FROM temp.lw_fold);"
+            " DELETE FROM documents WHERE id IN (SELECT id FROM temp.lw_fold);"
+            " DROP TABLE temp.lw_fold;"
+            " " LW_SCHEMA_DOCUMENTS_SHA
+            " DROP VIEW IF EXISTS v_documents; " LW_SCHEMA_V_DOCUMENTS
+            " DROP VIEW IF EXISTS v_deadlines; " LW_SCHEMA_V_DEADLINES
+            " PRAGMA user_version = 4; COMMIT;";
+        lw_status ust = upgrade_step(db, path, to4, ver, err);
+        if (ust)
+            return ust;
+        ver = 4;
+    }
+    /* Schema 4 lacked the document's topic, which report classified again from the subject
+     * at every run. The column comes (a rebuild of documents from schema 2 has it already)
+     * with '' in every row: "not classified yet"; the next ingest, which has the rules,
+     * classifies those documents (lw_store_ingest) before anything else. */
+    if (ver == 4 && !(flags & LW_STORE_READONLY)) {
+        long long has_topic = 0;
+        if (query_int(db, "SELECT count(*) FROM pragma_table_info('documents') WHERE name = 'topic'", &has_topic))
+            return db_error(db, path, err, "cannot read the database");
+        char *to5 = sqlite3_mprintf("BEGIN IMMEDIATE; %s UPDATE documents SET topic = ''; PRAGMA user_version = 5;"
+                                    " COMMIT;", has_topic ? "" : "ALTER TABLE documents ADD COLUMN topic TEXT;");
+        lw_status ust = upgrade_step(db, path, to5, ver, err);
+        sqlite3_free(to5);
+        if (ust)
+            return ust;
+        ver = 5;
+    } else if (ver >= 1 && ver <= 4) {
+        return lw_error_msg(err, LW_ERR_DB, path, 0, 0, LW_MSG_STORE_NEEDS_UPGRADE, ver, path);
+    }
+    if (ver != LW_STORE_SCHEMA_VERSION && ver != 0)
+        return lw_error_msg(err, LW_ERR_DB, path, 0, 0,
+                            ver > LW_STORE_SCHEMA_VERSION ? LW_MSG_STORE_NEWER : LW_MSG_STORE_OLDER, ver,
+                            LW_STORE_SCHEMA_VERSION, path, path);
+    return LW_OK;
+}

@@ -1,0 +1,215 @@
+/* Tests of the storage interface (lw_store_backend.h): the same data-driven cases run over
+ * every back end in backends[] below, through the store's handle only (lw_store.h,
+ * lw_store_ingest.h): ingest a small corpus, then each case asks one thing and compares the
+ * answer, written as text, with the expected one. A second back end (PostgreSQL) is added
+ * by one line in backends[]. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "lw_store_ingest.h"
+#include "lw_store_sqlite_backend.h"
+#include "test_support.h"
+
+/* Every back end the cases run over. */
+static const lw_store_backend *const backends[] = {
+    &lw_sqlite_backend,
+};
+
+static const char doc_a[] =
+    "ỦY BAN NHÂN DÂN\nTỈNH SÓC TRĂNG\n\nSố: 12/KH-UBND\n\nSóc Trăng, ngày 10 tháng 01 năm 2025\n\n"
+    "KẾ HOẠCH\nKiểm tra tình hình thi hành pháp luật năm 2025\n\n"
+    "Thực hiện Nghị định số 59/2012/NĐ-CP ngày 23/7/2012 của Chính phủ.\n"
+    "- Cơ quan thực hiện: Sở Tư pháp.\n- Thời gian thực hiện: Quý III năm 2025.\nzebraword\n";
+static const char doc_b[] =
+    "BỘ TƯ PHÁP\n\nSố: 77/BTP-PL\n\nHà Nội, ngày 05 tháng 3 năm 2020\n\n"
+    "V/v hướng dẫn công tác theo dõi thi hành pháp luật\n\nKính gửi: các Bộ.\n"
+    "Căn cứ Thông tư số 14/2014/TT-BTP ngày 15/5/2014. giraffeword\n";
+
+/* One case: what to ask (op), with what (arg), and the answer expected. Cases run in
+ * order on one database: the last ones change it. */
+typedef struct {
+    const char *op, *arg, *expect;
+} store_case;
+
+static const store_case cases[] = {
+    {"count", NULL, "2"},
+    {"schema", NULL, "5"},
+    {"topics", NULL, "a.txt:inspect;b.txt:-;"}, /* classified at ingest */
+    {"documents", NULL, "a.txt:Kế hoạch;b.txt:Công văn;"},
+    {"search", "zebraword", "a.txt;"},
+    {"search", "giraffeword", "b.txt;"},
+    {"search", "nosuchword", ""},
+    {"cites", "59/2012/nđ-cp", "a.txt:1;"}, /* compared folded */
+    {"cites", "14/2014/TT-BTP", "b.txt:1;"},
+    {"deadlines", "2025Q3", "a.txt:2025-09-30;"},
+    {"deadlines", "2024", ""},
+    {"refs", NULL, "59/2012/NĐ-CP;14/2014/TT-BTP;"},
+    {"issuers", "Bộ Tư pháp", "found"},
+    {"lookup", "a.txt", "found"},
+    {"lookup", "none.txt", "none"},
+    {"delete", "b.txt", "2"}, /* its last path: the document goes */
+    {"delete", "b.txt", "0"},
+    {"count", NULL, "1"},
+    {"search", "giraffeword", ""},
+};
+
+static char tmpdir[256];
+
+static const char *base(const char *p)
+{
+    const char *s = strrchr(p, '/');
+    return s ? s + 1 : p;
+}
+
+static int on_hit(void *ud, const lw_search_hit *h) { return lw_buf_printf(ud, "%s;", base(h->path)) != 0; }
+
+static int on_doc(void *ud, const lw_store_doc_row *r)
+{
+    return lw_buf_printf(ud, "%s:%s;", base(r->path), r->kind ? r->kind : "") != 0;
+}
+
+static int on_topic(void *ud, const lw_store_doc_row *r)
+{
+    return lw_buf_printf(ud, "%s:%s;", base(r->path), r->topic ? r->topic : "-") != 0;
+}
+
+static int on_cite(void *ud, json_t *row)
+{
+    return lw_buf_printf(ud, "%s:%lld;", base(json_string_value(json_object_get(row, "path"))),
+                         (long long)json_integer_value(json_object_get(row, "mentions"))) != 0;
+}
+
+static int on_deadline(void *ud, json_t *row)
+{
+    return lw_buf_printf(ud, "%s:%s;", base(json_string_value(json_object_get(row, "path"))),
+                         json_string_value(json_object_get(row, "to"))) != 0;
+}
+
+static int on_ref(void *ud, const lw_store_ref_row *r) { return lw_buf_printf(ud, "%s;", r->cited_id) != 0; }
+
+typedef struct {
+    const char *want;
+    int found;
+} name_find;
+
+static int on_name(void *ud, const char *name)
+{
+    name_find *f = ud;
+    char *a = lw_store_fold(name), *b = lw_store_fold(f->want);
+    f->found |= a && b && !strcmp(a, b);
+    free(a);
+    free(b);
+    return 0;
+}
+
+/* Runs case c on s; the answer into out. */
+static void run_case(lw_store *s, const char *dir, const store_case *c, lw_buf *out)
+{
+    lw_error err;
+    lw_error_clear(&err);
+    char path[600];
+    if (c->arg)
+        snprintf(path, sizeof path, "%s/%s", dir, c->arg);
+    if (!strcmp(c->op, "count")) {
+        lw_buf_printf(out, "%lld", lw_store_count(s));
+    } else if (!strcmp(c->op, "schema")) {
+        lw_buf_printf(out, "%d", lw_store_schema_version(s));
+    } else if (!strcmp(c->op, "documents")) {
+        assert_int_equal(lw_store_each_document(s, on_doc, out, &err), LW_OK);
+    } else if (!strcmp(c->op, "topics")) {
+        assert_int_equal(lw_store_each_document(s, on_topic, out, &err), LW_OK);
+    } else if (!strcmp(c->op, "search")) {
+        lw_search_query q = {.query = c->arg};
+        assert_int_equal(lw_store_search(s, &q, on_hit, out, NULL, &err), LW_OK);
+    } else if (!strcmp(c->op, "cites")) {
+        assert_int_equal(lw_store_cites(s, c->arg, 0, on_cite, out, NULL, &err), LW_OK);
+    } else if (!strcmp(c->op, "deadlines")) {
+        char from[11], to[11];
+        assert_int_equal(lw_period_parse(c->arg, from, to), 0);
+        assert_int_equal(lw_store_deadlines_in(s, from, to, 0, on_deadline, out, NULL, &err), LW_OK);
+    } else if (!strcmp(c->op, "refs")) {
+        assert_int_equal(lw_store_each_ref(s, LW_STORE_REFS_FULL, on_ref, out, &err), LW_OK);
+    } else if (!strcmp(c->op, "issuers")) {
+        name_find f = {c->arg, 0};
+        assert_int_equal(lw_store_each_unit_name(s, LW_STORE_NAMES_ISSUERS, on_name, &f, &err), LW_OK);
+        lw_buf_printf(out, "%s", f.found ? "found" : "none");
+    } else if (!strcmp(c->op, "lookup")) {
+        char real[4096], sha[65];
+        long long id = 0;
+        int64_t size, mtime;
+        const char *p = realpath(path, real) ? real : path;
+        assert_int_equal(lw_store_lookup(s, p, &id, &size, &mtime, sha, &err), LW_OK);
+        lw_buf_printf(out, "%s", id ? "found" : "none");
+    } else if (!strcmp(c->op, "delete")) {
+        char real[4096];
+        const char *p = realpath(path, real) ? real : path;
+        lw_buf_printf(out, "%d", lw_store_delete_path(s, p, &err));
+    } else {
+        fail_msg("unknown case %s", c->op);
+    }
+}
+
+static void write_file(const char *path, const char *text)
+{
+    FILE *f = fopen(path, "wb");
+    assert_non_null(f);
+    fputs(text, f);
+    fclose(f);
+}
+
+static void test_cases(void **state)
+{
+    (void)state;
+    snprintf(tmpdir, sizeof tmpdir, "/tmp/lw_test_backend_XXXXXX");
+    assert_non_null(mkdtemp(tmpdir));
+    char dir[300], p[400];
+    snprintf(dir, sizeof dir, "%s/docs", tmpdir);
+    assert_int_equal(mkdir(dir, 0755), 0);
+    snprintf(p, sizeof p, "%s/a.txt", dir);
+    write_file(p, doc_a);
+    snprintf(p, sizeof p, "%s/b.txt", dir);
+    write_file(p, doc_b);
+    for (size_t b = 0; b < sizeof backends / sizeof *backends; b++) {
+        char dbp[400];
+        snprintf(dbp, sizeof dbp, "%s/%s.db", tmpdir, backends[b]->name);
+        lw_store *s;
+        lw_error err;
+        lw_error_clear(&err);
+        assert_int_equal(lw_store_open_with(backends[b], dbp, LW_STORE_CREATE, &s, &err), LW_OK);
+        assert_string_equal(lw_store_backend_name(s), backends[b]->name);
+        const char *paths[] = {dir};
+        lw_ingest_report rep;
+        assert_int_equal(lw_store_ingest(s, engine, paths, 1, NULL, &rep, &err), LW_OK);
+        assert_int_equal(rep.ingested, 2);
+        lw_ingest_report_free(&rep);
+        for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+            lw_buf out = {0};
+            run_case(s, dir, &cases[i], &out);
+            if (strcmp(out.data ? out.data : "", cases[i].expect))
+                fail_msg("%s: case %zu (%s %s): got \"%s\", expected \"%s\"", backends[b]->name, i, cases[i].op,
+                         cases[i].arg ? cases[i].arg : "", out.data ? out.data : "", cases[i].expect);
+            lw_buf_free(&out);
+        }
+        lw_store_close(s);
+    }
+    char cmd[400];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
+    assert_int_equal(system(cmd), 0);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_cases),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
