@@ -50,6 +50,16 @@ MODULE_OF_FILE = {
     "lw_docset.c": "check / report",
     "lw_check.c": "check / report",
     "lw_report.c": "check / report",
+    "lw_report_render.c": "check / report",
+    "lw_report_write.c": "check / report",
+    "lw_report_text.c": "check / report",
+    "lw_report_md.c": "check / report",
+    "lw_report_html.c": "check / report",
+    "lw_report_csv.c": "check / report",
+    "lw_report_json.c": "check / report",
+    "lw_subject.c": "check / report",
+    "lw_check_ocr.c": "check / report",
+    "lw_check_render.c": "check / report",
 }
 TRANSPARENT = {"lw_common.c"}
 FRAME = re.compile(r"^\s*([0-9a-f]+)\s+(.*?)\s+\((.*)\)\s*$")

@@ -12,6 +12,7 @@
 #include "lw_extract.h"
 #include "lw_msg.h"
 #include "lw_report.h"
+#include "lw_report_write.h"
 #include "lw_store.h"
 
 struct lawwatch_engine {

@@ -15,9 +15,21 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lw_check_ocr.h"
 #include "lw_docset.h"
 #include "lw_duty.h"
+#include "lw_msg.h"
 #include "lw_resolve.h"
+
+/* A finding's message: the longest (a superseded citation) names two documents with their
+ * types, a date and the stating document's label. */
+#define LW_CHECK_MESSAGE_MAX 1200
+/* A cited id as reviewers write it ("Thông tư số 04/2021/TT-BTP"). */
+#define LW_CHECK_NAME_MAX 300
+/* The lead units of a duty, listed in one finding. */
+#define LW_CHECK_NAMES_MAX 600
+/* An ISO date and its NUL; a date as shown (dd/mm/yyyy) and its NUL. */
+#define LW_CHECK_DATE_SIZE 11
 
 /* A relation stated by an ingested document ("Thông tư này thay thế Thông tư số ...", a row
  * of a list of documents that ceased to have effect): counted as the registry's facts are,
@@ -51,11 +63,16 @@ typedef struct {
     size_t nrels;
     char **from_keys;   /* the keys of the acting ids they name (borrowed from rels), sorted */
     size_t nfrom;
-    json_t *parts;      /* known symbol parts, folded -> PART_TYPE or PART_ISSUER
-                           (lexicon.yaml doc_types, rules/symbols.yaml) */
+    lw_check_ocr *ocr;  /* the known symbol parts (lw_check_ocr.h) */
+    char *unit_key;     /* the unit filter folded once, or NULL */
+    int nomem;          /* sticky: memory ran out (a finding or a fact of one would be lost
+                           silently: the run fails) */
 } cctx;
 
 static const char *sev_name[] = {"error", "warning", "info"};
+
+/* A message's Vietnamese text: findings are for the reviewers (lw_check.h). */
+static const char *vi(lw_msg_id id) { return lw_msg_get(id, LW_LANG_VI); }
 enum { SEV_ERROR, SEV_WARNING, SEV_INFO };
 
 /* Whether findings on document di are wanted (filters). */
@@ -64,34 +81,39 @@ static int wanted(const cctx *c, size_t di)
     const lw_ds_doc *d = lw_docset_doc(c->ds, di);
     if (c->opt && c->opt->year && d->year != c->opt->year)
         return 0;
-    if (c->opt && c->opt->unit && *c->opt->unit) {
-        char *u = lw_store_fold(c->opt->unit);
-        int ok = u && c->issuer_keys[di] && strstr(c->issuer_keys[di], u);
-        free(u);
-        return ok;
-    }
+    if (c->unit_key)
+        return c->issuer_keys[di] && strstr(c->issuer_keys[di], c->unit_key);
     return 1;
 }
 
-static void finding(cctx *c, const char *code, int sev, size_t di, int line, json_t *evidence, const char *fmt, ...)
-    __attribute__((format(printf, 7, 8)));
-static void finding(cctx *c, const char *code, int sev, size_t di, int line, json_t *evidence, const char *fmt, ...)
+/* A finding on document di; its message is msg's Vietnamese text (the reviewers' language)
+ * with the arguments. evidence is taken; NULL (a value that could not be made) fails the run
+ * as out of memory. */
+static void finding(cctx *c, const char *code, int sev, size_t di, int line, json_t *evidence, lw_msg_id msg, ...)
 {
     if (!wanted(c, di)) {
         json_decref(evidence);
         return;
     }
-    char msg[1200];
+    if (!evidence) {
+        c->nomem = 1;
+        return;
+    }
+    char text[LW_CHECK_MESSAGE_MAX];
     va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_start(ap, msg);
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
+    /* the table's format: tests/unit/test_msg.c checks its conversions against the English */
+    vsnprintf(text, sizeof text, lw_msg_get(msg, LW_LANG_VI), ap);
+#pragma GCC diagnostic pop
     va_end(ap);
     const lw_ds_doc *d = lw_docset_doc(c->ds, di);
-    json_array_append_new(c->out, json_pack("{s:s,s:s,s:s,s:I,s:s?,s:s?,s:i,s:s,s:o}", "code", code, "severity",
-                                            sev_name[sev], "path", d->path, "id", (json_int_t)d->id, "label",
-                                            c->labels ? c->labels[di] : NULL, "subject", d->subject, "line",
-                                            line > 0 ? line : 1, "message", msg,
-                                            "evidence", evidence ? evidence : json_object()));
+    if (json_array_append_new(c->out, json_pack("{s:s,s:s,s:s,s:I,s:s?,s:s?,s:i,s:s,s:o}", "code", code, "severity",
+                                                sev_name[sev], "path", d->path, "id", (json_int_t)d->id, "label",
+                                                c->labels ? c->labels[di] : NULL, "subject", d->subject, "line",
+                                                line > 0 ? line : 1, "message", text, "evidence", evidence)))
+        c->nomem = 1;
 }
 
 /* An entry of the registry as reviewers name it: "Nghị định số 75/2021/NĐ-CP ngày 24/07/2021
@@ -120,12 +142,15 @@ oom:
     return NULL;
 }
 
-/* Sets "registry_label" of an evidence object for entry e. */
+/* Sets "registry_label" of an evidence object for entry e: ev, or NULL (ev released) when
+ * out of memory. */
 static json_t *with_entry(json_t *ev, const lw_registry_entry *e)
 {
-    char *l = e ? entry_label(e) : NULL;
-    if (ev && l)
-        json_object_set_new(ev, "registry_label", json_string(l));
+    char *l = e && ev ? entry_label(e) : NULL;
+    if (ev && e && (!l || json_object_set_new(ev, "registry_label", json_string(l)))) {
+        json_decref(ev);
+        ev = NULL;
+    }
     free(l);
     return ev;
 }
@@ -184,167 +209,6 @@ static int shared_code(const cctx *c, const char *symbol)
             return 1;
     }
     return 0;
-}
-
-/* ---- unknown citations that are probably OCR damage ---- */
-
-enum { PART_TYPE = 1, PART_ISSUER = 2 };
-
-/* Whether folded text t (n bytes) is a known symbol part: PART_TYPE (a type's code, "kh"),
- * PART_ISSUER (a body, "ubnd"), or 0. */
-static int known_part(const cctx *c, const char *t, size_t n)
-{
-    char buf[64];
-    if (!n || n >= sizeof buf)
-        return 0;
-    memcpy(buf, t, n);
-    buf[n] = '\0';
-    return (int)json_integer_value(json_object_get(c->parts, buf));
-}
-
-/* A known part followed by digits only ("qh13", "ubtvqh14", "bcd389"): a numbered body. */
-static int known_numbered(const cctx *c, const char *t, size_t n)
-{
-    size_t k = n;
-    while (k > 0 && t[k - 1] >= '0' && t[k - 1] <= '9')
-        k--;
-    return k < n && known_part(c, t, k);
-}
-
-/* Whether a part (folded) with a digit read for a letter gives a known part: "t1g" -> "ttg". */
-static int digit_for_letter(const cctx *c, const char *t, size_t n)
-{
-    static const char *const alt[10] = {"o", "itl", "z", "", "a", "s", "g", "t", "b", "g"};
-    char buf[64];
-    int digits = 0, letters = 0;
-    if (n >= sizeof buf)
-        return 0;
-    for (size_t i = 0; i < n; i++)
-        digits += t[i] >= '0' && t[i] <= '9', letters += t[i] >= 'a' && t[i] <= 'z';
-    if (!digits || !letters || digits > 2 || known_numbered(c, t, n))
-        return 0;
-    memcpy(buf, t, n);
-    buf[n] = '\0';
-    for (size_t i = 0; i < n; i++) {
-        if (buf[i] < '0' || buf[i] > '9')
-            continue;
-        int dg = buf[i] - '0';
-        for (const char *a = alt[dg]; *a; a++) {
-            buf[i] = *a;
-            if (known_part(c, buf, n))
-                return 1;
-        }
-        buf[i] = t[i];
-    }
-    return 0;
-}
-
-/* Whether symbols a and b are one once hyphens are dropped (case and diacritics ignored). */
-static int same_but_hyphens(const char *a, const char *b)
-{
-    char *x = lw_store_fold(a), *y = lw_store_fold(b);
-    int same = x && y;
-    const char *p = x, *q = y;
-    while (same && (*p || *q)) {
-        if (*p == '-') {
-            p++;
-            continue;
-        }
-        if (*q == '-') {
-            q++;
-            continue;
-        }
-        same = *p == *q;
-        p++, q++;
-    }
-    free(x);
-    free(y);
-    return same;
-}
-
-/* Why the cited id looks damaged by OCR, or NULL. The symbol is judged by its parts
- * (rules/symbols.yaml and the type codes of lexicon.yaml); see the top of symbols.yaml. */
-static const char *ocr_reason(const cctx *c, const lw_ds_doc *d, const lw_ds_ref *r)
-{
-    const char *id = r->id;
-    int cy = d->date ? atoi(d->date) : d->year;
-    if (r->year && ((cy && r->year > cy) || r->year < 1945))
-        return "năm trong số hiệu sau năm của văn bản viện dẫn";
-    const char *sym = strrchr(id, '/');
-    int party = strchr(id, '-') && sym && strchr(id, '-') < sym;
-    if (!sym)
-        return NULL;
-    /* the symbol's own letters: A-Z, a-z, Đ/đ, digits, '-', '&', '.' */
-    const char *from = party ? strchr(id, '-') + 1 : sym + 1;
-    for (const unsigned char *p = (const unsigned char *)from; *p; p++) {
-        if (*p < 0x80)
-            continue;
-        if ((p[0] == 0xC4 && (p[1] == 0x90 || p[1] == 0x91))) {
-            p++;
-            continue;
-        }
-        return "ký tự không dùng trong ký hiệu văn bản";
-    }
-    char *f = lw_store_fold(from);
-    if (!f)
-        return NULL;
-    const char *why = NULL;
-    int segs = 0;
-    for (char *p = f; *p && !why;) {
-        size_t n = strcspn(p, "-/.&");
-        if (n) {
-            segs++;
-            if (!known_part(c, p, n) && digit_for_letter(c, p, n))
-                why = "chữ số đọc nhầm thành chữ cái trong ký hiệu";
-        }
-        p += n;
-        if (*p)
-            p++;
-    }
-    if (!why && !party && segs == 1 && !strchr(f, '-')) {
-        size_t n = strcspn(f, "-/.&");
-        if (!known_part(c, f, n) && !known_numbered(c, f, n)) {
-            /* the hyphen lost: a body's code and its unit's ("btpbttp", "snvtccc"), a type's
-             * code and a body's ("khubnd", "nqhdnd"), or the same number cited with the
-             * same symbol written with the hyphen elsewhere in the document (its own number
-             * or another citation) */
-            for (size_t k = n - 1; k >= 2 && !why; k--) {
-                int head = known_part(c, f, k);
-                if ((head == PART_ISSUER && n - k >= 2) || (head == PART_TYPE && known_part(c, f + k, n - k)))
-                    why = "ký hiệu thiếu dấu gạch nối giữa các phần";
-            }
-            for (size_t k = 0; k <= d->n_refs && !why; k++) {
-                const char *o = k < d->n_refs ? lw_docset_ref(c->ds, d->first_ref + k)->id : d->number;
-                const char *os = o ? strrchr(o, '/') : NULL;
-                if (os && o != id && strchr(os, '-') && same_but_hyphens(os + 1, sym + 1))
-                    why = "ký hiệu thiếu dấu gạch nối giữa các phần";
-            }
-            /* a short code of no known body ("16/CGC", "5/CFY"): longer ones are often
-             * the initials of a society or a centre, written so */
-            if (!why && n <= 3)
-                why = "ký hiệu không phải của cơ quan nào đã biết";
-        }
-    }
-    free(f);
-    return why;
-}
-
-/* Fills the folded known parts: rules/symbols.yaml (symbol_parts) and the type codes. */
-static void load_parts(cctx *c)
-{
-    c->parts = json_object();
-    json_t *lists[2] = {lw_ruleset_data(c->rs, "symbol_parts"), lw_ruleset_data(c->rs, "doc_types")};
-    for (int l = 0; l < 2; l++) {
-        size_t i;
-        json_t *v;
-        json_array_foreach(lists[l], i, v) {
-            const char *t = json_is_string(v) ? json_string_value(v) : json_string_value(json_object_get(v, "code"));
-            char *k = t ? lw_store_fold(t) : NULL;
-            if (k && !json_object_get(c->parts, k))
-                json_object_set_new(c->parts, k, json_integer(l ? PART_TYPE : PART_ISSUER));
-            free(k);
-        }
-    }
 }
 
 /* ---- relations stated by the ingested documents ---- */
@@ -434,7 +298,7 @@ static int on_relation(void *ud, const lw_store_relation_row *q)
         size_t nc = l->cap ? l->cap * 2 : 64;
         crel *v = realloc(c->rels, nc * sizeof *v);
         if (!v) {
-            l->rc = lw_error_set(l->err, LW_ERR_NOMEM, NULL, 0, 0, "out of memory");
+            l->rc = lw_error_msg(l->err, LW_ERR_NOMEM, NULL, 0, 0, LW_MSG_NOMEM);
             return 1;
         }
         c->rels = v;
@@ -446,7 +310,7 @@ static int on_relation(void *ud, const lw_store_relation_row *q)
     r->key = r->to ? id_key(r->to) : NULL;
     r->by_key = id_key(by);
     if (!r->type || !r->to || !r->key || !r->by || !r->by_key || !r->since) {
-        l->rc = lw_error_set(l->err, LW_ERR_NOMEM, NULL, 0, 0, "out of memory");
+        l->rc = lw_error_msg(l->err, LW_ERR_NOMEM, NULL, 0, 0, LW_MSG_NOMEM);
         return 1;
     }
     return 0;
@@ -459,7 +323,7 @@ static lw_status load_relations(cctx *c, lw_store *s, lw_error *err)
     size_t n = lw_docset_ndocs(c->ds);
     id_ix *map = calloc(n + 1, sizeof *map);
     if (!map)
-        return lw_error_set(err, LW_ERR_NOMEM, NULL, 0, 0, "out of memory");
+        return lw_error_msg(err, LW_ERR_NOMEM, NULL, 0, 0, LW_MSG_NOMEM);
     for (size_t i = 0; i < n; i++)
         map[i] = (id_ix){lw_docset_doc(c->ds, i)->id, i};
     qsort(map, n, sizeof *map, cmp_id_ix);
@@ -485,7 +349,7 @@ static lw_status load_relations(cctx *c, lw_store *s, lw_error *err)
     c->nrels = k;
     c->from_keys = calloc(c->nrels + 1, sizeof *c->from_keys);
     if (!c->from_keys)
-        return lw_error_set(err, LW_ERR_NOMEM, NULL, 0, 0, "out of memory");
+        return lw_error_msg(err, LW_ERR_NOMEM, NULL, 0, 0, LW_MSG_NOMEM);
     for (size_t i = 0; i < c->nrels; i++)
         c->from_keys[c->nfrom++] = c->rels[i].by_key; /* borrowed from rels */
     qsort(c->from_keys, c->nfrom, sizeof *c->from_keys, cmp_str);
@@ -500,11 +364,13 @@ static void free_relations(cctx *c)
     free(c->from_keys);
 }
 
-static int same_id(const char *a, const char *b)
+static int same_id(cctx *c, const char *a, const char *b)
 {
     if (!a || !b)
         return 0;
     char *x = id_key(a), *y = id_key(b);
+    if (!x || !y)
+        c->nomem = 1;
     int r = x && y && !strcmp(x, y);
     free(x);
     free(y);
@@ -512,14 +378,14 @@ static int same_id(const char *a, const char *b)
 }
 
 /* Whether the registry already says what a relation says (then it is found there). */
-static int in_registry(const lw_registry_entry *e, const char *type, const char *by)
+static int in_registry(cctx *c, const lw_registry_entry *e, const char *type, const char *by)
 {
     if (!e)
         return 0;
     if (!strcmp(type, "replaces"))
-        return same_id(e->replaced_by, by);
+        return same_id(c, e->replaced_by, by);
     for (size_t a = 0; a < e->n_amended_by; a++)
-        if (same_id(e->amended_by[a], by))
+        if (same_id(c, e->amended_by[a], by))
             return 1;
     return 0;
 }
@@ -550,7 +416,7 @@ static const char *name_id(const cctx *c, const char *hint, const char *id, char
         t = k != (size_t)-1 ? lw_docset_doc(c->ds, k)->kind : hint;
     }
     if (t && *t)
-        snprintf(buf, n, "%s số %s", t, id);
+        snprintf(buf, n, vi(LW_MSG_CHECK_NAMED_ID), t, id);
     else
         snprintf(buf, n, "%s", id);
     return buf;
@@ -563,14 +429,16 @@ static void check_relations(cctx *c, size_t di, const lw_ds_ref *r, const lw_reg
         return;
     const lw_ds_doc *d = lw_docset_doc(c->ds, di);
     char *key = id_key(r->id);
-    if (!key)
+    if (!key) {
+        c->nomem = 1;
         return;
-    char b1[11], b2[11];
+    }
+    char b1[LW_CHECK_DATE_SIZE], b2[LW_CHECK_DATE_SIZE];
     for (size_t i = first_rel(c, key); i < c->nrels && !strcmp(c->rels[i].key, key); i++) {
         const crel *rel = &c->rels[i];
         const char *by = rel->by;
-        if (rel->doc == di || doc_on_or_after(d, rel->since) != 1 || cites(c, d, by) || same_id(d->number, r->id) ||
-            in_registry(e, rel->type, by))
+        if (rel->doc == di || doc_on_or_after(d, rel->since) != 1 || cites(c, d, by) ||
+            same_id(c, d->number, r->id) || in_registry(c, e, rel->type, by))
             continue;
         const lw_ds_doc *sd = lw_docset_doc(c->ds, rel->doc);
         const char *slabel = c->labels[rel->doc] ? c->labels[rel->doc] : sd->path;
@@ -585,31 +453,30 @@ static void check_relations(cctx *c, size_t di, const lw_ds_ref *r, const lw_reg
             if (sr->id && sr->type && !strcasecmp(sr->id, by))
                 by_type = sr->type;
         }
-        char n1[300], n2[300];
+        char n1[LW_CHECK_NAME_MAX], n2[LW_CHECK_NAME_MAX];
         name_id(c, r->type, r->id, n1, sizeof n1);
         name_id(c, by_type, by, n2, sizeof n2);
         if (!strcmp(rel->type, "replaces"))
-            finding(c, "citation.superseded", SEV_ERROR, di, r->line, ev,
-                    "%s đã được thay thế bởi %s (từ ngày %s, theo %s), trước ngày của văn bản này%s%s%s; hãy "
-                    "viện dẫn văn bản thay thế.", n1, n2, lw_date_vi(rel->since, b1), slabel, d->date ? " (" : "",
-                    d->date ? lw_date_vi(d->date, b2) : "", d->date ? ")" : "");
+            finding(c, "citation.superseded", SEV_ERROR, di, r->line, ev, LW_MSG_CHECK_SUPERSEDED_STATED, n1, n2,
+                    lw_date_vi(rel->since, b1), slabel, d->date ? " (" : "", d->date ? lw_date_vi(d->date, b2) : "",
+                    d->date ? ")" : "");
         else if (!strcmp(rel->type, "repeals"))
-            finding(c, "citation.missing_amendment", SEV_ERROR, di, r->line, ev,
-                    "Văn bản viện dẫn %s nhưng không viện dẫn %s, văn bản đã bãi bỏ (toàn bộ hoặc một phần) văn "
-                    "bản đó từ ngày %s (theo %s).", n1, n2, lw_date_vi(rel->since, b1), slabel);
+            finding(c, "citation.missing_amendment", SEV_ERROR, di, r->line, ev, LW_MSG_CHECK_REPEALED_STATED, n1, n2,
+                    lw_date_vi(rel->since, b1), slabel);
         else
-            finding(c, "citation.missing_amendment", SEV_ERROR, di, r->line, ev,
-                    "Văn bản viện dẫn %s nhưng không viện dẫn %s sửa đổi, bổ sung văn bản đó (từ ngày %s, theo %s).",
-                    n1, n2, lw_date_vi(rel->since, b1), slabel);
+            finding(c, "citation.missing_amendment", SEV_ERROR, di, r->line, ev, LW_MSG_CHECK_AMENDED_STATED, n1, n2,
+                    lw_date_vi(rel->since, b1), slabel);
     }
     free(key);
 }
 
 /* Whether an ingested document states a relation of id, as the document acted on or the
  * one acting: then id is known, as a registry entry would make it. */
-static int relation_of(const cctx *c, const char *id)
+static int relation_of(cctx *c, const char *id)
 {
     char *key = c->nrels ? id_key(id) : NULL;
+    if (c->nrels && !key)
+        c->nomem = 1;
     if (!key)
         return 0;
     size_t lo = first_rel(c, key);
@@ -622,7 +489,8 @@ static int relation_of(const cctx *c, const char *id)
 static void check_citations(cctx *c, size_t di)
 {
     const lw_ds_doc *d = lw_docset_doc(c->ds, di);
-    char b1[11], b2[11], b3[11], n1[300], n2[300];
+    char b1[LW_CHECK_DATE_SIZE], b2[LW_CHECK_DATE_SIZE], b3[LW_CHECK_DATE_SIZE];
+    char n1[LW_CHECK_NAME_MAX], n2[LW_CHECK_NAME_MAX];
     for (size_t k = 0; k < d->n_refs; k++) {
         const lw_ds_ref *r = lw_docset_ref(c->ds, d->first_ref + k);
         if (!r->id)
@@ -645,7 +513,7 @@ static void check_citations(cctx *c, size_t di)
             finding(c, "citation.symbol_mismatch", SEV_ERROR, di, r->line,
                     json_pack("{s:s,s:s,s:s,s:s}", "cited", r->text, "type", r->type, "symbol", r->symbol,
                               "symbol_type", sym_type),
-                    "Loại văn bản “%s” không khớp với ký hiệu “%s” (ký hiệu này là của %s): “%s”.", r->type,
+                    LW_MSG_CHECK_TYPE_SYMBOL, r->type,
                     r->symbol, sym_type, r->text);
         }
         const lw_registry_entry *e = lw_registry_find(c->reg, r->id);
@@ -654,7 +522,7 @@ static void check_citations(cctx *c, size_t di)
         if (first_date && r->year_mismatch && r->date && !(e && e->issued)) {
             finding(c, "citation.symbol_mismatch", SEV_ERROR, di, r->line,
                     json_pack("{s:s,s:i,s:s}", "cited", r->text, "number_year", r->year, "date", r->date),
-                    "Năm trong số hiệu (%d) khác với năm của ngày ban hành được ghi (%s): “%s”.", r->year,
+                    LW_MSG_CHECK_YEAR_DATE, r->year,
                     lw_date_vi(r->date, b1), r->text);
         }
         if (first)
@@ -663,20 +531,18 @@ static void check_citations(cctx *c, size_t di)
             /* a document of this database is known too; a document stated to be replaced or
              * amended by one of them is known (check_relations) */
             if (first && r->target == (size_t)-1 && !relation_of(c, r->id)) {
-                const char *why = ocr_reason(c, d, r);
+                const char *why = lw_check_ocr_reason(c->ocr, c->ds, d, r, &c->nomem);
                 json_t *ev = json_pack("{s:s,s:s}", "cited", r->text, "id", r->id);
-                if (why) {
-                    json_object_set_new(ev, "ocr_suspect", json_true());
-                    json_object_set_new(ev, "ocr_reason", json_string(why));
+                if (ev && why &&
+                    (json_object_set_new(ev, "ocr_suspect", json_true()) ||
+                     json_object_set_new(ev, "ocr_reason", json_string(why)))) {
+                    json_decref(ev);
+                    ev = NULL;
                 }
                 if (why)
-                    finding(c, "citation.unknown", SEV_INFO, di, r->line, ev,
-                            "Văn bản %s chưa có trong danh mục văn bản đã biết; số hiệu có thể do lỗi nhận dạng "
-                            "(OCR): %s.", r->id, why);
+                    finding(c, "citation.unknown", SEV_INFO, di, r->line, ev, LW_MSG_CHECK_UNKNOWN_OCR_ID, r->id, why);
                 else
-                    finding(c, "citation.unknown", SEV_INFO, di, r->line, ev,
-                            "Văn bản %s chưa có trong danh mục văn bản đã biết (rules/registry.yaml): hãy kiểm tra "
-                            "số hiệu, hoặc bổ sung văn bản này vào danh mục.", r->id);
+                    finding(c, "citation.unknown", SEV_INFO, di, r->line, ev, LW_MSG_CHECK_UNKNOWN_ID, r->id);
             }
             continue;
         }
@@ -686,7 +552,7 @@ static void check_citations(cctx *c, size_t di)
                     with_entry(json_pack("{s:s,s:s,s:s,s:s,s:s?}", "cited_text", r->text, "cited", r->date,
                                          "registry", e->issued, "registry_entry", e->id, "registry_source", src),
                                e),
-                    "%s được ghi là ban hành ngày %s, nhưng văn bản này ban hành ngày %s.",
+                    LW_MSG_CHECK_WRONG_DATE,
                     name_id(c, r->type, e->id, n1, sizeof n1), lw_date_vi(r->date, b1), lw_date_vi(e->issued, b2));
         }
         if (first && e->replaced_by) {
@@ -698,8 +564,7 @@ static void check_citations(cctx *c, size_t di)
                                              e->replaced_by, "since", since, "document_date", d->date,
                                              "registry_source", source_of(e, "replaced_by")),
                                    e),
-                        "%s đã được thay thế bởi %s (có hiệu lực từ ngày %s), trước ngày của văn bản này%s%s%s; "
-                        "hãy viện dẫn văn bản thay thế.", name_id(c, r->type, e->id, n1, sizeof n1),
+                        LW_MSG_CHECK_SUPERSEDED, name_id(c, r->type, e->id, n1, sizeof n1),
                         name_id(c, NULL, e->replaced_by, n2, sizeof n2), lw_date_vi(since, b1),
                         d->date ? " (" : "", d->date ? lw_date_vi(d->date, b3) : "", d->date ? ")" : "");
         }
@@ -713,9 +578,8 @@ static void check_citations(cctx *c, size_t di)
                                              "amended_by", am, "since", since, "registry_source",
                                              source_of(e, "amended_by")),
                                    e),
-                        "Văn bản viện dẫn %s nhưng không viện dẫn %s sửa đổi, bổ sung văn bản đó (có hiệu lực từ "
-                        "ngày %s).", name_id(c, r->type, e->id, n1, sizeof n1), name_id(c, NULL, am, n2, sizeof n2),
-                        lw_date_vi(since, b1));
+                        LW_MSG_CHECK_AMENDED, name_id(c, r->type, e->id, n1, sizeof n1),
+                        name_id(c, NULL, am, n2, sizeof n2), lw_date_vi(since, b1));
         }
     }
 }
@@ -827,7 +691,7 @@ static void check_unit_plan(cctx *c, size_t ui)
     if (pi == (size_t)-1)
         return;
     const lw_ds_doc *p = lw_docset_doc(c->ds, pi);
-    char b1[11], b2[11], names[600];
+    char b1[LW_CHECK_DATE_SIZE], b2[LW_CHECK_DATE_SIZE], names[LW_CHECK_NAMES_MAX];
     /* deadline.conflict: for each duty of the unit, the strictest province duty of its topic */
     for (size_t k = 0; k < u->n_duties; k++) {
         const lw_ds_duty *ud = lw_docset_duty(c->ds, u->first_duty + k);
@@ -850,10 +714,10 @@ static void check_unit_plan(cctx *c, size_t ui)
                               p->path, "province_label", c->labels[pi], "province_number", p->number, "province_line",
                               best->deadline_line ? best->deadline_line : best->line, "province_deadline", best->to,
                               "province_deadline_text", best->deadline_text, "province_activity", best->activity),
-                    "Thời hạn “%s” (%s) muộn hơn thời hạn Kế hoạch của tỉnh%s%s đặt cho cùng nhiệm vụ (%s): "
-                    "“%s” (%s).", ud->deadline_text ? ud->deadline_text : "", lw_date_vi(ud->to, b1),
-                    p->number ? " số " : "", p->number ? p->number : "", topic_label(c, ud->topic),
-                    best->deadline_text ? best->deadline_text : "", lw_date_vi(best->to, b2));
+                    LW_MSG_CHECK_DEADLINE_CONFLICT, ud->deadline_text ? ud->deadline_text : "", lw_date_vi(ud->to, b1),
+                    p->number ? vi(LW_MSG_CHECK_NUMBER_WORD) : "", p->number ? p->number : "",
+                    topic_label(c, ud->topic), best->deadline_text ? best->deadline_text : "",
+                    lw_date_vi(best->to, b2));
     }
     /* duty.missing: each province duty led by this unit (or its level) whose topic the plan lacks */
     for (size_t j = 0; j < p->n_duties; j++) {
@@ -871,9 +735,8 @@ static void check_unit_plan(cctx *c, size_t ui)
                               "province_label", c->labels[pi], "province_number", p->number, "province_line",
                               pd->line, "province_activity", pd->activity, "assigned_to",
                               lead_names(pd, names, sizeof names)),
-                    "Kế hoạch của tỉnh%s%s giao nhiệm vụ “%s” (%s) cho %s, nhưng kế hoạch này không có nhiệm vụ "
-                    "đó.", p->number ? " số " : "", p->number ? p->number : "", pd->activity ? pd->activity : "",
-                    topic_label(c, pd->topic), names);
+                    LW_MSG_CHECK_DUTY_MISSING, p->number ? vi(LW_MSG_CHECK_NUMBER_WORD) : "",
+                    p->number ? p->number : "", pd->activity ? pd->activity : "", topic_label(c, pd->topic), names);
     }
 }
 
@@ -883,7 +746,7 @@ static void check_duties(cctx *c, size_t di)
 {
     const lw_ds_doc *d = lw_docset_doc(c->ds, di);
     json_t *levels = lw_ruleset_data(c->rs, "abolished_levels");
-    char b1[11], b2[11];
+    char b1[LW_CHECK_DATE_SIZE], b2[LW_CHECK_DATE_SIZE];
     for (size_t k = 0; k < d->n_duties; k++) {
         const lw_ds_duty *u = lw_docset_duty(c->ds, d->first_duty + k);
         /* a plan dates its work; the standing duties of a directive or a letter ("thường
@@ -891,7 +754,7 @@ static void check_duties(cctx *c, size_t di)
         if (!u->to && d->is_plan && lw_docset_needs_deadline(c->ds, d, u))
             finding(c, "deadline.missing", SEV_WARNING, di, u->line,
                     json_pack("{s:s?,s:s?,s:s?}", "activity", u->activity, "section", u->section, "topic", u->topic),
-                    "Nhiệm vụ “%s” không có thời hạn thực hiện.", u->activity ? u->activity : "");
+                    LW_MSG_CHECK_DEADLINE_MISSING, u->activity ? u->activity : "");
         size_t li;
         json_t *lv;
         json_array_foreach(levels, li, lv) {
@@ -906,8 +769,8 @@ static void check_duties(cctx *c, size_t di)
                 finding(c, "unit.abolished", SEV_WARNING, di, u->units[n].line ? u->units[n].line : u->line,
                         json_pack("{s:s,s:s,s:s,s:s?}", "unit", u->units[n].name, "level", level, "since", from,
                                   "activity", u->activity),
-                        "Văn bản ngày %s giao việc cho %s, nhưng %s (từ ngày %s).", lw_date_vi(d->date, b1),
-                        u->units[n].name, note ? note : "cấp này không còn", lw_date_vi(from, b2));
+                        LW_MSG_CHECK_UNIT_ABOLISHED, lw_date_vi(d->date, b1), u->units[n].name,
+                        note ? note : vi(LW_MSG_CHECK_LEVEL_GONE), lw_date_vi(from, b2));
                 break;
             }
         }
@@ -938,16 +801,19 @@ static json_t *sorted_unique(json_t *arr)
 {
     size_t n = json_array_size(arr);
     json_t **v = malloc((n + 1) * sizeof *v);
-    for (size_t i = 0; i < n; i++)
+    json_t *out = v ? json_array() : NULL;
+    for (size_t i = 0; out && i < n; i++)
         v[i] = json_array_get(arr, i);
-    qsort(v, n, sizeof *v, cmp_finding);
-    json_t *out = json_array();
-    for (size_t i = 0; i < n; i++)
-        if (!i || cmp_finding(&v[i - 1], &v[i]))
-            json_array_append(out, v[i]);
+    if (out)
+        qsort(v, n, sizeof *v, cmp_finding);
+    for (size_t i = 0; out && i < n; i++)
+        if ((!i || cmp_finding(&v[i - 1], &v[i])) && json_array_append(out, v[i])) {
+            json_decref(out);
+            out = NULL;
+        }
     free(v);
     json_decref(arr);
-    return out;
+    return out; /* NULL when out of memory */
 }
 
 typedef struct {
@@ -979,23 +845,31 @@ lw_status lw_check_run(lw_store *s, const lw_engine *eng, const lw_registry *reg
         free(c.labels);
         json_decref(c.out);
         lw_docset_free(ds);
-        return lw_error_set(err, LW_ERR_NOMEM, NULL, 0, 0, "out of memory");
+        return lw_error_msg(err, LW_ERR_NOMEM, NULL, 0, 0, LW_MSG_NOMEM);
     }
     for (size_t i = 0; i < n; i++) {
         const lw_ds_doc *d = lw_docset_doc(ds, i);
         lw_buf b = {0};
-        if (!lw_doc_label(&b, d->kind, d->number, d->date, d->issuer))
-            c.labels[i] = lw_buf_detach(&b, NULL);
+        int rc = lw_doc_label(&b, d->kind, d->number, d->date, d->issuer);
+        if (rc < 0 || (rc == 0 && !(c.labels[i] = lw_buf_detach(&b, NULL))))
+            c.nomem = 1;
         lw_buf_free(&b);
     }
-    load_parts(&c);
+    if (lw_check_ocr_create(c.rs, &c.ocr, err)) {
+        for (size_t i = 0; i < n; i++)
+            free(c.labels[i]);
+        free(c.labels);
+        json_decref(c.out);
+        lw_docset_free(ds);
+        return LW_ERR_NOMEM;
+    }
     st = load_relations(&c, s, err);
     if (st) {
         for (size_t i = 0; i < n; i++)
             free(c.labels[i]);
         free(c.labels);
         free_relations(&c);
-        json_decref(c.parts);
+        lw_check_ocr_free(c.ocr);
         json_decref(c.out);
         lw_docset_free(ds);
         return st;
@@ -1004,19 +878,25 @@ lw_status lw_check_run(lw_store *s, const lw_engine *eng, const lw_registry *reg
     c.pplans = calloc(n + 1, sizeof *c.pplans);
     year_ix *py = calloc(n + 1, sizeof *py);
     size_t npy = 0;
-    for (size_t i = 0; i < n; i++) {
+    if (opt && opt->unit && *opt->unit)
+        c.unit_key = lw_store_fold(opt->unit);
+    if (!c.issuer_keys || !c.pplans || !py || (opt && opt->unit && *opt->unit && !c.unit_key))
+        c.nomem = 1;
+    for (size_t i = 0; i < n && !c.nomem; i++) {
         const lw_ds_doc *d = lw_docset_doc(ds, i);
         c.issuer_keys[i] = d->issuer ? lw_store_fold(d->issuer) : NULL;
-        if (py && d->is_plan && d->is_province)
+        if (d->issuer && !c.issuer_keys[i])
+            c.nomem = 1;
+        if (d->is_plan && d->is_province)
             py[npy++] = (year_ix){d->year, i};
     }
-    if (py && c.pplans) {
+    if (!c.nomem) {
         qsort(py, npy, sizeof *py, cmp_year_ix);
         for (size_t i = 0; i < npy; i++)
             c.pplans[c.npplans++] = py[i].ix;
     }
     free(py);
-    for (size_t i = 0; i < n; i++) {
+    for (size_t i = 0; i < n && !c.nomem; i++) {
         const lw_ds_doc *d = lw_docset_doc(ds, i);
         check_citations(&c, i);
         check_duties(&c, i);
@@ -1024,16 +904,24 @@ lw_status lw_check_run(lw_store *s, const lw_engine *eng, const lw_registry *reg
             check_unit_plan(&c, i);
     }
     for (size_t i = 0; i < n; i++) {
-        free(c.issuer_keys[i]);
+        if (c.issuer_keys)
+            free(c.issuer_keys[i]);
         free(c.labels[i]);
     }
     free(c.issuer_keys);
+    free(c.unit_key);
     free(c.labels);
     free_relations(&c);
-    json_decref(c.parts);
+    lw_check_ocr_free(c.ocr);
     free(c.pplans);
     lw_docset_free(ds);
+    if (c.nomem) {
+        json_decref(c.out);
+        return lw_error_msg(err, LW_ERR_NOMEM, NULL, 0, 0, LW_MSG_NOMEM);
+    }
     *findings = sorted_unique(c.out);
+    if (!*findings)
+        return lw_error_msg(err, LW_ERR_NOMEM, NULL, 0, 0, LW_MSG_NOMEM);
     return LW_OK;
 }
 

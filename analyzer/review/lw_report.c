@@ -1,28 +1,31 @@
-/* lw_report: statuses of duties as of a date, and the five ways to write them (see the
- * header for the rules). */
+/* lw_report: statuses of duties as of a date (see the header for the rules), and the
+ * read-only view the renderers (lw_report_write.c) read them through. */
 #include "lw_report.h"
 
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-#include <utf8proc.h>
-
-#include "lw_docset.h"
-#include "lw_duty.h"
+#include "lw_msg.h"
 #include "lw_resolve.h"
+#include "lw_subject.h"
 
+/* An ISO date and its NUL. */
+#define LW_REPORT_DATE_SIZE 11
+/* The working folder paths are shown below (PATH_MAX of Linux). */
+#define LW_REPORT_CWD_MAX 4096
+/* A unit's name made with its province: a department's name and a province's, with room. */
+#define LW_REPORT_NAME_MAX 600
+/* A subject shown after a label is cut at a space before this many bytes ("…" added); a
+ * first word longer than that is cut inside only when it leaves at least SUBJECT_KEEP. */
+#define LW_REPORT_SUBJECT_MAX 200
+#define LW_REPORT_SUBJECT_KEEP 120
+
+/* An item as built: what the renderers see (unit borrowed from the docset or names; a
+ * whole_group unit is a group none of whose units the database knows in the duty's
+ * province), and its sort keys. */
 typedef struct {
-    const char *unit;           /* borrowed from the docset or the units list */
-    lw_report_status status;
-    const lw_ds_duty *duty;
-    const lw_ds_doc *doc;
-    const lw_ds_doc *answer;    /* NULL when none */
-    long days;                  /* deadline - as_of (negative: past); late: answer - deadline */
-    int no_unit;                /* the duty names no unit: status LW_RS_NO_UNIT */
-    int whole_group;            /* unit is a group none of whose units the database knows in
-                                   the duty's province: judged for the group as a whole */
+    lw_report_item v;
     unsigned unit_rank;         /* of unit among the report's units in strcmp order */
     unsigned doc_rank;          /* of doc among the documents in path order */
 } item_t;
@@ -30,13 +33,13 @@ typedef struct {
 struct lw_report {
     lw_docset *ds;
     lw_report_options opt;
-    char as_of[11];
-    char since[11]; /* empty with opt.all */
+    char as_of[LW_REPORT_DATE_SIZE];
+    char since[LW_REPORT_DATE_SIZE]; /* empty with opt.all */
     size_t older;   /* duties due before since */
     item_t *items;
     size_t n, cap;
     size_t counts[LW_RS_COUNT];
-    char cwd[4096];
+    char cwd[LW_REPORT_CWD_MAX];
     char **names; /* unit names made here */
     size_t nnames, capnames;
     unsigned *seen; /* by issuer: the expand call that listed it */
@@ -52,13 +55,18 @@ struct lw_report {
                                    known in, NULL for none; many_provinces[same_name] when
                                    several */
     unsigned char *many_provinces;
-    const char **common, **places, **parts; /* rules/report.yaml, sorted: borrowed from the ruleset */
-    size_t ncommon, nplaces, nparts;
-    int min_shared;
+    lw_subject *subject; /* the words that tell what a document is about (rules/report.yaml) */
     uint64_t **pairs;   /* by document: its subject's pairs (subject_pairs), or NULL */
     size_t *npairs;
     char **names_of;    /* by document: label and subject as shown (doc_names), or NULL */
     char **labels;      /* by document: lw_doc_label alone, NULL when the header names nothing */
+    const char **bodies, **province_words; /* rules/report.yaml (expand): borrowed */
+    size_t nbodies, nprovince_words;
+    const char *province_word;
+    const char *report_kind;   /* rules/report.yaml: the kind of a report (borrowed) */
+    int nomem;          /* sticky: memory ran out somewhere while building (a result made
+                           without it would be silently wrong: the build fails) */
+    lw_report_summary view; /* what the renderers read, filled at the end of the build */
 };
 
 /* ---- dates ---- */
@@ -94,13 +102,11 @@ static long iso_days(const char *iso)
     return days_from_civil(d.y, d.m, d.d);
 }
 
-/* ---- what a document is about ---- */
+/* ---- rules/report.yaml ---- */
 
-static int cmp_cstr(const void *a, const void *b) { return strcmp(*(const char *const *)a, *(const char *const *)b); }
-
-/* The strings of rules/report.yaml's list key, sorted, into *v (owned array of borrowed
- * strings); -1 when out of memory. */
-static int load_words(const lw_ruleset *rs, const char *key, const char ***v, size_t *n)
+/* The strings of rules/report.yaml's list key into *v (owned array of borrowed strings); -1
+ * when out of memory. */
+static int load_list(const lw_ruleset *rs, const char *key, const char ***v, size_t *n)
 {
     json_t *a = lw_ruleset_data(rs, key);
     size_t i, k = 0;
@@ -111,125 +117,11 @@ static int load_words(const lw_ruleset *rs, const char *key, const char ***v, si
     json_array_foreach(a, i, w)
         if (json_is_string(w))
             (*v)[k++] = json_string_value(w);
-    qsort(*v, k, sizeof **v, cmp_cstr);
     *n = k;
     return 0;
 }
 
-static int in_words(const char *const *v, size_t n, const char *t)
-{
-    return n && bsearch(&t, v, n, sizeof *v, cmp_cstr) != NULL;
-}
-
-static int cmp_u64(const void *a, const void *b)
-{
-    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-    return (x > y) - (x < y);
-}
-
-/* Appends to *v the pairs of neighbouring syllables of text t that say what it is about
- * (rules/report.yaml): lower case with the marks kept ("tình" is not "tỉnh"), a pair never
- * across a number, a common word or a place's name. Hashes; -1 when out of memory. */
-static int add_pairs(const lw_report *r, const char *t, uint64_t **v, size_t *n, size_t *cap)
-{
-    utf8proc_uint8_t *low = NULL;
-    if (!t || utf8proc_map((const utf8proc_uint8_t *)t, 0, &low,
-                           UTF8PROC_NULLTERM | UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_CASEFOLD) < 0)
-        return 0; /* nothing to say, or not UTF-8: no pairs */
-    char prev[64], tok[64];
-    int have_prev = 0, skip = 0, rc = 0;
-    const utf8proc_uint8_t *p = low;
-    while (*p) {
-        utf8proc_int32_t cp;
-        utf8proc_ssize_t k = utf8proc_iterate(p, -1, &cp);
-        if (k <= 0)
-            break;
-        utf8proc_category_t c = utf8proc_category(cp);
-        if (!(c >= UTF8PROC_CATEGORY_LU && c <= UTF8PROC_CATEGORY_NO)) {
-            p += k;
-            continue;
-        }
-        /* a token: letters, marks and digits */
-        size_t len = 0;
-        int digits = 1;
-        while (*p) {
-            k = utf8proc_iterate(p, -1, &cp);
-            if (k <= 0)
-                break;
-            c = utf8proc_category(cp);
-            if (!(c >= UTF8PROC_CATEGORY_LU && c <= UTF8PROC_CATEGORY_NO))
-                break;
-            digits &= c >= UTF8PROC_CATEGORY_ND && c <= UTF8PROC_CATEGORY_NO;
-            if (len + (size_t)k < sizeof tok)
-                memcpy(tok + len, p, (size_t)k);
-            len += (size_t)k;
-            p += k;
-        }
-        if (len >= sizeof tok) { /* no syllable is that long: OCR run-together, left out */
-            have_prev = 0;
-            continue;
-        }
-        tok[len] = '\0';
-        if (skip) {
-            skip--;
-            have_prev = 0;
-            continue;
-        }
-        if (digits || in_words(r->common, r->ncommon, tok)) {
-            skip = in_words(r->places, r->nplaces, tok) ? 2 : 0;
-            have_prev = 0;
-            continue;
-        }
-        if (have_prev) {
-            if (*n == *cap) {
-                size_t nc = *cap ? *cap * 2 : 16;
-                uint64_t *g = realloc(*v, nc * sizeof *g);
-                if (!g) {
-                    rc = -1;
-                    break;
-                }
-                *v = g;
-                *cap = nc;
-            }
-            uint64_t h = lw_hash_str(prev);
-            (*v)[(*n)++] = h * 1099511628211ull ^ lw_hash_str(tok);
-        }
-        memcpy(prev, tok, len + 1);
-        have_prev = 1;
-    }
-    free(low);
-    return rc;
-}
-
-/* Sorted and distinct, in place; the new count. */
-static size_t uniq_pairs(uint64_t *v, size_t n)
-{
-    if (!n)
-        return 0;
-    qsort(v, n, sizeof *v, cmp_u64);
-    size_t w = 1;
-    for (size_t i = 1; i < n; i++)
-        if (v[i] != v[w - 1])
-            v[w++] = v[i];
-    return w;
-}
-
-static size_t shared_pairs(const uint64_t *a, size_t na, const uint64_t *b, size_t nb)
-{
-    size_t i = 0, j = 0, k = 0;
-    while (i < na && j < nb) {
-        if (a[i] < b[j])
-            i++;
-        else if (a[i] > b[j])
-            j++;
-        else {
-            k++;
-            i++;
-            j++;
-        }
-    }
-    return k;
-}
+/* ---- what a document is about ---- */
 
 /* The pairs of what a duty is about, made once per item when a candidate needs them. */
 typedef struct {
@@ -240,30 +132,34 @@ typedef struct {
 
 /* Whether document o (index oi) is on the work of item it's duty: its subject shares
  * enough pairs with the duty's document's subject, activity or output. */
-static int on_subject(const lw_report *r, const item_t *it, size_t oi, duty_pairs *dp)
+static int on_subject(lw_report *r, const item_t *it, size_t oi, duty_pairs *dp)
 {
     if (!r->npairs[oi])
         return 0;
     if (!dp->made) {
         size_t cap = 0;
-        const lw_ds_duty *u = it->duty;
-        dp->made = add_pairs(r, it->doc->subject, &dp->v, &dp->n, &cap) ||
-                           add_pairs(r, u->activity, &dp->v, &dp->n, &cap) ||
-                           add_pairs(r, u->output, &dp->v, &dp->n, &cap)
+        const lw_ds_duty *u = it->v.duty;
+        dp->made = lw_subject_pairs(r->subject, it->v.doc->subject, &dp->v, &dp->n, &cap) ||
+                           lw_subject_pairs(r->subject, u->activity, &dp->v, &dp->n, &cap) ||
+                           lw_subject_pairs(r->subject, u->output, &dp->v, &dp->n, &cap)
                        ? -1
                        : 1;
-        dp->n = uniq_pairs(dp->v, dp->n);
+        dp->n = lw_subject_uniq(dp->v, dp->n);
     }
-    if (dp->made < 0)
-        return 0; /* out of memory: not answered, never a false "done" */
-    return (int)shared_pairs(dp->v, dp->n, r->pairs[oi], r->npairs[oi]) >= r->min_shared;
+    if (dp->made < 0) {
+        r->nomem = 1; /* not answered, never a false "done"; and the build fails */
+        return 0;
+    }
+    return lw_subject_on_work(r->subject, dp->v, dp->n, r->pairs[oi], r->npairs[oi]);
 }
 
 /* ---- building ---- */
 
-static const char *doc_topic(const lw_ds_doc *d)
+/* What a document answers: a report (its kind is rules/report.yaml's report_kind) a
+ * reporting duty, a plan a planning one, else the topic ingest classified its subject as. */
+static const char *doc_topic(const lw_report *r, const lw_ds_doc *d)
 {
-    if (d->kind && !strcmp(d->kind, "Báo cáo"))
+    if (d->kind && r->report_kind && !strcmp(d->kind, r->report_kind))
         return "report";
     if (d->is_plan)
         return "plan";
@@ -288,12 +184,14 @@ static void add_item(lw_report *r, const char *unit, const lw_ds_duty *u, const 
     if (r->n == r->cap) {
         size_t cap = r->cap ? r->cap * 2 : 256;
         item_t *p = realloc(r->items, cap * sizeof *p);
-        if (!p)
+        if (!p) {
+            r->nomem = 1;
             return;
+        }
         r->items = p;
         r->cap = cap;
     }
-    r->items[r->n++] = (item_t){.unit = unit, .duty = u, .doc = d};
+    r->items[r->n++] = (item_t){.v = {.unit = unit, .duty = u, .doc = d}};
 }
 
 /* A document of unknown province is of the database's only one, else of none. */
@@ -309,11 +207,13 @@ static int answer_province(const lw_docset *ds, const char *a, const char *b, in
     return same_province(ds, a, b) || (!a && !b && cites);
 }
 
-static int wanted_unit(const lw_report *r, const char *unit)
+static int wanted_unit(lw_report *r, const char *unit)
 {
     if (!r->unit_key)
         return 1;
     char *u = lw_store_fold(unit);
+    if (!u)
+        r->nomem = 1;
     int ok = u && strstr(u, r->unit_key);
     free(u);
     return ok;
@@ -324,15 +224,32 @@ static const char *keep_name(lw_report *r, const char *s)
     if (r->nnames == r->capnames) {
         size_t cap = r->capnames ? r->capnames * 2 : 32;
         char **p = realloc(r->names, cap * sizeof *p);
-        if (!p)
+        if (!p) {
+            r->nomem = 1;
             return NULL;
+        }
         r->names = p;
         r->capnames = cap;
     }
     char *c = strdup(s);
     if (c)
         r->names[r->nnames++] = c;
+    else
+        r->nomem = 1;
     return c;
+}
+
+/* Whether lead is a province's body named without its province: it starts with a word of
+ * rules/report.yaml's province_bodies ("Sở ") and holds none of its province_words
+ * (" tỉnh ", " thành phố "). */
+static int is_province_body(const lw_report *r, const char *lead)
+{
+    int body = 0;
+    for (size_t i = 0; i < r->nbodies && !body; i++)
+        body = !strncmp(lead, r->bodies[i], strlen(r->bodies[i]));
+    for (size_t i = 0; i < r->nprovince_words && body; i++)
+        body = !strstr(lead, r->province_words[i]);
+    return body;
 }
 
 /* The units a lead name stands for: the issuers of the database it covers, in the duty's
@@ -365,15 +282,15 @@ static void expand(lw_report *r, const char *lead, const char *level, const lw_d
     /* "Sở Nội vụ" in a plan of tỉnh Hậu Giang, known by no document of its own: name it
      * with its province, as its own documents would ("Sở Nội vụ tỉnh Hậu Giang") */
     const char *name = lead;
-    if (d->province && !strncmp(lead, "Sở ", strlen("Sở ")) && !strstr(lead, " tỉnh ") && !strstr(lead, " thành phố ")) {
-        char buf[600];
-        snprintf(buf, sizeof buf, "%s tỉnh %s", lead, d->province);
+    if (d->province && r->province_word && is_province_body(r, lead)) {
+        char buf[LW_REPORT_NAME_MAX];
+        snprintf(buf, sizeof buf, "%s %s %s", lead, r->province_word, d->province);
         name = keep_name(r, buf);
     }
     if (name && wanted_unit(r, name)) {
         add_item(r, name, u, d);
         if (r->n != before && name == lead && lw_docset_is_group(r->ds, lead))
-            r->items[r->n - 1].whole_group = 1;
+            r->items[r->n - 1].v.whole_group = 1;
     }
 }
 
@@ -388,8 +305,10 @@ static const char *canon_topic(lw_report *r, const char *t)
     if (r->ncanon == r->capcanon) {
         size_t cap = r->capcanon ? r->capcanon * 2 : 32;
         const char **p = realloc(r->canon, cap * sizeof *p);
-        if (!p)
+        if (!p) {
+            r->nomem = 1;
             return NULL;
+        }
         r->canon = p;
         r->capcanon = cap;
     }
@@ -409,22 +328,6 @@ static int unknown_province_ok(const lw_report *r, const lw_ds_issuer *is, const
     return !p || !province || p == province || !strcmp(p, province);
 }
 
-/* Whether text speaks of part of a year ("6 tháng đầu năm", "quý III": rules/report.yaml,
- * answer_part_year): lower case, marks kept. */
-static int part_year(const lw_report *r, const char *t)
-{
-    utf8proc_uint8_t *low = NULL;
-    if (!t || !r->nparts ||
-        utf8proc_map((const utf8proc_uint8_t *)t, 0, &low,
-                     UTF8PROC_NULLTERM | UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_CASEFOLD) < 0)
-        return 0;
-    int yes = 0;
-    for (size_t i = 0; i < r->nparts && !yes; i++)
-        yes = strstr((const char *)low, r->parts[i]) != NULL;
-    free(low);
-    return yes;
-}
-
 static int cmp_doc_date(const void *a, const void *b)
 {
     const lw_ds_doc *x = *(const lw_ds_doc *const *)a, *y = *(const lw_ds_doc *const *)b;
@@ -432,36 +335,55 @@ static int cmp_doc_date(const void *a, const void *b)
     return c ? c : (x > y) - (x < y);
 }
 
+/* Whether text speaks of part of a year (lw_subject_part_year), r->nomem set when memory
+ * runs out. */
+static int part_year(lw_report *r, const char *t)
+{
+    int yes = lw_subject_part_year(r->subject, t);
+    if (yes < 0)
+        r->nomem = 1;
+    return yes > 0;
+}
+
+/* s folded (owned), or NULL with r->nomem set. */
+static char *fold_or_flag(lw_report *r, const char *s)
+{
+    char *f = lw_store_fold(s);
+    if (!f)
+        r->nomem = 1;
+    return f;
+}
+
 /* The documents that may answer item it: of the issuers its unit covers (its own name among
  * them), of the duty's topic, dated from the duty's document to the as-of date, in its
  * province and on its work (see lw_report.h). Earliest first; *out owned, NULL when none. */
 static size_t candidates(lw_report *r, item_t *it, const char **topics, const lw_ds_doc ***out)
 {
-    const lw_ds_duty *u = it->duty;
+    const lw_ds_duty *u = it->v.duty;
     const lw_ds_doc **v = NULL;
     size_t nv = 0, cap = 0, n;
     duty_pairs dp = {NULL, 0, 0};
     char *unit_key = NULL; /* the unit's name folded, made when first needed */
     const char *topic = canon_topic(r, u->topic);
-    const size_t *cov = topic ? lw_docset_covered(r->ds, it->unit, &n) : (n = 0, NULL);
+    const size_t *cov = topic ? lw_docset_covered(r->ds, it->v.unit, &n) : (n = 0, NULL);
     int duty_part = n ? part_year(r, u->activity) || part_year(r, u->output) : 0;
     for (size_t c = 0; c < n; c++) {
         const lw_ds_issuer *is = lw_docset_issuer(r->ds, cov[c]);
         for (size_t j = 0; j < is->n_docs; j++) {
             size_t i = is->docs[j];
             const lw_ds_doc *o = lw_docset_doc(r->ds, i);
-            if (topics[i] != topic || o == it->doc || !o->date)
+            if (topics[i] != topic || o == it->v.doc || !o->date)
                 continue;
-            if ((it->doc->date && strcmp(o->date, it->doc->date) < 0) || strcmp(o->date, r->as_of) > 0)
+            if ((it->v.doc->date && strcmp(o->date, it->v.doc->date) < 0) || strcmp(o->date, r->as_of) > 0)
                 continue;
             /* a unit's name is judged with its province (huyện Châu Thành is in five), and a
              * document that does not cite the duty's must be on its work, not only of its kind
              * and year (a Báo cáo on another subject answers no reporting duty) */
-            int cites = doc_cites(r->ds, o, it->doc);
-            if (!answer_province(r->ds, o->province, it->doc->province, cites) &&
-                ((o->province && it->doc->province) ||
-                 !unknown_province_ok(r, is, unit_key ? unit_key : (unit_key = lw_store_fold(it->unit)),
-                                      it->doc->province)))
+            int cites = doc_cites(r->ds, o, it->v.doc);
+            if (!answer_province(r->ds, o->province, it->v.doc->province, cites) &&
+                ((o->province && it->v.doc->province) ||
+                 !unknown_province_ok(r, is, unit_key ? unit_key : (unit_key = fold_or_flag(r, it->v.unit)),
+                                      it->v.doc->province)))
                 continue;
             if (!cites && (o->year != atoi(u->to) || !on_subject(r, it, i, &dp)))
                 continue;
@@ -471,8 +393,10 @@ static size_t candidates(lw_report *r, item_t *it, const char **topics, const lw
             if (nv == cap) {
                 size_t nc = cap ? cap * 2 : 8;
                 const lw_ds_doc **g = realloc(v, nc * sizeof *g);
-                if (!g)
-                    break; /* out of memory: the ones found so far */
+                if (!g) {
+                    r->nomem = 1; /* the build fails: no answer may be missed silently */
+                    break;
+                }
                 v = g;
                 cap = nc;
             }
@@ -490,16 +414,16 @@ static size_t candidates(lw_report *r, item_t *it, const char **topics, const lw
 /* The status of a dated item from its answer (NULL: none). */
 static void finish(lw_report *r, item_t *it, const lw_ds_doc *best)
 {
-    long to = iso_days(it->duty->to);
-    it->answer = best;
+    long to = iso_days(it->v.duty->to);
+    it->v.answer = best;
     if (best) {
         long a = iso_days(best->date);
-        it->status = a <= to ? LW_RS_DONE : LW_RS_LATE;
-        it->days = a - to;
+        it->v.status = a <= to ? LW_RS_DONE : LW_RS_LATE;
+        it->v.days = a - to;
         return;
     }
-    it->days = to - r->as_of_days;
-    it->status = to < r->as_of_days ? LW_RS_OVERDUE : it->days <= r->opt.window ? LW_RS_DUE_SOON : LW_RS_UPCOMING;
+    it->v.days = to - r->as_of_days;
+    it->v.status = to < r->as_of_days ? LW_RS_OVERDUE : it->v.days <= r->opt.window ? LW_RS_DUE_SOON : LW_RS_UPCOMING;
 }
 
 /* Every item's status: unit-less and undated ones at once, dated ones by their answers (the
@@ -508,11 +432,11 @@ static void judge_all(lw_report *r, const char **topics)
 {
     for (size_t i = 0; i < r->n; i++) {
         item_t *it = &r->items[i];
-        if (it->no_unit) {
-            it->status = LW_RS_NO_UNIT;
-            it->days = it->duty->to ? iso_days(it->duty->to) - r->as_of_days : 0;
-        } else if (!it->duty->to) {
-            it->status = LW_RS_NO_DEADLINE;
+        if (it->v.no_unit) {
+            it->v.status = LW_RS_NO_UNIT;
+            it->v.days = it->v.duty->to ? iso_days(it->v.duty->to) - r->as_of_days : 0;
+        } else if (!it->v.duty->to) {
+            it->v.status = LW_RS_NO_DEADLINE;
         } else {
             const lw_ds_doc **v = NULL;
             size_t n = candidates(r, it, topics, &v);
@@ -527,15 +451,15 @@ static int cmp_item(const void *a, const void *b)
     const item_t *x = a, *y = b;
     if (x->unit_rank != y->unit_rank)
         return x->unit_rank < y->unit_rank ? -1 : 1;
-    if (x->status != y->status)
-        return x->status < y->status ? -1 : 1;
-    const char *tx = x->duty->to ? x->duty->to : "9999", *ty = y->duty->to ? y->duty->to : "9999";
+    if (x->v.status != y->v.status)
+        return x->v.status < y->v.status ? -1 : 1;
+    const char *tx = x->v.duty->to ? x->v.duty->to : "9999", *ty = y->v.duty->to ? y->v.duty->to : "9999";
     int c;
     if ((c = strcmp(tx, ty)))
         return c;
     if (x->doc_rank != y->doc_rank)
         return x->doc_rank < y->doc_rank ? -1 : 1;
-    return x->duty->line - y->duty->line;
+    return x->v.duty->line - y->v.duty->line;
 }
 
 static int cmp_str_ptr(const void *a, const void *b)
@@ -574,7 +498,7 @@ static int rank_units_and_paths(lw_report *r)
     if (!u || !ix || !path_rank)
         goto done;
     for (size_t i = 0; i < r->n; i++)
-        u[i] = r->items[i].unit;
+        u[i] = r->items[i].v.unit;
     qsort(u, r->n, sizeof *u, cmp_ptr);
     for (size_t i = 0; i < r->n; i++)
         if (!nu || u[nu - 1] != u[i])
@@ -599,9 +523,9 @@ static int rank_units_and_paths(lw_report *r)
         path_rank[ix[i].doc] = (unsigned)i;
     for (size_t i = 0; i < r->n; i++) {
         item_t *it = &r->items[i];
-        const char **hit = bsearch(&it->unit, u, nu, sizeof *u, cmp_ptr);
+        const char **hit = bsearch(&it->v.unit, u, nu, sizeof *u, cmp_ptr);
         it->unit_rank = rank[hit - u];
-        it->doc_rank = path_rank[it->duty->doc];
+        it->doc_rank = path_rank[it->v.duty->doc];
     }
     rc = 0;
 done:
@@ -649,11 +573,11 @@ static int cmp_restated(const void *a, const void *b)
 {
     const item_t *x = *(item_t *const *)a, *y = *(item_t *const *)b;
     int c;
-    if (x->doc != y->doc)
-        return x->doc < y->doc ? -1 : 1;
+    if (x->v.doc != y->v.doc)
+        return x->v.doc < y->v.doc ? -1 : 1;
     if (x->unit_rank != y->unit_rank)
         return x->unit_rank < y->unit_rank ? -1 : 1;
-    if ((c = strcmp(x->duty->topic, y->duty->topic)) || (c = strcmp(x->duty->to, y->duty->to)))
+    if ((c = strcmp(x->v.duty->topic, y->v.duty->topic)) || (c = strcmp(x->v.duty->to, y->v.duty->to)))
         return c;
     return x < y ? -1 : x > y;
 }
@@ -668,17 +592,18 @@ static void drop_restated(lw_report *r)
     if (!v || !drop) {
         free(v);
         free(drop);
+        r->nomem = 1;
         return;
     }
     for (size_t i = 0; i < r->n; i++)
-        if (r->items[i].duty->topic && r->items[i].duty->to)
+        if (r->items[i].v.duty->topic && r->items[i].v.duty->to)
             v[nv++] = &r->items[i];
     if (nv)
         qsort(v, nv, sizeof *v, cmp_restated);
     for (size_t i = 1; i < nv; i++) {
         const item_t *x = v[i - 1], *y = v[i];
-        if (x->doc == y->doc && x->unit_rank == y->unit_rank && !strcmp(x->duty->topic, y->duty->topic) &&
-            !strcmp(x->duty->to, y->duty->to))
+        if (x->v.doc == y->v.doc && x->unit_rank == y->unit_rank && !strcmp(x->v.duty->topic, y->v.duty->topic) &&
+            !strcmp(x->v.duty->to, y->v.duty->to))
             drop[y - r->items] = 1;
     }
     size_t w = 0;
@@ -690,19 +615,19 @@ static void drop_restated(lw_report *r)
     free(drop);
 }
 
-/* The subject as shown after a label: one line, at most about 200 bytes (cut at a space,
+/* The subject as shown after a label: one line, at most about LW_REPORT_SUBJECT_MAX bytes (cut at a space,
  * "…" added); appended to b. */
 static int put_subject(lw_buf *b, const char *subj)
 {
     size_t start = b->len, words = 0;
     for (const char *t = subj; *t;) {
         size_t n = strcspn(t, "\n\r\t ");
-        if (b->len - start + n + 1 > 200) {
+        if (b->len - start + n + 1 > LW_REPORT_SUBJECT_MAX) {
             /* a long word (OCR): cut on a character's first byte */
-            size_t k = n < 200 ? n : 200;
+            size_t k = n < LW_REPORT_SUBJECT_MAX ? n : LW_REPORT_SUBJECT_MAX;
             while (k && ((unsigned char)t[k] & 0xC0) == 0x80)
                 k--;
-            if (b->len - start < 120 && ((words && lw_buf_putc(b, ' ')) || lw_buf_append(b, t, k)))
+            if (b->len - start < LW_REPORT_SUBJECT_KEEP && ((words && lw_buf_putc(b, ' ')) || lw_buf_append(b, t, k)))
                 return -1;
             return lw_buf_append(b, "…", strlen("…"));
         }
@@ -727,7 +652,7 @@ static int doc_names(lw_report *r)
     if (!r->names_of || !r->labels)
         return -1;
     for (size_t i = 0; i < 2 * r->n; i++) {
-        const lw_ds_doc *d = i % 2 ? r->items[i / 2].answer : r->items[i / 2].doc;
+        const lw_ds_doc *d = i % 2 ? r->items[i / 2].v.answer : r->items[i / 2].v.doc;
         if (!d)
             continue;
         size_t k = doc_ix(r->ds, d);
@@ -754,11 +679,11 @@ lw_status lw_report_build(lw_store *s, const lw_engine *eng, const lw_report_opt
     *out = NULL;
     lw_date probe;
     if (!opt || !opt->as_of || lw_date_parse_iso(opt->as_of, &probe) || !lw_date_valid(probe))
-        return lw_error_set(err, LW_ERR_USAGE, NULL, 0, 0, "ngày không hợp lệ (not a valid date): %s",
+        return lw_error_msg(err, LW_ERR_USAGE, NULL, 0, 0, LW_MSG_REPORT_BAD_DATE,
                             opt && opt->as_of ? opt->as_of : "(none)");
     lw_report *r = calloc(1, sizeof *r);
     if (!r)
-        return lw_error_set(err, LW_ERR_NOMEM, NULL, 0, 0, "out of memory");
+        return lw_error_msg(err, LW_ERR_NOMEM, NULL, 0, 0, LW_MSG_NOMEM);
     r->opt = *opt;
     snprintf(r->as_of, sizeof r->as_of, "%s", opt->as_of);
     r->opt.as_of = r->as_of;
@@ -768,7 +693,7 @@ lw_status lw_report_build(lw_store *s, const lw_engine *eng, const lw_report_opt
         lw_date sd;
         if (lw_date_parse_iso(opt->since, &sd) || !lw_date_valid(sd)) {
             free(r);
-            return lw_error_set(err, LW_ERR_USAGE, NULL, 0, 0, "ngày không hợp lệ (not a valid date): %s", opt->since);
+            return lw_error_msg(err, LW_ERR_USAGE, NULL, 0, 0, LW_MSG_REPORT_BAD_DATE, opt->since);
         }
         snprintf(r->since, sizeof r->since, "%s", opt->since);
     } else {
@@ -777,11 +702,16 @@ lw_status lw_report_build(lw_store *s, const lw_engine *eng, const lw_report_opt
     r->opt.since = r->since[0] ? r->since : NULL;
     r->as_of_days = iso_days(r->as_of);
     r->unit_key = opt->unit && *opt->unit ? lw_store_fold(opt->unit) : NULL;
+    if (opt->unit && *opt->unit && !r->unit_key) {
+        free(r);
+        return lw_error_msg(err, LW_ERR_NOMEM, NULL, 0, 0, LW_MSG_NOMEM);
+    }
     if (!getcwd(r->cwd, sizeof r->cwd))
         r->cwd[0] = '\0';
     const lw_ruleset *rs = lw_engine_rules(eng);
     lw_status st = lw_docset_load(s, rs, LW_DS_REFS_IDS, &r->ds, err);
     if (st) {
+        free(r->unit_key);
         free(r);
         return st;
     }
@@ -794,8 +724,9 @@ lw_status lw_report_build(lw_store *s, const lw_engine *eng, const lw_report_opt
     if (!topics || !r->seen || !r->name_province || !r->many_provinces) {
         free(topics);
         lw_report_free(r);
-        return lw_error_set(err, LW_ERR_NOMEM, NULL, 0, 0, "out of memory");
+        return lw_error_msg(err, LW_ERR_NOMEM, NULL, 0, 0, LW_MSG_NOMEM);
     }
+    r->report_kind = json_string_value(lw_ruleset_data(rs, "report_kind"));
     for (size_t i = 0; i < nis; i++) {
         const lw_ds_issuer *is = lw_docset_issuer(r->ds, i);
         const char **p = &r->name_province[is->same_name];
@@ -805,23 +736,23 @@ lw_status lw_report_build(lw_store *s, const lw_engine *eng, const lw_report_opt
             *p = is->province;
     }
     for (size_t i = 0; i < nd; i++)
-        topics[i] = canon_topic(r, doc_topic(lw_docset_doc(r->ds, i)));
-    json_t *ms = lw_ruleset_data(rs, "answer_min_shared");
-    r->min_shared = json_is_integer(ms) && json_integer_value(ms) > 0 ? (int)json_integer_value(ms) : 2;
+        topics[i] = canon_topic(r, doc_topic(r, lw_docset_doc(r->ds, i)));
+    json_t *pw = lw_ruleset_data(rs, "province_word");
+    r->province_word = json_string_value(pw);
     r->pairs = calloc(nd + 1, sizeof *r->pairs);
     r->npairs = calloc(nd + 1, sizeof *r->npairs);
-    int bad = !r->pairs || !r->npairs || load_words(rs, "answer_common_words", &r->common, &r->ncommon) ||
-              load_words(rs, "answer_place_words", &r->places, &r->nplaces) ||
-              load_words(rs, "answer_part_year", &r->parts, &r->nparts);
+    int bad = !r->pairs || !r->npairs || lw_subject_create(rs, &r->subject, err) ||
+              load_list(rs, "province_bodies", &r->bodies, &r->nbodies) ||
+              load_list(rs, "province_words", &r->province_words, &r->nprovince_words);
     for (size_t i = 0; i < nd && !bad; i++) {
         size_t cap = 0;
-        bad = add_pairs(r, lw_docset_doc(r->ds, i)->subject, &r->pairs[i], &r->npairs[i], &cap);
-        r->npairs[i] = uniq_pairs(r->pairs[i], r->npairs[i]);
+        bad = lw_subject_pairs(r->subject, lw_docset_doc(r->ds, i)->subject, &r->pairs[i], &r->npairs[i], &cap);
+        r->npairs[i] = lw_subject_uniq(r->pairs[i], r->npairs[i]);
     }
-    if (bad) {
+    if (bad || r->nomem) {
         free(topics);
         lw_report_free(r);
-        return lw_error_set(err, LW_ERR_NOMEM, NULL, 0, 0, "out of memory");
+        return lw_error_msg(err, LW_ERR_NOMEM, NULL, 0, 0, LW_MSG_NOMEM);
     }
     for (size_t i = 0; i < nd; i++) {
         const lw_ds_doc *d = lw_docset_doc(r->ds, i);
@@ -859,31 +790,43 @@ lw_status lw_report_build(lw_store *s, const lw_engine *eng, const lw_report_opt
                         expand(r, u->units[n].name, u->units[n].level, u, d);
                     leads++;
                 }
-            if (!leads && wanted_unit(r, opt->english ? "(unit not stated)" : "(chưa rõ đơn vị)")) {
-                add_item(r, opt->english ? "(unit not stated)" : "(chưa rõ đơn vị)", u, d);
-                if (r->n && r->items[r->n - 1].duty == u)
-                    r->items[r->n - 1].no_unit = 1;
+            const char *nobody = lw_msg_get(LW_MSG_REPORT_UNIT_NOT_STATED, opt->english ? LW_LANG_EN : LW_LANG_VI);
+            if (!leads && wanted_unit(r, nobody)) {
+                add_item(r, nobody, u, d);
+                if (r->n && r->items[r->n - 1].v.duty == u)
+                    r->items[r->n - 1].v.no_unit = 1;
             }
         }
     }
     r->opt.unit = NULL; /* the filter is applied; the caller's string may go */
-    if (rank_units_and_paths(r)) {
+    if (r->nomem || rank_units_and_paths(r)) {
         free(topics);
         lw_report_free(r);
-        return lw_error_set(err, LW_ERR_NOMEM, NULL, 0, 0, "out of memory");
+        return lw_error_msg(err, LW_ERR_NOMEM, NULL, 0, 0, LW_MSG_NOMEM);
     }
     drop_restated(r);
     judge_all(r, topics);
     for (size_t i = 0; i < r->n; i++)
-        r->counts[r->items[i].status]++;
+        r->counts[r->items[i].v.status]++;
     if (r->n)
         qsort(r->items, r->n, sizeof *r->items, cmp_item);
-    if (doc_names(r)) {
+    if (r->nomem || doc_names(r)) {
         free(topics);
         lw_report_free(r);
-        return lw_error_set(err, LW_ERR_NOMEM, NULL, 0, 0, "out of memory");
+        return lw_error_msg(err, LW_ERR_NOMEM, NULL, 0, 0, LW_MSG_NOMEM);
     }
     free(topics);
+    r->view = (lw_report_summary){.as_of = r->as_of,
+                                  .since = r->since,
+                                  .window = r->opt.window,
+                                  .english = r->opt.english,
+                                  .color = r->opt.color,
+                                  .older = r->older,
+                                  .directing = r->directing,
+                                  .later = r->later,
+                                  .unfollowed = r->unfollowed,
+                                  .n_items = r->n};
+    memcpy(r->view.counts, r->counts, sizeof r->counts);
     *out = r;
     return LW_OK;
 }
@@ -905,9 +848,9 @@ void lw_report_free(lw_report *r)
         free(r->pairs[i]);
     free(r->pairs);
     free(r->npairs);
-    free(r->common);
-    free(r->places);
-    free(r->parts);
+    lw_subject_free(r->subject);
+    free(r->bodies);
+    free(r->province_words);
     for (size_t i = 0; r->ds && i < lw_docset_ndocs(r->ds); i++) {
         if (r->names_of)
             free(r->names_of[i]);
@@ -924,758 +867,20 @@ size_t lw_report_count(const lw_report *r, lw_report_status st) { return st < LW
 size_t lw_report_older(const lw_report *r) { return r->older; }
 size_t lw_report_directing(const lw_report *r) { return r->directing; }
 
-int lw_report_format_parse(const char *s)
-{
-    static const char *const names[] = {"text", "md", "html", "csv", "json"};
-    for (int i = 0; i < 5; i++)
-        if (s && !strcmp(s, names[i]))
-            return i;
-    return -1;
-}
+/* ---- the view ---- */
 
-/* ---- labels ---- */
+const lw_report_summary *lw_report_summary_of(const lw_report *r) { return &r->view; }
 
-enum {
-    L_TITLE, L_AS_OF, L_WINDOW, L_UNIT, L_DUTY, L_DEADLINE, L_DOCUMENT, L_LINE, L_ANSWER, L_STATUS,
-    L_OVERDUE_BY, L_LEFT, L_TODAY, L_LATE_BY, L_NONE, L_SUMMARY, L_NOTHING, L_TIMELINE, L_WORDS, L_SINCE, L_OLDER,
-    L_PASSED, L_NO_UNIT_NOTE, L_DIRECTING, L_LATER, L_UNFOLLOWED, L_GROUP_NOTE, L_COUNT
-};
+const lw_report_item *lw_report_item_at(const lw_report *r, size_t i) { return &r->items[i].v; }
 
-static const char *const labels[2][L_COUNT] = {
-    {"Báo cáo thời hạn", "Tính đến ngày", "cửa sổ %d ngày", "Đơn vị", "Nhiệm vụ", "Thời hạn", "Văn bản", "dòng",
-     "Trả lời bởi", "Tình trạng", "quá hạn %ld ngày", "còn %ld ngày", "đến hạn hôm nay", "muộn %ld ngày",
-     "không có", "Tổng hợp", "Không có mục nào cần chú ý.", "Dòng thời gian", "Nguyên văn", "từ ngày %s",
-     "%zu nhiệm vụ có thời hạn trước ngày %s không được xét (xem tất cả: --all, hoặc --since NGÀY).",
-     "hạn đã qua %ld ngày",
-     "Văn bản giao các việc dưới đây nhưng không nêu đơn vị nào mà lawwatch nhận ra, nên không xét được đã có văn "
-     "bản trả lời hay chưa: xin đọc văn bản để biết đơn vị nào phải thực hiện.",
-     "%zu nhiệm vụ chỉ đạo (đơn vị chủ trì chỉ đạo đơn vị khác thực hiện) không được xét như việc của đơn vị nào.",
-     "%zu nhiệm vụ của văn bản ghi ngày sau ngày %s không được xét.",
-     "%zu việc giao cho cơ quan trung ương hoặc đơn vị chưa rõ cấp không được xét: cơ sở dữ liệu không có văn bản "
-     "nào của các đơn vị này, nên không biết họ đã thực hiện hay chưa.",
-     "Đây là một nhóm đơn vị: cơ sở dữ liệu chưa có văn bản của đơn vị nào thuộc nhóm này trong tỉnh của văn bản "
-     "giao việc, nên việc được xét cho cả nhóm; khi văn bản của từng đơn vị được nhập, mỗi đơn vị được xét riêng."},
-    {"Deadline report", "As of", "window %d days", "Unit", "Duty", "Deadline", "Document", "line", "Answered by",
-     "Status", "%ld days overdue", "%ld days left", "due today", "%ld days late", "none", "Summary",
-     "Nothing needs attention.", "Timeline", "Words", "from %s",
-     "%zu duties due before %s are not judged (all of them: --all, or --since DATE).",
-     "deadline passed %ld days ago",
-     "The document sets the work below but names no unit lawwatch recognises, so whether it was answered cannot be "
-     "judged: read the document to see which unit must do it.",
-     "%zu directing duties (the leads are to make other units do the work) are not judged as any unit's own.",
-     "%zu duties of documents dated after %s are not judged.",
-     "%zu duties of central bodies or units of unknown level are not judged: the database holds no document of "
-     "theirs, so whether they did the work cannot be known.",
-     "A group of units: the database holds no document of any unit of this group in the province of the assigning "
-     "document, so the work is judged for the group as a whole; once the units' own documents are ingested, each "
-     "is judged on its own."},
-};
+int lw_report_listed(lw_report_status st) { return st <= LW_RS_NO_UNIT; }
 
-static const char *const status_label[2][LW_RS_COUNT] = {
-    {"Quá hạn", "Nộp muộn", "Sắp đến hạn", "Thiếu thời hạn", "Chưa rõ đơn vị", "Đã hoàn thành đúng hạn",
-     "Chưa đến hạn"},
-    {"Overdue", "Late", "Due soon", "No deadline", "Unit not stated", "Done on time", "Not yet due"},
-};
+const char *lw_report_doc_name(const lw_report *r, const lw_ds_doc *d) { return r->names_of[doc_ix(r->ds, d)]; }
 
-static const char *const status_id[LW_RS_COUNT] = {"overdue", "late", "due_soon", "no_deadline", "no_unit", "done",
-                                                   "upcoming"};
+const char *lw_report_doc_label(const lw_report *r, const lw_ds_doc *d) { return r->labels[doc_ix(r->ds, d)]; }
 
-#define LB(r, k) labels[(r)->opt.english][k]
+const char *lw_report_shown(const lw_report *r, const char *path) { return lw_path_below(path, r->cwd); }
 
-static int listed(lw_report_status s) { return s <= LW_RS_NO_UNIT; }
+long lw_report_iso_days(const char *iso) { return iso_days(iso); }
 
-/* What a document is called in an item: label and subject, else its path. */
-static const char *doc_name(const lw_report *r, const lw_ds_doc *d)
-{
-    return r->names_of[doc_ix(r->ds, d)];
-}
-
-static const char *doc_label(const lw_report *r, const lw_ds_doc *d) { return r->labels[doc_ix(r->ds, d)]; }
-
-static const char *shown(const lw_report *r, const char *path) { return lw_path_below(path, r->cwd); }
-
-/* "quá hạn 3 ngày" / "còn 5 ngày" / "muộn 2 ngày" for an item; buf returned. */
-static const char *when(const lw_report *r, const item_t *it, char *buf, size_t n)
-{
-    switch (it->status) {
-    case LW_RS_OVERDUE: snprintf(buf, n, LB(r, L_OVERDUE_BY), -it->days); break;
-    case LW_RS_LATE: snprintf(buf, n, LB(r, L_LATE_BY), it->days); break;
-    case LW_RS_NO_UNIT:
-        if (!it->duty->to) {
-            buf[0] = '\0';
-            break;
-        }
-        if (it->days < 0) {
-            snprintf(buf, n, LB(r, L_PASSED), -it->days);
-            break;
-        }
-        /* fall through */
-    case LW_RS_DUE_SOON:
-    case LW_RS_UPCOMING:
-        if (it->days == 0)
-            snprintf(buf, n, "%s", LB(r, L_TODAY));
-        else
-            snprintf(buf, n, LB(r, L_LEFT), it->days);
-        break;
-    default: buf[0] = '\0';
-    }
-    return buf;
-}
-
-/* ---- a sink that remembers failure ---- */
-
-/* Output gathers in a buffer written out by the 256 KB: a report of 20000 documents is
- * some million small pieces, and stdio's per-call cost was a fifth of the time. */
-typedef struct {
-    FILE *f;
-    int bad;
-    lw_buf b;
-} sink;
-
-#define LW_SINK_FLUSH (256u * 1024u)
-
-static void drain(sink *s)
-{
-    if (s->b.len && fwrite(s->b.data, 1, s->b.len, s->f) != s->b.len)
-        s->bad = 1;
-    s->b.len = 0;
-}
-
-static void out(sink *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void out(sink *s, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    char small[512];
-    int n = vsnprintf(small, sizeof small, fmt, ap);
-    va_end(ap);
-    if (n < 0) {
-        s->bad = 1;
-        return;
-    }
-    if ((size_t)n < sizeof small) {
-        if (lw_buf_append(&s->b, small, (size_t)n))
-            s->bad = 1;
-    } else {
-        va_start(ap, fmt);
-        char *big = malloc((size_t)n + 1);
-        if (!big || vsnprintf(big, (size_t)n + 1, fmt, ap) != n || lw_buf_append(&s->b, big, (size_t)n))
-            s->bad = 1;
-        free(big);
-        va_end(ap);
-    }
-    if (s->b.len >= LW_SINK_FLUSH)
-        drain(s);
-}
-
-/* n bytes as they are */
-static void put(sink *s, const char *t, size_t n)
-{
-    if (n && lw_buf_append(&s->b, t, n))
-        s->bad = 1;
-    if (s->b.len >= LW_SINK_FLUSH)
-        drain(s);
-}
-
-/* t with each byte of specials replaced by its entry in subs (same order): the runs between
- * them are written whole, as a report of 100000 items is mostly such runs. */
-static void escaped(sink *s, const char *t, const char *specials, const char *const *subs)
-{
-    while (t && *t) {
-        size_t n = strcspn(t, specials);
-        put(s, t, n);
-        t += n;
-        if (!*t)
-            break;
-        const char *sub = subs[strchr(specials, *t) - specials];
-        put(s, sub, strlen(sub));
-        t++;
-    }
-}
-
-/* Text with HTML's five special characters as entities. */
-static void html(sink *s, const char *t)
-{
-    static const char *const subs[] = {"&amp;", "&lt;", "&gt;", "&quot;", "&#39;"};
-    escaped(s, t, "&<>\"'", subs);
-}
-
-/* A CSV field (RFC 4180): quoted when it holds a comma, quote or line break. */
-static void csv(sink *s, const char *t, int last)
-{
-    static const char *const subs[] = {"\"\""};
-    t = t ? t : "";
-    if (strpbrk(t, ",\"\r\n")) {
-        put(s, "\"", 1);
-        escaped(s, t, "\"", subs);
-        put(s, "\"", 1);
-    } else {
-        put(s, t, strlen(t));
-    }
-    put(s, last ? "\r\n" : ",", last ? 2 : 1);
-}
-
-/* Markdown table cell: pipes and line breaks would end the cell. */
-static void md(sink *s, const char *t)
-{
-    static const char *const subs[] = {"\\|", " ", " ", "&lt;"};
-    escaped(s, t, "|\n\r<", subs);
-}
-
-/* one line: newlines and runs of spaces as one space */
-static void flat(sink *s, const char *t)
-{
-    while (t && *t) {
-        size_t n = strcspn(t, "\n\r\t ");
-        put(s, t, n);
-        t += n;
-        if (!*t)
-            break;
-        put(s, " ", 1);
-        t += strspn(t, "\n\r\t ");
-    }
-}
-
-/* t, then spaces up to width terminal columns (Vietnamese letters with marks are one
- * column but several bytes, so printf's widths do not do). */
-static void pad(sink *s, const char *t, int width)
-{
-    int cols = 0;
-    const utf8proc_uint8_t *p = (const utf8proc_uint8_t *)t;
-    utf8proc_int32_t cp;
-    utf8proc_ssize_t n;
-    while (*p && (n = utf8proc_iterate(p, -1, &cp)) > 0) {
-        cols += utf8proc_charwidth(cp);
-        p += n;
-    }
-    static const char spaces[] = "                                        ";
-    put(s, t, strlen(t));
-    int gap = width - cols + 1;
-    put(s, spaces, (size_t)(gap < 1 ? 1 : gap < (int)sizeof spaces - 1 ? gap : (int)sizeof spaces - 1));
-}
-
-/* ---- text ---- */
-
-/* ", từ ngày 01/01/2024" after the window, when the report has a start */
-static void write_since(const lw_report *r, sink *s, const char *sep)
-{
-    char d1[11], b[64];
-    if (!r->since[0])
-        return;
-    snprintf(b, sizeof b, LB(r, L_SINCE), lw_date_vi(r->since, d1));
-    out(s, "%s", sep);
-    html(s, b); /* dates and words only: the same in every format */
-}
-
-/* The sentence on duties left out, or "" */
-static const char *older_note(const lw_report *r, char *buf, size_t n)
-{
-    char d1[11];
-    buf[0] = '\0';
-    if (r->older && r->since[0])
-        snprintf(buf, n, LB(r, L_OLDER), r->older, lw_date_vi(r->since, d1));
-    return buf;
-}
-
-/* The sentences on directing duties and on documents dated after the as-of date, or "" */
-static const char *directing_note(const lw_report *r, char *buf, size_t n)
-{
-    char d1[11], later[600] = "";
-    buf[0] = '\0';
-    if (r->later)
-        snprintf(later, sizeof later, LB(r, L_LATER), r->later, lw_date_vi(r->as_of, d1));
-    if (r->unfollowed) {
-        size_t w = strlen(later);
-        if (w && w + 1 < sizeof later)
-            later[w++] = ' ';
-        snprintf(later + w, sizeof later - w, LB(r, L_UNFOLLOWED), r->unfollowed);
-    }
-    if (r->directing) {
-        int w = snprintf(buf, n, LB(r, L_DIRECTING), r->directing);
-        if (w > 0 && (size_t)w < n && *later)
-            snprintf(buf + w, n - (size_t)w, " %s", later);
-    } else {
-        snprintf(buf, n, "%s", later);
-    }
-    return buf;
-}
-
-static void write_summary_line(const lw_report *r, sink *s)
-{
-    for (int st = 0; st < LW_RS_COUNT; st++)
-        out(s, "%s%s: %zu", st ? " · " : "", status_label[r->opt.english][st], r->counts[st]);
-    out(s, "\n");
-}
-
-static void write_text(const lw_report *r, sink *s)
-{
-    char d1[11], d2[40];
-    out(s, "%s%s%s — %s %s (", r->opt.color ? "\033[1m" : "", LB(r, L_TITLE), r->opt.color ? "\033[0m" : "",
-        LB(r, L_AS_OF), lw_date_vi(r->as_of, d1));
-    out(s, LB(r, L_WINDOW), r->opt.window);
-    write_since(r, s, ", ");
-    out(s, ")\n");
-    write_summary_line(r, s);
-    char note[1024];
-    if (*older_note(r, note, sizeof note))
-        out(s, "%s\n", note);
-    if (*directing_note(r, note, sizeof note))
-        out(s, "%s\n", note);
-    const char *last = NULL;
-    int any = 0;
-    for (size_t i = 0; i < r->n; i++) {
-        const item_t *it = &r->items[i];
-        if (!listed(it->status))
-            continue;
-        any = 1;
-        if (!last || strcmp(last, it->unit)) {
-            out(s, "\n%s== %s%s\n", r->opt.color ? "\033[1m" : "", it->unit, r->opt.color ? "\033[0m" : "");
-            if (it->no_unit)
-                out(s, "   %s\n", LB(r, L_NO_UNIT_NOTE));
-            else if (it->whole_group)
-                out(s, "   %s\n", LB(r, L_GROUP_NOTE));
-        }
-        last = it->unit;
-        const char *col = !r->opt.color ? "" : it->status == LW_RS_OVERDUE ? "\033[31m" : it->status == LW_RS_LATE ? "\033[35m" : "\033[33m";
-        out(s, "  %s", col);
-        pad(s, status_label[r->opt.english][it->status], 14);
-        out(s, "%s", r->opt.color ? "\033[0m" : "");
-        pad(s, it->duty->to ? lw_date_vi(it->duty->to, d1) : "-", 10);
-        pad(s, when(r, it, d2, sizeof d2), 17);
-        flat(s, it->duty->activity);
-        out(s, "\n");
-        if (it->duty->deadline_text) {
-            out(s, "      «");
-            flat(s, it->duty->deadline_text);
-            out(s, "»\n");
-        }
-        if (doc_name(r, it->doc)) {
-            out(s, "      ");
-            flat(s, doc_name(r, it->doc));
-            out(s, "\n");
-        }
-        out(s, "      %s, %s %d\n", shown(r, it->doc->path), LB(r, L_LINE), it->duty->line);
-        if (it->answer) {
-            out(s, "      %s: ", LB(r, L_ANSWER));
-            flat(s, doc_name(r, it->answer) ? doc_name(r, it->answer) : lw_date_vi(it->answer->date, d1));
-            out(s, " (%s)\n", shown(r, it->answer->path));
-        }
-    }
-    if (!any)
-        out(s, "\n%s\n", LB(r, L_NOTHING));
-}
-
-/* ---- Markdown ---- */
-
-static void write_md(const lw_report *r, sink *s)
-{
-    char d1[11], d2[40];
-    out(s, "# %s — %s %s\n\n", LB(r, L_TITLE), LB(r, L_AS_OF), lw_date_vi(r->as_of, d1));
-    out(s, "| %s | %s |\n| --- | ---: |\n", LB(r, L_STATUS), "N");
-    for (int st = 0; st < LW_RS_COUNT; st++)
-        out(s, "| %s | %zu |\n", status_label[r->opt.english][st], r->counts[st]);
-    out(s, "\n(");
-    out(s, LB(r, L_WINDOW), r->opt.window);
-    write_since(r, s, ", ");
-    out(s, ")\n");
-    char note[1024];
-    if (*older_note(r, note, sizeof note))
-        out(s, "\n%s\n", note);
-    if (*directing_note(r, note, sizeof note))
-        out(s, "\n%s\n", note);
-    const char *last = NULL;
-    for (size_t i = 0; i < r->n; i++) {
-        const item_t *it = &r->items[i];
-        if (!listed(it->status))
-            continue;
-        if (!last || strcmp(last, it->unit)) {
-            out(s, "\n## ");
-            md(s, it->unit);
-            if (it->no_unit)
-                out(s, "\n\n%s", LB(r, L_NO_UNIT_NOTE));
-            else if (it->whole_group)
-                out(s, "\n\n%s", LB(r, L_GROUP_NOTE));
-            out(s, "\n\n| %s | %s | | %s | %s | %s |\n| --- | --- | --- | --- | --- | --- |\n", LB(r, L_STATUS),
-                LB(r, L_DEADLINE), LB(r, L_DUTY), LB(r, L_WORDS), LB(r, L_DOCUMENT));
-        }
-        last = it->unit;
-        out(s, "| %s | %s | %s | ", status_label[r->opt.english][it->status],
-            it->duty->to ? lw_date_vi(it->duty->to, d1) : "–", when(r, it, d2, sizeof d2));
-        md(s, it->duty->activity);
-        out(s, " | ");
-        md(s, it->duty->deadline_text);
-        out(s, " | ");
-        if (doc_name(r, it->doc)) {
-            md(s, doc_name(r, it->doc));
-            out(s, " (");
-        }
-        md(s, shown(r, it->doc->path));
-        out(s, ", %s %d%s", LB(r, L_LINE), it->duty->line, doc_name(r, it->doc) ? ")" : "");
-        if (it->answer) {
-            out(s, "; %s: ", LB(r, L_ANSWER));
-            md(s, doc_name(r, it->answer) ? doc_name(r, it->answer) : lw_date_vi(it->answer->date, d1));
-            out(s, " (");
-            md(s, shown(r, it->answer->path));
-            out(s, ")");
-        }
-        out(s, " |\n");
-    }
-}
-
-/* ---- CSV ---- */
-
-static void write_csv(const lw_report *r, sink *s)
-{
-    const char *head[] = {"as_of",  "unit", "status", "deadline_from", "deadline_to", "days",
-                          "activity", "deadline_text", "document", "path", "line", "id",
-                          "answer", "answer_path", "answer_date", "answer_id"};
-    size_t nh = sizeof head / sizeof *head;
-    for (size_t i = 0; i < nh; i++)
-        csv(s, head[i], i == nh - 1);
-    for (size_t i = 0; i < r->n; i++) {
-        const item_t *it = &r->items[i];
-        char days[24] = "", line[16];
-        if (it->duty->to)
-            snprintf(days, sizeof days, "%ld", it->days);
-        snprintf(line, sizeof line, "%d", it->duty->line);
-        csv(s, r->as_of, 0);
-        csv(s, it->unit, 0);
-        csv(s, status_id[it->status], 0);
-        csv(s, it->duty->from, 0);
-        csv(s, it->duty->to, 0);
-        csv(s, days, 0);
-        csv(s, it->duty->activity, 0);
-        csv(s, it->duty->deadline_text, 0);
-        csv(s, doc_name(r, it->doc), 0);
-        csv(s, shown(r, it->doc->path), 0);
-        csv(s, line, 0);
-        char id[24], aid[24] = "";
-        snprintf(id, sizeof id, "%lld", it->doc->id);
-        if (it->answer)
-            snprintf(aid, sizeof aid, "%lld", it->answer->id);
-        csv(s, id, 0);
-        csv(s, it->answer ? doc_name(r, it->answer) : NULL, 0);
-        csv(s, it->answer ? shown(r, it->answer->path) : NULL, 0);
-        csv(s, it->answer ? it->answer->date : NULL, 0);
-        csv(s, aid, 1);
-    }
-}
-
-/* ---- JSON ---- */
-
-static json_t *jstr(const char *s) { return s ? json_string(s) : json_null(); }
-
-/* v as jansson writes it with JSON_INDENT(1), each line after the first indented by pad:
- * how it reads nested at that depth. v is released. */
-static void dump_nested(sink *s, json_t *v, const char *pad)
-{
-    char *txt = v ? json_dumps(v, JSON_INDENT(1) | JSON_ENCODE_ANY) : NULL;
-    json_decref(v);
-    if (!txt) {
-        s->bad = 1;
-        return;
-    }
-    size_t pl = strlen(pad);
-    for (const char *p = txt; *p;) {
-        size_t n = strcspn(p, "\n");
-        put(s, p, n);
-        p += n;
-        if (*p) {
-            put(s, "\n", 1);
-            put(s, pad, pl);
-            p++;
-        }
-    }
-    free(txt);
-}
-
-/* Streamed one item at a time (a report of 20000 documents holds some 100000 items: as one
- * tree it would cost hundreds of megabytes); the bytes are those of the whole tree dumped. */
-static void write_json(const lw_report *r, sink *s)
-{
-    json_t *sum = json_object();
-    for (int st = 0; st < LW_RS_COUNT; st++)
-        json_object_set_new(sum, status_id[st], json_integer((json_int_t)r->counts[st]));
-    out(s, "{\n \"as_of\": ");
-    dump_nested(s, json_string(r->as_of), " ");
-    out(s, ",\n \"window\": %d,\n \"since\": ", r->opt.window);
-    dump_nested(s, r->since[0] ? json_string(r->since) : json_null(), " ");
-    out(s, ",\n \"summary\": ");
-    dump_nested(s, sum, " ");
-    out(s, ",\n \"older_duties\": %zu", r->older);
-    out(s, ",\n \"directing_duties\": %zu", r->directing);
-    out(s, ",\n \"later_duties\": %zu", r->later);
-    out(s, ",\n \"unfollowed_duties\": %zu", r->unfollowed);
-    out(s, ",\n \"items\": [");
-    for (size_t i = 0; i < r->n && !s->bad; i++) {
-        const item_t *it = &r->items[i];
-        const lw_ds_duty *u = it->duty;
-        json_t *o = json_object();
-        json_object_set_new(o, "unit", json_string(it->unit));
-        json_object_set_new(o, "unit_is_group", json_boolean(it->whole_group));
-        json_object_set_new(o, "status", json_string(status_id[it->status]));
-        json_object_set_new(o, "activity", jstr(u->activity));
-        json_object_set_new(o, "topic", jstr(u->topic));
-        json_object_set_new(o, "deadline",
-                            u->to ? json_pack("{s:o,s:s,s:o,s:o,s:i}", "from", jstr(u->from), "to", u->to, "qualifier",
-                                              jstr(u->qualifier), "text", jstr(u->deadline_text), "line",
-                                              u->deadline_line)
-                                  : json_null());
-        json_object_set_new(o, "days", u->to ? json_integer(it->days) : json_null());
-        json_object_set_new(o, "path", json_string(shown(r, it->doc->path)));
-        json_object_set_new(o, "label", jstr(doc_label(r, it->doc)));
-        json_object_set_new(o, "id", json_integer(it->doc->id));
-        json_object_set_new(o, "line", json_integer(u->line));
-        json_object_set_new(o, "document", json_pack("{s:o,s:o,s:o,s:o,s:o}", "number", jstr(it->doc->number), "kind",
-                                                      jstr(it->doc->kind), "issuer", jstr(it->doc->issuer), "date",
-                                                      jstr(it->doc->date), "subject", jstr(it->doc->subject)));
-        json_object_set_new(o, "answer",
-                            it->answer ? json_pack("{s:s,s:o,s:I,s:o,s:o,s:s,s:o}", "path", shown(r, it->answer->path),
-                                                   "label", jstr(doc_label(r, it->answer)), "id",
-                                                   (json_int_t)it->answer->id, "number", jstr(it->answer->number),
-                                                   "kind", jstr(it->answer->kind), "date", it->answer->date,
-                                                   "subject", jstr(it->answer->subject))
-                                       : json_null());
-        out(s, "%s\n  ", i ? "," : "");
-        dump_nested(s, o, "  ");
-    }
-    out(s, "%s}\n", r->n ? "\n ]\n" : "]\n");
-}
-
-/* ---- HTML ---- */
-
-static const char css[] =
-    "body{font-family:system-ui,'Segoe UI',Roboto,'Noto Sans',sans-serif;margin:2em auto;max-width:1100px;"
-    "padding:0 1em;color:#222;background:#fafafa}"
-    "h1{font-size:1.6em;margin-bottom:.2em}h2{font-size:1.2em;margin-top:2em;border-bottom:2px solid #ddd;"
-    "padding-bottom:.2em}.meta{color:#666}"
-    ".cards{display:flex;flex-wrap:wrap;gap:.8em;margin:1em 0}.card{background:#fff;border:1px solid #ddd;"
-    "border-radius:6px;padding:.6em 1em;min-width:9em}.card b{display:block;font-size:1.8em}"
-    ".overdue{color:#b71c1c}.late{color:#8e24aa}.due_soon{color:#b26a00}.no_deadline{color:#455a64}.no_unit{color:#546e7a}"
-    ".done{color:#2e7d32}.upcoming{color:#607d8b}"
-    "table{border-collapse:collapse;width:100%;background:#fff;margin:.5em 0}th,td{border:1px solid #ddd;"
-    "padding:.35em .5em;vertical-align:top;text-align:left;font-size:.92em}th{background:#f0f0f0}"
-    "td.n{text-align:right;color:#666}.words{color:#555;font-style:italic}.src{color:#666;font-size:.85em}"
-    "svg{background:#fff;border:1px solid #ddd;margin:.3em 0}svg text{font-size:11px;fill:#444}";
-
-static const char *const bar_color[LW_RS_COUNT] = {"#c62828", "#8e24aa", "#f9a825", "#90a4ae", "#b0bec5", "#43a047",
-                                                   "#90a4ae"};
-
-/* One unit's timeline: a bar per dated duty from its start to its deadline, on a month axis
- * spanning the duties and the as-of date, the as-of date marked. */
-static void write_svg(const lw_report *r, sink *s, size_t first, size_t end)
-{
-    long lo = iso_days(r->as_of), hi = lo;
-    size_t rows = 0;
-    for (size_t i = first; i < end; i++) {
-        const lw_ds_duty *u = r->items[i].duty;
-        if (!u->to)
-            continue;
-        rows++;
-        long t = iso_days(u->to), f = u->from ? iso_days(u->from) : t;
-        if (f < lo)
-            lo = f;
-        if (t < lo)
-            lo = t;
-        if (t > hi)
-            hi = t;
-    }
-    if (!rows)
-        return;
-    lw_date a, b;
-    lw_date_parse_iso(r->as_of, &a);
-    /* the axis: from the first of lo's month to the end of hi's month */
-    long span = hi - lo;
-    int W = 1000, left = 30, right = 20, top = 22, rowh = 18;
-    int H = top + (int)rows * rowh + 10;
-    /* months: find lo's and hi's civil dates by stepping from the as-of date */
-    lw_date dlo = lw_date_add_days(a, (int)(lo - iso_days(r->as_of)));
-    lw_date dhi = lw_date_add_days(a, (int)(hi - iso_days(r->as_of)));
-    lw_date m0 = {dlo.y, dlo.m, 1};
-    b = (lw_date){dhi.y, dhi.m, lw_days_in_month(dhi.y, dhi.m)};
-    long x0 = days_from_civil(m0.y, m0.m, 1), x1 = days_from_civil(b.y, b.m, b.d) + 1;
-    (void)span;
-    double scale = (double)(W - left - right) / (double)(x1 - x0);
-    out(s, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" role=\"img\" aria-label=\"", W, H);
-    html(s, LB(r, L_TIMELINE));
-    out(s, "\">\n");
-    int months = (b.y - m0.y) * 12 + b.m - m0.m + 1;
-    int step = months <= 18 ? 1 : months <= 48 ? 3 : 12;
-    for (int k = 0; k < months; k += step) {
-        int y = m0.y + (m0.m - 1 + k) / 12, mo = (m0.m - 1 + k) % 12 + 1;
-        double x = left + (double)(days_from_civil(y, mo, 1) - x0) * scale;
-        out(s, "<line x1=\"%.1f\" y1=\"14\" x2=\"%.1f\" y2=\"%d\" stroke=\"#eee\"/>", x, x, H - 4);
-        out(s, "<text x=\"%.1f\" y=\"11\">%02d/%d</text>\n", x + 2, mo, y);
-    }
-    size_t row = 0;
-    for (size_t i = first; i < end; i++) {
-        const item_t *it = &r->items[i];
-        const lw_ds_duty *u = it->duty;
-        if (!u->to)
-            continue;
-        long t = iso_days(u->to), f = u->from ? iso_days(u->from) : t;
-        if (f > t)
-            f = t;
-        double xa = left + (double)(f - x0) * scale, xb = left + (double)(t + 1 - x0) * scale;
-        if (xb - xa < 4)
-            xa = xb - 4;
-        double y = top + (double)row * rowh;
-        out(s, "<g><title>");
-        html(s, status_label[r->opt.english][it->status]);
-        out(s, " — ");
-        html(s, u->activity);
-        out(s, " (");
-        html(s, u->deadline_text ? u->deadline_text : u->to);
-        out(s, ")</title><rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%d\" rx=\"2\" fill=\"%s\"/>", xa, y,
-            xb - xa, rowh - 5, bar_color[it->status]);
-        out(s, "<text x=\"%.1f\" y=\"%.1f\">%zu</text></g>\n", xa > left + 14 ? xa - 14 : xb + 3, y + rowh - 7,
-            row + 1);
-        row++;
-    }
-    double xs = left + (double)(iso_days(r->as_of) - x0) * scale;
-    out(s, "<line x1=\"%.1f\" y1=\"14\" x2=\"%.1f\" y2=\"%d\" stroke=\"#c62828\" stroke-width=\"2\" "
-           "stroke-dasharray=\"4 3\"/>", xs, xs, H - 2);
-    out(s, "<text x=\"%.1f\" y=\"%d\" class=\"overdue\">", xs + 3, H - 4);
-    char d1[11];
-    html(s, lw_date_vi(r->as_of, d1));
-    out(s, "</text>\n</svg>\n");
-}
-
-static void write_html(const lw_report *r, sink *s)
-{
-    char d1[11], d2[40];
-    out(s, "<!DOCTYPE html>\n<html lang=\"%s\">\n<head>\n<meta charset=\"utf-8\"/>\n<meta name=\"viewport\" "
-           "content=\"width=device-width, initial-scale=1\"/>\n<title>", r->opt.english ? "en" : "vi");
-    html(s, LB(r, L_TITLE));
-    out(s, " — ");
-    html(s, lw_date_vi(r->as_of, d1));
-    out(s, "</title>\n<style>%s</style>\n</head>\n<body>\n<h1>", css);
-    html(s, LB(r, L_TITLE));
-    out(s, "</h1>\n<p class=\"meta\">");
-    html(s, LB(r, L_AS_OF));
-    out(s, " %s · ", lw_date_vi(r->as_of, d1));
-    char win[64];
-    snprintf(win, sizeof win, LB(r, L_WINDOW), r->opt.window);
-    html(s, win);
-    write_since(r, s, " · ");
-    out(s, "</p>\n");
-    char note[1024];
-    if (*older_note(r, note, sizeof note)) {
-        out(s, "<p class=\"meta\">");
-        html(s, note);
-        out(s, "</p>\n");
-    }
-    if (*directing_note(r, note, sizeof note)) {
-        out(s, "<p class=\"meta\">");
-        html(s, note);
-        out(s, "</p>\n");
-    }
-    out(s, "<div class=\"cards\">\n");
-    for (int st = 0; st < LW_RS_COUNT; st++) {
-        out(s, "<div class=\"card %s\"><b>%zu</b>", status_id[st], r->counts[st]);
-        html(s, status_label[r->opt.english][st]);
-        out(s, "</div>\n");
-    }
-    out(s, "</div>\n");
-    size_t i = 0;
-    int any = 0;
-    while (i < r->n) {
-        size_t e = i;
-        int listed_here = 0;
-        while (e < r->n && !strcmp(r->items[e].unit, r->items[i].unit)) {
-            listed_here |= listed(r->items[e].status);
-            e++;
-        }
-        if (!listed_here) {
-            i = e;
-            continue;
-        }
-        any = 1;
-        out(s, "<section>\n<h2>");
-        html(s, r->items[i].unit);
-        out(s, "</h2>\n");
-        if (r->items[i].no_unit || r->items[i].whole_group) {
-            out(s, "<p class=\"meta\">");
-            html(s, LB(r, r->items[i].no_unit ? L_NO_UNIT_NOTE : L_GROUP_NOTE));
-            out(s, "</p>\n");
-        }
-        write_svg(r, s, i, e);
-        out(s, "<table>\n<thead><tr><th>#</th><th>");
-        html(s, LB(r, L_STATUS));
-        out(s, "</th><th>");
-        html(s, LB(r, L_DEADLINE));
-        out(s, "</th><th>");
-        html(s, LB(r, L_DUTY));
-        out(s, "</th><th>");
-        html(s, LB(r, L_DOCUMENT));
-        out(s, "</th></tr></thead>\n<tbody>\n");
-        size_t row = 0;
-        for (size_t k = i; k < e; k++) {
-            const item_t *it = &r->items[k];
-            if (it->duty->to)
-                row++;
-            if (!listed(it->status))
-                continue;
-            out(s, "<tr><td class=\"n\">");
-            if (it->duty->to)
-                out(s, "%zu", row);
-            out(s, "</td><td class=\"%s\">", status_id[it->status]);
-            html(s, status_label[r->opt.english][it->status]);
-            out(s, "<br/><small>");
-            html(s, when(r, it, d2, sizeof d2));
-            out(s, "</small></td><td>%s", it->duty->to ? lw_date_vi(it->duty->to, d1) : "–");
-            if (it->duty->deadline_text) {
-                out(s, "<br/><span class=\"words\">«");
-                html(s, it->duty->deadline_text);
-                out(s, "»</span>");
-            }
-            out(s, "</td><td>");
-            html(s, it->duty->activity);
-            out(s, "</td><td>");
-            if (doc_name(r, it->doc)) {
-                html(s, doc_name(r, it->doc));
-                out(s, "<br/>");
-            }
-            out(s, "<span class=\"src\">");
-            html(s, shown(r, it->doc->path));
-            out(s, ", ");
-            html(s, LB(r, L_LINE));
-            out(s, " %d</span>", it->duty->line);
-            if (it->answer) {
-                out(s, "<br/>");
-                html(s, LB(r, L_ANSWER));
-                out(s, ": ");
-                html(s, doc_name(r, it->answer) ? doc_name(r, it->answer) : lw_date_vi(it->answer->date, d1));
-                out(s, " <span class=\"src\">(");
-                html(s, shown(r, it->answer->path));
-                out(s, ")</span>");
-            }
-            out(s, "</td></tr>\n");
-        }
-        out(s, "</tbody>\n</table>\n</section>\n");
-        i = e;
-    }
-    if (!any) {
-        out(s, "<p>");
-        html(s, LB(r, L_NOTHING));
-        out(s, "</p>\n");
-    }
-    out(s, "</body>\n</html>\n");
-}
-
-lw_status lw_report_write(const lw_report *r, lw_report_format fmt, FILE *f, lw_error *err)
-{
-    sink s = {f, 0, {0}};
-    switch (fmt) {
-    case LW_FMT_TEXT: write_text(r, &s); break;
-    case LW_FMT_MD: write_md(r, &s); break;
-    case LW_FMT_HTML: write_html(r, &s); break;
-    case LW_FMT_CSV: write_csv(r, &s); break;
-    case LW_FMT_JSON: write_json(r, &s); break;
-    }
-    drain(&s);
-    lw_buf_free(&s.b);
-    if (fflush(f) || ferror(f) || s.bad)
-        return lw_error_set(err, LW_ERR_IO, NULL, 0, 0, "không ghi được báo cáo (cannot write the report)");
-    return LW_OK;
-}
+long lw_report_civil_days(int y, int m, int d) { return days_from_civil(y, m, d); }

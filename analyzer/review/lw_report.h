@@ -39,14 +39,16 @@
  * of documents dated after the as-of date were not written yet on that day: counted apart,
  * as later_duties.
  *
- * Written as a terminal table, Markdown, CSV, JSON or one self-contained HTML page (inline
- * CSS, a summary, a table and an SVG timeline per unit), labels in Vietnamese or English. */
+ * This module is the status logic: it builds the items and judges them, and gives the
+ * renderers a read-only view of the result (lw_report_summary_of, lw_report_item_at, ...).
+ * Writing is lw_report_write.h's: a terminal table, Markdown, CSV, JSON or one
+ * self-contained HTML page, one file per format (lw_report_<format>.c), labels in
+ * Vietnamese or English from the message table. */
 #ifndef LW_REPORT_H
 #define LW_REPORT_H
 
-#include <stdio.h>
-
 #include "lw_common.h"
+#include "lw_docset.h"
 #include "lw_extract.h"
 #include "lw_store.h"
 
@@ -61,8 +63,6 @@ typedef enum {
     LW_RS_COUNT
 } lw_report_status;
 
-typedef enum { LW_FMT_TEXT, LW_FMT_MD, LW_FMT_HTML, LW_FMT_CSV, LW_FMT_JSON } lw_report_format;
-
 typedef struct {
     const char *as_of; /* ISO date; required */
     int window;        /* days; due soon when 0 <= deadline - as_of <= window */
@@ -76,7 +76,8 @@ typedef struct {
 
 typedef struct lw_report lw_report;
 
-/* Builds the report over the documents of s. *out owned (lw_report_free). */
+/* Builds the report over the documents of s. *out owned (lw_report_free); NULL on error.
+ * opt and its strings are copied or used up: the caller's may go after the call. */
 lw_status lw_report_build(lw_store *s, const lw_engine *eng, const lw_report_options *opt, lw_report **out,
                           lw_error *err);
 void lw_report_free(lw_report *r);
@@ -87,10 +88,56 @@ size_t lw_report_count(const lw_report *r, lw_report_status st);
 size_t lw_report_older(const lw_report *r);
 /* Number of directing duties, counted apart (not judged). */
 size_t lw_report_directing(const lw_report *r);
-/* Writes the report in a format; LW_ERR_IO when the stream fails. */
-lw_status lw_report_write(const lw_report *r, lw_report_format fmt, FILE *out, lw_error *err);
 
-/* Parses "text", "md", "html", "csv", "json"; -1 when none. */
-int lw_report_format_parse(const char *s);
+/* ---- the read-only view the renderers use ---- */
+
+/* One duty judged for one unit. Borrowed from the report: valid until lw_report_free. */
+typedef struct {
+    const char *unit;         /* the unit's name as shown */
+    lw_report_status status;
+    const lw_ds_duty *duty;
+    const lw_ds_doc *doc;     /* the duty's document */
+    const lw_ds_doc *answer;  /* the answering document, NULL when none */
+    long days;                /* deadline - as_of (negative: past); late: answer - deadline */
+    int no_unit;              /* the duty names no unit: status LW_RS_NO_UNIT */
+    int whole_group;          /* unit is a group judged as a whole (see lw_report_build) */
+} lw_report_item;
+
+/* What the report was built with and what it counted. Borrowed from the report: valid until
+ * lw_report_free. */
+typedef struct {
+    const char *as_of;            /* ISO date */
+    const char *since;            /* ISO date; "" when every duty is judged (all) */
+    int window;                   /* days */
+    int english;                  /* labels in English */
+    int color;                    /* ANSI colours in the text form */
+    size_t counts[LW_RS_COUNT];   /* items by status */
+    size_t older;                 /* duties due before since, counted, not judged */
+    size_t directing;             /* directing duties, counted apart */
+    size_t later;                 /* duties of documents dated after as_of */
+    size_t unfollowed;            /* duties of units the database cannot follow */
+    size_t n_items;               /* items, in order: unit, status, deadline, path, line */
+} lw_report_summary;
+
+/* The report's settings and counts (borrowed). */
+const lw_report_summary *lw_report_summary_of(const lw_report *r);
+/* Item i < lw_report_summary_of(r)->n_items (borrowed). */
+const lw_report_item *lw_report_item_at(const lw_report *r, size_t i);
+/* Whether items of a status are listed one by one (overdue, late, due soon, no deadline, no
+ * unit), not only counted (done, upcoming). */
+int lw_report_listed(lw_report_status st);
+/* What document d (an item's document or answer) is called: "label: subject", the label or
+ * the subject alone, or NULL when its header gives neither. Borrowed. */
+const char *lw_report_doc_name(const lw_report *r, const lw_ds_doc *d);
+/* d's label alone (lw_doc_label), NULL when its header names nothing. Borrowed. */
+const char *lw_report_doc_label(const lw_report *r, const lw_ds_doc *d);
+/* path relative to the working folder of the build when it lies below it (borrowed: path
+ * itself or a suffix of it). */
+const char *lw_report_shown(const lw_report *r, const char *path);
+
+/* Days since 1970-01-01 of an ISO date (0 for NULL or not a date), and of a civil date:
+ * the timeline's axis is drawn on them. */
+long lw_report_iso_days(const char *iso);
+long lw_report_civil_days(int y, int m, int d);
 
 #endif

@@ -1,0 +1,293 @@
+/* lw_check_render: findings as a table or JSON (see the header). */
+#include "lw_check_render.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "lw_check.h"
+#include "lw_msg.h"
+
+/* A document's subject in the table is cut near this many bytes: an OCR'd subject can run
+ * over a whole paragraph. */
+#define LW_CHECK_SUBJECT_MAX 200
+/* How many unknown ids the summary line of a document names before "…". */
+#define LW_CHECK_SUMMARY_IDS 5
+/* The working folder (PATH_MAX of Linux). */
+#define LW_CHECK_CWD_MAX 4096
+/* The indent of a finding's second and later lines, under its code. */
+#define IND "             "
+
+static const char *vi(lw_msg_id id) { return lw_msg_get(id, LW_LANG_VI); }
+
+static const char *str(const json_t *o, const char *key) { return json_string_value(json_object_get(o, key)); }
+
+static int num(const json_t *o, const char *key) { return (int)json_integer_value(json_object_get(o, key)); }
+
+static const char *sev_label(const char *s)
+{
+    if (!strcmp(s, "error"))
+        return vi(LW_MSG_CHECK_SEV_ERROR);
+    if (!strcmp(s, "warning"))
+        return vi(LW_MSG_CHECK_SEV_WARNING);
+    return vi(LW_MSG_CHECK_SEV_INFO);
+}
+
+static int is_unknown(const json_t *f) { return !strcmp(str(f, "code"), "citation.unknown"); }
+
+static int ocr_suspect(const json_t *f)
+{
+    return json_is_true(json_object_get(json_object_get(f, "evidence"), "ocr_suspect"));
+}
+
+/* s, cut at a word (or at least a character) before max bytes, with "…" when cut. */
+static void print_cut(FILE *out, const char *s, size_t max)
+{
+    size_t n = strlen(s);
+    if (n <= max) {
+        fputs(s, out);
+        return;
+    }
+    size_t k = max;
+    while (k > 0 && ((unsigned char)s[k] & 0xC0) == 0x80)
+        k--;
+    size_t w = k;
+    while (w > max / 2 && s[w] != ' ')
+        w--;
+    if (w > max / 2)
+        k = w;
+    fprintf(out, "%.*s…", (int)k, s);
+}
+
+/* The message formats come from the table; tests/unit/test_msg.c checks each pair's
+ * conversions, which the compiler cannot do for a table. */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
+
+/* The unknown citations of one document (findings [from, to)): a summary line, or with
+ * all set one line each; the ids that look damaged by OCR are counted and marked apart. */
+static void print_unknown(FILE *out, const json_t *findings, size_t from, size_t to, int all, int color)
+{
+    size_t n = 0, n_ocr = 0, shown = 0, i;
+    for (i = from; i < to; i++) {
+        const json_t *f = json_array_get(findings, i);
+        if (!is_unknown(f))
+            continue;
+        n++;
+        n_ocr += ocr_suspect(f);
+    }
+    if (!n)
+        return;
+    fprintf(out, "  %s%-15s%s citation.unknown\n" IND, color ? "\033[36m" : "", sev_label("info"),
+            color ? "\033[0m" : "");
+    fprintf(out, vi(LW_MSG_CHECK_UNKNOWN_N), n);
+    if (n_ocr)
+        fprintf(out, vi(LW_MSG_CHECK_UNKNOWN_OCR), n_ocr);
+    fputs(all ? ":\n" : ": ", out);
+    /* the readable ids first: they are the ones worth adding to the registry */
+    for (int pass = 0; pass < 2; pass++)
+        for (i = from; i < to; i++) {
+            const json_t *f = json_array_get(findings, i);
+            if (!is_unknown(f) || ocr_suspect(f) != pass)
+                continue;
+            const json_t *ev = json_object_get(f, "evidence");
+            const char *id = str(ev, "id");
+            int line = num(f, "line");
+            if (all) {
+                fprintf(out, IND "%s %-5d %s", vi(LW_MSG_CHECK_LINE), line, id);
+                if (pass)
+                    fprintf(out, vi(LW_MSG_CHECK_UNKNOWN_OCR_WHY), str(ev, "ocr_reason"));
+                fputc('\n', out);
+            } else if (shown < LW_CHECK_SUMMARY_IDS) {
+                fprintf(out, "%s%s (%s %d%s)", shown ? ", " : "", id, vi(LW_MSG_CHECK_LINE), line,
+                        pass ? vi(LW_MSG_CHECK_UNKNOWN_OCR_SHORT) : "");
+                shown++;
+            }
+        }
+    if (!all)
+        fprintf(out, "%s\n" IND "%s\n", n > shown ? ", …" : "", vi(LW_MSG_CHECK_UNKNOWN_MORE));
+}
+
+/* One document's findings, [i, j) of findings. */
+static void print_doc(FILE *out, const json_t *findings, size_t i, size_t j, int all_unknown, int color,
+                      const char *cwd)
+{
+    const json_t *f0 = json_array_get(findings, i);
+    const char *path = str(f0, "path"), *label = str(f0, "label"), *subject = str(f0, "subject");
+    /* the document as reviewers know it, its subject, then where the file is */
+    fprintf(out, "%s%s%s\n", color ? "\033[1m" : "", label ? label : lw_path_below(path, cwd), color ? "\033[0m" : "");
+    if (label && subject && *subject) {
+        fputs("  ", out);
+        print_cut(out, subject, LW_CHECK_SUBJECT_MAX);
+        fputc('\n', out);
+    }
+    if (label)
+        fprintf(out, "  (%s)\n", lw_path_below(path, cwd));
+    const char *line_word = vi(LW_MSG_CHECK_LINE), *see = vi(LW_MSG_CHECK_SEE);
+    for (size_t k = i; k < j; k++) {
+        const json_t *f = json_array_get(findings, k);
+        const char *sev = str(f, "severity"), *code = str(f, "code");
+        if (is_unknown(f))
+            continue;
+        const char *col = !color                  ? ""
+                          : !strcmp(sev, "error")   ? "\033[31m"
+                          : !strcmp(sev, "warning") ? "\033[33m"
+                                                    : "\033[36m";
+        fprintf(out, "  %s %-5d %s%-9s%s %s\n", line_word, num(f, "line"), col, sev_label(sev), color ? "\033[0m" : "",
+                code);
+        fprintf(out, IND "%s\n", str(f, "message"));
+        const json_t *ev = json_object_get(f, "evidence");
+        const char *pp = str(ev, "province_path");
+        if (pp) {
+            const char *pl = str(ev, "province_label");
+            if (pl)
+                fprintf(out, IND "%s%s\n", see, pl);
+            fprintf(out, IND "%s%s, %s %d%s\n", pl ? "(" : see, lw_path_below(pp, cwd), line_word,
+                    num(ev, "province_line"), pl ? ")" : "");
+        }
+        /* where the fact comes from: the registry entry as reviewers name it, or the
+         * ingested document that states it; the file and line after */
+        const char *rl = str(ev, "registry_label"), *src = str(ev, "registry_source");
+        if (rl) {
+            fputs(IND, out);
+            fprintf(out, vi(LW_MSG_CHECK_REGISTRY_LABEL), rl);
+            fputc('\n', out);
+        }
+        if (src) {
+            fputs(IND, out);
+            fprintf(out, vi(LW_MSG_CHECK_REGISTRY_SOURCE), src);
+            fputc('\n', out);
+        }
+        const char *sp = str(ev, "source_path");
+        if (sp) {
+            const char *sl = str(ev, "source_label");
+            fputs(IND, out);
+            fprintf(out, vi(LW_MSG_CHECK_PER), sl ? sl : lw_path_below(sp, cwd));
+            fprintf(out, "\n" IND "(%s, %s %d)\n", lw_path_below(sp, cwd), line_word, num(ev, "source_line"));
+        }
+    }
+    print_unknown(out, findings, i, j, all_unknown, color);
+}
+
+static void print_table(FILE *out, const json_t *findings, int all_unknown, int color, const char *cwd)
+{
+    size_t nf = json_array_size(findings), n_unknown = 0, n_ocr = 0, n_docs_unknown = 0;
+    /* the documents with findings first, then those with unknown citations only: a real
+     * error must not sit below pages of ids to look up */
+    for (int pass = 0; pass < 2; pass++) {
+        for (size_t i = 0; i < nf;) {
+            json_int_t id = json_integer_value(json_object_get(json_array_get(findings, i), "id"));
+            size_t j = i, real = 0, unknown = 0;
+            for (; j < nf && json_integer_value(json_object_get(json_array_get(findings, j), "id")) == id; j++) {
+                const json_t *f = json_array_get(findings, j);
+                if (is_unknown(f)) {
+                    unknown++;
+                    if (!pass)
+                        n_ocr += ocr_suspect(f);
+                } else {
+                    real++;
+                }
+            }
+            if (!pass) {
+                n_unknown += unknown;
+                n_docs_unknown += unknown > 0;
+            }
+            if ((pass == 0) == (real > 0))
+                print_doc(out, findings, i, j, all_unknown, color, cwd);
+            i = j;
+        }
+    }
+    size_t n_info = lw_check_count(findings, "info") - n_unknown;
+    fputs(nf ? "\n" : "", out);
+    fprintf(out, vi(LW_MSG_CHECK_SUMMARY), nf - n_unknown, lw_check_count(findings, "error"),
+            lw_check_count(findings, "warning"), n_info);
+    fputc('\n', out);
+    if (n_unknown) {
+        fprintf(out, vi(LW_MSG_CHECK_SUMMARY_UNKNOWN), n_unknown, n_docs_unknown, n_ocr);
+        fputc('\n', out);
+    }
+}
+#pragma GCC diagnostic pop
+
+/* o[key] made relative to cwd when it lies below it; -1 when out of memory. */
+static int relative_key(json_t *o, const char *key, const char *cwd)
+{
+    const char *p = str(o, key);
+    if (p && *cwd) {
+        const char *r = lw_path_below(p, cwd);
+        if (r != p && json_object_set_new(o, key, json_string(r)))
+            return -1;
+    }
+    return 0;
+}
+
+/* The paths of findings made relative below cwd, in place, as the report's JSON gives them;
+ * -1 when out of memory. In place: a copy of a large database's findings cost a fifth more
+ * than writing them. */
+static int relative_paths(json_t *findings, const char *cwd)
+{
+    size_t k;
+    json_t *f;
+    json_array_foreach(findings, k, f) {
+        if (relative_key(f, "path", cwd) || relative_key(json_object_get(f, "evidence"), "source_path", cwd))
+            return -1;
+    }
+    return 0;
+}
+
+/* jansson's text gathered in a buffer; a failed append is remembered (jansson 2.14 does not
+ * look at its callback's answer for an object's keys). */
+typedef struct {
+    lw_buf b;
+    int nomem;
+} text_out;
+
+static int text_write(const char *buffer, size_t size, void *data)
+{
+    text_out *t = data;
+    if (t->b.len + size < t->b.cap) { /* the common case: jansson writes a token at a time */
+        memcpy(t->b.data + t->b.len, buffer, size);
+        t->b.len += size;
+        t->b.data[t->b.len] = '\0';
+    } else if (lw_buf_append(&t->b, buffer, size)) {
+        t->nomem = 1;
+    }
+    return t->nomem ? -1 : 0;
+}
+
+lw_status lw_check_render(json_t *findings, lw_check_format fmt, const lw_check_render_options *opt,
+                          FILE *out, lw_error *err)
+{
+    char here[LW_CHECK_CWD_MAX];
+    const char *cwd = opt ? opt->cwd : NULL;
+    if (!cwd)
+        cwd = getcwd(here, sizeof here) ? here : "";
+    switch (fmt) {
+    case LW_CHECK_TABLE: print_table(out, findings, opt && opt->all_unknown, opt && opt->color, cwd); break;
+    case LW_CHECK_JSON: {
+        /* gathered, then written at once: one write of the whole array */
+        text_out t = {{0}, 0};
+        if (relative_paths(findings, cwd) || json_dump_callback(findings, text_write, &t, JSON_INDENT(1)) ||
+            t.nomem || lw_buf_putc(&t.b, '\n')) {
+            lw_buf_free(&t.b);
+            return lw_error_msg(err, LW_ERR_NOMEM, NULL, 0, 0, LW_MSG_NOMEM);
+        }
+        fwrite(t.b.data, 1, t.b.len, out);
+        lw_buf_free(&t.b);
+        break;
+    }
+    default: return lw_error_msg(err, LW_ERR_USAGE, NULL, 0, 0, LW_MSG_CHECK_FORMAT, (int)fmt);
+    }
+    if (fflush(out) || ferror(out))
+        return lw_error_msg(err, LW_ERR_IO, NULL, 0, 0, LW_MSG_CHECK_WRITE);
+    return LW_OK;
+}
+
+int lw_check_format_parse(const char *s)
+{
+    if (s && !strcmp(s, "table"))
+        return LW_CHECK_TABLE;
+    if (s && !strcmp(s, "json"))
+        return LW_CHECK_JSON;
+    return -1;
+}

@@ -1,0 +1,35 @@
+/* lw_check_render: check's findings (lw_check_run) written as a reviewer reads them or as the
+ * design's JSON array. The table groups findings under each document as reviewers name it
+ * (label, subject, path), real findings first, then the documents whose only findings are
+ * citations not in the registry (one summary line each, or with all_unknown one line per
+ * citation), then the totals. Words in Vietnamese from the message table. JSON is the
+ * findings array, with paths below the working folder made relative (as the report's). */
+#ifndef LW_CHECK_RENDER_H
+#define LW_CHECK_RENDER_H
+
+#include <stdio.h>
+
+#include <jansson.h>
+
+#include "lw_common.h"
+
+typedef enum { LW_CHECK_TABLE, LW_CHECK_JSON } lw_check_format;
+
+typedef struct {
+    int all_unknown; /* table: every citation not in the registry on a line of its own */
+    int color;       /* table: ANSI colours */
+    const char *cwd; /* paths below this folder are shown relative; NULL: the working folder */
+} lw_check_render_options;
+
+/* Writes findings (borrowed) to out (borrowed, flushed, not closed). JSON makes the paths
+ * ("path", evidence "source_path") relative in findings itself: the caller's array is
+ * changed (a copy of a large database's findings would cost a fifth more than writing them).
+ * opt may be NULL (defaults). LW_ERR_IO when the stream fails, LW_ERR_NOMEM when memory runs
+ * out, LW_ERR_USAGE for an unknown format. */
+lw_status lw_check_render(json_t *findings, lw_check_format fmt, const lw_check_render_options *opt,
+                          FILE *out, lw_error *err);
+
+/* Parses "table", "json"; -1 when none. */
+int lw_check_format_parse(const char *s);
+
+#endif

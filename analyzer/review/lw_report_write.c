@@ -1,0 +1,37 @@
+/* lw_report_write: the report in the format asked, through the renderer of that format
+ * (see lw_report_write.h). */
+#include "lw_report_write.h"
+
+#include <string.h>
+
+#include "lw_msg.h"
+#include "lw_report_render.h"
+
+lw_status lw_report_write(const lw_report *r, lw_report_format fmt, FILE *f, lw_error *err)
+{
+    lw_render_sink s = {f, 0, 0, {0}};
+    switch (fmt) {
+    case LW_FMT_TEXT: lw_report_text_write(r, &s); break;
+    case LW_FMT_MD: lw_report_md_write(r, &s); break;
+    case LW_FMT_HTML: lw_report_html_write(r, &s); break;
+    case LW_FMT_CSV: lw_report_csv_write(r, &s); break;
+    case LW_FMT_JSON: lw_report_json_write(r, &s); break;
+    default: return lw_error_msg(err, LW_ERR_USAGE, NULL, 0, 0, LW_MSG_REPORT_FORMAT, (int)fmt);
+    }
+    lw_render_drain(&s);
+    lw_buf_free(&s.b);
+    if (s.nomem)
+        return lw_error_msg(err, LW_ERR_NOMEM, NULL, 0, 0, LW_MSG_NOMEM);
+    if (fflush(f) || ferror(f) || s.bad)
+        return lw_error_msg(err, LW_ERR_IO, NULL, 0, 0, LW_MSG_REPORT_WRITE);
+    return LW_OK;
+}
+
+int lw_report_format_parse(const char *s)
+{
+    static const char *const names[] = {"text", "md", "html", "csv", "json"};
+    for (int i = 0; i < (int)(sizeof names / sizeof *names); i++)
+        if (s && !strcmp(s, names[i]))
+            return i;
+    return -1;
+}
