@@ -4,7 +4,8 @@
 sample to a module of ours:
 
 - walk the call chain from the leaf up; library frames (SQLite, jansson, libc, ICU,
-  utf8proc, PCRE2) and lw_common.c helpers are transparent; the first frame in our binary
+  utf8proc, PCRE2) and the helpers of lw_common.c, lw_msg.c, lw_file.c and lw_fold.c (called
+  by several stages) are transparent; the first frame in our binary
   names the module by its source file (lw_norm.c -> normalize, lw_fts.c -> FTS tokenizer, ...);
   so ICU called by the tokenizer counts as tokenizer, SQLite called by lw_store as store;
 - samples whose chain passes lw_engine_create are start-up (rules load and compile);
@@ -25,7 +26,13 @@ import sys
 
 MODULE_OF_FILE = {
     "lw_decode.c": "decode",
+    "lw_encscore.c": "decode",
     "lw_norm.c": "normalize",
+    "lw_norm_chars.c": "normalize",
+    "lw_syllable.c": "normalize",
+    "lw_artefacts.c": "normalize",
+    "lw_lines.c": "normalize",
+    "lw_unwrap.c": "normalize",
     "lw_doc.c": "document (load, sha256, offsets)",
     "lw_rules.c": "rules / PCRE2 matching",
     "lw_extract.c": "extract (facts, header)",
@@ -34,6 +41,8 @@ MODULE_OF_FILE = {
     "lw_extract_refs.c": "extract (facts, header)",
     "lw_extract_dates.c": "extract (facts, header)",
     "lw_resolve.c": "extract (facts, header)",
+    "lw_date.c": "extract (facts, header)",
+    "lw_text.c": "extract (facts, header)",
     "lw_segment.c": "duties (segment, duty)",
     "lw_duty.c": "duties (segment, duty)",
     "lw_fts.c": "FTS tokenizer",
@@ -61,7 +70,7 @@ MODULE_OF_FILE = {
     "lw_check_ocr.c": "check / report",
     "lw_check_render.c": "check / report",
 }
-TRANSPARENT = {"lw_common.c"}
+TRANSPARENT = {"lw_common.c", "lw_msg.c", "lw_file.c", "lw_fold.c"}
 FRAME = re.compile(r"^\s*([0-9a-f]+)\s+(.*?)\s+\((.*)\)\s*$")
 
 

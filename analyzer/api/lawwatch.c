@@ -16,7 +16,6 @@
 #include <sys/stat.h>
 
 #include "lw_doc.h"
-#include "lw_resolve.h"
 #include "lw_rules.h"
 #include "lw_store_ingest.h"
 

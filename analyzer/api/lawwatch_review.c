@@ -13,7 +13,7 @@
 #include "lw_check_render.h"
 #include "lw_docset.h"
 #include "lw_registry.h"
-#include "lw_resolve.h"
+#include "lw_date.h"
 
 /* Room for ".tmpPID" after a path. */
 #define LW_API_TMP_SUFFIX_MAX 24

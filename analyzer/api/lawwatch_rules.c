@@ -8,6 +8,7 @@
 
 #include "lw_norm.h"
 #include "lw_rules.h"
+#include "lw_text.h"
 
 /* The date of an example's document when its context gives none: deadlines without a year
  * take it from there (the rules' examples are written for it). */

@@ -1,4 +1,4 @@
-/* lw_common: status names, error formatting, the byte buffer and whole-file reading. */
+/* lw_common: status names, error formatting, the byte buffer, paths and labels. */
 #include "lw_common.h"
 
 #include <errno.h>
@@ -137,61 +137,6 @@ char *lw_buf_detach(lw_buf *b, size_t *len)
     return p;
 }
 
-lw_status lw_read_file(const char *path, unsigned char **out, size_t *len, lw_error *err)
-{
-    *out = NULL;
-    *len = 0;
-    /* O_NONBLOCK: opening a FIFO with no writer must not hang the batch; anything but a
-     * regular file (FIFO, socket, device) is refused before a byte is read */
-    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-    if (fd < 0)
-        return lw_error_set(err, LW_ERR_IO, path, 0, 0, "cannot open: %s", strerror(errno));
-    struct stat st;
-    if (fstat(fd, &st) != 0) {
-        int e = errno;
-        close(fd);
-        return lw_error_set(err, LW_ERR_IO, path, 0, 0, "cannot read: %s", strerror(e));
-    }
-    if (S_ISDIR(st.st_mode)) {
-        close(fd);
-        return lw_error_set(err, LW_ERR_IO, path, 0, 0, "is a folder, not a file");
-    }
-    if (!S_ISREG(st.st_mode)) {
-        close(fd);
-        return lw_error_set(err, LW_ERR_IO, path, 0, 0,
-                            "không phải tệp thông thường (not a regular file: a FIFO, socket or device)");
-    }
-    int fl = fcntl(fd, F_GETFL);
-    if (fl != -1)
-        fcntl(fd, F_SETFL, fl & ~O_NONBLOCK);
-    FILE *f = fdopen(fd, "rb");
-    if (!f) {
-        int e = errno;
-        close(fd);
-        return lw_error_set(err, LW_ERR_IO, path, 0, 0, "cannot open: %s", strerror(e));
-    }
-    lw_buf b = {0};
-    char chunk[65536];
-    size_t n;
-    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
-        if (lw_buf_append(&b, chunk, n)) {
-            fclose(f);
-            lw_buf_free(&b);
-            return lw_error_set(err, LW_ERR_NOMEM, path, 0, 0, "out of memory reading the file");
-        }
-    }
-    if (ferror(f)) {
-        int e = errno;
-        fclose(f);
-        lw_buf_free(&b);
-        return lw_error_set(err, LW_ERR_IO, path, 0, 0, "cannot read: %s", strerror(e));
-    }
-    fclose(f);
-    *out = (unsigned char *)lw_buf_detach(&b, len);
-    if (!*out)
-        return lw_error_set(err, LW_ERR_NOMEM, path, 0, 0, "out of memory");
-    return LW_OK;
-}
 
 const char *lw_path_below(const char *path, const char *cwd)
 {

@@ -73,7 +73,4 @@ int lw_doc_label(lw_buf *out, const char *kind, const char *number, const char *
 /* FNV-1a of a NUL-terminated string, for the small hash indexes of the registry and docset. */
 uint64_t lw_hash_str(const char *s);
 
-/* Reads a whole file. *out is owned by the caller (free()); NUL-terminated. */
-lw_status lw_read_file(const char *path, unsigned char **out, size_t *len, lw_error *err);
-
 #endif

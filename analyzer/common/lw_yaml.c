@@ -1,6 +1,10 @@
 /* lw_yaml: libyaml's document API to jansson, keeping line numbers for error messages. */
 #include "lw_yaml.h"
 
+#include "lw_file.h"
+#include "lw_msg.h"
+#include "lw_utf8.h"
+
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -59,48 +63,70 @@ static json_t *scalar_value(const yaml_node_t *n)
     return json_stringn(s, len);
 }
 
-static json_t *convert(yaml_document_t *doc, yaml_node_t *n, int depth, lw_yaml_places *pl)
+/* The deepest nesting of YAML collections accepted: the rule and data files nest 4 deep;
+ * the bound keeps the recursion's stack small on hostile input. */
+#define LW_YAML_DEPTH_MAX 64
+
+/* The JSON value of node n; NULL with *nomem = 0 for an unsupported structure (a non-scalar
+ * key, nesting too deep), NULL with *nomem = 1 when out of memory. */
+static json_t *convert(yaml_document_t *doc, yaml_node_t *n, int depth, lw_yaml_places *pl, int *nomem)
 {
-    if (!n || depth > 64)
+    if (!n || depth > LW_YAML_DEPTH_MAX)
         return NULL;
     switch (n->type) {
     case YAML_SCALAR_NODE: {
         json_t *v = scalar_value(n);
+        if (!v)
+            *nomem = 1;
         place_add(pl, v, n);
         return v;
     }
     case YAML_SEQUENCE_NODE: {
         json_t *arr = json_array();
+        if (!arr) {
+            *nomem = 1;
+            return NULL;
+        }
         for (yaml_node_item_t *it = n->data.sequence.items.start; it < n->data.sequence.items.top; it++) {
-            json_t *v = convert(doc, yaml_document_get_node(doc, *it), depth + 1, pl);
-            if (!v) {
+            json_t *v = convert(doc, yaml_document_get_node(doc, *it), depth + 1, pl, nomem);
+            if (!v || json_array_append_new(arr, v)) {
+                if (v)
+                    *nomem = 1;
                 json_decref(arr);
                 return NULL;
             }
-            json_array_append_new(arr, v);
         }
         return arr;
     }
     case YAML_MAPPING_NODE: {
         json_t *obj = json_object();
-        json_object_set_new(obj, "__line", json_integer((json_int_t)n->start_mark.line + 1));
+        if (!obj || json_object_set_new(obj, "__line", json_integer((json_int_t)n->start_mark.line + 1))) {
+            json_decref(obj);
+            *nomem = 1;
+            return NULL;
+        }
         for (yaml_node_pair_t *p = n->data.mapping.pairs.start; p < n->data.mapping.pairs.top; p++) {
             yaml_node_t *k = yaml_document_get_node(doc, p->key);
             if (!k || k->type != YAML_SCALAR_NODE) {
                 json_decref(obj);
                 return NULL;
             }
-            json_t *v = convert(doc, yaml_document_get_node(doc, p->value), depth + 1, pl);
-            if (!v) {
+            json_t *v = convert(doc, yaml_document_get_node(doc, p->value), depth + 1, pl, nomem);
+            if (!v || json_object_setn_new(obj, (const char *)k->data.scalar.value, k->data.scalar.length, v)) {
+                if (v)
+                    *nomem = 1;
                 json_decref(obj);
                 return NULL;
             }
-            json_object_setn_new(obj, (const char *)k->data.scalar.value, k->data.scalar.length, v);
         }
         return obj;
     }
-    default:
-        return json_null();
+    default: {
+        json_t *v = json_null();
+        if (!v)
+            *nomem = 1;
+        return v;
+    }
     }
 }
 
@@ -122,7 +148,7 @@ lw_status lw_yaml_parse_placed(const char *path, const unsigned char *buf, size_
             pl->buf = malloc(len + 1);
         if (!pl || !pl->buf) {
             free(pl);
-            return lw_error_set(err, LW_ERR_NOMEM, path, 0, 0, "out of memory");
+            return lw_error_msg(err, LW_ERR_NOMEM, path, 0, 0, LW_MSG_NOMEM);
         }
         memcpy(pl->buf, buf, len);
         pl->buf[len] = '\0';
@@ -132,12 +158,12 @@ lw_status lw_yaml_parse_placed(const char *path, const unsigned char *buf, size_
     yaml_document_t doc;
     if (!yaml_parser_initialize(&parser)) {
         lw_yaml_places_free(pl);
-        return lw_error_set(err, LW_ERR_NOMEM, path, 0, 0, "cannot start the YAML parser");
+        return lw_error_msg(err, LW_ERR_NOMEM, path, 0, 0, LW_MSG_YAML_START);
     }
     yaml_parser_set_input_string(&parser, buf, len);
     if (!yaml_parser_load(&parser, &doc)) {
-        lw_status st = lw_error_set(err, LW_ERR_DATA, path, (int)parser.problem_mark.line + 1,
-                                    (int)parser.problem_mark.column + 1, "YAML: %s%s%s",
+        lw_status st = lw_error_msg(err, LW_ERR_DATA, path, (int)parser.problem_mark.line + 1,
+                                    (int)parser.problem_mark.column + 1, LW_MSG_YAML_SYNTAX,
                                     parser.problem ? parser.problem : "syntax error",
                                     parser.context ? " " : "", parser.context ? parser.context : "");
         yaml_parser_delete(&parser);
@@ -145,17 +171,20 @@ lw_status lw_yaml_parse_placed(const char *path, const unsigned char *buf, size_
         return st;
     }
     yaml_node_t *root = yaml_document_get_root_node(&doc);
-    json_t *v = root ? convert(&doc, root, 0, pl) : json_object();
+    int nomem = 0;
+    json_t *v = root ? convert(&doc, root, 0, pl, &nomem) : json_object();
+    if (!root && !v)
+        nomem = 1;
     yaml_document_delete(&doc);
     yaml_parser_delete(&parser);
-    if (pl && pl->nomem) {
+    if (nomem || (pl && pl->nomem)) {
         json_decref(v);
         lw_yaml_places_free(pl);
-        return lw_error_set(err, LW_ERR_NOMEM, path, 0, 0, "out of memory");
+        return lw_error_msg(err, LW_ERR_NOMEM, path, 0, 0, LW_MSG_NOMEM);
     }
     if (!v) {
         lw_yaml_places_free(pl);
-        return lw_error_set(err, LW_ERR_DATA, path, 0, 0, "YAML: unsupported structure (non-scalar key or nesting too deep)");
+        return lw_error_msg(err, LW_ERR_DATA, path, 0, 0, LW_MSG_YAML_STRUCTURE);
     }
     *out = v;
     if (places)
@@ -204,30 +233,6 @@ static size_t mark_byte(const lw_yaml_places *pl, size_t line, size_t col)
     return i;
 }
 
-static size_t utf8_put(unsigned long c, unsigned char *o)
-{
-    if (c < 0x80) {
-        o[0] = (unsigned char)c;
-        return 1;
-    }
-    if (c < 0x800) {
-        o[0] = (unsigned char)(0xC0 | c >> 6);
-        o[1] = (unsigned char)(0x80 | (c & 0x3F));
-        return 2;
-    }
-    if (c < 0x10000) {
-        o[0] = (unsigned char)(0xE0 | c >> 12);
-        o[1] = (unsigned char)(0x80 | (c >> 6 & 0x3F));
-        o[2] = (unsigned char)(0x80 | (c & 0x3F));
-        return 3;
-    }
-    o[0] = (unsigned char)(0xF0 | (c >> 18 & 0x07));
-    o[1] = (unsigned char)(0x80 | (c >> 12 & 0x3F));
-    o[2] = (unsigned char)(0x80 | (c >> 6 & 0x3F));
-    o[3] = (unsigned char)(0x80 | (c & 0x3F));
-    return 4;
-}
-
 /* A double-quoted scalar's escape at p[0] == '\\' (YAML 1.1 5.7): its bytes in the value
  * into o, its length in the source into *srclen; 0 bytes when it is no escape. */
 static size_t unescape(const unsigned char *p, const unsigned char *end, unsigned char *o, size_t *srclen)
@@ -247,7 +252,7 @@ static size_t unescape(const unsigned char *p, const unsigned char *end, unsigne
     unsigned long c = p[1] == 'N' ? 0x85 : p[1] == '_' ? 0xA0 : p[1] == 'L' ? 0x2028 : p[1] == 'P' ? 0x2029 : 0;
     if (c) {
         *srclen = 2;
-        return utf8_put(c, o);
+        return (size_t)lw_utf8_enc((int32_t)c, (char *)o);
     }
     if (!digits || p + 2 + digits > end)
         return 0;
@@ -262,7 +267,7 @@ static size_t unescape(const unsigned char *p, const unsigned char *end, unsigne
     if (c > 0x10FFFF)
         return 0;
     *srclen = (size_t)(2 + digits);
-    return utf8_put(c, o);
+    return (size_t)lw_utf8_enc((int32_t)c, (char *)o);
 }
 
 /* Whether the value's byte v[i] (of vlen) is written at source byte s, and how many

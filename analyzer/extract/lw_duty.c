@@ -13,8 +13,11 @@
 #include <string.h>
 
 #include "lw_duty_table.h"
+#include "lw_fold.h"
 #include "lw_resolve.h"
 #include "lw_segment.h"
+#include "lw_text.h"
+#include "lw_utf8.h"
 
 typedef struct {
     size_t s, e;
@@ -185,13 +188,8 @@ static int starts_upper(const char *p, size_t left)
         return 0;
     if (u[0] < 0x80)
         return u[0] >= 'A' && u[0] <= 'Z';
-    unsigned cp;
-    if ((u[0] & 0xE0) == 0xC0 && left >= 2)
-        cp = ((u[0] & 0x1Fu) << 6) | (u[1] & 0x3Fu);
-    else if ((u[0] & 0xF0) == 0xE0 && left >= 3)
-        cp = ((u[0] & 0x0Fu) << 12) | ((u[1] & 0x3Fu) << 6) | (u[2] & 0x3Fu);
-    else
-        return 0;
+    int32_t cp;
+    lw_utf8_dec(p, left, &cp);
     return (cp >= 0xC0 && cp <= 0xDE && cp != 0xD7) || (cp >= 0x100 && cp <= 0x17F && !(cp & 1)) ||
            (cp >= 0x1EA0 && cp <= 0x1EF9 && !(cp & 1)) || cp == 0x1A0 || cp == 0x1AF;
 }
@@ -351,7 +349,7 @@ static int gap_words_only(const dctx *c, size_t a, size_t b, int max_other)
         size_t w = i;
         while (i < b && (is_letter_byte((unsigned char)c->text[i]) || (c->text[i] >= '0' && c->text[i] <= '9')))
             i++;
-        char *f = lw_text_fold_case(c->text + w, i - w);
+        char *f = lw_fold_case(c->text + w, i - w);
         int known = 0;
         for (size_t k = 0; f && k < c->ngap && !known; k++)
             known = !strcmp(f, c->gap[k]);
@@ -529,7 +527,7 @@ static int dated(const dctx *c, size_t k)
     if (!c->yearly || (c->plan_year && (!to || atoi(to) != c->plan_year)))
         return 0;
     /* "Thường xuyên trong năm" is the plan's year; "thực hiện thường xuyên" alone is none */
-    char *t = lw_text_fold_case(c->text + f->start, f->end - f->start);
+    char *t = lw_fold_case(c->text + f->start, f->end - f->start);
     int frame = 0;
     size_t i;
     json_t *v;
@@ -946,7 +944,7 @@ static int lasting_until(const dctx *c, size_t k, size_t cs)
     const lw_fact *f = &c->x->facts[c->dls[k]];
     if (!mark_in(&c->lastings, cs, f->start))
         return 0;
-    char *t = lw_text_fold_case(c->text + f->start, f->end - f->start < 16 ? f->end - f->start : 16);
+    char *t = lw_fold_case(c->text + f->start, f->end - f->start < 16 ? f->end - f->start : 16);
     int until = t && !strncmp(t, "đến", strlen("đến"));
     free(t);
     return until;
@@ -1125,7 +1123,7 @@ static int after_receiver_word(const dctx *c, size_t pos)
         b--;
     if (b == e)
         return 0;
-    char *w = lw_text_fold_case(c->text + b, e - b);
+    char *w = lw_fold_case(c->text + b, e - b);
     int hit = 0;
     size_t i;
     json_t *v;
@@ -1275,7 +1273,7 @@ static int relay_lead(const dctx *c, size_t cs, size_t ds, unit_list *out, size_
         size_t b = e;
         while (b > 0 && is_letter_byte((unsigned char)c->text[b - 1]))
             b--;
-        char *w = b < e ? lw_text_fold_case(c->text + b, e - b) : NULL;
+        char *w = b < e ? lw_fold_case(c->text + b, e - b) : NULL;
         size_t k;
         json_t *v;
         json_array_foreach(lw_ruleset_data(c->rs, "relay_receiver_words"), k, v) {
@@ -1486,7 +1484,7 @@ static void find_tails(dctx *c)
         size_t li = lw_segment_line_at(c->seg, dist.v[i].s), end = c->len;
         for (size_t k = li + 1; k < c->seg->n; k++) {
             const lw_seg_line *l = L(c, k);
-            char *f = lw_text_fold_case(c->text + l->body, l->end - l->body < 200 ? l->end - l->body : 200);
+            char *f = lw_fold_case(c->text + l->body, l->end - l->body < 200 ? l->end - l->body : 200);
             int attached = f && (strstr(f, "kèm theo") || !strncmp(f, "phụ lục", strlen("phụ lục")));
             free(f);
             if (l->mark == LW_MARK_ROMAN || l->mark == LW_MARK_UPPER || c->text[l->body] == '|' || attached) {
@@ -1574,7 +1572,7 @@ lw_status lw_duty_build(const lw_ruleset *rs, lw_matcher *m, const char *text, s
     for (size_t i = 0; i < json_array_size(gap); i++) {
         const char *w = json_string_value(json_array_get(gap, i));
         if (w)
-            c.gap[c.ngap++] = lw_text_fold_case(w, strlen(w));
+            c.gap[c.ngap++] = lw_fold_case(w, strlen(w));
     }
     collect(&c, "duty.field", &c.fields);
     collect(&c, "duty.section", &c.sections);

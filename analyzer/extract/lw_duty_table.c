@@ -8,13 +8,17 @@
  * patterns) is rules/duty_tables.yaml; this module only knows the shape of a table. */
 #include "lw_duty_table.h"
 
+#include "lw_date.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <utf8proc.h>
 
 #include "lw_duty.h"
+#include "lw_fold.h"
 #include "lw_resolve.h"
+#include "lw_text.h"
 #include "lw_yaml.h"
 
 enum { R_NONE, R_START, R_TIME, R_RESULT, R_STATUS, R_PARTNERS, R_LEAD, R_OUTPUT, R_TASK, R_NOTES, R_COUNT };
@@ -109,7 +113,7 @@ static int has_word(const char *f, const char *w)
 
 static int role_of(const tctx *c, const char *s, size_t n)
 {
-    char *f = lw_text_fold_all(s, n);
+    char *f = lw_fold_key(s, n);
     int role = R_NONE;
     for (size_t o = 0; f && o < c->norder && !role; o++) {
         int r = c->order[o];
@@ -127,7 +131,7 @@ static int head_at(const tctx *c, size_t s, size_t e)
     size_t n = e - s > 48 ? 48 : e - s;
     while (n && s + n < c->len && ((unsigned char)c->text[s + n] & 0xC0) == 0x80)
         n--; /* whole code points only */
-    char *f = lw_text_fold_all(c->text + s, n);
+    char *f = lw_fold_key(c->text + s, n);
     int hit = 0;
     for (size_t k = 0; f && k < c->nheads && !hit; k++) {
         size_t hl = strlen(c->heads[k]);
@@ -143,7 +147,7 @@ static int upper_at(const tctx *c, size_t s, size_t e)
     size_t n = 1;
     while (s + n < e && ((unsigned char)c->text[s + n] & 0xC0) == 0x80)
         n++;
-    char *f = lw_text_fold_case(c->text + s, n);
+    char *f = lw_fold_case(c->text + s, n);
     int up = f && strncmp(f, c->text + s, n) != 0;
     free(f);
     return up;
@@ -942,7 +946,7 @@ static int status_row(const tctx *c, const row_t *r, const columns_t *cols)
             continue;
         while (n < len && n && ((unsigned char)c->text[r->c[i].s + n] & 0xC0) == 0x80)
             n--; /* whole code points only */
-        char *f = lw_text_fold_all(c->text + r->c[i].s, n);
+        char *f = lw_fold_key(c->text + r->c[i].s, n);
         int hit = 0;
         for (size_t k = 0; f && k < c->nstatus && !hit; k++) {
             size_t wl = strlen(c->status[k]);
@@ -1199,7 +1203,7 @@ static char **fold_list(tctx *c, json_t *a, size_t *n)
         const char *w = json_string_value(json_array_get(a, i));
         if (!w)
             continue;
-        char *f = lw_text_fold_all(w, strlen(w));
+        char *f = lw_fold_key(w, strlen(w));
         if (f)
             v[(*n)++] = f;
         else

@@ -15,9 +15,11 @@
  * The builders are lw_extract_header.c, lw_extract_agency.c, lw_extract_refs.c and
  * lw_extract_dates.c; what they share is in lw_extract_ctx.h.
  */
+#include "lw_date.h"
 #include "lw_extract_ctx.h"
 
 #include "lw_duty.h"
+#include "lw_text.h"
 
 /* Raw matches kept per document: a real document has a few thousand */
 #define LW_EXTRACT_MAX_MATCHES 100000

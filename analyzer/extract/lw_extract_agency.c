@@ -3,13 +3,15 @@
  * copy stamps and symbols left out; then each one's role (issuer, recipient, distribution,
  * mentioned). */
 #include "lw_extract_ctx.h"
+#include "lw_fold.h"
+#include "lw_text.h"
 
 static char *place_name(const ctx_t *c, lw_span pl)
 {
     char *p = lw_text_clean(c->text + pl.start, pl.end - pl.start);
     if (!p || !lw_x_is_upper_line(p, strlen(p)))
         return p;
-    char *low = lw_text_fold_case(p, strlen(p));
+    char *low = lw_fold_case(p, strlen(p));
     free(p);
     if (!low)
         return NULL;
@@ -36,7 +38,7 @@ static char *place_name(const ctx_t *c, lw_span pl)
  * "Tài nguyên Môi trường" is "Tài nguyên và Môi trường"). Owned, NULL when out of memory. */
 static char *agency_key(const char *s)
 {
-    char *f = lw_text_fold_all(s, strlen(s));
+    char *f = lw_fold_key(s, strlen(s));
     if (!f)
         return NULL;
     size_t w = 0, i = 0;
@@ -136,7 +138,7 @@ static char *upper_first(char *s)
  * letter upper. Owned: takes s. */
 static char *sentence_case(char *s)
 {
-    char *low = lw_text_fold_case(s, strlen(s));
+    char *low = lw_fold_case(s, strlen(s));
     if (!low)
         return s;
     free(s);
@@ -279,8 +281,8 @@ static void agency_aliases(ctx_t *c, size_t first_fact)
         size_t w1 = 0;
         while (w1 < alen && alias[w1] != ' ' && alias[w1] != '\n')
             w1++;
-        char *ka = lw_text_fold_case(alias, w1);
-        char *kt = tname ? lw_text_fold_case(tname, strlen(tname)) : NULL;
+        char *ka = lw_fold_case(alias, w1);
+        char *kt = tname ? lw_fold_case(tname, strlen(tname)) : NULL;
         /* shorter than the name it stands for ("(Bộ Tài chính)" after "Cục …" is a name) */
         int same = ka && kt && alen < strlen(tname) && !strncmp(kt, ka, strlen(ka)) && kt[strlen(ka)] == ' ';
         free(ka);
@@ -427,7 +429,7 @@ void lw_x_build_agencies(ctx_t *c)
         lw_span sx = grp(r, "suffix");
         if ((ps.start == SIZE_MAX && has(r, "tinh")) || sx.start != SIZE_MAX) {
             /* "Cục Thuế tỉnh", "Thanh tra huyện": the body of a province or district not named */
-            char *word = sx.start != SIZE_MAX ? lw_text_fold_case(c->text + sx.start, sx.end - sx.start) : NULL;
+            char *word = sx.start != SIZE_MAX ? lw_fold_case(c->text + sx.start, sx.end - sx.start) : NULL;
             lw_buf b = {0};
             lw_buf_printf(&b, "%s %s", name, word ? word : "tỉnh");
             free(word);
@@ -475,7 +477,7 @@ void lw_x_build_agencies(ctx_t *c)
             level = "province";
         else if (pl.start != SIZE_MAX && (!level || !strcmp(level, "central"))) {
             /* ... or "huyện X": the district's ("Chi cục Thuế huyện Mỹ Tú") */
-            char *pk = lw_text_fold_all(c->text + pl.start, pl.end - pl.start);
+            char *pk = lw_fold_key(c->text + pl.start, pl.end - pl.start);
             if (pk && (starts_with(pk, "huyen ") || starts_with(pk, "quan ") || starts_with(pk, "thi xa ") ||
                        starts_with(pk, "thanh pho ")))
                 level = "district";

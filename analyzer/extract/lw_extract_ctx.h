@@ -7,6 +7,7 @@
 #ifndef LW_EXTRACT_CTX_H
 #define LW_EXTRACT_CTX_H
 
+#include "lw_date.h"
 #include "lw_extract.h"
 
 #include <ctype.h>

@@ -1,7 +1,9 @@
 /* lw_extract_dates: date and deadline facts. A date without its year takes the year of its
  * context (context_year); a month in a table cell is a time limit only when the table's
  * heading names a time (table_names_time). */
+#include "lw_date.h"
 #include "lw_extract_ctx.h"
+#include "lw_text.h"
 
 /* The year for a date expression without one: the paragraph's, else the title's, else
  * the document date's, else the year the document mentions most. 0 when none. */

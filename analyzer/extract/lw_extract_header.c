@@ -1,7 +1,10 @@
 /* lw_extract_header: the document's header (the design's header object) from the header.*
  * matches and the text around them: number and kind, place and date, subject, recipients,
  * signer, distribution, and the issuer (with the copy stamps a scan may carry). */
+#include "lw_date.h"
 #include "lw_extract_ctx.h"
+#include "lw_fold.h"
+#include "lw_text.h"
 
 const raw_match *lw_x_first_of(const ctx_t *c, const char *kind, size_t before)
 {
@@ -259,12 +262,12 @@ static int title_above(ctx_t *c, size_t pos)
             skip = kind_is(&c->all.v[i], "header.motto") || kind_is(&c->all.v[i], "header.motto2") ||
                    kind_is(&c->all.v[i], "header.place_date");
         if (!skip && ls < le && upper_lead(c->text + ls, le - ls) >= 4) {
-            char *line = lw_text_fold_all(c->text + ls, le - ls);
+            char *line = lw_fold_key(c->text + ls, le - ls);
             size_t i;
             json_t *v;
             json_array_foreach(lw_ruleset_data(c->rs, "header_marks"), i, v) {
                 const char *m = json_string_value(v);
-                char *fm = m ? lw_text_fold_all(m, strlen(m)) : NULL;
+                char *fm = m ? lw_fold_key(m, strlen(m)) : NULL;
                 if (line && fm && strstr(line, fm) == line)
                     skip = 1;
                 free(fm);
@@ -535,13 +538,13 @@ static char *parent_organ(const ctx_t *c, const lw_fact *parent)
         e--;
     if (!lw_x_is_upper_line(c->text + k, e - k))
         return NULL;
-    char *line = lw_text_fold_all(c->text + k, e - k);
+    char *line = lw_fold_key(c->text + k, e - k);
     char *out = NULL;
     size_t i;
     json_t *v;
     json_array_foreach(lw_ruleset_data(c->rs, "parent_organs"), i, v) {
         const char *o = json_string_value(v);
-        char *fo = o ? lw_text_fold_all(o, strlen(o)) : NULL;
+        char *fo = o ? lw_fold_key(o, strlen(o)) : NULL;
         if (line && fo && !strcmp(line, fo) && !out)
             out = strdup(o);
         free(fo);
@@ -597,7 +600,7 @@ static char *stamp_issuer(const ctx_t *c)
     size_t hn = c->len < 400 ? c->len : 400;
     while (hn > 0 && hn < c->len && ((unsigned char)c->text[hn] & 0xC0) == 0x80)
         hn--; /* whole characters only */
-    char *head = lw_text_fold_all(c->text, hn);
+    char *head = lw_fold_key(c->text, hn);
     int copy = !head || strstr(head, "sao y") || strstr(head, "saoy") || strstr(head, "ban sao");
     free(head); /* out of memory: not known to be no copy */
     if (copy)
@@ -608,13 +611,13 @@ static char *stamp_issuer(const ctx_t *c)
             continue;
         lw_span b = grp(r, "body");
         /* the stamp of a body that publishes or copies: passed over, whatever it names */
-        char *body = lw_text_fold_all(c->text + b.start, b.end - b.start);
+        char *body = lw_fold_key(c->text + b.start, b.end - b.start);
         int publisher = !body;
         size_t k;
         json_t *v;
         json_array_foreach(lw_ruleset_data(c->rs, "stamp_not_issuer"), k, v) {
             const char *w = json_string_value(v);
-            char *fw = w ? lw_text_fold_all(w, strlen(w)) : NULL;
+            char *fw = w ? lw_fold_key(w, strlen(w)) : NULL;
             publisher |= body && fw && strstr(body, fw) != NULL;
             free(fw);
         }

@@ -1,7 +1,9 @@
 /* lw_extract_refs: legal_ref facts (the canonical id of each document cited, symbols typed
  * joined or split read as written, aliases a document defines) and relation facts (what the
  * document does to those it cites, and from when). */
+#include "lw_date.h"
 #include "lw_extract_ctx.h"
+#include "lw_text.h"
 
 /* The canonical symbol of a legal_ref match, with "KH/UBND" (a slash typed for the hyphen,
  * rule set {slash: hyphen}) read as "KH-UBND". Owned, NULL without a symbol. */

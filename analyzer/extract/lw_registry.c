@@ -2,10 +2,13 @@
  * of amendments.
  *
  * A file is validated as a whole before anything of it is added, so a bad local file never
- * leaves the registry half-updated. Ids are compared by a key (lw_text_fold_all, Ð as Đ, no
+ * leaves the registry half-updated. Ids are compared by a key (lw_fold_key, Ð as Đ, no
  * spaces, the number without leading zeros then padded to two digits when there is a year):
  * citations come from OCR'd text, where "NÐ-CP", "nd-cp" and "4/2021" all mean one document. */
 #include "lw_registry.h"
+
+#include "lw_date.h"
+#include "lw_fold.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -67,7 +70,7 @@ int lw_registry_status_valid(const char *s)
 /* The comparison key of an id; owned (free()), NULL when out of memory. */
 static char *id_key(const char *id)
 {
-    char *f = lw_text_fold_all(id, strlen(id));
+    char *f = lw_fold_key(id, strlen(id));
     if (!f)
         return NULL;
     /* ð (U+00F0, the case fold of the look-alike Ð U+00D0) is not a d with a mark, so the

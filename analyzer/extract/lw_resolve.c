@@ -1,228 +1,15 @@
-/* lw_resolve: date arithmetic, canonical ids and symbols, and the text folding they need. */
+/* lw_resolve: the lexicon (document types, symbol codes) and canonical ids and symbols. */
 #include "lw_resolve.h"
 
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <utf8proc.h>
 
+#include "lw_fold.h"
+#include "lw_msg.h"
+#include "lw_text.h"
 #include "lw_yaml.h"
-
-int lw_days_in_month(int y, int m)
-{
-    static const int dm[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    if (m < 1 || m > 12)
-        return 0;
-    if (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
-        return 29;
-    return dm[m - 1];
-}
-
-int lw_date_valid(lw_date d)
-{
-    return d.y >= 1900 && d.y <= 2199 && d.m >= 1 && d.m <= 12 && d.d >= 1 && d.d <= lw_days_in_month(d.y, d.m);
-}
-
-lw_date lw_date_add_days(lw_date d, int n)
-{
-    while (n > 0) {
-        if (d.d < lw_days_in_month(d.y, d.m)) {
-            d.d++;
-        } else {
-            d.d = 1;
-            if (++d.m > 12) {
-                d.m = 1;
-                d.y++;
-            }
-        }
-        n--;
-    }
-    while (n < 0) {
-        if (d.d > 1) {
-            d.d--;
-        } else {
-            if (--d.m < 1) {
-                d.m = 12;
-                d.y--;
-            }
-            d.d = lw_days_in_month(d.y, d.m);
-        }
-        n++;
-    }
-    return d;
-}
-
-int lw_date_cmp(lw_date a, lw_date b)
-{
-    if (a.y != b.y)
-        return a.y < b.y ? -1 : 1;
-    if (a.m != b.m)
-        return a.m < b.m ? -1 : 1;
-    if (a.d != b.d)
-        return a.d < b.d ? -1 : 1;
-    return 0;
-}
-
-const char *lw_date_iso(lw_date d, char *buf)
-{
-    snprintf(buf, 11, "%04d-%02d-%02d", d.y % 10000, d.m % 100, d.d % 100);
-    return buf;
-}
-
-int lw_date_parse_iso(const char *s, lw_date *out)
-{
-    int y, m, d;
-    char tail;
-    if (!s || sscanf(s, "%4d-%2d-%2d%c", &y, &m, &d, &tail) != 3)
-        return -1;
-    lw_date r = {y, m, d};
-    if (!lw_date_valid(r))
-        return -1;
-    *out = r;
-    return 0;
-}
-
-int lw_parse_numeral(const char *s, size_t n)
-{
-    while (n && isspace((unsigned char)*s)) {
-        s++;
-        n--;
-    }
-    while (n && isspace((unsigned char)s[n - 1]))
-        n--;
-    if (n == 0 || n > 6)
-        return -1;
-    if (isdigit((unsigned char)s[0])) {
-        int v = 0;
-        for (size_t i = 0; i < n; i++) {
-            if (!isdigit((unsigned char)s[i]))
-                return -1;
-            v = v * 10 + (s[i] - '0');
-        }
-        return v;
-    }
-    static const char *const roman[] = {"I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII"};
-    for (int i = 0; i < 12; i++)
-        if (strlen(roman[i]) == n && !strncasecmp(roman[i], s, n))
-            return i + 1;
-    return -1;
-}
-
-/* ---- text helpers ---- */
-
-static char *collapse_ws(char *s)
-{
-    char *w = s;
-    int space = 1; /* drop leading */
-    for (char *r = s; *r; r++) {
-        unsigned char c = (unsigned char)*r;
-        if (c == ' ' || c == '\n' || c == '\t' || c == '\r') {
-            if (!space)
-                *w++ = ' ';
-            space = 1;
-        } else {
-            *w++ = *r;
-            space = 0;
-        }
-    }
-    while (w > s && w[-1] == ' ')
-        w--;
-    *w = '\0';
-    return s;
-}
-
-static char *map_utf8(const char *s, size_t n, utf8proc_option_t opts)
-{
-    utf8proc_uint8_t *out = NULL;
-    utf8proc_ssize_t r = utf8proc_map((const utf8proc_uint8_t *)s, (utf8proc_ssize_t)n, &out, opts);
-    if (r < 0) {
-        char *c = malloc(n + 1);
-        if (c) {
-            memcpy(c, s, n);
-            c[n] = '\0';
-        }
-        return c;
-    }
-    return (char *)out;
-}
-
-char *lw_text_fold_case(const char *s, size_t n)
-{
-    char *r = map_utf8(s, n, UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_CASEFOLD);
-    return r ? collapse_ws(r) : NULL;
-}
-
-char *lw_text_fold_all(const char *s, size_t n)
-{
-    char *r = map_utf8(s, n, UTF8PROC_STABLE | UTF8PROC_DECOMPOSE | UTF8PROC_CASEFOLD | UTF8PROC_STRIPMARK);
-    if (!r)
-        return NULL;
-    /* đ (U+0111, C4 91) and Đ are letters of their own, not d + mark: fold them by hand */
-    char *w = r;
-    for (char *p = r; *p; p++) {
-        if ((unsigned char)p[0] == 0xC4 && ((unsigned char)p[1] == 0x91 || (unsigned char)p[1] == 0x90)) {
-            *w++ = 'd';
-            p++;
-        } else {
-            *w++ = *p;
-        }
-    }
-    *w = '\0';
-    return collapse_ws(r);
-}
-
-/* Maps each code point: upper case (title = 0), or upper at the start of a word and lower
- * elsewhere (title = 1). Bytes that are not UTF-8 are copied as they are. */
-static char *map_case(const char *s, size_t n, int title)
-{
-    lw_buf b = {0};
-    utf8proc_ssize_t i = 0;
-    int start = 1;
-    while ((size_t)i < n) {
-        utf8proc_int32_t cp;
-        utf8proc_ssize_t l = utf8proc_iterate((const utf8proc_uint8_t *)s + i, (utf8proc_ssize_t)n - i, &cp);
-        if (l <= 0) {
-            lw_buf_putc(&b, s[i]);
-            i++;
-            continue;
-        }
-        utf8proc_int32_t out = (!title || start) ? utf8proc_toupper(cp) : utf8proc_tolower(cp);
-        start = (cp == ' ' || cp == '\n' || cp == '\t' || cp == '-');
-        utf8proc_uint8_t enc[4];
-        lw_buf_append(&b, enc, (size_t)utf8proc_encode_char(out, enc));
-        i += l;
-    }
-    return lw_buf_detach(&b, NULL);
-}
-
-char *lw_text_upper(const char *s, size_t n) { return map_case(s, n, 0); }
-
-char *lw_text_title_case(const char *s, size_t n)
-{
-    char *r = map_case(s, n, 1);
-    return r ? collapse_ws(r) : NULL;
-}
-
-char *lw_text_clean(const char *s, size_t n)
-{
-    char *r = malloc(n + 1);
-    if (!r)
-        return NULL;
-    size_t w = 0;
-    for (size_t i = 0; i < n; i++)
-        if (s[i] != '*')
-            r[w++] = s[i];
-    r[w] = '\0';
-    collapse_ws(r);
-    size_t l = strlen(r);
-    while (l && (r[l - 1] == ';' || r[l - 1] == ',' || r[l - 1] == ' ' || r[l - 1] == '.' || r[l - 1] == ':'))
-        r[--l] = '\0';
-    /* a closing "./." of Vietnamese letters leaves a '/' behind */
-    while (l >= 2 && r[l - 1] == '/' && r[l - 2] == '.')
-        r[l -= 2] = '\0';
-    return r;
-}
 
 /* ---- lexicon ---- */
 
@@ -257,28 +44,39 @@ void lw_lexicon_free(lw_lexicon *lx)
     free(lx);
 }
 
+/* The lexicon's own error: every allocation below is checked and fails the whole build. */
+static lw_status lexicon_nomem(lw_lexicon *lx, lw_error *err)
+{
+    lw_lexicon_free(lx);
+    return lw_error_msg(err, LW_ERR_NOMEM, NULL, 0, 0, LW_MSG_NOMEM);
+}
+
 lw_status lw_lexicon_create(const lw_ruleset *rs, lw_lexicon **out, lw_error *err)
 {
     *out = NULL;
     lw_lexicon *lx = calloc(1, sizeof *lx);
     if (!lx)
-        return lw_error_set(err, LW_ERR_NOMEM, NULL, 0, 0, "out of memory");
+        return lw_error_msg(err, LW_ERR_NOMEM, NULL, 0, 0, LW_MSG_NOMEM);
     lx->symbol_case = json_object();
     lx->symbol_alias = json_object();
+    if (!lx->symbol_case || !lx->symbol_alias)
+        return lexicon_nomem(lx, err);
     json_t *types = lw_ruleset_data(rs, "doc_types");
     if (!json_is_array(types)) {
         lw_lexicon_free(lx);
-        return lw_error_set(err, LW_ERR_DATA, "rules/lexicon.yaml", 0, 0, "the rules have no 'doc_types' list");
+        return lw_error_msg(err, LW_ERR_DATA, "rules/lexicon.yaml", 0, 0, LW_MSG_LEXICON_NO_TYPES);
     }
     lx->types = calloc(json_array_size(types) + 1, sizeof *lx->types);
+    if (!lx->types)
+        return lexicon_nomem(lx, err);
     size_t i;
     json_t *t;
     json_array_foreach(types, i, t) {
         json_t *name = json_object_get(t, "name");
         if (!json_is_string(name)) {
             lw_lexicon_free(lx);
-            return lw_error_set(err, LW_ERR_DATA, "rules/lexicon.yaml", lw_yaml_line(t), 0,
-                                "a doc_types entry needs a 'name'");
+            return lw_error_msg(err, LW_ERR_DATA, "rules/lexicon.yaml", lw_yaml_line(t), 0,
+                                LW_MSG_LEXICON_TYPE_NAME);
         }
         lx_type *ty = &lx->types[lx->n_types++];
         ty->name = strdup(json_string_value(name));
@@ -287,11 +85,14 @@ lw_status lw_lexicon_create(const lw_ruleset *rs, lw_lexicon **out, lw_error *er
         json_t *words = json_object_get(t, "words");
         size_t nw = json_is_array(words) ? json_array_size(words) : 0;
         ty->keys = calloc(nw + 1, sizeof *ty->keys);
-        ty->keys[ty->n_keys++] = lw_text_fold_all(ty->name, strlen(ty->name));
+        if (!ty->name || (json_is_string(code) && !ty->code) || !ty->keys)
+            return lexicon_nomem(lx, err);
+        if (!(ty->keys[ty->n_keys++] = lw_fold_key(ty->name, strlen(ty->name))))
+            return lexicon_nomem(lx, err);
         for (size_t k = 0; k < nw; k++) {
             const char *w = json_string_value(json_array_get(words, k));
-            if (w)
-                ty->keys[ty->n_keys++] = lw_text_fold_all(w, strlen(w));
+            if (w && !(ty->keys[ty->n_keys++] = lw_fold_key(w, strlen(w))))
+                return lexicon_nomem(lx, err);
         }
     }
     json_t *sc = lw_ruleset_data(rs, "symbol_case");
@@ -300,15 +101,18 @@ lw_status lw_lexicon_create(const lw_ruleset *rs, lw_lexicon **out, lw_error *er
     json_array_foreach(sc, k, v) {
         if (json_is_string(v)) {
             char *up = lw_text_upper(json_string_value(v), strlen(json_string_value(v)));
-            json_object_set_new(lx->symbol_case, up, json_string(json_string_value(v)));
+            if (!up || json_object_set_new(lx->symbol_case, up, json_string(json_string_value(v)))) {
+                free(up);
+                return lexicon_nomem(lx, err);
+            }
             free(up);
         }
     }
     json_t *sa = lw_ruleset_data(rs, "symbol_alias");
     const char *key;
     json_object_foreach(sa, key, v) {
-        if (json_is_string(v) && strcmp(key, "__line"))
-            json_object_set(lx->symbol_alias, key, v);
+        if (json_is_string(v) && strcmp(key, "__line") && json_object_set(lx->symbol_alias, key, v))
+            return lexicon_nomem(lx, err);
     }
     *out = lx;
     return LW_OK;
@@ -316,7 +120,7 @@ lw_status lw_lexicon_create(const lw_ruleset *rs, lw_lexicon **out, lw_error *er
 
 const char *lw_lexicon_type(const lw_lexicon *lx, const char *word, size_t n)
 {
-    char *f = lw_text_fold_all(word, n);
+    char *f = lw_fold_key(word, n);
     if (!f)
         return NULL;
     const char *r = NULL;
@@ -356,31 +160,39 @@ const char *lw_lexicon_code_of_type(const lw_lexicon *lx, const char *type)
     return NULL;
 }
 
+/* The longest segment of a symbol looked up in the lexicon ("QĐ", "TTg", "BLĐTBXH"); a longer
+ * one is no code of the lexicon and is cut only for the look-up. */
+#define LW_SYMBOL_SEG_MAX 128
+
 char *lw_lexicon_symbol(const lw_lexicon *lx, const char *sym, size_t n)
 {
     /* drop white space and stray markup, unify dashes */
     lw_buf b = {0};
-    for (size_t i = 0; i < n; i++) {
+    int fail = lw_buf_reserve(&b, n);
+    for (size_t i = 0; i < n && !fail; i++) {
         unsigned char c = (unsigned char)sym[i];
         if (c == ' ' || c == '\n' || c == '\t' || c == '*')
             continue;
         if (c == 0xE2 && i + 2 < n && (unsigned char)sym[i + 1] == 0x80 &&
             (unsigned char)sym[i + 2] >= 0x90 && (unsigned char)sym[i + 2] <= 0x95) {
-            lw_buf_putc(&b, '-'); /* U+2010..U+2015 dashes */
+            fail = lw_buf_putc(&b, '-'); /* U+2010..U+2015 dashes */
             i += 2;
             continue;
         }
-        lw_buf_putc(&b, (char)c);
+        fail = lw_buf_putc(&b, (char)c);
     }
-    char *raw = lw_buf_detach(&b, NULL);
-    char *up = lw_text_upper(raw, strlen(raw));
+    char *raw = fail ? NULL : lw_buf_detach(&b, NULL);
+    lw_buf_free(&b);
+    char *up = raw ? lw_text_upper(raw, strlen(raw)) : NULL;
     free(raw);
+    if (!up)
+        return NULL;
     /* segment by '-' and '/', fixing case and OCR look-alikes per segment */
     lw_buf o = {0};
     const char *p = up;
-    while (1) {
+    while (!fail) {
         size_t sl = strcspn(p, "-/");
-        char seg[128];
+        char seg[LW_SYMBOL_SEG_MAX];
         if (sl >= sizeof seg)
             sl = sizeof seg - 1;
         memcpy(seg, p, sl);
@@ -388,18 +200,27 @@ char *lw_lexicon_symbol(const lw_lexicon *lx, const char *sym, size_t n)
         json_t *a = json_object_get(lx->symbol_alias, seg);
         const char *s = json_is_string(a) ? json_string_value(a) : seg;
         char *su = lw_text_upper(s, strlen(s));
+        if (!su) {
+            fail = -1;
+            break;
+        }
         json_t *c = json_object_get(lx->symbol_case, su);
         free(su);
         if (json_is_string(c))
             s = json_string_value(c);
-        lw_buf_append(&o, s, strlen(s));
+        fail = lw_buf_append(&o, s, strlen(s));
         p += strcspn(p, "-/");
         if (!*p)
             break;
-        lw_buf_putc(&o, *p);
+        if (!fail)
+            fail = lw_buf_putc(&o, *p);
         p++;
     }
     free(up);
+    if (fail) {
+        lw_buf_free(&o);
+        return NULL;
+    }
     return lw_buf_detach(&o, NULL);
 }
 
@@ -408,11 +229,16 @@ char *lw_make_id(const char *num, int year, const char *symbol, int party)
     while (*num == '0' && isdigit((unsigned char)num[1]))
         num++;
     lw_buf b = {0};
+    int fail;
     if (party)
-        lw_buf_printf(&b, "%s-%s", num, symbol);
+        fail = lw_buf_printf(&b, "%s-%s", num, symbol);
     else if (year > 0)
-        lw_buf_printf(&b, "%s%s/%d/%s", strlen(num) < 2 ? "0" : "", num, year, symbol);
+        fail = lw_buf_printf(&b, "%s%s/%d/%s", strlen(num) < 2 ? "0" : "", num, year, symbol);
     else
-        lw_buf_printf(&b, "%s/%s", num, symbol);
+        fail = lw_buf_printf(&b, "%s/%s", num, symbol);
+    if (fail) {
+        lw_buf_free(&b);
+        return NULL;
+    }
     return lw_buf_detach(&b, NULL);
 }

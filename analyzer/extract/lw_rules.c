@@ -7,6 +7,8 @@
  * "caseless: false" or "extended: false". */
 #include "lw_rules.h"
 
+#include "lw_file.h"
+
 #include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>

@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "lw_check_ocr.h"
+#include "lw_date.h"
 #include "lw_docset.h"
 #include "lw_duty.h"
 #include "lw_msg.h"

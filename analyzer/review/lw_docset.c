@@ -1,12 +1,15 @@
 /* lw_docset: documents, duties and references of a database in memory (see the header). */
 #include "lw_docset.h"
 
+#include "lw_date.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "lw_msg.h"
 #include "lw_resolve.h"
+#include "lw_text.h"
 #include "lw_yaml.h"
 
 typedef struct {

@@ -9,6 +9,7 @@
 #define LW_DOCSET_H
 
 #include "lw_common.h"
+#include "lw_date.h"
 #include "lw_rules.h"
 #include "lw_store.h"
 

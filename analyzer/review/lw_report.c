@@ -6,6 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "lw_date.h"
 #include "lw_msg.h"
 #include "lw_resolve.h"
 #include "lw_subject.h"

@@ -25,6 +25,8 @@
 
 #include <utf8proc.h>
 
+#include "lw_utf8.h"
+
 /* ---------------------------------------------------------------- characters */
 
 enum { CC_SEP, CC_WORD, CC_MARK, CC_SKIP };
@@ -64,25 +66,7 @@ static int cp_class(int32_t cp)
  * not start a valid UTF-8 sequence (overlong, surrogate, truncated), which counts as one byte. */
 static inline int decode(const unsigned char *s, int n, int i, int32_t *cp)
 {
-    unsigned c = s[i];
-    if (c < 0x80) {
-        *cp = (int32_t)c;
-        return 1;
-    }
-    int len = c >= 0xC2 && c <= 0xDF ? 2 : c >= 0xE0 && c <= 0xEF ? 3 : c >= 0xF0 && c <= 0xF4 ? 4 : 0;
-    if (len && i + len <= n) {
-        int32_t v = (int32_t)(c & (0x7F >> len));
-        int k;
-        for (k = 1; k < len && (s[i + k] & 0xC0) == 0x80; k++)
-            v = (v << 6) | (s[i + k] & 0x3F);
-        if (k == len && !(len == 3 && (v < 0x800 || (v >= 0xD800 && v <= 0xDFFF))) &&
-            !(len == 4 && (v < 0x10000 || v > 0x10FFFF))) {
-            *cp = v;
-            return len;
-        }
-    }
-    *cp = -1;
-    return 1;
+    return lw_utf8_dec((const char *)s + i, (size_t)(n - i), cp);
 }
 
 /* The tone marks of Vietnamese and their suffix characters (VIQR's). */

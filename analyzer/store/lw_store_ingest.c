@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "lw_duty.h"
+#include "lw_file.h"
 #include "lw_msg.h"
 
 /* A batch's transaction is committed after this many seconds: a reader sees progress, and a

@@ -7,7 +7,7 @@
  *   4. valid UTF-8 (pure ASCII included) is UTF-8; mostly valid UTF-8 is UTF-8 with U+FFFD;
  *   5. otherwise each legacy decoding (TCVN3, VNI, Windows-1258, and UTF-8 with U+FFFD when
  *      some of the input is valid multibyte UTF-8) decodes a sample, the sample is scored by
- *      how Vietnamese it looks (score_text), and the best wins.
+ *      how Vietnamese it looks (lw_encscore_text), and the best wins.
  *
  * The Unicode side of the legacy encodings comes from the libraries: ICU's windows-1258 and
  * windows-1252 converters and glibc iconv's TCVN5712-1 converter fill 256-entry tables once
@@ -29,9 +29,16 @@
 #include <unicode/utf16.h>
 #include <unicode/utf8.h>
 
+#include "lw_encscore.h"
+#include "lw_msg.h"
+#include "lw_utf8.h"
+
 #define NOCP 0xFFFFFFFFu      /* byte without a mapping in a table */
 #define REPL 0xFFFDu          /* U+FFFD REPLACEMENT CHARACTER */
 #define SAMPLE_BYTES (256u * 1024u) /* how much of the input detection scores */
+#define UTF16_SNIFF_BYTES 65536u    /* how much of the input the UTF-16 zero-byte count reads */
+#define SAMPLE_LEAD_BYTES 4096u     /* ASCII kept before the first non-ASCII byte in the sample,
+                                      so that its words score too */
 
 /* ------------------------------------------------------------------------------------------
  * Names */
@@ -222,27 +229,7 @@ static inline void sink_cp(sink *s, uint32_t cp, size_t off)
 {
     if (!sink_reserve(s, 4))
         return;
-    char *p = s->t + s->len;
-    size_t k;
-    if (cp < 0x80) {
-        p[0] = (char)cp;
-        k = 1;
-    } else if (cp < 0x800) {
-        p[0] = (char)(0xC0 | cp >> 6);
-        p[1] = (char)(0x80 | (cp & 0x3F));
-        k = 2;
-    } else if (cp < 0x10000) {
-        p[0] = (char)(0xE0 | cp >> 12);
-        p[1] = (char)(0x80 | (cp >> 6 & 0x3F));
-        p[2] = (char)(0x80 | (cp & 0x3F));
-        k = 3;
-    } else {
-        p[0] = (char)(0xF0 | cp >> 18);
-        p[1] = (char)(0x80 | (cp >> 12 & 0x3F));
-        p[2] = (char)(0x80 | (cp >> 6 & 0x3F));
-        p[3] = (char)(0x80 | (cp & 0x3F));
-        k = 4;
-    }
+    size_t k = (size_t)lw_utf8_enc((int32_t)cp, s->t + s->len);
     if (s->want_map)
         for (size_t i = 0; i < k; i++)
             s->m[s->len + i] = (uint32_t)off;
@@ -287,13 +274,6 @@ static const UNormalizer2 *nfc_instance(void)
 {
     UErrorCode e = U_ZERO_ERROR;
     const UNormalizer2 *n = unorm2_getNFCInstance(&e);
-    return U_SUCCESS(e) ? n : NULL;
-}
-
-static const UNormalizer2 *nfd_instance(void)
-{
-    UErrorCode e = U_ZERO_ERROR;
-    const UNormalizer2 *n = unorm2_getNFDInstance(&e);
     return U_SUCCESS(e) ? n : NULL;
 }
 
@@ -415,35 +395,30 @@ static void decode_table(const unsigned char *p, size_t n, size_t base, const ui
  * tests/data/decode/vni.tsv spells the same table letter by letter for the tests. */
 
 enum { VNI_NONE, VNI_TONE, VNI_CIRC, VNI_BREVE, VNI_LETTER };
-enum { T_NONE = 0, T_ACUTE = 0x301, T_GRAVE = 0x300, T_HOOK = 0x309, T_TILDE = 0x303,
-       T_DOT = 0x323 };
-#define M_CIRC 0x302u
-#define M_BREVE 0x306u
-#define M_HORN 0x31Bu
 
 typedef struct {
     unsigned char byte;  /* the lower-case byte; upper case is byte - 0x20 */
     unsigned char kind;
     char base;           /* VNI_LETTER: lower-case ASCII base, or 'D' for đ */
-    uint16_t shape;      /* VNI_LETTER: M_HORN or 0 */
+    uint16_t shape;      /* VNI_LETTER: LW_MARK_HORN or 0 */
     uint16_t tone;
 } vni_entry;
 
 static const vni_entry vni_spec[] = {
-    {0xF9, VNI_TONE, 0, 0, T_ACUTE},   {0xF8, VNI_TONE, 0, 0, T_GRAVE},
-    {0xFB, VNI_TONE, 0, 0, T_HOOK},    {0xF5, VNI_TONE, 0, 0, T_TILDE},
-    {0xEF, VNI_TONE, 0, 0, T_DOT},
-    {0xE2, VNI_CIRC, 0, 0, T_NONE},    {0xE1, VNI_CIRC, 0, 0, T_ACUTE},
-    {0xE0, VNI_CIRC, 0, 0, T_GRAVE},   {0xE5, VNI_CIRC, 0, 0, T_HOOK},
-    {0xE3, VNI_CIRC, 0, 0, T_TILDE},   {0xE4, VNI_CIRC, 0, 0, T_DOT},
-    {0xEA, VNI_BREVE, 0, 0, T_NONE},   {0xE9, VNI_BREVE, 0, 0, T_ACUTE},
-    {0xE8, VNI_BREVE, 0, 0, T_GRAVE},  {0xFA, VNI_BREVE, 0, 0, T_HOOK},
-    {0xFC, VNI_BREVE, 0, 0, T_TILDE},  {0xEB, VNI_BREVE, 0, 0, T_DOT},
-    {0xED, VNI_LETTER, 'i', 0, T_ACUTE}, {0xEC, VNI_LETTER, 'i', 0, T_GRAVE},
-    {0xE6, VNI_LETTER, 'i', 0, T_HOOK},  {0xF3, VNI_LETTER, 'i', 0, T_TILDE},
-    {0xF2, VNI_LETTER, 'i', 0, T_DOT},   {0xEE, VNI_LETTER, 'y', 0, T_DOT},
-    {0xF4, VNI_LETTER, 'o', M_HORN, T_NONE}, {0xF6, VNI_LETTER, 'u', M_HORN, T_NONE},
-    {0xF1, VNI_LETTER, 'D', 0, T_NONE},
+    {0xF9, VNI_TONE, 0, 0, LW_TONE_ACUTE},   {0xF8, VNI_TONE, 0, 0, LW_TONE_GRAVE},
+    {0xFB, VNI_TONE, 0, 0, LW_TONE_HOOK},    {0xF5, VNI_TONE, 0, 0, LW_TONE_TILDE},
+    {0xEF, VNI_TONE, 0, 0, LW_TONE_DOT},
+    {0xE2, VNI_CIRC, 0, 0, LW_TONE_NONE},    {0xE1, VNI_CIRC, 0, 0, LW_TONE_ACUTE},
+    {0xE0, VNI_CIRC, 0, 0, LW_TONE_GRAVE},   {0xE5, VNI_CIRC, 0, 0, LW_TONE_HOOK},
+    {0xE3, VNI_CIRC, 0, 0, LW_TONE_TILDE},   {0xE4, VNI_CIRC, 0, 0, LW_TONE_DOT},
+    {0xEA, VNI_BREVE, 0, 0, LW_TONE_NONE},   {0xE9, VNI_BREVE, 0, 0, LW_TONE_ACUTE},
+    {0xE8, VNI_BREVE, 0, 0, LW_TONE_GRAVE},  {0xFA, VNI_BREVE, 0, 0, LW_TONE_HOOK},
+    {0xFC, VNI_BREVE, 0, 0, LW_TONE_TILDE},  {0xEB, VNI_BREVE, 0, 0, LW_TONE_DOT},
+    {0xED, VNI_LETTER, 'i', 0, LW_TONE_ACUTE}, {0xEC, VNI_LETTER, 'i', 0, LW_TONE_GRAVE},
+    {0xE6, VNI_LETTER, 'i', 0, LW_TONE_HOOK},  {0xF3, VNI_LETTER, 'i', 0, LW_TONE_TILDE},
+    {0xF2, VNI_LETTER, 'i', 0, LW_TONE_DOT},   {0xEE, VNI_LETTER, 'y', 0, LW_TONE_DOT},
+    {0xF4, VNI_LETTER, 'o', LW_MARK_HORN, LW_TONE_NONE}, {0xF6, VNI_LETTER, 'u', LW_MARK_HORN, LW_TONE_NONE},
+    {0xF1, VNI_LETTER, 'D', 0, LW_TONE_NONE},
 };
 
 typedef struct {
@@ -528,13 +503,13 @@ static void decode_vni(const unsigned char *p, size_t n, size_t base, sink *s)
                 marks[k++] = r->shape;
             if (r->tone)
                 marks[k++] = r->tone;
-            takes_marks = (r->tone == T_NONE); /* ơ and ư still take a tone byte */
+            takes_marks = (r->tone == LW_TONE_NONE); /* ơ and ư still take a tone byte */
         } else if (r->kind != VNI_NONE) {
             /* a mark byte with no letter before it: the combining marks it stands for */
             if (r->kind == VNI_CIRC)
-                sink_cp(s, M_CIRC, base + i);
+                sink_cp(s, LW_MARK_CIRC, base + i);
             else if (r->kind == VNI_BREVE)
-                sink_cp(s, M_BREVE, base + i);
+                sink_cp(s, LW_MARK_BREVE, base + i);
             if (r->tone)
                 sink_cp(s, r->tone, base + i);
             i++;
@@ -558,7 +533,7 @@ static void decode_vni(const unsigned char *p, size_t n, size_t base, sink *s)
                 if ((m->kind == VNI_CIRC && k == 0 &&
                      (lower_base == 'a' || lower_base == 'e' || lower_base == 'o')) ||
                     (m->kind == VNI_BREVE && k == 0 && lower_base == 'a')) {
-                    marks[k++] = m->kind == VNI_CIRC ? M_CIRC : M_BREVE;
+                    marks[k++] = m->kind == VNI_CIRC ? LW_MARK_CIRC : LW_MARK_BREVE;
                     if (m->tone) {
                         marks[k++] = m->tone;
                         toned = true;
@@ -579,32 +554,6 @@ static void decode_vni(const unsigned char *p, size_t n, size_t base, sink *s)
 /* ------------------------------------------------------------------------------------------
  * UTF-8 and UTF-16 */
 
-/* Length of the well-formed UTF-8 sequence at p (1-4), or 0 when the byte at p starts none. */
-static inline size_t utf8_seq(const unsigned char *p, size_t n)
-{
-    unsigned char b = p[0];
-    if (b < 0x80)
-        return 1;
-    if (b < 0xC2 || b > 0xF4)
-        return 0;
-    if (b < 0xE0)
-        return (n >= 2 && (p[1] & 0xC0) == 0x80) ? 2 : 0;
-    unsigned char lo = 0x80, hi = 0xBF;
-    if (b == 0xE0)
-        lo = 0xA0;
-    else if (b == 0xED)
-        hi = 0x9F;
-    else if (b == 0xF0)
-        lo = 0x90;
-    else if (b == 0xF4)
-        hi = 0x8F;
-    if (n < 2 || p[1] < lo || p[1] > hi)
-        return 0;
-    if (b < 0xF0)
-        return (n >= 3 && (p[2] & 0xC0) == 0x80) ? 3 : 0;
-    return (n >= 4 && (p[2] & 0xC0) == 0x80 && (p[3] & 0xC0) == 0x80) ? 4 : 0;
-}
-
 /* Counts well-formed multibyte sequences and invalid bytes. */
 static void utf8_scan(const unsigned char *p, size_t n, size_t *multi, size_t *invalid)
 {
@@ -614,7 +563,7 @@ static void utf8_scan(const unsigned char *p, size_t n, size_t *multi, size_t *i
             i++;
             continue;
         }
-        size_t k = utf8_seq(p + i, n - i);
+        size_t k = lw_utf8_seq((const char *)p + i, n - i);
         if (k) {
             m++;
             i += k;
@@ -641,7 +590,7 @@ static void decode_utf8(const unsigned char *p, size_t n, size_t base, sink *s)
             i = run;
             continue;
         }
-        size_t k = utf8_seq(p + i, n - i);
+        size_t k = lw_utf8_seq((const char *)p + i, n - i);
         if (k) {
             sink_copy(s, p + i, k, base + i);
             i += k;
@@ -695,7 +644,7 @@ static lw_encoding sniff_utf16(const unsigned char *p, size_t n)
 {
     if (n < 4 || n % 2)
         return LW_ENC_AUTO;
-    size_t lim = n < 65536 ? n : 65536, pairs = lim / 2, ze = 0, zo = 0;
+    size_t lim = n < UTF16_SNIFF_BYTES ? n : UTF16_SNIFF_BYTES, pairs = lim / 2, ze = 0, zo = 0;
     for (size_t i = 0; i + 1 < lim; i += 2) {
         if (p[i] == 0 && p[i + 1] == 0)
             return LW_ENC_AUTO;
@@ -710,250 +659,6 @@ static lw_encoding sniff_utf16(const unsigned char *p, size_t n)
 }
 
 /* ------------------------------------------------------------------------------------------
- * Scoring: how Vietnamese a decoded text looks. Words (runs of letters and marks) that hold
- * a non-ASCII letter are checked as Vietnamese syllables: every letter must be a Vietnamese
- * letter (base a-z with the marks Vietnamese puts on it, or đ), at most one tone, and the
- * syllable must read initial consonant + vowel nucleus + final consonant from the Vietnamese
- * sets, with a sắc or nặng tone before a final c, ch, p or t. Mojibake (the wrong legacy
- * table) yields letters like ñ þ æ ö ß, stray marks, or impossible vowel groups ("Vieọt",
- * "COẤNG"), which fail. Common words of legal texts earn a bonus; odd characters (U+FFFD,
- * controls, Latin-1 symbols) a penalty. */
-
-static const char *const common_words[] = {
-    "của", "và", "nghị", "định", "ngày", "tháng", "năm", "pháp", "luật", "các", "được",
-    "về", "thực", "hiện", "những", "với", "này", "để", "người", "quyết", "tỉnh", "ủy",
-    "nhân", "dân", "số", "điều", "khoản", "việc", "công", "tác", "quản", "lý", "không",
-    "đã", "đến", "từ", "một", "tại", "thông", "tư", "cơ", "quan", "chính", "phủ", "bộ",
-    "việt", "hà", "nội", "hòa", "xã", "hội", "chủ", "nghĩa", "độc", "lập", "tự", "hạnh",
-    "phúc", "kính", "gửi", "nơi", "nhận", "lưu", "hướng", "dẫn", "trưởng",
-};
-
-/* Vowel nuclei, tones removed, shaped vowels spelled A=â W=ă E=ê O=ô P=ơ U=ư. The second
- * list holds nuclei that only stand before a final consonant (ăn, tuân, tiên, buôn, ...). */
-static const char *const nuclei_free[] = {
-    "a", "e", "E", "i", "o", "O", "P", "u", "U", "y",
-    "ai", "ao", "au", "ay", "Au", "Ay", "eo", "Eu", "ia", "iu", "oa", "oe", "oi", "Oi", "Pi",
-    "ua", "uE", "ui", "uy", "uP", "Ua", "Ui", "Uu",
-    "iEu", "oai", "oao", "oay", "oeo", "uAy", "uOi", "uya", "uyu", "UPi", "UPu", "yEu",
-};
-static const char *const nuclei_closed[] = {
-    "A", "W", "oW", "uA", "iE", "yE", "uO", "UP", "oo", "uyE",
-};
-
-typedef struct {
-    char base;      /* lower-case ASCII letter, or 'D' for đ; shaped vowels as above */
-    bool foreign;   /* not a Vietnamese letter */
-    bool nonascii;
-    uint16_t tone;  /* the tone mark's code point, or 0 */
-} vletter;
-
-static vletter classify(const UNormalizer2 *nfd, UChar32 c)
-{
-    vletter v = {0, false, c >= 0x80, 0};
-    UChar32 lc = u_tolower(c);
-    if (lc < 0x80) {
-        v.base = (char)lc;
-        return v;
-    }
-    if (lc == 0x111) {
-        v.base = 'D';
-        return v;
-    }
-    UChar buf[8];
-    UErrorCode e = U_ZERO_ERROR;
-    int32_t k = nfd ? unorm2_getDecomposition(nfd, lc, buf, 8, &e) : -1;
-    if (U_FAILURE(e) || k < 2 || buf[0] < 'a' || buf[0] > 'z') {
-        v.foreign = true;
-        return v;
-    }
-    char b = (char)buf[0], shaped = b;
-    bool vowel = strchr("aeiouy", b) != NULL;
-    int shapes = 0, tones = 0;
-    for (int32_t i = 1; i < k; i++) {
-        switch (buf[i]) {
-        case M_CIRC:
-            shapes++;
-            v.foreign |= !(b == 'a' || b == 'e' || b == 'o');
-            shaped = (char)(b - 0x20); /* A E O */
-            break;
-        case M_BREVE:
-            shapes++;
-            v.foreign |= b != 'a';
-            shaped = 'W';
-            break;
-        case M_HORN:
-            shapes++;
-            v.foreign |= !(b == 'o' || b == 'u');
-            shaped = b == 'o' ? 'P' : 'U';
-            break;
-        case T_ACUTE: case T_GRAVE: case T_HOOK: case T_TILDE: case T_DOT:
-            tones++;
-            v.foreign |= !vowel;
-            v.tone = buf[i];
-            break;
-        default:
-            v.foreign = true;
-        }
-    }
-    v.foreign |= shapes > 1 || tones > 1;
-    v.base = shaped;
-    return v;
-}
-
-static bool is_vowel(char b) { return b && strchr("aeiouyAEOPUW", b) != NULL; }
-
-static bool in_list(const char *const *list, size_t n, const char *s, size_t len)
-{
-    for (size_t i = 0; i < n; i++)
-        if (strlen(list[i]) == len && memcmp(list[i], s, len) == 0)
-            return true;
-    return false;
-}
-
-/* bases: the word's letters as classify spells them, k of them; tone: its tone or 0. */
-static bool syllable_ok(const char *bases, size_t k, uint16_t tone)
-{
-    static const char *const initials[] = {"ngh", "ng", "nh", "ch", "gh", "gi", "kh", "ph",
-                                           "qu", "th", "tr", "b", "c", "d", "D", "g", "h",
-                                           "k", "l", "m", "n", "p", "r", "s", "t", "v", "x"};
-    static const char *const finals[] = {"", "c", "ch", "m", "n", "ng", "nh", "p", "t"};
-    size_t i = 0;
-    if (k && !is_vowel(bases[0])) {
-        size_t best = 0;
-        for (size_t j = 0; j < sizeof initials / sizeof initials[0]; j++) {
-            size_t l = strlen(initials[j]);
-            if (l <= k && l > best && memcmp(bases, initials[j], l) == 0) {
-                /* "gi" and "qu" are initials only before another vowel (gì is g + ì) */
-                if (l == 2 && (bases[0] == 'g' || bases[0] == 'q') && bases[1] != 'h' &&
-                    !(l < k && is_vowel(bases[l]))) {
-                    if (bases[0] == 'q')
-                        return false;
-                    continue;
-                }
-                best = l;
-            }
-        }
-        if (!best)
-            return false;
-        i = best;
-    }
-    size_t v = i;
-    while (i < k && is_vowel(bases[i]))
-        i++;
-    size_t nv = i - v, nf = k - i;
-    if (nv == 0 || nv > 3)
-        return false;
-    if (!in_list(finals, sizeof finals / sizeof finals[0], bases + i, nf))
-        return false;
-    bool closed = nf > 0;
-    if (!in_list(nuclei_free, sizeof nuclei_free / sizeof nuclei_free[0], bases + v, nv) &&
-        !(closed && in_list(nuclei_closed, sizeof nuclei_closed / sizeof nuclei_closed[0],
-                            bases + v, nv)))
-        return false;
-    bool stop = nf > 0 && (bases[i] == 'c' || bases[i] == 'p' || bases[i] == 't');
-    if (stop && tone != T_ACUTE && tone != T_DOT)
-        return false;
-    return true;
-}
-
-#define WORD_MAX 16
-
-static long score_word(const vletter *w, size_t k, const char *lower, size_t lower_len)
-{
-    bool nonascii = false, vowel = false;
-    int tones = 0;
-    uint16_t tone = 0;
-    char bases[WORD_MAX];
-    for (size_t i = 0; i < k; i++) {
-        if (w[i].foreign)
-            return -3;
-        nonascii |= w[i].nonascii;
-        vowel |= is_vowel(w[i].base);
-        if (w[i].tone) {
-            tones++;
-            tone = w[i].tone;
-        }
-        bases[i] = w[i].base;
-    }
-    if (!nonascii || !vowel) /* plain ASCII, or an abbreviation like NĐ */
-        return 0;
-    if (tones > 1 || !syllable_ok(bases, k, tone))
-        return -1;
-    long sc = 2;
-    if (in_list(common_words, sizeof common_words / sizeof common_words[0], lower, lower_len))
-        sc += 3;
-    return sc;
-}
-
-static long score_text(const char *t, size_t n)
-{
-    const UNormalizer2 *nfd = nfd_instance();
-    long score = 0;
-    vletter w[WORD_MAX];
-    size_t k = 0;
-    bool too_long = false;
-    char lower[WORD_MAX * 4];
-    size_t ll = 0;
-    size_t i = 0;
-    while (i <= n) {
-        UChar32 c = -1;
-        if (i < n) {
-            size_t q = utf8_seq((const unsigned char *)t + i, n - i);
-            if (!q) { /* not from our decoders; be safe */
-                i++;
-                score -= 4;
-                continue;
-            }
-            const unsigned char *u = (const unsigned char *)t + i;
-            c = q == 1 ? u[0]
-              : q == 2 ? (UChar32)(u[0] & 0x1F) << 6 | (u[1] & 0x3F)
-              : q == 3 ? (UChar32)(u[0] & 0x0F) << 12 | (UChar32)(u[1] & 0x3F) << 6 | (u[2] & 0x3F)
-                       : (UChar32)(u[0] & 0x07) << 18 | (UChar32)(u[1] & 0x3F) << 12 |
-                             (UChar32)(u[2] & 0x3F) << 6 | (u[3] & 0x3F);
-            i += q;
-        } else {
-            i++;
-        }
-        bool letter = c >= 0 && (c < 0x80 ? ((c | 0x20) >= 'a' && (c | 0x20) <= 'z')
-                                          : (u_isalpha(c) || u_charType(c) == U_NON_SPACING_MARK));
-        if (letter) {
-            if (k < WORD_MAX) {
-                if (c >= 0x80 && u_charType(c) == U_NON_SPACING_MARK)
-                    w[k] = (vletter){0, true, true, 0}; /* a mark left uncomposed */
-                else
-                    w[k] = classify(nfd, c);
-                UChar32 lc = u_tolower(c);
-                if (ll + 4 <= sizeof lower) {
-                    int32_t off = (int32_t)ll;
-                    U8_APPEND_UNSAFE(lower, off, lc);
-                    ll = (size_t)off;
-                }
-                k++;
-            } else {
-                too_long = true;
-            }
-            continue;
-        }
-        if (k) {
-            if (!too_long)
-                score += score_word(w, k, lower, ll);
-            k = 0;
-            ll = 0;
-            too_long = false;
-        }
-        if (c < 0)
-            break;
-        if (c == (UChar32)REPL || (c >= 0x80 && c <= 0x9F) ||
-            (c < 0x20 && c != '\t' && c != '\n' && c != '\v' && c != '\f' && c != '\r') ||
-            (c >= 0xE000 && c <= 0xF8FF))
-            score -= 4;
-        else if ((c >= 0xA1 && c <= 0xBF) || c == 0xD7 || c == 0xF7)
-            score -= 1;
-    }
-    return score;
-}
-
-/* ------------------------------------------------------------------------------------------
  * Binary refusal */
 
 static lw_status check_magic(const unsigned char *p, size_t n, const char *path, lw_error *err)
@@ -961,35 +666,30 @@ static lw_status check_magic(const unsigned char *p, size_t n, const char *path,
     static const struct {
         const char *magic;
         size_t len;
-        const char *msg;
+        lw_msg_id msg;
     } magics[] = {
-        {"%PDF", 4, "this is a PDF file; convert it to text first"},
-        {"PK\x03\x04", 4, "this is a ZIP archive (a Word .docx, Excel .xlsx or OpenDocument "
-                          "file is one); open it and save it as plain text (.txt) first"},
-        {"PK\x05\x06", 4, "this is an empty ZIP archive, not a text file"},
-        {"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1", 8,
-         "this is an old Microsoft Office file (.doc or .xls); open it and save it as plain "
-         "text (.txt) first"},
-        {"\x89PNG\r\n\x1A\n", 8, "this is a PNG image, not text; a scanned page needs OCR first"},
-        {"\xFF\xD8\xFF", 3, "this is a JPEG image, not text; a scanned page needs OCR first"},
-        {"GIF87a", 6, "this is a GIF image, not text"},
-        {"GIF89a", 6, "this is a GIF image, not text"},
-        {"II*\x00", 4, "this is a TIFF image, not text; a scanned page needs OCR first"},
-        {"MM\x00*", 4, "this is a TIFF image, not text; a scanned page needs OCR first"},
-        {"\x1F\x8B", 2, "this is a gzip-compressed file; decompress it first"},
+        {"%PDF", 4, LW_MSG_BIN_PDF},
+        {"PK\x03\x04", 4, LW_MSG_BIN_ZIP},
+        {"PK\x05\x06", 4, LW_MSG_BIN_ZIP_EMPTY},
+        {"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1", 8, LW_MSG_BIN_OLE},
+        {"\x89PNG\r\n\x1A\n", 8, LW_MSG_BIN_PNG},
+        {"\xFF\xD8\xFF", 3, LW_MSG_BIN_JPEG},
+        {"GIF87a", 6, LW_MSG_BIN_GIF},
+        {"GIF89a", 6, LW_MSG_BIN_GIF},
+        {"II*\x00", 4, LW_MSG_BIN_TIFF},
+        {"MM\x00*", 4, LW_MSG_BIN_TIFF},
+        {"\x1F\x8B", 2, LW_MSG_BIN_GZIP},
     };
     for (size_t i = 0; i < sizeof magics / sizeof magics[0]; i++)
         if (n >= magics[i].len && memcmp(p, magics[i].magic, magics[i].len) == 0)
-            return lw_error_set(err, LW_ERR_BINARY, path, 0, 0, "%s", magics[i].msg);
+            return lw_error_msg(err, LW_ERR_BINARY, path, 0, 0, magics[i].msg);
     return LW_OK;
 }
 
 static lw_status nul_error(size_t off, bool utf16, const char *path, lw_error *err)
 {
-    return lw_error_set(err, LW_ERR_BINARY, path, 0, 0,
-                        utf16 ? "contains NUL characters at offset %zu: not a text file"
-                              : "contains NUL bytes at offset %zu: not a text file",
-                        off);
+    return lw_error_msg(err, LW_ERR_BINARY, path, 0, 0,
+                        utf16 ? LW_MSG_BIN_NUL_CHARS : LW_MSG_BIN_NUL_BYTES, off);
 }
 
 /* ------------------------------------------------------------------------------------------
@@ -1025,7 +725,7 @@ static lw_encoding detect_legacy(const unsigned char *p, size_t n, size_t multi)
     size_t first = 0;
     while (first < n && p[first] < 0x80)
         first++;
-    size_t start = first > 4096 ? first - 4096 : 0;
+    size_t start = first > SAMPLE_LEAD_BYTES ? first - SAMPLE_LEAD_BYTES : 0;
     while (start > 0 && start < first && p[start - 1] != '\n' && p[start - 1] != ' ')
         start++;
     size_t len = n - start < SAMPLE_BYTES ? n - start : SAMPLE_BYTES;
@@ -1041,7 +741,7 @@ static lw_encoding detect_legacy(const unsigned char *p, size_t n, size_t multi)
             continue;
         run_decoder(cands[c], p + start, len, 0, &s);
         if (!s.nomem) {
-            long sc = score_text(s.t, s.len);
+            long sc = lw_encscore_text(s.t, s.len);
             if (best == LW_ENC_AUTO || sc > best_score) {
                 best = cands[c];
                 best_score = sc;
@@ -1058,19 +758,17 @@ lw_status lw_decode(const unsigned char *bytes, size_t n, lw_encoding force, con
                     lw_decoded **out, lw_error *err)
 {
     if (!out)
-        return lw_error_set(err, LW_ERR_USAGE, path, 0, 0, "lw_decode: no output pointer");
+        return lw_error_msg(err, LW_ERR_USAGE, path, 0, 0, LW_MSG_API_NO_OUTPUT, "lw_decode");
     *out = NULL;
     if (!bytes && n)
-        return lw_error_set(err, LW_ERR_USAGE, path, 0, 0, "lw_decode: no input bytes");
+        return lw_error_msg(err, LW_ERR_USAGE, path, 0, 0, LW_MSG_API_NO_INPUT, "lw_decode");
     if (n > UINT32_MAX)
-        return lw_error_set(err, LW_ERR_TOO_LARGE, path, 0, 0,
-                            "the file is larger than 4 GiB; split it into smaller files");
+        return lw_error_msg(err, LW_ERR_TOO_LARGE, path, 0, 0, LW_MSG_DECODE_TOO_LARGE);
     if ((size_t)force > LW_ENC_VNI)
-        return lw_error_set(err, LW_ERR_USAGE, path, 0, 0, "unknown encoding %d", (int)force);
+        return lw_error_msg(err, LW_ERR_USAGE, path, 0, 0, LW_MSG_ENC_UNKNOWN, (int)force);
     pthread_once(&tables_once, build_tables);
     if (force != LW_ENC_AUTO && !enc_available(force))
-        return lw_error_set(err, LW_ERR_ENCODING, path, 0, 0,
-                            "the %s converter is not available on this system",
+        return lw_error_msg(err, LW_ERR_ENCODING, path, 0, 0, LW_MSG_ENC_UNAVAILABLE,
                             lw_encoding_name(force));
 
     lw_status st = check_magic(bytes, n, path, err);
@@ -1121,7 +819,7 @@ lw_status lw_decode(const unsigned char *bytes, size_t n, lw_encoding force, con
 
     lw_decoded *d = calloc(1, sizeof *d);
     if (!d)
-        return lw_error_set(err, LW_ERR_NOMEM, path, 0, 0, "out of memory decoding the file");
+        return lw_error_msg(err, LW_ERR_NOMEM, path, 0, 0, LW_MSG_DECODE_NOMEM);
     d->encoding = enc;
     d->had_bom = start > 0;
 
@@ -1130,7 +828,7 @@ lw_status lw_decode(const unsigned char *bytes, size_t n, lw_encoding force, con
         d->text = malloc(n + 1);
         if (!d->text) {
             free(d);
-            return lw_error_set(err, LW_ERR_NOMEM, path, 0, 0, "out of memory decoding the file");
+            return lw_error_msg(err, LW_ERR_NOMEM, path, 0, 0, LW_MSG_DECODE_NOMEM);
         }
         if (n)
             memcpy(d->text, bytes, n);
@@ -1150,7 +848,7 @@ lw_status lw_decode(const unsigned char *bytes, size_t n, lw_encoding force, con
     if (s.nomem) {
         sink_free(&s);
         free(d);
-        return lw_error_set(err, LW_ERR_NOMEM, path, 0, 0, "out of memory decoding the file");
+        return lw_error_msg(err, LW_ERR_NOMEM, path, 0, 0, LW_MSG_DECODE_NOMEM);
     }
     s.t[s.len] = '\0';
     s.m[s.len] = (uint32_t)n;

@@ -1,5 +1,7 @@
 /* lw_doc: file -> decoded -> normalized, with offset and line mapping back to the file. */
 #include "lw_doc.h"
+#include "lw_file.h"
+#include "lw_msg.h"
 
 #include <openssl/evp.h>
 #include <stdio.h>
@@ -35,6 +37,9 @@ void lw_doc_free(lw_doc *d)
     free(d);
 }
 
+/* First room for line starts; doubled as needed. */
+#define LW_DOC_LINES_MIN 64
+
 static lw_status finish(lw_doc *d, const lw_doc_options *opt, lw_error *err)
 {
     lw_doc_options def;
@@ -43,9 +48,7 @@ static lw_status finish(lw_doc *d, const lw_doc_options *opt, lw_error *err)
         opt = &def;
     }
     if (d->raw_len > LW_DOC_MAX_BYTES)
-        return lw_error_set(err, LW_ERR_TOO_LARGE, d->path, 0, 0,
-                            "tệp quá lớn: %.1f MB (file too large; a document may have at most %d MB): "
-                            "hãy chia tệp thành các văn bản riêng (split it into its documents)",
+        return lw_error_msg(err, LW_ERR_TOO_LARGE, d->path, 0, 0, LW_MSG_DOC_TOO_LARGE,
                             (double)d->raw_len / (1024.0 * 1024.0), LW_DOC_MAX_BYTES / (1024 * 1024));
     lw_sha256_hex(d->raw, d->raw_len, d->sha256);
     lw_status st = lw_decode(d->raw, d->raw_len, opt->encoding, d->path, &d->dec, err);
@@ -58,10 +61,10 @@ static lw_status finish(lw_doc *d, const lw_doc_options *opt, lw_error *err)
         return st;
     }
     /* line starts in the decoded text: LF, CRLF and lone CR all end a line */
-    size_t cap = 64, n = 0;
+    size_t cap = LW_DOC_LINES_MIN, n = 0;
     d->line_starts = malloc(cap * sizeof *d->line_starts);
     if (!d->line_starts)
-        return lw_error_set(err, LW_ERR_NOMEM, d->path, 0, 0, "out of memory");
+        return lw_error_msg(err, LW_ERR_NOMEM, d->path, 0, 0, LW_MSG_NOMEM);
     d->line_starts[n++] = 0;
     const char *t = d->dec->text;
     for (size_t i = 0; i < d->dec->len; i++) {
@@ -72,7 +75,7 @@ static lw_status finish(lw_doc *d, const lw_doc_options *opt, lw_error *err)
             cap *= 2;
             uint32_t *p = realloc(d->line_starts, cap * sizeof *p);
             if (!p)
-                return lw_error_set(err, LW_ERR_NOMEM, d->path, 0, 0, "out of memory");
+                return lw_error_msg(err, LW_ERR_NOMEM, d->path, 0, 0, LW_MSG_NOMEM);
             d->line_starts = p;
         }
         d->line_starts[n++] = (uint32_t)(i + 1);
@@ -87,12 +90,12 @@ lw_status lw_doc_from_bytes(const char *path, const unsigned char *bytes, size_t
     *out = NULL;
     lw_doc *d = calloc(1, sizeof *d);
     if (!d)
-        return lw_error_set(err, LW_ERR_NOMEM, path, 0, 0, "out of memory");
+        return lw_error_msg(err, LW_ERR_NOMEM, path, 0, 0, LW_MSG_NOMEM);
     d->path = strdup(path ? path : "");
     d->raw = malloc(len + 1);
     if (!d->path || !d->raw) {
         lw_doc_free(d);
-        return lw_error_set(err, LW_ERR_NOMEM, path, 0, 0, "out of memory");
+        return lw_error_msg(err, LW_ERR_NOMEM, path, 0, 0, LW_MSG_NOMEM);
     }
     if (len)
         memcpy(d->raw, bytes, len);
@@ -112,9 +115,10 @@ lw_status lw_doc_load(const char *path, const lw_doc_options *opt, lw_doc **out,
     *out = NULL;
     lw_doc *d = calloc(1, sizeof *d);
     if (!d)
-        return lw_error_set(err, LW_ERR_NOMEM, path, 0, 0, "out of memory");
+        return lw_error_msg(err, LW_ERR_NOMEM, path, 0, 0, LW_MSG_NOMEM);
     d->path = strdup(path);
-    lw_status st = lw_read_file(path, &d->raw, &d->raw_len, err);
+    lw_status st = d->path ? lw_read_file(path, &d->raw, &d->raw_len, err)
+                           : lw_error_msg(err, LW_ERR_NOMEM, path, 0, 0, LW_MSG_NOMEM);
     if (!st)
         st = finish(d, opt, err);
     if (st) {

@@ -6,6 +6,7 @@
 #define LW_NORM_H
 
 #include "lw_common.h"
+#include "lw_syllable.h" /* the single-word helpers lw_norm_tone_style, lw_norm_fix_marks */
 
 typedef struct {
     int unwrap;          /* join hard-wrapped lines into paragraphs (default 1) */
@@ -37,17 +38,6 @@ typedef struct {
 lw_status lw_normalize(const char *utf8, size_t len, const lw_norm_options *opt,
                        lw_normalized **out, lw_error *err);
 void lw_normalized_free(lw_normalized *n);
-
-/* Single-word helpers, exposed for tests and for the search tokenizer. Each writes a
- * NUL-terminated result into out (cap bytes) and returns its length, or -1 if it does
- * not fit. The input is one NFC word. */
-/* Moves the tone mark of a final oa/oe/uy to the first vowel ("hoà" -> "hòa", "uỷ" -> "ủy"),
- * leaving "qu" words ("quý") alone. */
-int lw_norm_tone_style(const char *word, size_t len, char *out, size_t cap);
-/* Leaves one tone mark per syllable where the orthography puts it and merges an OCR-doubled
- * vowel: "Nghịệp" -> "Nghiệp", "việệc" -> "việc", "quảản" -> "quản". Runs of letters that are
- * not one Vietnamese syllable are copied unchanged. */
-int lw_norm_fix_marks(const char *word, size_t len, char *out, size_t cap);
 
 /* Maps the output span [s, e) of n back to the input it was made from (input, input_len: the
  * same bytes given to lw_normalize): *in_s = n->map[s], *in_e = the end of the input character

@@ -1,6 +1,9 @@
 /* lw_segment: list markers and the outline tree of a normalized document (see the header). */
 #include "lw_segment.h"
 
+#include "lw_msg.h"
+#include "lw_utf8.h"
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -145,11 +148,8 @@ int lw_segment_is_caps(const char *p, const char *e)
         if (c >= 0x80) {
             /* lower-case Vietnamese letters: Latin-1 à..ỹ and Latin Extended lower forms.
              * Decoding one code point is enough to ask whether it is a lower-case letter. */
-            unsigned cp = 0;
-            int n = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1;
-            cp = n == 1 ? c : c & (0x3F >> (n - 1));
-            for (int i = 1; i < n && p + i < e; i++)
-                cp = (cp << 6) | ((unsigned char)p[i] & 0x3F);
+            int32_t cp;
+            int n = lw_utf8_dec(p, (size_t)(e - p), &cp);
             if ((cp >= 0xDF && cp <= 0xFF && cp != 0xF7) || (cp >= 0x100 && cp <= 0x17F && (cp & 1)) ||
                 (cp >= 0x1EA0 && cp <= 0x1EF9 && (cp & 1)) || cp == 0x01A1 || cp == 0x01B0)
                 return 0;
@@ -163,19 +163,23 @@ int lw_segment_is_caps(const char *p, const char *e)
     return letters >= 2;
 }
 
+/* First room for line records; doubled as needed. */
+#define LW_SEG_LINES_MIN 64
+
 lw_status lw_segment(const char *text, size_t len, lw_segments **out, lw_error *err)
 {
     *out = NULL;
     lw_segments *s = calloc(1, sizeof *s);
-    size_t cap = 64;
+    size_t cap = LW_SEG_LINES_MIN;
+    if (!s)
+        return lw_error_msg(err, LW_ERR_NOMEM, NULL, 0, 0, LW_MSG_NOMEM);
     s->lines = malloc(cap * sizeof *s->lines);
     long *stack = malloc(cap * sizeof *stack);
-    if (!s || !s->lines || !stack) {
-        if (s)
-            free(s->lines);
+    if (!s->lines || !stack) {
+        free(s->lines);
         free(s);
         free(stack);
-        return lw_error_set(err, LW_ERR_NOMEM, NULL, 0, 0, "out of memory");
+        return lw_error_msg(err, LW_ERR_NOMEM, NULL, 0, 0, LW_MSG_NOMEM);
     }
     size_t depth = 0;
     size_t pos = 0;
@@ -193,7 +197,7 @@ lw_status lw_segment(const char *text, size_t len, lw_segments **out, lw_error *
             if (!nlines || !nstack) {
                 free(stack);
                 lw_segments_free(s);
-                return lw_error_set(err, LW_ERR_NOMEM, NULL, 0, 0, "out of memory");
+                return lw_error_msg(err, LW_ERR_NOMEM, NULL, 0, 0, LW_MSG_NOMEM);
             }
         }
         lw_seg_line *l = &s->lines[s->n];

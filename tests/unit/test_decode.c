@@ -20,6 +20,7 @@
 #include <utf8proc.h>
 
 #include "lw_decode.h"
+#include "lw_file.h"
 
 #ifndef LW_SOURCE_DIR
 #define LW_SOURCE_DIR "."

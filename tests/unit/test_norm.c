@@ -14,6 +14,7 @@
 #include <dirent.h>
 #include <utf8proc.h>
 
+#include "lw_file.h"
 #include "lw_norm.h"
 
 /* ---- helpers ---- */
