@@ -1,5 +1,6 @@
 /* lw_common: status names, error formatting, the byte buffer, paths and labels. */
 #include "lw_common.h"
+#include "lw_oom.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -74,13 +75,17 @@ int lw_buf_reserve(lw_buf *b, size_t extra)
         return 0;
     size_t cap = b->cap ? b->cap : 64;
     while (cap < b->len + extra + 1) {
-        if (cap > SIZE_MAX / 2)
+        if (cap > SIZE_MAX / 2) {
+            lw_oom_note();
             return -1;
+        }
         cap *= 2;
     }
     char *p = realloc(b->data, cap);
-    if (!p)
+    if (!p) {
+        lw_oom_note(); /* noted too: a caller that drops the -1 still fails its operation */
         return -1;
+    }
     b->data = p;
     b->cap = cap;
     return 0;

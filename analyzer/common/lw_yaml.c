@@ -1,5 +1,6 @@
 /* lw_yaml: libyaml's document API to jansson, keeping line numbers for error messages. */
 #include "lw_yaml.h"
+#include "lw_oom.h"
 
 #include "lw_file.h"
 #include "lw_msg.h"
@@ -171,13 +172,16 @@ lw_status lw_yaml_parse_placed(const char *path, const unsigned char *buf, size_
         return st;
     }
     yaml_node_t *root = yaml_document_get_root_node(&doc);
+    /* a json_* call that runs out of memory inside convert is also noted (lw_oom): the
+     * file is then not taken for one of unsupported structure, nor kept with a key missing */
+    unsigned long oom = lw_oom_mark();
     int nomem = 0;
     json_t *v = root ? convert(&doc, root, 0, pl, &nomem) : json_object();
     if (!root && !v)
         nomem = 1;
     yaml_document_delete(&doc);
     yaml_parser_delete(&parser);
-    if (nomem || (pl && pl->nomem)) {
+    if (nomem || (pl && pl->nomem) || lw_oom_since(oom)) {
         json_decref(v);
         lw_yaml_places_free(pl);
         return lw_error_msg(err, LW_ERR_NOMEM, path, 0, 0, LW_MSG_NOMEM);

@@ -14,6 +14,7 @@
 
 #include "lw_duty_table.h"
 #include "lw_fold.h"
+#include "lw_oom.h"
 #include "lw_resolve.h"
 #include "lw_segment.h"
 #include "lw_text.h"
@@ -90,8 +91,10 @@ static int push_mark(void *ud, const lw_rule *rule, const PCRE2_SIZE *ov, uint32
     if (l->n == l->cap) {
         size_t cap = l->cap ? l->cap * 2 : 32;
         mark_t *p = realloc(l->v, cap * sizeof *p);
-        if (!p)
+        if (!p) {
+            lw_oom_note(); /* the marks would be cut short: the extraction fails (lw_oom) */
             return 1;
+        }
         l->v = p;
         l->cap = cap;
     }
@@ -142,8 +145,10 @@ static void add_unit(unit_list *l, size_t s, size_t e, const char *name, const c
     if (l->n == l->cap) {
         size_t cap = l->cap ? l->cap * 2 : 64;
         unit_t *p = realloc(l->v, cap * sizeof *p);
-        if (!p)
+        if (!p) {
+            lw_oom_note(); /* the unit is lost: the extraction fails (lw_oom) */
             return;
+        }
         l->v = p;
         l->cap = cap;
     }
@@ -169,6 +174,7 @@ static const char *own(dctx *c, char *q)
         char **p = realloc(c->owned, cap * sizeof *p);
         if (!p) {
             free(q);
+            lw_oom_note();
             return NULL;
         }
         c->owned = p;
@@ -474,7 +480,10 @@ static const char *qualified(dctx *c, const char *name)
             snprintf(buf, sizeof buf, "%.*s %s", (int)(ln - strlen(" Sở")), local, issuer);
         else
             return name;
-        const char *q = own(c, strdup(buf));
+        char *d = strdup(buf);
+        if (!d)
+            lw_oom_note(); /* the name as written is kept, and the extraction fails (lw_oom) */
+        const char *q = own(c, d);
         return q ? q : name;
     }
     return name;
@@ -644,8 +653,10 @@ static void build_items(dctx *c)
     long *item_of = malloc(n * sizeof *item_of);
     item_t *items = NULL;
     size_t nitems = 0, cap = 0;
-    if (!item_of)
+    if (!item_of) {
+        lw_oom_note(); /* the items are lost: the extraction fails (lw_oom) */
         return;
+    }
     for (size_t i = 0; i < n; i++)
         item_of[i] = -1;
     for (size_t li = 0; li < n; li++) {
@@ -660,8 +671,10 @@ static void build_items(dctx *c)
             if (nitems == cap) {
                 cap = cap ? cap * 2 : 16;
                 item_t *p = realloc(items, cap * sizeof *p);
-                if (!p)
+                if (!p) {
+                    lw_oom_note(); /* the items are cut short: the extraction fails (lw_oom) */
                     break;
+                }
                 items = p;
             }
             items[nitems] = (item_t){.owner = o};
@@ -1571,8 +1584,9 @@ lw_status lw_duty_build(const lw_ruleset *rs, lw_matcher *m, const char *text, s
     }
     for (size_t i = 0; i < json_array_size(gap); i++) {
         const char *w = json_string_value(json_array_get(gap, i));
-        if (w)
-            c.gap[c.ngap++] = lw_fold_case(w, strlen(w));
+        char *g = w ? lw_fold_case(w, strlen(w)) : NULL;
+        if (g) /* NULL for a word: out of memory, noted (lw_oom), the extraction fails */
+            c.gap[c.ngap++] = g;
     }
     collect(&c, "duty.field", &c.fields);
     collect(&c, "duty.section", &c.sections);
@@ -1591,7 +1605,7 @@ lw_status lw_duty_build(const lw_ruleset *rs, lw_matcher *m, const char *text, s
 
     size_t nfacts = x->n;
     c.dls = malloc((nfacts + 1) * sizeof *c.dls);
-    for (size_t i = 0; i < nfacts; i++)
+    for (size_t i = 0; c.dls && i < nfacts; i++)
         if (!strcmp(x->facts[i].kind, "deadline"))
             c.dls[c.nd++] = i;
     c.claimed = calloc(c.nd + 1, 1);

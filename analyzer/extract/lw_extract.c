@@ -19,6 +19,7 @@
 #include "lw_extract_ctx.h"
 
 #include "lw_duty.h"
+#include "lw_oom.h"
 #include "lw_text.h"
 
 /* Raw matches kept per document: a real document has a few thousand */
@@ -111,6 +112,7 @@ lw_fact *lw_extraction_add(lw_extraction *x, const char *kind, const lw_rule *ru
         lw_fact *p = realloc(x->facts, cap * sizeof *p);
         if (!p) {
             json_decref(fields);
+            lw_oom_note(); /* the fact is lost: its extraction fails at the end */
             return NULL;
         }
         x->facts = p;
@@ -277,6 +279,9 @@ lw_status lw_extract(const lw_ruleset *rs, const lw_lexicon *lx, lw_matcher *m, 
                      size_t len, const lw_extract_options *opt, lw_extraction **out, lw_error *err)
 {
     *out = NULL;
+    /* the facts are built by many json_object_set_new calls: a failed one is noted (lw_oom)
+     * and fails the extraction at its end, never leaves a fact without a key */
+    unsigned long oom = lw_oom_mark();
     lw_extraction *x = calloc(1, sizeof *x);
     if (!x)
         return lw_error_set(err, LW_ERR_NOMEM, NULL, 0, 0, "out of memory");
@@ -356,7 +361,10 @@ lw_status lw_extract(const lw_ruleset *rs, const lw_lexicon *lx, lw_matcher *m, 
     if (!(opt && opt->only_rule)) {
         lw_error e;
         lw_error_clear(&e);
-        if (lw_duty_build(rs, m, text, len, x, &e) != LW_OK)
+        lw_status dst = lw_duty_build(rs, m, text, len, x, &e);
+        if (dst == LW_ERR_NOMEM)
+            lw_oom_note(); /* the duties are lost: an error, not a warning */
+        else if (dst != LW_OK)
             lw_x_warn(&c, 0, "%s", e.msg);
         if (x->n)
             qsort(x->facts, x->n, sizeof *x->facts, lw_x_cmp_fact);
@@ -368,6 +376,10 @@ lw_status lw_extract(const lw_ruleset *rs, const lw_lexicon *lx, lw_matcher *m, 
     free(c.all.v);
     free(c.own_id);
     free(c.province);
+    if (lw_oom_since(oom) || !x->header || !x->warnings) {
+        lw_extraction_free(x);
+        return lw_error_set(err, LW_ERR_NOMEM, NULL, 0, 0, "out of memory");
+    }
     *out = x;
     return LW_OK;
 }
@@ -412,6 +424,7 @@ static void duty_offsets_to_lines(json_t *o, const lw_doc *doc)
 
 json_t *lw_extraction_record(const lw_extraction *x, const lw_doc *doc)
 {
+    unsigned long oom = lw_oom_mark();
     json_t *rec = json_object();
     json_object_set_new(rec, "path", json_string(doc->path));
     json_object_set_new(rec, "sha256", json_string(doc->sha256));
@@ -474,6 +487,10 @@ json_t *lw_extraction_record(const lw_extraction *x, const lw_doc *doc)
                                                json_object_get(w, "message")));
     }
     json_object_set_new(rec, "warnings", warns);
+    if (lw_oom_since(oom)) {
+        json_decref(rec);
+        return NULL;
+    }
     return rec;
 }
 

@@ -42,7 +42,8 @@ lw_fact *lw_extraction_add(lw_extraction *x, const char *kind, const lw_rule *ru
                            json_t *fields);
 
 /* The design's JSON record for a document: path, sha256, encoding, header, facts (with
- * text, span and line in the original file), warnings. Owned (json_decref). */
+ * text, span and line in the original file), warnings. Owned (json_decref);
+ * NULL when out of memory (any allocation on the way, see lw_oom). */
 json_t *lw_extraction_record(const lw_extraction *x, const lw_doc *doc);
 
 /* Everything a caller needs to extract: rules, lexicon; shared read-only by threads. */

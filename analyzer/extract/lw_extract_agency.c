@@ -450,7 +450,8 @@ void lw_x_build_agencies(ctx_t *c)
             free(p);
         } else
         if (ps.start != SIZE_MAX) {
-            char *p = lw_text_title_case(c->text + ps.start, ps.end - ps.start);
+            char *pown = lw_text_title_case(c->text + ps.start, ps.end - ps.start);
+            const char *p = pown ? pown : ""; /* NULL: out of memory, noted (lw_oom): the extraction fails */
             char buf[512];
             /* "Ủy ban nhân dân tỉnh" + "Bến Tre"; "Sở Tư pháp" + "tỉnh Bến Tre"; a city run
              * by the centre is a "thành phố" (lexicon cities_tw) */
@@ -466,7 +467,7 @@ void lw_x_build_agencies(ctx_t *c)
                 snprintf(buf, sizeof buf, "%s%s%s", name, has_tinh || strstr(name, "thành phố") ? " " : " tỉnh ", p);
             json_object_set_new(f, "name", json_string(buf));
             json_object_set_new(f, "province", json_string(p));
-            free(p);
+            free(pown);
         } else {
             json_object_set_new(f, "name", json_string(name));
             json_object_set_new(f, "province", json_null());

@@ -22,17 +22,17 @@ json_t *lw_x_list_after(const ctx_t *c, size_t pos, size_t *end_out)
 {
     json_t *arr = json_array();
     size_t le = lw_x_para_end(c, pos);
-    char *rest = lw_text_clean(c->text + pos, le - pos);
-    if (rest[0]) {
+    char *rest = lw_text_clean(c->text + pos, le - pos); /* NULL: out of memory, noted (lw_oom) */
+    if (rest && rest[0]) {
         const char *p = rest;
         if (*p == '-' || *p == '+')
             p++;
         char *item = lw_text_clean(p, strlen(p));
-        if (item[0])
+        if (item && item[0])
             json_array_append_new(arr, json_string(item));
         free(item);
     }
-    int inline_item = rest[0] != 0;
+    int inline_item = rest && rest[0] != 0;
     free(rest);
     size_t p = le;
     while (p < c->len) {
@@ -53,7 +53,7 @@ json_t *lw_x_list_after(const ctx_t *c, size_t pos, size_t *end_out)
             break;
         size_t skip = starts_with(t, "•") || starts_with(t, "–") ? 3 : 1;
         char *item = lw_text_clean(t + skip, e - ls - skip);
-        if (item[0])
+        if (item && item[0])
             json_array_append_new(arr, json_string(item));
         free(item);
         p = e;
@@ -80,11 +80,17 @@ int lw_x_is_upper_line(const char *s, size_t n)
 static int is_name_line(const char *s, size_t n)
 {
     char *t = lw_text_clean(s, n);
+    if (!t)
+        return 0; /* out of memory, noted (lw_oom) */
     int words = 0, ok = t[0] != 0;
     char *save = NULL;
     for (char *w = strtok_r(t, " ", &save); w && ok; w = strtok_r(NULL, " ", &save)) {
         words++;
         char *u = lw_text_upper(w, strlen(w));
+        if (!u) {
+            ok = 0; /* out of memory, noted (lw_oom) */
+            break;
+        }
         size_t cl = 1;
         while (w[cl] && ((unsigned char)w[cl] & 0xC0) == 0x80)
             cl++;
@@ -128,6 +134,8 @@ static void extract_signer(ctx_t *c, json_t *h)
         if (!kind_is(r, "header.authority") || r->start < first->start || r->start > last->start)
             continue;
         char *a = lw_text_clean(c->text + r->start, r->end - r->start);
+        if (!a)
+            continue; /* out of memory, noted (lw_oom) */
         if (auth.len)
             lw_buf_append(&auth, " ", 1);
         lw_buf_append(&auth, a, strlen(a));

@@ -6,6 +6,7 @@
  * spaces, the number without leading zeros then padded to two digits when there is a year):
  * citations come from OCR'd text, where "NÐ-CP", "nd-cp" and "4/2021" all mean one document. */
 #include "lw_registry.h"
+#include "lw_oom.h"
 
 #include "lw_date.h"
 #include "lw_fold.h"
@@ -671,6 +672,9 @@ done:
 
 lw_status lw_registry_load_dir(const char *rules_dir, lw_registry **out, lw_error *err)
 {
+    /* out of memory anywhere on the way (noted by lw_oom) is that, not a broken entry: an
+     * entry that lost a key to it would read as one */
+    unsigned long oom = lw_oom_mark();
     lw_status st = lw_registry_create(out, err);
     if (st)
         return st;
@@ -687,6 +691,8 @@ lw_status lw_registry_load_dir(const char *rules_dir, lw_registry **out, lw_erro
     if (stat(path, &sb) == 0 || errno != ENOENT)
         st = lw_registry_add_file(*out, path, err);
     free(path);
+    if (lw_oom_since(oom) && st != LW_ERR_NOMEM)
+        st = lw_error_set(err, LW_ERR_NOMEM, rules_dir, 0, 0, "out of memory");
     if (st) {
         lw_registry_free(*out);
         *out = NULL;

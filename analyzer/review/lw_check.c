@@ -9,6 +9,7 @@
  * "concerns": lw_ds_duty.directs) only with such a duty, and a unit a duty only concerns is
  * not given it. */
 #include "lw_check.h"
+#include "lw_oom.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -834,6 +835,9 @@ lw_status lw_check_run(lw_store *s, const lw_engine *eng, const lw_registry *reg
                        json_t **findings, lw_error *err)
 {
     *findings = NULL;
+    /* the findings are built by many json_* calls and lw_buf appends: out of memory in any
+     * is noted (lw_oom) and fails the check at its end, never drops a finding's key */
+    unsigned long oom = lw_oom_mark();
     lw_docset *ds;
     lw_status st = lw_docset_load(s, lw_engine_rules(eng), LW_DS_REFS_FULL, &ds, err);
     if (st)
@@ -916,7 +920,7 @@ lw_status lw_check_run(lw_store *s, const lw_engine *eng, const lw_registry *reg
     lw_check_ocr_free(c.ocr);
     free(c.pplans);
     lw_docset_free(ds);
-    if (c.nomem) {
+    if (c.nomem || lw_oom_since(oom)) { /* a finding may lack a key (noted by lw_oom) */
         json_decref(c.out);
         return lw_error_msg(err, LW_ERR_NOMEM, NULL, 0, 0, LW_MSG_NOMEM);
     }

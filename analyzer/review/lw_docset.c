@@ -1,5 +1,6 @@
 /* lw_docset: documents, duties and references of a database in memory (see the header). */
 #include "lw_docset.h"
+#include "lw_oom.h"
 
 #include "lw_date.h"
 
@@ -67,14 +68,18 @@ static const char *keep_n(lw_docset *d, const char *s, size_t n)
         if (d->nstrs == d->capstrs) {
             size_t cap = d->capstrs ? d->capstrs * 2 : 64;
             char **p = realloc(d->strs, cap * sizeof *p);
-            if (!p)
+            if (!p) {
+                lw_oom_note(); /* the load fails at its end (lw_oom) */
                 return NULL;
+            }
             d->strs = p;
             d->capstrs = cap;
         }
         char *c = malloc(size);
-        if (!c)
+        if (!c) {
+            lw_oom_note();
             return NULL;
+        }
         d->strs[d->nstrs++] = c;
         if (size != LW_DS_CHUNK) { /* a long string: a chunk of its own, the current one stays */
             memcpy(c, s, n);
@@ -105,8 +110,10 @@ static const char *keep_word(lw_docset *d, const unsigned char *s)
     if (2 * (d->nwords + 1) > d->capwords) {
         size_t cap = d->capwords ? d->capwords * 2 : 256;
         const char **t = calloc(cap, sizeof *t);
-        if (!t)
+        if (!t) {
+            lw_oom_note();
             return NULL;
+        }
         for (size_t i = 0; i < d->capwords; i++)
             if (d->words[i]) {
                 size_t k = (size_t)lw_hash_str(d->words[i]) & (cap - 1);
@@ -204,8 +211,10 @@ static int grow(void **v, size_t *cap, size_t n, size_t size)
         return 0;
     size_t c = *cap ? *cap * 2 : 64;
     void *p = realloc(*v, c * size);
-    if (!p)
+    if (!p) {
+        lw_oom_note(); /* callers that cannot say so fail their operation (lw_oom) */
         return -1;
+    }
     *v = p;
     *cap = c;
     return 0;
@@ -366,8 +375,10 @@ static int cov_grow(lw_docset *d)
 {
     size_t n = d->ncov ? d->ncov * 2 : 256;
     covered_t *t = calloc(n, sizeof *t);
-    if (!t)
+    if (!t) {
+        lw_oom_note(); /* lw_docset_covered's NULL is then no "covers nothing" (lw_oom) */
         return -1;
+    }
     for (size_t i = 0; i < d->ncov; i++) {
         if (!d->cov[i].unit)
             continue;
@@ -395,6 +406,7 @@ const size_t *lw_docset_covered(lw_docset *d, const char *unit, size_t *n)
         char *u = lw_store_fold(unit);
         c->unit = strdup(unit);
         if (!u || !c->unit) {
+            lw_oom_note();
             free(u);
             free(c->unit);
             c->unit = NULL;
@@ -809,6 +821,7 @@ lw_status lw_docset_load(lw_store *s, const lw_ruleset *rs, int flags, lw_docset
     if (!d)
         return lw_error_set(err, LW_ERR_NOMEM, NULL, 0, 0, "out of memory");
     loader l = {d, flags, 0, 0, 0, 0, 0, 0, NULL, NULL, NULL, NULL, NULL, NULL};
+    unsigned long oom = lw_oom_mark(); /* a string kept on the way, a table grown: noted there */
     lw_status st = load_groups(d, rs, err);
     if (!st)
         st = load_vocabulary(&l, rs, err);
@@ -834,7 +847,7 @@ lw_status lw_docset_load(lw_store *s, const lw_ruleset *rs, int flags, lw_docset
     l.cap = 0;
     if (!st && !l.nomem)
         st = lw_store_each_ref(s, flags & LW_DS_REFS_IDS ? LW_STORE_REFS_IDS : LW_STORE_REFS_FULL, on_ref, &l, err);
-    if (!st && (l.nomem || index_numbers(d, l.keys) || index_issuers(d)))
+    if (!st && (l.nomem || index_numbers(d, l.keys) || index_issuers(d) || lw_oom_since(oom)))
         st = lw_error_set(err, LW_ERR_NOMEM, NULL, 0, 0, "out of memory");
     free(l.fids);
     free(l.keys);

@@ -8,6 +8,7 @@
 
 #include "lw_date.h"
 #include "lw_msg.h"
+#include "lw_oom.h"
 #include "lw_resolve.h"
 #include "lw_subject.h"
 
@@ -682,6 +683,9 @@ lw_status lw_report_build(lw_store *s, const lw_engine *eng, const lw_report_opt
     if (!opt || !opt->as_of || lw_date_parse_iso(opt->as_of, &probe) || !lw_date_valid(probe))
         return lw_error_msg(err, LW_ERR_USAGE, NULL, 0, 0, LW_MSG_REPORT_BAD_DATE,
                             opt && opt->as_of ? opt->as_of : "(none)");
+    /* an item, a name or a candidate lost to out of memory on the way is noted (lw_oom) and
+     * fails the report at its end, never judged without */
+    unsigned long oom = lw_oom_mark();
     lw_report *r = calloc(1, sizeof *r);
     if (!r)
         return lw_error_msg(err, LW_ERR_NOMEM, NULL, 0, 0, LW_MSG_NOMEM);
@@ -811,7 +815,7 @@ lw_status lw_report_build(lw_store *s, const lw_engine *eng, const lw_report_opt
         r->counts[r->items[i].v.status]++;
     if (r->n)
         qsort(r->items, r->n, sizeof *r->items, cmp_item);
-    if (r->nomem || doc_names(r)) {
+    if (r->nomem || lw_oom_since(oom) || doc_names(r)) {
         free(topics);
         lw_report_free(r);
         return lw_error_msg(err, LW_ERR_NOMEM, NULL, 0, 0, LW_MSG_NOMEM);

@@ -5,11 +5,13 @@
 #include <string.h>
 
 #include "lw_msg.h"
+#include "lw_oom.h"
 #include "lw_report_render.h"
 
 lw_status lw_report_write(const lw_report *r, lw_report_format fmt, FILE *f, lw_error *err)
 {
     lw_render_sink s = {f, 0, 0, {0}};
+    unsigned long oom = lw_oom_mark(); /* the renderers' buffers and JSON: noted there */
     switch (fmt) {
     case LW_FMT_TEXT: lw_report_text_write(r, &s); break;
     case LW_FMT_MD: lw_report_md_write(r, &s); break;
@@ -20,7 +22,7 @@ lw_status lw_report_write(const lw_report *r, lw_report_format fmt, FILE *f, lw_
     }
     lw_render_drain(&s);
     lw_buf_free(&s.b);
-    if (s.nomem)
+    if (s.nomem || lw_oom_since(oom))
         return lw_error_msg(err, LW_ERR_NOMEM, NULL, 0, 0, LW_MSG_NOMEM);
     if (fflush(f) || ferror(f) || s.bad)
         return lw_error_msg(err, LW_ERR_IO, NULL, 0, 0, LW_MSG_REPORT_WRITE);

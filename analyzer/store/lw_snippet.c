@@ -1,5 +1,6 @@
 /* lw_snippet: search snippets from the tokenizer's own tokens (see the header). */
 #include "lw_snippet.h"
+#include "lw_oom.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -128,6 +129,7 @@ static int on_doc_token(void *ctx, int tflags, const char *token, int ntoken, in
         tok_t *p = realloc(c->v, cap * sizeof *p);
         if (!p) {
             c->bad = 1;
+            lw_oom_note(); /* the snippet is lost: its search fails (lw_oom) */
             return 1;
         }
         c->v = p;

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "lw_msg.h"
+#include "lw_oom.h"
 #include "lw_store_backend.h"
 #include "lw_store_text.h"
 
@@ -94,10 +95,18 @@ static json_t *value_at(json_t *obj, const char *key)
     return json_object_get(json_object_get(obj, head), dot + 1);
 }
 
+/* Binds a copy of text. A bind that could not copy leaves the parameter NULL: noted
+ * (lw_oom), and lw_sqlite_put then rolls the document back rather than store a NULL. */
+static void bind_copy(sqlite3_stmt *st, int i, const char *text)
+{
+    if (sqlite3_bind_text(st, i, text, -1, SQLITE_TRANSIENT) != SQLITE_OK)
+        lw_oom_note();
+}
+
 static void bind_value(sqlite3_stmt *st, int i, json_t *v)
 {
     if (json_is_string(v))
-        sqlite3_bind_text(st, i, json_string_value(v), -1, SQLITE_TRANSIENT);
+        bind_copy(st, i, json_string_value(v));
     else if (json_is_integer(v))
         sqlite3_bind_int64(st, i, json_integer_value(v));
     else if (json_is_real(v))
@@ -221,7 +230,7 @@ static int bind_column(sqlite3_stmt *st, int i, const col_map *c, json_t *obj, c
     case V_NEARBY: {
         const char *near = nearby_agency(x);
         if (near)
-            sqlite3_bind_text(st, i, near, -1, SQLITE_TRANSIENT);
+            bind_copy(st, i, near);
         return 0;
     }
     case V_DL_QUAL:
@@ -263,6 +272,8 @@ static sqlite3_stmt *insert_stmt(lw_sqlite *s, size_t t)
         sqlite3_str_appendf(q, ", ?%d", (int)i + 3);
     sqlite3_str_appendall(q, ")");
     char *sql = sqlite3_str_finish(q);
+    if (!sql)
+        lw_oom_note(); /* the document is not stored, for want of memory (lw_sqlite_put) */
     sqlite3_stmt *st = sql ? lw_sqlite_stmt_sql(s, &s->fact_ins[t], sql) : NULL;
     sqlite3_free(sql);
     return st;
@@ -494,7 +505,7 @@ static int put_rows(lw_sqlite *s, const lw_doc *doc, const lw_extraction *x, con
     if (!fact_json)
         goto done;
     for (size_t k = 0; k < nf; k++)
-        if (!(fact_json[k] = json_dumps(json_array_get(facts, k), JSON_COMPACT)))
+        if (!(fact_json[k] = lw_json_dumps(json_array_get(facts, k), JSON_COMPACT)))
             goto done;
     if (fold_into(json_string_value(json_object_get(h, "kind")), &kind_key) ||
         fold_into(json_string_value(json_object_get(h, "issuer")), &issuer_key))
@@ -597,7 +608,14 @@ lw_status lw_sqlite_put(lw_sqlite *s, const lw_doc *doc, const lw_extraction *x,
         s->put_rc = sqlite3_errcode(s->db);
         return lw_sqlite_error(s, err, "cannot start a savepoint");
     }
+    /* our own allocations failing on the way (a bound text, a folded name, a fact's JSON)
+     * are noted (lw_oom): the document is then not stored, as for a database error */
+    unsigned long oom = lw_oom_mark();
     int prc = put_rows(s, doc, x, rules_version, topic, size, mtime_ns, &dup);
+    if (prc == -1 && (lw_oom_since(oom) || sqlite3_errcode(s->db) == SQLITE_OK))
+        prc = -2;
+    if (!prc && lw_oom_since(oom))
+        prc = -2;
     if (prc) {
         /* kept: the rollback below resets the connection's error code, and the caller must
          * still tell a full disk (stop) from a bad document (go on) */

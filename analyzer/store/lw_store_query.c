@@ -9,6 +9,7 @@
 
 #include "lw_fts.h"
 #include "lw_msg.h"
+#include "lw_oom.h"
 #include "lw_snippet.h"
 #include "lw_store_text.h"
 
@@ -18,6 +19,17 @@
 #define LW_SEARCH_LIMIT_DEFAULT 20
 /* Words of context around a snippet's first match. */
 #define LW_SNIPPET_WORDS 24
+
+/* Column i's text, NULL for SQL NULL. SQLite may need memory to hand a text over (its NUL
+ * terminator): NULL for a value that is not NULL is that, noted (lw_oom), never taken for
+ * a missing value. */
+static const char *col_text(sqlite3_stmt *st, int i)
+{
+    const unsigned char *t = sqlite3_column_text(st, i);
+    if (!t && sqlite3_column_type(st, i) != SQLITE_NULL)
+        lw_oom_note();
+    return (const char *)t;
+}
 
 static int bind_opt(sqlite3_stmt *st, const char *name, const char *v)
 {
@@ -63,19 +75,27 @@ lw_status lw_sqlite_search(lw_sqlite *s, const lw_search_query *q,
     }
     char *kind = q->kind && *q->kind ? lw_store_fold(q->kind) : NULL;
     char *issuer = q->issuer && *q->issuer ? lw_store_fold(q->issuer) : NULL;
-    bind_opt(st, ":expr", expr);
-    bind_opt(st, ":year", q->year && *q->year ? q->year : NULL);
-    bind_opt(st, ":kind", kind);
-    bind_opt(st, ":issuer", issuer);
+    int bound = !bind_opt(st, ":expr", expr) && !bind_opt(st, ":year", q->year && *q->year ? q->year : NULL) &&
+                !bind_opt(st, ":kind", kind) && !bind_opt(st, ":issuer", issuer) &&
+                (!q->kind || !*q->kind || kind) && (!q->issuer || !*q->issuer || issuer);
     sqlite3_bind_int(st, sqlite3_bind_parameter_index(st, ":limit"), q->limit > 0 ? q->limit : LW_SEARCH_LIMIT_DEFAULT);
     free(kind);
     free(issuer);
+    if (!bound) { /* a filter left NULL: a wrong answer, or FTS5 refusing a NULL expression */
+        sqlite3_finalize(st);
+        free(expr);
+        return lw_error_msg(err, LW_ERR_NOMEM, NULL, 0, 0, LW_MSG_NOMEM);
+    }
     size_t n = 0;
     int r;
     lw_snippet_terms *terms = NULL;
     sqlite3_stmt *text_st = NULL, *paths_st = NULL;
-    if (lw_snippet_terms_create(expr, &terms) ||
-        sqlite3_prepare_v2(s->db, "SELECT subject, body FROM doc_text WHERE rowid = ?1", -1, &text_st, NULL) ||
+    if (lw_snippet_terms_create(expr, &terms)) {
+        sqlite3_finalize(st);
+        free(expr);
+        return lw_error_msg(err, LW_ERR_NOMEM, NULL, 0, 0, LW_MSG_NOMEM);
+    }
+    if (sqlite3_prepare_v2(s->db, "SELECT subject, body FROM doc_text WHERE rowid = ?1", -1, &text_st, NULL) ||
         sqlite3_prepare_v2(s->db, "SELECT path FROM doc_paths WHERE doc_id = ?1 ORDER BY rowid", -1, &paths_st,
                            NULL)) {
         lw_snippet_terms_free(terms);
@@ -85,26 +105,35 @@ lw_status lw_sqlite_search(lw_sqlite *s, const lw_search_query *q,
         return lw_sqlite_error(s, err, "cannot prepare the search");
     }
     int nomem = 0;
+    unsigned long oom = lw_oom_mark(); /* a column's text or a snippet lost on the way */
     while ((r = sqlite3_step(st)) == SQLITE_ROW) {
         char *snippet = NULL;
         sqlite3_reset(text_st);
         sqlite3_bind_int64(text_st, 1, sqlite3_column_int64(st, 6));
-        int has_text = sqlite3_step(text_st) == SQLITE_ROW;
+        int tr = sqlite3_step(text_st), has_text = tr == SQLITE_ROW;
+        if (tr != SQLITE_ROW && tr != SQLITE_DONE) {
+            r = tr; /* never a hit without its snippet silently: the database's error */
+            break;
+        }
         if (has_text)
-            snippet = lw_snippet_make(terms, (const char *)sqlite3_column_text(text_st, 0),
-                                      (size_t)sqlite3_column_bytes(text_st, 0),
-                                      (const char *)sqlite3_column_text(text_st, 1),
-                                      (size_t)sqlite3_column_bytes(text_st, 1), q->mark_open ? q->mark_open : "«",
-                                      q->mark_close ? q->mark_close : "»", LW_SNIPPET_WORDS);
+            snippet = lw_snippet_make(terms, col_text(text_st, 0), (size_t)sqlite3_column_bytes(text_st, 0),
+                                      col_text(text_st, 1), (size_t)sqlite3_column_bytes(text_st, 1),
+                                      q->mark_open ? q->mark_open : "«", q->mark_close ? q->mark_close : "»",
+                                      LW_SNIPPET_WORDS);
         /* every path of the document (the first is d.path); a few at most in practice */
         char *pv[LW_HIT_PATHS_MAX];
         size_t np = 0;
         sqlite3_reset(paths_st);
         sqlite3_bind_int64(paths_st, 1, sqlite3_column_int64(st, 6));
-        while (!nomem && np < sizeof pv / sizeof *pv && sqlite3_step(paths_st) == SQLITE_ROW)
-            if (!(pv[np++] = strdup((const char *)sqlite3_column_text(paths_st, 0))))
+        int pr = SQLITE_DONE;
+        while (!nomem && np < sizeof pv / sizeof *pv && (pr = sqlite3_step(paths_st)) == SQLITE_ROW) {
+            const char *p = col_text(paths_st, 0);
+            if (!p || !(pv[np++] = strdup(p)))
                 nomem = 1;
-        if (nomem || (has_text && !snippet)) {
+        }
+        if (pr != SQLITE_DONE && pr != SQLITE_ROW)
+            nomem = 1; /* a path left out: never silently */
+        if (nomem || (has_text && !snippet) || lw_oom_since(oom)) {
             /* a hit without its snippet or a path would be shown as if complete */
             nomem = 1;
             free(snippet);
@@ -114,10 +143,9 @@ lw_status lw_sqlite_search(lw_sqlite *s, const lw_search_query *q,
             break;
         }
         lw_search_hit h = {
-            (const char *)sqlite3_column_text(st, 0), (const char *)sqlite3_column_text(st, 1),
-            (const char *)sqlite3_column_text(st, 2), (const char *)sqlite3_column_text(st, 3),
-            (const char *)sqlite3_column_text(st, 4), sqlite3_column_double(st, 5), snippet,
-            sqlite3_column_int64(st, 6), (const char *)sqlite3_column_text(st, 7), (const char *const *)pv, np};
+            col_text(st, 0), col_text(st, 1), col_text(st, 2), col_text(st, 3), col_text(st, 4),
+            sqlite3_column_double(st, 5), snippet, sqlite3_column_int64(st, 6), col_text(st, 7),
+            (const char *const *)pv, np};
         n++;
         int stop = fn && fn(ud, &h);
         free(snippet);
@@ -161,7 +189,11 @@ static lw_status rows_json(lw_sqlite *s, const char *sql, const char *const *par
     if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL))
         return lw_sqlite_error(s, err, "cannot prepare the query");
     for (int i = 0; i < np; i++)
-        sqlite3_bind_text(st, i + 1, params[i], -1, SQLITE_TRANSIENT);
+        if (sqlite3_bind_text(st, i + 1, params[i], -1, SQLITE_TRANSIENT) != SQLITE_OK) {
+            /* a parameter left NULL would match nothing: an empty answer, silently */
+            sqlite3_finalize(st);
+            return lw_error_msg(err, LW_ERR_NOMEM, NULL, 0, 0, LW_MSG_NOMEM);
+        }
     sqlite3_bind_int(st, np + 1, limit > 0 ? limit : -1);
     size_t n = 0;
     int r, nomem = 0;

@@ -87,7 +87,12 @@ lw_status lw_store_schema_check(sqlite3 *db, const char *path, int flags, lw_err
         return LW_OK;
     }
     long long ok = 0;
-    if (ver == 0 || query_int(db, "SELECT count(*) FROM meta WHERE key = 'app' AND value = 'lawwatch'", &ok) || !ok)
+    int qrc = ver ? query_int(db, "SELECT count(*) FROM meta WHERE key = 'app' AND value = 'lawwatch'", &ok)
+                  : SQLITE_OK;
+    if (qrc && qrc != SQLITE_ERROR) /* out of memory, a lock...: no verdict on the file (no meta
+                                     * table at all is SQLITE_ERROR: not ours) */
+        return lw_error_msg(err, LW_ERR_DB, path, 0, 0, LW_MSG_STORE_READ, sqlite3_errstr(qrc));
+    if (ver == 0 || qrc || !ok)
         return lw_error_msg(err, LW_ERR_DB, path, 0, 0, LW_MSG_STORE_NOT_LAWWATCH);
     /* Upgrades, in one transaction each. Schema 1 lacked the duty tables: they are added
      * and every document marked for re-extraction (the next ingest recomputes its facts from

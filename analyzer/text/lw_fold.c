@@ -6,6 +6,8 @@
 
 #include <utf8proc.h>
 
+#include "lw_oom.h"
+
 /* Collapses white space runs of s to one space, trims; in place. */
 static void collapse_ws(char *s)
 {
@@ -51,8 +53,10 @@ char *lw_fold(const char *s, size_t n, unsigned flags)
     char *o;
     if (i == n || !s[i]) { /* ASCII: utf8proc would only lower-case it */
         o = fold_ascii(s, n);
-        if (!o)
+        if (!o) {
+            lw_oom_note(); /* a caller that takes NULL for "nothing" still fails (lw_oom) */
             return NULL;
+        }
         collapse_ws(o);
         return o;
     }
@@ -60,12 +64,16 @@ char *lw_fold(const char *s, size_t n, unsigned flags)
     opt |= (flags & LW_FOLD_MARKS) ? UTF8PROC_DECOMPOSE | UTF8PROC_STRIPMARK : UTF8PROC_COMPOSE;
     utf8proc_uint8_t *m = NULL;
     utf8proc_ssize_t r = utf8proc_map((const utf8proc_uint8_t *)s, (utf8proc_ssize_t)n, &m, opt);
-    if (r == UTF8PROC_ERROR_NOMEM)
+    if (r == UTF8PROC_ERROR_NOMEM) {
+        lw_oom_note();
         return NULL;
+    }
     if (r < 0) { /* not UTF-8 */
         o = fold_ascii(s, n);
-        if (!o)
+        if (!o) {
+            lw_oom_note(); /* a caller that takes NULL for "nothing" still fails (lw_oom) */
             return NULL;
+        }
         collapse_ws(o);
         return o;
     }

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "lw_common.h"
+#include "lw_oom.h"
 #include "lw_utf8.h"
 
 /* Collapses white space runs of s to one space, trims; in place; returns s. */
@@ -68,8 +69,10 @@ char *lw_text_title_case(const char *s, size_t n)
 char *lw_text_clean(const char *s, size_t n)
 {
     char *r = malloc(n + 1);
-    if (!r)
+    if (!r) {
+        lw_oom_note(); /* callers skip a NULL text; the note fails their extraction */
         return NULL;
+    }
     size_t w = 0;
     for (size_t i = 0; i < n; i++)
         if (s[i] != '*')
