@@ -11,6 +11,11 @@
  *   lawwatch_cites         the documents citing a legal document (JSON text)
  *   lawwatch_check         citation and plan findings (JSON text)
  *   lawwatch_report_build  the deadline report as of a date, written in a format
+ *   lawwatch_rules_test    every rule's own examples
+ *
+ * Each verb of the command also has a function that writes its output as the command does
+ * (lawwatch_extract_write, lawwatch_search_write, lawwatch_check_write ...): the lawwatch
+ * command is built on this header alone.
  *
  * Conventions (as in cmark and SQLite):
  * - Handles are opaque; each has an open/build function and a free function; every free
@@ -29,6 +34,7 @@
 #ifndef LAWWATCH_H
 #define LAWWATCH_H
 
+#include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
 
@@ -55,15 +61,19 @@ typedef enum {
     LAWWATCH_ERR_TOO_LARGE  /* input larger than the library accepts */
 } lawwatch_status;
 
+/* The size of an error's file and message: a path as long as systems take, a message with
+ * its Vietnamese and English texts and what they quote. */
+#define LAWWATCH_ERROR_TEXT_MAX 1024
+
 /* An error with a place: file is the path concerned (document, rule file, database); line
  * and col are 1-based, 0 when unknown; msg is the message. Filled by the functions that
  * take one; the caller owns the struct (on the stack is fine). */
 typedef struct {
     lawwatch_status code;
-    char file[1024];
+    char file[LAWWATCH_ERROR_TEXT_MAX];
     int line;
     int col;
-    char msg[1024];
+    char msg[LAWWATCH_ERROR_TEXT_MAX];
 } lawwatch_error;
 
 /* "0.1.0". Static string. */
@@ -74,6 +84,19 @@ const char *lawwatch_status_str(lawwatch_status st);
 const char *lawwatch_error_format(const lawwatch_error *err, char *buf, size_t size);
 /* Frees a string (or any memory) the library handed over as owned. Accepts NULL. */
 void lawwatch_free(void *p);
+
+/* Formats the message named name ("CLI_UNKNOWN_OPTION") of lawwatch's message table, the one
+ * place of every text lawwatch shows a person, with the printf arguments its texts take,
+ * into buf (cut to size) in the tool's form "tiếng Việt (English)"; returns buf. A name the
+ * table lacks is written as itself, so that a typo shows. For programs that speak as
+ * lawwatch does, such as the lawwatch command. */
+const char *lawwatch_message(char *buf, size_t size, const char *name, ...)
+#if defined(__GNUC__)
+    __attribute__((nonnull(1, 3)))
+#endif
+    ;
+/* The same with the arguments as a va_list. */
+const char *lawwatch_vmessage(char *buf, size_t size, const char *name, va_list ap);
 
 /* ---- the engine: rules ---- */
 
@@ -91,6 +114,37 @@ void lawwatch_engine_free(lawwatch_engine *eng);
 /* The rules folder the engine was loaded from. Borrowed, valid until lawwatch_engine_free. */
 const char *lawwatch_engine_rules_dir(const lawwatch_engine *eng);
 
+/* ---- reading documents ---- */
+
+/* The encodings a document can be read in; LAWWATCH_ENCODING_DETECT finds it (BOM, UTF-16,
+ * then the legacy Vietnamese encodings by their byte patterns). */
+typedef enum {
+    LAWWATCH_ENCODING_DETECT = 0,
+    LAWWATCH_ENCODING_UTF8,
+    LAWWATCH_ENCODING_UTF16LE,
+    LAWWATCH_ENCODING_UTF16BE,
+    LAWWATCH_ENCODING_CP1258,
+    LAWWATCH_ENCODING_TCVN3,
+    LAWWATCH_ENCODING_VNI
+} lawwatch_encoding;
+
+/* The encoding named name ("utf-8", "utf-16le", "utf-16be", "windows-1258", "tcvn3", "vni",
+ * "auto"; case ignored) into *out. Returns 0, or -1 when name is none of them. */
+int lawwatch_encoding_parse(const char *name, lawwatch_encoding *out);
+
+/* How a document is read. Zeroed (or NULL where a function takes a pointer): detect the
+ * encoding, join hard-wrapped lines. */
+typedef struct {
+    lawwatch_encoding encoding;
+    int no_unwrap; /* keep hard-wrapped lines as they are */
+} lawwatch_read_options;
+
+/* The text of the file at path as lawwatch reads it: decoded, NFC, look-alikes and tone marks
+ * repaired, hard-wrapped lines joined, page artefacts dropped. opt may be NULL. *text owned
+ * (lawwatch_free), *len bytes, NUL-terminated; NULL on error. */
+lawwatch_status lawwatch_normalize_file(const char *path, const lawwatch_read_options *opt, char **text,
+                                        size_t *len, lawwatch_error *err);
+
 /* ---- one document, without a database ---- */
 
 /* Decodes (encoding detected: UTF-8, UTF-16, Windows-1258, TCVN3, VNI), normalizes and
@@ -102,6 +156,34 @@ lawwatch_status lawwatch_extract_file(const lawwatch_engine *eng, const char *pa
  * messages. */
 lawwatch_status lawwatch_extract_bytes(const lawwatch_engine *eng, const char *name, const void *bytes,
                                        size_t len, char **json, lawwatch_error *err);
+
+/* The formats of what the library writes: LAWWATCH_FORMAT_TEXT is the table a reviewer reads
+ * (extract, search, check) or the text report; LAWWATCH_FORMAT_JSON the design's JSON; the
+ * report also has MD, HTML and CSV. */
+typedef enum {
+    LAWWATCH_FORMAT_TEXT,
+    LAWWATCH_FORMAT_MD,
+    LAWWATCH_FORMAT_HTML,
+    LAWWATCH_FORMAT_CSV,
+    LAWWATCH_FORMAT_JSON
+} lawwatch_format;
+
+/* The format named name ("text", "md", "html", "csv", "json"); -1 when it is none. */
+int lawwatch_format_parse(const char *name);
+
+/* How a verb's output is written. Zeroed: the table, no colour, paths as stored. */
+typedef struct {
+    lawwatch_format format; /* LAWWATCH_FORMAT_TEXT (the table) or LAWWATCH_FORMAT_JSON */
+    int color;              /* the table in ANSI colours (for a terminal) */
+    const char *cwd;        /* paths below this folder are shown relative to it; NULL: as stored */
+} lawwatch_view;
+
+/* Extracts the file at path as lawwatch_extract_file does (opt may be NULL) and writes its
+ * record to out: in JSON, one line (JSON Lines); in TEXT, a table (header fields, then a line
+ * per fact and warning). The decoding problems of the file are also said on diag (may be
+ * NULL), one line each ("lawwatch: path:line: message"). Nothing is written on error. */
+lawwatch_status lawwatch_extract_write(const lawwatch_engine *eng, const char *path, const lawwatch_read_options *opt,
+                                       lawwatch_format fmt, FILE *out, FILE *diag, lawwatch_error *err);
 
 /* ---- the database ---- */
 
@@ -137,6 +219,9 @@ typedef struct {
     size_t skipped;     /* files that are not .txt (listed) */
     size_t failed;      /* files that could not be read, decoded or extracted (listed) */
     size_t unrecorded;  /* more problems, which memory ran out to list: counted only */
+    size_t pruned_docs; /* of pruned, documents removed with their last path */
+    size_t files_read;  /* files whose contents were read */
+    size_t touched;     /* of unchanged: content read, same hash, date updated */
 } lawwatch_ingest_counts;
 
 typedef enum { LAWWATCH_PROBLEM_FAILED, LAWWATCH_PROBLEM_SKIPPED } lawwatch_problem_kind;
@@ -152,7 +237,37 @@ typedef struct lawwatch_ingest_result lawwatch_ingest_result;
 lawwatch_status lawwatch_ingest(lawwatch_db *db, const lawwatch_engine *eng, const char *const *paths,
                                 size_t n, int flags, int jobs, lawwatch_ingest_result **out,
                                 lawwatch_error *err);
+/* The most worker threads an ingest runs: the work is per document and the writer is one,
+ * so more threads than cores only wait. */
+#define LAWWATCH_INGEST_JOBS_MAX 64
+
+/* Where an ingest is, told now and then to a progress callback. */
+typedef struct {
+    size_t done, total;       /* files handled so far / files to handle */
+    unsigned long long bytes; /* bytes read so far */
+    double elapsed;           /* seconds since the start */
+} lawwatch_progress;
+
+/* The options of lawwatch_ingest_ex. Zeroed: no flag, no worker thread, encoding detected. */
+typedef struct {
+    int flags;                  /* LAWWATCH_INGEST_* */
+    int jobs;                   /* worker threads (<= 1: none; at most LAWWATCH_INGEST_JOBS_MAX) */
+    lawwatch_read_options read; /* how the files are read */
+    /* called from the writing thread as files are done (may be NULL); p is borrowed */
+    void (*progress)(void *ud, const lawwatch_progress *p);
+    void *progress_ud;
+} lawwatch_ingest_options;
+
+/* lawwatch_ingest with every option (opt may be NULL). */
+lawwatch_status lawwatch_ingest_ex(lawwatch_db *db, const lawwatch_engine *eng, const char *const *paths, size_t n,
+                                   const lawwatch_ingest_options *opt, lawwatch_ingest_result **out,
+                                   lawwatch_error *err);
 void lawwatch_ingest_result_free(lawwatch_ingest_result *r);
+/* Writes what an ingest did to out, as `lawwatch ingest` says it on stderr: one summary line
+ * (prefixed "lawwatch ingest: "; with debug_stats, the files read and touched too), then the
+ * failed files and the first skipped ones with their reasons. */
+lawwatch_status lawwatch_ingest_result_write(const lawwatch_ingest_result *r, int debug_stats, FILE *out,
+                                             lawwatch_error *err);
 /* The counts of r. */
 lawwatch_ingest_counts lawwatch_ingest_result_counts(const lawwatch_ingest_result *r);
 /* The i-th problem of a kind, i < .failed or .skipped of lawwatch_ingest_result_counts
@@ -193,6 +308,15 @@ size_t lawwatch_hits_count(const lawwatch_hits *h);
  * lawwatch_hits_free. */
 const lawwatch_hit *lawwatch_hits_get(const lawwatch_hits *h, size_t i);
 
+/* Runs q and writes the hits to out as the view says: in TEXT a numbered list (the document
+ * as reviewers name it, its paths, the snippet: the words in colour with v->color, else
+ * between « and »); in JSON an array of {path, number, kind, issuer, date, score, snippet,
+ * label, id, subject, paths}. v may be NULL. *n (may be NULL) gets the number of hits. On a
+ * malformed query (LAWWATCH_ERR_QUERY) err->col, when not 0, is the column of the query at
+ * fault. */
+lawwatch_status lawwatch_search_write(lawwatch_db *db, const lawwatch_search_query *q, const lawwatch_view *v,
+                                      FILE *out, size_t *n, lawwatch_error *err);
+
 /* ---- facts across documents ---- */
 
 /* The documents citing the legal document id ("59/2012/NĐ-CP"; compared without case or
@@ -207,11 +331,33 @@ lawwatch_status lawwatch_cites(lawwatch_db *db, const char *id, int limit, char 
 lawwatch_status lawwatch_deadlines_in(lawwatch_db *db, const char *period, int limit, char **json,
                                       lawwatch_error *err);
 
+/* True when period is one lawwatch_deadlines_in takes. */
+int lawwatch_period_valid(const char *period);
+
+/* The documents citing id written as the view says (the `search --cites` output): first what
+ * amends or replaces id, from the registry of rules_dir (NULL: none read; an unreadable one is
+ * said on diag, may be NULL, and left out) and from the documents, then one row per citing
+ * document (limit as lawwatch_cites). In JSON, an array of rows each with label, id, path,
+ * paths and cited_changes. *n (may be NULL) gets the number of rows. */
+lawwatch_status lawwatch_cites_write(lawwatch_db *db, const char *rules_dir, const char *id, int limit,
+                                     const lawwatch_view *v, FILE *out, FILE *diag, size_t *n, lawwatch_error *err);
+
+/* The deadlines of period written as the view says (the `search --deadline-in` output), by
+ * deadline then document, with the unit the duty names. *n (may be NULL) gets the rows. */
+lawwatch_status lawwatch_deadlines_write(lawwatch_db *db, const char *period, int limit, const lawwatch_view *v,
+                                         FILE *out, size_t *n, lawwatch_error *err);
+
 /* ---- check ---- */
 
 typedef struct {
     const char *unit; /* only documents whose issuer contains this, or NULL */
     int year;         /* only documents of this year, or 0 */
+    /* registry files read after the rules folder's registry.yaml, each overriding its
+     * entries (borrowed; may be NULL when n_registries is 0) */
+    const char *const *registries;
+    size_t n_registries;
+    int list_unknown; /* lawwatch_check_write's table: a line per citation not in the
+                         registry (else a summary line per document) */
 } lawwatch_check_options;
 
 /* Checks the stored documents: citations against the registry of the engine's rules folder
@@ -222,6 +368,12 @@ typedef struct {
  * error (LAWWATCH_ERR_USAGE) naming the nearest ones. */
 lawwatch_status lawwatch_check(lawwatch_db *db, const lawwatch_engine *eng, const lawwatch_check_options *opt,
                                char **json, size_t *n_errors, lawwatch_error *err);
+
+/* Checks as lawwatch_check and writes the findings as the view says (the `check` output): in
+ * TEXT a table grouped under each document as reviewers name it, the documents with errors or
+ * warnings first, then a count; in JSON the findings' array, paths relative to v->cwd. */
+lawwatch_status lawwatch_check_write(lawwatch_db *db, const lawwatch_engine *eng, const lawwatch_check_options *opt,
+                                     const lawwatch_view *v, FILE *out, size_t *n_errors, lawwatch_error *err);
 
 /* ---- the deadline report ---- */
 
@@ -236,14 +388,6 @@ typedef enum {
     LAWWATCH_REPORT_STATUS_COUNT
 } lawwatch_report_status;
 
-typedef enum {
-    LAWWATCH_FORMAT_TEXT,
-    LAWWATCH_FORMAT_MD,
-    LAWWATCH_FORMAT_HTML,
-    LAWWATCH_FORMAT_CSV,
-    LAWWATCH_FORMAT_JSON
-} lawwatch_format;
-
 typedef struct {
     const char *as_of; /* ISO date YYYY-MM-DD; required */
     int window;        /* days: due soon when the deadline is within it (the CLI's 14) */
@@ -252,12 +396,17 @@ typedef struct {
     int all;           /* judge every duty, whatever its deadline */
     const char *unit;  /* only units whose name contains this, or NULL */
     int english;       /* labels in English (else Vietnamese) */
+    int color;         /* the text format in ANSI colours (for a terminal) */
 } lawwatch_report_options;
+
+/* True when iso is a date YYYY-MM-DD that exists. */
+int lawwatch_date_valid(const char *iso);
 
 typedef struct lawwatch_report lawwatch_report;
 
 /* Gives every stored duty a status as of opt->as_of. *out owned (lawwatch_report_free).
- * LAWWATCH_ERR_USAGE when as_of is not a date. */
+ * LAWWATCH_ERR_USAGE when as_of is not a date, or when opt->unit matches no item and names
+ * no unit of the database (the message lists the nearest names). */
 lawwatch_status lawwatch_report_build(lawwatch_db *db, const lawwatch_engine *eng,
                                       const lawwatch_report_options *opt, lawwatch_report **out,
                                       lawwatch_error *err);
@@ -270,6 +419,19 @@ lawwatch_status lawwatch_report_write(const lawwatch_report *r, lawwatch_format 
 /* The same as a string: *text owned (lawwatch_free), NUL-terminated. */
 lawwatch_status lawwatch_report_string(const lawwatch_report *r, lawwatch_format fmt, char **text,
                                        lawwatch_error *err);
+/* Writes r in a format to the file at path, whole or not at all (a temporary file beside it
+ * renamed into place). LAWWATCH_ERR_IO with err->file = path when it cannot be written. */
+lawwatch_status lawwatch_report_write_file(const lawwatch_report *r, lawwatch_format fmt, const char *path,
+                                           lawwatch_error *err);
+
+/* ---- rules ---- */
+
+/* Runs the examples of the engine's rules (all, or the n_only whose ids are in only): each
+ * example must give a fact from its rule carrying the expected fields, each counter-example
+ * none. Writes a line per failure (rule file and line) to out, with verbose a line per
+ * success too, then "rules test: R rules, P passed, F failed". *failed (may be NULL) gets F. */
+lawwatch_status lawwatch_rules_test(const lawwatch_engine *eng, const char *const *only, size_t n_only, int verbose,
+                                    FILE *out, size_t *failed, lawwatch_error *err);
 
 #ifdef __cplusplus
 }

@@ -1,29 +1,34 @@
 /* lawwatch.c: the public interface (include/lawwatch.h) as a thin layer over the internal
- * modules. Each function converts the public arguments, calls the stage that does the work
- * (lw_engine_*, lw_doc_*, lw_extract, lw_store_*, lw_check_run, lw_report_*) and converts
- * the results back: JSON made by the stages is handed over as text, so that no type of
- * jansson, SQLite or PCRE2 crosses the public boundary. */
+ * modules: status and errors, the engine, one document (normalize, extract), the database
+ * and ingest. Search and fact queries are in lawwatch_search.c, check and the report in
+ * lawwatch_review.c, the rules' examples in lawwatch_rules.c. Each function converts the
+ * public arguments, calls the stage that does the work and converts the results back: JSON
+ * made by the stages is handed over as text or written to the caller's stream, so that no
+ * type of jansson, SQLite or PCRE2 crosses the public boundary. */
 #define _GNU_SOURCE /* dladdr */
-#include "lawwatch.h"
+#include "lawwatch_impl.h"
 
 #include <dlfcn.h>
 #include <pthread.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
-#include "lw_check.h"
-#include "lw_common.h"
-#include "lw_date.h"
-#include "lw_oom.h"
-#include "lw_docset.h"
-#include "lw_extract.h"
-#include "lw_registry.h"
-#include "lw_report.h"
-#include "lw_report_write.h"
-#include "lw_resolve.h"
+#include "lw_doc.h"
 #include "lw_rules.h"
 #include "lw_store_ingest.h"
+
+/* One fact's line in the extract table: what a reviewer reads of it; longer is cut at a
+ * character. */
+#define LW_API_FACT_LINE_MAX 400
+/* How many skipped files the ingest summary lists one by one (the rest are counted): a
+ * folder of scans would otherwise bury the failures. */
+#define LW_API_SKIPPED_SHOWN 20
+/* A line of the ingest summary made from the message table. */
+#define LW_API_LINE_MAX 512
+/* The installed rules folder's path, found once. */
+#define LW_API_PATH_MAX 4096
 
 /* Where `cmake --install` puts the rules, and the same folder relative to the installed
  * library's folder; both set by the build (CMakeLists.txt). The relative one is tried first,
@@ -51,36 +56,22 @@ _Static_assert(sizeof(((lawwatch_error *)0)->file) == sizeof(((lw_error *)0)->fi
 _Static_assert(LAWWATCH_REPORT_OVERDUE == (int)LW_RS_OVERDUE && LAWWATCH_REPORT_UPCOMING == (int)LW_RS_UPCOMING &&
                    LAWWATCH_REPORT_STATUS_COUNT == (int)LW_RS_COUNT,
                "lawwatch_report_status and lw_report_status differ");
+_Static_assert(LAWWATCH_ENCODING_DETECT == (int)LW_ENC_AUTO && LAWWATCH_ENCODING_UTF8 == (int)LW_ENC_UTF8 &&
+                   LAWWATCH_ENCODING_UTF16LE == (int)LW_ENC_UTF16LE &&
+                   LAWWATCH_ENCODING_UTF16BE == (int)LW_ENC_UTF16BE && LAWWATCH_ENCODING_CP1258 == (int)LW_ENC_CP1258 &&
+                   LAWWATCH_ENCODING_TCVN3 == (int)LW_ENC_TCVN3 && LAWWATCH_ENCODING_VNI == (int)LW_ENC_VNI,
+               "lawwatch_encoding and lw_encoding differ");
 _Static_assert(LAWWATCH_FORMAT_TEXT == (int)LW_FMT_TEXT && LAWWATCH_FORMAT_JSON == (int)LW_FMT_JSON,
                "lawwatch_format and lw_report_format differ");
 _Static_assert((int)LAWWATCH_DB_CREATE == (int)LW_STORE_CREATE && (int)LAWWATCH_DB_READONLY == (int)LW_STORE_READONLY,
                "database flags differ");
 
-struct lawwatch_engine {
-    lw_engine *eng;
-    char *rules_dir;
-};
-
-struct lawwatch_db {
-    lw_store *store;
-};
-
 struct lawwatch_ingest_result {
     lw_ingest_report rep;
+    int flags; /* LAWWATCH_INGEST_*, for the summary */
 };
 
-struct lawwatch_hits {
-    lawwatch_hit *hits;
-    size_t n, cap;
-    lw_status st; /* sticky: out of memory while collecting */
-};
-
-struct lawwatch_report {
-    lw_report *r;
-};
-
-/* Copies an internal error out; returns its code as the public status. */
-static lawwatch_status out_error(lawwatch_error *pub, const lw_error *in)
+lawwatch_status lw_api_out_error(lawwatch_error *pub, const lw_error *in)
 {
     if (pub) {
         pub->code = (lawwatch_status)in->code;
@@ -92,15 +83,23 @@ static lawwatch_status out_error(lawwatch_error *pub, const lw_error *in)
     return (lawwatch_status)in->code;
 }
 
-static lawwatch_status fail(lawwatch_error *pub, lw_status code, const char *file, const char *msg)
+lawwatch_status lw_api_fail(lawwatch_error *pub, lw_status code, lw_msg_id id, ...)
 {
     lw_error e;
     lw_error_clear(&e);
-    lw_error_set(&e, code, file, 0, 0, "%s", msg);
-    return out_error(pub, &e);
+    char buf[sizeof e.msg];
+    va_list ap;
+    va_start(ap, id);
+    lw_msg_vformat(buf, sizeof buf, id, ap);
+    va_end(ap);
+    lw_error_set(&e, code, NULL, 0, 0, "%s", buf);
+    return lw_api_out_error(pub, &e);
 }
 
-#define NOMEM(pub) fail(pub, LW_ERR_NOMEM, NULL, "hết bộ nhớ (out of memory)")
+const char *lw_api_shown(const lawwatch_view *v, const char *path)
+{
+    return path && v && v->cwd && *v->cwd ? lw_path_below(path, v->cwd) : path;
+}
 
 const char *lawwatch_version(void) { return LW_VERSION; }
 
@@ -124,9 +123,36 @@ const char *lawwatch_error_format(const lawwatch_error *err, char *buf, size_t s
 
 void lawwatch_free(void *p) { free(p); }
 
+/* The names of the message table's entries, in its order (lw_messages.def). */
+static const char *const msg_names[LW_MSG_COUNT] = {
+#define LW_MSG(id, vi, en) [LW_MSG_##id] = #id,
+#include "lw_messages.def"
+#undef LW_MSG
+};
+
+const char *lawwatch_vmessage(char *buf, size_t size, const char *name, va_list ap)
+{
+    if (!size)
+        return buf;
+    for (int id = 0; id < LW_MSG_COUNT; id++)
+        if (!strcmp(msg_names[id], name))
+            return lw_msg_vformat(buf, size, (lw_msg_id)id, ap);
+    snprintf(buf, size, "%s", name);
+    return buf;
+}
+
+const char *lawwatch_message(char *buf, size_t size, const char *name, ...)
+{
+    va_list ap;
+    va_start(ap, name);
+    lawwatch_vmessage(buf, size, name, ap);
+    va_end(ap);
+    return buf;
+}
+
 /* ---- engine ---- */
 
-static char installed_rules[4096];
+static char installed_rules[LW_API_PATH_MAX];
 static pthread_once_t installed_rules_once = PTHREAD_ONCE_INIT;
 
 /* The rules folder beside this library (LIBDIR/../share/lawwatch/rules) when it exists,
@@ -165,14 +191,14 @@ lawwatch_status lawwatch_engine_open(const char *rules_dir, lawwatch_engine **ou
     lawwatch_engine *e = calloc(1, sizeof *e);
     if (!e || !(e->rules_dir = strdup(rules_dir))) {
         free(e);
-        return NOMEM(err);
+        return LAWWATCH_NOMEM(err);
     }
     lw_error ie;
     lw_error_clear(&ie);
     if (lw_engine_create(rules_dir, &e->eng, &ie) != LW_OK) {
         free(e->rules_dir);
         free(e);
-        return out_error(err, &ie);
+        return lw_api_out_error(err, &ie);
     }
     *out = e;
     return LAWWATCH_OK;
@@ -189,17 +215,67 @@ void lawwatch_engine_free(lawwatch_engine *eng)
 
 const char *lawwatch_engine_rules_dir(const lawwatch_engine *eng) { return eng->rules_dir; }
 
-/* ---- extract ---- */
+/* ---- one document ---- */
 
-/* Extracts a loaded document into its JSON record as text. Takes d (freed here). */
-static lawwatch_status extract_doc(const lawwatch_engine *eng, lw_doc *d, char **json, lawwatch_error *err)
+int lawwatch_encoding_parse(const char *name, lawwatch_encoding *out)
 {
+    lw_encoding e;
+    if (!name || lw_encoding_parse(name, &e))
+        return -1;
+    *out = (lawwatch_encoding)e;
+    return 0;
+}
+
+static void doc_options(const lawwatch_read_options *opt, lw_doc_options *o)
+{
+    lw_doc_options_default(o);
+    if (opt) {
+        o->encoding = (lw_encoding)opt->encoding;
+        if (opt->no_unwrap)
+            o->norm.unwrap = 0;
+    }
+}
+
+lawwatch_status lawwatch_normalize_file(const char *path, const lawwatch_read_options *opt, char **text,
+                                        size_t *len, lawwatch_error *err)
+{
+    *text = NULL;
+    if (len)
+        *len = 0;
+    lw_doc_options o;
+    doc_options(opt, &o);
+    lw_doc *d;
+    lw_error ie;
+    lw_error_clear(&ie);
+    if (lw_doc_load(path, &o, &d, &ie))
+        return lw_api_out_error(err, &ie);
+    size_t n;
+    const char *t = lw_doc_text(d, &n);
+    char *copy = malloc(n + 1);
+    if (!copy) {
+        lw_doc_free(d);
+        return LAWWATCH_NOMEM(err);
+    }
+    memcpy(copy, t, n);
+    copy[n] = '\0';
+    lw_doc_free(d);
+    *text = copy;
+    if (len)
+        *len = n;
+    return LAWWATCH_OK;
+}
+
+/* Extracts a loaded document into its JSON record (*rec owned, json_decref). Takes d
+ * (freed here). */
+static lawwatch_status extract_record(const lawwatch_engine *eng, lw_doc *d, json_t **rec, lawwatch_error *err)
+{
+    *rec = NULL;
     lw_error ie;
     lw_error_clear(&ie);
     lw_matcher *m = lw_matcher_create(lw_engine_rules(eng->eng));
     if (!m) {
         lw_doc_free(d);
-        return NOMEM(err);
+        return LAWWATCH_NOMEM(err);
     }
     size_t len;
     const char *t = lw_doc_text(d, &len);
@@ -208,18 +284,26 @@ static lawwatch_status extract_doc(const lawwatch_engine *eng, lw_doc *d, char *
     if (lw_extract(lw_engine_rules(eng->eng), lw_engine_lexicon(eng->eng), m, t, len, NULL, &x, &ie)) {
         if (!ie.file[0])
             snprintf(ie.file, sizeof ie.file, "%s", d->path);
-        st = out_error(err, &ie);
-    } else {
-        json_t *rec = lw_extraction_record(x, d);
-        *json = rec ? lw_json_dumps(rec, JSON_COMPACT) : NULL;
-        json_decref(rec);
-        if (!*json)
-            st = NOMEM(err);
+        st = lw_api_out_error(err, &ie);
+    } else if (!(*rec = lw_extraction_record(x, d))) {
+        st = LAWWATCH_NOMEM(err);
     }
     lw_extraction_free(x);
     lw_matcher_free(m);
     lw_doc_free(d);
     return st;
+}
+
+/* The record as compact JSON text; takes d. */
+static lawwatch_status extract_doc(const lawwatch_engine *eng, lw_doc *d, char **json, lawwatch_error *err)
+{
+    json_t *rec;
+    lawwatch_status st = extract_record(eng, d, &rec, err);
+    if (st)
+        return st;
+    *json = json_dumps(rec, JSON_COMPACT);
+    json_decref(rec);
+    return *json ? LAWWATCH_OK : LAWWATCH_NOMEM(err);
 }
 
 lawwatch_status lawwatch_extract_file(const lawwatch_engine *eng, const char *path, char **json,
@@ -232,7 +316,7 @@ lawwatch_status lawwatch_extract_file(const lawwatch_engine *eng, const char *pa
     lw_error ie;
     lw_error_clear(&ie);
     if (lw_doc_load(path, &o, &d, &ie))
-        return out_error(err, &ie);
+        return lw_api_out_error(err, &ie);
     return extract_doc(eng, d, json, err);
 }
 
@@ -246,8 +330,119 @@ lawwatch_status lawwatch_extract_bytes(const lawwatch_engine *eng, const char *n
     lw_error ie;
     lw_error_clear(&ie);
     if (lw_doc_from_bytes(name ? name : "(bytes)", bytes, len, &o, &d, &ie))
-        return out_error(err, &ie);
+        return lw_api_out_error(err, &ie);
     return extract_doc(eng, d, json, err);
+}
+
+/* The extract table of one record (the CLI's --format table). Returns 0, or -1 when memory
+ * ran out (a line may then be written in part). */
+static int print_table(FILE *out, const json_t *rec)
+{
+    fprintf(out, "== %s (%s)\n", json_string_value(json_object_get(rec, "path")),
+           json_string_value(json_object_get(rec, "encoding")));
+    json_t *h = json_object_get(rec, "header");
+    const char *keys[] = {"kind", "number", "issuer", "place", "date", "subject"};
+    for (size_t i = 0; i < sizeof keys / sizeof *keys; i++) {
+        json_t *v = json_object_get(h, keys[i]);
+        fprintf(out, "  %-9s %s\n", keys[i], json_is_string(v) ? json_string_value(v) : "-");
+    }
+    size_t i;
+    json_t *f;
+    json_array_foreach(json_object_get(rec, "facts"), i, f) {
+        const char *kind = json_string_value(json_object_get(f, "kind"));
+        char what[LW_API_FACT_LINE_MAX] = "";
+        if (!strcmp(kind, "legal_ref")) {
+            json_t *id = json_object_get(f, "id");
+            json_t *d = json_object_get(f, "date");
+            const char *on = json_is_string(d) ? LW_VI(API_DATE_ON) : NULL; /* "... ngày 2025-01-15" */
+            snprintf(what, sizeof what, "%s %s%s%s%s%s", json_string_value(json_object_get(f, "type")) ?: "",
+                     json_is_string(id) ? json_string_value(id) : json_string_value(json_object_get(f, "title")) ?: "",
+                     on ? " " : "", on ? on : "", on ? " " : "", on ? json_string_value(d) : "");
+        } else if (!strcmp(kind, "deadline")) {
+            json_t *fr = json_object_get(f, "from");
+            snprintf(what, sizeof what, "%s %s..%s (%s)", json_string_value(json_object_get(f, "qualifier")),
+                     json_is_string(fr) ? json_string_value(fr) : "", json_string_value(json_object_get(f, "to")),
+                     json_string_value(json_object_get(f, "precision")));
+        } else if (!strcmp(kind, "agency")) {
+            json_t *lv = json_object_get(f, "level");
+            snprintf(what, sizeof what, "%s [%s]", json_string_value(json_object_get(f, "name")),
+                     json_is_string(lv) ? json_string_value(lv) : "-");
+        } else if (!strcmp(kind, "relation")) {
+            json_t *fr = json_object_get(f, "from");
+            snprintf(what, sizeof what, "%s %s%s%s -> %s", json_string_value(json_object_get(f, "type")),
+                     json_is_string(fr) ? "" : "(", json_is_string(fr) ? json_string_value(fr) : LW_VI(API_THIS_DOC),
+                     json_is_string(fr) ? "" : ")",
+                     json_string_value(json_object_get(f, "to")));
+        } else if (!strcmp(kind, "date")) {
+            snprintf(what, sizeof what, "%s", json_string_value(json_object_get(f, "value")));
+        } else if (!strcmp(kind, "duty")) {
+            json_t *dl = json_object_get(f, "deadline");
+            json_t *lj = json_object_get(f, "lead");
+            char *lead = lj ? json_dumps(lj, JSON_COMPACT) : strdup("[]");
+            if (!lead)
+                return -1;
+            snprintf(what, sizeof what, "%s | lead %s | %s", json_string_value(json_object_get(f, "activity")) ?: "",
+                     lead, json_is_object(dl) ? json_string_value(json_object_get(dl, "to")) : "-");
+            free(lead);
+        } else {
+            snprintf(what, sizeof what, "%s", json_string_value(json_object_get(f, "text")));
+        }
+        /* snprintf may have cut a multi-byte character: drop its lead bytes */
+        size_t wl = strlen(what);
+        if (wl == sizeof what - 1) {
+            size_t k = wl;
+            while (k > 0 && ((unsigned char)what[k - 1] & 0xC0) == 0x80)
+                k--;
+            if (k > 0 && (unsigned char)what[k - 1] >= 0xC0)
+                what[k - 1] = '\0';
+        }
+        fprintf(out, "  %5lld  %-9s  %s\n", (long long)json_integer_value(json_object_get(f, "line")), kind, what);
+    }
+    json_array_foreach(json_object_get(rec, "warnings"), i, f)
+        fprintf(out, "  %5lld  warning    %s\n", (long long)json_integer_value(json_object_get(f, "line")),
+               json_string_value(json_object_get(f, "message")));
+    return 0;
+}
+
+lawwatch_status lawwatch_extract_write(const lawwatch_engine *eng, const char *path, const lawwatch_read_options *opt,
+                                       lawwatch_format fmt, FILE *out, FILE *diag, lawwatch_error *err)
+{
+    if (fmt != LAWWATCH_FORMAT_TEXT && fmt != LAWWATCH_FORMAT_JSON)
+        return lw_api_fail(err, LW_ERR_USAGE, LW_MSG_API_FORMAT_TABLE);
+    lw_doc_options o;
+    doc_options(opt, &o);
+    lw_doc *d;
+    lw_error ie;
+    lw_error_clear(&ie);
+    if (lw_doc_load(path, &o, &d, &ie))
+        return lw_api_out_error(err, &ie);
+    json_t *rec;
+    lawwatch_status st = extract_record(eng, d, &rec, err);
+    if (st)
+        return st;
+    /* decoding problems (a "code"d warning) are said on diag too, with file and line */
+    size_t wi;
+    json_t *w;
+    if (diag)
+        json_array_foreach(json_object_get(rec, "warnings"), wi, w)
+            if (json_object_get(w, "code"))
+                fprintf(diag, "lawwatch: %s:%lld: %s\n", path, (long long)json_integer_value(json_object_get(w, "line")),
+                        json_string_value(json_object_get(w, "message")));
+    if (fmt == LAWWATCH_FORMAT_JSON) {
+        char *text = json_dumps(rec, JSON_COMPACT);
+        if (!text) {
+            json_decref(rec);
+            return LAWWATCH_NOMEM(err);
+        }
+        fputs(text, out);
+        fputc('\n', out);
+        free(text);
+    } else if (print_table(out, rec)) {
+        json_decref(rec);
+        return LAWWATCH_NOMEM(err);
+    }
+    json_decref(rec);
+    return LAWWATCH_OK;
 }
 
 /* ---- database ---- */
@@ -257,12 +452,12 @@ lawwatch_status lawwatch_db_open(const char *path, int flags, lawwatch_db **out,
     *out = NULL;
     lawwatch_db *db = calloc(1, sizeof *db);
     if (!db)
-        return NOMEM(err);
+        return LAWWATCH_NOMEM(err);
     lw_error ie;
     lw_error_clear(&ie);
     if (lw_store_open(path, flags, &db->store, &ie)) {
         free(db);
-        return out_error(err, &ie);
+        return lw_api_out_error(err, &ie);
     }
     *out = db;
     return LAWWATCH_OK;
@@ -280,24 +475,108 @@ long long lawwatch_db_count(lawwatch_db *db) { return lw_store_count(db->store);
 
 /* ---- ingest ---- */
 
-lawwatch_status lawwatch_ingest(lawwatch_db *db, const lawwatch_engine *eng, const char *const *paths,
-                                size_t n, int flags, int jobs, lawwatch_ingest_result **out,
-                                lawwatch_error *err)
+/* The caller's progress callback, called with the public struct. */
+typedef struct {
+    void (*fn)(void *ud, const lawwatch_progress *p);
+    void *ud;
+} progress_relay;
+
+static void relay_progress(void *ud, const lw_ingest_progress *p)
+{
+    const progress_relay *r = ud;
+    lawwatch_progress q = {p->done, p->total, (unsigned long long)p->bytes, p->elapsed};
+    r->fn(r->ud, &q);
+}
+
+lawwatch_status lawwatch_ingest_ex(lawwatch_db *db, const lawwatch_engine *eng, const char *const *paths, size_t n,
+                                   const lawwatch_ingest_options *opt, lawwatch_ingest_result **out,
+                                   lawwatch_error *err)
 {
     *out = NULL;
+    static const lawwatch_ingest_options none = {0};
+    if (!opt)
+        opt = &none;
     lawwatch_ingest_result *r = calloc(1, sizeof *r);
     if (!r)
-        return NOMEM(err);
+        return LAWWATCH_NOMEM(err);
+    r->flags = opt->flags;
     lw_ingest_options o;
     lw_ingest_options_default(&o);
-    o.prune = !!(flags & LAWWATCH_INGEST_PRUNE);
-    o.reextract = !!(flags & LAWWATCH_INGEST_REEXTRACT);
-    o.jobs = jobs < 1 ? 1 : jobs > 64 ? 64 : jobs;
+    o.prune = !!(opt->flags & LAWWATCH_INGEST_PRUNE);
+    o.reextract = !!(opt->flags & LAWWATCH_INGEST_REEXTRACT);
+    o.jobs = opt->jobs < 1 ? 1 : opt->jobs > LAWWATCH_INGEST_JOBS_MAX ? LAWWATCH_INGEST_JOBS_MAX : opt->jobs;
+    doc_options(&opt->read, &o.doc);
+    progress_relay relay = {opt->progress, opt->progress_ud};
+    if (opt->progress) {
+        o.progress = relay_progress;
+        o.progress_ud = &relay;
+    }
     lw_error ie;
     lw_error_clear(&ie);
     lw_status st = lw_store_ingest(db->store, eng->eng, paths, n, &o, &r->rep, &ie);
     *out = r;
-    return st ? out_error(err, &ie) : LAWWATCH_OK;
+    return st ? lw_api_out_error(err, &ie) : LAWWATCH_OK;
+}
+
+lawwatch_status lawwatch_ingest(lawwatch_db *db, const lawwatch_engine *eng, const char *const *paths,
+                                size_t n, int flags, int jobs, lawwatch_ingest_result **out,
+                                lawwatch_error *err)
+{
+    lawwatch_ingest_options o = {.flags = flags, .jobs = jobs};
+    return lawwatch_ingest_ex(db, eng, paths, n, &o, out, err);
+}
+
+lawwatch_status lawwatch_ingest_result_write(const lawwatch_ingest_result *r, int debug_stats, FILE *out,
+                                             lawwatch_error *err)
+{
+    const lw_ingest_report *rep = &r->rep;
+    int prune = !!(r->flags & LAWWATCH_INGEST_PRUNE), reextract = !!(r->flags & LAWWATCH_INGEST_REEXTRACT);
+    /* "N đã nhập (ingested), N không đổi (unchanged), ...": each count with its words in both
+     * languages, as the IT department searches logs in English */
+#define COUNT(n, id) fprintf(out, "%zu %s (%s)", (size_t)(n), LW_VI(id), LW_EN(id))
+    fputs("lawwatch ingest: ", out);
+    COUNT(rep->ingested, API_ING_INGESTED);
+    fputs(", ", out);
+    COUNT(rep->unchanged, API_ING_UNCHANGED);
+    fputs(", ", out);
+    if (rep->duplicates) {
+        COUNT(rep->duplicates, API_ING_DUPLICATES);
+        fputs(", ", out);
+    }
+    COUNT(rep->n_skipped, API_ING_SKIPPED);
+    fputs(", ", out);
+    COUNT(rep->n_failed, API_ING_FAILED);
+    if (reextract || rep->reextracted) {
+        fputs(", ", out);
+        COUNT(rep->reextracted, API_ING_REEXTRACTED);
+    }
+    if (prune) {
+        fputs(", ", out);
+        COUNT(rep->pruned, API_ING_PRUNED);
+    }
+#undef COUNT
+    if (prune && rep->pruned_docs != rep->pruned) {
+        char buf[LW_API_LINE_MAX];
+        fprintf(out, ": %s", lw_msg_format(buf, sizeof buf, LW_MSG_API_ING_PRUNED_SPLIT, rep->pruned_docs,
+                                           rep->pruned - rep->pruned_docs));
+    }
+    if (debug_stats)
+        fprintf(out, "; read %zu files, %zu touched", rep->files_read, rep->touched);
+    fputc('\n', out);
+    for (size_t i = 0; i < rep->n_failed; i++)
+        fprintf(out, "  %s (%s): %s\n", LW_VI(API_ING_FAILED), LW_EN(API_ING_FAILED), rep->failed[i].reason);
+    for (size_t i = 0; i < rep->n_skipped && i < LW_API_SKIPPED_SHOWN; i++)
+        fprintf(out, "  %s (%s): %s\n", LW_VI(API_ING_SKIPPED), LW_EN(API_ING_SKIPPED), rep->skipped[i].reason);
+    if (rep->n_skipped > LW_API_SKIPPED_SHOWN) {
+        char buf[LW_API_LINE_MAX];
+        fprintf(out, "  %s\n", lw_msg_format(buf, sizeof buf, LW_MSG_API_ING_MORE_SKIPPED,
+                                             rep->n_skipped - LW_API_SKIPPED_SHOWN));
+    }
+    if (rep->n_unrecorded)
+        fprintf(out, "  %zu %s (%s)\n", rep->n_unrecorded, LW_VI(API_ING_UNRECORDED), LW_EN(API_ING_UNRECORDED));
+    if (ferror(out))
+        return lw_api_fail(err, LW_ERR_IO, LW_MSG_FILE_WRITE);
+    return LAWWATCH_OK;
 }
 
 void lawwatch_ingest_result_free(lawwatch_ingest_result *r)
@@ -321,12 +600,17 @@ lawwatch_ingest_counts lawwatch_ingest_result_counts(const lawwatch_ingest_resul
     c.skipped = r->rep.n_skipped;
     c.failed = r->rep.n_failed;
     c.unrecorded = r->rep.n_unrecorded;
+    c.pruned_docs = r->rep.pruned_docs;
+    c.files_read = r->rep.files_read;
+    c.touched = r->rep.touched;
     return c;
 }
 
 int lawwatch_ingest_result_problem(const lawwatch_ingest_result *r, lawwatch_problem_kind kind, size_t i,
                                    const char **path, const char **reason)
 {
+    if (!r)
+        return -1;
     const lw_ingest_problem *p = kind == LAWWATCH_PROBLEM_FAILED ? r->rep.failed : r->rep.skipped;
     size_t n = kind == LAWWATCH_PROBLEM_FAILED ? r->rep.n_failed : r->rep.n_skipped;
     if (i >= n)
@@ -338,261 +622,3 @@ int lawwatch_ingest_result_problem(const lawwatch_ingest_result *r, lawwatch_pro
     return 0;
 }
 
-/* ---- search ---- */
-
-static char *dup_or_empty(const char *s) { return strdup(s ? s : ""); }
-
-static int on_hit(void *ud, const lw_search_hit *h)
-{
-    lawwatch_hits *r = ud;
-    if (r->n == r->cap) {
-        size_t cap = r->cap ? r->cap * 2 : 16;
-        lawwatch_hit *p = realloc(r->hits, cap * sizeof *p);
-        if (!p) {
-            r->st = LW_ERR_NOMEM;
-            return 1;
-        }
-        r->hits = p;
-        r->cap = cap;
-    }
-    lw_buf label = {0};
-    int rc = lw_doc_label(&label, h->kind, h->number, h->date, h->issuer);
-    if (rc < 0) {
-        lw_buf_free(&label);
-        r->st = LW_ERR_NOMEM;
-        return 1;
-    }
-    lawwatch_hit *x = &r->hits[r->n];
-    x->path = dup_or_empty(h->path);
-    x->label = rc == 0 ? lw_buf_detach(&label, NULL) : dup_or_empty(h->path);
-    lw_buf_free(&label);
-    x->snippet = dup_or_empty(h->snippet);
-    x->score = h->score;
-    r->n++; /* counted before the check, so that lawwatch_hits_free releases what was made */
-    if (!x->path || !x->label || !x->snippet) {
-        r->st = LW_ERR_NOMEM;
-        return 1;
-    }
-    return 0;
-}
-
-lawwatch_status lawwatch_search(lawwatch_db *db, const lawwatch_search_query *q, lawwatch_hits **out,
-                                lawwatch_error *err)
-{
-    *out = NULL;
-    if (!q || !q->query || !*q->query)
-        return fail(err, LW_ERR_USAGE, NULL, "thiếu từ cần tìm (no query)");
-    lawwatch_hits *r = calloc(1, sizeof *r);
-    if (!r)
-        return NOMEM(err);
-    lw_search_query iq = {.query = q->query, .year = q->year, .kind = q->kind, .issuer = q->issuer,
-                          .limit = q->limit};
-    lw_error ie;
-    lw_error_clear(&ie);
-    unsigned long oom = lw_oom_mark();
-    lw_status st = lw_store_search(db->store, &iq, on_hit, r, NULL, &ie);
-    if (!st && lw_oom_since(oom))
-        r->st = LW_ERR_NOMEM; /* a snippet or label cut short */
-    if (!st && r->st)
-        st = lw_error_set(&ie, r->st, NULL, 0, 0, "hết bộ nhớ (out of memory)");
-    if (st) {
-        lawwatch_hits_free(r);
-        return out_error(err, &ie);
-    }
-    *out = r;
-    return LAWWATCH_OK;
-}
-
-void lawwatch_hits_free(lawwatch_hits *h)
-{
-    if (!h)
-        return;
-    for (size_t i = 0; i < h->n; i++) {
-        free((char *)h->hits[i].path);
-        free((char *)h->hits[i].label);
-        free((char *)h->hits[i].snippet);
-    }
-    free(h->hits);
-    free(h);
-}
-
-size_t lawwatch_hits_count(const lawwatch_hits *h) { return h ? h->n : 0; }
-
-const lawwatch_hit *lawwatch_hits_get(const lawwatch_hits *h, size_t i)
-{
-    return h && i < h->n ? &h->hits[i] : NULL;
-}
-
-/* ---- cites, deadlines ---- */
-
-/* Collects the rows of a fact query into one JSON array. */
-static int on_row(void *ud, json_t *row) { return json_array_append(ud, row) != 0; }
-
-/* Failures noted since oom (lw_oom) fail it: a row may lack a key. */
-static lawwatch_status rows_to_text(json_t *rows, lw_status st, lw_error *ie, unsigned long oom, char **json,
-                                    lawwatch_error *err)
-{
-    if (!st && lw_oom_since(oom))
-        st = lw_error_set(ie, LW_ERR_NOMEM, NULL, 0, 0, "hết bộ nhớ (out of memory)");
-    if (!st && !(*json = lw_json_dumps(rows, JSON_INDENT(1) | JSON_PRESERVE_ORDER)))
-        st = lw_error_set(ie, LW_ERR_NOMEM, NULL, 0, 0, "hết bộ nhớ (out of memory)");
-    json_decref(rows);
-    return st ? out_error(err, ie) : LAWWATCH_OK;
-}
-
-lawwatch_status lawwatch_cites(lawwatch_db *db, const char *id, int limit, char **json, lawwatch_error *err)
-{
-    *json = NULL;
-    if (!id || !*id)
-        return fail(err, LW_ERR_USAGE, NULL, "thiếu số hiệu văn bản (no document id)");
-    unsigned long oom = lw_oom_mark();
-    json_t *rows = json_array();
-    if (!rows)
-        return NOMEM(err);
-    lw_error ie;
-    lw_error_clear(&ie);
-    size_t n = 0;
-    lw_status st = lw_store_cites(db->store, id, limit, on_row, rows, &n, &ie);
-    if (!st && n != json_array_size(rows))
-        st = lw_error_set(&ie, LW_ERR_NOMEM, NULL, 0, 0, "hết bộ nhớ (out of memory)");
-    return rows_to_text(rows, st, &ie, oom, json, err);
-}
-
-lawwatch_status lawwatch_deadlines_in(lawwatch_db *db, const char *period, int limit, char **json,
-                                      lawwatch_error *err)
-{
-    *json = NULL;
-    char from[11], to[11];
-    if (!period || lw_period_parse(period, from, to))
-        return fail(err, LW_ERR_USAGE, NULL,
-                    "kỳ không hợp lệ, ví dụ 2025Q3, 2025H2, 2025-07, 2025 (not a period)");
-    unsigned long oom = lw_oom_mark();
-    json_t *rows = json_array();
-    if (!rows)
-        return NOMEM(err);
-    lw_error ie;
-    lw_error_clear(&ie);
-    size_t n = 0;
-    lw_status st = lw_store_deadlines_in(db->store, from, to, limit, on_row, rows, &n, &ie);
-    if (!st && n != json_array_size(rows))
-        st = lw_error_set(&ie, LW_ERR_NOMEM, NULL, 0, 0, "hết bộ nhớ (out of memory)");
-    return rows_to_text(rows, st, &ie, oom, json, err);
-}
-
-/* ---- check ---- */
-
-lawwatch_status lawwatch_check(lawwatch_db *db, const lawwatch_engine *eng, const lawwatch_check_options *opt,
-                               char **json, size_t *n_errors, lawwatch_error *err)
-{
-    *json = NULL;
-    if (n_errors)
-        *n_errors = 0;
-    lw_check_options o = {0};
-    if (opt) {
-        o.unit = opt->unit;
-        o.year = opt->year;
-    }
-    lw_registry *reg = NULL;
-    json_t *findings = NULL;
-    lw_error ie;
-    lw_error_clear(&ie);
-    unsigned long oom = lw_oom_mark();
-    lw_status st = lw_registry_load_dir(eng->rules_dir, &reg, &ie);
-    if (!st)
-        st = lw_docset_check_unit(db->store, o.unit, LW_DS_UNITS_ISSUERS, &ie);
-    if (!st)
-        st = lw_check_run(db->store, eng->eng, reg, &o, &findings, &ie);
-    if (!st && lw_oom_since(oom)) /* a finding may lack a key */
-        st = lw_error_set(&ie, LW_ERR_NOMEM, NULL, 0, 0, "hết bộ nhớ (out of memory)");
-    if (!st && !(*json = lw_json_dumps(findings, JSON_INDENT(1))))
-        st = lw_error_set(&ie, LW_ERR_NOMEM, NULL, 0, 0, "hết bộ nhớ (out of memory)");
-    if (!st && n_errors)
-        *n_errors = lw_check_count(findings, "error");
-    json_decref(findings);
-    lw_registry_free(reg);
-    return st ? out_error(err, &ie) : LAWWATCH_OK;
-}
-
-/* ---- report ---- */
-
-lawwatch_status lawwatch_report_build(lawwatch_db *db, const lawwatch_engine *eng,
-                                      const lawwatch_report_options *opt, lawwatch_report **out,
-                                      lawwatch_error *err)
-{
-    *out = NULL;
-    lw_date d;
-    if (!opt || !opt->as_of || lw_date_parse_iso(opt->as_of, &d) || !lw_date_valid(d))
-        return fail(err, LW_ERR_USAGE, NULL, "as_of cần một ngày YYYY-MM-DD có thật (as_of needs a date)");
-    if (opt->since && (lw_date_parse_iso(opt->since, &d) || !lw_date_valid(d)))
-        return fail(err, LW_ERR_USAGE, NULL, "since cần một ngày YYYY-MM-DD có thật (since needs a date)");
-    lawwatch_report *r = calloc(1, sizeof *r);
-    if (!r)
-        return NOMEM(err);
-    lw_report_options o = {.as_of = opt->as_of, .window = opt->window, .since = opt->since, .all = opt->all,
-                           .unit = opt->unit, .english = opt->english, .color = 0};
-    lw_error ie;
-    lw_error_clear(&ie);
-    unsigned long oom = lw_oom_mark();
-    if (lw_report_build(db->store, eng->eng, &o, &r->r, &ie)) {
-        free(r);
-        return out_error(err, &ie);
-    }
-    if (lw_oom_since(oom)) { /* an item may lack a field */
-        lawwatch_report_free(r);
-        return NOMEM(err);
-    }
-    *out = r;
-    return LAWWATCH_OK;
-}
-
-void lawwatch_report_free(lawwatch_report *r)
-{
-    if (!r)
-        return;
-    lw_report_free(r->r);
-    free(r);
-}
-
-size_t lawwatch_report_count(const lawwatch_report *r, lawwatch_report_status st)
-{
-    if (!r || (int)st < 0 || st >= LAWWATCH_REPORT_STATUS_COUNT)
-        return 0;
-    return lw_report_count(r->r, (lw_report_status)st);
-}
-
-static int format_ok(lawwatch_format fmt) { return (int)fmt >= 0 && fmt <= LAWWATCH_FORMAT_JSON; }
-
-lawwatch_status lawwatch_report_write(const lawwatch_report *r, lawwatch_format fmt, FILE *out,
-                                      lawwatch_error *err)
-{
-    if (!format_ok(fmt))
-        return fail(err, LW_ERR_USAGE, NULL, "định dạng không hợp lệ (unknown format)");
-    lw_error ie;
-    lw_error_clear(&ie);
-    unsigned long oom = lw_oom_mark();
-    if (lw_report_write(r->r, (lw_report_format)fmt, out, &ie))
-        return out_error(err, &ie);
-    if (lw_oom_since(oom)) /* a line may have been cut short */
-        return NOMEM(err);
-    return LAWWATCH_OK;
-}
-
-lawwatch_status lawwatch_report_string(const lawwatch_report *r, lawwatch_format fmt, char **text,
-                                       lawwatch_error *err)
-{
-    *text = NULL;
-    char *buf = NULL;
-    size_t len = 0;
-    FILE *f = open_memstream(&buf, &len);
-    if (!f)
-        return NOMEM(err);
-    lawwatch_status st = lawwatch_report_write(r, fmt, f, err);
-    if (fclose(f) && !st)
-        st = NOMEM(err);
-    if (st || !buf) {
-        free(buf);
-        return st ? st : NOMEM(err);
-    }
-    *text = buf;
-    return LAWWATCH_OK;
-}

@@ -38,7 +38,7 @@ static const verb verbs[] = {
 
 static void usage(FILE *f)
 {
-    fputs("lawwatch " LW_VERSION ": theo dõi văn bản pháp luật (Vietnamese legal-document analyzer)\n"
+    fputs("lawwatch " LAWWATCH_VERSION_STRING ": theo dõi văn bản pháp luật (Vietnamese legal-document analyzer)\n"
           "\n"
           "Usage: lawwatch VERB [options] ...\n"
           "\n",
@@ -77,13 +77,14 @@ int main(int argc, char **argv)
         return LW_EXIT_OK;
     }
     if (!strcmp(name, "--version") || !strcmp(name, "version")) {
-        printf("lawwatch %s\n", LW_VERSION);
+        printf("lawwatch %s\n", lawwatch_version());
         return LW_EXIT_OK;
     }
     for (size_t i = 0; i < sizeof verbs / sizeof *verbs; i++)
         if (!strcmp(name, verbs[i].name))
             return verbs[i].run(argc - 1, argv + 1);
-    fprintf(stderr, "lawwatch: unknown verb '%s'\n\n", name);
+    lw_cli_say(NULL, "CLI_UNKNOWN_VERB", name);
+    fputc('\n', stderr);
     usage(stderr);
     return LW_EXIT_FATAL;
 }

@@ -1,14 +1,16 @@
-/* lw_cli_check: the check verb: findings over the ingested documents, as a table for a
- * reviewer or as the design's JSON array. */
+/* lw_cli_check: the check verb: options parsed here; the library checks the ingested
+ * documents and writes the findings as a table for a reviewer or as the design's JSON array
+ * (lawwatch_check_write). */
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-#include "lw_check.h"
-#include "lw_check_render.h"
 #include "lw_cli_common.h"
 #include "lw_cli_verbs.h"
-#include "lw_docset.h"
+
+/* The years a --year may name: lawwatch reads documents of the modern state. */
+#define YEAR_MIN 1900
+#define YEAR_MAX 2200
 
 static const char check_usage[] =
     "Usage: lawwatch check [--db PATH] [--rules DIR] [--registry FILE]... [--unit TEXT] [--year Y]\n"
@@ -33,41 +35,33 @@ static const char check_usage[] =
 
 int lw_cli_check(int argc, char **argv)
 {
-    const char *db = "lawwatch.db", *rules = NULL, *format = "table";
-    lw_check_options opt = {0};
-    int all_unknown = 0;
+    lw_cli_common co;
+    lw_cli_common_init(&co);
+    const char *format = "table";
+    lawwatch_check_options opt = {0};
     const char **regs = calloc((size_t)argc + 1, sizeof *regs);
     size_t nregs = 0;
     int rc = LW_EXIT_FATAL;
     if (!regs) {
-        fprintf(stderr, "lawwatch check: out of memory\n");
+        lw_cli_say("check", "NOMEM");
         return LW_EXIT_FATAL;
     }
-    static const struct option longopts[] = {{"help", no_argument, NULL, 'h'},
-                                             {"db", required_argument, NULL, 'd'},
-                                             {"rules", required_argument, NULL, 'r'},
+    static const struct option longopts[] = {LW_CLI_OPT_HELP, LW_CLI_OPT_DB, LW_CLI_OPT_RULES,
                                              {"registry", required_argument, NULL, 'R'},
                                              {"unknown", no_argument, NULL, 'k'},
                                              {"unit", required_argument, NULL, 'u'},
                                              {"year", required_argument, NULL, 'y'},
-                                             {"format", required_argument, NULL, 'f'},
-                                             {NULL, 0, NULL, 0}};
+                                             {"format", required_argument, NULL, 'f'}, LW_CLI_OPT_END};
     lw_cli_parser p;
     lw_cli_parse_init(&p, "check", check_usage, "h", longopts, LW_CLI_NO_OPERANDS, argc, argv);
-    for (int c; (c = lw_cli_next(&p)) != LW_CLI_DONE;) {
+    for (int c; (c = lw_cli_next_own(&p, &co)) != LW_CLI_DONE;) {
         int bad = 0;
         switch (c) {
-        case 'd':
-            db = p.arg;
-            break;
-        case 'r':
-            rules = p.arg;
-            break;
         case 'R':
             regs[nregs++] = p.arg;
             break;
         case 'k':
-            all_unknown = 1;
+            opt.list_unknown = 1;
             break;
         case 'u':
             opt.unit = p.arg;
@@ -75,8 +69,8 @@ int lw_cli_check(int argc, char **argv)
         case 'y': {
             char *end;
             long y = strtol(p.arg, &end, 10);
-            if (*end || y < 1900 || y > 2200) {
-                fprintf(stderr, "lawwatch check: --year needs a year such as 2025, not '%s'\n", p.arg);
+            if (*end || y < YEAR_MIN || y > YEAR_MAX) {
+                lw_cli_say("check", "CLI_YEAR", p.arg);
                 bad = 1;
             }
             opt.year = (int)y;
@@ -84,8 +78,8 @@ int lw_cli_check(int argc, char **argv)
         }
         case 'f':
             format = p.arg;
-            if (lw_check_format_parse(format) < 0) {
-                fprintf(stderr, "lawwatch check: --format is table or json, not '%s'\n", format);
+            if (strcmp(format, "table") && strcmp(format, "json")) {
+                lw_cli_say("check", "CLI_FORMAT_TABLE", format);
                 bad = 1;
             }
             break;
@@ -98,40 +92,24 @@ int lw_cli_check(int argc, char **argv)
             return LW_EXIT_FATAL;
         }
     }
-    lw_engine *eng = lw_cli_engine(rules);
-    lw_registry *reg = NULL;
-    lw_store *s = NULL;
-    json_t *findings = NULL;
-    lw_error err;
-    lw_error_clear(&err);
-    if (!eng)
-        goto done;
-    if (lw_registry_load_dir(lw_cli_rules_dir(rules), &reg, &err)) {
-        lw_cli_error(&err);
-        goto done;
-    }
-    for (size_t k = 0; k < nregs; k++)
-        if (lw_registry_add_file(reg, regs[k], &err)) {
+    opt.registries = regs;
+    opt.n_registries = nregs;
+    lawwatch_engine *eng = lw_cli_engine(co.rules);
+    lawwatch_db *db = eng ? lw_cli_db(co.db, LAWWATCH_DB_READONLY) : NULL;
+    if (db) {
+        char cwd[LW_CLI_PATH_MAX];
+        int json = !strcmp(format, "json");
+        lawwatch_view v = {json ? LAWWATCH_FORMAT_JSON : LAWWATCH_FORMAT_TEXT, !json && isatty(STDOUT_FILENO),
+                           lw_cli_cwd(cwd, sizeof cwd)};
+        size_t n_errors = 0;
+        lawwatch_error err;
+        if (lawwatch_check_write(db, eng, &opt, &v, stdout, &n_errors, &err))
             lw_cli_error(&err);
-            goto done;
-        }
-    /* a --unit that names no issuer would print a false all-clear: an error naming the nearest */
-    if (lw_store_open(db, LW_STORE_READONLY, &s, &err) || lw_docset_check_unit(s, opt.unit, LW_DS_UNITS_ISSUERS, &err) ||
-        lw_check_run(s, eng, reg, &opt, &findings, &err)) {
-        lw_cli_error(&err);
-        goto done;
+        else
+            rc = n_errors ? LW_EXIT_FINDINGS : LW_EXIT_OK;
     }
-    lw_check_render_options ro = {.all_unknown = all_unknown, .color = isatty(STDOUT_FILENO)};
-    if (lw_check_render(findings, (lw_check_format)lw_check_format_parse(format), &ro, stdout, &err)) {
-        lw_cli_error(&err);
-        goto done;
-    }
-    rc = lw_check_count(findings, "error") ? LW_EXIT_FINDINGS : LW_EXIT_OK;
-done:
-    json_decref(findings);
-    lw_store_close(s);
-    lw_registry_free(reg);
-    lw_engine_free(eng);
+    lawwatch_db_close(db);
+    lawwatch_engine_free(eng);
     free(regs);
     return rc;
 }

@@ -1,11 +1,29 @@
 /* lw_cli_common: the pieces every verb of the lawwatch command uses. */
+#define _GNU_SOURCE /* getcwd, getopt_long */
 #include "lw_cli_common.h"
 
+#include <limits.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
+
+/* The installed rules folder from the command's folder (bin/ -> share/lawwatch/rules); set
+ * by the build from the install folders (CMakeLists.txt). */
+#ifndef LW_CLI_RULES_FROM_BIN
+#define LW_CLI_RULES_FROM_BIN "/../share/lawwatch/rules"
+#endif
+/* "file:line:col: message" of a lawwatch_error: its file and message and the numbers. */
+#define LW_CLI_ERROR_MAX (sizeof(((lawwatch_error *)0)->file) + sizeof(((lawwatch_error *)0)->msg) + 64)
 
 int lw_cli_is_help(const char *a) { return !strcmp(a, "--help") || !strcmp(a, "-h"); }
+
+static int is_dir(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
 
 const char *lw_cli_rules_dir(const char *opt)
 {
@@ -14,28 +32,77 @@ const char *lw_cli_rules_dir(const char *opt)
     const char *env = getenv("LAWWATCH_RULES");
     if (env && *env)
         return env;
-    struct stat st;
-    if (stat("rules", &st) == 0 && S_ISDIR(st.st_mode))
+    if (is_dir("rules"))
         return "rules";
-    return LW_SOURCE_DIR "/rules";
+    /* an installed command: the rules installed beside it (BINDIR/../share/lawwatch/rules),
+     * found from its own place so that a moved tree still finds its own */
+    static char beside[LW_CLI_PATH_MAX];
+    ssize_t n = readlink("/proc/self/exe", beside, sizeof beside - 1);
+    if (n > 0) {
+        beside[n] = '\0';
+        char *slash = strrchr(beside, '/');
+        if (slash && (size_t)(slash - beside) + sizeof LW_CLI_RULES_FROM_BIN < sizeof beside) {
+            memcpy(slash, LW_CLI_RULES_FROM_BIN, sizeof LW_CLI_RULES_FROM_BIN);
+            static char real[PATH_MAX];
+            if (is_dir(beside)) /* shown in messages and the registry's sources: without "bin/.." */
+                return realpath(beside, real) ? real : beside;
+        }
+    }
+    /* a build tree's command: the source tree's, else the library's default */
+    if (is_dir(LW_SOURCE_DIR "/rules"))
+        return LW_SOURCE_DIR "/rules";
+    return lawwatch_default_rules_dir();
 }
 
-void lw_cli_error(const lw_error *err)
+void lw_cli_say(const char *verb, const char *name, ...)
 {
-    char buf[2400];
-    fprintf(stderr, "lawwatch: %s\n", lw_error_format(err, buf, sizeof buf));
+    char buf[LW_CLI_ERROR_MAX];
+    va_list ap;
+    va_start(ap, name);
+    lawwatch_vmessage(buf, sizeof buf, name, ap);
+    va_end(ap);
+    fprintf(stderr, "lawwatch%s%s: %s\n", verb ? " " : "", verb ? verb : "", buf);
 }
 
-lw_engine *lw_cli_engine(const char *rules_opt)
+void lw_cli_error(const lawwatch_error *err)
 {
-    lw_engine *e;
-    lw_error err;
-    lw_error_clear(&err);
-    if (lw_engine_create(lw_cli_rules_dir(rules_opt), &e, &err) != LW_OK) {
+    char buf[LW_CLI_ERROR_MAX];
+    fprintf(stderr, "lawwatch: %s\n", lawwatch_error_format(err, buf, sizeof buf));
+}
+
+lawwatch_engine *lw_cli_engine(const char *rules_opt)
+{
+    lawwatch_engine *e;
+    lawwatch_error err;
+    if (lawwatch_engine_open(lw_cli_rules_dir(rules_opt), &e, &err) != LAWWATCH_OK) {
         lw_cli_error(&err);
         return NULL;
     }
     return e;
+}
+
+lawwatch_db *lw_cli_db(const char *path, int flags)
+{
+    lawwatch_db *db;
+    lawwatch_error err;
+    if (lawwatch_db_open(path, flags, &db, &err) != LAWWATCH_OK) {
+        lw_cli_error(&err);
+        return NULL;
+    }
+    return db;
+}
+
+const char *lw_cli_cwd(char *buf, size_t size)
+{
+    if (!getcwd(buf, size))
+        buf[0] = '\0';
+    return buf;
+}
+
+void lw_cli_common_init(lw_cli_common *co)
+{
+    memset(co, 0, sizeof *co);
+    co->db = "lawwatch.db";
 }
 
 void lw_cli_parse_init(lw_cli_parser *p, const char *verb, const char *usage, const char *shortopts,
@@ -60,10 +127,8 @@ void lw_cli_parse_init(lw_cli_parser *p, const char *verb, const char *usage, co
 /* The message every verb gave for what it does not know, with the argument as written. */
 static int unknown(lw_cli_parser *p, const char *a)
 {
-    if (p->flags & LW_CLI_NO_OPERANDS)
-        fprintf(stderr, "lawwatch %s: unknown argument '%s'\n%s", p->verb, a, p->usage);
-    else
-        fprintf(stderr, "lawwatch %s: unknown option '%s'\n%s", p->verb, a, p->usage);
+    lw_cli_say(p->verb, (p->flags & LW_CLI_NO_OPERANDS) ? "CLI_UNKNOWN_ARGUMENT" : "CLI_UNKNOWN_OPTION", a);
+    fputs(p->usage, stderr);
     return LW_CLI_BAD;
 }
 
@@ -123,4 +188,27 @@ int lw_cli_next(lw_cli_parser *p)
     }
     p->arg = optarg;
     return c;
+}
+
+int lw_cli_next_own(lw_cli_parser *p, lw_cli_common *co)
+{
+    for (;;) {
+        int c = lw_cli_next(p);
+        switch (c) {
+        case 'd':
+            co->db = p->arg;
+            break;
+        case 'r':
+            co->rules = p->arg;
+            break;
+        case 'e':
+            if (lawwatch_encoding_parse(p->arg, &co->read.encoding)) {
+                lw_cli_say(p->verb, "CLI_ENCODING", p->arg);
+                return LW_CLI_BAD;
+            }
+            break;
+        default:
+            return c;
+        }
+    }
 }

@@ -1,25 +1,59 @@
 /* lw_cli_common: what the verbs of the lawwatch command share: exit codes, finding the
- * rules folder, loading the engine, printing errors, and option parsing (getopt_long with
- * the verbs' own messages). Calls go lw_cli.c -> lw_cli_VERB.c -> here, never back. */
+ * rules folder, loading the engine, printing errors, the options every verb spells the same
+ * (--help, --db, --rules, --encoding) and option parsing (getopt_long with the verbs' own
+ * messages). Calls go lw_cli.c -> lw_cli_VERB.c -> here, never back. Like every file of
+ * the command, it uses the public library (lawwatch.h) and the C library only. */
 #ifndef LW_CLI_COMMON_H
 #define LW_CLI_COMMON_H
 
 #include <getopt.h>
 #include <stdio.h>
 
-#include "lw_common.h"
-#include "lw_extract.h"
+#include "lawwatch.h"
 
 enum { LW_EXIT_OK = 0, LW_EXIT_FINDINGS = 1, LW_EXIT_FATAL = 2 };
 
-/* The rules folder: --rules, else $LAWWATCH_RULES, else ./rules, else the source tree's. */
+/* The rules folder: --rules, else $LAWWATCH_RULES, else ./rules, else the folder installed
+ * beside the command (BINDIR/../share/lawwatch/rules), else the source tree's (a command in
+ * its build tree), else the library's default (lawwatch_default_rules_dir). Borrowed. */
 const char *lw_cli_rules_dir(const char *opt);
+/* Prints "lawwatch VERB: " (verb NULL: "lawwatch: ") and the message named name of the
+ * message table (lawwatch_message) with its arguments, then a newline, to stderr. */
+void lw_cli_say(const char *verb, const char *name, ...);
 /* Prints "lawwatch: file:line: message" to stderr. */
-void lw_cli_error(const lw_error *err);
-/* Loads the engine or prints why not; NULL on failure. */
-lw_engine *lw_cli_engine(const char *rules_opt);
+void lw_cli_error(const lawwatch_error *err);
+/* Loads the engine of the rules folder (lw_cli_rules_dir) or prints why not; NULL on
+ * failure. Owned (lawwatch_engine_free). */
+lawwatch_engine *lw_cli_engine(const char *rules_opt);
+/* Opens the database at path with flags (LAWWATCH_DB_*) or prints why not; NULL on failure.
+ * Owned (lawwatch_db_close). */
+lawwatch_db *lw_cli_db(const char *path, int flags);
+/* A path as long as the system takes (the working folder). */
+#define LW_CLI_PATH_MAX 4096
+
+/* The working folder into buf (size bytes), "" when it cannot be told: paths below it are
+ * shown relative. Returns buf. */
+const char *lw_cli_cwd(char *buf, size_t size);
 /* True when a is --help or -h. */
 int lw_cli_is_help(const char *a);
+
+/* The options several verbs share, each spelled and handled once (lw_cli_common_option):
+ * put the ones a verb takes in its table, then LW_CLI_OPT_END. */
+#define LW_CLI_OPT_HELP {"help", no_argument, NULL, 'h'}
+#define LW_CLI_OPT_DB {"db", required_argument, NULL, 'd'}
+#define LW_CLI_OPT_RULES {"rules", required_argument, NULL, 'r'}
+#define LW_CLI_OPT_ENCODING {"encoding", required_argument, NULL, 'e'}
+#define LW_CLI_OPT_END {NULL, 0, NULL, 0}
+
+/* The shared options' values. */
+typedef struct {
+    const char *db;             /* --db: the database, default lawwatch.db */
+    const char *rules;          /* --rules: the rules folder, NULL for lw_cli_rules_dir's */
+    lawwatch_read_options read; /* --encoding */
+} lw_cli_common;
+
+/* The defaults: lawwatch.db in the working folder, the encoding detected. */
+void lw_cli_common_init(lw_cli_common *co);
 
 /* What lw_cli_next returns besides an option's val. */
 enum {
@@ -38,6 +72,9 @@ enum {
     LW_CLI_DASH_WORDS = 2
 };
 
+/* The longest short-option string a verb gives (getopt's syntax): the verbs have a few. */
+#define LW_CLI_SHORTOPTS_MAX 28
+
 /* The state of one verb's option parsing. Options come in the order written, operands
  * among them (no permutation, whatever POSIXLY_CORRECT says); after "--" everything is an
  * operand. A long option is taken only when written whole (no abbreviations), with its
@@ -53,17 +90,20 @@ typedef struct {
     char **argv;
     const char *arg; /* the option's value or the operand; NULL for a flag */
     /* private */
-    char optstring[32];
+    char optstring[LW_CLI_SHORTOPTS_MAX + 4];
     int elem;   /* index of the argument being parsed */
     int inside; /* getopt is inside a group of short options (-vh) */
     int ended;  /* getopt met "--" or the end */
 } lw_cli_parser;
 
 /* Starts parsing argv[1..argc-1] (argv[0] is the verb). shortopts in getopt's syntax
- * ("ho:"), at most 28 characters. */
+ * ("ho:"), at most LW_CLI_SHORTOPTS_MAX characters. */
 void lw_cli_parse_init(lw_cli_parser *p, const char *verb, const char *usage, const char *shortopts,
                        const struct option *longopts, int flags, int argc, char **argv);
 /* The next option (its val), or LW_CLI_DONE, LW_CLI_OPERAND, LW_CLI_HELP or LW_CLI_BAD. */
 int lw_cli_next(lw_cli_parser *p);
+/* The next option the verb handles itself: the shared ones (--db, --rules, --encoding) go
+ * into co; an unknown --encoding is said on stderr and returned as LW_CLI_BAD. */
+int lw_cli_next_own(lw_cli_parser *p, lw_cli_common *co);
 
 #endif

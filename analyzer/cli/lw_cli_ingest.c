@@ -1,11 +1,11 @@
-/* lw_cli_ingest: the ingest verb: files and folders into the database, incrementally. */
+/* lw_cli_ingest: the ingest verb: files and folders into the database, incrementally; a
+ * progress line on a terminal, then the library's summary (lawwatch_ingest_result_write). */
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "lw_cli_common.h"
 #include "lw_cli_verbs.h"
-#include "lw_store_ingest.h"
 
 static const char ingest_usage[] =
     "Usage: lawwatch ingest [--db PATH] [--prune] [--reextract] [--jobs N] [--rules DIR]\n"
@@ -22,12 +22,15 @@ static const char ingest_usage[] =
     "Exit status: 0 ok, 1 some files failed or were skipped, 2 fatal (database).\n"
     "LAWWATCH_DEBUG_STATS=1 adds \"read N files\" to the summary.\n";
 
+/* Seconds in a minute, for the ETA "m:ss". */
+#define SECONDS_PER_MINUTE 60
+
 typedef struct {
     int tty;
     int drawn;
 } progress_state;
 
-static void draw_progress(void *ud, const lw_ingest_progress *p)
+static void draw_progress(void *ud, const lawwatch_progress *p)
 {
     progress_state *ps = ud;
     if (!ps->tty)
@@ -36,67 +39,51 @@ static void draw_progress(void *ud, const lw_ingest_progress *p)
     double rate = p->elapsed > 0 ? mb / p->elapsed : 0;
     double eta = p->done > 0 && p->done < p->total ? p->elapsed / (double)p->done * (double)(p->total - p->done) : 0;
     fprintf(stderr, "\r\033[K%zu/%zu tệp (files)  %.1f MB/s  ETA %d:%02d", p->done, p->total, rate,
-            (int)eta / 60, (int)eta % 60);
+            (int)eta / SECONDS_PER_MINUTE, (int)eta % SECONDS_PER_MINUTE);
     fflush(stderr);
     ps->drawn = 1;
 }
 
 int lw_cli_ingest(int argc, char **argv)
 {
-    const char *db = "lawwatch.db", *rules = NULL;
-    lw_ingest_options opt;
-    lw_ingest_options_default(&opt);
+    lw_cli_common co;
+    lw_cli_common_init(&co);
+    lawwatch_ingest_options opt = {0};
     {
         /* the work is per document and the writer is one: as many workers as cores */
         long cores = sysconf(_SC_NPROCESSORS_ONLN);
-        opt.jobs = cores < 1 ? 1 : cores > 64 ? 64 : (int)cores;
+        opt.jobs = cores < 1 ? 1 : cores > LAWWATCH_INGEST_JOBS_MAX ? LAWWATCH_INGEST_JOBS_MAX : (int)cores;
     }
     const char **paths = calloc((size_t)argc, sizeof *paths);
     if (!paths) {
-        fprintf(stderr, "lawwatch ingest: out of memory\n");
+        lw_cli_say("ingest", "NOMEM");
         return LW_EXIT_FATAL;
     }
     size_t npaths = 0;
-    static const struct option longopts[] = {{"help", no_argument, NULL, 'h'},
-                                             {"db", required_argument, NULL, 'd'},
-                                             {"rules", required_argument, NULL, 'r'},
-                                             {"encoding", required_argument, NULL, 'e'},
+    static const struct option longopts[] = {LW_CLI_OPT_HELP, LW_CLI_OPT_DB, LW_CLI_OPT_RULES, LW_CLI_OPT_ENCODING,
                                              {"jobs", required_argument, NULL, 'j'},
                                              {"prune", no_argument, NULL, 'p'},
-                                             {"reextract", no_argument, NULL, 'x'},
-                                             {NULL, 0, NULL, 0}};
+                                             {"reextract", no_argument, NULL, 'x'}, LW_CLI_OPT_END};
     lw_cli_parser p;
     lw_cli_parse_init(&p, "ingest", ingest_usage, "h", longopts, 0, argc, argv);
-    for (int c; (c = lw_cli_next(&p)) != LW_CLI_DONE;) {
+    for (int c; (c = lw_cli_next_own(&p, &co)) != LW_CLI_DONE;) {
         int bad = 0;
         switch (c) {
-        case 'd':
-            db = p.arg;
-            break;
-        case 'r':
-            rules = p.arg;
-            break;
-        case 'e':
-            if (lw_encoding_parse(p.arg, &opt.doc.encoding)) {
-                fprintf(stderr, "lawwatch ingest: unknown encoding '%s'\n", p.arg);
-                bad = 1;
-            }
-            break;
         case 'j': {
             char *end;
             long j = strtol(p.arg, &end, 10);
-            if (*end || j < 1 || j > 64) {
-                fprintf(stderr, "lawwatch ingest: --jobs wants a number from 1 to 64, not '%s'\n", p.arg);
+            if (*end || j < 1 || j > LAWWATCH_INGEST_JOBS_MAX) {
+                lw_cli_say("ingest", "CLI_JOBS", LAWWATCH_INGEST_JOBS_MAX, p.arg);
                 bad = 1;
             }
             opt.jobs = (int)j;
             break;
         }
         case 'p':
-            opt.prune = 1;
+            opt.flags |= LAWWATCH_INGEST_PRUNE;
             break;
         case 'x':
-            opt.reextract = 1;
+            opt.flags |= LAWWATCH_INGEST_REEXTRACT;
             break;
         case LW_CLI_OPERAND:
             paths[npaths++] = p.arg;
@@ -110,67 +97,42 @@ int lw_cli_ingest(int argc, char **argv)
             return LW_EXIT_FATAL;
         }
     }
-    if (!npaths && !opt.reextract && !opt.prune) {
+    if (!npaths && !opt.flags) {
         fputs(ingest_usage, stderr);
         free(paths);
         return LW_EXIT_FATAL;
     }
-    lw_engine *eng = lw_cli_engine(rules);
-    if (!eng) {
-        free(paths);
-        return LW_EXIT_FATAL;
-    }
-    lw_error err;
-    lw_error_clear(&err);
-    lw_store *s;
-    if (lw_store_open(db, LW_STORE_CREATE, &s, &err)) {
-        lw_cli_error(&err);
-        lw_engine_free(eng);
+    opt.read = co.read;
+    lawwatch_engine *eng = lw_cli_engine(co.rules);
+    lawwatch_db *db = eng ? lw_cli_db(co.db, LAWWATCH_DB_CREATE) : NULL;
+    if (!db) {
+        lawwatch_engine_free(eng);
         free(paths);
         return LW_EXIT_FATAL;
     }
     progress_state ps = {isatty(2), 0};
     opt.progress = draw_progress;
     opt.progress_ud = &ps;
-    lw_ingest_report rep;
-    lw_status st = lw_store_ingest(s, eng, paths, npaths, &opt, &rep, &err);
+    lawwatch_ingest_result *res = NULL;
+    lawwatch_error err;
+    lawwatch_status st = lawwatch_ingest_ex(db, eng, paths, npaths, &opt, &res, &err);
     if (ps.drawn)
         fputs("\r\033[K", stderr);
-    fprintf(stderr, "lawwatch ingest: %zu đã nhập (ingested), %zu không đổi (unchanged), ", rep.ingested,
-            rep.unchanged);
-    if (rep.duplicates)
-        fprintf(stderr, "%zu trùng nội dung (duplicates), ", rep.duplicates);
-    fprintf(stderr, "%zu bỏ qua (skipped), %zu lỗi (failed)", rep.n_skipped, rep.n_failed);
-    if (opt.reextract || rep.reextracted)
-        fprintf(stderr, ", %zu trích xuất lại (re-extracted)", rep.reextracted);
-    if (opt.prune && rep.pruned_docs != rep.pruned)
-        fprintf(stderr, ", %zu xóa (pruned): %zu văn bản, %zu đường dẫn của văn bản còn lại (%zu documents, %zu "
-                "paths of documents kept)", rep.pruned, rep.pruned_docs, rep.pruned - rep.pruned_docs,
-                rep.pruned_docs, rep.pruned - rep.pruned_docs);
-    else if (opt.prune)
-        fprintf(stderr, ", %zu xóa (pruned)", rep.pruned);
-    const char *dbg = getenv("LAWWATCH_DEBUG_STATS");
-    if (dbg && *dbg && strcmp(dbg, "0"))
-        fprintf(stderr, "; read %zu files, %zu touched", rep.files_read, rep.touched);
-    fputc('\n', stderr);
-    for (size_t i = 0; i < rep.n_failed; i++)
-        fprintf(stderr, "  lỗi (failed): %s\n", rep.failed[i].reason);
-    for (size_t i = 0; i < rep.n_skipped && i < 20; i++)
-        fprintf(stderr, "  bỏ qua (skipped): %s\n", rep.skipped[i].reason);
-    if (rep.n_skipped > 20)
-        fprintf(stderr, "  … và %zu tệp khác bị bỏ qua (and %zu more skipped)\n", rep.n_skipped - 20,
-                rep.n_skipped - 20);
-    if (rep.n_unrecorded)
-        fprintf(stderr, "  %zu vấn đề không ghi lại được vì hết bộ nhớ (problems not recorded: out of memory)\n",
-                rep.n_unrecorded);
-    int rc = rep.n_failed || rep.n_skipped || rep.n_unrecorded ? LW_EXIT_FINDINGS : LW_EXIT_OK;
+    int rc = LW_EXIT_OK;
+    if (res) {
+        const char *dbg = getenv("LAWWATCH_DEBUG_STATS");
+        lawwatch_error werr;
+        lawwatch_ingest_result_write(res, dbg && *dbg && strcmp(dbg, "0"), stderr, &werr);
+        lawwatch_ingest_counts n = lawwatch_ingest_result_counts(res);
+        rc = n.failed || n.skipped || n.unrecorded ? LW_EXIT_FINDINGS : LW_EXIT_OK;
+    }
     if (st) {
         lw_cli_error(&err);
         rc = LW_EXIT_FATAL;
     }
-    lw_ingest_report_free(&rep);
-    lw_store_close(s);
-    lw_engine_free(eng);
+    lawwatch_ingest_result_free(res);
+    lawwatch_db_close(db);
+    lawwatch_engine_free(eng);
     free(paths);
     return rc;
 }

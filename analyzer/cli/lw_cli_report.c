@@ -1,5 +1,6 @@
-/* lw_cli_report: the report verb: the nightly deadline report, to stdout or to a file
- * (written whole or not at all: a temporary file renamed into place). */
+/* lw_cli_report: the report verb: options parsed here; the library builds the nightly
+ * deadline report and writes it to stdout or to a file (lawwatch_report_write_file: whole or
+ * not at all). */
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -7,11 +8,11 @@
 
 #include "lw_cli_common.h"
 #include "lw_cli_verbs.h"
-#include "lw_date.h"
-#include "lw_docset.h"
-#include "lw_report.h"
-#include "lw_report_write.h"
-#include "lw_resolve.h"
+
+/* The default --window: two weeks' notice is what units need to prepare a report. */
+#define WINDOW_DEFAULT 14
+/* The largest --window: ten years, beyond which "due soon" means nothing. */
+#define WINDOW_MAX 3660
 
 static const char report_usage[] =
     "Usage: lawwatch report [--db PATH] [--as-of YYYY-MM-DD] [--window DAYS] [--unit TEXT]\n"
@@ -34,17 +35,17 @@ static const char report_usage[] =
 
 int lw_cli_report(int argc, char **argv)
 {
-    const char *db = "lawwatch.db", *rules = NULL, *outfile = NULL;
+    lw_cli_common co;
+    lw_cli_common_init(&co);
+    const char *outfile = NULL;
     char today[11];
     time_t now = time(NULL);
     struct tm tm;
     localtime_r(&now, &tm);
     strftime(today, sizeof today, "%Y-%m-%d", &tm);
-    lw_report_options opt = {.as_of = today, .window = 14};
-    int fmt = LW_FMT_TEXT;
-    static const struct option longopts[] = {{"help", no_argument, NULL, 'h'},
-                                             {"db", required_argument, NULL, 'd'},
-                                             {"rules", required_argument, NULL, 'r'},
+    lawwatch_report_options opt = {.as_of = today, .window = WINDOW_DEFAULT};
+    lawwatch_format fmt = LAWWATCH_FORMAT_TEXT;
+    static const struct option longopts[] = {LW_CLI_OPT_HELP, LW_CLI_OPT_DB, LW_CLI_OPT_RULES,
                                              {"as-of", required_argument, NULL, 'a'},
                                              {"window", required_argument, NULL, 'w'},
                                              {"since", required_argument, NULL, 's'},
@@ -52,31 +53,23 @@ int lw_cli_report(int argc, char **argv)
                                              {"unit", required_argument, NULL, 'u'},
                                              {"format", required_argument, NULL, 'f'},
                                              {"output", required_argument, NULL, 'o'},
-                                             {"lang", required_argument, NULL, 'l'},
-                                             {NULL, 0, NULL, 0}};
+                                             {"lang", required_argument, NULL, 'l'}, LW_CLI_OPT_END};
     lw_cli_parser p;
     lw_cli_parse_init(&p, "report", report_usage, "ho:", longopts, LW_CLI_NO_OPERANDS, argc, argv);
-    for (int c; (c = lw_cli_next(&p)) != LW_CLI_DONE;) {
-        lw_date d;
+    for (int c; (c = lw_cli_next_own(&p, &co)) != LW_CLI_DONE;) {
         switch (c) {
-        case 'd':
-            db = p.arg;
-            break;
-        case 'r':
-            rules = p.arg;
-            break;
         case 'a':
             opt.as_of = p.arg;
-            if (lw_date_parse_iso(opt.as_of, &d) || !lw_date_valid(d)) {
-                fprintf(stderr, "lawwatch report: --as-of needs a date YYYY-MM-DD that exists, not '%s'\n", opt.as_of);
+            if (!lawwatch_date_valid(opt.as_of)) {
+                lw_cli_say("report", "CLI_DATE", "--as-of", opt.as_of);
                 return LW_EXIT_FATAL;
             }
             break;
         case 'w': {
             char *end;
             long w = strtol(p.arg, &end, 10);
-            if (*end || w < 0 || w > 3660) {
-                fprintf(stderr, "lawwatch report: --window needs a number of days (0 to 3660), not '%s'\n", p.arg);
+            if (*end || w < 0 || w > WINDOW_MAX) {
+                lw_cli_say("report", "CLI_WINDOW", WINDOW_MAX, p.arg);
                 return LW_EXIT_FATAL;
             }
             opt.window = (int)w;
@@ -84,8 +77,8 @@ int lw_cli_report(int argc, char **argv)
         }
         case 's':
             opt.since = p.arg;
-            if (lw_date_parse_iso(opt.since, &d) || !lw_date_valid(d)) {
-                fprintf(stderr, "lawwatch report: --since needs a date YYYY-MM-DD that exists, not '%s'\n", opt.since);
+            if (!lawwatch_date_valid(opt.since)) {
+                lw_cli_say("report", "CLI_DATE", "--since", opt.since);
                 return LW_EXIT_FATAL;
             }
             break;
@@ -95,19 +88,21 @@ int lw_cli_report(int argc, char **argv)
         case 'u':
             opt.unit = p.arg;
             break;
-        case 'f':
-            fmt = lw_report_format_parse(p.arg);
-            if (fmt < 0) {
-                fprintf(stderr, "lawwatch report: --format is text, md, html, csv or json, not '%s'\n", p.arg);
+        case 'f': {
+            int f = lawwatch_format_parse(p.arg);
+            if (f < 0) {
+                lw_cli_say("report", "CLI_FORMAT_REPORT", p.arg);
                 return LW_EXIT_FATAL;
             }
+            fmt = (lawwatch_format)f;
             break;
+        }
         case 'o':
             outfile = p.arg;
             break;
         case 'l':
             if (strcmp(p.arg, "vi") && strcmp(p.arg, "en")) {
-                fprintf(stderr, "lawwatch report: --lang is vi or en, not '%s'\n", p.arg);
+                lw_cli_say("report", "CLI_LANG", p.arg);
                 return LW_EXIT_FATAL;
             }
             opt.english = !strcmp(p.arg, "en");
@@ -116,70 +111,28 @@ int lw_cli_report(int argc, char **argv)
             return c == LW_CLI_HELP ? LW_EXIT_OK : LW_EXIT_FATAL;
         }
     }
-    opt.color = !outfile && fmt == LW_FMT_TEXT && isatty(STDOUT_FILENO);
+    opt.color = !outfile && fmt == LAWWATCH_FORMAT_TEXT && isatty(STDOUT_FILENO);
     int rc = LW_EXIT_FATAL;
-    lw_engine *eng = lw_cli_engine(rules);
-    lw_store *s = NULL;
-    lw_report *r = NULL;
-    lw_error err;
-    lw_error_clear(&err);
-    char *tmp = NULL;
-    FILE *f = stdout;
-    if (!eng)
+    lawwatch_engine *eng = lw_cli_engine(co.rules);
+    lawwatch_db *db = eng ? lw_cli_db(co.db, LAWWATCH_DB_READONLY) : NULL;
+    lawwatch_report *r = NULL;
+    lawwatch_error err;
+    if (!db)
         goto done;
-    if (lw_store_open(db, LW_STORE_READONLY, &s, &err) || lw_report_build(s, eng, &opt, &r, &err)) {
+    if (lawwatch_report_build(db, eng, &opt, &r, &err)) {
         lw_cli_error(&err);
         goto done;
     }
-    /* a --unit that matches nothing would say "nothing needs attention": an error naming the
-     * nearest units, unless the filter matched an item (the report's own names, such as
-     * "Sở Nội vụ tỉnh Hậu Giang" for a plan's "Sở Nội vụ", are not all in the database) */
-    size_t nitems = 0;
-    for (int st = 0; st < LW_RS_COUNT; st++)
-        nitems += lw_report_count(r, (lw_report_status)st);
-    if (!nitems && lw_docset_check_unit(s, opt.unit, LW_DS_UNITS_ISSUERS | LW_DS_UNITS_DUTIES, &err)) {
+    if (outfile ? lawwatch_report_write_file(r, fmt, outfile, &err) : lawwatch_report_write(r, fmt, stdout, &err)) {
+        if (!outfile)
+            snprintf(err.file, sizeof err.file, "%s", "(stdout)");
         lw_cli_error(&err);
         goto done;
     }
-    if (outfile) {
-        size_t n = strlen(outfile) + 16;
-        tmp = malloc(n);
-        if (!tmp) {
-            fprintf(stderr, "lawwatch report: out of memory\n");
-            goto done;
-        }
-        snprintf(tmp, n, "%s.tmp%ld", outfile, (long)getpid());
-        f = fopen(tmp, "wb");
-        if (!f) {
-            lw_error_set(&err, LW_ERR_IO, outfile, 0, 0, "không tạo được tệp (cannot create the file)");
-            lw_cli_error(&err);
-            f = stdout;
-            goto done;
-        }
-    }
-    if (lw_report_write(r, (lw_report_format)fmt, f, &err)) {
-        snprintf(err.file, sizeof err.file, "%s", outfile ? outfile : "(stdout)");
-        lw_cli_error(&err);
-        goto done;
-    }
-    if (outfile) {
-        int bad = fclose(f) != 0;
-        f = stdout;
-        if (bad || rename(tmp, outfile)) {
-            lw_error_set(&err, LW_ERR_IO, outfile, 0, 0, "không ghi được tệp (cannot write the file)");
-            lw_cli_error(&err);
-            goto done;
-        }
-    }
-    rc = lw_report_count(r, LW_RS_OVERDUE) ? LW_EXIT_FINDINGS : LW_EXIT_OK;
+    rc = lawwatch_report_count(r, LAWWATCH_REPORT_OVERDUE) ? LW_EXIT_FINDINGS : LW_EXIT_OK;
 done:
-    if (f != stdout)
-        fclose(f);
-    if (tmp && rc == LW_EXIT_FATAL)
-        unlink(tmp);
-    free(tmp);
-    lw_report_free(r);
-    lw_store_close(s);
-    lw_engine_free(eng);
+    lawwatch_report_free(r);
+    lawwatch_db_close(db);
+    lawwatch_engine_free(eng);
     return rc;
 }

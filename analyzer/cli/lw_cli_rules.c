@@ -1,12 +1,11 @@
 /* lw_cli_rules: "lawwatch rules test": runs every rule's own examples (must match, with
- * the fields expected) and counter-examples (must not match), and says which fail. */
+ * the fields expected) and counter-examples (must not match), and says which fail; the
+ * library runs them (lawwatch_rules_test). */
 #include <stdlib.h>
 #include <string.h>
 
 #include "lw_cli_common.h"
 #include "lw_cli_verbs.h"
-#include "lw_norm.h"
-#include "lw_text.h"
 
 static const char rules_usage[] =
     "Usage: lawwatch rules test [--rules DIR] [--verbose] [RULE-ID...]\n"
@@ -14,174 +13,30 @@ static const char rules_usage[] =
     "expected fields; each counter-example must give none. Prints the failures with the\n"
     "rule file and line; exit status 1 when any fails.\n";
 
-/* Facts are checked for fact kinds; for header.*, context.*, duty.* and alias rules, which give
- * no fact of their own, the expected fields are the named groups' texts. */
-static int raw_kind(const lw_rule *r)
-{
-    return !strncmp(r->kind, "header.", 7) || !strncmp(r->kind, "context.", 8) || !strcmp(r->kind, "alias") ||
-           !strncmp(r->kind, "duty.", 5);
-}
-
-typedef struct {
-    const char *text;
-    json_t *groups; /* of the first match */
-    int n;
-} raw_result;
-
-typedef struct {
-    raw_result *r;
-    const lw_rule *rule;
-    const PCRE2_SIZE *ov;
-    uint32_t np;
-} group_ctx;
-
-static void add_group(void *ud, const char *name, int num)
-{
-    (void)num;
-    group_ctx *g = ud;
-    lw_span s = lw_rule_group(g->rule, g->ov, g->np, name);
-    if (s.start != SIZE_MAX) {
-        char *t = lw_text_clean(g->r->text + s.start, s.end - s.start);
-        json_object_set_new(g->r->groups, name, json_string(t));
-        free(t);
-    }
-}
-
-static int raw_cb(void *ud, const lw_rule *rule, const PCRE2_SIZE *ov, uint32_t np)
-{
-    raw_result *r = ud;
-    if (r->n++ == 0) {
-        r->groups = json_object();
-        group_ctx g = {r, rule, ov, np};
-        lw_rule_each_group(rule, add_group, &g);
-    }
-    return 0;
-}
-
-static int values_equal(json_t *want, json_t *got)
-{
-    if (json_is_string(want) && json_is_string(got))
-        return !strcmp(json_string_value(want), json_string_value(got));
-    if (json_is_object(want) && json_is_object(got)) {
-        const char *k;
-        json_t *v;
-        json_object_foreach(want, k, v) if (!values_equal(v, json_object_get(got, k))) return 0;
-        return 1;
-    }
-    return json_equal(want, got);
-}
-
-static int fact_fits(const json_t *expect, json_t *fields, char *why, size_t whysz)
-{
-    const char *k;
-    json_t *v;
-    json_object_foreach((json_t *)expect, k, v) {
-        json_t *g = json_object_get(fields, k);
-        if (!g || !values_equal(v, g)) {
-            char *ws = json_dumps(v, JSON_ENCODE_ANY), *gs = g ? json_dumps(g, JSON_ENCODE_ANY) : strdup("(none)");
-            snprintf(why, whysz, "%s: expected %s, got %s", k, ws, gs);
-            free(ws);
-            free(gs);
-            return 0;
-        }
-    }
-    return 1;
-}
-
-/* Runs one example; returns 1 when it behaves as it should. */
-static int run_example(lw_engine *eng, lw_matcher *m, const lw_rule *rule, const lw_example *ex, int counter,
-                       char *why, size_t whysz)
-{
-    lw_normalized *nt = NULL;
-    lw_error err;
-    lw_error_clear(&err);
-    if (lw_normalize(ex->text, strlen(ex->text), NULL, &nt, &err)) {
-        snprintf(why, whysz, "cannot normalize the example: %s", err.msg);
-        return 0;
-    }
-    int ok = 0;
-    if (raw_kind(rule)) {
-        raw_result r = {.text = nt->text};
-        lw_rule_match_all(m, rule, nt->text, nt->len, raw_cb, &r, &err);
-        if (counter) {
-            ok = r.n == 0;
-            if (!ok)
-                snprintf(why, whysz, "matched, but must not");
-        } else if (r.n == 0) {
-            snprintf(why, whysz, "no match");
-        } else {
-            ok = fact_fits(ex->expect, r.groups, why, whysz);
-        }
-        json_decref(r.groups);
-        lw_normalized_free(nt);
-        return ok;
-    }
-    lw_extract_options o = {0};
-    o.only_rule = rule->id;
-    json_t *d = ex->context ? json_object_get(ex->context, "date") : NULL;
-    o.doc_date = json_is_string(d) ? json_string_value(d) : "2025-01-15";
-    lw_extraction *x = NULL;
-    if (lw_extract(lw_engine_rules(eng), lw_engine_lexicon(eng), m, nt->text, nt->len, &o, &x, &err)) {
-        snprintf(why, whysz, "extraction failed: %s", err.msg);
-        lw_normalized_free(nt);
-        return 0;
-    }
-    int found = 0;
-    char last[400] = "no fact from this rule";
-    for (size_t i = 0; i < x->n && !ok; i++) {
-        if (x->facts[i].rule != rule)
-            continue;
-        found++;
-        if (counter)
-            continue;
-        json_t *fields = lw_fact_fields_json(&x->facts[i], NULL);
-        if (!fields) {
-            snprintf(last, sizeof last, "out of memory");
-            break;
-        }
-        if (fact_fits(ex->expect, fields, last, sizeof last))
-            ok = 1;
-        json_decref(fields);
-    }
-    if (counter) {
-        ok = found == 0;
-        if (!ok)
-            snprintf(why, whysz, "gave a fact, but must not");
-    } else if (!ok) {
-        snprintf(why, whysz, "%s", last);
-    }
-    lw_extraction_free(x);
-    lw_normalized_free(nt);
-    return ok;
-}
-
 int lw_cli_rules(int argc, char **argv)
 {
-    const char *rules = NULL;
+    lw_cli_common co;
+    lw_cli_common_init(&co);
     int verbose = 0, test = 0;
     const char **only = calloc((size_t)argc + 1, sizeof *only);
     if (!only) {
-        fprintf(stderr, "lawwatch rules: out of memory\n");
+        lw_cli_say("rules", "NOMEM");
         return LW_EXIT_FATAL;
     }
-    int nonly = 0;
-    static const struct option longopts[] = {{"help", no_argument, NULL, 'h'},
-                                             {"rules", required_argument, NULL, 'r'},
-                                             {"verbose", no_argument, NULL, 'v'},
-                                             {NULL, 0, NULL, 0}};
+    size_t nonly = 0;
+    static const struct option longopts[] = {LW_CLI_OPT_HELP, LW_CLI_OPT_RULES,
+                                             {"verbose", no_argument, NULL, 'v'}, LW_CLI_OPT_END};
     lw_cli_parser p;
     lw_cli_parse_init(&p, "rules", rules_usage, "hv", longopts, 0, argc, argv);
-    for (int c; (c = lw_cli_next(&p)) != LW_CLI_DONE;) {
+    for (int c; (c = lw_cli_next_own(&p, &co)) != LW_CLI_DONE;) {
         switch (c) {
-        case 'r':
-            rules = p.arg;
-            break;
         case 'v':
             verbose = 1;
             break;
         case LW_CLI_OPERAND:
             if (!strcmp(p.arg, "-")) { /* no rule id starts with '-': a stray option */
-                fprintf(stderr, "lawwatch rules: unknown option '%s'\n%s", p.arg, rules_usage);
+                lw_cli_say("rules", "CLI_UNKNOWN_OPTION", p.arg);
+                fputs(rules_usage, stderr);
                 free(only);
                 return LW_EXIT_FATAL;
             }
@@ -200,50 +55,21 @@ int lw_cli_rules(int argc, char **argv)
         free(only);
         return LW_EXIT_FATAL;
     }
-    lw_engine *eng = lw_cli_engine(rules);
+    lawwatch_engine *eng = lw_cli_engine(co.rules);
     if (!eng) {
         free(only);
         return LW_EXIT_FATAL;
     }
-    const lw_ruleset *rs = lw_engine_rules(eng);
-    lw_matcher *m = lw_matcher_create(rs);
-    if (!m) {
-        fprintf(stderr, "lawwatch rules test: out of memory\n");
-        lw_engine_free(eng);
-        free(only);
-        return LW_EXIT_FATAL;
+    size_t failed = 0;
+    lawwatch_error err;
+    int rc = LW_EXIT_OK;
+    if (lawwatch_rules_test(eng, only, nonly, verbose, stdout, &failed, &err)) {
+        fprintf(stderr, "lawwatch rules test: %s\n", err.msg);
+        rc = LW_EXIT_FATAL;
+    } else if (failed) {
+        rc = LW_EXIT_FINDINGS;
     }
-    int pass = 0, fail = 0, nrules = 0;
-    for (size_t i = 0; i < lw_ruleset_count(rs); i++) {
-        const lw_rule *r = lw_ruleset_rule(rs, i);
-        if (nonly) {
-            int want = 0;
-            for (int k = 0; k < nonly; k++)
-                want |= !strcmp(only[k], r->id);
-            if (!want)
-                continue;
-        }
-        nrules++;
-        for (int counter = 0; counter < 2; counter++) {
-            size_t n = counter ? r->n_counter : r->n_examples;
-            const lw_example *exs = counter ? r->counter : r->examples;
-            for (size_t k = 0; k < n; k++) {
-                char why[600] = "";
-                if (run_example(eng, m, r, &exs[k], counter, why, sizeof why)) {
-                    pass++;
-                    if (verbose)
-                        printf("ok   %s: %s\n", r->id, exs[k].text);
-                } else {
-                    fail++;
-                    printf("FAIL %s:%d: rule %s, %s \"%s\": %s\n", r->file, exs[k].line ? exs[k].line : r->line,
-                           r->id, counter ? "counter-example" : "example", exs[k].text, why);
-                }
-            }
-        }
-    }
-    printf("rules test: %d rules, %d passed, %d failed\n", nrules, pass, fail);
-    lw_matcher_free(m);
-    lw_engine_free(eng);
+    lawwatch_engine_free(eng);
     free(only);
-    return fail ? LW_EXIT_FINDINGS : LW_EXIT_OK;
+    return rc;
 }

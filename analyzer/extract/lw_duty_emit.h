@@ -8,7 +8,6 @@
 #include "lw_common.h"
 #include "lw_fact.h"
 #include "lw_match.h"
-#include "lw_rules.h"
 
 /* A unit named in the text: span [s, e) (normalized), name and level borrowed (from a fact,
  * a rule or the reader's own strings, valid while the reader runs). */

@@ -1,13 +1,17 @@
 #!/usr/bin/env bash
-# The public library as a user gets it: `cmake --install` into a temporary prefix, then
+# The public library as a user gets it: `cmake --install` into a temporary prefix (the
+# library, its header and .pc, the rules and the lawwatch command), then
 # examples/count_deadlines.c and tests/data/install/api_smoke.c are copied out of the source
 # tree and built with `cc $(pkg-config --cflags --libs lawwatch)` and nothing else (no -I
 # into the source tree, no internal header), run on documents of corpus/ with the installed
 # rules (LAWWATCH_RULES unset, no rules/ in the working folder), and their output is
 # compared with the lawwatch command's on the same database.
+# The installed command is run too, on the same documents, with the installed rules (found
+# beside it) and the installed library (found by its relative RPATH, also after the whole
+# tree is moved); its answers must be the build tree's command's.
 # It fails when the installed header includes anything but the C standard library, when the
 # .pc is wrong or points into the source or build tree, when the library exports internal
-# symbols, or when the example's answers differ from the command's.
+# symbols, or when the example's or the installed command's answers differ from the command's.
 set -u
 bin=$1; src=$2
 build=$(cd "$(dirname "$bin")" && pwd)
@@ -25,6 +29,11 @@ cmake --install "$build" --prefix "$prefix" >"$tmp/install.log" 2>&1 || { cat "$
 hdr=$prefix/include/lawwatch.h
 pc=$(find "$prefix" -name lawwatch.pc -path '*/pkgconfig/*' | head -1)
 lib=$(find "$prefix" -name 'liblawwatch.so*' -type f | head -1)
+cmd=$prefix/bin/lawwatch
+[ -x "$cmd" ] || fail "bin/lawwatch not installed"
+readelf -d "$cmd" 2>/dev/null | grep -E 'R(UN)?PATH' | grep -q '\$ORIGIN/' ||
+  fail "the installed command has no RPATH relative to its place (\$ORIGIN/...)"
+readelf -d "$cmd" 2>/dev/null | grep -q 'NEEDED.*liblawwatch' || fail "the installed command does not use liblawwatch.so"
 [ -f "$hdr" ] || fail "include/lawwatch.h not installed"
 [ -n "$pc" ] || fail "lawwatch.pc not installed"
 [ -n "$lib" ] || fail "liblawwatch.so not installed"
@@ -138,6 +147,40 @@ EOF
 )
 [ "$(cat smoke.txt)" = "$want" ] || { diff <(echo "$want") smoke.txt; fail "api_smoke's answers differ from the command's"; }
 grep -q 'cites 59/2012/NĐ-CP: 0$' smoke.txt && fail "no document cites 59/2012/NĐ-CP: the comparison proves nothing"
+# the installed command on the same documents: no --rules, no LAWWATCH_RULES, no rules/ here
+# (the rules installed beside it), a database of its own; it answers as the build tree's
+# command does with the source tree's rules on that database
+cdb=$tmp/work/cmd.db
+"$cmd" ingest --db "$cdb" --jobs 2 "$tmp/docs" 2> cmd_ingest.txt
+[ $? = 1 ] || { cat cmd_ingest.txt; fail "the installed command's ingest did not exit 1 (one skipped, one failed)"; }
+grep -q '^lawwatch ingest: 3 đã nhập (ingested), 0 không đổi (unchanged), 1 bỏ qua (skipped), 1 lỗi (failed)$' cmd_ingest.txt ||
+  { cat cmd_ingest.txt; fail "the installed command's ingest summary is wrong"; }
+for verb in "search --format json kế hoạch" "search --format json --cites 59/2012/NĐ-CP" \
+            "search --format json --deadline-in 2025" "check --format json" "check" \
+            "report --as-of 2025-12-01 --format md" "report --as-of 2025-12-01 --format json"; do
+  # shellcheck disable=SC2086
+  "$cmd" $verb --db "$cdb" > cmd_out.txt 2> cmd_err.txt; rc_cmd=$?
+  # shellcheck disable=SC2086
+  "$bin" $verb --db "$cdb" --rules "$src/rules" > bin_out.txt 2> bin_err.txt; rc_bin=$?
+  [ $rc_cmd -le 1 ] || { cat cmd_err.txt; fail "installed 'lawwatch $verb' exited $rc_cmd"; }
+  [ $rc_cmd = $rc_bin ] || fail "installed 'lawwatch $verb' exited $rc_cmd, the build's $rc_bin"
+  [ -s cmd_out.txt ] || fail "installed 'lawwatch $verb' printed nothing"
+  # the registry is named where each command read it: the installed rules, the source's
+  sed -i "s#$prefix/share/lawwatch/rules#RULES#g; s#$src/rules#RULES#g" cmd_out.txt bin_out.txt
+  cmp -s cmd_out.txt bin_out.txt || { diff cmd_out.txt bin_out.txt | head; fail "installed 'lawwatch $verb' differs from the build's"; }
+done
+"$cmd" report --db "$cdb" --as-of 2025-12-01 --format html -o cmd.html; [ $? -le 1 ] && [ -s cmd.html ] ||
+  fail "installed 'lawwatch report -o' wrote no file"
+# the whole tree moved: the command still finds its library and its rules
+mv "$prefix" "$tmp/moved"
+"$tmp/moved/bin/lawwatch" search --db "$cdb" --format json "kế hoạch" > moved.txt 2>&1 ||
+  { cat moved.txt; fail "the installed command does not run once its tree is moved"; }
+"$bin" search --db "$cdb" --format json "kế hoạch" > bin_out.txt 2>&1
+sed -i "s#$tmp/moved/share/lawwatch/rules#RULES#g; s#$src/rules#RULES#g" moved.txt bin_out.txt
+cmp -s moved.txt bin_out.txt || fail "the moved command's search differs from the build's"
+"$tmp/moved/bin/lawwatch" rules test > moved_rules.txt || { tail -3 moved_rules.txt; fail "the moved command's rules test failed"; }
+mv "$tmp/moved" "$prefix"
+
 # the public layer leaks nothing and reads nothing uninitialised (valgrind, when installed and
 # the build is not already sanitized)
 if [ $sanitized = 0 ] && command -v valgrind >/dev/null; then

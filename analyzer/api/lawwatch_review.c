@@ -1,0 +1,221 @@
+/* lawwatch_review.c: the public check and deadline report (include/lawwatch.h): findings as
+ * JSON text (lawwatch_check) or written as the lawwatch command shows them
+ * (lawwatch_check_write: review/'s lw_check_render, a table grouped by document or the JSON
+ * array), and the report built, counted and written in a format to a stream, a string or a
+ * file. */
+#include "lawwatch_impl.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "lw_check.h"
+#include "lw_check_render.h"
+#include "lw_docset.h"
+#include "lw_registry.h"
+#include "lw_date.h"
+
+/* Room for ".tmpPID" after a path. */
+#define LW_API_TMP_SUFFIX_MAX 24
+
+/* ---- check ---- */
+
+/* The findings of the stored documents (*findings owned, json_decref): the registry of the
+ * rules folder and opt's files over it, a unit that names no issuer refused (it would print
+ * a false all-clear), then the checks. */
+static lw_status run_check(lawwatch_db *db, const lawwatch_engine *eng, const lawwatch_check_options *opt,
+                           json_t **findings, lw_error *ie)
+{
+    *findings = NULL;
+    lw_check_options o = {0};
+    if (opt) {
+        o.unit = opt->unit;
+        o.year = opt->year;
+    }
+    lw_registry *reg = NULL;
+    lw_status st = lw_registry_load_dir(eng->rules_dir, &reg, ie);
+    for (size_t k = 0; !st && opt && k < opt->n_registries; k++)
+        st = lw_registry_add_file(reg, opt->registries[k], ie);
+    if (!st)
+        st = lw_docset_check_unit(db->store, o.unit, LW_DS_UNITS_ISSUERS, ie);
+    if (!st)
+        st = lw_check_run(db->store, eng->eng, reg, &o, findings, ie);
+    lw_registry_free(reg);
+    return st;
+}
+
+lawwatch_status lawwatch_check(lawwatch_db *db, const lawwatch_engine *eng, const lawwatch_check_options *opt,
+                               char **json, size_t *n_errors, lawwatch_error *err)
+{
+    *json = NULL;
+    if (n_errors)
+        *n_errors = 0;
+    json_t *findings = NULL;
+    lw_error ie;
+    lw_error_clear(&ie);
+    lw_status st = run_check(db, eng, opt, &findings, &ie);
+    if (!st && !(*json = json_dumps(findings, JSON_INDENT(1))))
+        st = lw_error_msg(&ie, LW_ERR_NOMEM, NULL, 0, 0, LW_MSG_NOMEM);
+    if (!st && n_errors)
+        *n_errors = lw_check_count(findings, "error");
+    json_decref(findings);
+    return st ? lw_api_out_error(err, &ie) : LAWWATCH_OK;
+}
+
+lawwatch_status lawwatch_check_write(lawwatch_db *db, const lawwatch_engine *eng, const lawwatch_check_options *opt,
+                                     const lawwatch_view *v, FILE *out, size_t *n_errors, lawwatch_error *err)
+{
+    if (n_errors)
+        *n_errors = 0;
+    if (v && v->format != LAWWATCH_FORMAT_TEXT && v->format != LAWWATCH_FORMAT_JSON)
+        return lw_api_fail(err, LW_ERR_USAGE, LW_MSG_API_FORMAT_TABLE);
+    const char *cwd = v && v->cwd ? v->cwd : "";
+    json_t *findings = NULL;
+    lw_error ie;
+    lw_error_clear(&ie);
+    lw_status st = run_check(db, eng, opt, &findings, &ie);
+    if (st) {
+        json_decref(findings);
+        return lw_api_out_error(err, &ie);
+    }
+    /* the table or the JSON array, as review/ renders them (paths relative below cwd) */
+    lw_check_render_options ro = {.all_unknown = opt && opt->list_unknown, .color = v && v->color, .cwd = cwd};
+    lw_check_format cf = v && v->format == LAWWATCH_FORMAT_JSON ? LW_CHECK_JSON : LW_CHECK_TABLE;
+    if (lw_check_render(findings, cf, &ro, out, &ie)) {
+        json_decref(findings);
+        return lw_api_out_error(err, &ie);
+    }
+    if (n_errors)
+        *n_errors = lw_check_count(findings, "error");
+    json_decref(findings);
+    return LAWWATCH_OK;
+}
+
+/* ---- report ---- */
+
+struct lawwatch_report {
+    lw_report *r;
+};
+
+int lawwatch_date_valid(const char *iso)
+{
+    lw_date d;
+    return iso && !lw_date_parse_iso(iso, &d) && lw_date_valid(d);
+}
+
+int lawwatch_format_parse(const char *name) { return name ? lw_report_format_parse(name) : -1; }
+
+lawwatch_status lawwatch_report_build(lawwatch_db *db, const lawwatch_engine *eng,
+                                      const lawwatch_report_options *opt, lawwatch_report **out,
+                                      lawwatch_error *err)
+{
+    *out = NULL;
+    lw_date d;
+    if (!opt || !opt->as_of || lw_date_parse_iso(opt->as_of, &d) || !lw_date_valid(d))
+        return lw_api_fail(err, LW_ERR_USAGE, LW_MSG_API_AS_OF);
+    if (opt->since && (lw_date_parse_iso(opt->since, &d) || !lw_date_valid(d)))
+        return lw_api_fail(err, LW_ERR_USAGE, LW_MSG_API_SINCE);
+    lawwatch_report *r = calloc(1, sizeof *r);
+    if (!r)
+        return LAWWATCH_NOMEM(err);
+    lw_report_options o = {.as_of = opt->as_of, .window = opt->window, .since = opt->since, .all = opt->all,
+                           .unit = opt->unit, .english = opt->english, .color = opt->color};
+    lw_error ie;
+    lw_error_clear(&ie);
+    if (lw_report_build(db->store, eng->eng, &o, &r->r, &ie)) {
+        free(r);
+        return lw_api_out_error(err, &ie);
+    }
+    /* a unit that matches nothing would say "nothing needs attention": an error naming the
+     * nearest units, unless the filter matched an item (the report's own names, such as
+     * "Sở Nội vụ tỉnh Hậu Giang" for a plan's "Sở Nội vụ", are not all in the database) */
+    size_t nitems = 0;
+    for (int st = 0; st < LW_RS_COUNT; st++)
+        nitems += lw_report_count(r->r, (lw_report_status)st);
+    if (!nitems && lw_docset_check_unit(db->store, opt->unit, LW_DS_UNITS_ISSUERS | LW_DS_UNITS_DUTIES, &ie)) {
+        lawwatch_report_free(r);
+        return lw_api_out_error(err, &ie);
+    }
+    *out = r;
+    return LAWWATCH_OK;
+}
+
+void lawwatch_report_free(lawwatch_report *r)
+{
+    if (!r)
+        return;
+    lw_report_free(r->r);
+    free(r);
+}
+
+size_t lawwatch_report_count(const lawwatch_report *r, lawwatch_report_status st)
+{
+    if (!r || (int)st < 0 || st >= LAWWATCH_REPORT_STATUS_COUNT)
+        return 0;
+    return lw_report_count(r->r, (lw_report_status)st);
+}
+
+static int format_ok(lawwatch_format fmt) { return (int)fmt >= 0 && fmt <= LAWWATCH_FORMAT_JSON; }
+
+lawwatch_status lawwatch_report_write(const lawwatch_report *r, lawwatch_format fmt, FILE *out,
+                                      lawwatch_error *err)
+{
+    if (!format_ok(fmt))
+        return lw_api_fail(err, LW_ERR_USAGE, LW_MSG_API_FORMAT);
+    lw_error ie;
+    lw_error_clear(&ie);
+    if (lw_report_write(r->r, (lw_report_format)fmt, out, &ie))
+        return lw_api_out_error(err, &ie);
+    return LAWWATCH_OK;
+}
+
+lawwatch_status lawwatch_report_string(const lawwatch_report *r, lawwatch_format fmt, char **text,
+                                       lawwatch_error *err)
+{
+    *text = NULL;
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    if (!f)
+        return LAWWATCH_NOMEM(err);
+    lawwatch_status st = lawwatch_report_write(r, fmt, f, err);
+    if (fclose(f) && !st)
+        st = LAWWATCH_NOMEM(err);
+    if (st || !buf) {
+        free(buf);
+        return st ? st : LAWWATCH_NOMEM(err);
+    }
+    *text = buf;
+    return LAWWATCH_OK;
+}
+
+lawwatch_status lawwatch_report_write_file(const lawwatch_report *r, lawwatch_format fmt, const char *path,
+                                           lawwatch_error *err)
+{
+    if (!format_ok(fmt))
+        return lw_api_fail(err, LW_ERR_USAGE, LW_MSG_API_FORMAT);
+    /* whole or not at all: a temporary file beside path (same file system), renamed */
+    size_t n = strlen(path) + LW_API_TMP_SUFFIX_MAX;
+    char *tmp = malloc(n);
+    if (!tmp)
+        return LAWWATCH_NOMEM(err);
+    snprintf(tmp, n, "%s.tmp%ld", path, (long)getpid());
+    lw_error ie;
+    lw_error_clear(&ie);
+    FILE *f = fopen(tmp, "wb");
+    if (!f) {
+        free(tmp);
+        lw_error_msg(&ie, LW_ERR_IO, path, 0, 0, LW_MSG_FILE_CREATE);
+        return lw_api_out_error(err, &ie);
+    }
+    lw_status st = lw_report_write(r->r, (lw_report_format)fmt, f, &ie);
+    if (st)
+        snprintf(ie.file, sizeof ie.file, "%s", path);
+    int bad = fclose(f) != 0;
+    if (!st && (bad || rename(tmp, path)))
+        st = lw_error_msg(&ie, LW_ERR_IO, path, 0, 0, LW_MSG_FILE_WRITE);
+    if (st)
+        unlink(tmp);
+    free(tmp);
+    return st ? lw_api_out_error(err, &ie) : LAWWATCH_OK;
+}
