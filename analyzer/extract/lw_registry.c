@@ -721,7 +721,7 @@ lw_status lw_registry_load_dir(const char *rules_dir, lw_registry **out, lw_erro
         st = lw_registry_add_file(*out, path, err);
     free(path);
     if (lw_oom_since(oom) && st != LW_ERR_NOMEM)
-        st = lw_error_set(err, LW_ERR_NOMEM, rules_dir, 0, 0, "out of memory");
+        st = lw_error_msg(err, LW_ERR_NOMEM, rules_dir, 0, 0, LW_MSG_NOMEM);
     if (st) {
         lw_registry_free(*out);
         *out = NULL;

@@ -16,6 +16,7 @@
  * they are. Whatever the lexer produced, the writer only emits strings, the three operators in
  * binary positions and balanced non-empty parentheses, which is always valid FTS5. */
 #include "lw_fts.h"
+#include "lw_msg.h"
 
 #include <pthread.h>
 #include <stdbool.h>
@@ -474,12 +475,12 @@ lw_status lw_fts_register(sqlite3 *db, lw_error *err)
     }
     sqlite3_finalize(st);
     if (rc != SQLITE_OK || !api || api->iVersion < 2)
-        return lw_error_set(err, LW_ERR_DB, NULL, 0, 0, "FTS5 is not available in SQLite %s: %s",
+        return lw_error_msg(err, LW_ERR_DB, NULL, 0, 0, LW_MSG_STORE_NO_FTS5,
                             sqlite3_libversion(), rc != SQLITE_OK ? sqlite3_errmsg(db) : "no fts5_api");
     static fts5_tokenizer tok = {tok_create, tok_delete, tok_tokenize};
     rc = api->xCreateTokenizer(api, "lawwatch", NULL, &tok, NULL);
     if (rc != SQLITE_OK)
-        return lw_error_set(err, LW_ERR_DB, NULL, 0, 0, "cannot register the lawwatch tokenizer: %s",
+        return lw_error_msg(err, LW_ERR_DB, NULL, 0, 0, LW_MSG_STORE_TOKENIZER,
                             sqlite3_errstr(rc));
     return LW_OK;
 }
@@ -679,7 +680,7 @@ lw_status lw_fts_query_build(const char *user_query, char **match_expr_out, lw_e
 
     qitem *items = malloc(((size_t)n + 1) * sizeof *items);
     if (!items)
-        return lw_error_set(err, LW_ERR_NOMEM, NULL, 0, 0, "out of memory");
+        return lw_error_msg(err, LW_ERR_NOMEM, NULL, 0, 0, LW_MSG_NOMEM);
     int nops;
     int ni = q_lex(q, n, items, &nops);
 
@@ -844,12 +845,12 @@ lw_status lw_fts_query_build(const char *user_query, char **match_expr_out, lw_e
              "nhóm hoặc bỏ dấu '(' này. [missing closing parenthesis ')']",
              lp_col[depth - 1]);
     if (oom) {
-        st = lw_error_set(err, LW_ERR_NOMEM, NULL, 0, 0, "out of memory");
+        st = lw_error_msg(err, LW_ERR_NOMEM, NULL, 0, 0, LW_MSG_NOMEM);
         goto done;
     }
     *match_expr_out = lw_buf_detach(&b, NULL);
     if (!*match_expr_out)
-        st = lw_error_set(err, LW_ERR_NOMEM, NULL, 0, 0, "out of memory");
+        st = lw_error_msg(err, LW_ERR_NOMEM, NULL, 0, 0, LW_MSG_NOMEM);
 
 #undef EMIT
 #undef FAIL

@@ -153,7 +153,7 @@ static void add_file(item_list *l, lw_ingest_report *rep, const char *shown, con
     char *abs = realpath(shown, NULL);
     if (!abs) {
         lw_error e;
-        lw_error_set(&e, LW_ERR_IO, shown, 0, 0, "cannot resolve the path: %s", strerror(errno));
+        lw_error_msg(&e, LW_ERR_IO, shown, 0, 0, LW_MSG_STORE_PATH_RESOLVE, strerror(errno));
         add_failure(rep, shown, &e);
         return;
     }
@@ -197,7 +197,7 @@ static void walk(item_list *l, lw_ingest_report *rep, const char *dir, int depth
     DIR *d = opendir(dir);
     if (!d) {
         lw_error e;
-        lw_error_set(&e, LW_ERR_IO, dir, 0, 0, "cannot open the folder: %s", strerror(errno));
+        lw_error_msg(&e, LW_ERR_IO, dir, 0, 0, LW_MSG_STORE_DIR_OPEN, strerror(errno));
         add_failure(rep, dir, &e);
         return;
     }
@@ -247,7 +247,7 @@ static void walk(item_list *l, lw_ingest_report *rep, const char *dir, int depth
             /* nothing is dropped silently: what is not walked or read is reported */
             if (lstat(p, &lst) != 0) {
                 lw_error e;
-                lw_error_set(&e, LW_ERR_IO, p, 0, 0, "cannot read the folder entry: %s", strerror(errno));
+                lw_error_msg(&e, LW_ERR_IO, p, 0, 0, LW_MSG_STORE_DIR_ENTRY, strerror(errno));
                 add_failure(rep, p, &e);
             } else if (stat(p, &st) != 0) {
                 int e = errno;

@@ -79,7 +79,7 @@ lw_status lw_store_schema_check(sqlite3 *db, const char *path, int flags, lw_err
         rc = sql ? sqlite3_exec(db, sql, NULL, NULL, &msg) : SQLITE_NOMEM;
         sqlite3_free(sql);
         if (rc) {
-            lw_error_set(err, LW_ERR_DB, path, 0, 0, "cannot create the schema: %s", msg ? msg : sqlite3_errstr(rc));
+            lw_error_msg(err, LW_ERR_DB, path, 0, 0, LW_MSG_STORE_SCHEMA_CREATE, msg ? msg : sqlite3_errstr(rc));
             sqlite3_free(msg);
             sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
             return LW_ERR_DB;
