@@ -162,15 +162,13 @@ static lw_status load_vocabulary(loader *l, const lw_ruleset *rs, lw_error *err)
     const char *word = json_string_value(lw_ruleset_data(rs, "province_word"));
     const char *plan = json_string_value(lw_ruleset_data(rs, "plan_kind"));
     if (!json_is_array(l->province_committees) || !json_is_array(l->city_committees) || !word || !plan)
-        return lw_error_set(err, LW_ERR_RULE, "rules/duties.yaml", 0, 0,
-                            "cần province_committees, city_committees, province_word và plan_kind "
-                            "(province_committees, city_committees, province_word and plan_kind are needed)");
+        return lw_error_msg(err, LW_ERR_RULE, "rules/duties.yaml", 0, 0, LW_MSG_DOCSET_NEEDS_KEYS);
     size_t n = strlen(word) + 3;
     if ((l->province_word = malloc(n)))
         snprintf(l->province_word, n, " %s ", word);
     l->plan_key = lw_store_fold(plan);
     if (!l->province_word || !l->plan_key)
-        return lw_error_set(err, LW_ERR_NOMEM, NULL, 0, 0, "out of memory");
+        return lw_error_msg(err, LW_ERR_NOMEM, NULL, 0, 0, LW_MSG_NOMEM);
     return LW_OK;
 }
 
@@ -469,13 +467,12 @@ static lw_status load_groups(lw_docset *d, const lw_ruleset *rs, lw_error *err)
     json_t *g;
     d->groups = calloc(json_array_size(groups) + 1, sizeof *d->groups);
     if (!d->groups)
-        return lw_error_set(err, LW_ERR_NOMEM, NULL, 0, 0, "out of memory");
+        return lw_error_msg(err, LW_ERR_NOMEM, NULL, 0, 0, LW_MSG_NOMEM);
     json_array_foreach(groups, i, g) {
         const char *name = json_string_value(json_object_get(g, "name"));
         const char *covers = json_string_value(json_object_get(g, "covers"));
         if (!name || !covers)
-            return lw_error_set(err, LW_ERR_RULE, "rules/duties.yaml", lw_yaml_line(g), 0,
-                                "unit_groups: mỗi nhóm cần 'name' và 'covers' (each group needs name and covers)");
+            return lw_error_msg(err, LW_ERR_RULE, "rules/duties.yaml", lw_yaml_line(g), 0, LW_MSG_DOCSET_GROUP_NEEDS);
         int ec;
         PCRE2_SIZE off;
         pcre2_code *re = pcre2_compile((PCRE2_SPTR)covers, PCRE2_ZERO_TERMINATED,
@@ -483,15 +480,15 @@ static lw_status load_groups(lw_docset *d, const lw_ruleset *rs, lw_error *err)
         if (!re) {
             PCRE2_UCHAR msg[256];
             pcre2_get_error_message(ec, msg, sizeof msg);
-            return lw_error_set(err, LW_ERR_RULE, "rules/duties.yaml", lw_yaml_line(g), (int)off + 1,
-                                "unit_groups %s: %s", name, (const char *)msg);
+            return lw_error_msg(err, LW_ERR_RULE, "rules/duties.yaml", lw_yaml_line(g), (int)off + 1,
+                                LW_MSG_DOCSET_GROUP_BAD, name, (const char *)msg);
         }
         d->groups[d->ngroups].covers = re;
         if (!(d->groups[d->ngroups++].name_key = lw_store_fold(name)))
-            return lw_error_set(err, LW_ERR_NOMEM, NULL, 0, 0, "out of memory");
+            return lw_error_msg(err, LW_ERR_NOMEM, NULL, 0, 0, LW_MSG_NOMEM);
     }
     if (!(d->md = pcre2_match_data_create(4, NULL)))
-        return lw_error_set(err, LW_ERR_NOMEM, NULL, 0, 0, "out of memory");
+        return lw_error_msg(err, LW_ERR_NOMEM, NULL, 0, 0, LW_MSG_NOMEM);
     return LW_OK;
 }
 
@@ -819,7 +816,7 @@ lw_status lw_docset_load(lw_store *s, const lw_ruleset *rs, int flags, lw_docset
     *out = NULL;
     lw_docset *d = calloc(1, sizeof *d);
     if (!d)
-        return lw_error_set(err, LW_ERR_NOMEM, NULL, 0, 0, "out of memory");
+        return lw_error_msg(err, LW_ERR_NOMEM, NULL, 0, 0, LW_MSG_NOMEM);
     loader l = {d, flags, 0, 0, 0, 0, 0, 0, NULL, NULL, NULL, NULL, NULL, NULL};
     unsigned long oom = lw_oom_mark(); /* a string kept on the way, a table grown: noted there */
     lw_status st = load_groups(d, rs, err);
@@ -848,7 +845,7 @@ lw_status lw_docset_load(lw_store *s, const lw_ruleset *rs, int flags, lw_docset
     if (!st && !l.nomem)
         st = lw_store_each_ref(s, flags & LW_DS_REFS_IDS ? LW_STORE_REFS_IDS : LW_STORE_REFS_FULL, on_ref, &l, err);
     if (!st && (l.nomem || index_numbers(d, l.keys) || index_issuers(d) || lw_oom_since(oom)))
-        st = lw_error_set(err, LW_ERR_NOMEM, NULL, 0, 0, "out of memory");
+        st = lw_error_msg(err, LW_ERR_NOMEM, NULL, 0, 0, LW_MSG_NOMEM);
     free(l.fids);
     free(l.keys);
     free(l.province_word);
@@ -988,11 +985,11 @@ lw_status lw_docset_check_unit(lw_store *s, const char *filter, int which, lw_er
         return LW_OK;
     char *key = lw_store_fold(filter);
     if (!key)
-        return lw_error_set(err, LW_ERR_NOMEM, NULL, 0, 0, "out of memory");
+        return lw_error_msg(err, LW_ERR_NOMEM, NULL, 0, 0, LW_MSG_NOMEM);
     unit_search u = {key, strlen(key), NULL, {{0}}, 0, 0, 0};
     lw_status st = LW_OK;
     if (!(u.row = malloc((u.kl + 1) * sizeof *u.row))) {
-        st = lw_error_set(err, LW_ERR_NOMEM, NULL, 0, 0, "out of memory");
+        st = lw_error_msg(err, LW_ERR_NOMEM, NULL, 0, 0, LW_MSG_NOMEM);
         goto done;
     }
     st = lw_store_each_unit_name(s,
@@ -1001,7 +998,7 @@ lw_status lw_docset_check_unit(lw_store *s, const char *filter, int which, lw_er
                                                                : LW_STORE_NAMES_ISSUERS | LW_STORE_NAMES_UNITS,
                                  on_unit_name, &u, err);
     if (!st && u.nomem)
-        st = lw_error_set(err, LW_ERR_NOMEM, NULL, 0, 0, "out of memory");
+        st = lw_error_msg(err, LW_ERR_NOMEM, NULL, 0, 0, LW_MSG_NOMEM);
     if (!st && !u.found) {
         lw_buf m = {0};
         lw_buf_printf(&m, "--unit \"%s\": không có đơn vị nào trong cơ sở dữ liệu có tên chứa chuỗi này "
