@@ -247,11 +247,12 @@ lawwatch_status lawwatch_normalize_file(const char *path, const lawwatch_read_op
     lw_doc *d;
     lw_error ie;
     lw_error_clear(&ie);
+    unsigned long oom = lw_oom_mark(); /* a line of the text lost on the way (lw_oom) */
     if (lw_doc_load(path, &o, &d, &ie))
         return lw_api_out_error(err, &ie);
     size_t n;
     const char *t = lw_doc_text(d, &n);
-    char *copy = malloc(n + 1);
+    char *copy = lw_oom_since(oom) ? NULL : malloc(n + 1);
     if (!copy) {
         lw_doc_free(d);
         return LAWWATCH_NOMEM(err);
@@ -272,6 +273,7 @@ static lawwatch_status extract_record(const lawwatch_engine *eng, lw_doc *d, jso
     *rec = NULL;
     lw_error ie;
     lw_error_clear(&ie);
+    unsigned long oom = lw_oom_mark(); /* a fact or a key lost on the way (lw_oom) */
     lw_matcher *m = lw_matcher_create(lw_engine_rules(eng->eng));
     if (!m) {
         lw_doc_free(d);
@@ -285,7 +287,9 @@ static lawwatch_status extract_record(const lawwatch_engine *eng, lw_doc *d, jso
         if (!ie.file[0])
             snprintf(ie.file, sizeof ie.file, "%s", d->path);
         st = lw_api_out_error(err, &ie);
-    } else if (!(*rec = lw_extraction_record(x, d))) {
+    } else if (!(*rec = lw_extraction_record(x, d)) || lw_oom_since(oom)) {
+        json_decref(*rec);
+        *rec = NULL;
         st = LAWWATCH_NOMEM(err);
     }
     lw_extraction_free(x);
@@ -301,7 +305,7 @@ static lawwatch_status extract_doc(const lawwatch_engine *eng, lw_doc *d, char *
     lawwatch_status st = extract_record(eng, d, &rec, err);
     if (st)
         return st;
-    *json = json_dumps(rec, JSON_COMPACT);
+    *json = lw_json_dumps(rec, JSON_COMPACT);
     json_decref(rec);
     return *json ? LAWWATCH_OK : LAWWATCH_NOMEM(err);
 }
@@ -378,7 +382,7 @@ static int print_table(FILE *out, const json_t *rec)
         } else if (!strcmp(kind, "duty")) {
             json_t *dl = json_object_get(f, "deadline");
             json_t *lj = json_object_get(f, "lead");
-            char *lead = lj ? json_dumps(lj, JSON_COMPACT) : strdup("[]");
+            char *lead = lj ? lw_json_dumps(lj, JSON_COMPACT) : strdup("[]");
             if (!lead)
                 return -1;
             snprintf(what, sizeof what, "%s | lead %s | %s", json_string_value(json_object_get(f, "activity")) ?: "",
@@ -429,7 +433,7 @@ lawwatch_status lawwatch_extract_write(const lawwatch_engine *eng, const char *p
                 fprintf(diag, "lawwatch: %s:%lld: %s\n", path, (long long)json_integer_value(json_object_get(w, "line")),
                         json_string_value(json_object_get(w, "message")));
     if (fmt == LAWWATCH_FORMAT_JSON) {
-        char *text = json_dumps(rec, JSON_COMPACT);
+        char *text = lw_json_dumps(rec, JSON_COMPACT);
         if (!text) {
             json_decref(rec);
             return LAWWATCH_NOMEM(err);

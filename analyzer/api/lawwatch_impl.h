@@ -11,6 +11,7 @@
 #include "lw_common.h"
 #include "lw_extract.h"
 #include "lw_msg.h"
+#include "lw_oom.h"
 #include "lw_report.h"
 #include "lw_report_write.h"
 #include "lw_store.h"
@@ -36,5 +37,12 @@ lawwatch_status lw_api_fail(lawwatch_error *pub, lw_status code, lw_msg_id id, .
 #define LW_VI(id) lw_msg_get(LW_MSG_##id, LW_LANG_VI)
 #define LW_EN(id) lw_msg_get(LW_MSG_##id, LW_LANG_EN)
 #define LAWWATCH_NOMEM(pub) lw_api_fail(pub, LW_ERR_NOMEM, LW_MSG_NOMEM)
+/* Out of memory on the way of an operation: jansson and lw_buf fail a call by its return
+ * value alone, and the stages build rows, facts and findings with many such calls, so a
+ * failure there is noted (lw_oom) rather than checked call by call. Each public operation
+ * that makes JSON or text takes lw_oom_mark() at its start and turns a success into
+ * LAWWATCH_ERR_NOMEM when lw_oom_since(mark) at its end: a row, a key or a line may have
+ * been lost. JSON text is made with lw_json_dumps, never json_dumps (jansson 2.14 writes on
+ * past a key it failed to write). */
 
 #endif

@@ -33,6 +33,8 @@ static lw_status run_check(lawwatch_db *db, const lawwatch_engine *eng, const la
         o.year = opt->year;
     }
     lw_registry *reg = NULL;
+    /* a finding, an entry or a key lost on the way is noted (lw_oom) and fails the check */
+    unsigned long oom = lw_oom_mark();
     lw_status st = lw_registry_load_dir(eng->rules_dir, &reg, ie);
     for (size_t k = 0; !st && opt && k < opt->n_registries; k++)
         st = lw_registry_add_file(reg, opt->registries[k], ie);
@@ -40,6 +42,8 @@ static lw_status run_check(lawwatch_db *db, const lawwatch_engine *eng, const la
         st = lw_docset_check_unit(db->store, o.unit, LW_DS_UNITS_ISSUERS, ie);
     if (!st)
         st = lw_check_run(db->store, eng->eng, reg, &o, findings, ie);
+    if (!st && lw_oom_since(oom))
+        st = lw_error_msg(ie, LW_ERR_NOMEM, NULL, 0, 0, LW_MSG_NOMEM);
     lw_registry_free(reg);
     return st;
 }
@@ -54,7 +58,7 @@ lawwatch_status lawwatch_check(lawwatch_db *db, const lawwatch_engine *eng, cons
     lw_error ie;
     lw_error_clear(&ie);
     lw_status st = run_check(db, eng, opt, &findings, &ie);
-    if (!st && !(*json = json_dumps(findings, JSON_INDENT(1))))
+    if (!st && !(*json = lw_json_dumps(findings, JSON_INDENT(1))))
         st = lw_error_msg(&ie, LW_ERR_NOMEM, NULL, 0, 0, LW_MSG_NOMEM);
     if (!st && n_errors)
         *n_errors = lw_check_count(findings, "error");
@@ -81,7 +85,9 @@ lawwatch_status lawwatch_check_write(lawwatch_db *db, const lawwatch_engine *eng
     /* the table or the JSON array, as review/ renders them (paths relative below cwd) */
     lw_check_render_options ro = {.all_unknown = opt && opt->list_unknown, .color = v && v->color, .cwd = cwd};
     lw_check_format cf = v && v->format == LAWWATCH_FORMAT_JSON ? LW_CHECK_JSON : LW_CHECK_TABLE;
-    if (lw_check_render(findings, cf, &ro, out, &ie)) {
+    unsigned long oom = lw_oom_mark(); /* a line cut short, a key not written (lw_oom) */
+    if (lw_check_render(findings, cf, &ro, out, &ie) ||
+        (lw_oom_since(oom) && lw_error_msg(&ie, LW_ERR_NOMEM, NULL, 0, 0, LW_MSG_NOMEM))) {
         json_decref(findings);
         return lw_api_out_error(err, &ie);
     }
@@ -122,9 +128,14 @@ lawwatch_status lawwatch_report_build(lawwatch_db *db, const lawwatch_engine *en
                            .unit = opt->unit, .english = opt->english, .color = opt->color};
     lw_error ie;
     lw_error_clear(&ie);
+    unsigned long oom = lw_oom_mark();
     if (lw_report_build(db->store, eng->eng, &o, &r->r, &ie)) {
         free(r);
         return lw_api_out_error(err, &ie);
+    }
+    if (lw_oom_since(oom)) { /* an item may lack a field (lw_oom) */
+        lawwatch_report_free(r);
+        return LAWWATCH_NOMEM(err);
     }
     /* a unit that matches nothing would say "nothing needs attention": an error naming the
      * nearest units, unless the filter matched an item (the report's own names, such as
@@ -164,8 +175,11 @@ lawwatch_status lawwatch_report_write(const lawwatch_report *r, lawwatch_format 
         return lw_api_fail(err, LW_ERR_USAGE, LW_MSG_API_FORMAT);
     lw_error ie;
     lw_error_clear(&ie);
+    unsigned long oom = lw_oom_mark();
     if (lw_report_write(r->r, (lw_report_format)fmt, out, &ie))
         return lw_api_out_error(err, &ie);
+    if (lw_oom_since(oom)) /* a line may have been cut short (lw_oom) */
+        return LAWWATCH_NOMEM(err);
     return LAWWATCH_OK;
 }
 
@@ -208,9 +222,12 @@ lawwatch_status lawwatch_report_write_file(const lawwatch_report *r, lawwatch_fo
         lw_error_msg(&ie, LW_ERR_IO, path, 0, 0, LW_MSG_FILE_CREATE);
         return lw_api_out_error(err, &ie);
     }
+    unsigned long oom = lw_oom_mark();
     lw_status st = lw_report_write(r->r, (lw_report_format)fmt, f, &ie);
     if (st)
         snprintf(ie.file, sizeof ie.file, "%s", path);
+    else if (lw_oom_since(oom)) /* a line may have been cut short: the file is not replaced */
+        st = lw_error_msg(&ie, LW_ERR_NOMEM, NULL, 0, 0, LW_MSG_NOMEM);
     int bad = fclose(f) != 0;
     if (!st && (bad || rename(tmp, path)))
         st = lw_error_msg(&ie, LW_ERR_IO, path, 0, 0, LW_MSG_FILE_WRITE);

@@ -88,7 +88,7 @@ static int fact_fits(const json_t *expect, json_t *fields, char *why, size_t why
     json_object_foreach((json_t *)expect, k, v) {
         json_t *g = json_object_get(fields, k);
         if (!g || !values_equal(v, g)) {
-            char *ws = json_dumps(v, JSON_ENCODE_ANY), *gs = g ? json_dumps(g, JSON_ENCODE_ANY) : strdup("(none)");
+            char *ws = lw_json_dumps(v, JSON_ENCODE_ANY), *gs = g ? lw_json_dumps(g, JSON_ENCODE_ANY) : strdup("(none)");
             int ok = ws && gs;
             if (ok)
                 snprintf(why, whysz, "%s: expected %s, got %s", k, ws, gs);
@@ -171,6 +171,8 @@ lawwatch_status lawwatch_rules_test(const lawwatch_engine *eng, const char *cons
     if (failed)
         *failed = 0;
     const lw_ruleset *rs = lw_engine_rules(eng->eng);
+    /* a fact's field lost on the way (lw_oom) would make a false FAIL: the test fails instead */
+    unsigned long oom = lw_oom_mark();
     lw_matcher *m = lw_matcher_create(rs);
     if (!m)
         return LAWWATCH_NOMEM(err);
@@ -209,6 +211,8 @@ lawwatch_status lawwatch_rules_test(const lawwatch_engine *eng, const char *cons
     }
     fprintf(out, "rules test: %d rules, %d passed, %d failed\n", nrules, pass, fail);
     lw_matcher_free(m);
+    if (lw_oom_since(oom))
+        return LAWWATCH_NOMEM(err);
     if (failed)
         *failed = (size_t)fail;
     return LAWWATCH_OK;

@@ -81,7 +81,10 @@ lawwatch_status lawwatch_search(lawwatch_db *db, const lawwatch_search_query *q,
                           .limit = q->limit};
     lw_error ie;
     lw_error_clear(&ie);
+    unsigned long oom = lw_oom_mark();
     lw_status st = lw_store_search(db->store, &iq, on_hit, r, NULL, &ie);
+    if (!st && lw_oom_since(oom))
+        r->st = LW_ERR_NOMEM; /* a snippet or a label cut short (lw_oom) */
     if (!st && r->st)
         st = lw_error_msg(&ie, r->st, NULL, 0, 0, LW_MSG_NOMEM);
     if (st) {
@@ -117,9 +120,13 @@ const lawwatch_hit *lawwatch_hits_get(const lawwatch_hits *h, size_t i)
 /* Collects the rows of a fact query into one JSON array. */
 static int on_row(void *ud, json_t *row) { return json_array_append(ud, row) != 0; }
 
-static lawwatch_status rows_to_text(json_t *rows, lw_status st, lw_error *ie, char **json, lawwatch_error *err)
+/* Failures noted since oom (lw_oom) fail it: a row may lack a key. */
+static lawwatch_status rows_to_text(json_t *rows, lw_status st, lw_error *ie, unsigned long oom, char **json,
+                                    lawwatch_error *err)
 {
-    if (!st && !(*json = json_dumps(rows, JSON_INDENT(1) | JSON_PRESERVE_ORDER)))
+    if (!st && lw_oom_since(oom))
+        st = lw_error_msg(ie, LW_ERR_NOMEM, NULL, 0, 0, LW_MSG_NOMEM);
+    if (!st && !(*json = lw_json_dumps(rows, JSON_INDENT(1) | JSON_PRESERVE_ORDER)))
         st = lw_error_msg(ie, LW_ERR_NOMEM, NULL, 0, 0, LW_MSG_NOMEM);
     json_decref(rows);
     return st ? lw_api_out_error(err, ie) : LAWWATCH_OK;
@@ -130,6 +137,7 @@ lawwatch_status lawwatch_cites(lawwatch_db *db, const char *id, int limit, char 
     *json = NULL;
     if (!id || !*id)
         return lw_api_fail(err, LW_ERR_USAGE, LW_MSG_API_NO_ID);
+    unsigned long oom = lw_oom_mark();
     json_t *rows = json_array();
     if (!rows)
         return LAWWATCH_NOMEM(err);
@@ -139,7 +147,7 @@ lawwatch_status lawwatch_cites(lawwatch_db *db, const char *id, int limit, char 
     lw_status st = lw_store_cites(db->store, id, limit, on_row, rows, &n, &ie);
     if (!st && n != json_array_size(rows))
         st = lw_error_msg(&ie, LW_ERR_NOMEM, NULL, 0, 0, LW_MSG_NOMEM);
-    return rows_to_text(rows, st, &ie, json, err);
+    return rows_to_text(rows, st, &ie, oom, json, err);
 }
 
 lawwatch_status lawwatch_deadlines_in(lawwatch_db *db, const char *period, int limit, char **json,
@@ -149,6 +157,7 @@ lawwatch_status lawwatch_deadlines_in(lawwatch_db *db, const char *period, int l
     char from[11], to[11];
     if (!period || lw_period_parse(period, from, to))
         return lw_api_fail(err, LW_ERR_USAGE, LW_MSG_API_BAD_PERIOD);
+    unsigned long oom = lw_oom_mark();
     json_t *rows = json_array();
     if (!rows)
         return LAWWATCH_NOMEM(err);
@@ -158,7 +167,7 @@ lawwatch_status lawwatch_deadlines_in(lawwatch_db *db, const char *period, int l
     lw_status st = lw_store_deadlines_in(db->store, from, to, limit, on_row, rows, &n, &ie);
     if (!st && n != json_array_size(rows))
         st = lw_error_msg(&ie, LW_ERR_NOMEM, NULL, 0, 0, LW_MSG_NOMEM);
-    return rows_to_text(rows, st, &ie, json, err);
+    return rows_to_text(rows, st, &ie, oom, json, err);
 }
 
 /* ---- written as the command shows them ---- */
@@ -172,6 +181,7 @@ typedef struct {
     FILE *out;
     json_t *changes; /* --cites: what amends or replaces the cited document (array) */
     int nomem;       /* sticky: memory ran out while making a row */
+    unsigned long oom; /* lw_oom's mark at the start: failures noted since fail the query */
 } out_state;
 
 /* Marks o out of memory when an lw_buf or jansson call gave a negative status; what was
@@ -616,6 +626,7 @@ static lw_status cited_changes(out_state *o, lw_store *s, const lw_registry *reg
 static int out_init(out_state *o, const lawwatch_view *v, FILE *out)
 {
     memset(o, 0, sizeof *o);
+    o->oom = lw_oom_mark();
     o->json = v && v->format == LAWWATCH_FORMAT_JSON;
     o->cwd = v && v->cwd ? v->cwd : "";
     o->out = out;
@@ -627,10 +638,10 @@ static int out_init(out_state *o, const lawwatch_view *v, FILE *out)
 /* Ends a written query: the JSON array when all went well; frees the state. */
 static lawwatch_status out_end(out_state *o, lw_status st, lw_error *ie, size_t *n, lawwatch_error *err)
 {
-    if (!st && o->nomem)
+    if (!st && (o->nomem || lw_oom_since(o->oom))) /* a row may lack a key, a line be cut short */
         st = lw_error_msg(ie, LW_ERR_NOMEM, NULL, 0, 0, LW_MSG_NOMEM);
     if (!st && o->json) {
-        char *text = json_dumps(o->arr, JSON_INDENT(2) | JSON_REAL_PRECISION(4));
+        char *text = lw_json_dumps(o->arr, JSON_INDENT(2) | JSON_REAL_PRECISION(4));
         if (!text) {
             st = lw_error_msg(ie, LW_ERR_NOMEM, NULL, 0, 0, LW_MSG_NOMEM);
         } else {
@@ -699,7 +710,10 @@ lawwatch_status lawwatch_cites_write(lawwatch_db *db, const char *rules_dir, con
     if (rules_dir) {
         lw_error rerr;
         lw_error_clear(&rerr);
-        if (lw_registry_load_dir(rules_dir, &reg, &rerr) && diag) {
+        lw_status rst = lw_registry_load_dir(rules_dir, &reg, &rerr);
+        if (rst == LW_ERR_NOMEM)
+            o.nomem = 1; /* out of memory is no broken rules folder: the query fails */
+        else if (rst && diag) {
             char buf[sizeof rerr.file + sizeof rerr.msg + LW_API_PLACE_MAX], msg[LW_API_NOTE_MAX];
             fprintf(diag, "lawwatch search: %s: %s\n", lw_msg_format(msg, sizeof msg, LW_MSG_API_REGISTRY_LEFT_OUT),
                     lw_error_format(&rerr, buf, sizeof buf));
