@@ -25,7 +25,11 @@ def main():
     a = ap.parse_args()
     rows = []
     t_all = time.perf_counter()
+    left_out = []
     for p in rule_patterns.load(a.rules):
+        if len(p["pcre2grep"].encode()) > 8192:  # pcre2grep's own limit (the agency gazetteer)
+            left_out.append(p["id"])
+            continue
         t0 = time.perf_counter()
         r = subprocess.run(["pcre2grep", "-u", "-c", "-r", "--include=\\.txt$", "-e", p["pcre2grep"], a.dir],
                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
@@ -37,8 +41,9 @@ def main():
     total = time.perf_counter() - t_all
     rows.sort(key=lambda r: -r["seconds"])
     with open(a.json, "w") as f:
-        json.dump({"total_seconds": total, "rules": rows}, f, ensure_ascii=False, indent=1)
-    print("  regex floor, each rule separately: %.2f s over %d rules" % (total, len(rows)))
+        json.dump({"total_seconds": total, "rules": rows, "left_out": left_out}, f, ensure_ascii=False, indent=1)
+    print("  regex floor, each rule separately: %.2f s over %d rules" % (total, len(rows))
+          + (" (%d left out: over pcre2grep's 8192 bytes)" % len(left_out) if left_out else ""))
 
 
 if __name__ == "__main__":
