@@ -266,6 +266,30 @@ int lw_fact_cmp(const void *a, const void *b)
 static int put_str(json_t *o, const char *key, const char *s)
 {
     json_t *v = s ? json_string(s) : json_null();
+    if (!v && s) {
+        /* a span cut inside a character of a badly decoded document (UTF-16 without a BOM,
+         * say): its bad bytes become U+FFFD rather than failing the whole record */
+        size_t n = strlen(s), o_len = 0;
+        char *fixed = malloc(3 * n + 1);
+        if (!fixed)
+            return -1;
+        for (size_t i = 0; i < n;) {
+            utf8proc_int32_t cp;
+            utf8proc_ssize_t k = utf8proc_iterate((const utf8proc_uint8_t *)s + i, (utf8proc_ssize_t)(n - i), &cp);
+            if (k <= 0) {
+                memcpy(fixed + o_len, "\xEF\xBF\xBD", 3);
+                o_len += 3;
+                i++;
+            } else {
+                memcpy(fixed + o_len, s + i, (size_t)k);
+                o_len += (size_t)k;
+                i += (size_t)k;
+            }
+        }
+        fixed[o_len] = '\0';
+        v = json_string(fixed);
+        free(fixed);
+    }
     return v ? json_object_set_new(o, key, v) : -1;
 }
 
