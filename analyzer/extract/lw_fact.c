@@ -263,33 +263,39 @@ int lw_fact_cmp(const void *a, const void *b)
 
 /* Sets key to s, null when s is NULL. Returns -1 when out of memory (the strings come from
  * the normalized text, valid UTF-8). */
+/* s as a JSON string; NULL only when out of memory. A span cut inside a character of a badly
+ * decoded document (UTF-16 without a BOM, say) has its bad bytes replaced by U+FFFD rather
+ * than failing the whole record. */
+static json_t *text_json(const char *s)
+{
+    json_t *v = json_string(s);
+    if (v || !s)
+        return v;
+    size_t n = strlen(s), len = 0;
+    char *fixed = malloc(3 * n + 1);
+    if (!fixed)
+        return NULL;
+    for (size_t i = 0; i < n;) {
+        utf8proc_int32_t cp;
+        utf8proc_ssize_t k = utf8proc_iterate((const utf8proc_uint8_t *)s + i, (utf8proc_ssize_t)(n - i), &cp);
+        size_t take = k > 0 ? (size_t)k : 1;
+        if (k > 0)
+            memcpy(fixed + len, s + i, take);
+        else
+            memcpy(fixed + len, "\xEF\xBF\xBD", 3);
+        len += k > 0 ? take : 3;
+        i += take;
+    }
+    fixed[len] = '\0';
+    v = json_string(fixed);
+    free(fixed);
+    return v;
+}
+
+/* Sets key to s, null when s is NULL. Returns -1 when out of memory. */
 static int put_str(json_t *o, const char *key, const char *s)
 {
-    json_t *v = s ? json_string(s) : json_null();
-    if (!v && s) {
-        /* a span cut inside a character of a badly decoded document (UTF-16 without a BOM,
-         * say): its bad bytes become U+FFFD rather than failing the whole record */
-        size_t n = strlen(s), o_len = 0;
-        char *fixed = malloc(3 * n + 1);
-        if (!fixed)
-            return -1;
-        for (size_t i = 0; i < n;) {
-            utf8proc_int32_t cp;
-            utf8proc_ssize_t k = utf8proc_iterate((const utf8proc_uint8_t *)s + i, (utf8proc_ssize_t)(n - i), &cp);
-            if (k <= 0) {
-                memcpy(fixed + o_len, "\xEF\xBF\xBD", 3);
-                o_len += 3;
-                i++;
-            } else {
-                memcpy(fixed + o_len, s + i, (size_t)k);
-                o_len += (size_t)k;
-                i += (size_t)k;
-            }
-        }
-        fixed[o_len] = '\0';
-        v = json_string(fixed);
-        free(fixed);
-    }
+    json_t *v = s ? text_json(s) : json_null();
     return v ? json_object_set_new(o, key, v) : -1;
 }
 
@@ -299,7 +305,7 @@ static json_t *strv_json(const lw_strv *v)
 {
     json_t *a = json_array();
     for (size_t i = 0; a && i < v->n; i++) {
-        if (json_array_append_new(a, json_string(v->v[i]))) {
+        if (json_array_append_new(a, text_json(v->v[i]))) {
             json_decref(a);
             return NULL;
         }
@@ -332,7 +338,7 @@ static json_t *orig_text(const lw_doc *doc, size_t s, size_t e)
         return json_stringn((const char *)doc->raw + os, oe - os);
     if (utf8_valid(doc->norm->text + s, e - s))
         return json_stringn(doc->norm->text + s, e - s);
-    return json_string("");
+    return text_json("");
 }
 
 static int put_ref(json_t *o, const lw_ref_fact *r)
