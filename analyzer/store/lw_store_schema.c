@@ -9,25 +9,7 @@
 #include "lw_msg.h"
 #include "lw_store_backend.h"
 #include "lw_store_schema_sql.h"
-
-/* 1 when the statement's single integer result is available in *v. */
-static int query_int(sqlite3 *db, const char *sql, long long *v)
-{
-    sqlite3_stmt *st;
-    int rc = sqlite3_prepare_v2(db, sql, -1, &st, NULL);
-    if (rc)
-        return rc;
-    rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) {
-        *v = sqlite3_column_int64(st, 0);
-        rc = SQLITE_OK;
-    } else if (rc == SQLITE_DONE) {
-        *v = 0;
-        rc = SQLITE_OK;
-    }
-    sqlite3_finalize(st);
-    return rc;
-}
+#include "lw_store_sqlite.h"
 
 static lw_status db_error(sqlite3 *db, const char *path, lw_error *err, const char *what)
 {
@@ -62,12 +44,12 @@ static lw_status upgrade_step(sqlite3 *db, const char *path, const char *sql, lo
 lw_status lw_store_schema_check(sqlite3 *db, const char *path, int flags, lw_error *err)
 {
     long long ver = 0, ntab = 0;
-    int rc = query_int(db, "PRAGMA user_version", &ver);
+    int rc = lw_sqlite_query_int(db, "PRAGMA user_version", &ver);
     if (rc == SQLITE_NOTADB || rc == SQLITE_CORRUPT)
         return lw_error_msg(err, LW_ERR_DB, path, 0, 0, LW_MSG_STORE_NOT_SQLITE);
     if (rc)
         return db_error(db, path, err, "cannot read the database");
-    if (query_int(db, "SELECT count(*) FROM sqlite_master", &ntab))
+    if (lw_sqlite_query_int(db, "SELECT count(*) FROM sqlite_master", &ntab))
         return db_error(db, path, err, "cannot read the database");
     if (ver == 0 && ntab == 0) {
         if (!(flags & LW_STORE_CREATE))
@@ -87,7 +69,7 @@ lw_status lw_store_schema_check(sqlite3 *db, const char *path, int flags, lw_err
         return LW_OK;
     }
     long long ok = 0;
-    int qrc = ver ? query_int(db, "SELECT count(*) FROM meta WHERE key = 'app' AND value = 'lawwatch'", &ok)
+    int qrc = ver ? lw_sqlite_query_int(db, "SELECT count(*) FROM meta WHERE key = 'app' AND value = 'lawwatch'", &ok)
                   : SQLITE_OK;
     if (qrc && qrc != SQLITE_ERROR) /* out of memory, a lock...: no verdict on the file (no meta
                                      * table at all is SQLITE_ERROR: not ours) */
@@ -102,8 +84,8 @@ lw_status lw_store_schema_check(sqlite3 *db, const char *path, int flags, lw_err
      * goes one version up, so an old database takes every step after its own. */
     long long has_record = 0, has_ref_text = 0;
     if ((ver == 1 || ver == 2) &&
-        (query_int(db, "SELECT count(*) FROM pragma_table_info('documents') WHERE name = 'record'", &has_record) ||
-         query_int(db, "SELECT count(*) FROM pragma_table_info('legal_refs') WHERE name = 'text'", &has_ref_text)))
+        (lw_sqlite_query_int(db, "SELECT count(*) FROM pragma_table_info('documents') WHERE name = 'record'", &has_record) ||
+         lw_sqlite_query_int(db, "SELECT count(*) FROM pragma_table_info('legal_refs') WHERE name = 'text'", &has_ref_text)))
         return db_error(db, path, err, "cannot read the database");
     /* documents rebuilt without record (ALTER TABLE DROP COLUMN cannot: it trips over the
      * comments of the stored CREATE TABLE); the views over it are made again. Foreign keys
@@ -193,7 +175,7 @@ lw_status lw_store_schema_check(sqlite3 *db, const char *path, int flags, lw_err
      * classifies those documents (lw_store_ingest) before anything else. */
     if (ver == 4 && !(flags & LW_STORE_READONLY)) {
         long long has_topic = 0;
-        if (query_int(db, "SELECT count(*) FROM pragma_table_info('documents') WHERE name = 'topic'", &has_topic))
+        if (lw_sqlite_query_int(db, "SELECT count(*) FROM pragma_table_info('documents') WHERE name = 'topic'", &has_topic))
             return db_error(db, path, err, "cannot read the database");
         char *to5 = sqlite3_mprintf("BEGIN IMMEDIATE; %s UPDATE documents SET topic = ''; PRAGMA user_version = 5;"
                                     " COMMIT;", has_topic ? "" : "ALTER TABLE documents ADD COLUMN topic TEXT;");
