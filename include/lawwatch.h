@@ -58,7 +58,10 @@ typedef enum {
     LAWWATCH_ERR_USAGE,     /* bad arguments */
     LAWWATCH_ERR_DB,        /* the database failed */
     LAWWATCH_ERR_QUERY,     /* a search query is malformed */
-    LAWWATCH_ERR_TOO_LARGE  /* input larger than the library accepts */
+    LAWWATCH_ERR_TOO_LARGE, /* input larger than the library accepts */
+    LAWWATCH_ERR_BUSY,      /* another ingest holds the database (LAWWATCH_INGEST_NOWAIT) */
+    LAWWATCH_ERR_REFUSED    /* refused as unsafe: a prune over a missing or empty folder, or one
+                               that would remove more than the share allowed without FORCE */
 } lawwatch_status;
 
 /* The size of an error's file and message: a path as long as systems take, a message with
@@ -113,6 +116,9 @@ lawwatch_status lawwatch_engine_open(const char *rules_dir, lawwatch_engine **ou
 void lawwatch_engine_free(lawwatch_engine *eng);
 /* The rules folder the engine was loaded from. Borrowed, valid until lawwatch_engine_free. */
 const char *lawwatch_engine_rules_dir(const lawwatch_engine *eng);
+/* The rules' version: 16 hex digits, a hash of the rule files' contents, stored with every
+ * document's facts. Borrowed, valid until lawwatch_engine_free. */
+const char *lawwatch_engine_rules_version(const lawwatch_engine *eng);
 
 /* ---- reading documents ---- */
 
@@ -201,13 +207,26 @@ lawwatch_status lawwatch_db_open(const char *path, int flags, lawwatch_db **out,
 void lawwatch_db_close(lawwatch_db *db);
 /* Number of documents stored; -1 on a database error. */
 long long lawwatch_db_count(lawwatch_db *db);
+/* The copy of the database written by this open before it upgraded the schema (next to
+ * the database), or NULL when there was no upgrade. Borrowed, valid until lawwatch_db_close. */
+const char *lawwatch_db_backup_path(const lawwatch_db *db);
+/* *n = the documents whose facts were extracted by rules other than eng's (re-extract them
+ * with lawwatch_ingest_ex and LAWWATCH_INGEST_REEXTRACT). */
+lawwatch_status lawwatch_db_stale_count(lawwatch_db *db, const lawwatch_engine *eng, long long *n,
+                                        lawwatch_error *err);
 
 /* ---- ingest ---- */
 
 enum {
-    LAWWATCH_INGEST_PRUNE = 1,    /* remove documents whose files are gone */
-    LAWWATCH_INGEST_REEXTRACT = 2 /* recompute facts of documents stored by other rules */
+    LAWWATCH_INGEST_PRUNE = 1,           /* remove documents whose files are gone */
+    LAWWATCH_INGEST_REEXTRACT = 2,       /* recompute facts of documents stored by other rules */
+    LAWWATCH_INGEST_FOLLOW_SYMLINKS = 4, /* follow symbolic links, also out of the folders given */
+    LAWWATCH_INGEST_FORCE = 8,           /* prune even more than prune_max_percent of the documents */
+    LAWWATCH_INGEST_NOWAIT = 16          /* another ingest holds the database: LAWWATCH_ERR_BUSY at once
+                                            instead of waiting for it */
 };
+/* The share of the stored documents a prune may remove without LAWWATCH_INGEST_FORCE. */
+#define LAWWATCH_PRUNE_MAX_PERCENT_DEFAULT 20
 
 /* What an ingest did. */
 typedef struct {
@@ -256,6 +275,7 @@ typedef struct {
     /* called from the writing thread as files are done (may be NULL); p is borrowed */
     void (*progress)(void *ud, const lawwatch_progress *p);
     void *progress_ud;
+    int prune_max_percent; /* 1..100; 0: LAWWATCH_PRUNE_MAX_PERCENT_DEFAULT */
 } lawwatch_ingest_options;
 
 /* lawwatch_ingest with every option (opt may be NULL). */
@@ -268,6 +288,9 @@ void lawwatch_ingest_result_free(lawwatch_ingest_result *r);
  * failed files and the first skipped ones with their reasons. */
 lawwatch_status lawwatch_ingest_result_write(const lawwatch_ingest_result *r, int debug_stats, FILE *out,
                                              lawwatch_error *err);
+/* Writes what an ingest did to out as one JSON object (`lawwatch ingest --format json`):
+ * the counts by outcome and every failed and skipped file with its reason. */
+lawwatch_status lawwatch_ingest_result_write_json(const lawwatch_ingest_result *r, FILE *out, lawwatch_error *err);
 /* The counts of r. */
 lawwatch_ingest_counts lawwatch_ingest_result_counts(const lawwatch_ingest_result *r);
 /* The i-th problem of a kind, i < .failed or .skipped of lawwatch_ingest_result_counts

@@ -48,7 +48,8 @@ _Static_assert(LAWWATCH_OK == (int)LW_OK && LAWWATCH_ERR_IO == (int)LW_ERR_IO &&
                    LAWWATCH_ERR_ENCODING == (int)LW_ERR_ENCODING && LAWWATCH_ERR_RULE == (int)LW_ERR_RULE &&
                    LAWWATCH_ERR_DATA == (int)LW_ERR_DATA && LAWWATCH_ERR_LIMIT == (int)LW_ERR_LIMIT &&
                    LAWWATCH_ERR_USAGE == (int)LW_ERR_USAGE && LAWWATCH_ERR_DB == (int)LW_ERR_DB &&
-                   LAWWATCH_ERR_QUERY == (int)LW_ERR_QUERY && LAWWATCH_ERR_TOO_LARGE == (int)LW_ERR_TOO_LARGE,
+                   LAWWATCH_ERR_QUERY == (int)LW_ERR_QUERY && LAWWATCH_ERR_TOO_LARGE == (int)LW_ERR_TOO_LARGE &&
+                   LAWWATCH_ERR_BUSY == (int)LW_ERR_BUSY && LAWWATCH_ERR_REFUSED == (int)LW_ERR_REFUSED,
                "lawwatch_status and lw_status differ");
 _Static_assert(sizeof(((lawwatch_error *)0)->file) == sizeof(((lw_error *)0)->file) &&
                    sizeof(((lawwatch_error *)0)->msg) == sizeof(((lw_error *)0)->msg),
@@ -214,6 +215,11 @@ void lawwatch_engine_free(lawwatch_engine *eng)
 }
 
 const char *lawwatch_engine_rules_dir(const lawwatch_engine *eng) { return eng->rules_dir; }
+
+const char *lawwatch_engine_rules_version(const lawwatch_engine *eng)
+{
+    return lw_ruleset_version(lw_engine_rules(eng->eng));
+}
 
 /* ---- one document ---- */
 
@@ -477,6 +483,13 @@ void lawwatch_db_close(lawwatch_db *db)
 
 long long lawwatch_db_count(lawwatch_db *db) { return lw_store_count(db->store); }
 
+/* STUB (issue 17, helper "review17" replaces it): no backup is written yet. */
+const char *lawwatch_db_backup_path(const lawwatch_db *db)
+{
+    (void)db;
+    return NULL;
+}
+
 /* ---- ingest ---- */
 
 /* The caller's progress callback, called with the public struct. */
@@ -589,6 +602,14 @@ void lawwatch_ingest_result_free(lawwatch_ingest_result *r)
         return;
     lw_ingest_report_free(&r->rep);
     free(r);
+}
+
+/* STUB (issue 17, helper "ingest" replaces it). */
+lawwatch_status lawwatch_ingest_result_write_json(const lawwatch_ingest_result *r, FILE *out, lawwatch_error *err)
+{
+    (void)r;
+    (void)out;
+    return (lawwatch_status)lw_error_set((lw_error *)err, LW_ERR_USAGE, NULL, 0, 0, "not written yet");
 }
 
 lawwatch_ingest_counts lawwatch_ingest_result_counts(const lawwatch_ingest_result *r)

@@ -48,6 +48,17 @@ static lw_status run_check(lawwatch_db *db, const lawwatch_engine *eng, const la
     return st;
 }
 
+/* STUB (issue 17, helper "review17" replaces it): nothing is counted stale yet. */
+lawwatch_status lawwatch_db_stale_count(lawwatch_db *db, const lawwatch_engine *eng, long long *n,
+                                        lawwatch_error *err)
+{
+    (void)db;
+    (void)eng;
+    (void)err;
+    *n = 0;
+    return LAWWATCH_OK;
+}
+
 lawwatch_status lawwatch_check(lawwatch_db *db, const lawwatch_engine *eng, const lawwatch_check_options *opt,
                                char **json, size_t *n_errors, lawwatch_error *err)
 {

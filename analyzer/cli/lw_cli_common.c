@@ -70,6 +70,33 @@ void lw_cli_error(const lawwatch_error *err)
     fprintf(stderr, "lawwatch: %s\n", lawwatch_error_format(err, buf, sizeof buf));
 }
 
+/* STUBS (issue 17, helper "cliout" replaces them). */
+void lw_cli_note(int level, const char *verb, const char *name, ...)
+{
+    if (level >= LW_CLI_INFO)
+        return;
+    char buf[LW_CLI_ERROR_MAX];
+    va_list ap;
+    va_start(ap, name);
+    lawwatch_vmessage(buf, sizeof buf, name, ap);
+    va_end(ap);
+    fprintf(stderr, "lawwatch%s%s: %s\n", verb ? " " : "", verb ? verb : "", buf);
+}
+
+void lw_cli_log_text(int level, const char *text)
+{
+    if (level < LW_CLI_INFO)
+        fputs(text, stderr);
+}
+
+int lw_cli_color(FILE *f) { return isatty(fileno(f)); }
+
+const char *lw_cli_setting(const char *key)
+{
+    (void)key;
+    return NULL;
+}
+
 lawwatch_engine *lw_cli_engine(const char *rules_opt)
 {
     lawwatch_engine *e;

@@ -22,6 +22,24 @@ const char *lw_cli_rules_dir(const char *opt);
 void lw_cli_say(const char *verb, const char *name, ...);
 /* Prints "lawwatch: file:line: message" to stderr. */
 void lw_cli_error(const lawwatch_error *err);
+
+/* Saying things (issue 17; helper "cliout" owns these). lw_cli_say and lw_cli_error are
+ * errors: always said. The levels below are for everything else a verb tells: */
+enum { LW_CLI_ERROR, LW_CLI_WARNING, LW_CLI_NOTICE, LW_CLI_INFO };
+/* Like lw_cli_say, at a level: WARNING and NOTICE are said unless --quiet, INFO only with
+ * --verbose. Everything said also goes to the --log file and, when stderr is not a
+ * terminal, to syslog (the journal). */
+void lw_cli_note(int level, const char *verb, const char *name, ...);
+/* Text made by the library (lines ending in '\n', e.g. the ingest summary) said at a level
+ * as lw_cli_note says a message. */
+void lw_cli_log_text(int level, const char *text);
+/* True when the verb should colour what it writes to f: --color=always, or auto (the
+ * default) and f is a terminal, NO_COLOR is unset or empty and TERM is not "dumb". */
+int lw_cli_color(FILE *f);
+/* The value of key in the configuration file (--config, $LAWWATCH_CONFIG, else
+ * SYSCONFDIR/lawwatch/lawwatch.conf when installed), or NULL. Borrowed. Keys: db, rules,
+ * folders, window, lang, log, mail_to, admin_to. */
+const char *lw_cli_setting(const char *key);
 /* Loads the engine of the rules folder (lw_cli_rules_dir) or prints why not; NULL on
  * failure. Owned (lawwatch_engine_free). */
 lawwatch_engine *lw_cli_engine(const char *rules_opt);

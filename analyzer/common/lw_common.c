@@ -23,6 +23,8 @@ static const char *const status_names[] = {
     [LW_ERR_DB] = "database error",
     [LW_ERR_QUERY] = "query error",
     [LW_ERR_TOO_LARGE] = "input too large",
+    [LW_ERR_BUSY] = "database busy",
+    [LW_ERR_REFUSED] = "refused",
 };
 
 const char *lw_status_str(lw_status s)

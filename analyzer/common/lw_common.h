@@ -21,7 +21,9 @@ typedef enum {
     LW_ERR_USAGE,     /* bad arguments */
     LW_ERR_DB,        /* the database failed */
     LW_ERR_QUERY,     /* a search query is malformed */
-    LW_ERR_TOO_LARGE  /* input larger than we accept */
+    LW_ERR_TOO_LARGE, /* input larger than we accept */
+    LW_ERR_BUSY,      /* another ingest holds the database */
+    LW_ERR_REFUSED    /* refused as unsafe (a prune that would remove too much) */
 } lw_status;
 
 /* An error with a place. file is the path the user gave (document, rule file);
