@@ -97,6 +97,13 @@ const char *lw_cli_setting(const char *key)
     return NULL;
 }
 
+const char *lw_cli_setting_at(const char *key, size_t i)
+{
+    (void)key;
+    (void)i;
+    return NULL;
+}
+
 lawwatch_engine *lw_cli_engine(const char *rules_opt)
 {
     lawwatch_engine *e;

@@ -38,8 +38,10 @@ void lw_cli_log_text(int level, const char *text);
 int lw_cli_color(FILE *f);
 /* The value of key in the configuration file (--config, $LAWWATCH_CONFIG, else
  * SYSCONFDIR/lawwatch/lawwatch.conf when installed), or NULL. Borrowed. Keys: db, rules,
- * folders, window, lang, log, mail_to, admin_to. */
+ * folder (repeatable), window, lang, log, mail_to, admin_to. */
 const char *lw_cli_setting(const char *key);
+/* The i-th value of a key given on several lines (folder = ...), or NULL past the last. */
+const char *lw_cli_setting_at(const char *key, size_t i);
 /* Loads the engine of the rules folder (lw_cli_rules_dir) or prints why not; NULL on
  * failure. Owned (lawwatch_engine_free). */
 lawwatch_engine *lw_cli_engine(const char *rules_opt);
