@@ -17,6 +17,7 @@
 
 #include "lw_doc.h"
 #include "lw_rules.h"
+#include "lw_store_backup.h"
 #include "lw_store_ingest.h"
 
 /* One fact's line in the extract table: what a reviewer reads of it; longer is cut at a
@@ -465,7 +466,10 @@ lawwatch_status lawwatch_db_open(const char *path, int flags, lawwatch_db **out,
         return LAWWATCH_NOMEM(err);
     lw_error ie;
     lw_error_clear(&ie);
-    if (lw_store_open(path, flags, &db->store, &ie)) {
+    /* an older schema opened for writing is upgraded by lw_store_open: its copy first, and
+     * no upgrade without it (the database is left as it was) */
+    if (lw_store_backup_before_upgrade(path, flags, &db->backup, &ie) || lw_store_open(path, flags, &db->store, &ie)) {
+        free(db->backup);
         free(db);
         return lw_api_out_error(err, &ie);
     }
@@ -478,17 +482,13 @@ void lawwatch_db_close(lawwatch_db *db)
     if (!db)
         return;
     lw_store_close(db->store);
+    free(db->backup);
     free(db);
 }
 
 long long lawwatch_db_count(lawwatch_db *db) { return lw_store_count(db->store); }
 
-/* STUB (issue 17, helper "review17" replaces it): no backup is written yet. */
-const char *lawwatch_db_backup_path(const lawwatch_db *db)
-{
-    (void)db;
-    return NULL;
-}
+const char *lawwatch_db_backup_path(const lawwatch_db *db) { return db ? db->backup : NULL; }
 
 /* ---- ingest ---- */
 

@@ -23,6 +23,7 @@ struct lawwatch_engine {
 
 struct lawwatch_db {
     lw_store *store;
+    char *backup; /* owned: the copy made before this open upgraded the schema, or NULL */
 };
 
 /* Where a path is shown below cwd ("" or NULL: as stored). Borrowed from path. */

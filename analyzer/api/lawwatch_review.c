@@ -13,6 +13,7 @@
 #include "lw_check_render.h"
 #include "lw_docset.h"
 #include "lw_registry.h"
+#include "lw_rules.h"
 #include "lw_date.h"
 
 /* Room for ".tmpPID" after a path. */
@@ -20,11 +21,14 @@
 
 /* ---- check ---- */
 
+static lw_status count_stale(lawwatch_db *db, const lawwatch_engine *eng, long long *n, lw_error *ie);
+
 /* The findings of the stored documents (*findings owned, json_decref): the registry of the
  * rules folder and opt's files over it, a unit that names no issuer refused (it would print
- * a false all-clear), then the checks. */
+ * a false all-clear), then the checks; *stale (may be NULL) gets the documents extracted by
+ * other rules, else (NULL) the "rules.stale" finding goes first in the array when any. */
 static lw_status run_check(lawwatch_db *db, const lawwatch_engine *eng, const lawwatch_check_options *opt,
-                           json_t **findings, lw_error *ie)
+                           json_t **findings, long long *stale, lw_error *ie)
 {
     *findings = NULL;
     lw_check_options o = {0};
@@ -42,21 +46,36 @@ static lw_status run_check(lawwatch_db *db, const lawwatch_engine *eng, const la
         st = lw_docset_check_unit(db->store, o.unit, LW_DS_UNITS_ISSUERS, ie);
     if (!st)
         st = lw_check_run(db->store, eng->eng, reg, &o, findings, ie);
+    long long n_stale = 0;
+    if (!st)
+        st = count_stale(db, eng, &n_stale, ie);
+    if (stale)
+        *stale = n_stale;
+    else if (!st && n_stale > 0 && lw_check_stale(*findings, n_stale, lw_store_path(db->store)))
+        st = lw_error_msg(ie, LW_ERR_NOMEM, NULL, 0, 0, LW_MSG_NOMEM);
     if (!st && lw_oom_since(oom))
         st = lw_error_msg(ie, LW_ERR_NOMEM, NULL, 0, 0, LW_MSG_NOMEM);
     lw_registry_free(reg);
     return st;
 }
 
-/* STUB (issue 17, helper "review17" replaces it): nothing is counted stale yet. */
+/* *n = the documents of db whose facts rules other than eng's extracted (0 on error). */
+static lw_status count_stale(lawwatch_db *db, const lawwatch_engine *eng, long long *n, lw_error *ie)
+{
+    long long *ids = NULL;
+    size_t k = 0;
+    lw_status st = lw_store_stale_ids(db->store, lw_ruleset_version(lw_engine_rules(eng->eng)), 1, &ids, &k, ie);
+    free(ids); /* only their number is asked */
+    *n = st ? 0 : (long long)k;
+    return st;
+}
+
 lawwatch_status lawwatch_db_stale_count(lawwatch_db *db, const lawwatch_engine *eng, long long *n,
                                         lawwatch_error *err)
 {
-    (void)db;
-    (void)eng;
-    (void)err;
-    *n = 0;
-    return LAWWATCH_OK;
+    lw_error ie;
+    lw_error_clear(&ie);
+    return count_stale(db, eng, n, &ie) ? lw_api_out_error(err, &ie) : LAWWATCH_OK;
 }
 
 lawwatch_status lawwatch_check(lawwatch_db *db, const lawwatch_engine *eng, const lawwatch_check_options *opt,
@@ -68,7 +87,7 @@ lawwatch_status lawwatch_check(lawwatch_db *db, const lawwatch_engine *eng, cons
     json_t *findings = NULL;
     lw_error ie;
     lw_error_clear(&ie);
-    lw_status st = run_check(db, eng, opt, &findings, &ie);
+    lw_status st = run_check(db, eng, opt, &findings, NULL, &ie);
     if (!st && !(*json = lw_json_dumps(findings, JSON_INDENT(1))))
         st = lw_error_msg(&ie, LW_ERR_NOMEM, NULL, 0, 0, LW_MSG_NOMEM);
     if (!st && n_errors)
@@ -88,14 +107,16 @@ lawwatch_status lawwatch_check_write(lawwatch_db *db, const lawwatch_engine *eng
     json_t *findings = NULL;
     lw_error ie;
     lw_error_clear(&ie);
-    lw_status st = run_check(db, eng, opt, &findings, &ie);
+    lw_check_format cf = v && v->format == LAWWATCH_FORMAT_JSON ? LW_CHECK_JSON : LW_CHECK_TABLE;
+    long long stale = 0; /* the table says it on a line of its own; JSON has it as a finding */
+    lw_status st = run_check(db, eng, opt, &findings, cf == LW_CHECK_TABLE ? &stale : NULL, &ie);
     if (st) {
         json_decref(findings);
         return lw_api_out_error(err, &ie);
     }
     /* the table or the JSON array, as review/ renders them (paths relative below cwd) */
-    lw_check_render_options ro = {.all_unknown = opt && opt->list_unknown, .color = v && v->color, .cwd = cwd};
-    lw_check_format cf = v && v->format == LAWWATCH_FORMAT_JSON ? LW_CHECK_JSON : LW_CHECK_TABLE;
+    lw_check_render_options ro = {.all_unknown = opt && opt->list_unknown, .color = v && v->color, .cwd = cwd,
+                                  .stale = stale, .db = lw_store_path(db->store)};
     unsigned long oom = lw_oom_mark(); /* a line cut short, a key not written (lw_oom) */
     if (lw_check_render(findings, cf, &ro, out, &ie) ||
         (lw_oom_since(oom) && lw_error_msg(&ie, LW_ERR_NOMEM, NULL, 0, 0, LW_MSG_NOMEM))) {

@@ -99,10 +99,13 @@ int lw_cli_check(int argc, char **argv)
     if (db) {
         char cwd[LW_CLI_PATH_MAX];
         int json = !strcmp(format, "json");
-        lawwatch_view v = {json ? LAWWATCH_FORMAT_JSON : LAWWATCH_FORMAT_TEXT, !json && isatty(STDOUT_FILENO),
+        lawwatch_view v = {json ? LAWWATCH_FORMAT_JSON : LAWWATCH_FORMAT_TEXT, !json && lw_cli_color(stdout),
                            lw_cli_cwd(cwd, sizeof cwd)};
         size_t n_errors = 0;
         lawwatch_error err;
+        long long stale = 0; /* facts of older rules: said on stderr too (the log, the journal) */
+        if (lawwatch_db_stale_count(db, eng, &stale, &err) == LAWWATCH_OK && stale > 0)
+            lw_cli_note(LW_CLI_WARNING, "check", "CLI_STALE_RULES", stale, co.db);
         if (lawwatch_check_write(db, eng, &opt, &v, stdout, &n_errors, &err))
             lw_cli_error(&err);
         else

@@ -123,6 +123,8 @@ lawwatch_db *lw_cli_db(const char *path, int flags)
         lw_cli_error(&err);
         return NULL;
     }
+    if (lawwatch_db_backup_path(db)) /* the schema was upgraded: where the old one is kept */
+        lw_cli_note(LW_CLI_NOTICE, NULL, "CLI_DB_BACKUP", lawwatch_db_backup_path(db));
     return db;
 }
 

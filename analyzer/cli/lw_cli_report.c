@@ -33,6 +33,27 @@ static const char report_usage[] =
     "html is one self-contained page (summary, a table and a timeline per unit).\n"
     "Exit status: 1 when anything is overdue, 0 otherwise, 2 on a usage or database error.\n";
 
+/* --window's value (or the configuration's) into *window: 0, or -1 when it is not a number
+ * of days from 0 to WINDOW_MAX. */
+static int parse_window(const char *s, int *window)
+{
+    char *end;
+    long w = strtol(s, &end, 10);
+    if (!*s || *end || w < 0 || w > WINDOW_MAX)
+        return -1;
+    *window = (int)w;
+    return 0;
+}
+
+/* --lang's value (or the configuration's): *english set, 0; -1 when neither vi nor en. */
+static int parse_lang(const char *s, int *english)
+{
+    if (strcmp(s, "vi") && strcmp(s, "en"))
+        return -1;
+    *english = !strcmp(s, "en");
+    return 0;
+}
+
 int lw_cli_report(int argc, char **argv)
 {
     lw_cli_common co;
@@ -45,6 +66,7 @@ int lw_cli_report(int argc, char **argv)
     strftime(today, sizeof today, "%Y-%m-%d", &tm);
     lawwatch_report_options opt = {.as_of = today, .window = WINDOW_DEFAULT};
     lawwatch_format fmt = LAWWATCH_FORMAT_TEXT;
+    int window_given = 0, lang_given = 0;
     static const struct option longopts[] = {LW_CLI_OPT_HELP, LW_CLI_OPT_DB, LW_CLI_OPT_RULES,
                                              {"as-of", required_argument, NULL, 'a'},
                                              {"window", required_argument, NULL, 'w'},
@@ -65,16 +87,13 @@ int lw_cli_report(int argc, char **argv)
                 return LW_EXIT_FATAL;
             }
             break;
-        case 'w': {
-            char *end;
-            long w = strtol(p.arg, &end, 10);
-            if (*end || w < 0 || w > WINDOW_MAX) {
+        case 'w':
+            if (parse_window(p.arg, &opt.window)) {
                 lw_cli_say("report", "CLI_WINDOW", WINDOW_MAX, p.arg);
                 return LW_EXIT_FATAL;
             }
-            opt.window = (int)w;
+            window_given = 1;
             break;
-        }
         case 's':
             opt.since = p.arg;
             if (!lawwatch_date_valid(opt.since)) {
@@ -101,17 +120,28 @@ int lw_cli_report(int argc, char **argv)
             outfile = p.arg;
             break;
         case 'l':
-            if (strcmp(p.arg, "vi") && strcmp(p.arg, "en")) {
+            if (parse_lang(p.arg, &opt.english)) {
                 lw_cli_say("report", "CLI_LANG", p.arg);
                 return LW_EXIT_FATAL;
             }
-            opt.english = !strcmp(p.arg, "en");
+            lang_given = 1;
             break;
         default: /* help, or an unknown argument */
             return c == LW_CLI_HELP ? LW_EXIT_OK : LW_EXIT_FATAL;
         }
     }
-    opt.color = !outfile && fmt == LAWWATCH_FORMAT_TEXT && isatty(STDOUT_FILENO);
+    /* the configuration's window and lang, when the command line gives none (read once the
+     * options, --config among them, are parsed) */
+    const char *conf;
+    if (!window_given && (conf = lw_cli_setting("window")) && parse_window(conf, &opt.window)) {
+        lw_cli_say("report", "CLI_WINDOW_CONFIG", WINDOW_MAX, conf);
+        return LW_EXIT_FATAL;
+    }
+    if (!lang_given && (conf = lw_cli_setting("lang")) && parse_lang(conf, &opt.english)) {
+        lw_cli_say("report", "CLI_LANG_CONFIG", conf);
+        return LW_EXIT_FATAL;
+    }
+    opt.color = !outfile && fmt == LAWWATCH_FORMAT_TEXT && lw_cli_color(stdout);
     int rc = LW_EXIT_FATAL;
     lawwatch_engine *eng = lw_cli_engine(co.rules);
     lawwatch_db *db = eng ? lw_cli_db(co.db, LAWWATCH_DB_READONLY) : NULL;
@@ -119,6 +149,9 @@ int lw_cli_report(int argc, char **argv)
     lawwatch_error err;
     if (!db)
         goto done;
+    long long stale = 0; /* the report says it at its top; stderr (the log, the journal) too */
+    if (lawwatch_db_stale_count(db, eng, &stale, &err) == LAWWATCH_OK && stale > 0)
+        lw_cli_note(LW_CLI_WARNING, "report", "CLI_STALE_RULES", stale, co.db);
     if (lawwatch_report_build(db, eng, &opt, &r, &err)) {
         lw_cli_error(&err);
         goto done;

@@ -156,7 +156,7 @@ int lw_cli_search(int argc, char **argv)
     }
     char cwd[LW_CLI_PATH_MAX];
     lawwatch_view v = {json ? LAWWATCH_FORMAT_JSON : LAWWATCH_FORMAT_TEXT,
-                       !json && isatty(STDOUT_FILENO) && !getenv("NO_COLOR"), lw_cli_cwd(cwd, sizeof cwd)};
+                       !json && lw_cli_color(stdout), lw_cli_cwd(cwd, sizeof cwd)};
     lawwatch_error err;
     lawwatch_status st;
     size_t n = 0;

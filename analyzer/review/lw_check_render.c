@@ -18,6 +18,9 @@
 /* The indent of a finding's second and later lines, under its code. */
 #define IND "             "
 
+/* Room for the stale-rules sentence and command with the database's name. */
+#define LW_CHECK_STALE_MAX 2048
+
 static const char *vi(lw_msg_id id) { return lw_msg_get(id, LW_LANG_VI); }
 
 static const char *str(const json_t *o, const char *key) { return json_string_value(json_object_get(o, key)); }
@@ -263,7 +266,14 @@ lw_status lw_check_render(json_t *findings, lw_check_format fmt, const lw_check_
     if (!cwd)
         cwd = getcwd(here, sizeof here) ? here : "";
     switch (fmt) {
-    case LW_CHECK_TABLE: print_table(out, findings, opt && opt->all_unknown, opt && opt->color, cwd); break;
+    case LW_CHECK_TABLE:
+        if (opt && opt->stale > 0) { /* findings on old facts: said before them */
+            fputs(opt->color ? "\033[1;33m" : "", out);
+            fprintf(out, vi(LW_MSG_REPORT_STALE), opt->stale, opt->db ? opt->db : "lawwatch.db");
+            fputs(opt->color ? "\033[0m\n\n" : "\n\n", out);
+        }
+        print_table(out, findings, opt && opt->all_unknown, opt && opt->color, cwd);
+        break;
     case LW_CHECK_JSON: {
         /* gathered, then written at once: one write of the whole array */
         text_out t = {{0}, 0};
@@ -281,6 +291,17 @@ lw_status lw_check_render(json_t *findings, lw_check_format fmt, const lw_check_
     if (fflush(out) || ferror(out))
         return lw_error_msg(err, LW_ERR_IO, NULL, 0, 0, LW_MSG_CHECK_WRITE);
     return LW_OK;
+}
+
+int lw_check_stale(json_t *findings, long long n, const char *db)
+{
+    char msg[LW_CHECK_STALE_MAX], cmd[LW_CHECK_STALE_MAX];
+    snprintf(msg, sizeof msg, vi(LW_MSG_REPORT_STALE), n, db);
+    snprintf(cmd, sizeof cmd, "lawwatch ingest --reextract --db %s", db);
+    json_t *f = json_pack("{s:s,s:s,s:s,s:n,s:n,s:n,s:n,s:s,s:{s:I,s:s}}", "code", "rules.stale", "severity", "warning",
+                          "path", db, "id", "label", "subject", "line", "message", msg, "evidence", "stale_documents",
+                          (json_int_t)n, "command", cmd);
+    return !f || json_array_insert_new(findings, 0, f) ? -1 : 0;
 }
 
 int lw_check_format_parse(const char *s)

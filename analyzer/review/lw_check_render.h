@@ -19,6 +19,9 @@ typedef struct {
     int all_unknown; /* table: every citation not in the registry on a line of its own */
     int color;       /* table: ANSI colours */
     const char *cwd; /* paths below this folder are shown relative; NULL: the working folder */
+    long long stale; /* table: documents extracted by other rules, said first when > 0 (the
+                        JSON array carries a "rules.stale" finding instead: lw_check_stale) */
+    const char *db;  /* table: the database's name, for the re-extract command */
 } lw_check_render_options;
 
 /* Writes findings (borrowed) to out (borrowed, flushed, not closed). JSON makes the paths
@@ -28,6 +31,11 @@ typedef struct {
  * out, LW_ERR_USAGE for an unknown format. */
 lw_status lw_check_render(json_t *findings, lw_check_format fmt, const lw_check_render_options *opt,
                           FILE *out, lw_error *err);
+
+/* Puts first in findings the "rules.stale" finding (severity warning, no line, no
+ * document): n documents of the database db were extracted by rules other than the ones
+ * checking them; evidence {"stale_documents", "command"}. -1 when out of memory. */
+int lw_check_stale(json_t *findings, long long n, const char *db);
 
 /* Parses "table", "json"; -1 when none. */
 int lw_check_format_parse(const char *s);

@@ -48,6 +48,8 @@ struct lw_report {
     unsigned stamp;
     long as_of_days;
     char *unit_key; /* --unit folded once, or NULL */
+    long long stale;    /* documents extracted by other rules (lw_store_stale_ids) */
+    char *db;           /* owned: the database's name (lw_store_path) */
     const char **canon; /* the distinct topics: compared by pointer once made canonical */
     size_t ncanon, capcanon;
     size_t directing;   /* directing duties, counted apart (see lw_report.h) */
@@ -714,8 +716,17 @@ lw_status lw_report_build(lw_store *s, const lw_engine *eng, const lw_report_opt
     if (!getcwd(r->cwd, sizeof r->cwd))
         r->cwd[0] = '\0';
     const lw_ruleset *rs = lw_engine_rules(eng);
-    lw_status st = lw_docset_load(s, rs, LW_DS_REFS_IDS, &r->ds, err);
+    long long *stale_ids = NULL;
+    size_t n_stale = 0;
+    lw_status st = lw_store_stale_ids(s, lw_ruleset_version(rs), 1, &stale_ids, &n_stale, err);
+    free(stale_ids); /* only their number is said */
+    r->stale = (long long)n_stale;
+    if (!st && !(r->db = strdup(lw_store_path(s))))
+        st = lw_error_msg(err, LW_ERR_NOMEM, NULL, 0, 0, LW_MSG_NOMEM);
+    if (!st)
+        st = lw_docset_load(s, rs, LW_DS_REFS_IDS, &r->ds, err);
     if (st) {
+        free(r->db);
         free(r->unit_key);
         free(r);
         return st;
@@ -830,7 +841,9 @@ lw_status lw_report_build(lw_store *s, const lw_engine *eng, const lw_report_opt
                                   .directing = r->directing,
                                   .later = r->later,
                                   .unfollowed = r->unfollowed,
-                                  .n_items = r->n};
+                                  .n_items = r->n,
+                                  .stale = r->stale,
+                                  .db = r->db};
     memcpy(r->view.counts, r->counts, sizeof r->counts);
     *out = r;
     return LW_OK;
@@ -849,6 +862,7 @@ void lw_report_free(lw_report *r)
     free(r->many_provinces);
     free(r->canon);
     free(r->unit_key);
+    free(r->db);
     for (size_t i = 0; r->pairs && r->ds && i < lw_docset_ndocs(r->ds); i++)
         free(r->pairs[i]);
     free(r->pairs);

@@ -77,7 +77,9 @@ typedef struct {
 typedef struct lw_report lw_report;
 
 /* Builds the report over the documents of s. *out owned (lw_report_free); NULL on error.
- * opt and its strings are copied or used up: the caller's may go after the call. */
+ * opt and its strings are copied or used up: the caller's may go after the call. The
+ * documents whose facts were extracted by rules other than eng's are counted (stale in the
+ * summary): their duties may be judged on old facts, which the report says. */
 lw_status lw_report_build(lw_store *s, const lw_engine *eng, const lw_report_options *opt, lw_report **out,
                           lw_error *err);
 void lw_report_free(lw_report *r);
@@ -117,6 +119,9 @@ typedef struct {
     size_t later;                 /* duties of documents dated after as_of */
     size_t unfollowed;            /* duties of units the database cannot follow */
     size_t n_items;               /* items, in order: unit, status, deadline, path, line */
+    long long stale;              /* documents whose facts other rules extracted (see
+                                     lw_report_build): the report says so first */
+    const char *db;               /* the database's name, for the re-extract command */
 } lw_report_summary;
 
 /* The report's settings and counts (borrowed). */

@@ -127,6 +127,11 @@ void lw_report_html_write(const lw_report *r, lw_render_sink *s)
     lw_render_since(v, s, " · ");
     lw_render_out(s, "</p>\n");
     char note[LW_RENDER_NOTE_MAX];
+    if (*lw_render_stale_note(v, note, sizeof note)) {
+        lw_render_out(s, "<p class=\"meta stale\"><strong>");
+        lw_render_html(s, note);
+        lw_render_out(s, "</strong></p>\n");
+    }
     if (*lw_render_older_note(v, note, sizeof note)) {
         lw_render_out(s, "<p class=\"meta\">");
         lw_render_html(s, note);

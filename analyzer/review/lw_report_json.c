@@ -77,6 +77,8 @@ void lw_report_json_write(const lw_report *r, lw_render_sink *s)
     lw_render_out(s, ",\n \"directing_duties\": %zu", v->directing);
     lw_render_out(s, ",\n \"later_duties\": %zu", v->later);
     lw_render_out(s, ",\n \"unfollowed_duties\": %zu", v->unfollowed);
+    if (v->stale > 0) /* present only then: a current database's report is unchanged */
+        lw_render_out(s, ",\n \"stale_documents\": %lld", v->stale);
     lw_render_out(s, ",\n \"items\": [");
     for (size_t i = 0; i < v->n_items && !s->bad && !s->nomem; i++) {
         const lw_report_item *it = lw_report_item_at(r, i);

@@ -9,6 +9,12 @@ void lw_report_md_write(const lw_report *r, lw_render_sink *s)
     const lw_report_summary *v = lw_report_summary_of(r);
     char d1[LW_RENDER_DATE_SIZE], d2[LW_RENDER_WHEN_MAX];
     lw_render_out(s, "# %s — %s %s\n\n", LW_LABEL(v, TITLE), LW_LABEL(v, AS_OF), lw_date_vi(v->as_of, d1));
+    char note[LW_RENDER_NOTE_MAX];
+    if (*lw_render_stale_note(v, note, sizeof note)) {
+        lw_render_out(s, "> **");
+        lw_render_md(s, note);
+        lw_render_out(s, "**\n\n");
+    }
     lw_render_out(s, "| %s | %s |\n| --- | ---: |\n", LW_LABEL(v, STATUS), "N");
     for (int st = 0; st < LW_RS_COUNT; st++)
         lw_render_out(s, "| %s | %zu |\n", lw_render_status_label(v, st), v->counts[st]);
@@ -16,7 +22,6 @@ void lw_report_md_write(const lw_report *r, lw_render_sink *s)
     lw_render_out(s, LW_LABEL(v, WINDOW), v->window);
     lw_render_since(v, s, ", ");
     lw_render_out(s, ")\n");
-    char note[LW_RENDER_NOTE_MAX];
     if (*lw_render_older_note(v, note, sizeof note))
         lw_render_out(s, "\n%s\n", note);
     if (*lw_render_directing_note(v, note, sizeof note))

@@ -184,6 +184,14 @@ void lw_render_since(const lw_report_summary *v, lw_render_sink *s, const char *
     lw_render_html(s, b); /* dates and words only: the same in every format */
 }
 
+const char *lw_render_stale_note(const lw_report_summary *v, char *buf, size_t n)
+{
+    buf[0] = '\0';
+    if (v->stale > 0)
+        snprintf(buf, n, LW_LABEL(v, STALE), v->stale, v->db ? v->db : "lawwatch.db");
+    return buf;
+}
+
 const char *lw_render_older_note(const lw_report_summary *v, char *buf, size_t n)
 {
     char d1[LW_RENDER_DATE_SIZE];

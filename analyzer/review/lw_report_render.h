@@ -87,6 +87,10 @@ const char *lw_render_older_note(const lw_report_summary *v, char *buf, size_t n
  * the database cannot follow into buf, or ""; buf returned. */
 const char *lw_render_directing_note(const lw_report_summary *v, char *buf, size_t n);
 
+/* The sentence on documents extracted by other rules and how to re-extract them into buf,
+ * or "" when there are none; buf returned. */
+const char *lw_render_stale_note(const lw_report_summary *v, char *buf, size_t n);
+
 /* What answer a is called in an item: its name (lw_report_doc_name), else its date as
  * dd/mm/yyyy written into d1. Borrowed. */
 const char *lw_render_answer_name(const lw_report *r, const lw_ds_doc *a, char d1[LW_RENDER_DATE_SIZE]);

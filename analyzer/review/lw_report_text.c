@@ -22,8 +22,10 @@ void lw_report_text_write(const lw_report *r, lw_render_sink *s)
     lw_render_out(s, LW_LABEL(v, WINDOW), v->window);
     lw_render_since(v, s, ", ");
     lw_render_out(s, ")\n");
-    write_summary_line(r, s);
     char note[LW_RENDER_NOTE_MAX];
+    if (*lw_render_stale_note(v, note, sizeof note)) /* before anything judged on those facts */
+        lw_render_out(s, "%s%s%s\n", v->color ? "\033[1;33m" : "", note, v->color ? "\033[0m" : "");
+    write_summary_line(r, s);
     if (*lw_render_older_note(v, note, sizeof note))
         lw_render_out(s, "%s\n", note);
     if (*lw_render_directing_note(v, note, sizeof note))
