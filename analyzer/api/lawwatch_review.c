@@ -5,8 +5,11 @@
  * file. */
 #include "lawwatch_impl.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "lw_check.h"
@@ -16,8 +19,10 @@
 #include "lw_rules.h"
 #include "lw_date.h"
 
-/* Room for ".tmpPID" after a path. */
-#define LW_API_TMP_SUFFIX_MAX 24
+/* Room for what the report's temporary file adds to its name: '.', ".XXXXXX" and the NUL. */
+#define LW_API_TMP_EXTRA 16
+/* The mode of a new report file, whatever the umask: others (a web server) read it. */
+#define LW_API_REPORT_MODE 0644
 
 /* ---- check ---- */
 
@@ -235,23 +240,77 @@ lawwatch_status lawwatch_report_string(const lawwatch_report *r, lawwatch_format
     return LAWWATCH_OK;
 }
 
+/* The report's temporary file in path's folder: ".NAME.XXXXXX" (owned, free()), made by
+ * mkstemp: a name nobody can guess, created O_EXCL with mode 0600, so nothing planted there
+ * is followed or overwritten. *fd its descriptor. LW_ERR_IO naming path when it cannot be
+ * made (a folder that does not exist said so). */
+static lw_status report_tmp(const char *path, char **tmp, int *fd, lw_error *ie)
+{
+    *tmp = NULL;
+    const char *slash = strrchr(path, '/');
+    int dirlen = slash ? (int)(slash - path + 1) : 0;
+    size_t n = strlen(path) + LW_API_TMP_EXTRA;
+    char *t = malloc(n);
+    if (!t)
+        return lw_error_msg(ie, LW_ERR_NOMEM, NULL, 0, 0, LW_MSG_NOMEM);
+    snprintf(t, n, "%.*s.%s.XXXXXX", dirlen, path, path + dirlen);
+    if ((*fd = mkstemp(t)) < 0) {
+        int e = errno;
+        free(t);
+        if (e == ENOENT || e == ENOTDIR)
+            return lw_error_msg(ie, LW_ERR_IO, path, 0, 0, LW_MSG_API_REPORT_NO_FOLDER);
+        return lw_error_msg(ie, LW_ERR_IO, path, 0, 0, LW_MSG_API_REPORT_OUT, strerror(e));
+    }
+    fcntl(*fd, F_SETFD, FD_CLOEXEC);
+    *tmp = t;
+    return LW_OK;
+}
+
+/* Flushes path's folder, so that the rename survives a crash (best effort: the report is
+ * whole either way). */
+static void sync_parent(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    char *dir = slash ? strndup(path, slash == path ? 1 : (size_t)(slash - path)) : strdup(".");
+    int fd = dir ? open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC) : -1;
+    free(dir);
+    if (fd >= 0) {
+        fsync(fd);
+        close(fd);
+    }
+}
+
+/* Gives the file of fd the group gid, as the file it replaces had (a report a web server's
+ * group reads, mode 0640). Best effort. */
+static void keep_group(int fd, gid_t gid)
+{
+    if (fchown(fd, (uid_t)-1, gid) != 0)
+        return; /* not a member of that group: the file keeps ours, its mode as before */
+}
+
 lawwatch_status lawwatch_report_write_file(const lawwatch_report *r, lawwatch_format fmt, const char *path,
                                            lawwatch_error *err)
 {
     if (!format_ok(fmt))
         return lw_api_fail(err, LW_ERR_USAGE, LW_MSG_API_FORMAT);
-    /* whole or not at all: a temporary file beside path (same file system), renamed */
-    size_t n = strlen(path) + LW_API_TMP_SUFFIX_MAX;
-    char *tmp = malloc(n);
-    if (!tmp)
-        return LAWWATCH_NOMEM(err);
-    snprintf(tmp, n, "%s.tmp%ld", path, (long)getpid());
+    /* whole or not at all: a temporary file in path's folder (same file system), written,
+     * synced, given the mode (and group) of the file it replaces, else 0644 whatever the
+     * umask (a web server reads the nightly report), then renamed over path */
+    struct stat old;
+    int had = lstat(path, &old) == 0 && S_ISREG(old.st_mode);
+    mode_t mode = had ? old.st_mode & 07777 : LW_API_REPORT_MODE;
     lw_error ie;
     lw_error_clear(&ie);
-    FILE *f = fopen(tmp, "wb");
+    char *tmp = NULL;
+    int fd = -1;
+    if (report_tmp(path, &tmp, &fd, &ie))
+        return lw_api_out_error(err, &ie);
+    FILE *f = fdopen(fd, "wb");
     if (!f) {
+        lw_error_msg(&ie, LW_ERR_IO, path, 0, 0, LW_MSG_API_REPORT_OUT, strerror(errno));
+        close(fd);
+        unlink(tmp);
         free(tmp);
-        lw_error_msg(&ie, LW_ERR_IO, path, 0, 0, LW_MSG_FILE_CREATE);
         return lw_api_out_error(err, &ie);
     }
     unsigned long oom = lw_oom_mark();
@@ -260,11 +319,18 @@ lawwatch_status lawwatch_report_write_file(const lawwatch_report *r, lawwatch_fo
         snprintf(ie.file, sizeof ie.file, "%s", path);
     else if (lw_oom_since(oom)) /* a line may have been cut short: the file is not replaced */
         st = lw_error_msg(&ie, LW_ERR_NOMEM, NULL, 0, 0, LW_MSG_NOMEM);
-    int bad = fclose(f) != 0;
-    if (!st && (bad || rename(tmp, path)))
-        st = lw_error_msg(&ie, LW_ERR_IO, path, 0, 0, LW_MSG_FILE_WRITE);
+    if (!st && had && old.st_gid != getegid())
+        keep_group(fd, old.st_gid);
+    if (!st && (fflush(f) || fsync(fd) || fchmod(fd, mode)))
+        st = lw_error_msg(&ie, LW_ERR_IO, path, 0, 0, LW_MSG_API_REPORT_OUT, strerror(errno));
+    if (fclose(f) && !st)
+        st = lw_error_msg(&ie, LW_ERR_IO, path, 0, 0, LW_MSG_API_REPORT_OUT, strerror(errno));
+    if (!st && rename(tmp, path))
+        st = lw_error_msg(&ie, LW_ERR_IO, path, 0, 0, LW_MSG_API_REPORT_OUT, strerror(errno));
     if (st)
         unlink(tmp);
+    else
+        sync_parent(path);
     free(tmp);
     return st ? lw_api_out_error(err, &ie) : LAWWATCH_OK;
 }

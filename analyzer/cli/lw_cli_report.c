@@ -24,13 +24,20 @@ static const char report_usage[] =
     "the document, line and the deadline's own words. A duty counts as answered by a document of\n"
     "the unit (a Báo cáo for a report, a Kế hoạch for a plan, else a letter on the duty's topic)\n"
     "dated on or after the duty's document that cites it or is of the deadline's year.\n"
+    "  --window DAYS  due soon when the deadline is within DAYS days (default: the\n"
+    "                configuration's window, else 14)\n"
     "  --since DATE  judge the duties due on or after DATE; the older ones are only counted\n"
     "                (default: 1 January of the year before the as-of date)\n"
     "  --all         judge every duty, however old\n"
     "  --unit TEXT   only units whose name contains TEXT (diacritics and case ignored); a TEXT\n"
     "                that matches no unit is an error (exit 2) listing the nearest names\n"
-    "  -o FILE       write to FILE (replaced whole) instead of standard output\n"
+    "  -o FILE       write to FILE instead of standard output: replaced whole or not at all (a\n"
+    "                temporary file in its folder renamed over it), with the mode of the file it\n"
+    "                replaces, else 0644 whatever the umask\n"
+    "  --lang vi|en  labels in Vietnamese or English (default: the configuration's lang, else vi)\n"
     "html is one self-contained page (summary, a table and a timeline per unit).\n"
+    "When facts were extracted by other (older) rules than --rules, the report says so at its top\n"
+    "(json: \"stale_documents\") and on standard error: run lawwatch ingest --reextract.\n"
     "Exit status: 1 when anything is overdue, 0 otherwise, 2 on a usage or database error.\n";
 
 /* --window's value (or the configuration's) into *window: 0, or -1 when it is not a number
