@@ -388,7 +388,9 @@ typedef struct {
  * duties without deadline. opt may be NULL. *json (owned) is a JSON array of findings
  * {code, severity, path, line, message, evidence, id, label, subject}; *n_errors (may be
  * NULL) gets the number of findings of severity "error". A unit that names no issuer is an
- * error (LAWWATCH_ERR_USAGE) naming the nearest ones. */
+ * error (LAWWATCH_ERR_USAGE) naming the nearest ones. When documents were extracted by rules
+ * other than eng's (lawwatch_db_stale_count), a "rules.stale" warning comes first (path: the
+ * database; evidence: stale_documents, command). */
 lawwatch_status lawwatch_check(lawwatch_db *db, const lawwatch_engine *eng, const lawwatch_check_options *opt,
                                char **json, size_t *n_errors, lawwatch_error *err);
 
@@ -442,8 +444,10 @@ lawwatch_status lawwatch_report_write(const lawwatch_report *r, lawwatch_format 
 /* The same as a string: *text owned (lawwatch_free), NUL-terminated. */
 lawwatch_status lawwatch_report_string(const lawwatch_report *r, lawwatch_format fmt, char **text,
                                        lawwatch_error *err);
-/* Writes r in a format to the file at path, whole or not at all (a temporary file beside it
- * renamed into place). LAWWATCH_ERR_IO with err->file = path when it cannot be written. */
+/* Writes r in a format to the file at path, whole or not at all: a temporary file made by
+ * mkstemp in path's folder, synced, given the mode of the file it replaces (else 0644,
+ * whatever the umask), renamed over path. LAWWATCH_ERR_IO with err->file = path when it
+ * cannot be written (path untouched, the temporary file removed). */
 lawwatch_status lawwatch_report_write_file(const lawwatch_report *r, lawwatch_format fmt, const char *path,
                                            lawwatch_error *err);
 

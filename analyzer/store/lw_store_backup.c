@@ -20,6 +20,9 @@
 
 /* "YYYYMMDD-HHMMSS" and its NUL, with room to spare. */
 #define BACKUP_STAMP_MAX 32
+/* Names tried when the copy's name is taken (two ingests upgrading in the same second):
+ * NAME.bak, then NAME-2.bak ... */
+#define BACKUP_NAME_TRIES 9
 
 /* The schema version of the lawwatch database at path in *ver, or 0 when it is none that
  * this module should copy (not SQLite, not lawwatch's, empty): lw_store_open says why. A
@@ -111,13 +114,21 @@ lw_status lw_store_backup_before_upgrade(const char *path, int flags, char **bac
         sqlite3_close(db);
         return lw_error_msg(err, LW_ERR_NOMEM, path, 0, 0, LW_MSG_NOMEM);
     }
-    snprintf(bak, n, "%s.schema%lld-%s.bak", path, ver, stamp);
     /* created here, exclusively and without following a link, with the database's mode
      * (umask aside): the copy holds what the database holds, for the same readers. VACUUM
      * INTO writes into an empty file; it never fsyncs, so the copy is synced here. */
     char why[LW_STORE_MSG_MAX] = "";
     mode_t mode = dbst.st_mode & 0666;
-    int fd = open(bak, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
+    int fd = -1;
+    for (int k = 1; fd < 0 && k <= BACKUP_NAME_TRIES; k++) {
+        if (k == 1)
+            snprintf(bak, n, "%s.schema%lld-%s.bak", path, ver, stamp);
+        else
+            snprintf(bak, n, "%s.schema%lld-%s-%d.bak", path, ver, stamp, k);
+        fd = open(bak, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
+        if (fd < 0 && errno != EEXIST)
+            break;
+    }
     int made = fd >= 0;
     if (fd < 0 || fchmod(fd, mode) != 0)
         snprintf(why, sizeof why, "%s", strerror(errno));

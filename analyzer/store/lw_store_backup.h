@@ -1,7 +1,8 @@
 /* lw_store_backup: the copy of a database taken before its schema is upgraded. An upgrade
  * rewrites tables in place (lw_store_schema); if the new lawwatch turns out wrong for a
  * department, the copy is how it goes back. The copy sits next to the database as
- * DB.schemaN-YYYYMMDD-HHMMSS.bak (N the old schema version, local time), made by SQLite's
+ * DB.schemaN-YYYYMMDD-HHMMSS.bak (N the old schema version, local time; "-2.bak" ... when
+ * that name is taken: never overwritten, no link followed), made by SQLite's
  * VACUUM INTO (a consistent snapshot, readable by the sqlite3 shell), with the database
  * file's own permissions, and fsync'd with its folder before the upgrade may start. */
 #ifndef LW_STORE_BACKUP_H

@@ -21,6 +21,7 @@ import re
 import shutil
 import sqlite3
 import subprocess
+import time
 
 import lwtest
 
@@ -100,6 +101,22 @@ with lwtest.tmpdir("lw_deploy_review_") as tmp:
         check(os.stat(bak).st_mode & 0o777 == 0o640, "the copy has the database's mode 0640: %o"
               % (os.stat(bak).st_mode & 0o777))
     check(q(db, "PRAGMA user_version")[0][0] == 5, "the database was upgraded to schema 5")
+
+    # a copy's name already taken (a file planted there for each of the next seconds) is
+    # never overwritten: the copy takes the next name
+    tdb = os.path.join(dbdir, "t.db")
+    shutil.copy(db, tdb)
+    q(tdb, "PRAGMA user_version = 4")
+    now = time.time()
+    taken = ["t.db.schema4-%s.bak" % time.strftime("%Y%m%d-%H%M%S", time.localtime(now + k)) for k in range(-1, 30)]
+    for n in taken:
+        with open(os.path.join(dbdir, n), "w") as f:
+            f.write("planted\n")
+    rc, out, err = run("ingest", "--db", tdb, docs)
+    made = [n for n in os.listdir(dbdir) if n.startswith("t.db.schema4-") and n not in taken]
+    check(rc in (0, 1) and len(made) == 1 and made[0].endswith("-2.bak"), "a taken name: the copy is %s: %s"
+          % (made, err))
+    check(all(open(os.path.join(dbdir, n)).read() == "planted\n" for n in taken), "no taken name overwritten")
 
     # refused: the copy's name is longer than a file name may be (this fails even for root);
     # the database is left as it was
