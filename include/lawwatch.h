@@ -200,9 +200,11 @@ enum {
     LAWWATCH_DB_READONLY = 2 /* open for queries only (search, cites, check, report) */
 };
 
-/* Opens the database at path. Errors (LAWWATCH_ERR_DB, err->file = path): missing file
- * without LAWWATCH_DB_CREATE, not a lawwatch database, another schema version. *out owned
- * (lawwatch_db_close). */
+/* Opens the database at path. Opened for writing, a database of an older schema is upgraded
+ * in place after a copy is written next to it (lawwatch_db_backup_path). Errors
+ * (LAWWATCH_ERR_DB, err->file = path): missing file without LAWWATCH_DB_CREATE, not a
+ * lawwatch database, another schema version, an upgrade whose copy could not be made (the
+ * database left as it was). *out owned (lawwatch_db_close). */
 lawwatch_status lawwatch_db_open(const char *path, int flags, lawwatch_db **out, lawwatch_error *err);
 void lawwatch_db_close(lawwatch_db *db);
 /* Number of documents stored; -1 on a database error. */
