@@ -292,7 +292,10 @@ typedef struct {
     /* called from the writing thread as files are done (may be NULL); p is borrowed */
     void (*progress)(void *ud, const lawwatch_progress *p);
     void *progress_ud;
-    int prune_max_percent; /* 1..100; 0: LAWWATCH_PRUNE_MAX_PERCENT_DEFAULT */
+    /* the share of the stored documents LAWWATCH_INGEST_PRUNE may remove without
+     * LAWWATCH_INGEST_FORCE: 1..100 percent; 0: LAWWATCH_PRUNE_MAX_PERCENT_DEFAULT; other
+     * values are LAWWATCH_ERR_USAGE */
+    int prune_max_percent;
 } lawwatch_ingest_options;
 
 /* lawwatch_ingest with every option (opt may be NULL). */

@@ -30,7 +30,7 @@ typedef struct {
     int follow_symlinks;  /* follow links out of the folders given, and into linked folders */
     int nowait;           /* another ingest holds the database: LW_ERR_BUSY at once, not wait */
     int force;            /* prune even more than prune_max_percent of the documents */
-    int prune_max_percent; /* 1..100; 0: LW_STORE_PRUNE_MAX_DEFAULT */
+    int prune_max_percent; /* 1..100; 0: LW_STORE_PRUNE_MAX_DEFAULT; else LW_ERR_USAGE */
     /* files of the database besides those lw_store_files names (the copy made before a
      * schema upgrade): never read as documents; borrowed, NULL entries ignored */
     const char *const *own_files;
