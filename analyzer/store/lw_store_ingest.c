@@ -1,5 +1,7 @@
 /* lw_store_ingest: walk, worker pool and batched transactions over the store's handle (see
- * the header). Nothing here knows the back end: it stores through lw_store.h. */
+ * the header), under the back end's ingest lock; what is a document (is_document), links
+ * kept inside the folders given, and a prune planned and refused before anything is
+ * deleted. Nothing here knows the back end: it stores through lw_store.h. */
 #define _GNU_SOURCE
 #include "lw_store_ingest.h"
 
