@@ -168,8 +168,10 @@ static int setup(const char *verb)
         lw_cli_log_set_syslog(!strcmp(sys, "yes") ? LW_CLI_SYSLOG_YES : !strcmp(sys, "no") ? LW_CLI_SYSLOG_NO
                                                                                           : LW_CLI_SYSLOG_AUTO);
     const char *log = lw_cli_setting("log");
-    if (!cli.log_opt && log && !lw_cli_log_is_open())
-        return log_open(verb, log);
+    if (!cli.log_opt && log && !lw_cli_log_is_open() && log_open(verb, log))
+        return -1;
+    if (lw_cli_config_file(cli.config)) /* which file it was, for an admin puzzled by a value */
+        lw_cli_note(LW_CLI_INFO, verb, "CLI_CONFIG_FILE", lw_cli_config_file(cli.config));
     return 0;
 }
 
