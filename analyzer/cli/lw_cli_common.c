@@ -35,7 +35,7 @@ static struct {
     int color;
     const char *config_opt; /* --config */
     const char *log_opt;    /* --log */
-    lw_cli_conf *config;  /* read once; NULL: not yet */
+    lw_cli_conf *config;    /* read once; NULL: not yet */
     const char *config_how; /* "--config", "LAWWATCH_CONFIG" or NULL (the default file) */
     int config_failed;      /* it could not be read: said once */
 } cli;
