@@ -116,6 +116,9 @@ static int version(void)
 {
     printf("lawwatch %s\n", lawwatch_version());
     fflush(stdout);
+    const char *how, *looked;
+    if (!lw_cli_config_info(&how, &looked)) /* a broken configuration: said; its rules unknown */
+        return LW_EXIT_FATAL;
     const char *dir = lw_cli_rules_dir(NULL);
     lawwatch_engine *eng;
     lawwatch_error err;

@@ -250,8 +250,8 @@ int lw_cli_config_read(const char *path, int missing_ok, const char *verb, lw_cl
     size_t size = 0, lineno = 0;
     ssize_t n;
     int rc = 0;
-    errno = 0;
-    while (!rc && (n = getline(&line, &size, f)) >= 0) {
+    /* errno tells a getline that ran out of memory from the end of the file */
+    while (!rc && (errno = 0, n = getline(&line, &size, f)) >= 0) {
         lineno++;
         if (n && line[n - 1] == '\n')
             line[--n] = '\0';
@@ -262,7 +262,7 @@ int lw_cli_config_read(const char *path, int missing_ok, const char *verb, lw_cl
             rc = parse_line(cfg, verb, line, (size_t)n, lineno);
         }
     }
-    if (!rc && ferror(f)) {
+    if (!rc && (ferror(f) || errno)) {
         say(verb, errno == ENOMEM ? "NOMEM" : "CLI_CONFIG_OPEN", path, strerror(errno ? errno : EIO));
         rc = -1;
     }

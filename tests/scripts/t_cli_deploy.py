@@ -84,6 +84,9 @@ def test_version(tmp):
     rc, out, err = run("--version", cwd=tmp, env={"LAWWATCH_RULES": os.path.join(tmp, "no-rules")})
     lwtest.check(rc == 2 and "no-rules" in err and "rules" not in out.splitlines()[1:2],
                  "--version with rules that cannot be loaded: says so, exit 2: %d %r" % (rc, err))
+    bad = write(os.path.join(tmp, "v.conf"), "rules = x\nrules = y\n")
+    rc, out, err = run("--version", cwd=tmp, env={"LAWWATCH_CONFIG": bad})
+    lwtest.check(rc == 2 and "v.conf:2:" in err, "--version with a broken configuration: exit 2: %d %r" % (rc, err))
 
 
 def test_help(tmp):
