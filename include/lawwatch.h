@@ -235,8 +235,9 @@ typedef struct {
     size_t duplicates;  /* files whose content was stored under another path */
     size_t reextracted; /* facts recomputed (LAWWATCH_INGEST_REEXTRACT) */
     size_t pruned;      /* paths removed (LAWWATCH_INGEST_PRUNE) */
-    size_t skipped;     /* files that are not .txt (listed) */
-    size_t failed;      /* files that could not be read, decoded or extracted (listed) */
+    size_t skipped;     /* what is not a document: nothing to do about it (listed) */
+    size_t failed;      /* documents that could not be read, decoded, extracted or stored,
+                           and PATHs missing or unreadable (listed) */
     size_t unrecorded;  /* more problems, which memory ran out to list: counted only */
     size_t pruned_docs; /* of pruned, documents removed with their last path */
     size_t files_read;  /* files whose contents were read */
@@ -247,12 +248,28 @@ typedef enum { LAWWATCH_PROBLEM_FAILED, LAWWATCH_PROBLEM_SKIPPED } lawwatch_prob
 
 typedef struct lawwatch_ingest_result lawwatch_ingest_result;
 
-/* Stores the n files and folders of paths (folders recursively; *.txt only, other files are
- * listed as skipped) with flags (LAWWATCH_INGEST_*) and jobs worker threads (<= 1: none).
+/* Stores the n files and folders of paths (folders recursively) with flags
+ * (LAWWATCH_INGEST_*) and jobs worker threads (<= 1: none).
+ * - Outcomes: a document is stored (ingested, unchanged, duplicate); what is not a document
+ *   is skipped and listed with its reason (other extensions, a .txt whose bytes are not
+ *   text, FIFOs and sockets, the database's own files, links not followed, folders nested
+ *   too deep): nothing to do about it; a document that cannot be read, decoded, extracted
+ *   or stored, and a PATH that does not exist or cannot be read, failed. Hidden entries
+ *   are left out silently.
+ * - Symbolic links: a link found in a folder is followed only when its target stays below
+ *   that PATH (a link to a folder is not walked); LAWWATCH_INGEST_FOLLOW_SYMLINKS follows
+ *   every link, walking linked folders too (a link back to a folder above is skipped). A
+ *   PATH that is itself a link is followed.
+ * - One ingest at a time per database: another one waits until this one ends; with
+ *   LAWWATCH_INGEST_NOWAIT it returns LAWWATCH_ERR_BUSY at once. Readers never wait.
+ * - LAWWATCH_INGEST_PRUNE is refused (LAWWATCH_ERR_REFUSED, before any work, nothing
+ *   deleted) when a PATH given is missing, unreadable or an empty folder (an unmounted
+ *   share), or when it would remove more than prune_max_percent of the stored documents
+ *   (documents whose every path is gone) without LAWWATCH_INGEST_FORCE.
  * Returns LAWWATCH_OK when the batch ran: files that failed are in the result, with their
- * reasons; an error stopped it (what was committed stays). *out owned
- * (lawwatch_ingest_result_free), also set when a database error stopped the batch midway
- * (what was done until then), else NULL. */
+ * reasons; else the error that kept it from running or stopped it (what was committed
+ * stays). *out owned (lawwatch_ingest_result_free), set whenever memory allows, also on an
+ * error (what was done until then: nothing for BUSY and REFUSED). */
 lawwatch_status lawwatch_ingest(lawwatch_db *db, const lawwatch_engine *eng, const char *const *paths,
                                 size_t n, int flags, int jobs, lawwatch_ingest_result **out,
                                 lawwatch_error *err);
@@ -275,7 +292,10 @@ typedef struct {
     /* called from the writing thread as files are done (may be NULL); p is borrowed */
     void (*progress)(void *ud, const lawwatch_progress *p);
     void *progress_ud;
-    int prune_max_percent; /* 1..100; 0: LAWWATCH_PRUNE_MAX_PERCENT_DEFAULT */
+    /* the share of the stored documents LAWWATCH_INGEST_PRUNE may remove without
+     * LAWWATCH_INGEST_FORCE: 1..100 percent; 0: LAWWATCH_PRUNE_MAX_PERCENT_DEFAULT; other
+     * values are LAWWATCH_ERR_USAGE */
+    int prune_max_percent;
 } lawwatch_ingest_options;
 
 /* lawwatch_ingest with every option (opt may be NULL). */
@@ -288,8 +308,13 @@ void lawwatch_ingest_result_free(lawwatch_ingest_result *r);
  * failed files and the first skipped ones with their reasons. */
 lawwatch_status lawwatch_ingest_result_write(const lawwatch_ingest_result *r, int debug_stats, FILE *out,
                                              lawwatch_error *err);
-/* Writes what an ingest did to out as one JSON object (`lawwatch ingest --format json`):
- * the counts by outcome and every failed and skipped file with its reason. */
+/* Writes what an ingest did to out as one JSON object on one line (`lawwatch ingest
+ * --format json`): {"database", "rules_version", "counts": {"ingested", "unchanged",
+ * "duplicates", "reextracted", "pruned", "pruned_documents", "skipped", "failed",
+ * "unrecorded"}, "failed": [{"path", "reason"}], "skipped": [{"path", "reason"}], "exit"},
+ * every failed and skipped file listed; "exit" is the status `lawwatch ingest` exits with
+ * (0 ok or nothing to do, 1 a document failed, 2 could not run); when the ingest did not
+ * run or stopped, "error": {"status", "message"} says why. */
 lawwatch_status lawwatch_ingest_result_write_json(const lawwatch_ingest_result *r, FILE *out, lawwatch_error *err);
 /* The counts of r. */
 lawwatch_ingest_counts lawwatch_ingest_result_counts(const lawwatch_ingest_result *r);

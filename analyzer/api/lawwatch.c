@@ -18,6 +18,7 @@
 #include "lw_doc.h"
 #include "lw_rules.h"
 #include "lw_store_ingest.h"
+#include "lw_store_text.h"
 
 /* One fact's line in the extract table: what a reviewer reads of it; longer is cut at a
  * character. */
@@ -67,9 +68,15 @@ _Static_assert(LAWWATCH_FORMAT_TEXT == (int)LW_FMT_TEXT && LAWWATCH_FORMAT_JSON 
 _Static_assert((int)LAWWATCH_DB_CREATE == (int)LW_STORE_CREATE && (int)LAWWATCH_DB_READONLY == (int)LW_STORE_READONLY,
                "database flags differ");
 
+_Static_assert(LAWWATCH_PRUNE_MAX_PERCENT_DEFAULT == LW_STORE_PRUNE_MAX_DEFAULT, "the prune shares differ");
+
 struct lawwatch_ingest_result {
     lw_ingest_report rep;
-    int flags; /* LAWWATCH_INGEST_*, for the summary */
+    int flags;           /* LAWWATCH_INGEST_*, for the summary */
+    lw_status status;    /* what lw_store_ingest returned */
+    lw_error error;      /* why it stopped, when status is not LW_OK */
+    char *database;      /* owned: the database's name */
+    char *rules_version; /* owned: the rules' version */
 };
 
 lawwatch_status lw_api_out_error(lawwatch_error *pub, const lw_error *in)
@@ -514,25 +521,35 @@ lawwatch_status lawwatch_ingest_ex(lawwatch_db *db, const lawwatch_engine *eng, 
     if (!opt)
         opt = &none;
     lawwatch_ingest_result *r = calloc(1, sizeof *r);
-    if (!r)
+    if (!r || !(r->database = strdup(lw_store_path(db->store))) ||
+        !(r->rules_version = strdup(lawwatch_engine_rules_version(eng)))) {
+        lawwatch_ingest_result_free(r);
         return LAWWATCH_NOMEM(err);
+    }
     r->flags = opt->flags;
     lw_ingest_options o;
     lw_ingest_options_default(&o);
     o.prune = !!(opt->flags & LAWWATCH_INGEST_PRUNE);
     o.reextract = !!(opt->flags & LAWWATCH_INGEST_REEXTRACT);
+    o.follow_symlinks = !!(opt->flags & LAWWATCH_INGEST_FOLLOW_SYMLINKS);
+    o.force = !!(opt->flags & LAWWATCH_INGEST_FORCE);
+    o.nowait = !!(opt->flags & LAWWATCH_INGEST_NOWAIT);
+    o.prune_max_percent = opt->prune_max_percent;
     o.jobs = opt->jobs < 1 ? 1 : opt->jobs > LAWWATCH_INGEST_JOBS_MAX ? LAWWATCH_INGEST_JOBS_MAX : opt->jobs;
+    /* the copy an upgrade made at this open may lie in a folder ingested */
+    const char *backup = lawwatch_db_backup_path(db);
+    o.own_files = &backup;
+    o.n_own_files = backup ? 1 : 0;
     doc_options(&opt->read, &o.doc);
     progress_relay relay = {opt->progress, opt->progress_ud};
     if (opt->progress) {
         o.progress = relay_progress;
         o.progress_ud = &relay;
     }
-    lw_error ie;
-    lw_error_clear(&ie);
-    lw_status st = lw_store_ingest(db->store, eng->eng, paths, n, &o, &r->rep, &ie);
+    lw_error_clear(&r->error);
+    r->status = lw_store_ingest(db->store, eng->eng, paths, n, &o, &r->rep, &r->error);
     *out = r;
-    return st ? lw_api_out_error(err, &ie) : LAWWATCH_OK;
+    return r->status ? lw_api_out_error(err, &r->error) : LAWWATCH_OK;
 }
 
 lawwatch_status lawwatch_ingest(lawwatch_db *db, const lawwatch_engine *eng, const char *const *paths,
@@ -601,15 +618,77 @@ void lawwatch_ingest_result_free(lawwatch_ingest_result *r)
     if (!r)
         return;
     lw_ingest_report_free(&r->rep);
+    free(r->database);
+    free(r->rules_version);
     free(r);
 }
 
-/* STUB (issue 17, helper "ingest" replaces it). */
+/* The exit status of `lawwatch ingest` for r: 0 ok or nothing to do (skipped files, or
+ * LAWWATCH_INGEST_NOWAIT finding another ingest running), 1 a document failed, 2 the
+ * ingest could not run or stopped (database, refused prune). lw_cli_ingest.c says the
+ * same. */
+static int ingest_exit(const lawwatch_ingest_result *r)
+{
+    if (r->status == LW_ERR_BUSY)
+        return 0;
+    if (r->status)
+        return 2;
+    return r->rep.n_failed || r->rep.n_unrecorded ? 1 : 0;
+}
+
+/* [{"path", "reason"}] of n problems; NULL when out of memory. */
+static json_t *problems_json(const lw_ingest_problem *p, size_t n)
+{
+    json_t *a = json_array();
+    for (size_t i = 0; a && i < n; i++) {
+        json_t *o = json_object();
+        json_object_set_new(o, "path", lw_store_json_text(p[i].path));
+        json_object_set_new(o, "reason", lw_store_json_text(p[i].reason));
+        json_array_append_new(a, o);
+    }
+    return a;
+}
+
 lawwatch_status lawwatch_ingest_result_write_json(const lawwatch_ingest_result *r, FILE *out, lawwatch_error *err)
 {
-    (void)r;
-    (void)out;
-    return (lawwatch_status)lw_error_set((lw_error *)err, LW_ERR_USAGE, NULL, 0, 0, "not written yet");
+    const lw_ingest_report *rep = &r->rep;
+    unsigned long oom = lw_oom_mark(); /* a key lost on the way (lw_oom) */
+    json_t *o = json_object(), *c = json_object();
+    json_object_set_new(o, "database", lw_store_json_text(r->database));
+    json_object_set_new(o, "rules_version", lw_store_json_text(r->rules_version));
+    json_object_set_new(c, "ingested", json_integer((json_int_t)rep->ingested));
+    json_object_set_new(c, "unchanged", json_integer((json_int_t)rep->unchanged));
+    json_object_set_new(c, "duplicates", json_integer((json_int_t)rep->duplicates));
+    json_object_set_new(c, "reextracted", json_integer((json_int_t)rep->reextracted));
+    json_object_set_new(c, "pruned", json_integer((json_int_t)rep->pruned));
+    json_object_set_new(c, "pruned_documents", json_integer((json_int_t)rep->pruned_docs));
+    json_object_set_new(c, "skipped", json_integer((json_int_t)rep->n_skipped));
+    json_object_set_new(c, "failed", json_integer((json_int_t)rep->n_failed));
+    json_object_set_new(c, "unrecorded", json_integer((json_int_t)rep->n_unrecorded));
+    json_object_set_new(o, "counts", c);
+    json_object_set_new(o, "failed", problems_json(rep->failed, rep->n_failed));
+    json_object_set_new(o, "skipped", problems_json(rep->skipped, rep->n_skipped));
+    if (r->status) {
+        /* why the ingest did not run, or stopped: what a script needs besides the code */
+        char buf[sizeof r->error.file + sizeof r->error.msg + LW_API_LINE_MAX];
+        json_t *e = json_object();
+        json_object_set_new(e, "status", json_string(lw_status_str(r->status)));
+        json_object_set_new(e, "message", lw_store_json_text(lw_error_format(&r->error, buf, sizeof buf)));
+        json_object_set_new(o, "error", e);
+    }
+    json_object_set_new(o, "exit", json_integer(ingest_exit(r)));
+    char *text = lw_json_dumps(o, JSON_COMPACT);
+    json_decref(o);
+    if (!text || lw_oom_since(oom)) {
+        free(text);
+        return LAWWATCH_NOMEM(err);
+    }
+    fputs(text, out);
+    fputc('\n', out);
+    free(text);
+    if (ferror(out))
+        return lw_api_fail(err, LW_ERR_IO, LW_MSG_FILE_WRITE);
+    return LAWWATCH_OK;
 }
 
 lawwatch_ingest_counts lawwatch_ingest_result_counts(const lawwatch_ingest_result *r)

@@ -54,6 +54,10 @@ long long lw_store_count(lw_store *s) { return s->be->count(s->conn); }
 int lw_store_schema_version(lw_store *s) { return s->be->schema_version(s->conn); }
 const char *lw_store_backend_name(lw_store *s) { return s->be->name; }
 
+lw_status lw_store_lock(lw_store *s, int wait, lw_error *err) { return s->be->lock(s->conn, wait, err); }
+void lw_store_unlock(lw_store *s) { s->be->unlock(s->conn); }
+int lw_store_files(lw_store *s, int (*fn)(void *ud, const char *path), void *ud) { return s->be->files(s->conn, fn, ud); }
+
 lw_status lw_store_begin(lw_store *s, lw_error *err) { return s->be->begin(s->conn, err); }
 lw_status lw_store_commit(lw_store *s, lw_error *err) { return s->be->commit(s->conn, err); }
 int lw_store_in_txn(lw_store *s) { return s->be->in_txn(s->conn); }

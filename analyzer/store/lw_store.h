@@ -52,6 +52,17 @@ long long lw_store_count(lw_store *s);
 
 /* ---- writing (ingest, lw_store_ingest.h, drives these) ---- */
 
+/* The ingest lock: one ingest at a time per database (lw_store_ingest holds it throughout).
+ * With wait, blocks until the ingest holding it ends; else LW_ERR_BUSY at once (err names
+ * the database). Readers never take it nor wait for it. Released by lw_store_unlock or
+ * lw_store_close. */
+lw_status lw_store_lock(lw_store *s, int wait, lw_error *err);
+void lw_store_unlock(lw_store *s);
+/* Calls fn with the path of each file the database consists of on disk (the database, its
+ * journals, its lock file), whether it exists or not; fn nonzero stops. -1 when out of
+ * memory, else 0. */
+int lw_store_files(lw_store *s, int (*fn)(void *ud, const char *path), void *ud);
+
 /* Starts a write transaction (when none is open). LW_ERR_DB: another writer holds it. */
 lw_status lw_store_begin(lw_store *s, lw_error *err);
 /* Commits the open transaction (none open: LW_OK). On failure it is rolled back and err

@@ -24,7 +24,11 @@
  *  - Strings in rows and hits are borrowed for the callback's duration; a nonzero return
  *    of the callback stops the read without an error.
  *  - Schema: open creates the schema (LW_STORE_CREATE), upgrades an older one when it may
- *    write, refuses a foreign or newer one, and reports the version it holds. */
+ *    write, refuses a foreign or newer one, and reports the version it holds.
+ *  - Ingest lock: lock excludes every other ingest on the same database, in this process
+ *    or another, until unlock or close (waiting, or LW_ERR_BUSY at once without wait);
+ *    readers never wait for it. files names what the database consists of on disk (none
+ *    for a server's database), so that an ingest never reads them as documents. */
 #ifndef LW_STORE_BACKEND_H
 #define LW_STORE_BACKEND_H
 
@@ -185,6 +189,12 @@ typedef struct lw_store_backend {
                                lw_error *err);
     lw_status (*each_unit_name)(lw_store_conn *c, int which, int (*fn)(void *ud, const char *name), void *ud,
                                 lw_error *err);
+
+    /* the ingest lock (see above) */
+    lw_status (*lock)(lw_store_conn *c, int wait, lw_error *err);
+    void (*unlock)(lw_store_conn *c);
+    /* fn per file of the database on disk (which may not exist); -1 when out of memory */
+    int (*files)(lw_store_conn *c, int (*fn)(void *ud, const char *path), void *ud);
 } lw_store_backend;
 
 #endif

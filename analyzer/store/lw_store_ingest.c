@@ -1,5 +1,7 @@
 /* lw_store_ingest: walk, worker pool and batched transactions over the store's handle (see
- * the header). Nothing here knows the back end: it stores through lw_store.h. */
+ * the header), under the back end's ingest lock; what is a document (is_document), links
+ * kept inside the folders given, and a prune planned and refused before anything is
+ * deleted. Nothing here knows the back end: it stores through lw_store.h. */
 #define _GNU_SOURCE
 #include "lw_store_ingest.h"
 
@@ -137,21 +139,97 @@ static int has_txt_ext(const char *p)
     return n > 4 && !strcasecmp(p + n - 4, ".txt");
 }
 
-static void add_file(item_list *l, lw_ingest_report *rep, const char *shown, const struct stat *st)
+/* Is this file a document that ingest stores? The one place that decides, asked twice of a
+ * file: before reading it (read_err NULL), from its kind and name; after reading it, from
+ * what reading found (read_err LW_ERR_BINARY: bytes that are not text, NUL bytes or a PDF,
+ * ZIP or image). Issue 18 will recognize PDF and Word files by their content here. Returns
+ * 1 for a document; else 0 with *why, the message saying why not (LW_MSG_COUNT when
+ * read_err's own message says it). What is not a document is skipped: nothing to do about
+ * it, unlike a document that fails. */
+static int is_document(const char *name, const struct stat *st, const lw_error *read_err, lw_msg_id *why)
+{
+    *why = LW_MSG_COUNT;
+    if (read_err)
+        return read_err->code != LW_ERR_BINARY;
+    if (!S_ISREG(st->st_mode))
+        return *why = LW_MSG_STORE_NOT_REGULAR, 0;
+    if (!has_txt_ext(name))
+        return *why = LW_MSG_STORE_NOT_TXT, 0;
+    return 1;
+}
+
+/* A file or folder by its device and inode: the database's own files, the folders on the
+ * way down (a loop through a followed link comes back to one of them). */
+typedef struct {
+    dev_t dev;
+    ino_t ino;
+} file_id;
+
+/* Folder levels below a PATH argument that ingest walks. */
+#define LW_WALK_DEPTH 64
+/* The files of the database that can lie in a folder ingested: itself, -wal, -shm,
+ * -journal, the lock file, a backup. */
+#define LW_OWN_FILES_MAX 8
+
+/* What a walk knows while it goes down one PATH argument. */
+typedef struct {
+    item_list *l;
+    lw_ingest_report *rep;
+    int follow;           /* follow symbolic links out of the folder and into linked folders */
+    const char *arg;      /* the PATH argument as given, for messages */
+    const char *root;     /* its realpath: a link whose target is outside is not followed */
+    const file_id *own;   /* the database's files, never read as documents */
+    size_t n_own;
+    file_id up[LW_WALK_DEPTH + 1]; /* the folders on the way down, the argument first */
+    int n_up;
+} walker;
+
+static int is_own(const walker *w, const struct stat *st)
+{
+    for (size_t i = 0; i < w->n_own; i++)
+        if (w->own[i].dev == st->st_dev && w->own[i].ino == st->st_ino)
+            return 1;
+    return 0;
+}
+
+/* True when the resolved path rp is root or below it. */
+static int is_below(const char *rp, const char *root)
+{
+    size_t n = strlen(root);
+    if (strncmp(rp, root, n))
+        return 0;
+    return rp[n] == '\0' || rp[n] == '/' || (n && root[n - 1] == '/');
+}
+
+static void add_skip(lw_ingest_report *rep, const char *shown, lw_msg_id why, ...)
 {
     char mb[LW_STORE_MSG_MAX];
-    if (!S_ISREG(st->st_mode)) {
-        add_problem(rep, &rep->skipped, &rep->n_skipped, shown, "%s: %s", shown,
-                    lw_msg_format(mb, sizeof mb, LW_MSG_STORE_NOT_REGULAR));
+    va_list ap;
+    va_start(ap, why);
+    lw_msg_vformat(mb, sizeof mb, why, ap);
+    va_end(ap);
+    add_problem(rep, &rep->skipped, &rep->n_skipped, shown, "%s: %s", shown, mb);
+}
+
+/* Lists one file found (st: what it is, links followed) unless it is not a document or
+ * the database's own; abs is its resolved path when known (owned: taken), else NULL. */
+static void add_file(walker *w, const char *shown, const struct stat *st, char *abs)
+{
+    item_list *l = w->l;
+    lw_ingest_report *rep = w->rep;
+    lw_msg_id why;
+    if (is_own(w, st)) {
+        /* read and closed, its descriptor would drop SQLite's locks on it (POSIX locks) */
+        add_skip(rep, shown, LW_MSG_STORE_OWN_FILE);
+        free(abs);
         return;
     }
-    if (!has_txt_ext(shown)) {
-        add_problem(rep, &rep->skipped, &rep->n_skipped, shown, "%s: %s", shown,
-                    lw_msg_format(mb, sizeof mb, LW_MSG_STORE_NOT_TXT));
+    if (!is_document(shown, st, NULL, &why)) {
+        add_skip(rep, shown, why);
+        free(abs);
         return;
     }
-    char *abs = realpath(shown, NULL);
-    if (!abs) {
+    if (!abs && !(abs = realpath(shown, NULL))) {
         lw_error e;
         lw_error_msg(&e, LW_ERR_IO, shown, 0, 0, LW_MSG_STORE_PATH_RESOLVE, strerror(errno));
         add_failure(rep, shown, &e);
@@ -187,13 +265,81 @@ static int cmp_name(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* Walks dir recursively in name order; hidden entries (.git, .cache) are left out;
- * symbolic links to folders are not followed (no loops) but reported as skipped, like
- * broken links, link loops, FIFOs and folders nested deeper than LW_WALK_DEPTH. */
-#define LW_WALK_DEPTH 64 /* folder levels below a PATH argument that ingest walks */
+static void walk(walker *w, const char *dir, const struct stat *dst);
 
-static void walk(item_list *l, lw_ingest_report *rep, const char *dir, int depth)
+/* Walks the folder p (st: the folder, links followed) below the current one, unless it is
+ * too deep or one of the folders on the way (a loop through a followed link). */
+static void walk_below(walker *w, const char *p, const struct stat *st)
 {
+    if (w->n_up > LW_WALK_DEPTH) {
+        add_skip(w->rep, p, LW_MSG_STORE_TOO_DEEP, LW_WALK_DEPTH);
+        return;
+    }
+    for (int k = 0; k < w->n_up; k++)
+        if (w->up[k].dev == st->st_dev && w->up[k].ino == st->st_ino) {
+            add_skip(w->rep, p, LW_MSG_STORE_FOLDER_LOOP);
+            return;
+        }
+    walk(w, p, st);
+}
+
+/* One entry p of a folder being walked. Nothing is dropped silently: what is not walked or
+ * read is reported. A symbolic link is followed only when its target stays inside the PATH
+ * argument (a file; a folder is not walked) or with follow; broken links and link loops
+ * are skipped. */
+static void walk_entry(walker *w, const char *p)
+{
+    struct stat st, lst;
+    if (lstat(p, &lst) != 0) {
+        lw_error e;
+        lw_error_msg(&e, LW_ERR_IO, p, 0, 0, LW_MSG_STORE_DIR_ENTRY, strerror(errno));
+        add_failure(w->rep, p, &e);
+        return;
+    }
+    if (!S_ISLNK(lst.st_mode)) {
+        if (S_ISDIR(lst.st_mode))
+            walk_below(w, p, &lst);
+        else
+            add_file(w, p, &lst, NULL);
+        return;
+    }
+    if (stat(p, &st) != 0) {
+        int e = errno;
+        char mb[LW_STORE_MSG_MAX];
+        add_problem(w->rep, &w->rep->skipped, &w->rep->n_skipped, p, "%s: %s: %s", p,
+                    lw_msg_format(mb, sizeof mb, LW_MSG_STORE_BROKEN_LINK), strerror(e));
+        return;
+    }
+    if (w->follow) {
+        if (S_ISDIR(st.st_mode))
+            walk_below(w, p, &st);
+        else
+            add_file(w, p, &st, NULL);
+        return;
+    }
+    char *rp = realpath(p, NULL);
+    if (!rp) {
+        lw_error e;
+        lw_error_msg(&e, LW_ERR_IO, p, 0, 0, LW_MSG_STORE_PATH_RESOLVE, strerror(errno));
+        add_failure(w->rep, p, &e);
+    } else if (!is_below(rp, w->root)) {
+        /* the link would take a file from elsewhere (link.txt -> /etc/...) into a database
+         * reviewers read: not without --follow-symlinks */
+        add_skip(w->rep, p, LW_MSG_STORE_LINK_OUTSIDE, w->arg);
+        free(rp);
+    } else if (S_ISDIR(st.st_mode)) {
+        add_skip(w->rep, p, LW_MSG_STORE_LINK_TO_FOLDER);
+        free(rp);
+    } else {
+        add_file(w, p, &st, rp);
+    }
+}
+
+/* Walks dir (dst: its stat) recursively in name order; hidden entries (.git, .cache) are
+ * left out silently. */
+static void walk(walker *w, const char *dir, const struct stat *dst)
+{
+    lw_ingest_report *rep = w->rep;
     DIR *d = opendir(dir);
     if (!d) {
         lw_error e;
@@ -237,38 +383,24 @@ static void walk(item_list *l, lw_ingest_report *rep, const char *dir, int depth
     }
     if (n)
         qsort(names, n, sizeof *names, cmp_name);
+    w->up[w->n_up].dev = dst->st_dev;
+    w->up[w->n_up].ino = dst->st_ino;
+    w->n_up++;
     size_t dl = strlen(dir);
     for (size_t i = 0; i < n; i++) {
         char *p = malloc(dl + strlen(names[i]) + 2);
         if (p) {
             sprintf(p, "%s%s%s", dir, dl && dir[dl - 1] == '/' ? "" : "/", names[i]);
-            struct stat st, lst;
-            char mb[LW_STORE_MSG_MAX];
-            /* nothing is dropped silently: what is not walked or read is reported */
-            if (lstat(p, &lst) != 0) {
-                lw_error e;
-                lw_error_msg(&e, LW_ERR_IO, p, 0, 0, LW_MSG_STORE_DIR_ENTRY, strerror(errno));
-                add_failure(rep, p, &e);
-            } else if (stat(p, &st) != 0) {
-                int e = errno;
-                add_problem(rep, &rep->skipped, &rep->n_skipped, p, "%s: %s: %s", p,
-                            lw_msg_format(mb, sizeof mb, LW_MSG_STORE_BROKEN_LINK), strerror(e));
-            } else if (S_ISDIR(st.st_mode)) {
-                if (S_ISLNK(lst.st_mode))
-                    add_problem(rep, &rep->skipped, &rep->n_skipped, p, "%s: %s", p,
-                                lw_msg_format(mb, sizeof mb, LW_MSG_STORE_LINK_TO_FOLDER));
-                else if (depth >= LW_WALK_DEPTH)
-                    add_problem(rep, &rep->skipped, &rep->n_skipped, p, "%s: %s", p,
-                                lw_msg_format(mb, sizeof mb, LW_MSG_STORE_TOO_DEEP, LW_WALK_DEPTH));
-                else
-                    walk(l, rep, p, depth + 1);
-            } else {
-                add_file(l, rep, p, &st);
-            }
+            walk_entry(w, p);
             free(p);
+        } else {
+            lw_error e;
+            lw_error_msg(&e, LW_ERR_NOMEM, dir, 0, 0, LW_MSG_STORE_FOLDER_NOMEM);
+            add_failure(rep, dir, &e);
         }
         free(names[i]);
     }
+    w->n_up--;
     free(names);
 }
 
@@ -338,6 +470,13 @@ static void prepare(item *it, const lw_engine *eng, lw_matcher *m, const lw_doc_
     }
     lw_status st = lw_doc_from_bytes(it->path, raw, len, dopt, &it->doc, it->err);
     free(raw);
+    lw_msg_id why;
+    if (st && !is_document(it->shown, NULL, it->err, &why)) {
+        snprintf(it->err->file, sizeof it->err->file, "%s", it->shown);
+        item_clear(it);
+        it->outcome = R_SKIP;
+        return;
+    }
     if (!st) {
         /* an empty or blank file (a failed OCR, a placeholder) holds no document */
         size_t tlen, k = 0;
@@ -662,18 +801,48 @@ static lw_status classify_topics(lw_store *s, txn *t, const lw_engine *eng, lw_e
     return st;
 }
 
-/* The stored paths whose files are gone, collected by lw_store_each_path. */
+/* What a prune would do, counted before anything is deleted: the stored paths whose files
+ * are gone and the documents that would go with them (those whose every path is gone). */
 typedef struct {
-    char **v;
+    lw_store *s;
+    char **v;           /* the gone paths, owned */
     size_t n, cap;
+    long long *docs;    /* per stored path its document, negated when the path is gone */
+    size_t n_docs, cap_docs;
+    size_t docs_removed;
     int nomem;
-} gone_list;
+    lw_status st;
+    lw_error *err;
+} prune_plan;
+
+static int push_doc(prune_plan *g, long long v)
+{
+    if (g->n_docs == g->cap_docs) {
+        size_t c2 = g->cap_docs ? g->cap_docs * 2 : 256;
+        long long *d = realloc(g->docs, c2 * sizeof *d);
+        if (!d)
+            return g->nomem = 1;
+        g->docs = d;
+        g->cap_docs = c2;
+    }
+    g->docs[g->n_docs++] = v;
+    return 0;
+}
 
 static int collect_gone(void *ud, const char *p)
 {
-    gone_list *g = ud;
+    prune_plan *g = ud;
     struct stat st;
-    if (stat(p, &st) == 0 || (errno != ENOENT && errno != ENOTDIR))
+    int gone = stat(p, &st) != 0 && (errno == ENOENT || errno == ENOTDIR);
+    long long id = 0;
+    int64_t size, mtime;
+    char sha[65];
+    /* the document of every path, gone or not: a document goes when all of its paths do */
+    if ((g->st = lw_store_lookup(g->s, p, &id, &size, &mtime, sha, g->err)))
+        return 1;
+    if (id && push_doc(g, gone ? -id : id))
+        return 1;
+    if (!gone)
         return 0;
     if (g->n == g->cap) {
         size_t c2 = g->cap ? g->cap * 2 : 64;
@@ -689,16 +858,83 @@ static int collect_gone(void *ud, const char *p)
     return 0;
 }
 
-static lw_status prune(lw_store *s, txn *t, lw_ingest_report *rep, lw_error *err)
+static int cmp_doc_abs(const void *a, const void *b)
 {
-    gone_list g = {0};
-    lw_status st = lw_store_each_path(s, collect_gone, &g, err);
-    /* prune all the gone paths or none: a partial prune would look complete */
-    if (!st && g.nomem)
+    long long x = llabs(*(const long long *)a), y = llabs(*(const long long *)b);
+    return (x > y) - (x < y);
+}
+
+static void prune_plan_free(prune_plan *g)
+{
+    for (size_t i = 0; i < g->n; i++)
+        free(g->v[i]);
+    free(g->v);
+    free(g->docs);
+    g->v = NULL;
+    g->docs = NULL;
+    g->n = g->n_docs = g->cap = g->cap_docs = 0;
+}
+
+/* The PATH arguments named in a refusal, joined (cut at this many bytes). */
+#define LW_PRUNE_NAMED_MAX 512
+
+/* Makes the plan of a prune and refuses it (LW_ERR_REFUSED) when it would remove more than
+ * the share of the stored documents allowed. On success the plan is the caller's to carry
+ * out and free; on error it is freed. */
+static lw_status prune_plan_make(lw_store *s, const lw_ingest_options *opt, const char *const *paths, size_t npaths,
+                                 prune_plan *g, lw_error *err)
+{
+    memset(g, 0, sizeof *g);
+    g->s = s;
+    g->err = err;
+    lw_status st = lw_store_each_path(s, collect_gone, g, err);
+    if (!st)
+        st = g->st;
+    if (!st && g->nomem)
         st = lw_error_msg(err, LW_ERR_NOMEM, NULL, 0, 0, LW_MSG_NOMEM);
-    for (size_t i = 0; i < g.n; i++) {
-        if (!st && !(st = txn_begin(t, err))) {
-            int r = lw_store_delete_path(s, g.v[i], err);
+    if (!st && g->n_docs) {
+        qsort(g->docs, g->n_docs, sizeof *g->docs, cmp_doc_abs);
+        for (size_t i = 0; i < g->n_docs;) {
+            size_t j = i;
+            int all_gone = 1;
+            for (; j < g->n_docs && llabs(g->docs[j]) == llabs(g->docs[i]); j++)
+                all_gone &= g->docs[j] < 0;
+            g->docs_removed += all_gone;
+            i = j;
+        }
+    }
+    long long stored = st ? 0 : lw_store_count(s);
+    if (!st && stored < 0)
+        st = lw_error_msg(err, LW_ERR_DB, lw_store_path(s), 0, 0, LW_MSG_STORE_READ, "count");
+    int max = opt->prune_max_percent ? opt->prune_max_percent : LW_STORE_PRUNE_MAX_DEFAULT;
+    if (!st && !opt->force && stored > 0 && (long long)g->docs_removed * 100 > (long long)max * stored) {
+        char named[LW_PRUNE_NAMED_MAX] = "";
+        size_t o = 0;
+        for (size_t i = 0; i < npaths && o < sizeof named; i++) {
+            int k = snprintf(named + o, sizeof named - o, "%s%s", i ? ", " : "", paths[i]);
+            o += k > 0 ? (size_t)k : 0;
+        }
+        long long share = (long long)g->docs_removed * 100 / stored;
+        if (npaths)
+            st = lw_error_msg(err, LW_ERR_REFUSED, lw_store_path(s), 0, 0, LW_MSG_STORE_PRUNE_TOO_MANY, g->docs_removed,
+                              stored, share, max, named);
+        else
+            st = lw_error_msg(err, LW_ERR_REFUSED, lw_store_path(s), 0, 0, LW_MSG_STORE_PRUNE_TOO_MANY_DB,
+                              g->docs_removed, stored, share, lw_store_path(s), max);
+    }
+    if (st)
+        prune_plan_free(g);
+    return st;
+}
+
+/* Carries out a plan (freed here): prune all the gone paths or none, a partial prune would
+ * look complete. */
+static lw_status prune(lw_store *s, txn *t, prune_plan *g, lw_ingest_report *rep, lw_error *err)
+{
+    lw_status st = LW_OK;
+    for (size_t i = 0; i < g->n && !st; i++) {
+        if (!(st = txn_begin(t, err))) {
+            int r = lw_store_delete_path(s, g->v[i], err);
             if (r < 0)
                 st = LW_ERR_DB;
             else if (r > 0) {
@@ -707,11 +943,63 @@ static lw_status prune(lw_store *s, txn *t, lw_ingest_report *rep, lw_error *err
                 st = txn_step(t, err);
             }
         }
-        free(g.v[i]);
     }
-    free(g.v);
+    prune_plan_free(g);
     return st;
 }
+
+/* Refuses a prune (LW_ERR_REFUSED) when a PATH given is missing, unreadable or an empty
+ * folder: an unmounted share looks like an empty folder, and a prune over it would forget
+ * every document found there. Checked before any work. */
+static lw_status prune_paths_ok(const char *const *paths, size_t npaths, lw_error *err)
+{
+    for (size_t i = 0; i < npaths; i++) {
+        struct stat st;
+        if (stat(paths[i], &st) != 0)
+            return lw_error_msg(err, LW_ERR_REFUSED, paths[i], 0, 0, LW_MSG_STORE_PRUNE_MISSING, paths[i],
+                                strerror(errno));
+        if (!S_ISDIR(st.st_mode)) {
+            if (access(paths[i], R_OK) != 0)
+                return lw_error_msg(err, LW_ERR_REFUSED, paths[i], 0, 0, LW_MSG_STORE_PRUNE_UNREADABLE, paths[i],
+                                    strerror(errno));
+            continue;
+        }
+        DIR *d = opendir(paths[i]);
+        if (!d)
+            return lw_error_msg(err, LW_ERR_REFUSED, paths[i], 0, 0, LW_MSG_STORE_PRUNE_UNREADABLE, paths[i],
+                                strerror(errno));
+        /* hidden entries do not count: ingest leaves them out */
+        int seen = 0;
+        struct dirent *de;
+        while (!seen && (de = readdir(d)))
+            seen = de->d_name[0] != '.';
+        closedir(d);
+        if (!seen)
+            return lw_error_msg(err, LW_ERR_REFUSED, paths[i], 0, 0, LW_MSG_STORE_PRUNE_EMPTY, paths[i]);
+    }
+    return LW_OK;
+}
+
+/* The database's own files (its journals, lock and backup) by device and inode. */
+typedef struct {
+    file_id v[LW_OWN_FILES_MAX];
+    size_t n;
+} own_files;
+
+static int add_own(void *ud, const char *path)
+{
+    own_files *o = ud;
+    struct stat st;
+    if (o->n < LW_OWN_FILES_MAX && stat(path, &st) == 0) {
+        o->v[o->n].dev = st.st_dev;
+        o->v[o->n].ino = st.st_ino;
+        o->n++;
+    }
+    return 0;
+}
+
+static lw_status ingest_locked(lw_store *s, const lw_engine *eng, const char *const *paths, size_t npaths,
+                               const lw_ingest_options *opt, lw_ingest_report *rep, lw_error *err);
 
 lw_status lw_store_ingest(lw_store *s, const lw_engine *eng, const char *const *paths, size_t npaths,
                           const lw_ingest_options *opt, lw_ingest_report *rep, lw_error *err)
@@ -722,11 +1010,43 @@ lw_status lw_store_ingest(lw_store *s, const lw_engine *eng, const char *const *
         opt = &def;
     }
     memset(rep, 0, sizeof *rep);
+    if (opt->prune_max_percent < 0 || opt->prune_max_percent > 100)
+        return lw_error_msg(err, LW_ERR_USAGE, NULL, 0, 0, LW_MSG_STORE_PRUNE_SHARE, opt->prune_max_percent);
+    /* one ingest at a time: held until the end, so that a second one waits (or, nowait,
+     * is told at once) instead of doing all the work again beside the first */
+    lw_status lst = lw_store_lock(s, !opt->nowait, err);
+    if (lst)
+        return lst;
+    lst = ingest_locked(s, eng, paths, npaths, opt, rep, err);
+    lw_store_unlock(s);
+    return lst;
+}
+
+static lw_status ingest_locked(lw_store *s, const lw_engine *eng, const char *const *paths, size_t npaths,
+                               const lw_ingest_options *opt, lw_ingest_report *rep, lw_error *err)
+{
+    prune_plan plan = {0};
+    if (opt->prune) {
+        /* refused before any work: nothing is stored nor deleted */
+        lw_status pst = prune_paths_ok(paths, npaths, err);
+        if (!pst)
+            pst = prune_plan_make(s, opt, paths, npaths, &plan, err);
+        if (pst)
+            return pst;
+        prune_plan_free(&plan); /* made again after the ingest: files may have come back */
+    }
+    own_files own = {{{0}}, 0};
+    if (lw_store_files(s, add_own, &own) < 0)
+        return lw_error_msg(err, LW_ERR_NOMEM, NULL, 0, 0, LW_MSG_NOMEM);
+    for (size_t i = 0; i < opt->n_own_files; i++)
+        if (opt->own_files[i])
+            add_own(&own, opt->own_files[i]);
     const char *rules_version = lw_ruleset_version(lw_engine_rules(eng));
     item_list l = {0};
     for (size_t i = 0; i < npaths; i++) {
         struct stat st;
         l.arg = i;
+        /* a PATH argument that is a link is followed: the admin named it */
         if (stat(paths[i], &st) != 0) {
             lw_error e;
             char mb[LW_STORE_MSG_MAX];
@@ -734,10 +1054,19 @@ lw_status lw_store_ingest(lw_store *s, const lw_engine *eng, const char *const *
             lw_error_set(&e, LW_ERR_IO, paths[i], 0, 0, "%s: %s", lw_msg_format(mb, sizeof mb, LW_MSG_STORE_NOT_FOUND),
                          why);
             add_failure(rep, paths[i], &e);
-        } else if (S_ISDIR(st.st_mode)) {
-            walk(&l, rep, paths[i], 0);
+            continue;
+        }
+        walker w = {&l, rep, opt->follow_symlinks, paths[i], NULL, own.v, own.n, {{0}}, 0};
+        if (!S_ISDIR(st.st_mode)) {
+            add_file(&w, paths[i], &st, NULL);
+        } else if (!(w.root = realpath(paths[i], NULL))) {
+            lw_error e;
+            lw_error_msg(&e, errno == ENOMEM ? LW_ERR_NOMEM : LW_ERR_IO, paths[i], 0, 0, LW_MSG_STORE_PATH_RESOLVE,
+                         strerror(errno));
+            add_failure(rep, paths[i], &e);
         } else {
-            add_file(&l, rep, paths[i], &st);
+            walk(&w, paths[i], &st);
+            free((char *)w.root);
         }
     }
     /* one entry per file, in path order */
@@ -859,8 +1188,8 @@ lw_status lw_store_ingest(lw_store *s, const lw_engine *eng, const char *const *
         st = classify_topics(s, &t, eng, err);
     if (!st)
         st = reextract_all(s, &t, eng, rules_version, opt->reextract, rep, err);
-    if (!st && opt->prune)
-        st = prune(s, &t, rep, err);
+    if (!st && opt->prune && !(st = prune_plan_make(s, opt, paths, npaths, &plan, err)))
+        st = prune(s, &t, &plan, rep, err);
     if (!st)
         st = txn_commit(&t, err);
     else if (lw_store_in_txn(s)) {

@@ -5,10 +5,12 @@
 #include "lw_store_sqlite.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
 #include <unistd.h>
@@ -155,8 +157,79 @@ void lw_sqlite_close(lw_sqlite *s)
     }
     sqlite3_finalize(s->read_source);
     sqlite3_close(s->db);
+    lw_sqlite_unlock(s);
     free(s->path);
     free(s);
+}
+
+/* The ingest lock is a flock(2) on a file of its own beside the database, not on the
+ * database file: SQLite holds POSIX (fcntl) locks on the database, which the kernel drops
+ * when the process closes any descriptor of that file, so a descriptor of our own on it
+ * would have to outlive sqlite3_close; and where flock is emulated with fcntl locks (NFS,
+ * SMB) a flock on the database would block every reader. A file of its own is never read
+ * by SQLite, so readers (search, check, report) are never blocked by it. It is left in
+ * place after the ingest: removing a lock file races with the next ingest opening it. */
+static char *lock_path(const lw_sqlite *s)
+{
+    size_t n = strlen(s->path) + sizeof LW_STORE_LOCK_SUFFIX;
+    char *p = malloc(n);
+    if (p)
+        snprintf(p, n, "%s%s", s->path, LW_STORE_LOCK_SUFFIX);
+    return p;
+}
+
+lw_status lw_sqlite_lock(lw_sqlite *s, int wait, lw_error *err)
+{
+    if (s->lock_fd >= 0)
+        return LW_OK;
+    char *p = lock_path(s);
+    if (!p)
+        return lw_error_msg(err, LW_ERR_NOMEM, s->path, 0, 0, LW_MSG_NOMEM);
+    /* read-only is enough for flock; O_NOFOLLOW: a link planted in its place is refused;
+     * O_CLOEXEC: a program the ingest starts does not inherit (and hold) the lock */
+    int fd = open(p, O_RDONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
+    if (fd < 0) {
+        lw_status st = lw_error_msg(err, LW_ERR_DB, s->path, 0, 0, LW_MSG_STORE_LOCK, p, strerror(errno));
+        free(p);
+        return st;
+    }
+    int rc;
+    while ((rc = flock(fd, LOCK_EX | (wait ? 0 : LOCK_NB))) != 0 && errno == EINTR)
+        ;
+    if (rc != 0) {
+        int e = errno;
+        close(fd);
+        lw_status st = e == EWOULDBLOCK ? lw_error_msg(err, LW_ERR_BUSY, s->path, 0, 0, LW_MSG_STORE_BUSY, s->path)
+                                        : lw_error_msg(err, LW_ERR_DB, s->path, 0, 0, LW_MSG_STORE_LOCK, p, strerror(e));
+        free(p);
+        return st;
+    }
+    free(p);
+    s->lock_fd = fd;
+    return LW_OK;
+}
+
+void lw_sqlite_unlock(lw_sqlite *s)
+{
+    if (s->lock_fd >= 0)
+        close(s->lock_fd); /* closing the only descriptor releases the flock */
+    s->lock_fd = -1;
+}
+
+int lw_sqlite_files(lw_sqlite *s, int (*fn)(void *ud, const char *path), void *ud)
+{
+    static const char *const suffixes[] = {"", "-wal", "-shm", "-journal", LW_STORE_LOCK_SUFFIX};
+    size_t n = strlen(s->path) + 16;
+    char *p = malloc(n);
+    if (!p)
+        return -1;
+    int stop = 0;
+    for (size_t i = 0; i < sizeof suffixes / sizeof *suffixes && !stop; i++) {
+        snprintf(p, n, "%s%s", s->path, suffixes[i]);
+        stop = fn(ud, p);
+    }
+    free(p);
+    return 0;
 }
 
 
@@ -252,6 +325,7 @@ lw_status lw_sqlite_open(const char *path, int flags, int immutable, lw_sqlite *
         free(s);
         return lw_error_msg(err, LW_ERR_NOMEM, path, 0, 0, LW_MSG_NOMEM);
     }
+    s->lock_fd = -1;
     int oflags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | ((flags & LW_STORE_CREATE) ? SQLITE_OPEN_CREATE : 0);
     char *uri = immutable ? immutable_uri(path) : NULL;
     if (immutable)

@@ -54,6 +54,7 @@ typedef struct lw_sqlite {
     lw_fts_op *fts;
     size_t n_fts, cap_fts;
     size_t fts_bytes; /* text held in fts */
+    int lock_fd;      /* the ingest lock's descriptor (lw_sqlite_lock), -1 when not held */
 } lw_sqlite;
 
 /* Opens the database file (see lw_store_open for the flags and errors); immutable: read it
@@ -64,6 +65,20 @@ void lw_sqlite_close(lw_sqlite *s);
 /* 1 when the database file cannot be written where it is (read-only file system, no
  * permission on the file or on its folder). */
 int lw_sqlite_place_read_only(const char *path);
+
+/* The file beside the database that ingests lock: the database's path and this. */
+#define LW_STORE_LOCK_SUFFIX ".lock"
+
+/* Takes the ingest lock of the database (an exclusive flock(2) on PATH.lock, made when
+ * missing): with wait, blocks until the ingest holding it ends; else LW_ERR_BUSY at once.
+ * Readers never take it. Held until lw_sqlite_unlock or lw_sqlite_close; taking it again
+ * while held is LW_OK. */
+lw_status lw_sqlite_lock(lw_sqlite *s, int wait, lw_error *err);
+void lw_sqlite_unlock(lw_sqlite *s);
+/* Calls fn with the path of every file the database consists of, existing or not: the
+ * database, its -wal, -shm and -journal, its lock file. fn nonzero stops; -1 when out of
+ * memory. */
+int lw_sqlite_files(lw_sqlite *s, int (*fn)(void *ud, const char *path), void *ud);
 
 /* LW_ERR_DB "what: SQLite's words", err->file = the database. Returns LW_ERR_DB. */
 lw_status lw_sqlite_error(lw_sqlite *s, lw_error *err, const char *what);

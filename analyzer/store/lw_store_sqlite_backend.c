@@ -191,6 +191,14 @@ static lw_status be_each_unit_name(lw_store_conn *c, int which, int (*fn)(void *
     return lw_sqlite_each_unit_name(DB(c), which, fn, ud, err);
 }
 
+static lw_status be_lock(lw_store_conn *c, int wait, lw_error *err) { return lw_sqlite_lock(DB(c), wait, err); }
+static void be_unlock(lw_store_conn *c) { lw_sqlite_unlock(DB(c)); }
+
+static int be_files(lw_store_conn *c, int (*fn)(void *ud, const char *path), void *ud)
+{
+    return lw_sqlite_files(DB(c), fn, ud);
+}
+
 const lw_store_backend lw_sqlite_backend = {
     .name = "sqlite",
     .open = be_open,
@@ -224,4 +232,7 @@ const lw_store_backend lw_sqlite_backend = {
     .each_ref = be_each_ref,
     .each_relation = be_each_relation,
     .each_unit_name = be_each_unit_name,
+    .lock = be_lock,
+    .unlock = be_unlock,
+    .files = be_files,
 };

@@ -61,13 +61,14 @@ try:
     db = os.path.join(tmp, "a.db")
     stats = {"LAWWATCH_DEBUG_STATS": "1"}
 
-    # first run: documents stored, the pdf skipped, the binary .txt failed, exit 1
+    # first run: documents stored, the pdf and the binary .txt skipped (not documents), exit 0
     rc, out, err = run("ingest", "--db", db, docs, env=stats)
     print(err)
-    check(rc == 1, "first ingest exit 1 (a file skipped and one failed), got %d" % rc)
+    check(rc == 0, "first ingest exit 0 (two files skipped, none failed), got %d" % rc)
     check("%d đã nhập (ingested)" % n_docs in err, "summary counts %d ingested" % n_docs)
-    check("1 bỏ qua (skipped)" in err and "scan.pdf" in err, "the pdf is listed as skipped")
-    check("1 lỗi (failed)" in err and "broken.txt" in err, "the broken file is listed with its name")
+    check("2 bỏ qua (skipped)" in err and "0 lỗi (failed)" in err, "two skipped, none failed: " + err)
+    check(re.search(r"bỏ qua \(skipped\): \S*scan\.pdf: ", err), "the pdf is listed as skipped")
+    check(re.search(r"bỏ qua \(skipped\): \S*broken\.txt: .*ZIP", err), "the binary .txt is listed as skipped, with why")
     check(q(db, "SELECT count(*) FROM documents")[0][0] == n_docs, "documents stored")
     check(q(db, "PRAGMA user_version")[0][0] == 5, "schema version 5")
     check(q(db, "PRAGMA journal_mode")[0][0] == "wal", "WAL mode")
@@ -139,7 +140,7 @@ try:
     check("0 trích xuất lại (re-extracted)" in err, "second reextract has nothing to do")
 
     # --prune: the files are gone
-    rc, out, err = run("ingest", "--db", db, "--rules", rules, "--prune")
+    rc, out, err = run("ingest", "--db", db, "--rules", rules, "--prune", "--force")
     check("%d xóa (pruned)" % n_docs in err, "prune removes documents whose files are gone: " + err)
     check(q(db, "SELECT count(*) FROM documents")[0][0] == 0, "no documents left")
     check(q(db, "SELECT count(*) FROM facts")[0][0] == 0, "no facts left")

@@ -259,6 +259,12 @@ static void test_ingest_incremental(void **state)
     lw_ingest_options o;
     lw_ingest_options_default(&o);
     o.prune = 1;
+    /* one of three documents is more than the default share: refused, nothing deleted */
+    assert_int_equal(lw_store_ingest(s, engine, paths, 1, &o, &rep, &err), LW_ERR_REFUSED);
+    assert_int_equal(rep.pruned, 0);
+    lw_ingest_report_free(&rep);
+    assert_int_equal(lw_store_count(s), 3);
+    o.prune_max_percent = 50;
     assert_int_equal(lw_store_ingest(s, engine, paths, 1, &o, &rep, &err), LW_OK);
     assert_int_equal(rep.pruned, 1);
     lw_ingest_report_free(&rep);
