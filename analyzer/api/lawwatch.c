@@ -255,9 +255,9 @@ static void doc_options(const lawwatch_read_options *opt, lw_doc_options *o)
         if (opt->jobs > 0)
             o->read.jobs = opt->jobs;
         if (opt->timeout > 0) {
-            /* the CPU limit follows: OCR threads spend CPU seconds faster than the clock */
+            /* the CPU limit follows (per OCR thread: lw_sandbox) */
             o->read.max_wall = opt->timeout;
-            o->read.max_cpu = opt->timeout * (o->read.jobs > 1 ? o->read.jobs : 1);
+            o->read.max_cpu = opt->timeout;
         }
     }
 }
