@@ -3,8 +3,9 @@ content whatever their names: a Word file made here (paragraphs in the JSON), th
 named .txt, a legacy .doc and an executable (plain messages naming the file, exit 1), a text
 file (its record keeps its keys), bad reading options (exit 2), and the real originals of
 tests/data/real-files when they are there (a text-layer PDF: source_format, pages, facts on
-their page and line; a scan past --max-pages: the cap named). The expected values are in
-tests/data/read/cli/*.json, compared field by field.
+their page and line; a scan past --max-pages: the cap named), and hostile files made here (5000
+pages, a zip bomb, a billion laughs: one message each, the batch goes on). The expected values
+are in tests/data/read/cli/*.json, compared field by field.
 
 Readers still stubs in this build ("not built yet") make their cases skip (exit 77 when
 nothing else could run)."""
@@ -136,6 +137,59 @@ with lwtest.tmpdir("lw_read_cli_") as tmp:
             rc, rec, err = extract(os.path.join(real, "ext-002.pdf"), "--max-pages", "2")
             lwtest.check(rc == 1 and "ext-002.pdf: " in err and "2" in err and rec is None,
                          "ext-002.pdf past --max-pages 2: exit 1, named, the cap said: " + err)
+
+# hostile files, made here: each one message naming it, exit 1, the next file still read, in
+# seconds and without a crash: 5000 pages (past the page cap), a zip bomb, a billion laughs
+def many_pages(n):
+    """A valid PDF of n empty pages."""
+    objs = ["<< /Type /Catalog /Pages 2 0 R >>",
+            "<< /Type /Pages /Count %d /Kids [%s] >>" % (n, " ".join("%d 0 R" % (i + 3) for i in range(n)))]
+    objs += ["<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] >>"] * n
+    out = bytearray(b"%PDF-1.4\n")
+    offs = []
+    for i, o in enumerate(objs):
+        offs.append(len(out))
+        out += b"%d 0 obj\n%s\nendobj\n" % (i + 1, o.encode())
+    x = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objs) + 1)
+    for o in offs:
+        out += b"%010d 00000 n \n" % o
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objs) + 1, x)
+    return bytes(out)
+
+
+W = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+with lwtest.tmpdir("lw_read_hostile_") as tmp:
+    text = put("after.txt", "Căn cứ Nghị định số 59/2012/NĐ-CP ngày 23/7/2012 của Chính phủ;\n")
+    bomb = os.path.join(tmp, "bomb.docx")
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("[Content_Types].xml", "<Types/>")
+        with z.open("word/document.xml", "w", force_zip64=True) as f:
+            f.write(("<w:document %s><w:body><w:p><w:r><w:t>" % W).encode())
+            for _ in range(300):  # 300 MB of one letter: a few hundred KB compressed
+                f.write(b"a" * (1 << 20))
+            f.write(b"</w:t></w:r></w:p></w:body></w:document>")
+    lol = "".join('<!ENTITY l%d "%s">' % (i, ("&l%d;" % (i - 1)) * 10) for i in range(1, 10))
+    laughs = put("laughs.docx", b"")
+    with zipfile.ZipFile(laughs, "w") as z:
+        z.writestr("[Content_Types].xml", "<Types/>")
+        z.writestr("word/document.xml", '<?xml version="1.0"?><!DOCTYPE d [<!ENTITY l0 "lol">%s]>'
+                   "<w:document %s><w:body><w:p><w:r><w:t>&l9;</w:t></w:r></w:p></w:body></w:document>" % (lol, W))
+    pages = put("pages.pdf", many_pages(5000))
+    rc, out, err = lwtest.run("extract", "--format", "json", pages, text, cwd=tmp)
+    if STUB in err:
+        skipped.append("hostile files (the readers)")
+    else:
+        lwtest.check(rc == 1 and "%s: " % pages in err and "5000" in err and "500" in err,
+                     "5000 pages: exit 1, the file and the cap named: " + err)
+        lwtest.check(len(out.splitlines()) == 1 and json.loads(out)["path"] == text, "after 5000 pages, the next file")
+        for path in (bomb, laughs):
+            rc, out, err = lwtest.run("extract", "--format", "json", path, text, cwd=tmp, timeout=60)
+            lines = err.strip().splitlines()
+            lwtest.check(rc == 1 and len(lines) == 1 and lines[0].startswith("lawwatch: %s: " % path),
+                         "%s: exit 1, one message naming it (got %d): %s" % (os.path.basename(path), rc, err))
+            lwtest.check(len(out.splitlines()) == 1 and json.loads(out)["path"] == text,
+                         "after %s, the next file" % os.path.basename(path))
 
 # a part that could not run makes the whole a skip (never a pass), unless something failed
 if skipped and not lwtest.FAILS:
