@@ -7,10 +7,13 @@
 #define _GNU_SOURCE /* memmem */
 #include "lw_pdf.h"
 
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include <cairo-pdf.h>
 #include <glib.h>
 #include <poppler.h>
 #include <utf8proc.h>
@@ -38,6 +41,312 @@ static gpointer install_quiet_log(gpointer unused)
     g_log_set_handler("Poppler", (GLogLevelFlags)(G_LOG_LEVEL_MASK | G_LOG_FLAG_FATAL | G_LOG_FLAG_RECURSION),
                       quiet_log, NULL);
     return NULL;
+}
+
+/* ---- the text of printed annotations -----------------------------------------------------
+ * poppler_page_get_text reads the page's content only. Signed government PDFs put text in
+ * signature widgets: the e-signature stamp, and often the document's number and day, typed
+ * into the blanks of "Số:    /STP-VP" and "ngày    tháng" when the clerk registers it
+ * (ext-018). pdftotext shows that text because it draws the annotations; without it the
+ * header has no number. So a page with printed annotations is also drawn as it prints into
+ * an in-memory PDF (cairo), read back, and the characters there that the content has not at
+ * the same place are the annotations' text: each run of them goes into the page's text
+ * between its neighbours on the same baseline ("Số: 125 /STP-VP"), or on lines of its own at
+ * the end of the page when it has none (a stamp in a margin). */
+
+/* Whether the page has annotations that print (widgets, free text, stamps). */
+static int has_printed_annots(PopplerPage *page)
+{
+    GList *l = poppler_page_get_annot_mapping(page);
+    int any = 0;
+    for (GList *x = l; x && !any; x = x->next) {
+        PopplerAnnot *a = ((PopplerAnnotMapping *)x->data)->annot;
+        PopplerAnnotType t = poppler_annot_get_annot_type(a);
+        PopplerAnnotFlag f = poppler_annot_get_flags(a);
+        any = t != POPPLER_ANNOT_LINK && t != POPPLER_ANNOT_POPUP && (f & POPPLER_ANNOT_FLAG_PRINT) &&
+              !(f & POPPLER_ANNOT_FLAG_HIDDEN);
+    }
+    poppler_page_free_annot_mapping(l);
+    return any;
+}
+
+static cairo_status_t to_bytes(void *ud, const unsigned char *data, unsigned int n)
+{
+    g_byte_array_append(ud, data, n);
+    return CAIRO_STATUS_SUCCESS;
+}
+
+/* A character of a page's text with its box (top-left origin, points). */
+typedef struct {
+    gunichar cp;
+    size_t off; /* byte offset in the page's text */
+    double x1, y1, x2, y2;
+} pchar;
+
+/* The characters of text with their boxes; NULL when the layout does not match the text. */
+static pchar *page_chars(PopplerPage *page, const char *text, size_t *n)
+{
+    PopplerRectangle *r = NULL;
+    guint nr = 0;
+    if (!poppler_page_get_text_layout(page, &r, &nr)) {
+        g_free(r);
+        r = NULL;
+        nr = 0; /* no text: an empty layout, which matches an empty text only */
+    }
+    size_t nc = (size_t)g_utf8_strlen(text, -1);
+    pchar *c = nc == nr ? g_try_new(pchar, nc + 1) : NULL;
+    if (c) {
+        const char *p = text;
+        for (size_t i = 0; i < nc; i++, p = g_utf8_next_char(p))
+            c[i] = (pchar){g_utf8_get_char(p), (size_t)(p - text), r[i].x1, r[i].y1, r[i].x2, r[i].y2};
+        c[nc] = (pchar){0, (size_t)(p - text), 0, 0, 0, 0};
+    }
+    g_free(r);
+    *n = c ? nc : 0;
+    return c;
+}
+
+static int by_y(const void *a, const void *b)
+{
+    double ya = ((const pchar *)a)->y1 + ((const pchar *)a)->y2, yb = ((const pchar *)b)->y1 + ((const pchar *)b)->y2;
+    return ya < yb ? -1 : ya > yb;
+}
+
+/* Whether a character like c is in sorted (by centre y) at the same place: the same
+ * character starting at the same x on nearly the same line. The boxes' heights come from
+ * each font's ascent and descent, which differ between the file's font and the subset cairo
+ * writes, so the centres may drift a few points vertically; the glyphs' origins do not. */
+static int in_content(const pchar *sorted, size_t n, const pchar *c)
+{
+    const double dy = 4, dx = 1.5;
+    double cy = (c->y1 + c->y2) / 2;
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if ((sorted[mid].y1 + sorted[mid].y2) / 2 < cy - dy)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    for (size_t i = lo; i < n && (sorted[i].y1 + sorted[i].y2) / 2 <= cy + dy; i++)
+        if (sorted[i].cp == c->cp && fabs(sorted[i].x1 - c->x1) <= dx)
+            return 1;
+    return 0;
+}
+
+/* An edit of the page's text: at byte pos, drop the bytes up to del, put text in. */
+typedef struct {
+    size_t pos, del;
+    double x;
+    char *text; /* owned (g_free) */
+} pedit;
+
+static int by_pos(const void *a, const void *b)
+{
+    const pedit *ea = a, *eb = b;
+    if (ea->pos != eb->pos)
+        return ea->pos < eb->pos ? -1 : 1;
+    return ea->x < eb->x ? -1 : ea->x > eb->x;
+}
+
+static int is_blank_char(gunichar c)
+{
+    return c == ' ' || c == '\n' || c == '\t' || c == '\f' || c == '\r';
+}
+
+/* Whether c[i] lies on the baseline band of the box y1..y2 (half its height or more shared). */
+static int same_band(const pchar *c, double y1, double y2)
+{
+    double ov = fmin(c->y2, y2) - fmax(c->y1, y1);
+    return ov >= 0.5 * fmin(c->y2 - c->y1, y2 - y1);
+}
+
+/* Where the run of annotation text t with box (x1, y1, x2, y2) goes in the content text
+ * (one or two edits into e, returns how many): between its nearest neighbours on its
+ * baseline (within an inch each side) when only blanks part them; when the text puts other
+ * lines between them (a header of two columns: "Số:", "Lâm Đồng, ngày", "/TTXT-ĐTDN"), the
+ * right neighbour's line is moved up to join, so that "Số: 644 /TTXT-ĐTDN" reads as one line
+ * as in pdftotext; else after the left one, before the right one, or at the end (len) on a
+ * line of its own. */
+static size_t place(const char *text, const pchar *c, size_t n, size_t len, int text_ends_line, double x1, double y1, double x2,
+                    double y2, const char *t, pedit *e)
+{
+    const double reach = 72, slack = 2;
+    size_t left = n, right = n;
+    for (size_t i = 0; i < n; i++) {
+        if (is_blank_char(c[i].cp) || !same_band(&c[i], y1, y2))
+            continue;
+        if (c[i].x2 <= x1 + slack && x1 - c[i].x2 <= reach && (left == n || c[i].x2 > c[left].x2))
+            left = i;
+        if (c[i].x1 >= x2 - slack && c[i].x1 - x2 <= reach && (right == n || c[i].x1 < c[right].x1))
+            right = i;
+    }
+    e[0] = (pedit){len, len, x1, NULL};
+    if (left < n && right < n && left < right) {
+        int only_blanks = 1;
+        for (size_t i = left + 1; i < right && only_blanks; i++)
+            only_blanks = is_blank_char(c[i].cp);
+        if (only_blanks) {
+            e[0].pos = c[left + 1].off;
+            e[0].del = c[right].off;
+            e[0].text = g_strdup_printf(" %s ", t);
+            return 1;
+        }
+        /* the right neighbour starts a line that stays on the band: move that line */
+        size_t end = right;
+        while (end < n && c[end].cp != '\n' && (is_blank_char(c[end].cp) || same_band(&c[end], y1, y2)))
+            end++;
+        if (c[right - 1].cp == '\n' && (end == n || c[end].cp == '\n')) {
+            size_t after = end < n ? end + 1 : n;
+            e[0].pos = e[0].del = c[left + 1].off;
+            e[0].text = g_strdup_printf(" %s %.*s", t, (int)(c[end].off - c[right].off), text + c[right].off);
+            e[1] = (pedit){c[right].off, c[after].off, x1, g_strdup("")};
+            return 2;
+        }
+    }
+    if (left < n) {
+        e[0].pos = e[0].del = c[left + 1].off;
+        e[0].text = g_strdup_printf(" %s", t);
+    } else if (right < n) {
+        e[0].pos = e[0].del = c[right].off;
+        e[0].text = g_strdup_printf("%s ", t);
+    } else if (len == 0 || c[n].off == 0 || text_ends_line) {
+        e[0].text = g_strdup_printf("%s\n", t);
+    } else {
+        e[0].text = g_strdup_printf("\n%s", t);
+    }
+    return 1;
+}
+
+/* poppler_page_get_text puts the cells of a table row, and blocks side by side, one after
+ * the other with nothing between ("STTNội dung", "6,74586,2249"), where pdftotext breaks the
+ * line: the numbers of two cells would read as one. A wide gap (more than one and a half
+ * character heights) between two characters with no space between them becomes a line
+ * break, as in pdftotext, and so does a step back to the left; a narrower gap that is still
+ * no kerning becomes a space. *text and *chars are replaced (g_free). */
+static void unglue(char **text, pchar **chars, size_t *n)
+{
+    const pchar *c = *chars;
+    GString *out = g_string_sized_new(strlen(*text) + 64);
+    GArray *oc = g_array_sized_new(FALSE, FALSE, sizeof(pchar), (guint)*n + 64);
+    const pchar *prev = NULL;
+    for (size_t i = 0; i < *n; i++) {
+        if (prev && !is_blank_char(c[i].cp)) {
+            double hgt = fmax(prev->y2 - prev->y1, c[i].y2 - c[i].y1);
+            double gap = c[i].x1 - prev->x2;
+            char sep = gap > 1.5 * hgt || c[i].x2 < prev->x1 ? '\n' : gap > 0.3 * hgt ? ' ' : 0;
+            if (sep) {
+                pchar s = {(gunichar)sep, out->len, prev->x2, prev->y1, prev->x2, prev->y2};
+                g_array_append_val(oc, s);
+                g_string_append_c(out, sep);
+            }
+        }
+        pchar k = c[i];
+        k.off = out->len;
+        g_array_append_val(oc, k);
+        g_string_append_len(out, *text + c[i].off, (gssize)(c[i + 1].off - c[i].off));
+        prev = is_blank_char(c[i].cp) ? NULL : &c[i];
+    }
+    pchar end = {0, out->len, 0, 0, 0, 0};
+    g_array_append_val(oc, end);
+    *n = oc->len - 1;
+    g_free(*chars);
+    *chars = (pchar *)(void *)g_array_free(oc, FALSE);
+    g_free(*text);
+    *text = g_string_free(out, FALSE);
+}
+
+/* The page's text with its printed annotations' text put in (owned, g_free), or NULL when
+ * there is nothing to add or the printed page cannot be matched with the content (then the
+ * content's text alone is read, as before). */
+static char *with_annot_text(PopplerPage *page, const char *text, const pchar *c, size_t n)
+{
+    char *result = NULL;
+    size_t nr = 0, ne = 0;
+    pchar *sorted = NULL, *rc = NULL;
+    pedit *ed = NULL;
+    PopplerDocument *pd = NULL;
+    PopplerPage *pp = NULL;
+    char *pt = NULL;
+
+    double w, h;
+    poppler_page_get_size(page, &w, &h);
+    GByteArray *ba = g_byte_array_new();
+    cairo_surface_t *surf = cairo_pdf_surface_create_for_stream(to_bytes, ba, w, h);
+    cairo_t *cr = cairo_create(surf);
+    poppler_page_render_for_printing(page, cr);
+    cairo_destroy(cr);
+    cairo_surface_finish(surf);
+    int ok = cairo_surface_status(surf) == CAIRO_STATUS_SUCCESS;
+    cairo_surface_destroy(surf);
+    GBytes *bytes = g_byte_array_free_to_bytes(ba);
+    pd = ok ? poppler_document_new_from_bytes(bytes, NULL, NULL) : NULL;
+    g_bytes_unref(bytes);
+    pp = pd ? poppler_document_get_page(pd, 0) : NULL;
+    pt = pp ? poppler_page_get_text(pp) : NULL;
+    rc = pt ? page_chars(pp, pt, &nr) : NULL;
+    if (!rc)
+        goto done;
+
+    sorted = g_try_new(pchar, n + 1);
+    ed = g_try_new0(pedit, 2 * nr + 2);
+    if (!sorted || !ed)
+        goto done;
+    memcpy(sorted, c, n * sizeof *c);
+    qsort(sorted, n, sizeof *sorted, by_y);
+
+    /* runs of printed characters the content has not, on one line of the printed text */
+    size_t added = 0;
+    for (size_t i = 0; i < nr;) {
+        if (is_blank_char(rc[i].cp) || in_content(sorted, n, &rc[i])) {
+            i++;
+            continue;
+        }
+        size_t j = i, last = i;
+        double x1 = rc[i].x1, y1 = rc[i].y1, x2 = rc[i].x2, y2 = rc[i].y2;
+        for (j = i + 1; j < nr && rc[j].cp != '\n'; j++) {
+            if (rc[j].cp == ' ' || rc[j].cp == '\t')
+                continue;
+            if (in_content(sorted, n, &rc[j]))
+                break;
+            last = j;
+            x1 = fmin(x1, rc[j].x1), y1 = fmin(y1, rc[j].y1), x2 = fmax(x2, rc[j].x2), y2 = fmax(y2, rc[j].y2);
+        }
+        added += last - i + 1;
+        char *t = g_strndup(pt + rc[i].off, rc[last + 1].off - rc[i].off);
+        ne += place(text, c, n, strlen(text), strlen(text) == 0 || text[strlen(text) - 1] == '\n', x1, y1, x2, y2, t, ed + ne);
+        g_free(t);
+        i = last + 1;
+    }
+    /* a printed page that does not line up with the content (a rotated page, another
+     * transformation) would make all its text look new: keep the content alone */
+    if (ne == 0 || (n > 0 && added * 2 > n))
+        goto done;
+
+    qsort(ed, ne, sizeof *ed, by_pos);
+    GString *out = g_string_sized_new(strlen(text) + 256);
+    size_t cur = 0;
+    for (size_t k = 0; k < ne; k++) {
+        size_t pos = ed[k].pos < cur ? cur : ed[k].pos;
+        size_t del = ed[k].del < pos ? pos : ed[k].del;
+        g_string_append_len(out, text + cur, (gssize)(pos - cur));
+        g_string_append(out, ed[k].text);
+        cur = del;
+    }
+    g_string_append(out, text + cur);
+    result = g_string_free(out, FALSE);
+done:
+    for (size_t k = 0; k < ne; k++)
+        g_free(ed[k].text);
+    g_free(ed);
+    g_free(sorted);
+    g_free(rc);
+    g_free(pt);
+    if (pp)
+        g_object_unref(pp);
+    if (pd)
+        g_object_unref(pd);
+    return result;
 }
 
 /* Appends one page's text to s, a source line per line. Form feeds (page ends) and other
@@ -113,6 +422,17 @@ lw_status lw_pdf_read(const unsigned char *raw, size_t len, const lw_read_option
             goto done;
         }
         char *text = poppler_page_get_text(page);
+        size_t nc = 0;
+        pchar *c = text ? page_chars(page, text, &nc) : NULL;
+        if (c) {
+            unglue(&text, &c, &nc);
+            char *all = has_printed_annots(page) ? with_annot_text(page, text, c, nc) : NULL;
+            if (all) {
+                g_free(text);
+                text = all;
+            }
+            g_free(c);
+        }
         g_object_unref(page);
         if (text && !g_utf8_validate(text, -1, NULL)) {
             /* a broken ToUnicode map; keep what is readable, U+FFFD for the rest */
