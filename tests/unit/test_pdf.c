@@ -6,7 +6,7 @@
  * stamp, table cells apart). Synthetic PDFs made here with cairo: a short letter (usable), a
  * page without text, a stamp alone, a layer without diacritics, the page cap and progress.
  * Damaged input (truncated, garbage after %PDF-, not a PDF, encrypted) gives a clear error and
- * nothing on stderr. Every read runs in process (the sandbox is lw_read_source's). */
+ * nothing on stderr or stdout. Every read runs in process (the sandbox is lw_read_source's). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -482,12 +482,15 @@ static void test_damaged_and_encrypted(void **state)
     lw_buf enc;
     make_encrypted(&enc);
 
-    /* poppler's complaints about these files must not reach stderr */
+    /* poppler's complaints about these files must not reach stderr, nor stdout (where GLib
+     * writes INFO messages) */
+    fflush(stdout);
     fflush(stderr);
     char tmpl[] = "/tmp/lw_test_pdf_XXXXXX";
     int fd = mkstemp(tmpl);
     assert_true(fd >= 0);
-    int saved = dup(2);
+    int saved_out = dup(1), saved_err = dup(2);
+    dup2(fd, 1);
     dup2(fd, 2);
 
     expect_error("truncated to 2000 bytes", raw, 2000, LW_ERR_DATA, "bị hỏng");
@@ -497,9 +500,12 @@ static void test_damaged_and_encrypted(void **state)
     expect_error("empty", (const unsigned char *)"", 0, LW_ERR_DATA, "không phải tệp PDF");
     expect_error("encrypted", (unsigned char *)enc.data, enc.len, LW_ERR_DATA, "mật khẩu");
 
+    fflush(stdout);
     fflush(stderr);
-    dup2(saved, 2);
-    close(saved);
+    dup2(saved_out, 1);
+    dup2(saved_err, 2);
+    close(saved_out);
+    close(saved_err);
     off_t size = lseek(fd, 0, SEEK_END);
     close(fd);
     unlink(tmpl);
@@ -510,6 +516,9 @@ static void test_damaged_and_encrypted(void **state)
 
 int main(void)
 {
+    /* GLib prints poppler's INFO messages (damaged files) only when asked: ask, so that the
+     * stderr check of test_damaged_and_encrypted would see them if lw_pdf let them through */
+    setenv("G_MESSAGES_DEBUG", "all", 1);
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_layers_judged),
         cmocka_unit_test(test_real_pdfs_judged),
