@@ -54,6 +54,11 @@ static gpointer install_quiet_log(gpointer unused)
  * between its neighbours on the same baseline ("Số: 125 /STP-VP"), or on lines of its own at
  * the end of the page when it has none (a stamp in a margin). */
 
+/* The most characters of a page, and runs of annotation text, the merge takes on; past them
+ * the page's content is read alone. */
+#define MERGE_MAX_CHARS 60000
+#define MERGE_MAX_RUNS 400
+
 /* Whether the page has annotations that print (widgets, free text, stamps). */
 static int has_printed_annots(PopplerPage *page)
 {
@@ -285,7 +290,8 @@ static char *with_annot_text(PopplerPage *page, const char *text, const pchar *c
     pp = pd ? poppler_document_get_page(pd, 0) : NULL;
     pt = pp ? poppler_page_get_text(pp) : NULL;
     rc = pt ? page_chars(pp, pt, &nr) : NULL;
-    if (!rc)
+    /* bounded work on a hostile page: the matching below is about (characters x runs) */
+    if (!rc || n > MERGE_MAX_CHARS || nr > MERGE_MAX_CHARS)
         goto done;
 
     sorted = g_try_new(pchar, n + 1);
@@ -298,6 +304,8 @@ static char *with_annot_text(PopplerPage *page, const char *text, const pchar *c
     /* runs of printed characters the content has not, on one line of the printed text */
     size_t added = 0;
     for (size_t i = 0; i < nr;) {
+        if (ne + 2 > MERGE_MAX_RUNS)
+            goto done; /* a page of hundreds of filled fields is a form, not a signed letter */
         if (is_blank_char(rc[i].cp) || in_content(sorted, n, &rc[i])) {
             i++;
             continue;
