@@ -9,6 +9,7 @@
  * count changes the speed, never the text. */
 #include "lw_ocr.h"
 
+#include <dlfcn.h>
 #include <math.h>
 #include <pthread.h>
 #include <stdlib.h>
@@ -299,12 +300,27 @@ static lw_status recognize(TessBaseAPI *api, PIX *pix, unsigned page1, lw_source
     return LW_OK;
 }
 
+/* Keeps tesseract's OpenMP loops in the calling thread. Its LSTM runs `omp parallel for
+ * num_threads(4)`: beside a worker per core those threads only spin and wait, and a 3-page
+ * scan took 28 s instead of 5 (one job, 2 busy cores). OMP_THREAD_LIMIT=1 would do it, but
+ * libgomp reads it once when it is loaded, before main; max-active-levels 0 makes every
+ * parallel region of this thread run on it alone, set per thread (libgomp keeps it in the
+ * thread's ICVs). Looked up at run time: libgomp is there only when tesseract was built
+ * with OpenMP (Debian's is), and linking it ourselves would tie us to that build. */
+static void openmp_single_thread(void)
+{
+    void (*set_levels)(int) = (void (*)(int))dlsym(RTLD_DEFAULT, "omp_set_max_active_levels");
+    if (set_levels)
+        set_levels(0);
+}
+
 /* The worker loop: take the next page and make its image (under the lock, in page order),
  * recognize it (unlocked), store its source, report progress. */
 static void *work(void *arg)
 {
     ocr_worker *wk = arg;
     ocr_job *job = wk->job;
+    openmp_single_thread();
     for (;;) {
         pthread_mutex_lock(&job->mu);
         if (job->stop || job->next >= job->n_pages) {
@@ -371,9 +387,8 @@ static lw_status engine_start(TessBaseAPI **out, lw_error *err)
 static lw_status ocr_pages(page_maker *pm, unsigned n_pages, lw_source_format fmt, const lw_read_options *opt,
                            lw_source **out, lw_error *err)
 {
-    /* tesseract's LSTM runs OpenMP loops of its own; with a worker per core they only
-     * oversubscribe. libgomp reads this when it is loaded, so it takes effect in processes
-     * started from here on (the reading child when it is exec'd), not in this one. */
+    /* for processes started from here on (libgomp reads it when loaded); this one is
+     * handled per worker by openmp_single_thread */
     setenv("OMP_THREAD_LIMIT", "1", 0);
     /* leptonica prints its own errors on stderr: ours name the page and say it plainly */
     setMsgSeverity(L_SEVERITY_NONE);
