@@ -362,18 +362,28 @@ static void engine_name(char *buf, size_t size)
     snprintf(buf, size, "tesseract %s (vie)", TessVersion());
 }
 
+/* Engines start one at a time in the whole process: start-up writes tesseract's global
+ * parameters (debug_file below) and tables, which recognition only reads; two documents may
+ * be read at once in one process (no sandbox, several jobs). */
+static pthread_mutex_t engine_mu = PTHREAD_MUTEX_INITIALIZER;
+
 /* Starts an engine with the Vietnamese data; a missing vie.traineddata says which package
  * to install. */
 static lw_status engine_start(TessBaseAPI **out, lw_error *err)
 {
     *out = NULL;
+    pthread_mutex_lock(&engine_mu);
     TessBaseAPI *api = TessBaseAPICreate();
-    if (!api)
+    if (!api) {
+        pthread_mutex_unlock(&engine_mu);
         return lw_error_msg(err, LW_ERR_NOMEM, NULL, 0, 0, LW_MSG_NOMEM);
+    }
     /* tesseract's diagnostics go to stderr through this global setting; the reviewer gets
      * our message instead (set before Init so that its own complaints are quiet too) */
     TessBaseAPISetVariable(api, "debug_file", "/dev/null");
-    if (TessBaseAPIInit3(api, NULL, "vie") != 0) {
+    int bad = TessBaseAPIInit3(api, NULL, "vie") != 0;
+    pthread_mutex_unlock(&engine_mu);
+    if (bad) {
         TessBaseAPIDelete(api);
         return lw_error_msg(err, LW_ERR_IO, NULL, 0, 0, LW_MSG_OCR_NO_VIE);
     }
@@ -387,9 +397,6 @@ static lw_status engine_start(TessBaseAPI **out, lw_error *err)
 static lw_status ocr_pages(page_maker *pm, unsigned n_pages, lw_source_format fmt, const lw_read_options *opt,
                            lw_source **out, lw_error *err)
 {
-    /* for processes started from here on (libgomp reads it when loaded); this one is
-     * handled per worker by openmp_single_thread */
-    setenv("OMP_THREAD_LIMIT", "1", 0);
     /* leptonica prints its own errors on stderr: ours name the page and say it plainly */
     setMsgSeverity(L_SEVERITY_NONE);
 
@@ -405,8 +412,7 @@ static lw_status ocr_pages(page_maker *pm, unsigned n_pages, lw_source_format fm
         st = lw_error_msg(err, LW_ERR_NOMEM, NULL, 0, 0, LW_MSG_NOMEM);
         goto done;
     }
-    /* engines are started here, one after the other: tesseract's start-up touches global
-     * tables, recognition does not */
+    /* engines are started here, one after the other (engine_mu) */
     for (unsigned k = 0; k < jobs; k++) {
         wk[k].job = &job;
         wk[k].err_page = UINT32_MAX;
