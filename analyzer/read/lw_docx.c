@@ -144,7 +144,7 @@ static void read_numbering(dctx *c, xmlDoc *doc)
             a->id = to_int(lw_xml_attr(n, "abstractNumId"), -1);
             for (int l = 0; l < NUM_LEVELS; l++) {
                 a->lvl[l].start = 1;
-                snprintf(a->lvl[l].text, LVL_TEXT_MAX, "%%%d.", l + 1);
+                snprintf(a->lvl[l].text, LVL_TEXT_MAX, "%%%d.", l + 1); /* Word's default */
             }
             for (xmlNode *l = n->children; l; l = l->next) {
                 int il = is_w(l, "lvl") ? to_int(lw_xml_attr(l, "ilvl"), -1) : -1;
@@ -153,8 +153,7 @@ static void read_numbering(dctx *c, xmlDoc *doc)
                 lvl_t *v = &a->lvl[il];
                 v->start = to_int(child_val(l, "start"), 1);
                 v->fmt = fmt_of(child_val(l, "numFmt"));
-                const char *t = child_val(l, "lvlText");
-                snprintf(v->text, LVL_TEXT_MAX, "%s", t ? t : "");
+                lw_xml_copy(v->text, LVL_TEXT_MAX, child_val(l, "lvlText"));
             }
         } else if (is_w(n, "num") && c->nnums < nn) {
             num_t *m = &c->nums[c->nnums++];
@@ -374,7 +373,7 @@ static void inline_text(dctx *c, xmlNode *n, lw_buf *b)
             const char *h = lw_xml_attr(k, "char");
             unsigned long cp = h ? strtoul(h, NULL, 16) : 0;
             if (cp)
-                c->nomem |= lw_xml_put_cp(b, cp < 0x100 ? cp + 0xF000 : cp) != 0;
+                c->nomem |= lw_xml_put_cp(b, cp) != 0;
         } else if (is_w(k, "footnoteReference")) {
             const char *id = lw_xml_attr(k, "id");
             if (id && c->nfoot < FOOTNOTE_MAX) {

@@ -104,15 +104,14 @@ static void read_list_styles(octx *c, xmlNode *parent)
             olvl *o = &l->lvl[k];
             if (bul) {
                 o->fmt = F_BULLET;
-                snprintf(o->bullet, sizeof o->bullet, "%s", lw_xml_attr(v, "bullet-char") ? lw_xml_attr(v, "bullet-char") : "");
+                lw_xml_copy(o->bullet, sizeof o->bullet, lw_xml_attr(v, "bullet-char"));
                 continue;
             }
             o->fmt = fmt_of(lw_xml_attr(v, "num-format"));
             o->start = to_int(lw_xml_attr(v, "start-value"), 1);
             o->display = to_int(lw_xml_attr(v, "display-levels"), 1);
-            const char *pre = lw_xml_attr(v, "num-prefix"), *suf = lw_xml_attr(v, "num-suffix");
-            snprintf(o->prefix, sizeof o->prefix, "%s", pre ? pre : "");
-            snprintf(o->suffix, sizeof o->suffix, "%s", suf ? suf : "");
+            lw_xml_copy(o->prefix, sizeof o->prefix, lw_xml_attr(v, "num-prefix"));
+            lw_xml_copy(o->suffix, sizeof o->suffix, lw_xml_attr(v, "num-suffix"));
         }
     }
 }

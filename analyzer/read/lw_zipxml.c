@@ -268,6 +268,21 @@ xmlNode *lw_xml_child(const xmlNode *n, const char *ns, const char *name)
     return NULL;
 }
 
+void lw_xml_copy(char *dst, size_t size, const char *src)
+{
+    if (!size)
+        return;
+    size_t n = src ? strlen(src) : 0;
+    if (n >= size) {
+        n = size - 1;
+        while (n && ((unsigned char)src[n] & 0xC0) == 0x80) /* src[n] continues a character */
+            n--;
+    }
+    if (n)
+        memcpy(dst, src, n);
+    dst[n] = 0;
+}
+
 int lw_xml_put_cp(lw_buf *b, unsigned long cp)
 {
     if (cp >= 0xF000 && cp <= 0xF0FF) { /* a Symbol or Wingdings glyph */
@@ -276,6 +291,8 @@ int lw_xml_put_cp(lw_buf *b, unsigned long cp)
     }
     if (cp == 0 || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
         cp = 0xFFFD;
+    else if ((cp < 0x20 && cp != '\t') || cp == 0x7F)
+        cp = ' '; /* a control character from a symbol's code: nothing a reader sees */
     char u[4];
     size_t n;
     if (cp < 0x80) {

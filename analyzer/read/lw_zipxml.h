@@ -60,6 +60,10 @@ const char *lw_xml_attr(const xmlNode *n, const char *name);
 /* The first element child of n that lw_xml_is(c, ns, name), or NULL. */
 xmlNode *lw_xml_child(const xmlNode *n, const char *ns, const char *name);
 
+/* Copies the UTF-8 string src (NULL: "") into dst[size], cut at a character's boundary when
+ * it does not fit, so that a cut never leaves half a character. */
+void lw_xml_copy(char *dst, size_t size, const char *src);
+
 /* Appends the UTF-8 of the code point cp to b (a code point of the Symbol/Wingdings private
  * range U+F0xx is mapped to what it shows: ASCII as itself, bullets to U+2022).
  * Returns 0, -1 when out of memory. */
