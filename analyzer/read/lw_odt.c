@@ -77,10 +77,17 @@ static int fmt_of(const char *f)
     }
 }
 
+/* The heading numbering (text:outline-style) is kept as a list style of this name, which no
+ * real style can have (style names are XML NCNames). */
+#define OUTLINE "#outline"
+
 static void read_list_styles(octx *c, xmlNode *parent)
 {
     for (xmlNode *s = parent ? parent->children : NULL; s; s = s->next) {
-        if (!is_t(s, "list-style") || !lw_xml_attr(s, "name") || c->nls >= LSTYLE_MAX)
+        int outline = is_t(s, "outline-style");
+        if ((!is_t(s, "list-style") || !lw_xml_attr(s, "name")) && !outline)
+            continue;
+        if (c->nls >= LSTYLE_MAX)
             continue;
         lstyle *p = realloc(c->ls, (c->nls + 1) * sizeof *p);
         if (!p) {
@@ -90,14 +97,15 @@ static void read_list_styles(octx *c, xmlNode *parent)
         c->ls = p;
         lstyle *l = &c->ls[c->nls++];
         memset(l, 0, sizeof *l);
-        l->name = lw_xml_attr(s, "name");
+        l->name = outline ? OUTLINE : lw_xml_attr(s, "name");
         for (int k = 0; k < LEVELS; k++) {
             l->lvl[k].fmt = F_NONE;
             l->lvl[k].start = 1;
             l->lvl[k].display = 1;
         }
         for (xmlNode *v = s->children; v; v = v->next) {
-            int num = is_t(v, "list-level-style-number"), bul = is_t(v, "list-level-style-bullet");
+            int num = is_t(v, "list-level-style-number") || is_t(v, "outline-level-style"),
+                bul = is_t(v, "list-level-style-bullet");
             int k = to_int(lw_xml_attr(v, "level"), 0) - 1;
             if ((!num && !bul) || k < 0 || k >= LEVELS)
                 continue;
@@ -220,6 +228,9 @@ static void inline_text(octx *c, xmlNode *n, lw_buf *b)
                 c->nomem |= lw_buf_putc(b, ' ') != 0;
         } else if (is_t(k, "tab")) {
             c->nomem |= lw_buf_putc(b, '\t') != 0;
+        } else if (is_t(k, "number")) { /* a heading's number as the writer stored it */
+            inline_text(c, k, b);
+            c->nomem |= lw_buf_putc(b, ' ') != 0;
         } else if (is_t(k, "line-break")) {
             c->nomem |= lw_buf_putc(b, '\n') != 0;
         } else if (is_t(k, "note")) {
@@ -422,10 +433,25 @@ static void table(octx *c, xmlNode *tbl)
 
 /* ---- the body ---- */
 
+/* A heading outside a list: its outline number (Chapter numbering in LibreOffice), if any. */
+static void heading(octx *c, xmlNode *h)
+{
+    lw_buf lab = {0};
+    int level = to_int(lw_xml_attr(h, "outline-level"), 0);
+    const char *header = lw_xml_attr(h, "is-list-header");
+    xmlNode *stored = lw_xml_child(h, TEXT_NS, "number");
+    if (!stored && level >= 1 && level <= LEVELS && !(header && !strcmp(header, "true")))
+        list_label(c, find_list_style(c, OUTLINE), level - 1, 0, &lab);
+    paragraph(c, h, lab.data, lab.len); /* a stored text:number is read as the heading's text */
+    lw_buf_free(&lab);
+}
+
 static void blocks(octx *c, xmlNode *parent)
 {
     for (xmlNode *k = parent ? parent->children : NULL; k && !c->nomem; k = k->next) {
-        if (is_t(k, "p") || is_t(k, "h"))
+        if (is_t(k, "h"))
+            heading(c, k);
+        else if (is_t(k, "p"))
             paragraph(c, k, NULL, 0);
         else if (is_t(k, "list"))
             list(c, k, NULL, 0);

@@ -2,6 +2,7 @@
 #define _GNU_SOURCE /* memmem */
 #include "lw_zipxml.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -20,7 +21,6 @@ lw_status lw_zip_open(const unsigned char *raw, size_t len, lw_zip **out, lw_err
     *out = NULL;
     zip_error_t ze;
     zip_error_init(&ze);
-    /* libzip never writes through a read-only archive; the cast only meets its signature */
     zip_source_t *src = zip_source_buffer_create(raw, len, 0, &ze);
     if (!src) {
         zip_error_fini(&ze);
@@ -176,9 +176,14 @@ static lw_status check_tree(xmlDoc *doc, const char *name, lw_error *err)
     return LW_OK;
 }
 
+/* libxml2 sets up its globals on first use, which is not safe from two threads at once */
+static pthread_once_t xml_once = PTHREAD_ONCE_INIT;
+static void xml_init(void) { xmlInitParser(); }
+
 lw_status lw_xml_parse(const char *data, size_t len, const char *name, xmlDoc **out, lw_error *err)
 {
     *out = NULL;
+    pthread_once(&xml_once, xml_init);
     if (has_dtd(data, len))
         return lw_error_msg(err, LW_ERR_DATA, NULL, 0, 0, LW_MSG_XML_DTD, name);
     if (len > (size_t)INT32_MAX)
