@@ -679,16 +679,23 @@ static lw_status footnotes(dctx *c, lw_zip *z, lw_error *err)
         xmlNode *fn = hit ? hit->node : NULL;
         if (!fn)
             continue;
-        lw_buf b = {0};
-        c->nomem |= lw_buf_printf(&b, "[%zu] ", i + 1) != 0;
+        lw_buf t = {0}, b = {0};
         for (xmlNode *p = fn->children; p && !c->nomem; p = p->next)
             if (is_w(p, "p")) {
-                if (b.len && b.data[b.len - 1] != ' ')
-                    c->nomem |= lw_buf_putc(&b, '\n') != 0;
-                inline_text(c, p, &b);
+                if (t.len)
+                    c->nomem |= lw_buf_putc(&t, '\n') != 0;
+                inline_text(c, p, &t);
             }
-        if (!c->nomem && lw_emit_para(&c->e, b.data, b.len, 0) != 0)
-            c->nomem = 1;
+        size_t lead = 0;
+        while (lead < t.len && (t.data[lead] == ' ' || t.data[lead] == '\t' || t.data[lead] == '\n'))
+            lead++; /* the text after Word's reference mark opens with a space */
+        if (lead < t.len) {
+            c->nomem |= lw_buf_printf(&b, "[%zu] ", i + 1) != 0;
+            c->nomem |= lw_buf_append(&b, t.data + lead, t.len - lead) != 0;
+            if (!c->nomem && lw_emit_para(&c->e, b.data, b.len, 0) != 0)
+                c->nomem = 1;
+        }
+        lw_buf_free(&t);
         lw_buf_free(&b);
     }
     free(v);

@@ -475,17 +475,25 @@ static void notes(octx *c)
         lw_buf mark = {0};
         if (cit)
             inline_text(c, cit, &mark);
-        c->nomem |= lw_buf_printf(&b, "[%s] ", mark.len ? mark.data : "*") != 0;
-        lw_buf_free(&mark);
+        lw_buf t = {0};
         xmlNode *body = lw_xml_child(n, TEXT_NS, "note-body");
         for (xmlNode *p = body ? body->children : NULL; p && !c->nomem; p = p->next)
             if (is_t(p, "p") || is_t(p, "h")) {
-                if (b.data[b.len - 1] != ' ')
-                    c->nomem |= lw_buf_putc(&b, '\n') != 0;
-                inline_text(c, p, &b);
+                if (t.len)
+                    c->nomem |= lw_buf_putc(&t, '\n') != 0;
+                inline_text(c, p, &t);
             }
-        if (!c->nomem && lw_emit_para(&c->e, b.data, b.len, 0) != 0)
-            c->nomem = 1;
+        size_t k = 0;
+        while (k < t.len && (t.data[k] == ' ' || t.data[k] == '\t' || t.data[k] == '\n'))
+            k++;
+        if (k < t.len) {
+            c->nomem |= lw_buf_printf(&b, "[%s] ", mark.len ? mark.data : "*") != 0;
+            c->nomem |= lw_buf_append(&b, t.data + k, t.len - k) != 0;
+            if (!c->nomem && lw_emit_para(&c->e, b.data, b.len, 0) != 0)
+                c->nomem = 1;
+        }
+        lw_buf_free(&mark);
+        lw_buf_free(&t);
         lw_buf_free(&b);
     }
 }

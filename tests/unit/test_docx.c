@@ -1,6 +1,7 @@
 /* Tests of the Word and OpenDocument readers (lw_docx, lw_odt) and their ZIP/XML layer.
  *
- * Data-driven: tests/data/docx/NAME.docx (real files, prepared for signing) and
+ * Data-driven: tests/data/docx/NAME.docx (real files, prepared for signing),
+ * tests/data/docx/NAME/ (the parts of a .docx made by hand, zipped here) and
  * tests/data/odt/NAME/ (the XML parts of an ODT, zipped here) each have NAME.expect, a
  * list of what the reading must give, one check a line, tab-separated:
  *   paragraphs N     the last paragraph's number
@@ -97,6 +98,52 @@ static unsigned char *make_zip(const part *parts, size_t n, size_t *len)
     zip_error_fini(&ze);
     *len = (size_t)size;
     return out;
+}
+
+/* Appends to parts the files under dir/rel (recursively), read into memory (owned by the
+ * parts: free each data). */
+static void collect(const char *dir, const char *rel, part **parts, size_t *n)
+{
+    char path[2048];
+    snprintf(path, sizeof path, "%s%s%s", dir, *rel ? "/" : "", rel);
+    DIR *d = opendir(path);
+    assert_non_null(d);
+    struct dirent *de;
+    while ((de = readdir(d))) {
+        if (de->d_name[0] == '.')
+            continue;
+        char sub[1024], full[3072];
+        snprintf(sub, sizeof sub, "%s%s%s", rel, *rel ? "/" : "", de->d_name);
+        snprintf(full, sizeof full, "%s/%s", dir, sub);
+        DIR *is_dir = opendir(full);
+        if (is_dir) {
+            closedir(is_dir);
+            collect(dir, sub, parts, n);
+            continue;
+        }
+        *parts = realloc(*parts, (*n + 1) * sizeof **parts);
+        assert_non_null(*parts);
+        size_t len;
+        unsigned char *data = slurp(full, &len);
+        assert_non_null(data);
+        (*parts)[(*n)++] = (part){strdup(sub), data, len, !strcmp(sub, "mimetype")};
+    }
+    closedir(d);
+}
+
+/* The ZIP of the files under dir, named by their paths below it (owned, free()). */
+static unsigned char *zip_folder(const char *dir, size_t *len)
+{
+    part *parts = NULL;
+    size_t n = 0;
+    collect(dir, "", &parts, &n);
+    unsigned char *z = make_zip(parts, n, len);
+    for (size_t i = 0; i < n; i++) {
+        free((char *)parts[i].name);
+        free((void *)parts[i].data);
+    }
+    free(parts);
+    return z;
 }
 
 /* ---- checking a reading against NAME.expect ---- */
@@ -234,13 +281,17 @@ static void test_real_docx(void **state)
     int files = 0, bad = 0;
     struct dirent *de;
     while ((de = readdir(d))) {
-        if (!has_suffix(de->d_name, ".docx"))
-            continue;
+        /* a real file, or a folder of parts made by hand (zipped here) */
         char path[1600], expect[1600];
         snprintf(path, sizeof path, "%s/%s", dir, de->d_name);
-        snprintf(expect, sizeof expect, "%s/%.*s.expect", dir, (int)strlen(de->d_name) - 5, de->d_name);
+        DIR *sub = de->d_name[0] == '.' ? NULL : opendir(path);
+        if (sub)
+            closedir(sub);
+        if (!sub && !has_suffix(de->d_name, ".docx"))
+            continue;
+        snprintf(expect, sizeof expect, "%s/%.*s.expect", dir, (int)strlen(de->d_name) - (sub ? 0 : 5), de->d_name);
         size_t len;
-        unsigned char *raw = slurp(path, &len);
+        unsigned char *raw = sub ? zip_folder(path, &len) : slurp(path, &len);
         assert_non_null(raw);
         lw_read_options o;
         memset(&o, 0, sizeof o);
@@ -258,7 +309,7 @@ static void test_real_docx(void **state)
         files++;
     }
     closedir(d);
-    assert_true(files >= 5);
+    assert_true(files >= 6);
     assert_int_equal(bad, 0);
 }
 
