@@ -425,11 +425,42 @@ static void test_lying_sizes(void **state)
     lw_error_clear(&err);
     lw_status st = lw_docx_read(z, len, NULL, &s, &err);
     assert_null(s);
-    /* libzip may catch the lie itself (a damaged entry), else the count does */
-    if (st != LW_ERR_DATA && st != LW_ERR_LIMIT)
+    /* the bytes are counted as they come: past the stated 1000, the reading stops */
+    if (st != LW_ERR_DATA || !strstr(err.msg, "kích thước thật khác kích thước ghi trong tệp nén"))
         fail_msg("a lying size was read: %d %s", st, err.msg);
     free(z);
     free(x);
+}
+
+/* More inflated bytes than LW_ZIP_TOTAL_MAX (stored, so no ratio), and too many entries. */
+static void test_size_and_entry_caps(void **state)
+{
+    (void)state;
+    size_t n = LW_ZIP_TOTAL_MAX + 1;
+    char *x = malloc(n);
+    assert_non_null(x);
+    memset(x, 'a', n);
+    part p = {"word/document.xml", x, n, 1};
+    size_t len;
+    unsigned char *z = make_zip(&p, 1, &len);
+    expect_refused(z, len, LW_ERR_LIMIT, "nội dung giải nén vượt quá 64 MB");
+    free(z);
+    free(x);
+
+    size_t k = LW_ZIP_ENTRIES_MAX + 1;
+    part *many = calloc(k, sizeof *many);
+    char (*names)[16] = calloc(k, sizeof *names);
+    assert_true(many && names);
+    for (size_t i = 0; i < k; i++) {
+        snprintf(names[i], sizeof names[i], "e%zu", i);
+        many[i] = (part){names[i], "", 0, 1};
+    }
+    many[0].name = "word/document.xml";
+    z = make_zip(many, k, &len);
+    expect_refused(z, len, LW_ERR_LIMIT, "tệp nén có quá nhiều mục (20001, tối đa 20000)");
+    free(z);
+    free(many);
+    free(names);
 }
 
 static void test_billion_laughs(void **state)
@@ -525,7 +556,8 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_real_docx),   cmocka_unit_test(test_odt_samples),  cmocka_unit_test(test_zip_bomb),
-        cmocka_unit_test(test_lying_sizes), cmocka_unit_test(test_billion_laughs), cmocka_unit_test(test_truncated),
+        cmocka_unit_test(test_lying_sizes), cmocka_unit_test(test_size_and_entry_caps),
+        cmocka_unit_test(test_billion_laughs), cmocka_unit_test(test_truncated),
         cmocka_unit_test(test_no_document), cmocka_unit_test(test_deep_and_malformed),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
