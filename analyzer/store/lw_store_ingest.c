@@ -54,8 +54,13 @@ void lw_ingest_report_free(lw_ingest_report *rep)
         free(rep->failed[i].path);
         free(rep->failed[i].reason);
     }
+    for (size_t i = 0; i < rep->n_warned; i++) {
+        free(rep->warned[i].path);
+        free(rep->warned[i].reason);
+    }
     free(rep->skipped);
     free(rep->failed);
+    free(rep->warned);
     memset(rep, 0, sizeof *rep);
 }
 
@@ -1085,7 +1090,7 @@ static lw_status ingest_locked(lw_store *s, const lw_engine *eng, const char *co
     if (l.n)
         qsort(l.v, l.n, sizeof *l.v, cmp_item_arg);
 
-    lw_ingest_progress pr = {0, l.n, 0, 0};
+    lw_ingest_progress pr = {.total = l.n};
     double t0 = now_s(), last = 0;
     lw_status st = LW_OK;
     /* unchanged files: a stat (done) and a lookup */

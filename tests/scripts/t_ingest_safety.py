@@ -134,7 +134,8 @@ with lwtest.tmpdir("lw_ingest_safety_") as tmp:
         check(counts.get("skipped") == n_skip and counts.get("failed") == 0, "counts: %s, want %d skipped" % (counts, n_skip))
         check(counts.get("ingested") == 1 and counts.get("unchanged") == 1, "counts: one new, one unchanged: %s" % counts)
         check(set(counts) == {"ingested", "unchanged", "duplicates", "reextracted", "pruned", "pruned_documents",
-                              "skipped", "failed", "unrecorded"}, "the counts' keys: %s" % sorted(counts))
+                              "skipped", "failed", "unrecorded", "sources_read", "sources_cached", "pages_read",
+                              "ocr_files", "warnings"}, "the counts' keys: %s" % sorted(counts))
     check("bỏ qua (skipped)" in err and "lawwatch ingest: " in err, "the text summary still on stderr")
 
     # a PATH that does not exist: a failure, exit 1
