@@ -139,10 +139,17 @@ typedef enum {
 int lawwatch_encoding_parse(const char *name, lawwatch_encoding *out);
 
 /* How a document is read. Zeroed (or NULL where a function takes a pointer): detect the
- * encoding, join hard-wrapped lines. */
+ * encoding, join hard-wrapped lines, read a PDF's text layer when it is usable (else OCR its
+ * pages) with the default limits. A file that is not plain text (PDF, image, DOCX, ODT, told
+ * by content) is read in a child process with limits (memory, CPU, time, pages). */
 typedef struct {
-    lawwatch_encoding encoding;
-    int no_unwrap; /* keep hard-wrapped lines as they are */
+    lawwatch_encoding encoding; /* plain text only */
+    int no_unwrap;              /* keep hard-wrapped lines as they are */
+    int force_ocr;              /* OCR a PDF even when its text layer is usable */
+    int dpi;                    /* OCR rendering of PDF pages; 0: 300 */
+    int max_pages;              /* a PDF or image of more pages is refused; 0: 500 */
+    int jobs;                   /* OCR threads for the pages of one file; 0: 1 */
+    int timeout;                /* seconds (wall clock) to read one file; 0: 900 */
 } lawwatch_read_options;
 
 /* The text of the file at path as lawwatch reads it: decoded, NFC, look-alikes and tone marks
@@ -153,9 +160,10 @@ lawwatch_status lawwatch_normalize_file(const char *path, const lawwatch_read_op
 
 /* ---- one document, without a database ---- */
 
-/* Decodes (encoding detected: UTF-8, UTF-16, Windows-1258, TCVN3, VNI), normalizes and
- * extracts the file at path. *json (owned, lawwatch_free) is the document's JSON record:
- * path, sha256, encoding, header, facts, warnings. On error *json is NULL. */
+/* Decodes (encoding detected: UTF-8, UTF-16, Windows-1258, TCVN3, VNI) or reads (PDF, image,
+ * DOCX, ODT), normalizes and extracts the file at path. *json (owned, lawwatch_free) is the
+ * document's JSON record: path, sha256, encoding, (source_format, pages, ocr_engine, note for
+ * a file that is not plain text,) header, facts, warnings. On error *json is NULL. */
 lawwatch_status lawwatch_extract_file(const lawwatch_engine *eng, const char *path, char **json,
                                       lawwatch_error *err);
 /* Same for len bytes in memory (copied); name stands for the path in the record and in

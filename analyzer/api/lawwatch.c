@@ -247,6 +247,18 @@ static void doc_options(const lawwatch_read_options *opt, lw_doc_options *o)
         o->encoding = (lw_encoding)opt->encoding;
         if (opt->no_unwrap)
             o->norm.unwrap = 0;
+        o->read.force_ocr = opt->force_ocr;
+        if (opt->dpi > 0)
+            o->read.dpi = opt->dpi;
+        if (opt->max_pages > 0)
+            o->read.max_pages = opt->max_pages;
+        if (opt->jobs > 0)
+            o->read.jobs = opt->jobs;
+        if (opt->timeout > 0) {
+            /* the CPU limit follows: OCR threads spend CPU seconds faster than the clock */
+            o->read.max_wall = opt->timeout;
+            o->read.max_cpu = opt->timeout * (o->read.jobs > 1 ? o->read.jobs : 1);
+        }
     }
 }
 
@@ -356,8 +368,17 @@ lawwatch_status lawwatch_extract_bytes(const lawwatch_engine *eng, const char *n
  * ran out (a line may then be written in part). */
 static int print_table(FILE *out, const json_t *rec)
 {
-    fprintf(out, "== %s (%s)\n", json_string_value(json_object_get(rec, "path")),
-           json_string_value(json_object_get(rec, "encoding")));
+    /* a PDF, image or Word file: how it was read, and why (e.g. OCR instead of its text layer) */
+    json_t *sf = json_object_get(rec, "source_format"), *pages = json_object_get(rec, "pages");
+    if (json_is_integer(pages))
+        fprintf(out, "== %s (%s, %lld %s)\n", json_string_value(json_object_get(rec, "path")), json_string_value(sf),
+                (long long)json_integer_value(pages), LW_VI(API_PAGES));
+    else
+        fprintf(out, "== %s (%s)\n", json_string_value(json_object_get(rec, "path")),
+                json_is_string(sf) ? json_string_value(sf) : json_string_value(json_object_get(rec, "encoding")));
+    json_t *note = json_object_get(rec, "note");
+    if (json_is_string(note))
+        fprintf(out, "  %s\n", json_string_value(note));
     json_t *h = json_object_get(rec, "header");
     const char *keys[] = {"kind", "number", "issuer", "place", "date", "subject"};
     for (size_t i = 0; i < sizeof keys / sizeof *keys; i++) {
@@ -414,7 +435,15 @@ static int print_table(FILE *out, const json_t *rec)
             if (k > 0 && (unsigned char)what[k - 1] >= 0xC0)
                 what[k - 1] = '\0';
         }
-        fprintf(out, "  %5lld  %-9s  %s\n", (long long)json_integer_value(json_object_get(f, "line")), kind, what);
+        /* the line, or page:line of a PDF or image */
+        char at[32];
+        json_t *pg = json_object_get(f, "page");
+        if (json_is_integer(pg))
+            snprintf(at, sizeof at, "%lld:%lld", (long long)json_integer_value(pg),
+                     (long long)json_integer_value(json_object_get(f, "line")));
+        else
+            snprintf(at, sizeof at, "%lld", (long long)json_integer_value(json_object_get(f, "line")));
+        fprintf(out, "  %5s  %-9s  %s\n", at, kind, what);
     }
     json_array_foreach(json_object_get(rec, "warnings"), i, f)
         fprintf(out, "  %5lld  warning    %s\n", (long long)json_integer_value(json_object_get(f, "line")),

@@ -331,11 +331,11 @@ static int utf8_valid(const char *s, size_t n)
  * New reference; NULL when out of memory (never another text in its place). */
 static json_t *orig_text(const lw_doc *doc, size_t s, size_t e)
 {
-    size_t os, oe;
+    size_t os, oe, n;
     lw_doc_orig_span(doc, s, e, &os, &oe);
-    if (doc->dec->encoding == LW_ENC_UTF8 && oe <= doc->raw_len && oe >= os &&
-        utf8_valid((const char *)doc->raw + os, oe - os))
-        return json_stringn((const char *)doc->raw + os, oe - os);
+    const unsigned char *stored = lw_doc_stored(doc, &n); /* the file, or a reader's text */
+    if (doc->dec->encoding == LW_ENC_UTF8 && oe <= n && oe >= os && utf8_valid((const char *)stored + os, oe - os))
+        return json_stringn((const char *)stored + os, oe - os);
     if (utf8_valid(doc->norm->text + s, e - s))
         return json_stringn(doc->norm->text + s, e - s);
     return text_json("");
@@ -477,10 +477,20 @@ static json_t *fact_record(const lw_fact *f, const lw_doc *doc)
     json_t *o = json_object();
     if (!o)
         return NULL;
+    lw_doc_pos pos;
+    lw_doc_position(doc, f->start, f->end, &pos);
     int rc = put_str(o, "kind", lw_fact_kind_name(f->kind)) || put_new(o, "text", orig_text(doc, f->start, f->end)) ||
-             put_new(o, "span", json_pack("[I,I]", (json_int_t)os, (json_int_t)oe)) ||
-             put_new(o, "line", json_integer(lw_doc_line(doc, f->start))) || put_str(o, "rule", f->rule->id) ||
-             put_fields(o, f, doc);
+             put_new(o, "span", json_pack("[I,I]", (json_int_t)os, (json_int_t)oe));
+    /* PDFs and images: the page, and the line on it; Word/ODT: the paragraph too; OCR: the
+     * lowest word confidence, so that a reviewer knows to look at the scan */
+    if (pos.page)
+        rc |= put_new(o, "page", json_integer(pos.page));
+    rc |= put_new(o, "line", json_integer(pos.line));
+    if (pos.paragraph)
+        rc |= put_new(o, "paragraph", json_integer(pos.paragraph));
+    if (pos.ocr_conf >= 0)
+        rc |= put_new(o, "ocr_conf", json_integer(pos.ocr_conf));
+    rc = rc || put_str(o, "rule", f->rule->id) || put_fields(o, f, doc);
     if (rc) {
         json_decref(o);
         return NULL;
@@ -494,13 +504,14 @@ static json_t *decode_warning(const lw_doc *doc, int *nomem)
 {
     if (!doc->dec->n_invalid)
         return NULL;
-    size_t first = doc->dec->invalid[0], step = 1, nl = 0;
+    size_t first = doc->dec->invalid[0], step = 1, nl = 0, n;
+    const unsigned char *raw = lw_doc_stored(doc, &n); /* the file, or a reader's text */
     if (doc->dec->encoding == LW_ENC_UTF16LE || doc->dec->encoding == LW_ENC_UTF16BE)
         step = 2;
-    for (size_t k = 0; k + step <= first && k + step <= doc->raw_len; k += step) {
-        if (step == 1 ? doc->raw[k] == '\n'
-                      : (doc->dec->encoding == LW_ENC_UTF16LE ? doc->raw[k] == '\n' && !doc->raw[k + 1]
-                                                              : !doc->raw[k] && doc->raw[k + 1] == '\n'))
+    for (size_t k = 0; k + step <= first && k + step <= n; k += step) {
+        if (step == 1 ? raw[k] == '\n'
+                      : (doc->dec->encoding == LW_ENC_UTF16LE ? raw[k] == '\n' && !raw[k + 1]
+                                                              : !raw[k] && raw[k + 1] == '\n'))
             nl++;
     }
     char msg[LW_FACT_WARN_MAX];
@@ -512,6 +523,19 @@ static json_t *decode_warning(const lw_doc *doc, int *nomem)
     return w;
 }
 
+/* A document read from a PDF, image, DOCX or ODT: how it was read (format, pages, OCR engine,
+ * and the note saying why, e.g. why a PDF's text layer was set aside for OCR). Plain text: no
+ * keys. -1 when out of memory. */
+static int put_source(json_t *rec, const lw_source *src)
+{
+    if (!src)
+        return 0;
+    return put_str(rec, "source_format", lw_source_format_name(src->format)) ||
+           put_new(rec, "pages", src->pages ? json_integer(src->pages) : json_null()) ||
+           put_str(rec, "ocr_engine", src->ocr_engine[0] ? src->ocr_engine : NULL) ||
+           put_str(rec, "note", src->note[0] ? src->note : NULL);
+}
+
 json_t *lw_extraction_record(const lw_extraction *x, const lw_doc *doc)
 {
     json_t *rec = json_object(), *facts = json_array(), *warns = json_array();
@@ -519,7 +543,7 @@ json_t *lw_extraction_record(const lw_extraction *x, const lw_doc *doc)
     if (!nomem) {
         /* a path that is not UTF-8 (an old share's file names) has no key: the store names it */
         nomem = (utf8_valid(doc->path, strlen(doc->path)) && put_str(rec, "path", doc->path)) || put_str(rec, "sha256", doc->sha256) || put_str(rec, "encoding", lw_encoding_name(doc->dec->encoding)) ||
-                put_new(rec, "header", lw_header_json(&x->header));
+                put_source(rec, doc->src) || put_new(rec, "header", lw_header_json(&x->header));
     }
     for (size_t i = 0; !nomem && i < x->n; i++)
         nomem = json_array_append_new(facts, fact_record(&x->facts[i], doc)) != 0;
