@@ -54,8 +54,9 @@ try:
     names = sorted(n for n in os.listdir(docs) if n.endswith(".txt"))
     n_docs = len(names)
     os.makedirs(os.path.join(docs, "sub"))
+    # not a document (a PDF is one since issue 18: t_ingest_files)
     with open(os.path.join(docs, "sub", "scan.pdf"), "wb") as f:
-        f.write(b"%PDF-1.4 binary")
+        f.write(b"GIF89a binary")
     with open(os.path.join(docs, "sub", "broken.txt"), "wb") as f:
         f.write(b"PK\x03\x04\x00\x00binary zip inside a .txt")
     db = os.path.join(tmp, "a.db")
@@ -67,7 +68,7 @@ try:
     check(rc == 0, "first ingest exit 0 (two files skipped, none failed), got %d" % rc)
     check("%d đã nhập (ingested)" % n_docs in err, "summary counts %d ingested" % n_docs)
     check("2 bỏ qua (skipped)" in err and "0 lỗi (failed)" in err, "two skipped, none failed: " + err)
-    check(re.search(r"bỏ qua \(skipped\): \S*scan\.pdf: ", err), "the pdf is listed as skipped")
+    check(re.search(r"bỏ qua \(skipped\): \S*scan\.pdf: ", err), "the GIF named .pdf is listed as skipped")
     check(re.search(r"bỏ qua \(skipped\): \S*broken\.txt: .*ZIP", err), "the binary .txt is listed as skipped, with why")
     check(q(db, "SELECT count(*) FROM documents")[0][0] == n_docs, "documents stored")
     check(q(db, "PRAGMA user_version")[0][0] == 6, "schema version 6")
