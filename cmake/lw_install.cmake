@@ -81,8 +81,8 @@ set(CPACK_DEBIAN_PACKAGE_CONTROL_STRICT_PERMISSION ON)
 # /etc/lawwatch/lawwatch.conf goes into the package only (a `cmake --install` never writes
 # over an administrator's configuration): CPack runs this script on its staging tree
 set(CPACK_PRE_BUILD_SCRIPTS ${CMAKE_BINARY_DIR}/deb/conffile.cmake)
+# (configure_file, not file(INSTALL): CPack sets DESTDIR, which file(INSTALL) would add again)
 file(WRITE ${CMAKE_BINARY_DIR}/deb/conffile.cmake
-  "file(INSTALL \"${CMAKE_SOURCE_DIR}/dist/lawwatch.conf.example\"\n"
-  "     DESTINATION \"\${CPACK_TEMPORARY_INSTALL_DIRECTORY}/etc/lawwatch\" RENAME lawwatch.conf\n"
-  "     PERMISSIONS OWNER_READ OWNER_WRITE GROUP_READ WORLD_READ)\n")
+  "configure_file(\"${CMAKE_SOURCE_DIR}/dist/lawwatch.conf.example\"\n"
+  "               \"\${CPACK_TEMPORARY_INSTALL_DIRECTORY}/etc/lawwatch/lawwatch.conf\" COPYONLY)\n")
 include(CPack)
