@@ -7,7 +7,8 @@
 #   libexec/lawwatch/lawwatch-nightly          the nightly run (dist/lawwatch-nightly.in)
 #   lib/systemd/system/lawwatch-nightly.service, .timer, lawwatch-failure@.service
 #   share/doc/lawwatch/lawwatch.conf.example   the configuration, commented
-#   /etc/lawwatch/lawwatch.conf                the same file, in the .deb only (a conffile)
+#   /etc/lawwatch/lawwatch.conf                the same file, in the .deb only (a conffile;
+#                                              SYSCONFDIR, /etc for the prefix /usr)
 
 # --- man pages and bash completion: from `lawwatch --help` and each verb's --help, run at
 # build time (cmake/lw_manpages.py), plus the prose of man/lawwatch.txt
@@ -53,6 +54,12 @@ install(FILES ${CMAKE_SOURCE_DIR}/dist/lawwatch.conf.example DESTINATION ${CMAKE
 # --- the .deb: `cpack -G DEB` in a build folder configured with -DCMAKE_INSTALL_PREFIX=/usr
 # (the command looks for SYSCONFDIR/lawwatch/lawwatch.conf, /etc for /usr). The package
 # installs where the build was configured for, so that what is compiled in is true.
+if(NOT CMAKE_INSTALL_PREFIX STREQUAL "/usr")
+  # not an error: `cmake --install` into /usr/local or a temporary prefix is fine, and the
+  # tests package such a build too; a .deb for servers is built with /usr
+  message(STATUS "lawwatch: the .deb of this build installs into ${CMAKE_INSTALL_PREFIX}; "
+                 "for a Debian package configure with -DCMAKE_INSTALL_PREFIX=/usr")
+endif()
 set(CPACK_GENERATOR DEB)
 set(CPACK_PACKAGE_NAME lawwatch)
 set(CPACK_PACKAGE_VERSION ${PROJECT_VERSION})
@@ -75,7 +82,9 @@ set(CPACK_DEBIAN_PACKAGE_RECOMMENDS "sqlite3, default-mta | mail-transport-agent
 set(CPACK_DEBIAN_PACKAGE_SUGGESTS "msmtp-mta")
 # the conffile and the maintainer scripts (the user lawwatch, /var/lib/lawwatch)
 configure_file(${CMAKE_SOURCE_DIR}/dist/deb/postinst.in ${CMAKE_BINARY_DIR}/deb/postinst @ONLY)
-file(WRITE ${CMAKE_BINARY_DIR}/deb/conffiles "/etc/lawwatch/lawwatch.conf\n")
+# the configuration where the command reads it: /etc/lawwatch for /usr, PREFIX/etc otherwise
+set(LW_CONFFILE ${CMAKE_INSTALL_FULL_SYSCONFDIR}/lawwatch/lawwatch.conf)
+file(WRITE ${CMAKE_BINARY_DIR}/deb/conffiles "${LW_CONFFILE}\n")
 set(CPACK_DEBIAN_PACKAGE_CONTROL_EXTRA ${CMAKE_BINARY_DIR}/deb/postinst ${CMAKE_BINARY_DIR}/deb/conffiles)
 set(CPACK_DEBIAN_PACKAGE_CONTROL_STRICT_PERMISSION ON)
 # /etc/lawwatch/lawwatch.conf goes into the package only (a `cmake --install` never writes
@@ -84,5 +93,5 @@ set(CPACK_PRE_BUILD_SCRIPTS ${CMAKE_BINARY_DIR}/deb/conffile.cmake)
 # (configure_file, not file(INSTALL): CPack sets DESTDIR, which file(INSTALL) would add again)
 file(WRITE ${CMAKE_BINARY_DIR}/deb/conffile.cmake
   "configure_file(\"${CMAKE_SOURCE_DIR}/dist/lawwatch.conf.example\"\n"
-  "               \"\${CPACK_TEMPORARY_INSTALL_DIRECTORY}/etc/lawwatch/lawwatch.conf\" COPYONLY)\n")
+  "               \"\${CPACK_TEMPORARY_INSTALL_DIRECTORY}${LW_CONFFILE}\" COPYONLY)\n")
 include(CPack)
