@@ -341,7 +341,7 @@ OPT = re.compile(r"(?<![\w-])(--?[A-Za-z][A-Za-z0-9-]*)(?:[ =](\[?[A-Z][A-Za-z0-
 CHOICES = re.compile(r"\b([a-z0-9-]+(?:, [a-z0-9-]+)+(?:,? or [a-z0-9-]+)?)\b")
 
 
-def options_of(texts, main_common=None):
+def options_of(texts):
     """{option: None | 'file' | 'dir' | 'value' | [choices]} from usage lines and entry terms."""
     out = {}
     for t in texts:
@@ -386,7 +386,6 @@ def completion(main, verbs):
     lines.append("_lawwatch_verbs='%s'" % " ".join(allv))
     glob = sorted(o for o in common if o not in per_verb_only) + ["--version"]
     lines.append("_lawwatch_global='%s'" % " ".join(glob))
-    values = {}   # option -> kind, for the value after it (same for every verb unless per verb)
     verb_opts, verb_vals, operands = {}, {}, {}
     for name in allv:
         v = verbs[name]
@@ -416,7 +415,8 @@ def completion(main, verbs):
                 kinds.append("word:" + w)
         operands[name] = kinds
     keys = []
-    m = re.search(r"The keys: ([a-z_, ]+)\.", " ".join(t for _, t in entries(verbs["config"]["prose_raw"]))) \
+    # config's operand: the keys its help lists ("The keys: db, rules, ...")
+    m = re.search(r"The keys: ([a-z_, ]+)\.", " ".join(t for _, t in verbs["config"]["prose"])) \
         if "config" in verbs else None
     if m:
         keys = [k.strip() for k in m.group(1).split(",")]
@@ -516,7 +516,6 @@ def main_():
     for v in main["verbs"]:
         lines = run_help(binary, v["name"])
         verbs[v["name"]] = parse_verb(lines, v["name"])
-        verbs[v["name"]]["prose_raw"] = lines
     written = {"lawwatch.1": main_page(main, extras, version)}
     for name, v in verbs.items():
         written["lawwatch-%s.1" % name] = verb_page(main, name, v, extras, version)

@@ -18,9 +18,6 @@ build=$(cd "$(dirname "$bin")" && pwd)
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 fail() { echo "t_install_files: $*" >&2; exit 1; }
 command -v cmake >/dev/null || { echo "t_install_files: cmake not found, skipped"; exit 77; }
-if nm -D "$bin" 2>/dev/null | grep -q '__sanitizer_cov'; then
-  echo "t_install_files: a libFuzzer build, skipped"; exit 77
-fi
 prefix=$tmp/prefix
 cmake --install "$build" --prefix "$prefix" >"$tmp/install.log" 2>&1 || { cat "$tmp/install.log"; fail "cmake --install failed"; }
 configured=$(sed -n 's/^CMAKE_INSTALL_PREFIX:PATH=//p' "$build/CMakeCache.txt")
