@@ -252,9 +252,15 @@ typedef struct {
     size_t pruned_docs; /* of pruned, documents removed with their last path */
     size_t files_read;  /* files whose contents were read */
     size_t touched;     /* of unchanged: content read, same hash, date updated */
+    /* files of other formats than plain text (PDF, image, Word, ODT): */
+    size_t sources_read;   /* read by their reader */
+    size_t sources_cached; /* their text taken from the database's cache, not read again */
+    size_t pages_read;     /* pages of PDFs and images read */
+    size_t ocr_files;      /* of sources_read, files OCR'd (scanned PDFs, images) */
+    size_t warnings;       /* documents stored with something to know (listed) */
 } lawwatch_ingest_counts;
 
-typedef enum { LAWWATCH_PROBLEM_FAILED, LAWWATCH_PROBLEM_SKIPPED } lawwatch_problem_kind;
+typedef enum { LAWWATCH_PROBLEM_FAILED, LAWWATCH_PROBLEM_SKIPPED, LAWWATCH_PROBLEM_WARNING } lawwatch_problem_kind;
 
 typedef struct lawwatch_ingest_result lawwatch_ingest_result;
 
@@ -292,6 +298,11 @@ typedef struct {
     size_t done, total;       /* files handled so far / files to handle */
     unsigned long long bytes; /* bytes read so far */
     double elapsed;           /* seconds since the start */
+    /* pages of PDFs and images: of the file being read (0 and 0 when none is), and done in
+     * all so far; seconds spent reading them (pages per second) */
+    unsigned file_pages_done, file_pages_total;
+    unsigned long long pages_done;
+    double pages_elapsed;
 } lawwatch_progress;
 
 /* The options of lawwatch_ingest_ex. Zeroed: no flag, no worker thread, encoding detected. */
@@ -321,7 +332,9 @@ lawwatch_status lawwatch_ingest_result_write(const lawwatch_ingest_result *r, in
 /* Writes what an ingest did to out as one JSON object on one line (`lawwatch ingest
  * --format json`): {"database", "rules_version", "counts": {"ingested", "unchanged",
  * "duplicates", "reextracted", "pruned", "pruned_documents", "skipped", "failed",
- * "unrecorded"}, "failed": [{"path", "reason"}], "skipped": [{"path", "reason"}], "exit"},
+ * "unrecorded", "sources_read", "sources_cached", "pages_read", "ocr_files", "warnings"},
+ * "failed": [{"path", "reason"}], "skipped": [{"path", "reason"}], "warnings": [{"path",
+ * "reason"}], "exit"},
  * every failed and skipped file listed; "exit" is the status `lawwatch ingest` exits with
  * (0 ok or nothing to do, 1 a document failed, 2 could not run); when the ingest did not
  * run or stopped, "error": {"status", "message"} says why. */
