@@ -560,6 +560,10 @@ static int letter_class(utf8proc_int32_t cp, char *base)
         *base = 'd';
         return 2;
     }
+    /* private-use code points and U+FFFD: glyphs without a Unicode meaning, a font's
+     * mojibake as well */
+    if ((cp >= 0xE000 && cp <= 0xF8FF) || cp == 0xFFFD)
+        return 3;
     utf8proc_category_t cat = utf8proc_category(cp);
     if (cat < UTF8PROC_CATEGORY_LU || cat > UTF8PROC_CATEGORY_LO)
         return 0;
@@ -671,9 +675,12 @@ static size_t measure_line(const char *p, size_t n, lw_pdf_layer_stats *st)
                 only_letters = 0;
             }
         }
-        if (seen_letter && only_letters && nb <= sizeof base && vn_shape(base, nb)) {
-            st->vn_words++;
-            st->vn_marked += marked;
+        if (seen_letter && only_letters) {
+            st->words++;
+            if (nb <= sizeof base && vn_shape(base, nb)) {
+                st->vn_words++;
+                st->vn_marked += marked;
+            }
         }
     }
     return letters;
@@ -756,6 +763,13 @@ int lw_pdf_layer_usable(const lw_source *s, char *why, size_t whysize)
     /* mojibake first: a wrong font map may keep marks on its wrong letters */
     if (st.letters >= 200 && st.odd_letters * 100 > st.letters) {
         say(why, whysize, LW_MSG_PDF_WHY_FONT, (unsigned)(st.odd_letters * 100 / st.letters));
+        return 0;
+    }
+    /* a font whose glyphs map to other Latin letters ("Fùqj krd"): real Vietnamese reads as
+     * syllables word after word (95 % and more), even with its marks lost (about 45 %); such
+     * mojibake, a few in a hundred */
+    if (st.words >= 30 && st.vn_words * 100 < st.words * LW_PDF_MIN_SYLLABLE_PCT) {
+        say(why, whysize, LW_MSG_PDF_WHY_NOT_VN, (unsigned)(st.vn_words * 100 / st.words));
         return 0;
     }
     /* Vietnamese prose marks about two words in three; a layer that lost its marks, a few in a hundred */

@@ -31,7 +31,8 @@ typedef struct {
     unsigned stamp_lines;      /* lines of the e-signature stamp seen (and left out of every measure) */
     size_t letters;            /* letters outside the stamp */
     size_t odd_letters;        /* of those, letters that are neither Latin nor Vietnamese */
-    size_t vn_words;           /* words of letters only that read as Vietnamese syllables once unmarked */
+    size_t words;              /* words of letters only (punctuation around them aside) */
+    size_t vn_words;           /* of those, words that read as Vietnamese syllables once unmarked */
     size_t vn_marked;          /* of those, words with a Vietnamese diacritic (or đ) */
 } lw_pdf_layer_stats;
 
@@ -42,6 +43,11 @@ typedef struct {
 /* Below this share (percent) of Vietnamese words with diacritics, the layer lost them (real
  * Vietnamese text: 40-90 %; the stripped OCR layers of the corpus: 0-2 %). */
 #define LW_PDF_MIN_MARKED_PCT 20
+
+/* Below this share (percent) of words that have the shape of a Vietnamese syllable, the
+ * layer's letters are not the document's (the real PDFs: 93-99 %; diacritics lost: 44-48 %;
+ * letters shifted or swapped by a font: 0-4 %). */
+#define LW_PDF_MIN_SYLLABLE_PCT 30
 
 void lw_pdf_layer_measure(const lw_source *s, lw_pdf_layer_stats *st);
 

@@ -356,6 +356,18 @@ static const char *const stripped[] = {
     NULL,
 };
 
+/* stripped[] with every letter moved three places on ("Cong" -> "Frqj"): what a font whose
+ * glyphs map to other letters gives */
+static const char *const shifted[] = {
+    "FRQJ KRD XD KRL FKX QJKLD YLHW QDP",
+    "Grf ods - Wx gr - Kdqk skxf",
+    "Fdq fx Oxdw Wr fkxf fklqk txbhq gld skxrqj qjdb 16 wkdqj 6 qdp 2025;",
+    "Wkhr gh qjkl fxd Jldp grf Vr Wx skds wdl Wr wulqk vr 62/WWu-VWS,",
+    "TXBHW GLQK: Glhx 1. Fkr skhs krs qkdw Krl Frqj fkxqj ylhq wlqk",
+    "Odp Grqj, Elqk Wkxdq, Gdn Qrqj wkdqk Krl Frqj fkxqj ylhq wlqk.",
+    NULL,
+};
+
 static void test_unusable_layers(void **state)
 {
     (void)state;
@@ -369,6 +381,7 @@ static void test_unusable_layers(void **state)
         {"a stamp over scans", {stamp, NULL, NULL}, 3, "stamp"},
         {"a stamp alone on one page", {stamp}, 1, "stamp"},
         {"diacritics lost", {stripped}, 1, "marks"},
+        {"letters shifted by a font", {shifted}, 1, "font"},
     };
     for (size_t k = 0; k < sizeof cases / sizeof *cases; k++) {
         lw_buf b;
