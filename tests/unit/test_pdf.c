@@ -1,8 +1,7 @@
 /* Tests for lw_pdf: the text-layer reader and the judgement whether a layer is usable.
  * Data-driven over tests/data/pdf/: usable.tsv (the twenty real PDFs of corpus-files: usable
  * or not, the kind of reason, the page count), judged on their stored text layers (layers/)
- * and, for the PDFs at hand (tests/data/real-files/, else the copies in tests/data/pdf/), read
- * from the files; lines.tsv (whole lines on a page: numbers typed into signature widgets, the
+ * and read from the files themselves (tests/data/real-files/, the originals issue 18 keeps); lines.tsv (whole lines on a page: numbers typed into signature widgets, the
  * stamp, table cells apart). Synthetic PDFs made here with cairo: a short letter (usable), a
  * page without text, a stamp alone, a layer without diacritics, the page cap and progress.
  * Damaged input (truncated, garbage after %PDF-, not a PDF, encrypted) gives a clear error and
@@ -57,16 +56,14 @@ static unsigned char *slurp(const char *path, size_t *len)
     return b;
 }
 
-/* A real PDF by name (ext-018): tests/data/real-files/ (the full set) or tests/data/pdf/. */
+/* A real PDF by name (ext-018) from tests/data/real-files/; fails the test when missing. */
 static unsigned char *real_pdf(const char *name, size_t *len)
 {
     char path[1200];
     snprintf(path, sizeof path, "%s/tests/data/real-files/%s.pdf", source_dir(), name);
     unsigned char *b = slurp(path, len);
-    if (!b) {
-        snprintf(path, sizeof path, "%s/tests/data/pdf/%s.pdf", source_dir(), name);
-        b = slurp(path, len);
-    }
+    if (!b)
+        fail_msg("cannot read %s", path);
     return b;
 }
 
@@ -204,8 +201,6 @@ static void real_row(char **f, int nf, void *ud)
     assert_int_equal(nf, 4);
     size_t len;
     unsigned char *raw = real_pdf(f[0], &len);
-    if (!raw)
-        return;
     lw_read_options o;
     options(&o);
     lw_source *s = read_ok(raw, len, &o);
@@ -225,7 +220,7 @@ static void test_real_pdfs_judged(void **state)
     (void)state;
     int n = 0;
     each_row("usable.tsv", real_row, &n);
-    assert_true(n >= 2); /* the copies in tests/data/pdf at least */
+    assert_int_equal(n, 20);
 }
 
 /* Whether line (trailing blanks aside) is a whole line of page in s. */
@@ -250,8 +245,6 @@ static void line_row(char **f, int nf, void *ud)
     assert_int_equal(nf, 3);
     size_t len;
     unsigned char *raw = real_pdf(f[0], &len);
-    if (!raw)
-        return;
     lw_read_options o;
     options(&o);
     lw_source *s = read_ok(raw, len, &o);
@@ -267,7 +260,7 @@ static void test_real_lines(void **state)
     (void)state;
     int n = 0;
     each_row("lines.tsv", line_row, &n);
-    assert_true(n >= 5); /* ext-018 and ext-001 at least */
+    assert_int_equal(n, 15);
 }
 
 /* ---- synthetic PDFs --------------------------------------------------------------------- */
