@@ -8,7 +8,9 @@
 #include "lw_read.h"
 
 /* Reads the text layer of the PDF raw[0..len) into *out (owned, lw_source_free; NULL on
- * error): one lw_source line per line of each page's text (form feeds dropped), format
+ * error): one lw_source line per line of each page's text in reading order, with the text of
+ * printed annotations (signature fields holding the number and day, the e-signature stamp)
+ * put where it stands on the page and table cells kept apart (form feeds dropped), format
  * LW_SOURCE_PDF_TEXT, pages = the page count. raw is only borrowed for the call. A PDF with
  * a password, a damaged one, one without pages or with more pages than opt->max_pages
  * (0: LW_READ_PAGES_DEFAULT) is an error that names no file (the caller adds the path).
