@@ -448,6 +448,15 @@ lw_status lw_pdf_read(const unsigned char *raw, size_t len, const lw_read_option
             g_free(text);
             text = valid;
         }
+        if (text) {
+            /* some PDF producers write Vietnamese as letters and combining marks; the text is
+             * stored, and judged, composed */
+            char *nfc = g_utf8_normalize(text, -1, G_NORMALIZE_NFC);
+            if (nfc) {
+                g_free(text);
+                text = nfc;
+            }
+        }
         int rc = add_page(s, text ? text : (char[]){""}, (uint32_t)(i + 1));
         g_free(text);
         if (rc) {
@@ -653,6 +662,10 @@ static size_t measure_line(const char *p, size_t n, lw_pdf_layer_stats *st)
             j += (size_t)k;
             char b = 0;
             int c = cp < 0 ? 0 : letter_class(cp, &b);
+            if (seen_letter && !after && vn_mark(cp)) {
+                marked = 1; /* a mark left combining (the text not in NFC) */
+                continue;
+            }
             if (c) {
                 letters++;
                 if (c == 3) {

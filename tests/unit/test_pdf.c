@@ -329,6 +329,37 @@ static void test_short_letter_usable(void **state)
     lw_buf_free(&b);
 }
 
+/* A line of the letter decomposed (NFD: letters and combining marks), as some producers
+ * write it: read back composed, and still judged as Vietnamese with its marks. */
+static void test_decomposed_letter(void **state)
+{
+    (void)state;
+    static const char *const nfd[] = {
+        "So\xcc\x9b\xcc\x89 Tu\xcc\x9b pha\xcc\x81p tho\xcc\x82\xcc\x81ng nha\xcc\x82\xcc\x81t vo\xcc\x9b\xcc\x81i no\xcc\xa3\xcc\x82i dung du\xcc\x9b\xcc\xa3 tha\xcc\x89o Ke\xcc\x82\xcc\x81 hoa\xcc\xa3" "ch.",
+        NULL,
+    };
+    const char *const *pages[] = {nfd};
+    lw_buf b;
+    make_pdf(&b, pages, 1);
+    lw_read_options o;
+    options(&o);
+    lw_source *s = read_ok((unsigned char *)b.data, b.len, &o);
+    if (!has_line(s, 1, "Sở Tư pháp thống nhất với nội dung dự thảo Kế hoạch."))
+        fail_msg("read \"%s\"", s->text);
+    lw_pdf_layer_stats st;
+    lw_pdf_layer_measure(s, &st);
+    assert_int_equal(st.vn_words, 12);
+    assert_int_equal(st.vn_marked, 11); /* all but "dung" */
+    lw_source_free(s);
+    /* and a source handed over decomposed is measured the same */
+    s = layer_source(nfd[0]);
+    lw_pdf_layer_measure(s, &st);
+    assert_int_equal(st.vn_words, 12);
+    assert_int_equal(st.vn_marked, 11);
+    lw_source_free(s);
+    lw_buf_free(&b);
+}
+
 static const char *const stamp[] = {
     "Ký bởi: ỦY BAN NHÂN DÂN",
     "TỈNH LÂM ĐỒNG",
@@ -539,6 +570,7 @@ int main(void)
         cmocka_unit_test(test_real_pdfs_judged),
         cmocka_unit_test(test_real_lines),
         cmocka_unit_test(test_short_letter_usable),
+        cmocka_unit_test(test_decomposed_letter),
         cmocka_unit_test(test_unusable_layers),
         cmocka_unit_test(test_pages_progress_and_cap),
         cmocka_unit_test(test_damaged_and_encrypted),
