@@ -703,7 +703,7 @@ void lw_pdf_layer_measure(const lw_source *s, lw_pdf_layer_stats *st)
 {
     memset(st, 0, sizeof *st);
     st->pages = s->pages;
-    size_t page_letters = 0;
+    size_t page_letters = 0; /* letters and digits */
     uint32_t page = 0;
     int in_stamp = 0;
     for (size_t li = 0; li <= s->n_lines; li++) {
@@ -736,6 +736,9 @@ void lw_pdf_layer_measure(const lw_source *s, lw_pdf_layer_stats *st)
             st->stamp_lines++;
             continue;
         }
+        /* digits count for the page (a table of figures is text too), not for the shares */
+        for (size_t i = 0; i < n; i++)
+            page_letters += p[i] >= '0' && p[i] <= '9';
         if (no_letter(p, n))
             continue;
         size_t l = measure_line(p, n, st);

@@ -29,7 +29,7 @@ int lw_pdf_layer_usable(const lw_source *s, char *why, size_t whysize);
 /* The measures lw_pdf_layer_usable decides by, exposed for tests and for the README. */
 typedef struct {
     unsigned pages;            /* pages of the source */
-    unsigned text_pages;       /* pages with at least LW_PDF_PAGE_MIN_LETTERS letters besides the stamp */
+    unsigned text_pages;       /* pages with LW_PDF_PAGE_MIN_LETTERS letters and digits besides the stamp */
     unsigned stamp_lines;      /* lines of the e-signature stamp seen (and left out of every measure) */
     size_t letters;            /* letters outside the stamp */
     size_t odd_letters;        /* of those, letters that are neither Latin nor Vietnamese */
@@ -38,8 +38,9 @@ typedef struct {
     size_t vn_marked;          /* of those, words with a Vietnamese diacritic (or đ) */
 } lw_pdf_layer_stats;
 
-/* A page holds text when it has this many letters outside the stamp (a stamp leaves fewer;
- * the shortest real letter page has several times more). */
+/* A page holds text when it has this many letters and digits outside the stamp (a stamp
+ * leaves fewer; the shortest real letter page has several times more; a page of figures
+ * counts by its digits). */
 #define LW_PDF_PAGE_MIN_LETTERS 100
 
 /* Below this share (percent) of Vietnamese words with diacritics, the layer lost them (real

@@ -360,6 +360,31 @@ static void test_decomposed_letter(void **state)
     lw_buf_free(&b);
 }
 
+/* A page of figures alone (a budget table) holds text: with a letter on page 1 and such a
+ * page on page 2, both pages count and the layer is usable. */
+static void test_figures_page(void **state)
+{
+    (void)state;
+    static const char *const figures[] = {
+        "1   12.345.678   2.345.678   98,5", "2   23.456.789   3.456.789   97,1", "3   34.567.890   4.567.890   96,0",
+        "4   45.678.901   5.678.901   95,2", "5   56.789.012   6.789.012   94,4", "6   67.890.123   7.890.123   93,9",
+        NULL,
+    };
+    const char *const *pages[] = {figures, figures, letter};
+    lw_buf b;
+    make_pdf(&b, pages, 3);
+    lw_read_options o;
+    options(&o);
+    lw_source *s = read_ok((unsigned char *)b.data, b.len, &o);
+    lw_pdf_layer_stats st;
+    lw_pdf_layer_measure(s, &st);
+    assert_int_equal(st.pages, 3);
+    assert_int_equal(st.text_pages, 3);
+    check_judgement("figures", s, 1, "-");
+    lw_source_free(s);
+    lw_buf_free(&b);
+}
+
 static const char *const stamp[] = {
     "Ký bởi: ỦY BAN NHÂN DÂN",
     "TỈNH LÂM ĐỒNG",
@@ -571,6 +596,7 @@ int main(void)
         cmocka_unit_test(test_real_lines),
         cmocka_unit_test(test_short_letter_usable),
         cmocka_unit_test(test_decomposed_letter),
+        cmocka_unit_test(test_figures_page),
         cmocka_unit_test(test_unusable_layers),
         cmocka_unit_test(test_pages_progress_and_cap),
         cmocka_unit_test(test_damaged_and_encrypted),
