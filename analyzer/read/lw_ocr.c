@@ -112,11 +112,12 @@ static lw_status tiff_pages(const unsigned char *p, size_t len, int max_pages, u
     return LW_OK;
 }
 
-/* Removes from page (in memory) the widgets of its signature fields: the e-signature stamp
- * drawn over the first page of a signed letter ("Ký bởi: ... Thời gian ký: ..." beside the
- * agency's logo). OCR'd, the logo gives lines of noise above the letter's header, and the
- * stamp's words, which name the signing office and time, not the letter, are in the PDF's
- * text layer anyway. Other widgets stay (a number typed into a field is the letter's). */
+/* Hides (in memory: rendering skips hidden annotations) the widgets of page's signature
+ * fields: the e-signature stamp drawn over the first page of a signed letter ("Ký bởi: ...
+ * Thời gian ký: ..." beside the agency's logo). OCR'd, the logo gives lines of noise above the
+ * letter's header, and the stamp's words, which name the signing office and time, not the
+ * letter, are in the PDF's text layer anyway. Other widgets stay (a number typed into a field
+ * is the letter's). Hidden, not removed: poppler_page_remove_annot leaks the widget's objects. */
 static void drop_signature_stamps(PopplerPage *page)
 {
     GList *fields = poppler_page_get_form_field_mapping(page);
@@ -131,11 +132,8 @@ static void drop_signature_stamps(PopplerPage *page)
             PopplerAnnotMapping *am = a->data;
             if (am->annot && poppler_annot_get_annot_type(am->annot) == POPPLER_ANNOT_WIDGET &&
                 fabs(am->area.x1 - fm->area.x1) < 0.5 && fabs(am->area.y1 - fm->area.y1) < 0.5 &&
-                fabs(am->area.x2 - fm->area.x2) < 0.5 && fabs(am->area.y2 - fm->area.y2) < 0.5) {
-                poppler_page_remove_annot(page, am->annot);
-                g_object_unref(am->annot);
-                am->annot = NULL;
-            }
+                fabs(am->area.x2 - fm->area.x2) < 0.5 && fabs(am->area.y2 - fm->area.y2) < 0.5)
+                poppler_annot_set_flags(am->annot, poppler_annot_get_flags(am->annot) | POPPLER_ANNOT_FLAG_HIDDEN);
         }
     }
     poppler_page_free_annot_mapping(annots);
