@@ -565,6 +565,8 @@ static void table(dctx *c, xmlNode *tbl)
         c->nomem = 1;
         return;
     }
+    if (!grid) /* no grid: as wide as the widest row */
+        grid = most;
     r->width = grid > TABLE_COLS_MAX ? TABLE_COLS_MAX : grid;
     each_child(c, tbl, "tr", pipe_row, r);
     for (size_t i = 0; i < TABLE_COLS_MAX; i++)

@@ -32,6 +32,7 @@ typedef struct {
 
 typedef struct {
     const char *name; /* borrowed from the tree it was read from (kept until the end) */
+    size_t order;     /* when it was read: of two styles of one name, the later counts */
     olvl lvl[LEVELS];
     int count[LEVELS];
     int started[LEVELS];
@@ -98,6 +99,7 @@ static void read_list_styles(octx *c, xmlNode *parent)
         lstyle *l = &c->ls[c->nls++];
         memset(l, 0, sizeof *l);
         l->name = outline ? OUTLINE : lw_xml_attr(s, "name");
+        l->order = c->nls;
         for (int k = 0; k < LEVELS; k++) {
             l->lvl[k].fmt = F_NONE;
             l->lvl[k].start = 1;
@@ -124,13 +126,34 @@ static void read_list_styles(octx *c, xmlNode *parent)
     }
 }
 
+static int cmp_lstyle(const void *a, const void *b)
+{
+    const lstyle *x = a, *y = b;
+    int k = strcmp(x->name, y->name);
+    return k ? k : (x->order > y->order) - (x->order < y->order);
+}
+
+/* Sorts the styles once all are read, so that each list finds its style by bisection. */
+static void sort_list_styles(octx *c) { qsort(c->ls, c->nls, sizeof *c->ls, cmp_lstyle); }
+
 static lstyle *find_list_style(octx *c, const char *name)
 {
-    /* the last one read wins: content.xml's automatic styles come after styles.xml's */
-    for (size_t i = c->nls; name && i-- > 0;)
-        if (!strcmp(c->ls[i].name, name))
-            return &c->ls[i];
-    return NULL;
+    if (!name || !c->nls)
+        return NULL;
+    size_t lo = 0, hi = c->nls; /* the first style named name or after it */
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (strcmp(c->ls[mid].name, name) < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    if (lo == c->nls || strcmp(c->ls[lo].name, name))
+        return NULL;
+    /* the last read of that name: content.xml's automatic styles come after styles.xml's */
+    while (lo + 1 < c->nls && !strcmp(c->ls[lo + 1].name, name))
+        lo++;
+    return &c->ls[lo];
 }
 
 static void put_roman(lw_buf *b, int v, int upper, int *bad)
@@ -541,6 +564,7 @@ lw_status lw_odt_read(const unsigned char *raw, size_t len, const lw_read_option
     }
     xmlNode *root = xmlDocGetRootElement(doc);
     read_list_styles(c, lw_xml_child(root, OFFICE_NS, "automatic-styles"));
+    sort_list_styles(c);
     xmlNode *text = lw_xml_child(lw_xml_child(root, OFFICE_NS, "body"), OFFICE_NS, "text");
     if (!text) {
         st = lw_error_msg(err, LW_ERR_DATA, NULL, 0, 0, LW_MSG_ODT_NO_TEXT);
