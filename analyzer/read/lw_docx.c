@@ -531,6 +531,14 @@ static void pipe_row(dctx *c, xmlNode *tr, void *ud)
     row_empty(r, to_int(child_val(pr, "gridAfter"), 0));
     if (r->n < r->width)
         row_empty(r, (int)(r->width - r->n));
+    size_t cells = 0;
+    each_child(c, tr, "tc", count_cell, &cells);
+    if (r->rows == 0 && cells == 1 && r->width >= 3) {
+        /* a caption across the table: the next row holds the column labels */
+        if (!c->nomem && r->n && lw_emit_caption(&c->e, &r->cells[0]) != 0)
+            c->nomem = 1;
+        return;
+    }
     if (!c->nomem && lw_emit_row(&c->e, r->cells, r->n, r->rows == 0) != 0)
         c->nomem = 1;
     r->rows++;

@@ -406,6 +406,15 @@ static void pipe_row(octx *c, xmlNode *tr, void *ud)
     }
     while (r->n < r->width && r->n < TABLE_COLS_MAX)
         r->cells[r->n++].len = 0;
+    size_t cells = 0;
+    for (xmlNode *k = tr->children; k; k = k->next)
+        cells += is_tab(k, "table-cell");
+    if (r->rows == 0 && cells == 1 && r->n >= 3) {
+        /* a caption across the table: the next row holds the column labels */
+        if (!c->nomem && lw_emit_caption(&c->e, &r->cells[0]) != 0)
+            c->nomem = 1;
+        return;
+    }
     if (!c->nomem && lw_emit_row(&c->e, r->cells, r->n, r->rows == 0) != 0)
         c->nomem = 1;
     r->rows++;
