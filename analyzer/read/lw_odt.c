@@ -134,7 +134,11 @@ static int cmp_lstyle(const void *a, const void *b)
 }
 
 /* Sorts the styles once all are read, so that each list finds its style by bisection. */
-static void sort_list_styles(octx *c) { qsort(c->ls, c->nls, sizeof *c->ls, cmp_lstyle); }
+static void sort_list_styles(octx *c)
+{
+    if (c->nls)
+        qsort(c->ls, c->nls, sizeof *c->ls, cmp_lstyle);
+}
 
 static lstyle *find_list_style(octx *c, const char *name)
 {
