@@ -60,6 +60,8 @@ typedef struct {
     lvl_t lvl[NUM_LEVELS];
     int count[NUM_LEVELS];
     int started[NUM_LEVELS];
+    int has_levels;
+    char link[64]; /* numStyleLink: the levels are another list's, through a numbering style */
 } abstract_t;
 
 typedef struct {
@@ -146,10 +148,12 @@ static void read_numbering(dctx *c, xmlDoc *doc)
                 a->lvl[l].start = 1;
                 snprintf(a->lvl[l].text, LVL_TEXT_MAX, "%%%d.", l + 1); /* Word's default */
             }
+            lw_xml_copy(a->link, sizeof a->link, child_val(n, "numStyleLink"));
             for (xmlNode *l = n->children; l; l = l->next) {
                 int il = is_w(l, "lvl") ? to_int(lw_xml_attr(l, "ilvl"), -1) : -1;
                 if (il < 0 || il >= NUM_LEVELS)
                     continue;
+                a->has_levels = 1;
                 lvl_t *v = &a->lvl[il];
                 v->start = to_int(child_val(l, "start"), 1);
                 v->fmt = fmt_of(child_val(l, "numFmt"));
@@ -268,6 +272,16 @@ static void number_label(dctx *c, int num_id, int ilvl, lw_buf *b)
     if (!m || m->abs < 0 || ilvl < 0 || ilvl >= NUM_LEVELS)
         return;
     abstract_t *a = &c->abs[m->abs];
+    /* a list that only links to a numbering style ("1 / 1.1 / 1.1.1" list styles): the
+     * style names the list whose levels and counters it uses */
+    for (int hops = 0; a->link[0] && !a->has_levels && hops < 4; hops++) {
+        const style_t *st = find_style(c, a->link);
+        num_t k2 = {.id = st ? st->num_id : -1};
+        num_t *m2 = st ? bsearch(&k2, c->nums, c->nnums, sizeof *c->nums, cmp_num) : NULL;
+        if (!m2 || m2->abs < 0)
+            return;
+        a = &c->abs[m2->abs];
+    }
     if (!m->used) { /* a list instance restarts where its overrides say */
         m->used = 1;
         for (int l = 0; l < NUM_LEVELS; l++)
