@@ -46,6 +46,7 @@ typedef struct {
     size_t nnotes;
     xmlNode *defer[DEFER_MAX]; /* text boxes of the current paragraph, read after it */
     size_t ndefer;
+    const char *outline_name; /* the outline style's own name (borrowed), lists may use it */
     int in_cell, page_num, nomem;
 } octx;
 
@@ -99,6 +100,8 @@ static void read_list_styles(octx *c, xmlNode *parent)
         lstyle *l = &c->ls[c->nls++];
         memset(l, 0, sizeof *l);
         l->name = outline ? OUTLINE : lw_xml_attr(s, "name");
+        if (outline)
+            c->outline_name = lw_xml_attr(s, "name");
         l->order = c->nls;
         for (int k = 0; k < LEVELS; k++) {
             l->lvl[k].fmt = F_NONE;
@@ -302,12 +305,16 @@ static void table(octx *c, xmlNode *tbl);
 
 static void list(octx *c, xmlNode *ls, lstyle *outer, int level)
 {
-    lstyle *l = find_list_style(c, lw_xml_attr(ls, "style-name"));
+    const char *name = lw_xml_attr(ls, "style-name");
+    lstyle *l = find_list_style(c, name);
+    if (!l && name && c->outline_name && !strcmp(name, c->outline_name))
+        l = find_list_style(c, OUTLINE); /* headings listed under the outline style */
     if (!l)
         l = outer;
     const char *cont = lw_xml_attr(ls, "continue-numbering");
-    if (level == 0 && l && !(cont && !strcmp(cont, "true")) && !lw_xml_attr(ls, "continue-list"))
-        memset(l->started, 0, sizeof l->started); /* a new list starts over */
+    if (level == 0 && l && l != find_list_style(c, OUTLINE) && !(cont && !strcmp(cont, "true")) &&
+        !lw_xml_attr(ls, "continue-list"))
+        memset(l->started, 0, sizeof l->started); /* a new list starts over; headings do not */
     for (xmlNode *it = ls->children; it && !c->nomem; it = it->next) {
         int header = is_t(it, "list-header");
         if (!is_t(it, "list-item") && !header)
@@ -322,8 +329,11 @@ static void list(octx *c, xmlNode *ls, lstyle *outer, int level)
                 c->nomem |= lw_buf_putc(&lab, ' ') != 0;
                 labelled = 1;
             } else if (is_t(k, "p") || is_t(k, "h")) {
-                if (!labelled && !header)
+                if (!labelled && !header) {
                     list_label(c, l, level, to_int(lw_xml_attr(it, "start-value"), 0), &lab);
+                    if (lw_xml_child(k, TEXT_NS, "number"))
+                        lab.len = 0; /* counted, but the number the writer stored is shown */
+                }
                 labelled = 1;
                 paragraph(c, k, lab.data, lab.len);
                 lab.len = 0; /* the item's next paragraphs have no label */
