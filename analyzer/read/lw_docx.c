@@ -66,9 +66,9 @@ typedef struct {
 
 typedef struct {
     int id;
-    int abs;                    /* index in abstracts, -1 when unknown */
+    int abs;                  /* index in abstracts, -1 when unknown */
     int override[NUM_LEVELS]; /* startOverride, or NO_OVERRIDE */
-    int used;
+    int used;                 /* its overrides are applied at its first paragraph */
 } num_t;
 
 typedef struct {
