@@ -820,8 +820,9 @@ static lw_status get_source(lw_store *s, txn *t, const char *shown, const unsign
     lw_error_clear(&ce);
     lw_status cs = lw_store_cache_get(s, sha, out, &ce);
     if (cs == LW_ERR_DATA) {
-        char mb[LW_STORE_MSG_MAX];
-        add_warning(rep, shown, lw_msg_format(mb, sizeof mb, LW_MSG_STORE_SOURCE_REREAD, ce.msg));
+        char mb[LW_STORE_MSG_MAX], line[2 * LW_STORE_MSG_MAX];
+        snprintf(line, sizeof line, "%s; %s", ce.msg, lw_msg_format(mb, sizeof mb, LW_MSG_STORE_SOURCE_REREAD));
+        add_warning(rep, shown, line);
     } else if (cs) {
         *fatal = 1;
         *err = ce;
@@ -836,11 +837,15 @@ static lw_status get_source(lw_store *s, txn *t, const char *shown, const unsign
     o.progress_ud = pc;
     pc->file_t0 = now_s();
     lw_status rs = lw_read_source(shown, raw, len, kind, &o, out, err);
-    if (pc->pr->file_pages_total) {
-        /* the pages this file took, for the pages per second of the next ones */
-        pc->pages0 += pc->pr->file_pages_done;
+    /* the pages this file took (as read, or as the reader said them on the way when it
+     * failed), for the pages per second of the next ones */
+    unsigned pages = !rs ? (*out)->pages : pc->pr->file_pages_done;
+    if (pages) {
+        pc->pages0 += pages;
         pc->elapsed0 += now_s() - pc->file_t0;
     }
+    pc->pr->pages_done = pc->pages0;
+    pc->pr->pages_elapsed = pc->elapsed0;
     pc->pr->file_pages_done = pc->pr->file_pages_total = 0;
     if (rs)
         return rs;
