@@ -255,9 +255,9 @@ static void doc_options(const lawwatch_read_options *opt, lw_doc_options *o)
         if (opt->jobs > 0)
             o->read.jobs = opt->jobs;
         if (opt->timeout > 0) {
-            /* the CPU limit follows: OCR threads spend CPU seconds faster than the clock */
+            /* the CPU limit follows (per OCR thread: lw_sandbox) */
             o->read.max_wall = opt->timeout;
-            o->read.max_cpu = opt->timeout * (o->read.jobs > 1 ? o->read.jobs : 1);
+            o->read.max_cpu = opt->timeout;
         }
     }
 }
@@ -364,6 +364,10 @@ lawwatch_status lawwatch_extract_bytes(const lawwatch_engine *eng, const char *n
     return extract_doc(eng, d, json, err);
 }
 
+/* Below this OCR confidence (0-100) the table marks a fact "[OCR n]": tesseract's words under
+ * 60 are often misread. */
+#define LW_API_OCR_LOW 60
+
 /* The extract table of one record (the CLI's --format table). Returns 0, or -1 when memory
  * ran out (a line may then be written in part). */
 static int print_table(FILE *out, const json_t *rec)
@@ -443,7 +447,12 @@ static int print_table(FILE *out, const json_t *rec)
                      (long long)json_integer_value(json_object_get(f, "line")));
         else
             snprintf(at, sizeof at, "%lld", (long long)json_integer_value(json_object_get(f, "line")));
-        fprintf(out, "  %5s  %-9s  %s\n", at, kind, what);
+        /* a fact built on poorly recognized words: look at the scan */
+        json_t *conf = json_object_get(f, "ocr_conf");
+        if (json_is_integer(conf) && json_integer_value(conf) < LW_API_OCR_LOW)
+            fprintf(out, "  %5s  %-9s  %s  [OCR %lld]\n", at, kind, what, (long long)json_integer_value(conf));
+        else
+            fprintf(out, "  %5s  %-9s  %s\n", at, kind, what);
     }
     json_array_foreach(json_object_get(rec, "warnings"), i, f)
         fprintf(out, "  %5lld  warning    %s\n", (long long)json_integer_value(json_object_get(f, "line")),

@@ -354,6 +354,15 @@ static int put_ref(json_t *o, const lw_ref_fact *r)
     return rc;
 }
 
+/* "line" of normalized offset off, after "page" for a PDF or image (the line is then on
+ * that page). -1 when out of memory. */
+static int put_line(json_t *o, const lw_doc *doc, size_t off)
+{
+    lw_doc_pos pos;
+    lw_doc_position(doc, off, off, &pos);
+    return (pos.page && put_new(o, "page", json_integer(pos.page))) || put_new(o, "line", json_integer(pos.line));
+}
+
 static int put_duty(json_t *o, const lw_duty_fact *d, const lw_doc *doc)
 {
     int rc = put_str(o, "activity", d->activity) || put_new(o, "lead", strv_json(&d->lead)) ||
@@ -369,7 +378,7 @@ static int put_duty(json_t *o, const lw_duty_fact *d, const lw_doc *doc)
               put_str(j, "qualifier", dl->qualifier);
         if (doc)
             rc |= put_new(j, "text", orig_text(doc, dl->at, dl->at_end)) ||
-                  put_new(j, "line", json_integer(lw_doc_line(doc, dl->at)));
+                  put_line(j, doc, dl->at);
         else
             rc |= put_new(j, "at", json_integer((json_int_t)dl->at)) ||
                   put_new(j, "at_end", json_integer((json_int_t)dl->at_end));
@@ -395,7 +404,7 @@ static int put_duty(json_t *o, const lw_duty_fact *d, const lw_doc *doc)
             return -1;
         rc |= put_str(j, "name", u->name) || put_str(j, "level", u->level) || put_str(j, "role", u->role);
         if (doc)
-            rc |= put_new(j, "line", json_integer(lw_doc_line(doc, u->at)));
+            rc |= put_line(j, doc, u->at);
         else
             rc |= put_new(j, "at", json_integer((json_int_t)u->at));
     }
@@ -559,8 +568,9 @@ json_t *lw_extraction_record(const lw_extraction *x, const lw_doc *doc)
         if (nomem)
             break;
         size_t off = (size_t)json_integer_value(json_object_get(w, "offset"));
-        nomem = json_array_append_new(warns, json_pack("{s:i,s:O}", "line", lw_doc_line(doc, off), "message",
-                                                       json_object_get(w, "message"))) != 0;
+        json_t *wj = json_object();
+        nomem = !wj || json_array_append_new(warns, wj) || put_line(wj, doc, off) ||
+                json_object_set(wj, "message", json_object_get(w, "message"));
     }
     if (!nomem)
         nomem = json_object_set(rec, "warnings", warns) != 0;

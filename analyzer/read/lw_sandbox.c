@@ -45,6 +45,13 @@
 /* The alternate signal stack of the child's crash handler (a stack overflow is a crash too). */
 #define ALT_STACK_SIZE (64 * 1024)
 
+/* The CPU seconds of a reading: opt's, for each OCR thread (threads spend CPU time together). */
+static int cpu_limit(const lw_read_options *opt)
+{
+    int cpu = opt->max_cpu > 0 ? opt->max_cpu : LW_READ_CPU_DEFAULT;
+    return opt->jobs > 1 ? cpu * opt->jobs : cpu;
+}
+
 /* ---- the child ---- */
 
 /* The child's pipe and probe size for its crash handler. Written only in the child after
@@ -174,7 +181,7 @@ static void child_main(int wfd, lw_reader_fn fn, const unsigned char *raw, size_
     rl.rlim_cur = rl.rlim_max = 0;
     setrlimit(RLIMIT_CORE, &rl);
     setrlimit(RLIMIT_FSIZE, &rl);
-    int cpu = opt->max_cpu > 0 ? opt->max_cpu : LW_READ_CPU_DEFAULT;
+    int cpu = cpu_limit(opt);
     rl.rlim_cur = (rlim_t)cpu;
     rl.rlim_max = (rlim_t)cpu + CPU_HARD_MARGIN;
     setrlimit(RLIMIT_CPU, &rl);
@@ -388,7 +395,7 @@ lw_status lw_sandbox_run(const char *path, lw_reader_fn fn, const unsigned char 
     close(pfd[1]);
 
     int wall = opt->max_wall > 0 ? opt->max_wall : LW_READ_WALL_DEFAULT;
-    int cpu = opt->max_cpu > 0 ? opt->max_cpu : LW_READ_CPU_DEFAULT;
+    int cpu = cpu_limit(opt);
     size_t mem = opt->max_memory ? opt->max_memory : LW_READ_MEMORY_DEFAULT;
     reply r;
     memset(&r, 0, sizeof r);

@@ -1,5 +1,5 @@
 /* lw_sandbox: runs a reader on an untrusted file in a fork()ed child process with limits
- * (address space, CPU time, no core and no file written), so that a malformed PDF, a zip bomb
+ * (address space, CPU time (per OCR thread), no core and no file written), so that a malformed PDF, a zip bomb
  * or a file that makes a library loop costs one clear error naming the file, never the
  * process or the batch. The child sends the lw_source (lw_source_serialize) or the reader's
  * error back over a pipe, with progress messages as pages are done; the parent waits with a
