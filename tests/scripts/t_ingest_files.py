@@ -7,6 +7,7 @@
   read, pages read and OCR'd files;
 - the database: each document's source_format and pages, its facts' page (PDF, image),
   paragraph (Word) and ocr_conf (OCR'd) columns, one source_cache row per file read;
+  search --cites shows "trang P, dòng N" for a PDF and "đoạn K" for a Word file;
 - --reextract after a rules change takes every source from the cache: no reader runs (the
   counts say sources_read 0), even with the original files gone; a cache row whose bytes do
   not read back is read again with a warning, and replaced;
@@ -173,6 +174,16 @@ with lwtest.tmpdir("lw_ingest_files_") as tmp:
     check(cache == [("docx", 1), ("image-ocr", 1), ("pdf-text", 3)], "a cache row per file read: %s" % cache)
     engine = q(db, "SELECT ocr_engine FROM source_cache WHERE format = 'image-ocr'")
     check(engine and engine[0][0] and "tesseract" in engine[0][0], "the OCR engine is named: %s" % engine)
+
+    # search shows where a fact is: the page and the line on it, the paragraph of a Word file
+    rc, out, err = run("search", "--db", db, "--cites", "215/SNV-CCHC&VTLT")
+    check(rc == 0 and "letter.pdf, trang 1, dòng " in out, "a PDF's citation: page and line: " + out + err)
+    check("page.png, trang 1, dòng " in out and "(OCR " in out, "an OCR'd citation: page, line, confidence: " + out)
+    rc, out, err = run("search", "--db", db, "--cites", "214/NQ-CP")
+    check(rc == 0 and "plan.docx, đoạn " in out, "a Word file's citation: its paragraph: " + out + err)
+    rc, out, err = run("search", "--db", db, "--cites", "215/SNV-CCHC&VTLT", "--format", "json")
+    rows = json.loads(out) if rc == 0 else []
+    check(rows and all(r.get("page") == 1 for r in rows), "the JSON rows carry the page: %s" % rows[:1])
 
     # ---- --reextract after a rules change: every source from the cache, no reader runs,
     # even with the files gone
