@@ -488,7 +488,8 @@ static int map_duty(sqlite3_stmt *st, const void *fn, void *ud)
 {
     lw_store_duty_row r = {sqlite3_column_int64(st, 0), sqlite3_column_int64(st, 1), sqlite3_column_int(st, 2),
                            sqlite3_column_int(st, 13), text(st, 3), text(st, 4), text(st, 5), text(st, 6),
-                           text(st, 7), text(st, 8), text(st, 9), text(st, 10), text(st, 11), text(st, 12)};
+                           text(st, 7), text(st, 8), text(st, 9), text(st, 10), text(st, 11), text(st, 12),
+                           sqlite3_column_int(st, 14)};
     return (*(const duty_fn *)fn)(ud, &r);
 }
 
@@ -496,7 +497,7 @@ lw_status lw_sqlite_each_duty(lw_sqlite *s, duty_fn fn, void *ud, lw_error *err)
 {
     return each_row(s, "SELECT k.fact_id, k.doc_id, k.line, k.activity, k.topic, k.section, k.source,"
                        " k.output, k.date_from, k.date_to, k.precision, k.qualifier, k.deadline_text,"
-                       " k.deadline_line FROM duties k ORDER BY k.doc_id, k.span_start, k.fact_id",
+                       " k.deadline_line, k.page FROM duties k ORDER BY k.doc_id, k.span_start, k.fact_id",
                     NULL, map_duty, &fn, ud, err);
 }
 
@@ -518,7 +519,7 @@ typedef int (*ref_fn)(void *ud, const lw_store_ref_row *r);
 static int map_ref_ids(sqlite3_stmt *st, const void *fn, void *ud)
 {
     lw_store_ref_row r = {sqlite3_column_int64(st, 0), text(st, 1), text(st, 2), text(st, 3), NULL, NULL, NULL,
-                          0, 0, 0};
+                          0, 0, 0, 0};
     return (*(const ref_fn *)fn)(ud, &r);
 }
 
@@ -526,7 +527,7 @@ static int map_ref(sqlite3_stmt *st, const void *fn, void *ud)
 {
     lw_store_ref_row r = {sqlite3_column_int64(st, 0), text(st, 1), text(st, 2), text(st, 5), text(st, 3),
                           text(st, 4), text(st, 8), sqlite3_column_int(st, 6), sqlite3_column_int(st, 7),
-                          sqlite3_column_int(st, 9)};
+                          sqlite3_column_int(st, 9), sqlite3_column_int(st, 10)};
     return (*(const ref_fn *)fn)(ud, &r);
 }
 
@@ -538,7 +539,7 @@ lw_status lw_sqlite_each_ref(lw_sqlite *s, int what, ref_fn fn, void *ud, lw_err
         return each_row(s, "SELECT doc_id, cited_id, cited_key, cited_date FROM legal_refs WHERE cited_id IS NOT NULL"
                            " ORDER BY doc_id", NULL, map_ref_ids, &fn, ud, err);
     return each_row(s, "SELECT doc_id, cited_id, cited_key, type, symbol, cited_date, year, line, text,"
-                       " year_mismatch FROM legal_refs ORDER BY doc_id, span_start", NULL, map_ref, &fn, ud, err);
+                       " year_mismatch, page FROM legal_refs ORDER BY doc_id, span_start", NULL, map_ref, &fn, ud, err);
 }
 
 typedef int (*rel_fn)(void *ud, const lw_store_relation_row *r);

@@ -7,7 +7,8 @@
   read, pages read and OCR'd files;
 - the database: each document's source_format and pages, its facts' page (PDF, image),
   paragraph (Word) and ocr_conf (OCR'd) columns, one source_cache row per file read;
-  search --cites shows "trang P, dòng N" for a PDF and "đoạn K" for a Word file;
+  search --cites shows "trang P, dòng N" for a PDF and "đoạn K" for a Word file, check
+  "trang P, dòng N" for a PDF;
 - --reextract after a rules change takes every source from the cache: no reader runs (the
   counts say sources_read 0), even with the original files gone; a cache row whose bytes do
   not read back is read again with a warning, and replaced;
@@ -184,6 +185,15 @@ with lwtest.tmpdir("lw_ingest_files_") as tmp:
     rc, out, err = run("search", "--db", db, "--cites", "215/SNV-CCHC&VTLT", "--format", "json")
     rows = json.loads(out) if rc == 0 else []
     check(rows and all(r.get("page") == 1 for r in rows), "the JSON rows carry the page: %s" % rows[:1])
+
+    # check too: a PDF's finding at its page and line, the JSON with "page"
+    rc, out, err = run("check", "--db", db, "--unknown")
+    check("trang 1, dòng " in out and "215/SNV-CCHC&VTLT" in out, "check: a PDF's citation at its page: " + out + err)
+    rc, out, err = run("check", "--db", db, "--format", "json")
+    found = [f for f in (json.loads(out) if out.strip().startswith("[") else []) if f["path"].endswith("letter.pdf")]
+    check(found and all(f.get("page") == 1 for f in found), "check's JSON: a PDF's findings carry page 1: %s" % found[:1])
+    found = [f for f in (json.loads(out) if out.strip().startswith("[") else []) if f["path"].endswith("note.txt")]
+    check(all("page" not in f for f in found), "a text file's findings have no page")
 
     # ---- --reextract after a rules change: every source from the cache, no reader runs,
     # even with the files gone
