@@ -162,7 +162,7 @@ static int head_is_other_format(const char *path)
     unsigned char b[LW_HEAD_BYTES];
     int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
     if (fd < 0)
-        return 1; /* read it in full: the failure is said with its reason */
+        return 0; /* as before issue 18: a file not named .txt that cannot be read is skipped */
     ssize_t n = read(fd, b, sizeof b);
     close(fd);
     if (n <= 0)
