@@ -488,6 +488,13 @@ static void prepare(item *it, const lw_engine *eng, lw_matcher *m, const lw_doc_
         it->outcome = R_FAIL;
         return;
     }
+    if ((uint64_t)it->size > LW_DOC_MAX_FILE_BYTES) {
+        /* past every cap: refused before it is read into memory (a worker holds it whole) */
+        lw_error_msg(it->err, LW_ERR_TOO_LARGE, it->shown, 0, 0, LW_MSG_DOC_FILE_TOO_LARGE,
+                     (double)it->size / (1024.0 * 1024.0), (int)(LW_DOC_MAX_FILE_BYTES / (1024 * 1024)));
+        it->outcome = R_FAIL;
+        return;
+    }
     if (lw_read_file(it->path, &raw, &len, it->err)) {
         snprintf(it->err->file, sizeof it->err->file, "%s", it->shown);
         it->outcome = R_FAIL;

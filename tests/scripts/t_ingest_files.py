@@ -225,6 +225,17 @@ with lwtest.tmpdir("lw_ingest_files_") as tmp:
     check(n > 4, "the row was replaced by a good one (%d bytes)" % n)
     os.rename(moved, docs)
 
+    # a file past the cap (256 MB) fails before it is read: a sparse file, never read
+    big = os.path.join(tmp, "big")
+    os.makedirs(big)
+    with open(os.path.join(big, "huge.pdf"), "wb") as f:
+        f.write(b"%PDF-1.5\n")
+        f.truncate(300 * 1024 * 1024)
+    rc, got, err = ingest_json("--db", os.path.join(tmp, "big.db"), big)
+    failed = got.get("failed", [])
+    check(rc == 1 and len(failed) == 1 and "huge.pdf" in failed[0]["reason"] and "256 MB" in failed[0]["reason"],
+          "a 300 MB file fails, the cap said: %s" % failed)
+
     # ---- the progress line: on a terminal only, not with --quiet nor --format json
     db2 = os.path.join(tmp, "progress.db")
     rc, text = on_pty("ingest", "--db", db2, docs)
