@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
-# The whole test suite: a normal build and an AddressSanitizer+UBSan build, each under ctest,
-# then the libFuzzer smoke (clang, ASan+UBSan): each fuzz target for LW_FUZZ_SECONDS (60).
+# The whole test suite: a normal build (build-test/) and an AddressSanitizer+UBSan build
+# (build-asan/), each under ctest, then the libFuzzer smoke (clang, ASan+UBSan, build-fuzz/):
+# each fuzz target for LW_FUZZ_SECONDS (60). build/ is the main job's (scripts/run.sh) and is
+# left alone.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-./scripts/setup.sh
-cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
-cmake --build build -j"$(nproc)"
-(cd build && ctest --output-on-failure -j2)
+./scripts/setup.sh --test
+cmake -S . -B build-test -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+cmake --build build-test -j"$(nproc)"
+(cd build-test && ctest --output-on-failure -j2)
 cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DLW_SANITIZE=ON >/dev/null
 cmake --build build-asan -j"$(nproc)"
 (cd build-asan && ASAN_OPTIONS=detect_leaks=1 ctest --output-on-failure -j2 -E "crash|valgrind")
