@@ -145,6 +145,16 @@ def misses(rec, gold, name):
     return out
 
 
+def vietnamese(msg):
+    """The Vietnamese half of a message "VI (EN)": the text before the parenthesis closing it."""
+    depth = 0
+    for i in range(len(msg) - 1, -1, -1):
+        depth += {")": 1, "(": -1}.get(msg[i], 0)
+        if depth == 0:
+            return msg[:i].rstrip() if msg.endswith(")") else msg
+    return msg
+
+
 def pr(t):
     hit, extra, miss = t
     p = hit / (hit + extra) if hit + extra else 1.0
@@ -327,7 +337,8 @@ def main():
             lwtest.check(rc == 1 and rec is None and name in err and ".docx" in err,
                          "%s: a Word 97-2003 file gets exit 1 and a message naming it and .docx; got exit %d: %s"
                          % (name, rc, err.strip()))
-            table.append("%-12s %-9s %s" % (name, "refused", err.strip().split(": ", 2)[-1][:60]))
+            read += 1
+            table.append("%-12s %-9s %s" % (name, "refused", vietnamese(err.strip().split(": ", 2)[-1])))
             continue
         if rc != 0 and any(m in err for m in NOT_READ):
             not_read.append(name)
