@@ -105,7 +105,7 @@ cmake -S "$ROOT" -B "$BUILD" -DCMAKE_BUILD_TYPE=Release -DBUILD_TESTING=OFF >"$R
 cmake --build "$BUILD" -j2 --target lawwatch >>"$RES/build.log" 2>&1 || { tail -30 "$RES/build.log"; die "build failed"; }
 LW=$BUILD/lawwatch
 "$LW" --version >/dev/null
-PKGS="libpcre2-8 icu-uc icu-i18n sqlite3 libutf8proc yaml-0.1 jansson libcrypto"
+PKGS="libpcre2-8 icu-uc icu-i18n sqlite3 libutf8proc yaml-0.1 jansson libcrypto poppler-glib cairo tesseract lept libzip libxml-2.0"
 SEARCH_LAT=$WORK/search_lat
 # the in-process search timer links the library; if its API moved, only that measure is lost
 LW_INC=$(for d in "$ROOT"/analyzer/*/; do printf -- "-I%s " "$d"; done)

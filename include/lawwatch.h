@@ -139,10 +139,17 @@ typedef enum {
 int lawwatch_encoding_parse(const char *name, lawwatch_encoding *out);
 
 /* How a document is read. Zeroed (or NULL where a function takes a pointer): detect the
- * encoding, join hard-wrapped lines. */
+ * encoding, join hard-wrapped lines, read a PDF's text layer when it is usable (else OCR its
+ * pages) with the default limits. A file that is not plain text (PDF, image, DOCX, ODT, told
+ * by content) is read in a child process with limits (memory, CPU, time, pages). */
 typedef struct {
-    lawwatch_encoding encoding;
-    int no_unwrap; /* keep hard-wrapped lines as they are */
+    lawwatch_encoding encoding; /* plain text only */
+    int no_unwrap;              /* keep hard-wrapped lines as they are */
+    int force_ocr;              /* OCR a PDF even when its text layer is usable */
+    int dpi;                    /* OCR rendering of PDF pages; 0: 300 */
+    int max_pages;              /* a PDF or image of more pages is refused; 0: 500 */
+    int jobs;                   /* OCR threads for the pages of one file; 0: 1 */
+    int timeout;                /* seconds (wall clock) to read one file; 0: 900 */
 } lawwatch_read_options;
 
 /* The text of the file at path as lawwatch reads it: decoded, NFC, look-alikes and tone marks
@@ -153,9 +160,10 @@ lawwatch_status lawwatch_normalize_file(const char *path, const lawwatch_read_op
 
 /* ---- one document, without a database ---- */
 
-/* Decodes (encoding detected: UTF-8, UTF-16, Windows-1258, TCVN3, VNI), normalizes and
- * extracts the file at path. *json (owned, lawwatch_free) is the document's JSON record:
- * path, sha256, encoding, header, facts, warnings. On error *json is NULL. */
+/* Decodes (encoding detected: UTF-8, UTF-16, Windows-1258, TCVN3, VNI) or reads (PDF, image,
+ * DOCX, ODT), normalizes and extracts the file at path. *json (owned, lawwatch_free) is the
+ * document's JSON record: path, sha256, encoding, (source_format, pages, ocr_engine, note for
+ * a file that is not plain text,) header, facts, warnings. On error *json is NULL. */
 lawwatch_status lawwatch_extract_file(const lawwatch_engine *eng, const char *path, char **json,
                                       lawwatch_error *err);
 /* Same for len bytes in memory (copied); name stands for the path in the record and in
@@ -244,9 +252,15 @@ typedef struct {
     size_t pruned_docs; /* of pruned, documents removed with their last path */
     size_t files_read;  /* files whose contents were read */
     size_t touched;     /* of unchanged: content read, same hash, date updated */
+    /* files of other formats than plain text (PDF, image, Word, ODT): */
+    size_t sources_read;   /* read by their reader */
+    size_t sources_cached; /* their text taken from the database's cache, not read again */
+    size_t pages_read;     /* pages of PDFs and images read */
+    size_t ocr_files;      /* of sources_read, files OCR'd (scanned PDFs, images) */
+    size_t warnings;       /* documents stored with something to know (listed) */
 } lawwatch_ingest_counts;
 
-typedef enum { LAWWATCH_PROBLEM_FAILED, LAWWATCH_PROBLEM_SKIPPED } lawwatch_problem_kind;
+typedef enum { LAWWATCH_PROBLEM_FAILED, LAWWATCH_PROBLEM_SKIPPED, LAWWATCH_PROBLEM_WARNING } lawwatch_problem_kind;
 
 typedef struct lawwatch_ingest_result lawwatch_ingest_result;
 
@@ -284,6 +298,11 @@ typedef struct {
     size_t done, total;       /* files handled so far / files to handle */
     unsigned long long bytes; /* bytes read so far */
     double elapsed;           /* seconds since the start */
+    /* pages of PDFs and images: of the file being read (0 and 0 when none is), and done in
+     * all so far; seconds spent reading them (pages per second) */
+    unsigned file_pages_done, file_pages_total;
+    unsigned long long pages_done;
+    double pages_elapsed;
 } lawwatch_progress;
 
 /* The options of lawwatch_ingest_ex. Zeroed: no flag, no worker thread, encoding detected. */
@@ -313,7 +332,9 @@ lawwatch_status lawwatch_ingest_result_write(const lawwatch_ingest_result *r, in
 /* Writes what an ingest did to out as one JSON object on one line (`lawwatch ingest
  * --format json`): {"database", "rules_version", "counts": {"ingested", "unchanged",
  * "duplicates", "reextracted", "pruned", "pruned_documents", "skipped", "failed",
- * "unrecorded"}, "failed": [{"path", "reason"}], "skipped": [{"path", "reason"}], "exit"},
+ * "unrecorded", "sources_read", "sources_cached", "pages_read", "ocr_files", "warnings"},
+ * "failed": [{"path", "reason"}], "skipped": [{"path", "reason"}], "warnings": [{"path",
+ * "reason"}], "exit"},
  * every failed and skipped file listed; "exit" is the status `lawwatch ingest` exits with
  * (0 ok or nothing to do, 1 a document failed, 2 could not run); when the ingest did not
  * run or stopped, "error": {"status", "message"} says why. */

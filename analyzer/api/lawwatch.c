@@ -247,6 +247,18 @@ static void doc_options(const lawwatch_read_options *opt, lw_doc_options *o)
         o->encoding = (lw_encoding)opt->encoding;
         if (opt->no_unwrap)
             o->norm.unwrap = 0;
+        o->read.force_ocr = opt->force_ocr;
+        if (opt->dpi > 0)
+            o->read.dpi = opt->dpi;
+        if (opt->max_pages > 0)
+            o->read.max_pages = opt->max_pages;
+        if (opt->jobs > 0)
+            o->read.jobs = opt->jobs;
+        if (opt->timeout > 0) {
+            /* the CPU limit follows (per OCR thread: lw_sandbox) */
+            o->read.max_wall = opt->timeout;
+            o->read.max_cpu = opt->timeout;
+        }
     }
 }
 
@@ -352,12 +364,25 @@ lawwatch_status lawwatch_extract_bytes(const lawwatch_engine *eng, const char *n
     return extract_doc(eng, d, json, err);
 }
 
+/* Below this OCR confidence (0-100) the table marks a fact "[OCR n]": tesseract's words under
+ * 60 are often misread. */
+#define LW_API_OCR_LOW 60
+
 /* The extract table of one record (the CLI's --format table). Returns 0, or -1 when memory
  * ran out (a line may then be written in part). */
 static int print_table(FILE *out, const json_t *rec)
 {
-    fprintf(out, "== %s (%s)\n", json_string_value(json_object_get(rec, "path")),
-           json_string_value(json_object_get(rec, "encoding")));
+    /* a PDF, image or Word file: how it was read, and why (e.g. OCR instead of its text layer) */
+    json_t *sf = json_object_get(rec, "source_format"), *pages = json_object_get(rec, "pages");
+    if (json_is_integer(pages))
+        fprintf(out, "== %s (%s, %lld %s)\n", json_string_value(json_object_get(rec, "path")), json_string_value(sf),
+                (long long)json_integer_value(pages), LW_VI(API_PAGES));
+    else
+        fprintf(out, "== %s (%s)\n", json_string_value(json_object_get(rec, "path")),
+                json_is_string(sf) ? json_string_value(sf) : json_string_value(json_object_get(rec, "encoding")));
+    json_t *note = json_object_get(rec, "note");
+    if (json_is_string(note))
+        fprintf(out, "  %s\n", json_string_value(note));
     json_t *h = json_object_get(rec, "header");
     const char *keys[] = {"kind", "number", "issuer", "place", "date", "subject"};
     for (size_t i = 0; i < sizeof keys / sizeof *keys; i++) {
@@ -414,7 +439,20 @@ static int print_table(FILE *out, const json_t *rec)
             if (k > 0 && (unsigned char)what[k - 1] >= 0xC0)
                 what[k - 1] = '\0';
         }
-        fprintf(out, "  %5lld  %-9s  %s\n", (long long)json_integer_value(json_object_get(f, "line")), kind, what);
+        /* the line, or page:line of a PDF or image */
+        char at[32];
+        json_t *pg = json_object_get(f, "page");
+        if (json_is_integer(pg))
+            snprintf(at, sizeof at, "%lld:%lld", (long long)json_integer_value(pg),
+                     (long long)json_integer_value(json_object_get(f, "line")));
+        else
+            snprintf(at, sizeof at, "%lld", (long long)json_integer_value(json_object_get(f, "line")));
+        /* a fact built on poorly recognized words: look at the scan */
+        json_t *conf = json_object_get(f, "ocr_conf");
+        if (json_is_integer(conf) && json_integer_value(conf) < LW_API_OCR_LOW)
+            fprintf(out, "  %5s  %-9s  %s  [OCR %lld]\n", at, kind, what, (long long)json_integer_value(conf));
+        else
+            fprintf(out, "  %5s  %-9s  %s\n", at, kind, what);
     }
     json_array_foreach(json_object_get(rec, "warnings"), i, f)
         fprintf(out, "  %5lld  warning    %s\n", (long long)json_integer_value(json_object_get(f, "line")),
@@ -508,7 +546,8 @@ typedef struct {
 static void relay_progress(void *ud, const lw_ingest_progress *p)
 {
     const progress_relay *r = ud;
-    lawwatch_progress q = {p->done, p->total, (unsigned long long)p->bytes, p->elapsed};
+    lawwatch_progress q = {p->done, p->total, (unsigned long long)p->bytes, p->elapsed, p->file_pages_done,
+                           p->file_pages_total, (unsigned long long)p->pages_done, p->pages_elapsed};
     r->fn(r->ud, &q);
 }
 
@@ -588,6 +627,24 @@ lawwatch_status lawwatch_ingest_result_write(const lawwatch_ingest_result *r, in
         fputs(", ", out);
         COUNT(rep->pruned, API_ING_PRUNED);
     }
+    /* PDFs, images and Word files: the pages read and OCR'd files (the slow part), the
+     * sources taken from the cache */
+    if (rep->pages_read) {
+        fputs(", ", out);
+        COUNT(rep->pages_read, API_ING_PAGES);
+    }
+    if (rep->ocr_files) {
+        fputs(", ", out);
+        COUNT(rep->ocr_files, API_ING_OCR);
+    }
+    if (rep->sources_cached) {
+        fputs(", ", out);
+        COUNT(rep->sources_cached, API_ING_CACHED);
+    }
+    if (rep->n_warned) {
+        fputs(", ", out);
+        COUNT(rep->n_warned, API_ING_WARNED);
+    }
 #undef COUNT
     if (prune && rep->pruned_docs != rep->pruned) {
         char buf[LW_API_LINE_MAX];
@@ -599,6 +656,8 @@ lawwatch_status lawwatch_ingest_result_write(const lawwatch_ingest_result *r, in
     fputc('\n', out);
     for (size_t i = 0; i < rep->n_failed; i++)
         fprintf(out, "  %s (%s): %s\n", LW_VI(API_ING_FAILED), LW_EN(API_ING_FAILED), rep->failed[i].reason);
+    for (size_t i = 0; i < rep->n_warned; i++)
+        fprintf(out, "  %s (%s): %s\n", LW_VI(API_ING_WARNED), LW_EN(API_ING_WARNED), rep->warned[i].reason);
     for (size_t i = 0; i < rep->n_skipped && i < LW_API_SKIPPED_SHOWN; i++)
         fprintf(out, "  %s (%s): %s\n", LW_VI(API_ING_SKIPPED), LW_EN(API_ING_SKIPPED), rep->skipped[i].reason);
     if (rep->n_skipped > LW_API_SKIPPED_SHOWN) {
@@ -665,9 +724,15 @@ lawwatch_status lawwatch_ingest_result_write_json(const lawwatch_ingest_result *
     json_object_set_new(c, "skipped", json_integer((json_int_t)rep->n_skipped));
     json_object_set_new(c, "failed", json_integer((json_int_t)rep->n_failed));
     json_object_set_new(c, "unrecorded", json_integer((json_int_t)rep->n_unrecorded));
+    json_object_set_new(c, "sources_read", json_integer((json_int_t)rep->sources_read));
+    json_object_set_new(c, "sources_cached", json_integer((json_int_t)rep->sources_cached));
+    json_object_set_new(c, "pages_read", json_integer((json_int_t)rep->pages_read));
+    json_object_set_new(c, "ocr_files", json_integer((json_int_t)rep->ocr_files));
+    json_object_set_new(c, "warnings", json_integer((json_int_t)rep->n_warned));
     json_object_set_new(o, "counts", c);
     json_object_set_new(o, "failed", problems_json(rep->failed, rep->n_failed));
     json_object_set_new(o, "skipped", problems_json(rep->skipped, rep->n_skipped));
+    json_object_set_new(o, "warnings", problems_json(rep->warned, rep->n_warned));
     if (r->status) {
         /* why the ingest did not run, or stopped: what a script needs besides the code */
         char buf[sizeof r->error.file + sizeof r->error.msg + LW_API_LINE_MAX];
@@ -707,6 +772,11 @@ lawwatch_ingest_counts lawwatch_ingest_result_counts(const lawwatch_ingest_resul
     c.pruned_docs = r->rep.pruned_docs;
     c.files_read = r->rep.files_read;
     c.touched = r->rep.touched;
+    c.sources_read = r->rep.sources_read;
+    c.sources_cached = r->rep.sources_cached;
+    c.pages_read = r->rep.pages_read;
+    c.ocr_files = r->rep.ocr_files;
+    c.warnings = r->rep.n_warned;
     return c;
 }
 
@@ -715,8 +785,12 @@ int lawwatch_ingest_result_problem(const lawwatch_ingest_result *r, lawwatch_pro
 {
     if (!r)
         return -1;
-    const lw_ingest_problem *p = kind == LAWWATCH_PROBLEM_FAILED ? r->rep.failed : r->rep.skipped;
-    size_t n = kind == LAWWATCH_PROBLEM_FAILED ? r->rep.n_failed : r->rep.n_skipped;
+    const lw_ingest_problem *p = kind == LAWWATCH_PROBLEM_FAILED    ? r->rep.failed
+                                 : kind == LAWWATCH_PROBLEM_WARNING ? r->rep.warned
+                                                                    : r->rep.skipped;
+    size_t n = kind == LAWWATCH_PROBLEM_FAILED    ? r->rep.n_failed
+               : kind == LAWWATCH_PROBLEM_WARNING ? r->rep.n_warned
+                                                  : r->rep.n_skipped;
     if (i >= n)
         return -1;
     if (path)

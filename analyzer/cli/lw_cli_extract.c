@@ -7,15 +7,61 @@
 #include "lw_cli_verbs.h"
 
 static const char normalize_usage[] =
-    "Usage: lawwatch normalize [--encoding NAME] [--no-unwrap] FILE\n"
+    "Usage: lawwatch normalize [--encoding NAME] [--no-unwrap] [--ocr] [--dpi N] [--max-pages N] FILE\n"
     "Prints the document's text as lawwatch reads it: decoded, NFC, look-alikes and tone\n"
-    "marks repaired, hard-wrapped lines joined, page artefacts dropped.\n";
+    "marks repaired, hard-wrapped lines joined, page artefacts dropped. A PDF, image (PNG,\n"
+    "JPEG, TIFF), Word (.docx) or OpenDocument (.odt) file is read first (told by content).\n"
+    "  --ocr          OCR a PDF's pages even when its text layer is usable\n"
+    "  --dpi N        OCR rendering resolution (default 300)\n"
+    "  --max-pages N  refuse a PDF or image of more pages (default 500)\n";
 
 static const char extract_usage[] =
-    "Usage: lawwatch extract [--format json|table] [--rules DIR] [--encoding NAME] FILE...\n"
+    "Usage: lawwatch extract [--format json|table] [--rules DIR] [--encoding NAME] [--ocr] [--dpi N]\n"
+    "                        [--max-pages N] FILE...\n"
     "Extracts the header and the facts (legal references, relations, dates, deadlines,\n"
     "agencies) of each file. json: one JSON object per file per line (JSON Lines).\n"
+    "Plain text, PDF (its text layer, or OCR of its pages when the layer is unusable),\n"
+    "images (OCR), Word (.docx) and OpenDocument (.odt) files are read, told by content;\n"
+    "facts of a PDF or image carry their page, of a Word file its paragraph.\n"
+    "  --ocr          OCR a PDF's pages even when its text layer is usable\n"
+    "  --dpi N        OCR rendering resolution (default 300)\n"
+    "  --max-pages N  refuse a PDF or image of more pages (default 500)\n"
     "A file that cannot be read is reported on stderr and skipped (exit status 1).\n";
+
+/* The reading options of extract and normalize (--ocr, --dpi, --max-pages). */
+#define READ_OPTS                                                                                                 \
+    {"ocr", no_argument, NULL, 'O'}, {"dpi", required_argument, NULL, 'D'}, {"max-pages", required_argument, NULL, 'M'}
+#define DPI_MIN 70
+#define DPI_MAX 1200
+#define PAGES_MAX 100000
+
+/* Takes one of READ_OPTS (c) into r; 1 when it was one, -1 when its value is bad (said). */
+static int read_option(const char *verb, int c, const char *arg, lawwatch_read_options *r)
+{
+    const char *name = c == 'D' ? "dpi" : "max-pages";
+    int lo = c == 'D' ? DPI_MIN : 1, hi = c == 'D' ? DPI_MAX : PAGES_MAX;
+    switch (c) {
+    case 'O':
+        r->force_ocr = 1;
+        return 1;
+    case 'D':
+    case 'M': {
+        char *end;
+        long v = strtol(arg, &end, 10);
+        if (!*arg || *end || v < lo || v > hi) {
+            lw_cli_say(verb, "CLI_READ_NUMBER", name, lo, hi, arg);
+            return -1;
+        }
+        if (c == 'D')
+            r->dpi = (int)v;
+        else
+            r->max_pages = (int)v;
+        return 1;
+    }
+    default:
+        return 0;
+    }
+}
 
 int lw_cli_normalize(int argc, char **argv)
 {
@@ -23,7 +69,7 @@ int lw_cli_normalize(int argc, char **argv)
     lw_cli_common_init(&co);
     const char *file = NULL;
     static const struct option longopts[] = {LW_CLI_OPT_HELP, LW_CLI_OPT_ENCODING,
-                                             {"no-unwrap", no_argument, NULL, 'u'}, LW_CLI_OPT_END};
+                                             {"no-unwrap", no_argument, NULL, 'u'}, READ_OPTS, LW_CLI_OPT_END};
     lw_cli_parser p;
     lw_cli_parse_init(&p, "normalize", normalize_usage, "h", longopts, 0, argc, argv);
     for (int c; (c = lw_cli_next_own(&p, &co)) != LW_CLI_DONE;) {
@@ -32,6 +78,12 @@ int lw_cli_normalize(int argc, char **argv)
             return LW_EXIT_OK;
         case 'u':
             co.read.no_unwrap = 1;
+            break;
+        case 'O':
+        case 'D':
+        case 'M':
+            if (read_option("normalize", c, p.arg, &co.read) < 0)
+                return LW_EXIT_FATAL;
             break;
         case LW_CLI_OPERAND:
             if (file) {
@@ -74,13 +126,21 @@ int lw_cli_extract(int argc, char **argv)
         return LW_EXIT_FATAL;
     }
     static const struct option longopts[] = {LW_CLI_OPT_HELP, {"format", required_argument, NULL, 'f'},
-                                             LW_CLI_OPT_RULES, LW_CLI_OPT_ENCODING, LW_CLI_OPT_END};
+                                             LW_CLI_OPT_RULES, LW_CLI_OPT_ENCODING, READ_OPTS, LW_CLI_OPT_END};
     lw_cli_parser p;
     lw_cli_parse_init(&p, "extract", extract_usage, "h", longopts, 0, argc, argv);
     for (int c; (c = lw_cli_next_own(&p, &co)) != LW_CLI_DONE;) {
         switch (c) {
         case 'f':
             format = p.arg;
+            break;
+        case 'O':
+        case 'D':
+        case 'M':
+            if (read_option("extract", c, p.arg, &co.read) < 0) {
+                free(files);
+                return LW_EXIT_FATAL;
+            }
             break;
         case LW_CLI_OPERAND:
             files[nfiles++] = p.arg;

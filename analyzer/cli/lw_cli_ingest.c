@@ -50,6 +50,8 @@ static const char ingest_usage[] =
 #define SKIPPED_SHOWN 20
 /* One line of the summary: a reason names a file (PATH_MAX) and says why. */
 #define LINE_MAX_BYTES (2 * LW_CLI_PATH_MAX + 1024)
+/* The progress line's parts, in bytes. */
+#define LW_CLI_PROGRESS_MAX 160
 /* The largest --prune-max. */
 #define PRUNE_MAX_PERCENT 100
 
@@ -58,15 +60,38 @@ typedef struct {
     int drawn;
 } progress_state;
 
+/* The progress line, rewritten in place (\r, erase to the end of the line): files done of
+ * all; when PDFs or images are read, pages done (in all, and of the file being read), pages
+ * per second and the time left, which OCR makes long; else MB/s. Only on a terminal, not
+ * with --quiet nor --format json (ps->tty says it); cleared at the end. */
 static void draw_progress(void *ud, const lawwatch_progress *p)
 {
     progress_state *ps = ud;
     if (!ps->tty)
         return;
-    double mb = (double)p->bytes / 1e6;
-    double rate = p->elapsed > 0 ? mb / p->elapsed : 0;
-    double eta = p->done > 0 && p->done < p->total ? p->elapsed / (double)p->done * (double)(p->total - p->done) : 0;
-    fprintf(stderr, "\r\033[K%zu/%zu tệp (files)  %.1f MB/s  ETA %d:%02d", p->done, p->total, rate,
+    /* the time a file has taken so far, for the files left */
+    double per_file = p->done ? p->elapsed / (double)p->done : 0;
+    double eta = p->done < p->total ? per_file * (double)(p->total - p->done) : 0;
+    char pages[LW_CLI_PROGRESS_MAX] = "";
+    char pw[LW_CLI_PROGRESS_MAX / 4];
+    lawwatch_message(pw, sizeof pw, "CLI_PROGRESS_PAGES");
+    if (p->pages_done || p->file_pages_total) {
+        double pps = p->pages_elapsed > 0 ? (double)p->pages_done / p->pages_elapsed : 0;
+        if (p->file_pages_total && pps > 0 && p->done < p->total) {
+            /* the file being read: its pages left at the rate seen; then the others */
+            unsigned left = p->file_pages_total > p->file_pages_done ? p->file_pages_total - p->file_pages_done : 0;
+            eta = (double)left / pps + per_file * (double)(p->total - p->done - 1);
+        }
+        if (p->file_pages_total)
+            snprintf(pages, sizeof pages, "  %llu %s (%u/%u)  %.1f %s/s", p->pages_done, pw, p->file_pages_done,
+                     p->file_pages_total, pps, pw);
+        else
+            snprintf(pages, sizeof pages, "  %llu %s  %.1f %s/s", p->pages_done, pw, pps, pw);
+    } else {
+        double mb = (double)p->bytes / 1e6;
+        snprintf(pages, sizeof pages, "  %.1f MB/s", p->elapsed > 0 ? mb / p->elapsed : 0);
+    }
+    fprintf(stderr, "\r\033[K%zu/%zu tệp (files)%s  ETA %d:%02d", p->done, p->total, pages,
             (int)eta / SECONDS_PER_MINUTE, (int)eta % SECONDS_PER_MINUTE);
     fflush(stderr);
     ps->drawn = 1;
@@ -110,12 +135,17 @@ static void say_summary(const lawwatch_ingest_result *res)
     free(text);
     lawwatch_ingest_counts n = lawwatch_ingest_result_counts(res);
     char failed[LINE_MAX_BYTES / 4], skipped[LINE_MAX_BYTES / 4], more[LINE_MAX_BYTES / 4], line[LINE_MAX_BYTES];
+    char warned[LINE_MAX_BYTES / 4];
+    lawwatch_message(warned, sizeof warned, "API_ING_WARNED");
     lawwatch_message(failed, sizeof failed, "API_ING_FAILED");
     lawwatch_message(skipped, sizeof skipped, "API_ING_SKIPPED");
     const char *reason;
     for (size_t i = 0; i < n.failed; i++)
         if (!lawwatch_ingest_result_problem(res, LAWWATCH_PROBLEM_FAILED, i, NULL, &reason))
             say_problem(LW_CLI_WARNING, failed, reason);
+    for (size_t i = 0; i < n.warnings; i++)
+        if (!lawwatch_ingest_result_problem(res, LAWWATCH_PROBLEM_WARNING, i, NULL, &reason))
+            say_problem(LW_CLI_WARNING, warned, reason);
     for (size_t i = 0; i < n.skipped && i < SKIPPED_SHOWN; i++)
         if (!lawwatch_ingest_result_problem(res, LAWWATCH_PROBLEM_SKIPPED, i, NULL, &reason))
             say_problem(LW_CLI_NOTICE, skipped, reason);
@@ -261,7 +291,9 @@ int lw_cli_ingest(int argc, char **argv)
         free(paths);
         return LW_EXIT_FATAL;
     }
-    progress_state ps = {isatty(2), 0};
+    /* the progress line is for a person watching: not in a pipe or a log, not with --quiet,
+     * not beside --format json's object */
+    progress_state ps = {isatty(2) && lw_cli_log_verbosity() != LW_CLI_QUIET && !json, 0};
     opt.progress = draw_progress;
     opt.progress_ud = &ps;
     lawwatch_ingest_result *res = NULL;

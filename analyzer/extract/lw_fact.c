@@ -331,11 +331,11 @@ static int utf8_valid(const char *s, size_t n)
  * New reference; NULL when out of memory (never another text in its place). */
 static json_t *orig_text(const lw_doc *doc, size_t s, size_t e)
 {
-    size_t os, oe;
+    size_t os, oe, n;
     lw_doc_orig_span(doc, s, e, &os, &oe);
-    if (doc->dec->encoding == LW_ENC_UTF8 && oe <= doc->raw_len && oe >= os &&
-        utf8_valid((const char *)doc->raw + os, oe - os))
-        return json_stringn((const char *)doc->raw + os, oe - os);
+    const unsigned char *stored = lw_doc_stored(doc, &n); /* the file, or a reader's text */
+    if (doc->dec->encoding == LW_ENC_UTF8 && oe <= n && oe >= os && utf8_valid((const char *)stored + os, oe - os))
+        return json_stringn((const char *)stored + os, oe - os);
     if (utf8_valid(doc->norm->text + s, e - s))
         return json_stringn(doc->norm->text + s, e - s);
     return text_json("");
@@ -354,6 +354,15 @@ static int put_ref(json_t *o, const lw_ref_fact *r)
     return rc;
 }
 
+/* "line" of normalized offset off, after "page" for a PDF or image (the line is then on
+ * that page). -1 when out of memory. */
+static int put_line(json_t *o, const lw_doc *doc, size_t off)
+{
+    lw_doc_pos pos;
+    lw_doc_position(doc, off, off, &pos);
+    return (pos.page && put_new(o, "page", json_integer(pos.page))) || put_new(o, "line", json_integer(pos.line));
+}
+
 static int put_duty(json_t *o, const lw_duty_fact *d, const lw_doc *doc)
 {
     int rc = put_str(o, "activity", d->activity) || put_new(o, "lead", strv_json(&d->lead)) ||
@@ -369,7 +378,7 @@ static int put_duty(json_t *o, const lw_duty_fact *d, const lw_doc *doc)
               put_str(j, "qualifier", dl->qualifier);
         if (doc)
             rc |= put_new(j, "text", orig_text(doc, dl->at, dl->at_end)) ||
-                  put_new(j, "line", json_integer(lw_doc_line(doc, dl->at)));
+                  put_line(j, doc, dl->at);
         else
             rc |= put_new(j, "at", json_integer((json_int_t)dl->at)) ||
                   put_new(j, "at_end", json_integer((json_int_t)dl->at_end));
@@ -395,7 +404,7 @@ static int put_duty(json_t *o, const lw_duty_fact *d, const lw_doc *doc)
             return -1;
         rc |= put_str(j, "name", u->name) || put_str(j, "level", u->level) || put_str(j, "role", u->role);
         if (doc)
-            rc |= put_new(j, "line", json_integer(lw_doc_line(doc, u->at)));
+            rc |= put_line(j, doc, u->at);
         else
             rc |= put_new(j, "at", json_integer((json_int_t)u->at));
     }
@@ -477,10 +486,20 @@ static json_t *fact_record(const lw_fact *f, const lw_doc *doc)
     json_t *o = json_object();
     if (!o)
         return NULL;
+    lw_doc_pos pos;
+    lw_doc_position(doc, f->start, f->end, &pos);
     int rc = put_str(o, "kind", lw_fact_kind_name(f->kind)) || put_new(o, "text", orig_text(doc, f->start, f->end)) ||
-             put_new(o, "span", json_pack("[I,I]", (json_int_t)os, (json_int_t)oe)) ||
-             put_new(o, "line", json_integer(lw_doc_line(doc, f->start))) || put_str(o, "rule", f->rule->id) ||
-             put_fields(o, f, doc);
+             put_new(o, "span", json_pack("[I,I]", (json_int_t)os, (json_int_t)oe));
+    /* PDFs and images: the page, and the line on it; Word/ODT: the paragraph too; OCR: the
+     * lowest word confidence, so that a reviewer knows to look at the scan */
+    if (pos.page)
+        rc |= put_new(o, "page", json_integer(pos.page));
+    rc |= put_new(o, "line", json_integer(pos.line));
+    if (pos.paragraph)
+        rc |= put_new(o, "paragraph", json_integer(pos.paragraph));
+    if (pos.ocr_conf >= 0)
+        rc |= put_new(o, "ocr_conf", json_integer(pos.ocr_conf));
+    rc = rc || put_str(o, "rule", f->rule->id) || put_fields(o, f, doc);
     if (rc) {
         json_decref(o);
         return NULL;
@@ -494,13 +513,14 @@ static json_t *decode_warning(const lw_doc *doc, int *nomem)
 {
     if (!doc->dec->n_invalid)
         return NULL;
-    size_t first = doc->dec->invalid[0], step = 1, nl = 0;
+    size_t first = doc->dec->invalid[0], step = 1, nl = 0, n;
+    const unsigned char *raw = lw_doc_stored(doc, &n); /* the file, or a reader's text */
     if (doc->dec->encoding == LW_ENC_UTF16LE || doc->dec->encoding == LW_ENC_UTF16BE)
         step = 2;
-    for (size_t k = 0; k + step <= first && k + step <= doc->raw_len; k += step) {
-        if (step == 1 ? doc->raw[k] == '\n'
-                      : (doc->dec->encoding == LW_ENC_UTF16LE ? doc->raw[k] == '\n' && !doc->raw[k + 1]
-                                                              : !doc->raw[k] && doc->raw[k + 1] == '\n'))
+    for (size_t k = 0; k + step <= first && k + step <= n; k += step) {
+        if (step == 1 ? raw[k] == '\n'
+                      : (doc->dec->encoding == LW_ENC_UTF16LE ? raw[k] == '\n' && !raw[k + 1]
+                                                              : !raw[k] && raw[k + 1] == '\n'))
             nl++;
     }
     char msg[LW_FACT_WARN_MAX];
@@ -512,6 +532,19 @@ static json_t *decode_warning(const lw_doc *doc, int *nomem)
     return w;
 }
 
+/* A document read from a PDF, image, DOCX or ODT: how it was read (format, pages, OCR engine,
+ * and the note saying why, e.g. why a PDF's text layer was set aside for OCR). Plain text: no
+ * keys. -1 when out of memory. */
+static int put_source(json_t *rec, const lw_source *src)
+{
+    if (!src)
+        return 0;
+    return put_str(rec, "source_format", lw_source_format_name(src->format)) ||
+           put_new(rec, "pages", src->pages ? json_integer(src->pages) : json_null()) ||
+           put_str(rec, "ocr_engine", src->ocr_engine[0] ? src->ocr_engine : NULL) ||
+           put_str(rec, "note", src->note[0] ? src->note : NULL);
+}
+
 json_t *lw_extraction_record(const lw_extraction *x, const lw_doc *doc)
 {
     json_t *rec = json_object(), *facts = json_array(), *warns = json_array();
@@ -519,7 +552,7 @@ json_t *lw_extraction_record(const lw_extraction *x, const lw_doc *doc)
     if (!nomem) {
         /* a path that is not UTF-8 (an old share's file names) has no key: the store names it */
         nomem = (utf8_valid(doc->path, strlen(doc->path)) && put_str(rec, "path", doc->path)) || put_str(rec, "sha256", doc->sha256) || put_str(rec, "encoding", lw_encoding_name(doc->dec->encoding)) ||
-                put_new(rec, "header", lw_header_json(&x->header));
+                put_source(rec, doc->src) || put_new(rec, "header", lw_header_json(&x->header));
     }
     for (size_t i = 0; !nomem && i < x->n; i++)
         nomem = json_array_append_new(facts, fact_record(&x->facts[i], doc)) != 0;
@@ -535,8 +568,9 @@ json_t *lw_extraction_record(const lw_extraction *x, const lw_doc *doc)
         if (nomem)
             break;
         size_t off = (size_t)json_integer_value(json_object_get(w, "offset"));
-        nomem = json_array_append_new(warns, json_pack("{s:i,s:O}", "line", lw_doc_line(doc, off), "message",
-                                                       json_object_get(w, "message"))) != 0;
+        json_t *wj = json_object();
+        nomem = !wj || json_array_append_new(warns, wj) || put_line(wj, doc, off) ||
+                json_object_set(wj, "message", json_object_get(w, "message"));
     }
     if (!nomem)
         nomem = json_object_set(rec, "warnings", warns) != 0;

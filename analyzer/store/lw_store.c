@@ -70,6 +70,51 @@ lw_status lw_store_lookup(lw_store *s, const char *path, long long *id, int64_t 
     return s->be->lookup(s->conn, path, id, size, mtime_ns, sha, err);
 }
 
+/* What cache_get's callback found: the row's source made again, or why not. */
+typedef struct {
+    lw_source *src;
+    lw_status st;
+    lw_error *err;
+} cache_hit;
+
+static void take_cached(void *ud, const lw_store_cached *row)
+{
+    cache_hit *h = ud;
+    lw_error e;
+    lw_error_clear(&e);
+    h->st = lw_source_deserialize(row->bytes, row->len, &h->src, &e);
+    if (h->st == LW_ERR_NOMEM)
+        lw_error_msg(h->err, LW_ERR_NOMEM, NULL, 0, 0, LW_MSG_NOMEM);
+    else if (h->st)
+        h->st = lw_error_msg(h->err, LW_ERR_DATA, NULL, 0, 0, LW_MSG_SOURCE_BAD);
+}
+
+lw_status lw_store_cache_get(lw_store *s, const char *sha, lw_source **out, lw_error *err)
+{
+    cache_hit h = {NULL, LW_OK, err};
+    *out = NULL;
+    lw_status st = s->be->cache_get(s->conn, sha, take_cached, &h, err);
+    if (st || h.st) {
+        lw_source_free(h.src);
+        return st ? st : h.st;
+    }
+    *out = h.src;
+    return LW_OK;
+}
+
+lw_status lw_store_cache_put(lw_store *s, const char *sha, const lw_source *src, lw_error *err)
+{
+    unsigned char *bytes = NULL;
+    size_t len = 0;
+    lw_status st = lw_source_serialize(src, &bytes, &len, err);
+    if (st)
+        return st;
+    lw_store_cached row = {bytes, len, lw_source_format_name(src->format), (int)src->pages, src->ocr_engine, src->note};
+    st = s->be->cache_put(s->conn, sha, &row, err);
+    free(bytes);
+    return st;
+}
+
 lw_status lw_store_touch(lw_store *s, const char *path, int64_t size, int64_t mtime_ns, lw_error *err)
 {
     return s->be->touch(s->conn, path, size, mtime_ns, err);

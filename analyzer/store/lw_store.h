@@ -28,6 +28,7 @@
 #include "lw_common.h"
 #include "lw_doc.h"
 #include "lw_extract.h"
+#include "lw_source.h"
 #include "lw_store_backend.h"
 #include "lw_store_text.h"
 
@@ -117,6 +118,16 @@ lw_status lw_store_each_topic_todo(lw_store *s, int (*fn)(void *ud, const lw_sto
                                    lw_error *err);
 /* Sets document id's topic (NULL: none). */
 lw_status lw_store_set_topic(lw_store *s, long long id, const char *topic, lw_error *err);
+
+/* The source cache (schema 6): what a reader got out of an original file (PDF, image, DOCX,
+ * ODT), by the sha256 of the file's bytes (64 hex digits), so that re-extracting never
+ * reads or OCRs the file again.
+ * get: LW_OK and *out owned (lw_source_free) when cached; LW_OK and *out NULL when not;
+ * LW_ERR_DATA (err: SOURCE_BAD) when the row is there but does not read back (the caller
+ * reads the file again and puts the new source); LW_ERR_DB when the database fails.
+ * put: inserts or replaces sha's row (in the open transaction, if any). */
+lw_status lw_store_cache_get(lw_store *s, const char *sha, lw_source **out, lw_error *err);
+lw_status lw_store_cache_put(lw_store *s, const char *sha, const lw_source *src, lw_error *err);
 
 /* ---- search ---- */
 

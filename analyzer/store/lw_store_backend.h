@@ -58,7 +58,20 @@ typedef struct {
     int64_t size, mtime_ns;
     const void *raw;
     size_t raw_len;
+    const char *sha256; /* of raw: the key of its cached source (schema 6) */
 } lw_store_source;
+
+/* A row of the source cache (schema 6): what a reader got out of an original file (PDF,
+ * image, DOCX, ODT), by the file's sha256. bytes is lw_source_serialize's; the other fields
+ * repeat what it holds, for a reviewer's SQL. Borrowed for the callback. */
+typedef struct {
+    const void *bytes;
+    size_t len;
+    const char *format;     /* lw_source_format_name */
+    int pages;              /* 0: none (Word, ODT) */
+    const char *ocr_engine; /* NULL when not OCR'd */
+    const char *note;       /* NULL or why this reading was chosen */
+} lw_store_cached;
 
 typedef struct {
     const char *query;    /* the reviewer's words, turned into a MATCH by lw_fts_query_build */
@@ -163,6 +176,11 @@ typedef struct lw_store_backend {
     lw_status (*each_topic_todo)(lw_store_conn *c, int (*fn)(void *ud, const lw_store_doc_row *r), void *ud,
                                  lw_error *err);
     lw_status (*set_topic)(lw_store_conn *c, long long id, const char *topic, lw_error *err);
+    /* the source cache: fn once with the row of sha (64 hex digits), or not at all; put
+     * inserts or replaces it (inside the open transaction, if any) */
+    lw_status (*cache_get)(lw_store_conn *c, const char *sha, void (*fn)(void *ud, const lw_store_cached *row),
+                           void *ud, lw_error *err);
+    lw_status (*cache_put)(lw_store_conn *c, const char *sha, const lw_store_cached *row, lw_error *err);
 
     lw_status (*search)(lw_store_conn *c, const lw_search_query *q, int (*fn)(void *ud, const lw_search_hit *h),
                         void *ud, size_t *n_hits, lw_error *err);

@@ -330,6 +330,10 @@ static int put_fact(lw_sqlite *s, sqlite3_int64 doc_id, const fact_ctx *x, char 
     }
     bind_js(st, 7, f, "text");
     bind_owned(st, 8, fact_json);
+    /* where a fact of a PDF, image or Word file is (schema 6): absent for plain text */
+    bind_js(st, 9, f, "page");
+    bind_js(st, 10, f, "paragraph");
+    bind_js(st, 11, f, "ocr_conf");
     if (lw_sqlite_run(st))
         return -1;
     return put_typed(s, doc_id, sqlite3_last_insert_rowid(s->db), kind, x);
@@ -534,6 +538,10 @@ static int put_rows(lw_sqlite *s, const lw_doc *doc, const lw_extraction *x, con
     sqlite3_bind_text(st, 15, rules_version ? rules_version : "", -1, SQLITE_STATIC);
     if (topic)
         sqlite3_bind_text(st, 17, topic, -1, SQLITE_STATIC);
+    /* how the file was read (schema 6), as the record says it: absent for plain text */
+    bind_js(st, 18, rec, "source_format");
+    bind_js(st, 19, rec, "pages");
+    bind_js(st, 20, rec, "note");
     if (lw_sqlite_run(st))
         goto done;
     sqlite3_int64 id = same_id ? same_id : sqlite3_last_insert_rowid(s->db);
@@ -685,4 +693,42 @@ lw_status lw_sqlite_set_topic(lw_sqlite *s, long long id, const char *topic, lw_
             sqlite3_bind_text(st, 2, topic, -1, SQLITE_STATIC);
     }
     return lw_sqlite_run(st) ? lw_sqlite_error(s, err, "cannot store a document's topic") : LW_OK;
+}
+
+lw_status lw_sqlite_cache_get(lw_sqlite *s, const char *sha, void (*fn)(void *ud, const lw_store_cached *row), void *ud,
+                              lw_error *err)
+{
+    sqlite3_stmt *st = lw_sqlite_stmt(s, Q_CACHE_GET);
+    if (!st)
+        return lw_sqlite_error(s, err, "cannot read the source cache");
+    sqlite3_bind_text(st, 1, sha, -1, SQLITE_STATIC);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        const void *b = sqlite3_column_blob(st, 0);
+        lw_store_cached row = {b ? b : "", (size_t)sqlite3_column_bytes(st, 0), (const char *)sqlite3_column_text(st, 1),
+                               sqlite3_column_int(st, 2), (const char *)sqlite3_column_text(st, 3),
+                               (const char *)sqlite3_column_text(st, 4)};
+        fn(ud, &row);
+    }
+    sqlite3_reset(st);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        return lw_sqlite_error(s, err, "cannot read the source cache");
+    return LW_OK;
+}
+
+lw_status lw_sqlite_cache_put(lw_sqlite *s, const char *sha, const lw_store_cached *row, lw_error *err)
+{
+    sqlite3_stmt *st = lw_sqlite_stmt(s, Q_CACHE_PUT);
+    if (st) {
+        sqlite3_bind_text(st, 1, sha, -1, SQLITE_STATIC);
+        sqlite3_bind_blob64(st, 2, row->len ? row->bytes : "", row->len, SQLITE_STATIC);
+        sqlite3_bind_text(st, 3, row->format ? row->format : "", -1, SQLITE_STATIC);
+        if (row->pages > 0)
+            sqlite3_bind_int(st, 4, row->pages);
+        if (row->ocr_engine && *row->ocr_engine)
+            sqlite3_bind_text(st, 5, row->ocr_engine, -1, SQLITE_STATIC);
+        if (row->note && *row->note)
+            sqlite3_bind_text(st, 6, row->note, -1, SQLITE_STATIC);
+    }
+    return lw_sqlite_run(st) ? lw_sqlite_error(s, err, "cannot store a document's source in the cache") : LW_OK;
 }

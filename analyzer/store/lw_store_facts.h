@@ -7,6 +7,7 @@
 
 #include "lw_doc.h"
 #include "lw_extract.h"
+#include "lw_store_backend.h"
 #include "lw_store_sqlite.h"
 
 /* lw_store_put on SQLite (see lw_store.h): one savepoint; LW_ERR_DB (s->put_rc keeps
@@ -25,5 +26,11 @@ int lw_sqlite_lookup(lw_sqlite *s, const char *path, sqlite3_int64 *id, int64_t 
 int lw_sqlite_touch(lw_sqlite *s, const char *path, int64_t size, int64_t mtime_ns);
 /* A document's topic (NULL: none), as ingest classifies it after an upgrade. */
 lw_status lw_sqlite_set_topic(lw_sqlite *s, long long id, const char *topic, lw_error *err);
+
+/* The source cache on SQLite (lw_store_cache_get/put): fn once with sha's row, or not at
+ * all; put inserts or replaces the row. */
+lw_status lw_sqlite_cache_get(lw_sqlite *s, const char *sha, void (*fn)(void *ud, const lw_store_cached *row), void *ud,
+                              lw_error *err);
+lw_status lw_sqlite_cache_put(lw_sqlite *s, const char *sha, const lw_store_cached *row, lw_error *err);
 
 #endif

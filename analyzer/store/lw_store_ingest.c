@@ -7,6 +7,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <pthread.h>
 #include <stdarg.h>
@@ -21,6 +22,7 @@
 #include "lw_duty.h"
 #include "lw_file.h"
 #include "lw_msg.h"
+#include "lw_read.h"
 
 /* A batch's transaction is committed after this many seconds: a reader sees progress, and a
  * crash loses at most this much work. */
@@ -54,8 +56,13 @@ void lw_ingest_report_free(lw_ingest_report *rep)
         free(rep->failed[i].path);
         free(rep->failed[i].reason);
     }
+    for (size_t i = 0; i < rep->n_warned; i++) {
+        free(rep->warned[i].path);
+        free(rep->warned[i].reason);
+    }
     free(rep->skipped);
     free(rep->failed);
+    free(rep->warned);
     memset(rep, 0, sizeof *rep);
 }
 
@@ -113,7 +120,10 @@ typedef struct {
     /* result of prepare */
     int ready;
     int was_read;  /* the file's bytes were read */
-    enum { R_STORE, R_TOUCH, R_FAIL, R_SKIP } outcome; /* R_SKIP: err.msg says why */
+    /* R_SKIP: err.msg says why; R_SOURCE: a PDF, image, DOCX or ODT (kind), read after the
+     * text files by the writer, one at a time with every job for its pages (read_sources) */
+    enum { R_STORE, R_TOUCH, R_FAIL, R_SKIP, R_SOURCE } outcome;
+    lw_read_kind kind;
     lw_doc *doc;
     lw_extraction *x;
     const char *topic; /* of the subject (lw_duty_topic), borrowed from the rules; may be NULL */
@@ -139,13 +149,37 @@ static int has_txt_ext(const char *p)
     return n > 4 && !strcasecmp(p + n - 4, ".txt");
 }
 
+/* Bytes of a file's head that tell a format other than plain text: %PDF- may come after up
+ * to 1 KB of junk (lw_read_sniff), the other magics at the start. */
+#define LW_HEAD_BYTES 1100
+
+/* Could the file at path be a document by its content though its name is not *.txt: a PDF,
+ * an image, a ZIP (DOCX, ODT: told apart once read whole) or an OLE2 file (.doc, which
+ * fails with its message)? Reads the head only, so that a folder's other files (README.md,
+ * SOURCES.tsv, a video) cost one small read a night. */
+static int head_is_other_format(const char *path)
+{
+    unsigned char b[LW_HEAD_BYTES];
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+    if (fd < 0)
+        return 1; /* read it in full: the failure is said with its reason */
+    ssize_t n = read(fd, b, sizeof b);
+    close(fd);
+    if (n <= 0)
+        return 0;
+    lw_read_kind k = lw_read_sniff(b, (size_t)n);
+    /* a ZIP's directory is at its end: its head alone may not say DOCX */
+    return (k != LW_KIND_TEXT && k != LW_KIND_OTHER) || (n >= 4 && !memcmp(b, "PK\x03\x04", 4));
+}
+
 /* Is this file a document that ingest stores? The one place that decides, asked twice of a
- * file: before reading it (read_err NULL), from its kind and name; after reading it, from
- * what reading found (read_err LW_ERR_BINARY: bytes that are not text, NUL bytes or a PDF,
- * ZIP or image). Issue 18 will recognize PDF and Word files by their content here. Returns
- * 1 for a document; else 0 with *why, the message saying why not (LW_MSG_COUNT when
- * read_err's own message says it). What is not a document is skipped: nothing to do about
- * it, unlike a document that fails. */
+ * file. Before reading it (read_err NULL), from its kind, name and head: plain text is a
+ * document when named *.txt, a PDF, image, DOCX, ODT or .doc by its content whatever its
+ * name (issue 18). After reading it, from what reading found (read_err LW_ERR_BINARY: bytes
+ * that are not text). Returns 1 for a document; else 0 with *why, the message saying why
+ * not (LW_MSG_COUNT when read_err's own message says it). What is not a document is
+ * skipped: nothing to do about it, unlike a document that fails (a .doc fails: a person
+ * must save it as .docx). */
 static int is_document(const char *name, const struct stat *st, const lw_error *read_err, lw_msg_id *why)
 {
     *why = LW_MSG_COUNT;
@@ -153,7 +187,7 @@ static int is_document(const char *name, const struct stat *st, const lw_error *
         return read_err->code != LW_ERR_BINARY;
     if (!S_ISREG(st->st_mode))
         return *why = LW_MSG_STORE_NOT_REGULAR, 0;
-    if (!has_txt_ext(name))
+    if (!has_txt_ext(name) && !head_is_other_format(name))
         return *why = LW_MSG_STORE_NOT_TXT, 0;
     return 1;
 }
@@ -436,6 +470,8 @@ static const char *subject_topic(const lw_engine *eng, lw_matcher *m, const lw_e
     return subj ? lw_duty_topic(lw_engine_rules(eng), m, subj, strlen(subj), NULL) : NULL;
 }
 
+static void finish_doc(item *it, const lw_engine *eng, lw_matcher *m, int source, size_t raw_len);
+
 /* Reads, hashes, decodes, normalizes and extracts one file: pure, runs in workers. */
 static void prepare(item *it, const lw_engine *eng, lw_matcher *m, const lw_doc_options *dopt)
 {
@@ -468,6 +504,30 @@ static void prepare(item *it, const lw_engine *eng, lw_matcher *m, const lw_doc_
             return;
         }
     }
+    /* what the file is, by its content (issue 18): not by its name */
+    it->kind = lw_read_sniff(raw, len);
+    if (it->kind != LW_KIND_TEXT) {
+        if (it->kind == LW_KIND_OTHER || it->kind == LW_KIND_DOC) {
+            /* said by the dispatcher at once, without a reading process: not a document
+             * (skipped), or a .doc (fails: a person must save it as .docx) */
+            lw_source *none = NULL;
+            lw_read_source(it->shown, raw, len, it->kind, NULL, &none, it->err);
+            lw_source_free(none);
+            free(raw);
+            it->outcome = it->kind == LW_KIND_DOC ? R_FAIL : R_SKIP;
+            return;
+        }
+        free(raw);
+        it->outcome = R_SOURCE; /* read by the writer, after the text files */
+        return;
+    }
+    if (!has_txt_ext(it->shown)) {
+        /* its head looked like a PDF or ZIP, its whole says text: named so, it is not one */
+        free(raw);
+        lw_error_msg(it->err, LW_ERR_BINARY, it->shown, 0, 0, LW_MSG_STORE_NOT_TXT);
+        it->outcome = R_SKIP;
+        return;
+    }
     lw_status st = lw_doc_from_bytes(it->path, raw, len, dopt, &it->doc, it->err);
     free(raw);
     lw_msg_id why;
@@ -477,25 +537,33 @@ static void prepare(item *it, const lw_engine *eng, lw_matcher *m, const lw_doc_
         it->outcome = R_SKIP;
         return;
     }
-    if (!st) {
-        /* an empty or blank file (a failed OCR, a placeholder) holds no document */
-        size_t tlen, k = 0;
-        const char *t = lw_doc_text(it->doc, &tlen);
-        while (k < tlen && (t[k] == ' ' || t[k] == '\t' || t[k] == '\n' || t[k] == '\r' || t[k] == '\f' ||
-                            t[k] == '\v'))
-            k++;
-        if (k == tlen) {
-            lw_error_msg(it->err, LW_ERR_IO, it->shown, 0, 0, len == 0 ? LW_MSG_STORE_EMPTY_FILE : LW_MSG_STORE_BLANK_FILE);
-            item_clear(it);
-            it->outcome = R_SKIP;
-            return;
-        }
+    if (st) {
+        snprintf(it->err->file, sizeof it->err->file, "%s", it->shown);
+        item_clear(it);
+        it->outcome = R_FAIL;
+        return;
     }
-    if (!st) {
-        size_t tlen;
-        const char *t = lw_doc_text(it->doc, &tlen);
-        st = lw_extract(lw_engine_rules(eng), lw_engine_lexicon(eng), m, t, tlen, NULL, &it->x, it->err);
+    finish_doc(it, eng, m, 0, len);
+}
+
+/* The end of a loaded document's preparation (it->doc): an empty or blank one is no
+ * document (a placeholder text file is skipped; a PDF, image or Word file that gave no
+ * text fails: a person must look at it), else its facts and topic. raw_len: the file's
+ * bytes. Sets it->outcome. */
+static void finish_doc(item *it, const lw_engine *eng, lw_matcher *m, int source, size_t raw_len)
+{
+    size_t tlen, k = 0;
+    const char *t = lw_doc_text(it->doc, &tlen);
+    while (k < tlen && (t[k] == ' ' || t[k] == '\t' || t[k] == '\n' || t[k] == '\r' || t[k] == '\f' || t[k] == '\v'))
+        k++;
+    if (k == tlen) {
+        lw_error_msg(it->err, LW_ERR_IO, it->shown, 0, 0,
+                     source ? LW_MSG_STORE_NO_TEXT : raw_len == 0 ? LW_MSG_STORE_EMPTY_FILE : LW_MSG_STORE_BLANK_FILE);
+        item_clear(it);
+        it->outcome = source ? R_FAIL : R_SKIP;
+        return;
     }
+    lw_status st = lw_extract(lw_engine_rules(eng), lw_engine_lexicon(eng), m, t, tlen, NULL, &it->x, it->err);
     if (st) {
         snprintf(it->err->file, sizeof it->err->file, "%s", it->shown);
         item_clear(it);
@@ -673,6 +741,183 @@ static lw_status write_item(lw_store *s, txn *t, item *it, const char *rules_ver
     return txn_step(t, err);
 }
 
+/* ---- PDFs, images, DOCX and ODT (issue 18) ----
+ * Their reading is slow (OCR: seconds a page) and runs in a child process that can use
+ * threads for the pages (lw_read_options.jobs). The workers only tell them apart (prepare:
+ * R_SOURCE); the writer reads them after the text files, one at a time with every job for
+ * its pages, so that a scanned PDF uses the cores the text files no longer need, and the
+ * text files never wait behind an OCR. What a reader got out of a file is cached by the
+ * file's content hash (lw_store_cache_put), so that --reextract and a file seen again never
+ * read or OCR it again. */
+
+/* Moves item it (its path and name) to the end of l. -1 when out of memory. */
+static int defer(item_list *l, item *it)
+{
+    if (l->n == l->cap) {
+        size_t cap = l->cap ? l->cap * 2 : 16;
+        item *v = realloc(l->v, cap * sizeof *v);
+        if (!v)
+            return -1;
+        l->v = v;
+        l->cap = cap;
+    }
+    item *d = &l->v[l->n++];
+    *d = *it;
+    d->err = NULL;
+    d->doc = NULL;
+    d->x = NULL;
+    it->path = it->shown = NULL; /* now the list's */
+    return 0;
+}
+
+/* What the pages' progress (called in this thread by the reader's sandbox) adds to the
+ * ingest's: the file being read, and the pages read before it. */
+typedef struct {
+    const lw_ingest_options *opt;
+    lw_ingest_progress *pr;
+    double t0, last, file_t0;
+    uint64_t pages0;   /* pages read before this file */
+    double elapsed0;   /* seconds spent reading pages before this file */
+} page_ctx;
+
+static void on_pages(void *ud, unsigned done, unsigned total)
+{
+    page_ctx *c = ud;
+    double now = now_s();
+    c->pr->file_pages_done = done;
+    c->pr->file_pages_total = total;
+    c->pr->pages_done = c->pages0 + done;
+    c->pr->pages_elapsed = c->elapsed0 + (now - c->file_t0);
+    c->pr->elapsed = now - c->t0;
+    if (c->opt->progress && (now - c->last >= 0.1 || done == total)) {
+        c->opt->progress(c->opt->progress_ud, c->pr);
+        c->last = now;
+    }
+}
+
+static int is_ocr(const lw_source *src)
+{
+    return src->format == LW_SOURCE_PDF_OCR || src->format == LW_SOURCE_IMAGE_OCR;
+}
+
+/* A warning about a document that is stored all the same: "FILE: message". */
+static void add_warning(lw_ingest_report *rep, const char *shown, const char *msg)
+{
+    add_problem(rep, &rep->warned, &rep->n_warned, shown, "%s: %s", shown, msg);
+}
+
+/* The source of original bytes raw (sha: their hash): from the cache, or read by the reader
+ * of kind (then cached). A cache row that does not read back is read again, with a warning.
+ * Returns LW_OK with *out (owned), or the reader's error (the document fails: *fatal 0), or
+ * a database error (*fatal 1: the ingest stops). */
+static lw_status get_source(lw_store *s, txn *t, const char *shown, const unsigned char *raw,
+                            size_t len, const char *sha, lw_read_kind kind, const lw_read_options *ro, page_ctx *pc,
+                            lw_ingest_report *rep, lw_source **out, int *fatal, lw_error *err)
+{
+    *out = NULL;
+    *fatal = 0;
+    lw_error ce;
+    lw_error_clear(&ce);
+    lw_status cs = lw_store_cache_get(s, sha, out, &ce);
+    if (cs == LW_ERR_DATA) {
+        char mb[LW_STORE_MSG_MAX];
+        add_warning(rep, shown, lw_msg_format(mb, sizeof mb, LW_MSG_STORE_SOURCE_REREAD, ce.msg));
+    } else if (cs) {
+        *fatal = 1;
+        *err = ce;
+        return cs;
+    }
+    if (*out) {
+        rep->sources_cached++;
+        return LW_OK;
+    }
+    lw_read_options o = *ro;
+    o.progress = on_pages;
+    o.progress_ud = pc;
+    pc->file_t0 = now_s();
+    lw_status rs = lw_read_source(shown, raw, len, kind, &o, out, err);
+    if (pc->pr->file_pages_total) {
+        /* the pages this file took, for the pages per second of the next ones */
+        pc->pages0 += pc->pr->file_pages_done;
+        pc->elapsed0 += now_s() - pc->file_t0;
+    }
+    pc->pr->file_pages_done = pc->pr->file_pages_total = 0;
+    if (rs)
+        return rs;
+    rep->sources_read++;
+    rep->pages_read += (*out)->pages;
+    rep->ocr_files += is_ocr(*out);
+    lw_status ps = txn_begin(t, &ce);
+    if (!ps)
+        ps = lw_store_cache_put(s, sha, *out, &ce);
+    if (ps && lw_store_failure(s)) {
+        lw_source_free(*out);
+        *out = NULL;
+        *fatal = 1;
+        *err = ce;
+        return ps;
+    }
+    if (ps)
+        add_warning(rep, shown, ce.msg); /* stored all the same; read again next time */
+    return LW_OK;
+}
+
+/* Reads, extracts and writes the PDFs, images and Word files prepare set aside, one at a
+ * time (see above). */
+static lw_status read_sources(lw_store *s, txn *t, const lw_engine *eng, const lw_ingest_options *opt, int jobs,
+                              item_list *l, const char *rules_version, page_ctx *pc, lw_ingest_report *rep,
+                              lw_error *err)
+{
+    lw_matcher *m = lw_matcher_create(lw_engine_rules(eng));
+    if (!m)
+        return lw_error_msg(err, LW_ERR_NOMEM, NULL, 0, 0, LW_MSG_NOMEM);
+    lw_read_options ro = opt->doc.read;
+    ro.jobs = jobs;
+    lw_status st = LW_OK;
+    for (size_t i = 0; i < l->n && !st; i++) {
+        item *it = &l->v[i];
+        if (!(it->err = calloc(1, sizeof *it->err))) {
+            st = lw_error_msg(err, LW_ERR_NOMEM, NULL, 0, 0, LW_MSG_NOMEM);
+            break;
+        }
+        unsigned char *raw = NULL;
+        size_t len = 0;
+        lw_source *src = NULL;
+        int fatal = 0;
+        it->outcome = R_FAIL;
+        if (!lw_read_file(it->path, &raw, &len, it->err)) {
+            char sha[65];
+            lw_sha256_hex(raw, len, sha);
+            lw_status gs = get_source(s, t, it->shown, raw, len, sha, it->kind, &ro, pc, rep, &src, &fatal, it->err);
+            if (gs && fatal) {
+                *err = *it->err;
+                st = gs;
+            } else if (!gs) {
+                lw_status ds = lw_doc_from_source(it->path, raw, len, src, &opt->doc, &it->doc, it->err);
+                src = NULL; /* taken, even on error */
+                if (!ds)
+                    finish_doc(it, eng, m, 1, len);
+            }
+            lw_source_free(src);
+            free(raw);
+        }
+        if (it->outcome == R_FAIL)
+            snprintf(it->err->file, sizeof it->err->file, "%s", it->shown);
+        if (!st)
+            st = write_item(s, t, it, rules_version, rep, err);
+        item_clear(it);
+        pc->pr->done++;
+        double now = now_s();
+        pc->pr->elapsed = now - pc->t0;
+        if (opt->progress) {
+            opt->progress(opt->progress_ud, pc->pr);
+            pc->last = now;
+        }
+    }
+    lw_matcher_free(m);
+    return st;
+}
+
 /* What reextract_all reads of one stored document: its doc and facts made again. */
 typedef struct {
     const lw_engine *eng;
@@ -683,6 +928,12 @@ typedef struct {
     lw_extraction *x;  /* owned */
     lw_status ds;
     lw_error e;
+    /* a PDF, image or Word file: its bytes and hash, copied out of the row, whose source is
+     * then taken from the cache (redo_other) */
+    unsigned char *raw; /* owned */
+    size_t raw_len;
+    char sha[65];
+    lw_read_kind kind;
 } redo;
 
 static void redo_source(void *ud, const lw_store_source *src)
@@ -698,6 +949,21 @@ static void redo_source(void *ud, const lw_store_source *src)
         r->ds = lw_error_msg(&r->e, LW_ERR_NOMEM, src->path, 0, 0, LW_MSG_NOMEM);
         return;
     }
+    r->kind = lw_read_sniff(src->raw, src->raw_len);
+    if (r->kind != LW_KIND_TEXT) {
+        /* read after this callback: the cache is another statement of the connection */
+        if (!(r->raw = malloc(src->raw_len ? src->raw_len : 1))) {
+            r->ds = lw_error_msg(&r->e, LW_ERR_NOMEM, src->path, 0, 0, LW_MSG_NOMEM);
+            return;
+        }
+        memcpy(r->raw, src->raw, src->raw_len);
+        r->raw_len = src->raw_len;
+        if (src->sha256 && strlen(src->sha256) == 64)
+            memcpy(r->sha, src->sha256, 65);
+        else
+            lw_sha256_hex(r->raw, r->raw_len, r->sha);
+        return;
+    }
     r->ds = lw_doc_from_bytes(r->path, src->raw, src->raw_len, &dopt, &r->doc, &r->e);
     if (!r->ds) {
         size_t tlen;
@@ -706,8 +972,35 @@ static void redo_source(void *ud, const lw_store_source *src)
     }
 }
 
+/* A stored PDF, image or Word file made again from its cached source (read again, with a
+ * warning, only when the cache has no good row for it). Returns a database error (stop);
+ * the document's own problems are in r->ds. */
+static lw_status redo_other(lw_store *s, txn *t, redo *r, const lw_read_options *ro, page_ctx *pc,
+                            lw_ingest_report *rep, lw_error *err)
+{
+    lw_source *src = NULL;
+    int fatal = 0;
+    lw_doc_options dopt;
+    lw_doc_options_default(&dopt);
+    dopt.read = *ro;
+    r->ds = get_source(s, t, r->path, r->raw, r->raw_len, r->sha, r->kind, ro, pc, rep, &src, &fatal, &r->e);
+    if (r->ds && fatal) {
+        *err = r->e;
+        return r->ds;
+    }
+    if (r->ds)
+        return LW_OK;
+    r->ds = lw_doc_from_source(r->path, r->raw, r->raw_len, src, &dopt, &r->doc, &r->e);
+    if (!r->ds) {
+        size_t tlen;
+        const char *text = lw_doc_text(r->doc, &tlen);
+        r->ds = lw_extract(lw_engine_rules(r->eng), lw_engine_lexicon(r->eng), r->m, text, tlen, NULL, &r->x, &r->e);
+    }
+    return LW_OK;
+}
+
 static lw_status reextract_all(lw_store *s, txn *t, const lw_engine *eng, const char *rules_version, int all,
-                               lw_ingest_report *rep, lw_error *err)
+                               const lw_read_options *ro, page_ctx *pc, lw_ingest_report *rep, lw_error *err)
 {
     /* ids first: the writes below must not run under an open cursor over the same rows */
     long long *ids = NULL;
@@ -721,12 +1014,18 @@ static lw_status reextract_all(lw_store *s, txn *t, const lw_engine *eng, const 
         return lw_error_msg(err, LW_ERR_NOMEM, NULL, 0, 0, LW_MSG_NOMEM);
     }
     for (size_t i = 0; i < n && !st; i++) {
-        redo r = {eng, m, NULL, 0, 0, NULL, NULL, LW_OK, {0}};
+        redo r = {eng, m, NULL, 0, 0, NULL, NULL, LW_OK, {0}, NULL, 0, "", LW_KIND_TEXT};
         lw_error_clear(&r.e);
         if ((st = lw_store_read_source(s, ids[i], redo_source, &r, err)))
             break;
         if (!r.path && !r.ds)
             continue; /* gone meanwhile */
+        if (r.raw && !r.ds && (st = redo_other(s, t, &r, ro, pc, rep, err))) {
+            free(r.raw);
+            free(r.path);
+            break;
+        }
+        free(r.raw);
         lw_status ds = r.ds;
         if (!ds && !(st = txn_begin(t, err))) {
             ds = lw_store_put(s, r.doc, r.x, rules_version, subject_topic(eng, m, r.x), r.size, r.mtime, NULL, &r.e);
@@ -1085,7 +1384,7 @@ static lw_status ingest_locked(lw_store *s, const lw_engine *eng, const char *co
     if (l.n)
         qsort(l.v, l.n, sizeof *l.v, cmp_item_arg);
 
-    lw_ingest_progress pr = {0, l.n, 0, 0};
+    lw_ingest_progress pr = {.total = l.n};
     double t0 = now_s(), last = 0;
     lw_status st = LW_OK;
     /* unchanged files: a stat (done) and a lookup */
@@ -1128,6 +1427,7 @@ static lw_status ingest_locked(lw_store *s, const lw_engine *eng, const char *co
               PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, PTHREAD_COND_INITIALIZER};
     pthread_t th[LW_STORE_JOBS_MAX];
     int nth = 0;
+    item_list later = {0}; /* the PDFs, images and Word files, read after the others */
     lw_matcher *m = NULL;
     if (jobs > 1 && nwork > 1) {
         for (int i = 0; i < jobs; i++)
@@ -1147,7 +1447,14 @@ static lw_status ingest_locked(lw_store *s, const lw_engine *eng, const char *co
         } else {
             prepare(it, eng, m, &opt->doc);
         }
-        st = write_item(s, &t, it, rules_version, rep, err);
+        if (it->outcome == R_SOURCE) {
+            /* read after the text files, with every job for its pages */
+            if (defer(&later, it))
+                st = lw_error_msg(err, LW_ERR_NOMEM, NULL, 0, 0, LW_MSG_NOMEM);
+        } else {
+            st = write_item(s, &t, it, rules_version, rep, err);
+            pr.done++;
+        }
         pr.bytes += (uint64_t)it->size;
         item_clear(it);
         free(it->err);
@@ -1158,7 +1465,6 @@ static lw_status ingest_locked(lw_store *s, const lw_engine *eng, const char *co
             p.held -= (uint64_t)it->size;
         pthread_cond_broadcast(&p.cv_space);
         pthread_mutex_unlock(&p.mu);
-        pr.done++;
         double now = now_s();
         if (opt->progress && (now - last >= 0.1 || i + 1 == nwork)) {
             pr.elapsed = now - t0;
@@ -1184,10 +1490,26 @@ static lw_status ingest_locked(lw_store *s, const lw_engine *eng, const char *co
     pthread_cond_destroy(&p.cv_ready);
     pthread_cond_destroy(&p.cv_space);
 
+    if (!st && later.n) {
+        page_ctx pc = {opt, &pr, t0, last, 0, 0, 0};
+        st = read_sources(s, &t, eng, opt, jobs, &later, rules_version, &pc, rep, err);
+    }
+    for (size_t k = 0; k < later.n; k++) {
+        item_clear(&later.v[k]);
+        free(later.v[k].err);
+        free(later.v[k].path);
+        free(later.v[k].shown);
+    }
+    free(later.v);
+
     if (!st)
         st = classify_topics(s, &t, eng, err);
-    if (!st)
-        st = reextract_all(s, &t, eng, rules_version, opt->reextract, rep, err);
+    if (!st) {
+        page_ctx pc = {opt, &pr, t0, last, 0, 0, 0};
+        lw_read_options ro = opt->doc.read;
+        ro.jobs = jobs;
+        st = reextract_all(s, &t, eng, rules_version, opt->reextract, &ro, &pc, rep, err);
+    }
     if (!st && opt->prune && !(st = prune_plan_make(s, opt, paths, npaths, &plan, err)))
         st = prune(s, &t, &plan, rep, err);
     if (!st)

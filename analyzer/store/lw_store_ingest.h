@@ -14,6 +14,11 @@ typedef struct {
     size_t done, total;   /* files handled so far / files to handle */
     uint64_t bytes;       /* bytes read so far */
     double elapsed;       /* seconds since the start */
+    /* pages of PDFs and images (issue 18): of the file being read now (0/0 when none), and
+     * read so far in all (cumulative, the current file's done pages included) */
+    unsigned file_pages_done, file_pages_total;
+    uint64_t pages_done;
+    double pages_elapsed; /* seconds spent reading paged files (for pages per second) */
 } lw_ingest_progress;
 
 /* The share of the stored documents a prune may remove unless forced (percent). */
@@ -60,6 +65,14 @@ typedef struct {
                                    stored, PATH arguments missing or unreadable; owned */
     size_t n_failed;
     size_t n_unrecorded;        /* problems that memory ran out to record: counted, not listed */
+    /* issue 18: files of other formats than plain text (PDF, image, DOCX, ODT) */
+    size_t sources_read;        /* read by their reader (not taken from the cache) */
+    size_t sources_cached;      /* their text taken from the source cache instead */
+    size_t pages_read;          /* pages of the PDFs and images read (not cached) */
+    size_t ocr_files;           /* of sources_read, files OCR'd (scanned PDFs, images) */
+    lw_ingest_problem *warned;  /* a document stored, but something to know (a damaged cache
+                                   row read again...); owned */
+    size_t n_warned;
 } lw_ingest_report;
 
 /* Ingests files and folders (recursive; *.txt only, other files are reported as skipped).

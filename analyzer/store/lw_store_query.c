@@ -367,7 +367,7 @@ lw_status lw_sqlite_read_source(lw_sqlite *s, long long id, void (*fn)(void *ud,
                                 void *ud, lw_error *err)
 {
     sqlite3_stmt *q = lw_sqlite_stmt_sql(s, &s->read_source,
-                                         "SELECT d.path, d.encoding, d.size, d.mtime_ns, s.raw FROM documents d"
+                                         "SELECT d.path, d.encoding, d.size, d.mtime_ns, s.raw, d.sha256 FROM documents d"
                                          " JOIN sources s ON s.doc_id = d.id WHERE d.id = ?1");
     if (!q)
         return lw_sqlite_error(s, err, "cannot read stored documents");
@@ -377,7 +377,7 @@ lw_status lw_sqlite_read_source(lw_sqlite *s, long long id, void (*fn)(void *ud,
         const void *raw = sqlite3_column_blob(q, 4);
         lw_store_source src = {(const char *)sqlite3_column_text(q, 0), (const char *)sqlite3_column_text(q, 1),
                                sqlite3_column_int64(q, 2), sqlite3_column_int64(q, 3), raw ? raw : "",
-                               (size_t)sqlite3_column_bytes(q, 4)};
+                               (size_t)sqlite3_column_bytes(q, 4), (const char *)sqlite3_column_text(q, 5)};
         if (src.path)
             fn(ud, &src);
     }

@@ -187,6 +187,46 @@ lw_status lw_store_schema_check(sqlite3 *db, const char *path, int flags, lw_err
     } else if (ver >= 1 && ver <= 4) {
         return lw_error_msg(err, LW_ERR_DB, path, 0, 0, LW_MSG_STORE_NEEDS_UPGRADE, ver, path);
     }
+    /* Schema 5 knew plain text only. Documents get how they were read (every stored one was
+     * a text file: the defaults say so), facts their page, paragraph and OCR confidence
+     * (NULL for text), and the cache of what readers got out of PDFs, images and Word files
+     * comes, empty. A rebuild of documents from schema 2 has the columns already. */
+    if (ver == 5 && !(flags & LW_STORE_READONLY)) {
+        static const char *const cols[][3] = {
+            {"documents", "source_format", "TEXT NOT NULL DEFAULT 'text'"},
+            {"documents", "pages", "INTEGER"},
+            {"documents", "note", "TEXT"},
+            {"facts", "page", "INTEGER"},
+            {"facts", "paragraph", "INTEGER"},
+            {"facts", "ocr_conf", "INTEGER"},
+        };
+        char *to6 = sqlite3_mprintf("BEGIN IMMEDIATE;");
+        for (size_t i = 0; to6 && i < sizeof cols / sizeof *cols; i++) {
+            long long has = 0;
+            char *q = sqlite3_mprintf("SELECT count(*) FROM pragma_table_info('%q') WHERE name = '%q'", cols[i][0],
+                                      cols[i][1]);
+            int qrc6 = q ? lw_sqlite_query_int(db, q, &has) : SQLITE_NOMEM;
+            sqlite3_free(q);
+            if (qrc6) {
+                sqlite3_free(to6);
+                return db_error(db, path, err, "cannot read the database");
+            }
+            char *more = has ? to6 : sqlite3_mprintf("%s ALTER TABLE %s ADD COLUMN %s %s;", to6, cols[i][0], cols[i][1],
+                                                      cols[i][2]);
+            if (more != to6)
+                sqlite3_free(to6);
+            to6 = more;
+        }
+        char *sql = to6 ? sqlite3_mprintf("%s %s PRAGMA user_version = 6; COMMIT;", to6, LW_SCHEMA_SOURCE_CACHE) : NULL;
+        sqlite3_free(to6);
+        lw_status ust = upgrade_step(db, path, sql, ver, err);
+        sqlite3_free(sql);
+        if (ust)
+            return ust;
+        ver = 6;
+    } else if (ver == 5) {
+        return lw_error_msg(err, LW_ERR_DB, path, 0, 0, LW_MSG_STORE_NEEDS_UPGRADE, ver, path);
+    }
     if (ver != LW_STORE_SCHEMA_VERSION && ver != 0)
         return lw_error_msg(err, LW_ERR_DB, path, 0, 0,
                             ver > LW_STORE_SCHEMA_VERSION ? LW_MSG_STORE_NEWER : LW_MSG_STORE_OLDER, ver,

@@ -40,20 +40,24 @@ static const char *const q_sql[Q_COUNT] = {
     /* the same parameters as Q_INS_DOC (?1 to ?4 unused: the document keeps its paths) */
     [Q_UPD_DOC] = "UPDATE documents SET encoding = ?5, kind = ?6, number = ?7, issuer = ?8, place = ?9, date = ?10,"
                   " subject = ?11, kind_key = ?12, issuer_key = ?13, n_facts = ?14, rules_version = ?15,"
-                  " ingested_at = strftime('%Y-%m-%dT%H:%M:%SZ','now'), topic = ?17 WHERE id = ?16",
+                  " ingested_at = strftime('%Y-%m-%dT%H:%M:%SZ','now'), topic = ?17, source_format = coalesce(?18, 'text'),"
+                  " pages = ?19, note = ?20 WHERE id = ?16",
     [Q_INS_DOC] = "INSERT INTO documents(path, sha256, size, mtime_ns, encoding, kind, number, issuer,"
-                  " place, date, subject, kind_key, issuer_key, n_facts, rules_version, ingested_at, topic)"
-                  " VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,"
-                  " strftime('%Y-%m-%dT%H:%M:%SZ','now'), ?17)",
+                  " place, date, subject, kind_key, issuer_key, n_facts, rules_version, ingested_at, topic, source_format,"
+                  " pages, note) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,"
+                  " strftime('%Y-%m-%dT%H:%M:%SZ','now'), ?17, coalesce(?18, 'text'), ?19, ?20)",
     [Q_INS_SRC] = "INSERT INTO sources(doc_id, raw) VALUES (?1, ?2)",
-    [Q_INS_FACT] = "INSERT INTO facts(doc_id, kind, rule, line, span_start, span_end, text, json)"
-                   " VALUES (?1,?2,?3,?4,?5,?6,?7,?8)",
+    [Q_INS_FACT] = "INSERT INTO facts(doc_id, kind, rule, line, span_start, span_end, text, json, page, paragraph,"
+                   " ocr_conf) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11)",
     [Q_INS_FTS] = "INSERT INTO doc_text(rowid, subject, body) VALUES (?1, ?2, ?3)",
     [Q_DEL_FACT] = "DELETE FROM facts WHERE doc_id = ?1",
     [Q_DEL_SRC] = "DELETE FROM sources WHERE doc_id = ?1",
     [Q_DEL_FTS] = "DELETE FROM doc_text WHERE rowid = ?1",
     [Q_DEL_DOC] = "DELETE FROM documents WHERE id = ?1",
     [Q_SET_TOPIC] = "UPDATE documents SET topic = ?2 WHERE id = ?1",
+    [Q_CACHE_GET] = "SELECT source, format, pages, ocr_engine, note FROM source_cache WHERE sha256 = ?1",
+    [Q_CACHE_PUT] = "INSERT OR REPLACE INTO source_cache(sha256, source, format, pages, ocr_engine, note, created)"
+                    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, strftime('%Y-%m-%dT%H:%M:%SZ','now'))",
 };
 
 lw_status lw_sqlite_error(lw_sqlite *s, lw_error *err, const char *what)

@@ -15,7 +15,7 @@
 enum {
     Q_LOOKUP, Q_TOUCH, Q_TOUCH_DOC, Q_BY_SHA, Q_INS_PATH, Q_DEL_PATH, Q_FIRST_PATH, Q_MOVE_DOC, Q_DEL_PATHS,
     Q_UPD_DOC, Q_INS_DOC, Q_INS_SRC, Q_INS_FACT, Q_INS_FTS, Q_DEL_FACT, Q_DEL_SRC, Q_DEL_FTS, Q_DEL_DOC,
-    Q_SET_TOPIC, Q_COUNT
+    Q_SET_TOPIC, Q_CACHE_GET, Q_CACHE_PUT, Q_COUNT
 };
 
 /* Busy timeout of lawwatch's connections: an ingest's commit holds the lock this long at most. */

@@ -127,6 +127,17 @@ static lw_status be_set_topic(lw_store_conn *c, long long id, const char *topic,
     return lw_sqlite_set_topic(DB(c), id, topic, err);
 }
 
+static lw_status be_cache_get(lw_store_conn *c, const char *sha, void (*fn)(void *ud, const lw_store_cached *row),
+                              void *ud, lw_error *err)
+{
+    return lw_sqlite_cache_get(DB(c), sha, fn, ud, err);
+}
+
+static lw_status be_cache_put(lw_store_conn *c, const char *sha, const lw_store_cached *row, lw_error *err)
+{
+    return lw_sqlite_cache_put(DB(c), sha, row, err);
+}
+
 static lw_status be_search(lw_store_conn *c, const lw_search_query *q, int (*fn)(void *ud, const lw_search_hit *h),
                            void *ud, size_t *n_hits, lw_error *err)
 {
@@ -220,6 +231,8 @@ const lw_store_backend lw_sqlite_backend = {
     .each_path = be_each_path,
     .each_topic_todo = be_each_topic_todo,
     .set_topic = be_set_topic,
+    .cache_get = be_cache_get,
+    .cache_put = be_cache_put,
     .search = be_search,
     .cites = be_cites,
     .deadlines_in = be_deadlines_in,

@@ -1,4 +1,4 @@
--- schema.sql: the lawwatch database (SQLite), schema version 5. The one copy of the
+-- schema.sql: the lawwatch database (SQLite), schema version 6. The one copy of the
 -- schema: the build turns it into C strings (cmake/lw_embed_sql.cmake writes
 -- lw_store_schema_sql.h, one LW_SCHEMA_<NAME> macro per section marker line below and
 -- LW_SCHEMA_ALL, every section in order), which lw_store_schema.c runs to create a database
@@ -12,7 +12,11 @@
 -- generic facts table (kind, rule, line, span, text and the full JSON object, as `lawwatch
 -- extract` prints it) and once in a typed table per kind with the kind's keys as columns,
 -- for plain SQL queries. The views (v_*) are what a reviewer queries in the sqlite3 shell;
--- they never touch the FTS table, which needs lawwatch's own tokenizer.
+-- they never touch the FTS table, which needs lawwatch's own tokenizer. Schema 6 (issue 18):
+-- a document may be a PDF, an image, a Word or OpenDocument file: documents say how it was
+-- read (source_format, pages, note), facts say where they are (page and line on the page, or
+-- paragraph; the OCR confidence), and source_cache keeps what the readers got out of each
+-- original file, so that re-extracting never reads or OCRs the file again.
 
 -- @section meta
 CREATE TABLE meta (
@@ -40,9 +44,15 @@ CREATE TABLE documents (
   n_facts       INTEGER NOT NULL,
   rules_version TEXT NOT NULL,        -- lw_ruleset_version of the rules that found the facts
   ingested_at   TEXT NOT NULL,        -- UTC, YYYY-MM-DDTHH:MM:SSZ
-  topic         TEXT                  -- the subject's duty topic (rules/duties.yaml: duty.topic)
+  topic         TEXT,                 -- the subject's duty topic (rules/duties.yaml: duty.topic)
                                       -- as classified at ingest, or NULL; '' until the first
                                       -- ingest after the upgrade to schema 5 classifies it
+  -- schema 6: how the file was read. For any format but text, the stored text (doc_text,
+  -- facts' lines and spans) is the text the reader got out (source_cache), not the file's
+  -- bytes, which sources.raw still keeps for download.
+  source_format TEXT NOT NULL DEFAULT 'text', -- text, pdf-text, pdf-ocr, image-ocr, docx, odt
+  pages         INTEGER,              -- pages read (PDF, image); NULL otherwise
+  note          TEXT                  -- the reading's choice, e.g. why the PDF was OCR'd; or NULL
 );
 
 -- @section documents_date
@@ -79,7 +89,11 @@ CREATE TABLE facts (
   span_start INTEGER,        -- [span_start, span_end): byte offsets in the original file
   span_end   INTEGER,
   text       TEXT,           -- the text as in the original
-  json       TEXT NOT NULL   -- the whole fact as JSON
+  json       TEXT NOT NULL,  -- the whole fact as JSON
+  -- schema 6: for a PDF or image, line is the line on this page; for Word/ODT, paragraph
+  page       INTEGER,        -- 1-based page (PDF, image) or NULL
+  paragraph  INTEGER,        -- 1-based paragraph (Word, ODT) or NULL
+  ocr_conf   INTEGER         -- lowest OCR confidence (0-100) of the fact's words, or NULL
 );
 CREATE INDEX facts_doc ON facts(doc_id);
 CREATE INDEX facts_kind ON facts(kind);
@@ -181,6 +195,21 @@ CREATE TABLE duty_units (
 );
 CREATE INDEX duty_units_doc ON duty_units(doc_id);
 CREATE INDEX duty_units_key ON duty_units(name_key);
+
+-- @section source_cache
+-- Schema 6: what a reader got out of an original file (PDF text layer or OCR, image OCR,
+-- DOCX, ODT), by the file's content hash: `ingest --reextract` and a file seen again take it
+-- from here instead of reading (or OCR'ing) the file again. Kept when its documents go (a
+-- file that comes back costs nothing); a row whose source does not read back is read again.
+CREATE TABLE IF NOT EXISTS source_cache (
+  sha256     TEXT PRIMARY KEY,  -- of the original file's bytes (documents.sha256)
+  source     BLOB NOT NULL,     -- lw_source_serialize: text, lines, pages, OCR words
+  format     TEXT NOT NULL,     -- pdf-text, pdf-ocr, image-ocr, docx, odt
+  pages      INTEGER,           -- pages read (PDF, image) or NULL
+  ocr_engine TEXT,              -- 'tesseract 5.3.0 (vie)' when OCR'd, else NULL
+  note       TEXT,              -- why this reading was chosen, or NULL
+  created    TEXT NOT NULL      -- UTC, YYYY-MM-DDTHH:MM:SSZ
+);
 
 -- @section v_duties
 CREATE VIEW v_duties AS

@@ -6,11 +6,13 @@
 #     the regression inputs;
 #   search_query: queries from the README and the tests, one per file;
 #   rules_loader: each rule file with the macros in front, and each rule alone;
-#   registry_loader: rules/registry.yaml, tests/data/registry/*.yaml, each entry alone.
+#   registry_loader: rules/registry.yaml, tests/data/registry/*.yaml, each entry alone;
+#   docx, odt: the test files whole, and their main XML parts (NUL-separated, as the targets
+#     read an input that is not a ZIP), whole and cut to their first paragraphs.
 set -euo pipefail
 out=$1; src=$2
 rm -rf "$out"
-mkdir -p "$out"/{decode_norm,extract,fts_tokenizer,search_query,rules_loader,registry_loader}
+mkdir -p "$out"/{decode_norm,extract,fts_tokenizer,search_query,rules_loader,registry_loader,docx,odt}
 python3 - "$out" "$src" <<'PY'
 import glob, os, sys
 out, src = sys.argv[1], sys.argv[2]
@@ -70,7 +72,33 @@ text = open(reg[0], encoding="utf-8").read()
 body = text.split("\nregistry:\n", 1)[1]
 for j, item in enumerate(body.split("\n  - id:")[1:]):
     put("registry_loader", "entry_%02d" % j, "registry:\n  - id:" + item + "\n")
-for t in ("search_query", "rules_loader", "registry_loader"):
+import re, zipfile
+def cut(xml, close):
+    # the XML up to its 40th paragraph, closed again: a small seed of the same shape
+    ends = [m.end() for m in re.finditer(re.escape(close), xml)]
+    if len(ends) < 40:
+        return None
+    return xml[:ends[39]]
+for p in sorted(glob.glob(os.path.join(src, "tests", "data", "docx", "*.docx"))):
+    name = os.path.basename(p)[:-5]
+    raw = open(p, "rb").read()
+    put("docx", name + "_whole", raw)
+    with zipfile.ZipFile(p) as z:
+        doc = z.read("word/document.xml")
+        num = z.read("word/numbering.xml") if "word/numbering.xml" in z.namelist() else b""
+    put("docx", name + "_xml", doc + b"\0" + num)
+    head = cut(doc, b"</w:p>")
+    if head:
+        put("docx", name + "_head", head + b"</w:body></w:document>\0" + num)
+for d in sorted(glob.glob(os.path.join(src, "tests", "data", "odt", "*", ""))):
+    name = os.path.basename(os.path.dirname(d))
+    content = open(os.path.join(d, "content.xml"), "rb").read()
+    styles = os.path.join(d, "styles.xml")
+    put("odt", name + "_xml", content + (b"\0" + open(styles, "rb").read() if os.path.exists(styles) else b""))
+    with zipfile.ZipFile(os.path.join(out, "odt", name + "_whole"), "w") as z:
+        z.writestr(zipfile.ZipInfo("mimetype"), "application/vnd.oasis.opendocument.text")
+        z.writestr("content.xml", content, zipfile.ZIP_DEFLATED)
+for t in ("search_query", "rules_loader", "registry_loader", "docx", "odt"):
     for p in sorted(glob.glob(os.path.join(src, "tests", "fuzz", "regressions", t, "*"))):
         put(t, "reg_" + os.path.basename(p), open(p, "rb").read())
 PY

@@ -100,7 +100,7 @@ with lwtest.tmpdir("lw_deploy_review_") as tmp:
         check(q(bak, "SELECT count(*) FROM documents")[0][0] == n_docs, "the copy has the same documents")
         check(os.stat(bak).st_mode & 0o777 == 0o640, "the copy has the database's mode 0640: %o"
               % (os.stat(bak).st_mode & 0o777))
-    check(q(db, "PRAGMA user_version")[0][0] == 5, "the database was upgraded to schema 5")
+    check(q(db, "PRAGMA user_version")[0][0] == 6, "the database was upgraded to schema 6")
 
     # a copy's name already taken (a file planted there for each of the next seconds) is
     # never overwritten: the copy takes the next name

@@ -40,8 +40,9 @@ ENTRIES = {
     "sub/b.txt": ("doc", "stored", None),
     "README.md": ("text", "skipped", "not a .txt file"),
     "SOURCES.tsv": ("text", "skipped", "not a .txt file"),
-    "scan.txt": (b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n", "skipped", "this is a PDF file"),
-    "photo.txt": (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "skipped", "PNG image"),
+    # PDFs and images are documents since issue 18 (t_ingest_files); other binaries are not
+    "scan.txt": (b"GIF89a\x01\x00\x01\x00\x80\x00\x00", "skipped", "not a document"),
+    "photo.txt": (b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\x03", "skipped", "not a document"),
     "nul.txt": (b"Ngh\xe1\xbb\x8b \x00\x00 x", "skipped", "NUL bytes"),
     "empty.txt": (b"", "skipped", "the file is empty"),
     "pipe.txt": ("fifo", "skipped", "not a regular file"),
@@ -134,7 +135,8 @@ with lwtest.tmpdir("lw_ingest_safety_") as tmp:
         check(counts.get("skipped") == n_skip and counts.get("failed") == 0, "counts: %s, want %d skipped" % (counts, n_skip))
         check(counts.get("ingested") == 1 and counts.get("unchanged") == 1, "counts: one new, one unchanged: %s" % counts)
         check(set(counts) == {"ingested", "unchanged", "duplicates", "reextracted", "pruned", "pruned_documents",
-                              "skipped", "failed", "unrecorded"}, "the counts' keys: %s" % sorted(counts))
+                              "skipped", "failed", "unrecorded", "sources_read", "sources_cached", "pages_read",
+                              "ocr_files", "warnings"}, "the counts' keys: %s" % sorted(counts))
     check("bỏ qua (skipped)" in err and "lawwatch ingest: " in err, "the text summary still on stderr")
 
     # a PATH that does not exist: a failure, exit 1

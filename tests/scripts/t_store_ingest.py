@@ -54,8 +54,9 @@ try:
     names = sorted(n for n in os.listdir(docs) if n.endswith(".txt"))
     n_docs = len(names)
     os.makedirs(os.path.join(docs, "sub"))
+    # not a document (a PDF is one since issue 18: t_ingest_files)
     with open(os.path.join(docs, "sub", "scan.pdf"), "wb") as f:
-        f.write(b"%PDF-1.4 binary")
+        f.write(b"GIF89a binary")
     with open(os.path.join(docs, "sub", "broken.txt"), "wb") as f:
         f.write(b"PK\x03\x04\x00\x00binary zip inside a .txt")
     db = os.path.join(tmp, "a.db")
@@ -67,10 +68,10 @@ try:
     check(rc == 0, "first ingest exit 0 (two files skipped, none failed), got %d" % rc)
     check("%d đã nhập (ingested)" % n_docs in err, "summary counts %d ingested" % n_docs)
     check("2 bỏ qua (skipped)" in err and "0 lỗi (failed)" in err, "two skipped, none failed: " + err)
-    check(re.search(r"bỏ qua \(skipped\): \S*scan\.pdf: ", err), "the pdf is listed as skipped")
+    check(re.search(r"bỏ qua \(skipped\): \S*scan\.pdf: ", err), "the GIF named .pdf is listed as skipped")
     check(re.search(r"bỏ qua \(skipped\): \S*broken\.txt: .*ZIP", err), "the binary .txt is listed as skipped, with why")
     check(q(db, "SELECT count(*) FROM documents")[0][0] == n_docs, "documents stored")
-    check(q(db, "PRAGMA user_version")[0][0] == 5, "schema version 5")
+    check(q(db, "PRAGMA user_version")[0][0] == 6, "schema version 6")
     check(q(db, "PRAGMA journal_mode")[0][0] == "wal", "WAL mode")
     for view in ("v_documents", "v_citations", "v_deadlines"):
         check(q(db, "SELECT count(*) FROM %s" % view)[0][0] > 0, "view %s has rows" % view)
@@ -159,7 +160,7 @@ try:
     c.execute("PRAGMA user_version = 7")
     c.close()
     rc, out, err = run("ingest", "--db", newer, docs)
-    check(rc == 2 and "newer lawwatch (schema 7), expected 5" in err, "newer schema refused: " + err)
+    check(rc == 2 and "newer lawwatch (schema 7), expected 6" in err, "newer schema refused: " + err)
     # a schema-1 database (before duties) is upgraded in place and its documents re-extracted
     older = os.path.join(tmp, "older.db")
     run("ingest", "--db", older, docs)
@@ -173,7 +174,7 @@ try:
     rc, out, err = run("ingest", "--db", older, docs)
     check(rc in (0, 1) and ("%d trích xuất lại" % n_before) in err, "schema 1 upgraded and re-extracted: " + err)
     c = sqlite3.connect(older)
-    check(c.execute("PRAGMA user_version").fetchone()[0] == 5, "upgraded to schema 5")
+    check(c.execute("PRAGMA user_version").fetchone()[0] == 6, "upgraded to schema 6")
     check(c.execute("SELECT count(*) FROM duties").fetchone()[0] > 0, "duties after the upgrade")
     check(c.execute("SELECT count(*) FROM documents WHERE rules_version = ''").fetchone()[0] == 0,
           "no document left marked")
@@ -198,7 +199,7 @@ try:
     rc, out, err = run("ingest", "--db", two, docs)
     check(rc in (0, 1) and "trích xuất lại" not in err.replace("0 trích xuất lại", ""), "schema 2 upgraded, nothing re-extracted: " + err)
     c = sqlite3.connect(two)
-    check(c.execute("PRAGMA user_version").fetchone()[0] == 5, "upgraded to schema 5")
+    check(c.execute("PRAGMA user_version").fetchone()[0] == 6, "upgraded to schema 6")
     cols = [r[1] for r in c.execute("PRAGMA table_info(documents)")]
     check("record" not in cols, "the record column is gone")
     check(c.execute("SELECT count(*) FROM duties k JOIN facts f ON f.id = k.fact_id"
@@ -227,7 +228,7 @@ try:
     create = c.execute("SELECT sql FROM sqlite_master WHERE name = 'documents'").fetchone()[0]
     create4 = re.sub(r",([ \t]*--[^\n]*)\n\s*topic\s+TEXT.*\)\s*$", r"\1\n)", create, flags=re.S)
     check(create4 != create and "topic" not in create4, "documents without topic (test sanity)")
-    cols = ", ".join(r[1] for r in c.execute("PRAGMA table_info(documents)") if r[1] != "topic")
+    cols = ", ".join(r[1] for r in c.execute("PRAGMA table_info(documents)") if r[1] not in ("topic", "source_format", "pages", "note"))
     c.executescript("".join("DROP VIEW %s;" % v for v, _ in views) +
                     create4.replace("CREATE TABLE documents", "CREATE TABLE documents_v4") + ";"
                     " INSERT INTO documents_v4 SELECT %s FROM documents; DROP TABLE documents;"
@@ -240,7 +241,7 @@ try:
     rc, out, err = run("ingest", "--db", four, rdocs)
     check(rc in (0, 1) and "trích xuất lại" not in err.replace("0 trích xuất lại", ""), "schema 4 upgraded, nothing re-extracted: " + err)
     topics = lambda db: q(db, "SELECT path, topic FROM documents ORDER BY path")
-    check(q(four, "PRAGMA user_version")[0][0] == 5, "schema 4 upgraded to 5")
+    check(q(four, "PRAGMA user_version")[0][0] == 6, "schema 4 upgraded to 6")
     check(topics(four) == topics(fresh4) and any(t for _, t in topics(fresh4)), "topics classified as a new database's")
     rc, got, err = run("report", "--db", four, "--as-of", "2025-12-31", "--all", "--format", "json")
     check(got == want4 and want4, "the database upgraded from 4 reports as a new one")
@@ -282,7 +283,7 @@ try:
     check(rc == 0 and "0 đã nhập (ingested), 3 không đổi (unchanged)" in err and "read 0 files" in err,
           "schema 3 upgraded, every file unchanged: " + err)
     c = sqlite3.connect(three)
-    check(c.execute("PRAGMA user_version").fetchone()[0] == 5, "schema 3 upgraded to 5")
+    check(c.execute("PRAGMA user_version").fetchone()[0] == 6, "schema 3 upgraded to 6")
     check(c.execute("SELECT id, path FROM documents ORDER BY id").fetchall()
           == [(1, f0), (3, os.path.realpath(os.path.join(d3, "f2.txt")))], "the lowest id keeps the content")
     check(c.execute("SELECT doc_id, path FROM doc_paths ORDER BY rowid").fetchall()
