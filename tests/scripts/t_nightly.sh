@@ -6,7 +6,8 @@
 # the result does not depend on today's date. Case by case, the mails sent (to whom, the
 # subject, a body that is never empty) and the script's exit status:
 #   overdue                   -> one mail to mail_to, the report as body; exit 0
-#   nothing overdue           -> no mail; exit 0
+#   nothing overdue           -> no mail; exit 0 (and --html FILE writes the page)
+#   --html FILE unwritable    -> one mail to admin_to naming it; exit 2
 #   a second night, unchanged -> the same one mail (the ingest found nothing new)
 #   report fails (no database)-> one mail to admin_to, none to mail_to; exit 2
 #   a document fails          -> one mail to admin_to naming it; exit 1
@@ -100,9 +101,15 @@ grep -q '^Quá hạn: [1-9]' "$tmp/want_report.txt" || fail "the report shows no
 AS_OF=2025-12-01 run again 0
 [ "$(mails again)" = 1 ] && [ "$(to again 1)" = "van-thu@stp.example, lanh-dao@stp.example" ] || fail "again: not the one mail to mail_to"
 
-# nothing overdue: no mail
-AS_OF=2020-01-01 run quiet 0
+# nothing overdue: no mail; --html writes the page all the same
+mkdir -p "$tmp/www"
+AS_OF=2020-01-01 run quiet 0 --html "$tmp/www/thoihan.html"
 [ "$(mails quiet)" = 0 ] || fail "nothing overdue, yet $(mails quiet) mails"
+grep -q '</html>' "$tmp/www/thoihan.html" || fail "quiet: --html wrote no page"
+# a page that cannot be written: the admin hears of it
+AS_OF=2020-01-01 run nohtml 2 --html "$tmp/no-such-folder/thoihan.html"
+[ "$(mails nohtml)" = 1 ] && [ "$(to nohtml 1)" = "it@stp.example" ] || fail "nohtml: not one mail to admin_to"
+body nohtml 1 | grep -qF "$tmp/no-such-folder" || fail "nohtml: the body does not name the page's folder"
 
 # the report fails (no database, its folder missing): the admin, not the recipients
 write_conf "$tmp/nowhere/lw.db" "van-thu@stp.example"
@@ -166,5 +173,5 @@ body installed 1 | grep -qF "$tmp/nowhere/lw.db" || fail "installed: the command
 # a usage error: exit 3, no mail
 run usage 3 --bogus
 [ "$(mails usage)" = 0 ] || fail "usage: a mail was sent"
-echo "t_nightly: 12 cases"
+echo "t_nightly: 13 cases"
 exit 0
