@@ -8,7 +8,7 @@
 # NoNewPrivileges, PrivateTmp, ProtectHome), OnFailure= the failure unit, the timer's
 # schedule, and the nightly unit's exposure as `systemd-analyze security` rates it (t_nightly
 # checks the exit statuses SuccessExitStatus= names).
-# The README's old two-units-in-one block must fail verify here, so a pass means something.
+# The README's old two-units-in-one block must draw verify's warning, so a pass means something.
 # Skipped (77) without systemd-analyze.
 set -u
 bin=$1; src=$2
