@@ -16,6 +16,14 @@ static lw_status db_error(sqlite3 *db, const char *path, lw_error *err, const ch
     return lw_error_set(err, LW_ERR_DB, path, 0, 0, "%s: %s", what, sqlite3_errmsg(db));
 }
 
+/* A query of the schema that failed: out of memory said as such, else the database's words. */
+static lw_status read_failed(sqlite3 *db, const char *path, int rc, lw_error *err)
+{
+    if (rc == SQLITE_NOMEM)
+        return lw_error_msg(err, LW_ERR_NOMEM, path, 0, 0, LW_MSG_NOMEM);
+    return db_error(db, path, err, "cannot read the database");
+}
+
 /* LW_SCHEMA_DOCUMENTS creating documents_v3 instead (the rebuild of schema 3); owned
  * (sqlite3_free), NULL when out of memory. */
 static char *documents_as(const char *name)
@@ -193,7 +201,19 @@ lw_status lw_store_schema_check(sqlite3 *db, const char *path, int flags, lw_err
      * comes, empty. A rebuild of documents from schema 2 has the columns already. */
     /* A database made while schema 6 was being written (before legal_refs and duties had
      * their page) gets the columns it lacks, without a version of its own. */
-    if ((ver == 5 || ver == 6) && !(flags & LW_STORE_READONLY)) {
+    int repair = 0;
+    if (ver == 6 && !(flags & LW_STORE_READONLY)) {
+        /* one query on every open: the columns that came last are there */
+        long long n = 0;
+        int rc6 = lw_sqlite_query_int(db,
+                                      "SELECT (SELECT count(*) FROM pragma_table_info('legal_refs') WHERE name = 'page')"
+                                      " + (SELECT count(*) FROM pragma_table_info('duties') WHERE name = 'page')",
+                                      &n);
+        if (rc6)
+            return read_failed(db, path, rc6, err);
+        repair = n != 2;
+    }
+    if ((ver == 5 || repair) && !(flags & LW_STORE_READONLY)) {
         static const char *const cols[][3] = {
             {"documents", "source_format", "TEXT NOT NULL DEFAULT 'text'"},
             {"documents", "pages", "INTEGER"},
@@ -205,7 +225,6 @@ lw_status lw_store_schema_check(sqlite3 *db, const char *path, int flags, lw_err
             {"duties", "page", "INTEGER"},
         };
         char *to6 = sqlite3_mprintf("BEGIN IMMEDIATE;");
-        int missing = 0;
         for (size_t i = 0; to6 && i < sizeof cols / sizeof *cols; i++) {
             long long has = 0;
             char *q = sqlite3_mprintf("SELECT count(*) FROM pragma_table_info('%q') WHERE name = '%q'", cols[i][0],
@@ -214,9 +233,8 @@ lw_status lw_store_schema_check(sqlite3 *db, const char *path, int flags, lw_err
             sqlite3_free(q);
             if (qrc6) {
                 sqlite3_free(to6);
-                return db_error(db, path, err, "cannot read the database");
+                return read_failed(db, path, qrc6, err);
             }
-            missing += !has;
             /* (a schema-5 database has no page to copy: its facts are all of text) */
             int copy = ver == 6 && !strcmp(cols[i][1], "page") && strcmp(cols[i][0], "facts");
             char *more = has ? to6
@@ -233,7 +251,9 @@ lw_status lw_store_schema_check(sqlite3 *db, const char *path, int flags, lw_err
                                           LW_SCHEMA_SOURCE_CACHE, LW_SCHEMA_V_DOCUMENTS)
                         : NULL;
         sqlite3_free(to6);
-        lw_status ust = ver == 6 && !missing && sql ? LW_OK : upgrade_step(db, path, sql, ver, err);
+        if (!sql)
+            return lw_error_msg(err, LW_ERR_NOMEM, path, 0, 0, LW_MSG_NOMEM);
+        lw_status ust = upgrade_step(db, path, sql, ver, err);
         sqlite3_free(sql);
         if (ust)
             return ust;
