@@ -215,10 +215,15 @@ lw_status lw_read_source(const char *path, const unsigned char *raw, size_t len,
             if (starts(raw, len, not_documents[i].magic, not_documents[i].len))
                 return lw_error_msg(err, LW_ERR_BINARY, path, 0, 0, LW_MSG_READ_NOT_DOCUMENT, not_documents[i].vi,
                                     not_documents[i].en);
-        int zip = starts(raw, len, "PK\x03\x04", 4);
-        return lw_error_msg(err, LW_ERR_BINARY, path, 0, 0, LW_MSG_READ_NOT_DOCUMENT,
-                            zip ? "tệp nén ZIP (không phải Word .docx hay OpenDocument .odt)" : "tệp nhị phân",
-                            zip ? "a ZIP archive (not a Word .docx or OpenDocument .odt)" : "a binary file");
+        if (starts(raw, len, "PK\x03\x04", 4))
+            return lw_error_msg(err, LW_ERR_BINARY, path, 0, 0, LW_MSG_READ_NOT_DOCUMENT,
+                                "tệp nén ZIP (không phải Word .docx hay OpenDocument .odt)",
+                                "a ZIP archive (not a Word .docx or OpenDocument .odt)");
+        if (starts(raw, len, "\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1", 8))
+            return lw_error_msg(err, LW_ERR_BINARY, path, 0, 0, LW_MSG_READ_NOT_DOCUMENT,
+                                "tệp Microsoft Office không phải Word (Excel, PowerPoint, thư Outlook)",
+                                "a Microsoft Office file that is not Word (Excel, PowerPoint, an Outlook message)");
+        return lw_error_msg(err, LW_ERR_BINARY, path, 0, 0, LW_MSG_READ_NOT_DOCUMENT, "tệp nhị phân", "a binary file");
     }
     default:
         return lw_error_msg(err, LW_ERR_USAGE, path, 0, 0, LW_MSG_READ_NOT_READER);
