@@ -317,6 +317,11 @@ static char *with_annot_text(PopplerPage *page, const char *text, const pchar *c
                 continue;
             if (in_content(sorted, n, &rc[j]))
                 break;
+            /* two fields on one line with nothing of the content between them in the
+             * printed text ("125" ... "15"): a wide gap or a step back ends the run */
+            double hgt = fmax(rc[last].y2 - rc[last].y1, rc[j].y2 - rc[j].y1);
+            if (rc[j].x1 - rc[last].x2 > 1.5 * hgt || rc[j].x2 < rc[last].x1)
+                break;
             last = j;
             x1 = fmin(x1, rc[j].x1), y1 = fmin(y1, rc[j].y1), x2 = fmax(x2, rc[j].x2), y2 = fmax(y2, rc[j].y2);
         }
