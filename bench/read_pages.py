@@ -8,6 +8,7 @@ answers fails the bench. Writes the section "Reading files (issue 18)" of bench/
 
   bench/read_pages.py [--build build] [--corpus ../shared/corpus-files] [--out bench/RESULTS.md]
                       [--scans ext-001,ext-002,...] [--text ext-014,...] [--quiet-wait 120]
+                      [--built-from TEXT]
 
 OCR is slow (seconds a page): the default scans are 7 files, 25 pages. Needs gcc, pdfinfo
 (poppler-utils) and GNU time (/usr/bin/time).
@@ -55,6 +56,8 @@ def main():
     ap.add_argument("--scans", default=SCANS)
     ap.add_argument("--text", default=TEXT)
     ap.add_argument("--quiet-wait", type=int, default=120)
+    ap.add_argument("--built-from", default="",
+                    help="what the build directory was built from, when not this tree (recorded)")
     a = ap.parse_args()
     if not os.path.isdir(a.corpus):
         a.corpus = "/work/shared/corpus-files"
@@ -103,8 +106,8 @@ def main():
     os.unlink(drv)
 
     now = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
-    rev = subprocess.run(["git", "-C", ROOT, "rev-parse", "--short", "HEAD"], capture_output=True,
-                         text=True).stdout.strip()
+    rev = a.built_from or subprocess.run(["git", "-C", ROOT, "rev-parse", "--short", "HEAD"],
+                                         capture_output=True, text=True).stdout.strip()
     tess = subprocess.run(["pkg-config", "--modversion", "tesseract"], capture_output=True, text=True).stdout.strip()
     lines = [BEGIN, "## Reading files (issue 18)", "",
              "Made by `python3 bench/read_pages.py` (%s, lawwatch %s, tesseract %s with `vie`, 300 dpi, "

@@ -112,6 +112,34 @@ static lw_status tiff_pages(const unsigned char *p, size_t len, int max_pages, u
     return LW_OK;
 }
 
+/* Hides (in memory: rendering skips hidden annotations) the widgets of page's signature
+ * fields: the e-signature stamp drawn over the first page of a signed letter ("Ký bởi: ...
+ * Thời gian ký: ..." beside the agency's logo). OCR'd, the logo gives lines of noise above the
+ * letter's header, and the stamp's words, which name the signing office and time, not the
+ * letter, are in the PDF's text layer anyway. Other widgets stay (a number typed into a field
+ * is the letter's). Hidden, not removed: poppler_page_remove_annot leaks the widget's objects. */
+static void drop_signature_stamps(PopplerPage *page)
+{
+    GList *fields = poppler_page_get_form_field_mapping(page);
+    GList *annots = NULL;
+    for (GList *f = fields; f; f = f->next) {
+        const PopplerFormFieldMapping *fm = f->data;
+        if (poppler_form_field_get_field_type(fm->field) != POPPLER_FORM_FIELD_SIGNATURE)
+            continue;
+        if (!annots)
+            annots = poppler_page_get_annot_mapping(page);
+        for (GList *a = annots; a; a = a->next) {
+            PopplerAnnotMapping *am = a->data;
+            if (am->annot && poppler_annot_get_annot_type(am->annot) == POPPLER_ANNOT_WIDGET &&
+                fabs(am->area.x1 - fm->area.x1) < 0.5 && fabs(am->area.y1 - fm->area.y1) < 0.5 &&
+                fabs(am->area.x2 - fm->area.x2) < 0.5 && fabs(am->area.y2 - fm->area.y2) < 0.5)
+                poppler_annot_set_flags(am->annot, poppler_annot_get_flags(am->annot) | POPPLER_ANNOT_FLAG_HIDDEN);
+        }
+    }
+    poppler_page_free_annot_mapping(annots);
+    poppler_page_free_form_field_mapping(fields);
+}
+
 /* Page i of a PDF at the maker's dpi (lowered for a page too large) as an 8-bit gray PIX. */
 static lw_status render_pdf_page(page_maker *pm, unsigned i, PIX **out, lw_error *err)
 {
@@ -137,6 +165,7 @@ static lw_status render_pdf_page(page_maker *pm, unsigned i, PIX **out, lw_error
         g_object_unref(page);
         return lw_error_msg(err, LW_ERR_NOMEM, NULL, 0, 0, LW_MSG_OCR_PAGE_RENDER, i + 1);
     }
+    drop_signature_stamps(page);
     cairo_t *cr = cairo_create(surf);
     cairo_set_source_rgb(cr, 1, 1, 1);
     cairo_paint(cr);
