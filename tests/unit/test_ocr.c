@@ -488,6 +488,14 @@ static void test_garbage(void **state)
     assert_int_equal(lw_ocr_pdf(not_pdf, sizeof not_pdf - 1, &o, &s, &err), LW_ERR_DATA);
     assert_null(s);
 
+    /* a PNG whose header claims 100000 x 100000 pixels in a few bytes: refused before decoding */
+    static const unsigned char huge[] = "\x89PNG\r\n\x1a\n\0\0\0\x0dIHDR\0\x01\x86\xa0\0\x01\x86\xa0\x08\0\0\0\0"
+                                        "\0\0\0\0\0\0\0\0IDAT";
+    assert_int_equal(lw_ocr_image(huge, sizeof huge - 1, &o, &s, &err), LW_ERR_TOO_LARGE);
+    assert_null(s);
+    lw_msg_format(want, sizeof want, LW_MSG_OCR_IMAGE_TOO_BIG, 1u, 100000, 100000);
+    assert_string_equal(err.msg, want);
+
     /* a PNG cut short: header fine, data gone */
     lines_file lf;
     read_lines("lines.txt", &lf);
