@@ -11,23 +11,20 @@
 #                                              SYSCONFDIR, /etc for the prefix /usr)
 
 # --- man pages and bash completion: from `lawwatch --help` and each verb's --help, run at
-# build time (cmake/lw_manpages.py), plus the prose of man/lawwatch.txt
+# build time (cmake/lw_manpages.py), plus the prose of man/lawwatch.txt. The verbs are those
+# the help lists, so a new verb gets its page without a change here: the folder is installed
+# whole (the generator removes the page of a verb that is gone).
 find_package(Python3 REQUIRED COMPONENTS Interpreter)
-set(LW_VERBS normalize extract ingest search check report rules config)
 set(LW_MAN_DIR ${CMAKE_BINARY_DIR}/man)
-set(LW_MAN_PAGES ${LW_MAN_DIR}/lawwatch.1)
-foreach(verb ${LW_VERBS})
-  list(APPEND LW_MAN_PAGES ${LW_MAN_DIR}/lawwatch-${verb}.1)
-endforeach()
 set(LW_COMPLETION ${LW_MAN_DIR}/lawwatch.bash-completion)
-add_custom_command(OUTPUT ${LW_MAN_PAGES} ${LW_COMPLETION}
+add_custom_command(OUTPUT ${LW_MAN_DIR}/lawwatch.1 ${LW_COMPLETION}
   COMMAND ${Python3_EXECUTABLE} ${CMAKE_SOURCE_DIR}/cmake/lw_manpages.py $<TARGET_FILE:lawwatch>
           ${CMAKE_SOURCE_DIR}/man/lawwatch.txt ${LW_MAN_DIR} ${PROJECT_VERSION}
   DEPENDS lawwatch ${CMAKE_SOURCE_DIR}/cmake/lw_manpages.py ${CMAKE_SOURCE_DIR}/man/lawwatch.txt
   COMMENT "Man pages and bash completion from lawwatch --help"
   VERBATIM)
-add_custom_target(lawwatch_man ALL DEPENDS ${LW_MAN_PAGES} ${LW_COMPLETION})
-install(FILES ${LW_MAN_PAGES} DESTINATION ${CMAKE_INSTALL_MANDIR}/man1)
+add_custom_target(lawwatch_man ALL DEPENDS ${LW_MAN_DIR}/lawwatch.1 ${LW_COMPLETION})
+install(DIRECTORY ${LW_MAN_DIR}/ DESTINATION ${CMAKE_INSTALL_MANDIR}/man1 FILES_MATCHING PATTERN "*.1")
 install(FILES ${LW_COMPLETION} DESTINATION ${CMAKE_INSTALL_DATADIR}/bash-completion/completions
         RENAME lawwatch)
 

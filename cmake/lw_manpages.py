@@ -520,6 +520,9 @@ def main_():
     for name, v in verbs.items():
         written["lawwatch-%s.1" % name] = verb_page(main, name, v, extras, version)
     written["lawwatch.bash-completion"] = completion(main, verbs)
+    for fn in os.listdir(outdir):  # the page of a verb that is gone
+        if fn.endswith(".1") and fn not in written:
+            os.remove(os.path.join(outdir, fn))
     for fn, text in written.items():
         path = os.path.join(outdir, fn)
         with open(path + ".tmp", "w", encoding="utf-8") as f:

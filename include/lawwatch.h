@@ -5,7 +5,7 @@
  *
  *   lawwatch_engine_open   load the rules (the YAML files of share/lawwatch/rules)
  *   lawwatch_db_open       open or create a database (one SQLite file)
- *   lawwatch_ingest        store documents (*.txt files and folders), incremental
+ *   lawwatch_ingest        store documents (*.txt, PDF, images, Word, ODT; folders), incremental
  *   lawwatch_extract_file  the facts of one document, without a database (JSON text)
  *   lawwatch_search        full-text search: path, label, score, snippet per row
  *   lawwatch_cites         the documents citing a legal document (JSON text)
@@ -266,12 +266,18 @@ typedef struct lawwatch_ingest_result lawwatch_ingest_result;
 
 /* Stores the n files and folders of paths (folders recursively) with flags
  * (LAWWATCH_INGEST_*) and jobs worker threads (<= 1: none).
+ * - What a document is: plain text in *.txt files; a PDF, an image (PNG, JPEG, TIFF), a
+ *   DOCX or an ODT by its content, whatever its name (read in a child process with limits,
+ *   after the text files, one at a time with jobs threads for its pages; what was read is
+ *   cached in the database by the file's content hash, so that LAWWATCH_INGEST_REEXTRACT
+ *   and a file seen again never read or OCR it again). A Word 97-2003 .doc fails with a
+ *   message asking for .docx.
  * - Outcomes: a document is stored (ingested, unchanged, duplicate); what is not a document
- *   is skipped and listed with its reason (other extensions, a .txt whose bytes are not
- *   text, FIFOs and sockets, the database's own files, links not followed, folders nested
- *   too deep): nothing to do about it; a document that cannot be read, decoded, extracted
- *   or stored, and a PATH that does not exist or cannot be read, failed. Hidden entries
- *   are left out silently.
+ *   is skipped and listed with its reason (other extensions, a file whose bytes are no
+ *   document, FIFOs and sockets, the database's own files, links not followed, folders
+ *   nested too deep): nothing to do about it; a document that cannot be read, decoded,
+ *   extracted or stored, and a PATH that does not exist or cannot be read, failed. Hidden
+ *   entries are left out silently.
  * - Symbolic links: a link found in a folder is followed only when its target stays below
  *   that PATH (a link to a folder is not walked); LAWWATCH_INGEST_FOLLOW_SYMLINKS follows
  *   every link, walking linked folders too (a link back to a folder above is skipped). A

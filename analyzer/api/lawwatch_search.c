@@ -380,6 +380,26 @@ static int write_hit(void *ud, const lw_search_hit *h)
     return o->nomem; /* out of memory: stop */
 }
 
+
+/* ", dòng N" of a row's fact, or where it is in a PDF or image (", trang P, dòng N": the
+ * line on the page) or a Word/ODT file (", đoạn K"), with the OCR confidence of its words
+ * when the page was OCR'd, so that a reviewer opens the right page of the scan. */
+static void put_where(out_state *o, lw_buf *b, json_t *row)
+{
+    long long line = (long long)json_integer_value(json_object_get(row, "line"));
+    json_t *page = json_object_get(row, "page"), *para = json_object_get(row, "paragraph");
+    json_t *conf = json_object_get(row, "ocr_conf");
+    if (json_is_integer(page))
+        CHK(o, lw_buf_printf(b, ", %s %lld, %s %lld", LW_VI(API_PAGE), (long long)json_integer_value(page),
+                             LW_VI(API_LINE), line));
+    else if (json_is_integer(para))
+        CHK(o, lw_buf_printf(b, ", %s %lld", LW_VI(API_PARAGRAPH), (long long)json_integer_value(para)));
+    else
+        CHK(o, lw_buf_printf(b, ", %s %lld", LW_VI(API_LINE), line));
+    if (json_is_integer(conf))
+        CHK(o, lw_buf_printf(b, " (OCR %lld%%)", (long long)json_integer_value(conf)));
+}
+
 static int on_cite(void *ud, json_t *row)
 {
     out_state *o = ud;
@@ -402,7 +422,7 @@ static int on_cite(void *ud, json_t *row)
     long long mentions = (long long)json_integer_value(json_object_get(row, "mentions"));
     CHK(o, lw_buf_printf(&b, "\n   %s", shown(o, js(row, "path"))));
     put_also_json(o, &b, row);
-    CHK(o, lw_buf_printf(&b, ", %s %lld", LW_VI(API_LINE), (long long)json_integer_value(json_object_get(row, "line"))));
+    put_where(o, &b, row);
     if (mentions > 1) { /* " (vi / en)", each with the count */
         CHK(o, lw_buf_printf(&b, " ("));
         CHK(o, lw_buf_printf(&b, LW_VI(API_FIRST_MENTION), mentions));
@@ -458,8 +478,8 @@ static int on_deadline(void *ud, json_t *row)
     name_row(o, row, &b);
     CHK(o, lw_buf_printf(&b, "\n   %s", shown(o, js(row, "path"))));
     put_also_json(o, &b, row);
-    CHK(o, lw_buf_printf(&b, ", %s %lld: %s", LW_VI(API_LINE), (long long)json_integer_value(json_object_get(row, "line")),
-                         text ? text : ""));
+    put_where(o, &b, row);
+    CHK(o, lw_buf_printf(&b, ": %s", text ? text : ""));
     fprintf(o->out, "%s\n", b.data ? b.data : "");
     lw_buf_free(&b);
     free(text);
@@ -506,8 +526,8 @@ static void add_stated_change(out_state *o, json_t *r)
     lw_buf src = {0};
     char *label = NULL,
          *dn = doc_name(js(r, "kind"), js(r, "number"), js(r, "date"), js(r, "issuer"), NULL, &label, &o->nomem);
-    CHK(o, lw_buf_printf(&src, "%s%s%s, %s %lld", dn ? dn : "", dn ? ", " : "", shown(o, js(r, "path")),
-                         LW_VI(API_LINE), (long long)json_integer_value(json_object_get(r, "line"))));
+    CHK(o, lw_buf_printf(&src, "%s%s%s", dn ? dn : "", dn ? ", " : "", shown(o, js(r, "path"))));
+    put_where(o, &src, r);
     json_t *ch = json_pack("{s:s,s:s,s:s,s:I}", "type", type, "id", by, "source", src.data ? src.data : "",
                            "doc_id", (json_int_t)json_integer_value(json_object_get(r, "id")));
     /* "Thông tư này thay thế ...": the amending document is the stating one */

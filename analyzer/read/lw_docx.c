@@ -60,13 +60,15 @@ typedef struct {
     lvl_t lvl[NUM_LEVELS];
     int count[NUM_LEVELS];
     int started[NUM_LEVELS];
+    int has_levels;
+    char link[64]; /* numStyleLink: the levels are another list's, through a numbering style */
 } abstract_t;
 
 typedef struct {
     int id;
-    int abs;                    /* index in abstracts, -1 when unknown */
+    int abs;                  /* index in abstracts, -1 when unknown */
     int override[NUM_LEVELS]; /* startOverride, or NO_OVERRIDE */
-    int used;
+    int used;                 /* its overrides are applied at its first paragraph */
 } num_t;
 
 typedef struct {
@@ -146,10 +148,12 @@ static void read_numbering(dctx *c, xmlDoc *doc)
                 a->lvl[l].start = 1;
                 snprintf(a->lvl[l].text, LVL_TEXT_MAX, "%%%d.", l + 1); /* Word's default */
             }
+            lw_xml_copy(a->link, sizeof a->link, child_val(n, "numStyleLink"));
             for (xmlNode *l = n->children; l; l = l->next) {
                 int il = is_w(l, "lvl") ? to_int(lw_xml_attr(l, "ilvl"), -1) : -1;
                 if (il < 0 || il >= NUM_LEVELS)
                     continue;
+                a->has_levels = 1;
                 lvl_t *v = &a->lvl[il];
                 v->start = to_int(child_val(l, "start"), 1);
                 v->fmt = fmt_of(child_val(l, "numFmt"));
@@ -268,6 +272,16 @@ static void number_label(dctx *c, int num_id, int ilvl, lw_buf *b)
     if (!m || m->abs < 0 || ilvl < 0 || ilvl >= NUM_LEVELS)
         return;
     abstract_t *a = &c->abs[m->abs];
+    /* a list that only links to a numbering style ("1 / 1.1 / 1.1.1" list styles): the
+     * style names the list whose levels and counters it uses */
+    for (int hops = 0; a->link[0] && !a->has_levels && hops < 4; hops++) {
+        const style_t *st = find_style(c, a->link);
+        num_t k2 = {.id = st ? st->num_id : -1};
+        num_t *m2 = st ? bsearch(&k2, c->nums, c->nnums, sizeof *c->nums, cmp_num) : NULL;
+        if (!m2 || m2->abs < 0)
+            return;
+        a = &c->abs[m2->abs];
+    }
     if (!m->used) { /* a list instance restarts where its overrides say */
         m->used = 1;
         for (int l = 0; l < NUM_LEVELS; l++)
@@ -531,6 +545,14 @@ static void pipe_row(dctx *c, xmlNode *tr, void *ud)
     row_empty(r, to_int(child_val(pr, "gridAfter"), 0));
     if (r->n < r->width)
         row_empty(r, (int)(r->width - r->n));
+    size_t cells = 0;
+    each_child(c, tr, "tc", count_cell, &cells);
+    if (r->rows == 0 && cells == 1 && r->width >= 3) {
+        /* a caption across the table: the next row holds the column labels */
+        if (!c->nomem && r->n && lw_emit_caption(&c->e, &r->cells[0]) != 0)
+            c->nomem = 1;
+        return;
+    }
     if (!c->nomem && lw_emit_row(&c->e, r->cells, r->n, r->rows == 0) != 0)
         c->nomem = 1;
     r->rows++;
@@ -565,6 +587,8 @@ static void table(dctx *c, xmlNode *tbl)
         c->nomem = 1;
         return;
     }
+    if (!grid) /* no grid: as wide as the widest row */
+        grid = most;
     r->width = grid > TABLE_COLS_MAX ? TABLE_COLS_MAX : grid;
     each_child(c, tbl, "tr", pipe_row, r);
     for (size_t i = 0; i < TABLE_COLS_MAX; i++)

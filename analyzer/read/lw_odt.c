@@ -32,6 +32,7 @@ typedef struct {
 
 typedef struct {
     const char *name; /* borrowed from the tree it was read from (kept until the end) */
+    size_t order;     /* when it was read: of two styles of one name, the later counts */
     olvl lvl[LEVELS];
     int count[LEVELS];
     int started[LEVELS];
@@ -45,6 +46,7 @@ typedef struct {
     size_t nnotes;
     xmlNode *defer[DEFER_MAX]; /* text boxes of the current paragraph, read after it */
     size_t ndefer;
+    const char *outline_name; /* the outline style's own name (borrowed), lists may use it */
     int in_cell, page_num, nomem;
 } octx;
 
@@ -98,6 +100,9 @@ static void read_list_styles(octx *c, xmlNode *parent)
         lstyle *l = &c->ls[c->nls++];
         memset(l, 0, sizeof *l);
         l->name = outline ? OUTLINE : lw_xml_attr(s, "name");
+        if (outline)
+            c->outline_name = lw_xml_attr(s, "name");
+        l->order = c->nls;
         for (int k = 0; k < LEVELS; k++) {
             l->lvl[k].fmt = F_NONE;
             l->lvl[k].start = 1;
@@ -124,13 +129,38 @@ static void read_list_styles(octx *c, xmlNode *parent)
     }
 }
 
+static int cmp_lstyle(const void *a, const void *b)
+{
+    const lstyle *x = a, *y = b;
+    int k = strcmp(x->name, y->name);
+    return k ? k : (x->order > y->order) - (x->order < y->order);
+}
+
+/* Sorts the styles once all are read, so that each list finds its style by bisection. */
+static void sort_list_styles(octx *c)
+{
+    if (c->nls)
+        qsort(c->ls, c->nls, sizeof *c->ls, cmp_lstyle);
+}
+
 static lstyle *find_list_style(octx *c, const char *name)
 {
-    /* the last one read wins: content.xml's automatic styles come after styles.xml's */
-    for (size_t i = c->nls; name && i-- > 0;)
-        if (!strcmp(c->ls[i].name, name))
-            return &c->ls[i];
-    return NULL;
+    if (!name || !c->nls)
+        return NULL;
+    size_t lo = 0, hi = c->nls; /* the first style named name or after it */
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (strcmp(c->ls[mid].name, name) < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    if (lo == c->nls || strcmp(c->ls[lo].name, name))
+        return NULL;
+    /* the last read of that name: content.xml's automatic styles come after styles.xml's */
+    while (lo + 1 < c->nls && !strcmp(c->ls[lo + 1].name, name))
+        lo++;
+    return &c->ls[lo];
 }
 
 static void put_roman(lw_buf *b, int v, int upper, int *bad)
@@ -275,12 +305,16 @@ static void table(octx *c, xmlNode *tbl);
 
 static void list(octx *c, xmlNode *ls, lstyle *outer, int level)
 {
-    lstyle *l = find_list_style(c, lw_xml_attr(ls, "style-name"));
+    const char *name = lw_xml_attr(ls, "style-name");
+    lstyle *l = find_list_style(c, name);
+    if (!l && name && c->outline_name && !strcmp(name, c->outline_name))
+        l = find_list_style(c, OUTLINE); /* headings listed under the outline style */
     if (!l)
         l = outer;
     const char *cont = lw_xml_attr(ls, "continue-numbering");
-    if (level == 0 && l && !(cont && !strcmp(cont, "true")) && !lw_xml_attr(ls, "continue-list"))
-        memset(l->started, 0, sizeof l->started); /* a new list starts over */
+    if (level == 0 && l && l != find_list_style(c, OUTLINE) && !(cont && !strcmp(cont, "true")) &&
+        !lw_xml_attr(ls, "continue-list"))
+        memset(l->started, 0, sizeof l->started); /* a new list starts over; headings do not */
     for (xmlNode *it = ls->children; it && !c->nomem; it = it->next) {
         int header = is_t(it, "list-header");
         if (!is_t(it, "list-item") && !header)
@@ -295,8 +329,11 @@ static void list(octx *c, xmlNode *ls, lstyle *outer, int level)
                 c->nomem |= lw_buf_putc(&lab, ' ') != 0;
                 labelled = 1;
             } else if (is_t(k, "p") || is_t(k, "h")) {
-                if (!labelled && !header)
+                if (!labelled && !header) {
                     list_label(c, l, level, to_int(lw_xml_attr(it, "start-value"), 0), &lab);
+                    if (lw_xml_child(k, TEXT_NS, "number"))
+                        lab.len = 0; /* counted, but the number the writer stored is shown */
+                }
                 labelled = 1;
                 paragraph(c, k, lab.data, lab.len);
                 lab.len = 0; /* the item's next paragraphs have no label */
@@ -383,6 +420,15 @@ static void pipe_row(octx *c, xmlNode *tr, void *ud)
     }
     while (r->n < r->width && r->n < TABLE_COLS_MAX)
         r->cells[r->n++].len = 0;
+    size_t cells = 0;
+    for (xmlNode *k = tr->children; k; k = k->next)
+        cells += is_tab(k, "table-cell");
+    if (r->rows == 0 && cells == 1 && r->n >= 3) {
+        /* a caption across the table: the next row holds the column labels */
+        if (!c->nomem && lw_emit_caption(&c->e, &r->cells[0]) != 0)
+            c->nomem = 1;
+        return;
+    }
     if (!c->nomem && lw_emit_row(&c->e, r->cells, r->n, r->rows == 0) != 0)
         c->nomem = 1;
     r->rows++;
@@ -541,6 +587,7 @@ lw_status lw_odt_read(const unsigned char *raw, size_t len, const lw_read_option
     }
     xmlNode *root = xmlDocGetRootElement(doc);
     read_list_styles(c, lw_xml_child(root, OFFICE_NS, "automatic-styles"));
+    sort_list_styles(c);
     xmlNode *text = lw_xml_child(lw_xml_child(root, OFFICE_NS, "body"), OFFICE_NS, "text");
     if (!text) {
         st = lw_error_msg(err, LW_ERR_DATA, NULL, 0, 0, LW_MSG_ODT_NO_TEXT);

@@ -448,6 +448,15 @@ lw_status lw_pdf_read(const unsigned char *raw, size_t len, const lw_read_option
             g_free(text);
             text = valid;
         }
+        if (text) {
+            /* some PDF producers write Vietnamese as letters and combining marks; the text is
+             * stored, and judged, composed */
+            char *nfc = g_utf8_normalize(text, -1, G_NORMALIZE_NFC);
+            if (nfc) {
+                g_free(text);
+                text = nfc;
+            }
+        }
         int rc = add_page(s, text ? text : (char[]){""}, (uint32_t)(i + 1));
         g_free(text);
         if (rc) {
@@ -560,6 +569,10 @@ static int letter_class(utf8proc_int32_t cp, char *base)
         *base = 'd';
         return 2;
     }
+    /* private-use code points and U+FFFD: glyphs without a Unicode meaning, a font's
+     * mojibake as well */
+    if ((cp >= 0xE000 && cp <= 0xF8FF) || cp == 0xFFFD)
+        return 3;
     utf8proc_category_t cat = utf8proc_category(cp);
     if (cat < UTF8PROC_CATEGORY_LU || cat > UTF8PROC_CATEGORY_LO)
         return 0;
@@ -649,6 +662,10 @@ static size_t measure_line(const char *p, size_t n, lw_pdf_layer_stats *st)
             j += (size_t)k;
             char b = 0;
             int c = cp < 0 ? 0 : letter_class(cp, &b);
+            if (seen_letter && !after && vn_mark(cp)) {
+                marked = 1; /* a mark left combining (the text not in NFC) */
+                continue;
+            }
             if (c) {
                 letters++;
                 if (c == 3) {
@@ -671,9 +688,12 @@ static size_t measure_line(const char *p, size_t n, lw_pdf_layer_stats *st)
                 only_letters = 0;
             }
         }
-        if (seen_letter && only_letters && nb <= sizeof base && vn_shape(base, nb)) {
-            st->vn_words++;
-            st->vn_marked += marked;
+        if (seen_letter && only_letters) {
+            st->words++;
+            if (nb <= sizeof base && vn_shape(base, nb)) {
+                st->vn_words++;
+                st->vn_marked += marked;
+            }
         }
     }
     return letters;
@@ -683,7 +703,7 @@ void lw_pdf_layer_measure(const lw_source *s, lw_pdf_layer_stats *st)
 {
     memset(st, 0, sizeof *st);
     st->pages = s->pages;
-    size_t page_letters = 0;
+    size_t page_letters = 0; /* letters and digits */
     uint32_t page = 0;
     int in_stamp = 0;
     for (size_t li = 0; li <= s->n_lines; li++) {
@@ -716,6 +736,9 @@ void lw_pdf_layer_measure(const lw_source *s, lw_pdf_layer_stats *st)
             st->stamp_lines++;
             continue;
         }
+        /* digits count for the page (a table of figures is text too), not for the shares */
+        for (size_t i = 0; i < n; i++)
+            page_letters += p[i] >= '0' && p[i] <= '9';
         if (no_letter(p, n))
             continue;
         size_t l = measure_line(p, n, st);
@@ -756,6 +779,13 @@ int lw_pdf_layer_usable(const lw_source *s, char *why, size_t whysize)
     /* mojibake first: a wrong font map may keep marks on its wrong letters */
     if (st.letters >= 200 && st.odd_letters * 100 > st.letters) {
         say(why, whysize, LW_MSG_PDF_WHY_FONT, (unsigned)(st.odd_letters * 100 / st.letters));
+        return 0;
+    }
+    /* a font whose glyphs map to other Latin letters ("Fùqj krd"): real Vietnamese reads as
+     * syllables word after word (95 % and more), even with its marks lost (about 45 %); such
+     * mojibake, a few in a hundred */
+    if (st.words >= 30 && st.vn_words * 100 < st.words * LW_PDF_MIN_SYLLABLE_PCT) {
+        say(why, whysize, LW_MSG_PDF_WHY_NOT_VN, (unsigned)(st.vn_words * 100 / st.words));
         return 0;
     }
     /* Vietnamese prose marks about two words in three; a layer that lost its marks, a few in a hundred */

@@ -119,11 +119,22 @@ static lw_read_kind sniff_ole(const unsigned char *raw, size_t len)
     return LW_KIND_DOC;
 }
 
+/* "%PDF-" and a version digit after some junk (mail headers, a BOM) within the first KB, as
+ * readers accept it; the digit keeps a text that merely mentions "%PDF-" a text. */
+static int pdf_after_junk(const unsigned char *raw, size_t len)
+{
+    size_t n = len < SNIFF_PDF_WINDOW ? len : SNIFF_PDF_WINDOW;
+    for (const unsigned char *p = raw; n >= 6 && (p = memmem(p, n - (size_t)(p - raw), "%PDF-", 5)) != NULL; p += 5)
+        if ((size_t)(p - raw) + 5 < len && p[5] >= '1' && p[5] <= '9')
+            return 1;
+    return 0;
+}
+
 lw_read_kind lw_read_sniff(const unsigned char *raw, size_t len)
 {
     if (!raw || !len)
         return LW_KIND_TEXT;
-    if (contains(raw, len < SNIFF_PDF_WINDOW ? len : SNIFF_PDF_WINDOW, "%PDF-", 5))
+    if (starts(raw, len, "%PDF-", 5) || pdf_after_junk(raw, len))
         return LW_KIND_PDF;
     if (starts(raw, len, "\x89PNG\r\n\x1A\n", 8) || starts(raw, len, "\xFF\xD8\xFF", 3) ||
         starts(raw, len, "II*\0", 4) || starts(raw, len, "MM\0*", 4))

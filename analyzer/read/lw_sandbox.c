@@ -45,11 +45,27 @@
 /* The alternate signal stack of the child's crash handler (a stack overflow is a crash too). */
 #define ALT_STACK_SIZE (64 * 1024)
 
-/* The CPU seconds of a reading: opt's, for each OCR thread (threads spend CPU time together). */
-static int cpu_limit(const lw_read_options *opt)
+/* pages, counted up to the page cap. */
+static unsigned capped_pages(const lw_read_options *opt, unsigned pages)
 {
-    int cpu = opt->max_cpu > 0 ? opt->max_cpu : LW_READ_CPU_DEFAULT;
+    unsigned cap = opt->max_pages > 0 ? (unsigned)opt->max_pages : LW_READ_PAGES_DEFAULT;
+    return pages < cap ? pages : cap;
+}
+
+/* The CPU seconds of a reading of pages pages (0: not known yet): opt's and the pages'
+ * allowance, for each OCR thread (threads spend CPU time together). */
+static long cpu_limit(const lw_read_options *opt, unsigned pages)
+{
+    long cpu = (opt->max_cpu > 0 ? opt->max_cpu : LW_READ_CPU_DEFAULT) +
+               (long)capped_pages(opt, pages) * LW_SANDBOX_SECONDS_PER_PAGE;
     return opt->jobs > 1 ? cpu * opt->jobs : cpu;
+}
+
+/* The wall-clock seconds of a reading of pages pages (0: not known yet). */
+static long wall_limit(const lw_read_options *opt, unsigned pages)
+{
+    return (opt->max_wall > 0 ? opt->max_wall : LW_READ_WALL_DEFAULT) +
+           (long)capped_pages(opt, pages) * LW_SANDBOX_SECONDS_PER_PAGE;
 }
 
 /* ---- the child ---- */
@@ -86,14 +102,30 @@ static uint32_t get32(const unsigned char *p)
     return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
 }
 
-/* The reader's progress, sent to the parent. */
+/* What the child's progress callback needs. */
+typedef struct {
+    int fd;
+    const lw_read_options *opt;
+} child_ctx;
+
+/* The reader's progress, sent to the parent; the pages' CPU allowance granted (the soft
+ * limit raised, up to the hard one set for the page cap). */
 static void child_progress(void *ud, unsigned done, unsigned total)
 {
+    const child_ctx *c = ud;
+    struct rlimit rl;
+    if (total && getrlimit(RLIMIT_CPU, &rl) == 0) {
+        rlim_t want = (rlim_t)cpu_limit(c->opt, total);
+        if (want > rl.rlim_cur && want <= rl.rlim_max) {
+            rl.rlim_cur = want;
+            setrlimit(RLIMIT_CPU, &rl);
+        }
+    }
     unsigned char m[9];
     m[0] = 'P';
     put32(m + 1, done);
     put32(m + 5, total);
-    (void)write_all(*(int *)ud, m, sizeof m);
+    (void)write_all(c->fd, m, sizeof m);
 }
 
 /* A fatal signal in the child: if the address space is (nearly) exhausted the crash most
@@ -181,9 +213,9 @@ static void child_main(int wfd, lw_reader_fn fn, const unsigned char *raw, size_
     rl.rlim_cur = rl.rlim_max = 0;
     setrlimit(RLIMIT_CORE, &rl);
     setrlimit(RLIMIT_FSIZE, &rl);
-    int cpu = cpu_limit(opt);
-    rl.rlim_cur = (rlim_t)cpu;
-    rl.rlim_max = (rlim_t)cpu + CPU_HARD_MARGIN;
+    /* soft: the file's seconds until its pages are known; hard: as many pages as the cap */
+    rl.rlim_cur = (rlim_t)cpu_limit(opt, 0);
+    rl.rlim_max = (rlim_t)cpu_limit(opt, UINT32_MAX) + CPU_HARD_MARGIN;
     setrlimit(RLIMIT_CPU, &rl);
     size_t mem = opt->max_memory ? opt->max_memory : LW_READ_MEMORY_DEFAULT;
     if (!LW_SANDBOX_ASAN) {
@@ -210,10 +242,11 @@ static void child_main(int wfd, lw_reader_fn fn, const unsigned char *raw, size_
     for (size_t i = 0; i < sizeof fatal / sizeof *fatal; i++)
         sigaction(fatal[i], &sa, NULL);
 
+    /* progress always: the parent's deadline and the CPU limit follow the pages */
     lw_read_options o = *opt;
-    int fdv = wfd;
-    o.progress = opt->progress ? child_progress : NULL;
-    o.progress_ud = &fdv;
+    child_ctx ctx = {wfd, opt};
+    o.progress = child_progress;
+    o.progress_ud = &ctx;
     o.no_sandbox = 1;
     lw_source *src = NULL;
     lw_error e;
@@ -262,6 +295,7 @@ typedef struct {
     int oom;        /* 'M' seen */
     int done;       /* 'E' or 'S' complete */
     int bad;        /* unknown tag, too large */
+    unsigned pages; /* the most pages the reader said the file has */
     lw_status rst;  /* 'E': the reader's status, line and message */
     int rline;
     char rmsg[sizeof ((lw_error *)0)->msg];
@@ -280,6 +314,8 @@ static void parse(reply *r, const lw_read_options *opt)
                 return;
             if (opt->progress)
                 opt->progress(opt->progress_ud, get32(p + 1), get32(p + 5));
+            if (get32(p + 5) > r->pages)
+                r->pages = get32(p + 5);
             r->at += 9;
             break;
         case 'M':
@@ -334,12 +370,13 @@ static void parse(reply *r, const lw_read_options *opt)
     }
 }
 
-/* Reads the child's messages until EOF or the wall deadline; 1 when the deadline passed,
- * 0 at EOF (or when the data is bad or too large: the child is then killed too). */
-static int read_reply(int fd, reply *r, const lw_read_options *opt, long long deadline)
+/* Reads the child's messages until EOF or the wall deadline (from t0, longer as pages are
+ * announced); 1 when the deadline passed, 0 at EOF (or when the data is bad or too large:
+ * the child is then killed too). */
+static int read_reply(int fd, reply *r, const lw_read_options *opt, long long t0)
 {
     for (;;) {
-        long long left = deadline - now_ms();
+        long long left = t0 + wall_limit(opt, r->pages) * 1000 - now_ms();
         if (left <= 0)
             return 1;
         struct pollfd pfd = {fd, POLLIN, 0};
@@ -394,12 +431,10 @@ lw_status lw_sandbox_run(const char *path, lw_reader_fn fn, const unsigned char 
     }
     close(pfd[1]);
 
-    int wall = opt->max_wall > 0 ? opt->max_wall : LW_READ_WALL_DEFAULT;
-    int cpu = cpu_limit(opt);
     size_t mem = opt->max_memory ? opt->max_memory : LW_READ_MEMORY_DEFAULT;
     reply r;
     memset(&r, 0, sizeof r);
-    int timed_out = read_reply(pfd[0], &r, opt, now_ms() + (long long)wall * 1000);
+    int timed_out = read_reply(pfd[0], &r, opt, now_ms());
     if (timed_out || r.bad)
         kill(pid, SIGKILL);
     close(pfd[0]);
@@ -415,6 +450,7 @@ lw_status lw_sandbox_run(const char *path, lw_reader_fn fn, const unsigned char 
     double cpu_used = (double)ru.ru_utime.tv_sec + (double)ru.ru_stime.tv_sec +
                       ((double)ru.ru_utime.tv_usec + (double)ru.ru_stime.tv_usec) / 1e6;
 
+    int wall = (int)wall_limit(opt, r.pages), cpu = (int)cpu_limit(opt, r.pages);
     lw_status st;
     if (timed_out) {
         st = lw_error_msg(err, LW_ERR_LIMIT, path, 0, 0, LW_MSG_SANDBOX_WALL, wall);

@@ -18,6 +18,12 @@
  * and OCR words is well under): more is damaged data (LW_MSG_SOURCE_BAD). */
 #define LW_SANDBOX_REPLY_MAX ((size_t)512 * 1024 * 1024)
 
+/* Seconds of wall clock and of CPU (per OCR thread) a file gets for each of its pages on top
+ * of opt->max_wall and opt->max_cpu, from when its reader says how many it has (progress,
+ * counted up to opt->max_pages): OCR takes seconds a page, and the page cap, not the clock,
+ * is what bounds a long scan. */
+#define LW_SANDBOX_SECONDS_PER_PAGE 10
+
 /* Runs fn(raw, len, opt, out, err) in a child with opt's limits (max_memory is the address
  * space the reader may add to what the child inherits; not set under AddressSanitizer, which
  * reserves terabytes) and returns what it returned: *out owned (lw_source_free) on LW_OK,

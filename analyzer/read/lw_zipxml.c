@@ -434,3 +434,24 @@ int lw_emit_row(lw_emit *e, const lw_buf *cells, size_t n, int separator)
     lw_buf_free(&b);
     return bad ? -1 : 0;
 }
+
+int lw_emit_caption(lw_emit *e, const lw_buf *cell)
+{
+    lw_buf b = {0};
+    int bad = 0;
+    for (size_t i = 0; i < cell->len; i++) {
+        if (cell->len - i >= 4 && !memcmp(cell->data + i, "<br>", 4)) {
+            bad |= lw_buf_putc(&b, '\n');
+            i += 3;
+        } else if (cell->len - i >= 2 && cell->data[i] == '\\' && cell->data[i + 1] == '|') {
+            bad |= lw_buf_putc(&b, '|');
+            i++;
+        } else {
+            bad |= lw_buf_putc(&b, cell->data[i]);
+        }
+    }
+    if (!bad && b.len)
+        bad |= lw_emit_para(e, b.data, b.len, 0);
+    lw_buf_free(&b);
+    return bad ? -1 : 0;
+}

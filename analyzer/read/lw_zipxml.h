@@ -94,4 +94,9 @@ int lw_emit_cell_add(lw_buf *cell, const char *t, size_t n);
  * Returns 0, -1 when out of memory. */
 int lw_emit_row(lw_emit *e, const lw_buf *cells, size_t n, int separator);
 
+/* Adds a table's caption row (one cell across the table: "PHỤ LỤC ..." over the column
+ * labels) as a paragraph of its own, so that the row under it heads the pipe table; cell is
+ * as lw_emit_cell_add built it ("<br>" back to line breaks). Returns 0, -1 when out of memory. */
+int lw_emit_caption(lw_emit *e, const lw_buf *cell);
+
 #endif

@@ -91,7 +91,8 @@ static int wanted(const cctx *c, size_t di)
 /* A finding on document di; its message is msg's Vietnamese text (the reviewers' language)
  * with the arguments. evidence is taken; NULL (a value that could not be made) fails the run
  * as out of memory. */
-static void finding(cctx *c, const char *code, int sev, size_t di, int line, json_t *evidence, lw_msg_id msg, ...)
+static void finding(cctx *c, const char *code, int sev, size_t di, int line, int page, json_t *evidence, lw_msg_id msg,
+                    ...)
 {
     if (!wanted(c, di)) {
         json_decref(evidence);
@@ -111,10 +112,13 @@ static void finding(cctx *c, const char *code, int sev, size_t di, int line, jso
 #pragma GCC diagnostic pop
     va_end(ap);
     const lw_ds_doc *d = lw_docset_doc(c->ds, di);
-    if (json_array_append_new(c->out, json_pack("{s:s,s:s,s:s,s:I,s:s?,s:s?,s:i,s:s,s:o}", "code", code, "severity",
-                                                sev_name[sev], "path", d->path, "id", (json_int_t)d->id, "label",
-                                                c->labels ? c->labels[di] : NULL, "subject", d->subject, "line",
-                                                line > 0 ? line : 1, "message", text, "evidence", evidence)))
+    json_t *f = json_pack("{s:s,s:s,s:s,s:I,s:s?,s:s?,s:i,s:s,s:o}", "code", code, "severity", sev_name[sev], "path",
+                          d->path, "id", (json_int_t)d->id, "label", c->labels ? c->labels[di] : NULL, "subject",
+                          d->subject, "line", line > 0 ? line : 1, "message", text, "evidence", evidence);
+    /* a PDF's or a scan's line is on its page (no key for plain text and Word files) */
+    if (f && page > 0 && json_object_set_new(f, "page", json_integer(page)))
+        c->nomem = 1;
+    if (json_array_append_new(c->out, f))
         c->nomem = 1;
 }
 
@@ -459,14 +463,14 @@ static void check_relations(cctx *c, size_t di, const lw_ds_ref *r, const lw_reg
         name_id(c, r->type, r->id, n1, sizeof n1);
         name_id(c, by_type, by, n2, sizeof n2);
         if (!strcmp(rel->type, "replaces"))
-            finding(c, "citation.superseded", SEV_ERROR, di, r->line, ev, LW_MSG_CHECK_SUPERSEDED_STATED, n1, n2,
+            finding(c, "citation.superseded", SEV_ERROR, di, r->line, r->page, ev, LW_MSG_CHECK_SUPERSEDED_STATED, n1, n2,
                     lw_date_vi(rel->since, b1), slabel, d->date ? " (" : "", d->date ? lw_date_vi(d->date, b2) : "",
                     d->date ? ")" : "");
         else if (!strcmp(rel->type, "repeals"))
-            finding(c, "citation.missing_amendment", SEV_ERROR, di, r->line, ev, LW_MSG_CHECK_REPEALED_STATED, n1, n2,
+            finding(c, "citation.missing_amendment", SEV_ERROR, di, r->line, r->page, ev, LW_MSG_CHECK_REPEALED_STATED, n1, n2,
                     lw_date_vi(rel->since, b1), slabel);
         else
-            finding(c, "citation.missing_amendment", SEV_ERROR, di, r->line, ev, LW_MSG_CHECK_AMENDED_STATED, n1, n2,
+            finding(c, "citation.missing_amendment", SEV_ERROR, di, r->line, r->page, ev, LW_MSG_CHECK_AMENDED_STATED, n1, n2,
                     lw_date_vi(rel->since, b1), slabel);
     }
     free(key);
@@ -512,7 +516,7 @@ static void check_citations(cctx *c, size_t di)
                                    ? lw_lexicon_type_of_symbol(c->lx, r->symbol)
                                    : NULL;
         if (first_date && sym_type && r->type && strcmp(sym_type, r->type)) {
-            finding(c, "citation.symbol_mismatch", SEV_ERROR, di, r->line,
+            finding(c, "citation.symbol_mismatch", SEV_ERROR, di, r->line, r->page,
                     json_pack("{s:s,s:s,s:s,s:s}", "cited", r->text, "type", r->type, "symbol", r->symbol,
                               "symbol_type", sym_type),
                     LW_MSG_CHECK_TYPE_SYMBOL, r->type,
@@ -522,7 +526,7 @@ static void check_citations(cctx *c, size_t di)
         /* a year that contradicts the date: when the registry knows the document, the date
          * is the mistake (wrong_date below); else the two cannot be told apart */
         if (first_date && r->year_mismatch && r->date && !(e && e->issued)) {
-            finding(c, "citation.symbol_mismatch", SEV_ERROR, di, r->line,
+            finding(c, "citation.symbol_mismatch", SEV_ERROR, di, r->line, r->page,
                     json_pack("{s:s,s:i,s:s}", "cited", r->text, "number_year", r->year, "date", r->date),
                     LW_MSG_CHECK_YEAR_DATE, r->year,
                     lw_date_vi(r->date, b1), r->text);
@@ -542,15 +546,15 @@ static void check_citations(cctx *c, size_t di)
                     ev = NULL;
                 }
                 if (why)
-                    finding(c, "citation.unknown", SEV_INFO, di, r->line, ev, LW_MSG_CHECK_UNKNOWN_OCR_ID, r->id, why);
+                    finding(c, "citation.unknown", SEV_INFO, di, r->line, r->page, ev, LW_MSG_CHECK_UNKNOWN_OCR_ID, r->id, why);
                 else
-                    finding(c, "citation.unknown", SEV_INFO, di, r->line, ev, LW_MSG_CHECK_UNKNOWN_ID, r->id);
+                    finding(c, "citation.unknown", SEV_INFO, di, r->line, r->page, ev, LW_MSG_CHECK_UNKNOWN_ID, r->id);
             }
             continue;
         }
         if (first_date && r->date && e->issued && strcmp(r->date, e->issued)) {
             const char *src = source_of(e, "issued");
-            finding(c, "citation.wrong_date", SEV_ERROR, di, r->line,
+            finding(c, "citation.wrong_date", SEV_ERROR, di, r->line, r->page,
                     with_entry(json_pack("{s:s,s:s,s:s,s:s,s:s?}", "cited_text", r->text, "cited", r->date,
                                          "registry", e->issued, "registry_entry", e->id, "registry_source", src),
                                e),
@@ -561,7 +565,7 @@ static void check_citations(cctx *c, size_t di)
             const lw_registry_entry *rep = lw_registry_find(c->reg, e->replaced_by);
             const char *since = in_force_from(rep);
             if (doc_on_or_after(d, since) == 1 && !cites(c, d, e->replaced_by))
-                finding(c, "citation.superseded", SEV_ERROR, di, r->line,
+                finding(c, "citation.superseded", SEV_ERROR, di, r->line, r->page,
                         with_entry(json_pack("{s:s,s:s,s:s?,s:s?,s:s?}", "cited", r->text, "replaced_by",
                                              e->replaced_by, "since", since, "document_date", d->date,
                                              "registry_source", source_of(e, "replaced_by")),
@@ -575,7 +579,7 @@ static void check_citations(cctx *c, size_t di)
             const lw_registry_entry *ae = lw_registry_find(c->reg, am);
             const char *since = in_force_from(ae);
             if (doc_on_or_after(d, since) == 1 && !cites(c, d, am))
-                finding(c, "citation.missing_amendment", SEV_ERROR, di, r->line,
+                finding(c, "citation.missing_amendment", SEV_ERROR, di, r->line, r->page,
                         with_entry(json_pack("{s:s,s:s,s:s,s:s?,s:s?}", "cited", r->text, "cited_id", e->id,
                                              "amended_by", am, "since", since, "registry_source",
                                              source_of(e, "amended_by")),
@@ -710,7 +714,7 @@ static void check_unit_plan(cctx *c, size_t ui)
                 best = pd;
         }
         if (best && strcmp(ud->to, best->to) > 0)
-            finding(c, "deadline.conflict", SEV_ERROR, ui, ud->deadline_line ? ud->deadline_line : ud->line,
+            finding(c, "deadline.conflict", SEV_ERROR, ui, ud->deadline_line ? ud->deadline_line : ud->line, ud->page,
                     json_pack("{s:s,s:s?,s:s,s:s,s:s?,s:s?,s:i,s:s,s:s?,s:s?}", "topic", ud->topic,
                               "unit_deadline_text", ud->deadline_text, "unit_deadline", ud->to, "province_path",
                               p->path, "province_label", c->labels[pi], "province_number", p->number, "province_line",
@@ -732,7 +736,7 @@ static void check_unit_plan(cctx *c, size_t ui)
             taken = ud->topic && !strcmp(ud->topic, pd->topic) && ud->directs == pd->directs;
         }
         if (!taken)
-            finding(c, "duty.missing", SEV_ERROR, ui, 1,
+            finding(c, "duty.missing", SEV_ERROR, ui, 1, 0,
                     json_pack("{s:s,s:s,s:s?,s:s?,s:i,s:s?,s:s}", "topic", pd->topic, "province_path", p->path,
                               "province_label", c->labels[pi], "province_number", p->number, "province_line",
                               pd->line, "province_activity", pd->activity, "assigned_to",
@@ -754,7 +758,7 @@ static void check_duties(cctx *c, size_t di)
         /* a plan dates its work; the standing duties of a directive or a letter ("thường
          * xuyên", "theo định kỳ") carry none by nature */
         if (!u->to && d->is_plan && lw_docset_needs_deadline(c->ds, d, u))
-            finding(c, "deadline.missing", SEV_WARNING, di, u->line,
+            finding(c, "deadline.missing", SEV_WARNING, di, u->line, u->page,
                     json_pack("{s:s?,s:s?,s:s?}", "activity", u->activity, "section", u->section, "topic", u->topic),
                     LW_MSG_CHECK_DEADLINE_MISSING, u->activity ? u->activity : "");
         size_t li;
@@ -768,7 +772,7 @@ static void check_duties(cctx *c, size_t di)
                 if (!u->units[n].level || strcmp(u->units[n].level, level))
                     continue;
                 const char *note = json_string_value(json_object_get(lv, "note"));
-                finding(c, "unit.abolished", SEV_WARNING, di, u->units[n].line ? u->units[n].line : u->line,
+                finding(c, "unit.abolished", SEV_WARNING, di, u->units[n].line ? u->units[n].line : u->line, u->page,
                         json_pack("{s:s,s:s,s:s,s:s?}", "unit", u->units[n].name, "level", level, "since", from,
                                   "activity", u->activity),
                         LW_MSG_CHECK_UNIT_ABOLISHED, lw_date_vi(d->date, b1), u->units[n].name,
@@ -788,6 +792,10 @@ static int cmp_finding(const void *a, const void *b)
     json_int_t ix = json_integer_value(json_object_get(x, "id")), iy = json_integer_value(json_object_get(y, "id"));
     if (ix != iy)
         return ix < iy ? -1 : 1;
+    /* page first: a PDF's lines are counted on each page (0 without one) */
+    json_int_t px = json_integer_value(json_object_get(x, "page")), py = json_integer_value(json_object_get(y, "page"));
+    if (px != py)
+        return px < py ? -1 : 1;
     json_int_t lx = json_integer_value(json_object_get(x, "line")), ly = json_integer_value(json_object_get(y, "line"));
     if (lx != ly)
         return lx < ly ? -1 : 1;

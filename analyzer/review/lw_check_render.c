@@ -21,11 +21,25 @@
 /* Room for the stale-rules sentence and command with the database's name. */
 #define LW_CHECK_STALE_MAX 2048
 
+/* "trang 123, " at most, in bytes */
+#define LW_CHECK_PAGE_MAX 32
+
 static const char *vi(lw_msg_id id) { return lw_msg_get(id, LW_LANG_VI); }
 
 static const char *str(const json_t *o, const char *key) { return json_string_value(json_object_get(o, key)); }
 
 static int num(const json_t *o, const char *key) { return (int)json_integer_value(json_object_get(o, key)); }
+
+/* "trang 3, " before a finding's line when it is a PDF's or a scan's (its line is on that
+ * page), else ""; in buf. */
+static const char *page_of(const json_t *f, char *buf, size_t size)
+{
+    int page = num(f, "page");
+    if (page <= 0)
+        return "";
+    snprintf(buf, size, "%s %d, ", vi(LW_MSG_CHECK_PAGE), page);
+    return buf;
+}
 
 static const char *sev_label(const char *s)
 {
@@ -96,13 +110,15 @@ static void print_unknown(FILE *out, const json_t *findings, size_t from, size_t
             const json_t *ev = json_object_get(f, "evidence");
             const char *id = str(ev, "id");
             int line = num(f, "line");
+            char pb[LW_CHECK_PAGE_MAX];
+            const char *pg = page_of(f, pb, sizeof pb);
             if (all) {
-                fprintf(out, IND "%s %-5d %s", vi(LW_MSG_CHECK_LINE), line, id);
+                fprintf(out, IND "%s%s %-5d %s", pg, vi(LW_MSG_CHECK_LINE), line, id);
                 if (pass)
                     fprintf(out, vi(LW_MSG_CHECK_UNKNOWN_OCR_WHY), str(ev, "ocr_reason"));
                 fputc('\n', out);
             } else if (shown < LW_CHECK_SUMMARY_IDS) {
-                fprintf(out, "%s%s (%s %d%s)", shown ? ", " : "", id, vi(LW_MSG_CHECK_LINE), line,
+                fprintf(out, "%s%s (%s%s %d%s)", shown ? ", " : "", id, pg, vi(LW_MSG_CHECK_LINE), line,
                         pass ? vi(LW_MSG_CHECK_UNKNOWN_OCR_SHORT) : "");
                 shown++;
             }
@@ -136,8 +152,9 @@ static void print_doc(FILE *out, const json_t *findings, size_t i, size_t j, int
                           : !strcmp(sev, "error")   ? "\033[31m"
                           : !strcmp(sev, "warning") ? "\033[33m"
                                                     : "\033[36m";
-        fprintf(out, "  %s %-5d %s%-9s%s %s\n", line_word, num(f, "line"), col, sev_label(sev), color ? "\033[0m" : "",
-                code);
+        char pb[LW_CHECK_PAGE_MAX];
+        fprintf(out, "  %s%s %-5d %s%-9s%s %s\n", page_of(f, pb, sizeof pb), line_word, num(f, "line"), col,
+                sev_label(sev), color ? "\033[0m" : "", code);
         fprintf(out, IND "%s\n", str(f, "message"));
         const json_t *ev = json_object_get(f, "evidence");
         const char *pp = str(ev, "province_path");

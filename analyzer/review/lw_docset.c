@@ -693,6 +693,7 @@ static int on_duty(void *ud, const lw_store_duty_row *r)
     u->fact_id = r->fact_id;
     u->doc = di;
     u->line = r->line;
+    u->page = r->page;
     u->activity = col(l, r->activity);
     u->topic = word(l, r->topic);
     u->section = word(l, r->section);
@@ -758,6 +759,7 @@ static int on_ref(void *ud, const lw_store_ref_row *q)
         r->symbol = col(l, q->symbol);
         r->year = q->year;
         r->line = q->line;
+        r->page = q->page;
         r->text = col(l, q->text);
         r->year_mismatch = q->year_mismatch;
     }

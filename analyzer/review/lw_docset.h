@@ -22,6 +22,7 @@ typedef struct {
     long long fact_id;
     size_t doc;                /* index of its document */
     int line;                  /* line of the duty (the item's heading, the task, the clause) */
+    int page;                  /* of a PDF or image (its lines are on this page), else 0 */
     const char *activity, *topic, *section, *source, *output; /* may be NULL */
     const char *from, *to, *precision, *qualifier, *deadline_text; /* NULL when no deadline */
     int deadline_line;
@@ -35,6 +36,7 @@ typedef struct {
 typedef struct {
     const char *id, *type, *symbol, *date, *text; /* id NULL for a law by name; date as cited */
     int year, year_mismatch, line;
+    int page;                  /* of a PDF or image (line is on it), else 0 */
     size_t target;             /* the database's document numbered id, or (size_t)-1 */
 } lw_ds_ref;
 

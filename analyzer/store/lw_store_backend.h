@@ -113,6 +113,7 @@ typedef struct {
     int line, deadline_line;
     const char *activity, *topic, *section, *source, *output;
     const char *from, *to, *precision, *qualifier, *deadline_text; /* the deadline, NULL without */
+    int page; /* of a PDF or image (line and deadline_line are on it), else 0 */
 } lw_store_duty_row;
 
 typedef struct {
@@ -127,6 +128,7 @@ typedef struct {
     /* only with LW_STORE_REFS_FULL: */
     const char *type, *symbol, *text;
     int year, line, year_mismatch;
+    int page; /* of a PDF or image (line is on it), else 0 */
 } lw_store_ref_row;
 
 typedef struct {

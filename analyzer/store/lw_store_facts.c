@@ -51,7 +51,7 @@ static const fact_table fact_tables[] = {
      {{"type", V_KEY, "type"}, {"number", V_KEY, "number"}, {"year", V_KEY, "year"}, {"symbol", V_KEY, "symbol"},
       {"cited_id", V_KEY, "id"}, {"cited_key", V_FOLD, "id"}, {"title", V_KEY, "title"},
       {"cited_date", V_KEY, "date"}, {"pinpoint", V_KEY, "pinpoint"}, {"year_mismatch", V_TRUE, "year_mismatch"},
-      {"line", V_KEY, "line"}, {"span_start", V_SPAN0, NULL}, {"text", V_KEY, "text"}}},
+      {"line", V_KEY, "line"}, {"span_start", V_SPAN0, NULL}, {"text", V_KEY, "text"}, {"page", V_KEY, "page"}}},
     {"deadline", "deadlines", NULL, NULL,
      {{"date_from", V_KEY, "from"}, {"date_to", V_KEY, "to"}, {"precision", V_KEY, "precision"},
       {"qualifier", V_KEY, "qualifier"}, {"unit", V_DUTY_UNIT, NULL}, {"nearby_agency", V_NEARBY, NULL}}},
@@ -64,7 +64,8 @@ static const fact_table fact_tables[] = {
       {"source", V_KEY, "source"}, {"lead", V_JOIN, "lead"}, {"partners", V_JOIN, "partners"},
       {"output", V_KEY, "output"}, {"date_from", V_KEY, "deadline.from"}, {"date_to", V_KEY, "deadline.to"},
       {"precision", V_KEY, "deadline.precision"}, {"qualifier", V_DL_QUAL, NULL}, {"deadline_text", V_DL_TEXT, NULL},
-      {"deadline_line", V_KEY, "deadline.line"}, {"line", V_KEY, "line"}, {"span_start", V_SPAN0, NULL}}},
+      {"deadline_line", V_KEY, "deadline.line"}, {"line", V_KEY, "line"}, {"span_start", V_SPAN0, NULL},
+      {"page", V_KEY, "page"}}},
     /* after duties: a unit row names its duty */
     {"duty", "duty_units", "units", "name",
      {{"role", V_KEY, "role"}, {"name", V_KEY, "name"}, {"name_key", V_FOLD, "name"}, {"level", V_KEY, "level"},

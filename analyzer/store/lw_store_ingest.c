@@ -162,7 +162,7 @@ static int head_is_other_format(const char *path)
     unsigned char b[LW_HEAD_BYTES];
     int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
     if (fd < 0)
-        return 1; /* read it in full: the failure is said with its reason */
+        return 0; /* as before issue 18: a file not named .txt that cannot be read is skipped */
     ssize_t n = read(fd, b, sizeof b);
     close(fd);
     if (n <= 0)
@@ -485,6 +485,13 @@ static void prepare(item *it, const lw_engine *eng, lw_matcher *m, const lw_doc_
     if (!m) {
         /* the worker could not make its matcher: this document fails, the batch goes on */
         lw_error_msg(it->err, LW_ERR_NOMEM, it->shown, 0, 0, LW_MSG_NOMEM);
+        it->outcome = R_FAIL;
+        return;
+    }
+    if ((uint64_t)it->size > LW_DOC_MAX_FILE_BYTES) {
+        /* past every cap: refused before it is read into memory (a worker holds it whole) */
+        lw_error_msg(it->err, LW_ERR_TOO_LARGE, it->shown, 0, 0, LW_MSG_DOC_FILE_TOO_LARGE,
+                     (double)it->size / (1024.0 * 1024.0), (int)(LW_DOC_MAX_FILE_BYTES / (1024 * 1024)));
         it->outcome = R_FAIL;
         return;
     }
@@ -820,8 +827,9 @@ static lw_status get_source(lw_store *s, txn *t, const char *shown, const unsign
     lw_error_clear(&ce);
     lw_status cs = lw_store_cache_get(s, sha, out, &ce);
     if (cs == LW_ERR_DATA) {
-        char mb[LW_STORE_MSG_MAX];
-        add_warning(rep, shown, lw_msg_format(mb, sizeof mb, LW_MSG_STORE_SOURCE_REREAD, ce.msg));
+        char mb[LW_STORE_MSG_MAX], line[2 * LW_STORE_MSG_MAX];
+        snprintf(line, sizeof line, "%s; %s", ce.msg, lw_msg_format(mb, sizeof mb, LW_MSG_STORE_SOURCE_REREAD));
+        add_warning(rep, shown, line);
     } else if (cs) {
         *fatal = 1;
         *err = ce;
@@ -836,11 +844,15 @@ static lw_status get_source(lw_store *s, txn *t, const char *shown, const unsign
     o.progress_ud = pc;
     pc->file_t0 = now_s();
     lw_status rs = lw_read_source(shown, raw, len, kind, &o, out, err);
-    if (pc->pr->file_pages_total) {
-        /* the pages this file took, for the pages per second of the next ones */
-        pc->pages0 += pc->pr->file_pages_done;
+    /* the pages this file took (as read, or as the reader said them on the way when it
+     * failed), for the pages per second of the next ones */
+    unsigned pages = !rs ? (*out)->pages : pc->pr->file_pages_done;
+    if (pages) {
+        pc->pages0 += pages;
         pc->elapsed0 += now_s() - pc->file_t0;
     }
+    pc->pr->pages_done = pc->pages0;
+    pc->pr->pages_elapsed = pc->elapsed0;
     pc->pr->file_pages_done = pc->pr->file_pages_total = 0;
     if (rs)
         return rs;

@@ -1,5 +1,7 @@
 /* lw_store_ingest: ingest, over the store's handle: walking the PATH arguments (folders in
- * name order, *.txt only, everything not read reported; symbolic links kept inside the
+ * name order, *.txt and, by content, PDFs, images, DOCX and ODT (read after the text files,
+ * one at a time with every job for their pages, their sources cached by content hash),
+ * everything not read reported; symbolic links kept inside the
  * folders given; the database's own files never read), one ingest at a time per database
  * (lw_store_lock), a prune refused when it looks like a mistake, a pool of worker threads that read,
  * decode, normalize and extract while one writer stores, and batched transactions (a commit
@@ -75,7 +77,8 @@ typedef struct {
     size_t n_warned;
 } lw_ingest_report;
 
-/* Ingests files and folders (recursive; *.txt only, other files are reported as skipped).
+/* Ingests files and folders (recursive; *.txt, and PDFs, images, DOCX and ODT by content;
+ * other files are reported as skipped).
  * Holds the database's ingest lock throughout: waits for another ingest, or with
  * opt->nowait returns LW_ERR_BUSY at once. A symbolic link found in a folder is followed
  * only when its target stays below that PATH argument (or with opt->follow_symlinks; a

@@ -180,6 +180,12 @@ lw_status lw_sqlite_search(lw_sqlite *s, const lw_search_query *q,
 #define DOC_PATHS_JSON \
     "(SELECT json_group_array(path) FROM (SELECT path FROM doc_paths p WHERE p.doc_id = d.id ORDER BY p.rowid))"
 
+/* The columns of a fact's position beside its line (schema 6): left out when NULL. */
+static int is_position(const char *name)
+{
+    return !strcmp(name, "page") || !strcmp(name, "paragraph") || !strcmp(name, "ocr_conf");
+}
+
 /* Runs sql with the given text parameters (?1, ?2...) and int limit (last), calling fn with
  * each row as a JSON object keyed by column name. */
 static lw_status rows_json(lw_sqlite *s, const char *sql, const char *const *params, int np, int limit,
@@ -203,6 +209,10 @@ static lw_status rows_json(lw_sqlite *s, const char *sql, const char *const *par
         for (int c = 0; c < sqlite3_column_count(st) && !nomem; c++) {
             json_t *v;
             if (sqlite3_column_name(st, c)[0] == '_') /* helper columns (the min() of a group) */
+                continue;
+            /* where a fact of a PDF, image or Word file is: no key for plain text, as in the
+             * fact's own JSON */
+            if (sqlite3_column_type(st, c) == SQLITE_NULL && is_position(sqlite3_column_name(st, c)))
                 continue;
             switch (sqlite3_column_type(st, c)) {
             case SQLITE_INTEGER: v = json_integer(sqlite3_column_int64(st, c)); break;
@@ -261,8 +271,8 @@ lw_status lw_sqlite_cites(lw_sqlite *s, const char *id, int limit, int (*fn)(voi
     lw_status rc = rows_json(s,
                              "SELECT d.id, d.path, " DOC_PATHS_JSON " AS paths, d.kind, d.number, d.issuer, d.date,"
                              "       d.subject, count(*) AS mentions, min(r.span_start) AS _first, r.line, r.type,"
-                             "       r.cited_id, r.cited_date, r.pinpoint, r.text"
-                             "  FROM legal_refs r JOIN documents d ON d.id = r.doc_id"
+                             "       r.cited_id, r.cited_date, r.pinpoint, r.text, f.page, f.paragraph, f.ocr_conf"
+                             "  FROM legal_refs r JOIN documents d ON d.id = r.doc_id JOIN facts f ON f.id = r.fact_id"
                              " WHERE r.cited_key = ?1 GROUP BY d.id"
                              " ORDER BY d.date IS NULL, d.date DESC, d.path LIMIT ?2",
                              params, 1, limit, fn, ud, n, err);
@@ -277,7 +287,7 @@ lw_status lw_sqlite_deadlines_in(lw_sqlite *s, const char *from, const char *to,
     return rows_json(s,
                      "SELECT d.id, d.path, " DOC_PATHS_JSON " AS paths, d.kind, d.number, d.issuer, d.date,"
                      "       d.subject, k.unit, k.nearby_agency, k.date_from AS \"from\", k.date_to AS \"to\","
-                     "       k.precision, k.qualifier, f.line, f.text"
+                     "       k.precision, k.qualifier, f.line, f.text, f.page, f.paragraph, f.ocr_conf"
                      "  FROM deadlines k JOIN facts f ON f.id = k.fact_id JOIN documents d ON d.id = k.doc_id"
                      " WHERE coalesce(k.date_from, k.date_to) <= ?2 AND k.date_to >= ?1"
                      " ORDER BY k.date_to, d.date IS NULL, d.date, d.path, f.line, k.date_from LIMIT ?3",
@@ -307,7 +317,7 @@ lw_status lw_sqlite_changes_of(lw_sqlite *s, const char *id, int (*fn)(void *ud,
                              "         AND x.cited_key = lw_fold(d.by) AND x.cited_date IS NOT NULL LIMIT 1) AS by_date,"
                              "       d.id, d.path, " DOC_PATHS_JSON " AS paths, d.kind, d.number,"
                              "       d.issuer, d.date, d.subject, min(d.id * 100000000 + coalesce(f.span_start, 0)) AS _first,"
-                             "       f.line"
+                             "       f.line, f.page, f.paragraph"
                              "  FROM rel d JOIN facts f ON f.id = d.fact_id"
                              " WHERE substr(d.by, instr(d.by, '/') + 5, 1) = '/'"
                              "   AND substr(d.to_id, instr(d.to_id, '/') + 5, 1) = '/'"
@@ -478,7 +488,8 @@ static int map_duty(sqlite3_stmt *st, const void *fn, void *ud)
 {
     lw_store_duty_row r = {sqlite3_column_int64(st, 0), sqlite3_column_int64(st, 1), sqlite3_column_int(st, 2),
                            sqlite3_column_int(st, 13), text(st, 3), text(st, 4), text(st, 5), text(st, 6),
-                           text(st, 7), text(st, 8), text(st, 9), text(st, 10), text(st, 11), text(st, 12)};
+                           text(st, 7), text(st, 8), text(st, 9), text(st, 10), text(st, 11), text(st, 12),
+                           sqlite3_column_int(st, 14)};
     return (*(const duty_fn *)fn)(ud, &r);
 }
 
@@ -486,7 +497,7 @@ lw_status lw_sqlite_each_duty(lw_sqlite *s, duty_fn fn, void *ud, lw_error *err)
 {
     return each_row(s, "SELECT k.fact_id, k.doc_id, k.line, k.activity, k.topic, k.section, k.source,"
                        " k.output, k.date_from, k.date_to, k.precision, k.qualifier, k.deadline_text,"
-                       " k.deadline_line FROM duties k ORDER BY k.doc_id, k.span_start, k.fact_id",
+                       " k.deadline_line, k.page FROM duties k ORDER BY k.doc_id, k.span_start, k.fact_id",
                     NULL, map_duty, &fn, ud, err);
 }
 
@@ -508,7 +519,7 @@ typedef int (*ref_fn)(void *ud, const lw_store_ref_row *r);
 static int map_ref_ids(sqlite3_stmt *st, const void *fn, void *ud)
 {
     lw_store_ref_row r = {sqlite3_column_int64(st, 0), text(st, 1), text(st, 2), text(st, 3), NULL, NULL, NULL,
-                          0, 0, 0};
+                          0, 0, 0, 0};
     return (*(const ref_fn *)fn)(ud, &r);
 }
 
@@ -516,7 +527,7 @@ static int map_ref(sqlite3_stmt *st, const void *fn, void *ud)
 {
     lw_store_ref_row r = {sqlite3_column_int64(st, 0), text(st, 1), text(st, 2), text(st, 5), text(st, 3),
                           text(st, 4), text(st, 8), sqlite3_column_int(st, 6), sqlite3_column_int(st, 7),
-                          sqlite3_column_int(st, 9)};
+                          sqlite3_column_int(st, 9), sqlite3_column_int(st, 10)};
     return (*(const ref_fn *)fn)(ud, &r);
 }
 
@@ -528,7 +539,7 @@ lw_status lw_sqlite_each_ref(lw_sqlite *s, int what, ref_fn fn, void *ud, lw_err
         return each_row(s, "SELECT doc_id, cited_id, cited_key, cited_date FROM legal_refs WHERE cited_id IS NOT NULL"
                            " ORDER BY doc_id", NULL, map_ref_ids, &fn, ud, err);
     return each_row(s, "SELECT doc_id, cited_id, cited_key, type, symbol, cited_date, year, line, text,"
-                       " year_mismatch FROM legal_refs ORDER BY doc_id, span_start", NULL, map_ref, &fn, ud, err);
+                       " year_mismatch, page FROM legal_refs ORDER BY doc_id, span_start", NULL, map_ref, &fn, ud, err);
 }
 
 typedef int (*rel_fn)(void *ud, const lw_store_relation_row *r);

@@ -191,7 +191,9 @@ lw_status lw_store_schema_check(sqlite3 *db, const char *path, int flags, lw_err
      * a text file: the defaults say so), facts their page, paragraph and OCR confidence
      * (NULL for text), and the cache of what readers got out of PDFs, images and Word files
      * comes, empty. A rebuild of documents from schema 2 has the columns already. */
-    if (ver == 5 && !(flags & LW_STORE_READONLY)) {
+    /* A database made while schema 6 was being written (before legal_refs and duties had
+     * their page) gets the columns it lacks, without a version of its own. */
+    if ((ver == 5 || ver == 6) && !(flags & LW_STORE_READONLY)) {
         static const char *const cols[][3] = {
             {"documents", "source_format", "TEXT NOT NULL DEFAULT 'text'"},
             {"documents", "pages", "INTEGER"},
@@ -199,8 +201,11 @@ lw_status lw_store_schema_check(sqlite3 *db, const char *path, int flags, lw_err
             {"facts", "page", "INTEGER"},
             {"facts", "paragraph", "INTEGER"},
             {"facts", "ocr_conf", "INTEGER"},
+            {"legal_refs", "page", "INTEGER"},
+            {"duties", "page", "INTEGER"},
         };
         char *to6 = sqlite3_mprintf("BEGIN IMMEDIATE;");
+        int missing = 0;
         for (size_t i = 0; to6 && i < sizeof cols / sizeof *cols; i++) {
             long long has = 0;
             char *q = sqlite3_mprintf("SELECT count(*) FROM pragma_table_info('%q') WHERE name = '%q'", cols[i][0],
@@ -211,15 +216,21 @@ lw_status lw_store_schema_check(sqlite3 *db, const char *path, int flags, lw_err
                 sqlite3_free(to6);
                 return db_error(db, path, err, "cannot read the database");
             }
-            char *more = has ? to6 : sqlite3_mprintf("%s ALTER TABLE %s ADD COLUMN %s %s;", to6, cols[i][0], cols[i][1],
-                                                      cols[i][2]);
+            missing += !has;
+            /* (a schema-5 database has no page to copy: its facts are all of text) */
+            int copy = ver == 6 && !strcmp(cols[i][1], "page") && strcmp(cols[i][0], "facts");
+            char *more = has ? to6
+                             : sqlite3_mprintf("%s ALTER TABLE %s ADD COLUMN %s %s;%s%s%s", to6, cols[i][0], cols[i][1],
+                                               cols[i][2], copy ? " UPDATE " : "", copy ? cols[i][0] : "",
+                                               copy ? " SET page = (SELECT f.page FROM facts f WHERE f.id = fact_id);"
+                                                    : "");
             if (more != to6)
                 sqlite3_free(to6);
             to6 = more;
         }
         char *sql = to6 ? sqlite3_mprintf("%s %s PRAGMA user_version = 6; COMMIT;", to6, LW_SCHEMA_SOURCE_CACHE) : NULL;
         sqlite3_free(to6);
-        lw_status ust = upgrade_step(db, path, sql, ver, err);
+        lw_status ust = ver == 6 && !missing && sql ? LW_OK : upgrade_step(db, path, sql, ver, err);
         sqlite3_free(sql);
         if (ust)
             return ust;

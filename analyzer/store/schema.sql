@@ -115,7 +115,8 @@ CREATE TABLE legal_refs (
   year_mismatch INTEGER, -- 1: the year of the number is not the year of cited_date
   line       INTEGER,  -- facts.line, span_start and text, here too (schema 3) so that
   span_start INTEGER,  -- reading citations needs no look-up of every fact
-  text       TEXT
+  text       TEXT,
+  page       INTEGER   -- schema 6: facts.page (PDF, image; line is then on this page) or NULL
 );
 CREATE INDEX legal_refs_doc ON legal_refs(doc_id);
 CREATE INDEX legal_refs_key ON legal_refs(cited_key);
@@ -180,7 +181,9 @@ CREATE TABLE duties (
   deadline_text TEXT,     -- the deadline's own words
   deadline_line INTEGER,
   line          INTEGER,  -- the duty's line and first byte (facts.line, facts.span_start):
-  span_start    INTEGER   -- here too, so reading duties needs no look-up of every fact
+  span_start    INTEGER,  -- here too, so reading duties needs no look-up of every fact
+  page          INTEGER   -- schema 6: facts.page (PDF, image) or NULL; the deadline's is taken
+                          -- to be the duty's
 );
 CREATE INDEX duties_doc ON duties(doc_id);
 -- One row per unit a duty names: role lead or partner.

@@ -7,12 +7,13 @@
 #   search_query: queries from the README and the tests, one per file;
 #   rules_loader: each rule file with the macros in front, and each rule alone;
 #   registry_loader: rules/registry.yaml, tests/data/registry/*.yaml, each entry alone;
+#   read_sniff: the files of tests/data/read/sniff (one per format, truncated ones too);
 #   docx, odt: the test files whole, and their main XML parts (NUL-separated, as the targets
 #     read an input that is not a ZIP), whole and cut to their first paragraphs.
 set -euo pipefail
 out=$1; src=$2
 rm -rf "$out"
-mkdir -p "$out"/{decode_norm,extract,fts_tokenizer,search_query,rules_loader,registry_loader,docx,odt}
+mkdir -p "$out"/{decode_norm,extract,fts_tokenizer,search_query,rules_loader,registry_loader,docx,odt,read_sniff}
 python3 - "$out" "$src" <<'PY'
 import glob, os, sys
 out, src = sys.argv[1], sys.argv[2]
@@ -98,7 +99,10 @@ for d in sorted(glob.glob(os.path.join(src, "tests", "data", "odt", "*", ""))):
     with zipfile.ZipFile(os.path.join(out, "odt", name + "_whole"), "w") as z:
         z.writestr(zipfile.ZipInfo("mimetype"), "application/vnd.oasis.opendocument.text")
         z.writestr("content.xml", content, zipfile.ZIP_DEFLATED)
-for t in ("search_query", "rules_loader", "registry_loader", "docx", "odt"):
+for p in sorted(glob.glob(os.path.join(src, "tests", "data", "read", "sniff", "*"))):
+    if not p.endswith(".tsv"):
+        put("read_sniff", os.path.basename(p), open(p, "rb").read())
+for t in ("search_query", "rules_loader", "registry_loader", "docx", "odt", "read_sniff"):
     for p in sorted(glob.glob(os.path.join(src, "tests", "fuzz", "regressions", t, "*"))):
         put(t, "reg_" + os.path.basename(p), open(p, "rb").read())
 PY

@@ -6,7 +6,8 @@
 # the result does not depend on today's date. Case by case, the mails sent (to whom, the
 # subject, a body that is never empty) and the script's exit status:
 #   overdue                   -> one mail to mail_to, the report as body; exit 0
-#   nothing overdue           -> no mail; exit 0
+#   nothing overdue           -> no mail; exit 0 (and --html FILE writes the page)
+#   --html FILE unwritable    -> one mail to admin_to naming it; exit 2
 #   a second night, unchanged -> the same one mail (the ingest found nothing new)
 #   report fails (no database)-> one mail to admin_to, none to mail_to; exit 2
 #   a document fails          -> one mail to admin_to naming it; exit 1
@@ -82,7 +83,13 @@ run() { # NAME WANT_STATUS [ARGS...]: the script, its mails in $tmp/NAME
 }
 mails() { ls "$tmp/$1" | grep -c '^[0-9]*$'; }
 to() { sed -n 's/^To: //p' "$tmp/$1/$2"; }
-subject() { sed -n 's/^Subject: =?UTF-8?B?\(.*\)?=$/\1/p' "$tmp/$1/$2" | base64 -d; }
+subject() { # the Subject: header unfolded, each RFC 2047 word decoded; a word over 75 fails
+  local w
+  for w in $(sed -n '/^Subject:/,/^[^ ]/p' "$tmp/$1/$2" | sed '$d; s/^Subject://' | grep -o '=?UTF-8?B?[^?]*?='); do
+    [ ${#w} -le 75 ] || { echo "an encoded word of ${#w} characters"; return; }
+    printf '%s' "$w" | sed 's/^=?UTF-8?B?//; s/?=$//' | base64 -d
+  done
+}
 body() { sed '1,/^$/d' "$tmp/$1/$2"; }
 
 # overdue: the report to mail_to, once
@@ -90,7 +97,8 @@ write_conf "$tmp/lib/lw.db" "van-thu@stp.example, lanh-dao@stp.example"
 AS_OF=2025-12-01 run overdue 0
 [ "$(mails overdue)" = 1 ] || fail "overdue: $(mails overdue) mails, want 1"
 [ "$(to overdue 1)" = "van-thu@stp.example, lanh-dao@stp.example" ] || fail "overdue: mailed to '$(to overdue 1)'"
-subject overdue 1 | grep -q 'quá hạn' || fail "overdue: subject '$(subject overdue 1)'"
+[ "$(subject overdue 1)" = "[lawwatch] Báo cáo thời hạn: có việc quá hạn (deadline report: overdue work)" ] ||
+  fail "overdue: subject '$(subject overdue 1)'"
 "$prefix/bin/lawwatch" --color=never report --as-of 2025-12-01 > "$tmp/want_report.txt"
 [ $? = 1 ] || fail "the report as of 2025-12-01 is not overdue: the test proves nothing"
 body overdue 1 | cmp -s - "$tmp/want_report.txt" || { body overdue 1 | diff - "$tmp/want_report.txt" | head; fail "overdue: the body is not the report"; }
@@ -100,9 +108,15 @@ grep -q '^Quá hạn: [1-9]' "$tmp/want_report.txt" || fail "the report shows no
 AS_OF=2025-12-01 run again 0
 [ "$(mails again)" = 1 ] && [ "$(to again 1)" = "van-thu@stp.example, lanh-dao@stp.example" ] || fail "again: not the one mail to mail_to"
 
-# nothing overdue: no mail
-AS_OF=2020-01-01 run quiet 0
+# nothing overdue: no mail; --html writes the page all the same
+mkdir -p "$tmp/www"
+AS_OF=2020-01-01 run quiet 0 --html "$tmp/www/thoihan.html"
 [ "$(mails quiet)" = 0 ] || fail "nothing overdue, yet $(mails quiet) mails"
+grep -q '</html>' "$tmp/www/thoihan.html" || fail "quiet: --html wrote no page"
+# a page that cannot be written: the admin hears of it
+AS_OF=2020-01-01 run nohtml 2 --html "$tmp/no-such-folder/thoihan.html"
+[ "$(mails nohtml)" = 1 ] && [ "$(to nohtml 1)" = "it@stp.example" ] || fail "nohtml: not one mail to admin_to"
+body nohtml 1 | grep -qF "$tmp/no-such-folder" || fail "nohtml: the body does not name the page's folder"
 
 # the report fails (no database, its folder missing): the admin, not the recipients
 write_conf "$tmp/nowhere/lw.db" "van-thu@stp.example"
@@ -166,5 +180,5 @@ body installed 1 | grep -qF "$tmp/nowhere/lw.db" || fail "installed: the command
 # a usage error: exit 3, no mail
 run usage 3 --bogus
 [ "$(mails usage)" = 0 ] || fail "usage: a mail was sent"
-echo "t_nightly: 12 cases"
+echo "t_nightly: 13 cases"
 exit 0

@@ -4,8 +4,8 @@
 # - the name lawwatch and the project's version (what `lawwatch --version` says);
 # - Depends: no -dev package; the Vietnamese OCR data (tesseract-ocr-vie); for every shared
 #   library the command and liblawwatch need (readelf NEEDED), the Debian package that holds
-#   it (dpkg -S), e.g. libsqlite3-0, libpcre2-8-0, libpoppler-glib8 once the PDF reader
-#   links poppler;
+#   it (dpkg -S), e.g. libsqlite3-0, libpcre2-8-0, and the readers' libpoppler-glib8,
+#   libtesseract5, liblept5, libzip4, libxml2;
 # - the conffile (SYSCONFDIR/lawwatch/lawwatch.conf, in the data too), the postinst that
 #   creates the user lawwatch and /var/lib/lawwatch and runs ldconfig;
 # - the files: command, library, rules, man pages, completion, nightly script, units, sample
@@ -58,9 +58,10 @@ done
 for p in libsqlite3-0 libpcre2-8-0 libc6; do
   echo "$deps" | grep -qx $p || fail "Depends lacks $p: $depends"
 done
-if readelf -d "$lib" | grep -q 'NEEDED.*libpoppler-glib'; then
-  echo "$deps" | grep -qx 'libpoppler-glib[0-9]*' || fail "liblawwatch needs poppler-glib, Depends lacks libpoppler-glib8"
-fi
+# the readers' libraries (PDF, page images, OCR, DOCX/ODT), by name whatever their soname
+for p in 'libpoppler-glib[0-9]+' 'libcairo2' 'libtesseract[0-9]+' 'liblept[0-9]+' 'libzip[0-9]+' 'libxml2'; do
+  echo "$deps" | grep -qxE "$p" || fail "Depends names no $p (the readers' libraries): $depends"
+done
 
 # conffile, postinst
 dpkg-deb -e "$deb" "$tmp/control" || fail "dpkg-deb -e failed"
@@ -88,7 +89,7 @@ for want in /bin/lawwatch /share/lawwatch/rules/registry.yaml /share/man/man1/la
             /lib/systemd/system/lawwatch-failure@.service /share/doc/lawwatch/lawwatch.conf.example; do
   grep -q -- "$want\$" "$tmp/files.txt" || fail "the package lacks */$want"
 done
-grep -qE "^($src|$build)" "$tmp/files.txt" && fail "the package holds paths of the source or build tree"
+grep -qF -e "$(cd "$src" && pwd)" -e "$build" "$tmp/files.txt" && fail "the package holds paths of the source or build tree"
 nrules=$(ls "$src"/rules/*.yaml | wc -l)
 [ "$(grep -c '/share/lawwatch/rules/.*\.yaml$' "$tmp/files.txt")" = "$nrules" ] || fail "the package does not hold the $nrules rule files"
 echo "t_package: $(basename "$deb"): Depends $depends"

@@ -4,7 +4,8 @@ tests/data/real-files/ (scanned and text-layer PDFs, Word files) directly, and t
 gets from each must be at least as good as those it gets from the text made from the same
 file with pdftotext / tesseract 5.3 at 300 dpi (corpus/extra/ext-NNN.txt): legal references,
 deadlines and header fields, scored against the hand-made gold of tests/data/real/ (the gold
-of the .txt, which is the same document, and gold-word/ for the .docx, which have no .txt).
+of the .txt, which is the same document, corrected by gold-pdf/ where the original shows more
+than its broken text layer let through; gold-word/ for the .docx, which have no .txt).
 
 The list of files, the reading each must get (pdf-text, pdf-ocr, docx, or refused for a
 Word 97-2003 .doc) and their gold are data: tests/data/real/real-files.tsv.
@@ -23,10 +24,12 @@ Checks, per file:
 and over all files, the totals are not below FLOORS (set from what the readers reach).
 
 A file whose format lawwatch does not read yet (the message of the old CLI: "convert it to
-text first") is listed as not read; when no original is read the test is skipped (77).
+text first") is listed as not read; when no original is read the test is skipped (77); a
+file left unread while others of its kind are read is a failure.
 OCR of all the scans takes minutes: extract gets --jobs 2 when it has that option, the
 whole run is bounded by LW_REAL_FILES_TIMEOUT seconds (default 1500) and nothing is cached
-in the source tree. LW_REAL_FILES=ext-014,doc-08 runs only those files (a quick look).
+in the source tree. LW_REAL_FILES=ext-014,doc-08 runs only those files (a quick look; the
+floors are not checked).
 LW_REAL_FILES_SPANS=all checks the spans of the OCR'd files too (it OCRs them a second time,
 through ingest); by default the span check covers the text layers, the .docx and the two
 smallest OCR'd PDFs.
@@ -53,13 +56,16 @@ _spec.loader.exec_module(score)
 
 OCR_FORMATS = ("pdf-ocr", "image-ocr")
 PAGED_FORMATS = ("pdf-text", "pdf-ocr", "image-ocr")
+ORDER = ("pdf-text", "pdf-ocr", "image-ocr", "docx", "odt")  # of the totals' lines
 # Items by which the original may score below its .txt in one group (see the docstring).
 TOLERANCE = {"pdf-text": 0, "pdf-ocr": 1, "image-ocr": 1}
-# Totals over the originals (refs and deadlines F1, header accuracy), by kind of file: what the
-# readers reach, less a margin for OCR variance (README "Real documents: gold and scores").
+# Totals over the originals by the reading chosen (references and deadlines F1, header accuracy):
+# what the readers reach on this machine (README "Real documents: gold and scores"), less a
+# margin of about one item for OCR variance.
 FLOORS = {
-    "pdf": {"refs": 0.0, "deadlines": 0.0, "header": 0.0},
-    "docx": {"refs": 0.0, "deadlines": 0.0, "header": 0.0},
+    "pdf-text": {"refs": 0.99, "deadlines": 0.95, "header": 0.97},
+    "pdf-ocr": {"refs": 0.93, "deadlines": 0.85, "header": 0.83},
+    "docx": {"refs": 0.98, "deadlines": 0.80, "header": 0.95},
 }
 # Messages of a lawwatch without the readers (the CLI before issue 18): the format is not read yet.
 NOT_READ = ("convert it to text first", "save it as plain text", "not built yet", "not a text file")
@@ -141,6 +147,16 @@ def misses(rec, gold, name):
         if score.norm(header.get(k)) != score.norm(v):
             out.append("%s: header.%s = %r, want %r" % (name, k, header.get(k), v))
     return out
+
+
+def vietnamese(msg):
+    """The Vietnamese half of a message "VI (EN)": the text before the parenthesis closing it."""
+    depth = 0
+    for i in range(len(msg) - 1, -1, -1):
+        depth += {")": 1, "(": -1}.get(msg[i], 0)
+        if depth == 0:
+            return msg[:i].rstrip() if msg.endswith(")") else msg
+    return msg
 
 
 def pr(t):
@@ -306,7 +322,7 @@ def main():
                 txt_recs[os.path.basename(rec["path"])] = rec
 
     table = ["%-12s %-9s %-9s %-9s %-7s %6s" % ("file", "format", "refs P/R", "ddl P/R", "header", "time")]
-    totals = {"pdf": {}, "docx": {}, "txt": {}}
+    totals = {}  # by the reading chosen, and "<reading> .txt" for the .txt of those files
     not_read, read = [], 0
     span_recs = {}
     for r in rows:
@@ -325,7 +341,8 @@ def main():
             lwtest.check(rc == 1 and rec is None and name in err and ".docx" in err,
                          "%s: a Word 97-2003 file gets exit 1 and a message naming it and .docx; got exit %d: %s"
                          % (name, rc, err.strip()))
-            table.append("%-12s %-9s %s" % (name, "refused", err.strip().split(": ", 2)[-1][:60]))
+            read += 1
+            table.append("%-12s %-9s %s" % (name, "refused", vietnamese(err.strip().split(": ", 2)[-1])))
             continue
         if rc != 0 and any(m in err for m in NOT_READ):
             not_read.append(name)
@@ -347,9 +364,8 @@ def main():
         table.append(row(name, fmt, s, secs))
         for m in misses(rec, r["gold"], name):
             print("  " + m)
-        kind = "docx" if name.endswith(".docx") else "pdf"
         for g, v in s.items():
-            acc = totals[kind].setdefault(g, [0] * len(v))
+            acc = totals.setdefault(fmt, {}).setdefault(g, [0] * len(v))
             for i, x in enumerate(v):
                 acc[i] += x
         if r["txt"] != "-":
@@ -359,7 +375,7 @@ def main():
             ts = scores(trec, r["gold"])
             table.append(row("  .txt", "text", ts, None))
             for g, v in ts.items():
-                acc = totals["txt"].setdefault(g, [0] * len(v))
+                acc = totals.setdefault(fmt + " .txt", {}).setdefault(g, [0] * len(v))
                 for i, x in enumerate(v):
                     acc[i] += x
             compare(name, fmt, s, ts)
@@ -376,21 +392,20 @@ def main():
     print()
     print("\n".join(table))
     print()
-    for kind in ("pdf", "txt", "docx"):
+    for kind in sorted(totals, key=lambda k: (ORDER.index(k.split()[0]) if k.split()[0] in ORDER else len(ORDER), k)):
         t = totals[kind]
-        if not t:
-            continue
         rp, rr, rf = score.prf(*t["refs"])
         dp, dr, df = score.prf(*t["deadlines"])
         ha = t["header"][0] / t["header"][1] if t["header"][1] else 1.0
-        label = {"pdf": "PDF originals", "txt": "their .txt", "docx": ".docx originals"}[kind]
-        print("%-15s refs P=%.3f R=%.3f F1=%.3f | deadlines P=%.3f R=%.3f F1=%.3f | header %d/%d = %.3f"
-              % (label, rp, rr, rf, dp, dr, df, t["header"][0], t["header"][1], ha))
-        if kind in FLOORS:
-            fl = FLOORS[kind]
-            lwtest.check(rf >= fl["refs"], "%s: refs F1 %.3f below the floor %.2f" % (label, rf, fl["refs"]))
-            lwtest.check(df >= fl["deadlines"], "%s: deadlines F1 %.3f below the floor %.2f" % (label, df, fl["deadlines"]))
-            lwtest.check(ha >= fl["header"], "%s: header accuracy %.3f below the floor %.2f" % (label, ha, fl["header"]))
+        print("%-13s refs P=%.3f R=%.3f F1=%.3f (%d/%d/%d) | deadlines P=%.3f R=%.3f F1=%.3f (%d/%d/%d)"
+              " | header %d/%d = %.3f" % ((kind, rp, rr, rf) + tuple(t["refs"]) + (dp, dr, df) + tuple(t["deadlines"])
+                                          + (t["header"][0], t["header"][1], ha)))
+        fl = FLOORS.get(kind)
+        if fl and not os.environ.get("LW_REAL_FILES"):  # the floors are for the whole set
+            lwtest.check(rf >= fl["refs"], "%s: refs F1 %.3f below the floor %.2f" % (kind, rf, fl["refs"]))
+            lwtest.check(df >= fl["deadlines"], "%s: deadlines F1 %.3f below the floor %.2f" % (kind, df, fl["deadlines"]))
+            lwtest.check(ha >= fl["header"], "%s: header accuracy %.3f below the floor %.2f" % (kind, ha, fl["header"]))
+    print("(refs and deadlines: found/extra/missed)")
     if not_read:
         print("not read yet (the readers of their format are not in this build): " + ", ".join(not_read))
 

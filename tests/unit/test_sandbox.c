@@ -65,6 +65,16 @@ static lw_status slow_ok_reader(const unsigned char *raw, size_t len, const lw_r
     return ok_reader(raw, len, opt, out, err);
 }
 
+/* A page announced, then two seconds on it: past a wall limit of one second, within the
+ * page's allowance (LW_SANDBOX_SECONDS_PER_PAGE). */
+static lw_status paged_reader(const unsigned char *raw, size_t len, const lw_read_options *opt, lw_source **out,
+                              lw_error *err)
+{
+    opt->progress(opt->progress_ud, 0, 1);
+    sleep(2);
+    return ok_reader(raw, len, opt, out, err);
+}
+
 static lw_status error_reader(const unsigned char *raw, size_t len, const lw_read_options *opt, lw_source **out,
                               lw_error *err)
 {
@@ -298,6 +308,32 @@ static void test_source_and_progress(void **state)
     assert_int_equal(count_fds(), fds);
 }
 
+/* The time limits follow the pages a reader announces (even with no progress callback of
+ * the caller's): one page buys LW_SANDBOX_SECONDS_PER_PAGE more seconds. */
+static void test_pages_extend_limits(void **state)
+{
+    (void)state;
+    lw_read_options o;
+    lw_read_options_default(&o);
+    o.max_wall = 1;
+    o.max_cpu = 1;
+    lw_source *s = NULL;
+    lw_error err;
+    lw_error_clear(&err);
+    double t0 = now();
+    lw_status st = lw_sandbox_run("a.pdf", paged_reader, (const unsigned char *)"x", 1, &o, &s, &err);
+    if (st != LW_OK)
+        fail_msg("a page announced: %s", err.msg);
+    assert_true(now() - t0 >= 1.9);
+    lw_source_free(s);
+    /* the message says the seconds the file had: its own and its page's */
+    o.max_pages = 5;
+    st = lw_sandbox_run("a.pdf", sleep_reader, (const unsigned char *)"x", 1, &o, &s, &err);
+    assert_int_equal(st, LW_ERR_LIMIT);
+    assert_non_null(strstr(err.msg, "quá 1 giây"));
+    no_zombie();
+}
+
 /* ---- several threads at once ---- */
 
 typedef struct {
@@ -365,6 +401,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_source_and_progress),
         cmocka_unit_test(test_endings),
+        cmocka_unit_test(test_pages_extend_limits),
         cmocka_unit_test(test_threads),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
