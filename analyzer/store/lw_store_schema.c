@@ -228,7 +228,10 @@ lw_status lw_store_schema_check(sqlite3 *db, const char *path, int flags, lw_err
                 sqlite3_free(to6);
             to6 = more;
         }
-        char *sql = to6 ? sqlite3_mprintf("%s %s PRAGMA user_version = 6; COMMIT;", to6, LW_SCHEMA_SOURCE_CACHE) : NULL;
+        /* v_documents shows how each document was read */
+        char *sql = to6 ? sqlite3_mprintf("%s %s DROP VIEW IF EXISTS v_documents; %s PRAGMA user_version = 6; COMMIT;", to6,
+                                          LW_SCHEMA_SOURCE_CACHE, LW_SCHEMA_V_DOCUMENTS)
+                        : NULL;
         sqlite3_free(to6);
         lw_status ust = ver == 6 && !missing && sql ? LW_OK : upgrade_step(db, path, sql, ver, err);
         sqlite3_free(sql);

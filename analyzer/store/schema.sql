@@ -230,7 +230,7 @@ CREATE VIRTUAL TABLE doc_text USING fts5(subject, body, tokenize = 'lawwatch');
 -- Views for reviewers.
 CREATE VIEW v_documents AS
   SELECT id, path, kind, number, issuer, place, date, subject, encoding, size, n_facts,
-         sha256, ingested_at,
+         sha256, ingested_at, source_format, pages, note,  -- how it was read (schema 6)
          (SELECT count(*) FROM doc_paths p WHERE p.doc_id = d.id) AS n_paths,
          (SELECT group_concat(path, char(10)) FROM (SELECT path FROM doc_paths p
            WHERE p.doc_id = d.id ORDER BY p.rowid)) AS paths  -- one a line, the first first

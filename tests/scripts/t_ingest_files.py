@@ -142,6 +142,9 @@ with lwtest.tmpdir("lw_ingest_files_") as tmp:
             kind, reason = seen.get(name, (None, ""))
             check(kind == outcome and what in reason and name in reason,
                   "%s: %s, its reason names it and says '%s': %s %s" % (name, outcome, what, kind, reason))
+    view = dict(q(db, "SELECT path, source_format FROM v_documents"))
+    check(sorted(view.values()) == sorted(w for o, w in WANT.values() if o == "stored"),
+          "v_documents shows how each was read: %s" % view)
     c = got.get("counts", {})
     check(c.get("ingested") == 6 and c.get("failed") == 1 and c.get("skipped") == 2, "counts by outcome: %s" % c)
     check(c.get("sources_read") == 5 and c.get("sources_cached") == 0, "5 sources read, none cached: %s" % c)
