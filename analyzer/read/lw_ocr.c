@@ -49,7 +49,7 @@ typedef struct {
     lw_source **page_src;    /* n_pages results, each page's own source */
 } ocr_job;
 
-/* A worker: its engine and the first error it met (err_page: 0-based page, or UINT_MAX). */
+/* A worker: its engine and the first error it met (err_page: 0-based page, or UINT32_MAX). */
 typedef struct {
     ocr_job *job;
     TessBaseAPI *api;
@@ -329,6 +329,37 @@ static lw_status recognize(TessBaseAPI *api, PIX *pix, unsigned page1, lw_source
     return LW_OK;
 }
 
+/* Engines start one at a time in the whole process: start-up writes tesseract's global
+ * parameters (debug_file below) and tables, which recognition only reads; two documents may
+ * be read at once in one process (no sandbox, several jobs). */
+static pthread_mutex_t engine_mu = PTHREAD_MUTEX_INITIALIZER;
+
+/* Starts an engine with the Vietnamese data; a missing vie.traineddata says which package
+ * to install. */
+static lw_status engine_start(TessBaseAPI **out, lw_error *err)
+{
+    *out = NULL;
+    pthread_mutex_lock(&engine_mu);
+    TessBaseAPI *api = TessBaseAPICreate();
+    if (!api) {
+        pthread_mutex_unlock(&engine_mu);
+        return lw_error_msg(err, LW_ERR_NOMEM, NULL, 0, 0, LW_MSG_NOMEM);
+    }
+    /* tesseract's diagnostics go to stderr through this global setting; the reviewer gets
+     * our message instead (set before Init so that its own complaints are quiet too) */
+    TessBaseAPISetVariable(api, "debug_file", "/dev/null");
+    int bad = TessBaseAPIInit3(api, NULL, "vie") != 0;
+    pthread_mutex_unlock(&engine_mu);
+    if (bad) {
+        TessBaseAPIDelete(api);
+        return lw_error_msg(err, LW_ERR_IO, NULL, 0, 0, LW_MSG_OCR_NO_VIE);
+    }
+    /* what the tesseract command does by default (the API's default is one block) */
+    TessBaseAPISetPageSegMode(api, PSM_AUTO);
+    *out = api;
+    return LW_OK;
+}
+
 /* Keeps tesseract's OpenMP loops in the calling thread. Its LSTM runs `omp parallel for
  * num_threads(4)`: beside a worker per core those threads only spin and wait, and a 3-page
  * scan took 28 s instead of 5 (one job, 2 busy cores). OMP_THREAD_LIMIT=1 would do it, but
@@ -350,6 +381,17 @@ static void *work(void *arg)
     ocr_worker *wk = arg;
     ocr_job *job = wk->job;
     openmp_single_thread();
+    /* each worker starts its engine (one at a time, engine_mu): the first is at work on page
+     * 1 while the next one starts */
+    lw_status st0 = engine_start(&wk->api, &wk->err);
+    if (st0) {
+        pthread_mutex_lock(&job->mu);
+        job->stop = 1;
+        wk->st = st0;
+        wk->err_page = 0;
+        pthread_mutex_unlock(&job->mu);
+        return NULL;
+    }
     for (;;) {
         pthread_mutex_lock(&job->mu);
         if (job->stop || job->next >= job->n_pages) {
@@ -391,37 +433,6 @@ static void engine_name(char *buf, size_t size)
     snprintf(buf, size, "tesseract %s (vie)", TessVersion());
 }
 
-/* Engines start one at a time in the whole process: start-up writes tesseract's global
- * parameters (debug_file below) and tables, which recognition only reads; two documents may
- * be read at once in one process (no sandbox, several jobs). */
-static pthread_mutex_t engine_mu = PTHREAD_MUTEX_INITIALIZER;
-
-/* Starts an engine with the Vietnamese data; a missing vie.traineddata says which package
- * to install. */
-static lw_status engine_start(TessBaseAPI **out, lw_error *err)
-{
-    *out = NULL;
-    pthread_mutex_lock(&engine_mu);
-    TessBaseAPI *api = TessBaseAPICreate();
-    if (!api) {
-        pthread_mutex_unlock(&engine_mu);
-        return lw_error_msg(err, LW_ERR_NOMEM, NULL, 0, 0, LW_MSG_NOMEM);
-    }
-    /* tesseract's diagnostics go to stderr through this global setting; the reviewer gets
-     * our message instead (set before Init so that its own complaints are quiet too) */
-    TessBaseAPISetVariable(api, "debug_file", "/dev/null");
-    int bad = TessBaseAPIInit3(api, NULL, "vie") != 0;
-    pthread_mutex_unlock(&engine_mu);
-    if (bad) {
-        TessBaseAPIDelete(api);
-        return lw_error_msg(err, LW_ERR_IO, NULL, 0, 0, LW_MSG_OCR_NO_VIE);
-    }
-    /* what the tesseract command does by default (the API's default is one block) */
-    TessBaseAPISetPageSegMode(api, PSM_AUTO);
-    *out = api;
-    return LW_OK;
-}
-
 /* OCRs n_pages pages from pm over opt->jobs workers into *out (format fmt). */
 static lw_status ocr_pages(page_maker *pm, unsigned n_pages, lw_source_format fmt, const lw_read_options *opt,
                            lw_source **out, lw_error *err)
@@ -441,12 +452,9 @@ static lw_status ocr_pages(page_maker *pm, unsigned n_pages, lw_source_format fm
         st = lw_error_msg(err, LW_ERR_NOMEM, NULL, 0, 0, LW_MSG_NOMEM);
         goto done;
     }
-    /* engines are started here, one after the other (engine_mu) */
     for (unsigned k = 0; k < jobs; k++) {
         wk[k].job = &job;
         wk[k].err_page = UINT32_MAX;
-        if ((st = engine_start(&wk[k].api, err)))
-            goto done;
     }
     pthread_mutex_init(&job.mu, NULL);
     if (jobs == 1) {
@@ -467,7 +475,8 @@ static lw_status ocr_pages(page_maker *pm, unsigned n_pages, lw_source_format fm
     pthread_mutex_destroy(&job.mu);
     *pm = job.pm;
 
-    /* the error of the lowest failed page: the one a single job would have met first */
+    /* the error of the lowest failed page: the one a single job would have met first (an
+     * engine that did not start counts as page 1) */
     ocr_worker *bad = NULL;
     for (unsigned k = 0; k < jobs; k++)
         if (wk[k].st && (!bad || wk[k].err_page < bad->err_page))

@@ -317,6 +317,11 @@ static char *with_annot_text(PopplerPage *page, const char *text, const pchar *c
                 continue;
             if (in_content(sorted, n, &rc[j]))
                 break;
+            /* two fields on one line with nothing of the content between them in the
+             * printed text ("125" ... "15"): a wide gap or a step back ends the run */
+            double hgt = fmax(rc[last].y2 - rc[last].y1, rc[j].y2 - rc[j].y1);
+            if (rc[j].x1 - rc[last].x2 > 1.5 * hgt || rc[j].x2 < rc[last].x1)
+                break;
             last = j;
             x1 = fmin(x1, rc[j].x1), y1 = fmin(y1, rc[j].y1), x2 = fmax(x2, rc[j].x2), y2 = fmax(y2, rc[j].y2);
         }
@@ -387,6 +392,8 @@ static int add_page(lw_source *s, char *text, uint32_t page)
     }
     return 0;
 }
+
+static void note_pages_without_text(lw_source *s); /* below, with the judgement */
 
 lw_status lw_pdf_read(const unsigned char *raw, size_t len, const lw_read_options *opt, lw_source **out, lw_error *err)
 {
@@ -468,6 +475,7 @@ lw_status lw_pdf_read(const unsigned char *raw, size_t len, const lw_read_option
     }
     /* pages without any text still count: the page numbers must stay those of the file */
     s->pages = (uint32_t)n;
+    note_pages_without_text(s);
 done:
     g_object_unref(doc);
     if (st != LW_OK) {
@@ -699,7 +707,9 @@ static size_t measure_line(const char *p, size_t n, lw_pdf_layer_stats *st)
     return letters;
 }
 
-void lw_pdf_layer_measure(const lw_source *s, lw_pdf_layer_stats *st)
+/* The measures of s into st; has_text (s->pages entries, or NULL) gets 1 for each page that
+ * holds text. */
+static void measure(const lw_source *s, lw_pdf_layer_stats *st, uint8_t *has_text)
 {
     memset(st, 0, sizeof *st);
     st->pages = s->pages;
@@ -708,8 +718,11 @@ void lw_pdf_layer_measure(const lw_source *s, lw_pdf_layer_stats *st)
     int in_stamp = 0;
     for (size_t li = 0; li <= s->n_lines; li++) {
         if (li == s->n_lines || s->lines[li].page != page) {
-            if (page && page_letters >= LW_PDF_PAGE_MIN_LETTERS)
+            if (page && page_letters >= LW_PDF_PAGE_MIN_LETTERS) {
                 st->text_pages++;
+                if (has_text && page <= s->pages)
+                    has_text[page - 1] = 1;
+            }
             if (li == s->n_lines)
                 break;
             page = s->lines[li].page;
@@ -745,6 +758,42 @@ void lw_pdf_layer_measure(const lw_source *s, lw_pdf_layer_stats *st)
         page_letters += l;
         st->letters += l;
     }
+}
+
+void lw_pdf_layer_measure(const lw_source *s, lw_pdf_layer_stats *st)
+{
+    measure(s, st, NULL);
+}
+
+static void say(char *why, size_t whysize, lw_msg_id id, ...);
+
+/* A layer read for most of its pages may still have pages without text (a scanned annex
+ * behind a typed letter): those pages are not read, and the note says which, so that the
+ * reviewer looks at them. Nothing is noted when the layer will not be used anyway. */
+static void note_pages_without_text(lw_source *s)
+{
+    uint8_t *has = s->pages ? g_try_malloc0(s->pages) : NULL;
+    if (!has)
+        return;
+    lw_pdf_layer_stats st;
+    measure(s, &st, has);
+    if (st.text_pages && st.text_pages < st.pages && st.text_pages * 2 >= st.pages) {
+        char list[96] = "";
+        size_t used = 0, shown = 0;
+        for (uint32_t p = 0; p < s->pages && used < sizeof list; p++) {
+            if (has[p])
+                continue;
+            int k = shown < 12 ? snprintf(list + used, sizeof list - used, "%s%u", shown ? ", " : "", p + 1)
+                               : snprintf(list + used, sizeof list - used, ", …");
+            if (k < 0 || (size_t)k >= sizeof list - used)
+                break;
+            used += (size_t)k;
+            if (shown++ >= 12)
+                break;
+        }
+        say(s->note, sizeof s->note, LW_MSG_PDF_NOTE_PAGES_NO_TEXT, list);
+    }
+    g_free(has);
 }
 
 /* The reasons are the reviewer's, hence Vietnamese only: they go into the source's note. */

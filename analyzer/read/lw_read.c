@@ -105,16 +105,18 @@ static lw_read_kind sniff_zip(const unsigned char *raw, size_t len)
 }
 
 /* An OLE2 compound file: Word 97-2003 when its directory names the WordDocument stream, or
- * when that cannot be seen (the directory may lie past a truncation); Excel and PowerPoint
- * files are not documents here. Directory names are UTF-16LE. */
+ * when that cannot be seen (the directory may lie past a truncation); Excel, PowerPoint and
+ * Outlook (.msg) files are not documents here. Directory names are UTF-16LE. */
 static lw_read_kind sniff_ole(const unsigned char *raw, size_t len)
 {
     static const char word[] = "W\0o\0r\0d\0D\0o\0c\0u\0m\0e\0n\0t\0";
     static const char book[] = "W\0o\0r\0k\0b\0o\0o\0k\0";
     static const char ppt[] = "P\0o\0w\0e\0r\0P\0o\0i\0n\0t\0";
+    static const char msg[] = "_\0_\0s\0u\0b\0s\0t\0g\0"; /* an Outlook message (.msg) */
     if (contains(raw, len, word, sizeof word - 1))
         return LW_KIND_DOC;
-    if (contains(raw, len, book, sizeof book - 1) || contains(raw, len, ppt, sizeof ppt - 1))
+    if (contains(raw, len, book, sizeof book - 1) || contains(raw, len, ppt, sizeof ppt - 1) ||
+        contains(raw, len, msg, sizeof msg - 1))
         return LW_KIND_OTHER;
     return LW_KIND_DOC;
 }
@@ -213,10 +215,15 @@ lw_status lw_read_source(const char *path, const unsigned char *raw, size_t len,
             if (starts(raw, len, not_documents[i].magic, not_documents[i].len))
                 return lw_error_msg(err, LW_ERR_BINARY, path, 0, 0, LW_MSG_READ_NOT_DOCUMENT, not_documents[i].vi,
                                     not_documents[i].en);
-        int zip = starts(raw, len, "PK\x03\x04", 4);
-        return lw_error_msg(err, LW_ERR_BINARY, path, 0, 0, LW_MSG_READ_NOT_DOCUMENT,
-                            zip ? "tệp nén ZIP (không phải Word .docx hay OpenDocument .odt)" : "tệp nhị phân",
-                            zip ? "a ZIP archive (not a Word .docx or OpenDocument .odt)" : "a binary file");
+        if (starts(raw, len, "PK\x03\x04", 4))
+            return lw_error_msg(err, LW_ERR_BINARY, path, 0, 0, LW_MSG_READ_NOT_DOCUMENT,
+                                "tệp nén ZIP (không phải Word .docx hay OpenDocument .odt)",
+                                "a ZIP archive (not a Word .docx or OpenDocument .odt)");
+        if (starts(raw, len, "\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1", 8))
+            return lw_error_msg(err, LW_ERR_BINARY, path, 0, 0, LW_MSG_READ_NOT_DOCUMENT,
+                                "tệp Microsoft Office không phải Word (Excel, PowerPoint, thư Outlook)",
+                                "a Microsoft Office file that is not Word (Excel, PowerPoint, an Outlook message)");
+        return lw_error_msg(err, LW_ERR_BINARY, path, 0, 0, LW_MSG_READ_NOT_DOCUMENT, "tệp nhị phân", "a binary file");
     }
     default:
         return lw_error_msg(err, LW_ERR_USAGE, path, 0, 0, LW_MSG_READ_NOT_READER);

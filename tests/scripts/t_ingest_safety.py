@@ -17,6 +17,7 @@ Run: python3 t_ingest_safety.py LAWWATCH_BIN SOURCE_DIR (from ctest)."""
 import fcntl
 import json
 import os
+import select
 import shutil
 import socket
 import sqlite3
@@ -246,6 +247,14 @@ with lwtest.tmpdir("lw_ingest_safety_") as tmp:
         rc, out, err = run("search", "--db", kdb, "lockone", timeout=30)
         check(rc == 0 and time.time() - t0 < 5, "a search is not blocked by an ingest's lock")
         p = subprocess.Popen([BIN, "ingest", "--db", kdb, kdocs], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        # under load the second ingest may reach the lock late: read its stderr until it says
+        # it waits (or 30 s pass) before releasing, so the test never races it
+        said = b""
+        t0 = time.time()
+        while b"waiting for it" not in said and time.time() - t0 < 30 and p.poll() is None:
+            r, _, _ = select.select([p.stderr], [], [], 0.5)
+            if r:
+                said += os.read(p.stderr.fileno(), 4096)
         time.sleep(HOLD_S)
         check(p.poll() is None, "a second ingest waits while the lock is held")
         check(count(kdb) == 1, "and stores nothing meanwhile")
@@ -254,7 +263,7 @@ with lwtest.tmpdir("lw_ingest_safety_") as tmp:
         lock.close()
     try:
         _, perr = p.communicate(timeout=60)
-        perr = perr.decode("utf-8", "replace")
+        perr = (said + perr).decode("utf-8", "replace")
         check(p.returncode == 0, "the waiting ingest finishes once released: %d %s" % (p.returncode, perr))
         check("another ingest is running on %s; waiting for it" % kdb in perr and "đang chờ" in perr,
               "it said it waits, Vietnamese first: " + perr)

@@ -1,5 +1,5 @@
 /* Tests for lw_ocr: pages drawn here from tests/data/ocr/lines.txt (cairo, DejaVu Serif at 300
- * dpi) into a PNG, a two-page TIFF and a two-page PDF come back word for word, with pages,
+ * dpi) into a PNG, a JPEG, a two-page TIFF and a two-page PDF come back word for word, with pages,
  * lines on the page and a confidence per word; a real scanned page
  * (tests/data/ocr/scan-ext-002-p1.pdf) gives the lines of scan-ext-002-p1.expect; an
  * e-signature stamp is left out and a typed number kept (stamp.pdf); one job and
@@ -145,6 +145,15 @@ static unsigned char *png_of_page(const lines_file *lf, int page, size_t *len)
     return png;
 }
 
+static unsigned char *jpeg_of_page(const lines_file *lf, int page, size_t *len)
+{
+    PIX *pix = page_pix(lf, page);
+    l_uint8 *jpg = NULL;
+    assert_int_equal(pixWriteMemJpeg(&jpg, len, pix, 85, 0), 0);
+    pixDestroy(&pix);
+    return jpg;
+}
+
 static unsigned char *tiff_of_pages(const lines_file *lf, size_t *len)
 {
     PIXA *pixa = pixaCreate(lf->pages);
@@ -276,7 +285,8 @@ static void assert_same_source(const lw_source *a, const lw_source *b)
 /* ------------------------------------------------------------------------------------------
  * Tests */
 
-static void test_png_line(void **state)
+/* Page 1 of lines.txt as a PNG and as a JPEG: its lines, word for word. */
+static void test_png_jpeg(void **state)
 {
     (void)state;
     lines_file lf;
@@ -285,19 +295,21 @@ static void test_png_line(void **state)
     one.pages = 1;
     for (one.n = 0; one.n < lf.n && lf.page[one.n] == 1;)
         one.n++;
-    size_t len;
-    unsigned char *png = png_of_page(&lf, 1, &len);
-    lw_read_options o = options(1);
-    lw_source *s = NULL;
-    lw_error err;
-    lw_status st = lw_ocr_image(png, len, &o, &s, &err);
-    if (st)
-        fail_msg("lw_ocr_image: %s", err.msg);
-    check_invariants(s, LW_SOURCE_IMAGE_OCR, 1);
-    check_lines(s, &one);
-    assert_int_equal(lw_source_min_conf(s, 0, s->len) > 50, 1);
-    lw_source_free(s);
-    lept_free(png);
+    for (int jpeg = 0; jpeg < 2; jpeg++) {
+        size_t len;
+        unsigned char *img = jpeg ? jpeg_of_page(&lf, 1, &len) : png_of_page(&lf, 1, &len);
+        lw_read_options o = options(1);
+        lw_source *s = NULL;
+        lw_error err;
+        lw_status st = lw_ocr_image(img, len, &o, &s, &err);
+        if (st)
+            fail_msg("lw_ocr_image (%s): %s", jpeg ? "JPEG" : "PNG", err.msg);
+        check_invariants(s, LW_SOURCE_IMAGE_OCR, 1);
+        check_lines(s, &one);
+        assert_int_equal(lw_source_min_conf(s, 0, s->len) > 50, 1);
+        lw_source_free(s);
+        lept_free(img);
+    }
     free_lines(&lf);
 }
 
@@ -476,6 +488,14 @@ static void test_garbage(void **state)
     assert_int_equal(lw_ocr_pdf(not_pdf, sizeof not_pdf - 1, &o, &s, &err), LW_ERR_DATA);
     assert_null(s);
 
+    /* a PNG whose header claims 100000 x 100000 pixels in a few bytes: refused before decoding */
+    static const unsigned char huge[] = "\x89PNG\r\n\x1a\n\0\0\0\x0dIHDR\0\x01\x86\xa0\0\x01\x86\xa0\x08\0\0\0\0"
+                                        "\0\0\0\0\0\0\0\0IDAT";
+    assert_int_equal(lw_ocr_image(huge, sizeof huge - 1, &o, &s, &err), LW_ERR_TOO_LARGE);
+    assert_null(s);
+    lw_msg_format(want, sizeof want, LW_MSG_OCR_IMAGE_TOO_BIG, 1u, 100000, 100000);
+    assert_string_equal(err.msg, want);
+
     /* a PNG cut short: header fine, data gone */
     lines_file lf;
     read_lines("lines.txt", &lf);
@@ -518,7 +538,7 @@ const char *__lsan_default_suppressions(void)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_garbage),       cmocka_unit_test(test_png_line), cmocka_unit_test(test_tiff_two_pages),
+        cmocka_unit_test(test_garbage),       cmocka_unit_test(test_png_jpeg), cmocka_unit_test(test_tiff_two_pages),
         cmocka_unit_test(test_pdf_two_pages), cmocka_unit_test(test_real_scan), cmocka_unit_test(test_signature_stamp),
         cmocka_unit_test(test_no_vie),
     };

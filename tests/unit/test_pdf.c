@@ -324,6 +324,7 @@ static void test_short_letter_usable(void **state)
         if (!has_line(s, 1, letter[i]))
             fail_msg("no line \"%s\"", letter[i]);
     assert_int_equal(s->lines[0].line, 1);
+    assert_string_equal(s->note, "");
     check_judgement("letter", s, 1, "-");
     lw_source_free(s);
     lw_buf_free(&b);
@@ -439,6 +440,7 @@ static void test_unusable_layers(void **state)
         options(&o);
         lw_source *s = read_ok((unsigned char *)b.data, b.len, &o);
         assert_int_equal(s->pages, (uint32_t)cases[k].n);
+        assert_string_equal(s->note, ""); /* OCR will read every page: nothing to point at */
         check_judgement(cases[k].what, s, 0, cases[k].kind);
         lw_source_free(s);
         lw_buf_free(&b);
@@ -473,6 +475,9 @@ static void test_pages_progress_and_cap(void **state)
     assert_int_equal(s->pages, 3);
     /* the letter again on page 3, its lines counted from 1 there; page 2 has none */
     assert_true(has_line(s, 3, letter[2]));
+    /* the page without text is named in the note, for the reviewer to look at */
+    if (!strstr(s->note, "trang 2 không có lớp chữ"))
+        fail_msg("note \"%s\"", s->note);
     for (size_t i = 0; i < s->n_lines; i++) {
         assert_int_not_equal(s->lines[i].page, 2);
         if (s->lines[i].page == 3 && (i == 0 || s->lines[i - 1].page != 3))
