@@ -22,15 +22,7 @@
 #include "lw_decode.h"
 #include "lw_file.h"
 
-#ifndef LW_SOURCE_DIR
-#define LW_SOURCE_DIR "."
-#endif
-
-static const char *source_dir(void)
-{
-    const char *s = getenv("LW_SOURCE_DIR");
-    return s && *s ? s : LW_SOURCE_DIR;
-}
+#include "test_dir.h"
 
 /* ------------------------------------------------------------------------------------------
  * Helpers */

@@ -24,15 +24,7 @@
 #include "lw_msg.h"
 #include "lw_ocr.h"
 
-#ifndef LW_SOURCE_DIR
-#define LW_SOURCE_DIR "."
-#endif
-
-static const char *source_dir(void)
-{
-    const char *s = getenv("LW_SOURCE_DIR");
-    return s && *s ? s : LW_SOURCE_DIR;
-}
+#include "test_dir.h"
 
 /* ------------------------------------------------------------------------------------------
  * Test data: the drawn lines by page, and expected lines of the real scan */

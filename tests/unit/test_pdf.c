@@ -22,15 +22,7 @@
 
 #include "lw_pdf.h"
 
-#ifndef LW_SOURCE_DIR
-#define LW_SOURCE_DIR "."
-#endif
-
-static const char *source_dir(void)
-{
-    const char *s = getenv("LW_SOURCE_DIR");
-    return s && *s ? s : LW_SOURCE_DIR;
-}
+#include "test_dir.h"
 
 /* The bytes of a file (owned, free), or NULL when it is not there. */
 static unsigned char *slurp(const char *path, size_t *len)

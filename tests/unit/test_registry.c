@@ -19,15 +19,7 @@
 
 #include "lw_registry.h"
 
-#ifndef LW_SOURCE_DIR
-#define LW_SOURCE_DIR "."
-#endif
-
-static const char *source_dir(void)
-{
-    const char *s = getenv("LW_SOURCE_DIR");
-    return s && *s ? s : LW_SOURCE_DIR;
-}
+#include "test_dir.h"
 
 /* source_dir()/rel in a static buffer (one of four, so a call can use a few) */
 static const char *src_path(const char *rel)

@@ -19,15 +19,7 @@
 #include "lw_store_ingest.h"
 #include "lw_store_sqlite.h" /* the connection, to look into the database */
 
-#ifndef LW_SOURCE_DIR
-#define LW_SOURCE_DIR "."
-#endif
-
-static const char *source_dir(void)
-{
-    const char *s = getenv("LW_SOURCE_DIR");
-    return s && *s ? s : LW_SOURCE_DIR;
-}
+#include "test_dir.h"
 
 static char tmpdir[256];
 static lw_engine *engine;
