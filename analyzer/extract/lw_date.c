@@ -64,7 +64,8 @@ int lw_date_cmp(lw_date a, lw_date b)
 
 const char *lw_date_iso(lw_date d, char *buf)
 {
-    snprintf(buf, 11, "%04d-%02d-%02d", d.y % 10000, d.m % 100, d.d % 100);
+    /* unsigned: the compiler then knows each field fits its width (no -Wformat-truncation) */
+    snprintf(buf, 11, "%04u-%02u-%02u", (unsigned)d.y % 10000u, (unsigned)d.m % 100u, (unsigned)d.d % 100u);
     return buf;
 }
 
