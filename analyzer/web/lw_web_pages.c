@@ -1,0 +1,226 @@
+/* lw_web_pages: routing and the pages / and /search (HTML) and /api/search (JSON). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "lawwatch.h"
+#include "lw_web_pages.h"
+
+/* Hits per page of /search. */
+#define PAGE_SIZE 20
+/* The last page /search serves (PAGE_SIZE * PAGE_MAX hits are asked at most). */
+#define PAGE_MAX 50
+
+#define CT_HTML "text/html; charset=utf-8"
+#define CT_JSON "application/json; charset=utf-8"
+
+void lw_web_error_page(lw_web_response *res, unsigned status, const char *vi, const char *en)
+{
+    char title[32];
+    snprintf(title, sizeof title, "%u", status);
+    lw_web_buf_free(&res->body);
+    res->body.oom = 0;
+    res->status = status;
+    res->content_type = CT_HTML;
+    lw_web_page_begin(&res->body, title, NULL);
+    lw_web_buf_printf(&res->body, "<h1>%u</h1><p class=\"err\">", status);
+    lw_web_html_text(&res->body, vi);
+    lw_web_buf_puts(&res->body, "</p><p lang=\"en\">");
+    lw_web_html_text(&res->body, en);
+    lw_web_buf_puts(&res->body, "</p><p><a href=\"/\">Trang ch\xE1\xBB\xA7 (home)</a></p>");
+    lw_web_page_end(&res->body);
+}
+
+/* Runs the search of req with limit into *json (owned, free), the same JSON as `lawwatch search
+ * --format json`. LAWWATCH_OK, or the status with err filled. */
+static lawwatch_status search_json(const lw_web_request *req, int limit, char **json, size_t *n,
+                                   lawwatch_error *err)
+{
+    *json = NULL;
+    lawwatch_db *db;
+    lawwatch_status st = lawwatch_db_open(req->db_path, LAWWATCH_DB_READONLY, &db, err);
+    if (st)
+        return st;
+    lawwatch_search_query q = {req->q, req->year && *req->year ? req->year : NULL,
+                               req->kind && *req->kind ? req->kind : NULL,
+                               req->issuer && *req->issuer ? req->issuer : NULL, limit};
+    lawwatch_view v = {LAWWATCH_FORMAT_JSON, 0, NULL};
+    size_t size = 0;
+    FILE *f = open_memstream(json, &size);
+    if (!f) {
+        lawwatch_db_close(db);
+        err->code = LAWWATCH_ERR_NOMEM;
+        snprintf(err->msg, sizeof err->msg, "out of memory");
+        return LAWWATCH_ERR_NOMEM;
+    }
+    st = lawwatch_search_write(db, &q, &v, f, n, err);
+    fclose(f);
+    lawwatch_db_close(db);
+    if (st) {
+        free(*json);
+        *json = NULL;
+    }
+    return st;
+}
+
+/* A search error as a page: a malformed query is the reviewer's (400), the rest ours (500). */
+static void search_error(lw_web_response *res, lawwatch_status st, const lawwatch_error *err)
+{
+    if (st == LAWWATCH_ERR_QUERY)
+        lw_web_error_page(res, 400, "C\xC3\xA2u t\xC3\xACm ki\xE1\xBA\xBFm kh\xC3\xB4ng h\xE1\xBB\xA3p l\xE1\xBB\x87: ", err->msg);
+    else
+        lw_web_error_page(res, 500, "Kh\xC3\xB4ng \xC4\x91\xE1\xBB\x8D\x63 \xC4\x91\xC6\xB0\xE1\xBB\xA3\x63 c\xC6\xA1 s\xE1\xBB\x9F d\xE1\xBB\xAF li\xE1\xBB\x87u.",
+                          "The database could not be read.");
+}
+
+/* /api/search?q=&year=&kind=&issuer=: the CLI's JSON (its default limit, 20). */
+static void page_api_search(const lw_web_request *req, lw_web_response *res)
+{
+    if (!req->q || !*req->q) {
+        res->status = 400;
+        res->content_type = CT_JSON;
+        lw_web_buf_puts(&res->body, "{\"error\":\"missing q\"}\n");
+        return;
+    }
+    char *json;
+    size_t n;
+    lawwatch_error err = {0};
+    lawwatch_status st = search_json(req, 0, &json, &n, &err);
+    res->content_type = CT_JSON;
+    if (st) {
+        res->status = st == LAWWATCH_ERR_QUERY ? 400 : 500;
+        json_t *e = json_pack("{s:s}", "error", err.msg);
+        char *s = e ? json_dumps(e, JSON_COMPACT) : NULL;
+        lw_web_buf_puts(&res->body, s ? s : "{\"error\":\"\"}");
+        lw_web_buf_puts(&res->body, "\n");
+        free(s);
+        json_decref(e);
+        return;
+    }
+    res->status = 200;
+    lw_web_buf_puts(&res->body, json);
+    free(json);
+}
+
+/* A string field of a JSON object, or NULL. */
+static const char *field(const json_t *o, const char *key)
+{
+    return json_string_value(json_object_get(o, key));
+}
+
+/* One hit: kind, number, date, issuer, then the subject, the snippet and the path. */
+static void write_hit(lw_web_buf *b, const json_t *h)
+{
+    const char *kind = field(h, "kind"), *number = field(h, "number"), *date = field(h, "date"),
+               *issuer = field(h, "issuer"), *subject = field(h, "subject"), *label = field(h, "label");
+    lw_web_buf_puts(b, "<article class=\"hit\"><div class=\"meta\">");
+    if (kind || number || date || issuer) {
+        lw_web_html_text(b, kind ? kind : "V\xC4\x83n b\xE1\xBA\xA3n");
+        if (number && *number) {
+            lw_web_buf_puts(b, " s\xE1\xBB\x91 <b>");
+            lw_web_html_text(b, number);
+            lw_web_buf_puts(b, "</b>");
+        }
+        if (date && *date) {
+            lw_web_buf_puts(b, " ng\xC3\xA0y <time>");
+            lw_web_html_text(b, date);
+            lw_web_buf_puts(b, "</time>");
+        }
+        if (issuer && *issuer) {
+            lw_web_buf_puts(b, " \xE2\x80\x94 ");
+            lw_web_html_text(b, issuer);
+        }
+    } else {
+        lw_web_html_text(b, label);
+    }
+    lw_web_buf_puts(b, "</div><h3>");
+    lw_web_html_text(b, subject && *subject ? subject : label);
+    lw_web_buf_puts(b, "</h3><p>");
+    lw_web_html_snippet(b, field(h, "snippet"));
+    lw_web_buf_puts(b, "</p><div class=\"path\">");
+    lw_web_html_text(b, field(h, "path"));
+    lw_web_buf_puts(b, "</div></article>\n");
+}
+
+/* / and /search?q=&year=&kind=&issuer=&page=: the form, then the hits, 20 a page. */
+static void page_search(const lw_web_request *req, lw_web_response *res)
+{
+    lw_web_buf *b = &res->body;
+    res->status = 200;
+    res->content_type = CT_HTML;
+    if (!req->q || !*req->q) {
+        lw_web_page_begin(b, "T\xC3\xACm ki\xE1\xBA\xBFm v\xC4\x83n b\xE1\xBA\xA3n", NULL);
+        lw_web_buf_puts(b, "<h1>T\xC3\xACm ki\xE1\xBA\xBFm v\xC4\x83n b\xE1\xBA\xA3n</h1>"
+                           "<p>Nh\xE1\xBA\xADp t\xE1\xBB\xAB kho\xC3\xA1 (c\xC3\xB3 ho\xE1\xBA\xB7\x63 kh\xC3\xB4ng d\xE1\xBA\xA5u), "
+                           "s\xE1\xBB\x91 hi\xE1\xBB\x87u v\xC4\x83n b\xE1\xBA\xA3n (59/2012/N\xC4\x90-CP), \"c\xE1\xBB\xA5m t\xE1\xBB\xAB\", "
+                           "AND, OR, NOT.</p>");
+        lw_web_page_end(b);
+        return;
+    }
+    long page = 1;
+    if (req->page) {
+        char *end;
+        page = strtol(req->page, &end, 10);
+        if (*end || page < 1 || page > PAGE_MAX) {
+            lw_web_error_page(res, 400, "Trang kh\xC3\xB4ng h\xE1\xBB\xA3p l\xE1\xBB\x87.", "Invalid page number.");
+            return;
+        }
+    }
+    char *json;
+    size_t n = 0;
+    lawwatch_error err = {0};
+    lawwatch_status st = search_json(req, (int)(page * PAGE_SIZE), &json, &n, &err);
+    if (st) {
+        search_error(res, st, &err);
+        return;
+    }
+    json_t *hits = json_loads(json, 0, NULL);
+    free(json);
+    if (!json_is_array(hits)) {
+        json_decref(hits);
+        search_error(res, LAWWATCH_ERR_DB, &err);
+        return;
+    }
+    lw_web_page_begin(b, req->q, req->q);
+    size_t total = json_array_size(hits), first = (size_t)(page - 1) * PAGE_SIZE;
+    if (!total)
+        lw_web_buf_puts(b, "<p>Kh\xC3\xB4ng t\xC3\xACm th\xE1\xBA\xA5y v\xC4\x83n b\xE1\xBA\xA3n n\xC3\xA0o.</p>");
+    else
+        lw_web_buf_printf(b, "<p class=\"meta\">K\xE1\xBA\xBFt qu\xE1\xBA\xA3 %zu\xE2\x80\x93%zu</p>\n", first < total ? first + 1 : total,
+                          total);
+    for (size_t i = first; i < total; i++)
+        write_hit(b, json_array_get(hits, i));
+    /* pages: previous, next (when this one is full, more may follow) */
+    lw_web_buf_puts(b, "<nav>");
+    for (int k = 0; k < 2; k++) {
+        long to = k ? page + 1 : page - 1;
+        if (to < 1 || to > PAGE_MAX || (k && total < (size_t)page * PAGE_SIZE))
+            continue;
+        lw_web_buf_puts(b, "<a href=\"/search?q=");
+        lw_web_url_arg(b, req->q);
+        const char *names[] = {"year", "kind", "issuer"}, *vals[] = {req->year, req->kind, req->issuer};
+        for (int j = 0; j < 3; j++)
+            if (vals[j] && *vals[j]) {
+                lw_web_buf_printf(b, "&amp;%s=", names[j]);
+                lw_web_url_arg(b, vals[j]);
+            }
+        lw_web_buf_printf(b, "&amp;page=%ld\">%s</a> ", to, k ? "Trang sau \xE2\x86\x92" : "\xE2\x86\x90 Trang tr\xC6\xB0\xE1\xBB\x9B\x63");
+    }
+    lw_web_buf_puts(b, "</nav>");
+    lw_web_page_end(b);
+    json_decref(hits);
+}
+
+void lw_web_route(const lw_web_request *req, lw_web_response *res)
+{
+    if (!strcmp(req->path, "/") || !strcmp(req->path, "/search"))
+        page_search(req, res);
+    else if (!strcmp(req->path, "/api/search"))
+        page_api_search(req, res);
+    else
+        lw_web_error_page(res, 404, "Kh\xC3\xB4ng c\xC3\xB3 trang n\xC3\xA0y.", "No such page.");
+    if (res->body.oom)
+        lw_web_error_page(res, 500, "H\xE1\xBA\xBFt b\xE1\xBB\x99 nh\xE1\xBB\x9B.", "Out of memory.");
+}
