@@ -133,15 +133,35 @@ static void write_hit(lw_web_buf *b, const json_t *h)
             lw_web_html_text(b, issuer);
         }
     } else {
-        lw_web_html_text(b, label);
+        lw_web_html_text(b, label ? label : "V\xC4\x83n b\xE1\xBA\xA3n");
     }
     lw_web_buf_puts(b, "</div><h3>");
-    lw_web_html_text(b, subject && *subject ? subject : label);
+    /* the subject, else the document as reviewers name it, else its path */
+    lw_web_html_text(b, subject && *subject ? subject : label && *label ? label : field(h, "path"));
     lw_web_buf_puts(b, "</h3><p>");
     lw_web_html_snippet(b, field(h, "snippet"));
     lw_web_buf_puts(b, "</p><div class=\"path\">");
     lw_web_html_text(b, field(h, "path"));
     lw_web_buf_puts(b, "</div></article>\n");
+}
+
+/* The filters of a search (year, kind, issuer) as a form repeating the query. */
+static void write_filters(lw_web_buf *b, const lw_web_request *req)
+{
+    static const char *const names[] = {"year", "kind", "issuer"};
+    static const char *const labels[] = {"N\xC4\x83m", "Lo\xE1\xBA\xA1i v\xC4\x83n b\xE1\xBA\xA3n",
+                                         "C\xC6\xA1 quan ban h\xC3\xA0nh"};
+    const char *vals[] = {req->year, req->kind, req->issuer};
+    lw_web_buf_puts(b, "<form action=\"/search\" method=\"get\" class=\"meta\"><input type=\"hidden\" name=\"q\" value=\"");
+    lw_web_html_text(b, req->q);
+    lw_web_buf_puts(b, "\">");
+    for (int i = 0; i < 3; i++) {
+        lw_web_buf_printf(b, "<label>%s <input name=\"%s\" size=\"%d\" maxlength=\"200\" value=\"", labels[i], names[i],
+                          i ? 14 : 4);
+        lw_web_html_text(b, vals[i]);
+        lw_web_buf_puts(b, "\"></label> ");
+    }
+    lw_web_buf_puts(b, "<button type=\"submit\">Lọc</button></form>\n");
 }
 
 /* / and /search?q=&year=&kind=&issuer=&page=: the form, then the hits, 20 a page. */
@@ -184,6 +204,7 @@ static void page_search(const lw_web_request *req, lw_web_response *res)
         return;
     }
     lw_web_page_begin(b, req->q, req->q);
+    write_filters(b, req);
     size_t total = json_array_size(hits), first = (size_t)(page - 1) * PAGE_SIZE;
     if (!total)
         lw_web_buf_puts(b, "<p>Kh\xC3\xB4ng t\xC3\xACm th\xE1\xBA\xA5y v\xC4\x83n b\xE1\xBA\xA3n n\xC3\xA0o.</p>");
@@ -213,9 +234,18 @@ static void page_search(const lw_web_request *req, lw_web_response *res)
     json_decref(hits);
 }
 
+/* True when year is absent, empty or four digits (as `search --year` takes it). */
+static int year_ok(const char *year)
+{
+    return !year || !*year || (strlen(year) == 4 && strspn(year, "0123456789") == 4);
+}
+
 void lw_web_route(const lw_web_request *req, lw_web_response *res)
 {
-    if (!strcmp(req->path, "/") || !strcmp(req->path, "/search"))
+    if (!year_ok(req->year) && (!strcmp(req->path, "/search") || !strcmp(req->path, "/api/search")))
+        lw_web_error_page(res, 400, "N\xC4\x83m ph\xE1\xBA\xA3i c\xC3\xB3 4 ch\xE1\xBB\xAF s\xE1\xBB\x91.",
+                          "The year must be four digits.");
+    else if (!strcmp(req->path, "/") || !strcmp(req->path, "/search"))
         page_search(req, res);
     else if (!strcmp(req->path, "/api/search"))
         page_api_search(req, res);

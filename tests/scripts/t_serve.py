@@ -106,6 +106,17 @@ with lwtest.tmpdir("lw_serve_") as tmp:
             check([h["id"] for h in api] == [h["id"] for h in cli], "api %s: same ids as the CLI" % q)
             lwtest.compare(cli, api, "/api/search?q=" + q)
 
+        st, hd, body = fetch(base + "/search?q=ke+hoach&year=20x5")
+        check(st == 400 and "four digits" in body, "a bad year is a 400 page: %d" % st)
+
+        # a document ingested while the server runs shows without a restart
+        with open(os.path.join(docs, "later.txt"), "w", encoding="utf-8") as f:
+            f.write("ỦY BAN NHÂN DÂN\nKẾ HOẠCH\nVề việc thử nghiệm sautrongkhichay\n\nNội dung sautrongkhichay.\n")
+        rc, out, err = lwtest.run("ingest", "--db", db, docs, cwd=tmp)
+        check(rc == 0, "ingest while serving: " + err)
+        st, hd, body = fetch(base + "/search?q=sautrongkhichay")
+        check(st == 200 and "later.txt" in body, "a document ingested while serving is found")
+
         st, hd, body = fetch(base + "/search?q=" + urllib.parse.quote("(unclosed"))
         check(st in (200, 400) and "<script" not in body, "a malformed query is a page: %d" % st)
     finally:
