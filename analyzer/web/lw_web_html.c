@@ -101,8 +101,8 @@ void lw_web_html_text(lw_web_buf *b, const char *s)
         html_n(b, s, strlen(s));
 }
 
-#define OPEN_MARK "\xC2\xAB"  /* « */
-#define CLOSE_MARK "\xC2\xBB" /* » */
+#define OPEN_MARK "«" /* both marks are 2 bytes in UTF-8 */
+#define CLOSE_MARK "»"
 
 void lw_web_html_snippet(lw_web_buf *b, const char *s)
 {
@@ -122,7 +122,7 @@ void lw_web_html_snippet(lw_web_buf *b, const char *s)
             lw_web_buf_puts(b, "</mark>");
             open = 0;
         } /* an unpaired mark is dropped */
-        s = m + 2;
+        s = m + sizeof OPEN_MARK - 1;
     }
     lw_web_html_text(b, s);
     if (open)
@@ -161,13 +161,13 @@ void lw_web_page_begin(lw_web_buf *b, const char *title, const char *q)
     lw_web_buf_puts(b, "<!DOCTYPE html>\n<html lang=\"vi\"><head><meta charset=\"utf-8\">"
                        "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>");
     lw_web_html_text(b, title);
-    lw_web_buf_puts(b, " \xE2\x80\x94 lawwatch</title><style>");
+    lw_web_buf_puts(b, " — lawwatch</title><style>");
     lw_web_buf_puts(b, style);
     lw_web_buf_puts(b, "</style></head><body><header><a href=\"/\">lawwatch</a>"
                        "<form action=\"/search\" method=\"get\" role=\"search\">"
-                       "<input type=\"search\" name=\"q\" maxlength=\"500\" aria-label=\"T\xC3\xACm ki\xE1\xBA\xBFm\" value=\"");
+                       "<input type=\"search\" name=\"q\" maxlength=\"500\" aria-label=\"Tìm kiếm\" value=\"");
     lw_web_html_text(b, q);
-    lw_web_buf_puts(b, "\"><button type=\"submit\">T\xC3\xACm ki\xE1\xBA\xBFm</button></form></header>\n<main>");
+    lw_web_buf_puts(b, "\"><button type=\"submit\">Tìm kiếm</button></form></header>\n<main>");
 }
 
 void lw_web_page_end(lw_web_buf *b)

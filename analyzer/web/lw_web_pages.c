@@ -29,7 +29,7 @@ void lw_web_error_page(lw_web_response *res, unsigned status, const char *vi, co
     lw_web_html_text(&res->body, vi);
     lw_web_buf_puts(&res->body, "</p><p lang=\"en\">");
     lw_web_html_text(&res->body, en);
-    lw_web_buf_puts(&res->body, "</p><p><a href=\"/\">Trang ch\xE1\xBB\xA7 (home)</a></p>");
+    lw_web_buf_puts(&res->body, "</p><p><a href=\"/\">Trang chủ (home)</a></p>");
     lw_web_page_end(&res->body);
 }
 
@@ -69,9 +69,9 @@ static lawwatch_status search_json(const lw_web_request *req, int limit, char **
 static void search_error(lw_web_response *res, lawwatch_status st, const lawwatch_error *err)
 {
     if (st == LAWWATCH_ERR_QUERY)
-        lw_web_error_page(res, 400, "C\xC3\xA2u t\xC3\xACm ki\xE1\xBA\xBFm kh\xC3\xB4ng h\xE1\xBB\xA3p l\xE1\xBB\x87: ", err->msg);
+        lw_web_error_page(res, 400, "Câu tìm kiếm không hợp lệ: ", err->msg);
     else
-        lw_web_error_page(res, 500, "Kh\xC3\xB4ng \xC4\x91\xE1\xBB\x8D\x63 \xC4\x91\xC6\xB0\xE1\xBB\xA3\x63 c\xC6\xA1 s\xE1\xBB\x9F d\xE1\xBB\xAF li\xE1\xBB\x87u.",
+        lw_web_error_page(res, 500, "Không đọc được cơ sở dữ liệu.",
                           "The database could not be read.");
 }
 
@@ -117,23 +117,23 @@ static void write_hit(lw_web_buf *b, const json_t *h)
                *issuer = field(h, "issuer"), *subject = field(h, "subject"), *label = field(h, "label");
     lw_web_buf_puts(b, "<article class=\"hit\"><div class=\"meta\">");
     if (kind || number || date || issuer) {
-        lw_web_html_text(b, kind ? kind : "V\xC4\x83n b\xE1\xBA\xA3n");
+        lw_web_html_text(b, kind ? kind : "Văn bản");
         if (number && *number) {
-            lw_web_buf_puts(b, " s\xE1\xBB\x91 <b>");
+            lw_web_buf_puts(b, " số <b>");
             lw_web_html_text(b, number);
             lw_web_buf_puts(b, "</b>");
         }
         if (date && *date) {
-            lw_web_buf_puts(b, " ng\xC3\xA0y <time>");
+            lw_web_buf_puts(b, " ngày <time>");
             lw_web_html_text(b, date);
             lw_web_buf_puts(b, "</time>");
         }
         if (issuer && *issuer) {
-            lw_web_buf_puts(b, " \xE2\x80\x94 ");
+            lw_web_buf_puts(b, " — ");
             lw_web_html_text(b, issuer);
         }
     } else {
-        lw_web_html_text(b, label ? label : "V\xC4\x83n b\xE1\xBA\xA3n");
+        lw_web_html_text(b, label ? label : "Văn bản");
     }
     lw_web_buf_puts(b, "</div><h3>");
     /* the subject, else the document as reviewers name it, else its path */
@@ -149,8 +149,8 @@ static void write_hit(lw_web_buf *b, const json_t *h)
 static void write_filters(lw_web_buf *b, const lw_web_request *req)
 {
     static const char *const names[] = {"year", "kind", "issuer"};
-    static const char *const labels[] = {"N\xC4\x83m", "Lo\xE1\xBA\xA1i v\xC4\x83n b\xE1\xBA\xA3n",
-                                         "C\xC6\xA1 quan ban h\xC3\xA0nh"};
+    static const char *const labels[] = {"Năm", "Loại văn bản",
+                                         "Cơ quan ban hành"};
     const char *vals[] = {req->year, req->kind, req->issuer};
     lw_web_buf_puts(b, "<form action=\"/search\" method=\"get\" class=\"meta\"><input type=\"hidden\" name=\"q\" value=\"");
     lw_web_html_text(b, req->q);
@@ -171,10 +171,10 @@ static void page_search(const lw_web_request *req, lw_web_response *res)
     res->status = 200;
     res->content_type = CT_HTML;
     if (!req->q || !*req->q) {
-        lw_web_page_begin(b, "T\xC3\xACm ki\xE1\xBA\xBFm v\xC4\x83n b\xE1\xBA\xA3n", NULL);
-        lw_web_buf_puts(b, "<h1>T\xC3\xACm ki\xE1\xBA\xBFm v\xC4\x83n b\xE1\xBA\xA3n</h1>"
-                           "<p>Nh\xE1\xBA\xADp t\xE1\xBB\xAB kho\xC3\xA1 (c\xC3\xB3 ho\xE1\xBA\xB7\x63 kh\xC3\xB4ng d\xE1\xBA\xA5u), "
-                           "s\xE1\xBB\x91 hi\xE1\xBB\x87u v\xC4\x83n b\xE1\xBA\xA3n (59/2012/N\xC4\x90-CP), \"c\xE1\xBB\xA5m t\xE1\xBB\xAB\", "
+        lw_web_page_begin(b, "Tìm kiếm văn bản", NULL);
+        lw_web_buf_puts(b, "<h1>Tìm kiếm văn bản</h1>"
+                           "<p>Nhập từ khoá (có hoặc không dấu), "
+                           "số hiệu văn bản (59/2012/NĐ-CP), \"cụm từ\", "
                            "AND, OR, NOT.</p>");
         lw_web_page_end(b);
         return;
@@ -184,7 +184,7 @@ static void page_search(const lw_web_request *req, lw_web_response *res)
         char *end;
         page = strtol(req->page, &end, 10);
         if (*end || page < 1 || page > PAGE_MAX) {
-            lw_web_error_page(res, 400, "Trang kh\xC3\xB4ng h\xE1\xBB\xA3p l\xE1\xBB\x87.", "Invalid page number.");
+            lw_web_error_page(res, 400, "Trang không hợp lệ.", "Invalid page number.");
             return;
         }
     }
@@ -207,9 +207,9 @@ static void page_search(const lw_web_request *req, lw_web_response *res)
     write_filters(b, req);
     size_t total = json_array_size(hits), first = (size_t)(page - 1) * PAGE_SIZE;
     if (!total)
-        lw_web_buf_puts(b, "<p>Kh\xC3\xB4ng t\xC3\xACm th\xE1\xBA\xA5y v\xC4\x83n b\xE1\xBA\xA3n n\xC3\xA0o.</p>");
+        lw_web_buf_puts(b, "<p>Không tìm thấy văn bản nào.</p>");
     else
-        lw_web_buf_printf(b, "<p class=\"meta\">K\xE1\xBA\xBFt qu\xE1\xBA\xA3 %zu\xE2\x80\x93%zu</p>\n", first < total ? first + 1 : total,
+        lw_web_buf_printf(b, "<p class=\"meta\">Kết quả %zu–%zu</p>\n", first < total ? first + 1 : total,
                           total);
     for (size_t i = first; i < total; i++)
         write_hit(b, json_array_get(hits, i));
@@ -227,7 +227,7 @@ static void page_search(const lw_web_request *req, lw_web_response *res)
                 lw_web_buf_printf(b, "&amp;%s=", names[j]);
                 lw_web_url_arg(b, vals[j]);
             }
-        lw_web_buf_printf(b, "&amp;page=%ld\">%s</a> ", to, k ? "Trang sau \xE2\x86\x92" : "\xE2\x86\x90 Trang tr\xC6\xB0\xE1\xBB\x9B\x63");
+        lw_web_buf_printf(b, "&amp;page=%ld\">%s</a> ", to, k ? "Trang sau →" : "← Trang trước");
     }
     lw_web_buf_puts(b, "</nav>");
     lw_web_page_end(b);
@@ -243,14 +243,14 @@ static int year_ok(const char *year)
 void lw_web_route(const lw_web_request *req, lw_web_response *res)
 {
     if (!year_ok(req->year) && (!strcmp(req->path, "/search") || !strcmp(req->path, "/api/search")))
-        lw_web_error_page(res, 400, "N\xC4\x83m ph\xE1\xBA\xA3i c\xC3\xB3 4 ch\xE1\xBB\xAF s\xE1\xBB\x91.",
+        lw_web_error_page(res, 400, "Năm phải có 4 chữ số.",
                           "The year must be four digits.");
     else if (!strcmp(req->path, "/") || !strcmp(req->path, "/search"))
         page_search(req, res);
     else if (!strcmp(req->path, "/api/search"))
         page_api_search(req, res);
     else
-        lw_web_error_page(res, 404, "Kh\xC3\xB4ng c\xC3\xB3 trang n\xC3\xA0y.", "No such page.");
+        lw_web_error_page(res, 404, "Không có trang này.", "No such page.");
     if (res->body.oom)
-        lw_web_error_page(res, 500, "H\xE1\xBA\xBFt b\xE1\xBB\x99 nh\xE1\xBB\x9B.", "Out of memory.");
+        lw_web_error_page(res, 500, "Hết bộ nhớ.", "Out of memory.");
 }

@@ -50,7 +50,7 @@ static enum MHD_Result answer(void *cls, struct MHD_Connection *c, const char *u
     lw_web_response res = {0};
     enum MHD_Result ret;
     if (strcmp(method, "GET") && strcmp(method, "HEAD")) {
-        lw_web_error_page(&res, 405, "Ch\xE1\xBB\x89 nh\xE1\xBA\xADn GET.", "Only GET is accepted.");
+        lw_web_error_page(&res, 405, "Chỉ nhận GET.", "Only GET is accepted.");
         ret = respond(c, &res);
         lw_web_buf_free(&res.body);
         return ret;
@@ -58,7 +58,7 @@ static enum MHD_Result answer(void *cls, struct MHD_Connection *c, const char *u
     size_t qlen = 0;
     MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, count_arg, &qlen);
     if (qlen > LW_WEB_QUERY_MAX) {
-        lw_web_error_page(&res, 414, "C\xC3\xA2u h\xE1\xBB\x8Fi qu\xC3\xA1 d\xC3\xA0i.", "The query is too long.");
+        lw_web_error_page(&res, 414, "Câu hỏi quá dài.", "The query is too long.");
     } else {
         lw_web_request req = {s->db_path, url,
                               MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "q"),
