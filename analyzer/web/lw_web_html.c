@@ -156,18 +156,25 @@ static const char style[] =
     "mark{background:#ffe58a}.err{color:#7a1212}"
     "pre{white-space:pre-wrap;word-wrap:break-word;background:#fff;padding:1em;border:1px solid #ddd}";
 
-void lw_web_page_begin(lw_web_buf *b, const char *title, const char *q)
+void lw_web_page_begin(lw_web_buf *b, const char *title, const char *q, int en)
 {
-    lw_web_buf_puts(b, "<!DOCTYPE html>\n<html lang=\"vi\"><head><meta charset=\"utf-8\">"
+    const char *search = en ? "Search" : "Tìm kiếm";
+    lw_web_buf_puts(b, en ? "<!DOCTYPE html>\n<html lang=\"en\"><head>" : "<!DOCTYPE html>\n<html lang=\"vi\"><head>");
+    lw_web_buf_puts(b, "<meta charset=\"utf-8\">"
                        "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>");
     lw_web_html_text(b, title);
     lw_web_buf_puts(b, " — lawwatch</title><style>");
     lw_web_buf_puts(b, style);
     lw_web_buf_puts(b, "</style></head><body><header><a href=\"/\">lawwatch</a>"
                        "<form action=\"/search\" method=\"get\" role=\"search\">"
-                       "<input type=\"search\" name=\"q\" maxlength=\"500\" aria-label=\"Tìm kiếm\" value=\"");
+                       "<input type=\"search\" name=\"q\" maxlength=\"500\" aria-label=\"");
+    lw_web_buf_puts(b, search);
+    lw_web_buf_puts(b, "\" value=\"");
     lw_web_html_text(b, q);
-    lw_web_buf_puts(b, "\"><button type=\"submit\">Tìm kiếm</button></form></header>\n<main>");
+    lw_web_buf_puts(b, "\">");
+    if (en)
+        lw_web_buf_puts(b, "<input type=\"hidden\" name=\"lang\" value=\"en\">");
+    lw_web_buf_printf(b, "<button type=\"submit\">%s</button></form></header>\n<main>", search);
 }
 
 void lw_web_page_end(lw_web_buf *b)

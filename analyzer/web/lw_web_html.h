@@ -31,8 +31,9 @@ void lw_web_html_snippet(lw_web_buf *b, const char *s);
 void lw_web_url_arg(lw_web_buf *b, const char *s);
 
 /* The page frame: the HTML head (title escaped), the inline style, the header with the
- * search form (q, escaped, NULL: empty). lw_web_page_end closes it. */
-void lw_web_page_begin(lw_web_buf *b, const char *title, const char *q);
+ * search form (q, escaped, NULL: empty); en: English labels, and the form keeps lang=en.
+ * lw_web_page_end closes it. */
+void lw_web_page_begin(lw_web_buf *b, const char *title, const char *q, int en);
 void lw_web_page_end(lw_web_buf *b);
 
 #endif

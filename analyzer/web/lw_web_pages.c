@@ -13,6 +13,9 @@
 /* The last page /search serves (PAGE_SIZE * PAGE_MAX hits are asked at most). */
 #define PAGE_MAX 50
 
+/* A label in the request's language. */
+#define L(req, in_vi, in_en) ((req)->en ? (in_en) : (in_vi))
+
 #define CT_HTML "text/html; charset=utf-8"
 #define CT_JSON "application/json; charset=utf-8"
 
@@ -24,7 +27,7 @@ void lw_web_error_page(lw_web_response *res, unsigned status, const char *vi, co
     res->body.oom = 0;
     res->status = status;
     res->content_type = CT_HTML;
-    lw_web_page_begin(&res->body, title, NULL);
+    lw_web_page_begin(&res->body, title, NULL, 0);
     lw_web_buf_printf(&res->body, "<h1>%u</h1><p class=\"err\">", status);
     lw_web_html_text(&res->body, vi);
     lw_web_buf_puts(&res->body, "</p><p lang=\"en\">");
@@ -111,20 +114,20 @@ static const char *field(const json_t *o, const char *key)
 }
 
 /* One hit: kind, number, date, issuer, then the subject, the snippet and the path. */
-static void write_hit(lw_web_buf *b, const json_t *h)
+static void write_hit(lw_web_buf *b, const lw_web_request *req, const json_t *h)
 {
     const char *kind = field(h, "kind"), *number = field(h, "number"), *date = field(h, "date"),
                *issuer = field(h, "issuer"), *subject = field(h, "subject"), *label = field(h, "label");
     lw_web_buf_puts(b, "<article class=\"hit\"><div class=\"meta\">");
     if (kind || number || date || issuer) {
-        lw_web_html_text(b, kind ? kind : "Văn bản");
+        lw_web_html_text(b, kind ? kind : L(req, "Văn bản", "Document"));
         if (number && *number) {
-            lw_web_buf_puts(b, " số <b>");
+            lw_web_buf_puts(b, L(req, " số <b>", " no. <b>"));
             lw_web_html_text(b, number);
             lw_web_buf_puts(b, "</b>");
         }
         if (date && *date) {
-            lw_web_buf_puts(b, " ngày <time>");
+            lw_web_buf_puts(b, L(req, " ngày <time>", " of <time>"));
             lw_web_html_text(b, date);
             lw_web_buf_puts(b, "</time>");
         }
@@ -133,7 +136,7 @@ static void write_hit(lw_web_buf *b, const json_t *h)
             lw_web_html_text(b, issuer);
         }
     } else {
-        lw_web_html_text(b, label ? label : "Văn bản");
+        lw_web_html_text(b, label ? label : L(req, "Văn bản", "Document"));
     }
     lw_web_buf_puts(b, "</div><h3>");
     /* the subject, else the document as reviewers name it, else its path */
@@ -149,19 +152,19 @@ static void write_hit(lw_web_buf *b, const json_t *h)
 static void write_filters(lw_web_buf *b, const lw_web_request *req)
 {
     static const char *const names[] = {"year", "kind", "issuer"};
-    static const char *const labels[] = {"Năm", "Loại văn bản",
-                                         "Cơ quan ban hành"};
+    static const char *const labels[2][3] = {{"Năm", "Loại văn bản", "Cơ quan ban hành"},
+                                             {"Year", "Kind", "Issuer"}};
     const char *vals[] = {req->year, req->kind, req->issuer};
     lw_web_buf_puts(b, "<form action=\"/search\" method=\"get\" class=\"meta\"><input type=\"hidden\" name=\"q\" value=\"");
     lw_web_html_text(b, req->q);
-    lw_web_buf_puts(b, "\">");
+    lw_web_buf_puts(b, req->en ? "\"><input type=\"hidden\" name=\"lang\" value=\"en\">" : "\">");
     for (int i = 0; i < 3; i++) {
-        lw_web_buf_printf(b, "<label>%s <input name=\"%s\" size=\"%d\" maxlength=\"200\" value=\"", labels[i], names[i],
+        lw_web_buf_printf(b, "<label>%s <input name=\"%s\" size=\"%d\" maxlength=\"200\" value=\"", labels[!!req->en][i], names[i],
                           i ? 14 : 4);
         lw_web_html_text(b, vals[i]);
         lw_web_buf_puts(b, "\"></label> ");
     }
-    lw_web_buf_puts(b, "<button type=\"submit\">Lọc</button></form>\n");
+    lw_web_buf_printf(b, "<button type=\"submit\">%s</button></form>\n", L(req, "Lọc", "Filter"));
 }
 
 /* / and /search?q=&year=&kind=&issuer=&page=: the form, then the hits, 20 a page. */
@@ -171,11 +174,14 @@ static void page_search(const lw_web_request *req, lw_web_response *res)
     res->status = 200;
     res->content_type = CT_HTML;
     if (!req->q || !*req->q) {
-        lw_web_page_begin(b, "Tìm kiếm văn bản", NULL);
-        lw_web_buf_puts(b, "<h1>Tìm kiếm văn bản</h1>"
-                           "<p>Nhập từ khoá (có hoặc không dấu), "
-                           "số hiệu văn bản (59/2012/NĐ-CP), \"cụm từ\", "
-                           "AND, OR, NOT.</p>");
+        const char *title = L(req, "Tìm kiếm văn bản", "Search the documents");
+        lw_web_page_begin(b, title, NULL, req->en);
+        lw_web_buf_printf(b, "<h1>%s</h1>", title);
+        lw_web_buf_puts(b, L(req,
+                             "<p>Nhập từ khoá (có hoặc không dấu), số hiệu văn bản (59/2012/NĐ-CP), "
+                             "\"cụm từ\", AND, OR, NOT.</p>",
+                             "<p>Type words (with or without diacritics), a document number "
+                             "(59/2012/NĐ-CP), \"a phrase\", AND, OR, NOT.</p>"));
         lw_web_page_end(b);
         return;
     }
@@ -203,16 +209,16 @@ static void page_search(const lw_web_request *req, lw_web_response *res)
         search_error(res, LAWWATCH_ERR_DB, &err);
         return;
     }
-    lw_web_page_begin(b, req->q, req->q);
+    lw_web_page_begin(b, req->q, req->q, req->en);
     write_filters(b, req);
     size_t total = json_array_size(hits), first = (size_t)(page - 1) * PAGE_SIZE;
     if (!total)
-        lw_web_buf_puts(b, "<p>Không tìm thấy văn bản nào.</p>");
+        lw_web_buf_puts(b, L(req, "<p>Không tìm thấy văn bản nào.</p>", "<p>No document found.</p>"));
     else
-        lw_web_buf_printf(b, "<p class=\"meta\">Kết quả %zu–%zu</p>\n", first < total ? first + 1 : total,
-                          total);
+        lw_web_buf_printf(b, "<p class=\"meta\">%s %zu–%zu</p>\n", L(req, "Kết quả", "Results"),
+                          first < total ? first + 1 : total, total);
     for (size_t i = first; i < total; i++)
-        write_hit(b, json_array_get(hits, i));
+        write_hit(b, req, json_array_get(hits, i));
     /* pages: previous, next (when this one is full, more may follow) */
     lw_web_buf_puts(b, "<nav>");
     for (int k = 0; k < 2; k++) {
@@ -227,7 +233,10 @@ static void page_search(const lw_web_request *req, lw_web_response *res)
                 lw_web_buf_printf(b, "&amp;%s=", names[j]);
                 lw_web_url_arg(b, vals[j]);
             }
-        lw_web_buf_printf(b, "&amp;page=%ld\">%s</a> ", to, k ? "Trang sau →" : "← Trang trước");
+        if (req->en)
+            lw_web_buf_puts(b, "&amp;lang=en");
+        lw_web_buf_printf(b, "&amp;page=%ld\">%s</a> ", to,
+                          k ? L(req, "Trang sau →", "Next →") : L(req, "← Trang trước", "← Previous"));
     }
     lw_web_buf_puts(b, "</nav>");
     lw_web_page_end(b);

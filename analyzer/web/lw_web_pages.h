@@ -13,6 +13,7 @@ typedef struct {
     const char *path;    /* the URL path, without the query string */
     /* the query arguments the pages take (NULL when absent) */
     const char *q, *year, *kind, *issuer, *page;
+    int en; /* ?lang=en: English labels (else Vietnamese) */
 } lw_web_request;
 
 /* What a page answers: status, content type (static string) and body (owned by the caller,

@@ -65,7 +65,9 @@ static enum MHD_Result answer(void *cls, struct MHD_Connection *c, const char *u
                               MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "year"),
                               MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "kind"),
                               MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "issuer"),
-                              MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "page")};
+                              MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "page"), 0};
+        const char *lang = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "lang");
+        req.en = lang && !strcmp(lang, "en");
         lw_web_route(&req, &res);
     }
     ret = respond(c, &res);

@@ -71,6 +71,11 @@ with lwtest.tmpdir("lw_serve_") as tmp:
 
         st, hd, body = fetch(base + "/")
         check(st == 200 and "<form" in body, "/ is the form: %d" % st)
+        check('<html lang="vi"' in body and "Tìm kiếm" in body, "Vietnamese labels by default")
+        st, hd, body = fetch(base + "/?lang=en")
+        check(st == 200 and '<html lang="en"' in body and "Search the documents" in body, "?lang=en: English labels")
+        st, hd, body = fetch(base + "/search?lang=en&q=" + urllib.parse.quote("kế hoạch"))
+        check(st == 200 and "Results" in body and 'name="lang" value="en"' in body, "?lang=en kept by the search")
         for st, hd, body in [fetch(base + "/"), fetch(base + "/nope")]:
             csp = hd.get("Content-Security-Policy", "")
             check("default-src 'none'" in csp and "script-src" not in csp, "CSP without script: " + csp)
