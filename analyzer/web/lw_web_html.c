@@ -154,6 +154,8 @@ static const char style[] =
     ".hit{background:#fff;border:1px solid #ddd;border-radius:4px;padding:.6em .8em;margin:.6em 0}"
     ".meta{color:#555;font-size:.9em}.path{color:#777;font-size:.8em;word-break:break-all}"
     "mark{background:#ffe58a}.err{color:#7a1212}"
+    ".facets{font-size:.9em}.facets section{display:inline-block;vertical-align:top;margin-right:2em}"
+    ".facets h4{margin:.4em 0 .2em}.facets ul{list-style:none;padding:0;margin:0}"
     "pre{white-space:pre-wrap;word-wrap:break-word;background:#fff;padding:1em;border:1px solid #ddd}";
 
 void lw_web_page_begin(lw_web_buf *b, const char *title, const char *q, int en)

@@ -10,8 +10,11 @@
 
 /* Hits per page of /search. */
 #define PAGE_SIZE 20
-/* The last page /search serves (PAGE_SIZE * PAGE_MAX hits are asked at most). */
+/* The last page /search serves: /search asks for the best PAGE_SIZE * PAGE_MAX hits, and its
+ * facet counts are over those. */
 #define PAGE_MAX 50
+/* The values of a facet shown, most frequent first. */
+#define FACET_SHOWN 10
 
 /* A label in the request's language. */
 #define L(req, in_vi, in_en) ((req)->en ? (in_en) : (in_vi))
@@ -167,6 +170,106 @@ static void write_filters(lw_web_buf *b, const lw_web_request *req)
     lw_web_buf_printf(b, "<button type=\"submit\">%s</button></form>\n", L(req, "Lọc", "Filter"));
 }
 
+/* A link to /search with req's query and filters, one filter replaced (name NULL: none) and
+ * page (0: none): the href's value, escaped for the attribute. */
+static void search_href(lw_web_buf *b, const lw_web_request *req, const char *name, const char *value, long page)
+{
+    static const char *const names[] = {"year", "kind", "issuer"};
+    const char *vals[] = {req->year, req->kind, req->issuer};
+    lw_web_buf_puts(b, "/search?q=");
+    lw_web_url_arg(b, req->q);
+    for (int j = 0; j < 3; j++) {
+        const char *v = name && !strcmp(name, names[j]) ? value : vals[j];
+        if (v && *v) {
+            lw_web_buf_printf(b, "&amp;%s=", names[j]);
+            lw_web_url_arg(b, v);
+        }
+    }
+    if (req->en)
+        lw_web_buf_puts(b, "&amp;lang=en");
+    if (page)
+        lw_web_buf_printf(b, "&amp;page=%ld", page);
+}
+
+typedef struct {
+    const char *value; /* borrowed from the counts object */
+    long long n;
+} facet_entry;
+
+static int by_count(const void *a, const void *b)
+{
+    const facet_entry *x = a, *y = b;
+    if (x->n != y->n)
+        return x->n < y->n ? 1 : -1;
+    return strcmp(x->value, y->value);
+}
+
+/* One facet: the counts of name's values among hits (year: the date's first 4 characters),
+ * the most frequent first, each a link that filters on it. */
+static void write_facet(lw_web_buf *b, const lw_web_request *req, const json_t *hits, const char *name,
+                        const char *key, const char *title)
+{
+    json_t *counts = json_object();
+    if (!counts) {
+        b->oom = 1;
+        return;
+    }
+    size_t i;
+    const json_t *h;
+    json_array_foreach(hits, i, h) {
+        const char *v = field(h, key);
+        if (!v || !*v)
+            continue;
+        char year[5];
+        if (!strcmp(name, "year")) {
+            if (strlen(v) < 4)
+                continue;
+            memcpy(year, v, 4);
+            year[4] = '\0';
+            v = year;
+        }
+        json_t *c = json_object_get(counts, v);
+        json_object_set_new(counts, v, json_integer(c ? json_integer_value(c) + 1 : 1));
+    }
+    size_t n = json_object_size(counts), k = 0;
+    facet_entry *e = n ? calloc(n, sizeof *e) : NULL;
+    if (n && !e) {
+        b->oom = 1;
+        json_decref(counts);
+        return;
+    }
+    const char *value;
+    json_t *c;
+    json_object_foreach(counts, value, c) {
+        e[k].value = value;
+        e[k++].n = json_integer_value(c);
+    }
+    qsort(e, n, sizeof *e, by_count);
+    if (n) {
+        lw_web_buf_printf(b, "<section><h4>%s</h4><ul>", title);
+        for (k = 0; k < n && k < FACET_SHOWN; k++) {
+            lw_web_buf_puts(b, "<li><a href=\"");
+            search_href(b, req, name, e[k].value, 0);
+            lw_web_buf_puts(b, "\">");
+            lw_web_html_text(b, e[k].value);
+            lw_web_buf_printf(b, "</a> (%lld)</li>", e[k].n);
+        }
+        lw_web_buf_puts(b, "</ul></section>");
+    }
+    free(e);
+    json_decref(counts);
+}
+
+/* The facet counts by year, kind and issuer over the hits asked for. */
+static void write_facets(lw_web_buf *b, const lw_web_request *req, const json_t *hits)
+{
+    lw_web_buf_puts(b, "<aside class=\"facets\">");
+    write_facet(b, req, hits, "year", "date", L(req, "Năm", "Year"));
+    write_facet(b, req, hits, "kind", "kind", L(req, "Loại văn bản", "Kind"));
+    write_facet(b, req, hits, "issuer", "issuer", L(req, "Cơ quan ban hành", "Issuer"));
+    lw_web_buf_puts(b, "</aside>\n");
+}
+
 /* / and /search?q=&year=&kind=&issuer=&page=: the form, then the hits, 20 a page. */
 static void page_search(const lw_web_request *req, lw_web_response *res)
 {
@@ -197,7 +300,7 @@ static void page_search(const lw_web_request *req, lw_web_response *res)
     char *json;
     size_t n = 0;
     lawwatch_error err = {0};
-    lawwatch_status st = search_json(req, (int)(page * PAGE_SIZE), &json, &n, &err);
+    lawwatch_status st = search_json(req, PAGE_SIZE * PAGE_MAX, &json, &n, &err);
     if (st) {
         search_error(res, st, &err);
         return;
@@ -211,31 +314,25 @@ static void page_search(const lw_web_request *req, lw_web_response *res)
     }
     lw_web_page_begin(b, req->q, req->q, req->en);
     write_filters(b, req);
+    write_facets(b, req, hits);
     size_t total = json_array_size(hits), first = (size_t)(page - 1) * PAGE_SIZE;
     if (!total)
         lw_web_buf_puts(b, L(req, "<p>Không tìm thấy văn bản nào.</p>", "<p>No document found.</p>"));
     else
-        lw_web_buf_printf(b, "<p class=\"meta\">%s %zu–%zu</p>\n", L(req, "Kết quả", "Results"),
-                          first < total ? first + 1 : total, total);
-    for (size_t i = first; i < total; i++)
+        lw_web_buf_printf(b, "<p class=\"meta\">%s %zu–%zu %s %zu%s</p>\n", L(req, "Kết quả", "Results"),
+                          first < total ? first + 1 : total, first + PAGE_SIZE < total ? first + PAGE_SIZE : total,
+                          L(req, "trong", "of"), total, total == PAGE_SIZE * PAGE_MAX ? "+" : "");
+    for (size_t i = first; i < total && i < first + PAGE_SIZE; i++)
         write_hit(b, req, json_array_get(hits, i));
     /* pages: previous, next (when this one is full, more may follow) */
     lw_web_buf_puts(b, "<nav>");
     for (int k = 0; k < 2; k++) {
         long to = k ? page + 1 : page - 1;
-        if (to < 1 || to > PAGE_MAX || (k && total < (size_t)page * PAGE_SIZE))
+        if (to < 1 || to > PAGE_MAX || (k && total <= (size_t)page * PAGE_SIZE))
             continue;
-        lw_web_buf_puts(b, "<a href=\"/search?q=");
-        lw_web_url_arg(b, req->q);
-        const char *names[] = {"year", "kind", "issuer"}, *vals[] = {req->year, req->kind, req->issuer};
-        for (int j = 0; j < 3; j++)
-            if (vals[j] && *vals[j]) {
-                lw_web_buf_printf(b, "&amp;%s=", names[j]);
-                lw_web_url_arg(b, vals[j]);
-            }
-        if (req->en)
-            lw_web_buf_puts(b, "&amp;lang=en");
-        lw_web_buf_printf(b, "&amp;page=%ld\">%s</a> ", to,
+        lw_web_buf_puts(b, "<a href=\"");
+        search_href(b, req, NULL, NULL, to);
+        lw_web_buf_printf(b, "\">%s</a> ", 
                           k ? L(req, "Trang sau →", "Next →") : L(req, "← Trang trước", "← Previous"));
     }
     lw_web_buf_puts(b, "</nav>");

@@ -7,6 +7,7 @@ non-loopback --listen without --auth is refused (exit 2). The server is always s
 Run: python3 t_serve.py LAWWATCH_BIN SOURCE_DIR (from ctest)."""
 import json
 import os
+import re
 import socket
 import subprocess
 import time
@@ -92,6 +93,12 @@ with lwtest.tmpdir("lw_serve_") as tmp:
         st, hd, body = fetch(base + "/search?q=" + urllib.parse.quote(q))
         check(st == 200 and body.count('class="hit"') >= 1, "search kế hoạch has hits")
         check("<mark>" in body, "the matched words are marked")
+        check('class="facets"' in body and "Năm" in body and "&amp;kind=" in body, "facet counts with filter links")
+        check(body.count('class="hit"') <= 20, "at most 20 hits a page")
+        m = re.search(r'href="(/search\?q=[^"]*&amp;kind=[^"]*)"', body)
+        if m:
+            st, hd, fb = fetch(base + m.group(1).replace("&amp;", "&"))
+            check(st == 200 and fb.count('class="hit"') >= 1, "a kind facet link finds its hits")
 
         st, hd, body = fetch(base + "/search?q=" + "a" * 10240)
         check(st in (400, 414) and "<h1>" in body and "too long" in body, "10 KB query: error page, got %d" % st)
