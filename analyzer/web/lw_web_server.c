@@ -4,6 +4,7 @@
 #include <netinet/in.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 
 #include <microhttpd.h>
@@ -43,6 +44,23 @@ static enum MHD_Result respond(struct MHD_Connection *c, lw_web_response *res)
     return ret;
 }
 
+/* True when the Host header names a loopback host (127.x.x.x, localhost, [::1]), with or
+ * without a port: a page of another site that rebinds its name to 127.0.0.1 (DNS rebinding)
+ * sends its own name and is refused. No Host (HTTP/1.0) is accepted. */
+static int host_ok(const char *host)
+{
+    if (!host)
+        return 1;
+    size_t n = strcspn(host, ":");
+    if (host[0] == '[')
+        return !strncmp(host, "[::1]", 5) && (host[5] == '\0' || host[5] == ':');
+    if (n == 9 && !strncasecmp(host, "localhost", 9))
+        return 1;
+    if (n < 4 || n > 15 || strncmp(host, "127.", 4))
+        return 0;
+    return strspn(host, "0123456789.") == n;
+}
+
 static enum MHD_Result answer(void *cls, struct MHD_Connection *c, const char *url, const char *method,
                               const char *version, const char *upload_data, size_t *upload_data_size, void **con_cls)
 {
@@ -57,7 +75,10 @@ static enum MHD_Result answer(void *cls, struct MHD_Connection *c, const char *u
     }
     size_t qlen = 0;
     MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, count_arg, &qlen);
-    if (qlen > LW_WEB_QUERY_MAX) {
+    if (!host_ok(MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Host"))) {
+        lw_web_error_page(&res, 421, "Máy chủ chỉ phục vụ địa chỉ loopback (127.0.0.1, localhost).",
+                          "This server answers loopback host names only (127.0.0.1, localhost).");
+    } else if (qlen > LW_WEB_QUERY_MAX) {
         lw_web_error_page(&res, 414, "Câu hỏi quá dài.", "The query is too long.");
     } else {
         lw_web_request req = {s->db_path, url,

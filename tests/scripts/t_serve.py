@@ -104,6 +104,11 @@ with lwtest.tmpdir("lw_serve_") as tmp:
         check(st in (400, 414) and "<h1>" in body and "too long" in body, "10 KB query: error page, got %d" % st)
         check("default-src 'none'" in hd.get("Content-Security-Policy", ""), "CSP on the error page")
 
+        st, hd, body = fetch(urllib.request.Request(base + "/", headers={"Host": "evil.example:%d" % port}))
+        check(st == 421 and "loopback" in body, "a foreign Host header (DNS rebinding) is refused: %d" % st)
+        st, hd, body = fetch(urllib.request.Request(base + "/", headers={"Host": "localhost:%d" % port}))
+        check(st == 200, "Host localhost is served: %d" % st)
+
         st, hd, body = fetch(base + "/nope")
         check(st == 404 and "No such page" in body, "/nope is 404: %d" % st)
 
