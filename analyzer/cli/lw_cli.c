@@ -31,6 +31,8 @@ static const verb verbs[] = {
      "report [--as-of DATE] [--window DAYS] [--format text|md|html|csv|json] [-o FILE]\n"
      "       [--lang vi|en]",
      "the deadline report (exit 1 when anything is overdue)"},
+    {"serve", lw_cli_serve, "serve [--db PATH] [--listen ADDR:PORT] [--auth FILE]",
+     "the reviewers' web interface (loopback by default)"},
     {"rules", lw_cli_rules, "rules test", "run every rule's own examples"},
     {"config", lw_cli_config, "config [KEY]", "the configuration in use, or one key's value"},
 };

@@ -11,5 +11,6 @@ int lw_cli_search(int argc, char **argv);
 int lw_cli_check(int argc, char **argv);
 int lw_cli_report(int argc, char **argv);
 int lw_cli_config(int argc, char **argv);
+int lw_cli_serve(int argc, char **argv);
 
 #endif
