@@ -244,8 +244,8 @@ static void write_facet(lw_web_buf *b, const lw_web_request *req, const json_t *
         e[k].value = value;
         e[k++].n = json_integer_value(c);
     }
-    qsort(e, n, sizeof *e, by_count);
     if (n) {
+        qsort(e, n, sizeof *e, by_count); /* not with e NULL: qsort's pointer must be valid */
         lw_web_buf_printf(b, "<section><h4>%s</h4><ul>", title);
         for (k = 0; k < n && k < FACET_SHOWN; k++) {
             lw_web_buf_puts(b, "<li><a href=\"");
