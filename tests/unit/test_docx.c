@@ -33,29 +33,8 @@
 #include "lw_odt.h"
 #include "lw_zipxml.h"
 
+#include "test_dir.h"
 #include "test_support.h"
-
-static const char *src_dir(void)
-{
-    const char *s = getenv("LW_SOURCE_DIR");
-    return s && *s ? s : LW_SOURCE_DIR;
-}
-
-static unsigned char *slurp(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    rewind(f);
-    unsigned char *b = malloc(n > 0 ? (size_t)n + 1 : 1);
-    *len = b ? fread(b, 1, (size_t)n, f) : 0;
-    fclose(f);
-    if (b)
-        b[*len] = 0;
-    return b;
-}
 
 /* ---- building archives in memory ---- */
 
@@ -124,7 +103,7 @@ static void collect(const char *dir, const char *rel, part **parts, size_t *n)
         *parts = realloc(*parts, (*n + 1) * sizeof **parts);
         assert_non_null(*parts);
         size_t len;
-        unsigned char *data = slurp(full, &len);
+        unsigned char *data = test_slurp(full, &len);
         assert_non_null(data);
         (*parts)[(*n)++] = (part){strdup(sub), data, len, !strcmp(sub, "mimetype")};
     }
@@ -211,7 +190,7 @@ static void dump(const char *name, const lw_source *s)
 static int check_expect(const char *name, const lw_source *s, const char *expect_path)
 {
     size_t len;
-    char *spec = (char *)slurp(expect_path, &len);
+    char *spec = (char *)test_slurp(expect_path, &len);
     if (!spec)
         fail_msg("%s: cannot read %s", name, expect_path);
     int checks = 0, bad = 0;
@@ -275,7 +254,7 @@ static void test_real_docx(void **state)
 {
     (void)state;
     char dir[1200];
-    snprintf(dir, sizeof dir, "%s/tests/data/docx", src_dir());
+    snprintf(dir, sizeof dir, "%s/tests/data/docx", source_dir());
     DIR *d = opendir(dir);
     assert_non_null(d);
     int files = 0, bad = 0;
@@ -291,7 +270,7 @@ static void test_real_docx(void **state)
             continue;
         snprintf(expect, sizeof expect, "%s/%.*s.expect", dir, (int)strlen(de->d_name) - (sub ? 0 : 5), de->d_name);
         size_t len;
-        unsigned char *raw = sub ? zip_folder(path, &len) : slurp(path, &len);
+        unsigned char *raw = sub ? zip_folder(path, &len) : test_slurp(path, &len);
         assert_non_null(raw);
         lw_read_options o;
         memset(&o, 0, sizeof o);
@@ -319,7 +298,7 @@ static void test_odt_samples(void **state)
 {
     (void)state;
     char dir[1200];
-    snprintf(dir, sizeof dir, "%s/tests/data/odt", src_dir());
+    snprintf(dir, sizeof dir, "%s/tests/data/odt", source_dir());
     DIR *d = opendir(dir);
     assert_non_null(d);
     int samples = 0, bad = 0;
@@ -332,7 +311,7 @@ static void test_odt_samples(void **state)
         snprintf(styles, sizeof styles, "%s/%s/styles.xml", dir, de->d_name);
         snprintf(expect, sizeof expect, "%s/%s.expect", dir, de->d_name);
         size_t clen, slen = 0;
-        unsigned char *c = slurp(content, &clen), *st = slurp(styles, &slen);
+        unsigned char *c = test_slurp(content, &clen), *st = test_slurp(styles, &slen);
         if (!c)
             fail_msg("%s: no content.xml", de->d_name);
         static const char mime[] = "application/vnd.oasis.opendocument.text";
@@ -486,9 +465,9 @@ static void test_truncated(void **state)
 {
     (void)state;
     char path[1200];
-    snprintf(path, sizeof path, "%s/tests/data/docx/doc-08.docx", src_dir());
+    snprintf(path, sizeof path, "%s/tests/data/docx/doc-08.docx", source_dir());
     size_t len;
-    unsigned char *raw = slurp(path, &len);
+    unsigned char *raw = test_slurp(path, &len);
     assert_non_null(raw);
     expect_refused(raw, len / 2, LW_ERR_DATA, "bị cắt cụt");
     expect_refused(raw, 30, LW_ERR_DATA, "bị cắt cụt");

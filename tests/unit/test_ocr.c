@@ -36,23 +36,14 @@ typedef struct {
     int n, pages;
 } lines_file;
 
+/* A file of tests/data/ocr (owned, NUL-terminated); the test fails when it is not there. */
 static char *slurp(const char *name, size_t *len)
 {
     char path[1200];
     snprintf(path, sizeof path, "%s/tests/data/ocr/%s", source_dir(), name);
-    FILE *f = fopen(path, "rb");
-    if (!f)
+    char *b = (char *)test_slurp(path, len);
+    if (!b)
         fail_msg("cannot open %s", path);
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    rewind(f);
-    char *b = malloc((size_t)n + 1);
-    assert_non_null(b);
-    assert_int_equal(fread(b, 1, (size_t)n, f), (size_t)n);
-    fclose(f);
-    b[n] = '\0';
-    if (len)
-        *len = (size_t)n;
     return b;
 }
 

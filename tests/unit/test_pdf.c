@@ -24,36 +24,13 @@
 
 #include "test_dir.h"
 
-/* The bytes of a file (owned, free), or NULL when it is not there. */
-static unsigned char *slurp(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    size_t cap = 1 << 16, n = 0;
-    unsigned char *b = malloc(cap + 1);
-    assert_non_null(b);
-    size_t k;
-    while ((k = fread(b + n, 1, cap - n, f)) > 0) {
-        n += k;
-        if (n == cap) {
-            cap *= 2;
-            b = realloc(b, cap + 1);
-            assert_non_null(b);
-        }
-    }
-    fclose(f);
-    b[n] = 0;
-    *len = n;
-    return b;
-}
 
 /* A real PDF by name (ext-018) from tests/data/real-files/; fails the test when missing. */
 static unsigned char *real_pdf(const char *name, size_t *len)
 {
     char path[1200];
     snprintf(path, sizeof path, "%s/tests/data/real-files/%s.pdf", source_dir(), name);
-    unsigned char *b = slurp(path, len);
+    unsigned char *b = test_slurp(path, len);
     if (!b)
         fail_msg("cannot read %s", path);
     return b;
@@ -138,7 +115,7 @@ static int each_row(const char *file, void (*fn)(char **f, int nf, void *ud), vo
     char path[1200];
     snprintf(path, sizeof path, "%s/tests/data/pdf/%s", source_dir(), file);
     size_t len;
-    char *t = (char *)slurp(path, &len);
+    char *t = (char *)test_slurp(path, &len);
     if (!t)
         fail_msg("cannot read %s", path);
     int rows = 0;
@@ -170,7 +147,7 @@ static void layer_row(char **f, int nf, void *ud)
     char path[1200];
     snprintf(path, sizeof path, "%s/tests/data/pdf/layers/%s.txt", source_dir(), f[0]);
     size_t len;
-    char *t = (char *)slurp(path, &len);
+    char *t = (char *)test_slurp(path, &len);
     if (!t)
         fail_msg("cannot read %s", path);
     lw_source *s = layer_source(t);
