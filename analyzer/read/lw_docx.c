@@ -759,13 +759,9 @@ lw_status lw_docx_read(const unsigned char *raw, size_t len, const lw_read_optio
 {
     *out = NULL;
     lw_zip *z;
-    lw_status st = lw_zip_open(raw, len, &z, err);
+    lw_status st = lw_zip_open_doc(raw, len, "word/document.xml", "Word .docx", &z, err);
     if (st != LW_OK)
         return st;
-    if (!lw_zip_has(z, "word/document.xml")) {
-        lw_zip_close(z);
-        return lw_error_msg(err, LW_ERR_DATA, NULL, 0, 0, LW_MSG_ZIP_MISSING, "word/document.xml", "Word .docx");
-    }
     dctx *c = calloc(1, sizeof *c);
     lw_source *src = lw_source_create(LW_SOURCE_DOCX);
     xmlDoc *doc = NULL, *rels = NULL;

@@ -561,13 +561,9 @@ lw_status lw_odt_read(const unsigned char *raw, size_t len, const lw_read_option
 {
     *out = NULL;
     lw_zip *z;
-    lw_status st = lw_zip_open(raw, len, &z, err);
+    lw_status st = lw_zip_open_doc(raw, len, "content.xml", "OpenDocument .odt", &z, err);
     if (st != LW_OK)
         return st;
-    if (!lw_zip_has(z, "content.xml")) {
-        lw_zip_close(z);
-        return lw_error_msg(err, LW_ERR_DATA, NULL, 0, 0, LW_MSG_ZIP_MISSING, "content.xml", "OpenDocument .odt");
-    }
     octx *c = calloc(1, sizeof *c);
     lw_source *src = lw_source_create(LW_SOURCE_ODT);
     xmlDoc *doc = NULL, *styles = NULL;

@@ -51,6 +51,17 @@ lw_status lw_zip_open(const unsigned char *raw, size_t len, lw_zip **out, lw_err
     return LW_OK;
 }
 
+lw_status lw_zip_open_doc(const unsigned char *raw, size_t len, const char *part, const char *what, lw_zip **out,
+                          lw_error *err)
+{
+    lw_status st = lw_zip_open(raw, len, out, err);
+    if (st != LW_OK || lw_zip_has(*out, part))
+        return st;
+    lw_zip_close(*out);
+    *out = NULL;
+    return lw_error_msg(err, LW_ERR_DATA, NULL, 0, 0, LW_MSG_ZIP_MISSING, part, what);
+}
+
 void lw_zip_close(lw_zip *z)
 {
     if (!z)

@@ -33,6 +33,10 @@ typedef struct lw_zip lw_zip;
  * (LW_ERR_DATA: not a ZIP, truncated or damaged; LW_ERR_LIMIT: too many entries). */
 lw_status lw_zip_open(const unsigned char *raw, size_t len, lw_zip **out, lw_error *err);
 void lw_zip_close(lw_zip *z);
+/* lw_zip_open, then the entry part the format cannot do without (word/document.xml,
+ * content.xml) must be there: else LW_ERR_DATA naming it and the format (what, "Word .docx"). */
+lw_status lw_zip_open_doc(const unsigned char *raw, size_t len, const char *part, const char *what, lw_zip **out,
+                          lw_error *err);
 
 /* 1 when the archive holds an entry of that name (exact, else ignoring case). */
 int lw_zip_has(lw_zip *z, const char *name);
