@@ -379,7 +379,9 @@ static int print_table(FILE *out, const json_t *rec)
                 (long long)json_integer_value(pages), LW_VI(API_PAGES));
     else
         fprintf(out, "== %s (%s)\n", json_string_value(json_object_get(rec, "path")),
-                json_is_string(sf) ? json_string_value(sf) : json_string_value(json_object_get(rec, "encoding")));
+                json_is_string(sf) && strcmp(json_string_value(sf), "text") != 0
+                    ? json_string_value(sf)
+                    : json_string_value(json_object_get(rec, "encoding")));
     json_t *note = json_object_get(rec, "note");
     if (json_is_string(note))
         fprintf(out, "  %s\n", json_string_value(note));

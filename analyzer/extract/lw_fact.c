@@ -532,13 +532,13 @@ static json_t *decode_warning(const lw_doc *doc, int *nomem)
     return w;
 }
 
-/* A document read from a PDF, image, DOCX or ODT: how it was read (format, pages, OCR engine,
- * and the note saying why, e.g. why a PDF's text layer was set aside for OCR). Plain text: no
- * keys. -1 when out of memory. */
+/* How the document was read: source_format always (DESIGN.md: "text" for a plain text file);
+ * for a PDF, image, DOCX or ODT also pages, OCR engine and the note saying why (e.g. why a
+ * PDF's text layer was set aside for OCR). -1 when out of memory. */
 static int put_source(json_t *rec, const lw_source *src)
 {
     if (!src)
-        return 0;
+        return put_str(rec, "source_format", lw_source_format_name(LW_SOURCE_TEXT));
     return put_str(rec, "source_format", lw_source_format_name(src->format)) ||
            put_new(rec, "pages", src->pages ? json_integer(src->pages) : json_null()) ||
            put_str(rec, "ocr_engine", src->ocr_engine[0] ? src->ocr_engine : NULL) ||

@@ -539,7 +539,7 @@ static int put_rows(lw_sqlite *s, const lw_doc *doc, const lw_extraction *x, con
     sqlite3_bind_text(st, 15, rules_version ? rules_version : "", -1, SQLITE_STATIC);
     if (topic)
         sqlite3_bind_text(st, 17, topic, -1, SQLITE_STATIC);
-    /* how the file was read (schema 6), as the record says it: absent for plain text */
+    /* how the file was read (schema 6), as the record says it ("text" for plain text) */
     bind_js(st, 18, rec, "source_format");
     bind_js(st, 19, rec, "pages");
     bind_js(st, 20, rec, "note");

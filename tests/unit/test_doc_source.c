@@ -266,8 +266,8 @@ static void test_word_record(void **state)
     lw_doc_free(d);
 }
 
-/* Plain text keeps the record's keys as they were: no source keys, no page, paragraph or
- * ocr_conf on its facts. */
+/* Plain text: source_format "text" (DESIGN.md "Positions"), none of the other source keys,
+ * no page, paragraph or ocr_conf on its facts. */
 static void test_text_record_keys(void **state)
 {
     (void)state;
@@ -276,7 +276,8 @@ static void test_text_record_keys(void **state)
     lw_error err;
     assert_int_equal(lw_doc_from_bytes("a.txt", (const unsigned char *)t, strlen(t), NULL, &d, &err), LW_OK);
     json_t *rec = record(d);
-    static const char *const absent[] = {"source_format", "pages", "ocr_engine", "note"};
+    assert_string_equal(json_string_value(json_object_get(rec, "source_format")), "text");
+    static const char *const absent[] = {"pages", "ocr_engine", "note"};
     for (size_t i = 0; i < sizeof absent / sizeof *absent; i++)
         assert_null(json_object_get(rec, absent[i]));
     const char *keys[8];
