@@ -60,8 +60,10 @@ typedef enum {
     LAWWATCH_ERR_QUERY,     /* a search query is malformed */
     LAWWATCH_ERR_TOO_LARGE, /* input larger than the library accepts */
     LAWWATCH_ERR_BUSY,      /* another ingest holds the database (LAWWATCH_INGEST_NOWAIT) */
-    LAWWATCH_ERR_REFUSED    /* refused as unsafe: a prune over a missing or empty folder, or one
+    LAWWATCH_ERR_REFUSED,   /* refused as unsafe: a prune over a missing or empty folder, or one
                                that would remove more than the share allowed without FORCE */
+    LAWWATCH_ERR_NOT_FOUND, /* no such document (id) or registry entry */
+    LAWWATCH_ERR_TIMEOUT    /* the time allowed by lawwatch_db_set_time_limit ran out */
 } lawwatch_status;
 
 /* The size of an error's file and message: a path as long as systems take, a message with

@@ -15,7 +15,7 @@
 #define LISTEN_DEFAULT "127.0.0.1:8080"
 
 static const char serve_usage[] =
-    "Usage: lawwatch serve [--db PATH] [--listen ADDR:PORT] [--auth FILE]\n"
+    "Usage: lawwatch serve [--db PATH] [--rules DIR] [--listen ADDR:PORT] [--auth FILE]\n"
     "The reviewers' web interface, from the database (opened read-only), until interrupted:\n"
     "/ and /search?q=&year=&kind=&issuer=&page= (20 hits a page), /api/search?q= (the JSON of\n"
     "search --format json).\n"
@@ -44,7 +44,7 @@ int lw_cli_serve(int argc, char **argv)
     lw_cli_common co;
     lw_cli_common_init(&co);
     const char *listen = LISTEN_DEFAULT, *auth = NULL;
-    static const struct option longopts[] = {LW_CLI_OPT_HELP, LW_CLI_OPT_DB,
+    static const struct option longopts[] = {LW_CLI_OPT_HELP, LW_CLI_OPT_DB, LW_CLI_OPT_RULES,
                                              {"listen", required_argument, NULL, 'L'},
                                              {"auth", required_argument, NULL, 'A'}, LW_CLI_OPT_END};
     lw_cli_parser p;
@@ -82,6 +82,9 @@ int lw_cli_serve(int argc, char **argv)
     if (!db)
         return LW_EXIT_FATAL;
     lawwatch_db_close(db);
+    lawwatch_engine *eng = lw_cli_engine(co.rules);
+    if (!eng)
+        return LW_EXIT_FATAL;
     /* SIGINT and SIGTERM are waited for here: blocked first, so the daemon's threads inherit
      * the mask and never take them */
     sigset_t set;
@@ -91,14 +94,16 @@ int lw_cli_serve(int argc, char **argv)
     pthread_sigmask(SIG_BLOCK, &set, NULL);
     signal(SIGPIPE, SIG_IGN);
     lw_web_server *srv;
-    if (lw_web_server_start(co.db, addr, port, &srv)) {
+    if (lw_web_server_start(co.db, eng, addr, port, &srv)) {
         fprintf(stderr, "lawwatch serve: không nghe được trên %s:%u (cannot listen on %s:%u): %s\n", addr, port, addr,
                 port, strerror(errno));
+        lawwatch_engine_free(eng);
         return LW_EXIT_FATAL;
     }
     fprintf(stderr, "lawwatch serve: http://%s:%u/ (Ctrl-C để dừng, to stop)\n", addr, port);
     int sig;
     sigwait(&set, &sig);
     lw_web_server_stop(srv);
+    lawwatch_engine_free(eng);
     return LW_EXIT_OK;
 }

@@ -25,6 +25,8 @@ static const char *const status_names[] = {
     [LW_ERR_TOO_LARGE] = "input too large",
     [LW_ERR_BUSY] = "database busy",
     [LW_ERR_REFUSED] = "refused",
+    [LW_ERR_NOT_FOUND] = "not found",
+    [LW_ERR_TIMEOUT] = "time limit",
 };
 
 const char *lw_status_str(lw_status s)

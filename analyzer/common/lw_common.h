@@ -23,7 +23,9 @@ typedef enum {
     LW_ERR_QUERY,     /* a search query is malformed */
     LW_ERR_TOO_LARGE, /* input larger than we accept */
     LW_ERR_BUSY,      /* another ingest holds the database */
-    LW_ERR_REFUSED    /* refused as unsafe (a prune that would remove too much) */
+    LW_ERR_REFUSED,   /* refused as unsafe (a prune that would remove too much) */
+    LW_ERR_NOT_FOUND, /* no such document or registry entry */
+    LW_ERR_TIMEOUT    /* the time allowed (lawwatch_db_set_time_limit) ran out */
 } lw_status;
 
 /* An error with a place. file is the path the user gave (document, rule file);

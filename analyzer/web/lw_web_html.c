@@ -148,6 +148,7 @@ static const char style[] =
     "body{font-family:system-ui,sans-serif;margin:0;color:#1b1b1b;background:#fafafa}"
     "header{background:#7a1212;color:#fff;padding:.6em 1em}"
     "header a{color:#fff;text-decoration:none;font-weight:bold;margin-right:1em}"
+    "nav.top{display:inline}nav.top a{font-weight:normal}"
     "form{display:inline-flex;gap:.4em;flex-wrap:wrap}"
     "input[type=search]{width:min(36em,70vw);padding:.3em;font-size:1em}"
     "main{max-width:60em;margin:auto;padding:1em}"
@@ -167,7 +168,17 @@ void lw_web_page_begin(lw_web_buf *b, const char *title, const char *q, int en)
     lw_web_html_text(b, title);
     lw_web_buf_puts(b, " — lawwatch</title><style>");
     lw_web_buf_puts(b, style);
-    lw_web_buf_puts(b, "</style></head><body><header><a href=\"/\">lawwatch</a>"
+    lw_web_buf_puts(b, "</style></head><body><header><a href=\"/");
+    lw_web_buf_puts(b, en ? "?lang=en" : "");
+    lw_web_buf_puts(b, "\">lawwatch</a>");
+    /* the other pages, each keeping the language */
+    static const char *const nav[][3] = {{"/report", "Báo cáo thời hạn", "Deadline report"},
+                                         {"/check", "Kiểm tra", "Check"},
+                                         {"/registry", "Danh mục văn bản", "Registry"}};
+    lw_web_buf_puts(b, "<nav class=\"top\">");
+    for (size_t i = 0; i < sizeof nav / sizeof nav[0]; i++)
+        lw_web_buf_printf(b, "<a href=\"%s%s\">%s</a>", nav[i][0], en ? "?lang=en" : "", nav[i][en ? 2 : 1]);
+    lw_web_buf_puts(b, "</nav>"
                        "<form action=\"/search\" method=\"get\" role=\"search\">"
                        "<input type=\"search\" name=\"q\" maxlength=\"500\" aria-label=\"");
     lw_web_buf_puts(b, search);

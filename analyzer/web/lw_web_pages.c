@@ -1,35 +1,34 @@
-/* lw_web_pages: routing and the pages / and /search (HTML) and /api/search (JSON). */
+/* lw_web_pages: routing by path, and what every page shares: the arguments, opening the
+ * database, capturing a CLI writer's output, error pages and API errors. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <jansson.h>
 
-#include "lawwatch.h"
 #include "lw_web_pages.h"
 
-/* Hits per page of /search. */
-#define PAGE_SIZE 20
-/* The last page /search serves: /search asks for the best PAGE_SIZE * PAGE_MAX hits, and its
- * facet counts are over those. */
-#define PAGE_MAX 50
-/* The values of a facet shown, most frequent first. */
-#define FACET_SHOWN 10
+void lw_web_response_free(lw_web_response *res)
+{
+    lw_web_buf_free(&res->body);
+    free(res->filename);
+    res->filename = NULL;
+}
 
-/* A label in the request's language. */
-#define L(req, in_vi, in_en) ((req)->en ? (in_en) : (in_vi))
-
-#define CT_HTML "text/html; charset=utf-8"
-#define CT_JSON "application/json; charset=utf-8"
+const char *lw_web_arg(const lw_web_request *req, const char *name)
+{
+    const char *v = req->arg ? req->arg(req->arg_ctx, name) : NULL;
+    return v && *v ? v : NULL;
+}
 
 void lw_web_error_page(lw_web_response *res, unsigned status, const char *vi, const char *en)
 {
     char title[32];
     snprintf(title, sizeof title, "%u", status);
-    lw_web_buf_free(&res->body);
+    lw_web_response_free(res);
     res->body.oom = 0;
     res->status = status;
-    res->content_type = CT_HTML;
+    res->content_type = LW_WEB_CT_HTML;
     lw_web_page_begin(&res->body, title, NULL, 0);
     lw_web_buf_printf(&res->body, "<h1>%u</h1><p class=\"err\">", status);
     lw_web_html_text(&res->body, vi);
@@ -39,324 +38,123 @@ void lw_web_error_page(lw_web_response *res, unsigned status, const char *vi, co
     lw_web_page_end(&res->body);
 }
 
-/* Runs the search of req with limit into *json (owned, free), the same JSON as `lawwatch search
- * --format json`. LAWWATCH_OK, or the status with err filled. */
-static lawwatch_status search_json(const lw_web_request *req, int limit, char **json, size_t *n,
-                                   lawwatch_error *err)
+void lw_web_api_error(lw_web_response *res, unsigned status, const char *msg)
 {
-    *json = NULL;
+    lw_web_response_free(res);
+    res->body.oom = 0;
+    res->status = status;
+    res->content_type = LW_WEB_CT_JSON;
+    json_t *e = json_pack("{s:s}", "error", msg ? msg : "");
+    char *s = e ? json_dumps(e, JSON_COMPACT) : NULL;
+    lw_web_buf_puts(&res->body, s ? s : "{\"error\":\"\"}");
+    lw_web_buf_puts(&res->body, "\n");
+    free(s);
+    json_decref(e);
+}
+
+void lw_web_fail(lw_web_response *res, int api, lawwatch_status st, const lawwatch_error *err)
+{
+    unsigned status = st == LAWWATCH_ERR_TIMEOUT ? 503
+                      : st == LAWWATCH_ERR_NOT_FOUND ? 404
+                      : st == LAWWATCH_ERR_QUERY || st == LAWWATCH_ERR_USAGE ? 400
+                                                                               : 500;
+    const char *msg = err && err->msg[0] ? err->msg : lawwatch_status_str(st);
+    if (api) {
+        lw_web_api_error(res, status, msg);
+        return;
+    }
+    switch (status) {
+    case 503:
+        lw_web_error_page(res, status, "Câu hỏi chạy quá lâu, đã dừng. Hãy thu hẹp câu hỏi.",
+                          "The request took too long and was stopped. Narrow it down.");
+        break;
+    case 500:
+        lw_web_error_page(res, status, "Không đọc được cơ sở dữ liệu.", msg);
+        break;
+    default: /* the reviewer's: the library's message says what is wrong, in both languages */
+        lw_web_error_page(res, status, msg, "");
+    }
+}
+
+lawwatch_status lw_web_db_open(const lw_web_request *req, lawwatch_db **db, lawwatch_error *err)
+{
+    return lawwatch_db_open(req->db_path, LAWWATCH_DB_READONLY, db, err);
+}
+
+lawwatch_status lw_web_capture(const lw_web_request *req, lw_web_writer write, void *ctx, char **text,
+                               lawwatch_error *err)
+{
+    *text = NULL;
     lawwatch_db *db;
-    lawwatch_status st = lawwatch_db_open(req->db_path, LAWWATCH_DB_READONLY, &db, err);
+    lawwatch_status st = lw_web_db_open(req, &db, err);
     if (st)
         return st;
-    lawwatch_search_query q = {req->q, req->year && *req->year ? req->year : NULL,
-                               req->kind && *req->kind ? req->kind : NULL,
-                               req->issuer && *req->issuer ? req->issuer : NULL, limit};
-    lawwatch_view v = {LAWWATCH_FORMAT_JSON, 0, NULL};
     size_t size = 0;
-    FILE *f = open_memstream(json, &size);
+    FILE *f = open_memstream(text, &size);
     if (!f) {
         lawwatch_db_close(db);
         err->code = LAWWATCH_ERR_NOMEM;
         snprintf(err->msg, sizeof err->msg, "out of memory");
         return LAWWATCH_ERR_NOMEM;
     }
-    st = lawwatch_search_write(db, &q, &v, f, n, err);
-    fclose(f);
+    st = write(db, req, ctx, f, err);
+    if (fclose(f) && !st) {
+        err->code = st = LAWWATCH_ERR_NOMEM;
+        snprintf(err->msg, sizeof err->msg, "out of memory");
+    }
     lawwatch_db_close(db);
     if (st) {
-        free(*json);
-        *json = NULL;
+        free(*text);
+        *text = NULL;
     }
     return st;
 }
 
-/* A search error as a page: a malformed query is the reviewer's (400), the rest ours (500). */
-static void search_error(lw_web_response *res, lawwatch_status st, const lawwatch_error *err)
-{
-    if (st == LAWWATCH_ERR_QUERY)
-        lw_web_error_page(res, 400, "Câu tìm kiếm không hợp lệ: ", err->msg);
-    else
-        lw_web_error_page(res, 500, "Không đọc được cơ sở dữ liệu.",
-                          "The database could not be read.");
-}
-
-/* /api/search?q=&year=&kind=&issuer=: the CLI's JSON (its default limit, 20). */
-static void page_api_search(const lw_web_request *req, lw_web_response *res)
-{
-    if (!req->q || !*req->q) {
-        res->status = 400;
-        res->content_type = CT_JSON;
-        lw_web_buf_puts(&res->body, "{\"error\":\"missing q\"}\n");
-        return;
-    }
-    char *json;
-    size_t n;
-    lawwatch_error err = {0};
-    lawwatch_status st = search_json(req, 0, &json, &n, &err);
-    res->content_type = CT_JSON;
-    if (st) {
-        res->status = st == LAWWATCH_ERR_QUERY ? 400 : 500;
-        json_t *e = json_pack("{s:s}", "error", err.msg);
-        char *s = e ? json_dumps(e, JSON_COMPACT) : NULL;
-        lw_web_buf_puts(&res->body, s ? s : "{\"error\":\"\"}");
-        lw_web_buf_puts(&res->body, "\n");
-        free(s);
-        json_decref(e);
-        return;
-    }
-    res->status = 200;
-    lw_web_buf_puts(&res->body, json);
-    free(json);
-}
-
-/* A string field of a JSON object, or NULL. */
-static const char *field(const json_t *o, const char *key)
-{
-    return json_string_value(json_object_get(o, key));
-}
-
-/* One hit: kind, number, date, issuer, then the subject, the snippet and the path. */
-static void write_hit(lw_web_buf *b, const lw_web_request *req, const json_t *h)
-{
-    const char *kind = field(h, "kind"), *number = field(h, "number"), *date = field(h, "date"),
-               *issuer = field(h, "issuer"), *subject = field(h, "subject"), *label = field(h, "label");
-    lw_web_buf_puts(b, "<article class=\"hit\"><div class=\"meta\">");
-    if (kind || number || date || issuer) {
-        lw_web_html_text(b, kind ? kind : L(req, "Văn bản", "Document"));
-        if (number && *number) {
-            lw_web_buf_puts(b, L(req, " số <b>", " no. <b>"));
-            lw_web_html_text(b, number);
-            lw_web_buf_puts(b, "</b>");
-        }
-        if (date && *date) {
-            lw_web_buf_puts(b, L(req, " ngày <time>", " of <time>"));
-            lw_web_html_text(b, date);
-            lw_web_buf_puts(b, "</time>");
-        }
-        if (issuer && *issuer) {
-            lw_web_buf_puts(b, " — ");
-            lw_web_html_text(b, issuer);
-        }
-    } else {
-        lw_web_html_text(b, label ? label : L(req, "Văn bản", "Document"));
-    }
-    lw_web_buf_puts(b, "</div><h3>");
-    /* the subject, else the document as reviewers name it, else its path */
-    lw_web_html_text(b, subject && *subject ? subject : label && *label ? label : field(h, "path"));
-    lw_web_buf_puts(b, "</h3><p>");
-    lw_web_html_snippet(b, field(h, "snippet"));
-    lw_web_buf_puts(b, "</p><div class=\"path\">");
-    lw_web_html_text(b, field(h, "path"));
-    lw_web_buf_puts(b, "</div></article>\n");
-}
-
-/* The filters of a search (year, kind, issuer) as a form repeating the query. */
-static void write_filters(lw_web_buf *b, const lw_web_request *req)
-{
-    static const char *const names[] = {"year", "kind", "issuer"};
-    static const char *const labels[2][3] = {{"Năm", "Loại văn bản", "Cơ quan ban hành"},
-                                             {"Year", "Kind", "Issuer"}};
-    const char *vals[] = {req->year, req->kind, req->issuer};
-    lw_web_buf_puts(b, "<form action=\"/search\" method=\"get\" class=\"meta\"><input type=\"hidden\" name=\"q\" value=\"");
-    lw_web_html_text(b, req->q);
-    lw_web_buf_puts(b, req->en ? "\"><input type=\"hidden\" name=\"lang\" value=\"en\">" : "\">");
-    for (int i = 0; i < 3; i++) {
-        lw_web_buf_printf(b, "<label>%s <input name=\"%s\" size=\"%d\" maxlength=\"200\" value=\"", labels[!!req->en][i], names[i],
-                          i ? 14 : 4);
-        lw_web_html_text(b, vals[i]);
-        lw_web_buf_puts(b, "\"></label> ");
-    }
-    lw_web_buf_printf(b, "<button type=\"submit\">%s</button></form>\n", L(req, "Lọc", "Filter"));
-}
-
-/* A link to /search with req's query and filters, one filter replaced (name NULL: none) and
- * page (0: none): the href's value, escaped for the attribute. */
-static void search_href(lw_web_buf *b, const lw_web_request *req, const char *name, const char *value, long page)
-{
-    static const char *const names[] = {"year", "kind", "issuer"};
-    const char *vals[] = {req->year, req->kind, req->issuer};
-    lw_web_buf_puts(b, "/search?q=");
-    lw_web_url_arg(b, req->q);
-    for (int j = 0; j < 3; j++) {
-        const char *v = name && !strcmp(name, names[j]) ? value : vals[j];
-        if (v && *v) {
-            lw_web_buf_printf(b, "&amp;%s=", names[j]);
-            lw_web_url_arg(b, v);
-        }
-    }
-    if (req->en)
-        lw_web_buf_puts(b, "&amp;lang=en");
-    if (page)
-        lw_web_buf_printf(b, "&amp;page=%ld", page);
-}
-
-typedef struct {
-    const char *value; /* borrowed from the counts object */
-    long long n;
-} facet_entry;
-
-static int by_count(const void *a, const void *b)
-{
-    const facet_entry *x = a, *y = b;
-    if (x->n != y->n)
-        return x->n < y->n ? 1 : -1;
-    return strcmp(x->value, y->value);
-}
-
-/* One facet: the counts of name's values among hits (year: the date's first 4 characters),
- * the most frequent first, each a link that filters on it. */
-static void write_facet(lw_web_buf *b, const lw_web_request *req, const json_t *hits, const char *name,
-                        const char *key, const char *title)
-{
-    json_t *counts = json_object();
-    if (!counts) {
-        b->oom = 1;
-        return;
-    }
-    size_t i;
-    const json_t *h;
-    json_array_foreach(hits, i, h) {
-        const char *v = field(h, key);
-        if (!v || !*v)
-            continue;
-        char year[5];
-        if (!strcmp(name, "year")) {
-            if (strlen(v) < 4)
-                continue;
-            memcpy(year, v, 4);
-            year[4] = '\0';
-            v = year;
-        }
-        json_t *c = json_object_get(counts, v);
-        json_object_set_new(counts, v, json_integer(c ? json_integer_value(c) + 1 : 1));
-    }
-    size_t n = json_object_size(counts), k = 0;
-    facet_entry *e = n ? calloc(n, sizeof *e) : NULL;
-    if (n && !e) {
-        b->oom = 1;
-        json_decref(counts);
-        return;
-    }
-    const char *value;
-    json_t *c;
-    json_object_foreach(counts, value, c) {
-        e[k].value = value;
-        e[k++].n = json_integer_value(c);
-    }
-    if (n) {
-        qsort(e, n, sizeof *e, by_count); /* not with e NULL: qsort's pointer must be valid */
-        lw_web_buf_printf(b, "<section><h4>%s</h4><ul>", title);
-        for (k = 0; k < n && k < FACET_SHOWN; k++) {
-            lw_web_buf_puts(b, "<li><a href=\"");
-            search_href(b, req, name, e[k].value, 0);
-            lw_web_buf_puts(b, "\">");
-            lw_web_html_text(b, e[k].value);
-            lw_web_buf_printf(b, "</a> (%lld)</li>", e[k].n);
-        }
-        lw_web_buf_puts(b, "</ul></section>");
-    }
-    free(e);
-    json_decref(counts);
-}
-
-/* The facet counts by year, kind and issuer over the hits asked for. */
-static void write_facets(lw_web_buf *b, const lw_web_request *req, const json_t *hits)
-{
-    lw_web_buf_puts(b, "<aside class=\"facets\">");
-    write_facet(b, req, hits, "year", "date", L(req, "Năm", "Year"));
-    write_facet(b, req, hits, "kind", "kind", L(req, "Loại văn bản", "Kind"));
-    write_facet(b, req, hits, "issuer", "issuer", L(req, "Cơ quan ban hành", "Issuer"));
-    lw_web_buf_puts(b, "</aside>\n");
-}
-
-/* / and /search?q=&year=&kind=&issuer=&page=: the form, then the hits, 20 a page. */
-static void page_search(const lw_web_request *req, lw_web_response *res)
-{
-    lw_web_buf *b = &res->body;
-    res->status = 200;
-    res->content_type = CT_HTML;
-    if (!req->q || !*req->q) {
-        const char *title = L(req, "Tìm kiếm văn bản", "Search the documents");
-        lw_web_page_begin(b, title, NULL, req->en);
-        lw_web_buf_printf(b, "<h1>%s</h1>", title);
-        lw_web_buf_puts(b, L(req,
-                             "<p>Nhập từ khoá (có hoặc không dấu), số hiệu văn bản (59/2012/NĐ-CP), "
-                             "\"cụm từ\", AND, OR, NOT.</p>",
-                             "<p>Type words (with or without diacritics), a document number "
-                             "(59/2012/NĐ-CP), \"a phrase\", AND, OR, NOT.</p>"));
-        lw_web_page_end(b);
-        return;
-    }
-    long page = 1;
-    if (req->page) {
-        char *end;
-        page = strtol(req->page, &end, 10);
-        if (*end || page < 1 || page > PAGE_MAX) {
-            lw_web_error_page(res, 400, "Trang không hợp lệ.", "Invalid page number.");
-            return;
-        }
-    }
-    char *json;
-    size_t n = 0;
-    lawwatch_error err = {0};
-    lawwatch_status st = search_json(req, PAGE_SIZE * PAGE_MAX, &json, &n, &err);
-    if (st) {
-        search_error(res, st, &err);
-        return;
-    }
-    json_t *hits = json_loads(json, 0, NULL);
-    free(json);
-    if (!json_is_array(hits)) {
-        json_decref(hits);
-        search_error(res, LAWWATCH_ERR_DB, &err);
-        return;
-    }
-    lw_web_page_begin(b, req->q, req->q, req->en);
-    write_filters(b, req);
-    write_facets(b, req, hits);
-    size_t total = json_array_size(hits), first = (size_t)(page - 1) * PAGE_SIZE;
-    if (!total)
-        lw_web_buf_puts(b, L(req, "<p>Không tìm thấy văn bản nào.</p>", "<p>No document found.</p>"));
-    else
-        lw_web_buf_printf(b, "<p class=\"meta\">%s %zu–%zu %s %zu%s</p>\n", L(req, "Kết quả", "Results"),
-                          first < total ? first + 1 : total, first + PAGE_SIZE < total ? first + PAGE_SIZE : total,
-                          L(req, "trong", "of"), total, total == PAGE_SIZE * PAGE_MAX ? "+" : "");
-    for (size_t i = first; i < total && i < first + PAGE_SIZE; i++)
-        write_hit(b, req, json_array_get(hits, i));
-    /* pages: previous, next (when this one is full, more may follow) */
-    lw_web_buf_puts(b, "<nav>");
-    for (int k = 0; k < 2; k++) {
-        long to = k ? page + 1 : page - 1;
-        if (to < 1 || to > PAGE_MAX || (k && total <= (size_t)page * PAGE_SIZE))
-            continue;
-        lw_web_buf_puts(b, "<a href=\"");
-        search_href(b, req, NULL, NULL, to);
-        lw_web_buf_printf(b, "\">%s</a> ", 
-                          k ? L(req, "Trang sau →", "Next →") : L(req, "← Trang trước", "← Previous"));
-    }
-    lw_web_buf_puts(b, "</nav>");
-    lw_web_page_end(b);
-    json_decref(hits);
-}
-
-/* True when year is absent, empty or four digits (as `search --year` takes it). */
+/* True when year is absent or four digits (as `search --year` takes it). */
 static int year_ok(const char *year)
 {
-    return !year || !*year || (strlen(year) == 4 && strspn(year, "0123456789") == 4);
+    return !year || (strlen(year) == 4 && strspn(year, "0123456789") == 4);
 }
+
+/* The routes: a path answered exactly, or a prefix whose rest (after it) the page reads. */
+typedef struct {
+    const char *path;
+    int prefix;
+    void (*page)(const lw_web_request *req, lw_web_response *res);
+    void (*page_rest)(const lw_web_request *req, const char *rest, lw_web_response *res);
+} route;
+
+static const route routes[] = {
+    {"/", 0, lw_web_page_search, NULL},
+    {"/search", 0, lw_web_page_search, NULL},
+    {"/api/search", 0, lw_web_page_api_search, NULL},
+    {"/doc/", 1, NULL, lw_web_page_doc},
+    {"/api/doc/", 1, NULL, lw_web_page_api_doc},
+    {"/report", 0, lw_web_page_report, NULL},
+    {"/api/report", 0, lw_web_page_api_report, NULL},
+    {"/check", 0, lw_web_page_check, NULL},
+    {"/api/check", 0, lw_web_page_api_check, NULL},
+    {"/registry", 0, NULL, lw_web_page_registry},
+    {"/registry/", 1, NULL, lw_web_page_registry},
+    {"/calendar/", 1, NULL, lw_web_page_calendar},
+};
 
 void lw_web_route(const lw_web_request *req, lw_web_response *res)
 {
-    if (!year_ok(req->year) && (!strcmp(req->path, "/search") || !strcmp(req->path, "/api/search")))
-        lw_web_error_page(res, 400, "Năm phải có 4 chữ số.",
-                          "The year must be four digits.");
-    else if (!strcmp(req->path, "/") || !strcmp(req->path, "/search"))
-        page_search(req, res);
-    else if (!strcmp(req->path, "/api/search"))
-        page_api_search(req, res);
-    else
+    const route *r = NULL;
+    for (size_t i = 0; i < sizeof routes / sizeof routes[0] && !r; i++) {
+        size_t n = strlen(routes[i].path);
+        if (routes[i].prefix ? !strncmp(req->path, routes[i].path, n) : !strcmp(req->path, routes[i].path))
+            r = &routes[i];
+    }
+    if (!r)
         lw_web_error_page(res, 404, "Không có trang này.", "No such page.");
+    else if (!year_ok(lw_web_arg(req, "year")))
+        lw_web_error_page(res, 400, "Năm phải có 4 chữ số.", "The year must be four digits.");
+    else if (r->page)
+        r->page(req, res);
+    else
+        r->page_rest(req, req->path + (r->prefix ? strlen(r->path) : strlen(req->path)), res);
     if (res->body.oom)
         lw_web_error_page(res, 500, "Hết bộ nhớ.", "Out of memory.");
 }

@@ -1,34 +1,90 @@
-/* lw_web_pages: the pages of `lawwatch serve`, found by path (lw_web_route). Each page reads
- * the database through the public API (lawwatch.h) and writes its body through the escaping
- * layer of lw_web_html.h. The database is opened read-only for each request, so documents
- * ingested while the server runs appear without a restart. */
+/* lw_web_pages: the pages of `lawwatch serve`, found by path (lw_web_route), and what they
+ * share. Each page reads the database through the public API (lawwatch.h) and writes its body
+ * through the escaping layer of lw_web_html.h. The database is opened read-only for each
+ * request (lw_web_db_open), so documents ingested while the server runs appear without a
+ * restart. Each page lives in its own file: lw_web_search.c (/, /search, /api/search),
+ * lw_web_doc.c (/doc/ID, /doc/ID/original, /api/doc/ID), lw_web_report.c (/report,
+ * /api/report), lw_web_check.c (/check, /api/check), lw_web_registry.c (/registry,
+ * /registry/ID), lw_web_calendar.c (/calendar/UNIT.ics). */
 #ifndef LW_WEB_PAGES_H
 #define LW_WEB_PAGES_H
 
+#include <stdio.h>
+
+#include "lawwatch.h"
 #include "lw_web_html.h"
+
+/* A label in the request's language. */
+#define L(req, in_vi, in_en) ((req)->en ? (in_en) : (in_vi))
+
+#define LW_WEB_CT_HTML "text/html; charset=utf-8"
+#define LW_WEB_CT_JSON "application/json; charset=utf-8"
 
 /* The request as the server hands it over: borrowed, valid during lw_web_route. */
 typedef struct {
-    const char *db_path; /* the database */
-    const char *path;    /* the URL path, without the query string */
-    /* the query arguments the pages take (NULL when absent) */
-    const char *q, *year, *kind, *issuer, *page;
-    int en; /* ?lang=en: English labels (else Vietnamese) */
+    const char *db_path;         /* the database */
+    const lawwatch_engine *eng;  /* the rules (registry, check, report): shared, read-only */
+    const char *path;            /* the URL path, percent-decoded, without the query string */
+    /* the query argument name (NULL when absent), through the server */
+    const char *(*arg)(void *ctx, const char *name);
+    void *arg_ctx;
+    const char *user;  /* the user signed in (--auth), or NULL */
+    unsigned time_ms;  /* the time a request may take in the database (0: unbounded) */
+    int en;            /* ?lang=en: English labels (else Vietnamese) */
 } lw_web_request;
 
-/* What a page answers: status, content type (static string) and body (owned by the caller,
- * lw_web_buf_free). */
+/* What a page answers: status, content type (static string), body (owned, binary allowed)
+ * and, for a download, the file name offered (owned, NULL: shown inline). Freed with
+ * lw_web_response_free. */
 typedef struct {
     unsigned status;
     const char *content_type;
     lw_web_buf body;
+    char *filename;
 } lw_web_response;
+
+void lw_web_response_free(lw_web_response *res);
 
 /* Answers req into res (zeroed by the caller). Always fills res: an unknown path is a 404
  * page, a failure a 500 page. */
 void lw_web_route(const lw_web_request *req, lw_web_response *res);
 
-/* A plain error page (status, then a Vietnamese and an English sentence) into res. */
+/* The query argument name of req, or NULL when absent or empty. Borrowed. */
+const char *lw_web_arg(const lw_web_request *req, const char *name);
+
+/* A plain error page (status, then a Vietnamese and an English sentence) into res, replacing
+ * whatever body it had. */
 void lw_web_error_page(lw_web_response *res, unsigned status, const char *vi, const char *en);
+
+/* An /api/ error: {"error": msg} with status into res, replacing its body. */
+void lw_web_api_error(lw_web_response *res, unsigned status, const char *msg);
+
+/* Opens the database of req read-only, bounded by req->time_ms. *db owned
+ * (lawwatch_db_close). */
+lawwatch_status lw_web_db_open(const lw_web_request *req, lawwatch_db **db, lawwatch_error *err);
+
+/* Writes what a CLI verb writes to a stream into *text (owned, free; NUL-terminated): the
+ * database of req opened (lw_web_db_open), write(db, ctx, stream, err) called, the database
+ * closed. The status of write, or of opening. */
+typedef lawwatch_status (*lw_web_writer)(lawwatch_db *db, const lw_web_request *req, void *ctx, FILE *out,
+                                         lawwatch_error *err);
+lawwatch_status lw_web_capture(const lw_web_request *req, lw_web_writer write, void *ctx, char **text,
+                               lawwatch_error *err);
+
+/* A database failure as a page: a timeout is 503, a missing thing 404, a bad argument 400,
+ * the rest 500; the message of err shown. For /api/ (api set), the same as JSON. */
+void lw_web_fail(lw_web_response *res, int api, lawwatch_status st, const lawwatch_error *err);
+
+/* The pages (each answers one path or a family of them; rest is the path after the prefix). */
+void lw_web_page_search(const lw_web_request *req, lw_web_response *res);
+void lw_web_page_api_search(const lw_web_request *req, lw_web_response *res);
+void lw_web_page_doc(const lw_web_request *req, const char *rest, lw_web_response *res);
+void lw_web_page_api_doc(const lw_web_request *req, const char *rest, lw_web_response *res);
+void lw_web_page_report(const lw_web_request *req, lw_web_response *res);
+void lw_web_page_api_report(const lw_web_request *req, lw_web_response *res);
+void lw_web_page_check(const lw_web_request *req, lw_web_response *res);
+void lw_web_page_api_check(const lw_web_request *req, lw_web_response *res);
+void lw_web_page_registry(const lw_web_request *req, const char *rest, lw_web_response *res);
+void lw_web_page_calendar(const lw_web_request *req, const char *rest, lw_web_response *res);
 
 #endif

@@ -14,8 +14,34 @@
 
 struct lw_web_server {
     struct MHD_Daemon *daemon;
-    const char *db_path; /* borrowed */
+    const char *db_path;         /* borrowed */
+    const lawwatch_engine *eng;  /* borrowed */
 };
+
+/* A query argument of the connection ctx (lw_web_request's arg). */
+static const char *get_arg(void *ctx, const char *name)
+{
+    return MHD_lookup_connection_value(ctx, MHD_GET_ARGUMENT_KIND, name);
+}
+
+/* The Content-Disposition of a download: attachment, the name in ASCII (other bytes as _) and
+ * in UTF-8 (RFC 5987, percent-encoded), so no byte of a stored file name reaches the header
+ * unencoded. */
+static void add_disposition(struct MHD_Response *r, const char *name)
+{
+    lw_web_buf b = {0};
+    lw_web_buf_puts(&b, "attachment; filename=\"");
+    for (const char *p = name; *p; p++) {
+        unsigned char c = (unsigned char)*p;
+        char o = c >= 0x20 && c < 0x7f && c != '"' && c != '\\' && c != '%' ? (char)c : '_';
+        lw_web_buf_add(&b, &o, 1);
+    }
+    lw_web_buf_puts(&b, "\"; filename*=UTF-8''");
+    lw_web_url_arg(&b, name);
+    if (!b.oom && b.data)
+        MHD_add_response_header(r, "Content-Disposition", b.data);
+    lw_web_buf_free(&b);
+}
 
 /* Adds the length of one query argument to the total of *cls. */
 static enum MHD_Result count_arg(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
@@ -39,6 +65,8 @@ static enum MHD_Result respond(struct MHD_Connection *c, lw_web_response *res)
     MHD_add_response_header(r, "Referrer-Policy", "no-referrer");
     MHD_add_response_header(r, "X-Frame-Options", "DENY");
     MHD_add_response_header(r, "Cache-Control", "no-store");
+    if (res->filename)
+        add_disposition(r, res->filename);
     enum MHD_Result ret = MHD_queue_response(c, res->status ? res->status : 500, r);
     MHD_destroy_response(r);
     return ret;
@@ -70,7 +98,7 @@ static enum MHD_Result answer(void *cls, struct MHD_Connection *c, const char *u
     if (strcmp(method, "GET") && strcmp(method, "HEAD")) {
         lw_web_error_page(&res, 405, "Chỉ nhận GET.", "Only GET is accepted.");
         ret = respond(c, &res);
-        lw_web_buf_free(&res.body);
+        lw_web_response_free(&res);
         return ret;
     }
     size_t qlen = 0;
@@ -81,22 +109,18 @@ static enum MHD_Result answer(void *cls, struct MHD_Connection *c, const char *u
     } else if (qlen > LW_WEB_QUERY_MAX) {
         lw_web_error_page(&res, 414, "Câu hỏi quá dài.", "The query is too long.");
     } else {
-        lw_web_request req = {s->db_path, url,
-                              MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "q"),
-                              MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "year"),
-                              MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "kind"),
-                              MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "issuer"),
-                              MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "page"), 0};
+        lw_web_request req = {.db_path = s->db_path, .eng = s->eng, .path = url, .arg = get_arg, .arg_ctx = c};
         const char *lang = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "lang");
         req.en = lang && !strcmp(lang, "en");
         lw_web_route(&req, &res);
     }
     ret = respond(c, &res);
-    lw_web_buf_free(&res.body);
+    lw_web_response_free(&res);
     return ret;
 }
 
-int lw_web_server_start(const char *db_path, const char *addr, unsigned short port, lw_web_server **out)
+int lw_web_server_start(const char *db_path, const lawwatch_engine *eng, const char *addr, unsigned short port,
+                        lw_web_server **out)
 {
     *out = NULL;
     struct sockaddr_in sa;
@@ -111,6 +135,7 @@ int lw_web_server_start(const char *db_path, const char *addr, unsigned short po
     if (!s)
         return -1;
     s->db_path = db_path;
+    s->eng = eng;
     s->daemon = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION | MHD_USE_ERROR_LOG,
                                  port, NULL, NULL, answer, s, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
                                  MHD_OPTION_CONNECTION_LIMIT, (unsigned)LW_WEB_CONNECTIONS_MAX,

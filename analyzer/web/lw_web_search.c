@@ -1,0 +1,284 @@
+/* lw_web_search: / and /search (the hits of a query as reviewers know them, facet counts,
+ * pages of 20) and /api/search (the JSON of `lawwatch search --format json`). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "lw_web_pages.h"
+
+/* Hits per page of /search. */
+#define PAGE_SIZE 20
+/* The last page /search serves: /search asks for the best PAGE_SIZE * PAGE_MAX hits, and its
+ * facet counts are over those. */
+#define PAGE_MAX 50
+/* The values of a facet shown, most frequent first. */
+#define FACET_SHOWN 10
+
+/* The writer of search_json: `lawwatch search --format json` with req's arguments. */
+static lawwatch_status write_search(lawwatch_db *db, const lw_web_request *req, void *ctx, FILE *out,
+                                    lawwatch_error *err)
+{
+    int *limit = ctx;
+    lawwatch_search_query q = {lw_web_arg(req, "q"), lw_web_arg(req, "year"), lw_web_arg(req, "kind"),
+                               lw_web_arg(req, "issuer"), *limit};
+    lawwatch_view v = {LAWWATCH_FORMAT_JSON, 0, NULL};
+    return lawwatch_search_write(db, &q, &v, out, NULL, err);
+}
+
+/* Runs the search of req with limit into *json (owned, free), the same JSON as `lawwatch search
+ * --format json`. LAWWATCH_OK, or the status with err filled. */
+static lawwatch_status search_json(const lw_web_request *req, int limit, char **json, lawwatch_error *err)
+{
+    return lw_web_capture(req, write_search, &limit, json, err);
+}
+
+/* /api/search?q=&year=&kind=&issuer=: the CLI's JSON (its default limit, 20). */
+void lw_web_page_api_search(const lw_web_request *req, lw_web_response *res)
+{
+    if (!lw_web_arg(req, "q")) {
+        lw_web_api_error(res, 400, "missing q");
+        return;
+    }
+    char *json;
+    lawwatch_error err = {0};
+    lawwatch_status st = search_json(req, 0, &json, &err);
+    if (st) {
+        lw_web_fail(res, 1, st, &err);
+        return;
+    }
+    res->status = 200;
+    res->content_type = LW_WEB_CT_JSON;
+    lw_web_buf_puts(&res->body, json);
+    free(json);
+}
+
+/* A string field of a JSON object, or NULL. */
+static const char *field(const json_t *o, const char *key)
+{
+    return json_string_value(json_object_get(o, key));
+}
+
+/* One hit: kind, number, date, issuer, then the subject, the snippet and the path. */
+static void write_hit(lw_web_buf *b, const lw_web_request *req, const json_t *h)
+{
+    const char *kind = field(h, "kind"), *number = field(h, "number"), *date = field(h, "date"),
+               *issuer = field(h, "issuer"), *subject = field(h, "subject"), *label = field(h, "label");
+    lw_web_buf_puts(b, "<article class=\"hit\"><div class=\"meta\">");
+    if (kind || number || date || issuer) {
+        lw_web_html_text(b, kind ? kind : L(req, "Văn bản", "Document"));
+        if (number && *number) {
+            lw_web_buf_puts(b, L(req, " số <b>", " no. <b>"));
+            lw_web_html_text(b, number);
+            lw_web_buf_puts(b, "</b>");
+        }
+        if (date && *date) {
+            lw_web_buf_puts(b, L(req, " ngày <time>", " of <time>"));
+            lw_web_html_text(b, date);
+            lw_web_buf_puts(b, "</time>");
+        }
+        if (issuer && *issuer) {
+            lw_web_buf_puts(b, " — ");
+            lw_web_html_text(b, issuer);
+        }
+    } else {
+        lw_web_html_text(b, label ? label : L(req, "Văn bản", "Document"));
+    }
+    lw_web_buf_puts(b, "</div><h3>");
+    /* the subject, else the document as reviewers name it, else its path */
+    lw_web_html_text(b, subject && *subject ? subject : label && *label ? label : field(h, "path"));
+    lw_web_buf_puts(b, "</h3><p>");
+    lw_web_html_snippet(b, field(h, "snippet"));
+    lw_web_buf_puts(b, "</p><div class=\"path\">");
+    lw_web_html_text(b, field(h, "path"));
+    lw_web_buf_puts(b, "</div></article>\n");
+}
+
+/* The filters of a search (year, kind, issuer) as a form repeating the query. */
+static void write_filters(lw_web_buf *b, const lw_web_request *req)
+{
+    static const char *const names[] = {"year", "kind", "issuer"};
+    static const char *const labels[2][3] = {{"Năm", "Loại văn bản", "Cơ quan ban hành"},
+                                             {"Year", "Kind", "Issuer"}};
+    const char *vals[] = {lw_web_arg(req, "year"), lw_web_arg(req, "kind"), lw_web_arg(req, "issuer")};
+    lw_web_buf_puts(b, "<form action=\"/search\" method=\"get\" class=\"meta\"><input type=\"hidden\" name=\"q\" value=\"");
+    lw_web_html_text(b, lw_web_arg(req, "q"));
+    lw_web_buf_puts(b, req->en ? "\"><input type=\"hidden\" name=\"lang\" value=\"en\">" : "\">");
+    for (int i = 0; i < 3; i++) {
+        lw_web_buf_printf(b, "<label>%s <input name=\"%s\" size=\"%d\" maxlength=\"200\" value=\"", labels[!!req->en][i], names[i],
+                          i ? 14 : 4);
+        lw_web_html_text(b, vals[i]);
+        lw_web_buf_puts(b, "\"></label> ");
+    }
+    lw_web_buf_printf(b, "<button type=\"submit\">%s</button></form>\n", L(req, "Lọc", "Filter"));
+}
+
+/* A link to /search with req's query and filters, one filter replaced (name NULL: none) and
+ * page (0: none): the href's value, escaped for the attribute. */
+static void search_href(lw_web_buf *b, const lw_web_request *req, const char *name, const char *value, long page)
+{
+    static const char *const names[] = {"year", "kind", "issuer"};
+    const char *vals[] = {lw_web_arg(req, "year"), lw_web_arg(req, "kind"), lw_web_arg(req, "issuer")};
+    lw_web_buf_puts(b, "/search?q=");
+    lw_web_url_arg(b, lw_web_arg(req, "q"));
+    for (int j = 0; j < 3; j++) {
+        const char *v = name && !strcmp(name, names[j]) ? value : vals[j];
+        if (v && *v) {
+            lw_web_buf_printf(b, "&amp;%s=", names[j]);
+            lw_web_url_arg(b, v);
+        }
+    }
+    if (req->en)
+        lw_web_buf_puts(b, "&amp;lang=en");
+    if (page)
+        lw_web_buf_printf(b, "&amp;page=%ld", page);
+}
+
+typedef struct {
+    const char *value; /* borrowed from the counts object */
+    long long n;
+} facet_entry;
+
+static int by_count(const void *a, const void *b)
+{
+    const facet_entry *x = a, *y = b;
+    if (x->n != y->n)
+        return x->n < y->n ? 1 : -1;
+    return strcmp(x->value, y->value);
+}
+
+/* One facet: the counts of name's values among hits (year: the date's first 4 characters),
+ * the most frequent first, each a link that filters on it. */
+static void write_facet(lw_web_buf *b, const lw_web_request *req, const json_t *hits, const char *name,
+                        const char *key, const char *title)
+{
+    json_t *counts = json_object();
+    if (!counts) {
+        b->oom = 1;
+        return;
+    }
+    size_t i;
+    const json_t *h;
+    json_array_foreach(hits, i, h) {
+        const char *v = field(h, key);
+        if (!v || !*v)
+            continue;
+        char year[5];
+        if (!strcmp(name, "year")) {
+            if (strlen(v) < 4)
+                continue;
+            memcpy(year, v, 4);
+            year[4] = '\0';
+            v = year;
+        }
+        json_t *c = json_object_get(counts, v);
+        json_object_set_new(counts, v, json_integer(c ? json_integer_value(c) + 1 : 1));
+    }
+    size_t n = json_object_size(counts), k = 0;
+    facet_entry *e = n ? calloc(n, sizeof *e) : NULL;
+    if (n && !e) {
+        b->oom = 1;
+        json_decref(counts);
+        return;
+    }
+    const char *value;
+    json_t *c;
+    json_object_foreach(counts, value, c) {
+        e[k].value = value;
+        e[k++].n = json_integer_value(c);
+    }
+    if (n) {
+        qsort(e, n, sizeof *e, by_count); /* not with e NULL: qsort's pointer must be valid */
+        lw_web_buf_printf(b, "<section><h4>%s</h4><ul>", title);
+        for (k = 0; k < n && k < FACET_SHOWN; k++) {
+            lw_web_buf_puts(b, "<li><a href=\"");
+            search_href(b, req, name, e[k].value, 0);
+            lw_web_buf_puts(b, "\">");
+            lw_web_html_text(b, e[k].value);
+            lw_web_buf_printf(b, "</a> (%lld)</li>", e[k].n);
+        }
+        lw_web_buf_puts(b, "</ul></section>");
+    }
+    free(e);
+    json_decref(counts);
+}
+
+/* The facet counts by year, kind and issuer over the hits asked for. */
+static void write_facets(lw_web_buf *b, const lw_web_request *req, const json_t *hits)
+{
+    lw_web_buf_puts(b, "<aside class=\"facets\">");
+    write_facet(b, req, hits, "year", "date", L(req, "Năm", "Year"));
+    write_facet(b, req, hits, "kind", "kind", L(req, "Loại văn bản", "Kind"));
+    write_facet(b, req, hits, "issuer", "issuer", L(req, "Cơ quan ban hành", "Issuer"));
+    lw_web_buf_puts(b, "</aside>\n");
+}
+
+/* / and /search?q=&year=&kind=&issuer=&page=: the form, then the hits, 20 a page. */
+void lw_web_page_search(const lw_web_request *req, lw_web_response *res)
+{
+    lw_web_buf *b = &res->body;
+    res->status = 200;
+    res->content_type = LW_WEB_CT_HTML;
+    if (!lw_web_arg(req, "q")) {
+        const char *title = L(req, "Tìm kiếm văn bản", "Search the documents");
+        lw_web_page_begin(b, title, NULL, req->en);
+        lw_web_buf_printf(b, "<h1>%s</h1>", title);
+        lw_web_buf_puts(b, L(req,
+                             "<p>Nhập từ khoá (có hoặc không dấu), số hiệu văn bản (59/2012/NĐ-CP), "
+                             "\"cụm từ\", AND, OR, NOT.</p>",
+                             "<p>Type words (with or without diacritics), a document number "
+                             "(59/2012/NĐ-CP), \"a phrase\", AND, OR, NOT.</p>"));
+        lw_web_page_end(b);
+        return;
+    }
+    long page = 1;
+    if (lw_web_arg(req, "page")) {
+        char *end;
+        page = strtol(lw_web_arg(req, "page"), &end, 10);
+        if (*end || page < 1 || page > PAGE_MAX) {
+            lw_web_error_page(res, 400, "Trang không hợp lệ.", "Invalid page number.");
+            return;
+        }
+    }
+    char *json;
+    lawwatch_error err = {0};
+    lawwatch_status st = search_json(req, PAGE_SIZE * PAGE_MAX, &json, &err);
+    if (st) {
+        lw_web_fail(res, 0, st, &err);
+        return;
+    }
+    json_t *hits = json_loads(json, 0, NULL);
+    free(json);
+    if (!json_is_array(hits)) {
+        json_decref(hits);
+        lw_web_fail(res, 0, LAWWATCH_ERR_DB, &err);
+        return;
+    }
+    lw_web_page_begin(b, lw_web_arg(req, "q"), lw_web_arg(req, "q"), req->en);
+    write_filters(b, req);
+    write_facets(b, req, hits);
+    size_t total = json_array_size(hits), first = (size_t)(page - 1) * PAGE_SIZE;
+    if (!total)
+        lw_web_buf_puts(b, L(req, "<p>Không tìm thấy văn bản nào.</p>", "<p>No document found.</p>"));
+    else
+        lw_web_buf_printf(b, "<p class=\"meta\">%s %zu–%zu %s %zu%s</p>\n", L(req, "Kết quả", "Results"),
+                          first < total ? first + 1 : total, first + PAGE_SIZE < total ? first + PAGE_SIZE : total,
+                          L(req, "trong", "of"), total, total == PAGE_SIZE * PAGE_MAX ? "+" : "");
+    for (size_t i = first; i < total && i < first + PAGE_SIZE; i++)
+        write_hit(b, req, json_array_get(hits, i));
+    /* pages: previous, next (when this one is full, more may follow) */
+    lw_web_buf_puts(b, "<nav>");
+    for (int k = 0; k < 2; k++) {
+        long to = k ? page + 1 : page - 1;
+        if (to < 1 || to > PAGE_MAX || (k && total <= (size_t)page * PAGE_SIZE))
+            continue;
+        lw_web_buf_puts(b, "<a href=\"");
+        search_href(b, req, NULL, NULL, to);
+        lw_web_buf_printf(b, "\">%s</a> ", 
+                          k ? L(req, "Trang sau →", "Next →") : L(req, "← Trang trước", "← Previous"));
+    }
+    lw_web_buf_puts(b, "</nav>");
+    lw_web_page_end(b);
+    json_decref(hits);
+}
