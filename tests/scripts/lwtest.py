@@ -27,9 +27,13 @@ import contextlib
 import json
 import os
 import shutil
+import socket
 import subprocess
 import sys
 import tempfile
+import time
+import urllib.error
+import urllib.request
 
 SKIP = 77  # ctest's SKIP_RETURN_CODE for the script tests
 TIMEOUT = float(os.environ.get("LW_TEST_TIMEOUT", "300"))
@@ -120,6 +124,60 @@ def tmpdir(prefix="lw_test_"):
         yield d
     finally:
         cleanup(d)
+
+
+def free_port():
+    """A TCP port free on 127.0.0.1 now."""
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
+def fetch(url, headers=None, binary=False):
+    """GET url (a string or a urllib Request): (status, headers, body), the body as text
+    unless binary; HTTP errors are answers too (their status and page)."""
+    req = url if isinstance(url, urllib.request.Request) else urllib.request.Request(url, headers=headers or {})
+    try:
+        with urllib.request.urlopen(req, timeout=30) as r:
+            body = r.read()
+            return r.status, r.headers, body if binary else body.decode("utf-8")
+    except urllib.error.HTTPError as e:
+        body = e.read()
+        return e.code, e.headers, body if binary else body.decode("utf-8")
+
+
+@contextlib.contextmanager
+def serve(db, *args, cwd=None, port=None):
+    """Runs `lawwatch serve --db db --listen 127.0.0.1:PORT args...` until the block ends,
+    once it answers: yields (base_url, process). Stopped with SIGTERM at the end (killed
+    after 10 s); a server that did not stop cleanly (exit 0) is a failed check."""
+    port = port or free_port()
+    base = "http://127.0.0.1:%d" % port
+    srv = subprocess.Popen([BIN, "serve", "--db", db, "--listen", "127.0.0.1:%d" % port, *args], cwd=cwd,
+                           stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        for _ in range(200):
+            try:
+                urllib.request.urlopen(base + "/", timeout=5).read()
+                break
+            except urllib.error.HTTPError:
+                break  # it answers (401 with --auth)
+            except OSError:
+                if srv.poll() is not None:
+                    break
+                time.sleep(0.1)
+        check(srv.poll() is None, "serve stays up: " + (srv.stderr.read().decode() if srv.poll() is not None else ""))
+        yield base, srv
+    finally:
+        srv.terminate()
+        try:
+            srv.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            srv.kill()
+            srv.wait()
+    check(srv.returncode == 0, "serve stops cleanly on SIGTERM: %s" % srv.returncode)
 
 
 def _show(v, width=200):

@@ -8,10 +8,6 @@ Run: python3 t_serve.py LAWWATCH_BIN SOURCE_DIR (from ctest)."""
 import json
 import os
 import re
-import socket
-import subprocess
-import time
-import urllib.error
 import urllib.parse
 import urllib.request
 
@@ -25,21 +21,8 @@ HOSTILE = ("ỦY BAN NHÂN DÂN\nTỈNH THỬ NGHIỆM\nSố: 99/KH-UBND\n\nKẾ
            "Nội dung xuyentrang <script>alert(1)</script> và &<>\"' <img src=x onerror=alert(2)>.\n")
 
 
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
-
-
-def fetch(url):
-    """(status, headers, body text); HTTP errors are answers too."""
-    try:
-        with urllib.request.urlopen(url, timeout=10) as r:
-            return r.status, r.headers, r.read().decode("utf-8")
-    except urllib.error.HTTPError as e:
-        return e.code, e.headers, e.read().decode("utf-8")
+free_port = lwtest.free_port
+fetch = lwtest.fetch
 
 
 with lwtest.tmpdir("lw_serve_") as tmp:
@@ -55,21 +38,8 @@ with lwtest.tmpdir("lw_serve_") as tmp:
     rc, out, err = lwtest.run("serve", "--db", db, "--listen", "0.0.0.0:%d" % free_port(), cwd=tmp, timeout=10)
     check(rc == 2 and "--auth" in err, "non-loopback --listen without --auth exits 2: rc %d %s" % (rc, err))
 
-    port = free_port()
-    base = "http://127.0.0.1:%d" % port
-    srv = subprocess.Popen([BIN, "serve", "--db", db, "--listen", "127.0.0.1:%d" % port], cwd=tmp,
-                           stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    try:
-        for _ in range(100):
-            try:
-                fetch(base + "/")
-                break
-            except OSError:
-                if srv.poll() is not None:
-                    break
-                time.sleep(0.1)
-        check(srv.poll() is None, "serve stays up")
-
+    with lwtest.serve(db, cwd=tmp) as (base, srv):
+        port = int(base.rsplit(":", 1)[1])
         st, hd, body = fetch(base + "/")
         check(st == 200 and "<form" in body, "/ is the form: %d" % st)
         check('<html lang="vi"' in body and "Tìm kiếm" in body, "Vietnamese labels by default")
@@ -136,13 +106,5 @@ with lwtest.tmpdir("lw_serve_") as tmp:
 
         st, hd, body = fetch(base + "/search?q=" + urllib.parse.quote("(unclosed"))
         check(st in (200, 400) and "<script" not in body, "a malformed query is a page: %d" % st)
-    finally:
-        srv.terminate()
-        try:
-            srv.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            srv.kill()
-            srv.wait()
-    check(srv.returncode == 0, "serve stops cleanly on SIGTERM: %s" % srv.returncode)
 
 lwtest.done("serve")
