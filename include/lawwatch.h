@@ -516,6 +516,45 @@ lawwatch_status lawwatch_report_write_file(const lawwatch_report *r, lawwatch_fo
 lawwatch_status lawwatch_rules_test(const lawwatch_engine *eng, const char *const *only, size_t n_only, int verbose,
                                     FILE *out, size_t *failed, lawwatch_error *err);
 
+/* ---- one stored document ---- */
+
+/* The largest original file lawwatch_doc_original hands over: the largest PDF, image or Word
+ * file ingest reads (a plain text document is at most 16 MiB). */
+#define LAWWATCH_DOC_ORIGINAL_MAX ((size_t)256 * 1024 * 1024)
+
+/* Writes the stored document id (the "id" of every JSON that names a document: search hits,
+ * findings, report items) as the view says (`lawwatch show`). v may be NULL (TEXT); paths
+ * below v->cwd are shown relative to it.
+ * JSON: one object {id, path, paths, label (null when the header names nothing), sha256,
+ * encoding, source_format, pages, note, header (as `extract`: read again from the stored
+ * text with eng's rules), text (the stored text, UTF-8: the file's for plain text, what the
+ * reader got out for a PDF, image, Word or ODT file; null when that is no longer cached),
+ * text_spans (each fact's [start, end) in text, in bytes: its span where the stored text is
+ * UTF-8 as stored, else mapped through the decoding, e.g. for TCVN3 or a BOM), facts (as
+ * stored, the keys and order of `extract`; a legal_ref whose cited document is stored also
+ * has cited_doc_id), findings (this document's `check --format json` findings), duties
+ * (each duty: fact (its index in facts), line, page, section, activity, topic, lead,
+ * partners, output, deadline {from, to, precision, qualifier, text, line} or null, report:
+ * its status for each unit as of as_of, as `report --all` judges it, or [] when the report
+ * does not judge it), as_of (today, local time), original {name, size, available}}.
+ * TEXT: a summary for a reviewer: the label, header fields, how it was read, the facts
+ * counted by kind, the findings and the duties (not the text).
+ * eng gives the registry (findings), the report's rules and the header's. Errors:
+ * LAWWATCH_ERR_NOT_FOUND (no document has that id), LAWWATCH_ERR_DB. Nothing is written on
+ * error. */
+lawwatch_status lawwatch_doc_write(lawwatch_db *db, const lawwatch_engine *eng, long long id, const lawwatch_view *v,
+                                   FILE *out, lawwatch_error *err);
+
+/* The original file of the stored document id: *bytes (owned, lawwatch_free) and *len, and
+ * *name (owned, lawwatch_free) the file's name without its folder. The bytes are read from
+ * the paths stored for id, the first whose content still has the stored sha256: no other
+ * path is ever read. LAWWATCH_ERR_NOT_FOUND when no document has that id, or when no stored
+ * path holds that content any more (the file changed or moved since it was ingested);
+ * LAWWATCH_ERR_TOO_LARGE past LAWWATCH_DOC_ORIGINAL_MAX. On error the out-pointers are
+ * NULL. */
+lawwatch_status lawwatch_doc_original(lawwatch_db *db, long long id, void **bytes, size_t *len, char **name,
+                                      lawwatch_error *err);
+
 #ifdef __cplusplus
 }
 #endif
