@@ -545,7 +545,8 @@ lawwatch_status lawwatch_rules_test(const lawwatch_engine *eng, const char *cons
 lawwatch_status lawwatch_doc_write(lawwatch_db *db, const lawwatch_engine *eng, long long id, const lawwatch_view *v,
                                    FILE *out, lawwatch_error *err);
 
-/* The original file of the stored document id: *bytes (owned, lawwatch_free) and *len, and
+/* The original file of the stored document id: *bytes (owned, lawwatch_free; a NUL follows
+ * the len bytes) and *len, and
  * *name (owned, lawwatch_free) the file's name without its folder. The bytes are read from
  * the paths stored for id, the first whose content still has the stored sha256: no other
  * path is ever read. LAWWATCH_ERR_NOT_FOUND when no document has that id, or when no stored

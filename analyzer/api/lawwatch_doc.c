@@ -148,6 +148,8 @@ static int read_whole(const char *path, size_t max, unsigned char **buf, size_t 
         n += (size_t)k;
     }
     close(fd);
+    if (n <= cap)
+        b[n] = '\0'; /* handed over NUL-terminated (a file that grew fails its hash anyway) */
     *buf = b;
     *len = n;
     return 0;

@@ -679,9 +679,11 @@ static void page_original(const lw_web_request *req, long long id, lw_web_respon
     }
     res->status = 200;
     res->content_type = original_type(bytes, len);
-    lw_web_buf_add(&res->body, bytes, len);
+    /* handed over as the body, not copied: an original may be large (a NUL follows it, as a
+     * buffer's data has one; both are freed with free) */
+    lw_web_buf_free(&res->body);
+    res->body = (lw_web_buf){.data = bytes, .len = len, .cap = len + 1};
     res->filename = name;
-    lawwatch_free(bytes);
 }
 
 void lw_web_page_doc(const lw_web_request *req, const char *rest, lw_web_response *res)
