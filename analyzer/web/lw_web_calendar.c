@@ -232,14 +232,21 @@ static char *make_calendar(const char *unit, const char *json)
     return ics;
 }
 
-/* /calendar/UNIT.ics (rest: "UNIT.ics", decoded by the server). An unknown unit is a 404 page
- * with the nearest names; a path without .ics a 404. */
+/* /calendar/UNIT.ics?as_of= (rest: "UNIT.ics", decoded by the server; the statuses as of
+ * as_of, default today). An unknown unit is a 404 page with the nearest names; a path without
+ * .ics a 404; a bad as_of a 400. */
 void lw_web_page_calendar(const lw_web_request *req, const char *rest, lw_web_response *res)
 {
     size_t n = strlen(rest);
     if (n <= 4 || n - 4 >= UNIT_MAX || strcmp(rest + n - 4, ".ics")) {
         lw_web_error_page(res, 404, "Không có lịch này: đường dẫn là /calendar/TÊN ĐƠN VỊ.ics.",
                           "No such calendar: the path is /calendar/UNIT NAME.ics.");
+        return;
+    }
+    const char *as_of = lw_web_arg(req, "as_of"); /* the statuses' day: today unless asked */
+    if (as_of && !lawwatch_date_valid(as_of)) {
+        lw_web_error_page(res, 400, "as_of phải là một ngày có thật, dạng YYYY-MM-DD.",
+                          "as_of must be a date that exists, as YYYY-MM-DD.");
         return;
     }
     char unit[UNIT_MAX];
@@ -251,7 +258,7 @@ void lw_web_page_calendar(const lw_web_request *req, const char *rest, lw_web_re
     struct tm tm;
     localtime_r(&now, &tm);
     strftime(today, sizeof today, "%Y-%m-%d", &tm);
-    opt.as_of = today;
+    opt.as_of = as_of ? as_of : today;
     char *json;
     lawwatch_error err = {0};
     lawwatch_status st = lw_web_capture(req, write_items, &opt, &json, &err);
