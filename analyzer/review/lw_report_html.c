@@ -137,8 +137,7 @@ static void write_href(lw_render_sink *s, const char *prefix, const char *middle
 }
 
 /* What document d is called (lw_report_doc_name), linked to it when links ask for it. */
-static void write_doc_name(const lw_report *r, lw_render_sink *s, const lw_report_links *links, const lw_ds_doc *d,
-                           const char *name)
+static void write_doc_name(lw_render_sink *s, const lw_report_links *links, const lw_ds_doc *d, const char *name)
 {
     int link = links && links->doc_href && d->id > 0;
     if (link) {
@@ -149,7 +148,6 @@ static void write_doc_name(const lw_report *r, lw_render_sink *s, const lw_repor
     lw_render_html(s, name);
     if (link)
         lw_render_out(s, "</a>");
-    (void)r;
 }
 
 void lw_report_html_write(const lw_report *r, lw_render_sink *s)
@@ -269,10 +267,10 @@ void lw_report_html_body(const lw_report *r, const lw_report_links *links, lw_re
             lw_render_html(s, it->duty->activity);
             lw_render_out(s, "</td><td>");
             if (lw_report_doc_name(r, it->doc)) {
-                write_doc_name(r, s, links, it->doc, lw_report_doc_name(r, it->doc));
+                write_doc_name(s, links, it->doc, lw_report_doc_name(r, it->doc));
                 lw_render_out(s, "<br/>");
             } else if (links && links->doc_href) { /* no name: the path is the link */
-                write_doc_name(r, s, links, it->doc, lw_report_shown(r, it->doc->path));
+                write_doc_name(s, links, it->doc, lw_report_shown(r, it->doc->path));
                 lw_render_out(s, "<br/>");
             }
             lw_render_out(s, "<span class=\"src\">");
@@ -284,7 +282,7 @@ void lw_report_html_body(const lw_report *r, const lw_report_links *links, lw_re
                 lw_render_out(s, "<br/>");
                 lw_render_html(s, LW_LABEL(v, ANSWER));
                 lw_render_out(s, ": ");
-                write_doc_name(r, s, links, it->answer, lw_render_answer_name(r, it->answer, d1));
+                write_doc_name(s, links, it->answer, lw_render_answer_name(r, it->answer, d1));
                 lw_render_out(s, " <span class=\"src\">(");
                 lw_render_html(s, lw_report_shown(r, it->answer->path));
                 lw_render_out(s, ")</span>");

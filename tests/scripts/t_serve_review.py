@@ -127,6 +127,12 @@ with lwtest.tmpdir("lw_serve_review_") as tmp:
     rc, out, err = lwtest.run("ingest", "--db", db, docs, *[lwtest.source("corpus", p) for p in corpus], cwd=tmp)
     check(rc == 0, "ingest: " + err)
 
+    # the page /report embeds: the renderer of `report --format html`, which escapes the same
+    rc, out, err = lwtest.run("report", "--db", db, "--as-of", AS_OF, "--since", "2015-01-01", "--format", "html", cwd=tmp)
+    check(rc in (0, 1) and "&lt;script&gt;alert(3)&lt;/script&gt;" in out, "report --format html shows the hostile duty: " + err)
+    escaped_only(out, "report --format html")
+    check('href="/doc/' not in out and "/calendar/" not in out, "report --format html: no links of the web pages")
+
     with lwtest.serve(db, cwd=tmp) as (base, srv):
         # ---- /api/report: the CLI's JSON (the server's folder is tmp, as the CLI's here) ----
         rep = api_equals_cli(base, "/api/report", {"as_of": AS_OF}, "report", ["--as-of", AS_OF], tmp,
