@@ -437,6 +437,11 @@ typedef struct {
     size_t n_registries;
     int list_unknown; /* lawwatch_check_write's table: a line per citation not in the
                          registry (else a summary line per document) */
+    /* only the findings whose code one of these names (lawwatch_check_code_match: the code
+       itself, or a prefix ending in '.' such as "citation."); n_codes 0: every finding
+       (borrowed; may be NULL when n_codes is 0) */
+    const char *const *codes;
+    size_t n_codes;
 } lawwatch_check_options;
 
 /* Checks the stored documents: citations against the registry of the engine's rules folder
@@ -554,6 +559,32 @@ lawwatch_status lawwatch_doc_write(lawwatch_db *db, const lawwatch_engine *eng, 
  * NULL. */
 lawwatch_status lawwatch_doc_original(lawwatch_db *db, long long id, void **bytes, size_t *len, char **name,
                                       lawwatch_error *err);
+/* ---- the web pages' report and check (issue 19) ---- */
+
+/* True when a finding's code is named by pattern: the code itself ("citation.unknown"), or a
+ * prefix of it ending in '.' ("citation."), or that prefix without its '.' ("citation").
+ * How lawwatch_check_options.codes and `check --code` choose findings. */
+int lawwatch_check_code_match(const char *pattern, const char *code);
+
+/* Where the HTML body of a report links (lawwatch_report_write_html_body). Borrowed. */
+typedef struct {
+    const char *doc_href;       /* each item's document (and answer): this, its id (documents.id), then
+                                   doc_href_end, e.g. "/doc/" and "?lang=en"; NULL: no links */
+    const char *doc_href_end;   /* NULL: nothing */
+    const char *unit_href;      /* each unit's heading: a link to this, the unit's name
+                                   percent-encoded, then unit_href_end, e.g. "/calendar/" and
+                                   ".ics"; NULL: none */
+    const char *unit_href_end;  /* NULL: nothing */
+    const char *unit_link_text; /* the text of the unit's link */
+} lawwatch_report_links;
+
+/* Writes the body of r's HTML report (LAWWATCH_FORMAT_HTML without the page around it: the
+ * heading, the summary, per unit a timeline and a table) to out, inside a
+ * <div class="lw-report"> with its own style element, every text escaped, documents and units
+ * linked as links says (NULL: no links). For a page that embeds the report (lawwatch serve's
+ * /report). LAWWATCH_ERR_IO when the stream fails. */
+lawwatch_status lawwatch_report_write_html_body(const lawwatch_report *r, const lawwatch_report_links *links,
+                                                FILE *out, lawwatch_error *err);
 
 #ifdef __cplusplus
 }
