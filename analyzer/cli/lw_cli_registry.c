@@ -24,7 +24,8 @@ static const char registry_usage[] =
     "                       \"status_label\",\"amended_by\",\"replaced_by\",\"note\",\"registry\",\n"
     "                       \"cited_by_count\"}; for an ID one object with those keys and\n"
     "                       \"in_registry\", \"sources\", \"changed_by\", \"changes\" and\n"
-    "                       \"cited_by\" (the rows of search --cites ID --format json)\n"
+    "                       \"cited_by\"\n"
+    "cited_by holds the rows that search --cites ID --format json gives, with the same keys.\n"
     "Exit status: 0 ok, 2 when ID is neither in the registry nor cited, or on a usage,\n"
     "rules or database error.\n";
 
