@@ -365,6 +365,9 @@ typedef struct {
     const char *kind;   /* document kind, "Kế hoạch" = "ke hoach", or NULL */
     const char *issuer; /* a part of the issuer's name, or NULL */
     int limit;          /* <= 0: 20 */
+    /* only the documents of a unit: those whose issuer contains this or whose duties name a
+       unit containing it (diacritics and case ignored, as check's --unit), or NULL */
+    const char *unit;
 } lawwatch_search_query;
 
 typedef struct {
@@ -585,6 +588,37 @@ typedef struct {
  * /report). LAWWATCH_ERR_IO when the stream fails. */
 lawwatch_status lawwatch_report_write_html_body(const lawwatch_report *r, const lawwatch_report_links *links,
                                                 FILE *out, lawwatch_error *err);
+/* ---- the registry ---- */
+
+/* The registry of known legal documents (registry.yaml of the engine's rules folder) written
+ * as the view says (the `registry` output). db may be NULL (nothing is then said of the
+ * ingested documents).
+ * - id NULL: every entry, sorted by type (the order of the legal hierarchy: Hiến pháp, Luật,
+ *   Nghị quyết, Pháp lệnh, Nghị định, Quyết định, Chỉ thị, Thông tư, then the other types
+ *   alphabetically), then year, then number. In JSON an array of {id, type, title, issuer,
+ *   issued, effective, status (in_force, amended, replaced, expired, unknown: as the
+ *   registry file says it), status_label (Vietnamese: "còn hiệu lực", "đã được sửa đổi, bổ
+ *   sung", "bị thay thế", "hết hiệu lực", "chưa rõ tình trạng"), amended_by (array),
+ *   replaced_by, note, registry ("FILE:LINE")} and, with a database, cited_by_count (the
+ *   ingested documents citing it). In TEXT a table grouped by type.
+ * - id given (compared without case or diacritics, as lawwatch_cites): one object: the
+ *   entry's fields as above, in_registry, sources (per fact, where the corpus states it),
+ *   changed_by (what amends or replaces it, transitively) and changes (what it amends or
+ *   replaces, transitively): arrays of {id, by, relation ("amends" or "replaces"), of,
+ *   depth, in_registry, type, title, issued, effective, status, status_label}, id being the
+ *   document described (by in changed_by, of in changes); with a database, cited_by_count
+ *   and cited_by, the rows of `search --cites ID --format json` (lawwatch_cites_write, same
+ *   keys). An id the registry lacks but documents cite is answered with in_registry false
+ *   and status_label "chưa có trong danh mục"; an id neither known nor cited (or not known,
+ *   without a database) is LAWWATCH_ERR_NOT_FOUND.
+ * *n (may be NULL) gets the number of entries written (1 for an id). A registry file that
+ * cannot be read is LAWWATCH_ERR_DATA (or _IO) at its file and line. */
+lawwatch_status lawwatch_registry_write(const lawwatch_engine *eng, lawwatch_db *db, const char *id,
+                                        const lawwatch_view *v, FILE *out, size_t *n, lawwatch_error *err);
+
+/* 1 when part occurs in text, case and diacritics ignored (đ as d), as --unit and --kind
+ * compare names; 0 when it does not, when either is NULL, or when memory runs out. */
+int lawwatch_text_contains(const char *text, const char *part);
 
 #ifdef __cplusplus
 }

@@ -80,6 +80,7 @@ typedef struct {
     const char *issuer;   /* folded substring or NULL */
     int limit;            /* <= 0: 20 */
     const char *mark_open, *mark_close; /* snippet highlight markers; default « and » */
+    const char *unit;     /* folded substring of the issuer or of a unit a duty names, or NULL */
 } lw_search_query;
 
 typedef struct {

@@ -137,6 +137,8 @@ static const route routes[] = {
     {"/registry", 0, NULL, lw_web_page_registry},
     {"/registry/", 1, NULL, lw_web_page_registry},
     {"/calendar/", 1, NULL, lw_web_page_calendar},
+    {"/api/registry", 0, NULL, lw_web_page_api_registry},
+    {"/api/registry/", 1, NULL, lw_web_page_api_registry},
 };
 
 void lw_web_route(const lw_web_request *req, lw_web_response *res)
