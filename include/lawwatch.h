@@ -516,6 +516,15 @@ lawwatch_status lawwatch_report_write_file(const lawwatch_report *r, lawwatch_fo
 lawwatch_status lawwatch_rules_test(const lawwatch_engine *eng, const char *const *only, size_t n_only, int verbose,
                                     FILE *out, size_t *failed, lawwatch_error *err);
 
+/* ---- issue 19: bounds for a server ---- */
+
+/* Bounds the time db may still spend in the database, counted from this call: a query still
+ * running ms milliseconds from now is interrupted, and the call that ran it (and any later
+ * call on db) fails with LAWWATCH_ERR_TIMEOUT and a message for reviewers. 0 removes the
+ * limit (the default). For a server that opens a handle per request: set it once after
+ * lawwatch_db_open, and the whole request is bounded. Accepts NULL. */
+void lawwatch_db_set_time_limit(lawwatch_db *db, unsigned ms);
+
 #ifdef __cplusplus
 }
 #endif

@@ -215,6 +215,9 @@ typedef struct lw_store_backend {
     void (*unlock)(lw_store_conn *c);
     /* fn per file of the database on disk (which may not exist); -1 when out of memory */
     int (*files)(lw_store_conn *c, int (*fn)(void *ud, const char *path), void *ud);
+    /* issue 19: from now on, interrupt a statement running ms milliseconds from now (and
+     * every later one), failing with LW_ERR_TIMEOUT; 0: no limit. NULL: not supported. */
+    void (*set_time_limit)(lw_store_conn *c, unsigned ms);
 } lw_store_backend;
 
 #endif

@@ -210,6 +210,8 @@ static int be_files(lw_store_conn *c, int (*fn)(void *ud, const char *path), voi
     return lw_sqlite_files(DB(c), fn, ud);
 }
 
+static void be_set_time_limit(lw_store_conn *c, unsigned ms) { lw_sqlite_set_time_limit(DB(c), ms); }
+
 const lw_store_backend lw_sqlite_backend = {
     .name = "sqlite",
     .open = be_open,
@@ -248,4 +250,5 @@ const lw_store_backend lw_sqlite_backend = {
     .lock = be_lock,
     .unlock = be_unlock,
     .files = be_files,
+    .set_time_limit = be_set_time_limit,
 };
