@@ -619,6 +619,14 @@ lawwatch_status lawwatch_registry_write(const lawwatch_engine *eng, lawwatch_db 
 /* 1 when part occurs in text, case and diacritics ignored (đ as d), as --unit and --kind
  * compare names; 0 when it does not, when either is NULL, or when memory runs out. */
 int lawwatch_text_contains(const char *text, const char *part);
+/* ---- issue 19: bounds for a server ---- */
+
+/* Bounds the time db may still spend in the database, counted from this call: a query still
+ * running ms milliseconds from now is interrupted, and the call that ran it (and any later
+ * call on db) fails with LAWWATCH_ERR_TIMEOUT and a message for reviewers. 0 removes the
+ * limit (the default). For a server that opens a handle per request: set it once after
+ * lawwatch_db_open, and the whole request is bounded. Accepts NULL. */
+void lawwatch_db_set_time_limit(lawwatch_db *db, unsigned ms);
 
 #ifdef __cplusplus
 }
