@@ -20,7 +20,7 @@ static const char show_usage[] =
     "size, available}: header and facts with the keys of extract (a fact's index in facts is\n"
     "its data-fact on the web page; a legal_ref whose cited document is stored has\n"
     "cited_doc_id), text the stored text the facts' spans point into (text_spans: each\n"
-    "fact's place in it), ""findings as check --format json.\n"
+    "fact's place in it), findings as check --format json.\n"
     "Exit status: 0 shown, 2 on a usage error, an unknown ID or a database error.\n";
 
 /* The document id of s: a decimal number from 1, nothing else. 0 when it is not one. */
