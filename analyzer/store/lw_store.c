@@ -59,6 +59,12 @@ lw_status lw_store_lock(lw_store *s, int wait, lw_error *err) { return s->be->lo
 void lw_store_unlock(lw_store *s) { s->be->unlock(s->conn); }
 int lw_store_files(lw_store *s, int (*fn)(void *ud, const char *path), void *ud) { return s->be->files(s->conn, fn, ud); }
 
+void lw_store_set_time_limit(lw_store *s, unsigned ms)
+{
+    if (s->be->set_time_limit)
+        s->be->set_time_limit(s->conn, ms);
+}
+
 lw_status lw_store_begin(lw_store *s, lw_error *err) { return s->be->begin(s->conn, err); }
 lw_status lw_store_commit(lw_store *s, lw_error *err) { return s->be->commit(s->conn, err); }
 int lw_store_in_txn(lw_store *s) { return s->be->in_txn(s->conn); }

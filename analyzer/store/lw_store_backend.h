@@ -80,6 +80,7 @@ typedef struct {
     const char *issuer;   /* folded substring or NULL */
     int limit;            /* <= 0: 20 */
     const char *mark_open, *mark_close; /* snippet highlight markers; default « and » */
+    const char *unit;     /* folded substring of the issuer or of a unit a duty names, or NULL */
 } lw_search_query;
 
 typedef struct {
@@ -221,6 +222,9 @@ typedef struct lw_store_backend {
     /* issue 19: one document read whole (lw_store_doc.h: lw_store_doc_read) */
     lw_status (*doc_read)(lw_store_conn *c, long long id, void (*fn)(void *ud, const struct lw_store_doc_full *d),
                           void *ud, int *found, lw_error *err);
+    /* issue 19: from now on, interrupt a statement running ms milliseconds from now (and
+     * every later one), failing with LW_ERR_TIMEOUT; 0: no limit. NULL: not supported. */
+    void (*set_time_limit)(lw_store_conn *c, unsigned ms);
 } lw_store_backend;
 
 #endif

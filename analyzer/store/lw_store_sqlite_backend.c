@@ -216,6 +216,7 @@ static lw_status be_doc_read(lw_store_conn *c, long long id, void (*fn)(void *ud
 {
     return lw_sqlite_doc_read(DB(c), id, fn, ud, found, err);
 }
+static void be_set_time_limit(lw_store_conn *c, unsigned ms) { lw_sqlite_set_time_limit(DB(c), ms); }
 
 const lw_store_backend lw_sqlite_backend = {
     .name = "sqlite",
@@ -256,4 +257,5 @@ const lw_store_backend lw_sqlite_backend = {
     .unlock = be_unlock,
     .files = be_files,
     .doc_read = be_doc_read,
+    .set_time_limit = be_set_time_limit,
 };
