@@ -38,6 +38,7 @@ typedef struct {
     long long *fact_ids;  /* owned; facts.id of each */
     size_t n_facts;
     int nomem, bad;       /* out of memory; a stored fact that is not a JSON object */
+    int no_facts;         /* the facts are not wanted (the original file): left unparsed */
 } stored;
 
 static json_t *str_or_null(const char *s) { return s ? json_string(s) : json_null(); }
@@ -61,7 +62,7 @@ static void take_doc(void *ud, const lw_store_doc_full *d)
     }
     for (size_t i = 0; i < d->n_paths; i++)
         g->nomem |= json_array_append_new(g->paths, json_string(d->paths[i])) != 0;
-    for (size_t i = 0; i < d->n_facts && !g->nomem; i++) {
+    for (size_t i = 0; i < d->n_facts && !g->nomem && !g->no_facts; i++) {
         json_t *f = json_loads(d->facts[i], 0, NULL);
         if (!json_is_object(f)) {
             json_decref(f);
@@ -71,7 +72,7 @@ static void take_doc(void *ud, const lw_store_doc_full *d)
         g->nomem |= json_array_append_new(g->facts, f) != 0;
         g->fact_ids[i] = d->fact_ids[i];
     }
-    g->n_facts = d->n_facts;
+    g->n_facts = g->no_facts ? 0 : d->n_facts;
 }
 
 static void stored_free(stored *g)
@@ -87,10 +88,11 @@ static lw_status not_found(lw_error *ie, long long id)
     return lw_error_msg(ie, LW_ERR_NOT_FOUND, NULL, 0, 0, LW_MSG_DOC_NOT_FOUND, id);
 }
 
-/* Reads document id into *g (stored_free after, also on error). */
-static lw_status read_stored(lawwatch_db *db, long long id, stored *g, lw_error *ie)
+/* Reads document id into *g (stored_free after, also on error), its facts unless no_facts. */
+static lw_status read_stored(lawwatch_db *db, long long id, int no_facts, stored *g, lw_error *ie)
 {
     memset(g, 0, sizeof *g);
+    g->no_facts = no_facts;
     int found = 0;
     lw_status st = lw_store_doc_read(db->store, id, take_doc, g, &found, ie);
     if (st)
@@ -214,7 +216,7 @@ lawwatch_status lawwatch_doc_original(lawwatch_db *db, long long id, void **byte
     lw_error ie;
     lw_error_clear(&ie);
     stored g;
-    lw_status st = read_stored(db, id, &g, &ie);
+    lw_status st = read_stored(db, id, 1, &g, &ie);
     unsigned char *b = NULL;
     size_t n = 0;
     const char *at = NULL;
@@ -585,7 +587,7 @@ static lw_status build_doc(lawwatch_db *db, const lawwatch_engine *eng, long lon
     char as_of[11];
     today(as_of);
     unsigned long oom = lw_oom_mark();
-    lw_status st = read_stored(db, id, &g, ie);
+    lw_status st = read_stored(db, id, 0, &g, ie);
     if (!st)
         st = reread_doc(db, eng, &g, &rr, ie);
     if (!st)
