@@ -11,6 +11,7 @@ plan in TCVN3 and with a UTF-8 BOM:
   the file is UTF-8 without BOM; the BOM shifts text_spans from span by 3; for TCVN3 the
   fact's text is the normalized form: equal after NFC and white space);
 - cited_doc_id: the letter's citation of Kế hoạch số 12/KH-UBND is the stored plan's id;
+- a PDF whose cached text is gone: text null, the same facts, the stored header fields;
 - errors: an unknown id exits 2 naming it in Vietnamese and English, a non-number, 0, two ids
   and --format xml exit 2; the text format is a summary (label, facts by kind), not the text.
 
@@ -151,6 +152,23 @@ with lwtest.tmpdir("lw_show_") as tmp:
     check(len(out) < len(shown.get("plan.txt", {}).get("text", "")), "the summary is not the text")
     rc, out, err = show(db, "--format", "text", str(ids.get("letter.pdf", 0)), cwd=tmp)
     check(rc == 0 and "pdf-text" in out and "125/STP-VP" in out, "summary of the PDF: " + out[:200])
+
+    # a PDF whose cached text is gone (the cache dropped by hand): its facts and stored header
+    # fields still show, the text is null and the summary says why
+    c = sqlite3.connect(db)
+    c.execute("DELETE FROM source_cache")
+    c.commit()
+    c.close()
+    pdf = shown.get("letter.pdf", {})
+    rc, out, err = show(db, "--format", "json", str(ids.get("letter.pdf", 0)), cwd=tmp)
+    d = json.loads(out) if rc == 0 else {}
+    check(rc == 0 and d.get("text") is None and d.get("text_spans") is None, "no cached text: text null: %d %s" % (rc, err))
+    check(d.get("facts") == pdf.get("facts") and d.get("findings") == pdf.get("findings"), "no cached text: same facts")
+    h, ph = d.get("header", {}), pdf.get("header", {})
+    check(all(h.get(k) == ph.get(k) for k in ("number", "kind", "issuer", "date", "subject")),
+          "no cached text: the stored header fields: %r" % h)
+    rc, out, err = show(db, str(ids.get("letter.pdf", 0)), cwd=tmp)
+    check(rc == 0 and "no longer cached" in out, "no cached text: the summary says so")
 
     # errors
     rc, out, err = show(db, "999999", cwd=tmp)
