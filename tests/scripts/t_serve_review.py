@@ -229,7 +229,8 @@ with lwtest.tmpdir("lw_serve_review_") as tmp:
         check(st == 200 and hd.get("Content-Type") == "text/calendar; charset=utf-8", "calendar: %d %s" % (st, hd.get("Content-Type")))
         cal, events = parse_ics(ics)
         check(cal.get("VERSION") == ["2.0"] and cal.get("PRODID", [""])[0].startswith("-//lawwatch//")
-              and "Sở Nội vụ" in cal.get("X-WR-CALNAME", [""])[0], "calendar: VERSION, PRODID, X-WR-CALNAME: %s" % cal)
+              and "Sở Nội vụ" in cal.get("X-WR-CALNAME", [""])[0] and cal.get("X-PUBLISHED-TTL") == ["PT1H"],
+              "calendar: VERSION, PRODID, X-WR-CALNAME, X-PUBLISHED-TTL: %s" % cal)
         mine = [e for e in events if e.get("UID", [""])[0].startswith("lawwatch-doc%d-" % hid)]
         # the hostile plan's duty of Sở Nội vụ, written out by hand
         want = {"DTSTART;VALUE=DATE": ["20251214"], "DTEND;VALUE=DATE": ["20251215"],
