@@ -78,7 +78,10 @@ void lw_web_fail(lw_web_response *res, int api, lawwatch_status st, const lawwat
 
 lawwatch_status lw_web_db_open(const lw_web_request *req, lawwatch_db **db, lawwatch_error *err)
 {
-    return lawwatch_db_open(req->db_path, LAWWATCH_DB_READONLY, db, err);
+    lawwatch_status st = lawwatch_db_open(req->db_path, LAWWATCH_DB_READONLY, db, err);
+    if (!st)
+        lawwatch_db_set_time_limit(*db, req->time_ms);
+    return st;
 }
 
 lawwatch_status lw_web_capture(const lw_web_request *req, lw_web_writer write, void *ctx, char **text,
@@ -137,6 +140,8 @@ static const route routes[] = {
     {"/registry", 0, NULL, lw_web_page_registry},
     {"/registry/", 1, NULL, lw_web_page_registry},
     {"/calendar/", 1, NULL, lw_web_page_calendar},
+    {"/api/registry", 0, NULL, lw_web_page_api_registry},
+    {"/api/registry/", 1, NULL, lw_web_page_api_registry},
 };
 
 void lw_web_route(const lw_web_request *req, lw_web_response *res)
