@@ -163,6 +163,8 @@ with lwtest.tmpdir("lw_serve_review_") as tmp:
               "/report: the due-soon count is the JSON's (%s)" % summary.get("due_soon"))
         check(body.count("<svg") >= 1 and "<rect" in body, "/report: a timeline")
         check('href="/doc/%d"' % hid in body, "/report: the hostile plan's item links to /doc/%d" % hid)
+        st, hd, doc = fetch(base + "/doc/%d" % hid)
+        check(st == 200 and "99/KH-UBND" in doc, "the report's link /doc/%d leads to the document: %d" % (hid, st))
         check("Kế hoạch số 99/KH-UBND ngày 05/01/2025" in body, "/report: the document named as reviewers know it")
         st, hd, body = fetch(base + "/report?since=2015-01-01&as_of=" + AS_OF)
         links = re.findall(r'href="(/calendar/[^"]+\.ics)"', body)
