@@ -393,8 +393,10 @@ typedef struct {
 } memout;
 
 /* This document's findings: `check --format json` (paths below cwd relative), those whose id
- * is id. */
-static lw_status doc_findings(lawwatch_db *db, const lawwatch_engine *eng, long long id, const char *cwd,
+ * is id. year (0: unknown) is the document's year as check reckons it (lw_ds_doc.year): check
+ * --year filters only which documents' findings are written, every document is still read,
+ * so the document's findings are the same and the others are not made. */
+static lw_status doc_findings(lawwatch_db *db, const lawwatch_engine *eng, long long id, int year, const char *cwd,
                               json_t **out, lw_error *ie)
 {
     *out = NULL;
@@ -404,8 +406,9 @@ static lw_status doc_findings(lawwatch_db *db, const lawwatch_engine *eng, long 
     if (!f)
         return lw_error_msg(ie, LW_ERR_NOMEM, NULL, 0, 0, LW_MSG_NOMEM);
     lawwatch_view v = {LAWWATCH_FORMAT_JSON, 0, cwd};
+    lawwatch_check_options co = {.year = year};
     lawwatch_error pe;
-    lawwatch_status ps = lawwatch_check_write(db, eng, NULL, &v, f, NULL, &pe);
+    lawwatch_status ps = lawwatch_check_write(db, eng, &co, &v, f, NULL, &pe);
     int closed = fclose(f);
     if (ps) {
         free(text);
@@ -591,13 +594,14 @@ static lw_status build_doc(lawwatch_db *db, const lawwatch_engine *eng, long lon
     if (!st)
         st = reread_doc(db, eng, &g, &rr, ie);
     if (!st)
-        st = doc_findings(db, eng, id, v ? v->cwd : NULL, &findings, ie);
-    if (!st)
         st = lw_docset_load(db->store, lw_engine_rules(eng->eng), LW_DS_REFS_FULL, &ds, ie);
+    size_t di = ds ? ds_index(ds, id) : (size_t)-1;
+    if (!st)
+        st = doc_findings(db, eng, id, di != (size_t)-1 ? lw_docset_doc(ds, di)->year : 0, v ? v->cwd : NULL,
+                          &findings, ie);
     lw_report_options ro = {.as_of = as_of, .window = DOC_REPORT_WINDOW, .all = 1};
     if (!st)
         st = lw_report_build(db->store, eng->eng, &ro, &rep, ie);
-    size_t di = ds ? ds_index(ds, id) : (size_t)-1;
     if (!st && di != (size_t)-1 && add_cited_ids(ds, di, g.facts))
         st = lw_error_msg(ie, LW_ERR_NOMEM, NULL, 0, 0, LW_MSG_NOMEM);
     if (!st) {
