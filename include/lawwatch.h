@@ -365,6 +365,9 @@ typedef struct {
     const char *kind;   /* document kind, "Kế hoạch" = "ke hoach", or NULL */
     const char *issuer; /* a part of the issuer's name, or NULL */
     int limit;          /* <= 0: 20 */
+    /* only the documents of a unit: those whose issuer contains this or whose duties name a
+       unit containing it (diacritics and case ignored, as check's --unit), or NULL */
+    const char *unit;
 } lawwatch_search_query;
 
 typedef struct {
@@ -437,6 +440,11 @@ typedef struct {
     size_t n_registries;
     int list_unknown; /* lawwatch_check_write's table: a line per citation not in the
                          registry (else a summary line per document) */
+    /* only the findings whose code one of these names (lawwatch_check_code_match: the code
+       itself, or a prefix ending in '.' such as "citation."); n_codes 0: every finding
+       (borrowed; may be NULL when n_codes is 0) */
+    const char *const *codes;
+    size_t n_codes;
 } lawwatch_check_options;
 
 /* Checks the stored documents: citations against the registry of the engine's rules folder
@@ -516,6 +524,101 @@ lawwatch_status lawwatch_report_write_file(const lawwatch_report *r, lawwatch_fo
 lawwatch_status lawwatch_rules_test(const lawwatch_engine *eng, const char *const *only, size_t n_only, int verbose,
                                     FILE *out, size_t *failed, lawwatch_error *err);
 
+/* ---- one stored document ---- */
+
+/* The largest original file lawwatch_doc_original hands over: the largest PDF, image or Word
+ * file ingest reads (a plain text document is at most 16 MiB). */
+#define LAWWATCH_DOC_ORIGINAL_MAX ((size_t)256 * 1024 * 1024)
+
+/* Writes the stored document id (the "id" of every JSON that names a document: search hits,
+ * findings, report items) as the view says (`lawwatch show`). v may be NULL (TEXT); paths
+ * below v->cwd are shown relative to it.
+ * JSON: one object {id, path, paths, label (null when the header names nothing), sha256,
+ * encoding, source_format, pages, note, header (as `extract`: read again from the stored
+ * text with eng's rules), text (the stored text, UTF-8: the file's for plain text, what the
+ * reader got out for a PDF, image, Word or ODT file; null when that is no longer cached),
+ * text_spans (each fact's [start, end) in text, in bytes: its span where the stored text is
+ * UTF-8 as stored, else mapped through the decoding, e.g. for TCVN3 or a BOM), facts (as
+ * stored, the keys and order of `extract`; a legal_ref whose cited document is stored also
+ * has cited_doc_id), findings (this document's `check --format json` findings), duties
+ * (each duty: fact (its index in facts), line, page, section, activity, topic, lead,
+ * partners, output, deadline {from, to, precision, qualifier, text, line} or null, report:
+ * its status for each unit as of as_of, as `report --all` judges it, or [] when the report
+ * does not judge it), as_of (today, local time), original {name, size, available}}.
+ * TEXT: a summary for a reviewer: the label, header fields, how it was read, the facts
+ * counted by kind, the findings and the duties (not the text).
+ * eng gives the registry (findings), the report's rules and the header's. Errors:
+ * LAWWATCH_ERR_NOT_FOUND (no document has that id), LAWWATCH_ERR_DB. Nothing is written on
+ * error. */
+lawwatch_status lawwatch_doc_write(lawwatch_db *db, const lawwatch_engine *eng, long long id, const lawwatch_view *v,
+                                   FILE *out, lawwatch_error *err);
+
+/* The original file of the stored document id: *bytes (owned, lawwatch_free) and *len, and
+ * *name (owned, lawwatch_free) the file's name without its folder. The bytes are read from
+ * the paths stored for id, the first whose content still has the stored sha256: no other
+ * path is ever read. LAWWATCH_ERR_NOT_FOUND when no document has that id, or when no stored
+ * path holds that content any more (the file changed or moved since it was ingested);
+ * LAWWATCH_ERR_TOO_LARGE past LAWWATCH_DOC_ORIGINAL_MAX. On error the out-pointers are
+ * NULL. */
+lawwatch_status lawwatch_doc_original(lawwatch_db *db, long long id, void **bytes, size_t *len, char **name,
+                                      lawwatch_error *err);
+/* ---- the web pages' report and check (issue 19) ---- */
+
+/* True when a finding's code is named by pattern: the code itself ("citation.unknown"), or a
+ * prefix of it ending in '.' ("citation."), or that prefix without its '.' ("citation").
+ * How lawwatch_check_options.codes and `check --code` choose findings. */
+int lawwatch_check_code_match(const char *pattern, const char *code);
+
+/* Where the HTML body of a report links (lawwatch_report_write_html_body). Borrowed. */
+typedef struct {
+    const char *doc_href;       /* each item's document (and answer): this, its id (documents.id), then
+                                   doc_href_end, e.g. "/doc/" and "?lang=en"; NULL: no links */
+    const char *doc_href_end;   /* NULL: nothing */
+    const char *unit_href;      /* each unit's heading: a link to this, the unit's name
+                                   percent-encoded, then unit_href_end, e.g. "/calendar/" and
+                                   ".ics"; NULL: none */
+    const char *unit_href_end;  /* NULL: nothing */
+    const char *unit_link_text; /* the text of the unit's link */
+} lawwatch_report_links;
+
+/* Writes the body of r's HTML report (LAWWATCH_FORMAT_HTML without the page around it: the
+ * heading, the summary, per unit a timeline and a table) to out, inside a
+ * <div class="lw-report"> with its own style element, every text escaped, documents and units
+ * linked as links says (NULL: no links). For a page that embeds the report (lawwatch serve's
+ * /report). LAWWATCH_ERR_IO when the stream fails. */
+lawwatch_status lawwatch_report_write_html_body(const lawwatch_report *r, const lawwatch_report_links *links,
+                                                FILE *out, lawwatch_error *err);
+/* ---- the registry ---- */
+
+/* The registry of known legal documents (registry.yaml of the engine's rules folder) written
+ * as the view says (the `registry` output). db may be NULL (nothing is then said of the
+ * ingested documents).
+ * - id NULL: every entry, sorted by type (the order of the legal hierarchy: Hiến pháp, Luật,
+ *   Nghị quyết, Pháp lệnh, Nghị định, Quyết định, Chỉ thị, Thông tư, then the other types
+ *   alphabetically), then year, then number. In JSON an array of {id, type, title, issuer,
+ *   issued, effective, status (in_force, amended, replaced, expired, unknown: as the
+ *   registry file says it), status_label (Vietnamese: "còn hiệu lực", "đã được sửa đổi, bổ
+ *   sung", "bị thay thế", "hết hiệu lực", "chưa rõ tình trạng"), amended_by (array),
+ *   replaced_by, note, registry ("FILE:LINE")} and, with a database, cited_by_count (the
+ *   ingested documents citing it). In TEXT a table grouped by type.
+ * - id given (compared without case or diacritics, as lawwatch_cites): one object: the
+ *   entry's fields as above, in_registry, sources (per fact, where the corpus states it),
+ *   changed_by (what amends or replaces it, transitively) and changes (what it amends or
+ *   replaces, transitively): arrays of {id, by, relation ("amends" or "replaces"), of,
+ *   depth, in_registry, type, title, issued, effective, status, status_label}, id being the
+ *   document described (by in changed_by, of in changes); with a database, cited_by_count
+ *   and cited_by, the rows of `search --cites ID --format json` (lawwatch_cites_write, same
+ *   keys). An id the registry lacks but documents cite is answered with in_registry false
+ *   and status_label "chưa có trong danh mục"; an id neither known nor cited (or not known,
+ *   without a database) is LAWWATCH_ERR_NOT_FOUND.
+ * *n (may be NULL) gets the number of entries written (1 for an id). A registry file that
+ * cannot be read is LAWWATCH_ERR_DATA (or _IO) at its file and line. */
+lawwatch_status lawwatch_registry_write(const lawwatch_engine *eng, lawwatch_db *db, const char *id,
+                                        const lawwatch_view *v, FILE *out, size_t *n, lawwatch_error *err);
+
+/* 1 when part occurs in text, case and diacritics ignored (đ as d), as --unit and --kind
+ * compare names; 0 when it does not, when either is NULL, or when memory runs out. */
+int lawwatch_text_contains(const char *text, const char *part);
 /* ---- issue 19: bounds for a server ---- */
 
 /* Bounds the time db may still spend in the database, counted from this call: a query still

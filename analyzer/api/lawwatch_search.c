@@ -78,7 +78,7 @@ lawwatch_status lawwatch_search(lawwatch_db *db, const lawwatch_search_query *q,
     if (!r)
         return LAWWATCH_NOMEM(err);
     lw_search_query iq = {.query = q->query, .year = q->year, .kind = q->kind, .issuer = q->issuer,
-                          .limit = q->limit};
+                          .limit = q->limit, .unit = q->unit};
     lw_error ie;
     lw_error_clear(&ie);
     unsigned long oom = lw_oom_mark();
@@ -697,7 +697,7 @@ lawwatch_status lawwatch_search_write(lawwatch_db *db, const lawwatch_search_que
     int color = !o.json && v && v->color;
     lw_search_query iq = {.query = q->query, .year = q->year, .kind = q->kind, .issuer = q->issuer,
                           .limit = q->limit, .mark_open = color ? "\033[1;31m" : "«",
-                          .mark_close = color ? "\033[0m" : "»"};
+                          .mark_close = color ? "\033[0m" : "»", .unit = q->unit};
     lw_error ie;
     lw_error_clear(&ie);
     lw_status st = lw_store_search(db->store, &iq, write_hit, &o, NULL, &ie);

@@ -22,8 +22,8 @@ static const verb verbs[] = {
     {"ingest", lw_cli_ingest, "ingest [--db PATH] [--prune] [--reextract] [--jobs N] PATH...",
      "store documents and facts (incremental)"},
     {"search", lw_cli_search,
-     "search [--db PATH] [--year Y] [--kind K] [--issuer TEXT] [--limit N]\n"
-     "       [--format table|json] QUERY... | --cites ID | --deadline-in 2025Q3",
+     "search [--db PATH] [--year Y] [--kind K] [--issuer TEXT] [--unit TEXT]\n"
+     "       [--limit N] [--format table|json] QUERY... | --cites ID | --deadline-in 2025Q3",
      "full-text and fact search"},
     {"check", lw_cli_check, "check [--db PATH] [--unit TEXT] [--year Y] [--format table|json]",
      "citation and plan findings (exit 1 on errors)"},
@@ -33,8 +33,12 @@ static const verb verbs[] = {
      "the deadline report (exit 1 when anything is overdue)"},
     {"serve", lw_cli_serve, "serve [--db PATH] [--listen ADDR:PORT] [--auth FILE]",
      "the reviewers' web interface (loopback by default)"},
+    {"show", lw_cli_show, "show [--db PATH] [--format text|json] ID",
+     "one ingested document by its id: header, facts, findings, duties"},
     {"rules", lw_cli_rules, "rules test", "run every rule's own examples"},
     {"config", lw_cli_config, "config [KEY]", "the configuration in use, or one key's value"},
+    {"registry", lw_cli_registry, "registry [--db PATH] [--format table|json] [ID]",
+     "known legal documents, their status and amendments"},
 };
 
 /* Where a verb's summary starts in the overview. */

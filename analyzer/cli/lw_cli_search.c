@@ -14,14 +14,17 @@
 #define CARET_QUERY_MAX 200
 
 static const char search_usage[] =
-    "Usage: lawwatch search [--db PATH] [--year Y] [--kind K] [--issuer TEXT] [--limit N]\n"
-    "                       [--format table|json] QUERY...\n"
+    "Usage: lawwatch search [--db PATH] [--year Y] [--kind K] [--issuer TEXT] [--unit TEXT]\n"
+    "                       [--limit N] [--format table|json] QUERY...\n"
     "       lawwatch search [--db PATH] [--rules DIR] [--format table|json] --cites ID\n"
     "       lawwatch search [--db PATH] [--format table|json] --deadline-in PERIOD\n"
     "Full-text search of the ingested documents, best first (bm25). Words without diacritics\n"
     "match every accented form (\"thi hanh\" finds \"thi hành\"); with diacritics, that form\n"
     "only. \"a phrase\", prefix*, AND, OR, NOT and ( ) work; a document number (59/2012/NĐ-CP)\n"
     "is searched as a phrase. --kind and --issuer ignore diacritics and case (--kind \"ke hoach\").\n"
+    "  --unit TEXT           only the documents of a unit: those whose issuer contains TEXT or\n"
+    "                        whose duties name a unit containing TEXT (diacritics and case\n"
+    "                        ignored, as check's --unit)\n"
     "Matches are highlighted in colour on a terminal, else between « and ».\n"
     "A document is named as reviewers name it (kind, number, date, issuer: subject), then its\n"
     "path (relative to the working folder when below it) and the other paths of the same\n"
@@ -73,6 +76,7 @@ int lw_cli_search(int argc, char **argv)
                                              {"year", required_argument, NULL, 'y'},
                                              {"kind", required_argument, NULL, 'k'},
                                              {"issuer", required_argument, NULL, 'i'},
+                                             {"unit", required_argument, NULL, 'u'},
                                              {"limit", required_argument, NULL, 'l'},
                                              {"format", required_argument, NULL, 'f'},
                                              {"cites", required_argument, NULL, 'c'},
@@ -95,6 +99,9 @@ int lw_cli_search(int argc, char **argv)
             break;
         case 'i':
             q.issuer = p.arg;
+            break;
+        case 'u':
+            q.unit = p.arg;
             break;
         case 'l': {
             char *end;

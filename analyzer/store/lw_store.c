@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "lw_msg.h"
+#include "lw_store_doc.h"
 #include "lw_store_sqlite.h"
 #include "lw_store_sqlite_backend.h"
 
@@ -256,3 +257,11 @@ int lw_period_parse(const char *s, char from[11], char to[11])
 }
 
 sqlite3 *lw_store_sqlite_db(lw_store *s) { return s->be == &lw_sqlite_backend ? ((lw_sqlite *)s->conn)->db : NULL; }
+
+lw_status lw_store_doc_read(lw_store *s, long long id, void (*fn)(void *ud, const lw_store_doc_full *d), void *ud,
+                            int *found, lw_error *err)
+{
+    if (found)
+        *found = 0;
+    return s->be->doc_read(s->conn, id, fn, ud, found, err);
+}

@@ -59,6 +59,12 @@ lw_status lw_sqlite_search(lw_sqlite *s, const lw_search_query *q,
         "   AND (:year IS NULL OR substr(d.date, 1, 4) = :year)"
         "   AND (:kind IS NULL OR d.kind_key = :kind)"
         "   AND (:issuer IS NULL OR instr(d.issuer_key, :issuer) > 0)"
+        /* a unit: the issuer, or a unit a duty names. The folded names are matched once
+         * over the index duty_units_key (covering: no row of the table is read), and the
+         * documents of those names are looked up by it; the set is built once per query. */
+        "   AND (:unit IS NULL OR instr(d.issuer_key, :unit) > 0"
+        "        OR d.id IN (SELECT u.doc_id FROM duty_units u WHERE u.name_key IN"
+        "                    (SELECT DISTINCT k.name_key FROM duty_units k WHERE instr(k.name_key, :unit) > 0)))"
         " ORDER BY bm25(doc_text, 4.0, 1.0), d.path LIMIT :limit";
     static const char plain[] =
         "WITH ranked(id, b) AS ("
@@ -66,7 +72,8 @@ lw_status lw_sqlite_search(lw_sqlite *s, const lw_search_query *q,
         "   ORDER BY 2 LIMIT :limit + 32)"
         "SELECT d.path, d.number, d.kind, d.issuer, d.date, -ranked.b, ranked.id, d.subject"
         "  FROM ranked JOIN documents d ON d.id = ranked.id ORDER BY ranked.b, d.path LIMIT :limit";
-    int any_filter = (q->year && *q->year) || (q->kind && *q->kind) || (q->issuer && *q->issuer);
+    int any_filter = (q->year && *q->year) || (q->kind && *q->kind) || (q->issuer && *q->issuer) ||
+                     (q->unit && *q->unit);
     const char *sql = any_filter ? filtered : plain;
     sqlite3_stmt *st;
     if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL)) {
@@ -75,12 +82,15 @@ lw_status lw_sqlite_search(lw_sqlite *s, const lw_search_query *q,
     }
     char *kind = q->kind && *q->kind ? lw_store_fold(q->kind) : NULL;
     char *issuer = q->issuer && *q->issuer ? lw_store_fold(q->issuer) : NULL;
+    char *unit = q->unit && *q->unit ? lw_store_fold(q->unit) : NULL;
     int bound = !bind_opt(st, ":expr", expr) && !bind_opt(st, ":year", q->year && *q->year ? q->year : NULL) &&
-                !bind_opt(st, ":kind", kind) && !bind_opt(st, ":issuer", issuer) &&
-                (!q->kind || !*q->kind || kind) && (!q->issuer || !*q->issuer || issuer);
+                !bind_opt(st, ":kind", kind) && !bind_opt(st, ":issuer", issuer) && !bind_opt(st, ":unit", unit) &&
+                (!q->kind || !*q->kind || kind) && (!q->issuer || !*q->issuer || issuer) &&
+                (!q->unit || !*q->unit || unit);
     sqlite3_bind_int(st, sqlite3_bind_parameter_index(st, ":limit"), q->limit > 0 ? q->limit : LW_SEARCH_LIMIT_DEFAULT);
     free(kind);
     free(issuer);
+    free(unit);
     if (!bound) { /* a filter left NULL: a wrong answer, or FTS5 refusing a NULL expression */
         sqlite3_finalize(st);
         free(expr);

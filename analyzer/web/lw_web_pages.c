@@ -140,6 +140,8 @@ static const route routes[] = {
     {"/registry", 0, NULL, lw_web_page_registry},
     {"/registry/", 1, NULL, lw_web_page_registry},
     {"/calendar/", 1, NULL, lw_web_page_calendar},
+    {"/api/registry", 0, NULL, lw_web_page_api_registry},
+    {"/api/registry/", 1, NULL, lw_web_page_api_registry},
 };
 
 void lw_web_route(const lw_web_request *req, lw_web_response *res)
@@ -152,6 +154,8 @@ void lw_web_route(const lw_web_request *req, lw_web_response *res)
     }
     if (!r)
         lw_web_error_page(res, 404, "Không có trang này.", "No such page.");
+    else if (!year_ok(lw_web_arg(req, "year")) && !strncmp(req->path, "/api/", 5))
+        lw_web_api_error(res, 400, "the year must be four digits");
     else if (!year_ok(lw_web_arg(req, "year")))
         lw_web_error_page(res, 400, "Năm phải có 4 chữ số.", "The year must be four digits.");
     else if (r->page)

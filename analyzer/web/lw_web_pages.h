@@ -86,5 +86,7 @@ void lw_web_page_check(const lw_web_request *req, lw_web_response *res);
 void lw_web_page_api_check(const lw_web_request *req, lw_web_response *res);
 void lw_web_page_registry(const lw_web_request *req, const char *rest, lw_web_response *res);
 void lw_web_page_calendar(const lw_web_request *req, const char *rest, lw_web_response *res);
+/* /api/registry and /api/registry/ID: the JSON of `lawwatch registry --format json [ID]`. */
+void lw_web_page_api_registry(const lw_web_request *req, const char *rest, lw_web_response *res);
 
 #endif

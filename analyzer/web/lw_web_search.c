@@ -22,7 +22,7 @@ static lawwatch_status write_search(lawwatch_db *db, const lw_web_request *req, 
 {
     int *limit = ctx;
     lawwatch_search_query q = {lw_web_arg(req, "q"), lw_web_arg(req, "year"), lw_web_arg(req, "kind"),
-                               lw_web_arg(req, "issuer"), *limit};
+                               lw_web_arg(req, "issuer"), *limit, lw_web_arg(req, "unit")};
     lawwatch_view v = {LAWWATCH_FORMAT_JSON, 0, NULL};
     return lawwatch_search_write(db, &q, &v, out, NULL, err);
 }
@@ -34,7 +34,7 @@ static lawwatch_status search_json(const lw_web_request *req, int limit, char **
     return lw_web_capture(req, write_search, &limit, json, err);
 }
 
-/* /api/search?q=&year=&kind=&issuer=: the CLI's JSON (its default limit, 20). */
+/* /api/search?q=&year=&kind=&issuer=&unit=: the CLI's JSON (its default limit, 20). */
 void lw_web_page_api_search(const lw_web_request *req, lw_web_response *res)
 {
     if (!lw_web_arg(req, "q")) {
@@ -95,17 +95,18 @@ static void write_hit(lw_web_buf *b, const lw_web_request *req, const json_t *h)
     lw_web_buf_puts(b, "</div></article>\n");
 }
 
-/* The filters of a search (year, kind, issuer) as a form repeating the query. */
+/* The filters of a search (year, kind, issuer, unit) as a form repeating the query. */
 static void write_filters(lw_web_buf *b, const lw_web_request *req)
 {
-    static const char *const names[] = {"year", "kind", "issuer"};
-    static const char *const labels[2][3] = {{"Năm", "Loại văn bản", "Cơ quan ban hành"},
-                                             {"Year", "Kind", "Issuer"}};
-    const char *vals[] = {lw_web_arg(req, "year"), lw_web_arg(req, "kind"), lw_web_arg(req, "issuer")};
+    static const char *const names[] = {"year", "kind", "issuer", "unit"};
+    static const char *const labels[2][4] = {{"Năm", "Loại văn bản", "Cơ quan ban hành", "Đơn vị"},
+                                             {"Year", "Kind", "Issuer", "Unit"}};
+    const char *vals[] = {lw_web_arg(req, "year"), lw_web_arg(req, "kind"), lw_web_arg(req, "issuer"),
+                          lw_web_arg(req, "unit")};
     lw_web_buf_puts(b, "<form action=\"/search\" method=\"get\" class=\"meta\"><input type=\"hidden\" name=\"q\" value=\"");
     lw_web_html_text(b, lw_web_arg(req, "q"));
     lw_web_buf_puts(b, req->en ? "\"><input type=\"hidden\" name=\"lang\" value=\"en\">" : "\">");
-    for (int i = 0; i < 3; i++) {
+    for (int i = 0; i < 4; i++) {
         lw_web_buf_printf(b, "<label>%s <input name=\"%s\" size=\"%d\" maxlength=\"200\" value=\"", labels[!!req->en][i], names[i],
                           i ? 14 : 4);
         lw_web_html_text(b, vals[i]);
@@ -118,11 +119,12 @@ static void write_filters(lw_web_buf *b, const lw_web_request *req)
  * page (0: none): the href's value, escaped for the attribute. */
 static void search_href(lw_web_buf *b, const lw_web_request *req, const char *name, const char *value, long page)
 {
-    static const char *const names[] = {"year", "kind", "issuer"};
-    const char *vals[] = {lw_web_arg(req, "year"), lw_web_arg(req, "kind"), lw_web_arg(req, "issuer")};
+    static const char *const names[] = {"year", "kind", "issuer", "unit"};
+    const char *vals[] = {lw_web_arg(req, "year"), lw_web_arg(req, "kind"), lw_web_arg(req, "issuer"),
+                          lw_web_arg(req, "unit")};
     lw_web_buf_puts(b, "/search?q=");
     lw_web_url_arg(b, lw_web_arg(req, "q"));
-    for (int j = 0; j < 3; j++) {
+    for (int j = 0; j < 4; j++) {
         const char *v = name && !strcmp(name, names[j]) ? value : vals[j];
         if (v && *v) {
             lw_web_buf_printf(b, "&amp;%s=", names[j]);
@@ -214,7 +216,7 @@ static void write_facets(lw_web_buf *b, const lw_web_request *req, const json_t 
     lw_web_buf_puts(b, "</aside>\n");
 }
 
-/* / and /search?q=&year=&kind=&issuer=&page=: the form, then the hits, 20 a page. */
+/* / and /search?q=&year=&kind=&issuer=&unit=&page=: the form, then the hits, 20 a page. */
 void lw_web_page_search(const lw_web_request *req, lw_web_response *res)
 {
     lw_web_buf *b = &res->body;
