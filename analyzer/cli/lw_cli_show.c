@@ -15,12 +15,12 @@ static const char show_usage[] =
     "name it, its header (read again from the stored text with the rules of --rules), how it\n"
     "was read, its facts counted by kind, its findings (as check gives them) and its duties\n"
     "with their status as of today (as report --all judges them), and its original file.\n"
-    "json: one object {\"id\",\"path\",\"paths\",\"label\",\"sha256\",\"encoding\",\"source_format\",\n"
-    "\"pages\",\"note\",\"header\",\"text\",\"text_spans\",\"facts\",\"findings\",\"duties\",\"as_of\",\n"
-    "\"original\"}: header and facts with the keys of extract (a fact's index in facts is its\n"
-    "data-fact on the web page; a legal_ref whose cited document is stored has cited_doc_id),\n"
-    "text the stored text the facts' spans point into (text_spans: each fact's place in it),\n"
-    "findings as check --format json, original {\"name\",\"size\",\"available\"}.\n"
+    "json: one object with id, path, paths, label, sha256, encoding, source_format, pages,\n"
+    "note, header, text, text_spans, facts, findings, duties, as_of and original {name,\n"
+    "size, available}: header and facts with the keys of extract (a fact's index in facts is\n"
+    "its data-fact on the web page; a legal_ref whose cited document is stored has\n"
+    "cited_doc_id), text the stored text the facts' spans point into (text_spans: each\n"
+    "fact's place in it), findings as check --format json.\n"
     "Exit status: 0 shown, 2 on a usage error, an unknown ID or a database error.\n";
 
 /* The document id of s: a decimal number from 1, nothing else. 0 when it is not one. */

@@ -34,8 +34,9 @@ static const char *const bar_color[LW_RS_COUNT] = {"#c62828", "#8e24aa", "#f9a82
                                                    "#90a4ae"};
 
 /* One unit's timeline: a bar per dated duty from its start to its deadline, on a month axis
- * spanning the duties and the as-of date, the as-of date marked. */
-static void write_svg(const lw_report *r, lw_render_sink *s, size_t first, size_t end)
+ * spanning the duties and the as-of date, the as-of date marked. scalable: with a viewBox, so
+ * that a page narrower than the drawing (a phone) shrinks it instead of cutting it. */
+static void write_svg(const lw_report *r, lw_render_sink *s, size_t first, size_t end, int scalable)
 {
     const lw_report_summary *v = lw_report_summary_of(r);
     long lo = lw_report_iso_days(v->as_of), hi = lo;
@@ -69,8 +70,10 @@ static void write_svg(const lw_report *r, lw_render_sink *s, size_t first, size_
     long x0 = lw_report_civil_days(m0.y, m0.m, 1), x1 = lw_report_civil_days(b.y, b.m, b.d) + 1;
     (void)span;
     double scale = (double)(W - left - right) / (double)(x1 - x0);
-    lw_render_out(s, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" role=\"img\" aria-label=\"",
-                  W, H);
+    lw_render_out(s, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\"", W, H);
+    if (scalable)
+        lw_render_out(s, " viewBox=\"0 0 %d %d\"", W, H);
+    lw_render_out(s, " role=\"img\" aria-label=\"");
     lw_render_html(s, LW_LABEL(v, TIMELINE));
     lw_render_out(s, "\">\n");
     int months = (b.y - m0.y) * 12 + b.m - m0.m + 1;
@@ -231,7 +234,7 @@ void lw_report_html_body(const lw_report *r, const lw_report_links *links, lw_re
             lw_render_html(s, (lw_report_item_at(r, i)->no_unit ? LW_LABEL(v, NO_UNIT_NOTE) : LW_LABEL(v, GROUP_NOTE)));
             lw_render_out(s, "</p>\n");
         }
-        write_svg(r, s, i, e);
+        write_svg(r, s, i, e, links != NULL);
         lw_render_out(s, links ? "<div class=\"scroll\">" : "");
         lw_render_out(s, "<table>\n<thead><tr><th>#</th><th>");
         lw_render_html(s, LW_LABEL(v, STATUS));

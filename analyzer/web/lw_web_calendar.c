@@ -213,6 +213,15 @@ static char *make_calendar(const char *unit, const char *json)
         } else {
             bad = 1;
         }
+        /* how often a subscribed calendar asks again (Outlook reads this one): hourly, as
+         * documents are ingested during the day */
+        icalproperty *ttl = icalproperty_new_x("PT1H");
+        if (ttl) {
+            icalproperty_set_x_name(ttl, "X-PUBLISHED-TTL");
+            icalcomponent_add_property(cal, ttl);
+        } else {
+            bad = 1;
+        }
         struct icaltimetype stamp = icaltime_current_time_with_zone(icaltimezone_get_utc_timezone());
         size_t i;
         const json_t *it;

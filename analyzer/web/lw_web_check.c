@@ -255,9 +255,12 @@ static void write_doc(lw_web_buf *b, const lw_web_request *req, const json_t *sh
         lw_web_html_text(b, subject);
         lw_web_buf_puts(b, "</p>");
     }
-    lw_web_buf_puts(b, "<div class=\"path\">");
-    lw_web_html_text(b, path);
-    lw_web_buf_puts(b, "</div><ul class=\"findings\">\n");
+    if (label) { /* else the path is the heading already */
+        lw_web_buf_puts(b, "<div class=\"path\">");
+        lw_web_html_text(b, path);
+        lw_web_buf_puts(b, "</div>");
+    }
+    lw_web_buf_puts(b, "<ul class=\"findings\">\n");
     for (size_t k = i; k < j; k++)
         write_finding(b, req, json_array_get(shown, k));
     lw_web_buf_puts(b, "</ul></article>\n");
@@ -350,7 +353,7 @@ void lw_web_page_check(const lw_web_request *req, lw_web_response *res)
                        ".sev-error .sev{background:#b71c1c;color:#fff}.sev-warning .sev{background:#f9a825;color:#000}"
                        ".sev-info .sev{background:#cfd8dc;color:#000}.findings{padding-left:1.2em}"
                        ".finding{margin:.4em 0}.codes{display:block;margin:.6em 0}"
-                       ".codes a[aria-current]{font-weight:bold}</style>");
+                       ".codes a[aria-current]{font-weight:bold}.hit h3{overflow-wrap:anywhere}</style>");
     lw_web_buf_printf(b, "<h1>%s</h1>", L(req, "Kiểm tra văn bản", "Check"));
     lw_web_buf_printf(b, "<form action=\"/check\" method=\"get\" class=\"meta\">%s",
                       req->en ? "<input type=\"hidden\" name=\"lang\" value=\"en\">" : "");

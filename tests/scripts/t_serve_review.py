@@ -163,6 +163,8 @@ with lwtest.tmpdir("lw_serve_review_") as tmp:
               "/report: the due-soon count is the JSON's (%s)" % summary.get("due_soon"))
         check(body.count("<svg") >= 1 and "<rect" in body, "/report: a timeline")
         check('href="/doc/%d"' % hid in body, "/report: the hostile plan's item links to /doc/%d" % hid)
+        st, hd, doc = fetch(base + "/doc/%d" % hid)
+        check(st == 200 and "99/KH-UBND" in doc, "the report's link /doc/%d leads to the document: %d" % (hid, st))
         check("Kế hoạch số 99/KH-UBND ngày 05/01/2025" in body, "/report: the document named as reviewers know it")
         st, hd, body = fetch(base + "/report?since=2015-01-01&as_of=" + AS_OF)
         links = re.findall(r'href="(/calendar/[^"]+\.ics)"', body)
@@ -229,7 +231,8 @@ with lwtest.tmpdir("lw_serve_review_") as tmp:
         check(st == 200 and hd.get("Content-Type") == "text/calendar; charset=utf-8", "calendar: %d %s" % (st, hd.get("Content-Type")))
         cal, events = parse_ics(ics)
         check(cal.get("VERSION") == ["2.0"] and cal.get("PRODID", [""])[0].startswith("-//lawwatch//")
-              and "Sở Nội vụ" in cal.get("X-WR-CALNAME", [""])[0], "calendar: VERSION, PRODID, X-WR-CALNAME: %s" % cal)
+              and "Sở Nội vụ" in cal.get("X-WR-CALNAME", [""])[0] and cal.get("X-PUBLISHED-TTL") == ["PT1H"],
+              "calendar: VERSION, PRODID, X-WR-CALNAME, X-PUBLISHED-TTL: %s" % cal)
         mine = [e for e in events if e.get("UID", [""])[0].startswith("lawwatch-doc%d-" % hid)]
         # the hostile plan's duty of Sở Nội vụ, written out by hand
         want = {"DTSTART;VALUE=DATE": ["20251214"], "DTEND;VALUE=DATE": ["20251215"],
