@@ -157,6 +157,7 @@ static const char style[] =
     "mark{background:#ffe58a}.err{color:#7a1212}"
     ".facets{font-size:.9em}.facets section{display:inline-block;vertical-align:top;margin-right:2em}"
     ".facets h4{margin:.4em 0 .2em}.facets ul{list-style:none;padding:0;margin:0}"
+    "main{overflow-wrap:break-word}" /* a long path or number must not widen a phone's page */
     "pre{white-space:pre-wrap;word-wrap:break-word;background:#fff;padding:1em;border:1px solid #ddd}";
 
 void lw_web_page_begin(lw_web_buf *b, const char *title, const char *q, int en)
