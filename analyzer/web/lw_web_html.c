@@ -148,7 +148,7 @@ static const char style[] =
     "body{font-family:system-ui,sans-serif;margin:0;color:#1b1b1b;background:#fafafa}"
     "header{background:#7a1212;color:#fff;padding:.6em 1em}"
     "header a{color:#fff;text-decoration:none;font-weight:bold;margin-right:1em}"
-    "nav.top{display:inline}nav.top a{font-weight:normal}"
+    "nav.top{display:inline}nav.top a{font-weight:normal;white-space:nowrap}"
     "form{display:inline-flex;gap:.4em;flex-wrap:wrap}"
     "input[type=search]{width:min(36em,70vw);padding:.3em;font-size:1em}"
     "main{max-width:60em;margin:auto;padding:1em}"
