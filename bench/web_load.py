@@ -142,6 +142,8 @@ def main():
     ap.add_argument("--gen", type=int, default=2000, help="generated documents added to corpus/ (default 2000)")
     ap.add_argument("--clients", type=int, default=16)
     ap.add_argument("--seconds", type=float, default=30)
+    ap.add_argument("--solo", type=float, default=10,
+                    help="seconds of one client alone first, for each page's own cost (default 10; 0: none)")
     ap.add_argument("--out", default=os.path.join(HERE, "RESULTS.md"))
     ap.add_argument("--no-write", action="store_true", help="print the section, do not write it")
     a = ap.parse_args()
@@ -166,8 +168,11 @@ def main():
         pages, left = plan("127.0.0.1", port)
         for l in left:
             print("web_load: SKIPPED %s" % l)
-        results = {name: ([], []) for name, _ in pages}
         lock = threading.Lock()
+        solo = {name: ([], []) for name, _ in pages}
+        if a.solo:
+            client(0, "127.0.0.1", port, pages, time.monotonic() + a.solo, solo, lock)
+        results = {name: ([], []) for name, _ in pages}
         until = time.monotonic() + a.seconds
         threads = [threading.Thread(target=client, args=(n, "127.0.0.1", port, pages, until, results, lock))
                    for n in range(a.clients)]
@@ -188,7 +193,7 @@ def main():
                 srv.kill()
         shutil.rmtree(tmp, ignore_errors=True)
     total = sum(len(l) + len(e) for l, e in results.values())
-    errors = sum(len(e) for _, e in results.values())
+    errors = sum(len(e) for _, e in results.values()) + sum(len(e) for _, e in solo.values())
     now = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     rev = subprocess.run(["git", "-C", ROOT, "rev-parse", "--short", "HEAD"], capture_output=True,
                          text=True).stdout.strip() or "?"
@@ -197,16 +202,18 @@ def main():
              "`lawwatch serve` on 127.0.0.1 over %s, %d clients (Python threads, one keep-alive "
              "connection each) for %.0f s, the pages in turn, /search and /api/search over the %d queries "
              "of bench/queries.txt, /doc/ID over the ids those queries find. Latency is the client's "
-             "(request sent to body read), Python's own time included."
+             "(request sent to body read), Python's own time included. \"alone\": one client for %.0f s "
+             "before, the page's own cost."
              % (now, rev, os.cpu_count(), load0[0],
                 "`%s`" % os.path.basename(a.db) if a.db else "corpus/ and %d generated documents" % a.gen,
-                a.clients, a.seconds, len(queries())), "",
-             "| page | requests | p50 ms | p99 ms | max ms | errors |", "| --- | --- | --- | --- | --- | --- |"]
+                a.clients, a.seconds, len(queries()), a.solo), "",
+             "| page | alone: p50 ms | requests | p50 ms | p99 ms | max ms | errors |",
+             "| --- | --- | --- | --- | --- | --- | --- |"]
     for name, _ in pages:
         lat, err = results[name]
-        lines.append("| %s | %d | %.1f | %.1f | %.1f | %d |" % (name, len(lat) + len(err), pct(lat, 50) * 1e3,
-                                                             pct(lat, 99) * 1e3, max(lat or [float("nan")]) * 1e3,
-                                                             len(err)))
+        lines.append("| %s | %.1f | %d | %.1f | %.1f | %.1f | %d |"
+                     % (name, pct(solo[name][0], 50) * 1e3, len(lat) + len(err), pct(lat, 50) * 1e3,
+                        pct(lat, 99) * 1e3, max(lat or [float("nan")]) * 1e3, len(err) + len(solo[name][1])))
     lines += ["", "%d requests in %.1f s (%.0f a second), %d error%s; the server %s."
               % (total, wall, total / wall if wall else 0, errors, "" if errors == 1 else "s",
                  "stayed up" if alive else "DIED")]
@@ -215,8 +222,8 @@ def main():
     lines.append(END)
     section = "\n".join(lines) + "\n"
     print(section)
-    for name, (lat, err) in results.items():
-        for e in err[:5]:
+    for name in results:
+        for e in (solo[name][1] + results[name][1])[:5]:
             print("web_load: error %s: %s" % (name, e), file=sys.stderr)
     if not a.no_write:
         text = open(a.out, encoding="utf-8").read() if os.path.exists(a.out) else ""

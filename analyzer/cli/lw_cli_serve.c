@@ -27,9 +27,10 @@ static const char serve_usage[] =
     "Usage: lawwatch serve [--db PATH] [--rules DIR] [--listen ADDR:PORT] [--auth FILE]\n"
     "                      [--time-limit SECONDS] [--conn-timeout SECONDS]\n"
     "       lawwatch serve --hash-password USER < password\n"
-    "The reviewers' web interface, from the database (opened read-only), until interrupted:\n"
-    "/ and /search?q=&year=&kind=&issuer=&page= (20 hits a page), /api/search?q= (the JSON of\n"
-    "search --format json).\n"
+    "The reviewers' web interface, from the database (opened read-only, so documents ingested\n"
+    "meanwhile show at once), until interrupted: / and /search?q=&year=&kind=&issuer=&unit=&page=,\n"
+    "/doc/ID, /report, /check, /registry, /calendar/UNIT.ics, and /api/search, /api/doc/ID,\n"
+    "/api/report, /api/check (the JSON of the CLI verbs).\n"
     "  --listen ADDR:PORT     the IPv4 address and port (default: " LISTEN_DEFAULT "); an address\n"
     "                         other than loopback (127.x.x.x) needs --auth\n"
     "  --auth FILE            users who may sign in (HTTP Basic), one user:HASH a line, HASH a\n"
@@ -40,7 +41,8 @@ static const char serve_usage[] =
     "  --time-limit SECONDS   the time a request may spend in the database (default "
     STR(LW_WEB_TIME_LIMIT_S) ", 0: none;\n"
     "                         fractions allowed): past it, a 503 page\n"
-    "  --conn-timeout SECONDS close a connection idle this long (default " STR(LW_WEB_TIMEOUT_S) ")\n";
+    "  --conn-timeout SECONDS\n"
+    "                         close a connection idle this long (default " STR(LW_WEB_TIMEOUT_S) ")\n";
 
 /* Splits "ADDR:PORT" into addr (size bytes) and *port; 0, or -1 when it is not one. */
 static int parse_listen(const char *s, char *addr, size_t size, unsigned short *port)

@@ -67,7 +67,7 @@ static int read_list(sqlite3_stmt *q, long long id, strlist *l)
 
 static lw_status read_fail(lw_sqlite *s, lw_error *err)
 {
-    return lw_error_msg(err, LW_ERR_DB, s->path, 0, 0, LW_MSG_STORE_READ, sqlite3_errmsg(s->db));
+    return lw_sqlite_read_error(s, err); /* LW_ERR_TIMEOUT past the time limit */
 }
 
 lw_status lw_sqlite_doc_read(lw_sqlite *s, long long id, void (*fn)(void *ud, const lw_store_doc_full *d), void *ud,

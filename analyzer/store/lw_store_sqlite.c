@@ -97,6 +97,13 @@ lw_status lw_sqlite_error(lw_sqlite *s, lw_error *err, const char *what)
     return lw_error_set(err, LW_ERR_DB, s->path, 0, 0, "%s: %s", what, sqlite3_errmsg(s->db));
 }
 
+lw_status lw_sqlite_read_error(lw_sqlite *s, lw_error *err)
+{
+    if (s->timed_out && sqlite3_errcode(s->db) == SQLITE_INTERRUPT)
+        return lw_error_msg(err, LW_ERR_TIMEOUT, s->path, 0, 0, LW_MSG_STORE_TIMEOUT);
+    return lw_error_msg(err, LW_ERR_DB, s->path, 0, 0, LW_MSG_STORE_READ, sqlite3_errmsg(s->db));
+}
+
 sqlite3_stmt *lw_sqlite_stmt(lw_sqlite *s, int i)
 {
     return lw_sqlite_stmt_sql(s, &s->q[i], q_sql[i]);

@@ -93,6 +93,9 @@ void lw_sqlite_set_time_limit(lw_sqlite *s, unsigned ms);
 /* LW_ERR_DB "what: SQLite's words", err->file = the database. Returns LW_ERR_DB, or
  * LW_ERR_TIMEOUT (with the message STORE_TIMEOUT) when the time limit interrupted it. */
 lw_status lw_sqlite_error(lw_sqlite *s, lw_error *err, const char *what);
+/* LW_ERR_DB with the message STORE_READ ("cannot read the database: SQLite's words"), or
+ * LW_ERR_TIMEOUT when the time limit interrupted the read: for the store's read helpers. */
+lw_status lw_sqlite_read_error(lw_sqlite *s, lw_error *err);
 /* Statement i, reset and unbound; borrowed; NULL when it cannot be prepared. */
 sqlite3_stmt *lw_sqlite_stmt(lw_sqlite *s, int i);
 /* sql prepared once into *slot (persistent), then reset and unbound; NULL on failure. */
