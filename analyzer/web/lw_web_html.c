@@ -178,7 +178,7 @@ void lw_web_page_begin(lw_web_buf *b, const char *title, const char *q, int en)
                                          {"/registry", "Danh mục văn bản", "Registry"}};
     lw_web_buf_puts(b, "<nav class=\"top\">");
     for (size_t i = 0; i < sizeof nav / sizeof nav[0]; i++)
-        lw_web_buf_printf(b, "<a href=\"%s%s\">%s</a>", nav[i][0], en ? "?lang=en" : "", nav[i][en ? 2 : 1]);
+        lw_web_buf_printf(b, "<a href=\"%s%s\">%s</a> ", nav[i][0], en ? "?lang=en" : "", nav[i][en ? 2 : 1]);
     lw_web_buf_puts(b, "</nav>"
                        "<form action=\"/search\" method=\"get\" role=\"search\">"
                        "<input type=\"search\" name=\"q\" maxlength=\"500\" aria-label=\"");
