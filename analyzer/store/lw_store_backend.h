@@ -216,6 +216,9 @@ typedef struct lw_store_backend {
     void (*unlock)(lw_store_conn *c);
     /* fn per file of the database on disk (which may not exist); -1 when out of memory */
     int (*files)(lw_store_conn *c, int (*fn)(void *ud, const char *path), void *ud);
+    /* issue 19: per cited id (folded), the documents citing it (lw_store_cite_counts) */
+    lw_status (*cite_counts)(lw_store_conn *c, int (*fn)(void *ud, const char *key, long long n), void *ud,
+                             lw_error *err);
 } lw_store_backend;
 
 #endif
