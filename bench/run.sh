@@ -10,7 +10,8 @@
 # and report (under a time limit), a no-change re-ingest, extraction precision and recall
 # against the generator's planted truth; then a perf profile of the ingest of the smallest
 # size. Whole-process timings are hyperfine medians. Results: bench/RESULTS.md (written by
-# bench/report.py from the JSON under WORK/results).
+# bench/report.py from the JSON under WORK/results), then the web interface under load
+# (bench/web_load.py: lawwatch serve, 16 clients for 30 s, its own section).
 #
 # Options:
 #   --big               add 100000 documents
@@ -337,4 +338,9 @@ fi
 
 step "write $OUT"
 "$PY" "$HERE/report.py" --results "$RES" --out "$OUT"
+
+# ---- the web interface under load (issue 19): its own section of $OUT, over the first size's database
+step "web interface under load: 16 clients, 30 s"
+"$PY" "$HERE/web_load.py" --lawwatch "$LW" --db "$WORK/db-$FIRST/lw.db" --out "$OUT" \
+  || log "web_load.py: errors under load (see its output)"
 log "done: $OUT"

@@ -440,6 +440,11 @@ typedef struct {
     size_t n_registries;
     int list_unknown; /* lawwatch_check_write's table: a line per citation not in the
                          registry (else a summary line per document) */
+    /* only the findings whose code one of these names (lawwatch_check_code_match: the code
+       itself, or a prefix ending in '.' such as "citation."); n_codes 0: every finding
+       (borrowed; may be NULL when n_codes is 0) */
+    const char *const *codes;
+    size_t n_codes;
 } lawwatch_check_options;
 
 /* Checks the stored documents: citations against the registry of the engine's rules folder
@@ -519,6 +524,71 @@ lawwatch_status lawwatch_report_write_file(const lawwatch_report *r, lawwatch_fo
 lawwatch_status lawwatch_rules_test(const lawwatch_engine *eng, const char *const *only, size_t n_only, int verbose,
                                     FILE *out, size_t *failed, lawwatch_error *err);
 
+/* ---- one stored document ---- */
+
+/* The largest original file lawwatch_doc_original hands over: the largest PDF, image or Word
+ * file ingest reads (a plain text document is at most 16 MiB). */
+#define LAWWATCH_DOC_ORIGINAL_MAX ((size_t)256 * 1024 * 1024)
+
+/* Writes the stored document id (the "id" of every JSON that names a document: search hits,
+ * findings, report items) as the view says (`lawwatch show`). v may be NULL (TEXT); paths
+ * below v->cwd are shown relative to it.
+ * JSON: one object {id, path, paths, label (null when the header names nothing), sha256,
+ * encoding, source_format, pages, note, header (as `extract`: read again from the stored
+ * text with eng's rules), text (the stored text, UTF-8: the file's for plain text, what the
+ * reader got out for a PDF, image, Word or ODT file; null when that is no longer cached),
+ * text_spans (each fact's [start, end) in text, in bytes: its span where the stored text is
+ * UTF-8 as stored, else mapped through the decoding, e.g. for TCVN3 or a BOM), facts (as
+ * stored, the keys and order of `extract`; a legal_ref whose cited document is stored also
+ * has cited_doc_id), findings (this document's `check --format json` findings), duties
+ * (each duty: fact (its index in facts), line, page, section, activity, topic, lead,
+ * partners, output, deadline {from, to, precision, qualifier, text, line} or null, report:
+ * its status for each unit as of as_of, as `report --all` judges it, or [] when the report
+ * does not judge it), as_of (today, local time), original {name, size, available}}.
+ * TEXT: a summary for a reviewer: the label, header fields, how it was read, the facts
+ * counted by kind, the findings and the duties (not the text).
+ * eng gives the registry (findings), the report's rules and the header's. Errors:
+ * LAWWATCH_ERR_NOT_FOUND (no document has that id), LAWWATCH_ERR_DB. Nothing is written on
+ * error. */
+lawwatch_status lawwatch_doc_write(lawwatch_db *db, const lawwatch_engine *eng, long long id, const lawwatch_view *v,
+                                   FILE *out, lawwatch_error *err);
+
+/* The original file of the stored document id: *bytes (owned, lawwatch_free; a NUL follows
+ * the len bytes) and *len, and
+ * *name (owned, lawwatch_free) the file's name without its folder. The bytes are read from
+ * the paths stored for id, the first whose content still has the stored sha256: no other
+ * path is ever read. LAWWATCH_ERR_NOT_FOUND when no document has that id, or when no stored
+ * path holds that content any more (the file changed or moved since it was ingested);
+ * LAWWATCH_ERR_TOO_LARGE past LAWWATCH_DOC_ORIGINAL_MAX. On error the out-pointers are
+ * NULL. */
+lawwatch_status lawwatch_doc_original(lawwatch_db *db, long long id, void **bytes, size_t *len, char **name,
+                                      lawwatch_error *err);
+/* ---- the web pages' report and check (issue 19) ---- */
+
+/* True when a finding's code is named by pattern: the code itself ("citation.unknown"), or a
+ * prefix of it ending in '.' ("citation."), or that prefix without its '.' ("citation").
+ * How lawwatch_check_options.codes and `check --code` choose findings. */
+int lawwatch_check_code_match(const char *pattern, const char *code);
+
+/* Where the HTML body of a report links (lawwatch_report_write_html_body). Borrowed. */
+typedef struct {
+    const char *doc_href;       /* each item's document (and answer): this, its id (documents.id), then
+                                   doc_href_end, e.g. "/doc/" and "?lang=en"; NULL: no links */
+    const char *doc_href_end;   /* NULL: nothing */
+    const char *unit_href;      /* each unit's heading: a link to this, the unit's name
+                                   percent-encoded, then unit_href_end, e.g. "/calendar/" and
+                                   ".ics"; NULL: none */
+    const char *unit_href_end;  /* NULL: nothing */
+    const char *unit_link_text; /* the text of the unit's link */
+} lawwatch_report_links;
+
+/* Writes the body of r's HTML report (LAWWATCH_FORMAT_HTML without the page around it: the
+ * heading, the summary, per unit a timeline and a table) to out, inside a
+ * <div class="lw-report"> with its own style element, every text escaped, documents and units
+ * linked as links says (NULL: no links). For a page that embeds the report (lawwatch serve's
+ * /report). LAWWATCH_ERR_IO when the stream fails. */
+lawwatch_status lawwatch_report_write_html_body(const lawwatch_report *r, const lawwatch_report_links *links,
+                                                FILE *out, lawwatch_error *err);
 /* ---- the registry ---- */
 
 /* The registry of known legal documents (registry.yaml of the engine's rules folder) written
@@ -550,6 +620,14 @@ lawwatch_status lawwatch_registry_write(const lawwatch_engine *eng, lawwatch_db 
 /* 1 when part occurs in text, case and diacritics ignored (đ as d), as --unit and --kind
  * compare names; 0 when it does not, when either is NULL, or when memory runs out. */
 int lawwatch_text_contains(const char *text, const char *part);
+/* ---- issue 19: bounds for a server ---- */
+
+/* Bounds the time db may still spend in the database, counted from this call: a query still
+ * running ms milliseconds from now is interrupted, and the call that ran it (and any later
+ * call on db) fails with LAWWATCH_ERR_TIMEOUT and a message for reviewers. 0 removes the
+ * limit (the default). For a server that opens a handle per request: set it once after
+ * lawwatch_db_open, and the whole request is bounded. Accepts NULL. */
+void lawwatch_db_set_time_limit(lawwatch_db *db, unsigned ms);
 
 #ifdef __cplusplus
 }

@@ -537,6 +537,12 @@ long long lawwatch_db_count(lawwatch_db *db) { return lw_store_count(db->store);
 
 const char *lawwatch_db_backup_path(const lawwatch_db *db) { return db ? db->backup : NULL; }
 
+void lawwatch_db_set_time_limit(lawwatch_db *db, unsigned ms)
+{
+    if (db)
+        lw_store_set_time_limit(db->store, ms);
+}
+
 /* ---- ingest ---- */
 
 /* The caller's progress callback, called with the public struct. */

@@ -28,10 +28,68 @@
 
 static lw_status count_stale(lawwatch_db *db, const lawwatch_engine *eng, long long *n, lw_error *ie);
 
+int lawwatch_check_code_match(const char *pattern, const char *code)
+{
+    if (!pattern || !code || !*pattern)
+        return 0;
+    size_t n = strlen(pattern);
+    if (!strcmp(pattern, code))
+        return 1;
+    if (pattern[n - 1] == '.') /* "citation." */
+        return !strncmp(code, pattern, n);
+    return !strncmp(code, pattern, n) && code[n] == '.'; /* "citation" */
+}
+
+/* Every code a finding can have (lw_check.c, lw_check_stale): a --code that names none of
+ * them is a typo, which would print a false all-clear. */
+static const char *const finding_codes[] = {
+    "citation.wrong_date", "citation.symbol_mismatch", "citation.superseded", "citation.missing_amendment",
+    "citation.unknown",    "deadline.conflict",        "duty.missing",        "deadline.missing",
+    "unit.abolished",      "rules.stale"};
+
+/* LW_OK when each of the n codes names a finding code, else LW_ERR_USAGE naming it. */
+static lw_status codes_known(const char *const *codes, size_t n, lw_error *ie)
+{
+    for (size_t k = 0; k < n; k++) {
+        size_t i = 0;
+        while (i < sizeof finding_codes / sizeof *finding_codes && !lawwatch_check_code_match(codes[k], finding_codes[i]))
+            i++;
+        if (i == sizeof finding_codes / sizeof *finding_codes)
+            return lw_error_msg(ie, LW_ERR_USAGE, NULL, 0, 0, LW_MSG_API_CHECK_CODE, codes[k] ? codes[k] : "");
+    }
+    return LW_OK;
+}
+
+/* Keeps in findings only those whose code one of the n codes names (a new array filled,
+ * then swapped in: removing one by one from a large array would move it each time). 0, or
+ * -1 when out of memory (findings as they were). */
+static int keep_codes(json_t *findings, const char *const *codes, size_t n)
+{
+    json_t *kept = json_array(), *f;
+    size_t i;
+    if (!kept)
+        return -1;
+    json_array_foreach(findings, i, f) {
+        const char *code = json_string_value(json_object_get(f, "code"));
+        for (size_t k = 0; k < n; k++)
+            if (lawwatch_check_code_match(codes[k], code)) {
+                if (json_array_append(kept, f)) {
+                    json_decref(kept);
+                    return -1;
+                }
+                break;
+            }
+    }
+    int rc = json_array_clear(findings) || json_array_extend(findings, kept) ? -1 : 0;
+    json_decref(kept);
+    return rc;
+}
+
 /* The findings of the stored documents (*findings owned, json_decref): the registry of the
  * rules folder and opt's files over it, a unit that names no issuer refused (it would print
  * a false all-clear), then the checks; *stale (may be NULL) gets the documents extracted by
- * other rules, else (NULL) the "rules.stale" finding goes first in the array when any. */
+ * other rules, else (NULL) the "rules.stale" finding goes first in the array when any; only
+ * the findings opt->codes names are kept (the stale one too: it has a code like the rest). */
 static lw_status run_check(lawwatch_db *db, const lawwatch_engine *eng, const lawwatch_check_options *opt,
                            json_t **findings, long long *stale, lw_error *ie)
 {
@@ -44,7 +102,9 @@ static lw_status run_check(lawwatch_db *db, const lawwatch_engine *eng, const la
     lw_registry *reg = NULL;
     /* a finding, an entry or a key lost on the way is noted (lw_oom) and fails the check */
     unsigned long oom = lw_oom_mark();
-    lw_status st = lw_registry_load_dir(eng->rules_dir, &reg, ie);
+    lw_status st = opt && opt->n_codes ? codes_known(opt->codes, opt->n_codes, ie) : LW_OK;
+    if (!st)
+        st = lw_registry_load_dir(eng->rules_dir, &reg, ie);
     for (size_t k = 0; !st && opt && k < opt->n_registries; k++)
         st = lw_registry_add_file(reg, opt->registries[k], ie);
     if (!st)
@@ -57,6 +117,8 @@ static lw_status run_check(lawwatch_db *db, const lawwatch_engine *eng, const la
     if (stale)
         *stale = n_stale;
     else if (!st && n_stale > 0 && lw_check_stale(*findings, n_stale, lw_store_path(db->store)))
+        st = lw_error_msg(ie, LW_ERR_NOMEM, NULL, 0, 0, LW_MSG_NOMEM);
+    if (!st && opt && opt->n_codes && keep_codes(*findings, opt->codes, opt->n_codes))
         st = lw_error_msg(ie, LW_ERR_NOMEM, NULL, 0, 0, LW_MSG_NOMEM);
     if (!st && lw_oom_since(oom))
         st = lw_error_msg(ie, LW_ERR_NOMEM, NULL, 0, 0, LW_MSG_NOMEM);
@@ -286,6 +348,23 @@ static void keep_group(int fd, gid_t gid)
 {
     if (fchown(fd, (uid_t)-1, gid) != 0)
         return; /* not a member of that group: the file keeps ours, its mode as before */
+}
+
+lawwatch_status lawwatch_report_write_html_body(const lawwatch_report *r, const lawwatch_report_links *links,
+                                                FILE *out, lawwatch_error *err)
+{
+    lw_report_links none = {0};
+    lw_report_links l = links ? (lw_report_links){links->doc_href, links->doc_href_end, links->unit_href,
+                                                  links->unit_href_end, links->unit_link_text}
+                              : none;
+    lw_error ie;
+    lw_error_clear(&ie);
+    unsigned long oom = lw_oom_mark();
+    if (lw_report_write_html_body(r->r, &l, out, &ie))
+        return lw_api_out_error(err, &ie);
+    if (lw_oom_since(oom))
+        return LAWWATCH_NOMEM(err);
+    return LAWWATCH_OK;
 }
 
 lawwatch_status lawwatch_report_write_file(const lawwatch_report *r, lawwatch_format fmt, const char *path,

@@ -33,6 +33,8 @@ static const verb verbs[] = {
      "the deadline report (exit 1 when anything is overdue)"},
     {"serve", lw_cli_serve, "serve [--db PATH] [--listen ADDR:PORT] [--auth FILE]",
      "the reviewers' web interface (loopback by default)"},
+    {"show", lw_cli_show, "show [--db PATH] [--format text|json] ID",
+     "one ingested document by its id: header, facts, findings, duties"},
     {"rules", lw_cli_rules, "rules test", "run every rule's own examples"},
     {"config", lw_cli_config, "config [KEY]", "the configuration in use, or one key's value"},
     {"registry", lw_cli_registry, "registry [--db PATH] [--format table|json] [ID]",

@@ -14,13 +14,16 @@
 
 static const char check_usage[] =
     "Usage: lawwatch check [--db PATH] [--rules DIR] [--registry FILE]... [--unit TEXT] [--year Y]\n"
-    "                      [--unknown] [--format table|json]\n"
+    "                      [--code CODE]... [--unknown] [--format table|json]\n"
     "Checks the ingested documents: citations against the registry of known legal documents\n"
     "(rules/registry.yaml; each --registry FILE is read after it and overrides its entries),\n"
     "units' plans against their province's plan, and every duty on its own.\n"
     "  --unit TEXT   only documents whose issuer contains TEXT (diacritics and case ignored); a\n"
     "                TEXT that matches no issuer is an error (exit 2) listing the nearest names\n"
     "  --year Y      only documents of year Y\n"
+    "  --code CODE   only findings of CODE: a code below, or a prefix ending in '.' such as\n"
+    "                citation. (repeat it or give a comma list: --code duty.missing,citation.);\n"
+    "                a CODE that names no code is an error (exit 2)\n"
     "  --unknown     list every citation not in the registry with its line (the table shows one\n"
     "                line per document: how many, the first few, those probably damaged by OCR)\n"
     "Codes: citation.wrong_date, citation.symbol_mismatch, citation.superseded,\n"
@@ -35,6 +38,38 @@ static const char check_usage[] =
     "damaged by OCR).\n"
     "Exit status: 1 when any finding is an error, 0 otherwise, 2 on a usage or database error.\n";
 
+/* Adds the codes of one --code value (a comma list) to *codes (owned, each code too:
+ * free_codes), *n of them. 0; 1 when the value names no code (empty), said; -1 when out of
+ * memory. */
+static int add_codes(const char *value, char ***codes, size_t *n)
+{
+    size_t before = *n;
+    for (const char *p = value; *p;) {
+        size_t len = strcspn(p, ",");
+        if (len) {
+            char **more = realloc(*codes, (*n + 1) * sizeof **codes);
+            if (!more)
+                return -1;
+            *codes = more;
+            if (!((*codes)[*n] = strndup(p, len)))
+                return -1;
+            (*n)++;
+        }
+        p += len + (p[len] == ',');
+    }
+    if (*n > before)
+        return 0;
+    lw_cli_say("check", "API_CHECK_CODE", value);
+    return 1;
+}
+
+static void free_codes(char **codes, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        free(codes[i]);
+    free(codes);
+}
+
 int lw_cli_check(int argc, char **argv)
 {
     lw_cli_common co;
@@ -43,6 +78,8 @@ int lw_cli_check(int argc, char **argv)
     lawwatch_check_options opt = {0};
     const char **regs = calloc((size_t)argc + 1, sizeof *regs);
     size_t nregs = 0;
+    char **codes = NULL; /* of every --code, comma lists cut */
+    size_t ncodes = 0;
     int rc = LW_EXIT_FATAL;
     if (!regs) {
         lw_cli_say("check", "NOMEM");
@@ -53,6 +90,7 @@ int lw_cli_check(int argc, char **argv)
                                              {"unknown", no_argument, NULL, 'k'},
                                              {"unit", required_argument, NULL, 'u'},
                                              {"year", required_argument, NULL, 'y'},
+                                             {"code", required_argument, NULL, 'c'},
                                              {"format", required_argument, NULL, 'f'}, LW_CLI_OPT_END};
     lw_cli_parser p;
     lw_cli_parse_init(&p, "check", check_usage, "h", longopts, LW_CLI_NO_OPERANDS, argc, argv);
@@ -65,6 +103,13 @@ int lw_cli_check(int argc, char **argv)
         case 'k':
             opt.list_unknown = 1;
             break;
+        case 'c': {
+            int r = add_codes(p.arg, &codes, &ncodes);
+            if (r < 0)
+                lw_cli_say("check", "NOMEM");
+            bad = r != 0;
+            break;
+        }
         case 'u':
             opt.unit = p.arg;
             break;
@@ -86,16 +131,18 @@ int lw_cli_check(int argc, char **argv)
             }
             break;
         default: /* help, or an unknown argument */
-            free(regs);
-            return c == LW_CLI_HELP ? LW_EXIT_OK : LW_EXIT_FATAL;
+            bad = c == LW_CLI_HELP ? -1 : 1;
         }
         if (bad) {
             free(regs);
-            return LW_EXIT_FATAL;
+            free_codes(codes, ncodes);
+            return bad < 0 ? LW_EXIT_OK : LW_EXIT_FATAL;
         }
     }
     opt.registries = regs;
     opt.n_registries = nregs;
+    opt.codes = (const char *const *)codes;
+    opt.n_codes = ncodes;
     lawwatch_engine *eng = lw_cli_engine(co.rules);
     lawwatch_db *db = eng ? lw_cli_db(co.db, LAWWATCH_DB_READONLY) : NULL;
     if (db) {
@@ -116,5 +163,6 @@ int lw_cli_check(int argc, char **argv)
     lawwatch_db_close(db);
     lawwatch_engine_free(eng);
     free(regs);
+    free_codes(codes, ncodes);
     return rc;
 }

@@ -12,6 +12,7 @@ int lw_cli_check(int argc, char **argv);
 int lw_cli_report(int argc, char **argv);
 int lw_cli_config(int argc, char **argv);
 int lw_cli_serve(int argc, char **argv);
+int lw_cli_show(int argc, char **argv);
 int lw_cli_registry(int argc, char **argv);
 
 #endif

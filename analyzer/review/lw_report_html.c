@@ -1,15 +1,21 @@
 /* lw_report_html: the report as one self-contained HTML page: inline CSS, the summary as
  * cards, then per unit an SVG timeline of its dated duties and a table of its listed items.
- * Every text goes through lw_render_html. */
+ * The same body, without the page around it and with links to the documents and per unit
+ * (lw_report_html_body), is what `lawwatch serve` shows at /report. Every text goes through
+ * lw_render_html; a link's unit name is percent-encoded, then escaped. */
 #include <string.h>
 
 #include "lw_report_render.h"
 #include "lw_resolve.h"
 
-static const char css[] =
+/* the page's own rules: a page that embeds the body has its own */
+static const char css_page[] =
     "body{font-family:system-ui,'Segoe UI',Roboto,'Noto Sans',sans-serif;margin:2em auto;max-width:1100px;"
     "padding:0 1em;color:#222;background:#fafafa}"
-    "h1{font-size:1.6em;margin-bottom:.2em}h2{font-size:1.2em;margin-top:2em;border-bottom:2px solid #ddd;"
+    "h1{font-size:1.6em;margin-bottom:.2em}";
+/* the body's rules, embedded with it */
+static const char css[] =
+    "h2{font-size:1.2em;margin-top:2em;border-bottom:2px solid #ddd;"
     "padding-bottom:.2em}.meta{color:#666}"
     ".cards{display:flex;flex-wrap:wrap;gap:.8em;margin:1em 0}.card{background:#fff;border:1px solid #ddd;"
     "border-radius:6px;padding:.6em 1em;min-width:9em}.card b{display:block;font-size:1.8em}"
@@ -19,13 +25,18 @@ static const char css[] =
     "padding:.35em .5em;vertical-align:top;text-align:left;font-size:.92em}th{background:#f0f0f0}"
     "td.n{text-align:right;color:#666}.words{color:#555;font-style:italic}.src{color:#666;font-size:.85em}"
     "svg{background:#fff;border:1px solid #ddd;margin:.3em 0}svg text{font-size:11px;fill:#444}";
+/* the body within another page (a phone's width): the timeline scales, a table scrolls */
+static const char css_embedded[] =
+    ".lw-report svg{max-width:100%;height:auto}.lw-report .scroll{overflow-x:auto}"
+    ".lw-report .cal{font-size:.85em;font-weight:normal;margin-left:.6em}";
 
 static const char *const bar_color[LW_RS_COUNT] = {"#c62828", "#8e24aa", "#f9a825", "#90a4ae", "#b0bec5", "#43a047",
                                                    "#90a4ae"};
 
 /* One unit's timeline: a bar per dated duty from its start to its deadline, on a month axis
- * spanning the duties and the as-of date, the as-of date marked. */
-static void write_svg(const lw_report *r, lw_render_sink *s, size_t first, size_t end)
+ * spanning the duties and the as-of date, the as-of date marked. scalable: with a viewBox, so
+ * that a page narrower than the drawing (a phone) shrinks it instead of cutting it. */
+static void write_svg(const lw_report *r, lw_render_sink *s, size_t first, size_t end, int scalable)
 {
     const lw_report_summary *v = lw_report_summary_of(r);
     long lo = lw_report_iso_days(v->as_of), hi = lo;
@@ -59,8 +70,10 @@ static void write_svg(const lw_report *r, lw_render_sink *s, size_t first, size_
     long x0 = lw_report_civil_days(m0.y, m0.m, 1), x1 = lw_report_civil_days(b.y, b.m, b.d) + 1;
     (void)span;
     double scale = (double)(W - left - right) / (double)(x1 - x0);
-    lw_render_out(s, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" role=\"img\" aria-label=\"",
-                  W, H);
+    lw_render_out(s, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\"", W, H);
+    if (scalable)
+        lw_render_out(s, " viewBox=\"0 0 %d %d\"", W, H);
+    lw_render_out(s, " role=\"img\" aria-label=\"");
     lw_render_html(s, LW_LABEL(v, TIMELINE));
     lw_render_out(s, "\">\n");
     int months = (b.y - m0.y) * 12 + b.m - m0.m + 1;
@@ -107,16 +120,60 @@ static void write_svg(const lw_report *r, lw_render_sink *s, size_t first, size_
     lw_render_out(s, "</text>\n</svg>\n");
 }
 
+/* An href made of prefix, middle and suffix (NULL: none), escaped for the attribute; the
+ * middle percent-encoded first when pct (a unit's name in a path). */
+static void write_href(lw_render_sink *s, const char *prefix, const char *middle, int pct, const char *suffix)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    lw_render_out(s, "<a href=\"");
+    lw_render_html(s, prefix);
+    for (const unsigned char *p = (const unsigned char *)middle; pct && p && *p; p++) {
+        if ((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || strchr("-_.~", *p))
+            lw_render_put(s, (const char *)p, 1);
+        else
+            lw_render_out(s, "%%%c%c", hex[*p >> 4], hex[*p & 15]);
+    }
+    if (!pct)
+        lw_render_html(s, middle);
+    lw_render_html(s, suffix);
+    lw_render_out(s, "\">");
+}
+
+/* What document d is called (lw_report_doc_name), linked to it when links ask for it. */
+static void write_doc_name(lw_render_sink *s, const lw_report_links *links, const lw_ds_doc *d, const char *name)
+{
+    int link = links && links->doc_href && d->id > 0;
+    if (link) {
+        char id[LW_RENDER_NUM_MAX];
+        snprintf(id, sizeof id, "%lld", (long long)d->id);
+        write_href(s, links->doc_href, id, 0, links->doc_href_end);
+    }
+    lw_render_html(s, name);
+    if (link)
+        lw_render_out(s, "</a>");
+}
+
 void lw_report_html_write(const lw_report *r, lw_render_sink *s)
 {
     const lw_report_summary *v = lw_report_summary_of(r);
-    char d1[LW_RENDER_DATE_SIZE], d2[LW_RENDER_WHEN_MAX];
+    char d1[LW_RENDER_DATE_SIZE];
     lw_render_out(s, "<!DOCTYPE html>\n<html lang=\"%s\">\n<head>\n<meta charset=\"utf-8\"/>\n<meta name=\"viewport\" "
                   "content=\"width=device-width, initial-scale=1\"/>\n<title>", v->english ? "en" : "vi");
     lw_render_html(s, LW_LABEL(v, TITLE));
     lw_render_out(s, " — ");
     lw_render_html(s, lw_date_vi(v->as_of, d1));
-    lw_render_out(s, "</title>\n<style>%s</style>\n</head>\n<body>\n<h1>", css);
+    lw_render_out(s, "</title>\n<style>%s%s</style>\n</head>\n<body>\n", css_page, css);
+    lw_report_html_body(r, NULL, s);
+    lw_render_out(s, "</body>\n</html>\n");
+}
+
+void lw_report_html_body(const lw_report *r, const lw_report_links *links, lw_render_sink *s)
+{
+    const lw_report_summary *v = lw_report_summary_of(r);
+    char d1[LW_RENDER_DATE_SIZE], d2[LW_RENDER_WHEN_MAX];
+    if (links) /* within another page: its rules scoped under a class of its own */
+        lw_render_out(s, "<div class=\"lw-report\"><style>%s%s</style>\n", css, css_embedded);
+    lw_render_out(s, "<h1>");
     lw_render_html(s, LW_LABEL(v, TITLE));
     lw_render_out(s, "</h1>\n<p class=\"meta\">");
     lw_render_html(s, LW_LABEL(v, AS_OF));
@@ -165,13 +222,20 @@ void lw_report_html_write(const lw_report *r, lw_render_sink *s)
         any = 1;
         lw_render_out(s, "<section>\n<h2>");
         lw_render_html(s, lw_report_item_at(r, i)->unit);
+        if (links && links->unit_href && !lw_report_item_at(r, i)->no_unit) {
+            lw_render_out(s, "<span class=\"cal\">");
+            write_href(s, links->unit_href, lw_report_item_at(r, i)->unit, 1, links->unit_href_end);
+            lw_render_html(s, links->unit_link_text ? links->unit_link_text : "");
+            lw_render_out(s, "</a></span>");
+        }
         lw_render_out(s, "</h2>\n");
         if (lw_report_item_at(r, i)->no_unit || lw_report_item_at(r, i)->whole_group) {
             lw_render_out(s, "<p class=\"meta\">");
             lw_render_html(s, (lw_report_item_at(r, i)->no_unit ? LW_LABEL(v, NO_UNIT_NOTE) : LW_LABEL(v, GROUP_NOTE)));
             lw_render_out(s, "</p>\n");
         }
-        write_svg(r, s, i, e);
+        write_svg(r, s, i, e, links != NULL);
+        lw_render_out(s, links ? "<div class=\"scroll\">" : "");
         lw_render_out(s, "<table>\n<thead><tr><th>#</th><th>");
         lw_render_html(s, LW_LABEL(v, STATUS));
         lw_render_out(s, "</th><th>");
@@ -195,7 +259,8 @@ void lw_report_html_write(const lw_report *r, lw_render_sink *s)
             lw_render_html(s, lw_render_status_label(v, it->status));
             lw_render_out(s, "<br/><small>");
             lw_render_html(s, lw_render_when(v, it, d2, sizeof d2));
-            lw_render_out(s, "</small></td><td>%s", it->duty->to ? lw_date_vi(it->duty->to, d1) : "–");
+            lw_render_out(s, "</small></td><td>");
+            lw_render_html(s, it->duty->to ? lw_date_vi(it->duty->to, d1) : "–"); /* as stored when not a date */
             if (it->duty->deadline_text) {
                 lw_render_out(s, "<br/><span class=\"words\">«");
                 lw_render_html(s, it->duty->deadline_text);
@@ -205,7 +270,10 @@ void lw_report_html_write(const lw_report *r, lw_render_sink *s)
             lw_render_html(s, it->duty->activity);
             lw_render_out(s, "</td><td>");
             if (lw_report_doc_name(r, it->doc)) {
-                lw_render_html(s, lw_report_doc_name(r, it->doc));
+                write_doc_name(s, links, it->doc, lw_report_doc_name(r, it->doc));
+                lw_render_out(s, "<br/>");
+            } else if (links && links->doc_href) { /* no name: the path is the link */
+                write_doc_name(s, links, it->doc, lw_report_shown(r, it->doc->path));
                 lw_render_out(s, "<br/>");
             }
             lw_render_out(s, "<span class=\"src\">");
@@ -217,14 +285,14 @@ void lw_report_html_write(const lw_report *r, lw_render_sink *s)
                 lw_render_out(s, "<br/>");
                 lw_render_html(s, LW_LABEL(v, ANSWER));
                 lw_render_out(s, ": ");
-                lw_render_html(s, lw_render_answer_name(r, it->answer, d1));
+                write_doc_name(s, links, it->answer, lw_render_answer_name(r, it->answer, d1));
                 lw_render_out(s, " <span class=\"src\">(");
                 lw_render_html(s, lw_report_shown(r, it->answer->path));
                 lw_render_out(s, ")</span>");
             }
             lw_render_out(s, "</td></tr>\n");
         }
-        lw_render_out(s, "</tbody>\n</table>\n</section>\n");
+        lw_render_out(s, "</tbody>\n</table>\n%s</section>\n", links ? "</div>" : "");
         i = e;
     }
     if (!any) {
@@ -232,5 +300,6 @@ void lw_report_html_write(const lw_report *r, lw_render_sink *s)
         lw_render_html(s, LW_LABEL(v, NOTHING));
         lw_render_out(s, "</p>\n");
     }
-    lw_render_out(s, "</body>\n</html>\n");
+    if (links)
+        lw_render_out(s, "</div>\n");
 }

@@ -12,6 +12,7 @@
 #include "lw_common.h"
 #include "lw_msg.h"
 #include "lw_report.h"
+#include "lw_report_write.h"
 
 /* Output gathers in a buffer written out by LW_RENDER_FLUSH bytes: a report of 20000
  * documents is some million small pieces, and stdio's per-call cost was a fifth of the
@@ -94,6 +95,11 @@ const char *lw_render_stale_note(const lw_report_summary *v, char *buf, size_t n
 /* What answer a is called in an item: its name (lw_report_doc_name), else its date as
  * dd/mm/yyyy written into d1. Borrowed. */
 const char *lw_render_answer_name(const lw_report *r, const lw_ds_doc *a, char d1[LW_RENDER_DATE_SIZE]);
+
+/* The HTML report's body (heading, summary, a timeline and a table per unit) without the page
+ * around it; links NULL: as in the page (no links, its rules in the page's head), else in a
+ * <div class="lw-report"> with its own rules and the links asked for. */
+void lw_report_html_body(const lw_report *r, const lw_report_links *links, lw_render_sink *s);
 
 /* The renderers, one file each: the whole report into s. */
 void lw_report_text_write(const lw_report *r, lw_render_sink *s);

@@ -8,17 +8,23 @@
 #include "lw_oom.h"
 #include "lw_report_render.h"
 
-lw_status lw_report_write(const lw_report *r, lw_report_format fmt, FILE *f, lw_error *err)
+/* Writes r to f in fmt, or its HTML body with links when body is set. */
+static lw_status write_any(const lw_report *r, lw_report_format fmt, int body, const lw_report_links *links, FILE *f,
+                           lw_error *err)
 {
     lw_render_sink s = {f, 0, 0, {0}};
     unsigned long oom = lw_oom_mark(); /* the renderers' buffers and JSON: noted there */
-    switch (fmt) {
-    case LW_FMT_TEXT: lw_report_text_write(r, &s); break;
-    case LW_FMT_MD: lw_report_md_write(r, &s); break;
-    case LW_FMT_HTML: lw_report_html_write(r, &s); break;
-    case LW_FMT_CSV: lw_report_csv_write(r, &s); break;
-    case LW_FMT_JSON: lw_report_json_write(r, &s); break;
-    default: return lw_error_msg(err, LW_ERR_USAGE, NULL, 0, 0, LW_MSG_REPORT_FORMAT, (int)fmt);
+    if (body) {
+        lw_report_html_body(r, links, &s);
+    } else {
+        switch (fmt) {
+        case LW_FMT_TEXT: lw_report_text_write(r, &s); break;
+        case LW_FMT_MD: lw_report_md_write(r, &s); break;
+        case LW_FMT_HTML: lw_report_html_write(r, &s); break;
+        case LW_FMT_CSV: lw_report_csv_write(r, &s); break;
+        case LW_FMT_JSON: lw_report_json_write(r, &s); break;
+        default: return lw_error_msg(err, LW_ERR_USAGE, NULL, 0, 0, LW_MSG_REPORT_FORMAT, (int)fmt);
+        }
     }
     lw_render_drain(&s);
     lw_buf_free(&s.b);
@@ -27,6 +33,16 @@ lw_status lw_report_write(const lw_report *r, lw_report_format fmt, FILE *f, lw_
     if (fflush(f) || ferror(f) || s.bad)
         return lw_error_msg(err, LW_ERR_IO, NULL, 0, 0, LW_MSG_REPORT_WRITE);
     return LW_OK;
+}
+
+lw_status lw_report_write(const lw_report *r, lw_report_format fmt, FILE *f, lw_error *err)
+{
+    return write_any(r, fmt, 0, NULL, f, err);
+}
+
+lw_status lw_report_write_html_body(const lw_report *r, const lw_report_links *links, FILE *out, lw_error *err)
+{
+    return write_any(r, LW_FMT_HTML, 1, links, out, err);
 }
 
 int lw_report_format_parse(const char *s)

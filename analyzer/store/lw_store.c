@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "lw_msg.h"
+#include "lw_store_doc.h"
 #include "lw_store_sqlite.h"
 #include "lw_store_sqlite_backend.h"
 
@@ -57,6 +58,12 @@ const char *lw_store_backend_name(lw_store *s) { return s->be->name; }
 lw_status lw_store_lock(lw_store *s, int wait, lw_error *err) { return s->be->lock(s->conn, wait, err); }
 void lw_store_unlock(lw_store *s) { s->be->unlock(s->conn); }
 int lw_store_files(lw_store *s, int (*fn)(void *ud, const char *path), void *ud) { return s->be->files(s->conn, fn, ud); }
+
+void lw_store_set_time_limit(lw_store *s, unsigned ms)
+{
+    if (s->be->set_time_limit)
+        s->be->set_time_limit(s->conn, ms);
+}
 
 lw_status lw_store_begin(lw_store *s, lw_error *err) { return s->be->begin(s->conn, err); }
 lw_status lw_store_commit(lw_store *s, lw_error *err) { return s->be->commit(s->conn, err); }
@@ -256,3 +263,11 @@ int lw_period_parse(const char *s, char from[11], char to[11])
 }
 
 sqlite3 *lw_store_sqlite_db(lw_store *s) { return s->be == &lw_sqlite_backend ? ((lw_sqlite *)s->conn)->db : NULL; }
+
+lw_status lw_store_doc_read(lw_store *s, long long id, void (*fn)(void *ud, const lw_store_doc_full *d), void *ud,
+                            int *found, lw_error *err)
+{
+    if (found)
+        *found = 0;
+    return s->be->doc_read(s->conn, id, fn, ud, found, err);
+}

@@ -63,6 +63,10 @@ void lw_store_unlock(lw_store *s);
  * journals, its lock file), whether it exists or not; fn nonzero stops. -1 when out of
  * memory, else 0. */
 int lw_store_files(lw_store *s, int (*fn)(void *ud, const char *path), void *ud);
+/* Bounds the time the handle may still spend in the database: a statement running ms
+ * milliseconds from now is interrupted and its call fails with LW_ERR_TIMEOUT (so does every
+ * later one); 0 removes the limit. A back end without it ignores it. */
+void lw_store_set_time_limit(lw_store *s, unsigned ms);
 
 /* Starts a write transaction (when none is open). LW_ERR_DB: another writer holds it. */
 lw_status lw_store_begin(lw_store *s, lw_error *err);

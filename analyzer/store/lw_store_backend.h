@@ -150,6 +150,8 @@ enum { LW_STORE_NAMES_ISSUERS = 1, LW_STORE_NAMES_UNITS = 2 };
 /* A back end's connection, as its open made it; each back end knows its own type. */
 typedef struct lw_store_conn lw_store_conn;
 
+struct lw_store_doc_full; /* lw_store_doc.h */
+
 typedef struct lw_store_backend {
     const char *name; /* "sqlite" */
     /* Opens (with LW_STORE_CREATE creates) the database named by path. *out owned (close). */
@@ -216,6 +218,13 @@ typedef struct lw_store_backend {
     void (*unlock)(lw_store_conn *c);
     /* fn per file of the database on disk (which may not exist); -1 when out of memory */
     int (*files)(lw_store_conn *c, int (*fn)(void *ud, const char *path), void *ud);
+
+    /* issue 19: one document read whole (lw_store_doc.h: lw_store_doc_read) */
+    lw_status (*doc_read)(lw_store_conn *c, long long id, void (*fn)(void *ud, const struct lw_store_doc_full *d),
+                          void *ud, int *found, lw_error *err);
+    /* issue 19: from now on, interrupt a statement running ms milliseconds from now (and
+     * every later one), failing with LW_ERR_TIMEOUT; 0: no limit. NULL: not supported. */
+    void (*set_time_limit)(lw_store_conn *c, unsigned ms);
     /* issue 19: per cited id (folded), the documents citing it (lw_store_cite_counts) */
     lw_status (*cite_counts)(lw_store_conn *c, int (*fn)(void *ud, const char *key, long long n), void *ud,
                              lw_error *err);

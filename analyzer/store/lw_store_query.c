@@ -114,7 +114,7 @@ lw_status lw_sqlite_search(lw_sqlite *s, const lw_search_query *q,
         free(expr);
         return lw_sqlite_error(s, err, "cannot prepare the search");
     }
-    int nomem = 0;
+    int nomem = 0, paths_err = 0;
     unsigned long oom = lw_oom_mark(); /* a column's text or a snippet lost on the way */
     while ((r = sqlite3_step(st)) == SQLITE_ROW) {
         char *snippet = NULL;
@@ -141,8 +141,11 @@ lw_status lw_sqlite_search(lw_sqlite *s, const lw_search_query *q,
             if (!p || !(pv[np++] = strdup(p)))
                 nomem = 1;
         }
-        if (pr != SQLITE_DONE && pr != SQLITE_ROW)
+        if (pr != SQLITE_DONE && pr != SQLITE_ROW) {
             nomem = 1; /* a path left out: never silently */
+            if (pr == SQLITE_INTERRUPT)
+                paths_err = pr; /* the time limit's interrupt (lw_sqlite_set_time_limit), not memory */
+        }
         if (nomem || (has_text && !snippet) || lw_oom_since(oom)) {
             /* a hit without its snippet or a path would be shown as if complete */
             nomem = 1;
@@ -165,6 +168,10 @@ lw_status lw_sqlite_search(lw_sqlite *s, const lw_search_query *q,
             r = SQLITE_DONE;
             break;
         }
+    }
+    if (paths_err) {
+        nomem = 0;
+        r = paths_err;
     }
     int code = r != SQLITE_DONE ? sqlite3_errcode(s->db) : SQLITE_OK;
     if (nomem)
@@ -453,7 +460,7 @@ lw_status lw_sqlite_each_path(lw_sqlite *s, int (*fn)(void *ud, const char *path
 
 static lw_status read_error(lw_sqlite *s, lw_error *err)
 {
-    return lw_error_msg(err, LW_ERR_DB, s->path, 0, 0, LW_MSG_STORE_READ, sqlite3_errmsg(s->db));
+    return lw_sqlite_read_error(s, err); /* LW_ERR_TIMEOUT past the time limit */
 }
 
 static const char *text(sqlite3_stmt *st, int i) { return (const char *)sqlite3_column_text(st, i); }

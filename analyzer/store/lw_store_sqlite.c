@@ -13,6 +13,7 @@
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "lw_fts.h"
@@ -60,9 +61,47 @@ static const char *const q_sql[Q_COUNT] = {
                     " VALUES (?1, ?2, ?3, ?4, ?5, ?6, strftime('%Y-%m-%dT%H:%M:%SZ','now'))",
 };
 
+/* Monotonic time in ns: a clock set back by NTP must not lengthen or end a request's time. */
+static int64_t now_ns(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (int64_t)t.tv_sec * 1000000000 + t.tv_nsec;
+}
+
+/* SQLite's progress handler: nonzero interrupts the running statement (SQLITE_INTERRUPT). */
+static int past_deadline(void *ud)
+{
+    lw_sqlite *s = ud;
+    if (s->deadline_ns && now_ns() >= s->deadline_ns)
+        s->timed_out = 1;
+    return s->timed_out;
+}
+
+/* SQLite calls the handler every this many virtual machine instructions (a microsecond or
+ * so): a clock read costs about 1% there, and even a short search on a small database takes
+ * more steps, so a limit already past stops the next statement at once. */
+#define LW_STORE_PROGRESS_STEPS 100
+
+void lw_sqlite_set_time_limit(lw_sqlite *s, unsigned ms)
+{
+    s->timed_out = 0;
+    s->deadline_ns = ms ? now_ns() + (int64_t)ms * 1000000 : 0;
+    sqlite3_progress_handler(s->db, ms ? LW_STORE_PROGRESS_STEPS : 0, ms ? past_deadline : NULL, s);
+}
+
 lw_status lw_sqlite_error(lw_sqlite *s, lw_error *err, const char *what)
 {
+    if (s->timed_out && sqlite3_errcode(s->db) == SQLITE_INTERRUPT)
+        return lw_error_msg(err, LW_ERR_TIMEOUT, s->path, 0, 0, LW_MSG_STORE_TIMEOUT);
     return lw_error_set(err, LW_ERR_DB, s->path, 0, 0, "%s: %s", what, sqlite3_errmsg(s->db));
+}
+
+lw_status lw_sqlite_read_error(lw_sqlite *s, lw_error *err)
+{
+    if (s->timed_out && sqlite3_errcode(s->db) == SQLITE_INTERRUPT)
+        return lw_error_msg(err, LW_ERR_TIMEOUT, s->path, 0, 0, LW_MSG_STORE_TIMEOUT);
+    return lw_error_msg(err, LW_ERR_DB, s->path, 0, 0, LW_MSG_STORE_READ, sqlite3_errmsg(s->db));
 }
 
 sqlite3_stmt *lw_sqlite_stmt(lw_sqlite *s, int i)

@@ -55,6 +55,11 @@ typedef struct lw_sqlite {
     size_t n_fts, cap_fts;
     size_t fts_bytes; /* text held in fts */
     int lock_fd;      /* the ingest lock's descriptor (lw_sqlite_lock), -1 when not held */
+    /* lw_sqlite_set_time_limit: the CLOCK_MONOTONIC time (ns) past which a running
+     * statement is interrupted (0: none), and whether that happened (errors then say
+     * LW_ERR_TIMEOUT instead of LW_ERR_DB) */
+    int64_t deadline_ns;
+    int timed_out;
 } lw_sqlite;
 
 /* Opens the database file (see lw_store_open for the flags and errors); immutable: read it
@@ -80,8 +85,17 @@ void lw_sqlite_unlock(lw_sqlite *s);
  * memory. */
 int lw_sqlite_files(lw_sqlite *s, int (*fn)(void *ud, const char *path), void *ud);
 
-/* LW_ERR_DB "what: SQLite's words", err->file = the database. Returns LW_ERR_DB. */
+/* From now on, a statement still running ms milliseconds from now is interrupted (SQLite's
+ * progress handler), and so is every later one: the whole budget of the handle, as a web
+ * request spends it. 0 removes the limit. */
+void lw_sqlite_set_time_limit(lw_sqlite *s, unsigned ms);
+
+/* LW_ERR_DB "what: SQLite's words", err->file = the database. Returns LW_ERR_DB, or
+ * LW_ERR_TIMEOUT (with the message STORE_TIMEOUT) when the time limit interrupted it. */
 lw_status lw_sqlite_error(lw_sqlite *s, lw_error *err, const char *what);
+/* LW_ERR_DB with the message STORE_READ ("cannot read the database: SQLite's words"), or
+ * LW_ERR_TIMEOUT when the time limit interrupted the read: for the store's read helpers. */
+lw_status lw_sqlite_read_error(lw_sqlite *s, lw_error *err);
 /* Statement i, reset and unbound; borrowed; NULL when it cannot be prepared. */
 sqlite3_stmt *lw_sqlite_stmt(lw_sqlite *s, int i);
 /* sql prepared once into *slot (persistent), then reset and unbound; NULL on failure. */

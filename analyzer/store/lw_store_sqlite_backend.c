@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 
 #include "lw_msg.h"
+#include "lw_store_doc.h"
 #include "lw_store_facts.h"
 #include "lw_store_query.h"
 #include "lw_store_schema.h"
@@ -216,6 +217,13 @@ static int be_files(lw_store_conn *c, int (*fn)(void *ud, const char *path), voi
     return lw_sqlite_files(DB(c), fn, ud);
 }
 
+static lw_status be_doc_read(lw_store_conn *c, long long id, void (*fn)(void *ud, const lw_store_doc_full *d),
+                             void *ud, int *found, lw_error *err)
+{
+    return lw_sqlite_doc_read(DB(c), id, fn, ud, found, err);
+}
+static void be_set_time_limit(lw_store_conn *c, unsigned ms) { lw_sqlite_set_time_limit(DB(c), ms); }
+
 const lw_store_backend lw_sqlite_backend = {
     .name = "sqlite",
     .open = be_open,
@@ -254,5 +262,7 @@ const lw_store_backend lw_sqlite_backend = {
     .lock = be_lock,
     .unlock = be_unlock,
     .files = be_files,
+    .doc_read = be_doc_read,
+    .set_time_limit = be_set_time_limit,
     .cite_counts = be_cite_counts,
 };

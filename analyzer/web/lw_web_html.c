@@ -148,7 +148,7 @@ static const char style[] =
     "body{font-family:system-ui,sans-serif;margin:0;color:#1b1b1b;background:#fafafa}"
     "header{background:#7a1212;color:#fff;padding:.6em 1em}"
     "header a{color:#fff;text-decoration:none;font-weight:bold;margin-right:1em}"
-    "nav.top{display:inline}nav.top a{font-weight:normal}"
+    "nav.top{display:inline}nav.top a{font-weight:normal;white-space:nowrap}"
     "form{display:inline-flex;gap:.4em;flex-wrap:wrap}"
     "input[type=search]{width:min(36em,70vw);padding:.3em;font-size:1em}"
     "main{max-width:60em;margin:auto;padding:1em}"
@@ -157,6 +157,7 @@ static const char style[] =
     "mark{background:#ffe58a}.err{color:#7a1212}"
     ".facets{font-size:.9em}.facets section{display:inline-block;vertical-align:top;margin-right:2em}"
     ".facets h4{margin:.4em 0 .2em}.facets ul{list-style:none;padding:0;margin:0}"
+    "main{overflow-wrap:break-word}" /* a long path or number must not widen a phone's page */
     "pre{white-space:pre-wrap;word-wrap:break-word;background:#fff;padding:1em;border:1px solid #ddd}";
 
 void lw_web_page_begin(lw_web_buf *b, const char *title, const char *q, int en)

@@ -78,7 +78,10 @@ void lw_web_fail(lw_web_response *res, int api, lawwatch_status st, const lawwat
 
 lawwatch_status lw_web_db_open(const lw_web_request *req, lawwatch_db **db, lawwatch_error *err)
 {
-    return lawwatch_db_open(req->db_path, LAWWATCH_DB_READONLY, db, err);
+    lawwatch_status st = lawwatch_db_open(req->db_path, LAWWATCH_DB_READONLY, db, err);
+    if (!st)
+        lawwatch_db_set_time_limit(*db, req->time_ms);
+    return st;
 }
 
 lawwatch_status lw_web_capture(const lw_web_request *req, lw_web_writer write, void *ctx, char **text,
@@ -151,6 +154,8 @@ void lw_web_route(const lw_web_request *req, lw_web_response *res)
     }
     if (!r)
         lw_web_error_page(res, 404, "Không có trang này.", "No such page.");
+    else if (!year_ok(lw_web_arg(req, "year")) && !strncmp(req->path, "/api/", 5))
+        lw_web_api_error(res, 400, "the year must be four digits");
     else if (!year_ok(lw_web_arg(req, "year")))
         lw_web_error_page(res, 400, "Năm phải có 4 chữ số.", "The year must be four digits.");
     else if (r->page)

@@ -86,9 +86,13 @@ static void write_hit(lw_web_buf *b, const lw_web_request *req, const json_t *h)
         lw_web_html_text(b, label ? label : L(req, "Văn bản", "Document"));
     }
     lw_web_buf_puts(b, "</div><h3>");
-    /* the subject, else the document as reviewers name it, else its path */
+    /* the subject, else the document as reviewers name it, else its path; a link to the
+     * document when the hit has its id */
+    json_int_t id = json_integer_value(json_object_get(h, "id"));
+    if (id > 0)
+        lw_web_buf_printf(b, "<a href=\"/doc/%lld%s\">", (long long)id, req->en ? "?lang=en" : "");
     lw_web_html_text(b, subject && *subject ? subject : label && *label ? label : field(h, "path"));
-    lw_web_buf_puts(b, "</h3><p>");
+    lw_web_buf_puts(b, id > 0 ? "</a></h3><p>" : "</h3><p>");
     lw_web_html_snippet(b, field(h, "snippet"));
     lw_web_buf_puts(b, "</p><div class=\"path\">");
     lw_web_html_text(b, field(h, "path"));

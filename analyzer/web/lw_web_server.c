@@ -1,7 +1,10 @@
 /* lw_web_server: the libmicrohttpd daemon (see lw_web_server.h). */
+#define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
+#include <stdatomic.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -14,8 +17,8 @@
 
 struct lw_web_server {
     struct MHD_Daemon *daemon;
-    const char *db_path;         /* borrowed */
-    const lawwatch_engine *eng;  /* borrowed */
+    lw_web_server_options opt; /* its pointers borrowed */
+    atomic_int active;         /* connections open now (counted by connection_event) */
 };
 
 /* A query argument of the connection ctx (lw_web_request's arg). */
@@ -51,14 +54,20 @@ static enum MHD_Result count_arg(void *cls, enum MHD_ValueKind kind, const char 
     return MHD_YES;
 }
 
-/* Queues res with the security headers. */
-static enum MHD_Result respond(struct MHD_Connection *c, lw_web_response *res)
+/* How respond queues a response. */
+enum { PLAIN, LOGIN, CLOSE };
+
+/* Queues res with the security headers: as it is, as a login request (401 with the
+ * WWW-Authenticate of the realm), or closing the connection after it. */
+static enum MHD_Result respond(struct MHD_Connection *c, lw_web_response *res, int how)
 {
     static const char empty[] = "";
     const char *body = res->body.data ? res->body.data : empty;
     struct MHD_Response *r = MHD_create_response_from_buffer(res->body.len, (void *)body, MHD_RESPMEM_MUST_COPY);
     if (!r)
         return MHD_NO;
+    if (how == CLOSE)
+        MHD_add_response_header(r, "Connection", "close");
     MHD_add_response_header(r, "Content-Type", res->content_type ? res->content_type : "text/plain; charset=utf-8");
     MHD_add_response_header(r, "Content-Security-Policy", LW_WEB_CSP);
     MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
@@ -67,7 +76,8 @@ static enum MHD_Result respond(struct MHD_Connection *c, lw_web_response *res)
     MHD_add_response_header(r, "Cache-Control", "no-store");
     if (res->filename)
         add_disposition(r, res->filename);
-    enum MHD_Result ret = MHD_queue_response(c, res->status ? res->status : 500, r);
+    enum MHD_Result ret = how == LOGIN ? MHD_queue_basic_auth_fail_response(c, LW_WEB_REALM, r)
+                                       : MHD_queue_response(c, res->status ? res->status : 500, r);
     MHD_destroy_response(r);
     return ret;
 }
@@ -89,58 +99,140 @@ static int host_ok(const char *host)
     return strspn(host, "0123456789.") == n;
 }
 
+/* The client's address as text into buf ("?" when unknown). */
+static const char *client_address(struct MHD_Connection *c, char *buf, size_t size)
+{
+    const union MHD_ConnectionInfo *ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    const struct sockaddr *sa = ci ? ci->client_addr : NULL;
+    snprintf(buf, size, "?");
+    if (sa && sa->sa_family == AF_INET)
+        inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr, buf, (socklen_t)size);
+    else if (sa && sa->sa_family == AF_INET6)
+        inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr, buf, (socklen_t)size);
+    return buf;
+}
+
+/* Says on stderr that a login failed: the client's address and the user name it gave (cut,
+ * control bytes as \xNN so that a name cannot forge log lines), never the password. */
+static void log_failed_login(struct MHD_Connection *c, const char *user)
+{
+    char addr[INET6_ADDRSTRLEN + 1], name[4 * 64 + 1];
+    size_t n = 0;
+    for (const unsigned char *p = (const unsigned char *)(user ? user : ""); *p && n < 64 * 3; p++)
+        n += (size_t)snprintf(name + n, sizeof name - n, *p < 0x20 || *p == 0x7f || *p == '\'' || *p == '\\' ? "\\x%02x" : "%c", *p);
+    name[n] = '\0';
+    fprintf(stderr, "lawwatch serve: đăng nhập sai từ %s, người dùng '%s' (failed login from %s, user '%s')\n",
+            client_address(c, addr, sizeof addr), name, addr, name);
+}
+
+/* Checks the login of c against the users of s: 1 when it may go on (*user then the
+ * user's name, owned: MHD_free), else 0 with the 401 page queued in *ret. */
+static int login(const lw_web_server *s, struct MHD_Connection *c, char **user, enum MHD_Result *ret)
+{
+    char *pass = NULL;
+    *user = MHD_basic_auth_get_username_password(c, &pass);
+    int ok = lw_web_auth_check(s->opt.auth, *user, pass);
+    if (!ok && (*user || pass))
+        log_failed_login(c, *user);
+    if (pass) {
+        explicit_bzero(pass, strlen(pass));
+        MHD_free(pass);
+    }
+    if (ok)
+        return 1;
+    MHD_free(*user);
+    *user = NULL;
+    lw_web_response res = {0};
+    lw_web_error_page(&res, 401, "Cần đăng nhập: hãy nhập tên người dùng và mật khẩu được cấp.",
+                      "Sign in with the user name and password you were given.");
+    *ret = respond(c, &res, LOGIN);
+    lw_web_response_free(&res);
+    return 0;
+}
+
 static enum MHD_Result answer(void *cls, struct MHD_Connection *c, const char *url, const char *method,
                               const char *version, const char *upload_data, size_t *upload_data_size, void **con_cls)
 {
-    const lw_web_server *s = cls;
+    lw_web_server *s = cls;
     lw_web_response res = {0};
     enum MHD_Result ret;
-    if (strcmp(method, "GET") && strcmp(method, "HEAD")) {
-        lw_web_error_page(&res, 405, "Chỉ nhận GET.", "Only GET is accepted.");
-        ret = respond(c, &res);
+    char *user = NULL;
+    if (atomic_load(&s->active) > LW_WEB_CONNECTIONS_MAX) {
+        lw_web_error_page(&res, 503, "Máy chủ đang bận (quá nhiều kết nối). Hãy thử lại sau ít phút.",
+                          "The server is busy (too many connections). Try again in a few minutes.");
+        ret = respond(c, &res, CLOSE);
         lw_web_response_free(&res);
         return ret;
     }
+    if (s->opt.auth && !login(s, c, &user, &ret))
+        return ret;
     size_t qlen = 0;
     MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, count_arg, &qlen);
-    if (!host_ok(MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Host"))) {
+    if (strcmp(method, "GET") && strcmp(method, "HEAD")) {
+        lw_web_error_page(&res, 405, "Chỉ nhận GET.", "Only GET is accepted.");
+    } else if (!s->opt.auth && !host_ok(MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Host"))) {
+        /* with --auth the login protects the server, and its Host is the name people use */
         lw_web_error_page(&res, 421, "Máy chủ chỉ phục vụ địa chỉ loopback (127.0.0.1, localhost).",
                           "This server answers loopback host names only (127.0.0.1, localhost).");
     } else if (qlen > LW_WEB_QUERY_MAX) {
         lw_web_error_page(&res, 414, "Câu hỏi quá dài.", "The query is too long.");
     } else {
-        lw_web_request req = {.db_path = s->db_path, .eng = s->eng, .path = url, .arg = get_arg, .arg_ctx = c};
+        lw_web_request req = {.db_path = s->opt.db_path, .eng = s->opt.eng, .path = url, .arg = get_arg,
+                              .arg_ctx = c, .user = user, .time_ms = s->opt.time_ms};
         const char *lang = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "lang");
         req.en = lang && !strcmp(lang, "en");
         lw_web_route(&req, &res);
     }
-    ret = respond(c, &res);
+    ret = respond(c, &res, PLAIN);
     lw_web_response_free(&res);
+    MHD_free(user);
     return ret;
 }
 
-int lw_web_server_start(const char *db_path, const lawwatch_engine *eng, const char *addr, unsigned short port,
-                        lw_web_server **out)
+/* Counts the connections open (MHD tells when each starts and closes). */
+static void connection_event(void *cls, struct MHD_Connection *c, void **socket_context,
+                             enum MHD_ConnectionNotificationCode code)
+{
+    lw_web_server *s = cls;
+    if (code == MHD_CONNECTION_NOTIFY_STARTED)
+        atomic_fetch_add(&s->active, 1);
+    else if (code == MHD_CONNECTION_NOTIFY_CLOSED)
+        atomic_fetch_sub(&s->active, 1);
+}
+
+/* Past the connections served and the spare ones that get the 503 page, a new connection is
+ * closed at once: it is never left waiting in the listen queue (what libmicrohttpd does at
+ * its own limit), so a client is told instead of hanging. */
+static enum MHD_Result accept_ok(void *cls, const struct sockaddr *addr, socklen_t addrlen)
+{
+    lw_web_server *s = cls;
+    return atomic_load(&s->active) < LW_WEB_CONNECTIONS_MAX + LW_WEB_CONNECTIONS_SPARE ? MHD_YES : MHD_NO;
+}
+
+int lw_web_server_start(const lw_web_server_options *opt, lw_web_server **out)
 {
     *out = NULL;
     struct sockaddr_in sa;
     memset(&sa, 0, sizeof sa);
     sa.sin_family = AF_INET;
-    sa.sin_port = htons(port);
-    if (inet_pton(AF_INET, addr, &sa.sin_addr) != 1) {
+    sa.sin_port = htons(opt->port);
+    if (inet_pton(AF_INET, opt->addr, &sa.sin_addr) != 1) {
         errno = EINVAL;
         return -1;
     }
     lw_web_server *s = calloc(1, sizeof *s);
     if (!s)
         return -1;
-    s->db_path = db_path;
-    s->eng = eng;
+    s->opt = *opt;
+    atomic_init(&s->active, 0);
+    unsigned timeout = opt->conn_timeout_s ? opt->conn_timeout_s : LW_WEB_TIMEOUT_S;
+    /* libmicrohttpd's own limit above ours, never reached: at it, it stops accepting */
+    unsigned limit = LW_WEB_CONNECTIONS_MAX + LW_WEB_CONNECTIONS_SPARE + 8;
     s->daemon = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION | MHD_USE_ERROR_LOG,
-                                 port, NULL, NULL, answer, s, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
-                                 MHD_OPTION_CONNECTION_LIMIT, (unsigned)LW_WEB_CONNECTIONS_MAX,
-                                 MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)LW_WEB_CONNECTIONS_MAX,
-                                 MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)LW_WEB_TIMEOUT_S,
+                                 opt->port, accept_ok, s, answer, s, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
+                                 MHD_OPTION_CONNECTION_LIMIT, limit, MHD_OPTION_PER_IP_CONNECTION_LIMIT, limit,
+                                 MHD_OPTION_CONNECTION_TIMEOUT, timeout,
+                                 MHD_OPTION_NOTIFY_CONNECTION, connection_event, s,
                                  MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024), MHD_OPTION_END);
     if (!s->daemon) {
         int e = errno ? errno : EADDRINUSE;

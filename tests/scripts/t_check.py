@@ -103,6 +103,23 @@ try:
           "--year 2025 keeps the 2025 documents: %s" % sorted({os.path.basename(f["path"]) for f in y25}))
     rc, none = findings(db, "--registry", reg, "--unit", "Sở Tài chính")
     check(rc == 0 and none == [], "a clean unit: no finding and exit 0: %s" % none)
+    # --code: a code, a prefix ending in '.', the prefix without its '.', repeated or a comma
+    # list; the same findings as the full list filtered by hand; a code that names none: exit 2
+    codes = sorted({f["code"] for f in got})
+    check(len(codes) >= 3 and any(c.startswith("citation.") for c in codes), "the crafted corpus has several codes: %s" % codes)
+    for args, keep in [(["--code", "duty.missing"], lambda c: c == "duty.missing"),
+                       (["--code", "citation."], lambda c: c.startswith("citation.")),
+                       (["--code", "citation"], lambda c: c.startswith("citation.")),
+                       (["--code", "citation.unknown,deadline.missing"], lambda c: c in ("citation.unknown", "deadline.missing")),
+                       (["--code", "citation.unknown", "--code=deadline.missing"], lambda c: c in ("citation.unknown", "deadline.missing"))]:
+        rc, part = findings(db, "--registry", reg, *args)
+        want = [f for f in got if keep(f["code"])]
+        check(want != [] and want != got, "%s: a proper part of the findings (%d of %d)" % (args, len(want), len(got)))
+        lwtest.compare(want, part, "check %s" % " ".join(args))
+        check(rc == (1 if any(f["severity"] == "error" for f in want) else 0), "%s: exit status of what is kept: %d" % (args, rc))
+    for bad in ["citatio", "bogus.code", ",", ""]:
+        rc, out, err = run("check", "--db", db, "--format", "json", "--code", bad)
+        check(rc == 2 and "--code" not in out and ("citation.wrong_date" in err), "--code %r: exit 2 listing the codes: %d %s" % (bad, rc, err[:200]))
     # the table: Vietnamese labels, lines, the province plan's place as evidence
     rc, out, err = run("check", "--db", db, "--registry", reg)
     check("LỖI" in out and "dòng 47" in out and "phát hiện" in out, "table output: " + out[:300])
