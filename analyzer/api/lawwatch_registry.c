@@ -171,7 +171,21 @@ static int sort_keys(sort_item *it, const lw_registry_entry *e)
     return it->rank == N_TYPES && e->type && !it->type_key ? -1 : 0;
 }
 
-/* Every entry, sorted, into arr; with db, how many ingested documents cite each. */
+/* The citing counts by folded id, as lw_store_cite_counts gives them. */
+typedef struct {
+    json_t *by_key;
+    int nomem;
+} counts_of;
+
+static int on_count(void *ud, const char *key, long long n)
+{
+    counts_of *k = ud;
+    k->nomem |= json_object_set_new(k->by_key, key, json_integer((json_int_t)n)) != 0;
+    return k->nomem; /* a count lost would read 0: stop, and fail */
+}
+
+/* Every entry, sorted, into arr; with db, how many ingested documents cite each (one query for
+ * all: a registry may hold thousands of entries). */
 static lw_status list_json(ctx *c, lawwatch_db *db, json_t *arr, lw_error *ie)
 {
     size_t n = lw_registry_count(c->reg);
@@ -185,17 +199,26 @@ static lw_status list_json(ctx *c, lawwatch_db *db, json_t *arr, lw_error *ie)
     if (n)
         qsort(items, n, sizeof *items, by_type_year_number);
     lw_status st = LW_OK;
+    counts_of k = {db ? json_object() : NULL, 0};
+    json_t *counts = k.by_key;
+    c->nomem |= db && !counts;
+    if (counts && !c->nomem) {
+        st = lw_store_cite_counts(db->store, on_count, &k, ie);
+        c->nomem |= k.nomem;
+    }
     for (size_t i = 0; i < n && !st && !c->nomem; i++) {
         json_t *o = entry_json(c, items[i].e);
-        if (o && db) {
-            /* one query on the indexed folded id per entry: a registry is a few hundred */
-            size_t cites = 0;
-            st = lw_store_cites(db->store, items[i].e->id, 0, NULL, NULL, &cites, ie);
-            CHK(c, json_object_set_new(o, "cited_by_count", json_integer((json_int_t)cites)));
+        if (o && counts) {
+            char *key = lw_store_fold(items[i].e->id);
+            c->nomem |= !key;
+            json_t *cnt = key ? json_object_get(counts, key) : NULL;
+            CHK(c, json_object_set_new(o, "cited_by_count", json_integer(cnt ? json_integer_value(cnt) : 0)));
+            free(key);
         }
         if (o)
             CHK(c, json_array_append_new(arr, o));
     }
+    json_decref(counts);
     for (size_t i = 0; i < n; i++)
         free(items[i].type_key);
     free(items);

@@ -175,6 +175,12 @@ lw_status lw_store_cites(lw_store *s, const char *id, int limit, int (*fn)(void 
     return s->be->cites(s->conn, id, limit, fn, ud, n, err);
 }
 
+lw_status lw_store_cite_counts(lw_store *s, int (*fn)(void *ud, const char *key, long long n), void *ud,
+                               lw_error *err)
+{
+    return s->be->cite_counts(s->conn, fn, ud, err);
+}
+
 lw_status lw_store_deadlines_in(lw_store *s, const char *from, const char *to, int limit,
                                 int (*fn)(void *ud, json_t *row), void *ud, size_t *n, lw_error *err)
 {

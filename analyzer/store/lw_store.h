@@ -166,6 +166,11 @@ lw_status lw_store_deadlines_in(lw_store *s, const char *from, const char *to, i
                                 int (*fn)(void *ud, json_t *row), void *ud, size_t *n, lw_error *err);
 lw_status lw_store_changes_of(lw_store *s, const char *id, int (*fn)(void *ud, json_t *row), void *ud,
                               size_t *n, lw_error *err);
+/* How many documents cite each legal document, in one pass (the registry's list): fn per
+ * cited id with its folded key (as lw_store_fold makes it: the key lw_store_cites compares)
+ * and the number of documents citing it, by key; nonzero stops. */
+lw_status lw_store_cite_counts(lw_store *s, int (*fn)(void *ud, const char *key, long long n), void *ud,
+                               lw_error *err);
 
 /* ---- the reads of check and report: fn is called per row (borrowed for the call);
  * nonzero stops without an error. LW_ERR_DB when the database cannot be read. ---- */

@@ -225,6 +225,9 @@ typedef struct lw_store_backend {
     /* issue 19: from now on, interrupt a statement running ms milliseconds from now (and
      * every later one), failing with LW_ERR_TIMEOUT; 0: no limit. NULL: not supported. */
     void (*set_time_limit)(lw_store_conn *c, unsigned ms);
+    /* issue 19: per cited id (folded), the documents citing it (lw_store_cite_counts) */
+    lw_status (*cite_counts)(lw_store_conn *c, int (*fn)(void *ud, const char *key, long long n), void *ud,
+                             lw_error *err);
 } lw_store_backend;
 
 #endif

@@ -297,6 +297,34 @@ lw_status lw_sqlite_cites(lw_sqlite *s, const char *id, int limit, int (*fn)(voi
     return rc;
 }
 
+lw_status lw_sqlite_cite_counts(lw_sqlite *s, int (*fn)(void *ud, const char *key, long long n), void *ud,
+                               lw_error *err)
+{
+    sqlite3_stmt *st;
+    /* one pass over the index legal_refs_key, in its order: the rows of one key are together */
+    if (sqlite3_prepare_v2(s->db,
+                           "SELECT cited_key, count(DISTINCT doc_id) FROM legal_refs WHERE cited_key IS NOT NULL"
+                           " GROUP BY cited_key ORDER BY cited_key",
+                           -1, &st, NULL))
+        return lw_sqlite_error(s, err, "cannot prepare the query");
+    int r;
+    unsigned long oom = lw_oom_mark();
+    while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+        const char *key = col_text(st, 0);
+        if (!key)
+            continue; /* noted by col_text when it was memory */
+        if (fn(ud, key, sqlite3_column_int64(st, 1))) {
+            r = SQLITE_DONE;
+            break;
+        }
+    }
+    lw_status rc = lw_oom_since(oom) ? lw_error_msg(err, LW_ERR_NOMEM, NULL, 0, 0, LW_MSG_NOMEM)
+                   : r == SQLITE_DONE ? LW_OK
+                                      : lw_sqlite_error(s, err, "query failed");
+    sqlite3_finalize(st);
+    return rc;
+}
+
 lw_status lw_sqlite_deadlines_in(lw_sqlite *s, const char *from, const char *to, int limit,
                                 int (*fn)(void *ud, json_t *row), void *ud, size_t *n, lw_error *err)
 {

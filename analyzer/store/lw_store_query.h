@@ -17,6 +17,8 @@ lw_status lw_sqlite_deadlines_in(lw_sqlite *s, const char *from, const char *to,
                                  int (*fn)(void *ud, json_t *row), void *ud, size_t *n, lw_error *err);
 lw_status lw_sqlite_changes_of(lw_sqlite *s, const char *id, int (*fn)(void *ud, json_t *row), void *ud,
                                size_t *n, lw_error *err);
+lw_status lw_sqlite_cite_counts(lw_sqlite *s, int (*fn)(void *ud, const char *key, long long n), void *ud,
+                               lw_error *err);
 lw_status lw_sqlite_stale_ids(lw_sqlite *s, const char *rules_version, int all, long long **ids, size_t *n,
                               lw_error *err);
 lw_status lw_sqlite_read_source(lw_sqlite *s, long long id, void (*fn)(void *ud, const lw_store_source *src),

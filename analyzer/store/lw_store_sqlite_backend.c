@@ -151,6 +151,12 @@ static lw_status be_cites(lw_store_conn *c, const char *id, int limit, int (*fn)
     return lw_sqlite_cites(DB(c), id, limit, fn, ud, n, err);
 }
 
+static lw_status be_cite_counts(lw_store_conn *c, int (*fn)(void *ud, const char *key, long long n), void *ud,
+                                lw_error *err)
+{
+    return lw_sqlite_cite_counts(DB(c), fn, ud, err);
+}
+
 static lw_status be_deadlines_in(lw_store_conn *c, const char *from, const char *to, int limit,
                                  int (*fn)(void *ud, json_t *row), void *ud, size_t *n, lw_error *err)
 {
@@ -258,4 +264,5 @@ const lw_store_backend lw_sqlite_backend = {
     .files = be_files,
     .doc_read = be_doc_read,
     .set_time_limit = be_set_time_limit,
+    .cite_counts = be_cite_counts,
 };

@@ -96,6 +96,15 @@ static void write_id_link(lw_web_buf *b, const lw_web_request *req, const char *
     lw_web_buf_puts(b, "</a>");
 }
 
+/* The id, linked (write_id_link) or as text. */
+static void write_id(lw_web_buf *b, const lw_web_request *req, const char *id, int link)
+{
+    if (link)
+        write_id_link(b, req, id);
+    else
+        lw_web_html_text(b, id);
+}
+
 /* 1 when the entry passes the form's filters: text in its id, title or issuer (diacritics
  * and case ignored), type and status equal. */
 static int passes(const lw_web_request *req, const json_t *o)
@@ -197,8 +206,10 @@ static void card_line(lw_web_buf *b, const char *label, const char *value)
     lw_web_buf_puts(b, "</dd>");
 }
 
-/* One side of the chain: "by amends of", each id linked, the described document's status,
- * indented by depth. */
+/* One side of the chain: "by amends of", the described document's status, indented by depth.
+ * Each id links to its page, but the described document's only when the registry lists it
+ * (one named only in an amended_by has no page: a link would be a 404); the other end is the
+ * entry shown or one listed before it in the chain. */
 static void write_chain(lw_web_buf *b, const lw_web_request *req, const json_t *items, const char *heading)
 {
     lw_web_buf_printf(b, "<h3>%s</h3>", heading);
@@ -212,10 +223,12 @@ static void write_chain(lw_web_buf *b, const lw_web_request *req, const json_t *
     json_array_foreach(items, i, x) {
         long long depth = (long long)json_integer_value(json_object_get(x, "depth"));
         int repl = field(x, "relation") && !strcmp(field(x, "relation"), "replaces");
+        int listed = json_is_true(json_object_get(x, "in_registry"));
+        int by_is_it = field(x, "by") && field(x, "id") && !strcmp(field(x, "by"), field(x, "id"));
         lw_web_buf_printf(b, "<li style=\"margin-left:%lldem\">", depth > 1 ? 2 * (depth - 1) : 0);
-        write_id_link(b, req, field(x, "by"));
+        write_id(b, req, field(x, "by"), listed || !by_is_it);
         lw_web_buf_printf(b, " %s ", repl ? L(req, "thay thế", "replaces") : L(req, "sửa đổi, bổ sung", "amends"));
-        write_id_link(b, req, field(x, "of"));
+        write_id(b, req, field(x, "of"), listed || by_is_it);
         lw_web_buf_puts(b, " — ");
         lw_web_html_text(b, field(x, "id"));
         lw_web_buf_puts(b, ": ");

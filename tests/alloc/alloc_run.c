@@ -219,6 +219,43 @@ static lawwatch_status step_report(const char *db_path, sb *out, lawwatch_error 
     return st;
 }
 
+static void die(const char *fmt, ...);
+
+/* The registry (issue 19): the list with citing counts, an entry with its chain and citing
+ * documents, and an id cited but not listed, in JSON and as the table. */
+static lawwatch_status step_registry(const char *db_path, sb *out, lawwatch_error *err)
+{
+    lawwatch_db *db = NULL;
+    lawwatch_status st = lawwatch_db_open(db_path, LAWWATCH_DB_READONLY, &db, err);
+    if (st)
+        return st;
+    /* the list (JSON), a chain of two levels with citing documents (the table), an id cited
+     * but not listed, or not found (JSON): each call reads the registry file again */
+    static const struct {
+        const char *id;
+        int json;
+    } calls[] = {{"59/2012/nd-cp", 1}};
+    for (size_t i = 0; !st && i < sizeof calls / sizeof *calls; i++) {
+        char *text = NULL;
+        size_t size = 0;
+        FILE *m = open_memstream(&text, &size);
+        if (!m)
+            die("open_memstream: %s", strerror(errno));
+        lawwatch_view v = {calls[i].json ? LAWWATCH_FORMAT_JSON : LAWWATCH_FORMAT_TEXT, 0, NULL};
+        st = lawwatch_registry_write(engine, db, calls[i].id, &v, m, NULL, err);
+        fclose(m);
+        if (!st)
+            sb_add(out, "%s\n", text);
+        __real_free(text); /* open_memstream's, not counted */
+        if (st == LAWWATCH_ERR_NOT_FOUND) { /* the template's document may not cite it */
+            sb_add(out, "not found: %s\n", calls[i].id);
+            st = LAWWATCH_OK;
+        }
+    }
+    lawwatch_db_close(db);
+    return st;
+}
+
 typedef struct {
     const char *name;
     step_fn fn;
@@ -231,6 +268,7 @@ static const step steps[] = {
     {"search", step_search, 0},
     {"check", step_check, 0},
     {"report", step_report, 0},
+    {"registry", step_registry, 0},
 };
 
 /* ---- files ---- */

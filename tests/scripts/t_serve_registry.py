@@ -122,6 +122,8 @@ with lwtest.tmpdir("lw_serve_registry_") as tmp:
         st, hd, body = fetch(base + "/registry/" + ID666)
         check(st == 200 and "667/2021/NĐ-CP" in body and "chưa có trong danh mục" in body,
               "the hostile entry's page with its unlisted amendment: %d" % st)
+        check('href="/registry/667' not in body and 'href="/registry/' + ID666 + '"' in body,
+              "an id the registry does not list is not linked (its page would be a 404); the entry is")
         no_raw_markup(body, "/registry/666")
         check("&lt;/td&gt;&lt;script&gt;alert(3)" in body and "Bộ &lt;b&gt;Thử&lt;/b&gt;" in body,
               "note and issuer escaped")
