@@ -3,12 +3,15 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
+#include <semaphore.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
 
 #include <microhttpd.h>
 
@@ -19,7 +22,24 @@ struct lw_web_server {
     struct MHD_Daemon *daemon;
     lw_web_server_options opt; /* its pointers borrowed */
     atomic_int active;         /* connections open now (counted by connection_event) */
+    /* the pages built at once: the other requests wait for a turn, so that the time limit
+     * (counted from each page's opening of the database) measures its own work, not the
+     * CPU shared with fifteen others */
+    sem_t turns;
+    unsigned wait_s; /* the longest wait for a turn (the idle timeout): then a 503 page */
 };
+
+/* Waits for a turn to build a page: 0, or -1 after s->wait_s seconds. */
+static int take_turn(lw_web_server *s)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_REALTIME, &t);
+    t.tv_sec += s->wait_s;
+    int rc;
+    while ((rc = sem_timedwait(&s->turns, &t)) == -1 && errno == EINTR)
+        ;
+    return rc ? -1 : 0;
+}
 
 /* A query argument of the connection ctx (lw_web_request's arg). */
 static const char *get_arg(void *ctx, const char *name)
@@ -181,7 +201,13 @@ static enum MHD_Result answer(void *cls, struct MHD_Connection *c, const char *u
                               .arg_ctx = c, .user = user, .time_ms = s->opt.time_ms};
         const char *lang = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "lang");
         req.en = lang && !strcmp(lang, "en");
-        lw_web_route(&req, &res);
+        if (take_turn(s)) {
+            lw_web_error_page(&res, 503, "Máy chủ đang bận. Hãy thử lại sau ít phút.",
+                              "The server is busy. Try again in a few minutes.");
+        } else {
+            lw_web_route(&req, &res);
+            sem_post(&s->turns);
+        }
     }
     ret = respond(c, &res, PLAIN);
     lw_web_response_free(&res);
@@ -226,6 +252,13 @@ int lw_web_server_start(const lw_web_server_options *opt, lw_web_server **out)
     s->opt = *opt;
     atomic_init(&s->active, 0);
     unsigned timeout = opt->conn_timeout_s ? opt->conn_timeout_s : LW_WEB_TIMEOUT_S;
+    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+    unsigned turns = cpus < 1 ? 2 : cpus > LW_WEB_TURNS_MAX / 2 ? LW_WEB_TURNS_MAX : 2 * (unsigned)cpus;
+    s->wait_s = timeout;
+    if (sem_init(&s->turns, 0, turns)) {
+        free(s);
+        return -1;
+    }
     /* libmicrohttpd's own limit above ours, never reached: at it, it stops accepting */
     unsigned limit = LW_WEB_CONNECTIONS_MAX + LW_WEB_CONNECTIONS_SPARE + 8;
     s->daemon = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION | MHD_USE_ERROR_LOG,
@@ -236,6 +269,7 @@ int lw_web_server_start(const lw_web_server_options *opt, lw_web_server **out)
                                  MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024), MHD_OPTION_END);
     if (!s->daemon) {
         int e = errno ? errno : EADDRINUSE;
+        sem_destroy(&s->turns);
         free(s);
         errno = e;
         return -1;
@@ -249,5 +283,6 @@ void lw_web_server_stop(lw_web_server *s)
     if (!s)
         return;
     MHD_stop_daemon(s->daemon);
+    sem_destroy(&s->turns);
     free(s);
 }

@@ -1,9 +1,10 @@
 /* lw_web_server: the HTTP side of `lawwatch serve` on libmicrohttpd: one daemon with an
  * internal polling thread and a thread per connection, bounded connections (past the bound
  * a 503 page, then closed at once: refused, never left hanging), a timeout per idle
- * connection, the query string bounded, the time a request may spend in the database
- * bounded, the security headers on every response, and with --auth an HTTP Basic login on
- * every path (lw_web_auth.h); each request is answered by lw_web_route (lw_web_pages.h). */
+ * connection, the query string bounded, the pages built at once bounded (the others wait
+ * their turn), the time a request may spend in the database bounded, the security headers
+ * on every response, and with --auth an HTTP Basic login on every path (lw_web_auth.h);
+ * each request is answered by lw_web_route (lw_web_pages.h). */
 #ifndef LW_WEB_SERVER_H
 #define LW_WEB_SERVER_H
 
@@ -15,6 +16,9 @@
  * request may spend in the database (default of --time-limit). */
 #define LW_WEB_TIMEOUT_S 30
 #define LW_WEB_TIME_LIMIT_S 10
+/* The most pages built at once (twice the processors, at most this): the other requests
+ * wait for a turn, at most the idle timeout, then get a 503 page. */
+#define LW_WEB_TURNS_MAX 16
 /* The realm of the HTTP Basic login. */
 #define LW_WEB_REALM "lawwatch"
 /* The longest query string (the arguments' names and values together), in bytes: past it,
