@@ -1,7 +1,7 @@
 """lawwatch serve in a real browser (issue 19): headless Chromium driven by Selenium over a
 temporary database of the corpus and one hostile document.
 
-Steps, at 1280x900 and again at a phone's 390x844: type a query in the search box and submit,
+Steps, at 1280x1500 and again at a phone's 390x844: type a query in the search box and submit,
 open a hit, see the highlighted facts (.fact), follow a citation, open /report, /check and
 /registry, English labels with ?lang=en; screenshots of each page into SCREENSHOT_DIR (and,
 with LW_SCREENSHOTS_TO=docs/, into that folder of the source tree for the README). A page
@@ -57,6 +57,9 @@ except ImportError:
 
 SKIPPED = []
 SHOT_TO = os.environ.get("LW_SCREENSHOTS_TO")
+# the screenshots the README shows (docs/): one of each page, two at a phone's size
+README_SHOTS = {"search-form", "search", "doc", "registry", "registry-entry", "report", "check",
+                "search-phone", "doc-phone"}
 T0 = time.monotonic()
 
 # The hostile document: markup in its text, its subject and its file name (no '/' in a name).
@@ -84,7 +87,7 @@ def shot(driver, name):
     os.makedirs(SHOTS, exist_ok=True)
     path = os.path.join(SHOTS, name + ".png")
     driver.save_screenshot(path)
-    if SHOT_TO:
+    if SHOT_TO and name in README_SHOTS:
         dest = SHOT_TO if os.path.isabs(SHOT_TO) else os.path.join(SRC, SHOT_TO)
         os.makedirs(dest, exist_ok=True)
         shutil.copy(path, os.path.join(dest, name + ".png"))
@@ -267,8 +270,8 @@ with lwtest.tmpdir("lw_browser_") as tmp:
     driver = None
     try:
         with lwtest.serve(db, cwd=tmp) as (base, srv):
-            driver = browser(1280, 900)
-            flow(driver, base, "1280x900", phone=False)
+            driver = browser(1280, 1500)
+            flow(driver, base, "1280x1500", phone=False)
 
             # the hostile document, on every page that shows it
             hits = search(driver, base, "xuyentrangxss")
