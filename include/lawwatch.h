@@ -368,6 +368,7 @@ typedef struct {
     /* only the documents of a unit: those whose issuer contains this or whose duties name a
        unit containing it (diacritics and case ignored, as check's --unit), or NULL */
     const char *unit;
+    int offset;         /* issue 19: the best hits skipped first, for pages (<= 0: none) */
 } lawwatch_search_query;
 
 typedef struct {
@@ -398,6 +399,14 @@ const lawwatch_hit *lawwatch_hits_get(const lawwatch_hits *h, size_t i);
  * fault. */
 lawwatch_status lawwatch_search_write(lawwatch_db *db, const lawwatch_search_query *q, const lawwatch_view *v,
                                       FILE *out, size_t *n, lawwatch_error *err);
+
+/* issue 19: the facets of q over ALL its matches (q's limit and offset do not count), with
+ * its filters: *json (owned, lawwatch_free) is {"total": N, "year": [{"value", "count"}...],
+ * "kind": [...], "issuer": [...]}, each the 10 most frequent values (ties by value), exact
+ * counts; a year is the date's first four characters; documents without the value are in no
+ * list. Errors as lawwatch_search. */
+lawwatch_status lawwatch_search_facets(lawwatch_db *db, const lawwatch_search_query *q, char **json,
+                                       lawwatch_error *err);
 
 /* ---- facts across documents ---- */
 

@@ -78,7 +78,7 @@ lawwatch_status lawwatch_search(lawwatch_db *db, const lawwatch_search_query *q,
     if (!r)
         return LAWWATCH_NOMEM(err);
     lw_search_query iq = {.query = q->query, .year = q->year, .kind = q->kind, .issuer = q->issuer,
-                          .limit = q->limit, .unit = q->unit};
+                          .limit = q->limit, .unit = q->unit, .offset = q->offset};
     lw_error ie;
     lw_error_clear(&ie);
     unsigned long oom = lw_oom_mark();
@@ -93,6 +93,24 @@ lawwatch_status lawwatch_search(lawwatch_db *db, const lawwatch_search_query *q,
     }
     *out = r;
     return LAWWATCH_OK;
+}
+
+lawwatch_status lawwatch_search_facets(lawwatch_db *db, const lawwatch_search_query *q, char **json,
+                                       lawwatch_error *err)
+{
+    *json = NULL;
+    if (!q || !q->query || !*q->query)
+        return lw_api_fail(err, LW_ERR_USAGE, LW_MSG_API_NO_QUERY);
+    lw_search_query iq = {.query = q->query, .year = q->year, .kind = q->kind, .issuer = q->issuer, .unit = q->unit};
+    lw_error ie;
+    lw_error_clear(&ie);
+    json_t *o = NULL;
+    unsigned long oom = lw_oom_mark();
+    lw_status st = lw_store_search_facets(db->store, &iq, &o, &ie);
+    if (!st && (lw_oom_since(oom) || !(*json = lw_json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER))))
+        st = lw_error_msg(&ie, LW_ERR_NOMEM, NULL, 0, 0, LW_MSG_NOMEM);
+    json_decref(o);
+    return st ? lw_api_out_error(err, &ie) : LAWWATCH_OK;
 }
 
 void lawwatch_hits_free(lawwatch_hits *h)
@@ -697,7 +715,7 @@ lawwatch_status lawwatch_search_write(lawwatch_db *db, const lawwatch_search_que
     int color = !o.json && v && v->color;
     lw_search_query iq = {.query = q->query, .year = q->year, .kind = q->kind, .issuer = q->issuer,
                           .limit = q->limit, .mark_open = color ? "\033[1;31m" : "«",
-                          .mark_close = color ? "\033[0m" : "»", .unit = q->unit};
+                          .mark_close = color ? "\033[0m" : "»", .unit = q->unit, .offset = q->offset};
     lw_error ie;
     lw_error_clear(&ie);
     lw_status st = lw_store_search(db->store, &iq, write_hit, &o, NULL, &ie);

@@ -169,6 +169,12 @@ lw_status lw_store_search(lw_store *s, const lw_search_query *q, int (*fn)(void 
     return s->be->search(s->conn, q, fn, ud, n_hits, err);
 }
 
+lw_status lw_store_search_facets(lw_store *s, const lw_search_query *q, json_t **out, lw_error *err)
+{
+    *out = NULL;
+    return s->be->search_facets(s->conn, q, out, err);
+}
+
 lw_status lw_store_cites(lw_store *s, const char *id, int limit, int (*fn)(void *ud, json_t *row), void *ud,
                          size_t *n, lw_error *err)
 {

@@ -142,6 +142,12 @@ lw_status lw_store_search(lw_store *s, const lw_search_query *q,
                           int (*fn)(void *ud, const lw_search_hit *h), void *ud, size_t *n_hits,
                           lw_error *err);
 
+/* issue 19: the facets of q's matches, all of them (q's limit and offset do not count):
+ * *out (owned) is {"total": N, "year": [{"value", "count"}...], "kind": [...], "issuer":
+ * [...]}, each facet its LW_SEARCH_FACET_TOP most frequent values (ties by value), exact
+ * counts; year is the date's first four characters. Errors as lw_store_search. */
+lw_status lw_store_search_facets(lw_store *s, const lw_search_query *q, json_t **out, lw_error *err);
+
 /* Parses a period: "2025Q3" / "2025-Q3", "2025H2", "2025-07", "2025" into inclusive ISO
  * dates from[11], to[11]. 0 ok, -1 not a period. */
 int lw_period_parse(const char *s, char from[11], char to[11]);

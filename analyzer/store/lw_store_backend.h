@@ -81,7 +81,11 @@ typedef struct {
     int limit;            /* <= 0: 20 */
     const char *mark_open, *mark_close; /* snippet highlight markers; default « and » */
     const char *unit;     /* folded substring of the issuer or of a unit a duty names, or NULL */
+    int offset;           /* issue 19: the best hits skipped first (<= 0: none) */
 } lw_search_query;
+
+/* The values of each facet lw_store_search_facets gives (issue 19). */
+#define LW_SEARCH_FACET_TOP 10
 
 typedef struct {
     const char *path, *number, *kind, *issuer, *date; /* borrowed for the callback; may be NULL */
@@ -228,6 +232,8 @@ typedef struct lw_store_backend {
     /* issue 19: per cited id (folded), the documents citing it (lw_store_cite_counts) */
     lw_status (*cite_counts)(lw_store_conn *c, int (*fn)(void *ud, const char *key, long long n), void *ud,
                              lw_error *err);
+    /* issue 19: the facet counts of q over all its matches (lw_store_search_facets) */
+    lw_status (*search_facets)(lw_store_conn *c, const lw_search_query *q, json_t **out, lw_error *err);
 } lw_store_backend;
 
 #endif

@@ -39,6 +39,51 @@ static int bind_opt(sqlite3_stmt *st, const char *name, const char *v)
     return v ? sqlite3_bind_text(st, i, v, -1, SQLITE_TRANSIENT) : sqlite3_bind_null(st, i);
 }
 
+/* The matches of a search and its filters (doc_text joined to documents d): the same for the
+ * hits and for their facets. A unit: the issuer, or a unit a duty names. The folded names are
+ * matched once over the index duty_units_key (covering: no row of the table is read), and the
+ * documents of those names are looked up by it; the set is built once per query. */
+#define SEARCH_WHERE \
+    " WHERE doc_text MATCH :expr" \
+    "   AND (:year IS NULL OR substr(d.date, 1, 4) = :year)" \
+    "   AND (:kind IS NULL OR d.kind_key = :kind)" \
+    "   AND (:issuer IS NULL OR instr(d.issuer_key, :issuer) > 0)" \
+    "   AND (:unit IS NULL OR instr(d.issuer_key, :unit) > 0" \
+    "        OR d.id IN (SELECT u.doc_id FROM duty_units u WHERE u.name_key IN" \
+    "                    (SELECT DISTINCT k.name_key FROM duty_units k WHERE instr(k.name_key, :unit) > 0)))"
+
+/* Prepares sql and binds q's expression (expr) and filters to it (:limit and :offset too when
+ * sql has them). LW_OK, or the error with *st NULL. */
+static lw_status prepare_search(lw_sqlite *s, const char *sql, const lw_search_query *q, const char *expr,
+                                sqlite3_stmt **out, lw_error *err)
+{
+    sqlite3_stmt *st;
+    *out = NULL;
+    if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL))
+        return lw_sqlite_error(s, err, "cannot prepare the search");
+    char *kind = q->kind && *q->kind ? lw_store_fold(q->kind) : NULL;
+    char *issuer = q->issuer && *q->issuer ? lw_store_fold(q->issuer) : NULL;
+    char *unit = q->unit && *q->unit ? lw_store_fold(q->unit) : NULL;
+    int bound = !bind_opt(st, ":expr", expr) && !bind_opt(st, ":year", q->year && *q->year ? q->year : NULL) &&
+                !bind_opt(st, ":kind", kind) && !bind_opt(st, ":issuer", issuer) && !bind_opt(st, ":unit", unit) &&
+                (!q->kind || !*q->kind || kind) && (!q->issuer || !*q->issuer || issuer) &&
+                (!q->unit || !*q->unit || unit);
+    int li = sqlite3_bind_parameter_index(st, ":limit"), oi = sqlite3_bind_parameter_index(st, ":offset");
+    if (li)
+        sqlite3_bind_int(st, li, q->limit > 0 ? q->limit : LW_SEARCH_LIMIT_DEFAULT);
+    if (oi)
+        sqlite3_bind_int(st, oi, q->offset > 0 ? q->offset : 0);
+    free(kind);
+    free(issuer);
+    free(unit);
+    if (!bound) { /* a filter left NULL: a wrong answer, or FTS5 refusing a NULL expression */
+        sqlite3_finalize(st);
+        return lw_error_msg(err, LW_ERR_NOMEM, NULL, 0, 0, LW_MSG_NOMEM);
+    }
+    *out = st;
+    return LW_OK;
+}
+
 lw_status lw_sqlite_search(lw_sqlite *s, const lw_search_query *q,
                           int (*fn)(void *ud, const lw_search_hit *h), void *ud, size_t *n_hits,
                           lw_error *err)
@@ -55,46 +100,21 @@ lw_status lw_sqlite_search(lw_sqlite *s, const lw_search_query *q,
     static const char filtered[] =
         "SELECT d.path, d.number, d.kind, d.issuer, d.date, -bm25(doc_text, 4.0, 1.0), doc_text.rowid, d.subject"
         "  FROM doc_text JOIN documents d ON d.id = doc_text.rowid"
-        " WHERE doc_text MATCH :expr"
-        "   AND (:year IS NULL OR substr(d.date, 1, 4) = :year)"
-        "   AND (:kind IS NULL OR d.kind_key = :kind)"
-        "   AND (:issuer IS NULL OR instr(d.issuer_key, :issuer) > 0)"
-        /* a unit: the issuer, or a unit a duty names. The folded names are matched once
-         * over the index duty_units_key (covering: no row of the table is read), and the
-         * documents of those names are looked up by it; the set is built once per query. */
-        "   AND (:unit IS NULL OR instr(d.issuer_key, :unit) > 0"
-        "        OR d.id IN (SELECT u.doc_id FROM duty_units u WHERE u.name_key IN"
-        "                    (SELECT DISTINCT k.name_key FROM duty_units k WHERE instr(k.name_key, :unit) > 0)))"
-        " ORDER BY bm25(doc_text, 4.0, 1.0), d.path LIMIT :limit";
+        SEARCH_WHERE
+        " ORDER BY bm25(doc_text, 4.0, 1.0), d.path LIMIT :limit OFFSET :offset";
     static const char plain[] =
         "WITH ranked(id, b) AS ("
         "  SELECT rowid, bm25(doc_text, 4.0, 1.0) FROM doc_text WHERE doc_text MATCH :expr"
-        "   ORDER BY 2 LIMIT :limit + 32)"
+        "   ORDER BY 2 LIMIT :limit + :offset + 32)"
         "SELECT d.path, d.number, d.kind, d.issuer, d.date, -ranked.b, ranked.id, d.subject"
-        "  FROM ranked JOIN documents d ON d.id = ranked.id ORDER BY ranked.b, d.path LIMIT :limit";
+        "  FROM ranked JOIN documents d ON d.id = ranked.id ORDER BY ranked.b, d.path LIMIT :limit OFFSET :offset";
     int any_filter = (q->year && *q->year) || (q->kind && *q->kind) || (q->issuer && *q->issuer) ||
                      (q->unit && *q->unit);
-    const char *sql = any_filter ? filtered : plain;
     sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL)) {
+    rc = prepare_search(s, any_filter ? filtered : plain, q, expr, &st, err);
+    if (rc) {
         free(expr);
-        return lw_sqlite_error(s, err, "cannot prepare the search");
-    }
-    char *kind = q->kind && *q->kind ? lw_store_fold(q->kind) : NULL;
-    char *issuer = q->issuer && *q->issuer ? lw_store_fold(q->issuer) : NULL;
-    char *unit = q->unit && *q->unit ? lw_store_fold(q->unit) : NULL;
-    int bound = !bind_opt(st, ":expr", expr) && !bind_opt(st, ":year", q->year && *q->year ? q->year : NULL) &&
-                !bind_opt(st, ":kind", kind) && !bind_opt(st, ":issuer", issuer) && !bind_opt(st, ":unit", unit) &&
-                (!q->kind || !*q->kind || kind) && (!q->issuer || !*q->issuer || issuer) &&
-                (!q->unit || !*q->unit || unit);
-    sqlite3_bind_int(st, sqlite3_bind_parameter_index(st, ":limit"), q->limit > 0 ? q->limit : LW_SEARCH_LIMIT_DEFAULT);
-    free(kind);
-    free(issuer);
-    free(unit);
-    if (!bound) { /* a filter left NULL: a wrong answer, or FTS5 refusing a NULL expression */
-        sqlite3_finalize(st);
-        free(expr);
-        return lw_error_msg(err, LW_ERR_NOMEM, NULL, 0, 0, LW_MSG_NOMEM);
+        return rc;
     }
     size_t n = 0;
     int r;
@@ -191,6 +211,60 @@ lw_status lw_sqlite_search(lw_sqlite *s, const lw_search_query *q,
     if (n_hits)
         *n_hits = n;
     return rc;
+}
+
+lw_status lw_sqlite_search_facets(lw_sqlite *s, const lw_search_query *q, json_t **out, lw_error *err)
+{
+    *out = NULL;
+    char *expr = NULL;
+    lw_status rc = lw_fts_query_build(q->query ? q->query : "", &expr, err);
+    if (rc)
+        return rc;
+    /* One pass over the matches (the CTE, materialized once), then each facet grouped over
+     * it: the counts are exact over every match, never over the best few. */
+#define FACET(name, col)                                                                               \
+    " UNION ALL SELECT * FROM (SELECT '" name "', " col " AS v, count(*) AS c FROM m WHERE " col \
+    " <> '' GROUP BY v ORDER BY c DESC, v LIMIT :top)"
+    static const char sql[] =
+        "WITH m(year, kind, issuer) AS MATERIALIZED ("
+        "  SELECT CASE WHEN length(d.date) >= 4 THEN substr(d.date, 1, 4) END, d.kind, d.issuer"
+        "    FROM doc_text JOIN documents d ON d.id = doc_text.rowid" SEARCH_WHERE ")"
+        "SELECT 'total', NULL, count(*) FROM m"
+        FACET("year", "year") FACET("kind", "kind") FACET("issuer", "issuer");
+#undef FACET
+    sqlite3_stmt *st;
+    rc = prepare_search(s, sql, q, expr, &st, err);
+    free(expr);
+    if (rc)
+        return rc;
+    sqlite3_bind_int(st, sqlite3_bind_parameter_index(st, ":top"), LW_SEARCH_FACET_TOP);
+    json_t *o = json_pack("{s:I,s:[],s:[],s:[]}", "total", (json_int_t)0, "year", "kind", "issuer");
+    int r, nomem = !o;
+    unsigned long oom = lw_oom_mark();
+    while (!nomem && (r = sqlite3_step(st)) == SQLITE_ROW) {
+        const char *facet = col_text(st, 0), *v = col_text(st, 1);
+        json_int_t c = sqlite3_column_int64(st, 2);
+        if (!facet)
+            nomem = 1;
+        else if (!strcmp(facet, "total"))
+            nomem = json_object_set_new(o, "total", json_integer(c)) != 0;
+        else
+            nomem = !v || json_array_append_new(json_object_get(o, facet),
+                                                json_pack("{s:s,s:I}", "value", v, "count", c)) != 0;
+    }
+    if (nomem || lw_oom_since(oom))
+        rc = lw_error_msg(err, LW_ERR_NOMEM, NULL, 0, 0, LW_MSG_NOMEM);
+    else if (r != SQLITE_DONE)
+        rc = sqlite3_errcode(s->db) == SQLITE_ERROR
+                 ? lw_error_msg(err, LW_ERR_QUERY, NULL, 0, 0, LW_MSG_STORE_BAD_QUERY, q->query ? q->query : "")
+                 : lw_sqlite_error(s, err, "search failed");
+    sqlite3_finalize(st);
+    if (rc) {
+        json_decref(o);
+        return rc;
+    }
+    *out = o;
+    return LW_OK;
 }
 
 /* Every path of document d as a JSON array, the first first. */

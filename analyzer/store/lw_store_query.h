@@ -11,6 +11,7 @@
 
 lw_status lw_sqlite_search(lw_sqlite *s, const lw_search_query *q, int (*fn)(void *ud, const lw_search_hit *h),
                            void *ud, size_t *n_hits, lw_error *err);
+lw_status lw_sqlite_search_facets(lw_sqlite *s, const lw_search_query *q, json_t **out, lw_error *err);
 lw_status lw_sqlite_cites(lw_sqlite *s, const char *id, int limit, int (*fn)(void *ud, json_t *row), void *ud,
                           size_t *n, lw_error *err);
 lw_status lw_sqlite_deadlines_in(lw_sqlite *s, const char *from, const char *to, int limit,

@@ -145,6 +145,11 @@ static lw_status be_search(lw_store_conn *c, const lw_search_query *q, int (*fn)
     return lw_sqlite_search(DB(c), q, fn, ud, n_hits, err);
 }
 
+static lw_status be_search_facets(lw_store_conn *c, const lw_search_query *q, json_t **out, lw_error *err)
+{
+    return lw_sqlite_search_facets(DB(c), q, out, err);
+}
+
 static lw_status be_cites(lw_store_conn *c, const char *id, int limit, int (*fn)(void *ud, json_t *row), void *ud,
                           size_t *n, lw_error *err)
 {
@@ -265,4 +270,5 @@ const lw_store_backend lw_sqlite_backend = {
     .doc_read = be_doc_read,
     .set_time_limit = be_set_time_limit,
     .cite_counts = be_cite_counts,
+    .search_facets = be_search_facets,
 };

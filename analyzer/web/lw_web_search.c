@@ -1,5 +1,5 @@
-/* lw_web_search: / and /search (the hits of a query as reviewers know them, facet counts,
- * pages of 20) and /api/search (the JSON of `lawwatch search --format json`). */
+/* lw_web_search: / and /search (the hits of a query as reviewers know them, facet counts over
+ * every match, pages of 20: only the page's hits are asked for) and /api/search (the JSON of `lawwatch search --format json`). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,28 +10,49 @@
 
 /* Hits per page of /search. */
 #define PAGE_SIZE 20
-/* The last page /search serves: /search asks for the best PAGE_SIZE * PAGE_MAX hits, and its
- * facet counts are over those. */
-#define PAGE_MAX 50
-/* The values of a facet shown, most frequent first. */
-#define FACET_SHOWN 10
+/* The last page /search serves: a bound on the rows SQLite skips, never reached by a reader
+ * (the page asks for its 20 hits only, offset by the pages before). */
+#define PAGE_MAX 5000
+
+/* The hits asked of write_search: limit of them after the best offset. */
+typedef struct {
+    int limit, offset;
+} hits_range;
 
 /* The writer of search_json: `lawwatch search --format json` with req's arguments. */
 static lawwatch_status write_search(lawwatch_db *db, const lw_web_request *req, void *ctx, FILE *out,
                                     lawwatch_error *err)
 {
-    int *limit = ctx;
+    const hits_range *r = ctx;
     lawwatch_search_query q = {lw_web_arg(req, "q"), lw_web_arg(req, "year"), lw_web_arg(req, "kind"),
-                               lw_web_arg(req, "issuer"), *limit, lw_web_arg(req, "unit")};
+                               lw_web_arg(req, "issuer"), r->limit, lw_web_arg(req, "unit"), r->offset};
     lawwatch_view v = {LAWWATCH_FORMAT_JSON, 0, NULL};
     return lawwatch_search_write(db, &q, &v, out, NULL, err);
 }
 
-/* Runs the search of req with limit into *json (owned, free), the same JSON as `lawwatch search
- * --format json`. LAWWATCH_OK, or the status with err filled. */
-static lawwatch_status search_json(const lw_web_request *req, int limit, char **json, lawwatch_error *err)
+/* Runs the search of req, limit hits after the best offset, into *json (owned, free): the JSON
+ * of `lawwatch search --format json`. LAWWATCH_OK, or the status with err filled. */
+static lawwatch_status search_json(const lw_web_request *req, int limit, int offset, char **json,
+                                   lawwatch_error *err)
 {
-    return lw_web_capture(req, write_search, &limit, json, err);
+    hits_range r = {limit, offset};
+    return lw_web_capture(req, write_search, &r, json, err);
+}
+
+/* The writer of facets_json: the facets of req's search over all its matches. */
+static lawwatch_status write_facets_json(lawwatch_db *db, const lw_web_request *req, void *ctx, FILE *out,
+                                         lawwatch_error *err)
+{
+    (void)ctx;
+    lawwatch_search_query q = {lw_web_arg(req, "q"), lw_web_arg(req, "year"), lw_web_arg(req, "kind"),
+                               lw_web_arg(req, "issuer"), 0, lw_web_arg(req, "unit"), 0};
+    char *json;
+    lawwatch_status st = lawwatch_search_facets(db, &q, &json, err);
+    if (st)
+        return st;
+    fputs(json, out);
+    lawwatch_free(json);
+    return LAWWATCH_OK;
 }
 
 /* /api/search?q=&year=&kind=&issuer=&unit=: the CLI's JSON (its default limit, 20). */
@@ -43,7 +64,7 @@ void lw_web_page_api_search(const lw_web_request *req, lw_web_response *res)
     }
     char *json;
     lawwatch_error err = {0};
-    lawwatch_status st = search_json(req, 0, &json, &err);
+    lawwatch_status st = search_json(req, 0, 0, &json, &err);
     if (st) {
         lw_web_fail(res, 1, st, &err);
         return;
@@ -141,82 +162,36 @@ static void search_href(lw_web_buf *b, const lw_web_request *req, const char *na
         lw_web_buf_printf(b, "&amp;page=%ld", page);
 }
 
-typedef struct {
-    const char *value; /* borrowed from the counts object */
-    long long n;
-} facet_entry;
-
-static int by_count(const void *a, const void *b)
+/* One facet of the counts (lawwatch_search_facets: its values, the most frequent first), each
+ * a link that filters on it. */
+static void write_facet(lw_web_buf *b, const lw_web_request *req, const json_t *facets, const char *name,
+                        const char *title)
 {
-    const facet_entry *x = a, *y = b;
-    if (x->n != y->n)
-        return x->n < y->n ? 1 : -1;
-    return strcmp(x->value, y->value);
-}
-
-/* One facet: the counts of name's values among hits (year: the date's first 4 characters),
- * the most frequent first, each a link that filters on it. */
-static void write_facet(lw_web_buf *b, const lw_web_request *req, const json_t *hits, const char *name,
-                        const char *key, const char *title)
-{
-    json_t *counts = json_object();
-    if (!counts) {
-        b->oom = 1;
-        return;
-    }
+    const json_t *vals = json_object_get(facets, name), *e;
     size_t i;
-    const json_t *h;
-    json_array_foreach(hits, i, h) {
-        const char *v = field(h, key);
-        if (!v || !*v)
-            continue;
-        char year[5];
-        if (!strcmp(name, "year")) {
-            if (strlen(v) < 4)
-                continue;
-            memcpy(year, v, 4);
-            year[4] = '\0';
-            v = year;
-        }
-        json_t *c = json_object_get(counts, v);
-        json_object_set_new(counts, v, json_integer(c ? json_integer_value(c) + 1 : 1));
-    }
-    size_t n = json_object_size(counts), k = 0;
-    facet_entry *e = n ? calloc(n, sizeof *e) : NULL;
-    if (n && !e) {
-        b->oom = 1;
-        json_decref(counts);
+    if (!json_array_size(vals))
         return;
+    lw_web_buf_printf(b, "<section><h4>%s</h4><ul>", title);
+    json_array_foreach(vals, i, e) {
+        const char *value = field(e, "value");
+        if (!value)
+            continue;
+        lw_web_buf_puts(b, "<li><a href=\"");
+        search_href(b, req, name, value, 0);
+        lw_web_buf_puts(b, "\">");
+        lw_web_html_text(b, value);
+        lw_web_buf_printf(b, "</a> (%lld)</li>", (long long)json_integer_value(json_object_get(e, "count")));
     }
-    const char *value;
-    json_t *c;
-    json_object_foreach(counts, value, c) {
-        e[k].value = value;
-        e[k++].n = json_integer_value(c);
-    }
-    if (n) {
-        qsort(e, n, sizeof *e, by_count); /* not with e NULL: qsort's pointer must be valid */
-        lw_web_buf_printf(b, "<section><h4>%s</h4><ul>", title);
-        for (k = 0; k < n && k < FACET_SHOWN; k++) {
-            lw_web_buf_puts(b, "<li><a href=\"");
-            search_href(b, req, name, e[k].value, 0);
-            lw_web_buf_puts(b, "\">");
-            lw_web_html_text(b, e[k].value);
-            lw_web_buf_printf(b, "</a> (%lld)</li>", e[k].n);
-        }
-        lw_web_buf_puts(b, "</ul></section>");
-    }
-    free(e);
-    json_decref(counts);
+    lw_web_buf_puts(b, "</ul></section>");
 }
 
-/* The facet counts by year, kind and issuer over the hits asked for. */
-static void write_facets(lw_web_buf *b, const lw_web_request *req, const json_t *hits)
+/* The facet counts by year, kind and issuer over all the matches. */
+static void write_facets(lw_web_buf *b, const lw_web_request *req, const json_t *facets)
 {
     lw_web_buf_puts(b, "<aside class=\"facets\">");
-    write_facet(b, req, hits, "year", "date", L(req, "Năm", "Year"));
-    write_facet(b, req, hits, "kind", "kind", L(req, "Loại văn bản", "Kind"));
-    write_facet(b, req, hits, "issuer", "issuer", L(req, "Cơ quan ban hành", "Issuer"));
+    write_facet(b, req, facets, "year", L(req, "Năm", "Year"));
+    write_facet(b, req, facets, "kind", L(req, "Loại văn bản", "Kind"));
+    write_facet(b, req, facets, "issuer", L(req, "Cơ quan ban hành", "Issuer"));
     lw_web_buf_puts(b, "</aside>\n");
 }
 
@@ -247,37 +222,50 @@ void lw_web_page_search(const lw_web_request *req, lw_web_response *res)
             return;
         }
     }
-    char *json;
+    /* this page's hits only (with their snippets), and the facets counted in the database */
+    char *json, *fjson;
     lawwatch_error err = {0};
-    lawwatch_status st = search_json(req, PAGE_SIZE * PAGE_MAX, &json, &err);
+    lawwatch_status st = search_json(req, PAGE_SIZE, (int)(page - 1) * PAGE_SIZE, &json, &err);
     if (st) {
         lw_web_fail(res, 0, st, &err);
         return;
     }
-    json_t *hits = json_loads(json, 0, NULL);
+    st = lw_web_capture(req, write_facets_json, NULL, &fjson, &err);
+    if (st) {
+        free(json);
+        lw_web_fail(res, 0, st, &err);
+        return;
+    }
+    json_t *hits = json_loads(json, 0, NULL), *facets = json_loads(fjson, 0, NULL);
     free(json);
-    if (!json_is_array(hits)) {
+    free(fjson);
+    if (!json_is_array(hits) || !json_is_object(facets)) {
         json_decref(hits);
+        json_decref(facets);
         lw_web_fail(res, 0, LAWWATCH_ERR_DB, &err);
         return;
     }
     lw_web_page_begin(b, lw_web_arg(req, "q"), lw_web_arg(req, "q"), req->en);
     write_filters(b, req);
-    write_facets(b, req, hits);
-    size_t total = json_array_size(hits), first = (size_t)(page - 1) * PAGE_SIZE;
+    write_facets(b, req, facets);
+    size_t total = (size_t)json_integer_value(json_object_get(facets, "total"));
+    size_t first = (size_t)(page - 1) * PAGE_SIZE, shown = json_array_size(hits);
     if (!total)
         lw_web_buf_puts(b, L(req, "<p>Không tìm thấy văn bản nào.</p>", "<p>No document found.</p>"));
+    else if (!shown)
+        lw_web_buf_printf(b, "<p class=\"meta\">%s %zu</p>\n",
+                          L(req, "Không có kết quả ở trang này; tổng số kết quả:", "No result on this page; results in all:"),
+                          total);
     else
-        lw_web_buf_printf(b, "<p class=\"meta\">%s %zu–%zu %s %zu%s</p>\n", L(req, "Kết quả", "Results"),
-                          first < total ? first + 1 : total, first + PAGE_SIZE < total ? first + PAGE_SIZE : total,
-                          L(req, "trong", "of"), total, total == PAGE_SIZE * PAGE_MAX ? "+" : "");
-    for (size_t i = first; i < total && i < first + PAGE_SIZE; i++)
+        lw_web_buf_printf(b, "<p class=\"meta\">%s %zu–%zu %s %zu</p>\n", L(req, "Kết quả", "Results"), first + 1,
+                          first + shown, L(req, "trong", "of"), total);
+    for (size_t i = 0; i < shown; i++)
         write_hit(b, req, json_array_get(hits, i));
     /* pages: previous, next (when this one is full, more may follow) */
     lw_web_buf_puts(b, "<nav>");
     for (int k = 0; k < 2; k++) {
         long to = k ? page + 1 : page - 1;
-        if (to < 1 || to > PAGE_MAX || (k && total <= (size_t)page * PAGE_SIZE))
+        if (to < 1 || to > PAGE_MAX || (k && total <= (size_t)page * PAGE_SIZE) || (!k && first > total))
             continue;
         lw_web_buf_puts(b, "<a href=\"");
         search_href(b, req, NULL, NULL, to);
@@ -287,4 +275,5 @@ void lw_web_page_search(const lw_web_request *req, lw_web_response *res)
     lw_web_buf_puts(b, "</nav>");
     lw_web_page_end(b);
     json_decref(hits);
+    json_decref(facets);
 }
