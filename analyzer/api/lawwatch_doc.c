@@ -20,7 +20,10 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "lw_check.h"
+#include "lw_check_render.h"
 #include "lw_docset.h"
+#include "lw_registry.h"
 #include "lw_report_render.h"
 #include "lw_rules.h"
 #include "lw_store_doc.h"
@@ -392,30 +395,41 @@ typedef struct {
     size_t size;
 } memout;
 
-/* This document's findings: `check --format json` (paths below cwd relative), those whose id
- * is id. year (0: unknown) is the document's year as check reckons it (lw_ds_doc.year): check
- * --year filters only which documents' findings are written, every document is still read,
- * so the document's findings are the same and the others are not made. */
-static lw_status doc_findings(lawwatch_db *db, const lawwatch_engine *eng, long long id, int year, const char *cwd,
-                              json_t **out, lw_error *ie)
+/* This document's findings: those of `check --format json` (paths below cwd relative) whose
+ * id is id, judged over the docset ds (every document loaded once, shared with the duties:
+ * issue 19) with check's options limited to this document (lw_check_options.doc_id: the
+ * others are not checked, this one exactly as in the full run). year (0: unknown) is the
+ * document's year as check reckons it (lw_ds_doc.year), as the full check's --year. */
+static lw_status doc_findings(lawwatch_db *db, const lawwatch_engine *eng, lw_docset *ds, long long id, int year,
+                              const char *cwd, json_t **out, lw_error *ie)
 {
     *out = NULL;
+    lw_registry *reg = NULL;
+    json_t *all = NULL;
+    lw_check_options co = {.year = year, .doc_id = id, .ds = ds};
+    lw_status st = lw_registry_load_dir(eng->rules_dir, &reg, ie);
+    if (!st)
+        st = lw_check_run(db->store, eng->eng, reg, &co, &all, ie);
+    lw_registry_free(reg);
+    if (st)
+        return st;
+    /* written and read back as check writes its JSON: the same paths and keys */
     char *text = NULL;
     size_t size = 0;
     FILE *f = open_memstream(&text, &size);
-    if (!f)
+    if (!f) {
+        json_decref(all);
         return lw_error_msg(ie, LW_ERR_NOMEM, NULL, 0, 0, LW_MSG_NOMEM);
-    lawwatch_view v = {LAWWATCH_FORMAT_JSON, 0, cwd};
-    lawwatch_check_options co = {.year = year};
-    lawwatch_error pe;
-    lawwatch_status ps = lawwatch_check_write(db, eng, &co, &v, f, NULL, &pe);
-    int closed = fclose(f);
-    if (ps) {
-        free(text);
-        lw_error_set(ie, (lw_status)ps, pe.file[0] ? pe.file : NULL, pe.line, pe.col, "%s", pe.msg);
-        return (lw_status)ps;
     }
-    json_t *all = closed ? NULL : json_loads(text, 0, NULL);
+    lw_check_render_options ro = {.cwd = cwd ? cwd : "", .db = lw_store_path(db->store)};
+    st = lw_check_render(all, LW_CHECK_JSON, &ro, f, ie);
+    json_decref(all);
+    int closed = fclose(f);
+    if (st) {
+        free(text);
+        return st;
+    }
+    all = closed ? NULL : json_loads(text, 0, NULL);
     free(text);
     json_t *mine = json_array();
     if (!json_is_array(all) || !mine) {
@@ -597,9 +611,10 @@ static lw_status build_doc(lawwatch_db *db, const lawwatch_engine *eng, long lon
         st = lw_docset_load(db->store, lw_engine_rules(eng->eng), LW_DS_REFS_FULL, &ds, ie);
     size_t di = ds ? ds_index(ds, id) : (size_t)-1;
     if (!st)
-        st = doc_findings(db, eng, id, di != (size_t)-1 ? lw_docset_doc(ds, di)->year : 0, v ? v->cwd : NULL,
+        st = doc_findings(db, eng, ds, id, di != (size_t)-1 ? lw_docset_doc(ds, di)->year : 0, v ? v->cwd : NULL,
                           &findings, ie);
-    lw_report_options ro = {.as_of = as_of, .window = DOC_REPORT_WINDOW, .all = 1};
+    /* only this document's duties, over the same docset (issue 19) */
+    lw_report_options ro = {.as_of = as_of, .window = DOC_REPORT_WINDOW, .all = 1, .doc_id = id, .ds = ds};
     if (!st)
         st = lw_report_build(db->store, eng->eng, &ro, &rep, ie);
     if (!st && di != (size_t)-1 && add_cited_ids(ds, di, g.facts))

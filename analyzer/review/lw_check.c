@@ -83,6 +83,8 @@ static int wanted(const cctx *c, size_t di)
     const lw_ds_doc *d = lw_docset_doc(c->ds, di);
     if (c->opt && c->opt->year && d->year != c->opt->year)
         return 0;
+    if (c->opt && c->opt->doc_id && d->id != c->opt->doc_id)
+        return 0;
     if (c->unit_key)
         return c->issuer_keys[di] && strstr(c->issuer_keys[di], c->unit_key);
     return 1;
@@ -846,10 +848,13 @@ lw_status lw_check_run(lw_store *s, const lw_engine *eng, const lw_registry *reg
     /* the findings are built by many json_* calls and lw_buf appends: out of memory in any
      * is noted (lw_oom) and fails the check at its end, never drops a finding's key */
     unsigned long oom = lw_oom_mark();
-    lw_docset *ds;
-    lw_status st = lw_docset_load(s, lw_engine_rules(eng), LW_DS_REFS_FULL, &ds, err);
+    lw_docset *ds = opt ? opt->ds : NULL;
+    lw_docset *own = NULL; /* the docset loaded here, freed here (the caller's is not) */
+    lw_status st = ds ? LW_OK : lw_docset_load(s, lw_engine_rules(eng), LW_DS_REFS_FULL, &own, err);
     if (st)
         return st;
+    if (!ds)
+        ds = own;
     cctx c = {.ds = ds, .reg = reg, .rs = lw_engine_rules(eng), .lx = lw_engine_lexicon(eng), .opt = opt,
               .out = json_array()};
     size_t n = lw_docset_ndocs(ds);
@@ -857,7 +862,7 @@ lw_status lw_check_run(lw_store *s, const lw_engine *eng, const lw_registry *reg
     if (!c.labels || !c.out) {
         free(c.labels);
         json_decref(c.out);
-        lw_docset_free(ds);
+        lw_docset_free(own);
         return lw_error_msg(err, LW_ERR_NOMEM, NULL, 0, 0, LW_MSG_NOMEM);
     }
     for (size_t i = 0; i < n; i++) {
@@ -873,7 +878,7 @@ lw_status lw_check_run(lw_store *s, const lw_engine *eng, const lw_registry *reg
             free(c.labels[i]);
         free(c.labels);
         json_decref(c.out);
-        lw_docset_free(ds);
+        lw_docset_free(own);
         return LW_ERR_NOMEM;
     }
     st = load_relations(&c, s, err);
@@ -884,7 +889,7 @@ lw_status lw_check_run(lw_store *s, const lw_engine *eng, const lw_registry *reg
         free_relations(&c);
         lw_check_ocr_free(c.ocr);
         json_decref(c.out);
-        lw_docset_free(ds);
+        lw_docset_free(own);
         return st;
     }
     c.issuer_keys = calloc(n + 1, sizeof *c.issuer_keys);
@@ -897,8 +902,9 @@ lw_status lw_check_run(lw_store *s, const lw_engine *eng, const lw_registry *reg
         c.nomem = 1;
     for (size_t i = 0; i < n && !c.nomem; i++) {
         const lw_ds_doc *d = lw_docset_doc(ds, i);
-        c.issuer_keys[i] = d->issuer ? lw_store_fold(d->issuer) : NULL;
-        if (d->issuer && !c.issuer_keys[i])
+        /* folded for the unit filter only (utf8proc: the dearest part of a one-document run) */
+        c.issuer_keys[i] = c.unit_key && d->issuer ? lw_store_fold(d->issuer) : NULL;
+        if (c.unit_key && d->issuer && !c.issuer_keys[i])
             c.nomem = 1;
         if (d->is_plan && d->is_province)
             py[npy++] = (year_ix){d->year, i};
@@ -911,6 +917,8 @@ lw_status lw_check_run(lw_store *s, const lw_engine *eng, const lw_registry *reg
     free(py);
     for (size_t i = 0; i < n && !c.nomem; i++) {
         const lw_ds_doc *d = lw_docset_doc(ds, i);
+        if (opt && opt->doc_id && d->id != opt->doc_id)
+            continue; /* its findings would all be left out (wanted) */
         check_citations(&c, i);
         check_duties(&c, i);
         if (d->is_plan && !d->is_province && d->issuer)
@@ -927,7 +935,7 @@ lw_status lw_check_run(lw_store *s, const lw_engine *eng, const lw_registry *reg
     free_relations(&c);
     lw_check_ocr_free(c.ocr);
     free(c.pplans);
-    lw_docset_free(ds);
+    lw_docset_free(own);
     if (c.nomem || lw_oom_since(oom)) { /* a finding may lack a key (noted by lw_oom) */
         json_decref(c.out);
         return lw_error_msg(err, LW_ERR_NOMEM, NULL, 0, 0, LW_MSG_NOMEM);

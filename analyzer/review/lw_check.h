@@ -20,6 +20,7 @@
 #include <jansson.h>
 
 #include "lw_common.h"
+#include "lw_docset.h"
 #include "lw_extract.h"
 #include "lw_registry.h"
 #include "lw_store.h"
@@ -27,6 +28,13 @@
 typedef struct {
     const char *unit; /* only documents whose issuer contains this (folded), or NULL */
     int year;         /* only documents of this year, or 0 */
+    /* issue 19: only the findings on the document of this id (0: every document's): they are
+     * judged exactly as in the full run (its province's plan, the registry, the relations
+     * every document states), only the other documents are not checked */
+    long long doc_id;
+    /* issue 19: the documents already loaded (LW_DS_REFS_FULL; borrowed, used and not
+     * changed but for its unit cache), NULL: loaded from s */
+    lw_docset *ds;
 } lw_check_options;
 
 /* Runs every check over the documents of s. *findings is an owned JSON array (json_decref),

@@ -62,6 +62,7 @@ struct lw_report {
     lw_subject *subject; /* the words that tell what a document is about (rules/report.yaml) */
     uint64_t **pairs;   /* by document: its subject's pairs (subject_pairs), or NULL */
     size_t *npairs;
+    unsigned char *paired; /* by document: pairs made (made when a duty first asks: on_subject) */
     char **names_of;    /* by document: label and subject as shown (doc_names), or NULL */
     char **labels;      /* by document: lw_doc_label alone, NULL when the header names nothing */
     const char **bodies, **province_words; /* rules/report.yaml (expand): borrowed */
@@ -138,6 +139,15 @@ typedef struct {
  * enough pairs with the duty's document's subject, activity or output. */
 static int on_subject(lw_report *r, const item_t *it, size_t oi, duty_pairs *dp)
 {
+    if (!r->paired[oi]) {
+        size_t cap = 0;
+        r->paired[oi] = 1;
+        if (lw_subject_pairs(r->subject, lw_docset_doc(r->ds, oi)->subject, &r->pairs[oi], &r->npairs[oi], &cap)) {
+            r->nomem = 1; /* not answered, never a false "done"; and the build fails */
+            return 0;
+        }
+        r->npairs[oi] = lw_subject_uniq(r->pairs[oi], r->npairs[oi]);
+    }
     if (!r->npairs[oi])
         return 0;
     if (!dp->made) {
@@ -718,12 +728,15 @@ lw_status lw_report_build(lw_store *s, const lw_engine *eng, const lw_report_opt
     const lw_ruleset *rs = lw_engine_rules(eng);
     long long *stale_ids = NULL;
     size_t n_stale = 0;
-    lw_status st = lw_store_stale_ids(s, lw_ruleset_version(rs), 1, &stale_ids, &n_stale, err);
+    /* one document's duties (issue 19) say no summary: its stale count is not read */
+    lw_status st = opt->doc_id ? LW_OK : lw_store_stale_ids(s, lw_ruleset_version(rs), 1, &stale_ids, &n_stale, err);
     free(stale_ids); /* only their number is said */
     r->stale = (long long)n_stale;
     if (!st && !(r->db = strdup(lw_store_path(s))))
         st = lw_error_msg(err, LW_ERR_NOMEM, NULL, 0, 0, LW_MSG_NOMEM);
-    if (!st)
+    if (!st && opt->ds)
+        r->ds = opt->ds; /* the caller's (LW_DS_REFS_FULL is a superset of the ids) */
+    else if (!st)
         st = lw_docset_load(s, rs, LW_DS_REFS_IDS, &r->ds, err);
     if (st) {
         free(r->db);
@@ -757,14 +770,12 @@ lw_status lw_report_build(lw_store *s, const lw_engine *eng, const lw_report_opt
     r->province_word = json_string_value(pw);
     r->pairs = calloc(nd + 1, sizeof *r->pairs);
     r->npairs = calloc(nd + 1, sizeof *r->npairs);
-    int bad = !r->pairs || !r->npairs || lw_subject_create(rs, &r->subject, err) ||
+    r->paired = calloc(nd + 1, 1);
+    /* a document's subject pairs are made when a duty first asks (on_subject): only the
+     * candidates' are ever needed */
+    int bad = !r->pairs || !r->npairs || !r->paired || lw_subject_create(rs, &r->subject, err) ||
               load_list(rs, "province_bodies", &r->bodies, &r->nbodies) ||
               load_list(rs, "province_words", &r->province_words, &r->nprovince_words);
-    for (size_t i = 0; i < nd && !bad; i++) {
-        size_t cap = 0;
-        bad = lw_subject_pairs(r->subject, lw_docset_doc(r->ds, i)->subject, &r->pairs[i], &r->npairs[i], &cap);
-        r->npairs[i] = lw_subject_uniq(r->pairs[i], r->npairs[i]);
-    }
     if (bad || r->nomem) {
         free(topics);
         lw_report_free(r);
@@ -772,6 +783,8 @@ lw_status lw_report_build(lw_store *s, const lw_engine *eng, const lw_report_opt
     }
     for (size_t i = 0; i < nd; i++) {
         const lw_ds_doc *d = lw_docset_doc(r->ds, i);
+        if (opt->doc_id && d->id != opt->doc_id)
+            continue; /* one document's duties (issue 19) */
         for (size_t k = 0; k < d->n_duties; k++) {
             const lw_ds_duty *u = lw_docset_duty(r->ds, d->first_duty + k);
             if (u->qualifier && !strcmp(u->qualifier, "recurring"))
@@ -867,6 +880,7 @@ void lw_report_free(lw_report *r)
         free(r->pairs[i]);
     free(r->pairs);
     free(r->npairs);
+    free(r->paired);
     lw_subject_free(r->subject);
     free(r->bodies);
     free(r->province_words);
@@ -878,7 +892,8 @@ void lw_report_free(lw_report *r)
     }
     free(r->names_of);
     free(r->labels);
-    lw_docset_free(r->ds);
+    if (r->ds != r->opt.ds)
+        lw_docset_free(r->ds);
     free(r);
 }
 

@@ -72,6 +72,13 @@ typedef struct {
     const char *unit;  /* only units whose name contains this (folded), or NULL */
     int english;       /* labels in English */
     int color;         /* ANSI colours in the text form */
+    /* issue 19: only the duties of the document of this id (0: every document's), judged
+     * exactly as in the full report (answered by the later documents of their units); the
+     * summary's stale count is then 0 (not read) */
+    long long doc_id;
+    /* issue 19: the documents already loaded (borrowed, kept by the report until
+     * lw_report_free: the caller frees it after), NULL: loaded from s */
+    lw_docset *ds;
 } lw_report_options;
 
 typedef struct lw_report lw_report;
