@@ -608,7 +608,7 @@ static lw_status build_doc(lawwatch_db *db, const lawwatch_engine *eng, long lon
     if (!st)
         st = reread_doc(db, eng, &g, &rr, ie);
     if (!st)
-        st = lw_docset_load(db->store, lw_engine_rules(eng->eng), LW_DS_REFS_FULL, &ds, ie);
+        st = lw_docset_load_for(db->store, lw_engine_rules(eng->eng), LW_DS_REFS_FULL, id, &ds, ie);
     size_t di = ds ? ds_index(ds, id) : (size_t)-1;
     if (!st)
         st = doc_findings(db, eng, ds, id, di != (size_t)-1 ? lw_docset_doc(ds, di)->year : 0, v ? v->cwd : NULL,

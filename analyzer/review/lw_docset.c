@@ -813,7 +813,25 @@ static void issuer_province(loader *l)
     }
 }
 
-lw_status lw_docset_load(lw_store *s, const lw_ruleset *rs, int flags, lw_docset **out, lw_error *err)
+/* The ids of the documents whose duties judging document id alone needs (lw_docset_load_for):
+ * its own and the province plans' (a unit's plan is checked against its province's). Owned;
+ * NULL when out of memory. */
+static long long *duty_docs(const lw_docset *d, long long id, size_t *n)
+{
+    long long *v = malloc((d->ndocs + 1) * sizeof *v);
+    *n = 0;
+    if (v) {
+        v[(*n)++] = id;
+        for (size_t i = 0; i < d->ndocs; i++)
+            if (d->docs[i].id != id && d->docs[i].is_plan && d->docs[i].is_province)
+                v[(*n)++] = d->docs[i].id;
+    }
+    return v;
+}
+
+/* lw_docset_load, and lw_docset_load_for when doc_id is not 0. */
+static lw_status load(lw_store *s, const lw_ruleset *rs, int flags, long long doc_id, lw_docset **out,
+                      lw_error *err)
 {
     *out = NULL;
     lw_docset *d = calloc(1, sizeof *d);
@@ -837,10 +855,16 @@ lw_status lw_docset_load(lw_store *s, const lw_ruleset *rs, int flags, lw_docset
     if (!st && !l.nomem)
         issuer_province(&l);
     l.cap = 0;
+    size_t nonly = 0;
+    long long *only = !st && !l.nomem && doc_id ? duty_docs(d, doc_id, &nonly) : NULL;
+    if (doc_id && !only)
+        l.nomem = 1;
     if (!st && !l.nomem)
-        st = lw_store_each_duty(s, on_duty, &l, err);
+        st = only ? lw_store_each_duty_of(s, only, nonly, on_duty, &l, err) : lw_store_each_duty(s, on_duty, &l, err);
     if (!st && !l.nomem)
-        st = lw_store_each_duty_unit(s, on_unit, &l, err);
+        st = only ? lw_store_each_duty_unit_of(s, only, nonly, on_unit, &l, err)
+                  : lw_store_each_duty_unit(s, on_unit, &l, err);
+    free(only);
     if (!st && !l.nomem)
         slice_units(d, l.fids);
     l.cap = 0;
@@ -858,6 +882,17 @@ lw_status lw_docset_load(lw_store *s, const lw_ruleset *rs, int flags, lw_docset
     }
     *out = d;
     return LW_OK;
+}
+
+lw_status lw_docset_load(lw_store *s, const lw_ruleset *rs, int flags, lw_docset **out, lw_error *err)
+{
+    return load(s, rs, flags, 0, out, err);
+}
+
+lw_status lw_docset_load_for(lw_store *s, const lw_ruleset *rs, int flags, long long doc_id, lw_docset **out,
+                             lw_error *err)
+{
+    return load(s, rs, flags, doc_id, out, err);
 }
 
 void lw_docset_free(lw_docset *d)

@@ -219,6 +219,18 @@ lw_status lw_store_each_duty(lw_store *s, int (*fn)(void *ud, const lw_store_dut
     return s->be->each_duty(s->conn, fn, ud, err);
 }
 
+lw_status lw_store_each_duty_of(lw_store *s, const long long *ids, size_t n,
+                                int (*fn)(void *ud, const lw_store_duty_row *r), void *ud, lw_error *err)
+{
+    return s->be->each_duty_of(s->conn, ids, n, fn, ud, err);
+}
+
+lw_status lw_store_each_duty_unit_of(lw_store *s, const long long *ids, size_t n,
+                                     int (*fn)(void *ud, const lw_store_unit_row *r), void *ud, lw_error *err)
+{
+    return s->be->each_duty_unit_of(s->conn, ids, n, fn, ud, err);
+}
+
 lw_status lw_store_each_duty_unit(lw_store *s, int (*fn)(void *ud, const lw_store_unit_row *r), void *ud, lw_error *err)
 {
     return s->be->each_duty_unit(s->conn, fn, ud, err);

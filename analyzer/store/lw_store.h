@@ -198,6 +198,12 @@ lw_status lw_store_each_duty(lw_store *s, int (*fn)(void *ud, const lw_store_dut
 /* Every unit a duty names, by duty (fact_id) then the order the duty names them. */
 lw_status lw_store_each_duty_unit(lw_store *s, int (*fn)(void *ud, const lw_store_unit_row *r), void *ud,
                                   lw_error *err);
+/* issue 19: lw_store_each_duty and lw_store_each_duty_unit for the documents ids[0..n) only
+ * (the same rows of those documents, in the same order): what judging one document needs. */
+lw_status lw_store_each_duty_of(lw_store *s, const long long *ids, size_t n,
+                                int (*fn)(void *ud, const lw_store_duty_row *r), void *ud, lw_error *err);
+lw_status lw_store_each_duty_unit_of(lw_store *s, const long long *ids, size_t n,
+                                     int (*fn)(void *ud, const lw_store_unit_row *r), void *ud, lw_error *err);
 /* Every legal reference: what (LW_STORE_REFS_FULL or _IDS) says which fields and order. */
 lw_status lw_store_each_ref(lw_store *s, int what, int (*fn)(void *ud, const lw_store_ref_row *r), void *ud,
                             lw_error *err);

@@ -234,6 +234,11 @@ typedef struct lw_store_backend {
                              lw_error *err);
     /* issue 19: the facet counts of q over all its matches (lw_store_search_facets) */
     lw_status (*search_facets)(lw_store_conn *c, const lw_search_query *q, json_t **out, lw_error *err);
+    /* issue 19: each_duty and each_duty_unit of the documents ids only (lw_store_each_duty_of) */
+    lw_status (*each_duty_of)(lw_store_conn *c, const long long *ids, size_t n,
+                              int (*fn)(void *ud, const lw_store_duty_row *r), void *ud, lw_error *err);
+    lw_status (*each_duty_unit_of)(lw_store_conn *c, const long long *ids, size_t n,
+                                   int (*fn)(void *ud, const lw_store_unit_row *r), void *ud, lw_error *err);
 } lw_store_backend;
 
 #endif

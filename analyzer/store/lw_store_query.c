@@ -634,6 +634,49 @@ lw_status lw_sqlite_each_duty_unit(lw_sqlite *s, unit_fn fn, void *ud, lw_error 
                     map_unit, &fn, ud, err);
 }
 
+/* ids as a JSON array ("[1,5,9]", owned), for json_each: one statement whatever their number.
+ * NULL when out of memory. */
+static char *ids_json(const long long *ids, size_t n)
+{
+    size_t cap = 2 + n * 21 + 1;
+    char *b = malloc(cap), *p = b;
+    if (!b)
+        return NULL;
+    *p++ = '[';
+    for (size_t i = 0; i < n; i++)
+        p += snprintf(p, cap - (size_t)(p - b), "%s%lld", i ? "," : "", ids[i]);
+    snprintf(p, cap - (size_t)(p - b), "]");
+    return b;
+}
+
+lw_status lw_sqlite_each_duty_of(lw_sqlite *s, const long long *ids, size_t n, duty_fn fn, void *ud, lw_error *err)
+{
+    char *j = ids_json(ids, n);
+    if (!j)
+        return lw_error_msg(err, LW_ERR_NOMEM, NULL, 0, 0, LW_MSG_NOMEM);
+    lw_status st = each_row(s, "SELECT k.fact_id, k.doc_id, k.line, k.activity, k.topic, k.section, k.source,"
+                               " k.output, k.date_from, k.date_to, k.precision, k.qualifier, k.deadline_text,"
+                               " k.deadline_line, k.page FROM duties k"
+                               " WHERE k.doc_id IN (SELECT value FROM json_each(?1))"
+                               " ORDER BY k.doc_id, k.span_start, k.fact_id",
+                            j, map_duty, &fn, ud, err);
+    free(j);
+    return st;
+}
+
+lw_status lw_sqlite_each_duty_unit_of(lw_sqlite *s, const long long *ids, size_t n, unit_fn fn, void *ud,
+                                      lw_error *err)
+{
+    char *j = ids_json(ids, n);
+    if (!j)
+        return lw_error_msg(err, LW_ERR_NOMEM, NULL, 0, 0, LW_MSG_NOMEM);
+    lw_status st = each_row(s, "SELECT fact_id, role, name, level, line FROM duty_units"
+                               " WHERE doc_id IN (SELECT value FROM json_each(?1)) ORDER BY fact_id, rowid",
+                            j, map_unit, &fn, ud, err);
+    free(j);
+    return st;
+}
+
 typedef int (*ref_fn)(void *ud, const lw_store_ref_row *r);
 static int map_ref_ids(sqlite3_stmt *st, const void *fn, void *ud)
 {
