@@ -65,27 +65,33 @@ static const char style[] = "<style>"
                             ".reg td{display:inline-block;border:0;padding:.1em .4em}.reg td.t{display:block}}"
                             "</style>";
 
+/* The registry's status codes and their English words (the Vietnamese ones are the data's
+ * status_label). */
+static const char *const status_en[][2] = {{"in_force", "in force"},
+                                           {"amended", "amended"},
+                                           {"replaced", "replaced"},
+                                           {"expired", "expired"},
+                                           {"unknown", "status unknown"}};
+#define N_STATUS (sizeof status_en / sizeof *status_en)
+
+/* The English words of a status code, NULL when it is none. */
+static const char *status_word_en(const char *code)
+{
+    for (size_t i = 0; code && i < N_STATUS; i++)
+        if (!strcmp(code, status_en[i][0]))
+            return status_en[i][1];
+    return NULL;
+}
+
 /* A status as a coloured word: the registry's code gives the colour, the word is the data's
  * (Vietnamese) or, with ?lang=en, its English. */
 static void write_status(lw_web_buf *b, const lw_web_request *req, const json_t *o)
 {
-    static const char *const en[][2] = {{"in_force", "in force"},
-                                        {"amended", "amended"},
-                                        {"replaced", "replaced"},
-                                        {"expired", "expired"},
-                                        {"unknown", "status unknown"}};
     const char *code = field(o, "status") ? field(o, "status") : "unknown";
-    int listed = !json_is_false(json_object_get(o, "in_registry"));
+    int listed = !json_is_false(json_object_get(o, "in_registry")), known = status_word_en(code) != NULL;
     const char *word = field(o, "status_label");
-    if (req->en) {
-        word = listed ? "status unknown" : "not in the registry";
-        for (size_t i = 0; listed && i < sizeof en / sizeof *en; i++)
-            if (!strcmp(code, en[i][0]))
-                word = en[i][1];
-    }
-    int known = 0;
-    for (size_t i = 0; i < sizeof en / sizeof *en; i++)
-        known |= !strcmp(code, en[i][0]);
+    if (req->en)
+        word = !listed ? "not in the registry" : known ? status_word_en(code) : "status unknown";
     lw_web_buf_printf(b, "<span class=\"st st-%s\">", !listed ? "unlisted" : known ? code : "unknown");
     lw_web_html_text(b, word);
     lw_web_buf_puts(b, "</span>");
@@ -158,8 +164,8 @@ static void write_select(lw_web_buf *b, const lw_web_request *req, const json_t 
         lw_web_buf_puts(b, "<option value=\"");
         lw_web_html_text(b, v);
         lw_web_buf_puts(b, chosen && !strcmp(chosen, v) ? "\" selected>" : "\">");
-        if (!strcmp(key, "status") && !req->en)
-            lw_web_html_text(b, field(o, "status_label"));
+        if (!strcmp(key, "status"))
+            lw_web_html_text(b, req->en && status_word_en(v) ? status_word_en(v) : field(o, "status_label"));
         else
             lw_web_html_text(b, v);
         lw_web_buf_puts(b, "</option>");
