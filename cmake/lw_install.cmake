@@ -5,7 +5,8 @@
 #   share/man/man1/lawwatch.1, lawwatch-VERB.1 made from the command's --help (below)
 #   share/bash-completion/completions/lawwatch made from the same help
 #   libexec/lawwatch/lawwatch-nightly          the nightly run (dist/lawwatch-nightly.in)
-#   lib/systemd/system/lawwatch-nightly.service, .timer, lawwatch-failure@.service
+#   lib/systemd/system/lawwatch-nightly.service, .timer, lawwatch-failure@.service,
+#   lawwatch-serve.service
 #   share/doc/lawwatch/lawwatch.conf.example   the configuration, commented
 #   /etc/lawwatch/lawwatch.conf                the same file, in the .deb only (a conffile;
 #                                              SYSCONFDIR, /etc for the prefix /usr)
@@ -41,10 +42,14 @@ configure_file(${CMAKE_SOURCE_DIR}/dist/lawwatch-nightly.service.in
                ${CMAKE_BINARY_DIR}/dist/lawwatch-nightly.service @ONLY)
 configure_file(${CMAKE_SOURCE_DIR}/dist/lawwatch-failure@.service.in
                ${CMAKE_BINARY_DIR}/dist/lawwatch-failure@.service @ONLY)
+# the web interface's unit runs the installed command itself
+set(LW_BIN ${CMAKE_INSTALL_FULL_BINDIR}/lawwatch)
+configure_file(${CMAKE_SOURCE_DIR}/dist/lawwatch-serve.service.in
+               ${CMAKE_BINARY_DIR}/dist/lawwatch-serve.service @ONLY)
 install(PROGRAMS ${CMAKE_BINARY_DIR}/dist/lawwatch-nightly DESTINATION ${LW_NIGHTLY_DIR})
 set(LW_UNIT_DIR lib/systemd/system)
 install(FILES ${CMAKE_BINARY_DIR}/dist/lawwatch-nightly.service ${CMAKE_SOURCE_DIR}/dist/lawwatch-nightly.timer
-              ${CMAKE_BINARY_DIR}/dist/lawwatch-failure@.service
+              ${CMAKE_BINARY_DIR}/dist/lawwatch-failure@.service ${CMAKE_BINARY_DIR}/dist/lawwatch-serve.service
         DESTINATION ${LW_UNIT_DIR})
 install(FILES ${CMAKE_SOURCE_DIR}/dist/lawwatch.conf.example DESTINATION ${CMAKE_INSTALL_DOCDIR})
 

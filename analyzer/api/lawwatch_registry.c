@@ -180,7 +180,8 @@ typedef struct {
 static int on_count(void *ud, const char *key, long long n)
 {
     counts_of *k = ud;
-    k->nomem |= json_object_set_new(k->by_key, key, json_integer((json_int_t)n)) != 0;
+    /* nocheck: a key only looked up, which a byte that is not UTF-8 must not fail */
+    k->nomem |= json_object_set_new_nocheck(k->by_key, key, json_integer((json_int_t)n)) != 0;
     return k->nomem; /* a count lost would read 0: stop, and fail */
 }
 
@@ -376,7 +377,7 @@ static void add_link(chain *ch, const char *by, const char *relation, const char
         return;
     }
     if (!json_object_get(ch->seen, key)) {
-        CHK(c, json_object_set_new(ch->seen, key, json_true()));
+        CHK(c, json_object_set_new_nocheck(ch->seen, key, json_true()));
         CHK(c, json_array_append_new(ch->queue, json_pack("[s,i]", e ? e->id : id, ch->depth + 1)));
     }
     free(key);
@@ -425,7 +426,7 @@ static json_t *chain_json(ctx *c, const char *start, int down)
     chain ch = {c, json_array(), json_array(), json_object(), down, NULL, 0};
     char *key = node_key(c->reg, start);
     if (!ch.items || !ch.queue || !ch.seen || !key ||
-        json_object_set_new(ch.seen, key, json_true()) || json_array_append_new(ch.queue, json_pack("[s,i]", start, 0)))
+        json_object_set_new_nocheck(ch.seen, key, json_true()) || json_array_append_new(ch.queue, json_pack("[s,i]", start, 0)))
         c->nomem = 1;
     free(key);
     for (size_t i = 0; !c->nomem && i < json_array_size(ch.queue); i++) {

@@ -141,8 +141,29 @@ static void value_text(lw_web_buf *b, const json_t *v)
     }
 }
 
-/* A fact's fields (all but kind, text, span, rule) as "key: value" lines, escaped. */
-static void fact_fields(lw_web_buf *b, const json_t *f, const char *sep)
+/* The Vietnamese name of a fact's field (the JSON keys are English, a contract); NULL when
+ * there is none (the key is shown). */
+static const char *field_vi(const char *key)
+{
+    static const char *const names[][2] = {
+        {"activity", "công việc"}, {"cited_doc_id", "văn bản trong cơ sở dữ liệu"}, {"concerns", "liên quan"},
+        {"date", "ngày"}, {"deadline", "thời hạn"}, {"from", "từ"}, {"id", "số hiệu"}, {"lead", "chủ trì"},
+        {"level", "cấp"}, {"line", "dòng"}, {"name", "tên"}, {"number", "số"}, {"ocr_conf", "độ tin cậy OCR"},
+        {"output", "sản phẩm"}, {"page", "trang"}, {"paragraph", "đoạn"}, {"partners", "phối hợp"},
+        {"pinpoint", "điều, khoản"}, {"precision", "độ chính xác"}, {"province", "tỉnh"}, {"qualifier", "loại hạn"},
+        {"role", "vai trò"}, {"section", "mục"}, {"source", "nguồn"}, {"symbol", "ký hiệu"}, {"title", "trích yếu"},
+        {"to", "đến"}, {"topic", "chủ đề"}, {"type", "loại"}, {"units", "đơn vị"}, {"value", "giá trị"},
+        {"year", "năm"},
+    };
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+        if (!strcmp(key, names[i][0]))
+            return names[i][1];
+    return NULL;
+}
+
+/* A fact's fields (all but kind, text, span, rule) as "key: value" lines, escaped; the keys
+ * in Vietnamese unless en. */
+static void fact_fields(lw_web_buf *b, const json_t *f, const char *sep, int en)
 {
     const char *k;
     const json_t *x;
@@ -152,7 +173,7 @@ static void fact_fields(lw_web_buf *b, const json_t *f, const char *sep)
             (json_is_array(x) && !json_array_size(x)))
             continue;
         lw_web_buf_puts(b, first ? "" : sep);
-        lw_web_html_text(b, k);
+        lw_web_html_text(b, !en && field_vi(k) ? field_vi(k) : k);
         lw_web_buf_puts(b, ": ");
         value_text(b, x);
         first = 0;
@@ -222,7 +243,7 @@ static void open_fact(lw_web_buf *b, const lw_web_request *req, const json_t *fa
         lw_web_buf_printf(b, "data-fact=\"%zu\" id=\"f-%zu\" title=\"", i, i);
         lw_web_html_text(b, kind_label(req, kind));
         lw_web_buf_puts(b, "&#10;");
-        fact_fields(b, f, "&#10;");
+        fact_fields(b, f, "&#10;", req->en);
         lw_web_buf_puts(b, "\">");
     }
     *link = 0;
@@ -441,7 +462,7 @@ static void write_side(lw_web_buf *b, const lw_web_request *req, const json_t *f
             lw_web_html_text(b, str(f, "text"));
             lw_web_buf_puts(b, "</a>");
             lw_web_buf_puts(b, "<div class=\"meta\">");
-            fact_fields(b, f, "; ");
+            fact_fields(b, f, "; ", req->en);
             if (!strcmp(fk, "legal_ref")) {
                 const char *id = str(f, "id");
                 const json_t *cd = json_object_get(f, "cited_doc_id");

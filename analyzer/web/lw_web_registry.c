@@ -57,33 +57,60 @@ static const char style[] = "<style>"
                             "vertical-align:top}.reg td.n{text-align:right}"
                             ".card{background:#fff;border:1px solid #ddd;border-radius:4px;padding:.6em .8em}"
                             ".card dt{font-weight:bold;margin-top:.3em}.card dd{margin-left:1em}"
-                            ".chain li{list-style:none;margin:.2em 0}"
+                            ".chain li{list-style:none;margin:.2em 0}.reg time{white-space:nowrap}"
+                            /* a phone: each row a block (number, date, status, then the title below),
+                             * no sideways scrolling; the rest is on the entry's page */
+                            "@media (max-width:40em){.reg .opt,.reg thead{display:none}"
+                            ".reg tr{display:block;border-bottom:1px solid #ddd;padding:.3em 0}"
+                            ".reg td{display:inline-block;border:0;padding:.1em .4em}.reg td.t{display:block}}"
                             "</style>";
+
+/* The registry's status codes and their English words (the Vietnamese ones are the data's
+ * status_label). */
+static const char *const status_en[][2] = {{"in_force", "in force"},
+                                           {"amended", "amended"},
+                                           {"replaced", "replaced"},
+                                           {"expired", "expired"},
+                                           {"unknown", "status unknown"}};
+#define N_STATUS (sizeof status_en / sizeof *status_en)
+
+/* The English words of a status code, NULL when it is none. */
+static const char *status_word_en(const char *code)
+{
+    for (size_t i = 0; code && i < N_STATUS; i++)
+        if (!strcmp(code, status_en[i][0]))
+            return status_en[i][1];
+    return NULL;
+}
 
 /* A status as a coloured word: the registry's code gives the colour, the word is the data's
  * (Vietnamese) or, with ?lang=en, its English. */
 static void write_status(lw_web_buf *b, const lw_web_request *req, const json_t *o)
 {
-    static const char *const en[][2] = {{"in_force", "in force"},
-                                        {"amended", "amended"},
-                                        {"replaced", "replaced"},
-                                        {"expired", "expired"},
-                                        {"unknown", "status unknown"}};
     const char *code = field(o, "status") ? field(o, "status") : "unknown";
-    int listed = !json_is_false(json_object_get(o, "in_registry"));
+    int listed = !json_is_false(json_object_get(o, "in_registry")), known = status_word_en(code) != NULL;
     const char *word = field(o, "status_label");
-    if (req->en) {
-        word = listed ? "status unknown" : "not in the registry";
-        for (size_t i = 0; listed && i < sizeof en / sizeof *en; i++)
-            if (!strcmp(code, en[i][0]))
-                word = en[i][1];
-    }
-    int known = 0;
-    for (size_t i = 0; i < sizeof en / sizeof *en; i++)
-        known |= !strcmp(code, en[i][0]);
+    if (req->en)
+        word = !listed ? "not in the registry" : known ? status_word_en(code) : "status unknown";
     lw_web_buf_printf(b, "<span class=\"st st-%s\">", !listed ? "unlisted" : known ? code : "unknown");
     lw_web_html_text(b, word);
     lw_web_buf_puts(b, "</span>");
+}
+
+/* An ISO date as reviewers write it, 23/07/2012, in a <time>; the text as it is when not ISO. */
+static void write_date(lw_web_buf *b, const char *iso)
+{
+    int y, m, d;
+    if (!iso)
+        return;
+    lw_web_buf_puts(b, "<time datetime=\"");
+    lw_web_html_text(b, iso);
+    lw_web_buf_puts(b, "\">");
+    if (strlen(iso) == 10 && sscanf(iso, "%4d-%2d-%2d", &y, &m, &d) == 3)
+        lw_web_buf_printf(b, "%02d/%02d/%04d", d, m, y);
+    else
+        lw_web_html_text(b, iso);
+    lw_web_buf_puts(b, "</time>");
 }
 
 /* href="/registry/ID" (the id URL-encoded, lang kept), then the id as the link's text. */
@@ -137,8 +164,8 @@ static void write_select(lw_web_buf *b, const lw_web_request *req, const json_t 
         lw_web_buf_puts(b, "<option value=\"");
         lw_web_html_text(b, v);
         lw_web_buf_puts(b, chosen && !strcmp(chosen, v) ? "\" selected>" : "\">");
-        if (!strcmp(key, "status") && !req->en)
-            lw_web_html_text(b, field(o, "status_label"));
+        if (!strcmp(key, "status"))
+            lw_web_html_text(b, req->en && status_word_en(v) ? status_word_en(v) : field(o, "status_label"));
         else
             lw_web_html_text(b, v);
         lw_web_buf_puts(b, "</option>");
@@ -166,8 +193,9 @@ static void page_list(const lw_web_request *req, const json_t *arr, lw_web_respo
     write_select(b, req, arr, "status", L(req, "Tình trạng", "Status"));
     lw_web_buf_printf(b, "<button type=\"submit\">%s</button></form>\n", L(req, "Lọc", "Filter"));
     lw_web_buf_printf(b,
-                      "<div class=\"wrap\"><table class=\"reg\"><thead><tr><th>%s</th><th>%s</th><th>%s</th>"
-                      "<th>%s</th><th>%s</th><th>%s</th><th>%s</th></tr></thead><tbody>\n",
+                      "<div class=\"wrap\"><table class=\"reg\"><thead><tr><th>%s</th><th class=\"opt\">%s</th>"
+                      "<th>%s</th><th>%s</th><th class=\"opt\">%s</th><th>%s</th><th class=\"opt\">%s</th></tr>"
+                      "</thead><tbody>\n",
                       L(req, "Số hiệu", "Number"), L(req, "Loại", "Type"), L(req, "Trích yếu", "Title"),
                       L(req, "Ngày ban hành", "Issued"), L(req, "Hiệu lực từ", "Effective"),
                       L(req, "Tình trạng", "Status"), L(req, "Văn bản trích dẫn", "Citing documents"));
@@ -179,16 +207,18 @@ static void page_list(const lw_web_request *req, const json_t *arr, lw_web_respo
         shown++;
         lw_web_buf_puts(b, "<tr><td>");
         write_id_link(b, req, field(o, "id"));
-        const char *cols[] = {field(o, "type"), field(o, "title"), field(o, "issued"), field(o, "effective")};
-        for (size_t k = 0; k < sizeof cols / sizeof *cols; k++) {
-            lw_web_buf_puts(b, k >= 2 ? "</td><td><time>" : "</td><td>");
-            lw_web_html_text(b, cols[k] ? cols[k] : "");
-            lw_web_buf_puts(b, k >= 2 ? "</time>" : "");
-        }
+        lw_web_buf_puts(b, "</td><td class=\"opt\">");
+        lw_web_html_text(b, field(o, "type"));
+        lw_web_buf_puts(b, "</td><td class=\"t\">");
+        lw_web_html_text(b, field(o, "title"));
+        lw_web_buf_puts(b, "</td><td>");
+        write_date(b, field(o, "issued"));
+        lw_web_buf_puts(b, "</td><td class=\"opt\">");
+        write_date(b, field(o, "effective"));
         lw_web_buf_puts(b, "</td><td>");
         write_status(b, req, o);
         json_t *n = json_object_get(o, "cited_by_count");
-        lw_web_buf_printf(b, "</td><td class=\"n\">%lld</td></tr>\n", (long long)json_integer_value(n));
+        lw_web_buf_printf(b, "</td><td class=\"n opt\">%lld</td></tr>\n", (long long)json_integer_value(n));
     }
     lw_web_buf_puts(b, "</tbody></table></div>\n");
     lw_web_buf_printf(b, "<p class=\"meta\">%zu / %zu %s</p>", shown, json_array_size(arr),
@@ -196,13 +226,18 @@ static void page_list(const lw_web_request *req, const json_t *arr, lw_web_respo
     lw_web_page_end(b);
 }
 
-/* A "dt/dd" line of the card, when value is. */
-static void card_line(lw_web_buf *b, const char *label, const char *value)
+/* A "dt/dd" line of the card, when value is: a date (ISO) written as reviewers write it, a
+ * path allowed to break anywhere. */
+enum { CARD_TEXT, CARD_DATE, CARD_PATH };
+static void card_line(lw_web_buf *b, const char *label, const char *value, int how)
 {
     if (!value)
         return;
-    lw_web_buf_printf(b, "<dt>%s</dt><dd>", label);
-    lw_web_html_text(b, value);
+    lw_web_buf_printf(b, "<dt>%s</dt><dd%s>", label, how == CARD_PATH ? " class=\"path\"" : "");
+    if (how == CARD_DATE)
+        write_date(b, value);
+    else
+        lw_web_html_text(b, value);
     lw_web_buf_puts(b, "</dd>");
 }
 
@@ -289,15 +324,15 @@ static void page_entry(const lw_web_request *req, const json_t *o, lw_web_respon
     }
     lw_web_html_text(b, id);
     lw_web_buf_puts(b, "</h1>\n<dl class=\"card\">");
-    card_line(b, L(req, "Trích yếu", "Title"), field(o, "title"));
-    card_line(b, L(req, "Cơ quan ban hành", "Issuer"), field(o, "issuer"));
-    card_line(b, L(req, "Ngày ban hành", "Issued"), field(o, "issued"));
-    card_line(b, L(req, "Ngày có hiệu lực", "Effective"), field(o, "effective"));
+    card_line(b, L(req, "Trích yếu", "Title"), field(o, "title"), CARD_TEXT);
+    card_line(b, L(req, "Cơ quan ban hành", "Issuer"), field(o, "issuer"), CARD_TEXT);
+    card_line(b, L(req, "Ngày ban hành", "Issued"), field(o, "issued"), CARD_DATE);
+    card_line(b, L(req, "Ngày có hiệu lực", "Effective"), field(o, "effective"), CARD_DATE);
     lw_web_buf_printf(b, "<dt>%s</dt><dd>", L(req, "Tình trạng", "Status"));
     write_status(b, req, o);
     lw_web_buf_puts(b, "</dd>");
-    card_line(b, L(req, "Ghi chú", "Note"), field(o, "note"));
-    card_line(b, L(req, "Danh mục", "Registry entry"), field(o, "registry"));
+    card_line(b, L(req, "Ghi chú", "Note"), field(o, "note"), CARD_TEXT);
+    card_line(b, L(req, "Danh mục", "Registry entry"), field(o, "registry"), CARD_PATH);
     lw_web_buf_puts(b, "</dl>\n");
     lw_web_buf_printf(b, "<h2>%s</h2>", L(req, "Sửa đổi, bổ sung và thay thế", "Amendments and replacements"));
     write_chain(b, req, json_object_get(o, "changed_by"),

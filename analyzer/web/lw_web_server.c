@@ -138,8 +138,11 @@ static void log_failed_login(struct MHD_Connection *c, const char *user)
 {
     char addr[INET6_ADDRSTRLEN + 1], name[4 * 64 + 1];
     size_t n = 0;
-    for (const unsigned char *p = (const unsigned char *)(user ? user : ""); *p && n < 64 * 3; p++)
-        n += (size_t)snprintf(name + n, sizeof name - n, *p < 0x20 || *p == 0x7f || *p == '\'' || *p == '\\' ? "\\x%02x" : "%c", *p);
+    for (const unsigned char *p = (const unsigned char *)(user ? user : ""); *p && n < 64 * 3; p++) {
+        int plain = *p >= 0x20 && *p != 0x7f && *p != '\'' && *p != '\\';
+        n += (size_t)(plain ? snprintf(name + n, sizeof name - n, "%c", *p)
+                            : snprintf(name + n, sizeof name - n, "\\x%02x", *p));
+    }
     name[n] = '\0';
     fprintf(stderr, "lawwatch serve: đăng nhập sai từ %s, người dùng '%s' (failed login from %s, user '%s')\n",
             client_address(c, addr, sizeof addr), name, addr, name);

@@ -58,7 +58,7 @@ except ImportError:
 SKIPPED = []
 SHOT_TO = os.environ.get("LW_SCREENSHOTS_TO")
 # the screenshots the README shows (docs/): one of each page, two at a phone's size
-README_SHOTS = {"search-form", "search", "doc", "registry", "registry-entry", "report", "check",
+README_SHOTS = {"search-form", "search", "doc", "doc-facts", "registry", "registry-entry", "report", "check",
                 "search-phone", "doc-phone"}
 T0 = time.monotonic()
 
@@ -213,6 +213,10 @@ def flow(driver, base, size, phone):
         check(facts and all(f.get_attribute("data-fact") is not None for f in facts[:50]),
               "%s: every fact has data-fact (%d facts, kinds %s)" % (size, len(facts), sorted(kinds)))
         shot(driver, "doc" + suffix)
+        if facts:  # the text with its highlighted facts, further down
+            driver.execute_script("arguments[0].scrollIntoView({block: 'start'})", facts[0])
+            shot(driver, "doc-facts" + suffix)
+            driver.execute_script("window.scrollTo(0, 0)")
         page_safe(driver, size + " " + driver.current_url)
         fits(driver, size + " /doc/ID")
         cites = driver.find_elements(By.CSS_SELECTOR, "a[href^='/registry/'], a.fact[href]")
@@ -336,7 +340,6 @@ with lwtest.tmpdir("lw_browser_") as tmp:
             driver.execute_cdp_cmd("Network.setExtraHTTPHeaders", {"headers": {"Authorization": "Basic " + token}})
             hits = search(driver, base, "kế hoạch")
             check(len(hits) >= 1, "--auth: with the user's credentials the search works: %d hits" % len(hits))
-            shot(driver, "auth-signed-in")
             driver.execute_cdp_cmd("Network.setExtraHTTPHeaders",
                                    {"headers": {"Authorization": "Basic " + base64.b64encode(b"an:sai").decode()}})
             driver.get_log("performance")

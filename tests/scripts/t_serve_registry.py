@@ -100,6 +100,8 @@ with lwtest.tmpdir("lw_serve_registry_") as tmp:
         st, hd, body = fetch(base + "/registry?lang=en")
         check(st == 200 and "Registry of legal documents" in body and ">amended<" in body and "?lang=en" in body,
               "/registry?lang=en: English labels, links keep the language")
+        check('<option value="replaced">replaced</option>' in body and "<option value=\"in_force\">" not in body or
+              '<option value="in_force">in force</option>' in body, "the status filter in English")
 
         # --- one entry
         st, hd, body = fetch(base + "/registry/" + ID59)

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The installed systemd units (lib/systemd/system: lawwatch-nightly.service and .timer,
-# lawwatch-failure@.service) pass `systemd-analyze verify`, each file on its own: a unit
+# lawwatch-failure@.service, lawwatch-serve.service) pass `systemd-analyze verify`, each file on its own: a unit
 # installed into a temporary prefix, its ExecStart= moved from the configured prefix to that
 # one (verify requires the program to exist) and MANPATH pointing at the installed man pages
 # (verify runs `man` on each Documentation= page). Then what the units must say: the user
@@ -22,7 +22,7 @@ cmake --install "$build" --prefix "$prefix" >"$tmp/install.log" 2>&1 || { cat "$
 configured=$(sed -n 's/^CMAKE_INSTALL_PREFIX:PATH=//p' "$build/CMakeCache.txt")
 units=$tmp/units
 mkdir -p "$units"
-for u in lawwatch-nightly.service lawwatch-nightly.timer lawwatch-failure@.service; do
+for u in lawwatch-nightly.service lawwatch-nightly.timer lawwatch-failure@.service lawwatch-serve.service; do
   f=$prefix/lib/systemd/system/$u
   [ -f "$f" ] || fail "lib/systemd/system/$u not installed"
   sed "s#^\(ExecStart=\)$configured/#\1$prefix/#" "$f" > "$units/$u"
@@ -32,7 +32,7 @@ verify() { # FILE...: systemd-analyze verify, exit status and output
   (cd "$units" && systemd-analyze verify "$@" 2>&1)
 }
 # each file alone (the timer and OnFailure= find their units in the same folder)
-for u in lawwatch-nightly.service lawwatch-nightly.timer lawwatch-failure@.service; do
+for u in lawwatch-nightly.service lawwatch-nightly.timer lawwatch-failure@.service lawwatch-serve.service; do
   out=$(verify "$u"); rc=$?
   [ $rc = 0 ] && [ -z "$out" ] || { echo "$out"; fail "systemd-analyze verify $u: exit $rc"; }
 done
@@ -72,6 +72,12 @@ for kv in "User=lawwatch" "Group=lawwatch" "Type=oneshot" "ProtectSystem=strict"
   has $s "$kv"
 done
 grep -q '^MemoryDenyWriteExecute=yes' "$units/$s" && fail "$s denies W+X memory: PCRE2's JIT needs it"
+s=lawwatch-serve.service
+for kv in "User=lawwatch" "Group=lawwatch" "Type=simple" "ProtectSystem=strict" "NoNewPrivileges=yes" \
+          "CapabilityBoundingSet=" "Restart=on-failure" "WantedBy=multi-user.target" \
+          "ExecStart=$prefix/bin/lawwatch serve --listen 127.0.0.1:8080"; do
+  has $s "$kv"
+done
 has lawwatch-nightly.timer "Persistent=true"
 has lawwatch-nightly.timer "WantedBy=timers.target"
 grep -q '^OnCalendar=' "$units/lawwatch-nightly.timer" || fail "the timer has no OnCalendar="
