@@ -51,6 +51,11 @@ static const store_case cases[] = {
     {"cites", "59/2012/nđ-cp", "a.txt:1;"}, /* compared folded */
     {"cites", "14/2014/TT-BTP", "b.txt:1;"},
     {"deadlines", "2025Q3", "a.txt:2025-09-30;"},
+    /* issue 19: a page of hits (offset), the facets over every match; the duties of some
+     * documents are in t_show_all (this corpus has none) */
+    {"search_page", "pháp luật", "PAGE"},
+    {"facets", "pháp luật", "FACETS"},
+    {"facets", "zebraword", "FACETS1"},
     {"deadlines", "2024", ""},
     {"refs", NULL, "59/2012/NĐ-CP;14/2014/TT-BTP;"},
     {"issuers", "Bộ Tư pháp", "found"},
@@ -130,6 +135,38 @@ static void run_case(lw_store *s, const char *dir, const store_case *c, lw_buf *
     } else if (!strcmp(c->op, "search")) {
         lw_search_query q = {.query = c->arg};
         assert_int_equal(lw_store_search(s, &q, on_hit, out, NULL, &err), LW_OK);
+    } else if (!strcmp(c->op, "search_page")) {
+        /* hit k of a page at offset k is hit k of all */
+        lw_buf all = {0}, page = {0};
+        lw_search_query q = {.query = c->arg};
+        assert_int_equal(lw_store_search(s, &q, on_hit, &all, NULL, &err), LW_OK);
+        size_t n = 0;
+        for (q.offset = 0, q.limit = 1;; q.offset++) {
+            size_t before = page.len;
+            assert_int_equal(lw_store_search(s, &q, on_hit, &page, NULL, &err), LW_OK);
+            if (page.len == before)
+                break;
+            n++;
+        }
+        assert_true(n >= 2); /* the case means something */
+        assert_string_equal(all.data, page.data);
+        lw_buf_printf(out, "PAGE");
+        lw_buf_free(&all);
+        lw_buf_free(&page);
+    } else if (!strcmp(c->op, "facets")) {
+        lw_search_query q = {.query = c->arg, .limit = 1, .offset = 1}; /* neither counts */
+        json_t *f = NULL;
+        assert_int_equal(lw_store_search_facets(s, &q, &f, &err), LW_OK);
+        char *t = json_dumps(f, JSON_COMPACT | JSON_PRESERVE_ORDER);
+        if (!strcmp(c->arg, "zebraword"))
+            assert_string_equal(t, "{\"total\":1,\"year\":[{\"value\":\"2025\",\"count\":1}],"
+                                   "\"kind\":[{\"value\":\"Kế hoạch\",\"count\":1}],"
+                                   "\"issuer\":[{\"value\":\"Ủy ban nhân dân tỉnh Sóc Trăng\",\"count\":1}]}");
+        else
+            assert_int_equal(json_integer_value(json_object_get(f, "total")), 2);
+        lw_buf_printf(out, "%s", strcmp(c->arg, "zebraword") ? "FACETS" : "FACETS1");
+        free(t);
+        json_decref(f);
     } else if (!strcmp(c->op, "cites")) {
         assert_int_equal(lw_store_cites(s, c->arg, 0, on_cite, out, NULL, &err), LW_OK);
     } else if (!strcmp(c->op, "deadlines")) {
