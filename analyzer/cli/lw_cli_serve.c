@@ -30,7 +30,7 @@ static const char serve_usage[] =
     "The reviewers' web interface, from the database (opened read-only, so documents ingested\n"
     "meanwhile show at once), until interrupted: / and /search?q=&year=&kind=&issuer=&unit=&page=,\n"
     "/doc/ID, /report, /check, /registry, /calendar/UNIT.ics, and /api/search, /api/doc/ID,\n"
-    "/api/report, /api/check (the JSON of the CLI verbs).\n"
+    "/api/report, /api/check, /api/registry (the JSON of the CLI verbs).\n"
     "  --listen ADDR:PORT     the IPv4 address and port (default: " LISTEN_DEFAULT "); an address\n"
     "                         other than loopback (127.x.x.x) needs --auth\n"
     "  --auth FILE            users who may sign in (HTTP Basic), one user:HASH a line, HASH a\n"
