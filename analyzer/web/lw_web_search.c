@@ -39,18 +39,23 @@ static lawwatch_status search_json(const lw_web_request *req, int limit, int off
     return lw_web_capture(req, write_search, &r, json, err);
 }
 
-/* The writer of facets_json: the facets of req's search over all its matches. */
-static lawwatch_status write_facets_json(lawwatch_db *db, const lw_web_request *req, void *ctx, FILE *out,
-                                         lawwatch_error *err)
+/* The writer of /search's data, over one opening of the database: {"hits": the JSON of
+ * `lawwatch search --format json` for the page (ctx: its hits_range), "facets": those of the
+ * search over all its matches (lawwatch_search_facets)}. */
+static lawwatch_status write_page_json(lawwatch_db *db, const lw_web_request *req, void *ctx, FILE *out,
+                                       lawwatch_error *err)
 {
-    (void)ctx;
+    fputs("{\"hits\": ", out);
+    lawwatch_status st = write_search(db, req, ctx, out, err);
+    if (st)
+        return st;
     lawwatch_search_query q = {lw_web_arg(req, "q"), lw_web_arg(req, "year"), lw_web_arg(req, "kind"),
                                lw_web_arg(req, "issuer"), 0, lw_web_arg(req, "unit"), 0};
     char *json;
-    lawwatch_status st = lawwatch_search_facets(db, &q, &json, err);
+    st = lawwatch_search_facets(db, &q, &json, err);
     if (st)
         return st;
-    fputs(json, out);
+    fprintf(out, ", \"facets\": %s}", json);
     lawwatch_free(json);
     return LAWWATCH_OK;
 }
@@ -223,25 +228,19 @@ void lw_web_page_search(const lw_web_request *req, lw_web_response *res)
         }
     }
     /* this page's hits only (with their snippets), and the facets counted in the database */
-    char *json, *fjson;
+    char *json;
     lawwatch_error err = {0};
-    lawwatch_status st = search_json(req, PAGE_SIZE, (int)(page - 1) * PAGE_SIZE, &json, &err);
+    hits_range range = {PAGE_SIZE, (int)(page - 1) * PAGE_SIZE};
+    lawwatch_status st = lw_web_capture(req, write_page_json, &range, &json, &err);
     if (st) {
         lw_web_fail(res, 0, st, &err);
         return;
     }
-    st = lw_web_capture(req, write_facets_json, NULL, &fjson, &err);
-    if (st) {
-        free(json);
-        lw_web_fail(res, 0, st, &err);
-        return;
-    }
-    json_t *hits = json_loads(json, 0, NULL), *facets = json_loads(fjson, 0, NULL);
+    json_t *all = json_loads(json, 0, NULL);
     free(json);
-    free(fjson);
+    const json_t *hits = json_object_get(all, "hits"), *facets = json_object_get(all, "facets");
     if (!json_is_array(hits) || !json_is_object(facets)) {
-        json_decref(hits);
-        json_decref(facets);
+        json_decref(all);
         lw_web_fail(res, 0, LAWWATCH_ERR_DB, &err);
         return;
     }
@@ -261,11 +260,11 @@ void lw_web_page_search(const lw_web_request *req, lw_web_response *res)
                           first + shown, L(req, "trong", "of"), total);
     for (size_t i = 0; i < shown; i++)
         write_hit(b, req, json_array_get(hits, i));
-    /* pages: previous, next (when this one is full, more may follow) */
+    /* pages: previous, next (when more hits follow this page's) */
     lw_web_buf_puts(b, "<nav>");
     for (int k = 0; k < 2; k++) {
         long to = k ? page + 1 : page - 1;
-        if (to < 1 || to > PAGE_MAX || (k && total <= (size_t)page * PAGE_SIZE) || (!k && first > total))
+        if (to < 1 || to > PAGE_MAX || (k && total <= (size_t)page * PAGE_SIZE))
             continue;
         lw_web_buf_puts(b, "<a href=\"");
         search_href(b, req, NULL, NULL, to);
@@ -274,6 +273,5 @@ void lw_web_page_search(const lw_web_request *req, lw_web_response *res)
     }
     lw_web_buf_puts(b, "</nav>");
     lw_web_page_end(b);
-    json_decref(hits);
-    json_decref(facets);
+    json_decref(all);
 }
