@@ -813,25 +813,43 @@ static void issuer_province(loader *l)
     }
 }
 
-/* The ids of the documents whose duties judging document id alone needs (lw_docset_load_for):
- * its own and the province plans' (a unit's plan is checked against its province's). Owned;
- * NULL when out of memory. */
+/* The ids of the documents whose duties judging document id alone needs, its references
+ * resolved (lw_docset_load_for): its own, the province plans it cites or of its year. Owned. */
 static long long *duty_docs(const lw_docset *d, long long id, size_t *n)
 {
     long long *v = malloc((d->ndocs + 1) * sizeof *v);
-    *n = 0;
-    if (v) {
+    size_t xi = doc_index(d, id);
+    const lw_ds_doc *x = v && xi != (size_t)-1 ? &d->docs[xi] : NULL;
+    if ((*n = 0), v)
         v[(*n)++] = id;
-        for (size_t i = 0; i < d->ndocs; i++)
-            if (d->docs[i].id != id && d->docs[i].is_plan && d->docs[i].is_province)
-                v[(*n)++] = d->docs[i].id;
+    for (size_t i = 0; x && i < d->ndocs; i++) {
+        const lw_ds_doc *p = &d->docs[i];
+        if (i == xi || !p->is_plan || !p->is_province)
+            continue;
+        int wanted = x->year && p->year == x->year;
+        for (size_t k = 0; k < x->n_refs && !wanted; k++)
+            wanted = d->refs[x->first_ref + k].target == i;
+        if (wanted)
+            v[(*n)++] = p->id;
     }
     return v;
 }
 
-/* lw_docset_load, and lw_docset_load_for when doc_id is not 0. */
-static lw_status load(lw_store *s, const lw_ruleset *rs, int flags, long long doc_id, lw_docset **out,
-                      lw_error *err)
+/* The duties and their units: every document's (only NULL), or those of the documents only
+ * (n ids), in document and text order. */
+static lw_status load_duties(loader *l, lw_store *s, const long long *only, size_t n, lw_error *err)
+{
+    l->cap = 0;
+    lw_status st = only ? lw_store_each_duty_of(s, only, n, on_duty, l, err) : lw_store_each_duty(s, on_duty, l, err);
+    if (!st && !l->nomem)
+        st = only ? lw_store_each_duty_unit_of(s, only, n, on_unit, l, err) : lw_store_each_duty_unit(s, on_unit, l, err);
+    if (!st && !l->nomem)
+        slice_units(l->d, l->fids);
+    return st;
+}
+
+lw_status lw_docset_load_for(lw_store *s, const lw_ruleset *rs, int flags, long long doc_id, lw_docset **out,
+                             lw_error *err)
 {
     *out = NULL;
     lw_docset *d = calloc(1, sizeof *d);
@@ -854,24 +872,23 @@ static lw_status load(lw_store *s, const lw_ruleset *rs, int flags, long long do
         st = lw_store_each_doc_province(s, on_province, &l, err);
     if (!st && !l.nomem)
         issuer_province(&l);
-    l.cap = 0;
-    size_t nonly = 0;
-    long long *only = !st && !l.nomem && doc_id ? duty_docs(d, doc_id, &nonly) : NULL;
-    if (doc_id && !only)
-        l.nomem = 1;
-    if (!st && !l.nomem)
-        st = only ? lw_store_each_duty_of(s, only, nonly, on_duty, &l, err) : lw_store_each_duty(s, on_duty, &l, err);
-    if (!st && !l.nomem)
-        st = only ? lw_store_each_duty_unit_of(s, only, nonly, on_unit, &l, err)
-                  : lw_store_each_duty_unit(s, on_unit, &l, err);
-    free(only);
-    if (!st && !l.nomem)
-        slice_units(d, l.fids);
-    l.cap = 0;
+    if (!st && !l.nomem && !doc_id)
+        st = load_duties(&l, s, NULL, 0, err);
+    l.cap = 0; /* the capacity of the next table grown (refs) */
     if (!st && !l.nomem)
         st = lw_store_each_ref(s, flags & LW_DS_REFS_IDS ? LW_STORE_REFS_IDS : LW_STORE_REFS_FULL, on_ref, &l, err);
     if (!st && (l.nomem || index_numbers(d, l.keys) || index_issuers(d) || lw_oom_since(oom)))
         st = lw_error_msg(err, LW_ERR_NOMEM, NULL, 0, 0, LW_MSG_NOMEM);
+    if (!st && doc_id) {
+        /* one document judged alone: the duties it needs, known once its references have
+         * their targets (a province plan it cites) */
+        size_t n = 0;
+        long long *only = duty_docs(d, doc_id, &n);
+        st = only ? load_duties(&l, s, only, n, err) : LW_OK;
+        if (!st && (!only || l.nomem || lw_oom_since(oom)))
+            st = lw_error_msg(err, LW_ERR_NOMEM, NULL, 0, 0, LW_MSG_NOMEM);
+        free(only);
+    }
     free(l.fids);
     free(l.keys);
     free(l.province_word);
@@ -886,13 +903,7 @@ static lw_status load(lw_store *s, const lw_ruleset *rs, int flags, long long do
 
 lw_status lw_docset_load(lw_store *s, const lw_ruleset *rs, int flags, lw_docset **out, lw_error *err)
 {
-    return load(s, rs, flags, 0, out, err);
-}
-
-lw_status lw_docset_load_for(lw_store *s, const lw_ruleset *rs, int flags, long long doc_id, lw_docset **out,
-                             lw_error *err)
-{
-    return load(s, rs, flags, doc_id, out, err);
+    return lw_docset_load_for(s, rs, flags, 0, out, err);
 }
 
 void lw_docset_free(lw_docset *d)

@@ -74,9 +74,9 @@ enum { LW_DS_REFS_FULL = 0, LW_DS_REFS_IDS = 1 };
 /* Reads every document, its duties and its references; rs gives unit_groups (a bad
  * pattern there is LW_ERR_RULE naming the file). *out owned (lw_docset_free). */
 lw_status lw_docset_load(lw_store *s, const lw_ruleset *rs, int flags, lw_docset **out, lw_error *err);
-/* issue 19: lw_docset_load for judging document doc_id alone (lw_check_options.doc_id,
- * lw_report_options.doc_id): every document and reference, but the duties (and their units)
- * of doc_id and of the province plans only; the other documents have none (n_duties 0). */
+/* issue 19: to judge document doc_id alone (0: lw_docset_load): every document and reference,
+ * but only the duties (and units) of doc_id and of the province plans it cites or of its year
+ * (lw_check's province_plan_of); the others have none (n_duties 0). */
 lw_status lw_docset_load_for(lw_store *s, const lw_ruleset *rs, int flags, long long doc_id, lw_docset **out,
                              lw_error *err);
 void lw_docset_free(lw_docset *d);
