@@ -119,7 +119,6 @@ def parse_ics(ics):
 
 with lwtest.tmpdir("lw_serve_review_") as tmp:
     db = lwtest.corpus_db(tmp, {"hostile.txt": HOSTILE})
-    docs = os.path.join(tmp, "docs")
 
     # the page /report embeds: the renderer of `report --format html`, which escapes the same
     rc, out, err = lwtest.run("report", "--db", db, "--as-of", AS_OF, "--since", "2015-01-01", "--format", "html", cwd=tmp)
