@@ -83,17 +83,7 @@ void lw_web_page_api_check(const lw_web_request *req, lw_web_response *res)
         lw_web_api_error(res, 400, en);
         return;
     }
-    char *json;
-    lawwatch_error err = {0};
-    lawwatch_status st = lw_web_capture(req, write_check, &opt, &json, &err);
-    if (st) {
-        lw_web_fail(res, 1, st, &err);
-        return;
-    }
-    res->status = 200;
-    res->content_type = LW_WEB_CT_JSON;
-    lw_web_buf_puts(&res->body, json);
-    free(json);
+    lw_web_api_answer(req, write_check, &opt, res);
 }
 
 static const char *field(const json_t *o, const char *key) { return json_string_value(json_object_get(o, key)); }

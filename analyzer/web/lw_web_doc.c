@@ -741,15 +741,6 @@ void lw_web_page_api_doc(const lw_web_request *req, const char *rest, lw_web_res
         lw_web_api_error(res, 404, "no such document");
         return;
     }
-    char *json;
-    lawwatch_error err = {0};
-    lawwatch_status st = doc_json(req, id, &json, &err);
-    if (st) {
-        lw_web_fail(res, 1, st, &err);
-        return;
-    }
-    res->status = 200;
-    res->content_type = LW_WEB_CT_JSON;
-    lw_web_buf_puts(&res->body, json);
-    free(json);
+    doc_ctx c = {id};
+    lw_web_api_answer(req, write_doc, &c, res);
 }

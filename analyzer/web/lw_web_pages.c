@@ -113,6 +113,21 @@ lawwatch_status lw_web_capture(const lw_web_request *req, lw_web_writer write, v
     return st;
 }
 
+void lw_web_api_answer(const lw_web_request *req, lw_web_writer write, void *ctx, lw_web_response *res)
+{
+    char *json;
+    lawwatch_error err = {0};
+    lawwatch_status st = lw_web_capture(req, write, ctx, &json, &err);
+    if (st) {
+        lw_web_fail(res, 1, st, &err);
+        return;
+    }
+    res->status = 200;
+    res->content_type = LW_WEB_CT_JSON;
+    lw_web_buf_puts(&res->body, json);
+    free(json);
+}
+
 /* True when year is absent or four digits (as `search --year` takes it). */
 static int year_ok(const char *year)
 {

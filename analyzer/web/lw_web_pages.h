@@ -71,6 +71,10 @@ typedef lawwatch_status (*lw_web_writer)(lawwatch_db *db, const lw_web_request *
 lawwatch_status lw_web_capture(const lw_web_request *req, lw_web_writer write, void *ctx, char **text,
                                lawwatch_error *err);
 
+/* An /api/ page: the JSON write(db, ctx, ...) gives (lw_web_capture) as a 200 answer, or
+ * its failure as lw_web_fail's JSON. */
+void lw_web_api_answer(const lw_web_request *req, lw_web_writer write, void *ctx, lw_web_response *res);
+
 /* A database failure as a page: a timeout is 503, a missing thing 404, a bad argument 400,
  * the rest 500; the message of err shown. For /api/ (api set), the same as JSON. */
 void lw_web_fail(lw_web_response *res, int api, lawwatch_status st, const lawwatch_error *err);

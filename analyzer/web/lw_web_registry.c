@@ -28,18 +28,8 @@ static const char *id_of(const char *rest) { return rest && *rest && strcmp(rest
 
 void lw_web_page_api_registry(const lw_web_request *req, const char *rest, lw_web_response *res)
 {
-    char *json;
-    lawwatch_error err = {0};
     const char *id = id_of(rest);
-    lawwatch_status st = lw_web_capture(req, write_registry, &id, &json, &err);
-    if (st) {
-        lw_web_fail(res, 1, st, &err);
-        return;
-    }
-    res->status = 200;
-    res->content_type = LW_WEB_CT_JSON;
-    lw_web_buf_puts(&res->body, json);
-    free(json);
+    lw_web_api_answer(req, write_registry, &id, res);
 }
 
 static const char *field(const json_t *o, const char *key) { return json_string_value(json_object_get(o, key)); }

@@ -97,17 +97,7 @@ void lw_web_page_api_report(const lw_web_request *req, lw_web_response *res)
         return;
     }
     report_job job = {&opt, 0};
-    char *json;
-    lawwatch_error err = {0};
-    lawwatch_status st = lw_web_capture(req, write_report, &job, &json, &err);
-    if (st) {
-        lw_web_fail(res, 1, st, &err);
-        return;
-    }
-    res->status = 200;
-    res->content_type = LW_WEB_CT_JSON;
-    lw_web_buf_puts(&res->body, json);
-    free(json);
+    lw_web_api_answer(req, write_report, &job, res);
 }
 
 /* The form that changes the report: as_of, unit, window, since, all. */

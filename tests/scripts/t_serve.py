@@ -26,14 +26,8 @@ fetch = lwtest.fetch
 
 
 with lwtest.tmpdir("lw_serve_") as tmp:
-    db = os.path.join(tmp, "t.db")
+    db = lwtest.corpus_db(tmp, {"hostile.txt": HOSTILE})
     docs = os.path.join(tmp, "docs")
-    os.mkdir(docs)
-    with open(os.path.join(docs, "hostile.txt"), "w", encoding="utf-8") as f:
-        f.write(HOSTILE)
-    corpus = sorted(p for p in os.listdir(lwtest.source("corpus")) if p.endswith(".txt"))[:4]
-    rc, out, err = lwtest.run("ingest", "--db", db, docs, *[lwtest.source("corpus", p) for p in corpus], cwd=tmp)
-    check(rc == 0, "ingest: " + err)
 
     rc, out, err = lwtest.run("serve", "--db", db, "--listen", "0.0.0.0:%d" % free_port(), cwd=tmp, timeout=10)
     check(rc == 2 and "--auth" in err, "non-loopback --listen without --auth exits 2: rc %d %s" % (rc, err))

@@ -118,14 +118,7 @@ def parse_ics(ics):
 
 
 with lwtest.tmpdir("lw_serve_review_") as tmp:
-    db = os.path.join(tmp, "t.db")
-    docs = os.path.join(tmp, "docs")
-    os.mkdir(docs)
-    with open(os.path.join(docs, "hostile.txt"), "w", encoding="utf-8") as f:
-        f.write(HOSTILE)
-    corpus = sorted(p for p in os.listdir(lwtest.source("corpus")) if p.endswith(".txt"))[:4]
-    rc, out, err = lwtest.run("ingest", "--db", db, docs, *[lwtest.source("corpus", p) for p in corpus], cwd=tmp)
-    check(rc == 0, "ingest: " + err)
+    db = lwtest.corpus_db(tmp, {"hostile.txt": HOSTILE})
 
     # the page /report embeds: the renderer of `report --format html`, which escapes the same
     rc, out, err = lwtest.run("report", "--db", db, "--as-of", AS_OF, "--since", "2015-01-01", "--format", "html", cwd=tmp)
