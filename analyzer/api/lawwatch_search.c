@@ -200,6 +200,7 @@ typedef struct {
     json_t *changes; /* --cites: what amends or replaces the cited document (array) */
     int nomem;       /* sticky: memory ran out while making a row */
     unsigned long oom; /* lw_oom's mark at the start: failures noted since fail the query */
+    size_t first;      /* search: the rows skipped before (offset), for their numbers */
 } out_state;
 
 /* Marks o out of memory when an lw_buf or jansson call gave a negative status; what was
@@ -384,7 +385,7 @@ static int write_hit(void *ud, const lw_search_hit *h)
         CHK(o, json_array_append_new(o->arr, r));
     } else {
         lw_buf b = {0};
-        CHK(o, lw_buf_printf(&b, "%zu. ", o->n));
+        CHK(o, lw_buf_printf(&b, "%zu. ", o->first + o->n));
         CHK(o, name ? lw_buf_printf(&b, "%s", name) : put_no_name(&b));
         CHK(o, lw_buf_printf(&b, "  (%.3g)\n   %s", h->score, shown(o, h->path)));
         put_also(o, &b, h->paths, h->n_paths);
@@ -712,6 +713,7 @@ lawwatch_status lawwatch_search_write(lawwatch_db *db, const lawwatch_search_que
     out_state o;
     if (out_init(&o, v, out))
         return LAWWATCH_NOMEM(err);
+    o.first = q->offset > 0 ? (size_t)q->offset : 0;
     int color = !o.json && v && v->color;
     lw_search_query iq = {.query = q->query, .year = q->year, .kind = q->kind, .issuer = q->issuer,
                           .limit = q->limit, .mark_open = color ? "\033[1;31m" : "«",

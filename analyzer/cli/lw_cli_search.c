@@ -15,7 +15,7 @@
 
 static const char search_usage[] =
     "Usage: lawwatch search [--db PATH] [--year Y] [--kind K] [--issuer TEXT] [--unit TEXT]\n"
-    "                       [--limit N] [--format table|json] QUERY...\n"
+    "                       [--limit N] [--offset N] [--format table|json] QUERY...\n"
     "       lawwatch search [--db PATH] [--rules DIR] [--format table|json] --cites ID\n"
     "       lawwatch search [--db PATH] [--format table|json] --deadline-in PERIOD\n"
     "Full-text search of the ingested documents, best first (bm25). Words without diacritics\n"
@@ -25,6 +25,8 @@ static const char search_usage[] =
     "  --unit TEXT           only the documents of a unit: those whose issuer contains TEXT or\n"
     "                        whose duties name a unit containing TEXT (diacritics and case\n"
     "                        ignored, as check's --unit)\n"
+    "  --offset N            skip the N best hits first (pages: --limit 20 --offset 20 is the\n"
+    "                        second page of 20, numbered from 21)\n"
     "Matches are highlighted in colour on a terminal, else between « and ».\n"
     "A document is named as reviewers name it (kind, number, date, issuer: subject), then its\n"
     "path (relative to the working folder when below it) and the other paths of the same\n"
@@ -78,6 +80,7 @@ int lw_cli_search(int argc, char **argv)
                                              {"issuer", required_argument, NULL, 'i'},
                                              {"unit", required_argument, NULL, 'u'},
                                              {"limit", required_argument, NULL, 'l'},
+                                             {"offset", required_argument, NULL, 'O'},
                                              {"format", required_argument, NULL, 'f'},
                                              {"cites", required_argument, NULL, 'c'},
                                              {"deadline-in", required_argument, NULL, 'D'}, LW_CLI_OPT_END};
@@ -112,6 +115,16 @@ int lw_cli_search(int argc, char **argv)
             }
             q.limit = (int)n;
             limit_given = 1;
+            break;
+        }
+        case 'O': {
+            char *end;
+            long n = strtol(p.arg, &end, 10);
+            if (*end || n < 0 || n > LIMIT_MAX) {
+                lw_cli_say("search", "CLI_OFFSET", p.arg);
+                bad = 1;
+            }
+            q.offset = (int)n;
             break;
         }
         case 'f':

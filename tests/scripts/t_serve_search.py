@@ -1,8 +1,9 @@
 """/search (issue 19, webperf): over a database of the corpus, page k of a query shows exactly
 the CLI's hits (k-1)*20 .. k*20-1 of `lawwatch search --limit k*20` (same query language,
-ranking and filters), the page says "Kết quả a–b trong N" with N every match, and the facet
-counts (year, kind, issuer) are exact over ALL the matches: the 10 most frequent values,
-ties by value, counted here from the CLI's full list of hits.
+ranking and filters), which are those of `search --limit 20 --offset (k-1)*20`; the page says
+"Kết quả a–b trong N" with N every match, and the facet counts (year, kind, issuer) are
+exact over ALL the matches: the 10 most frequent values, ties by value, counted here from
+the CLI's full list of hits.
 
 Run: python3 t_serve_search.py LAWWATCH_BIN SOURCE_DIR (from ctest)."""
 import collections
@@ -24,8 +25,8 @@ CASES = [("kế hoạch", {}), ("ke hoach", {"year": "2025"}), ("ủy ban nhân 
          ("nghị định", {"kind": "Kế hoạch"}), ("thi hanh OR bao cao", {"issuer": "ủy ban"}), ("xyzkhongco", {})]
 
 
-def cli_hits(db, q, filters, limit):
-    args = ["search", "--db", db, "--format", "json", "--limit", str(limit)]
+def cli_hits(db, q, filters, limit, offset=0):
+    args = ["search", "--db", db, "--format", "json", "--limit", str(limit)] + (["--offset", str(offset)] if offset else [])
     for k, v in filters.items():
         args += ["--" + k, v]
     rc, out, err = lwtest.run(*args, q, cwd="/")
@@ -84,6 +85,8 @@ with lwtest.tmpdir("lw_serve_search_") as tmp:
                 want = [h["id"] for h in cli_hits(db, q, filters, k * PAGE)[(k - 1) * PAGE:k * PAGE]]
                 check(ids == want, "%s: the CLI's hits %d..%d: %s != %s" % (url, (k - 1) * PAGE, k * PAGE - 1, ids, want))
                 check(want == [h["id"] for h in every[(k - 1) * PAGE:k * PAGE]], "%s: the CLI's pages agree" % url)
+                check([h["id"] for h in cli_hits(db, q, filters, PAGE, (k - 1) * PAGE)] == want,
+                      "%s: search --limit %d --offset %d gives the page" % (url, PAGE, (k - 1) * PAGE))
                 if every and want:
                     said = "Kết quả %d–%d trong %d" % ((k - 1) * PAGE + 1, (k - 1) * PAGE + len(want), len(every))
                     check(said in body, "%s says %r" % (url, said))
