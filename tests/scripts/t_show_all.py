@@ -11,6 +11,8 @@ import glob
 import json
 import os
 import sqlite3
+import subprocess
+import sys
 
 import lwtest
 
@@ -23,16 +25,25 @@ def item_key(line, activity, topic, to, unit, group, status, days, answer):
 
 
 with lwtest.tmpdir("lw_show_all_") as tmp:
+    # and generated ones: unit plans that do not cite their province's plan (matched by year)
+    gen = os.path.join(tmp, "gen")
+    p = subprocess.run([sys.executable, lwtest.source("bench", "gen_corpus.py"), "--out", gen, "--n", "60",
+                        "--seed", "t_show_all", "--jobs", "1"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                       text=True, timeout=300)
+    check(p.returncode == 0, "gen_corpus: " + p.stderr)
+    if os.path.exists(os.path.join(gen, "truth.jsonl")):
+        os.unlink(os.path.join(gen, "truth.jsonl"))
     db = os.path.join(tmp, "t.db")
     files = sorted(glob.glob(lwtest.source("corpus", "*.txt")) + glob.glob(lwtest.source("corpus", "extra", "*.txt")))
     rc, out, err = lwtest.run("ingest", "--db", db, *files, lwtest.source("tests", "data", "check"),
-                              lwtest.source("tests", "data", "report"), cwd=tmp)
+                              lwtest.source("tests", "data", "report"), gen, cwd=tmp)
     check(rc == 0, "ingest: " + err)
 
-    rc, out, err = lwtest.run("check", "--db", db, "--format", "json", cwd=tmp)
+    # from "/": every path absolute, as /api/doc/ID gives them (the server has no working folder)
+    rc, out, err = lwtest.run("check", "--db", db, "--format", "json", cwd="/")
     check(rc in (0, 1), "check runs: " + err)
     findings = json.loads(out)
-    rc, out, err = lwtest.run("report", "--db", db, "--all", "--format", "json", cwd=tmp)
+    rc, out, err = lwtest.run("report", "--db", db, "--all", "--format", "json", cwd="/")
     check(rc in (0, 1), "report runs: " + err)
     report = json.loads(out)
     con = sqlite3.connect(db)
@@ -45,7 +56,7 @@ with lwtest.tmpdir("lw_show_all_") as tmp:
     with lwtest.serve(db, cwd=tmp) as (base, srv):
         for n_, id_ in enumerate(ids):
             if n_ % 8 == 0:
-                rc, out, err = lwtest.run("show", "--db", db, "--format", "json", str(id_), cwd=tmp)
+                rc, out, err = lwtest.run("show", "--db", db, "--format", "json", str(id_), cwd="/")
             else:
                 st, hd, out = lwtest.fetch("%s/api/doc/%d" % (base, id_))
                 rc, err = (0 if st == 200 else st), out
