@@ -1,7 +1,7 @@
 """lawwatch show ID judges one document only (issue 19, webperf: a one-document check and report
 over one docset), but exactly as the full runs do: over a small database of the corpus and
 the crafted documents of tests/data/check (every finding: a unit plan against its province's)
-and tests/data/report (reports answering duties), for EVERY document (`show` for every 8th,
+and tests/data/report (reports answering duties) and 60 generated ones, for EVERY document (`show` for every 8th,
 the same object from /api/doc/ID for the others), its findings equal `check --format json`'s
 findings with its id, and its duties with their statuses equal the items of `report --all
 --format json` with its id (unit, status, days, answer), as a multiset.
