@@ -19,7 +19,7 @@ typedef struct {
     int limit, offset;
 } hits_range;
 
-/* The writer of search_json: `lawwatch search --format json` with req's arguments. */
+/* The writer of /api/search: `lawwatch search --format json` with req's arguments. */
 static lawwatch_status write_search(lawwatch_db *db, const lw_web_request *req, void *ctx, FILE *out,
                                     lawwatch_error *err)
 {
@@ -28,15 +28,6 @@ static lawwatch_status write_search(lawwatch_db *db, const lw_web_request *req, 
                                lw_web_arg(req, "issuer"), r->limit, lw_web_arg(req, "unit"), r->offset};
     lawwatch_view v = {LAWWATCH_FORMAT_JSON, 0, NULL};
     return lawwatch_search_write(db, &q, &v, out, NULL, err);
-}
-
-/* Runs the search of req, limit hits after the best offset, into *json (owned, free): the JSON
- * of `lawwatch search --format json`. LAWWATCH_OK, or the status with err filled. */
-static lawwatch_status search_json(const lw_web_request *req, int limit, int offset, char **json,
-                                   lawwatch_error *err)
-{
-    hits_range r = {limit, offset};
-    return lw_web_capture(req, write_search, &r, json, err);
 }
 
 /* The writer of /search's data, over one opening of the database: {"hits": the JSON of
@@ -67,17 +58,8 @@ void lw_web_page_api_search(const lw_web_request *req, lw_web_response *res)
         lw_web_api_error(res, 400, "missing q");
         return;
     }
-    char *json;
-    lawwatch_error err = {0};
-    lawwatch_status st = search_json(req, 0, 0, &json, &err);
-    if (st) {
-        lw_web_fail(res, 1, st, &err);
-        return;
-    }
-    res->status = 200;
-    res->content_type = LW_WEB_CT_JSON;
-    lw_web_buf_puts(&res->body, json);
-    free(json);
+    hits_range r = {0, 0}; /* the CLI's default limit */
+    lw_web_api_answer(req, write_search, &r, res);
 }
 
 /* A string field of a JSON object, or NULL. */
