@@ -260,15 +260,19 @@ typedef struct {
     const char *name;
     step_fn fn;
     int writes; /* runs on a fresh copy of the template database, checked after */
+    /* with a stride (the ASan build), this one instead (0: the stride): the registry step's
+     * ten thousand allocations are mostly the registry file's loading, which check's step
+     * already samples; a prime, for the reason the stride is one */
+    unsigned long sampled_stride;
 } step;
 
 static const step steps[] = {
-    {"extract", step_extract, 0},
-    {"ingest", step_ingest, 1},
-    {"search", step_search, 0},
-    {"check", step_check, 0},
-    {"report", step_report, 0},
-    {"registry", step_registry, 0},
+    {"extract", step_extract, 0, 0},
+    {"ingest", step_ingest, 1, 0},
+    {"search", step_search, 0, 0},
+    {"check", step_check, 0, 0},
+    {"report", step_report, 0, 0},
+    {"registry", step_registry, 0, 31},
 };
 
 /* ---- files ---- */
@@ -635,7 +639,8 @@ static int run_step(const step *s, unsigned long only)
     printf("%s: %lu allocations\n", s->name, count);
     fflush(stdout);
     unsigned long same = 0, clean = 0, last = 0;
-    for (unsigned long n = only ? only : 1;; n += stride) {
+    unsigned long step_stride = stride > 1 && s->sampled_stride ? s->sampled_stride : stride;
+    for (unsigned long n = only ? only : 1;; n += step_stride) {
         int o = fork_one(s, n, &ref);
         last = n;
         if (o < 0)
@@ -646,14 +651,14 @@ static int run_step(const step *s, unsigned long only)
             clean++;
         if (only || o == OUT_NOFAIL)
             break;
-        if (n > 2 * count + 1000 + stride || n >= ALLOC_RUN_MAX_N) {
+        if (n > 2 * count + 1000 + step_stride || n >= ALLOC_RUN_MAX_N) {
             fprintf(stderr, "%s: N=%lu is past twice the count and allocations still fail\n", s->name, n);
             failures++;
             break;
         }
     }
     printf("%s: N=%s%lu%s: %lu clean errors, %lu recovered with the same output, %d failures\n", s->name,
-           only ? "" : "1..", last, stride > 1 && !only ? " by a stride" : "", clean, same, failures);
+           only ? "" : "1..", last, step_stride > 1 && !only ? " by a stride" : "", clean, same, failures);
     fflush(stdout);
     sb_free(&ref);
     return failures;
