@@ -88,6 +88,9 @@ void lw_web_page_api_check(const lw_web_request *req, lw_web_response *res)
 
 static const char *field(const json_t *o, const char *key) { return json_string_value(json_object_get(o, key)); }
 
+/* Documents a page of /check shows (with all their findings). */
+#define DOCS_PER_PAGE 50
+
 /* The severity as a word (a colour alone says nothing to some readers and to a printer). */
 static const char *severity_word(const lw_web_request *req, const char *sev)
 {
@@ -104,8 +107,9 @@ static const char *severity_class(const char *sev)
     return sev && !strcmp(sev, "error") ? "sev-error" : sev && !strcmp(sev, "warning") ? "sev-warning" : "sev-info";
 }
 
-/* A link to /check with req's unit and year, code replaced (NULL: none); the href escaped. */
-static void check_href(lw_web_buf *b, const lw_web_request *req, const char *code)
+/* A link to /check with req's unit and year, code replaced (NULL: none), and page (0: the
+ * first); the href escaped. */
+static void check_href_page(lw_web_buf *b, const lw_web_request *req, const char *code, long page)
 {
     const char *unit = lw_web_arg(req, "unit"), *year = lw_web_arg(req, "year");
     lw_web_buf_puts(b, "/check");
@@ -125,8 +129,17 @@ static void check_href(lw_web_buf *b, const lw_web_request *req, const char *cod
         lw_web_url_arg(b, code);
         sep = "&amp;";
     }
-    if (req->en)
+    if (req->en) {
         lw_web_buf_printf(b, "%slang=en", sep);
+        sep = "&amp;";
+    }
+    if (page > 1)
+        lw_web_buf_printf(b, "%spage=%ld", sep, page);
+}
+
+static void check_href(lw_web_buf *b, const lw_web_request *req, const char *code)
+{
+    check_href_page(b, req, code, 0);
 }
 
 /* True when one of opt's codes names code (every code when none is asked). */
@@ -257,10 +270,12 @@ static void write_doc(lw_web_buf *b, const lw_web_request *req, const json_t *sh
 }
 
 /* The documents of shown (findings sorted by document, as the library gives them): those
- * with a finding other than citation.unknown first, then the others, as the CLI's table. */
-static void write_docs(lw_web_buf *b, const lw_web_request *req, const json_t *shown)
+ * with a finding other than citation.unknown first, then the others, as the CLI's table;
+ * only the documents numbered [first, first + DOCS_PER_PAGE) in that order are written.
+ * Returns how many documents there are. */
+static size_t write_docs(lw_web_buf *b, const lw_web_request *req, const json_t *shown, size_t first)
 {
-    size_t nf = json_array_size(shown);
+    size_t nf = json_array_size(shown), n_docs = 0;
     for (int pass = 0; pass < 2; pass++)
         for (size_t i = 0; i < nf;) {
             const json_t *fi = json_array_get(shown, i);
@@ -275,10 +290,14 @@ static void write_docs(lw_web_buf *b, const lw_web_request *req, const json_t *s
                     break;
                 real |= strcmp(field(f, "code") ? field(f, "code") : "", "citation.unknown") != 0;
             }
-            if ((pass == 0) == real)
-                write_doc(b, req, shown, i, j);
+            if ((pass == 0) == real) {
+                if (n_docs >= first && n_docs < first + DOCS_PER_PAGE)
+                    write_doc(b, req, shown, i, j);
+                n_docs++;
+            }
             i = j;
         }
+    return n_docs;
 }
 
 /* /check?unit=&year=&code=: the filter form and code links, the counts, the findings by
@@ -292,6 +311,15 @@ void lw_web_page_check(const lw_web_request *req, lw_web_response *res)
     if (check_options(req, &opt, codes, text, &vi, &en)) {
         lw_web_error_page(res, 400, vi, en);
         return;
+    }
+    long page = 1;
+    if (lw_web_arg(req, "page")) {
+        char *end;
+        page = strtol(lw_web_arg(req, "page"), &end, 10);
+        if (*end || page < 1 || page > 100000) {
+            lw_web_error_page(res, 400, "Trang không hợp lệ.", "Invalid page number.");
+            return;
+        }
     }
     /* every finding, for the counts per code; the page shows those the codes name, as the
      * library chooses them (lawwatch_check_code_match) */
@@ -364,7 +392,27 @@ void lw_web_page_check(const lw_web_request *req, lw_web_response *res)
                       L(req, "thông tin", "info"));
     if (!json_array_size(shown))
         lw_web_buf_puts(b, L(req, "<p>Không có phát hiện nào.</p>", "<p>No finding.</p>"));
-    write_docs(b, req, shown);
+    /* the documents, DOCS_PER_PAGE a page: a large database has thousands of findings */
+    size_t first = (size_t)(page - 1) * DOCS_PER_PAGE;
+    size_t n_docs = write_docs(b, req, shown, first);
+    if (n_docs > DOCS_PER_PAGE) {
+        /* the range and the links to the neighbours, said after the count, under the list */
+        lw_web_buf_printf(b, "<nav class=\"meta\">%s %zu–%zu %s %zu ", L(req, "Văn bản", "Documents"),
+                          first < n_docs ? first + 1 : n_docs,
+                          first + DOCS_PER_PAGE < n_docs ? first + DOCS_PER_PAGE : n_docs, L(req, "trong", "of"),
+                          n_docs);
+        if (page > 1) {
+            lw_web_buf_puts(b, "<a rel=\"prev\" href=\"");
+            check_href_page(b, req, lw_web_arg(req, "code"), page - 1);
+            lw_web_buf_printf(b, "\">%s</a> ", L(req, "← Trang trước", "← Previous"));
+        }
+        if (first + DOCS_PER_PAGE < n_docs) {
+            lw_web_buf_puts(b, "<a rel=\"next\" href=\"");
+            check_href_page(b, req, lw_web_arg(req, "code"), page + 1);
+            lw_web_buf_printf(b, "\">%s</a>", L(req, "Trang sau →", "Next →"));
+        }
+        lw_web_buf_puts(b, "</nav>\n");
+    }
     lw_web_buf_puts(b, "<p class=\"meta\"><a href=\"/api");
     check_href(b, req, lw_web_arg(req, "code"));
     lw_web_buf_puts(b, "\">JSON</a></p>");
