@@ -262,6 +262,19 @@ static void open_fact(lw_web_buf *b, const lw_web_request *req, const json_t *fa
 
 static void close_fact(lw_web_buf *b, const open_el *e) { lw_web_buf_puts(b, e->link ? "</a></span>" : "</span>"); }
 
+/* Opens fact idx (ending at end; cont: a continued piece) inside the *depth open ones of st
+ * and pushes it; a link is not opened inside another link. */
+static void push_fact(lw_web_buf *b, const lw_web_request *req, const json_t *facts, open_el *st, size_t *depth,
+                      size_t idx, size_t end, int cont)
+{
+    int in_link = 0;
+    for (size_t u = 0; u < *depth; u++)
+        in_link |= st[u].link;
+    open_el e = {idx, end, 0};
+    open_fact(b, req, facts, idx, cont, in_link, &e.link);
+    st[(*depth)++] = e;
+}
+
 /* The text with every fact's element, nested (see the top of the file). */
 static void write_text(lw_web_buf *b, const lw_web_request *req, const char *text, size_t len, const json_t *facts,
                        const json_t *spans)
@@ -292,11 +305,7 @@ static void write_text(lw_web_buf *b, const lw_web_request *req, const char *tex
         if (p == (size_t)-1)
             break;
         if (p > pos) {
-            char *piece = strndup(text + pos, p - pos);
-            if (!piece)
-                b->oom = 1;
-            lw_web_html_text(b, piece);
-            free(piece);
+            lw_web_html_text_n(b, text + pos, p - pos);
             pos = p;
         }
         /* close what ends here: the outermost such element with everything inside it, then
@@ -311,26 +320,12 @@ static void write_text(lw_web_buf *b, const lw_web_request *req, const char *tex
                 close_fact(b, &st[t]);
             size_t top = depth;
             depth = j;
-            for (size_t t = j + 1; t < top; t++) {
-                if (st[t].end <= p)
-                    continue;
-                int in_link = 0;
-                for (size_t u = 0; u < depth; u++)
-                    in_link |= st[u].link;
-                open_el e = {st[t].idx, st[t].end, 0};
-                open_fact(b, req, facts, e.idx, 1, in_link, &e.link);
-                st[depth++] = e;
-            }
+            for (size_t t = j + 1; t < top; t++)
+                if (st[t].end > p)
+                    push_fact(b, req, facts, st, &depth, st[t].idx, st[t].end, 1);
         }
-        while (k < n && fs[k].start == p) {
-            int in_link = 0;
-            for (size_t u = 0; u < depth; u++)
-                in_link |= st[u].link;
-            open_el e = {fs[k].idx, fs[k].end, 0};
-            open_fact(b, req, facts, e.idx, 0, in_link, &e.link);
-            st[depth++] = e;
-            k++;
-        }
+        for (; k < n && fs[k].start == p; k++)
+            push_fact(b, req, facts, st, &depth, fs[k].idx, fs[k].end, 0);
     }
     if (pos < len)
         lw_web_html_text(b, text + pos);

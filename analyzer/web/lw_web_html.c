@@ -81,7 +81,7 @@ static const char *escape_of(char c)
 }
 
 /* Appends n bytes of s escaped. */
-static void html_n(lw_web_buf *b, const char *s, size_t n)
+void lw_web_html_text_n(lw_web_buf *b, const char *s, size_t n)
 {
     size_t run = 0;
     for (size_t i = 0; i < n; i++) {
@@ -98,7 +98,7 @@ static void html_n(lw_web_buf *b, const char *s, size_t n)
 void lw_web_html_text(lw_web_buf *b, const char *s)
 {
     if (s)
-        html_n(b, s, strlen(s));
+        lw_web_html_text_n(b, s, strlen(s));
 }
 
 #define OPEN_MARK "«" /* both marks are 2 bytes in UTF-8 */
@@ -114,7 +114,7 @@ void lw_web_html_snippet(lw_web_buf *b, const char *s)
         const char *m = o && (!c || o < c) ? o : c;
         if (!m)
             break;
-        html_n(b, s, (size_t)(m - s));
+        lw_web_html_text_n(b, s, (size_t)(m - s));
         if (m == o && !open) {
             lw_web_buf_puts(b, "<mark>");
             open = 1;

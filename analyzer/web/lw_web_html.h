@@ -24,6 +24,8 @@ void lw_web_buf_puts(lw_web_buf *b, const char *s);
 void lw_web_buf_printf(lw_web_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Appends s (NULL: nothing) escaped for an HTML body or a quoted attribute: & < > " '. */
 void lw_web_html_text(lw_web_buf *b, const char *s);
+/* Appends the n bytes at s escaped as lw_web_html_text (a piece of a longer text). */
+void lw_web_html_text_n(lw_web_buf *b, const char *s, size_t n);
 /* Appends a search snippet: escaped as lw_web_html_text, the words between « and » marked
  * (<mark>), every <mark> closed. */
 void lw_web_html_snippet(lw_web_buf *b, const char *s);
