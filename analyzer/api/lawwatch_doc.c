@@ -27,6 +27,7 @@
 #include "lw_report_render.h"
 #include "lw_rules.h"
 #include "lw_store_doc.h"
+#include "lw_store_text.h"
 
 /* The window of "due soon" in the duties' status: the report's default (`report --window`). */
 #define DOC_REPORT_WINDOW 14
@@ -44,7 +45,9 @@ typedef struct {
     int no_facts;         /* the facts are not wanted (the original file): left unparsed */
 } stored;
 
-static json_t *str_or_null(const char *s) { return s ? json_string(s) : json_null(); }
+/* A stored string as JSON: null for NULL; a byte that is not UTF-8 (a path from an old
+ * Windows share) made U+FFFD, as every JSON of the store does, rather than refused. */
+static json_t *str_or_null(const char *s) { return lw_store_json_text(s); }
 
 static void take_doc(void *ud, const lw_store_doc_full *d)
 {
@@ -64,7 +67,7 @@ static void take_doc(void *ud, const lw_store_doc_full *d)
         return;
     }
     for (size_t i = 0; i < d->n_paths; i++)
-        g->nomem |= json_array_append_new(g->paths, json_string(d->paths[i])) != 0;
+        g->nomem |= json_array_append_new(g->paths, str_or_null(d->paths[i])) != 0;
     for (size_t i = 0; i < d->n_facts && !g->nomem && !g->no_facts; i++) {
         json_t *f = json_loads(d->facts[i], 0, NULL);
         if (!json_is_object(f)) {

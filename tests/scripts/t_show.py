@@ -170,6 +170,19 @@ with lwtest.tmpdir("lw_show_") as tmp:
     rc, out, err = show(db, str(ids.get("letter.pdf", 0)), cwd=tmp)
     check(rc == 0 and "no longer cached" in out, "no cached text: the summary says so")
 
+    # a file name that is not UTF-8 (copied from an old Windows share): shown with U+FFFD
+    latin = os.path.join(tmp.encode(), b"cong-v\xe3n.txt")
+    with open(latin, "wb") as f:
+        f.write("ỦY BAN NHÂN DÂN\nKẾ HOẠCH\nVề việc tên tệp lạ\n\nNội dung.\n".encode())
+    rc, out, err = lwtest.run("ingest", "--db", db, latin.decode("utf-8", "surrogateescape"), cwd=tmp)
+    check(rc == 0, "ingest a non-UTF-8 file name: " + err)
+    c = sqlite3.connect(db)
+    lid = c.execute("SELECT max(id) FROM documents").fetchone()[0]
+    c.close()
+    rc, out, err = show(db, "--format", "json", str(lid), cwd=tmp)
+    d = json.loads(out) if rc == 0 else {}
+    check(rc == 0 and "cong-v\ufffdn.txt" in (d.get("path") or ""), "non-UTF-8 path shown with U+FFFD: %d %s" % (rc, err))
+
     # errors
     rc, out, err = show(db, "999999", cwd=tmp)
     check(rc == 2 and "999999" in err and "không có văn bản" in err and "no document" in err and not out,
