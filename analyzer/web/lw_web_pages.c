@@ -124,8 +124,10 @@ void lw_web_api_answer(const lw_web_request *req, lw_web_writer write, void *ctx
     }
     res->status = 200;
     res->content_type = LW_WEB_CT_JSON;
-    lw_web_buf_puts(&res->body, json);
-    free(json);
+    /* the text is the body (a growing buffer's data is malloc'd and NUL-terminated too) */
+    lw_web_buf_free(&res->body);
+    size_t n = strlen(json);
+    res->body = (lw_web_buf){.data = json, .len = n, .cap = n + 1};
 }
 
 /* True when year is absent or four digits (as `search --year` takes it). */

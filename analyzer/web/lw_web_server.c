@@ -81,11 +81,14 @@ enum { PLAIN, LOGIN, CLOSE };
  * WWW-Authenticate of the realm), or closing the connection after it. */
 static enum MHD_Result respond(struct MHD_Connection *c, lw_web_response *res, int how)
 {
-    static const char empty[] = "";
-    const char *body = res->body.data ? res->body.data : empty;
-    struct MHD_Response *r = MHD_create_response_from_buffer(res->body.len, (void *)body, MHD_RESPMEM_MUST_COPY);
+    /* the body is handed over, not copied (an original file may be large): the response
+     * frees it */
+    struct MHD_Response *r =
+        res->body.data ? MHD_create_response_from_buffer_with_free_callback(res->body.len, res->body.data, free)
+                       : MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
     if (!r)
         return MHD_NO;
+    res->body = (lw_web_buf){0};
     if (how == CLOSE)
         MHD_add_response_header(r, "Connection", "close");
     MHD_add_response_header(r, "Content-Type", res->content_type ? res->content_type : "text/plain; charset=utf-8");
