@@ -21,8 +21,6 @@
 /* The longest unit name taken from the path (the server caps the URL anyway). */
 #define UNIT_MAX 512
 
-static const char *field(const json_t *o, const char *key) { return json_string_value(json_object_get(o, key)); }
-
 /* A copy of s (NULL: "") with the control characters a property value has no use for made
  * spaces and every line break one '\n' (which libical writes as the two characters \n):
  * nothing of a document reaches the calendar as a raw line break. Owned (free); NULL when out
@@ -108,14 +106,14 @@ static int add_event(icalcomponent *cal, const json_t *it, json_t *seen, struct 
 {
     const json_t *dl = json_object_get(it, "deadline");
     struct icaltimetype start, end;
-    if (!json_is_object(dl) || iso_date(field(dl, "to"), &start))
+    if (!json_is_object(dl) || iso_date(lw_web_field(dl, "to"), &start))
         return 0;
     end = start;
     icaltime_adjust(&end, 1, 0, 0, 0);
     long long id = (long long)json_integer_value(json_object_get(it, "id"));
     long long line = (long long)json_integer_value(json_object_get(it, "line"));
-    const char *activity = field(it, "activity"), *label = field(it, "label"), *path = field(it, "path"),
-               *unit = field(it, "unit"), *status = field(it, "status");
+    const char *activity = lw_web_field(it, "activity"), *label = lw_web_field(it, "label"), *path = lw_web_field(it, "path"),
+               *unit = lw_web_field(it, "unit"), *status = lw_web_field(it, "status");
     /* stable per (document, duty, unit): the deadline's date may be read anew, the event stays */
     char uid[128];
     uint64_t h = fnv(fnv(1469598103934665603ull, unit), activity);
@@ -134,12 +132,12 @@ static int add_event(icalcomponent *cal, const json_t *it, json_t *seen, struct 
     char *summary = NULL, *desc = NULL, *answer = NULL;
     const json_t *a = json_object_get(it, "answer");
     if (json_is_object(a)) {
-        const char *al = field(a, "label");
-        if (asprintf(&answer, "\nVăn bản trả lời (answer): %s (/doc/%lld)", al ? al : field(a, "path"),
+        const char *al = lw_web_field(a, "label");
+        if (asprintf(&answer, "\nVăn bản trả lời (answer): %s (/doc/%lld)", al ? al : lw_web_field(a, "path"),
                      (long long)json_integer_value(json_object_get(a, "id"))) < 0)
             return -1;
     }
-    const char *words = field(dl, "text");
+    const char *words = lw_web_field(dl, "text");
     if (asprintf(&summary, "Hạn: %s — %s", activity ? activity : "", doc ? doc : "") < 0) {
         free(answer);
         return -1;
@@ -147,7 +145,7 @@ static int add_event(icalcomponent *cal, const json_t *it, json_t *seen, struct 
     int bad = asprintf(&desc,
                        "%s\nThời hạn (deadline): %s\nĐơn vị (unit): %s\nTình trạng (status): %s\n"
                        "Văn bản (document): %s\nDòng (line): %lld\n/doc/%lld%s",
-                       activity ? activity : "", words ? words : field(dl, "to"), unit ? unit : "",
+                       activity ? activity : "", words ? words : lw_web_field(dl, "to"), unit ? unit : "",
                        status_label(status), doc ? doc : "", line, id, answer ? answer : "") < 0;
     free(answer);
     if (bad) {

@@ -86,8 +86,6 @@ void lw_web_page_api_check(const lw_web_request *req, lw_web_response *res)
     lw_web_api_answer(req, write_check, &opt, res);
 }
 
-static const char *field(const json_t *o, const char *key) { return json_string_value(json_object_get(o, key)); }
-
 /* Documents a page of /check shows (with all their findings). */
 #define DOCS_PER_PAGE 50
 
@@ -164,7 +162,7 @@ static void write_codes(lw_web_buf *b, const lw_web_request *req, const json_t *
     size_t i;
     const json_t *f;
     json_array_foreach(all, i, f) {
-        const char *c = field(f, "code");
+        const char *c = lw_web_field(f, "code");
         if (!c)
             continue;
         json_t *n = json_object_get(counts, c);
@@ -209,12 +207,12 @@ static void write_codes(lw_web_buf *b, const lw_web_request *req, const json_t *
  * fact it rests on comes from (the registry entry or the document that states it). */
 static void write_finding(lw_web_buf *b, const lw_web_request *req, const json_t *f)
 {
-    const char *sev = field(f, "severity");
+    const char *sev = lw_web_field(f, "severity");
     const json_t *ev = json_object_get(f, "evidence");
     lw_web_buf_printf(b, "<li class=\"finding %s\"><span class=\"sev\">", severity_class(sev));
     lw_web_html_text(b, severity_word(req, sev));
     lw_web_buf_puts(b, "</span> <code>");
-    lw_web_html_text(b, field(f, "code"));
+    lw_web_html_text(b, lw_web_field(f, "code"));
     lw_web_buf_puts(b, "</code>");
     json_int_t line = json_integer_value(json_object_get(f, "line")),
                page = json_integer_value(json_object_get(f, "page"));
@@ -223,10 +221,10 @@ static void write_finding(lw_web_buf *b, const lw_web_request *req, const json_t
     if (line > 0)
         lw_web_buf_printf(b, " <span class=\"meta\">%s %lld</span>", L(req, "dòng", "line"), (long long)line);
     lw_web_buf_puts(b, "<br>");
-    lw_web_html_text(b, field(f, "message"));
+    lw_web_html_text(b, lw_web_field(f, "message"));
     if (json_is_true(json_object_get(ev, "ocr_suspect")))
         lw_web_buf_printf(b, " <i>(%s)</i>", L(req, "số hiệu có thể do lỗi nhận dạng OCR", "the number is probably damaged by OCR"));
-    const char *reg = field(ev, "registry_label"), *src = field(ev, "source_label"), *sp = field(ev, "source_path");
+    const char *reg = lw_web_field(ev, "registry_label"), *src = lw_web_field(ev, "source_label"), *sp = lw_web_field(ev, "source_path");
     if (reg) {
         lw_web_buf_printf(b, "<br><span class=\"meta\">%s ", L(req, "Theo danh mục:", "Per the registry:"));
         lw_web_html_text(b, reg);
@@ -244,7 +242,7 @@ static void write_finding(lw_web_buf *b, const lw_web_request *req, const json_t
 static void write_doc(lw_web_buf *b, const lw_web_request *req, const json_t *shown, size_t i, size_t j)
 {
     const json_t *f0 = json_array_get(shown, i);
-    const char *label = field(f0, "label"), *subject = field(f0, "subject"), *path = field(f0, "path");
+    const char *label = lw_web_field(f0, "label"), *subject = lw_web_field(f0, "subject"), *path = lw_web_field(f0, "path");
     json_int_t id = json_integer_value(json_object_get(f0, "id"));
     lw_web_buf_puts(b, "<article class=\"hit\"><h3>");
     if (id > 0)
@@ -280,15 +278,15 @@ static size_t write_docs(lw_web_buf *b, const lw_web_request *req, const json_t 
         for (size_t i = 0; i < nf;) {
             const json_t *fi = json_array_get(shown, i);
             json_int_t id = json_integer_value(json_object_get(fi, "id"));
-            const char *path = field(fi, "path");
+            const char *path = lw_web_field(fi, "path");
             size_t j = i;
             int real = 0;
             for (; j < nf; j++) {
                 const json_t *f = json_array_get(shown, j);
-                const char *p = field(f, "path");
+                const char *p = lw_web_field(f, "path");
                 if (json_integer_value(json_object_get(f, "id")) != id || strcmp(p ? p : "", path ? path : ""))
                     break;
-                real |= strcmp(field(f, "code") ? field(f, "code") : "", "citation.unknown") != 0;
+                real |= strcmp(lw_web_field(f, "code") ? lw_web_field(f, "code") : "", "citation.unknown") != 0;
             }
             if ((pass == 0) == real) {
                 if (n_docs >= first && n_docs < first + DOCS_PER_PAGE)
@@ -312,15 +310,9 @@ void lw_web_page_check(const lw_web_request *req, lw_web_response *res)
         lw_web_error_page(res, 400, vi, en);
         return;
     }
-    long page = 1;
-    if (lw_web_arg(req, "page")) {
-        char *end;
-        page = strtol(lw_web_arg(req, "page"), &end, 10);
-        if (*end || page < 1 || page > 100000) {
-            lw_web_error_page(res, 400, "Trang không hợp lệ.", "Invalid page number.");
-            return;
-        }
-    }
+    long page;
+    if (lw_web_page_number(req, 100000, &page, res))
+        return;
     /* every finding, for the counts per code; the page shows those the codes name, as the
      * library chooses them (lawwatch_check_code_match) */
     lawwatch_check_options every = opt;
@@ -344,10 +336,10 @@ void lw_web_page_check(const lw_web_request *req, lw_web_response *res)
     size_t i, n_err = 0, n_warn = 0;
     json_t *f;
     json_array_foreach(all, i, f) {
-        if (!wanted(&opt, field(f, "code")))
+        if (!wanted(&opt, lw_web_field(f, "code")))
             continue;
         json_array_append(shown, f);
-        const char *sev = field(f, "severity");
+        const char *sev = lw_web_field(f, "severity");
         n_err += sev && !strcmp(sev, "error");
         n_warn += sev && !strcmp(sev, "warning");
     }

@@ -67,8 +67,6 @@ static long long parse_id(const char *rest, const char **tail)
 
 /* ---- reading the JSON ---- */
 
-static const char *str(const json_t *o, const char *key) { return json_string_value(json_object_get(o, key)); }
-
 typedef struct {
     long long id;
 } doc_ctx;
@@ -185,7 +183,7 @@ static void fact_fields(lw_web_buf *b, const json_t *f, const char *sep, int en)
 static int ref_href(lw_web_buf *b, const lw_web_request *req, const json_t *f)
 {
     const json_t *cd = json_object_get(f, "cited_doc_id");
-    const char *id = str(f, "id");
+    const char *id = lw_web_field(f, "id");
     if (json_is_integer(cd))
         lw_web_buf_printf(b, "/doc/%lld", (long long)json_integer_value(cd));
     else if (id && *id) {
@@ -235,7 +233,7 @@ static void open_fact(lw_web_buf *b, const lw_web_request *req, const json_t *fa
                       int *link)
 {
     const json_t *f = json_array_get(facts, i);
-    const char *kind = str(f, "kind");
+    const char *kind = lw_web_field(f, "kind");
     lw_web_buf_printf(b, "<span class=\"fact fact-%s%s\" ", css_kind(kind), cont ? " cont" : "");
     if (cont)
         lw_web_buf_printf(b, "data-cont=\"%zu\">", i);
@@ -349,16 +347,16 @@ static void write_card(lw_web_buf *b, const lw_web_request *req, const json_t *d
 {
     const json_t *h = json_object_get(d, "header");
     lw_web_buf_puts(b, "<dl class=\"card\">");
-    card_row(b, L(req, "Loại văn bản", "Kind"), str(h, "kind"));
-    card_row(b, L(req, "Số, ký hiệu", "Number"), str(h, "number"));
-    card_row(b, L(req, "Ngày ban hành", "Date"), str(h, "date"));
-    card_row(b, L(req, "Cơ quan ban hành", "Issuer"), str(h, "issuer"));
-    card_row(b, L(req, "Địa danh", "Place"), str(h, "place"));
-    card_row(b, L(req, "Trích yếu", "Subject"), str(h, "subject"));
+    card_row(b, L(req, "Loại văn bản", "Kind"), lw_web_field(h, "kind"));
+    card_row(b, L(req, "Số, ký hiệu", "Number"), lw_web_field(h, "number"));
+    card_row(b, L(req, "Ngày ban hành", "Date"), lw_web_field(h, "date"));
+    card_row(b, L(req, "Cơ quan ban hành", "Issuer"), lw_web_field(h, "issuer"));
+    card_row(b, L(req, "Địa danh", "Place"), lw_web_field(h, "place"));
+    card_row(b, L(req, "Trích yếu", "Subject"), lw_web_field(h, "subject"));
     const json_t *sg = json_object_get(h, "signer");
     if (json_is_object(sg)) {
         lw_web_buf_printf(b, "<dt>%s</dt><dd>", L(req, "Người ký", "Signer"));
-        const char *parts[] = {str(sg, "authority"), str(sg, "position"), str(sg, "name")};
+        const char *parts[] = {lw_web_field(sg, "authority"), lw_web_field(sg, "position"), lw_web_field(sg, "name")};
         for (int i = 0; i < 3; i++)
             if (parts[i] && *parts[i]) {
                 lw_web_html_text(b, parts[i]);
@@ -379,16 +377,16 @@ static void write_card(lw_web_buf *b, const lw_web_request *req, const json_t *d
         lw_web_buf_puts(b, "</ul></dd>");
     }
     lw_web_buf_printf(b, "<dt>%s</dt><dd>", L(req, "Đọc từ", "Read as"));
-    lw_web_html_text(b, str(d, "source_format"));
+    lw_web_html_text(b, lw_web_field(d, "source_format"));
     const json_t *pages = json_object_get(d, "pages");
     if (json_is_integer(pages))
         lw_web_buf_printf(b, ", %lld %s", (long long)json_integer_value(pages), L(req, "trang", "pages"));
     lw_web_buf_puts(b, " (");
-    lw_web_html_text(b, str(d, "encoding"));
+    lw_web_html_text(b, lw_web_field(d, "encoding"));
     lw_web_buf_puts(b, ")");
-    if (str(d, "note")) {
+    if (lw_web_field(d, "note")) {
         lw_web_buf_puts(b, "<br>");
-        lw_web_html_text(b, str(d, "note"));
+        lw_web_html_text(b, lw_web_field(d, "note"));
     }
     lw_web_buf_puts(b, "</dd>");
     lw_web_buf_printf(b, "<dt>%s</dt><dd class=\"path\">", L(req, "Tệp", "Files"));
@@ -404,10 +402,10 @@ static void write_card(lw_web_buf *b, const lw_web_request *req, const json_t *d
     if (json_is_true(json_object_get(orig, "available"))) {
         lw_web_buf_printf(b, "<a href=\"/doc/%lld/original\" download>%s</a> (", (long long)json_integer_value(json_object_get(d, "id")),
                           L(req, "Tải bản gốc", "Download the original"));
-        lw_web_html_text(b, str(orig, "name"));
+        lw_web_html_text(b, lw_web_field(orig, "name"));
         lw_web_buf_printf(b, ", %lld B)", (long long)json_integer_value(json_object_get(orig, "size")));
     } else {
-        lw_web_html_text(b, str(orig, "name"));
+        lw_web_html_text(b, lw_web_field(orig, "name"));
         lw_web_buf_printf(b, " — %s", L(req, "không còn: tệp đã thay đổi hoặc bị chuyển đi từ khi nhập",
                                         "not available: the file changed or moved since it was ingested"));
     }
@@ -421,7 +419,7 @@ static void write_legend(lw_web_buf *b, const lw_web_request *req, const json_t 
     size_t i;
     const json_t *f;
     json_array_foreach(facts, i, f) {
-        const char *k = str(f, "kind");
+        const char *k = lw_web_field(f, "kind");
         if (k)
             json_object_set_new(counts, k, json_integer(json_integer_value(json_object_get(counts, k)) + 1));
     }
@@ -450,16 +448,16 @@ static void write_side(lw_web_buf *b, const lw_web_request *req, const json_t *f
         size_t i;
         const json_t *f;
         json_array_foreach(facts, i, f) {
-            const char *fk = str(f, "kind");
+            const char *fk = lw_web_field(f, "kind");
             if (!fk || strcmp(fk, k))
                 continue;
             lw_web_buf_printf(b, "<li value=\"%zu\"><a href=\"#f-%zu\">", i, i);
-            lw_web_html_text(b, str(f, "text"));
+            lw_web_html_text(b, lw_web_field(f, "text"));
             lw_web_buf_puts(b, "</a>");
             lw_web_buf_puts(b, "<div class=\"meta\">");
             fact_fields(b, f, "; ", req->en);
             if (!strcmp(fk, "legal_ref")) {
-                const char *id = str(f, "id");
+                const char *id = lw_web_field(f, "id");
                 const json_t *cd = json_object_get(f, "cited_doc_id");
                 if (id && *id) {
                     lw_web_buf_puts(b, " · <a class=\"registry\" href=\"/registry/");
@@ -492,14 +490,14 @@ static void write_findings(lw_web_buf *b, const lw_web_request *req, const json_
     size_t i;
     const json_t *f;
     json_array_foreach(fs, i, f) {
-        lw_web_buf_printf(b, "<tr><td class=\"sev-%s\">", css_kind(str(f, "severity")));
-        lw_web_html_text(b, str(f, "severity"));
+        lw_web_buf_printf(b, "<tr><td class=\"sev-%s\">", css_kind(lw_web_field(f, "severity")));
+        lw_web_html_text(b, lw_web_field(f, "severity"));
         lw_web_buf_puts(b, "</td><td>");
-        lw_web_html_text(b, str(f, "code"));
+        lw_web_html_text(b, lw_web_field(f, "code"));
         lw_web_buf_puts(b, "</td><td>");
         value_text(b, json_object_get(f, "line"));
         lw_web_buf_puts(b, "</td><td>");
-        lw_web_html_text(b, str(f, "message"));
+        lw_web_html_text(b, lw_web_field(f, "message"));
         lw_web_buf_puts(b, "</td><td>");
         value_text(b, json_object_get(f, "evidence"));
         lw_web_buf_puts(b, "</td></tr>");
@@ -516,7 +514,7 @@ static void write_duties(lw_web_buf *b, const lw_web_request *req, const json_t 
         return;
     }
     lw_web_buf_printf(b, "<p class=\"meta\">%s ", L(req, "Tình trạng ngày", "Status as of"));
-    lw_web_html_text(b, str(d, "as_of"));
+    lw_web_html_text(b, lw_web_field(d, "as_of"));
     lw_web_buf_puts(b, "</p>");
     lw_web_buf_printf(b, "<div class=\"scroll\"><table><tr><th>%s</th><th>%s</th><th>%s</th><th>%s</th><th>%s</th></tr>",
                       L(req, "Dòng", "Line"), L(req, "Nhiệm vụ", "Duty"), L(req, "Chủ trì, phối hợp", "Lead, partners"),
@@ -530,7 +528,7 @@ static void write_duties(lw_web_buf *b, const lw_web_request *req, const json_t 
             lw_web_buf_printf(b, "<a href=\"#f-%lld\">", (long long)json_integer_value(fi));
         value_text(b, json_object_get(u, "line"));
         lw_web_buf_puts(b, json_is_integer(fi) ? "</a></td><td>" : "</td><td>");
-        lw_web_html_text(b, str(u, "activity"));
+        lw_web_html_text(b, lw_web_field(u, "activity"));
         lw_web_buf_puts(b, "</td><td>");
         value_text(b, json_object_get(u, "lead"));
         if (json_array_size(json_object_get(u, "partners"))) {
@@ -541,10 +539,10 @@ static void write_duties(lw_web_buf *b, const lw_web_request *req, const json_t 
         lw_web_buf_puts(b, "</td><td>");
         const json_t *dl = json_object_get(u, "deadline");
         if (json_is_object(dl)) {
-            lw_web_html_text(b, str(dl, "to"));
-            if (str(dl, "text")) {
+            lw_web_html_text(b, lw_web_field(dl, "to"));
+            if (lw_web_field(dl, "text")) {
                 lw_web_buf_puts(b, "<br><span class=\"meta\">");
-                lw_web_html_text(b, str(dl, "text"));
+                lw_web_html_text(b, lw_web_field(dl, "text"));
                 lw_web_buf_puts(b, "</span>");
             }
         } else {
@@ -557,15 +555,15 @@ static void write_duties(lw_web_buf *b, const lw_web_request *req, const json_t 
             lw_web_buf_puts(b, L(req, "không xét", "not judged"));
         json_array_foreach(rp, j, r) {
             lw_web_buf_puts(b, j ? "<br>" : "");
-            lw_web_html_text(b, str(r, "unit") ? str(r, "unit") : "?");
+            lw_web_html_text(b, lw_web_field(r, "unit") ? lw_web_field(r, "unit") : "?");
             lw_web_buf_puts(b, ": <b>");
-            lw_web_html_text(b, str(r, "status"));
+            lw_web_html_text(b, lw_web_field(r, "status"));
             lw_web_buf_puts(b, "</b>");
             const json_t *a = json_object_get(r, "answer");
             if (json_is_object(a)) {
                 lw_web_buf_printf(b, " — <a href=\"/doc/%lld%s\">", (long long)json_integer_value(json_object_get(a, "id")),
                                   req->en ? "?lang=en" : "");
-                lw_web_html_text(b, str(a, "label") ? str(a, "label") : L(req, "văn bản trả lời", "the answer"));
+                lw_web_html_text(b, lw_web_field(a, "label") ? lw_web_field(a, "label") : L(req, "văn bản trả lời", "the answer"));
                 lw_web_buf_puts(b, "</a>");
             }
         }
@@ -604,11 +602,11 @@ static void page_html(const lw_web_request *req, long long id, lw_web_response *
     lw_web_buf *b = &res->body;
     res->status = 200;
     res->content_type = LW_WEB_CT_HTML;
-    const char *label = str(d, "label"), *subject = str(json_object_get(d, "header"), "subject");
-    lw_web_page_begin(b, label ? label : str(d, "path"), NULL, req->en);
+    const char *label = lw_web_field(d, "label"), *subject = lw_web_field(json_object_get(d, "header"), "subject");
+    lw_web_page_begin(b, label ? label : lw_web_field(d, "path"), NULL, req->en);
     lw_web_buf_puts(b, doc_style);
     lw_web_buf_puts(b, "<h1>");
-    lw_web_html_text(b, label ? label : str(d, "path"));
+    lw_web_html_text(b, label ? label : lw_web_field(d, "path"));
     lw_web_buf_puts(b, "</h1>");
     if (subject) {
         lw_web_buf_puts(b, "<p><b>");

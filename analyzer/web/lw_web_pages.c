@@ -21,6 +21,21 @@ const char *lw_web_arg(const lw_web_request *req, const char *name)
     return v && *v ? v : NULL;
 }
 
+int lw_web_page_number(const lw_web_request *req, long max, long *page, lw_web_response *res)
+{
+    const char *arg = lw_web_arg(req, "page");
+    *page = 1;
+    if (!arg)
+        return 0;
+    char *end;
+    *page = strtol(arg, &end, 10);
+    if (*end || *page < 1 || *page > max) {
+        lw_web_error_page(res, 400, "Trang không hợp lệ.", "Invalid page number.");
+        return -1;
+    }
+    return 0;
+}
+
 void lw_web_error_page(lw_web_response *res, unsigned status, const char *vi, const char *en)
 {
     char title[32];

@@ -11,6 +11,8 @@
 
 #include <stdio.h>
 
+#include <jansson.h>
+
 #include "lawwatch.h"
 #include "lw_web_html.h"
 
@@ -52,6 +54,10 @@ void lw_web_route(const lw_web_request *req, lw_web_response *res);
 /* The query argument name of req, or NULL when absent or empty. Borrowed. */
 const char *lw_web_arg(const lw_web_request *req, const char *name);
 
+/* The page= argument of req (1 when absent) into *page: 0, or -1 when it is not a number
+ * from 1 to max, after answering res with a 400 page. */
+int lw_web_page_number(const lw_web_request *req, long max, long *page, lw_web_response *res);
+
 /* A plain error page (status, then a Vietnamese and an English sentence) into res, replacing
  * whatever body it had. */
 void lw_web_error_page(lw_web_response *res, unsigned status, const char *vi, const char *en);
@@ -78,6 +84,12 @@ void lw_web_api_answer(const lw_web_request *req, lw_web_writer write, void *ctx
 /* A database failure as a page: a timeout is 503, a missing thing 404, a bad argument 400,
  * the rest 500; the message of err shown. For /api/ (api set), the same as JSON. */
 void lw_web_fail(lw_web_response *res, int api, lawwatch_status st, const lawwatch_error *err);
+
+/* A string field of a JSON object the library gave (NULL when absent or not a string). */
+static inline const char *lw_web_field(const json_t *o, const char *key)
+{
+    return json_string_value(json_object_get(o, key));
+}
 
 /* The pages (each answers one path or a family of them; rest is the path after the prefix). */
 void lw_web_page_search(const lw_web_request *req, lw_web_response *res);

@@ -32,8 +32,6 @@ void lw_web_page_api_registry(const lw_web_request *req, const char *rest, lw_we
     lw_web_api_answer(req, write_registry, &id, res);
 }
 
-static const char *field(const json_t *o, const char *key) { return json_string_value(json_object_get(o, key)); }
-
 /* The page's own style: the status colours, the table, the chain. */
 static const char style[] = "<style>"
                             ".st{padding:0 .4em;border-radius:3px;white-space:nowrap;font-size:.9em}"
@@ -77,9 +75,9 @@ static const char *status_word_en(const char *code)
  * (Vietnamese) or, with ?lang=en, its English. */
 static void write_status(lw_web_buf *b, const lw_web_request *req, const json_t *o)
 {
-    const char *code = field(o, "status") ? field(o, "status") : "unknown";
+    const char *code = lw_web_field(o, "status") ? lw_web_field(o, "status") : "unknown";
     int listed = !json_is_false(json_object_get(o, "in_registry")), known = status_word_en(code) != NULL;
-    const char *word = field(o, "status_label");
+    const char *word = lw_web_field(o, "status_label");
     if (req->en)
         word = !listed ? "not in the registry" : known ? status_word_en(code) : "status unknown";
     lw_web_buf_printf(b, "<span class=\"st st-%s\">", !listed ? "unlisted" : known ? code : "unknown");
@@ -127,12 +125,12 @@ static void write_id(lw_web_buf *b, const lw_web_request *req, const char *id, i
 static int passes(const lw_web_request *req, const json_t *o)
 {
     const char *q = lw_web_arg(req, "q"), *type = lw_web_arg(req, "type"), *status = lw_web_arg(req, "status");
-    if (type && (!field(o, "type") || strcmp(type, field(o, "type"))))
+    if (type && (!lw_web_field(o, "type") || strcmp(type, lw_web_field(o, "type"))))
         return 0;
-    if (status && (!field(o, "status") || strcmp(status, field(o, "status"))))
+    if (status && (!lw_web_field(o, "status") || strcmp(status, lw_web_field(o, "status"))))
         return 0;
-    return !q || lawwatch_text_contains(field(o, "id"), q) || lawwatch_text_contains(field(o, "title"), q) ||
-           lawwatch_text_contains(field(o, "issuer"), q);
+    return !q || lawwatch_text_contains(lw_web_field(o, "id"), q) || lawwatch_text_contains(lw_web_field(o, "title"), q) ||
+           lawwatch_text_contains(lw_web_field(o, "issuer"), q);
 }
 
 /* A <select> of the values of key among the entries (in their order, each once), the one
@@ -147,7 +145,7 @@ static void write_select(lw_web_buf *b, const lw_web_request *req, const json_t 
     size_t i;
     const json_t *o;
     json_array_foreach(arr, i, o) {
-        const char *v = field(o, key);
+        const char *v = lw_web_field(o, key);
         if (!v || !seen || json_object_get(seen, v))
             continue;
         json_object_set_new(seen, v, json_true());
@@ -155,7 +153,7 @@ static void write_select(lw_web_buf *b, const lw_web_request *req, const json_t 
         lw_web_html_text(b, v);
         lw_web_buf_puts(b, chosen && !strcmp(chosen, v) ? "\" selected>" : "\">");
         if (!strcmp(key, "status"))
-            lw_web_html_text(b, req->en && status_word_en(v) ? status_word_en(v) : field(o, "status_label"));
+            lw_web_html_text(b, req->en && status_word_en(v) ? status_word_en(v) : lw_web_field(o, "status_label"));
         else
             lw_web_html_text(b, v);
         lw_web_buf_puts(b, "</option>");
@@ -196,15 +194,15 @@ static void page_list(const lw_web_request *req, const json_t *arr, lw_web_respo
             continue;
         shown++;
         lw_web_buf_puts(b, "<tr><td>");
-        write_id_link(b, req, field(o, "id"));
+        write_id_link(b, req, lw_web_field(o, "id"));
         lw_web_buf_puts(b, "</td><td class=\"opt\">");
-        lw_web_html_text(b, field(o, "type"));
+        lw_web_html_text(b, lw_web_field(o, "type"));
         lw_web_buf_puts(b, "</td><td class=\"t\">");
-        lw_web_html_text(b, field(o, "title"));
+        lw_web_html_text(b, lw_web_field(o, "title"));
         lw_web_buf_puts(b, "</td><td>");
-        write_date(b, field(o, "issued"));
+        write_date(b, lw_web_field(o, "issued"));
         lw_web_buf_puts(b, "</td><td class=\"opt\">");
-        write_date(b, field(o, "effective"));
+        write_date(b, lw_web_field(o, "effective"));
         lw_web_buf_puts(b, "</td><td>");
         write_status(b, req, o);
         json_t *n = json_object_get(o, "cited_by_count");
@@ -247,20 +245,20 @@ static void write_chain(lw_web_buf *b, const lw_web_request *req, const json_t *
     const json_t *x;
     json_array_foreach(items, i, x) {
         long long depth = (long long)json_integer_value(json_object_get(x, "depth"));
-        int repl = field(x, "relation") && !strcmp(field(x, "relation"), "replaces");
+        int repl = lw_web_field(x, "relation") && !strcmp(lw_web_field(x, "relation"), "replaces");
         int listed = json_is_true(json_object_get(x, "in_registry"));
-        int by_is_it = field(x, "by") && field(x, "id") && !strcmp(field(x, "by"), field(x, "id"));
+        int by_is_it = lw_web_field(x, "by") && lw_web_field(x, "id") && !strcmp(lw_web_field(x, "by"), lw_web_field(x, "id"));
         lw_web_buf_printf(b, "<li style=\"margin-left:%lldem\">", depth > 1 ? 2 * (depth - 1) : 0);
-        write_id(b, req, field(x, "by"), listed || !by_is_it);
+        write_id(b, req, lw_web_field(x, "by"), listed || !by_is_it);
         lw_web_buf_printf(b, " %s ", repl ? L(req, "thay thế", "replaces") : L(req, "sửa đổi, bổ sung", "amends"));
-        write_id(b, req, field(x, "of"), listed || by_is_it);
+        write_id(b, req, lw_web_field(x, "of"), listed || by_is_it);
         lw_web_buf_puts(b, " — ");
-        lw_web_html_text(b, field(x, "id"));
+        lw_web_html_text(b, lw_web_field(x, "id"));
         lw_web_buf_puts(b, ": ");
         write_status(b, req, x);
-        if (field(x, "title")) {
+        if (lw_web_field(x, "title")) {
             lw_web_buf_puts(b, "<br><span class=\"meta\">");
-            lw_web_html_text(b, field(x, "title"));
+            lw_web_html_text(b, lw_web_field(x, "title"));
             lw_web_buf_puts(b, "</span>");
         }
         lw_web_buf_puts(b, "</li>");
@@ -276,10 +274,10 @@ static void write_citing(lw_web_buf *b, const lw_web_request *req, const json_t 
     size_t i;
     const json_t *r;
     json_array_foreach(rows, i, r) {
-        const char *label = field(r, "label"), *subject = field(r, "subject");
+        const char *label = lw_web_field(r, "label"), *subject = lw_web_field(r, "subject");
         lw_web_buf_printf(b, "<article class=\"hit\"><div class=\"meta\"><a href=\"/doc/%lld%s\">",
                           (long long)json_integer_value(json_object_get(r, "id")), req->en ? "?lang=en" : "");
-        lw_web_html_text(b, label ? label : field(r, "path"));
+        lw_web_html_text(b, label ? label : lw_web_field(r, "path"));
         lw_web_buf_puts(b, "</a></div>");
         if (subject) {
             lw_web_buf_puts(b, "<h3>");
@@ -290,12 +288,12 @@ static void write_citing(lw_web_buf *b, const lw_web_request *req, const json_t 
         lw_web_buf_puts(b, "<p>");
         if (json_is_integer(line))
             lw_web_buf_printf(b, "%s %lld: ", L(req, "Dòng", "Line"), (long long)json_integer_value(line));
-        lw_web_html_text(b, field(r, "text"));
+        lw_web_html_text(b, lw_web_field(r, "text"));
         if (json_integer_value(mentions) > 1)
             lw_web_buf_printf(b, " <span class=\"meta\">(%lld %s)</span>", (long long)json_integer_value(mentions),
                               L(req, "lần trích dẫn", "mentions"));
         lw_web_buf_puts(b, "</p><div class=\"path\">");
-        lw_web_html_text(b, field(r, "path"));
+        lw_web_html_text(b, lw_web_field(r, "path"));
         lw_web_buf_puts(b, "</div></article>\n");
     }
 }
@@ -304,7 +302,7 @@ static void write_citing(lw_web_buf *b, const lw_web_request *req, const json_t 
 static void page_entry(const lw_web_request *req, const json_t *o, lw_web_response *res)
 {
     lw_web_buf *b = &res->body;
-    const char *id = field(o, "id"), *type = field(o, "type");
+    const char *id = lw_web_field(o, "id"), *type = lw_web_field(o, "type");
     lw_web_page_begin(b, id, NULL, req->en);
     lw_web_buf_puts(b, style);
     lw_web_buf_puts(b, "<h1>");
@@ -314,15 +312,15 @@ static void page_entry(const lw_web_request *req, const json_t *o, lw_web_respon
     }
     lw_web_html_text(b, id);
     lw_web_buf_puts(b, "</h1>\n<dl class=\"card\">");
-    card_line(b, L(req, "Trích yếu", "Title"), field(o, "title"), CARD_TEXT);
-    card_line(b, L(req, "Cơ quan ban hành", "Issuer"), field(o, "issuer"), CARD_TEXT);
-    card_line(b, L(req, "Ngày ban hành", "Issued"), field(o, "issued"), CARD_DATE);
-    card_line(b, L(req, "Ngày có hiệu lực", "Effective"), field(o, "effective"), CARD_DATE);
+    card_line(b, L(req, "Trích yếu", "Title"), lw_web_field(o, "title"), CARD_TEXT);
+    card_line(b, L(req, "Cơ quan ban hành", "Issuer"), lw_web_field(o, "issuer"), CARD_TEXT);
+    card_line(b, L(req, "Ngày ban hành", "Issued"), lw_web_field(o, "issued"), CARD_DATE);
+    card_line(b, L(req, "Ngày có hiệu lực", "Effective"), lw_web_field(o, "effective"), CARD_DATE);
     lw_web_buf_printf(b, "<dt>%s</dt><dd>", L(req, "Tình trạng", "Status"));
     write_status(b, req, o);
     lw_web_buf_puts(b, "</dd>");
-    card_line(b, L(req, "Ghi chú", "Note"), field(o, "note"), CARD_TEXT);
-    card_line(b, L(req, "Danh mục", "Registry entry"), field(o, "registry"), CARD_PATH);
+    card_line(b, L(req, "Ghi chú", "Note"), lw_web_field(o, "note"), CARD_TEXT);
+    card_line(b, L(req, "Danh mục", "Registry entry"), lw_web_field(o, "registry"), CARD_PATH);
     lw_web_buf_puts(b, "</dl>\n");
     lw_web_buf_printf(b, "<h2>%s</h2>", L(req, "Sửa đổi, bổ sung và thay thế", "Amendments and replacements"));
     write_chain(b, req, json_object_get(o, "changed_by"),

@@ -62,17 +62,12 @@ void lw_web_page_api_search(const lw_web_request *req, lw_web_response *res)
     lw_web_api_answer(req, write_search, &r, res);
 }
 
-/* A string field of a JSON object, or NULL. */
-static const char *field(const json_t *o, const char *key)
-{
-    return json_string_value(json_object_get(o, key));
-}
 
 /* One hit: kind, number, date, issuer, then the subject, the snippet and the path. */
 static void write_hit(lw_web_buf *b, const lw_web_request *req, const json_t *h)
 {
-    const char *kind = field(h, "kind"), *number = field(h, "number"), *date = field(h, "date"),
-               *issuer = field(h, "issuer"), *subject = field(h, "subject"), *label = field(h, "label");
+    const char *kind = lw_web_field(h, "kind"), *number = lw_web_field(h, "number"), *date = lw_web_field(h, "date"),
+               *issuer = lw_web_field(h, "issuer"), *subject = lw_web_field(h, "subject"), *label = lw_web_field(h, "label");
     lw_web_buf_puts(b, "<article class=\"hit\"><div class=\"meta\">");
     if (kind || number || date || issuer) {
         lw_web_html_text(b, kind ? kind : L(req, "Văn bản", "Document"));
@@ -99,11 +94,11 @@ static void write_hit(lw_web_buf *b, const lw_web_request *req, const json_t *h)
     json_int_t id = json_integer_value(json_object_get(h, "id"));
     if (id > 0)
         lw_web_buf_printf(b, "<a href=\"/doc/%lld%s\">", (long long)id, req->en ? "?lang=en" : "");
-    lw_web_html_text(b, subject && *subject ? subject : label && *label ? label : field(h, "path"));
+    lw_web_html_text(b, subject && *subject ? subject : label && *label ? label : lw_web_field(h, "path"));
     lw_web_buf_puts(b, id > 0 ? "</a></h3><p>" : "</h3><p>");
-    lw_web_html_snippet(b, field(h, "snippet"));
+    lw_web_html_snippet(b, lw_web_field(h, "snippet"));
     lw_web_buf_puts(b, "</p><div class=\"path\">");
-    lw_web_html_text(b, field(h, "path"));
+    lw_web_html_text(b, lw_web_field(h, "path"));
     lw_web_buf_puts(b, "</div></article>\n");
 }
 
@@ -160,7 +155,7 @@ static void write_facet(lw_web_buf *b, const lw_web_request *req, const json_t *
         return;
     lw_web_buf_printf(b, "<section><h4>%s</h4><ul>", title);
     json_array_foreach(vals, i, e) {
-        const char *value = field(e, "value");
+        const char *value = lw_web_field(e, "value");
         if (!value)
             continue;
         lw_web_buf_puts(b, "<li><a href=\"");
@@ -200,15 +195,9 @@ void lw_web_page_search(const lw_web_request *req, lw_web_response *res)
         lw_web_page_end(b);
         return;
     }
-    long page = 1;
-    if (lw_web_arg(req, "page")) {
-        char *end;
-        page = strtol(lw_web_arg(req, "page"), &end, 10);
-        if (*end || page < 1 || page > PAGE_MAX) {
-            lw_web_error_page(res, 400, "Trang không hợp lệ.", "Invalid page number.");
-            return;
-        }
-    }
+    long page;
+    if (lw_web_page_number(req, PAGE_MAX, &page, res))
+        return;
     /* this page's hits only (with their snippets), and the facets counted in the database */
     char *json;
     lawwatch_error err = {0};
