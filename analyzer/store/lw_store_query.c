@@ -134,7 +134,7 @@ lw_status lw_sqlite_search(lw_sqlite *s, const lw_search_query *q,
         free(expr);
         return lw_sqlite_error(s, err, "cannot prepare the search");
     }
-    int nomem = 0, paths_err = 0;
+    int nomem = 0;
     unsigned long oom = lw_oom_mark(); /* a column's text or a snippet lost on the way */
     while ((r = sqlite3_step(st)) == SQLITE_ROW) {
         char *snippet = NULL;
@@ -162,9 +162,13 @@ lw_status lw_sqlite_search(lw_sqlite *s, const lw_search_query *q,
                 nomem = 1;
         }
         if (pr != SQLITE_DONE && pr != SQLITE_ROW) {
-            nomem = 1; /* a path left out: never silently */
-            if (pr == SQLITE_INTERRUPT)
-                paths_err = pr; /* the time limit's interrupt (lw_sqlite_set_time_limit), not memory */
+            /* a path left out: never silently; the database's error (the time limit's
+             * interrupt among them), as for the snippet's text above */
+            free(snippet);
+            for (size_t k = 0; k < np; k++)
+                free(pv[k]);
+            r = pr;
+            break;
         }
         if (nomem || (has_text && !snippet) || lw_oom_since(oom)) {
             /* a hit without its snippet or a path would be shown as if complete */
@@ -188,10 +192,6 @@ lw_status lw_sqlite_search(lw_sqlite *s, const lw_search_query *q,
             r = SQLITE_DONE;
             break;
         }
-    }
-    if (paths_err) {
-        nomem = 0;
-        r = paths_err;
     }
     int code = r != SQLITE_DONE ? sqlite3_errcode(s->db) : SQLITE_OK;
     if (nomem)
