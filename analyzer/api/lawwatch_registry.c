@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lw_docset.h"
 #include "lw_registry.h"
 #include "lw_store_text.h"
 
@@ -70,17 +71,8 @@ static const char *status_color(const char *status)
     return "";
 }
 
-/* "15/11/2025" from "2025-11-15" into buf (11 bytes); "-" when NULL, the text when not ISO. */
-static const char *date_vi(const char *iso, char *buf)
-{
-    int y, m, d;
-    if (!iso)
-        return "-";
-    if (sscanf(iso, "%4d-%2d-%2d", &y, &m, &d) != 3)
-        return iso;
-    snprintf(buf, 11, "%02u/%02u/%04u", (unsigned)d % 100u, (unsigned)m % 100u, (unsigned)y % 10000u);
-    return buf;
-}
+/* "15/11/2025" from "2025-11-15" into buf (11 bytes): lw_date_vi's; "-" when NULL. */
+static const char *date_vi(const char *iso, char *buf) { return iso ? lw_date_vi(iso, buf) : "-"; }
 
 /* The key a document is known by in a chain: its registry id when listed (so "4/2021/TT-BTP"
  * and "04/2021/TT-BTP" are one), folded. Owned; NULL when out of memory. */
