@@ -416,26 +416,9 @@ static lw_status doc_findings(lawwatch_db *db, const lawwatch_engine *eng, lw_do
     lw_registry_free(reg);
     if (st)
         return st;
-    /* written and read back as check writes its JSON: the same paths and keys */
-    char *text = NULL;
-    size_t size = 0;
-    FILE *f = open_memstream(&text, &size);
-    if (!f) {
-        json_decref(all);
-        return lw_error_msg(ie, LW_ERR_NOMEM, NULL, 0, 0, LW_MSG_NOMEM);
-    }
-    lw_check_render_options ro = {.cwd = cwd ? cwd : "", .db = lw_store_path(db->store)};
-    st = lw_check_render(all, LW_CHECK_JSON, &ro, f, ie);
-    json_decref(all);
-    int closed = fclose(f);
-    if (st) {
-        free(text);
-        return st;
-    }
-    all = closed ? NULL : json_loads(text, 0, NULL);
-    free(text);
+    /* the paths as check's JSON gives them */
     json_t *mine = json_array();
-    if (!json_is_array(all) || !mine) {
+    if (lw_check_relative_paths(all, cwd ? cwd : "") || !mine) {
         json_decref(all);
         json_decref(mine);
         return lw_error_msg(ie, LW_ERR_NOMEM, NULL, 0, 0, LW_MSG_NOMEM);

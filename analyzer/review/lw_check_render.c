@@ -241,10 +241,8 @@ static int relative_key(json_t *o, const char *key, const char *cwd)
     return 0;
 }
 
-/* The paths of findings made relative below cwd, in place, as the report's JSON gives them;
- * -1 when out of memory. In place: a copy of a large database's findings cost a fifth more
- * than writing them. */
-static int relative_paths(json_t *findings, const char *cwd)
+/* In place: a copy of a large database's findings cost a fifth more than writing them. */
+int lw_check_relative_paths(json_t *findings, const char *cwd)
 {
     size_t k;
     json_t *f;
@@ -294,7 +292,7 @@ lw_status lw_check_render(json_t *findings, lw_check_format fmt, const lw_check_
     case LW_CHECK_JSON: {
         /* gathered, then written at once: one write of the whole array */
         text_out t = {{0}, 0};
-        if (relative_paths(findings, cwd) || json_dump_callback(findings, text_write, &t, JSON_INDENT(1)) ||
+        if (lw_check_relative_paths(findings, cwd) || json_dump_callback(findings, text_write, &t, JSON_INDENT(1)) ||
             t.nomem || lw_buf_putc(&t.b, '\n')) {
             lw_buf_free(&t.b);
             return lw_error_msg(err, LW_ERR_NOMEM, NULL, 0, 0, LW_MSG_NOMEM);

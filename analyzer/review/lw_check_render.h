@@ -24,6 +24,10 @@ typedef struct {
     const char *db;  /* table: the database's name, for the re-extract command */
 } lw_check_render_options;
 
+/* The paths of findings (path, evidence.source_path) made relative below cwd, in place, as
+ * the JSON of lw_check_render gives them; -1 when out of memory. */
+int lw_check_relative_paths(json_t *findings, const char *cwd);
+
 /* Writes findings (borrowed) to out (borrowed, flushed, not closed). JSON makes the paths
  * ("path", evidence "source_path") relative in findings itself: the caller's array is
  * changed (a copy of a large database's findings would cost a fifth more than writing them).
