@@ -579,6 +579,11 @@ lawwatch_status lawwatch_doc_original(lawwatch_db *db, long long id, void **byte
  * How lawwatch_check_options.codes and `check --code` choose findings. */
 int lawwatch_check_code_match(const char *pattern, const char *code);
 
+/* LAWWATCH_OK when each of the n codes names a code a finding can have (as
+ * lawwatch_check_code_match), else LAWWATCH_ERR_USAGE naming the first that does not (the
+ * error lawwatch_check gives for it, before any work). */
+lawwatch_status lawwatch_check_codes_known(const char *const *codes, size_t n, lawwatch_error *err);
+
 /* Where the HTML body of a report links (lawwatch_report_write_html_body). Borrowed. */
 typedef struct {
     const char *doc_href;       /* each item's document (and answer): this, its id (documents.id), then

@@ -60,6 +60,13 @@ static lw_status codes_known(const char *const *codes, size_t n, lw_error *ie)
     return LW_OK;
 }
 
+lawwatch_status lawwatch_check_codes_known(const char *const *codes, size_t n, lawwatch_error *err)
+{
+    lw_error ie;
+    lw_error_clear(&ie);
+    return codes_known(codes, n, &ie) ? lw_api_out_error(err, &ie) : LAWWATCH_OK;
+}
+
 /* Keeps in findings only those whose code one of the n codes names (a new array filled,
  * then swapped in: removing one by one from a large array would move it each time). 0, or
  * -1 when out of memory (findings as they were). */
