@@ -572,6 +572,12 @@ lawwatch_status lawwatch_doc_write(lawwatch_db *db, const lawwatch_engine *eng, 
  * NULL. */
 lawwatch_status lawwatch_doc_original(lawwatch_db *db, long long id, void **bytes, size_t *len, char **name,
                                       lawwatch_error *err);
+
+/* The media type of an original file's bytes, told by their content as ingest tells it
+ * (never by a name): "application/pdf", the Word, ODT and old .doc types, "image/png",
+ * "image/jpeg", "image/tiff", "text/plain; charset=utf-8" for UTF-8 text, else
+ * "application/octet-stream". A static string. */
+const char *lawwatch_media_type(const void *bytes, size_t len);
 /* ---- the web pages' report and check (issue 19) ---- */
 
 /* True when a finding's code is named by pattern: the code itself ("citation.unknown"), or a

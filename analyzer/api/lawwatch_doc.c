@@ -23,6 +23,7 @@
 #include "lw_check.h"
 #include "lw_check_render.h"
 #include "lw_docset.h"
+#include "lw_read.h"
 #include "lw_registry.h"
 #include "lw_report_render.h"
 #include "lw_rules.h"
@@ -819,3 +820,5 @@ lawwatch_status lawwatch_doc_write(lawwatch_db *db, const lawwatch_engine *eng, 
     free(text);
     return bad ? lw_api_fail(err, LW_ERR_IO, LW_MSG_FILE_WRITE) : LAWWATCH_OK;
 }
+
+const char *lawwatch_media_type(const void *bytes, size_t len) { return lw_read_media_type(bytes, len); }

@@ -13,6 +13,7 @@
 #include "lw_odt.h"
 #include "lw_pdf.h"
 #include "lw_sandbox.h"
+#include "lw_utf8.h"
 
 void lw_read_options_default(lw_read_options *o)
 {
@@ -240,4 +241,36 @@ lw_status lw_read_source(const char *path, const unsigned char *raw, size_t len,
             snprintf(err->file, sizeof err->file, "%s", path ? path : "");
     }
     return st;
+}
+
+/* Whether the n bytes at s are UTF-8 throughout (lw_utf8: utf8proc's rules). */
+static int all_utf8(const char *s, size_t n)
+{
+    for (size_t i = 0, k; i < n; i += k)
+        if (!(k = lw_utf8_seq(s + i, n - i)))
+            return 0;
+    return 1;
+}
+
+const char *lw_read_media_type(const unsigned char *p, size_t len)
+{
+    switch (lw_read_sniff(p, len)) {
+    case LW_KIND_PDF:
+        return "application/pdf";
+    case LW_KIND_DOCX:
+        return "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
+    case LW_KIND_ODT:
+        return "application/vnd.oasis.opendocument.text";
+    case LW_KIND_DOC:
+        return "application/msword";
+    case LW_KIND_IMAGE: /* which of the three lw_read_sniff takes */
+        return len >= 4 && !memcmp(p, "\x89PNG", 4) ? "image/png" : p[0] == 0xFF ? "image/jpeg" : "image/tiff";
+    case LW_KIND_TEXT:
+        if (all_utf8((const char *)p, len))
+            return "text/plain; charset=utf-8";
+        break;
+    default:
+        break;
+    }
+    return "application/octet-stream";
 }

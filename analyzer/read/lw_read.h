@@ -24,6 +24,11 @@ typedef enum {
 
 lw_read_kind lw_read_sniff(const unsigned char *raw, size_t len);
 
+/* The media type of the bytes as lw_read_sniff tells them: "application/pdf", the Word, ODT
+ * and .doc types, "image/png", "image/jpeg", "image/tiff", "text/plain; charset=utf-8" for
+ * UTF-8 text, else "application/octet-stream". A static string. */
+const char *lw_read_media_type(const unsigned char *raw, size_t len);
+
 /* Limits of the reading child process: what a hostile file may cost at most. */
 #define LW_READ_MEMORY_DEFAULT ((size_t)2048 * 1024 * 1024) /* address space, bytes */
 #define LW_READ_CPU_DEFAULT 600                              /* CPU seconds per file */

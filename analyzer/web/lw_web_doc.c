@@ -635,46 +635,6 @@ static void page_html(const lw_web_request *req, long long id, lw_web_response *
     json_decref(d);
 }
 
-/* Whether the n bytes of s are UTF-8 (so text/plain may say so). */
-static int utf8_ok(const unsigned char *s, size_t n)
-{
-    for (size_t i = 0; i < n;) {
-        unsigned char c = s[i];
-        size_t k = c < 0x80 ? 1 : (c & 0xE0) == 0xC0 && c >= 0xC2 ? 2 : (c & 0xF0) == 0xE0 ? 3
-                                                                : (c & 0xF8) == 0xF0 && c <= 0xF4 ? 4
-                                                                                                   : 0;
-        if (!k || i + k > n)
-            return 0;
-        for (size_t j = 1; j < k; j++)
-            if ((s[i + j] & 0xC0) != 0x80)
-                return 0;
-        i += k;
-    }
-    return 1;
-}
-
-/* The Content-Type of an original file, told by its content as ingest tells it (the name is
- * not trusted): PDF, the Word and ODT archives, PNG, JPEG, TIFF, else text. */
-static const char *original_type(const unsigned char *p, size_t n)
-{
-    static const char odt_mime[] = "mimetypeapplication/vnd.oasis.opendocument.text";
-    if (n >= 5 && !memcmp(p, "%PDF-", 5))
-        return "application/pdf";
-    if (n >= 4 && !memcmp(p, "PK\x03\x04", 4)) {
-        /* an ODT stores its "mimetype" entry first and uncompressed, at 30 */
-        if (n >= 30 + sizeof odt_mime - 1 && !memcmp(p + 30, odt_mime, sizeof odt_mime - 1))
-            return "application/vnd.oasis.opendocument.text";
-        return "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
-    }
-    if (n >= 8 && !memcmp(p, "\x89PNG\r\n\x1a\n", 8))
-        return "image/png";
-    if (n >= 3 && !memcmp(p, "\xff\xd8\xff", 3))
-        return "image/jpeg";
-    if (n >= 4 && (!memcmp(p, "II*\0", 4) || !memcmp(p, "MM\0*", 4)))
-        return "image/tiff";
-    return utf8_ok(p, n) ? "text/plain; charset=utf-8" : "text/plain";
-}
-
 static void page_original(const lw_web_request *req, long long id, lw_web_response *res)
 {
     lawwatch_db *db;
@@ -692,7 +652,7 @@ static void page_original(const lw_web_request *req, long long id, lw_web_respon
         return;
     }
     res->status = 200;
-    res->content_type = original_type(bytes, len);
+    res->content_type = lawwatch_media_type(bytes, len);
     /* handed over as the body, not copied: an original may be large (a NUL follows it, as a
      * buffer's data has one; both are freed with free) */
     lw_web_buf_free(&res->body);
