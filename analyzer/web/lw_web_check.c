@@ -89,22 +89,6 @@ void lw_web_page_api_check(const lw_web_request *req, lw_web_response *res)
 /* Documents a page of /check shows (with all their findings). */
 #define DOCS_PER_PAGE 50
 
-/* The severity as a word (a colour alone says nothing to some readers and to a printer). */
-static const char *severity_word(const lw_web_request *req, const char *sev)
-{
-    if (sev && !strcmp(sev, "error"))
-        return L(req, "Lỗi", "Error");
-    if (sev && !strcmp(sev, "warning"))
-        return L(req, "Cảnh báo", "Warning");
-    return L(req, "Thông tin", "Info");
-}
-
-/* The class of a severity (its colour in the page's style). */
-static const char *severity_class(const char *sev)
-{
-    return sev && !strcmp(sev, "error") ? "sev-error" : sev && !strcmp(sev, "warning") ? "sev-warning" : "sev-info";
-}
-
 /* A link to /check with req's unit and year, code replaced (NULL: none), and page (0: the
  * first); the href escaped. */
 static void check_href_page(lw_web_buf *b, const lw_web_request *req, const char *code, long page)
@@ -203,41 +187,6 @@ static void write_codes(lw_web_buf *b, const lw_web_request *req, const json_t *
     json_decref(counts);
 }
 
-/* One finding: line (and page), severity word with its colour, code, message, and where the
- * fact it rests on comes from (the registry entry or the document that states it). */
-static void write_finding(lw_web_buf *b, const lw_web_request *req, const json_t *f)
-{
-    const char *sev = lw_web_field(f, "severity");
-    const json_t *ev = json_object_get(f, "evidence");
-    lw_web_buf_printf(b, "<li class=\"finding %s\"><span class=\"sev\">", severity_class(sev));
-    lw_web_html_text(b, severity_word(req, sev));
-    lw_web_buf_puts(b, "</span> <code>");
-    lw_web_html_text(b, lw_web_field(f, "code"));
-    lw_web_buf_puts(b, "</code>");
-    json_int_t line = json_integer_value(json_object_get(f, "line")),
-               page = json_integer_value(json_object_get(f, "page"));
-    if (page > 0)
-        lw_web_buf_printf(b, " <span class=\"meta\">%s %lld,</span>", L(req, "trang", "page"), (long long)page);
-    if (line > 0)
-        lw_web_buf_printf(b, " <span class=\"meta\">%s %lld</span>", L(req, "dòng", "line"), (long long)line);
-    lw_web_buf_puts(b, "<br>");
-    lw_web_html_text(b, lw_web_field(f, "message"));
-    if (json_is_true(json_object_get(ev, "ocr_suspect")))
-        lw_web_buf_printf(b, " <i>(%s)</i>", L(req, "số hiệu có thể do lỗi nhận dạng OCR", "the number is probably damaged by OCR"));
-    const char *reg = lw_web_field(ev, "registry_label"), *src = lw_web_field(ev, "source_label"), *sp = lw_web_field(ev, "source_path");
-    if (reg) {
-        lw_web_buf_printf(b, "<br><span class=\"meta\">%s ", L(req, "Theo danh mục:", "Per the registry:"));
-        lw_web_html_text(b, reg);
-        lw_web_buf_puts(b, "</span>");
-    }
-    if (src || sp) {
-        lw_web_buf_printf(b, "<br><span class=\"meta\">%s ", L(req, "Theo:", "Per:"));
-        lw_web_html_text(b, src ? src : sp);
-        lw_web_buf_puts(b, "</span>");
-    }
-    lw_web_buf_puts(b, "</li>\n");
-}
-
 /* One document's findings [i, j) of shown: its name linked to /doc/ID, subject, path. */
 static void write_doc(lw_web_buf *b, const lw_web_request *req, const json_t *shown, size_t i, size_t j)
 {
@@ -263,7 +212,7 @@ static void write_doc(lw_web_buf *b, const lw_web_request *req, const json_t *sh
     }
     lw_web_buf_puts(b, "<ul class=\"findings\">\n");
     for (size_t k = i; k < j; k++)
-        write_finding(b, req, json_array_get(shown, k));
+        lw_web_finding(b, req, json_array_get(shown, k));
     lw_web_buf_puts(b, "</ul></article>\n");
 }
 
@@ -354,10 +303,7 @@ void lw_web_page_check(const lw_web_request *req, lw_web_response *res)
     res->status = 200;
     res->content_type = LW_WEB_CT_HTML;
     lw_web_page_begin(b, L(req, "Kiểm tra văn bản", "Check"), NULL, req->en);
-    lw_web_buf_puts(b, "<style>.sev{font-weight:bold;padding:0 .3em;border-radius:3px}"
-                       ".sev-error .sev{background:#b71c1c;color:#fff}.sev-warning .sev{background:#f9a825;color:#000}"
-                       ".sev-info .sev{background:#cfd8dc;color:#000}.findings{padding-left:1.2em}"
-                       ".finding{margin:.4em 0}.codes{display:block;margin:.6em 0}"
+    lw_web_buf_puts(b, "<style>" LW_WEB_FINDING_STYLE ".codes{display:block;margin:.6em 0}"
                        ".codes a[aria-current]{font-weight:bold}.hit h3{overflow-wrap:anywhere}</style>");
     lw_web_buf_printf(b, "<h1>%s</h1>", L(req, "Kiểm tra văn bản", "Check"));
     lw_web_buf_printf(b, "<form action=\"/check\" method=\"get\" class=\"meta\">%s",

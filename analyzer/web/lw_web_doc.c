@@ -45,7 +45,7 @@ static const char doc_style[] =
     ".side{font-size:.9em}.side li{margin-bottom:.3em;overflow-wrap:anywhere}"
     "table{border-collapse:collapse;width:100%;background:#fff}"
     "td,th{border:1px solid #ddd;padding:.3em;text-align:left;vertical-align:top;overflow-wrap:anywhere}"
-    ".sev-error{color:#a00;font-weight:bold}.sev-warning{color:#a60}"
+    LW_WEB_FINDING_STYLE
     ".scroll{overflow-x:auto}"
     "</style>";
 
@@ -484,25 +484,12 @@ static void write_findings(lw_web_buf *b, const lw_web_request *req, const json_
         lw_web_buf_printf(b, "<p>%s</p></section>\n", L(req, "Không có phát hiện nào.", "No findings."));
         return;
     }
-    lw_web_buf_printf(b, "<div class=\"scroll\"><table><tr><th>%s</th><th>%s</th><th>%s</th><th>%s</th><th>%s</th></tr>",
-                      L(req, "Mức độ", "Severity"), L(req, "Mã", "Code"), L(req, "Dòng", "Line"),
-                      L(req, "Nội dung", "Message"), L(req, "Căn cứ", "Evidence"));
+    lw_web_buf_puts(b, "<ul class=\"findings\">\n");
     size_t i;
     const json_t *f;
-    json_array_foreach(fs, i, f) {
-        lw_web_buf_printf(b, "<tr><td class=\"sev-%s\">", css_kind(lw_web_field(f, "severity")));
-        lw_web_html_text(b, lw_web_field(f, "severity"));
-        lw_web_buf_puts(b, "</td><td>");
-        lw_web_html_text(b, lw_web_field(f, "code"));
-        lw_web_buf_puts(b, "</td><td>");
-        value_text(b, json_object_get(f, "line"));
-        lw_web_buf_puts(b, "</td><td>");
-        lw_web_html_text(b, lw_web_field(f, "message"));
-        lw_web_buf_puts(b, "</td><td>");
-        value_text(b, json_object_get(f, "evidence"));
-        lw_web_buf_puts(b, "</td></tr>");
-    }
-    lw_web_buf_puts(b, "</table></div></section>\n");
+    json_array_foreach(fs, i, f)
+        lw_web_finding(b, req, f);
+    lw_web_buf_puts(b, "</ul></section>\n");
 }
 
 static void write_duties(lw_web_buf *b, const lw_web_request *req, const json_t *d)

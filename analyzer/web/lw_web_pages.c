@@ -145,6 +145,57 @@ void lw_web_api_answer(const lw_web_request *req, lw_web_writer write, void *ctx
     res->body = (lw_web_buf){.data = json, .len = n, .cap = n + 1};
 }
 
+/* The severity as a word (a colour alone says nothing to some readers and to a printer). */
+static const char *severity_word(const lw_web_request *req, const char *sev)
+{
+    if (sev && !strcmp(sev, "error"))
+        return L(req, "Lỗi", "Error");
+    if (sev && !strcmp(sev, "warning"))
+        return L(req, "Cảnh báo", "Warning");
+    return L(req, "Thông tin", "Info");
+}
+
+/* The class of a severity (its colour in the page's style). */
+static const char *severity_class(const char *sev)
+{
+    return sev && !strcmp(sev, "error") ? "sev-error" : sev && !strcmp(sev, "warning") ? "sev-warning" : "sev-info";
+}
+
+/* One finding: line (and page), severity word with its colour, code, message, and where the
+ * fact it rests on comes from (the registry entry or the document that states it). */
+void lw_web_finding(lw_web_buf *b, const lw_web_request *req, const json_t *f)
+{
+    const char *sev = lw_web_field(f, "severity");
+    const json_t *ev = json_object_get(f, "evidence");
+    lw_web_buf_printf(b, "<li class=\"finding %s\"><span class=\"sev\">", severity_class(sev));
+    lw_web_html_text(b, severity_word(req, sev));
+    lw_web_buf_puts(b, "</span> <code>");
+    lw_web_html_text(b, lw_web_field(f, "code"));
+    lw_web_buf_puts(b, "</code>");
+    json_int_t line = json_integer_value(json_object_get(f, "line")),
+               page = json_integer_value(json_object_get(f, "page"));
+    if (page > 0)
+        lw_web_buf_printf(b, " <span class=\"meta\">%s %lld,</span>", L(req, "trang", "page"), (long long)page);
+    if (line > 0)
+        lw_web_buf_printf(b, " <span class=\"meta\">%s %lld</span>", L(req, "dòng", "line"), (long long)line);
+    lw_web_buf_puts(b, "<br>");
+    lw_web_html_text(b, lw_web_field(f, "message"));
+    if (json_is_true(json_object_get(ev, "ocr_suspect")))
+        lw_web_buf_printf(b, " <i>(%s)</i>", L(req, "số hiệu có thể do lỗi nhận dạng OCR", "the number is probably damaged by OCR"));
+    const char *reg = lw_web_field(ev, "registry_label"), *src = lw_web_field(ev, "source_label"), *sp = lw_web_field(ev, "source_path");
+    if (reg) {
+        lw_web_buf_printf(b, "<br><span class=\"meta\">%s ", L(req, "Theo danh mục:", "Per the registry:"));
+        lw_web_html_text(b, reg);
+        lw_web_buf_puts(b, "</span>");
+    }
+    if (src || sp) {
+        lw_web_buf_printf(b, "<br><span class=\"meta\">%s ", L(req, "Theo:", "Per:"));
+        lw_web_html_text(b, src ? src : sp);
+        lw_web_buf_puts(b, "</span>");
+    }
+    lw_web_buf_puts(b, "</li>\n");
+}
+
 /* True when year is absent or four digits (as `search --year` takes it). */
 static int year_ok(const char *year)
 {

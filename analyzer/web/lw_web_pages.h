@@ -91,6 +91,15 @@ static inline const char *lw_web_field(const json_t *o, const char *key)
     return json_string_value(json_object_get(o, key));
 }
 
+/* One finding of check's JSON as an <li> of a <ul class="findings">: its severity as a word
+ * on its colour, code, page and line, message, what it rests on (the registry, the stating
+ * document), an OCR doubt; every text escaped. LW_WEB_FINDING_STYLE is its style. */
+void lw_web_finding(lw_web_buf *b, const lw_web_request *req, const json_t *f);
+#define LW_WEB_FINDING_STYLE                                                                                \
+    ".sev{font-weight:bold;padding:0 .3em;border-radius:3px}"                                               \
+    ".sev-error .sev{background:#b71c1c;color:#fff}.sev-warning .sev{background:#f9a825;color:#000}"         \
+    ".sev-info .sev{background:#cfd8dc;color:#000}.findings{padding-left:1.2em}.finding{margin:.4em 0}"
+
 /* The pages (each answers one path or a family of them; rest is the path after the prefix). */
 void lw_web_page_search(const lw_web_request *req, lw_web_response *res);
 void lw_web_page_api_search(const lw_web_request *req, lw_web_response *res);

@@ -125,6 +125,7 @@ with lwtest.tmpdir("lw_serve_doc_") as tmp:
              HOSTILE_NAME: "text/plain; charset=utf-8", "letter.pdf": "application/pdf",
              "decision.docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document"}
 
+    n_findings = 0  # over every page: the drawing of findings is checked on some
     with lwtest.serve(db, cwd=tmp) as (base, srv):
         for name, id_ in sorted(ids.items()):
             st, hd, body = fetch("%s/api/doc/%d" % (base, id_))
@@ -158,6 +159,13 @@ with lwtest.tmpdir("lw_serve_doc_") as tmp:
                     check("/doc/%d" % f["cited_doc_id"] in p.hrefs, "%s: fact %d links to the cited document" % (name, i))
             check('class="legend"' in body and "Toàn văn" in body and "Phát hiện (%d)" % len(api.get("findings", [])) in body,
                   "%s: legend, full text, findings" % name)
+            words = {"error": "Lỗi", "warning": "Cảnh báo", "info": "Thông tin"}
+            n_findings += len(api.get("findings", []))
+            for fd in api.get("findings", []):
+                # as /check draws a finding: its severity as a Vietnamese word on its colour
+                check('<li class="finding sev-%s"><span class="sev">%s</span> <code>%s</code>'
+                      % (fd["severity"], words[fd["severity"]], fd["code"]) in body,
+                      "%s: finding %s drawn as on /check" % (name, fd["code"]))
             check("/doc/%d/original" % id_ in p.hrefs and "Tải bản gốc" in body, "%s: the link to the original" % name)
 
             st, hd, raw = fetch("%s/doc/%d/original" % (base, id_), binary=True)
@@ -170,6 +178,7 @@ with lwtest.tmpdir("lw_serve_doc_") as tmp:
                   "%s: a safe Content-Disposition: %s" % (name, cd))
             check("default-src 'none'" in hd.get("Content-Security-Policy", ""), "%s: CSP on /original" % name)
 
+        check(n_findings > 0, "some page draws findings: %d" % n_findings)
         hostile = ids.get(HOSTILE_NAME, 0)
         st, hd, body = fetch("%s/doc/%d" % (base, hostile))
         check("&lt;script&gt;alert(1)&lt;/script&gt;" in body, "hostile: the script is shown escaped")
