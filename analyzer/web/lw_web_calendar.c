@@ -10,7 +10,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include <jansson.h>
 #include <libical/ical.h>
@@ -174,19 +173,6 @@ static int add_event(icalcomponent *cal, const json_t *it, json_t *seen, struct 
     return rc;
 }
 
-/* The writer: the report with every duty judged for the unit of ctx, as JSON. */
-static lawwatch_status write_items(lawwatch_db *db, const lw_web_request *req, void *ctx, FILE *out,
-                                   lawwatch_error *err)
-{
-    lawwatch_report_options *opt = ctx;
-    lawwatch_report *r = NULL;
-    lawwatch_status st = lawwatch_report_build(db, req->eng, opt, &r, err);
-    if (!st)
-        st = lawwatch_report_write(r, LAWWATCH_FORMAT_JSON, out, err);
-    lawwatch_report_free(r);
-    return st;
-}
-
 /* The calendar of unit from the report's JSON text: owned (icalmemory_free_buffer), NULL when out of
  * memory or when json is not the report's. */
 static char *make_calendar(const char *unit, const char *json)
@@ -250,25 +236,24 @@ void lw_web_page_calendar(const lw_web_request *req, const char *rest, lw_web_re
                           "No such calendar: the path is /calendar/UNIT NAME.ics.");
         return;
     }
-    const char *as_of = lw_web_arg(req, "as_of"); /* the statuses' day: today unless asked */
-    if (as_of && !lawwatch_date_valid(as_of)) {
-        lw_web_error_page(res, 400, "as_of phải là một ngày có thật, dạng YYYY-MM-DD.",
-                          "as_of must be a date that exists, as YYYY-MM-DD.");
+    /* the report's options (the statuses as of as_of, default today), every duty judged, for
+     * the unit the path names */
+    lawwatch_report_options opt;
+    char today[11];
+    const char *vi, *en;
+    if (lw_web_report_options(req, &opt, today, &vi, &en)) {
+        lw_web_error_page(res, 400, vi, en);
         return;
     }
     char unit[UNIT_MAX];
     memcpy(unit, rest, n - 4);
     unit[n - 4] = '\0';
-    lawwatch_report_options opt = {.as_of = NULL, .window = 14, .all = 1, .unit = unit};
-    char today[11];
-    time_t now = time(NULL);
-    struct tm tm;
-    localtime_r(&now, &tm);
-    strftime(today, sizeof today, "%Y-%m-%d", &tm);
-    opt.as_of = as_of ? as_of : today;
+    opt.unit = unit;
+    opt.all = 1;
+    lw_web_report_job job = {&opt, 0};
     char *json;
     lawwatch_error err = {0};
-    lawwatch_status st = lw_web_capture(req, write_items, &opt, &json, &err);
+    lawwatch_status st = lw_web_capture(req, lw_web_write_report, &job, &json, &err);
     if (st == LAWWATCH_ERR_USAGE) { /* the unit names none: the library lists the nearest */
         lw_web_error_page(res, 404, err.msg, "No such unit.");
         return;

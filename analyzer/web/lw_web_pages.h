@@ -100,6 +100,24 @@ void lw_web_finding(lw_web_buf *b, const lw_web_request *req, const json_t *f);
     ".sev-error .sev{background:#b71c1c;color:#fff}.sev-warning .sev{background:#f9a825;color:#000}"         \
     ".sev-info .sev{background:#cfd8dc;color:#000}.findings{padding-left:1.2em}.finding{margin:.4em 0}"
 
+/* The report's options from req's arguments, as `lawwatch report` takes them (as_of, since,
+ * window, all, unit; as_of default today, window 14); today is today's storage. 0, or -1
+ * with the reason into *vi and *en (static strings). lw_web_report.c, for /report,
+ * /api/report and the calendars. */
+int lw_web_report_options(const lw_web_request *req, lawwatch_report_options *opt, char today[11], const char **vi,
+                          const char **en);
+
+/* What lw_web_write_report is given: the options, and the format (JSON) or the page's body. */
+typedef struct {
+    const lawwatch_report_options *opt;
+    int body; /* the HTML body with links, else JSON */
+} lw_web_report_job;
+
+/* A writer (lw_web_capture) building the report of ctx (an lw_web_report_job) and writing it
+ * as the job says. */
+lawwatch_status lw_web_write_report(lawwatch_db *db, const lw_web_request *req, void *ctx, FILE *out,
+                                    lawwatch_error *err);
+
 /* The pages (each answers one path or a family of them; rest is the path after the prefix). */
 void lw_web_page_search(const lw_web_request *req, lw_web_response *res);
 void lw_web_page_api_search(const lw_web_request *req, lw_web_response *res);

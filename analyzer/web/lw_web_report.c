@@ -15,10 +15,7 @@
 #define WINDOW_DEFAULT 14
 #define WINDOW_MAX 3660
 
-/* The report's options from req's arguments, as `lawwatch report` takes them (as_of
- * default today, window 14); today is today's storage. 0, or -1 with the reason into *vi and
- * *en (static strings). */
-static int report_options(const lw_web_request *req, lawwatch_report_options *opt, char today[11], const char **vi,
+int lw_web_report_options(const lw_web_request *req, lawwatch_report_options *opt, char today[11], const char **vi,
                           const char **en)
 {
     time_t now = time(NULL);
@@ -61,17 +58,10 @@ static int report_options(const lw_web_request *req, lawwatch_report_options *op
     return 0;
 }
 
-/* What a report writer is given: the options, and the format (JSON) or the page's body. */
-typedef struct {
-    const lawwatch_report_options *opt;
-    int body; /* the HTML body with links, else JSON */
-} report_job;
-
-/* The writer of both routes: builds the report and writes it as the job says. */
-static lawwatch_status write_report(lawwatch_db *db, const lw_web_request *req, void *ctx, FILE *out,
+lawwatch_status lw_web_write_report(lawwatch_db *db, const lw_web_request *req, void *ctx, FILE *out,
                                     lawwatch_error *err)
 {
-    const report_job *job = ctx;
+    const lw_web_report_job *job = ctx;
     lawwatch_report *r = NULL;
     lawwatch_status st = lawwatch_report_build(db, req->eng, job->opt, &r, err);
     if (!st && job->body) {
@@ -92,12 +82,12 @@ void lw_web_page_api_report(const lw_web_request *req, lw_web_response *res)
     lawwatch_report_options opt;
     char today[11];
     const char *vi, *en;
-    if (report_options(req, &opt, today, &vi, &en)) {
+    if (lw_web_report_options(req, &opt, today, &vi, &en)) {
         lw_web_api_error(res, 400, en);
         return;
     }
-    report_job job = {&opt, 0};
-    lw_web_api_answer(req, write_report, &job, res);
+    lw_web_report_job job = {&opt, 0};
+    lw_web_api_answer(req, lw_web_write_report, &job, res);
 }
 
 /* The form that changes the report: as_of, unit, window, since, all. */
@@ -128,14 +118,14 @@ void lw_web_page_report(const lw_web_request *req, lw_web_response *res)
     lawwatch_report_options opt;
     char today[11];
     const char *vi, *en;
-    if (report_options(req, &opt, today, &vi, &en)) {
+    if (lw_web_report_options(req, &opt, today, &vi, &en)) {
         lw_web_error_page(res, 400, vi, en);
         return;
     }
-    report_job job = {&opt, 1};
+    lw_web_report_job job = {&opt, 1};
     char *html;
     lawwatch_error err = {0};
-    lawwatch_status st = lw_web_capture(req, write_report, &job, &html, &err);
+    lawwatch_status st = lw_web_capture(req, lw_web_write_report, &job, &html, &err);
     if (st) {
         lw_web_fail(res, 0, st, &err);
         return;
