@@ -235,11 +235,12 @@ void lw_web_route(const lw_web_request *req, lw_web_response *res)
         if (routes[i].prefix ? !strncmp(req->path, routes[i].path, n) : !strcmp(req->path, routes[i].path))
             r = &routes[i];
     }
+    int bad_year = r && !year_ok(lw_web_arg(req, "year"));
     if (!r)
         lw_web_error_page(res, 404, "Không có trang này.", "No such page.");
-    else if (!year_ok(lw_web_arg(req, "year")) && !strncmp(req->path, "/api/", 5))
+    else if (bad_year && !strncmp(req->path, "/api/", 5))
         lw_web_api_error(res, 400, "the year must be four digits");
-    else if (!year_ok(lw_web_arg(req, "year")))
+    else if (bad_year)
         lw_web_error_page(res, 400, "Năm phải có 4 chữ số.", "The year must be four digits.");
     else if (r->page)
         r->page(req, res);
