@@ -256,14 +256,8 @@ def flow(driver, base, size, phone):
 
 
 with lwtest.tmpdir("lw_browser_") as tmp:
-    db = os.path.join(tmp, "t.db")
+    db = lwtest.corpus_db(tmp, {HOSTILE_NAME: HOSTILE}, n=None)
     docs = os.path.join(tmp, "docs")
-    os.mkdir(docs)
-    with open(os.path.join(docs, HOSTILE_NAME), "w", encoding="utf-8") as f:
-        f.write(HOSTILE)
-    corpus = [lwtest.source("corpus", p) for p in sorted(os.listdir(lwtest.source("corpus"))) if p.endswith(".txt")]
-    rc, out, err = lwtest.run("ingest", "--db", db, docs, *corpus, cwd=tmp)
-    check(rc == 0, "ingest: " + err)
     users = os.path.join(tmp, "users")
     rc, line, err = lwtest.run("serve", "--hash-password", "an", input="mật-khẩu An 2025\n")
     check(rc == 0 and line.startswith("an:$y$"), "--hash-password: " + err)

@@ -126,9 +126,10 @@ def tmpdir(prefix="lw_test_"):
         cleanup(d)
 
 
-def corpus_db(tmp, docs=None, n=4):
-    """Ingests the first n text documents of corpus/ and the files docs ({name: text}, written
-    into tmp/docs) into tmp/t.db: its path (a failed ingest is a failed check)."""
+def corpus_db(tmp, docs=None, n=4, args=()):
+    """Ingests the first n text documents of corpus/ (n None: all) and the files docs ({name:
+    text}, written into tmp/docs) into tmp/t.db, with ingest's extra args (e.g. --rules DIR):
+    its path (a failed ingest is a failed check)."""
     db = os.path.join(tmp, "t.db")
     folder = os.path.join(tmp, "docs")
     os.makedirs(folder, exist_ok=True)
@@ -136,7 +137,7 @@ def corpus_db(tmp, docs=None, n=4):
         with open(os.path.join(folder, name), "w", encoding="utf-8") as f:
             f.write(text)
     corpus = sorted(p for p in os.listdir(source("corpus")) if p.endswith(".txt"))[:n]
-    rc, out, err = run("ingest", "--db", db, folder, *[source("corpus", p) for p in corpus], cwd=tmp)
+    rc, out, err = run("ingest", "--db", db, *args, folder, *[source("corpus", p) for p in corpus], cwd=tmp)
     check(rc == 0, "ingest: " + err)
     return db
 

@@ -47,14 +47,7 @@ def links(items):
 
 
 with lwtest.tmpdir("lw_registry_") as tmp:
-    db = os.path.join(tmp, "t.db")
-    docs = os.path.join(tmp, "docs")
-    os.mkdir(docs)
-    with open(os.path.join(docs, "unlisted.txt"), "w", encoding="utf-8") as f:
-        f.write(CITES_UNLISTED)
-    corpus = sorted(p for p in os.listdir(lwtest.source("corpus")) if p.endswith(".txt"))
-    rc, out, err = lwtest.run("ingest", "--db", db, docs, *[lwtest.source("corpus", p) for p in corpus], cwd=tmp)
-    check(rc == 0, "ingest: " + err)
+    db = lwtest.corpus_db(tmp, {"unlisted.txt": CITES_UNLISTED}, n=None)
 
     # --- the list
     rc, out, err = reg("--db", db, "--format", "json", cwd=tmp)

@@ -85,10 +85,7 @@ def read_until_closed(sock, limit):
 
 
 with lwtest.tmpdir("lw_serve_auth_") as tmp:
-    db = os.path.join(tmp, "t.db")
-    corpus = sorted(p for p in os.listdir(lwtest.source("corpus")) if p.endswith(".txt"))
-    rc, out, err = lwtest.run("ingest", "--db", db, *[lwtest.source("corpus", p) for p in corpus], cwd=tmp)
-    check(rc == 0, "ingest: " + err)
+    db = lwtest.corpus_db(tmp, n=None)
 
     # ---- the users file: what is refused, at its line ----
     bad_file(tmp, db, "plain", ["# reviewers", "", "an:matkhau123"], 3, ["an", "plaintext", "--hash-password"])
@@ -186,6 +183,7 @@ with lwtest.tmpdir("lw_serve_auth_") as tmp:
     big = os.path.join(tmp, "big.db")
     gen = os.path.join(tmp, "gen")
     os.mkdir(gen)
+    corpus = sorted(p for p in os.listdir(lwtest.source("corpus")) if p.endswith(".txt"))
     texts = [open(lwtest.source("corpus", p), encoding="utf-8").read() for p in corpus]
     for i in range(200):
         write(os.path.join(gen, "d%03d.txt" % i), texts[i % len(texts)] + "\nBản sao %d về kế hoạch thi hành pháp luật.\n" % i)

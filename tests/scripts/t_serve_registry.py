@@ -54,15 +54,7 @@ with lwtest.tmpdir("lw_serve_registry_") as tmp:
     shutil.copytree(lwtest.source("rules"), rules)
     with open(os.path.join(rules, "registry.yaml"), "a", encoding="utf-8") as f:
         f.write(HOSTILE_ENTRY)
-    db = os.path.join(tmp, "t.db")
-    docs = os.path.join(tmp, "docs")
-    os.mkdir(docs)
-    with open(os.path.join(docs, "hostile.txt"), "w", encoding="utf-8") as f:
-        f.write(HOSTILE_DOC)
-    corpus = sorted(p for p in os.listdir(lwtest.source("corpus")) if p.endswith(".txt"))
-    rc, out, err = lwtest.run("ingest", "--db", db, "--rules", rules, docs,
-                              *[lwtest.source("corpus", p) for p in corpus], cwd=tmp)
-    check(rc == 0, "ingest: " + err)
+    db = lwtest.corpus_db(tmp, {"hostile.txt": HOSTILE_DOC}, n=None, args=("--rules", rules))
     # the CLI from a folder nothing is below, so that it shows paths as stored, as the server does
     elsewhere = os.path.join(tmp, "elsewhere")
     os.mkdir(elsewhere)
