@@ -243,27 +243,28 @@ def main():
     def row(label, cells):
         w("| %s | %s |" % (label, " | ".join(cells)))
 
-    cells = []
-    for n in sizes:
-        d = D[n]
-        if "ingest1" in d and "fts" in d:
-            r = d["ingest1"]["median"] / d["fts"]["median"]
-            cells.append("%.2f× %s" % (r, verdict(r <= 1.5)))
-        else:
-            cells.append("–")
-    row("ingest --jobs 1 ≤ 1.5 × the sqlite3 FTS5 floor", cells)
-    cells = []
-    for n in sizes:
-        d = D[n]
-        if "ingest2" in d and "fts" in d:
-            r = d["ingest2"]["median"] / d["fts"]["median"]
-            cells.append("%.2f× %s" % (r, verdict(r < 1.0)))
-        else:
-            cells.append("–")
-    row("ingest --jobs 2 < the FTS5 floor", cells)
-    # ingest and search must not grow with the corpus; check and report hold its duties
-    for label, keys in (("peak RSS < 64 MB: ingest, re-ingest, search", ("ingest -j1", "ingest -j2", "re-ingest", "search")),
-                        ("peak RSS < 64 MB: check, report", ("check", "report", "report json"))):
+    # issue 20's targets: ingest against the FTS5 floor at 20k, memory at 100k, report,
+    # check and search at 20k and 100k (a size judged only where it is measured)
+    def at(n, want):
+        return n == want or (want == 20000 and n == t20)
+
+    def ratio_row(label, key, limit):
+        cells = []
+        for n in sizes:
+            d = D[n]
+            if key in d and "fts" in d:
+                r = d[key]["median"] / d["fts"]["median"]
+                cells.append("%.2f×%s" % (r, (" " + verdict(r <= limit)) if at(n, 20000) else ""))
+            else:
+                cells.append("–")
+        row(label, cells)
+
+    ratio_row("ingest --jobs 1 ≤ 5 × the sqlite3 FTS5 floor at 20k", "ingest1", 5.0)
+    ratio_row("ingest --jobs 2 ≤ 3 × the FTS5 floor at 20k", "ingest2", 3.0)
+    for label, keys in (("peak RSS < 64 MB at 100k: ingest", ("ingest -j1", "ingest -j2")),
+                        ("peak RSS < 64 MB at 100k: check", ("check",)),
+                        ("peak RSS < 64 MB at 100k: report", ("report", "report json")),
+                        ("peak RSS < 64 MB: re-ingest, search", ("re-ingest", "search"))):
         cells = []
         for n in sizes:
             d = D[n]
@@ -277,44 +278,46 @@ def main():
             if rss:
                 k, v = max(rss, key=lambda kv: kv[1])
                 partial = any((d.get(x) or {}).get("timed_out") for x in ("check", "report"))
-                cells.append("%s%s (%s) %s" % ("≥ " if partial and v < 64 * 1024 else "", fmt_mb(v), k,
-                                               verdict(v < 64 * 1024)))
+                judged = at(n, 100000) or "re-ingest" in keys
+                cells.append("%s%s (%s)%s" % ("≥ " if partial and v < 64 * 1024 else "", fmt_mb(v), k,
+                                              (" " + verdict(v < 64 * 1024)) if judged else ""))
+            else:
+                cells.append("–")
+        row(label, cells)
+
+    def time_row(label, key, limits):
+        cells = []
+        for n in sizes:
+            v, txt = timed_s(D[n].get(key))
+            lim = next((l for want, l in limits if at(n, want)), None)
+            # a run that did not finish is short; a measure not made is only "–"
+            cells.append(txt + ((" " + verdict(v is not None and v < lim)) if lim is not None and txt != "–" else ""))
+        row(label, cells)
+
+    time_row("report (the nightly text) < 0.5 s at 20k, < 3 s at 100k", "report", ((20000, 0.5), (100000, 3.0)))
+    time_row("check < 3 s at 100k", "check", ((100000, 3.0),))
+    for label, key in (("search p99 in-process < 40 ms at 20k, < 150 ms at 100k", "in_p99"),
+                       ("search p99 per process (start-up included; shown, not a target)", "pr_p99")):
+        cells = []
+        for n in sizes:
+            s = search_stats(D[n])
+            lim = 40 if at(n, 20000) else 150 if at(n, 100000) else None
+            if key in s:
+                cells.append("%.1f ms%s" % (s[key], (" " + verdict(s[key] < lim)) if lim and key == "in_p99" else ""))
             else:
                 cells.append("–")
         row(label, cells)
     cells = []
     for n in sizes:
-        s = search_stats(D[n])
-        if "pr_p99" in s:
-            cells.append("%.1f ms%s" % (s["pr_p99"], (" " + verdict(s["pr_p99"] < 20)) if n == t20 else ""))
-        else:
-            cells.append("–")
-    row("search p99 < 20 ms at 20k (per process, start-up included)", cells)
-    cells = []
-    for n in sizes:
-        s = search_stats(D[n])
-        if "in_p99" in s:
-            cells.append("%.1f ms%s" % (s["in_p99"], (" " + verdict(s["in_p99"] < 20)) if n == t20 else ""))
-        else:
-            cells.append("–")
-    row("search p99 < 20 ms at 20k (in-process: the query alone)", cells)
-    cells = []
-    for n in sizes:
-        v, txt = timed_s(D[n].get("report"))
-        ok = v is not None and v < 1.0
-        cells.append(txt + ((" " + verdict(ok)) if n == t20 else ""))
-    row("report < 1 s at 20k", cells)
-    cells = []
-    for n in sizes:
         rr = D[n].get("reingest")
-        cells.append(fmt_s(rr["median"]) + ((" " + verdict(rr["median"] < 1.0)) if n == t20 else "")
+        cells.append(fmt_s(rr["median"]) + ((" " + verdict(rr["median"] < 1.0)) if at(n, 20000) else "")
                      if rr else "–")
     row("no-change re-ingest < 1 s at 20k", cells)
     # linear growth
     lin = []
     if len(sizes) >= 2:
-        n0 = sizes[0]
-        for n in sizes[1:]:
+        # each size against the one before it (2k -> 20k, 20k -> 100k)
+        for n0, n in zip(sizes, sizes[1:]):
             f = n / n0
             for label, get in (("ingest --jobs 1 time", lambda d: d.get("ingest1", {}).get("median")),
                                ("ingest --jobs 2 time", lambda d: d.get("ingest2", {}).get("median")),
@@ -335,10 +338,11 @@ def main():
                 elif a0 and not a1:
                     lin.append((label, n0, n, None, f))
     if lin:
-        worst = [x for x in lin if x[3] is None or x[3] > 1.25 * x[4]]
+        # issue 20: from 20k to 100k (x5) every time at most x5.5, i.e. 1.1 x the ratio
+        worst = [x for x in lin if x[3] is None or x[3] > 1.1 * x[4]]
         txt = "PASS" if not worst else "**SHORT**: " + "; ".join(
             "%s ×%s" % (x[0], "%.1f" % x[3] if x[3] else "?") for x in worst)
-        row("time and memory grow linearly (≤ 1.25 × the document ratio)",
+        row("time and memory grow linearly (≤ 1.1 × the document ratio: ×5.5 from 20k to 100k)",
             [txt] + [""] * (len(sizes) - 1))
     w("")
     w("Search p99 is over all runs of all %d queries of `bench/queries.txt`; the per-process "
@@ -443,8 +447,7 @@ def main():
     if len(sizes) >= 2:
         w("## Growth")
         w("")
-        w("| measure | " + " | ".join("%s → %s" % (size_label(x[1]), size_label(x[2])) for x in lin[:1]) +
-          " | linear would be |")
+        w("| measure | growth | linear would be |")
         w("| --- | --- | --- |")
         for label, n0, n, g, f in lin:
             w("| %s (%s → %s) | %s | ×%.0f |" % (label, size_label(n0), size_label(n),
