@@ -261,12 +261,14 @@ lw_status lw_sqlite_search(lw_sqlite *s, const lw_search_query *q,
         goto out;
     }
     /* issue 20: the page by lw_rank, the full ranking's page without scoring every match */
-    int fallback = 0;
-    int r = search_ranked(s, q, expr, any_filter, &h, &fallback, &rc, err);
+    int fallback = 1, r = SQLITE_OK;
+    if (!q->full_rank)
+        r = search_ranked(s, q, expr, any_filter, &h, &fallback, &rc, err);
     if (rc)
         goto out;
     if (fallback) {
-        /* The full ranking in SQL. Without filters the ranking needs no row of documents:
+        /* The full ranking in SQL (every match scored; exactly so with full_rank). Without
+         * filters the ranking needs no row of documents:
          * FTS5 ranks alone, a few more rows than asked (equal scores are then ordered by path
          * among them), and only those are looked up. */
         static const char filtered[] =
@@ -281,7 +283,7 @@ lw_status lw_sqlite_search(lw_sqlite *s, const lw_search_query *q,
             "SELECT d.path, d.number, d.kind, d.issuer, d.date, -ranked.b, ranked.id, d.subject"
             "  FROM ranked JOIN documents d ON d.id = ranked.id ORDER BY ranked.b, d.path LIMIT :limit OFFSET :offset";
         sqlite3_stmt *st;
-        rc = prepare_search(s, any_filter ? filtered : plain, q, expr, &st, err);
+        rc = prepare_search(s, any_filter || q->full_rank ? filtered : plain, q, expr, &st, err);
         if (rc)
             goto out;
         while ((r = sqlite3_step(st)) == SQLITE_ROW && !(r = emit_hit(&h, st)) && !h.nomem && !h.stop)
