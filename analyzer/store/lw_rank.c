@@ -414,8 +414,11 @@ lw_status lw_rank_top(sqlite3 *db, sqlite3_stmt *collect, const char *expr, size
             rc = select_top(db, &rs, k, out, n_out);
     }
     *n_matches = rs.n;
-    if (own_txn)
-        sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
+    /* a read transaction: nothing to keep; never left open (the connection's later reads
+     * would stay on this snapshot). COMMIT is a few instructions, under the progress
+     * handler's period, so a time limit does not stop it; ROLLBACK if it did fail. */
+    if (own_txn && sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
+        sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
     state_free(&rs);
     if (rc == SQLITE_NOMEM)
         return lw_error_msg(err, LW_ERR_NOMEM, NULL, 0, 0, LW_MSG_NOMEM);
