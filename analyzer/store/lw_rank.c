@@ -64,7 +64,7 @@ static int state_start(rank_state *rs, const Fts5ExtensionApi *api, Fts5Context 
     if (rs->ncol > LW_RANK_COLS)
         return SQLITE_ERROR;
     for (int c = 0; c < rs->ncol; c++)
-        rs->w[c] = nval - 2 > c ? sqlite3_value_double(val[2 + c]) : 1.0;
+        rs->w[c] = nval - 1 > c ? sqlite3_value_double(val[1 + c]) : 1.0;
     if ((rc = api->xRowCount(fc, &rs->nrow)) || (rc = api->xColumnTotalSize(fc, -1, &rs->ntoken)))
         return rc;
     size_t np = rs->nphrase > 0 ? (size_t)rs->nphrase : 1;
@@ -92,8 +92,7 @@ static int state_grow(rank_state *rs)
     return SQLITE_OK;
 }
 
-/* lw_rank_collect(doc_text, state, keep, W0, W1...): one row's frequencies and length bound
- * (keep false: a match left out by the caller's filters, counted for the idfs only). The
+/* lw_rank_collect(doc_text, state, W0, W1...): one row's frequencies and length bound. The
  * instances are those xInst gives bm25 (both read the phrase's position list of the row),
  * summed per phrase in the same order. */
 static void fn_collect(const Fts5ExtensionApi *api, Fts5Context *fc, sqlite3_context *ctx, int nval,
@@ -105,23 +104,6 @@ static void fn_collect(const Fts5ExtensionApi *api, Fts5Context *fc, sqlite3_con
     int rc = SQLITE_OK;
     if (rs->nphrase < 0)
         rc = state_start(rs, api, fc, nval, val);
-    if (!rc && nval < 2)
-        rc = SQLITE_MISUSE;
-    if (!rc && !sqlite3_value_int(val[1])) {
-        /* a match the filters leave out: only whether it holds each phrase (nHit >= this) */
-        for (int i = 0; i < rs->nphrase && !rc; i++) {
-            Fts5PhraseIter it;
-            int ic, io;
-            rc = api->xPhraseFirst(fc, i, &it, &ic, &io);
-            rs->holding[i] += (size_t)(!rc && ic >= 0);
-        }
-        if (rc) {
-            rs->rc = rc;
-            sqlite3_result_error_code(ctx, rc);
-        } else
-            sqlite3_result_null(ctx);
-        return;
-    }
     if (!rc && rs->n == rs->cap)
         rc = state_grow(rs);
     if (rc) {

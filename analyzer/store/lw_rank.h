@@ -36,15 +36,13 @@ lw_status lw_rank_register(sqlite3 *db, lw_error *err);
 
 /* Ranks the matches that collect visits. collect is a statement prepared by the caller, its
  * filters and MATCH expression bound, whose first column is
- *     lw_rank_collect(doc_text, :rank, KEEP, W0, W1)
- * over doc_text rows matching expr: KEEP true for a row to rank, false for a match the
- * caller's filters leave out (better seen than not: it still counts towards the phrases'
- * document frequencies), W0, W1 the column weights as for bm25. Its parameter :rank is bound
- * here, and collect is stepped to its end, then reset (not finalized). expr is the MATCH
+ *     lw_rank_collect(doc_text, :rank, W0, W1)
+ * (W0, W1 the column weights as for bm25) over doc_text rows matching expr; its parameter
+ * :rank is bound here, and collect is stepped to its end (not finalized). expr is the MATCH
  * expression itself (the phrases' document frequencies are counted over the whole table).
- * On LW_OK *out is owned (free()) and holds every kept row whose score is at least the
+ * On LW_OK *out is owned (free()) and holds every visited row whose score is at least the
  * k-th best one (so more than k rows when scores tie there), best first, ties by rowid;
- * *n_out their number, *n_matches the rows kept. Errors: LW_ERR_NOMEM (err filled), or
+ * *n_out their number, *n_matches the rows visited. Errors: LW_ERR_NOMEM (err filled), or
  * LW_ERR_DB with err NOT filled and *db_rc the SQLite result code that stopped it
  * (SQLITE_ERROR: FTS5 refused the expression; SQLITE_INTERRUPT: a time limit), for the
  * caller to word as its other database errors. */

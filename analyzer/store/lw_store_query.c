@@ -44,9 +44,9 @@ static int bind_opt(sqlite3_stmt *st, const char *name, const char *v)
  * hits and for their facets. A unit: the issuer, or a unit a duty names. The folded names are
  * matched once over the index duty_units_key (covering: no row of the table is read), and the
  * documents of those names are looked up by it; the set is built once per query. */
-#define SEARCH_WHERE " WHERE doc_text MATCH :expr AND " SEARCH_FILTERS
-#define SEARCH_FILTERS \
-    "       (:year IS NULL OR substr(d.date, 1, 4) = :year)" \
+#define SEARCH_WHERE \
+    " WHERE doc_text MATCH :expr" \
+    "   AND (:year IS NULL OR substr(d.date, 1, 4) = :year)" \
     "   AND (:kind IS NULL OR d.kind_key = :kind)" \
     "   AND (:issuer IS NULL OR instr(d.issuer_key, :issuer) > 0)" \
     "   AND (:unit IS NULL OR instr(d.issuer_key, :unit) > 0" \
@@ -165,13 +165,9 @@ static int ranked_cmp(const void *a, const void *b)
 
 /* The matches of SEARCH_WHERE for lw_rank (lw_rank.h): no row of documents read without a
  * filter. */
-static const char rank_plain[] = "SELECT lw_rank_collect(doc_text, :rank, 1, 4.0, 1.0) FROM doc_text WHERE doc_text MATCH :expr";
-/* With filters every match is seen, the filters its third argument (keep or not): the
- * matches left out still count the rows holding each phrase, which proves more idfs. */
-static const char rank_filtered[] = "SELECT lw_rank_collect(doc_text, :rank, d.id IS NOT NULL AND " SEARCH_FILTERS
-                                    ", 4.0, 1.0)"
-                                    "  FROM doc_text LEFT JOIN documents d ON d.id = doc_text.rowid"
-                                    " WHERE doc_text MATCH :expr";
+static const char rank_plain[] = "SELECT lw_rank_collect(doc_text, :rank, 4.0, 1.0) FROM doc_text WHERE doc_text MATCH :expr";
+static const char rank_filtered[] = "SELECT lw_rank_collect(doc_text, :rank, 4.0, 1.0)"
+                                    "  FROM doc_text JOIN documents d ON d.id = doc_text.rowid" SEARCH_WHERE;
 /* One document's row as the hits are made of; ?2 its score. */
 static const char doc_row[] = "SELECT d.path, d.number, d.kind, d.issuer, d.date, ?2, d.id, d.subject"
                               "  FROM documents d WHERE d.id = ?1";
