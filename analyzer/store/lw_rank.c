@@ -145,12 +145,35 @@ static void fn_collect(const Fts5ExtensionApi *api, Fts5Context *fc, sqlite3_con
     sqlite3_result_null(ctx);
 }
 
+/* A count of a phrase's rows that stops where the idf is known to be bm25's floor. */
+typedef struct {
+    sqlite3_int64 n, nrow;
+} phrase_count;
+
+/* The idf of a phrase held by nHit of nRow rows, fts5Bm25GetData's words; *floor set when
+ * it is the floor 1e-6 (the formula's value <= 0), not a value that happens to be 1e-6. */
+static double idf_of(sqlite3_int64 nRow, sqlite3_int64 nHit, int *floor)
+{
+    double idf = log((nRow - nHit + 0.5) / (nHit + 0.5));
+    *floor = idf <= 0.0;
+    if (idf <= 0.0)
+        idf = 1e-6;
+    return idf;
+}
+
+/* Returned by count_cb to stop the count (never an SQLite code of FTS5's own). */
+#define LW_RANK_FLOOR_REACHED (SQLITE_DONE + 1000)
+
 static int count_cb(const Fts5ExtensionApi *api, Fts5Context *fc, void *ud)
 {
     (void)api;
     (void)fc;
-    (*(sqlite3_int64 *)ud)++;
-    return SQLITE_OK;
+    phrase_count *c = ud;
+    int floor;
+    c->n++;
+    /* the idf decreases with n: once at its floor, every larger count gives the floor too */
+    idf_of(c->nrow, c->n, &floor);
+    return floor ? LW_RANK_FLOOR_REACHED : SQLITE_OK;
 }
 
 /* lw_rank_idf(doc_text, state): the idf of each phrase marked need, counted as bm25 does. */
@@ -162,14 +185,16 @@ static void fn_idf(const Fts5ExtensionApi *api, Fts5Context *fc, sqlite3_context
         return;
     int rc = api->xPhraseCount(fc) == rs->nphrase ? SQLITE_OK : SQLITE_ERROR;
     for (int i = 0; i < rs->nphrase && !rc; i++) {
-        sqlite3_int64 nHit = 0, nRow = rs->nrow;
-        if (!rs->need[i] || (rc = api->xQueryPhrase(fc, i, &nHit, count_cb)))
+        phrase_count c = {0, rs->nrow};
+        if (!rs->need[i])
             continue;
-        /* fts5Bm25GetData's words */
-        double idf = log((nRow - nHit + 0.5) / (nHit + 0.5));
-        if (idf <= 0.0)
-            idf = 1e-6;
-        rs->idf[i] = idf;
+        rc = api->xQueryPhrase(fc, i, &c, count_cb);
+        if (rc == LW_RANK_FLOOR_REACHED)
+            rc = SQLITE_OK;
+        if (rc)
+            continue;
+        int floor;
+        rs->idf[i] = idf_of(c.nrow, c.n, &floor);
         rs->need[i] = 0;
     }
     if (rc) {
@@ -383,12 +408,12 @@ lw_status lw_rank_top(sqlite3 *db, sqlite3_stmt *collect, const char *expr, size
          * many more hold it; the others, if any row holds them, are counted */
         int any = 0;
         for (int p = 0; p < rs.nphrase; p++) {
-            sqlite3_int64 nHit = (sqlite3_int64)rs.holding[p], nRow = rs.nrow;
-            double idf = log((nRow - nHit + 0.5) / (nHit + 0.5));
+            int floor;
+            double idf = idf_of(rs.nrow, (sqlite3_int64)rs.holding[p], &floor);
             if (!rs.holding[p])
                 rs.idf[p] = 0.0; /* every row's frequency is 0: the idf is never used */
-            else if (idf <= 0.0)
-                rs.idf[p] = 1e-6;
+            else if (floor)
+                rs.idf[p] = idf; /* nHit >= holding: the floor as well */
             else
                 any = rs.need[p] = 1;
         }

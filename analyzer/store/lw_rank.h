@@ -10,7 +10,8 @@
  *   - a phrase found in at least half the rows of the table has the idf 1e-6 (FTS5 clamps
  *     log((N - nHit + 0.5) / (nHit + 0.5)) <= 0 to 1e-6): the rows collected that hold it
  *     prove that without the scan. Only the other phrases are counted, as FTS5 counts them
- *     (xQueryPhrase).
+ *     (xQueryPhrase), and the count stops where it reaches that floor (with filters, the
+ *     rows collected are only some of the phrase's).
  *   - the score is increasing in each frequency and decreasing in the length, so the score
  *     with the length's lower bound is an upper bound (in floating point too: every IEEE
  *     operation is monotone). A row's real length is read (doc_text_docsize) only when that
