@@ -39,7 +39,9 @@ lw_status lw_rank_register(sqlite3 *db, lw_error *err);
  * filters and MATCH expression bound, whose first column is
  *     lw_rank_collect(doc_text, :rank, W0, W1)
  * (W0, W1 the column weights as for bm25) over doc_text rows matching expr; its parameter
- * :rank is bound here, and collect is stepped to its end (not finalized). expr is the MATCH
+ * :rank is bound here, and collect is stepped to its end and reset, its bindings cleared
+ * (not finalized): the pointer bound does not outlive the call. The matches and the phrase
+ * counts are read in one read transaction (begun here when none is open). expr is the MATCH
  * expression itself (the phrases' document frequencies are counted over the whole table).
  * On LW_OK *out is owned (free()) and holds every visited row whose score is at least the
  * k-th best one (so more than k rows when scores tie there), best first, ties by rowid;
