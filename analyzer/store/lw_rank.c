@@ -328,9 +328,9 @@ static int select_top(sqlite3 *db, rank_state *rs, size_t k, lw_rank_hit **out, 
     heap_item *seed = malloc(k * sizeof *seed), *best = malloc(k * sizeof *best);
     lw_rank_hit *hits = malloc((n ? n : 1) * sizeof *hits);
     sqlite3_stmt *sz = NULL;
-    int rc = !ub || !done || !seed || !best || !hits ? SQLITE_NOMEM
-                                                      : sqlite3_prepare_v2(db, "SELECT sz FROM doc_text_docsize WHERE id = ?1",
-                                                                           -1, &sz, NULL);
+    int rc = !ub || !done || !seed || !best || !hits
+                 ? SQLITE_NOMEM
+                 : sqlite3_prepare_v2(db, "SELECT sz FROM doc_text_docsize WHERE id = ?1", -1, &sz, NULL);
     size_t nseed = 0, nbest = 0, nhits = 0;
     if (!rc) {
         /* the bound of every row; the k rows of the best bounds are scored first, so that

@@ -165,7 +165,8 @@ static int ranked_cmp(const void *a, const void *b)
 
 /* The matches of SEARCH_WHERE for lw_rank (lw_rank.h): no row of documents read without a
  * filter. */
-static const char rank_plain[] = "SELECT lw_rank_collect(doc_text, :rank, 4.0, 1.0) FROM doc_text WHERE doc_text MATCH :expr";
+static const char rank_plain[] =
+    "SELECT lw_rank_collect(doc_text, :rank, 4.0, 1.0) FROM doc_text WHERE doc_text MATCH :expr";
 static const char rank_filtered[] = "SELECT lw_rank_collect(doc_text, :rank, 4.0, 1.0)"
                                     "  FROM doc_text JOIN documents d ON d.id = doc_text.rowid" SEARCH_WHERE;
 /* One document's row as the hits are made of; ?2 its score. */
