@@ -82,6 +82,8 @@ typedef struct {
     const char *mark_open, *mark_close; /* snippet highlight markers; default « and » */
     const char *unit;     /* folded substring of the issuer or of a unit a duty names, or NULL */
     int offset;           /* issue 19: the best hits skipped first (<= 0: none) */
+    int full_rank;        /* issue 20: nonzero scores every match in SQL (ORDER BY bm25, path):
+                           * the reference the bounded ranking (lw_rank) is tested against */
 } lw_search_query;
 
 /* The values of each facet lw_store_search_facets gives (issue 19). */

@@ -10,6 +10,7 @@
 #include "lw_fts.h"
 #include "lw_msg.h"
 #include "lw_oom.h"
+#include "lw_rank.h"
 #include "lw_snippet.h"
 #include "lw_store_text.h"
 
@@ -84,6 +85,159 @@ static lw_status prepare_search(lw_sqlite *s, const char *sql, const lw_search_q
     return LW_OK;
 }
 
+/* What every hit of a search needs besides its row: the snippet's terms and the statements
+ * reading a document's text and paths. */
+typedef struct {
+    const lw_search_query *q;
+    lw_snippet_terms *terms;
+    sqlite3_stmt *text_st, *paths_st;
+    int (*fn)(void *ud, const lw_search_hit *h);
+    void *ud;
+    size_t n;
+    int nomem, stop;
+} hit_out;
+
+/* Hands the row of st (path, number, kind, issuer, date, score, id, subject) to the caller
+ * with its snippet and paths. SQLITE_OK, or the database's error (the time limit's interrupt
+ * among them); h->nomem or h->stop set when it must end. */
+static int emit_hit(hit_out *h, sqlite3_stmt *st)
+{
+    const lw_search_query *q = h->q;
+    char *snippet = NULL;
+    sqlite3_reset(h->text_st);
+    sqlite3_bind_int64(h->text_st, 1, sqlite3_column_int64(st, 6));
+    int tr = sqlite3_step(h->text_st), has_text = tr == SQLITE_ROW;
+    if (tr != SQLITE_ROW && tr != SQLITE_DONE)
+        return tr; /* never a hit without its snippet silently: the database's error */
+    unsigned long oom = lw_oom_mark(); /* a column's text or a snippet lost on the way */
+    if (has_text)
+        snippet = lw_snippet_make(h->terms, col_text(h->text_st, 0), (size_t)sqlite3_column_bytes(h->text_st, 0),
+                                  col_text(h->text_st, 1), (size_t)sqlite3_column_bytes(h->text_st, 1),
+                                  q->mark_open ? q->mark_open : "«", q->mark_close ? q->mark_close : "»",
+                                  LW_SNIPPET_WORDS);
+    /* every path of the document (the first is d.path); a few at most in practice */
+    char *pv[LW_HIT_PATHS_MAX];
+    size_t np = 0;
+    sqlite3_reset(h->paths_st);
+    sqlite3_bind_int64(h->paths_st, 1, sqlite3_column_int64(st, 6));
+    int pr = SQLITE_DONE;
+    while (!h->nomem && np < sizeof pv / sizeof *pv && (pr = sqlite3_step(h->paths_st)) == SQLITE_ROW) {
+        const char *p = col_text(h->paths_st, 0);
+        if (!p || !(pv[np++] = strdup(p)))
+            h->nomem = 1;
+    }
+    if (pr != SQLITE_DONE && pr != SQLITE_ROW) {
+        /* a path left out: never silently; the database's error, as for the snippet's text */
+        free(snippet);
+        for (size_t k = 0; k < np; k++)
+            free(pv[k]);
+        return pr;
+    }
+    lw_search_hit hit = {
+        col_text(st, 0), col_text(st, 1), col_text(st, 2), col_text(st, 3), col_text(st, 4),
+        sqlite3_column_double(st, 5), snippet, sqlite3_column_int64(st, 6), col_text(st, 7),
+        (const char *const *)pv, np};
+    if (h->nomem || (has_text && !snippet) || lw_oom_since(oom))
+        h->nomem = 1; /* a hit without its snippet or a path would be shown as if complete */
+    else {
+        h->n++;
+        h->stop = h->fn && h->fn(h->ud, &hit);
+    }
+    free(snippet);
+    for (size_t k = 0; k < np; k++)
+        free(pv[k]);
+    return SQLITE_OK;
+}
+
+/* A ranked match and its path, for the tie-break by path (ORDER BY bm25, d.path). */
+typedef struct {
+    lw_rank_hit r;
+    char *path;
+} ranked_doc;
+
+static int ranked_cmp(const void *a, const void *b)
+{
+    const ranked_doc *x = a, *y = b;
+    if (x->r.score != y->r.score)
+        return x->r.score > y->r.score ? -1 : 1;
+    return strcmp(x->path, y->path);
+}
+
+/* The matches of SEARCH_WHERE for lw_rank (lw_rank.h): no row of documents read without a
+ * filter. */
+static const char rank_plain[] =
+    "SELECT lw_rank_collect(doc_text, :rank, 4.0, 1.0) FROM doc_text WHERE doc_text MATCH :expr";
+static const char rank_filtered[] = "SELECT lw_rank_collect(doc_text, :rank, 4.0, 1.0)"
+                                    "  FROM doc_text JOIN documents d ON d.id = doc_text.rowid" SEARCH_WHERE;
+/* One document's row as the hits are made of; ?2 its score. */
+static const char doc_row[] = "SELECT d.path, d.number, d.kind, d.issuer, d.date, ?2, d.id, d.subject"
+                              "  FROM documents d WHERE d.id = ?1";
+
+/* The page of q by lw_rank: the hits of the full ranking (bm25, then path), without scoring
+ * every match. *fallback set (nothing handed over) when a ranked row has no document (the
+ * full ranking's join would drop it and take the next). SQLite code of a database error. */
+static int search_ranked(lw_sqlite *s, const lw_search_query *q, const char *expr, int any_filter, hit_out *h,
+                         int *fallback, lw_status *st_out, lw_error *err)
+{
+    *fallback = 0;
+    *st_out = LW_OK;
+    size_t limit = (size_t)(q->limit > 0 ? q->limit : LW_SEARCH_LIMIT_DEFAULT);
+    size_t offset = (size_t)(q->offset > 0 ? q->offset : 0);
+    sqlite3_stmt *collect = NULL, *doc = NULL;
+    lw_status rc = prepare_search(s, any_filter ? rank_filtered : rank_plain, q, expr, &collect, err);
+    if (rc) {
+        *st_out = rc;
+        return SQLITE_OK;
+    }
+    lw_rank_hit *top = NULL;
+    size_t ntop = 0, nmatch = 0;
+    int dbrc = SQLITE_OK;
+    rc = lw_rank_top(s->db, collect, expr, limit + offset, &top, &ntop, &nmatch, &dbrc, err);
+    sqlite3_finalize(collect);
+    if (rc) {
+        *st_out = rc == LW_ERR_DB ? LW_OK : rc;
+        return rc == LW_ERR_DB ? dbrc : SQLITE_OK;
+    }
+    ranked_doc *rd = calloc(ntop ? ntop : 1, sizeof *rd);
+    int r = rd ? sqlite3_prepare_v2(s->db, doc_row, -1, &doc, NULL) : SQLITE_NOMEM;
+    /* the paths of the rows that reach the page (ties at its end included) */
+    for (size_t i = 0; i < ntop && !r && !*fallback; i++) {
+        rd[i].r = top[i];
+        sqlite3_reset(doc);
+        sqlite3_bind_int64(doc, 1, top[i].id);
+        int dr = sqlite3_step(doc);
+        if (dr == SQLITE_DONE)
+            *fallback = 1;
+        else if (dr != SQLITE_ROW)
+            r = dr;
+        else {
+            const char *p = col_text(doc, 0);
+            if (!p || !(rd[i].path = strdup(p)))
+                r = SQLITE_NOMEM;
+        }
+    }
+    if (!r && !*fallback) {
+        qsort(rd, ntop, sizeof *rd, ranked_cmp);
+        for (size_t i = offset; i < ntop && i < offset + limit && !r && !h->nomem && !h->stop; i++) {
+            sqlite3_reset(doc);
+            sqlite3_bind_int64(doc, 1, rd[i].r.id);
+            sqlite3_bind_double(doc, 2, rd[i].r.score);
+            int dr = sqlite3_step(doc);
+            r = dr == SQLITE_ROW ? emit_hit(h, doc) : dr == SQLITE_DONE ? SQLITE_CORRUPT : dr;
+        }
+    }
+    if (r == SQLITE_NOMEM) {
+        h->nomem = 1;
+        r = SQLITE_OK;
+    }
+    for (size_t i = 0; rd && i < ntop; i++)
+        free(rd[i].path);
+    free(rd);
+    free(top);
+    sqlite3_finalize(doc);
+    return r;
+}
+
 lw_status lw_sqlite_search(lw_sqlite *s, const lw_search_query *q,
                           int (*fn)(void *ud, const lw_search_hit *h), void *ud, size_t *n_hits,
                           lw_error *err)
@@ -94,122 +248,70 @@ lw_status lw_sqlite_search(lw_sqlite *s, const lw_search_query *q,
     lw_status rc = lw_fts_query_build(q->query ? q->query : "", &expr, err);
     if (rc)
         return rc;
-    /* The best rows first; snippets (lw_snippet) for those only. Without filters the
-     * ranking needs no row of documents: FTS5 ranks alone, a few more rows than asked
-     * (equal scores are then ordered by path among them), and only those are looked up. */
-    static const char filtered[] =
-        "SELECT d.path, d.number, d.kind, d.issuer, d.date, -bm25(doc_text, 4.0, 1.0), doc_text.rowid, d.subject"
-        "  FROM doc_text JOIN documents d ON d.id = doc_text.rowid"
-        SEARCH_WHERE
-        " ORDER BY bm25(doc_text, 4.0, 1.0), d.path LIMIT :limit OFFSET :offset";
-    static const char plain[] =
-        "WITH ranked(id, b) AS ("
-        "  SELECT rowid, bm25(doc_text, 4.0, 1.0) FROM doc_text WHERE doc_text MATCH :expr"
-        "   ORDER BY 2 LIMIT :limit + :offset + 32)"
-        "SELECT d.path, d.number, d.kind, d.issuer, d.date, -ranked.b, ranked.id, d.subject"
-        "  FROM ranked JOIN documents d ON d.id = ranked.id ORDER BY ranked.b, d.path LIMIT :limit OFFSET :offset";
     int any_filter = (q->year && *q->year) || (q->kind && *q->kind) || (q->issuer && *q->issuer) ||
                      (q->unit && *q->unit);
-    sqlite3_stmt *st;
-    rc = prepare_search(s, any_filter ? filtered : plain, q, expr, &st, err);
-    if (rc) {
-        free(expr);
-        return rc;
-    }
-    size_t n = 0;
-    int r;
-    lw_snippet_terms *terms = NULL;
-    sqlite3_stmt *text_st = NULL, *paths_st = NULL;
-    if (lw_snippet_terms_create(expr, &terms)) {
-        sqlite3_finalize(st);
+    hit_out h = {q, NULL, NULL, NULL, fn, ud, 0, 0, 0};
+    if (lw_snippet_terms_create(expr, &h.terms)) {
         free(expr);
         return lw_error_msg(err, LW_ERR_NOMEM, NULL, 0, 0, LW_MSG_NOMEM);
     }
-    if (sqlite3_prepare_v2(s->db, "SELECT subject, body FROM doc_text WHERE rowid = ?1", -1, &text_st, NULL) ||
-        sqlite3_prepare_v2(s->db, "SELECT path FROM doc_paths WHERE doc_id = ?1 ORDER BY rowid", -1, &paths_st,
+    if (sqlite3_prepare_v2(s->db, "SELECT subject, body FROM doc_text WHERE rowid = ?1", -1, &h.text_st, NULL) ||
+        sqlite3_prepare_v2(s->db, "SELECT path FROM doc_paths WHERE doc_id = ?1 ORDER BY rowid", -1, &h.paths_st,
                            NULL)) {
-        lw_snippet_terms_free(terms);
-        sqlite3_finalize(text_st);
+        rc = lw_sqlite_error(s, err, "cannot prepare the search");
+        goto out;
+    }
+    /* issue 20: the page by lw_rank, the full ranking's page without scoring every match */
+    int fallback = 1, r = SQLITE_OK;
+    if (!q->full_rank)
+        r = search_ranked(s, q, expr, any_filter, &h, &fallback, &rc, err);
+    if (rc)
+        goto out;
+    if (fallback) {
+        /* The full ranking in SQL (every match scored; exactly so with full_rank). Without
+         * filters the ranking needs no row of documents:
+         * FTS5 ranks alone, a few more rows than asked (equal scores are then ordered by path
+         * among them), and only those are looked up. */
+        static const char filtered[] =
+            "SELECT d.path, d.number, d.kind, d.issuer, d.date, -bm25(doc_text, 4.0, 1.0), doc_text.rowid, d.subject"
+            "  FROM doc_text JOIN documents d ON d.id = doc_text.rowid"
+            SEARCH_WHERE
+            " ORDER BY bm25(doc_text, 4.0, 1.0), d.path LIMIT :limit OFFSET :offset";
+        static const char plain[] =
+            "WITH ranked(id, b) AS ("
+            "  SELECT rowid, bm25(doc_text, 4.0, 1.0) FROM doc_text WHERE doc_text MATCH :expr"
+            "   ORDER BY 2 LIMIT :limit + :offset + 32)"
+            "SELECT d.path, d.number, d.kind, d.issuer, d.date, -ranked.b, ranked.id, d.subject"
+            "  FROM ranked JOIN documents d ON d.id = ranked.id ORDER BY ranked.b, d.path LIMIT :limit OFFSET :offset";
+        sqlite3_stmt *st;
+        rc = prepare_search(s, any_filter || q->full_rank ? filtered : plain, q, expr, &st, err);
+        if (rc)
+            goto out;
+        while ((r = sqlite3_step(st)) == SQLITE_ROW && !(r = emit_hit(&h, st)) && !h.nomem && !h.stop)
+            ;
+        if (r == SQLITE_ROW || r == SQLITE_DONE)
+            r = SQLITE_OK;
         sqlite3_finalize(st);
-        free(expr);
-        return lw_sqlite_error(s, err, "cannot prepare the search");
     }
-    int nomem = 0;
-    unsigned long oom = lw_oom_mark(); /* a column's text or a snippet lost on the way */
-    while ((r = sqlite3_step(st)) == SQLITE_ROW) {
-        char *snippet = NULL;
-        sqlite3_reset(text_st);
-        sqlite3_bind_int64(text_st, 1, sqlite3_column_int64(st, 6));
-        int tr = sqlite3_step(text_st), has_text = tr == SQLITE_ROW;
-        if (tr != SQLITE_ROW && tr != SQLITE_DONE) {
-            r = tr; /* never a hit without its snippet silently: the database's error */
-            break;
-        }
-        if (has_text)
-            snippet = lw_snippet_make(terms, col_text(text_st, 0), (size_t)sqlite3_column_bytes(text_st, 0),
-                                      col_text(text_st, 1), (size_t)sqlite3_column_bytes(text_st, 1),
-                                      q->mark_open ? q->mark_open : "«", q->mark_close ? q->mark_close : "»",
-                                      LW_SNIPPET_WORDS);
-        /* every path of the document (the first is d.path); a few at most in practice */
-        char *pv[LW_HIT_PATHS_MAX];
-        size_t np = 0;
-        sqlite3_reset(paths_st);
-        sqlite3_bind_int64(paths_st, 1, sqlite3_column_int64(st, 6));
-        int pr = SQLITE_DONE;
-        while (!nomem && np < sizeof pv / sizeof *pv && (pr = sqlite3_step(paths_st)) == SQLITE_ROW) {
-            const char *p = col_text(paths_st, 0);
-            if (!p || !(pv[np++] = strdup(p)))
-                nomem = 1;
-        }
-        if (pr != SQLITE_DONE && pr != SQLITE_ROW) {
-            /* a path left out: never silently; the database's error (the time limit's
-             * interrupt among them), as for the snippet's text above */
-            free(snippet);
-            for (size_t k = 0; k < np; k++)
-                free(pv[k]);
-            r = pr;
-            break;
-        }
-        if (nomem || (has_text && !snippet) || lw_oom_since(oom)) {
-            /* a hit without its snippet or a path would be shown as if complete */
-            nomem = 1;
-            free(snippet);
-            for (size_t k = 0; k < np; k++)
-                free(pv[k]);
-            r = SQLITE_DONE;
-            break;
-        }
-        lw_search_hit h = {
-            col_text(st, 0), col_text(st, 1), col_text(st, 2), col_text(st, 3), col_text(st, 4),
-            sqlite3_column_double(st, 5), snippet, sqlite3_column_int64(st, 6), col_text(st, 7),
-            (const char *const *)pv, np};
-        n++;
-        int stop = fn && fn(ud, &h);
-        free(snippet);
-        for (size_t k = 0; k < np; k++)
-            free(pv[k]);
-        if (stop) {
-            r = SQLITE_DONE;
-            break;
-        }
-    }
-    int code = r != SQLITE_DONE ? sqlite3_errcode(s->db) : SQLITE_OK;
-    if (nomem)
+    if (h.nomem)
         rc = lw_error_msg(err, LW_ERR_NOMEM, NULL, 0, 0, LW_MSG_NOMEM);
-    else if (r != SQLITE_DONE) {
-        /* FTS5 refused the expression: say so in plain words, never the SQL text */
-        if (code == SQLITE_ERROR)
+    else if (r) {
+        /* FTS5 refused the expression: say so in plain words, never the SQL text; the
+         * connection's own error may be gone (lw_rank ends its read transaction): r's */
+        if (r == SQLITE_ERROR)
             rc = lw_error_msg(err, LW_ERR_QUERY, NULL, 0, 0, LW_MSG_STORE_BAD_QUERY, q->query ? q->query : "");
+        else if (r == SQLITE_INTERRUPT && s->timed_out)
+            rc = lw_error_msg(err, LW_ERR_TIMEOUT, s->path, 0, 0, LW_MSG_STORE_TIMEOUT);
         else
-            rc = lw_sqlite_error(s, err, "search failed");
+            rc = lw_error_set(err, LW_ERR_DB, s->path, 0, 0, "search failed: %s", sqlite3_errstr(r));
     }
-    sqlite3_finalize(text_st);
-    sqlite3_finalize(paths_st);
-    lw_snippet_terms_free(terms);
-    sqlite3_finalize(st);
+out:
+    sqlite3_finalize(h.text_st);
+    sqlite3_finalize(h.paths_st);
+    lw_snippet_terms_free(h.terms);
     free(expr);
     if (n_hits)
-        *n_hits = n;
+        *n_hits = h.n;
     return rc;
 }
 

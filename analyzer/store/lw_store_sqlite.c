@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "lw_fts.h"
+#include "lw_rank.h"
 #include "lw_msg.h"
 #include "lw_store_backend.h"
 #include "lw_store_schema.h"
@@ -386,6 +387,8 @@ lw_status lw_sqlite_open(const char *path, int flags, int immutable, lw_sqlite *
     sqlite3_extended_result_codes(s->db, 0);
     sqlite3_busy_timeout(s->db, LW_STORE_BUSY_MS);
     lw_status rc = lw_fts_register(s->db, err);
+    if (!rc)
+        rc = lw_rank_register(s->db, err); /* the search's ranking (issue 20) */
     if (!rc && sqlite3_create_function(s->db, "lw_fold", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL, sql_fold,
                                        NULL, NULL))
         rc = lw_sqlite_error(s, err, "cannot set up the database");
