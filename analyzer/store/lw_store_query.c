@@ -244,8 +244,12 @@ lw_status lw_sqlite_search(lw_sqlite *s, const lw_search_query *q,
 {
     if (n_hits)
         *n_hits = 0;
+    /* the bounded ranking's statements may each be too short for the progress handler */
+    lw_status rc = lw_sqlite_check_deadline(s, err);
+    if (rc)
+        return rc;
     char *expr = NULL;
-    lw_status rc = lw_fts_query_build(q->query ? q->query : "", &expr, err);
+    rc = lw_fts_query_build(q->query ? q->query : "", &expr, err);
     if (rc)
         return rc;
     int any_filter = (q->year && *q->year) || (q->kind && *q->kind) || (q->issuer && *q->issuer) ||

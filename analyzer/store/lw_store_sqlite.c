@@ -91,6 +91,13 @@ void lw_sqlite_set_time_limit(lw_sqlite *s, unsigned ms)
     sqlite3_progress_handler(s->db, ms ? LW_STORE_PROGRESS_STEPS : 0, ms ? past_deadline : NULL, s);
 }
 
+lw_status lw_sqlite_check_deadline(lw_sqlite *s, lw_error *err)
+{
+    if (past_deadline(s))
+        return lw_error_msg(err, LW_ERR_TIMEOUT, s->path, 0, 0, LW_MSG_STORE_TIMEOUT);
+    return LW_OK;
+}
+
 lw_status lw_sqlite_error(lw_sqlite *s, lw_error *err, const char *what)
 {
     if (s->timed_out && sqlite3_errcode(s->db) == SQLITE_INTERRUPT)

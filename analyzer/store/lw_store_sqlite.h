@@ -89,6 +89,10 @@ int lw_sqlite_files(lw_sqlite *s, int (*fn)(void *ud, const char *path), void *u
  * progress handler), and so is every later one: the whole budget of the handle, as a web
  * request spends it. 0 removes the limit. */
 void lw_sqlite_set_time_limit(lw_sqlite *s, unsigned ms);
+/* LW_ERR_TIMEOUT (err set) when the time limit has passed, else LW_OK: for a caller whose
+ * statements may each be shorter than the progress handler's period (lw_rank's), which
+ * SQLite would then never interrupt. */
+lw_status lw_sqlite_check_deadline(lw_sqlite *s, lw_error *err);
 
 /* LW_ERR_DB "what: SQLite's words", err->file = the database. Returns LW_ERR_DB, or
  * LW_ERR_TIMEOUT (with the message STORE_TIMEOUT) when the time limit interrupted it. */
