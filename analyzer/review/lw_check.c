@@ -841,10 +841,25 @@ static int cmp_year_ix(const void *a, const void *b)
     return (x->ix > y->ix) - (x->ix < y->ix);
 }
 
-lw_status lw_check_run(lw_store *s, const lw_engine *eng, const lw_registry *reg, const lw_check_options *opt,
-                       json_t **findings, lw_error *err)
+/* The documents in the order of the findings: by path, then id (cmp_finding). */
+typedef struct {
+    const char *path;
+    long long id;
+    size_t ix;
+} path_id;
+
+static int cmp_path_id(const void *a, const void *b)
 {
-    *findings = NULL;
+    const path_id *x = a, *y = b;
+    int r = strcmp(x->path, y->path);
+    if (r)
+        return r;
+    return (x->id > y->id) - (x->id < y->id);
+}
+
+lw_status lw_check_each(lw_store *s, const lw_engine *eng, const lw_registry *reg, const lw_check_options *opt,
+                        lw_check_each_fn fn, void *ud, lw_error *err)
+{
     /* the findings are built by many json_* calls and lw_buf appends: out of memory in any
      * is noted (lw_oom) and fails the check at its end, never drops a finding's key */
     unsigned long oom = lw_oom_mark();
@@ -915,7 +930,19 @@ lw_status lw_check_run(lw_store *s, const lw_engine *eng, const lw_registry *reg
             c.pplans[c.npplans++] = py[i].ix;
     }
     free(py);
-    for (size_t i = 0; i < n && !c.nomem; i++) {
+    /* issue 20: one document at a time, in the order of the findings (path, then id): every
+     * finding is on the document judged (finding's di), so each document's, sorted, is its
+     * slice of the whole run's sorted array, and it is handed on and let go at once */
+    path_id *order = c.nomem ? NULL : malloc((n + 1) * sizeof *order);
+    if (!order)
+        c.nomem = 1;
+    for (size_t i = 0; order && i < n; i++)
+        order[i] = (path_id){lw_docset_doc(ds, i)->path, lw_docset_doc(ds, i)->id, i};
+    if (order)
+        qsort(order, n, sizeof *order, cmp_path_id);
+    lw_status stopped = LW_OK; /* fn's answer */
+    for (size_t k = 0; order && k < n && !c.nomem && !stopped; k++) {
+        size_t i = order[k].ix;
         const lw_ds_doc *d = lw_docset_doc(ds, i);
         if (opt && opt->doc_id && d->id != opt->doc_id)
             continue; /* its findings would all be left out (wanted) */
@@ -923,7 +950,19 @@ lw_status lw_check_run(lw_store *s, const lw_engine *eng, const lw_registry *reg
         check_duties(&c, i);
         if (d->is_plan && !d->is_province && d->issuer)
             check_unit_plan(&c, i);
+        if (c.nomem || !json_array_size(c.out))
+            continue;
+        json_t *mine = sorted_unique(c.out); /* takes c.out */
+        c.out = mine ? json_array() : NULL;
+        if (!mine || !c.out) {
+            json_decref(mine);
+            c.nomem = 1;
+            break;
+        }
+        stopped = fn(ud, mine);
+        json_decref(mine);
     }
+    free(order);
     for (size_t i = 0; i < n; i++) {
         if (c.issuer_keys)
             free(c.issuer_keys[i]);
@@ -936,15 +975,43 @@ lw_status lw_check_run(lw_store *s, const lw_engine *eng, const lw_registry *reg
     lw_check_ocr_free(c.ocr);
     free(c.pplans);
     lw_docset_free(own);
-    if (c.nomem || lw_oom_since(oom)) { /* a finding may lack a key (noted by lw_oom) */
-        json_decref(c.out);
+    json_decref(c.out);
+    if (c.nomem || lw_oom_since(oom)) /* a finding may lack a key (noted by lw_oom) */
         return lw_error_msg(err, LW_ERR_NOMEM, NULL, 0, 0, LW_MSG_NOMEM);
+    return stopped;
+}
+
+/* What lw_check_run gathers into, and where it says memory ran out. */
+typedef struct {
+    json_t *all;
+    lw_error *err;
+} gathering;
+
+/* lw_check_run's gathering: each document's findings appended (they come in order). */
+static lw_status gather(void *ud, json_t *doc_findings)
+{
+    gathering *g = ud;
+    return json_array_extend(g->all, doc_findings) ? lw_error_msg(g->err, LW_ERR_NOMEM, NULL, 0, 0, LW_MSG_NOMEM)
+                                                   : LW_OK;
+}
+
+lw_status lw_check_run(lw_store *s, const lw_engine *eng, const lw_registry *reg, const lw_check_options *opt,
+                       json_t **findings, lw_error *err)
+{
+    *findings = NULL;
+    json_t *all = json_array();
+    if (!all)
+        return lw_error_msg(err, LW_ERR_NOMEM, NULL, 0, 0, LW_MSG_NOMEM);
+    gathering g = {all, err};
+    lw_status st = lw_check_each(s, eng, reg, opt, gather, &g, err);
+    if (st) {
+        json_decref(all);
+        return st;
     }
-    *findings = sorted_unique(c.out);
-    if (!*findings)
-        return lw_error_msg(err, LW_ERR_NOMEM, NULL, 0, 0, LW_MSG_NOMEM);
+    *findings = all;
     return LW_OK;
 }
+
 
 size_t lw_check_count(const json_t *findings, const char *severity)
 {
