@@ -30,6 +30,9 @@
 #define LW_CHECK_NAME_MAX 300
 /* The lead units of a duty, listed in one finding. */
 #define LW_CHECK_NAMES_MAX 600
+/* issue 20: how many documents get their full references and duties at a time (one query
+ * each for them): a few MB at most, and few queries. */
+#define LW_CHECK_GROUP 512
 /* An ISO date and its NUL; a date as shown (dd/mm/yyyy) and its NUL. */
 #define LW_CHECK_DATE_SIZE 11
 
@@ -865,7 +868,10 @@ lw_status lw_check_each(lw_store *s, const lw_engine *eng, const lw_registry *re
     unsigned long oom = lw_oom_mark();
     lw_docset *ds = opt ? opt->ds : NULL;
     lw_docset *own = NULL; /* the docset loaded here, freed here (the caller's is not) */
-    lw_status st = ds ? LW_OK : lw_docset_load(s, lw_engine_rules(eng), LW_DS_REFS_FULL, &own, err);
+    /* issue 20: a docset of its own is loaded lazily: the documents and their cited ids for
+     * the cross-document questions, the province plans' duties; each group of documents
+     * gets its full references and duties in turn (lw_docset_fill) */
+    lw_status st = ds ? LW_OK : lw_docset_load(s, lw_engine_rules(eng), LW_DS_LAZY, &own, err);
     if (st)
         return st;
     if (!ds)
@@ -934,18 +940,28 @@ lw_status lw_check_each(lw_store *s, const lw_engine *eng, const lw_registry *re
      * finding is on the document judged (finding's di), so each document's, sorted, is its
      * slice of the whole run's sorted array, and it is handed on and let go at once */
     path_id *order = c.nomem ? NULL : malloc((n + 1) * sizeof *order);
-    if (!order)
+    size_t *group = c.nomem ? NULL : malloc((LW_CHECK_GROUP + 1) * sizeof *group);
+    size_t nw = 0;
+    if (!order || !group)
         c.nomem = 1;
-    for (size_t i = 0; order && i < n; i++)
-        order[i] = (path_id){lw_docset_doc(ds, i)->path, lw_docset_doc(ds, i)->id, i};
-    if (order)
-        qsort(order, n, sizeof *order, cmp_path_id);
-    lw_status stopped = LW_OK; /* fn's answer */
-    for (size_t k = 0; order && k < n && !c.nomem && !stopped; k++) {
+    for (size_t i = 0; order && group && i < n; i++)
+        if (wanted(&c, i)) /* the others' findings would all be left out (finding) */
+            order[nw++] = (path_id){lw_docset_doc(ds, i)->path, lw_docset_doc(ds, i)->id, i};
+    if (order && group)
+        qsort(order, nw, sizeof *order, cmp_path_id);
+    lw_status stopped = LW_OK; /* fn's answer, or the fill's */
+    for (size_t k = 0; order && group && k < nw && !c.nomem && !stopped; k++) {
         size_t i = order[k].ix;
         const lw_ds_doc *d = lw_docset_doc(ds, i);
-        if (opt && opt->doc_id && d->id != opt->doc_id)
-            continue; /* its findings would all be left out (wanted) */
+        if (k % LW_CHECK_GROUP == 0) {
+            size_t m = 0;
+            while (m < LW_CHECK_GROUP && k + m < nw) {
+                group[m] = order[k + m].ix;
+                m++;
+            }
+            if ((stopped = lw_docset_fill(ds, s, group, m, err)))
+                break;
+        }
         check_citations(&c, i);
         check_duties(&c, i);
         if (d->is_plan && !d->is_province && d->issuer)
@@ -962,7 +978,9 @@ lw_status lw_check_each(lw_store *s, const lw_engine *eng, const lw_registry *re
         stopped = fn(ud, mine);
         json_decref(mine);
     }
+    lw_docset_unfill(ds);
     free(order);
+    free(group);
     for (size_t i = 0; i < n; i++) {
         if (c.issuer_keys)
             free(c.issuer_keys[i]);

@@ -55,7 +55,25 @@ struct lw_docset {
     int one_province;
     covered_t *cov; /* open addressing by unit name; ncov a power of two */
     size_t ncov, usedcov;
+    /* issue 20 (LW_DS_LAZY): the group lw_docset_fill filled, indexed from LW_DS_FILLED up,
+     * its strings in an arena of their own (fstrs), and what its documents had before */
+    int lazy, filling;   /* filling: keep_word adds no word (its copy goes with the group) */
+    lw_ds_duty *fduties;
+    size_t nfduties;
+    lw_ds_unit *funits;
+    size_t nfunits;
+    lw_ds_ref *frefs;
+    size_t nfrefs;
+    char **fstrs;
+    size_t nfstrs, capfstrs;
+    struct filled {
+        size_t doc, first_ref, n_refs, first_duty, n_duties;
+    } *saved;
+    size_t nsaved;
 };
+
+/* The first index of a filled group's duties and references: past any loaded ones. */
+#define LW_DS_FILLED ((size_t)1 << (sizeof(size_t) * 8 - 2))
 
 /* Strings live in chunks (an arena): a database of 20000 documents hands out some two
  * million of them, and one malloc each would double the memory. */
@@ -128,6 +146,8 @@ static const char *keep_word(lw_docset *d, const unsigned char *s)
     size_t k = (size_t)lw_hash_str((const char *)s) & (d->capwords - 1);
     while (d->words[k] && strcmp(d->words[k], (const char *)s))
         k = (k + 1) & (d->capwords - 1);
+    if (!d->words[k] && d->filling)
+        return keep(d, s); /* a filled group's: released with it, so not in the set */
     if (!d->words[k]) {
         const char *c = keep(d, s);
         if (!c)
@@ -233,9 +253,21 @@ static int doc_year(const char *date, const char *subject)
 }
 
 size_t lw_docset_ndocs(const lw_docset *d) { return d->ndocs; }
+size_t lw_docset_nduties(const lw_docset *d) { return d->nduties; }
 const lw_ds_doc *lw_docset_doc(const lw_docset *d, size_t i) { return i < d->ndocs ? &d->docs[i] : NULL; }
-const lw_ds_duty *lw_docset_duty(const lw_docset *d, size_t i) { return i < d->nduties ? &d->duties[i] : NULL; }
-const lw_ds_ref *lw_docset_ref(const lw_docset *d, size_t i) { return i < d->nrefs ? &d->refs[i] : NULL; }
+const lw_ds_duty *lw_docset_duty(const lw_docset *d, size_t i)
+{
+    if (i < d->nduties)
+        return &d->duties[i];
+    return i >= LW_DS_FILLED && i - LW_DS_FILLED < d->nfduties ? &d->fduties[i - LW_DS_FILLED] : NULL;
+}
+
+const lw_ds_ref *lw_docset_ref(const lw_docset *d, size_t i)
+{
+    if (i < d->nrefs)
+        return &d->refs[i];
+    return i >= LW_DS_FILLED && i - LW_DS_FILLED < d->nfrefs ? &d->frefs[i - LW_DS_FILLED] : NULL;
+}
 
 static size_t doc_index(const lw_docset *d, long long id)
 {
@@ -848,6 +880,23 @@ static lw_status load_duties(loader *l, lw_store *s, const long long *only, size
     return st;
 }
 
+/* LW_DS_LAZY: the duties of the province plans only (lw_check compares every unit plan with
+ * them); the other documents' come with lw_docset_fill. */
+static lw_status load_plan_duties(loader *l, lw_store *s, lw_error *err)
+{
+    const lw_docset *d = l->d;
+    long long *ids = malloc((d->ndocs + 1) * sizeof *ids);
+    size_t n = 0;
+    if (!ids)
+        return lw_error_msg(err, LW_ERR_NOMEM, NULL, 0, 0, LW_MSG_NOMEM);
+    for (size_t i = 0; i < d->ndocs; i++)
+        if (d->docs[i].is_plan && d->docs[i].is_province)
+            ids[n++] = d->docs[i].id;
+    lw_status st = load_duties(l, s, ids, n, err);
+    free(ids);
+    return st;
+}
+
 lw_status lw_docset_load_for(lw_store *s, const lw_ruleset *rs, int flags, long long doc_id, lw_docset **out,
                              lw_error *err)
 {
@@ -857,6 +906,7 @@ lw_status lw_docset_load_for(lw_store *s, const lw_ruleset *rs, int flags, long 
         return lw_error_msg(err, LW_ERR_NOMEM, NULL, 0, 0, LW_MSG_NOMEM);
     loader l = {d, flags, 0, 0, 0, 0, 0, 0, NULL, NULL, NULL, NULL, NULL, NULL};
     unsigned long oom = lw_oom_mark(); /* a string kept on the way, a table grown: noted there */
+    d->lazy = !doc_id && (flags & LW_DS_LAZY);
     lw_status st = load_groups(d, rs, err);
     if (!st)
         st = load_vocabulary(&l, rs, err);
@@ -873,10 +923,14 @@ lw_status lw_docset_load_for(lw_store *s, const lw_ruleset *rs, int flags, long 
     if (!st && !l.nomem)
         issuer_province(&l);
     if (!st && !l.nomem && !doc_id)
-        st = load_duties(&l, s, NULL, 0, err);
+        st = d->lazy ? load_plan_duties(&l, s, err) : load_duties(&l, s, NULL, 0, err);
     l.cap = 0; /* the capacity of the next table grown (refs) */
     if (!st && !l.nomem)
-        st = lw_store_each_ref(s, flags & LW_DS_REFS_IDS ? LW_STORE_REFS_IDS : LW_STORE_REFS_FULL, on_ref, &l, err);
+        st = lw_store_each_ref(s,
+                               d->lazy                    ? LW_STORE_REFS_KEYS
+                               : flags & LW_DS_REFS_IDS ? LW_STORE_REFS_IDS
+                                                          : LW_STORE_REFS_FULL,
+                               on_ref, &l, err);
     if (!st && (l.nomem || index_numbers(d, l.keys) || index_issuers(d) || lw_oom_since(oom)))
         st = lw_error_msg(err, LW_ERR_NOMEM, NULL, 0, 0, LW_MSG_NOMEM);
     if (!st && doc_id) {
@@ -906,10 +960,134 @@ lw_status lw_docset_load(lw_store *s, const lw_ruleset *rs, int flags, lw_docset
     return lw_docset_load_for(s, rs, flags, 0, out, err);
 }
 
+/* The filled group's arrays and arena swapped with the loaded ones (fill reads into them
+ * with the loader's callbacks, which write the loaded ones). */
+static void swap_filled(lw_docset *d)
+{
+#define LW_DS_SWAP(T, a, b) \
+    do { \
+        T t_ = (a); \
+        (a) = (b); \
+        (b) = t_; \
+    } while (0)
+    LW_DS_SWAP(lw_ds_duty *, d->duties, d->fduties);
+    LW_DS_SWAP(size_t, d->nduties, d->nfduties);
+    LW_DS_SWAP(lw_ds_unit *, d->units, d->funits);
+    LW_DS_SWAP(size_t, d->nunits, d->nfunits);
+    LW_DS_SWAP(lw_ds_ref *, d->refs, d->frefs);
+    LW_DS_SWAP(size_t, d->nrefs, d->nfrefs);
+    LW_DS_SWAP(char **, d->strs, d->fstrs);
+    LW_DS_SWAP(size_t, d->nstrs, d->nfstrs);
+    LW_DS_SWAP(size_t, d->capstrs, d->capfstrs);
+#undef LW_DS_SWAP
+}
+
+void lw_docset_unfill(lw_docset *d)
+{
+    if (!d || !d->lazy)
+        return;
+    for (size_t k = 0; k < d->nsaved; k++) {
+        lw_ds_doc *x = &d->docs[d->saved[k].doc];
+        x->first_ref = d->saved[k].first_ref;
+        x->n_refs = d->saved[k].n_refs;
+        x->first_duty = d->saved[k].first_duty;
+        x->n_duties = d->saved[k].n_duties;
+    }
+    d->nsaved = 0;
+    for (size_t i = 0; i < d->nfstrs; i++)
+        free(d->fstrs[i]);
+    free(d->fstrs);
+    free(d->fduties);
+    free(d->funits);
+    free(d->frefs);
+    d->fstrs = NULL;
+    d->fduties = NULL;
+    d->funits = NULL;
+    d->frefs = NULL;
+    d->nfstrs = d->capfstrs = d->nfduties = d->nfunits = d->nfrefs = 0;
+}
+
+lw_status lw_docset_fill(lw_docset *d, lw_store *s, const size_t *docs, size_t n, lw_error *err)
+{
+    if (!d->lazy)
+        return LW_OK;
+    lw_docset_unfill(d);
+    struct filled *sv = realloc(d->saved, (n + 1) * sizeof *sv);
+    long long *ids = malloc((n + 1) * sizeof *ids), *dids = malloc((n + 1) * sizeof *dids);
+    if (sv)
+        d->saved = sv;
+    if (!sv || !ids || !dids) {
+        free(ids);
+        free(dids);
+        return lw_error_msg(err, LW_ERR_NOMEM, NULL, 0, 0, LW_MSG_NOMEM);
+    }
+    size_t nd = 0;
+    for (size_t k = 0; k < n; k++) {
+        lw_ds_doc *x = &d->docs[docs[k]];
+        d->saved[k] = (struct filled){docs[k], x->first_ref, x->n_refs, x->first_duty, x->n_duties};
+        ids[k] = x->id;
+        x->first_ref = x->n_refs = 0;
+        if (!(x->is_plan && x->is_province)) { /* a province plan keeps its duties (loaded) */
+            dids[nd++] = x->id;
+            x->first_duty = x->n_duties = 0;
+        }
+    }
+    d->nsaved = n;
+    /* read with the loader's callbacks into the group's own arrays and arena: the loaded
+     * ones swapped out meanwhile (the chunk in use with them) */
+    char *chunk = d->chunk;
+    size_t chunk_left = d->chunk_left;
+    d->chunk = NULL;
+    d->chunk_left = 0;
+    swap_filled(d);
+    d->filling = 1;
+    loader l = {d, LW_DS_REFS_FULL, 0, 0, 0, 0, 0, 0, NULL, NULL, NULL, NULL, NULL, NULL};
+    unsigned long oom = lw_oom_mark();
+    lw_status st = nd ? load_duties(&l, s, dids, nd, err) : LW_OK;
+    l.cap = 0;
+    if (!st && !l.nomem)
+        st = lw_store_each_ref_of(s, ids, n, on_ref, &l, err);
+    /* the targets, as index_numbers gives the loaded references theirs */
+    for (size_t k = 0; !st && !l.nomem && k < n; k++) {
+        const lw_ds_doc *x = &d->docs[docs[k]];
+        for (size_t j = x->first_ref; j < x->first_ref + x->n_refs; j++) {
+            lw_ds_ref *r = &d->refs[j];
+            char *f = l.keys[j] || !r->id ? NULL : lw_store_fold(r->id);
+            const char *key = l.keys[j] ? l.keys[j] : f;
+            if (!l.keys[j] && r->id && !f)
+                l.nomem = 1;
+            r->target = key ? resolve_ref(d, key, r->date, docs[k]) : (size_t)-1;
+            free(f);
+        }
+    }
+    d->filling = 0;
+    swap_filled(d);
+    d->chunk = chunk;
+    d->chunk_left = chunk_left;
+    for (size_t k = 0; k < n; k++) {
+        lw_ds_doc *x = &d->docs[docs[k]];
+        if (x->n_refs)
+            x->first_ref += LW_DS_FILLED;
+        if (x->n_duties && !(x->is_plan && x->is_province))
+            x->first_duty += LW_DS_FILLED;
+    }
+    free(l.fids);
+    free(l.keys);
+    free(ids);
+    free(dids);
+    if (!st && (l.nomem || lw_oom_since(oom)))
+        st = lw_error_msg(err, LW_ERR_NOMEM, NULL, 0, 0, LW_MSG_NOMEM);
+    if (st)
+        lw_docset_unfill(d);
+    return st;
+}
+
 void lw_docset_free(lw_docset *d)
 {
     if (!d)
         return;
+    lw_docset_unfill(d);
+    free(d->saved);
     for (size_t i = 0; i < d->nstrs; i++)
         free(d->strs[i]);
     free(d->strs);

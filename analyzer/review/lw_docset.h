@@ -69,7 +69,12 @@ typedef struct lw_docset lw_docset;
 
 /* What lw_docset_load reads of each reference: everything (check), or only the cited id
  * and its target, in no particular order (report: which documents a document cites). */
-enum { LW_DS_REFS_FULL = 0, LW_DS_REFS_IDS = 1 };
+enum { LW_DS_REFS_FULL = 0, LW_DS_REFS_IDS = 1,
+       /* issue 20: check's compact state: each reference's id, type, date and target (no
+        * text, those without an id left out), and only the province plans' duties (is_plan
+        * and is_province: every unit plan is compared with them); lw_docset_fill then gives a
+        * group of documents at a time what LW_DS_REFS_FULL would have */
+       LW_DS_LAZY = 2 };
 
 /* Reads every document, its duties and its references; rs gives unit_groups (a bad
  * pattern there is LW_ERR_RULE naming the file). *out owned (lw_docset_free). */
@@ -81,7 +86,18 @@ lw_status lw_docset_load_for(lw_store *s, const lw_ruleset *rs, int flags, long 
                              lw_error *err);
 void lw_docset_free(lw_docset *d);
 
+/* issue 20: for a docset loaded LW_DS_LAZY, gives the documents docs[0..n) (indexes) their
+ * references as LW_DS_REFS_FULL reads them (all of them, in text order, with their targets)
+ * and their duties with their units (a province plan keeps the ones it has), until the next
+ * fill or lw_docset_unfill: their first_ref and first_duty then index past the others, which
+ * lw_docset_ref and lw_docset_duty answer for. The rest of the docset is as loaded. LW_OK
+ * and nothing done for a docset not loaded lazily. */
+lw_status lw_docset_fill(lw_docset *d, lw_store *s, const size_t *docs, size_t n, lw_error *err);
+/* The filled documents back as loaded, their full references and duties released. */
+void lw_docset_unfill(lw_docset *d);
+
 size_t lw_docset_ndocs(const lw_docset *d);
+size_t lw_docset_nduties(const lw_docset *d);
 const lw_ds_doc *lw_docset_doc(const lw_docset *d, size_t i);
 const lw_ds_duty *lw_docset_duty(const lw_docset *d, size_t i);
 const lw_ds_ref *lw_docset_ref(const lw_docset *d, size_t i);

@@ -63,6 +63,10 @@ struct lw_report {
     uint64_t **pairs;   /* by document: its subject's pairs (subject_pairs), or NULL */
     size_t *npairs;
     unsigned char *paired; /* by document: pairs made (made when a duty first asks: on_subject) */
+    unsigned char *doc_part, *duty_part; /* by document (its subject) and by duty (its activity or
+                                            output): whether it speaks of part of a year, 0 not
+                                            asked yet, 1 no, 2 yes (folding is a report's
+                                            dearest step: asked once each) */
     char **names_of;    /* by document: label and subject as shown (doc_names), or NULL */
     char **labels;      /* by document: lw_doc_label alone, NULL when the header names nothing */
     const char **bodies, **province_words; /* rules/report.yaml (expand): borrowed */
@@ -380,7 +384,13 @@ static size_t candidates(lw_report *r, item_t *it, const char **topics, const lw
     char *unit_key = NULL; /* the unit's name folded, made when first needed */
     const char *topic = canon_topic(r, u->topic);
     const size_t *cov = topic ? lw_docset_covered(r->ds, it->v.unit, &n) : (n = 0, NULL);
-    int duty_part = n ? part_year(r, u->activity) || part_year(r, u->output) : 0;
+    int duty_part = 0;
+    if (n) {
+        unsigned char *dp_known = &r->duty_part[(size_t)(u - lw_docset_duty(r->ds, 0))];
+        if (!*dp_known)
+            *dp_known = part_year(r, u->activity) || part_year(r, u->output) ? 2 : 1;
+        duty_part = *dp_known == 2;
+    }
     for (size_t c = 0; c < n; c++) {
         const lw_ds_issuer *is = lw_docset_issuer(r->ds, cov[c]);
         for (size_t j = 0; j < is->n_docs; j++) {
@@ -402,7 +412,9 @@ static size_t candidates(lw_report *r, item_t *it, const char **topics, const lw
             if (!cites && (o->year != atoi(u->to) || !on_subject(r, it, i, &dp)))
                 continue;
             /* a half-year report is not the year's, nor the year's a half-year one */
-            if (part_year(r, o->subject) != duty_part)
+            if (!r->doc_part[i])
+                r->doc_part[i] = part_year(r, o->subject) ? 2 : 1;
+            if ((r->doc_part[i] == 2) != duty_part)
                 continue;
             if (nv == cap) {
                 size_t nc = cap ? cap * 2 : 8;
@@ -771,9 +783,11 @@ lw_status lw_report_build(lw_store *s, const lw_engine *eng, const lw_report_opt
     r->pairs = calloc(nd + 1, sizeof *r->pairs);
     r->npairs = calloc(nd + 1, sizeof *r->npairs);
     r->paired = calloc(nd + 1, 1);
+    r->doc_part = calloc(nd + 1, 1);
+    r->duty_part = calloc(lw_docset_nduties(r->ds) + 1, 1);
     /* a document's subject pairs are made when a duty first asks (on_subject): only the
      * candidates' are ever needed */
-    int bad = !r->pairs || !r->npairs || !r->paired || lw_subject_create(rs, &r->subject, err) ||
+    int bad = !r->pairs || !r->npairs || !r->paired || !r->doc_part || !r->duty_part || lw_subject_create(rs, &r->subject, err) ||
               load_list(rs, "province_bodies", &r->bodies, &r->nbodies) ||
               load_list(rs, "province_words", &r->province_words, &r->nprovince_words);
     if (bad || r->nomem) {
@@ -881,6 +895,8 @@ void lw_report_free(lw_report *r)
     free(r->pairs);
     free(r->npairs);
     free(r->paired);
+    free(r->doc_part);
+    free(r->duty_part);
     lw_subject_free(r->subject);
     free(r->bodies);
     free(r->province_words);
