@@ -51,6 +51,9 @@ typedef struct {
                           date of it, else the stating document's date */
     size_t doc;        /* the stating document (docset index) */
     int line;
+    const char *by_type; /* the acting document's type as the stating document cites it, or
+                            NULL (borrowed from the docset): asked while its references are
+                            loaded (issue 20: a lazy docset lets them go after) */
 } crel;
 
 typedef struct {
@@ -320,6 +323,11 @@ static int on_relation(void *ud, const lw_store_relation_row *q)
                 .doc = hit->ix, .line = q->line};
     r->key = r->to ? id_key(r->to) : NULL;
     r->by_key = id_key(by);
+    for (size_t k = 0; k < sd->n_refs && !r->by_type; k++) {
+        const lw_ds_ref *sr = lw_docset_ref(c->ds, sd->first_ref + k);
+        if (sr->id && sr->type && !strcasecmp(sr->id, by))
+            r->by_type = sr->type;
+    }
     if (!r->type || !r->to || !r->key || !r->by || !r->by_key || !r->since) {
         l->rc = lw_error_msg(l->err, LW_ERR_NOMEM, NULL, 0, 0, LW_MSG_NOMEM);
         return 1;
@@ -457,13 +465,7 @@ static void check_relations(cctx *c, size_t di, const lw_ds_ref *r, const lw_reg
                                !strcmp(rel->type, "replaces") ? "replaced_by" : "amended_by", by, "since",
                                rel->since, "document_date", d->date, "source_id", (json_int_t)sd->id, "source_path",
                                sd->path, "source_label", c->labels[rel->doc], "source_line", rel->line);
-        /* the acting document's type as the stating document cites it */
-        const char *by_type = NULL;
-        for (size_t k = 0; k < sd->n_refs && !by_type; k++) {
-            const lw_ds_ref *sr = lw_docset_ref(c->ds, sd->first_ref + k);
-            if (sr->id && sr->type && !strcasecmp(sr->id, by))
-                by_type = sr->type;
-        }
+        const char *by_type = rel->by_type; /* as the stating document cites it */
         char n1[LW_CHECK_NAME_MAX], n2[LW_CHECK_NAME_MAX];
         name_id(c, r->type, r->id, n1, sizeof n1);
         name_id(c, by_type, by, n2, sizeof n2);
@@ -844,6 +846,49 @@ static int cmp_year_ix(const void *a, const void *b)
     return (x->ix > y->ix) - (x->ix < y->ix);
 }
 
+static int cmp_size(const void *a, const void *b)
+{
+    size_t x = *(const size_t *)a, y = *(const size_t *)b;
+    return (x > y) - (x < y);
+}
+
+/* issue 20: a lazy docset keeps no references, so the acting document's type of each
+ * relation (on_relation) is asked of its stating document's, filled a group at a time. */
+static lw_status relation_types(cctx *c, lw_store *s, lw_error *err)
+{
+    if (!lw_docset_lazy(c->ds) || !c->nrels)
+        return LW_OK;
+    size_t *docs = malloc(c->nrels * sizeof *docs), nd = 0;
+    if (!docs)
+        return lw_error_msg(err, LW_ERR_NOMEM, NULL, 0, 0, LW_MSG_NOMEM);
+    for (size_t i = 0; i < c->nrels; i++)
+        docs[i] = c->rels[i].doc;
+    qsort(docs, c->nrels, sizeof *docs, cmp_size);
+    for (size_t i = 0; i < c->nrels; i++)
+        if (!nd || docs[nd - 1] != docs[i])
+            docs[nd++] = docs[i];
+    lw_status st = LW_OK;
+    for (size_t b = 0; b < nd && !st; b += LW_CHECK_GROUP) {
+        size_t m = nd - b < LW_CHECK_GROUP ? nd - b : LW_CHECK_GROUP;
+        if ((st = lw_docset_fill(c->ds, s, docs + b, m, err)))
+            break;
+        for (size_t i = 0; i < c->nrels; i++) {
+            crel *r = &c->rels[i];
+            if (!bsearch(&r->doc, docs + b, m, sizeof *docs, cmp_size))
+                continue;
+            const lw_ds_doc *sd = lw_docset_doc(c->ds, r->doc);
+            for (size_t k = 0; k < sd->n_refs && !r->by_type; k++) {
+                const lw_ds_ref *sr = lw_docset_ref(c->ds, sd->first_ref + k);
+                if (sr->id && sr->type && !strcasecmp(sr->id, r->by))
+                    r->by_type = sr->type;
+            }
+        }
+    }
+    lw_docset_unfill(c->ds);
+    free(docs);
+    return st;
+}
+
 /* The documents in the order of the findings: by path, then id (cmp_finding). */
 typedef struct {
     const char *path;
@@ -903,6 +948,17 @@ lw_status lw_check_each(lw_store *s, const lw_engine *eng, const lw_registry *re
         return LW_ERR_NOMEM;
     }
     st = load_relations(&c, s, err);
+    if (st) {
+        for (size_t i = 0; i < n; i++)
+            free(c.labels[i]);
+        free(c.labels);
+        free_relations(&c);
+        lw_check_ocr_free(c.ocr);
+        json_decref(c.out);
+        lw_docset_free(own);
+        return st;
+    }
+    st = relation_types(&c, s, err);
     if (st) {
         for (size_t i = 0; i < n; i++)
             free(c.labels[i]);

@@ -172,6 +172,10 @@ typedef struct {
     json_t *province_committees, *city_committees;
     char *province_word; /* owned: " tỉnh " */
     char *plan_key;      /* owned: plan_kind folded ("ke hoach") */
+    /* LW_DS_LAZY (on_ref_lazy): the document whose references are being read, their targets */
+    size_t cur;
+    size_t *tg;
+    size_t ntg, captg;
 } loader;
 
 /* The vocabulary loader needs from rs: LW_ERR_RULE when rules/duties.yaml lacks it. */
@@ -524,10 +528,8 @@ static lw_status load_groups(lw_docset *d, const lw_ruleset *rs, lw_error *err)
     return LW_OK;
 }
 
-/* Folded numbers sorted, then each reference's target, then the province of a document
- * that names none: the one most of the documents it cites have ("Thực hiện Kế hoạch số
- * 48/KH-UBND của Ủy ban nhân dân tỉnh": a district answering its province's plan). */
-static int index_numbers(lw_docset *d, const char *const *ref_keys)
+/* The documents' folded numbers, sorted (resolve_ref looks references up in them). */
+static int sort_numbers(lw_docset *d)
 {
     d->numbers = calloc(d->ndocs + 1, sizeof *d->numbers);
     if (!d->numbers)
@@ -543,37 +545,41 @@ static int index_numbers(lw_docset *d, const char *const *ref_keys)
         d->numbers[d->nnumbers++] = (number_t){.key = kept, .doc = i};
     }
     qsort(d->numbers, d->nnumbers, sizeof *d->numbers, cmp_number);
-    for (size_t i = 0; i < d->ndocs; i++)
-        for (size_t k = d->docs[i].first_ref; k < d->docs[i].first_ref + d->docs[i].n_refs; k++) {
-            lw_ds_ref *r = &d->refs[k];
-            char *f = ref_keys[k] || !r->id ? NULL : lw_store_fold(r->id);
-            const char *key = ref_keys[k] ? ref_keys[k] : f;
-            r->target = key ? resolve_ref(d, key, r->date, i) : (size_t)-1;
-            free(f);
-        }
-    for (size_t i = 0; i < d->ndocs; i++) {
-        lw_ds_doc *x = &d->docs[i];
-        if (x->province)
+    return 0;
+}
+
+/* The province of document i when it names none: the one most of the documents it cites
+ * have (targets[0..n), its references' in text order; the first of those cited most), as
+ * the documents before it have theirs by now ("Thực hiện Kế hoạch số 48/KH-UBND của Ủy ban
+ * nhân dân tỉnh": a district answering its province's plan). */
+static void infer_province(lw_docset *d, size_t i, const size_t *targets, size_t n)
+{
+    lw_ds_doc *x = &d->docs[i];
+    if (x->province)
+        return;
+    const char *best = NULL;
+    int best_n = 0;
+    for (size_t k = 0; k < n; k++) {
+        size_t t = targets[k];
+        const char *p = t != (size_t)-1 && t != i ? d->docs[t].province : NULL;
+        if (!p || (best && !strcmp(p, best)))
             continue;
-        const char *best = NULL;
-        int best_n = 0;
-        for (size_t k = 0; k < x->n_refs; k++) {
-            size_t t = d->refs[x->first_ref + k].target;
-            const char *p = t != (size_t)-1 && t != i ? d->docs[t].province : NULL;
-            if (!p || (best && !strcmp(p, best)))
-                continue;
-            int n = 0;
-            for (size_t j = k; j < x->n_refs; j++) {
-                size_t tj = d->refs[x->first_ref + j].target;
-                n += tj != (size_t)-1 && tj != i && d->docs[tj].province && !strcmp(d->docs[tj].province, p);
-            }
-            if (n > best_n) {
-                best = p;
-                best_n = n;
-            }
+        int c = 0;
+        for (size_t j = k; j < n; j++) {
+            size_t tj = targets[j];
+            c += tj != (size_t)-1 && tj != i && d->docs[tj].province && !strcmp(d->docs[tj].province, p);
         }
-        x->province = best; /* a pointer into the cited document's strings: the docset owns both */
+        if (c > best_n) {
+            best = p;
+            best_n = c;
+        }
     }
+    x->province = best; /* a pointer into the cited document's strings: the docset owns both */
+}
+
+/* Whether the documents name at most one province (lw_docset_one_province). */
+static void set_one_province(lw_docset *d)
+{
     /* provinces are kept by keep_word, so one pointer per name (the report compares them by
      * pointer first), and an inferred one is a cited document's own */
     const char *only = NULL;
@@ -585,6 +591,31 @@ static int index_numbers(lw_docset *d, const char *const *ref_keys)
         if (p)
             only = p;
     }
+}
+
+/* Folded numbers sorted, then each reference's target, then the province of a document
+ * that names none (infer_province), in document order. */
+static int index_numbers(lw_docset *d, const char *const *ref_keys)
+{
+    if (sort_numbers(d))
+        return -1;
+    for (size_t i = 0; i < d->ndocs; i++)
+        for (size_t k = d->docs[i].first_ref; k < d->docs[i].first_ref + d->docs[i].n_refs; k++) {
+            lw_ds_ref *r = &d->refs[k];
+            char *f = ref_keys[k] || !r->id ? NULL : lw_store_fold(r->id);
+            const char *key = ref_keys[k] ? ref_keys[k] : f;
+            r->target = key ? resolve_ref(d, key, r->date, i) : (size_t)-1;
+            free(f);
+        }
+    size_t *targets = malloc((d->nrefs + 1) * sizeof *targets);
+    if (!targets)
+        return -1;
+    for (size_t k = 0; k < d->nrefs; k++)
+        targets[k] = d->refs[k].target;
+    for (size_t i = 0; i < d->ndocs; i++)
+        infer_province(d, i, targets + d->docs[i].first_ref, d->docs[i].n_refs);
+    free(targets);
+    set_one_province(d);
     return 0;
 }
 
@@ -802,6 +833,33 @@ static int on_ref(void *ud, const lw_store_ref_row *q)
     return l->nomem;
 }
 
+/* LW_DS_LAZY: each reference of the stream (by document, in text order) resolved as it
+ * comes, and a document's province inferred once its references are all read (as
+ * index_numbers does, in the same order); none is kept: lw_docset_fill brings a group's. */
+static int on_ref_lazy(void *ud, const lw_store_ref_row *q)
+{
+    loader *l = ud;
+    lw_docset *d = l->d;
+    size_t di = doc_index(d, q->doc_id);
+    if (di == (size_t)-1)
+        return 0;
+    if (di != l->cur) {
+        if (l->cur != (size_t)-1)
+            infer_province(d, l->cur, l->tg, l->ntg);
+        l->cur = di;
+        l->ntg = 0;
+    }
+    if (grow((void **)&l->tg, &l->captg, l->ntg, sizeof *l->tg))
+        return l->nomem = 1;
+    char *f = q->cited_key || !q->cited_id ? NULL : lw_store_fold(q->cited_id);
+    const char *key = q->cited_key ? q->cited_key : f;
+    if (!q->cited_key && q->cited_id && !f)
+        return l->nomem = 1;
+    l->tg[l->ntg++] = key ? resolve_ref(d, key, q->cited_date, di) : (size_t)-1;
+    free(f);
+    return 0;
+}
+
 /* Gives each duty its slice of the units (sorted by duty). */
 static void slice_units(lw_docset *d, const long long *fids)
 {
@@ -904,7 +962,7 @@ lw_status lw_docset_load_for(lw_store *s, const lw_ruleset *rs, int flags, long 
     lw_docset *d = calloc(1, sizeof *d);
     if (!d)
         return lw_error_msg(err, LW_ERR_NOMEM, NULL, 0, 0, LW_MSG_NOMEM);
-    loader l = {d, flags, 0, 0, 0, 0, 0, 0, NULL, NULL, NULL, NULL, NULL, NULL};
+    loader l = {.d = d, .flags = flags};
     unsigned long oom = lw_oom_mark(); /* a string kept on the way, a table grown: noted there */
     d->lazy = !doc_id && (flags & LW_DS_LAZY);
     lw_status st = load_groups(d, rs, err);
@@ -925,13 +983,21 @@ lw_status lw_docset_load_for(lw_store *s, const lw_ruleset *rs, int flags, long 
     if (!st && !l.nomem && !doc_id)
         st = d->lazy ? load_plan_duties(&l, s, err) : load_duties(&l, s, NULL, 0, err);
     l.cap = 0; /* the capacity of the next table grown (refs) */
-    if (!st && !l.nomem)
-        st = lw_store_each_ref(s,
-                               d->lazy                    ? LW_STORE_REFS_KEYS
-                               : flags & LW_DS_REFS_IDS ? LW_STORE_REFS_IDS
-                                                          : LW_STORE_REFS_FULL,
-                               on_ref, &l, err);
-    if (!st && (l.nomem || index_numbers(d, l.keys) || index_issuers(d) || lw_oom_since(oom)))
+    if (!st && !l.nomem && d->lazy) {
+        /* the numbers first: each reference is resolved as it comes, none kept */
+        l.cur = (size_t)-1;
+        if (sort_numbers(d))
+            l.nomem = 1;
+        else
+            st = lw_store_each_ref(s, LW_STORE_REFS_KEYS, on_ref_lazy, &l, err);
+        if (!st && !l.nomem && l.cur != (size_t)-1)
+            infer_province(d, l.cur, l.tg, l.ntg);
+        if (!st && !l.nomem)
+            set_one_province(d);
+    } else if (!st && !l.nomem) {
+        st = lw_store_each_ref(s, flags & LW_DS_REFS_IDS ? LW_STORE_REFS_IDS : LW_STORE_REFS_FULL, on_ref, &l, err);
+    }
+    if (!st && (l.nomem || (!d->lazy && index_numbers(d, l.keys)) || index_issuers(d) || lw_oom_since(oom)))
         st = lw_error_msg(err, LW_ERR_NOMEM, NULL, 0, 0, LW_MSG_NOMEM);
     if (!st && doc_id) {
         /* one document judged alone: the duties it needs, known once its references have
@@ -945,6 +1011,7 @@ lw_status lw_docset_load_for(lw_store *s, const lw_ruleset *rs, int flags, long 
     }
     free(l.fids);
     free(l.keys);
+    free(l.tg);
     free(l.province_word);
     free(l.plan_key);
     if (st) {
@@ -981,6 +1048,8 @@ static void swap_filled(lw_docset *d)
     LW_DS_SWAP(size_t, d->capstrs, d->capfstrs);
 #undef LW_DS_SWAP
 }
+
+int lw_docset_lazy(const lw_docset *d) { return d->lazy; }
 
 void lw_docset_unfill(lw_docset *d)
 {
@@ -1041,7 +1110,7 @@ lw_status lw_docset_fill(lw_docset *d, lw_store *s, const size_t *docs, size_t n
     d->chunk_left = 0;
     swap_filled(d);
     d->filling = 1;
-    loader l = {d, LW_DS_REFS_FULL, 0, 0, 0, 0, 0, 0, NULL, NULL, NULL, NULL, NULL, NULL};
+    loader l = {.d = d, .flags = LW_DS_REFS_FULL};
     unsigned long oom = lw_oom_mark();
     lw_status st = nd ? load_duties(&l, s, dids, nd, err) : LW_OK;
     l.cap = 0;

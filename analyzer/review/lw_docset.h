@@ -70,10 +70,11 @@ typedef struct lw_docset lw_docset;
 /* What lw_docset_load reads of each reference: everything (check), or only the cited id
  * and its target, in no particular order (report: which documents a document cites). */
 enum { LW_DS_REFS_FULL = 0, LW_DS_REFS_IDS = 1,
-       /* issue 20: check's compact state: each reference's id, type, date and target (no
-        * text, those without an id left out), and only the province plans' duties (is_plan
-        * and is_province: every unit plan is compared with them); lw_docset_fill then gives a
-        * group of documents at a time what LW_DS_REFS_FULL would have */
+       /* issue 20: check's compact state: no references kept (each is resolved as it is
+        * read, for the provinces documents are inferred to be of) and only the province
+        * plans' duties (is_plan and is_province: every unit plan is compared with them);
+        * lw_docset_fill then gives a group of documents at a time what LW_DS_REFS_FULL would
+        * have */
        LW_DS_LAZY = 2 };
 
 /* Reads every document, its duties and its references; rs gives unit_groups (a bad
@@ -95,6 +96,8 @@ void lw_docset_free(lw_docset *d);
 lw_status lw_docset_fill(lw_docset *d, lw_store *s, const size_t *docs, size_t n, lw_error *err);
 /* The filled documents back as loaded, their full references and duties released. */
 void lw_docset_unfill(lw_docset *d);
+/* Whether d was loaded LW_DS_LAZY (its documents have no references until filled). */
+int lw_docset_lazy(const lw_docset *d);
 
 size_t lw_docset_ndocs(const lw_docset *d);
 size_t lw_docset_nduties(const lw_docset *d);

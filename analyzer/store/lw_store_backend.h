@@ -146,7 +146,7 @@ typedef struct {
 /* What lw_store_each_ref reads: every field in text order (check), or the cited ids only,
  * by document (report: which documents a document cites). */
 enum { LW_STORE_REFS_FULL = 0, LW_STORE_REFS_IDS = 1,
-       /* issue 20: those with a cited id, with their type, in FULL's order (check's compact
+       /* issue 20: every reference's ids, date and type, in FULL's order (check's compact
         * state: the full rows then come a group of documents at a time, lw_store_each_ref_of) */
        LW_STORE_REFS_KEYS = 2 };
 /* Which names lw_store_each_unit_name lists (or-ed). */

@@ -706,7 +706,7 @@ lw_status lw_sqlite_each_ref(lw_sqlite *s, int what, ref_fn fn, void *ud, lw_err
      * span_start), without the text */
     if (what == LW_STORE_REFS_KEYS)
         return each_row(s, "SELECT doc_id, cited_id, cited_key, type, cited_date FROM legal_refs"
-                           " WHERE cited_id IS NOT NULL ORDER BY doc_id, span_start", NULL, map_ref_keys, &fn, ud, err);
+                           " ORDER BY doc_id, span_start", NULL, map_ref_keys, &fn, ud, err);
     /* the ids alone need no look-up of each fact (its line, text and JSON): most of the
      * time of loading a large database */
     if (what == LW_STORE_REFS_IDS)
