@@ -58,6 +58,11 @@ struct lw_docset {
     /* issue 20 (LW_DS_LAZY): the group lw_docset_fill filled, indexed from LW_DS_FILLED up,
      * its strings in an arena of their own (fstrs), and what its documents had before */
     int lazy, filling;   /* filling: keep_word adds no word (its copy goes with the group) */
+    /* issue 20 (LW_DS_REFS_IDS): each reference's target alone, in the documents' slices
+     * (first_ref, n_refs): all the report asks of them */
+    size_t *targets;
+    size_t ntargets, captargets;
+    int targets_only;
     lw_ds_duty *fduties;
     size_t nfduties;
     lw_ds_unit *funits;
@@ -264,6 +269,14 @@ const lw_ds_duty *lw_docset_duty(const lw_docset *d, size_t i)
     if (i < d->nduties)
         return &d->duties[i];
     return i >= LW_DS_FILLED && i - LW_DS_FILLED < d->nfduties ? &d->fduties[i - LW_DS_FILLED] : NULL;
+}
+
+size_t lw_docset_target(const lw_docset *d, size_t i)
+{
+    if (d->targets_only)
+        return i < d->ntargets ? d->targets[i] : (size_t)-1;
+    const lw_ds_ref *r = lw_docset_ref(d, i);
+    return r ? r->target : (size_t)-1;
 }
 
 const lw_ds_ref *lw_docset_ref(const lw_docset *d, size_t i)
@@ -833,9 +846,10 @@ static int on_ref(void *ud, const lw_store_ref_row *q)
     return l->nomem;
 }
 
-/* LW_DS_LAZY: each reference of the stream (by document, in text order) resolved as it
+/* LW_DS_LAZY and LW_DS_REFS_IDS: each reference of the stream (by document) resolved as it
  * comes, and a document's province inferred once its references are all read (as
- * index_numbers does, in the same order); none is kept: lw_docset_fill brings a group's. */
+ * index_numbers does, in the same order); LW_DS_LAZY keeps none (lw_docset_fill brings a
+ * group's), LW_DS_REFS_IDS its target alone. */
 static int on_ref_lazy(void *ud, const lw_store_ref_row *q)
 {
     loader *l = ud;
@@ -855,8 +869,17 @@ static int on_ref_lazy(void *ud, const lw_store_ref_row *q)
     const char *key = q->cited_key ? q->cited_key : f;
     if (!q->cited_key && q->cited_id && !f)
         return l->nomem = 1;
-    l->tg[l->ntg++] = key ? resolve_ref(d, key, q->cited_date, di) : (size_t)-1;
+    size_t t = key ? resolve_ref(d, key, q->cited_date, di) : (size_t)-1;
     free(f);
+    l->tg[l->ntg++] = t;
+    if (d->targets_only) { /* LW_DS_REFS_IDS: the target kept, in the document's slice */
+        if (grow((void **)&d->targets, &d->captargets, d->ntargets, sizeof *d->targets))
+            return l->nomem = 1;
+        if (!d->docs[di].n_refs)
+            d->docs[di].first_ref = d->ntargets;
+        d->docs[di].n_refs++;
+        d->targets[d->ntargets++] = t;
+    }
     return 0;
 }
 
@@ -983,13 +1006,14 @@ lw_status lw_docset_load_for(lw_store *s, const lw_ruleset *rs, int flags, long 
     if (!st && !l.nomem && !doc_id)
         st = d->lazy ? load_plan_duties(&l, s, err) : load_duties(&l, s, NULL, 0, err);
     l.cap = 0; /* the capacity of the next table grown (refs) */
-    if (!st && !l.nomem && d->lazy) {
-        /* the numbers first: each reference is resolved as it comes, none kept */
+    d->targets_only = !doc_id && !d->lazy && (flags & LW_DS_REFS_IDS);
+    if (!st && !l.nomem && (d->lazy || d->targets_only)) {
+        /* the numbers first: each reference is resolved as it comes (on_ref_lazy) */
         l.cur = (size_t)-1;
         if (sort_numbers(d))
             l.nomem = 1;
         else
-            st = lw_store_each_ref(s, LW_STORE_REFS_KEYS, on_ref_lazy, &l, err);
+            st = lw_store_each_ref(s, d->lazy ? LW_STORE_REFS_KEYS : LW_STORE_REFS_IDS, on_ref_lazy, &l, err);
         if (!st && !l.nomem && l.cur != (size_t)-1)
             infer_province(d, l.cur, l.tg, l.ntg);
         if (!st && !l.nomem)
@@ -997,7 +1021,8 @@ lw_status lw_docset_load_for(lw_store *s, const lw_ruleset *rs, int flags, long 
     } else if (!st && !l.nomem) {
         st = lw_store_each_ref(s, flags & LW_DS_REFS_IDS ? LW_STORE_REFS_IDS : LW_STORE_REFS_FULL, on_ref, &l, err);
     }
-    if (!st && (l.nomem || (!d->lazy && index_numbers(d, l.keys)) || index_issuers(d) || lw_oom_since(oom)))
+    if (!st && (l.nomem || (!d->lazy && !d->targets_only && index_numbers(d, l.keys)) || index_issuers(d) ||
+                lw_oom_since(oom)))
         st = lw_error_msg(err, LW_ERR_NOMEM, NULL, 0, 0, LW_MSG_NOMEM);
     if (!st && doc_id) {
         /* one document judged alone: the duties it needs, known once its references have
@@ -1179,6 +1204,7 @@ void lw_docset_free(lw_docset *d)
     free(d->duties);
     free(d->units);
     free(d->refs);
+    free(d->targets);
     free(d);
 }
 

@@ -67,8 +67,9 @@ typedef struct {
 
 typedef struct lw_docset lw_docset;
 
-/* What lw_docset_load reads of each reference: everything (check), or only the cited id
- * and its target, in no particular order (report: which documents a document cites). */
+/* What lw_docset_load reads of each reference: everything (check), or only its target, in
+ * no particular order (report: which documents a document cites; issue 20: then
+ * lw_docset_ref answers NULL, lw_docset_target the target). */
 enum { LW_DS_REFS_FULL = 0, LW_DS_REFS_IDS = 1,
        /* issue 20: check's compact state: no references kept (each is resolved as it is
         * read, for the provinces documents are inferred to be of) and only the province
@@ -104,6 +105,8 @@ size_t lw_docset_nduties(const lw_docset *d);
 const lw_ds_doc *lw_docset_doc(const lw_docset *d, size_t i);
 const lw_ds_duty *lw_docset_duty(const lw_docset *d, size_t i);
 const lw_ds_ref *lw_docset_ref(const lw_docset *d, size_t i);
+/* The target of reference i (lw_ds_ref.target): what a docset of LW_DS_REFS_IDS keeps. */
+size_t lw_docset_target(const lw_docset *d, size_t i);
 /* Index of the document whose number is id (compared folded), or (size_t)-1. */
 size_t lw_docset_find_number(const lw_docset *d, const char *id);
 

@@ -192,7 +192,7 @@ static int doc_cites(const lw_docset *ds, const lw_ds_doc *r, const lw_ds_doc *d
         return 0;
     size_t di = doc_ix(ds, d);
     for (size_t k = 0; k < r->n_refs; k++)
-        if (lw_docset_ref(ds, r->first_ref + k)->target == di)
+        if (lw_docset_target(ds, r->first_ref + k) == di)
             return 1;
     return 0;
 }
