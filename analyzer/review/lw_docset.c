@@ -181,6 +181,11 @@ typedef struct {
     size_t cur;
     size_t *tg;
     size_t ntg, captg;
+    /* LW_DS_LAZY (load_plan_duties): only the duties with a topic are kept (the only ones a
+     * unit plan is compared with), and only their units: kept holds their fact ids, sorted */
+    int topical_only;
+    long long *kept;
+    size_t nkept, capkept;
 } loader;
 
 /* The vocabulary loader needs from rs: LW_ERR_RULE when rules/duties.yaml lacks it. */
@@ -755,13 +760,24 @@ static int on_province(void *ud, const lw_store_doc_value *r)
     return l->nomem;
 }
 
+static int cmp_ll(const void *a, const void *b)
+{
+    long long x = *(const long long *)a, y = *(const long long *)b;
+    return (x > y) - (x < y);
+}
+
 static int on_duty(void *ud, const lw_store_duty_row *r)
 {
     loader *l = ud;
     lw_docset *d = l->d;
     size_t di = doc_index(d, r->doc_id);
-    if (di == (size_t)-1)
+    if (di == (size_t)-1 || (l->topical_only && !r->topic))
         return 0;
+    if (l->topical_only) {
+        if (grow((void **)&l->kept, &l->capkept, l->nkept, sizeof *l->kept))
+            return l->nomem = 1;
+        l->kept[l->nkept++] = r->fact_id;
+    }
     if (grow((void **)&d->duties, &l->cap, d->nduties, sizeof *d->duties))
         return l->nomem = 1;
     lw_ds_duty *u = &d->duties[d->nduties];
@@ -799,6 +815,8 @@ static int on_unit(void *ud, const lw_store_unit_row *r)
 {
     loader *l = ud;
     lw_docset *d = l->d;
+    if (l->topical_only && !bsearch(&r->fact_id, l->kept, l->nkept, sizeof *l->kept, cmp_ll))
+        return 0; /* a unit of a duty not kept */
     size_t fcap = l->fcap;
     if (grow((void **)&d->units, &l->ucap, d->nunits, sizeof *d->units) ||
         grow((void **)&l->fids, &fcap, d->nunits, sizeof *l->fids))
@@ -954,6 +972,8 @@ static lw_status load_duties(loader *l, lw_store *s, const long long *only, size
 {
     l->cap = 0;
     lw_status st = only ? lw_store_each_duty_of(s, only, n, on_duty, l, err) : lw_store_each_duty(s, on_duty, l, err);
+    if (!st && !l->nomem && l->topical_only && l->nkept)
+        qsort(l->kept, l->nkept, sizeof *l->kept, cmp_ll);
     if (!st && !l->nomem)
         st = only ? lw_store_each_duty_unit_of(s, only, n, on_unit, l, err) : lw_store_each_duty_unit(s, on_unit, l, err);
     if (!st && !l->nomem)
@@ -961,8 +981,9 @@ static lw_status load_duties(loader *l, lw_store *s, const long long *only, size
     return st;
 }
 
-/* LW_DS_LAZY: the duties of the province plans only (lw_check compares every unit plan with
- * them); the other documents' come with lw_docset_fill. */
+/* LW_DS_LAZY: the duties of the province plans only, and of those only the ones with a topic
+ * (lw_check compares every unit plan with them, and only by topic); the other documents'
+ * come with lw_docset_fill, and a province plan's own, every one, when it is filled. */
 static lw_status load_plan_duties(loader *l, lw_store *s, lw_error *err)
 {
     const lw_docset *d = l->d;
@@ -973,7 +994,12 @@ static lw_status load_plan_duties(loader *l, lw_store *s, lw_error *err)
     for (size_t i = 0; i < d->ndocs; i++)
         if (d->docs[i].is_plan && d->docs[i].is_province)
             ids[n++] = d->docs[i].id;
+    l->topical_only = 1;
     lw_status st = load_duties(l, s, ids, n, err);
+    l->topical_only = 0;
+    free(l->kept);
+    l->kept = NULL;
+    l->nkept = l->capkept = 0;
     free(ids);
     return st;
 }
@@ -1121,10 +1147,9 @@ lw_status lw_docset_fill(lw_docset *d, lw_store *s, const size_t *docs, size_t n
         d->saved[k] = (struct filled){docs[k], x->first_ref, x->n_refs, x->first_duty, x->n_duties};
         ids[k] = x->id;
         x->first_ref = x->n_refs = 0;
-        if (!(x->is_plan && x->is_province)) { /* a province plan keeps its duties (loaded) */
-            dids[nd++] = x->id;
-            x->first_duty = x->n_duties = 0;
-        }
+        /* a province plan too: it holds its topical duties only (load_plan_duties) */
+        dids[nd++] = x->id;
+        x->first_duty = x->n_duties = 0;
     }
     d->nsaved = n;
     /* read with the loader's callbacks into the group's own arrays and arena: the loaded
@@ -1162,7 +1187,7 @@ lw_status lw_docset_fill(lw_docset *d, lw_store *s, const size_t *docs, size_t n
         lw_ds_doc *x = &d->docs[docs[k]];
         if (x->n_refs)
             x->first_ref += LW_DS_FILLED;
-        if (x->n_duties && !(x->is_plan && x->is_province))
+        if (x->n_duties)
             x->first_duty += LW_DS_FILLED;
     }
     free(l.fids);
