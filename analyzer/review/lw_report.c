@@ -445,10 +445,10 @@ static void finish(lw_report *r, item_t *it, const lw_ds_doc *best)
     if (best) {
         long a = iso_days(best->date);
         it->v.status = a <= to ? LW_RS_DONE : LW_RS_LATE;
-        it->v.days = a - to;
+        it->v.days = (int)(a - to);
         return;
     }
-    it->v.days = to - r->as_of_days;
+    it->v.days = (int)(to - r->as_of_days);
     it->v.status = to < r->as_of_days ? LW_RS_OVERDUE : it->v.days <= r->opt.window ? LW_RS_DUE_SOON : LW_RS_UPCOMING;
 }
 
@@ -460,7 +460,7 @@ static void judge_all(lw_report *r, const char **topics)
         item_t *it = &r->items[i];
         if (it->v.no_unit) {
             it->v.status = LW_RS_NO_UNIT;
-            it->v.days = it->v.duty->to ? iso_days(it->v.duty->to) - r->as_of_days : 0;
+            it->v.days = it->v.duty->to ? (int)(iso_days(it->v.duty->to) - r->as_of_days) : 0;
         } else if (!it->v.duty->to) {
             it->v.status = LW_RS_NO_DEADLINE;
         } else {
