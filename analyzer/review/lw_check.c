@@ -66,7 +66,9 @@ typedef struct {
     char **issuer_keys; /* folded issuers, for the unit filter */
     size_t *pplans;     /* the province plans, by year then index */
     size_t npplans;
-    char **labels;      /* each document as reviewers name it (lw_doc_label), NULL: none */
+    char **labels;      /* each document as reviewers name it (lw_doc_label), NULL: none;
+                           made when first asked (doc_label): issue 20, most are never */
+    unsigned char *labeled; /* by document: its label made */
     crel *rels;         /* sorted by key */
     size_t nrels;
     char **from_keys;   /* the keys of the acting ids they name (borrowed from rels), sorted */
@@ -82,6 +84,22 @@ static const char *sev_name[] = {"error", "warning", "info"};
 /* A message's Vietnamese text: findings are for the reviewers (lw_check.h). */
 static const char *vi(lw_msg_id id) { return lw_msg_get(id, LW_LANG_VI); }
 enum { SEV_ERROR, SEV_WARNING, SEV_INFO };
+
+/* Document di as reviewers name it (lw_doc_label), NULL when its header names nothing (or
+ * memory ran out: c->nomem set); made once, when first asked. */
+static const char *doc_label(cctx *c, size_t di)
+{
+    if (!c->labeled[di]) {
+        const lw_ds_doc *d = lw_docset_doc(c->ds, di);
+        lw_buf b = {0};
+        int rc = lw_doc_label(&b, d->kind, d->number, d->date, d->issuer);
+        if (rc < 0 || (rc == 0 && !(c->labels[di] = lw_buf_detach(&b, NULL))))
+            c->nomem = 1;
+        lw_buf_free(&b);
+        c->labeled[di] = 1;
+    }
+    return c->labels[di];
+}
 
 /* Whether findings on document di are wanted (filters). */
 static int wanted(const cctx *c, size_t di)
@@ -121,7 +139,7 @@ static void finding(cctx *c, const char *code, int sev, size_t di, int line, int
     va_end(ap);
     const lw_ds_doc *d = lw_docset_doc(c->ds, di);
     json_t *f = json_pack("{s:s,s:s,s:s,s:I,s:s?,s:s?,s:i,s:s,s:o}", "code", code, "severity", sev_name[sev], "path",
-                          d->path, "id", (json_int_t)d->id, "label", c->labels ? c->labels[di] : NULL, "subject",
+                          d->path, "id", (json_int_t)d->id, "label", doc_label(c, di), "subject",
                           d->subject, "line", line > 0 ? line : 1, "message", text, "evidence", evidence);
     /* a PDF's or a scan's line is on its page (no key for plain text and Word files) */
     if (f && page > 0 && json_object_set_new(f, "page", json_integer(page)))
@@ -460,11 +478,11 @@ static void check_relations(cctx *c, size_t di, const lw_ds_ref *r, const lw_reg
             same_id(c, d->number, r->id) || in_registry(c, e, rel->type, by))
             continue;
         const lw_ds_doc *sd = lw_docset_doc(c->ds, rel->doc);
-        const char *slabel = c->labels[rel->doc] ? c->labels[rel->doc] : sd->path;
+        const char *slabel = doc_label(c, rel->doc) ? doc_label(c, rel->doc) : sd->path;
         json_t *ev = json_pack("{s:s,s:s,s:s,s:s,s:s?,s:I,s:s,s:s?,s:i}", "cited", r->text, "cited_id", r->id,
                                !strcmp(rel->type, "replaces") ? "replaced_by" : "amended_by", by, "since",
                                rel->since, "document_date", d->date, "source_id", (json_int_t)sd->id, "source_path",
-                               sd->path, "source_label", c->labels[rel->doc], "source_line", rel->line);
+                               sd->path, "source_label", doc_label(c, rel->doc), "source_line", rel->line);
         const char *by_type = rel->by_type; /* as the stating document cites it */
         char n1[LW_CHECK_NAME_MAX], n2[LW_CHECK_NAME_MAX];
         name_id(c, r->type, r->id, n1, sizeof n1);
@@ -724,7 +742,7 @@ static void check_unit_plan(cctx *c, size_t ui)
             finding(c, "deadline.conflict", SEV_ERROR, ui, ud->deadline_line ? ud->deadline_line : ud->line, ud->page,
                     json_pack("{s:s,s:s?,s:s,s:s,s:s?,s:s?,s:i,s:s,s:s?,s:s?}", "topic", ud->topic,
                               "unit_deadline_text", ud->deadline_text, "unit_deadline", ud->to, "province_path",
-                              p->path, "province_label", c->labels[pi], "province_number", p->number, "province_line",
+                              p->path, "province_label", doc_label(c, pi), "province_number", p->number, "province_line",
                               best->deadline_line ? best->deadline_line : best->line, "province_deadline", best->to,
                               "province_deadline_text", best->deadline_text, "province_activity", best->activity),
                     LW_MSG_CHECK_DEADLINE_CONFLICT, ud->deadline_text ? ud->deadline_text : "", lw_date_vi(ud->to, b1),
@@ -745,7 +763,7 @@ static void check_unit_plan(cctx *c, size_t ui)
         if (!taken)
             finding(c, "duty.missing", SEV_ERROR, ui, 1, 0,
                     json_pack("{s:s,s:s,s:s?,s:s?,s:i,s:s?,s:s}", "topic", pd->topic, "province_path", p->path,
-                              "province_label", c->labels[pi], "province_number", p->number, "province_line",
+                              "province_label", doc_label(c, pi), "province_number", p->number, "province_line",
                               pd->line, "province_activity", pd->activity, "assigned_to",
                               lead_names(pd, names, sizeof names)),
                     LW_MSG_CHECK_DUTY_MISSING, p->number ? vi(LW_MSG_CHECK_NUMBER_WORD) : "",
@@ -925,24 +943,19 @@ lw_status lw_check_each(lw_store *s, const lw_engine *eng, const lw_registry *re
               .out = json_array()};
     size_t n = lw_docset_ndocs(ds);
     c.labels = calloc(n + 1, sizeof *c.labels);
-    if (!c.labels || !c.out) {
+    c.labeled = calloc(n + 1, 1);
+    if (!c.labels || !c.labeled || !c.out) {
         free(c.labels);
+        free(c.labeled);
         json_decref(c.out);
         lw_docset_free(own);
         return lw_error_msg(err, LW_ERR_NOMEM, NULL, 0, 0, LW_MSG_NOMEM);
-    }
-    for (size_t i = 0; i < n; i++) {
-        const lw_ds_doc *d = lw_docset_doc(ds, i);
-        lw_buf b = {0};
-        int rc = lw_doc_label(&b, d->kind, d->number, d->date, d->issuer);
-        if (rc < 0 || (rc == 0 && !(c.labels[i] = lw_buf_detach(&b, NULL))))
-            c.nomem = 1;
-        lw_buf_free(&b);
     }
     if (lw_check_ocr_create(c.rs, &c.ocr, err)) {
         for (size_t i = 0; i < n; i++)
             free(c.labels[i]);
         free(c.labels);
+        free(c.labeled);
         json_decref(c.out);
         lw_docset_free(own);
         return LW_ERR_NOMEM;
@@ -952,6 +965,7 @@ lw_status lw_check_each(lw_store *s, const lw_engine *eng, const lw_registry *re
         for (size_t i = 0; i < n; i++)
             free(c.labels[i]);
         free(c.labels);
+        free(c.labeled);
         free_relations(&c);
         lw_check_ocr_free(c.ocr);
         json_decref(c.out);
@@ -963,6 +977,7 @@ lw_status lw_check_each(lw_store *s, const lw_engine *eng, const lw_registry *re
         for (size_t i = 0; i < n; i++)
             free(c.labels[i]);
         free(c.labels);
+        free(c.labeled);
         free_relations(&c);
         lw_check_ocr_free(c.ocr);
         json_decref(c.out);
@@ -1022,6 +1037,10 @@ lw_status lw_check_each(lw_store *s, const lw_engine *eng, const lw_registry *re
         check_duties(&c, i);
         if (d->is_plan && !d->is_province && d->issuer)
             check_unit_plan(&c, i);
+        /* its label is in its findings (copied): made again should another ask */
+        free(c.labels[i]);
+        c.labels[i] = NULL;
+        c.labeled[i] = 0;
         if (c.nomem || !json_array_size(c.out))
             continue;
         json_t *mine = sorted_unique(c.out); /* takes c.out */
@@ -1045,6 +1064,7 @@ lw_status lw_check_each(lw_store *s, const lw_engine *eng, const lw_registry *re
     free(c.issuer_keys);
     free(c.unit_key);
     free(c.labels);
+    free(c.labeled);
     free_relations(&c);
     lw_check_ocr_free(c.ocr);
     free(c.pplans);
