@@ -741,12 +741,14 @@ static int on_doc(void *ud, const lw_store_doc_row *r)
     x->number = col(l, r->number);
     x->issuer = col(l, r->issuer);
     x->date = word(l, r->date);
-    x->subject = col(l, r->subject);
+    /* LW_DS_LAZY: the subject is only in a document's own findings: it comes with the
+     * document's group (lw_docset_fill) */
+    x->subject = d->lazy ? NULL : col(l, r->subject);
     x->topic = word(l, r->topic);
     if (r->topic && !*r->topic)
         l->unclassified = 1;
     x->is_plan = r->kind_key && !strcmp(r->kind_key, l->plan_key);
-    x->year = doc_year(x->date, x->subject);
+    x->year = doc_year(x->date, r->subject);
     return l->nomem;
 }
 
@@ -1086,6 +1088,16 @@ lw_status lw_docset_load(lw_store *s, const lw_ruleset *rs, int flags, lw_docset
     return lw_docset_load_for(s, rs, flags, 0, out, err);
 }
 
+/* lw_docset_fill: a document's subject, in the group's arena. */
+static int on_doc_subject(void *ud, const lw_store_doc_row *r)
+{
+    loader *l = ud;
+    size_t i = doc_index(l->d, r->id);
+    if (i != (size_t)-1)
+        l->d->docs[i].subject = col(l, r->subject);
+    return l->nomem;
+}
+
 /* The filled group's arrays and arena swapped with the loaded ones (fill reads into them
  * with the loader's callbacks, which write the loaded ones). */
 static void swap_filled(lw_docset *d)
@@ -1120,6 +1132,7 @@ void lw_docset_unfill(lw_docset *d)
         x->n_refs = d->saved[k].n_refs;
         x->first_duty = d->saved[k].first_duty;
         x->n_duties = d->saved[k].n_duties;
+        x->subject = NULL; /* the group's arena's */
     }
     d->nsaved = 0;
     for (size_t i = 0; i < d->nfstrs; i++)
@@ -1174,6 +1187,8 @@ lw_status lw_docset_fill(lw_docset *d, lw_store *s, const size_t *docs, size_t n
     l.cap = 0;
     if (!st && !l.nomem)
         st = lw_store_each_ref_of(s, ids, n, on_ref, &l, err);
+    if (!st && !l.nomem)
+        st = lw_store_each_document_of(s, ids, n, on_doc_subject, &l, err);
     /* the targets, as index_numbers gives the loaded references theirs */
     for (size_t k = 0; !st && !l.nomem && k < n; k++) {
         const lw_ds_doc *x = &d->docs[docs[k]];

@@ -71,8 +71,9 @@ typedef struct lw_docset lw_docset;
  * no particular order (report: which documents a document cites; issue 20: then
  * lw_docset_ref answers NULL, lw_docset_target the target). */
 enum { LW_DS_REFS_FULL = 0, LW_DS_REFS_IDS = 1,
-       /* issue 20: check's compact state: no references kept (each is resolved as it is
-        * read, for the provinces documents are inferred to be of) and only the province
+       /* issue 20: check's compact state: no subjects (NULL until filled), no references
+        * kept (each is resolved as it is read, for the provinces documents are inferred to
+        * be of) and only the province
         * plans' duties with a topic (is_plan and is_province: every unit plan is compared
         * with them, by topic);
         * lw_docset_fill then gives a group of documents at a time what LW_DS_REFS_FULL would
@@ -91,7 +92,8 @@ void lw_docset_free(lw_docset *d);
 
 /* issue 20: for a docset loaded LW_DS_LAZY, gives the documents docs[0..n) (indexes) their
  * references as LW_DS_REFS_FULL reads them (all of them, in text order, with their targets)
- * and their duties with their units (a province plan all of them, not only its topical ones), until the next
+ * and their duties with their units (a province plan all of them, not only its topical
+ * ones), and their subjects, until the next
  * fill or lw_docset_unfill: their first_ref and first_duty then index past the others, which
  * lw_docset_ref and lw_docset_duty answer for. The rest of the docset is as loaded. LW_OK
  * and nothing done for a docset not loaded lazily. */

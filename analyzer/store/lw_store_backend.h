@@ -242,6 +242,9 @@ typedef struct lw_store_backend {
                               int (*fn)(void *ud, const lw_store_duty_row *r), void *ud, lw_error *err);
     lw_status (*each_duty_unit_of)(lw_store_conn *c, const long long *ids, size_t n,
                                    int (*fn)(void *ud, const lw_store_unit_row *r), void *ud, lw_error *err);
+    /* issue 20: each_document of the documents ids only (lw_store_each_document_of) */
+    lw_status (*each_document_of)(lw_store_conn *c, const long long *ids, size_t n,
+                                  int (*fn)(void *ud, const lw_store_doc_row *r), void *ud, lw_error *err);
     /* issue 20: each_ref LW_STORE_REFS_FULL of the documents ids only (lw_store_each_ref_of) */
     lw_status (*each_ref_of)(lw_store_conn *c, const long long *ids, size_t n,
                              int (*fn)(void *ud, const lw_store_ref_row *r), void *ud, lw_error *err);

@@ -716,6 +716,19 @@ lw_status lw_sqlite_each_ref(lw_sqlite *s, int what, ref_fn fn, void *ud, lw_err
                        " year_mismatch, page FROM legal_refs ORDER BY doc_id, span_start", NULL, map_ref, &fn, ud, err);
 }
 
+lw_status lw_sqlite_each_document_of(lw_sqlite *s, const long long *ids, size_t n, doc_fn fn, void *ud,
+                                     lw_error *err)
+{
+    char *j = ids_json(ids, n);
+    if (!j)
+        return lw_error_msg(err, LW_ERR_NOMEM, NULL, 0, 0, LW_MSG_NOMEM);
+    lw_status st = each_row(s, "SELECT id, path, kind, number, issuer, date, subject, kind_key, topic FROM documents"
+                               " WHERE id IN (SELECT value FROM json_each(?1)) ORDER BY id",
+                            j, map_doc, &fn, ud, err);
+    free(j);
+    return st;
+}
+
 lw_status lw_sqlite_each_ref_of(lw_sqlite *s, const long long *ids, size_t n, ref_fn fn, void *ud, lw_error *err)
 {
     char *j = ids_json(ids, n);
