@@ -939,6 +939,18 @@ lw_status lw_report_build(lw_store *s, const lw_engine *eng, const lw_report_opt
     }
     drop_restated(r);
     judge_all(r, topics);
+    /* what judging needed of the documents' subjects goes before the items are sorted and
+     * named (issue 20: the build's largest moments) */
+    for (size_t i = 0; i < nd; i++)
+        free(r->pairs[i]);
+    free(r->pairs);
+    free(r->npairs);
+    free(r->paired);
+    free(r->doc_part);
+    free(r->duty_part);
+    r->pairs = NULL;
+    r->npairs = NULL;
+    r->paired = r->doc_part = r->duty_part = NULL;
     for (size_t i = 0; i < r->n; i++)
         r->counts[r->items[i].v.status]++;
     if (sort_items(r))
