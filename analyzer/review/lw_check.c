@@ -52,8 +52,9 @@ typedef struct {
     size_t doc;        /* the stating document (docset index) */
     int line;
     const char *by_type; /* the acting document's type as the stating document cites it, or
-                            NULL (borrowed from the docset): asked while its references are
-                            loaded (issue 20: a lazy docset lets them go after) */
+                            NULL (borrowed from the docset): asked of its references when the
+                            relation is read, or (issue 20: a lazy docset keeps none) of its
+                            references filled (relation_types) */
 } crel;
 
 typedef struct {
@@ -931,9 +932,10 @@ lw_status lw_check_each(lw_store *s, const lw_engine *eng, const lw_registry *re
     unsigned long oom = lw_oom_mark();
     lw_docset *ds = opt ? opt->ds : NULL;
     lw_docset *own = NULL; /* the docset loaded here, freed here (the caller's is not) */
-    /* issue 20: a docset of its own is loaded lazily: the documents and their cited ids for
-     * the cross-document questions, the province plans' duties; each group of documents
-     * gets its full references and duties in turn (lw_docset_fill) */
+    /* issue 20: a docset of its own is loaded lazily: the documents (their provinces told by
+     * their citations) and the province plans' topical duties for the cross-document
+     * questions; each group of documents gets its references, duties and subjects in turn
+     * (lw_docset_fill) */
     lw_status st = ds ? LW_OK : lw_docset_load(s, lw_engine_rules(eng), LW_DS_LAZY, &own, err);
     if (st)
         return st;
