@@ -170,6 +170,24 @@ lawwatch_status lawwatch_check(lawwatch_db *db, const lawwatch_engine *eng, cons
     return st ? lw_api_out_error(err, &ie) : LAWWATCH_OK;
 }
 
+/* What lawwatch_check_write hands each document's findings to (issue 20). */
+typedef struct {
+    lw_check_writer *w;
+    const lawwatch_check_options *opt;
+    size_t n_errors;
+    lw_error *ie;
+} check_stream;
+
+/* One document's findings (or the stale one): only the codes asked for, counted, written. */
+static lw_status write_findings(void *ud, json_t *findings)
+{
+    check_stream *x = ud;
+    if (x->opt && x->opt->n_codes && keep_codes(findings, x->opt->codes, x->opt->n_codes))
+        return lw_error_msg(x->ie, LW_ERR_NOMEM, NULL, 0, 0, LW_MSG_NOMEM);
+    x->n_errors += lw_check_count(findings, "error");
+    return lw_check_writer_add(x->w, findings, x->ie);
+}
+
 lawwatch_status lawwatch_check_write(lawwatch_db *db, const lawwatch_engine *eng, const lawwatch_check_options *opt,
                                      const lawwatch_view *v, FILE *out, size_t *n_errors, lawwatch_error *err)
 {
@@ -178,28 +196,56 @@ lawwatch_status lawwatch_check_write(lawwatch_db *db, const lawwatch_engine *eng
     if (v && v->format != LAWWATCH_FORMAT_TEXT && v->format != LAWWATCH_FORMAT_JSON)
         return lw_api_fail(err, LW_ERR_USAGE, LW_MSG_API_FORMAT_TABLE);
     const char *cwd = v && v->cwd ? v->cwd : "";
-    json_t *findings = NULL;
     lw_error ie;
     lw_error_clear(&ie);
     lw_check_format cf = v && v->format == LAWWATCH_FORMAT_JSON ? LW_CHECK_JSON : LW_CHECK_TABLE;
-    long long stale = 0; /* the table says it on a line of its own; JSON has it as a finding */
-    lw_status st = run_check(db, eng, opt, &findings, cf == LW_CHECK_TABLE ? &stale : NULL, &ie);
-    if (st) {
-        json_decref(findings);
-        return lw_api_out_error(err, &ie);
+    lw_check_options o = {0};
+    if (opt) {
+        o.unit = opt->unit;
+        o.year = opt->year;
     }
-    /* the table or the JSON array, as review/ renders them (paths relative below cwd) */
+    /* issue 20: what run_check does, but each document's findings are written as they come
+     * (lw_check_each, lw_check_writer): the run never holds the whole database's */
+    lw_registry *reg = NULL;
+    lw_check_writer *w = NULL;
+    json_t *first = NULL;
+    long long stale = 0;
+    unsigned long oom = lw_oom_mark(); /* a finding, a key, a line cut short (lw_oom) */
+    lw_status st = opt && opt->n_codes ? codes_known(opt->codes, opt->n_codes, &ie) : LW_OK;
+    if (!st)
+        st = lw_registry_load_dir(eng->rules_dir, &reg, &ie);
+    for (size_t k = 0; !st && opt && k < opt->n_registries; k++)
+        st = lw_registry_add_file(reg, opt->registries[k], &ie);
+    if (!st)
+        st = lw_docset_check_unit(db->store, o.unit, LW_DS_UNITS_ISSUERS, &ie);
+    if (!st)
+        st = count_stale(db, eng, &stale, &ie);
+    /* the table says the stale count on a line of its own; JSON has it as the first finding */
     lw_check_render_options ro = {.all_unknown = opt && opt->list_unknown, .color = v && v->color, .cwd = cwd,
-                                  .stale = stale, .db = lw_store_path(db->store)};
-    unsigned long oom = lw_oom_mark(); /* a line cut short, a key not written (lw_oom) */
-    if (lw_check_render(findings, cf, &ro, out, &ie) ||
-        (lw_oom_since(oom) && lw_error_msg(&ie, LW_ERR_NOMEM, NULL, 0, 0, LW_MSG_NOMEM))) {
-        json_decref(findings);
+                                  .stale = cf == LW_CHECK_TABLE ? stale : 0, .db = lw_store_path(db->store)};
+    if (!st)
+        st = lw_check_writer_open(cf, &ro, out, &w, &ie);
+    check_stream x = {w, opt, 0, &ie};
+    if (!st && cf == LW_CHECK_JSON && stale > 0) {
+        if (!(first = json_array()) || lw_check_stale(first, stale, lw_store_path(db->store)))
+            st = lw_error_msg(&ie, LW_ERR_NOMEM, NULL, 0, 0, LW_MSG_NOMEM);
+        else
+            st = write_findings(&x, first);
+    }
+    json_decref(first);
+    if (!st)
+        st = lw_check_each(db->store, eng->eng, reg, &o, write_findings, &x, &ie);
+    if (!st && lw_oom_since(oom))
+        st = lw_error_msg(&ie, LW_ERR_NOMEM, NULL, 0, 0, LW_MSG_NOMEM);
+    lw_registry_free(reg);
+    if (st) {
+        lw_check_writer_free(w);
         return lw_api_out_error(err, &ie);
     }
+    if (lw_check_writer_close(w, &ie) || (lw_oom_since(oom) && lw_error_msg(&ie, LW_ERR_NOMEM, NULL, 0, 0, LW_MSG_NOMEM)))
+        return lw_api_out_error(err, &ie);
     if (n_errors)
-        *n_errors = lw_check_count(findings, "error");
-    json_decref(findings);
+        *n_errors = x.n_errors;
     return LAWWATCH_OK;
 }
 

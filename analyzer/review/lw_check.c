@@ -30,6 +30,9 @@
 #define LW_CHECK_NAME_MAX 300
 /* The lead units of a duty, listed in one finding. */
 #define LW_CHECK_NAMES_MAX 600
+/* issue 20: how many documents get their full references and duties at a time (one query
+ * each for them): a few MB at most, and few queries. */
+#define LW_CHECK_GROUP 512
 /* An ISO date and its NUL; a date as shown (dd/mm/yyyy) and its NUL. */
 #define LW_CHECK_DATE_SIZE 11
 
@@ -48,6 +51,10 @@ typedef struct {
                           date of it, else the stating document's date */
     size_t doc;        /* the stating document (docset index) */
     int line;
+    const char *by_type; /* the acting document's type as the stating document cites it, or
+                            NULL (borrowed from the docset): asked of its references when the
+                            relation is read, or (issue 20: a lazy docset keeps none) of its
+                            references filled (relation_types) */
 } crel;
 
 typedef struct {
@@ -60,7 +67,9 @@ typedef struct {
     char **issuer_keys; /* folded issuers, for the unit filter */
     size_t *pplans;     /* the province plans, by year then index */
     size_t npplans;
-    char **labels;      /* each document as reviewers name it (lw_doc_label), NULL: none */
+    char **labels;      /* each document as reviewers name it (lw_doc_label), NULL: none;
+                           made when first asked (doc_label): issue 20, most are never */
+    unsigned char *labeled; /* by document: its label made */
     crel *rels;         /* sorted by key */
     size_t nrels;
     char **from_keys;   /* the keys of the acting ids they name (borrowed from rels), sorted */
@@ -76,6 +85,22 @@ static const char *sev_name[] = {"error", "warning", "info"};
 /* A message's Vietnamese text: findings are for the reviewers (lw_check.h). */
 static const char *vi(lw_msg_id id) { return lw_msg_get(id, LW_LANG_VI); }
 enum { SEV_ERROR, SEV_WARNING, SEV_INFO };
+
+/* Document di as reviewers name it (lw_doc_label), NULL when its header names nothing (or
+ * memory ran out: c->nomem set); made once, when first asked. */
+static const char *doc_label(cctx *c, size_t di)
+{
+    if (!c->labeled[di]) {
+        const lw_ds_doc *d = lw_docset_doc(c->ds, di);
+        lw_buf b = {0};
+        int rc = lw_doc_label(&b, d->kind, d->number, d->date, d->issuer);
+        if (rc < 0 || (rc == 0 && !(c->labels[di] = lw_buf_detach(&b, NULL))))
+            c->nomem = 1;
+        lw_buf_free(&b);
+        c->labeled[di] = 1;
+    }
+    return c->labels[di];
+}
 
 /* Whether findings on document di are wanted (filters). */
 static int wanted(const cctx *c, size_t di)
@@ -115,7 +140,7 @@ static void finding(cctx *c, const char *code, int sev, size_t di, int line, int
     va_end(ap);
     const lw_ds_doc *d = lw_docset_doc(c->ds, di);
     json_t *f = json_pack("{s:s,s:s,s:s,s:I,s:s?,s:s?,s:i,s:s,s:o}", "code", code, "severity", sev_name[sev], "path",
-                          d->path, "id", (json_int_t)d->id, "label", c->labels ? c->labels[di] : NULL, "subject",
+                          d->path, "id", (json_int_t)d->id, "label", doc_label(c, di), "subject",
                           d->subject, "line", line > 0 ? line : 1, "message", text, "evidence", evidence);
     /* a PDF's or a scan's line is on its page (no key for plain text and Word files) */
     if (f && page > 0 && json_object_set_new(f, "page", json_integer(page)))
@@ -317,6 +342,11 @@ static int on_relation(void *ud, const lw_store_relation_row *q)
                 .doc = hit->ix, .line = q->line};
     r->key = r->to ? id_key(r->to) : NULL;
     r->by_key = id_key(by);
+    for (size_t k = 0; k < sd->n_refs && !r->by_type; k++) {
+        const lw_ds_ref *sr = lw_docset_ref(c->ds, sd->first_ref + k);
+        if (sr->id && sr->type && !strcasecmp(sr->id, by))
+            r->by_type = sr->type;
+    }
     if (!r->type || !r->to || !r->key || !r->by || !r->by_key || !r->since) {
         l->rc = lw_error_msg(l->err, LW_ERR_NOMEM, NULL, 0, 0, LW_MSG_NOMEM);
         return 1;
@@ -449,18 +479,12 @@ static void check_relations(cctx *c, size_t di, const lw_ds_ref *r, const lw_reg
             same_id(c, d->number, r->id) || in_registry(c, e, rel->type, by))
             continue;
         const lw_ds_doc *sd = lw_docset_doc(c->ds, rel->doc);
-        const char *slabel = c->labels[rel->doc] ? c->labels[rel->doc] : sd->path;
+        const char *slabel = doc_label(c, rel->doc) ? doc_label(c, rel->doc) : sd->path;
         json_t *ev = json_pack("{s:s,s:s,s:s,s:s,s:s?,s:I,s:s,s:s?,s:i}", "cited", r->text, "cited_id", r->id,
                                !strcmp(rel->type, "replaces") ? "replaced_by" : "amended_by", by, "since",
                                rel->since, "document_date", d->date, "source_id", (json_int_t)sd->id, "source_path",
-                               sd->path, "source_label", c->labels[rel->doc], "source_line", rel->line);
-        /* the acting document's type as the stating document cites it */
-        const char *by_type = NULL;
-        for (size_t k = 0; k < sd->n_refs && !by_type; k++) {
-            const lw_ds_ref *sr = lw_docset_ref(c->ds, sd->first_ref + k);
-            if (sr->id && sr->type && !strcasecmp(sr->id, by))
-                by_type = sr->type;
-        }
+                               sd->path, "source_label", doc_label(c, rel->doc), "source_line", rel->line);
+        const char *by_type = rel->by_type; /* as the stating document cites it */
         char n1[LW_CHECK_NAME_MAX], n2[LW_CHECK_NAME_MAX];
         name_id(c, r->type, r->id, n1, sizeof n1);
         name_id(c, by_type, by, n2, sizeof n2);
@@ -719,7 +743,7 @@ static void check_unit_plan(cctx *c, size_t ui)
             finding(c, "deadline.conflict", SEV_ERROR, ui, ud->deadline_line ? ud->deadline_line : ud->line, ud->page,
                     json_pack("{s:s,s:s?,s:s,s:s,s:s?,s:s?,s:i,s:s,s:s?,s:s?}", "topic", ud->topic,
                               "unit_deadline_text", ud->deadline_text, "unit_deadline", ud->to, "province_path",
-                              p->path, "province_label", c->labels[pi], "province_number", p->number, "province_line",
+                              p->path, "province_label", doc_label(c, pi), "province_number", p->number, "province_line",
                               best->deadline_line ? best->deadline_line : best->line, "province_deadline", best->to,
                               "province_deadline_text", best->deadline_text, "province_activity", best->activity),
                     LW_MSG_CHECK_DEADLINE_CONFLICT, ud->deadline_text ? ud->deadline_text : "", lw_date_vi(ud->to, b1),
@@ -740,7 +764,7 @@ static void check_unit_plan(cctx *c, size_t ui)
         if (!taken)
             finding(c, "duty.missing", SEV_ERROR, ui, 1, 0,
                     json_pack("{s:s,s:s,s:s?,s:s?,s:i,s:s?,s:s}", "topic", pd->topic, "province_path", p->path,
-                              "province_label", c->labels[pi], "province_number", p->number, "province_line",
+                              "province_label", doc_label(c, pi), "province_number", p->number, "province_line",
                               pd->line, "province_activity", pd->activity, "assigned_to",
                               lead_names(pd, names, sizeof names)),
                     LW_MSG_CHECK_DUTY_MISSING, p->number ? vi(LW_MSG_CHECK_NUMBER_WORD) : "",
@@ -841,16 +865,78 @@ static int cmp_year_ix(const void *a, const void *b)
     return (x->ix > y->ix) - (x->ix < y->ix);
 }
 
-lw_status lw_check_run(lw_store *s, const lw_engine *eng, const lw_registry *reg, const lw_check_options *opt,
-                       json_t **findings, lw_error *err)
+static int cmp_size(const void *a, const void *b)
 {
-    *findings = NULL;
+    size_t x = *(const size_t *)a, y = *(const size_t *)b;
+    return (x > y) - (x < y);
+}
+
+/* issue 20: a lazy docset keeps no references, so the acting document's type of each
+ * relation (on_relation) is asked of its stating document's, filled a group at a time. */
+static lw_status relation_types(cctx *c, lw_store *s, lw_error *err)
+{
+    if (!lw_docset_lazy(c->ds) || !c->nrels)
+        return LW_OK;
+    size_t *docs = malloc(c->nrels * sizeof *docs), nd = 0;
+    if (!docs)
+        return lw_error_msg(err, LW_ERR_NOMEM, NULL, 0, 0, LW_MSG_NOMEM);
+    for (size_t i = 0; i < c->nrels; i++)
+        docs[i] = c->rels[i].doc;
+    qsort(docs, c->nrels, sizeof *docs, cmp_size);
+    for (size_t i = 0; i < c->nrels; i++)
+        if (!nd || docs[nd - 1] != docs[i])
+            docs[nd++] = docs[i];
+    lw_status st = LW_OK;
+    for (size_t b = 0; b < nd && !st; b += LW_CHECK_GROUP) {
+        size_t m = nd - b < LW_CHECK_GROUP ? nd - b : LW_CHECK_GROUP;
+        if ((st = lw_docset_fill(c->ds, s, docs + b, m, err)))
+            break;
+        for (size_t i = 0; i < c->nrels; i++) {
+            crel *r = &c->rels[i];
+            if (!bsearch(&r->doc, docs + b, m, sizeof *docs, cmp_size))
+                continue;
+            const lw_ds_doc *sd = lw_docset_doc(c->ds, r->doc);
+            for (size_t k = 0; k < sd->n_refs && !r->by_type; k++) {
+                const lw_ds_ref *sr = lw_docset_ref(c->ds, sd->first_ref + k);
+                if (sr->id && sr->type && !strcasecmp(sr->id, r->by))
+                    r->by_type = sr->type;
+            }
+        }
+    }
+    lw_docset_unfill(c->ds);
+    free(docs);
+    return st;
+}
+
+/* The documents in the order of the findings: by path, then id (cmp_finding). */
+typedef struct {
+    const char *path;
+    long long id;
+    size_t ix;
+} path_id;
+
+static int cmp_path_id(const void *a, const void *b)
+{
+    const path_id *x = a, *y = b;
+    int r = strcmp(x->path, y->path);
+    if (r)
+        return r;
+    return (x->id > y->id) - (x->id < y->id);
+}
+
+lw_status lw_check_each(lw_store *s, const lw_engine *eng, const lw_registry *reg, const lw_check_options *opt,
+                        lw_check_each_fn fn, void *ud, lw_error *err)
+{
     /* the findings are built by many json_* calls and lw_buf appends: out of memory in any
      * is noted (lw_oom) and fails the check at its end, never drops a finding's key */
     unsigned long oom = lw_oom_mark();
     lw_docset *ds = opt ? opt->ds : NULL;
     lw_docset *own = NULL; /* the docset loaded here, freed here (the caller's is not) */
-    lw_status st = ds ? LW_OK : lw_docset_load(s, lw_engine_rules(eng), LW_DS_REFS_FULL, &own, err);
+    /* issue 20: a docset of its own is loaded lazily: the documents (their provinces told by
+     * their citations) and the province plans' topical duties for the cross-document
+     * questions; each group of documents gets its references, duties and subjects in turn
+     * (lw_docset_fill) */
+    lw_status st = ds ? LW_OK : lw_docset_load(s, lw_engine_rules(eng), LW_DS_LAZY, &own, err);
     if (st)
         return st;
     if (!ds)
@@ -859,24 +945,19 @@ lw_status lw_check_run(lw_store *s, const lw_engine *eng, const lw_registry *reg
               .out = json_array()};
     size_t n = lw_docset_ndocs(ds);
     c.labels = calloc(n + 1, sizeof *c.labels);
-    if (!c.labels || !c.out) {
+    c.labeled = calloc(n + 1, 1);
+    if (!c.labels || !c.labeled || !c.out) {
         free(c.labels);
+        free(c.labeled);
         json_decref(c.out);
         lw_docset_free(own);
         return lw_error_msg(err, LW_ERR_NOMEM, NULL, 0, 0, LW_MSG_NOMEM);
-    }
-    for (size_t i = 0; i < n; i++) {
-        const lw_ds_doc *d = lw_docset_doc(ds, i);
-        lw_buf b = {0};
-        int rc = lw_doc_label(&b, d->kind, d->number, d->date, d->issuer);
-        if (rc < 0 || (rc == 0 && !(c.labels[i] = lw_buf_detach(&b, NULL))))
-            c.nomem = 1;
-        lw_buf_free(&b);
     }
     if (lw_check_ocr_create(c.rs, &c.ocr, err)) {
         for (size_t i = 0; i < n; i++)
             free(c.labels[i]);
         free(c.labels);
+        free(c.labeled);
         json_decref(c.out);
         lw_docset_free(own);
         return LW_ERR_NOMEM;
@@ -886,6 +967,19 @@ lw_status lw_check_run(lw_store *s, const lw_engine *eng, const lw_registry *reg
         for (size_t i = 0; i < n; i++)
             free(c.labels[i]);
         free(c.labels);
+        free(c.labeled);
+        free_relations(&c);
+        lw_check_ocr_free(c.ocr);
+        json_decref(c.out);
+        lw_docset_free(own);
+        return st;
+    }
+    st = relation_types(&c, s, err);
+    if (st) {
+        for (size_t i = 0; i < n; i++)
+            free(c.labels[i]);
+        free(c.labels);
+        free(c.labeled);
         free_relations(&c);
         lw_check_ocr_free(c.ocr);
         json_decref(c.out);
@@ -915,15 +1009,55 @@ lw_status lw_check_run(lw_store *s, const lw_engine *eng, const lw_registry *reg
             c.pplans[c.npplans++] = py[i].ix;
     }
     free(py);
-    for (size_t i = 0; i < n && !c.nomem; i++) {
+    /* issue 20: one document at a time, in the order of the findings (path, then id): every
+     * finding is on the document judged (finding's di), so each document's, sorted, is its
+     * slice of the whole run's sorted array, and it is handed on and let go at once */
+    path_id *order = c.nomem ? NULL : malloc((n + 1) * sizeof *order);
+    size_t *group = c.nomem ? NULL : malloc((LW_CHECK_GROUP + 1) * sizeof *group);
+    size_t nw = 0;
+    if (!order || !group)
+        c.nomem = 1;
+    for (size_t i = 0; order && group && i < n; i++)
+        if (wanted(&c, i)) /* the others' findings would all be left out (finding) */
+            order[nw++] = (path_id){lw_docset_doc(ds, i)->path, lw_docset_doc(ds, i)->id, i};
+    if (order && group)
+        qsort(order, nw, sizeof *order, cmp_path_id);
+    lw_status stopped = LW_OK; /* fn's answer, or the fill's */
+    for (size_t k = 0; order && group && k < nw && !c.nomem && !stopped; k++) {
+        size_t i = order[k].ix;
         const lw_ds_doc *d = lw_docset_doc(ds, i);
-        if (opt && opt->doc_id && d->id != opt->doc_id)
-            continue; /* its findings would all be left out (wanted) */
+        if (k % LW_CHECK_GROUP == 0) {
+            size_t m = 0;
+            while (m < LW_CHECK_GROUP && k + m < nw) {
+                group[m] = order[k + m].ix;
+                m++;
+            }
+            if ((stopped = lw_docset_fill(ds, s, group, m, err)))
+                break;
+        }
         check_citations(&c, i);
         check_duties(&c, i);
         if (d->is_plan && !d->is_province && d->issuer)
             check_unit_plan(&c, i);
+        /* its label is in its findings (copied): made again should another ask */
+        free(c.labels[i]);
+        c.labels[i] = NULL;
+        c.labeled[i] = 0;
+        if (c.nomem || !json_array_size(c.out))
+            continue;
+        json_t *mine = sorted_unique(c.out); /* takes c.out */
+        c.out = mine ? json_array() : NULL;
+        if (!mine || !c.out) {
+            json_decref(mine);
+            c.nomem = 1;
+            break;
+        }
+        stopped = fn(ud, mine);
+        json_decref(mine);
     }
+    lw_docset_unfill(ds);
+    free(order);
+    free(group);
     for (size_t i = 0; i < n; i++) {
         if (c.issuer_keys)
             free(c.issuer_keys[i]);
@@ -932,19 +1066,48 @@ lw_status lw_check_run(lw_store *s, const lw_engine *eng, const lw_registry *reg
     free(c.issuer_keys);
     free(c.unit_key);
     free(c.labels);
+    free(c.labeled);
     free_relations(&c);
     lw_check_ocr_free(c.ocr);
     free(c.pplans);
     lw_docset_free(own);
-    if (c.nomem || lw_oom_since(oom)) { /* a finding may lack a key (noted by lw_oom) */
-        json_decref(c.out);
+    json_decref(c.out);
+    if (c.nomem || lw_oom_since(oom)) /* a finding may lack a key (noted by lw_oom) */
         return lw_error_msg(err, LW_ERR_NOMEM, NULL, 0, 0, LW_MSG_NOMEM);
+    return stopped;
+}
+
+/* What lw_check_run gathers into, and where it says memory ran out. */
+typedef struct {
+    json_t *all;
+    lw_error *err;
+} gathering;
+
+/* lw_check_run's gathering: each document's findings appended (they come in order). */
+static lw_status gather(void *ud, json_t *doc_findings)
+{
+    gathering *g = ud;
+    return json_array_extend(g->all, doc_findings) ? lw_error_msg(g->err, LW_ERR_NOMEM, NULL, 0, 0, LW_MSG_NOMEM)
+                                                   : LW_OK;
+}
+
+lw_status lw_check_run(lw_store *s, const lw_engine *eng, const lw_registry *reg, const lw_check_options *opt,
+                       json_t **findings, lw_error *err)
+{
+    *findings = NULL;
+    json_t *all = json_array();
+    if (!all)
+        return lw_error_msg(err, LW_ERR_NOMEM, NULL, 0, 0, LW_MSG_NOMEM);
+    gathering g = {all, err};
+    lw_status st = lw_check_each(s, eng, reg, opt, gather, &g, err);
+    if (st) {
+        json_decref(all);
+        return st;
     }
-    *findings = sorted_unique(c.out);
-    if (!*findings)
-        return lw_error_msg(err, LW_ERR_NOMEM, NULL, 0, 0, LW_MSG_NOMEM);
+    *findings = all;
     return LW_OK;
 }
+
 
 size_t lw_check_count(const json_t *findings, const char *severity)
 {

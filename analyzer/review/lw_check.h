@@ -43,6 +43,16 @@ typedef struct {
 lw_status lw_check_run(lw_store *s, const lw_engine *eng, const lw_registry *reg, const lw_check_options *opt,
                        json_t **findings, lw_error *err);
 
+/* issue 20: the findings of one document at a time, so that a caller writes them as they come
+ * and never holds the whole run's: fn is called once per document that has findings, in the
+ * order of lw_check_run's array (by path, then document), with that document's findings as
+ * lw_check_run lists them (sorted, one per line, code and message; borrowed: json_incref to
+ * keep them). fn answers LW_OK, or a status it has set err for, which stops the run and is
+ * its answer. */
+typedef lw_status (*lw_check_each_fn)(void *ud, json_t *doc_findings);
+lw_status lw_check_each(lw_store *s, const lw_engine *eng, const lw_registry *reg, const lw_check_options *opt,
+                        lw_check_each_fn fn, void *ud, lw_error *err);
+
 /* Number of findings of severity ("error", "warning", "info") in findings. */
 size_t lw_check_count(const json_t *findings, const char *severity);
 

@@ -189,44 +189,6 @@ static void print_doc(FILE *out, const json_t *findings, size_t i, size_t j, int
     print_unknown(out, findings, i, j, all_unknown, color);
 }
 
-static void print_table(FILE *out, const json_t *findings, int all_unknown, int color, const char *cwd)
-{
-    size_t nf = json_array_size(findings), n_unknown = 0, n_ocr = 0, n_docs_unknown = 0;
-    /* the documents with findings first, then those with unknown citations only: a real
-     * error must not sit below pages of ids to look up */
-    for (int pass = 0; pass < 2; pass++) {
-        for (size_t i = 0; i < nf;) {
-            json_int_t id = json_integer_value(json_object_get(json_array_get(findings, i), "id"));
-            size_t j = i, real = 0, unknown = 0;
-            for (; j < nf && json_integer_value(json_object_get(json_array_get(findings, j), "id")) == id; j++) {
-                const json_t *f = json_array_get(findings, j);
-                if (is_unknown(f)) {
-                    unknown++;
-                    if (!pass)
-                        n_ocr += ocr_suspect(f);
-                } else {
-                    real++;
-                }
-            }
-            if (!pass) {
-                n_unknown += unknown;
-                n_docs_unknown += unknown > 0;
-            }
-            if ((pass == 0) == (real > 0))
-                print_doc(out, findings, i, j, all_unknown, color, cwd);
-            i = j;
-        }
-    }
-    size_t n_info = lw_check_count(findings, "info") - n_unknown;
-    fputs(nf ? "\n" : "", out);
-    fprintf(out, vi(LW_MSG_CHECK_SUMMARY), nf - n_unknown, lw_check_count(findings, "error"),
-            lw_check_count(findings, "warning"), n_info);
-    fputc('\n', out);
-    if (n_unknown) {
-        fprintf(out, vi(LW_MSG_CHECK_SUMMARY_UNKNOWN), n_unknown, n_docs_unknown, n_ocr);
-        fputc('\n', out);
-    }
-}
 #pragma GCC diagnostic pop
 
 /* o[key] made relative to cwd when it lies below it; -1 when out of memory. */
@@ -273,39 +235,190 @@ static int text_write(const char *buffer, size_t size, void *data)
     return t->nomem ? -1 : 0;
 }
 
+/* ---- the writer: the findings a document at a time (issue 20) ---- */
+
+struct lw_check_writer {
+    lw_check_format fmt;
+    FILE *out;
+    FILE *later;      /* table: the documents whose only findings are unknown citations, written
+                         after the others; a temporary file (most documents of a large database
+                         are such), else a stream in memory (mem) */
+    char *mem;
+    size_t memlen;
+    int all_unknown, color;
+    char cwd[LW_CHECK_CWD_MAX];
+    size_t nf, n_unknown, n_ocr, n_docs_unknown, n_error, n_warning, n_info;
+    size_t n_added;   /* JSON: pieces of the array written */
+};
+
+lw_status lw_check_writer_open(lw_check_format fmt, const lw_check_render_options *opt, FILE *out,
+                               lw_check_writer **w, lw_error *err)
+{
+    *w = NULL;
+    if (fmt != LW_CHECK_TABLE && fmt != LW_CHECK_JSON)
+        return lw_error_msg(err, LW_ERR_USAGE, NULL, 0, 0, LW_MSG_CHECK_FORMAT, (int)fmt);
+    lw_check_writer *x = calloc(1, sizeof *x);
+    if (!x)
+        return lw_error_msg(err, LW_ERR_NOMEM, NULL, 0, 0, LW_MSG_NOMEM);
+    x->fmt = fmt;
+    x->out = out;
+    x->all_unknown = opt && opt->all_unknown;
+    x->color = opt && opt->color;
+    if (opt && opt->cwd)
+        snprintf(x->cwd, sizeof x->cwd, "%s", opt->cwd);
+    else if (!getcwd(x->cwd, sizeof x->cwd))
+        x->cwd[0] = '\0';
+    if (fmt == LW_CHECK_TABLE && opt && opt->stale > 0) { /* findings on old facts: said before them */
+        fputs(opt->color ? "\033[1;33m" : "", out);
+        fprintf(out, vi(LW_MSG_REPORT_STALE), opt->stale, opt->db ? opt->db : "lawwatch.db");
+        fputs(opt->color ? "\033[0m\n\n" : "\n\n", out);
+    }
+    *w = x;
+    return LW_OK;
+}
+
+/* Table: one document's findings [0, n) of doc, to out or (only unknown citations) later. */
+static lw_status table_add(lw_check_writer *w, const json_t *doc, lw_error *err)
+{
+    size_t n = json_array_size(doc), real = 0, unknown = 0;
+    for (size_t j = 0; j < n; j++) {
+        const json_t *f = json_array_get(doc, j);
+        const char *sev = str(f, "severity");
+        w->n_error += sev && !strcmp(sev, "error");
+        w->n_warning += sev && !strcmp(sev, "warning");
+        w->n_info += sev && !strcmp(sev, "info");
+        if (is_unknown(f)) {
+            unknown++;
+            w->n_ocr += ocr_suspect(f);
+        } else {
+            real++;
+        }
+    }
+    w->nf += n;
+    w->n_unknown += unknown;
+    w->n_docs_unknown += unknown > 0;
+    /* the documents with findings first, then those with unknown citations only: a real
+     * error must not sit below pages of ids to look up */
+    FILE *to = w->out;
+    if (!real) {
+        if (!w->later && !(w->later = tmpfile()) && !(w->later = open_memstream(&w->mem, &w->memlen)))
+            return lw_error_msg(err, LW_ERR_IO, NULL, 0, 0, LW_MSG_CHECK_WRITE);
+        to = w->later;
+    }
+    print_doc(to, doc, 0, n, w->all_unknown, w->color, w->cwd);
+    return ferror(to) ? lw_error_msg(err, LW_ERR_IO, NULL, 0, 0, LW_MSG_CHECK_WRITE) : LW_OK;
+}
+
+/* JSON: the array's elements as json_dump writes them with JSON_INDENT(1), the brackets
+ * left out: "[\n A,\n B\n]" gives "\n A,\n B", and pieces joined by "," make the whole
+ * array's text. Paths made relative in piece itself. */
+static lw_status json_add(lw_check_writer *w, json_t *piece, lw_error *err)
+{
+    text_out t = {{0}, 0};
+    if (lw_check_relative_paths(piece, w->cwd) || json_dump_callback(piece, text_write, &t, JSON_INDENT(1)) ||
+        t.nomem || t.b.len < 3) {
+        lw_buf_free(&t.b);
+        return lw_error_msg(err, LW_ERR_NOMEM, NULL, 0, 0, LW_MSG_NOMEM);
+    }
+    fputs(w->n_added++ ? "," : "[", w->out);
+    fwrite(t.b.data + 1, 1, t.b.len - 3, w->out); /* without "[" and "\n]" */
+    lw_buf_free(&t.b);
+    return ferror(w->out) ? lw_error_msg(err, LW_ERR_IO, NULL, 0, 0, LW_MSG_CHECK_WRITE) : LW_OK;
+}
+
+lw_status lw_check_writer_add(lw_check_writer *w, json_t *findings, lw_error *err)
+{
+    if (!json_array_size(findings))
+        return LW_OK;
+    return w->fmt == LW_CHECK_TABLE ? table_add(w, findings, err) : json_add(w, findings, err);
+}
+
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
+/* The table's end: the documents kept for later, then the totals. */
+static lw_status table_close(lw_check_writer *w, lw_error *err)
+{
+    FILE *out = w->out;
+    if (w->later) {
+        char buf[1 << 16];
+        size_t k;
+        if (fflush(w->later))
+            return lw_error_msg(err, LW_ERR_IO, NULL, 0, 0, LW_MSG_CHECK_WRITE);
+        if (w->mem) {
+            fwrite(w->mem, 1, w->memlen, out);
+        } else {
+            rewind(w->later);
+            while ((k = fread(buf, 1, sizeof buf, w->later)) > 0)
+                fwrite(buf, 1, k, out);
+            if (ferror(w->later))
+                return lw_error_msg(err, LW_ERR_IO, NULL, 0, 0, LW_MSG_CHECK_WRITE);
+        }
+    }
+    fputs(w->nf ? "\n" : "", out);
+    fprintf(out, vi(LW_MSG_CHECK_SUMMARY), w->nf - w->n_unknown, w->n_error, w->n_warning, w->n_info - w->n_unknown);
+    fputc('\n', out);
+    if (w->n_unknown) {
+        fprintf(out, vi(LW_MSG_CHECK_SUMMARY_UNKNOWN), w->n_unknown, w->n_docs_unknown, w->n_ocr);
+        fputc('\n', out);
+    }
+    return LW_OK;
+}
+#pragma GCC diagnostic pop
+
+lw_status lw_check_writer_close(lw_check_writer *w, lw_error *err)
+{
+    if (!w)
+        return LW_OK;
+    lw_status st = LW_OK;
+    if (w->fmt == LW_CHECK_TABLE)
+        st = table_close(w, err);
+    else
+        fputs(w->n_added ? "\n]\n" : "[]\n", w->out);
+    if (!st && (fflush(w->out) || ferror(w->out)))
+        st = lw_error_msg(err, LW_ERR_IO, NULL, 0, 0, LW_MSG_CHECK_WRITE);
+    lw_check_writer_free(w);
+    return st;
+}
+
+void lw_check_writer_free(lw_check_writer *w)
+{
+    if (!w)
+        return;
+    if (w->later)
+        fclose(w->later);
+    free(w->mem);
+    free(w);
+}
+
 lw_status lw_check_render(json_t *findings, lw_check_format fmt, const lw_check_render_options *opt,
                           FILE *out, lw_error *err)
 {
-    char here[LW_CHECK_CWD_MAX];
-    const char *cwd = opt ? opt->cwd : NULL;
-    if (!cwd)
-        cwd = getcwd(here, sizeof here) ? here : "";
-    switch (fmt) {
-    case LW_CHECK_TABLE:
-        if (opt && opt->stale > 0) { /* findings on old facts: said before them */
-            fputs(opt->color ? "\033[1;33m" : "", out);
-            fprintf(out, vi(LW_MSG_REPORT_STALE), opt->stale, opt->db ? opt->db : "lawwatch.db");
-            fputs(opt->color ? "\033[0m\n\n" : "\n\n", out);
+    lw_check_writer *w = NULL;
+    lw_status st = lw_check_writer_open(fmt, opt, out, &w, err);
+    if (st)
+        return st;
+    if (fmt == LW_CHECK_JSON) {
+        st = lw_check_writer_add(w, findings, err);
+    } else {
+        /* the table: a document's findings are a run of one id */
+        size_t nf = json_array_size(findings);
+        for (size_t i = 0; i < nf && !st;) {
+            json_int_t id = json_integer_value(json_object_get(json_array_get(findings, i), "id"));
+            size_t j = i;
+            json_t *doc = json_array();
+            while (j < nf && json_integer_value(json_object_get(json_array_get(findings, j), "id")) == id)
+                if (!doc || json_array_append(doc, json_array_get(findings, j++)))
+                    break;
+            st = doc && j > i ? lw_check_writer_add(w, doc, err) : lw_error_msg(err, LW_ERR_NOMEM, NULL, 0, 0, LW_MSG_NOMEM);
+            json_decref(doc);
+            i = j;
         }
-        print_table(out, findings, opt && opt->all_unknown, opt && opt->color, cwd);
-        break;
-    case LW_CHECK_JSON: {
-        /* gathered, then written at once: one write of the whole array */
-        text_out t = {{0}, 0};
-        if (lw_check_relative_paths(findings, cwd) || json_dump_callback(findings, text_write, &t, JSON_INDENT(1)) ||
-            t.nomem || lw_buf_putc(&t.b, '\n')) {
-            lw_buf_free(&t.b);
-            return lw_error_msg(err, LW_ERR_NOMEM, NULL, 0, 0, LW_MSG_NOMEM);
-        }
-        fwrite(t.b.data, 1, t.b.len, out);
-        lw_buf_free(&t.b);
-        break;
     }
-    default: return lw_error_msg(err, LW_ERR_USAGE, NULL, 0, 0, LW_MSG_CHECK_FORMAT, (int)fmt);
+    if (st) {
+        lw_check_writer_free(w);
+        return st;
     }
-    if (fflush(out) || ferror(out))
-        return lw_error_msg(err, LW_ERR_IO, NULL, 0, 0, LW_MSG_CHECK_WRITE);
-    return LW_OK;
+    return lw_check_writer_close(w, err);
 }
 
 int lw_check_stale(json_t *findings, long long n, const char *db)

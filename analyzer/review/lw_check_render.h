@@ -36,6 +36,20 @@ int lw_check_relative_paths(json_t *findings, const char *cwd);
 lw_status lw_check_render(json_t *findings, lw_check_format fmt, const lw_check_render_options *opt,
                           FILE *out, lw_error *err);
 
+/* issue 20: the same output written a document at a time, so that no run holds the whole
+ * database's findings: open (the table's stale-rules sentence first), add each document's
+ * findings in the order of the whole array (lw_check_each's; JSON takes any piece of the
+ * array, and makes its paths relative in place), close (the table's documents with only
+ * unknown citations, kept in a temporary file until then, and its totals; JSON's "]").
+ * Byte for byte what lw_check_render writes for the concatenated findings. close and free
+ * release w (free after an error, without writing the end). */
+typedef struct lw_check_writer lw_check_writer;
+lw_status lw_check_writer_open(lw_check_format fmt, const lw_check_render_options *opt, FILE *out,
+                               lw_check_writer **w, lw_error *err);
+lw_status lw_check_writer_add(lw_check_writer *w, json_t *findings, lw_error *err);
+lw_status lw_check_writer_close(lw_check_writer *w, lw_error *err);
+void lw_check_writer_free(lw_check_writer *w);
+
 /* Puts first in findings the "rules.stale" finding (severity warning, no line, no
  * document): n documents of the database db were extracted by rules other than the ones
  * checking them; evidence {"stale_documents", "command"}. -1 when out of memory. */

@@ -55,7 +55,30 @@ struct lw_docset {
     int one_province;
     covered_t *cov; /* open addressing by unit name; ncov a power of two */
     size_t ncov, usedcov;
+    /* issue 20 (LW_DS_LAZY): the group lw_docset_fill filled, indexed from LW_DS_FILLED up,
+     * its strings in an arena of their own (fstrs), and what its documents had before */
+    int lazy, filling;   /* filling: keep_word adds no word (its copy goes with the group) */
+    /* issue 20 (LW_DS_REFS_IDS): each reference's target alone, in the documents' slices
+     * (first_ref, n_refs): all the report asks of them */
+    size_t *targets;
+    size_t ntargets, captargets;
+    int targets_only;
+    lw_ds_duty *fduties;
+    size_t nfduties;
+    lw_ds_unit *funits;
+    size_t nfunits;
+    lw_ds_ref *frefs;
+    size_t nfrefs;
+    char **fstrs;
+    size_t nfstrs, capfstrs;
+    struct filled {
+        size_t doc, first_ref, n_refs, first_duty, n_duties;
+    } *saved;
+    size_t nsaved;
 };
+
+/* The first index of a filled group's duties and references: past any loaded ones. */
+#define LW_DS_FILLED ((size_t)1 << (sizeof(size_t) * 8 - 2))
 
 /* Strings live in chunks (an arena): a database of 20000 documents hands out some two
  * million of them, and one malloc each would double the memory. */
@@ -128,6 +151,8 @@ static const char *keep_word(lw_docset *d, const unsigned char *s)
     size_t k = (size_t)lw_hash_str((const char *)s) & (d->capwords - 1);
     while (d->words[k] && strcmp(d->words[k], (const char *)s))
         k = (k + 1) & (d->capwords - 1);
+    if (!d->words[k] && d->filling)
+        return keep(d, s); /* a filled group's: released with it, so not in the set */
     if (!d->words[k]) {
         const char *c = keep(d, s);
         if (!c)
@@ -152,6 +177,15 @@ typedef struct {
     json_t *province_committees, *city_committees;
     char *province_word; /* owned: " tỉnh " */
     char *plan_key;      /* owned: plan_kind folded ("ke hoach") */
+    /* LW_DS_LAZY (on_ref_lazy): the document whose references are being read, their targets */
+    size_t cur;
+    size_t *tg;
+    size_t ntg, captg;
+    /* LW_DS_LAZY (load_plan_duties): only the duties with a topic are kept (the only ones a
+     * unit plan is compared with), and only their units: kept holds their fact ids, sorted */
+    int topical_only;
+    long long *kept;
+    size_t nkept, capkept;
 } loader;
 
 /* The vocabulary loader needs from rs: LW_ERR_RULE when rules/duties.yaml lacks it. */
@@ -233,9 +267,29 @@ static int doc_year(const char *date, const char *subject)
 }
 
 size_t lw_docset_ndocs(const lw_docset *d) { return d->ndocs; }
+size_t lw_docset_nduties(const lw_docset *d) { return d->nduties; }
 const lw_ds_doc *lw_docset_doc(const lw_docset *d, size_t i) { return i < d->ndocs ? &d->docs[i] : NULL; }
-const lw_ds_duty *lw_docset_duty(const lw_docset *d, size_t i) { return i < d->nduties ? &d->duties[i] : NULL; }
-const lw_ds_ref *lw_docset_ref(const lw_docset *d, size_t i) { return i < d->nrefs ? &d->refs[i] : NULL; }
+const lw_ds_duty *lw_docset_duty(const lw_docset *d, size_t i)
+{
+    if (i < d->nduties)
+        return &d->duties[i];
+    return i >= LW_DS_FILLED && i - LW_DS_FILLED < d->nfduties ? &d->fduties[i - LW_DS_FILLED] : NULL;
+}
+
+size_t lw_docset_target(const lw_docset *d, size_t i)
+{
+    if (d->targets_only)
+        return i < d->ntargets ? d->targets[i] : (size_t)-1;
+    const lw_ds_ref *r = lw_docset_ref(d, i);
+    return r ? r->target : (size_t)-1;
+}
+
+const lw_ds_ref *lw_docset_ref(const lw_docset *d, size_t i)
+{
+    if (i < d->nrefs)
+        return &d->refs[i];
+    return i >= LW_DS_FILLED && i - LW_DS_FILLED < d->nfrefs ? &d->frefs[i - LW_DS_FILLED] : NULL;
+}
 
 static size_t doc_index(const lw_docset *d, long long id)
 {
@@ -453,6 +507,14 @@ int lw_docset_needs_deadline(const lw_docset *ds, const lw_ds_doc *d, const lw_d
 
 const char *lw_date_vi(const char *iso, char *buf)
 {
+    /* the stored form, YYYY-MM-DD, turned round by hand: a report writes some 200000 dates
+     * (sscanf and snprintf were a twentieth of its time); the same text as below */
+    if (iso && iso[0] >= '0' && iso[0] <= '9' && iso[1] >= '0' && iso[1] <= '9' && iso[2] >= '0' && iso[2] <= '9' &&
+        iso[3] >= '0' && iso[3] <= '9' && iso[4] == '-' && iso[5] >= '0' && iso[5] <= '9' && iso[6] >= '0' &&
+        iso[6] <= '9' && iso[7] == '-' && iso[8] >= '0' && iso[8] <= '9' && iso[9] >= '0' && iso[9] <= '9') {
+        memcpy(buf, (const char[]){iso[8], iso[9], '/', iso[5], iso[6], '/', iso[0], iso[1], iso[2], iso[3], '\0'}, 11);
+        return buf;
+    }
     int y, m, dd;
     if (!iso || sscanf(iso, "%4d-%2d-%2d", &y, &m, &dd) != 3)
         return iso ? iso : "";
@@ -492,10 +554,8 @@ static lw_status load_groups(lw_docset *d, const lw_ruleset *rs, lw_error *err)
     return LW_OK;
 }
 
-/* Folded numbers sorted, then each reference's target, then the province of a document
- * that names none: the one most of the documents it cites have ("Thực hiện Kế hoạch số
- * 48/KH-UBND của Ủy ban nhân dân tỉnh": a district answering its province's plan). */
-static int index_numbers(lw_docset *d, const char *const *ref_keys)
+/* The documents' folded numbers, sorted (resolve_ref looks references up in them). */
+static int sort_numbers(lw_docset *d)
 {
     d->numbers = calloc(d->ndocs + 1, sizeof *d->numbers);
     if (!d->numbers)
@@ -511,37 +571,41 @@ static int index_numbers(lw_docset *d, const char *const *ref_keys)
         d->numbers[d->nnumbers++] = (number_t){.key = kept, .doc = i};
     }
     qsort(d->numbers, d->nnumbers, sizeof *d->numbers, cmp_number);
-    for (size_t i = 0; i < d->ndocs; i++)
-        for (size_t k = d->docs[i].first_ref; k < d->docs[i].first_ref + d->docs[i].n_refs; k++) {
-            lw_ds_ref *r = &d->refs[k];
-            char *f = ref_keys[k] || !r->id ? NULL : lw_store_fold(r->id);
-            const char *key = ref_keys[k] ? ref_keys[k] : f;
-            r->target = key ? resolve_ref(d, key, r->date, i) : (size_t)-1;
-            free(f);
-        }
-    for (size_t i = 0; i < d->ndocs; i++) {
-        lw_ds_doc *x = &d->docs[i];
-        if (x->province)
+    return 0;
+}
+
+/* The province of document i when it names none: the one most of the documents it cites
+ * have (targets[0..n), its references' in text order; the first of those cited most), as
+ * the documents before it have theirs by now ("Thực hiện Kế hoạch số 48/KH-UBND của Ủy ban
+ * nhân dân tỉnh": a district answering its province's plan). */
+static void infer_province(lw_docset *d, size_t i, const size_t *targets, size_t n)
+{
+    lw_ds_doc *x = &d->docs[i];
+    if (x->province)
+        return;
+    const char *best = NULL;
+    int best_n = 0;
+    for (size_t k = 0; k < n; k++) {
+        size_t t = targets[k];
+        const char *p = t != (size_t)-1 && t != i ? d->docs[t].province : NULL;
+        if (!p || (best && !strcmp(p, best)))
             continue;
-        const char *best = NULL;
-        int best_n = 0;
-        for (size_t k = 0; k < x->n_refs; k++) {
-            size_t t = d->refs[x->first_ref + k].target;
-            const char *p = t != (size_t)-1 && t != i ? d->docs[t].province : NULL;
-            if (!p || (best && !strcmp(p, best)))
-                continue;
-            int n = 0;
-            for (size_t j = k; j < x->n_refs; j++) {
-                size_t tj = d->refs[x->first_ref + j].target;
-                n += tj != (size_t)-1 && tj != i && d->docs[tj].province && !strcmp(d->docs[tj].province, p);
-            }
-            if (n > best_n) {
-                best = p;
-                best_n = n;
-            }
+        int c = 0;
+        for (size_t j = k; j < n; j++) {
+            size_t tj = targets[j];
+            c += tj != (size_t)-1 && tj != i && d->docs[tj].province && !strcmp(d->docs[tj].province, p);
         }
-        x->province = best; /* a pointer into the cited document's strings: the docset owns both */
+        if (c > best_n) {
+            best = p;
+            best_n = c;
+        }
     }
+    x->province = best; /* a pointer into the cited document's strings: the docset owns both */
+}
+
+/* Whether the documents name at most one province (lw_docset_one_province). */
+static void set_one_province(lw_docset *d)
+{
     /* provinces are kept by keep_word, so one pointer per name (the report compares them by
      * pointer first), and an inferred one is a cited document's own */
     const char *only = NULL;
@@ -553,6 +617,31 @@ static int index_numbers(lw_docset *d, const char *const *ref_keys)
         if (p)
             only = p;
     }
+}
+
+/* Folded numbers sorted, then each reference's target, then the province of a document
+ * that names none (infer_province), in document order. */
+static int index_numbers(lw_docset *d, const char *const *ref_keys)
+{
+    if (sort_numbers(d))
+        return -1;
+    for (size_t i = 0; i < d->ndocs; i++)
+        for (size_t k = d->docs[i].first_ref; k < d->docs[i].first_ref + d->docs[i].n_refs; k++) {
+            lw_ds_ref *r = &d->refs[k];
+            char *f = ref_keys[k] || !r->id ? NULL : lw_store_fold(r->id);
+            const char *key = ref_keys[k] ? ref_keys[k] : f;
+            r->target = key ? resolve_ref(d, key, r->date, i) : (size_t)-1;
+            free(f);
+        }
+    size_t *targets = malloc((d->nrefs + 1) * sizeof *targets);
+    if (!targets)
+        return -1;
+    for (size_t k = 0; k < d->nrefs; k++)
+        targets[k] = d->refs[k].target;
+    for (size_t i = 0; i < d->ndocs; i++)
+        infer_province(d, i, targets + d->docs[i].first_ref, d->docs[i].n_refs);
+    free(targets);
+    set_one_province(d);
     return 0;
 }
 
@@ -652,12 +741,14 @@ static int on_doc(void *ud, const lw_store_doc_row *r)
     x->number = col(l, r->number);
     x->issuer = col(l, r->issuer);
     x->date = word(l, r->date);
-    x->subject = col(l, r->subject);
+    /* LW_DS_LAZY: the subject is only in a document's own findings: it comes with the
+     * document's group (lw_docset_fill) */
+    x->subject = d->lazy ? NULL : col(l, r->subject);
     x->topic = word(l, r->topic);
     if (r->topic && !*r->topic)
         l->unclassified = 1;
     x->is_plan = r->kind_key && !strcmp(r->kind_key, l->plan_key);
-    x->year = doc_year(x->date, x->subject);
+    x->year = doc_year(x->date, r->subject);
     return l->nomem;
 }
 
@@ -679,13 +770,24 @@ static int on_province(void *ud, const lw_store_doc_value *r)
     return l->nomem;
 }
 
+static int cmp_ll(const void *a, const void *b)
+{
+    long long x = *(const long long *)a, y = *(const long long *)b;
+    return (x > y) - (x < y);
+}
+
 static int on_duty(void *ud, const lw_store_duty_row *r)
 {
     loader *l = ud;
     lw_docset *d = l->d;
     size_t di = doc_index(d, r->doc_id);
-    if (di == (size_t)-1)
+    if (di == (size_t)-1 || (l->topical_only && !r->topic))
         return 0;
+    if (l->topical_only) {
+        if (grow((void **)&l->kept, &l->capkept, l->nkept, sizeof *l->kept))
+            return l->nomem = 1;
+        l->kept[l->nkept++] = r->fact_id;
+    }
     if (grow((void **)&d->duties, &l->cap, d->nduties, sizeof *d->duties))
         return l->nomem = 1;
     lw_ds_duty *u = &d->duties[d->nduties];
@@ -723,6 +825,8 @@ static int on_unit(void *ud, const lw_store_unit_row *r)
 {
     loader *l = ud;
     lw_docset *d = l->d;
+    if (l->topical_only && !bsearch(&r->fact_id, l->kept, l->nkept, sizeof *l->kept, cmp_ll))
+        return 0; /* a unit of a duty not kept */
     size_t fcap = l->fcap;
     if (grow((void **)&d->units, &l->ucap, d->nunits, sizeof *d->units) ||
         grow((void **)&l->fids, &fcap, d->nunits, sizeof *l->fids))
@@ -768,6 +872,43 @@ static int on_ref(void *ud, const lw_store_ref_row *q)
     d->docs[di].n_refs++;
     d->nrefs++;
     return l->nomem;
+}
+
+/* LW_DS_LAZY and LW_DS_REFS_IDS: each reference of the stream (by document) resolved as it
+ * comes, and a document's province inferred once its references are all read (as
+ * index_numbers does, in the same order); LW_DS_LAZY keeps none (lw_docset_fill brings a
+ * group's), LW_DS_REFS_IDS its target alone. */
+static int on_ref_lazy(void *ud, const lw_store_ref_row *q)
+{
+    loader *l = ud;
+    lw_docset *d = l->d;
+    size_t di = doc_index(d, q->doc_id);
+    if (di == (size_t)-1)
+        return 0;
+    if (di != l->cur) {
+        if (l->cur != (size_t)-1)
+            infer_province(d, l->cur, l->tg, l->ntg);
+        l->cur = di;
+        l->ntg = 0;
+    }
+    if (grow((void **)&l->tg, &l->captg, l->ntg, sizeof *l->tg))
+        return l->nomem = 1;
+    char *f = q->cited_key || !q->cited_id ? NULL : lw_store_fold(q->cited_id);
+    const char *key = q->cited_key ? q->cited_key : f;
+    if (!q->cited_key && q->cited_id && !f)
+        return l->nomem = 1;
+    size_t t = key ? resolve_ref(d, key, q->cited_date, di) : (size_t)-1;
+    free(f);
+    l->tg[l->ntg++] = t;
+    if (d->targets_only) { /* LW_DS_REFS_IDS: the target kept, in the document's slice */
+        if (grow((void **)&d->targets, &d->captargets, d->ntargets, sizeof *d->targets))
+            return l->nomem = 1;
+        if (!d->docs[di].n_refs)
+            d->docs[di].first_ref = d->ntargets;
+        d->docs[di].n_refs++;
+        d->targets[d->ntargets++] = t;
+    }
+    return 0;
 }
 
 /* Gives each duty its slice of the units (sorted by duty). */
@@ -841,10 +982,35 @@ static lw_status load_duties(loader *l, lw_store *s, const long long *only, size
 {
     l->cap = 0;
     lw_status st = only ? lw_store_each_duty_of(s, only, n, on_duty, l, err) : lw_store_each_duty(s, on_duty, l, err);
+    if (!st && !l->nomem && l->topical_only && l->nkept)
+        qsort(l->kept, l->nkept, sizeof *l->kept, cmp_ll);
     if (!st && !l->nomem)
         st = only ? lw_store_each_duty_unit_of(s, only, n, on_unit, l, err) : lw_store_each_duty_unit(s, on_unit, l, err);
     if (!st && !l->nomem)
         slice_units(l->d, l->fids);
+    return st;
+}
+
+/* LW_DS_LAZY: the duties of the province plans only, and of those only the ones with a topic
+ * (lw_check compares every unit plan with them, and only by topic); the other documents'
+ * come with lw_docset_fill, and a province plan's own, every one, when it is filled. */
+static lw_status load_plan_duties(loader *l, lw_store *s, lw_error *err)
+{
+    const lw_docset *d = l->d;
+    long long *ids = malloc((d->ndocs + 1) * sizeof *ids);
+    size_t n = 0;
+    if (!ids)
+        return lw_error_msg(err, LW_ERR_NOMEM, NULL, 0, 0, LW_MSG_NOMEM);
+    for (size_t i = 0; i < d->ndocs; i++)
+        if (d->docs[i].is_plan && d->docs[i].is_province)
+            ids[n++] = d->docs[i].id;
+    l->topical_only = 1;
+    lw_status st = load_duties(l, s, ids, n, err);
+    l->topical_only = 0;
+    free(l->kept);
+    l->kept = NULL;
+    l->nkept = l->capkept = 0;
+    free(ids);
     return st;
 }
 
@@ -855,8 +1021,9 @@ lw_status lw_docset_load_for(lw_store *s, const lw_ruleset *rs, int flags, long 
     lw_docset *d = calloc(1, sizeof *d);
     if (!d)
         return lw_error_msg(err, LW_ERR_NOMEM, NULL, 0, 0, LW_MSG_NOMEM);
-    loader l = {d, flags, 0, 0, 0, 0, 0, 0, NULL, NULL, NULL, NULL, NULL, NULL};
+    loader l = {.d = d, .flags = flags};
     unsigned long oom = lw_oom_mark(); /* a string kept on the way, a table grown: noted there */
+    d->lazy = !doc_id && (flags & LW_DS_LAZY);
     lw_status st = load_groups(d, rs, err);
     if (!st)
         st = load_vocabulary(&l, rs, err);
@@ -873,11 +1040,25 @@ lw_status lw_docset_load_for(lw_store *s, const lw_ruleset *rs, int flags, long 
     if (!st && !l.nomem)
         issuer_province(&l);
     if (!st && !l.nomem && !doc_id)
-        st = load_duties(&l, s, NULL, 0, err);
+        st = d->lazy ? load_plan_duties(&l, s, err) : load_duties(&l, s, NULL, 0, err);
     l.cap = 0; /* the capacity of the next table grown (refs) */
-    if (!st && !l.nomem)
+    d->targets_only = !doc_id && !d->lazy && (flags & LW_DS_REFS_IDS);
+    if (!st && !l.nomem && (d->lazy || d->targets_only)) {
+        /* the numbers first: each reference is resolved as it comes (on_ref_lazy) */
+        l.cur = (size_t)-1;
+        if (sort_numbers(d))
+            l.nomem = 1;
+        else
+            st = lw_store_each_ref(s, d->lazy ? LW_STORE_REFS_KEYS : LW_STORE_REFS_IDS, on_ref_lazy, &l, err);
+        if (!st && !l.nomem && l.cur != (size_t)-1)
+            infer_province(d, l.cur, l.tg, l.ntg);
+        if (!st && !l.nomem)
+            set_one_province(d);
+    } else if (!st && !l.nomem) {
         st = lw_store_each_ref(s, flags & LW_DS_REFS_IDS ? LW_STORE_REFS_IDS : LW_STORE_REFS_FULL, on_ref, &l, err);
-    if (!st && (l.nomem || index_numbers(d, l.keys) || index_issuers(d) || lw_oom_since(oom)))
+    }
+    if (!st && (l.nomem || (!d->lazy && !d->targets_only && index_numbers(d, l.keys)) || index_issuers(d) ||
+                lw_oom_since(oom)))
         st = lw_error_msg(err, LW_ERR_NOMEM, NULL, 0, 0, LW_MSG_NOMEM);
     if (!st && doc_id) {
         /* one document judged alone: the duties it needs, known once its references have
@@ -891,6 +1072,7 @@ lw_status lw_docset_load_for(lw_store *s, const lw_ruleset *rs, int flags, long 
     }
     free(l.fids);
     free(l.keys);
+    free(l.tg);
     free(l.province_word);
     free(l.plan_key);
     if (st) {
@@ -906,10 +1088,148 @@ lw_status lw_docset_load(lw_store *s, const lw_ruleset *rs, int flags, lw_docset
     return lw_docset_load_for(s, rs, flags, 0, out, err);
 }
 
+/* lw_docset_fill: a document's subject, in the group's arena. */
+static int on_doc_subject(void *ud, const lw_store_doc_row *r)
+{
+    loader *l = ud;
+    size_t i = doc_index(l->d, r->id);
+    if (i != (size_t)-1)
+        l->d->docs[i].subject = col(l, r->subject);
+    return l->nomem;
+}
+
+/* The filled group's arrays and arena swapped with the loaded ones (fill reads into them
+ * with the loader's callbacks, which write the loaded ones). */
+static void swap_filled(lw_docset *d)
+{
+#define LW_DS_SWAP(T, a, b) \
+    do { \
+        T t_ = (a); \
+        (a) = (b); \
+        (b) = t_; \
+    } while (0)
+    LW_DS_SWAP(lw_ds_duty *, d->duties, d->fduties);
+    LW_DS_SWAP(size_t, d->nduties, d->nfduties);
+    LW_DS_SWAP(lw_ds_unit *, d->units, d->funits);
+    LW_DS_SWAP(size_t, d->nunits, d->nfunits);
+    LW_DS_SWAP(lw_ds_ref *, d->refs, d->frefs);
+    LW_DS_SWAP(size_t, d->nrefs, d->nfrefs);
+    LW_DS_SWAP(char **, d->strs, d->fstrs);
+    LW_DS_SWAP(size_t, d->nstrs, d->nfstrs);
+    LW_DS_SWAP(size_t, d->capstrs, d->capfstrs);
+#undef LW_DS_SWAP
+}
+
+int lw_docset_lazy(const lw_docset *d) { return d->lazy; }
+
+void lw_docset_unfill(lw_docset *d)
+{
+    if (!d || !d->lazy)
+        return;
+    for (size_t k = 0; k < d->nsaved; k++) {
+        lw_ds_doc *x = &d->docs[d->saved[k].doc];
+        x->first_ref = d->saved[k].first_ref;
+        x->n_refs = d->saved[k].n_refs;
+        x->first_duty = d->saved[k].first_duty;
+        x->n_duties = d->saved[k].n_duties;
+        x->subject = NULL; /* the group's arena's */
+    }
+    d->nsaved = 0;
+    for (size_t i = 0; i < d->nfstrs; i++)
+        free(d->fstrs[i]);
+    free(d->fstrs);
+    free(d->fduties);
+    free(d->funits);
+    free(d->frefs);
+    d->fstrs = NULL;
+    d->fduties = NULL;
+    d->funits = NULL;
+    d->frefs = NULL;
+    d->nfstrs = d->capfstrs = d->nfduties = d->nfunits = d->nfrefs = 0;
+}
+
+lw_status lw_docset_fill(lw_docset *d, lw_store *s, const size_t *docs, size_t n, lw_error *err)
+{
+    if (!d->lazy)
+        return LW_OK;
+    lw_docset_unfill(d);
+    struct filled *sv = realloc(d->saved, (n + 1) * sizeof *sv);
+    long long *ids = malloc((n + 1) * sizeof *ids), *dids = malloc((n + 1) * sizeof *dids);
+    if (sv)
+        d->saved = sv;
+    if (!sv || !ids || !dids) {
+        free(ids);
+        free(dids);
+        return lw_error_msg(err, LW_ERR_NOMEM, NULL, 0, 0, LW_MSG_NOMEM);
+    }
+    size_t nd = 0;
+    for (size_t k = 0; k < n; k++) {
+        lw_ds_doc *x = &d->docs[docs[k]];
+        d->saved[k] = (struct filled){docs[k], x->first_ref, x->n_refs, x->first_duty, x->n_duties};
+        ids[k] = x->id;
+        x->first_ref = x->n_refs = 0;
+        /* a province plan too: it holds its topical duties only (load_plan_duties) */
+        dids[nd++] = x->id;
+        x->first_duty = x->n_duties = 0;
+    }
+    d->nsaved = n;
+    /* read with the loader's callbacks into the group's own arrays and arena: the loaded
+     * ones swapped out meanwhile (the chunk in use with them) */
+    char *chunk = d->chunk;
+    size_t chunk_left = d->chunk_left;
+    d->chunk = NULL;
+    d->chunk_left = 0;
+    swap_filled(d);
+    d->filling = 1;
+    loader l = {.d = d, .flags = LW_DS_REFS_FULL};
+    unsigned long oom = lw_oom_mark();
+    lw_status st = nd ? load_duties(&l, s, dids, nd, err) : LW_OK;
+    l.cap = 0;
+    if (!st && !l.nomem)
+        st = lw_store_each_ref_of(s, ids, n, on_ref, &l, err);
+    if (!st && !l.nomem)
+        st = lw_store_each_document_of(s, ids, n, on_doc_subject, &l, err);
+    /* the targets, as index_numbers gives the loaded references theirs */
+    for (size_t k = 0; !st && !l.nomem && k < n; k++) {
+        const lw_ds_doc *x = &d->docs[docs[k]];
+        for (size_t j = x->first_ref; j < x->first_ref + x->n_refs; j++) {
+            lw_ds_ref *r = &d->refs[j];
+            char *f = l.keys[j] || !r->id ? NULL : lw_store_fold(r->id);
+            const char *key = l.keys[j] ? l.keys[j] : f;
+            if (!l.keys[j] && r->id && !f)
+                l.nomem = 1;
+            r->target = key ? resolve_ref(d, key, r->date, docs[k]) : (size_t)-1;
+            free(f);
+        }
+    }
+    d->filling = 0;
+    swap_filled(d);
+    d->chunk = chunk;
+    d->chunk_left = chunk_left;
+    for (size_t k = 0; k < n; k++) {
+        lw_ds_doc *x = &d->docs[docs[k]];
+        if (x->n_refs)
+            x->first_ref += LW_DS_FILLED;
+        if (x->n_duties)
+            x->first_duty += LW_DS_FILLED;
+    }
+    free(l.fids);
+    free(l.keys);
+    free(ids);
+    free(dids);
+    if (!st && (l.nomem || lw_oom_since(oom)))
+        st = lw_error_msg(err, LW_ERR_NOMEM, NULL, 0, 0, LW_MSG_NOMEM);
+    if (st)
+        lw_docset_unfill(d);
+    return st;
+}
+
 void lw_docset_free(lw_docset *d)
 {
     if (!d)
         return;
+    lw_docset_unfill(d);
+    free(d->saved);
     for (size_t i = 0; i < d->nstrs; i++)
         free(d->strs[i]);
     free(d->strs);
@@ -932,6 +1252,7 @@ void lw_docset_free(lw_docset *d)
     free(d->duties);
     free(d->units);
     free(d->refs);
+    free(d->targets);
     free(d);
 }
 

@@ -67,9 +67,18 @@ typedef struct {
 
 typedef struct lw_docset lw_docset;
 
-/* What lw_docset_load reads of each reference: everything (check), or only the cited id
- * and its target, in no particular order (report: which documents a document cites). */
-enum { LW_DS_REFS_FULL = 0, LW_DS_REFS_IDS = 1 };
+/* What lw_docset_load reads of each reference: everything (check), or only its target, in
+ * no particular order (report: which documents a document cites; issue 20: then
+ * lw_docset_ref answers NULL, lw_docset_target the target). */
+enum { LW_DS_REFS_FULL = 0, LW_DS_REFS_IDS = 1,
+       /* issue 20: check's compact state: no subjects (NULL until filled), no references
+        * kept (each is resolved as it is read, for the provinces documents are inferred to
+        * be of) and only the province
+        * plans' duties with a topic (is_plan and is_province: every unit plan is compared
+        * with them, by topic);
+        * lw_docset_fill then gives a group of documents at a time what LW_DS_REFS_FULL would
+        * have */
+       LW_DS_LAZY = 2 };
 
 /* Reads every document, its duties and its references; rs gives unit_groups (a bad
  * pattern there is LW_ERR_RULE naming the file). *out owned (lw_docset_free). */
@@ -81,10 +90,26 @@ lw_status lw_docset_load_for(lw_store *s, const lw_ruleset *rs, int flags, long 
                              lw_error *err);
 void lw_docset_free(lw_docset *d);
 
+/* issue 20: for a docset loaded LW_DS_LAZY, gives the documents docs[0..n) (indexes) their
+ * references as LW_DS_REFS_FULL reads them (all of them, in text order, with their targets)
+ * and their duties with their units (a province plan all of them, not only its topical
+ * ones), and their subjects, until the next
+ * fill or lw_docset_unfill: their first_ref and first_duty then index past the others, which
+ * lw_docset_ref and lw_docset_duty answer for. The rest of the docset is as loaded. LW_OK
+ * and nothing done for a docset not loaded lazily. */
+lw_status lw_docset_fill(lw_docset *d, lw_store *s, const size_t *docs, size_t n, lw_error *err);
+/* The filled documents back as loaded, their full references and duties released. */
+void lw_docset_unfill(lw_docset *d);
+/* Whether d was loaded LW_DS_LAZY (its documents have no references until filled). */
+int lw_docset_lazy(const lw_docset *d);
+
 size_t lw_docset_ndocs(const lw_docset *d);
+size_t lw_docset_nduties(const lw_docset *d);
 const lw_ds_doc *lw_docset_doc(const lw_docset *d, size_t i);
 const lw_ds_duty *lw_docset_duty(const lw_docset *d, size_t i);
 const lw_ds_ref *lw_docset_ref(const lw_docset *d, size_t i);
+/* The target of reference i (lw_ds_ref.target): what a docset of LW_DS_REFS_IDS keeps. */
+size_t lw_docset_target(const lw_docset *d, size_t i);
 /* Index of the document whose number is id (compared folded), or (size_t)-1. */
 size_t lw_docset_find_number(const lw_docset *d, const char *id);
 

@@ -1,7 +1,9 @@
 /* lw_report: statuses of duties as of a date (see the header for the rules), and the
  * read-only view the renderers (lw_report_write.c) read them through. */
+#define _GNU_SOURCE /* qsort_r */
 #include "lw_report.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -63,6 +65,10 @@ struct lw_report {
     uint64_t **pairs;   /* by document: its subject's pairs (subject_pairs), or NULL */
     size_t *npairs;
     unsigned char *paired; /* by document: pairs made (made when a duty first asks: on_subject) */
+    unsigned char *doc_part, *duty_part; /* by document (its subject) and by duty (its activity or
+                                            output): whether it speaks of part of a year, 0 not
+                                            asked yet, 1 no, 2 yes (folding is a report's
+                                            dearest step: asked once each) */
     char **names_of;    /* by document: label and subject as shown (doc_names), or NULL */
     char **labels;      /* by document: lw_doc_label alone, NULL when the header names nothing */
     const char **bodies, **province_words; /* rules/report.yaml (expand): borrowed */
@@ -188,7 +194,7 @@ static int doc_cites(const lw_docset *ds, const lw_ds_doc *r, const lw_ds_doc *d
         return 0;
     size_t di = doc_ix(ds, d);
     for (size_t k = 0; k < r->n_refs; k++)
-        if (lw_docset_ref(ds, r->first_ref + k)->target == di)
+        if (lw_docset_target(ds, r->first_ref + k) == di)
             return 1;
     return 0;
 }
@@ -380,7 +386,13 @@ static size_t candidates(lw_report *r, item_t *it, const char **topics, const lw
     char *unit_key = NULL; /* the unit's name folded, made when first needed */
     const char *topic = canon_topic(r, u->topic);
     const size_t *cov = topic ? lw_docset_covered(r->ds, it->v.unit, &n) : (n = 0, NULL);
-    int duty_part = n ? part_year(r, u->activity) || part_year(r, u->output) : 0;
+    int duty_part = 0;
+    if (n) {
+        unsigned char *dp_known = &r->duty_part[(size_t)(u - lw_docset_duty(r->ds, 0))];
+        if (!*dp_known)
+            *dp_known = part_year(r, u->activity) || part_year(r, u->output) ? 2 : 1;
+        duty_part = *dp_known == 2;
+    }
     for (size_t c = 0; c < n; c++) {
         const lw_ds_issuer *is = lw_docset_issuer(r->ds, cov[c]);
         for (size_t j = 0; j < is->n_docs; j++) {
@@ -402,7 +414,9 @@ static size_t candidates(lw_report *r, item_t *it, const char **topics, const lw
             if (!cites && (o->year != atoi(u->to) || !on_subject(r, it, i, &dp)))
                 continue;
             /* a half-year report is not the year's, nor the year's a half-year one */
-            if (part_year(r, o->subject) != duty_part)
+            if (!r->doc_part[i])
+                r->doc_part[i] = part_year(r, o->subject) ? 2 : 1;
+            if ((r->doc_part[i] == 2) != duty_part)
                 continue;
             if (nv == cap) {
                 size_t nc = cap ? cap * 2 : 8;
@@ -433,10 +447,10 @@ static void finish(lw_report *r, item_t *it, const lw_ds_doc *best)
     if (best) {
         long a = iso_days(best->date);
         it->v.status = a <= to ? LW_RS_DONE : LW_RS_LATE;
-        it->v.days = a - to;
+        it->v.days = (int)(a - to);
         return;
     }
-    it->v.days = to - r->as_of_days;
+    it->v.days = (int)(to - r->as_of_days);
     it->v.status = to < r->as_of_days ? LW_RS_OVERDUE : it->v.days <= r->opt.window ? LW_RS_DUE_SOON : LW_RS_UPCOMING;
 }
 
@@ -448,7 +462,7 @@ static void judge_all(lw_report *r, const char **topics)
         item_t *it = &r->items[i];
         if (it->v.no_unit) {
             it->v.status = LW_RS_NO_UNIT;
-            it->v.days = it->v.duty->to ? iso_days(it->v.duty->to) - r->as_of_days : 0;
+            it->v.days = it->v.duty->to ? (int)(iso_days(it->v.duty->to) - r->as_of_days) : 0;
         } else if (!it->v.duty->to) {
             it->v.status = LW_RS_NO_DEADLINE;
         } else {
@@ -476,15 +490,64 @@ static int cmp_item(const void *a, const void *b)
     return x->v.duty->line - y->v.duty->line;
 }
 
+/* cmp_item over indexes of the items (ctx), ties in index order: a stable sort's order. */
+static int cmp_item_ix(const void *a, const void *b, void *ctx)
+{
+    const item_t *items = ctx;
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+    int c = cmp_item(&items[x], &items[y]);
+    return c ? c : (x > y) - (x < y);
+}
+
+/* The items in cmp_item's order, ties in the order they were made (what glibc's merge sort
+ * left them in): an index of 4 bytes an item is sorted, then the items are moved along its
+ * cycles. glibc sorts items this large through 16 bytes of pointers each: for the five
+ * million items of 100000 documents that was the report's largest block after the items
+ * (issue 20). -1 when out of memory. */
+static int sort_items(lw_report *r)
+{
+    size_t n = r->n;
+    if (n < 2)
+        return 0;
+    if (n > UINT32_MAX) {
+        qsort(r->items, n, sizeof *r->items, cmp_item);
+        return 0;
+    }
+    uint32_t *ix = malloc(n * sizeof *ix);
+    unsigned char *done = calloc(n, 1);
+    if (!ix || !done) {
+        free(ix);
+        free(done);
+        return -1;
+    }
+    for (size_t i = 0; i < n; i++)
+        ix[i] = (uint32_t)i;
+    qsort_r(ix, n, sizeof *ix, cmp_item_ix, r->items);
+    /* items[j] becomes the old items[ix[j]]: each cycle once, its first item held aside */
+    for (size_t k = 0; k < n; k++) {
+        if (done[k] || ix[k] == k)
+            continue;
+        item_t first = r->items[k];
+        size_t j = k;
+        for (;;) {
+            size_t src = ix[j];
+            done[j] = 1;
+            if (src == k) {
+                r->items[j] = first;
+                break;
+            }
+            r->items[j] = r->items[src];
+            j = src;
+        }
+    }
+    free(ix);
+    free(done);
+    return 0;
+}
+
 static int cmp_str_ptr(const void *a, const void *b)
 {
     return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
-
-static int cmp_ptr(const void *a, const void *b)
-{
-    uintptr_t x = (uintptr_t) * (const char *const *)a, y = (uintptr_t) * (const char *const *)b;
-    return (x > y) - (x < y);
 }
 
 typedef struct {
@@ -499,36 +562,72 @@ static int cmp_path_ix(const void *a, const void *b)
     return c ? c : (x->doc > y->doc) - (x->doc < y->doc);
 }
 
+/* A distinct unit pointer of the items and its rank (rank_units_and_paths). */
+typedef struct {
+    const char *unit; /* NULL: empty slot */
+    unsigned rank;
+} unit_slot;
+
+static size_t ptr_hash(const char *p, size_t mask)
+{
+    uint64_t h = (uint64_t)(uintptr_t)p * UINT64_C(0x9E3779B97F4A7C15);
+    return (size_t)(h >> 17) & mask;
+}
+
+/* The slot of unit p in t (mask + 1 slots, a power of two): its own, or the empty one. */
+static unit_slot *unit_slot_of(unit_slot *t, size_t mask, const char *p)
+{
+    size_t k = ptr_hash(p, mask);
+    while (t[k].unit && t[k].unit != p)
+        k = (k + 1) & mask;
+    return &t[k];
+}
+
 /* Ranks for sorting without comparing strings again and again: each item's unit among
- * the distinct unit names (by pointer, then in strcmp order), each document by path. */
+ * the distinct unit names (by pointer, then in strcmp order), each document by path. The
+ * distinct pointers are found in a hash set (issue 20: not a sorted copy of every item's:
+ * a large report has millions of items and some thousands of units). */
 static int rank_units_and_paths(lw_report *r)
 {
-    const char **u = malloc((r->n + 1) * sizeof *u);
-    size_t nd = lw_docset_ndocs(r->ds), nu = 0;
+    size_t nd = lw_docset_ndocs(r->ds), nu = 0, mask = 255;
+    unit_slot *set = calloc(mask + 1, sizeof *set);
     path_ix *ix = malloc((nd + 1) * sizeof *ix);
-    unsigned *rank = NULL, *path_rank = malloc((nd + 1) * sizeof *path_rank);
+    unsigned *path_rank = malloc((nd + 1) * sizeof *path_rank);
     const char **byname = NULL;
     int rc = -1;
-    if (!u || !ix || !path_rank)
+    if (!set || !ix || !path_rank)
         goto done;
-    for (size_t i = 0; i < r->n; i++)
-        u[i] = r->items[i].v.unit;
-    qsort(u, r->n, sizeof *u, cmp_ptr);
-    for (size_t i = 0; i < r->n; i++)
-        if (!nu || u[nu - 1] != u[i])
-            u[nu++] = u[i];
+    for (size_t i = 0; i < r->n; i++) {
+        unit_slot *sl = unit_slot_of(set, mask, r->items[i].v.unit);
+        if (sl->unit)
+            continue;
+        sl->unit = r->items[i].v.unit;
+        if (2 * ++nu > mask + 1) { /* grown: every pointer placed again */
+            size_t nmask = 2 * mask + 1;
+            unit_slot *t = calloc(nmask + 1, sizeof *t);
+            if (!t)
+                goto done;
+            for (size_t k = 0; k <= mask; k++)
+                if (set[k].unit)
+                    *unit_slot_of(t, nmask, set[k].unit) = set[k];
+            free(set);
+            set = t;
+            mask = nmask;
+        }
+    }
     /* the distinct pointers by name: equal names (two pointers) share a rank */
     byname = malloc((nu + 1) * sizeof *byname);
-    rank = malloc((nu + 1) * sizeof *rank);
-    if (!byname || !rank)
+    if (!byname)
         goto done;
-    memcpy(byname, u, nu * sizeof *u);
+    size_t m = 0;
+    for (size_t k = 0; k <= mask; k++)
+        if (set[k].unit)
+            byname[m++] = set[k].unit;
     qsort(byname, nu, sizeof *byname, cmp_str_ptr);
     for (size_t i = 0, k = 0; i < nu; i++) {
         if (i && strcmp(byname[i - 1], byname[i]))
             k++;
-        const char **hit = bsearch(&byname[i], u, nu, sizeof *u, cmp_ptr);
-        rank[hit - u] = (unsigned)k;
+        unit_slot_of(set, mask, byname[i])->rank = (unsigned)k;
     }
     for (size_t i = 0; i < nd; i++)
         ix[i] = (path_ix){lw_docset_doc(r->ds, i)->path, i};
@@ -537,15 +636,13 @@ static int rank_units_and_paths(lw_report *r)
         path_rank[ix[i].doc] = (unsigned)i;
     for (size_t i = 0; i < r->n; i++) {
         item_t *it = &r->items[i];
-        const char **hit = bsearch(&it->v.unit, u, nu, sizeof *u, cmp_ptr);
-        it->unit_rank = rank[hit - u];
+        it->unit_rank = unit_slot_of(set, mask, it->v.unit)->rank;
         it->doc_rank = path_rank[it->v.duty->doc];
     }
     rc = 0;
 done:
-    free(u);
+    free(set);
     free(ix);
-    free(rank);
     free(byname);
     free(path_rank);
     return rc;
@@ -583,9 +680,10 @@ static int before_since(const lw_report *r, const lw_ds_doc *d, const lw_ds_duty
 }
 
 /* Keys of the restated-duty test: same document, unit, topic and deadline. */
-static int cmp_restated(const void *a, const void *b)
+static int cmp_restated(const void *a, const void *b, void *ctx)
 {
-    const item_t *x = *(item_t *const *)a, *y = *(item_t *const *)b;
+    const item_t *items = ctx;
+    const item_t *x = &items[*(const uint32_t *)a], *y = &items[*(const uint32_t *)b];
     int c;
     if (x->v.doc != y->v.doc)
         return x->v.doc < y->v.doc ? -1 : 1;
@@ -600,7 +698,11 @@ static int cmp_restated(const void *a, const void *b)
  * per unit, topic and deadline, the first one written. */
 static void drop_restated(lw_report *r)
 {
-    item_t **v = malloc((r->n + 1) * sizeof *v);
+    if (r->n > UINT32_MAX) { /* indexes of 4 bytes (issue 20: a large report's millions) */
+        r->nomem = 1;
+        return;
+    }
+    uint32_t *v = malloc((r->n + 1) * sizeof *v);
     unsigned char *drop = calloc(r->n + 1, 1);
     size_t nv = 0;
     if (!v || !drop) {
@@ -611,14 +713,14 @@ static void drop_restated(lw_report *r)
     }
     for (size_t i = 0; i < r->n; i++)
         if (r->items[i].v.duty->topic && r->items[i].v.duty->to)
-            v[nv++] = &r->items[i];
+            v[nv++] = (uint32_t)i;
     if (nv)
-        qsort(v, nv, sizeof *v, cmp_restated);
+        qsort_r(v, nv, sizeof *v, cmp_restated, r->items);
     for (size_t i = 1; i < nv; i++) {
-        const item_t *x = v[i - 1], *y = v[i];
+        const item_t *x = &r->items[v[i - 1]], *y = &r->items[v[i]];
         if (x->v.doc == y->v.doc && x->unit_rank == y->unit_rank && !strcmp(x->v.duty->topic, y->v.duty->topic) &&
             !strcmp(x->v.duty->to, y->v.duty->to))
-            drop[y - r->items] = 1;
+            drop[v[i]] = 1;
     }
     size_t w = 0;
     for (size_t i = 0; i < r->n; i++)
@@ -771,9 +873,11 @@ lw_status lw_report_build(lw_store *s, const lw_engine *eng, const lw_report_opt
     r->pairs = calloc(nd + 1, sizeof *r->pairs);
     r->npairs = calloc(nd + 1, sizeof *r->npairs);
     r->paired = calloc(nd + 1, 1);
+    r->doc_part = calloc(nd + 1, 1);
+    r->duty_part = calloc(lw_docset_nduties(r->ds) + 1, 1);
     /* a document's subject pairs are made when a duty first asks (on_subject): only the
      * candidates' are ever needed */
-    int bad = !r->pairs || !r->npairs || !r->paired || lw_subject_create(rs, &r->subject, err) ||
+    int bad = !r->pairs || !r->npairs || !r->paired || !r->doc_part || !r->duty_part || lw_subject_create(rs, &r->subject, err) ||
               load_list(rs, "province_bodies", &r->bodies, &r->nbodies) ||
               load_list(rs, "province_words", &r->province_words, &r->nprovince_words);
     if (bad || r->nomem) {
@@ -835,10 +939,22 @@ lw_status lw_report_build(lw_store *s, const lw_engine *eng, const lw_report_opt
     }
     drop_restated(r);
     judge_all(r, topics);
+    /* what judging needed of the documents' subjects goes before the items are sorted and
+     * named (issue 20: the build's largest moments) */
+    for (size_t i = 0; i < nd; i++)
+        free(r->pairs[i]);
+    free(r->pairs);
+    free(r->npairs);
+    free(r->paired);
+    free(r->doc_part);
+    free(r->duty_part);
+    r->pairs = NULL;
+    r->npairs = NULL;
+    r->paired = r->doc_part = r->duty_part = NULL;
     for (size_t i = 0; i < r->n; i++)
         r->counts[r->items[i].v.status]++;
-    if (r->n)
-        qsort(r->items, r->n, sizeof *r->items, cmp_item);
+    if (sort_items(r))
+        r->nomem = 1;
     if (r->nomem || lw_oom_since(oom) || doc_names(r)) {
         free(topics);
         lw_report_free(r);
@@ -881,6 +997,8 @@ void lw_report_free(lw_report *r)
     free(r->pairs);
     free(r->npairs);
     free(r->paired);
+    free(r->doc_part);
+    free(r->duty_part);
     lw_subject_free(r->subject);
     free(r->bodies);
     free(r->province_words);

@@ -17,7 +17,7 @@ void lw_report_csv_write(const lw_report *r, lw_render_sink *s)
         const lw_report_item *it = lw_report_item_at(r, i);
         char days[LW_RENDER_NUM_MAX] = "", line[LW_RENDER_NUM_MAX];
         if (it->duty->to)
-            snprintf(days, sizeof days, "%ld", it->days);
+            snprintf(days, sizeof days, "%ld", (long)it->days);
         snprintf(line, sizeof line, "%d", it->duty->line);
         lw_render_csv(s, v->as_of, 0);
         lw_render_csv(s, it->unit, 0);

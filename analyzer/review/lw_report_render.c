@@ -150,15 +150,15 @@ const char *lw_render_status_id(lw_report_status st) { return st < LW_RS_COUNT ?
 const char *lw_render_when(const lw_report_summary *v, const lw_report_item *it, char *buf, size_t n)
 {
     switch (it->status) {
-    case LW_RS_OVERDUE: snprintf(buf, n, LW_LABEL(v, OVERDUE_BY), -it->days); break;
-    case LW_RS_LATE: snprintf(buf, n, LW_LABEL(v, LATE_BY), it->days); break;
+    case LW_RS_OVERDUE: snprintf(buf, n, LW_LABEL(v, OVERDUE_BY), -(long)it->days); break;
+    case LW_RS_LATE: snprintf(buf, n, LW_LABEL(v, LATE_BY), (long)it->days); break;
     case LW_RS_NO_UNIT:
         if (!it->duty->to) {
             buf[0] = '\0';
             break;
         }
         if (it->days < 0) {
-            snprintf(buf, n, LW_LABEL(v, PASSED), -it->days);
+            snprintf(buf, n, LW_LABEL(v, PASSED), -(long)it->days);
             break;
         }
         /* fall through */
@@ -167,7 +167,7 @@ const char *lw_render_when(const lw_report_summary *v, const lw_report_item *it,
         if (it->days == 0)
             snprintf(buf, n, "%s", LW_LABEL(v, TODAY));
         else
-            snprintf(buf, n, LW_LABEL(v, LEFT), it->days);
+            snprintf(buf, n, LW_LABEL(v, LEFT), (long)it->days);
         break;
     default: buf[0] = '\0';
     }

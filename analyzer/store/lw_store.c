@@ -241,6 +241,18 @@ lw_status lw_store_each_ref(lw_store *s, int what, int (*fn)(void *ud, const lw_
     return s->be->each_ref(s->conn, what, fn, ud, err);
 }
 
+lw_status lw_store_each_document_of(lw_store *s, const long long *ids, size_t n,
+                                    int (*fn)(void *ud, const lw_store_doc_row *r), void *ud, lw_error *err)
+{
+    return s->be->each_document_of(s->conn, ids, n, fn, ud, err);
+}
+
+lw_status lw_store_each_ref_of(lw_store *s, const long long *ids, size_t n,
+                               int (*fn)(void *ud, const lw_store_ref_row *r), void *ud, lw_error *err)
+{
+    return s->be->each_ref_of(s->conn, ids, n, fn, ud, err);
+}
+
 lw_status lw_store_each_relation(lw_store *s, int (*fn)(void *ud, const lw_store_relation_row *r), void *ud, lw_error *err)
 {
     return s->be->each_relation(s->conn, fn, ud, err);

@@ -204,9 +204,17 @@ lw_status lw_store_each_duty_of(lw_store *s, const long long *ids, size_t n,
                                 int (*fn)(void *ud, const lw_store_duty_row *r), void *ud, lw_error *err);
 lw_status lw_store_each_duty_unit_of(lw_store *s, const long long *ids, size_t n,
                                      int (*fn)(void *ud, const lw_store_unit_row *r), void *ud, lw_error *err);
-/* Every legal reference: what (LW_STORE_REFS_FULL or _IDS) says which fields and order. */
+/* Every legal reference: what (LW_STORE_REFS_FULL, _IDS or _KEYS) says which fields and order. */
 lw_status lw_store_each_ref(lw_store *s, int what, int (*fn)(void *ud, const lw_store_ref_row *r), void *ud,
                             lw_error *err);
+/* issue 20: lw_store_each_document for the documents ids[0..n) only (the same rows, in the
+ * same order). */
+lw_status lw_store_each_document_of(lw_store *s, const long long *ids, size_t n,
+                                    int (*fn)(void *ud, const lw_store_doc_row *r), void *ud, lw_error *err);
+/* issue 20: lw_store_each_ref LW_STORE_REFS_FULL for the documents ids[0..n) only (the same
+ * rows of those documents, in the same order): check reads a group of documents at a time. */
+lw_status lw_store_each_ref_of(lw_store *s, const long long *ids, size_t n,
+                               int (*fn)(void *ud, const lw_store_ref_row *r), void *ud, lw_error *err);
 /* The relations that can make a citation outdated (replaces, amends, repeals) with the id
  * acted on known; in no particular order. */
 lw_status lw_store_each_relation(lw_store *s, int (*fn)(void *ud, const lw_store_relation_row *r), void *ud,

@@ -132,7 +132,7 @@ typedef struct {
 typedef struct {
     long long doc_id;
     const char *cited_id, *cited_key, *cited_date;
-    /* only with LW_STORE_REFS_FULL: */
+    /* only with LW_STORE_REFS_FULL (type also with LW_STORE_REFS_KEYS): */
     const char *type, *symbol, *text;
     int year, line, year_mismatch;
     int page; /* of a PDF or image (line is on it), else 0 */
@@ -147,7 +147,10 @@ typedef struct {
 
 /* What lw_store_each_ref reads: every field in text order (check), or the cited ids only,
  * by document (report: which documents a document cites). */
-enum { LW_STORE_REFS_FULL = 0, LW_STORE_REFS_IDS = 1 };
+enum { LW_STORE_REFS_FULL = 0, LW_STORE_REFS_IDS = 1,
+       /* issue 20: every reference's ids, date and type, in FULL's order (check's compact
+        * state: the full rows then come a group of documents at a time, lw_store_each_ref_of) */
+       LW_STORE_REFS_KEYS = 2 };
 /* Which names lw_store_each_unit_name lists (or-ed). */
 enum { LW_STORE_NAMES_ISSUERS = 1, LW_STORE_NAMES_UNITS = 2 };
 
@@ -241,6 +244,12 @@ typedef struct lw_store_backend {
                               int (*fn)(void *ud, const lw_store_duty_row *r), void *ud, lw_error *err);
     lw_status (*each_duty_unit_of)(lw_store_conn *c, const long long *ids, size_t n,
                                    int (*fn)(void *ud, const lw_store_unit_row *r), void *ud, lw_error *err);
+    /* issue 20: each_document of the documents ids only (lw_store_each_document_of) */
+    lw_status (*each_document_of)(lw_store_conn *c, const long long *ids, size_t n,
+                                  int (*fn)(void *ud, const lw_store_doc_row *r), void *ud, lw_error *err);
+    /* issue 20: each_ref LW_STORE_REFS_FULL of the documents ids only (lw_store_each_ref_of) */
+    lw_status (*each_ref_of)(lw_store_conn *c, const long long *ids, size_t n,
+                             int (*fn)(void *ud, const lw_store_ref_row *r), void *ud, lw_error *err);
 } lw_store_backend;
 
 #endif

@@ -799,8 +799,20 @@ static int map_ref(sqlite3_stmt *st, const void *fn, void *ud)
     return (*(const ref_fn *)fn)(ud, &r);
 }
 
+static int map_ref_keys(sqlite3_stmt *st, const void *fn, void *ud)
+{
+    lw_store_ref_row r = {sqlite3_column_int64(st, 0), text(st, 1), text(st, 2), text(st, 4), text(st, 3), NULL, NULL,
+                          0, 0, 0, 0};
+    return (*(const ref_fn *)fn)(ud, &r);
+}
+
 lw_status lw_sqlite_each_ref(lw_sqlite *s, int what, ref_fn fn, void *ud, lw_error *err)
 {
+    /* issue 20: check's compact state: FULL's order (its plan: the doc_id index, then
+     * span_start), without the text */
+    if (what == LW_STORE_REFS_KEYS)
+        return each_row(s, "SELECT doc_id, cited_id, cited_key, type, cited_date FROM legal_refs"
+                           " ORDER BY doc_id, span_start", NULL, map_ref_keys, &fn, ud, err);
     /* the ids alone need no look-up of each fact (its line, text and JSON): most of the
      * time of loading a large database */
     if (what == LW_STORE_REFS_IDS)
@@ -808,6 +820,32 @@ lw_status lw_sqlite_each_ref(lw_sqlite *s, int what, ref_fn fn, void *ud, lw_err
                            " ORDER BY doc_id", NULL, map_ref_ids, &fn, ud, err);
     return each_row(s, "SELECT doc_id, cited_id, cited_key, type, symbol, cited_date, year, line, text,"
                        " year_mismatch, page FROM legal_refs ORDER BY doc_id, span_start", NULL, map_ref, &fn, ud, err);
+}
+
+lw_status lw_sqlite_each_document_of(lw_sqlite *s, const long long *ids, size_t n, doc_fn fn, void *ud,
+                                     lw_error *err)
+{
+    char *j = ids_json(ids, n);
+    if (!j)
+        return lw_error_msg(err, LW_ERR_NOMEM, NULL, 0, 0, LW_MSG_NOMEM);
+    lw_status st = each_row(s, "SELECT id, path, kind, number, issuer, date, subject, kind_key, topic FROM documents"
+                               " WHERE id IN (SELECT value FROM json_each(?1)) ORDER BY id",
+                            j, map_doc, &fn, ud, err);
+    free(j);
+    return st;
+}
+
+lw_status lw_sqlite_each_ref_of(lw_sqlite *s, const long long *ids, size_t n, ref_fn fn, void *ud, lw_error *err)
+{
+    char *j = ids_json(ids, n);
+    if (!j)
+        return lw_error_msg(err, LW_ERR_NOMEM, NULL, 0, 0, LW_MSG_NOMEM);
+    lw_status st = each_row(s, "SELECT doc_id, cited_id, cited_key, type, symbol, cited_date, year, line, text,"
+                               " year_mismatch, page FROM legal_refs WHERE doc_id IN (SELECT value FROM json_each(?1))"
+                               " ORDER BY doc_id, span_start",
+                            j, map_ref, &fn, ud, err);
+    free(j);
+    return st;
 }
 
 typedef int (*rel_fn)(void *ud, const lw_store_relation_row *r);

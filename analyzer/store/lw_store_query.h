@@ -44,6 +44,10 @@ lw_status lw_sqlite_each_duty_unit_of(lw_sqlite *s, const long long *ids, size_t
                                       int (*fn)(void *ud, const lw_store_unit_row *r), void *ud, lw_error *err);
 lw_status lw_sqlite_each_ref(lw_sqlite *s, int what, int (*fn)(void *ud, const lw_store_ref_row *r), void *ud,
                              lw_error *err);
+lw_status lw_sqlite_each_document_of(lw_sqlite *s, const long long *ids, size_t n,
+                                     int (*fn)(void *ud, const lw_store_doc_row *r), void *ud, lw_error *err);
+lw_status lw_sqlite_each_ref_of(lw_sqlite *s, const long long *ids, size_t n,
+                                int (*fn)(void *ud, const lw_store_ref_row *r), void *ud, lw_error *err);
 lw_status lw_sqlite_each_relation(lw_sqlite *s, int (*fn)(void *ud, const lw_store_relation_row *r), void *ud,
                                   lw_error *err);
 lw_status lw_sqlite_each_unit_name(lw_sqlite *s, int which, int (*fn)(void *ud, const char *name), void *ud,

@@ -206,6 +206,18 @@ static lw_status be_each_duty_unit_of(lw_store_conn *c, const long long *ids, si
     return lw_sqlite_each_duty_unit_of(DB(c), ids, n, fn, ud, err);
 }
 
+static lw_status be_each_document_of(lw_store_conn *c, const long long *ids, size_t n,
+                                     int (*fn)(void *ud, const lw_store_doc_row *r), void *ud, lw_error *err)
+{
+    return lw_sqlite_each_document_of(DB(c), ids, n, fn, ud, err);
+}
+
+static lw_status be_each_ref_of(lw_store_conn *c, const long long *ids, size_t n,
+                                int (*fn)(void *ud, const lw_store_ref_row *r), void *ud, lw_error *err)
+{
+    return lw_sqlite_each_ref_of(DB(c), ids, n, fn, ud, err);
+}
+
 static lw_status be_each_duty_unit(lw_store_conn *c, int (*fn)(void *ud, const lw_store_unit_row *r), void *ud, lw_error *err)
 {
     return lw_sqlite_each_duty_unit(DB(c), fn, ud, err);
@@ -284,5 +296,7 @@ const lw_store_backend lw_sqlite_backend = {
     .cite_counts = be_cite_counts,
     .search_facets = be_search_facets,
     .each_duty_of = be_each_duty_of,
+    .each_ref_of = be_each_ref_of,
+    .each_document_of = be_each_document_of,
     .each_duty_unit_of = be_each_duty_unit_of,
 };
