@@ -46,6 +46,12 @@ typedef struct {
      * into the rule set's literal table (lw_prefilter); n_need 0 when the pattern gives none */
     uint32_t *need;
     size_t n_need;
+    /* literals one of which every match holds at most win_pre bytes after its start: the
+     * rule runs only in windows before their occurrences (lw_rule_match_all); n_win 0 when
+     * the pattern gives no such set (lw_prefilter_sets) */
+    uint32_t *win;
+    size_t n_win;
+    size_t win_pre;
 } lw_rule;
 
 typedef struct lw_ruleset lw_ruleset;
