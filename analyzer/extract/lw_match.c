@@ -198,9 +198,12 @@ static size_t make_windows(lw_matcher *m, const lw_rule *rule, const char *text,
     }
     if (rule->n_win > 1)
         qsort(q, k, sizeof *q, cmp_size);
+    /* the bytes a match may have before its literal: its "\s+" runs are at most the
+     * text's longest (both small: lw_prefilter bounds them) */
+    size_t pre = rule->win_pre + rule->win_pre_ws * sc->hits.ws_run;
     size_t nw = 0;
     for (size_t i = 0; i < k; i++) {
-        size_t s = q[i] > rule->win_pre ? q[i] - rule->win_pre : 0;
+        size_t s = q[i] > pre ? q[i] - pre : 0;
         while (s > 0 && ((unsigned char)text[s] & 0xC0) == 0x80)
             s--;
         if (nw && s <= m->win[nw - 1].end + 1) {

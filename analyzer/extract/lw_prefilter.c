@@ -76,6 +76,9 @@ size_t lw_prefilter_count(const lw_prefilter *pf) { return pf ? pf->n_lits : 0; 
 /* The most bytes a match may have before its window literal: past it the windows cover
  * most of a text and the rule runs as without them. */
 #define LW_PREFILTER_PRE_MAX 2048
+/* The most runs of white space ("\\s+") before a window literal: each widens every window
+ * by the text's longest run. */
+#define LW_PREFILTER_RUNS_MAX 8
 /* Longest literal run built from a sequence (bytes); a longer one is not read. */
 #define LW_PREFILTER_LIT_MAX 512
 
@@ -137,20 +140,49 @@ static int lit_char_ok(int32_t c)
            (c >= 0x1EA0 && c <= 0x1EF9);
 }
 
-/* Widths: the most bytes of text an item can match, W_UNB when there is no bound. Kept
- * below W_CAP so that sums and products never overflow; past it a width is no bound. */
-#define W_UNB SIZE_MAX
-#define W_CAP ((size_t)1 << 24)
+/* Widths: the most bytes of text an item can match, as a + b * R where R is the longest run
+ * of white space in the text (a + b * R, not a bound known at load, for "\\s+": a text is
+ * scanned anyway and the scan measures R), in one integer: a in the low 32 bits, b in the
+ * high ones, so that comparing two widths compares b first. W_UNB when there is no bound;
+ * each part is kept below W_CAP so that sums and products never overflow. */
+typedef uint64_t wz;
+#define W_UNB UINT64_MAX
+#define W_CAP ((uint64_t)1 << 24)
+#define W_A(x) ((x) & 0xFFFFFFFFu)
+#define W_B(x) ((x) >> 32)
+#define W_RUN ((wz)1 << 32) /* a run of white space: at most R bytes */
 
-static size_t w_add(size_t a, size_t b) { return a == W_UNB || b == W_UNB || a + b > W_CAP ? W_UNB : a + b; }
+static wz w_make(uint64_t a, uint64_t b) { return a > W_CAP || b > W_CAP ? W_UNB : a | b << 32; }
 
-static size_t w_mul(size_t a, unsigned long n)
+static wz w_add(wz x, wz y)
 {
-    if (a == W_UNB || n == ULONG_MAX)
+    return x == W_UNB || y == W_UNB ? W_UNB : w_make(W_A(x) + W_A(y), W_B(x) + W_B(y));
+}
+
+static wz w_mul(wz x, unsigned long n)
+{
+    if (x == W_UNB || n == ULONG_MAX)
         return W_UNB;
-    if (!a || !n)
+    if (!x || !n)
         return 0;
-    return n > W_CAP / a ? W_UNB : a * (size_t)n;
+    if (n > W_CAP)
+        return W_UNB;
+    return w_make(W_A(x) * n, W_B(x) * n);
+}
+
+static wz w_max(wz x, wz y)
+{
+    if (x == W_UNB || y == W_UNB)
+        return W_UNB;
+    return w_make(W_A(x) > W_A(y) ? W_A(x) : W_A(y), W_B(x) > W_B(y) ? W_B(x) : W_B(y));
+}
+
+/* The white space of PCRE2's \\s, \\h and \\v (UCP), read off the PCRE2 of Debian 12 over all
+ * of Unicode: what a run of it is made of, in a pattern and in a text. */
+static int is_ws(int32_t c)
+{
+    return (c >= 0x09 && c <= 0x0D) || c == 0x20 || c == 0x85 || c == 0xA0 || c == 0x1680 || c == 0x180E ||
+           (c >= 0x2000 && c <= 0x200A) || c == 0x2028 || c == 0x2029 || c == 0x202F || c == 0x205F || c == 0x3000;
 }
 
 /* The most bytes a character c of a pattern matches in a text (UTF, UCP, caseless): that
@@ -176,9 +208,9 @@ typedef struct {
 /* What the reading of a sequence or an alternation gives. */
 typedef struct {
     strset best;   /* literals one of which every match holds (the rule's need) */
-    strset win;    /* literals one of which every match holds within win_pre bytes of its start */
-    size_t win_pre;/* the most bytes a match has before that literal (W_UNB: win is empty) */
-    size_t width;  /* the most bytes a match has (W_UNB: no bound) */
+    strset win; /* literals one of which every match holds within win_pre bytes of its start */
+    wz win_pre; /* the most bytes a match has before that literal (W_UNB: win is empty) */
+    wz width;   /* the most bytes a match has (W_UNB: no bound) */
 } litres;
 
 static void litres_free(litres *r)
@@ -225,15 +257,39 @@ static int range_has_ks(int32_t lo, int32_t hi)
 }
 
 /* A class: its characters folded when it is a short list of allowed ones, else none;
- * *width the most bytes a character it matches has. */
-static int lit_class(lit_parser *P, strset *out, size_t *width)
+ * *width the most bytes a character it matches has, *ws whether it matches white space
+ * only. */
+/* The code point of a hexadecimal escape, read after its "\\x": "\\xHH" or "\\x{H...}"; -1
+ * (the pattern is not read) when it has no digits or is not a character. */
+static int32_t lit_hex(lit_parser *P)
+{
+    int brace = P->p < P->end && *P->p == '{';
+    const unsigned char *q = P->p + brace;
+    int32_t v = 0;
+    int n = 0;
+    while (q < P->end && (brace ? n < 6 : n < 2) && strchr("0123456789abcdefABCDEF", *q) && *q) {
+        v = v * 16 + (*q <= '9' ? *q - '0' : (*q | 0x20) - 'a' + 10);
+        q++;
+        n++;
+    }
+    if (!n || (brace && (q >= P->end || *q != '}')) || v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF)) {
+        P->fail = 1;
+        return -1;
+    }
+    P->p = q + brace;
+    return v;
+}
+
+static int lit_class(lit_parser *P, strset *out, wz *width, int *ws)
 {
     int expand = 1;
     *width = 0;
+    *ws = 1;
     P->p++; /* [ */
     if (P->p < P->end && *P->p == '^') {
         expand = 0;
         *width = 4; /* any character but a few */
+        *ws = 0;
         P->p++;
     }
     int first = 1;
@@ -253,6 +309,7 @@ static int lit_class(lit_parser *P, strset *out, size_t *width)
             P->p = e + 2;
             expand = 0;
             *width = 4;
+            *ws = 0;
             continue;
         }
         int32_t c;
@@ -263,7 +320,7 @@ static int lit_class(lit_parser *P, strset *out, size_t *width)
                 return A_NONE;
             }
             unsigned char e = *P->p;
-            if (e == 'Q' || e == 'E' || e == 'x' || e == 'o' || e == 'c' || e == 'N' || (e >= '0' && e <= '9')) {
+            if (e == 'Q' || e == 'E' || e == 'o' || e == 'c' || e == 'N' || (e >= '0' && e <= '9')) {
                 P->fail = 1;
                 return A_NONE;
             }
@@ -277,9 +334,14 @@ static int lit_class(lit_parser *P, strset *out, size_t *width)
                     P->p++;
                 expand = 0;
                 *width = 4;
+                *ws = 0;
                 continue;
             }
-            if (e < 0x80 && !((e >= 'a' && e <= 'z') || (e >= 'A' && e <= 'Z'))) {
+            if (e == 'x') {
+                P->p++;
+                if ((c = lit_hex(P)) < 0)
+                    return A_NONE;
+            } else if (e < 0x80 && !((e >= 'a' && e <= 'z') || (e >= 'A' && e <= 'Z'))) {
                 c = e;
                 P->p++;
             } else if (e == 'n' || e == 't' || e == 'r' || e == 'f') {
@@ -289,6 +351,8 @@ static int lit_class(lit_parser *P, strset *out, size_t *width)
                 P->p++;
                 expand = 0;
                 *width = 4;
+                if (e != 's' && e != 'h' && e != 'v')
+                    *ws = 0;
                 continue;
             } else {
                 P->fail = 1;
@@ -309,14 +373,17 @@ static int lit_class(lit_parser *P, strset *out, size_t *width)
             int32_t hi = lit_next_char(P);
             if (hi < 0)
                 return A_NONE;
-            size_t rw = c < 0x80 && hi < 0x80 ? (range_has_ks(c, hi) ? 3 : 1) : 4;
+            wz rw = c < 0x80 && hi < 0x80 ? (range_has_ks(c, hi) ? 3 : 1) : 4;
             if (rw > *width)
                 *width = rw;
             expand = 0;
+            *ws = 0;
             continue;
         }
         if (lit_char_width(c) > *width)
             *width = lit_char_width(c);
+        if (!is_ws(c))
+            *ws = 0;
         if (!lit_char_ok(c) || c == '\n' || c == '\t' || c == '\r' || c == '\f') {
             expand = 0;
             continue;
@@ -347,10 +414,11 @@ static int lit_class(lit_parser *P, strset *out, size_t *width)
 /* One item of a sequence; *out gets its characters (A_CHARS) or its group's set (A_GROUP),
  * *width the most bytes one repetition of it matches (0 for A_ZERO), and for a group *win
  * and *win_pre its window set (empty when none; taken over by the caller). */
-static int lit_atom(lit_parser *P, strset *out, size_t *width, strset *win, size_t *win_pre)
+static int lit_atom(lit_parser *P, strset *out, wz *width, int *ws, strset *win, wz *win_pre)
 {
     unsigned char c = *P->p;
     *width = 0;
+    *ws = 0;
     *win_pre = W_UNB;
     if (c == '(') {
         const unsigned char *q = P->p + 1;
@@ -425,7 +493,7 @@ static int lit_atom(lit_parser *P, strset *out, size_t *width, strset *win, size
         return out->n || win->n ? A_GROUP : A_NONE;
     }
     if (c == '[')
-        return lit_class(P, out, width);
+        return lit_class(P, out, width, ws);
     if (c == '.') {
         P->p++;
         *width = 4;
@@ -468,13 +536,18 @@ static int lit_atom(lit_parser *P, strset *out, size_t *width, strset *win, size
             /* \R: CR LF or one newline character (U+2028: 3 bytes); \X: a grapheme
              * cluster, any number of marks */
             *width = e == 'X' ? W_UNB : e == 'R' || e == 'h' || e == 'v' ? 3 : 4;
+            *ws = e == 's' || e == 'h' || e == 'v';
             return A_NONE;
         }
         if (e == 'n' || e == 't' || e == 'r' || e == 'f') {
             *width = 1;
+            *ws = 1;
             return A_NONE; /* control characters are no literals (lit_char_ok) */
         }
-        if (e < 0x80 && !((e >= 'a' && e <= 'z') || (e >= 'A' && e <= 'Z') || (e >= '0' && e <= '9'))) {
+        if (e == 'x') {
+            if ((ch = lit_hex(P)) < 0)
+                return A_NONE;
+        } else if (e < 0x80 && !((e >= 'a' && e <= 'z') || (e >= 'A' && e <= 'Z') || (e >= '0' && e <= '9'))) {
             ch = e;
         } else { /* \K \Q \E \x \N \g \k \1 ...: not read */
             P->fail = 1;
@@ -486,6 +559,7 @@ static int lit_atom(lit_parser *P, strset *out, size_t *width, strset *win, size
             return A_NONE;
     }
     *width = lit_char_width(ch);
+    *ws = is_ws(ch);
     if (!lit_char_ok(ch))
         return A_NONE;
     unsigned char b[4];
@@ -554,7 +628,7 @@ static void lit_consider(strset *best, strset *cand)
  * better: literals long enough first, then the nearest the start (the narrowest windows:
  * a set at the pattern's start has pre 0), then the longest, then the fewest. Takes cand
  * over. */
-static void lit_consider_win(litres *r, strset *cand, size_t pre)
+static void lit_consider_win(litres *r, strset *cand, wz pre)
 {
     size_t sc = strset_score(cand), sb = strset_score(&r->win);
     int better = 0;
@@ -590,7 +664,7 @@ static int strset_copy(strset *to, const strset *from)
 
 /* A finished run of literal characters starting pre bytes into the sequence: a candidate
  * for both sets. Takes run over. */
-static void lit_close_run(lit_parser *P, litres *r, strset *run, size_t pre)
+static void lit_close_run(lit_parser *P, litres *r, strset *run, wz pre)
 {
     strset w = {0};
     if (strset_copy(&w, run))
@@ -605,16 +679,17 @@ static litres lit_seq(lit_parser *P)
 {
     litres r = {.win_pre = W_UNB};
     strset run = {0};
-    size_t pos = 0;     /* the most bytes of a match before the current item */
-    size_t run_pre = 0; /* pos where the run started */
+    wz pos = 0;     /* the most bytes of a match before the current item */
+    wz run_pre = 0; /* pos where the run started */
     strset_add(&run, "", 0);
     for (;;) {
         lit_skip_space(P);
         if (P->fail || P->p >= P->end || *P->p == '|' || *P->p == ')')
             break;
         strset a = {0}, aw = {0};
-        size_t width, aw_pre;
-        int kind = lit_atom(P, &a, &width, &aw, &aw_pre);
+        wz width, aw_pre;
+        int ws;
+        int kind = lit_atom(P, &a, &width, &ws, &aw, &aw_pre);
         unsigned long min = 1, max = 1;
         int quant = P->fail ? 0 : lit_quant(P, &min, &max);
         if (P->fail) {
@@ -627,8 +702,9 @@ static litres lit_seq(lit_parser *P)
             strset_free(&aw);
             continue; /* consumes nothing: the run goes on across it */
         }
-        size_t item_pre = pos;
-        pos = w_add(pos, w_mul(width, max));
+        wz item_pre = pos;
+        /* white space repeated without bound ("\\s+") is at most the text's longest run */
+        pos = w_add(pos, ws && max == ULONG_MAX ? W_RUN : w_mul(width, max));
         if (kind == A_CHARS && !quant && run.n * a.n <= LW_PREFILTER_NEED_MAX) {
             strset next = {0};
             for (size_t i = 0; i < run.n && !P->fail; i++)
@@ -702,10 +778,9 @@ static litres lit_alt(lit_parser *P)
         for (size_t i = 0; i < b.win.n && every_win; i++)
             if (strset_add(&all.win, b.win.v[i], strlen(b.win.v[i])) || all.win.n > LW_PREFILTER_NEED_MAX)
                 every_win = 0;
-        if (every_win && b.win_pre > all.win_pre)
-            all.win_pre = b.win_pre;
-        if (b.width > all.width)
-            all.width = b.width;
+        if (every_win)
+            all.win_pre = w_max(all.win_pre, b.win_pre);
+        all.width = w_max(all.width, b.width);
         litres_free(&b);
         if (P->p < P->end && *P->p == '|') {
             P->p++;
@@ -727,10 +802,11 @@ static litres lit_alt(lit_parser *P)
 /* The set of literals one of which every match of pattern contains (*need), and the one
  * for windows (*win, with *pre: a match holds one of them at most *pre bytes after its
  * start); each empty when unknown. */
-static void lit_sets(const char *pattern, int extended, strset *need, strset *win, size_t *pre)
+static void lit_sets(const char *pattern, int extended, strset *need, strset *win, size_t *pre, size_t *pre_ws)
 {
     *need = *win = (strset){0};
-    *pre = W_UNB;
+    *pre = SIZE_MAX;
+    *pre_ws = 0;
     lit_parser P = {(const unsigned char *)pattern, (const unsigned char *)pattern + strlen(pattern), extended != 0, 0,
                     0};
     /* white space PCRE2 skips in extended mode beyond ASCII: not read */
@@ -747,9 +823,11 @@ static void lit_sets(const char *pattern, int extended, strset *need, strset *wi
         *need = r.best;
         r.best = (strset){0};
     }
-    if (!P.nowin && r.win_pre <= LW_PREFILTER_PRE_MAX && strset_score(&r.win) >= LW_PREFILTER_WIN_MIN) {
+    if (!P.nowin && r.win_pre != W_UNB && W_A(r.win_pre) <= LW_PREFILTER_PRE_MAX &&
+        W_B(r.win_pre) <= LW_PREFILTER_RUNS_MAX && strset_score(&r.win) >= LW_PREFILTER_WIN_MIN) {
         *win = r.win;
-        *pre = r.win_pre;
+        *pre = (size_t)W_A(r.win_pre);
+        *pre_ws = (size_t)W_B(r.win_pre);
         r.win = (strset){0};
     }
     litres_free(&r);
@@ -793,12 +871,13 @@ int lw_prefilter_add_sets(lw_prefilter *pf, const char *pattern, int extended, l
     /* out of memory while reading the pattern leaves it without a set: it always runs,
      * slower but never wrong */
     strset need, win;
-    size_t pre;
-    lit_sets(pattern, extended, &need, &win, &pre);
+    size_t pre, pre_ws;
+    lit_sets(pattern, extended, &need, &win, &pre, &pre_ws);
     int rc = lit_register(pf, &need, 0, &out->need, &out->n_need);
     if (!rc && win.n) {
         rc = lit_register(pf, &win, 1, &out->win, &out->n_win);
         out->pre = pre;
+        out->pre_ws = pre_ws;
     }
     strset_free(&need);
     strset_free(&win);
@@ -820,8 +899,8 @@ int lw_prefilter_add(lw_prefilter *pf, const char *pattern, int extended, uint32
     *need = NULL;
     *n_need = 0;
     strset s, win;
-    size_t pre;
-    lit_sets(pattern, extended, &s, &win, &pre);
+    size_t pre, pre_ws;
+    lit_sets(pattern, extended, &s, &win, &pre, &pre_ws);
     strset_free(&win); /* the need set only: no window literals in the table */
     int rc = lit_register(pf, &s, 0, need, n_need);
     strset_free(&s);
@@ -833,10 +912,10 @@ int lw_prefilter_add(lw_prefilter *pf, const char *pattern, int extended, uint32
     return rc;
 }
 
-int lw_prefilter_window(const char *pattern, int extended, size_t *pre, char *lits, size_t size)
+int lw_prefilter_window(const char *pattern, int extended, size_t *pre, size_t *pre_ws, char *lits, size_t size)
 {
     strset need, win;
-    lit_sets(pattern, extended, &need, &win, pre);
+    lit_sets(pattern, extended, &need, &win, pre, pre_ws);
     strset_free(&need);
     if (size)
         *lits = '\0';
@@ -943,9 +1022,12 @@ static int occ_push(occ_list *o, uint32_t lit, size_t at)
     return 0;
 }
 
-/* The pass: last[] for every literal; with occ, every occurrence of the window literals. */
-static int scan_text(const lw_prefilter *pf, const char *text, size_t len, size_t *last, occ_list *occ)
+/* The pass: last[] for every literal; with occ, every occurrence of the window literals
+ * and *ws_run, the longest run of white space (bytes). */
+static int scan_text(const lw_prefilter *pf, const char *text, size_t len, size_t *last, occ_list *occ,
+                     size_t *ws_run)
 {
+    size_t run = 0, longest = 0;
     unsigned char *seen = calloc(pf->ac_states + 1, 1);
     if (!seen)
         return -1;
@@ -959,8 +1041,10 @@ static int scan_text(const lw_prefilter *pf, const char *text, size_t len, size_
         unsigned char b[4];
         utf8proc_ssize_t nb = 1;
         size_t s = e - 1;
+        int space = 0;
         if (t[s] < 0x80) {
             b[0] = (unsigned char)(t[s] >= 'A' && t[s] <= 'Z' ? t[s] + 32 : t[s]);
+            space = is_ws(t[s]);
         } else {
             /* the character that ends at e, when t[s..e) is one; else the byte as it is
              * (PCRE2 matches no literal character on bytes that are not UTF-8) */
@@ -971,10 +1055,14 @@ static int scan_text(const lw_prefilter *pf, const char *text, size_t len, size_
             if (utf8proc_iterate(t + k, (utf8proc_ssize_t)(e - k), &c) == (utf8proc_ssize_t)(e - k)) {
                 nb = utf8proc_encode_char(lit_fold(c), b);
                 s = k;
+                space = is_ws(c);
             } else {
                 b[0] = t[s];
             }
         }
+        run = space ? run + (e - s) : 0;
+        if (run > longest)
+            longest = run;
         /* fed backwards; a literal completed here starts at this character, s */
         for (utf8proc_ssize_t i = nb; i-- > 0;) {
             st = next[st * 256 + b[i]];
@@ -1001,6 +1089,8 @@ static int scan_text(const lw_prefilter *pf, const char *text, size_t len, size_
         e = s;
     }
     free(seen);
+    if (ws_run)
+        *ws_run = longest;
     return 0;
 }
 
@@ -1009,7 +1099,7 @@ size_t *lw_prefilter_scan(const lw_prefilter *pf, const char *text, size_t len)
     if (!pf || !pf->ac_next)
         return NULL;
     size_t *last = malloc((pf->n_lits + 1) * sizeof *last);
-    if (!last || scan_text(pf, text, len, last, NULL)) {
+    if (!last || scan_text(pf, text, len, last, NULL, NULL)) {
         free(last);
         return NULL;
     }
@@ -1024,7 +1114,7 @@ int lw_prefilter_scan_all(const lw_prefilter *pf, const char *text, size_t len, 
     occ_list o = {0};
     out->last = malloc((pf->n_lits + 1) * sizeof *out->last);
     out->occ_at = calloc(pf->n_lits + 1, sizeof *out->occ_at);
-    if (!out->last || !out->occ_at || scan_text(pf, text, len, out->last, &o))
+    if (!out->last || !out->occ_at || scan_text(pf, text, len, out->last, &o, &out->ws_run))
         goto fail;
     /* grouped by literal (a counting sort), each group ascending: the list holds them
      * descending, so it is read from its end */

@@ -30,23 +30,26 @@ void lw_prefilter_free(lw_prefilter *pf); /* accepts NULL */
 int lw_prefilter_add(lw_prefilter *pf, const char *pattern, int extended, uint32_t **need, size_t *n_need);
 /* A pattern's sets (lw_prefilter_add_sets), as indices into the table:
  * - need: one of them every match holds (n_need 0: none known);
- * - win: one of them every match holds starting at most pre bytes after the match's own
- *   start (bytes of the text, whatever the case of its letters), so no match starts
- *   outside the windows [occurrence - pre, occurrence] (n_win 0: none known; then pre is
- *   SIZE_MAX). A pattern whose matches depend on where a search starts (\G) has none. */
+ * - win: one of them every match holds starting at most pre + pre_ws * R bytes after
+ *   the match's own start (bytes of the text, whatever the case of its letters; R: the
+ *   longest run of white space in the text, which lw_prefilter_scan_all measures, for the
+ *   pattern's "\s+"), so no match starts outside the windows [occurrence - that,
+ *   occurrence] (n_win 0: none known; then pre is SIZE_MAX). A pattern whose matches
+ *   depend on where a search starts (\G) has none. */
 typedef struct {
     uint32_t *need;
     size_t n_need;
     uint32_t *win;
     size_t n_win;
     size_t pre;
+    size_t pre_ws;
 } lw_prefilter_sets;
 /* As lw_prefilter_add, with the window set too. 0, or -1 when out of memory (*out empty). */
 int lw_prefilter_add_sets(lw_prefilter *pf, const char *pattern, int extended, lw_prefilter_sets *out);
 void lw_prefilter_sets_free(lw_prefilter_sets *s); /* leaves *s empty */
-/* The window set of pattern alone (for tests): 1 with *pre and the folded literals joined
- * by '|' in lits[0..size) (cut when longer), or 0 when it has none. */
-int lw_prefilter_window(const char *pattern, int extended, size_t *pre, char *lits, size_t size);
+/* The window set of pattern alone (for tests): 1 with *pre, *pre_ws and the folded
+ * literals joined by '|' in lits[0..size) (cut when longer), or 0 when it has none. */
+int lw_prefilter_window(const char *pattern, int extended, size_t *pre, size_t *pre_ws, char *lits, size_t size);
 
 /* Builds the automaton once every pattern is added. 0, or -1 when out of memory. */
 int lw_prefilter_build(lw_prefilter *pf);
@@ -60,11 +63,13 @@ size_t *lw_prefilter_scan(const lw_prefilter *pf, const char *text, size_t len);
 
 /* What lw_prefilter_scan_all finds: last as lw_prefilter_scan's; the occurrences of
  * window literal i (byte offsets where they start, ascending) are
- * occ[occ_at[i] .. occ_at[i + 1]) (none for the other literals). Owned by the caller. */
+ * occ[occ_at[i] .. occ_at[i + 1]) (none for the other literals); ws_run the bytes of the
+ * text's longest run of white space (R of lw_prefilter_sets). Owned by the caller. */
 typedef struct {
     size_t *last;
     size_t *occ;
     size_t *occ_at;
+    size_t ws_run;
 } lw_prefilter_hits;
 /* The same pass as lw_prefilter_scan, keeping every occurrence of the window literals.
  * 0, or -1 when out of memory or not built (*out empty). */

@@ -486,6 +486,7 @@ static lw_status add_rule(lw_ruleset *rs, const load_src *ls, size_t fi, json_t 
     rule->win = sets.win;
     rule->n_win = sets.n_win;
     rule->win_pre = sets.pre;
+    rule->win_pre_ws = sets.pre_ws;
     /* a rule with literals may be told where its last match can start, and where its
      * windows end (lw_rule_match_all); without an offset limit set, the option changes
      * nothing. An error points at the character of the YAML the author wrote (pattern_error). */
