@@ -411,6 +411,54 @@ static int lit_class(lit_parser *P, strset *out, wz *width, int *ws)
     return A_CHARS;
 }
 
+/* Past the group that starts at P->p ('('), read for its end only: escapes, classes,
+ * comments and nested groups are stepped over. */
+static void lit_skip_group(lit_parser *P)
+{
+    int depth = 0;
+    while (P->p < P->end) {
+        unsigned char c = *P->p++;
+        if (c == '\\') {
+            if (P->p < P->end && (*P->p == 'Q' || *P->p == 'E'))
+                break; /* quoting: not read */
+            if (P->p < P->end)
+                P->p++;
+        } else if (c == '[') {
+            if (P->p < P->end && *P->p == '^')
+                P->p++;
+            if (P->p < P->end && *P->p == ']')
+                P->p++; /* a first ']' is a member */
+            while (P->p < P->end && *P->p != ']') {
+                if (*P->p == '\\')
+                    P->p++;
+                else if (*P->p == '[' && P->p + 1 < P->end && P->p[1] == ':') {
+                    const unsigned char *e = P->p + 2;
+                    while (e + 1 < P->end && !(e[0] == ':' && e[1] == ']'))
+                        e++;
+                    P->p = e + 1;
+                }
+                P->p++;
+            }
+            if (P->p >= P->end)
+                break;
+            P->p++;
+        } else if (c == '#' && P->ext) {
+            while (P->p < P->end && *P->p != '\n')
+                P->p++;
+        } else if (c == '(' && P->p + 1 < P->end && P->p[0] == '?' && P->p[1] == '#') {
+            while (P->p < P->end && *P->p != ')')
+                P->p++;
+            if (P->p < P->end)
+                P->p++;
+        } else if (c == '(') {
+            depth++;
+        } else if (c == ')' && --depth == 0) {
+            return;
+        }
+    }
+    P->fail = 1;
+}
+
 /* One item of a sequence; *out gets its characters (A_CHARS) or its group's set (A_GROUP),
  * *width the most bytes one repetition of it matches (0 for A_ZERO), and for a group *win
  * and *win_pre its window set (empty when none; taken over by the caller). */
@@ -431,6 +479,18 @@ static int lit_atom(lit_parser *P, strset *out, wz *width, int *ws, strset *win,
             q++;
             if (q >= P->end) {
                 P->fail = 1;
+                return A_NONE;
+            }
+            if (*q == '(' || *q == '&' || *q == 'R' || (*q >= '0' && *q <= '9') ||
+                ((*q == '+' || *q == '-') && q + 1 < P->end && q[1] >= '0' && q[1] <= '9') ||
+                (*q == 'P' && q + 1 < P->end && q[1] == '>')) {
+                /* a condition or a call of a group: matches what it will, no literal read;
+                 * (?(DEFINE)...) only defines groups and matches nothing */
+                int define = P->end - q >= 8 && !memcmp(q, "(DEFINE)", 8);
+                lit_skip_group(P);
+                if (define)
+                    return A_ZERO;
+                *width = W_UNB;
                 return A_NONE;
             }
             if (*q == ':' || *q == '|' || *q == '>') {
@@ -517,6 +577,8 @@ static int lit_atom(lit_parser *P, strset *out, wz *width, int *ws, strset *win,
         P->p += 2;
         if (e == 'G') /* true where the search started: a window would move it */
             P->nowin = 1;
+        if (e == 'K') /* the match reported starts later; searches start where they did */
+            return A_ZERO;
         if (e == 'b' || e == 'B' || e == 'A' || e == 'z' || e == 'Z' || e == 'G')
             return A_ZERO;
         if (e == 'p' || e == 'P') {
