@@ -18,7 +18,9 @@
  * character allowed (ASCII, U+00C0..U+01B0 but ı, İ, ŉ, ſ, and U+1EA0..U+1EF9, the
  * Vietnamese letters) and every code point PCRE2 (UTF, UCP, caseless) matches it with,
  * f gives the same result; this was checked over all of Unicode with the PCRE2 and
- * utf8proc of Debian 12. A case-sensitive match is a caseless one, so rules with
+ * utf8proc of Debian 12. The punctuation of U+2010..U+205E (dashes, quotes, the fraction
+ * slash OCR reads for '/') is allowed too: caselessly each matches itself only (checked
+ * the same way), and f leaves it as it is. A case-sensitive match is a caseless one, so rules with
  * (?-i) or caseless: false are covered too. The one difference a rule left out makes:
  * it cannot report a match limit (STYLE.md 9) on a text where it could find nothing. */
 #include "lw_prefilter.h"
@@ -73,6 +75,9 @@ size_t lw_prefilter_count(const lw_prefilter *pf) { return pf ? pf->n_lits : 0; 
 /* A window set's shortest literal (bytes): shorter ones occur everywhere, a window at each
  * would cost more than the scan it saves. */
 #define LW_PREFILTER_WIN_MIN 2
+/* Single characters rare enough in these texts to be window literals all the same: a
+ * reference's slash ("59/2012/NĐ-CP") is, a full stop or a hyphen is not. */
+#define LW_PREFILTER_WIN_RARE "/|;%&"
 /* The most bytes a match may have before its window literal: past it the windows cover
  * most of a text and the rule runs as without them. */
 #define LW_PREFILTER_PRE_MAX 2048
@@ -137,7 +142,7 @@ static int32_t lit_fold(int32_t c)
 static int lit_char_ok(int32_t c)
 {
     return (c >= 0x20 && c <= 0x7E) || (c >= 0xC0 && c <= 0x1B0 && c != 0x130 && c != 0x131 && c != 0x149 && c != 0x17F) ||
-           (c >= 0x1EA0 && c <= 0x1EF9);
+           (c >= 0x1EA0 && c <= 0x1EF9) || (c >= 0x2010 && c <= 0x2027) || (c >= 0x2030 && c <= 0x205E);
 }
 
 /* Widths: the most bytes of text an item can match, as a + b * R where R is the longest run
@@ -686,6 +691,17 @@ static void lit_consider(strset *best, strset *cand)
     }
 }
 
+/* Whether a set is worth windows: each literal long enough, or a rare character. */
+static int win_ok(const strset *s)
+{
+    for (size_t i = 0; i < s->n; i++) {
+        size_t l = strlen(s->v[i]);
+        if (l < LW_PREFILTER_WIN_MIN && (l != 1 || !strchr(LW_PREFILTER_WIN_RARE, s->v[i][0])))
+            return 0;
+    }
+    return 1;
+}
+
 /* Keeps cand (at most pre bytes after a match's start) as r's window set when it is
  * better: literals long enough first, then the nearest the start (the narrowest windows:
  * a set at the pattern's start has pre 0), then the longest, then the fewest. Takes cand
@@ -695,7 +711,7 @@ static void lit_consider_win(litres *r, strset *cand, wz pre)
     size_t sc = strset_score(cand), sb = strset_score(&r->win);
     int better = 0;
     if (sc > 0 && pre != W_UNB) {
-        int ok_c = sc >= LW_PREFILTER_WIN_MIN, ok_b = r->win.n && sb >= LW_PREFILTER_WIN_MIN;
+        int ok_c = win_ok(cand), ok_b = r->win.n && win_ok(&r->win);
         if (!r->win.n || ok_c != ok_b)
             better = !r->win.n || ok_c;
         else if (pre != r->win_pre)
@@ -886,7 +902,7 @@ static void lit_sets(const char *pattern, int extended, strset *need, strset *wi
         r.best = (strset){0};
     }
     if (!P.nowin && r.win_pre != W_UNB && W_A(r.win_pre) <= LW_PREFILTER_PRE_MAX &&
-        W_B(r.win_pre) <= LW_PREFILTER_RUNS_MAX && strset_score(&r.win) >= LW_PREFILTER_WIN_MIN) {
+        W_B(r.win_pre) <= LW_PREFILTER_RUNS_MAX && r.win.n && win_ok(&r.win)) {
         *win = r.win;
         *pre = (size_t)W_A(r.win_pre);
         *pre_ws = (size_t)W_B(r.win_pre);
