@@ -170,6 +170,8 @@ static int cmp_size(const void *a, const void *b)
 static size_t make_windows(lw_matcher *m, const lw_rule *rule, const char *text, size_t lim)
 {
     const lw_rule_scan *sc = m->scan;
+    if (!sc->hits.occ_at)
+        return SIZE_MAX; /* too many occurrences were met to keep them */
     size_t n = 0;
     for (size_t i = 0; i < rule->n_win; i++) {
         if (rule->win[i] >= sc->n)

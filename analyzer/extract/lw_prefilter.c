@@ -1074,15 +1074,32 @@ int lw_prefilter_build(lw_prefilter *pf)
     return 0;
 }
 
+/* Occurrences kept at most per text: past them (a hostile text of megabytes of one literal)
+ * the scan keeps none and the rules run as without windows, in bounded memory (about 40
+ * bytes an occurrence between the scan and a rule's windows). */
+#define LW_PREFILTER_OCC_MAX ((size_t)1 << 18)
+
 /* Occurrences of window literals met by the scan, in the order met (descending offsets). */
 typedef struct {
     uint32_t *lit;
     size_t *at;
     size_t n, cap;
+    int over; /* more than LW_PREFILTER_OCC_MAX: none kept */
 } occ_list;
 
 static int occ_push(occ_list *o, uint32_t lit, size_t at)
 {
+    if (o->over)
+        return 0;
+    if (o->n == LW_PREFILTER_OCC_MAX) {
+        o->over = 1;
+        free(o->lit);
+        free(o->at);
+        o->lit = NULL;
+        o->at = NULL;
+        o->n = o->cap = 0;
+        return 0;
+    }
     if (o->n == o->cap) {
         size_t cap = o->cap ? 2 * o->cap : 256;
         uint32_t *l = realloc(o->lit, cap * sizeof *l);
@@ -1194,6 +1211,11 @@ int lw_prefilter_scan_all(const lw_prefilter *pf, const char *text, size_t len, 
     out->occ_at = calloc(pf->n_lits + 1, sizeof *out->occ_at);
     if (!out->last || !out->occ_at || scan_text(pf, text, len, out->last, &o, &out->ws_run))
         goto fail;
+    if (o.over) { /* too many to keep: no windows for this text */
+        free(out->occ_at);
+        out->occ_at = NULL;
+        return 0;
+    }
     /* grouped by literal (a counting sort), each group ascending: the list holds them
      * descending, so it is read from its end */
     if (o.n && !(out->occ = malloc(o.n * sizeof *out->occ)))

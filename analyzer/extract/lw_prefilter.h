@@ -63,8 +63,9 @@ size_t *lw_prefilter_scan(const lw_prefilter *pf, const char *text, size_t len);
 
 /* What lw_prefilter_scan_all finds: last as lw_prefilter_scan's; the occurrences of
  * window literal i (byte offsets where they start, ascending) are
- * occ[occ_at[i] .. occ_at[i + 1]) (none for the other literals); ws_run the bytes of the
- * text's longest run of white space (R of lw_prefilter_sets). Owned by the caller. */
+ * occ[occ_at[i] .. occ_at[i + 1]) (none for the other literals; occ_at NULL when the text
+ * holds too many to keep: then no windows); ws_run the bytes of the text's longest run of
+ * white space (R of lw_prefilter_sets). Owned by the caller. */
 typedef struct {
     size_t *last;
     size_t *occ;

@@ -174,8 +174,50 @@ static void window_occurrences(void **state)
     assert_int_equal(h.last[w], third);
     assert_int_equal(h.ws_run, 2 + 2 + 3 + 1); /* two spaces, U+00A0, U+3000, a space */
     lw_prefilter_hits_free(&h);
+    /* more occurrences than a scan keeps: none kept (no windows), the last still known */
+    const char *unit = "Nghị định; ";
+    size_t reps = 300000, ul = strlen(unit);
+    char *big = malloc(reps * ul + 1);
+    assert_non_null(big);
+    for (size_t i = 0; i < reps; i++)
+        memcpy(big + i * ul, unit, ul);
+    big[reps * ul] = '\0';
+    assert_int_equal(lw_prefilter_scan_all(pf, big, reps * ul, &h), 0);
+    assert_null(h.occ_at);
+    assert_int_equal(h.last[w], (reps - 1) * ul);
+    lw_prefilter_hits_free(&h);
     lw_prefilter_sets_free(&s);
     lw_prefilter_free(pf);
+    /* and the rules that would run in windows find there what they find without */
+    const lw_ruleset *rs = lw_engine_rules(engine);
+    lw_matcher *m = lw_matcher_create(rs);
+    lw_rule_scan *sc = lw_rule_scan_create(rs, big, reps * ul);
+    assert_non_null(m);
+    assert_non_null(sc);
+    int tried = 0;
+    for (size_t i = 0; i < lw_ruleset_count(rs) && tried < 3; i++) {
+        const lw_rule *r = lw_ruleset_rule(rs, i);
+        if (!r->n_win || strcmp(r->kind, "legal_ref"))
+            continue;
+        spans plain = {0}, windowed = {0};
+        lw_error err;
+        lw_matcher_set_scan(m, NULL, NULL, 0);
+        assert_int_equal(lw_rule_match_all(m, r, big, reps * ul, collect, &plain, &err), LW_OK);
+        lw_matcher_set_scan(m, sc, big, reps * ul);
+        lw_matcher_set_windows(m, 1);
+        assert_int_equal(lw_rule_match_all(m, r, big, reps * ul, collect, &windowed, &err), LW_OK);
+        assert_int_equal(plain.n, windowed.n);
+        if (plain.n)
+            assert_memory_equal(plain.v, windowed.v, plain.n * sizeof *plain.v);
+        free(plain.v);
+        free(windowed.v);
+        tried++;
+    }
+    assert_int_equal(tried, 3);
+    lw_matcher_set_scan(m, NULL, NULL, 0);
+    lw_rule_scan_free(sc);
+    lw_matcher_free(m);
+    free(big);
 }
 
 static void prefilter_literals(void **state)
