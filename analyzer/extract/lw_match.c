@@ -188,8 +188,10 @@ static size_t make_windows(lw_matcher *m, const lw_rule *rule, const char *text,
         m->win = w;
         m->win_cap = n;
     }
-    /* the occurrences, in the second half of each span's room: windows are written from
-     * the first index while occurrences are read further on */
+    /* the occurrences go in the second half of the room seen as 2n size_t (q[i] is slot
+     * n + i), the windows from its start (window j is slots 2j and 2j + 1): window j is
+     * written while q[i] is read, j <= i < n, so 2j + 1 <= n + i and no occurrence not yet
+     * read is overwritten */
     size_t *q = (size_t *)m->win + n;
     size_t k = 0;
     for (size_t i = 0; i < rule->n_win; i++) {
@@ -211,8 +213,6 @@ static size_t make_windows(lw_matcher *m, const lw_rule *rule, const char *text,
         if (nw && s <= m->win[nw - 1].end + 1) {
             m->win[nw - 1].end = q[i]; /* q ascending: the window only grows */
         } else {
-            /* written at index nw, bytes [nw * 2, nw * 2 + 2) of the size_t view: at or
-             * before q + i, which is read already (nw <= i) */
             m->win[nw].start = s;
             m->win[nw].end = q[i];
             nw++;

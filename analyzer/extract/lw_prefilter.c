@@ -22,7 +22,20 @@
  * slash OCR reads for '/') is allowed too: caselessly each matches itself only (checked
  * the same way), and f leaves it as it is. A case-sensitive match is a caseless one, so rules with
  * (?-i) or caseless: false are covered too. The one difference a rule left out makes:
- * it cannot report a match limit (STYLE.md 9) on a text where it could find nothing. */
+ * it cannot report a match limit (STYLE.md 9) on a text where it could find nothing.
+ *
+ * Windows (issue 20). A rule that can match is still tried by PCRE2 at nearly every
+ * position up to its last literal. So the same reading also gives a second set, the
+ * window set, one of which every match holds within a bound of its start: the most bytes
+ * the items before the literal can match (lit_char_width: caseless partners included;
+ * 4 for any character; n times for x{m,n}; 0 for look-arounds, anchors, \K; a run of
+ * white space repeated without bound counts as the text's longest such run, R, which the
+ * scan measures: so a bound is a + b * R). No bound (x+, \X, a group call) before every
+ * literal: no set. The set nearest the pattern's start is preferred (narrowest windows).
+ * The scan keeps every occurrence of window literals, and lw_match searches only in
+ * [occurrence - bound, occurrence]: no start position that can match is left out, and
+ * the match found from a position does not depend on where the search began, but for \G
+ * (such a pattern gets no window set) and backtracking verbs (not read: no set). */
 #include "lw_prefilter.h"
 
 #include <limits.h>
