@@ -49,7 +49,10 @@
 struct lw_prefilter {
     char **lits;
     size_t n_lits;
-    uint32_t *ac_next; /* ac_states x 256 transitions */
+    uint32_t *ac_next; /* ac_states x ac_ncls transitions */
+    unsigned char ac_cls[256]; /* a byte's class: 0 for the bytes no literal holds, each other
+                                * byte its own (the table is that much narrower than 256) */
+    uint32_t ac_ncls;
     uint32_t *ac_lit;  /* per state: 1 + the literal ending there, or 0 */
     uint32_t *ac_dict; /* per state: the next state on its suffix chain ending a literal, or 0 */
     unsigned char *ac_win; /* per state: 1 when it or its suffix chain ends a window literal */
@@ -1022,15 +1025,24 @@ int lw_prefilter_window(const char *pattern, int extended, size_t *pre, size_t *
     return any;
 }
 
-/* The Aho-Corasick automaton of the literal table: a full transition table (the table is a
- * few hundred literals, so a few thousand states), each state's literal and the next state
- * down its suffix chain that ends one. */
+/* The Aho-Corasick automaton of the literal table: a full transition table over byte
+ * classes (the table is a few hundred literals, so a few thousand states, and their bytes
+ * are about a hundred of the 256), each state's literal and the next state down its suffix
+ * chain that ends one. */
 int lw_prefilter_build(lw_prefilter *pf)
 {
     size_t cap = 1;
     for (size_t i = 0; i < pf->n_lits; i++)
         cap += strlen(pf->lits[i]);
-    pf->ac_next = calloc(cap * 256, sizeof *pf->ac_next);
+    /* byte classes: the bytes of the literals, and one for all others */
+    memset(pf->ac_cls, 0, sizeof pf->ac_cls);
+    pf->ac_ncls = 1;
+    for (size_t i = 0; i < pf->n_lits; i++)
+        for (const unsigned char *b = (const unsigned char *)pf->lits[i]; *b; b++)
+            if (!pf->ac_cls[*b])
+                pf->ac_cls[*b] = (unsigned char)pf->ac_ncls++;
+    const uint32_t nc = pf->ac_ncls;
+    pf->ac_next = calloc(cap * nc, sizeof *pf->ac_next);
     pf->ac_lit = calloc(cap, sizeof *pf->ac_lit);
     pf->ac_dict = calloc(cap, sizeof *pf->ac_dict);
     pf->ac_win = calloc(cap, 1);
@@ -1054,30 +1066,31 @@ int lw_prefilter_build(lw_prefilter *pf)
         uint32_t st = 0;
         const unsigned char *lit = (const unsigned char *)pf->lits[i];
         for (size_t k = strlen(pf->lits[i]); k-- > 0;) {
-            if (!pf->ac_next[st * 256 + lit[k]])
-                pf->ac_next[st * 256 + lit[k]] = n++;
-            st = pf->ac_next[st * 256 + lit[k]];
+            uint32_t c = pf->ac_cls[lit[k]];
+            if (!pf->ac_next[st * nc + c])
+                pf->ac_next[st * nc + c] = n++;
+            st = pf->ac_next[st * nc + c];
         }
         pf->ac_lit[st] = (uint32_t)i + 1;
     }
     /* breadth first: failure links, completed transitions, suffix chains */
     size_t qh = 0, qt = 0;
-    for (int b = 0; b < 256; b++)
-        if (pf->ac_next[b])
-            queue[qt++] = pf->ac_next[b];
+    for (uint32_t c = 0; c < nc; c++)
+        if (pf->ac_next[c])
+            queue[qt++] = pf->ac_next[c];
     while (qh < qt) {
         uint32_t st = queue[qh++];
         uint32_t f = fail[st];
         pf->ac_dict[st] = pf->ac_lit[f] ? f : pf->ac_dict[f];
         /* the chain below st was done before st (it is shallower) */
         pf->ac_win[st] = (pf->ac_lit[st] && pf->win[pf->ac_lit[st] - 1]) || pf->ac_win[pf->ac_dict[st]];
-        for (int b = 0; b < 256; b++) {
-            uint32_t *t = &pf->ac_next[st * 256 + b];
+        for (uint32_t c = 0; c < nc; c++) {
+            uint32_t *t = &pf->ac_next[st * nc + c];
             if (*t) {
-                fail[*t] = pf->ac_next[f * 256 + b];
+                fail[*t] = pf->ac_next[f * nc + c];
                 queue[qt++] = *t;
             } else {
-                *t = pf->ac_next[f * 256 + b];
+                *t = pf->ac_next[f * nc + c];
             }
         }
     }
@@ -1141,7 +1154,8 @@ static int scan_text(const lw_prefilter *pf, const char *text, size_t len, size_
         return -1;
     for (size_t i = 0; i < pf->n_lits; i++)
         last[i] = SIZE_MAX;
-    const uint32_t *next = pf->ac_next;
+    const uint32_t *next = pf->ac_next, nc = pf->ac_ncls;
+    const unsigned char *cls = pf->ac_cls;
     const unsigned char *t = (const unsigned char *)text;
     uint32_t st = 0;
     size_t e = len; /* the characters before e are left to read, last first */
@@ -1173,7 +1187,7 @@ static int scan_text(const lw_prefilter *pf, const char *text, size_t len, size_
             longest = run;
         /* fed backwards; a literal completed here starts at this character, s */
         for (utf8proc_ssize_t i = nb; i-- > 0;) {
-            st = next[st * 256 + b[i]];
+            st = next[st * nc + cls[b[i]]];
             if (occ && pf->ac_win[st]) {
                 /* a window literal ends in the chain: every occurrence counts, walk it all */
                 for (uint32_t q = pf->ac_lit[st] ? st : pf->ac_dict[st]; q; q = pf->ac_dict[q]) {
