@@ -274,8 +274,8 @@ lw_status lw_rule_match_all(lw_matcher *m, const lw_rule *rule, const char *text
         if (rc < 0) {
             PCRE2_UCHAR msg[LW_MATCH_ERRMSG_MAX];
             pcre2_get_error_message(rc, msg, sizeof msg);
-            return lw_error_msg(err, LW_ERR_LIMIT, rule->file, rule->line, 0, LW_MSG_RULES_MATCH_STOPPED, rule->id, from,
-                                (char *)msg);
+            return lw_error_msg(err, LW_ERR_LIMIT, rule->file, rule->line, 0, LW_MSG_RULES_MATCH_STOPPED, rule->id,
+                                from, (char *)msg);
         }
         PCRE2_SIZE *ov = pcre2_get_ovector_pointer(m->md);
         uint32_t np = pcre2_get_ovector_count(m->md);

@@ -493,7 +493,8 @@ static lw_status add_rule(lw_ruleset *rs, const load_src *ls, size_t fi, json_t 
     int ec;
     PCRE2_SIZE eoff;
     char msg[LW_RULES_MSG_MAX];
-    rule->code = compile(rule->pattern, opts | (rule->n_need || rule->n_win ? PCRE2_USE_OFFSET_LIMIT : 0), &ec, &eoff, msg, sizeof msg);
+    uint32_t limit = rule->n_need || rule->n_win ? PCRE2_USE_OFFSET_LIMIT : 0;
+    rule->code = compile(rule->pattern, opts | limit, &ec, &eoff, msg, sizeof msg);
     if (!rule->code)
         return pattern_error(rs, ls, fi, line, id, "", pattern_str, msg, eoff, err);
     uint32_t cnt = 0;
