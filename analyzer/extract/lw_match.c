@@ -34,10 +34,14 @@ struct lw_matcher {
     const struct lw_rule_scan *scan;
     const char *scan_text;
     size_t scan_len;
+    int windows;  /* run rules only in windows before their literals (lw_matcher_set_windows) */
+    lw_span *win; /* the windows of the rule being matched; grown as needed */
+    size_t win_cap;
 };
 
 struct lw_rule_scan {
-    size_t *last; /* per literal of the rule set's prefilter: where it last starts, or SIZE_MAX */
+    lw_prefilter_hits hits; /* hits.last: per literal of the rule set's prefilter, where it
+                             * last starts, or SIZE_MAX; hits.occ: the window literals' occurrences */
     size_t n;
 };
 
@@ -48,7 +52,7 @@ lw_rule_scan *lw_rule_scan_create(const lw_ruleset *rs, const char *text, size_t
         return NULL;
     const lw_prefilter *pf = lw_ruleset_prefilter(rs);
     sc->n = lw_prefilter_count(pf);
-    if (!(sc->last = lw_prefilter_scan(pf, text, len))) {
+    if (lw_prefilter_scan_all(pf, text, len, &sc->hits)) {
         free(sc);
         return NULL;
     }
@@ -67,7 +71,7 @@ static size_t scan_limit(const lw_rule_scan *sc, const lw_rule *rule, int *none)
     for (size_t i = 0; i < rule->n_need; i++) {
         if (rule->need[i] >= sc->n)
             return SIZE_MAX;
-        size_t l = sc->last[rule->need[i]];
+        size_t l = sc->hits.last[rule->need[i]];
         if (l != SIZE_MAX) {
             any = 1;
             if (l > lim)
@@ -89,7 +93,7 @@ void lw_rule_scan_free(lw_rule_scan *sc)
 {
     if (!sc)
         return;
-    free(sc->last);
+    lw_prefilter_hits_free(&sc->hits);
     free(sc);
 }
 
@@ -116,6 +120,11 @@ lw_matcher *lw_matcher_create(const lw_ruleset *rs)
         lw_matcher_free(m);
         return NULL;
     }
+    /* LAWWATCH_NO_WINDOWS=1 runs every rule from the start of the text (up to its last
+     * literal) as before windows: the other side of the comparison that shows them exact
+     * (bench/windows_identical.py), as LAWWATCH_NO_JIT is for the JIT */
+    const char *nowin = getenv("LAWWATCH_NO_WINDOWS");
+    m->windows = !nowin || !*nowin || !strcmp(nowin, "0");
     return m;
 }
 
@@ -128,7 +137,14 @@ void lw_matcher_free(lw_matcher *m)
     pcre2_match_context_free(m->mctx);
     pcre2_match_context_free(m->mctx_lim);
     pcre2_jit_stack_free(m->jit);
+    free(m->win);
     free(m);
+}
+
+void lw_matcher_set_windows(lw_matcher *m, int on)
+{
+    if (m)
+        m->windows = on != 0;
 }
 
 void lw_matcher_set_scan(lw_matcher *m, const lw_rule_scan *sc, const char *text, size_t len)
@@ -140,12 +156,82 @@ void lw_matcher_set_scan(lw_matcher *m, const lw_rule_scan *sc, const char *text
     m->scan_len = sc ? len : 0;
 }
 
+static int cmp_size(const void *a, const void *b)
+{
+    size_t x = *(const size_t *)a, y = *(const size_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* The windows of rule in the scanned text: [q - pre, q] for every occurrence q of its
+ * window literals at or before lim (no match starts after lim), the start moved back to
+ * the character's first byte, merged and ascending, in m->win. Returns their count, or
+ * SIZE_MAX when they cannot be made (no window set, out of memory): then the rule runs
+ * as without windows. */
+static size_t make_windows(lw_matcher *m, const lw_rule *rule, const char *text, size_t lim)
+{
+    const lw_rule_scan *sc = m->scan;
+    if (!sc->hits.occ_at)
+        return SIZE_MAX; /* too many occurrences were met to keep them */
+    size_t n = 0;
+    for (size_t i = 0; i < rule->n_win; i++) {
+        if (rule->win[i] >= sc->n)
+            return SIZE_MAX;
+        n += sc->hits.occ_at[rule->win[i] + 1] - sc->hits.occ_at[rule->win[i]];
+    }
+    if (!n)
+        return 0;
+    if (n > m->win_cap) {
+        /* room for the occurrences (as size_t, sorted in place) and the windows */
+        lw_span *w = realloc(m->win, n * sizeof *w);
+        if (!w)
+            return SIZE_MAX;
+        m->win = w;
+        m->win_cap = n;
+    }
+    /* the occurrences go in the second half of the room seen as 2n size_t (q[i] is slot
+     * n + i), the windows from its start (window j is slots 2j and 2j + 1): window j is
+     * written while q[i] is read, j <= i < n, so 2j + 1 <= n + i and no occurrence not yet
+     * read is overwritten */
+    size_t *q = (size_t *)m->win + n;
+    size_t k = 0;
+    for (size_t i = 0; i < rule->n_win; i++) {
+        const size_t *o = sc->hits.occ + sc->hits.occ_at[rule->win[i]];
+        size_t c = sc->hits.occ_at[rule->win[i] + 1] - sc->hits.occ_at[rule->win[i]];
+        for (size_t j = 0; j < c && o[j] <= lim; j++)
+            q[k++] = o[j];
+    }
+    if (rule->n_win > 1)
+        qsort(q, k, sizeof *q, cmp_size);
+    /* the bytes a match may have before its literal: its "\s+" runs are at most the
+     * text's longest (both small: lw_prefilter bounds them) */
+    size_t pre = rule->win_pre + rule->win_pre_ws * sc->hits.ws_run;
+    size_t nw = 0;
+    for (size_t i = 0; i < k; i++) {
+        size_t s = q[i] > pre ? q[i] - pre : 0;
+        while (s > 0 && ((unsigned char)text[s] & 0xC0) == 0x80)
+            s--;
+        if (nw && s <= m->win[nw - 1].end + 1) {
+            m->win[nw - 1].end = q[i]; /* q ascending: the window only grows */
+        } else {
+            m->win[nw].start = s;
+            m->win[nw].end = q[i];
+            nw++;
+        }
+    }
+    return nw;
+}
+
 lw_status lw_rule_match_all(lw_matcher *m, const lw_rule *rule, const char *text, size_t len,
                             lw_match_fn fn, void *ud, lw_error *err)
 {
     if (!m) /* lw_matcher_create ran out of memory and the caller went on */
         return lw_error_msg(err, LW_ERR_NOMEM, rule->file, rule->line, 0, LW_MSG_NOMEM);
-    pcre2_match_context *mctx = m->mctx;
+    /* where matches may start: windows, each searched with its end as the offset limit;
+     * without a scan one window, the whole text, without a limit */
+    lw_span whole = {0, SIZE_MAX};
+    const lw_span *win = &whole;
+    size_t nwin = 1;
+    int limited = 0;
     if (m->scan && text == m->scan_text && len == m->scan_len) {
         int none;
         size_t lim = scan_limit(m->scan, rule, &none);
@@ -154,21 +240,42 @@ lw_status lw_rule_match_all(lw_matcher *m, const lw_rule *rule, const char *text
         if (lim != SIZE_MAX) {
             /* no match starts after the last of its literals: PCRE2 stops trying there
              * instead of running to the text's end */
-            pcre2_set_offset_limit(m->mctx_lim, lim);
-            mctx = m->mctx_lim;
+            whole.end = lim;
+            limited = 1;
+        }
+        if (m->windows && rule->n_win) {
+            /* nor outside the windows before its window literals (lw_prefilter_sets) */
+            size_t nw = make_windows(m, rule, text, lim);
+            if (nw != SIZE_MAX) {
+                if (!nw)
+                    return LW_OK;
+                win = m->win;
+                nwin = nw;
+                limited = 1;
+            }
         }
     }
-    size_t off = 0;
+    pcre2_match_context *mctx = limited ? m->mctx_lim : m->mctx;
+    size_t off = 0, wi = 0;
     uint32_t opts = 0;
     while (off <= len) {
-        int rc = pcre2_match(rule->code, (PCRE2_SPTR)text, len, off, opts, m->md, mctx);
-        if (rc == PCRE2_ERROR_NOMATCH)
+        while (wi < nwin && win[wi].end < off)
+            wi++;
+        if (wi == nwin)
             return LW_OK;
+        size_t from = off > win[wi].start ? off : win[wi].start;
+        if (limited)
+            pcre2_set_offset_limit(mctx, win[wi].end);
+        int rc = pcre2_match(rule->code, (PCRE2_SPTR)text, len, from, opts, m->md, mctx);
+        if (rc == PCRE2_ERROR_NOMATCH) {
+            wi++; /* none starts in this window */
+            continue;
+        }
         if (rc < 0) {
             PCRE2_UCHAR msg[LW_MATCH_ERRMSG_MAX];
             pcre2_get_error_message(rc, msg, sizeof msg);
-            return lw_error_msg(err, LW_ERR_LIMIT, rule->file, rule->line, 0, LW_MSG_RULES_MATCH_STOPPED, rule->id, off,
-                                (char *)msg);
+            return lw_error_msg(err, LW_ERR_LIMIT, rule->file, rule->line, 0, LW_MSG_RULES_MATCH_STOPPED, rule->id,
+                                from, (char *)msg);
         }
         PCRE2_SIZE *ov = pcre2_get_ovector_pointer(m->md);
         uint32_t np = pcre2_get_ovector_count(m->md);

@@ -1,7 +1,9 @@
 /* lw_match: running the compiled rules of lw_rules over a text. A matcher is one thread's
  * matching state (match data sized for the largest rule, a JIT stack, a match context with
  * the limits of STYLE.md 9); a rule scan (lw_prefilter underneath) tells from one pass over
- * a text which rules cannot match it, so they are left out.
+ * a text which rules cannot match it, so they are left out, and where the others' matches
+ * can start: only in windows before the occurrences of their window literals, so PCRE2
+ * runs only there.
  *
  * Ownership: a matcher and a scan are owned by their creator (free with lw_matcher_free /
  * lw_rule_scan_free, both accept NULL). The rules and the rule set are borrowed and must
@@ -51,5 +53,12 @@ void lw_rule_scan_free(lw_rule_scan *sc);
  * and for the others stops looking past the last occurrence of their literals (no match
  * can start later), so that callers handed m (lw_duty) profit from one scan. */
 void lw_matcher_set_scan(lw_matcher *m, const lw_rule_scan *sc, const char *text, size_t len);
+/* Whether lw_rule_match_all with a scan set tries a rule only in the windows
+ * [occurrence - win_pre, occurrence] of its window literals (lw_rule.win) rather than
+ * everywhere up to its last literal. On by default; off when the environment has
+ * LAWWATCH_NO_WINDOWS=1 at lw_matcher_create. The matches are the same, in the same order,
+ * either way (exact: lw_prefilter_sets); what differs is the work, and so whether a match
+ * limit can be hit (fewer start positions are tried). For tests and benchmarks. */
+void lw_matcher_set_windows(lw_matcher *m, int on);
 
 #endif

@@ -74,6 +74,7 @@ static void rule_free(lw_rule *r)
         example_free(&r->counter[i]);
     free(r->counter);
     free(r->need);
+    free(r->win);
 }
 
 void lw_ruleset_free(lw_ruleset *rs)
@@ -477,15 +478,23 @@ static lw_status add_rule(lw_ruleset *rs, const load_src *ls, size_t fi, json_t 
         opts |= PCRE2_CASELESS;
     if (!json_is_false(json_object_get(r, "extended")))
         opts |= PCRE2_EXTENDED;
-    if (lw_prefilter_add(rs->pf, rule->pattern, (opts & PCRE2_EXTENDED) != 0, &rule->need, &rule->n_need))
+    lw_prefilter_sets sets;
+    if (lw_prefilter_add_sets(rs->pf, rule->pattern, (opts & PCRE2_EXTENDED) != 0, &sets))
         return lw_error_msg(err, LW_ERR_NOMEM, file, line, 0, LW_MSG_NOMEM);
-    /* a rule with literals may be told where its last match can start (lw_rule_match_all);
-     * without an offset limit set, the option changes nothing. An error points at the
-     * character of the YAML the author wrote (pattern_error). */
+    rule->need = sets.need;
+    rule->n_need = sets.n_need;
+    rule->win = sets.win;
+    rule->n_win = sets.n_win;
+    rule->win_pre = sets.pre;
+    rule->win_pre_ws = sets.pre_ws;
+    /* a rule with literals may be told where its last match can start, and where its
+     * windows end (lw_rule_match_all); without an offset limit set, the option changes
+     * nothing. An error points at the character of the YAML the author wrote (pattern_error). */
     int ec;
     PCRE2_SIZE eoff;
     char msg[LW_RULES_MSG_MAX];
-    rule->code = compile(rule->pattern, opts | (rule->n_need ? PCRE2_USE_OFFSET_LIMIT : 0), &ec, &eoff, msg, sizeof msg);
+    uint32_t limit = rule->n_need || rule->n_win ? PCRE2_USE_OFFSET_LIMIT : 0;
+    rule->code = compile(rule->pattern, opts | limit, &ec, &eoff, msg, sizeof msg);
     if (!rule->code)
         return pattern_error(rs, ls, fi, line, id, "", pattern_str, msg, eoff, err);
     uint32_t cnt = 0;

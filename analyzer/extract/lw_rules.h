@@ -46,6 +46,13 @@ typedef struct {
      * into the rule set's literal table (lw_prefilter); n_need 0 when the pattern gives none */
     uint32_t *need;
     size_t n_need;
+    /* literals one of which every match holds at most win_pre + win_pre_ws * R bytes after
+     * its start (R: the text's longest run of white space): the rule runs only in windows
+     * before their occurrences (lw_rule_match_all); n_win 0 when the pattern gives no such
+     * set (lw_prefilter_sets) */
+    uint32_t *win;
+    size_t n_win;
+    size_t win_pre, win_pre_ws;
 } lw_rule;
 
 typedef struct lw_ruleset lw_ruleset;
