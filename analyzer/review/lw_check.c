@@ -947,45 +947,15 @@ lw_status lw_check_each(lw_store *s, const lw_engine *eng, const lw_registry *re
     c.labels = calloc(n + 1, sizeof *c.labels);
     c.labeled = calloc(n + 1, 1);
     if (!c.labels || !c.labeled || !c.out) {
-        free(c.labels);
-        free(c.labeled);
-        json_decref(c.out);
-        lw_docset_free(own);
-        return lw_error_msg(err, LW_ERR_NOMEM, NULL, 0, 0, LW_MSG_NOMEM);
+        st = lw_error_msg(err, LW_ERR_NOMEM, NULL, 0, 0, LW_MSG_NOMEM);
+        goto out;
     }
     if (lw_check_ocr_create(c.rs, &c.ocr, err)) {
-        for (size_t i = 0; i < n; i++)
-            free(c.labels[i]);
-        free(c.labels);
-        free(c.labeled);
-        json_decref(c.out);
-        lw_docset_free(own);
-        return LW_ERR_NOMEM;
+        st = LW_ERR_NOMEM;
+        goto out;
     }
-    st = load_relations(&c, s, err);
-    if (st) {
-        for (size_t i = 0; i < n; i++)
-            free(c.labels[i]);
-        free(c.labels);
-        free(c.labeled);
-        free_relations(&c);
-        lw_check_ocr_free(c.ocr);
-        json_decref(c.out);
-        lw_docset_free(own);
-        return st;
-    }
-    st = relation_types(&c, s, err);
-    if (st) {
-        for (size_t i = 0; i < n; i++)
-            free(c.labels[i]);
-        free(c.labels);
-        free(c.labeled);
-        free_relations(&c);
-        lw_check_ocr_free(c.ocr);
-        json_decref(c.out);
-        lw_docset_free(own);
-        return st;
-    }
+    if ((st = load_relations(&c, s, err)) || (st = relation_types(&c, s, err)))
+        goto out;
     c.issuer_keys = calloc(n + 1, sizeof *c.issuer_keys);
     c.pplans = calloc(n + 1, sizeof *c.pplans);
     year_ix *py = calloc(n + 1, sizeof *py);
@@ -1058,10 +1028,15 @@ lw_status lw_check_each(lw_store *s, const lw_engine *eng, const lw_registry *re
     lw_docset_unfill(ds);
     free(order);
     free(group);
+    st = stopped;
+    if (c.nomem || lw_oom_since(oom)) /* a finding may lack a key (noted by lw_oom) */
+        st = lw_error_msg(err, LW_ERR_NOMEM, NULL, 0, 0, LW_MSG_NOMEM);
+out: /* every field of c is NULL or owned here, whichever step stopped */
     for (size_t i = 0; i < n; i++) {
         if (c.issuer_keys)
             free(c.issuer_keys[i]);
-        free(c.labels[i]);
+        if (c.labels)
+            free(c.labels[i]);
     }
     free(c.issuer_keys);
     free(c.unit_key);
@@ -1072,9 +1047,7 @@ lw_status lw_check_each(lw_store *s, const lw_engine *eng, const lw_registry *re
     free(c.pplans);
     lw_docset_free(own);
     json_decref(c.out);
-    if (c.nomem || lw_oom_since(oom)) /* a finding may lack a key (noted by lw_oom) */
-        return lw_error_msg(err, LW_ERR_NOMEM, NULL, 0, 0, LW_MSG_NOMEM);
-    return stopped;
+    return st;
 }
 
 /* What lw_check_run gathers into, and where it says memory ran out. */
