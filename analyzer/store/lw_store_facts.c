@@ -346,12 +346,16 @@ static int put_fact(lw_sqlite *s, sqlite3_int64 doc_id, const fact_ctx *x)
     return put_typed(s, doc_id, sqlite3_last_insert_rowid(s->db), kind, x);
 }
 
-/* The DELETE of a document's rows in typed table t (the first entry of each table). */
+/* The DELETE of a document's rows in typed table t (the first entry of each table): by its
+ * facts' ids (facts_doc, then the primary key) where a table has a row per fact, so that it
+ * needs no index on doc_id of its own (schema 7); duty_units (a row per unit) by doc_id. */
 static sqlite3_stmt *delete_stmt(lw_sqlite *s, size_t t)
 {
     if (s->fact_del[t])
         return lw_sqlite_stmt_sql(s, &s->fact_del[t], NULL);
-    char *sql = sqlite3_mprintf("DELETE FROM %s WHERE doc_id = ?1", fact_tables[t].table);
+    char *sql = sqlite3_mprintf(fact_tables[t].each ? "DELETE FROM %s WHERE doc_id = ?1"
+                                                    : "DELETE FROM %s WHERE fact_id IN (SELECT id FROM facts WHERE doc_id = ?1)",
+                                fact_tables[t].table);
     sqlite3_stmt *st = sql ? lw_sqlite_stmt_sql(s, &s->fact_del[t], sql) : NULL;
     sqlite3_free(sql);
     return st;

@@ -141,7 +141,7 @@ static int doc_to7(sqlite3 *db, sqlite3_stmt *sel, sqlite3_stmt *upd, long long 
  * tables. facts is made again with rest in place of json (at first the whole JSON, which
  * reads back as it is), then each document's facts are split (lw_codec_rest) and read back
  * (lw_codec_read_doc): a fact whose columns (filled by an older lawwatch) do not give back its
- * JSON exactly stays whole. An index no query uses goes. The file keeps its size until a
+ * JSON exactly stays whole. The indexes no query uses go (schema.sql says which). The file keeps its size until a
  * VACUUM. One transaction: a failure leaves schema 6 as it was. */
 static lw_status upgrade_to7(sqlite3 *db, const char *path, lw_error *err)
 {
@@ -149,7 +149,9 @@ static lw_status upgrade_to7(sqlite3 *db, const char *path, lw_error *err)
         "BEGIN IMMEDIATE; DROP VIEW IF EXISTS v_citations; DROP VIEW IF EXISTS v_deadlines;"
         " PRAGMA legacy_alter_table = ON;" /* the typed tables' REFERENCES facts stay as they are */
         " ALTER TABLE facts RENAME TO facts_v6; PRAGMA legacy_alter_table = OFF;"
-        " DROP INDEX IF EXISTS facts_doc; DROP INDEX IF EXISTS facts_kind; DROP INDEX IF EXISTS agencies_name; %s"
+        " DROP INDEX IF EXISTS facts_doc; DROP INDEX IF EXISTS facts_kind; DROP INDEX IF EXISTS agencies_name;"
+        " DROP INDEX IF EXISTS documents_date; DROP INDEX IF EXISTS deadlines_doc; DROP INDEX IF EXISTS agencies_doc;"
+        " DROP INDEX IF EXISTS relations_doc; DROP INDEX IF EXISTS dates_doc; %s"
         " INSERT INTO facts(id, doc_id, kind, rule, line, span_start, span_end, text, rest, page, paragraph, ocr_conf)"
         "  SELECT id, doc_id, kind, rule, line, span_start, span_end, text, json, page, paragraph, ocr_conf"
         "  FROM facts_v6 ORDER BY id;"
@@ -257,7 +259,7 @@ lw_status lw_store_schema_check(sqlite3 *db, const char *path, int flags, lw_err
                                  " ingested_at FROM documents;"
                                  " DROP TABLE documents; ALTER TABLE documents_v3 RENAME TO documents; %s",
                                  docs_v3,
-                                 LW_SCHEMA_DOCUMENTS_DATE LW_SCHEMA_V_DOCUMENTS LW_SCHEMA_V_CITATIONS
+                                 LW_SCHEMA_V_DOCUMENTS LW_SCHEMA_V_CITATIONS
                                      LW_SCHEMA_V_DEADLINES LW_SCHEMA_V_DUTIES " PRAGMA user_version = 3;");
     sqlite3_free(docs_v3);
     static const char lines_sql[] =

@@ -56,9 +56,6 @@ CREATE TABLE documents (
   note          TEXT                  -- the reading's choice, e.g. why the PDF was OCR'd; or NULL
 );
 
--- @section documents_date
-CREATE INDEX documents_date ON documents(date);
-
 -- @section documents_sha
 CREATE UNIQUE INDEX documents_sha ON documents(sha256);
 
@@ -104,7 +101,10 @@ CREATE INDEX facts_doc ON facts(doc_id);
 
 -- @section typed
 -- Typed tables: fact_id is facts.id; doc_id is repeated for joins. Which fact key fills
--- which column is the table of lw_store_facts.c.
+-- which column is the table of lw_store_facts.c. Schema 7: a typed table has an index on
+-- doc_id only where a query reads it by document (legal_refs, duties, duty_units); the rows
+-- of a document go by fact_id (facts_doc, then the primary key), and documents.date has no
+-- index: no query looks a date up (the indexes cost ingest writes and no query used them).
 CREATE TABLE legal_refs (
   fact_id    INTEGER PRIMARY KEY REFERENCES facts(id) ON DELETE CASCADE,
   doc_id     INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
@@ -136,7 +136,6 @@ CREATE TABLE deadlines (
   unit          TEXT,  -- lead unit(s) of the duty carrying this deadline, when known
   nearby_agency TEXT   -- hint only: the agency named closest before it (within 6 lines)
 );
-CREATE INDEX deadlines_doc ON deadlines(doc_id);
 CREATE INDEX deadlines_to ON deadlines(date_to);
 
 CREATE TABLE agencies (
@@ -147,7 +146,6 @@ CREATE TABLE agencies (
   province TEXT,
   role     TEXT   -- issuer, mentioned, ...
 );
-CREATE INDEX agencies_doc ON agencies(doc_id);
 
 CREATE TABLE relations (
   fact_id INTEGER PRIMARY KEY REFERENCES facts(id) ON DELETE CASCADE,
@@ -156,14 +154,12 @@ CREATE TABLE relations (
   from_id TEXT,  -- NULL: the document itself
   to_id   TEXT
 );
-CREATE INDEX relations_doc ON relations(doc_id);
 
 CREATE TABLE dates (
   fact_id INTEGER PRIMARY KEY REFERENCES facts(id) ON DELETE CASCADE,
   doc_id  INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
   value   TEXT   -- ISO
 );
-CREATE INDEX dates_doc ON dates(doc_id);
 
 -- @section duties
 -- Duties of plans and letters: what is to be done, by whom, by when (schema 2; line and
