@@ -284,8 +284,8 @@ static json_t *rebuild(sqlite3_stmt *st, json_t *units, int *bad)
             *bad = 1;
             return NULL;
         }
-        if (!strncmp(rt, "{\"kind\":", 8))
-            return rest; /* kept whole */
+        if (json_object_get(rest, "kind"))
+            return rest; /* kept whole: a remainder never holds kind (a column) */
     }
     const kind_slots *ks = kind_of((const char *)sqlite3_column_text(st, C_KIND));
     size_t nc = N(common), n = nc + (ks ? ks->n : 0);

@@ -5,7 +5,8 @@
  * JSON object. The JSON `lawwatch extract` prints for the fact (every key, every value, the
  * key order) is rebuilt from them when asked for. A fact the columns cannot give back exactly
  * (a key they do not know, a value of another type, another key order) is kept whole in
- * facts.rest instead: then rest starts with {"kind": (a remainder never holds kind). */
+ * facts.rest instead: then rest holds kind (a remainder never does: kind is a column), and
+ * as lawwatch makes its facts with kind first, rest starts with {"kind":. */
 #ifndef LW_STORE_CODEC_H
 #define LW_STORE_CODEC_H
 
