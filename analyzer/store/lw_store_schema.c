@@ -90,8 +90,8 @@ static int check_fact(void *ud, long long id, json_t *fact)
     return rc == SQLITE_DONE ? 0 : rc;
 }
 
-/* The facts of document doc (in facts, their rest the old JSON, compact) split into columns
- * and remainder, then read back: any fact that does not come back as it was stays whole. */
+/* The facts of document doc (their old JSON in facts_v6) split into columns and remainder,
+ * then read back: any fact that does not come back as it was stays whole. */
 static int doc_to7(sqlite3 *db, sqlite3_stmt *sel, sqlite3_stmt *upd, long long doc, up7 *u)
 {
     int rc;
@@ -121,12 +121,11 @@ static int doc_to7(sqlite3 *db, sqlite3_stmt *sel, sqlite3_stmt *upd, long long 
             u->cap = cap;
         }
         u->v[u->n++] = (old_fact){sqlite3_column_int64(sel, 0), norm};
+        if (!rest) /* the columns hold it all: rest stays NULL */
+            continue;
         sqlite3_reset(upd);
         sqlite3_bind_int64(upd, 1, sqlite3_column_int64(sel, 0));
-        if (rest)
-            sqlite3_bind_text(upd, 2, rest, -1, free);
-        else
-            sqlite3_bind_null(upd, 2);
+        sqlite3_bind_text(upd, 2, rest, -1, free);
         if ((rc = sqlite3_step(upd)) != SQLITE_DONE)
             return rc;
         sqlite3_clear_bindings(upd);
@@ -138,10 +137,11 @@ static int doc_to7(sqlite3 *db, sqlite3_stmt *sel, sqlite3_stmt *upd, long long 
 }
 
 /* Schema 6 kept every fact twice: its JSON whole in facts.json and its keys in the typed
- * tables. facts is made again with rest in place of json (at first the whole JSON, which
- * reads back as it is), then each document's facts are split (lw_codec_rest) and read back
- * (lw_codec_read_doc): a fact whose columns (filled by an older lawwatch) do not give back its
- * JSON exactly stays whole. The indexes no query uses go (schema.sql says which). The file keeps its size until a
+ * tables. facts is made again with rest in place of json (the old table kept aside as
+ * facts_v6 until the end), then each document's facts are split (lw_codec_rest) and read
+ * back (lw_codec_read_doc): a fact whose columns (filled by an older lawwatch) do not give
+ * back its JSON exactly stays whole. The new table is written small from the start: the
+ * file grows by it only, and the old table's pages are free for the next documents. The indexes no query uses go (schema.sql says which). The file keeps its size until a
  * VACUUM. One transaction: a failure leaves schema 6 as it was. */
 static lw_status upgrade_to7(sqlite3 *db, const char *path, lw_error *err)
 {
@@ -153,9 +153,8 @@ static lw_status upgrade_to7(sqlite3 *db, const char *path, lw_error *err)
         " DROP INDEX IF EXISTS documents_date; DROP INDEX IF EXISTS deadlines_doc; DROP INDEX IF EXISTS agencies_doc;"
         " DROP INDEX IF EXISTS relations_doc; DROP INDEX IF EXISTS dates_doc; %s"
         " INSERT INTO facts(id, doc_id, kind, rule, line, span_start, span_end, text, rest, page, paragraph, ocr_conf)"
-        "  SELECT id, doc_id, kind, rule, line, span_start, span_end, text, json, page, paragraph, ocr_conf"
-        "  FROM facts_v6 ORDER BY id;"
-        " DROP TABLE facts_v6; %s",
+        "  SELECT id, doc_id, kind, rule, line, span_start, span_end, text, NULL, page, paragraph, ocr_conf"
+        "  FROM facts_v6 ORDER BY id; %s",
         LW_SCHEMA_FACT_ROWS, LW_SCHEMA_V_CITATIONS LW_SCHEMA_V_DEADLINES);
     char *msg = NULL;
     int rc = sql ? sqlite3_exec(db, sql, NULL, NULL, &msg) : SQLITE_NOMEM;
@@ -165,7 +164,8 @@ static lw_status upgrade_to7(sqlite3 *db, const char *path, lw_error *err)
     if (!rc)
         rc = sqlite3_prepare_v2(db, "SELECT DISTINCT doc_id FROM facts ORDER BY doc_id", -1, &docs, NULL);
     if (!rc)
-        rc = sqlite3_prepare_v2(db, "SELECT id, rest FROM facts WHERE doc_id = ?1 ORDER BY id", -1, &sel, NULL);
+        rc = sqlite3_prepare_v2(db, "SELECT f.id, o.json FROM facts f JOIN facts_v6 o ON o.id = f.id WHERE f.doc_id = ?1"
+                                    " ORDER BY f.id", -1, &sel, NULL);
     if (!rc)
         rc = sqlite3_prepare_v2(db, "UPDATE facts SET rest = ?2 WHERE id = ?1", -1, &upd, NULL);
     if (!rc)
@@ -183,7 +183,7 @@ static lw_status upgrade_to7(sqlite3 *db, const char *path, lw_error *err)
     sqlite3_finalize(upd);
     sqlite3_finalize(u.whole);
     if (!rc)
-        rc = sqlite3_exec(db, "PRAGMA user_version = 7; COMMIT;", NULL, NULL, &msg);
+        rc = sqlite3_exec(db, "DROP TABLE facts_v6; PRAGMA user_version = 7; COMMIT;", NULL, NULL, &msg);
     if (!rc)
         return LW_OK;
     char mb[LW_STORE_MSG_MAX];
