@@ -121,7 +121,14 @@ static const kind_slots *kind_of(const char *kind)
 
 /* ---- ingest: the remainder ---- */
 
-static int of_type(const slot *s, json_t *v) { return s->type == T_STR ? json_is_string(v) : json_is_integer(v); }
+/* Whether v is of slot s's type, and a text its column keeps whole: the columns are bound as
+ * C strings, so a text holding a NUL would come back cut short (it stays in the whole fact). */
+static int of_type(const slot *s, json_t *v)
+{
+    if (s->type == T_INT)
+        return json_is_integer(v);
+    return json_is_string(v) && strlen(json_string_value(v)) == json_string_length(v);
+}
 
 static int may_lack(const slot *s) { return s->how == K_OPT || s->how == K_TRUE || s->how == K_REST; }
 
