@@ -1,5 +1,5 @@
 /* lw_store_doc: one stored document read whole (see the header): its row, its paths and its
- * facts' JSON, read in one read transaction so that an ingest committing meanwhile cannot
+ * facts' JSON (rebuilt from their columns, lw_store_codec), read in one read transaction so that an ingest committing meanwhile cannot
  * give a row of one content and facts of another. */
 #include "lw_store_doc.h"
 
@@ -7,6 +7,8 @@
 #include <string.h>
 
 #include "lw_msg.h"
+#include "lw_oom.h"
+#include "lw_store_codec.h"
 #include "lw_store_sqlite.h"
 
 /* A list of strings copied out of the statements (they are gone at the next step). */
@@ -65,6 +67,15 @@ static int read_list(sqlite3_stmt *q, long long id, strlist *l)
     return rc == SQLITE_DONE ? 0 : rc;
 }
 
+/* lw_codec_read_doc's callback: the fact's JSON text into the list. */
+static int add_fact(void *ud, long long id, json_t *fact)
+{
+    char *t = lw_json_dumps(fact, JSON_COMPACT);
+    int rc = t ? strlist_add(ud, t, strlen(t), id) : -1;
+    free(t);
+    return rc;
+}
+
 static lw_status read_fail(lw_sqlite *s, lw_error *err)
 {
     return lw_sqlite_read_error(s, err); /* LW_ERR_TIMEOUT past the time limit */
@@ -79,21 +90,20 @@ lw_status lw_sqlite_doc_read(lw_sqlite *s, long long id, void (*fn)(void *ud, co
         "SELECT id, path, sha256, size, encoding, kind, number, issuer, place, date, subject, source_format,"
         " pages, note, rules_version FROM documents WHERE id = ?1",
         "SELECT path FROM doc_paths WHERE doc_id = ?1 ORDER BY rowid",
-        "SELECT json, id FROM facts WHERE doc_id = ?1 ORDER BY id",
     };
-    sqlite3_stmt *q[3] = {NULL, NULL, NULL};
+    sqlite3_stmt *q[2] = {NULL, NULL};
     strlist paths = {0}, facts = {0};
     /* one snapshot for the three reads (WAL readers see a commit only between transactions) */
     int own_txn = sqlite3_get_autocommit(s->db) && lw_sqlite_exec(s, "BEGIN") == 0;
     lw_status st = LW_OK;
-    for (int i = 0; i < 3 && !st; i++)
+    for (int i = 0; i < 2 && !st; i++)
         if (sqlite3_prepare_v2(s->db, sql[i], -1, &q[i], NULL))
             st = read_fail(s, err);
     if (!st) {
         sqlite3_bind_int64(q[0], 1, id);
         int rc = sqlite3_step(q[0]);
         if (rc == SQLITE_ROW) {
-            int r1 = read_list(q[1], id, &paths), r2 = r1 ? 0 : read_list(q[2], id, &facts);
+            int r1 = read_list(q[1], id, &paths), r2 = r1 ? 0 : lw_codec_read_doc(s->db, id, add_fact, &facts);
             if (r1 == -1 || r2 == -1)
                 st = lw_error_msg(err, LW_ERR_NOMEM, s->path, 0, 0, LW_MSG_NOMEM);
             else if (r1 || r2)
@@ -121,7 +131,7 @@ lw_status lw_sqlite_doc_read(lw_sqlite *s, long long id, void (*fn)(void *ud, co
             st = read_fail(s, err);
         }
     }
-    for (int i = 0; i < 3; i++)
+    for (int i = 0; i < 2; i++)
         sqlite3_finalize(q[i]);
     if (own_txn)
         lw_sqlite_exec(s, "COMMIT");

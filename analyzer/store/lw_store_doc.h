@@ -1,6 +1,6 @@
 /* lw_store_doc: one stored document read whole, for `lawwatch show` and the web's /doc/ID:
  * its row of documents (header fields, hash, how it was read), every path it was found at
- * and every fact's JSON as stored, in the order extraction gave them (facts.id), which is
+ * and every fact's JSON (rebuilt from its columns), in the order extraction gave them (facts.id), which is
  * the order of `lawwatch extract`. The SQLite side is lw_sqlite_doc_read, reached through the
  * back end's table (lw_store_backend.h: doc_read); lw_store_doc_read (lw_store.c) calls it. */
 #ifndef LW_STORE_DOC_H
@@ -28,7 +28,7 @@ typedef struct lw_store_doc_full {
     const char *rules_version;
     const char *const *paths;         /* every path, the first (= path) first */
     size_t n_paths;
-    const char *const *facts;         /* each fact's JSON object as stored, in fact order */
+    const char *const *facts;         /* each fact's JSON object (as extract prints it), in fact order */
     const long long *fact_ids;        /* facts.id of each (what duties and check rows name) */
     size_t n_facts;
 } lw_store_doc_full;

@@ -1,8 +1,10 @@
-/* lw_store_facts: one document and its facts into the SQLite store. Every fact goes to the
- * generic facts table (its JSON as `lawwatch extract` prints it) and, for the kinds that
- * have one, to a typed table: which table, which columns, and the JSON key or function that
- * gives each column is the one table fact_tables below, read by one bind loop. A new kind
- * or column is a row there and a column in schema.sql. */
+/* lw_store_facts: one document and its facts into the SQLite store. Every fact is a row of
+ * the generic facts table (kind, rule, where it is, its text) and, for the kinds that have
+ * one, of a typed table: which table, which columns, and the JSON key or function that gives
+ * each column is the one table fact_tables below, read by one bind loop. What no column
+ * holds goes to facts.rest (lw_store_codec): the fact's JSON is stored once, in the columns,
+ * and rebuilt when asked for (schema 7). A new kind or column is a row there, a column in
+ * schema.sql and a slot in lw_store_codec.c. */
 #define _GNU_SOURCE
 #include "lw_store_facts.h"
 
@@ -11,6 +13,7 @@
 #include <string.h>
 
 #include "lw_msg.h"
+#include "lw_store_codec.h"
 #include "lw_oom.h"
 #include "lw_store_backend.h"
 #include "lw_store_text.h"
@@ -309,15 +312,18 @@ static int put_typed(lw_sqlite *s, sqlite3_int64 doc_id, sqlite3_int64 fid, cons
     return 0;
 }
 
-/* fact_json: the fact as JSON text, owned; taken over (freed) whatever happens. -1 on a
- * database error, -2 out of memory. */
-static int put_fact(lw_sqlite *s, sqlite3_int64 doc_id, const fact_ctx *x, char *fact_json)
+/* Fact k's row of facts (its remainder, lw_codec_rest) and its typed rows. -1 on a database
+ * error, -2 out of memory. */
+static int put_fact(lw_sqlite *s, sqlite3_int64 doc_id, const fact_ctx *x)
 {
     json_t *f = json_array_get(x->facts, x->k);
     const char *kind = json_string_value(json_object_get(f, "kind"));
+    char *rest = NULL;
+    if (lw_codec_rest(f, &rest, NULL))
+        return -2;
     sqlite3_stmt *st = lw_sqlite_stmt(s, Q_INS_FACT);
     if (!st || !kind) {
-        free(fact_json);
+        free(rest);
         return -1;
     }
     json_t *span = json_object_get(f, "span");
@@ -330,7 +336,7 @@ static int put_fact(lw_sqlite *s, sqlite3_int64 doc_id, const fact_ctx *x, char 
         sqlite3_bind_int64(st, 6, json_integer_value(json_array_get(span, 1)));
     }
     bind_js(st, 7, f, "text");
-    bind_owned(st, 8, fact_json);
+    bind_owned(st, 8, rest);
     /* where a fact of a PDF, image or Word file is (schema 6): absent for plain text */
     bind_js(st, 9, f, "page");
     bind_js(st, 10, f, "paragraph");
@@ -340,12 +346,16 @@ static int put_fact(lw_sqlite *s, sqlite3_int64 doc_id, const fact_ctx *x, char 
     return put_typed(s, doc_id, sqlite3_last_insert_rowid(s->db), kind, x);
 }
 
-/* The DELETE of a document's rows in typed table t (the first entry of each table). */
+/* The DELETE of a document's rows in typed table t (the first entry of each table): by its
+ * facts' ids (facts_doc, then the primary key) where a table has a row per fact, so that it
+ * needs no index on doc_id of its own (schema 7); duty_units (a row per unit) by doc_id. */
 static sqlite3_stmt *delete_stmt(lw_sqlite *s, size_t t)
 {
     if (s->fact_del[t])
         return lw_sqlite_stmt_sql(s, &s->fact_del[t], NULL);
-    char *sql = sqlite3_mprintf("DELETE FROM %s WHERE doc_id = ?1", fact_tables[t].table);
+    char *sql = sqlite3_mprintf(fact_tables[t].each ? "DELETE FROM %s WHERE doc_id = ?1"
+                                                    : "DELETE FROM %s WHERE fact_id IN (SELECT id FROM facts WHERE doc_id = ?1)",
+                                fact_tables[t].table);
     sqlite3_stmt *st = sql ? lw_sqlite_stmt_sql(s, &s->fact_del[t], sql) : NULL;
     sqlite3_free(sql);
     return st;
@@ -505,13 +515,6 @@ static int put_rows(lw_sqlite *s, const lw_doc *doc, const lw_extraction *x, con
     int rc = -2;
     size_t nf = json_array_size(facts);
     char *kind_key = NULL, *issuer_key = NULL;
-    /* each fact's JSON, owned until put_fact takes it */
-    char **fact_json = calloc(nf + 1, sizeof *fact_json);
-    if (!fact_json)
-        goto done;
-    for (size_t k = 0; k < nf; k++)
-        if (!(fact_json[k] = lw_json_dumps(json_array_get(facts, k), JSON_COMPACT)))
-            goto done;
     if (fold_into(json_string_value(json_object_get(h, "kind")), &kind_key) ||
         fold_into(json_string_value(json_object_get(h, "issuer")), &issuer_key))
         goto done;
@@ -569,10 +572,8 @@ static int put_rows(lw_sqlite *s, const lw_doc *doc, const lw_extraction *x, con
                 duties[nd++] = f;
         }
         for (size_t k = 0; k < nf; k++) {
-            char *fj = fact_json[k];
-            fact_json[k] = NULL;
             fact_ctx fx = {facts, k, duties, nd};
-            if ((rc = put_fact(s, id, &fx, fj))) {
+            if ((rc = put_fact(s, id, &fx))) {
                 free(duties);
                 goto done;
             }
@@ -595,10 +596,6 @@ static int put_rows(lw_sqlite *s, const lw_doc *doc, const lw_extraction *x, con
     sqlite3_bind_text64(st, 3, text, len, SQLITE_STATIC, SQLITE_UTF8);
     rc = lw_sqlite_run(st);
 done:
-    if (fact_json)
-        for (size_t k = 0; k < nf; k++)
-            free(fact_json[k]);
-    free(fact_json);
     free(kind_key);
     free(issuer_key);
     json_decref(rec);

@@ -858,7 +858,8 @@ static int map_rel(sqlite3_stmt *st, const void *fn, void *ud)
 
 lw_status lw_sqlite_each_relation(lw_sqlite *s, rel_fn fn, void *ud, lw_error *err)
 {
-    return each_row(s, "SELECT r.doc_id, r.type, r.from_id, r.to_id, f.line, json_extract(f.json, '$.since') "
+    /* since has no column: it is in facts.rest, a JSON object either way (lw_store_codec.h) */
+    return each_row(s, "SELECT r.doc_id, r.type, r.from_id, r.to_id, f.line, json_extract(f.rest, '$.since') "
                        "FROM relations r JOIN facts f ON f.id = r.fact_id "
                        "WHERE r.type IN ('replaces', 'amends', 'repeals') AND r.to_id IS NOT NULL",
                     NULL, map_rel, &fn, ud, err);

@@ -7,6 +7,8 @@
 #include <string.h>
 
 #include "lw_msg.h"
+#include "lw_oom.h"
+#include "lw_store_codec.h"
 #include "lw_store_backend.h"
 #include "lw_store_schema_sql.h"
 #include "lw_store_sqlite.h"
@@ -47,6 +49,150 @@ static lw_status upgrade_step(sqlite3 *db, const char *path, const char *sql, lo
     sqlite3_free(msg);
     sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
     return LW_ERR_DB;
+}
+
+/* ---- schema 6 to 7: each fact stored once ---- */
+
+/* One fact of a document being upgraded: its id and its JSON as schema 6 kept it. */
+typedef struct {
+    long long id;
+    char *json;
+} old_fact;
+
+typedef struct {
+    old_fact *v;
+    size_t n, cap;
+    size_t at;            /* the next fact the rebuild should give */
+    sqlite3_stmt *whole;  /* UPDATE facts SET rest = ?2 WHERE id = ?1 */
+    int mismatch;
+} up7;
+
+/* lw_codec_read_doc's callback: the rebuilt fact must be the stored one, text for text, else
+ * the fact is kept whole (its rest = the old JSON). 0, -1 out of memory, SQLite's code. */
+static int check_fact(void *ud, long long id, json_t *fact)
+{
+    up7 *u = ud;
+    if (u->at >= u->n || u->v[u->at].id != id)
+        return SQLITE_CORRUPT;
+    old_fact *o = &u->v[u->at++];
+    char *t = lw_json_dumps(fact, JSON_COMPACT);
+    if (!t)
+        return -1;
+    int same = !strcmp(t, o->json);
+    free(t);
+    if (same)
+        return 0;
+    u->mismatch++;
+    sqlite3_reset(u->whole);
+    sqlite3_bind_int64(u->whole, 1, id);
+    sqlite3_bind_text(u->whole, 2, o->json, -1, SQLITE_STATIC);
+    int rc = sqlite3_step(u->whole);
+    return rc == SQLITE_DONE ? 0 : rc;
+}
+
+/* The facts of document doc (their old JSON in facts_v6) split into columns and remainder,
+ * then read back: any fact that does not come back as it was stays whole. */
+static int doc_to7(sqlite3 *db, sqlite3_stmt *sel, sqlite3_stmt *upd, long long doc, up7 *u)
+{
+    int rc;
+    u->n = u->at = 0;
+    sqlite3_reset(sel);
+    sqlite3_bind_int64(sel, 1, doc);
+    while ((rc = sqlite3_step(sel)) == SQLITE_ROW) {
+        const char *j = (const char *)sqlite3_column_text(sel, 1);
+        json_t *f = j ? json_loads(j, 0, NULL) : NULL;
+        char *rest = NULL, *norm = f ? lw_json_dumps(f, JSON_COMPACT) : NULL;
+        int whole = 1;
+        if (!j || !f || !norm || lw_codec_rest(f, &rest, &whole)) {
+            json_decref(f);
+            free(norm);
+            return j && f ? -1 : SQLITE_CORRUPT;
+        }
+        json_decref(f);
+        if (u->n == u->cap) {
+            size_t cap = u->cap ? 2 * u->cap : 64;
+            old_fact *v = realloc(u->v, cap * sizeof *v);
+            if (!v) {
+                free(norm);
+                free(rest);
+                return -1;
+            }
+            u->v = v;
+            u->cap = cap;
+        }
+        u->v[u->n++] = (old_fact){sqlite3_column_int64(sel, 0), norm};
+        if (!rest) /* the columns hold it all: rest stays NULL */
+            continue;
+        sqlite3_reset(upd);
+        sqlite3_bind_int64(upd, 1, sqlite3_column_int64(sel, 0));
+        sqlite3_bind_text(upd, 2, rest, -1, free);
+        if ((rc = sqlite3_step(upd)) != SQLITE_DONE)
+            return rc;
+        sqlite3_clear_bindings(upd);
+    }
+    if (rc != SQLITE_DONE)
+        return rc;
+    rc = lw_codec_read_doc(db, doc, check_fact, u);
+    return rc ? rc : u->at == u->n ? 0 : SQLITE_CORRUPT;
+}
+
+/* Schema 6 kept every fact twice: its JSON whole in facts.json and its keys in the typed
+ * tables. facts is made again with rest in place of json (the old table kept aside as
+ * facts_v6 until the end), then each document's facts are split (lw_codec_rest) and read
+ * back (lw_codec_read_doc): a fact whose columns (filled by an older lawwatch) do not give
+ * back its JSON exactly stays whole. The new table is written small from the start: the
+ * file grows by it only, and the old table's pages are free for the next documents. The indexes no query uses go (schema.sql says which). The file keeps its size until a
+ * VACUUM. One transaction: a failure leaves schema 6 as it was. */
+static lw_status upgrade_to7(sqlite3 *db, const char *path, lw_error *err)
+{
+    char *sql = sqlite3_mprintf(
+        "BEGIN IMMEDIATE; DROP VIEW IF EXISTS v_citations; DROP VIEW IF EXISTS v_deadlines;"
+        " PRAGMA legacy_alter_table = ON;" /* the typed tables' REFERENCES facts stay as they are */
+        " ALTER TABLE facts RENAME TO facts_v6; PRAGMA legacy_alter_table = OFF;"
+        " DROP INDEX IF EXISTS facts_doc; DROP INDEX IF EXISTS facts_kind; DROP INDEX IF EXISTS agencies_name;"
+        " DROP INDEX IF EXISTS documents_date; DROP INDEX IF EXISTS deadlines_doc; DROP INDEX IF EXISTS agencies_doc;"
+        " DROP INDEX IF EXISTS relations_doc; DROP INDEX IF EXISTS dates_doc; %s"
+        " INSERT INTO facts(id, doc_id, kind, rule, line, span_start, span_end, text, rest, page, paragraph, ocr_conf)"
+        "  SELECT id, doc_id, kind, rule, line, span_start, span_end, text, NULL, page, paragraph, ocr_conf"
+        "  FROM facts_v6 ORDER BY id; %s",
+        LW_SCHEMA_FACT_ROWS, LW_SCHEMA_V_CITATIONS LW_SCHEMA_V_DEADLINES);
+    char *msg = NULL;
+    int rc = sql ? sqlite3_exec(db, sql, NULL, NULL, &msg) : SQLITE_NOMEM;
+    sqlite3_free(sql);
+    sqlite3_stmt *docs = NULL, *sel = NULL, *upd = NULL;
+    up7 u = {0};
+    if (!rc)
+        rc = sqlite3_prepare_v2(db, "SELECT DISTINCT doc_id FROM facts ORDER BY doc_id", -1, &docs, NULL);
+    if (!rc)
+        rc = sqlite3_prepare_v2(db, "SELECT f.id, o.json FROM facts f JOIN facts_v6 o ON o.id = f.id WHERE f.doc_id = ?1"
+                                    " ORDER BY f.id", -1, &sel, NULL);
+    if (!rc)
+        rc = sqlite3_prepare_v2(db, "UPDATE facts SET rest = ?2 WHERE id = ?1", -1, &upd, NULL);
+    if (!rc)
+        rc = sqlite3_prepare_v2(db, "UPDATE facts SET rest = ?2 WHERE id = ?1", -1, &u.whole, NULL);
+    while (!rc && (rc = sqlite3_step(docs)) == SQLITE_ROW) {
+        rc = doc_to7(db, sel, upd, sqlite3_column_int64(docs, 0), &u);
+        for (size_t i = 0; i < u.n; i++)
+            free(u.v[i].json);
+    }
+    if (rc == SQLITE_DONE)
+        rc = 0;
+    free(u.v);
+    sqlite3_finalize(docs);
+    sqlite3_finalize(sel);
+    sqlite3_finalize(upd);
+    sqlite3_finalize(u.whole);
+    if (!rc)
+        rc = sqlite3_exec(db, "DROP TABLE facts_v6; PRAGMA user_version = 7; COMMIT;", NULL, NULL, &msg);
+    if (!rc)
+        return LW_OK;
+    char mb[LW_STORE_MSG_MAX];
+    lw_error_set(err, rc == -1 ? LW_ERR_NOMEM : LW_ERR_DB, path, 0, 0, "%s: %s",
+                 lw_msg_format(mb, sizeof mb, LW_MSG_STORE_UPGRADE_FAILED, 6LL),
+                 msg ? msg : rc == -1 ? sqlite3_errstr(SQLITE_NOMEM) : sqlite3_errmsg(db));
+    sqlite3_free(msg);
+    sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+    return rc == -1 ? LW_ERR_NOMEM : LW_ERR_DB;
 }
 
 lw_status lw_store_schema_check(sqlite3 *db, const char *path, int flags, lw_error *err)
@@ -113,7 +259,7 @@ lw_status lw_store_schema_check(sqlite3 *db, const char *path, int flags, lw_err
                                  " ingested_at FROM documents;"
                                  " DROP TABLE documents; ALTER TABLE documents_v3 RENAME TO documents; %s",
                                  docs_v3,
-                                 LW_SCHEMA_DOCUMENTS_DATE LW_SCHEMA_V_DOCUMENTS LW_SCHEMA_V_CITATIONS
+                                 LW_SCHEMA_V_DOCUMENTS LW_SCHEMA_V_CITATIONS
                                      LW_SCHEMA_V_DEADLINES LW_SCHEMA_V_DUTIES " PRAGMA user_version = 3;");
     sqlite3_free(docs_v3);
     static const char lines_sql[] =
@@ -259,6 +405,14 @@ lw_status lw_store_schema_check(sqlite3 *db, const char *path, int flags, lw_err
             return ust;
         ver = 6;
     } else if (ver == 5) {
+        return lw_error_msg(err, LW_ERR_DB, path, 0, 0, LW_MSG_STORE_NEEDS_UPGRADE, ver, path);
+    }
+    if (ver == 6 && !(flags & LW_STORE_READONLY)) {
+        lw_status ust = upgrade_to7(db, path, err);
+        if (ust)
+            return ust;
+        ver = 7;
+    } else if (ver == 6) {
         return lw_error_msg(err, LW_ERR_DB, path, 0, 0, LW_MSG_STORE_NEEDS_UPGRADE, ver, path);
     }
     if (ver != LW_STORE_SCHEMA_VERSION && ver != 0)

@@ -9,7 +9,7 @@
 #include "lw_common.h"
 
 /* The schema version written to PRAGMA user_version. */
-#define LW_STORE_SCHEMA_VERSION 6
+#define LW_STORE_SCHEMA_VERSION 7
 
 /* Checks the schema of the open connection db (the file path, for messages) and, as flags
  * allow (LW_STORE_CREATE, LW_STORE_READONLY), creates or upgrades it. The "lawwatch" FTS5

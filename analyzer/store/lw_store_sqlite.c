@@ -49,7 +49,7 @@ static const char *const q_sql[Q_COUNT] = {
                   " pages, note) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,"
                   " strftime('%Y-%m-%dT%H:%M:%SZ','now'), ?17, coalesce(?18, 'text'), ?19, ?20)",
     [Q_INS_SRC] = "INSERT INTO sources(doc_id, raw) VALUES (?1, ?2)",
-    [Q_INS_FACT] = "INSERT INTO facts(doc_id, kind, rule, line, span_start, span_end, text, json, page, paragraph,"
+    [Q_INS_FACT] = "INSERT INTO facts(doc_id, kind, rule, line, span_start, span_end, text, rest, page, paragraph,"
                    " ocr_conf) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11)",
     [Q_INS_FTS] = "INSERT INTO doc_text(rowid, subject, body) VALUES (?1, ?2, ?3)",
     [Q_DEL_FACT] = "DELETE FROM facts WHERE doc_id = ?1",

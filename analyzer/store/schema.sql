@@ -1,4 +1,4 @@
--- schema.sql: the lawwatch database (SQLite), schema version 6. The one copy of the
+-- schema.sql: the lawwatch database (SQLite), schema version 7. The one copy of the
 -- schema: the build turns it into C strings (cmake/lw_embed_sql.cmake writes
 -- lw_store_schema_sql.h, one LW_SCHEMA_<NAME> macro per section marker line below and
 -- LW_SCHEMA_ALL, every section in order), which lw_store_schema.c runs to create a database
@@ -8,10 +8,11 @@
 -- database with the same user_version is refused. Every ingested content (sha256) is one
 -- row of documents, every file one row of doc_paths (schema 4: byte-identical files at two
 -- paths were two documents, so every hit, finding and report item showed twice); everything
--- else hangs off documents.id (doc_id). Facts are stored twice on purpose: once in the
--- generic facts table (kind, rule, line, span, text and the full JSON object, as `lawwatch
--- extract` prints it) and once in a typed table per kind with the kind's keys as columns,
--- for plain SQL queries. The views (v_*) are what a reviewer queries in the sqlite3 shell;
+-- else hangs off documents.id (doc_id). Each fact is stored once (schema 7): what every fact
+-- has (kind, rule, line, span, text) in the generic facts table, its kind's keys as columns
+-- of a typed table per kind, for plain SQL queries, and what no column holds in facts.rest;
+-- the JSON `lawwatch extract` prints for it is rebuilt from them (lw_store_codec.c). Up to
+-- schema 6 facts also kept that JSON whole, which made facts the largest table. The views (v_*) are what a reviewer queries in the sqlite3 shell;
 -- they never touch the FTS table, which needs lawwatch's own tokenizer. Schema 6 (issue 18):
 -- a document may be a PDF, an image, a Word or OpenDocument file: documents say how it was
 -- read (source_format, pages, note), facts say where they are (page and line on the page, or
@@ -55,9 +56,6 @@ CREATE TABLE documents (
   note          TEXT                  -- the reading's choice, e.g. why the PDF was OCR'd; or NULL
 );
 
--- @section documents_date
-CREATE INDEX documents_date ON documents(date);
-
 -- @section documents_sha
 CREATE UNIQUE INDEX documents_sha ON documents(sha256);
 
@@ -79,6 +77,7 @@ CREATE TABLE sources (
   raw    BLOB NOT NULL
 );
 
+-- @section fact_rows
 -- Every fact of every kind (legal_ref, relation, date, deadline, agency, duty, ...).
 CREATE TABLE facts (
   id         INTEGER PRIMARY KEY,
@@ -89,17 +88,23 @@ CREATE TABLE facts (
   span_start INTEGER,        -- [span_start, span_end): byte offsets in the original file
   span_end   INTEGER,
   text       TEXT,           -- the text as in the original
-  json       TEXT NOT NULL,  -- the whole fact as JSON
+  -- schema 7: what neither these columns nor the kind's typed table hold, as a JSON object
+  -- (a duty's lead and partners, ...), NULL when nothing; or, for a fact the columns cannot
+  -- give back exactly, the whole fact's JSON (it then starts with {"kind":)
+  rest       TEXT,
   -- schema 6: for a PDF or image, line is the line on this page; for Word/ODT, paragraph
   page       INTEGER,        -- 1-based page (PDF, image) or NULL
   paragraph  INTEGER,        -- 1-based paragraph (Word, ODT) or NULL
   ocr_conf   INTEGER         -- lowest OCR confidence (0-100) of the fact's words, or NULL
 );
 CREATE INDEX facts_doc ON facts(doc_id);
-CREATE INDEX facts_kind ON facts(kind);
 
+-- @section typed
 -- Typed tables: fact_id is facts.id; doc_id is repeated for joins. Which fact key fills
--- which column is the table of lw_store_facts.c.
+-- which column is the table of lw_store_facts.c. Schema 7: a typed table has an index on
+-- doc_id only where a query reads it by document (legal_refs, duties, duty_units); the rows
+-- of a document go by fact_id (facts_doc, then the primary key), and documents.date has no
+-- index: no query looks a date up (the indexes cost ingest writes and no query used them).
 CREATE TABLE legal_refs (
   fact_id    INTEGER PRIMARY KEY REFERENCES facts(id) ON DELETE CASCADE,
   doc_id     INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
@@ -131,7 +136,6 @@ CREATE TABLE deadlines (
   unit          TEXT,  -- lead unit(s) of the duty carrying this deadline, when known
   nearby_agency TEXT   -- hint only: the agency named closest before it (within 6 lines)
 );
-CREATE INDEX deadlines_doc ON deadlines(doc_id);
 CREATE INDEX deadlines_to ON deadlines(date_to);
 
 CREATE TABLE agencies (
@@ -142,8 +146,6 @@ CREATE TABLE agencies (
   province TEXT,
   role     TEXT   -- issuer, mentioned, ...
 );
-CREATE INDEX agencies_doc ON agencies(doc_id);
-CREATE INDEX agencies_name ON agencies(name);
 
 CREATE TABLE relations (
   fact_id INTEGER PRIMARY KEY REFERENCES facts(id) ON DELETE CASCADE,
@@ -152,14 +154,12 @@ CREATE TABLE relations (
   from_id TEXT,  -- NULL: the document itself
   to_id   TEXT
 );
-CREATE INDEX relations_doc ON relations(doc_id);
 
 CREATE TABLE dates (
   fact_id INTEGER PRIMARY KEY REFERENCES facts(id) ON DELETE CASCADE,
   doc_id  INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
   value   TEXT   -- ISO
 );
-CREATE INDEX dates_doc ON dates(doc_id);
 
 -- @section duties
 -- Duties of plans and letters: what is to be done, by whom, by when (schema 2; line and

@@ -28,6 +28,7 @@ import json
 import os
 import shutil
 import socket
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -124,6 +125,40 @@ def tmpdir(prefix="lw_test_"):
         yield d
     finally:
         cleanup(d)
+
+
+# facts as schema 6 made it: each fact's whole JSON in json (schema 7 keeps each fact once,
+# in columns and a remainder, and has rest instead)
+FACTS_V6 = ("CREATE TABLE facts_v6 (id INTEGER PRIMARY KEY, doc_id INTEGER NOT NULL REFERENCES documents(id)"
+            " ON DELETE CASCADE, kind TEXT NOT NULL, rule TEXT NOT NULL, line INTEGER, span_start INTEGER,"
+            " span_end INTEGER, text TEXT, json TEXT NOT NULL, page INTEGER, paragraph INTEGER, ocr_conf INTEGER)")
+
+
+def to_schema6(db):
+    """Turns a schema-7 database into what schema 6 made of the same files, for the upgrade
+    tests: facts with every fact's JSON whole (as `lawwatch show` reads it back) and no rest,
+    schema 6's indexes facts_kind and agencies_name, user_version 6."""
+    c = sqlite3.connect(db)
+    rows = []
+    for (doc,) in c.execute("SELECT id FROM documents ORDER BY id").fetchall():
+        rc, out, err = run("show", "--db", db, "--format", "json", str(doc))
+        check(rc == 0, "show %d to make schema 6: %s" % (doc, err))
+        facts = json.loads(out)["facts"] if rc == 0 else []
+        ids = [r[0] for r in c.execute("SELECT id FROM facts WHERE doc_id = ? ORDER BY id", (doc,))]
+        check(len(ids) == len(facts), "show gives every fact of %d" % doc)
+        for fid, f in zip(ids, facts):
+            f.pop("cited_doc_id", None)  # show's, not stored
+            rows.append((json.dumps(f, ensure_ascii=False, separators=(",", ":")), fid))
+    views = c.execute("SELECT name, sql FROM sqlite_master WHERE type = 'view'").fetchall()
+    c.executescript("".join("DROP VIEW %s;" % v for v, _ in views) + FACTS_V6 + ";"
+                    " INSERT INTO facts_v6 SELECT id, doc_id, kind, rule, line, span_start, span_end, text, '',"
+                    " page, paragraph, ocr_conf FROM facts; DROP TABLE facts; ALTER TABLE facts_v6 RENAME TO facts;"
+                    " CREATE INDEX facts_doc ON facts(doc_id); CREATE INDEX facts_kind ON facts(kind);"
+                    " CREATE INDEX agencies_name ON agencies(name);" + "".join(sql + ";" for _, sql in views))
+    c.executemany("UPDATE facts SET json = ? WHERE id = ?", rows)
+    c.execute("PRAGMA user_version = 6")
+    c.commit()
+    c.close()
 
 
 def corpus_db(tmp, docs=None, n=4, args=()):

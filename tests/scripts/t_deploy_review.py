@@ -85,6 +85,7 @@ with lwtest.tmpdir("lw_deploy_review_") as tmp:
     rc, out, err = run("ingest", "--db", db, docs)
     check(backups(dbdir, "a.db") == [], "a current database makes no copy")
     os.chmod(db, 0o640)
+    lwtest.to_schema6(db)  # facts as schema 6 had them (its JSON whole)
     q(db, "PRAGMA user_version = 4")  # schema 4: topic added by the upgrade (kept when there)
     rc, out, err = run("search", "--db", db, "thi")
     check(rc == 2 and backups(dbdir, "a.db") == [], "a read-only open of schema 4 makes no copy: " + err)
@@ -100,12 +101,13 @@ with lwtest.tmpdir("lw_deploy_review_") as tmp:
         check(q(bak, "SELECT count(*) FROM documents")[0][0] == n_docs, "the copy has the same documents")
         check(os.stat(bak).st_mode & 0o777 == 0o640, "the copy has the database's mode 0640: %o"
               % (os.stat(bak).st_mode & 0o777))
-    check(q(db, "PRAGMA user_version")[0][0] == 6, "the database was upgraded to schema 6")
+    check(q(db, "PRAGMA user_version")[0][0] == 7, "the database was upgraded to schema 7")
 
     # a copy's name already taken (a file planted there for each of the next seconds) is
     # never overwritten: the copy takes the next name
     tdb = os.path.join(dbdir, "t.db")
     shutil.copy(db, tdb)
+    lwtest.to_schema6(tdb)
     q(tdb, "PRAGMA user_version = 4")
     now = time.time()
     taken = ["t.db.schema4-%s.bak" % time.strftime("%Y%m%d-%H%M%S", time.localtime(now + k)) for k in range(-1, 30)]
@@ -122,6 +124,7 @@ with lwtest.tmpdir("lw_deploy_review_") as tmp:
     # the database is left as it was
     long_db = os.path.join(dbdir, "l" * 235 + ".db")
     shutil.copy(db, long_db)
+    lwtest.to_schema6(long_db)
     q(long_db, "PRAGMA user_version = 4")
     before = digest(long_db)
     rc, out, err = run("ingest", "--db", long_db, docs)
@@ -138,6 +141,7 @@ with lwtest.tmpdir("lw_deploy_review_") as tmp:
         ro_db = os.path.join(rodir, "r.db")
         shutil.copy(db, ro_db)
         q(ro_db, "PRAGMA journal_mode = DELETE")
+        lwtest.to_schema6(ro_db)
         q(ro_db, "PRAGMA user_version = 4")
         os.chmod(rodir, 0o555)
         rc, out, err = run("ingest", "--db", ro_db, docs)

@@ -3,6 +3,7 @@ changed file replacing its facts, --prune, --reextract from stored bytes with ch
 --jobs giving the same facts, a database file that is not one, a newer schema.
 
 Run: python3 t_store_ingest.py LAWWATCH_BIN SOURCE_DIR (from ctest)."""
+import json
 import os
 import re
 import shutil
@@ -42,8 +43,15 @@ TO_SCHEMA3 = ("DROP VIEW v_documents; DROP TABLE doc_paths; DROP INDEX documents
 
 
 def facts_of(db):
-    return sorted(q(db, "SELECT d.path, f.kind, f.rule, f.line, f.span_start, f.span_end, f.json "
-                        "FROM facts f JOIN documents d ON d.id = f.doc_id"))
+    """Every stored fact: its document's path, kind, rule, line, span and its JSON as `lawwatch
+    show` rebuilds it from the columns (schema 7 keeps no JSON whole)."""
+    out = []
+    for i, path in q(db, "SELECT id, path FROM documents"):
+        rc, shown, err = run("show", "--db", db, "--format", "json", str(i))
+        for f in json.loads(shown)["facts"] if rc == 0 else [["show failed", err]]:
+            out.append((path, f.get("kind"), f.get("rule"), f.get("line"), f.get("span", [None])[0],
+                        f.get("span", [None, None])[1], json.dumps(f, ensure_ascii=False)))
+    return sorted(out)
 
 
 tmp = lwtest.mkdtemp("lw_store_ingest_")
@@ -71,7 +79,7 @@ try:
     check(re.search(r"bỏ qua \(skipped\): \S*scan\.pdf: ", err), "the GIF named .pdf is listed as skipped")
     check(re.search(r"bỏ qua \(skipped\): \S*broken\.txt: .*ZIP", err), "the binary .txt is listed as skipped, with why")
     check(q(db, "SELECT count(*) FROM documents")[0][0] == n_docs, "documents stored")
-    check(q(db, "PRAGMA user_version")[0][0] == 6, "schema version 6")
+    check(q(db, "PRAGMA user_version")[0][0] == 7, "schema version 7")
     check(q(db, "PRAGMA journal_mode")[0][0] == "wal", "WAL mode")
     for view in ("v_documents", "v_citations", "v_deadlines"):
         check(q(db, "SELECT count(*) FROM %s" % view)[0][0] > 0, "view %s has rows" % view)
@@ -157,13 +165,14 @@ try:
     newer = os.path.join(tmp, "newer.db")
     run("ingest", "--db", newer, os.path.join(docs, names[0]))
     c = sqlite3.connect(newer)
-    c.execute("PRAGMA user_version = 7")
+    c.execute("PRAGMA user_version = 8")
     c.close()
     rc, out, err = run("ingest", "--db", newer, docs)
-    check(rc == 2 and "newer lawwatch (schema 7), expected 6" in err, "newer schema refused: " + err)
+    check(rc == 2 and "newer lawwatch (schema 8), expected 7" in err, "newer schema refused: " + err)
     # a schema-1 database (before duties) is upgraded in place and its documents re-extracted
     older = os.path.join(tmp, "older.db")
     run("ingest", "--db", older, docs)
+    lwtest.to_schema6(older)
     c = sqlite3.connect(older)
     n_before = c.execute("SELECT count(*) FROM documents").fetchone()[0]
     c.executescript(TO_SCHEMA3 + "DROP VIEW v_duties; DROP TABLE duty_units; DROP TABLE duties;"
@@ -174,7 +183,7 @@ try:
     rc, out, err = run("ingest", "--db", older, docs)
     check(rc in (0, 1) and ("%d trích xuất lại" % n_before) in err, "schema 1 upgraded and re-extracted: " + err)
     c = sqlite3.connect(older)
-    check(c.execute("PRAGMA user_version").fetchone()[0] == 6, "upgraded to schema 6")
+    check(c.execute("PRAGMA user_version").fetchone()[0] == 7, "upgraded to schema 7")
     check(c.execute("SELECT count(*) FROM duties").fetchone()[0] > 0, "duties after the upgrade")
     check(c.execute("SELECT count(*) FROM documents WHERE rules_version = ''").fetchone()[0] == 0,
           "no document left marked")
@@ -186,6 +195,7 @@ try:
     rc, want, err = run("report", "--db", fresh, "--as-of", "2025-12-31", "--all", "--format", "json")
     two = os.path.join(tmp, "two.db")
     shutil.copy(fresh, two)
+    lwtest.to_schema6(two)
     c = sqlite3.connect(two)
     c.executescript(TO_SCHEMA3 + "DROP VIEW v_duties; ALTER TABLE duties DROP COLUMN line; ALTER TABLE duties DROP COLUMN span_start;"
                     " CREATE VIEW v_duties AS SELECT k.*, f.line FROM duties k JOIN facts f ON f.id = k.fact_id;"
@@ -199,19 +209,71 @@ try:
     rc, out, err = run("ingest", "--db", two, docs)
     check(rc in (0, 1) and "trích xuất lại" not in err.replace("0 trích xuất lại", ""), "schema 2 upgraded, nothing re-extracted: " + err)
     c = sqlite3.connect(two)
-    check(c.execute("PRAGMA user_version").fetchone()[0] == 6, "upgraded to schema 6")
+    check(c.execute("PRAGMA user_version").fetchone()[0] == 7, "upgraded to schema 7")
     cols = [r[1] for r in c.execute("PRAGMA table_info(documents)")]
     check("record" not in cols, "the record column is gone")
     check(c.execute("SELECT count(*) FROM duties k JOIN facts f ON f.id = k.fact_id"
                     " WHERE k.line IS NOT f.line OR k.span_start IS NOT f.span_start").fetchone()[0] == 0,
           "duties have their facts' lines")
+    refs = "SELECT fact_id, year_mismatch FROM legal_refs ORDER BY fact_id"
     check(c.execute("SELECT count(*) FROM legal_refs r JOIN facts f ON f.id = r.fact_id WHERE r.line IS NOT f.line"
-                    " OR r.text IS NOT f.text OR r.year_mismatch IS NOT coalesce(json_extract(f.json, '$.year_mismatch'), 0)"
-                    ).fetchone()[0] == 0 and c.execute("SELECT count(*) FROM legal_refs").fetchone()[0] > 0,
+                    " OR r.text IS NOT f.text").fetchone()[0] == 0 and c.execute(refs).fetchall() == q(fresh, refs)
+          and c.execute("SELECT count(*) FROM legal_refs").fetchone()[0] > 0,
           "citations have their facts' lines, text and year_mismatch")
     check(c.execute("SELECT count(*) FROM v_duties").fetchone()[0] > 0, "v_duties after the upgrade")
     check(c.execute("PRAGMA integrity_check").fetchone()[0] == "ok", "integrity after the upgrade")
     c.close()
+    # a schema-6 database (every fact kept twice: its JSON whole in facts.json too) is
+    # upgraded in place: each fact's keys stay once, in the columns and facts.rest; one that
+    # the columns cannot give back (here a key no lawwatch writes) is kept whole; every
+    # document then reads, key by key and in key order, as a new database's
+    six = os.path.join(tmp, "six.db")
+    shutil.copy(fresh, six)
+    lwtest.to_schema6(six)
+    c = sqlite3.connect(six)
+    odd_id, odd_doc, odd = c.execute("SELECT id, doc_id, json FROM facts WHERE kind = 'agency' ORDER BY id"
+                                     " LIMIT 1").fetchone()
+    odd = json.loads(odd)
+    odd["note_from_v6"] = "kept"
+    c.execute("UPDATE facts SET json = ? WHERE id = ?", (json.dumps(odd, ensure_ascii=False), odd_id))
+    c.commit()
+    c.close()
+    rc, out, err = run("report", "--db", six, "--as-of", "2025-12-31")
+    check(rc == 2 and "schema 6" in err and "lawwatch ingest" in err, "read-only use of schema 6 asks for an ingest: " + err)
+    rc, out, err = run("ingest", "--db", six, docs)
+    check(rc in (0, 1) and "trích xuất lại" not in err.replace("0 trích xuất lại", ""),
+          "schema 6 upgraded, nothing re-extracted: " + err)
+    c = sqlite3.connect(six)
+    check(c.execute("PRAGMA user_version").fetchone()[0] == 7, "schema 6 upgraded to 7")
+    cols = [r[1] for r in c.execute("PRAGMA table_info(facts)")]
+    check("json" not in cols and "rest" in cols, "facts: rest in place of json: %s" % cols)
+    indexes = "SELECT name FROM sqlite_master WHERE type = 'index' ORDER BY name"
+    check(c.execute(indexes).fetchall() == q(fresh, indexes) and ("facts_doc",) in q(fresh, indexes)
+          and not [1 for (n,) in q(fresh, indexes) if n in ("facts_kind", "agencies_name", "documents_date")],
+          "the indexes of a new database (those no query uses gone): %s" % c.execute(indexes).fetchall())
+    check((c.execute("SELECT rest FROM facts WHERE id = ?", (odd_id,)).fetchone()[0] or "").startswith('{"kind":'),
+          "a fact the columns cannot give back is kept whole")
+    check(c.execute("SELECT count(*) FROM facts WHERE rest LIKE '{\"kind\":%'").fetchone()[0] == 1,
+          "every other fact is split into its columns")
+    check(c.execute("PRAGMA integrity_check").fetchone()[0] == "ok", "integrity after the upgrade to 7")
+    for view in ("v_citations", "v_deadlines", "v_duties", "v_documents"):
+        check(c.execute("SELECT * FROM %s ORDER BY 1, 2" % view).fetchall() == q(fresh, "SELECT * FROM %s ORDER BY 1, 2"
+              % view), "%s of the upgraded database as of a new one" % view)
+    c.close()
+    pairs_of = lambda db, i: json.loads(run("show", "--db", db, "--format", "json", str(i))[1] or "[]",
+                                        object_pairs_hook=list)
+    for (i,) in q(fresh, "SELECT id FROM documents ORDER BY id"):
+        want_facts = dict(pairs_of(fresh, i)).get("facts")
+        if i == odd_doc:
+            k = [r[0] for r in q(fresh, "SELECT id FROM facts WHERE doc_id = ? ORDER BY id", i)].index(odd_id)
+            want_facts[k] = want_facts[k] + [("note_from_v6", "kept")]
+        got_facts = dict(pairs_of(six, i)).get("facts")
+        check(want_facts and got_facts == want_facts, "document %d: the upgraded facts as new ones%s" % (i, "".join(
+              "\n  fact %d: %s\n  want %s" % (k, g, w) for k, (g, w) in enumerate(zip(got_facts or [], want_facts or []))
+              if g != w)[:2000]))
+    for args in (["report", "--as-of", "2025-12-31", "--all", "--format", "json"], ["check", "--format", "json"]):
+        check(run(args[0], "--db", six, *args[1:])[1] == run(args[0], "--db", fresh, *args[1:])[1],
+              "%s: the database upgraded from 6 as a new one" % args[0])
     rc, got, err = run("report", "--db", two, "--as-of", "2025-12-31", "--all", "--format", "json")
     check(got == want and want, "the upgraded database reports as a new one")
     # a schema-4 database lacked the documents' topic (report classified subjects itself):
@@ -222,6 +284,7 @@ try:
     run("ingest", "--db", fresh4, rdocs)
     rc, want4, err = run("report", "--db", fresh4, "--as-of", "2025-12-31", "--all", "--format", "json")
     shutil.copy(fresh4, four)
+    lwtest.to_schema6(four)
     c = sqlite3.connect(four)
     # documents as schema 4 made it (DROP COLUMN cannot drop a last column that has a comment)
     views = c.execute("SELECT name, sql FROM sqlite_master WHERE type = 'view'").fetchall()
@@ -241,7 +304,7 @@ try:
     rc, out, err = run("ingest", "--db", four, rdocs)
     check(rc in (0, 1) and "trích xuất lại" not in err.replace("0 trích xuất lại", ""), "schema 4 upgraded, nothing re-extracted: " + err)
     topics = lambda db: q(db, "SELECT path, topic FROM documents ORDER BY path")
-    check(q(four, "PRAGMA user_version")[0][0] == 6, "schema 4 upgraded to 6")
+    check(q(four, "PRAGMA user_version")[0][0] == 7, "schema 4 upgraded to 7")
     check(topics(four) == topics(fresh4) and any(t for _, t in topics(fresh4)), "topics classified as a new database's")
     rc, got, err = run("report", "--db", four, "--as-of", "2025-12-31", "--all", "--format", "json")
     check(got == want4 and want4, "the database upgraded from 4 reports as a new one")
@@ -271,6 +334,7 @@ try:
     st1 = os.stat(f1)
     old_words = q(three, "SELECT count(*) FROM facts WHERE doc_id = 2")[0][0]
     check(old_words > 0, "the second document has facts before the upgrade (test sanity)")
+    lwtest.to_schema6(three)
     c = sqlite3.connect(three)
     c.executescript(TO_SCHEMA3)
     c.execute("UPDATE documents SET sha256 = (SELECT sha256 FROM documents WHERE id = 1), size = ?, mtime_ns = ?"
@@ -283,7 +347,7 @@ try:
     check(rc == 0 and "0 đã nhập (ingested), 3 không đổi (unchanged)" in err and "read 0 files" in err,
           "schema 3 upgraded, every file unchanged: " + err)
     c = sqlite3.connect(three)
-    check(c.execute("PRAGMA user_version").fetchone()[0] == 6, "schema 3 upgraded to 6")
+    check(c.execute("PRAGMA user_version").fetchone()[0] == 7, "schema 3 upgraded to 7")
     check(c.execute("SELECT id, path FROM documents ORDER BY id").fetchall()
           == [(1, f0), (3, os.path.realpath(os.path.join(d3, "f2.txt")))], "the lowest id keeps the content")
     check(c.execute("SELECT doc_id, path FROM doc_paths ORDER BY rowid").fetchall()
@@ -301,10 +365,12 @@ try:
     fresh3 = os.path.join(tmp, "fresh3.db")
     rc, out, err = run("ingest", "--db", fresh3, d3)
     check("2 đã nhập (ingested)" in err and "1 trùng nội dung (duplicates)" in err, "fresh: one duplicate: " + err)
-    doc_view = lambda db: q(db, "SELECT d.path, d.sha256, d.number, d.n_facts, (SELECT group_concat(path, '|') FROM"
-                                " (SELECT path FROM doc_paths p WHERE p.doc_id = d.id ORDER BY p.rowid)),"
-                                " (SELECT group_concat(json, '|') FROM facts f WHERE f.doc_id = d.id)"
-                                " FROM documents d ORDER BY d.path")
+    # each document's facts as show rebuilds them from the columns (schema 7)
+    shown_facts = lambda db, i: json.loads(run("show", "--db", db, "--format", "json", str(i))[1] or "{}").get("facts")
+    doc_view = lambda db: [r[1:] + (shown_facts(db, r[0]),) for r in
+                           q(db, "SELECT d.id, d.path, d.sha256, d.number, d.n_facts, (SELECT group_concat(path, '|')"
+                                 " FROM (SELECT path FROM doc_paths p WHERE p.doc_id = d.id ORDER BY p.rowid))"
+                                 " FROM documents d ORDER BY d.path")]
     check(doc_view(three) == doc_view(fresh3), "the upgraded database holds what a new one does")
     for args in (["report", "--as-of", "2025-12-31", "--all", "--format", "json"], ["check", "--format", "json"]):
         got = run(args[0], "--db", three, *args[1:])[1]

@@ -153,7 +153,7 @@ static void test_open_errors(void **state)
     lw_store_close(s);
     lw_error_clear(&err);
     assert_int_equal(lw_store_open(p, LW_STORE_CREATE, &s, &err), LW_ERR_DB);
-    assert_non_null(strstr(err.msg, "newer lawwatch (schema 99), expected 6"));
+    assert_non_null(strstr(err.msg, "newer lawwatch (schema 99), expected 7"));
 }
 
 static lw_status ingest(lw_store *s, const char *const *paths, size_t n, lw_ingest_report *rep)

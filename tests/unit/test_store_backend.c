@@ -42,7 +42,7 @@ typedef struct {
 
 static const store_case cases[] = {
     {"count", NULL, "2"},
-    {"schema", NULL, "6"},
+    {"schema", NULL, "7"},
     {"topics", NULL, "a.txt:inspect;b.txt:-;"}, /* classified at ingest */
     {"documents", NULL, "a.txt:Kế hoạch;b.txt:Công văn;"},
     {"search", "zebraword", "a.txt;"},
