@@ -75,7 +75,7 @@ int lw_store_walk_is_document(const char *name, const struct stat *st, const lw_
 #define LW_WALK_DEPTH 64
 /* What a walk knows while it goes down one PATH argument. */
 typedef struct {
-    item_list *l;
+    file_list *l;
     lw_ingest_report *rep;
     int follow;           /* follow symbolic links out of the folder and into linked folders */
     const char *arg;      /* the PATH argument as given, for messages */
@@ -117,7 +117,7 @@ static void add_skip(lw_ingest_report *rep, const char *shown, lw_msg_id why, ..
  * the database's own; abs is its resolved path when known (owned: taken), else NULL. */
 static void add_file(walker *w, const char *shown, const struct stat *st, char *abs)
 {
-    item_list *l = w->l;
+    file_list *l = w->l;
     lw_ingest_report *rep = w->rep;
     lw_msg_id why;
     if (is_own(w, st)) {
@@ -140,7 +140,7 @@ static void add_file(walker *w, const char *shown, const struct stat *st, char *
     char *copy = strdup(shown);
     if (l->n == l->cap || !copy) {
         size_t cap = l->cap ? l->cap * 2 : 256;
-        item *v = copy ? realloc(l->v, cap * sizeof *v) : NULL;
+        lw_store_file *v = copy ? realloc(l->v, cap * sizeof *v) : NULL;
         if (!v) {
             /* nothing is dropped silently, not even for want of memory */
             lw_error e;
@@ -153,7 +153,7 @@ static void add_file(walker *w, const char *shown, const struct stat *st, char *
         l->v = v;
         l->cap = cap;
     }
-    item *it = &l->v[l->n++];
+    lw_store_file *it = &l->v[l->n++];
     memset(it, 0, sizeof *it);
     it->path = abs;
     it->shown = copy;
@@ -319,7 +319,7 @@ int lw_store_walk_add_own(void *ud, const char *path)
 }
 
 void lw_store_walk_paths(const char *const *paths, size_t npaths, int follow, const lw_store_own_files *own,
-                         item_list *l, lw_ingest_report *rep)
+                         file_list *l, lw_ingest_report *rep)
 {
     for (size_t i = 0; i < npaths; i++) {
         struct stat st;
