@@ -714,7 +714,6 @@ static lw_status ingest_locked(lw_store *s, const lw_engine *eng, const char *co
     for (size_t i = 0; i < l.n; i++) {
         if (w && !strcmp(l.v[w - 1].path, l.v[i].path)) {
             free(l.v[i].path);
-            free(l.v[i].shown);
             continue;
         }
         l.v[w++] = l.v[i];
@@ -740,7 +739,6 @@ static lw_status ingest_locked(lw_store *s, const lw_engine *eng, const char *co
             rep->unchanged++;
             pr.done++;
             free(f.path);
-            free(f.shown);
             continue;
         }
         if (f.id && !(f.sha = strdup(sha))) {
@@ -753,12 +751,10 @@ static lw_status ingest_locked(lw_store *s, const lw_engine *eng, const char *co
         /* kept: work[0..nwork); not yet looked up: l.v[i..n) */
         for (size_t k = 0; k < nwork; k++) {
             free(work[k].path);
-            free(work[k].shown);
             free(work[k].sha);
         }
         for (size_t k = i; k < l.n; k++) {
             free(l.v[k].path);
-            free(l.v[k].shown);
         }
         nwork = 0;
     }
@@ -777,7 +773,6 @@ static lw_status ingest_locked(lw_store *s, const lw_engine *eng, const char *co
         st = lw_error_msg(err, LW_ERR_NOMEM, NULL, 0, 0, LW_MSG_NOMEM);
         for (size_t k = 0; k < nwork; k++) {
             free(work[k].path);
-            free(work[k].shown);
             free(work[k].sha);
         }
         nwork = p.n = 0;
@@ -818,7 +813,6 @@ static lw_status ingest_locked(lw_store *s, const lw_engine *eng, const char *co
         lw_store_item_clear(it);
         free(it->err);
         free(it->path); /* NULL when deferred: later's */
-        free(it->shown);
         it->err = NULL;
         it->path = it->shown = NULL;
         pthread_mutex_lock(&p.mu);
@@ -846,11 +840,9 @@ static lw_status ingest_locked(lw_store *s, const lw_engine *eng, const char *co
         lw_store_item_clear(&p.ring[k]);
         free(p.ring[k].err);
         free(p.ring[k].path);
-        free(p.ring[k].shown);
     }
     for (size_t k = 0; k < nwork; k++) {
         free(work[k].path);
-        free(work[k].shown);
         free(work[k].sha);
     }
     free(p.ring);
@@ -868,7 +860,6 @@ static lw_status ingest_locked(lw_store *s, const lw_engine *eng, const char *co
         lw_store_item_clear(&later.v[k]);
         free(later.v[k].err);
         free(later.v[k].path);
-        free(later.v[k].shown);
     }
     free(later.v);
 

@@ -137,7 +137,17 @@ static void add_file(walker *w, const char *shown, const struct stat *st, char *
         lw_ingest_add_failure(rep, shown, &e);
         return;
     }
-    char *copy = strdup(shown);
+    /* shown in path's block, or path itself (an absolute PATH argument): one allocation a
+     * file, 100,000 of them at national size (issue 20) */
+    size_t al = strlen(abs), sl = strlen(shown);
+    char *copy = strcmp(abs, shown) ? malloc(al + sl + 2) : abs;
+    if (copy && copy != abs) {
+        memcpy(copy, abs, al + 1);
+        memcpy(copy + al + 1, shown, sl + 1);
+        free(abs);
+        abs = copy;
+        copy = abs + al + 1;
+    }
     if (l->n == l->cap || !copy) {
         size_t cap = l->cap ? l->cap * 2 : 256;
         lw_store_file *v = copy ? realloc(l->v, cap * sizeof *v) : NULL;
@@ -146,8 +156,7 @@ static void add_file(walker *w, const char *shown, const struct stat *st, char *
             lw_error e;
             lw_error_msg(&e, LW_ERR_NOMEM, shown, 0, 0, LW_MSG_STORE_NOT_READ_NOMEM);
             lw_ingest_add_failure(rep, shown, &e);
-            free(copy);
-            free(abs);
+            free(abs); /* copy is in it */
             return;
         }
         l->v = v;
