@@ -758,6 +758,13 @@ static lw_status ingest_locked(lw_store *s, const lw_engine *eng, const char *co
         }
         nwork = 0;
     }
+    /* the array doubled as the walk grew it, and the unchanged files have left it: the rest
+     * is given back before the documents are read, the longest part (issue 20) */
+    if (!st && nwork && nwork < l.cap) {
+        lw_store_file *v = realloc(l.v, nwork * sizeof *v);
+        if (v)
+            l.v = work = v;
+    }
     if (opt->progress && !st)
         opt->progress(opt->progress_ud, &pr);
 

@@ -102,11 +102,17 @@ static void test_list_per_file(void **state)
     assert_int_equal(pr.total, LW_FILES);
     assert_true(pr.calls > 0);
     size_t per_file = pr.heap_at_first > before ? (pr.heap_at_first - before) / LW_FILES : 0;
+    lw_ingest_report_free(&rep);
+    lw_store_close(s);
+#if defined(__SANITIZE_ADDRESS__)
+    /* the sanitizer's allocator is not glibc's: mallinfo2 sees none of it. The ingest above
+     * still runs under it (leaks, overruns); the bound is checked in the plain build. */
+    (void)per_file;
+#else
     fprintf(stderr, "ingest's list: %zu heap bytes a file (at most %d)\n", per_file, LW_BYTES_PER_FILE_MAX);
     assert_true(per_file > 0); /* the probe measured something */
     assert_true(per_file <= LW_BYTES_PER_FILE_MAX);
-    lw_ingest_report_free(&rep);
-    lw_store_close(s);
+#endif
 }
 
 int main(void)
