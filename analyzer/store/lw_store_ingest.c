@@ -67,7 +67,7 @@ void lw_ingest_report_free(lw_ingest_report *rep)
 
 static int cmp_item(const void *a, const void *b)
 {
-    const item *x = a, *y = b;
+    const lw_store_file *x = a, *y = b;
     int c = strcmp(x->path, y->path);
     return c ? c : (x->arg > y->arg) - (x->arg < y->arg);
 }
@@ -77,12 +77,18 @@ static int cmp_item(const void *a, const void *b)
  * the one reports show (`ingest corpus ../copies` names corpus/x.txt, not ../copies/x.txt). */
 static int cmp_item_arg(const void *a, const void *b)
 {
-    const item *x = a, *y = b;
+    const lw_store_file *x = a, *y = b;
     return x->arg != y->arg ? (x->arg > y->arg) - (x->arg < y->arg) : strcmp(x->path, y->path);
 }
 
+/* The workers and the writer: file i of files is prepared in the item ring[i % window],
+ * which is free again once the writer has finished file i - window (next stays below
+ * written + window). So the items in memory are the window's, whatever the number of
+ * files (issue 20: a whole item per file was 17 MB at 100,000 files, twice over while the
+ * list was copied). */
 typedef struct {
-    item *items;
+    lw_store_file *files;
+    item *ring;       /* window items */
     size_t n;
     size_t next;      /* next item a worker takes */
     size_t written;   /* items the writer has finished */
@@ -94,6 +100,26 @@ typedef struct {
     pthread_mutex_t mu;
     pthread_cond_t cv_ready, cv_space;
 } pool;
+
+/* Moves file i into its item of the ring (emptied by the writer), under p->mu: the writer
+ * reads the item's ready flag under it. */
+static item *take(pool *p, size_t i)
+{
+    lw_store_file *f = &p->files[i];
+    item *it = &p->ring[i % p->window];
+    memset(it, 0, sizeof *it);
+    it->path = f->path;
+    it->shown = f->shown;
+    it->arg = f->arg;
+    it->size = f->size;
+    it->mtime_ns = f->mtime_ns;
+    it->id = f->id;
+    if (f->sha)
+        memcpy(it->sha, f->sha, sizeof it->sha);
+    free(f->sha);
+    f->path = f->shown = f->sha = NULL; /* now the item's */
+    return it;
+}
 
 static void *worker(void *arg)
 {
@@ -109,11 +135,12 @@ static void *worker(void *arg)
             break;
         }
         size_t i = p->next++;
-        p->held += (uint64_t)p->items[i].size;
+        p->held += (uint64_t)p->files[i].size;
+        item *it = take(p, i);
         pthread_mutex_unlock(&p->mu);
-        lw_store_prepare(&p->items[i], p->eng, m, p->dopt);
+        lw_store_prepare(it, p->eng, m, p->dopt);
         pthread_mutex_lock(&p->mu);
-        p->items[i].ready = 1;
+        it->ready = 1;
         pthread_cond_broadcast(&p->cv_ready);
         pthread_mutex_unlock(&p->mu);
     }
@@ -678,7 +705,7 @@ static lw_status ingest_locked(lw_store *s, const lw_engine *eng, const char *co
         if (opt->own_files[i])
             lw_store_walk_add_own(&own, opt->own_files[i]);
     const char *rules_version = lw_ruleset_version(lw_engine_rules(eng));
-    item_list l = {0};
+    file_list l = {0};
     lw_store_walk_paths(paths, npaths, opt->follow_symlinks, &own, &l, rep);
     /* one entry per file, in path order */
     if (l.n)
@@ -687,7 +714,6 @@ static lw_status ingest_locked(lw_store *s, const lw_engine *eng, const char *co
     for (size_t i = 0; i < l.n; i++) {
         if (w && !strcmp(l.v[w - 1].path, l.v[i].path)) {
             free(l.v[i].path);
-            free(l.v[i].shown);
             continue;
         }
         l.v[w++] = l.v[i];
@@ -699,34 +725,46 @@ static lw_status ingest_locked(lw_store *s, const lw_engine *eng, const char *co
     lw_ingest_progress pr = {.total = l.n};
     double t0 = now_s(), last = 0;
     lw_status st = LW_OK;
-    /* unchanged files: a stat (done) and a lookup */
-    item *work = l.n ? malloc(l.n * sizeof *work) : NULL;
-    size_t nwork = 0;
-    if (l.n && !work)
-        st = lw_error_msg(err, LW_ERR_NOMEM, NULL, 0, 0, LW_MSG_NOMEM);
-    for (size_t i = 0; i < l.n && !st; i++) {
-        item *it = &l.v[i];
+    /* unchanged files: a stat (done) and a lookup; the others are kept in place, in order
+     * (a second array of them was the peak of a large ingest) */
+    lw_store_file *work = l.v;
+    size_t nwork = 0, i = 0;
+    for (; i < l.n && !st; i++) {
+        lw_store_file f = l.v[i];
         int64_t size = 0, mtime = 0;
-        if ((st = lw_store_lookup(s, it->path, &it->id, &size, &mtime, it->sha, err)))
+        char sha[65] = "";
+        if ((st = lw_store_lookup(s, f.path, &f.id, &size, &mtime, sha, err)))
             break;
-        if (it->id && size == it->size && mtime == it->mtime_ns) {
+        if (f.id && size == f.size && mtime == f.mtime_ns) {
             rep->unchanged++;
             pr.done++;
-            free(it->path);
-            free(it->shown);
-            it->path = it->shown = NULL; /* freed once, also when a later look-up fails */
-        } else {
-            work[nwork++] = *it;
+            free(f.path);
+            continue;
         }
+        if (f.id && !(f.sha = strdup(sha))) {
+            st = lw_error_msg(err, LW_ERR_NOMEM, NULL, 0, 0, LW_MSG_NOMEM);
+            break;
+        }
+        work[nwork++] = f;
     }
     if (st) {
-        for (size_t i = 0; i < l.n; i++) {
-            free(l.v[i].path);
-            free(l.v[i].shown);
+        /* kept: work[0..nwork); not yet looked up: l.v[i..n) */
+        for (size_t k = 0; k < nwork; k++) {
+            free(work[k].path);
+            free(work[k].sha);
+        }
+        for (size_t k = i; k < l.n; k++) {
+            free(l.v[k].path);
         }
         nwork = 0;
     }
-    free(l.v);
+    /* the array doubled as the walk grew it, and the unchanged files have left it: the rest
+     * is given back before the documents are read, the longest part (issue 20) */
+    if (!st && nwork && nwork < l.cap) {
+        lw_store_file *v = realloc(l.v, nwork * sizeof *v);
+        if (v)
+            l.v = work = v;
+    }
     if (opt->progress && !st)
         opt->progress(opt->progress_ud, &pr);
 
@@ -735,28 +773,38 @@ static lw_status ingest_locked(lw_store *s, const lw_engine *eng, const char *co
     /* The window lets the workers run on while the writer commits a batch (the batch's
      * full-text rows are written then, a tenth of a second or more) instead of stalling
      * after a few documents; the byte cap keeps big documents from piling up in memory. */
-    pool p = {work, nwork, 0, 0, (size_t)jobs * LW_STORE_AHEAD_PER_JOB + LW_STORE_AHEAD_MIN, 0, LW_STORE_POOL_HELD, 0, eng, &opt->doc,
+    size_t window = (size_t)jobs * LW_STORE_AHEAD_PER_JOB + LW_STORE_AHEAD_MIN;
+    pool p = {work, NULL, nwork, 0, 0, window, 0, LW_STORE_POOL_HELD, 0, eng, &opt->doc,
               PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, PTHREAD_COND_INITIALIZER};
+    if (nwork && !(p.ring = calloc(window, sizeof *p.ring))) {
+        st = lw_error_msg(err, LW_ERR_NOMEM, NULL, 0, 0, LW_MSG_NOMEM);
+        for (size_t k = 0; k < nwork; k++) {
+            free(work[k].path);
+            free(work[k].sha);
+        }
+        nwork = p.n = 0;
+    }
     pthread_t th[LW_STORE_JOBS_MAX];
     int nth = 0;
     item_list later = {0}; /* the PDFs, images and Word files, read after the others */
     lw_matcher *m = NULL;
     if (jobs > 1 && nwork > 1) {
-        for (int i = 0; i < jobs; i++)
+        for (int k = 0; k < jobs; k++)
             if (pthread_create(&th[nth], NULL, worker, &p) == 0)
                 nth++;
     }
     if (!nth)
         m = lw_matcher_create(lw_engine_rules(eng));
-    size_t i = 0;
-    for (; i < nwork && !st; i++) {
-        item *it = &work[i];
+    for (i = 0; i < nwork && !st; i++) {
+        item *it = &p.ring[i % window];
         if (nth) {
             pthread_mutex_lock(&p.mu);
             while (!it->ready)
                 pthread_cond_wait(&p.cv_ready, &p.mu);
             pthread_mutex_unlock(&p.mu);
         } else {
+            p.next = i + 1;
+            take(&p, i);
             lw_store_prepare(it, eng, m, &opt->doc);
         }
         if (it->outcome == R_SOURCE) {
@@ -768,13 +816,17 @@ static lw_status ingest_locked(lw_store *s, const lw_engine *eng, const char *co
             pr.done++;
         }
         pr.bytes += (uint64_t)it->size;
+        uint64_t size = (uint64_t)it->size;
         lw_store_item_clear(it);
         free(it->err);
+        free(it->path); /* NULL when deferred: later's */
         it->err = NULL;
+        it->path = it->shown = NULL;
         pthread_mutex_lock(&p.mu);
+        it->ready = 0; /* the slot is free for file i + window */
         p.written = i + 1;
         if (nth)
-            p.held -= (uint64_t)it->size;
+            p.held -= size;
         pthread_cond_broadcast(&p.cv_space);
         pthread_mutex_unlock(&p.mu);
         double now = now_s();
@@ -790,13 +842,18 @@ static lw_status ingest_locked(lw_store *s, const lw_engine *eng, const char *co
     pthread_mutex_unlock(&p.mu);
     for (int k = 0; k < nth; k++)
         pthread_join(th[k], NULL);
-    for (size_t k = 0; k < nwork; k++) {
-        lw_store_item_clear(&work[k]);
-        free(work[k].err);
-        free(work[k].path);
-        free(work[k].shown);
+    /* after a stop: the items taken and not written, the files not taken */
+    for (size_t k = 0; p.ring && k < window; k++) {
+        lw_store_item_clear(&p.ring[k]);
+        free(p.ring[k].err);
+        free(p.ring[k].path);
     }
-    free(work);
+    for (size_t k = 0; k < nwork; k++) {
+        free(work[k].path);
+        free(work[k].sha);
+    }
+    free(p.ring);
+    free(l.v);
     lw_matcher_free(m);
     pthread_mutex_destroy(&p.mu);
     pthread_cond_destroy(&p.cv_ready);
@@ -810,7 +867,6 @@ static lw_status ingest_locked(lw_store *s, const lw_engine *eng, const char *co
         lw_store_item_clear(&later.v[k]);
         free(later.v[k].err);
         free(later.v[k].path);
-        free(later.v[k].shown);
     }
     free(later.v);
 

@@ -1,6 +1,7 @@
 /* lw_store_ingest_impl: private to the modules of ingest (lw_store_ingest, lw_store_walk,
- * lw_store_prepare): the list of files the walk fills and the workers and the writer go
- * through (item, item_list: each item owns its path, shown, doc, x and err), and the
+ * lw_store_prepare): the list of files the walk fills (lw_store_file, file_list), the items
+ * the workers and the writer go through (item: each owns its path (shown with it), doc, x and err;
+ * item_list), and the
  * recording of problems in the ingest's report. Nothing outside ingest includes it. */
 #ifndef LW_STORE_INGEST_IMPL_H
 #define LW_STORE_INGEST_IMPL_H
@@ -10,7 +11,8 @@
 
 typedef struct {
     char *path;    /* absolute: the key in doc_paths */
-    char *shown;   /* as the user would name it (argument + relative part) */
+    char *shown;   /* as the user would name it (argument + relative part): in path's block
+                    * (lw_store_walk), never freed on its own */
     size_t arg;    /* index of the PATH argument it was found under */
     int64_t size, mtime_ns;
     /* stored state */
@@ -36,6 +38,27 @@ typedef struct {
     size_t n, cap;
     size_t arg; /* the PATH argument being walked */
 } item_list;
+
+/* One file the walk listed, as ingest keeps it until its turn comes (issue 20): what an
+ * item starts from, 56 bytes where an item is 170. The list holds one per file (100,000 at
+ * national size) while only the documents in flight need a whole item, so the list is of
+ * these and the items are a ring of the pool's window (lw_store_ingest). Owns path (and
+ * shown with it) and sha until they are moved into an item (then NULL). */
+typedef struct {
+    char *path;    /* absolute: the key in doc_paths */
+    char *shown;   /* as the user would name it: path itself when the same, else after it
+                    * in its block (one allocation a file, issue 20): never freed */
+    int64_t size, mtime_ns;
+    long long id;  /* stored under path (lw_store_lookup), else 0 */
+    char *sha;     /* the stored hash when id (a changed file): else NULL */
+    size_t arg;    /* index of the PATH argument it was found under */
+} lw_store_file;
+
+typedef struct {
+    lw_store_file *v;
+    size_t n, cap;
+    size_t arg; /* the PATH argument being walked */
+} file_list;
 
 /* Records a problem in list; one that memory runs out to record is still counted
  * (rep->n_unrecorded), so the summary and the exit status never hide it. */

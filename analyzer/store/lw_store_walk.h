@@ -51,6 +51,6 @@ int lw_store_walk_is_document(const char *name, const struct stat *st, const lw_
  * a link kept out, a missing path or a folder that cannot be read goes to rep. follow:
  * follow symbolic links out of the folders given and into linked folders. own: borrowed. */
 void lw_store_walk_paths(const char *const *paths, size_t npaths, int follow, const lw_store_own_files *own,
-                         item_list *l, lw_ingest_report *rep);
+                         file_list *l, lw_ingest_report *rep);
 
 #endif
