@@ -98,16 +98,26 @@ lw_status lw_sqlite_check_deadline(lw_sqlite *s, lw_error *err)
     return LW_OK;
 }
 
+/* Whether a failure on s is the time limit's: the handler stopped a statement, and every later
+ * one on the handle stops too. The connection's error code may be gone by the time the caller
+ * asks (a finalize, a ROLLBACK or a read transaction's end resets it: "not an error"), so the
+ * handle's own flag decides, not sqlite3_errcode alone. */
+static int timed_out(lw_sqlite *s)
+{
+    int ec = sqlite3_errcode(s->db);
+    return s->timed_out && (ec == SQLITE_INTERRUPT || ec == SQLITE_OK || ec == SQLITE_DONE || ec == SQLITE_ROW);
+}
+
 lw_status lw_sqlite_error(lw_sqlite *s, lw_error *err, const char *what)
 {
-    if (s->timed_out && sqlite3_errcode(s->db) == SQLITE_INTERRUPT)
+    if (timed_out(s))
         return lw_error_msg(err, LW_ERR_TIMEOUT, s->path, 0, 0, LW_MSG_STORE_TIMEOUT);
     return lw_error_set(err, LW_ERR_DB, s->path, 0, 0, "%s: %s", what, sqlite3_errmsg(s->db));
 }
 
 lw_status lw_sqlite_read_error(lw_sqlite *s, lw_error *err)
 {
-    if (s->timed_out && sqlite3_errcode(s->db) == SQLITE_INTERRUPT)
+    if (timed_out(s))
         return lw_error_msg(err, LW_ERR_TIMEOUT, s->path, 0, 0, LW_MSG_STORE_TIMEOUT);
     return lw_error_msg(err, LW_ERR_DB, s->path, 0, 0, LW_MSG_STORE_READ, sqlite3_errmsg(s->db));
 }

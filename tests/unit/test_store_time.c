@@ -16,6 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "lw_store_doc.h"
 #include "lw_store_ingest.h"
 #include "lw_store_sqlite.h"
 #include "test_support.h"
@@ -117,6 +118,34 @@ static void test_search_past_limit(void **state)
     lw_store_close(s);
 }
 
+static void on_doc(void *ud, const lw_store_doc_full *d)
+{
+    (void)d;
+    ++*(int *)ud;
+}
+
+/* Reading a whole document (show, /doc/ID) past the limit is a timeout too, never "cannot
+ * read the database: not an error" (a reader whose connection's error code was reset by the
+ * time it asked: the web page said 500). */
+static void test_doc_read_past_limit(void **state)
+{
+    (void)state;
+    lw_store *s;
+    lw_error err;
+    int got = 0, found = 0;
+    assert_int_equal(lw_store_open(dbpath, LW_STORE_READONLY, &s, &err), LW_OK);
+    assert_int_equal(lw_store_doc_read(s, 1, on_doc, &got, &found, &err), LW_OK);
+    assert_int_equal(got, 1);
+    lw_store_set_time_limit(s, 1);
+    usleep(5000);
+    lw_error_clear(&err);
+    got = 0;
+    assert_int_equal(lw_store_doc_read(s, 1, on_doc, &got, &found, &err), LW_ERR_TIMEOUT);
+    assert_int_equal(got, 0);
+    assert_non_null(strstr(err.msg, "time limit"));
+    lw_store_close(s);
+}
+
 /* A statement that would run for minutes (a recursive count to 10^10) stops near its limit. */
 static void test_long_statement_interrupted(void **state)
 {
@@ -144,6 +173,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_search_past_limit),
         cmocka_unit_test(test_long_statement_interrupted),
+        cmocka_unit_test(test_doc_read_past_limit),
     };
     return cmocka_run_group_tests(tests, make_db, remove_db);
 }
