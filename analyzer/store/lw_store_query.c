@@ -755,32 +755,35 @@ static char *ids_json(const long long *ids, size_t n)
     return b;
 }
 
-lw_status lw_sqlite_each_duty_of(lw_sqlite *s, const long long *ids, size_t n, duty_fn fn, void *ud, lw_error *err)
+/* each_row over the rows of the documents ids[0..n) (the statement's ?1, their JSON array). */
+static lw_status each_row_of(lw_sqlite *s, const char *sql, const long long *ids, size_t n,
+                             int (*map)(sqlite3_stmt *st, const void *fn, void *ud), const void *fn, void *ud,
+                             lw_error *err)
 {
     char *j = ids_json(ids, n);
     if (!j)
         return lw_error_msg(err, LW_ERR_NOMEM, NULL, 0, 0, LW_MSG_NOMEM);
-    lw_status st = each_row(s, "SELECT k.fact_id, k.doc_id, k.line, k.activity, k.topic, k.section, k.source,"
-                               " k.output, k.date_from, k.date_to, k.precision, k.qualifier, k.deadline_text,"
-                               " k.deadline_line, k.page FROM duties k"
-                               " WHERE k.doc_id IN (SELECT value FROM json_each(?1))"
-                               " ORDER BY k.doc_id, k.span_start, k.fact_id",
-                            j, map_duty, &fn, ud, err);
+    lw_status st = each_row(s, sql, j, map, fn, ud, err);
     free(j);
     return st;
+}
+
+lw_status lw_sqlite_each_duty_of(lw_sqlite *s, const long long *ids, size_t n, duty_fn fn, void *ud, lw_error *err)
+{
+    return each_row_of(s, "SELECT k.fact_id, k.doc_id, k.line, k.activity, k.topic, k.section, k.source,"
+                          " k.output, k.date_from, k.date_to, k.precision, k.qualifier, k.deadline_text,"
+                          " k.deadline_line, k.page FROM duties k"
+                          " WHERE k.doc_id IN (SELECT value FROM json_each(?1))"
+                          " ORDER BY k.doc_id, k.span_start, k.fact_id",
+                       ids, n, map_duty, &fn, ud, err);
 }
 
 lw_status lw_sqlite_each_duty_unit_of(lw_sqlite *s, const long long *ids, size_t n, unit_fn fn, void *ud,
                                       lw_error *err)
 {
-    char *j = ids_json(ids, n);
-    if (!j)
-        return lw_error_msg(err, LW_ERR_NOMEM, NULL, 0, 0, LW_MSG_NOMEM);
-    lw_status st = each_row(s, "SELECT fact_id, role, name, level, line FROM duty_units"
-                               " WHERE doc_id IN (SELECT value FROM json_each(?1)) ORDER BY fact_id, rowid",
-                            j, map_unit, &fn, ud, err);
-    free(j);
-    return st;
+    return each_row_of(s, "SELECT fact_id, role, name, level, line FROM duty_units"
+                          " WHERE doc_id IN (SELECT value FROM json_each(?1)) ORDER BY fact_id, rowid",
+                       ids, n, map_unit, &fn, ud, err);
 }
 
 typedef int (*ref_fn)(void *ud, const lw_store_ref_row *r);
@@ -825,27 +828,17 @@ lw_status lw_sqlite_each_ref(lw_sqlite *s, int what, ref_fn fn, void *ud, lw_err
 lw_status lw_sqlite_each_document_of(lw_sqlite *s, const long long *ids, size_t n, doc_fn fn, void *ud,
                                      lw_error *err)
 {
-    char *j = ids_json(ids, n);
-    if (!j)
-        return lw_error_msg(err, LW_ERR_NOMEM, NULL, 0, 0, LW_MSG_NOMEM);
-    lw_status st = each_row(s, "SELECT id, path, kind, number, issuer, date, subject, kind_key, topic FROM documents"
-                               " WHERE id IN (SELECT value FROM json_each(?1)) ORDER BY id",
-                            j, map_doc, &fn, ud, err);
-    free(j);
-    return st;
+    return each_row_of(s, "SELECT id, path, kind, number, issuer, date, subject, kind_key, topic FROM documents"
+                          " WHERE id IN (SELECT value FROM json_each(?1)) ORDER BY id",
+                       ids, n, map_doc, &fn, ud, err);
 }
 
 lw_status lw_sqlite_each_ref_of(lw_sqlite *s, const long long *ids, size_t n, ref_fn fn, void *ud, lw_error *err)
 {
-    char *j = ids_json(ids, n);
-    if (!j)
-        return lw_error_msg(err, LW_ERR_NOMEM, NULL, 0, 0, LW_MSG_NOMEM);
-    lw_status st = each_row(s, "SELECT doc_id, cited_id, cited_key, type, symbol, cited_date, year, line, text,"
-                               " year_mismatch, page FROM legal_refs WHERE doc_id IN (SELECT value FROM json_each(?1))"
-                               " ORDER BY doc_id, span_start",
-                            j, map_ref, &fn, ud, err);
-    free(j);
-    return st;
+    return each_row_of(s, "SELECT doc_id, cited_id, cited_key, type, symbol, cited_date, year, line, text,"
+                          " year_mismatch, page FROM legal_refs WHERE doc_id IN (SELECT value FROM json_each(?1))"
+                          " ORDER BY doc_id, span_start",
+                       ids, n, map_ref, &fn, ud, err);
 }
 
 typedef int (*rel_fn)(void *ud, const lw_store_relation_row *r);
