@@ -757,6 +757,22 @@ static int put_subject(lw_buf *b, const char *subj)
     return 0;
 }
 
+/* What judging needed of the documents (their pairs, which part of a year each is about):
+ * let go once the items are judged, and by lw_report_free when the build stopped before. */
+static void free_judging(lw_report *r)
+{
+    for (size_t i = 0; r->pairs && r->ds && i < lw_docset_ndocs(r->ds); i++)
+        free(r->pairs[i]);
+    free(r->pairs);
+    free(r->npairs);
+    free(r->paired);
+    free(r->doc_part);
+    free(r->duty_part);
+    r->pairs = NULL;
+    r->npairs = NULL;
+    r->paired = r->doc_part = r->duty_part = NULL;
+}
+
 /* The names of the documents the items show (their own and their answers'): names_of is
  * "label: subject" (the label alone, the subject alone, or NULL when the header gives neither:
  * the path is all there is), labels the label alone for JSON. -1 when out of memory. */
@@ -941,16 +957,7 @@ lw_status lw_report_build(lw_store *s, const lw_engine *eng, const lw_report_opt
     judge_all(r, topics);
     /* what judging needed of the documents' subjects goes before the items are sorted and
      * named (issue 20: the build's largest moments) */
-    for (size_t i = 0; i < nd; i++)
-        free(r->pairs[i]);
-    free(r->pairs);
-    free(r->npairs);
-    free(r->paired);
-    free(r->doc_part);
-    free(r->duty_part);
-    r->pairs = NULL;
-    r->npairs = NULL;
-    r->paired = r->doc_part = r->duty_part = NULL;
+    free_judging(r);
     for (size_t i = 0; i < r->n; i++)
         r->counts[r->items[i].v.status]++;
     if (sort_items(r))
@@ -992,13 +999,7 @@ void lw_report_free(lw_report *r)
     free(r->canon);
     free(r->unit_key);
     free(r->db);
-    for (size_t i = 0; r->pairs && r->ds && i < lw_docset_ndocs(r->ds); i++)
-        free(r->pairs[i]);
-    free(r->pairs);
-    free(r->npairs);
-    free(r->paired);
-    free(r->doc_part);
-    free(r->duty_part);
+    free_judging(r);
     lw_subject_free(r->subject);
     free(r->bodies);
     free(r->province_words);
