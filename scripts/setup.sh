@@ -12,9 +12,9 @@ set -euo pipefail
 pkgs="build-essential cmake pkg-config python3 dpkg-dev
       libpcre2-dev libicu-dev libsqlite3-dev libutf8proc-dev libyaml-dev libjansson-dev libssl-dev
       libpoppler-glib-dev libcairo2-dev libtesseract-dev libleptonica-dev tesseract-ocr-vie
-      libzip-dev libxml2-dev libmicrohttpd-dev libical-dev libcrypt-dev sqlite3"
+      libzip-dev libxml2-dev libmicrohttpd-dev libical-dev libcrypt-dev sqlite3 libpq-dev"
 test_pkgs="libcmocka-dev libxml2-utils valgrind clang libclang-rt-14-dev man-db
-           chromium chromium-driver python3-selenium"
+           chromium chromium-driver python3-selenium postgresql"
 case "${1:-}" in
   "") ;;
   --test) pkgs="$pkgs $test_pkgs" ;;

@@ -9,6 +9,7 @@
 
 #include "lw_msg.h"
 #include "lw_store_doc.h"
+#include "lw_store_pg.h"
 #include "lw_store_sqlite.h"
 #include "lw_store_sqlite_backend.h"
 
@@ -18,11 +19,12 @@ struct lw_store {
 };
 
 /* Every back end, the default (used for a plain file path) first. */
-static const lw_store_backend *const backends[] = {&lw_sqlite_backend};
+static const lw_store_backend *const backends[] = {&lw_sqlite_backend, &lw_pg_backend};
 
 lw_status lw_store_open(const char *path, int flags, lw_store **out, lw_error *err)
 {
-    return lw_store_open_with(backends[0], path, flags, out, err);
+    /* issue 21: a postgresql:// URI names a PostgreSQL database, anything else a file */
+    return lw_store_open_with(lw_pg_is_uri(path) ? backends[1] : backends[0], path, flags, out, err);
 }
 
 lw_status lw_store_open_with(const lw_store_backend *be, const char *path, int flags, lw_store **out,
