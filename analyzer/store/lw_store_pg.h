@@ -136,6 +136,16 @@ lw_status lw_pg_each_ref_of(lw_store_conn *c, const long long *ids, size_t n,
  * numbers as one token) with their positions, so that lw_pg_search finds what FTS5 finds.
  * Owned by the caller (free); NULL when out of memory. lw_pg_put stores it in doc_text.tsv. */
 char *lw_pg_tsvector(const char *subject, size_t subject_len, const char *body, size_t body_len);
+/* The statements that create the full-text table doc_text (and its index), run by lw_pg_open
+ * when it creates the schema, after the tables of schema_pg.sql; a static string. doc_text
+ * has one row per document (doc_id = documents.id, province: the partition key lw_pg_put
+ * gives, subject and body: the text FTS5 would get, tsv) and whatever else ranking needs. */
+const char *lw_pg_text_schema_sql(void);
+/* Adds (or replaces) a document's row of doc_text inside the open transaction; lw_pg_put
+ * calls it with what it gives FTS5's doc_text on SQLite, lw_pg_delete_path deletes the row
+ * (DELETE FROM doc_text WHERE doc_id = $1). */
+lw_status lw_pg_text_put(lw_pg *c, long long doc_id, const char *province, const char *subject, size_t subject_len,
+                         const char *body, size_t body_len, lw_error *err);
 lw_status lw_pg_search(lw_store_conn *c, const lw_search_query *q, int (*fn)(void *ud, const lw_search_hit *h),
                        void *ud, size_t *n_hits, lw_error *err);
 lw_status lw_pg_search_facets(lw_store_conn *c, const lw_search_query *q, json_t **out, lw_error *err);

@@ -26,3 +26,11 @@ lw_status lw_pg_search_facets(lw_store_conn *c, const lw_search_query *q, json_t
     return lw_error_msg(err, LW_ERR_DB, lw_pg_path(c), 0, 0, LW_MSG_PG_TODO, "lw_pg_search_facets");
 }
 
+const char *lw_pg_text_schema_sql(void) { return ""; }
+
+lw_status lw_pg_text_put(lw_pg *c, long long doc_id, const char *province, const char *subject, size_t subject_len,
+                         const char *body, size_t body_len, lw_error *err)
+{
+    (void)doc_id; (void)province; (void)subject; (void)subject_len; (void)body; (void)body_len;
+    return lw_error_msg(err, LW_ERR_DB, c->shown, 0, 0, LW_MSG_PG_TODO, "lw_pg_text_put");
+}
