@@ -6,7 +6,7 @@
 #
 #   pg_cluster.sh start DIR [PORT] [--tcp] [--watch PID | --watch-parent]
 #                                  starts it, prints the URI (also written to DIR/uri)
-#   pg_cluster.sh stop DIR         stops it (fast, then immediate, then SIGKILL) and removes DIR
+#   pg_cluster.sh stop DIR         stops it (immediate, then SIGKILL) and removes DIR
 #   pg_cluster.sh restart DIR      restarts the server (the fault tests' "server restarted")
 #   pg_cluster.sh createdb DIR NAME  a fresh (dropped and re-created) database; prints its URI
 #   pg_cluster.sh uri DIR          prints the URI of a running cluster
@@ -94,6 +94,13 @@ psql_in() { # DIR DB SQL...
     -U lawwatch -d "$db" "$@"
 }
 
+# PID runs and is not a zombie (a stopped postmaster is reaped by init, which may be slow)
+running() {
+  local st
+  st=$(cut -d')' -f2 "/proc/$1/stat" 2>/dev/null | awk '{print $1}') || return 1
+  [ -n "$st" ] && [ "$st" != Z ]
+}
+
 server_pid() { # DIR: the postmaster's pid, or nothing
   local f=$1/data/postmaster.pid
   [ -f "$f" ] && head -n1 "$f" 2>/dev/null || true
@@ -111,10 +118,12 @@ stop_cluster() {
     kill "$wpid" 2>/dev/null || true
   fi
   pid=$(server_pid "$dir")
-  if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
-    as_owner "$BIN/pg_ctl" -D "$dir/data" -m fast -t 20 -w stop >/dev/null 2>&1 ||
-      as_owner "$BIN/pg_ctl" -D "$dir/data" -m immediate -t 10 -w stop >/dev/null 2>&1 || true
-    if kill -0 "$pid" 2>/dev/null; then kill -KILL "$pid" 2>/dev/null || true; sleep 0.2; fi
+  if [ -n "$pid" ] && running "$pid"; then
+    # immediate: no shutdown checkpoint, the data is removed next
+    as_owner "$BIN/pg_ctl" -D "$dir/data" -m immediate -t 20 -w stop >/dev/null 2>&1 || true
+    # the postmaster removes its pid file just before it exits: give it a moment
+    for _ in 1 2 3 4 5 6 7 8 9 10; do running "$pid" || break; sleep 0.2; done
+    if running "$pid"; then kill -KILL "$pid" 2>/dev/null || true; sleep 0.2; fi
   fi
   sock=$(sock_dir_of "$dir")
   [ "$sock" != "$dir" ] && rm -rf -- "$sock"
@@ -125,9 +134,9 @@ stop_cluster() {
 # has been replaced (the token differs: a new run already started a new one in DIR).
 start_watcher() {
   local dir=$1 owner=$2 token=$3
-  LW_PG_WATCHER_OWNER=$owner LW_PG_WATCHER_TOKEN=$token setsid bash -c '
+  LW_PG_WATCHER_OWNER=$owner LW_PG_WATCHER_TOKEN=$token setsid bash -c "$(declare -f running)"'
     dir=$1; me=$2
-    while kill -0 "$LW_PG_WATCHER_OWNER" 2>/dev/null; do sleep 1; done
+    while running "$LW_PG_WATCHER_OWNER"; do sleep 1; done
     if [ "$(cat "$dir/.lw_pg_cluster" 2>/dev/null)" = "$LW_PG_WATCHER_TOKEN" ]; then
       LW_PG_WATCHER_SELF=$$ "$me" stop "$dir"
     fi' lw_pg_watcher "$dir" "$(realpath "$0")" </dev/null >/dev/null 2>&1 &
