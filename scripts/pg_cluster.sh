@@ -4,8 +4,9 @@
 # folder only (no TCP unless --tcp), a database `lawwatch` owned by the role `lawwatch`
 # (trust authentication: the socket's folder is the only way in), and its URI printed.
 #
-#   pg_cluster.sh start DIR [PORT] [--tcp] [--watch PID | --watch-parent]
-#                                  starts it, prints the URI (also written to DIR/uri)
+#   pg_cluster.sh start DIR [PORT] [--tcp] [--watch PID | --watch-parent] [--databases FILE]
+#                                  starts it, prints the URI (also written to DIR/uri); FILE
+#                                  names more databases to make, one a line (the tests')
 #   pg_cluster.sh stop DIR         stops it (immediate, then SIGKILL) and removes DIR
 #   pg_cluster.sh restart DIR      restarts the server (the fault tests' "server restarted")
 #   pg_cluster.sh createdb DIR NAME  a fresh (dropped and re-created) database; prints its URI
@@ -23,7 +24,7 @@ set -euo pipefail
 me=$(basename "$0")
 die() { echo "$me: $*" >&2; exit 2; }
 usage() {
-  echo "usage: $me start DIR [PORT] [--tcp] [--watch PID|--watch-parent] | stop DIR | restart DIR | createdb DIR NAME | uri DIR" >&2
+  echo "usage: $me start DIR [PORT] [--tcp] [--watch PID|--watch-parent] [--databases FILE] | stop DIR | restart DIR | createdb DIR NAME | uri DIR" >&2
   exit 2
 }
 
@@ -148,12 +149,13 @@ case "$cmd" in
   start)
     [ $# -ge 1 ] || usage
     dir=$(abs_dir "$1"); shift
-    port=5432 tcp=0 watch=""
+    port=5432 tcp=0 watch="" dbfile=""
     while [ $# -gt 0 ]; do
       case "$1" in
         --tcp) tcp=1 ;;
         --watch) [ $# -ge 2 ] || usage; watch=$2; shift ;;
         --watch-parent) watch=$PPID ;;
+        --databases) [ $# -ge 2 ] || usage; dbfile=$2; shift ;;
         [0-9]*) port=$1 ;;
         *) usage ;;
       esac
@@ -200,6 +202,19 @@ case "$cmd" in
     if ! psql_in "$dir" postgres -c "create database lawwatch" >/dev/null; then
       stop_cluster "$dir"
       die "could not create the database lawwatch"
+    fi
+    if [ -n "$dbfile" ]; then
+      [ -r "$dbfile" ] || { stop_cluster "$dir"; die "cannot read $dbfile"; }
+      sql=()
+      while read -r name; do
+        [ -z "$name" ] && continue
+        case "$name" in *[!a-z0-9_]*) stop_cluster "$dir"; die "$dbfile: database names here are [a-z0-9_]+: $name" ;; esac
+        sql+=(-c "create database $name")
+      done <"$dbfile"
+      if [ ${#sql[@]} -gt 0 ] && ! psql_in "$dir" postgres "${sql[@]}" >/dev/null; then
+        stop_cluster "$dir"
+        die "could not create the databases of $dbfile"
+      fi
     fi
     [ -n "$watch" ] && start_watcher "$dir" "$watch" "$token"
     uri=$(uri_for "$dir" "$port" lawwatch)

@@ -47,10 +47,12 @@ def postmaster(d):
 # the fixture's cluster
 uri = lwtest.pg_uri()
 rc, out, err = lwtest.pg_sql(uri, "select current_database(), current_user, current_setting('listen_addresses'),"
-                                  " current_setting('server_encoding'), current_setting('lc_collate')")
+                                  " current_setting('server_encoding'), current_setting('lc_collate'),"
+                                  " (select count(*) from pg_tables where schemaname = 'public')")
 lwtest.check(rc == 0, "the fixture's server answers at %s: %s" % (uri, err))
-lwtest.check(out.strip() == "lawwatch|lawwatch||UTF8|C",
-             "database lawwatch, role lawwatch, no TCP, UTF8, C collation: %r" % out)
+# each test has a database of its own, named after it, made empty when the cluster started
+lwtest.check(out.strip() == "script_t_pg_cluster|lawwatch||UTF8|C|0",
+             "the test's own empty database, role lawwatch, no TCP, UTF8, C collation: %r" % out)
 db = lwtest.pg_database("t_pg_cluster")
 lwtest.check("postgresql:///t_pg_cluster?" in db, "createdb gives the new database's URI: " + db)
 rc, out, err = lwtest.pg_sql(db, "create table t(x int); insert into t values (1)")
