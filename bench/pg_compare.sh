@@ -57,9 +57,11 @@ row() {
   local c0 c1 srv="" tf=$WORK/time.txt out=$WORK/out.$name.$kind
   c0=$(server_cpu)
   /usr/bin/time -f "%e %U %S %M" -o "$tf" "$@" >"$out" 2>"$out.err" || true
+  sleep 1 # the command's backend exits after it: its CPU is then the postmaster's children's
   c1=$(server_cpu)
   [ "$kind" = pg ] && srv=$(awk -v a="$c0" -v b="$c1" 'BEGIN {printf "%.1f", b - a}')
-  read -r wall user sys rss <"$tf"
+  # (a failed command's line comes first: "Command exited with non-zero status N")
+  read -r wall user sys rss < <(tail -n1 "$tf")
   printf "| %s | %s | %s | %.1f | %s | %.0f |\n" "$name" "$kind" "$wall" "$(echo "$user + $sys" | bc)" "${srv:--}" \
     "$(echo "$rss / 1024" | bc -l)"
 }
