@@ -13,8 +13,9 @@
 --  - documents.id is a bigint the server assigns (identity) in ingest order; facts.id comes
 --    from the sequence facts_id_seq (lw_pg_put takes a document's ids in one round trip, in
 --    fact order, and gives them to the typed rows).
---  - doc_paths.seq (added) plays SQLite's rowid: the order the paths were found in, the
---    first path first (documents.path is always the first).
+--  - doc_paths.seq and duty_units.seq (added) play SQLite's rowid: the order the paths were
+--    found in, the first path first (documents.path is always the first); the order a duty
+--    names its units (a COPY's rows take their default in the order they are sent).
 --  - Partitions. The big tables (sources, facts, the typed tables, duty_units, doc_text) are
 --    partitioned by LIST on an added column doc_province: the document's province key, the
 --    folded (lw_store_fold) province of its issuer (the first agency fact of role issuer
@@ -268,6 +269,7 @@ CREATE TABLE duties (
 ) PARTITION BY LIST (doc_province);
 CREATE INDEX duties_doc ON duties(doc_id);
 
+CREATE SEQUENCE duty_units_seq AS bigint;
 CREATE TABLE duty_units (
   fact_id      bigint NOT NULL,
   doc_id       bigint NOT NULL,
@@ -276,10 +278,14 @@ CREATE TABLE duty_units (
   name_key     text COLLATE "C" NOT NULL,
   level        text COLLATE "C",
   line         bigint,
-  doc_province text COLLATE "C" NOT NULL
+  doc_province text COLLATE "C" NOT NULL,
+  -- added: SQLite's rowid, the order the units were stored in (by duty, the order it names
+  -- them): each_duty_unit's ORDER BY fact_id, seq
+  seq          bigint NOT NULL DEFAULT nextval('duty_units_seq')
 ) PARTITION BY LIST (doc_province);
 CREATE INDEX duty_units_doc ON duty_units(doc_id);
 CREATE INDEX duty_units_key ON duty_units(name_key);
+ALTER SEQUENCE duty_units_seq OWNED BY duty_units.seq;
 
 CREATE TABLE source_cache (
   sha256     text COLLATE "C" PRIMARY KEY,
