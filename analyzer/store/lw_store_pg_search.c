@@ -44,8 +44,8 @@ static const double col_weight[LW_PG_NCOL] = {4.0, 1.0};
 #define PG_MAXLEXEME 2047
 
 /* The order of a document's paths: the first (documents.path) first, then as they were
- * found (pgwrite's doc_paths keeps that order in its id). */
-#define PATHS_ORDER "p.id"
+ * found (doc_paths.seq plays SQLite's rowid, schema_pg.sql). */
+#define PATHS_ORDER "p.seq"
 
 /* ---------------------------------------------------------------- the tsvector */
 
@@ -194,18 +194,21 @@ char *lw_pg_tsvector(const char *subject, size_t subject_len, const char *body, 
 
 /* ---------------------------------------------------------------- the table */
 
+/* doc_text is partitioned by province as the other big tables are (schema_pg.sql: its
+ * partitions are made with theirs, one per province, '' and a DEFAULT). */
 const char *lw_pg_text_schema_sql(void)
 {
     return "CREATE TABLE doc_text (\n"
-           "  doc_id    bigint PRIMARY KEY,  -- documents.id\n"
-           "  province  text,                -- the document's partition key (lw_pg_put)\n"
-           "  subject   text,                -- what FTS5 gets on SQLite: the snippets' text\n"
-           "  body      text,\n"
-           "  n_subject integer NOT NULL,    -- FTS5's column sizes (tokens): bm25's lengths\n"
-           "  n_body    integer NOT NULL,\n"
-           "  pos_ok    boolean NOT NULL,    -- tsv holds every position (<= 256 a lexeme, <= 16383)\n"
-           "  tsv       tsvector             -- lawwatch's tokens; NULL past PostgreSQL's size limit\n"
-           ");\n"
+           "  doc_id       bigint NOT NULL,   -- documents.id\n"
+           "  doc_province text COLLATE \"C\" NOT NULL, -- the document's partition key (lw_pg_put)\n"
+           "  subject      text,              -- what FTS5 gets on SQLite: the snippets' text\n"
+           "  body         text,\n"
+           "  n_subject    integer NOT NULL,  -- FTS5's column sizes (tokens): bm25's lengths\n"
+           "  n_body       integer NOT NULL,\n"
+           "  pos_ok       boolean NOT NULL,  -- tsv holds every position (<= 256 a lexeme, <= 16383)\n"
+           "  tsv          tsvector,          -- lawwatch's tokens; NULL past PostgreSQL's size limit\n"
+           "  PRIMARY KEY (doc_id, doc_province)\n"
+           ") PARTITION BY LIST (doc_province);\n"
            "CREATE INDEX doc_text_tsv ON doc_text USING gin (tsv);\n"
            "CREATE INDEX doc_text_no_tsv ON doc_text (doc_id) WHERE tsv IS NULL;\n";
 }
@@ -225,11 +228,11 @@ lw_status lw_pg_text_put(lw_pg *c, long long doc_id, const char *province, const
     if (!tsv || (subject && !s) || (body && !t))
         rc = lw_error_msg(err, LW_ERR_NOMEM, c->shown, 0, 0, LW_MSG_NOMEM);
     else {
-        const char *p[8] = {id, province, s, t, nsb, nbb, pos_ok ? "t" : "f", no_tsv ? NULL : tsv};
+        const char *p[8] = {id, province ? province : "", s, t, nsb, nbb, pos_ok ? "t" : "f", no_tsv ? NULL : tsv};
         PGresult *res = lw_pg_exec(c,
-                                   "INSERT INTO doc_text (doc_id, province, subject, body, n_subject, n_body, pos_ok, tsv)"
-                                   " VALUES ($1, $2, $3, $4, $5, $6, $7, $8::tsvector)"
-                                   " ON CONFLICT (doc_id) DO UPDATE SET province = excluded.province,"
+                                   "INSERT INTO doc_text (doc_id, doc_province, subject, body, n_subject, n_body, pos_ok,"
+                                   " tsv) VALUES ($1, $2, $3, $4, $5, $6, $7, $8::tsvector)"
+                                   " ON CONFLICT (doc_id, doc_province) DO UPDATE SET"
                                    " subject = excluded.subject, body = excluded.body, n_subject = excluded.n_subject,"
                                    " n_body = excluded.n_body, pos_ok = excluded.pos_ok, tsv = excluded.tsv",
                                    8, p, PGRES_COMMAND_OK, err);

@@ -145,9 +145,11 @@ static int setup(void **state)
     exec_ok(cmd);
     exec_ok("CREATE TABLE documents (id bigint PRIMARY KEY, path text, number text, kind text, issuer text,"
             " date text, subject text, kind_key text, issuer_key text)");
-    exec_ok("CREATE TABLE doc_paths (id bigint PRIMARY KEY, doc_id bigint, path text)");
+    exec_ok("CREATE TABLE doc_paths (seq bigint PRIMARY KEY, doc_id bigint, path text)");
     exec_ok("CREATE TABLE duty_units (doc_id bigint, name_key text)");
     exec_ok(lw_pg_text_schema_sql());
+    exec_ok("CREATE TABLE doc_text_p_none PARTITION OF doc_text FOR VALUES IN ('')");
+    exec_ok("CREATE TABLE doc_text_p_default PARTITION OF doc_text DEFAULT");
     exec_ok("BEGIN");
     copy_rows("SELECT id, path, number, kind, issuer, date, subject, kind_key, issuer_key FROM documents",
               "INSERT INTO documents VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)");
@@ -158,8 +160,9 @@ static int setup(void **state)
         return -1;
     while (sqlite3_step(st) == SQLITE_ROW) {
         const char *s = (const char *)sqlite3_column_text(st, 1), *b = (const char *)sqlite3_column_text(st, 2);
-        rc = lw_pg_text_put(pg, sqlite3_column_int64(st, 0), "soc-trang", s, s ? strlen(s) : 0, b,
-                            b ? strlen(b) : 0, &err);
+        /* two partitions, as a central body's and a province's documents are */
+        long long id = sqlite3_column_int64(st, 0);
+        rc = lw_pg_text_put(pg, id, id % 2 ? "soc trang" : "", s, s ? strlen(s) : 0, b, b ? strlen(b) : 0, &err);
         if (rc) {
             fprintf(stderr, "lw_pg_text_put: %s\n", err.msg);
             sqlite3_finalize(st);
