@@ -676,7 +676,7 @@ static lw_status emit_hit(lw_pg *c, const lw_search_query *q, const lw_snippet_t
     PGresult *paths = NULL;
     lw_status rc = LW_OK;
     if (PQntuples(res) != 1) /* gone since it was ranked: never in one snapshot */
-        rc = lw_error_msg(err, LW_ERR_DB, c->shown, 0, 0, LW_MSG_PG_FAILED, "a ranked document has no row");
+        rc = lw_error_msg(err, LW_ERR_DB, c->shown, 0, 0, LW_MSG_PGS_DOC_GONE, m->id);
     if (!rc) {
         paths = lw_pg_exec(c, "SELECT p.path FROM doc_paths p WHERE p.doc_id = $1 ORDER BY " PATHS_ORDER " LIMIT 64",
                            1, p, PGRES_TUPLES_OK, err);
