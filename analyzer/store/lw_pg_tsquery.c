@@ -508,10 +508,21 @@ int lw_pg_doc_match(const lw_pg_query *q, const lw_pg_doc *d, int *counts)
     for (int i = 0; i < q->nph; i++)
         for (int c = 0; c < LW_PG_NCOL; c++)
             cnt[i * LW_PG_NCOL + c] = phrase_count(&q->ph[i], d, c, 0);
-    int m = eval(q, q->root, cnt);
-    report(q, q->root, m, cnt);
+    int m = lw_pg_counts_match(q, cnt);
     free(heap);
     return m;
+}
+
+int lw_pg_counts_match(const lw_pg_query *q, int *counts)
+{
+    int m = eval(q, q->root, counts);
+    report(q, q->root, m, counts);
+    return m;
+}
+
+int lw_pg_query_phrase_simple(const lw_pg_query *q, int i)
+{
+    return q->ph[i].nterm == 1 && !q->ph[i].prefix;
 }
 
 int lw_pg_doc_has_phrase(const lw_pg_query *q, const lw_pg_doc *d, int i)

@@ -60,6 +60,13 @@ int lw_pg_doc_size(const lw_pg_doc *d, int c);
 /* Whether the document matches q; counts (nphrase * LW_PG_NCOL, may be NULL) gets each
  * phrase's instances per column, phrase-major. */
 int lw_pg_doc_match(const lw_pg_query *q, const lw_pg_doc *d, int *counts);
+/* The same from counts the caller has (the text's instances of each phrase per column, as
+ * lw_pg_doc_match would count them): whether the document matches; counts are then those
+ * FTS5 reports (the phrases it does not report set to 0). */
+int lw_pg_counts_match(const lw_pg_query *q, int *counts);
+/* Whether phrase i is one token, not a prefix: its instances in a column are the positions
+ * of one lexeme, which PostgreSQL can count (lw_store_pg_search.c). */
+int lw_pg_query_phrase_simple(const lw_pg_query *q, int i);
 /* Whether phrase i of q occurs in the document (any column). */
 int lw_pg_doc_has_phrase(const lw_pg_query *q, const lw_pg_doc *d, int i);
 

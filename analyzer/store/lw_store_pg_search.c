@@ -44,8 +44,8 @@ static const double col_weight[LW_PG_NCOL] = {4.0, 1.0};
 #define PG_MAXLEXEME 2047
 
 /* The order of a document's paths: the first (documents.path) first, then as they were
- * found (pgwrite's doc_paths keeps that order in its id). */
-#define PATHS_ORDER "p.id"
+ * found (doc_paths.seq plays SQLite's rowid, schema_pg.sql). */
+#define PATHS_ORDER "p.seq"
 
 /* ---------------------------------------------------------------- the tsvector */
 
@@ -194,18 +194,21 @@ char *lw_pg_tsvector(const char *subject, size_t subject_len, const char *body, 
 
 /* ---------------------------------------------------------------- the table */
 
+/* doc_text is partitioned by province as the other big tables are (schema_pg.sql: its
+ * partitions are made with theirs, one per province, '' and a DEFAULT). */
 const char *lw_pg_text_schema_sql(void)
 {
     return "CREATE TABLE doc_text (\n"
-           "  doc_id    bigint PRIMARY KEY,  -- documents.id\n"
-           "  province  text,                -- the document's partition key (lw_pg_put)\n"
-           "  subject   text,                -- what FTS5 gets on SQLite: the snippets' text\n"
-           "  body      text,\n"
-           "  n_subject integer NOT NULL,    -- FTS5's column sizes (tokens): bm25's lengths\n"
-           "  n_body    integer NOT NULL,\n"
-           "  pos_ok    boolean NOT NULL,    -- tsv holds every position (<= 256 a lexeme, <= 16383)\n"
-           "  tsv       tsvector             -- lawwatch's tokens; NULL past PostgreSQL's size limit\n"
-           ");\n"
+           "  doc_id       bigint NOT NULL,   -- documents.id\n"
+           "  doc_province text COLLATE \"C\" NOT NULL, -- the document's partition key (lw_pg_put)\n"
+           "  subject      text,              -- what FTS5 gets on SQLite: the snippets' text\n"
+           "  body         text,\n"
+           "  n_subject    integer NOT NULL,  -- FTS5's column sizes (tokens): bm25's lengths\n"
+           "  n_body       integer NOT NULL,\n"
+           "  pos_ok       boolean NOT NULL,  -- tsv holds every position (<= 256 a lexeme, <= 16383)\n"
+           "  tsv          tsvector,          -- lawwatch's tokens; NULL past PostgreSQL's size limit\n"
+           "  PRIMARY KEY (doc_id, doc_province)\n"
+           ") PARTITION BY LIST (doc_province);\n"
            "CREATE INDEX doc_text_tsv ON doc_text USING gin (tsv);\n"
            "CREATE INDEX doc_text_no_tsv ON doc_text (doc_id) WHERE tsv IS NULL;\n";
 }
@@ -225,11 +228,11 @@ lw_status lw_pg_text_put(lw_pg *c, long long doc_id, const char *province, const
     if (!tsv || (subject && !s) || (body && !t))
         rc = lw_error_msg(err, LW_ERR_NOMEM, c->shown, 0, 0, LW_MSG_NOMEM);
     else {
-        const char *p[8] = {id, province, s, t, nsb, nbb, pos_ok ? "t" : "f", no_tsv ? NULL : tsv};
+        const char *p[8] = {id, province ? province : "", s, t, nsb, nbb, pos_ok ? "t" : "f", no_tsv ? NULL : tsv};
         PGresult *res = lw_pg_exec(c,
-                                   "INSERT INTO doc_text (doc_id, province, subject, body, n_subject, n_body, pos_ok, tsv)"
-                                   " VALUES ($1, $2, $3, $4, $5, $6, $7, $8::tsvector)"
-                                   " ON CONFLICT (doc_id) DO UPDATE SET province = excluded.province,"
+                                   "INSERT INTO doc_text (doc_id, doc_province, subject, body, n_subject, n_body, pos_ok,"
+                                   " tsv) VALUES ($1, $2, $3, $4, $5, $6, $7, $8::tsvector)"
+                                   " ON CONFLICT (doc_id, doc_province) DO UPDATE SET"
                                    " subject = excluded.subject, body = excluded.body, n_subject = excluded.n_subject,"
                                    " n_body = excluded.n_body, pos_ok = excluded.pos_ok, tsv = excluded.tsv",
                                    8, p, PGRES_COMMAND_OK, err);
@@ -284,7 +287,9 @@ static const char *col(const PGresult *res, int i, size_t *len)
 /* ---------------------------------------------------------------- the matches */
 
 /* The candidates: doc_text narrowed by the tsqueries ($1 relaxed, $2 exact or NULL), the
- * filters as on SQLite ($3 year, $4 kind, $5 issuer, $6 unit: folded, NULL for none). */
+ * filters as on SQLite ($3 year, $4 kind, $5 issuer, $6 unit: folded, NULL for none). Where
+ * pos_ok, the exact tsquery is the match itself: phrases (<->) and prefixes (:*) over every
+ * position of the document, the boolean tree as FTS5's. */
 #define CANDIDATES_FROM \
     "  FROM doc_text t JOIN documents d ON d.id = t.doc_id" \
     " WHERE ((t.tsv @@ $1::tsquery AND (NOT t.pos_ok OR ($2::text IS NOT NULL AND t.tsv @@ $2::tsquery)))" \
@@ -295,12 +300,12 @@ static const char *col(const PGresult *res, int i, size_t *len)
     "   AND ($6::text IS NULL OR strpos(d.issuer_key, $6) > 0" \
     "        OR d.id IN (SELECT u.doc_id FROM duty_units u WHERE strpos(u.name_key, $6) > 0))"
 
-static const char rank_sql[] =
-    "SELECT t.doc_id, t.n_subject, t.n_body, d.path, t.subject, t.body" CANDIDATES_FROM;
-static const char facet_sql[] =
-    "SELECT t.doc_id, t.n_subject, t.n_body,"
-    "       CASE WHEN char_length(d.date) >= 4 THEN substr(d.date, 1, 4) END, t.subject, t.body, d.kind, d.issuer"
-    CANDIDATES_FROM;
+/* A one-token phrase's positions in a document where pos_ok, counted by PostgreSQL without
+ * reading the text: ts_rank_cd of a one-lexeme tsquery is the sum of its positions' weights
+ * (each position its own cover, noise 0), here 1 for A (subject) and 1/1024 for D (body), so
+ * that rank * 1024 = 1024 * subject + body exactly (at most 256 positions a lexeme, a float4
+ * holds it whole). Weights are given {D, C, B, A}. */
+#define COUNT_COL "(ts_rank_cd('{0.0009765625,0,0,1}', t.tsv, $%d::tsquery)::float8 * 1024)::bigint"
 
 /* One matching document: for ranking its path, length and weighted phrase frequencies; for
  * facets its year, kind and issuer. */
@@ -315,11 +320,13 @@ typedef struct {
 typedef struct {
     const lw_pg_query *q;
     int facets;
+    int counted; /* ranking where every phrase is one token: PostgreSQL counts (COUNT_COL) */
     lw_pg_doc *doc;
     int *counts;
     match *m;
     size_t n, cap;
     size_t *holding; /* per phrase: matches holding it */
+    size_t n_read;   /* candidates whose text was read */
     int oom;
 } matches;
 
@@ -347,42 +354,63 @@ static char *dup_col(const PGresult *res, int i, int *oom)
     return s;
 }
 
+/* The columns of a candidate row (the SQL is made by collect). */
+enum { C_ID, C_NS, C_NB, C_PATH, C_POS_OK, C_SUBJECT, C_BODY, C_KIND, C_ISSUER };
+#define C_COUNTS C_KIND /* ranking with counted phrases: one column a phrase from here */
+
 static int on_candidate(void *ud, const PGresult *res)
 {
     matches *ms = ud;
-    size_t ns, nb;
-    const char *s = col(res, 4, &ns), *b = col(res, 5, &nb);
-    if (lw_pg_doc_set(ms->doc, s, ns, b, nb)) {
-        ms->oom = 1;
-        return 1;
-    }
-    if (!lw_pg_doc_match(ms->q, ms->doc, ms->counts))
-        return 0;
-    if (ms->n == ms->cap) {
-        size_t cap = ms->cap ? ms->cap * 2 : 256;
-        match *m = realloc(ms->m, cap * sizeof *m);
-        if (!m) {
+    int np = lw_pg_query_nphrase(ms->q);
+    int pos_ok = *PQgetvalue(res, 0, C_POS_OK) == 't';
+    int m;
+    if (pos_ok && ms->facets)
+        m = 1; /* the exact tsquery matched: the match, and facets need no count */
+    else if (pos_ok && ms->counted) {
+        for (int i = 0; i < np; i++) {
+            long long v = strtoll(PQgetvalue(res, 0, C_COUNTS + i), NULL, 10);
+            ms->counts[i * LW_PG_NCOL] = (int)(v / 1024);
+            ms->counts[i * LW_PG_NCOL + 1] = (int)(v % 1024);
+        }
+        m = lw_pg_counts_match(ms->q, ms->counts);
+    } else {
+        size_t ns, nb;
+        const char *s = col(res, C_SUBJECT, &ns), *b = col(res, C_BODY, &nb);
+        if (lw_pg_doc_set(ms->doc, s, ns, b, nb)) {
             ms->oom = 1;
             return 1;
         }
-        ms->m = m;
+        ms->n_read++;
+        m = lw_pg_doc_match(ms->q, ms->doc, ms->counts);
+    }
+    if (!m)
+        return 0;
+    if (ms->n == ms->cap) {
+        size_t cap = ms->cap ? ms->cap * 2 : 256;
+        match *mm = realloc(ms->m, cap * sizeof *mm);
+        if (!mm) {
+            ms->oom = 1;
+            return 1;
+        }
+        ms->m = mm;
         ms->cap = cap;
     }
-    int np = lw_pg_query_nphrase(ms->q);
-    match *m = &ms->m[ms->n];
-    memset(m, 0, sizeof *m);
-    m->id = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
+    match *mt = &ms->m[ms->n];
+    memset(mt, 0, sizeof *mt);
+    mt->id = strtoll(PQgetvalue(res, 0, C_ID), NULL, 10);
     /* FTS5 adds the columns' sizes as int (xColumnSize(-1)) */
-    m->len = (double)(int)(atoi(PQgetvalue(res, 0, 1)) + atoi(PQgetvalue(res, 0, 2)));
-    m->path = dup_col(res, 3, &ms->oom);
+    mt->len = (double)(int)(atoi(PQgetvalue(res, 0, C_NS)) + atoi(PQgetvalue(res, 0, C_NB)));
+    mt->path = dup_col(res, C_PATH, &ms->oom);
     if (ms->facets) {
-        m->kind = dup_col(res, 6, &ms->oom);
-        m->issuer = dup_col(res, 7, &ms->oom);
-    } else if (!(m->freq = calloc(np ? (size_t)np : 1, sizeof *m->freq)))
+        mt->kind = dup_col(res, C_KIND, &ms->oom);
+        mt->issuer = dup_col(res, C_ISSUER, &ms->oom);
+    } else if (!(mt->freq = calloc(np ? (size_t)np : 1, sizeof *mt->freq)))
         ms->oom = 1;
     ms->n++;
     if (ms->oom)
         return 1;
+    if (ms->facets)
+        return 0;
     for (int i = 0; i < np; i++) {
         /* xInst's instances, each adding its column's weight, column by column as bm25 sums */
         double f = 0.0;
@@ -392,8 +420,7 @@ static int on_candidate(void *ud, const PGresult *res)
                 f += col_weight[c];
                 any = 1;
             }
-        if (m->freq)
-            m->freq[i] = f;
+        mt->freq[i] = f;
         ms->holding[i] += (size_t)any;
     }
     return 0;
@@ -445,7 +472,9 @@ static void snapshot_end(lw_pg *c, int own)
         PQclear(PQexec(c->pg, PQtransactionStatus(c->pg) == PQTRANS_INTRANS ? "COMMIT" : "ROLLBACK"));
 }
 
-/* Every match of q (text matched here, see the top), with its frequencies or its facets. */
+/* Every match of q, with its frequencies (ranking) or its facets' values. A candidate's text
+ * is read only where PostgreSQL cannot decide: where its tsvector lost positions, or, for
+ * ranking, where a phrase of several tokens or a prefix must be counted. */
 static lw_status collect(lw_pg *c, const lw_search_query *q, const lw_pg_query *pq, int facets, matches *ms,
                          lw_error *err)
 {
@@ -457,18 +486,46 @@ static lw_status collect(lw_pg *c, const lw_search_query *q, const lw_pg_query *
     lw_status rc = LW_OK;
     ms->q = pq;
     ms->facets = facets;
+    ms->counted = !facets && np <= 64;
+    for (int i = 0; i < np; i++)
+        ms->counted = ms->counted && lw_pg_query_phrase_simple(pq, i);
     ms->doc = lw_pg_doc_new();
     ms->counts = malloc((size_t)(np ? np : 1) * LW_PG_NCOL * sizeof *ms->counts);
     ms->holding = calloc(np ? (size_t)np : 1, sizeof *ms->holding);
-    int fbad = filters_make(q, &f);
-    if ((!u && !none_u) || (!e && !none_e) || !ms->doc || !ms->counts || !ms->holding || fbad)
+    const char *p[6 + 64] = {u, e};
+    char *lex[64] = {0};
+    lw_buf sql = {0};
+    int bad = (!u && !none_u) || (!e && !none_e) || !ms->doc || !ms->counts || !ms->holding;
+    bad = filters_make(q, &f) || bad;
+    p[2] = f.year;
+    p[3] = f.kind;
+    p[4] = f.issuer;
+    p[5] = f.unit;
+    int text_always = !facets && !ms->counted; /* else only where NOT pos_ok */
+    bad = bad || lw_buf_printf(&sql,
+                               "SELECT t.doc_id, t.n_subject, t.n_body, %s, t.pos_ok, %s, %s",
+                               facets ? "CASE WHEN char_length(d.date) >= 4 THEN substr(d.date, 1, 4) END" : "d.path",
+                               text_always ? "t.subject" : "CASE WHEN t.pos_ok THEN NULL ELSE t.subject END",
+                               text_always ? "t.body" : "CASE WHEN t.pos_ok THEN NULL ELSE t.body END") < 0;
+    if (facets)
+        bad = bad || lw_buf_printf(&sql, ", d.kind, d.issuer") < 0;
+    for (int i = 0; ms->counted && i < np && !bad; i++) {
+        int none;
+        lex[i] = lw_pg_query_tsquery(pq, i, LW_PG_TSQ_EXACT, &none);
+        p[6 + i] = lex[i];
+        bad = !lex[i] || lw_buf_printf(&sql, ", CASE WHEN t.pos_ok THEN " COUNT_COL " END", 7 + i) < 0;
+    }
+    bad = bad || lw_buf_append(&sql, CANDIDATES_FROM, strlen(CANDIDATES_FROM));
+    if (bad)
         rc = lw_error_msg(err, LW_ERR_NOMEM, NULL, 0, 0, LW_MSG_NOMEM);
     else if (!none_u) { /* none: nothing can match */
-        const char *p[6] = {u, e, f.year, f.kind, f.issuer, f.unit};
-        rc = each_row(c, facets ? facet_sql : rank_sql, 6, p, on_candidate, ms, err);
+        rc = each_row(c, sql.data, 6 + (ms->counted ? np : 0), p, on_candidate, ms, err);
         if (!rc && ms->oom)
             rc = lw_error_msg(err, LW_ERR_NOMEM, NULL, 0, 0, LW_MSG_NOMEM);
     }
+    for (int i = 0; i < 64; i++)
+        free(lex[i]);
+    lw_buf_free(&sql);
     filters_free(&f);
     free(u);
     free(e);
@@ -619,7 +676,7 @@ static lw_status emit_hit(lw_pg *c, const lw_search_query *q, const lw_snippet_t
     PGresult *paths = NULL;
     lw_status rc = LW_OK;
     if (PQntuples(res) != 1) /* gone since it was ranked: never in one snapshot */
-        rc = lw_error_msg(err, LW_ERR_DB, c->shown, 0, 0, LW_MSG_PG_FAILED, "a ranked document has no row");
+        rc = lw_error_msg(err, LW_ERR_DB, c->shown, 0, 0, LW_MSG_PGS_DOC_GONE, m->id);
     if (!rc) {
         paths = lw_pg_exec(c, "SELECT p.path FROM doc_paths p WHERE p.doc_id = $1 ORDER BY " PATHS_ORDER " LIMIT 64",
                            1, p, PGRES_TUPLES_OK, err);

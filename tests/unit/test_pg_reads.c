@@ -11,9 +11,9 @@
  * written as the document's path and every fact id as its document's path and its place
  * among the document's facts (doc_read's order); the order of the rows is compared as is.
  *
- * The PostgreSQL server is LW_TEST_PG_URI (a database the test may create databases
- * beside: it makes its own and drops it). Without it the test fails, unless LW_TEST_PG=off
- * says that this machine has no server (then it is skipped). LW_TEST_PG_SQLITE=FILE
+ * The PostgreSQL server is LW_TEST_PG_URI (ctest's fixture pg_cluster, lw_test_pg.h): the
+ * documents go to a fresh database beside the test's own (test_pg_reads_data, dropped and
+ * made again at each run). Without LW_TEST_PG_URI the test fails. LW_TEST_PG_SQLITE=FILE
  * compares FILE with the database of LW_TEST_PG_URI as they are (no ingest, nothing made or
  * dropped): a check of a large pair made once (bench). LW_TEST_PG_DUMP=FOLDER keeps both
  * texts there (sqlite.txt, postgresql.txt). */
@@ -29,9 +29,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <unistd.h>
 
 #include "lw_oom.h"
+#include "lw_test_pg.h"
 #include "lw_store_doc.h"
 #include "lw_store_ingest.h"
 #include "test_support.h"
@@ -564,36 +564,6 @@ static size_t count_lines(const char *text, const char *prefix)
 /* ---- the databases ---- */
 
 static char tmpdir[256];
-static char pg_db[64]; /* the database the test made, dropped at the end */
-static char *admin_uri;
-
-/* uri with its database name replaced by name; owned. */
-static char *uri_with_db(const char *uri, const char *name)
-{
-    const char *auth = strstr(uri, "://");
-    assert_non_null(auth);
-    const char *slash = strchr(auth + 3, '/'), *q = strchr(auth + 3, '?');
-    if (q && slash && slash > q)
-        slash = NULL;
-    size_t head = slash ? (size_t)(slash - uri) : q ? (size_t)(q - uri) : strlen(uri);
-    const char *tail = q ? q : "";
-    char *out = malloc(head + strlen(name) + strlen(tail) + 2);
-    assert_non_null(out);
-    sprintf(out, "%.*s/%s%s", (int)head, uri, name, tail);
-    return out;
-}
-
-static void admin(const char *sql)
-{
-    PGconn *c = PQconnectdb(admin_uri);
-    if (PQstatus(c) != CONNECTION_OK)
-        fail_msg("cannot connect to LW_TEST_PG_URI: %s", PQerrorMessage(c));
-    PGresult *r = PQexec(c, sql);
-    if (PQresultStatus(r) != PGRES_COMMAND_OK)
-        fail_msg("%s: %s", sql, PQerrorMessage(c));
-    PQclear(r);
-    PQfinish(c);
-}
 
 static void run(const char *cmd)
 {
@@ -626,12 +596,9 @@ static void test_same_reads(void **state)
 {
     (void)state;
     const char *uri = getenv("LW_TEST_PG_URI");
-    if (!uri || !*uri) {
-        const char *pg = getenv("LW_TEST_PG");
-        if (pg && !strcmp(pg, "off"))
-            skip();
-        fail_msg("LW_TEST_PG_URI is not set: the PostgreSQL server to compare with (LW_TEST_PG=off: none)");
-    }
+    if (!uri || !*uri) /* never skipped (lw_test_pg.h) */
+        fail_msg("LW_TEST_PG_URI is not set: run under ctest (fixture pg_cluster) or start a cluster with"
+                 " scripts/pg_cluster.sh start DIR");
     const char *src = getenv("LW_SOURCE_DIR");
     src = src && *src ? src : LW_SOURCE_DIR;
     const char *given = getenv("LW_TEST_PG_SQLITE");
@@ -669,14 +636,9 @@ static void test_same_reads(void **state)
         open_store(sqp, LW_STORE_CREATE, &sq);
         ingest(sq, paths, np);
 
-        admin_uri = strdup(uri);
-        snprintf(pg_db, sizeof pg_db, "lw_test_pg_reads_%ld", (long)getpid());
-        char sql[200];
-        snprintf(sql, sizeof sql, "DROP DATABASE IF EXISTS %s", pg_db);
-        admin(sql);
-        snprintf(sql, sizeof sql, "CREATE DATABASE %s TEMPLATE template0 ENCODING 'UTF8'", pg_db);
-        admin(sql);
-        pg_uri = uri_with_db(uri, pg_db);
+        /* a fresh database beside the test's own, so that a second run starts empty too */
+        if (!(pg_uri = lw_test_pg_fresh("test_pg_reads_data")))
+            fail_msg("cannot make a fresh PostgreSQL database (above)");
         open_store(pg_uri, LW_STORE_CREATE, &pg);
         ingest(pg, paths, np);
     }
@@ -714,12 +676,6 @@ static void test_same_reads(void **state)
     lw_store_close(sq);
     lw_store_close(pg);
     free(pg_uri);
-    if (pg_db[0]) {
-        char sql[200];
-        snprintf(sql, sizeof sql, "DROP DATABASE %s", pg_db);
-        admin(sql);
-    }
-    free(admin_uri);
     if (tmpdir[0]) {
         char cmd[400];
         snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
