@@ -7,7 +7,7 @@ and the fact's rank in its document (ids are the server's to give). Then four in
 once into an emptied database over overlapping folders (each file found by several of them,
 some files byte-identical at two paths): one document per content, one row per path, every
 path on the document of its content, the first path the document's, and the facts as on
-SQLite. Skipped (77) without LW_TEST_PG_URI."""
+SQLite. Fails without LW_TEST_PG_URI (the pg_cluster fixture gives it), as every PostgreSQL test."""
 import hashlib
 import os
 import shutil
@@ -19,9 +19,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import lwtest  # noqa: E402
 
 BIN, SRC = lwtest.paths()
-URI = os.environ.get("LW_TEST_PG_URI")
-if not URI:
-    lwtest.skip("LW_TEST_PG_URI is not set (a PostgreSQL database this test may empty)")
+URI = lwtest.pg_uri()  # the fixture's database of this test; without it the test fails
 
 # What each table is compared by: the SQL of its rows for each back end, keyed by the
 # document's sha256 and the fact's rank in its document (ord), in a fixed order.
