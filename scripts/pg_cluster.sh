@@ -128,6 +128,8 @@ stop_cluster() {
   fi
   sock=$(sock_dir_of "$dir")
   [ "$sock" != "$dir" ] && rm -rf -- "$sock"
+  # the marker goes last: a folder half removed is still known as ours
+  find "$dir" -mindepth 1 -maxdepth 1 ! -name .lw_pg_cluster -exec rm -rf -- {} +
   rm -rf -- "$dir"
 }
 
@@ -162,7 +164,8 @@ case "$cmd" in
       shift
     done
     BIN=$(find_bindir)
-    # what a killed earlier run left in the same folder goes first
+    # what a killed earlier run left in the same folder goes first (also while its watcher
+    # is removing it: the marker is removed last)
     [ -f "$dir/.lw_pg_cluster" ] && stop_cluster "$dir"
     [ -e "$dir" ] && [ -n "$(ls -A "$dir" 2>/dev/null)" ] && die "$dir exists and is not empty"
     mkdir -p "$dir"
