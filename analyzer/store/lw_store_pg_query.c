@@ -56,6 +56,21 @@ static lw_status nomem(lw_pg *c, lw_error *err)
     return lw_error_msg(err, LW_ERR_NOMEM, c->shown, 0, 0, LW_MSG_NOMEM);
 }
 
+/* Turns the session's JIT compilation off before the first read. The big tables are
+ * partitioned by province (schema_pg.sql): a read over all of them (every duty) or a join of
+ * several is costed above jit_above_cost, and the server then compiles code for every
+ * partition: 23 s of compiling for a read of one document's facts that runs in 2 ms,
+ * measured on corpus/. These reads gain nothing from it. Only outside a transaction (a SET
+ * inside one goes with its rollback); a failure is no reason to fail the read. */
+static void reads_ready(lw_pg *c)
+{
+    if (c->jit_off || PQtransactionStatus(c->pg) != PQTRANS_IDLE)
+        return;
+    PGresult *r = PQexec(c->pg, "SET jit = off");
+    PQclear(r);
+    c->jit_off = 1;
+}
+
 /* Runs sql with n text parameters (NULL: SQL NULL) and hands its rows to map one at a time
  * (single-row mode: the client never holds the whole answer). A stop, or memory running
  * out, ends the statement: cancelled when no transaction is open (else a cancel would abort
@@ -67,6 +82,7 @@ static lw_status each_row(lw_pg *c, const char *sql, int n, const char *const *p
     PGTransactionStatusType ts = PQtransactionStatus(c->pg);
     if (ts == PQTRANS_ACTIVE) /* a read from inside another read's callback */
         return lw_error_msg(err, LW_ERR_DB, c->shown, 0, 0, LW_MSG_PGR_NESTED);
+    reads_ready(c);
     if (!PQsendQueryParams(c->pg, sql, n, NULL, params, NULL, NULL, 0))
         return lw_pg_fail(c, NULL, err);
     /* before the first result: else the whole answer is read at once */
@@ -758,12 +774,12 @@ static const char *pr_text(void *r, int c, size_t *len)
 }
 static const lw_codec_cols pg_cols = {pr_type, pr_int64, pr_real, pr_text};
 
-/* Runs sql with the document's id ($1) and returns its whole answer (one document's rows),
- * NULL with err filled. */
-static PGresult *doc_query(lw_pg *c, const char *sql, const char *id, lw_error *err)
+/* Runs sql with the document's id ($1) and partition ($2, when part is not NULL) and returns
+ * its whole answer (one document's rows), NULL with err filled. */
+static PGresult *doc_query(lw_pg *c, const char *sql, const char *id, const char *part, lw_error *err)
 {
-    const char *params[] = {id};
-    return lw_pg_exec(c, sql, 1, params, PGRES_TUPLES_OK, err);
+    const char *params[] = {id, part};
+    return lw_pg_exec(c, sql, part ? 2 : 1, params, PGRES_TUPLES_OK, err);
 }
 
 /* The facts of facts (lw_codec_facts_sql_pg's rows) with their units (units: fact_id, name,
@@ -814,6 +830,7 @@ lw_status lw_pg_doc_read(lw_store_conn *conn, long long id, void (*fn)(void *ud,
         *found = 0;
     if (PQtransactionStatus(c->pg) == PQTRANS_ACTIVE)
         return lw_error_msg(err, LW_ERR_DB, c->shown, 0, 0, LW_MSG_PGR_NESTED);
+    reads_ready(c);
     char ids[24];
     snprintf(ids, sizeof ids, "%lld", id);
     PGresult *doc = NULL, *paths = NULL, *facts = NULL, *units = NULL;
@@ -832,18 +849,21 @@ lw_status lw_pg_doc_read(lw_store_conn *conn, long long id, void (*fn)(void *ud,
     }
     doc = doc_query(c,
                     "SELECT id, path, sha256, size, encoding, kind, number, issuer, place, date, subject,"
-                    " source_format, pages, note, rules_version FROM documents WHERE id = $1",
-                    ids, err);
+                    " source_format, pages, note, rules_version, doc_province FROM documents WHERE id = $1",
+                    ids, NULL, err);
     if (!doc || !PQntuples(doc)) {
         st = doc ? LW_OK : err->code;
         goto out;
     }
-    if (!(paths = doc_query(c, "SELECT path FROM doc_paths WHERE doc_id = $1 ORDER BY " ROWID, ids, err)) ||
-        !(facts = doc_query(c, lw_codec_facts_sql_pg(), ids, err)) ||
+    /* the document's rows are in its partition (documents.doc_province): the other
+     * partitions need not be planned nor read */
+    const char *part = PQgetvalue(doc, 0, 15);
+    if (!(paths = doc_query(c, "SELECT path FROM doc_paths WHERE doc_id = $1 ORDER BY " ROWID, ids, NULL, err)) ||
+        !(facts = doc_query(c, lw_codec_facts_sql_pg(), ids, part, err)) ||
         !(units = doc_query(c,
                             "SELECT fact_id, name, level, role, line FROM duty_units WHERE doc_id = $1"
-                            " ORDER BY fact_id, " ROWID,
-                            ids, err))) {
+                            " AND doc_province = $2 ORDER BY fact_id, " ROWID,
+                            ids, part, err))) {
         st = err->code;
         goto out;
     }
