@@ -14,6 +14,8 @@
  *  - lw_fold, a function of lawwatch's own that the server does not have, is applied here,
  *    to the few distinct values that need it (changes_of);
  *  - SQLite's CAST(text AS INTEGER) (the longest integer prefix, else 0) is written out.
+ * A fact's row is joined to its typed row within their partition (doc_province, the key
+ * schema_pg.sql partitions the big tables by): one partition probed, not all of them.
  * Reads that may be large (every duty of 100,000 documents) come a row at a time (libpq's
  * single-row mode): what the client holds stays one row, as SQLite's stepping does. */
 #define _GNU_SOURCE
@@ -425,7 +427,7 @@ lw_status lw_pg_each_relation(lw_store_conn *c, rel_fn fn, void *ud, lw_error *e
      * in no particular order, but SQLite's (relations by fact) to be the same */
     return each_row(LW_PG(c),
                     "SELECT r.doc_id, r.type, r.from_id, r.to_id, f.line, f.rest::json ->> 'since'"
-                    "  FROM relations r JOIN facts f ON f.id = r.fact_id"
+                    "  FROM relations r JOIN facts f ON f.id = r.fact_id AND f.doc_province = r.doc_province"
                     " WHERE r.type IN ('replaces', 'amends', 'repeals') AND r.to_id IS NOT NULL ORDER BY r.fact_id",
                     0, NULL, map_rel, &t, err);
 }
@@ -544,7 +546,8 @@ lw_status lw_pg_cites(lw_store_conn *conn, const char *id, int limit, int (*fn)(
         "  FROM (SELECT DISTINCT ON (d.id) d.id, d.path, d.kind, d.number, d.issuer, d.date, d.subject,"
         "               count(*) OVER (PARTITION BY d.id) AS mentions, r.span_start AS _first, r.line, r.type,"
         "               r.cited_id, r.cited_date, r.pinpoint, r.text, f.page, f.paragraph, f.ocr_conf"
-        "          FROM legal_refs r JOIN documents d ON d.id = r.doc_id JOIN facts f ON f.id = r.fact_id"
+        "          FROM legal_refs r JOIN documents d ON d.id = r.doc_id"
+        "          JOIN facts f ON f.id = r.fact_id AND f.doc_province = r.doc_province"
         "         WHERE r.cited_key = $1"
         "         ORDER BY d.id, r.span_start NULLS LAST, r.fact_id) x"
         " ORDER BY x.date IS NULL, x.date COLLATE \"C\" DESC, x.path COLLATE \"C\" LIMIT $2::bigint",
@@ -568,7 +571,8 @@ lw_status lw_pg_deadlines_in(lw_store_conn *conn, const char *from, const char *
         "SELECT d.id, d.path, " DOC_PATHS_JSON("d") " AS paths, d.kind, d.number, d.issuer, d.date,"
         "       d.subject, k.unit, k.nearby_agency, k.date_from AS \"from\", k.date_to AS \"to\","
         "       k.precision, k.qualifier, f.line, f.text, f.page, f.paragraph, f.ocr_conf"
-        "  FROM deadlines k JOIN facts f ON f.id = k.fact_id JOIN documents d ON d.id = k.doc_id"
+        "  FROM deadlines k JOIN facts f ON f.id = k.fact_id AND f.doc_province = k.doc_province"
+        "  JOIN documents d ON d.id = k.doc_id"
         " WHERE coalesce(k.date_from, k.date_to) COLLATE \"C\" <= $2 AND k.date_to COLLATE \"C\" >= $1"
         " ORDER BY k.date_to COLLATE \"C\", d.date IS NULL, d.date COLLATE \"C\", d.path COLLATE \"C\","
         "          f.line NULLS FIRST, k.date_from COLLATE \"C\" NULLS FIRST, k.fact_id LIMIT $3::bigint",
@@ -683,12 +687,12 @@ lw_status lw_pg_changes_of(lw_store_conn *conn, const char *id, int (*fn)(void *
         c,
         "WITH m(by, by_key) AS (SELECT * FROM unnest($2::text[], $3::text[])),"
         " rel AS (SELECT r.type, coalesce(r.from_id, d.number) AS by, r.to_id, r.fact_id, d.id, d.path, d.kind,"
-        "                d.number, d.issuer, d.date, d.subject"
+        "                d.number, d.issuer, d.date, d.subject, r.doc_province AS part"
         "           FROM relations r JOIN documents d ON d.id = r.doc_id"
         "          WHERE r.type IN ('amends', 'replaces') AND r.to_id = ANY($1::text[])),"
         " g AS (SELECT DISTINCT ON (d.type, m.by_key) d.*, m.by_key,"
         "              d.id * 100000000 + coalesce(f.span_start, 0) AS _first, f.line, f.page, f.paragraph"
-        "         FROM rel d JOIN m ON m.by = d.by JOIN facts f ON f.id = d.fact_id"
+        "         FROM rel d JOIN m ON m.by = d.by JOIN facts f ON f.id = d.fact_id AND f.doc_province = d.part"
         "        WHERE substr(d.by, strpos(d.by, '/') + 5, 1) = '/'"
         "          AND substr(d.to_id, strpos(d.to_id, '/') + 5, 1) = '/'"
         "          AND " YEAR_AT("d.by") " >= " YEAR_AT("d.to_id") "          AND m.by_key <> $4"
