@@ -12,6 +12,7 @@
 
 #include "lw_fts.h"
 #include "lw_msg.h"
+#include "lw_store_text.h"
 
 /* ---------------------------------------------------------------- the expression */
 
@@ -522,7 +523,23 @@ int lw_pg_counts_match(const lw_pg_query *q, int *counts)
 
 int lw_pg_query_phrase_simple(const lw_pg_query *q, int i)
 {
-    return q->ph[i].nterm == 1 && !q->ph[i].prefix;
+    return q->ph[i].nterm == 1;
+}
+
+int lw_pg_query_phrase_kind(const lw_pg_query *q, int i)
+{
+    const phrase *ph = &q->ph[i];
+    if (!ph->prefix)
+        return 0;
+    /* the folded form of its text: the text itself when it has no mark nor đ (a prefix has
+     * no tone suffix, lw_fts drops it) */
+    const char *t = ph->term[0];
+    if (strpbrk(t, "'`?~."))
+        return 2;
+    char *f = lw_store_fold(t);
+    int same = f && !strcmp(f, t);
+    free(f);
+    return same ? 1 : 2;
 }
 
 int lw_pg_doc_has_phrase(const lw_pg_query *q, const lw_pg_doc *d, int i)

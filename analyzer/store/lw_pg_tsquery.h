@@ -64,9 +64,12 @@ int lw_pg_doc_match(const lw_pg_query *q, const lw_pg_doc *d, int *counts);
  * lw_pg_doc_match would count them): whether the document matches; counts are then those
  * FTS5 reports (the phrases it does not report set to 0). */
 int lw_pg_counts_match(const lw_pg_query *q, int *counts);
-/* Whether phrase i is one token, not a prefix: its instances in a column are the positions
- * of one lexeme, which PostgreSQL can count (lw_store_pg_search.c). */
+/* Whether phrase i is one token: its instances in a column are the positions of one lexeme
+ * (or, a prefix, of the lexemes it begins), which PostgreSQL can count (lw_store_pg_search.c). */
 int lw_pg_query_phrase_simple(const lw_pg_query *q, int i);
+/* Of a one-token phrase: 0 a word (not a prefix); a prefix: 1 when it has no mark nor tone
+ * (its text is as a folded form is), 2 when it has (only an exact form can begin with it). */
+int lw_pg_query_phrase_kind(const lw_pg_query *q, int i);
 /* Whether phrase i of q occurs in the document (any column). */
 int lw_pg_doc_has_phrase(const lw_pg_query *q, const lw_pg_doc *d, int i);
 

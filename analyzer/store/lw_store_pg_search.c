@@ -4,8 +4,12 @@
  *
  * doc_text holds per document the text FTS5 gets (subject, body), FTS5's column sizes, and a
  * tsvector made of lawwatch's own tokens (lw_fts: exact and folded forms at one position),
- * subject positions weighted A, body positions D after a gap (a phrase never spans the two
- * columns, as in FTS5), GIN-indexed. A tsvector keeps at most 256 positions per lexeme and
+ * body positions after the subject's and a gap (a phrase never spans the two columns, as in
+ * FTS5), GIN-indexed. Weights say the column and the form: subject A (an exact form that
+ * differs from its folded form) and B (a folded form, or a token's only form), body D and C
+ * likewise; a lexeme is always of one kind (an exact form that differs has a mark or a tone
+ * that no folded form has), so that a prefix, which may match both forms of a token, matches
+ * one form a position within one kind (COUNT_COL). A tsvector keeps at most 256 positions per lexeme and
  * none past 16383; pos_ok says whether this one kept them all.
  *
  * A search (lw_pg_tsquery.h): PostgreSQL narrows the documents down with the relaxed tsquery
@@ -80,8 +84,12 @@ static int on_tv_token(void *ctx, int tflags, const char *token, int ntoken, int
         b->e = e;
         b->cap = cap;
     }
+    /* a token's folded (or only) form B / C, its exact form when another D / A: the one
+     * before a colocated form is that exact form */
+    if ((tflags & FTS5_TOKEN_COLOCATED) && b->n)
+        b->e[b->n - 1].weight = b->col == 0 ? 'A' : 'D';
     b->e[b->n++] = (tv_ent){(unsigned)b->lex.len, (unsigned)ntoken, b->base + b->npos[b->col],
-                            b->col == 0 ? 'A' : 'D'};
+                            b->col == 0 ? 'B' : 'C'};
     if (lw_buf_append(&b->lex, token, (size_t)ntoken)) {
         b->oom = 1;
         return 1;
@@ -302,10 +310,17 @@ static const char *col(const PGresult *res, int i, size_t *len)
 
 /* A one-token phrase's positions in a document where pos_ok, counted by PostgreSQL without
  * reading the text: ts_rank_cd of a one-lexeme tsquery is the sum of its positions' weights
- * (each position its own cover, noise 0), here 1 for A (subject) and 1/1024 for D (body), so
+ * (each position its own cover, noise 0), here 1 for the subject and 1/1024 for the body, so
  * that rank * 1024 = 1024 * subject + body exactly (at most 256 positions a lexeme, a float4
- * holds it whole). Weights are given {D, C, B, A}. */
-#define COUNT_COL "(ts_rank_cd('{0.0009765625,0,0,1}', t.tsv, $%d::tsquery)::float8 * 1024)::bigint"
+ * holds it whole). Weights are given {D, C, B, A}. A word (not a prefix) is one lexeme, of
+ * one kind: every weight counts. A prefix counts one kind, the one its own text is of: a
+ * prefix with no mark nor tone is the prefix of a token's folded form whenever it is that of
+ * its exact form, so its folded forms (B, C) are all its positions; a prefix with a mark is
+ * never that of a folded form, so its exact forms (A, D) are. */
+#define COUNT_COL "(ts_rank_cd('{%s}', t.tsv, $%d::tsquery)::float8 * 1024)::bigint"
+#define W_ALL "0.0009765625,0.0009765625,1,1"
+#define W_FOLDED "0,0.0009765625,1,0"
+#define W_EXACT "0.0009765625,0,0,1"
 
 /* One matching document: for ranking its path, length and weighted phrase frequencies; for
  * facets its year, kind and issuer. */
@@ -513,7 +528,9 @@ static lw_status collect(lw_pg *c, const lw_search_query *q, const lw_pg_query *
         int none;
         lex[i] = lw_pg_query_tsquery(pq, i, LW_PG_TSQ_EXACT, &none);
         p[6 + i] = lex[i];
-        bad = !lex[i] || lw_buf_printf(&sql, ", CASE WHEN t.pos_ok THEN " COUNT_COL " END", 7 + i) < 0;
+        int kind = lw_pg_query_phrase_kind(pq, i);
+        bad = !lex[i] || lw_buf_printf(&sql, ", CASE WHEN t.pos_ok THEN " COUNT_COL " END",
+                                       kind == 0 ? W_ALL : kind == 1 ? W_FOLDED : W_EXACT, 7 + i) < 0;
     }
     bad = bad || lw_buf_append(&sql, CANDIDATES_FROM, strlen(CANDIDATES_FROM));
     if (bad)

@@ -48,7 +48,9 @@ static const char *const extra_queries[] = {
     "blockchain OR (kế hoạch NOT thi hành)", "thi hành OR (pháp luật NOT zzzz)", "\"pháp luật\" OR \"thi hành\"",
     /* the long document: phrases past position 16383 and words past 256 positions */
     "\"luật thi hành\"", "\"zygote omega\"", "omega*", "\"tôi tớ\" OR \"zygote omega\"",
-    "thi hành NOT \"zygote omega\"", "hàn*", "uy ban nhân dân", "Ủy ban", "đăng ký", "dang ky"};
+    "thi hành NOT \"zygote omega\"", "hàn*", "uy ban nhân dân", "Ủy ban", "đăng ký", "dang ky",
+    /* prefixes counted by the server: with no mark (folded forms), with one (exact forms) */
+    "dang*", "đăng*", "cơ*", "Ủy*", "nghị*"};
 
 static void exec_ok(const char *sql)
 {
