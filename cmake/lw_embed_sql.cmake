@@ -2,7 +2,11 @@
 # the schema has one copy (analyzer/store/schema.sql) and C never holds a hand-kept one.
 # A line "-- @section name" starts the macro LW_SCHEMA_<NAME>, holding the lines up to the
 # next such line; LW_SCHEMA_ALL is every section in order. The text before the first marker
-# (the file's own comment) is left out. Run: cmake -DIN=file.sql -DOUT=file.h -P this file.
+# (the file's own comment) is left out. Run: cmake -DIN=file.sql -DOUT=file.h -P this file;
+# -DPREFIX=LW_PG_SCHEMA names the macros (and the header guard) otherwise: schema_pg.sql's.
+if(NOT PREFIX)
+  set(PREFIX LW_SCHEMA)
+endif()
 file(READ "${IN}" sql)
 set(marker "\n-- @section ")
 string(FIND "${sql}" "${marker}" at)
@@ -10,7 +14,7 @@ if(at LESS 0)
   message(FATAL_ERROR "${IN}: no '-- @section name' line")
 endif()
 set(out "/* Generated from ${IN} by cmake/lw_embed_sql.cmake: do not edit. */\n")
-string(APPEND out "#ifndef LW_STORE_SCHEMA_SQL_H\n#define LW_STORE_SCHEMA_SQL_H\n")
+string(APPEND out "#ifndef ${PREFIX}_SQL_H\n#define ${PREFIX}_SQL_H\n")
 set(all "")
 while(at GREATER_EQUAL 0)
   math(EXPR start "${at} + 13")
@@ -27,13 +31,13 @@ while(at GREATER_EQUAL 0)
     string(SUBSTRING "${sql}" 0 ${len} body)
   endif()
   string(TOUPPER "${name}" name)
-  string(APPEND all " LW_SCHEMA_${name}")
+  string(APPEND all " ${PREFIX}_${name}")
   string(REPLACE "\\" "\\\\" body "${body}")
   string(REPLACE "\"" "\\\"" body "${body}")
   string(REGEX REPLACE "\n" "\\\\n\" \\\\\n    \"" body "${body}")
-  string(APPEND out "\n#define LW_SCHEMA_${name} \\\n    \"${body}\"\n")
+  string(APPEND out "\n#define ${PREFIX}_${name} \\\n    \"${body}\"\n")
 endwhile()
-string(APPEND out "\n#define LW_SCHEMA_ALL${all}\n\n#endif\n")
+string(APPEND out "\n#define ${PREFIX}_ALL${all}\n\n#endif\n")
 file(WRITE "${OUT}.tmp" "${out}")
 file(COPY_FILE "${OUT}.tmp" "${OUT}" ONLY_IF_DIFFERENT)
 file(REMOVE "${OUT}.tmp")

@@ -219,6 +219,15 @@ lawwatch_status lawwatch_db_open(const char *path, int flags, lawwatch_db **out,
 void lawwatch_db_close(lawwatch_db *db);
 /* Number of documents stored; -1 on a database error. */
 long long lawwatch_db_count(lawwatch_db *db);
+/* 1 when name is a PostgreSQL URI (postgresql://... or postgres://...), which
+ * lawwatch_db_open opens on that server; 0 for a SQLite file's path. */
+int lawwatch_db_is_uri(const char *name);
+/* The database's name for messages: its path, or its URI without the password. Borrowed,
+ * valid until lawwatch_db_close. */
+const char *lawwatch_db_name(const lawwatch_db *db);
+/* name (a path or a URI) as messages show it, the URI's password left out, into buf (size
+ * bytes, cut to fit); returns buf. */
+const char *lawwatch_db_name_shown(const char *name, char *buf, size_t size);
 /* The copy of the database written by this open before it upgraded the schema (next to
  * the database), or NULL when there was no upgrade. Borrowed, valid until lawwatch_db_close. */
 const char *lawwatch_db_backup_path(const lawwatch_db *db);
@@ -226,6 +235,49 @@ const char *lawwatch_db_backup_path(const lawwatch_db *db);
  * with lawwatch_ingest_ex and LAWWATCH_INGEST_REEXTRACT). */
 lawwatch_status lawwatch_db_stale_count(lawwatch_db *db, const lawwatch_engine *eng, long long *n,
                                         lawwatch_error *err);
+
+/* ---- export (issue 21) ---- */
+
+/* The options of lawwatch_export. Zeroed: refuse documents made by other rules, batches of
+ * 200 documents, no callbacks. */
+typedef struct {
+    int reextract; /* documents extracted with other rules than eng's: extract them with eng's */
+    size_t batch;  /* documents per transaction; 0: the default (200) */
+    /* documents handled so far of total (may be NULL) */
+    void (*progress)(void *ud, size_t done, size_t total);
+    void *progress_ud;
+    /* a document that failed (failed 1), a path in conflict or a source read again (0):
+     * its path and a message "vi (en)" (may be NULL; borrowed for the call) */
+    void (*problem)(void *ud, int failed, const char *path, const char *msg);
+    void *problem_ud;
+} lawwatch_export_options;
+
+/* What an export did. */
+typedef struct {
+    size_t documents;      /* documents of the source handled */
+    size_t created;        /* documents the target did not have (by content) */
+    size_t paths_added;    /* paths added to the target */
+    size_t paths_present;  /* paths the target held with the same content (left, size and mtime set) */
+    size_t touched;        /* of those, size or mtime set to the source's */
+    size_t conflicts;      /* paths the target holds with other content: kept as they are */
+    size_t failed;         /* documents that could not be made again or stored */
+    size_t stale;          /* documents the source holds extracted with other rules */
+    size_t sources_copied; /* read sources (PDF, image, Word) copied across */
+    size_t sources_read;   /* of those, read again (not in the source's cache) */
+} lawwatch_export_counts;
+
+/* Copies every document of from into to (a SQLite file to a PostgreSQL server, or any back
+ * end to any other): each with all its paths (first first), sizes, mtimes, original bytes,
+ * topic, facts and read source; the facts are made again from the original by eng's rules,
+ * which must be the rules the source's documents were extracted with (same version: the
+ * facts are then the stored ones exactly), else LAWWATCH_ERR_REFUSED before any work unless
+ * opt->reextract. Idempotent (a path to already holds with the same content is left; with
+ * other content it is kept and counted a conflict); a document that fails is told to
+ * opt->problem and the export goes on; a database failure stops it (what was committed
+ * stays: run it again). Holds to's ingest lock. *counts (may be NULL) filled also on error. */
+lawwatch_status lawwatch_export(lawwatch_db *from, lawwatch_db *to, const lawwatch_engine *eng,
+                                const lawwatch_export_options *opt, lawwatch_export_counts *counts,
+                                lawwatch_error *err);
 
 /* ---- ingest ---- */
 

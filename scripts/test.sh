@@ -7,6 +7,18 @@
 # and t_read_cli, and tesseract itself is not instrumented.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# Issue 21: ctest's fixture pg_cluster starts a throwaway PostgreSQL cluster in each build's
+# tests/pg_cluster and stops it at the end (its watcher stops it if ctest is killed); a run
+# interrupted here stops them too, so that no server outlives the run.
+stop_pg() {
+  local b
+  for b in build-test build-asan; do
+    if [ -f "$b/tests/pg_cluster/.lw_pg_cluster" ]; then ./scripts/pg_cluster.sh stop "$b/tests/pg_cluster" || true; fi
+  done
+}
+trap stop_pg EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
 ./scripts/setup.sh --test
 cmake -S . -B build-test -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 cmake --build build-test -j"$(nproc)"

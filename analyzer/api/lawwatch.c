@@ -18,6 +18,7 @@
 #include "lw_doc.h"
 #include "lw_rules.h"
 #include "lw_store_backup.h"
+#include "lw_store_pg.h"
 #include "lw_store_ingest.h"
 #include "lw_store_text.h"
 
@@ -534,6 +535,21 @@ void lawwatch_db_close(lawwatch_db *db)
 }
 
 long long lawwatch_db_count(lawwatch_db *db) { return lw_store_count(db->store); }
+
+int lawwatch_db_is_uri(const char *name) { return lw_pg_is_uri(name); }
+
+const char *lawwatch_db_name(const lawwatch_db *db) { return db ? lw_store_path(db->store) : NULL; }
+
+const char *lawwatch_db_name_shown(const char *name, char *buf, size_t size)
+{
+    if (!size)
+        return buf;
+    char *shown = lw_pg_is_uri(name) ? lw_pg_uri_shown(name) : NULL;
+    /* out of memory: the scheme alone says which server, never the password */
+    snprintf(buf, size, "%s", shown ? shown : lw_pg_is_uri(name) ? "postgresql://..." : name);
+    free(shown);
+    return buf;
+}
 
 const char *lawwatch_db_backup_path(const lawwatch_db *db) { return db ? db->backup : NULL; }
 

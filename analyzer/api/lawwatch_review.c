@@ -420,6 +420,28 @@ lawwatch_status lawwatch_report_write_html_body(const lawwatch_report *r, const 
     return LAWWATCH_OK;
 }
 
+/* path is a device or a pipe (/dev/null, /dev/stdout, a FIFO): written in place. Renaming
+ * a temporary file over it, as for a regular file, would replace the device itself (root
+ * may: `report -o /dev/null` left /dev/null a plain file, and every program on the machine
+ * writing to it then failed). */
+static lawwatch_status report_write_special(const lawwatch_report *r, lawwatch_format fmt, const char *path,
+                                            lawwatch_error *err)
+{
+    lw_error ie;
+    lw_error_clear(&ie);
+    FILE *f = fopen(path, "wb");
+    if (!f) {
+        lw_error_msg(&ie, LW_ERR_IO, path, 0, 0, LW_MSG_API_REPORT_OUT, strerror(errno));
+        return lw_api_out_error(err, &ie);
+    }
+    lw_status st = lw_report_write(r->r, (lw_report_format)fmt, f, &ie);
+    if (st)
+        snprintf(ie.file, sizeof ie.file, "%s", path);
+    if (fclose(f) && !st)
+        st = lw_error_msg(&ie, LW_ERR_IO, path, 0, 0, LW_MSG_API_REPORT_OUT, strerror(errno));
+    return st ? lw_api_out_error(err, &ie) : LAWWATCH_OK;
+}
+
 lawwatch_status lawwatch_report_write_file(const lawwatch_report *r, lawwatch_format fmt, const char *path,
                                            lawwatch_error *err)
 {
@@ -429,6 +451,8 @@ lawwatch_status lawwatch_report_write_file(const lawwatch_report *r, lawwatch_fo
      * synced, given the mode (and group) of the file it replaces, else 0644 whatever the
      * umask (a web server reads the nightly report), then renamed over path */
     struct stat old;
+    if (stat(path, &old) == 0 && !S_ISREG(old.st_mode) && !S_ISDIR(old.st_mode))
+        return report_write_special(r, fmt, path, err);
     int had = lstat(path, &old) == 0 && S_ISREG(old.st_mode);
     mode_t mode = had ? old.st_mode & 07777 : LW_API_REPORT_MODE;
     lw_error ie;

@@ -39,6 +39,8 @@ static const verb verbs[] = {
     {"config", lw_cli_config, "config [KEY]", "the configuration in use, or one key's value"},
     {"registry", lw_cli_registry, "registry [--db PATH] [--format table|json] [ID]",
      "known legal documents, their status and amendments"},
+    {"export", lw_cli_export, "export [--db PATH] --to PATH [--reextract]",
+     "copy every document into another database (e.g. PostgreSQL)"},
 };
 
 /* Where a verb's summary starts in the overview. */
@@ -90,7 +92,9 @@ static void usage(FILE *f)
           "  -h, --help          the verb's usage\n"
           "  --rules DIR         the rule files (default: $LAWWATCH_RULES, the configuration's\n"
           "                      rules, ./rules, else the installed rules)\n"
-          "  --db PATH           the database (default: the configuration's db, else ./lawwatch.db)\n"
+          "  --db PATH           the database: a SQLite file, or a PostgreSQL server's\n"
+          "                      postgresql://USER@HOST/DB URI (default: the configuration's\n"
+          "                      db, else ./lawwatch.db)\n"
           "  --encoding NAME     utf-8, utf-16le, utf-16be, windows-1258, tcvn3, vni (default: detect)\n"
           "Every verb takes the first six, also before the verb (lawwatch --quiet ingest ...);\n"
           "--rules, --db and --encoding go with the verbs whose usage names them.\n"

@@ -154,7 +154,7 @@ int lw_cli_check(int argc, char **argv)
         lawwatch_error err;
         long long stale = 0; /* facts of older rules: said on stderr too (the log, the journal) */
         if (lawwatch_db_stale_count(db, eng, &stale, &err) == LAWWATCH_OK && stale > 0)
-            lw_cli_note(LW_CLI_WARNING, "check", "CLI_STALE_RULES", stale, co.db);
+            lw_cli_note(LW_CLI_WARNING, "check", "CLI_STALE_RULES", stale, lawwatch_db_name(db));
         if (lawwatch_check_write(db, eng, &opt, &v, stdout, &n_errors, &err))
             lw_cli_error(&err);
         else

@@ -130,7 +130,8 @@ static char *trim(char *s)
 /* The value as stored: a relative path joined to the file's folder. Owned; NULL: no memory. */
 static char *stored_value(const char *file, const key_spec *k, const char *value)
 {
-    if (!k->path || value[0] == '/')
+    /* a database on a server (db = postgresql://...) is a URI, not a path */
+    if (!k->path || value[0] == '/' || lawwatch_db_is_uri(value))
         return strdup(value);
     const char *slash = strrchr(file, '/');
     if (!slash)

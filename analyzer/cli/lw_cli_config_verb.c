@@ -30,6 +30,11 @@ static const char config_usage[] =
 /* Where a value comes from, as a comment of the listing. */
 static void show(const char *key, const char *value, const char *source)
 {
+    char shown[CONFIG_LINE_MAX];
+    /* the listing is for people (and their terminals and logs): a database URI's password
+     * is left out; `lawwatch config db` prints it as written, for scripts */
+    if (value && !strcmp(key, "db"))
+        value = lawwatch_db_name_shown(value, shown, sizeof shown);
     if (value)
         printf("%s = %s  # %s\n", key, value, source);
     else

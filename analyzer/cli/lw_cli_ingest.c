@@ -307,7 +307,7 @@ int lw_cli_ingest(int argc, char **argv)
     opt.flags |= LAWWATCH_INGEST_NOWAIT;
     lawwatch_status st = lawwatch_ingest_ex(db, eng, paths, npaths, &opt, &res, &err);
     if (st == LAWWATCH_ERR_BUSY && !no_wait) {
-        lw_cli_note(LW_CLI_NOTICE, "ingest", "CLI_INGEST_WAITING", co.db);
+        lw_cli_note(LW_CLI_NOTICE, "ingest", "CLI_INGEST_WAITING", lawwatch_db_name(db));
         lawwatch_ingest_result_free(res);
         res = NULL;
         opt.flags &= ~LAWWATCH_INGEST_NOWAIT;
@@ -318,7 +318,7 @@ int lw_cli_ingest(int argc, char **argv)
     int rc = LW_EXIT_OK;
     if (st == LAWWATCH_ERR_BUSY) {
         /* --no-wait: the other ingest does the work; nothing to do about it */
-        lw_cli_note(LW_CLI_NOTICE, "ingest", "CLI_INGEST_BUSY_SKIPPED", co.db);
+        lw_cli_note(LW_CLI_NOTICE, "ingest", "CLI_INGEST_BUSY_SKIPPED", lawwatch_db_name(db));
     } else {
         if (res && st != LAWWATCH_ERR_REFUSED)
             say_summary(res);

@@ -64,7 +64,7 @@ int lw_cli_registry(int argc, char **argv)
         return LW_EXIT_FATAL;
     /* the registry is rules data: it is worth showing before anything was ingested */
     lawwatch_db *db = NULL;
-    if (access(co.db, F_OK) == 0 || strstr(co.db, "://")) {
+    if (access(co.db, F_OK) == 0 || lawwatch_db_is_uri(co.db)) {
         if (!(db = lw_cli_db(co.db, LAWWATCH_DB_READONLY))) {
             lawwatch_engine_free(eng);
             return LW_EXIT_FATAL;

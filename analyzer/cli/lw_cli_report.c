@@ -158,7 +158,7 @@ int lw_cli_report(int argc, char **argv)
         goto done;
     long long stale = 0; /* the report says it at its top; stderr (the log, the journal) too */
     if (lawwatch_db_stale_count(db, eng, &stale, &err) == LAWWATCH_OK && stale > 0)
-        lw_cli_note(LW_CLI_WARNING, "report", "CLI_STALE_RULES", stale, co.db);
+        lw_cli_note(LW_CLI_WARNING, "report", "CLI_STALE_RULES", stale, lawwatch_db_name(db));
     if (lawwatch_report_build(db, eng, &opt, &r, &err)) {
         lw_cli_error(&err);
         goto done;

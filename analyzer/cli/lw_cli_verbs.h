@@ -14,5 +14,6 @@ int lw_cli_config(int argc, char **argv);
 int lw_cli_serve(int argc, char **argv);
 int lw_cli_show(int argc, char **argv);
 int lw_cli_registry(int argc, char **argv);
+int lw_cli_export(int argc, char **argv);
 
 #endif

@@ -34,20 +34,23 @@ typedef struct {
 
 /* The read of one document's facts: the facts row, then every typed table's columns (NULL
  * for the tables of other kinds), in fact order. The column numbers are the slots' col. */
-static const char read_sql[] =
-    "SELECT f.id, f.kind, f.text, f.span_start, f.span_end, f.page, f.line, f.paragraph, f.ocr_conf, f.rule,"
-    " f.rest,"                                                                                     /* 0-10 */
-    " r.type, r.number, r.year, r.symbol, r.cited_id, r.title, r.cited_date, r.year_mismatch, r.pinpoint," /* 11-19 */
-    " l.type, l.from_id, l.to_id,"                                                                 /* 20-22 */
-    " t.value,"                                                                                    /* 23 */
-    " k.date_from, k.date_to, k.precision, k.qualifier,"                                           /* 24-27 */
-    " a.name, a.province, a.level, a.role,"                                                        /* 28-31 */
-    " u.activity, u.output, u.topic, u.section, u.source, u.date_from, u.date_to, u.precision,"
-    " u.qualifier, u.deadline_text, u.deadline_line"                                               /* 32-42 */
-    " FROM facts f LEFT JOIN legal_refs r ON r.fact_id = f.id LEFT JOIN relations l ON l.fact_id = f.id"
-    " LEFT JOIN dates t ON t.fact_id = f.id LEFT JOIN deadlines k ON k.fact_id = f.id"
-    " LEFT JOIN agencies a ON a.fact_id = f.id LEFT JOIN duties u ON u.fact_id = f.id"
-    " WHERE f.doc_id = ?1 ORDER BY f.id";
+#define READ_SQL(P)                                                                                 \
+    "SELECT f.id, f.kind, f.text, f.span_start, f.span_end, f.page, f.line, f.paragraph, f.ocr_conf, f.rule," \
+    " f.rest,"                                                                                     /* 0-10 */ \
+    " r.type, r.number, r.year, r.symbol, r.cited_id, r.title, r.cited_date, r.year_mismatch, r.pinpoint," /* 11-19 */ \
+    " l.type, l.from_id, l.to_id,"                                                                 /* 20-22 */ \
+    " t.value,"                                                                                    /* 23 */ \
+    " k.date_from, k.date_to, k.precision, k.qualifier,"                                           /* 24-27 */ \
+    " a.name, a.province, a.level, a.role,"                                                        /* 28-31 */ \
+    " u.activity, u.output, u.topic, u.section, u.source, u.date_from, u.date_to, u.precision,"    \
+    " u.qualifier, u.deadline_text, u.deadline_line"                                               /* 32-42 */ \
+    " FROM facts f LEFT JOIN legal_refs r ON r.fact_id = f.id LEFT JOIN relations l ON l.fact_id = f.id" \
+    " LEFT JOIN dates t ON t.fact_id = f.id LEFT JOIN deadlines k ON k.fact_id = f.id"             \
+    " LEFT JOIN agencies a ON a.fact_id = f.id LEFT JOIN duties u ON u.fact_id = f.id"             \
+    " WHERE f.doc_id = " P " ORDER BY f.id"
+static const char read_sql[] = READ_SQL("?1");
+/* The same for PostgreSQL (issue 21: lw_store_pg_query.c), its parameter written $1. */
+static const char read_sql_pg[] = READ_SQL("$1");
 #define C_ID 0
 #define C_KIND 1
 #define C_REST 10
@@ -250,42 +253,62 @@ int lw_codec_rest(json_t *fact, char **rest, int *whole)
 
 /* ---- readers: the fact again ---- */
 
+/* A SQLite statement's row through lw_codec_cols. */
+static lw_codec_type sq_type(void *row, int c)
+{
+    switch (sqlite3_column_type(row, c)) {
+    case SQLITE_INTEGER: return LW_CODEC_INT;
+    case SQLITE_FLOAT: return LW_CODEC_REAL;
+    case SQLITE_NULL: return LW_CODEC_NULL;
+    default: return LW_CODEC_TEXT;
+    }
+}
+static long long sq_int64(void *row, int c) { return sqlite3_column_int64(row, c); }
+static double sq_real(void *row, int c) { return sqlite3_column_double(row, c); }
+static const char *sq_text(void *row, int c, size_t *len)
+{
+    const char *t = (const char *)sqlite3_column_text(row, c);
+    *len = (size_t)sqlite3_column_bytes(row, c);
+    return t;
+}
+static const lw_codec_cols sqlite_cols = {sq_type, sq_int64, sq_real, sq_text};
+
 /* Column c as JSON: text, integer, real or null. NULL when out of memory. The texts were
  * JSON strings when stored: valid UTF-8, not checked again. */
-static json_t *col_json(sqlite3_stmt *st, int c)
+static json_t *col_json(const lw_codec_cols *k, void *row, int c)
 {
-    switch (sqlite3_column_type(st, c)) {
-    case SQLITE_INTEGER: return json_integer(sqlite3_column_int64(st, c));
-    case SQLITE_FLOAT: return json_real(sqlite3_column_double(st, c));
-    case SQLITE_TEXT:
-        return json_stringn_nocheck((const char *)sqlite3_column_text(st, c), (size_t)sqlite3_column_bytes(st, c));
+    size_t len;
+    const char *t;
+    switch (k->type(row, c)) {
+    case LW_CODEC_INT: return json_integer(k->int64(row, c));
+    case LW_CODEC_REAL: return json_real(k->real(row, c));
+    case LW_CODEC_TEXT: t = k->text(row, c, &len); return t ? json_stringn_nocheck(t, len) : NULL;
     default: return json_null();
     }
 }
 
-/* Sets o's keys of slots v (K_ALWAYS, K_OPT only) from st's columns base + col. -1 when out
+/* Sets o's keys of slots v (K_ALWAYS, K_OPT only) from row's columns base + col. -1 when out
  * of memory. */
-static int put_cols(json_t *o, sqlite3_stmt *st, int base, const slot *v, size_t n)
+static int put_cols(json_t *o, const lw_codec_cols *k, void *row, int base, const slot *v, size_t n)
 {
     for (size_t i = 0; i < n; i++) {
         int c = base + v[i].col;
-        if (v[i].how == K_OPT && sqlite3_column_type(st, c) == SQLITE_NULL)
+        if (v[i].how == K_OPT && k->type(row, c) == LW_CODEC_NULL)
             continue;
-        json_t *j = col_json(st, c);
+        json_t *j = col_json(k, row, c);
         if (!j || json_object_set_new(o, v[i].key, j))
             return -1;
     }
     return 0;
 }
 
-/* The fact of st's row; units: its duty's units from duty_units (borrowed, may be NULL).
- * New reference; NULL when out of memory or rest does not read (*bad). */
-static json_t *rebuild(sqlite3_stmt *st, json_t *units, int *bad)
+json_t *lw_codec_rebuild(const lw_codec_cols *k, void *row, json_t *units, int *bad)
 {
-    const char *rt = (const char *)sqlite3_column_text(st, C_REST);
+    size_t rlen = 0;
+    const char *rt = k->type(row, C_REST) == LW_CODEC_NULL ? NULL : k->text(row, C_REST, &rlen);
     json_t *rest = NULL;
     if (rt) {
-        rest = json_loadb(rt, (size_t)sqlite3_column_bytes(st, C_REST), 0, NULL);
+        rest = json_loadb(rt, rlen, 0, NULL);
         if (!json_is_object(rest)) {
             json_decref(rest);
             *bad = 1;
@@ -294,7 +317,8 @@ static json_t *rebuild(sqlite3_stmt *st, json_t *units, int *bad)
         if (json_object_get(rest, "kind"))
             return rest; /* kept whole: a remainder never holds kind (a column) */
     }
-    const kind_slots *ks = kind_of((const char *)sqlite3_column_text(st, C_KIND));
+    size_t klen;
+    const kind_slots *ks = kind_of(k->type(row, C_KIND) == LW_CODEC_NULL ? NULL : k->text(row, C_KIND, &klen));
     size_t nc = N(common), n = nc + (ks ? ks->n : 0);
     json_t *o = json_object();
     int rc = !o;
@@ -303,14 +327,13 @@ static json_t *rebuild(sqlite3_stmt *st, json_t *units, int *bad)
         json_t *v = NULL;
         switch (s->how) {
         case K_ALWAYS:
-        case K_OPT: rc = put_cols(o, st, 0, s, 1); continue;
+        case K_OPT: rc = put_cols(o, k, row, 0, s, 1); continue;
         case K_TRUE:
-            if (sqlite3_column_int(st, s->col) == 1)
+            if (k->type(row, s->col) != LW_CODEC_NULL && k->int64(row, s->col) == 1)
                 v = json_true();
             break;
         case K_SPAN:
-            v = json_pack("[II]", (json_int_t)sqlite3_column_int64(st, s->col),
-                          (json_int_t)sqlite3_column_int64(st, s->col + 1));
+            v = json_pack("[II]", (json_int_t)k->int64(row, s->col), (json_int_t)k->int64(row, s->col + 1));
             rc = !v;
             break;
         case K_REST: v = json_incref(json_object_get(rest, s->key)); break;
@@ -321,7 +344,7 @@ static json_t *rebuild(sqlite3_stmt *st, json_t *units, int *bad)
             if (s->how == K_UNITS)
                 v = units ? json_incref(units) : json_array();
             else if ((v = json_object()))
-                rc = put_cols(v, st, s->col, dl_keys, N(dl_keys));
+                rc = put_cols(v, k, row, s->col, dl_keys, N(dl_keys));
             rc |= !v;
             break;
         }
@@ -335,6 +358,22 @@ static json_t *rebuild(sqlite3_stmt *st, json_t *units, int *bad)
     }
     return o;
 }
+
+int lw_codec_unit_add(const lw_codec_cols *k, void *row, json_t **units)
+{
+    json_t *one = json_object();
+    if (!*units)
+        *units = json_array();
+    if (!one || !*units) {
+        json_decref(one);
+        return -1;
+    }
+    if (json_array_append_new(*units, one))
+        return -1;
+    return put_cols(one, k, row, 0, unit_keys, N(unit_keys));
+}
+
+const char *lw_codec_facts_sql_pg(void) { return read_sql_pg; }
 
 int lw_codec_read_doc(sqlite3 *db, long long doc_id, int (*fn)(void *ud, long long id, json_t *fact), void *ud)
 {
@@ -357,17 +396,14 @@ int lw_codec_read_doc(sqlite3 *db, long long doc_id, int (*fn)(void *ud, long lo
             urc = sqlite3_step(u);
         json_t *units = NULL;
         while (!rc && urc == SQLITE_ROW && sqlite3_column_int64(u, 0) == id) {
-            json_t *one = json_object();
-            if (!units)
-                units = json_array();
-            if (!one || !units || json_array_append_new(units, one) || put_cols(one, u, 0, unit_keys, N(unit_keys)))
+            if (lw_codec_unit_add(&sqlite_cols, u, &units))
                 rc = -1;
             urc = sqlite3_step(u);
         }
         if (urc != SQLITE_ROW && urc != SQLITE_DONE && !rc)
             rc = urc;
         int bad = 0;
-        json_t *f = rc ? NULL : rebuild(q, units, &bad);
+        json_t *f = rc ? NULL : lw_codec_rebuild(&sqlite_cols, q, units, &bad);
         json_decref(units);
         if (!rc && !f)
             rc = bad ? SQLITE_CORRUPT : -1;

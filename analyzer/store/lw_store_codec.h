@@ -24,4 +24,29 @@ int lw_codec_rest(json_t *fact, char **rest, int *whole);
  * nonzero to stop, which is returned. 0, -1 out of memory, or SQLite's error code. */
 int lw_codec_read_doc(sqlite3 *db, long long doc_id, int (*fn)(void *ud, long long id, json_t *fact), void *ud);
 
+/* ---- the same rebuild for another back end (issue 21: PostgreSQL, lw_store_pg_query.c) ---- */
+
+/* What a column holds. */
+typedef enum { LW_CODEC_NULL, LW_CODEC_INT, LW_CODEC_REAL, LW_CODEC_TEXT } lw_codec_type;
+/* A back end's row as the rebuild reads it: column c's type and value (int64 of NULL is 0;
+ * text is borrowed, *len its bytes, NULL when out of memory). */
+typedef struct {
+    lw_codec_type (*type)(void *row, int c);
+    long long (*int64)(void *row, int c);
+    double (*real)(void *row, int c);
+    const char *(*text)(void *row, int c, size_t *len);
+} lw_codec_cols;
+/* The statement reading one document's facts in fact order, its one parameter (the
+ * document's id) written $1: column 0 is facts.id; row is then what lw_codec_rebuild reads.
+ * A static string. */
+const char *lw_codec_facts_sql_pg(void);
+/* The fact of row (a row of lw_codec_facts_sql_pg's statement) with units, its duty's units
+ * (borrowed, NULL: none). New reference; NULL when out of memory or its remainder does not
+ * read (*bad set). */
+json_t *lw_codec_rebuild(const lw_codec_cols *cols, void *row, json_t *units, int *bad);
+/* Appends to *units (made when NULL; owned by the caller) the unit of row, a row of
+ * duty_units whose columns 1 to 4 are name, level, role and line (column 0 its fact_id),
+ * in the order of the duty's array. 0, -1 when out of memory. */
+int lw_codec_unit_add(const lw_codec_cols *cols, void *row, json_t **units);
+
 #endif

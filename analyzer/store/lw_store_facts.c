@@ -211,52 +211,136 @@ static int joined(json_t *arr, char **out)
     return (*out = lw_buf_detach(&b, NULL)) ? 0 : -1;
 }
 
-/* Binds column c of obj (the fact, or one object of its each-array) at parameter i.
- * -1 when out of memory. */
-static int bind_column(sqlite3_stmt *st, int i, const col_map *c, json_t *obj, const fact_ctx *x)
+/* Column c's value for obj (the fact, or one object of its each-array) into *v: the one
+ * mapping of a fact to typed columns, whatever the back end (issue 21: lw_fact_typed_rows
+ * gives PostgreSQL the same values SQLite binds). -1 when out of memory. */
+static int column_value(const col_map *c, json_t *obj, const fact_ctx *x, lw_fact_value *v)
 {
+    memset(v, 0, sizeof *v);
     char *owned = NULL;
     int rc = 0;
-    json_t *dl = json_object_get(obj, "deadline");
+    json_t *dl = json_object_get(obj, "deadline"), *j = NULL;
     switch (c->src) {
-    case V_KEY:
-        bind_value(st, i, value_at(obj, c->key));
-        return 0;
+    case V_KEY: j = value_at(obj, c->key); break;
     case V_TRUE:
-        sqlite3_bind_int(st, i, json_is_true(value_at(obj, c->key)));
+        v->type = LW_FV_INT;
+        v->i = json_is_true(value_at(obj, c->key));
         return 0;
     case V_SPAN0: {
         json_t *span = json_object_get(obj, "span");
-        if (json_array_size(span) == 2)
-            sqlite3_bind_int64(st, i, json_integer_value(json_array_get(span, 0)));
+        if (json_array_size(span) == 2) {
+            v->type = LW_FV_INT;
+            v->i = json_integer_value(json_array_get(span, 0));
+        }
         return 0;
     }
     case V_NEARBY: {
         const char *near = nearby_agency(x);
-        if (near)
-            bind_copy(st, i, near);
+        if (near) {
+            v->type = LW_FV_TEXT;
+            v->text = near;
+        }
         return 0;
     }
     case V_DL_QUAL:
         /* an undated time frame ("Thực hiện thường xuyên"): its words, no date to miss */
         if (json_is_object(dl))
-            bind_js(st, i, dl, "qualifier");
-        else if (json_is_string(json_object_get(obj, "recurring")))
-            sqlite3_bind_text(st, i, "recurring", -1, SQLITE_STATIC);
-        return 0;
+            j = json_object_get(dl, "qualifier");
+        else if (json_is_string(json_object_get(obj, "recurring"))) {
+            v->type = LW_FV_TEXT;
+            v->text = "recurring";
+            return 0;
+        }
+        break;
     case V_DL_TEXT:
         if (json_is_object(dl))
-            bind_js(st, i, dl, "text");
+            j = json_object_get(dl, "text");
         else if (json_is_string(json_object_get(obj, "recurring")))
-            bind_js(st, i, obj, "recurring");
-        return 0;
+            j = json_object_get(obj, "recurring");
+        break;
     case V_FOLD: rc = fold_into(json_string_value(value_at(obj, c->key)), &owned); break;
     case V_JOIN: rc = joined(value_at(obj, c->key), &owned); break;
     case V_DUTY_UNIT: rc = duty_unit(x, obj, &owned); break;
     }
     if (rc)
         return -1;
-    bind_owned(st, i, owned);
+    if (owned) {
+        v->type = LW_FV_TEXT;
+        v->text = v->owned = owned;
+    } else if (json_is_string(j)) {
+        v->type = LW_FV_TEXT;
+        v->text = json_string_value(j);
+    } else if (json_is_integer(j)) {
+        v->type = LW_FV_INT;
+        v->i = json_integer_value(j);
+    } else if (json_is_real(j)) {
+        v->type = LW_FV_REAL;
+        v->d = json_real_value(j);
+    } else if (json_is_true(j) || json_is_false(j)) {
+        v->type = LW_FV_INT;
+        v->i = json_is_true(j);
+    }
+    return 0;
+}
+
+/* Binds column c of obj at parameter i (column_value's value). -1 when out of memory. */
+static int bind_column(sqlite3_stmt *st, int i, const col_map *c, json_t *obj, const fact_ctx *x)
+{
+    lw_fact_value v;
+    if (column_value(c, obj, x, &v))
+        return -1;
+    switch (v.type) {
+    case LW_FV_NULL: sqlite3_bind_null(st, i); break;
+    case LW_FV_INT: sqlite3_bind_int64(st, i, v.i); break;
+    case LW_FV_REAL: sqlite3_bind_double(st, i, v.d); break;
+    case LW_FV_TEXT:
+        if (v.owned)
+            sqlite3_bind_text(st, i, v.owned, -1, free);
+        else
+            bind_copy(st, i, v.text);
+        break;
+    }
+    return 0;
+}
+
+size_t lw_fact_table_count(void) { return N_FACT_TABLES; }
+
+const char *lw_fact_table_name(size_t t) { return t < N_FACT_TABLES ? fact_tables[t].table : NULL; }
+
+const char *lw_fact_table_column(size_t t, size_t c)
+{
+    return t < N_FACT_TABLES && c < LW_FACT_COLS_MAX ? fact_tables[t].cols[c].column : NULL;
+}
+
+int lw_fact_typed_rows(json_t *facts, size_t k, json_t *const *duties, size_t nduties,
+                       int (*row)(void *ud, size_t t, const lw_fact_value *vals, size_t n), void *ud)
+{
+    json_t *f = json_array_get(facts, k);
+    const char *kind = json_string_value(json_object_get(f, "kind"));
+    fact_ctx x = {facts, k, duties, nduties};
+    lw_fact_value vals[LW_FACT_COLS_MAX];
+    for (size_t t = 0; kind && t < N_FACT_TABLES; t++) {
+        const fact_table *ft = &fact_tables[t];
+        if (strcmp(ft->kind, kind))
+            continue;
+        json_t *rows = ft->each ? json_object_get(f, ft->each) : NULL;
+        size_t nrows = ft->each ? json_array_size(rows) : 1;
+        for (size_t r = 0; r < nrows; r++) {
+            json_t *obj = ft->each ? json_array_get(rows, r) : f;
+            if (ft->needs && !json_is_string(json_object_get(obj, ft->needs)))
+                continue;
+            size_t n = 0;
+            int rc = 0;
+            for (; n < LW_FACT_COLS_MAX && ft->cols[n].column && !rc; n++)
+                rc = column_value(&ft->cols[n], obj, &x, &vals[n]);
+            if (!rc) /* a failed value owns nothing: every vals[0..n) may be freed */
+                rc = row(ud, t, vals, n);
+            for (size_t c = 0; c < n; c++)
+                free(vals[c].owned);
+            if (rc)
+                return rc;
+        }
+    }
     return 0;
 }
 

@@ -33,4 +33,28 @@ lw_status lw_sqlite_cache_get(lw_sqlite *s, const char *sha, void (*fn)(void *ud
                               lw_error *err);
 lw_status lw_sqlite_cache_put(lw_sqlite *s, const char *sha, const lw_store_cached *row, lw_error *err);
 
+/* ---- the fact-to-row table, for every back end (issue 21) ---- */
+
+/* A typed column's value, as lw_store_facts.c's table makes it from a fact. */
+typedef enum { LW_FV_NULL, LW_FV_INT, LW_FV_REAL, LW_FV_TEXT } lw_fact_value_type;
+typedef struct {
+    lw_fact_value_type type;
+    long long i;
+    double d;
+    const char *text; /* borrowed (from the fact, or owned below) */
+    char *owned;      /* what the value owns, or NULL (lw_fact_typed_rows frees it) */
+} lw_fact_value;
+
+/* The typed tables, by index t < lw_fact_table_count(): the table's name (a table may come
+ * twice: one entry per kind of row), and its columns after fact_id and doc_id, by index c
+ * (NULL past the last). Static strings. */
+size_t lw_fact_table_count(void);
+const char *lw_fact_table_name(size_t t);
+const char *lw_fact_table_column(size_t t, size_t c);
+/* Calls row once per typed row of fact k of facts (the record's facts array; duties: its
+ * duty facts) with the entry t and the values of its n columns, borrowed for the call, as
+ * SQLite stores them. 0, -1 when out of memory, or row's nonzero return (which stops). */
+int lw_fact_typed_rows(json_t *facts, size_t k, json_t *const *duties, size_t nduties,
+                       int (*row)(void *ud, size_t t, const lw_fact_value *vals, size_t n), void *ud);
+
 #endif

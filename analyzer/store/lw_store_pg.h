@@ -31,6 +31,10 @@ typedef struct lw_pg {
     size_t pending;
     int locked;             /* the ingest lock (an advisory lock) is held */
     unsigned time_limit_ms; /* statement_timeout in force, 0: none */
+    /* lw_store_pg.c: */
+    unsigned long long prepared; /* which of its statements are prepared (bit i) */
+    int has_text;                /* doc_text exists (lw_pg_text_schema_sql is not empty) */
+    char state[6];               /* SQLSTATE of the last failed statement, "" when none */
 } lw_pg;
 
 #define LW_PG(c) ((lw_pg *)(c))

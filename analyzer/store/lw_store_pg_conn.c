@@ -58,13 +58,16 @@ lw_status lw_pg_fail(lw_pg *c, const PGresult *res, lw_error *err)
     /* 57014 query_canceled: the statement_timeout of lw_pg_set_time_limit */
     if (state && strcmp(state, "57014") == 0 && c->time_limit_ms)
         return lw_error_msg(err, LW_ERR_TIMEOUT, c->shown, 0, 0, LW_MSG_STORE_TIMEOUT);
+    /* one line: libpq's messages have several (ERROR, DETAIL, HINT; a connection's reasons) */
     char one[512];
-    size_t n = strlen(what);
-    while (n && (what[n - 1] == '\n' || what[n - 1] == ' '))
+    size_t n = 0;
+    for (const char *p = what; *p && n < sizeof one - 1; p++) {
+        char ch = *p == '\n' || *p == '\t' || *p == '\r' ? ' ' : *p;
+        if (ch != ' ' || (n && one[n - 1] != ' '))
+            one[n++] = ch;
+    }
+    while (n && one[n - 1] == ' ')
         n--;
-    if (n >= sizeof one)
-        n = sizeof one - 1;
-    memcpy(one, what, n);
     one[n] = '\0';
     return lw_error_msg(err, LW_ERR_DB, c->shown, 0, 0, LW_MSG_PG_FAILED, one);
 }

@@ -177,6 +177,47 @@ def corpus_db(tmp, docs=None, n=4, args=()):
     return db
 
 
+def pg_uri():
+    """The URI of the tests' PostgreSQL cluster (LW_TEST_PG_URI, set by tests/CMakeLists.txt's
+    pg_cluster fixture for t_pg_* scripts). Without it the test FAILS (exit 1): a test that
+    needs PostgreSQL never passes or skips without it. By hand: scripts/pg_cluster.sh start
+    DIR, then LW_TEST_PG_URI=$(cat DIR/uri) LW_TEST_PG_DIR=DIR python3 tests/scripts/t_pg_X.py ..."""
+    uri = os.environ.get("LW_TEST_PG_URI")
+    if not uri:
+        print("FAIL: LW_TEST_PG_URI is not set: run under ctest (the pg_cluster fixture) or start a"
+              " cluster with scripts/pg_cluster.sh start DIR and set LW_TEST_PG_URI and LW_TEST_PG_DIR")
+        sys.exit(1)
+    return uri
+
+
+def pg_cluster_script():
+    return os.environ.get("LW_PG_CLUSTER") or source("scripts", "pg_cluster.sh")
+
+
+def pg_database(name):
+    """A fresh database NAME ([a-z0-9_]+, dropped first if there) in the tests' cluster: its
+    URI. Tests run in parallel: each takes databases of its own, never `lawwatch` itself.
+    Failing to make it fails the test (exit 1)."""
+    pg_uri()
+    d = os.environ.get("LW_TEST_PG_DIR")
+    if not d:
+        print("FAIL: LW_TEST_PG_DIR is not set (the pg_cluster fixture sets it with LW_TEST_PG_URI)")
+        sys.exit(1)
+    p = subprocess.run(["bash", pg_cluster_script(), "createdb", d, name], capture_output=True,
+                       encoding="utf-8", timeout=120)
+    if p.returncode != 0:
+        print("FAIL: cannot make the database %s: %s" % (name, p.stderr.strip()))
+        sys.exit(1)
+    return p.stdout.strip()
+
+
+def pg_sql(uri, sql):
+    """Runs SQL through psql on uri: (returncode, stdout unaligned without headers, stderr)."""
+    p = subprocess.run(["psql", "-X", "-q", "-tA", "-v", "ON_ERROR_STOP=1", uri, "-c", sql],
+                       capture_output=True, encoding="utf-8", timeout=TIMEOUT)
+    return p.returncode, p.stdout, p.stderr
+
+
 def free_port():
     """A TCP port free on 127.0.0.1 now."""
     s = socket.socket()

@@ -110,6 +110,16 @@ try:
     rc, out, err = run("report", "--db", db, "--as-of", "2024-11-16", "--format", "html", "-o", of)
     check(os.path.exists(of) and out == "" and not [n for n in os.listdir(tmp) if ".tmp" in n],
           "-o writes the file, nothing on stdout, no temporary left")
+    # a pipe (as /dev/null or /dev/stdout) is written in place, never replaced by a file
+    fifo = os.path.join(tmp, "pipe")
+    os.mkfifo(fifo)
+    reader = subprocess.Popen(["cat", fifo], stdout=subprocess.PIPE)
+    rc_file = run("report", "--db", db, "--as-of", "2024-11-16", "-o", of)[0]
+    rc, out, err = run("report", "--db", db, "--as-of", "2024-11-16", "-o", fifo)
+    got = reader.communicate(timeout=60)[0].decode("utf-8", "replace")
+    import stat as st_mod
+    check(rc == rc_file and st_mod.S_ISFIFO(os.lstat(fifo).st_mode) and "Quá hạn" in got,
+          "-o a pipe: written through it, still a pipe (rc %d, %s)" % (rc, err.strip()))
     rc, out, err = run("report", "--db", db, "--as-of", "2024-11-16", "-o", os.path.join(tmp, "no", "such", "dir.txt"))
     check(rc == 2 and "dir.txt" in err, "-o into a missing folder: " + err)
     rc, out, err = run("report", "--db", db, "--as-of", "2023-02-29")

@@ -1,8 +1,10 @@
 /* Tests of the storage interface (lw_store_backend.h): the same data-driven cases run over
  * every back end in backends[] below, through the store's handle only (lw_store.h,
  * lw_store_ingest.h): ingest a small corpus, then each case asks one thing and compares the
- * answer, written as text, with the expected one. A second back end (PostgreSQL) is added
- * by one line in backends[]. */
+ * answer, written as text, with the expected one. PostgreSQL (issue 21) runs them too when
+ * LW_TEST_PG_URI names a database the test may empty (its schema public is dropped first);
+ * until every part of that back end is written, a case it answers "cannot do this yet
+ * (lw_pg_...)" is reported as not run on it, and any other error fails. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -16,13 +18,29 @@
 #include <sys/stat.h>
 
 #include "lw_store_ingest.h"
+#include "lw_store_pg.h"
 #include "lw_store_sqlite_backend.h"
 #include "test_support.h"
 
-/* Every back end the cases run over. */
-static const lw_store_backend *const backends[] = {
-    &lw_sqlite_backend,
-};
+/* Every back end the cases run over: SQLite, and PostgreSQL with LW_TEST_PG_URI. */
+static const lw_store_backend *backends[2];
+static size_t n_backends;
+/* Set by ok() when the back end said a part of it is not written yet. */
+static int not_yet;
+
+/* st is LW_OK; or the back end's "cannot do this yet (lw_pg_...)": noted (not_yet), 0
+ * returned; any other error fails the test. */
+static int ok(lw_status st, const lw_error *err)
+{
+    if (st == LW_OK)
+        return 1;
+    if (strstr(err->msg, "cannot do this yet (lw_pg_")) {
+        not_yet = 1;
+        return 0;
+    }
+    fail_msg("status %d: %s", st, err->msg);
+    return 0;
+}
 
 static const char doc_a[] =
     "ỦY BAN NHÂN DÂN\nTỈNH SÓC TRĂNG\n\nSố: 12/KH-UBND\n\nSóc Trăng, ngày 10 tháng 01 năm 2025\n\n"
@@ -61,6 +79,14 @@ static const store_case cases[] = {
     {"issuers", "Bộ Tư pháp", "found"},
     {"lookup", "a.txt", "found"},
     {"lookup", "none.txt", "none"},
+    /* one content at a second path: one document with two paths; the path goes, the
+     * document stays with its first */
+    {"copy", "c.txt", "same document"},
+    {"count", NULL, "2"},
+    {"lookup", "c.txt", "found"},
+    {"delete", "c.txt", "1"},
+    {"lookup", "a.txt", "found"},
+    {"count", NULL, "2"},
     {"delete", "b.txt", "2"}, /* its last path: the document goes */
     {"delete", "b.txt", "0"},
     {"count", NULL, "1"},
@@ -129,21 +155,31 @@ static void run_case(lw_store *s, const char *dir, const store_case *c, lw_buf *
     } else if (!strcmp(c->op, "schema")) {
         lw_buf_printf(out, "%d", lw_store_schema_version(s));
     } else if (!strcmp(c->op, "documents")) {
-        assert_int_equal(lw_store_each_document(s, on_doc, out, &err), LW_OK);
+        if (!ok(lw_store_each_document(s, on_doc, out, &err), &err))
+            return;
     } else if (!strcmp(c->op, "topics")) {
-        assert_int_equal(lw_store_each_document(s, on_topic, out, &err), LW_OK);
+        if (!ok(lw_store_each_document(s, on_topic, out, &err), &err))
+            return;
     } else if (!strcmp(c->op, "search")) {
         lw_search_query q = {.query = c->arg};
-        assert_int_equal(lw_store_search(s, &q, on_hit, out, NULL, &err), LW_OK);
+        if (!ok(lw_store_search(s, &q, on_hit, out, NULL, &err), &err))
+            return;
     } else if (!strcmp(c->op, "search_page")) {
         /* hit k of a page at offset k is hit k of all */
         lw_buf all = {0}, page = {0};
         lw_search_query q = {.query = c->arg};
-        assert_int_equal(lw_store_search(s, &q, on_hit, &all, NULL, &err), LW_OK);
+        if (!ok(lw_store_search(s, &q, on_hit, &all, NULL, &err), &err)) {
+            lw_buf_free(&all);
+            return;
+        }
         size_t n = 0;
         for (q.offset = 0, q.limit = 1;; q.offset++) {
             size_t before = page.len;
-            assert_int_equal(lw_store_search(s, &q, on_hit, &page, NULL, &err), LW_OK);
+            if (!ok(lw_store_search(s, &q, on_hit, &page, NULL, &err), &err)) {
+                lw_buf_free(&all);
+                lw_buf_free(&page);
+                return;
+            }
             if (page.len == before)
                 break;
             n++;
@@ -156,7 +192,8 @@ static void run_case(lw_store *s, const char *dir, const store_case *c, lw_buf *
     } else if (!strcmp(c->op, "facets")) {
         lw_search_query q = {.query = c->arg, .limit = 1, .offset = 1}; /* neither counts */
         json_t *f = NULL;
-        assert_int_equal(lw_store_search_facets(s, &q, &f, &err), LW_OK);
+        if (!ok(lw_store_search_facets(s, &q, &f, &err), &err))
+            return;
         char *t = json_dumps(f, JSON_COMPACT | JSON_PRESERVE_ORDER);
         if (!strcmp(c->arg, "zebraword"))
             assert_string_equal(t, "{\"total\":1,\"year\":[{\"value\":\"2025\",\"count\":1}],"
@@ -168,24 +205,58 @@ static void run_case(lw_store *s, const char *dir, const store_case *c, lw_buf *
         free(t);
         json_decref(f);
     } else if (!strcmp(c->op, "cites")) {
-        assert_int_equal(lw_store_cites(s, c->arg, 0, on_cite, out, NULL, &err), LW_OK);
+        if (!ok(lw_store_cites(s, c->arg, 0, on_cite, out, NULL, &err), &err))
+            return;
     } else if (!strcmp(c->op, "deadlines")) {
         char from[11], to[11];
         assert_int_equal(lw_period_parse(c->arg, from, to), 0);
-        assert_int_equal(lw_store_deadlines_in(s, from, to, 0, on_deadline, out, NULL, &err), LW_OK);
+        if (!ok(lw_store_deadlines_in(s, from, to, 0, on_deadline, out, NULL, &err), &err))
+            return;
     } else if (!strcmp(c->op, "refs")) {
-        assert_int_equal(lw_store_each_ref(s, LW_STORE_REFS_FULL, on_ref, out, &err), LW_OK);
+        if (!ok(lw_store_each_ref(s, LW_STORE_REFS_FULL, on_ref, out, &err), &err))
+            return;
     } else if (!strcmp(c->op, "issuers")) {
         name_find f = {c->arg, 0};
-        assert_int_equal(lw_store_each_unit_name(s, LW_STORE_NAMES_ISSUERS, on_name, &f, &err), LW_OK);
+        if (!ok(lw_store_each_unit_name(s, LW_STORE_NAMES_ISSUERS, on_name, &f, &err), &err))
+            return;
         lw_buf_printf(out, "%s", f.found ? "found" : "none");
     } else if (!strcmp(c->op, "lookup")) {
         char real[4096], sha[65];
         long long id = 0;
         int64_t size, mtime;
         const char *p = realpath(path, real) ? real : path;
-        assert_int_equal(lw_store_lookup(s, p, &id, &size, &mtime, sha, &err), LW_OK);
+        if (!ok(lw_store_lookup(s, p, &id, &size, &mtime, sha, &err), &err))
+            return;
         lw_buf_printf(out, "%s", id ? "found" : "none");
+    } else if (!strcmp(c->op, "copy")) {
+        /* a copy of a.txt at arg, ingested */
+        char src[600];
+        snprintf(src, sizeof src, "%s/a.txt", dir);
+        FILE *in = fopen(src, "rb"), *o = fopen(path, "wb");
+        assert_non_null(in);
+        assert_non_null(o);
+        char buf[4096];
+        size_t n;
+        while ((n = fread(buf, 1, sizeof buf, in)) > 0)
+            assert_int_equal(fwrite(buf, 1, n, o), n);
+        fclose(in);
+        fclose(o);
+        const char *paths[] = {path};
+        lw_ingest_report rep;
+        lw_status st = lw_store_ingest(s, engine, paths, 1, NULL, &rep, &err);
+        /* stored before the stub of a later step (PostgreSQL until its reads are written):
+         * the answer is what the store holds */
+        if (st != LW_OK && !ok(st, &err))
+            not_yet = 0;
+        lw_ingest_report_free(&rep);
+        char real[4096], sha[65];
+        long long id_a = 0, id_c = 0;
+        int64_t size, mtime;
+        assert_non_null(realpath(src, real));
+        assert_int_equal(lw_store_lookup(s, real, &id_a, &size, &mtime, sha, &err), LW_OK);
+        assert_non_null(realpath(path, real));
+        assert_int_equal(lw_store_lookup(s, real, &id_c, &size, &mtime, sha, &err), LW_OK);
+        lw_buf_printf(out, "%s", id_a && id_a == id_c ? "same document" : "not the same");
     } else if (!strcmp(c->op, "delete")) {
         char real[4096];
         const char *p = realpath(path, real) ? real : path;
@@ -215,9 +286,26 @@ static void test_cases(void **state)
     write_file(p, doc_a);
     snprintf(p, sizeof p, "%s/b.txt", dir);
     write_file(p, doc_b);
-    for (size_t b = 0; b < sizeof backends / sizeof *backends; b++) {
+    n_backends = 0;
+    backends[n_backends++] = &lw_sqlite_backend;
+    const char *pg_uri = getenv("LW_TEST_PG_URI");
+    if (pg_uri && *pg_uri) {
+        /* a clean database: the schema is made again by the open below */
+        PGconn *pg = PQconnectdb(pg_uri);
+        assert_int_equal(PQstatus(pg), CONNECTION_OK);
+        PGresult *r = PQexec(pg, "SET client_min_messages = warning; DROP SCHEMA public CASCADE; CREATE SCHEMA public");
+        if (PQresultStatus(r) != PGRES_COMMAND_OK)
+            fail_msg("cannot empty %s: %s", pg_uri, PQerrorMessage(pg));
+        PQclear(r);
+        PQfinish(pg);
+        backends[n_backends++] = &lw_pg_backend;
+    }
+    for (size_t b = 0; b < n_backends; b++) {
         char dbp[400];
-        snprintf(dbp, sizeof dbp, "%s/%s.db", tmpdir, backends[b]->name);
+        if (backends[b] == &lw_pg_backend)
+            snprintf(dbp, sizeof dbp, "%s", pg_uri);
+        else
+            snprintf(dbp, sizeof dbp, "%s/%s.db", tmpdir, backends[b]->name);
         lw_store *s;
         lw_error err;
         lw_error_clear(&err);
@@ -225,12 +313,22 @@ static void test_cases(void **state)
         assert_string_equal(lw_store_backend_name(s), backends[b]->name);
         const char *paths[] = {dir};
         lw_ingest_report rep;
-        assert_int_equal(lw_store_ingest(s, engine, paths, 1, NULL, &rep, &err), LW_OK);
+        not_yet = 0;
+        if (!ok(lw_store_ingest(s, engine, paths, 1, NULL, &rep, &err), &err))
+            fprintf(stderr, "%s: ingest: %s\n", backends[b]->name, err.msg);
         assert_int_equal(rep.ingested, 2);
         lw_ingest_report_free(&rep);
         for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
             lw_buf out = {0};
+            lw_error_clear(&err);
+            not_yet = 0;
             run_case(s, dir, &cases[i], &out);
+            if (not_yet) {
+                fprintf(stderr, "%s: case %zu (%s %s) not run: not written yet\n", backends[b]->name, i,
+                        cases[i].op, cases[i].arg ? cases[i].arg : "");
+                lw_buf_free(&out);
+                continue;
+            }
             if (strcmp(out.data ? out.data : "", cases[i].expect))
                 fail_msg("%s: case %zu (%s %s): got \"%s\", expected \"%s\"", backends[b]->name, i, cases[i].op,
                          cases[i].arg ? cases[i].arg : "", out.data ? out.data : "", cases[i].expect);
