@@ -521,9 +521,62 @@ int lw_pg_counts_match(const lw_pg_query *q, int *counts)
     return m;
 }
 
-int lw_pg_query_phrase_simple(const lw_pg_query *q, int i)
+/* A term's folded text (its tone suffix dropped, marks and đ folded): two terms that share
+ * it may be the two forms of one token, at one position. Owned; NULL when out of memory. */
+static char *fold_key(const char *t)
 {
-    return q->ph[i].nterm == 1;
+    size_t n = strcspn(t, "'`?~.");
+    char *cut = strndup(t, n);
+    char *f = cut ? lw_store_fold(cut) : NULL;
+    free(cut);
+    return f;
+}
+
+char *lw_pg_query_count_tsquery(const lw_pg_query *q, int i, int *oom)
+{
+    const phrase *ph = &q->ph[i];
+    *oom = 0;
+    if (ph->nterm == 0)
+        return NULL;
+    int kind = lw_pg_query_phrase_kind(q, i), safe = 1;
+    char **key = calloc((size_t)ph->nterm, sizeof *key);
+    if (!key) {
+        *oom = 1;
+        return NULL;
+    }
+    for (int k = 0; k < ph->nterm && !*oom; k++)
+        *oom = !(key[k] = fold_key(ph->term[k]));
+    /* no position may hold two lexemes of the phrase: two different terms folding alike (the
+     * exact and folded forms of one token), or a term the prefix (its one kind) may begin */
+    for (int a = 0; a < ph->nterm && safe && !*oom; a++)
+        for (int b = a + 1; b < ph->nterm && safe; b++) {
+            if (!strcmp(ph->term[a], ph->term[b]))
+                continue; /* one lexeme: PostgreSQL merges its items */
+            int pa = ph->prefix && a == ph->nterm - 1, pb = ph->prefix && b == ph->nterm - 1;
+            if (pb)
+                safe = strncmp(key[a], key[b], strlen(key[b])) != 0;
+            else if (pa)
+                safe = strncmp(key[b], key[a], strlen(key[a])) != 0;
+            else
+                safe = strcmp(key[a], key[b]) != 0;
+        }
+    for (int k = 0; k < ph->nterm; k++)
+        free(key[k]);
+    free(key);
+    if (!safe || *oom)
+        return NULL;
+    lw_buf b = {0};
+    int bad = ph->nterm > 1 && lw_buf_putc(&b, '(');
+    for (int k = 0; k < ph->nterm && !bad; k++) {
+        int last_prefix = ph->prefix && k == ph->nterm - 1;
+        bad = (k && lw_buf_append(&b, " <-> ", 5)) || put_lexeme(&b, ph->term[k], last_prefix) ||
+              (last_prefix && lw_buf_append(&b, kind == 1 ? "BC" : "AD", 2));
+    }
+    bad = bad || (ph->nterm > 1 && lw_buf_putc(&b, ')'));
+    char *out = bad ? NULL : lw_buf_detach(&b, NULL);
+    lw_buf_free(&b);
+    *oom = !out;
+    return out;
 }
 
 int lw_pg_query_phrase_kind(const lw_pg_query *q, int i)

@@ -64,9 +64,13 @@ int lw_pg_doc_match(const lw_pg_query *q, const lw_pg_doc *d, int *counts);
  * lw_pg_doc_match would count them): whether the document matches; counts are then those
  * FTS5 reports (the phrases it does not report set to 0). */
 int lw_pg_counts_match(const lw_pg_query *q, int *counts);
-/* Whether phrase i is one token: its instances in a column are the positions of one lexeme
- * (or, a prefix, of the lexemes it begins), which PostgreSQL can count (lw_store_pg_search.c). */
-int lw_pg_query_phrase_simple(const lw_pg_query *q, int i);
+/* The tsquery whose ts_rank_cd over a tsvector that kept every position counts phrase i's
+ * instances (lw_store_pg_search.c says how), or NULL (*oom 0) when it cannot: a phrase two of
+ * whose lexemes may stand at one position (ts_rank_cd then sees one cover as two items). A
+ * prefix is restricted to the one kind of form it can begin (lw_pg_query_phrase_kind:
+ * ":*BC" folded forms, ":*AD" exact forms), so that it is one lexeme a position too.
+ * Owned (free()). */
+char *lw_pg_query_count_tsquery(const lw_pg_query *q, int i, int *oom);
 /* Of a one-token phrase: 0 a word (not a prefix); a prefix: 1 when it has no mark nor tone
  * (its text is as a folded form is), 2 when it has (only an exact form can begin with it). */
 int lw_pg_query_phrase_kind(const lw_pg_query *q, int i);

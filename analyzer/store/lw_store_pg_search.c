@@ -9,7 +9,7 @@
  * differs from its folded form) and B (a folded form, or a token's only form), body D and C
  * likewise; a lexeme is always of one kind (an exact form that differs has a mark or a tone
  * that no folded form has), so that a prefix, which may match both forms of a token, matches
- * one form a position within one kind (COUNT_COL). A tsvector keeps at most 256 positions per lexeme and
+ * one form a position within one kind (lw_pg_query_count_tsquery). A tsvector keeps at most 256 positions per lexeme and
  * none past 16383; pos_ok says whether this one kept them all.
  *
  * A search (lw_pg_tsquery.h): PostgreSQL narrows the documents down with the relaxed tsquery
@@ -308,19 +308,16 @@ static const char *col(const PGresult *res, int i, size_t *len)
     "   AND ($6::text IS NULL OR strpos(d.issuer_key, $6) > 0" \
     "        OR d.id IN (SELECT u.doc_id FROM duty_units u WHERE strpos(u.name_key, $6) > 0))"
 
-/* A one-token phrase's positions in a document where pos_ok, counted by PostgreSQL without
- * reading the text: ts_rank_cd of a one-lexeme tsquery is the sum of its positions' weights
- * (each position its own cover, noise 0), here 1 for the subject and 1/1024 for the body, so
- * that rank * 1024 = 1024 * subject + body exactly (at most 256 positions a lexeme, a float4
- * holds it whole). Weights are given {D, C, B, A}. A word (not a prefix) is one lexeme, of
- * one kind: every weight counts. A prefix counts one kind, the one its own text is of: a
- * prefix with no mark nor tone is the prefix of a token's folded form whenever it is that of
- * its exact form, so its folded forms (B, C) are all its positions; a prefix with a mark is
- * never that of a folded form, so its exact forms (A, D) are. */
-#define COUNT_COL "(ts_rank_cd('{%s}', t.tsv, $%d::tsquery)::float8 * 1024)::bigint"
-#define W_ALL "0.0009765625,0.0009765625,1,1"
-#define W_FOLDED "0,0.0009765625,1,0"
-#define W_EXACT "0.0009765625,0,0,1"
+/* A phrase's instances per column in a document where pos_ok, counted by PostgreSQL without
+ * reading the text: ts_rank_cd sums, over the covers of the query, the cover's items divided
+ * by the sum of their inverse weights, over 1 + its noise. For one phrase whose lexemes never
+ * share a position (lw_pg_query_count_tsquery), each cover is one instance of n adjacent
+ * items of one column, no noise: it adds the column's weight. With the subject's weights 1
+ * and the body's 0 (an infinite inverse: 0 added), the sum is the subject's count, and the
+ * other way round the body's; at most 16383 positions, exactly an integer in the float4.
+ * Weights are given {D, C, B, A}. */
+#define COUNT_SUBJECT "ts_rank_cd('{0,0,1,1}', t.tsv, $%d::tsquery)::int"
+#define COUNT_BODY "ts_rank_cd('{1,1,0,0}', t.tsv, $%d::tsquery)::int"
 
 /* One matching document: for ranking its path, length and weighted phrase frequencies; for
  * facets its year, kind and issuer. */
@@ -335,7 +332,7 @@ typedef struct {
 typedef struct {
     const lw_pg_query *q;
     int facets;
-    int counted; /* ranking where every phrase is one token: PostgreSQL counts (COUNT_COL) */
+    int counted; /* ranking where PostgreSQL counts every phrase (COUNT_SUBJECT, COUNT_BODY) */
     lw_pg_doc *doc;
     int *counts;
     match *m;
@@ -371,7 +368,7 @@ static char *dup_col(const PGresult *res, int i, int *oom)
 
 /* The columns of a candidate row (the SQL is made by collect). */
 enum { C_ID, C_NS, C_NB, C_PATH, C_POS_OK, C_SUBJECT, C_BODY, C_KIND, C_ISSUER };
-#define C_COUNTS C_KIND /* ranking with counted phrases: one column a phrase from here */
+#define C_COUNTS C_KIND /* ranking with counted phrases: two columns a phrase from here */
 
 static int on_candidate(void *ud, const PGresult *res)
 {
@@ -382,11 +379,8 @@ static int on_candidate(void *ud, const PGresult *res)
     if (pos_ok && ms->facets)
         m = 1; /* the exact tsquery matched: the match, and facets need no count */
     else if (pos_ok && ms->counted) {
-        for (int i = 0; i < np; i++) {
-            long long v = strtoll(PQgetvalue(res, 0, C_COUNTS + i), NULL, 10);
-            ms->counts[i * LW_PG_NCOL] = (int)(v / 1024);
-            ms->counts[i * LW_PG_NCOL + 1] = (int)(v % 1024);
-        }
+        for (int i = 0; i < np * LW_PG_NCOL; i++)
+            ms->counts[i] = atoi(PQgetvalue(res, 0, C_COUNTS + i));
         m = lw_pg_counts_match(ms->q, ms->counts);
     } else {
         size_t ns, nb;
@@ -501,16 +495,21 @@ static lw_status collect(lw_pg *c, const lw_search_query *q, const lw_pg_query *
     lw_status rc = LW_OK;
     ms->q = pq;
     ms->facets = facets;
-    ms->counted = !facets && np <= 64;
-    for (int i = 0; i < np; i++)
-        ms->counted = ms->counted && lw_pg_query_phrase_simple(pq, i);
+    ms->counted = !facets && np <= 32;
+    char *lex[32] = {0};
+    for (int i = 0; i < np && ms->counted; i++) {
+        int oom;
+        lex[i] = lw_pg_query_count_tsquery(pq, i, &oom);
+        ms->counted = lex[i] != NULL;
+        if (oom)
+            rc = lw_error_msg(err, LW_ERR_NOMEM, NULL, 0, 0, LW_MSG_NOMEM);
+    }
     ms->doc = lw_pg_doc_new();
     ms->counts = malloc((size_t)(np ? np : 1) * LW_PG_NCOL * sizeof *ms->counts);
     ms->holding = calloc(np ? (size_t)np : 1, sizeof *ms->holding);
-    const char *p[6 + 64] = {u, e};
-    char *lex[64] = {0};
+    const char *p[6 + 32] = {u, e};
     lw_buf sql = {0};
-    int bad = (!u && !none_u) || (!e && !none_e) || !ms->doc || !ms->counts || !ms->holding;
+    int bad = rc || (!u && !none_u) || (!e && !none_e) || !ms->doc || !ms->counts || !ms->holding;
     bad = filters_make(q, &f) || bad;
     p[2] = f.year;
     p[3] = f.kind;
@@ -525,22 +524,21 @@ static lw_status collect(lw_pg *c, const lw_search_query *q, const lw_pg_query *
     if (facets)
         bad = bad || lw_buf_printf(&sql, ", d.kind, d.issuer") < 0;
     for (int i = 0; ms->counted && i < np && !bad; i++) {
-        int none;
-        lex[i] = lw_pg_query_tsquery(pq, i, LW_PG_TSQ_EXACT, &none);
         p[6 + i] = lex[i];
-        int kind = lw_pg_query_phrase_kind(pq, i);
-        bad = !lex[i] || lw_buf_printf(&sql, ", CASE WHEN t.pos_ok THEN " COUNT_COL " END",
-                                       kind == 0 ? W_ALL : kind == 1 ? W_FOLDED : W_EXACT, 7 + i) < 0;
+        bad = lw_buf_printf(&sql, ", CASE WHEN t.pos_ok THEN " COUNT_SUBJECT " END, CASE WHEN t.pos_ok THEN " COUNT_BODY
+                            " END", 7 + i, 7 + i) < 0;
     }
     bad = bad || lw_buf_append(&sql, CANDIDATES_FROM, strlen(CANDIDATES_FROM));
-    if (bad)
+    if (rc)
+        ;
+    else if (bad)
         rc = lw_error_msg(err, LW_ERR_NOMEM, NULL, 0, 0, LW_MSG_NOMEM);
     else if (!none_u) { /* none: nothing can match */
         rc = each_row(c, sql.data, 6 + (ms->counted ? np : 0), p, on_candidate, ms, err);
         if (!rc && ms->oom)
             rc = lw_error_msg(err, LW_ERR_NOMEM, NULL, 0, 0, LW_MSG_NOMEM);
     }
-    for (int i = 0; i < 64; i++)
+    for (int i = 0; i < 32; i++)
         free(lex[i]);
     lw_buf_free(&sql);
     filters_free(&f);

@@ -46,7 +46,9 @@ static const char *const extra_queries[] = {
     "\"luật thi hành\"", "\"zygote omega\"", "omega*", "\"tôi tớ\" OR \"zygote omega\"",
     "thi hành NOT \"zygote omega\"", "hàn*", "uy ban nhân dân", "Ủy ban", "đăng ký", "dang ky",
     /* prefixes counted by the server: with no mark (folded forms), with one (exact forms) */
-    "dang*", "đăng*", "cơ*", "Ủy*", "nghị*"};
+    "dang*", "đăng*", "cơ*", "Ủy*", "nghị*",
+    /* phrases counted by the server, or not (two forms of one token: from the text) */
+    "\"luật luật\"", "\"hòa hoa\"", "\"thi hành\" AND \"pháp luật\"", "\"kế hoạch\"*"};
 
 static int write_long_doc(const char *path)
 {

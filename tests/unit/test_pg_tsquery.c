@@ -1,6 +1,7 @@
 /* Tests for lw_pg_tsquery and lw_pg_tsvector (issue 21, the PostgreSQL search), no server:
  *  - a golden transcript: each query of tests/data/pg_tsquery/queries.txt with the FTS5
- *    expression lw_fts_query_build makes of it and the exact and relaxed tsqueries, compared
+ *    expression lw_fts_query_build makes of it, the exact and relaxed tsqueries and each
+ *    phrase's counting tsquery (or that its count comes from the text), compared
  *    with tests/data/pg_tsquery/expected.txt line by line (LW_UPDATE=1 rewrites it);
  *  - documents matched by the exact match (lw_pg_doc_match) against what FTS5 finds in the
  *    same text (an in-memory SQLite table with the lawwatch tokenizer), phrase counts
@@ -51,6 +52,11 @@ static void transcript(lw_buf *out, const char *query)
         int none;
         char *t = lw_pg_query_tsquery(q, i, LW_PG_TSQ_EXACT, &none);
         lw_buf_printf(out, "phrase %d: %s\n", i, t ? t : "(nothing)");
+        free(t);
+        int oom;
+        t = lw_pg_query_count_tsquery(q, i, &oom);
+        assert_false(oom);
+        lw_buf_printf(out, "count %d: %s\n", i, t ? t : "(from the text)");
         free(t);
     }
     lw_buf_printf(out, "\n");
