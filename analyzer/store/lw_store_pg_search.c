@@ -297,11 +297,16 @@ static const char *col(const PGresult *res, int i, size_t *len)
 /* The candidates: doc_text narrowed by the tsqueries ($1 relaxed, $2 exact or NULL), the
  * filters as on SQLite ($3 year, $4 kind, $5 issuer, $6 unit: folded, NULL for none). Where
  * pos_ok, the exact tsquery is the match itself: phrases (<->) and prefixes (:*) over every
- * position of the document, the boolean tree as FTS5's. */
-#define CANDIDATES_FROM \
+ * position of the document, the boolean tree as FTS5's. When it is the relaxed one (no phrase
+ * of several words), the GIN index alone decides (each test of a row's tsvector reads it
+ * whole again). */
+#define CANDIDATES_FROM_1 \
     "  FROM doc_text t JOIN documents d ON d.id = t.doc_id" \
-    " WHERE ((t.tsv @@ $1::tsquery AND (NOT t.pos_ok OR ($2::text IS NOT NULL AND t.tsv @@ $2::tsquery)))" \
-    "        OR t.tsv IS NULL)" \
+    " WHERE ((t.tsv @@ $1::tsquery"
+#define EXACT_TOO " AND (NOT t.pos_ok OR ($2::text IS NOT NULL AND t.tsv @@ $2::tsquery))"
+#define EXACT_SAME " AND ($2::text IS NULL OR true)"
+#define CANDIDATES_FROM_2 \
+    ") OR t.tsv IS NULL)" \
     "   AND ($3::text IS NULL OR substr(d.date, 1, 4) = $3)" \
     "   AND ($4::text IS NULL OR d.kind_key = $4)" \
     "   AND ($5::text IS NULL OR strpos(d.issuer_key, $5) > 0)" \
@@ -313,11 +318,16 @@ static const char *col(const PGresult *res, int i, size_t *len)
  * by the sum of their inverse weights, over 1 + its noise. For one phrase whose lexemes never
  * share a position (lw_pg_query_count_tsquery), each cover is one instance of n adjacent
  * items of one column, no noise: it adds the column's weight. With the subject's weights 1
- * and the body's 0 (an infinite inverse: 0 added), the sum is the subject's count, and the
- * other way round the body's; at most 16383 positions, exactly an integer in the float4.
- * Weights are given {D, C, B, A}. */
-#define COUNT_SUBJECT "ts_rank_cd('{0,0,1,1}', t.tsv, $%d::tsquery)::int"
-#define COUNT_BODY "ts_rank_cd('{1,1,0,0}', t.tsv, $%d::tsquery)::int"
+ * and the body's 2^-14, the sum is subject + body / 16384 exactly (a body has at most 16383
+ * positions), and a float4 holds it whole while the subject has fewer than 1024 tokens: one
+ * call gives 16384 * subject + body. A longer subject takes two calls, one column's weights
+ * 0 each time (an infinite inverse: 0 added). Weights are given {D, C, B, A}. */
+#define COUNT_COL \
+    ", CASE WHEN NOT t.pos_ok THEN NULL" \
+    " WHEN t.n_subject < 1024 THEN" \
+    "  (ts_rank_cd('{0.00006103515625,0.00006103515625,1,1}', t.tsv, $%d::tsquery)::float8 * 16384)::bigint" \
+    " ELSE ts_rank_cd('{0,0,1,1}', t.tsv, $%d::tsquery)::bigint * 16384" \
+    "  + ts_rank_cd('{1,1,0,0}', t.tsv, $%d::tsquery)::bigint END"
 
 /* One matching document: for ranking its path, length and weighted phrase frequencies; for
  * facets its year, kind and issuer. */
@@ -332,7 +342,7 @@ typedef struct {
 typedef struct {
     const lw_pg_query *q;
     int facets;
-    int counted; /* ranking where PostgreSQL counts every phrase (COUNT_SUBJECT, COUNT_BODY) */
+    int counted; /* ranking where PostgreSQL counts every phrase (COUNT_COL) */
     lw_pg_doc *doc;
     int *counts;
     match *m;
@@ -368,7 +378,7 @@ static char *dup_col(const PGresult *res, int i, int *oom)
 
 /* The columns of a candidate row (the SQL is made by collect). */
 enum { C_ID, C_NS, C_NB, C_PATH, C_POS_OK, C_SUBJECT, C_BODY, C_KIND, C_ISSUER };
-#define C_COUNTS C_KIND /* ranking with counted phrases: two columns a phrase from here */
+#define C_COUNTS C_KIND /* ranking with counted phrases: one column a phrase from here */
 
 static int on_candidate(void *ud, const PGresult *res)
 {
@@ -379,8 +389,11 @@ static int on_candidate(void *ud, const PGresult *res)
     if (pos_ok && ms->facets)
         m = 1; /* the exact tsquery matched: the match, and facets need no count */
     else if (pos_ok && ms->counted) {
-        for (int i = 0; i < np * LW_PG_NCOL; i++)
-            ms->counts[i] = atoi(PQgetvalue(res, 0, C_COUNTS + i));
+        for (int i = 0; i < np; i++) {
+            long long v = strtoll(PQgetvalue(res, 0, C_COUNTS + i), NULL, 10);
+            ms->counts[i * LW_PG_NCOL] = (int)(v / 16384);
+            ms->counts[i * LW_PG_NCOL + 1] = (int)(v % 16384);
+        }
         m = lw_pg_counts_match(ms->q, ms->counts);
     } else {
         size_t ns, nb;
@@ -525,10 +538,10 @@ static lw_status collect(lw_pg *c, const lw_search_query *q, const lw_pg_query *
         bad = bad || lw_buf_printf(&sql, ", d.kind, d.issuer") < 0;
     for (int i = 0; ms->counted && i < np && !bad; i++) {
         p[6 + i] = lex[i];
-        bad = lw_buf_printf(&sql, ", CASE WHEN t.pos_ok THEN " COUNT_SUBJECT " END, CASE WHEN t.pos_ok THEN " COUNT_BODY
-                            " END", 7 + i, 7 + i) < 0;
+        bad = lw_buf_printf(&sql, COUNT_COL, 7 + i, 7 + i, 7 + i) < 0;
     }
-    bad = bad || lw_buf_append(&sql, CANDIDATES_FROM, strlen(CANDIDATES_FROM));
+    bad = bad || lw_buf_printf(&sql, "%s%s%s", CANDIDATES_FROM_1, u && e && !strcmp(u, e) ? EXACT_SAME : EXACT_TOO,
+                               CANDIDATES_FROM_2) < 0;
     if (rc)
         ;
     else if (bad)
