@@ -5,11 +5,13 @@
  * filters with, and the exact match of a document's text: per phrase and column, the number
  * of instances FTS5's xInst would give bm25.
  *
- * Why the exact match is done here and not by PostgreSQL. A tsvector keeps at most 256
- * positions per lexeme and none past 16383, so on long documents PostgreSQL's phrase operator
- * (<->) can miss a phrase, and bm25 needs every instance. PostgreSQL therefore only narrows
- * the documents down (GIN index), with a tsquery that can never leave a real match out, and
- * the match and the counts are decided here from the document's own text:
+ * Why an exact match is done here too. A tsvector keeps at most 256 positions per lexeme and
+ * none past 16383, so on long documents PostgreSQL's phrase operator (<->) can miss a phrase,
+ * and bm25 needs every instance. PostgreSQL narrows the documents down (GIN index) with a
+ * tsquery that can never leave a real match out, decides the match with the exact one where
+ * the tsvector kept every position, and counts the phrases it can (lw_pg_query_count_tsquery);
+ * for the other documents and phrases, the match and the counts are decided here from the
+ * document's own text:
  *   exact    the expression's own meaning: phrases as <->, a prefix as :*, AND &, OR |,
  *            "a NOT b" as a & !b. Exact on a tsvector whose positions are all there.
  *   relaxed  a superset on any tsvector, positions or not: a phrase of several tokens is the

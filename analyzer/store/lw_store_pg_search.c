@@ -9,12 +9,14 @@
  * differs from its folded form) and B (a folded form, or a token's only form), body D and C
  * likewise; a lexeme is always of one kind (an exact form that differs has a mark or a tone
  * that no folded form has), so that a prefix, which may match both forms of a token, matches
- * one form a position within one kind (lw_pg_query_count_tsquery). A tsvector keeps at most 256 positions per lexeme and
- * none past 16383; pos_ok says whether this one kept them all.
+ * one form a position within one kind (lw_pg_query_count_tsquery). A tsvector keeps at most
+ * 256 positions per lexeme and none past 16383; pos_ok says whether this one kept them all.
  *
  * A search (lw_pg_tsquery.h): PostgreSQL narrows the documents down with the relaxed tsquery
- * (and the exact one where pos_ok), the filters in SQL as on SQLite; every candidate's text
- * is then matched here, as FTS5 matches, which also gives each phrase's instances per column.
+ * and, where pos_ok, decides the match with the exact one; the filters in SQL as on SQLite.
+ * Where pos_ok it also counts each phrase's instances per column (COUNT_COL, ts_rank_cd);
+ * where not, or for a phrase it cannot count, the candidate's text is read and matched here
+ * as FTS5 matches (lw_pg_doc_match). Then FTS5's rule of which phrases a row reports.
  * bm25 is FTS5's (fts5Bm25Function, as lw_rank computes it): the table's row count and total
  * size, each phrase's document frequency counted over the whole table (in SQL where the
  * positions are whole, here where not), weights 4 (subject) and 1 (body); ties by path.
