@@ -12,7 +12,6 @@
 
 #include "lw_fts.h"
 #include "lw_msg.h"
-#include "lw_store_text.h"
 
 /* ---------------------------------------------------------------- the expression */
 
@@ -521,15 +520,44 @@ int lw_pg_counts_match(const lw_pg_query *q, int *counts)
     return m;
 }
 
-/* A term's folded text (its tone suffix dropped, marks and đ folded): two terms that share
- * it may be the two forms of one token, at one position. Owned; NULL when out of memory. */
-static char *fold_key(const char *t)
+/* A term's folded form as the tokenizer makes it (its tone suffix dropped, marks and đ
+ * folded): two terms that share it may be the two forms of one token, at one position.
+ * *differs: the term (without its tone) has a mark, so only an exact form can begin with
+ * it. Owned; NULL when out of memory. */
+typedef struct {
+    char *first, *colocated;
+    int oom;
+} fold_ctx;
+
+static int on_fold_token(void *ctx, int tflags, const char *token, int ntoken, int start, int end)
+{
+    (void)start;
+    (void)end;
+    fold_ctx *f = ctx;
+    char **form = (tflags & FTS5_TOKEN_COLOCATED) ? &f->colocated : &f->first;
+    if (*form)
+        return 0; /* one token: its letters only */
+    if (!(*form = strndup(token, (size_t)ntoken)))
+        f->oom = 1;
+    return f->oom;
+}
+
+static char *fold_key(const char *t, int *differs)
 {
     size_t n = strcspn(t, "'`?~.");
-    char *cut = strndup(t, n);
-    char *f = cut ? lw_store_fold(cut) : NULL;
-    free(cut);
-    return f;
+    fold_ctx f = {NULL, NULL, 0};
+    if (n)
+        lw_fts_tokenize(t, (int)n, FTS5_TOKENIZE_DOCUMENT, on_fold_token, &f);
+    *differs = f.colocated != NULL;
+    char *key = f.colocated ? f.colocated : f.first;
+    free(f.colocated ? f.first : NULL);
+    if (!key && !f.oom)
+        key = strdup("");
+    if (f.oom) {
+        free(key);
+        key = NULL;
+    }
+    return key;
 }
 
 char *lw_pg_query_count_tsquery(const lw_pg_query *q, int i, int *oom)
@@ -544,8 +572,10 @@ char *lw_pg_query_count_tsquery(const lw_pg_query *q, int i, int *oom)
         *oom = 1;
         return NULL;
     }
-    for (int k = 0; k < ph->nterm && !*oom; k++)
-        *oom = !(key[k] = fold_key(ph->term[k]));
+    for (int k = 0; k < ph->nterm && !*oom; k++) {
+        int differs;
+        *oom = !(key[k] = fold_key(ph->term[k], &differs));
+    }
     /* no position may hold two lexemes of the phrase: two different terms folding alike (the
      * exact and folded forms of one token), or a term the prefix (its one kind) may begin */
     for (int a = 0; a < ph->nterm && safe && !*oom; a++)
@@ -584,15 +614,15 @@ int lw_pg_query_phrase_kind(const lw_pg_query *q, int i)
     const phrase *ph = &q->ph[i];
     if (!ph->prefix)
         return 0;
-    /* the folded form of its text: the text itself when it has no mark nor đ (a prefix has
-     * no tone suffix, lw_fts drops it) */
-    const char *t = ph->term[0];
+    /* its text as the tokenizer folds it: the text itself when it has no mark nor đ (a
+     * prefix has no tone suffix, lw_fts drops it) */
+    const char *t = ph->term[ph->nterm - 1];
     if (strpbrk(t, "'`?~."))
         return 2;
-    char *f = lw_store_fold(t);
-    int same = f && !strcmp(f, t);
+    int differs;
+    char *f = fold_key(t, &differs);
     free(f);
-    return same ? 1 : 2;
+    return differs ? 2 : 1; /* out of memory: 2, which the count checks again */
 }
 
 int lw_pg_doc_has_phrase(const lw_pg_query *q, const lw_pg_doc *d, int i)
