@@ -20,10 +20,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import lwtest  # noqa: E402
 
 BIN, SRC = lwtest.paths()
-URI = os.environ.get("LW_TEST_PG_URI")
-if not URI:
-    lwtest.fail("LW_TEST_PG_URI is not set: run under ctest (fixture pg_cluster)")
-    lwtest.done("t_pg_store")
+URI = lwtest.pg_uri()  # the fixture's database of this test; without it the test fails
 
 # What each table is compared by: the SQL of its rows for each back end, keyed by the
 # document's sha256 and the fact's rank in its document (ord), in a fixed order.
