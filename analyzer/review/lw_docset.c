@@ -58,6 +58,8 @@ struct lw_docset {
     /* issue 20 (LW_DS_LAZY): the group lw_docset_fill filled, indexed from LW_DS_FILLED up,
      * its strings in an arena of their own (fstrs), and what its documents had before */
     int lazy, filling;   /* filling: keep_word adds no word (its copy goes with the group) */
+    /* issue 20 (LW_DS_DUTIES_LAZY): no duties loaded; lw_docset_fill brings a group's alone */
+    int duties_lazy;
     /* issue 20 (LW_DS_REFS_IDS): each reference's target alone, in the documents' slices
      * (first_ref, n_refs): all the report asks of them */
     size_t *targets;
@@ -1024,6 +1026,7 @@ lw_status lw_docset_load_for(lw_store *s, const lw_ruleset *rs, int flags, long 
     loader l = {.d = d, .flags = flags};
     unsigned long oom = lw_oom_mark(); /* a string kept on the way, a table grown: noted there */
     d->lazy = !doc_id && (flags & LW_DS_LAZY);
+    d->duties_lazy = !doc_id && !d->lazy && (flags & LW_DS_DUTIES_LAZY);
     lw_status st = load_groups(d, rs, err);
     if (!st)
         st = load_vocabulary(&l, rs, err);
@@ -1039,7 +1042,7 @@ lw_status lw_docset_load_for(lw_store *s, const lw_ruleset *rs, int flags, long 
         st = lw_store_each_doc_province(s, on_province, &l, err);
     if (!st && !l.nomem)
         issuer_province(&l);
-    if (!st && !l.nomem && !doc_id)
+    if (!st && !l.nomem && !doc_id && !d->duties_lazy)
         st = d->lazy ? load_plan_duties(&l, s, err) : load_duties(&l, s, NULL, 0, err);
     l.cap = 0; /* the capacity of the next table grown (refs) */
     d->targets_only = !doc_id && !d->lazy && (flags & LW_DS_REFS_IDS);
@@ -1124,7 +1127,7 @@ int lw_docset_lazy(const lw_docset *d) { return d->lazy; }
 
 void lw_docset_unfill(lw_docset *d)
 {
-    if (!d || !d->lazy)
+    if (!d || (!d->lazy && !d->duties_lazy))
         return;
     for (size_t k = 0; k < d->nsaved; k++) {
         lw_ds_doc *x = &d->docs[d->saved[k].doc];
@@ -1132,7 +1135,8 @@ void lw_docset_unfill(lw_docset *d)
         x->n_refs = d->saved[k].n_refs;
         x->first_duty = d->saved[k].first_duty;
         x->n_duties = d->saved[k].n_duties;
-        x->subject = NULL; /* the group's arena's */
+        if (d->lazy)
+            x->subject = NULL; /* the group's arena's */
     }
     d->nsaved = 0;
     for (size_t i = 0; i < d->nfstrs; i++)
@@ -1150,7 +1154,7 @@ void lw_docset_unfill(lw_docset *d)
 
 lw_status lw_docset_fill(lw_docset *d, lw_store *s, const size_t *docs, size_t n, lw_error *err)
 {
-    if (!d->lazy)
+    if (!d->lazy && !d->duties_lazy)
         return LW_OK;
     lw_docset_unfill(d);
     struct filled *sv = realloc(d->saved, (n + 1) * sizeof *sv);
@@ -1167,7 +1171,8 @@ lw_status lw_docset_fill(lw_docset *d, lw_store *s, const size_t *docs, size_t n
         lw_ds_doc *x = &d->docs[docs[k]];
         d->saved[k] = (struct filled){docs[k], x->first_ref, x->n_refs, x->first_duty, x->n_duties};
         ids[k] = x->id;
-        x->first_ref = x->n_refs = 0;
+        if (d->lazy) /* LW_DS_DUTIES_LAZY keeps its references (their targets) as loaded */
+            x->first_ref = x->n_refs = 0;
         /* a province plan too: it holds its topical duties only (load_plan_duties) */
         dids[nd++] = x->id;
         x->first_duty = x->n_duties = 0;
@@ -1185,12 +1190,12 @@ lw_status lw_docset_fill(lw_docset *d, lw_store *s, const size_t *docs, size_t n
     unsigned long oom = lw_oom_mark();
     lw_status st = nd ? load_duties(&l, s, dids, nd, err) : LW_OK;
     l.cap = 0;
-    if (!st && !l.nomem)
+    if (!st && !l.nomem && d->lazy)
         st = lw_store_each_ref_of(s, ids, n, on_ref, &l, err);
-    if (!st && !l.nomem)
+    if (!st && !l.nomem && d->lazy)
         st = lw_store_each_document_of(s, ids, n, on_doc_subject, &l, err);
     /* the targets, as index_numbers gives the loaded references theirs */
-    for (size_t k = 0; !st && !l.nomem && k < n; k++) {
+    for (size_t k = 0; !st && !l.nomem && d->lazy && k < n; k++) {
         const lw_ds_doc *x = &d->docs[docs[k]];
         for (size_t j = x->first_ref; j < x->first_ref + x->n_refs; j++) {
             lw_ds_ref *r = &d->refs[j];
@@ -1208,7 +1213,7 @@ lw_status lw_docset_fill(lw_docset *d, lw_store *s, const size_t *docs, size_t n
     d->chunk_left = chunk_left;
     for (size_t k = 0; k < n; k++) {
         lw_ds_doc *x = &d->docs[docs[k]];
-        if (x->n_refs)
+        if (x->n_refs && d->lazy)
             x->first_ref += LW_DS_FILLED;
         if (x->n_duties)
             x->first_duty += LW_DS_FILLED;
