@@ -21,6 +21,9 @@
 #define LW_REPORT_CWD_MAX 4096
 /* A unit's name made with its province: a department's name and a province's, with room. */
 #define LW_REPORT_NAME_MAX 600
+/* Documents whose names (label, subject) are kept made at a time: a power of two (some
+ * megabytes; a database of 100000 documents would need tens for all of them). */
+#define LW_REPORT_NAME_SLOTS 8192u
 /* A subject shown after a label is cut at a space before this many bytes ("…" added); a
  * first word longer than that is cut inside only when it leaves at least SUBJECT_KEEP. */
 #define LW_REPORT_SUBJECT_MAX 200
@@ -90,7 +93,6 @@ struct lw_report {
     unsigned *doc_rank; /* by document: its rank in path order */
     unsigned char *dpart; /* by duty of the document judged: part of a year, as duty_part */
     size_t capdpart;
-    unsigned char *named; /* by document: names_of and labels made (lazily, when written) */
     cursor_t *cur;  /* reading (the renderers' view is const; the cursor is theirs) */
     lw_status read_failed;
     size_t counts[LW_RS_COUNT];
@@ -120,8 +122,13 @@ struct lw_report {
                                 output): whether it speaks of part of a year, 0 not asked
                                 yet, 1 no, 2 yes (folding is a report's dearest step: asked
                                 once each) */
-    char **names_of;    /* by document: label and subject as shown (doc_names), or NULL */
-    char **labels;      /* by document: lw_doc_label alone, NULL when the header names nothing */
+    struct name_slot {  /* the names of a document as written (doc_name_of), by its index
+                           modulo LW_REPORT_NAME_SLOTS: made again when another took the slot
+                           (issue 20: not kept for every document of a large database) */
+        size_t doc;     /* (size_t)-1: empty */
+        char *name;     /* label and subject as shown, or NULL */
+        char *label;    /* lw_doc_label alone, NULL when the header names nothing */
+    } *name_slots;
     const char **bodies, **province_words; /* rules/report.yaml (expand): borrowed */
     size_t nbodies, nprovince_words;
     const char *province_word;
@@ -794,27 +801,34 @@ static void free_judging(lw_report *r)
     r->capdpart = 0;
 }
 
-/* The names of document k as items show it (its own and as an answer), made when first
- * written and kept: names_of is "label: subject" (the label alone, the subject alone, or NULL
- * when the header gives neither: the path is all there is), labels the label alone for
- * JSON. -1 when out of memory. */
-static int doc_name_of(const lw_report *r, size_t k)
+/* The names of document k as items show it (its own and as an answer), made when written
+ * and kept in its slot until another document takes it: name is "label: subject" (the label
+ * alone, the subject alone, or NULL when the header gives neither: the path is all there
+ * is), label the label alone for JSON. NULL when out of memory. */
+static const struct name_slot *doc_name_of(const lw_report *r, size_t k)
 {
-    if (r->named[k])
-        return 0;
+    struct name_slot *sl = &r->name_slots[k & (LW_REPORT_NAME_SLOTS - 1)];
+    if (sl->doc == k)
+        return sl;
+    free(sl->name);
+    free(sl->label);
+    *sl = (struct name_slot){(size_t)-1, NULL, NULL};
     const lw_ds_doc *d = lw_docset_doc(r->ds, k);
     lw_buf b = {0};
     int rc = lw_doc_label(&b, d->kind, d->number, d->date, d->issuer);
     if (rc < 0)
-        return lw_buf_free(&b), -1;
-    if (rc == 0 && !(r->labels[k] = strdup(b.data)))
-        return lw_buf_free(&b), -1;
-    if (d->subject && *d->subject && ((rc == 0 && lw_buf_append(&b, ": ", 2)) || put_subject(&b, d->subject)))
-        return lw_buf_free(&b), -1;
-    r->names_of[k] = b.len ? lw_buf_detach(&b, NULL) : NULL;
+        return lw_buf_free(&b), NULL;
+    if (rc == 0 && !(sl->label = strdup(b.data)))
+        return lw_buf_free(&b), NULL;
+    if (d->subject && *d->subject && ((rc == 0 && lw_buf_append(&b, ": ", 2)) || put_subject(&b, d->subject))) {
+        free(sl->label);
+        sl->label = NULL;
+        return lw_buf_free(&b), NULL;
+    }
+    sl->name = b.len ? lw_buf_detach(&b, NULL) : NULL;
     lw_buf_free(&b);
-    r->named[k] = 1;
-    return 0;
+    sl->doc = k;
+    return sl;
 }
 
 /* Document i's items: its duties expanded to their units, restated ones dropped, each
@@ -998,12 +1012,12 @@ lw_status lw_report_build(lw_store *s, const lw_engine *eng, const lw_report_opt
     r->npairs = calloc(nd + 1, sizeof *r->npairs);
     r->paired = calloc(nd + 1, 1);
     r->doc_part = calloc(nd + 1, 1);
-    r->names_of = calloc(nd + 1, sizeof *r->names_of);
-    r->labels = calloc(nd + 1, sizeof *r->labels);
-    r->named = calloc(nd + 1, 1);
+    if ((r->name_slots = calloc(LW_REPORT_NAME_SLOTS, sizeof *r->name_slots)))
+        for (size_t i = 0; i < LW_REPORT_NAME_SLOTS; i++)
+            r->name_slots[i].doc = (size_t)-1;
     /* a document's subject pairs are made when a duty first asks (on_subject): only the
      * candidates' are ever needed */
-    int bad = !r->pairs || !r->npairs || !r->paired || !r->doc_part || !r->names_of || !r->labels || !r->named ||
+    int bad = !r->pairs || !r->npairs || !r->paired || !r->doc_part || !r->name_slots ||
               rank_paths(r) || lw_subject_create(rs, &r->subject, err) ||
               load_list(rs, "province_bodies", &r->bodies, &r->nbodies) ||
               load_list(rs, "province_words", &r->province_words, &r->nprovince_words);
@@ -1069,15 +1083,11 @@ void lw_report_free(lw_report *r)
     lw_subject_free(r->subject);
     free(r->bodies);
     free(r->province_words);
-    for (size_t i = 0; r->ds && i < lw_docset_ndocs(r->ds); i++) {
-        if (r->names_of)
-            free(r->names_of[i]);
-        if (r->labels)
-            free(r->labels[i]);
+    for (size_t i = 0; r->name_slots && i < LW_REPORT_NAME_SLOTS; i++) {
+        free(r->name_slots[i].name);
+        free(r->name_slots[i].label);
     }
-    free(r->names_of);
-    free(r->labels);
-    free(r->named);
+    free(r->name_slots);
     lw_extsort_free(r->sorted);
     lw_buf_free(&r->rec);
     for (size_t i = 0; i < r->nunits; i++)
@@ -1259,22 +1269,18 @@ int lw_report_listed(lw_report_status st) { return st <= LW_RS_NO_UNIT; }
 
 const char *lw_report_doc_name(const lw_report *r, const lw_ds_doc *d)
 {
-    size_t k = doc_ix(r->ds, d);
-    if (doc_name_of(r, k)) {
+    const struct name_slot *sl = doc_name_of(r, doc_ix(r->ds, d));
+    if (!sl)
         read_failed(r, LW_ERR_NOMEM); /* a name missing would be a silent loss */
-        return NULL;
-    }
-    return r->names_of[k];
+    return sl ? sl->name : NULL;
 }
 
 const char *lw_report_doc_label(const lw_report *r, const lw_ds_doc *d)
 {
-    size_t k = doc_ix(r->ds, d);
-    if (doc_name_of(r, k)) {
+    const struct name_slot *sl = doc_name_of(r, doc_ix(r->ds, d));
+    if (!sl)
         read_failed(r, LW_ERR_NOMEM);
-        return NULL;
-    }
-    return r->labels[k];
+    return sl ? sl->label : NULL;
 }
 
 const char *lw_report_shown(const lw_report *r, const char *path) { return lw_path_below(path, r->cwd); }

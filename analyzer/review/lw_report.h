@@ -153,9 +153,11 @@ lw_status lw_report_read_failed(const lw_report *r);
  * unit), not only counted (done, upcoming). */
 int lw_report_listed(lw_report_status st);
 /* What document d (an item's document or answer) is called: "label: subject", the label or
- * the subject alone, or NULL when its header gives neither. Borrowed. */
+ * the subject alone, or NULL when its header gives neither (or memory ran out:
+ * lw_report_read_failed). Borrowed, valid until the next lw_report_doc_name or
+ * lw_report_doc_label (issue 20: made when asked, not kept for every document). */
 const char *lw_report_doc_name(const lw_report *r, const lw_ds_doc *d);
-/* d's label alone (lw_doc_label), NULL when its header names nothing. Borrowed. */
+/* d's label alone (lw_doc_label), NULL when its header names nothing. Borrowed, as above. */
 const char *lw_report_doc_label(const lw_report *r, const lw_ds_doc *d);
 /* path relative to the working folder of the build when it lies below it (borrowed: path
  * itself or a suffix of it). */
