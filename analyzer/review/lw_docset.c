@@ -4,6 +4,7 @@
 
 #include "lw_date.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -62,7 +63,7 @@ struct lw_docset {
     int duties_lazy;
     /* issue 20 (LW_DS_REFS_IDS): each reference's target alone, in the documents' slices
      * (first_ref, n_refs): all the report asks of them */
-    size_t *targets;
+    uint32_t *targets;   /* UINT32_MAX: none (4 bytes: some million references at 100000) */
     size_t ntargets, captargets;
     int targets_only;
     lw_ds_duty *fduties;
@@ -281,7 +282,7 @@ const lw_ds_duty *lw_docset_duty(const lw_docset *d, size_t i)
 size_t lw_docset_target(const lw_docset *d, size_t i)
 {
     if (d->targets_only)
-        return i < d->ntargets ? d->targets[i] : (size_t)-1;
+        return i < d->ntargets && d->targets[i] != UINT32_MAX ? d->targets[i] : (size_t)-1;
     const lw_ds_ref *r = lw_docset_ref(d, i);
     return r ? r->target : (size_t)-1;
 }
@@ -741,7 +742,7 @@ static int on_doc(void *ud, const lw_store_doc_row *r)
     x->path = col(l, r->path);
     x->kind = word(l, r->kind);
     x->number = col(l, r->number);
-    x->issuer = col(l, r->issuer);
+    x->issuer = word(l, r->issuer); /* one copy per issuer (issue 20: some thousands for 100000) */
     x->date = word(l, r->date);
     /* LW_DS_LAZY: the subject is only in a document's own findings: it comes with the
      * document's group (lw_docset_fill) */
@@ -908,7 +909,7 @@ static int on_ref_lazy(void *ud, const lw_store_ref_row *q)
         if (!d->docs[di].n_refs)
             d->docs[di].first_ref = d->ntargets;
         d->docs[di].n_refs++;
-        d->targets[d->ntargets++] = t;
+        d->targets[d->ntargets++] = t == (size_t)-1 ? UINT32_MAX : (uint32_t)t;
     }
     return 0;
 }
@@ -1016,6 +1017,24 @@ static lw_status load_plan_duties(loader *l, lw_store *s, lw_error *err)
     return st;
 }
 
+/* The tables grown by doubling cut to their size (issue 20: a quarter of the documents'
+ * table and of the references' at 100000 was room never used; the issuers' was one per
+ * document). A failed realloc keeps the larger block. */
+static void fit(lw_docset *d)
+{
+    void *p;
+    if (d->ndocs && (p = realloc(d->docs, d->ndocs * sizeof *d->docs)))
+        d->docs = p;
+    if (d->ntargets && (p = realloc(d->targets, d->ntargets * sizeof *d->targets))) {
+        d->targets = p;
+        d->captargets = d->ntargets;
+    }
+    if (d->nissuers && (p = realloc(d->issuers, d->nissuers * sizeof *d->issuers)))
+        d->issuers = p;
+    if (d->nnumbers && (p = realloc(d->numbers, d->nnumbers * sizeof *d->numbers)))
+        d->numbers = p;
+}
+
 lw_status lw_docset_load_for(lw_store *s, const lw_ruleset *rs, int flags, long long doc_id, lw_docset **out,
                              lw_error *err)
 {
@@ -1082,6 +1101,7 @@ lw_status lw_docset_load_for(lw_store *s, const lw_ruleset *rs, int flags, long 
         lw_docset_free(d);
         return st;
     }
+    fit(d);
     *out = d;
     return LW_OK;
 }

@@ -18,9 +18,9 @@ typedef struct {
 } rec_head;
 
 #define LW_EXTSORT_ALIGN(n) (((n) + 7u) & ~(size_t)7u)
-/* Each run's read buffer while merging: some hundred runs at most for a report of 100000
- * documents, so some megabytes in all. */
-#define LW_EXTSORT_READ_BYTES (64u * 1024u)
+/* Each run's read buffer while merging: some hundred and fifty runs of 8 MB for a report of
+ * 100000 documents, so some megabytes in all. */
+#define LW_EXTSORT_READ_BYTES (32u * 1024u)
 
 /* A run while merging: its part of the file [pos, end), a read buffer, its current record. */
 typedef struct {

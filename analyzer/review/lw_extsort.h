@@ -23,7 +23,7 @@ typedef int (*lw_extsort_cmp)(const void *a, const void *b, void *ctx);
 
 /* The buffer's size when the caller gives 0, and the smallest one taken. The environment's
  * LAWWATCH_SORT_BYTES, when set, replaces 0 (tests force many runs with a small one). */
-#define LW_EXTSORT_DEFAULT_BYTES (16u * 1024u * 1024u)
+#define LW_EXTSORT_DEFAULT_BYTES (8u * 1024u * 1024u)
 #define LW_EXTSORT_MIN_BYTES 1024u
 
 /* A sorter whose buffer holds about run_bytes of records (0: the default). The temporary
