@@ -18,24 +18,35 @@ typedef struct {
 } rec_head;
 
 #define LW_EXTSORT_ALIGN(n) (((n) + 7u) & ~(size_t)7u)
-/* Each run's read buffer while merging: some hundred and fifty runs of 8 MB for a report of
- * 100000 documents, so some megabytes in all. */
-#define LW_EXTSORT_READ_BYTES (32u * 1024u)
+/* Each run's read buffer while merging, and the most runs merged at once: the merge holds at
+ * most LW_EXTSORT_FANIN * LW_EXTSORT_READ_BYTES (4 MB), whatever the number of records; more
+ * runs are first merged by groups into longer ones (a pass over the file). A report of
+ * 100000 documents makes some hundred and fifty runs of 8 MB: one merge. The environment's
+ * LAWWATCH_SORT_FANIN, when set, replaces the fan-in (tests force several passes). */
+#define LW_EXTSORT_READ_BYTES (16u * 1024u)
+#define LW_EXTSORT_FANIN 256u
+/* What a run is written through. */
+#define LW_EXTSORT_WRITE_BYTES (64u * 1024u)
 
 /* A run while merging: its part of the file [pos, end), a read buffer, its current record. */
 typedef struct {
     off_t pos, end;
-    unsigned char *buf; /* bufsize: LW_EXTSORT_READ_BYTES, or the run's size when smaller */
-    size_t bufsize;
+    unsigned char *buf; /* LW_EXTSORT_READ_BYTES */
     size_t bpos, blen;
     unsigned char *rec; /* the current record (8-aligned: malloc's) */
     size_t nrec, caprec;
 } run_t;
 
+/* Bytes on their way to the end of the file. */
+typedef struct {
+    unsigned char *b; /* LW_EXTSORT_WRITE_BYTES */
+    size_t n;
+} out_t;
+
 struct lw_extsort {
     lw_extsort_cmp cmp;
     void *ctx;
-    size_t run_bytes;
+    size_t run_bytes, fanin;
     /* the buffer: records (rec_head and bytes) and where each starts */
     unsigned char *arena;
     size_t used, cap;
@@ -49,9 +60,9 @@ struct lw_extsort {
     size_t nruns, capruns;
     off_t fsize;
     char dir[4096]; /* where the file is, for the messages */
-    /* reading */
+    /* merging: up to fanin runs (rd), a heap of their indexes by first record */
     run_t *rd;
-    size_t *heap; /* run indexes, the smallest first record on top */
+    size_t *heap;
     size_t nheap;
     size_t last;  /* the run whose record was handed out last ((size_t)-1 none): advanced at
                      the next call, so that the record stays valid until then */
@@ -81,6 +92,10 @@ lw_status lw_extsort_create(size_t run_bytes, lw_extsort_cmp cmp, void *ctx, lw_
     x->cmp = cmp;
     x->ctx = ctx;
     x->run_bytes = run_bytes;
+    const char *f = getenv("LAWWATCH_SORT_FANIN");
+    x->fanin = f && *f ? (size_t)strtoull(f, NULL, 10) : LW_EXTSORT_FANIN;
+    if (x->fanin < 2)
+        x->fanin = 2;
     x->fd = -1;
     x->last = (size_t)-1;
     *out = x;
@@ -91,7 +106,7 @@ void lw_extsort_free(lw_extsort *x)
 {
     if (!x)
         return;
-    for (size_t i = 0; x->rd && i < x->nruns; i++) {
+    for (size_t i = 0; x->rd && i < x->fanin; i++) {
         free(x->rd[i].buf);
         free(x->rd[i].rec);
     }
@@ -123,66 +138,77 @@ static lw_status open_file(lw_extsort *x, lw_error *err)
     return LW_OK;
 }
 
+/* n bytes of p to the end of the file, through o (p NULL: o's bytes written out). */
+static lw_status put_out(lw_extsort *x, out_t *o, const void *p, size_t n, lw_error *err)
+{
+    if (p && o->n + n <= LW_EXTSORT_WRITE_BYTES) {
+        memcpy(o->b + o->n, p, n);
+        o->n += n;
+        return LW_OK;
+    }
+    /* the buffer, then (when it does not fit) the bytes themselves */
+    for (int k = 0; k < 2; k++) {
+        const unsigned char *q = k ? p : o->b;
+        size_t m = k ? n : o->n, done = 0;
+        if (k && p && n <= LW_EXTSORT_WRITE_BYTES) {
+            memcpy(o->b, p, n);
+            o->n = n;
+            break;
+        }
+        while (q && done < m) {
+            ssize_t w = pwrite(x->fd, q + done, m - done, x->fsize);
+            if (w <= 0)
+                return lw_error_msg(err, LW_ERR_IO, NULL, 0, 0, LW_MSG_RPB_TEMP, x->dir,
+                                    strerror(w < 0 ? errno : ENOSPC));
+            done += (size_t)w;
+            x->fsize += w;
+        }
+        if (!k)
+            o->n = 0;
+    }
+    return LW_OK;
+}
+
+/* Room for one more run's bounds. */
+static lw_status more_bounds(lw_extsort *x, lw_error *err)
+{
+    if (x->nruns < x->capruns)
+        return LW_OK;
+    size_t cap = x->capruns ? 2 * x->capruns : 16;
+    off_t *b = realloc(x->bounds, 2 * cap * sizeof *b);
+    if (!b)
+        return lw_error_msg(err, LW_ERR_NOMEM, NULL, 0, 0, LW_MSG_NOMEM);
+    x->bounds = b;
+    x->capruns = cap;
+    return LW_OK;
+}
+
 /* The buffer's records sorted and written as a run; the buffer emptied. */
 static lw_status write_run(lw_extsort *x, lw_error *err)
 {
     if (!x->noffs)
         return LW_OK;
     lw_status st = open_file(x, err);
-    if (st)
+    if (!st)
+        st = more_bounds(x, err);
+    out_t o = {malloc(LW_EXTSORT_WRITE_BYTES), 0};
+    if (!st && !o.b)
+        st = lw_error_msg(err, LW_ERR_NOMEM, NULL, 0, 0, LW_MSG_NOMEM);
+    if (st) {
+        free(o.b);
         return st;
-    if (x->nruns == x->capruns) {
-        size_t cap = x->capruns ? 2 * x->capruns : 16;
-        off_t *b = realloc(x->bounds, 2 * cap * sizeof *b);
-        if (!b)
-            return lw_error_msg(err, LW_ERR_NOMEM, NULL, 0, 0, LW_MSG_NOMEM);
-        x->bounds = b;
-        x->capruns = cap;
     }
     qsort_r(x->offs, x->noffs, sizeof *x->offs, cmp_offs, x);
     off_t start = x->fsize;
-    /* the records in order, through a buffer: most are a few hundred bytes */
-    unsigned char *out = malloc(LW_EXTSORT_READ_BYTES);
-    size_t nout = 0;
-    if (!out)
-        return lw_error_msg(err, LW_ERR_NOMEM, NULL, 0, 0, LW_MSG_NOMEM);
-    for (size_t i = 0; i <= x->noffs; i++) {
-        const unsigned char *r = i < x->noffs ? x->arena + x->offs[i] : NULL;
-        size_t n = r ? sizeof(rec_head) + LW_EXTSORT_ALIGN(((const rec_head *)r)->n) : 0;
-        if (nout && (!r || nout + n > LW_EXTSORT_READ_BYTES)) {
-            size_t done = 0;
-            while (done < nout) {
-                ssize_t w = pwrite(x->fd, out + done, nout - done, x->fsize);
-                if (w <= 0) {
-                    free(out);
-                    return lw_error_msg(err, LW_ERR_IO, NULL, 0, 0, LW_MSG_RPB_TEMP, x->dir,
-                                        strerror(w < 0 ? errno : ENOSPC));
-                }
-                done += (size_t)w;
-                x->fsize += w;
-            }
-            nout = 0;
-        }
-        if (!r)
-            break;
-        if (n > LW_EXTSORT_READ_BYTES) { /* a record larger than the buffer: written alone */
-            size_t done = 0;
-            while (done < n) {
-                ssize_t w = pwrite(x->fd, r + done, n - done, x->fsize);
-                if (w <= 0) {
-                    free(out);
-                    return lw_error_msg(err, LW_ERR_IO, NULL, 0, 0, LW_MSG_RPB_TEMP, x->dir,
-                                        strerror(w < 0 ? errno : ENOSPC));
-                }
-                done += (size_t)w;
-                x->fsize += w;
-            }
-            continue;
-        }
-        memcpy(out + nout, r, n);
-        nout += n;
+    for (size_t i = 0; i < x->noffs && !st; i++) {
+        const unsigned char *r = x->arena + x->offs[i];
+        st = put_out(x, &o, r, sizeof(rec_head) + LW_EXTSORT_ALIGN(((const rec_head *)r)->n), err);
     }
-    free(out);
+    if (!st)
+        st = put_out(x, &o, NULL, 0, err);
+    free(o.b);
+    if (st)
+        return st;
     x->bounds[2 * x->nruns] = start;
     x->bounds[2 * x->nruns + 1] = x->fsize;
     x->nruns++;
@@ -227,6 +253,54 @@ lw_status lw_extsort_add(lw_extsort *x, const void *rec, size_t n, lw_error *err
     return LW_OK;
 }
 
+static lw_status merge_open(lw_extsort *x, size_t first, size_t n, lw_error *err);
+static const void *merged_next(lw_extsort *x, size_t *n);
+
+/* Runs merged by groups of fanin into longer runs at the end of the file, until at most
+ * fanin are left. */
+static lw_status merge_passes(lw_extsort *x, lw_error *err)
+{
+    out_t o = {NULL, 0};
+    lw_status st = LW_OK;
+    while (!st && x->nruns > x->fanin) {
+        size_t old = x->nruns, made = 0;
+        if (!o.b && !(o.b = malloc(LW_EXTSORT_WRITE_BYTES)))
+            st = lw_error_msg(err, LW_ERR_NOMEM, NULL, 0, 0, LW_MSG_NOMEM);
+        /* the new runs' bounds go after the old ones', then take their place */
+        for (size_t g = 0; !st && g < old; g += x->fanin) {
+            size_t n = old - g < x->fanin ? old - g : x->fanin;
+            off_t start = x->fsize;
+            st = merge_open(x, g, n, err);
+            const void *r;
+            size_t len;
+            while (!st && (r = merged_next(x, &len))) {
+                rec_head h = {len};
+                if (!(st = put_out(x, &o, &h, sizeof h, err)))
+                    st = put_out(x, &o, r, LW_EXTSORT_ALIGN(len), err);
+            }
+            if (!st && x->failed)
+                st = lw_error_msg(err, x->failed, NULL, 0, 0, x->failed == LW_ERR_NOMEM ? LW_MSG_NOMEM : LW_MSG_RPB_READ);
+            if (!st)
+                st = put_out(x, &o, NULL, 0, err);
+            x->nruns = old + made; /* more_bounds grows past the old and the new so far */
+            if (!st)
+                st = more_bounds(x, err);
+            if (!st) {
+                x->bounds[2 * (old + made)] = start;
+                x->bounds[2 * (old + made) + 1] = x->fsize;
+                made++;
+            }
+            x->nruns = old;
+        }
+        if (!st) {
+            memmove(x->bounds, x->bounds + 2 * old, 2 * made * sizeof *x->bounds);
+            x->nruns = made;
+        }
+    }
+    free(o.b);
+    return st;
+}
+
 lw_status lw_extsort_finish(lw_extsort *x, lw_error *err)
 {
     if (x->finished)
@@ -240,7 +314,7 @@ lw_status lw_extsort_finish(lw_extsort *x, lw_error *err)
         x->arena = NULL;
         x->offs = NULL;
         x->cap = x->capoffs = 0;
-        return st;
+        return st ? st : merge_passes(x, err);
     }
     if (x->noffs > 1)
         qsort_r(x->offs, x->noffs, sizeof *x->offs, cmp_offs, x);
@@ -253,7 +327,7 @@ static int run_read(lw_extsort *x, run_t *r, void *dst, size_t n)
     unsigned char *d = dst;
     while (n) {
         if (r->bpos == r->blen) {
-            size_t want = r->bufsize;
+            size_t want = LW_EXTSORT_READ_BYTES;
             if ((off_t)want > r->end - r->pos)
                 want = (size_t)(r->end - r->pos);
             if (!want)
@@ -324,27 +398,17 @@ static void sift_down(lw_extsort *x, size_t i)
     }
 }
 
-lw_status lw_extsort_rewind(lw_extsort *x, lw_error *err)
+/* Reading set to merge runs [first, first + n) (n <= fanin): each one's first record read,
+ * the heap made. */
+static lw_status merge_open(lw_extsort *x, size_t first, size_t n, lw_error *err)
 {
     x->failed = LW_OK;
-    x->at = 0;
     x->last = (size_t)-1;
     x->nheap = 0;
-    if (!x->nruns)
-        return LW_OK;
     if (!x->rd) {
-        x->rd = calloc(x->nruns, sizeof *x->rd);
-        x->heap = calloc(x->nruns, sizeof *x->heap);
-        int bad = !x->rd || !x->heap;
-        /* a run smaller than the read buffer gets a buffer of its size (many small runs) */
-        for (size_t i = 0; !bad && i < x->nruns; i++) {
-            off_t len = x->bounds[2 * i + 1] - x->bounds[2 * i];
-            x->rd[i].bufsize = len < (off_t)LW_EXTSORT_READ_BYTES ? (size_t)len : LW_EXTSORT_READ_BYTES;
-            bad = !(x->rd[i].buf = malloc(x->rd[i].bufsize ? x->rd[i].bufsize : 1));
-        }
-        if (bad) { /* all or nothing: a later rewind tries again */
-            for (size_t i = 0; x->rd && i < x->nruns; i++)
-                free(x->rd[i].buf);
+        x->rd = calloc(x->fanin, sizeof *x->rd);
+        x->heap = calloc(x->fanin, sizeof *x->heap);
+        if (!x->rd || !x->heap) {
             free(x->rd);
             free(x->heap);
             x->rd = NULL;
@@ -353,10 +417,14 @@ lw_status lw_extsort_rewind(lw_extsort *x, lw_error *err)
             return lw_error_msg(err, LW_ERR_NOMEM, NULL, 0, 0, LW_MSG_NOMEM);
         }
     }
-    for (size_t i = 0; i < x->nruns; i++) {
+    for (size_t i = 0; i < n; i++) {
         run_t *r = &x->rd[i];
-        r->pos = x->bounds[2 * i];
-        r->end = x->bounds[2 * i + 1];
+        if (!r->buf && !(r->buf = malloc(LW_EXTSORT_READ_BYTES))) {
+            x->failed = LW_ERR_NOMEM;
+            return lw_error_msg(err, LW_ERR_NOMEM, NULL, 0, 0, LW_MSG_NOMEM);
+        }
+        r->pos = x->bounds[2 * (first + i)];
+        r->end = x->bounds[2 * (first + i) + 1];
         r->bpos = r->blen = 0;
         int got = run_next(x, r);
         if (got < 0)
@@ -369,17 +437,11 @@ lw_status lw_extsort_rewind(lw_extsort *x, lw_error *err)
     return LW_OK;
 }
 
-const void *lw_extsort_next(lw_extsort *x, size_t *n)
+/* The next record of the runs being merged, or NULL (at their end, or x->failed). */
+static const void *merged_next(lw_extsort *x, size_t *n)
 {
     if (x->failed)
         return NULL;
-    if (!x->nruns) {
-        if (x->at >= x->noffs)
-            return NULL;
-        const unsigned char *p = x->arena + x->offs[x->at++];
-        *n = (size_t)((const rec_head *)p)->n;
-        return p + sizeof(rec_head);
-    }
     if (x->last != (size_t)-1) {
         /* the record handed out last was the top's: its run moves on */
         int got = run_next(x, &x->rd[x->last]);
@@ -396,6 +458,27 @@ const void *lw_extsort_next(lw_extsort *x, size_t *n)
     x->last = x->heap[0];
     *n = x->rd[x->last].nrec;
     return x->rd[x->last].rec;
+}
+
+lw_status lw_extsort_rewind(lw_extsort *x, lw_error *err)
+{
+    x->failed = LW_OK;
+    x->at = 0;
+    return x->nruns ? merge_open(x, 0, x->nruns, err) : LW_OK;
+}
+
+const void *lw_extsort_next(lw_extsort *x, size_t *n)
+{
+    if (x->failed)
+        return NULL;
+    if (!x->nruns) {
+        if (x->at >= x->noffs)
+            return NULL;
+        const unsigned char *p = x->arena + x->offs[x->at++];
+        *n = (size_t)((const rec_head *)p)->n;
+        return p + sizeof(rec_head);
+    }
+    return merged_next(x, n);
 }
 
 lw_status lw_extsort_failed(const lw_extsort *x) { return x->failed; }

@@ -2,9 +2,10 @@
  * documents has some five million items, and its output is in their order over the whole
  * database). Records are byte strings added one at a time; they gather in a buffer of a
  * fixed size, which, when full, is sorted and written to a temporary file as a run. Reading
- * them back merges the runs (a heap over the runs' first records), so the memory is the
- * buffer and a small read buffer per run, whatever the number of records. When every record
- * fits in the buffer, nothing is written and the buffer is read in place.
+ * them back merges the runs (a heap over the runs' first records, at most 256 runs at once:
+ * more are first merged by groups into longer ones), so the memory is the buffer, then 4 MB
+ * of read buffers, whatever the number of records. When every record fits in the buffer,
+ * nothing is written and the buffer is read in place.
  *
  * The comparison must be a total order (ties broken by something unique to each record,
  * such as the order they were added in): the runs are not stable. Records are 8-byte
