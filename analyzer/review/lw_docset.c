@@ -803,7 +803,9 @@ static int on_duty(void *ud, const lw_store_duty_row *r)
     u->topic = word(l, r->topic);
     u->section = word(l, r->section);
     u->source = word(l, r->source);
-    u->output = col(l, r->output);
+    /* LW_DS_LAZY's province plans' duties: check compares a unit plan with them by topic,
+     * deadline and units, and never shows their output (a filled plan reads it again) */
+    u->output = l->topical_only ? NULL : col(l, r->output);
     u->from = word(l, r->from);
     u->to = word(l, r->to);
     u->precision = word(l, r->precision);
@@ -989,8 +991,21 @@ static lw_status load_duties(loader *l, lw_store *s, const long long *only, size
         qsort(l->kept, l->nkept, sizeof *l->kept, cmp_ll);
     if (!st && !l->nomem)
         st = only ? lw_store_each_duty_unit_of(s, only, n, on_unit, l, err) : lw_store_each_duty_unit(s, on_unit, l, err);
-    if (!st && !l->nomem)
-        slice_units(l->d, l->fids);
+    if (!st && !l->nomem) {
+        /* the tables cut to their size before the duties point into the units (issue 20:
+         * the province plans' duties are kept for the whole check) */
+        lw_docset *d = l->d;
+        void *p;
+        if (d->nduties && (p = realloc(d->duties, d->nduties * sizeof *d->duties))) {
+            d->duties = p;
+            l->cap = d->nduties;
+        }
+        if (d->nunits && (p = realloc(d->units, d->nunits * sizeof *d->units))) {
+            d->units = p;
+            l->ucap = d->nunits;
+        }
+        slice_units(d, l->fids);
+    }
     return st;
 }
 
