@@ -128,7 +128,8 @@ static const char *keep(lw_docset *d, const unsigned char *s)
     return s ? keep_n(d, (const char *)s, strlen((const char *)s)) : NULL;
 }
 
-/* The one copy of a string of a small vocabulary (roles, levels, topics, sections). */
+/* The one copy of a string of a small vocabulary (roles, levels, topics, sections) or of a
+ * text repeated many times (issuers, the province plans' duties). */
 static const char *keep_word(lw_docset *d, const unsigned char *s)
 {
     if (!s)
@@ -799,7 +800,9 @@ static int on_duty(void *ud, const lw_store_duty_row *r)
     u->doc = di;
     u->line = r->line;
     u->page = r->page;
-    u->activity = col(l, r->activity);
+    /* the province plans' duties, kept for the whole check, repeat their plans' words year
+     * after year and province after province: one copy of each (issue 20) */
+    u->activity = l->topical_only ? word(l, r->activity) : col(l, r->activity);
     u->topic = word(l, r->topic);
     u->section = word(l, r->section);
     u->source = word(l, r->source);
@@ -813,7 +816,7 @@ static int on_duty(void *ud, const lw_store_duty_row *r)
     if (r->deadline_text) {
         /* the words as written, without the markup OCR and converters leave ("**ngày") */
         char *c = lw_text_clean(r->deadline_text, strlen(r->deadline_text));
-        u->deadline_text = c ? col(l, c) : NULL;
+        u->deadline_text = c ? (l->topical_only ? word(l, c) : col(l, c)) : NULL;
         if (!c)
             l->nomem = 1;
         free(c);
