@@ -61,7 +61,6 @@ typedef struct {
 typedef struct {
     lw_report_item it;
     lw_ds_duty duty;
-    int started;
     /* a unit at a time: its records back to back, their views */
     unsigned char *recs;
     size_t nrecs, caprecs;   /* bytes */
@@ -1150,7 +1149,6 @@ const lw_report_item *lw_report_first(const lw_report *r)
 {
     lw_error e;
     lw_status st = lw_extsort_rewind(r->sorted, &e);
-    r->cur->started = 1;
     r->cur->have_next = 0;
     return st ? read_failed(r, st) : lw_report_next(r);
 }
@@ -1198,7 +1196,6 @@ const lw_report_item *const *lw_report_first_unit(const lw_report *r, size_t *n)
     lw_error e;
     lw_status st = lw_extsort_rewind(r->sorted, &e);
     r->cur->have_next = 0;
-    r->cur->started = 1;
     *n = 0;
     return st ? read_failed(r, st) : lw_report_next_unit(r, n);
 }
