@@ -90,6 +90,11 @@ struct lw_report {
     uint32_t *unit_slots; /* open addressing on units (index + 1; 0 empty), a power of two */
     size_t nslots;
     unsigned *doc_rank; /* by document: its rank in path order */
+    /* by issuer k: its dated documents tdocs[tstart[k] .. tstart[k + 1]) ordered by topic
+     * (the canonical pointer), date, index: the answers an item may have are a range
+     * (issue 20: candidates looked at every document of the unit's issuers) */
+    uint32_t *tdocs;
+    size_t *tstart;
     unsigned char *dpart; /* by duty of the document judged: part of a year, as duty_part */
     size_t capdpart;
     cursor_t *cur;  /* reading (the renderers' view is const; the cursor is theirs) */
@@ -453,14 +458,28 @@ static size_t candidates(lw_report *r, item_t *it, const char **topics, const lw
             *dp_known = part_year(r, u->activity) || part_year(r, u->output) ? 2 : 1;
         duty_part = *dp_known == 2;
     }
+    /* of each issuer's dated documents of the topic, those from the duty's document's date
+     * (any, when it has none) to the as-of date: a range of its ordered ones */
+    const char *from = it->v.doc->date ? it->v.doc->date : "";
     for (size_t c = 0; c < n; c++) {
         const lw_ds_issuer *is = lw_docset_issuer(r->ds, cov[c]);
-        for (size_t j = 0; j < is->n_docs; j++) {
-            size_t i = is->docs[j];
+        const uint32_t *sl = r->tdocs + r->tstart[cov[c]];
+        size_t lo = 0, hi = r->tstart[cov[c] + 1] - r->tstart[cov[c]];
+        while (lo < hi) {
+            size_t mid = lo + (hi - lo) / 2, k = sl[mid];
+            int below = (uintptr_t)topics[k] != (uintptr_t)topic ? (uintptr_t)topics[k] < (uintptr_t)topic
+                                                                   : strcmp(lw_docset_doc(r->ds, k)->date, from) < 0;
+            if (below)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        for (size_t j = lo; j < r->tstart[cov[c] + 1] - r->tstart[cov[c]]; j++) {
+            size_t i = sl[j];
             const lw_ds_doc *o = lw_docset_doc(r->ds, i);
-            if (topics[i] != topic || o == it->v.doc || !o->date)
-                continue;
-            if ((it->v.doc->date && strcmp(o->date, it->v.doc->date) < 0) || strcmp(o->date, r->as_of) > 0)
+            if (topics[i] != topic || strcmp(o->date, r->as_of) > 0)
+                break;
+            if (o == it->v.doc)
                 continue;
             /* a unit's name is judged with its province (huyện Châu Thành is in five), and a
              * document that does not cite the duty's must be on its work, not only of its kind
@@ -651,6 +670,50 @@ static int cmp_path_ix(const void *a, const void *b)
     const path_ix *x = a, *y = b;
     int c = strcmp(x->path, y->path);
     return c ? c : (x->doc > y->doc) - (x->doc < y->doc);
+}
+
+/* What index_topics orders by. */
+typedef struct {
+    const lw_docset *ds;
+    const char **topics;
+} topic_order;
+
+static int cmp_topic_date(const void *a, const void *b, void *ctx)
+{
+    const topic_order *t = ctx;
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+    uintptr_t tx = (uintptr_t)t->topics[x], ty = (uintptr_t)t->topics[y];
+    if (tx != ty)
+        return tx < ty ? -1 : 1;
+    int c = strcmp(lw_docset_doc(t->ds, x)->date, lw_docset_doc(t->ds, y)->date);
+    return c ? c : (x > y) - (x < y);
+}
+
+/* Each issuer's dated documents by topic, date and index (tdocs, tstart). -1 when out of
+ * memory. */
+static int index_topics(lw_report *r, const char **topics)
+{
+    size_t nis = lw_docset_nissuers(r->ds), total = 0;
+    if (lw_docset_ndocs(r->ds) >= UINT32_MAX)
+        return -1;
+    for (size_t k = 0; k < nis; k++)
+        total += lw_docset_issuer(r->ds, k)->n_docs;
+    r->tstart = malloc((nis + 1) * sizeof *r->tstart);
+    r->tdocs = malloc((total + 1) * sizeof *r->tdocs);
+    if (!r->tstart || !r->tdocs)
+        return -1;
+    topic_order t = {r->ds, topics};
+    size_t at = 0;
+    for (size_t k = 0; k < nis; k++) {
+        const lw_ds_issuer *is = lw_docset_issuer(r->ds, k);
+        r->tstart[k] = at;
+        for (size_t j = 0; j < is->n_docs; j++)
+            if (lw_docset_doc(r->ds, is->docs[j])->date)
+                r->tdocs[at++] = (uint32_t)is->docs[j];
+        qsort_r(r->tdocs + r->tstart[k], at - r->tstart[k], sizeof *r->tdocs, cmp_topic_date, &t);
+    }
+    r->tstart[nis] = at;
+    return 0;
 }
 
 /* Each document's rank in path order (the items' order within a unit, status and deadline).
@@ -1017,7 +1080,7 @@ lw_status lw_report_build(lw_store *s, const lw_engine *eng, const lw_report_opt
     /* a document's subject pairs are made when a duty first asks (on_subject): only the
      * candidates' are ever needed */
     int bad = !r->pairs || !r->npairs || !r->paired || !r->doc_part || !r->name_slots ||
-              rank_paths(r) || lw_subject_create(rs, &r->subject, err) ||
+              rank_paths(r) || index_topics(r, topics) || lw_subject_create(rs, &r->subject, err) ||
               load_list(rs, "province_bodies", &r->bodies, &r->nbodies) ||
               load_list(rs, "province_words", &r->province_words, &r->nprovince_words);
     if (bad || r->nomem) {
@@ -1094,6 +1157,8 @@ void lw_report_free(lw_report *r)
     free(r->units);
     free(r->unit_slots);
     free(r->doc_rank);
+    free(r->tdocs);
+    free(r->tstart);
     if (r->cur) {
         free(r->cur->recs);
         free(r->cur->offs);
