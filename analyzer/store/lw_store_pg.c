@@ -55,7 +55,7 @@ enum {
 #define UTC_NOW "to_char(clock_timestamp() AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
 
 static const char *const s_sql[S_COUNT_] = {
-    [S_LOOKUP] = "SELECT p.doc_id, p.size, p.mtime_ns, d.sha256, d.doc_province FROM doc_paths p"
+    [S_LOOKUP] = "SELECT p.doc_id, p.size, p.mtime_ns, d.sha256, d.doc_province, d.rules_version FROM doc_paths p"
                  " JOIN documents d ON d.id = p.doc_id WHERE p.path = $1",
     [S_BY_SHA] = "SELECT id, doc_province FROM documents WHERE sha256 = $1",
     [S_INS_PATH] = "INSERT INTO doc_paths(doc_id, path, size, mtime_ns) VALUES ($1, $2, $3, $4)"
@@ -652,6 +652,7 @@ typedef struct {
     int64_t size, mtime;
     char sha[65];
     char province[128];
+    char rules[128]; /* the rules_version it was stored with */
 } doc_ref;
 
 static int lookup_path(lw_pg *c, const char *path, doc_ref *o, lw_error *err)
@@ -667,6 +668,7 @@ static int lookup_path(lw_pg *c, const char *path, doc_ref *o, lw_error *err)
         o->mtime = lw_pg_int(r, 0, 2, 0);
         snprintf(o->sha, sizeof o->sha, "%s", PQgetvalue(r, 0, 3));
         snprintf(o->province, sizeof o->province, "%s", PQgetvalue(r, 0, 4));
+        snprintf(o->rules, sizeof o->rules, "%s", PQgetvalue(r, 0, 5));
     }
     PQclear(r);
     return 0;
@@ -906,6 +908,12 @@ static int put_once(lw_pg *c, const lw_doc *doc, json_t *rec, const char *rules_
         return add_path(c, same.id, doc->path, size, mtime_ns, err);
     }
     long long id;
+    if (same.id && old.size == size && old.mtime == mtime_ns && !strcmp(old.rules, rules_version ? rules_version : "")) {
+        /* this very file, stored with these rules by another ingest since this one looked
+         * it up: what storing it again would write is there (SQLite's ingest lock keeps
+         * this from happening; writing it again would only wait on the other's locks) */
+        return 1;
+    }
     if (same.id) {
         /* the same content at the same path: its facts again, same id and paths */
         numbufs nb = {0};
