@@ -95,6 +95,11 @@ struct lw_report {
      * (issue 20: candidates looked at every document of the unit's issuers) */
     uint32_t *tdocs;
     size_t *tstart;
+    /* when every document's date and the as-of date are YYYY-MM-DD: tdocs' dates as the
+     * number YYYYMMDD (the same order as strcmp's), read without touching the documents
+     * (the search was half the build at 100000, waiting on memory); else NULL */
+    uint32_t *tdate;
+    uint32_t as_of_key;
     unsigned char *dpart; /* by duty of the document judged: part of a year, as duty_part */
     size_t capdpart;
     cursor_t *cur;  /* reading (the renderers' view is const; the cursor is theirs) */
@@ -173,6 +178,23 @@ static long iso_days(const char *iso)
     if (lw_date_parse_iso(iso, &d))
         return 0;
     return days_from_civil(d.y, d.m, d.d);
+}
+
+/* YYYYMMDD of an ISO date YYYY-MM-DD, or UINT32_MAX when iso is not exactly that form. */
+static uint32_t date_key(const char *iso)
+{
+    uint32_t k = 0;
+    for (int i = 0; i < 10; i++) {
+        if (i == 4 || i == 7) {
+            if (iso[i] != '-')
+                return UINT32_MAX;
+        } else if (iso[i] >= '0' && iso[i] <= '9') {
+            k = k * 10 + (uint32_t)(iso[i] - '0');
+        } else {
+            return UINT32_MAX;
+        }
+    }
+    return iso[10] ? UINT32_MAX : k;
 }
 
 /* ---- rules/report.yaml ---- */
@@ -461,14 +483,17 @@ static size_t candidates(lw_report *r, item_t *it, const char **topics, const lw
     /* of each issuer's dated documents of the topic, those from the duty's document's date
      * (any, when it has none) to the as-of date: a range of its ordered ones */
     const char *from = it->v.doc->date ? it->v.doc->date : "";
+    uint32_t from_key = it->v.doc->date && r->tdate ? date_key(it->v.doc->date) : 0; /* "": before all */
     for (size_t c = 0; c < n; c++) {
         const lw_ds_issuer *is = lw_docset_issuer(r->ds, cov[c]);
         const uint32_t *sl = r->tdocs + r->tstart[cov[c]];
+        const uint32_t *sd = r->tdate ? r->tdate + r->tstart[cov[c]] : NULL;
         size_t lo = 0, hi = r->tstart[cov[c] + 1] - r->tstart[cov[c]];
         while (lo < hi) {
             size_t mid = lo + (hi - lo) / 2, k = sl[mid];
             int below = (uintptr_t)topics[k] != (uintptr_t)topic ? (uintptr_t)topics[k] < (uintptr_t)topic
-                                                                   : strcmp(lw_docset_doc(r->ds, k)->date, from) < 0;
+                        : sd                                     ? sd[mid] < from_key
+                                                                 : strcmp(lw_docset_doc(r->ds, k)->date, from) < 0;
             if (below)
                 lo = mid + 1;
             else
@@ -476,9 +501,9 @@ static size_t candidates(lw_report *r, item_t *it, const char **topics, const lw
         }
         for (size_t j = lo; j < r->tstart[cov[c] + 1] - r->tstart[cov[c]]; j++) {
             size_t i = sl[j];
-            const lw_ds_doc *o = lw_docset_doc(r->ds, i);
-            if (topics[i] != topic || strcmp(o->date, r->as_of) > 0)
+            if (topics[i] != topic || (sd ? sd[j] > r->as_of_key : strcmp(lw_docset_doc(r->ds, i)->date, r->as_of) > 0))
                 break;
+            const lw_ds_doc *o = lw_docset_doc(r->ds, i);
             if (o == it->v.doc)
                 continue;
             /* a unit's name is judged with its province (huyện Châu Thành is in five), and a
@@ -689,8 +714,8 @@ static int cmp_topic_date(const void *a, const void *b, void *ctx)
     return c ? c : (x > y) - (x < y);
 }
 
-/* Each issuer's dated documents by topic, date and index (tdocs, tstart). -1 when out of
- * memory. */
+/* Each issuer's dated documents by topic, date and index (tdocs, tstart), and their dates as
+ * numbers when all dates allow it (tdate). -1 when out of memory. */
 static int index_topics(lw_report *r, const char **topics)
 {
     size_t nis = lw_docset_nissuers(r->ds), total = 0;
@@ -713,7 +738,17 @@ static int index_topics(lw_report *r, const char **topics)
         qsort_r(r->tdocs + r->tstart[k], at - r->tstart[k], sizeof *r->tdocs, cmp_topic_date, &t);
     }
     r->tstart[nis] = at;
-    return 0;
+    /* numbers only when every date is YYYY-MM-DD (a duty's document's too), so that they
+     * compare as the strings do */
+    int packed = (r->as_of_key = date_key(r->as_of)) != UINT32_MAX;
+    for (size_t i = 0; packed && i < lw_docset_ndocs(r->ds); i++) {
+        const char *d = lw_docset_doc(r->ds, i)->date;
+        packed = !d || date_key(d) != UINT32_MAX;
+    }
+    if (packed && (r->tdate = malloc((at + 1) * sizeof *r->tdate)))
+        for (size_t j = 0; j < at; j++)
+            r->tdate[j] = date_key(lw_docset_doc(r->ds, r->tdocs[j])->date);
+    return packed && !r->tdate ? -1 : 0;
 }
 
 /* Each document's rank in path order (the items' order within a unit, status and deadline).
@@ -1159,6 +1194,7 @@ void lw_report_free(lw_report *r)
     free(r->doc_rank);
     free(r->tdocs);
     free(r->tstart);
+    free(r->tdate);
     if (r->cur) {
         free(r->cur->recs);
         free(r->cur->offs);
