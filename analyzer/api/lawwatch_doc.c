@@ -516,9 +516,7 @@ static json_t *unit_names(const lw_ds_duty *u, const char *role)
 static json_t *duty_report(const lw_report *r, const lw_ds_duty *u)
 {
     json_t *a = json_array();
-    const lw_report_summary *sum = lw_report_summary_of(r);
-    for (size_t i = 0; a && i < sum->n_items; i++) {
-        const lw_report_item *it = lw_report_item_at(r, i);
+    for (const lw_report_item *it = a ? lw_report_first(r) : NULL; it; it = lw_report_next(r)) {
         if (it->duty->fact_id != u->fact_id)
             continue;
         const char *alabel = it->answer ? lw_report_doc_label(r, it->answer) : NULL;
@@ -532,6 +530,10 @@ static json_t *duty_report(const lw_report *r, const lw_ds_duty *u)
             json_decref(a);
             return NULL;
         }
+    }
+    if (a && lw_report_read_failed(r)) { /* an item not read would be a silent loss */
+        json_decref(a);
+        return NULL;
     }
     return a;
 }

@@ -64,7 +64,6 @@ typedef struct {
     const lw_lexicon *lx;
     const lw_check_options *opt;
     json_t *out;
-    char **issuer_keys; /* folded issuers, for the unit filter */
     size_t *pplans;     /* the province plans, by year then index */
     size_t npplans;
     char **labels;      /* each document as reviewers name it (lw_doc_label), NULL: none;
@@ -110,8 +109,10 @@ static int wanted(const cctx *c, size_t di)
         return 0;
     if (c->opt && c->opt->doc_id && d->id != c->opt->doc_id)
         return 0;
-    if (c->unit_key)
-        return c->issuer_keys[di] && strstr(c->issuer_keys[di], c->unit_key);
+    if (c->unit_key) { /* the issuer's folded name, kept once per issuer (issue 20) */
+        const lw_ds_issuer *is = d->issuer ? lw_docset_issuer(c->ds, d->issuer_ix) : NULL;
+        return is && strstr(is->key, c->unit_key);
+    }
     return 1;
 }
 
@@ -956,20 +957,18 @@ lw_status lw_check_each(lw_store *s, const lw_engine *eng, const lw_registry *re
     }
     if ((st = load_relations(&c, s, err)) || (st = relation_types(&c, s, err)))
         goto out;
-    c.issuer_keys = calloc(n + 1, sizeof *c.issuer_keys);
-    c.pplans = calloc(n + 1, sizeof *c.pplans);
-    year_ix *py = calloc(n + 1, sizeof *py);
+    size_t nplans = 0;
+    for (size_t i = 0; i < n; i++)
+        nplans += lw_docset_doc(ds, i)->is_plan && lw_docset_doc(ds, i)->is_province;
+    c.pplans = calloc(nplans + 1, sizeof *c.pplans);
+    year_ix *py = calloc(nplans + 1, sizeof *py);
     size_t npy = 0;
     if (opt && opt->unit && *opt->unit)
         c.unit_key = lw_store_fold(opt->unit);
-    if (!c.issuer_keys || !c.pplans || !py || (opt && opt->unit && *opt->unit && !c.unit_key))
+    if (!c.pplans || !py || (opt && opt->unit && *opt->unit && !c.unit_key))
         c.nomem = 1;
     for (size_t i = 0; i < n && !c.nomem; i++) {
         const lw_ds_doc *d = lw_docset_doc(ds, i);
-        /* folded for the unit filter only (utf8proc: the dearest part of a one-document run) */
-        c.issuer_keys[i] = c.unit_key && d->issuer ? lw_store_fold(d->issuer) : NULL;
-        if (c.unit_key && d->issuer && !c.issuer_keys[i])
-            c.nomem = 1;
         if (d->is_plan && d->is_province)
             py[npy++] = (year_ix){d->year, i};
     }
@@ -1032,13 +1031,8 @@ lw_status lw_check_each(lw_store *s, const lw_engine *eng, const lw_registry *re
     if (c.nomem || lw_oom_since(oom)) /* a finding may lack a key (noted by lw_oom) */
         st = lw_error_msg(err, LW_ERR_NOMEM, NULL, 0, 0, LW_MSG_NOMEM);
 out: /* every field of c is NULL or owned here, whichever step stopped */
-    for (size_t i = 0; i < n; i++) {
-        if (c.issuer_keys)
-            free(c.issuer_keys[i]);
-        if (c.labels)
-            free(c.labels[i]);
-    }
-    free(c.issuer_keys);
+    for (size_t i = 0; c.labels && i < n; i++)
+        free(c.labels[i]);
     free(c.unit_key);
     free(c.labels);
     free(c.labeled);

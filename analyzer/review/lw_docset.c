@@ -4,6 +4,7 @@
 
 #include "lw_date.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -58,9 +59,11 @@ struct lw_docset {
     /* issue 20 (LW_DS_LAZY): the group lw_docset_fill filled, indexed from LW_DS_FILLED up,
      * its strings in an arena of their own (fstrs), and what its documents had before */
     int lazy, filling;   /* filling: keep_word adds no word (its copy goes with the group) */
+    /* issue 20 (LW_DS_DUTIES_LAZY): no duties loaded; lw_docset_fill brings a group's alone */
+    int duties_lazy;
     /* issue 20 (LW_DS_REFS_IDS): each reference's target alone, in the documents' slices
      * (first_ref, n_refs): all the report asks of them */
-    size_t *targets;
+    uint32_t *targets;   /* UINT32_MAX: none (4 bytes: some million references at 100000) */
     size_t ntargets, captargets;
     int targets_only;
     lw_ds_duty *fduties;
@@ -125,7 +128,8 @@ static const char *keep(lw_docset *d, const unsigned char *s)
     return s ? keep_n(d, (const char *)s, strlen((const char *)s)) : NULL;
 }
 
-/* The one copy of a string of a small vocabulary (roles, levels, topics, sections). */
+/* The one copy of a string of a small vocabulary (roles, levels, topics, sections) or of a
+ * text repeated many times (issuers, the province plans' duties). */
 static const char *keep_word(lw_docset *d, const unsigned char *s)
 {
     if (!s)
@@ -279,7 +283,7 @@ const lw_ds_duty *lw_docset_duty(const lw_docset *d, size_t i)
 size_t lw_docset_target(const lw_docset *d, size_t i)
 {
     if (d->targets_only)
-        return i < d->ntargets ? d->targets[i] : (size_t)-1;
+        return i < d->ntargets && d->targets[i] != UINT32_MAX ? d->targets[i] : (size_t)-1;
     const lw_ds_ref *r = lw_docset_ref(d, i);
     return r ? r->target : (size_t)-1;
 }
@@ -739,7 +743,7 @@ static int on_doc(void *ud, const lw_store_doc_row *r)
     x->path = col(l, r->path);
     x->kind = word(l, r->kind);
     x->number = col(l, r->number);
-    x->issuer = col(l, r->issuer);
+    x->issuer = word(l, r->issuer); /* one copy per issuer (issue 20: some thousands for 100000) */
     x->date = word(l, r->date);
     /* LW_DS_LAZY: the subject is only in a document's own findings: it comes with the
      * document's group (lw_docset_fill) */
@@ -796,11 +800,15 @@ static int on_duty(void *ud, const lw_store_duty_row *r)
     u->doc = di;
     u->line = r->line;
     u->page = r->page;
-    u->activity = col(l, r->activity);
+    /* the province plans' duties, kept for the whole check, repeat their plans' words year
+     * after year and province after province: one copy of each (issue 20) */
+    u->activity = l->topical_only ? word(l, r->activity) : col(l, r->activity);
     u->topic = word(l, r->topic);
     u->section = word(l, r->section);
     u->source = word(l, r->source);
-    u->output = col(l, r->output);
+    /* LW_DS_LAZY's province plans' duties: check compares a unit plan with them by topic,
+     * deadline and units, and never shows their output (a filled plan reads it again) */
+    u->output = l->topical_only ? NULL : col(l, r->output);
     u->from = word(l, r->from);
     u->to = word(l, r->to);
     u->precision = word(l, r->precision);
@@ -808,7 +816,7 @@ static int on_duty(void *ud, const lw_store_duty_row *r)
     if (r->deadline_text) {
         /* the words as written, without the markup OCR and converters leave ("**ngày") */
         char *c = lw_text_clean(r->deadline_text, strlen(r->deadline_text));
-        u->deadline_text = c ? col(l, c) : NULL;
+        u->deadline_text = c ? (l->topical_only ? word(l, c) : col(l, c)) : NULL;
         if (!c)
             l->nomem = 1;
         free(c);
@@ -906,7 +914,7 @@ static int on_ref_lazy(void *ud, const lw_store_ref_row *q)
         if (!d->docs[di].n_refs)
             d->docs[di].first_ref = d->ntargets;
         d->docs[di].n_refs++;
-        d->targets[d->ntargets++] = t;
+        d->targets[d->ntargets++] = t == (size_t)-1 ? UINT32_MAX : (uint32_t)t;
     }
     return 0;
 }
@@ -986,8 +994,21 @@ static lw_status load_duties(loader *l, lw_store *s, const long long *only, size
         qsort(l->kept, l->nkept, sizeof *l->kept, cmp_ll);
     if (!st && !l->nomem)
         st = only ? lw_store_each_duty_unit_of(s, only, n, on_unit, l, err) : lw_store_each_duty_unit(s, on_unit, l, err);
-    if (!st && !l->nomem)
-        slice_units(l->d, l->fids);
+    if (!st && !l->nomem) {
+        /* the tables cut to their size before the duties point into the units (issue 20:
+         * the province plans' duties are kept for the whole check) */
+        lw_docset *d = l->d;
+        void *p;
+        if (d->nduties && (p = realloc(d->duties, d->nduties * sizeof *d->duties))) {
+            d->duties = p;
+            l->cap = d->nduties;
+        }
+        if (d->nunits && (p = realloc(d->units, d->nunits * sizeof *d->units))) {
+            d->units = p;
+            l->ucap = d->nunits;
+        }
+        slice_units(d, l->fids);
+    }
     return st;
 }
 
@@ -1014,6 +1035,24 @@ static lw_status load_plan_duties(loader *l, lw_store *s, lw_error *err)
     return st;
 }
 
+/* The tables grown by doubling cut to their size (issue 20: a quarter of the documents'
+ * table and of the references' at 100000 was room never used; the issuers' was one per
+ * document). A failed realloc keeps the larger block. */
+static void fit(lw_docset *d)
+{
+    void *p;
+    if (d->ndocs && (p = realloc(d->docs, d->ndocs * sizeof *d->docs)))
+        d->docs = p;
+    if (d->ntargets && (p = realloc(d->targets, d->ntargets * sizeof *d->targets))) {
+        d->targets = p;
+        d->captargets = d->ntargets;
+    }
+    if (d->nissuers && (p = realloc(d->issuers, d->nissuers * sizeof *d->issuers)))
+        d->issuers = p;
+    if (d->nnumbers && (p = realloc(d->numbers, d->nnumbers * sizeof *d->numbers)))
+        d->numbers = p;
+}
+
 lw_status lw_docset_load_for(lw_store *s, const lw_ruleset *rs, int flags, long long doc_id, lw_docset **out,
                              lw_error *err)
 {
@@ -1024,6 +1063,7 @@ lw_status lw_docset_load_for(lw_store *s, const lw_ruleset *rs, int flags, long 
     loader l = {.d = d, .flags = flags};
     unsigned long oom = lw_oom_mark(); /* a string kept on the way, a table grown: noted there */
     d->lazy = !doc_id && (flags & LW_DS_LAZY);
+    d->duties_lazy = !doc_id && !d->lazy && (flags & LW_DS_DUTIES_LAZY);
     lw_status st = load_groups(d, rs, err);
     if (!st)
         st = load_vocabulary(&l, rs, err);
@@ -1039,7 +1079,7 @@ lw_status lw_docset_load_for(lw_store *s, const lw_ruleset *rs, int flags, long 
         st = lw_store_each_doc_province(s, on_province, &l, err);
     if (!st && !l.nomem)
         issuer_province(&l);
-    if (!st && !l.nomem && !doc_id)
+    if (!st && !l.nomem && !doc_id && !d->duties_lazy)
         st = d->lazy ? load_plan_duties(&l, s, err) : load_duties(&l, s, NULL, 0, err);
     l.cap = 0; /* the capacity of the next table grown (refs) */
     d->targets_only = !doc_id && !d->lazy && (flags & LW_DS_REFS_IDS);
@@ -1079,6 +1119,7 @@ lw_status lw_docset_load_for(lw_store *s, const lw_ruleset *rs, int flags, long 
         lw_docset_free(d);
         return st;
     }
+    fit(d);
     *out = d;
     return LW_OK;
 }
@@ -1124,7 +1165,7 @@ int lw_docset_lazy(const lw_docset *d) { return d->lazy; }
 
 void lw_docset_unfill(lw_docset *d)
 {
-    if (!d || !d->lazy)
+    if (!d || (!d->lazy && !d->duties_lazy))
         return;
     for (size_t k = 0; k < d->nsaved; k++) {
         lw_ds_doc *x = &d->docs[d->saved[k].doc];
@@ -1132,7 +1173,8 @@ void lw_docset_unfill(lw_docset *d)
         x->n_refs = d->saved[k].n_refs;
         x->first_duty = d->saved[k].first_duty;
         x->n_duties = d->saved[k].n_duties;
-        x->subject = NULL; /* the group's arena's */
+        if (d->lazy)
+            x->subject = NULL; /* the group's arena's */
     }
     d->nsaved = 0;
     for (size_t i = 0; i < d->nfstrs; i++)
@@ -1150,7 +1192,7 @@ void lw_docset_unfill(lw_docset *d)
 
 lw_status lw_docset_fill(lw_docset *d, lw_store *s, const size_t *docs, size_t n, lw_error *err)
 {
-    if (!d->lazy)
+    if (!d->lazy && !d->duties_lazy)
         return LW_OK;
     lw_docset_unfill(d);
     struct filled *sv = realloc(d->saved, (n + 1) * sizeof *sv);
@@ -1167,7 +1209,8 @@ lw_status lw_docset_fill(lw_docset *d, lw_store *s, const size_t *docs, size_t n
         lw_ds_doc *x = &d->docs[docs[k]];
         d->saved[k] = (struct filled){docs[k], x->first_ref, x->n_refs, x->first_duty, x->n_duties};
         ids[k] = x->id;
-        x->first_ref = x->n_refs = 0;
+        if (d->lazy) /* LW_DS_DUTIES_LAZY keeps its references (their targets) as loaded */
+            x->first_ref = x->n_refs = 0;
         /* a province plan too: it holds its topical duties only (load_plan_duties) */
         dids[nd++] = x->id;
         x->first_duty = x->n_duties = 0;
@@ -1185,12 +1228,12 @@ lw_status lw_docset_fill(lw_docset *d, lw_store *s, const size_t *docs, size_t n
     unsigned long oom = lw_oom_mark();
     lw_status st = nd ? load_duties(&l, s, dids, nd, err) : LW_OK;
     l.cap = 0;
-    if (!st && !l.nomem)
+    if (!st && !l.nomem && d->lazy)
         st = lw_store_each_ref_of(s, ids, n, on_ref, &l, err);
-    if (!st && !l.nomem)
+    if (!st && !l.nomem && d->lazy)
         st = lw_store_each_document_of(s, ids, n, on_doc_subject, &l, err);
     /* the targets, as index_numbers gives the loaded references theirs */
-    for (size_t k = 0; !st && !l.nomem && k < n; k++) {
+    for (size_t k = 0; !st && !l.nomem && d->lazy && k < n; k++) {
         const lw_ds_doc *x = &d->docs[docs[k]];
         for (size_t j = x->first_ref; j < x->first_ref + x->n_refs; j++) {
             lw_ds_ref *r = &d->refs[j];
@@ -1208,7 +1251,7 @@ lw_status lw_docset_fill(lw_docset *d, lw_store *s, const size_t *docs, size_t n
     d->chunk_left = chunk_left;
     for (size_t k = 0; k < n; k++) {
         lw_ds_doc *x = &d->docs[docs[k]];
-        if (x->n_refs)
+        if (x->n_refs && d->lazy)
             x->first_ref += LW_DS_FILLED;
         if (x->n_duties)
             x->first_duty += LW_DS_FILLED;

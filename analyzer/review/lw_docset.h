@@ -78,7 +78,11 @@ enum { LW_DS_REFS_FULL = 0, LW_DS_REFS_IDS = 1,
         * with them, by topic);
         * lw_docset_fill then gives a group of documents at a time what LW_DS_REFS_FULL would
         * have */
-       LW_DS_LAZY = 2 };
+       LW_DS_LAZY = 2,
+       /* issue 20: report's bounded state: every document, its subject and its references
+        * (as the other flags say), but no duties: lw_docset_fill then gives a group of
+        * documents at a time their duties and units (and nothing else) */
+       LW_DS_DUTIES_LAZY = 4 };
 
 /* Reads every document, its duties and its references; rs gives unit_groups (a bad
  * pattern there is LW_ERR_RULE naming the file). *out owned (lw_docset_free). */
@@ -90,13 +94,14 @@ lw_status lw_docset_load_for(lw_store *s, const lw_ruleset *rs, int flags, long 
                              lw_error *err);
 void lw_docset_free(lw_docset *d);
 
-/* issue 20: for a docset loaded LW_DS_LAZY, gives the documents docs[0..n) (indexes) their
+/* issue 20: for a docset loaded LW_DS_LAZY (LW_DS_DUTIES_LAZY: only the duties, below), gives the documents docs[0..n) (indexes) their
  * references as LW_DS_REFS_FULL reads them (all of them, in text order, with their targets)
  * and their duties with their units (a province plan all of them, not only its topical
  * ones), and their subjects, until the next
  * fill or lw_docset_unfill: their first_ref and first_duty then index past the others, which
  * lw_docset_ref and lw_docset_duty answer for. The rest of the docset is as loaded. LW_OK
- * and nothing done for a docset not loaded lazily. */
+ * and nothing done for a docset not loaded lazily. A docset loaded LW_DS_DUTIES_LAZY gets the
+ * group's duties and units only (its references and subjects are all loaded already). */
 lw_status lw_docset_fill(lw_docset *d, lw_store *s, const size_t *docs, size_t n, lw_error *err);
 /* The filled documents back as loaded, their full references and duties released. */
 void lw_docset_unfill(lw_docset *d);

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "lw_date.h"
+#include "lw_extsort.h"
 #include "lw_msg.h"
 #include "lw_oom.h"
 #include "lw_resolve.h"
@@ -20,19 +21,58 @@
 #define LW_REPORT_CWD_MAX 4096
 /* A unit's name made with its province: a department's name and a province's, with room. */
 #define LW_REPORT_NAME_MAX 600
+/* Documents whose names (label, subject) are kept made at a time: a power of two (some
+ * megabytes; a database of 100000 documents would need tens for all of them). */
+#define LW_REPORT_NAME_SLOTS 8192u
 /* A subject shown after a label is cut at a space before this many bytes ("…" added); a
  * first word longer than that is cut inside only when it leaves at least SUBJECT_KEEP. */
 #define LW_REPORT_SUBJECT_MAX 200
 #define LW_REPORT_SUBJECT_KEEP 120
 
-/* An item as built: what the renderers see (unit borrowed from the docset or names; a
- * whole_group unit is a group none of whose units the database knows in the duty's
- * province), and its sort keys. */
+/* An item as built, one document's at a time: what the renderers see (unit borrowed from
+ * the docset or names; a whole_group unit is a group none of whose units the database knows
+ * in the duty's province), and which of its document's duties it is (duty_k). */
 typedef struct {
     lw_report_item v;
-    unsigned unit_rank;         /* of unit among the report's units in strcmp order */
-    unsigned doc_rank;          /* of doc among the documents in path order */
+    size_t duty_k;
 } item_t;
+
+/* The strings of a duty an item keeps when it is sorted (rec_t), in this order. */
+enum { REC_ACTIVITY, REC_TOPIC, REC_FROM, REC_TO, REC_QUALIFIER, REC_DEADLINE_TEXT, REC_NSTR };
+#define REC_NULL UINT32_MAX
+
+/* An item as sorted (issue 20: the items of a large database are millions, sorted through a
+ * temporary file by lw_extsort): its sort keys, what the renderers read of its duty, then
+ * the duty's strings (len[k] bytes and a NUL each, REC_NULL: NULL), its document and answer
+ * by index. */
+typedef struct {
+    uint64_t seq;        /* the order items were made in: ties keep it (a stable sort's) */
+    int64_t fact_id;
+    uint32_t unit;       /* lw_report.units */
+    uint32_t doc, answer; /* document indexes; answer REC_NULL: none */
+    uint32_t doc_rank;   /* of doc among the documents in path order */
+    int32_t line, deadline_line, days;
+    uint32_t len[REC_NSTR];
+    uint8_t status, no_unit, whole_group, pad;
+} rec_t;
+
+/* Reading the sorted items (lw_report_first, lw_report_next_unit): the current item and the
+ * duty made from its record, and a unit's items copied (HTML reads them twice). */
+typedef struct {
+    lw_report_item it;
+    lw_ds_duty duty;
+    /* a unit at a time: its records back to back, their views */
+    unsigned char *recs;
+    size_t nrecs, caprecs;   /* bytes */
+    size_t *offs;
+    size_t noffs, capoffs;
+    lw_report_item *items;
+    lw_ds_duty *duties;
+    const lw_report_item **ptrs;
+    size_t capv;
+    int have_next;           /* recs holds, after the unit's, the next unit's first record */
+    size_t next_off;
+} cursor_t;
 
 struct lw_report {
     lw_docset *ds;
@@ -40,8 +80,30 @@ struct lw_report {
     char as_of[LW_REPORT_DATE_SIZE];
     char since[LW_REPORT_DATE_SIZE]; /* empty with opt.all */
     size_t older;   /* duties due before since */
-    item_t *items;
+    item_t *items;  /* one document's (issue 20: judged, then sorted away) */
     size_t n, cap;
+    lw_extsort *sorted; /* every item (rec_t), in the report's order */
+    uint64_t seq;
+    lw_buf rec;     /* the record being made */
+    const char **units; /* the items' unit names, owned copies, by rec_t.unit */
+    size_t nunits, capunits;
+    uint32_t *unit_slots; /* open addressing on units (index + 1; 0 empty), a power of two */
+    size_t nslots;
+    unsigned *doc_rank; /* by document: its rank in path order */
+    /* by issuer k: its dated documents tdocs[tstart[k] .. tstart[k + 1]) ordered by topic
+     * (the canonical pointer), date, index: the answers an item may have are a range
+     * (issue 20: candidates looked at every document of the unit's issuers) */
+    uint32_t *tdocs;
+    size_t *tstart;
+    /* when every document's date and the as-of date are YYYY-MM-DD: tdocs' dates as the
+     * number YYYYMMDD (the same order as strcmp's), read without touching the documents
+     * (the search was half the build at 100000, waiting on memory); else NULL */
+    uint32_t *tdate;
+    uint32_t as_of_key;
+    unsigned char *dpart; /* by duty of the document judged: part of a year, as duty_part */
+    size_t capdpart;
+    cursor_t *cur;  /* reading (the renderers' view is const; the cursor is theirs) */
+    lw_status read_failed;
     size_t counts[LW_RS_COUNT];
     char cwd[LW_REPORT_CWD_MAX];
     char **names; /* unit names made here */
@@ -65,12 +127,17 @@ struct lw_report {
     uint64_t **pairs;   /* by document: its subject's pairs (subject_pairs), or NULL */
     size_t *npairs;
     unsigned char *paired; /* by document: pairs made (made when a duty first asks: on_subject) */
-    unsigned char *doc_part, *duty_part; /* by document (its subject) and by duty (its activity or
-                                            output): whether it speaks of part of a year, 0 not
-                                            asked yet, 1 no, 2 yes (folding is a report's
-                                            dearest step: asked once each) */
-    char **names_of;    /* by document: label and subject as shown (doc_names), or NULL */
-    char **labels;      /* by document: lw_doc_label alone, NULL when the header names nothing */
+    unsigned char *doc_part; /* by document (its subject), and dpart by duty (its activity or
+                                output): whether it speaks of part of a year, 0 not asked
+                                yet, 1 no, 2 yes (folding is a report's dearest step: asked
+                                once each) */
+    struct name_slot {  /* the names of a document as written (doc_name_of), by its index
+                           modulo LW_REPORT_NAME_SLOTS: made again when another took the slot
+                           (issue 20: not kept for every document of a large database) */
+        size_t doc;     /* (size_t)-1: empty */
+        char *name;     /* label and subject as shown, or NULL */
+        char *label;    /* lw_doc_label alone, NULL when the header names nothing */
+    } *name_slots;
     const char **bodies, **province_words; /* rules/report.yaml (expand): borrowed */
     size_t nbodies, nprovince_words;
     const char *province_word;
@@ -111,6 +178,23 @@ static long iso_days(const char *iso)
     if (lw_date_parse_iso(iso, &d))
         return 0;
     return days_from_civil(d.y, d.m, d.d);
+}
+
+/* YYYYMMDD of an ISO date YYYY-MM-DD, or UINT32_MAX when iso is not exactly that form. */
+static uint32_t date_key(const char *iso)
+{
+    uint32_t k = 0;
+    for (int i = 0; i < 10; i++) {
+        if (i == 4 || i == 7) {
+            if (iso[i] != '-')
+                return UINT32_MAX;
+        } else if (iso[i] >= '0' && iso[i] <= '9') {
+            k = k * 10 + (uint32_t)(iso[i] - '0');
+        } else {
+            return UINT32_MAX;
+        }
+    }
+    return iso[10] ? UINT32_MAX : k;
 }
 
 /* ---- rules/report.yaml ---- */
@@ -199,7 +283,7 @@ static int doc_cites(const lw_docset *ds, const lw_ds_doc *r, const lw_ds_doc *d
     return 0;
 }
 
-static void add_item(lw_report *r, const char *unit, const lw_ds_duty *u, const lw_ds_doc *d)
+static void add_item(lw_report *r, const char *unit, const lw_ds_duty *u, const lw_ds_doc *d, size_t duty_k)
 {
     if (r->n == r->cap) {
         size_t cap = r->cap ? r->cap * 2 : 256;
@@ -211,7 +295,7 @@ static void add_item(lw_report *r, const char *unit, const lw_ds_duty *u, const 
         r->items = p;
         r->cap = cap;
     }
-    r->items[r->n++] = (item_t){.v = {.unit = unit, .duty = u, .doc = d}};
+    r->items[r->n++] = (item_t){.v = {.unit = unit, .duty = u, .doc = d}, .duty_k = duty_k};
 }
 
 /* A document of unknown province is of the database's only one, else of none. */
@@ -274,7 +358,8 @@ static int is_province_body(const lw_report *r, const char *lead)
 
 /* The units a lead name stands for: the issuers of the database it covers, in the duty's
  * province, else the name itself. */
-static void expand(lw_report *r, const char *lead, const char *level, const lw_ds_duty *u, const lw_ds_doc *d)
+static void expand(lw_report *r, const char *lead, const char *level, const lw_ds_duty *u, const lw_ds_doc *d,
+                   size_t duty_k)
 {
     size_t before = r->n, n, di = doc_ix(r->ds, d);
     const size_t *cov = lw_docset_covered(r->ds, lead, &n);
@@ -286,7 +371,7 @@ static void expand(lw_report *r, const char *lead, const char *level, const lw_d
             continue;
         r->seen[is->same_name] = r->stamp; /* the same name under two provinces counts once */
         if (wanted_unit(r, is->name))
-            add_item(r, is->name, u, d);
+            add_item(r, is->name, u, d, duty_k);
     }
     if (r->n != before)
         return;
@@ -308,7 +393,7 @@ static void expand(lw_report *r, const char *lead, const char *level, const lw_d
         name = keep_name(r, buf);
     }
     if (name && wanted_unit(r, name)) {
-        add_item(r, name, u, d);
+        add_item(r, name, u, d, duty_k);
         if (r->n != before && name == lead && lw_docset_is_group(r->ds, lead))
             r->items[r->n - 1].v.whole_group = 1;
     }
@@ -332,7 +417,9 @@ static const char *canon_topic(lw_report *r, const char *t)
         r->canon = p;
         r->capcanon = cap;
     }
-    return r->canon[r->ncanon++] = t;
+    /* a duty's topic may be a filled group's string (lw_docset_fill), released with it */
+    const char *c = keep_name(r, t);
+    return c ? (r->canon[r->ncanon++] = c) : NULL;
 }
 
 /* Whether issuer is, of unknown province (or answering a duty of unknown province), may still
@@ -388,19 +475,36 @@ static size_t candidates(lw_report *r, item_t *it, const char **topics, const lw
     const size_t *cov = topic ? lw_docset_covered(r->ds, it->v.unit, &n) : (n = 0, NULL);
     int duty_part = 0;
     if (n) {
-        unsigned char *dp_known = &r->duty_part[(size_t)(u - lw_docset_duty(r->ds, 0))];
+        unsigned char *dp_known = &r->dpart[it->duty_k];
         if (!*dp_known)
             *dp_known = part_year(r, u->activity) || part_year(r, u->output) ? 2 : 1;
         duty_part = *dp_known == 2;
     }
+    /* of each issuer's dated documents of the topic, those from the duty's document's date
+     * (any, when it has none) to the as-of date: a range of its ordered ones */
+    const char *from = it->v.doc->date ? it->v.doc->date : "";
+    uint32_t from_key = it->v.doc->date && r->tdate ? date_key(it->v.doc->date) : 0; /* "": before all */
     for (size_t c = 0; c < n; c++) {
         const lw_ds_issuer *is = lw_docset_issuer(r->ds, cov[c]);
-        for (size_t j = 0; j < is->n_docs; j++) {
-            size_t i = is->docs[j];
+        const uint32_t *sl = r->tdocs + r->tstart[cov[c]];
+        const uint32_t *sd = r->tdate ? r->tdate + r->tstart[cov[c]] : NULL;
+        size_t lo = 0, hi = r->tstart[cov[c] + 1] - r->tstart[cov[c]];
+        while (lo < hi) {
+            size_t mid = lo + (hi - lo) / 2, k = sl[mid];
+            int below = (uintptr_t)topics[k] != (uintptr_t)topic ? (uintptr_t)topics[k] < (uintptr_t)topic
+                        : sd                                     ? sd[mid] < from_key
+                                                                 : strcmp(lw_docset_doc(r->ds, k)->date, from) < 0;
+            if (below)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        for (size_t j = lo; j < r->tstart[cov[c] + 1] - r->tstart[cov[c]]; j++) {
+            size_t i = sl[j];
+            if (topics[i] != topic || (sd ? sd[j] > r->as_of_key : strcmp(lw_docset_doc(r->ds, i)->date, r->as_of) > 0))
+                break;
             const lw_ds_doc *o = lw_docset_doc(r->ds, i);
-            if (topics[i] != topic || o == it->v.doc || !o->date)
-                continue;
-            if ((it->v.doc->date && strcmp(o->date, it->v.doc->date) < 0) || strcmp(o->date, r->as_of) > 0)
+            if (o == it->v.doc)
                 continue;
             /* a unit's name is judged with its province (huyện Châu Thành is in five), and a
              * document that does not cite the duty's must be on its work, not only of its kind
@@ -474,80 +578,111 @@ static void judge_all(lw_report *r, const char **topics)
     }
 }
 
-static int cmp_item(const void *a, const void *b)
+/* ---- the items sorted (issue 20: through lw_extsort, in bounded memory) ---- */
+
+/* The string k of record h (NULL when it has none). */
+static const char *rec_str(const rec_t *h, int k)
 {
-    const item_t *x = a, *y = b;
-    if (x->unit_rank != y->unit_rank)
-        return x->unit_rank < y->unit_rank ? -1 : 1;
-    if (x->v.status != y->v.status)
-        return x->v.status < y->v.status ? -1 : 1;
-    const char *tx = x->v.duty->to ? x->v.duty->to : "9999", *ty = y->v.duty->to ? y->v.duty->to : "9999";
+    if (h->len[k] == REC_NULL)
+        return NULL;
+    const char *p = (const char *)(h + 1);
+    for (int j = 0; j < k; j++)
+        if (h->len[j] != REC_NULL)
+            p += h->len[j] + 1;
+    return p;
+}
+
+/* The report's order: unit (by name), status, deadline (none last), document (by path),
+ * line, then the order the items were made in. */
+static int cmp_rec(const void *a, const void *b, void *ctx)
+{
+    const lw_report *r = ctx;
+    const rec_t *x = a, *y = b;
     int c;
-    if ((c = strcmp(tx, ty)))
+    if (x->unit != y->unit && (c = strcmp(r->units[x->unit], r->units[y->unit])))
+        return c;
+    if (x->status != y->status)
+        return x->status < y->status ? -1 : 1;
+    const char *tx = rec_str(x, REC_TO), *ty = rec_str(y, REC_TO);
+    if ((c = strcmp(tx ? tx : "9999", ty ? ty : "9999")))
         return c;
     if (x->doc_rank != y->doc_rank)
         return x->doc_rank < y->doc_rank ? -1 : 1;
-    return x->v.duty->line - y->v.duty->line;
+    if (x->line != y->line)
+        return x->line < y->line ? -1 : 1;
+    return (x->seq > y->seq) - (x->seq < y->seq);
 }
 
-/* cmp_item over indexes of the items (ctx), ties in index order: a stable sort's order. */
-static int cmp_item_ix(const void *a, const void *b, void *ctx)
+/* The index of unit name u among the report's units (one copy per name); UINT32_MAX when
+ * out of memory. */
+static uint32_t unit_id(lw_report *r, const char *u)
 {
-    const item_t *items = ctx;
-    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-    int c = cmp_item(&items[x], &items[y]);
-    return c ? c : (x > y) - (x < y);
-}
-
-/* The items in cmp_item's order, ties in the order they were made (what glibc's merge sort
- * left them in): an index of 4 bytes an item is sorted, then the items are moved along its
- * cycles. glibc sorts items this large through 16 bytes of pointers each: for the five
- * million items of 100000 documents that was the report's largest block after the items
- * (issue 20). -1 when out of memory. */
-static int sort_items(lw_report *r)
-{
-    size_t n = r->n;
-    if (n < 2)
-        return 0;
-    if (n > UINT32_MAX) {
-        qsort(r->items, n, sizeof *r->items, cmp_item);
-        return 0;
-    }
-    uint32_t *ix = malloc(n * sizeof *ix);
-    unsigned char *done = calloc(n, 1);
-    if (!ix || !done) {
-        free(ix);
-        free(done);
-        return -1;
-    }
-    for (size_t i = 0; i < n; i++)
-        ix[i] = (uint32_t)i;
-    qsort_r(ix, n, sizeof *ix, cmp_item_ix, r->items);
-    /* items[j] becomes the old items[ix[j]]: each cycle once, its first item held aside */
-    for (size_t k = 0; k < n; k++) {
-        if (done[k] || ix[k] == k)
-            continue;
-        item_t first = r->items[k];
-        size_t j = k;
-        for (;;) {
-            size_t src = ix[j];
-            done[j] = 1;
-            if (src == k) {
-                r->items[j] = first;
-                break;
-            }
-            r->items[j] = r->items[src];
-            j = src;
+    if (2 * (r->nunits + 1) > r->nslots) {
+        size_t n = r->nslots ? 2 * r->nslots : 256;
+        uint32_t *t = calloc(n, sizeof *t);
+        if (!t)
+            return UINT32_MAX;
+        for (size_t i = 0; i < r->nunits; i++) {
+            size_t k = (size_t)lw_hash_str(r->units[i]) & (n - 1);
+            while (t[k])
+                k = (k + 1) & (n - 1);
+            t[k] = (uint32_t)i + 1;
         }
+        free(r->unit_slots);
+        r->unit_slots = t;
+        r->nslots = n;
     }
-    free(ix);
-    free(done);
-    return 0;
+    size_t k = (size_t)lw_hash_str(u) & (r->nslots - 1);
+    while (r->unit_slots[k] && strcmp(r->units[r->unit_slots[k] - 1], u))
+        k = (k + 1) & (r->nslots - 1);
+    if (r->unit_slots[k])
+        return r->unit_slots[k] - 1;
+    if (r->nunits == r->capunits) {
+        size_t cap = r->capunits ? 2 * r->capunits : 64;
+        const char **p = realloc(r->units, cap * sizeof *p);
+        if (!p)
+            return UINT32_MAX;
+        r->units = p;
+        r->capunits = cap;
+    }
+    char *c = strdup(u);
+    if (!c)
+        return UINT32_MAX;
+    r->units[r->nunits] = c;
+    r->unit_slots[k] = (uint32_t)++r->nunits;
+    return (uint32_t)r->nunits - 1;
 }
 
-static int cmp_str_ptr(const void *a, const void *b)
+/* Item it as a record, handed to the sorter. */
+static lw_status put_item(lw_report *r, const item_t *it, lw_error *err)
 {
-    return strcmp(*(const char *const *)a, *(const char *const *)b);
+    const lw_ds_duty *u = it->v.duty;
+    const char *str[REC_NSTR] = {u->activity, u->topic, u->from, u->to, u->qualifier, u->deadline_text};
+    uint32_t unit = unit_id(r, it->v.unit);
+    if (unit == UINT32_MAX)
+        return lw_error_msg(err, LW_ERR_NOMEM, NULL, 0, 0, LW_MSG_NOMEM);
+    size_t di = doc_ix(r->ds, it->v.doc);
+    rec_t h = {.seq = r->seq++,
+               .fact_id = u->fact_id,
+               .unit = unit,
+               .doc = (uint32_t)di,
+               .answer = it->v.answer ? (uint32_t)doc_ix(r->ds, it->v.answer) : REC_NULL,
+               .doc_rank = r->doc_rank[di],
+               .line = u->line,
+               .deadline_line = u->deadline_line,
+               .days = it->v.days,
+               .status = it->v.status,
+               .no_unit = it->v.no_unit,
+               .whole_group = it->v.whole_group};
+    r->rec.len = 0;
+    for (int k = 0; k < REC_NSTR; k++)
+        h.len[k] = str[k] ? (uint32_t)strlen(str[k]) : REC_NULL;
+    if (lw_buf_append(&r->rec, &h, sizeof h))
+        return lw_error_msg(err, LW_ERR_NOMEM, NULL, 0, 0, LW_MSG_NOMEM);
+    for (int k = 0; k < REC_NSTR; k++)
+        if (str[k] && lw_buf_append(&r->rec, str[k], h.len[k] + 1))
+            return lw_error_msg(err, LW_ERR_NOMEM, NULL, 0, 0, LW_MSG_NOMEM);
+    return lw_extsort_add(r->sorted, r->rec.data, r->rec.len, err);
 }
 
 typedef struct {
@@ -562,90 +697,78 @@ static int cmp_path_ix(const void *a, const void *b)
     return c ? c : (x->doc > y->doc) - (x->doc < y->doc);
 }
 
-/* A distinct unit pointer of the items and its rank (rank_units_and_paths). */
+/* What index_topics orders by. */
 typedef struct {
-    const char *unit; /* NULL: empty slot */
-    unsigned rank;
-} unit_slot;
+    const lw_docset *ds;
+    const char **topics;
+} topic_order;
 
-static size_t ptr_hash(const char *p, size_t mask)
+static int cmp_topic_date(const void *a, const void *b, void *ctx)
 {
-    uint64_t h = (uint64_t)(uintptr_t)p * UINT64_C(0x9E3779B97F4A7C15);
-    return (size_t)(h >> 17) & mask;
+    const topic_order *t = ctx;
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+    uintptr_t tx = (uintptr_t)t->topics[x], ty = (uintptr_t)t->topics[y];
+    if (tx != ty)
+        return tx < ty ? -1 : 1;
+    int c = strcmp(lw_docset_doc(t->ds, x)->date, lw_docset_doc(t->ds, y)->date);
+    return c ? c : (x > y) - (x < y);
 }
 
-/* The slot of unit p in t (mask + 1 slots, a power of two): its own, or the empty one. */
-static unit_slot *unit_slot_of(unit_slot *t, size_t mask, const char *p)
+/* Each issuer's dated documents by topic, date and index (tdocs, tstart), and their dates as
+ * numbers when all dates allow it (tdate). -1 when out of memory. */
+static int index_topics(lw_report *r, const char **topics)
 {
-    size_t k = ptr_hash(p, mask);
-    while (t[k].unit && t[k].unit != p)
-        k = (k + 1) & mask;
-    return &t[k];
-}
-
-/* Ranks for sorting without comparing strings again and again: each item's unit among
- * the distinct unit names (by pointer, then in strcmp order), each document by path. The
- * distinct pointers are found in a hash set (issue 20: not a sorted copy of every item's:
- * a large report has millions of items and some thousands of units). */
-static int rank_units_and_paths(lw_report *r)
-{
-    size_t nd = lw_docset_ndocs(r->ds), nu = 0, mask = 255;
-    unit_slot *set = calloc(mask + 1, sizeof *set);
-    path_ix *ix = malloc((nd + 1) * sizeof *ix);
-    unsigned *path_rank = malloc((nd + 1) * sizeof *path_rank);
-    const char **byname = NULL;
-    int rc = -1;
-    if (!set || !ix || !path_rank)
-        goto done;
-    for (size_t i = 0; i < r->n; i++) {
-        unit_slot *sl = unit_slot_of(set, mask, r->items[i].v.unit);
-        if (sl->unit)
-            continue;
-        sl->unit = r->items[i].v.unit;
-        if (2 * ++nu > mask + 1) { /* grown: every pointer placed again */
-            size_t nmask = 2 * mask + 1;
-            unit_slot *t = calloc(nmask + 1, sizeof *t);
-            if (!t)
-                goto done;
-            for (size_t k = 0; k <= mask; k++)
-                if (set[k].unit)
-                    *unit_slot_of(t, nmask, set[k].unit) = set[k];
-            free(set);
-            set = t;
-            mask = nmask;
-        }
+    size_t nis = lw_docset_nissuers(r->ds), total = 0;
+    if (lw_docset_ndocs(r->ds) >= UINT32_MAX)
+        return -1;
+    for (size_t k = 0; k < nis; k++)
+        total += lw_docset_issuer(r->ds, k)->n_docs;
+    r->tstart = malloc((nis + 1) * sizeof *r->tstart);
+    r->tdocs = malloc((total + 1) * sizeof *r->tdocs);
+    if (!r->tstart || !r->tdocs)
+        return -1;
+    topic_order t = {r->ds, topics};
+    size_t at = 0;
+    for (size_t k = 0; k < nis; k++) {
+        const lw_ds_issuer *is = lw_docset_issuer(r->ds, k);
+        r->tstart[k] = at;
+        for (size_t j = 0; j < is->n_docs; j++)
+            if (lw_docset_doc(r->ds, is->docs[j])->date)
+                r->tdocs[at++] = (uint32_t)is->docs[j];
+        qsort_r(r->tdocs + r->tstart[k], at - r->tstart[k], sizeof *r->tdocs, cmp_topic_date, &t);
     }
-    /* the distinct pointers by name: equal names (two pointers) share a rank */
-    byname = malloc((nu + 1) * sizeof *byname);
-    if (!byname)
-        goto done;
-    size_t m = 0;
-    for (size_t k = 0; k <= mask; k++)
-        if (set[k].unit)
-            byname[m++] = set[k].unit;
-    qsort(byname, nu, sizeof *byname, cmp_str_ptr);
-    for (size_t i = 0, k = 0; i < nu; i++) {
-        if (i && strcmp(byname[i - 1], byname[i]))
-            k++;
-        unit_slot_of(set, mask, byname[i])->rank = (unsigned)k;
+    r->tstart[nis] = at;
+    /* numbers only when every date is YYYY-MM-DD (a duty's document's too), so that they
+     * compare as the strings do */
+    int packed = (r->as_of_key = date_key(r->as_of)) != UINT32_MAX;
+    for (size_t i = 0; packed && i < lw_docset_ndocs(r->ds); i++) {
+        const char *d = lw_docset_doc(r->ds, i)->date;
+        packed = !d || date_key(d) != UINT32_MAX;
+    }
+    if (packed && (r->tdate = malloc((at + 1) * sizeof *r->tdate)))
+        for (size_t j = 0; j < at; j++)
+            r->tdate[j] = date_key(lw_docset_doc(r->ds, r->tdocs[j])->date);
+    return packed && !r->tdate ? -1 : 0;
+}
+
+/* Each document's rank in path order (the items' order within a unit, status and deadline).
+ * -1 when out of memory. */
+static int rank_paths(lw_report *r)
+{
+    size_t nd = lw_docset_ndocs(r->ds);
+    path_ix *ix = malloc((nd + 1) * sizeof *ix);
+    r->doc_rank = malloc((nd + 1) * sizeof *r->doc_rank);
+    if (!ix || !r->doc_rank) {
+        free(ix);
+        return -1;
     }
     for (size_t i = 0; i < nd; i++)
         ix[i] = (path_ix){lw_docset_doc(r->ds, i)->path, i};
     qsort(ix, nd, sizeof *ix, cmp_path_ix);
     for (size_t i = 0; i < nd; i++)
-        path_rank[ix[i].doc] = (unsigned)i;
-    for (size_t i = 0; i < r->n; i++) {
-        item_t *it = &r->items[i];
-        it->unit_rank = unit_slot_of(set, mask, it->v.unit)->rank;
-        it->doc_rank = path_rank[it->v.duty->doc];
-    }
-    rc = 0;
-done:
-    free(set);
+        r->doc_rank[ix[i].doc] = (unsigned)i;
     free(ix);
-    free(byname);
-    free(path_rank);
-    return rc;
+    return 0;
 }
 
 /* Whether duty u (an item's heading) took its deadline from a sentence of its section that
@@ -687,8 +810,8 @@ static int cmp_restated(const void *a, const void *b, void *ctx)
     int c;
     if (x->v.doc != y->v.doc)
         return x->v.doc < y->v.doc ? -1 : 1;
-    if (x->unit_rank != y->unit_rank)
-        return x->unit_rank < y->unit_rank ? -1 : 1;
+    if (x->v.unit != y->v.unit && (c = strcmp(x->v.unit, y->v.unit)))
+        return c;
     if ((c = strcmp(x->v.duty->topic, y->v.duty->topic)) || (c = strcmp(x->v.duty->to, y->v.duty->to)))
         return c;
     return x < y ? -1 : x > y;
@@ -718,7 +841,8 @@ static void drop_restated(lw_report *r)
         qsort_r(v, nv, sizeof *v, cmp_restated, r->items);
     for (size_t i = 1; i < nv; i++) {
         const item_t *x = &r->items[v[i - 1]], *y = &r->items[v[i]];
-        if (x->v.doc == y->v.doc && x->unit_rank == y->unit_rank && !strcmp(x->v.duty->topic, y->v.duty->topic) &&
+        if (x->v.doc == y->v.doc && (x->v.unit == y->v.unit || !strcmp(x->v.unit, y->v.unit)) &&
+            !strcmp(x->v.duty->topic, y->v.duty->topic) &&
             !strcmp(x->v.duty->to, y->v.duty->to))
             drop[v[i]] = 1;
     }
@@ -767,42 +891,137 @@ static void free_judging(lw_report *r)
     free(r->npairs);
     free(r->paired);
     free(r->doc_part);
-    free(r->duty_part);
+    free(r->dpart);
     r->pairs = NULL;
     r->npairs = NULL;
-    r->paired = r->doc_part = r->duty_part = NULL;
+    r->paired = r->doc_part = r->dpart = NULL;
+    r->capdpart = 0;
 }
 
-/* The names of the documents the items show (their own and their answers'): names_of is
- * "label: subject" (the label alone, the subject alone, or NULL when the header gives neither:
- * the path is all there is), labels the label alone for JSON. -1 when out of memory. */
-static int doc_names(lw_report *r)
+/* The names of document k as items show it (its own and as an answer), made when written
+ * and kept in its slot until another document takes it: name is "label: subject" (the label
+ * alone, the subject alone, or NULL when the header gives neither: the path is all there
+ * is), label the label alone for JSON. NULL when out of memory. */
+static const struct name_slot *doc_name_of(const lw_report *r, size_t k)
+{
+    struct name_slot *sl = &r->name_slots[k & (LW_REPORT_NAME_SLOTS - 1)];
+    if (sl->doc == k)
+        return sl;
+    free(sl->name);
+    free(sl->label);
+    *sl = (struct name_slot){(size_t)-1, NULL, NULL};
+    const lw_ds_doc *d = lw_docset_doc(r->ds, k);
+    lw_buf b = {0};
+    int rc = lw_doc_label(&b, d->kind, d->number, d->date, d->issuer);
+    if (rc < 0)
+        return lw_buf_free(&b), NULL;
+    if (rc == 0 && !(sl->label = strdup(b.data)))
+        return lw_buf_free(&b), NULL;
+    if (d->subject && *d->subject && ((rc == 0 && lw_buf_append(&b, ": ", 2)) || put_subject(&b, d->subject))) {
+        free(sl->label);
+        sl->label = NULL;
+        return lw_buf_free(&b), NULL;
+    }
+    sl->name = b.len ? lw_buf_detach(&b, NULL) : NULL;
+    lw_buf_free(&b);
+    sl->doc = k;
+    return sl;
+}
+
+/* Document i's items: its duties expanded to their units, restated ones dropped, each
+ * judged and handed to the sorter; the counts apart counted (see lw_report.h). */
+static lw_status judge_doc(lw_report *r, size_t i, const char **topics, lw_error *err)
+{
+    const lw_ds_doc *d = lw_docset_doc(r->ds, i);
+    const lw_report_options *opt = &r->opt;
+    r->n = 0;
+    if (d->n_duties > r->capdpart) {
+        unsigned char *p = realloc(r->dpart, d->n_duties);
+        if (!p)
+            return lw_error_msg(err, LW_ERR_NOMEM, NULL, 0, 0, LW_MSG_NOMEM);
+        r->dpart = p;
+        r->capdpart = d->n_duties;
+    }
+    if (d->n_duties)
+        memset(r->dpart, 0, d->n_duties);
+    for (size_t k = 0; k < d->n_duties; k++) {
+        const lw_ds_duty *u = lw_docset_duty(r->ds, d->first_duty + k);
+        if (u->qualifier && !strcmp(u->qualifier, "recurring"))
+            continue; /* "thường xuyên": no date to miss */
+        if (!u->to && !lw_docset_needs_deadline(r->ds, d, u))
+            continue;
+        if (borrowed_deadline(r->ds, d, u))
+            continue;
+        if (d->date && strcmp(d->date, r->as_of) > 0) {
+            /* not written yet on the as-of date: the report of that day cannot know it */
+            r->later++;
+            continue;
+        }
+        if (u->directs) {
+            /* the leads are to make other units do the work: their own deadline is not
+             * the work's, and no document of a concerned unit answers them */
+            r->directing++;
+            continue;
+        }
+        if (r->since[0] && before_since(r, d, u)) {
+            r->older++;
+            continue;
+        }
+        int leads = 0;
+        for (size_t n = 0; n < u->n_units; n++)
+            if (!strcmp(u->units[n].role, "lead")) {
+                /* the same unit twice in one duty counts once */
+                int dup = 0;
+                for (size_t p = 0; p < n && !dup; p++)
+                    dup = !strcmp(u->units[p].role, "lead") && !strcmp(u->units[p].name, u->units[n].name);
+                if (!dup)
+                    expand(r, u->units[n].name, u->units[n].level, u, d, k);
+                leads++;
+            }
+        const char *nobody = lw_msg_get(LW_MSG_REPORT_UNIT_NOT_STATED, opt->english ? LW_LANG_EN : LW_LANG_VI);
+        if (!leads && wanted_unit(r, nobody)) {
+            add_item(r, nobody, u, d, k);
+            if (r->n && r->items[r->n - 1].v.duty == u)
+                r->items[r->n - 1].v.no_unit = 1;
+        }
+    }
+    if (r->nomem)
+        return lw_error_msg(err, LW_ERR_NOMEM, NULL, 0, 0, LW_MSG_NOMEM);
+    drop_restated(r);
+    judge_all(r, topics);
+    lw_status st = LW_OK;
+    for (size_t j = 0; j < r->n && !st && !r->nomem; j++) {
+        r->counts[r->items[j].v.status]++;
+        st = put_item(r, &r->items[j], err);
+    }
+    if (!st && r->nomem)
+        st = lw_error_msg(err, LW_ERR_NOMEM, NULL, 0, 0, LW_MSG_NOMEM);
+    r->n = 0;
+    return st;
+}
+
+/* Documents whose duties are read at a time (lw_docset_fill): a few megabytes of duties. */
+#define LW_REPORT_GROUP 512
+
+/* Every document's items, a group of documents' duties at a time. */
+static lw_status judge_every_doc(lw_report *r, lw_store *s, const char **topics, lw_error *err)
 {
     size_t nd = lw_docset_ndocs(r->ds);
-    r->names_of = calloc(nd + 1, sizeof *r->names_of);
-    r->labels = calloc(nd + 1, sizeof *r->labels);
-    if (!r->names_of || !r->labels)
-        return -1;
-    for (size_t i = 0; i < 2 * r->n; i++) {
-        const lw_ds_doc *d = i % 2 ? r->items[i / 2].v.answer : r->items[i / 2].v.doc;
-        if (!d)
+    size_t ix[LW_REPORT_GROUP];
+    lw_status st = LW_OK;
+    for (size_t g = 0; g < nd && !st; g += LW_REPORT_GROUP) {
+        size_t n = 0;
+        for (size_t i = g; i < nd && i < g + LW_REPORT_GROUP; i++)
+            if (!r->opt.doc_id || lw_docset_doc(r->ds, i)->id == r->opt.doc_id) /* issue 19: one document's */
+                ix[n++] = i;
+        if (!n)
             continue;
-        size_t k = doc_ix(r->ds, d);
-        if (r->names_of[k] || r->labels[k])
-            continue;
-        lw_buf b = {0};
-        int rc = lw_doc_label(&b, d->kind, d->number, d->date, d->issuer);
-        if (rc < 0)
-            return lw_buf_free(&b), -1;
-        if (rc == 0 && !(r->labels[k] = strdup(b.data)))
-            return lw_buf_free(&b), -1;
-        if (d->subject && *d->subject &&
-            ((rc == 0 && lw_buf_append(&b, ": ", 2)) || put_subject(&b, d->subject)))
-            return lw_buf_free(&b), -1;
-        r->names_of[k] = b.len ? lw_buf_detach(&b, NULL) : NULL;
-        lw_buf_free(&b);
+        st = lw_docset_fill(r->ds, s, ix, n, err);
+        for (size_t k = 0; k < n && !st; k++)
+            st = judge_doc(r, ix[k], topics, err);
+        lw_docset_unfill(r->ds);
     }
-    return 0;
+    return st;
 }
 
 lw_status lw_report_build(lw_store *s, const lw_engine *eng, const lw_report_options *opt, lw_report **out,
@@ -855,7 +1074,7 @@ lw_status lw_report_build(lw_store *s, const lw_engine *eng, const lw_report_opt
     if (!st && opt->ds)
         r->ds = opt->ds; /* the caller's (LW_DS_REFS_FULL is a superset of the ids) */
     else if (!st)
-        st = lw_docset_load(s, rs, LW_DS_REFS_IDS, &r->ds, err);
+        st = lw_docset_load(s, rs, LW_DS_REFS_IDS | LW_DS_DUTIES_LAZY, &r->ds, err);
     if (st) {
         free(r->db);
         free(r->unit_key);
@@ -890,10 +1109,13 @@ lw_status lw_report_build(lw_store *s, const lw_engine *eng, const lw_report_opt
     r->npairs = calloc(nd + 1, sizeof *r->npairs);
     r->paired = calloc(nd + 1, 1);
     r->doc_part = calloc(nd + 1, 1);
-    r->duty_part = calloc(lw_docset_nduties(r->ds) + 1, 1);
+    if ((r->name_slots = calloc(LW_REPORT_NAME_SLOTS, sizeof *r->name_slots)))
+        for (size_t i = 0; i < LW_REPORT_NAME_SLOTS; i++)
+            r->name_slots[i].doc = (size_t)-1;
     /* a document's subject pairs are made when a duty first asks (on_subject): only the
      * candidates' are ever needed */
-    int bad = !r->pairs || !r->npairs || !r->paired || !r->doc_part || !r->duty_part || lw_subject_create(rs, &r->subject, err) ||
+    int bad = !r->pairs || !r->npairs || !r->paired || !r->doc_part || !r->name_slots ||
+              rank_paths(r) || index_topics(r, topics) || lw_subject_create(rs, &r->subject, err) ||
               load_list(rs, "province_bodies", &r->bodies, &r->nbodies) ||
               load_list(rs, "province_words", &r->province_words, &r->nprovince_words);
     if (bad || r->nomem) {
@@ -901,71 +1123,26 @@ lw_status lw_report_build(lw_store *s, const lw_engine *eng, const lw_report_opt
         lw_report_free(r);
         return lw_error_msg(err, LW_ERR_NOMEM, NULL, 0, 0, LW_MSG_NOMEM);
     }
-    for (size_t i = 0; i < nd; i++) {
-        const lw_ds_doc *d = lw_docset_doc(r->ds, i);
-        if (opt->doc_id && d->id != opt->doc_id)
-            continue; /* one document's duties (issue 19) */
-        for (size_t k = 0; k < d->n_duties; k++) {
-            const lw_ds_duty *u = lw_docset_duty(r->ds, d->first_duty + k);
-            if (u->qualifier && !strcmp(u->qualifier, "recurring"))
-                continue; /* "thường xuyên": no date to miss */
-            if (!u->to && !lw_docset_needs_deadline(r->ds, d, u))
-                continue;
-            if (borrowed_deadline(r->ds, d, u))
-                continue;
-            if (d->date && strcmp(d->date, r->as_of) > 0) {
-                /* not written yet on the as-of date: the report of that day cannot know it */
-                r->later++;
-                continue;
-            }
-            if (u->directs) {
-                /* the leads are to make other units do the work: their own deadline is not
-                 * the work's, and no document of a concerned unit answers them */
-                r->directing++;
-                continue;
-            }
-            if (r->since[0] && before_since(r, d, u)) {
-                r->older++;
-                continue;
-            }
-            int leads = 0;
-            for (size_t n = 0; n < u->n_units; n++)
-                if (!strcmp(u->units[n].role, "lead")) {
-                    /* the same unit twice in one duty counts once */
-                    int dup = 0;
-                    for (size_t p = 0; p < n && !dup; p++)
-                        dup = !strcmp(u->units[p].role, "lead") && !strcmp(u->units[p].name, u->units[n].name);
-                    if (!dup)
-                        expand(r, u->units[n].name, u->units[n].level, u, d);
-                    leads++;
-                }
-            const char *nobody = lw_msg_get(LW_MSG_REPORT_UNIT_NOT_STATED, opt->english ? LW_LANG_EN : LW_LANG_VI);
-            if (!leads && wanted_unit(r, nobody)) {
-                add_item(r, nobody, u, d);
-                if (r->n && r->items[r->n - 1].v.duty == u)
-                    r->items[r->n - 1].v.no_unit = 1;
-            }
-        }
-    }
+    st = lw_extsort_create(0, cmp_rec, r, &r->sorted, err);
+    if (!st)
+        st = judge_every_doc(r, s, topics, err);
     r->opt.unit = NULL; /* the filter is applied; the caller's string may go */
-    if (r->nomem || rank_units_and_paths(r)) {
-        free(topics);
-        lw_report_free(r);
-        return lw_error_msg(err, LW_ERR_NOMEM, NULL, 0, 0, LW_MSG_NOMEM);
-    }
-    drop_restated(r);
-    judge_all(r, topics);
-    /* what judging needed of the documents' subjects goes before the items are sorted and
-     * named (issue 20: the build's largest moments) */
+    /* what judging needed of the documents' subjects goes before the items are read back
+     * (issue 20: the build's largest moments) */
     free_judging(r);
-    for (size_t i = 0; i < r->n; i++)
-        r->counts[r->items[i].v.status]++;
-    if (sort_items(r))
-        r->nomem = 1;
-    if (r->nomem || lw_oom_since(oom) || doc_names(r)) {
+    free(r->items);
+    r->items = NULL;
+    r->cap = 0;
+    if (!st)
+        st = lw_extsort_finish(r->sorted, err);
+    if (!st && (r->nomem || lw_oom_since(oom)))
+        st = lw_error_msg(err, LW_ERR_NOMEM, NULL, 0, 0, LW_MSG_NOMEM);
+    if (!st && !(r->cur = calloc(1, sizeof *r->cur)))
+        st = lw_error_msg(err, LW_ERR_NOMEM, NULL, 0, 0, LW_MSG_NOMEM);
+    if (st) {
         free(topics);
         lw_report_free(r);
-        return lw_error_msg(err, LW_ERR_NOMEM, NULL, 0, 0, LW_MSG_NOMEM);
+        return st;
     }
     free(topics);
     r->view = (lw_report_summary){.as_of = r->as_of,
@@ -977,7 +1154,7 @@ lw_status lw_report_build(lw_store *s, const lw_engine *eng, const lw_report_opt
                                   .directing = r->directing,
                                   .later = r->later,
                                   .unfollowed = r->unfollowed,
-                                  .n_items = r->n,
+                                  .n_items = lw_extsort_count(r->sorted),
                                   .stale = r->stale,
                                   .db = r->db};
     memcpy(r->view.counts, r->counts, sizeof r->counts);
@@ -1003,14 +1180,29 @@ void lw_report_free(lw_report *r)
     lw_subject_free(r->subject);
     free(r->bodies);
     free(r->province_words);
-    for (size_t i = 0; r->ds && i < lw_docset_ndocs(r->ds); i++) {
-        if (r->names_of)
-            free(r->names_of[i]);
-        if (r->labels)
-            free(r->labels[i]);
+    for (size_t i = 0; r->name_slots && i < LW_REPORT_NAME_SLOTS; i++) {
+        free(r->name_slots[i].name);
+        free(r->name_slots[i].label);
     }
-    free(r->names_of);
-    free(r->labels);
+    free(r->name_slots);
+    lw_extsort_free(r->sorted);
+    lw_buf_free(&r->rec);
+    for (size_t i = 0; i < r->nunits; i++)
+        free((char *)r->units[i]);
+    free(r->units);
+    free(r->unit_slots);
+    free(r->doc_rank);
+    free(r->tdocs);
+    free(r->tstart);
+    free(r->tdate);
+    if (r->cur) {
+        free(r->cur->recs);
+        free(r->cur->offs);
+        free(r->cur->items);
+        free(r->cur->duties);
+        free(r->cur->ptrs);
+        free(r->cur);
+    }
     if (r->ds != r->opt.ds)
         lw_docset_free(r->ds);
     free(r);
@@ -1024,13 +1216,170 @@ size_t lw_report_directing(const lw_report *r) { return r->directing; }
 
 const lw_report_summary *lw_report_summary_of(const lw_report *r) { return &r->view; }
 
-const lw_report_item *lw_report_item_at(const lw_report *r, size_t i) { return &r->items[i].v; }
+/* The item and duty that record h stands for, into it and u (strings borrowed from h). */
+static void view_of(const lw_report *r, const rec_t *h, lw_report_item *it, lw_ds_duty *u)
+{
+    *u = (lw_ds_duty){.fact_id = h->fact_id,
+                      .doc = h->doc,
+                      .line = h->line,
+                      .deadline_line = h->deadline_line,
+                      .activity = rec_str(h, REC_ACTIVITY),
+                      .topic = rec_str(h, REC_TOPIC),
+                      .from = rec_str(h, REC_FROM),
+                      .to = rec_str(h, REC_TO),
+                      .qualifier = rec_str(h, REC_QUALIFIER),
+                      .deadline_text = rec_str(h, REC_DEADLINE_TEXT)};
+    *it = (lw_report_item){.unit = r->units[h->unit],
+                           .duty = u,
+                           .doc = lw_docset_doc(r->ds, h->doc),
+                           .answer = h->answer == REC_NULL ? NULL : lw_docset_doc(r->ds, h->answer),
+                           .days = h->days,
+                           .status = h->status,
+                           .no_unit = h->no_unit,
+                           .whole_group = h->whole_group};
+}
+
+/* The reading failed: noted for lw_report_read_failed, and NULL for the caller. */
+static const void *read_failed(const lw_report *r, lw_status st)
+{
+    ((lw_report *)r)->read_failed = st; /* the cursor's state: the view is otherwise const */
+    return NULL;
+}
+
+const lw_report_item *lw_report_first(const lw_report *r)
+{
+    lw_error e;
+    lw_status st = lw_extsort_rewind(r->sorted, &e);
+    r->cur->have_next = 0;
+    return st ? read_failed(r, st) : lw_report_next(r);
+}
+
+const lw_report_item *lw_report_next(const lw_report *r)
+{
+    size_t n;
+    const rec_t *h = lw_extsort_next(r->sorted, &n);
+    if (!h)
+        return lw_extsort_failed(r->sorted) ? read_failed(r, lw_extsort_failed(r->sorted)) : NULL;
+    view_of(r, h, &r->cur->it, &r->cur->duty);
+    return &r->cur->it;
+}
+
+/* A copy of record h (n bytes) at the end of the cursor's unit buffer; -1 out of memory. */
+static int keep_rec(cursor_t *c, const void *h, size_t n)
+{
+    size_t need = (n + 7u) & ~(size_t)7u;
+    if (c->nrecs + need > c->caprecs) {
+        size_t cap = c->caprecs ? c->caprecs : 4096;
+        while (cap < c->nrecs + need)
+            cap *= 2;
+        unsigned char *p = realloc(c->recs, cap);
+        if (!p)
+            return -1;
+        c->recs = p;
+        c->caprecs = cap;
+    }
+    if (c->noffs == c->capoffs) {
+        size_t cap = c->capoffs ? 2 * c->capoffs : 64;
+        size_t *p = realloc(c->offs, cap * sizeof *p);
+        if (!p)
+            return -1;
+        c->offs = p;
+        c->capoffs = cap;
+    }
+    memcpy(c->recs + c->nrecs, h, n);
+    c->offs[c->noffs++] = c->nrecs;
+    c->nrecs += need;
+    return 0;
+}
+
+const lw_report_item *const *lw_report_first_unit(const lw_report *r, size_t *n)
+{
+    lw_error e;
+    lw_status st = lw_extsort_rewind(r->sorted, &e);
+    r->cur->have_next = 0;
+    *n = 0;
+    return st ? read_failed(r, st) : lw_report_next_unit(r, n);
+}
+
+const lw_report_item *const *lw_report_next_unit(const lw_report *r, size_t *n)
+{
+    cursor_t *c = r->cur;
+    *n = 0;
+    /* the next unit's first record, read with the last unit, moves to the front */
+    if (c->have_next) {
+        const rec_t *h = (const rec_t *)(c->recs + c->next_off);
+        size_t len = c->nrecs - c->next_off;
+        memmove(c->recs, h, len);
+        c->nrecs = len;
+        c->offs[0] = 0;
+        c->noffs = 1;
+    } else {
+        c->nrecs = c->noffs = 0;
+    }
+    c->have_next = 0;
+    for (;;) {
+        size_t len;
+        const rec_t *h = lw_extsort_next(r->sorted, &len);
+        if (!h) {
+            if (lw_extsort_failed(r->sorted))
+                return read_failed(r, lw_extsort_failed(r->sorted));
+            break;
+        }
+        const rec_t *first = c->noffs ? (const rec_t *)(c->recs + c->offs[0]) : NULL;
+        int other = first && first->unit != h->unit && strcmp(r->units[first->unit], r->units[h->unit]);
+        if (keep_rec(c, h, len))
+            return read_failed(r, LW_ERR_NOMEM);
+        if (other) { /* the next unit's: kept for the next call */
+            c->noffs--;
+            c->next_off = c->offs[c->noffs];
+            c->have_next = 1;
+            break;
+        }
+    }
+    if (!c->noffs)
+        return NULL;
+    if (c->noffs > c->capv) {
+        size_t cap = c->noffs;
+        lw_report_item *it = realloc(c->items, cap * sizeof *it);
+        if (it)
+            c->items = it;
+        lw_ds_duty *u = realloc(c->duties, cap * sizeof *u);
+        if (u)
+            c->duties = u;
+        const lw_report_item **p = realloc(c->ptrs, cap * sizeof *p);
+        if (p)
+            c->ptrs = p;
+        if (!it || !u || !p)
+            return read_failed(r, LW_ERR_NOMEM);
+        c->capv = cap;
+    }
+    for (size_t i = 0; i < c->noffs; i++) {
+        view_of(r, (const rec_t *)(c->recs + c->offs[i]), &c->items[i], &c->duties[i]);
+        c->ptrs[i] = &c->items[i];
+    }
+    *n = c->noffs;
+    return c->ptrs;
+}
+
+lw_status lw_report_read_failed(const lw_report *r) { return r->read_failed; }
 
 int lw_report_listed(lw_report_status st) { return st <= LW_RS_NO_UNIT; }
 
-const char *lw_report_doc_name(const lw_report *r, const lw_ds_doc *d) { return r->names_of[doc_ix(r->ds, d)]; }
+const char *lw_report_doc_name(const lw_report *r, const lw_ds_doc *d)
+{
+    const struct name_slot *sl = doc_name_of(r, doc_ix(r->ds, d));
+    if (!sl)
+        read_failed(r, LW_ERR_NOMEM); /* a name missing would be a silent loss */
+    return sl ? sl->name : NULL;
+}
 
-const char *lw_report_doc_label(const lw_report *r, const lw_ds_doc *d) { return r->labels[doc_ix(r->ds, d)]; }
+const char *lw_report_doc_label(const lw_report *r, const lw_ds_doc *d)
+{
+    const struct name_slot *sl = doc_name_of(r, doc_ix(r->ds, d));
+    if (!sl)
+        read_failed(r, LW_ERR_NOMEM);
+    return sl ? sl->label : NULL;
+}
 
 const char *lw_report_shown(const lw_report *r, const char *path) { return lw_path_below(path, r->cwd); }
 

@@ -100,8 +100,10 @@ size_t lw_report_directing(const lw_report *r);
 
 /* ---- the read-only view the renderers use ---- */
 
-/* One duty judged for one unit. Borrowed from the report: valid until lw_report_free. A
- * large database's report holds millions (issue 20): 40 bytes each. */
+/* One duty judged for one unit, as the renderers read it (lw_report_first, ...). Its duty
+ * holds what the renderers show (fact_id, doc, line, activity, topic, from, to, qualifier,
+ * deadline_text, deadline_line; the rest 0 or NULL): a large database's report has millions
+ * of items, kept sorted in a temporary file (issue 20), not in memory. */
 typedef struct {
     const char *unit;         /* the unit's name as shown */
     const lw_ds_duty *duty;
@@ -126,7 +128,8 @@ typedef struct {
     size_t directing;             /* directing duties, counted apart */
     size_t later;                 /* duties of documents dated after as_of */
     size_t unfollowed;            /* duties of units the database cannot follow */
-    size_t n_items;               /* items, in order: unit, status, deadline, path, line */
+    size_t n_items;               /* items (lw_report_first: in order unit, status, deadline,
+                                     path, line) */
     long long stale;              /* documents whose facts other rules extracted (see
                                      lw_report_build): the report says so first */
     const char *db;               /* the database's name, for the re-extract command */
@@ -134,15 +137,27 @@ typedef struct {
 
 /* The report's settings and counts (borrowed). */
 const lw_report_summary *lw_report_summary_of(const lw_report *r);
-/* Item i < lw_report_summary_of(r)->n_items (borrowed). */
-const lw_report_item *lw_report_item_at(const lw_report *r, size_t i);
+/* The items in order (unit, status, deadline, path, line): lw_report_first, then
+ * lw_report_next until NULL; the item is borrowed until the next call. Reading again starts
+ * with lw_report_first. NULL also when reading failed: lw_report_read_failed says so. */
+const lw_report_item *lw_report_first(const lw_report *r);
+const lw_report_item *lw_report_next(const lw_report *r);
+/* The items a unit at a time (those of one unit name, in order): *n of them, borrowed until
+ * the next call; NULL after the last unit (or on failure, as above). Not mixed with
+ * lw_report_next in one reading. */
+const lw_report_item *const *lw_report_first_unit(const lw_report *r, size_t *n);
+const lw_report_item *const *lw_report_next_unit(const lw_report *r, size_t *n);
+/* LW_OK, or why a reading above (or a document's name) stopped: LW_ERR_IO, LW_ERR_NOMEM. */
+lw_status lw_report_read_failed(const lw_report *r);
 /* Whether items of a status are listed one by one (overdue, late, due soon, no deadline, no
  * unit), not only counted (done, upcoming). */
 int lw_report_listed(lw_report_status st);
 /* What document d (an item's document or answer) is called: "label: subject", the label or
- * the subject alone, or NULL when its header gives neither. Borrowed. */
+ * the subject alone, or NULL when its header gives neither (or memory ran out:
+ * lw_report_read_failed). Borrowed, valid until the next lw_report_doc_name or
+ * lw_report_doc_label (issue 20: made when asked, not kept for every document). */
 const char *lw_report_doc_name(const lw_report *r, const lw_ds_doc *d);
-/* d's label alone (lw_doc_label), NULL when its header names nothing. Borrowed. */
+/* d's label alone (lw_doc_label), NULL when its header names nothing. Borrowed, as above. */
 const char *lw_report_doc_label(const lw_report *r, const lw_ds_doc *d);
 /* path relative to the working folder of the build when it lies below it (borrowed: path
  * itself or a suffix of it). */

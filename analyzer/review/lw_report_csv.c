@@ -13,8 +13,7 @@ void lw_report_csv_write(const lw_report *r, lw_render_sink *s)
     size_t nh = sizeof head / sizeof *head;
     for (size_t i = 0; i < nh; i++)
         lw_render_csv(s, head[i], i == nh - 1);
-    for (size_t i = 0; i < v->n_items; i++) {
-        const lw_report_item *it = lw_report_item_at(r, i);
+    for (const lw_report_item *it = lw_report_first(r); it; it = lw_report_next(r)) {
         char days[LW_RENDER_NUM_MAX] = "", line[LW_RENDER_NUM_MAX];
         if (it->duty->to)
             snprintf(days, sizeof days, "%ld", (long)it->days);

@@ -36,13 +36,14 @@ static const char *const bar_color[LW_RS_COUNT] = {"#c62828", "#8e24aa", "#f9a82
 /* One unit's timeline: a bar per dated duty from its start to its deadline, on a month axis
  * spanning the duties and the as-of date, the as-of date marked. scalable: with a viewBox, so
  * that a page narrower than the drawing (a phone) shrinks it instead of cutting it. */
-static void write_svg(const lw_report *r, lw_render_sink *s, size_t first, size_t end, int scalable)
+static void write_svg(const lw_report *r, lw_render_sink *s, const lw_report_item *const *items, size_t nitems,
+                      int scalable)
 {
     const lw_report_summary *v = lw_report_summary_of(r);
     long lo = lw_report_iso_days(v->as_of), hi = lo;
     size_t rows = 0;
-    for (size_t i = first; i < end; i++) {
-        const lw_ds_duty *u = lw_report_item_at(r, i)->duty;
+    for (size_t i = 0; i < nitems; i++) {
+        const lw_ds_duty *u = items[i]->duty;
         if (!u->to)
             continue;
         rows++;
@@ -85,8 +86,8 @@ static void write_svg(const lw_report *r, lw_render_sink *s, size_t first, size_
         lw_render_out(s, "<text x=\"%.1f\" y=\"11\">%02d/%d</text>\n", x + 2, mo, y);
     }
     size_t row = 0;
-    for (size_t i = first; i < end; i++) {
-        const lw_report_item *it = lw_report_item_at(r, i);
+    for (size_t i = 0; i < nitems; i++) {
+        const lw_report_item *it = items[i];
         const lw_ds_duty *u = it->duty;
         if (!u->to)
             continue;
@@ -206,35 +207,33 @@ void lw_report_html_body(const lw_report *r, const lw_report_links *links, lw_re
         lw_render_out(s, "</div>\n");
     }
     lw_render_out(s, "</div>\n");
-    size_t i = 0;
     int any = 0;
-    while (i < v->n_items) {
-        size_t e = i;
+    size_t e;
+    /* a unit at a time: its timeline and its table read its items twice */
+    for (const lw_report_item *const *items = lw_report_first_unit(r, &e); items;
+         items = lw_report_next_unit(r, &e)) {
+        const lw_report_item *first = items[0];
         int listed_here = 0;
-        while (e < v->n_items && !strcmp(lw_report_item_at(r, e)->unit, lw_report_item_at(r, i)->unit)) {
-            listed_here |= lw_report_listed(lw_report_item_at(r, e)->status);
-            e++;
-        }
-        if (!listed_here) {
-            i = e;
+        for (size_t k = 0; k < e; k++)
+            listed_here |= lw_report_listed(items[k]->status);
+        if (!listed_here)
             continue;
-        }
         any = 1;
         lw_render_out(s, "<section>\n<h2>");
-        lw_render_html(s, lw_report_item_at(r, i)->unit);
-        if (links && links->unit_href && !lw_report_item_at(r, i)->no_unit) {
+        lw_render_html(s, first->unit);
+        if (links && links->unit_href && !first->no_unit) {
             lw_render_out(s, "<span class=\"cal\">");
-            write_href(s, links->unit_href, lw_report_item_at(r, i)->unit, 1, links->unit_href_end);
+            write_href(s, links->unit_href, first->unit, 1, links->unit_href_end);
             lw_render_html(s, links->unit_link_text ? links->unit_link_text : "");
             lw_render_out(s, "</a></span>");
         }
         lw_render_out(s, "</h2>\n");
-        if (lw_report_item_at(r, i)->no_unit || lw_report_item_at(r, i)->whole_group) {
+        if (first->no_unit || first->whole_group) {
             lw_render_out(s, "<p class=\"meta\">");
-            lw_render_html(s, (lw_report_item_at(r, i)->no_unit ? LW_LABEL(v, NO_UNIT_NOTE) : LW_LABEL(v, GROUP_NOTE)));
+            lw_render_html(s, (first->no_unit ? LW_LABEL(v, NO_UNIT_NOTE) : LW_LABEL(v, GROUP_NOTE)));
             lw_render_out(s, "</p>\n");
         }
-        write_svg(r, s, i, e, links != NULL);
+        write_svg(r, s, items, e, links != NULL);
         lw_render_out(s, links ? "<div class=\"scroll\">" : "");
         lw_render_out(s, "<table>\n<thead><tr><th>#</th><th>");
         lw_render_html(s, LW_LABEL(v, STATUS));
@@ -246,8 +245,8 @@ void lw_report_html_body(const lw_report *r, const lw_report_links *links, lw_re
         lw_render_html(s, LW_LABEL(v, DOCUMENT));
         lw_render_out(s, "</th></tr></thead>\n<tbody>\n");
         size_t row = 0;
-        for (size_t k = i; k < e; k++) {
-            const lw_report_item *it = lw_report_item_at(r, k);
+        for (size_t k = 0; k < e; k++) {
+            const lw_report_item *it = items[k];
             if (it->duty->to)
                 row++;
             if (!lw_report_listed(it->status))
@@ -293,7 +292,6 @@ void lw_report_html_body(const lw_report *r, const lw_report_links *links, lw_re
             lw_render_out(s, "</td></tr>\n");
         }
         lw_render_out(s, "</tbody>\n</table>\n%s</section>\n", links ? "</div>" : "");
-        i = e;
     }
     if (!any) {
         lw_render_out(s, "<p>");

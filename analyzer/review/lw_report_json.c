@@ -80,8 +80,8 @@ void lw_report_json_write(const lw_report *r, lw_render_sink *s)
     if (v->stale > 0) /* present only then: a current database's report is unchanged */
         lw_render_out(s, ",\n \"stale_documents\": %lld", v->stale);
     lw_render_out(s, ",\n \"items\": [");
-    for (size_t i = 0; i < v->n_items && !s->bad && !s->nomem; i++) {
-        const lw_report_item *it = lw_report_item_at(r, i);
+    size_t i = 0;
+    for (const lw_report_item *it = lw_report_first(r); it && !s->bad && !s->nomem; it = lw_report_next(r), i++) {
         const lw_ds_duty *u = it->duty;
         json_t *o = json_object();
         int ibad = !o;
@@ -119,5 +119,5 @@ void lw_report_json_write(const lw_report *r, lw_render_sink *s)
         lw_render_out(s, "%s\n  ", i ? "," : "");
         dump_nested(s, o, "  ");
     }
-    lw_render_out(s, "%s}\n", v->n_items ? "\n ]\n" : "]\n");
+    lw_render_out(s, "%s}\n", i ? "\n ]\n" : "]\n");
 }

@@ -27,8 +27,7 @@ void lw_report_md_write(const lw_report *r, lw_render_sink *s)
     if (*lw_render_directing_note(v, note, sizeof note))
         lw_render_out(s, "\n%s\n", note);
     const char *last = NULL;
-    for (size_t i = 0; i < v->n_items; i++) {
-        const lw_report_item *it = lw_report_item_at(r, i);
+    for (const lw_report_item *it = lw_report_first(r); it; it = lw_report_next(r)) {
         if (!lw_report_listed(it->status))
             continue;
         if (!last || strcmp(last, it->unit)) {

@@ -32,8 +32,7 @@ void lw_report_text_write(const lw_report *r, lw_render_sink *s)
         lw_render_out(s, "%s\n", note);
     const char *last = NULL;
     int any = 0;
-    for (size_t i = 0; i < v->n_items; i++) {
-        const lw_report_item *it = lw_report_item_at(r, i);
+    for (const lw_report_item *it = lw_report_first(r); it; it = lw_report_next(r)) {
         if (!lw_report_listed(it->status))
             continue;
         any = 1;

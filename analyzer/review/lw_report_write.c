@@ -28,7 +28,10 @@ static lw_status write_any(const lw_report *r, lw_report_format fmt, int body, c
     }
     lw_render_drain(&s);
     lw_buf_free(&s.b);
-    if (s.nomem || lw_oom_since(oom))
+    /* issue 20: the items are read back from a temporary file (lw_extsort) */
+    if (lw_report_read_failed(r) == LW_ERR_IO)
+        return lw_error_msg(err, LW_ERR_IO, NULL, 0, 0, LW_MSG_RPB_READ);
+    if (s.nomem || lw_oom_since(oom) || lw_report_read_failed(r))
         return lw_error_msg(err, LW_ERR_NOMEM, NULL, 0, 0, LW_MSG_NOMEM);
     if (fflush(f) || ferror(f) || s.bad)
         return lw_error_msg(err, LW_ERR_IO, NULL, 0, 0, LW_MSG_REPORT_WRITE);

@@ -520,9 +520,109 @@ int lw_pg_counts_match(const lw_pg_query *q, int *counts)
     return m;
 }
 
-int lw_pg_query_phrase_simple(const lw_pg_query *q, int i)
+/* A term's folded form as the tokenizer makes it (its tone suffix dropped, marks and đ
+ * folded): two terms that share it may be the two forms of one token, at one position.
+ * *differs: the term (without its tone) has a mark, so only an exact form can begin with
+ * it. Owned; NULL when out of memory. */
+typedef struct {
+    char *first, *colocated;
+    int oom;
+} fold_ctx;
+
+static int on_fold_token(void *ctx, int tflags, const char *token, int ntoken, int start, int end)
 {
-    return q->ph[i].nterm == 1 && !q->ph[i].prefix;
+    (void)start;
+    (void)end;
+    fold_ctx *f = ctx;
+    char **form = (tflags & FTS5_TOKEN_COLOCATED) ? &f->colocated : &f->first;
+    if (*form)
+        return 0; /* one token: its letters only */
+    if (!(*form = strndup(token, (size_t)ntoken)))
+        f->oom = 1;
+    return f->oom;
+}
+
+static char *fold_key(const char *t, int *differs)
+{
+    size_t n = strcspn(t, "'`?~.");
+    fold_ctx f = {NULL, NULL, 0};
+    if (n)
+        lw_fts_tokenize(t, (int)n, FTS5_TOKENIZE_DOCUMENT, on_fold_token, &f);
+    *differs = f.colocated != NULL;
+    char *key = f.colocated ? f.colocated : f.first;
+    free(f.colocated ? f.first : NULL);
+    if (!key && !f.oom)
+        key = strdup("");
+    if (f.oom) {
+        free(key);
+        key = NULL;
+    }
+    return key;
+}
+
+char *lw_pg_query_count_tsquery(const lw_pg_query *q, int i, int *oom)
+{
+    const phrase *ph = &q->ph[i];
+    *oom = 0;
+    if (ph->nterm == 0)
+        return NULL;
+    int kind = lw_pg_query_phrase_kind(q, i), safe = 1;
+    char **key = calloc((size_t)ph->nterm, sizeof *key);
+    if (!key) {
+        *oom = 1;
+        return NULL;
+    }
+    for (int k = 0; k < ph->nterm && !*oom; k++) {
+        int differs;
+        *oom = !(key[k] = fold_key(ph->term[k], &differs));
+    }
+    /* no position may hold two lexemes of the phrase: two different terms folding alike (the
+     * exact and folded forms of one token), or a term the prefix (its one kind) may begin */
+    for (int a = 0; a < ph->nterm && safe && !*oom; a++)
+        for (int b = a + 1; b < ph->nterm && safe; b++) {
+            if (!strcmp(ph->term[a], ph->term[b]))
+                continue; /* one lexeme: PostgreSQL merges its items */
+            int pa = ph->prefix && a == ph->nterm - 1, pb = ph->prefix && b == ph->nterm - 1;
+            if (pb)
+                safe = strncmp(key[a], key[b], strlen(key[b])) != 0;
+            else if (pa)
+                safe = strncmp(key[b], key[a], strlen(key[a])) != 0;
+            else
+                safe = strcmp(key[a], key[b]) != 0;
+        }
+    for (int k = 0; k < ph->nterm; k++)
+        free(key[k]);
+    free(key);
+    if (!safe || *oom)
+        return NULL;
+    lw_buf b = {0};
+    int bad = ph->nterm > 1 && lw_buf_putc(&b, '(');
+    for (int k = 0; k < ph->nterm && !bad; k++) {
+        int last_prefix = ph->prefix && k == ph->nterm - 1;
+        bad = (k && lw_buf_append(&b, " <-> ", 5)) || put_lexeme(&b, ph->term[k], last_prefix) ||
+              (last_prefix && lw_buf_append(&b, kind == 1 ? "BC" : "AD", 2));
+    }
+    bad = bad || (ph->nterm > 1 && lw_buf_putc(&b, ')'));
+    char *out = bad ? NULL : lw_buf_detach(&b, NULL);
+    lw_buf_free(&b);
+    *oom = !out;
+    return out;
+}
+
+int lw_pg_query_phrase_kind(const lw_pg_query *q, int i)
+{
+    const phrase *ph = &q->ph[i];
+    if (!ph->prefix)
+        return 0;
+    /* its text as the tokenizer folds it: the text itself when it has no mark nor đ (a
+     * prefix has no tone suffix, lw_fts drops it) */
+    const char *t = ph->term[ph->nterm - 1];
+    if (strpbrk(t, "'`?~."))
+        return 2;
+    int differs;
+    char *f = fold_key(t, &differs);
+    free(f);
+    return differs ? 2 : 1; /* out of memory: 2, which the count checks again */
 }
 
 int lw_pg_doc_has_phrase(const lw_pg_query *q, const lw_pg_doc *d, int i)

@@ -5,11 +5,13 @@
  * filters with, and the exact match of a document's text: per phrase and column, the number
  * of instances FTS5's xInst would give bm25.
  *
- * Why the exact match is done here and not by PostgreSQL. A tsvector keeps at most 256
- * positions per lexeme and none past 16383, so on long documents PostgreSQL's phrase operator
- * (<->) can miss a phrase, and bm25 needs every instance. PostgreSQL therefore only narrows
- * the documents down (GIN index), with a tsquery that can never leave a real match out, and
- * the match and the counts are decided here from the document's own text:
+ * Why an exact match is done here too. A tsvector keeps at most 256 positions per lexeme and
+ * none past 16383, so on long documents PostgreSQL's phrase operator (<->) can miss a phrase,
+ * and bm25 needs every instance. PostgreSQL narrows the documents down (GIN index) with a
+ * tsquery that can never leave a real match out, decides the match with the exact one where
+ * the tsvector kept every position, and counts the phrases it can (lw_pg_query_count_tsquery);
+ * for the other documents and phrases, the match and the counts are decided here from the
+ * document's own text:
  *   exact    the expression's own meaning: phrases as <->, a prefix as :*, AND &, OR |,
  *            "a NOT b" as a & !b. Exact on a tsvector whose positions are all there.
  *   relaxed  a superset on any tsvector, positions or not: a phrase of several tokens is the
@@ -64,9 +66,16 @@ int lw_pg_doc_match(const lw_pg_query *q, const lw_pg_doc *d, int *counts);
  * lw_pg_doc_match would count them): whether the document matches; counts are then those
  * FTS5 reports (the phrases it does not report set to 0). */
 int lw_pg_counts_match(const lw_pg_query *q, int *counts);
-/* Whether phrase i is one token, not a prefix: its instances in a column are the positions
- * of one lexeme, which PostgreSQL can count (lw_store_pg_search.c). */
-int lw_pg_query_phrase_simple(const lw_pg_query *q, int i);
+/* The tsquery whose ts_rank_cd over a tsvector that kept every position counts phrase i's
+ * instances (lw_store_pg_search.c says how), or NULL (*oom 0) when it cannot: a phrase two of
+ * whose lexemes may stand at one position (ts_rank_cd then sees one cover as two items). A
+ * prefix is restricted to the one kind of form it can begin (lw_pg_query_phrase_kind:
+ * ":*BC" folded forms, ":*AD" exact forms), so that it is one lexeme a position too.
+ * Owned (free()). */
+char *lw_pg_query_count_tsquery(const lw_pg_query *q, int i, int *oom);
+/* Of a one-token phrase: 0 a word (not a prefix); a prefix: 1 when it has no mark nor tone
+ * (its text is as a folded form is), 2 when it has (only an exact form can begin with it). */
+int lw_pg_query_phrase_kind(const lw_pg_query *q, int i);
 /* Whether phrase i of q occurs in the document (any column). */
 int lw_pg_doc_has_phrase(const lw_pg_query *q, const lw_pg_doc *d, int i);
 

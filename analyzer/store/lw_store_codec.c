@@ -34,7 +34,10 @@ typedef struct {
 
 /* The read of one document's facts: the facts row, then every typed table's columns (NULL
  * for the tables of other kinds), in fact order. The column numbers are the slots' col. */
-#define READ_SQL(P)                                                                                 \
+/* P: how the statement writes its parameter; J(alias): what each table's condition adds
+ * (PostgreSQL: the partition of the document's rows, $2, so that the server reads one
+ * partition of each table instead of planning every one). */
+#define READ_SQL(P, J)                                                                              \
     "SELECT f.id, f.kind, f.text, f.span_start, f.span_end, f.page, f.line, f.paragraph, f.ocr_conf, f.rule," \
     " f.rest,"                                                                                     /* 0-10 */ \
     " r.type, r.number, r.year, r.symbol, r.cited_id, r.title, r.cited_date, r.year_mismatch, r.pinpoint," /* 11-19 */ \
@@ -44,13 +47,16 @@ typedef struct {
     " a.name, a.province, a.level, a.role,"                                                        /* 28-31 */ \
     " u.activity, u.output, u.topic, u.section, u.source, u.date_from, u.date_to, u.precision,"    \
     " u.qualifier, u.deadline_text, u.deadline_line"                                               /* 32-42 */ \
-    " FROM facts f LEFT JOIN legal_refs r ON r.fact_id = f.id LEFT JOIN relations l ON l.fact_id = f.id" \
-    " LEFT JOIN dates t ON t.fact_id = f.id LEFT JOIN deadlines k ON k.fact_id = f.id"             \
-    " LEFT JOIN agencies a ON a.fact_id = f.id LEFT JOIN duties u ON u.fact_id = f.id"             \
-    " WHERE f.doc_id = " P " ORDER BY f.id"
-static const char read_sql[] = READ_SQL("?1");
-/* The same for PostgreSQL (issue 21: lw_store_pg_query.c), its parameter written $1. */
-static const char read_sql_pg[] = READ_SQL("$1");
+    " FROM facts f LEFT JOIN legal_refs r ON r.fact_id = f.id" J("r")                              \
+    " LEFT JOIN relations l ON l.fact_id = f.id" J("l") " LEFT JOIN dates t ON t.fact_id = f.id" J("t") \
+    " LEFT JOIN deadlines k ON k.fact_id = f.id" J("k") " LEFT JOIN agencies a ON a.fact_id = f.id" J("a") \
+    " LEFT JOIN duties u ON u.fact_id = f.id" J("u") " WHERE f.doc_id = " P J("f") " ORDER BY f.id"
+#define NO_PART(a) ""
+#define PG_PART(a) " AND " a ".doc_province = $2"
+static const char read_sql[] = READ_SQL("?1", NO_PART);
+/* The same for PostgreSQL (issue 21: lw_store_pg_query.c): $1 the document, $2 its
+ * partition (documents.doc_province, schema_pg.sql). */
+static const char read_sql_pg[] = READ_SQL("$1", PG_PART);
 #define C_ID 0
 #define C_KIND 1
 #define C_REST 10

@@ -36,9 +36,9 @@ typedef struct {
     double (*real)(void *row, int c);
     const char *(*text)(void *row, int c, size_t *len);
 } lw_codec_cols;
-/* The statement reading one document's facts in fact order, its one parameter (the
- * document's id) written $1: column 0 is facts.id; row is then what lw_codec_rebuild reads.
- * A static string. */
+/* The statement reading one document's facts in fact order on PostgreSQL: $1 the document's
+ * id, $2 its partition (documents.doc_province); column 0 is facts.id; a row is then what
+ * lw_codec_rebuild reads. A static string. */
 const char *lw_codec_facts_sql_pg(void);
 /* The fact of row (a row of lw_codec_facts_sql_pg's statement) with units, its duty's units
  * (borrowed, NULL: none). New reference; NULL when out of memory or its remainder does not

@@ -43,6 +43,11 @@
 #define LW_PG_SCHEMA_LOCK 0x6c77736368656d61LL /* "lwschema" */
 /* How many times a put starts again after a conflict with a concurrent writer. */
 #define LW_PG_TRIES 8
+/* The session's table of a put's rows (doc_rows below). */
+#define LW_PG_ROWS_TABLE                                                                                    \
+    "CREATE TEMP TABLE IF NOT EXISTS lw_rows (t integer, n bigint, fact_id bigint, doc_id bigint, c1 text,"  \
+    " c2 text, c3 text, c4 text, c5 text, c6 text, c7 text, c8 text, c9 text, c10 text, c11 text, c12 text," \
+    " c13 text, c14 text, c15 text, c16 text, doc_province text)"
 
 /* ---- statements, prepared once per connection ---- */
 
@@ -55,7 +60,7 @@ enum {
 #define UTC_NOW "to_char(clock_timestamp() AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
 
 static const char *const s_sql[S_COUNT_] = {
-    [S_LOOKUP] = "SELECT p.doc_id, p.size, p.mtime_ns, d.sha256, d.doc_province FROM doc_paths p"
+    [S_LOOKUP] = "SELECT p.doc_id, p.size, p.mtime_ns, d.sha256, d.doc_province, d.rules_version FROM doc_paths p"
                  " JOIN documents d ON d.id = p.doc_id WHERE p.path = $1",
     [S_BY_SHA] = "SELECT id, doc_province FROM documents WHERE sha256 = $1",
     [S_INS_PATH] = "INSERT INTO doc_paths(doc_id, path, size, mtime_ns) VALUES ($1, $2, $3, $4)"
@@ -335,6 +340,10 @@ lw_status lw_pg_open(const char *uri, int flags, lw_store_conn **out, lw_error *
     if ((flags & LW_STORE_READONLY) && exec0(c, "SET default_transaction_read_only = on", err))
         return fail_open(c, LW_ERR_DB, out);
     c->has_text = *lw_pg_text_schema_sql() != '\0';
+    /* the session's table of a put's rows (doc_rows), made outside any transaction so that
+     * a rolled-back document never takes it away */
+    if (!(flags & LW_STORE_READONLY) && exec0(c, LW_PG_ROWS_TABLE, err))
+        return fail_open(c, LW_ERR_DB, out);
     if (rows_unchecked())
         return fail_open(c, lw_error_msg(err, LW_ERR_DB, c->shown, 0, 0, LW_MSG_PG_TODO, rows_unchecked()), out);
     *out = (lw_store_conn *)c;
@@ -552,27 +561,41 @@ static int copy_json(lw_buf *b, json_t *v, int is_int)
     return copy_value(b, &fv, is_int);
 }
 
-/* The rows of one document for its COPYs: facts', and each typed table's. */
-#define LW_PG_TABLES 16
+/* A document's rows go to the server in one COPY into the session's table lw_rows, then
+ * one statement (rows_sql) moves each into its table: three round trips for all of them,
+ * where a COPY per table took two each. A row of lw_rows: t (-1 facts, else the entry of
+ * lw_store_facts.c's table), n (its order: duty_units.seq follows it), fact_id, doc_id, the
+ * columns c1..c16 as text (cast to bigint where the table's column is one), doc_province. */
+#define LW_PG_COLS 16
+/* facts' columns after id and doc_id, as lw_rows holds them (t = -1) */
+static const char *const fact_cols[] = {"kind", "rule", "line", "span_start", "span_end", "text",
+                                        "rest", "page", "paragraph", "ocr_conf", NULL};
+
 typedef struct {
-    lw_buf facts;
-    lw_buf typed[LW_PG_TABLES]; /* by lw_store_facts.c's entry */
-    long long doc_id, fact_id;
+    lw_buf rows;
+    long long doc_id, fact_id, n;
     const char *province;
 } doc_rows;
+
+/* Pads a row of lw_rows from column c1 + have to c16, then its province. */
+static int row_end(doc_rows *d, size_t have)
+{
+    for (size_t k = have; k < LW_PG_COLS; k++)
+        if (copy_null(&d->rows, 0))
+            return -1;
+    return copy_str(&d->rows, 0, d->province) || lw_buf_putc(&d->rows, '\n');
+}
 
 static int on_typed_row(void *ud, size_t t, const lw_fact_value *vals, size_t n)
 {
     doc_rows *d = ud;
-    if (t >= LW_PG_TABLES)
-        return -1;
-    lw_buf *b = &d->typed[t];
-    if (lw_buf_printf(b, "%lld\t%lld", d->fact_id, d->doc_id))
+    lw_buf *b = &d->rows;
+    if (n > LW_PG_COLS || lw_buf_printf(b, "%zu\t%lld\t%lld\t%lld", t, d->n++, d->fact_id, d->doc_id))
         return -1;
     for (size_t c = 0; c < n; c++)
         if (copy_value(b, &vals[c], int_column(lw_fact_table_column(t, c))))
             return -1;
-    return copy_str(b, 0, d->province) || lw_buf_putc(b, '\n');
+    return row_end(d, n);
 }
 
 /* Fact k's row of facts (the same columns as SQLite's, lw_codec_rest's remainder) and its
@@ -584,20 +607,57 @@ static int fact_rows(doc_rows *d, json_t *facts, size_t k, json_t *const *duties
     if (lw_codec_rest(f, &rest, NULL))
         return -1;
     json_t *span = json_object_get(f, "span");
-    lw_buf *b = &d->facts;
-    int rc = lw_buf_printf(b, "%lld\t%lld", d->fact_id, d->doc_id) || copy_json(b, json_object_get(f, "kind"), 0) ||
-             copy_json(b, json_object_get(f, "rule"), 0) || copy_json(b, json_object_get(f, "line"), 1);
+    lw_buf *b = &d->rows;
+    int rc = lw_buf_printf(b, "-1\t%lld\t%lld\t%lld", d->n++, d->fact_id, d->doc_id) ||
+             copy_json(b, json_object_get(f, "kind"), 0) || copy_json(b, json_object_get(f, "rule"), 0) ||
+             copy_json(b, json_object_get(f, "line"), 1);
     if (!rc && json_array_size(span) == 2)
         rc = copy_json(b, json_array_get(span, 0), 1) || copy_json(b, json_array_get(span, 1), 1);
     else if (!rc)
         rc = copy_null(b, 0) || copy_null(b, 0);
     rc = rc || copy_json(b, json_object_get(f, "text"), 0) || copy_str(b, 0, rest) ||
          copy_json(b, json_object_get(f, "page"), 1) || copy_json(b, json_object_get(f, "paragraph"), 1) ||
-         copy_json(b, json_object_get(f, "ocr_conf"), 1) || copy_str(b, 0, d->province) || lw_buf_putc(b, '\n');
+         copy_json(b, json_object_get(f, "ocr_conf"), 1) || row_end(d, 10);
     free(rest);
     if (rc)
         return -1;
     return lw_fact_typed_rows(facts, k, duties, nd, on_typed_row, d) ? -1 : 0;
+}
+
+/* One INSERT of table's columns (cols[i], NULL-ended) from lw_rows' rows of entry t, into
+ * b as a CTE named x<t>. -1 when out of memory. */
+static int rows_cte(lw_buf *b, long t, const char *table, const char *(*col)(size_t t, size_t k))
+{
+    int rc = lw_buf_printf(b, ", x%ld AS (INSERT INTO %s(%s, doc_id", t + 1, table, t < 0 ? "id" : "fact_id");
+    for (size_t k = 0; !rc && col(t < 0 ? 0 : (size_t)t, k); k++)
+        rc = lw_buf_printf(b, ", %s", col(t < 0 ? 0 : (size_t)t, k));
+    rc = rc || lw_buf_printf(b, ", doc_province) SELECT fact_id, doc_id");
+    for (size_t k = 0; !rc && col(t < 0 ? 0 : (size_t)t, k); k++)
+        rc = lw_buf_printf(b, ", c%zu%s", k + 1, int_column(col(t < 0 ? 0 : (size_t)t, k)) ? "::bigint" : "");
+    return rc || lw_buf_printf(b, ", doc_province FROM s WHERE t = %ld ORDER BY n)", t);
+}
+
+static const char *fact_col(size_t t, size_t k)
+{
+    (void)t;
+    return k < sizeof fact_cols / sizeof *fact_cols ? fact_cols[k] : NULL;
+}
+
+/* The statement that moves lw_rows' rows to their tables (see above); owned, NULL when out
+ * of memory. */
+static char *rows_sql(void)
+{
+    lw_buf b = {0};
+    int rc = lw_buf_printf(&b, "WITH s AS (DELETE FROM pg_temp.lw_rows RETURNING *)") ||
+             rows_cte(&b, -1, "facts", fact_col);
+    for (size_t t = 0; !rc && t < lw_fact_table_count(); t++)
+        rc = rows_cte(&b, (long)t, lw_fact_table_name(t), lw_fact_table_column);
+    rc = rc || lw_buf_printf(&b, " SELECT count(*) FROM s");
+    if (rc) {
+        lw_buf_free(&b);
+        return NULL;
+    }
+    return lw_buf_detach(&b, NULL);
 }
 
 /* COPY table(columns) FROM STDIN with the rows of b. -1 with err on failure. */
@@ -652,6 +712,7 @@ typedef struct {
     int64_t size, mtime;
     char sha[65];
     char province[128];
+    char rules[128]; /* the rules_version it was stored with */
 } doc_ref;
 
 static int lookup_path(lw_pg *c, const char *path, doc_ref *o, lw_error *err)
@@ -667,6 +728,7 @@ static int lookup_path(lw_pg *c, const char *path, doc_ref *o, lw_error *err)
         o->mtime = lw_pg_int(r, 0, 2, 0);
         snprintf(o->sha, sizeof o->sha, "%s", PQgetvalue(r, 0, 3));
         snprintf(o->province, sizeof o->province, "%s", PQgetvalue(r, 0, 4));
+        snprintf(o->rules, sizeof o->rules, "%s", PQgetvalue(r, 0, 5));
     }
     PQclear(r);
     return 0;
@@ -833,30 +895,34 @@ static int put_doc(lw_pg *c, const lw_doc *doc, json_t *rec, const char *rules_v
             }
         }
         PQclear(r);
-        if (copy_in(c,
-                    "facts(id, doc_id, kind, rule, line, span_start, span_end, text, rest, page, paragraph, ocr_conf,"
-                    " doc_province)",
-                    &d.facts, err))
+        if (copy_in(c, "pg_temp.lw_rows", &d.rows, err))
             goto done;
-        for (size_t t = 0; t < lw_fact_table_count() && t < LW_PG_TABLES; t++) {
-            if (!d.typed[t].len)
-                continue;
-            lw_buf cols = {0};
-            int bad = lw_buf_printf(&cols, "%s(fact_id, doc_id", lw_fact_table_name(t));
-            for (size_t k = 0; !bad && lw_fact_table_column(t, k); k++)
-                bad = lw_buf_printf(&cols, ", %s", lw_fact_table_column(t, k));
-            bad = bad || lw_buf_printf(&cols, ", doc_province)");
-            if (bad) {
-                lw_buf_free(&cols);
+        if (!(c->prepared & (1ULL << S_COUNT_))) {
+            char *sql = rows_sql();
+            if (!sql) {
                 lw_error_msg(err, LW_ERR_NOMEM, doc->path, 0, 0, LW_MSG_NOMEM);
                 c->state[0] = '\0';
                 goto done;
             }
-            bad = copy_in(c, cols.data, &d.typed[t], err);
-            lw_buf_free(&cols);
-            if (bad)
+            PGresult *p = PQprepare(c->pg, "lw_rows", sql, 0, NULL);
+            free(sql);
+            if (!p || PQresultStatus(p) != PGRES_COMMAND_OK) {
+                note_state(c, p);
+                lw_pg_fail(c, p, err);
+                PQclear(p);
                 goto done;
+            }
+            PQclear(p);
+            c->prepared |= 1ULL << S_COUNT_;
         }
+        r = PQexecPrepared(c->pg, "lw_rows", 0, NULL, NULL, NULL, 0);
+        if (!r || PQresultStatus(r) != PGRES_TUPLES_OK) {
+            note_state(c, r);
+            lw_pg_fail(c, r, err);
+            PQclear(r);
+            goto done;
+        }
+        PQclear(r);
     }
     /* the full text (pgsearch's doc_text), with what FTS5 gets on SQLite */
     if (c->has_text) {
@@ -870,9 +936,7 @@ static int put_doc(lw_pg *c, const lw_doc *doc, json_t *rec, const char *rules_v
     *id_out = id;
     rc = 1;
 done:
-    lw_buf_free(&d.facts);
-    for (size_t t = 0; t < LW_PG_TABLES; t++)
-        lw_buf_free(&d.typed[t]);
+    lw_buf_free(&d.rows);
     free(duties);
     free(kind_key);
     free(issuer_key);
@@ -906,6 +970,12 @@ static int put_once(lw_pg *c, const lw_doc *doc, json_t *rec, const char *rules_
         return add_path(c, same.id, doc->path, size, mtime_ns, err);
     }
     long long id;
+    if (same.id && old.size == size && old.mtime == mtime_ns && !strcmp(old.rules, rules_version ? rules_version : "")) {
+        /* this very file, stored with these rules by another ingest since this one looked
+         * it up: what storing it again would write is there (SQLite's ingest lock keeps
+         * this from happening; writing it again would only wait on the other's locks) */
+        return 1;
+    }
     if (same.id) {
         /* the same content at the same path: its facts again, same id and paths */
         numbufs nb = {0};

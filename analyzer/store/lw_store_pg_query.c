@@ -14,6 +14,8 @@
  *  - lw_fold, a function of lawwatch's own that the server does not have, is applied here,
  *    to the few distinct values that need it (changes_of);
  *  - SQLite's CAST(text AS INTEGER) (the longest integer prefix, else 0) is written out.
+ * A fact's row is joined to its typed row within their partition (doc_province, the key
+ * schema_pg.sql partitions the big tables by): one partition probed, not all of them.
  * Reads that may be large (every duty of 100,000 documents) come a row at a time (libpq's
  * single-row mode): what the client holds stays one row, as SQLite's stepping does. */
 #define _GNU_SOURCE
@@ -56,6 +58,21 @@ static lw_status nomem(lw_pg *c, lw_error *err)
     return lw_error_msg(err, LW_ERR_NOMEM, c->shown, 0, 0, LW_MSG_NOMEM);
 }
 
+/* Turns the session's JIT compilation off before the first read. The big tables are
+ * partitioned by province (schema_pg.sql): a read over all of them (every duty) or a join of
+ * several is costed above jit_above_cost, and the server then compiles code for every
+ * partition: 23 s of compiling for a read of one document's facts that runs in 2 ms,
+ * measured on corpus/. These reads gain nothing from it. Only outside a transaction (a SET
+ * inside one goes with its rollback); a failure is no reason to fail the read. */
+static void reads_ready(lw_pg *c)
+{
+    if (c->jit_off || PQtransactionStatus(c->pg) != PQTRANS_IDLE)
+        return;
+    PGresult *r = PQexec(c->pg, "SET jit = off");
+    PQclear(r);
+    c->jit_off = 1;
+}
+
 /* Runs sql with n text parameters (NULL: SQL NULL) and hands its rows to map one at a time
  * (single-row mode: the client never holds the whole answer). A stop, or memory running
  * out, ends the statement: cancelled when no transaction is open (else a cancel would abort
@@ -67,6 +84,7 @@ static lw_status each_row(lw_pg *c, const char *sql, int n, const char *const *p
     PGTransactionStatusType ts = PQtransactionStatus(c->pg);
     if (ts == PQTRANS_ACTIVE) /* a read from inside another read's callback */
         return lw_error_msg(err, LW_ERR_DB, c->shown, 0, 0, LW_MSG_PGR_NESTED);
+    reads_ready(c);
     if (!PQsendQueryParams(c->pg, sql, n, NULL, params, NULL, NULL, 0))
         return lw_pg_fail(c, NULL, err);
     /* before the first result: else the whole answer is read at once */
@@ -409,7 +427,7 @@ lw_status lw_pg_each_relation(lw_store_conn *c, rel_fn fn, void *ud, lw_error *e
      * in no particular order, but SQLite's (relations by fact) to be the same */
     return each_row(LW_PG(c),
                     "SELECT r.doc_id, r.type, r.from_id, r.to_id, f.line, f.rest::json ->> 'since'"
-                    "  FROM relations r JOIN facts f ON f.id = r.fact_id"
+                    "  FROM relations r JOIN facts f ON f.id = r.fact_id AND f.doc_province = r.doc_province"
                     " WHERE r.type IN ('replaces', 'amends', 'repeals') AND r.to_id IS NOT NULL ORDER BY r.fact_id",
                     0, NULL, map_rel, &t, err);
 }
@@ -528,7 +546,8 @@ lw_status lw_pg_cites(lw_store_conn *conn, const char *id, int limit, int (*fn)(
         "  FROM (SELECT DISTINCT ON (d.id) d.id, d.path, d.kind, d.number, d.issuer, d.date, d.subject,"
         "               count(*) OVER (PARTITION BY d.id) AS mentions, r.span_start AS _first, r.line, r.type,"
         "               r.cited_id, r.cited_date, r.pinpoint, r.text, f.page, f.paragraph, f.ocr_conf"
-        "          FROM legal_refs r JOIN documents d ON d.id = r.doc_id JOIN facts f ON f.id = r.fact_id"
+        "          FROM legal_refs r JOIN documents d ON d.id = r.doc_id"
+        "          JOIN facts f ON f.id = r.fact_id AND f.doc_province = r.doc_province"
         "         WHERE r.cited_key = $1"
         "         ORDER BY d.id, r.span_start NULLS LAST, r.fact_id) x"
         " ORDER BY x.date IS NULL, x.date COLLATE \"C\" DESC, x.path COLLATE \"C\" LIMIT $2::bigint",
@@ -552,7 +571,8 @@ lw_status lw_pg_deadlines_in(lw_store_conn *conn, const char *from, const char *
         "SELECT d.id, d.path, " DOC_PATHS_JSON("d") " AS paths, d.kind, d.number, d.issuer, d.date,"
         "       d.subject, k.unit, k.nearby_agency, k.date_from AS \"from\", k.date_to AS \"to\","
         "       k.precision, k.qualifier, f.line, f.text, f.page, f.paragraph, f.ocr_conf"
-        "  FROM deadlines k JOIN facts f ON f.id = k.fact_id JOIN documents d ON d.id = k.doc_id"
+        "  FROM deadlines k JOIN facts f ON f.id = k.fact_id AND f.doc_province = k.doc_province"
+        "  JOIN documents d ON d.id = k.doc_id"
         " WHERE coalesce(k.date_from, k.date_to) COLLATE \"C\" <= $2 AND k.date_to COLLATE \"C\" >= $1"
         " ORDER BY k.date_to COLLATE \"C\", d.date IS NULL, d.date COLLATE \"C\", d.path COLLATE \"C\","
         "          f.line NULLS FIRST, k.date_from COLLATE \"C\" NULLS FIRST, k.fact_id LIMIT $3::bigint",
@@ -667,12 +687,12 @@ lw_status lw_pg_changes_of(lw_store_conn *conn, const char *id, int (*fn)(void *
         c,
         "WITH m(by, by_key) AS (SELECT * FROM unnest($2::text[], $3::text[])),"
         " rel AS (SELECT r.type, coalesce(r.from_id, d.number) AS by, r.to_id, r.fact_id, d.id, d.path, d.kind,"
-        "                d.number, d.issuer, d.date, d.subject"
+        "                d.number, d.issuer, d.date, d.subject, r.doc_province AS part"
         "           FROM relations r JOIN documents d ON d.id = r.doc_id"
         "          WHERE r.type IN ('amends', 'replaces') AND r.to_id = ANY($1::text[])),"
         " g AS (SELECT DISTINCT ON (d.type, m.by_key) d.*, m.by_key,"
         "              d.id * 100000000 + coalesce(f.span_start, 0) AS _first, f.line, f.page, f.paragraph"
-        "         FROM rel d JOIN m ON m.by = d.by JOIN facts f ON f.id = d.fact_id"
+        "         FROM rel d JOIN m ON m.by = d.by JOIN facts f ON f.id = d.fact_id AND f.doc_province = d.part"
         "        WHERE substr(d.by, strpos(d.by, '/') + 5, 1) = '/'"
         "          AND substr(d.to_id, strpos(d.to_id, '/') + 5, 1) = '/'"
         "          AND " YEAR_AT("d.by") " >= " YEAR_AT("d.to_id") "          AND m.by_key <> $4"
@@ -758,12 +778,12 @@ static const char *pr_text(void *r, int c, size_t *len)
 }
 static const lw_codec_cols pg_cols = {pr_type, pr_int64, pr_real, pr_text};
 
-/* Runs sql with the document's id ($1) and returns its whole answer (one document's rows),
- * NULL with err filled. */
-static PGresult *doc_query(lw_pg *c, const char *sql, const char *id, lw_error *err)
+/* Runs sql with the document's id ($1) and partition ($2, when part is not NULL) and returns
+ * its whole answer (one document's rows), NULL with err filled. */
+static PGresult *doc_query(lw_pg *c, const char *sql, const char *id, const char *part, lw_error *err)
 {
-    const char *params[] = {id};
-    return lw_pg_exec(c, sql, 1, params, PGRES_TUPLES_OK, err);
+    const char *params[] = {id, part};
+    return lw_pg_exec(c, sql, part ? 2 : 1, params, PGRES_TUPLES_OK, err);
 }
 
 /* The facts of facts (lw_codec_facts_sql_pg's rows) with their units (units: fact_id, name,
@@ -814,6 +834,7 @@ lw_status lw_pg_doc_read(lw_store_conn *conn, long long id, void (*fn)(void *ud,
         *found = 0;
     if (PQtransactionStatus(c->pg) == PQTRANS_ACTIVE)
         return lw_error_msg(err, LW_ERR_DB, c->shown, 0, 0, LW_MSG_PGR_NESTED);
+    reads_ready(c);
     char ids[24];
     snprintf(ids, sizeof ids, "%lld", id);
     PGresult *doc = NULL, *paths = NULL, *facts = NULL, *units = NULL;
@@ -832,18 +853,21 @@ lw_status lw_pg_doc_read(lw_store_conn *conn, long long id, void (*fn)(void *ud,
     }
     doc = doc_query(c,
                     "SELECT id, path, sha256, size, encoding, kind, number, issuer, place, date, subject,"
-                    " source_format, pages, note, rules_version FROM documents WHERE id = $1",
-                    ids, err);
+                    " source_format, pages, note, rules_version, doc_province FROM documents WHERE id = $1",
+                    ids, NULL, err);
     if (!doc || !PQntuples(doc)) {
         st = doc ? LW_OK : err->code;
         goto out;
     }
-    if (!(paths = doc_query(c, "SELECT path FROM doc_paths WHERE doc_id = $1 ORDER BY " ROWID, ids, err)) ||
-        !(facts = doc_query(c, lw_codec_facts_sql_pg(), ids, err)) ||
+    /* the document's rows are in its partition (documents.doc_province): the other
+     * partitions need not be planned nor read */
+    const char *part = PQgetvalue(doc, 0, 15);
+    if (!(paths = doc_query(c, "SELECT path FROM doc_paths WHERE doc_id = $1 ORDER BY " ROWID, ids, NULL, err)) ||
+        !(facts = doc_query(c, lw_codec_facts_sql_pg(), ids, part, err)) ||
         !(units = doc_query(c,
                             "SELECT fact_id, name, level, role, line FROM duty_units WHERE doc_id = $1"
-                            " ORDER BY fact_id, " ROWID,
-                            ids, err))) {
+                            " AND doc_province = $2 ORDER BY fact_id, " ROWID,
+                            ids, part, err))) {
         st = err->code;
         goto out;
     }

@@ -4,13 +4,19 @@
  *
  * doc_text holds per document the text FTS5 gets (subject, body), FTS5's column sizes, and a
  * tsvector made of lawwatch's own tokens (lw_fts: exact and folded forms at one position),
- * subject positions weighted A, body positions D after a gap (a phrase never spans the two
- * columns, as in FTS5), GIN-indexed. A tsvector keeps at most 256 positions per lexeme and
- * none past 16383; pos_ok says whether this one kept them all.
+ * body positions after the subject's and a gap (a phrase never spans the two columns, as in
+ * FTS5), GIN-indexed. Weights say the column and the form: subject A (an exact form that
+ * differs from its folded form) and B (a folded form, or a token's only form), body D and C
+ * likewise; a lexeme is always of one kind (an exact form that differs has a mark or a tone
+ * that no folded form has), so that a prefix, which may match both forms of a token, matches
+ * one form a position within one kind (lw_pg_query_count_tsquery). A tsvector keeps at most
+ * 256 positions per lexeme and none past 16383; pos_ok says whether this one kept them all.
  *
  * A search (lw_pg_tsquery.h): PostgreSQL narrows the documents down with the relaxed tsquery
- * (and the exact one where pos_ok), the filters in SQL as on SQLite; every candidate's text
- * is then matched here, as FTS5 matches, which also gives each phrase's instances per column.
+ * and, where pos_ok, decides the match with the exact one; the filters in SQL as on SQLite.
+ * Where pos_ok it also counts each phrase's instances per column (COUNT_COL, ts_rank_cd);
+ * where not, or for a phrase it cannot count, the candidate's text is read and matched here
+ * as FTS5 matches (lw_pg_doc_match). Then FTS5's rule of which phrases a row reports.
  * bm25 is FTS5's (fts5Bm25Function, as lw_rank computes it): the table's row count and total
  * size, each phrase's document frequency counted over the whole table (in SQL where the
  * positions are whole, here where not), weights 4 (subject) and 1 (body); ties by path.
@@ -80,8 +86,12 @@ static int on_tv_token(void *ctx, int tflags, const char *token, int ntoken, int
         b->e = e;
         b->cap = cap;
     }
+    /* a token's folded (or only) form B / C, its exact form when another D / A: the one
+     * before a colocated form is that exact form */
+    if ((tflags & FTS5_TOKEN_COLOCATED) && b->n)
+        b->e[b->n - 1].weight = b->col == 0 ? 'A' : 'D';
     b->e[b->n++] = (tv_ent){(unsigned)b->lex.len, (unsigned)ntoken, b->base + b->npos[b->col],
-                            b->col == 0 ? 'A' : 'D'};
+                            b->col == 0 ? 'B' : 'C'};
     if (lw_buf_append(&b->lex, token, (size_t)ntoken)) {
         b->oom = 1;
         return 1;
@@ -289,23 +299,37 @@ static const char *col(const PGresult *res, int i, size_t *len)
 /* The candidates: doc_text narrowed by the tsqueries ($1 relaxed, $2 exact or NULL), the
  * filters as on SQLite ($3 year, $4 kind, $5 issuer, $6 unit: folded, NULL for none). Where
  * pos_ok, the exact tsquery is the match itself: phrases (<->) and prefixes (:*) over every
- * position of the document, the boolean tree as FTS5's. */
-#define CANDIDATES_FROM \
+ * position of the document, the boolean tree as FTS5's. When it is the relaxed one (no phrase
+ * of several words), the GIN index alone decides (each test of a row's tsvector reads it
+ * whole again). */
+#define CANDIDATES_FROM_1 \
     "  FROM doc_text t JOIN documents d ON d.id = t.doc_id" \
-    " WHERE ((t.tsv @@ $1::tsquery AND (NOT t.pos_ok OR ($2::text IS NOT NULL AND t.tsv @@ $2::tsquery)))" \
-    "        OR t.tsv IS NULL)" \
+    " WHERE ((t.tsv @@ $1::tsquery"
+#define EXACT_TOO " AND (NOT t.pos_ok OR ($2::text IS NOT NULL AND t.tsv @@ $2::tsquery))"
+#define EXACT_SAME " AND ($2::text IS NULL OR true)"
+#define CANDIDATES_FROM_2 \
+    ") OR t.tsv IS NULL)" \
     "   AND ($3::text IS NULL OR substr(d.date, 1, 4) = $3)" \
     "   AND ($4::text IS NULL OR d.kind_key = $4)" \
     "   AND ($5::text IS NULL OR strpos(d.issuer_key, $5) > 0)" \
     "   AND ($6::text IS NULL OR strpos(d.issuer_key, $6) > 0" \
     "        OR d.id IN (SELECT u.doc_id FROM duty_units u WHERE strpos(u.name_key, $6) > 0))"
 
-/* A one-token phrase's positions in a document where pos_ok, counted by PostgreSQL without
- * reading the text: ts_rank_cd of a one-lexeme tsquery is the sum of its positions' weights
- * (each position its own cover, noise 0), here 1 for A (subject) and 1/1024 for D (body), so
- * that rank * 1024 = 1024 * subject + body exactly (at most 256 positions a lexeme, a float4
- * holds it whole). Weights are given {D, C, B, A}. */
-#define COUNT_COL "(ts_rank_cd('{0.0009765625,0,0,1}', t.tsv, $%d::tsquery)::float8 * 1024)::bigint"
+/* A phrase's instances per column in a document where pos_ok, counted by PostgreSQL without
+ * reading the text: ts_rank_cd sums, over the covers of the query, the cover's items divided
+ * by the sum of their inverse weights, over 1 + its noise. For one phrase whose lexemes never
+ * share a position (lw_pg_query_count_tsquery), each cover is one instance of n adjacent
+ * items of one column, no noise: it adds the column's weight. With the subject's weights 1
+ * and the body's 2^-14, the sum is subject + body / 16384 exactly (a body has at most 16383
+ * positions), and a float4 holds it whole while the subject has fewer than 1024 tokens: one
+ * call gives 16384 * subject + body. A longer subject takes two calls, one column's weights
+ * 0 each time (an infinite inverse: 0 added). Weights are given {D, C, B, A}. */
+#define COUNT_COL \
+    ", CASE WHEN NOT t.pos_ok THEN NULL" \
+    " WHEN t.n_subject < 1024 THEN" \
+    "  (ts_rank_cd('{0.00006103515625,0.00006103515625,1,1}', t.tsv, $%d::tsquery)::float8 * 16384)::bigint" \
+    " ELSE ts_rank_cd('{0,0,1,1}', t.tsv, $%d::tsquery)::bigint * 16384" \
+    "  + ts_rank_cd('{1,1,0,0}', t.tsv, $%d::tsquery)::bigint END"
 
 /* One matching document: for ranking its path, length and weighted phrase frequencies; for
  * facets its year, kind and issuer. */
@@ -320,7 +344,7 @@ typedef struct {
 typedef struct {
     const lw_pg_query *q;
     int facets;
-    int counted; /* ranking where every phrase is one token: PostgreSQL counts (COUNT_COL) */
+    int counted; /* ranking where PostgreSQL counts every phrase (COUNT_COL) */
     lw_pg_doc *doc;
     int *counts;
     match *m;
@@ -369,8 +393,8 @@ static int on_candidate(void *ud, const PGresult *res)
     else if (pos_ok && ms->counted) {
         for (int i = 0; i < np; i++) {
             long long v = strtoll(PQgetvalue(res, 0, C_COUNTS + i), NULL, 10);
-            ms->counts[i * LW_PG_NCOL] = (int)(v / 1024);
-            ms->counts[i * LW_PG_NCOL + 1] = (int)(v % 1024);
+            ms->counts[i * LW_PG_NCOL] = (int)(v / 16384);
+            ms->counts[i * LW_PG_NCOL + 1] = (int)(v % 16384);
         }
         m = lw_pg_counts_match(ms->q, ms->counts);
     } else {
@@ -486,16 +510,21 @@ static lw_status collect(lw_pg *c, const lw_search_query *q, const lw_pg_query *
     lw_status rc = LW_OK;
     ms->q = pq;
     ms->facets = facets;
-    ms->counted = !facets && np <= 64;
-    for (int i = 0; i < np; i++)
-        ms->counted = ms->counted && lw_pg_query_phrase_simple(pq, i);
+    ms->counted = !facets && np <= 32;
+    char *lex[32] = {0};
+    for (int i = 0; i < np && ms->counted; i++) {
+        int oom;
+        lex[i] = lw_pg_query_count_tsquery(pq, i, &oom);
+        ms->counted = lex[i] != NULL;
+        if (oom)
+            rc = lw_error_msg(err, LW_ERR_NOMEM, NULL, 0, 0, LW_MSG_NOMEM);
+    }
     ms->doc = lw_pg_doc_new();
     ms->counts = malloc((size_t)(np ? np : 1) * LW_PG_NCOL * sizeof *ms->counts);
     ms->holding = calloc(np ? (size_t)np : 1, sizeof *ms->holding);
-    const char *p[6 + 64] = {u, e};
-    char *lex[64] = {0};
+    const char *p[6 + 32] = {u, e};
     lw_buf sql = {0};
-    int bad = (!u && !none_u) || (!e && !none_e) || !ms->doc || !ms->counts || !ms->holding;
+    int bad = rc || (!u && !none_u) || (!e && !none_e) || !ms->doc || !ms->counts || !ms->holding;
     bad = filters_make(q, &f) || bad;
     p[2] = f.year;
     p[3] = f.kind;
@@ -510,20 +539,21 @@ static lw_status collect(lw_pg *c, const lw_search_query *q, const lw_pg_query *
     if (facets)
         bad = bad || lw_buf_printf(&sql, ", d.kind, d.issuer") < 0;
     for (int i = 0; ms->counted && i < np && !bad; i++) {
-        int none;
-        lex[i] = lw_pg_query_tsquery(pq, i, LW_PG_TSQ_EXACT, &none);
         p[6 + i] = lex[i];
-        bad = !lex[i] || lw_buf_printf(&sql, ", CASE WHEN t.pos_ok THEN " COUNT_COL " END", 7 + i) < 0;
+        bad = lw_buf_printf(&sql, COUNT_COL, 7 + i, 7 + i, 7 + i) < 0;
     }
-    bad = bad || lw_buf_append(&sql, CANDIDATES_FROM, strlen(CANDIDATES_FROM));
-    if (bad)
+    bad = bad || lw_buf_printf(&sql, "%s%s%s", CANDIDATES_FROM_1, u && e && !strcmp(u, e) ? EXACT_SAME : EXACT_TOO,
+                               CANDIDATES_FROM_2) < 0;
+    if (rc)
+        ;
+    else if (bad)
         rc = lw_error_msg(err, LW_ERR_NOMEM, NULL, 0, 0, LW_MSG_NOMEM);
     else if (!none_u) { /* none: nothing can match */
         rc = each_row(c, sql.data, 6 + (ms->counted ? np : 0), p, on_candidate, ms, err);
         if (!rc && ms->oom)
             rc = lw_error_msg(err, LW_ERR_NOMEM, NULL, 0, 0, LW_MSG_NOMEM);
     }
-    for (int i = 0; i < 64; i++)
+    for (int i = 0; i < 32; i++)
         free(lex[i]);
     lw_buf_free(&sql);
     filters_free(&f);

@@ -680,7 +680,22 @@ static void test_same_reads(void **state)
         char cmd[400];
         snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
         run(cmd);
+        tmpdir[0] = '\0';
     }
+}
+
+/* The group's teardown: the rules, and the documents' folder even when the test failed
+ * (fail_msg leaves the test at once). */
+static int teardown_all(void **state)
+{
+    if (tmpdir[0]) {
+        char cmd[400];
+        snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
+        if (system(cmd) != 0)
+            fprintf(stderr, "cannot remove %s\n", tmpdir);
+        tmpdir[0] = '\0';
+    }
+    return teardown(state);
 }
 
 int main(void)
@@ -688,5 +703,5 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_same_reads),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, setup, teardown_all);
 }

@@ -1,17 +1,13 @@
 /* Tests for the PostgreSQL back end's search (issue 21, lw_store_pg_search) against the
- * SQLite back end's, over the same documents: a generated corpus (bench/gen_corpus.py), the
- * real corpus (corpus/), tests/data/search, one document read at two paths and one long
- * document past PostgreSQL's tsvector limits (more than 16383 tokens, words more than 256
- * times: its phrases found from the text, not the tsvector). Every query of
- * bench/queries.txt and more, without filters and with each filter (year, kind, issuer,
+ * SQLite back end's, over the same documents ingested into each: a generated corpus
+ * (bench/gen_corpus.py), the real corpus (corpus/), tests/data/search, one document read at
+ * two paths and one long document past PostgreSQL's tsvector limits (more than 16383 tokens,
+ * words more than 256 times: its phrases found from the text, not the tsvector). Every query
+ * of bench/queries.txt and more, without filters and with each filter (year, kind, issuer,
  * unit), on three pages: the hits equal field by field (id, order, score to the bit, path,
- * number, kind, issuer, date, subject, snippet, every path), the facets equal, errors
- * equal.
- *
- * The server is LW_TEST_PG_URI (a throwaway cluster's database); the test works in a
- * schema of its own, dropped at the end. doc_text is written by lw_pg_text_put from what
- * FTS5 holds on SQLite; documents, doc_paths and duty_units get the columns a search reads,
- * copied from SQLite (ingest into PostgreSQL itself is lw_store_pg.c's, tested there). */
+ * number, kind, issuer, date, subject, snippet, every path), the facets equal, errors equal.
+ * The server is LW_TEST_PG_URI (a database of this test's own: its schema is made afresh);
+ * without it every test says it is skipped. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -36,9 +32,9 @@
 #define DOCS 400
 #define MAX_HITS 256
 
-static char tmpdir[256], schema[64];
-static lw_store *store; /* SQLite */
-static lw_pg *pg;       /* PostgreSQL: a bare connection (no lw_pg_open: its schema is not ours) */
+static char tmpdir[256];
+static lw_store *store, *pgstore; /* SQLite; PostgreSQL */
+static PGconn *pg;                /* a plain connection, to look into the database */
 
 static const char *const extra_queries[] = {
     "ben tre OR thi hành", "thi AND thi", "tham nhũng OR \"kiem tra\"", "thi hành NOT tham nhũng",
@@ -48,34 +44,11 @@ static const char *const extra_queries[] = {
     "blockchain OR (kế hoạch NOT thi hành)", "thi hành OR (pháp luật NOT zzzz)", "\"pháp luật\" OR \"thi hành\"",
     /* the long document: phrases past position 16383 and words past 256 positions */
     "\"luật thi hành\"", "\"zygote omega\"", "omega*", "\"tôi tớ\" OR \"zygote omega\"",
-    "thi hành NOT \"zygote omega\"", "hàn*", "uy ban nhân dân", "Ủy ban", "đăng ký", "dang ky"};
-
-static void exec_ok(const char *sql)
-{
-    PGresult *r = PQexec(pg->pg, sql);
-    ExecStatusType s = PQresultStatus(r);
-    if (s != PGRES_COMMAND_OK && s != PGRES_TUPLES_OK)
-        fail_msg("%s: %s", sql, PQerrorMessage(pg->pg));
-    PQclear(r);
-}
-
-/* Copies the rows of sqlite_sql into pg_sql ($1.. as many as the columns). */
-static void copy_rows(const char *sqlite_sql, const char *pg_sql)
-{
-    sqlite3_stmt *st;
-    assert_int_equal(sqlite3_prepare_v2(lw_store_sqlite_db(store), sqlite_sql, -1, &st, NULL), SQLITE_OK);
-    int n = sqlite3_column_count(st);
-    while (sqlite3_step(st) == SQLITE_ROW) {
-        const char *v[16];
-        for (int i = 0; i < n; i++)
-            v[i] = (const char *)sqlite3_column_text(st, i);
-        PGresult *r = PQexecParams(pg->pg, pg_sql, n, NULL, v, NULL, NULL, 0);
-        if (PQresultStatus(r) != PGRES_COMMAND_OK)
-            fail_msg("%s: %s", pg_sql, PQerrorMessage(pg->pg));
-        PQclear(r);
-    }
-    sqlite3_finalize(st);
-}
+    "thi hành NOT \"zygote omega\"", "hàn*", "uy ban nhân dân", "Ủy ban", "đăng ký", "dang ky",
+    /* prefixes counted by the server: with no mark (folded forms), with one (exact forms) */
+    "dang*", "đăng*", "cơ*", "Ủy*", "nghị*",
+    /* phrases counted by the server, or not (two forms of one token: from the text) */
+    "\"luật luật\"", "\"hòa hoa\"", "\"thi hành\" AND \"pháp luật\"", "\"kế hoạch\"*"};
 
 static int write_long_doc(const char *path)
 {
@@ -87,6 +60,19 @@ static int write_long_doc(const char *path)
         fputs(i % 7 ? "luật thi hành " : "tôi tớ luật ", f);
     fputs("\nzygote omega cuối văn bản.\n", f);
     return fclose(f);
+}
+
+/* The same folder ingested into both back ends, one job each (ids in the same order). */
+static lw_status ingest(lw_store *s, lw_engine *engine, const char *docs, lw_error *err)
+{
+    lw_ingest_options o;
+    lw_ingest_options_default(&o);
+    o.jobs = 1;
+    lw_ingest_report rep;
+    const char *paths[] = {docs};
+    lw_status rc = lw_store_ingest(s, engine, paths, 1, &o, &rep, err);
+    lw_ingest_report_free(&rep);
+    return rc;
 }
 
 static int setup(void **state)
@@ -110,84 +96,49 @@ static int setup(void **state)
     snprintf(p, sizeof p, "%s/long.txt", docs);
     if (write_long_doc(p))
         return -1;
+    /* the test's own database (LW_TEST_PG_URI is ours alone): a fresh schema each run */
+    pg = PQconnectdb(uri);
+    if (PQstatus(pg) != CONNECTION_OK) {
+        fprintf(stderr, "LW_TEST_PG_URI: %s\n", PQerrorMessage(pg));
+        return -1;
+    }
+    PQclear(PQexec(pg, "SET client_min_messages = warning"));
+    PGresult *r = PQexec(pg, "DROP SCHEMA IF EXISTS public CASCADE; CREATE SCHEMA public");
+    int ok = PQresultStatus(r) == PGRES_COMMAND_OK;
+    PQclear(r);
+    if (!ok) {
+        fprintf(stderr, "LW_TEST_PG_URI: %s\n", PQerrorMessage(pg));
+        return -1;
+    }
     snprintf(rules, sizeof rules, "%s/rules", source_dir());
     lw_error err;
     lw_error_clear(&err);
     lw_engine *engine;
     if (lw_engine_create(rules, &engine, &err))
         return -1;
-    lw_ingest_options o;
-    lw_ingest_options_default(&o);
-    lw_ingest_report rep;
-    const char *paths[] = {docs};
     lw_status rc = lw_store_open(db, LW_STORE_CREATE, &store, &err);
     if (!rc)
-        rc = lw_store_ingest(store, engine, paths, 1, &o, &rep, &err);
-    lw_ingest_report_free(&rep);
+        rc = ingest(store, engine, docs, &err);
+    if (!rc)
+        rc = lw_store_open(uri, LW_STORE_CREATE, &pgstore, &err);
+    if (!rc)
+        rc = ingest(pgstore, engine, docs, &err);
     lw_engine_free(engine);
     if (rc) {
         fprintf(stderr, "ingest: %s\n", err.msg);
         return -1;
     }
-
-    pg = calloc(1, sizeof *pg);
-    pg->url = strdup(uri);
-    pg->shown = lw_pg_uri_shown(uri);
-    pg->pg = PQconnectdb(uri);
-    if (PQstatus(pg->pg) != CONNECTION_OK) {
-        fprintf(stderr, "LW_TEST_PG_URI: %s\n", PQerrorMessage(pg->pg));
-        return -1;
-    }
-    PQclear(PQexec(pg->pg, "SET client_min_messages = warning"));
-    snprintf(schema, sizeof schema, "lw_test_pg_search_%d", (int)getpid());
-    snprintf(cmd, sizeof cmd, "DROP SCHEMA IF EXISTS %s CASCADE; CREATE SCHEMA %s; SET search_path = %s", schema,
-             schema, schema);
-    exec_ok(cmd);
-    exec_ok("CREATE TABLE documents (id bigint PRIMARY KEY, path text, number text, kind text, issuer text,"
-            " date text, subject text, kind_key text, issuer_key text)");
-    exec_ok("CREATE TABLE doc_paths (seq bigint PRIMARY KEY, doc_id bigint, path text)");
-    exec_ok("CREATE TABLE duty_units (doc_id bigint, name_key text)");
-    exec_ok(lw_pg_text_schema_sql());
-    exec_ok("CREATE TABLE doc_text_p_none PARTITION OF doc_text FOR VALUES IN ('')");
-    exec_ok("CREATE TABLE doc_text_p_default PARTITION OF doc_text DEFAULT");
-    exec_ok("BEGIN");
-    copy_rows("SELECT id, path, number, kind, issuer, date, subject, kind_key, issuer_key FROM documents",
-              "INSERT INTO documents VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)");
-    copy_rows("SELECT rowid, doc_id, path FROM doc_paths", "INSERT INTO doc_paths VALUES ($1, $2, $3)");
-    copy_rows("SELECT doc_id, name_key FROM duty_units", "INSERT INTO duty_units VALUES ($1, $2)");
-    sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(lw_store_sqlite_db(store), "SELECT rowid, subject, body FROM doc_text", -1, &st, NULL))
-        return -1;
-    while (sqlite3_step(st) == SQLITE_ROW) {
-        const char *s = (const char *)sqlite3_column_text(st, 1), *b = (const char *)sqlite3_column_text(st, 2);
-        /* two partitions, as a central body's and a province's documents are */
-        long long id = sqlite3_column_int64(st, 0);
-        rc = lw_pg_text_put(pg, id, id % 2 ? "soc trang" : "", s, s ? strlen(s) : 0, b, b ? strlen(b) : 0, &err);
-        if (rc) {
-            fprintf(stderr, "lw_pg_text_put: %s\n", err.msg);
-            sqlite3_finalize(st);
-            return -1;
-        }
-    }
-    sqlite3_finalize(st);
-    exec_ok("COMMIT");
-    exec_ok("ANALYZE");
+    PQclear(PQexec(pg, "ANALYZE"));
     return 0;
 }
 
 static int teardown(void **state)
 {
     (void)state;
-    if (pg) {
-        char sql[200];
-        snprintf(sql, sizeof sql, "DROP SCHEMA IF EXISTS %s CASCADE", schema);
-        PQclear(PQexec(pg->pg, sql));
-        PQfinish(pg->pg);
-        free(pg->url);
-        free(pg->shown);
-        free(pg);
-    }
+    lw_store_close(pgstore);
     lw_store_close(store);
+    if (pg)
+        PQfinish(pg);
     if (tmpdir[0]) {
         char cmd[400];
         snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
@@ -249,7 +200,7 @@ static void compare(lw_search_query q)
     lw_error_clear(&eb);
     size_t na = 0, nb = 0;
     lw_status ra = lw_store_search(store, &q, on_hit, &a, &na, &ea);
-    lw_status rb = lw_pg_search((lw_store_conn *)pg, &q, on_hit, &b, &nb, &eb);
+    lw_status rb = lw_store_search(pgstore, &q, on_hit, &b, &nb, &eb);
     char what[1200];
     snprintf(what, sizeof what, "query '%s' year %s kind %s issuer %s unit %s offset %d limit %d", q.query,
              or_dash(q.year), or_dash(q.kind), or_dash(q.issuer), or_dash(q.unit), q.offset, q.limit);
@@ -272,7 +223,7 @@ static void compare(lw_search_query q)
     if (q.offset == 0 && !ra) {
         json_t *fa = NULL, *fb = NULL;
         assert_int_equal(lw_store_search_facets(store, &q, &fa, &ea), LW_OK);
-        if (lw_pg_search_facets((lw_store_conn *)pg, &q, &fb, &eb))
+        if (lw_store_search_facets(pgstore, &q, &fb, &eb))
             fail_msg("%s: facets: %s", what, eb.msg);
         if (!json_equal(fa, fb)) {
             char *sa = json_dumps(fa, JSON_COMPACT), *sb = json_dumps(fb, JSON_COMPACT);
@@ -297,7 +248,7 @@ static void first_text(const char *sql, char *out, size_t n)
 static void test_search_equals_sqlite(void **state)
 {
     (void)state;
-    if (!pg)
+    if (!pgstore)
         skip(); /* LW_TEST_PG_URI unset: said, not passed */
     char year[16], kind[200], issuer[400], unit[400];
     first_text("SELECT substr(date, 1, 4) FROM documents WHERE date IS NOT NULL GROUP BY 1 ORDER BY count(*) DESC",
@@ -308,7 +259,7 @@ static void test_search_equals_sqlite(void **state)
     first_text("SELECT name_key FROM duty_units GROUP BY 1 ORDER BY count(*) DESC", unit, sizeof unit);
     assert_true(year[0] && kind[0] && issuer[0] && unit[0]);
     /* the long document is past the tsvector's limits: its positions are not all there */
-    PGresult *r = PQexec(pg->pg, "SELECT count(*) FILTER (WHERE NOT pos_ok), count(*) FROM doc_text");
+    PGresult *r = PQexec(pg, "SELECT count(*) FILTER (WHERE NOT pos_ok), count(*) FROM doc_text");
     assert_int_equal(PQresultStatus(r), PGRES_TUPLES_OK);
     assert_true(atoi(PQgetvalue(r, 0, 0)) >= 1);
     assert_true(atoi(PQgetvalue(r, 0, 1)) >= DOCS);
@@ -365,7 +316,7 @@ static void test_search_equals_sqlite(void **state)
 static void test_errors_equal(void **state)
 {
     (void)state;
-    if (!pg)
+    if (!pgstore)
         skip();
     static const char *const bad[] = {"", "AND", "thi AND", "NOT thi", "(thi", "thi)", "-thi", ";;"};
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {

@@ -1,6 +1,7 @@
 /* Tests for lw_pg_tsquery and lw_pg_tsvector (issue 21, the PostgreSQL search), no server:
  *  - a golden transcript: each query of tests/data/pg_tsquery/queries.txt with the FTS5
- *    expression lw_fts_query_build makes of it and the exact and relaxed tsqueries, compared
+ *    expression lw_fts_query_build makes of it, the exact and relaxed tsqueries and each
+ *    phrase's counting tsquery (or that its count comes from the text), compared
  *    with tests/data/pg_tsquery/expected.txt line by line (LW_UPDATE=1 rewrites it);
  *  - documents matched by the exact match (lw_pg_doc_match) against what FTS5 finds in the
  *    same text (an in-memory SQLite table with the lawwatch tokenizer), phrase counts
@@ -51,6 +52,11 @@ static void transcript(lw_buf *out, const char *query)
         int none;
         char *t = lw_pg_query_tsquery(q, i, LW_PG_TSQ_EXACT, &none);
         lw_buf_printf(out, "phrase %d: %s\n", i, t ? t : "(nothing)");
+        free(t);
+        int oom;
+        t = lw_pg_query_count_tsquery(q, i, &oom);
+        assert_false(oom);
+        lw_buf_printf(out, "count %d: %s\n", i, t ? t : "(from the text)");
         free(t);
     }
     lw_buf_printf(out, "\n");
@@ -229,10 +235,11 @@ static void test_tsvector(void **state)
     const char *s = "Hoà giải", *b = "hòa giải ở cơ sở; Sóc Trăng 04/2021";
     char *t = lw_pg_tsvector(s, strlen(s), b, strlen(b));
     assert_non_null(t);
-    /* subject 1-2 weighted A; the body after a gap (from 4); exact and folded at one position;
-     * "04" as "4"; a quote doubled */
-    assert_string_equal(t, "'2021':12 '4':11 'co':7 'cơ':7 'giai':2A,5 'giai?':2A,5 'hoa':1A,4 'hoa`':1A,4 "
-                           "'o':6 'so':8 'soc':9 'soc''':9 'sơ?':8 'trang':10 'trăng':10 'ơ?':6");
+    /* subject 1-2, the body after a gap (from 4); exact and folded forms at one position, the
+     * exact form that differs A (subject) or D (body, no letter), the folded or only form B or
+     * C; "04" as "4"; a quote doubled */
+    assert_string_equal(t, "'2021':12C '4':11C 'co':7C 'cơ':7 'giai':2B,5C 'giai?':2A,5 'hoa':1B,4C 'hoa`':1A,4 "
+                           "'o':6C 'so':8C 'soc':9C 'soc''':9 'sơ?':8 'trang':10C 'trăng':10 'ơ?':6");
     free(t);
 }
 
