@@ -350,6 +350,24 @@ lw_status lw_pg_open(const char *uri, int flags, lw_store_conn **out, lw_error *
     return LW_OK;
 }
 
+/* The statistics the planner reads: autovacuum analyzes a partition when enough of it
+ * changed, but never a partitioned table itself, and without its statistics a join of the
+ * typed tables by fact_id is planned blind (one document's facts read in 14 s instead of
+ * 11 ms on 190 documents). So a connection that stored a good share of the documents (a
+ * tenth, or a thousand) analyzes the tables before it goes: about 2 s on a fresh database. */
+static void analyze_if_due(lw_pg *p)
+{
+    if (!p->written || (p->flags & LW_STORE_READONLY))
+        return;
+    long long n = lw_pg_count((lw_store_conn *)p);
+    if (p->written < 1000 && p->written * 10 < n)
+        return;
+    exec_quiet(p, p->has_text ? "ANALYZE documents, doc_paths, sources, facts, legal_refs, deadlines, agencies,"
+                                " relations, dates, duties, duty_units, doc_text"
+                              : "ANALYZE documents, doc_paths, sources, facts, legal_refs, deadlines, agencies,"
+                                " relations, dates, duties, duty_units");
+}
+
 void lw_pg_close(lw_store_conn *c)
 {
     lw_pg *p = LW_PG(c);
@@ -357,6 +375,8 @@ void lw_pg_close(lw_store_conn *c)
         return;
     if (p->pg && p->in_txn)
         exec_quiet(p, "COMMIT"); /* as SQLite's close: a batch left open is kept */
+    if (p->pg && PQstatus(p->pg) == CONNECTION_OK)
+        analyze_if_due(p);
     if (p->pg)
         PQfinish(p->pg);
     free(p->url);
@@ -1060,6 +1080,7 @@ lw_status lw_pg_put(lw_store_conn *conn, const lw_doc *doc, const lw_extraction 
     }
     json_decref(rec);
     if (rc > 0) {
+        c->written++;
         if (duplicate)
             *duplicate = dup;
         return LW_OK;
