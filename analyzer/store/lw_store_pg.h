@@ -35,7 +35,7 @@ typedef struct lw_pg {
     unsigned long long prepared; /* which of its statements are prepared (bit i) */
     int has_text;                /* doc_text exists (lw_pg_text_schema_sql is not empty) */
     char state[6];               /* SQLSTATE of the last failed statement, "" when none */
-    long long written;           /* documents this connection stored (lw_pg_close's ANALYZE) */
+    long long written;           /* documents stored since this connection last analyzed */
 } lw_pg;
 
 #define LW_PG(c) ((lw_pg *)(c))
