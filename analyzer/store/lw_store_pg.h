@@ -29,14 +29,18 @@ typedef struct lw_pg {
     int in_txn;
     int failure; /* lw_store_failure's answer for the last failed put */
     size_t pending;
-    int locked;             /* the ingest lock (an advisory lock) is held */
+    int locked;             /* lw_pg_lock was called (it excludes nothing: lw_store_pg.c) */
     unsigned time_limit_ms; /* statement_timeout in force, 0: none */
     /* lw_store_pg.c: */
     unsigned long long prepared; /* which of its statements are prepared (bit i) */
     int has_text;                /* doc_text exists (lw_pg_text_schema_sql is not empty) */
     char state[6];               /* SQLSTATE of the last failed statement, "" when none */
+<<<<<<< HEAD
     /* lw_store_pg_query.c: */
     int jit_off; /* the session's JIT is off (set before the first read) */
+=======
+    long long written;           /* documents stored since this connection last analyzed */
+>>>>>>> pgwrite
 } lw_pg;
 
 #define LW_PG(c) ((lw_pg *)(c))
