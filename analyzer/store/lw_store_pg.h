@@ -35,12 +35,9 @@ typedef struct lw_pg {
     unsigned long long prepared; /* which of its statements are prepared (bit i) */
     int has_text;                /* doc_text exists (lw_pg_text_schema_sql is not empty) */
     char state[6];               /* SQLSTATE of the last failed statement, "" when none */
-<<<<<<< HEAD
     /* lw_store_pg_query.c: */
     int jit_off; /* the session's JIT is off (set before the first read) */
-=======
     long long written;           /* documents stored since this connection last analyzed */
->>>>>>> pgwrite
 } lw_pg;
 
 #define LW_PG(c) ((lw_pg *)(c))
