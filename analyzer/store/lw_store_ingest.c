@@ -225,10 +225,12 @@ static lw_status fatal_put(lw_store *s, const char *doc, const lw_error *e, lw_e
 {
     const char *why = strstr(e->msg, "): ") ? strstr(e->msg, "): ") + 3 : e->msg;
     int disk = lw_store_failure(s) == 2;
+    /* a file's database fails on its disk; a server's (PostgreSQL) on the server or the way to it */
+    lw_msg_id hint_id = strcmp(lw_store_backend_name(s), "sqlite") ? LW_MSG_STORE_SERVER_FAILED : LW_MSG_STORE_DISK_FULL;
     char what[LW_STORE_MSG_MAX], hint[LW_STORE_MSG_MAX];
     lw_msg_format(what, sizeof what, LW_MSG_STORE_WRITE_WHILE, doc);
     return lw_error_set(err, e->code == LW_ERR_NOMEM ? LW_ERR_NOMEM : LW_ERR_DB, lw_store_path(s), 0, 0, "%s: %s%s%s",
-                        what, why, disk ? "; " : "", disk ? lw_msg_format(hint, sizeof hint, LW_MSG_STORE_DISK_FULL) : "");
+                        what, why, disk ? "; " : "", disk ? lw_msg_format(hint, sizeof hint, hint_id) : "");
 }
 
 static lw_status write_item(lw_store *s, txn *t, item *it, const char *rules_version, lw_ingest_report *rep,

@@ -63,6 +63,8 @@ with lwtest.tmpdir("lw_pg_restart_") as tmp:
                      "its message names the database, not its password: %s" % err[-600:])
         lwtest.check(any(w in err for w in ("terminat", "closed", "connection", "kết nối")),
                      "its message says the connection was lost: %s" % err[-600:])
+        lwtest.check("disk full" not in err and "máy chủ" in err,
+                     "a lost server is not called a full disk of this machine: %s" % err[-600:])
         print("message: " + err.strip().splitlines()[-1] if err.strip() else "no message")
         stored = count(uri, "doc_paths")
         lwtest.check(base <= stored < base + files, "some but not all were stored before: %d of %d" % (stored - base, files))
