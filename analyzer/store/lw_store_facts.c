@@ -284,25 +284,6 @@ static int column_value(const col_map *c, json_t *obj, const fact_ctx *x, lw_fac
 }
 
 /* Binds column c of obj at parameter i (column_value's value). -1 when out of memory. */
-static int bind_column(sqlite3_stmt *st, int i, const col_map *c, json_t *obj, const fact_ctx *x)
-{
-    lw_fact_value v;
-    if (column_value(c, obj, x, &v))
-        return -1;
-    switch (v.type) {
-    case LW_FV_NULL: sqlite3_bind_null(st, i); break;
-    case LW_FV_INT: sqlite3_bind_int64(st, i, v.i); break;
-    case LW_FV_REAL: sqlite3_bind_double(st, i, v.d); break;
-    case LW_FV_TEXT:
-        if (v.owned)
-            sqlite3_bind_text(st, i, v.owned, -1, free);
-        else
-            bind_copy(st, i, v.text);
-        break;
-    }
-    return 0;
-}
-
 size_t lw_fact_table_count(void) { return N_FACT_TABLES; }
 
 const char *lw_fact_table_name(size_t t) { return t < N_FACT_TABLES ? fact_tables[t].table : NULL; }
@@ -312,12 +293,13 @@ const char *lw_fact_table_column(size_t t, size_t c)
     return t < N_FACT_TABLES && c < LW_FACT_COLS_MAX ? fact_tables[t].cols[c].column : NULL;
 }
 
-int lw_fact_typed_rows(json_t *facts, size_t k, json_t *const *duties, size_t nduties,
-                       int (*row)(void *ud, size_t t, const lw_fact_value *vals, size_t n), void *ud)
+/* The typed rows of fact x->k, each handed to row (lw_fact_typed_rows' contract): the one walk
+ * over the table of typed tables, for both back ends. */
+static int each_typed_row(const fact_ctx *x, int (*row)(void *ud, size_t t, const lw_fact_value *vals, size_t n),
+                          void *ud)
 {
-    json_t *f = json_array_get(facts, k);
+    json_t *f = json_array_get(x->facts, x->k);
     const char *kind = json_string_value(json_object_get(f, "kind"));
-    fact_ctx x = {facts, k, duties, nduties};
     lw_fact_value vals[LW_FACT_COLS_MAX];
     for (size_t t = 0; kind && t < N_FACT_TABLES; t++) {
         const fact_table *ft = &fact_tables[t];
@@ -332,7 +314,7 @@ int lw_fact_typed_rows(json_t *facts, size_t k, json_t *const *duties, size_t nd
             size_t n = 0;
             int rc = 0;
             for (; n < LW_FACT_COLS_MAX && ft->cols[n].column && !rc; n++)
-                rc = column_value(&ft->cols[n], obj, &x, &vals[n]);
+                rc = column_value(&ft->cols[n], obj, x, &vals[n]);
             if (!rc) /* a failed value owns nothing: every vals[0..n) may be freed */
                 rc = row(ud, t, vals, n);
             for (size_t c = 0; c < n; c++)
@@ -342,6 +324,13 @@ int lw_fact_typed_rows(json_t *facts, size_t k, json_t *const *duties, size_t nd
         }
     }
     return 0;
+}
+
+int lw_fact_typed_rows(json_t *facts, size_t k, json_t *const *duties, size_t nduties,
+                       int (*row)(void *ud, size_t t, const lw_fact_value *vals, size_t n), void *ud)
+{
+    fact_ctx x = {facts, k, duties, nduties};
+    return each_typed_row(&x, row, ud);
 }
 
 /* The INSERT of typed table t, prepared once per connection; borrowed, NULL on failure. */
@@ -367,33 +356,39 @@ static sqlite3_stmt *insert_stmt(lw_sqlite *s, size_t t)
     return st;
 }
 
-/* The typed rows of fact k (fid, of document doc_id). -1 on failure, -2 out of memory. */
-static int put_typed(lw_sqlite *s, sqlite3_int64 doc_id, sqlite3_int64 fid, const char *kind, const fact_ctx *x)
+/* Where put_typed's rows go: the connection, the fact and its document. */
+typedef struct {
+    lw_sqlite *s;
+    sqlite3_int64 doc_id, fid;
+} typed_put;
+
+/* INSERTs one typed row; 1 on a database error (each_typed_row's own -1 is out of memory). */
+static int insert_typed(void *ud, size_t t, const lw_fact_value *vals, size_t n)
 {
-    json_t *f = json_array_get(x->facts, x->k);
-    for (size_t t = 0; t < N_FACT_TABLES; t++) {
-        const fact_table *ft = &fact_tables[t];
-        if (strcmp(ft->kind, kind))
-            continue;
-        json_t *rows = ft->each ? json_object_get(f, ft->each) : NULL;
-        size_t nrows = ft->each ? json_array_size(rows) : 1;
-        for (size_t r = 0; r < nrows; r++) {
-            json_t *obj = ft->each ? json_array_get(rows, r) : f;
-            if (ft->needs && !json_is_string(json_object_get(obj, ft->needs)))
-                continue;
-            sqlite3_stmt *st = insert_stmt(s, t);
-            if (!st)
-                return -1;
-            sqlite3_bind_int64(st, 1, fid);
-            sqlite3_bind_int64(st, 2, doc_id);
-            for (size_t c = 0; c < LW_FACT_COLS_MAX && ft->cols[c].column; c++)
-                if (bind_column(st, (int)c + 3, &ft->cols[c], obj, x))
-                    return -2;
-            if (lw_sqlite_run(st))
-                return -1;
+    typed_put *p = ud;
+    sqlite3_stmt *st = insert_stmt(p->s, t);
+    if (!st)
+        return 1;
+    sqlite3_bind_int64(st, 1, p->fid);
+    sqlite3_bind_int64(st, 2, p->doc_id);
+    for (size_t c = 0; c < n; c++) {
+        int i = (int)c + 3;
+        switch (vals[c].type) {
+        case LW_FV_NULL: sqlite3_bind_null(st, i); break;
+        case LW_FV_INT: sqlite3_bind_int64(st, i, vals[c].i); break;
+        case LW_FV_REAL: sqlite3_bind_double(st, i, vals[c].d); break;
+        case LW_FV_TEXT: bind_copy(st, i, vals[c].text); break;
         }
     }
-    return 0;
+    return lw_sqlite_run(st) ? 1 : 0;
+}
+
+/* The typed rows of fact k (fid, of document doc_id). -1 on failure, -2 out of memory. */
+static int put_typed(lw_sqlite *s, sqlite3_int64 doc_id, sqlite3_int64 fid, const fact_ctx *x)
+{
+    typed_put p = {s, doc_id, fid};
+    int rc = each_typed_row(x, insert_typed, &p);
+    return rc == 0 ? 0 : rc == 1 ? -1 : -2;
 }
 
 /* Fact k's row of facts (its remainder, lw_codec_rest) and its typed rows. -1 on a database
@@ -427,7 +422,7 @@ static int put_fact(lw_sqlite *s, sqlite3_int64 doc_id, const fact_ctx *x)
     bind_js(st, 11, f, "ocr_conf");
     if (lw_sqlite_run(st))
         return -1;
-    return put_typed(s, doc_id, sqlite3_last_insert_rowid(s->db), kind, x);
+    return put_typed(s, doc_id, sqlite3_last_insert_rowid(s->db), x);
 }
 
 /* The DELETE of a document's rows in typed table t (the first entry of each table): by its
