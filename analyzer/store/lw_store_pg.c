@@ -316,10 +316,9 @@ lw_status lw_pg_open(const char *uri, int flags, lw_store_conn **out, lw_error *
         return fail_open(c, LW_ERR_DB, out);
     /* no JIT for any statement of the session: over ~650 province partitions the server
      * compiled code for each (23 s of compiling for one document's facts, read in 2 ms;
-     * searches too), and no query of lawwatch gains from it (lw_store_pg_query.c) */
+     * searches too), and no query of lawwatch gains from it */
     if (exec0(c, "SET jit = off", err))
         return fail_open(c, LW_ERR_DB, out);
-    c->jit_off = 1;
     int has_meta = 0, app = 0;
     long long n = 0;
     if (survey(c, &has_meta, &n, err))

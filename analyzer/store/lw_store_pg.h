@@ -35,8 +35,6 @@ typedef struct lw_pg {
     unsigned long long prepared; /* which of its statements are prepared (bit i) */
     int has_text;                /* doc_text exists (lw_pg_text_schema_sql is not empty) */
     char state[6];               /* SQLSTATE of the last failed statement, "" when none */
-    /* lw_store_pg_query.c: */
-    int jit_off; /* the session's JIT is off (set before the first read) */
     long long written;           /* documents stored since this connection last analyzed */
 } lw_pg;
 

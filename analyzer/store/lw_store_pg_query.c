@@ -58,21 +58,6 @@ static lw_status nomem(lw_pg *c, lw_error *err)
     return lw_error_msg(err, LW_ERR_NOMEM, c->shown, 0, 0, LW_MSG_NOMEM);
 }
 
-/* Turns the session's JIT compilation off before the first read. The big tables are
- * partitioned by province (schema_pg.sql): a read over all of them (every duty) or a join of
- * several is costed above jit_above_cost, and the server then compiles code for every
- * partition: 23 s of compiling for a read of one document's facts that runs in 2 ms,
- * measured on corpus/. These reads gain nothing from it. Only outside a transaction (a SET
- * inside one goes with its rollback); a failure is no reason to fail the read. */
-static void reads_ready(lw_pg *c)
-{
-    if (c->jit_off || PQtransactionStatus(c->pg) != PQTRANS_IDLE)
-        return;
-    PGresult *r = PQexec(c->pg, "SET jit = off");
-    PQclear(r);
-    c->jit_off = 1;
-}
-
 /* Runs sql with n text parameters (NULL: SQL NULL) and hands its rows to map one at a time
  * (single-row mode: the client never holds the whole answer). A stop, or memory running
  * out, ends the statement: cancelled when no transaction is open (else a cancel would abort
@@ -84,7 +69,6 @@ static lw_status each_row(lw_pg *c, const char *sql, int n, const char *const *p
     PGTransactionStatusType ts = PQtransactionStatus(c->pg);
     if (ts == PQTRANS_ACTIVE) /* a read from inside another read's callback */
         return lw_error_msg(err, LW_ERR_DB, c->shown, 0, 0, LW_MSG_PGR_NESTED);
-    reads_ready(c);
     if (!PQsendQueryParams(c->pg, sql, n, NULL, params, NULL, NULL, 0))
         return lw_pg_fail(c, NULL, err);
     /* before the first result: else the whole answer is read at once */
@@ -834,7 +818,6 @@ lw_status lw_pg_doc_read(lw_store_conn *conn, long long id, void (*fn)(void *ud,
         *found = 0;
     if (PQtransactionStatus(c->pg) == PQTRANS_ACTIVE)
         return lw_error_msg(err, LW_ERR_DB, c->shown, 0, 0, LW_MSG_PGR_NESTED);
-    reads_ready(c);
     char ids[24];
     snprintf(ids, sizeof ids, "%lld", id);
     PGresult *doc = NULL, *paths = NULL, *facts = NULL, *units = NULL;
